@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienko.h: the whole public API of the core */
+#pragma once
+
+#include "okienko/okn-config.h"
+#include "okienko/okn-record.h"
+#include "okienko/okn-store.h"
+#include "okienko/okn-ticket.h"

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-store.h: the durable local store (SQLite)
+ *
+ * One OknStore is one SQLite connection: open one per thread or process.
+ * Every change is one transaction that also appends to the audit log; a call
+ * that returns TRUE has reached the disk (WAL, synchronous=FULL).
+ * Contract: docs/internals/store.md
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "okienko/okn-record.h"
+
+G_BEGIN_DECLS
+
+#define OKN_STORE_ERROR (okn_store_error_quark ())
+
+typedef enum
+{
+  OKN_STORE_ERROR_NOT_FOUND,     /* no such record */
+  OKN_STORE_ERROR_NO_STATION,    /* the database has no station yet: run init */
+  OKN_STORE_ERROR_NEWER_SCHEMA,  /* written by a newer Okienko: refused, untouched */
+  OKN_STORE_ERROR_READ_ONLY,     /* the record was sent or cancelled */
+  OKN_STORE_ERROR_CONFLICT,      /* e.g. changing the code of a station with records */
+  OKN_STORE_ERROR_INVALID,       /* a bad argument, e.g. a cancel without a reason */
+  OKN_STORE_ERROR_STORAGE,       /* SQLite or the disk failed */
+} OknStoreError;
+
+#define OKN_STORE_SCHEMA_VERSION 1
+
+typedef struct _OknStore OknStore;
+
+typedef GDateTime *(*OknNowFunc) (gpointer user_data);
+
+typedef struct
+{
+  gboolean has_kind;
+  OknKind kind;
+  gboolean has_state;
+  OknSyncState state;
+  GDateTime *since;    /* (nullable) created at or after */
+  GDateTime *until;    /* (nullable) created before */
+  guint limit;         /* 0: no limit */
+} OknListFilter;
+
+typedef struct
+{
+  gint64 id;
+  char *at;
+  char *actor;
+  char *action;
+  char *details;       /* JSON text or NULL */
+} OknAuditEntry;
+
+typedef struct
+{
+  char *status;
+  char *status_notes;
+  char *agency_responsible;
+  char *server_updated_at;
+  char *expected_at;
+  char *fetched_at;
+} OknStatusChange;
+
+typedef struct
+{
+  char *code;
+  char *name;
+  char *description;
+  char *group;
+  char *keywords;
+  char *type;
+  gboolean metadata;
+  char *definition;    /* (nullable) the service definition as JSON text */
+} OknService;
+
+typedef struct
+{
+  char *station;
+  gint64 total;
+  gint64 per_state[OKN_SYNC_CANCELLED + 1];
+  char *oldest_queued_at;
+} OknStoreStats;
+
+GQuark      okn_store_error_quark         (void);
+
+char       *okn_store_default_path        (void);
+
+OknStore   *okn_store_open                (const char *path,
+                                           GError    **error);
+void        okn_store_close               (OknStore *store);
+const char *okn_store_get_path            (OknStore *store);
+int         okn_store_get_schema_version  (OknStore *store);
+void        okn_store_set_now_func        (OknStore   *store,
+                                           OknNowFunc  func,
+                                           gpointer    user_data);
+
+gboolean    okn_store_init_station        (OknStore   *store,
+                                           const char *code,
+                                           const char *actor,
+                                           GError    **error);
+char       *okn_store_get_station         (OknStore *store,
+                                           GError  **error);
+char       *okn_store_verification_code   (OknStore   *store,
+                                           const char *ticket,
+                                           GError    **error);
+
+gboolean    okn_store_register            (OknStore   *store,
+                                           OknRecord  *record,
+                                           const char *actor,
+                                           GError    **error);
+gboolean    okn_store_register_many       (OknStore   *store,
+                                           GPtrArray  *records,
+                                           const char *actor,
+                                           GError    **error);
+
+OknRecord  *okn_store_lookup              (OknStore   *store,
+                                           const char *ticket,
+                                           GError    **error);
+OknRecord  *okn_store_lookup_uuid         (OknStore   *store,
+                                           const char *uuid,
+                                           GError    **error);
+GPtrArray  *okn_store_list                (OknStore            *store,
+                                           const OknListFilter *filter,
+                                           GError             **error);
+GPtrArray  *okn_store_search              (OknStore   *store,
+                                           const char *text,
+                                           guint       limit,
+                                           GError    **error);
+GBytes     *okn_store_read_file           (OknStore   *store,
+                                           const char *sha256,
+                                           GError    **error);
+
+gboolean    okn_store_update              (OknStore   *store,
+                                           OknRecord  *record,
+                                           const char *actor,
+                                           GError    **error);
+gboolean    okn_store_cancel              (OknStore   *store,
+                                           const char *ticket,
+                                           const char *reason,
+                                           const char *actor,
+                                           GError    **error);
+
+GPtrArray  *okn_store_audit_log           (OknStore *store,
+                                           gint64    record_id,
+                                           GError  **error);
+GPtrArray  *okn_store_status_history      (OknStore *store,
+                                           gint64    record_id,
+                                           GError  **error);
+
+gboolean    okn_store_set_sync_state      (OknStore     *store,
+                                           gint64        record_id,
+                                           OknSyncState  state,
+                                           const char   *actor,
+                                           const char   *detail,
+                                           GError      **error);
+
+gboolean    okn_store_replace_services    (OknStore  *store,
+                                           GPtrArray *services,
+                                           GError   **error);
+GPtrArray  *okn_store_list_services       (OknStore *store,
+                                           GError  **error);
+
+gboolean    okn_store_get_stats           (OknStore      *store,
+                                           OknStoreStats *out,
+                                           GError       **error);
+void        okn_store_stats_clear         (OknStoreStats *stats);
+
+void        okn_audit_entry_free          (OknAuditEntry *entry);
+void        okn_status_change_free        (OknStatusChange *change);
+void        okn_service_free              (OknService *service);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknStore, okn_store_close)
+
+G_END_DECLS

@@ -1,0 +1,1217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-record.c: letters and reports, validation and JSON form */
+#define G_LOG_DOMAIN "okn-record"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "okienko/okn-record.h"
+
+G_DEFINE_QUARK (okn-record-error-quark, okn_record_error)
+
+#define OKN_FILE_MAX_BYTES (20 * 1024 * 1024)
+
+/* Limits in characters (not bytes): what a register line or a server field
+ * can reasonably hold. */
+#define SHORT_TEXT_MAX   200
+#define LONG_TEXT_MAX    500
+#define NOTES_MAX        2000
+#define CODE_MAX         64
+#define ATTR_VALUE_MAX   4000
+#define COUNT_MAX        9999
+
+static const char *kind_names[] = { "letter", "report" };
+static const char *channel_names[] = { "paper", "desk", "phone", "kiosk", "email", "epuap", "app", "other" };
+static const char *delivery_names[] = { "in-person", "post", "courier", "email", "epuap", "other" };
+static const char *sync_state_names[] = {
+  "queued", "sending", "awaiting-id", "synced", "needs-attention", "cancelled",
+};
+
+static gboolean
+lookup_name (const char  *s,
+             const char **names,
+             guint        n,
+             int         *out)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (s, names[i]) == 0)
+      {
+        *out = (int) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+#define DEFINE_ENUM_STRINGS(Type, prefix, names)                               \
+  const char *okn_##prefix##_to_string (Type v)                                \
+  {                                                                            \
+    g_return_val_if_fail ((guint) v < G_N_ELEMENTS (names), NULL);             \
+    return names[v];                                                           \
+  }                                                                            \
+  gboolean okn_##prefix##_from_string (const char *s, Type *out)               \
+  {                                                                            \
+    int v;                                                                     \
+    if (!lookup_name (s, names, G_N_ELEMENTS (names), &v))                     \
+      return FALSE;                                                            \
+    *out = (Type) v;                                                           \
+    return TRUE;                                                               \
+  }
+
+DEFINE_ENUM_STRINGS (OknKind, kind, kind_names)
+DEFINE_ENUM_STRINGS (OknChannel, channel, channel_names)
+DEFINE_ENUM_STRINGS (OknDelivery, delivery, delivery_names)
+DEFINE_ENUM_STRINGS (OknSyncState, sync_state, sync_state_names)
+
+/**
+ * okn_sync_state_is_editable:
+ *
+ * A record can be corrected until it is sent: queued records, and records
+ * the server refused (corrected and then queued again).
+ */
+gboolean
+okn_sync_state_is_editable (OknSyncState state)
+{
+  return state == OKN_SYNC_QUEUED || state == OKN_SYNC_NEEDS_ATTENTION;
+}
+
+char *
+okn_now_iso8601 (GDateTime *now)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (now == NULL)
+    local = g_date_time_new_now_local ();
+  else
+    local = g_date_time_ref (now);
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+static void
+attribute_free (gpointer p)
+{
+  OknAttribute *a = p;
+
+  g_free (a->key);
+  g_free (a->value);
+  g_free (a);
+}
+
+static void
+attachment_free (gpointer p)
+{
+  OknAttachment *a = p;
+
+  g_free (a->sha256);
+  g_free (a->filename);
+  g_free (a->mime_type);
+  g_clear_pointer (&a->data, g_bytes_unref);
+  g_free (a);
+}
+
+OknRecord *
+okn_record_new (OknKind kind)
+{
+  OknRecord *r = g_new0 (OknRecord, 1);
+
+  r->kind = kind;
+  r->channel = kind == OKN_KIND_LETTER ? OKN_CHANNEL_PAPER : OKN_CHANNEL_DESK;
+  r->delivery = OKN_DELIVERY_IN_PERSON;
+  r->sync_state = OKN_SYNC_QUEUED;
+  r->attributes = g_ptr_array_new_with_free_func (attribute_free);
+  r->files = g_ptr_array_new_with_free_func (attachment_free);
+  return r;
+}
+
+void
+okn_record_free (OknRecord *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->uuid);
+  g_free (r->ticket);
+  g_free (r->verification_code);
+  g_free (r->station);
+  g_free (r->operator_name);
+  g_free (r->created_at);
+  g_free (r->updated_at);
+  g_free (r->cancel_reason);
+  g_free (r->server_id);
+  g_free (r->server_token);
+  g_free (r->server_status);
+  g_free (r->server_status_notes);
+  g_free (r->server_error);
+  g_free (r->received_at);
+  g_free (r->sender_name);
+  g_free (r->sender_address);
+  g_free (r->letter_date);
+  g_free (r->reference);
+  g_free (r->subject);
+  g_free (r->unit);
+  g_free (r->notes);
+  g_free (r->category);
+  g_free (r->description);
+  g_free (r->address);
+  g_free (r->contact_name);
+  g_free (r->contact_email);
+  g_free (r->contact_phone);
+  g_ptr_array_unref (r->attributes);
+  g_ptr_array_unref (r->files);
+  g_free (r);
+}
+
+OknRecord *
+okn_record_copy (const OknRecord *src)
+{
+  OknRecord *r;
+
+  g_return_val_if_fail (src != NULL, NULL);
+
+  r = okn_record_new (src->kind);
+  r->id = src->id;
+  r->channel = src->channel;
+  r->sync_state = src->sync_state;
+  r->delivery = src->delivery;
+  r->anonymous = src->anonymous;
+  r->pages = src->pages;
+  r->attachment_count = src->attachment_count;
+  r->has_location = src->has_location;
+  r->lat = src->lat;
+  r->lon = src->lon;
+  r->consent = src->consent;
+#define COPY(f) r->f = g_strdup (src->f)
+  COPY (uuid); COPY (ticket); COPY (verification_code); COPY (station);
+  COPY (operator_name); COPY (created_at); COPY (updated_at); COPY (cancel_reason);
+  COPY (server_id); COPY (server_token); COPY (server_status); COPY (server_status_notes);
+  COPY (server_error); COPY (received_at); COPY (sender_name); COPY (sender_address);
+  COPY (letter_date); COPY (reference); COPY (subject); COPY (unit); COPY (notes);
+  COPY (category); COPY (description); COPY (address); COPY (contact_name);
+  COPY (contact_email); COPY (contact_phone);
+#undef COPY
+  for (guint i = 0; i < src->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (src->attributes, i);
+      okn_record_add_attribute (r, a->key, a->value);
+    }
+  for (guint i = 0; i < src->files->len; i++)
+    {
+      OknAttachment *a = g_ptr_array_index (src->files, i);
+      OknAttachment *b = g_new0 (OknAttachment, 1);
+
+      b->sha256 = g_strdup (a->sha256);
+      b->filename = g_strdup (a->filename);
+      b->mime_type = g_strdup (a->mime_type);
+      b->size = a->size;
+      b->data = a->data ? g_bytes_ref (a->data) : NULL;
+      g_ptr_array_add (r->files, b);
+    }
+  return r;
+}
+
+void
+okn_record_add_attribute (OknRecord  *record,
+                          const char *key,
+                          const char *value)
+{
+  OknAttribute *a = g_new0 (OknAttribute, 1);
+
+  a->key = g_strdup (key);
+  a->value = g_strdup (value);
+  g_ptr_array_add (record->attributes, a);
+}
+
+const char *
+okn_record_get_attribute (const OknRecord *record,
+                          const char      *key)
+{
+  for (guint i = 0; i < record->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (record->attributes, i);
+
+      if (g_str_equal (a->key, key))
+        return a->value;
+    }
+  return NULL;
+}
+
+/**
+ * okn_record_add_file:
+ * @path: a photo or scan to attach
+ *
+ * Reads the file whole (at most 20 MiB) and computes its content address.
+ */
+gboolean
+okn_record_add_file (OknRecord  *record,
+                     const char *path,
+                     GError    **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *content_type = NULL;
+  OknAttachment *a;
+  gsize size;
+  gconstpointer data;
+
+  bytes = g_file_load_bytes (file, NULL, NULL, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  if (size == 0 || size > OKN_FILE_MAX_BYTES)
+    {
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("Attachment %s: a file must hold 1 byte to 20 MiB."), path);
+      return FALSE;
+    }
+
+  a = g_new0 (OknAttachment, 1);
+  a->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  a->filename = g_file_get_basename (file);
+  content_type = g_content_type_guess (a->filename, data, MIN (size, 4096), NULL);
+  a->mime_type = g_content_type_get_mime_type (content_type);
+  if (a->mime_type == NULL)
+    a->mime_type = g_strdup ("application/octet-stream");
+  a->size = (gint64) size;
+  a->data = g_steal_pointer (&bytes);
+  g_ptr_array_add (record->files, a);
+  return TRUE;
+}
+
+/**
+ * okn_record_title:
+ *
+ * Returns: what a list shows for the record: the subject of a letter, the
+ *   category of a report
+ */
+const char *
+okn_record_title (const OknRecord *record)
+{
+  if (record->kind == OKN_KIND_LETTER)
+    return record->subject ? record->subject : "";
+  return record->category ? record->category : "";
+}
+
+/* Validation ------------------------------------------------------------ */
+
+void
+okn_field_issue_free (OknFieldIssue *issue)
+{
+  if (issue == NULL)
+    return;
+  g_free (issue->message);
+  g_free (issue);
+}
+
+static const char *
+field_label (const char *field)
+{
+  static const struct { const char *field; const char *label; } labels[] = {
+    { "sender", N_("Sender") },
+    { "sender_address", N_("Sender’s address") },
+    { "anonymous", N_("Anonymous") },
+    { "subject", N_("Subject") },
+    { "letter_date", N_("Date on the letter") },
+    { "received_at", N_("Date received") },
+    { "reference", N_("Sender’s reference") },
+    { "pages", N_("Pages") },
+    { "attachments", N_("Attachments") },
+    { "unit", N_("Unit") },
+    { "notes", N_("Notes") },
+    { "delivery", N_("Delivery method") },
+    { "category", N_("Category") },
+    { "description", N_("Description") },
+    { "address", N_("Address") },
+    { "lat", N_("Latitude") },
+    { "long", N_("Longitude") },
+    { "location", N_("Location") },
+    { "name", N_("Contact name") },
+    { "email", N_("E-mail") },
+    { "phone", N_("Phone") },
+    { "consent", N_("Consent to contact") },
+    { "attributes", N_("Attributes") },
+    { "files", N_("Files") },
+    { "channel", N_("Channel") },
+    { "kind", N_("Kind") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].field, field))
+      return _(labels[i].label);
+  return field;
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+add_issue (GPtrArray  *issues,
+           const char *field,
+           const char *format,
+           ...)
+{
+  OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  issue->field = field;
+  /* TRANSLATORS: "<field label>: <what is wrong>" */
+  issue->message = g_strdup_printf (_("%s: %s"), field_label (field), what);
+  g_ptr_array_add (issues, issue);
+}
+
+static gboolean
+is_forbidden_char (gunichar c,
+                   gboolean multiline)
+{
+  if (multiline && (c == '\n' || c == '\t'))
+    return FALSE;
+  if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+    return TRUE;
+  /* Bidirectional overrides can make a printed line say something else. */
+  if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+    return TRUE;
+  return FALSE;
+}
+
+/* Normalises a text field in place (line ends, surrounding white space; an
+ * empty field becomes NULL) and checks it. */
+static void
+check_text (GPtrArray  *issues,
+            const char *field,
+            char      **value,
+            guint       max_chars,
+            gboolean    multiline)
+{
+  char *s = *value;
+  glong n;
+  guint pos = 0;
+
+  if (s == NULL)
+    return;
+  if (!g_utf8_validate (s, -1, NULL))
+    {
+      add_issue (issues, field, _("is not valid text (UTF-8)."));
+      return;
+    }
+  if (multiline && strchr (s, '\r'))
+    {
+      g_auto (GStrv) parts = g_strsplit (s, "\r\n", -1);
+      char *joined = g_strjoinv ("\n", parts);
+
+      g_free (s);
+      *value = s = joined;
+    }
+  g_strstrip (s);
+  if (*s == '\0')
+    {
+      g_clear_pointer (value, g_free);
+      return;
+    }
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    {
+      pos++;
+      if (is_forbidden_char (g_utf8_get_char (p), multiline))
+        {
+          add_issue (issues, field, _("contains a control character (at character %u)."), pos);
+          return;
+        }
+    }
+  n = g_utf8_strlen (s, -1);
+  if ((gulong) n > max_chars)
+    add_issue (issues, field, _("is too long: %ld characters, at most %u."), n, max_chars);
+}
+
+static void
+forbid_other_kind (GPtrArray  *issues,
+                   const char *field,
+                   gboolean    is_set,
+                   OknKind     kind)
+{
+  if (!is_set)
+    return;
+  if (kind == OKN_KIND_LETTER)
+    add_issue (issues, field, _("belongs to reports, not letters."));
+  else
+    add_issue (issues, field, _("belongs to letters, not reports."));
+}
+
+static GDateTime *
+parse_datetime (const char *s)
+{
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  GDateTime *dt;
+
+  dt = g_date_time_new_from_iso8601 (s, local);
+  if (dt == NULL && strlen (s) == 10)
+    {
+      g_autofree char *with_time = g_strconcat (s, "T00:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (with_time, local);
+    }
+  return dt;
+}
+
+/* Accepts YYYY-MM-DD and the Polish DD.MM.YYYY; writes YYYY-MM-DD. */
+static GDate *
+parse_date (const char *s)
+{
+  guint y = 0, m = 0, d = 0;
+  char tail;
+
+  if (sscanf (s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && strlen (s) == 10)
+    ;
+  else if (sscanf (s, "%2u.%2u.%4u%c", &d, &m, &y, &tail) == 3)
+    ;
+  else
+    return NULL;
+  if (y < 1 || y > 9999 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return NULL;
+  return g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+}
+
+static void
+check_email (GPtrArray  *issues,
+             const char *s)
+{
+  const char *at = strchr (s, '@');
+
+  if (at == NULL || at == s || strchr (at + 1, '@') || strchr (at + 1, '.') == NULL
+      || strchr (s, ' ') || g_str_has_suffix (s, ".") || strlen (s) > 254)
+    add_issue (issues, "email", _("“%s” is not an e-mail address."), s);
+}
+
+static void
+check_phone (GPtrArray  *issues,
+             const char *s)
+{
+  guint digits = 0;
+
+  for (const char *p = s; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (!strchr ("+ -()/", *p) || (*p == '+' && p != s))
+        {
+          add_issue (issues, "phone", _("use digits, spaces and a leading +."));
+          return;
+        }
+    }
+  if (digits < 6 || digits > 15)
+    add_issue (issues, "phone", _("has %u digits; a phone number has 6 to 15."), digits);
+}
+
+static gboolean
+is_code (const char *s)
+{
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && !strchr ("_-.:/", *p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_letter (OknRecord *r,
+              GDateTime *now,
+              GPtrArray *issues)
+{
+  g_autoptr (GDateTime) received = NULL;
+
+  check_text (issues, "sender", &r->sender_name, SHORT_TEXT_MAX, FALSE);
+  check_text (issues, "sender_address", &r->sender_address, LONG_TEXT_MAX, TRUE);
+  check_text (issues, "subject", &r->subject, LONG_TEXT_MAX, FALSE);
+  check_text (issues, "reference", &r->reference, CODE_MAX * 2, FALSE);
+  check_text (issues, "unit", &r->unit, CODE_MAX, FALSE);
+  check_text (issues, "notes", &r->notes, NOTES_MAX, TRUE);
+
+  if (r->anonymous && (r->sender_name || r->sender_address))
+    add_issue (issues, "sender", _("an anonymous letter has no sender; clear the sender or "
+                                   "the anonymous mark."));
+  else if (!r->anonymous && r->sender_name == NULL)
+    add_issue (issues, "sender", _("is required (or mark the letter anonymous)."));
+
+  if (r->pages < 0 || r->pages > COUNT_MAX)
+    add_issue (issues, "pages", _("must be a number from 0 to %d."), COUNT_MAX);
+  if (r->attachment_count < 0 || r->attachment_count > COUNT_MAX)
+    add_issue (issues, "attachments", _("must be a number from 0 to %d."), COUNT_MAX);
+
+  if (r->received_at == NULL)
+    r->received_at = okn_now_iso8601 (now);
+  received = parse_datetime (r->received_at);
+  if (received == NULL)
+    add_issue (issues, "received_at", _("“%s” is not a date and time (2026-11-29T10:15)."),
+               r->received_at);
+  else
+    {
+      g_autoptr (GDateTime) earliest = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
+      g_autoptr (GDateTime) latest = g_date_time_add_minutes (now, 10);
+
+      if (g_date_time_compare (received, earliest) < 0 || g_date_time_compare (received, latest) > 0)
+        add_issue (issues, "received_at", _("must be between 2000 and now."));
+      else
+        {
+          g_autoptr (GDateTime) local = g_date_time_to_local (received);
+
+          g_free (r->received_at);
+          r->received_at = okn_now_iso8601 (local);
+        }
+    }
+
+  if (r->letter_date)
+    {
+      g_autoptr (GDate) date = parse_date (r->letter_date);
+
+      if (date == NULL)
+        add_issue (issues, "letter_date", _("“%s” is not a date (2026-11-29 or 29.11.2026)."),
+                   r->letter_date);
+      else
+        {
+          g_autoptr (GDate) first = g_date_new_dmy (1, 1, 1900);
+          g_autoptr (GDate) last = g_date_new_dmy ((GDateDay) g_date_time_get_day_of_month (now),
+                                                   (GDateMonth) g_date_time_get_month (now),
+                                                   (GDateYear) g_date_time_get_year (now));
+          char buf[16];
+
+          /* A letter dated a day ahead happens across time zones. */
+          g_date_add_days (last, 1);
+          if (g_date_compare (date, first) < 0 || g_date_compare (date, last) > 0)
+            add_issue (issues, "letter_date", _("must be between 1900 and today."));
+          else
+            {
+              g_date_strftime (buf, sizeof buf, "%Y-%m-%d", date);
+              g_free (r->letter_date);
+              r->letter_date = g_strdup (buf);
+            }
+        }
+    }
+
+  forbid_other_kind (issues, "category", r->category != NULL, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "description", r->description != NULL, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "address", r->address != NULL, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "location", r->has_location, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "name", r->contact_name != NULL, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "email", r->contact_email != NULL, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "phone", r->contact_phone != NULL, OKN_KIND_LETTER);
+  forbid_other_kind (issues, "attributes", r->attributes->len > 0, OKN_KIND_LETTER);
+}
+
+static void
+check_report (OknRecord *r,
+              GPtrArray *issues)
+{
+  check_text (issues, "category", &r->category, CODE_MAX, FALSE);
+  check_text (issues, "description", &r->description, OKN_DESCRIPTION_MAX, TRUE);
+  check_text (issues, "address", &r->address, LONG_TEXT_MAX, FALSE);
+  check_text (issues, "name", &r->contact_name, SHORT_TEXT_MAX, FALSE);
+  check_text (issues, "email", &r->contact_email, 254, FALSE);
+  check_text (issues, "phone", &r->contact_phone, 32, FALSE);
+
+  if (r->category == NULL)
+    add_issue (issues, "category", _("is required."));
+  else if (!is_code (r->category))
+    add_issue (issues, "category", _("“%s” is not a category code."), r->category);
+  if (r->description == NULL)
+    add_issue (issues, "description", _("is required: say what happened and where."));
+
+  if (r->has_location)
+    {
+      if (!isfinite (r->lat) || r->lat < -90.0 || r->lat > 90.0)
+        add_issue (issues, "lat", _("must be between -90 and 90."));
+      if (!isfinite (r->lon) || r->lon < -180.0 || r->lon > 180.0)
+        add_issue (issues, "long", _("must be between -180 and 180."));
+    }
+  else if (r->address == NULL)
+    add_issue (issues, "location", _("give an address or the coordinates."));
+
+  if (r->contact_email)
+    check_email (issues, r->contact_email);
+  if (r->contact_phone)
+    check_phone (issues, r->contact_phone);
+  if (!r->consent && (r->contact_name || r->contact_email || r->contact_phone))
+    add_issue (issues, "consent", _("contact details are kept only when the resident agrees "
+                                    "to be contacted."));
+
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (r->attributes, i);
+
+      if (a->key == NULL || *a->key == '\0' || strlen (a->key) > CODE_MAX || !is_code (a->key))
+        {
+          add_issue (issues, "attributes", _("“%s” is not an attribute name."),
+                     a->key ? a->key : "");
+          continue;
+        }
+      check_text (issues, "attributes", &a->value, ATTR_VALUE_MAX, TRUE);
+      if (a->value == NULL)
+        a->value = g_strdup ("");
+    }
+
+  forbid_other_kind (issues, "sender", r->sender_name != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "sender_address", r->sender_address != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "subject", r->subject != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "letter_date", r->letter_date != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "reference", r->reference != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "unit", r->unit != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "notes", r->notes != NULL, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "anonymous", r->anonymous, OKN_KIND_REPORT);
+  forbid_other_kind (issues, "pages", r->pages != 0, OKN_KIND_REPORT);
+}
+
+/**
+ * okn_record_check:
+ * @record: the record; text fields are normalised in place (white space,
+ *   line ends, date formats)
+ * @now: (nullable): the current time, for date ranges
+ *
+ * Returns: (transfer full) (element-type OknFieldIssue): every problem, one
+ *   per field at most as far as it can tell; empty when the record is fine
+ */
+GPtrArray *
+okn_record_check (OknRecord *record,
+                  GDateTime *now)
+{
+  g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
+  g_autoptr (GDateTime) clock = now ? g_date_time_ref (now) : g_date_time_new_now_local ();
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  if (record->kind == OKN_KIND_LETTER)
+    check_letter (record, clock, issues);
+  else
+    check_report (record, issues);
+
+  for (guint i = 0; i < record->files->len; i++)
+    {
+      OknAttachment *a = g_ptr_array_index (record->files, i);
+
+      check_text (issues, "files", &a->filename, LONG_TEXT_MAX, FALSE);
+      if (a->filename == NULL)
+        a->filename = g_strdup ("file");
+    }
+  return g_steal_pointer (&issues);
+}
+
+/**
+ * okn_record_validate:
+ *
+ * okn_record_check() as a #GError: %OKN_RECORD_ERROR_INVALID with every
+ * problem, one per line.
+ */
+gboolean
+okn_record_validate (OknRecord *record,
+                     GDateTime *now,
+                     GError   **error)
+{
+  g_autoptr (GPtrArray) issues = okn_record_check (record, now);
+  g_autoptr (GString) msg = NULL;
+
+  if (issues->len == 0)
+    return TRUE;
+  msg = g_string_new (NULL);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      OknFieldIssue *issue = g_ptr_array_index (issues, i);
+
+      if (i > 0)
+        g_string_append_c (msg, '\n');
+      g_string_append (msg, issue->message);
+    }
+  g_set_error_literal (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, msg->str);
+  return FALSE;
+}
+
+/* JSON ------------------------------------------------------------------ */
+
+G_GNUC_PRINTF (3, 4)
+static void
+json_fail (GError    **error,
+           const char *field,
+           const char *format,
+           ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("%s: %s"),
+               field_label (field), what);
+}
+
+static gboolean
+json_string (JsonNode   *node,
+             const char *field,
+             char      **out,
+             GError    **error)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      json_fail (error, field, _("must be text."));
+      return FALSE;
+    }
+  g_free (*out);
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+json_bool (JsonNode   *node,
+           const char *field,
+           gboolean   *out,
+           GError    **error)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      *out = json_node_get_boolean (node);
+      return TRUE;
+    }
+  json_fail (error, field, _("must be true or false."));
+  return FALSE;
+}
+
+static gboolean
+json_number (JsonNode   *node,
+             const char *field,
+             double     *out,
+             GError    **error)
+{
+  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
+    {
+      *out = json_node_get_double (node);
+      return TRUE;
+    }
+  json_fail (error, field, _("must be a number."));
+  return FALSE;
+}
+
+static gboolean
+json_int (JsonNode   *node,
+          const char *field,
+          int        *out,
+          GError    **error)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      gint64 v = json_node_get_int (node);
+
+      if (v < G_MININT || v > G_MAXINT)
+        {
+          json_fail (error, field, _("is out of range."));
+          return FALSE;
+        }
+      *out = (int) v;
+      return TRUE;
+    }
+  json_fail (error, field, _("must be a whole number."));
+  return FALSE;
+}
+
+static gboolean
+json_enum (JsonNode   *node,
+           const char *field,
+           gboolean  (*parse) (const char *, int *),
+           int        *out,
+           GError    **error)
+{
+  g_autofree char *s = NULL;
+
+  if (!json_string (node, field, &s, error))
+    return FALSE;
+  if (s && !parse (s, out))
+    {
+      json_fail (error, field, _("“%s” is not one of the allowed values."), s);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_channel (const char *s, int *out)
+{
+  OknChannel v;
+  if (!okn_channel_from_string (s, &v))
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+parse_delivery (const char *s, int *out)
+{
+  OknDelivery v;
+  if (!okn_delivery_from_string (s, &v))
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+json_attributes (JsonNode   *node,
+                 OknRecord  *r,
+                 GError    **error)
+{
+  JsonObject *obj;
+  g_autoptr (GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      json_fail (error, "attributes", _("must be an object of names and values."));
+      return FALSE;
+    }
+  obj = json_node_get_object (node);
+  members = json_object_get_members (obj);
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *v = json_object_get_member (obj, l->data);
+
+      if (JSON_NODE_HOLDS_ARRAY (v))
+        {
+          JsonArray *arr = json_node_get_array (v);
+
+          for (guint i = 0; i < json_array_get_length (arr); i++)
+            {
+              JsonNode *e = json_array_get_element (arr, i);
+              g_autofree char *s = NULL;
+
+              if (!json_string (e, "attributes", &s, error))
+                return FALSE;
+              okn_record_add_attribute (r, l->data, s ? s : "");
+            }
+        }
+      else if (JSON_NODE_HOLDS_VALUE (v))
+        {
+          GType t = json_node_get_value_type (v);
+          g_autofree char *s = NULL;
+
+          if (t == G_TYPE_STRING)
+            s = g_strdup (json_node_get_string (v));
+          else if (t == G_TYPE_INT64)
+            s = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (v));
+          else if (t == G_TYPE_DOUBLE)
+            {
+              char buf[G_ASCII_DTOSTR_BUF_SIZE];
+              s = g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (v)));
+            }
+          else if (t == G_TYPE_BOOLEAN)
+            s = g_strdup (json_node_get_boolean (v) ? "true" : "false");
+          okn_record_add_attribute (r, l->data, s ? s : "");
+        }
+      else
+        {
+          json_fail (error, "attributes", _("“%s” must be text or a list of texts."),
+                     (const char *) l->data);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+json_files (JsonNode   *node,
+            OknRecord  *r,
+            GError    **error)
+{
+  JsonArray *arr;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      json_fail (error, "files", _("must be a list of file paths."));
+      return FALSE;
+    }
+  arr = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonNode *e = json_array_get_element (arr, i);
+      const char *path = NULL;
+
+      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+        path = json_node_get_string (e);
+      else if (JSON_NODE_HOLDS_OBJECT (e))
+        path = json_object_get_string_member_with_default (json_node_get_object (e), "path", NULL);
+      if (path == NULL)
+        {
+          json_fail (error, "files", _("must be a list of file paths."));
+          return FALSE;
+        }
+      if (!okn_record_add_file (r, path, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * okn_record_from_json:
+ * @node: one JSON object, as `okienkoctl register --json -` reads it
+ *
+ * Takes the fields a script may set when it registers a record; unknown
+ * members are refused by name rather than ignored, so a misspelt field never
+ * loses data silently.
+ *
+ * Returns: (transfer full): a record that still has to be validated
+ */
+OknRecord *
+okn_record_from_json (JsonNode *node,
+                      GError  **error)
+{
+  g_autoptr (OknRecord) r = NULL;
+  g_autoptr (GList) members = NULL;
+  JsonObject *obj;
+  const char *kind_s;
+  OknKind kind;
+  double lat = NAN, lon = NAN;
+  gboolean has_lat = FALSE, has_lon = FALSE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("Each record must be a JSON object."));
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+  kind_s = json_object_get_string_member_with_default (obj, "kind", NULL);
+  if (kind_s == NULL || !okn_kind_from_string (kind_s, &kind))
+    {
+      json_fail (error, "kind", _("must be “letter” or “report”."));
+      return NULL;
+    }
+  r = okn_record_new (kind);
+
+  members = json_object_get_members (obj);
+  for (GList *l = members; l; l = l->next)
+    {
+      const char *k = l->data;
+      JsonNode *v = json_object_get_member (obj, k);
+      gboolean ok;
+      int e;
+
+      if (g_str_equal (k, "kind"))
+        continue;
+      else if (g_str_equal (k, "channel"))
+        {
+          e = (int) r->channel;
+          ok = json_enum (v, k, parse_channel, &e, error);
+          r->channel = (OknChannel) e;
+        }
+      else if (g_str_equal (k, "delivery"))
+        {
+          e = (int) r->delivery;
+          ok = json_enum (v, k, parse_delivery, &e, error);
+          r->delivery = (OknDelivery) e;
+        }
+      else if (g_str_equal (k, "sender"))
+        ok = json_string (v, k, &r->sender_name, error);
+      else if (g_str_equal (k, "sender_address"))
+        ok = json_string (v, k, &r->sender_address, error);
+      else if (g_str_equal (k, "anonymous"))
+        ok = json_bool (v, k, &r->anonymous, error);
+      else if (g_str_equal (k, "subject"))
+        ok = json_string (v, k, &r->subject, error);
+      else if (g_str_equal (k, "letter_date"))
+        ok = json_string (v, k, &r->letter_date, error);
+      else if (g_str_equal (k, "received_at"))
+        ok = json_string (v, k, &r->received_at, error);
+      else if (g_str_equal (k, "reference"))
+        ok = json_string (v, k, &r->reference, error);
+      else if (g_str_equal (k, "pages"))
+        ok = json_int (v, k, &r->pages, error);
+      else if (g_str_equal (k, "attachments"))
+        ok = json_int (v, k, &r->attachment_count, error);
+      else if (g_str_equal (k, "unit"))
+        ok = json_string (v, k, &r->unit, error);
+      else if (g_str_equal (k, "notes"))
+        ok = json_string (v, k, &r->notes, error);
+      else if (g_str_equal (k, "category"))
+        ok = json_string (v, k, &r->category, error);
+      else if (g_str_equal (k, "description"))
+        ok = json_string (v, k, &r->description, error);
+      else if (g_str_equal (k, "address"))
+        ok = json_string (v, k, &r->address, error);
+      else if (g_str_equal (k, "lat"))
+        ok = has_lat = json_number (v, k, &lat, error);
+      else if (g_str_equal (k, "long"))
+        ok = has_lon = json_number (v, k, &lon, error);
+      else if (g_str_equal (k, "name"))
+        ok = json_string (v, k, &r->contact_name, error);
+      else if (g_str_equal (k, "email"))
+        ok = json_string (v, k, &r->contact_email, error);
+      else if (g_str_equal (k, "phone"))
+        ok = json_string (v, k, &r->contact_phone, error);
+      else if (g_str_equal (k, "consent"))
+        ok = json_bool (v, k, &r->consent, error);
+      else if (g_str_equal (k, "attributes"))
+        ok = json_attributes (v, r, error);
+      else if (g_str_equal (k, "files"))
+        ok = json_files (v, r, error);
+      else
+        {
+          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                       _("Unknown field “%s”."), k);
+          ok = FALSE;
+        }
+      if (!ok)
+        return NULL;
+    }
+
+  if (has_lat != has_lon)
+    {
+      json_fail (error, "location", _("give both latitude and longitude."));
+      return NULL;
+    }
+  if (has_lat)
+    {
+      r->has_location = TRUE;
+      r->lat = lat;
+      r->lon = lon;
+    }
+  return g_steal_pointer (&r);
+}
+
+static void
+add_str (JsonBuilder *b,
+         const char  *name,
+         const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+/**
+ * okn_record_to_json:
+ * @with_personal: %FALSE leaves out everything that could identify a person
+ *   or that they wrote (for a status shown to the public)
+ *
+ * Returns: (transfer full): the record as one JSON object
+ */
+JsonNode *
+okn_record_to_json (const OknRecord *r,
+                    gboolean         with_personal)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_str (b, "ticket", r->ticket);
+  if (with_personal)
+    {
+      add_str (b, "verification_code", r->verification_code);
+      add_str (b, "uuid", r->uuid);
+    }
+  add_str (b, "kind", okn_kind_to_string (r->kind));
+  add_str (b, "channel", okn_channel_to_string (r->channel));
+  add_str (b, "station", r->station);
+  if (with_personal)
+    add_str (b, "operator", r->operator_name);
+  add_str (b, "created_at", r->created_at);
+  add_str (b, "updated_at", r->updated_at);
+  add_str (b, "sync_state", okn_sync_state_to_string (r->sync_state));
+  add_str (b, "cancel_reason", with_personal ? r->cancel_reason : NULL);
+  add_str (b, "service_request_id", r->server_id);
+  add_str (b, "status", r->server_status);
+  add_str (b, "status_notes", r->server_status_notes);
+  if (with_personal)
+    add_str (b, "server_error", r->server_error);
+
+  if (r->kind == OKN_KIND_LETTER)
+    {
+      add_str (b, "received_at", r->received_at);
+      add_str (b, "delivery", okn_delivery_to_string (r->delivery));
+      add_str (b, "unit", r->unit);
+      if (with_personal)
+        {
+          add_str (b, "sender", r->sender_name);
+          add_str (b, "sender_address", r->sender_address);
+          json_builder_set_member_name (b, "anonymous");
+          json_builder_add_boolean_value (b, r->anonymous);
+          add_str (b, "letter_date", r->letter_date);
+          add_str (b, "reference", r->reference);
+          add_str (b, "subject", r->subject);
+          json_builder_set_member_name (b, "pages");
+          json_builder_add_int_value (b, r->pages);
+          json_builder_set_member_name (b, "attachments");
+          json_builder_add_int_value (b, r->attachment_count);
+          add_str (b, "notes", r->notes);
+        }
+    }
+  else
+    {
+      add_str (b, "category", r->category);
+      if (with_personal)
+        {
+          add_str (b, "description", r->description);
+          add_str (b, "address", r->address);
+          if (r->has_location)
+            {
+              json_builder_set_member_name (b, "lat");
+              json_builder_add_double_value (b, r->lat);
+              json_builder_set_member_name (b, "long");
+              json_builder_add_double_value (b, r->lon);
+            }
+          add_str (b, "name", r->contact_name);
+          add_str (b, "email", r->contact_email);
+          add_str (b, "phone", r->contact_phone);
+          json_builder_set_member_name (b, "consent");
+          json_builder_add_boolean_value (b, r->consent);
+          json_builder_set_member_name (b, "attributes");
+          json_builder_begin_object (b);
+          for (guint i = 0; i < r->attributes->len; i++)
+            {
+              OknAttribute *a = g_ptr_array_index (r->attributes, i);
+              guint n = 0;
+
+              /* A key given more than once is a multi-value list. */
+              for (guint j = 0; j < r->attributes->len; j++)
+                if (g_str_equal (((OknAttribute *) g_ptr_array_index (r->attributes, j))->key, a->key))
+                  n++;
+              if (n == 1)
+                {
+                  add_str (b, a->key, a->value);
+                  continue;
+                }
+              if (okn_record_get_attribute (r, a->key) != a->value)
+                continue;
+              json_builder_set_member_name (b, a->key);
+              json_builder_begin_array (b);
+              for (guint j = 0; j < r->attributes->len; j++)
+                {
+                  OknAttribute *c = g_ptr_array_index (r->attributes, j);
+                  if (g_str_equal (c->key, a->key))
+                    json_builder_add_string_value (b, c->value);
+                }
+              json_builder_end_array (b);
+            }
+          json_builder_end_object (b);
+        }
+    }
+
+  if (with_personal && r->files->len > 0)
+    {
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < r->files->len; i++)
+        {
+          OknAttachment *a = g_ptr_array_index (r->files, i);
+
+          json_builder_begin_object (b);
+          add_str (b, "sha256", a->sha256);
+          add_str (b, "filename", a->filename);
+          add_str (b, "mime_type", a->mime_type);
+          json_builder_set_member_name (b, "size");
+          json_builder_add_int_value (b, a->size);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,1992 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-store.c: the durable local store
+ *
+ * Durability: WAL with synchronous=FULL, so a COMMIT that returned has been
+ * fsync'ed. Concurrency: every write starts with BEGIN IMMEDIATE, taking the
+ * write lock up front; a transaction that read first and then wanted to write
+ * could get SQLITE_BUSY without the busy handler ever running. With the busy
+ * timeout, two processes writing at once simply take turns.
+ */
+#define G_LOG_DOMAIN "okn-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okn-ticket.h"
+#include "okn-store-private.h"
+#include "okn-store-schema.h"
+
+#define BUSY_TIMEOUT_MS  15000
+#define SECRET_LEN       32
+
+G_DEFINE_QUARK (okn-store-error-quark, okn_store_error)
+
+struct _OknStore
+{
+  sqlite3 *db;
+  char *path;
+  OknNowFunc now_func;
+  gpointer now_data;
+  char *station;
+  guint8 secret[SECRET_LEN];
+  gboolean has_station;
+};
+
+/* Helpers --------------------------------------------------------------- */
+
+sqlite3 *
+okn_store_get_db (OknStore *store)
+{
+  return store->db;
+}
+
+gboolean
+okn_store_set_error_from_db (OknStore   *store,
+                             int         rc,
+                             const char *what,
+                             GError    **error)
+{
+  const char *detail = store && store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("The disk is full: %s failed. Nothing was saved."), what);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Another program kept the database busy for %d s: %s failed. "
+                     "Nothing was saved; try again."),
+                   BUSY_TIMEOUT_MS / 1000, what);
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("The database file cannot be opened or written (%s): %s failed."),
+                   detail, what);
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("The database file is damaged or is not an Okienko database (%s): "
+                     "%s failed. Restore it from a backup."),
+                   detail, what);
+      break;
+    default:
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("The local database failed: %s (%s)."), what, detail);
+      break;
+    }
+  return FALSE;
+}
+
+static gboolean
+exec_sql (OknStore   *store,
+          const char *sql,
+          const char *what,
+          GError    **error)
+{
+  int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return okn_store_set_error_from_db (store, rc, what, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (OknStore   *store,
+         const char *sql,
+         GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      okn_store_set_error_from_db (store, rc, _("preparing a query"), error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           idx,
+           const char   *value)
+{
+  if (value)
+    sqlite3_bind_text (stmt, idx, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, idx);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           idx)
+{
+  const unsigned char *s = sqlite3_column_text (stmt, idx);
+
+  return s ? g_strdup ((const char *) s) : NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static gboolean
+step_done (OknStore     *store,
+           sqlite3_stmt *stmt,
+           const char   *what,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, what, error);
+  return TRUE;
+}
+
+static gboolean
+begin_immediate (OknStore *store,
+                 GError  **error)
+{
+  return exec_sql (store, "BEGIN IMMEDIATE", _("starting a transaction"), error);
+}
+
+static gboolean
+commit (OknStore *store,
+        GError  **error)
+{
+  int rc = sqlite3_exec (store->db, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      okn_store_set_error_from_db (store, rc, _("saving to disk"), error);
+      sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+rollback (OknStore *store)
+{
+  if (!sqlite3_get_autocommit (store->db))
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static GDateTime *
+store_now (OknStore *store)
+{
+  if (store->now_func)
+    return store->now_func (store->now_data);
+  return g_date_time_new_now_local ();
+}
+
+static gint64
+to_unix_us (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+}
+
+static gboolean
+append_audit (OknStore   *store,
+              gint64      record_id,
+              const char *at,
+              const char *actor,
+              const char *action,
+              JsonNode   *details,
+              GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *details_text = details ? json_to_string (details, FALSE) : NULL;
+
+  stmt = prepare (store,
+                  "INSERT INTO audit_log (record_id, at, actor, action, details) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  if (record_id > 0)
+    sqlite3_bind_int64 (stmt, 1, record_id);
+  else
+    sqlite3_bind_null (stmt, 1);
+  bind_text (stmt, 2, at);
+  bind_text (stmt, 3, actor ? actor : g_get_user_name ());
+  bind_text (stmt, 4, action);
+  bind_text (stmt, 5, details_text);
+  return step_done (store, stmt, _("writing the audit log"), error);
+}
+
+static JsonNode *
+json_object_of (const char *first_key,
+                ...)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  va_list args;
+
+  json_builder_begin_object (b);
+  va_start (args, first_key);
+  for (const char *k = first_key; k; k = va_arg (args, const char *))
+    {
+      const char *v = va_arg (args, const char *);
+
+      json_builder_set_member_name (b, k);
+      if (v)
+        json_builder_add_string_value (b, v);
+      else
+        json_builder_add_null_value (b);
+    }
+  va_end (args);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Opening and migrations ----------------------------------------------- */
+
+char *
+okn_store_default_path (void)
+{
+  const char *env = g_getenv ("OKIENKO_DB");
+
+  if (env && *env)
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "okienko", "okienko.db", NULL);
+}
+
+static int
+pragma_int (OknStore   *store,
+            const char *sql,
+            int        *out,
+            GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, _("reading the database version"), error);
+  *out = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+check_not_newer (OknStore *store,
+                 int       version,
+                 GError  **error)
+{
+  if (version > OKN_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NEWER_SCHEMA,
+                   _("The database %s was written by a newer version of Okienko "
+                     "(schema %d; this program knows up to %d). It was not changed. "
+                     "Install the newer Okienko to use it."),
+                   store->path, version, OKN_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (OknStore *store,
+         GError  **error)
+{
+  for (;;)
+    {
+      int version = 0;
+      g_autofree char *bump = NULL;
+
+      if (!begin_immediate (store, error))
+        return FALSE;
+      /* Read inside the write lock: another process may have migrated. */
+      if (!pragma_int (store, "PRAGMA user_version", &version, error)
+          || !check_not_newer (store, version, error))
+        {
+          rollback (store);
+          return FALSE;
+        }
+      if (version == OKN_STORE_SCHEMA_VERSION)
+        {
+          rollback (store);
+          return TRUE;
+        }
+      bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+      if (!exec_sql (store, okn_store_schema_migration (version + 1), _("upgrading the database"), error)
+          || !exec_sql (store, bump, _("upgrading the database"), error)
+          || !commit (store, error))
+        {
+          rollback (store);
+          return FALSE;
+        }
+    }
+}
+
+static gboolean
+load_station (OknStore *store,
+              GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT code, secret FROM station WHERE id = 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      store->has_station = FALSE;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, _("reading the station"), error);
+  if (sqlite3_column_bytes (stmt, 1) != SECRET_LEN)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("The station secret in the database is damaged."));
+      return FALSE;
+    }
+  g_free (store->station);
+  store->station = column_dup (stmt, 0);
+  memcpy (store->secret, sqlite3_column_blob (stmt, 1), SECRET_LEN);
+  store->has_station = TRUE;
+  return TRUE;
+}
+
+/* The database holds the station secret and personal data: only its owner
+ * may read it. SQLite gives -wal and -shm the main file's mode. */
+static gboolean
+create_private_file (const char *path,
+                     GError    **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno != EEXIST)
+    {
+      int saved = errno;
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the database %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fd >= 0)
+    close (fd);
+  return TRUE;
+}
+
+/**
+ * okn_store_open:
+ * @path: the database file; created (mode 0600) when missing
+ *
+ * Opens the store and brings its schema up to date. A database written by a
+ * newer program is refused with %OKN_STORE_ERROR_NEWER_SCHEMA and left as
+ * it was.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+OknStore *
+okn_store_open (const char *path,
+                GError    **error)
+{
+  g_autoptr (OknStore) store = g_new0 (OknStore, 1);
+  int version = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  store->path = g_strdup (path);
+  if (!create_private_file (path, error))
+    return NULL;
+
+  rc = sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      okn_store_set_error_from_db (store, rc, _("opening the database"), error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (store->db, 1);
+  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+
+  /* Look at the version before anything writes to the file. */
+  if (!pragma_int (store, "PRAGMA user_version", &version, error)
+      || !check_not_newer (store, version, error))
+    return NULL;
+
+  if (!exec_sql (store, "PRAGMA journal_mode = WAL", _("opening the database"), error)
+      || !exec_sql (store, "PRAGMA synchronous = FULL", _("opening the database"), error)
+      || !exec_sql (store, "PRAGMA foreign_keys = ON", _("opening the database"), error)
+      || !migrate (store, error)
+      || !load_station (store, error))
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
+void
+okn_store_close (OknStore *store)
+{
+  if (store == NULL)
+    return;
+  if (store->db)
+    sqlite3_close_v2 (store->db);
+  memset (store->secret, 0, sizeof store->secret);
+  g_free (store->station);
+  g_free (store->path);
+  g_free (store);
+}
+
+const char *
+okn_store_get_path (OknStore *store)
+{
+  return store->path;
+}
+
+int
+okn_store_get_schema_version (OknStore *store)
+{
+  int v = -1;
+
+  pragma_int (store, "PRAGMA user_version", &v, NULL);
+  return v;
+}
+
+/**
+ * okn_store_set_now_func:
+ *
+ * Replaces the clock, for tests of year boundaries and date ranges.
+ */
+void
+okn_store_set_now_func (OknStore   *store,
+                        OknNowFunc  func,
+                        gpointer    user_data)
+{
+  store->now_func = func;
+  store->now_data = user_data;
+}
+
+/* Station ------------------------------------------------------------- */
+
+static gboolean
+require_station (OknStore *store,
+                 GError  **error)
+{
+  if (store->has_station)
+    return TRUE;
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NO_STATION,
+               _("This database has no station yet. Set it up first: "
+                 "okienkoctl init --station CODE"));
+  return FALSE;
+}
+
+static gint64
+count_records (OknStore *store,
+               GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT count(*) FROM records", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      okn_store_set_error_from_db (store, rc, _("counting records"), error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+tighten_permissions (OknStore *store)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
+      g_chmod (p, 0600);
+    }
+}
+
+/**
+ * okn_store_init_station:
+ * @code: the station code (2-4 characters; normalised)
+ *
+ * Sets the station up once, with a new random secret for verification codes.
+ * Calling it again with the same code changes nothing; a different code is
+ * accepted only while the station has no records, since tickets carry it.
+ */
+gboolean
+okn_store_init_station (OknStore   *store,
+                        const char *code,
+                        const char *actor,
+                        GError    **error)
+{
+  char normalized[OKN_TICKET_STATION_MAX + 1];
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *at = NULL;
+  g_autoptr (JsonNode) details = NULL;
+
+  if (!okn_station_code_normalize (code, normalized, error))
+    return FALSE;
+  if (!begin_immediate (store, error))
+    return FALSE;
+  if (!load_station (store, error))
+    goto fail;
+
+  now = store_now (store);
+  at = okn_now_iso8601 (now);
+  if (!store->has_station)
+    {
+      g_autoptr (sqlite3_stmt) stmt = NULL;
+      guint8 secret[SECRET_LEN];
+
+      if (getrandom (secret, sizeof secret, 0) != (ssize_t) sizeof secret)
+        {
+          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                       _("The system could not provide random bytes for the station secret."));
+          goto fail;
+        }
+      stmt = prepare (store, "INSERT INTO station (id, code, secret, created_at) VALUES (1, ?, ?, ?)", error);
+      if (stmt == NULL)
+        goto fail;
+      bind_text (stmt, 1, normalized);
+      sqlite3_bind_blob (stmt, 2, secret, sizeof secret, SQLITE_TRANSIENT);
+      bind_text (stmt, 3, at);
+      memset (secret, 0, sizeof secret);
+      details = json_object_of ("station", normalized, NULL);
+      if (!step_done (store, stmt, _("saving the station"), error)
+          || !append_audit (store, 0, at, actor, "init-station", details, error))
+        goto fail;
+    }
+  else if (!g_str_equal (store->station, normalized))
+    {
+      g_autoptr (sqlite3_stmt) stmt = NULL;
+      gint64 n = count_records (store, error);
+
+      if (n < 0)
+        goto fail;
+      if (n > 0)
+        {
+          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
+                       _("This station is %s and has %" G_GINT64_FORMAT " records; its "
+                         "code cannot change to %s because the tickets already given "
+                         "out carry it."),
+                       store->station, n, normalized);
+          goto fail;
+        }
+      stmt = prepare (store, "UPDATE station SET code = ? WHERE id = 1", error);
+      if (stmt == NULL)
+        goto fail;
+      bind_text (stmt, 1, normalized);
+      details = json_object_of ("from", store->station, "to", normalized, NULL);
+      if (!step_done (store, stmt, _("saving the station"), error)
+          || !append_audit (store, 0, at, actor, "change-station", details, error))
+        goto fail;
+    }
+  else
+    {
+      rollback (store);
+      tighten_permissions (store);
+      return TRUE;
+    }
+
+  if (!commit (store, error))
+    goto fail;
+  tighten_permissions (store);
+  return load_station (store, error);
+
+fail:
+  rollback (store);
+  load_station (store, NULL);
+  return FALSE;
+}
+
+/**
+ * okn_store_get_station:
+ *
+ * Returns: (transfer full): the station code
+ */
+char *
+okn_store_get_station (OknStore *store,
+                       GError  **error)
+{
+  if (!require_station (store, error))
+    return NULL;
+  return g_strdup (store->station);
+}
+
+/**
+ * okn_store_verification_code:
+ * @ticket: a formatted ticket ID of this station
+ *
+ * Returns: (transfer full): the 6-character code printed on its ticket
+ */
+char *
+okn_store_verification_code (OknStore   *store,
+                             const char *ticket,
+                             GError    **error)
+{
+  if (!require_station (store, error))
+    return NULL;
+  return okn_ticket_verification_code (ticket, store->secret, SECRET_LEN);
+}
+
+/* Reading records ------------------------------------------------------- */
+
+#define RECORD_COLUMNS                                                         \
+  "id, uuid, ticket, station, kind, channel, operator, created_at, updated_at, " \
+  "sync_state, cancel_reason, server_id, server_token, server_status, "         \
+  "server_status_notes, server_error, received_at, delivery, sender_name, "     \
+  "sender_address, anonymous, letter_date, reference, subject, pages, "         \
+  "attachment_count, unit, notes, category, description, address, lat, lon, "  \
+  "contact_name, contact_email, contact_phone, consent"
+
+static gboolean
+load_attributes (OknStore  *store,
+                 OknRecord *r,
+                 GError   **error)
+{
+  g_autoptr (sqlite3_stmt) attrs = NULL;
+  g_autoptr (sqlite3_stmt) files = NULL;
+  int rc;
+
+  attrs = prepare (store, "SELECT key, value FROM record_attributes WHERE record_id = ? ORDER BY position", error);
+  if (attrs == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (attrs, 1, r->id);
+  while ((rc = sqlite3_step (attrs)) == SQLITE_ROW)
+    okn_record_add_attribute (r, (const char *) sqlite3_column_text (attrs, 0),
+                              (const char *) sqlite3_column_text (attrs, 1));
+  if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("reading a record"), error);
+
+  files = prepare (store,
+                   "SELECT a.sha256, a.filename, a.mime_type, b.size FROM attachments a "
+                   "JOIN blobs b ON b.sha256 = a.sha256 WHERE a.record_id = ? ORDER BY a.id",
+                   error);
+  if (files == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (files, 1, r->id);
+  while ((rc = sqlite3_step (files)) == SQLITE_ROW)
+    {
+      OknAttachment *a = g_new0 (OknAttachment, 1);
+
+      a->sha256 = column_dup (files, 0);
+      a->filename = column_dup (files, 1);
+      a->mime_type = column_dup (files, 2);
+      a->size = sqlite3_column_int64 (files, 3);
+      g_ptr_array_add (r->files, a);
+    }
+  if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("reading a record"), error);
+  return TRUE;
+}
+
+static OknRecord *
+row_to_record (OknStore     *store,
+               sqlite3_stmt *stmt,
+               GError      **error)
+{
+  g_autoptr (OknRecord) r = NULL;
+  OknKind kind = OKN_KIND_REPORT;
+  int i = 0;
+
+  okn_kind_from_string ((const char *) sqlite3_column_text (stmt, 4), &kind);
+  r = okn_record_new (kind);
+  r->id = sqlite3_column_int64 (stmt, i++);
+  r->uuid = column_dup (stmt, i++);
+  r->ticket = column_dup (stmt, i++);
+  r->station = column_dup (stmt, i++);
+  i++; /* kind */
+  okn_channel_from_string ((const char *) sqlite3_column_text (stmt, i++), &r->channel);
+  r->operator_name = column_dup (stmt, i++);
+  r->created_at = column_dup (stmt, i++);
+  r->updated_at = column_dup (stmt, i++);
+  okn_sync_state_from_string ((const char *) sqlite3_column_text (stmt, i++), &r->sync_state);
+  r->cancel_reason = column_dup (stmt, i++);
+  r->server_id = column_dup (stmt, i++);
+  r->server_token = column_dup (stmt, i++);
+  r->server_status = column_dup (stmt, i++);
+  r->server_status_notes = column_dup (stmt, i++);
+  r->server_error = column_dup (stmt, i++);
+  r->received_at = column_dup (stmt, i++);
+  if (sqlite3_column_type (stmt, i) != SQLITE_NULL)
+    okn_delivery_from_string ((const char *) sqlite3_column_text (stmt, i), &r->delivery);
+  i++;
+  r->sender_name = column_dup (stmt, i++);
+  r->sender_address = column_dup (stmt, i++);
+  r->anonymous = sqlite3_column_int (stmt, i++) != 0;
+  r->letter_date = column_dup (stmt, i++);
+  r->reference = column_dup (stmt, i++);
+  r->subject = column_dup (stmt, i++);
+  r->pages = sqlite3_column_int (stmt, i++);
+  r->attachment_count = sqlite3_column_int (stmt, i++);
+  r->unit = column_dup (stmt, i++);
+  r->notes = column_dup (stmt, i++);
+  r->category = column_dup (stmt, i++);
+  r->description = column_dup (stmt, i++);
+  r->address = column_dup (stmt, i++);
+  r->has_location = sqlite3_column_type (stmt, i) != SQLITE_NULL;
+  r->lat = sqlite3_column_double (stmt, i++);
+  r->lon = sqlite3_column_double (stmt, i++);
+  r->contact_name = column_dup (stmt, i++);
+  r->contact_email = column_dup (stmt, i++);
+  r->contact_phone = column_dup (stmt, i++);
+  r->consent = sqlite3_column_int (stmt, i++) != 0;
+
+  if (store->has_station && r->ticket)
+    r->verification_code = okn_ticket_verification_code (r->ticket, store->secret, SECRET_LEN);
+  if (!load_attributes (store, r, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
+static GPtrArray *
+collect_records (OknStore     *store,
+                 sqlite3_stmt *stmt,
+                 GError      **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknRecord *r = row_to_record (store, stmt, error);
+
+      if (r == NULL)
+        return NULL;
+      g_ptr_array_add (out, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading records"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+static OknRecord *
+lookup_exact (OknStore   *store,
+              const char *column_sql,
+              const char *value,
+              GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+
+  stmt = prepare (store, column_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, value);
+  found = collect_records (store, stmt, error);
+  if (found == NULL)
+    return NULL;
+  if (found->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+static OknRecord *
+lookup_ticket (OknStore   *store,
+               const char *formatted,
+               GError    **error)
+{
+  return lookup_exact (store, "SELECT " RECORD_COLUMNS " FROM records WHERE ticket = ?", formatted, error);
+}
+
+/* A mistyped ticket: if exactly one ticket we know is one typo away, name it
+ * and the character that differs. */
+static void
+explain_typo (OknStore   *store,
+              const char *input,
+              GError    **error)
+{
+  g_autoptr (GPtrArray) candidates = okn_ticket_typo_candidates (input);
+  g_autofree char *typed = okn_ticket_canonical_chars (input);
+  g_autofree char *compact = NULL;
+  const char *match = NULL;
+  OknTicketId id;
+  guint first_diff = 0, diffs = 0;
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const char *c = g_ptr_array_index (candidates, i);
+      g_autoptr (OknRecord) r = lookup_ticket (store, c, NULL);
+
+      if (r == NULL)
+        continue;
+      if (match != NULL)
+        return; /* more than one explanation: say nothing more */
+      match = c;
+    }
+  if (match == NULL || typed == NULL || !okn_ticket_id_parse (match, &id, NULL))
+    return;
+
+  compact = okn_ticket_id_format_compact (&id);
+  for (guint i = 0; compact[i] && typed[i]; i++)
+    if (compact[i] != typed[i] && diffs++ == 0)
+      first_diff = i;
+
+  g_clear_error (error);
+  if (diffs == 1)
+    g_set_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_CHECK,
+                 _("Ticket ID %s is mistyped: character %u is wrong. Did you mean %s?"),
+                 input, first_diff + 1, match);
+  else
+    g_set_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_CHECK,
+                 _("Ticket ID %s is mistyped: characters %u and %u are swapped. "
+                   "Did you mean %s?"),
+                 input, first_diff + 1, first_diff + 2, match);
+}
+
+/**
+ * okn_store_lookup:
+ * @ticket: a ticket ID as typed or scanned
+ *
+ * Returns: (transfer full): the record; %NULL with %OKN_TICKET_ERROR for
+ *   something that is not a valid ticket ID (a typo is reported as a typo,
+ *   naming the character when a known ticket explains it) or
+ *   %OKN_STORE_ERROR_NOT_FOUND for a valid ID this store does not hold
+ */
+OknRecord *
+okn_store_lookup (OknStore   *store,
+                  const char *ticket,
+                  GError    **error)
+{
+  OknTicketId id;
+  g_autofree char *formatted = NULL;
+  g_autoptr (GError) local_error = NULL;
+  OknRecord *r;
+
+  if (!okn_ticket_id_parse (ticket, &id, error))
+    {
+      if (error && *error && g_error_matches (*error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_CHECK))
+        explain_typo (store, ticket, error);
+      return NULL;
+    }
+  formatted = okn_ticket_id_format (&id);
+  r = lookup_ticket (store, formatted, &local_error);
+  if (r == NULL && local_error == NULL)
+    g_set_error (&local_error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND,
+                 _("No record has ticket ID %s here."), formatted);
+  if (local_error)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return r;
+}
+
+OknRecord *
+okn_store_lookup_uuid (OknStore   *store,
+                       const char *uuid,
+                       GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  OknRecord *r = lookup_exact (store, "SELECT " RECORD_COLUMNS " FROM records WHERE uuid = ?", uuid, &local_error);
+
+  if (r == NULL && local_error == NULL)
+    g_set_error (&local_error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND,
+                 _("No record has UUID %s here."), uuid);
+  if (local_error)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return r;
+}
+
+static OknRecord *
+lookup_id (OknStore *store,
+           gint64    id,
+           GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT " RECORD_COLUMNS " FROM records WHERE id = ?", error);
+  g_autoptr (GPtrArray) found = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  found = collect_records (store, stmt, error);
+  if (found == NULL)
+    return NULL;
+  if (found->len == 0)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND, _("The record no longer exists."));
+      return NULL;
+    }
+  return g_ptr_array_steal_index (found, 0);
+}
+
+/**
+ * okn_store_list:
+ * @filter: (nullable): what to keep
+ *
+ * Returns: (transfer full) (element-type OknRecord): newest first
+ */
+GPtrArray *
+okn_store_list (OknStore            *store,
+                const OknListFilter *filter,
+                GError             **error)
+{
+  g_autoptr (GString) sql = g_string_new ("SELECT " RECORD_COLUMNS " FROM records WHERE 1");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int idx = 1;
+
+  if (filter && filter->has_kind)
+    g_string_append (sql, " AND kind = ?");
+  if (filter && filter->has_state)
+    g_string_append (sql, " AND sync_state = ?");
+  if (filter && filter->since)
+    g_string_append (sql, " AND created_us >= ?");
+  if (filter && filter->until)
+    g_string_append (sql, " AND created_us < ?");
+  g_string_append (sql, " ORDER BY created_us DESC, id DESC");
+  if (filter && filter->limit > 0)
+    g_string_append_printf (sql, " LIMIT %u", filter->limit);
+
+  stmt = prepare (store, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  if (filter && filter->has_kind)
+    bind_text (stmt, idx++, okn_kind_to_string (filter->kind));
+  if (filter && filter->has_state)
+    bind_text (stmt, idx++, okn_sync_state_to_string (filter->state));
+  if (filter && filter->since)
+    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->since));
+  if (filter && filter->until)
+    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->until));
+  return collect_records (store, stmt, error);
+}
+
+/* Turns what a person typed into an FTS5 query that cannot be a syntax
+ * error: each word quoted, all of them required, the last one as a prefix
+ * (search as you type). */
+static char *
+fts_query (const char *text)
+{
+  g_autoptr (GString) q = g_string_new (NULL);
+  g_autoptr (GString) word = g_string_new (NULL);
+  guint words = 0;
+
+  for (const char *p = text;; p = g_utf8_next_char (p))
+    {
+      gunichar c = *p ? g_utf8_get_char (p) : 0;
+
+      if (c != 0 && g_unichar_isalnum (c))
+        {
+          g_string_append_unichar (word, c);
+          continue;
+        }
+      if (word->len > 0)
+        {
+          if (words++ > 0)
+            g_string_append_c (q, ' ');
+          g_string_append_printf (q, "\"%s\"", word->str);
+          g_string_truncate (word, 0);
+        }
+      if (c == 0)
+        break;
+    }
+  if (words == 0)
+    return NULL;
+  g_string_append_c (q, '*');
+  return g_string_free (g_steal_pointer (&q), FALSE);
+}
+
+/**
+ * okn_store_search:
+ * @text: a ticket ID, or words from the sender, subject, description or
+ *   address
+ * @limit: at most this many (newest first); 0 for 100
+ *
+ * Returns: (transfer full) (element-type OknRecord): the records found
+ */
+GPtrArray *
+okn_store_search (OknStore   *store,
+                  const char *text,
+                  guint       limit,
+                  GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *query = NULL;
+  OknTicketId id;
+
+  if (okn_ticket_id_parse (text, &id, NULL))
+    {
+      g_autofree char *formatted = okn_ticket_id_format (&id);
+      g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+      g_autoptr (GError) local_error = NULL;
+      OknRecord *r = lookup_ticket (store, formatted, &local_error);
+
+      if (local_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (r)
+        g_ptr_array_add (out, r);
+      return g_steal_pointer (&out);
+    }
+
+  query = fts_query (text);
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+
+  stmt = prepare (store,
+                  "SELECT " RECORD_COLUMNS " FROM records WHERE id IN "
+                  "(SELECT rowid FROM records_fts WHERE records_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                  "ORDER BY id DESC",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, query);
+  sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : 100);
+  return collect_records (store, stmt, error);
+}
+
+/**
+ * okn_store_read_file:
+ * @sha256: an attachment's content address
+ *
+ * Returns: (transfer full): the attachment's bytes
+ */
+GBytes *
+okn_store_read_file (OknStore   *store,
+                     const char *sha256,
+                     GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT data FROM blobs WHERE sha256 = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, sha256);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND,
+                   _("The attachment is no longer kept here."));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading an attachment"), error);
+      return NULL;
+    }
+  return g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+}
+
+/* Writing records ------------------------------------------------------- */
+
+static gboolean
+check_category (OknStore  *store,
+                OknRecord *r,
+                GError   **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (r->kind != OKN_KIND_REPORT || r->category == NULL)
+    return TRUE;
+  /* A station that has never seen the catalogue accepts any code; the sync
+   * checks it again with the server. */
+  stmt = prepare (store,
+                  "SELECT (SELECT count(*) FROM services), "
+                  "(SELECT count(*) FROM services WHERE code = ?)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, r->category);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, _("reading the catalogue"), error);
+  if (sqlite3_column_int64 (stmt, 0) > 0 && sqlite3_column_int64 (stmt, 1) == 0)
+    {
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("Category: “%s” is not in the server’s catalogue."), r->category);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_attributes_and_files (OknStore   *store,
+                            OknRecord  *r,
+                            const char *at,
+                            GError    **error)
+{
+  g_autoptr (sqlite3_stmt) del = NULL;
+  g_autoptr (sqlite3_stmt) attr = NULL;
+
+  del = prepare (store, "DELETE FROM record_attributes WHERE record_id = ?", error);
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, r->id);
+  if (!step_done (store, del, _("saving attributes"), error))
+    return FALSE;
+
+  attr = prepare (store, "INSERT INTO record_attributes (record_id, position, key, value) VALUES (?, ?, ?, ?)", error);
+  if (attr == NULL)
+    return FALSE;
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (r->attributes, i);
+
+      sqlite3_reset (attr);
+      sqlite3_bind_int64 (attr, 1, r->id);
+      sqlite3_bind_int (attr, 2, (int) i);
+      bind_text (attr, 3, a->key);
+      bind_text (attr, 4, a->value);
+      if (!step_done (store, attr, _("saving attributes"), error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < r->files->len; i++)
+    {
+      OknAttachment *a = g_ptr_array_index (r->files, i);
+      g_autoptr (sqlite3_stmt) blob = NULL;
+      g_autoptr (sqlite3_stmt) att = NULL;
+
+      /* Files read back from the store carry no bytes: already stored. */
+      if (a->data == NULL)
+        continue;
+      blob = prepare (store, "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)", error);
+      att = blob ? prepare (store,
+                            "INSERT INTO attachments (record_id, sha256, filename, mime_type, added_at) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            error)
+                 : NULL;
+      if (att == NULL)
+        return FALSE;
+      bind_text (blob, 1, a->sha256);
+      sqlite3_bind_int64 (blob, 2, a->size);
+      sqlite3_bind_blob64 (blob, 3, g_bytes_get_data (a->data, NULL), g_bytes_get_size (a->data), SQLITE_STATIC);
+      sqlite3_bind_int64 (att, 1, r->id);
+      bind_text (att, 2, a->sha256);
+      bind_text (att, 3, a->filename);
+      bind_text (att, 4, a->mime_type);
+      bind_text (att, 5, at);
+      if (!step_done (store, blob, _("saving an attachment"), error)
+          || !step_done (store, att, _("saving an attachment"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Binds the fields a clerk can set, as ?1..?N in this order. */
+#define EDITABLE_SET                                                           \
+  "channel = ?1, received_at = ?2, received_us = ?3, delivery = ?4, "          \
+  "sender_name = ?5, sender_address = ?6, anonymous = ?7, letter_date = ?8, "  \
+  "reference = ?9, subject = ?10, pages = ?11, attachment_count = ?12, "       \
+  "unit = ?13, notes = ?14, category = ?15, description = ?16, address = ?17, " \
+  "lat = ?18, lon = ?19, contact_name = ?20, contact_email = ?21, "           \
+  "contact_phone = ?22, consent = ?23"
+#define EDITABLE_COUNT 23
+
+static void
+bind_editable (sqlite3_stmt *stmt,
+               OknRecord    *r)
+{
+  g_autoptr (GDateTime) received = NULL;
+  gboolean letter = r->kind == OKN_KIND_LETTER;
+
+  bind_text (stmt, 1, okn_channel_to_string (r->channel));
+  bind_text (stmt, 2, r->received_at);
+  if (r->received_at && (received = g_date_time_new_from_iso8601 (r->received_at, NULL)))
+    sqlite3_bind_int64 (stmt, 3, to_unix_us (received));
+  else
+    sqlite3_bind_null (stmt, 3);
+  bind_text (stmt, 4, letter ? okn_delivery_to_string (r->delivery) : NULL);
+  bind_text (stmt, 5, r->sender_name);
+  bind_text (stmt, 6, r->sender_address);
+  sqlite3_bind_int (stmt, 7, r->anonymous);
+  bind_text (stmt, 8, r->letter_date);
+  bind_text (stmt, 9, r->reference);
+  bind_text (stmt, 10, r->subject);
+  sqlite3_bind_int (stmt, 11, r->pages);
+  sqlite3_bind_int (stmt, 12, r->attachment_count);
+  bind_text (stmt, 13, r->unit);
+  bind_text (stmt, 14, r->notes);
+  bind_text (stmt, 15, r->category);
+  bind_text (stmt, 16, r->description);
+  bind_text (stmt, 17, r->address);
+  if (r->has_location)
+    {
+      sqlite3_bind_double (stmt, 18, r->lat);
+      sqlite3_bind_double (stmt, 19, r->lon);
+    }
+  else
+    {
+      sqlite3_bind_null (stmt, 18);
+      sqlite3_bind_null (stmt, 19);
+    }
+  bind_text (stmt, 20, r->contact_name);
+  bind_text (stmt, 21, r->contact_email);
+  bind_text (stmt, 22, r->contact_phone);
+  sqlite3_bind_int (stmt, 23, r->consent);
+}
+
+static char *
+new_uuid (void)
+{
+  uuid_t u;
+  char buf[37];
+
+  uuid_generate_random (u);
+  uuid_unparse_lower (u, buf);
+  return g_strdup (buf);
+}
+
+static gboolean
+insert_record (OknStore   *store,
+               OknRecord  *r,
+               GDateTime  *now,
+               const char *at,
+               const char *actor,
+               GError    **error)
+{
+  g_autoptr (sqlite3_stmt) counter = NULL;
+  g_autoptr (sqlite3_stmt) ins = NULL;
+  g_autoptr (sqlite3_stmt) outbox = NULL;
+  g_autoptr (JsonNode) details = NULL;
+  OknTicketId id;
+  guint year = (guint) (g_date_time_get_year (now) % 100);
+  guint seq;
+  int rc;
+
+  counter = prepare (store,
+                     "INSERT INTO counters (station, year, last_seq) VALUES (?1, ?2, 1) "
+                     "ON CONFLICT (station, year) DO UPDATE SET last_seq = last_seq + 1 "
+                     "RETURNING last_seq",
+                     error);
+  if (counter == NULL)
+    return FALSE;
+  bind_text (counter, 1, store->station);
+  sqlite3_bind_int (counter, 2, (int) year);
+  rc = sqlite3_step (counter);
+  if (rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, _("taking a ticket number"), error);
+  seq = (guint) sqlite3_column_int64 (counter, 0);
+  sqlite3_reset (counter);
+
+  if (!okn_ticket_id_make (store->station, year, seq, &id, error))
+    return FALSE;
+
+  g_free (r->ticket);
+  r->ticket = okn_ticket_id_format (&id);
+  g_free (r->uuid);
+  r->uuid = new_uuid ();
+  g_free (r->station);
+  r->station = g_strdup (store->station);
+  if (r->operator_name == NULL)
+    r->operator_name = g_strdup (actor ? actor : g_get_user_name ());
+  g_free (r->created_at);
+  r->created_at = g_strdup (at);
+  g_free (r->updated_at);
+  r->updated_at = g_strdup (at);
+  r->sync_state = OKN_SYNC_QUEUED;
+
+  ins = prepare (store,
+                 "INSERT INTO records (channel, received_at, received_us, delivery, sender_name, "
+                 "sender_address, anonymous, letter_date, reference, subject, pages, "
+                 "attachment_count, unit, notes, category, description, address, lat, lon, "
+                 "contact_name, contact_email, contact_phone, consent, "
+                 "uuid, ticket, station, year, seq, kind, operator, created_at, created_us, "
+                 "updated_at, sync_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                 "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+                 "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?31, 'queued')",
+                 error);
+  if (ins == NULL)
+    return FALSE;
+  bind_editable (ins, r);
+  bind_text (ins, 24, r->uuid);
+  bind_text (ins, 25, r->ticket);
+  bind_text (ins, 26, r->station);
+  sqlite3_bind_int (ins, 27, (int) year);
+  sqlite3_bind_int (ins, 28, (int) seq);
+  bind_text (ins, 29, okn_kind_to_string (r->kind));
+  bind_text (ins, 30, r->operator_name);
+  bind_text (ins, 31, at);
+  sqlite3_bind_int64 (ins, 32, to_unix_us (now));
+  if (!step_done (store, ins, _("saving the record"), error))
+    return FALSE;
+  r->id = sqlite3_last_insert_rowid (store->db);
+
+  outbox = prepare (store, "INSERT INTO outbox (record_id) VALUES (?)", error);
+  if (outbox == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (outbox, 1, r->id);
+  details = json_object_of ("ticket", r->ticket, "kind", okn_kind_to_string (r->kind),
+                            "channel", okn_channel_to_string (r->channel), NULL);
+  return step_done (store, outbox, _("queueing the record"), error)
+         && write_attributes_and_files (store, r, at, error)
+         && append_audit (store, r->id, at, actor, "register", details, error);
+}
+
+static void
+forget_registration (OknRecord *r)
+{
+  r->id = 0;
+  g_clear_pointer (&r->ticket, g_free);
+  g_clear_pointer (&r->uuid, g_free);
+  g_clear_pointer (&r->verification_code, g_free);
+  g_clear_pointer (&r->created_at, g_free);
+  g_clear_pointer (&r->updated_at, g_free);
+}
+
+static void
+prefix_error (GError  **error,
+              guint     index,
+              guint     total)
+{
+  if (total > 1 && error && *error)
+    g_prefix_error (error, _("Record %u: "), index + 1);
+}
+
+/**
+ * okn_store_register_many:
+ * @records: (element-type OknRecord): new records; on success each gets its
+ *   id, UUID, ticket ID, verification code and creation time
+ * @actor: (nullable): who registers them (the OS user when %NULL)
+ *
+ * Validates every record and stores all of them in one transaction, or none.
+ * Each takes the next number of the station's sequence for the year.
+ */
+gboolean
+okn_store_register_many (OknStore   *store,
+                         GPtrArray  *records,
+                         const char *actor,
+                         GError    **error)
+{
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *at = NULL;
+  guint i;
+
+  if (!require_station (store, error))
+    return FALSE;
+
+  now = store_now (store);
+  at = okn_now_iso8601 (now);
+  for (i = 0; i < records->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (records, i);
+
+      if (!okn_record_validate (r, now, error) || !check_category (store, r, error))
+        {
+          prefix_error (error, i, records->len);
+          return FALSE;
+        }
+    }
+
+  if (!begin_immediate (store, error))
+    return FALSE;
+  for (i = 0; i < records->len; i++)
+    if (!insert_record (store, g_ptr_array_index (records, i), now, at, actor, error))
+      {
+        prefix_error (error, i, records->len);
+        goto fail;
+      }
+  if (!commit (store, error))
+    goto fail;
+
+  for (i = 0; i < records->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (records, i);
+
+      g_free (r->verification_code);
+      r->verification_code = okn_ticket_verification_code (r->ticket, store->secret, SECRET_LEN);
+      for (guint j = 0; j < r->files->len; j++)
+        g_clear_pointer (&((OknAttachment *) g_ptr_array_index (r->files, j))->data, g_bytes_unref);
+    }
+  return TRUE;
+
+fail:
+  rollback (store);
+  for (i = 0; i < records->len; i++)
+    forget_registration (g_ptr_array_index (records, i));
+  return FALSE;
+}
+
+/**
+ * okn_store_register:
+ * @record: a new record
+ *
+ * Validates and stores one record. When it returns %TRUE the record is on
+ * disk and its ticket can be printed.
+ */
+gboolean
+okn_store_register (OknStore   *store,
+                    OknRecord  *record,
+                    const char *actor,
+                    GError    **error)
+{
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+
+  g_ptr_array_add (one, record);
+  return okn_store_register_many (store, one, actor, error);
+}
+
+static gboolean
+check_editable (const OknRecord *current,
+                GError         **error)
+{
+  if (current->sync_state == OKN_SYNC_CANCELLED)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY,
+                   _("Record %s was cancelled; it cannot be changed."), current->ticket);
+      return FALSE;
+    }
+  if (!okn_sync_state_is_editable (current->sync_state))
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY,
+                   _("Record %s has already gone to the central system; it cannot be "
+                     "changed here any more."),
+                   current->ticket);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The names of the fields a correction changed: the audit log says what
+ * changed, not the personal data itself. */
+static JsonNode *
+changed_fields (const OknRecord *a,
+                const OknRecord *b)
+{
+  g_autoptr (JsonBuilder) jb = json_builder_new ();
+  g_autoptr (JsonNode) before = okn_record_to_json (a, TRUE);
+  g_autoptr (JsonNode) after = okn_record_to_json (b, TRUE);
+  JsonObject *ob = json_node_get_object (before);
+  JsonObject *oa = json_node_get_object (after);
+  const char *fields[] = {
+    "channel", "received_at", "delivery", "unit", "sender", "sender_address", "anonymous",
+    "letter_date", "reference", "subject", "pages", "attachments", "notes", "category",
+    "description", "address", "lat", "long", "name", "email", "phone", "consent",
+    "attributes", "files",
+  };
+  guint n = 0;
+
+  json_builder_begin_object (jb);
+  json_builder_set_member_name (jb, "changed");
+  json_builder_begin_array (jb);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      JsonNode *x = json_object_get_member (ob, fields[i]);
+      JsonNode *y = json_object_get_member (oa, fields[i]);
+
+      if ((x == NULL) != (y == NULL) || (x && !json_node_equal (x, y)))
+        {
+          json_builder_add_string_value (jb, fields[i]);
+          n++;
+        }
+    }
+  json_builder_end_array (jb);
+  json_builder_end_object (jb);
+  if (n == 0)
+    return NULL;
+  return json_builder_get_root (jb);
+}
+
+/**
+ * okn_store_update:
+ * @record: the corrected record (found by its id or UUID); its ticket, UUID,
+ *   kind and creation stay as they were
+ *
+ * Corrects a record that has not been sent. A record the server refused
+ * (needs-attention) is queued again. Changes nothing when nothing changed.
+ */
+gboolean
+okn_store_update (OknStore   *store,
+                  OknRecord  *record,
+                  const char *actor,
+                  GError    **error)
+{
+  g_autoptr (OknRecord) current = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autoptr (JsonNode) details = NULL;
+  g_autoptr (sqlite3_stmt) upd = NULL;
+  g_autofree char *at = NULL;
+
+  now = store_now (store);
+  if (!okn_record_validate (record, now, error) || !check_category (store, record, error))
+    return FALSE;
+  if (!begin_immediate (store, error))
+    return FALSE;
+
+  current = record->id > 0 ? lookup_id (store, record->id, error)
+                           : okn_store_lookup_uuid (store, record->uuid, error);
+  if (current == NULL || !check_editable (current, error))
+    goto fail;
+  if (current->kind != record->kind)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                   _("A letter cannot become a report, nor a report a letter."));
+      goto fail;
+    }
+  record->id = current->id;
+
+  details = changed_fields (current, record);
+  if (details == NULL)
+    {
+      rollback (store);
+      return TRUE;
+    }
+
+  at = okn_now_iso8601 (now);
+  upd = prepare (store,
+                 "UPDATE records SET " EDITABLE_SET ", updated_at = ?24, "
+                 "sync_state = 'queued', server_error = NULL WHERE id = ?25",
+                 error);
+  if (upd == NULL)
+    goto fail;
+  bind_editable (upd, record);
+  bind_text (upd, EDITABLE_COUNT + 1, at);
+  sqlite3_bind_int64 (upd, EDITABLE_COUNT + 2, record->id);
+  if (!step_done (store, upd, _("saving the correction"), error))
+    goto fail;
+
+  /* Files missing from the corrected record were removed by the clerk. */
+  {
+    g_autoptr (sqlite3_stmt) del = prepare (store, "DELETE FROM attachments WHERE record_id = ? AND sha256 = ?", error);
+
+    if (del == NULL)
+      goto fail;
+    for (guint i = 0; i < current->files->len; i++)
+      {
+        OknAttachment *old = g_ptr_array_index (current->files, i);
+        gboolean kept = FALSE;
+
+        for (guint j = 0; j < record->files->len && !kept; j++)
+          kept = g_str_equal (((OknAttachment *) g_ptr_array_index (record->files, j))->sha256, old->sha256);
+        if (kept)
+          continue;
+        sqlite3_reset (del);
+        sqlite3_bind_int64 (del, 1, record->id);
+        bind_text (del, 2, old->sha256);
+        if (!step_done (store, del, _("saving the correction"), error))
+          goto fail;
+      }
+  }
+
+  if (current->sync_state == OKN_SYNC_NEEDS_ATTENTION)
+    {
+      g_autoptr (sqlite3_stmt) requeue = prepare (store,
+                                                  "UPDATE outbox SET attempts = 0, next_attempt_us = 0, "
+                                                  "last_error = NULL WHERE record_id = ?",
+                                                  error);
+      if (requeue == NULL)
+        goto fail;
+      sqlite3_bind_int64 (requeue, 1, record->id);
+      if (!step_done (store, requeue, _("queueing the record"), error))
+        goto fail;
+    }
+
+  if (!write_attributes_and_files (store, record, at, error)
+      || !append_audit (store, record->id, at, actor, "correct", details, error)
+      || !commit (store, error))
+    goto fail;
+
+  g_free (record->updated_at);
+  record->updated_at = g_strdup (at);
+  record->sync_state = OKN_SYNC_QUEUED;
+  g_clear_pointer (&record->server_error, g_free);
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/**
+ * okn_store_cancel:
+ * @ticket: the record's ticket ID
+ * @reason: why (required; kept in the record and the audit log)
+ *
+ * Cancels a record that has not been sent; it will never be sent.
+ */
+gboolean
+okn_store_cancel (OknStore   *store,
+                  const char *ticket,
+                  const char *reason,
+                  const char *actor,
+                  GError    **error)
+{
+  g_autoptr (OknRecord) current = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autoptr (JsonNode) details = NULL;
+  g_autoptr (sqlite3_stmt) upd = NULL;
+  g_autofree char *clean = g_strstrip (g_strdup (reason ? reason : ""));
+  g_autofree char *at = NULL;
+
+  if (*clean == '\0' || !g_utf8_validate (clean, -1, NULL) || g_utf8_strlen (clean, -1) > 500)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                   _("Reason: say why the record is cancelled (up to 500 characters)."));
+      return FALSE;
+    }
+  for (const char *p = clean; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                     _("Reason: contains a control character."));
+        return FALSE;
+      }
+
+  if (!begin_immediate (store, error))
+    return FALSE;
+  current = okn_store_lookup (store, ticket, error);
+  if (current == NULL || !check_editable (current, error))
+    goto fail;
+
+  now = store_now (store);
+  at = okn_now_iso8601 (now);
+  upd = prepare (store,
+                 "UPDATE records SET sync_state = 'cancelled', cancel_reason = ?, updated_at = ? "
+                 "WHERE id = ?",
+                 error);
+  if (upd == NULL)
+    goto fail;
+  bind_text (upd, 1, clean);
+  bind_text (upd, 2, at);
+  sqlite3_bind_int64 (upd, 3, current->id);
+  details = json_object_of ("reason", clean, NULL);
+  if (!step_done (store, upd, _("cancelling the record"), error)
+      || !append_audit (store, current->id, at, actor, "cancel", details, error)
+      || !commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/**
+ * okn_store_set_sync_state:
+ * @detail: (nullable): for needs-attention, the server's own words
+ *
+ * Moves a record along the outbox states; for the sync engine.
+ */
+gboolean
+okn_store_set_sync_state (OknStore     *store,
+                          gint64        record_id,
+                          OknSyncState  state,
+                          const char   *actor,
+                          const char   *detail,
+                          GError      **error)
+{
+  g_autoptr (OknRecord) current = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autoptr (JsonNode) details = NULL;
+  g_autoptr (sqlite3_stmt) upd = NULL;
+  g_autofree char *at = NULL;
+
+  if (!begin_immediate (store, error))
+    return FALSE;
+  current = lookup_id (store, record_id, error);
+  if (current == NULL)
+    goto fail;
+  if (current->sync_state == state)
+    {
+      rollback (store);
+      return TRUE;
+    }
+  now = store_now (store);
+  at = okn_now_iso8601 (now);
+  upd = prepare (store, "UPDATE records SET sync_state = ?, server_error = ?, updated_at = ? WHERE id = ?", error);
+  if (upd == NULL)
+    goto fail;
+  bind_text (upd, 1, okn_sync_state_to_string (state));
+  bind_text (upd, 2, state == OKN_SYNC_NEEDS_ATTENTION ? detail : NULL);
+  bind_text (upd, 3, at);
+  sqlite3_bind_int64 (upd, 4, record_id);
+  details = json_object_of ("from", okn_sync_state_to_string (current->sync_state),
+                            "to", okn_sync_state_to_string (state), "detail", detail, NULL);
+  if (!step_done (store, upd, _("saving the sync state"), error)
+      || !append_audit (store, record_id, at, actor ? actor : "sync", "sync-state", details, error)
+      || !commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/* Audit, history, catalogue, stats ------------------------------------- */
+
+void
+okn_audit_entry_free (OknAuditEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->at);
+  g_free (e->actor);
+  g_free (e->action);
+  g_free (e->details);
+  g_free (e);
+}
+
+void
+okn_status_change_free (OknStatusChange *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->status);
+  g_free (c->status_notes);
+  g_free (c->agency_responsible);
+  g_free (c->server_updated_at);
+  g_free (c->expected_at);
+  g_free (c->fetched_at);
+  g_free (c);
+}
+
+void
+okn_service_free (OknService *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->code);
+  g_free (s->name);
+  g_free (s->description);
+  g_free (s->group);
+  g_free (s->keywords);
+  g_free (s->type);
+  g_free (s->definition);
+  g_free (s);
+}
+
+/**
+ * okn_store_audit_log:
+ * @record_id: a record, or 0 for the entries about the station itself
+ *
+ * Returns: (transfer full) (element-type OknAuditEntry): oldest first
+ */
+GPtrArray *
+okn_store_audit_log (OknStore *store,
+                     gint64    record_id,
+                     GError  **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_audit_entry_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare (store,
+                  record_id > 0
+                    ? "SELECT id, at, actor, action, details FROM audit_log WHERE record_id = ? ORDER BY id"
+                    : "SELECT id, at, actor, action, details FROM audit_log WHERE record_id IS NULL ORDER BY id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  if (record_id > 0)
+    sqlite3_bind_int64 (stmt, 1, record_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknAuditEntry *e = g_new0 (OknAuditEntry, 1);
+
+      e->id = sqlite3_column_int64 (stmt, 0);
+      e->at = column_dup (stmt, 1);
+      e->actor = column_dup (stmt, 2);
+      e->action = column_dup (stmt, 3);
+      e->details = column_dup (stmt, 4);
+      g_ptr_array_add (out, e);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading the audit log"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * okn_store_status_history:
+ *
+ * Returns: (transfer full) (element-type OknStatusChange): oldest first
+ */
+GPtrArray *
+okn_store_status_history (OknStore *store,
+                          gint64    record_id,
+                          GError  **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_status_change_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare (store,
+                  "SELECT status, status_notes, agency_responsible, server_updated_at, expected_at, "
+                  "fetched_at FROM status_history WHERE record_id = ? ORDER BY id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknStatusChange *c = g_new0 (OknStatusChange, 1);
+
+      c->status = column_dup (stmt, 0);
+      c->status_notes = column_dup (stmt, 1);
+      c->agency_responsible = column_dup (stmt, 2);
+      c->server_updated_at = column_dup (stmt, 3);
+      c->expected_at = column_dup (stmt, 4);
+      c->fetched_at = column_dup (stmt, 5);
+      g_ptr_array_add (out, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading the status history"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * okn_store_replace_services:
+ * @services: (element-type OknService): the server's whole catalogue
+ *
+ * Replaces the cached catalogue in one transaction.
+ */
+gboolean
+okn_store_replace_services (OknStore  *store,
+                            GPtrArray *services,
+                            GError   **error)
+{
+  g_autoptr (sqlite3_stmt) ins = NULL;
+  g_autoptr (GDateTime) now = store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+
+  if (!begin_immediate (store, error))
+    return FALSE;
+  if (!exec_sql (store, "DELETE FROM services", _("saving the catalogue"), error))
+    goto fail;
+  ins = prepare (store,
+                 "INSERT OR REPLACE INTO services (code, name, description, group_name, keywords, "
+                 "type, metadata, definition, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 error);
+  if (ins == NULL)
+    goto fail;
+  for (guint i = 0; i < services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (services, i);
+
+      sqlite3_reset (ins);
+      bind_text (ins, 1, s->code);
+      bind_text (ins, 2, s->name ? s->name : s->code);
+      bind_text (ins, 3, s->description);
+      bind_text (ins, 4, s->group);
+      bind_text (ins, 5, s->keywords);
+      bind_text (ins, 6, s->type);
+      sqlite3_bind_int (ins, 7, s->metadata);
+      bind_text (ins, 8, s->definition);
+      bind_text (ins, 9, at);
+      if (!step_done (store, ins, _("saving the catalogue"), error))
+        goto fail;
+    }
+  if (!commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/**
+ * okn_store_list_services:
+ *
+ * Returns: (transfer full) (element-type OknService): the cached catalogue
+ */
+GPtrArray *
+okn_store_list_services (OknStore *store,
+                         GError  **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare (store,
+                  "SELECT code, name, description, group_name, keywords, type, metadata, definition "
+                  "FROM services ORDER BY group_name, name",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknService *s = g_new0 (OknService, 1);
+
+      s->code = column_dup (stmt, 0);
+      s->name = column_dup (stmt, 1);
+      s->description = column_dup (stmt, 2);
+      s->group = column_dup (stmt, 3);
+      s->keywords = column_dup (stmt, 4);
+      s->type = column_dup (stmt, 5);
+      s->metadata = sqlite3_column_int (stmt, 6) != 0;
+      s->definition = column_dup (stmt, 7);
+      g_ptr_array_add (out, s);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading the catalogue"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+void
+okn_store_stats_clear (OknStoreStats *stats)
+{
+  g_clear_pointer (&stats->station, g_free);
+  g_clear_pointer (&stats->oldest_queued_at, g_free);
+}
+
+gboolean
+okn_store_get_stats (OknStore      *store,
+                     OknStoreStats *out,
+                     GError       **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) oldest = NULL;
+  int rc;
+
+  memset (out, 0, sizeof *out);
+  out->station = g_strdup (store->station);
+  stmt = prepare (store, "SELECT sync_state, count(*) FROM records GROUP BY sync_state", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknSyncState state;
+
+      if (okn_sync_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state))
+        out->per_state[state] = sqlite3_column_int64 (stmt, 1);
+      out->total += sqlite3_column_int64 (stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("counting records"), error);
+
+  oldest = prepare (store,
+                    "SELECT created_at FROM records WHERE sync_state = 'queued' "
+                    "ORDER BY sync_state, created_us LIMIT 1",
+                    error);
+  if (oldest == NULL)
+    return FALSE;
+  rc = sqlite3_step (oldest);
+  if (rc == SQLITE_ROW)
+    out->oldest_queued_at = column_dup (oldest, 0);
+  else if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("counting records"), error);
+  return TRUE;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl-config.c: config get|set|unset|list, like git config */
+#define G_LOG_DOMAIN "okienkoctl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "okienkoctl.h"
+
+static const char *
+type_name (OknConfigType type)
+{
+  switch (type)
+    {
+    case OKN_CONFIG_TYPE_INT:
+      return "int";
+    case OKN_CONFIG_TYPE_BOOL:
+      return "bool";
+    case OKN_CONFIG_TYPE_URL:
+      return "url";
+    case OKN_CONFIG_TYPE_SECRET:
+      return "secret";
+    case OKN_CONFIG_TYPE_PATH:
+      return "path";
+    case OKN_CONFIG_TYPE_LIST:
+      return "list";
+    case OKN_CONFIG_TYPE_TEXT:
+      return "text";
+    case OKN_CONFIG_TYPE_STRING:
+    default:
+      return "string";
+    }
+}
+
+/* A secret is read from standard input when the value is "-", so it never
+ * appears in the shell history or the process list. */
+static char *
+read_secret_stdin (void)
+{
+  char buf[4096];
+
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    return NULL;
+  buf[strcspn (buf, "\r\n")] = '\0';
+  return g_strdup (buf);
+}
+
+int
+okctl_cmd_config (OkctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("get|set|unset|list [SECTION.KEY] [VALUE]"));
+  g_autoptr (GError) error = NULL;
+  gboolean all = FALSE;
+  const char *action;
+  GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("With list: every known key, its type and default"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Reads and writes the configuration file. "
+                                        "Secrets are never printed; “config set server.api_key -” "
+                                        "reads the key from standard input."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc < 2)
+    return okctl_usage_error (_("Say get, set, unset or list; see okienkoctl config --help."));
+  action = argv[1];
+
+  if (g_str_equal (action, "list"))
+    {
+      if (all)
+        {
+          guint n;
+          const OknConfigKey *keys = okn_config_keys (&n);
+
+          for (guint i = 0; i < n; i++)
+            g_print ("%-26s %-7s %-8s %s\n", keys[i].name, type_name (keys[i].type),
+                     keys[i].default_value ? keys[i].default_value : "-", _(keys[i].summary));
+          return OKCTL_EXIT_OK;
+        }
+      {
+        g_autoptr (GPtrArray) set = okn_config_list_set (ctx->config);
+
+        for (guint i = 0; i < set->len; i++)
+          {
+            const char *name = g_ptr_array_index (set, i);
+            g_autofree char *value = okn_config_get_string (ctx->config, name);
+            g_autofree char *shown = okn_config_display_value (okn_config_find_key (name), value);
+
+            g_print ("%s=%s\n", name, shown);
+          }
+      }
+      return OKCTL_EXIT_OK;
+    }
+
+  if (g_str_equal (action, "get"))
+    {
+      const OknConfigKey *key;
+      g_autofree char *value = NULL;
+      g_autofree char *shown = NULL;
+
+      if (argc != 3)
+        return okctl_usage_error (_("Usage: okienkoctl config get SECTION.KEY"));
+      key = okn_config_find_key (argv[2]);
+      if (key == NULL)
+        return okctl_usage_error (_("Unknown configuration key “%s”. Known keys: okienkoctl config list --all"),
+                                  argv[2]);
+      if (!okn_config_is_set (ctx->config, argv[2]))
+        return OKCTL_EXIT_NOT_FOUND;
+      value = okn_config_get_string (ctx->config, argv[2]);
+      shown = okn_config_display_value (key, value);
+      g_print ("%s\n", shown);
+      return OKCTL_EXIT_OK;
+    }
+
+  if (g_str_equal (action, "set"))
+    {
+      const OknConfigKey *key;
+      g_autofree char *value = NULL;
+
+      if (argc != 4)
+        return okctl_usage_error (_("Usage: okienkoctl config set SECTION.KEY VALUE"));
+      key = okn_config_find_key (argv[2]);
+      if (key && key->type == OKN_CONFIG_TYPE_SECRET && g_str_equal (argv[3], "-"))
+        {
+          value = read_secret_stdin ();
+          if (value == NULL)
+            return okctl_usage_error (_("%s: nothing was given on standard input."), argv[2]);
+        }
+      else
+        value = g_strdup (argv[3]);
+      if (!okn_config_set (ctx->config, argv[2], value, &error) || !okn_config_save (ctx->config, &error))
+        return okctl_fail (g_steal_pointer (&error));
+      return OKCTL_EXIT_OK;
+    }
+
+  if (g_str_equal (action, "unset"))
+    {
+      if (argc != 3)
+        return okctl_usage_error (_("Usage: okienkoctl config unset SECTION.KEY"));
+      if (!okn_config_unset (ctx->config, argv[2], &error) || !okn_config_save (ctx->config, &error))
+        return okctl_fail (g_steal_pointer (&error));
+      return OKCTL_EXIT_OK;
+    }
+
+  return okctl_usage_error (_("Unknown config action “%s”: use get, set, unset or list."), action);
+}

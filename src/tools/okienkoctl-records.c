@@ -1,0 +1,1018 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl-records.c: init, register, show, list, search, edit, cancel,
+ * status. Each command parses, calls the core and prints its answer: no
+ * business rules here. */
+#define G_LOG_DOMAIN "okienkoctl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "okienkoctl.h"
+
+/* Options a record can be given on the command line ---------------------- */
+
+typedef struct
+{
+  gboolean json;
+  char *channel;
+  char **files;
+  /* reports */
+  char *category;
+  char *description;
+  char *address;
+  char *lat;
+  char *lon;
+  char *name;
+  char *email;
+  char *phone;
+  gboolean consent;
+  gboolean no_consent;
+  char **attrs;
+  /* letters */
+  char *sender;
+  char *sender_address;
+  gboolean anonymous;
+  gboolean not_anonymous;
+  char *subject;
+  char *letter_date;
+  char *received;
+  char *reference;
+  char *pages;
+  char *attachments;
+  char *delivery;
+  char *unit;
+  char *notes;
+} RecordOpts;
+
+static void
+record_opts_clear (RecordOpts *o)
+{
+  g_free (o->channel);
+  g_strfreev (o->files);
+  g_free (o->category);
+  g_free (o->description);
+  g_free (o->address);
+  g_free (o->lat);
+  g_free (o->lon);
+  g_free (o->name);
+  g_free (o->email);
+  g_free (o->phone);
+  g_strfreev (o->attrs);
+  g_free (o->sender);
+  g_free (o->sender_address);
+  g_free (o->subject);
+  g_free (o->letter_date);
+  g_free (o->received);
+  g_free (o->reference);
+  g_free (o->pages);
+  g_free (o->attachments);
+  g_free (o->delivery);
+  g_free (o->unit);
+  g_free (o->notes);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RecordOpts, record_opts_clear)
+
+static void
+add_report_entries (GOptionContext *octx,
+                    RecordOpts     *o,
+                    gboolean        editing)
+{
+  GOptionEntry entries[] = {
+    { "category", 0, 0, G_OPTION_ARG_STRING, &o->category, N_("Category (Open311 service code)"), N_("CODE") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &o->description, N_("What happened (up to 4000 characters)"), N_("TEXT") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &o->address, N_("Where: an address"), N_("TEXT") },
+    { "lat", 0, 0, G_OPTION_ARG_STRING, &o->lat, N_("Where: latitude"), N_("N") },
+    { "long", 0, 0, G_OPTION_ARG_STRING, &o->lon, N_("Where: longitude"), N_("N") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_("Contact name (needs --consent)"), N_("TEXT") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &o->email, N_("Contact e-mail (needs --consent)"), N_("ADDRESS") },
+    { "phone", 0, 0, G_OPTION_ARG_STRING, &o->phone, N_("Contact phone (needs --consent)"), N_("NUMBER") },
+    { "consent", 0, 0, G_OPTION_ARG_NONE, &o->consent, N_("The resident agrees to be contacted"), NULL },
+    { "attr", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->attrs, N_("A category attribute (repeat for lists)"), N_("KEY=VALUE") },
+    { "channel", 0, 0, G_OPTION_ARG_STRING, &o->channel, N_("desk, phone, kiosk, email, epuap, app or other"), N_("CHANNEL") },
+    { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, N_("Attach a photo or scan"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the whole record as JSON"), NULL },
+    { "no-consent", 0, 0, G_OPTION_ARG_NONE, &o->no_consent, N_("Withdraw consent (clears nothing by itself)"), NULL },
+    { NULL },
+  };
+
+  if (!editing)
+    entries[G_N_ELEMENTS (entries) - 2] = (GOptionEntry) { NULL };
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+}
+
+static void
+add_letter_entries (GOptionContext *octx,
+                    RecordOpts     *o,
+                    gboolean        editing)
+{
+  GOptionEntry entries[] = {
+    { "sender", 0, 0, G_OPTION_ARG_STRING, &o->sender, N_("Sender’s name"), N_("TEXT") },
+    { "sender-address", 0, 0, G_OPTION_ARG_STRING, &o->sender_address, N_("Sender’s address"), N_("TEXT") },
+    { "anonymous", 0, 0, G_OPTION_ARG_NONE, &o->anonymous, N_("The letter has no sender"), NULL },
+    { "subject", 0, 0, G_OPTION_ARG_STRING, &o->subject, N_("Subject (a short summary)"), N_("TEXT") },
+    { "letter-date", 0, 0, G_OPTION_ARG_STRING, &o->letter_date, N_("Date on the letter"), N_("DATE") },
+    { "received", 0, 0, G_OPTION_ARG_STRING, &o->received, N_("When it was received (default: now)"), N_("DATETIME") },
+    { "reference", 0, 0, G_OPTION_ARG_STRING, &o->reference, N_("Sender’s reference number"), N_("TEXT") },
+    { "pages", 0, 0, G_OPTION_ARG_STRING, &o->pages, N_("Number of pages"), N_("N") },
+    { "attachments", 0, 0, G_OPTION_ARG_STRING, &o->attachments, N_("Number of attachments"), N_("N") },
+    { "delivery", 0, 0, G_OPTION_ARG_STRING, &o->delivery, N_("in-person, post, courier, email, epuap or other"), N_("METHOD") },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &o->unit, N_("Organisational unit it is assigned to"), N_("CODE") },
+    { "notes", 0, 0, G_OPTION_ARG_STRING, &o->notes, N_("Notes"), N_("TEXT") },
+    { "channel", 0, 0, G_OPTION_ARG_STRING, &o->channel, N_("paper, email, epuap or other"), N_("CHANNEL") },
+    { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, N_("Attach a scan"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the whole record as JSON"), NULL },
+    { "not-anonymous", 0, 0, G_OPTION_ARG_NONE, &o->not_anonymous, N_("The letter has a sender after all"), NULL },
+    { NULL },
+  };
+
+  if (!editing)
+    entries[G_N_ELEMENTS (entries) - 2] = (GOptionEntry) { NULL };
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+}
+
+static gboolean
+field_error (GError    **error,
+             const char *label,
+             const char *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+field_error (GError    **error,
+             const char *label,
+             const char *format,
+             ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, "%s: %s", label, what);
+  return FALSE;
+}
+
+static gboolean
+parse_coordinate (const char *s,
+                  const char *label,
+                  double     *out,
+                  GError    **error)
+{
+  g_autofree char *dot = g_strdup (s);
+  char *end = NULL;
+
+  /* Polish writes 51,7592. */
+  g_strdelimit (dot, ",", '.');
+  *out = g_ascii_strtod (dot, &end);
+  if (end == dot || *end != '\0')
+    return field_error (error, label, _("“%s” is not a number."), s);
+  return TRUE;
+}
+
+static gboolean
+parse_count (const char *s,
+             const char *label,
+             int        *out,
+             GError    **error)
+{
+  gint64 v;
+
+  if (!g_ascii_string_to_signed (s, 10, 0, 9999, &v, NULL))
+    return field_error (error, label, _("“%s” is not a number from 0 to 9999."), s);
+  *out = (int) v;
+  return TRUE;
+}
+
+static void
+set_text (char      **field,
+          const char *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* Applies what was given on the command line; what was not given stays. */
+static gboolean
+apply_opts (const RecordOpts *o,
+            OknRecord        *r,
+            gboolean          editing,
+            GError          **error)
+{
+  if (o->channel && !okn_channel_from_string (o->channel, &r->channel))
+    return field_error (error, _("Channel"), _("“%s” is not a channel."), o->channel);
+
+  for (guint i = 0; o->files && o->files[i]; i++)
+    if (!okn_record_add_file (r, o->files[i], error))
+      return FALSE;
+
+  if (r->kind == OKN_KIND_REPORT)
+    {
+      set_text (&r->category, o->category);
+      set_text (&r->description, o->description);
+      set_text (&r->address, o->address);
+      set_text (&r->contact_name, o->name);
+      set_text (&r->contact_email, o->email);
+      set_text (&r->contact_phone, o->phone);
+      if (o->consent)
+        r->consent = TRUE;
+      if (o->no_consent)
+        r->consent = FALSE;
+      if ((o->lat == NULL) != (o->lon == NULL) && !editing)
+        return field_error (error, _("Location"), _("give both --lat and --long."));
+      if (o->lat && !parse_coordinate (o->lat, _("Latitude"), &r->lat, error))
+        return FALSE;
+      if (o->lon && !parse_coordinate (o->lon, _("Longitude"), &r->lon, error))
+        return FALSE;
+      if (o->lat || o->lon)
+        r->has_location = TRUE;
+      if (o->attrs && editing)
+        g_ptr_array_set_size (r->attributes, 0);
+      for (guint i = 0; o->attrs && o->attrs[i]; i++)
+        {
+          const char *eq = strchr (o->attrs[i], '=');
+          g_autofree char *key = NULL;
+
+          if (eq == NULL)
+            return field_error (error, _("Attributes"), _("“%s” is not KEY=VALUE."), o->attrs[i]);
+          key = g_strndup (o->attrs[i], (gsize) (eq - o->attrs[i]));
+          okn_record_add_attribute (r, key, eq + 1);
+        }
+    }
+  else
+    {
+      set_text (&r->sender_name, o->sender);
+      set_text (&r->sender_address, o->sender_address);
+      set_text (&r->subject, o->subject);
+      set_text (&r->letter_date, o->letter_date);
+      set_text (&r->received_at, o->received);
+      set_text (&r->reference, o->reference);
+      set_text (&r->unit, o->unit);
+      set_text (&r->notes, o->notes);
+      if (o->anonymous)
+        r->anonymous = TRUE;
+      if (o->not_anonymous)
+        r->anonymous = FALSE;
+      if (o->pages && !parse_count (o->pages, _("Pages"), &r->pages, error))
+        return FALSE;
+      if (o->attachments && !parse_count (o->attachments, _("Attachments"), &r->attachment_count, error))
+        return FALSE;
+      if (o->delivery)
+        {
+          if (!okn_delivery_from_string (o->delivery, &r->delivery))
+            return field_error (error, _("Delivery method"), _("“%s” is not one of in-person, post, "
+                                                              "courier, email, epuap, other."),
+                                o->delivery);
+          /* A letter that came by e-mail or ePUAP came through that channel. */
+          if (o->channel == NULL && !editing)
+            {
+              if (r->delivery == OKN_DELIVERY_EMAIL)
+                r->channel = OKN_CHANNEL_EMAIL;
+              else if (r->delivery == OKN_DELIVERY_EPUAP)
+                r->channel = OKN_CHANNEL_EPUAP;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* Output ------------------------------------------------------------------ */
+
+static JsonNode *
+record_json_full (OknStore  *store,
+                  OknRecord *r)
+{
+  JsonNode *node = okn_record_to_json (r, TRUE);
+  JsonObject *obj = json_node_get_object (node);
+  g_autoptr (GPtrArray) history = okn_store_status_history (store, r->id, NULL);
+  g_autoptr (GPtrArray) audit = okn_store_audit_log (store, r->id, NULL);
+  JsonArray *h = json_array_new ();
+  JsonArray *a = json_array_new ();
+
+  for (guint i = 0; history && i < history->len; i++)
+    {
+      OknStatusChange *c = g_ptr_array_index (history, i);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "status", c->status);
+      if (c->status_notes)
+        json_object_set_string_member (o, "status_notes", c->status_notes);
+      if (c->agency_responsible)
+        json_object_set_string_member (o, "agency_responsible", c->agency_responsible);
+      if (c->server_updated_at)
+        json_object_set_string_member (o, "updated_datetime", c->server_updated_at);
+      if (c->expected_at)
+        json_object_set_string_member (o, "expected_datetime", c->expected_at);
+      json_object_set_string_member (o, "fetched_at", c->fetched_at);
+      json_array_add_object_element (h, o);
+    }
+  for (guint i = 0; audit && i < audit->len; i++)
+    {
+      OknAuditEntry *e = g_ptr_array_index (audit, i);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "at", e->at);
+      json_object_set_string_member (o, "actor", e->actor);
+      json_object_set_string_member (o, "action", e->action);
+      if (e->details)
+        {
+          JsonNode *d = json_from_string (e->details, NULL);
+          if (d)
+            json_object_set_member (o, "details", d);
+        }
+      json_array_add_object_element (a, o);
+    }
+  json_object_set_array_member (obj, "status_history", h);
+  json_object_set_array_member (obj, "audit", a);
+  return node;
+}
+
+static void
+print_line (const char *label,
+            const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  g_print ("%-22s %s\n", label, value);
+}
+
+static void
+print_record_text (OknStore  *store,
+                   OknRecord *r)
+{
+  g_autoptr (GPtrArray) history = okn_store_status_history (store, r->id, NULL);
+  g_autoptr (GPtrArray) audit = okn_store_audit_log (store, r->id, NULL);
+  char num[32];
+
+  print_line (_("Ticket ID:"), r->ticket);
+  print_line (_("Verification code:"), r->verification_code);
+  print_line (_("Kind:"), r->kind == OKN_KIND_LETTER ? _("letter") : _("report"));
+  print_line (_("State:"), okn_sync_state_to_string (r->sync_state));
+  print_line (_("Case number:"), r->server_id);
+  print_line (_("Status:"), r->server_status);
+  print_line (_("Status notes:"), r->server_status_notes);
+  print_line (_("Server said:"), r->server_error);
+  print_line (_("Cancelled because:"), r->cancel_reason);
+  print_line (_("Registered:"), r->created_at);
+  print_line (_("Station:"), r->station);
+  print_line (_("Operator:"), r->operator_name);
+  print_line (_("Channel:"), okn_channel_to_string (r->channel));
+  if (r->kind == OKN_KIND_LETTER)
+    {
+      print_line (_("Received:"), r->received_at);
+      print_line (_("Delivery:"), okn_delivery_to_string (r->delivery));
+      print_line (_("Sender:"), r->anonymous ? _("anonymous") : r->sender_name);
+      print_line (_("Sender’s address:"), r->sender_address);
+      print_line (_("Date on the letter:"), r->letter_date);
+      print_line (_("Reference:"), r->reference);
+      print_line (_("Subject:"), r->subject);
+      g_snprintf (num, sizeof num, "%d", r->pages);
+      print_line (_("Pages:"), num);
+      g_snprintf (num, sizeof num, "%d", r->attachment_count);
+      print_line (_("Attachments:"), num);
+      print_line (_("Unit:"), r->unit);
+      print_line (_("Notes:"), r->notes);
+    }
+  else
+    {
+      print_line (_("Category:"), r->category);
+      print_line (_("Description:"), r->description);
+      print_line (_("Address:"), r->address);
+      if (r->has_location)
+        {
+          g_snprintf (num, sizeof num, "%.6f, %.6f", r->lat, r->lon);
+          print_line (_("Coordinates:"), num);
+        }
+      print_line (_("Contact name:"), r->contact_name);
+      print_line (_("E-mail:"), r->contact_email);
+      print_line (_("Phone:"), r->contact_phone);
+      for (guint i = 0; i < r->attributes->len; i++)
+        {
+          OknAttribute *a = g_ptr_array_index (r->attributes, i);
+          g_autofree char *line = g_strdup_printf ("%s = %s", a->key, a->value);
+          print_line (_("Attribute:"), line);
+        }
+    }
+  for (guint i = 0; i < r->files->len; i++)
+    {
+      OknAttachment *a = g_ptr_array_index (r->files, i);
+      g_autofree char *line = g_strdup_printf ("%s (%s, %" G_GINT64_FORMAT " B)", a->filename, a->mime_type, a->size);
+      print_line (_("File:"), line);
+    }
+  for (guint i = 0; history && i < history->len; i++)
+    {
+      OknStatusChange *c = g_ptr_array_index (history, i);
+      g_autofree char *line = g_strdup_printf ("%s %s%s%s", c->server_updated_at ? c->server_updated_at : c->fetched_at,
+                                               c->status, c->status_notes ? ": " : "",
+                                               c->status_notes ? c->status_notes : "");
+      print_line (_("Status history:"), line);
+    }
+  for (guint i = 0; audit && i < audit->len; i++)
+    {
+      OknAuditEntry *e = g_ptr_array_index (audit, i);
+      g_autofree char *line = g_strdup_printf ("%s %s %s%s%s", e->at, e->actor, e->action,
+                                               e->details ? " " : "", e->details ? e->details : "");
+      print_line (_("Audit:"), line);
+    }
+}
+
+static void
+print_record_row (OknRecord *r)
+{
+  const char *title = r->kind == OKN_KIND_LETTER
+                        ? (r->subject ? r->subject : (r->anonymous ? _("(anonymous)") : r->sender_name))
+                        : r->category;
+  g_autofree char *flat = g_strdup (title ? title : "");
+
+  g_strdelimit (flat, "\n\t", ' ');
+  g_print ("%-16s  %.19s  %-6s  %-15s  %s\n", r->ticket, r->created_at,
+           r->kind == OKN_KIND_LETTER ? _("letter") : _("report"),
+           okn_sync_state_to_string (r->sync_state), flat);
+}
+
+static void
+print_records (OknStore  *store,
+               GPtrArray *records,
+               gboolean   json)
+{
+  if (json)
+    {
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      JsonArray *arr = json_array_new ();
+
+      for (guint i = 0; i < records->len; i++)
+        json_array_add_element (arr, okn_record_to_json (g_ptr_array_index (records, i), TRUE));
+      json_node_take_array (root, arr);
+      okctl_print_json (root);
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    print_record_row (g_ptr_array_index (records, i));
+  (void) store;
+}
+
+/* init --------------------------------------------------------------------- */
+
+int
+okctl_cmd_init (OkctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
+  g_autofree char *station = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autofree char *code = NULL;
+  GOptionEntry entries[] = {
+    { "station", 0, 0, G_OPTION_ARG_STRING, &station, N_("Station code, 2-4 characters (e.g. K03)"), N_("CODE") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Creates or upgrades the database and sets the station up. "
+                                        "Running it again changes nothing."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 1)
+    return okctl_usage_error (_("init takes no arguments besides --station."));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  if (station == NULL)
+    {
+      code = okn_store_get_station (store, NULL);
+      if (code == NULL)
+        return okctl_usage_error (_("Station: give the station code: okienkoctl init --station CODE"));
+    }
+  else
+    {
+      if (!okn_store_init_station (store, station, NULL, &error))
+        return okctl_fail (g_steal_pointer (&error));
+      code = okn_store_get_station (store, NULL);
+    }
+  g_print (_("Station %s, database %s (schema %d)\n"), code, okn_store_get_path (store),
+           okn_store_get_schema_version (store));
+  return OKCTL_EXIT_OK;
+}
+
+/* register ----------------------------------------------------------------- */
+
+static gboolean
+read_all_stdin (GString **out,
+                GError  **error)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  char buf[65536];
+  size_t n;
+
+  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
+    g_string_append_len (s, buf, (gssize) n);
+  if (ferror (stdin))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot read the standard input."));
+      return FALSE;
+    }
+  *out = g_steal_pointer (&s);
+  return TRUE;
+}
+
+typedef enum { SHAPE_OBJECT, SHAPE_ARRAY, SHAPE_NDJSON } InputShape;
+
+/* One object, an array of objects, or one object per line (NDJSON). */
+static GPtrArray *
+parse_json_input (const char *text,
+                  InputShape *shape,
+                  GError    **error)
+{
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) whole_error = NULL;
+
+  if (json_parser_load_from_data (parser, text, -1, &whole_error))
+    {
+      JsonNode *root = json_parser_get_root (parser);
+
+      if (root && JSON_NODE_HOLDS_ARRAY (root))
+        {
+          JsonArray *arr = json_node_get_array (root);
+
+          *shape = SHAPE_ARRAY;
+          for (guint i = 0; i < json_array_get_length (arr); i++)
+            {
+              OknRecord *r = okn_record_from_json (json_array_get_element (arr, i), error);
+
+              if (r == NULL)
+                {
+                  g_prefix_error (error, _("Record %u: "), i + 1);
+                  return NULL;
+                }
+              g_ptr_array_add (records, r);
+            }
+          return g_steal_pointer (&records);
+        }
+      if (root && JSON_NODE_HOLDS_OBJECT (root))
+        {
+          OknRecord *r = okn_record_from_json (root, error);
+
+          *shape = SHAPE_OBJECT;
+          if (r == NULL)
+            return NULL;
+          g_ptr_array_add (records, r);
+          return g_steal_pointer (&records);
+        }
+      if (root == NULL)
+        {
+          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("The input is empty."));
+          return NULL;
+        }
+    }
+
+  /* Not one JSON value: read it as NDJSON. */
+  {
+    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+    guint n = 0;
+
+    *shape = SHAPE_NDJSON;
+    for (guint i = 0; lines[i]; i++)
+      {
+        g_autoptr (JsonParser) lp = json_parser_new ();
+        g_autoptr (GError) line_error = NULL;
+        OknRecord *r;
+
+        g_strstrip (lines[i]);
+        if (*lines[i] == '\0')
+          continue;
+        if (!json_parser_load_from_data (lp, lines[i], -1, &line_error))
+          {
+            g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                         _("Line %u is not JSON: %s"), i + 1, line_error->message);
+            return NULL;
+          }
+        r = okn_record_from_json (json_parser_get_root (lp), error);
+        if (r == NULL)
+          {
+            g_prefix_error (error, _("Line %u: "), i + 1);
+            return NULL;
+          }
+        g_ptr_array_add (records, r);
+        n++;
+      }
+    if (n == 0)
+      {
+        g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                     _("The input holds no records: %s"),
+                     whole_error ? whole_error->message : _("it is empty"));
+        return NULL;
+      }
+  }
+  return g_steal_pointer (&records);
+}
+
+static int
+register_from_json (OkctlContext *ctx,
+                    const char   *source)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) input = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (OknStore) store = NULL;
+  InputShape shape = SHAPE_OBJECT;
+
+  if (g_str_equal (source, "-"))
+    {
+      if (!read_all_stdin (&input, &error))
+        return okctl_fail (g_steal_pointer (&error));
+    }
+  else
+    {
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (!g_file_get_contents (source, &contents, &len, &error))
+        return okctl_fail (g_steal_pointer (&error));
+      input = g_string_new_len (contents, (gssize) len);
+    }
+  if (!g_utf8_validate (input->str, (gssize) input->len, NULL))
+    return okctl_usage_error (_("The input is not valid UTF-8 text."));
+
+  records = parse_json_input (input->str, &shape, &error);
+  if (records == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL || !okn_store_register_many (store, records, NULL, &error))
+    return okctl_fail (g_steal_pointer (&error));
+
+  if (shape == SHAPE_ARRAY)
+    print_records (store, records, TRUE);
+  else
+    for (guint i = 0; i < records->len; i++)
+      {
+        g_autoptr (JsonNode) node = okn_record_to_json (g_ptr_array_index (records, i), TRUE);
+        okctl_print_json (node);
+      }
+  return OKCTL_EXIT_OK;
+}
+
+int
+okctl_cmd_register (OkctlContext *ctx,
+                    int           argc,
+                    char        **argv)
+{
+  g_auto (RecordOpts) o = { 0 };
+  g_autoptr (GOptionContext) octx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknRecord) r = NULL;
+  OknKind kind;
+
+  if (argc < 2 || !okn_kind_from_string (argv[1], &kind))
+    {
+      gboolean json = FALSE;
+      GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Read JSON records from FILE (- for standard input)"), NULL },
+        { NULL },
+      };
+
+      octx = g_option_context_new (_("report|letter [OPTIONS] | --json -"));
+      g_option_context_set_summary (octx,
+                                    _("Registers a record and prints its ticket ID.\n\n"
+                                      "  okienkoctl register report --help\n"
+                                      "  okienkoctl register letter --help\n"
+                                      "  okienkoctl register --json - < records.json   "
+                                      "(one object, an array or NDJSON; all or none are stored)"));
+      g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+      if (!okctl_parse_options (octx, &argc, &argv))
+        return OKCTL_EXIT_USAGE;
+      if (json && argc == 2)
+        return register_from_json (ctx, argv[1]);
+      return okctl_usage_error (_("Say what to register: “register report”, “register letter” "
+                                  "or “register --json -”."));
+    }
+
+  octx = g_option_context_new (kind == OKN_KIND_REPORT ? _("report --category CODE --description TEXT "
+                                                           "(--address TEXT | --lat N --long N)")
+                                                       : _("letter (--sender TEXT | --anonymous)"));
+  if (kind == OKN_KIND_REPORT)
+    add_report_entries (octx, &o, FALSE);
+  else
+    add_letter_entries (octx, &o, FALSE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 2)
+    return okctl_usage_error (_("Unexpected argument “%s”; values go after their option, quoted."), argv[2]);
+
+  r = okn_record_new (kind);
+  if (!apply_opts (&o, r, FALSE, &error))
+    return okctl_fail (g_steal_pointer (&error));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL || !okn_store_register (store, r, NULL, &error))
+    return okctl_fail (g_steal_pointer (&error));
+
+  if (o.json)
+    {
+      g_autoptr (JsonNode) node = okn_record_to_json (r, TRUE);
+      okctl_print_json (node);
+    }
+  else
+    g_print ("%s\n", r->ticket);
+  return OKCTL_EXIT_OK;
+}
+
+/* show, list, search ----------------------------------------------------- */
+
+int
+okctl_cmd_show (OkctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknRecord) r = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Shows a record, its status history and its audit trail. "
+                                        "Case, spaces, hyphens and look-alike characters are forgiven."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc != 2)
+    return okctl_usage_error (_("Give one ticket ID: okienkoctl show K03-26-004217-Q"));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  r = okn_store_lookup (store, argv[1], &error);
+  if (r == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  if (json)
+    {
+      g_autoptr (JsonNode) node = record_json_full (store, r);
+      okctl_print_json (node);
+    }
+  else
+    print_record_text (store, r);
+  return OKCTL_EXIT_OK;
+}
+
+static GDateTime *
+parse_since (const char *s)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  GDateTime *dt = g_date_time_new_from_iso8601 (s, tz);
+
+  if (dt == NULL && strlen (s) == 10)
+    {
+      g_autofree char *midnight = g_strconcat (s, "T00:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (midnight, tz);
+    }
+  return dt;
+}
+
+int
+okctl_cmd_list (OkctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *since = NULL;
+  int limit = 0;
+  gboolean json = FALSE;
+  OknListFilter filter = { 0 };
+  GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("letter or report"), N_("KIND") },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("queued, sending, awaiting-id, synced, needs-attention or cancelled"), N_("STATE") },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("Registered on or after (YYYY-MM-DD or ISO 8601)"), N_("DATE") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N records"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 1)
+    return okctl_usage_error (_("Unexpected argument “%s”."), argv[1]);
+  if (kind && !(filter.has_kind = okn_kind_from_string (kind, &filter.kind)))
+    return okctl_usage_error (_("Kind: “%s” is not letter or report."), kind);
+  if (state && !(filter.has_state = okn_sync_state_from_string (state, &filter.state)))
+    return okctl_usage_error (_("State: “%s” is not a sync state."), state);
+  if (since && (filter.since = parse_since (since)) == NULL)
+    return okctl_usage_error (_("Since: “%s” is not a date (2026-11-29)."), since);
+  if (limit < 0)
+    return okctl_usage_error (_("Limit: must not be negative."));
+  filter.limit = (guint) limit;
+
+  store = okctl_open_store (ctx, &error);
+  if (store != NULL)
+    records = okn_store_list (store, &filter, &error);
+  g_clear_pointer (&filter.since, g_date_time_unref);
+  if (records == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  print_records (store, records, json);
+  return OKCTL_EXIT_OK;
+}
+
+int
+okctl_cmd_search (OkctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("TEXT"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  gboolean json = FALSE;
+  int limit = 100;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N records (default 100)"), N_("N") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Finds records by ticket ID or by words from the sender, "
+                                        "subject, description or address."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc != 2)
+    return okctl_usage_error (_("Give the text to search for, quoted."));
+  if (limit <= 0)
+    return okctl_usage_error (_("Limit: must be at least 1."));
+
+  store = okctl_open_store (ctx, &error);
+  if (store != NULL)
+    records = okn_store_search (store, argv[1], (guint) limit, &error);
+  if (records == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  print_records (store, records, json);
+  return OKCTL_EXIT_OK;
+}
+
+/* edit, cancel -------------------------------------------------------------- */
+
+int
+okctl_cmd_edit (OkctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_auto (RecordOpts) o = { 0 };
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET [FIELD OPTIONS]"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknRecord) r = NULL;
+  OknKind kind = OKN_KIND_LETTER;
+
+  g_option_context_set_summary (octx, _("Corrects fields of a record that has not been sent. "
+                                        "An empty value clears a field."));
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  /* The record's kind decides which options exist. */
+  if (argc >= 2 && argv[1][0] != '-')
+    {
+      r = okn_store_lookup (store, argv[1], &error);
+      if (r == NULL)
+        return okctl_fail (g_steal_pointer (&error));
+      kind = r->kind;
+    }
+  if (kind == OKN_KIND_REPORT)
+    add_report_entries (octx, &o, TRUE);
+  else
+    add_letter_entries (octx, &o, TRUE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (r == NULL || argc != 2)
+    return okctl_usage_error (_("Give one ticket ID, then the fields to correct."));
+
+  if (!apply_opts (&o, r, TRUE, &error) || !okn_store_update (store, r, NULL, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  if (o.json)
+    {
+      g_autoptr (JsonNode) node = okn_record_to_json (r, TRUE);
+      okctl_print_json (node);
+    }
+  else
+    g_print ("%s\n", r->ticket);
+  return OKCTL_EXIT_OK;
+}
+
+int
+okctl_cmd_cancel (OkctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET --reason TEXT"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autofree char *reason = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the record is cancelled (required)"), N_("TEXT") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Cancels a record that has not been sent. The reason stays "
+                                        "in the record and its audit trail."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc != 2)
+    return okctl_usage_error (_("Give one ticket ID and --reason."));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL || !okn_store_cancel (store, argv[1], reason, NULL, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  return OKCTL_EXIT_OK;
+}
+
+/* status ---------------------------------------------------------------------- */
+
+int
+okctl_cmd_status (OkctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  OknStoreStats stats;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object (for monitoring)"), NULL },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL || !okn_store_get_stats (store, &stats, &error))
+    return okctl_fail (g_steal_pointer (&error));
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "database");
+      json_builder_add_string_value (b, okn_store_get_path (store));
+      json_builder_set_member_name (b, "station");
+      if (stats.station)
+        json_builder_add_string_value (b, stats.station);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "total");
+      json_builder_add_int_value (b, stats.total);
+      json_builder_set_member_name (b, "states");
+      json_builder_begin_object (b);
+      for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
+        {
+          json_builder_set_member_name (b, okn_sync_state_to_string ((OknSyncState) s));
+          json_builder_add_int_value (b, stats.per_state[s]);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "oldest_queued_at");
+      if (stats.oldest_queued_at)
+        json_builder_add_string_value (b, stats.oldest_queued_at);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      okctl_print_json (root);
+    }
+  else
+    {
+      g_autofree char *server = okn_config_get_string (ctx->config, "server.url");
+
+      print_line (_("Database:"), okn_store_get_path (store));
+      print_line (_("Station:"), stats.station ? stats.station : _("not set up: run okienkoctl init --station CODE"));
+      print_line (_("Server:"), server ? server : _("none configured (working offline)"));
+      g_print ("%-22s %" G_GINT64_FORMAT "\n", _("Records:"), stats.total);
+      for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
+        if (stats.per_state[s] > 0)
+          g_print ("  %-20s %" G_GINT64_FORMAT "\n", okn_sync_state_to_string ((OknSyncState) s), stats.per_state[s]);
+      print_line (_("Oldest queued:"), stats.oldest_queued_at);
+    }
+  okn_store_stats_clear (&stats);
+  return OKCTL_EXIT_OK;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl.c: the headless tool: global options and command dispatch */
+#define G_LOG_DOMAIN "okienkoctl"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "okienkoctl.h"
+
+static const OkctlCommand commands[] = {
+  { "init", okctl_cmd_init, N_("Create or upgrade the database and set the station code") },
+  { "register", okctl_cmd_register, N_("Register a letter or a report and print its ticket ID") },
+  { "show", okctl_cmd_show, N_("Show one record by its ticket ID") },
+  { "list", okctl_cmd_list, N_("List records, newest first") },
+  { "search", okctl_cmd_search, N_("Search senders, subjects, descriptions, addresses and IDs") },
+  { "edit", okctl_cmd_edit, N_("Correct a record that has not been sent") },
+  { "cancel", okctl_cmd_cancel, N_("Cancel a record that has not been sent") },
+  { "status", okctl_cmd_status, N_("Show the station and its queue") },
+  { "config", okctl_cmd_config, N_("Get, set, unset or list configuration keys") },
+};
+
+int
+okctl_fail (GError *error)
+{
+  int code = OKCTL_EXIT_USAGE;
+
+  if (error->domain == OKN_STORE_ERROR)
+    {
+      switch ((OknStoreError) error->code)
+        {
+        case OKN_STORE_ERROR_NOT_FOUND:
+          code = OKCTL_EXIT_NOT_FOUND;
+          break;
+        case OKN_STORE_ERROR_STORAGE:
+        case OKN_STORE_ERROR_NEWER_SCHEMA:
+          code = OKCTL_EXIT_STORAGE;
+          break;
+        case OKN_STORE_ERROR_NO_STATION:
+        case OKN_STORE_ERROR_READ_ONLY:
+        case OKN_STORE_ERROR_CONFLICT:
+        case OKN_STORE_ERROR_INVALID:
+        default:
+          code = OKCTL_EXIT_USAGE;
+          break;
+        }
+    }
+  else if (error->domain == OKN_CONFIG_ERROR && error->code == OKN_CONFIG_ERROR_IO)
+    code = OKCTL_EXIT_STORAGE;
+
+  g_printerr ("okienkoctl: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+int
+okctl_usage_error (const char *format,
+                   ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("okienkoctl: %s\n", msg);
+  return OKCTL_EXIT_USAGE;
+}
+
+OknStore *
+okctl_open_store (OkctlContext *ctx,
+                  GError      **error)
+{
+  return okn_store_open (ctx->db_path, error);
+}
+
+/* Parses a command's options; on a usage error says so and what --help
+ * shows. */
+gboolean
+okctl_parse_options (GOptionContext *octx,
+                     int            *argc,
+                     char         ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (octx, argc, argv, &error))
+    {
+      g_printerr ("okienkoctl: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+okctl_print_json (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, FALSE);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_help (void)
+{
+  g_print ("%s\n\n", _("Usage: okienkoctl [--db PATH] [--config PATH] COMMAND [OPTIONS]"));
+  g_print ("%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_print ("\n%s\n", _("Global options:"));
+  g_print ("  --db PATH      %s\n", _("the database (default: $OKIENKO_DB or the user data folder)"));
+  g_print ("  --config PATH  %s\n", _("the configuration file (default: $OKIENKO_CONFIG or the user config folder)"));
+  g_print ("\n%s\n", _("“okienkoctl COMMAND --help” describes a command."));
+}
+
+static void
+setup_i18n (void)
+{
+  const char *dir = g_getenv ("OKIENKO_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  OkctlContext ctx = { 0 };
+  g_autoptr (GError) error = NULL;
+  int i = 1;
+  int rc;
+
+  setup_i18n ();
+
+  /* Global options come before the command. */
+  while (i < argc && argv[i][0] == '-')
+    {
+      const char *a = argv[i];
+
+      if ((g_str_equal (a, "--db") || g_str_equal (a, "--config")) && i + 1 < argc)
+        {
+          char **slot = g_str_equal (a, "--db") ? &ctx.db_path : &ctx.config_path;
+
+          g_free (*slot);
+          *slot = g_strdup (argv[i + 1]);
+          i += 2;
+        }
+      else if (g_str_has_prefix (a, "--db="))
+        {
+          g_free (ctx.db_path);
+          ctx.db_path = g_strdup (a + 5);
+          i++;
+        }
+      else if (g_str_has_prefix (a, "--config="))
+        {
+          g_free (ctx.config_path);
+          ctx.config_path = g_strdup (a + 9);
+          i++;
+        }
+      else if (g_str_equal (a, "--help") || g_str_equal (a, "-h"))
+        {
+          print_help ();
+          return OKCTL_EXIT_OK;
+        }
+      else if (g_str_equal (a, "--version"))
+        {
+          g_print ("okienkoctl %s\n", PACKAGE_VERSION);
+          return OKCTL_EXIT_OK;
+        }
+      else
+        return okctl_usage_error (_("Unknown option %s; see okienkoctl --help."), a);
+    }
+
+  if (i >= argc)
+    {
+      print_help ();
+      return OKCTL_EXIT_USAGE;
+    }
+
+  if (ctx.db_path == NULL)
+    ctx.db_path = okn_store_default_path ();
+  ctx.config = okn_config_load (ctx.config_path, &error);
+  if (ctx.config == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  {
+    const GPtrArray *problems = okn_config_get_problems (ctx.config);
+
+    for (guint p = 0; p < problems->len; p++)
+      g_printerr ("okienkoctl: %s: %s\n", _("warning"), (const char *) g_ptr_array_index (problems, p));
+  }
+
+  rc = -1;
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (g_str_equal (commands[c].name, argv[i]))
+      {
+        rc = commands[c].func (&ctx, argc - i, argv + i);
+        break;
+      }
+  if (rc < 0)
+    rc = okctl_usage_error (_("Unknown command “%s”; see okienkoctl --help."), argv[i]);
+
+  okn_config_free (ctx.config);
+  g_free (ctx.db_path);
+  g_free (ctx.config_path);
+  return rc;
+}

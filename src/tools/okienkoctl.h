@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl.h: what the command files of okienkoctl share */
+#pragma once
+
+#include <glib.h>
+
+#include "okienko/okienko.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes: the contract with scripts (docs/internals/okienkoctl.md). */
+enum
+{
+  OKCTL_EXIT_OK = 0,
+  OKCTL_EXIT_NOT_FOUND = 1,
+  OKCTL_EXIT_USAGE = 2,
+  OKCTL_EXIT_STORAGE = 3,
+  OKCTL_EXIT_NETWORK = 4,
+};
+
+typedef struct
+{
+  char *db_path;
+  char *config_path;
+  OknConfig *config;
+} OkctlContext;
+
+typedef int (*OkctlCommandFunc) (OkctlContext *ctx,
+                                  int           argc,
+                                  char        **argv);
+
+typedef struct
+{
+  const char *name;
+  OkctlCommandFunc func;
+  const char *summary;
+} OkctlCommand;
+
+int        okctl_fail             (GError *error);
+int        okctl_usage_error      (const char *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+OknStore  *okctl_open_store       (OkctlContext *ctx,
+                                   GError      **error);
+gboolean   okctl_parse_options    (GOptionContext *octx,
+                                   int            *argc,
+                                   char         ***argv);
+void       okctl_print_json       (JsonNode *node);
+
+int okctl_cmd_init     (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_register (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_show     (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_list     (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_search   (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_edit     (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_cancel   (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_status   (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_config   (OkctlContext *ctx, int argc, char **argv);
+
+G_END_DECLS
