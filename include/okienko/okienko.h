@@ -2,6 +2,7 @@
 /* okienko.h: the whole public API of the core */
 #pragma once
 
+#include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-store.h"

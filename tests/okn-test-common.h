@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-common.h: what the test programs share */
+#pragma once
+
+#include <glib.h>
+
+#include "okienko/okienko.h"
+
+G_BEGIN_DECLS
+
+char      *okn_test_make_tmpdir   (void);
+void       okn_test_rm_rf         (const char *path);
+OknStore  *okn_test_open_store    (const char *dir,
+                                   const char *station);
+OknRecord *okn_test_letter        (const char *sender,
+                                   const char *subject);
+OknRecord *okn_test_report        (const char *category,
+                                   const char *description,
+                                   const char *address);
+int        okn_test_run_ctl       (const char  *db,
+                                   const char  *config,
+                                   const char  *input,
+                                   char       **out,
+                                   char       **err,
+                                   ...) G_GNUC_NULL_TERMINATED;
+int        okn_test_run_ctlv      (const char  *db,
+                                   const char  *config,
+                                   const char  *input,
+                                   char       **out,
+                                   char       **err,
+                                   const char *const *args);
+const char *okn_test_ctl_path     (void);
+
+G_END_DECLS
