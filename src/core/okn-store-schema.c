@@ -159,27 +159,14 @@ static const char migration_1[] =
   "  value TEXT"
   ") STRICT;"
 
+  /* The search index keeps its own folded copy of the text (see
+   * okn-store.c: fts_fold): the store writes it in the transaction that
+   * writes the record. */
   "CREATE VIRTUAL TABLE records_fts USING fts5 ("
   "  ticket, sender_name, subject, description, address,"
-  "  content = 'records', content_rowid = 'id',"
   "  tokenize = 'unicode61 remove_diacritics 2',"
   "  prefix = '2 3'"
-  ");"
-  "CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN"
-  "  INSERT INTO records_fts (rowid, ticket, sender_name, subject, description, address)"
-  "  VALUES (new.id, new.ticket, new.sender_name, new.subject, new.description, new.address);"
-  "END;"
-  "CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN"
-  "  INSERT INTO records_fts (records_fts, rowid, ticket, sender_name, subject, description, address)"
-  "  VALUES ('delete', old.id, old.ticket, old.sender_name, old.subject, old.description, old.address);"
-  "END;"
-  "CREATE TRIGGER records_fts_update AFTER UPDATE OF ticket, sender_name, subject, description,"
-  "  address ON records BEGIN"
-  "  INSERT INTO records_fts (records_fts, rowid, ticket, sender_name, subject, description, address)"
-  "  VALUES ('delete', old.id, old.ticket, old.sender_name, old.subject, old.description, old.address);"
-  "  INSERT INTO records_fts (rowid, ticket, sender_name, subject, description, address)"
-  "  VALUES (new.id, new.ticket, new.sender_name, new.subject, new.description, new.address);"
-  "END;";
+  ");";
 
 static const char *const migrations[] = {
   migration_1,

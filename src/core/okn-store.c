@@ -649,6 +649,58 @@ okn_store_verification_code (OknStore   *store,
   return okn_ticket_verification_code (ticket, store->secret, SECRET_LEN);
 }
 
+/* What the search index holds and what it is asked: case-folded, and with
+ * the Polish ł folded to l, which unicode61's diacritics removal leaves alone
+ * (ł does not decompose): people type "Lodz" for "Łódź". */
+static char *
+fts_fold (const char *text)
+{
+  g_autofree char *folded = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  folded = g_utf8_casefold (text, -1);
+  out = g_string_sized_new (strlen (folded));
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (out, c == 0x0142 ? 'l' : c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Writes the record's row of the search index, replacing any old one. */
+static gboolean
+fts_index (OknStore        *store,
+           const OknRecord *r,
+           GError         **error)
+{
+  g_autoptr (sqlite3_stmt) del = prepare (store, "DELETE FROM records_fts WHERE rowid = ?", error);
+  g_autoptr (sqlite3_stmt) ins = NULL;
+  const char *values[] = { r->ticket, r->sender_name, r->subject, r->description, r->address };
+
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, r->id);
+  if (!step_done (store, del, _("updating the search index"), error))
+    return FALSE;
+  ins = prepare (store,
+                 "INSERT INTO records_fts (rowid, ticket, sender_name, subject, description, address) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 error);
+  if (ins == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ins, 1, r->id);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *folded = fts_fold (values[i]);
+      bind_text (ins, (int) i + 2, folded);
+    }
+  return step_done (store, ins, _("updating the search index"), error);
+}
+
 /* Reading records ------------------------------------------------------- */
 
 #define RECORD_COLUMNS                                                         \
@@ -1041,7 +1093,10 @@ okn_store_search (OknStore   *store,
       return g_steal_pointer (&out);
     }
 
-  query = fts_query (text);
+  {
+    g_autofree char *folded = fts_fold (text);
+    query = fts_query (folded);
+  }
   if (query == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
 
@@ -1332,6 +1387,7 @@ insert_record (OknStore   *store,
   details = json_object_of ("ticket", r->ticket, "kind", okn_kind_to_string (r->kind),
                             "channel", okn_channel_to_string (r->channel), NULL);
   return step_done (store, outbox, _("queueing the record"), error)
+         && fts_index (store, r, error)
          && write_attributes_and_files (store, r, at, error)
          && append_audit (store, r->id, at, actor, "register", details, error);
 }
@@ -1594,7 +1650,8 @@ okn_store_update (OknStore   *store,
         goto fail;
     }
 
-  if (!write_attributes_and_files (store, record, at, error)
+  if (!fts_index (store, record, error)
+      || !write_attributes_and_files (store, record, at, error)
       || !append_audit (store, record->id, at, actor, "correct", details, error)
       || !commit (store, error))
     goto fail;

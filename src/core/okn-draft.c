@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-draft.c: unsaved form contents kept across crashes */
+#define G_LOG_DOMAIN "okn-draft"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "okienko/okn-draft.h"
+#include "okienko/okn-record.h"
+
+G_DEFINE_QUARK (okn-draft-error-quark, okn_draft_error)
+
+#define DRAFT_FORMAT 1
+#define DRAFT_MAX_BYTES (1024 * 1024)
+
+/**
+ * okn_draft_path:
+ * @db_path: the database the form registers into
+ * @form: the form's name ("letter", "report")
+ *
+ * Drafts live next to the database, so two databases (a test's and the
+ * clerk's, or two stations on one machine) never see each other's drafts.
+ *
+ * Returns: (transfer full): the draft file's path
+ */
+char *
+okn_draft_path (const char *db_path,
+                const char *form)
+{
+  g_return_val_if_fail (db_path != NULL && form != NULL, NULL);
+  return g_strdup_printf ("%s.draft-%s.json", db_path, form);
+}
+
+OknDraft *
+okn_draft_new (const char *form)
+{
+  OknDraft *d = g_new0 (OknDraft, 1);
+
+  d->form = g_strdup (form);
+  d->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return d;
+}
+
+void
+okn_draft_free (OknDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_free (draft->form);
+  g_free (draft->saved_at);
+  g_hash_table_unref (draft->fields);
+  g_free (draft);
+}
+
+/**
+ * okn_draft_set:
+ * @value: (nullable): the text as typed; %NULL or "" removes the field
+ */
+void
+okn_draft_set (OknDraft   *draft,
+               const char *field,
+               const char *value)
+{
+  if (value == NULL || *value == '\0')
+    g_hash_table_remove (draft->fields, field);
+  else
+    g_hash_table_replace (draft->fields, g_strdup (field), g_strdup (value));
+}
+
+/**
+ * okn_draft_get:
+ *
+ * Returns: (nullable): the field's text, or %NULL when it was empty
+ */
+const char *
+okn_draft_get (OknDraft   *draft,
+               const char *field)
+{
+  return g_hash_table_lookup (draft->fields, field);
+}
+
+gboolean
+okn_draft_is_empty (OknDraft *draft)
+{
+  return g_hash_table_size (draft->fields) == 0;
+}
+
+/**
+ * okn_draft_save:
+ *
+ * Writes the draft atomically (a temporary file, fsync, rename), readable by
+ * the owner only: a draft may hold a resident's name and address. An empty
+ * draft removes the file instead.
+ */
+gboolean
+okn_draft_save (OknDraft   *draft,
+                const char *path,
+                GError    **error)
+{
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (JsonGenerator) gen = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GList) keys = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  if (okn_draft_is_empty (draft))
+    return okn_draft_discard (path, error);
+
+  g_free (draft->saved_at);
+  draft->saved_at = okn_now_iso8601 (NULL);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_int_value (b, DRAFT_FORMAT);
+  json_builder_set_member_name (b, "form");
+  json_builder_add_string_value (b, draft->form);
+  json_builder_set_member_name (b, "saved_at");
+  json_builder_add_string_value (b, draft->saved_at);
+  json_builder_set_member_name (b, "fields");
+  json_builder_begin_object (b);
+  /* Sorted, so the same contents always give the same file. */
+  keys = g_list_sort (g_hash_table_get_keys (draft->fields), (GCompareFunc) g_strcmp0);
+  for (GList *l = keys; l; l = l->next)
+    {
+      json_builder_set_member_name (b, l->data);
+      json_builder_add_string_value (b, g_hash_table_lookup (draft->fields, l->data));
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, &len);
+
+  if (!g_file_set_contents_full (path, text, (gssize) len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_IO,
+                   _("Could not keep the unsaved form as a draft: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static OknDraft *
+corrupt (const char *path,
+         GError    **error)
+{
+  g_set_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_CORRUPT,
+               _("The draft file %s is damaged and cannot be offered back."), path);
+  return NULL;
+}
+
+/**
+ * okn_draft_load:
+ *
+ * Returns: (transfer full): the draft; %NULL with %OKN_DRAFT_ERROR_NOT_FOUND
+ *   when there is none
+ */
+OknDraft *
+okn_draft_load (const char *path,
+                GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (OknDraft) draft = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GList) members = NULL;
+  JsonObject *obj, *fields;
+  JsonNode *root;
+  const char *form;
+  gsize len;
+
+  if (!g_file_get_contents (path, &text, &len, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_NOT_FOUND, _("There is no draft."));
+      else
+        g_set_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_IO,
+                     _("Could not read the draft: %s"), local_error->message);
+      return NULL;
+    }
+  if (len > DRAFT_MAX_BYTES || !json_parser_load_from_data (parser, text, (gssize) len, NULL))
+    return corrupt (path, error);
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return corrupt (path, error);
+  obj = json_node_get_object (root);
+  form = json_object_get_string_member_with_default (obj, "form", NULL);
+  if (form == NULL || json_object_get_int_member_with_default (obj, "format", 0) != DRAFT_FORMAT
+      || !json_object_has_member (obj, "fields")
+      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "fields")))
+    return corrupt (path, error);
+
+  draft = okn_draft_new (form);
+  draft->saved_at = g_strdup (json_object_get_string_member_with_default (obj, "saved_at", NULL));
+  fields = json_object_get_object_member (obj, "fields");
+  members = json_object_get_members (fields);
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *v = json_object_get_member (fields, l->data);
+
+      if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING)
+        return corrupt (path, error);
+      okn_draft_set (draft, l->data, json_node_get_string (v));
+    }
+  return g_steal_pointer (&draft);
+}
+
+/**
+ * okn_draft_discard:
+ *
+ * Removes the draft (after a save, or when the clerk declines it). No draft
+ * is not an error.
+ */
+gboolean
+okn_draft_discard (const char *path,
+                   GError    **error)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_IO,
+                   _("Could not remove the draft: %s"), g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}

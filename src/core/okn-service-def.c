@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-service-def.c: Open311 service definitions and attribute checks */
+#define G_LOG_DOMAIN "okn-service-def"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "okienko/okn-service-def.h"
+
+G_DEFINE_QUARK (okn-service-def-error-quark, okn_service_def_error)
+
+static const char *datatype_names[] = {
+  "string", "number", "datetime", "text", "singlevaluelist", "multivaluelist",
+};
+
+static void
+attr_value_free (gpointer p)
+{
+  OknAttrValue *v = p;
+
+  g_free (v->key);
+  g_free (v->name);
+  g_free (v);
+}
+
+static void
+attr_def_free (gpointer p)
+{
+  OknAttrDef *a = p;
+
+  g_free (a->code);
+  g_free (a->description);
+  g_free (a->datatype_description);
+  g_ptr_array_unref (a->values);
+  g_free (a);
+}
+
+void
+okn_service_def_free (OknServiceDef *def)
+{
+  if (def == NULL)
+    return;
+  g_free (def->service_code);
+  g_ptr_array_unref (def->attributes);
+  g_free (def);
+}
+
+/* Servers send ids and keys as numbers or strings, booleans as true or
+ * "true": read both. */
+static char *
+node_to_string (JsonNode *n)
+{
+  GType t;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return NULL;
+  t = json_node_get_value_type (n);
+  if (t == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (n));
+  if (t == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
+  if (t == G_TYPE_DOUBLE)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (n)));
+    }
+  if (t == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (n) ? "true" : "false");
+  return NULL;
+}
+
+static gboolean
+node_to_bool (JsonNode *n,
+              gboolean  fallback)
+{
+  g_autofree char *s = node_to_string (n);
+
+  if (s == NULL)
+    return fallback;
+  return g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1");
+}
+
+static int
+compare_order (gconstpointer a,
+               gconstpointer b)
+{
+  const OknAttrDef *x = *(OknAttrDef *const *) a;
+  const OknAttrDef *y = *(OknAttrDef *const *) b;
+
+  return (x->order > y->order) - (x->order < y->order);
+}
+
+static OknServiceDef *
+parse_fail (GError    **error,
+            const char *what)
+{
+  g_set_error (error, OKN_SERVICE_DEF_ERROR, OKN_SERVICE_DEF_ERROR_PARSE,
+               _("The category’s definition cannot be read: %s"), what);
+  return NULL;
+}
+
+/**
+ * okn_service_def_parse:
+ * @json_text: a service definition object (with "attributes"), or the
+ *   attribute array alone
+ *
+ * Unknown data types are read as "string" (a server may invent types; the
+ * person can still type a value); attributes without a code are skipped.
+ *
+ * Returns: (transfer full): the definition, attributes sorted by order
+ */
+OknServiceDef *
+okn_service_def_parse (const char *json_text,
+                       GError    **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (OknServiceDef) def = g_new0 (OknServiceDef, 1);
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+  JsonArray *arr = NULL;
+
+  def->attributes = g_ptr_array_new_with_free_func (attr_def_free);
+  if (json_text == NULL || *json_text == '\0')
+    return g_steal_pointer (&def);
+  if (!json_parser_load_from_data (parser, json_text, -1, &local_error))
+    return parse_fail (error, local_error->message);
+  root = json_parser_get_root (parser);
+  if (root && JSON_NODE_HOLDS_ARRAY (root))
+    arr = json_node_get_array (root);
+  else if (root && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *obj = json_node_get_object (root);
+      JsonNode *attrs = json_object_get_member (obj, "attributes");
+
+      def->service_code = node_to_string (json_object_get_member (obj, "service_code"));
+      if (attrs && JSON_NODE_HOLDS_ARRAY (attrs))
+        arr = json_node_get_array (attrs);
+      else if (attrs && !JSON_NODE_HOLDS_NULL (attrs))
+        return parse_fail (error, _("“attributes” is not a list."));
+    }
+  else
+    return parse_fail (error, _("not a JSON object."));
+
+  for (guint i = 0; arr && i < json_array_get_length (arr); i++)
+    {
+      JsonNode *n = json_array_get_element (arr, i);
+      JsonObject *o;
+      JsonNode *values;
+      OknAttrDef *a;
+      g_autofree char *type = NULL;
+      g_autofree char *order = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      o = json_node_get_object (n);
+      a = g_new0 (OknAttrDef, 1);
+      a->values = g_ptr_array_new_with_free_func (attr_value_free);
+      a->code = node_to_string (json_object_get_member (o, "code"));
+      if (a->code == NULL || *a->code == '\0')
+        {
+          attr_def_free (a);
+          continue;
+        }
+      a->variable = node_to_bool (json_object_get_member (o, "variable"), TRUE);
+      a->required = node_to_bool (json_object_get_member (o, "required"), FALSE);
+      order = node_to_string (json_object_get_member (o, "order"));
+      a->order = order ? atoi (order) : (int) i;
+      a->description = node_to_string (json_object_get_member (o, "description"));
+      a->datatype_description = node_to_string (json_object_get_member (o, "datatype_description"));
+      type = node_to_string (json_object_get_member (o, "datatype"));
+      a->datatype = OKN_ATTR_STRING;
+      for (guint t = 0; type && t < G_N_ELEMENTS (datatype_names); t++)
+        if (g_ascii_strcasecmp (type, datatype_names[t]) == 0)
+          a->datatype = (OknAttrType) t;
+      values = json_object_get_member (o, "values");
+      if (values && JSON_NODE_HOLDS_ARRAY (values))
+        {
+          JsonArray *va = json_node_get_array (values);
+
+          for (guint j = 0; j < json_array_get_length (va); j++)
+            {
+              JsonNode *vn = json_array_get_element (va, j);
+              OknAttrValue *v;
+
+              if (!JSON_NODE_HOLDS_OBJECT (vn))
+                continue;
+              v = g_new0 (OknAttrValue, 1);
+              v->key = node_to_string (json_object_get_member (json_node_get_object (vn), "key"));
+              v->name = node_to_string (json_object_get_member (json_node_get_object (vn), "name"));
+              if (v->key == NULL)
+                {
+                  attr_value_free (v);
+                  continue;
+                }
+              if (v->name == NULL)
+                v->name = g_strdup (v->key);
+              g_ptr_array_add (a->values, v);
+            }
+        }
+      g_ptr_array_add (def->attributes, a);
+    }
+  g_ptr_array_sort (def->attributes, compare_order);
+  return g_steal_pointer (&def);
+}
+
+/**
+ * okn_service_def_find:
+ *
+ * Returns: (nullable) (transfer none): the attribute with that code
+ */
+const OknAttrDef *
+okn_service_def_find (const OknServiceDef *def,
+                      const char          *code)
+{
+  for (guint i = 0; i < def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (def->attributes, i);
+
+      if (g_str_equal (a->code, code))
+        return a;
+    }
+  return NULL;
+}
+
+static gboolean
+has_key (const OknAttrDef *a,
+         const char       *key)
+{
+  for (guint i = 0; i < a->values->len; i++)
+    if (g_str_equal (((OknAttrValue *) g_ptr_array_index (a->values, i))->key, key))
+      return TRUE;
+  return FALSE;
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+add_issue (GPtrArray        *issues,
+           const OknAttrDef *a,
+           const char       *format,
+           ...)
+{
+  OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  issue->field = a->code;
+  /* TRANSLATORS: "<the attribute's question>: <what is wrong>" */
+  issue->message = g_strdup_printf (_("%s: %s"), a->description ? a->description : a->code, what);
+  g_ptr_array_add (issues, issue);
+}
+
+/**
+ * okn_service_def_check:
+ * @def: the category's definition
+ * @record: a report
+ *
+ * Checks the record's attribute values against the definition. An issue's
+ * `field` is the attribute's code and points into @def: keep @def alive
+ * while using the issues.
+ *
+ * Returns: (transfer full) (element-type OknFieldIssue): the problems;
+ *   empty when the values are fine
+ */
+GPtrArray *
+okn_service_def_check (const OknServiceDef *def,
+                       const OknRecord     *record)
+{
+  GPtrArray *issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
+
+  for (guint i = 0; i < def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (def->attributes, i);
+      guint n_values = 0;
+
+      if (!a->variable)
+        continue;
+      for (guint j = 0; j < record->attributes->len; j++)
+        {
+          const OknAttribute *v = g_ptr_array_index (record->attributes, j);
+
+          if (!g_str_equal (v->key, a->code) || v->value == NULL || *v->value == '\0')
+            continue;
+          n_values++;
+          switch (a->datatype)
+            {
+            case OKN_ATTR_NUMBER:
+              {
+                char *end = NULL;
+                g_autofree char *dot = g_strdelimit (g_strdup (v->value), ",", '.');
+
+                g_ascii_strtod (dot, &end);
+                if (end == dot || *end != '\0')
+                  add_issue (issues, a, _("“%s” is not a number."), v->value);
+              }
+              break;
+            case OKN_ATTR_DATETIME:
+              {
+                g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+                g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (v->value, tz);
+
+                if (dt == NULL)
+                  add_issue (issues, a, _("“%s” is not a date and time (2026-11-29T10:15)."),
+                             v->value);
+              }
+              break;
+            case OKN_ATTR_SINGLEVALUELIST:
+            case OKN_ATTR_MULTIVALUELIST:
+              if (!has_key (a, v->value))
+                add_issue (issues, a, _("“%s” is not one of the choices."), v->value);
+              break;
+            case OKN_ATTR_STRING:
+            case OKN_ATTR_TEXT:
+            default:
+              break;
+            }
+        }
+      if (a->required && n_values == 0)
+        add_issue (issues, a, _("is required."));
+      else if (a->datatype == OKN_ATTR_SINGLEVALUELIST && n_values > 1)
+        add_issue (issues, a, _("choose one value only."));
+    }
+  return issues;
+}
+
+static gboolean
+contains_folded (const char *haystack,
+                 const char *needle_folded)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle_folded) != NULL;
+}
+
+/**
+ * okn_service_matches:
+ * @text: what the clerk typed into the category search
+ *
+ * Every word of @text must occur (case-insensitively) in the service's
+ * code, name, group, keywords or description.
+ */
+gboolean
+okn_service_matches (const OknService *service,
+                     const char       *text)
+{
+  g_autofree char *folded = NULL;
+  g_auto (GStrv) words = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  folded = g_utf8_casefold (text, -1);
+  words = g_strsplit_set (folded, " \t", -1);
+  for (guint i = 0; words[i]; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (!contains_folded (service->code, words[i]) && !contains_folded (service->name, words[i])
+          && !contains_folded (service->group, words[i])
+          && !contains_folded (service->keywords, words[i])
+          && !contains_folded (service->description, words[i]))
+        return FALSE;
+    }
+  return TRUE;
+}

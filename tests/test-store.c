@@ -1,0 +1,675 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-store.c: the durable store: migrations, station, counters, register,
+ * lookup, FTS, corrections, cancellation, audit log, catalogue check */
+#include "config.h"
+
+#include <string.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "okn-test-common.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  OknStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  f->dir = okn_test_make_tmpdir ();
+  f->path = g_build_filename (f->dir, "okienko.db", NULL);
+  f->store = okn_test_open_store (f->dir, "K03");
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  okn_store_close (f->store);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+/* Runs SQL on the file behind the store's back, as another program would. */
+static gint64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+static int
+sql_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rc;
+}
+
+static OknRecord *
+register_letter (OknStore   *store,
+                 const char *sender,
+                 const char *subject)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_letter (sender, subject);
+
+  g_assert_true (okn_store_register (store, r, "clerk1", &error));
+  g_assert_no_error (error);
+  return r;
+}
+
+/* Migrations ------------------------------------------------------------ */
+
+static void
+test_fresh_database (Fixture      *f,
+                     gconstpointer data)
+{
+  struct stat st;
+
+  g_assert_cmpint (okn_store_get_schema_version (f->store), ==, OKN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, OKN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  /* The file holds the station secret: only its owner may read it. */
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_newer_database_refused (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  OknStore *store;
+
+  store = okn_test_open_store (dir, "K03");
+  okn_store_close (store);
+  g_assert_cmpint (sql_exec (path, "PRAGMA user_version = 99"), ==, SQLITE_OK);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  store = okn_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NEWER_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer"));
+
+  /* Untouched, to the byte. */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 99);
+  okn_test_rm_rf (dir);
+}
+
+static void
+test_failed_migration_rolls_back (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
+  g_autoptr (GError) error = NULL;
+  OknStore *store;
+
+  /* A version-0 file with something in the way of migration 1. */
+  g_assert_cmpint (sql_exec (path, "CREATE TABLE records (x); INSERT INTO records VALUES (1);"), ==, SQLITE_OK);
+  store = okn_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
+
+  /* Nothing half-done: the version and the schema are as they were. */
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM sqlite_master WHERE name = 'station'"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM records"), ==, 1);
+  okn_test_rm_rf (dir);
+}
+
+static void
+test_reopen_keeps_data (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Wniosek");
+  g_autoptr (OknRecord) back = NULL;
+  g_autoptr (GError) error = NULL;
+
+  okn_store_close (f->store);
+  f->store = okn_store_open (f->path, &error);
+  g_assert_no_error (error);
+  back = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->uuid, ==, r->uuid);
+  g_assert_cmpstr (back->verification_code, ==, r->verification_code);
+}
+
+/* Station ------------------------------------------------------------- */
+
+static void
+test_station (Fixture      *f,
+              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr (OknRecord) r = NULL;
+  gint64 secrets_before;
+
+  /* Idempotent: the same code again changes nothing, not even the secret. */
+  secrets_before = sql_int (f->path, "SELECT count(*) FROM station");
+  g_assert_true (okn_store_init_station (f->store, "k03", "admin", &error));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM station"), ==, secrets_before);
+
+  /* A station with no records may still change its code. */
+  g_assert_true (okn_store_init_station (f->store, "K04", "admin", &error));
+  code = okn_store_get_station (f->store, &error);
+  g_assert_cmpstr (code, ==, "K04");
+
+  /* Not once tickets carry it. */
+  r = register_letter (f->store, "Jan", "Wniosek");
+  g_assert_true (g_str_has_prefix (r->ticket, "K04-"));
+  g_assert_false (okn_store_init_station (f->store, "K05", "admin", &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_assert_false (okn_store_init_station (f->store, "TOOLONG", "admin", &error));
+  g_assert_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_STATION);
+}
+
+static void
+test_no_station (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autoptr (OknStore) store = okn_test_open_store (dir, NULL);
+  g_autoptr (OknRecord) r = okn_test_letter ("Jan", "Wniosek");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (okn_store_register (store, r, NULL, &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NO_STATION);
+  g_assert_nonnull (strstr (error->message, "init --station"));
+  okn_test_rm_rf (dir);
+}
+
+/* Counters and registration ---------------------------------------------- */
+
+static GDateTime *
+clock_func (gpointer data)
+{
+  return g_date_time_ref (*(GDateTime **) data);
+}
+
+static void
+test_counters (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Warsaw");
+  GDateTime *now = g_date_time_new (tz, 2026, 12, 31, 23, 59, 0);
+  g_autoptr (OknRecord) a = NULL;
+  g_autoptr (OknRecord) b = NULL;
+  g_autoptr (OknRecord) c = NULL;
+  g_autoptr (OknRecord) d = NULL;
+
+  okn_store_set_now_func (f->store, clock_func, &now);
+  a = register_letter (f->store, "Jan", "1");
+  b = register_letter (f->store, "Jan", "2");
+  g_assert_true (g_str_has_prefix (a->ticket, "K03-26-000001-"));
+  g_assert_true (g_str_has_prefix (b->ticket, "K03-26-000002-"));
+
+  /* A new year starts the sequence again. */
+  g_date_time_unref (now);
+  now = g_date_time_new (tz, 2027, 1, 1, 0, 0, 30);
+  c = register_letter (f->store, "Jan", "3");
+  d = register_letter (f->store, "Jan", "4");
+  g_assert_true (g_str_has_prefix (c->ticket, "K03-27-000001-"));
+  g_assert_true (g_str_has_prefix (d->ticket, "K03-27-000002-"));
+  g_assert_cmpstr (c->created_at, ==, "2027-01-01T00:00:30+01:00");
+  g_date_time_unref (now);
+  okn_store_set_now_func (f->store, NULL, NULL);
+}
+
+static void
+test_invalid_writes_nothing (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) next = NULL;
+
+  g_ptr_array_add (batch, okn_test_letter ("Jan", "ok"));
+  g_ptr_array_add (batch, okn_test_report ("pothole", NULL, "Piotrkowska 1"));
+  g_assert_false (okn_store_register_many (f->store, batch, NULL, &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Record 2"));
+  g_assert_nonnull (strstr (error->message, "Description"));
+  g_assert_null (((OknRecord *) g_ptr_array_index (batch, 0))->ticket);
+
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM counters"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE record_id IS NOT NULL"), ==, 0);
+
+  /* No number was used up by the failure. */
+  next = register_letter (f->store, "Jan", "after");
+  g_assert_true (g_str_has_prefix (next->ticket, "K03-26-000001-") || g_str_has_prefix (next->ticket, "K03-"));
+  g_assert_cmpint (sql_int (f->path, "SELECT max(seq) FROM records"), ==, 1);
+}
+
+static void
+test_register_many (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < 50; i++)
+    g_ptr_array_add (batch, okn_test_report ("pothole", "Dziura", "Piotrkowska 1"));
+  g_assert_true (okn_store_register_many (f->store, batch, "import", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records"), ==, 50);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM outbox"), ==, 50);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(DISTINCT uuid) FROM records"), ==, 50);
+  g_assert_cmpint (sql_int (f->path, "SELECT max(seq) - min(seq) FROM records"), ==, 49);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (batch, i);
+
+      g_assert_nonnull (r->verification_code);
+      g_assert_cmpuint (strlen (r->uuid), ==, 36);
+      g_assert_cmpint (r->sync_state, ==, OKN_SYNC_QUEUED);
+    }
+}
+
+/* Lookup -------------------------------------------------------------------- */
+
+static void
+test_lookup (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (OknRecord) r = register_letter (f->store, "Jan Kowalski", "Wniosek");
+  g_autoptr (OknRecord) back = NULL;
+  g_autoptr (OknRecord) missing = NULL;
+  g_autoptr (OknRecord) typo = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *messy = g_ascii_strdown (r->ticket, -1);
+  g_autofree char *mistyped = g_strdup (r->ticket);
+  OknTicketId id, other;
+  g_autofree char *unknown = NULL;
+
+  /* Forgiving: lower case, no hyphens. */
+  g_strdelimit (messy, "-", ' ');
+  back = okn_store_lookup (f->store, messy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->ticket, ==, r->ticket);
+  g_assert_cmpstr (back->sender_name, ==, "Jan Kowalski");
+  g_assert_cmpstr (back->operator_name, ==, "clerk1");
+
+  /* A valid ID that is not here: not found. */
+  okn_ticket_id_parse (r->ticket, &id, NULL);
+  okn_ticket_id_make (id.station, id.year, id.seq + 500, &other, NULL);
+  unknown = okn_ticket_id_format (&other);
+  missing = okn_store_lookup (f->store, unknown, &error);
+  g_assert_null (missing);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A typo: said to be a typo, with the character and the likely ticket. */
+  mistyped[11] = mistyped[11] == '1' ? '7' : '1';
+  typo = okn_store_lookup (f->store, mistyped, &error);
+  g_assert_null (typo);
+  g_assert_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_CHECK);
+  g_assert_nonnull (strstr (error->message, r->ticket));
+  g_assert_nonnull (strstr (error->message, "character 10"));
+}
+
+static void
+test_transposition_explained (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  g_autoptr (GError) error = NULL;
+  OknRecord *target = NULL;
+  g_autofree char *swapped = NULL;
+  g_autoptr (OknRecord) none = NULL;
+
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Warsaw");
+  GDateTime *now = g_date_time_new (tz, 2026, 6, 1, 12, 0, 0);
+
+  /* A fixed year: which tickets are one typo away depends on it. */
+  okn_store_set_now_func (f->store, clock_func, &now);
+  for (int i = 0; i < 30; i++)
+    g_ptr_array_add (batch, okn_test_letter ("Jan", "x"));
+  g_assert_true (okn_store_register_many (f->store, batch, NULL, &error));
+  okn_store_set_now_func (f->store, NULL, NULL);
+  g_date_time_unref (now);
+  target = g_ptr_array_index (batch, 22); /* K03-26-000023-? */
+  swapped = g_strdup (target->ticket);
+  /* Swap the last two digits: 23 -> 32. */
+  swapped[11] = target->ticket[12];
+  swapped[12] = target->ticket[11];
+  none = okn_store_lookup (f->store, swapped, &error);
+  g_assert_null (none);
+  g_assert_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_CHECK);
+  g_assert_nonnull (strstr (error->message, "swapped"));
+  g_assert_nonnull (strstr (error->message, target->ticket));
+}
+
+/* Full-text search -------------------------------------------------------- */
+
+static void
+test_search (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) l1 = register_letter (f->store, "Grzegorz Brzęczyszczykiewicz", "Wniosek o dowód");
+  g_autoptr (OknRecord) l2 = register_letter (f->store, "Anna Nowak", "Skarga na hałas");
+  g_autoptr (OknRecord) rep = okn_test_report ("pothole", "Głęboka dziura przy przejściu", "ul. Żeromskiego 15");
+  struct { const char *q; const char *expect; } cases[] = {
+    { "Brzęczyszczykiewicz", NULL },
+    { "brzeczyszczykiewicz", NULL },   /* without diacritics */
+    { "halas", NULL },                  /* subject */
+    { "dziura", NULL },                 /* description */
+    { "Żeromskiego", NULL },            /* address */
+    { "Brzęcz", NULL },                 /* prefix of the last word */
+    { "anna skarga", NULL },            /* all words, any field */
+  };
+  const OknRecord *expected[] = { l1, l1, l2, rep, rep, l1, l2 };
+
+  g_assert_true (okn_store_register (f->store, rep, NULL, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GPtrArray) found = okn_store_search (f->store, cases[i].q, 0, &error);
+
+      g_assert_no_error (error);
+      if (found->len != 1)
+        g_error ("search “%s” found %u records", cases[i].q, found->len);
+      g_assert_cmpstr (((OknRecord *) g_ptr_array_index (found, 0))->ticket, ==, expected[i]->ticket);
+    }
+
+  /* By ticket ID, in any spelling. */
+  {
+    g_autofree char *lower = g_ascii_strdown (l2->ticket, -1);
+    g_autoptr (GPtrArray) found = okn_store_search (f->store, lower, 0, &error);
+
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (((OknRecord *) g_ptr_array_index (found, 0))->ticket, ==, l2->ticket);
+  }
+
+  /* Query syntax in user text is just text. */
+  {
+    const char *odd[] = { "\"", "AND OR NOT", "a*b*", "NEAR(", "-", "" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+      {
+        g_autoptr (GPtrArray) found = okn_store_search (f->store, odd[i], 0, &error);
+
+        g_assert_no_error (error);
+        g_assert_nonnull (found);
+      }
+  }
+
+  /* A correction is searchable at once; the old text is gone. */
+  g_free (l2->subject);
+  l2->subject = g_strdup ("Wniosek o parking");
+  g_assert_true (okn_store_update (f->store, l2, "clerk1", &error));
+  {
+    g_autoptr (GPtrArray) old = okn_store_search (f->store, "halas", 0, &error);
+    g_autoptr (GPtrArray) now = okn_store_search (f->store, "parking", 0, &error);
+
+    g_assert_cmpuint (old->len, ==, 0);
+    g_assert_cmpuint (now->len, ==, 1);
+  }
+}
+
+/* Corrections, cancellation, audit ----------------------------------------- */
+
+static void
+test_corrections_until_sent (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Wniosek");
+  g_autoptr (OknRecord) back = NULL;
+  g_autoptr (GPtrArray) audit = NULL;
+  g_autoptr (GError) error = NULL;
+  OknAuditEntry *last;
+
+  r->pages = 7;
+  g_free (r->subject);
+  r->subject = g_strdup ("Wniosek poprawiony");
+  g_assert_true (okn_store_update (f->store, r, "clerk2", &error));
+  g_assert_no_error (error);
+  back = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_cmpint (back->pages, ==, 7);
+  g_assert_cmpstr (back->subject, ==, "Wniosek poprawiony");
+
+  /* The audit log says who changed which fields, not the values. */
+  audit = okn_store_audit_log (f->store, r->id, &error);
+  g_assert_cmpuint (audit->len, ==, 2);
+  last = g_ptr_array_index (audit, 1);
+  g_assert_cmpstr (last->action, ==, "correct");
+  g_assert_cmpstr (last->actor, ==, "clerk2");
+  g_assert_nonnull (strstr (last->details, "pages"));
+  g_assert_nonnull (strstr (last->details, "subject"));
+  g_assert_null (strstr (last->details, "poprawiony"));
+
+  /* Nothing changed: nothing written. */
+  g_assert_true (okn_store_update (f->store, r, "clerk2", &error));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'correct'"), ==, 1);
+
+  /* Once sent, read-only. */
+  g_assert_true (okn_store_set_sync_state (f->store, r->id, OKN_SYNC_SENDING, "sync", NULL, &error));
+  r->pages = 8;
+  g_assert_false (okn_store_update (f->store, r, "clerk2", &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (okn_store_cancel (f->store, r->ticket, "mistake", "clerk2", &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_cmpint (sql_int (f->path, "SELECT pages FROM records"), ==, 7);
+}
+
+static void
+test_needs_attention_requeued (Fixture      *f,
+                               gconstpointer data)
+{
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
+  g_autoptr (OknRecord) back = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (okn_store_register (f->store, r, NULL, &error));
+  g_assert_true (okn_store_set_sync_state (f->store, r->id, OKN_SYNC_SENDING, NULL, NULL, &error));
+  g_assert_true (okn_store_set_sync_state (f->store, r->id, OKN_SYNC_NEEDS_ATTENTION, NULL,
+                                           "address_string: unknown street", &error));
+  back = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_cmpint (back->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
+  g_assert_cmpstr (back->server_error, ==, "address_string: unknown street");
+
+  g_free (back->address);
+  back->address = g_strdup ("ul. Piotrkowska 1, Łódź");
+  g_assert_true (okn_store_update (f->store, back, "clerk1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back->sync_state, ==, OKN_SYNC_QUEUED);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'queued' AND server_error IS NULL"), ==, 1);
+}
+
+static void
+test_cancel (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Wniosek");
+  g_autoptr (OknRecord) back = NULL;
+  g_autoptr (GPtrArray) audit = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (okn_store_cancel (f->store, r->ticket, "   ", "clerk1", &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (okn_store_cancel (f->store, r->ticket, NULL, "clerk1", &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (okn_store_cancel (f->store, r->ticket, "Registered twice by mistake", "clerk1", &error));
+  back = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_cmpint (back->sync_state, ==, OKN_SYNC_CANCELLED);
+  g_assert_cmpstr (back->cancel_reason, ==, "Registered twice by mistake");
+  audit = okn_store_audit_log (f->store, r->id, &error);
+  g_assert_cmpstr (((OknAuditEntry *) g_ptr_array_index (audit, audit->len - 1))->action, ==, "cancel");
+  g_assert_nonnull (strstr (((OknAuditEntry *) g_ptr_array_index (audit, audit->len - 1))->details, "twice"));
+
+  /* Cancelled stays cancelled. */
+  g_assert_false (okn_store_cancel (f->store, r->ticket, "again", "clerk1", &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY);
+}
+
+static void
+test_audit_append_only (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Wniosek");
+  gint64 n = sql_int (f->path, "SELECT count(*) FROM audit_log");
+
+  g_assert_cmpint (n, >=, 2); /* init-station and register */
+  g_assert_cmpint (sql_exec (f->path, "UPDATE audit_log SET actor = 'someone else'"), !=, SQLITE_OK);
+  g_assert_cmpint (sql_exec (f->path, "DELETE FROM audit_log"), !=, SQLITE_OK);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log"), ==, n);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE actor = 'clerk1' AND action = 'register'"), ==, 1);
+}
+
+/* Catalogue and attachments ------------------------------------------------ */
+
+static void
+test_category_against_catalogue (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (OknRecord) before = okn_test_report ("anything-goes", "Dziura", "Piotrkowska 1");
+  g_autoptr (OknRecord) unknown = okn_test_report ("anything-goes", "Dziura", "Piotrkowska 1");
+  g_autoptr (OknRecord) known = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
+  g_autoptr (GError) error = NULL;
+  OknService *s = g_new0 (OknService, 1);
+
+  /* Never synced: any code is accepted, the sync checks it later. */
+  g_assert_true (okn_store_register (f->store, before, NULL, &error));
+
+  s->code = g_strdup ("pothole");
+  s->name = g_strdup ("Dziura w jezdni");
+  g_ptr_array_add (services, s);
+  g_assert_true (okn_store_replace_services (f->store, services, &error));
+
+  g_assert_false (okn_store_register (f->store, unknown, NULL, &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "anything-goes"));
+  g_clear_error (&error);
+  g_assert_true (okn_store_register (f->store, known, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_attachments_content_addressed (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autofree char *file = g_build_filename (f->dir, "scan.png", NULL);
+  g_autoptr (OknRecord) a = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
+  g_autoptr (OknRecord) b = okn_test_report ("pothole", "Dziura 2", "Piotrkowska 2");
+  g_autoptr (OknRecord) back = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char png[] = "\x89PNG\r\n\x1a\n-pretend-image-bytes";
+
+  g_assert_true (g_file_set_contents (file, png, sizeof png - 1, NULL));
+  g_assert_true (okn_record_add_file (a, file, &error));
+  g_assert_true (okn_record_add_file (b, file, &error));
+  g_assert_true (okn_store_register (f->store, a, NULL, &error));
+  g_assert_true (okn_store_register (f->store, b, NULL, &error));
+
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM blobs"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM attachments"), ==, 2);
+  back = okn_store_lookup (f->store, b->ticket, &error);
+  g_assert_cmpuint (back->files->len, ==, 1);
+  g_assert_cmpstr (((OknAttachment *) g_ptr_array_index (back->files, 0))->filename, ==, "scan.png");
+  g_assert_cmpstr (((OknAttachment *) g_ptr_array_index (back->files, 0))->mime_type, ==, "image/png");
+  bytes = okn_store_read_file (f->store, ((OknAttachment *) g_ptr_array_index (back->files, 0))->sha256, &error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), png, sizeof png - 1);
+}
+
+static void
+test_list_filters (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (OknRecord) l = register_letter (f->store, "Jan", "Wniosek");
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
+  g_autoptr (GError) error = NULL;
+  OknListFilter letters = { .has_kind = TRUE, .kind = OKN_KIND_LETTER };
+  OknListFilter cancelled = { .has_state = TRUE, .state = OKN_SYNC_CANCELLED };
+  OknListFilter future = { 0 };
+  g_autoptr (GPtrArray) a = NULL;
+  g_autoptr (GPtrArray) b = NULL;
+  g_autoptr (GPtrArray) c = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+
+  g_assert_true (okn_store_register (f->store, r, NULL, &error));
+  g_assert_true (okn_store_cancel (f->store, r->ticket, "duplicate", NULL, &error));
+  {
+    g_autoptr (GDateTime) today = g_date_time_new_now_local ();
+    future.since = g_date_time_add_days (today, 1);
+  }
+
+  a = okn_store_list (f->store, &letters, &error);
+  b = okn_store_list (f->store, &cancelled, &error);
+  c = okn_store_list (f->store, &future, &error);
+  all = okn_store_list (f->store, NULL, &error);
+  g_assert_cmpuint (a->len, ==, 1);
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (a, 0))->ticket, ==, l->ticket);
+  g_assert_cmpuint (b->len, ==, 1);
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (b, 0))->ticket, ==, r->ticket);
+  g_assert_cmpuint (c->len, ==, 0);
+  g_date_time_unref (future.since);
+  /* Newest first. */
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (all, 0))->ticket, ==, r->ticket);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/store/fresh-database", test_fresh_database);
+  g_test_add_func ("/store/newer-database-refused", test_newer_database_refused);
+  g_test_add_func ("/store/failed-migration-rolls-back", test_failed_migration_rolls_back);
+  ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
+  ADD ("/store/station", test_station);
+  g_test_add_func ("/store/no-station", test_no_station);
+  ADD ("/store/counters", test_counters);
+  ADD ("/store/invalid-writes-nothing", test_invalid_writes_nothing);
+  ADD ("/store/register-many", test_register_many);
+  ADD ("/store/lookup", test_lookup);
+  ADD ("/store/transposition-explained", test_transposition_explained);
+  ADD ("/store/search", test_search);
+  ADD ("/store/corrections-until-sent", test_corrections_until_sent);
+  ADD ("/store/needs-attention-requeued", test_needs_attention_requeued);
+  ADD ("/store/cancel", test_cancel);
+  ADD ("/store/audit-append-only", test_audit_append_only);
+  ADD ("/store/category-against-catalogue", test_category_against_catalogue);
+  ADD ("/store/attachments-content-addressed", test_attachments_content_addressed);
+  ADD ("/store/list-filters", test_list_filters);
+#undef ADD
+  return g_test_run ();
+}
