@@ -535,6 +535,13 @@ check_letter (OknRecord *r,
   else if (!r->anonymous && r->sender_name == NULL)
     add_issue (issues, "sender", _("is required (or mark the letter anonymous)."));
 
+  /* A letter that came by e-mail or ePUAP came through that channel, not on
+   * paper. */
+  if (r->channel == OKN_CHANNEL_PAPER && r->delivery == OKN_DELIVERY_EMAIL)
+    r->channel = OKN_CHANNEL_EMAIL;
+  else if (r->channel == OKN_CHANNEL_PAPER && r->delivery == OKN_DELIVERY_EPUAP)
+    r->channel = OKN_CHANNEL_EPUAP;
+
   if (r->pages < 0 || r->pages > COUNT_MAX)
     add_issue (issues, "pages", _("must be a number from 0 to %d."), COUNT_MAX);
   if (r->attachment_count < 0 || r->attachment_count > COUNT_MAX)

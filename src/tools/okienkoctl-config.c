@@ -66,8 +66,27 @@ okctl_cmd_config (OkctlContext *ctx,
                                         "Secrets are never printed; “config set server.api_key -” "
                                         "reads the key from standard input."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
-    return OKCTL_EXIT_USAGE;
+
+  /* Parsed by hand: a value may itself start with a dash ("-5", "-" for
+   * standard input), which GOption would take for an option. */
+  {
+    int kept = 1;
+
+    for (int i = 1; i < argc; i++)
+      {
+        if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+          {
+            g_autofree char *help = g_option_context_get_help (octx, TRUE, NULL);
+            g_print ("%s", help);
+            return OKCTL_EXIT_OK;
+          }
+        if (g_str_equal (argv[i], "--all"))
+          all = TRUE;
+        else
+          argv[kept++] = argv[i];
+      }
+    argc = kept;
+  }
   if (argc < 2)
     return okctl_usage_error (_("Say get, set, unset or list; see okienkoctl config --help."));
   action = argv[1];

@@ -269,14 +269,6 @@ apply_opts (const RecordOpts *o,
             return field_error (error, _("Delivery method"), _("“%s” is not one of in-person, post, "
                                                               "courier, email, epuap, other."),
                                 o->delivery);
-          /* A letter that came by e-mail or ePUAP came through that channel. */
-          if (o->channel == NULL && !editing)
-            {
-              if (r->delivery == OKN_DELIVERY_EMAIL)
-                r->channel = OKN_CHANNEL_EMAIL;
-              else if (r->delivery == OKN_DELIVERY_EPUAP)
-                r->channel = OKN_CHANNEL_EPUAP;
-            }
         }
     }
   return TRUE;
@@ -525,93 +517,145 @@ read_all_stdin (GString **out,
 
 typedef enum { SHAPE_OBJECT, SHAPE_ARRAY, SHAPE_NDJSON } InputShape;
 
-/* One object, an array of objects, or one object per line (NDJSON). */
+typedef struct
+{
+  char *text;
+  guint line;
+} JsonChunk;
+
+static void
+json_chunk_free (gpointer p)
+{
+  JsonChunk *c = p;
+
+  g_free (c->text);
+  g_free (c);
+}
+
+/* Splits the input into its top-level JSON values. json-glib would silently
+ * read only the first of several values, and a record quietly dropped from
+ * an import is exactly what must never happen. */
+static GPtrArray *
+split_json_values (const char *text)
+{
+  GPtrArray *chunks = g_ptr_array_new_with_free_func (json_chunk_free);
+  const char *start = NULL;
+  guint depth = 0, line = 1, start_line = 1;
+  gboolean in_string = FALSE, escaped = FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\n')
+        line++;
+      if (start == NULL)
+        {
+          if (g_ascii_isspace (*p))
+            continue;
+          start = p;
+          start_line = line;
+        }
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (*p == '\\')
+            escaped = TRUE;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if ((*p == '}' || *p == ']') && depth > 0)
+        depth--;
+      if (depth == 0 && !in_string && (*p == '}' || *p == ']' || p[1] == '\0' || g_ascii_isspace (p[1])))
+        {
+          JsonChunk *c = g_new0 (JsonChunk, 1);
+
+          c->text = g_strndup (start, (gsize) (p - start + 1));
+          c->line = start_line;
+          g_ptr_array_add (chunks, c);
+          start = NULL;
+        }
+    }
+  if (start)
+    {
+      JsonChunk *c = g_new0 (JsonChunk, 1);
+
+      c->text = g_strdup (start);
+      c->line = start_line;
+      g_ptr_array_add (chunks, c);
+    }
+  return chunks;
+}
+
+/* One object, an array of objects, or several objects one after the other
+ * (NDJSON). */
 static GPtrArray *
 parse_json_input (const char *text,
                   InputShape *shape,
                   GError    **error)
 {
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) whole_error = NULL;
+  g_autoptr (GPtrArray) chunks = split_json_values (text);
 
-  if (json_parser_load_from_data (parser, text, -1, &whole_error))
+  if (chunks->len == 0)
     {
-      JsonNode *root = json_parser_get_root (parser);
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("The input holds no records."));
+      return NULL;
+    }
+  *shape = chunks->len > 1 ? SHAPE_NDJSON : SHAPE_OBJECT;
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      JsonChunk *c = g_ptr_array_index (chunks, i);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GError) parse_error = NULL;
+      JsonNode *root;
 
-      if (root && JSON_NODE_HOLDS_ARRAY (root))
+      if (!json_parser_load_from_data (parser, c->text, -1, &parse_error))
+        {
+          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                       _("Line %u is not JSON: %s"), c->line, parse_error->message);
+          return NULL;
+        }
+      root = json_parser_get_root (parser);
+      if (chunks->len == 1 && JSON_NODE_HOLDS_ARRAY (root))
         {
           JsonArray *arr = json_node_get_array (root);
 
           *shape = SHAPE_ARRAY;
-          for (guint i = 0; i < json_array_get_length (arr); i++)
+          for (guint j = 0; j < json_array_get_length (arr); j++)
             {
-              OknRecord *r = okn_record_from_json (json_array_get_element (arr, i), error);
+              OknRecord *r = okn_record_from_json (json_array_get_element (arr, j), error);
 
               if (r == NULL)
                 {
-                  g_prefix_error (error, _("Record %u: "), i + 1);
+                  g_prefix_error (error, _("Record %u: "), j + 1);
                   return NULL;
                 }
               g_ptr_array_add (records, r);
             }
-          return g_steal_pointer (&records);
+          if (records->len == 0)
+            {
+              g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("The input holds no records."));
+              return NULL;
+            }
         }
-      if (root && JSON_NODE_HOLDS_OBJECT (root))
+      else
         {
           OknRecord *r = okn_record_from_json (root, error);
 
-          *shape = SHAPE_OBJECT;
           if (r == NULL)
-            return NULL;
+            {
+              if (chunks->len > 1)
+                g_prefix_error (error, _("Line %u: "), c->line);
+              return NULL;
+            }
           g_ptr_array_add (records, r);
-          return g_steal_pointer (&records);
-        }
-      if (root == NULL)
-        {
-          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("The input is empty."));
-          return NULL;
         }
     }
-
-  /* Not one JSON value: read it as NDJSON. */
-  {
-    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-    guint n = 0;
-
-    *shape = SHAPE_NDJSON;
-    for (guint i = 0; lines[i]; i++)
-      {
-        g_autoptr (JsonParser) lp = json_parser_new ();
-        g_autoptr (GError) line_error = NULL;
-        OknRecord *r;
-
-        g_strstrip (lines[i]);
-        if (*lines[i] == '\0')
-          continue;
-        if (!json_parser_load_from_data (lp, lines[i], -1, &line_error))
-          {
-            g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
-                         _("Line %u is not JSON: %s"), i + 1, line_error->message);
-            return NULL;
-          }
-        r = okn_record_from_json (json_parser_get_root (lp), error);
-        if (r == NULL)
-          {
-            g_prefix_error (error, _("Line %u: "), i + 1);
-            return NULL;
-          }
-        g_ptr_array_add (records, r);
-        n++;
-      }
-    if (n == 0)
-      {
-        g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
-                     _("The input holds no records: %s"),
-                     whole_error ? whole_error->message : _("it is empty"));
-        return NULL;
-      }
-  }
   return g_steal_pointer (&records);
 }
 
