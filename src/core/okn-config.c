@@ -34,6 +34,10 @@ static const OknConfigKey keys[] = {
     N_("Open311 service code under which letters are sent") },
   { "letters.units", OKN_CONFIG_TYPE_LIST, NULL, 0, 0,
     N_("Organisational units a letter can be assigned to, comma-separated") },
+  { "label.width_mm", OKN_CONFIG_TYPE_INT, "70", 20, 200,
+    N_("Width of the adhesive letter label in millimetres") },
+  { "label.height_mm", OKN_CONFIG_TYPE_INT, "36", 15, 200,
+    N_("Height of the adhesive letter label in millimetres") },
 };
 
 struct _OknConfig

@@ -21,6 +21,8 @@ static const OkctlCommand commands[] = {
   { "cancel", okctl_cmd_cancel, N_("Cancel a record that has not been sent") },
   { "status", okctl_cmd_status, N_("Show the station and its queue") },
   { "config", okctl_cmd_config, N_("Get, set, unset or list configuration keys") },
+  { "print", okctl_cmd_print, N_("Print a ticket to a PDF or PNG file or a printer") },
+  { "scan", okctl_cmd_scan, N_("Read tickets from image or PDF files and check them") },
 };
 
 int

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-scan.h: reading tickets back: image files, PDF pages, camera frames
+ * and USB scanners that type
+ *
+ * zbar finds the symbols; the store says whether the ticket is ours and
+ * whether its verification code is right. Nothing here changes the store.
+ * Contract: docs/internals/scan.md
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "okienko/okn-config.h"
+#include "okienko/okn-store.h"
+#include "okienko/okn-ticket.h"
+
+G_BEGIN_DECLS
+
+#define OKN_SCAN_ERROR (okn_scan_error_quark ())
+
+typedef enum
+{
+  OKN_SCAN_ERROR_IO,       /* the file cannot be read */
+  OKN_SCAN_ERROR_FORMAT,   /* not a PNG, JPEG or PDF, or a damaged one */
+  OKN_SCAN_ERROR_INVALID,  /* a bad argument (empty frame, bad stride) */
+  OKN_SCAN_ERROR_NOT_OURS, /* a scanned text is not an Okienko ticket */
+} OknScanError;
+
+typedef enum
+{
+  OKN_SCAN_GENUINE,        /* our ticket, and the code it carries is right */
+  OKN_SCAN_ID_ONLY,        /* our ticket, but no code was scanned (Code 128, label) */
+  OKN_SCAN_WRONG_CODE,     /* our ticket ID with a wrong code: forged or damaged */
+  OKN_SCAN_UNKNOWN_TICKET, /* shaped like our tickets, but this store has no such record */
+  OKN_SCAN_NOT_OURS,       /* some other system's code */
+} OknScanVerdict;
+
+/* One symbol zbar found. */
+typedef struct
+{
+  char *symbology;         /* zbar's name: "CODE-128", "QR-Code", "EAN-13", ... */
+  char *text;
+  guint page;              /* 1-based page of a PDF; 1 for images and frames */
+} OknScanSymbol;
+
+/* One ticket (or foreign code) found, with its verdict. The symbols of one
+ * ticket (the Code 128 and the QR of one receipt) make one result. */
+typedef struct
+{
+  OknScanVerdict verdict;
+  char *ticket;            /* (nullable) canonical ID, unless NOT_OURS */
+  char *code;              /* (nullable) the verification code scanned */
+  char *payload;           /* the text of the symbol that said the most */
+  char *symbology;
+  guint page;
+  char *message;           /* translated: what this means, for a person */
+} OknScanResult;
+
+typedef struct _OknWedge OknWedge;
+
+GQuark          okn_scan_error_quark      (void);
+
+const char     *okn_scan_verdict_to_string (OknScanVerdict verdict);
+void            okn_scan_symbol_free      (OknScanSymbol *symbol);
+void            okn_scan_result_free      (OknScanResult *result);
+
+GPtrArray      *okn_scan_decode_gray      (const guint8 *gray,
+                                           guint         width,
+                                           guint         height,
+                                           guint         stride,
+                                           GError      **error);
+GPtrArray      *okn_scan_decode_file      (const char   *path,
+                                           GError      **error);
+GPtrArray      *okn_scan_decode_bytes     (GBytes       *bytes,
+                                           const char   *name,
+                                           GError      **error);
+
+gboolean        okn_scan_parse_text       (const char   *text,
+                                           const char   *status_url_template,
+                                           OknTicketId  *out_id,
+                                           char        **out_code,
+                                           GError      **error);
+
+GPtrArray      *okn_scan_verify           (OknStore     *store,
+                                           OknConfig    *config,
+                                           GPtrArray    *symbols,
+                                           GError      **error);
+OknScanResult  *okn_scan_verify_text      (OknStore     *store,
+                                           OknConfig    *config,
+                                           const char   *text,
+                                           GError      **error);
+GPtrArray      *okn_scan_file             (OknStore     *store,
+                                           OknConfig    *config,
+                                           const char   *path,
+                                           GError      **error);
+GPtrArray      *okn_scan_frame            (OknStore     *store,
+                                           OknConfig    *config,
+                                           const guint8 *gray,
+                                           guint         width,
+                                           guint         height,
+                                           guint         stride,
+                                           GError      **error);
+
+/* A USB barcode scanner in keyboard mode types the code and Enter within
+ * a few milliseconds a key; people type slower. */
+#define OKN_WEDGE_DEFAULT_MAX_GAP_US (60 * 1000)
+#define OKN_WEDGE_MIN_LENGTH         8
+
+OknWedge       *okn_wedge_new             (void);
+void            okn_wedge_free            (OknWedge *wedge);
+void            okn_wedge_set_max_gap     (OknWedge *wedge,
+                                           gint64    max_gap_us);
+char           *okn_wedge_feed            (OknWedge *wedge,
+                                           gunichar  ch,
+                                           gint64    time_us);
+void            okn_wedge_reset           (OknWedge *wedge);
+guint           okn_wedge_pending         (OknWedge *wedge);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanSymbol, okn_scan_symbol_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanResult, okn_scan_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknWedge, okn_wedge_free)
+
+G_END_DECLS

@@ -1,0 +1,958 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-scan.c: zbar over image files, PDF pages and camera frames; the
+ * keyboard-wedge parser; verdicts from the store */
+#define G_LOG_DOMAIN "okn-scan"
+
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cairo.h>
+#include <jpeglib.h>
+#include <poppler.h>
+#include <zbar.h>
+#include <glib/gi18n-lib.h>
+
+#include "okienko/okn-scan.h"
+
+G_DEFINE_QUARK (okn-scan-error-quark, okn_scan_error)
+
+typedef zbar_image_scanner_t OknZbarScanner;
+typedef zbar_image_t OknZbarImage;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknZbarScanner, zbar_image_scanner_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknZbarImage, zbar_image_destroy)
+/* poppler-glib 22 defines no autoptr cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+
+/* PDF pages are rasterised at this resolution: a 0.25 mm module is three
+ * pixels, and an A4 page stays under 9 megapixels. */
+#define PDF_DPI 300.0
+
+/* Above this many pixels on the short side, a first pass reads only every
+ * n-th line: a ticket's bars are many lines tall, and a whole A4 page at
+ * 600 dpi read line by line is slow. */
+#define SPARSE_SIDE 1400
+
+const char *
+okn_scan_verdict_to_string (OknScanVerdict v)
+{
+  switch (v)
+    {
+    case OKN_SCAN_GENUINE:
+      return "genuine";
+    case OKN_SCAN_ID_ONLY:
+      return "id-only";
+    case OKN_SCAN_WRONG_CODE:
+      return "wrong-code";
+    case OKN_SCAN_UNKNOWN_TICKET:
+      return "unknown-ticket";
+    case OKN_SCAN_NOT_OURS:
+    default:
+      return "not-ours";
+    }
+}
+
+void
+okn_scan_symbol_free (OknScanSymbol *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->symbology);
+  g_free (s->text);
+  g_free (s);
+}
+
+void
+okn_scan_result_free (OknScanResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->ticket);
+  g_free (r->code);
+  g_free (r->payload);
+  g_free (r->symbology);
+  g_free (r->message);
+  g_free (r);
+}
+
+/* Decoding --------------------------------------------------------------- */
+
+static OknZbarScanner *
+make_scanner (int density)
+{
+  zbar_image_scanner_t *sc = zbar_image_scanner_create ();
+
+  /* Only what can be a ticket, plus the common codes of other systems so
+   * that those are reported as foreign instead of not seen at all. */
+  zbar_image_scanner_set_config (sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+  zbar_image_scanner_set_config (sc, ZBAR_CODE128, ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (sc, ZBAR_EAN13, ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (sc, ZBAR_CODE39, ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (sc, ZBAR_NONE, ZBAR_CFG_X_DENSITY, density);
+  zbar_image_scanner_set_config (sc, ZBAR_NONE, ZBAR_CFG_Y_DENSITY, density);
+  return sc;
+}
+
+static int
+scan_pass (const guint8 *gray,
+           guint         width,
+           guint         height,
+           int           density,
+           GPtrArray    *out)
+{
+  g_autoptr (OknZbarScanner) sc = make_scanner (density);
+  g_autoptr (OknZbarImage) img = zbar_image_create ();
+  const zbar_symbol_t *sym;
+  int n;
+
+  zbar_image_set_format (img, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (img, width, height);
+  /* zbar only reads the buffer; it stays ours. */
+  zbar_image_set_data (img, gray, (unsigned long) width * height, NULL);
+  n = zbar_scan_image (sc, img);
+  if (n <= 0)
+    return n;
+  for (sym = zbar_image_first_symbol (img); sym; sym = zbar_symbol_next (sym))
+    {
+      const char *data = zbar_symbol_get_data (sym);
+      unsigned len = zbar_symbol_get_data_length (sym);
+      OknScanSymbol *s;
+      gboolean dup = FALSE;
+
+      if (data == NULL || len == 0 || !g_utf8_validate (data, len, NULL))
+        continue;
+      for (guint i = 0; i < out->len && !dup; i++)
+        {
+          OknScanSymbol *o = g_ptr_array_index (out, i);
+
+          dup = strlen (o->text) == len && memcmp (o->text, data, len) == 0;
+        }
+      if (dup)
+        continue;
+      s = g_new0 (OknScanSymbol, 1);
+      s->symbology = g_strdup (zbar_get_symbol_name (zbar_symbol_get_type (sym)));
+      s->text = g_strndup (data, len);
+      s->page = 1;
+      g_ptr_array_add (out, s);
+    }
+  return n;
+}
+
+/**
+ * okn_scan_decode_gray:
+ * @gray: 8-bit luminance, 0 = black
+ * @width: pixels
+ * @height: pixels
+ * @stride: bytes from one row to the next, at least @width
+ * @error: return location for an #OKN_SCAN_ERROR_INVALID
+ *
+ * Finds every Code 128, QR, EAN-13 and Code 39 symbol in a grayscale image:
+ * a camera frame, a scanned page. Any rotation works and a few degrees of
+ * skew; the symbols are not interpreted here.
+ *
+ * Returns: (transfer full) (element-type OknScanSymbol): the symbols found,
+ *   possibly none; %NULL only on a bad argument
+ */
+GPtrArray *
+okn_scan_decode_gray (const guint8 *gray,
+                      guint         width,
+                      guint         height,
+                      guint         stride,
+                      GError      **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
+  g_autofree guint8 *packed = NULL;
+  guint side;
+
+  if (gray == NULL || width == 0 || height == 0 || stride < width)
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_INVALID,
+                   _("The image to scan is empty or its row length is wrong."));
+      return NULL;
+    }
+  if (stride != width)
+    {
+      packed = g_malloc ((gsize) width * height);
+      for (guint y = 0; y < height; y++)
+        memcpy (packed + (gsize) y * width, gray + (gsize) y * stride, width);
+      gray = packed;
+    }
+
+  side = MIN (width, height);
+  if (side > SPARSE_SIDE)
+    {
+      /* Every n-th line first; every line only when that found nothing. */
+      int density = (int) MIN (4, side / (SPARSE_SIDE / 2) );
+
+      scan_pass (gray, width, height, density, out);
+      if (out->len > 0)
+        return g_steal_pointer (&out);
+    }
+  scan_pass (gray, width, height, 1, out);
+  return g_steal_pointer (&out);
+}
+
+/* Luminance of a cairo surface, drawn on white paper. */
+static guint8 *
+surface_to_gray (cairo_surface_t *surface,
+                 guint           *width,
+                 guint           *height)
+{
+  int w = cairo_image_surface_get_width (surface);
+  int h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  cairo_format_t format = cairo_image_surface_get_format (surface);
+  const guint8 *data;
+  guint8 *gray;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  gray = g_malloc ((gsize) w * h);
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *row = data + (gsize) y * stride;
+      guint8 *dst = gray + (gsize) y * w;
+
+      switch (format)
+        {
+        case CAIRO_FORMAT_ARGB32:
+        case CAIRO_FORMAT_RGB24:
+          for (int x = 0; x < w; x++)
+            {
+              guint32 px = ((const guint32 *) (gconstpointer) row)[x];
+              guint a = format == CAIRO_FORMAT_ARGB32 ? px >> 24 : 255;
+              guint r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+              /* Premultiplied: what is transparent shows the paper. */
+              guint l = (r * 77 + g * 150 + b * 29) >> 8;
+
+              dst[x] = (guint8) MIN (255, l + (255 - a));
+            }
+          break;
+        case CAIRO_FORMAT_A8:
+          for (int x = 0; x < w; x++)
+            dst[x] = (guint8) (255 - row[x]);
+          break;
+        case CAIRO_FORMAT_A1:
+          for (int x = 0; x < w; x++)
+            {
+              guint32 word = ((const guint32 *) (gconstpointer) row)[x / 32];
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+              gboolean on = (word >> (x % 32)) & 1;
+#else
+              gboolean on = (word >> (31 - x % 32)) & 1;
+#endif
+              dst[x] = on ? 0 : 255;
+            }
+          break;
+        case CAIRO_FORMAT_INVALID:
+        case CAIRO_FORMAT_RGB16_565:
+        case CAIRO_FORMAT_RGB30:
+        default:
+          memset (dst, 255, w);
+          break;
+        }
+    }
+  *width = (guint) w;
+  *height = (guint) h;
+  return gray;
+}
+
+typedef struct
+{
+  const guint8 *data;
+  gsize len;
+  gsize pos;
+} ReadClosure;
+
+static cairo_status_t
+read_from_memory (void          *closure,
+                  unsigned char *data,
+                  unsigned int   length)
+{
+  ReadClosure *rc = closure;
+
+  if (rc->len - rc->pos < length)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, rc->data + rc->pos, length);
+  rc->pos += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static guint8 *
+load_png (const guint8 *data,
+          gsize         len,
+          const char   *name,
+          guint        *width,
+          guint        *height,
+          GError      **error)
+{
+  ReadClosure rc = { data, len, 0 };
+  cairo_surface_t *surface = cairo_image_surface_create_from_png_stream (read_from_memory, &rc);
+  guint8 *gray = NULL;
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                 _("%s is not a readable PNG image (%s)."), name,
+                 cairo_status_to_string (cairo_surface_status (surface)));
+  else
+    gray = surface_to_gray (surface, width, height);
+  cairo_surface_destroy (surface);
+  return gray;
+}
+
+typedef struct
+{
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+} JpegError;
+
+static void
+jpeg_fail (j_common_ptr cinfo)
+{
+  JpegError *err = (JpegError *) (gpointer) cinfo->err;
+
+  err->pub.format_message (cinfo, err->message);
+  longjmp (err->jump, 1);
+}
+
+static void
+jpeg_quiet (j_common_ptr cinfo,
+            int          level)
+{
+  /* Warnings about slightly damaged data: decode what is there. */
+}
+
+static guint8 *
+load_jpeg (const guint8 *data,
+           gsize         len,
+           const char   *name,
+           guint        *width,
+           guint        *height,
+           GError      **error)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegError jerr;
+  guint8 *volatile gray = NULL;
+
+  memset (&cinfo, 0, sizeof cinfo);
+  cinfo.err = jpeg_std_error (&jerr.pub);
+  jerr.pub.error_exit = jpeg_fail;
+  jerr.pub.emit_message = jpeg_quiet;
+  jerr.message[0] = '\0';
+  if (setjmp (jerr.jump))
+    {
+      jpeg_destroy_decompress (&cinfo);
+      g_free (gray);
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                   _("%s is not a readable JPEG image (%s)."), name, jerr.message);
+      return NULL;
+    }
+  jpeg_create_decompress (&cinfo);
+  jpeg_mem_src (&cinfo, data, (unsigned long) len);
+  jpeg_read_header (&cinfo, TRUE);
+  /* libjpeg converts YCbCr and gray to luminance itself. */
+  cinfo.out_color_space = JCS_GRAYSCALE;
+  jpeg_start_decompress (&cinfo);
+  gray = g_malloc ((gsize) cinfo.output_width * cinfo.output_height);
+  while (cinfo.output_scanline < cinfo.output_height)
+    {
+      JSAMPROW row = gray + (gsize) cinfo.output_scanline * cinfo.output_width;
+
+      jpeg_read_scanlines (&cinfo, &row, 1);
+    }
+  *width = cinfo.output_width;
+  *height = cinfo.output_height;
+  jpeg_finish_decompress (&cinfo);
+  jpeg_destroy_decompress (&cinfo);
+  return gray;
+}
+
+static GPtrArray *
+decode_pdf (GBytes     *bytes,
+            const char *name,
+            GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (PopplerDocument) doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
+  g_autoptr (GPtrArray) out = NULL;
+  int pages;
+
+  if (doc == NULL)
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                   _("%s is not a readable PDF file (%s)."), name, local_error->message);
+      return NULL;
+    }
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
+  pages = poppler_document_get_n_pages (doc);
+  for (int i = 0; i < pages; i++)
+    {
+      g_autoptr (PopplerPage) page = poppler_document_get_page (doc, i);
+      g_autoptr (GPtrArray) found = NULL;
+      g_autofree guint8 *gray = NULL;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+      double w_pt, h_pt, scale = PDF_DPI / 72.0;
+      guint w, h;
+
+      if (page == NULL)
+        continue;
+      poppler_page_get_size (page, &w_pt, &h_pt);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (w_pt * scale + 0.5),
+                                            (int) (h_pt * scale + 0.5));
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_scale (cr, scale, scale);
+      poppler_page_render_for_printing (page, cr);
+      cairo_destroy (cr);
+      if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+        {
+          g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                       _("Page %d of %s cannot be drawn (%s)."), i + 1, name,
+                       cairo_status_to_string (cairo_surface_status (surface)));
+          cairo_surface_destroy (surface);
+          return NULL;
+        }
+      gray = surface_to_gray (surface, &w, &h);
+      cairo_surface_destroy (surface);
+      found = okn_scan_decode_gray (gray, w, h, w, NULL);
+      for (guint j = 0; found && j < found->len; j++)
+        {
+          OknScanSymbol *s = g_ptr_array_steal_index (found, j--);
+
+          s->page = (guint) i + 1;
+          g_ptr_array_add (out, s);
+        }
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * okn_scan_decode_bytes:
+ * @bytes: the contents of a PNG, JPEG or PDF file
+ * @name: what to call it in messages (the file name)
+ * @error: return location for an #OKN_SCAN_ERROR_FORMAT
+ *
+ * Returns: (transfer full) (element-type OknScanSymbol) (nullable): the
+ *   symbols on the image or on every page, possibly none; %NULL when the
+ *   data is no image this can read
+ */
+GPtrArray *
+okn_scan_decode_bytes (GBytes     *bytes,
+                       const char *name,
+                       GError    **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  g_autofree guint8 *gray = NULL;
+  guint w = 0, h = 0;
+
+  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    gray = load_png (data, len, name, &w, &h, error);
+  else if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    gray = load_jpeg (data, len, name, &w, &h, error);
+  else if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
+    return decode_pdf (bytes, name, error);
+  else
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                   _("%s is not a PNG, JPEG or PDF file."), name);
+      return NULL;
+    }
+  if (gray == NULL)
+    return NULL;
+  return okn_scan_decode_gray (gray, w, h, w, error);
+}
+
+/**
+ * okn_scan_decode_file:
+ * @path: a PNG, JPEG or PDF file
+ *
+ * Returns: (transfer full) (element-type OknScanSymbol) (nullable): see
+ *   okn_scan_decode_bytes()
+ */
+GPtrArray *
+okn_scan_decode_file (const char *path,
+                      GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, &local_error);
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (map == NULL)
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO, _("Cannot read %s: %s"), path,
+                   local_error->message);
+      return NULL;
+    }
+  bytes = g_mapped_file_get_bytes (map);
+  return okn_scan_decode_bytes (bytes, path, error);
+}
+
+/* Interpreting ----------------------------------------------------------- */
+
+/* Matches @text against a status-page template with {ticket} and {code};
+ * the literal parts compare without regard to case (scanners with caps
+ * lock, hosts). */
+static gboolean
+match_template (const char *text,
+                const char *tmpl,
+                char      **ticket,
+                char      **code)
+{
+  const char *t = text, *p = tmpl;
+
+  *ticket = NULL;
+  *code = NULL;
+  while (*p)
+    {
+      const char *hole = strchr (p, '{');
+      gsize lit;
+      char **slot = NULL;
+      const char *after;
+
+      while (hole && !g_str_has_prefix (hole, "{ticket}") && !g_str_has_prefix (hole, "{code}"))
+        hole = strchr (hole + 1, '{');
+      lit = hole ? (gsize) (hole - p) : strlen (p);
+      if (g_ascii_strncasecmp (t, p, lit) != 0)
+        goto fail;
+      t += lit;
+      p += lit;
+      if (hole == NULL)
+        break;
+      slot = g_str_has_prefix (hole, "{ticket}") ? ticket : code;
+      p = hole + (slot == ticket ? 8 : 6);
+      /* The value runs to where the next literal part starts. */
+      {
+        const char *next = strchr (p, '{');
+        g_autofree char *next_lit = g_strndup (p, next ? (gsize) (next - p) : strlen (p));
+        g_autofree char *lower_t = g_ascii_strdown (t, -1);
+        g_autofree char *lower_l = g_ascii_strdown (next_lit, -1);
+        const char *found = *next_lit ? strstr (lower_t, lower_l) : lower_t + strlen (lower_t);
+
+        if (found == NULL || found == lower_t)
+          goto fail;
+        after = t + (found - lower_t);
+      }
+      g_free (*slot);
+      *slot = g_strndup (t, (gsize) (after - t));
+      t = after;
+    }
+  if (*t == '\0' && *ticket)
+    return TRUE;
+
+fail:
+  g_clear_pointer (ticket, g_free);
+  g_clear_pointer (code, g_free);
+  return FALSE;
+}
+
+/**
+ * okn_scan_parse_text:
+ * @text: what a scanner read: a ticket ID (with or without hyphens), a QR
+ *   payload `OKN1:<ticket>:<code>`, or a status-page URL
+ * @status_url_template: (nullable): the configured `office.status_url`
+ * @out_id: (out caller-allocates): the ticket
+ * @out_code: (out) (optional) (nullable) (transfer full): the verification
+ *   code when @text carries one
+ * @error: return location for an #OKN_TICKET_ERROR (a damaged ID) or
+ *   #OKN_SCAN_ERROR_NOT_OURS
+ *
+ * Case, spaces, hyphens and look-alike characters are forgiven as by
+ * okn_ticket_id_parse().
+ */
+gboolean
+okn_scan_parse_text (const char  *text,
+                     const char  *status_url_template,
+                     OknTicketId *out_id,
+                     char       **out_code,
+                     GError     **error)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *ticket = NULL;
+  g_autofree char *code = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  if (out_code)
+    *out_code = NULL;
+  trimmed = g_strstrip (g_strdup (text));
+
+  if (status_url_template && *status_url_template
+      && match_template (trimmed, status_url_template, &ticket, &code))
+    {
+      g_autofree char *payload = code && *code ? g_strdup_printf ("OKN1:%s:%s", ticket, code)
+                                               : g_strdup (ticket);
+
+      return okn_ticket_parse_payload (payload, out_id, out_code, error);
+    }
+
+  /* A URL or anything with characters no ticket has is someone else's. */
+  if (strstr (trimmed, "://") || strchr (trimmed, '/') || strchr (trimmed, '?')
+      || (strchr (trimmed, ':') && g_ascii_strncasecmp (trimmed, "OKN1:", 5) != 0))
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_NOT_OURS,
+                   _("The scanned code is not an Okienko ticket."));
+      return FALSE;
+    }
+  return okn_ticket_parse_payload (trimmed, out_id, out_code, error);
+}
+
+typedef struct
+{
+  char *ticket;
+  GPtrArray *symbols;   /* borrowed OknScanSymbol */
+} TicketGroup;
+
+static void
+ticket_group_free (TicketGroup *g)
+{
+  g_free (g->ticket);
+  g_ptr_array_unref (g->symbols);
+  g_free (g);
+}
+
+static OknScanResult *
+result_new (OknScanVerdict       verdict,
+            const OknScanSymbol *sym)
+{
+  OknScanResult *r = g_new0 (OknScanResult, 1);
+
+  r->verdict = verdict;
+  r->payload = g_strdup (sym ? sym->text : "");
+  r->symbology = g_strdup (sym ? sym->symbology : "");
+  r->page = sym ? sym->page : 1;
+  return r;
+}
+
+/* Judges one ticket from the symbols that carry it. */
+static OknScanResult *
+judge (OknStore    *store,
+       const char  *tmpl,
+       TicketGroup *g,
+       GError     **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (OknRecord) record = NULL;
+  const OknScanSymbol *best = g->symbols->pdata[0];
+  g_autofree char *code = NULL;
+  gboolean mismatch = FALSE;
+  OknScanResult *r;
+
+  record = okn_store_lookup (store, g->ticket, &local_error);
+  if (record == NULL && !g_error_matches (local_error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* The symbol that carries a code says the most; any wrong code among
+   * them makes the whole ticket suspect. */
+  for (guint i = 0; i < g->symbols->len; i++)
+    {
+      const OknScanSymbol *s = g->symbols->pdata[i];
+      OknTicketId id;
+      g_autofree char *c = NULL;
+
+      if (!okn_scan_parse_text (s->text, tmpl, &id, &c, NULL) || c == NULL)
+        continue;
+      if (record && !okn_ticket_verification_code_equal (c, record->verification_code))
+        {
+          mismatch = TRUE;
+          best = s;
+          g_free (code);
+          code = g_steal_pointer (&c);
+        }
+      else if (code == NULL)
+        {
+          best = s;
+          code = g_steal_pointer (&c);
+        }
+    }
+
+  if (record == NULL)
+    {
+      r = result_new (OKN_SCAN_UNKNOWN_TICKET, best);
+      r->message = g_strdup_printf (_("Ticket %s is not in this station’s records."), g->ticket);
+    }
+  else if (mismatch)
+    {
+      r = result_new (OKN_SCAN_WRONG_CODE, best);
+      r->message = g_strdup_printf (_("Ticket %s exists, but the verification code %s on it is "
+                                      "wrong: the ticket is forged or damaged."),
+                                    g->ticket, code);
+    }
+  else if (code == NULL)
+    {
+      r = result_new (OKN_SCAN_ID_ONLY, best);
+      r->message = g_strdup_printf (_("Ticket %s is ours; the scan carries no verification code."),
+                                    g->ticket);
+    }
+  else
+    {
+      r = result_new (OKN_SCAN_GENUINE, best);
+      r->message = g_strdup_printf (_("Ticket %s is genuine."), g->ticket);
+    }
+  r->ticket = g_strdup (g->ticket);
+  r->code = g_steal_pointer (&code);
+  return r;
+}
+
+/**
+ * okn_scan_verify:
+ * @store: where the tickets are looked up (read only)
+ * @config: (nullable): for the status-page template of `office.status_url`
+ * @symbols: (element-type OknScanSymbol): what a decoder found
+ * @error: return location for a storage error
+ *
+ * Turns symbols into tickets with verdicts: the symbols of one ticket (the
+ * Code 128 and the QR of one receipt) become one result, foreign codes one
+ * result each. Changes nothing in the store.
+ *
+ * Returns: (transfer full) (element-type OknScanResult) (nullable): the
+ *   results in the order first seen; %NULL only when the store failed
+ */
+GPtrArray *
+okn_scan_verify (OknStore  *store,
+                 OknConfig *config,
+                 GPtrArray *symbols,
+                 GError   **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_result_free);
+  g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) ticket_group_free);
+  g_autofree char *tmpl = config ? okn_config_get_string (config, "office.status_url") : NULL;
+  /* Results in the order their first symbol was seen: a group's slot is
+   * kept as NULL in @out until it is judged. */
+  g_autoptr (GArray) group_slot = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; symbols && i < symbols->len; i++)
+    {
+      OknScanSymbol *s = g_ptr_array_index (symbols, i);
+      g_autoptr (GError) parse_error = NULL;
+      g_autofree char *code = NULL;
+      g_autofree char *ticket = NULL;
+      OknTicketId id;
+      TicketGroup *g = NULL;
+
+      if (!okn_scan_parse_text (s->text, tmpl, &id, &code, &parse_error))
+        {
+          OknScanResult *r = result_new (OKN_SCAN_NOT_OURS, s);
+          g_autofree char *shown = g_utf8_make_valid (s->text, 80);
+
+          r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown,
+                                        s->symbology, parse_error->message);
+          g_ptr_array_add (out, r);
+          continue;
+        }
+      ticket = okn_ticket_id_format (&id);
+      for (guint k = 0; k < groups->len && g == NULL; k++)
+        if (g_str_equal (((TicketGroup *) groups->pdata[k])->ticket, ticket))
+          g = groups->pdata[k];
+      if (g == NULL)
+        {
+          guint slot = out->len;
+
+          g = g_new0 (TicketGroup, 1);
+          g->ticket = g_steal_pointer (&ticket);
+          g->symbols = g_ptr_array_new ();
+          g_ptr_array_add (groups, g);
+          g_ptr_array_add (out, NULL);
+          g_array_append_val (group_slot, slot);
+        }
+      g_ptr_array_add (g->symbols, s);
+    }
+
+  for (guint k = 0; k < groups->len; k++)
+    {
+      OknScanResult *r = judge (store, tmpl, groups->pdata[k], error);
+
+      if (r == NULL)
+        return NULL;
+      out->pdata[g_array_index (group_slot, guint, k)] = r;
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * okn_scan_verify_text:
+ * @store: where the ticket is looked up (read only)
+ * @config: (nullable): for `office.status_url`
+ * @text: what a keyboard-wedge scanner typed, or a person
+ * @error: return location for a storage error
+ *
+ * Returns: (transfer full) (nullable): the verdict; %NULL only when the
+ *   store failed
+ */
+OknScanResult *
+okn_scan_verify_text (OknStore   *store,
+                      OknConfig  *config,
+                      const char *text,
+                      GError    **error)
+{
+  g_autoptr (GPtrArray) symbols = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
+  g_autoptr (GPtrArray) results = NULL;
+  OknScanSymbol *s = g_new0 (OknScanSymbol, 1);
+
+  s->symbology = g_strdup ("keyboard");
+  s->text = g_strdup (text);
+  s->page = 1;
+  g_ptr_array_add (symbols, s);
+  results = okn_scan_verify (store, config, symbols, error);
+  if (results == NULL)
+    return NULL;
+  return g_ptr_array_steal_index (results, 0);
+}
+
+/**
+ * okn_scan_file:
+ * @store: where tickets are looked up (read only)
+ * @config: (nullable): for `office.status_url`
+ * @path: a PNG, JPEG or PDF file
+ * @error: return location for an #OKN_SCAN_ERROR or a storage error
+ *
+ * Returns: (transfer full) (element-type OknScanResult) (nullable): every
+ *   ticket and foreign code on the file, possibly none
+ */
+GPtrArray *
+okn_scan_file (OknStore   *store,
+               OknConfig  *config,
+               const char *path,
+               GError    **error)
+{
+  g_autoptr (GPtrArray) symbols = okn_scan_decode_file (path, error);
+
+  if (symbols == NULL)
+    return NULL;
+  return okn_scan_verify (store, config, symbols, error);
+}
+
+/**
+ * okn_scan_frame:
+ * @gray: a camera frame as 8-bit luminance (the Y plane of YUV frames)
+ *
+ * What the desk and the kiosk call for each camera frame: see
+ * okn_scan_decode_gray() and okn_scan_verify().
+ *
+ * Returns: (transfer full) (element-type OknScanResult) (nullable): the
+ *   results, usually none
+ */
+GPtrArray *
+okn_scan_frame (OknStore     *store,
+                OknConfig    *config,
+                const guint8 *gray,
+                guint         width,
+                guint         height,
+                guint         stride,
+                GError      **error)
+{
+  g_autoptr (GPtrArray) symbols = okn_scan_decode_gray (gray, width, height, stride, error);
+
+  if (symbols == NULL)
+    return NULL;
+  return okn_scan_verify (store, config, symbols, error);
+}
+
+/* Keyboard wedge --------------------------------------------------------- */
+
+struct _OknWedge
+{
+  GString *buffer;
+  gint64 last_us;
+  gint64 max_gap_us;
+};
+
+/**
+ * okn_wedge_new:
+ *
+ * A parser for USB barcode scanners in keyboard mode: feed it every typed
+ * character with its time; it hands back a whole code when a fast burst
+ * ends with Enter (or Tab). Slow typing is a person and is dropped.
+ *
+ * Returns: (transfer full): a new parser
+ */
+OknWedge *
+okn_wedge_new (void)
+{
+  OknWedge *w = g_new0 (OknWedge, 1);
+
+  w->buffer = g_string_new (NULL);
+  w->max_gap_us = OKN_WEDGE_DEFAULT_MAX_GAP_US;
+  return w;
+}
+
+void
+okn_wedge_free (OknWedge *w)
+{
+  if (w == NULL)
+    return;
+  g_string_free (w->buffer, TRUE);
+  g_free (w);
+}
+
+void
+okn_wedge_set_max_gap (OknWedge *w,
+                       gint64    max_gap_us)
+{
+  w->max_gap_us = max_gap_us;
+}
+
+void
+okn_wedge_reset (OknWedge *w)
+{
+  g_string_truncate (w->buffer, 0);
+}
+
+/**
+ * okn_wedge_pending:
+ *
+ * Returns: how many characters of a possible scan are buffered, so a view
+ *   can hold them back from the focused field
+ */
+guint
+okn_wedge_pending (OknWedge *w)
+{
+  return (guint) w->buffer->len;
+}
+
+/**
+ * okn_wedge_feed:
+ * @wedge: the parser
+ * @ch: the typed character; '\r', '\n' and '\t' end a code
+ * @time_us: when it was typed (monotonic microseconds, e.g. the event time)
+ *
+ * Returns: (transfer full) (nullable): the complete code, trimmed, when
+ *   @ch ended a fast burst of at least %OKN_WEDGE_MIN_LENGTH characters;
+ *   pass it to okn_scan_verify_text()
+ */
+char *
+okn_wedge_feed (OknWedge *w,
+                gunichar  ch,
+                gint64    time_us)
+{
+  gboolean fast = w->buffer->len > 0 && time_us - w->last_us <= w->max_gap_us
+                  && time_us >= w->last_us;
+  char *code = NULL;
+
+  if (w->buffer->len > 0 && !fast)
+    g_string_truncate (w->buffer, 0);
+  w->last_us = time_us;
+
+  if (ch == '\r' || ch == '\n' || ch == '\t')
+    {
+      if (fast && w->buffer->len >= OKN_WEDGE_MIN_LENGTH)
+        code = g_strstrip (g_strdup (w->buffer->str));
+      g_string_truncate (w->buffer, 0);
+      return code;
+    }
+  if (!g_unichar_isprint (ch) || w->buffer->len > 512)
+    {
+      g_string_truncate (w->buffer, 0);
+      return NULL;
+    }
+  g_string_append_unichar (w->buffer, ch);
+  return NULL;
+}
