@@ -161,7 +161,7 @@ main (int    argc,
       char **argv)
 {
   if (argc == 5 && g_str_equal (argv[1], "--writer"))
-    return run_writer (argv[2], argv[3], atoi (argv[4]));
+    return run_writer (argv[2], argv[3], (int) g_ascii_strtoll (argv[4], NULL, 10));
 
   self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, NULL);
