@@ -645,6 +645,204 @@ test_list_filters (Fixture      *f,
   g_assert_cmpstr (((OknRecord *) g_ptr_array_index (all, 0))->ticket, ==, r->ticket);
 }
 
+/* Outbox ------------------------------------------------------------------ */
+
+static void
+test_migration_from_v1 (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) back = NULL;
+  g_autofree char *ticket = NULL;
+  OknStore *store = okn_test_open_store (dir, "K03");
+
+  {
+    g_autoptr (OknRecord) r = register_letter (store, "Jan", "Sprzed migracji");
+    ticket = g_strdup (r->ticket);
+  }
+  okn_store_close (store);
+  /* Make it a version-1 file, as the first release wrote it. */
+  g_assert_cmpint (sql_exec (path, "DROP INDEX outbox_due;"
+                                   "ALTER TABLE outbox DROP COLUMN unknown_outcome;"
+                                   "ALTER TABLE records DROP COLUMN status_polled_us;"
+                                   "PRAGMA user_version = 1;"), ==, SQLITE_OK);
+
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (okn_store_get_schema_version (store), ==, 2);
+  back = okn_store_lookup (store, ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->subject, ==, "Sprzed migracji");
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 1);
+  g_assert_cmpint (sql_int (path, "SELECT unknown_outcome FROM outbox"), ==, 0);
+  okn_store_close (store);
+  okn_test_rm_rf (dir);
+}
+
+static OknOutcome *
+outcome (gint64         id,
+         OknOutcomeKind kind)
+{
+  OknOutcome *o = g_new0 (OknOutcome, 1);
+
+  o->record_id = id;
+  o->kind = kind;
+  return o;
+}
+
+static void
+test_outbox_flow (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) a = register_letter (f->store, "A", "a");
+  g_autoptr (OknRecord) b = register_letter (f->store, "B", "b");
+  g_autoptr (OknRecord) c = register_letter (f->store, "C", "c");
+  g_autoptr (OknRecord) d = register_letter (f->store, "D", "d");
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (OknRecord) back = NULL;
+  OknOutcome *o;
+  gint64 later = g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC;
+
+  g_assert_cmpint (okn_store_outbox_next_due_us (f->store, &error), ==, 0);
+  claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 4);
+  g_assert_cmpuint (((OknOutboxItem *) g_ptr_array_index (claimed, 0))->attempts, ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'sending'"), ==, 4);
+
+  /* Held records are neither claimed twice nor editable. */
+  again = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_cmpuint (again->len, ==, 0);
+  a->pages = 5;
+  g_assert_false (okn_store_update (f->store, a, NULL, &error));
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  o = outcome (a->id, OKN_OUTCOME_SENT);
+  o->server_id = "1001";
+  g_ptr_array_add (outcomes, o);
+  o = outcome (b->id, OKN_OUTCOME_RETRY);
+  o->next_attempt_us = later;
+  o->error = "HTTP 503";
+  o->http_status = 503;
+  g_ptr_array_add (outcomes, o);
+  o = outcome (c->id, OKN_OUTCOME_REFUSED);
+  o->error = "address_string: unknown street";
+  o->http_status = 400;
+  g_ptr_array_add (outcomes, o);
+  o = outcome (d->id, OKN_OUTCOME_TOKEN);
+  o->token = "tok-42";
+  g_ptr_array_add (outcomes, o);
+  g_assert_true (okn_store_outbox_apply (f->store, outcomes, &error));
+  g_assert_no_error (error);
+
+  back = okn_store_lookup (f->store, a->ticket, &error);
+  g_assert_cmpint (back->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_cmpstr (back->server_id, ==, "1001");
+  g_clear_pointer (&back, okn_record_free);
+  back = okn_store_lookup (f->store, c->ticket, &error);
+  g_assert_cmpint (back->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
+  g_assert_cmpstr (back->server_error, ==, "address_string: unknown street");
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM outbox"), ==, 3);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'sync-state'"), ==, 8);
+
+  /* The retry waits its turn. */
+  g_clear_pointer (&again, g_ptr_array_unref);
+  again = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_cmpuint (again->len, ==, 0);
+  g_assert_cmpint (okn_store_outbox_next_due_us (f->store, &error), ==, later);
+
+  /* The token resolves later. */
+  {
+    g_autoptr (GPtrArray) waiting = okn_store_list_awaiting_id (f->store, 10, &error);
+    g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func (g_free);
+
+    g_assert_cmpuint (waiting->len, ==, 1);
+    g_assert_cmpstr (((OknRecord *) g_ptr_array_index (waiting, 0))->server_token, ==, "tok-42");
+    o = outcome (d->id, OKN_OUTCOME_SENT);
+    o->server_id = "1004";
+    g_ptr_array_add (done, o);
+    g_assert_true (okn_store_outbox_apply (f->store, done, &error));
+    g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'synced'"), ==, 2);
+  }
+
+  /* The clerk fixes the refused one: it is queued again with a clean slate. */
+  g_free (back->notes);
+  back->notes = g_strdup ("poprawiony adres");
+  g_assert_true (okn_store_update (f->store, back, "clerk1", &error));
+  g_assert_cmpint (sql_int (f->path, "SELECT attempts FROM outbox WHERE record_id = (SELECT id FROM records WHERE sender_name = 'C')"), ==, 0);
+}
+
+static void
+test_outbox_recover (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) a = register_letter (f->store, "A", "a");
+  g_autoptr (GPtrArray) claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_autoptr (GPtrArray) recovered = NULL;
+  g_autoptr (GPtrArray) reclaimed = NULL;
+
+  g_assert_cmpuint (claimed->len, ==, 1);
+  /* The sync process dies here. The next one finds the record in
+   * 'sending' and cannot know whether the POST arrived. */
+  recovered = okn_store_outbox_recover (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recovered->len, ==, 1);
+  reclaimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_cmpuint (reclaimed->len, ==, 1);
+  g_assert_true (((OknOutboxItem *) g_ptr_array_index (reclaimed, 0))->unknown_outcome);
+  g_assert_cmpuint (((OknOutboxItem *) g_ptr_array_index (reclaimed, 0))->attempts, ==, 2);
+}
+
+static void
+test_statuses (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) a = register_letter (f->store, "A", "a");
+  g_autoptr (GPtrArray) claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_autoptr (GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
+  OknOutcome *o = outcome (a->id, OKN_OUTCOME_SENT);
+  OknStatusChange c = { .record_id = a->id, .status = (char *) "open", .status_notes = (char *) "Przyjęto" };
+  g_autoptr (GPtrArray) changes = g_ptr_array_new ();
+  guint n = 99;
+
+  o->server_id = "7";
+  g_ptr_array_add (outcomes, o);
+  g_assert_true (okn_store_outbox_apply (f->store, outcomes, &error));
+  {
+    g_autoptr (GPtrArray) poll = okn_store_list_to_poll (f->store, 0, 10, &error);
+    g_assert_cmpuint (poll->len, ==, 1);
+  }
+
+  g_ptr_array_add (changes, &c);
+  g_assert_true (okn_store_apply_statuses (f->store, changes, &n, &error));
+  g_assert_cmpuint (n, ==, 1);
+  /* The same again: nothing changed, nothing added. */
+  g_assert_true (okn_store_apply_statuses (f->store, changes, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+  c.status = (char *) "closed";
+  c.status_notes = (char *) "Naprawiono";
+  g_assert_true (okn_store_apply_statuses (f->store, changes, &n, &error));
+  g_assert_cmpuint (n, ==, 1);
+  {
+    g_autoptr (GPtrArray) history = okn_store_status_history (f->store, a->id, &error);
+    g_autoptr (OknRecord) back = okn_store_lookup (f->store, a->ticket, &error);
+    g_autoptr (GPtrArray) poll = okn_store_list_to_poll (f->store, 0, 10, &error);
+
+    g_assert_cmpuint (history->len, ==, 2);
+    g_assert_cmpstr (back->server_status, ==, "closed");
+    g_assert_cmpstr (back->server_status_notes, ==, "Naprawiono");
+    /* Closed cases are not asked about any more. */
+    g_assert_cmpuint (poll->len, ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -670,6 +868,10 @@ main (int    argc,
   ADD ("/store/category-against-catalogue", test_category_against_catalogue);
   ADD ("/store/attachments-content-addressed", test_attachments_content_addressed);
   ADD ("/store/list-filters", test_list_filters);
+  g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);
+  ADD ("/store/outbox-flow", test_outbox_flow);
+  ADD ("/store/outbox-recover", test_outbox_recover);
+  ADD ("/store/statuses", test_statuses);
 #undef ADD
   return g_test_run ();
 }

@@ -27,7 +27,7 @@ typedef enum
   OKN_STORE_ERROR_STORAGE,       /* SQLite or the disk failed */
 } OknStoreError;
 
-#define OKN_STORE_SCHEMA_VERSION 1
+#define OKN_STORE_SCHEMA_VERSION 2
 
 typedef struct _OknStore OknStore;
 
@@ -55,6 +55,7 @@ typedef struct
 
 typedef struct
 {
+  gint64 record_id;          /* for okn_store_apply_statuses() */
   char *status;
   char *status_notes;
   char *agency_responsible;
@@ -82,6 +83,36 @@ typedef struct
   gint64 per_state[OKN_SYNC_CANCELLED + 1];
   char *oldest_queued_at;
 } OknStoreStats;
+
+/* The outbox: what the sync engine owes the server (docs/internals/store.md). */
+typedef struct
+{
+  OknRecord *record;
+  guint attempts;
+  gboolean unknown_outcome;  /* a POST may have reached the server: search first */
+} OknOutboxItem;
+
+typedef enum
+{
+  OKN_OUTCOME_SENT,          /* the server gave its service_request_id: synced */
+  OKN_OUTCOME_TOKEN,         /* the server gave a token: awaiting-id */
+  OKN_OUTCOME_RETRY,         /* a transient failure: queued again, later */
+  OKN_OUTCOME_REFUSED,       /* refused for good: needs-attention, the server's words kept */
+  OKN_OUTCOME_RELEASE,       /* not tried (the run stopped): queued again, no penalty */
+} OknOutcomeKind;
+
+typedef struct
+{
+  gint64 record_id;
+  OknOutcomeKind kind;
+  const char *server_id;     /* SENT */
+  const char *token;         /* TOKEN */
+  gint64 next_attempt_us;    /* RETRY: wall-clock microseconds */
+  gboolean unknown_outcome;  /* RETRY: the POST may have been received */
+  const char *error;         /* RETRY, REFUSED: what went wrong (no secrets) */
+  int http_status;           /* 0 when there was no HTTP answer */
+  gboolean adopted;          /* SENT: found on the server by its ticket marker */
+} OknOutcome;
 
 GQuark      okn_store_error_quark         (void);
 
@@ -155,6 +186,35 @@ gboolean    okn_store_set_sync_state      (OknStore     *store,
                                            const char   *actor,
                                            const char   *detail,
                                            GError      **error);
+
+GPtrArray  *okn_store_outbox_recover     (OknStore *store,
+                                           GError  **error);
+GPtrArray  *okn_store_outbox_claim       (OknStore *store,
+                                           guint     limit,
+                                           GError  **error);
+gboolean    okn_store_outbox_apply        (OknStore  *store,
+                                           GPtrArray *outcomes,
+                                           GError   **error);
+gint64      okn_store_outbox_next_due_us  (OknStore *store,
+                                           GError  **error);
+GPtrArray  *okn_store_list_awaiting_id    (OknStore *store,
+                                           guint     limit,
+                                           GError  **error);
+GPtrArray  *okn_store_list_to_poll        (OknStore *store,
+                                           gint64    after_id,
+                                           guint     limit,
+                                           GError  **error);
+gboolean    okn_store_apply_statuses      (OknStore  *store,
+                                           GPtrArray *changes,
+                                           guint     *n_changed,
+                                           GError   **error);
+char       *okn_store_get_meta            (OknStore   *store,
+                                           const char *key);
+gboolean    okn_store_set_meta            (OknStore   *store,
+                                           const char *key,
+                                           const char *value,
+                                           GError    **error);
+void        okn_outbox_item_free          (OknOutboxItem *item);
 
 gboolean    okn_store_replace_services    (OknStore  *store,
                                            GPtrArray *services,

@@ -168,8 +168,17 @@ static const char migration_1[] =
   "  prefix = '2 3'"
   ");";
 
+/* Version 2: the outbox remembers a POST whose answer was lost, so the sync
+ * engine searches the server for the ticket marker before sending again;
+ * and when each record's status was last asked for. */
+static const char migration_2[] =
+  "ALTER TABLE outbox ADD COLUMN unknown_outcome INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE records ADD COLUMN status_polled_us INTEGER;"
+  "CREATE INDEX outbox_due ON outbox (next_attempt_us);";
+
 static const char *const migrations[] = {
   migration_1,
+  migration_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OKN_STORE_SCHEMA_VERSION);

@@ -1783,6 +1783,604 @@ fail:
   return FALSE;
 }
 
+/* Outbox ------------------------------------------------------------------ */
+
+void
+okn_outbox_item_free (OknOutboxItem *item)
+{
+  if (item == NULL)
+    return;
+  okn_record_free (item->record);
+  g_free (item);
+}
+
+static gint64
+wall_now_us (OknStore *store)
+{
+  g_autoptr (GDateTime) now = store_now (store);
+
+  return to_unix_us (now);
+}
+
+/* Moves one record between sync states, with its audit entry, inside the
+ * caller's transaction. */
+static gboolean
+transition (OknStore     *store,
+            gint64        record_id,
+            OknSyncState  from,
+            OknSyncState  to,
+            const char   *at,
+            JsonNode     *extra,
+            GError      **error)
+{
+  g_autoptr (sqlite3_stmt) upd = prepare (store, "UPDATE records SET sync_state = ?, updated_at = ? WHERE id = ?", error);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) details = NULL;
+
+  if (upd == NULL)
+    return FALSE;
+  bind_text (upd, 1, okn_sync_state_to_string (to));
+  bind_text (upd, 2, at);
+  sqlite3_bind_int64 (upd, 3, record_id);
+  if (!step_done (store, upd, _("saving the sync state"), error))
+    return FALSE;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "from");
+  json_builder_add_string_value (b, okn_sync_state_to_string (from));
+  json_builder_set_member_name (b, "to");
+  json_builder_add_string_value (b, okn_sync_state_to_string (to));
+  if (extra)
+    {
+      JsonObject *o = json_node_get_object (extra);
+      g_autoptr (GList) members = json_object_get_members (o);
+
+      for (GList *l = members; l; l = l->next)
+        {
+          json_builder_set_member_name (b, l->data);
+          json_builder_add_value (b, json_node_copy (json_object_get_member (o, l->data)));
+        }
+    }
+  json_builder_end_object (b);
+  details = json_builder_get_root (b);
+  return append_audit (store, record_id, at, "sync", "sync-state", details, error);
+}
+
+#define OUTBOX_COLUMNS RECORD_COLUMNS ", o.attempts, o.unknown_outcome"
+
+static GPtrArray *
+collect_outbox_items (OknStore     *store,
+                      sqlite3_stmt *stmt,
+                      GError      **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_outbox_item_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknOutboxItem *item = g_new0 (OknOutboxItem, 1);
+
+      g_ptr_array_add (out, item);
+      item->record = row_to_record (store, stmt, error);
+      if (item->record == NULL)
+        return NULL;
+      item->attempts = (guint) sqlite3_column_int (stmt, 37);
+      item->unknown_outcome = sqlite3_column_int (stmt, 38) != 0;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading the outbox"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * okn_store_outbox_recover:
+ *
+ * Records left in `sending` by a sync that died: the POST may or may not
+ * have reached the server. They go back to the queue marked
+ * unknown_outcome, so the next attempt searches the server for their ticket
+ * marker before sending again. Call it holding the sync lock.
+ *
+ * Returns: (transfer full) (element-type OknOutboxItem): the recovered records
+ */
+GPtrArray *
+okn_store_outbox_recover (OknStore *store,
+                          GError  **error)
+{
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (sqlite3_stmt) sel = NULL;
+  g_autoptr (sqlite3_stmt) mark = NULL;
+  g_autoptr (GDateTime) now = store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+  g_autoptr (JsonNode) extra = json_object_of ("detail", "interrupted while sending", NULL);
+
+  if (!begin_immediate (store, error))
+    return NULL;
+  sel = prepare (store,
+                 "SELECT " OUTBOX_COLUMNS " FROM records JOIN outbox o ON o.record_id = records.id "
+                 "WHERE sync_state = 'sending' ORDER BY records.id",
+                 error);
+  mark = sel ? prepare (store, "UPDATE outbox SET unknown_outcome = 1, next_attempt_us = 0 WHERE record_id = ?", error) : NULL;
+  if (mark == NULL || (items = collect_outbox_items (store, sel, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < items->len; i++)
+    {
+      OknOutboxItem *item = g_ptr_array_index (items, i);
+
+      sqlite3_reset (mark);
+      sqlite3_bind_int64 (mark, 1, item->record->id);
+      if (!step_done (store, mark, _("saving the sync state"), error)
+          || !transition (store, item->record->id, OKN_SYNC_SENDING, OKN_SYNC_QUEUED, at, extra, error))
+        goto fail;
+      item->record->sync_state = OKN_SYNC_QUEUED;
+      item->unknown_outcome = TRUE;
+    }
+  if (!commit (store, error))
+    goto fail;
+  return g_steal_pointer (&items);
+
+fail:
+  rollback (store);
+  return NULL;
+}
+
+/**
+ * okn_store_outbox_claim:
+ * @limit: at most this many
+ *
+ * Takes the queued records that are due, oldest first, and moves them to
+ * `sending` in one transaction (one audit entry each).
+ *
+ * Returns: (transfer full) (element-type OknOutboxItem): the claimed records
+ */
+GPtrArray *
+okn_store_outbox_claim (OknStore *store,
+                        guint     limit,
+                        GError  **error)
+{
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (sqlite3_stmt) sel = NULL;
+  g_autoptr (sqlite3_stmt) bump = NULL;
+  g_autoptr (GDateTime) now = store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+
+  if (!begin_immediate (store, error))
+    return NULL;
+  sel = prepare (store,
+                 "SELECT " OUTBOX_COLUMNS " FROM outbox o JOIN records ON records.id = o.record_id "
+                 "WHERE records.sync_state = 'queued' AND o.next_attempt_us <= ? "
+                 "ORDER BY o.next_attempt_us, o.record_id LIMIT ?",
+                 error);
+  bump = sel ? prepare (store, "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE record_id = ?", error) : NULL;
+  if (bump == NULL)
+    goto fail;
+  sqlite3_bind_int64 (sel, 1, to_unix_us (now));
+  sqlite3_bind_int (sel, 2, (int) MIN (limit, G_MAXINT));
+  items = collect_outbox_items (store, sel, error);
+  if (items == NULL)
+    goto fail;
+  for (guint i = 0; i < items->len; i++)
+    {
+      OknOutboxItem *item = g_ptr_array_index (items, i);
+
+      sqlite3_reset (bump);
+      bind_text (bump, 1, at);
+      sqlite3_bind_int64 (bump, 2, item->record->id);
+      if (!step_done (store, bump, _("saving the sync state"), error)
+          || !transition (store, item->record->id, OKN_SYNC_QUEUED, OKN_SYNC_SENDING, at, NULL, error))
+        goto fail;
+      item->record->sync_state = OKN_SYNC_SENDING;
+      item->attempts++;
+    }
+  if (!commit (store, error))
+    goto fail;
+  return g_steal_pointer (&items);
+
+fail:
+  rollback (store);
+  return NULL;
+}
+
+static OknSyncState
+current_state (OknStore *store,
+               gint64    record_id,
+               GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT sync_state FROM records WHERE id = ?", error);
+  OknSyncState state = OKN_SYNC_CANCELLED;
+  int rc;
+
+  if (stmt == NULL)
+    return (OknSyncState) -1;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND, _("The record no longer exists."));
+      else
+        okn_store_set_error_from_db (store, rc, _("reading the sync state"), error);
+      return (OknSyncState) -1;
+    }
+  okn_sync_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state);
+  return state;
+}
+
+static gboolean
+apply_one (OknStore         *store,
+           const OknOutcome *o,
+           const char       *at,
+           GError          **error)
+{
+  g_autoptr (sqlite3_stmt) rec = NULL;
+  g_autoptr (sqlite3_stmt) box = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) extra = NULL;
+  OknSyncState from = current_state (store, o->record_id, error);
+  OknSyncState to;
+
+  if ((int) from < 0)
+    return FALSE;
+  /* Only what the engine holds moves: a sending record, or one waiting for
+   * its token. Anything else was settled already. */
+  if (from != OKN_SYNC_SENDING && !(from == OKN_SYNC_AWAITING_ID && (o->kind == OKN_OUTCOME_SENT
+                                                                       || o->kind == OKN_OUTCOME_RETRY)))
+    return TRUE;
+
+  json_builder_begin_object (b);
+  switch (o->kind)
+    {
+    case OKN_OUTCOME_SENT:
+      to = OKN_SYNC_SYNCED;
+      rec = prepare (store, "UPDATE records SET server_id = ?, server_error = NULL WHERE id = ?", error);
+      box = prepare (store, "DELETE FROM outbox WHERE record_id = ?", error);
+      if (rec == NULL || box == NULL)
+        return FALSE;
+      bind_text (rec, 1, o->server_id);
+      sqlite3_bind_int64 (rec, 2, o->record_id);
+      sqlite3_bind_int64 (box, 1, o->record_id);
+      json_builder_set_member_name (b, "service_request_id");
+      json_builder_add_string_value (b, o->server_id);
+      if (o->adopted)
+        {
+          json_builder_set_member_name (b, "adopted");
+          json_builder_add_boolean_value (b, TRUE);
+        }
+      break;
+    case OKN_OUTCOME_TOKEN:
+      to = OKN_SYNC_AWAITING_ID;
+      rec = prepare (store, "UPDATE records SET server_token = ? WHERE id = ?", error);
+      box = prepare (store, "UPDATE outbox SET unknown_outcome = 0 WHERE record_id = ?", error);
+      if (rec == NULL || box == NULL)
+        return FALSE;
+      bind_text (rec, 1, o->token);
+      sqlite3_bind_int64 (rec, 2, o->record_id);
+      sqlite3_bind_int64 (box, 1, o->record_id);
+      break;
+    case OKN_OUTCOME_RETRY:
+    case OKN_OUTCOME_RELEASE:
+      /* A record waiting for its token keeps waiting. */
+      to = from == OKN_SYNC_AWAITING_ID ? OKN_SYNC_AWAITING_ID : OKN_SYNC_QUEUED;
+      box = prepare (store,
+                     o->kind == OKN_OUTCOME_RELEASE
+                       ? "UPDATE outbox SET attempts = max (attempts - 1, 0), next_attempt_us = 0 WHERE record_id = ?1"
+                       : "UPDATE outbox SET next_attempt_us = ?2, unknown_outcome = max (unknown_outcome, ?3), "
+                         "last_error = ?4, last_http_status = ?5 WHERE record_id = ?1",
+                     error);
+      if (box == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (box, 1, o->record_id);
+      if (o->kind == OKN_OUTCOME_RETRY)
+        {
+          sqlite3_bind_int64 (box, 2, o->next_attempt_us);
+          sqlite3_bind_int (box, 3, o->unknown_outcome);
+          bind_text (box, 4, o->error);
+          if (o->http_status > 0)
+            sqlite3_bind_int (box, 5, o->http_status);
+          else
+            sqlite3_bind_null (box, 5);
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, o->error ? o->error : "");
+        }
+      break;
+    case OKN_OUTCOME_REFUSED:
+    default:
+      to = OKN_SYNC_NEEDS_ATTENTION;
+      rec = prepare (store, "UPDATE records SET server_error = ? WHERE id = ?", error);
+      box = prepare (store, "UPDATE outbox SET last_error = ?, last_http_status = ?, unknown_outcome = 0 WHERE record_id = ?", error);
+      if (rec == NULL || box == NULL)
+        return FALSE;
+      bind_text (rec, 1, o->error);
+      sqlite3_bind_int64 (rec, 2, o->record_id);
+      bind_text (box, 1, o->error);
+      if (o->http_status > 0)
+        sqlite3_bind_int (box, 2, o->http_status);
+      else
+        sqlite3_bind_null (box, 2);
+      sqlite3_bind_int64 (box, 3, o->record_id);
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, o->error ? o->error : "");
+      break;
+    }
+  if (o->http_status > 0)
+    {
+      json_builder_set_member_name (b, "http_status");
+      json_builder_add_int_value (b, o->http_status);
+    }
+  json_builder_end_object (b);
+  extra = json_builder_get_root (b);
+
+  if ((rec && !step_done (store, rec, _("saving the sync state"), error))
+      || (box && !step_done (store, box, _("saving the sync state"), error)))
+    return FALSE;
+  if (to == from)
+    return TRUE;
+  return transition (store, o->record_id, from, to, at, extra, error);
+}
+
+/**
+ * okn_store_outbox_apply:
+ * @outcomes: (element-type OknOutcome): what happened to each record the
+ *   engine held
+ *
+ * Records the outcomes of a batch in one transaction, each transition with
+ * its audit entry.
+ */
+gboolean
+okn_store_outbox_apply (OknStore  *store,
+                        GPtrArray *outcomes,
+                        GError   **error)
+{
+  g_autoptr (GDateTime) now = store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+
+  if (outcomes->len == 0)
+    return TRUE;
+  if (!begin_immediate (store, error))
+    return FALSE;
+  for (guint i = 0; i < outcomes->len; i++)
+    if (!apply_one (store, g_ptr_array_index (outcomes, i), at, error))
+      goto fail;
+  if (!commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/**
+ * okn_store_outbox_next_due_us:
+ *
+ * Returns: when the next queued record is due (wall-clock microseconds), 0
+ *   when one is due now, -1 when nothing is queued
+ */
+gint64
+okn_store_outbox_next_due_us (OknStore *store,
+                              GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                           "SELECT min (o.next_attempt_us) FROM outbox o JOIN records r "
+                                           "ON r.id = o.record_id WHERE r.sync_state = 'queued'",
+                                           error);
+  gint64 due;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      okn_store_set_error_from_db (store, rc, _("reading the outbox"), error);
+      return -1;
+    }
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return -1;
+  due = sqlite3_column_int64 (stmt, 0);
+  return due <= wall_now_us (store) ? 0 : due;
+}
+
+/**
+ * okn_store_list_awaiting_id:
+ *
+ * Returns: (transfer full) (element-type OknRecord): records whose server
+ *   answered with a token still to be resolved
+ */
+GPtrArray *
+okn_store_list_awaiting_id (OknStore *store,
+                            guint     limit,
+                            GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                           "SELECT " RECORD_COLUMNS " FROM records WHERE sync_state = 'awaiting-id' "
+                                           "ORDER BY id LIMIT ?",
+                                           error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, (int) MIN (limit, G_MAXINT));
+  return collect_records (store, stmt, error);
+}
+
+/**
+ * okn_store_list_to_poll:
+ * @after_id: continue after this record id (0 to start)
+ *
+ * Returns: (transfer full) (element-type OknRecord): synced records whose
+ *   case is not closed, by id
+ */
+GPtrArray *
+okn_store_list_to_poll (OknStore *store,
+                        gint64    after_id,
+                        guint     limit,
+                        GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                           "SELECT " RECORD_COLUMNS " FROM records WHERE sync_state = 'synced' "
+                                           "AND server_id IS NOT NULL AND id > ? AND "
+                                           "(server_status IS NULL OR lower (server_status) <> 'closed') "
+                                           "ORDER BY id LIMIT ?",
+                                           error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  sqlite3_bind_int (stmt, 2, (int) MIN (limit, G_MAXINT));
+  return collect_records (store, stmt, error);
+}
+
+/* The last status change stored for a record, to compare with. */
+static gboolean
+status_differs (OknStore              *store,
+                const OknStatusChange *c,
+                gboolean              *differs,
+                GError               **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                           "SELECT status, status_notes, agency_responsible, server_updated_at, "
+                                           "expected_at FROM status_history WHERE record_id = ? "
+                                           "ORDER BY id DESC LIMIT 1",
+                                           error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, c->record_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      *differs = TRUE;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, _("reading the status history"), error);
+  *differs = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), c->status) != 0
+             || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), c->status_notes) != 0
+             || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), c->agency_responsible) != 0
+             || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), c->server_updated_at) != 0
+             || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), c->expected_at) != 0;
+  return TRUE;
+}
+
+/**
+ * okn_store_apply_statuses:
+ * @changes: (element-type OknStatusChange): what the server says now, each
+ *   with its record_id
+ * @n_changed: (out) (optional): how many differed from what was known
+ *
+ * Stores the statuses pulled from the server in one transaction: a status
+ * history entry (and an update of the record) only where something changed.
+ */
+gboolean
+okn_store_apply_statuses (OknStore  *store,
+                          GPtrArray *changes,
+                          guint     *n_changed,
+                          GError   **error)
+{
+  g_autoptr (GDateTime) now = store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+  g_autoptr (sqlite3_stmt) polled = NULL;
+  g_autoptr (sqlite3_stmt) rec = NULL;
+  g_autoptr (sqlite3_stmt) hist = NULL;
+  guint changed = 0;
+
+  if (n_changed)
+    *n_changed = 0;
+  if (changes->len == 0)
+    return TRUE;
+  if (!begin_immediate (store, error))
+    return FALSE;
+  polled = prepare (store, "UPDATE records SET status_polled_us = ? WHERE id = ?", error);
+  rec = polled ? prepare (store, "UPDATE records SET server_status = ?, server_status_notes = ?, updated_at = ? WHERE id = ?", error) : NULL;
+  hist = rec ? prepare (store,
+                        "INSERT INTO status_history (record_id, status, status_notes, agency_responsible, "
+                        "server_updated_at, expected_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        error)
+             : NULL;
+  if (hist == NULL)
+    goto fail;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OknStatusChange *c = g_ptr_array_index (changes, i);
+      gboolean differs = FALSE;
+
+      sqlite3_reset (polled);
+      sqlite3_bind_int64 (polled, 1, to_unix_us (now));
+      sqlite3_bind_int64 (polled, 2, c->record_id);
+      if (!step_done (store, polled, _("saving a status"), error) || !status_differs (store, c, &differs, error))
+        goto fail;
+      if (!differs)
+        continue;
+      changed++;
+      sqlite3_reset (rec);
+      bind_text (rec, 1, c->status);
+      bind_text (rec, 2, c->status_notes);
+      bind_text (rec, 3, at);
+      sqlite3_bind_int64 (rec, 4, c->record_id);
+      sqlite3_reset (hist);
+      sqlite3_bind_int64 (hist, 1, c->record_id);
+      bind_text (hist, 2, c->status);
+      bind_text (hist, 3, c->status_notes);
+      bind_text (hist, 4, c->agency_responsible);
+      bind_text (hist, 5, c->server_updated_at);
+      bind_text (hist, 6, c->expected_at);
+      bind_text (hist, 7, at);
+      if (!step_done (store, rec, _("saving a status"), error) || !step_done (store, hist, _("saving a status"), error))
+        goto fail;
+    }
+  if (!commit (store, error))
+    goto fail;
+  if (n_changed)
+    *n_changed = changed;
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/**
+ * okn_store_get_meta:
+ *
+ * Returns: (transfer full) (nullable): a value the programs keep in the
+ *   database (e.g. "sync.last_success_at")
+ */
+char *
+okn_store_get_meta (OknStore   *store,
+                    const char *key)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT value FROM meta WHERE key = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return column_dup (stmt, 0);
+}
+
+gboolean
+okn_store_set_meta (OknStore   *store,
+                    const char *key,
+                    const char *value,
+                    GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                           value ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+                                                 : "DELETE FROM meta WHERE key = ?",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  if (value)
+    bind_text (stmt, 2, value);
+  return step_done (store, stmt, _("saving the sync status"), error);
+}
+
 /* Audit, history, catalogue, stats ------------------------------------- */
 
 void
