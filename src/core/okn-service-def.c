@@ -168,7 +168,7 @@ okn_service_def_parse (const char *json_text,
       a->variable = node_to_bool (json_object_get_member (o, "variable"), TRUE);
       a->required = node_to_bool (json_object_get_member (o, "required"), FALSE);
       order = node_to_string (json_object_get_member (o, "order"));
-      a->order = order ? atoi (order) : (int) i;
+      a->order = order ? (int) g_ascii_strtoll (order, NULL, 10) : (int) i;
       a->description = node_to_string (json_object_get_member (o, "description"));
       a->datatype_description = node_to_string (json_object_get_member (o, "datatype_description"));
       type = node_to_string (json_object_get_member (o, "datatype"));
