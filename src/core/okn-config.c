@@ -38,6 +38,16 @@ static const OknConfigKey keys[] = {
     N_("Width of the adhesive letter label in millimetres") },
   { "label.height_mm", OKN_CONFIG_TYPE_INT, "36", 15, 200,
     N_("Height of the adhesive letter label in millimetres") },
+  { "print.timeout", OKN_CONFIG_TYPE_INT, "30", 1, 600,
+    N_("Seconds to wait for a CUPS print job to finish before reporting it failed") },
+  { "escpos.device", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
+    N_("Raw ESC/POS receipt printer: a device such as /dev/usb/lp0 or HOST:PORT (port 9100 if none)") },
+  { "escpos.feed_lines", OKN_CONFIG_TYPE_INT, "4", 0, 255,
+    N_("Lines of paper fed after an ESC/POS ticket, before the cut") },
+  { "escpos.cut", OKN_CONFIG_TYPE_STRING, "partial", 0, 0,
+    N_("Cut after an ESC/POS ticket: full, partial or none") },
+  { "escpos.timeout", OKN_CONFIG_TYPE_INT, "10", 1, 600,
+    N_("Seconds to wait for an ESC/POS printer to connect and take each part of the ticket") },
 };
 
 struct _OknConfig

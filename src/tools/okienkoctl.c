@@ -21,6 +21,7 @@ static const OkctlCommand commands[] = {
   { "cancel", okctl_cmd_cancel, N_("Cancel a record that has not been sent") },
   { "status", okctl_cmd_status, N_("Show the station and its queue") },
   { "config", okctl_cmd_config, N_("Get, set, unset or list configuration keys") },
+  { "printers", okctl_cmd_printers, N_("List the CUPS printers with their state") },
   { "print", okctl_cmd_print, N_("Print a ticket to a PDF or PNG file or a printer") },
   { "scan", okctl_cmd_scan, N_("Read tickets from image or PDF files and check them") },
 };
@@ -52,6 +53,14 @@ okctl_fail (GError *error)
     }
   else if (error->domain == OKN_CONFIG_ERROR && error->code == OKN_CONFIG_ERROR_IO)
     code = OKCTL_EXIT_STORAGE;
+  /* A printer that is not there is "not found"; one that cannot print now
+   * (scheduler down, stopped, out of paper, no answer) is like the network. */
+  else if (error->domain == OKN_PRINTER_ERROR)
+    code = error->code == OKN_PRINTER_ERROR_UNKNOWN_PRINTER ? OKCTL_EXIT_NOT_FOUND
+           : error->code == OKN_PRINTER_ERROR_INVALID       ? OKCTL_EXIT_USAGE
+                                                            : OKCTL_EXIT_NETWORK;
+  else if (error->domain == OKN_ESCPOS_ERROR)
+    code = error->code == OKN_ESCPOS_ERROR_INVALID ? OKCTL_EXIT_USAGE : OKCTL_EXIT_NETWORK;
 
   g_printerr ("okienkoctl: %s\n", error->message);
   g_error_free (error);

@@ -55,6 +55,7 @@ int okctl_cmd_edit     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_cancel   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_status   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_config   (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_printers (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_print    (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_scan     (OkctlContext *ctx, int argc, char **argv);
 

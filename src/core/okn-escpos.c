@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-escpos.c: raw ESC/POS raster output to a device file or TCP port */
+#define G_LOG_DOMAIN "okn-escpos"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okn-escpos.h"
+
+G_DEFINE_QUARK (okn-escpos-error-quark, okn_escpos_error)
+
+#define ESC 0x1b
+#define GS  0x1d
+
+/**
+ * okn_escpos_options_init:
+ * @options: (out caller-allocates): the options to fill
+ *
+ * Sets the defaults: 4 lines of feed, a partial cut, 10 s timeout, bands of
+ * %OKN_ESCPOS_DEFAULT_BAND_ROWS rows.
+ */
+void
+okn_escpos_options_init (OknEscposOptions *options)
+{
+  options->feed_lines = 4;
+  options->cut = OKN_ESCPOS_CUT_PARTIAL;
+  options->timeout = 10;
+  options->band_rows = OKN_ESCPOS_DEFAULT_BAND_ROWS;
+}
+
+gboolean
+okn_escpos_cut_from_string (const char   *s,
+                            OknEscposCut *out)
+{
+  static const char *const names[] = { "none", "partial", "full" };
+
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (s, names[i]) == 0)
+      {
+        *out = (OknEscposCut) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+okn_escpos_cut_to_string (OknEscposCut cut)
+{
+  switch (cut)
+    {
+    case OKN_ESCPOS_CUT_NONE:
+      return "none";
+    case OKN_ESCPOS_CUT_PARTIAL:
+      return "partial";
+    case OKN_ESCPOS_CUT_FULL:
+      return "full";
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * okn_escpos_options_from_config:
+ * @options: (out caller-allocates): the options to fill
+ * @config: the configuration (`escpos.feed_lines`, `escpos.cut`,
+ *   `escpos.timeout`)
+ *
+ * Fills @options from the configuration, defaults where a key is unset.
+ *
+ * Returns: %FALSE with %OKN_ESCPOS_ERROR_INVALID when `escpos.cut` is not
+ *   none, partial or full
+ */
+gboolean
+okn_escpos_options_from_config (OknEscposOptions *options,
+                                OknConfig        *config,
+                                GError          **error)
+{
+  g_autofree char *cut = NULL;
+
+  okn_escpos_options_init (options);
+  options->feed_lines = (guint) CLAMP (okn_config_get_int (config, "escpos.feed_lines"), 0, 255);
+  options->timeout = (guint) CLAMP (okn_config_get_int (config, "escpos.timeout"), 1, 600);
+  cut = okn_config_get_string (config, "escpos.cut");
+  if (cut != NULL && !okn_escpos_cut_from_string (cut, &options->cut))
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                   _("escpos.cut: “%s” is not one of full, partial or none."), cut);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * okn_escpos_encode:
+ * @bitmap: the ticket, 1 = black, rows MSB first
+ * @options: (nullable): feed, cut and banding; %NULL for the defaults
+ *
+ * Builds the byte stream: ESC @, then the raster as "GS v 0" commands
+ * (m = 0, xL xH = bytes per row, yL yH = rows of the band), then ESC d n
+ * when a feed is asked for, then GS V 0 (full cut) or GS V 1 (partial).
+ *
+ * Returns: (transfer full): the bytes to send
+ */
+GBytes *
+okn_escpos_encode (const OknBitmap        *bitmap,
+                   const OknEscposOptions *options,
+                   GError                **error)
+{
+  OknEscposOptions defaults;
+  g_autoptr (GByteArray) out = NULL;
+  guint band;
+
+  if (options == NULL)
+    {
+      okn_escpos_options_init (&defaults);
+      options = &defaults;
+    }
+  if (bitmap == NULL || bitmap->bits == NULL || bitmap->width == 0 || bitmap->height == 0
+      || bitmap->stride != (bitmap->width + 7) / 8 || bitmap->stride > 0xffff)
+    {
+      g_set_error_literal (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                           _("The ticket image is empty or too wide for an ESC/POS printer."));
+      return NULL;
+    }
+  if (options->feed_lines > 255 || options->band_rows == 0 || options->band_rows > 4095
+      || options->cut > OKN_ESCPOS_CUT_FULL)
+    {
+      g_set_error_literal (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                           _("ESC/POS options out of range: feed lines must be 0-255 and "
+                             "band rows 1-4095."));
+      return NULL;
+    }
+
+  out = g_byte_array_sized_new ((guint) ((gsize) bitmap->stride * bitmap->height
+                                         + 8 * (bitmap->height / options->band_rows + 2)));
+  {
+    const guint8 init[] = { ESC, '@' };
+
+    g_byte_array_append (out, init, sizeof init);
+  }
+
+  for (guint y = 0; y < bitmap->height; y += band)
+    {
+      guint8 header[8];
+
+      band = MIN (options->band_rows, bitmap->height - y);
+      header[0] = GS;
+      header[1] = 'v';
+      header[2] = '0';
+      header[3] = 0; /* normal density */
+      header[4] = (guint8) (bitmap->stride & 0xff);
+      header[5] = (guint8) (bitmap->stride >> 8);
+      header[6] = (guint8) (band & 0xff);
+      header[7] = (guint8) (band >> 8);
+      g_byte_array_append (out, header, sizeof header);
+      g_byte_array_append (out, bitmap->bits + (gsize) y * bitmap->stride,
+                           (guint) ((gsize) band * bitmap->stride));
+    }
+
+  if (options->feed_lines > 0)
+    {
+      const guint8 feed[] = { ESC, 'd', (guint8) options->feed_lines };
+
+      g_byte_array_append (out, feed, sizeof feed);
+    }
+  if (options->cut != OKN_ESCPOS_CUT_NONE)
+    {
+      const guint8 cut[] = { GS, 'V', options->cut == OKN_ESCPOS_CUT_FULL ? 0 : 1 };
+
+      g_byte_array_append (out, cut, sizeof cut);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* A device file: open without blocking, so that a printer that is switched
+ * off or out of paper cannot hang us; then wait for it with poll() up to the
+ * deadline. */
+static gboolean
+send_to_device (const char   *path,
+                GBytes       *data,
+                guint         timeout,
+                GCancellable *cancellable,
+                GError      **error)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+  gboolean ok = FALSE;
+  gsize done = 0;
+  int fd;
+
+  /* O_TRUNC matters for a regular file standing in for the device; Linux
+   * ignores it on character devices. No O_CREAT: a missing /dev/usb/lp0
+   * must be an error, not a new file. */
+  fd = g_open (path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_TRUNC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT || saved == ENODEV || saved == ENXIO)
+        g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_DEVICE,
+                     _("Receipt printer %s not found: is it connected and switched on?"), path);
+      else if (saved == EACCES || saved == EPERM)
+        g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_DEVICE,
+                     _("No permission to write to receipt printer %s: the user must be in "
+                       "the group that owns it (usually “lp”)."),
+                     path);
+      else if (saved == EISDIR)
+        g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                     _("Receipt printer %s is a folder, not a device."), path);
+      else
+        g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_DEVICE,
+                     _("Cannot open receipt printer %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  while (done < len)
+    {
+      ssize_t n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+      n = write (fd, p + done, len - done);
+      if (n > 0)
+        {
+          done += (gsize) n;
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          int saved = errno;
+
+          g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                       _("Writing to receipt printer %s failed after %lu of %lu bytes: %s"),
+                       path, (unsigned long) done, (unsigned long) len, g_strerror (saved));
+          goto out;
+        }
+      {
+        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+        gint64 left = deadline - g_get_monotonic_time ();
+
+        if (left <= 0 || poll (&pfd, 1, (int) MIN (left / 1000 + 1, 200)) < 0)
+          {
+            if (left > 0 && errno == EINTR)
+              continue;
+            if (left > 0)
+              {
+                g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                             _("Waiting for receipt printer %s failed: %s"), path,
+                             g_strerror (errno));
+                goto out;
+              }
+            g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
+                         _("Receipt printer %s took more than %u s to accept the ticket "
+                           "(%lu of %lu bytes sent): "
+                           "is it out of paper or switched off?"),
+                         path, timeout, (unsigned long) done, (unsigned long) len);
+            goto out;
+          }
+      }
+    }
+  ok = TRUE;
+
+out:
+  if (close (fd) < 0 && ok)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                   _("Writing to receipt printer %s failed: %s"), path, g_strerror (errno));
+      ok = FALSE;
+    }
+  return ok;
+}
+
+static void
+set_network_error (GError    **error,
+                   const char *destination,
+                   guint       timeout,
+                   GError     *cause,
+                   gboolean    connected,
+                   gsize       done,
+                   gsize       len)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      if (connected)
+        g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
+                     _("Receipt printer %s stopped taking data for %u s (%lu of %lu "
+                       "bytes sent): is it out of paper or busy?"),
+                     destination, timeout, (unsigned long) done, (unsigned long) len);
+      else
+        g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
+                     _("Receipt printer %s did not answer within %u s: is it switched on "
+                       "and on the network?"),
+                     destination, timeout);
+    }
+  else if (!connected)
+    g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_REFUSED,
+                 _("Cannot connect to receipt printer %s: %s"), destination, cause->message);
+  else
+    g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                 _("Sending to receipt printer %s failed after %lu of %lu "
+                   "bytes: %s"),
+                 destination, (unsigned long) done, (unsigned long) len, cause->message);
+}
+
+static gboolean
+send_to_network (const char         *destination,
+                 GSocketConnectable *address,
+                 GBytes             *data,
+                 guint               timeout,
+                 GCancellable       *cancellable,
+                 GError            **error)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GOutputStream *os;
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  gsize done = 0;
+
+  /* The timeout covers the connect and then every single write: a printer
+   * that stops reading (paper out, cover open) is noticed. */
+  g_socket_client_set_timeout (client, timeout);
+  g_socket_client_set_protocol (client, G_SOCKET_PROTOCOL_TCP);
+  conn = g_socket_client_connect (client, address, cancellable, &local_error);
+  if (conn == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      set_network_error (error, destination, timeout, local_error, FALSE, 0, len);
+      return FALSE;
+    }
+
+  os = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  if (!g_output_stream_write_all (os, p, len, &done, cancellable, &local_error)
+      || !g_output_stream_flush (os, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_network_error (error, destination, timeout, local_error, TRUE, done, len);
+      return FALSE;
+    }
+  if (!g_io_stream_close (G_IO_STREAM (conn), cancellable, &local_error))
+    {
+      set_network_error (error, destination, timeout, local_error, TRUE, done, len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * okn_escpos_send:
+ * @destination: a device path (anything with a `/`, e.g. `/dev/usb/lp0`)
+ *   or `HOST[:PORT]` / `[IPv6]:PORT` (port 9100 when none is given); a
+ *   `tcp://` prefix is allowed
+ * @data: the bytes, usually from okn_escpos_encode()
+ * @timeout: seconds for the connect and for each write
+ *
+ * Sends @data as it is. Blocks: call it from a worker thread (or use
+ * okn_escpos_print_async()).
+ *
+ * Returns: %TRUE when every byte was handed to the printer
+ */
+gboolean
+okn_escpos_send (const char   *destination,
+                 GBytes       *data,
+                 guint         timeout,
+                 GCancellable *cancellable,
+                 GError      **error)
+{
+  g_autoptr (GSocketConnectable) address = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *target;
+
+  g_return_val_if_fail (data != NULL, FALSE);
+  if (timeout == 0)
+    timeout = 10;
+  if (destination == NULL || *destination == '\0')
+    {
+      g_set_error_literal (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                           _("No receipt printer given: name a device such as /dev/usb/lp0 "
+                             "or a network address such as 192.168.1.50:9100."));
+      return FALSE;
+    }
+
+  if (strchr (destination, '/') && !g_str_has_prefix (destination, "tcp://"))
+    return send_to_device (destination, data, timeout, cancellable, error);
+
+  target = g_str_has_prefix (destination, "tcp://") ? destination + 6 : destination;
+  if (strchr (target, '/') != NULL)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                   _("“%s” is not a network address: use HOST or HOST:PORT."), destination);
+      return FALSE;
+    }
+  address = g_network_address_parse (target, OKN_ESCPOS_DEFAULT_PORT, &local_error);
+  if (address == NULL)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                   _("“%s” is neither a device path nor a network address (HOST:PORT): %s"),
+                   destination, local_error->message);
+      return FALSE;
+    }
+  return send_to_network (destination, address, data, timeout, cancellable, error);
+}
+
+/**
+ * okn_escpos_print:
+ * @destination: see okn_escpos_send()
+ * @bitmap: the ticket
+ * @options: (nullable): feed, cut, timeout; %NULL for the defaults
+ *
+ * Encodes @bitmap and sends it. Blocks.
+ */
+gboolean
+okn_escpos_print (const char             *destination,
+                  const OknBitmap        *bitmap,
+                  const OknEscposOptions *options,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  g_autoptr (GBytes) data = okn_escpos_encode (bitmap, options, error);
+
+  if (data == NULL)
+    return FALSE;
+  return okn_escpos_send (destination, data, options ? options->timeout : 10, cancellable, error);
+}
+
+typedef struct
+{
+  char *destination;
+  GBytes *data;
+  guint timeout;
+} SendJob;
+
+static void
+send_job_free (gpointer p)
+{
+  SendJob *job = p;
+
+  g_free (job->destination);
+  g_bytes_unref (job->data);
+  g_free (job);
+}
+
+static void
+send_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SendJob *job = task_data;
+  GError *error = NULL;
+
+  if (okn_escpos_send (job->destination, job->data, job->timeout, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * okn_escpos_print_async:
+ *
+ * Like okn_escpos_print(), but the sending runs in a worker thread. The
+ * bitmap is encoded before this returns, so the caller may free it at once.
+ */
+void
+okn_escpos_print_async (const char             *destination,
+                        const OknBitmap        *bitmap,
+                        const OknEscposOptions *options,
+                        GCancellable           *cancellable,
+                        GAsyncReadyCallback     callback,
+                        gpointer                user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GError *error = NULL;
+  GBytes *data = okn_escpos_encode (bitmap, options, &error);
+  SendJob *job;
+
+  g_task_set_source_tag (task, okn_escpos_print_async);
+  if (data == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job = g_new0 (SendJob, 1);
+  job->destination = g_strdup (destination);
+  job->data = data;
+  job->timeout = options ? options->timeout : 10;
+  g_task_set_task_data (task, job, send_job_free);
+  g_task_run_in_thread (task, send_thread);
+}
+
+gboolean
+okn_escpos_print_finish (GAsyncResult *result,
+                         GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

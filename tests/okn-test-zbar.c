@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-zbar.c: decode what a test printed, with zbar and poppler
+ *
+ * The tests decode with zbar directly rather than through the core's
+ * scanner, so a printing test does not depend on the scanning code it is
+ * not about. */
+#include "config.h"
+
+#include <string.h>
+#include <cairo.h>
+#include <poppler.h>
+#include <zbar.h>
+
+#include "okn-test-zbar.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (zbar_image_scanner_t, zbar_image_scanner_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (zbar_image_t, zbar_image_destroy)
+
+/**
+ * okn_test_zbar_gray:
+ * @gray: 8-bit gray, 0 = black, rows of @width bytes
+ *
+ * Returns: (transfer full) (element-type utf8): the text of every symbol
+ */
+GPtrArray *
+okn_test_zbar_gray (const guint8 *gray,
+                    guint         width,
+                    guint         height)
+{
+  g_autoptr (zbar_image_scanner_t) scanner = zbar_image_scanner_create ();
+  g_autoptr (zbar_image_t) image = zbar_image_create ();
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  guint8 *copy = g_memdup2 (gray, (gsize) width * height);
+
+  zbar_image_scanner_set_config (scanner, 0, ZBAR_CFG_ENABLE, 1);
+  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (image, width, height);
+  zbar_image_set_data (image, copy, (unsigned long) width * height, zbar_image_free_data);
+  zbar_scan_image (scanner, image);
+  for (const zbar_symbol_t *s = zbar_image_first_symbol (image); s; s = zbar_symbol_next (s))
+    g_ptr_array_add (texts, g_strdup (zbar_symbol_get_data (s)));
+  return texts;
+}
+
+/* 1-bit to 8-bit gray, with a white quiet zone around it as paper has. */
+GPtrArray *
+okn_test_zbar_bitmap (const OknBitmap *bitmap)
+{
+  const guint margin = 32;
+  guint w = bitmap->width + 2 * margin;
+  guint h = bitmap->height + 2 * margin;
+  g_autofree guint8 *gray = g_malloc ((gsize) w * h);
+
+  memset (gray, 0xff, (gsize) w * h);
+  for (guint y = 0; y < bitmap->height; y++)
+    for (guint x = 0; x < bitmap->width; x++)
+      if (okn_bitmap_get (bitmap, x, y))
+        gray[(gsize) (y + margin) * w + x + margin] = 0;
+  return okn_test_zbar_gray (gray, w, h);
+}
+
+/**
+ * okn_test_zbar_pdf:
+ * @page_width_mm: (out) (optional): size of the first page
+ *
+ * Rasterises every page with poppler at @dpi and decodes it.
+ */
+GPtrArray *
+okn_test_zbar_pdf (GBytes *pdf,
+                   double  dpi,
+                   double *page_width_mm,
+                   double *page_height_mm)
+{
+  g_autoptr (GError) error = NULL;
+  /* poppler-glib 22 has no autoptr declarations. */
+  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, &error);
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < poppler_document_get_n_pages (doc); i++)
+    {
+      PopplerPage *page = poppler_document_get_page (doc, i);
+      g_autoptr (GPtrArray) texts = NULL;
+      g_autofree guint8 *gray = NULL;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+      double pw, ph;
+      int w, h, stride;
+      const guint8 *px;
+
+      poppler_page_get_size (page, &pw, &ph);
+      if (i == 0 && page_width_mm)
+        *page_width_mm = pw * 25.4 / 72;
+      if (i == 0 && page_height_mm)
+        *page_height_mm = ph * 25.4 / 72;
+      w = (int) (pw * dpi / 72 + 0.5);
+      h = (int) (ph * dpi / 72 + 0.5);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_scale (cr, dpi / 72, dpi / 72);
+      poppler_page_render_for_printing (page, cr);
+      g_object_unref (page);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+
+      gray = g_malloc ((gsize) w * h);
+      px = cairo_image_surface_get_data (surface);
+      stride = cairo_image_surface_get_stride (surface);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            guint32 v = *(const guint32 *) (px + (gsize) y * stride + (gsize) x * 4);
+
+            gray[(gsize) y * w + x] = (guint8) ((((v >> 16) & 0xff) + ((v >> 8) & 0xff) + (v & 0xff)) / 3);
+          }
+      cairo_surface_destroy (surface);
+      texts = okn_test_zbar_gray (gray, (guint) w, (guint) h);
+      for (guint t = 0; t < texts->len; t++)
+        g_ptr_array_add (all, g_strdup (g_ptr_array_index (texts, t)));
+    }
+  g_object_unref (doc);
+  return all;
+}
+
+gboolean
+okn_test_strv_has (GPtrArray  *texts,
+                   const char *text)
+{
+  for (guint i = 0; i < texts->len; i++)
+    if (g_str_equal (g_ptr_array_index (texts, i), text))
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-escpos.c: raw ESC/POS to a TCP listener on 127.0.0.1 and to a file
+ *
+ * The byte stream is parsed back (ESC @, GS v 0 bands, feed, cut), the
+ * raster is reassembled from it and zbar must read the ticket off it. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okn-escpos.h"
+#include "okienko/okn-layout.h"
+#include "okn-test-common.h"
+#include "okn-test-zbar.h"
+
+static char *tmpdir;
+static OknStore *store;
+static OknRecord *record;
+static OknTicketContent *content;
+
+/* --- a TCP listener on 127.0.0.1 --------------------------------------- */
+
+typedef struct
+{
+  GSocketListener *listener;
+  guint16 port;
+  gboolean read;             /* FALSE: accept, then never read */
+  GCancellable *stop;
+  GByteArray *received;
+  GThread *thread;
+} Server;
+
+static gpointer
+server_thread (gpointer data)
+{
+  Server *s = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketConnection) conn = g_socket_listener_accept (s->listener, NULL, s->stop,
+                                                                 &error);
+  GInputStream *is;
+  guint8 buf[65536];
+  gssize n;
+
+  if (conn == NULL)
+    return NULL;
+  if (!s->read)
+    {
+      /* A printer that took the connection and then stopped taking paper
+       * data; bounded by the test, which cancels s->stop. */
+      while (!g_cancellable_is_cancelled (s->stop))
+        g_usleep (10000);
+      return NULL;
+    }
+  is = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  while ((n = g_input_stream_read (is, buf, sizeof buf, s->stop, &error)) > 0)
+    g_byte_array_append (s->received, buf, (guint) n);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static Server *
+server_start (gboolean read)
+{
+  Server *s = g_new0 (Server, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) sock = NULL;
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  /* A small receive buffer makes a reader that stops show up quickly. */
+  if (!read)
+    g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+  g_socket_bind (sock, any, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (sock, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  s->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  s->listener = g_socket_listener_new ();
+  g_socket_listener_add_socket (s->listener, sock, NULL, &error);
+  g_assert_no_error (error);
+  s->read = read;
+  s->stop = g_cancellable_new ();
+  s->received = g_byte_array_new ();
+  s->thread = g_thread_new ("escpos-server", server_thread, s);
+  return s;
+}
+
+static char *
+server_destination (Server *s)
+{
+  return g_strdup_printf ("127.0.0.1:%u", s->port);
+}
+
+/* Waits for the client to finish (the thread reads to EOF), then frees. */
+static GBytes *
+server_finish (Server *s)
+{
+  GBytes *bytes;
+
+  if (!s->read)
+    g_cancellable_cancel (s->stop);
+  g_thread_join (s->thread);
+  g_socket_listener_close (s->listener);
+  g_object_unref (s->listener);
+  g_object_unref (s->stop);
+  bytes = g_byte_array_free_to_bytes (s->received);
+  g_free (s);
+  return bytes;
+}
+
+/* --- parsing the stream back ------------------------------------------- */
+
+/* Checks the stream's shape and returns the raster it carries. */
+static OknBitmap *
+parse_stream (GBytes                 *bytes,
+              guint                   expect_stride,
+              const OknEscposOptions *options,
+              guint                  *n_bands)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (bytes, &len);
+  const guint8 *end = p + len;
+  g_autoptr (GByteArray) raster = g_byte_array_new ();
+  guint rows = 0;
+  OknBitmap *bitmap;
+
+  *n_bands = 0;
+  g_assert_cmpuint (len, >=, 2);
+  g_assert_cmphex (p[0], ==, 0x1b); /* ESC @: initialise */
+  g_assert_cmphex (p[1], ==, '@');
+  p += 2;
+
+  while (end - p >= 8 && p[0] == 0x1d && p[1] == 'v' && p[2] == '0')
+    {
+      guint stride = p[4] | (p[5] << 8);
+      guint band = p[6] | (p[7] << 8);
+
+      g_assert_cmpuint (p[3], ==, 0); /* m = 0: normal density */
+      g_assert_cmpuint (stride, ==, expect_stride);
+      g_assert_cmpuint (band, >=, 1);
+      g_assert_cmpuint (band, <=, options->band_rows);
+      p += 8;
+      g_assert_cmpint (end - p, >=, (gssize) stride * band);
+      g_byte_array_append (raster, p, stride * band);
+      p += (gsize) stride * band;
+      rows += band;
+      (*n_bands)++;
+    }
+  g_assert_cmpuint (*n_bands, >=, 1);
+
+  if (options->feed_lines > 0)
+    {
+      g_assert_cmpint (end - p, >=, 3);
+      g_assert_cmphex (p[0], ==, 0x1b); /* ESC d n: print and feed n lines */
+      g_assert_cmphex (p[1], ==, 'd');
+      g_assert_cmpuint (p[2], ==, options->feed_lines);
+      p += 3;
+    }
+  if (options->cut != OKN_ESCPOS_CUT_NONE)
+    {
+      g_assert_cmpint (end - p, >=, 3);
+      g_assert_cmphex (p[0], ==, 0x1d); /* GS V m: cut */
+      g_assert_cmphex (p[1], ==, 'V');
+      g_assert_cmpuint (p[2], ==, options->cut == OKN_ESCPOS_CUT_FULL ? 0 : 1);
+      p += 3;
+    }
+  g_assert_true (p == end);
+
+  bitmap = okn_bitmap_new (expect_stride * 8, rows);
+  g_assert_cmpuint (raster->len, ==, (gsize) bitmap->stride * rows);
+  memcpy (bitmap->bits, raster->data, raster->len);
+  return bitmap;
+}
+
+static OknBitmap *
+render (OknLayout layout)
+{
+  g_autoptr (GError) error = NULL;
+  OknBitmap *bitmap = okn_layout_render_bitmap (layout, content, OKN_LAYOUT_THERMAL_DPI, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bitmap);
+  return bitmap;
+}
+
+/* The reassembled raster is the rendered one, bit for bit, and both codes
+ * read back to this ticket. */
+static void
+assert_same_ticket (const OknBitmap *sent,
+                    const OknBitmap *got,
+                    OknLayout        layout)
+{
+  g_autoptr (GPtrArray) texts = NULL;
+
+  g_assert_cmpuint (got->width, ==, sent->width);
+  g_assert_cmpuint (got->height, ==, sent->height);
+  g_assert_cmpmem (got->bits, (gsize) got->stride * got->height, sent->bits,
+                   (gsize) sent->stride * sent->height);
+  texts = okn_test_zbar_bitmap (got);
+  for (guint i = 0; i < texts->len; i++)
+    g_test_message ("zbar: %s", (const char *) g_ptr_array_index (texts, i));
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_code128_data (content, layout)));
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
+  g_assert_nonnull (strstr (okn_ticket_content_get_qr_payload (content), record->ticket));
+}
+
+/* --- tests ------------------------------------------------------------- */
+
+static void
+test_encode_bands (void)
+{
+  g_autoptr (OknBitmap) b = okn_bitmap_new (385, 250);
+  g_autoptr (OknBitmap) got = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  OknEscposOptions o;
+  guint bands;
+
+  /* An odd width and a pattern in every row, so a misplaced band shows. */
+  for (guint y = 0; y < b->height; y++)
+    okn_bitmap_set (b, (y * 7) % b->width, y, TRUE);
+  okn_bitmap_set (b, 384, 249, TRUE);
+
+  okn_escpos_options_init (&o);
+  o.band_rows = 100;
+  o.feed_lines = 0;
+  o.cut = OKN_ESCPOS_CUT_NONE;
+  bytes = okn_escpos_encode (b, &o, &error);
+  g_assert_no_error (error);
+  got = parse_stream (bytes, 49, &o, &bands);
+  g_assert_cmpuint (bands, ==, 3);
+  g_assert_cmpuint (got->height, ==, 250);
+  g_assert_cmpmem (got->bits, (gsize) got->stride * 250, b->bits, (gsize) b->stride * 250);
+  /* ESC @ + 3 headers + raster, nothing else. */
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 3 * 8 + 49 * 250);
+}
+
+static void
+test_encode_bad (void)
+{
+  g_autoptr (OknBitmap) empty = okn_bitmap_new (0, 0);
+  g_autoptr (OknBitmap) b = okn_bitmap_new (8, 8);
+  g_autoptr (GError) error = NULL;
+  OknEscposOptions o;
+  OknEscposCut cut;
+
+  g_assert_null (okn_escpos_encode (empty, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
+  g_clear_error (&error);
+
+  okn_escpos_options_init (&o);
+  o.feed_lines = 256;
+  g_assert_null (okn_escpos_encode (b, &o, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
+
+  g_assert_true (okn_escpos_cut_from_string ("FULL", &cut));
+  g_assert_cmpint (cut, ==, OKN_ESCPOS_CUT_FULL);
+  g_assert_true (okn_escpos_cut_from_string ("none", &cut));
+  g_assert_cmpint (cut, ==, OKN_ESCPOS_CUT_NONE);
+  g_assert_false (okn_escpos_cut_from_string ("half", &cut));
+}
+
+static void
+test_config (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "escpos.conf", NULL);
+  g_autoptr (OknConfig) config = okn_config_new (path);
+  g_autoptr (GError) error = NULL;
+  OknEscposOptions o;
+
+  g_assert_true (okn_escpos_options_from_config (&o, config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (o.feed_lines, ==, 4);
+  g_assert_cmpint (o.cut, ==, OKN_ESCPOS_CUT_PARTIAL);
+  g_assert_cmpuint (o.timeout, ==, 10);
+
+  g_assert_true (okn_config_set (config, "escpos.feed_lines", "0", &error));
+  g_assert_true (okn_config_set (config, "escpos.cut", "full", &error));
+  g_assert_true (okn_config_set (config, "escpos.timeout", "3", &error));
+  g_assert_no_error (error);
+  g_assert_true (okn_escpos_options_from_config (&o, config, &error));
+  g_assert_cmpuint (o.feed_lines, ==, 0);
+  g_assert_cmpint (o.cut, ==, OKN_ESCPOS_CUT_FULL);
+  g_assert_cmpuint (o.timeout, ==, 3);
+
+  g_assert_true (okn_config_set (config, "escpos.cut", "sometimes", &error));
+  g_assert_false (okn_escpos_options_from_config (&o, config, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "escpos.cut"));
+}
+
+static void
+roundtrip_tcp (OknLayout    layout,
+               guint        expect_stride,
+               OknEscposCut cut)
+{
+  g_autoptr (OknBitmap) sent = render (layout);
+  g_autoptr (OknBitmap) got = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dest = NULL;
+  Server *s = server_start (TRUE);
+  OknEscposOptions o;
+  guint bands;
+
+  g_assert_cmpuint (sent->width, ==, expect_stride * 8);
+  okn_escpos_options_init (&o);
+  o.feed_lines = 5;
+  o.cut = cut;
+  o.timeout = 10;
+  dest = server_destination (s);
+  g_assert_true (okn_escpos_print (dest, sent, &o, NULL, &error));
+  g_assert_no_error (error);
+  bytes = server_finish (s);
+  g_test_message ("%s: %u x %u dots, %" G_GSIZE_FORMAT " bytes over TCP",
+                  okn_layout_to_string (layout), sent->width, sent->height,
+                  g_bytes_get_size (bytes));
+
+  got = parse_stream (bytes, expect_stride, &o, &bands);
+  g_assert_cmpuint (bands, ==, (sent->height + o.band_rows - 1) / o.band_rows);
+  assert_same_ticket (sent, got, layout);
+}
+
+static void
+test_tcp_receipt_80 (void)
+{
+  roundtrip_tcp (OKN_LAYOUT_RECEIPT_80, 72, OKN_ESCPOS_CUT_PARTIAL);
+}
+
+static void
+test_tcp_receipt_58 (void)
+{
+  roundtrip_tcp (OKN_LAYOUT_RECEIPT_58, 48, OKN_ESCPOS_CUT_FULL);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean ok;
+  GError *error;
+} AsyncResult;
+
+static void
+print_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  AsyncResult *r = data;
+
+  r->ok = okn_escpos_print_finish (result, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+static void
+test_tcp_async (void)
+{
+  g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_80);
+  g_autoptr (OknBitmap) got = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *dest = NULL;
+  Server *s = server_start (TRUE);
+  AsyncResult r = { 0 };
+  OknEscposOptions o;
+  guint bands;
+
+  okn_escpos_options_init (&o);
+  r.loop = g_main_loop_new (NULL, FALSE);
+  dest = server_destination (s);
+  okn_escpos_print_async (dest, sent, &o, NULL, print_done, &r);
+  g_main_loop_run (r.loop);
+  g_main_loop_unref (r.loop);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  bytes = server_finish (s);
+  got = parse_stream (bytes, 72, &o, &bands);
+  assert_same_ticket (sent, got, OKN_LAYOUT_RECEIPT_80);
+}
+
+static void
+test_device_file (void)
+{
+  g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_58);
+  g_autoptr (OknBitmap) got = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "lp0", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize len;
+  OknEscposOptions o;
+  guint bands;
+
+  /* Something left from before must not survive in front of the ticket. */
+  g_file_set_contents (path, "old contents, longer than nothing", -1, &error);
+  g_assert_no_error (error);
+  okn_escpos_options_init (&o);
+  o.cut = OKN_ESCPOS_CUT_NONE;
+  o.feed_lines = 0;
+  g_assert_true (okn_escpos_print (path, sent, &o, NULL, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_new (data, len);
+  got = parse_stream (bytes, 48, &o, &bands);
+  assert_same_ticket (sent, got, OKN_LAYOUT_RECEIPT_58);
+}
+
+static void
+test_device_missing (void)
+{
+  g_autoptr (OknBitmap) b = okn_bitmap_new (384, 8);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "no-such-lp", NULL);
+
+  g_assert_false (okn_escpos_print (path, b, NULL, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_DEVICE);
+  g_assert_nonnull (strstr (error->message, path));
+  /* and no file was made in its place */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  g_assert_false (okn_escpos_print (tmpdir, b, NULL, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
+}
+
+static void
+test_bad_destination (void)
+{
+  g_autoptr (OknBitmap) b = okn_bitmap_new (384, 8);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (okn_escpos_print ("", b, NULL, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (okn_escpos_print ("printer:notaport", b, NULL, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "printer:notaport"));
+}
+
+static void
+test_refused (void)
+{
+  g_autoptr (OknBitmap) b = okn_bitmap_new (576, 8);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dest = NULL;
+  OknEscposOptions o;
+  guint16 port;
+
+  /* A port that was free a moment ago and now has no listener. */
+  {
+    g_autoptr (GSocketListener) l = g_socket_listener_new ();
+
+    port = g_socket_listener_add_any_inet_port (l, NULL, &error);
+    g_assert_no_error (error);
+    g_socket_listener_close (l);
+  }
+  dest = g_strdup_printf ("127.0.0.1:%u", port);
+  okn_escpos_options_init (&o);
+  o.timeout = 5;
+  g_assert_false (okn_escpos_print (dest, b, &o, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, dest));
+}
+
+static void
+test_stalled_reader (void)
+{
+  /* More than the kernel buffers on both sides (4 MiB send maximum, a
+   * 4 KiB receive buffer), so the write must wait on the reader. */
+  g_autoptr (OknBitmap) b = okn_bitmap_new (576, 150000);
+  g_autoptr (GBytes) received = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dest = NULL;
+  Server *s = server_start (FALSE);
+  OknEscposOptions o;
+
+  okn_escpos_options_init (&o);
+  o.timeout = 1;
+  dest = server_destination (s);
+  g_assert_false (okn_escpos_print (dest, b, &o, NULL, &error));
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, dest));
+  g_test_message ("%s", error->message);
+  received = server_finish (s);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = okn_test_make_tmpdir ();
+  store = okn_test_open_store (tmpdir, "K03");
+  record = okn_test_letter ("Zażółć Gęślą-Jaźń", "Wniosek o wycięcie drzewa");
+  g_assert_true (okn_store_register (store, record, "clerk", &error));
+  g_assert_no_error (error);
+  content = okn_ticket_content_new (record, NULL);
+
+  g_test_add_func ("/escpos/encode/bands", test_encode_bands);
+  g_test_add_func ("/escpos/encode/bad", test_encode_bad);
+  g_test_add_func ("/escpos/config", test_config);
+  g_test_add_func ("/escpos/tcp/receipt-80", test_tcp_receipt_80);
+  g_test_add_func ("/escpos/tcp/receipt-58", test_tcp_receipt_58);
+  g_test_add_func ("/escpos/tcp/async", test_tcp_async);
+  g_test_add_func ("/escpos/device/file", test_device_file);
+  g_test_add_func ("/escpos/device/missing", test_device_missing);
+  g_test_add_func ("/escpos/bad-destination", test_bad_destination);
+  g_test_add_func ("/escpos/tcp/refused", test_refused);
+  g_test_add_func ("/escpos/tcp/stalled", test_stalled_reader);
+  rc = g_test_run ();
+
+  okn_ticket_content_free (content);
+  okn_record_free (record);
+  okn_store_close (store);
+  okn_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return rc;
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-print-cups.c: printing through a real, private CUPS scheduler
+ *
+ * Every layout goes as a PDF through libcups to a cups-pdf queue; the PDF
+ * cups-pdf writes (after CUPS's own filters: pdftops, pstops, Ghostscript)
+ * is rasterised with poppler and zbar must read the ticket back off it, on a
+ * page of the layout's size. Then the failures: unknown printer, stopped,
+ * not accepting, out of paper, scheduler down. */
+#include "config.h"
+
+#include <string.h>
+#include <cups/cups.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "okienko/okn-layout.h"
+#include "okienko/okn-printer.h"
+#include "okn-test-common.h"
+#include "okn-test-cups.h"
+#include "okn-test-zbar.h"
+
+#define JOB_TIMEOUT_S 90
+#define OUTPUT_TIMEOUT_S 30
+
+static OknTestCups *cups;
+static char *tmpdir;
+static OknStore *store;
+static OknRecord *record;
+static OknTicketContent *content;
+
+static GBytes *
+render_pdf (OknLayout layout,
+            double   *w,
+            double   *h)
+{
+  g_autoptr (GError) error = NULL;
+  GBytes *pdf = okn_layout_render_pdf (layout, content, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (pdf);
+  okn_layout_page_size_mm (layout, content, w, h);
+  return pdf;
+}
+
+/* The job's output reads back to this ticket, on a page of the size the
+ * layout asked for. */
+static void
+assert_output (const char *title,
+               OknLayout   layout,
+               double      w,
+               double      h)
+{
+  g_autoptr (GBytes) out = okn_test_cups_take_pdf (cups, title, OUTPUT_TIMEOUT_S);
+  g_autoptr (GPtrArray) texts = NULL;
+  double out_w = 0, out_h = 0;
+
+  g_assert_nonnull (out);
+  texts = okn_test_zbar_pdf (out, 300, &out_w, &out_h);
+  g_test_message ("%s: asked %.1f x %.1f mm, cups-pdf wrote %.1f x %.1f mm, %u symbols",
+                  okn_layout_to_string (layout), w, h, out_w, out_h, texts->len);
+  for (guint i = 0; i < texts->len; i++)
+    g_test_message ("zbar: %s", (const char *) g_ptr_array_index (texts, i));
+  /* PostScript page sizes are whole points: allow 1 pt and rounding. */
+  g_assert_cmpfloat_with_epsilon (out_w, w, 0.8);
+  g_assert_cmpfloat_with_epsilon (out_h, h, 0.8);
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_code128_data (content, layout)));
+  if (layout != OKN_LAYOUT_A4_CONFIRMATION && layout != OKN_LAYOUT_LABEL)
+    g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
+}
+
+static void
+print_layout (gconstpointer data)
+{
+  OknLayout layout = GPOINTER_TO_INT (data);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = okn_test_cups_unique_title (cups);
+  OknPrintJobOptions o = { 0 };
+  g_autoptr (GBytes) pdf = NULL;
+  double w, h;
+  int job = 0;
+
+  pdf = render_pdf (layout, &w, &h);
+  o.title = title;
+  o.width_mm = w;
+  o.height_mm = h;
+  o.timeout = JOB_TIMEOUT_S;
+  g_assert_true (okn_printer_print_pdf (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, &job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (job, >, 0);
+  assert_output (title, layout, w, h);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean ok;
+  int job;
+  GError *error;
+} AsyncResult;
+
+static void
+print_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  AsyncResult *r = data;
+
+  r->ok = okn_printer_print_pdf_finish (result, &r->job, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+/* The desk prints from a worker thread: libcups there must find the same
+ * scheduler. */
+static void
+test_async (void)
+{
+  g_autofree char *title = okn_test_cups_unique_title (cups);
+  g_autoptr (GBytes) pdf = NULL;
+  OknPrintJobOptions o = { 0 };
+  AsyncResult r = { 0 };
+  double w, h;
+
+  pdf = render_pdf (OKN_LAYOUT_RECEIPT_58, &w, &h);
+  o.title = title;
+  o.width_mm = w;
+  o.height_mm = h;
+  o.timeout = JOB_TIMEOUT_S;
+  r.loop = g_main_loop_new (NULL, FALSE);
+  okn_printer_print_pdf_async (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, NULL, print_done, &r);
+  g_main_loop_run (r.loop);
+  g_main_loop_unref (r.loop);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpint (r.job, >, 0);
+  assert_output (title, OKN_LAYOUT_RECEIPT_58, w, h);
+}
+
+static const OknPrinterInfo *
+find_printer (GPtrArray  *list,
+              const char *name)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      const OknPrinterInfo *p = g_ptr_array_index (list, i);
+
+      if (g_str_equal (p->name, name))
+        return p;
+    }
+  return NULL;
+}
+
+static void
+test_list (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = okn_printer_list (&error);
+  const OknPrinterInfo *p;
+
+  g_assert_no_error (error);
+  p = find_printer (list, OKN_TEST_CUPS_PDF_QUEUE);
+  g_assert_nonnull (p);
+  g_assert_cmpint (p->state, ==, OKN_PRINTER_STATE_IDLE);
+  g_assert_true (p->accepting);
+  g_assert_nonnull (p->make_and_model);
+  g_assert_nonnull (strstr (p->make_and_model, "CUPS-PDF"));
+  g_assert_true (okn_printer_check_ready (OKN_TEST_CUPS_PDF_QUEUE, &error));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+receipt_pdf (OknPrintJobOptions *o)
+{
+  return render_pdf (OKN_LAYOUT_RECEIPT_80, &o->width_mm, &o->height_mm);
+}
+
+static void
+test_unknown_printer (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknPrintJobOptions o = { .title = (char *) "unknown", .timeout = 10 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+  int job = -1;
+
+  g_assert_false (okn_printer_print_pdf ("NoSuchPrinter", pdf, &o, &job, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNKNOWN_PRINTER);
+  g_assert_nonnull (strstr (error->message, "NoSuchPrinter"));
+  g_assert_cmpint (job, ==, 0);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_false (okn_printer_print_pdf ("bad name/with slash", pdf, &o, NULL, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_INVALID);
+  g_clear_error (&error);
+
+  {
+    g_autoptr (GBytes) not_pdf = g_bytes_new_static ("hello", 5);
+
+    g_assert_false (okn_printer_print_pdf (OKN_TEST_CUPS_PDF_QUEUE, not_pdf, &o, NULL, NULL,
+                                           &error));
+    g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_INVALID);
+  }
+}
+
+static void
+test_stopped (void)
+{
+  const char *queue = "OkienkoStopped";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (OknPrinterInfo) info = NULL;
+  OknPrintJobOptions o = { .title = (char *) "stopped", .timeout = 10 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+  int job = -1;
+
+  okn_test_cups_add_pdf_queue (cups, queue);
+  okn_test_cups_run_tool (cups, "cupsdisable", "-r", "Paper jam at the desk", queue, NULL);
+
+  list = okn_printer_list (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_printer (list, queue));
+  g_assert_cmpint (find_printer (list, queue)->state, ==, OKN_PRINTER_STATE_STOPPED);
+
+  g_assert_false (okn_printer_print_pdf (queue, pdf, &o, &job, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_STOPPED);
+  g_assert_nonnull (strstr (error->message, queue));
+  g_assert_nonnull (strstr (error->message, "Paper jam at the desk"));
+  g_assert_cmpint (job, ==, 0);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* Enabled again, but refusing jobs. */
+  okn_test_cups_run_tool (cups, "cupsenable", queue, NULL);
+  okn_test_cups_run_tool (cups, "cupsreject", "-r", "Maintenance", queue, NULL);
+  info = okn_printer_get (queue, &error);
+  g_assert_no_error (error);
+  g_assert_false (info->accepting);
+  g_assert_false (okn_printer_print_pdf (queue, pdf, &o, NULL, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_STOPPED);
+  g_assert_nonnull (strstr (error->message, "cupsaccept"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* And back to normal it prints. */
+  okn_test_cups_run_tool (cups, "cupsaccept", queue, NULL);
+  g_assert_true (okn_printer_check_ready (queue, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_out_of_paper (void)
+{
+  const char *queue = "OkienkoNoPaper";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknPrinterInfo) info = NULL;
+  OknPrintJobOptions o = { .title = (char *) "nopaper", .timeout = 10 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+
+  okn_test_cups_add_pdf_queue (cups, queue);
+  okn_test_cups_set_reasons (cups, queue, "media-empty-error", "Out of paper");
+  info = okn_printer_get (queue, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info->state_reasons);
+  g_assert_true (g_strv_contains ((const char *const *) info->state_reasons,
+                                  "media-empty-error"));
+
+  g_assert_false (okn_printer_print_pdf (queue, pdf, &o, NULL, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_MEDIA_EMPTY);
+  g_assert_nonnull (strstr (error->message, queue));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* A "-report" reason is information, not a reason to refuse. */
+  okn_test_cups_set_reasons (cups, queue, "media-empty-report", "");
+  g_assert_true (okn_printer_check_ready (queue, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree char *gone = g_build_filename (tmpdir, "no-cupsd.sock", NULL);
+  OknPrintJobOptions o = { .title = (char *) "unreachable", .timeout = 10 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+
+  cupsSetServer (gone);
+  list = okn_printer_list (&error);
+  g_assert_null (list);
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, gone));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (okn_printer_print_pdf (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, NULL, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE);
+  cupsSetServer (NULL);
+}
+
+static void
+test_media_names (void)
+{
+  g_autofree char *a4 = okn_printer_media_name (210, 297);
+  g_autofree char *r80 = okn_printer_media_name (80, 212.5);
+  g_autofree char *label = okn_printer_media_name (70, 36);
+
+  g_assert_cmpstr (a4, ==, "iso_a4_210x297mm");
+  g_assert_cmpstr (r80, ==, "Custom.80x212.5mm");
+  g_assert_cmpstr (label, ==, "Custom.70x36mm");
+  g_assert_null (okn_printer_media_name (0, 0));
+}
+
+static void
+test_ctl_printers (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "okienko.db", NULL);
+  g_autofree char *conf = g_build_filename (tmpdir, "ctl.conf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonArray *array;
+  gboolean seen = FALSE;
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "printers", NULL), ==, 0);
+  g_test_message ("okienkoctl printers:\n%s%s", out, err);
+  g_assert_nonnull (strstr (out, OKN_TEST_CUPS_PDF_QUEUE));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "printers", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *p = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (p, "name"), OKN_TEST_CUPS_PDF_QUEUE))
+        {
+          seen = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (p, "state"), ==, "idle");
+          g_assert_true (json_object_get_boolean_member (p, "accepting_jobs"));
+        }
+    }
+  g_assert_true (seen);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The scheduler down: exit 4 and a message naming where it looked. */
+  {
+    g_autofree char *saved = g_strdup (g_getenv ("CUPS_SERVER"));
+    g_autofree char *gone = g_build_filename (tmpdir, "no-cupsd.sock", NULL);
+    int rc;
+
+    g_setenv ("CUPS_SERVER", gone, TRUE);
+    rc = okn_test_run_ctl (db, conf, NULL, &out, &err, "printers", NULL);
+    g_setenv ("CUPS_SERVER", saved, TRUE);
+    g_assert_cmpint (rc, ==, 4);
+    g_assert_nonnull (strstr (err, gone));
+  }
+}
+
+static void
+skip_all (gconstpointer why_not)
+{
+  g_test_skip (why_not);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *why_not = NULL;
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/print/cups/media-names", test_media_names);
+  if (!okn_test_cups_available (&why_not))
+    g_test_add_data_func ("/print/cups/scheduler", why_not, skip_all);
+  else
+    {
+      g_test_add_func ("/print/cups/list", test_list);
+      g_test_add_data_func ("/print/cups/receipt-80", GINT_TO_POINTER (OKN_LAYOUT_RECEIPT_80),
+                            print_layout);
+      g_test_add_data_func ("/print/cups/receipt-58", GINT_TO_POINTER (OKN_LAYOUT_RECEIPT_58),
+                            print_layout);
+      g_test_add_data_func ("/print/cups/a4-confirmation",
+                            GINT_TO_POINTER (OKN_LAYOUT_A4_CONFIRMATION), print_layout);
+      g_test_add_data_func ("/print/cups/label", GINT_TO_POINTER (OKN_LAYOUT_LABEL), print_layout);
+      g_test_add_func ("/print/cups/async", test_async);
+      g_test_add_func ("/print/cups/unknown-printer", test_unknown_printer);
+      g_test_add_func ("/print/cups/stopped", test_stopped);
+      g_test_add_func ("/print/cups/out-of-paper", test_out_of_paper);
+      g_test_add_func ("/print/cups/unreachable", test_unreachable);
+      g_test_add_func ("/print/cups/okienkoctl-printers", test_ctl_printers);
+
+      cups = okn_test_cups_start ();
+    }
+
+  tmpdir = okn_test_make_tmpdir ();
+  store = okn_test_open_store (tmpdir, "K03");
+  record = okn_test_letter ("Zażółć Gęślą-Jaźń", "Skarga na hałas, ul. Łąkowa");
+  g_assert_true (okn_store_register (store, record, "clerk", &error));
+  g_assert_no_error (error);
+  content = okn_ticket_content_new (record, NULL);
+
+  rc = g_test_run ();
+
+  okn_test_cups_stop (cups);
+  okn_ticket_content_free (content);
+  okn_record_free (record);
+  okn_store_close (store);
+  okn_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return rc;
+}
