@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-application.c: start-up, the store and config, the first-start setup */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "okn-application.h"
+#include "okn-clerk-window.h"
+#include "okn-preferences-dialog.h"
+#include "okn-setup-dialog.h"
+
+struct _OknApplication
+{
+  GtkApplication parent_instance;
+
+  char *db_path;
+  char *config_path;
+  char *operator_name;
+  OknStore *store;       /* the main thread's connection: quick reads only */
+  OknConfig *config;
+  GtkWidget *window;
+};
+
+G_DEFINE_FINAL_TYPE (OknApplication, okn_application, GTK_TYPE_APPLICATION)
+
+/**
+ * okn_application_setup_i18n:
+ *
+ * Polish by default comes from the locale; OKIENKO_LOCALEDIR points at a
+ * build tree's compiled catalogues.
+ */
+void
+okn_application_setup_i18n (void)
+{
+  const char *dir = g_getenv ("OKIENKO_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+OknApplication *
+okn_application_new (void)
+{
+  return g_object_new (OKN_TYPE_APPLICATION,
+                       "application-id", "org.okienko.Desk",
+                       /* Every desk is its own process: no session bus is
+                        * needed (kiosks, tests under Xvfb). */
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+OknStore *
+okn_application_get_store (OknApplication *self)
+{
+  return self->store;
+}
+
+OknConfig *
+okn_application_get_config (OknApplication *self)
+{
+  return self->config;
+}
+
+const char *
+okn_application_get_db_path (OknApplication *self)
+{
+  return self->db_path;
+}
+
+const char *
+okn_application_get_operator (OknApplication *self)
+{
+  return self->operator_name;
+}
+
+GtkWidget *
+okn_application_get_clerk_window (OknApplication *self)
+{
+  return self->window;
+}
+
+gboolean
+okn_application_reload_config (OknApplication *self,
+                               GError        **error)
+{
+  OknConfig *config = okn_config_load (self->config_path, error);
+
+  if (config == NULL)
+    return FALSE;
+  g_clear_pointer (&self->config, okn_config_free);
+  self->config = config;
+  return TRUE;
+}
+
+static void
+show_fatal (OknApplication *self,
+            const char     *message)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (NULL, 0, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                              "%s", _("Okienko cannot start"));
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", message);
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_widget_show (dialog);
+}
+
+static void
+open_clerk_window (OknApplication *self)
+{
+  if (self->window == NULL)
+    {
+      self->window = GTK_WIDGET (okn_clerk_window_new (self));
+      g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+    }
+  gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static void
+on_setup_done (OknSetupDialog *dialog,
+               gboolean        done,
+               OknApplication *self)
+{
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (done)
+    open_clerk_window (self);
+}
+
+static void
+okn_application_activate (GApplication *app)
+{
+  OknApplication *self = OKN_APPLICATION (app);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *station = NULL;
+
+  if (self->store == NULL)
+    {
+      self->store = okn_store_open (self->db_path, &error);
+      if (self->store == NULL)
+        {
+          show_fatal (self, error->message);
+          return;
+        }
+    }
+
+  station = okn_store_get_station (self->store, NULL);
+  if (station == NULL && self->window == NULL)
+    {
+      OknSetupDialog *dialog = okn_setup_dialog_new (self);
+
+      g_signal_connect (dialog, "finished", G_CALLBACK (on_setup_done), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  open_clerk_window (self);
+}
+
+static void
+load_css (void)
+{
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/org/okienko/Desk/okienko.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+on_quit (GSimpleAction *action,
+         GVariant      *param,
+         gpointer       user_data)
+{
+  OknApplication *self = user_data;
+
+  if (self->window)
+    gtk_widget_destroy (self->window);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+on_preferences (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  OknApplication *self = user_data;
+  OknPreferencesDialog *dialog = okn_preferences_dialog_new (self);
+
+  if (self->window)
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self->window));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_about (GSimpleAction *action,
+          GVariant      *param,
+          gpointer       user_data)
+{
+  OknApplication *self = user_data;
+
+  gtk_show_about_dialog (self->window ? GTK_WINDOW (self->window) : NULL,
+                         "program-name", "Okienko",
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Registers letters and walk-in reports and prints tickets"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "logo-icon-name", "org.okienko.Desk",
+                         NULL);
+}
+
+static void
+okn_application_startup (GApplication *app)
+{
+  OknApplication *self = OKN_APPLICATION (app);
+  static const GActionEntry actions[] = {
+    { "quit", on_quit },
+    { "preferences", on_preferences },
+    { "about", on_about },
+  };
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.save", { "<Control>Return", "<Control>KP_Enter", NULL } },
+    { "win.new-letter", { "<Control>l", NULL } },
+    { "win.new-report", { "<Control>r", NULL } },
+    { "win.find", { "<Control>f", NULL } },
+    { "win.register", { "<Control>d", NULL } },
+    { "win.sync-now", { "<Control><Shift>s", NULL } },
+    { "win.open-scan", { "<Control>o", NULL } },
+  };
+  g_autoptr (GError) error = NULL;
+
+  G_APPLICATION_CLASS (okn_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+
+  g_set_application_name (_("Okienko"));
+  gtk_window_set_default_icon_name ("org.okienko.Desk");
+  load_css ();
+
+  if (self->db_path == NULL)
+    self->db_path = okn_store_default_path ();
+  self->operator_name = g_strdup (g_get_user_name ());
+  self->config = okn_config_load (self->config_path, &error);
+  if (self->config == NULL)
+    {
+      /* An unreadable file must not stop the desk: work with defaults and
+       * say why in the window. */
+      g_warning ("%s", error->message);
+      self->config = okn_config_new (self->config_path);
+    }
+}
+
+static int
+okn_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  OknApplication *self = OKN_APPLICATION (app);
+  const char *s;
+
+  if (g_variant_dict_contains (options, "kiosk"))
+    {
+      g_printerr ("okienko: %s\n", _("The kiosk mode is not part of this version yet."));
+      return 2;
+    }
+  if (g_variant_dict_lookup (options, "db", "^&ay", &s))
+    self->db_path = g_strdup (s);
+  if (g_variant_dict_lookup (options, "config", "^&ay", &s))
+    self->config_path = g_strdup (s);
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("okienko %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
+static void
+okn_application_finalize (GObject *object)
+{
+  OknApplication *self = OKN_APPLICATION (object);
+
+  g_clear_pointer (&self->store, okn_store_close);
+  g_clear_pointer (&self->config, okn_config_free);
+  g_free (self->db_path);
+  g_free (self->config_path);
+  g_free (self->operator_name);
+  G_OBJECT_CLASS (okn_application_parent_class)->finalize (object);
+}
+
+static void
+okn_application_class_init (OknApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = okn_application_finalize;
+  app_class->startup = okn_application_startup;
+  app_class->activate = okn_application_activate;
+  app_class->handle_local_options = okn_application_handle_local_options;
+}
+
+static void
+okn_application_init (OknApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The database (default: $OKIENKO_DB or the user data folder)"), N_("PATH") },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The configuration file (default: $OKIENKO_CONFIG or the user config folder)"), N_("PATH") },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run as the resident kiosk (not available yet)"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL },
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-application.h: the clerk desk application */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okienko/okienko.h"
+
+G_BEGIN_DECLS
+
+#define OKN_TYPE_APPLICATION (okn_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (OknApplication, okn_application, OKN, APPLICATION, GtkApplication)
+
+void            okn_application_setup_i18n     (void);
+OknApplication *okn_application_new            (void);
+OknStore       *okn_application_get_store      (OknApplication *self);
+OknConfig      *okn_application_get_config     (OknApplication *self);
+const char     *okn_application_get_db_path    (OknApplication *self);
+const char     *okn_application_get_operator   (OknApplication *self);
+gboolean        okn_application_reload_config  (OknApplication *self,
+                                                GError        **error);
+GtkWidget      *okn_application_get_clerk_window (OknApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,640 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-clerk-window.c: the desk's main window
+ *
+ * Pages for a new letter, a new report, search and the daily register, and
+ * the record view; the sync indicator; drafts offered back after a crash;
+ * and the keyboard-wedge scanner: a burst of fast keystrokes ending in Enter,
+ * anywhere in the window, opens the record it names.
+ */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "okn-clerk-window.h"
+#include "okn-desk-tasks.h"
+#include "okn-gui-util.h"
+
+#define SYNC_REFRESH_S 5
+
+struct _OknClerkWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkWidget *draft_bar;
+  GtkLabel *draft_label;
+  GtkWidget *status_bar;
+  GtkLabel *status_label;
+  GtkStack *stack;
+  GtkLabel *sync_label;
+  GtkWidget *sync_button;
+  OknLetterForm *letter_form;
+  OknReportForm *report_form;
+  OknSearchPage *search_page;
+  OknRegisterPage *register_page;
+  OknRecordView *record_view;
+
+  OknApplication *app;
+  OknDraft *offered;        /* the draft the bar offers */
+  char *return_page;        /* where Back from the record view goes */
+  GString *burst;           /* keystrokes that may be a scan */
+  guint32 burst_last;
+  guint sync_source;
+};
+
+G_DEFINE_FINAL_TYPE (OknClerkWindow, okn_clerk_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* Status line ----------------------------------------------------------- */
+
+static void
+show_status (OknClerkWindow *self,
+             GtkMessageType  type,
+             const char     *text)
+{
+  gtk_info_bar_set_message_type (GTK_INFO_BAR (self->status_bar), type);
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_show (self->status_bar);
+}
+
+const char *
+okn_clerk_window_get_status (OknClerkWindow *self)
+{
+  return gtk_widget_get_visible (self->status_bar) ? gtk_label_get_text (self->status_label) : "";
+}
+
+static void
+on_status_response (OknClerkWindow *self)
+{
+  gtk_widget_hide (self->status_bar);
+}
+
+/* Pages ------------------------------------------------------------------ */
+
+static void
+focus_page (OknClerkWindow *self,
+            const char     *name)
+{
+  if (g_str_equal (name, "letter"))
+    okn_letter_form_focus_first (self->letter_form);
+  else if (g_str_equal (name, "report"))
+    okn_report_form_focus_first (self->report_form);
+  else if (g_str_equal (name, "find"))
+    okn_search_page_focus (self->search_page);
+}
+
+void
+okn_clerk_window_show_page (OknClerkWindow *self,
+                            const char     *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  focus_page (self, name);
+}
+
+const char *
+okn_clerk_window_get_page (OknClerkWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+static void
+on_page_changed (OknClerkWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  if (name == NULL)
+    return;
+  if (g_str_equal (name, "find"))
+    okn_search_page_refresh (self->search_page);
+  else if (g_str_equal (name, "register"))
+    okn_register_page_refresh (self->register_page);
+}
+
+/**
+ * okn_clerk_window_open_ticket:
+ * @text: a ticket ID as typed or scanned, or a QR payload
+ *
+ * Shows the record; a typo or an unknown ticket is said in the status line.
+ */
+gboolean
+okn_clerk_window_open_ticket (OknClerkWindow *self,
+                              const char     *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *formatted = NULL;
+  OknTicketId id;
+  const char *current = gtk_stack_get_visible_child_name (self->stack);
+
+  if (okn_ticket_parse_payload (text, &id, &code, NULL))
+    formatted = okn_ticket_id_format (&id);
+  if (!okn_record_view_show_ticket (self->record_view, formatted ? formatted : text, &error))
+    {
+      show_status (self, GTK_MESSAGE_WARNING, error->message);
+      return FALSE;
+    }
+  if (current && !g_str_equal (current, "record"))
+    {
+      g_free (self->return_page);
+      self->return_page = g_strdup (current);
+    }
+  gtk_widget_hide (self->status_bar);
+  gtk_stack_set_visible_child_name (self->stack, "record");
+  return TRUE;
+}
+
+static void
+on_open_ticket (OknClerkWindow *self,
+                const char     *ticket)
+{
+  okn_clerk_window_open_ticket (self, ticket);
+}
+
+static void
+on_record_back (OknClerkWindow *self)
+{
+  okn_clerk_window_show_page (self, self->return_page ? self->return_page : "letter");
+}
+
+static void
+on_record_correct (OknClerkWindow  *self,
+                   const OknRecord *record)
+{
+  if (record->kind == OKN_KIND_LETTER)
+    {
+      okn_letter_form_edit_record (self->letter_form, record);
+      gtk_stack_set_visible_child_name (self->stack, "letter");
+    }
+  else
+    {
+      okn_report_form_edit_record (self->report_form, record);
+      gtk_stack_set_visible_child_name (self->stack, "report");
+    }
+}
+
+static void
+on_form_saved (OknClerkWindow *self,
+               OknSaveResult  *result,
+               GtkWidget      *form)
+{
+  g_autofree char *text = NULL;
+  const char *ticket = result->record->ticket;
+  gboolean was_edit = FALSE;
+
+  if (result->print_error)
+    {
+      /* TRANSLATORS: %s is a ticket ID, then why printing failed */
+      text = g_strdup_printf (_("Saved %s. Printing failed: %s Reprint it from the record (Ctrl+F)."),
+                              ticket, result->print_error);
+      show_status (self, GTK_MESSAGE_WARNING, text);
+    }
+  else
+    {
+      if (result->printed && *result->printed)
+        text = g_strdup_printf (_("Saved %s. Printed: %s."), ticket, result->printed);
+      else
+        text = g_strdup_printf (_("Saved %s."), ticket);
+      show_status (self, GTK_MESSAGE_INFO, text);
+    }
+  /* A correction came from the record view: go back to it. */
+  if (self->return_page && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "record") != 0
+      && okn_record_view_get_record (self->record_view)
+      && g_strcmp0 (okn_record_view_get_record (self->record_view)->ticket, ticket) == 0)
+    was_edit = TRUE;
+  if (was_edit)
+    {
+      okn_record_view_reload (self->record_view);
+      gtk_stack_set_visible_child_name (self->stack, "record");
+    }
+  okn_clerk_window_update_sync (self);
+}
+
+static void
+on_form_cancelled (OknClerkWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "record");
+}
+
+/* Drafts ----------------------------------------------------------------- */
+
+static gboolean
+offer_draft (OknClerkWindow *self,
+             const char     *form)
+{
+  g_autofree char *path = okn_draft_path (okn_application_get_db_path (self->app), form);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknDraft) draft = okn_draft_load (path, &error);
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+  const char *what;
+
+  if (draft == NULL)
+    {
+      if (!g_error_matches (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_NOT_FOUND))
+        show_status (self, GTK_MESSAGE_WARNING, error->message);
+      return FALSE;
+    }
+  when = okn_format_date_pl (draft->saved_at, TRUE);
+  if (g_str_equal (form, "letter"))
+    {
+      what = okn_draft_get (draft, "sender");
+      text = g_strdup_printf (_("A letter was being typed when Okienko stopped (%s%s%s, kept %s). Restore it?"),
+                              what ? _("sender: ") : "", what ? what : _("no sender yet"), "", when);
+    }
+  else
+    {
+      what = okn_draft_get (draft, "description");
+      text = g_strdup_printf (_("A report was being typed when Okienko stopped (%s, kept %s). Restore it?"),
+                              what ? what : _("no description yet"), when);
+    }
+  gtk_label_set_text (self->draft_label, text);
+  g_clear_pointer (&self->offered, okn_draft_free);
+  self->offered = g_steal_pointer (&draft);
+  gtk_widget_show (self->draft_bar);
+  return TRUE;
+}
+
+static void
+offer_drafts (OknClerkWindow *self)
+{
+  if (!offer_draft (self, "letter"))
+    offer_draft (self, "report");
+}
+
+gboolean
+okn_clerk_window_has_draft_offer (OknClerkWindow *self)
+{
+  return gtk_widget_get_visible (self->draft_bar) && self->offered != NULL;
+}
+
+const char *
+okn_clerk_window_get_draft_text (OknClerkWindow *self)
+{
+  return gtk_label_get_text (self->draft_label);
+}
+
+void
+okn_clerk_window_answer_draft (OknClerkWindow *self,
+                               gboolean        restore)
+{
+  g_autoptr (OknDraft) draft = g_steal_pointer (&self->offered);
+  g_autofree char *path = NULL;
+  gboolean letter;
+
+  gtk_widget_hide (self->draft_bar);
+  if (draft == NULL)
+    return;
+  letter = g_str_equal (draft->form, "letter");
+  if (restore)
+    {
+      if (letter)
+        okn_letter_form_restore_draft (self->letter_form, draft);
+      else
+        okn_report_form_restore_draft (self->report_form, draft);
+      gtk_stack_set_visible_child_name (self->stack, letter ? "letter" : "report");
+      focus_page (self, letter ? "letter" : "report");
+    }
+  else
+    {
+      path = okn_draft_path (okn_application_get_db_path (self->app), draft->form);
+      okn_draft_discard (path, NULL);
+    }
+  /* The other form may have left a draft too. */
+  if (letter)
+    offer_draft (self, "report");
+}
+
+static void
+on_draft_response (OknClerkWindow *self,
+                   int             response)
+{
+  okn_clerk_window_answer_draft (self, response == GTK_RESPONSE_ACCEPT);
+}
+
+/* Sync indicator --------------------------------------------------------- */
+
+/**
+ * okn_clerk_window_update_sync:
+ *
+ * Online or offline, the queue, and what sync can do on this station.
+ */
+void
+okn_clerk_window_update_sync (OknClerkWindow *self)
+{
+  OknStoreStats stats = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
+  gboolean online = g_network_monitor_get_network_available (g_network_monitor_get_default ());
+  g_autofree char *text = NULL;
+  const char *engine;
+
+  if (!okn_store_get_stats (okn_application_get_store (self->app), &stats, &error))
+    {
+      gtk_label_set_text (self->sync_label, error->message);
+      return;
+    }
+  if (server == NULL)
+    engine = _("sync not configured");
+  else
+    engine = _("sync engine not in this version");
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s · %" G_GINT64_FORMAT " queued · %s",
+                                       "%s · %s · %" G_GINT64_FORMAT " queued · %s",
+                                       (gulong) stats.per_state[OKN_SYNC_QUEUED]),
+                          stats.station ? stats.station : "",
+                          online ? _("online") : _("offline"),
+                          stats.per_state[OKN_SYNC_QUEUED], engine);
+  gtk_label_set_text (self->sync_label, text);
+  okn_gui_set_accessible (GTK_WIDGET (self->sync_label), text);
+  okn_store_stats_clear (&stats);
+}
+
+const char *
+okn_clerk_window_get_sync_text (OknClerkWindow *self)
+{
+  return gtk_label_get_text (self->sync_label);
+}
+
+static gboolean
+on_sync_tick (gpointer data)
+{
+  okn_clerk_window_update_sync (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_sync_now (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       data)
+{
+  OknClerkWindow *self = data;
+  g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
+
+  okn_clerk_window_update_sync (self);
+  /* No engine to run yet: say why nothing is sent instead of pretending. */
+  show_status (self, GTK_MESSAGE_INFO,
+               server == NULL
+                   ? _("Sync is not configured: set the server address in Preferences. Records wait safely in the queue.")
+                   : _("This version has no sync engine yet; records wait safely in the queue."));
+}
+
+/* Keyboard --------------------------------------------------------------- */
+
+static void
+remove_burst_text (GtkWidget  *focus,
+                   const char *burst)
+{
+  const char *text;
+  gsize len = strlen (burst);
+
+  if (!GTK_IS_ENTRY (focus))
+    return;
+  text = gtk_entry_get_text (GTK_ENTRY (focus));
+  if (g_str_has_suffix (text, burst))
+    {
+      g_autofree char *kept = g_strndup (text, strlen (text) - len);
+      gtk_entry_set_text (GTK_ENTRY (focus), kept);
+      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+    }
+}
+
+static gboolean
+on_key_press (GtkWidget      *widget,
+              GdkEventKey    *event,
+              OknClerkWindow *self)
+{
+  guint32 time = gdk_event_get_time ((GdkEvent *) event);
+  gunichar c = gdk_keyval_to_unicode (event->keyval);
+  gboolean fast = self->burst->len > 0 && time - self->burst_last <= OKN_SCAN_MAX_GAP_MS;
+
+  if ((event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
+      && !(event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK)))
+    {
+      g_autofree char *burst = g_strdup (self->burst->str);
+      OknTicketId id;
+
+      g_string_truncate (self->burst, 0);
+      if (fast && g_utf8_strlen (burst, -1) >= OKN_SCAN_MIN_CHARS
+          && okn_ticket_parse_payload (burst, &id, NULL, NULL))
+        {
+          remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), burst);
+          okn_clerk_window_open_ticket (self, burst);
+          return GDK_EVENT_STOP;
+        }
+      return GDK_EVENT_PROPAGATE;
+    }
+  if (c != 0 && g_unichar_isprint (c) && !(event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK)))
+    {
+      if (!fast)
+        g_string_truncate (self->burst, 0);
+      g_string_append_unichar (self->burst, c);
+      self->burst_last = time;
+      return GDK_EVENT_PROPAGATE;
+    }
+  /* Shift and the like come between a scanner's characters too. */
+  if (!event->is_modifier)
+    g_string_truncate (self->burst, 0);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+on_key_press_after (GtkWidget      *widget,
+                    GdkEventKey    *event,
+                    OknClerkWindow *self)
+{
+  const char *page;
+
+  if (event->keyval != GDK_KEY_Escape)
+    return GDK_EVENT_PROPAGATE;
+  page = gtk_stack_get_visible_child_name (self->stack);
+  if (g_str_equal (page, "letter"))
+    okn_letter_form_cancel (self->letter_form);
+  else if (g_str_equal (page, "report"))
+    okn_report_form_cancel (self->report_form);
+  else if (g_str_equal (page, "record"))
+    on_record_back (self);
+  else
+    okn_clerk_window_show_page (self, "letter");
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_save (GSimpleAction *action,
+         GVariant      *param,
+         gpointer       data)
+{
+  OknClerkWindow *self = data;
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (page, "letter"))
+    okn_letter_form_save (self->letter_form);
+  else if (g_str_equal (page, "report"))
+    okn_report_form_save (self->report_form);
+}
+
+#define PAGE_ACTION(fn, page)                                        \
+  static void fn (GSimpleAction *a, GVariant *p, gpointer data)      \
+  {                                                                  \
+    okn_clerk_window_show_page (OKN_CLERK_WINDOW (data), page);      \
+  }
+PAGE_ACTION (on_new_letter, "letter")
+PAGE_ACTION (on_new_report, "report")
+PAGE_ACTION (on_find, "find")
+PAGE_ACTION (on_register, "register")
+#undef PAGE_ACTION
+
+static void
+on_open_scan (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       data)
+{
+  OknClerkWindow *self = data;
+
+  /* Decoding images needs the core's scanner (zbar), not in this tree yet. */
+  show_status (self, GTK_MESSAGE_INFO,
+               _("Opening a scanned image or PDF is not available in this version yet; scan the ticket with the barcode scanner or type its ID in Find."));
+}
+
+void
+okn_clerk_window_reload_config (OknClerkWindow *self)
+{
+  okn_letter_form_reload_config (self->letter_form);
+  okn_clerk_window_update_sync (self);
+}
+
+OknLetterForm *
+okn_clerk_window_get_letter_form (OknClerkWindow *self)
+{
+  return self->letter_form;
+}
+
+OknReportForm *
+okn_clerk_window_get_report_form (OknClerkWindow *self)
+{
+  return self->report_form;
+}
+
+OknSearchPage *
+okn_clerk_window_get_search_page (OknClerkWindow *self)
+{
+  return self->search_page;
+}
+
+OknRegisterPage *
+okn_clerk_window_get_register_page (OknClerkWindow *self)
+{
+  return self->register_page;
+}
+
+OknRecordView *
+okn_clerk_window_get_record_view (OknClerkWindow *self)
+{
+  return self->record_view;
+}
+
+OknClerkWindow *
+okn_clerk_window_new (OknApplication *app)
+{
+  OknClerkWindow *self = g_object_new (OKN_TYPE_CLERK_WINDOW, "application", app, NULL);
+  g_autofree char *station = okn_store_get_station (okn_application_get_store (app), NULL);
+  g_autofree char *title = g_strdup_printf (_("Okienko — station %s"), station ? station : "");
+  const GPtrArray *problems = okn_config_get_problems (okn_application_get_config (app));
+
+  self->app = app;
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  okn_letter_form_set_application (self->letter_form, app);
+  okn_report_form_set_application (self->report_form, app);
+  okn_search_page_set_application (self->search_page, app);
+  okn_register_page_set_application (self->register_page, app);
+  okn_record_view_set_application (self->record_view, app);
+  okn_clerk_window_update_sync (self);
+  self->sync_source = g_timeout_add_seconds (SYNC_REFRESH_S, on_sync_tick, self);
+  if (problems->len > 0)
+    show_status (self, GTK_MESSAGE_WARNING, g_ptr_array_index (problems, 0));
+  gtk_stack_set_visible_child_name (self->stack, "letter");
+  offer_drafts (self);
+  okn_letter_form_focus_first (self->letter_form);
+  return self;
+}
+
+static void
+okn_clerk_window_dispose (GObject *object)
+{
+  OknClerkWindow *self = OKN_CLERK_WINDOW (object);
+
+  g_clear_handle_id (&self->sync_source, g_source_remove);
+  g_clear_pointer (&self->offered, okn_draft_free);
+  G_OBJECT_CLASS (okn_clerk_window_parent_class)->dispose (object);
+}
+
+static void
+okn_clerk_window_finalize (GObject *object)
+{
+  OknClerkWindow *self = OKN_CLERK_WINDOW (object);
+
+  g_string_free (self->burst, TRUE);
+  g_free (self->return_page);
+  G_OBJECT_CLASS (okn_clerk_window_parent_class)->finalize (object);
+}
+
+static void
+okn_clerk_window_class_init (OknClerkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = okn_clerk_window_dispose;
+  object_class->finalize = okn_clerk_window_finalize;
+
+  g_type_ensure (OKN_TYPE_LETTER_FORM);
+  g_type_ensure (OKN_TYPE_REPORT_FORM);
+  g_type_ensure (OKN_TYPE_SEARCH_PAGE);
+  g_type_ensure (OKN_TYPE_REGISTER_PAGE);
+  g_type_ensure (OKN_TYPE_RECORD_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-clerk-window.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknClerkWindow, name)
+  CHILD (draft_bar);
+  CHILD (draft_label);
+  CHILD (status_bar);
+  CHILD (status_label);
+  CHILD (stack);
+  CHILD (sync_label);
+  CHILD (sync_button);
+  CHILD (letter_form);
+  CHILD (report_form);
+  CHILD (search_page);
+  CHILD (register_page);
+  CHILD (record_view);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_status_response);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_response);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_form_saved);
+  gtk_widget_class_bind_template_callback (widget_class, on_form_cancelled);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_ticket);
+  gtk_widget_class_bind_template_callback (widget_class, on_record_back);
+  gtk_widget_class_bind_template_callback (widget_class, on_record_correct);
+}
+
+static void
+okn_clerk_window_init (OknClerkWindow *self)
+{
+  static const GActionEntry actions[] = {
+    { "save", on_save },
+    { "new-letter", on_new_letter },
+    { "new-report", on_new_report },
+    { "find", on_find },
+    { "register", on_register },
+    { "sync-now", on_sync_now },
+    { "open-scan", on_open_scan },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->burst = g_string_new (NULL);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), self);
+  g_signal_connect_after (self, "key-press-event", G_CALLBACK (on_key_press_after), self);
+  okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
+  okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
+}

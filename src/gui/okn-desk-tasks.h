@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-desk-tasks.h: the desk's blocking work, each in a thread with its own
+ * store connection (saving and printing, exports, sync) */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "okienko/okienko.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  OknRecord *record;   /* as stored: ticket, code, times */
+  char *printed;       /* (nullable) what was printed, for the status line */
+  char *print_error;   /* (nullable) why printing failed; the record is saved */
+} OknSaveResult;
+
+typedef enum
+{
+  OKN_EXPORT_CSV,
+  OKN_EXPORT_PDF,
+} OknExportFormat;
+
+void           okn_save_result_free      (OknSaveResult *result);
+
+void           okn_desk_save_async       (const char          *db_path,
+                                          const char          *config_path,
+                                          OknRecord           *record,
+                                          gboolean             update,
+                                          const char          *actor,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+OknSaveResult *okn_desk_save_finish      (GAsyncResult  *result,
+                                          GError       **error);
+
+void           okn_desk_reprint_async    (const char          *db_path,
+                                          const char          *config_path,
+                                          const char          *ticket,
+                                          const char          *layout,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+char          *okn_desk_reprint_finish   (GAsyncResult  *result,
+                                          GError       **error);
+
+void           okn_desk_export_async     (const char          *db_path,
+                                          const char          *config_path,
+                                          const GDate         *day,
+                                          OknExportFormat      format,
+                                          const char          *path,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean       okn_desk_export_finish    (GAsyncResult  *result,
+                                          GError       **error);
+
+char          *okn_desk_print_outputs    (OknConfig        *config,
+                                          const OknRecord  *record,
+                                          const char *const *layouts,
+                                          GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknSaveResult, okn_save_result_free)
+
+G_END_DECLS

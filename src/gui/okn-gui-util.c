@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-gui-util.c: small helpers the desk's views share */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "okn-gui-util.h"
+
+void
+okn_gui_set_accessible (GtkWidget  *widget,
+                        const char *name)
+{
+  AtkObject *acc = gtk_widget_get_accessible (widget);
+
+  if (acc != NULL && name != NULL)
+    atk_object_set_name (acc, name);
+}
+
+static void
+name_one (GtkWidget *widget,
+          gpointer   data)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      GtkWidget *target = gtk_label_get_mnemonic_widget (GTK_LABEL (widget));
+
+      /* A field is named by its label, without the mnemonic underline and
+       * the colon, so a screen reader says "Sender", not "_Sender:". */
+      if (target != NULL)
+        {
+          g_autofree char *name = g_strdup (gtk_label_get_text (GTK_LABEL (widget)));
+
+          g_strstrip (name);
+          if (g_str_has_suffix (name, ":"))
+            name[strlen (name) - 1] = '\0';
+          if (g_str_has_suffix (name, " *"))
+            name[strlen (name) - 2] = '\0';
+          okn_gui_set_accessible (target, name);
+        }
+    }
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), name_one, NULL);
+}
+
+/**
+ * okn_gui_name_accessibles:
+ *
+ * Gives every field that has a mnemonic label the label's text as its
+ * accessible name.
+ */
+void
+okn_gui_name_accessibles (GtkWidget *root)
+{
+  name_one (root, NULL);
+}
+
+/**
+ * okn_gui_entry_dup:
+ *
+ * Returns: (transfer full) (nullable): the entry's text, %NULL when empty
+ */
+char *
+okn_gui_entry_dup (GtkEntry *entry)
+{
+  const char *s = gtk_entry_get_text (entry);
+
+  return s && *s ? g_strdup (s) : NULL;
+}
+
+char *
+okn_gui_text_view_dup (GtkTextView *view)
+{
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  char *s;
+
+  gtk_text_buffer_get_bounds (buf, &start, &end);
+  s = gtk_text_buffer_get_text (buf, &start, &end, FALSE);
+  if (*s == '\0')
+    g_clear_pointer (&s, g_free);
+  return s;
+}
+
+void
+okn_gui_text_view_set (GtkTextView *view,
+                       const char  *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text ? text : "", -1);
+}
+
+void
+okn_gui_show_error (GtkWidget  *error_label,
+                    const char *message)
+{
+  const char *old = gtk_label_get_text (GTK_LABEL (error_label));
+
+  /* One field may get two problems: show both. */
+  if (gtk_widget_get_visible (error_label) && old && *old)
+    {
+      g_autofree char *both = g_strconcat (old, "\n", message, NULL);
+      gtk_label_set_text (GTK_LABEL (error_label), both);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (error_label), message);
+  gtk_widget_show (error_label);
+}
+
+void
+okn_gui_clear_error (GtkWidget *error_label)
+{
+  gtk_label_set_text (GTK_LABEL (error_label), "");
+  gtk_widget_hide (error_label);
+}
+
+const char *
+okn_gui_sync_state_label (OknSyncState state)
+{
+  switch (state)
+    {
+    case OKN_SYNC_QUEUED:
+      return _("Waiting to be sent");
+    case OKN_SYNC_SENDING:
+      return _("Being sent");
+    case OKN_SYNC_AWAITING_ID:
+      return _("Sent, waiting for the case number");
+    case OKN_SYNC_SYNCED:
+      return _("Sent");
+    case OKN_SYNC_NEEDS_ATTENTION:
+      return _("Needs attention");
+    case OKN_SYNC_CANCELLED:
+      return _("Cancelled");
+    default:
+      return "";
+    }
+}
+
+const char *
+okn_gui_kind_label (OknKind kind)
+{
+  return kind == OKN_KIND_LETTER ? _("Letter") : _("Report");
+}
+
+/**
+ * okn_gui_focus_error:
+ *
+ * Moves the keyboard focus to a field that has a problem.
+ */
+GtkWidget *
+okn_gui_focus_error (GtkWidget *field)
+{
+  if (field != NULL && gtk_widget_get_can_focus (field))
+    gtk_widget_grab_focus (field);
+  return field;
+}

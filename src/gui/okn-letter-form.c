@@ -1,0 +1,668 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-letter-form.c: registering (or correcting) a paper letter
+ *
+ * The form maps widgets to an OknRecord and back; the core checks it
+ * (okn_record_check) and the view only shows each problem next to its field.
+ * What is typed is kept as a draft until it is saved or cleared.
+ */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okn-desk-tasks.h"
+#include "okn-gui-util.h"
+#include "okn-letter-form.h"
+
+#define DRAFT_DELAY_MS 300
+
+struct _OknLetterForm
+{
+  GtkBox parent_instance;
+
+  GtkLabel *title_label;
+  GtkWidget *general_error;
+  GtkWidget *grid;
+  GtkEntry *sender_entry;
+  GtkToggleButton *anonymous_check;
+  GtkEntry *address_entry;
+  GtkEntry *subject_entry;
+  GtkEntry *letter_date_entry;
+  GtkEntry *reference_entry;
+  GtkSpinButton *pages_spin;
+  GtkSpinButton *attachments_spin;
+  GtkComboBoxText *delivery_combo;
+  GtkComboBoxText *unit_combo;
+  GtkEntry *received_entry;
+  GtkEntry *notes_entry;
+  GtkWidget *sender_error;
+  GtkWidget *sender_address_error;
+  GtkWidget *subject_error;
+  GtkWidget *letter_date_error;
+  GtkWidget *reference_error;
+  GtkWidget *pages_error;
+  GtkWidget *attachments_error;
+  GtkWidget *delivery_error;
+  GtkWidget *unit_error;
+  GtkWidget *received_at_error;
+  GtkWidget *notes_error;
+  GtkWidget *save_button;
+  GtkWidget *clear_button;
+
+  OknApplication *app;
+  OknRecord *editing;        /* the stored record being corrected, or NULL */
+  GtkListStore *senders;     /* earlier senders, for completion */
+  guint draft_source;
+  gboolean loading;          /* filling widgets: not a change by the clerk */
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (OknLetterForm, okn_letter_form, GTK_TYPE_BOX)
+
+enum
+{
+  SAVED,
+  CANCELLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Field name of okn_record_check() → the error label and the widget. */
+typedef struct
+{
+  const char *field;
+  gsize error_offset;
+  gsize widget_offset;
+} FieldMap;
+
+#define F(name, err, w) { name, G_STRUCT_OFFSET (OknLetterForm, err), G_STRUCT_OFFSET (OknLetterForm, w) }
+static const FieldMap field_map[] = {
+  F ("sender", sender_error, sender_entry),
+  F ("anonymous", sender_error, anonymous_check),
+  F ("sender_address", sender_address_error, address_entry),
+  F ("subject", subject_error, subject_entry),
+  F ("letter_date", letter_date_error, letter_date_entry),
+  F ("reference", reference_error, reference_entry),
+  F ("pages", pages_error, pages_spin),
+  F ("attachments", attachments_error, attachments_spin),
+  F ("delivery", delivery_error, delivery_combo),
+  F ("unit", unit_error, unit_combo),
+  F ("received_at", received_at_error, received_entry),
+  F ("notes", notes_error, notes_entry),
+};
+#undef F
+
+#define MEMBER(self, off) (*(GtkWidget **) G_STRUCT_MEMBER_P (self, off))
+
+static const char *
+unit_text (OknLetterForm *self)
+{
+  return gtk_entry_get_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))));
+}
+
+static void
+clear_errors (OknLetterForm *self)
+{
+  okn_gui_clear_error (self->general_error);
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    okn_gui_clear_error (MEMBER (self, field_map[i].error_offset));
+}
+
+char *
+okn_letter_form_draft_path (OknLetterForm *self)
+{
+  return okn_draft_path (okn_application_get_db_path (self->app), "letter");
+}
+
+static OknDraft *
+collect_draft (OknLetterForm *self)
+{
+  OknDraft *d = okn_draft_new ("letter");
+  g_autofree char *pages = NULL;
+  g_autofree char *att = NULL;
+
+  okn_draft_set (d, "sender", gtk_entry_get_text (self->sender_entry));
+  okn_draft_set (d, "anonymous", gtk_toggle_button_get_active (self->anonymous_check) ? "1" : NULL);
+  okn_draft_set (d, "sender_address", gtk_entry_get_text (self->address_entry));
+  okn_draft_set (d, "subject", gtk_entry_get_text (self->subject_entry));
+  okn_draft_set (d, "letter_date", gtk_entry_get_text (self->letter_date_entry));
+  okn_draft_set (d, "reference", gtk_entry_get_text (self->reference_entry));
+  okn_draft_set (d, "notes", gtk_entry_get_text (self->notes_entry));
+  if (gtk_spin_button_get_value_as_int (self->pages_spin) > 0)
+    okn_draft_set (d, "pages", pages = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->pages_spin)));
+  if (gtk_spin_button_get_value_as_int (self->attachments_spin) > 0)
+    okn_draft_set (d, "attachments", att = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->attachments_spin)));
+  /* Sticky and defaulted fields alone are not worth offering back. */
+  if (!okn_draft_is_empty (d))
+    {
+      okn_draft_set (d, "delivery", gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->delivery_combo)));
+      okn_draft_set (d, "unit", unit_text (self));
+      okn_draft_set (d, "received_at", gtk_entry_get_text (self->received_entry));
+    }
+  return d;
+}
+
+static gboolean
+save_draft_now (gpointer data)
+{
+  OknLetterForm *self = data;
+  g_autoptr (OknDraft) draft = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  self->draft_source = 0;
+  if (self->app == NULL || self->editing != NULL)
+    return G_SOURCE_REMOVE;
+  draft = collect_draft (self);
+  path = okn_letter_form_draft_path (self);
+  if (!okn_draft_save (draft, path, &error))
+    okn_gui_show_error (self->general_error, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_field_changed (OknLetterForm *self)
+{
+  if (self->loading)
+    return;
+  if (self->draft_source == 0)
+    self->draft_source = g_timeout_add (DRAFT_DELAY_MS, save_draft_now, self);
+}
+
+static void
+on_anonymous_toggled (OknLetterForm *self)
+{
+  gboolean anon = gtk_toggle_button_get_active (self->anonymous_check);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sender_entry), !anon);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->address_entry), !anon);
+}
+
+static void
+set_received_now (OknLetterForm *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *text = g_date_time_format (now, "%d.%m.%Y %H:%M");
+
+  gtk_entry_set_text (self->received_entry, text);
+}
+
+static void
+clear_fields (OknLetterForm *self,
+              gboolean       keep_sticky)
+{
+  self->loading = TRUE;
+  gtk_entry_set_text (self->sender_entry, "");
+  gtk_toggle_button_set_active (self->anonymous_check, FALSE);
+  gtk_entry_set_text (self->address_entry, "");
+  gtk_entry_set_text (self->subject_entry, "");
+  gtk_entry_set_text (self->letter_date_entry, "");
+  gtk_entry_set_text (self->reference_entry, "");
+  gtk_entry_set_text (self->notes_entry, "");
+  gtk_spin_button_set_value (self->pages_spin, 1);
+  gtk_spin_button_set_value (self->attachments_spin, 0);
+  if (!keep_sticky)
+    {
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->delivery_combo), "in-person");
+      gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), "");
+    }
+  set_received_now (self);
+  self->loading = FALSE;
+  clear_errors (self);
+}
+
+void
+okn_letter_form_focus_first (OknLetterForm *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->sender_entry));
+}
+
+static void
+leave_edit_mode (OknLetterForm *self)
+{
+  g_clear_pointer (&self->editing, okn_record_free);
+  gtk_label_set_text (self->title_label, _("New letter"));
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print (Ctrl+Enter)"));
+  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
+}
+
+/**
+ * okn_letter_form_reset:
+ *
+ * Clears the form for the next letter. The delivery method and the unit
+ * stay as they were: a clerk usually registers a pile of letters that came
+ * the same way for the same unit.
+ */
+void
+okn_letter_form_reset (OknLetterForm *self)
+{
+  g_autofree char *path = NULL;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  leave_edit_mode (self);
+  clear_fields (self, TRUE);
+  if (self->app)
+    {
+      path = okn_letter_form_draft_path (self);
+      okn_draft_discard (path, NULL);
+    }
+  okn_letter_form_focus_first (self);
+}
+
+void
+okn_letter_form_cancel (OknLetterForm *self)
+{
+  if (self->busy)
+    return;
+  if (self->editing)
+    {
+      leave_edit_mode (self);
+      clear_fields (self, TRUE);
+      g_signal_emit (self, signals[CANCELLED], 0);
+      return;
+    }
+  okn_letter_form_reset (self);
+}
+
+static void
+fill_units (OknLetterForm *self)
+{
+  OknConfig *config = okn_application_get_config (self->app);
+  g_auto (GStrv) units = okn_config_get_list (config, "letters.units");
+
+  gtk_combo_box_text_remove_all (self->unit_combo);
+  for (guint i = 0; units && units[i]; i++)
+    gtk_combo_box_text_append (self->unit_combo, units[i], units[i]);
+}
+
+void
+okn_letter_form_reload_config (OknLetterForm *self)
+{
+  g_autofree char *keep = g_strdup (unit_text (self));
+
+  self->loading = TRUE;
+  fill_units (self);
+  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), keep);
+  self->loading = FALSE;
+}
+
+static void
+add_sender (OknLetterForm *self,
+            GHashTable    *seen,
+            const char    *name)
+{
+  GtkTreeIter iter;
+
+  if (name == NULL || g_hash_table_contains (seen, name))
+    return;
+  g_hash_table_add (seen, g_strdup (name));
+  gtk_list_store_insert_with_values (self->senders, &iter, -1, 0, name, -1);
+}
+
+static void
+load_senders (OknLetterForm *self)
+{
+  OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_LETTER, .limit = 2000 };
+  g_autoptr (GPtrArray) letters = okn_store_list (okn_application_get_store (self->app), &filter, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GtkTreeIter iter;
+  gboolean ok;
+
+  for (ok = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (self->senders), &iter); ok;
+       ok = gtk_tree_model_iter_next (GTK_TREE_MODEL (self->senders), &iter))
+    {
+      char *name = NULL;
+
+      gtk_tree_model_get (GTK_TREE_MODEL (self->senders), &iter, 0, &name, -1);
+      g_hash_table_add (seen, name);
+    }
+  for (guint i = 0; letters && i < letters->len; i++)
+    add_sender (self, seen, ((OknRecord *) g_ptr_array_index (letters, i))->sender_name);
+}
+
+void
+okn_letter_form_set_application (OknLetterForm  *self,
+                                 OknApplication *app)
+{
+  self->app = app;
+  fill_units (self);
+  load_senders (self);
+  clear_fields (self, FALSE);
+}
+
+gboolean
+okn_letter_form_is_editing (OknLetterForm *self)
+{
+  return self->editing != NULL;
+}
+
+gboolean
+okn_letter_form_is_busy (OknLetterForm *self)
+{
+  return self->busy;
+}
+
+static OknRecord *
+build_record (OknLetterForm *self)
+{
+  OknRecord *r = self->editing ? okn_record_copy (self->editing) : okn_record_new (OKN_KIND_LETTER);
+  const char *delivery = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->delivery_combo));
+  const char *received = gtk_entry_get_text (self->received_entry);
+  const char *unit = unit_text (self);
+
+#define SET(field, value) G_STMT_START { g_free (r->field); r->field = (value); } G_STMT_END
+  SET (sender_name, okn_gui_entry_dup (self->sender_entry));
+  SET (sender_address, okn_gui_entry_dup (self->address_entry));
+  SET (subject, okn_gui_entry_dup (self->subject_entry));
+  SET (letter_date, okn_gui_entry_dup (self->letter_date_entry));
+  SET (reference, okn_gui_entry_dup (self->reference_entry));
+  SET (notes, okn_gui_entry_dup (self->notes_entry));
+  SET (unit, unit && *unit ? g_strdup (unit) : NULL);
+  /* Not a date the core understands: pass it on as typed, so the check
+   * names it next to the field. */
+  SET (received_at, okn_parse_datetime_pl (received));
+  if (r->received_at == NULL && *received)
+    SET (received_at, g_strdup (received));
+#undef SET
+  r->anonymous = gtk_toggle_button_get_active (self->anonymous_check);
+  if (r->anonymous)
+    {
+      g_clear_pointer (&r->sender_name, g_free);
+      g_clear_pointer (&r->sender_address, g_free);
+    }
+  gtk_spin_button_update (self->pages_spin);
+  gtk_spin_button_update (self->attachments_spin);
+  r->pages = gtk_spin_button_get_value_as_int (self->pages_spin);
+  r->attachment_count = gtk_spin_button_get_value_as_int (self->attachments_spin);
+  if (delivery)
+    okn_delivery_from_string (delivery, &r->delivery);
+  return r;
+}
+
+/* Shows each problem next to its field and moves the focus to the first. */
+static void
+show_issues (OknLetterForm *self,
+             GPtrArray     *issues)
+{
+  GtkWidget *first = NULL;
+
+  clear_errors (self);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      OknFieldIssue *issue = g_ptr_array_index (issues, i);
+      gboolean placed = FALSE;
+
+      for (guint j = 0; j < G_N_ELEMENTS (field_map); j++)
+        if (g_str_equal (field_map[j].field, issue->field))
+          {
+            okn_gui_show_error (MEMBER (self, field_map[j].error_offset), issue->message);
+            if (first == NULL)
+              first = MEMBER (self, field_map[j].widget_offset);
+            placed = TRUE;
+            break;
+          }
+      if (!placed)
+        okn_gui_show_error (self->general_error, issue->message);
+    }
+  if (first)
+    okn_gui_focus_error (first);
+}
+
+static void
+set_busy (OknLetterForm *self,
+          gboolean       busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->grid, !busy);
+  gtk_widget_set_sensitive (self->save_button, !busy);
+  gtk_widget_set_sensitive (self->clear_button, !busy);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *res,
+          gpointer      data)
+{
+  g_autoptr (OknLetterForm) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSaveResult) result = okn_desk_save_finish (res, &error);
+  GtkListStore *senders = self->senders;
+
+  set_busy (self, FALSE);
+  if (result == NULL)
+    {
+      /* Nothing typed is lost: the form and its draft stay as they were. */
+      okn_gui_show_error (self->general_error, error->message);
+      return;
+    }
+  if (result->record->sender_name)
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      GtkTreeIter iter;
+      gboolean ok;
+
+      for (ok = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (senders), &iter); ok;
+           ok = gtk_tree_model_iter_next (GTK_TREE_MODEL (senders), &iter))
+        {
+          char *name = NULL;
+          gtk_tree_model_get (GTK_TREE_MODEL (senders), &iter, 0, &name, -1);
+          g_hash_table_add (seen, name);
+        }
+      add_sender (self, seen, result->record->sender_name);
+    }
+  okn_letter_form_reset (self);
+  g_signal_emit (self, signals[SAVED], 0, result);
+}
+
+/**
+ * okn_letter_form_save:
+ *
+ * Checks the form with the core; with problems, shows them and stores
+ * nothing. Otherwise stores (and prints) in a thread and clears the form
+ * when that is done.
+ *
+ * Returns: %TRUE when the save started
+ */
+gboolean
+okn_letter_form_save (OknLetterForm *self)
+{
+  g_autoptr (OknRecord) record = NULL;
+  g_autoptr (GPtrArray) issues = NULL;
+
+  if (self->busy || self->app == NULL)
+    return FALSE;
+  record = build_record (self);
+  issues = okn_record_check (record, NULL);
+  if (issues->len > 0)
+    {
+      show_issues (self, issues);
+      return FALSE;
+    }
+  clear_errors (self);
+  set_busy (self, TRUE);
+  okn_desk_save_async (okn_application_get_db_path (self->app),
+                       okn_config_get_path (okn_application_get_config (self->app)),
+                       g_steal_pointer (&record), self->editing != NULL,
+                       okn_application_get_operator (self->app), NULL, on_saved,
+                       g_object_ref (self));
+  return TRUE;
+}
+
+static void
+on_save_clicked (OknLetterForm *self)
+{
+  okn_letter_form_save (self);
+}
+
+static void
+on_clear_clicked (OknLetterForm *self)
+{
+  okn_letter_form_cancel (self);
+}
+
+void
+okn_letter_form_edit_record (OknLetterForm   *self,
+                             const OknRecord *record)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *received = okn_format_date_pl (record->received_at, TRUE);
+  g_autofree char *letter_date = okn_format_date_pl (record->letter_date, FALSE);
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  g_clear_pointer (&self->editing, okn_record_free);
+  self->editing = okn_record_copy (record);
+  self->loading = TRUE;
+  gtk_entry_set_text (self->sender_entry, record->sender_name ? record->sender_name : "");
+  gtk_toggle_button_set_active (self->anonymous_check, record->anonymous);
+  gtk_entry_set_text (self->address_entry, record->sender_address ? record->sender_address : "");
+  gtk_entry_set_text (self->subject_entry, record->subject ? record->subject : "");
+  gtk_entry_set_text (self->letter_date_entry, letter_date);
+  gtk_entry_set_text (self->reference_entry, record->reference ? record->reference : "");
+  gtk_entry_set_text (self->notes_entry, record->notes ? record->notes : "");
+  gtk_spin_button_set_value (self->pages_spin, record->pages);
+  gtk_spin_button_set_value (self->attachments_spin, record->attachment_count);
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->delivery_combo),
+                               okn_delivery_to_string (record->delivery));
+  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))),
+                      record->unit ? record->unit : "");
+  gtk_entry_set_text (self->received_entry, received);
+  self->loading = FALSE;
+  clear_errors (self);
+  /* TRANSLATORS: %s is a ticket ID */
+  title = g_strdup_printf (_("Correcting letter %s"), record->ticket);
+  gtk_label_set_text (self->title_label, title);
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
+  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
+  okn_letter_form_focus_first (self);
+}
+
+/**
+ * okn_letter_form_restore_draft:
+ *
+ * Puts a draft's texts back into the fields, as they were typed.
+ */
+void
+okn_letter_form_restore_draft (OknLetterForm *self,
+                               OknDraft      *draft)
+{
+  const char *s;
+
+  leave_edit_mode (self);
+  clear_fields (self, TRUE);
+  self->loading = TRUE;
+#define TEXT(entry, key) gtk_entry_set_text (entry, (s = okn_draft_get (draft, key)) ? s : "")
+  TEXT (self->sender_entry, "sender");
+  TEXT (self->address_entry, "sender_address");
+  TEXT (self->subject_entry, "subject");
+  TEXT (self->letter_date_entry, "letter_date");
+  TEXT (self->reference_entry, "reference");
+  TEXT (self->notes_entry, "notes");
+  if ((s = okn_draft_get (draft, "received_at")))
+    gtk_entry_set_text (self->received_entry, s);
+#undef TEXT
+  gtk_toggle_button_set_active (self->anonymous_check, okn_draft_get (draft, "anonymous") != NULL);
+  gtk_spin_button_set_value (self->pages_spin,
+                             (s = okn_draft_get (draft, "pages")) ? g_ascii_strtod (s, NULL) : 1);
+  gtk_spin_button_set_value (self->attachments_spin,
+                             (s = okn_draft_get (draft, "attachments")) ? g_ascii_strtod (s, NULL) : 0);
+  if ((s = okn_draft_get (draft, "delivery")))
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->delivery_combo), s);
+  if ((s = okn_draft_get (draft, "unit")))
+    gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), s);
+  self->loading = FALSE;
+  okn_letter_form_focus_first (self);
+}
+
+static void
+okn_letter_form_dispose (GObject *object)
+{
+  OknLetterForm *self = OKN_LETTER_FORM (object);
+
+  /* Whatever is pending reaches the disk before the form goes away. */
+  if (self->draft_source)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      save_draft_now (self);
+    }
+  g_clear_pointer (&self->editing, okn_record_free);
+  g_clear_object (&self->senders);
+  G_OBJECT_CLASS (okn_letter_form_parent_class)->dispose (object);
+}
+
+static void
+okn_letter_form_class_init (OknLetterFormClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = okn_letter_form_dispose;
+
+  /**
+   * OknLetterForm::saved:
+   * @result: the OknSaveResult (stored record, what printed)
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-letter-form.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknLetterForm, name)
+  CHILD (title_label);
+  CHILD (general_error);
+  CHILD (grid);
+  CHILD (sender_entry);
+  CHILD (anonymous_check);
+  CHILD (address_entry);
+  CHILD (subject_entry);
+  CHILD (letter_date_entry);
+  CHILD (reference_entry);
+  CHILD (pages_spin);
+  CHILD (attachments_spin);
+  CHILD (delivery_combo);
+  CHILD (unit_combo);
+  CHILD (received_entry);
+  CHILD (notes_entry);
+  CHILD (sender_error);
+  CHILD (sender_address_error);
+  CHILD (subject_error);
+  CHILD (letter_date_error);
+  CHILD (reference_error);
+  CHILD (pages_error);
+  CHILD (attachments_error);
+  CHILD (delivery_error);
+  CHILD (unit_error);
+  CHILD (received_at_error);
+  CHILD (notes_error);
+  CHILD (save_button);
+  CHILD (clear_button);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
+}
+
+static void
+okn_letter_form_init (OknLetterForm *self)
+{
+  GtkEntryCompletion *completion;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
+
+  self->senders = gtk_list_store_new (1, G_TYPE_STRING);
+  completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->senders));
+  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_minimum_key_length (completion, 2);
+  gtk_entry_completion_set_inline_completion (completion, FALSE);
+  gtk_entry_set_completion (self->sender_entry, completion);
+  g_object_unref (completion);
+
+  okn_gui_set_accessible (GTK_WIDGET (self->anonymous_check), _("Anonymous letter"));
+  okn_gui_set_accessible (self->unit_combo ? gtk_bin_get_child (GTK_BIN (self->unit_combo)) : NULL,
+                          _("Unit"));
+  okn_gui_name_accessibles (GTK_WIDGET (self));
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-letter-form.h: registering (or correcting) a paper letter */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okn-application.h"
+
+G_BEGIN_DECLS
+
+#define OKN_TYPE_LETTER_FORM (okn_letter_form_get_type ())
+
+G_DECLARE_FINAL_TYPE (OknLetterForm, okn_letter_form, OKN, LETTER_FORM, GtkBox)
+
+void      okn_letter_form_set_application (OknLetterForm  *self,
+                                           OknApplication *app);
+void      okn_letter_form_reset           (OknLetterForm *self);
+gboolean  okn_letter_form_save            (OknLetterForm *self);
+void      okn_letter_form_cancel          (OknLetterForm *self);
+void      okn_letter_form_edit_record     (OknLetterForm   *self,
+                                           const OknRecord *record);
+gboolean  okn_letter_form_is_editing      (OknLetterForm *self);
+gboolean  okn_letter_form_is_busy         (OknLetterForm *self);
+void      okn_letter_form_restore_draft   (OknLetterForm *self,
+                                           OknDraft      *draft);
+char     *okn_letter_form_draft_path      (OknLetterForm *self);
+void      okn_letter_form_reload_config   (OknLetterForm *self);
+void      okn_letter_form_focus_first     (OknLetterForm *self);
+
+G_END_DECLS

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-record-view.c: one record, its history, reprint, correct, cancel */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okn-desk-tasks.h"
+#include "okn-gui-util.h"
+#include "okn-record-view.h"
+
+struct _OknRecordView
+{
+  GtkBox parent_instance;
+
+  GtkLabel *ticket_label;
+  GtkLabel *state_label;
+  GtkWidget *attention_label;
+  GtkWidget *message_label;
+  GtkGrid *fields_grid;
+  GtkLabel *history_label;
+  GtkLabel *audit_label;
+  GtkWidget *back_button;
+  GtkWidget *reprint_button;
+  GtkWidget *correct_button;
+  GtkWidget *cancel_button;
+
+  OknApplication *app;
+  OknRecord *record;
+  int row;
+};
+
+G_DEFINE_FINAL_TYPE (OknRecordView, okn_record_view, GTK_TYPE_BOX)
+
+enum
+{
+  BACK,
+  CORRECT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+okn_record_view_set_application (OknRecordView  *self,
+                                 OknApplication *app)
+{
+  self->app = app;
+}
+
+const OknRecord *
+okn_record_view_get_record (OknRecordView *self)
+{
+  return self->record;
+}
+
+static void
+add_row (OknRecordView *self,
+         const char    *label,
+         const char    *value)
+{
+  GtkWidget *l, *v;
+
+  if (value == NULL || *value == '\0')
+    return;
+  l = gtk_label_new (label);
+  v = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (l), 1);
+  gtk_label_set_yalign (GTK_LABEL (l), 0);
+  gtk_style_context_add_class (gtk_widget_get_style_context (l), "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (v), 0);
+  gtk_label_set_line_wrap (GTK_LABEL (v), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (v), TRUE);
+  gtk_widget_set_can_focus (v, FALSE);
+  gtk_widget_set_hexpand (v, TRUE);
+  okn_gui_set_accessible (v, label);
+  gtk_grid_attach (self->fields_grid, l, 0, self->row, 1, 1);
+  gtk_grid_attach (self->fields_grid, v, 1, self->row, 1, 1);
+  self->row++;
+}
+
+static void
+add_date_row (OknRecordView *self,
+              const char    *label,
+              const char    *iso,
+              gboolean       with_time)
+{
+  g_autofree char *pl = okn_format_date_pl (iso, with_time);
+
+  add_row (self, label, pl);
+}
+
+static void
+fill (OknRecordView *self)
+{
+  const OknRecord *r = self->record;
+  OknStore *store = okn_application_get_store (self->app);
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (self->fields_grid));
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GPtrArray) audit = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *title = NULL;
+  char buf[64];
+  gboolean editable = okn_sync_state_is_editable (r->sync_state);
+
+  for (GList *l = children; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  self->row = 0;
+
+  /* TRANSLATORS: "Letter K03-26-000001-J" */
+  title = g_strdup_printf ("%s %s", okn_gui_kind_label (r->kind), r->ticket);
+  gtk_label_set_text (self->ticket_label, title);
+  gtk_label_set_text (self->state_label, okn_gui_sync_state_label (r->sync_state));
+
+  if (r->sync_state == OKN_SYNC_NEEDS_ATTENTION && r->server_error)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The server refused this record: “%s”. Correct it "
+                                                "and save: it is sent again."), r->server_error);
+      gtk_label_set_text (GTK_LABEL (self->attention_label), msg);
+      gtk_widget_show (self->attention_label);
+    }
+  else
+    gtk_widget_hide (self->attention_label);
+
+  add_row (self, _("Verification code"), r->verification_code);
+  add_row (self, _("Case number"), r->server_id ? r->server_id : _("not known yet"));
+  add_row (self, _("Server status"), r->server_status);
+  add_row (self, _("Status note"), r->server_status_notes);
+  add_row (self, _("Cancelled because"), r->cancel_reason);
+  if (r->kind == OKN_KIND_LETTER)
+    {
+      add_date_row (self, _("Received"), r->received_at, TRUE);
+      add_row (self, _("Delivery method"), okn_delivery_label (r->delivery));
+      add_row (self, _("Sender"), r->anonymous ? _("anonymous") : r->sender_name);
+      add_row (self, _("Sender’s address"), r->sender_address);
+      add_date_row (self, _("Date on the letter"), r->letter_date, FALSE);
+      add_row (self, _("Sender’s reference"), r->reference);
+      add_row (self, _("Subject"), r->subject);
+      g_snprintf (buf, sizeof buf, "%d", r->pages);
+      add_row (self, _("Pages"), buf);
+      g_snprintf (buf, sizeof buf, "%d", r->attachment_count);
+      add_row (self, _("Attachments"), buf);
+      add_row (self, _("Unit"), r->unit);
+      add_row (self, _("Notes"), r->notes);
+    }
+  else
+    {
+      add_row (self, _("Category"), r->category);
+      for (guint i = 0; i < r->attributes->len; i++)
+        {
+          OknAttribute *a = g_ptr_array_index (r->attributes, i);
+          add_row (self, a->key, a->value);
+        }
+      add_row (self, _("Description"), r->description);
+      add_row (self, _("Address"), r->address);
+      if (r->has_location)
+        {
+          g_snprintf (buf, sizeof buf, "%.6f, %.6f", r->lat, r->lon);
+          add_row (self, _("Coordinates"), buf);
+        }
+      add_row (self, _("Contact name"), r->contact_name);
+      add_row (self, _("E-mail"), r->contact_email);
+      add_row (self, _("Phone"), r->contact_phone);
+      for (guint i = 0; i < r->files->len; i++)
+        {
+          OknAttachment *a = g_ptr_array_index (r->files, i);
+          g_autofree char *size = g_format_size ((guint64) a->size);
+          g_autofree char *f = g_strdup_printf ("%s (%s, %s)", a->filename, a->mime_type, size);
+          add_row (self, _("File"), f);
+        }
+    }
+  add_row (self, _("Station"), r->station);
+  add_row (self, _("Operator"), r->operator_name);
+  add_row (self, _("Channel"), okn_channel_to_string (r->channel));
+  add_date_row (self, _("Registered"), r->created_at, TRUE);
+  add_date_row (self, _("Last changed"), r->updated_at, TRUE);
+  gtk_widget_show_all (GTK_WIDGET (self->fields_grid));
+
+  history = okn_store_status_history (store, r->id, NULL);
+  for (guint i = 0; history && i < history->len; i++)
+    {
+      OknStatusChange *c = g_ptr_array_index (history, i);
+      g_autofree char *when = okn_format_date_pl (c->server_updated_at ? c->server_updated_at : c->fetched_at, TRUE);
+
+      g_string_append_printf (text, "%s  %s%s%s\n", when, c->status ? c->status : "",
+                              c->status_notes ? " — " : "", c->status_notes ? c->status_notes : "");
+    }
+  if (text->len == 0)
+    g_string_append (text, _("No status from the server yet."));
+  gtk_label_set_text (self->history_label, g_strchomp (text->str));
+
+  g_string_truncate (text, 0);
+  audit = okn_store_audit_log (store, r->id, NULL);
+  for (guint i = 0; audit && i < audit->len; i++)
+    {
+      OknAuditEntry *e = g_ptr_array_index (audit, i);
+      g_autofree char *when = okn_format_date_pl (e->at, TRUE);
+
+      g_string_append_printf (text, "%s  %s  %s%s%s\n", when, e->actor ? e->actor : "", e->action,
+                              e->details ? "  " : "", e->details ? e->details : "");
+    }
+  gtk_label_set_text (self->audit_label, g_strchomp (text->str));
+
+  gtk_widget_set_sensitive (self->correct_button, editable);
+  gtk_widget_set_sensitive (self->cancel_button, editable);
+  gtk_widget_set_tooltip_text (self->correct_button,
+                               editable ? NULL : _("Sent or cancelled records cannot be changed here."));
+  gtk_widget_set_tooltip_text (self->cancel_button,
+                               editable ? NULL : _("Sent or cancelled records cannot be changed here."));
+}
+
+/**
+ * okn_record_view_show_ticket:
+ * @ticket: a ticket ID, typed or scanned (look-alikes are forgiven)
+ */
+gboolean
+okn_record_view_show_ticket (OknRecordView *self,
+                             const char    *ticket,
+                             GError       **error)
+{
+  OknRecord *r = okn_store_lookup (okn_application_get_store (self->app), ticket, error);
+
+  if (r == NULL)
+    return FALSE;
+  g_clear_pointer (&self->record, okn_record_free);
+  self->record = r;
+  gtk_widget_hide (self->message_label);
+  fill (self);
+  return TRUE;
+}
+
+void
+okn_record_view_reload (OknRecordView *self)
+{
+  g_autofree char *ticket = NULL;
+
+  if (self->record == NULL)
+    return;
+  ticket = g_strdup (self->record->ticket);
+  okn_record_view_show_ticket (self, ticket, NULL);
+}
+
+static void
+show_message (OknRecordView *self,
+              const char    *message,
+              gboolean       is_error)
+{
+  GtkStyleContext *ctx = gtk_widget_get_style_context (self->message_label);
+
+  gtk_label_set_text (GTK_LABEL (self->message_label), message);
+  if (is_error)
+    gtk_style_context_add_class (ctx, "okn-field-error");
+  else
+    gtk_style_context_remove_class (ctx, "okn-field-error");
+  gtk_widget_show (self->message_label);
+}
+
+/**
+ * okn_record_view_cancel_record:
+ * @reason: why; the core refuses an empty one
+ */
+gboolean
+okn_record_view_cancel_record (OknRecordView *self,
+                               const char    *reason,
+                               GError       **error)
+{
+  if (!okn_store_cancel (okn_application_get_store (self->app), self->record->ticket, reason,
+                         okn_application_get_operator (self->app), error))
+    return FALSE;
+  okn_record_view_reload (self);
+  show_message (self, _("The record is cancelled. It stays in the register, struck out."), FALSE);
+  return TRUE;
+}
+
+static void
+on_cancel_response (GtkDialog     *dialog,
+                    int            response,
+                    OknRecordView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      GtkEntry *entry = g_object_get_data (G_OBJECT (dialog), "okn-reason");
+      GtkWidget *error_label = g_object_get_data (G_OBJECT (dialog), "okn-error");
+      g_autoptr (GError) error = NULL;
+
+      if (!okn_record_view_cancel_record (self, gtk_entry_get_text (entry), &error))
+        {
+          /* Keep the dialog and what was typed; say what is wrong. */
+          okn_gui_clear_error (error_label);
+          okn_gui_show_error (error_label, error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (entry));
+          return;
+        }
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_cancel_clicked (OknRecordView *self)
+{
+  GtkWidget *dialog, *area, *label, *entry, *error;
+  g_autofree char *text = NULL;
+
+  dialog = gtk_dialog_new_with_buttons (_("Cancel the record"),
+                                        GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
+                                        GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                        _("_Keep the record"), GTK_RESPONSE_CANCEL,
+                                        _("Cancel the _record"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_set_name (dialog, "okn-cancel-dialog");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  area = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
+  gtk_container_set_border_width (GTK_CONTAINER (area), 12);
+  gtk_box_set_spacing (GTK_BOX (area), 6);
+  text = g_strdup_printf (_("Why is %s cancelled? The reason is kept in the record and its audit trail."),
+                          self->record->ticket);
+  label = gtk_label_new_with_mnemonic (_("_Reason:"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  entry = gtk_entry_new ();
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
+  okn_gui_set_accessible (entry, _("Reason"));
+  error = gtk_label_new (NULL);
+  gtk_widget_set_no_show_all (error, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (error), 0);
+  gtk_style_context_add_class (gtk_widget_get_style_context (error), "okn-field-error");
+  gtk_container_add (GTK_CONTAINER (area), gtk_label_new (text));
+  gtk_container_add (GTK_CONTAINER (area), label);
+  gtk_container_add (GTK_CONTAINER (area), entry);
+  gtk_container_add (GTK_CONTAINER (area), error);
+  g_object_set_data (G_OBJECT (dialog), "okn-reason", entry);
+  g_object_set_data (G_OBJECT (dialog), "okn-error", error);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_cancel_response), self);
+  gtk_widget_show_all (dialog);
+}
+
+static void
+on_correct_clicked (OknRecordView *self)
+{
+  if (self->record)
+    g_signal_emit (self, signals[CORRECT], 0, self->record);
+}
+
+static void
+on_back_clicked (OknRecordView *self)
+{
+  g_signal_emit (self, signals[BACK], 0);
+}
+
+static void
+on_reprinted (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
+{
+  g_autoptr (OknRecordView) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *printed = okn_desk_reprint_finish (res, &error);
+
+  gtk_widget_set_sensitive (self->reprint_button, TRUE);
+  if (printed == NULL)
+    show_message (self, error->message, TRUE);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (_("Printed: %s"), printed);
+      show_message (self, msg, FALSE);
+    }
+}
+
+static void
+on_reprint (GSimpleAction *action,
+            GVariant      *param,
+            gpointer       data)
+{
+  OknRecordView *self = data;
+
+  if (self->record == NULL)
+    return;
+  gtk_widget_set_sensitive (self->reprint_button, FALSE);
+  show_message (self, _("Printing…"), FALSE);
+  okn_desk_reprint_async (okn_application_get_db_path (self->app),
+                          okn_config_get_path (okn_application_get_config (self->app)),
+                          self->record->ticket, g_variant_get_string (param, NULL), NULL,
+                          on_reprinted, g_object_ref (self));
+}
+
+static void
+okn_record_view_finalize (GObject *object)
+{
+  OknRecordView *self = OKN_RECORD_VIEW (object);
+
+  g_clear_pointer (&self->record, okn_record_free);
+  G_OBJECT_CLASS (okn_record_view_parent_class)->finalize (object);
+}
+
+static void
+okn_record_view_class_init (OknRecordViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = okn_record_view_finalize;
+  signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CORRECT] = g_signal_new ("correct", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-record-view.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknRecordView, name)
+  CHILD (ticket_label);
+  CHILD (state_label);
+  CHILD (attention_label);
+  CHILD (message_label);
+  CHILD (fields_grid);
+  CHILD (history_label);
+  CHILD (audit_label);
+  CHILD (back_button);
+  CHILD (reprint_button);
+  CHILD (correct_button);
+  CHILD (cancel_button);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_correct_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+}
+
+static void
+okn_record_view_init (OknRecordView *self)
+{
+  static const GActionEntry actions[] = {
+    { "reprint", on_reprint, "s" },
+  };
+  g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (group), actions, G_N_ELEMENTS (actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "record", G_ACTION_GROUP (group));
+  okn_gui_set_accessible (GTK_WIDGET (self->ticket_label), _("Ticket ID"));
+  okn_gui_set_accessible (GTK_WIDGET (self->state_label), _("Sync state"));
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-record-view.h: one record, its history, reprint, correct, cancel */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okn-application.h"
+
+G_BEGIN_DECLS
+
+#define OKN_TYPE_RECORD_VIEW (okn_record_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (OknRecordView, okn_record_view, OKN, RECORD_VIEW, GtkBox)
+
+void             okn_record_view_set_application (OknRecordView  *self,
+                                                  OknApplication *app);
+gboolean         okn_record_view_show_ticket     (OknRecordView *self,
+                                                  const char    *ticket,
+                                                  GError       **error);
+const OknRecord *okn_record_view_get_record      (OknRecordView *self);
+gboolean         okn_record_view_cancel_record   (OknRecordView *self,
+                                                  const char    *reason,
+                                                  GError       **error);
+void             okn_record_view_reload          (OknRecordView *self);
+
+G_END_DECLS

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-register-page.c: the daily register of incoming letters
+ *
+ * Lists okn_register_day(); the CSV and PDF come from the core's
+ * okn_register_write_*(), in a thread.
+ */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okn-gui-util.h"
+#include "okn-register-page.h"
+
+struct _OknRegisterPage
+{
+  GtkBox parent_instance;
+
+  GtkEntry *day_entry;
+  GtkLabel *count_label;
+  GtkWidget *message_label;
+  GtkTreeView *letters_view;
+  GtkListStore *letters_store;
+  GtkWidget *csv_button;
+  GtkWidget *pdf_button;
+
+  OknApplication *app;
+  GDate day;
+  GPtrArray *letters;
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (OknRegisterPage, okn_register_page, GTK_TYPE_BOX)
+
+enum
+{
+  OPEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_message (OknRegisterPage *self,
+              const char      *text,
+              gboolean         is_error)
+{
+  GtkStyleContext *ctx = gtk_widget_get_style_context (self->message_label);
+
+  gtk_label_set_text (GTK_LABEL (self->message_label), text);
+  if (is_error)
+    gtk_style_context_add_class (ctx, "okn-field-error");
+  else
+    gtk_style_context_remove_class (ctx, "okn-field-error");
+  gtk_widget_show (self->message_label);
+}
+
+void
+okn_register_page_refresh (OknRegisterPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  char text[16];
+  g_autofree char *count = NULL;
+
+  if (self->app == NULL)
+    return;
+  g_date_strftime (text, sizeof text, "%d.%m.%Y", &self->day);
+  gtk_entry_set_text (self->day_entry, text);
+  gtk_list_store_clear (self->letters_store);
+  g_clear_pointer (&self->letters, g_ptr_array_unref);
+  self->letters = okn_register_day (okn_application_get_store (self->app), &self->day, &error);
+  if (self->letters == NULL)
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  for (guint i = 0; i < self->letters->len; i++)
+    {
+      const OknRecord *r = g_ptr_array_index (self->letters, i);
+      g_autofree char *no = g_strdup_printf ("%u", i + 1);
+      g_autofree char *received = okn_format_date_pl (r->received_at, TRUE);
+      g_autofree char *pages = g_strdup_printf ("%d / %d", r->pages, r->attachment_count);
+      GtkTreeIter iter;
+
+      gtk_list_store_insert_with_values (self->letters_store, &iter, -1,
+                                         0, no, 1, r->ticket, 2, received,
+                                         3, okn_delivery_label (r->delivery),
+                                         4, r->anonymous ? _("anonymous") : r->sender_name,
+                                         5, r->subject, 6, pages, 7, r->unit,
+                                         8, r->sync_state == OKN_SYNC_CANCELLED, -1);
+    }
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u letter", "%u letters", self->letters->len),
+                           self->letters->len);
+  gtk_label_set_text (self->count_label, count);
+}
+
+void
+okn_register_page_set_day (OknRegisterPage *self,
+                           const GDate     *day)
+{
+  self->day = *day;
+  okn_register_page_refresh (self);
+}
+
+guint
+okn_register_page_get_n_letters (OknRegisterPage *self)
+{
+  return self->letters ? self->letters->len : 0;
+}
+
+gboolean
+okn_register_page_is_busy (OknRegisterPage *self)
+{
+  return self->busy;
+}
+
+void
+okn_register_page_set_application (OknRegisterPage *self,
+                                   OknApplication  *app)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+  self->app = app;
+  g_date_set_dmy (&self->day, (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  okn_register_page_refresh (self);
+}
+
+static void
+on_day_activate (OknRegisterPage *self)
+{
+  g_autofree char *iso = okn_parse_datetime_pl (gtk_entry_get_text (self->day_entry));
+  g_autoptr (GDateTime) dt = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+
+  if (dt == NULL)
+    {
+      show_message (self, _("Day: type a date as dd.mm.rrrr."), TRUE);
+      return;
+    }
+  gtk_widget_hide (self->message_label);
+  g_date_set_dmy (&self->day, (GDateDay) g_date_time_get_day_of_month (dt),
+                  (GDateMonth) g_date_time_get_month (dt), (GDateYear) g_date_time_get_year (dt));
+  okn_register_page_refresh (self);
+}
+
+static void
+on_prev_clicked (OknRegisterPage *self)
+{
+  g_date_subtract_days (&self->day, 1);
+  okn_register_page_refresh (self);
+}
+
+static void
+on_next_clicked (OknRegisterPage *self)
+{
+  g_date_add_days (&self->day, 1);
+  okn_register_page_refresh (self);
+}
+
+static void
+on_row_activated (OknRegisterPage   *self,
+                  GtkTreePath       *path)
+{
+  int i = gtk_tree_path_get_indices (path)[0];
+
+  if (self->letters && i >= 0 && (guint) i < self->letters->len)
+    g_signal_emit (self, signals[OPEN], 0, ((OknRecord *) g_ptr_array_index (self->letters, i))->ticket);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *res,
+             gpointer      data)
+{
+  g_autoptr (OknRegisterPage) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_object_steal_data (G_OBJECT (self), "okn-export-path");
+
+  self->busy = FALSE;
+  gtk_widget_set_sensitive (self->csv_button, TRUE);
+  gtk_widget_set_sensitive (self->pdf_button, TRUE);
+  if (!okn_desk_export_finish (res, &error))
+    show_message (self, error->message, TRUE);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (_("Saved the register to %s."), path);
+      show_message (self, msg, FALSE);
+    }
+}
+
+void
+okn_register_page_export (OknRegisterPage *self,
+                          OknExportFormat  format,
+                          const char      *path)
+{
+  self->busy = TRUE;
+  gtk_widget_set_sensitive (self->csv_button, FALSE);
+  gtk_widget_set_sensitive (self->pdf_button, FALSE);
+  g_object_set_data_full (G_OBJECT (self), "okn-export-path", g_strdup (path), g_free);
+  show_message (self, _("Writing the register…"), FALSE);
+  okn_desk_export_async (okn_application_get_db_path (self->app),
+                         okn_config_get_path (okn_application_get_config (self->app)),
+                         &self->day, format, path, NULL, on_exported, g_object_ref (self));
+}
+
+static void
+on_save_response (GtkDialog       *dialog,
+                  int              response,
+                  OknRegisterPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (dialog));
+      OknExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "okn-format"));
+
+      okn_register_page_export (self, format, path);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+ask_path (OknRegisterPage *self,
+          OknExportFormat  format)
+{
+  GtkWidget *dialog;
+  char day[16];
+  g_autofree char *name = NULL;
+
+  g_date_strftime (day, sizeof day, "%Y-%m-%d", &self->day);
+  /* TRANSLATORS: file name of the exported register; %s is the date */
+  name = g_strdup_printf (_("register-%s.%s"), day, format == OKN_EXPORT_CSV ? "csv" : "pdf");
+  dialog = gtk_file_chooser_dialog_new (format == OKN_EXPORT_CSV ? _("Export the register as CSV")
+                                                                 : _("Export the register as PDF"),
+                                        GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Cancel"), GTK_RESPONSE_CANCEL,
+                                        _("_Save"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data (G_OBJECT (dialog), "okn-format", GINT_TO_POINTER (format));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), self);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_csv_clicked (OknRegisterPage *self)
+{
+  ask_path (self, OKN_EXPORT_CSV);
+}
+
+static void
+on_pdf_clicked (OknRegisterPage *self)
+{
+  ask_path (self, OKN_EXPORT_PDF);
+}
+
+static void
+okn_register_page_finalize (GObject *object)
+{
+  OknRegisterPage *self = OKN_REGISTER_PAGE (object);
+
+  g_clear_pointer (&self->letters, g_ptr_array_unref);
+  G_OBJECT_CLASS (okn_register_page_parent_class)->finalize (object);
+}
+
+static void
+okn_register_page_class_init (OknRegisterPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = okn_register_page_finalize;
+  signals[OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-register-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, day_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, letters_view);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, letters_store);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, csv_button);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, pdf_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_day_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_prev_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_csv_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_pdf_clicked);
+}
+
+static void
+okn_register_page_init (OknRegisterPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_date_clear (&self->day, 1);
+  okn_gui_name_accessibles (GTK_WIDGET (self));
+  okn_gui_set_accessible (GTK_WIDGET (self->letters_view), _("Letters received on the day"));
+}

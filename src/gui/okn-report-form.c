@@ -1,0 +1,1160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-report-form.c: registering (or correcting) a walk-in report
+ *
+ * The category comes from the cached Open311 catalogue; its extra
+ * attributes are rendered from the cached service definition. The core
+ * checks the record (okn_record_check) and the attribute values
+ * (okn_service_def_check); the view shows each problem next to its field.
+ */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okn-desk-tasks.h"
+#include "okn-gui-util.h"
+#include "okn-report-form.h"
+
+#define DRAFT_DELAY_MS 300
+
+struct _OknReportForm
+{
+  GtkBox parent_instance;
+
+  GtkLabel *title_label;
+  GtkWidget *general_error;
+  GtkWidget *grid;
+  GtkSearchEntry *category_search;
+  GtkListBox *category_list;
+  GtkLabel *category_selected;
+  GtkGrid *attributes_grid;
+  GtkTextView *description_view;
+  GtkEntry *address_entry;
+  GtkEntry *lat_entry;
+  GtkEntry *lon_entry;
+  GtkToggleButton *consent_check;
+  GtkEntry *name_entry;
+  GtkEntry *email_entry;
+  GtkEntry *phone_entry;
+  GtkWidget *add_file_button;
+  GtkWidget *remove_files_button;
+  GtkLabel *files_label;
+  GtkWidget *category_error;
+  GtkWidget *attributes_error;
+  GtkWidget *description_error;
+  GtkWidget *address_error;
+  GtkWidget *lat_error;
+  GtkWidget *name_error;
+  GtkWidget *email_error;
+  GtkWidget *phone_error;
+  GtkWidget *files_error;
+  GtkWidget *save_button;
+  GtkWidget *clear_button;
+
+  OknApplication *app;
+  GPtrArray *services;       /* OknService, the cached catalogue */
+  char *category;            /* the chosen code */
+  OknServiceDef *def;        /* its definition */
+  GHashTable *attr_widgets;  /* code → input widget (multi: the box of checks) */
+  GHashTable *attr_errors;   /* code → error label */
+  GPtrArray *files;          /* paths */
+  OknRecord *editing;
+  guint draft_source;
+  gboolean loading;
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (OknReportForm, okn_report_form, GTK_TYPE_BOX)
+
+enum
+{
+  SAVED,
+  CANCELLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  const char *field;
+  gsize error_offset;
+  gsize widget_offset;
+} FieldMap;
+
+#define F(name, err, w) { name, G_STRUCT_OFFSET (OknReportForm, err), G_STRUCT_OFFSET (OknReportForm, w) }
+static const FieldMap field_map[] = {
+  F ("category", category_error, category_search),
+  F ("description", description_error, description_view),
+  F ("address", address_error, address_entry),
+  F ("location", address_error, address_entry),
+  F ("lat", lat_error, lat_entry),
+  F ("long", lat_error, lon_entry),
+  F ("consent", name_error, consent_check),
+  F ("name", name_error, name_entry),
+  F ("email", email_error, email_entry),
+  F ("phone", phone_error, phone_entry),
+  F ("files", files_error, add_file_button),
+  F ("attributes", attributes_error, category_search),
+};
+#undef F
+
+#define MEMBER(self, off) (*(GtkWidget **) G_STRUCT_MEMBER_P (self, off))
+
+static void on_field_changed (OknReportForm *self);
+
+static void
+clear_errors (OknReportForm *self)
+{
+  GHashTableIter iter;
+  gpointer label;
+
+  okn_gui_clear_error (self->general_error);
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    okn_gui_clear_error (MEMBER (self, field_map[i].error_offset));
+  g_hash_table_iter_init (&iter, self->attr_errors);
+  while (g_hash_table_iter_next (&iter, NULL, &label))
+    okn_gui_clear_error (label);
+}
+
+char *
+okn_report_form_draft_path (OknReportForm *self)
+{
+  return okn_draft_path (okn_application_get_db_path (self->app), "report");
+}
+
+/* Attribute widgets ------------------------------------------------------ */
+
+static void
+attribute_values (OknReportForm *self,
+                  const OknAttrDef *a,
+                  GPtrArray     *out)
+{
+  GtkWidget *w = g_hash_table_lookup (self->attr_widgets, a->code);
+
+  if (w == NULL)
+    return;
+  switch (a->datatype)
+    {
+    case OKN_ATTR_TEXT:
+      {
+        char *s = okn_gui_text_view_dup (GTK_TEXT_VIEW (w));
+        if (s)
+          g_ptr_array_add (out, s);
+      }
+      break;
+    case OKN_ATTR_SINGLEVALUELIST:
+      {
+        const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (w));
+        if (id && *id)
+          g_ptr_array_add (out, g_strdup (id));
+      }
+      break;
+    case OKN_ATTR_MULTIVALUELIST:
+      {
+        g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (w));
+
+        for (GList *l = children; l; l = l->next)
+          if (gtk_toggle_button_get_active (l->data))
+            g_ptr_array_add (out, g_strdup (g_object_get_data (l->data, "okn-key")));
+      }
+      break;
+    case OKN_ATTR_DATETIME:
+      {
+        const char *t = gtk_entry_get_text (GTK_ENTRY (w));
+        char *iso = okn_parse_datetime_pl (t);
+
+        if (iso == NULL && *t)
+          iso = g_strdup (t);
+        if (iso)
+          g_ptr_array_add (out, iso);
+      }
+      break;
+    case OKN_ATTR_STRING:
+    case OKN_ATTR_NUMBER:
+    default:
+      {
+        char *s = okn_gui_entry_dup (GTK_ENTRY (w));
+        if (s)
+          g_ptr_array_add (out, s);
+      }
+      break;
+    }
+}
+
+static void
+set_attribute_values (OknReportForm    *self,
+                      const OknAttrDef *a,
+                      GStrv             values)
+{
+  GtkWidget *w = g_hash_table_lookup (self->attr_widgets, a->code);
+  const char *first = values && values[0] ? values[0] : "";
+
+  if (w == NULL)
+    return;
+  switch (a->datatype)
+    {
+    case OKN_ATTR_TEXT:
+      okn_gui_text_view_set (GTK_TEXT_VIEW (w), first);
+      break;
+    case OKN_ATTR_SINGLEVALUELIST:
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (w), *first ? first : "");
+      break;
+    case OKN_ATTR_MULTIVALUELIST:
+      {
+        g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (w));
+
+        for (GList *l = children; l; l = l->next)
+          gtk_toggle_button_set_active (l->data, values && g_strv_contains ((const char *const *) values,
+                                                                           g_object_get_data (l->data, "okn-key")));
+      }
+      break;
+    case OKN_ATTR_DATETIME:
+      {
+        g_autofree char *pl = *first ? okn_format_date_pl (first, TRUE) : g_strdup ("");
+        gtk_entry_set_text (GTK_ENTRY (w), pl);
+      }
+      break;
+    case OKN_ATTR_STRING:
+    case OKN_ATTR_NUMBER:
+    default:
+      gtk_entry_set_text (GTK_ENTRY (w), first);
+      break;
+    }
+}
+
+static void
+build_attributes (OknReportForm *self)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (self->attributes_grid));
+  int row = 0;
+
+  for (GList *l = children; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  g_hash_table_remove_all (self->attr_widgets);
+  g_hash_table_remove_all (self->attr_errors);
+  if (self->def == NULL)
+    return;
+
+  for (guint i = 0; i < self->def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
+      g_autofree char *text = NULL;
+      GtkWidget *label, *input, *error;
+
+      if (!a->variable)
+        {
+          label = gtk_label_new (a->description ? a->description : a->code);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+          gtk_grid_attach (self->attributes_grid, label, 0, row++, 2, 1);
+          continue;
+        }
+      text = g_strdup_printf ("%s%s", a->description ? a->description : a->code,
+                              a->required ? " *" : "");
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      gtk_style_context_add_class (gtk_widget_get_style_context (label), "dim-label");
+
+      switch (a->datatype)
+        {
+        case OKN_ATTR_TEXT:
+          input = gtk_text_view_new ();
+          gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (input), GTK_WRAP_WORD_CHAR);
+          gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (input), FALSE);
+          gtk_widget_set_size_request (input, -1, 48);
+          g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (input)), "changed",
+                                    G_CALLBACK (on_field_changed), self);
+          break;
+        case OKN_ATTR_SINGLEVALUELIST:
+          input = gtk_combo_box_text_new ();
+          gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (input), "", _("(choose)"));
+          for (guint j = 0; j < a->values->len; j++)
+            {
+              OknAttrValue *v = g_ptr_array_index (a->values, j);
+              gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (input), v->key, v->name);
+            }
+          gtk_combo_box_set_active_id (GTK_COMBO_BOX (input), "");
+          g_signal_connect_swapped (input, "changed", G_CALLBACK (on_field_changed), self);
+          break;
+        case OKN_ATTR_MULTIVALUELIST:
+          input = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+          for (guint j = 0; j < a->values->len; j++)
+            {
+              OknAttrValue *v = g_ptr_array_index (a->values, j);
+              GtkWidget *check = gtk_check_button_new_with_label (v->name);
+
+              g_object_set_data_full (G_OBJECT (check), "okn-key", g_strdup (v->key), g_free);
+              g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_field_changed), self);
+              gtk_container_add (GTK_CONTAINER (input), check);
+            }
+          break;
+        case OKN_ATTR_DATETIME:
+          input = gtk_entry_new ();
+          gtk_entry_set_placeholder_text (GTK_ENTRY (input), _("dd.mm.rrrr gg:mm"));
+          g_signal_connect_swapped (input, "changed", G_CALLBACK (on_field_changed), self);
+          break;
+        case OKN_ATTR_NUMBER:
+          input = gtk_entry_new ();
+          gtk_entry_set_input_purpose (GTK_ENTRY (input), GTK_INPUT_PURPOSE_NUMBER);
+          g_signal_connect_swapped (input, "changed", G_CALLBACK (on_field_changed), self);
+          break;
+        case OKN_ATTR_STRING:
+        default:
+          input = gtk_entry_new ();
+          g_signal_connect_swapped (input, "changed", G_CALLBACK (on_field_changed), self);
+          break;
+        }
+      gtk_widget_set_hexpand (input, TRUE);
+      gtk_widget_set_name (input, a->code);
+      okn_gui_set_accessible (input, a->description ? a->description : a->code);
+      if (GTK_IS_LABEL (label) && a->datatype != OKN_ATTR_MULTIVALUELIST)
+        gtk_label_set_mnemonic_widget (GTK_LABEL (label), input);
+      error = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (error), 0);
+      gtk_label_set_line_wrap (GTK_LABEL (error), TRUE);
+      gtk_widget_set_no_show_all (error, TRUE);
+      gtk_style_context_add_class (gtk_widget_get_style_context (error), "okn-field-error");
+      gtk_grid_attach (self->attributes_grid, label, 0, row, 1, 1);
+      gtk_grid_attach (self->attributes_grid, input, 1, row, 1, 1);
+      gtk_grid_attach (self->attributes_grid, error, 1, row + 1, 1, 1);
+      row += 2;
+      g_hash_table_insert (self->attr_widgets, g_strdup (a->code), input);
+      g_hash_table_insert (self->attr_errors, g_strdup (a->code), error);
+    }
+  gtk_widget_show_all (GTK_WIDGET (self->attributes_grid));
+}
+
+GtkWidget *
+okn_report_form_get_attribute_widget (OknReportForm *self,
+                                      const char    *code)
+{
+  return g_hash_table_lookup (self->attr_widgets, code);
+}
+
+GtkWidget *
+okn_report_form_get_attribute_error (OknReportForm *self,
+                                     const char    *code)
+{
+  return g_hash_table_lookup (self->attr_errors, code);
+}
+
+/* Category ------------------------------------------------------------ */
+
+static const OknService *
+find_service (OknReportForm *self,
+              const char    *code)
+{
+  for (guint i = 0; self->services && i < self->services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (self->services, i);
+
+      if (g_str_equal (s->code, code))
+        return s;
+    }
+  return NULL;
+}
+
+/**
+ * okn_report_form_select_category:
+ *
+ * Chooses a category and renders its attributes. With no catalogue cached
+ * yet, any code is taken as typed (the sync checks it with the server).
+ */
+gboolean
+okn_report_form_select_category (OknReportForm *self,
+                                 const char    *code)
+{
+  const OknService *s = code ? find_service (self, code) : NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&self->category, g_free);
+  g_clear_pointer (&self->def, okn_service_def_free);
+  okn_gui_clear_error (self->category_error);
+  if (code == NULL || *code == '\0' || (s == NULL && self->services->len > 0))
+    {
+      gtk_label_set_text (self->category_selected, _("No category chosen"));
+      build_attributes (self);
+      return code == NULL || *code == '\0';
+    }
+  self->category = g_strdup (code);
+  if (s && s->definition)
+    {
+      self->def = okn_service_def_parse (s->definition, &error);
+      if (self->def == NULL)
+        okn_gui_show_error (self->category_error, error->message);
+    }
+  /* TRANSLATORS: the chosen category: its name and code */
+  text = g_strdup_printf (_("Chosen: %s (%s)"), s && s->name ? s->name : code, code);
+  gtk_label_set_text (self->category_selected, text);
+  build_attributes (self);
+  on_field_changed (self);
+  return TRUE;
+}
+
+static gboolean
+filter_row (GtkListBoxRow *row,
+            gpointer       data)
+{
+  OknReportForm *self = data;
+  const OknService *s = g_object_get_data (G_OBJECT (row), "okn-service");
+
+  return s && okn_service_matches (s, gtk_entry_get_text (GTK_ENTRY (self->category_search)));
+}
+
+void
+okn_report_form_reload_catalogue (OknReportForm *self)
+{
+  g_autoptr (GList) rows = gtk_container_get_children (GTK_CONTAINER (self->category_list));
+  g_autoptr (GError) error = NULL;
+
+  for (GList *l = rows; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  g_clear_pointer (&self->services, g_ptr_array_unref);
+  self->services = okn_store_list_services (okn_application_get_store (self->app), &error);
+  if (self->services == NULL)
+    {
+      self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+      okn_gui_show_error (self->category_error, error->message);
+    }
+  if (self->services->len == 0)
+    gtk_entry_set_placeholder_text (GTK_ENTRY (self->category_search),
+                                    _("No catalogue cached yet: type the category code"));
+  for (guint i = 0; i < self->services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (self->services, i);
+      g_autofree char *text = g_strdup_printf ("%s  ·  %s%s%s", s->name ? s->name : s->code,
+                                               s->code, s->group ? "  ·  " : "",
+                                               s->group ? s->group : "");
+      GtkWidget *label = gtk_label_new (text);
+      GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_container_add (GTK_CONTAINER (row), label);
+      g_object_set_data (G_OBJECT (row), "okn-service", s);
+      gtk_widget_show_all (row);
+      gtk_container_add (GTK_CONTAINER (self->category_list), row);
+    }
+  gtk_list_box_set_filter_func (self->category_list, filter_row, self, NULL);
+}
+
+static void
+on_category_search_changed (OknReportForm *self)
+{
+  gtk_list_box_invalidate_filter (self->category_list);
+}
+
+static GtkListBoxRow *
+first_visible_row (OknReportForm *self)
+{
+  g_autoptr (GList) rows = gtk_container_get_children (GTK_CONTAINER (self->category_list));
+
+  for (GList *l = rows; l; l = l->next)
+    if (gtk_widget_get_child_visible (l->data) && filter_row (l->data, self))
+      return l->data;
+  return NULL;
+}
+
+static void
+on_category_search_activate (OknReportForm *self)
+{
+  GtkListBoxRow *row = first_visible_row (self);
+  const char *typed = gtk_entry_get_text (GTK_ENTRY (self->category_search));
+
+  if (row)
+    {
+      const OknService *s = g_object_get_data (G_OBJECT (row), "okn-service");
+      okn_report_form_select_category (self, s->code);
+    }
+  else if (self->services->len == 0 && *typed)
+    okn_report_form_select_category (self, typed);
+  else
+    {
+      okn_gui_show_error (self->category_error, _("No category matches what you typed."));
+      return;
+    }
+  /* On to the next field, as Tab would. */
+  gtk_widget_child_focus (GTK_WIDGET (self->grid), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+on_category_row_activated (OknReportForm *self,
+                           GtkListBoxRow *row)
+{
+  const OknService *s = g_object_get_data (G_OBJECT (row), "okn-service");
+
+  if (s)
+    okn_report_form_select_category (self, s->code);
+}
+
+/* Files ------------------------------------------------------------------ */
+
+static void
+update_files_label (OknReportForm *self)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (self->files, i));
+
+      if (i > 0)
+        g_string_append (s, ", ");
+      g_string_append (s, base);
+    }
+  gtk_label_set_text (self->files_label, s->str);
+  gtk_widget_set_sensitive (self->remove_files_button, self->files->len > 0);
+}
+
+/**
+ * okn_report_form_add_file:
+ *
+ * Attaches a photo or scan; the core reads and checks it when saving.
+ */
+gboolean
+okn_report_form_add_file (OknReportForm *self,
+                          const char    *path,
+                          GError       **error)
+{
+  g_autoptr (OknRecord) probe = okn_record_new (OKN_KIND_REPORT);
+
+  /* Read it now, so a bad file is refused while the clerk still has it in
+   * hand, not at save time. */
+  if (!okn_record_add_file (probe, path, error))
+    return FALSE;
+  g_ptr_array_add (self->files, g_strdup (path));
+  update_files_label (self);
+  on_field_changed (self);
+  return TRUE;
+}
+
+static void
+on_file_chosen (GtkDialog     *dialog,
+                int            response,
+                OknReportForm *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GSList) names = gtk_file_chooser_get_filenames (GTK_FILE_CHOOSER (dialog));
+
+      okn_gui_clear_error (self->files_error);
+      for (GSList *l = names; l; l = l->next)
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!okn_report_form_add_file (self, l->data, &error))
+            okn_gui_show_error (self->files_error, error->message);
+          g_free (l->data);
+        }
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_add_file_clicked (OknReportForm *self)
+{
+  GtkWidget *dialog;
+  GtkFileFilter *filter;
+
+  dialog = gtk_file_chooser_dialog_new (_("Add a photo or scan"),
+                                        GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Cancel"), GTK_RESPONSE_CANCEL,
+                                        _("_Add"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Photos, scans and PDF files"));
+  gtk_file_filter_add_mime_type (filter, "image/*");
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), self);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_remove_files_clicked (OknReportForm *self)
+{
+  g_ptr_array_set_size (self->files, 0);
+  update_files_label (self);
+  on_field_changed (self);
+}
+
+/* Drafts ----------------------------------------------------------------- */
+
+static OknDraft *
+collect_draft (OknReportForm *self)
+{
+  OknDraft *d = okn_draft_new ("report");
+  g_autofree char *description = okn_gui_text_view_dup (self->description_view);
+
+  okn_draft_set (d, "category", self->category);
+  okn_draft_set (d, "description", description);
+  okn_draft_set (d, "address", gtk_entry_get_text (self->address_entry));
+  okn_draft_set (d, "lat", gtk_entry_get_text (self->lat_entry));
+  okn_draft_set (d, "long", gtk_entry_get_text (self->lon_entry));
+  okn_draft_set (d, "consent", gtk_toggle_button_get_active (self->consent_check) ? "1" : NULL);
+  okn_draft_set (d, "name", gtk_entry_get_text (self->name_entry));
+  okn_draft_set (d, "email", gtk_entry_get_text (self->email_entry));
+  okn_draft_set (d, "phone", gtk_entry_get_text (self->phone_entry));
+  if (self->files->len > 0)
+    {
+      g_ptr_array_add (self->files, NULL);
+      {
+        g_autofree char *joined = g_strjoinv ("\n", (char **) self->files->pdata);
+        okn_draft_set (d, "files", joined);
+      }
+      g_ptr_array_remove_index (self->files, self->files->len - 1);
+    }
+  for (guint i = 0; self->def && i < self->def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
+      g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *key = g_strconcat ("attribute.", a->code, NULL);
+
+      attribute_values (self, a, values);
+      if (values->len == 0)
+        continue;
+      g_ptr_array_add (values, NULL);
+      {
+        g_autofree char *joined = g_strjoinv ("\n", (char **) values->pdata);
+        okn_draft_set (d, key, joined);
+      }
+    }
+  return d;
+}
+
+static gboolean
+save_draft_now (gpointer data)
+{
+  OknReportForm *self = data;
+  g_autoptr (OknDraft) draft = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  self->draft_source = 0;
+  if (self->app == NULL || self->editing != NULL)
+    return G_SOURCE_REMOVE;
+  draft = collect_draft (self);
+  path = okn_report_form_draft_path (self);
+  if (!okn_draft_save (draft, path, &error))
+    okn_gui_show_error (self->general_error, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_field_changed (OknReportForm *self)
+{
+  if (self->loading || self->app == NULL)
+    return;
+  if (self->draft_source == 0)
+    self->draft_source = g_timeout_add (DRAFT_DELAY_MS, save_draft_now, self);
+}
+
+static void
+on_consent_toggled (OknReportForm *self)
+{
+  gboolean on = gtk_toggle_button_get_active (self->consent_check);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->name_entry), on);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->email_entry), on);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->phone_entry), on);
+  on_field_changed (self);
+}
+
+/* Form ------------------------------------------------------------------- */
+
+static void
+clear_fields (OknReportForm *self)
+{
+  self->loading = TRUE;
+  gtk_entry_set_text (GTK_ENTRY (self->category_search), "");
+  okn_report_form_select_category (self, NULL);
+  okn_gui_text_view_set (self->description_view, "");
+  gtk_entry_set_text (self->address_entry, "");
+  gtk_entry_set_text (self->lat_entry, "");
+  gtk_entry_set_text (self->lon_entry, "");
+  gtk_entry_set_text (self->name_entry, "");
+  gtk_entry_set_text (self->email_entry, "");
+  gtk_entry_set_text (self->phone_entry, "");
+  gtk_toggle_button_set_active (self->consent_check, FALSE);
+  g_ptr_array_set_size (self->files, 0);
+  update_files_label (self);
+  self->loading = FALSE;
+  clear_errors (self);
+}
+
+void
+okn_report_form_focus_first (OknReportForm *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
+}
+
+static void
+leave_edit_mode (OknReportForm *self)
+{
+  g_clear_pointer (&self->editing, okn_record_free);
+  gtk_label_set_text (self->title_label, _("New walk-in report"));
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print ticket (Ctrl+Enter)"));
+  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
+  gtk_widget_set_sensitive (self->add_file_button, TRUE);
+}
+
+void
+okn_report_form_reset (OknReportForm *self)
+{
+  g_autofree char *path = NULL;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  leave_edit_mode (self);
+  clear_fields (self);
+  if (self->app)
+    {
+      path = okn_report_form_draft_path (self);
+      okn_draft_discard (path, NULL);
+    }
+  okn_report_form_focus_first (self);
+}
+
+void
+okn_report_form_cancel (OknReportForm *self)
+{
+  if (self->busy)
+    return;
+  if (self->editing)
+    {
+      leave_edit_mode (self);
+      clear_fields (self);
+      g_signal_emit (self, signals[CANCELLED], 0);
+      return;
+    }
+  okn_report_form_reset (self);
+}
+
+void
+okn_report_form_set_application (OknReportForm  *self,
+                                 OknApplication *app)
+{
+  self->app = app;
+  okn_report_form_reload_catalogue (self);
+  clear_fields (self);
+}
+
+gboolean
+okn_report_form_is_editing (OknReportForm *self)
+{
+  return self->editing != NULL;
+}
+
+gboolean
+okn_report_form_is_busy (OknReportForm *self)
+{
+  return self->busy;
+}
+
+static gboolean
+parse_coordinate (const char *text,
+                  double     *out)
+{
+  g_autofree char *s = g_strdelimit (g_strstrip (g_strdup (text)), ",", '.');
+  char *end = NULL;
+
+  if (*s == '\0')
+    return FALSE;
+  *out = g_ascii_strtod (s, &end);
+  return end != s && *end == '\0';
+}
+
+static OknRecord *
+build_record (OknReportForm *self,
+              GPtrArray     *issues)
+{
+  OknRecord *r = self->editing ? okn_record_copy (self->editing) : okn_record_new (OKN_KIND_REPORT);
+  const char *lat = gtk_entry_get_text (self->lat_entry);
+  const char *lon = gtk_entry_get_text (self->lon_entry);
+
+#define SET(field, value) G_STMT_START { g_free (r->field); r->field = (value); } G_STMT_END
+  SET (category, g_strdup (self->category));
+  SET (description, okn_gui_text_view_dup (self->description_view));
+  SET (address, okn_gui_entry_dup (self->address_entry));
+  r->consent = gtk_toggle_button_get_active (self->consent_check);
+  SET (contact_name, r->consent ? okn_gui_entry_dup (self->name_entry) : NULL);
+  SET (contact_email, r->consent ? okn_gui_entry_dup (self->email_entry) : NULL);
+  SET (contact_phone, r->consent ? okn_gui_entry_dup (self->phone_entry) : NULL);
+#undef SET
+  r->has_location = FALSE;
+  if (*lat || *lon)
+    {
+      r->has_location = TRUE;
+      /* A coordinate that is not a number is reported by the core as out of
+       * range; say what is wrong in the clerk's terms instead. */
+      if (!parse_coordinate (lat, &r->lat) || !parse_coordinate (lon, &r->lon))
+        {
+          OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
+
+          issue->field = "lat";
+          issue->message = g_strdup (_("Coordinates: give both latitude and longitude as numbers, "
+                                       "e.g. 51.7592 and 19.4560."));
+          g_ptr_array_add (issues, issue);
+          r->lat = r->lon = 0;
+        }
+    }
+
+  g_ptr_array_set_size (r->attributes, 0);
+  for (guint i = 0; self->def && i < self->def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
+      g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+
+      attribute_values (self, a, values);
+      for (guint j = 0; j < values->len; j++)
+        okn_record_add_attribute (r, a->code, g_ptr_array_index (values, j));
+    }
+  if (self->editing == NULL)
+    for (guint i = 0; i < self->files->len; i++)
+      {
+        g_autoptr (GError) error = NULL;
+
+        if (!okn_record_add_file (r, g_ptr_array_index (self->files, i), &error))
+          {
+            OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
+
+            issue->field = "files";
+            issue->message = g_strdup (error->message);
+            g_ptr_array_add (issues, issue);
+          }
+      }
+  return r;
+}
+
+static void
+show_issues (OknReportForm *self,
+             GPtrArray     *issues)
+{
+  GtkWidget *first = NULL;
+
+  clear_errors (self);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      OknFieldIssue *issue = g_ptr_array_index (issues, i);
+      GtkWidget *attr_error = g_hash_table_lookup (self->attr_errors, issue->field);
+      gboolean placed = FALSE;
+
+      if (attr_error)
+        {
+          okn_gui_show_error (attr_error, issue->message);
+          if (first == NULL)
+            first = g_hash_table_lookup (self->attr_widgets, issue->field);
+          continue;
+        }
+      for (guint j = 0; j < G_N_ELEMENTS (field_map); j++)
+        if (g_str_equal (field_map[j].field, issue->field))
+          {
+            okn_gui_show_error (MEMBER (self, field_map[j].error_offset), issue->message);
+            if (first == NULL)
+              first = MEMBER (self, field_map[j].widget_offset);
+            placed = TRUE;
+            break;
+          }
+      if (!placed)
+        okn_gui_show_error (self->general_error, issue->message);
+    }
+  if (first && GTK_IS_BOX (first))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (first));
+      first = children ? children->data : first;
+    }
+  if (first)
+    okn_gui_focus_error (first);
+}
+
+static void
+set_busy (OknReportForm *self,
+          gboolean       busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->grid, !busy);
+  gtk_widget_set_sensitive (self->save_button, !busy);
+  gtk_widget_set_sensitive (self->clear_button, !busy);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *res,
+          gpointer      data)
+{
+  g_autoptr (OknReportForm) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSaveResult) result = okn_desk_save_finish (res, &error);
+
+  set_busy (self, FALSE);
+  if (result == NULL)
+    {
+      okn_gui_show_error (self->general_error, error->message);
+      return;
+    }
+  okn_report_form_reset (self);
+  g_signal_emit (self, signals[SAVED], 0, result);
+}
+
+/**
+ * okn_report_form_save:
+ *
+ * Checks the form with the core (record fields and the category's
+ * attributes); with problems, shows them next to their fields and stores
+ * nothing.
+ *
+ * Returns: %TRUE when the save started
+ */
+gboolean
+okn_report_form_save (OknReportForm *self)
+{
+  g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
+  g_autoptr (GPtrArray) record_issues = NULL;
+  g_autoptr (OknRecord) record = NULL;
+
+  if (self->busy || self->app == NULL)
+    return FALSE;
+  record = build_record (self, issues);
+  record_issues = okn_record_check (record, NULL);
+  g_ptr_array_extend_and_steal (issues, g_steal_pointer (&record_issues));
+  if (self->def)
+    {
+      g_autoptr (GPtrArray) attr_issues = okn_service_def_check (self->def, record);
+      g_ptr_array_extend_and_steal (issues, g_steal_pointer (&attr_issues));
+    }
+  if (issues->len > 0)
+    {
+      show_issues (self, issues);
+      return FALSE;
+    }
+  clear_errors (self);
+  set_busy (self, TRUE);
+  okn_desk_save_async (okn_application_get_db_path (self->app),
+                       okn_config_get_path (okn_application_get_config (self->app)),
+                       g_steal_pointer (&record), self->editing != NULL,
+                       okn_application_get_operator (self->app), NULL, on_saved,
+                       g_object_ref (self));
+  return TRUE;
+}
+
+static void
+on_save_clicked (OknReportForm *self)
+{
+  okn_report_form_save (self);
+}
+
+static void
+on_clear_clicked (OknReportForm *self)
+{
+  okn_report_form_cancel (self);
+}
+
+static void
+fill_attributes_from (OknReportForm *self,
+                      const OknRecord *record,
+                      OknDraft      *draft)
+{
+  for (guint i = 0; self->def && i < self->def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
+      g_auto (GStrv) values = NULL;
+
+      if (record)
+        {
+          g_autoptr (GPtrArray) v = g_ptr_array_new ();
+
+          for (guint j = 0; j < record->attributes->len; j++)
+            {
+              OknAttribute *at = g_ptr_array_index (record->attributes, j);
+              if (g_str_equal (at->key, a->code))
+                g_ptr_array_add (v, g_strdup (at->value));
+            }
+          g_ptr_array_add (v, NULL);
+          values = (GStrv) g_ptr_array_free (g_steal_pointer (&v), FALSE);
+        }
+      else
+        {
+          g_autofree char *key = g_strconcat ("attribute.", a->code, NULL);
+          const char *s = okn_draft_get (draft, key);
+
+          values = s ? g_strsplit (s, "\n", -1) : NULL;
+        }
+      set_attribute_values (self, a, values);
+    }
+}
+
+void
+okn_report_form_edit_record (OknReportForm   *self,
+                             const OknRecord *record)
+{
+  g_autofree char *title = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  clear_fields (self);
+  self->editing = okn_record_copy (record);
+  self->loading = TRUE;
+  okn_report_form_select_category (self, record->category);
+  okn_gui_text_view_set (self->description_view, record->description);
+  gtk_entry_set_text (self->address_entry, record->address ? record->address : "");
+  if (record->has_location)
+    {
+      gtk_entry_set_text (self->lat_entry, g_ascii_dtostr (buf, sizeof buf, record->lat));
+      gtk_entry_set_text (self->lon_entry, g_ascii_dtostr (buf, sizeof buf, record->lon));
+    }
+  gtk_toggle_button_set_active (self->consent_check, record->consent);
+  gtk_entry_set_text (self->name_entry, record->contact_name ? record->contact_name : "");
+  gtk_entry_set_text (self->email_entry, record->contact_email ? record->contact_email : "");
+  gtk_entry_set_text (self->phone_entry, record->contact_phone ? record->contact_phone : "");
+  fill_attributes_from (self, record, NULL);
+  self->loading = FALSE;
+  /* Files stay as they were stored; a correction changes the text. */
+  gtk_widget_set_sensitive (self->add_file_button, FALSE);
+  title = g_strdup_printf (_("Correcting report %s"), record->ticket);
+  gtk_label_set_text (self->title_label, title);
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
+  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
+  gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
+}
+
+void
+okn_report_form_restore_draft (OknReportForm *self,
+                               OknDraft      *draft)
+{
+  const char *s;
+
+  leave_edit_mode (self);
+  clear_fields (self);
+  self->loading = TRUE;
+  if ((s = okn_draft_get (draft, "category")))
+    okn_report_form_select_category (self, s);
+  okn_gui_text_view_set (self->description_view, okn_draft_get (draft, "description"));
+#define TEXT(entry, key) gtk_entry_set_text (entry, (s = okn_draft_get (draft, key)) ? s : "")
+  TEXT (self->address_entry, "address");
+  TEXT (self->lat_entry, "lat");
+  TEXT (self->lon_entry, "long");
+  TEXT (self->name_entry, "name");
+  TEXT (self->email_entry, "email");
+  TEXT (self->phone_entry, "phone");
+#undef TEXT
+  gtk_toggle_button_set_active (self->consent_check, okn_draft_get (draft, "consent") != NULL);
+  fill_attributes_from (self, NULL, draft);
+  if ((s = okn_draft_get (draft, "files")))
+    {
+      g_auto (GStrv) paths = g_strsplit (s, "\n", -1);
+
+      for (guint i = 0; paths[i]; i++)
+        g_ptr_array_add (self->files, g_strdup (paths[i]));
+      update_files_label (self);
+    }
+  self->loading = FALSE;
+  okn_report_form_focus_first (self);
+}
+
+static void
+okn_report_form_dispose (GObject *object)
+{
+  OknReportForm *self = OKN_REPORT_FORM (object);
+
+  if (self->draft_source)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      save_draft_now (self);
+    }
+  g_clear_pointer (&self->editing, okn_record_free);
+  g_clear_pointer (&self->def, okn_service_def_free);
+  g_clear_pointer (&self->category, g_free);
+  G_OBJECT_CLASS (okn_report_form_parent_class)->dispose (object);
+}
+
+static void
+okn_report_form_finalize (GObject *object)
+{
+  OknReportForm *self = OKN_REPORT_FORM (object);
+
+  g_clear_pointer (&self->services, g_ptr_array_unref);
+  g_clear_pointer (&self->attr_widgets, g_hash_table_unref);
+  g_clear_pointer (&self->attr_errors, g_hash_table_unref);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  G_OBJECT_CLASS (okn_report_form_parent_class)->finalize (object);
+}
+
+static void
+okn_report_form_class_init (OknReportFormClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = okn_report_form_dispose;
+  object_class->finalize = okn_report_form_finalize;
+
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-report-form.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknReportForm, name)
+  CHILD (title_label);
+  CHILD (general_error);
+  CHILD (grid);
+  CHILD (category_search);
+  CHILD (category_list);
+  CHILD (category_selected);
+  CHILD (attributes_grid);
+  CHILD (description_view);
+  CHILD (address_entry);
+  CHILD (lat_entry);
+  CHILD (lon_entry);
+  CHILD (consent_check);
+  CHILD (name_entry);
+  CHILD (email_entry);
+  CHILD (phone_entry);
+  CHILD (add_file_button);
+  CHILD (remove_files_button);
+  CHILD (files_label);
+  CHILD (category_error);
+  CHILD (attributes_error);
+  CHILD (description_error);
+  CHILD (address_error);
+  CHILD (lat_error);
+  CHILD (name_error);
+  CHILD (email_error);
+  CHILD (phone_error);
+  CHILD (files_error);
+  CHILD (save_button);
+  CHILD (clear_button);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_file_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_files_clicked);
+}
+
+static void
+okn_report_form_init (OknReportForm *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->files = g_ptr_array_new_with_free_func (g_free);
+  self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_signal_connect_swapped (self->consent_check, "toggled", G_CALLBACK (on_consent_toggled), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->description_view), "changed",
+                            G_CALLBACK (on_field_changed), self);
+  on_consent_toggled (self);
+  okn_gui_set_accessible (GTK_WIDGET (self->consent_check), _("Consent to be contacted"));
+  okn_gui_set_accessible (GTK_WIDGET (self->lon_entry), _("Longitude"));
+  okn_gui_set_accessible (GTK_WIDGET (self->category_list), _("Categories"));
+  okn_gui_name_accessibles (GTK_WIDGET (self));
+  okn_gui_set_accessible (GTK_WIDGET (self->lat_entry), _("Latitude"));
+}

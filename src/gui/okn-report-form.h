@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-report-form.h: registering (or correcting) a walk-in report */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okn-application.h"
+
+G_BEGIN_DECLS
+
+#define OKN_TYPE_REPORT_FORM (okn_report_form_get_type ())
+
+G_DECLARE_FINAL_TYPE (OknReportForm, okn_report_form, OKN, REPORT_FORM, GtkBox)
+
+void      okn_report_form_set_application (OknReportForm  *self,
+                                           OknApplication *app);
+void      okn_report_form_reset           (OknReportForm *self);
+gboolean  okn_report_form_save            (OknReportForm *self);
+void      okn_report_form_cancel          (OknReportForm *self);
+void      okn_report_form_edit_record     (OknReportForm   *self,
+                                           const OknRecord *record);
+gboolean  okn_report_form_is_editing      (OknReportForm *self);
+gboolean  okn_report_form_is_busy         (OknReportForm *self);
+gboolean  okn_report_form_select_category (OknReportForm *self,
+                                           const char    *code);
+gboolean  okn_report_form_add_file        (OknReportForm *self,
+                                           const char    *path,
+                                           GError       **error);
+void      okn_report_form_restore_draft   (OknReportForm *self,
+                                           OknDraft      *draft);
+char     *okn_report_form_draft_path      (OknReportForm *self);
+void      okn_report_form_reload_catalogue (OknReportForm *self);
+void      okn_report_form_focus_first     (OknReportForm *self);
+GtkWidget *okn_report_form_get_attribute_widget (OknReportForm *self,
+                                                 const char    *code);
+GtkWidget *okn_report_form_get_attribute_error  (OknReportForm *self,
+                                                 const char    *code);
+
+G_END_DECLS

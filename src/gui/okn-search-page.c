@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-search-page.c: one search box over the store (FTS), with filters */
+#define G_LOG_DOMAIN "okienko"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okn-gui-util.h"
+#include "okn-search-page.h"
+
+#define SEARCH_LIMIT 200
+
+struct _OknSearchPage
+{
+  GtkBox parent_instance;
+
+  GtkSearchEntry *search_entry;
+  GtkComboBox *kind_combo;
+  GtkComboBox *state_combo;
+  GtkEntry *since_entry;
+  GtkEntry *until_entry;
+  GtkLabel *status_label;
+  GtkListBox *results_list;
+
+  OknApplication *app;
+  GPtrArray *results;
+};
+
+G_DEFINE_FINAL_TYPE (OknSearchPage, okn_search_page, GTK_TYPE_BOX)
+
+enum
+{
+  OPEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+okn_search_page_set_application (OknSearchPage  *self,
+                                 OknApplication *app)
+{
+  self->app = app;
+  okn_search_page_refresh (self);
+}
+
+guint
+okn_search_page_get_n_results (OknSearchPage *self)
+{
+  return self->results ? self->results->len : 0;
+}
+
+const OknRecord *
+okn_search_page_get_result (OknSearchPage *self,
+                            guint          index)
+{
+  g_return_val_if_fail (self->results && index < self->results->len, NULL);
+  return g_ptr_array_index (self->results, index);
+}
+
+void
+okn_search_page_focus (OknSearchPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* "dd.mm.rrrr" → local midnight of that day (plus @days). */
+static GDateTime *
+parse_day (GtkEntry *entry,
+           int       days,
+           gboolean *bad)
+{
+  const char *t = gtk_entry_get_text (entry);
+  g_autofree char *iso = NULL;
+  g_autoptr (GDateTime) dt = NULL;
+
+  if (*t == '\0')
+    return NULL;
+  iso = okn_parse_datetime_pl (t);
+  if (iso == NULL || (dt = g_date_time_new_from_iso8601 (iso, NULL)) == NULL)
+    {
+      *bad = TRUE;
+      return NULL;
+    }
+  return g_date_time_add_days (dt, days);
+}
+
+static GtkWidget *
+make_row (const OknRecord *r)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autofree char *when = okn_format_date_pl (r->kind == OKN_KIND_LETTER && r->received_at
+                                                  ? r->received_at : r->created_at, TRUE);
+  const char *who = r->kind == OKN_KIND_LETTER
+                        ? (r->anonymous ? _("anonymous") : r->sender_name)
+                        : r->address;
+  g_autofree char *title = g_strdup_printf ("%s · %s", okn_gui_kind_label (r->kind), okn_record_title (r));
+  GtkWidget *labels[] = {
+    gtk_label_new (r->ticket), gtk_label_new (when), gtk_label_new (title),
+    gtk_label_new (who ? who : ""), gtk_label_new (okn_gui_sync_state_label (r->sync_state)),
+  };
+  g_autofree char *acc = g_strdup_printf ("%s, %s, %s, %s", r->ticket, when, title, who ? who : "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      gtk_label_set_xalign (GTK_LABEL (labels[i]), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (labels[i]), PANGO_ELLIPSIZE_END);
+      gtk_box_pack_start (GTK_BOX (box), labels[i], i == 2 || i == 3, TRUE, 0);
+    }
+  gtk_label_set_width_chars (GTK_LABEL (labels[0]), 16);
+  gtk_label_set_width_chars (GTK_LABEL (labels[1]), 16);
+  gtk_style_context_add_class (gtk_widget_get_style_context (labels[0]), "okn-mono");
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+  gtk_container_add (GTK_CONTAINER (row), box);
+  okn_gui_set_accessible (row, acc);
+  gtk_widget_show_all (row);
+  return row;
+}
+
+/**
+ * okn_search_page_refresh:
+ *
+ * Runs the query: full-text search when something is typed (newest
+ * first), else the newest records; then the kind, state and date filters.
+ */
+void
+okn_search_page_refresh (OknSearchPage *self)
+{
+  g_autoptr (GList) rows = gtk_container_get_children (GTK_CONTAINER (self->results_list));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) since = NULL;
+  g_autoptr (GDateTime) until = NULL;
+  const char *text = gtk_entry_get_text (GTK_ENTRY (self->search_entry));
+  const char *kind = gtk_combo_box_get_active_id (self->kind_combo);
+  const char *state = gtk_combo_box_get_active_id (self->state_combo);
+  OknListFilter filter = { 0 };
+  g_autoptr (GPtrArray) found = NULL;
+  gboolean bad_date = FALSE;
+  g_autofree char *status = NULL;
+
+  if (self->app == NULL)
+    return;
+  for (GList *l = rows; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+
+  since = parse_day (self->since_entry, 0, &bad_date);
+  until = parse_day (self->until_entry, 1, &bad_date);
+  filter.has_kind = kind && !g_str_equal (kind, "all") && okn_kind_from_string (kind, &filter.kind);
+  filter.has_state = state && !g_str_equal (state, "all") && okn_sync_state_from_string (state, &filter.state);
+  filter.since = since;
+  filter.until = until;
+  filter.limit = SEARCH_LIMIT;
+
+  if (*text)
+    found = okn_store_search (okn_application_get_store (self->app), text, SEARCH_LIMIT * 5, &error);
+  else
+    found = okn_store_list (okn_application_get_store (self->app), &filter, &error);
+  if (found == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+
+  self->results = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  for (guint i = 0; i < found->len && self->results->len < SEARCH_LIMIT; i++)
+    {
+      OknRecord *r = g_ptr_array_index (found, i);
+
+      /* The store filters a listing itself; a text search is filtered here
+       * by the same rules. */
+      if (*text)
+        {
+          g_autoptr (GDateTime) created = g_date_time_new_from_iso8601 (r->created_at, NULL);
+
+          if ((filter.has_kind && r->kind != filter.kind)
+              || (filter.has_state && r->sync_state != filter.state)
+              || (since && created && g_date_time_compare (created, since) < 0)
+              || (until && created && g_date_time_compare (created, until) >= 0))
+            continue;
+        }
+      g_ptr_array_add (self->results, g_steal_pointer (&found->pdata[i]));
+      gtk_container_add (GTK_CONTAINER (self->results_list), make_row (r));
+    }
+  if (bad_date)
+    status = g_strdup (_("A date filter is not a date (dd.mm.rrrr) and is ignored."));
+  else if (self->results->len == 0)
+    status = g_strdup (*text ? _("Nothing found.") : _("No records yet."));
+  else
+    status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record; Enter opens the first.",
+                                           "%u records; Enter opens the first.", self->results->len),
+                              self->results->len);
+  gtk_label_set_text (self->status_label, status);
+}
+
+void
+okn_search_page_set_query (OknSearchPage *self,
+                           const char    *text)
+{
+  gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);
+  okn_search_page_refresh (self);
+}
+
+static void
+on_query_changed (OknSearchPage *self)
+{
+  okn_search_page_refresh (self);
+}
+
+static void
+on_search_activate (OknSearchPage *self)
+{
+  okn_search_page_refresh (self);
+  if (self->results && self->results->len > 0)
+    g_signal_emit (self, signals[OPEN], 0, ((OknRecord *) g_ptr_array_index (self->results, 0))->ticket);
+}
+
+static void
+on_row_activated (OknSearchPage *self,
+                  GtkListBoxRow *row)
+{
+  int i = gtk_list_box_row_get_index (row);
+
+  if (self->results && i >= 0 && (guint) i < self->results->len)
+    g_signal_emit (self, signals[OPEN], 0, ((OknRecord *) g_ptr_array_index (self->results, i))->ticket);
+}
+
+static void
+okn_search_page_finalize (GObject *object)
+{
+  OknSearchPage *self = OKN_SEARCH_PAGE (object);
+
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  G_OBJECT_CLASS (okn_search_page_parent_class)->finalize (object);
+}
+
+static void
+okn_search_page_class_init (OknSearchPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = okn_search_page_finalize;
+  signals[OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-search-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, kind_combo);
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, state_combo);
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, since_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, until_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, OknSearchPage, results_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_query_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+}
+
+static void
+okn_search_page_init (OknSearchPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  okn_gui_name_accessibles (GTK_WIDGET (self));
+  okn_gui_set_accessible (GTK_WIDGET (self->results_list), _("Search results"));
+}
