@@ -384,7 +384,8 @@ okn_test_cups_set_reasons (OknTestCups *cups,
 
 /**
  * okn_test_cups_take_pdf:
- * @title: the job's title, from okn_test_cups_unique_title()
+ * @title: the job's title, from okn_test_cups_unique_title() or made
+ *   unique by the caller (cups-pdf writes a space as "_")
  *
  * Waits for cups-pdf's output of the job, reads it and deletes the file.
  *
@@ -396,6 +397,7 @@ okn_test_cups_take_pdf (OknTestCups *cups,
                         guint        timeout_s)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  g_autofree char *prefix = g_strdelimit (g_strdup (title), " ", '_');
   goffset last_size = -1;
 
   while (g_get_monotonic_time () < deadline)
@@ -408,7 +410,7 @@ okn_test_cups_take_pdf (OknTestCups *cups,
           g_autofree char *path = NULL;
           GStatBuf st;
 
-          if (!g_str_has_prefix (name, title) || !g_str_has_suffix (name, ".pdf"))
+          if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".pdf"))
             continue;
           path = g_build_filename (cups->anon_dir, name, NULL);
           if (g_stat (path, &st) != 0)

@@ -366,6 +366,45 @@ skip_all (gconstpointer why_not)
   g_test_skip (why_not);
 }
 
+/* okienkoctl print --printer: the same path from the command line, with
+ * its exit codes. */
+static void
+test_ctl_print (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "okienko.db", NULL);
+  g_autofree char *conf = g_build_filename (tmpdir, "ctl.conf", NULL);
+  g_autofree char *title = g_strdup_printf ("Okienko %s", record->ticket);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (GPtrArray) texts = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+                                     "--layout", "receipt-80", "--printer",
+                                     OKN_TEST_CUPS_PDF_QUEUE, NULL),
+                   ==, 0);
+  g_test_message ("%s%s", out, err);
+  g_assert_nonnull (strstr (out, OKN_TEST_CUPS_PDF_QUEUE));
+  pdf = okn_test_cups_take_pdf (cups, title, OUTPUT_TIMEOUT_S);
+  g_assert_nonnull (pdf);
+  texts = okn_test_zbar_pdf (pdf, 300, NULL, NULL);
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+                                     "--printer", "NoSuchPrinter", NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "NoSuchPrinter"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+                                     "--printer", OKN_TEST_CUPS_PDF_QUEUE, "--output", "x.pdf",
+                                     NULL),
+                   ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -395,12 +434,21 @@ main (int    argc,
       g_test_add_func ("/print/cups/out-of-paper", test_out_of_paper);
       g_test_add_func ("/print/cups/unreachable", test_unreachable);
       g_test_add_func ("/print/cups/okienkoctl-printers", test_ctl_printers);
+      g_test_add_func ("/print/cups/okienkoctl-print", test_ctl_print);
 
       cups = okn_test_cups_start ();
     }
 
   tmpdir = okn_test_make_tmpdir ();
-  store = okn_test_open_store (tmpdir, "K03");
+  /* A station code of this run: the ticket ID names the cups-pdf output of
+   * okienkoctl's job, and other runs may print at the same time. */
+  {
+    static const char letters[] = "ABCDEFGHJKMNPQRSTUVWXYZ";
+    char station[4] = { 'K', letters[g_random_int_range (0, 23)],
+                        letters[g_random_int_range (0, 23)], '\0' };
+
+    store = okn_test_open_store (tmpdir, station);
+  }
   record = okn_test_letter ("Zażółć Gęślą-Jaźń", "Skarga na hałas, ul. Łąkowa");
   g_assert_true (okn_store_register (store, record, "clerk", &error));
   g_assert_no_error (error);

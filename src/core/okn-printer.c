@@ -110,11 +110,15 @@ okn_printer_info_describe (const OknPrinterInfo *info)
     g_string_append_printf (s, ", %s", _("paused"));
   if (is_out_of_paper (info))
     g_string_append_printf (s, ", %s", _("out of paper"));
-  if (info->state_reasons && info->state_reasons[0])
+  for (guint i = 0; info->state_reasons && info->state_reasons[i]; i++)
     {
-      g_autofree char *joined = g_strjoinv (", ", info->state_reasons);
+      const char *r = info->state_reasons[i];
 
-      g_string_append_printf (s, " (%s)", joined);
+      /* Already said in words above. */
+      if (g_str_equal (r, "paused") || g_str_has_prefix (r, "media-empty")
+          || g_str_has_prefix (r, "media-needed"))
+        continue;
+      g_string_append_printf (s, ", %s", r);
     }
   if (info->state_message && *info->state_message)
     g_string_append_printf (s, ": %s", info->state_message);
@@ -414,29 +418,32 @@ static gboolean
 set_not_ready_error (const OknPrinterInfo *info,
                      GError              **error)
 {
-  g_autofree char *state = okn_printer_info_describe (info);
+  /* What the printer or the administrator said, e.g. "Paper jam". */
+  g_autofree char *why = info->state_message && *info->state_message
+                           ? g_strdup_printf (" (%s)", info->state_message)
+                           : g_strdup ("");
 
   if (is_out_of_paper (info))
     {
       g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_MEDIA_EMPTY,
-                   _("Printer “%s” is out of paper (%s). Load paper, then print again."),
-                   info->name, state);
+                   _("Printer “%s” is out of paper%s. Load paper, then print again."),
+                   info->name, why);
       return TRUE;
     }
   if (info->state == OKN_PRINTER_STATE_STOPPED || has_reason (info, "paused"))
     {
       g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_STOPPED,
-                   _("Printer “%s” is stopped (%s). Check the printer, then resume it "
+                   _("Printer “%s” is stopped%s. Check the printer, then resume it "
                      "(“cupsenable %s”) and print again."),
-                   info->name, state, info->name);
+                   info->name, why, info->name);
       return TRUE;
     }
   if (!info->accepting)
     {
       g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_STOPPED,
-                   _("Printer “%s” is not accepting jobs (%s). An administrator can allow "
+                   _("Printer “%s” is not accepting jobs%s. An administrator can allow "
                      "them again with “cupsaccept %s”."),
-                   info->name, state, info->name);
+                   info->name, why, info->name);
       return TRUE;
     }
   return FALSE;

@@ -10,7 +10,9 @@
 #include <glib/gi18n.h>
 
 #include "okienkoctl.h"
+#include "okienko/okn-escpos.h"
 #include "okienko/okn-layout.h"
+#include "okienko/okn-printer.h"
 #include "okienko/okn-scan.h"
 
 /* print ------------------------------------------------------------------ */
@@ -20,12 +22,16 @@ typedef struct
   OknLayout layout;
   double dpi;             /* 0: the layout's own (203 receipts, 300 else) */
   char *output;           /* --output FILE.pdf|FILE.png */
+  char *printer;          /* --printer NAME: a CUPS queue */
+  char *escpos;           /* --escpos DEVICE|HOST:PORT: raw ESC/POS */
 } PrintOpts;
 
 static void
 print_opts_clear (PrintOpts *o)
 {
   g_free (o->output);
+  g_free (o->printer);
+  g_free (o->escpos);
 }
 
 static int
@@ -58,6 +64,55 @@ print_to_file (const OknTicketContent *content,
   return OKCTL_EXIT_OK;
 }
 
+/* A CUPS queue: the layout's PDF on a page of its size; waits for the job
+ * (print.timeout) so that a stopped printer or an empty roll is reported. */
+static int
+print_to_printer (OkctlContext           *ctx,
+                  const OknTicketContent *content,
+                  const PrintOpts        *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pdf = okn_layout_render_pdf (o->layout, content, &error);
+  g_autofree char *title = NULL;
+  OknPrintJobOptions job = { 0 };
+  int job_id = 0;
+
+  if (pdf == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  title = g_strdup_printf ("Okienko %s", okn_ticket_content_get_ticket (content));
+  job.title = title;
+  job.timeout = (guint) okn_config_get_int (ctx->config, "print.timeout");
+  okn_layout_page_size_mm (o->layout, content, &job.width_mm, &job.height_mm);
+  if (!okn_printer_print_pdf (o->printer, pdf, &job, &job_id, NULL, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  g_print (_("Ticket %s printed on %s (%s, job %d).\n"), okn_ticket_content_get_ticket (content),
+           o->printer, okn_layout_to_string (o->layout), job_id);
+  return OKCTL_EXIT_OK;
+}
+
+/* A raw ESC/POS receipt printer: the receipt's 203 dpi raster, then the
+ * configured feed and cut. */
+static int
+print_to_escpos (OkctlContext           *ctx,
+                 const OknTicketContent *content,
+                 const PrintOpts        *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknBitmap) bitmap = NULL;
+  OknEscposOptions eo;
+
+  if (!okn_layout_is_receipt (o->layout))
+    return okctl_usage_error (_("--escpos prints receipts only: use --layout receipt-80 or receipt-58."));
+  if (!okn_escpos_options_from_config (&eo, ctx->config, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  bitmap = okn_layout_render_bitmap (o->layout, content, OKN_LAYOUT_THERMAL_DPI, &error);
+  if (bitmap == NULL || !okn_escpos_print (o->escpos, bitmap, &eo, NULL, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  g_print (_("Ticket %s sent to receipt printer %s (%s).\n"), okn_ticket_content_get_ticket (content),
+           o->escpos, okn_layout_to_string (o->layout));
+  return OKCTL_EXIT_OK;
+}
+
 /* Where the ticket goes: one branch per output, chosen here and nowhere
  * else. */
 static int
@@ -65,9 +120,16 @@ print_deliver (OkctlContext           *ctx,
                const OknTicketContent *content,
                const PrintOpts        *o)
 {
+  if ((o->output != NULL) + (o->printer != NULL) + (o->escpos != NULL) > 1)
+    return okctl_usage_error (_("Give only one of --output, --printer and --escpos."));
+  if (o->printer)
+    return print_to_printer (ctx, content, o);
+  if (o->escpos)
+    return print_to_escpos (ctx, content, o);
   if (o->output)
     return print_to_file (content, o);
-  return okctl_usage_error (_("Say where the ticket goes, e.g. --output ticket.pdf or --output ticket.png."));
+  return okctl_usage_error (_("Say where the ticket goes: --output ticket.pdf, --output ticket.png, "
+                              "--printer NAME or --escpos DEVICE|HOST:PORT."));
 }
 
 int
@@ -87,6 +149,11 @@ okctl_cmd_print (OkctlContext *ctx,
     { "layout", 'l', 0, G_OPTION_ARG_STRING, &layout_name,
       N_("receipt-80, receipt-58, a4-confirmation or label (default: receipt-80)"), N_("LAYOUT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Write a PDF or PNG file"), N_("FILE") },
+    { "printer", 'p', 0, G_OPTION_ARG_STRING, &o.printer, N_("Print on a CUPS printer (see okienkoctl printers)"),
+      N_("NAME") },
+    { "escpos", 0, 0, G_OPTION_ARG_STRING, &o.escpos,
+      N_("Send a receipt raw to an ESC/POS printer: a device such as /dev/usb/lp0 or HOST[:PORT]"),
+      N_("DEVICE|HOST:PORT") },
     { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, N_("Resolution of a PNG (default: 203 for receipts, 300 else)"),
       N_("DPI") },
     { NULL },

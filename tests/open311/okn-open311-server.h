@@ -77,6 +77,7 @@ typedef struct
   guint drops;             /* connections closed without an answer */
   guint token_polls;       /* GET tokens/{token}.json */
   guint queries;           /* GET requests.json and requests/{id}.json */
+  guint connections;       /* TCP connections accepted */
 } OknOpen311ServerCounters;
 
 typedef struct _OknOpen311Server OknOpen311Server;

@@ -1,0 +1,1999 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-open311.c: the Open311 GeoReport v2 client (libcurl + json-glib)
+ *
+ * Every HTTP exchange is a Transfer run through the client's one curl multi
+ * handle, so a single call and a batch of hundreds share the same connection
+ * cache. A Transfer holds no curl handle until it starts: a batch of 10,000
+ * posts costs 10,000 small bodies, not 10,000 easy handles.
+ */
+#define G_LOG_DOMAIN "okn-open311"
+
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+#include <curl/curl.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "okienko/okn-open311.h"
+#include "okienko/okn-ticket.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURLM, curl_multi_cleanup)
+
+#define MAX_ANSWER_BYTES (16 * 1024 * 1024)
+#define EXCERPT_CHARS    80
+#define MASK             "********"
+
+/* ---- errors ---------------------------------------------------------------- */
+
+typedef struct
+{
+  int http_status;
+  gint64 retry_after;
+  char *server_description;
+} OknOpen311ErrorPrivate;
+
+static void
+okn_open311_error_private_init (OknOpen311ErrorPrivate *priv)
+{
+  priv->retry_after = -1;
+}
+
+static void
+okn_open311_error_private_copy (const OknOpen311ErrorPrivate *src,
+                                OknOpen311ErrorPrivate       *dest)
+{
+  dest->http_status = src->http_status;
+  dest->retry_after = src->retry_after;
+  dest->server_description = g_strdup (src->server_description);
+}
+
+static void
+okn_open311_error_private_clear (OknOpen311ErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->server_description, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (OknOpen311Error, okn_open311_error)
+
+/**
+ * okn_open311_error_get_http_status:
+ *
+ * Returns: the HTTP status the server answered with, 0 when none came
+ */
+int
+okn_open311_error_get_http_status (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_OPEN311_ERROR)
+    return 0;
+  return okn_open311_error_get_private (error)->http_status;
+}
+
+/**
+ * okn_open311_error_get_retry_after:
+ *
+ * Returns: the seconds the server asked us to wait (Retry-After, as seconds
+ *   or as a date), -1 when it did not say
+ */
+gint64
+okn_open311_error_get_retry_after (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_OPEN311_ERROR)
+    return -1;
+  return okn_open311_error_get_private (error)->retry_after;
+}
+
+/**
+ * okn_open311_error_get_server_description:
+ *
+ * Returns: (nullable): the server's own description of what it refused
+ */
+const char *
+okn_open311_error_get_server_description (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_OPEN311_ERROR)
+    return NULL;
+  return okn_open311_error_get_private (error)->server_description;
+}
+
+/* ---- the client -------------------------------------------------------------- */
+
+struct _OknOpen311Client
+{
+  char *url;                   /* ends with '/' */
+  char *api_key;               /* (nullable) never in a URL, a log or a message */
+  char *api_key_escaped;
+  char *jurisdiction_id;
+  long timeout;
+  char *ca_file;
+  char *client_cert;
+  char *client_key;
+  char *pinned_key;
+  gboolean media_upload;
+  guint parallel;
+  guint batch_size;
+  char *letter_service;
+  char *letter_address;
+  char *letter_attr[11];
+  GHashTable *multi_attrs;     /* "service\x1f" "attr" of multivaluelist attributes */
+
+  CURLM *multi;
+  GPtrArray *idle;             /* CURL easy handles kept for reuse */
+};
+
+enum
+{
+  LA_SENDER, LA_SENDER_ADDRESS, LA_RECEIVED_AT, LA_DELIVERY, LA_LETTER_DATE, LA_REFERENCE,
+  LA_SUBJECT, LA_PAGES, LA_ATTACHMENTS, LA_UNIT, LA_NOTES,
+};
+
+static const char *letter_attr_keys[] = {
+  "letters.attr_sender", "letters.attr_sender_address", "letters.attr_received_at",
+  "letters.attr_delivery", "letters.attr_letter_date", "letters.attr_reference",
+  "letters.attr_subject", "letters.attr_pages", "letters.attr_attachments",
+  "letters.attr_unit", "letters.attr_notes",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (letter_attr_keys) == LA_NOTES + 1);
+
+/* Every message leaves through here: the api_key, if a server echoed it,
+ * is masked, raw and URL-escaped. */
+static char *
+scrub (OknOpen311Client *client,
+       const char       *text)
+{
+  g_autoptr (GString) s = NULL;
+
+  if (text == NULL)
+    return NULL;
+  s = g_string_new (text);
+  if (client && client->api_key && *client->api_key)
+    {
+      g_string_replace (s, client->api_key, MASK, 0);
+      if (client->api_key_escaped && *client->api_key_escaped)
+        g_string_replace (s, client->api_key_escaped, MASK, 0);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+set_error (OknOpen311Client *client,
+           GError          **error,
+           OknOpen311Error   code,
+           int               http_status,
+           gint64            retry_after,
+           const char       *server_description,
+           const char       *message)
+{
+  g_autofree char *clean = scrub (client, message);
+  OknOpen311ErrorPrivate *priv;
+
+  if (error == NULL)
+    return;
+  g_set_error_literal (error, OKN_OPEN311_ERROR, code, clean);
+  priv = okn_open311_error_get_private (*error);
+  priv->http_status = http_status;
+  priv->retry_after = retry_after;
+  priv->server_description = scrub (client, server_description);
+}
+
+static void
+set_simple_error (OknOpen311Client *client,
+                  GError          **error,
+                  OknOpen311Error   code,
+                  const char       *message)
+{
+  set_error (client, error, code, 0, -1, NULL, message);
+}
+
+static gpointer
+init_curl (gpointer data)
+{
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+  return NULL;
+}
+
+static char *
+config_string (OknConfig  *config,
+               const char *name)
+{
+  char *s = okn_config_get_string (config, name);
+
+  if (s && *s == '\0')
+    g_clear_pointer (&s, g_free);
+  return s;
+}
+
+static gboolean
+check_file (OknOpen311Client *client,
+            const char       *key,
+            const char       *path,
+            GError          **error)
+{
+  g_autofree char *msg = NULL;
+
+  if (path == NULL || g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  msg = g_strdup_printf (_("%s: the file %s does not exist."), key, path);
+  set_simple_error (client, error, OKN_OPEN311_ERROR_CONFIG, msg);
+  return FALSE;
+}
+
+/**
+ * okn_open311_client_new:
+ * @config: read now; later changes to it are not seen
+ *
+ * Returns: (transfer full) (nullable): a client, or %NULL with
+ *   %OKN_OPEN311_ERROR_CONFIG when server.url is not set (the station works
+ *   offline) or a TLS file named in the configuration does not exist
+ */
+OknOpen311Client *
+okn_open311_client_new (OknConfig *config,
+                        GError   **error)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_autoptr (OknOpen311Client) client = NULL;
+  g_autofree char *url = config_string (config, "server.url");
+  g_autofree char *address = NULL;
+
+  g_once (&once, init_curl, NULL);
+  if (url == NULL)
+    {
+      set_simple_error (NULL, error, OKN_OPEN311_ERROR_CONFIG,
+                        _("server.url is not set: this station works offline."));
+      return NULL;
+    }
+  client = g_new0 (OknOpen311Client, 1);
+  client->url = g_str_has_suffix (url, "/") ? g_strdup (url) : g_strconcat (url, "/", NULL);
+  client->api_key = config_string (config, "server.api_key");
+  if (client->api_key)
+    client->api_key_escaped = g_uri_escape_string (client->api_key, NULL, FALSE);
+  client->jurisdiction_id = config_string (config, "server.jurisdiction_id");
+  client->timeout = (long) okn_config_get_int (config, "server.timeout");
+  client->ca_file = config_string (config, "server.ca_file");
+  client->client_cert = config_string (config, "server.client_cert");
+  client->client_key = config_string (config, "server.client_key");
+  client->pinned_key = config_string (config, "server.pinned_key");
+  client->media_upload = okn_config_get_bool (config, "server.media_upload");
+  client->parallel = (guint) CLAMP (okn_config_get_int (config, "server.parallel"), 1, 64);
+  client->batch_size = (guint) CLAMP (okn_config_get_int (config, "server.batch_size"), 1, 500);
+  client->letter_service = config_string (config, "letters.service_code");
+  for (guint i = 0; i < G_N_ELEMENTS (letter_attr_keys); i++)
+    client->letter_attr[i] = config_string (config, letter_attr_keys[i]);
+  address = config_string (config, "office.address");
+  if (address == NULL)
+    address = config_string (config, "office.name");
+  if (address)
+    {
+      g_strdelimit (address, "\r\n", ',');
+      client->letter_address = g_steal_pointer (&address);
+    }
+  client->multi_attrs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  client->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) curl_easy_cleanup);
+  if (client->timeout <= 0)
+    client->timeout = 30;
+
+  if (!check_file (client, "server.ca_file", client->ca_file, error)
+      || !check_file (client, "server.client_cert", client->client_cert, error)
+      || !check_file (client, "server.client_key", client->client_key, error))
+    return NULL;
+
+  client->multi = curl_multi_init ();
+  curl_multi_setopt (client->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long) client->parallel);
+  curl_multi_setopt (client->multi, CURLMOPT_MAXCONNECTS, (long) client->parallel);
+  return g_steal_pointer (&client);
+}
+
+void
+okn_open311_client_free (OknOpen311Client *client)
+{
+  if (client == NULL)
+    return;
+  /* Easy handles go before the multi handle that owns their connections. */
+  g_clear_pointer (&client->idle, g_ptr_array_unref);
+  g_clear_pointer (&client->multi, curl_multi_cleanup);
+  g_clear_pointer (&client->multi_attrs, g_hash_table_unref);
+  g_free (client->url);
+  if (client->api_key)
+    memset (client->api_key, 0, strlen (client->api_key));
+  g_free (client->api_key);
+  g_free (client->api_key_escaped);
+  g_free (client->jurisdiction_id);
+  g_free (client->ca_file);
+  g_free (client->client_cert);
+  g_free (client->client_key);
+  g_free (client->pinned_key);
+  g_free (client->letter_service);
+  g_free (client->letter_address);
+  for (guint i = 0; i < G_N_ELEMENTS (client->letter_attr); i++)
+    g_free (client->letter_attr[i]);
+  g_free (client);
+}
+
+const char *
+okn_open311_client_get_url (OknOpen311Client *client)
+{
+  return client->url;
+}
+
+guint
+okn_open311_client_get_parallel (OknOpen311Client *client)
+{
+  return client->parallel;
+}
+
+/* ---- transfers --------------------------------------------------------------- */
+
+typedef struct
+{
+  char *name;
+  char *value;
+} FormField;
+
+typedef struct
+{
+  char *url;
+  char *what;                  /* "POST requests.json": for messages, no secrets */
+  gboolean is_post;
+  char *idempotency_key;
+
+  /* A urlencoded body, or the guard part of a multipart body. */
+  char *body;
+  gsize body_len;
+  gsize body_pos;
+  gboolean body_served;        /* its last byte went to curl */
+  gboolean rewind_refused;     /* curl wanted to send it a second time */
+
+  GPtrArray *fields;           /* FormField, for multipart */
+  GPtrArray *media;            /* OknAttachment, borrowed from the record */
+
+  CURL *easy;
+  curl_mime *mime;
+  struct curl_slist *headers;
+  GString *answer;
+  gboolean too_big;
+
+  gboolean done;
+  CURLcode result;
+  long status;
+  gint64 retry_after;
+  char errbuf[CURL_ERROR_SIZE];
+} Transfer;
+
+static void
+form_field_free (gpointer p)
+{
+  FormField *f = p;
+
+  g_free (f->name);
+  g_free (f->value);
+  g_free (f);
+}
+
+static void
+transfer_free (Transfer *t)
+{
+  if (t == NULL)
+    return;
+  g_assert (t->easy == NULL);
+  g_free (t->url);
+  g_free (t->what);
+  g_free (t->idempotency_key);
+  g_free (t->body);
+  g_clear_pointer (&t->fields, g_ptr_array_unref);
+  g_clear_pointer (&t->media, g_ptr_array_unref);
+  if (t->answer)
+    g_string_free (t->answer, TRUE);
+  g_free (t);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Transfer, transfer_free)
+
+static char *
+escape (const char *s)
+{
+  return g_uri_escape_string (s ? s : "", NULL, FALSE);
+}
+
+/* @query: (nullable) already escaped "a=b&c=d" */
+static Transfer *
+transfer_new_get (OknOpen311Client *client,
+                  const char       *path,
+                  const char       *query)
+{
+  Transfer *t = g_new0 (Transfer, 1);
+  g_autoptr (GString) url = g_string_new (client->url);
+  char sep = '?';
+
+  g_string_append (url, path);
+  if (query && *query)
+    {
+      g_string_append_c (url, sep);
+      g_string_append (url, query);
+      sep = '&';
+    }
+  if (client->jurisdiction_id)
+    {
+      g_autofree char *j = escape (client->jurisdiction_id);
+
+      g_string_append_printf (url, "%cjurisdiction_id=%s", sep, j);
+    }
+  t->url = g_string_free (g_steal_pointer (&url), FALSE);
+  t->what = g_strdup_printf ("GET %s", path);
+  t->retry_after = -1;
+  return t;
+}
+
+static size_t
+write_cb (char   *data,
+          size_t  size,
+          size_t  nmemb,
+          void   *user_data)
+{
+  Transfer *t = user_data;
+  size_t n = size * nmemb;
+
+  if (t->answer->len + n > MAX_ANSWER_BYTES)
+    {
+      t->too_big = TRUE;
+      return 0;
+    }
+  g_string_append_len (t->answer, data, (gssize) n);
+  return n;
+}
+
+static size_t
+read_cb (char   *buffer,
+         size_t  size,
+         size_t  nitems,
+         void   *user_data)
+{
+  Transfer *t = user_data;
+  size_t n = MIN (size * nitems, t->body_len - t->body_pos);
+
+  memcpy (buffer, t->body + t->body_pos, n);
+  t->body_pos += n;
+  if (t->body_pos == t->body_len)
+    t->body_served = TRUE;
+  return n;
+}
+
+/* libcurl resends a POST on its own when a reused connection dies before
+ * any answer, which would create a second case on a server that stored the
+ * first. Refusing to rewind a body already handed out turns that into an
+ * error we classify as an unknown outcome. */
+static int
+seek_cb (void       *user_data,
+         curl_off_t  offset,
+         int         origin)
+{
+  Transfer *t = user_data;
+
+  if (t->body_pos > 0)
+    {
+      t->rewind_refused = TRUE;
+      return CURL_SEEKFUNC_CANTSEEK;
+    }
+  if (origin != SEEK_SET || offset != 0)
+    return CURL_SEEKFUNC_CANTSEEK;
+  return CURL_SEEKFUNC_OK;
+}
+
+static CURL *
+acquire_easy (OknOpen311Client *client)
+{
+  if (client->idle->len > 0)
+    return g_ptr_array_steal_index_fast (client->idle, client->idle->len - 1);
+  return curl_easy_init ();
+}
+
+static void
+release_easy (OknOpen311Client *client,
+              CURL             *easy)
+{
+  if (client->idle->len >= client->parallel)
+    {
+      curl_easy_cleanup (easy);
+      return;
+    }
+  curl_easy_reset (easy);
+  g_ptr_array_add (client->idle, easy);
+}
+
+static void
+transfer_start (OknOpen311Client *client,
+                Transfer         *t)
+{
+  CURL *easy = acquire_easy (client);
+
+  t->easy = easy;
+  t->answer = g_string_new (NULL);
+  t->errbuf[0] = '\0';
+  curl_easy_setopt (easy, CURLOPT_URL, t->url);
+  curl_easy_setopt (easy, CURLOPT_PRIVATE, t);
+  curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt (easy, CURLOPT_TIMEOUT, client->timeout);
+  curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT, MIN (client->timeout, 15L));
+  curl_easy_setopt (easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt (easy, CURLOPT_USERAGENT, "Okienko/" PACKAGE_VERSION);
+  curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, t->errbuf);
+  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt (easy, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt (easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (client->ca_file)
+    curl_easy_setopt (easy, CURLOPT_CAINFO, client->ca_file);
+  if (client->client_cert)
+    curl_easy_setopt (easy, CURLOPT_SSLCERT, client->client_cert);
+  if (client->client_key)
+    curl_easy_setopt (easy, CURLOPT_SSLKEY, client->client_key);
+  if (client->pinned_key)
+    curl_easy_setopt (easy, CURLOPT_PINNEDPUBLICKEY, client->pinned_key);
+
+  t->headers = curl_slist_append (t->headers, "Accept: application/json");
+  if (t->is_post)
+    {
+      /* Without "Expect: 100-continue" a POST is one round trip. */
+      t->headers = curl_slist_append (t->headers, "Expect:");
+      if (t->idempotency_key)
+        {
+          g_autofree char *h = g_strdup_printf ("Idempotency-Key: %s", t->idempotency_key);
+
+          t->headers = curl_slist_append (t->headers, h);
+        }
+      t->body_pos = 0;
+      t->body_served = FALSE;
+      if (t->fields)
+        {
+          curl_mimepart *part;
+
+          t->mime = curl_mime_init (easy);
+          for (guint i = 0; i < t->fields->len; i++)
+            {
+              FormField *f = g_ptr_array_index (t->fields, i);
+
+              part = curl_mime_addpart (t->mime);
+              curl_mime_name (part, f->name);
+              curl_mime_data (part, f->value, CURL_ZERO_TERMINATED);
+            }
+          for (guint i = 0; t->media && i < t->media->len; i++)
+            {
+              OknAttachment *a = g_ptr_array_index (t->media, i);
+              gsize len = 0;
+              gconstpointer data = g_bytes_get_data (a->data, &len);
+
+              part = curl_mime_addpart (t->mime);
+              curl_mime_name (part, "media");
+              curl_mime_data (part, data, len);
+              curl_mime_filename (part, a->filename ? a->filename : "media");
+              curl_mime_type (part, a->mime_type ? a->mime_type : "application/octet-stream");
+            }
+          /* The guard goes last: once it is read, the whole body was. */
+          part = curl_mime_addpart (t->mime);
+          curl_mime_name (part, "service_code");
+          curl_mime_data_cb (part, (curl_off_t) t->body_len, read_cb, seek_cb, NULL, t);
+          curl_easy_setopt (easy, CURLOPT_MIMEPOST, t->mime);
+        }
+      else
+        {
+          t->headers = curl_slist_append (t->headers,
+                                          "Content-Type: application/x-www-form-urlencoded; charset=utf-8");
+          curl_easy_setopt (easy, CURLOPT_POST, 1L);
+          curl_easy_setopt (easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) t->body_len);
+          curl_easy_setopt (easy, CURLOPT_READFUNCTION, read_cb);
+          curl_easy_setopt (easy, CURLOPT_READDATA, t);
+          curl_easy_setopt (easy, CURLOPT_SEEKFUNCTION, seek_cb);
+          curl_easy_setopt (easy, CURLOPT_SEEKDATA, t);
+        }
+    }
+  curl_easy_setopt (easy, CURLOPT_HTTPHEADER, t->headers);
+}
+
+static gint64
+parse_retry_after (const char *value)
+{
+  guint64 secs;
+  time_t when;
+
+  if (value == NULL)
+    return -1;
+  while (g_ascii_isspace (*value))
+    value++;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &secs, NULL))
+    return (gint64) secs;
+  when = curl_getdate (value, NULL);
+  if (when < 0)
+    return -1;
+  return MAX ((gint64) when - (gint64) time (NULL), 0);
+}
+
+static void
+transfer_finish (OknOpen311Client *client,
+                 Transfer         *t,
+                 CURLcode          result)
+{
+  struct curl_header *h = NULL;
+
+  t->done = TRUE;
+  t->result = result;
+  curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+  if (curl_easy_header (t->easy, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h)
+    t->retry_after = parse_retry_after (h->value);
+  release_easy (client, t->easy);
+  t->easy = NULL;
+  g_clear_pointer (&t->mime, curl_mime_free);
+  g_clear_pointer (&t->headers, curl_slist_free_all);
+}
+
+/* Runs the transfers, at most @max at a time, until all are done. */
+static void
+run_transfers (OknOpen311Client *client,
+               Transfer        **transfers,
+               guint             n,
+               guint             max)
+{
+  guint next = 0;
+  guint in_flight = 0;
+
+  while (next < n || in_flight > 0)
+    {
+      int still = 0;
+      int left;
+      CURLMsg *msg;
+
+      while (in_flight < max && next < n)
+        {
+          Transfer *t = transfers[next++];
+
+          if (t == NULL || t->done)
+            continue;
+          transfer_start (client, t);
+          curl_multi_add_handle (client->multi, t->easy);
+          in_flight++;
+        }
+      curl_multi_perform (client->multi, &still);
+      while ((msg = curl_multi_info_read (client->multi, &left)))
+        {
+          Transfer *t = NULL;
+          CURL *easy = msg->easy_handle;
+          CURLcode result = msg->data.result;
+
+          if (msg->msg != CURLMSG_DONE)
+            continue;
+          curl_easy_getinfo (easy, CURLINFO_PRIVATE, (char **) &t);
+          curl_multi_remove_handle (client->multi, easy);
+          transfer_finish (client, t, result);
+          in_flight--;
+        }
+      if (still > 0)
+        curl_multi_poll (client->multi, NULL, 0, 1000, NULL);
+    }
+}
+
+static void
+run_one (OknOpen311Client *client,
+         Transfer         *t)
+{
+  run_transfers (client, &t, 1, 1);
+}
+
+/* ---- answers -------------------------------------------------------------------- */
+
+static char *
+excerpt (const char *data,
+         gsize       len)
+{
+  g_autofree char *valid = g_utf8_make_valid (data, (gssize) MIN (len, 4 * EXCERPT_CHARS));
+  g_autoptr (GString) s = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = valid; *p && n < EXCERPT_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_unichar (s, c);
+    }
+  if (*valid && n >= EXCERPT_CHARS)
+    g_string_append (s, "…");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* A member as text whatever JSON type the server chose: ids come as
+ * numbers or strings. */
+static char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return NULL;
+  switch (json_node_get_value_type (n))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (n));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
+    case G_TYPE_DOUBLE:
+      {
+        double d = json_node_get_double (n);
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        if (d == (double) (gint64) d)
+          return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, d));
+      }
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (n) ? "true" : "false");
+    default:
+      return NULL;
+    }
+}
+
+/* Booleans come as true, "true", 1 or "1". */
+static gboolean
+member_bool (JsonObject *o,
+             const char *name,
+             gboolean    fallback)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  g_autofree char *s = NULL;
+
+  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (n);
+  s = member_string (o, name);
+  if (s == NULL)
+    return fallback;
+  if (g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1") || g_ascii_strcasecmp (s, "yes") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (s, "false") == 0 || g_str_equal (s, "0") || g_ascii_strcasecmp (s, "no") == 0)
+    return FALSE;
+  return fallback;
+}
+
+static gboolean
+member_double (JsonObject *o,
+               const char *name,
+               double     *out)
+{
+  g_autofree char *s = member_string (o, name);
+  char *end = NULL;
+
+  if (s == NULL || *s == '\0')
+    return FALSE;
+  *out = g_ascii_strtod (s, &end);
+  return *end == '\0';
+}
+
+static JsonObject *
+first_object (JsonNode *root)
+{
+  if (root && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *a = json_node_get_array (root);
+
+      if (json_array_get_length (a) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (a, 0)))
+        return json_array_get_object_element (a, 0);
+      return NULL;
+    }
+  if (root && JSON_NODE_HOLDS_OBJECT (root))
+    return json_node_get_object (root);
+  return NULL;
+}
+
+/* The description out of the spec's [{"code":..,"description":..}]; some
+ * servers use a single object or "message". */
+static char *
+error_description (const GString *answer)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  char *s;
+
+  if (answer->len == 0 || !json_parser_load_from_data (parser, answer->str, (gssize) answer->len, NULL))
+    return NULL;
+  o = first_object (json_parser_get_root (parser));
+  s = member_string (o, "description");
+  if (s == NULL)
+    s = member_string (o, "message");
+  return s;
+}
+
+static OknOpen311Error
+classify_status (long status)
+{
+  if (status == 401 || status == 403)
+    return OKN_OPEN311_ERROR_AUTH;
+  if (status == 408 || status == 425 || status == 429 || status >= 500)
+    return OKN_OPEN311_ERROR_TRANSIENT;
+  if (status >= 300 && status < 400)
+    return OKN_OPEN311_ERROR_CONFIG;
+  return OKN_OPEN311_ERROR_PERMANENT;
+}
+
+static void
+http_error (OknOpen311Client *client,
+            Transfer         *t,
+            long              status,
+            const char       *description,
+            GError          **error)
+{
+  OknOpen311Error code = classify_status (status);
+  g_autofree char *shown = description ? g_strdup (description)
+                                       : excerpt (t->answer->str, t->answer->len);
+  g_autofree char *msg = NULL;
+
+  switch (code)
+    {
+    case OKN_OPEN311_ERROR_AUTH:
+      msg = g_strdup_printf (_("The Open311 server refused access (%s, HTTP %ld): %s. "
+                               "Check server.api_key and the TLS settings."),
+                             t->what, status, shown);
+      break;
+    case OKN_OPEN311_ERROR_CONFIG:
+      msg = g_strdup_printf (_("The Open311 server redirects %s (HTTP %ld): set server.url "
+                               "to the final address."),
+                             t->what, status);
+      break;
+    case OKN_OPEN311_ERROR_TRANSIENT:
+      msg = g_strdup_printf (_("The Open311 server is unavailable (%s, HTTP %ld): %s"),
+                             t->what, status, shown);
+      break;
+    case OKN_OPEN311_ERROR_PERMANENT:
+    case OKN_OPEN311_ERROR_UNKNOWN_OUTCOME:
+    case OKN_OPEN311_ERROR_INVALID:
+    default:
+      msg = g_strdup_printf (_("The Open311 server refused %s (HTTP %ld): %s"),
+                             t->what, status, shown);
+      break;
+    }
+  set_error (client, error, code, (int) status, t->retry_after, description, msg);
+}
+
+/* An answer that is no answer: for a POST we cannot know whether the
+ * server created the request. */
+static void
+bad_answer (OknOpen311Client *client,
+            Transfer         *t,
+            GError          **error)
+{
+  g_autofree char *ex = excerpt (t->answer->str, t->answer->len);
+  g_autofree char *msg = NULL;
+
+  if (t->is_post)
+    msg = g_strdup_printf (_("The Open311 server's answer to %s is not valid (HTTP %ld): “%s”; "
+                             "it may have created the request."),
+                           t->what, t->status, ex);
+  else
+    msg = g_strdup_printf (_("The Open311 server's answer to %s is not valid JSON (HTTP %ld): “%s”"),
+                           t->what, t->status, ex);
+  set_error (client, error,
+             t->is_post ? OKN_OPEN311_ERROR_UNKNOWN_OUTCOME : OKN_OPEN311_ERROR_TRANSIENT,
+             (int) t->status, t->retry_after, NULL, msg);
+}
+
+static void
+curl_failure (OknOpen311Client *client,
+              Transfer         *t,
+              GError          **error)
+{
+  const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror (t->result);
+  g_autofree char *msg = NULL;
+  OknOpen311Error code;
+
+  switch (t->result)
+    {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_ISSUER_ERROR:
+      code = OKN_OPEN311_ERROR_AUTH;
+      msg = g_strdup_printf (_("The Open311 server's TLS identity was refused (%s): %s. "
+                               "Check server.ca_file and server.pinned_key."),
+                             t->what, why);
+      break;
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      code = OKN_OPEN311_ERROR_CONFIG;
+      msg = g_strdup_printf (_("The Open311 connection is misconfigured (%s): %s"), t->what, why);
+      break;
+    case CURLE_WRITE_ERROR:
+      if (t->too_big)
+        {
+          code = t->is_post ? OKN_OPEN311_ERROR_UNKNOWN_OUTCOME : OKN_OPEN311_ERROR_TRANSIENT;
+          msg = g_strdup_printf (_("The Open311 server's answer to %s is too large."), t->what);
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    default:
+      if (t->is_post && (t->body_served || t->rewind_refused))
+        {
+          code = OKN_OPEN311_ERROR_UNKNOWN_OUTCOME;
+          msg = g_strdup_printf (_("%s was sent but no answer came back (%s): the server may "
+                                   "have created the request."),
+                                 t->what, why);
+        }
+      else
+        {
+          code = OKN_OPEN311_ERROR_TRANSIENT;
+          msg = g_strdup_printf (_("Cannot reach the Open311 server (%s): %s"), t->what, why);
+        }
+      break;
+    }
+  set_error (client, error, code, (int) t->status, t->retry_after, NULL, msg);
+}
+
+/* Checks curl's result and the HTTP status; parses a 2xx answer.
+ * Returns: (transfer full) (nullable): the JSON root */
+static JsonNode *
+transfer_json (OknOpen311Client *client,
+               Transfer         *t,
+               GError          **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  JsonNode *root;
+
+  if (t->result != CURLE_OK)
+    {
+      curl_failure (client, t, error);
+      return NULL;
+    }
+  if (t->status < 200 || t->status > 299)
+    {
+      g_autofree char *desc = error_description (t->answer);
+
+      http_error (client, t, t->status, desc, error);
+      return NULL;
+    }
+  if (t->answer->len == 0
+      || !g_utf8_validate (t->answer->str, (gssize) t->answer->len, NULL)
+      || !json_parser_load_from_data (parser, t->answer->str, (gssize) t->answer->len, NULL))
+    {
+      bad_answer (client, t, error);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !(JSON_NODE_HOLDS_ARRAY (root) || JSON_NODE_HOLDS_OBJECT (root)))
+    {
+      bad_answer (client, t, error);
+      return NULL;
+    }
+  /* Some servers send the error array with a 200. */
+  o = first_object (root);
+  if (o && json_object_has_member (o, "code") && json_object_has_member (o, "description")
+      && !json_object_has_member (o, "service_request_id") && !json_object_has_member (o, "token")
+      && !json_object_has_member (o, "service_code"))
+    {
+      g_autofree char *code_s = member_string (o, "code");
+      g_autofree char *desc = member_string (o, "description");
+      gint64 code = code_s ? g_ascii_strtoll (code_s, NULL, 10) : 0;
+
+      http_error (client, t, code >= 300 && code < 600 ? (long) code : 400, desc, error);
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+static JsonNode *
+get_json (OknOpen311Client *client,
+          const char       *path,
+          const char       *query,
+          GError          **error)
+{
+  g_autoptr (Transfer) t = transfer_new_get (client, path, query);
+
+  run_one (client, t);
+  return transfer_json (client, t, error);
+}
+
+/* ---- records -> requests ------------------------------------------------------------ */
+
+void
+okn_open311_receipt_free (OknOpen311Receipt *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->service_request_id);
+  g_free (r->token);
+  g_free (r->service_notice);
+  g_free (r->account_id);
+  g_free (r);
+}
+
+void
+okn_open311_post_result_free (OknOpen311PostResult *r)
+{
+  if (r == NULL)
+    return;
+  okn_open311_receipt_free (r->receipt);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+void
+okn_open311_request_free (OknOpen311Request *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->service_request_id);
+  g_free (r->status);
+  g_free (r->status_notes);
+  g_free (r->service_name);
+  g_free (r->service_code);
+  g_free (r->description);
+  g_free (r->agency_responsible);
+  g_free (r->service_notice);
+  g_free (r->requested_datetime);
+  g_free (r->updated_datetime);
+  g_free (r->expected_datetime);
+  g_free (r->address);
+  g_free (r->address_id);
+  g_free (r->zipcode);
+  g_free (r->media_url);
+  g_free (r);
+}
+
+/**
+ * okn_open311_marker_for_ticket:
+ *
+ * Returns: (transfer full): "[Okienko K03-26-004217-Q]"
+ */
+char *
+okn_open311_marker_for_ticket (const char *ticket)
+{
+  return g_strconcat (OKN_OPEN311_MARKER_PREFIX, ticket, OKN_OPEN311_MARKER_SUFFIX, NULL);
+}
+
+/**
+ * okn_open311_description_with_marker:
+ * @description: (nullable)
+ *
+ * Returns: (transfer full): the description with "\n\n[Okienko <ticket>]"
+ *   appended, unless it already ends with that marker
+ */
+char *
+okn_open311_description_with_marker (const char *description,
+                                     const char *ticket)
+{
+  g_autofree char *marker = okn_open311_marker_for_ticket (ticket);
+
+  if (description == NULL || *description == '\0')
+    return g_steal_pointer (&marker);
+  if (g_str_has_suffix (description, marker))
+    return g_strdup (description);
+  return g_strconcat (description, "\n\n", marker, NULL);
+}
+
+/**
+ * okn_open311_find_marker:
+ * @description: (nullable)
+ *
+ * Finds the last well-formed ticket marker; the ticket inside is checked
+ * (check character included), so a marker the server mangled is not taken.
+ *
+ * Returns: (transfer full) (nullable): the ticket ID, formatted
+ */
+char *
+okn_open311_find_marker (const char *description)
+{
+  const char *end;
+
+  if (description == NULL)
+    return NULL;
+  end = description + strlen (description);
+  while (end > description)
+    {
+      const char *p = g_strrstr_len (description, end - description, OKN_OPEN311_MARKER_PREFIX);
+      const char *close;
+
+      if (p == NULL)
+        return NULL;
+      close = strstr (p + strlen (OKN_OPEN311_MARKER_PREFIX), OKN_OPEN311_MARKER_SUFFIX);
+      if (close && close - p < 64)
+        {
+          g_autofree char *inner = g_strndup (p + strlen (OKN_OPEN311_MARKER_PREFIX),
+                                              (gsize) (close - p) - strlen (OKN_OPEN311_MARKER_PREFIX));
+          OknTicketId id;
+
+          if (okn_ticket_id_parse (inner, &id, NULL))
+            return okn_ticket_id_format (&id);
+        }
+      end = p;
+    }
+  return NULL;
+}
+
+/**
+ * okn_open311_client_set_definitions:
+ * @services: (element-type OknService): e.g. okn_store_list_services()
+ *
+ * Tells the client which attributes are multivaluelist, so that even a
+ * single chosen value goes as attribute[code][]. okn_open311_client_refresh_catalogue()
+ * does this by itself.
+ */
+void
+okn_open311_client_set_definitions (OknOpen311Client *client,
+                                    GPtrArray        *services)
+{
+  g_hash_table_remove_all (client->multi_attrs);
+  for (guint i = 0; services && i < services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (services, i);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+      JsonArray *attrs;
+
+      if (s->definition == NULL || !json_parser_load_from_data (parser, s->definition, -1, NULL)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (!json_object_has_member (o, "attributes")
+          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "attributes")))
+        continue;
+      attrs = json_object_get_array_member (o, "attributes");
+      for (guint j = 0; j < json_array_get_length (attrs); j++)
+        {
+          JsonNode *n = json_array_get_element (attrs, j);
+          g_autofree char *code = NULL;
+          g_autofree char *type = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (n))
+            continue;
+          code = member_string (json_node_get_object (n), "code");
+          type = member_string (json_node_get_object (n), "datatype");
+          if (code && g_strcmp0 (type, "multivaluelist") == 0)
+            g_hash_table_add (client->multi_attrs, g_strconcat (s->code, "\x1f", code, NULL));
+        }
+    }
+}
+
+/**
+ * okn_open311_client_service_code_for:
+ *
+ * Returns: (nullable): the service code a record goes under: its category,
+ *   or letters.service_code for a letter
+ */
+const char *
+okn_open311_client_service_code_for (OknOpen311Client *client,
+                                     const OknRecord  *record)
+{
+  if (record->kind == OKN_KIND_LETTER)
+    return client->letter_service;
+  return record->category && *record->category ? record->category : NULL;
+}
+
+static void
+add_field (GPtrArray  *fields,
+           const char *name,
+           const char *value)
+{
+  FormField *f;
+
+  if (value == NULL)
+    return;
+  f = g_new0 (FormField, 1);
+  f->name = g_strdup (name);
+  f->value = g_strdup (value);
+  g_ptr_array_add (fields, f);
+}
+
+static void
+add_attribute (GPtrArray  *fields,
+               const char *code,
+               gboolean    multi,
+               const char *value)
+{
+  g_autofree char *name = NULL;
+
+  if (code == NULL || value == NULL)
+    return;
+  name = g_strdup_printf (multi ? "attribute[%s][]" : "attribute[%s]", code);
+  add_field (fields, name, value);
+}
+
+/* The form fields of a record, in a stable order; the api_key is added by
+ * the caller. */
+static GPtrArray *
+record_fields (OknOpen311Client *client,
+               const OknRecord  *record,
+               GError          **error)
+{
+  g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (form_field_free);
+  const char *service = okn_open311_client_service_code_for (client, record);
+  g_autofree char *description = NULL;
+  g_autoptr (GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (record->ticket == NULL || *record->ticket == '\0')
+    {
+      set_simple_error (client, error, OKN_OPEN311_ERROR_INVALID,
+                        _("The record has no ticket ID yet: register it before sending."));
+      return NULL;
+    }
+  if (service == NULL)
+    {
+      set_simple_error (client, error,
+                        record->kind == OKN_KIND_LETTER ? OKN_OPEN311_ERROR_CONFIG
+                                                        : OKN_OPEN311_ERROR_INVALID,
+                        record->kind == OKN_KIND_LETTER
+                          ? _("letters.service_code is not set: letters cannot be sent.")
+                          : _("The report has no category: it cannot be sent."));
+      return NULL;
+    }
+  add_field (fields, "service_code", service);
+  if (client->jurisdiction_id)
+    add_field (fields, "jurisdiction_id", client->jurisdiction_id);
+
+  if (record->kind == OKN_KIND_LETTER)
+    {
+      const char *sender = record->anonymous || record->sender_name == NULL ? "anonymous"
+                                                                             : record->sender_name;
+      g_autofree char *pages = record->pages > 0 ? g_strdup_printf ("%d", record->pages) : NULL;
+      g_autofree char *attachments = g_strdup_printf ("%d", MAX (record->attachment_count, 0));
+
+      description = okn_open311_description_with_marker (record->subject, record->ticket);
+      add_field (fields, "description", description);
+      add_field (fields, "address_string",
+                 client->letter_address ? client->letter_address : record->station);
+      add_attribute (fields, client->letter_attr[LA_SENDER], FALSE, sender);
+      add_attribute (fields, client->letter_attr[LA_SENDER_ADDRESS], FALSE,
+                     record->anonymous ? NULL : record->sender_address);
+      add_attribute (fields, client->letter_attr[LA_RECEIVED_AT], FALSE, record->received_at);
+      add_attribute (fields, client->letter_attr[LA_DELIVERY], FALSE,
+                     okn_delivery_to_string (record->delivery));
+      add_attribute (fields, client->letter_attr[LA_LETTER_DATE], FALSE, record->letter_date);
+      add_attribute (fields, client->letter_attr[LA_REFERENCE], FALSE, record->reference);
+      add_attribute (fields, client->letter_attr[LA_SUBJECT], FALSE, record->subject);
+      add_attribute (fields, client->letter_attr[LA_PAGES], FALSE, pages);
+      add_attribute (fields, client->letter_attr[LA_ATTACHMENTS], FALSE, attachments);
+      add_attribute (fields, client->letter_attr[LA_UNIT], FALSE, record->unit);
+      add_attribute (fields, client->letter_attr[LA_NOTES], FALSE, record->notes);
+    }
+  else
+    {
+      description = okn_open311_description_with_marker (record->description, record->ticket);
+      add_field (fields, "description", description);
+      add_field (fields, "address_string",
+                 record->address && *record->address ? record->address : NULL);
+      if (record->has_location)
+        {
+          char lat[G_ASCII_DTOSTR_BUF_SIZE];
+          char lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+          add_field (fields, "lat", g_ascii_formatd (lat, sizeof lat, "%.7f", record->lat));
+          add_field (fields, "long", g_ascii_formatd (lon, sizeof lon, "%.7f", record->lon));
+        }
+      if (record->consent)
+        {
+          const char *name = record->contact_name;
+          const char *space = name ? strrchr (name, ' ') : NULL;
+
+          if (space)
+            {
+              g_autofree char *first = g_strndup (name, (gsize) (space - name));
+
+              add_field (fields, "first_name", g_strstrip (first));
+              add_field (fields, "last_name", space + 1);
+            }
+          else if (name && *name)
+            add_field (fields, "last_name", name);
+          add_field (fields, "email", record->contact_email);
+          add_field (fields, "phone", record->contact_phone);
+        }
+    }
+
+  /* A key that repeats, or a multivaluelist attribute, goes as [code][]. */
+  for (guint i = 0; record->attributes && i < record->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (record->attributes, i);
+
+      g_hash_table_insert (counts, a->key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, a->key)) + 1));
+    }
+  for (guint i = 0; record->attributes && i < record->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (record->attributes, i);
+      g_autofree char *k = g_strconcat (service, "\x1f", a->key, NULL);
+      gboolean multi = GPOINTER_TO_UINT (g_hash_table_lookup (counts, a->key)) > 1
+                       || g_hash_table_contains (client->multi_attrs, k);
+
+      add_attribute (fields, a->key, multi, a->value);
+    }
+  return g_steal_pointer (&fields);
+}
+
+static Transfer *
+post_transfer_new (OknOpen311Client *client,
+                   const OknRecord  *record,
+                   GError          **error)
+{
+  g_autoptr (Transfer) t = g_new0 (Transfer, 1);
+  g_autoptr (GPtrArray) fields = NULL;
+  gboolean with_media = FALSE;
+
+  if (client->api_key == NULL)
+    {
+      set_simple_error (client, error, OKN_OPEN311_ERROR_CONFIG,
+                        _("server.api_key is not set: the server takes no requests without it."));
+      return NULL;
+    }
+  fields = record_fields (client, record, error);
+  if (fields == NULL)
+    return NULL;
+  t->url = g_strconcat (client->url, "requests.json", NULL);
+  t->what = g_strdup ("POST requests.json");
+  t->is_post = TRUE;
+  t->retry_after = -1;
+  t->idempotency_key = g_strdup (record->uuid);
+
+  if (client->media_upload && record->files)
+    for (guint i = 0; i < record->files->len; i++)
+      {
+        OknAttachment *a = g_ptr_array_index (record->files, i);
+
+        if (a->data == NULL)
+          {
+            set_simple_error (client, error, OKN_OPEN311_ERROR_INVALID,
+                              _("An attachment of the record was read without its content: "
+                                "load it before sending."));
+            return NULL;
+          }
+        if (t->media == NULL)
+          t->media = g_ptr_array_new ();
+        g_ptr_array_add (t->media, a);
+        with_media = TRUE;
+      }
+
+  if (with_media)
+    {
+      /* Multipart: service_code becomes the guard part, sent last. */
+      FormField *code = g_ptr_array_steal_index (fields, 0);
+
+      t->body = g_steal_pointer (&code->value);
+      t->body_len = strlen (t->body);
+      form_field_free (code);
+      add_field (fields, "api_key", client->api_key);
+      t->fields = g_steal_pointer (&fields);
+    }
+  else
+    {
+      g_autoptr (GString) body = g_string_new (NULL);
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          FormField *f = g_ptr_array_index (fields, i);
+          g_autofree char *n = escape (f->name);
+          g_autofree char *v = escape (f->value);
+
+          g_string_append_printf (body, "%s%s=%s", i ? "&" : "", n, v);
+        }
+      g_string_append_printf (body, "&api_key=%s", client->api_key_escaped);
+      t->body_len = body->len;
+      t->body = g_string_free (g_steal_pointer (&body), FALSE);
+    }
+  return g_steal_pointer (&t);
+}
+
+static OknOpen311Receipt *
+post_finish (OknOpen311Client *client,
+             Transfer         *t,
+             GError          **error)
+{
+  g_autoptr (JsonNode) root = transfer_json (client, t, error);
+  g_autoptr (OknOpen311Receipt) r = NULL;
+  JsonObject *o;
+
+  if (root == NULL)
+    return NULL;
+  o = first_object (root);
+  r = g_new0 (OknOpen311Receipt, 1);
+  r->service_request_id = member_string (o, "service_request_id");
+  r->token = member_string (o, "token");
+  if (r->service_request_id && *r->service_request_id == '\0')
+    g_clear_pointer (&r->service_request_id, g_free);
+  if (r->token && *r->token == '\0')
+    g_clear_pointer (&r->token, g_free);
+  if (r->service_request_id == NULL && r->token == NULL)
+    {
+      bad_answer (client, t, error);
+      return NULL;
+    }
+  r->service_notice = member_string (o, "service_notice");
+  r->account_id = member_string (o, "account_id");
+  return g_steal_pointer (&r);
+}
+
+/**
+ * okn_open311_client_post:
+ * @record: a registered record (ticket and uuid set); attachments need their
+ *   data when server.media_upload is on
+ *
+ * POSTs requests.json once: never repeats the request by itself.
+ *
+ * Returns: (transfer full) (nullable): the id or token the server gave
+ */
+OknOpen311Receipt *
+okn_open311_client_post (OknOpen311Client *client,
+                         const OknRecord  *record,
+                         GError          **error)
+{
+  g_autoptr (Transfer) t = post_transfer_new (client, record, error);
+
+  if (t == NULL)
+    return NULL;
+  run_one (client, t);
+  return post_finish (client, t, error);
+}
+
+/**
+ * okn_open311_client_post_many:
+ * @records: (element-type OknRecord)
+ *
+ * Posts every record once, at most server.parallel at a time over reused
+ * connections.
+ *
+ * Returns: (transfer full) (element-type OknOpen311PostResult): one result
+ *   per record, in the same order
+ */
+GPtrArray *
+okn_open311_client_post_many (OknOpen311Client *client,
+                              GPtrArray        *records,
+                              GError          **error)
+{
+  g_autoptr (GPtrArray) results =
+    g_ptr_array_new_full (records->len, (GDestroyNotify) okn_open311_post_result_free);
+  g_autofree Transfer **transfers = g_new0 (Transfer *, records->len ? records->len : 1);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      OknOpen311PostResult *res = g_new0 (OknOpen311PostResult, 1);
+
+      transfers[i] = post_transfer_new (client, g_ptr_array_index (records, i), &res->error);
+      g_ptr_array_add (results, res);
+    }
+  run_transfers (client, transfers, records->len, client->parallel);
+  for (guint i = 0; i < records->len; i++)
+    {
+      OknOpen311PostResult *res = g_ptr_array_index (results, i);
+
+      if (transfers[i])
+        {
+          res->receipt = post_finish (client, transfers[i], &res->error);
+          g_clear_pointer (&transfers[i], transfer_free);
+        }
+    }
+  return g_steal_pointer (&results);
+}
+
+/* ---- reading ----------------------------------------------------------------------- */
+
+/**
+ * okn_open311_client_resolve_token:
+ * @service_request_id: (out) (transfer full) (nullable): the id, %NULL while
+ *   the server has not assigned one yet
+ *
+ * Returns: %TRUE when the server answered
+ */
+gboolean
+okn_open311_client_resolve_token (OknOpen311Client *client,
+                                  const char       *token,
+                                  char            **service_request_id,
+                                  GError          **error)
+{
+  g_autofree char *tok = escape (token);
+  g_autofree char *path = g_strdup_printf ("tokens/%s.json", tok);
+  g_autoptr (JsonNode) root = get_json (client, path, NULL, error);
+  g_autofree char *id = NULL;
+
+  *service_request_id = NULL;
+  if (root == NULL)
+    return FALSE;
+  id = member_string (first_object (root), "service_request_id");
+  if (id && *id)
+    *service_request_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+static OknOpen311Request *
+parse_request (JsonNode *node)
+{
+  JsonObject *o;
+  OknOpen311Request *r;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  o = json_node_get_object (node);
+  r = g_new0 (OknOpen311Request, 1);
+  r->service_request_id = member_string (o, "service_request_id");
+  if (r->service_request_id == NULL || *r->service_request_id == '\0')
+    {
+      okn_open311_request_free (r);
+      return NULL;
+    }
+  r->status = member_string (o, "status");
+  r->status_notes = member_string (o, "status_notes");
+  r->service_name = member_string (o, "service_name");
+  r->service_code = member_string (o, "service_code");
+  r->description = member_string (o, "description");
+  r->agency_responsible = member_string (o, "agency_responsible");
+  r->service_notice = member_string (o, "service_notice");
+  r->requested_datetime = member_string (o, "requested_datetime");
+  r->updated_datetime = member_string (o, "updated_datetime");
+  r->expected_datetime = member_string (o, "expected_datetime");
+  r->address = member_string (o, "address");
+  r->address_id = member_string (o, "address_id");
+  r->zipcode = member_string (o, "zipcode");
+  r->media_url = member_string (o, "media_url");
+  r->has_location = member_double (o, "lat", &r->lat) && member_double (o, "long", &r->lon);
+  return r;
+}
+
+/* Requests out of an answer: an array of them, or one object. */
+static void
+collect_requests (JsonNode  *root,
+                  GPtrArray *out)
+{
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *a = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          OknOpen311Request *r = parse_request (json_array_get_element (a, i));
+
+          if (r)
+            g_ptr_array_add (out, r);
+        }
+    }
+  else
+    {
+      OknOpen311Request *r = parse_request (root);
+
+      if (r)
+        g_ptr_array_add (out, r);
+    }
+}
+
+static Transfer *
+request_transfer_new (OknOpen311Client *client,
+                      const char       *id)
+{
+  g_autofree char *e = escape (id);
+  g_autofree char *path = g_strdup_printf ("requests/%s.json", e);
+
+  return transfer_new_get (client, path, NULL);
+}
+
+/**
+ * okn_open311_client_get_request:
+ *
+ * Returns: (transfer full) (nullable): the request; an unknown id is a
+ *   %OKN_OPEN311_ERROR_PERMANENT error with HTTP status 404
+ */
+OknOpen311Request *
+okn_open311_client_get_request (OknOpen311Client *client,
+                                const char       *service_request_id,
+                                GError          **error)
+{
+  g_autoptr (Transfer) t = request_transfer_new (client, service_request_id);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
+
+  run_one (client, t);
+  root = transfer_json (client, t, error);
+  if (root == NULL)
+    return NULL;
+  collect_requests (root, list);
+  for (guint i = 0; i < list->len; i++)
+    {
+      OknOpen311Request *r = g_ptr_array_index (list, i);
+
+      if (g_str_equal (r->service_request_id, service_request_id))
+        return g_ptr_array_steal_index (list, i);
+    }
+  bad_answer (client, t, error);
+  return NULL;
+}
+
+/**
+ * okn_open311_client_get_requests:
+ * @ids: (array zero-terminated=1): service_request_ids
+ *
+ * Asks for the ids in batches of server.batch_size (service_request_id=a,b,c),
+ * in parallel, then asks requests/{id}.json for every id a batch answer left
+ * out. Ids the server does not know (404) are missing from the result.
+ *
+ * Returns: (transfer full) (element-type OknOpen311Request): one per id found,
+ *   in the order of @ids; %NULL with the first error met
+ */
+GPtrArray *
+okn_open311_client_get_requests (OknOpen311Client  *client,
+                                 const char *const *ids,
+                                 GError           **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
+  g_autoptr (GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) okn_open311_request_free);
+  g_autoptr (GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) transfer_free);
+  g_autoptr (GPtrArray) singles = g_ptr_array_new_with_free_func ((GDestroyNotify) transfer_free);
+  g_autoptr (GPtrArray) single_ids = g_ptr_array_new ();
+  guint n = ids ? g_strv_length ((char **) ids) : 0;
+
+  for (guint i = 0; i < n; i += client->batch_size)
+    {
+      g_autoptr (GString) q = g_string_new ("service_request_id=");
+
+      for (guint j = i; j < n && j < i + client->batch_size; j++)
+        {
+          g_autofree char *e = escape (ids[j]);
+
+          g_string_append_printf (q, "%s%s", j > i ? "," : "", e);
+        }
+      g_ptr_array_add (batches, transfer_new_get (client, "requests.json", q->str));
+    }
+  run_transfers (client, (Transfer **) batches->pdata, batches->len, client->parallel);
+  for (guint i = 0; i < batches->len; i++)
+    {
+      g_autoptr (JsonNode) root = transfer_json (client, g_ptr_array_index (batches, i), error);
+      g_autoptr (GPtrArray) list = g_ptr_array_new ();
+
+      if (root == NULL)
+        return NULL;
+      collect_requests (root, list);
+      for (guint j = 0; j < list->len; j++)
+        {
+          OknOpen311Request *r = g_ptr_array_index (list, j);
+
+          /* The table owns it; a duplicate replaces the earlier copy. */
+          g_hash_table_replace (found, r->service_request_id, r);
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    if (!g_hash_table_contains (found, ids[i]))
+      {
+        g_ptr_array_add (singles, request_transfer_new (client, ids[i]));
+        g_ptr_array_add (single_ids, (gpointer) ids[i]);
+      }
+  run_transfers (client, (Transfer **) singles->pdata, singles->len, client->parallel);
+  for (guint i = 0; i < singles->len; i++)
+    {
+      Transfer *t = g_ptr_array_index (singles, i);
+      g_autoptr (GError) local = NULL;
+      g_autoptr (JsonNode) root = transfer_json (client, t, &local);
+      g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
+
+      if (root == NULL)
+        {
+          if (t->status == 404)
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      collect_requests (root, list);
+      for (guint j = 0; j < list->len; j++)
+        {
+          OknOpen311Request *r = g_ptr_array_index (list, j);
+
+          if (g_str_equal (r->service_request_id, g_ptr_array_index (single_ids, i)))
+            {
+              g_ptr_array_steal_index (list, j);
+              g_hash_table_replace (found, r->service_request_id, r);
+              break;
+            }
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *key = NULL;
+      OknOpen311Request *r = NULL;
+
+      if (g_hash_table_steal_extended (found, ids[i], (gpointer *) &key, (gpointer *) &r))
+        g_ptr_array_add (out, r);
+    }
+  return g_steal_pointer (&out);
+}
+
+static char *
+format_utc (GDateTime *dt)
+{
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (dt);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/**
+ * okn_open311_client_search:
+ * @service_code: (nullable)
+ * @start: (nullable)
+ * @end: (nullable)
+ *
+ * GET requests.json with service_code, start_date and end_date. Servers cap
+ * the answer (the spec: 1000 requests, 90 days by default): narrow the
+ * window rather than trusting a full answer to be complete.
+ *
+ * Returns: (transfer full) (element-type OknOpen311Request)
+ */
+GPtrArray *
+okn_open311_client_search (OknOpen311Client *client,
+                           const char       *service_code,
+                           GDateTime        *start,
+                           GDateTime        *end,
+                           GError          **error)
+{
+  g_autoptr (GString) q = g_string_new (NULL);
+  g_autoptr (JsonNode) root = NULL;
+  GPtrArray *out;
+
+  if (service_code)
+    {
+      g_autofree char *e = escape (service_code);
+
+      g_string_append_printf (q, "service_code=%s", e);
+    }
+  if (start)
+    {
+      g_autofree char *s = format_utc (start);
+      g_autofree char *e = escape (s);
+
+      g_string_append_printf (q, "%sstart_date=%s", q->len ? "&" : "", e);
+    }
+  if (end)
+    {
+      g_autofree char *s = format_utc (end);
+      g_autofree char *e = escape (s);
+
+      g_string_append_printf (q, "%send_date=%s", q->len ? "&" : "", e);
+    }
+  root = get_json (client, "requests.json", q->str, error);
+  if (root == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
+  collect_requests (root, out);
+  return out;
+}
+
+/**
+ * okn_open311_client_find_by_marker:
+ *
+ * Searches the requests of @service_code created between @start and @end
+ * for the one whose description carries @ticket's marker: how a POST with
+ * an unknown outcome is adopted instead of repeated.
+ *
+ * Returns: (transfer full) (nullable): the request, or %NULL without an
+ *   error when none carries the marker
+ */
+OknOpen311Request *
+okn_open311_client_find_by_marker (OknOpen311Client *client,
+                                   const char       *service_code,
+                                   const char       *ticket,
+                                   GDateTime        *start,
+                                   GDateTime        *end,
+                                   GError          **error)
+{
+  g_autoptr (GPtrArray) list = okn_open311_client_search (client, service_code, start, end, error);
+  g_autofree char *want = NULL;
+  OknTicketId id;
+
+  if (list == NULL)
+    return NULL;
+  want = okn_ticket_id_parse (ticket, &id, NULL) ? okn_ticket_id_format (&id) : g_strdup (ticket);
+  for (guint i = 0; i < list->len; i++)
+    {
+      OknOpen311Request *r = g_ptr_array_index (list, i);
+      g_autofree char *found = okn_open311_find_marker (r->description);
+
+      if (g_strcmp0 (found, want) == 0)
+        return g_ptr_array_steal_index (list, i);
+    }
+  return NULL;
+}
+
+/* ---- the catalogue ------------------------------------------------------------------- */
+
+/**
+ * okn_open311_client_get_services:
+ *
+ * Returns: (transfer full) (element-type OknService): the catalogue, without
+ *   definitions
+ */
+GPtrArray *
+okn_open311_client_get_services (OknOpen311Client *client,
+                                 GError          **error)
+{
+  g_autoptr (JsonNode) root = get_json (client, "services.json", NULL, error);
+  g_autoptr (GPtrArray) out = NULL;
+  JsonArray *a;
+
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      set_simple_error (client, error, OKN_OPEN311_ERROR_TRANSIENT,
+                        _("The Open311 server's service list is not a list."));
+      return NULL;
+    }
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  a = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *o;
+      OknService *s;
+      char *code;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      o = json_node_get_object (n);
+      code = member_string (o, "service_code");
+      if (code == NULL || *code == '\0')
+        {
+          g_free (code);
+          continue;
+        }
+      s = g_new0 (OknService, 1);
+      s->code = code;
+      s->name = member_string (o, "service_name");
+      s->description = member_string (o, "description");
+      s->group = member_string (o, "group");
+      s->keywords = member_string (o, "keywords");
+      s->type = member_string (o, "type");
+      s->metadata = member_bool (o, "metadata", FALSE);
+      g_ptr_array_add (out, s);
+    }
+  return g_steal_pointer (&out);
+}
+
+/* Rewrites what servers send loosely ("true" strings, orders as strings,
+ * numeric value keys) the way the spec says, so the cache is canonical. */
+static gboolean
+normalize_definition (JsonNode *root)
+{
+  JsonObject *o;
+  JsonArray *attrs;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  o = json_node_get_object (root);
+  if (!json_object_has_member (o, "attributes")
+      || json_object_get_null_member (o, "attributes"))
+    {
+      json_object_set_array_member (o, "attributes", json_array_new ());
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "attributes")))
+    return FALSE;
+  attrs = json_object_get_array_member (o, "attributes");
+  for (guint i = 0; i < json_array_get_length (attrs); i++)
+    {
+      JsonNode *n = json_array_get_element (attrs, i);
+      JsonObject *a;
+      g_autofree char *order = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      a = json_node_get_object (n);
+      json_object_set_boolean_member (a, "required", member_bool (a, "required", FALSE));
+      json_object_set_boolean_member (a, "variable", member_bool (a, "variable", TRUE));
+      order = member_string (a, "order");
+      if (order)
+        json_object_set_int_member (a, "order", g_ascii_strtoll (order, NULL, 10));
+      if (json_object_has_member (a, "values")
+          && JSON_NODE_HOLDS_ARRAY (json_object_get_member (a, "values")))
+        {
+          JsonArray *values = json_object_get_array_member (a, "values");
+
+          for (guint j = 0; j < json_array_get_length (values); j++)
+            {
+              JsonNode *vn = json_array_get_element (values, j);
+              g_autofree char *key = NULL;
+
+              if (!JSON_NODE_HOLDS_OBJECT (vn))
+                continue;
+              key = member_string (json_node_get_object (vn), "key");
+              if (key)
+                json_object_set_string_member (json_node_get_object (vn), "key", key);
+            }
+        }
+    }
+  return TRUE;
+}
+
+static char *
+definition_finish (OknOpen311Client *client,
+                   Transfer         *t,
+                   GError          **error)
+{
+  g_autoptr (JsonNode) root = transfer_json (client, t, error);
+
+  if (root == NULL)
+    return NULL;
+  if (!normalize_definition (root))
+    {
+      bad_answer (client, t, error);
+      return NULL;
+    }
+  return json_to_string (root, FALSE);
+}
+
+static Transfer *
+definition_transfer_new (OknOpen311Client *client,
+                         const char       *service_code)
+{
+  g_autofree char *e = escape (service_code);
+  g_autofree char *path = g_strdup_printf ("services/%s.json", e);
+
+  return transfer_new_get (client, path, NULL);
+}
+
+/**
+ * okn_open311_client_get_definition:
+ *
+ * Returns: (transfer full) (nullable): the service definition as JSON text,
+ *   normalised: booleans as booleans, order as a number, value keys as text
+ */
+char *
+okn_open311_client_get_definition (OknOpen311Client *client,
+                                   const char       *service_code,
+                                   GError          **error)
+{
+  g_autoptr (Transfer) t = definition_transfer_new (client, service_code);
+
+  run_one (client, t);
+  return definition_finish (client, t, error);
+}
+
+/**
+ * okn_open311_client_refresh_catalogue:
+ * @n_services: (out) (optional): how many services were saved
+ *
+ * Fetches services.json and, in parallel, the definition of every service
+ * with metadata, then replaces the store's cached catalogue in one
+ * transaction. Nothing is replaced unless everything was fetched.
+ */
+gboolean
+okn_open311_client_refresh_catalogue (OknOpen311Client *client,
+                                      OknStore         *store,
+                                      guint            *n_services,
+                                      GError          **error)
+{
+  g_autoptr (GPtrArray) services = okn_open311_client_get_services (client, error);
+  g_autoptr (GPtrArray) transfers = g_ptr_array_new_with_free_func ((GDestroyNotify) transfer_free);
+  g_autoptr (GPtrArray) owners = g_ptr_array_new ();
+
+  if (services == NULL)
+    return FALSE;
+  for (guint i = 0; i < services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (services, i);
+
+      if (!s->metadata)
+        continue;
+      g_ptr_array_add (transfers, definition_transfer_new (client, s->code));
+      g_ptr_array_add (owners, s);
+    }
+  run_transfers (client, (Transfer **) transfers->pdata, transfers->len, client->parallel);
+  for (guint i = 0; i < transfers->len; i++)
+    {
+      OknService *s = g_ptr_array_index (owners, i);
+
+      s->definition = definition_finish (client, g_ptr_array_index (transfers, i), error);
+      if (s->definition == NULL)
+        return FALSE;
+    }
+  if (!okn_store_replace_services (store, services, error))
+    return FALSE;
+  okn_open311_client_set_definitions (client, services);
+  if (n_services)
+    *n_services = services->len;
+  return TRUE;
+}

@@ -1,0 +1,1171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-open311.c: the Open311 client against the loopback test server
+ *
+ * Every test starts its own server on an ephemeral 127.0.0.1 port, talks
+ * real HTTP to it and reads back what the server stored.
+ */
+#define G_LOG_DOMAIN "test-open311"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "okn-open311-server.h"
+#include "okn-test-common.h"
+
+#define API_KEY "sekret-KLUCZ-42/+="
+
+typedef struct
+{
+  OknOpen311Server *server;
+  char *dir;
+  OknConfig *config;
+  OknStore *store;
+  OknOpen311Client *client;
+} Fixture;
+
+static void
+fixture_client (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&f->client, okn_open311_client_free);
+  f->client = okn_open311_client_new (f->config, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->client);
+}
+
+static void
+config_set (Fixture    *f,
+            const char *key,
+            const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_config_set (f->config, key, value, &error);
+  g_assert_no_error (error);
+}
+
+static void
+server_set (Fixture    *f,
+            const char *option,
+            const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_open311_server_set (f->server, option, value, &error);
+  g_assert_no_error (error);
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *conf = NULL;
+
+  f->server = okn_open311_server_new ();
+  server_set (f, "api_key", API_KEY);
+  okn_open311_server_start (f->server, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okn_open311_server_get_port (f->server), >, 0);
+  url = okn_open311_server_get_url (f->server);
+  f->dir = okn_test_make_tmpdir ();
+  conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  f->config = okn_config_new (conf);
+  config_set (f, "server.url", url);
+  config_set (f, "server.api_key", API_KEY);
+  config_set (f, "server.timeout", "10");
+  config_set (f, "server.parallel", "8");
+  config_set (f, "letters.service_code", "letter");
+  config_set (f, "office.address", "ul. Piotrkowska 104\n90-926 Łódź");
+  f->store = okn_test_open_store (f->dir, "K03");
+  fixture_client (f);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_pointer (&f->client, okn_open311_client_free);
+  g_clear_pointer (&f->store, okn_store_close);
+  g_clear_pointer (&f->config, okn_config_free);
+  g_clear_pointer (&f->server, okn_open311_server_free);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+/* A registered report: ticket and uuid come from the real store. */
+static OknRecord *
+make_report (Fixture    *f,
+             const char *category,
+             const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
+
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r->ticket);
+  g_assert_nonnull (r->uuid);
+  return r;
+}
+
+static OknRecord *
+make_streetlight (Fixture *f)
+{
+  OknRecord *r = okn_test_report ("streetlight", "Latarnia miga całą noc", "ul. Zielona 7, Łódź");
+  g_autoptr (GError) error = NULL;
+
+  okn_record_add_attribute (r, "issues", "dark");
+  okn_record_add_attribute (r, "issues", "flicker");
+  okn_record_add_attribute (r, "pole_number", "S-12/ż");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static const char *
+stored_attr (OknOpen311StoredRequest *s,
+             const char              *key,
+             guint                    nth)
+{
+  for (guint i = 0; i < s->attributes->len; i++)
+    {
+      OknOpen311ServerAttribute *a = g_ptr_array_index (s->attributes, i);
+
+      if (g_str_equal (a->key, key) && nth-- == 0)
+        return a->value;
+    }
+  return NULL;
+}
+
+static void
+assert_no_secret (const GError *error)
+{
+  g_assert_nonnull (error);
+  g_assert_null (strstr (error->message, API_KEY));
+  g_assert_null (strstr (error->message, "sekret"));
+  if (okn_open311_error_get_server_description (error))
+    g_assert_null (strstr (okn_open311_error_get_server_description (error), "sekret"));
+}
+
+static OknOpen311ServerCounters
+counters (Fixture *f)
+{
+  OknOpen311ServerCounters c;
+
+  okn_open311_server_get_counters (f->server, &c);
+  return c;
+}
+
+/* ---- catalogue ------------------------------------------------------------------ */
+
+static JsonObject *
+find_attr_def (JsonNode   *def,
+               const char *code)
+{
+  JsonArray *a = json_object_get_array_member (json_node_get_object (def), "attributes");
+
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "code"), code))
+        return o;
+    }
+  return NULL;
+}
+
+static void
+check_catalogue (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) cached = NULL;
+  guint n = 0;
+  gboolean saw_pothole = FALSE, saw_dumping = FALSE;
+
+  g_assert_true (okn_open311_client_refresh_catalogue (f->client, f->store, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 4);
+  cached = okn_store_list_services (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cached->len, ==, 4);
+  for (guint i = 0; i < cached->len; i++)
+    {
+      OknService *s = g_ptr_array_index (cached, i);
+
+      if (g_str_equal (s->code, "pothole"))
+        {
+          g_autoptr (JsonNode) def = json_from_string (s->definition, &error);
+          JsonObject *lane, *depth;
+
+          g_assert_no_error (error);
+          saw_pothole = TRUE;
+          g_assert_true (s->metadata);
+          g_assert_cmpstr (s->name, ==, "Dziura w jezdni");
+          g_assert_cmpstr (s->group, ==, "Drogi");
+          lane = find_attr_def (def, "lane");
+          depth = find_attr_def (def, "depth");
+          g_assert_nonnull (lane);
+          g_assert_nonnull (depth);
+          /* Booleans are real booleans in the cache whatever the server sent. */
+          g_assert_true (json_object_get_boolean_member (lane, "required"));
+          g_assert_cmpstr (json_object_get_string_member (lane, "datatype"), ==, "singlevaluelist");
+          g_assert_cmpint (json_object_get_int_member (lane, "order"), ==, 2);
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (lane, "values")), ==, 3);
+          g_assert_cmpstr (json_object_get_string_member (depth, "datatype"), ==, "number");
+        }
+      else if (g_str_equal (s->code, "dumping"))
+        {
+          saw_dumping = TRUE;
+          g_assert_false (s->metadata);
+          g_assert_null (s->definition);
+        }
+    }
+  g_assert_true (saw_pothole);
+  g_assert_true (saw_dumping);
+}
+
+static void
+test_catalogue (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *def = NULL;
+
+  check_catalogue (f);
+  /* The same with a server that writes booleans as "true" strings. */
+  server_set (f, "bools_as_strings", "true");
+  check_catalogue (f);
+
+  def = okn_open311_client_get_definition (f->client, "no-such-service", &error);
+  g_assert_null (def);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  g_assert_nonnull (strstr (error->message, "no-such-service"));
+}
+
+/* ---- posting ---------------------------------------------------------------------- */
+
+static void
+test_post_report (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_streetlight (f);
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *found = NULL;
+  OknOpen311StoredRequest *s;
+
+  r->consent = TRUE;
+  r->contact_name = g_strdup ("Jan Maria Kowalski");
+  r->contact_email = g_strdup ("jan@example.org");
+  r->contact_phone = g_strdup ("+48 42 000 00 00");
+  r->has_location = TRUE;
+  r->lat = 51.7592485;
+  r->lon = 19.4559833;
+
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt->service_request_id);
+  g_assert_null (receipt->token);
+
+  stored = okn_open311_server_list_requests (f->server);
+  g_assert_cmpuint (stored->len, ==, 1);
+  s = g_ptr_array_index (stored, 0);
+  g_assert_cmpstr (s->id, ==, receipt->service_request_id);
+  g_assert_cmpstr (s->service_code, ==, "streetlight");
+  marker = g_strdup_printf ("Latarnia miga całą noc\n\n[Okienko %s]", r->ticket);
+  g_assert_cmpstr (s->description, ==, marker);
+  found = okn_open311_find_marker (s->description);
+  g_assert_cmpstr (found, ==, r->ticket);
+  g_assert_cmpstr (s->address_string, ==, "ul. Zielona 7, Łódź");
+  g_assert_cmpstr (s->lat, ==, "51.7592485");
+  g_assert_cmpstr (s->lon, ==, "19.4559833");
+  g_assert_cmpstr (stored_attr (s, "issues", 0), ==, "dark");
+  g_assert_cmpstr (stored_attr (s, "issues", 1), ==, "flicker");
+  g_assert_cmpstr (stored_attr (s, "pole_number", 0), ==, "S-12/ż");
+  g_assert_cmpstr (s->first_name, ==, "Jan Maria");
+  g_assert_cmpstr (s->last_name, ==, "Kowalski");
+  g_assert_cmpstr (s->email, ==, "jan@example.org");
+  g_assert_cmpstr (s->phone, ==, "+48 42 000 00 00");
+  g_assert_cmpstr (s->idempotency_key, ==, r->uuid);
+  g_assert_cmpuint (s->media->len, ==, 0);
+}
+
+static void
+test_post_no_consent (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Opony w lesie");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  OknOpen311StoredRequest *s;
+
+  r->consent = FALSE;
+  r->contact_name = g_strdup ("Anna Nowak");
+  r->contact_email = g_strdup ("anna@example.org");
+  r->contact_phone = g_strdup ("600 000 000");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  stored = okn_open311_server_list_requests (f->server);
+  g_assert_cmpuint (stored->len, ==, 1);
+  s = g_ptr_array_index (stored, 0);
+  g_assert_null (s->first_name);
+  g_assert_null (s->last_name);
+  g_assert_null (s->email);
+  g_assert_null (s->phone);
+  g_assert_null (s->lat);
+  g_assert_cmpuint (s->attributes->len, ==, 0);
+}
+
+/* A multivaluelist attribute with one value must go as attribute[code][]:
+ * the client knows which attributes are lists from the cached definitions. */
+static void
+test_post_single_multivalue (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("streetlight", "Ciemno", "ul. Zielona 7");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) cached = NULL;
+
+  okn_record_add_attribute (r, "issues", "dark");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "attribute[issues][]"));
+  g_clear_error (&error);
+
+  /* A fresh client told the definitions from the store's cache. */
+  check_catalogue (f);
+  fixture_client (f);
+  cached = okn_store_list_services (f->store, &error);
+  g_assert_no_error (error);
+  okn_open311_client_set_definitions (f->client, cached);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt->service_request_id);
+}
+
+static void
+test_post_letter (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_letter ("Zofia Wiśniewska", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  g_autofree char *found = NULL;
+  OknOpen311StoredRequest *s;
+
+  r->sender_address = g_strdup ("ul. Lipowa 3, 90-001 Łódź");
+  r->reference = g_strdup ("ZW/12/2026");
+  r->delivery = OKN_DELIVERY_POST;
+  r->attachment_count = 1;
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (okn_open311_client_service_code_for (f->client, r), ==, "letter");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  stored = okn_open311_server_list_requests (f->server);
+  g_assert_cmpuint (stored->len, ==, 1);
+  s = g_ptr_array_index (stored, 0);
+  g_assert_cmpstr (s->service_code, ==, "letter");
+  g_assert_cmpstr (s->address_string, ==, "ul. Piotrkowska 104,90-926 Łódź");
+  g_assert_cmpstr (stored_attr (s, "sender", 0), ==, "Zofia Wiśniewska");
+  g_assert_cmpstr (stored_attr (s, "sender_address", 0), ==, "ul. Lipowa 3, 90-001 Łódź");
+  g_assert_cmpstr (stored_attr (s, "subject", 0), ==, "Wniosek o wycinkę drzewa");
+  g_assert_cmpstr (stored_attr (s, "delivery", 0), ==, "post");
+  g_assert_cmpstr (stored_attr (s, "reference", 0), ==, "ZW/12/2026");
+  g_assert_cmpstr (stored_attr (s, "pages", 0), ==, "2");
+  g_assert_cmpstr (stored_attr (s, "attachments", 0), ==, "1");
+  g_assert_cmpstr (stored_attr (s, "received_at", 0), ==, r->received_at);
+  found = okn_open311_find_marker (s->description);
+  g_assert_cmpstr (found, ==, r->ticket);
+  g_assert_true (g_str_has_prefix (s->description, "Wniosek o wycinkę drzewa\n\n"));
+  /* Letters carry no contact fields. */
+  g_assert_null (s->email);
+
+  /* Without letters.service_code a letter cannot go. */
+  g_assert_true (okn_config_unset (f->config, "letters.service_code", NULL));
+  fixture_client (f);
+  g_clear_pointer (&receipt, okn_open311_receipt_free);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "letters.service_code"));
+}
+
+static void
+test_post_media (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Zdjęcie w załączniku");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "zdjecie.jpg", NULL);
+  OknOpen311StoredRequest *s;
+  g_autofree char *found = NULL;
+
+  g_file_set_contents (path, "\xff\xd8\xff\xe0 not really a jpeg \x00\x01", 24, &error);
+  g_assert_no_error (error);
+  okn_record_add_file (r, path, &error);
+  g_assert_no_error (error);
+  config_set (f, "server.media_upload", "true");
+  fixture_client (f);
+
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  stored = okn_open311_server_list_requests (f->server);
+  s = g_ptr_array_index (stored, 0);
+  g_assert_cmpuint (s->media->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (s->media, 0), ==, "zdjecie.jpg");
+  g_assert_cmpstr (s->service_code, ==, "dumping");
+  g_assert_cmpstr (s->idempotency_key, ==, r->uuid);
+  found = okn_open311_find_marker (s->description);
+  g_assert_cmpstr (found, ==, r->ticket);
+}
+
+/* ---- failures ---------------------------------------------------------------------- */
+
+static void
+test_permanent (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "pothole", "Dziura");
+  g_autoptr (OknRecord) unknown = make_report (f, "no-such-service", "Coś");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+  /* "depth" and "lane" are required by the definition. */
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 400);
+  g_assert_cmpstr (okn_open311_error_get_server_description (error), ==,
+                   "attribute depth (Głębokość (cm)) is required");
+  g_assert_nonnull (strstr (error->message, "attribute depth (Głębokość (cm)) is required"));
+  assert_no_secret (error);
+  g_clear_error (&error);
+
+  okn_record_add_attribute (r, "depth", "12");
+  okn_record_add_attribute (r, "lane", "middle");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "middle"));
+  g_clear_error (&error);
+
+  receipt = okn_open311_client_post (f->client, unknown, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (counters (f).created, ==, 0);
+  g_assert_cmpuint (counters (f).rejected, ==, 3);
+}
+
+static void
+test_auth (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+  /* A server that echoes the key it refused must not make us show it. */
+  server_set (f, "echo_api_key", "true");
+  server_set (f, "api_key", "the-right-key");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 403);
+  g_assert_nonnull (strstr (error->message, "api_key ******** is not valid"));
+  assert_no_secret (error);
+  g_clear_error (&error);
+
+  /* No key at all: refused before anything is sent. */
+  g_assert_true (okn_config_unset (f->config, "server.api_key", NULL));
+  fixture_client (f);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_assert_cmpuint (counters (f).posts, ==, 1);
+}
+
+static void
+expect_post_error (Fixture         *f,
+                   OknOpen311Fault  fault,
+                   OknOpen311Error  code,
+                   int              http_status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+  okn_open311_server_set_fault (f->server, fault, 1);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  if (!g_error_matches (error, OKN_OPEN311_ERROR, code))
+    g_error ("fault %s: expected code %d, got %s", okn_open311_fault_to_string (fault), code,
+             error ? error->message : "success");
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, http_status);
+  assert_no_secret (error);
+}
+
+static void
+test_transient (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+
+  expect_post_error (f, OKN_OPEN311_FAULT_500, OKN_OPEN311_ERROR_TRANSIENT, 500);
+  expect_post_error (f, OKN_OPEN311_FAULT_503, OKN_OPEN311_ERROR_TRANSIENT, 503);
+  g_assert_cmpuint (counters (f).created, ==, 0);
+
+  /* A garbage answer to a GET is transient; to a POST it is an unknown
+   * outcome (the server stored those). */
+  server_set (f, "fault_scope", "all");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_GARBAGE, 1);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_null (services);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  g_assert_nonnull (strstr (error->message, "It works!"));
+  g_clear_error (&error);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_TRUNCATED, 1);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  g_clear_error (&error);
+  server_set (f, "fault_scope", "post");
+
+  expect_post_error (f, OKN_OPEN311_FAULT_GARBAGE, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, 200);
+  expect_post_error (f, OKN_OPEN311_FAULT_TRUNCATED, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, 200);
+  g_assert_cmpuint (counters (f).created, ==, 2);
+}
+
+static void
+test_retry_after (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+  server_set (f, "retry_after", "37");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 429);
+  g_assert_cmpint (okn_open311_error_get_retry_after (error), ==, 37);
+  g_clear_error (&error);
+
+  /* The fault was for one request: the next one goes through. */
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+}
+
+/* The answer is lost after the server stored the request: the client says
+ * so, the marker finds the case, and a repeat with the same key does not
+ * create a second one. */
+static void
+test_drop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci za garażami");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (OknOpen311Request) adopted = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) start = g_date_time_add_minutes (now, -10);
+  g_autoptr (GDateTime) end = g_date_time_add_minutes (now, 10);
+  g_autoptr (GPtrArray) stored = NULL;
+
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+  assert_no_secret (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (counters (f).drops, ==, 1);
+
+  adopted = okn_open311_client_find_by_marker (f->client, "dumping", r->ticket, start, end, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (adopted);
+  stored = okn_open311_server_list_requests (f->server);
+  g_assert_cmpstr (adopted->service_request_id, ==,
+                   ((OknOpen311StoredRequest *) g_ptr_array_index (stored, 0))->id);
+
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (receipt->service_request_id, ==, adopted->service_request_id);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (counters (f).replays, ==, 1);
+
+  /* On a kept-alive connection libcurl would resend a POST whose
+   * connection died unanswered; the client must refuse, or a server that
+   * ignores the key gets the request twice. */
+  {
+    g_autoptr (OknRecord) r2 = make_report (f, "dumping", "Druga sprawa");
+    g_autoptr (GPtrArray) services = okn_open311_client_get_services (f->client, &error);
+    OknOpen311ServerCounters before = counters (f);
+
+    g_assert_no_error (error);
+    server_set (f, "idempotency", "ignore");
+    okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
+    g_clear_pointer (&receipt, okn_open311_receipt_free);
+    receipt = okn_open311_client_post (f->client, r2, &error);
+    g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+    g_clear_error (&error);
+    g_assert_cmpuint (counters (f).created, ==, before.created + 1);
+    g_assert_cmpuint (counters (f).posts, ==, before.posts + 1);
+  }
+
+  /* Another ticket's marker is not found. */
+  g_clear_pointer (&adopted, okn_open311_request_free);
+  adopted = okn_open311_client_find_by_marker (f->client, "dumping", "K03-26-999999-?",
+                                               start, end, &error);
+  g_assert_no_error (error);
+  g_assert_null (adopted);
+}
+
+static void
+test_timeout (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+
+  config_set (f, "server.timeout", "1");
+  fixture_client (f);
+  server_set (f, "delay_ms", "2500");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+  g_clear_error (&error);
+
+  server_set (f, "fault_scope", "all");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_null (services);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+}
+
+static void
+test_connect_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+  okn_open311_server_stop (f->server);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_null (receipt);
+  /* Nothing was sent, so the outcome is known: nothing happened. */
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 0);
+  assert_no_secret (error);
+}
+
+/* Every failure mode's message, with a key that has URL-special characters. */
+static void
+test_no_secret_anywhere (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+
+  server_set (f, "echo_api_key", "true");
+  server_set (f, "fault_scope", "all");
+  server_set (f, "delay_ms", "10");
+  for (guint fault = 0; fault < OKN_OPEN311_FAULT_LAST; fault++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GError) get_error = NULL;
+      g_autoptr (OknOpen311Receipt) receipt = NULL;
+      g_autoptr (GPtrArray) list = NULL;
+
+      okn_open311_server_set_fault (f->server, fault, 1);
+      receipt = okn_open311_client_post (f->client, r, &error);
+      if (error)
+        assert_no_secret (error);
+      okn_open311_server_set_fault (f->server, fault, 1);
+      list = okn_open311_client_search (f->client, "dumping", NULL, NULL, &get_error);
+      if (get_error)
+        assert_no_secret (get_error);
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+    okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+    server_set (f, "api_key", "another-key");
+    receipt = okn_open311_client_post (f->client, r, &error);
+    g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+    assert_no_secret (error);
+  }
+}
+
+/* ---- tokens, statuses, ids ----------------------------------------------------------- */
+
+static void
+test_tokens (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  g_autofree char *id = NULL;
+  guint polls = 0;
+
+  server_set (f, "tokens", "3");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  g_assert_null (receipt->service_request_id);
+  g_assert_nonnull (receipt->token);
+
+  while (id == NULL && polls < 10)
+    {
+      g_assert_true (okn_open311_client_resolve_token (f->client, receipt->token, &id, &error));
+      g_assert_no_error (error);
+      polls++;
+    }
+  g_assert_cmpuint (polls, ==, 3);
+  stored = okn_open311_server_list_requests (f->server);
+  g_assert_cmpstr (id, ==, ((OknOpen311StoredRequest *) g_ptr_array_index (stored, 0))->id);
+
+  g_assert_false (okn_open311_client_resolve_token (f->client, "no-such-token", &id, &error));
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_null (id);
+}
+
+static void
+check_batch (Fixture  *f,
+             gboolean  numbers)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) got = NULL;
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) want = NULL;
+
+  server_set (f, "ids_as_numbers", numbers ? "true" : "false");
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+      g_autoptr (OknOpen311Receipt) receipt = okn_open311_client_post (f->client, r, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (receipt->service_request_id);
+      g_ptr_array_add (ids, g_strdup (receipt->service_request_id));
+      g_strv_builder_add (b, receipt->service_request_id);
+      if (i == 3)
+        g_strv_builder_add (b, "99999");
+    }
+  want = g_strv_builder_end (b);
+  okn_open311_server_set_status (f->server, g_ptr_array_index (ids, 5), "closed", "Usunięto.");
+
+  got = okn_open311_client_get_requests (f->client, (const char *const *) want, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 7);
+  for (guint i = 0; i < 7; i++)
+    {
+      OknOpen311Request *q = g_ptr_array_index (got, i);
+
+      g_assert_cmpstr (q->service_request_id, ==, g_ptr_array_index (ids, i));
+      g_assert_cmpstr (q->service_code, ==, "dumping");
+      g_assert_cmpstr (q->status, ==, i == 5 ? "closed" : "open");
+      g_assert_cmpstr (q->status_notes, ==, i == 5 ? "Usunięto." : NULL);
+      g_assert_nonnull (q->requested_datetime);
+      g_assert_nonnull (q->agency_responsible);
+    }
+}
+
+static void
+test_batch_status (Fixture       *f,
+                   gconstpointer  data)
+{
+  OknOpen311ServerCounters before, after;
+
+  config_set (f, "server.batch_size", "3");
+  fixture_client (f);
+  check_batch (f, FALSE);
+
+  /* A server that answers only the first id of each batch: the client
+   * asks for the rest one by one. 8 ids -> 3 batches, 5 singles. */
+  okn_open311_server_reset (f->server);
+  server_set (f, "first_id_only", "true");
+  check_batch (f, TRUE);
+  okn_open311_server_get_counters (f->server, &before);
+  {
+    g_autoptr (GError) error = NULL;
+    const char *two[] = { "1", "2", NULL };
+    g_autoptr (GPtrArray) got = okn_open311_client_get_requests (f->client, two, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (got->len, ==, 2);
+  }
+  okn_open311_server_get_counters (f->server, &after);
+  g_assert_cmpuint (after.queries - before.queries, ==, 2);
+}
+
+static void
+test_ids_as_numbers (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (OknOpen311Request) q = NULL;
+
+  server_set (f, "ids_as_numbers", "true");
+  server_set (f, "bools_as_strings", "true");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (receipt->service_request_id, ==, "1");
+  q = okn_open311_client_get_request (f->client, "1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (q->service_request_id, ==, "1");
+  g_assert_cmpstr (q->status, ==, "open");
+  g_clear_pointer (&q, okn_open311_request_free);
+
+  q = okn_open311_client_get_request (f->client, "424242", &error);
+  g_assert_null (q);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+}
+
+/* ---- parallel ------------------------------------------------------------------------ */
+
+static GPtrArray *
+make_many (Fixture *f,
+           guint    n)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *d = g_strdup_printf ("Zgłoszenie numer %u", i);
+
+      g_ptr_array_add (records, okn_test_report ("dumping", d, "ul. Zielona 7"));
+    }
+  okn_store_register_many (f->store, records, "test", &error);
+  g_assert_no_error (error);
+  return records;
+}
+
+/* Each record's marker on the server exactly once. */
+static void
+assert_exactly_once (Fixture   *f,
+                     GPtrArray *records)
+{
+  g_autoptr (GPtrArray) stored = okn_open311_server_list_requests (f->server);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < stored->len; i++)
+    {
+      OknOpen311StoredRequest *s = g_ptr_array_index (stored, i);
+      char *ticket = okn_open311_find_marker (s->description);
+
+      g_assert_nonnull (ticket);
+      g_assert_false (g_hash_table_contains (seen, ticket));
+      g_hash_table_add (seen, ticket);
+    }
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (g_hash_table_contains (seen, ((OknRecord *) g_ptr_array_index (records, i))->ticket));
+  g_assert_cmpuint (stored->len, ==, records->len);
+}
+
+static void
+test_parallel (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) records = make_many (f, 500);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  OknOpen311ServerCounters c;
+
+  results = okn_open311_client_post_many (f->client, records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 500);
+  for (guint i = 0; i < results->len; i++)
+    {
+      OknOpen311PostResult *res = g_ptr_array_index (results, i);
+
+      g_assert_no_error (res->error);
+      g_assert_nonnull (res->receipt->service_request_id);
+      g_assert_false (g_hash_table_contains (ids, res->receipt->service_request_id));
+      g_hash_table_add (ids, res->receipt->service_request_id);
+    }
+  assert_exactly_once (f, records);
+  c = counters (f);
+  g_assert_cmpuint (c.created, ==, 500);
+  g_assert_cmpuint (c.posts, ==, 500);
+  /* Connections are reused: far fewer than requests, at most one per slot
+   * plus a few the server closed. */
+  g_test_message ("500 posts over %u connections (server.parallel = %u)", c.connections,
+                  okn_open311_client_get_parallel (f->client));
+  g_assert_cmpuint (c.connections, <=, 2 * okn_open311_client_get_parallel (f->client));
+}
+
+/* The server misbehaves at random; the caller repeats what did not go, with
+ * the same Idempotency-Key. A server that honours the key ends up with every
+ * record exactly once. */
+static void
+test_parallel_chaos (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) records = make_many (f, 200);
+  g_autoptr (GPtrArray) pending = g_ptr_array_new ();
+  guint rounds = 0;
+  guint failures = 0;
+
+  config_set (f, "server.timeout", "2");
+  fixture_client (f);
+  server_set (f, "chaos", "0.3");
+  server_set (f, "seed", "4217");
+  server_set (f, "delay_ms", "50");
+  server_set (f, "retry_after", "0");
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (pending, g_ptr_array_index (records, i));
+
+  while (pending->len > 0 && rounds < 60)
+    {
+      g_autoptr (GPtrArray) results = okn_open311_client_post_many (f->client, pending, &error);
+      g_autoptr (GPtrArray) next = g_ptr_array_new ();
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < results->len; i++)
+        {
+          OknOpen311PostResult *res = g_ptr_array_index (results, i);
+
+          if (res->error)
+            {
+              g_assert_true (res->error->code == OKN_OPEN311_ERROR_TRANSIENT
+                             || res->error->code == OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+              failures++;
+              g_ptr_array_add (next, g_ptr_array_index (pending, i));
+            }
+        }
+      g_ptr_array_set_size (pending, 0);
+      g_ptr_array_extend (pending, next, NULL, NULL);
+      rounds++;
+    }
+  g_test_message ("200 records in %u rounds, %u failed attempts", rounds, failures);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_cmpuint (failures, >, 0);
+  assert_exactly_once (f, records);
+}
+
+/* ---- markers and configuration ------------------------------------------------------- */
+
+static void
+test_marker (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknTicketId id;
+  g_autofree char *ticket = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *d1 = NULL;
+  g_autofree char *d2 = NULL;
+  g_autofree char *d3 = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *lower = NULL;
+  g_autofree char *mangled = NULL;
+
+  okn_ticket_id_make ("K03", 26, 4217, &id, &error);
+  g_assert_no_error (error);
+  ticket = okn_ticket_id_format (&id);
+  marker = okn_open311_marker_for_ticket (ticket);
+  g_assert_true (g_str_has_prefix (marker, OKN_OPEN311_MARKER_PREFIX));
+  g_assert_true (g_str_has_suffix (marker, OKN_OPEN311_MARKER_SUFFIX));
+
+  d1 = okn_open311_description_with_marker ("Dziura [w] jezdni", ticket);
+  d2 = okn_open311_description_with_marker (d1, ticket);
+  g_assert_cmpstr (d1, ==, d2);
+  d3 = okn_open311_description_with_marker (NULL, ticket);
+  g_assert_cmpstr (d3, ==, marker);
+  found = okn_open311_find_marker (d1);
+  g_assert_cmpstr (found, ==, ticket);
+
+  /* A server that lower-cased the text: the ID parser forgives it. */
+  lower = g_strdup_printf ("opis\n\n[Okienko %s]", ticket);
+  for (char *p = lower + strlen ("opis\n\n[Okienko "); *p != ']'; p++)
+    *p = g_ascii_tolower (*p);
+  g_clear_pointer (&found, g_free);
+  found = okn_open311_find_marker (lower);
+  g_assert_cmpstr (found, ==, ticket);
+  g_clear_pointer (&found, g_free);
+
+  /* A wrong check character is no marker. */
+  mangled = g_strdup (d1);
+  mangled[strlen (mangled) - 2] = mangled[strlen (mangled) - 2] == 'A' ? 'B' : 'A';
+  found = okn_open311_find_marker (mangled);
+  g_assert_null (found);
+  g_assert_null (okn_open311_find_marker ("no marker [Okienko nonsense]"));
+  g_assert_null (okn_open311_find_marker (NULL));
+}
+
+static void
+test_config (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = okn_config_new ("/nonexistent/okienko.conf");
+  g_autoptr (OknOpen311Client) client = okn_open311_client_new (config, &error);
+
+  g_assert_null (client);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  g_assert_true (okn_config_set (config, "server.url", "https://open311.example.org/v2", NULL));
+  g_assert_true (okn_config_set (config, "server.ca_file", "/nonexistent/ca.pem", NULL));
+  client = okn_open311_client_new (config, &error);
+  g_assert_null (client);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "server.ca_file"));
+  g_clear_error (&error);
+
+  g_assert_true (okn_config_unset (config, "server.ca_file", NULL));
+  client = okn_open311_client_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (okn_open311_client_get_url (client), ==, "https://open311.example.org/v2/");
+}
+
+/* ---- the server as a process ----------------------------------------------------------- */
+
+static size_t
+collect (char   *data,
+         size_t  size,
+         size_t  n,
+         void   *user_data)
+{
+  g_string_append_len (user_data, data, (gssize) (size * n));
+  return size * n;
+}
+
+static char *
+control_get (guint16     port,
+             const char *path)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/_control/%s", port, path);
+  g_autoptr (GString) body = g_string_new (NULL);
+  CURL *easy = curl_easy_init ();
+  CURLcode rc;
+
+  curl_easy_setopt (easy, CURLOPT_URL, url);
+  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt (easy, CURLOPT_WRITEDATA, body);
+  curl_easy_setopt (easy, CURLOPT_TIMEOUT, 10L);
+  rc = curl_easy_perform (easy);
+  curl_easy_cleanup (easy);
+  g_assert_cmpint (rc, ==, CURLE_OK);
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
+
+static void
+test_executable (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *exe = g_test_build_filename (G_TEST_BUILT, "open311", "okn-open311-server", NULL);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dump = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  JsonObject *c;
+  guint64 port;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe,
+                           "--set", "api_key=" API_KEY, "--set", "fault=drop",
+                           "--set", "fault_count=1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "port="));
+  g_assert_true (g_ascii_string_to_unsigned (line + 5, 10, 1, 65535, &port, NULL));
+
+  url = g_strdup_printf ("http://127.0.0.1:%u/open311/v2/", (guint) port);
+  config_set (f, "server.url", url);
+  fixture_client (f);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+  g_clear_error (&error);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+
+  dump = control_get ((guint16) port, "dump.json");
+  root = json_from_string (dump, &error);
+  g_assert_no_error (error);
+  c = json_object_get_object_member (json_node_get_object (root), "counters");
+  g_assert_cmpint (json_object_get_int_member (c, "created"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "drops"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "replays"), ==, 1);
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+  ADD ("/open311/catalogue", test_catalogue);
+  ADD ("/open311/post/report", test_post_report);
+  ADD ("/open311/post/no-consent", test_post_no_consent);
+  ADD ("/open311/post/single-multivalue", test_post_single_multivalue);
+  ADD ("/open311/post/letter", test_post_letter);
+  ADD ("/open311/post/media", test_post_media);
+  ADD ("/open311/error/permanent", test_permanent);
+  ADD ("/open311/error/auth", test_auth);
+  ADD ("/open311/error/transient", test_transient);
+  ADD ("/open311/error/retry-after", test_retry_after);
+  ADD ("/open311/error/drop", test_drop);
+  ADD ("/open311/error/timeout", test_timeout);
+  ADD ("/open311/error/connect-refused", test_connect_refused);
+  ADD ("/open311/error/no-secret", test_no_secret_anywhere);
+  ADD ("/open311/tokens", test_tokens);
+  ADD ("/open311/status/batch", test_batch_status);
+  ADD ("/open311/ids-as-numbers", test_ids_as_numbers);
+  ADD ("/open311/parallel", test_parallel);
+  ADD ("/open311/parallel/chaos", test_parallel_chaos);
+  ADD ("/open311/server/executable", test_executable);
+#undef ADD
+  g_test_add_func ("/open311/marker", test_marker);
+  g_test_add_func ("/open311/config", test_config);
+  return g_test_run ();
+}
