@@ -141,6 +141,45 @@ scan_pass (const guint8 *gray,
   return n;
 }
 
+static gboolean
+has_qr (GPtrArray *symbols)
+{
+  for (guint i = 0; i < symbols->len; i++)
+    if (g_str_equal (((OknScanSymbol *) symbols->pdata[i])->symbology, "QR-Code"))
+      return TRUE;
+  return FALSE;
+}
+
+/* A 3 × 3 mean: separable running sums, two passes over the image. */
+static guint8 *
+box_blur (const guint8 *src,
+          guint         w,
+          guint         h)
+{
+  g_autofree guint16 *rows = g_new (guint16, (gsize) w * h);
+  guint8 *out = g_malloc ((gsize) w * h);
+
+  for (guint y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * w;
+      guint16 *d = rows + (gsize) y * w;
+
+      for (guint x = 0; x < w; x++)
+        d[x] = (guint16) (s[x ? x - 1 : x] + s[x] + s[x + 1 < w ? x + 1 : x]);
+    }
+  for (guint y = 0; y < h; y++)
+    {
+      const guint16 *up = rows + (gsize) (y ? y - 1 : y) * w;
+      const guint16 *mid = rows + (gsize) y * w;
+      const guint16 *down = rows + (gsize) (y + 1 < h ? y + 1 : y) * w;
+      guint8 *d = out + (gsize) y * w;
+
+      for (guint x = 0; x < w; x++)
+        d[x] = (guint8) ((up[x] + mid[x] + down[x] + 4) / 9);
+    }
+  return out;
+}
+
 /**
  * okn_scan_decode_gray:
  * @gray: 8-bit luminance, 0 = black
@@ -166,6 +205,7 @@ okn_scan_decode_gray (const guint8 *gray,
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
   g_autofree guint8 *packed = NULL;
   guint side;
+  int density = 1;
 
   if (gray == NULL || width == 0 || height == 0 || stride < width)
     {
@@ -185,13 +225,22 @@ okn_scan_decode_gray (const guint8 *gray,
   if (side > SPARSE_SIDE)
     {
       /* Every n-th line first; every line only when that found nothing. */
-      int density = (int) MIN (4, side / (SPARSE_SIDE / 2) );
-
+      density = (int) MIN (4, side / (SPARSE_SIDE / 2));
       scan_pass (gray, width, height, density, out);
-      if (out->len > 0)
-        return g_steal_pointer (&out);
     }
-  scan_pass (gray, width, height, 1, out);
+  if (out->len == 0)
+    {
+      density = 1;
+      scan_pass (gray, width, height, density, out);
+    }
+  if (!has_qr (out))
+    {
+      /* Specks of dust and sensor noise break the QR finder patterns long
+       * before they break bars: look again at a smoothed copy. */
+      g_autofree guint8 *smooth = box_blur (gray, width, height);
+
+      scan_pass (smooth, width, height, density, out);
+    }
   return g_steal_pointer (&out);
 }
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-image-test-util.h: what the ticket tests do to images: "print" and
+ * "scan" them (resample, rotate, skew, paste on a page, JPEG, noise) */
+#pragma once
+
+#include <glib.h>
+#include <cairo.h>
+
+#include "okienko/okienko.h"
+#include "okienko/okn-layout.h"
+#include "okienko/okn-scan.h"
+
+G_BEGIN_DECLS
+
+/* Images are cairo A8 surfaces of ink: 255 = black, 0 = paper. */
+cairo_surface_t *okn_img_from_bitmap  (const OknBitmap *bitmap);
+cairo_surface_t *okn_img_from_pdf     (GBytes *pdf,
+                                       double  dpi);
+cairo_surface_t *okn_img_from_png     (GBytes *png);
+cairo_surface_t *okn_img_blank        (int width,
+                                       int height);
+cairo_surface_t *okn_img_transform    (cairo_surface_t *img,
+                                       double           scale,
+                                       double           angle_deg);
+void             okn_img_paste        (cairo_surface_t *page,
+                                       cairo_surface_t *img,
+                                       double           x,
+                                       double           y);
+guint8          *okn_img_to_gray      (cairo_surface_t *img,
+                                       guint           *width,
+                                       guint           *height);
+void             okn_gray_add_noise   (guint8 *gray,
+                                       gsize   len,
+                                       guint32 seed,
+                                       int     amplitude,
+                                       double  speckle);
+GBytes          *okn_gray_to_jpeg     (const guint8 *gray,
+                                       guint         width,
+                                       guint         height,
+                                       int           quality);
+GBytes          *okn_gray_to_png      (const guint8 *gray,
+                                       guint         width,
+                                       guint         height);
+GPtrArray       *okn_img_scan         (OknStore        *store,
+                                       OknConfig       *config,
+                                       cairo_surface_t *img);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+
+G_END_DECLS

@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-scan.c: what a scanner reads and what the store makes of it: the
+ * payload forms, verdicts, forged and foreign codes, broken files, the
+ * keyboard wedge, and okienkoctl print/scan end to end */
+#include "config.h"
+
+#include <string.h>
+#include <cairo-pdf.h>
+#include <json-glib/json-glib.h>
+
+#include "okn-image-test-util.h"
+#include "okn-test-common.h"
+#include "okienko/okn-barcode.h"
+
+#define STATUS_TMPL "https://status.example.invalid/sprawa/{ticket}?kod={code}"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *config_path;
+  OknStore *store;
+  OknConfig *config;
+  OknRecord *record;
+} Fixture;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura w jezdni", "ul. Żeromskiego 3");
+  const char *extra = data;
+  g_autofree char *text = g_strdup_printf ("[office]\nname=Urząd Miasta Przykładowo\n%s", extra ? extra : "");
+
+  f->dir = okn_test_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "okienko.db", NULL);
+  f->config_path = g_build_filename (f->dir, "okienko.ini", NULL);
+  g_file_set_contents (f->config_path, text, -1, &error);
+  g_assert_no_error (error);
+  f->config = okn_config_load (f->config_path, &error);
+  g_assert_no_error (error);
+  f->store = okn_test_open_store (f->dir, "K03");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  f->record = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  okn_record_free (f->record);
+  okn_config_free (f->config);
+  okn_store_close (f->store);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->config_path);
+}
+
+/* A wrong but well-formed code: the right one with its first character
+ * changed. */
+static char *
+forged_code (const char *code)
+{
+  char *c = g_strdup (code);
+
+  c[0] = c[0] == 'A' ? 'B' : 'A';
+  return c;
+}
+
+static void
+test_parse_forms (Fixture      *f,
+                  gconstpointer data)
+{
+  const char *t = f->record->ticket;
+  const char *code = f->record->verification_code;
+  g_autofree char *lower = g_ascii_strdown (t, -1);
+  g_autofree char *lookalike = g_strdup (t);
+  g_autofree char *qr = g_strdup_printf ("OKN1:%s:%s", t, code);
+  g_autofree char *qr_lower = g_ascii_strdown (qr, -1);
+  g_autofree char *url = g_strdup_printf ("https://status.example.invalid/sprawa/%s?kod=%s", t, code);
+  g_autofree char *url_caps = g_ascii_strup (url, -1);
+  const struct
+  {
+    const char *text;
+    gboolean has_code;
+  } good[] = {
+    { t, FALSE }, { lower, FALSE }, { lookalike, FALSE }, { qr, TRUE }, { qr_lower, TRUE },
+    { url, TRUE }, { url_caps, TRUE },
+  };
+
+  /* Zeros typed as the letter O, as a person or a mis-set scanner might. */
+  for (char *p = lookalike; *p; p++)
+    if (*p == '0')
+      *p = 'O';
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *got_code = NULL;
+      g_autofree char *formatted = NULL;
+      OknTicketId id;
+
+      g_test_message ("parsing %s", good[i].text);
+      g_assert_true (okn_scan_parse_text (good[i].text, STATUS_TMPL, &id, &got_code, &error));
+      g_assert_no_error (error);
+      formatted = okn_ticket_id_format (&id);
+      g_assert_cmpstr (formatted, ==, t);
+      if (good[i].has_code)
+        g_assert_cmpstr (got_code, ==, code);
+      else
+        g_assert_null (got_code);
+    }
+
+  {
+    const char *bad[] = {
+      "https://example.org/track?id=12345",
+      "5901234123457",
+      "INV-2026-0042",
+      "OKN1:only-one-part",
+      "",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        OknTicketId id;
+
+        g_assert_false (okn_scan_parse_text (bad[i], STATUS_TMPL, &id, NULL, &error));
+        g_assert_nonnull (error);
+        g_assert_true (error->domain == OKN_SCAN_ERROR || error->domain == OKN_TICKET_ERROR);
+      }
+  }
+  /* Without the template a status URL is just a foreign URL. */
+  {
+    g_autoptr (GError) error = NULL;
+    OknTicketId id;
+
+    g_assert_false (okn_scan_parse_text (url, NULL, &id, NULL, &error));
+    g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_NOT_OURS);
+  }
+}
+
+static OknScanResult *
+verify (Fixture    *f,
+        const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  OknScanResult *r = okn_scan_verify_text (f->store, f->config, text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_nonnull (r->message);
+  g_assert_cmpstr (r->message, !=, "");
+  return r;
+}
+
+static void
+test_verdicts (Fixture      *f,
+               gconstpointer data)
+{
+  g_autofree char *bad_code = forged_code (f->record->verification_code);
+  g_autofree char *genuine = g_strdup_printf ("OKN1:%s:%s", f->record->ticket, f->record->verification_code);
+  g_autofree char *forged = g_strdup_printf ("OKN1:%s:%s", f->record->ticket, bad_code);
+  g_autofree char *other_station = NULL;
+  g_autoptr (OknScanResult) r1 = NULL;
+  g_autoptr (OknScanResult) r2 = NULL;
+  g_autoptr (OknScanResult) r3 = NULL;
+  g_autoptr (OknScanResult) r4 = NULL;
+  g_autoptr (OknScanResult) r5 = NULL;
+  OknTicketId id;
+
+  g_assert_true (okn_ticket_id_make ("WZ12", 26, 4217, &id, NULL));
+  other_station = okn_ticket_id_format (&id);
+
+  r1 = verify (f, genuine);
+  g_assert_cmpint (r1->verdict, ==, OKN_SCAN_GENUINE);
+  g_assert_cmpstr (r1->ticket, ==, f->record->ticket);
+  r2 = verify (f, forged);
+  g_assert_cmpint (r2->verdict, ==, OKN_SCAN_WRONG_CODE);
+  g_assert_cmpstr (r2->ticket, ==, f->record->ticket);
+  g_assert_nonnull (strstr (r2->message, "forged"));
+  r3 = verify (f, other_station);
+  g_assert_cmpint (r3->verdict, ==, OKN_SCAN_UNKNOWN_TICKET);
+  r4 = verify (f, "https://example.org/parcel/123");
+  g_assert_cmpint (r4->verdict, ==, OKN_SCAN_NOT_OURS);
+  g_assert_null (r4->ticket);
+  r5 = verify (f, f->record->ticket);
+  g_assert_cmpint (r5->verdict, ==, OKN_SCAN_ID_ONLY);
+}
+
+/* Symbols drawn into an image file, as another system or a forger would
+ * print them. */
+static char *
+write_symbols_png (Fixture    *f,
+                   const char *name,
+                   const char *code128,
+                   const char *qr)
+{
+  g_autoptr (cairo_surface_t) img = okn_img_blank (900, 700);
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *gray = NULL;
+  g_autoptr (GBytes) png = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+  cairo_t *cr = cairo_create (img);
+  guint w, h;
+
+  if (code128)
+    {
+      g_autoptr (OknBarcode) bc = okn_barcode_encode (OKN_BARCODE_CODE128, code128, &error);
+
+      g_assert_no_error (error);
+      okn_barcode_draw (bc, cr, 60, 40, 3, 120);
+    }
+  if (qr)
+    {
+      g_autoptr (OknBarcode) bc = okn_barcode_encode (OKN_BARCODE_QR, qr, &error);
+
+      g_assert_no_error (error);
+      okn_barcode_draw (bc, cr, 80, 260, 8, 0);
+    }
+  cairo_destroy (cr);
+  gray = okn_img_to_gray (img, &w, &h);
+  png = okn_gray_to_png (gray, w, h);
+  g_file_set_contents (path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static GPtrArray *
+scan_path (Fixture    *f,
+           const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *results = okn_scan_file (f->store, f->config, path, &error);
+
+  g_assert_no_error (error);
+  return results;
+}
+
+static void
+test_forged_and_foreign_images (Fixture      *f,
+                                gconstpointer data)
+{
+  g_autofree char *bad_code = forged_code (f->record->verification_code);
+  g_autofree char *forged_qr = g_strdup_printf ("OKN1:%s:%s", f->record->ticket, bad_code);
+  g_autofree char *forged = write_symbols_png (f, "forged.png", f->record->ticket, forged_qr);
+  g_autofree char *foreign = write_symbols_png (f, "foreign.png", "INV-2026-0042", "https://example.org/x?id=7");
+  g_autoptr (GPtrArray) r1 = scan_path (f, forged);
+  g_autoptr (GPtrArray) r2 = scan_path (f, foreign);
+
+  /* The genuine Code 128 and the forged QR make one ticket: suspect. */
+  g_assert_cmpuint (r1->len, ==, 1);
+  g_assert_cmpint (((OknScanResult *) r1->pdata[0])->verdict, ==, OKN_SCAN_WRONG_CODE);
+  g_assert_cmpstr (((OknScanResult *) r1->pdata[0])->code, ==, bad_code);
+
+  g_assert_cmpuint (r2->len, ==, 2);
+  for (guint i = 0; i < r2->len; i++)
+    {
+      OknScanResult *r = r2->pdata[i];
+
+      g_assert_cmpint (r->verdict, ==, OKN_SCAN_NOT_OURS);
+      g_assert_nonnull (strstr (r->message, "not an Okienko ticket"));
+    }
+}
+
+static char *
+write_file (Fixture      *f,
+            const char   *name,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A one-page PDF with text and no code at all. */
+static char *
+write_pdf_without_code (Fixture *f)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  cairo_surface_t *s = cairo_pdf_surface_create_for_stream (append_bytes, out, 595, 842);
+  cairo_t *cr = cairo_create (s);
+
+  cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 14);
+  cairo_move_to (cr, 72, 100);
+  cairo_show_text (cr, "Pismo bez kodu kreskowego.");
+  cairo_show_page (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return write_file (f, "nocode.pdf", out->data, out->len);
+}
+
+static char *
+write_corrupt_png (Fixture *f)
+{
+  guint8 data[300];
+
+  memcpy (data, "\x89PNG\r\n\x1a\n", 8);
+  for (guint i = 8; i < sizeof data; i++)
+    data[i] = (guint8) (i * 37 + 11);
+  return write_file (f, "corrupt.png", data, sizeof data);
+}
+
+static void
+test_bad_files (Fixture      *f,
+                gconstpointer data)
+{
+  g_autofree char *png = write_corrupt_png (f);
+  g_autofree char *jpeg = write_file (f, "corrupt.jpg", (const guint8 *) "\xff\xd8\xff\xe0garbage-not-a-jpeg", 22);
+  g_autofree char *pdf = write_file (f, "corrupt.pdf", (const guint8 *) "%PDF-1.4\nnothing here\n", 22);
+  g_autofree char *text = write_file (f, "notes.txt", (const guint8 *) "hello", 5);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.png", NULL);
+  g_autofree char *nocode = write_pdf_without_code (f);
+  const char *broken[] = { png, jpeg, pdf, text };
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_null (okn_scan_file (f->store, f->config, broken[i], &error));
+      g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT);
+      /* The message names the file. */
+      g_assert_nonnull (strstr (error->message, broken[i]));
+    }
+  {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_null (okn_scan_file (f->store, f->config, missing, &error));
+    g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO);
+  }
+  {
+    g_autoptr (GPtrArray) results = scan_path (f, nocode);
+
+    g_assert_cmpuint (results->len, ==, 0);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    guint8 frame[16] = { 0 };
+
+    g_assert_null (okn_scan_decode_gray (frame, 8, 2, 4, &error));
+    g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_INVALID);
+  }
+}
+
+/* Types @text starting at @t0 with @gap_us between keys; returns what the
+ * wedge handed back (the last complete code). */
+static char *
+type_into (OknWedge   *w,
+           const char *text,
+           gint64     *t,
+           gint64      gap_us)
+{
+  char *got = NULL;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      char *c;
+
+      *t += gap_us;
+      c = okn_wedge_feed (w, g_utf8_get_char (p), *t);
+      if (c)
+        {
+          g_free (got);
+          got = c;
+        }
+    }
+  return got;
+}
+
+static void
+test_wedge (Fixture      *f,
+            gconstpointer data)
+{
+  g_autoptr (OknWedge) w = okn_wedge_new ();
+  g_autofree char *url = g_strdup_printf ("https://status.example.invalid/sprawa/%s?kod=%s",
+                                          f->record->ticket, f->record->verification_code);
+  g_autofree char *typed = g_strdup_printf ("%s\r", url);
+  g_autofree char *ticket_tab = g_strdup_printf ("%s\t", f->record->ticket);
+  gint64 t = 1000000;
+
+  /* A scanner: 3 ms a key. */
+  {
+    g_autofree char *got = type_into (w, typed, &t, 3000);
+    g_autoptr (OknScanResult) r = NULL;
+
+    g_assert_cmpstr (got, ==, url);
+    r = verify (f, got);
+    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+    g_assert_cmpuint (okn_wedge_pending (w), ==, 0);
+  }
+  /* A person typing the same: 150 ms a key, nothing comes back. */
+  {
+    g_autofree char *got = type_into (w, typed, &t, 150000);
+
+    g_assert_null (got);
+  }
+  /* A person typed a few letters, then the scanner fired: only the burst. */
+  {
+    g_autofree char *got = NULL;
+
+    g_free (type_into (w, "abc", &t, 200000));
+    t += 500000;
+    got = type_into (w, ticket_tab, &t, 2000);
+    g_assert_cmpstr (got, ==, f->record->ticket);
+  }
+  /* Too short to be a code, and a pause in the middle of a burst. */
+  {
+    g_autofree char *short_code = type_into (w, "K03\r", &t, 2000);
+    g_autofree char *broken = NULL;
+
+    g_assert_null (short_code);
+    g_free (type_into (w, "K03-26-", &t, 2000));
+    t += 400000;
+    broken = type_into (w, "000001\r", &t, 2000);
+    g_assert_null (broken);
+  }
+}
+
+static char *
+json_of (const char *ticket,
+         Fixture    *f)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *list = NULL;
+  int rc;
+
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, NULL, "show", "--json", ticket, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &list, NULL, "list", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  return g_strconcat (out, list, NULL);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (p, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (p));
+}
+
+/* okienkoctl print writes every layout as PDF and PNG, okienkoctl scan reads
+ * them back; bad input gets a clear message and exit 1 or 2, and the store
+ * is left as it was. */
+static void
+test_okienkoctl (Fixture      *f,
+                 gconstpointer data)
+{
+  const char *layouts[] = { "receipt-80", "receipt-58", "a4-confirmation", "label" };
+  const char *t = f->record->ticket;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+  /* Close our connection so the tool has the database to itself. */
+  g_clear_pointer (&f->store, okn_store_close);
+  before = json_of (t, f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (layouts); i++)
+    for (guint k = 0; k < 2; k++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s.%s", layouts[i], k ? "png" : "pdf");
+        char *path = g_build_filename (f->dir, name, NULL);
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "print", t, "--layout", layouts[i],
+                                   "--output", path, NULL);
+
+        g_assert_cmpint (rc, ==, 0);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        g_ptr_array_add (files, path);
+      }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr (JsonNode) root = NULL;
+      JsonObject *res;
+      const char *file = files->pdata[i];
+      gboolean label = strstr (file, "label") != NULL;
+      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", "--json", file, NULL);
+
+      g_assert_cmpint (rc, ==, 0);
+      root = parse_json (out);
+      res = json_array_get_object_element (
+        json_object_get_array_member (
+          json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "files"), 0),
+          "results"),
+        0);
+      g_assert_cmpstr (json_object_get_string_member (res, "ticket"), ==, t);
+      g_assert_cmpstr (json_object_get_string_member (res, "verdict"), ==, label ? "id-only" : "genuine");
+      if (!label)
+        g_assert_cmpstr (json_object_get_string_member (res, "code"), ==, f->record->verification_code);
+    }
+
+  /* Bad input, each with its message and exit status. */
+  {
+    g_autofree char *bad_code = forged_code (f->record->verification_code);
+    g_autofree char *forged_qr = g_strdup_printf ("OKN1:%s:%s", t, bad_code);
+    g_autofree char *forged = write_symbols_png (f, "forged.png", NULL, forged_qr);
+    g_autofree char *foreign = write_symbols_png (f, "foreign.png", "INV-2026-0042", NULL);
+    g_autofree char *corrupt = write_corrupt_png (f);
+    g_autofree char *nocode = write_pdf_without_code (f);
+    const struct
+    {
+      const char *file;
+      int rc;
+      const char *out, *err;
+    } cases[] = {
+      { corrupt, 2, NULL, "is not a readable PNG image" },
+      { nocode, 1, NULL, "no barcode found" },
+      { foreign, 1, "not an Okienko ticket", NULL },
+      { forged, 1, "forged or damaged", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", cases[i].file, NULL);
+
+        g_test_message ("scan %s: %d\n%s%s", cases[i].file, rc, out, err);
+        g_assert_cmpint (rc, ==, cases[i].rc);
+        if (cases[i].out)
+          g_assert_nonnull (strstr (out, cases[i].out));
+        if (cases[i].err)
+          g_assert_nonnull (strstr (err, cases[i].err));
+      }
+    /* One bad file among good ones still fails the whole run. */
+    {
+      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "scan", (char *) files->pdata[0],
+                                 corrupt, NULL);
+
+      g_assert_cmpint (rc, ==, 2);
+    }
+  }
+
+  /* print's own mistakes. */
+  {
+    g_autofree char *out_pdf = g_build_filename (f->dir, "x.pdf", NULL);
+    g_autofree char *out_txt = g_build_filename (f->dir, "x.txt", NULL);
+
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "print", t, "--layout", "poster",
+                                       "--output", out_pdf, NULL), ==, 2);
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "print", "K03-26-999999-X",
+                                       "--output", out_pdf, NULL), !=, 0);
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "print", t, NULL), ==, 2);
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "print", t, "--output", out_txt,
+                                       NULL), ==, 2);
+    g_assert_false (g_file_test (out_pdf, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (out_txt, G_FILE_TEST_EXISTS));
+  }
+  {
+    /* A ticket that is well formed but not in this database: not found. */
+    OknTicketId id;
+    g_autofree char *unknown = NULL;
+    g_autofree char *out_pdf = g_build_filename (f->dir, "y.pdf", NULL);
+
+    g_assert_true (okn_ticket_id_make ("K03", 26, 777777, &id, NULL));
+    unknown = okn_ticket_id_format (&id);
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "print", unknown, "--output",
+                                       out_pdf, NULL), ==, 1);
+  }
+
+  after = json_of (t, f);
+  g_assert_cmpstr (before, ==, after);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func, extra) \
+  g_test_add (path, Fixture, extra, fixture_setup, func, fixture_teardown)
+  ADD ("/scan/parse-forms", test_parse_forms, NULL);
+  ADD ("/scan/verdicts", test_verdicts, "status_url=" STATUS_TMPL "\n");
+  ADD ("/scan/forged-and-foreign-images", test_forged_and_foreign_images, NULL);
+  ADD ("/scan/bad-files", test_bad_files, NULL);
+  ADD ("/scan/wedge", test_wedge, "status_url=" STATUS_TMPL "\n");
+  ADD ("/scan/okienkoctl", test_okienkoctl, "hotline=+48 42 000 00 00\n");
+#undef ADD
+  return g_test_run ();
+}
