@@ -4,6 +4,8 @@
 
 #include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
+#include "okienko/okn-escpos.h"
+#include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-printer.h"
