@@ -7,8 +7,6 @@
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
-#include "okienko/okn-escpos.h"
-#include "okienko/okn-printer.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-store.h"
 #include "okienko/okn-ticket.h"
