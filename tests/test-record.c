@@ -295,7 +295,7 @@ test_json_refuses (void)
 static void
 test_polish_messages (void)
 {
-  g_autofree char *mo = g_build_filename (OKN_BUILD_ROOT, "po", "pl", "LC_MESSAGES", "okienko-pl.mo", NULL);
+  g_autofree char *mo = g_build_filename (OKN_BUILD_ROOT, "po", "pl", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   g_autofree char *dir = okn_test_make_tmpdir ();
   g_autofree char *msgdir = g_build_filename (dir, "pl", "LC_MESSAGES", NULL);
   g_autofree char *target = g_build_filename (msgdir, GETTEXT_PACKAGE ".mo", NULL);
