@@ -754,6 +754,7 @@ test_tokens (Fixture       *f,
   stored = okn_open311_server_list_requests (f->server);
   g_assert_cmpstr (id, ==, ((OknOpen311StoredRequest *) g_ptr_array_index (stored, 0))->id);
 
+  g_clear_pointer (&id, g_free);
   g_assert_false (okn_open311_client_resolve_token (f->client, "no-such-token", &id, &error));
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
   g_assert_null (id);
@@ -1066,11 +1067,15 @@ collect (char   *data,
   return size * n;
 }
 
+/* A plain HTTP exchange with the server, outside the client.
+ * @form: (nullable) a urlencoded body to POST */
 static char *
-control_get (guint16     port,
-             const char *path)
+http_call (guint16     port,
+           const char *path,
+           const char *form,
+           long       *status)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/_control/%s", port, path);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
   g_autoptr (GString) body = g_string_new (NULL);
   CURL *easy = curl_easy_init ();
   CURLcode rc;
@@ -1079,7 +1084,10 @@ control_get (guint16     port,
   curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt (easy, CURLOPT_WRITEDATA, body);
   curl_easy_setopt (easy, CURLOPT_TIMEOUT, 10L);
+  if (form)
+    curl_easy_setopt (easy, CURLOPT_POSTFIELDS, form);
   rc = curl_easy_perform (easy);
+  curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, status);
   curl_easy_cleanup (easy);
   g_assert_cmpint (rc, ==, CURLE_OK);
   return g_string_free (g_steal_pointer (&body), FALSE);
@@ -1122,7 +1130,35 @@ test_executable (Fixture       *f,
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
 
-  dump = control_get ((guint16) port, "dump.json");
+  /* Only JSON is served; the control endpoint changes behaviour. */
+  {
+    long status = 0;
+    g_autofree char *xml = http_call ((guint16) port, "/open311/v2/services.xml", NULL, &status);
+    g_autofree char *set = NULL;
+    g_autofree char *st = NULL;
+    g_autoptr (OknOpen311Request) q = NULL;
+
+    g_assert_cmpint (status, ==, 400);
+    g_assert_nonnull (strstr (xml, "\"code\":400"));
+    set = http_call ((guint16) port, "/_control/set", "tokens=1&ids_as_numbers=true", &status);
+    g_assert_cmpint (status, ==, 200);
+    g_clear_pointer (&set, g_free);
+    set = http_call ((guint16) port, "/_control/set", "no_such_option=1", &status);
+    g_assert_cmpint (status, ==, 400);
+    st = http_call ((guint16) port, "/_control/status", "id=1&status=closed&status_notes=Gotowe", &status);
+    g_assert_cmpint (status, ==, 200);
+    q = okn_open311_client_get_request (f->client, "1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (q->status, ==, "closed");
+    g_assert_cmpstr (q->status_notes, ==, "Gotowe");
+  }
+
+  {
+    long status = 0;
+
+    dump = http_call ((guint16) port, "/_control/dump.json", NULL, &status);
+    g_assert_cmpint (status, ==, 200);
+  }
   root = json_from_string (dump, &error);
   g_assert_no_error (error);
   c = json_object_get_object_member (json_node_get_object (root), "counters");
