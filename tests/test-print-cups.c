@@ -275,6 +275,115 @@ test_out_of_paper (void)
   g_assert_no_error (error);
 }
 
+/* A queue whose jobs are held: a job that cannot finish, to see what
+ * happens while okn_printer_print_pdf() waits for it. */
+static const char *
+held_queue (void)
+{
+  static const char *const queue = "OkienkoHeld";
+  static gboolean made;
+
+  if (!made)
+    {
+      okn_test_cups_add_pdf_queue (cups, queue);
+      okn_test_cups_run_tool (cups, "lpadmin", "-p", queue, "-o",
+                              "job-hold-until-default=indefinite", NULL);
+      made = TRUE;
+    }
+  okn_test_cups_set_reasons (cups, queue, "none", NULL);
+  return queue;
+}
+
+/* Active jobs on a queue, counted through IPP as the scheduler sees them. */
+static int
+count_active_jobs (const char *queue)
+{
+  cups_job_t *jobs = NULL;
+  int n = cupsGetJobs2 (CUPS_HTTP_DEFAULT, &jobs, queue, 0, CUPS_WHICHJOBS_ACTIVE);
+
+  cupsFreeJobs (n, jobs);
+  return n;
+}
+
+static void
+test_timeout (void)
+{
+  const char *queue = held_queue ();
+  g_autoptr (GError) error = NULL;
+  OknPrintJobOptions o = { .title = (char *) "held", .timeout = 2 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+  int job = 0;
+
+  g_assert_false (okn_printer_print_pdf (queue, pdf, &o, &job, NULL, &error));
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_TIMEOUT);
+  g_assert_cmpint (job, >, 0);
+  g_assert_nonnull (strstr (error->message, queue));
+  g_test_message ("%s", error->message);
+  /* The job that did not finish was cancelled, not left to print later. */
+  g_assert_cmpint (count_active_jobs (queue), ==, 0);
+}
+
+typedef struct
+{
+  const char *queue;
+  gboolean cancel_job;   /* else: the paper runs out */
+} Meddler;
+
+/* What happens to the printer while the job waits: from another thread,
+ * once the job is there. */
+static gpointer
+meddle (gpointer data)
+{
+  Meddler *m = data;
+
+  for (int i = 0; i < 200 && count_active_jobs (m->queue) == 0; i++)
+    g_usleep (20000);
+  if (m->cancel_job)
+    okn_test_cups_run_tool (cups, "cancel", "-a", m->queue, NULL);
+  else
+    okn_test_cups_set_reasons (cups, m->queue, "media-empty-error", "Roll empty");
+  return NULL;
+}
+
+static void
+run_meddled (gboolean cancel_job,
+             GError **error,
+             int     *job)
+{
+  Meddler m = { held_queue (), cancel_job };
+  OknPrintJobOptions o = { .title = (char *) "meddled", .timeout = 30 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+  GThread *thread = g_thread_new ("meddler", meddle, &m);
+
+  g_assert_false (okn_printer_print_pdf (m.queue, pdf, &o, job, NULL, error));
+  g_thread_join (thread);
+  g_assert_cmpint (count_active_jobs (m.queue), ==, 0);
+}
+
+static void
+test_paper_runs_out (void)
+{
+  g_autoptr (GError) error = NULL;
+  int job = 0;
+
+  run_meddled (FALSE, &error, &job);
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_MEDIA_EMPTY);
+  g_assert_nonnull (strstr (error->message, "Roll empty"));
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_job_cancelled (void)
+{
+  g_autoptr (GError) error = NULL;
+  int job = 0;
+
+  run_meddled (TRUE, &error, &job);
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_JOB_FAILED);
+  g_assert_nonnull (strstr (error->message, "cancel"));
+  g_test_message ("%s", error->message);
+}
+
 static void
 test_unreachable (void)
 {
@@ -433,6 +542,9 @@ main (int    argc,
       g_test_add_func ("/print/cups/stopped", test_stopped);
       g_test_add_func ("/print/cups/out-of-paper", test_out_of_paper);
       g_test_add_func ("/print/cups/unreachable", test_unreachable);
+      g_test_add_func ("/print/cups/timeout", test_timeout);
+      g_test_add_func ("/print/cups/paper-runs-out", test_paper_runs_out);
+      g_test_add_func ("/print/cups/job-cancelled", test_job_cancelled);
       g_test_add_func ("/print/cups/okienkoctl-printers", test_ctl_printers);
       g_test_add_func ("/print/cups/okienkoctl-print", test_ctl_print);
 
