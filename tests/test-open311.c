@@ -574,6 +574,16 @@ test_retry_after (Fixture       *f,
   g_assert_cmpint (okn_open311_error_get_retry_after (error), ==, 37);
   g_clear_error (&error);
 
+  /* The same as an HTTP date: about 37 s from now (the date has whole
+   * seconds, so a second may have passed). */
+  server_set (f, "retry_after_date", "true");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  g_assert_cmpint (okn_open311_error_get_retry_after (error), >=, 35);
+  g_assert_cmpint (okn_open311_error_get_retry_after (error), <=, 37);
+  g_clear_error (&error);
+
   /* The fault was for one request: the next one goes through. */
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
@@ -723,6 +733,44 @@ test_no_secret_anywhere (Fixture       *f,
     g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
     assert_no_secret (error);
   }
+}
+
+/* A server serving several jurisdictions wants jurisdiction_id on every
+ * call. */
+static void
+test_jurisdiction (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+
+  server_set (f, "jurisdiction_id", "lodz.pl");
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_null (services);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "jurisdiction_id"));
+  g_clear_error (&error);
+
+  config_set (f, "server.jurisdiction_id", "krakow.pl");
+  fixture_client (f);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  g_clear_error (&error);
+
+  config_set (f, "server.jurisdiction_id", "lodz.pl");
+  fixture_client (f);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 4);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_no_error (error);
+  stored = okn_open311_server_list_requests (f->server);
+  g_assert_cmpstr (((OknOpen311StoredRequest *) g_ptr_array_index (stored, 0))->jurisdiction_id,
+                   ==, "lodz.pl");
 }
 
 /* ---- tokens, statuses, ids ----------------------------------------------------------- */
@@ -1194,6 +1242,7 @@ main (int   argc,
   ADD ("/open311/error/timeout", test_timeout);
   ADD ("/open311/error/connect-refused", test_connect_refused);
   ADD ("/open311/error/no-secret", test_no_secret_anywhere);
+  ADD ("/open311/jurisdiction", test_jurisdiction);
   ADD ("/open311/tokens", test_tokens);
   ADD ("/open311/status/batch", test_batch_status);
   ADD ("/open311/ids-as-numbers", test_ids_as_numbers);

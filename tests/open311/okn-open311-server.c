@@ -157,6 +157,7 @@ struct _OknOpen311Server
   GRand *rand;
   guint delay_ms;
   guint retry_after;
+  gboolean retry_after_date;   /* Retry-After as an HTTP date, not seconds */
   gboolean honour_key;
   guint token_polls;           /* 0: answer ids */
   gboolean first_id_only;
@@ -418,6 +419,8 @@ set_locked (OknOpen311Server *server,
     return parse_bool (value, &server->ids_as_numbers);
   if (g_str_equal (option, "bools_as_strings"))
     return parse_bool (value, &server->bools_as_strings);
+  if (g_str_equal (option, "retry_after_date"))
+    return parse_bool (value, &server->retry_after_date);
   if (g_str_equal (option, "echo_api_key"))
     return parse_bool (value, &server->echo_api_key);
   if (g_str_equal (option, "api_key"))
@@ -442,7 +445,8 @@ set_locked (OknOpen311Server *server,
  * @option: fault (none, delay, drop, 500, 503, 429, garbage, truncated),
  *   fault_count (the next N requests; 0: until cleared), fault_scope (post,
  *   all), chaos (probability 0..1 of a random fault), seed, delay_ms,
- *   retry_after (seconds), idempotency (honour, ignore), tokens (answer
+ *   retry_after (seconds), retry_after_date (send it as an HTTP date),
+ *   idempotency (honour, ignore), tokens (answer
  *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
  *   bools_as_strings, echo_api_key (true/false), api_key, jurisdiction_id
  *
@@ -651,6 +655,7 @@ typedef struct
   char *body;
   const char *content_type;
   guint retry_after;          /* 0: no header */
+  gboolean retry_after_date;
   gboolean drop;              /* close without answering */
 } Answer;
 
@@ -1490,7 +1495,26 @@ send_answer (struct MHD_Connection *conn,
   resp = MHD_create_response_from_buffer (len, ans->body ? ans->body : (char *) "",
                                           MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header (resp, "Content-Type", ans->content_type ? ans->content_type : "text/plain");
-  if (ans->retry_after)
+  if (ans->retry_after && ans->retry_after_date)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) then = g_date_time_add_seconds (now, ans->retry_after);
+      /* IMF-fixdate; the C locale's names are what HTTP wants. */
+      static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+      static const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+      g_autofree char *date = g_strdup_printf ("%s, %02d %s %04d %02d:%02d:%02d GMT",
+                                               days[g_date_time_get_day_of_week (then) - 1],
+                                               g_date_time_get_day_of_month (then),
+                                               months[g_date_time_get_month (then) - 1],
+                                               g_date_time_get_year (then),
+                                               g_date_time_get_hour (then),
+                                               g_date_time_get_minute (then),
+                                               g_date_time_get_second (then));
+
+      MHD_add_response_header (resp, "Retry-After", date);
+    }
+  else if (ans->retry_after)
     {
       char buf[16];
 
@@ -1519,6 +1543,7 @@ handle_request (void                  *cls,
   gboolean control = g_str_has_prefix (url, CONTROL_PATH);
   gboolean is_post;
   guint delay_ms, retry_after;
+  gboolean retry_after_date;
   enum MHD_Result ret;
 
   if (x == NULL)
@@ -1550,6 +1575,7 @@ handle_request (void                  *cls,
     }
   delay_ms = server->delay_ms;
   retry_after = server->retry_after;
+  retry_after_date = server->retry_after_date;
   g_mutex_unlock (&server->lock);
 
   switch (fault)
@@ -1563,6 +1589,7 @@ handle_request (void                  *cls,
     case OKN_OPEN311_FAULT_429:
       answer_error (&ans, 429, "too many requests (injected)");
       ans.retry_after = retry_after;
+      ans.retry_after_date = retry_after_date;
       goto send;
     case OKN_OPEN311_FAULT_DELAY:
       g_usleep ((gulong) delay_ms * 1000);
