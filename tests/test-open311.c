@@ -1029,6 +1029,143 @@ test_parallel_chaos (Fixture       *f,
   assert_exactly_once (f, records);
 }
 
+/* ---- TLS ------------------------------------------------------------------------------ */
+
+static gboolean
+run_openssl (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "openssl");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* A self-signed certificate for 127.0.0.1 and its public key, in @dir. */
+static gboolean
+make_cert (const char *dir,
+           const char *name)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", dir, name);
+  g_autofree char *crt = g_strdup_printf ("%s/%s.crt", dir, name);
+  g_autofree char *pub = g_strdup_printf ("%s/%s.pub", dir, name);
+  const char *req[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", key, "-out", crt, "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+  const char *pkey[] = { "pkey", "-in", key, "-pubout", "-out", pub, NULL };
+
+  return run_openssl (req) && run_openssl (pkey);
+}
+
+/* "sha256//<base64 of the SHA-256 of the DER public key>" */
+static char *
+pin_of (const char *pub_path)
+{
+  g_autofree char *pem = NULL;
+  g_autoptr (GString) b64 = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  g_autofree guchar *der = NULL;
+  g_autofree char *pin = NULL;
+  guint8 digest[32];
+  gsize der_len = 0, digest_len = sizeof digest;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_assert_true (g_file_get_contents (pub_path, &pem, NULL, NULL));
+  lines = g_strsplit (pem, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (!g_str_has_prefix (lines[i], "-----"))
+      g_string_append (b64, lines[i]);
+  der = g_base64_decode (b64->str, &der_len);
+  g_checksum_update (sum, der, der_len);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  pin = g_base64_encode (digest, digest_len);
+  return g_strconcat ("sha256//", pin, NULL);
+}
+
+static void
+expect_services (Fixture        *f,
+                 gboolean        ok,
+                 OknOpen311Error code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+
+  fixture_client (f);
+  services = okn_open311_client_get_services (f->client, &error);
+  if (ok)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (services->len, ==, 4);
+    }
+  else
+    {
+      g_assert_null (services);
+      g_assert_error (error, OKN_OPEN311_ERROR, code);
+      assert_no_secret (error);
+    }
+}
+
+/* TLS is verified; a private CA and a pinned public key can be configured. */
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *crt = g_build_filename (f->dir, "server.crt", NULL);
+  g_autofree char *key = g_build_filename (f->dir, "server.key", NULL);
+  g_autofree char *pub = g_build_filename (f->dir, "server.pub", NULL);
+  g_autofree char *other_pub = g_build_filename (f->dir, "other.pub", NULL);
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *other_pin = NULL;
+
+  if (!make_cert (f->dir, "server") || !make_cert (f->dir, "other"))
+    {
+      g_test_skip ("the openssl command is needed to make test certificates");
+      return;
+    }
+  g_assert_true (g_file_get_contents (crt, &cert_pem, NULL, NULL));
+  g_assert_true (g_file_get_contents (key, &key_pem, NULL, NULL));
+  okn_open311_server_stop (f->server);
+  if (!okn_open311_server_set_tls (f->server, cert_pem, key_pem))
+    {
+      g_test_skip ("libmicrohttpd was built without TLS");
+      return;
+    }
+  okn_open311_server_start (f->server, 0, &error);
+  g_assert_no_error (error);
+  url = okn_open311_server_get_url (f->server);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  config_set (f, "server.url", url);
+
+  /* An unknown issuer is refused: a configuration problem, not a retry. */
+  expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
+  config_set (f, "server.ca_file", crt);
+  expect_services (f, TRUE, 0);
+
+  /* Pinned: the right key as a file and as a hash; another key refused. */
+  config_set (f, "server.pinned_key", pub);
+  expect_services (f, TRUE, 0);
+  pin = pin_of (pub);
+  config_set (f, "server.pinned_key", pin);
+  expect_services (f, TRUE, 0);
+  other_pin = pin_of (other_pub);
+  config_set (f, "server.pinned_key", other_pin);
+  expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
+  config_set (f, "server.pinned_key", other_pub);
+  expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
+}
+
 /* ---- markers and configuration ------------------------------------------------------- */
 
 static void
@@ -1243,6 +1380,7 @@ main (int   argc,
   ADD ("/open311/error/connect-refused", test_connect_refused);
   ADD ("/open311/error/no-secret", test_no_secret_anywhere);
   ADD ("/open311/jurisdiction", test_jurisdiction);
+  ADD ("/open311/tls", test_tls);
   ADD ("/open311/tokens", test_tokens);
   ADD ("/open311/status/batch", test_batch_status);
   ADD ("/open311/ids-as-numbers", test_ids_as_numbers);

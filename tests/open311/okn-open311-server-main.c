@@ -33,12 +33,16 @@ main (int   argc,
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) sets = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   int port = 0;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: ephemeral)", "N" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Set an option, e.g. fault=drop, chaos=0.3, seed=7, tokens=2, idempotency=ignore",
       "NAME=VALUE" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this PEM certificate", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The certificate's PEM private key", "FILE" },
     { NULL },
   };
 
@@ -66,6 +70,24 @@ main (int   argc,
       if (!okn_open311_server_set (server, kv[0], kv[1], &error))
         {
           fprintf (stderr, "okn-open311-server: %s\n", error->message);
+          return 2;
+        }
+    }
+  if (tls_cert || tls_key)
+    {
+      g_autofree char *cert = NULL;
+      g_autofree char *key = NULL;
+
+      if (!tls_cert || !tls_key || !g_file_get_contents (tls_cert, &cert, NULL, &error)
+          || !g_file_get_contents (tls_key, &key, NULL, &error))
+        {
+          fprintf (stderr, "okn-open311-server: --tls-cert and --tls-key: %s\n",
+                   error ? error->message : "both are needed");
+          return 2;
+        }
+      if (!okn_open311_server_set_tls (server, cert, key))
+        {
+          fprintf (stderr, "okn-open311-server: libmicrohttpd has no TLS support\n");
           return 2;
         }
     }

@@ -147,6 +147,8 @@ struct _OknOpen311Server
   GMutex lock;
   struct MHD_Daemon *daemon;
   guint16 port;
+  char *tls_cert;              /* (nullable) PEM: serve HTTPS */
+  char *tls_key;
 
   char *api_key;
   char *jurisdiction_id;
@@ -304,6 +306,8 @@ okn_open311_server_free (OknOpen311Server *server)
   g_rand_free (server->rand);
   g_free (server->api_key);
   g_free (server->jurisdiction_id);
+  g_free (server->tls_cert);
+  g_free (server->tls_key);
   g_mutex_clear (&server->lock);
   g_free (server);
 }
@@ -322,7 +326,29 @@ okn_open311_server_get_port (OknOpen311Server *server)
 char *
 okn_open311_server_get_url (OknOpen311Server *server)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u" BASE_PATH, server->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u" BASE_PATH, server->tls_cert ? "https" : "http",
+                          server->port);
+}
+
+/**
+ * okn_open311_server_set_tls:
+ * @cert_pem: (nullable): the server certificate, PEM text; %NULL: plain HTTP
+ * @key_pem: (nullable): its private key, PEM text
+ *
+ * Takes effect at the next okn_open311_server_start().
+ *
+ * Returns: %FALSE when this libmicrohttpd was built without TLS
+ */
+gboolean
+okn_open311_server_set_tls (OknOpen311Server *server,
+                            const char       *cert_pem,
+                            const char       *key_pem)
+{
+  g_free (server->tls_cert);
+  g_free (server->tls_key);
+  server->tls_cert = g_strdup (cert_pem);
+  server->tls_key = g_strdup (key_pem);
+  return cert_pem == NULL || MHD_is_feature_supported (MHD_FEATURE_TLS) == MHD_YES;
 }
 
 const char *
@@ -1689,14 +1715,22 @@ okn_open311_server_start (OknOpen311Server *server,
 {
   struct sockaddr_in addr = { 0 };
   const union MHD_DaemonInfo *info;
+  struct MHD_OptionItem tls[] = {
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, server->tls_key },
+    { MHD_OPTION_HTTPS_MEM_CERT, 0, server->tls_cert },
+    { MHD_OPTION_END, 0, NULL },
+  };
+  struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
+  gboolean with_tls = server->tls_cert && server->tls_key;
 
   g_return_val_if_fail (server->daemon == NULL, FALSE);
   addr.sin_family = AF_INET;
   addr.sin_port = htons (port);
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   server->daemon = MHD_start_daemon (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
-                                       | MHD_USE_POLL,
+                                       | MHD_USE_POLL | (with_tls ? MHD_USE_TLS : 0),
                                      port, NULL, NULL, handle_request, server,
+                                     MHD_OPTION_ARRAY, with_tls ? tls : none,
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
                                      MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
                                      MHD_OPTION_NOTIFY_CONNECTION, connection_notify, server,

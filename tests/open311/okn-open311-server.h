@@ -88,6 +88,9 @@ OknOpen311Server *okn_open311_server_new           (void);
 gboolean          okn_open311_server_start         (OknOpen311Server *server,
                                                     guint16           port,
                                                     GError          **error);
+gboolean          okn_open311_server_set_tls       (OknOpen311Server *server,
+                                                    const char       *cert_pem,
+                                                    const char       *key_pem);
 void              okn_open311_server_stop          (OknOpen311Server *server);
 void              okn_open311_server_free          (OknOpen311Server *server);
 
