@@ -979,6 +979,72 @@ test_parallel (Fixture       *f,
   g_assert_cmpuint (c.connections, <=, 2 * okn_open311_client_get_parallel (f->client));
 }
 
+typedef struct
+{
+  OknConfig *config;
+  GPtrArray *records;
+  guint ok;
+} ThreadJob;
+
+static gpointer
+post_in_thread (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknOpen311Client) client = okn_open311_client_new (job->config, &error);
+  g_autoptr (GPtrArray) results = NULL;
+
+  if (client == NULL)
+    return NULL;
+  /* Half one by one, half in one batch: both paths at once in every thread. */
+  for (guint i = 0; i < job->records->len / 2; i++)
+    {
+      g_autoptr (OknOpen311Receipt) r =
+        okn_open311_client_post (client, g_ptr_array_index (job->records, i), NULL);
+
+      job->ok += r != NULL;
+    }
+  {
+    g_autoptr (GPtrArray) rest = g_ptr_array_new ();
+
+    for (guint i = job->records->len / 2; i < job->records->len; i++)
+      g_ptr_array_add (rest, g_ptr_array_index (job->records, i));
+    results = okn_open311_client_post_many (client, rest, &error);
+    for (guint i = 0; results && i < results->len; i++)
+      job->ok += ((OknOpen311PostResult *) g_ptr_array_index (results, i))->receipt != NULL;
+  }
+  return NULL;
+}
+
+/* One client per thread, four threads at once against one server. */
+static void
+test_threads (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr (GPtrArray) records = make_many (f, 200);
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  guint total = 0;
+
+  for (guint t = 0; t < 4; t++)
+    {
+      jobs[t].config = f->config;
+      jobs[t].records = g_ptr_array_new ();
+      jobs[t].ok = 0;
+      for (guint i = t; i < records->len; i += 4)
+        g_ptr_array_add (jobs[t].records, g_ptr_array_index (records, i));
+      threads[t] = g_thread_new ("poster", post_in_thread, &jobs[t]);
+    }
+  for (guint t = 0; t < 4; t++)
+    {
+      g_thread_join (threads[t]);
+      total += jobs[t].ok;
+      g_ptr_array_unref (jobs[t].records);
+    }
+  g_assert_cmpuint (total, ==, 200);
+  assert_exactly_once (f, records);
+}
+
 /* The server misbehaves at random; the caller repeats what did not go, with
  * the same Idempotency-Key. A server that honours the key ends up with every
  * record exactly once. */
@@ -1386,6 +1452,7 @@ main (int   argc,
   ADD ("/open311/ids-as-numbers", test_ids_as_numbers);
   ADD ("/open311/parallel", test_parallel);
   ADD ("/open311/parallel/chaos", test_parallel_chaos);
+  ADD ("/open311/parallel/threads", test_threads);
   ADD ("/open311/server/executable", test_executable);
 #undef ADD
   g_test_add_func ("/open311/marker", test_marker);
