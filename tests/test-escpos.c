@@ -22,11 +22,19 @@ static OknTicketContent *content;
 
 /* --- a TCP listener on 127.0.0.1 --------------------------------------- */
 
+enum
+{
+  REPLY_NONE = -1,           /* not asked: read everything */
+  REPLY_SILENT = -2,         /* asked, but never answers */
+};
+
 typedef struct
 {
   GSocketListener *listener;
   guint16 port;
   gboolean read;             /* FALSE: accept, then never read */
+  int reply;                 /* REPLY_NONE, REPLY_SILENT or the status byte to
+                              * answer DLE EOT 4 with */
   GCancellable *stop;
   GByteArray *received;
   GThread *thread;
@@ -54,6 +62,25 @@ server_thread (gpointer data)
       return NULL;
     }
   is = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  if (s->reply != REPLY_NONE)
+    {
+      gsize got = 0;
+
+      /* A printer that answers the paper status request first. */
+      g_input_stream_read_all (is, buf, 3, &got, s->stop, &error);
+      g_assert_no_error (error);
+      g_byte_array_append (s->received, buf, (guint) got);
+      if (s->reply == REPLY_SILENT)
+        {
+          while (!g_cancellable_is_cancelled (s->stop))
+            g_usleep (10000);
+          return NULL;
+        }
+      buf[0] = (guint8) s->reply;
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), buf, 1, NULL,
+                                 s->stop, &error);
+      g_assert_no_error (error);
+    }
   while ((n = g_input_stream_read (is, buf, sizeof buf, s->stop, &error)) > 0)
     g_byte_array_append (s->received, buf, (guint) n);
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -62,7 +89,8 @@ server_thread (gpointer data)
 }
 
 static Server *
-server_start (gboolean read)
+server_start_full (gboolean read,
+                   int      reply)
 {
   Server *s = g_new0 (Server, 1);
   g_autoptr (GError) error = NULL;
@@ -88,10 +116,17 @@ server_start (gboolean read)
   g_socket_listener_add_socket (s->listener, sock, NULL, &error);
   g_assert_no_error (error);
   s->read = read;
+  s->reply = reply;
   s->stop = g_cancellable_new ();
   s->received = g_byte_array_new ();
   s->thread = g_thread_new ("escpos-server", server_thread, s);
   return s;
+}
+
+static Server *
+server_start (gboolean read)
+{
+  return server_start_full (read, REPLY_NONE);
 }
 
 static char *
@@ -108,7 +143,7 @@ server_finish_full (Server  *s,
 {
   GBytes *bytes;
 
-  if (!s->read || abort)
+  if (!s->read || abort || s->reply == REPLY_SILENT)
     g_cancellable_cancel (s->stop);
   g_thread_join (s->thread);
   g_socket_listener_close (s->listener);
@@ -412,6 +447,7 @@ test_device_file (void)
   okn_escpos_options_init (&o);
   o.cut = OKN_ESCPOS_CUT_NONE;
   o.feed_lines = 0;
+  o.check_paper = TRUE; /* a regular file is not asked: it cannot answer */
   g_assert_true (okn_escpos_print (path, sent, &o, NULL, &error));
   g_assert_no_error (error);
   g_file_get_contents (path, &data, &len, &error);
@@ -500,6 +536,116 @@ test_stalled_reader (void)
   received = server_finish (s);
 }
 
+static void
+test_paper_status_bits (void)
+{
+  gboolean out;
+
+  g_assert_true (okn_escpos_paper_status_ok (0x12, &out));
+  g_assert_false (out);
+  g_assert_true (okn_escpos_paper_status_ok (0x1e, &out)); /* nearly out: still prints */
+  g_assert_false (out);
+  g_assert_true (okn_escpos_paper_status_ok (0x72, &out));
+  g_assert_true (out);
+  g_assert_false (okn_escpos_paper_status_ok (0x00, &out));
+  g_assert_false (okn_escpos_paper_status_ok (0xff, &out));
+}
+
+/* With check_paper the printer is asked first, on the same connection. */
+static void
+run_paper (int      reply,
+           GBytes **received,
+           GError **error)
+{
+  g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_80);
+  g_autofree char *dest = NULL;
+  Server *s = server_start_full (TRUE, reply);
+  OknEscposOptions o;
+  gboolean ok;
+
+  okn_escpos_options_init (&o);
+  o.check_paper = TRUE;
+  o.timeout = 1;
+  dest = server_destination (s);
+  ok = okn_escpos_print (dest, sent, &o, NULL, error);
+  g_assert_true (ok == (*error == NULL));
+  *received = server_finish (s);
+  if (ok)
+    {
+      g_autoptr (GBytes) rest = NULL;
+      g_autoptr (OknBitmap) got = NULL;
+      guint bands;
+
+      g_assert_cmpuint (g_bytes_get_size (*received), >, 3);
+      rest = g_bytes_new_from_bytes (*received, 3, g_bytes_get_size (*received) - 3);
+      got = parse_stream (rest, 72, &o, &bands);
+      assert_same_ticket (sent, got, OKN_LAYOUT_RECEIPT_80);
+    }
+}
+
+static void
+assert_asked_only (GBytes *received,
+                   gboolean only)
+{
+  const guint8 *p = g_bytes_get_data (received, NULL);
+
+  g_assert_cmpuint (g_bytes_get_size (received), >=, 3);
+  g_assert_cmphex (p[0], ==, 0x10); /* DLE EOT 4 */
+  g_assert_cmphex (p[1], ==, 0x04);
+  g_assert_cmphex (p[2], ==, 0x04);
+  if (only)
+    g_assert_cmpuint (g_bytes_get_size (received), ==, 3);
+}
+
+static void
+test_paper_present (void)
+{
+  g_autoptr (GBytes) received = NULL;
+  g_autoptr (GError) error = NULL;
+
+  run_paper (0x12, &received, &error);
+  g_assert_no_error (error);
+  assert_asked_only (received, FALSE);
+}
+
+static void
+test_paper_out (void)
+{
+  g_autoptr (GBytes) received = NULL;
+  g_autoptr (GError) error = NULL;
+
+  run_paper (0x72, &received, &error);
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_PAPER);
+  g_test_message ("%s", error->message);
+  /* Nothing of the ticket was sent to a printer without paper. */
+  assert_asked_only (received, TRUE);
+}
+
+static void
+test_paper_no_answer (void)
+{
+  g_autoptr (GBytes) received = NULL;
+  g_autoptr (GError) error = NULL;
+
+  run_paper (REPLY_SILENT, &received, &error);
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "escpos.check_paper"));
+  g_test_message ("%s", error->message);
+  assert_asked_only (received, TRUE);
+}
+
+static void
+test_paper_garbage (void)
+{
+  g_autoptr (GBytes) received = NULL;
+  g_autoptr (GError) error = NULL;
+
+  run_paper (0xff, &received, &error);
+  g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "0xff"));
+  assert_asked_only (received, TRUE);
+}
+
 /* okienkoctl print --escpos, with feed and cut from the configuration. */
 static void
 test_ctl_escpos (void)
@@ -582,6 +728,11 @@ main (int    argc,
   g_test_add_func ("/escpos/tcp/refused", test_refused);
   g_test_add_func ("/escpos/tcp/stalled", test_stalled_reader);
   g_test_add_func ("/escpos/okienkoctl", test_ctl_escpos);
+  g_test_add_func ("/escpos/paper/status-bits", test_paper_status_bits);
+  g_test_add_func ("/escpos/paper/present", test_paper_present);
+  g_test_add_func ("/escpos/paper/out", test_paper_out);
+  g_test_add_func ("/escpos/paper/no-answer", test_paper_no_answer);
+  g_test_add_func ("/escpos/paper/garbage", test_paper_garbage);
   rc = g_test_run ();
 
   okn_ticket_content_free (content);

@@ -25,6 +25,7 @@ typedef enum
   OKN_ESCPOS_ERROR_REFUSED,      /* nothing listens on HOST:PORT, or host unknown */
   OKN_ESCPOS_ERROR_TIMEOUT,      /* connect or write did not finish in time */
   OKN_ESCPOS_ERROR_IO,           /* the write failed half-way */
+  OKN_ESCPOS_ERROR_NO_PAPER,     /* the printer said its roll is empty */
 } OknEscposError;
 
 typedef enum
@@ -47,6 +48,7 @@ typedef struct
   OknEscposCut cut;
   guint timeout;      /* seconds for connect and for the whole write */
   guint band_rows;    /* rows per "GS v 0" command, 1-4095 */
+  gboolean check_paper; /* ask "DLE EOT 4" first; refuse when the roll is out */
 } OknEscposOptions;
 
 GQuark       okn_escpos_error_quark      (void);
@@ -63,6 +65,9 @@ const char  *okn_escpos_cut_to_string    (OknEscposCut cut);
 GBytes      *okn_escpos_encode           (const OknBitmap        *bitmap,
                                           const OknEscposOptions *options,
                                           GError                **error);
+
+gboolean     okn_escpos_paper_status_ok  (guint8        status,
+                                          gboolean     *paper_out);
 
 gboolean     okn_escpos_send             (const char   *destination,
                                           GBytes       *data,

@@ -84,6 +84,8 @@ static const OknConfigKey keys[] = {
     N_("Cut after an ESC/POS ticket: full, partial or none") },
   { "escpos.timeout", OKN_CONFIG_TYPE_INT, "10", 1, 600,
     N_("Seconds to wait for an ESC/POS printer to connect and take each part of the ticket") },
+  { "escpos.check_paper", OKN_CONFIG_TYPE_BOOL, "false", 0, 0,
+    N_("Ask the ESC/POS printer for its paper status before each ticket (needs a printer that answers)") },
 };
 
 struct _OknConfig

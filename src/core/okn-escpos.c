@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -33,6 +34,7 @@ okn_escpos_options_init (OknEscposOptions *options)
   options->cut = OKN_ESCPOS_CUT_PARTIAL;
   options->timeout = 10;
   options->band_rows = OKN_ESCPOS_DEFAULT_BAND_ROWS;
+  options->check_paper = FALSE;
 }
 
 gboolean
@@ -72,7 +74,7 @@ okn_escpos_cut_to_string (OknEscposCut cut)
  * okn_escpos_options_from_config:
  * @options: (out caller-allocates): the options to fill
  * @config: the configuration (`escpos.feed_lines`, `escpos.cut`,
- *   `escpos.timeout`)
+ *   `escpos.timeout`, `escpos.check_paper`)
  *
  * Fills @options from the configuration, defaults where a key is unset.
  *
@@ -89,6 +91,7 @@ okn_escpos_options_from_config (OknEscposOptions *options,
   okn_escpos_options_init (options);
   options->feed_lines = (guint) CLAMP (okn_config_get_int (config, "escpos.feed_lines"), 0, 255);
   options->timeout = (guint) CLAMP (okn_config_get_int (config, "escpos.timeout"), 1, 600);
+  options->check_paper = okn_config_get_bool (config, "escpos.check_paper");
   cut = okn_config_get_string (config, "escpos.cut");
   if (cut != NULL && !okn_escpos_cut_from_string (cut, &options->cut))
     {
@@ -181,6 +184,141 @@ okn_escpos_encode (const OknBitmap        *bitmap,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* DLE EOT 4: "transmit roll paper sensor status". The printer answers one
+ * byte: 0xx1 0x10 fixed (mask 0x93 = 0x12), bits 5-6 set when the roll is
+ * out, bits 2-3 when it is nearly out. */
+static const guint8 paper_status_request[] = { 0x10, 0x04, 0x04 };
+
+/**
+ * okn_escpos_paper_status_ok:
+ * @status: the byte a printer answered to DLE EOT 4
+ * @paper_out: (out): whether the roll is out
+ *
+ * Returns: %FALSE when @status is not a DLE EOT 4 answer at all
+ */
+gboolean
+okn_escpos_paper_status_ok (guint8    status,
+                            gboolean *paper_out)
+{
+  *paper_out = (status & 0x60) != 0;
+  return (status & 0x93) == 0x12;
+}
+
+static gboolean
+judge_paper_status (const char *destination,
+                    guint8      status,
+                    GError    **error)
+{
+  gboolean out;
+
+  if (!okn_escpos_paper_status_ok (status, &out))
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                   _("Receipt printer %s answered the paper status request with 0x%02x, which "
+                     "is not a paper status: set escpos.check_paper to false for this printer."),
+                   destination, status);
+      return FALSE;
+    }
+  if (out)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_PAPER,
+                   _("Receipt printer %s is out of paper. Load a new roll, then print again."),
+                   destination);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_no_answer_error (GError    **error,
+                     const char *destination,
+                     guint       timeout)
+{
+  g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
+               _("Receipt printer %s did not answer the paper status request within %u s: is "
+                 "it switched on? If it cannot answer, set escpos.check_paper to false."),
+               destination, timeout);
+}
+
+/* Waits until @fd is ready for @events or the deadline passes. */
+static int
+wait_fd (int    fd,
+         short  events,
+         gint64 deadline)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = events };
+      gint64 left = deadline - g_get_monotonic_time ();
+      int n;
+
+      if (left <= 0)
+        return 0;
+      n = poll (&pfd, 1, (int) MIN (left / 1000 + 1, 200));
+      if (n > 0)
+        return n;
+      if (n < 0 && errno != EINTR)
+        return -1;
+    }
+}
+
+static gboolean
+write_fd (int           fd,
+          const char   *path,
+          const guint8 *p,
+          gsize         len,
+          guint         timeout,
+          gint64        deadline,
+          GCancellable *cancellable,
+          GError      **error)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n;
+      int ready;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      n = write (fd, p + done, len - done);
+      if (n > 0)
+        {
+          done += (gsize) n;
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          int saved = errno;
+
+          g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                       _("Writing to receipt printer %s failed after %lu of %lu bytes: %s"),
+                       path, (unsigned long) done, (unsigned long) len, g_strerror (saved));
+          return FALSE;
+        }
+      ready = wait_fd (fd, POLLOUT, deadline);
+      if (ready < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                       _("Waiting for receipt printer %s failed: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      if (ready == 0)
+        {
+          g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
+                       _("Receipt printer %s took more than %u s to accept the ticket "
+                         "(%lu of %lu bytes sent): is it out of paper or switched off?"),
+                       path, timeout, (unsigned long) done, (unsigned long) len);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* A device file: open without blocking, so that a printer that is switched
  * off or out of paper cannot hang us; then wait for it with poll() up to the
  * deadline. */
@@ -188,6 +326,7 @@ static gboolean
 send_to_device (const char   *path,
                 GBytes       *data,
                 guint         timeout,
+                gboolean      check_paper,
                 GCancellable *cancellable,
                 GError      **error)
 {
@@ -195,13 +334,15 @@ send_to_device (const char   *path,
   const guint8 *p = g_bytes_get_data (data, &len);
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
   gboolean ok = FALSE;
-  gsize done = 0;
+  GStatBuf st;
   int fd;
 
   /* O_TRUNC matters for a regular file standing in for the device; Linux
    * ignores it on character devices. No O_CREAT: a missing /dev/usb/lp0
-   * must be an error, not a new file. */
-  fd = g_open (path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_TRUNC, 0);
+   * must be an error, not a new file. Read access only to ask for the
+   * paper status. */
+  fd = g_open (path, (check_paper ? O_RDWR : O_WRONLY) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_TRUNC,
+               0);
   if (fd < 0)
     {
       int saved = errno;
@@ -223,54 +364,29 @@ send_to_device (const char   *path,
       return FALSE;
     }
 
-  while (done < len)
+  /* A regular file standing in for a printer cannot answer. */
+  if (check_paper && fstat (fd, &st) == 0 && S_ISCHR (st.st_mode))
     {
-      ssize_t n;
+      guint8 status;
+      ssize_t n = -1;
+      int ready;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (!write_fd (fd, path, paper_status_request, sizeof paper_status_request, timeout,
+                     deadline, cancellable, error))
         goto out;
-      n = write (fd, p + done, len - done);
-      if (n > 0)
+      while ((ready = wait_fd (fd, POLLIN, deadline)) > 0
+             && (n = read (fd, &status, 1)) < 0 && (errno == EAGAIN || errno == EINTR))
+        ;
+      if (n != 1)
         {
-          done += (gsize) n;
-          continue;
-        }
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-        {
-          int saved = errno;
-
-          g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
-                       _("Writing to receipt printer %s failed after %lu of %lu bytes: %s"),
-                       path, (unsigned long) done, (unsigned long) len, g_strerror (saved));
+          set_no_answer_error (error, path, timeout);
           goto out;
         }
-      {
-        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-        gint64 left = deadline - g_get_monotonic_time ();
-
-        if (left <= 0 || poll (&pfd, 1, (int) MIN (left / 1000 + 1, 200)) < 0)
-          {
-            if (left > 0 && errno == EINTR)
-              continue;
-            if (left > 0)
-              {
-                g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
-                             _("Waiting for receipt printer %s failed: %s"), path,
-                             g_strerror (errno));
-                goto out;
-              }
-            g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
-                         _("Receipt printer %s took more than %u s to accept the ticket "
-                           "(%lu of %lu bytes sent): "
-                           "is it out of paper or switched off?"),
-                         path, timeout, (unsigned long) done, (unsigned long) len);
-            goto out;
-          }
-      }
+      if (!judge_paper_status (path, status, error))
+        goto out;
     }
-  ok = TRUE;
+
+  ok = write_fd (fd, path, p, len, timeout, deadline, cancellable, error);
 
 out:
   if (close (fd) < 0 && ok)
@@ -314,11 +430,56 @@ set_network_error (GError    **error,
                  destination, (unsigned long) done, (unsigned long) len, cause->message);
 }
 
+/* DLE EOT 4 over the connection that will carry the ticket. */
+static gboolean
+check_paper_network (const char        *destination,
+                     GSocketConnection *conn,
+                     guint              timeout,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  GOutputStream *os = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  GInputStream *is = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  guint8 status;
+  gssize n;
+
+  if (!g_output_stream_write_all (os, paper_status_request, sizeof paper_status_request, NULL,
+                                  cancellable, &local_error))
+    {
+      set_network_error (error, destination, timeout, local_error, TRUE, 0,
+                         sizeof paper_status_request);
+      return FALSE;
+    }
+  n = g_input_stream_read (is, &status, 1, cancellable, &local_error);
+  if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      set_no_answer_error (error, destination, timeout);
+      return FALSE;
+    }
+  if (n != 1)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_IO,
+                   _("Receipt printer %s closed the connection instead of answering the paper "
+                     "status request%s%s"),
+                   destination, local_error ? ": " : ".",
+                   local_error ? local_error->message : "");
+      return FALSE;
+    }
+  return judge_paper_status (destination, status, error);
+}
+
 static gboolean
 send_to_network (const char         *destination,
                  GSocketConnectable *address,
                  GBytes             *data,
                  guint               timeout,
+                 gboolean            check_paper,
                  GCancellable       *cancellable,
                  GError            **error)
 {
@@ -345,6 +506,8 @@ send_to_network (const char         *destination,
       set_network_error (error, destination, timeout, local_error, FALSE, 0, len);
       return FALSE;
     }
+  if (check_paper && !check_paper_network (destination, conn, timeout, cancellable, error))
+    return FALSE;
 
   os = g_io_stream_get_output_stream (G_IO_STREAM (conn));
   if (!g_output_stream_write_all (os, p, len, &done, cancellable, &local_error)
@@ -362,6 +525,50 @@ send_to_network (const char         *destination,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+send_full (const char   *destination,
+           GBytes       *data,
+           guint         timeout,
+           gboolean      check_paper,
+           GCancellable *cancellable,
+           GError      **error)
+{
+  g_autoptr (GSocketConnectable) address = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *target;
+
+  g_return_val_if_fail (data != NULL, FALSE);
+  if (timeout == 0)
+    timeout = 10;
+  if (destination == NULL || *destination == '\0')
+    {
+      g_set_error_literal (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                           _("No receipt printer given: name a device such as /dev/usb/lp0 "
+                             "or a network address such as 192.168.1.50:9100."));
+      return FALSE;
+    }
+
+  if (strchr (destination, '/') && !g_str_has_prefix (destination, "tcp://"))
+    return send_to_device (destination, data, timeout, check_paper, cancellable, error);
+
+  target = g_str_has_prefix (destination, "tcp://") ? destination + 6 : destination;
+  if (strchr (target, '/') != NULL)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                   _("“%s” is not a network address: use HOST or HOST:PORT."), destination);
+      return FALSE;
+    }
+  address = g_network_address_parse (target, OKN_ESCPOS_DEFAULT_PORT, &local_error);
+  if (address == NULL)
+    {
+      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
+                   _("“%s” is neither a device path nor a network address (HOST:PORT): %s"),
+                   destination, local_error->message);
+      return FALSE;
+    }
+  return send_to_network (destination, address, data, timeout, check_paper, cancellable, error);
 }
 
 /**
@@ -384,49 +591,19 @@ okn_escpos_send (const char   *destination,
                  GCancellable *cancellable,
                  GError      **error)
 {
-  g_autoptr (GSocketConnectable) address = NULL;
-  g_autoptr (GError) local_error = NULL;
-  const char *target;
-
-  g_return_val_if_fail (data != NULL, FALSE);
-  if (timeout == 0)
-    timeout = 10;
-  if (destination == NULL || *destination == '\0')
-    {
-      g_set_error_literal (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
-                           _("No receipt printer given: name a device such as /dev/usb/lp0 "
-                             "or a network address such as 192.168.1.50:9100."));
-      return FALSE;
-    }
-
-  if (strchr (destination, '/') && !g_str_has_prefix (destination, "tcp://"))
-    return send_to_device (destination, data, timeout, cancellable, error);
-
-  target = g_str_has_prefix (destination, "tcp://") ? destination + 6 : destination;
-  if (strchr (target, '/') != NULL)
-    {
-      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
-                   _("“%s” is not a network address: use HOST or HOST:PORT."), destination);
-      return FALSE;
-    }
-  address = g_network_address_parse (target, OKN_ESCPOS_DEFAULT_PORT, &local_error);
-  if (address == NULL)
-    {
-      g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID,
-                   _("“%s” is neither a device path nor a network address (HOST:PORT): %s"),
-                   destination, local_error->message);
-      return FALSE;
-    }
-  return send_to_network (destination, address, data, timeout, cancellable, error);
+  return send_full (destination, data, timeout, FALSE, cancellable, error);
 }
 
 /**
  * okn_escpos_print:
  * @destination: see okn_escpos_send()
  * @bitmap: the ticket
- * @options: (nullable): feed, cut, timeout; %NULL for the defaults
+ * @options: (nullable): feed, cut, timeout, paper check; %NULL for the
+ *   defaults
  *
- * Encodes @bitmap and sends it. Blocks.
+ * Encodes @bitmap and sends it; with @options->check_paper, first asks the
+ * printer for its paper status (DLE EOT 4) on the same connection and sends
+ * nothing when the roll is out. Blocks.
  */
 gboolean
 okn_escpos_print (const char             *destination,
@@ -439,7 +616,8 @@ okn_escpos_print (const char             *destination,
 
   if (data == NULL)
     return FALSE;
-  return okn_escpos_send (destination, data, options ? options->timeout : 10, cancellable, error);
+  return send_full (destination, data, options ? options->timeout : 10,
+                    options ? options->check_paper : FALSE, cancellable, error);
 }
 
 typedef struct
@@ -447,6 +625,7 @@ typedef struct
   char *destination;
   GBytes *data;
   guint timeout;
+  gboolean check_paper;
 } SendJob;
 
 static void
@@ -468,7 +647,7 @@ send_thread (GTask        *task,
   SendJob *job = task_data;
   GError *error = NULL;
 
-  if (okn_escpos_send (job->destination, job->data, job->timeout, cancellable, &error))
+  if (send_full (job->destination, job->data, job->timeout, job->check_paper, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -503,6 +682,7 @@ okn_escpos_print_async (const char             *destination,
   job->destination = g_strdup (destination);
   job->data = data;
   job->timeout = options ? options->timeout : 10;
+  job->check_paper = options ? options->check_paper : FALSE;
   g_task_set_task_data (task, job, send_job_free);
   g_task_run_in_thread (task, send_thread);
 }
