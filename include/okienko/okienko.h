@@ -9,4 +9,5 @@
 #include "okienko/okn-open311.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-store.h"
+#include "okienko/okn-sync.h"
 #include "okienko/okn-ticket.h"

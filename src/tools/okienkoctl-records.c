@@ -1040,6 +1040,7 @@ okctl_cmd_status (OkctlContext *ctx,
         json_builder_add_string_value (b, stats.oldest_queued_at);
       else
         json_builder_add_null_value (b);
+      okctl_sync_status_json (ctx, store, &stats, b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       okctl_print_json (root);
@@ -1056,6 +1057,7 @@ okctl_cmd_status (OkctlContext *ctx,
         if (stats.per_state[s] > 0)
           g_print ("  %-20s %" G_GINT64_FORMAT "\n", okn_sync_state_to_string ((OknSyncState) s), stats.per_state[s]);
       print_line (_("Oldest queued:"), stats.oldest_queued_at);
+      okctl_sync_status_text (ctx, store, &stats);
     }
   okn_store_stats_clear (&stats);
   return OKCTL_EXIT_OK;

@@ -24,6 +24,8 @@ static const OkctlCommand commands[] = {
   { "printers", okctl_cmd_printers, N_("List the CUPS printers with their state") },
   { "print", okctl_cmd_print, N_("Print a ticket to a PDF or PNG file or a printer") },
   { "scan", okctl_cmd_scan, N_("Read tickets from image or PDF files and check them") },
+  { "sync", okctl_cmd_sync, N_("Send the queue to the Open311 server and pull statuses (--once, --watch)") },
+  { "services", okctl_cmd_services, N_("List or refresh the cached Open311 service catalogue") },
 };
 
 int

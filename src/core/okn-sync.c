@@ -1,0 +1,1182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-sync.c: the sync engine
+ *
+ * A run: recover what a dead sync left in `sending`, refresh the catalogue
+ * when stale, push the outbox in batches (searching the server for the
+ * ticket marker before repeating a POST whose outcome is unknown), resolve
+ * tokens, pull statuses. Every state change goes through the store's outbox
+ * calls, one transaction per batch. Contract: docs/internals/sync.md
+ */
+#define G_LOG_DOMAIN "okn-sync"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okn-open311.h"
+#include "okienko/okn-sync.h"
+
+G_DEFINE_QUARK (okn-sync-error-quark, okn_sync_error)
+
+/* A search answer this long may have been cut by the server (the spec's
+ * default cap is 1000): narrow the window instead of trusting it. */
+#define SEARCH_MAYBE_CAPPED 200
+/* Requests reach the server after the record was made; allow for clocks
+ * that disagree by this much. */
+#define SEARCH_SKEW_US      (15 * G_TIME_SPAN_MINUTE)
+#define SEARCH_MIN_SPAN_US  (2 * G_TIME_SPAN_SECOND)
+#define SEARCH_MAX_DEPTH    24
+#define TOKENS_PER_RUN      10000
+#define POLL_PAGE           500
+#define WATCH_TICK_US       G_TIME_SPAN_SECOND
+
+struct _OknSync
+{
+  OknStore *store;             /* not owned */
+  OknConfig *config;           /* not owned */
+  OknOpen311Client *client;    /* (nullable) NULL: no server.url, offline */
+  char *lock_path;
+  int lock_fd;
+
+  guint push_batch;
+  gint64 base_us;
+  gint64 cap_us;
+  gint64 interval_us;
+  gint64 catalogue_max_age_us;
+  gboolean definitions_set;
+
+  GMutex mutex;
+  GCond cond;
+  gboolean wake;               /* under mutex */
+  gint stop;                   /* atomic */
+};
+
+/* What one run met, beyond the counts. */
+typedef struct
+{
+  GError *fatal;               /* OKN_SYNC_ERROR_CONFIG: the run stopped */
+  GError *network;             /* OKN_SYNC_ERROR_NETWORK: something waits */
+  OknSyncReport *report;
+} Run;
+
+static void
+note_error (OknSyncReport *report,
+            const char    *message)
+{
+  g_free (report->last_error);
+  report->last_error = g_strdup (message);
+}
+
+static void
+run_network (Run          *run,
+             const GError *cause)
+{
+  note_error (run->report, cause->message);
+  if (run->network == NULL)
+    run->network = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK, cause->message);
+}
+
+/* AUTH and CONFIG errors of the client end the run: repeating would only
+ * hammer a server that refuses us. The key itself is never in a message. */
+static void
+run_fatal (Run          *run,
+           const GError *cause)
+{
+  g_autofree char *msg = NULL;
+  int status = okn_open311_error_get_http_status (cause);
+
+  if (cause->domain == OKN_OPEN311_ERROR && cause->code == OKN_OPEN311_ERROR_AUTH && status > 0)
+    msg = g_strdup_printf (_("The server refused the API key (HTTP %d); check server.api_key."),
+                           status);
+  else
+    msg = g_strdup (cause->message);
+  note_error (run->report, msg);
+  if (run->fatal == NULL)
+    run->fatal = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, msg);
+}
+
+static gboolean
+is_fatal (const GError *error)
+{
+  return error->domain == OKN_OPEN311_ERROR
+         && (error->code == OKN_OPEN311_ERROR_AUTH || error->code == OKN_OPEN311_ERROR_CONFIG);
+}
+
+/* Sorts a client error of a GET into the run's errors. */
+static void
+run_client_error (Run          *run,
+                  const GError *error)
+{
+  if (is_fatal (error))
+    run_fatal (run, error);
+  else
+    run_network (run, error);
+}
+
+static gboolean
+stopping (OknSync *sync)
+{
+  return g_atomic_int_get (&sync->stop) != 0;
+}
+
+/* ---- life ------------------------------------------------------------------ */
+
+static gboolean
+take_lock (OknSync *sync,
+           GError **error)
+{
+  int saved;
+
+  sync->lock_fd = g_open (sync->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (sync->lock_fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the sync lock file %s: %s"), sync->lock_path, g_strerror (saved));
+      return FALSE;
+    }
+  if (flock (sync->lock_fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      saved = errno;
+      if (saved == EWOULDBLOCK)
+        g_set_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_LOCKED,
+                     _("Another sync is running on this database (lock %s); only one may run at a time."),
+                     sync->lock_path);
+      else
+        g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                     _("Cannot lock %s: %s"), sync->lock_path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * okn_sync_new:
+ * @store: the engine's connection; it must outlive the engine and be used
+ *   by the engine's thread only
+ * @config: read now; it must outlive the engine
+ *
+ * Takes the database's sync lock (`<db>.sync.lock`, non-blocking).
+ *
+ * Returns: (transfer full) (nullable): the engine, or %NULL with
+ *   %OKN_SYNC_ERROR_LOCKED when another sync holds the lock, or
+ *   %OKN_SYNC_ERROR_CONFIG when the server settings cannot work. Without
+ *   server.url the engine is made and works offline.
+ */
+OknSync *
+okn_sync_new (OknStore  *store,
+              OknConfig *config,
+              GError   **error)
+{
+  g_autoptr (OknSync) sync = g_new0 (OknSync, 1);
+  g_autofree char *url = okn_config_get_string (config, "server.url");
+
+  sync->store = store;
+  sync->config = config;
+  sync->lock_fd = -1;
+  g_mutex_init (&sync->mutex);
+  g_cond_init (&sync->cond);
+  sync->lock_path = g_strconcat (okn_store_get_path (store), ".sync.lock", NULL);
+  sync->push_batch = (guint) CLAMP (okn_config_get_int (config, "sync.batch_size"), 1, 1000);
+  sync->base_us = okn_config_get_int (config, "sync.backoff_base_seconds") * G_TIME_SPAN_SECOND;
+  sync->cap_us = okn_config_get_int (config, "sync.backoff_cap_seconds") * G_TIME_SPAN_SECOND;
+  sync->interval_us = okn_config_get_int (config, "sync.interval_seconds") * G_TIME_SPAN_SECOND;
+  sync->catalogue_max_age_us = okn_config_get_int (config, "sync.catalogue_max_age_hours") * G_TIME_SPAN_HOUR;
+  if (sync->base_us <= 0)
+    sync->base_us = G_TIME_SPAN_SECOND;
+  if (sync->cap_us < sync->base_us)
+    sync->cap_us = sync->base_us;
+  if (sync->interval_us <= 0)
+    sync->interval_us = 60 * G_TIME_SPAN_SECOND;
+
+  if (!take_lock (sync, error))
+    return NULL;
+
+  if (url && *url)
+    {
+      g_autoptr (GError) local = NULL;
+
+      sync->client = okn_open311_client_new (config, &local);
+      if (sync->client == NULL)
+        {
+          g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&sync);
+}
+
+void
+okn_sync_free (OknSync *sync)
+{
+  if (sync == NULL)
+    return;
+  g_clear_pointer (&sync->client, okn_open311_client_free);
+  /* Closing the descriptor releases the lock; the file stays so that two
+   * processes never lock two different inodes. */
+  if (sync->lock_fd >= 0)
+    close (sync->lock_fd);
+  g_free (sync->lock_path);
+  g_cond_clear (&sync->cond);
+  g_mutex_clear (&sync->mutex);
+  g_free (sync);
+}
+
+gboolean
+okn_sync_is_offline (OknSync *sync)
+{
+  return sync->client == NULL;
+}
+
+void
+okn_sync_report_clear (OknSyncReport *report)
+{
+  g_clear_pointer (&report->last_error, g_free);
+  memset (report, 0, sizeof *report);
+}
+
+/**
+ * okn_sync_backoff_us:
+ * @attempts: how many times the record was tried, this one included (>= 1)
+ * @retry_after_s: what the server asked for (Retry-After), -1 when nothing
+ * @random01: a uniform random number in [0, 1)
+ *
+ * Exponential backoff with full jitter: a uniform delay between 0 and
+ * min(cap, base·2^(attempts−1)), but never shorter than Retry-After.
+ *
+ * Returns: the delay in microseconds
+ */
+gint64
+okn_sync_backoff_us (guint  attempts,
+                     gint64 base_us,
+                     gint64 cap_us,
+                     gint64 retry_after_s,
+                     double random01)
+{
+  gint64 ceiling = base_us;
+  gint64 delay;
+
+  for (guint i = 1; i < attempts && ceiling < cap_us; i++)
+    ceiling *= 2;
+  ceiling = MIN (ceiling, cap_us);
+  delay = (gint64) (CLAMP (random01, 0.0, 1.0) * (double) ceiling);
+  if (retry_after_s >= 0)
+    delay = MAX (delay, MIN (retry_after_s, G_MAXINT32) * G_TIME_SPAN_SECOND);
+  return delay;
+}
+
+/* ---- catalogue -------------------------------------------------------------- */
+
+static gboolean
+catalogue_is_stale (OknSync *sync,
+                    GError **error)
+{
+  g_autofree char *at = okn_store_get_meta (sync->store, "catalogue.fetched_at");
+  g_autoptr (GDateTime) fetched = at ? g_date_time_new_from_iso8601 (at, NULL) : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GPtrArray) services = NULL;
+
+  if (fetched == NULL || g_date_time_difference (now, fetched) > sync->catalogue_max_age_us
+      || g_date_time_difference (now, fetched) < 0)
+    return TRUE;
+  services = okn_store_list_services (sync->store, error);
+  if (services == NULL)
+    return FALSE;
+  if (services->len == 0)
+    return TRUE;
+  if (!sync->definitions_set)
+    {
+      okn_open311_client_set_definitions (sync->client, services);
+      sync->definitions_set = TRUE;
+    }
+  return FALSE;
+}
+
+/* Fetches the catalogue into the store and notes when: the one place that
+ * knows "catalogue.fetched_at". Client errors become OKN_SYNC_ERROR. */
+static gboolean
+fetch_catalogue (OknOpen311Client *client,
+                 OknStore         *store,
+                 guint            *n_services,
+                 GError          **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *at = NULL;
+
+  if (!okn_open311_client_refresh_catalogue (client, store, n_services, &local))
+    {
+      if (local->domain != OKN_OPEN311_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error_literal (error, OKN_SYNC_ERROR,
+                             is_fatal (local) ? OKN_SYNC_ERROR_CONFIG : OKN_SYNC_ERROR_NETWORK,
+                             local->message);
+      return FALSE;
+    }
+  now = g_date_time_new_now_utc ();
+  at = okn_now_iso8601 (now);
+  return okn_store_set_meta (store, "catalogue.fetched_at", at, error);
+}
+
+/**
+ * okn_sync_fetch_catalogue:
+ * @n_services: (out) (optional)
+ *
+ * Fetches the service catalogue now and caches it in the store, without
+ * the sync lock (the cache is replaced in one transaction).
+ *
+ * Returns: %FALSE with %OKN_SYNC_ERROR_CONFIG when there is no server.url
+ *   or the server refused us, %OKN_SYNC_ERROR_NETWORK when it failed, or a
+ *   store error
+ */
+gboolean
+okn_sync_fetch_catalogue (OknStore  *store,
+                          OknConfig *config,
+                          guint     *n_services,
+                          GError   **error)
+{
+  g_autofree char *url = okn_config_get_string (config, "server.url");
+  g_autoptr (OknOpen311Client) client = NULL;
+  g_autoptr (GError) local = NULL;
+
+  if (url == NULL || *url == '\0')
+    {
+      g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG,
+                           _("No server configured (server.url): working offline."));
+      return FALSE;
+    }
+  client = okn_open311_client_new (config, &local);
+  if (client == NULL)
+    {
+      g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
+      return FALSE;
+    }
+  return fetch_catalogue (client, store, n_services, error);
+}
+
+static gboolean
+phase_catalogue (OknSync *sync,
+                 Run     *run,
+                 GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  gboolean stale = catalogue_is_stale (sync, &local);
+
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!stale)
+    return TRUE;
+  if (fetch_catalogue (sync->client, sync->store, &run->report->services, &local))
+    {
+      sync->definitions_set = TRUE;
+      run->report->catalogue_refreshed = TRUE;
+      return TRUE;
+    }
+  if (local->domain != OKN_SYNC_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* A catalogue that cannot be fetched now does not stop the push: the
+   * cached one (if any) still describes the attributes. */
+  if (local->code == OKN_SYNC_ERROR_CONFIG)
+    {
+      note_error (run->report, local->message);
+      if (run->fatal == NULL)
+        run->fatal = g_steal_pointer (&local);
+    }
+  else
+    run_network (run, local);
+  return TRUE;
+}
+
+/* ---- push ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray *outcomes;         /* OknOutcome, owned */
+  GPtrArray *strings;          /* what the outcomes point to */
+} Outcomes;
+
+static void
+outcomes_init (Outcomes *o)
+{
+  o->outcomes = g_ptr_array_new_with_free_func (g_free);
+  o->strings = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+outcomes_clear (Outcomes *o)
+{
+  g_clear_pointer (&o->outcomes, g_ptr_array_unref);
+  g_clear_pointer (&o->strings, g_ptr_array_unref);
+}
+
+static const char *
+keep (Outcomes   *o,
+      const char *s)
+{
+  char *copy = g_strdup (s);
+
+  if (copy)
+    g_ptr_array_add (o->strings, copy);
+  return copy;
+}
+
+static OknOutcome *
+outcome_add (Outcomes        *o,
+             const OknRecord *record,
+             OknOutcomeKind   kind)
+{
+  OknOutcome *out = g_new0 (OknOutcome, 1);
+
+  out->record_id = record->id;
+  out->kind = kind;
+  g_ptr_array_add (o->outcomes, out);
+  return out;
+}
+
+static void
+outcome_retry (OknSync             *sync,
+               Outcomes            *o,
+               const OknOutboxItem *item,
+               const GError        *error,
+               gboolean             unknown)
+{
+  OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_RETRY);
+  gint64 retry_after = okn_open311_error_get_retry_after (error);
+
+  out->next_attempt_us = g_get_real_time ()
+                         + okn_sync_backoff_us (MAX (item->attempts, 1), sync->base_us, sync->cap_us,
+                                                retry_after, g_random_double ());
+  out->unknown_outcome = unknown || item->unknown_outcome;
+  out->error = keep (o, error->message);
+  out->http_status = okn_open311_error_get_http_status (error);
+}
+
+/* GLib 2.74 has no microsecond Unix time conversions. */
+static GDateTime *
+from_unix_us (gint64 us)
+{
+  g_autoptr (GDateTime) secs = g_date_time_new_from_unix_utc (us / G_TIME_SPAN_SECOND);
+
+  return g_date_time_add (secs, us % G_TIME_SPAN_SECOND);
+}
+
+static gint64
+to_unix_us (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * G_TIME_SPAN_SECOND + g_date_time_get_microsecond (dt);
+}
+
+static GDateTime *
+parse_time (const char *iso)
+{
+  GDateTime *dt = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+
+  return dt ? dt : g_date_time_new_now_utc ();
+}
+
+/* One window of the marker search; narrows it when the answer may have been
+ * cut. @wanted maps ticket → unused; what is found moves to @found
+ * (ticket → service_request_id). */
+static gboolean
+search_window (OknSync     *sync,
+               const char  *service_code,
+               gint64       start_us,
+               gint64       end_us,
+               guint        depth,
+               GHashTable  *wanted,
+               GHashTable  *found,
+               GError     **error)
+{
+  g_autoptr (GDateTime) start = from_unix_us (start_us);
+  g_autoptr (GDateTime) end = from_unix_us (end_us);
+  g_autoptr (GPtrArray) list = okn_open311_client_search (sync->client, service_code, start, end, error);
+  gint64 mid;
+
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      OknOpen311Request *r = g_ptr_array_index (list, i);
+      g_autofree char *ticket = okn_open311_find_marker (r->description);
+
+      if (ticket && r->service_request_id && *r->service_request_id
+          && g_hash_table_remove (wanted, ticket))
+        g_hash_table_insert (found, g_steal_pointer (&ticket), g_strdup (r->service_request_id));
+    }
+  if (g_hash_table_size (wanted) == 0 || list->len < SEARCH_MAYBE_CAPPED
+      || end_us - start_us < SEARCH_MIN_SPAN_US || depth >= SEARCH_MAX_DEPTH)
+    return TRUE;
+  mid = start_us + (end_us - start_us) / 2;
+  return search_window (sync, service_code, mid, end_us, depth + 1, wanted, found, error)
+         && search_window (sync, service_code, start_us, mid, depth + 1, wanted, found, error);
+}
+
+/* The records of one service code whose earlier POST may have reached the
+ * server: finds which did, by the ticket marker in their description. */
+static gboolean
+find_adoptions (OknSync    *sync,
+                const char *service_code,
+                GPtrArray  *items,
+                GHashTable *found,
+                GError    **error)
+{
+  g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 start_us = G_MAXINT64;
+  gint64 end_us = g_get_real_time () + SEARCH_SKEW_US;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      OknOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr (GDateTime) created = parse_time (item->record->created_at);
+
+      start_us = MIN (start_us, to_unix_us (created) - SEARCH_SKEW_US);
+      g_hash_table_add (wanted, g_strdup (item->record->ticket));
+    }
+  return search_window (sync, service_code, start_us, end_us, 0, wanted, found, error);
+}
+
+/* Settles one claimed batch: fills @o with one outcome per item; client
+ * errors go into @run. Sets @all_transient when nothing in the batch got
+ * through and only transient failures were met. */
+static void
+push_batch (OknSync   *sync,
+            Run       *run,
+            GPtrArray *items,
+            Outcomes  *o,
+            gboolean  *all_transient)
+{
+  g_autoptr (GPtrArray) to_post = g_ptr_array_new ();        /* OknOutboxItem */
+  g_autoptr (GPtrArray) post_records = g_ptr_array_new ();   /* OknRecord */
+  g_autoptr (GHashTable) by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) search_failed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint transient = 0;
+
+  *all_transient = FALSE;
+
+  /* Unknown outcomes first: adopt what the server already has. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      OknOutboxItem *item = g_ptr_array_index (items, i);
+      const char *code;
+      GPtrArray *group;
+
+      if (!item->unknown_outcome)
+        continue;
+      code = okn_open311_client_service_code_for (sync->client, item->record);
+      if (code == NULL)
+        continue;
+      group = g_hash_table_lookup (by_code, code);
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (by_code, g_strdup (code), group);
+        }
+      g_ptr_array_add (group, item);
+    }
+  g_hash_table_iter_init (&iter, by_code);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr (GError) local = NULL;
+
+      if (run->fatal)
+        break;
+      if (find_adoptions (sync, key, value, found, &local))
+        continue;
+      if (is_fatal (local))
+        run_fatal (run, local);
+      else if (local->domain != OKN_OPEN311_ERROR || local->code == OKN_OPEN311_ERROR_TRANSIENT
+               || local->code == OKN_OPEN311_ERROR_UNKNOWN_OUTCOME)
+        {
+          /* Cannot rule out an earlier copy now: try again later rather
+           * than risk a second case. */
+          GPtrArray *group = value;
+
+          run_network (run, local);
+          for (guint i = 0; i < group->len; i++)
+            {
+              OknOutboxItem *item = g_ptr_array_index (group, i);
+
+              g_hash_table_add (search_failed, item->record->ticket);
+              outcome_retry (sync, o, item, local, TRUE);
+              transient++;
+            }
+        }
+      /* A server that refuses the search (e.g. does not support it) leaves
+       * the Idempotency-Key as the only guard: the POST is repeated. */
+      else
+        note_error (run->report, local->message);
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      OknOutboxItem *item = g_ptr_array_index (items, i);
+      const char *id;
+
+      if (g_hash_table_contains (search_failed, item->record->ticket))
+        continue;
+      if (run->fatal)
+        {
+          outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
+          continue;
+        }
+      id = item->unknown_outcome ? g_hash_table_lookup (found, item->record->ticket) : NULL;
+      if (id)
+        {
+          OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_SENT);
+
+          out->server_id = keep (o, id);
+          out->adopted = TRUE;
+          run->report->adopted++;
+          continue;
+        }
+      g_ptr_array_add (to_post, item);
+      g_ptr_array_add (post_records, item->record);
+    }
+  if (to_post->len == 0)
+    {
+      *all_transient = transient > 0 && transient == items->len;
+      return;
+    }
+
+  results = okn_open311_client_post_many (sync->client, post_records, &error);
+  for (guint i = 0; i < to_post->len; i++)
+    {
+      OknOutboxItem *item = g_ptr_array_index (to_post, i);
+      OknOpen311PostResult *res = results ? g_ptr_array_index (results, i) : NULL;
+      const GError *e = res ? res->error : error;
+
+      if (res && res->receipt && res->receipt->service_request_id)
+        {
+          OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_SENT);
+
+          out->server_id = keep (o, res->receipt->service_request_id);
+          run->report->sent++;
+          continue;
+        }
+      if (res && res->receipt && res->receipt->token)
+        {
+          OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_TOKEN);
+
+          out->token = keep (o, res->receipt->token);
+          run->report->tokens++;
+          continue;
+        }
+      if (e == NULL)
+        {
+          /* A receipt with neither: the server took it, but says nothing. */
+          g_autoptr (GError) odd = g_error_new_literal (OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME,
+                                                        _("The server answered without an id or a token."));
+
+          run_network (run, odd);
+          outcome_retry (sync, o, item, odd, TRUE);
+          run->report->retried++;
+          transient++;
+          continue;
+        }
+      if (e->domain != OKN_OPEN311_ERROR)
+        {
+          run_network (run, e);
+          outcome_retry (sync, o, item, e, FALSE);
+          run->report->retried++;
+          transient++;
+          continue;
+        }
+      switch ((OknOpen311Error) e->code)
+        {
+        case OKN_OPEN311_ERROR_AUTH:
+        case OKN_OPEN311_ERROR_CONFIG:
+          run_fatal (run, e);
+          outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
+          break;
+        case OKN_OPEN311_ERROR_PERMANENT:
+        case OKN_OPEN311_ERROR_INVALID:
+          {
+            OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_REFUSED);
+            const char *said = okn_open311_error_get_server_description (e);
+
+            out->error = keep (o, said && *said ? said : e->message);
+            out->http_status = okn_open311_error_get_http_status (e);
+            run->report->refused++;
+            note_error (run->report, e->message);
+          }
+          break;
+        case OKN_OPEN311_ERROR_UNKNOWN_OUTCOME:
+          run_network (run, e);
+          outcome_retry (sync, o, item, e, TRUE);
+          run->report->retried++;
+          transient++;
+          break;
+        case OKN_OPEN311_ERROR_TRANSIENT:
+        default:
+          {
+            int status = okn_open311_error_get_http_status (e);
+
+            /* A 5xx other than 503 may come after the server stored the
+             * request: search before repeating. 408, 429 and 503 say it
+             * was not processed. */
+            run_network (run, e);
+            outcome_retry (sync, o, item, e, status >= 500 && status != 503);
+            run->report->retried++;
+            transient++;
+          }
+          break;
+        }
+    }
+  *all_transient = transient > 0 && transient == items->len;
+}
+
+static gboolean
+phase_push (OknSync *sync,
+            Run     *run,
+            GError **error)
+{
+  g_autoptr (GHashTable) tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint failed_batches = 0;
+  gboolean probe = TRUE;
+
+  while (!stopping (sync) && run->fatal == NULL)
+    {
+      g_autoptr (GPtrArray) items = NULL;
+      Outcomes o;
+      gboolean all_transient = FALSE;
+      gboolean all_seen = TRUE;
+      gboolean ok;
+
+      /* The first POST of a run, and the first after a batch that failed
+       * whole, goes alone: a server that refuses the key or is down gets
+       * one request, not a batch. */
+      items = okn_store_outbox_claim (sync->store, probe ? 1 : sync->push_batch, error);
+      if (items == NULL)
+        return FALSE;
+      if (items->len == 0)
+        break;
+      for (guint i = 0; i < items->len; i++)
+        {
+          OknOutboxItem *item = g_ptr_array_index (items, i);
+
+          if (!g_hash_table_contains (tried, &item->record->id))
+            {
+              all_seen = FALSE;
+              g_hash_table_add (tried, g_memdup2 (&item->record->id, sizeof (gint64)));
+            }
+        }
+
+      outcomes_init (&o);
+      push_batch (sync, run, items, &o, &all_transient);
+      ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
+      outcomes_clear (&o);
+      if (!ok)
+        return FALSE;
+
+      if (all_transient)
+        failed_batches++;
+      else
+        failed_batches = 0;
+      /* The server is down (or asks us to slow down): leave the rest for
+       * the next run instead of draining the queue into errors. */
+      if (failed_batches >= 2)
+        break;
+      probe = all_transient;
+      /* Everything claimed was tried in this run already: what is left is
+       * retrying quickly after failures; let the backoff work. */
+      if (all_seen)
+        break;
+    }
+  return TRUE;
+}
+
+/* ---- tokens and statuses ------------------------------------------------------- */
+
+static gboolean
+phase_tokens (OknSync *sync,
+              Run     *run,
+              GError **error)
+{
+  g_autoptr (GPtrArray) records = okn_store_list_awaiting_id (sync->store, TOKENS_PER_RUN, error);
+  Outcomes o;
+  gboolean ok;
+
+  if (records == NULL)
+    return FALSE;
+  outcomes_init (&o);
+  for (guint i = 0; i < records->len && !stopping (sync); i++)
+    {
+      OknRecord *r = g_ptr_array_index (records, i);
+      g_autoptr (GError) local = NULL;
+      g_autofree char *id = NULL;
+
+      if (r->server_token == NULL)
+        continue;
+      if (!okn_open311_client_resolve_token (sync->client, r->server_token, &id, &local))
+        {
+          if (local->code == OKN_OPEN311_ERROR_PERMANENT)
+            {
+              /* The server forgot the token: keep waiting, say so. */
+              note_error (run->report, local->message);
+              continue;
+            }
+          run_client_error (run, local);
+          break;
+        }
+      if (id)
+        {
+          OknOutcome *out = outcome_add (&o, r, OKN_OUTCOME_SENT);
+
+          out->server_id = keep (&o, id);
+          run->report->resolved++;
+        }
+    }
+  ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
+  outcomes_clear (&o);
+  return ok;
+}
+
+static gboolean
+phase_statuses (OknSync *sync,
+                Run     *run,
+                GError **error)
+{
+  gint64 after = 0;
+
+  while (!stopping (sync))
+    {
+      g_autoptr (GPtrArray) records = okn_store_list_to_poll (sync->store, after, POLL_PAGE, error);
+      g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+      g_autoptr (GHashTable) record_of = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr (GPtrArray) answers = NULL;
+      g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_status_change_free);
+      g_autoptr (GError) local = NULL;
+      guint changed = 0;
+
+      if (records == NULL)
+        return FALSE;
+      if (records->len == 0)
+        break;
+      for (guint i = 0; i < records->len; i++)
+        {
+          OknRecord *r = g_ptr_array_index (records, i);
+
+          g_ptr_array_add (ids, r->server_id);
+          g_hash_table_insert (record_of, r->server_id, r);
+          after = r->id;
+        }
+      g_ptr_array_add (ids, NULL);
+      answers = okn_open311_client_get_requests (sync->client, (const char *const *) ids->pdata, &local);
+      if (answers == NULL)
+        {
+          run_client_error (run, local);
+          break;
+        }
+      for (guint i = 0; i < answers->len; i++)
+        {
+          OknOpen311Request *a = g_ptr_array_index (answers, i);
+          OknRecord *r = a->service_request_id ? g_hash_table_lookup (record_of, a->service_request_id) : NULL;
+          OknStatusChange *c;
+
+          if (r == NULL)
+            continue;
+          c = g_new0 (OknStatusChange, 1);
+          c->record_id = r->id;
+          c->status = g_strdup (a->status);
+          c->status_notes = g_strdup (a->status_notes);
+          c->agency_responsible = g_strdup (a->agency_responsible);
+          c->server_updated_at = g_strdup (a->updated_datetime);
+          c->expected_at = g_strdup (a->expected_datetime);
+          g_ptr_array_add (changes, c);
+        }
+      if (!okn_store_apply_statuses (sync->store, changes, &changed, error))
+        return FALSE;
+      run->report->polled += changes->len;
+      run->report->status_changes += changed;
+      if (records->len < POLL_PAGE)
+        break;
+    }
+  return TRUE;
+}
+
+/* ---- a run ------------------------------------------------------------------------ */
+
+static gboolean
+finish_stats (OknSync       *sync,
+              OknSyncReport *report,
+              GError       **error)
+{
+  OknStoreStats stats;
+
+  if (!okn_store_get_stats (sync->store, &stats, error))
+    return FALSE;
+  report->waiting = stats.per_state[OKN_SYNC_QUEUED] + stats.per_state[OKN_SYNC_SENDING];
+  report->awaiting_id = stats.per_state[OKN_SYNC_AWAITING_ID];
+  okn_store_stats_clear (&stats);
+  return TRUE;
+}
+
+static char *
+now_iso (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+  return okn_now_iso8601 (now);
+}
+
+/**
+ * okn_sync_run_once:
+ * @report: (out caller-allocates): what the run did; clear it with
+ *   okn_sync_report_clear()
+ *
+ * One run: recover, catalogue, push, tokens, statuses. Without server.url
+ * nothing is tried and the run succeeds with @report->offline set.
+ *
+ * Returns: %TRUE when everything that was due went. %FALSE with
+ *   %OKN_SYNC_ERROR_NETWORK when the network or the server failed (records
+ *   wait for their retry), %OKN_SYNC_ERROR_CONFIG when the server refused
+ *   the key or the configuration cannot work (the run stopped at once), or a
+ *   store error. The report is filled in every case.
+ */
+gboolean
+okn_sync_run_once (OknSync       *sync,
+                   OknSyncReport *report,
+                   GError       **error)
+{
+  g_autoptr (GPtrArray) recovered = NULL;
+  g_autofree char *started = now_iso ();
+  g_autofree char *finished = NULL;
+  Run run = { NULL, NULL, report };
+  gboolean ok = FALSE;
+
+  memset (report, 0, sizeof *report);
+  if (!okn_store_set_meta (sync->store, "sync.last_run_at", started, error))
+    return FALSE;
+  recovered = okn_store_outbox_recover (sync->store, error);
+  if (recovered == NULL)
+    return FALSE;
+  if (recovered->len > 0)
+    g_debug ("%u records were left sending by a sync that died; their outcome is unknown", recovered->len);
+
+  if (sync->client == NULL)
+    {
+      report->offline = TRUE;
+      return finish_stats (sync, report, error);
+    }
+
+  if (!phase_catalogue (sync, &run, error))
+    goto out;
+  if (run.fatal == NULL && !phase_push (sync, &run, error))
+    goto out;
+  if (run.fatal == NULL && !stopping (sync) && !phase_tokens (sync, &run, error))
+    goto out;
+  if (run.fatal == NULL && !stopping (sync) && !phase_statuses (sync, &run, error))
+    goto out;
+  if (!finish_stats (sync, report, error))
+    goto out;
+
+  finished = now_iso ();
+  if (run.fatal || run.network)
+    {
+      GError *e = run.fatal ? run.fatal : run.network;
+
+      if (!okn_store_set_meta (sync->store, "sync.last_error", e->message, error)
+          || !okn_store_set_meta (sync->store, "sync.last_error_at", finished, error))
+        goto out;
+      g_propagate_error (error, e);
+      if (run.fatal)
+        run.fatal = NULL;
+      else
+        run.network = NULL;
+      goto out;
+    }
+  if (!okn_store_set_meta (sync->store, "sync.last_success_at", finished, error))
+    goto out;
+  ok = TRUE;
+
+out:
+  g_clear_error (&run.fatal);
+  g_clear_error (&run.network);
+  return ok;
+}
+
+/* ---- watching ---------------------------------------------------------------------- */
+
+/**
+ * okn_sync_wake:
+ *
+ * Makes okn_sync_watch() run now (new records, the network came back, a
+ * clerk asked). Thread-safe.
+ */
+void
+okn_sync_wake (OknSync *sync)
+{
+  g_mutex_lock (&sync->mutex);
+  sync->wake = TRUE;
+  g_cond_broadcast (&sync->cond);
+  g_mutex_unlock (&sync->mutex);
+}
+
+/**
+ * okn_sync_stop:
+ *
+ * Asks a running okn_sync_watch() or okn_sync_run_once() to finish the
+ * request batch in flight and return. Thread-safe.
+ */
+void
+okn_sync_stop (OknSync *sync)
+{
+  g_atomic_int_set (&sync->stop, 1);
+  g_mutex_lock (&sync->mutex);
+  g_cond_broadcast (&sync->cond);
+  g_mutex_unlock (&sync->mutex);
+}
+
+/* Sleeps until @deadline (monotonic), a wake, a stop, or (from @due_after
+ * on) a record that is due. */
+static gboolean
+wait_for_work (OknSync *sync,
+               gint64   deadline,
+               gint64   due_after,
+               GError **error)
+{
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gboolean woken;
+
+      g_mutex_lock (&sync->mutex);
+      if (!sync->wake && !stopping (sync) && now < deadline)
+        g_cond_wait_until (&sync->cond, &sync->mutex, MIN (deadline, now + WATCH_TICK_US));
+      woken = sync->wake;
+      sync->wake = FALSE;
+      g_mutex_unlock (&sync->mutex);
+
+      if (woken || stopping (sync) || g_get_monotonic_time () >= deadline)
+        return TRUE;
+      if (g_get_monotonic_time () >= due_after)
+        {
+          g_autoptr (GError) local = NULL;
+          gint64 due = okn_store_outbox_next_due_us (sync->store, &local);
+
+          if (local)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (due == 0)
+            return TRUE;
+        }
+    }
+}
+
+/**
+ * okn_sync_watch:
+ * @func: (scope call) (nullable): told about every run
+ *
+ * Runs, then sleeps until the earlier of sync.interval_seconds and the next
+ * due retry, and runs again; wakes at once for new records (the queue is
+ * checked every second) and for okn_sync_wake(). After a configuration
+ * error it only runs again on the interval or a wake; after a network error
+ * it waits a backoff before new records wake it. Returns after
+ * okn_sync_stop().
+ *
+ * Returns: %TRUE when stopped, %FALSE with a store error
+ */
+gboolean
+okn_sync_watch (OknSync           *sync,
+                OknSyncReportFunc  func,
+                gpointer           user_data,
+                GError           **error)
+{
+  guint failed_runs = 0;
+
+  while (!stopping (sync))
+    {
+      g_autoptr (GError) local = NULL;
+      OknSyncReport report;
+      gboolean ok = okn_sync_run_once (sync, &report, &local);
+      gint64 now = g_get_monotonic_time ();
+      gint64 deadline = now + sync->interval_us;
+      gint64 due_after = now;
+
+      if (func)
+        func (&report, local, user_data);
+      okn_sync_report_clear (&report);
+      if (!ok && local->domain != OKN_SYNC_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (stopping (sync))
+        break;
+      if (ok)
+        failed_runs = 0;
+      else if (local->code == OKN_SYNC_ERROR_CONFIG || report.offline)
+        due_after = deadline;
+      else
+        {
+          failed_runs++;
+          due_after = now + okn_sync_backoff_us (failed_runs, sync->base_us, sync->cap_us, -1,
+                                                 0.5 + g_random_double () / 2);
+        }
+      if (okn_sync_is_offline (sync))
+        due_after = deadline;
+      if (!wait_for_work (sync, deadline, due_after, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the summary --------------------------------------------------------------------- */
+
+/**
+ * okn_sync_report_summary:
+ *
+ * Returns: (transfer full): one line for people, e.g. "sent 12, adopted 1,
+ *   refused 1 (needs attention), 3 waiting for retry; statuses: 4 changed"
+ */
+char *
+okn_sync_report_summary (const OknSyncReport *report)
+{
+  GString *s = g_string_new (NULL);
+
+  if (report->offline)
+    {
+      g_string_append_printf (s, _("no server configured (server.url): working offline, %" G_GINT64_FORMAT
+                                   " records wait"),
+                              report->waiting);
+      return g_string_free (s, FALSE);
+    }
+  g_string_append_printf (s, _("sent %u"), report->sent);
+  if (report->adopted)
+    g_string_append_printf (s, _(", adopted %u"), report->adopted);
+  if (report->tokens)
+    g_string_append_printf (s, _(", %u answered with a token"), report->tokens);
+  if (report->resolved)
+    g_string_append_printf (s, _(", %u tokens resolved"), report->resolved);
+  if (report->refused)
+    g_string_append_printf (s, _(", refused %u (needs attention)"), report->refused);
+  if (report->waiting)
+    g_string_append_printf (s, _(", %" G_GINT64_FORMAT " waiting for retry"), report->waiting);
+  if (report->awaiting_id)
+    g_string_append_printf (s, _(", %" G_GINT64_FORMAT " waiting for a case number"), report->awaiting_id);
+  if (report->catalogue_refreshed)
+    g_string_append_printf (s, _("; catalogue: %u services"), report->services);
+  g_string_append_printf (s, _("; statuses: %u changed"), report->status_changes);
+  return g_string_free (s, FALSE);
+}

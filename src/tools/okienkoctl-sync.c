@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl-sync.c: sync --once / --watch, services, and the sync part of
+ * status */
+#define G_LOG_DOMAIN "okienkoctl"
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "okienkoctl.h"
+#include "okienko/okn-sync.h"
+
+/* Sync errors have their own exit codes; the rest is okctl_fail's. */
+static int
+sync_fail (GError *error)
+{
+  int code;
+
+  if (error->domain != OKN_SYNC_ERROR)
+    return okctl_fail (error);
+  switch ((OknSyncError) error->code)
+    {
+    case OKN_SYNC_ERROR_CONFIG:
+      code = OKCTL_EXIT_USAGE;
+      break;
+    case OKN_SYNC_ERROR_LOCKED:
+    case OKN_SYNC_ERROR_NETWORK:
+    default:
+      code = OKCTL_EXIT_NETWORK;
+      break;
+    }
+  g_printerr ("okienkoctl: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+/* ---- sync --watch ---------------------------------------------------------- */
+
+typedef struct
+{
+  OknSync *sync;
+  GMainLoop *loop;
+  GError *error;               /* what ended the watch, if not a stop */
+  char *last_error;            /* the last error printed, not to repeat it */
+  gboolean network_up;
+} Watch;
+
+static gboolean
+on_signal (gpointer data)
+{
+  Watch *w = data;
+
+  /* Finish the batch in flight, then leave: the worker ends the loop. */
+  okn_sync_stop (w->sync);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         data)
+{
+  Watch *w = data;
+
+  if (available && !w->network_up)
+    okn_sync_wake (w->sync);
+  w->network_up = available;
+}
+
+static void
+on_report (const OknSyncReport *report,
+           const GError        *error,
+           gpointer             data)
+{
+  Watch *w = data;
+  gboolean busy = report->sent || report->adopted || report->tokens || report->resolved
+                  || report->retried || report->refused || report->status_changes
+                  || report->catalogue_refreshed;
+
+  if (busy || (report->offline && w->last_error == NULL))
+    {
+      g_autofree char *line = okn_sync_report_summary (report);
+
+      g_print ("%s\n", line);
+      fflush (stdout);
+    }
+  if (report->offline && w->last_error == NULL)
+    w->last_error = g_strdup ("offline");
+  if (error && g_strcmp0 (error->message, w->last_error) != 0)
+    {
+      g_printerr ("okienkoctl: %s\n", error->message);
+      g_free (w->last_error);
+      w->last_error = g_strdup (error->message);
+    }
+  else if (error == NULL && !report->offline)
+    g_clear_pointer (&w->last_error, g_free);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+watch_thread (gpointer data)
+{
+  Watch *w = data;
+
+  okn_sync_watch (w->sync, on_report, w, &w->error);
+  g_main_context_invoke (NULL, quit_loop, w->loop);
+  return NULL;
+}
+
+static int
+run_watch (OknSync *sync)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  Watch w = { sync, NULL, NULL, NULL, TRUE };
+  g_autoptr (GThread) thread = NULL;
+  guint sigterm, sigint;
+  gulong handler;
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  w.network_up = g_network_monitor_get_network_available (monitor);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &w);
+  sigint = g_unix_signal_add (SIGINT, on_signal, &w);
+  handler = g_signal_connect (monitor, "network-changed", G_CALLBACK (on_network_changed), &w);
+
+  /* The engine blocks on HTTP and SQLite: it gets a thread of its own, the
+   * main loop keeps signals and the network monitor. */
+  thread = g_thread_new ("okn-sync", watch_thread, &w);
+  g_main_loop_run (w.loop);
+  g_thread_join (g_steal_pointer (&thread));
+
+  g_signal_handler_disconnect (monitor, handler);
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
+  g_main_loop_unref (w.loop);
+  g_free (w.last_error);
+  if (w.error)
+    return sync_fail (w.error);
+  return OKCTL_EXIT_OK;
+}
+
+/* ---- sync ------------------------------------------------------------------ */
+
+int
+okctl_cmd_sync (OkctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknSync) sync = NULL;
+  g_autofree char *line = NULL;
+  OknSyncReport report;
+  gboolean once = FALSE;
+  gboolean watch = FALSE;
+  gboolean ok;
+  GOptionEntry entries[] = {
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once,
+      N_("Push the queue, resolve tokens and pull statuses once, then exit (the default)"), NULL },
+    { "watch", 0, 0, G_OPTION_ARG_NONE, &watch,
+      N_("Keep syncing: on an interval, at once for new records and when the network comes back"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Exit status: 0 all went (or no server is configured), "
+                                        "4 the network or the server failed or another sync runs, "
+                                        "2 the configuration is wrong (e.g. the API key), 3 storage."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (once && watch)
+    return okctl_usage_error (_("--once and --watch cannot be used together."));
+  if (argc > 1)
+    return okctl_usage_error (_("sync takes no arguments; see okienkoctl sync --help."));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  sync = okn_sync_new (store, ctx->config, &error);
+  if (sync == NULL)
+    return sync_fail (g_steal_pointer (&error));
+
+  if (watch)
+    return run_watch (sync);
+
+  ok = okn_sync_run_once (sync, &report, &error);
+  if (ok || (error && error->domain == OKN_SYNC_ERROR))
+    {
+      line = okn_sync_report_summary (&report);
+      g_print ("%s\n", line);
+    }
+  okn_sync_report_clear (&report);
+  if (!ok)
+    return sync_fail (g_steal_pointer (&error));
+  return OKCTL_EXIT_OK;
+}
+
+/* ---- services -------------------------------------------------------------- */
+
+static JsonNode *
+services_to_json (GPtrArray  *services,
+                  const char *fetched_at)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fetched_at");
+  if (fetched_at)
+    json_builder_add_string_value (b, fetched_at);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "services");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (services, i);
+      g_autoptr (JsonNode) def = s->definition ? json_from_string (s->definition, NULL) : NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "service_code");
+      json_builder_add_string_value (b, s->code);
+      json_builder_set_member_name (b, "service_name");
+      json_builder_add_string_value (b, s->name);
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, s->description);
+      json_builder_set_member_name (b, "group");
+      json_builder_add_string_value (b, s->group);
+      json_builder_set_member_name (b, "keywords");
+      json_builder_add_string_value (b, s->keywords);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, s->type);
+      json_builder_set_member_name (b, "metadata");
+      json_builder_add_boolean_value (b, s->metadata);
+      json_builder_set_member_name (b, "definition");
+      if (def)
+        json_builder_add_value (b, g_steal_pointer (&def));
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static guint
+count_attributes (const char *definition)
+{
+  g_autoptr (JsonNode) root = definition ? json_from_string (definition, NULL) : NULL;
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonNode *attrs = o ? json_object_get_member (o, "attributes") : NULL;
+
+  return attrs && JSON_NODE_HOLDS_ARRAY (attrs) ? json_array_get_length (json_node_get_array (attrs)) : 0;
+}
+
+int
+okctl_cmd_services (OkctlContext *ctx,
+                    int           argc,
+                    char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("[list|refresh]"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autofree char *fetched_at = NULL;
+  const char *action = "list";
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("list: the cached Open311 service catalogue (works offline).\n"
+                                        "refresh: fetch it from the server now."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 2)
+    return okctl_usage_error (_("services takes one action: list or refresh."));
+  if (argc == 2)
+    action = argv[1];
+  if (!g_str_equal (action, "list") && !g_str_equal (action, "refresh"))
+    return okctl_usage_error (_("Unknown services action “%s”: use list or refresh."), action);
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  if (g_str_equal (action, "refresh")
+      && !okn_sync_fetch_catalogue (store, ctx->config, NULL, &error))
+    return sync_fail (g_steal_pointer (&error));
+
+  services = okn_store_list_services (store, &error);
+  if (services == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  fetched_at = okn_store_get_meta (store, "catalogue.fetched_at");
+
+  if (json)
+    {
+      g_autoptr (JsonNode) root = services_to_json (services, fetched_at);
+
+      okctl_print_json (root);
+      return OKCTL_EXIT_OK;
+    }
+  if (services->len == 0)
+    {
+      g_print ("%s\n", _("No services cached yet: run okienkoctl services refresh (needs server.url)."));
+      return OKCTL_EXIT_OK;
+    }
+  for (guint i = 0; i < services->len; i++)
+    {
+      OknService *s = g_ptr_array_index (services, i);
+      guint n = count_attributes (s->definition);
+
+      g_print ("%-16s %s", s->code, s->name ? s->name : "");
+      if (s->group && *s->group)
+        g_print (" (%s)", s->group);
+      if (n > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE, ", %u attribute", ", %u attributes", n), n);
+      g_print ("\n");
+    }
+  if (fetched_at)
+    g_print ("%s %s\n", _("Fetched at:"), fetched_at);
+  return OKCTL_EXIT_OK;
+}
+
+/* ---- status ---------------------------------------------------------------- */
+
+/* The server's address without anything secret a URL may carry (user,
+ * password, query). */
+static char *
+display_url (const char *url)
+{
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (url == NULL)
+    return NULL;
+  if (uri == NULL)
+    return g_strdup (_("(not a valid URL)"));
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                     g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
+}
+
+static gint64
+age_seconds (const char *iso)
+{
+  g_autoptr (GDateTime) then = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  if (then == NULL)
+    return -1;
+  return MAX (g_date_time_difference (now, then) / G_TIME_SPAN_SECOND, 0);
+}
+
+static const char *const meta_keys[][2] = {
+  { "last_run_at", "sync.last_run_at" },
+  { "last_success_at", "sync.last_success_at" },
+  { "last_error", "sync.last_error" },
+  { "last_error_at", "sync.last_error_at" },
+  { "catalogue_fetched_at", "catalogue.fetched_at" },
+};
+
+/**
+ * okctl_sync_status_json:
+ *
+ * Adds the sync's members to the object @b is building for status --json.
+ */
+void
+okctl_sync_status_json (OkctlContext        *ctx,
+                        OknStore            *store,
+                        const OknStoreStats *stats,
+                        JsonBuilder         *b)
+{
+  g_autofree char *url = okn_config_get_string (ctx->config, "server.url");
+  g_autofree char *shown = display_url (url);
+  gint64 age = age_seconds (stats->oldest_queued_at);
+
+  json_builder_set_member_name (b, "server_url");
+  if (shown)
+    json_builder_add_string_value (b, shown);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "oldest_queued_age_seconds");
+  if (age >= 0)
+    json_builder_add_int_value (b, age);
+  else
+    json_builder_add_null_value (b);
+  for (guint i = 0; i < G_N_ELEMENTS (meta_keys); i++)
+    {
+      g_autofree char *v = okn_store_get_meta (store, meta_keys[i][1]);
+
+      json_builder_set_member_name (b, meta_keys[i][0]);
+      if (v)
+        json_builder_add_string_value (b, v);
+      else
+        json_builder_add_null_value (b);
+    }
+}
+
+/**
+ * okctl_sync_status_text:
+ *
+ * Prints the sync's lines of status.
+ */
+void
+okctl_sync_status_text (OkctlContext        *ctx,
+                        OknStore            *store,
+                        const OknStoreStats *stats)
+{
+  g_autofree char *success = okn_store_get_meta (store, "sync.last_success_at");
+  g_autofree char *err = okn_store_get_meta (store, "sync.last_error");
+  g_autofree char *err_at = okn_store_get_meta (store, "sync.last_error_at");
+  gint64 age = age_seconds (stats->oldest_queued_at);
+
+  if (age >= 0)
+    g_print ("%-22s %" G_GINT64_FORMAT " s\n", _("Oldest queued age:"), age);
+  g_print ("%-22s %s\n", _("Last sync success:"), success ? success : _("never"));
+  if (err)
+    g_print ("%-22s %s (%s)\n", _("Last sync error:"), err, err_at ? err_at : "?");
+}

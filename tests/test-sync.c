@@ -1,0 +1,951 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-sync.c: the sync engine and okienkoctl sync against the loopback
+ * Open311 server
+ *
+ * Every test starts its own server on an ephemeral 127.0.0.1 port and a
+ * fresh database; where the command line is the subject, okienkoctl runs as
+ * a real process.
+ */
+#define G_LOG_DOMAIN "test-sync"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "okienko/okn-sync.h"
+#include "okn-open311-server.h"
+#include "okn-test-common.h"
+
+#define API_KEY     "sync-KLUCZ-7f3a/+="
+#define WAIT_LIMIT  (30 * G_TIME_SPAN_SECOND)
+
+typedef struct
+{
+  OknOpen311Server *server;
+  char *dir;
+  char *db;
+  char *conf;
+  OknConfig *config;
+  OknStore *store;
+} Fixture;
+
+static void
+config_set (Fixture    *f,
+            const char *key,
+            const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_config_set (f->config, key, value, &error);
+  g_assert_no_error (error);
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+}
+
+static void
+server_set (Fixture    *f,
+            const char *option,
+            const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_open311_server_set (f->server, option, value, &error);
+  g_assert_no_error (error);
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  f->server = okn_open311_server_new ();
+  server_set (f, "api_key", API_KEY);
+  server_set (f, "retry_after", "1");
+  okn_open311_server_start (f->server, 0, &error);
+  g_assert_no_error (error);
+  url = okn_open311_server_get_url (f->server);
+  f->dir = okn_test_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "okienko.db", NULL);
+  f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  f->config = okn_config_new (f->conf);
+  config_set (f, "server.url", url);
+  config_set (f, "server.api_key", API_KEY);
+  config_set (f, "server.timeout", "10");
+  config_set (f, "letters.service_code", "letter");
+  config_set (f, "office.address", "ul. Piotrkowska 104, Łódź");
+  config_set (f, "sync.backoff_base_seconds", "1");
+  config_set (f, "sync.backoff_cap_seconds", "2");
+  f->store = okn_test_open_store (f->dir, "K03");
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_pointer (&f->store, okn_store_close);
+  g_clear_pointer (&f->config, okn_config_free);
+  g_clear_pointer (&f->server, okn_open311_server_free);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->conf);
+}
+
+static OknOpen311ServerCounters
+counters (Fixture *f)
+{
+  OknOpen311ServerCounters c;
+
+  okn_open311_server_get_counters (f->server, &c);
+  return c;
+}
+
+static OknRecord *
+add_report (Fixture    *f,
+            const char *category,
+            const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
+
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+add_reports (Fixture *f,
+             guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *d = g_strdup_printf ("Dzikie wysypisko nr %u", i);
+
+      okn_record_free (add_report (f, "dumping", d));
+    }
+}
+
+static OknRecord *
+reload (Fixture   *f,
+        OknRecord *r)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *again = okn_store_lookup (f->store, r->ticket, &error);
+
+  g_assert_no_error (error);
+  return again;
+}
+
+/* How many cases on the server carry @ticket's marker. */
+static guint
+cases_for (Fixture    *f,
+           const char *ticket)
+{
+  g_autoptr (GPtrArray) list = okn_open311_server_list_requests (f->server);
+  guint n = 0;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      OknOpen311StoredRequest *s = g_ptr_array_index (list, i);
+      g_autofree char *m = okn_open311_find_marker (s->description);
+
+      if (g_strcmp0 (m, ticket) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* Every record of the store is on the server exactly once. */
+static void
+assert_each_once (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  OknListFilter filter = { 0 };
+  g_autoptr (GPtrArray) all = okn_store_list (f->store, &filter, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (all, i);
+
+      if (cases_for (f, r->ticket) != 1)
+        g_error ("%s is on the server %u times", r->ticket, cases_for (f, r->ticket));
+    }
+}
+
+static gint64
+count_state (Fixture      *f,
+             OknSyncState  state)
+{
+  g_autoptr (GError) error = NULL;
+  OknStoreStats stats;
+  gint64 n;
+
+  okn_store_get_stats (f->store, &stats, &error);
+  g_assert_no_error (error);
+  n = stats.per_state[state];
+  okn_store_stats_clear (&stats);
+  return n;
+}
+
+static OknSync *
+new_sync (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  OknSync *sync;
+
+  /* The engine reads the configuration when made: reload what was saved. */
+  g_clear_pointer (&f->config, okn_config_free);
+  f->config = okn_config_load (f->conf, &error);
+  g_assert_no_error (error);
+  sync = okn_sync_new (f->store, f->config, &error);
+  g_assert_no_error (error);
+  return sync;
+}
+
+/* Runs the engine until nothing is queued or awaiting an id, sleeping until
+ * the next retry is due; bounded. Returns the number of runs. */
+static guint
+drain (Fixture *f,
+       OknSync *sync)
+{
+  for (guint round = 1; round <= 40; round++)
+    {
+      g_autoptr (GError) error = NULL;
+      OknSyncReport report;
+      gint64 due;
+
+      okn_sync_run_once (sync, &report, &error);
+      if (error && error->domain != OKN_SYNC_ERROR)
+        g_error ("run %u: %s", round, error->message);
+      okn_sync_report_clear (&report);
+      if (count_state (f, OKN_SYNC_QUEUED) == 0 && count_state (f, OKN_SYNC_AWAITING_ID) == 0)
+        return round;
+      due = okn_store_outbox_next_due_us (f->store, &error);
+      g_assert_no_error (error);
+      if (due > 0)
+        g_usleep ((gulong) CLAMP (due - g_get_real_time (), 0, 3 * G_TIME_SPAN_SECOND));
+      else if (count_state (f, OKN_SYNC_AWAITING_ID) > 0)
+        g_usleep (100 * 1000);
+    }
+  g_error ("the queue did not drain in 40 runs");
+  return 0;
+}
+
+/* ---- pushing ---------------------------------------------------------------- */
+
+static void
+test_push (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Latarnia nie świeci", "ul. Zielona 7");
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 5);
+  okn_store_register (f->store, letter, "test", &error);
+  g_assert_no_error (error);
+  okn_record_add_attribute (light, "issues", "dark");
+  okn_record_add_attribute (light, "issues", "flicker");
+  okn_store_register (f->store, light, "test", &error);
+  g_assert_no_error (error);
+
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.sent, ==, 7);
+  g_assert_cmpuint (report.refused, ==, 0);
+  g_assert_true (report.catalogue_refreshed);
+  g_assert_cmpuint (report.services, ==, 4);
+  g_assert_cmpint (report.waiting, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 7);
+  assert_each_once (f);
+  g_assert_cmpuint (counters (f).created, ==, 7);
+
+  /* The case number is the server's, and the multi-value list arrived. */
+  again = reload (f, light);
+  g_assert_nonnull (again->server_id);
+  {
+    g_autoptr (GPtrArray) list = okn_open311_server_list_requests (f->server);
+    gboolean seen = FALSE;
+
+    for (guint i = 0; i < list->len; i++)
+      {
+        OknOpen311StoredRequest *s = g_ptr_array_index (list, i);
+
+        if (g_str_equal (s->id, again->server_id))
+          {
+            g_assert_cmpstr (s->service_code, ==, "streetlight");
+            g_assert_cmpuint (s->attributes->len, >=, 2);
+            g_assert_cmpstr (s->idempotency_key, ==, light->uuid);
+            seen = TRUE;
+          }
+      }
+    g_assert_true (seen);
+  }
+
+  /* Nothing left: a second run posts nothing and the catalogue is fresh. */
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.sent, ==, 0);
+  g_assert_false (report.catalogue_refreshed);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).posts, ==, 7);
+}
+
+static void
+test_tokens (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = NULL;
+  OknSyncReport report;
+
+  server_set (f, "tokens", "2");
+  add_reports (f, 3);
+  r = add_report (f, "dumping", "Opony w lesie");
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.tokens, ==, 4);
+  g_assert_cmpuint (report.sent, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_state (f, OKN_SYNC_AWAITING_ID), ==, 4);
+  {
+    g_autoptr (OknRecord) again = reload (f, r);
+
+    g_assert_nonnull (again->server_token);
+    g_assert_null (again->server_id);
+  }
+
+  /* The server assigns ids after its second poll of a token. */
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.resolved, ==, 4);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 4);
+  {
+    g_autoptr (OknRecord) again = reload (f, r);
+
+    g_assert_nonnull (again->server_id);
+  }
+  assert_each_once (f);
+  g_assert_cmpuint (counters (f).posts, ==, 4);
+}
+
+static void
+test_statuses (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) other = add_report (f, "dumping", "Meble na chodniku");
+  g_autoptr (OknRecord) again = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  OknSyncReport report;
+
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  /* The first pull gives each case its first status. */
+  g_assert_cmpuint (report.status_changes, ==, 2);
+  okn_sync_report_clear (&report);
+
+  /* Nothing changed on the server: nothing changes here. */
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.polled, ==, 2);
+  g_assert_cmpuint (report.status_changes, ==, 0);
+  okn_sync_report_clear (&report);
+
+  again = reload (f, r);
+  g_assert_true (okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.status_changes, ==, 1);
+  okn_sync_report_clear (&report);
+  g_clear_pointer (&again, okn_record_free);
+  again = reload (f, r);
+  g_assert_cmpstr (again->server_status, ==, "closed");
+  g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
+  history = okn_store_status_history (f->store, again->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+
+  /* A closed case is not asked about again; the open one still is. */
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.polled, ==, 1);
+  g_assert_cmpuint (report.status_changes, ==, 0);
+  okn_sync_report_clear (&report);
+}
+
+static void
+test_refused_then_corrected (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura na pasie", "al. Kościuszki 1");
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  /* "lane" is required by the server's definition and missing here. */
+  okn_record_add_attribute (r, "depth", "12");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  add_reports (f, 2);
+
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.refused, ==, 1);
+  g_assert_cmpuint (report.sent, ==, 2);
+  okn_sync_report_clear (&report);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
+  /* The server's own words, for the clerk. */
+  g_assert_nonnull (again->server_error);
+  g_assert_nonnull (strstr (again->server_error, "lane"));
+  g_assert_nonnull (strstr (again->server_error, "required"));
+
+  /* Refused for good: not retried. */
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.sent + report.refused, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).posts, ==, 3);
+
+  /* The clerk corrects it: queued again, then sent. */
+  okn_record_add_attribute (again, "lane", "left");
+  okn_store_update (f->store, again, "clerk", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&again, okn_record_free);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.sent, ==, 1);
+  okn_sync_report_clear (&report);
+  g_clear_pointer (&again, okn_record_free);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  assert_each_once (f);
+}
+
+static void
+test_retry_after (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) first = add_report (f, "dumping", "Pierwszy");
+  OknSyncReport report;
+  gint64 before, due;
+  guint posts;
+
+  add_reports (f, 4);
+  /* Retry-After (3 s) is longer than the backoff cap (2 s): it wins. */
+  server_set (f, "retry_after", "3");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
+  before = g_get_real_time ();
+  g_assert_false (okn_sync_run_once (sync, &report, &error));
+  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_cmpuint (report.retried, ==, 1);
+  g_assert_cmpuint (report.sent, ==, 4);
+  okn_sync_report_clear (&report);
+  due = okn_store_outbox_next_due_us (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (due, >=, before + 3 * G_TIME_SPAN_SECOND);
+  {
+    g_autoptr (OknRecord) again = reload (f, first);
+
+    g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
+  }
+  /* Not due yet: a run now does not post it. */
+  posts = counters (f).posts;
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.sent, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).posts, ==, posts);
+
+  drain (f, sync);
+  assert_each_once (f);
+  g_assert_cmpuint (counters (f).posts, ==, posts + 1);
+  g_assert_cmpuint (counters (f).created, ==, 5);
+}
+
+/* 500, 503, a garbage or truncated answer: retried with backoff until sent,
+ * one case each, whether the server honours the key or not. */
+static void
+test_transient (Fixture       *f,
+                gconstpointer  data)
+{
+  const OknOpen311Fault faults[] = {
+    OKN_OPEN311_FAULT_500, OKN_OPEN311_FAULT_503, OKN_OPEN311_FAULT_GARBAGE,
+    OKN_OPEN311_FAULT_TRUNCATED, OKN_OPEN311_FAULT_DROP,
+  };
+  g_autoptr (OknSync) sync = NULL;
+
+  config_set (f, "sync.batch_size", "3");
+  sync = new_sync (f);
+  server_set (f, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      OknSyncReport report;
+
+      add_reports (f, 4);
+      okn_open311_server_set_fault (f->server, faults[i], 2);
+      g_assert_false (okn_sync_run_once (sync, &report, &error));
+      g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
+      g_assert_cmpuint (report.retried, >=, 1);
+      g_test_message ("fault %s: sent %u, retried %u", okn_open311_fault_to_string (faults[i]),
+                      report.sent, report.retried);
+      okn_sync_report_clear (&report);
+      drain (f, sync);
+      assert_each_once (f);
+    }
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 4 * G_N_ELEMENTS (faults));
+  g_assert_cmpuint (counters (f).created, ==, 4 * G_N_ELEMENTS (faults));
+}
+
+/* The server stores the POST and drops the connection; it ignores the
+ * Idempotency-Key, so only the marker search keeps the case single. */
+static void
+test_drop_adopt (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Porzucony samochód");
+  g_autoptr (OknRecord) again = NULL;
+  g_autoptr (GPtrArray) audit = NULL;
+  OknSyncReport report;
+  gboolean adopted = FALSE;
+
+  server_set (f, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
+  g_assert_false (okn_sync_run_once (sync, &report, &error));
+  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_cmpuint (report.retried, ==, 1);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+
+  drain (f, sync);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+  /* Found by its marker, not posted again. */
+  g_assert_cmpuint (counters (f).posts, ==, 1);
+  audit = okn_store_audit_log (f->store, again->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      OknAuditEntry *e = g_ptr_array_index (audit, i);
+
+      if (e->details && strstr (e->details, "\"adopted\":true"))
+        adopted = TRUE;
+    }
+  g_assert_true (adopted);
+}
+
+/* A sync killed after its POST reached the server: the record is recovered
+ * with an unknown outcome and found by its marker, not posted again. */
+static void
+test_crash_honour_key (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Kontener płonie");
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (OknRecord) again = NULL;
+  g_autoptr (OknSync) sync = NULL;
+
+  server_set (f, "idempotency", "honour");
+  /* What the dead sync did: claimed the record and posted it. */
+  claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  {
+    g_autoptr (OknOpen311Client) client = okn_open311_client_new (f->config, &error);
+    g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+    g_assert_no_error (error);
+    receipt = okn_open311_client_post (client, r, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (counters (f).created, ==, 1);
+
+  sync = new_sync (f);
+  drain (f, sync);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (counters (f).posts, ==, 1);
+}
+
+/* ---- one sync per database ------------------------------------------------- */
+
+static void
+test_lock (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) other = okn_store_open (f->db, &error);
+  g_autoptr (OknSync) second = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  g_assert_no_error (error);
+  second = okn_sync_new (other, f->config, &error);
+  g_assert_null (second);
+  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  add_reports (f, 1);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 4);
+  g_assert_nonnull (strstr (err, "Another sync is running"));
+  g_assert_cmpuint (counters (f).requests, ==, 0);
+
+  /* Released with the engine. */
+  g_clear_pointer (&sync, okn_sync_free);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+}
+
+/* ---- the command line ------------------------------------------------------- */
+
+static void
+test_cli_once (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  add_reports (f, 3);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "sent 3"));
+  g_assert_nonnull (strstr (out, "statuses:"));
+  g_assert_cmpuint (counters (f).created, ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The server down: exit 4, the records wait. */
+  add_reports (f, 2);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 4);
+  g_assert_nonnull (strstr (out, "2 waiting for retry"));
+  g_assert_nonnull (strstr (err, "503"));
+  /* Down is down: two lone probes, not the whole queue. */
+  g_assert_cmpuint (counters (f).posts + counters (f).faults, ==, 3 + 2);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+}
+
+static void
+test_cli_auth (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *status = NULL;
+  OknOpen311ServerCounters c;
+  int rc;
+
+  add_reports (f, 20);
+  server_set (f, "echo_api_key", "true");
+  server_set (f, "api_key", "the-right-key");
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_nonnull (strstr (err, "HTTP 403"));
+  g_assert_nonnull (strstr (err, "server.api_key"));
+  g_assert_null (strstr (err, API_KEY));
+  g_assert_null (strstr (out, API_KEY));
+  /* One POST, then it stopped: no hammering. */
+  c = counters (f);
+  g_assert_cmpuint (c.posts, ==, 1);
+  g_assert_cmpuint (c.created, ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 20);
+
+  /* A second run: again one POST. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_cmpuint (counters (f).posts, ==, 2);
+
+  /* status --json shows the error, never the key. */
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &status, NULL, "status", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_null (strstr (status, API_KEY));
+  g_assert_nonnull (strstr (status, "server.api_key"));
+
+  /* The key fixed: everything goes, with attempts not used up. */
+  server_set (f, "api_key", API_KEY);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpuint (counters (f).created, ==, 20);
+}
+
+static void
+test_cli_status_json (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *url = okn_open311_server_get_url (f->server);
+  JsonObject *o;
+  int rc;
+
+  add_reports (f, 2);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  add_reports (f, 1);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  root = json_from_string (out, NULL);
+  g_assert_nonnull (root);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "server_url"), ==, url);
+  g_assert_nonnull (json_object_get_string_member (o, "last_success_at"));
+  g_assert_nonnull (json_object_get_string_member (o, "last_run_at"));
+  g_assert_true (json_object_has_member (o, "last_error"));
+  g_assert_true (json_object_has_member (o, "last_error_at"));
+  g_assert_true (json_object_get_null_member (o, "last_error"));
+  g_assert_cmpint (json_object_get_int_member (o, "oldest_queued_age_seconds"), >=, 0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "states"), "synced"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "states"), "queued"), ==, 1);
+  g_assert_null (strstr (out, API_KEY));
+
+  /* A failed run leaves its error and when. */
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 4);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&root, json_node_unref);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
+  root = json_from_string (out, NULL);
+  o = json_node_get_object (root);
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "last_error"), "503"));
+  g_assert_nonnull (json_object_get_string_member (o, "last_error_at"));
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+}
+
+static void
+test_cli_offline (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  g_assert_true (okn_config_unset (f->config, "server.url", &error));
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+  add_reports (f, 2);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "no server configured (server.url): working offline, 2 records wait"));
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 2);
+  g_assert_cmpuint (counters (f).requests, ==, 0);
+}
+
+static void
+test_cli_services (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *list = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *services;
+  int rc;
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "services", "refresh", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  root = json_from_string (out, NULL);
+  g_assert_nonnull (root);
+  services = json_object_get_array_member (json_node_get_object (root), "services");
+  g_assert_cmpuint (json_array_get_length (services), ==, 4);
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (root), "fetched_at"));
+
+  /* Offline from the cache. */
+  okn_open311_server_stop (f->server);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &list, NULL, "services", "list", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (list, "pothole"));
+  g_assert_nonnull (strstr (list, "Dziura w jezdni"));
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "services", "refresh", NULL);
+  g_assert_cmpint (rc, ==, 4);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "services", "bogus", NULL);
+  g_assert_cmpint (rc, ==, 2);
+}
+
+/* ---- sync --watch ------------------------------------------------------------ */
+
+static GSubprocess *
+start_watch (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                        &error, okn_test_ctl_path (), "--db", f->db, "--config", f->conf,
+                                        "sync", "--watch", NULL);
+
+  g_assert_no_error (error);
+  return proc;
+}
+
+static gboolean
+wait_created (Fixture *f,
+              guint    n)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_LIMIT;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (counters (f).created >= n)
+        return TRUE;
+      g_usleep (20 * 1000);
+    }
+  return FALSE;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  gboolean *done = data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+/* SIGTERM, then waits (bounded) for the exit; returns the exit status. */
+static int
+stop_watch (GSubprocess *proc)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_LIMIT;
+  gboolean done = FALSE;
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait_async (proc, NULL, on_exited, &done);
+  while (!done && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) ? (void) 0 : g_usleep (10 * 1000);
+  if (!done)
+    {
+      g_subprocess_force_exit (proc);
+      g_error ("sync --watch did not exit after SIGTERM");
+    }
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+static void
+test_watch (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (OknRecord) late = NULL;
+
+  /* An hour's interval: only the new-record wake can explain a second
+   * sync within the test's bounded wait. */
+  config_set (f, "sync.interval_seconds", "3600");
+  add_reports (f, 3);
+  proc = start_watch (f);
+  g_assert_true (wait_created (f, 3));
+
+  late = add_report (f, "dumping", "Zgłoszone po starcie");
+  g_assert_true (wait_created (f, 4));
+  g_assert_cmpuint (cases_for (f, late->ticket), ==, 1);
+
+  g_assert_cmpint (stop_watch (proc), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
+  assert_each_once (f);
+}
+
+static void
+test_watch_sigterm_busy (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+
+  /* SIGTERM while requests are in flight (each answer is delayed): the
+   * batch finishes, nothing is left sending, exit 0. */
+  config_set (f, "sync.batch_size", "5");
+  server_set (f, "delay_ms", "100");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
+  add_reports (f, 200);
+  proc = start_watch (f);
+  g_assert_true (wait_created (f, 2));
+  g_assert_cmpint (stop_watch (proc), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), >, 0);
+}
+
+/* ---- backoff --------------------------------------------------------------------- */
+
+static void
+test_backoff (void)
+{
+  const gint64 s = G_TIME_SPAN_SECOND;
+
+  /* Full jitter: anywhere from 0 up to the ceiling. */
+  g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 900 * s, -1, 0.0), ==, 0);
+  g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 900 * s, -1, 0.5), ==, 5 * s / 2);
+  /* Doubling per attempt, up to the cap. */
+  g_assert_cmpint (okn_sync_backoff_us (3, 5 * s, 900 * s, -1, 0.5), ==, 10 * s);
+  g_assert_cmpint (okn_sync_backoff_us (30, 5 * s, 900 * s, -1, 0.5), ==, 450 * s);
+  g_assert_cmpint (okn_sync_backoff_us (G_MAXUINT, 5 * s, 900 * s, -1, 1.0), ==, 900 * s);
+  /* Never earlier than Retry-After, even above the cap. */
+  g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 900 * s, 30, 0.0), ==, 30 * s);
+  g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 10 * s, 3600, 0.9), ==, 3600 * s);
+  g_assert_cmpint (okn_sync_backoff_us (9, 5 * s, 900 * s, 1, 0.9), >, 1 * s);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+#define ADDD(path, d, fn) g_test_add (path, Fixture, GINT_TO_POINTER (d), setup, fn, teardown)
+  g_test_add_func ("/sync/backoff", test_backoff);
+  ADD ("/sync/push", test_push);
+  ADD ("/sync/tokens", test_tokens);
+  ADD ("/sync/statuses", test_statuses);
+  ADD ("/sync/refused-then-corrected", test_refused_then_corrected);
+  ADD ("/sync/retry-after", test_retry_after);
+  ADDD ("/sync/transient/key-ignored", 0, test_transient);
+  ADDD ("/sync/transient/key-honoured", 1, test_transient);
+  ADDD ("/sync/drop/key-ignored", 0, test_drop_adopt);
+  ADDD ("/sync/drop/key-honoured", 1, test_drop_adopt);
+  ADD ("/sync/crash/key-honoured", test_crash_honour_key);
+  ADD ("/sync/lock", test_lock);
+  ADD ("/sync/cli/once", test_cli_once);
+  ADD ("/sync/cli/auth", test_cli_auth);
+  ADD ("/sync/cli/status-json", test_cli_status_json);
+  ADD ("/sync/cli/offline", test_cli_offline);
+  ADD ("/sync/cli/services", test_cli_services);
+  ADD ("/sync/watch/new-record", test_watch);
+  ADD ("/sync/watch/sigterm", test_watch_sigterm_busy);
+#undef ADD
+#undef ADDD
+  return g_test_run ();
+}
