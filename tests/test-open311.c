@@ -326,6 +326,26 @@ test_post_no_consent (Fixture       *f,
   g_assert_null (s->phone);
   g_assert_null (s->lat);
   g_assert_cmpuint (s->attributes->len, ==, 0);
+
+  /* The longest description a record may have still fits with its marker. */
+  {
+    g_autoptr (GString) big = g_string_new (NULL);
+    g_autoptr (OknRecord) r2 = NULL;
+    g_autoptr (OknOpen311Receipt) receipt2 = NULL;
+    g_autoptr (GPtrArray) stored2 = NULL;
+    g_autofree char *found = NULL;
+
+    for (guint i = 0; i < OKN_DESCRIPTION_MAX; i++)
+      g_string_append (big, "ł");
+    r2 = make_report (f, "dumping", big->str);
+    receipt2 = okn_open311_client_post (f->client, r2, &error);
+    g_assert_no_error (error);
+    stored2 = okn_open311_server_list_requests (f->server);
+    s = g_ptr_array_index (stored2, 1);
+    g_assert_cmpint (g_utf8_strlen (s->description, -1), ==, OKN_DESCRIPTION_MAX);
+    found = okn_open311_find_marker (s->description);
+    g_assert_cmpstr (found, ==, r2->ticket);
+  }
 }
 
 /* A multivaluelist attribute with one value must go as attribute[code][]:
@@ -1271,6 +1291,27 @@ test_marker (void)
   found = okn_open311_find_marker (lower);
   g_assert_cmpstr (found, ==, ticket);
   g_clear_pointer (&found, g_free);
+
+  /* A description at the 4000-character limit is shortened to make room
+   * for the marker: the server takes no more. */
+  {
+    g_autoptr (GString) big = g_string_new (NULL);
+    g_autofree char *with = NULL;
+    g_autofree char *again = NULL;
+
+    for (guint i = 0; i < OKN_DESCRIPTION_MAX; i++)
+      g_string_append (big, i % 2 ? "ż" : "a");
+    with = okn_open311_description_with_marker (big->str, ticket);
+    g_assert_cmpint (g_utf8_strlen (with, -1), ==, OKN_DESCRIPTION_MAX);
+    g_assert_true (g_str_has_suffix (with, marker));
+    g_assert_nonnull (strstr (with, "…\n\n[Okienko "));
+    g_clear_pointer (&found, g_free);
+    found = okn_open311_find_marker (with);
+    g_assert_cmpstr (found, ==, ticket);
+    again = okn_open311_description_with_marker (with, ticket);
+    g_assert_cmpstr (again, ==, with);
+    g_clear_pointer (&found, g_free);
+  }
 
   /* A wrong check character is no marker. */
   mangled = g_strdup (d1);

@@ -651,7 +651,12 @@ run_transfers (OknOpen311Client *client,
           if (t == NULL || t->done)
             continue;
           transfer_start (client, t);
-          curl_multi_add_handle (client->multi, t->easy);
+          if (curl_multi_add_handle (client->multi, t->easy) != CURLM_OK)
+            {
+              /* Never leave it counted as running: finish it as failed. */
+              transfer_finish (client, t, CURLE_FAILED_INIT);
+              continue;
+            }
           in_flight++;
         }
       curl_multi_perform (client->multi, &still);
@@ -725,7 +730,7 @@ member_string (JsonObject *o,
         double d = json_node_get_double (n);
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-        if (d == (double) (gint64) d)
+        if (d > -1e15 && d < 1e15 && d == (double) (gint64) d)
           return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
         return g_strdup (g_ascii_dtostr (buf, sizeof buf, d));
       }
@@ -1057,6 +1062,10 @@ okn_open311_marker_for_ticket (const char *ticket)
  * okn_open311_description_with_marker:
  * @description: (nullable)
  *
+ * GeoReport v2 caps a description at 4000 characters; a text that would
+ * not fit with the marker is shortened (ending in "…") so that the marker,
+ * which the adoption of lost answers depends on, always fits.
+ *
  * Returns: (transfer full): the description with "\n\n[Okienko <ticket>]"
  *   appended, unless it already ends with that marker
  */
@@ -1065,11 +1074,18 @@ okn_open311_description_with_marker (const char *description,
                                      const char *ticket)
 {
   g_autofree char *marker = okn_open311_marker_for_ticket (ticket);
+  glong room = OKN_DESCRIPTION_MAX - g_utf8_strlen (marker, -1) - 2;
 
   if (description == NULL || *description == '\0')
     return g_steal_pointer (&marker);
   if (g_str_has_suffix (description, marker))
     return g_strdup (description);
+  if (g_utf8_strlen (description, -1) > room)
+    {
+      g_autofree char *cut = g_utf8_substring (description, 0, room - 1);
+
+      return g_strconcat (cut, "…\n\n", marker, NULL);
+    }
   return g_strconcat (description, "\n\n", marker, NULL);
 }
 
@@ -1673,7 +1689,7 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
 
       if (root == NULL)
         {
-          if (t->status == 404)
+          if (okn_open311_error_get_http_status (local) == 404)
             continue;
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
