@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cairo-pdf.h>
 #include <json-glib/json-glib.h>
+#include <poppler.h>
 
 #include "okn-image-test-util.h"
 #include "okn-test-common.h"
@@ -449,6 +450,25 @@ json_of (const char *ticket,
   return g_strconcat (out, list, NULL);
 }
 
+static char *
+pdf_text (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
+  PopplerDocument *doc;
+  PopplerPage *page;
+  char *text;
+
+  g_assert_no_error (error);
+  doc = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  page = poppler_document_get_page (doc, 0);
+  text = poppler_page_get_text (page);
+  g_object_unref (page);
+  g_object_unref (doc);
+  return text;
+}
+
 static JsonNode *
 parse_json (const char *text)
 {
@@ -473,6 +493,19 @@ test_okienkoctl (Fixture      *f,
   g_autofree char *after = NULL;
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
 
+  /* The cached catalogue names the category on the ticket. */
+  {
+    g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+    g_autoptr (GError) error = NULL;
+    OknService *s = g_new0 (OknService, 1);
+
+    s->code = g_strdup ("pothole");
+    s->name = g_strdup ("Dziura w jezdni");
+    s->type = g_strdup ("realtime");
+    g_ptr_array_add (services, s);
+    okn_store_replace_services (f->store, services, &error);
+    g_assert_no_error (error);
+  }
   /* Close our connection so the tool has the database to itself. */
   g_clear_pointer (&f->store, okn_store_close);
   before = json_of (t, f);
@@ -489,6 +522,16 @@ test_okienkoctl (Fixture      *f,
 
         g_assert_cmpint (rc, ==, 0);
         g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        if (k == 0)
+          {
+            /* Real text in the PDF, Polish letters and all. */
+            g_autofree char *text = pdf_text (path);
+
+            g_assert_nonnull (strstr (text, t));
+            g_assert_nonnull (strstr (text, i < 3 ? "Numer zgłoszenia" : "Wpłynęło"));
+            if (i < 3)
+              g_assert_nonnull (strstr (text, "Dziura w jezdni"));
+          }
         g_ptr_array_add (files, path);
       }
 

@@ -57,6 +57,8 @@ const char       *okn_ticket_content_get_code         (const OknTicketContent *c
 const char       *okn_ticket_content_get_qr_payload   (const OknTicketContent *content);
 const char       *okn_ticket_content_get_code128_data (const OknTicketContent *content,
                                                        OknLayout               layout);
+void              okn_ticket_content_set_title        (OknTicketContent       *content,
+                                                       const char             *title);
 
 OknBitmap        *okn_layout_render_bitmap    (OknLayout               layout,
                                                const OknTicketContent *content,

@@ -306,6 +306,23 @@ okn_ticket_content_get_code128_data (const OknTicketContent *c,
   return layout == OKN_LAYOUT_RECEIPT_58 ? c->compact : c->ticket;
 }
 
+/**
+ * okn_ticket_content_set_title:
+ * @content: the content
+ * @title: what the ticket names the case by
+ *
+ * A report's record holds its category's code; a caller that knows the
+ * category's name from the cached catalogue puts the name on the ticket.
+ */
+void
+okn_ticket_content_set_title (OknTicketContent *c,
+                              const char       *title)
+{
+  g_return_if_fail (title != NULL);
+  g_free (c->title);
+  c->title = g_strdup (title);
+}
+
 /* Geometry --------------------------------------------------------------- */
 
 /* Printable width of a receipt, in 203 dpi dots. */
@@ -688,7 +705,7 @@ draw_receipt (Pen                    *p,
   pen_gap (p, 2);
   if (c->office_name)
     {
-      pen_text (p, c->office_name, 3.6 * s, TRUE, PANGO_ALIGN_CENTER, 2);
+      pen_text (p, c->office_name, 3.6 * s, TRUE, PANGO_ALIGN_CENTER, 3);
       pen_gap (p, 0.5);
     }
   pen_text (p, c->office_address, 2.6 * s, FALSE, PANGO_ALIGN_CENTER, 3);

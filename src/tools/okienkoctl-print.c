@@ -132,6 +132,30 @@ print_deliver (OkctlContext           *ctx,
                               "--printer NAME or --escpos DEVICE|HOST:PORT."));
 }
 
+/* A report's ticket names its category as the catalogue does, not by its
+ * code; without a cached catalogue the code is all there is. */
+static void
+set_category_name (OknStore         *store,
+                   const OknRecord  *record,
+                   OknTicketContent *content)
+{
+  g_autoptr (GPtrArray) services = NULL;
+
+  if (record->kind != OKN_KIND_REPORT || record->category == NULL)
+    return;
+  services = okn_store_list_services (store, NULL);
+  for (guint i = 0; services && i < services->len; i++)
+    {
+      const OknService *s = g_ptr_array_index (services, i);
+
+      if (g_strcmp0 (s->code, record->category) == 0 && s->name && *s->name)
+        {
+          okn_ticket_content_set_title (content, s->name);
+          return;
+        }
+    }
+}
+
 int
 okctl_cmd_print (OkctlContext *ctx,
                  int           argc,
@@ -178,6 +202,7 @@ okctl_cmd_print (OkctlContext *ctx,
   else
     {
       content = okn_ticket_content_new (record, ctx->config);
+      set_category_name (store, record, content);
       rc = print_deliver (ctx, content, &o);
     }
   print_opts_clear (&o);
