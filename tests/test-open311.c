@@ -793,6 +793,51 @@ test_jurisdiction (Fixture       *f,
                    ==, "lodz.pl");
 }
 
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) hour_ago = g_date_time_add_hours (now, -1);
+  g_autoptr (GDateTime) day_ago = g_date_time_add_days (now, -1);
+  g_autoptr (GDateTime) soon = g_date_time_add_hours (now, 1);
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) old = NULL;
+  g_autoptr (GPtrArray) capped = NULL;
+  const char *categories[] = { "dumping", "dumping", "dumping", NULL };
+
+  for (guint i = 0; categories[i]; i++)
+    {
+      g_autoptr (OknRecord) r = make_report (f, categories[i], "Śmieci");
+      g_autoptr (OknOpen311Receipt) receipt = okn_open311_client_post (f->client, r, &error);
+
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr (OknRecord) letter = okn_test_letter ("Jan Nowak", "Pismo");
+    g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+    okn_store_register (f->store, letter, "test", &error);
+    g_assert_no_error (error);
+    receipt = okn_open311_client_post (f->client, letter, &error);
+    g_assert_no_error (error);
+  }
+
+  all = okn_open311_client_search (f->client, "dumping", hour_ago, soon, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpstr (((OknOpen311Request *) g_ptr_array_index (all, i))->service_code, ==, "dumping");
+  old = okn_open311_client_search (f->client, "dumping", day_ago, hour_ago, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (old->len, ==, 0);
+  server_set (f, "max_results", "2");
+  capped = okn_open311_client_search (f->client, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (capped->len, ==, 2);
+}
+
 /* ---- tokens, statuses, ids ----------------------------------------------------------- */
 
 static void
@@ -1488,6 +1533,7 @@ main (int   argc,
   ADD ("/open311/error/no-secret", test_no_secret_anywhere);
   ADD ("/open311/jurisdiction", test_jurisdiction);
   ADD ("/open311/tls", test_tls);
+  ADD ("/open311/search", test_search);
   ADD ("/open311/tokens", test_tokens);
   ADD ("/open311/status/batch", test_batch_status);
   ADD ("/open311/ids-as-numbers", test_ids_as_numbers);

@@ -23,7 +23,6 @@ G_DEFINE_QUARK (okn-open311-server-error-quark, okn_open311_server_error)
 
 #define BASE_PATH     "/open311/v2/"
 #define CONTROL_PATH  "/_control/"
-#define MAX_RESULTS   1000
 #define DEFAULT_KEY   "fixture-key-5b9e1d"
 
 /* ---- the catalogue ------------------------------------------------------ */
@@ -166,6 +165,7 @@ struct _OknOpen311Server
   gboolean ids_as_numbers;
   gboolean bools_as_strings;
   gboolean echo_api_key;
+  guint max_results;           /* of a requests.json search; the spec's 1000 */
 
   GPtrArray *requests;         /* OknOpen311StoredRequest, owned */
   GHashTable *by_id;
@@ -285,6 +285,7 @@ okn_open311_server_new (void)
   server->delay_ms = 200;
   server->retry_after = 2;
   server->honour_key = TRUE;
+  server->max_results = 1000;
   server->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_stored_request_free);
   server->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   server->by_key = g_hash_table_new (g_str_hash, g_str_equal);
@@ -445,6 +446,8 @@ set_locked (OknOpen311Server *server,
     return parse_bool (value, &server->ids_as_numbers);
   if (g_str_equal (option, "bools_as_strings"))
     return parse_bool (value, &server->bools_as_strings);
+  if (g_str_equal (option, "max_results"))
+    return parse_uint (value, &server->max_results) && server->max_results > 0;
   if (g_str_equal (option, "retry_after_date"))
     return parse_bool (value, &server->retry_after_date);
   if (g_str_equal (option, "echo_api_key"))
@@ -474,7 +477,8 @@ set_locked (OknOpen311Server *server,
  *   retry_after (seconds), retry_after_date (send it as an HTTP date),
  *   idempotency (honour, ignore), tokens (answer
  *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
- *   bools_as_strings, echo_api_key (true/false), api_key, jurisdiction_id
+ *   bools_as_strings, echo_api_key (true/false), max_results (of a
+ *   search; 1000), api_key, jurisdiction_id
  *
  * The same names serve the in-process API, `--set name=value` of the
  * executable and `POST /_control/set`.
@@ -1313,7 +1317,7 @@ get_requests (OknOpen311Server      *server,
 
           start = g_date_time_add_days (end ? end : now, -90);
         }
-      for (guint i = 0; i < server->requests->len && n < MAX_RESULTS; i++)
+      for (guint i = 0; i < server->requests->len && n < server->max_results; i++)
         {
           OknOpen311StoredRequest *r = g_ptr_array_index (server->requests, i);
           g_autoptr (GDateTime) at = parse_datetime (r->requested_datetime);
