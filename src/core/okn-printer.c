@@ -166,12 +166,22 @@ connect_scheduler (GError **error)
   http_t *http = httpConnect2 (server_name (), ippPort (), NULL, AF_UNSPEC, cupsEncryption (), 1,
                                CONNECT_TIMEOUT_MS, NULL);
 
+  /* libcups says "Host is down" for every failure here, refused or
+   * missing socket alike: name the place instead. */
+  if (http == NULL && server_name ()[0] == '/')
+    {
+      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE,
+                   _("Cannot reach the print server (CUPS) at %s: nothing answers there. Is "
+                     "the CUPS service running?"),
+                   server_name ());
+      return NULL;
+    }
   if (http == NULL)
     {
       g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE,
-                   _("Cannot reach the print server (CUPS) at %s: %s. Is the CUPS service "
-                     "running?"),
-                   server_name (), cupsLastErrorString ());
+                   _("Cannot reach the print server (CUPS) at %s, port %d: nothing answers "
+                     "there. Is the CUPS service running?"),
+                   server_name (), ippPort ());
       return NULL;
     }
   httpSetTimeout (http, IO_TIMEOUT_S, NULL, NULL);
