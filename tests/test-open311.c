@@ -405,7 +405,7 @@ test_post_letter (Fixture       *f,
   g_assert_cmpuint (stored->len, ==, 1);
   s = g_ptr_array_index (stored, 0);
   g_assert_cmpstr (s->service_code, ==, "letter");
-  g_assert_cmpstr (s->address_string, ==, "ul. Piotrkowska 104,90-926 Łódź");
+  g_assert_cmpstr (s->address_string, ==, "ul. Piotrkowska 104, 90-926 Łódź");
   g_assert_cmpstr (stored_attr (s, "sender", 0), ==, "Zofia Wiśniewska");
   g_assert_cmpstr (stored_attr (s, "sender_address", 0), ==, "ul. Lipowa 3, 90-001 Łódź");
   g_assert_cmpstr (stored_attr (s, "subject", 0), ==, "Wniosek o wycinkę drzewa");

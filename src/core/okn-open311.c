@@ -266,8 +266,17 @@ okn_open311_client_new (OknConfig *config,
     address = config_string (config, "office.name");
   if (address)
     {
-      g_strdelimit (address, "\r\n", ',');
-      client->letter_address = g_steal_pointer (&address);
+      /* One line: "ul. Piotrkowska 104, 90-926 Łódź". */
+      g_auto (GStrv) lines = g_strsplit_set (address, "\r\n", -1);
+      g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+      g_auto (GStrv) kept = NULL;
+
+      for (guint i = 0; lines[i]; i++)
+        if (*g_strstrip (lines[i]))
+          g_strv_builder_add (b, lines[i]);
+      kept = g_strv_builder_end (b);
+      if (kept[0])
+        client->letter_address = g_strjoinv (", ", kept);
     }
   client->multi_attrs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   client->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) curl_easy_cleanup);
