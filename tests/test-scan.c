@@ -191,6 +191,19 @@ test_verdicts (Fixture      *f,
   g_assert_null (r4->ticket);
   r5 = verify (f, f->record->ticket);
   g_assert_cmpint (r5->verdict, ==, OKN_SCAN_ID_ONLY);
+
+  /* A long foreign payload is quoted, shortened. */
+  {
+    g_autoptr (GString) longer = g_string_new ("https://example.org/");
+    g_autoptr (OknScanResult) r6 = NULL;
+
+    for (guint i = 0; i < 40; i++)
+      g_string_append (longer, "żółw/");
+    r6 = verify (f, longer->str);
+    g_assert_cmpint (r6->verdict, ==, OKN_SCAN_NOT_OURS);
+    g_assert_nonnull (strstr (r6->message, "…"));
+    g_assert_null (strstr (r6->message, longer->str));
+  }
 }
 
 /* Symbols drawn into an image file, as another system or a forger would

@@ -835,7 +835,18 @@ okn_scan_verify (OknStore  *store,
       if (!okn_scan_parse_text (s->text, tmpl, &id, &code, &parse_error))
         {
           OknScanResult *r = result_new (OKN_SCAN_NOT_OURS, s);
-          g_autofree char *shown = g_utf8_make_valid (s->text, 80);
+          g_autofree char *shown = g_utf8_make_valid (s->text, -1);
+
+          /* Quote at most 80 characters of whatever the code says. */
+          if (g_utf8_strlen (shown, -1) > 80)
+            {
+              char *cut = g_utf8_offset_to_pointer (shown, 80);
+
+              cut[0] = '\0';
+              cut = g_strconcat (shown, "…", NULL);
+              g_free (shown);
+              shown = cut;
+            }
 
           r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown,
                                         s->symbology, parse_error->message);
