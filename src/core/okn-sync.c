@@ -26,7 +26,8 @@ G_DEFINE_QUARK (okn-sync-error-quark, okn_sync_error)
 
 /* A search answer this long may have been cut by the server (the spec's
  * default cap is 1000): narrow the window instead of trusting it. */
-#define SEARCH_MAYBE_CAPPED 200
+#define SEARCH_CAP          1000
+#define SEARCH_TRIES        3
 /* Requests reach the server after the record was made; allow for clocks
  * that disagree by this much. */
 #define SEARCH_SKEW_US      (15 * G_TIME_SPAN_MINUTE)
@@ -50,12 +51,28 @@ struct _OknSync
   gint64 interval_us;
   gint64 catalogue_max_age_us;
   gboolean definitions_set;
+  GHashTable *markers;         /* service code → MarkerCache, for one run */
 
   GMutex mutex;
   GCond cond;
   gboolean wake;               /* under mutex */
   gint stop;                   /* atomic */
 };
+
+/* What the server holds in a time window, by our tickets' markers. */
+typedef struct
+{
+  GHashTable *ids;             /* ticket → service_request_id */
+  gint64 from_us;              /* every request from here ... */
+  gint64 until_us;             /* ... to here has been seen; 0: nothing yet */
+} MarkerCache;
+
+static void
+marker_cache_free (MarkerCache *cache)
+{
+  g_hash_table_unref (cache->ids);
+  g_free (cache);
+}
 
 /* What one run met, beyond the counts. */
 typedef struct
@@ -183,6 +200,7 @@ okn_sync_new (OknStore  *store,
   g_mutex_init (&sync->mutex);
   g_cond_init (&sync->cond);
   sync->lock_path = g_strconcat (okn_store_get_path (store), ".sync.lock", NULL);
+  sync->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) marker_cache_free);
   sync->push_batch = (guint) CLAMP (okn_config_get_int (config, "sync.batch_size"), 1, 1000);
   sync->base_us = okn_config_get_int (config, "sync.backoff_base_seconds") * G_TIME_SPAN_SECOND;
   sync->cap_us = okn_config_get_int (config, "sync.backoff_cap_seconds") * G_TIME_SPAN_SECOND;
@@ -218,6 +236,7 @@ okn_sync_free (OknSync *sync)
   if (sync == NULL)
     return;
   g_clear_pointer (&sync->client, okn_open311_client_free);
+  g_clear_pointer (&sync->markers, g_hash_table_unref);
   /* Closing the descriptor releases the lock; the file stays so that two
    * processes never lock two different inodes. */
   if (sync->lock_fd >= 0)
@@ -487,23 +506,55 @@ parse_time (const char *iso)
   return dt ? dt : g_date_time_new_now_utc ();
 }
 
-/* One window of the marker search; narrows it when the answer may have been
- * cut. @wanted maps ticket → unused; what is found moves to @found
- * (ticket → service_request_id). */
-static gboolean
-search_window (OknSync     *sync,
-               const char  *service_code,
-               gint64       start_us,
-               gint64       end_us,
-               guint        depth,
-               GHashTable  *wanted,
-               GHashTable  *found,
-               GError     **error)
+/* A GET is safe to repeat: a search is tried a few times at once before the
+ * records it was for have to wait for their backoff. */
+static GPtrArray *
+search_retrying (OknSync    *sync,
+                 const char *service_code,
+                 gint64      start_us,
+                 gint64      end_us,
+                 GError    **error)
 {
   g_autoptr (GDateTime) start = from_unix_us (start_us);
   g_autoptr (GDateTime) end = from_unix_us (end_us);
-  g_autoptr (GPtrArray) list = okn_open311_client_search (sync->client, service_code, start, end, error);
-  gint64 mid;
+
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr (GError) local = NULL;
+      GPtrArray *list = okn_open311_client_search (sync->client, service_code, start, end, &local);
+      gint64 retry_after;
+
+      if (list)
+        return list;
+      retry_after = okn_open311_error_get_retry_after (local);
+      if (attempt >= SEARCH_TRIES || local->domain != OKN_OPEN311_ERROR
+          || local->code != OKN_OPEN311_ERROR_TRANSIENT || retry_after > 2 || stopping (sync))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      g_usleep ((gulong) MAX (retry_after * G_TIME_SPAN_SECOND, 100 * 1000 * (gint64) attempt));
+    }
+}
+
+/* Reads every request of @service_code in [@start_us, @end_us] into @cache.
+ * Servers cut long answers (the spec: 1000), sorted by date one way or the
+ * other: the window is narrowed to before the oldest and after the newest
+ * request of a full answer, or halved when that does not narrow it. */
+static gboolean
+scan_window (OknSync     *sync,
+             const char  *service_code,
+             const char  *prefix,
+             MarkerCache *cache,
+             gint64       start_us,
+             gint64       end_us,
+             guint        depth,
+             GError     **error)
+{
+  g_autoptr (GPtrArray) list = search_retrying (sync, service_code, start_us, end_us, error);
+  gint64 lo = G_MAXINT64, hi = G_MININT64;
+  gint64 a_end, b_start;
+  gboolean narrowed = FALSE;
 
   if (list == NULL)
     return FALSE;
@@ -511,41 +562,102 @@ search_window (OknSync     *sync,
     {
       OknOpen311Request *r = g_ptr_array_index (list, i);
       g_autofree char *ticket = okn_open311_find_marker (r->description);
+      g_autoptr (GDateTime) at = r->requested_datetime ? g_date_time_new_from_iso8601 (r->requested_datetime, NULL) : NULL;
 
-      if (ticket && r->service_request_id && *r->service_request_id
-          && g_hash_table_remove (wanted, ticket))
-        g_hash_table_insert (found, g_steal_pointer (&ticket), g_strdup (r->service_request_id));
+      if (at)
+        {
+          lo = MIN (lo, to_unix_us (at));
+          hi = MAX (hi, to_unix_us (at));
+        }
+      /* Only our own station's tickets: the cache stays as small as our queue. */
+      if (ticket && g_str_has_prefix (ticket, prefix) && r->service_request_id && *r->service_request_id)
+        g_hash_table_replace (cache->ids, g_steal_pointer (&ticket), g_strdup (r->service_request_id));
     }
-  if (g_hash_table_size (wanted) == 0 || list->len < SEARCH_MAYBE_CAPPED
-      || end_us - start_us < SEARCH_MIN_SPAN_US || depth >= SEARCH_MAX_DEPTH)
+  if (list->len < SEARCH_CAP || depth >= SEARCH_MAX_DEPTH)
     return TRUE;
-  mid = start_us + (end_us - start_us) / 2;
-  return search_window (sync, service_code, mid, end_us, depth + 1, wanted, found, error)
-         && search_window (sync, service_code, start_us, mid, depth + 1, wanted, found, error);
+
+  if (lo != G_MAXINT64)
+    {
+      /* Windows are sent with whole seconds: round outwards. */
+      a_end = (lo / G_TIME_SPAN_SECOND + 1) * G_TIME_SPAN_SECOND;
+      b_start = (hi / G_TIME_SPAN_SECOND) * G_TIME_SPAN_SECOND;
+      if (a_end < end_us)
+        {
+          narrowed = TRUE;
+          if (!scan_window (sync, service_code, prefix, cache, start_us, a_end, depth + 1, error))
+            return FALSE;
+        }
+      if (b_start > start_us)
+        {
+          narrowed = TRUE;
+          if (!scan_window (sync, service_code, prefix, cache, b_start, end_us, depth + 1, error))
+            return FALSE;
+        }
+    }
+  if (!narrowed && end_us - start_us >= SEARCH_MIN_SPAN_US)
+    {
+      gint64 mid = start_us + (end_us - start_us) / 2;
+
+      return scan_window (sync, service_code, prefix, cache, start_us, mid, depth + 1, error)
+             && scan_window (sync, service_code, prefix, cache, mid, end_us, depth + 1, error);
+    }
+  return TRUE;
+}
+
+/* Brings the cache of @service_code up to now for records made since
+ * @need_from_us: the whole window the first time in a run, then only what
+ * is new. */
+static gboolean
+refresh_markers (OknSync     *sync,
+                 const char  *service_code,
+                 const char  *station,
+                 gint64       need_from_us,
+                 MarkerCache *cache,
+                 GError     **error)
+{
+  g_autofree char *prefix = g_strconcat (station ? station : "", "-", NULL);
+  gint64 now = g_get_real_time ();
+  gint64 from = cache->until_us == 0 || need_from_us < cache->from_us ? need_from_us
+                                                                      : cache->until_us - SEARCH_SKEW_US;
+
+  if (!scan_window (sync, service_code, prefix, cache, from, now + SEARCH_SKEW_US, 0, error))
+    return FALSE;
+  if (cache->until_us == 0 || need_from_us < cache->from_us)
+    cache->from_us = need_from_us;
+  cache->until_us = now;
+  return TRUE;
 }
 
 /* The records of one service code whose earlier POST may have reached the
- * server: finds which did, by the ticket marker in their description. */
-static gboolean
+ * server: which did, by the ticket marker in their description.
+ * Returns: (transfer none): the cache to look the tickets up in */
+static MarkerCache *
 find_adoptions (OknSync    *sync,
                 const char *service_code,
                 GPtrArray  *items,
-                GHashTable *found,
+                gboolean   *complete,
                 GError    **error)
 {
-  g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gint64 start_us = G_MAXINT64;
-  gint64 end_us = g_get_real_time () + SEARCH_SKEW_US;
+  MarkerCache *cache = g_hash_table_lookup (sync->markers, service_code);
+  gint64 need_from = G_MAXINT64;
+  const char *station = NULL;
 
+  if (cache == NULL)
+    {
+      cache = g_new0 (MarkerCache, 1);
+      cache->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (sync->markers, g_strdup (service_code), cache);
+    }
   for (guint i = 0; i < items->len; i++)
     {
       OknOutboxItem *item = g_ptr_array_index (items, i);
       g_autoptr (GDateTime) created = parse_time (item->record->created_at);
 
-      start_us = MIN (start_us, to_unix_us (created) - SEARCH_SKEW_US);
-      g_hash_table_add (wanted, g_strdup (item->record->ticket));
+      need_from = MIN (need_from, to_unix_us (created) - SEARCH_SKEW_US);
+      station = item->record->station;
     }
-  return search_window (sync, service_code, start_us, end_us, 0, wanted, found, error);
+  *complete = refresh_markers (sync, service_code, station, need_from, cache, error);
+  return cache;
 }
 
 /* Settles one claimed batch: fills @o with one outcome per item; client
@@ -596,10 +708,23 @@ push_batch (OknSync   *sync,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autoptr (GError) local = NULL;
+      GPtrArray *group = value;
+      MarkerCache *cache;
+      gboolean complete = FALSE;
 
       if (run->fatal)
         break;
-      if (find_adoptions (sync, key, value, found, &local))
+      cache = find_adoptions (sync, key, group, &complete, &local);
+      for (guint i = 0; i < group->len; i++)
+        {
+          OknOutboxItem *item = g_ptr_array_index (group, i);
+          const char *id = g_hash_table_lookup (cache->ids, item->record->ticket);
+
+          /* A marker found is proof, even when the search broke off. */
+          if (id)
+            g_hash_table_insert (found, g_strdup (item->record->ticket), g_strdup (id));
+        }
+      if (complete)
         continue;
       if (is_fatal (local))
         run_fatal (run, local);
@@ -608,15 +733,16 @@ push_batch (OknSync   *sync,
         {
           /* Cannot rule out an earlier copy now: try again later rather
            * than risk a second case. */
-          GPtrArray *group = value;
-
           run_network (run, local);
           for (guint i = 0; i < group->len; i++)
             {
               OknOutboxItem *item = g_ptr_array_index (group, i);
 
+              if (g_hash_table_contains (found, item->record->ticket))
+                continue;
               g_hash_table_add (search_failed, item->record->ticket);
               outcome_retry (sync, o, item, local, TRUE);
+              run->report->retried++;
               transient++;
             }
         }
@@ -813,6 +939,7 @@ phase_tokens (OknSync *sync,
 {
   g_autoptr (GPtrArray) records = okn_store_list_awaiting_id (sync->store, TOKENS_PER_RUN, error);
   Outcomes o;
+  guint failures = 0;
   gboolean ok;
 
   if (records == NULL)
@@ -835,8 +962,13 @@ phase_tokens (OknSync *sync,
               continue;
             }
           run_client_error (run, local);
-          break;
+          /* One failure may be the network's hiccup; three in a row is
+           * the server down. */
+          if (run->fatal || ++failures >= 3)
+            break;
+          continue;
         }
+      failures = 0;
       if (id)
         {
           OknOutcome *out = outcome_add (&o, r, OKN_OUTCOME_SENT);
@@ -964,6 +1096,8 @@ okn_sync_run_once (OknSync       *sync,
   gboolean ok = FALSE;
 
   memset (report, 0, sizeof *report);
+  /* What the server held may have changed since the last run. */
+  g_hash_table_remove_all (sync->markers);
   if (!okn_store_set_meta (sync->store, "sync.last_run_at", started, error))
     return FALSE;
   recovered = okn_store_outbox_recover (sync->store, error);
