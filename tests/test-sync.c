@@ -898,6 +898,97 @@ test_watch_sigterm_busy (Fixture       *f,
   g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), >, 0);
 }
 
+/* okn_sync_wake() (what the network monitor and "sync now" call) starts a
+ * run at once, even with nothing due; okn_sync_stop() ends the watch. */
+typedef struct
+{
+  OknSync *sync;
+  GMutex lock;
+  guint runs;
+  guint polled;
+  gboolean ok;
+  GError *error;
+} WatchState;
+
+static void
+count_run (const OknSyncReport *report,
+           const GError        *error,
+           gpointer             data)
+{
+  WatchState *w = data;
+
+  g_mutex_lock (&w->lock);
+  w->runs++;
+  w->polled += report->polled;
+  g_mutex_unlock (&w->lock);
+}
+
+static gpointer
+watch_thread (gpointer data)
+{
+  WatchState *w = data;
+
+  w->ok = okn_sync_watch (w->sync, count_run, w, &w->error);
+  return NULL;
+}
+
+static guint
+runs_so_far (WatchState *w)
+{
+  guint n;
+
+  g_mutex_lock (&w->lock);
+  n = w->runs;
+  g_mutex_unlock (&w->lock);
+  return n;
+}
+
+static gboolean
+wait_runs (WatchState *w,
+           guint       n)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_LIMIT;
+
+  while (runs_so_far (w) < n && g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+  return runs_so_far (w) >= n;
+}
+
+static void
+test_watch_wake (Fixture       *f,
+                 gconstpointer  data)
+{
+  WatchState w = { 0 };
+  g_autoptr (GThread) thread = NULL;
+  guint requests;
+
+  config_set (f, "sync.interval_seconds", "3600");
+  add_reports (f, 2);
+  w.sync = new_sync (f);
+  g_mutex_init (&w.lock);
+  thread = g_thread_new ("watch", watch_thread, &w);
+  g_assert_true (wait_runs (&w, 1));
+  g_assert_cmpuint (counters (f).created, ==, 2);
+  /* The first run polled the two cases; nothing is due now. */
+  g_assert_cmpuint (w.polled, ==, 2);
+
+  requests = counters (f).requests;
+  okn_sync_wake (w.sync);
+  g_assert_true (wait_runs (&w, 2));
+  /* A woken run within the interval pushes, but does not poll every case
+   * again. */
+  g_assert_cmpuint (w.polled, ==, 2);
+  g_assert_cmpuint (counters (f).requests, ==, requests);
+
+  okn_sync_stop (w.sync);
+  g_thread_join (g_steal_pointer (&thread));
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_cmpuint (runs_so_far (&w), ==, 2);
+  okn_sync_free (w.sync);
+  g_mutex_clear (&w.lock);
+}
+
 /* ---- backoff --------------------------------------------------------------------- */
 
 static void
@@ -945,6 +1036,7 @@ main (int   argc,
   ADD ("/sync/cli/services", test_cli_services);
   ADD ("/sync/watch/new-record", test_watch);
   ADD ("/sync/watch/sigterm", test_watch_sigterm_busy);
+  ADD ("/sync/watch/wake", test_watch_wake);
 #undef ADD
 #undef ADDD
   return g_test_run ();

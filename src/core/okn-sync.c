@@ -52,6 +52,8 @@ struct _OknSync
   gint64 catalogue_max_age_us;
   gboolean definitions_set;
   GHashTable *markers;         /* service code → MarkerCache, for one run */
+  gboolean watching;           /* in okn_sync_watch(): statuses on the interval only */
+  gint64 last_poll;            /* monotonic time of the last status pull */
 
   GMutex mutex;
   GCond cond;
@@ -1118,8 +1120,16 @@ okn_sync_run_once (OknSync       *sync,
     goto out;
   if (run.fatal == NULL && !stopping (sync) && !phase_tokens (sync, &run, error))
     goto out;
-  if (run.fatal == NULL && !stopping (sync) && !phase_statuses (sync, &run, error))
-    goto out;
+  /* A watch runs for every new record; the status pull of every open case
+   * keeps to the interval. */
+  if (run.fatal == NULL && !stopping (sync)
+      && (!sync->watching || sync->last_poll == 0
+          || g_get_monotonic_time () - sync->last_poll >= sync->interval_us))
+    {
+      sync->last_poll = g_get_monotonic_time ();
+      if (!phase_statuses (sync, &run, error))
+        goto out;
+    }
   if (!finish_stats (sync, report, error))
     goto out;
 
@@ -1218,24 +1228,11 @@ wait_for_work (OknSync *sync,
     }
 }
 
-/**
- * okn_sync_watch:
- * @func: (scope call) (nullable): told about every run
- *
- * Runs, then sleeps until the earlier of sync.interval_seconds and the next
- * due retry, and runs again; wakes at once for new records (the queue is
- * checked every second) and for okn_sync_wake(). After a configuration
- * error it only runs again on the interval or a wake; after a network error
- * it waits a backoff before new records wake it. Returns after
- * okn_sync_stop().
- *
- * Returns: %TRUE when stopped, %FALSE with a store error
- */
-gboolean
-okn_sync_watch (OknSync           *sync,
-                OknSyncReportFunc  func,
-                gpointer           user_data,
-                GError           **error)
+static gboolean
+watch_loop (OknSync           *sync,
+            OknSyncReportFunc  func,
+            gpointer           user_data,
+            GError           **error)
 {
   guint failed_runs = 0;
 
@@ -1260,7 +1257,7 @@ okn_sync_watch (OknSync           *sync,
         break;
       if (ok)
         failed_runs = 0;
-      else if (local->code == OKN_SYNC_ERROR_CONFIG || report.offline)
+      else if (local->code == OKN_SYNC_ERROR_CONFIG)
         due_after = deadline;
       else
         {
@@ -1274,6 +1271,33 @@ okn_sync_watch (OknSync           *sync,
         return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * okn_sync_watch:
+ * @func: (scope call) (nullable): told about every run
+ *
+ * Runs, then sleeps until the earlier of sync.interval_seconds and the next
+ * due retry, and runs again; wakes at once for new records (the queue is
+ * checked every second) and for okn_sync_wake(). After a configuration
+ * error it only runs again on the interval or a wake; after a network error
+ * it waits a backoff before new records wake it. The status pull of every
+ * open case keeps to the interval. Returns after okn_sync_stop().
+ *
+ * Returns: %TRUE when stopped, %FALSE with a store error
+ */
+gboolean
+okn_sync_watch (OknSync           *sync,
+                OknSyncReportFunc  func,
+                gpointer           user_data,
+                GError           **error)
+{
+  gboolean ok;
+
+  sync->watching = TRUE;
+  ok = watch_loop (sync, func, user_data, error);
+  sync->watching = FALSE;
+  return ok;
 }
 
 /* ---- the summary --------------------------------------------------------------------- */
