@@ -4,10 +4,13 @@
 
 #include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
+#include "okienko/okn-draft.h"
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-record.h"
+#include "okienko/okn-register.h"
+#include "okienko/okn-service-def.h"
 #include "okienko/okn-store.h"
 #include "okienko/okn-sync.h"
 #include "okienko/okn-ticket.h"

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "okn-application.h"
+#include "okn-gui-resources.h"
 #include "okn-clerk-window.h"
 #include "okn-preferences-dialog.h"
 #include "okn-setup-dialog.h"
@@ -211,6 +212,8 @@ on_about (GSimpleAction *action,
                          NULL);
 }
 
+static gsize app_name_set;
+
 static void
 okn_application_startup (GApplication *app)
 {
@@ -239,7 +242,12 @@ okn_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
-  g_set_application_name (_("Okienko"));
+  /* Once per process: a test may start the desk twice. */
+  if (g_once_init_enter (&app_name_set))
+    {
+      g_set_application_name (_("Okienko"));
+      g_once_init_leave (&app_name_set, 1);
+    }
   gtk_window_set_default_icon_name ("org.okienko.Desk");
   load_css ();
 
@@ -299,6 +307,7 @@ okn_application_class_init (OknApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  okn_gui_register_resource ();
   object_class->finalize = okn_application_finalize;
   app_class->startup = okn_application_startup;
   app_class->activate = okn_application_activate;

@@ -16,6 +16,7 @@
 #include "okn-clerk-window.h"
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
+#include "okienko/okn-scan.h"
 
 #define SYNC_REFRESH_S 5
 
@@ -39,8 +40,7 @@ struct _OknClerkWindow
   OknApplication *app;
   OknDraft *offered;        /* the draft the bar offers */
   char *return_page;        /* where Back from the record view goes */
-  GString *burst;           /* keystrokes that may be a scan */
-  guint32 burst_last;
+  OknWedge *wedge;          /* keystrokes that may be a scanner's */
   guint sync_source;
 };
 
@@ -398,43 +398,59 @@ remove_burst_text (GtkWidget  *focus,
     }
 }
 
+/* A scan found by the wedge parser: open what it names, or say why not. */
+static void
+open_scanned (OknClerkWindow *self,
+              const char     *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknScanResult) result = okn_scan_verify_text (okn_application_get_store (self->app),
+                                                           okn_application_get_config (self->app),
+                                                           text, &error);
+
+  if (result == NULL)
+    {
+      show_status (self, GTK_MESSAGE_WARNING, error->message);
+      return;
+    }
+  if ((result->verdict == OKN_SCAN_GENUINE || result->verdict == OKN_SCAN_ID_ONLY) && result->ticket)
+    okn_clerk_window_open_ticket (self, result->ticket);
+  else
+    show_status (self, GTK_MESSAGE_WARNING, result->message);
+}
+
 static gboolean
 on_key_press (GtkWidget      *widget,
               GdkEventKey    *event,
               OknClerkWindow *self)
 {
-  guint32 time = gdk_event_get_time ((GdkEvent *) event);
+  gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
   gunichar c = gdk_keyval_to_unicode (event->keyval);
-  gboolean fast = self->burst->len > 0 && time - self->burst_last <= OKN_SCAN_MAX_GAP_MS;
+  g_autofree char *code = NULL;
 
-  if ((event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
-      && !(event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK)))
+  if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
     {
-      g_autofree char *burst = g_strdup (self->burst->str);
-      OknTicketId id;
-
-      g_string_truncate (self->burst, 0);
-      if (fast && g_utf8_strlen (burst, -1) >= OKN_SCAN_MIN_CHARS
-          && okn_ticket_parse_payload (burst, &id, NULL, NULL))
-        {
-          remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), burst);
-          okn_clerk_window_open_ticket (self, burst);
-          return GDK_EVENT_STOP;
-        }
+      okn_wedge_reset (self->wedge);
       return GDK_EVENT_PROPAGATE;
     }
-  if (c != 0 && g_unichar_isprint (c) && !(event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK)))
+  if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
+    c = '\r';
+  else if (event->keyval == GDK_KEY_Tab)
+    c = '\t';
+  if (c == 0 || (!g_unichar_isprint (c) && c != '\r' && c != '\t'))
     {
-      if (!fast)
-        g_string_truncate (self->burst, 0);
-      g_string_append_unichar (self->burst, c);
-      self->burst_last = time;
+      /* Shift and the like come between a scanner's characters too. */
+      if (!event->is_modifier)
+        okn_wedge_reset (self->wedge);
       return GDK_EVENT_PROPAGATE;
     }
-  /* Shift and the like come between a scanner's characters too. */
-  if (!event->is_modifier)
-    g_string_truncate (self->burst, 0);
-  return GDK_EVENT_PROPAGATE;
+  code = okn_wedge_feed (self->wedge, c, time_us);
+  if (code == NULL)
+    return GDK_EVENT_PROPAGATE;
+  /* The scanner's characters went into the focused field: take them out. */
+  remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), code);
+  open_scanned (self, code);
+  return GDK_EVENT_STOP;
 }
 
 static gboolean
@@ -484,15 +500,84 @@ PAGE_ACTION (on_register, "register")
 #undef PAGE_ACTION
 
 static void
+on_scanned (GObject      *source,
+            GAsyncResult *res,
+            gpointer      data)
+{
+  g_autoptr (OknClerkWindow) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) results = okn_desk_scan_file_finish (res, &error);
+
+  if (results == NULL)
+    {
+      show_status (self, GTK_MESSAGE_WARNING, error->message);
+      return;
+    }
+  for (guint i = 0; i < results->len; i++)
+    {
+      OknScanResult *r = g_ptr_array_index (results, i);
+
+      if ((r->verdict == OKN_SCAN_GENUINE || r->verdict == OKN_SCAN_ID_ONLY) && r->ticket)
+        {
+          okn_clerk_window_open_ticket (self, r->ticket);
+          return;
+        }
+    }
+  show_status (self, GTK_MESSAGE_WARNING,
+               results->len > 0 ? ((OknScanResult *) g_ptr_array_index (results, 0))->message
+                                : _("No ticket was found in that file."));
+}
+
+/**
+ * okn_clerk_window_open_scan_file:
+ *
+ * Finds tickets in a scanned image or PDF (in a thread) and opens the
+ * first genuine one.
+ */
+void
+okn_clerk_window_open_scan_file (OknClerkWindow *self,
+                                 const char     *path)
+{
+  show_status (self, GTK_MESSAGE_INFO, _("Reading the scan…"));
+  okn_desk_scan_file_async (okn_application_get_db_path (self->app),
+                            okn_config_get_path (okn_application_get_config (self->app)), path,
+                            NULL, on_scanned, g_object_ref (self));
+}
+
+static void
+on_scan_chosen (GtkDialog      *dialog,
+                int             response,
+                OknClerkWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (dialog));
+      okn_clerk_window_open_scan_file (self, path);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
 on_open_scan (GSimpleAction *action,
               GVariant      *param,
               gpointer       data)
 {
   OknClerkWindow *self = data;
+  GtkWidget *dialog;
+  GtkFileFilter *filter;
 
-  /* Decoding images needs the core's scanner (zbar), not in this tree yet. */
-  show_status (self, GTK_MESSAGE_INFO,
-               _("Opening a scanned image or PDF is not available in this version yet; scan the ticket with the barcode scanner or type its ID in Find."));
+  dialog = gtk_file_chooser_dialog_new (_("Open a scanned image or PDF"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Cancel"), GTK_RESPONSE_CANCEL,
+                                        _("_Open"), GTK_RESPONSE_ACCEPT, NULL);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Scans (PNG, JPEG, PDF)"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_scan_chosen), self);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_widget_show (dialog);
 }
 
 void
@@ -572,7 +657,7 @@ okn_clerk_window_finalize (GObject *object)
 {
   OknClerkWindow *self = OKN_CLERK_WINDOW (object);
 
-  g_string_free (self->burst, TRUE);
+  g_clear_pointer (&self->wedge, okn_wedge_free);
   g_free (self->return_page);
   G_OBJECT_CLASS (okn_clerk_window_parent_class)->finalize (object);
 }
@@ -631,7 +716,7 @@ okn_clerk_window_init (OknClerkWindow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->burst = g_string_new (NULL);
+  self->wedge = okn_wedge_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), self);
   g_signal_connect_after (self, "key-press-event", G_CALLBACK (on_key_press_after), self);

@@ -17,13 +17,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OknClerkWindow, okn_clerk_window, OKN, CLERK_WINDOW, GtkApplicationWindow)
 
-/* A keyboard-wedge scanner types faster than this between keys. */
-#define OKN_SCAN_MAX_GAP_MS 30
-#define OKN_SCAN_MIN_CHARS  8
-
 OknClerkWindow  *okn_clerk_window_new               (OknApplication *app);
 gboolean         okn_clerk_window_open_ticket       (OknClerkWindow *self,
                                                      const char     *text);
+void             okn_clerk_window_open_scan_file    (OknClerkWindow *self,
+                                                     const char     *path);
 void             okn_clerk_window_show_page         (OknClerkWindow *self,
                                                      const char     *name);
 const char      *okn_clerk_window_get_page          (OknClerkWindow *self);

@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "okn-desk-tasks.h"
+#include "okienko/okn-outputs.h"
+#include "okienko/okn-scan.h"
 
 void
 okn_save_result_free (OknSaveResult *result)
@@ -23,7 +25,7 @@ okn_save_result_free (OknSaveResult *result)
  * okn_desk_print_outputs:
  * @layouts: (array zero-terminated=1): layout names ("label", "receipt-80", ...)
  *
- * Prints the record's configured outputs. Runs in a worker thread.
+ * Prints the record's outputs through the core. Runs in a worker thread.
  *
  * Returns: (transfer full) (nullable): what was printed, for the status
  *   line; %NULL with @error set when an output failed
@@ -34,13 +36,7 @@ okn_desk_print_outputs (OknConfig         *config,
                         const char *const *layouts,
                         GError           **error)
 {
-  if (layouts == NULL || layouts[0] == NULL)
-    return g_strdup ("");
-  /* The ticket layouts (render) have not landed in this tree yet: say so
-   * instead of pretending something printed. */
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("Printing is not available in this version: the ticket layouts are missing."));
-  return NULL;
+  return okn_outputs_print (config, record, layouts, NULL, error);
 }
 
 typedef struct
@@ -121,9 +117,7 @@ save_thread (GTask        *task,
         }
       else
         {
-          layouts = okn_config_get_list (config, d->record->kind == OKN_KIND_LETTER
-                                                     ? "desk.letter_outputs"
-                                                     : "desk.report_outputs");
+          layouts = okn_outputs_for_record (config, result->record);
           result->printed = okn_desk_print_outputs (config, result->record,
                                                     (const char *const *) layouts, &error);
           if (result->printed == NULL)
@@ -291,4 +285,63 @@ okn_desk_export_finish (GAsyncResult  *result,
                         GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+scan_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TaskData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  GPtrArray *results;
+
+  if ((store = okn_store_open (d->db_path, &error)) == NULL
+      || (config = okn_config_load (d->config_path, &error)) == NULL
+      || (results = okn_scan_file (store, config, d->path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * okn_desk_scan_file_async:
+ * @path: a scanned image (PNG, JPEG) or PDF
+ *
+ * Decodes and verifies every ticket in the file (zbar, in a thread).
+ */
+void
+okn_desk_scan_file_async (const char          *db_path,
+                          const char          *config_path,
+                          const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  TaskData *d = g_new0 (TaskData, 1);
+
+  d->db_path = g_strdup (db_path);
+  d->config_path = g_strdup (config_path);
+  d->path = g_strdup (path);
+  g_task_set_source_tag (task, okn_desk_scan_file_async);
+  g_task_set_task_data (task, d, task_data_free);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+/**
+ * okn_desk_scan_file_finish:
+ *
+ * Returns: (transfer full) (element-type OknScanResult): what was found
+ */
+GPtrArray *
+okn_desk_scan_file_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

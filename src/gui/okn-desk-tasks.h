@@ -56,6 +56,15 @@ void           okn_desk_export_async     (const char          *db_path,
 gboolean       okn_desk_export_finish    (GAsyncResult  *result,
                                           GError       **error);
 
+void           okn_desk_scan_file_async  (const char          *db_path,
+                                          const char          *config_path,
+                                          const char          *path,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GPtrArray     *okn_desk_scan_file_finish (GAsyncResult  *result,
+                                          GError       **error);
+
 char          *okn_desk_print_outputs    (OknConfig        *config,
                                           const OknRecord  *record,
                                           const char *const *layouts,

@@ -151,7 +151,9 @@ okn_gui_kind_label (OknKind kind)
 GtkWidget *
 okn_gui_focus_error (GtkWidget *field)
 {
-  if (field != NULL && gtk_widget_get_can_focus (field))
+  /* A combo box is not focusable itself but passes the focus to its
+   * button. */
+  if (field != NULL && (gtk_widget_get_can_focus (field) || GTK_IS_COMBO_BOX (field)))
     gtk_widget_grab_focus (field);
   return field;
 }

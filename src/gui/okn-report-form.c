@@ -39,7 +39,7 @@ struct _OknReportForm
   GtkEntry *phone_entry;
   GtkWidget *add_file_button;
   GtkWidget *remove_files_button;
-  GtkLabel *files_label;
+  GtkLabel *files_names;
   GtkWidget *category_error;
   GtkWidget *attributes_error;
   GtkWidget *description_error;
@@ -495,7 +495,7 @@ on_category_row_activated (OknReportForm *self,
 /* Files ------------------------------------------------------------------ */
 
 static void
-update_files_label (OknReportForm *self)
+update_files_names (OknReportForm *self)
 {
   g_autoptr (GString) s = g_string_new (NULL);
 
@@ -507,7 +507,7 @@ update_files_label (OknReportForm *self)
         g_string_append (s, ", ");
       g_string_append (s, base);
     }
-  gtk_label_set_text (self->files_label, s->str);
+  gtk_label_set_text (self->files_names, s->str);
   gtk_widget_set_sensitive (self->remove_files_button, self->files->len > 0);
 }
 
@@ -528,7 +528,7 @@ okn_report_form_add_file (OknReportForm *self,
   if (!okn_record_add_file (probe, path, error))
     return FALSE;
   g_ptr_array_add (self->files, g_strdup (path));
-  update_files_label (self);
+  update_files_names (self);
   on_field_changed (self);
   return TRUE;
 }
@@ -580,7 +580,7 @@ static void
 on_remove_files_clicked (OknReportForm *self)
 {
   g_ptr_array_set_size (self->files, 0);
-  update_files_label (self);
+  update_files_names (self);
   on_field_changed (self);
 }
 
@@ -683,7 +683,7 @@ clear_fields (OknReportForm *self)
   gtk_entry_set_text (self->phone_entry, "");
   gtk_toggle_button_set_active (self->consent_check, FALSE);
   g_ptr_array_set_size (self->files, 0);
-  update_files_label (self);
+  update_files_names (self);
   self->loading = FALSE;
   clear_errors (self);
 }
@@ -1050,7 +1050,7 @@ okn_report_form_restore_draft (OknReportForm *self,
 
       for (guint i = 0; paths[i]; i++)
         g_ptr_array_add (self->files, g_strdup (paths[i]));
-      update_files_label (self);
+      update_files_names (self);
     }
   self->loading = FALSE;
   okn_report_form_focus_first (self);
@@ -1117,7 +1117,7 @@ okn_report_form_class_init (OknReportFormClass *klass)
   CHILD (phone_entry);
   CHILD (add_file_button);
   CHILD (remove_files_button);
-  CHILD (files_label);
+  CHILD (files_names);
   CHILD (category_error);
   CHILD (attributes_error);
   CHILD (description_error);

@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-desk.c: the clerk desk's real widgets, driven in-process under an
+ * Xvfb the test starts itself
+ *
+ * Keys are synthesized GDK key events delivered to the window, as a
+ * keyboard or a USB scanner in keyboard mode would; the outcome is read back
+ * from the store, the PDF files the desk printed, and the widgets.
+ */
+#define G_LOG_DOMAIN "test-desk"
+
+#include "config.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "okn-test-common.h"
+#include "okn-application.h"
+#include "okn-clerk-window.h"
+#include "okienko/okn-scan.h"
+
+#define WAIT_S 20
+
+static char *tmpdir;
+static GSubprocess *xvfb;
+static OknApplication *app;
+static OknClerkWindow *window;
+static guint32 fake_time = 1000;
+
+/* The X server ------------------------------------------------------------ */
+
+/* Children die with the test, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Xvfb picks a free display itself (-displayfd) and says which. */
+static void
+start_xvfb (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  int fds[2];
+  char buf[32] = { 0 };
+  gssize n = 0, r;
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+  g_autofree char *display = NULL;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  xvfb = g_subprocess_launcher_spawn (launcher, &error, "Xvfb", "-displayfd", "3", "-nolisten", "tcp",
+                                      "-screen", "0", "1280x900x24", "-nocursor", NULL);
+  g_assert_no_error (error);
+  while (n < (gssize) sizeof buf - 1 && !strchr (buf, '\n') && g_get_monotonic_time () < deadline)
+    {
+      r = read (fds[0], buf + n, sizeof buf - 1 - (gsize) n);
+      if (r <= 0)
+        break;
+      n += r;
+    }
+  close (fds[0]);
+  g_assert_true (strchr (buf, '\n') != NULL);
+  display = g_strdup_printf (":%d", atoi (buf));
+  g_setenv ("DISPLAY", display, TRUE);
+  g_unsetenv ("WAYLAND_DISPLAY");
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+}
+
+static void
+stop_xvfb (void)
+{
+  if (xvfb == NULL)
+    return;
+  g_subprocess_send_signal (xvfb, SIGTERM);
+  g_subprocess_wait (xvfb, NULL, NULL);
+  g_clear_object (&xvfb);
+}
+
+/* Helpers -------------------------------------------------------------------- */
+
+static void
+pump (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition cond,
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static void
+send_key_at (guint           keyval,
+             GdkModifierType state,
+             guint32         time)
+{
+  GdkWindow *gdk_window = gtk_widget_get_window (GTK_WIDGET (window));
+  GdkDisplay *display = gdk_window_get_display (gdk_window);
+  GdkDevice *keyboard = gdk_seat_get_keyboard (gdk_display_get_default_seat (display));
+  GdkKeymapKey *keys = NULL;
+  gint n_keys = 0;
+
+  for (int type = GDK_KEY_PRESS; type <= GDK_KEY_RELEASE; type++)
+    {
+      GdkEvent *ev = gdk_event_new ((GdkEventType) type);
+      gunichar c = gdk_keyval_to_unicode (keyval);
+      char utf8[8] = { 0 };
+
+      ev->key.window = g_object_ref (gdk_window);
+      ev->key.send_event = TRUE;
+      ev->key.time = time;
+      ev->key.state = state;
+      ev->key.keyval = keyval;
+      if (c && !(state & GDK_CONTROL_MASK))
+        g_unichar_to_utf8 (c, utf8);
+      ev->key.string = g_strdup (utf8);
+      ev->key.length = (gint) strlen (utf8);
+      if (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (display), keyval, &keys, &n_keys))
+        {
+          ev->key.hardware_keycode = (guint16) keys[0].keycode;
+          ev->key.group = (guint8) keys[0].group;
+          g_free (keys);
+        }
+      gdk_event_set_device (ev, keyboard);
+      gtk_main_do_event (ev);
+      gdk_event_free (ev);
+    }
+  pump ();
+}
+
+/* A person: a tenth of a second between keys. */
+static void
+key (guint           keyval,
+     GdkModifierType state)
+{
+  fake_time += 100;
+  send_key_at (keyval, state, fake_time);
+}
+
+static void
+type_text (const char *text,
+           guint       gap_ms)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      fake_time += gap_ms;
+      send_key_at (gdk_unicode_to_keyval (g_utf8_get_char (p)), 0, fake_time);
+    }
+}
+
+static GtkWidget *
+focus (void)
+{
+  return gtk_window_get_focus (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *accessible_name)
+{
+  AtkObject *acc = gtk_widget_get_accessible (root);
+  const char *name = acc ? atk_object_get_name (acc) : NULL;
+
+  if (name && g_str_equal (name, accessible_name) && !GTK_IS_LABEL (root))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = find_named (l->data, accessible_name);
+          if (w)
+            return w;
+        }
+      if (GTK_IS_BIN (root) && gtk_bin_get_child (GTK_BIN (root)) && children == NULL)
+        return find_named (gtk_bin_get_child (GTK_BIN (root)), accessible_name);
+    }
+  return NULL;
+}
+
+static OknStore *
+open_store (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknStore *store = okn_store_open (g_getenv ("OKIENKO_DB"), &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static gint64
+count_records (OknKind kind)
+{
+  g_autoptr (OknStore) store = open_store ();
+  OknListFilter filter = { .has_kind = TRUE, .kind = kind };
+  g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
+
+  return all ? (gint64) all->len : -1;
+}
+
+static gboolean
+status_has_saved (gpointer data)
+{
+  return g_str_has_prefix (okn_clerk_window_get_status (window), "Saved ");
+}
+
+static gboolean
+one_result (gpointer data)
+{
+  return okn_search_page_get_n_results (data) == 1;
+}
+
+static gboolean
+report_stored (gpointer data)
+{
+  return count_records (OKN_KIND_REPORT) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+form_idle (gpointer data)
+{
+  return !okn_report_form_is_busy (data);
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static OknApplication *
+start_app (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknApplication *a = okn_application_new ();
+
+  g_application_register (G_APPLICATION (a), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (a));
+  pump ();
+  g_assert_nonnull (okn_application_get_clerk_window (a));
+  return a;
+}
+
+/* Tests ---------------------------------------------------------------------- */
+
+/* A letter, keyboard only: shortcut to the form, fields in tab order,
+ * Ctrl+Enter; then the store, the printed PDFs (decoded back) and the
+ * sticky fields. */
+static void
+test_letter_by_keyboard (void)
+{
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GError) error = NULL;
+  OknRecord *r;
+  GtkWidget *unit;
+  g_autofree char *label_pdf = NULL;
+  g_autofree char *a4_pdf = NULL;
+  g_autoptr (GPtrArray) symbols = NULL;
+  gboolean decoded = FALSE;
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender"));
+
+  type_text ("Anna Nowak-Żółć", 100);
+  key (GDK_KEY_Tab, 0);                       /* the anonymous mark */
+  key (GDK_KEY_Tab, 0);
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender’s address"));
+  type_text ("ul. Piotrkowska 100, 90-001 Łódź", 100);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Skarga na hałas nocny", 100);
+  key (GDK_KEY_Tab, 0);
+  type_text ("27.11.2026", 100);
+  key (GDK_KEY_Tab, 0);
+  type_text ("AN/2026/11", 100);
+  key (GDK_KEY_Tab, 0);
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Pages"));
+  type_text ("3", 100);
+  key (GDK_KEY_Tab, 0);
+  type_text ("2", 100);
+  key (GDK_KEY_Tab, 0);                       /* delivery method */
+  key (GDK_KEY_Tab, 0);
+  unit = gtk_bin_get_child (GTK_BIN (find_named (GTK_WIDGET (window), "Unit")));
+  g_assert_true (focus () == unit);
+  type_text ("Wydział Gospodarki Komunalnej", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+
+  g_assert_true (wait_for (status_has_saved, NULL));
+
+  store = open_store ();
+  found = okn_store_search (store, "Nowak", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  r = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (r->sender_name, ==, "Anna Nowak-Żółć");
+  g_assert_cmpstr (r->sender_address, ==, "ul. Piotrkowska 100, 90-001 Łódź");
+  g_assert_cmpstr (r->subject, ==, "Skarga na hałas nocny");
+  g_assert_cmpstr (r->letter_date, ==, "2026-11-27");
+  g_assert_cmpstr (r->reference, ==, "AN/2026/11");
+  g_assert_cmpint (r->pages, ==, 3);
+  g_assert_cmpint (r->attachment_count, ==, 2);
+  g_assert_cmpstr (r->unit, ==, "Wydział Gospodarki Komunalnej");
+  g_assert_cmpint (r->delivery, ==, OKN_DELIVERY_IN_PERSON);
+  g_assert_cmpint (r->channel, ==, OKN_CHANNEL_PAPER);
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (window), r->ticket));
+
+  /* The configured outputs printed (to the test's PDF folder) and carry the
+   * ticket: decode the label's Code 128 back. */
+  label_pdf = g_strdup_printf ("%s/out/%s-label.pdf", tmpdir, r->ticket);
+  a4_pdf = g_strdup_printf ("%s/out/%s-a4-confirmation.pdf", tmpdir, r->ticket);
+  g_assert_true (g_file_test (label_pdf, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (a4_pdf, G_FILE_TEST_EXISTS));
+  symbols = okn_scan_decode_file (label_pdf, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < symbols->len; i++)
+    {
+      OknScanSymbol *s = g_ptr_array_index (symbols, i);
+      OknTicketId id;
+      g_autofree char *formatted = NULL;
+
+      if (okn_ticket_id_parse (s->text, &id, NULL))
+        {
+          formatted = okn_ticket_id_format (&id);
+          decoded = decoded || g_strcmp0 (formatted, r->ticket) == 0;
+        }
+    }
+  g_assert_true (decoded);
+
+  /* Ready for the next letter: cleared, unit kept, focus on the sender. */
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender"))), ==, "");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (unit)), ==, "Wydział Gospodarki Komunalnej");
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender"));
+}
+
+/* A report whose category requires an attribute: left empty, the error
+ * shows next to it and nothing is stored; filled in, it is stored. */
+static void
+test_report_required_attribute (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  GtkWidget *size, *size_error;
+  gint64 before = count_records (OKN_KIND_REPORT);
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  type_text ("dziura", 100);
+  key (GDK_KEY_Return, 0);                  /* picks the first match */
+  size = okn_report_form_get_attribute_widget (form, "size");
+  size_error = okn_report_form_get_attribute_error (form, "size");
+  g_assert_nonnull (size);
+  g_assert_true (GTK_IS_COMBO_BOX (size));
+
+  gtk_widget_grab_focus (find_named (GTK_WIDGET (window), "Description"));
+  type_text ("Głęboka dziura przy przejściu dla pieszych", 100);
+  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Address")), "Piotrkowska 120, Łódź");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  pump ();
+
+  g_assert_true (gtk_widget_get_visible (size_error));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (size_error)), "is required"));
+  g_assert_true (focus () == size || gtk_widget_is_ancestor (focus (), size));
+  g_assert_false (okn_report_form_is_busy (form));
+  g_assert_cmpint (count_records (OKN_KIND_REPORT), ==, before);
+
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (size), "large");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (report_stored, GINT_TO_POINTER ((int) before + 1)));
+  g_assert_true (wait_for (form_idle, form));
+  g_assert_true (status_has_saved (NULL));
+  g_assert_cmpint (count_records (OKN_KIND_REPORT), ==, before + 1);
+  store = open_store ();
+  found = okn_store_search (store, "przejściu", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (okn_record_get_attribute (g_ptr_array_index (found, 0), "size"), ==, "large");
+  /* The form is ready for the next resident: no category, no attributes. */
+  g_assert_null (okn_report_form_get_attribute_widget (form, "size"));
+}
+
+/* A scanner types fast and ends with Enter, wherever the focus is: the
+ * record opens and the field it typed into keeps only what the clerk typed.
+ * The same text typed at a person's pace opens nothing. */
+static void
+test_scanner_burst (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
+  const char *ticket = ((OknRecord *) g_ptr_array_index (found, 0))->ticket;
+  GtkWidget *sender;
+  const OknRecord *shown;
+
+  okn_clerk_window_show_page (window, "letter");
+  sender = find_named (GTK_WIDGET (window), "Sender");
+  g_assert_true (focus () == sender);
+  type_text ("Ja", 150);
+
+  /* At a person's pace: no scan, the text stays in the field. */
+  type_text (ticket, 120);
+  fake_time += 120;
+  send_key_at (GDK_KEY_Return, 0, fake_time);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  gtk_entry_set_text (GTK_ENTRY (sender), "Ja");
+  gtk_editable_set_position (GTK_EDITABLE (sender), -1);
+
+  /* A scanner: 4 ms a key. */
+  fake_time += 500;
+  type_text (ticket, 4);
+  fake_time += 4;
+  send_key_at (GDK_KEY_Return, 0, fake_time);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  shown = okn_record_view_get_record (okn_clerk_window_get_record_view (window));
+  g_assert_nonnull (shown);
+  g_assert_cmpstr (shown->ticket, ==, ticket);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Ja");
+
+  /* Escape goes back; clear the form so it leaves no draft behind. */
+  key (GDK_KEY_Escape, 0);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  okn_letter_form_reset (okn_clerk_window_get_letter_form (window));
+}
+
+/* Search by the sender's name, with the kind filter. */
+static void
+test_search_by_sender (void)
+{
+  OknSearchPage *page = okn_clerk_window_get_search_page (window);
+  const OknRecord *first;
+
+  key (GDK_KEY_f, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "find");
+  type_text ("nowak", 100);
+  /* The search entry waits for a pause in typing before it searches. */
+  g_assert_true (wait_for (one_result, page));
+  g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 1);
+  first = okn_search_page_get_result (page, 0);
+  g_assert_cmpstr (first->sender_name, ==, "Anna Nowak-Żółć");
+
+  /* Reports only: the letter is filtered out. */
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (find_named (GTK_WIDGET (window), "Kind")), "report");
+  pump ();
+  g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 0);
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (find_named (GTK_WIDGET (window), "Kind")), "all");
+  pump ();
+
+  /* Enter opens the first. */
+  key (GDK_KEY_Return, 0);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+}
+
+static GtkWidget *
+cancel_dialog (void)
+{
+  g_autoptr (GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (g_strcmp0 (gtk_widget_get_name (l->data), "okn-cancel-dialog") == 0
+        && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Cancelling needs a reason: without one the dialog stays and says so;
+ * with one the record is cancelled and keeps it. */
+static void
+test_cancel_with_reason (void)
+{
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autofree char *ticket = NULL;
+  GtkWidget *dialog, *reason;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknRecord) r = NULL;
+
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  ticket = g_strdup (okn_record_view_get_record (view)->ticket);
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Cancel the record…")));
+  pump ();
+  dialog = cancel_dialog ();
+  g_assert_nonnull (dialog);
+
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  pump ();
+  g_assert_true (cancel_dialog () == dialog);
+  store = open_store ();
+  r = okn_store_lookup (store, ticket, NULL);
+  g_assert_cmpint (r->sync_state, ==, OKN_SYNC_QUEUED);
+  g_clear_pointer (&r, okn_record_free);
+
+  reason = find_named (dialog, "Reason");
+  g_assert_nonnull (reason);
+  gtk_entry_set_text (GTK_ENTRY (reason), "Pomyłka: pismo do innego urzędu");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  pump ();
+  g_assert_null (cancel_dialog ());
+  r = okn_store_lookup (store, ticket, NULL);
+  g_assert_cmpint (r->sync_state, ==, OKN_SYNC_CANCELLED);
+  g_assert_cmpstr (r->cancel_reason, ==, "Pomyłka: pismo do innego urzędu");
+  g_assert_cmpstr (okn_record_view_get_record (view)->cancel_reason, ==, r->cancel_reason);
+  /* A cancelled record can no longer be corrected or cancelled. */
+  g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (view), "Correct")));
+  key (GDK_KEY_Escape, 0);
+}
+
+/* The child: types into the letter form and then waits to be killed. */
+static int
+draft_child (void)
+{
+  OknApplication *a = start_app ();
+  OknClerkWindow *w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (a));
+  g_autofree char *path = okn_draft_path (g_getenv ("OKIENKO_DB"), "letter");
+
+  window = w;
+  type_text ("Maria Draftowa", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Zgierska 5", 100);
+  /* Only the draft on disk counts: wait for it, then for the kill. */
+  wait_for (file_exists, path);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+/* SIGKILL a desk in the middle of a letter; the next start offers it back
+ * and restores every typed field. */
+static void
+test_draft_after_kill (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "draft.db", NULL);
+  g_autofree char *old_db = g_strdup (g_getenv ("OKIENKO_DB"));
+  g_autofree char *draft = okn_draft_path (db, "letter");
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  OknApplication *second;
+  OknClerkWindow *w;
+  OknStore *store;
+  gboolean ready;
+
+  store = okn_store_open (db, &error);
+  g_assert_no_error (error);
+  okn_store_init_station (store, "K04", "test", &error);
+  g_assert_no_error (error);
+  okn_store_close (store);
+
+  g_subprocess_launcher_setenv (launcher, "OKIENKO_DB", db, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--draft-child", NULL);
+  g_assert_no_error (error);
+  ready = wait_for (file_exists, draft);
+  /* The draft is written a moment after the last key: let the last
+   * keystrokes land too before the kill. */
+  g_usleep (800 * 1000);
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait (child, NULL, NULL);
+  g_assert_true (ready);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+
+  g_setenv ("OKIENKO_DB", db, TRUE);
+  second = start_app ();
+  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (second));
+  g_assert_true (okn_clerk_window_has_draft_offer (w));
+  g_assert_nonnull (strstr (okn_clerk_window_get_draft_text (w), "Maria Draftowa"));
+  okn_clerk_window_answer_draft (w, TRUE);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (w), "Sender"))), ==, "Maria Draftowa");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (w), "Sender’s address"))), ==,
+                   "Zgierska 5");
+  g_assert_cmpstr (okn_clerk_window_get_page (w), ==, "letter");
+  g_assert_false (okn_clerk_window_has_draft_offer (w));
+
+  gtk_widget_destroy (GTK_WIDGET (w));
+  pump ();
+  g_object_unref (second);
+  g_setenv ("OKIENKO_DB", old_db, TRUE);
+}
+
+/* Setup ------------------------------------------------------------------ */
+
+static void
+write_catalogue (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+  OknService *s = g_new0 (OknService, 1);
+
+  s->code = g_strdup ("pothole");
+  s->name = g_strdup ("Dziura w jezdni");
+  s->group = g_strdup ("Drogi");
+  s->keywords = g_strdup ("dziura, jezdnia, droga");
+  s->type = g_strdup ("realtime");
+  s->metadata = TRUE;
+  s->definition = g_strdup ("{\"service_code\":\"pothole\",\"attributes\":["
+                            "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                            "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                            "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
+                            "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":false,"
+                            "\"order\":2,\"description\":\"Depth in cm\"}]}");
+  g_ptr_array_add (services, s);
+  s = g_new0 (OknService, 1);
+  s->code = g_strdup ("streetlight");
+  s->name = g_strdup ("Latarnia nie świeci");
+  s->group = g_strdup ("Oświetlenie");
+  s->type = g_strdup ("realtime");
+  g_ptr_array_add (services, s);
+  okn_store_replace_services (store, services, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_text = NULL;
+  g_autofree char *out = NULL;
+  int rc;
+
+  if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
+    {
+      okn_application_setup_i18n ();
+      gtk_init (NULL, NULL);
+      return draft_child ();
+    }
+
+  tmpdir = okn_test_make_tmpdir ();
+  g_setenv ("HOME", tmpdir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
+  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", tmpdir, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  db = g_build_filename (tmpdir, "okienko.db", NULL);
+  conf = g_build_filename (tmpdir, "okienko.conf", NULL);
+  out = g_build_filename (tmpdir, "out", NULL);
+  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\n[letters]\nunits=Wydział Gospodarki "
+                               "Komunalnej,Biuro Rady Miejskiej\n[desk]\nletter_outputs=label,a4-confirmation\n"
+                               "output_dir=%s\n", out);
+  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+  g_setenv ("OKIENKO_DB", db, TRUE);
+  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
+  okn_store_close (okn_test_open_store (tmpdir, "K03"));
+
+  start_xvfb ();
+  okn_application_setup_i18n ();
+  gtk_test_init (&argc, &argv, NULL);
+  write_catalogue ();
+  app = start_app ();
+  window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (app));
+
+  g_test_add_func ("/desk/letter-by-keyboard", test_letter_by_keyboard);
+  g_test_add_func ("/desk/report-required-attribute", test_report_required_attribute);
+  g_test_add_func ("/desk/scanner-burst", test_scanner_burst);
+  g_test_add_func ("/desk/search-by-sender", test_search_by_sender);
+  g_test_add_func ("/desk/cancel-with-reason", test_cancel_with_reason);
+  g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
+  rc = g_test_run ();
+
+  gtk_widget_destroy (GTK_WIDGET (window));
+  pump ();
+  g_clear_object (&app);
+  stop_xvfb ();
+  okn_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return rc;
+}
