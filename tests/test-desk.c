@@ -21,6 +21,7 @@
 #include "okn-application.h"
 #include "okn-clerk-window.h"
 #include "okienko/okn-scan.h"
+#include "okn-open311-server.h"
 
 #define WAIT_S 20
 
@@ -599,6 +600,99 @@ test_draft_after_kill (void)
   g_setenv ("OKIENKO_DB", old_db, TRUE);
 }
 
+static gboolean
+sync_done (gpointer data)
+{
+  return !okn_clerk_window_is_syncing (window);
+}
+
+static gboolean
+report_state_is (gpointer data)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) found = okn_store_search (store, "przejściu", 1, NULL);
+
+  return found && found->len == 1
+         && ((OknRecord *) g_ptr_array_index (found, 0))->sync_state == (OknSyncState) GPOINTER_TO_INT (data);
+}
+
+/* "Sync now" runs the core's engine in a thread against a loopback Open311
+ * server while the window keeps running; the server refuses the report
+ * (its catalogue requires other attributes), the record view shows the
+ * server's words, and a correction re-queues it until it is sent. */
+static void
+test_sync_now_and_attention (void)
+{
+  g_autoptr (OknOpen311Server) server = okn_open311_server_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *conf_text = NULL;
+  g_autofree char *conf_add = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  const OknRecord *shown;
+  g_autofree char *ticket = NULL;
+  guint ticks = 0;
+
+  g_assert_nonnull (strstr (okn_clerk_window_get_sync_text (window), "sync not configured"));
+  okn_open311_server_start (server, 0, &error);
+  g_assert_no_error (error);
+  url = okn_open311_server_get_url (server);
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
+  conf_add = g_strdup_printf ("%s[server]\nurl=%s\napi_key=%s\n", conf_text, url,
+                              okn_open311_server_get_api_key (server));
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_add, -1, NULL));
+  okn_application_reload_config (app, &error);
+  g_assert_no_error (error);
+  okn_clerk_window_reload_config (window);
+
+  key (GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_true (okn_clerk_window_is_syncing (window));
+  /* The main loop keeps turning while the engine works. */
+  while (okn_clerk_window_is_syncing (window) && ticks < WAIT_S * 500)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+      ticks++;
+    }
+  g_assert_false (okn_clerk_window_is_syncing (window));
+  g_assert_true (wait_for (report_state_is, GINT_TO_POINTER (OKN_SYNC_NEEDS_ATTENTION)));
+
+  store = open_store ();
+  found = okn_store_search (store, "przejściu", 1, NULL);
+  ticket = g_strdup (((OknRecord *) g_ptr_array_index (found, 0))->ticket);
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  shown = okn_record_view_get_record (view);
+  g_assert_cmpint (shown->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
+  g_assert_nonnull (shown->server_error);
+  g_assert_nonnull (find_named (GTK_WIDGET (view), "Correct"));
+  g_assert_true (gtk_widget_get_sensitive (find_named (GTK_WIDGET (view), "Correct")));
+  g_assert_nonnull (strstr (okn_clerk_window_get_sync_text (window), "needs attention"));
+
+  /* Correct it with the refreshed catalogue's attributes and send again. */
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  g_assert_true (okn_report_form_is_editing (form));
+  g_assert_nonnull (okn_report_form_get_attribute_widget (form, "depth"));
+  gtk_entry_set_text (GTK_ENTRY (okn_report_form_get_attribute_widget (form, "depth")), "12");
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "lane")), "both");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (report_state_is, GINT_TO_POINTER (OKN_SYNC_QUEUED)));
+  g_assert_true (wait_for (form_idle, form));
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+
+  okn_clerk_window_sync_now (window);
+  g_assert_true (wait_for (sync_done, NULL));
+  g_assert_true (wait_for (report_state_is, GINT_TO_POINTER (OKN_SYNC_SYNCED)));
+  okn_record_view_reload (view);
+  g_assert_nonnull (okn_record_view_get_record (view)->server_id);
+  g_assert_nonnull (strstr (okn_clerk_window_get_sync_text (window), "last sync"));
+  okn_open311_server_stop (server);
+  key (GDK_KEY_Escape, 0);
+}
+
 /* Setup ------------------------------------------------------------------ */
 
 static void
@@ -680,6 +774,7 @@ main (int    argc,
   g_test_add_func ("/desk/scanner-burst", test_scanner_burst);
   g_test_add_func ("/desk/search-by-sender", test_search_by_sender);
   g_test_add_func ("/desk/cancel-with-reason", test_cancel_with_reason);
+  g_test_add_func ("/desk/sync-now-and-attention", test_sync_now_and_attention);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   rc = g_test_run ();
 

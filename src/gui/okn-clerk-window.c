@@ -17,6 +17,7 @@
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
 #include "okienko/okn-scan.h"
+#include "okienko/okn-sync.h"
 
 #define SYNC_REFRESH_S 5
 
@@ -42,6 +43,7 @@ struct _OknClerkWindow
   char *return_page;        /* where Back from the record view goes */
   OknWedge *wedge;          /* keystrokes that may be a scanner's */
   guint sync_source;
+  gboolean syncing;
 };
 
 G_DEFINE_FINAL_TYPE (OknClerkWindow, okn_clerk_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -317,35 +319,58 @@ on_draft_response (OknClerkWindow *self,
 /**
  * okn_clerk_window_update_sync:
  *
- * Online or offline, the queue, and what sync can do on this station.
+ * Online or offline, the queue, the last success and the last error.
  */
 void
 okn_clerk_window_update_sync (OknClerkWindow *self)
 {
+  OknStore *store = okn_application_get_store (self->app);
   OknStoreStats stats = { 0 };
   g_autoptr (GError) error = NULL;
   g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
-  gboolean online = g_network_monitor_get_network_available (g_network_monitor_get_default ());
+  g_autofree char *success_at = okn_store_get_meta (store, "sync.last_success_at");
+  g_autofree char *error_at = okn_store_get_meta (store, "sync.last_error_at");
+  g_autofree char *last_error = okn_store_get_meta (store, "sync.last_error");
+  g_autofree char *last = NULL;
   g_autofree char *text = NULL;
-  const char *engine;
+  g_autofree char *tooltip = NULL;
+  gboolean online = g_network_monitor_get_network_available (g_network_monitor_get_default ());
+  gint64 attention;
 
-  if (!okn_store_get_stats (okn_application_get_store (self->app), &stats, &error))
+  if (!okn_store_get_stats (store, &stats, &error))
     {
       gtk_label_set_text (self->sync_label, error->message);
       return;
     }
+  attention = stats.per_state[OKN_SYNC_NEEDS_ATTENTION];
   if (server == NULL)
-    engine = _("sync not configured");
+    last = g_strdup (_("sync not configured"));
+  else if (self->syncing)
+    last = g_strdup (_("sending…"));
+  else if (error_at && (success_at == NULL || g_strcmp0 (error_at, success_at) > 0))
+    last = g_strdup (_("last sync failed"));
+  else if (success_at)
+    {
+      g_autofree char *when = okn_format_date_pl (success_at, TRUE);
+      last = g_strdup_printf (_("last sync %s"), when);
+    }
   else
-    engine = _("sync engine not in this version");
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s · %" G_GINT64_FORMAT " queued · %s",
-                                       "%s · %s · %" G_GINT64_FORMAT " queued · %s",
-                                       (gulong) stats.per_state[OKN_SYNC_QUEUED]),
-                          stats.station ? stats.station : "",
-                          online ? _("online") : _("offline"),
-                          stats.per_state[OKN_SYNC_QUEUED], engine);
+    last = g_strdup (_("never synced"));
+  text = g_strdup_printf (_("%s · %s · %" G_GINT64_FORMAT " queued%s · %s"),
+                          stats.station ? stats.station : "", online ? _("online") : _("offline"),
+                          stats.per_state[OKN_SYNC_QUEUED],
+                          attention > 0 ? _(" · needs attention") : "", last);
   gtk_label_set_text (self->sync_label, text);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), text);
+  if (last_error && error_at)
+    {
+      g_autofree char *when = okn_format_date_pl (error_at, TRUE);
+      tooltip = g_strdup_printf (_("Last error (%s): %s"), when, last_error);
+    }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
+  gtk_widget_set_sensitive (self->sync_button, server != NULL && !self->syncing);
+  gtk_widget_set_tooltip_text (self->sync_button,
+                               server == NULL ? _("Set the server address in Preferences first.") : NULL);
   okn_store_stats_clear (&stats);
 }
 
@@ -363,19 +388,66 @@ on_sync_tick (gpointer data)
 }
 
 static void
+on_synced (GObject      *source,
+           GAsyncResult *res,
+           gpointer      data)
+{
+  g_autoptr (OknClerkWindow) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *summary = okn_desk_sync_finish (res, &error);
+
+  self->syncing = FALSE;
+  if (summary == NULL)
+    {
+      if (g_error_matches (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_LOCKED))
+        show_status (self, GTK_MESSAGE_INFO,
+                     _("The sync service is already sending the queue; nothing else to do here."));
+      else
+        show_status (self, GTK_MESSAGE_WARNING, error->message);
+    }
+  else
+    show_status (self, GTK_MESSAGE_INFO, summary);
+  okn_report_form_reload_catalogue (self->report_form);
+  okn_clerk_window_update_sync (self);
+}
+
+/**
+ * okn_clerk_window_sync_now:
+ *
+ * Runs the core's sync engine once, in a thread; the window stays live.
+ */
+void
+okn_clerk_window_sync_now (OknClerkWindow *self)
+{
+  g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
+
+  if (self->syncing)
+    return;
+  if (server == NULL)
+    {
+      show_status (self, GTK_MESSAGE_INFO,
+                   _("Sync is not configured: set the server address in Preferences. Records wait safely in the queue."));
+      return;
+    }
+  self->syncing = TRUE;
+  okn_clerk_window_update_sync (self);
+  okn_desk_sync_async (okn_application_get_db_path (self->app),
+                       okn_config_get_path (okn_application_get_config (self->app)), NULL, on_synced,
+                       g_object_ref (self));
+}
+
+gboolean
+okn_clerk_window_is_syncing (OknClerkWindow *self)
+{
+  return self->syncing;
+}
+
+static void
 on_sync_now (GSimpleAction *action,
              GVariant      *param,
              gpointer       data)
 {
-  OknClerkWindow *self = data;
-  g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
-
-  okn_clerk_window_update_sync (self);
-  /* No engine to run yet: say why nothing is sent instead of pretending. */
-  show_status (self, GTK_MESSAGE_INFO,
-               server == NULL
-                   ? _("Sync is not configured: set the server address in Preferences. Records wait safely in the queue.")
-                   : _("This version has no sync engine yet; records wait safely in the queue."));
+  okn_clerk_window_sync_now (data);
 }
 
 /* Keyboard --------------------------------------------------------------- */

@@ -31,6 +31,8 @@ const char      *okn_clerk_window_get_draft_text    (OknClerkWindow *self);
 void             okn_clerk_window_answer_draft      (OknClerkWindow *self,
                                                      gboolean        restore);
 void             okn_clerk_window_update_sync       (OknClerkWindow *self);
+void             okn_clerk_window_sync_now          (OknClerkWindow *self);
+gboolean         okn_clerk_window_is_syncing        (OknClerkWindow *self);
 const char      *okn_clerk_window_get_sync_text     (OknClerkWindow *self);
 void             okn_clerk_window_reload_config     (OknClerkWindow *self);
 OknLetterForm   *okn_clerk_window_get_letter_form   (OknClerkWindow *self);

@@ -9,6 +9,7 @@
 #include "okn-desk-tasks.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-scan.h"
+#include "okienko/okn-sync.h"
 
 void
 okn_save_result_free (OknSaveResult *result)
@@ -342,6 +343,70 @@ okn_desk_scan_file_async (const char          *db_path,
 GPtrArray *
 okn_desk_scan_file_finish (GAsyncResult  *result,
                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TaskData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (OknSync) sync = NULL;
+  OknSyncReport report = { 0 };
+  gboolean ok;
+
+  if ((store = okn_store_open (d->db_path, &error)) == NULL
+      || (config = okn_config_load (d->config_path, &error)) == NULL
+      || (sync = okn_sync_new (store, config, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  ok = okn_sync_run_once (sync, &report, &error);
+  if (!ok)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, okn_sync_report_summary (&report), g_free);
+  okn_sync_report_clear (&report);
+}
+
+/**
+ * okn_desk_sync_async:
+ *
+ * One run of the core's sync engine (push, tokens, statuses, catalogue) in
+ * a thread with its own store connection.
+ */
+void
+okn_desk_sync_async (const char          *db_path,
+                     const char          *config_path,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  TaskData *d = g_new0 (TaskData, 1);
+
+  d->db_path = g_strdup (db_path);
+  d->config_path = g_strdup (config_path);
+  g_task_set_source_tag (task, okn_desk_sync_async);
+  g_task_set_task_data (task, d, task_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+/**
+ * okn_desk_sync_finish:
+ *
+ * Returns: (transfer full): the run's one-line summary
+ */
+char *
+okn_desk_sync_finish (GAsyncResult  *result,
+                      GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

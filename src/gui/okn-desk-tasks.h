@@ -65,6 +65,14 @@ void           okn_desk_scan_file_async  (const char          *db_path,
 GPtrArray     *okn_desk_scan_file_finish (GAsyncResult  *result,
                                           GError       **error);
 
+void           okn_desk_sync_async       (const char          *db_path,
+                                          const char          *config_path,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+char          *okn_desk_sync_finish      (GAsyncResult  *result,
+                                          GError       **error);
+
 char          *okn_desk_print_outputs    (OknConfig        *config,
                                           const OknRecord  *record,
                                           const char *const *layouts,
