@@ -848,8 +848,13 @@ okn_scan_verify (OknStore  *store,
               shown = cut;
             }
 
-          r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown,
-                                        s->symbology, parse_error->message);
+          /* A damaged ID says what is wrong with it; anything else is
+           * simply someone else's code. */
+          if (parse_error->domain == OKN_TICKET_ERROR)
+            r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown,
+                                          s->symbology, parse_error->message);
+          else
+            r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket."), shown, s->symbology);
           g_ptr_array_add (out, r);
           continue;
         }
