@@ -151,7 +151,7 @@ test_chaos (gconstpointer data)
   OknOpen311ServerCounters c;
   OknStoreStats stats;
   gint64 started = g_get_monotonic_time ();
-  guint n_refused, rounds = 0, kills = 0, clean = 0, synced = 0, attention = 0;
+  guint n_refused, rounds = 0, kills = 0, clean = 0, synced = 0, attention = 0, adopted = 0;
   gboolean drained = FALSE;
   const char *options[][2] = {
     { "api_key", API_KEY }, { "chaos", "0.3" }, { "seed", seed }, { "fault_scope", "all" },
@@ -279,14 +279,27 @@ test_chaos (gconstpointer data)
       /* The case number kept is the case that carries the marker. */
       g_assert_cmpstr (r->server_id, ==, s->id);
       synced++;
+      {
+        g_autoptr (GPtrArray) audit = okn_store_audit_log (store, r->id, &error);
+
+        g_assert_no_error (error);
+        for (guint j = 0; j < audit->len; j++)
+          {
+            OknAuditEntry *e = g_ptr_array_index (audit, j);
+
+            if (e->details && strstr (e->details, "\"adopted\":true"))
+              adopted++;
+          }
+      }
     }
   g_assert_cmpuint (attention, ==, n_refused);
   g_assert_cmpuint (synced, ==, N_RECORDS - n_refused);
   g_assert_cmpuint (g_hash_table_size (by_marker), ==, synced);
   g_assert_cmpuint (c.created, ==, synced);
-  g_test_message ("exactly once: %u records on the server once each, %u refused on purpose "
-                  "and kept as needs-attention, 0 lost, 0 duplicates",
-                  synced, attention);
+  g_test_message ("exactly once: %u records on the server once each (%u of them adopted by their "
+                  "marker after a lost answer or a kill), %u refused on purpose and kept as "
+                  "needs-attention, 0 lost, 0 duplicates",
+                  synced, adopted, attention);
 
   okn_open311_server_stop (server);
   g_clear_pointer (&store, okn_store_close);
