@@ -333,6 +333,77 @@ write_corrupt_png (Fixture *f)
   return write_file (f, "corrupt.png", data, sizeof data);
 }
 
+/* A scanned letter as a PDF of page images: a cover page with text only,
+ * then the page with the receipt on it, scanned at 200 dpi and a little
+ * askew. Every page is read; the result says which one. */
+static void
+test_pdf_pages (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknBitmap) receipt = okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_80, c, 203, &error);
+  g_autoptr (cairo_surface_t) ink = NULL;
+  g_autoptr (cairo_surface_t) scanned = NULL;
+  g_autoptr (cairo_surface_t) page = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree char *path = NULL;
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (append_bytes, out, 595, 842);
+  cairo_t *cr = cairo_create (pdf);
+  const OknScanResult *r;
+
+  g_assert_no_error (error);
+  cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 14);
+  cairo_move_to (cr, 72, 100);
+  cairo_show_text (cr, "Strona tytułowa, bez kodu.");
+  cairo_show_page (cr);
+
+  /* The receipt as a 200 dpi scan would show it, on a page of that scan. */
+  ink = okn_img_from_bitmap (receipt);
+  scanned = okn_img_transform (ink, 200.0 / 203, 2);
+  page = okn_img_blank (1654, 2339);
+  okn_img_paste (page, scanned, 300, 200);
+  {
+    g_autofree guint8 *gray = NULL;
+    g_autoptr (cairo_surface_t) rgb = NULL;
+    guint w, h;
+    int stride;
+    guint8 *d;
+
+    gray = okn_img_to_gray (page, &w, &h);
+    rgb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) w, (int) h);
+    stride = cairo_image_surface_get_stride (rgb);
+    d = cairo_image_surface_get_data (rgb);
+    for (guint y = 0; y < h; y++)
+      for (guint x = 0; x < w; x++)
+        {
+          guint v = gray[(gsize) y * w + x];
+
+          ((guint32 *) (gpointer) (d + (gsize) y * stride))[x] = v << 16 | v << 8 | v;
+        }
+    cairo_surface_mark_dirty (rgb);
+    cairo_save (cr);
+    cairo_scale (cr, 72.0 / 200, 72.0 / 200);
+    cairo_set_source_surface (cr, rgb, 0, 0);
+    cairo_paint (cr);
+    cairo_restore (cr);
+  }
+  cairo_show_page (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (pdf);
+  path = write_file (f, "letter.pdf", out->data, out->len);
+
+  results = okn_scan_file (f->store, f->config, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  r = g_ptr_array_index (results, 0);
+  g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+  g_assert_cmpstr (r->ticket, ==, f->record->ticket);
+  g_assert_cmpuint (r->page, ==, 2);
+}
+
 static void
 test_bad_files (Fixture      *f,
                 gconstpointer data)
@@ -654,6 +725,7 @@ main (int    argc,
   ADD ("/scan/parse-forms", test_parse_forms, NULL);
   ADD ("/scan/verdicts", test_verdicts, "status_url=" STATUS_TMPL "\n");
   ADD ("/scan/forged-and-foreign-images", test_forged_and_foreign_images, NULL);
+  ADD ("/scan/pdf-pages", test_pdf_pages, NULL);
   ADD ("/scan/bad-files", test_bad_files, NULL);
   ADD ("/scan/wedge", test_wedge, "status_url=" STATUS_TMPL "\n");
   ADD ("/scan/okienkoctl", test_okienkoctl, "hotline=+48 42 000 00 00\n");
