@@ -624,6 +624,36 @@ test_default_payload (Fixture      *f,
   g_assert_cmpstr (okn_ticket_content_get_code (c), ==, f->report->verification_code);
 }
 
+/* No office configured and a record with little in it: every layout still
+ * renders, leaves the missing parts out, and scans back. */
+static void
+test_minimal_content (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (OknRecord) bare = okn_record_copy (f->letter);
+
+  g_clear_pointer (&bare->sender_name, g_free);
+  bare->anonymous = TRUE;
+  g_clear_pointer (&bare->reference, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (all_layouts); i++)
+    {
+      g_autoptr (OknTicketContent) c = okn_ticket_content_new (bare, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) pdf = okn_layout_render_pdf (all_layouts[i], c, &error);
+      g_autoptr (cairo_surface_t) img = NULL;
+      g_autoptr (GPtrArray) results = NULL;
+      g_autoptr (OknBitmap) b = NULL;
+
+      g_assert_no_error (error);
+      img = okn_img_from_pdf (pdf, 300);
+      results = okn_img_scan (f->store, NULL, img);
+      assert_ticket (results, bare, layout_has_code (all_layouts[i]), okn_layout_to_string (all_layouts[i]));
+      b = okn_layout_render_bitmap (all_layouts[i], c, 203, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (okn_layout_unknown_glyphs (all_layouts[i], c), ==, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -643,6 +673,7 @@ main (int    argc,
   ADD ("/layout/round-trip/status-url", test_status_url,
        "status_url=https://status.example.invalid/sprawa?nr={ticket}&kod={code}\n");
   ADD ("/layout/polish-glyphs", test_polish_glyphs, NULL);
+  ADD ("/layout/minimal-content", test_minimal_content, NULL);
   ADD ("/layout/page-sizes", test_page_sizes, NULL);
 #undef ADD
   return g_test_run ();
