@@ -588,6 +588,62 @@ test_crash_honour_key (Fixture       *f,
   g_assert_cmpuint (counters (f).posts, ==, 1);
 }
 
+/* The server answers a search with at most 1000 requests: a lost answer
+ * among more than that is still found (the window is narrowed past the
+ * full answer), so a server that ignores the key gets no second case. */
+static void
+test_adopt_beyond_cap (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = NULL;
+  g_autoptr (OknRecord) again = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  OknSyncReport report;
+  guint posts;
+
+  server_set (f, "idempotency", "ignore");
+  /* 1,100 cases over several seconds: a city's server does not take 1000
+   * cases of one category within a second, and a window is never narrower
+   * than one second. */
+  for (guint i = 0; i < 5; i++)
+    {
+      add_reports (f, 220);
+      g_assert_true (okn_sync_run_once (sync, &report, &error));
+      g_assert_cmpuint (report.sent, ==, 220);
+      okn_sync_report_clear (&report);
+      g_usleep (1100 * 1000);
+    }
+
+  /* A sync that died after its POST reached the server. */
+  r = add_report (f, "dumping", "Ostatnie zgłoszenie");
+  claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  {
+    g_autoptr (OknOpen311Client) client = okn_open311_client_new (f->config, &error);
+    g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+    g_assert_no_error (error);
+    receipt = okn_open311_client_post (client, r, &error);
+    g_assert_no_error (error);
+  }
+  posts = counters (f).posts;
+  g_assert_cmpuint (counters (f).created, ==, 1101);
+
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.adopted, ==, 1);
+  g_assert_cmpuint (report.sent, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).posts, ==, posts);
+  g_assert_cmpuint (counters (f).created, ==, 1101);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
+}
+
 /* ---- one sync per database ------------------------------------------------- */
 
 static void
@@ -1028,6 +1084,7 @@ main (int   argc,
   ADDD ("/sync/drop/key-ignored", 0, test_drop_adopt);
   ADDD ("/sync/drop/key-honoured", 1, test_drop_adopt);
   ADD ("/sync/crash/key-honoured", test_crash_honour_key);
+  ADD ("/sync/crash/beyond-search-cap", test_adopt_beyond_cap);
   ADD ("/sync/lock", test_lock);
   ADD ("/sync/cli/once", test_cli_once);
   ADD ("/sync/cli/auth", test_cli_auth);
