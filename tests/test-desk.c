@@ -751,6 +751,9 @@ main (int    argc,
   g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  /* The assertions read English source strings; the desk's default is
+   * Polish. */
+  g_setenv ("LANGUAGE", "en", TRUE);
   db = g_build_filename (tmpdir, "okienko.db", NULL);
   conf = g_build_filename (tmpdir, "okienko.conf", NULL);
   out = g_build_filename (tmpdir, "out", NULL);

@@ -30,15 +30,24 @@ G_DEFINE_FINAL_TYPE (OknApplication, okn_application, GTK_TYPE_APPLICATION)
 /**
  * okn_application_setup_i18n:
  *
- * Polish by default comes from the locale; OKIENKO_LOCALEDIR points at a
- * build tree's compiled catalogues.
+ * Polish by default, English when the locale or LANGUAGE asks for it;
+ * OKIENKO_LOCALEDIR points at a build tree's compiled catalogues.
  */
 void
 okn_application_setup_i18n (void)
 {
   const char *dir = g_getenv ("OKIENKO_LOCALEDIR");
+  const char *messages;
 
   setlocale (LC_ALL, "");
+  /* A desk with no language chosen (the C locale, as on a freshly installed
+   * kiosk-like machine) speaks Polish; LANG=en_GB.UTF-8 or LANGUAGE=en
+   * chooses English. */
+  messages = setlocale (LC_MESSAGES, NULL);
+  if (g_getenv ("LANGUAGE") == NULL
+      && (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX")
+          || g_str_has_prefix (messages, "C.")))
+    g_setenv ("LANGUAGE", "pl", TRUE);
   bindtextdomain (GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

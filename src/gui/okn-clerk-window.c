@@ -334,6 +334,7 @@ okn_clerk_window_update_sync (OknClerkWindow *self)
   g_autofree char *last = NULL;
   g_autofree char *text = NULL;
   g_autofree char *tooltip = NULL;
+  g_autofree char *queued = NULL;
   gboolean online = g_network_monitor_get_network_available (g_network_monitor_get_default ());
   gint64 attention;
 
@@ -356,10 +357,11 @@ okn_clerk_window_update_sync (OknClerkWindow *self)
     }
   else
     last = g_strdup (_("never synced"));
-  text = g_strdup_printf (_("%s · %s · %" G_GINT64_FORMAT " queued%s · %s"),
+  queued = g_strdup_printf ("%" G_GINT64_FORMAT, stats.per_state[OKN_SYNC_QUEUED]);
+  /* TRANSLATORS: station · online/offline · number queued[ · needs attention] · last sync */
+  text = g_strdup_printf (_("%s · %s · %s queued%s · %s"),
                           stats.station ? stats.station : "", online ? _("online") : _("offline"),
-                          stats.per_state[OKN_SYNC_QUEUED],
-                          attention > 0 ? _(" · needs attention") : "", last);
+                          queued, attention > 0 ? _(" · needs attention") : "", last);
   gtk_label_set_text (self->sync_label, text);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), text);
   if (last_error && error_at)

@@ -146,11 +146,31 @@ fill (OknRecordView *self)
     }
   else
     {
-      add_row (self, _("Category"), r->category);
+      g_autoptr (GPtrArray) services = okn_store_list_services (store, NULL);
+      const OknService *service = NULL;
+      g_autoptr (OknServiceDef) def = NULL;
+      g_autofree char *category = NULL;
+
+      for (guint i = 0; services && i < services->len; i++)
+        if (g_strcmp0 (((OknService *) g_ptr_array_index (services, i))->code, r->category) == 0)
+          service = g_ptr_array_index (services, i);
+      if (service && service->definition)
+        def = okn_service_def_parse (service->definition, NULL);
+      category = service && service->name ? g_strdup_printf ("%s (%s)", service->name, r->category)
+                                          : g_strdup (r->category);
+      add_row (self, _("Category"), category);
+      /* Attributes as the catalogue names them: the question and, for
+       * lists, the choice's name rather than its key. */
       for (guint i = 0; i < r->attributes->len; i++)
         {
           OknAttribute *a = g_ptr_array_index (r->attributes, i);
-          add_row (self, a->key, a->value);
+          const OknAttrDef *ad = def ? okn_service_def_find (def, a->key) : NULL;
+          const char *value = a->value;
+
+          for (guint j = 0; ad && j < ad->values->len; j++)
+            if (g_str_equal (((OknAttrValue *) g_ptr_array_index (ad->values, j))->key, a->value))
+              value = ((OknAttrValue *) g_ptr_array_index (ad->values, j))->name;
+          add_row (self, ad && ad->description ? ad->description : a->key, value);
         }
       add_row (self, _("Description"), r->description);
       add_row (self, _("Address"), r->address);

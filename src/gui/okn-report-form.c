@@ -377,6 +377,7 @@ okn_report_form_select_category (OknReportForm *self,
   okn_gui_clear_error (self->category_error);
   if (code == NULL || *code == '\0' || (s == NULL && self->services->len > 0))
     {
+      gtk_list_box_unselect_all (self->category_list);
       gtk_label_set_text (self->category_selected, _("No category chosen"));
       build_attributes (self);
       return code == NULL || *code == '\0';
@@ -390,6 +391,13 @@ okn_report_form_select_category (OknReportForm *self,
     }
   /* TRANSLATORS: the chosen category: its name and code */
   text = g_strdup_printf (_("Chosen: %s (%s)"), s && s->name ? s->name : code, code);
+  {
+    g_autoptr (GList) rows = gtk_container_get_children (GTK_CONTAINER (self->category_list));
+
+    for (GList *l = rows; l; l = l->next)
+      if (g_object_get_data (l->data, "okn-service") == s)
+        gtk_list_box_select_row (self->category_list, l->data);
+  }
   gtk_label_set_text (self->category_selected, text);
   build_attributes (self);
   on_field_changed (self);
