@@ -603,6 +603,12 @@ scan_window (OknSync     *sync,
       return scan_window (sync, service_code, prefix, cache, start_us, mid, depth + 1, error)
              && scan_window (sync, service_code, prefix, cache, mid, end_us, depth + 1, error);
     }
+  /* More requests of one category within a second than the server answers
+   * at once: what it left out cannot be read. The record is posted again
+   * with its Idempotency-Key as the only guard (docs/internals/sync.md). */
+  if (!narrowed)
+    g_debug ("%s: a full search answer within one second; the marker search is incomplete",
+             service_code);
   return TRUE;
 }
 
@@ -1315,8 +1321,12 @@ okn_sync_report_summary (const OknSyncReport *report)
 
   if (report->offline)
     {
-      g_string_append_printf (s, _("no server configured (server.url): working offline, %" G_GINT64_FORMAT
-                                   " records wait"),
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                              "no server configured (server.url): working offline, %"
+                                              G_GINT64_FORMAT " record waits",
+                                              "no server configured (server.url): working offline, %"
+                                              G_GINT64_FORMAT " records wait",
+                                              (gulong) report->waiting),
                               report->waiting);
       return g_string_free (s, FALSE);
     }
@@ -1326,7 +1336,9 @@ okn_sync_report_summary (const OknSyncReport *report)
   if (report->tokens)
     g_string_append_printf (s, _(", %u answered with a token"), report->tokens);
   if (report->resolved)
-    g_string_append_printf (s, _(", %u tokens resolved"), report->resolved);
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, ", %u token resolved", ", %u tokens resolved",
+                                            report->resolved),
+                            report->resolved);
   if (report->refused)
     g_string_append_printf (s, _(", refused %u (needs attention)"), report->refused);
   if (report->waiting)
