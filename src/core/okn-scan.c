@@ -95,12 +95,41 @@ make_scanner (int density)
   return sc;
 }
 
+/* Where the symbols of a pass were seen, in pixels. */
+typedef struct
+{
+  int x0, y0, x1, y1;
+  gboolean any;
+} Box;
+
+static void
+box_add_symbol (Box                 *box,
+                const zbar_symbol_t *sym)
+{
+  for (unsigned i = 0; i < zbar_symbol_get_loc_size (sym); i++)
+    {
+      int x = zbar_symbol_get_loc_x (sym, i), y = zbar_symbol_get_loc_y (sym, i);
+
+      if (!box->any)
+        {
+          box->x0 = box->x1 = x;
+          box->y0 = box->y1 = y;
+          box->any = TRUE;
+        }
+      box->x0 = MIN (box->x0, x);
+      box->x1 = MAX (box->x1, x);
+      box->y0 = MIN (box->y0, y);
+      box->y1 = MAX (box->y1, y);
+    }
+}
+
 static int
 scan_pass (const guint8 *gray,
            guint         width,
            guint         height,
            int           density,
-           GPtrArray    *out)
+           GPtrArray    *out,
+           Box          *box)
 {
   g_autoptr (OknZbarScanner) sc = make_scanner (density);
   g_autoptr (OknZbarImage) img = zbar_image_create ();
@@ -123,6 +152,8 @@ scan_pass (const guint8 *gray,
 
       if (data == NULL || len == 0 || !g_utf8_validate (data, len, NULL))
         continue;
+      if (box)
+        box_add_symbol (box, sym);
       for (guint i = 0; i < out->len && !dup; i++)
         {
           OknScanSymbol *o = g_ptr_array_index (out, i);
@@ -238,6 +269,7 @@ okn_scan_decode_gray (const guint8 *gray,
   g_autofree guint8 *reduced = NULL;
   guint side, k, rw, rh;
   int density = 1;
+  Box box = { 0 };
 
   if (gray == NULL || width == 0 || height == 0 || stride < width)
     {
@@ -270,21 +302,39 @@ okn_scan_decode_gray (const guint8 *gray,
       rw = width;
       rh = height;
     }
-  scan_pass (reduced ? reduced : gray, rw, rh, density, out);
+  scan_pass (reduced ? reduced : gray, rw, rh, density, out, &box);
   if (!has_qr (out))
     {
       /* Specks of dust break the QR finder patterns long before they break
-       * bars: look again at a smoothed copy. */
-      g_autofree guint8 *smooth = box_blur (reduced ? reduced : gray, rw, rh);
+       * bars: look again at a smoothed copy, only around what was found
+       * when something was (a ticket's QR sits next to its Code 128). */
+      const guint8 *src = reduced ? reduced : gray;
+      guint cx = 0, cy = 0, cw = rw, ch = rh;
+      g_autofree guint8 *crop = NULL;
+      g_autofree guint8 *smooth = NULL;
 
-      scan_pass (smooth, rw, rh, density, out);
+      if (box.any)
+        {
+          int margin = MAX (box.x1 - box.x0, box.y1 - box.y0) * 3 / 2;
+
+          cx = (guint) MAX (0, box.x0 - margin);
+          cy = (guint) MAX (0, box.y0 - margin);
+          cw = (guint) MIN ((int) rw, box.x1 + margin + 1) - cx;
+          ch = (guint) MIN ((int) rh, box.y1 + margin + 1) - cy;
+          crop = g_malloc ((gsize) cw * ch);
+          for (guint y = 0; y < ch; y++)
+            memcpy (crop + (gsize) y * cw, src + (gsize) (cy + y) * rw + cx, cw);
+          src = crop;
+        }
+      smooth = box_blur (src, cw, ch);
+      scan_pass (smooth, cw, ch, density, out, NULL);
     }
   if (out->len == 0 && k > 1)
     {
       /* Nothing at all: the symbols may be too small for the reduced copy. */
-      scan_pass (gray, width, height, 2, out);
+      scan_pass (gray, width, height, 2, out, NULL);
       if (out->len == 0)
-        scan_pass (gray, width, height, 1, out);
+        scan_pass (gray, width, height, 1, out, NULL);
     }
   return g_steal_pointer (&out);
 }
