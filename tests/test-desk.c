@@ -67,7 +67,7 @@ start_xvfb (void)
     }
   close (fds[0]);
   g_assert_true (strchr (buf, '\n') != NULL);
-  display = g_strdup_printf (":%d", atoi (buf));
+  display = g_strdup_printf (":%d", (int) g_ascii_strtoll (buf, NULL, 10));
   g_setenv ("DISPLAY", display, TRUE);
   g_unsetenv ("WAYLAND_DISPLAY");
   g_setenv ("GDK_BACKEND", "x11", TRUE);

@@ -54,6 +54,7 @@ struct _OknLetterForm
   OknRecord *editing;        /* the stored record being corrected, or NULL */
   GtkListStore *senders;     /* earlier senders, for completion */
   guint draft_source;
+  guint senders_source;
   gboolean loading;          /* filling widgets: not a change by the clerk */
   gboolean busy;
 };
@@ -322,14 +323,26 @@ load_senders (OknLetterForm *self)
     add_sender (self, seen, ((OknRecord *) g_ptr_array_index (letters, i))->sender_name);
 }
 
+static gboolean
+load_senders_idle (gpointer data)
+{
+  OknLetterForm *self = data;
+
+  self->senders_source = 0;
+  load_senders (self);
+  return G_SOURCE_REMOVE;
+}
+
 void
 okn_letter_form_set_application (OknLetterForm  *self,
                                  OknApplication *app)
 {
   self->app = app;
   fill_units (self);
-  load_senders (self);
   clear_fields (self, FALSE);
+  /* Earlier senders are only needed once the clerk types: after the first
+   * frame. */
+  self->senders_source = g_idle_add_full (G_PRIORITY_LOW, load_senders_idle, self, NULL);
 }
 
 gboolean
@@ -586,6 +599,7 @@ okn_letter_form_dispose (GObject *object)
       g_clear_handle_id (&self->draft_source, g_source_remove);
       save_draft_now (self);
     }
+  g_clear_handle_id (&self->senders_source, g_source_remove);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_object (&self->senders);
   G_OBJECT_CLASS (okn_letter_form_parent_class)->dispose (object);

@@ -122,9 +122,9 @@ okn_register_page_set_application (OknRegisterPage *self,
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 
   self->app = app;
+  /* Filled when the page is shown, not at start-up. */
   g_date_set_dmy (&self->day, (GDateDay) g_date_time_get_day_of_month (now),
                   (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
-  okn_register_page_refresh (self);
 }
 
 static void

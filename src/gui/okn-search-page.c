@@ -41,8 +41,8 @@ void
 okn_search_page_set_application (OknSearchPage  *self,
                                  OknApplication *app)
 {
+  /* Filled when the page is shown, not at start-up. */
   self->app = app;
-  okn_search_page_refresh (self);
 }
 
 guint
