@@ -854,12 +854,13 @@ test_cli_services (Fixture       *f,
 /* ---- sync --watch ------------------------------------------------------------ */
 
 static GSubprocess *
-start_watch (Fixture *f)
+start_sync (Fixture    *f,
+            const char *mode)
 {
   g_autoptr (GError) error = NULL;
   GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                         &error, okn_test_ctl_path (), "--db", f->db, "--config", f->conf,
-                                        "sync", "--watch", NULL);
+                                        "sync", mode, NULL);
 
   g_assert_no_error (error);
   return proc;
@@ -922,7 +923,7 @@ test_watch (Fixture       *f,
    * sync within the test's bounded wait. */
   config_set (f, "sync.interval_seconds", "3600");
   add_reports (f, 3);
-  proc = start_watch (f);
+  proc = start_sync (f, "--watch");
   g_assert_true (wait_created (f, 3));
 
   late = add_report (f, "dumping", "Zgłoszone po starcie");
@@ -946,9 +947,30 @@ test_watch_sigterm_busy (Fixture       *f,
   server_set (f, "delay_ms", "100");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
   add_reports (f, 200);
-  proc = start_watch (f);
+  proc = start_sync (f, "--watch");
   g_assert_true (wait_created (f, 2));
   g_assert_cmpint (stop_watch (proc), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), >, 0);
+}
+
+/* sync --once stops the same way: the batch in flight finishes. */
+static void
+test_once_sigterm (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  int status;
+
+  config_set (f, "sync.batch_size", "5");
+  server_set (f, "delay_ms", "100");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
+  add_reports (f, 200);
+  proc = start_sync (f, "--once");
+  g_assert_true (wait_created (f, 2));
+  status = stop_watch (proc);
+  g_assert_true (status == 0 || status == 4);
   g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
   g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
   g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), >, 0);
@@ -1094,6 +1116,7 @@ main (int   argc,
   ADD ("/sync/watch/new-record", test_watch);
   ADD ("/sync/watch/sigterm", test_watch_sigterm_busy);
   ADD ("/sync/watch/wake", test_watch_wake);
+  ADD ("/sync/once/sigterm", test_once_sigterm);
 #undef ADD
 #undef ADDD
   return g_test_run ();

@@ -47,6 +47,9 @@ typedef struct
   GError *error;               /* what ended the watch, if not a stop */
   char *last_error;            /* the last error printed, not to repeat it */
   gboolean network_up;
+  gboolean once;               /* one run (sync --once), not a watch */
+  gboolean ok;                 /* the one run's result */
+  OknSyncReport report;        /* the one run's report */
 } Watch;
 
 static gboolean
@@ -112,37 +115,53 @@ watch_thread (gpointer data)
 {
   Watch *w = data;
 
-  okn_sync_watch (w->sync, on_report, w, &w->error);
+  if (w->once)
+    w->ok = okn_sync_run_once (w->sync, &w->report, &w->error);
+  else
+    okn_sync_watch (w->sync, on_report, w, &w->error);
   g_main_context_invoke (NULL, quit_loop, w->loop);
   return NULL;
 }
 
+/* Runs the engine (once, or watching) in a thread of its own while the
+ * main loop keeps SIGTERM/SIGINT (finish the batch in flight, then stop)
+ * and, for a watch, the network monitor. */
 static int
-run_watch (OknSync *sync)
+run_engine (OknSync  *sync,
+            gboolean  once)
 {
-  GNetworkMonitor *monitor = g_network_monitor_get_default ();
-  Watch w = { sync, NULL, NULL, NULL, TRUE };
+  GNetworkMonitor *monitor = once ? NULL : g_network_monitor_get_default ();
+  Watch w = { sync, NULL, NULL, NULL, TRUE, once, FALSE, { 0 } };
   g_autoptr (GThread) thread = NULL;
   guint sigterm, sigint;
-  gulong handler;
+  gulong handler = 0;
 
   w.loop = g_main_loop_new (NULL, FALSE);
-  w.network_up = g_network_monitor_get_network_available (monitor);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &w);
   sigint = g_unix_signal_add (SIGINT, on_signal, &w);
-  handler = g_signal_connect (monitor, "network-changed", G_CALLBACK (on_network_changed), &w);
+  if (monitor)
+    {
+      w.network_up = g_network_monitor_get_network_available (monitor);
+      handler = g_signal_connect (monitor, "network-changed", G_CALLBACK (on_network_changed), &w);
+    }
 
-  /* The engine blocks on HTTP and SQLite: it gets a thread of its own, the
-   * main loop keeps signals and the network monitor. */
   thread = g_thread_new ("okn-sync", watch_thread, &w);
   g_main_loop_run (w.loop);
   g_thread_join (g_steal_pointer (&thread));
 
-  g_signal_handler_disconnect (monitor, handler);
+  if (monitor)
+    g_signal_handler_disconnect (monitor, handler);
   g_source_remove (sigterm);
   g_source_remove (sigint);
   g_main_loop_unref (w.loop);
   g_free (w.last_error);
+  if (once && (w.ok || (w.error && w.error->domain == OKN_SYNC_ERROR)))
+    {
+      g_autofree char *line = okn_sync_report_summary (&w.report);
+
+      g_print ("%s\n", line);
+    }
+  okn_sync_report_clear (&w.report);
   if (w.error)
     return sync_fail (w.error);
   return OKCTL_EXIT_OK;
@@ -159,11 +178,8 @@ okctl_cmd_sync (OkctlContext *ctx,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknSync) sync = NULL;
-  g_autofree char *line = NULL;
-  OknSyncReport report;
   gboolean once = FALSE;
   gboolean watch = FALSE;
-  gboolean ok;
   GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &once,
       N_("Push the queue, resolve tokens and pull statuses once, then exit (the default)"), NULL },
@@ -190,19 +206,7 @@ okctl_cmd_sync (OkctlContext *ctx,
   if (sync == NULL)
     return sync_fail (g_steal_pointer (&error));
 
-  if (watch)
-    return run_watch (sync);
-
-  ok = okn_sync_run_once (sync, &report, &error);
-  if (ok || (error && error->domain == OKN_SYNC_ERROR))
-    {
-      line = okn_sync_report_summary (&report);
-      g_print ("%s\n", line);
-    }
-  okn_sync_report_clear (&report);
-  if (!ok)
-    return sync_fail (g_steal_pointer (&error));
-  return OKCTL_EXIT_OK;
+  return run_engine (sync, !watch);
 }
 
 /* ---- services -------------------------------------------------------------- */
