@@ -16,6 +16,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <gio/gio.h>
 
 #include "okienko/okn-sync.h"
@@ -47,6 +48,13 @@ on_exited (GObject      *source,
   *done = TRUE;
 }
 
+/* A failed assertion must not leave a sync running. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Runs `okienkoctl sync --once`; kills it with SIGKILL after @kill_after_us
  * (0: never, but RUN_LIMIT bounds it). Returns TRUE when it was killed. */
 static gboolean
@@ -56,15 +64,17 @@ run_sync (const char *db,
           int        *exit_status)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                                     | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                                   &error, okn_test_ctl_path (), "--db", db,
-                                                   "--config", conf, "sync", "--once", NULL);
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr (GSubprocess) proc = NULL;
   gint64 start = g_get_monotonic_time ();
   gint64 limit = start + (kill_after_us > 0 ? kill_after_us : RUN_LIMIT);
   gboolean done = FALSE;
   gboolean killed = FALSE;
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, okn_test_ctl_path (), "--db", db, "--config", conf,
+                                      "sync", "--once", NULL);
   g_assert_no_error (error);
   g_subprocess_wait_async (proc, NULL, on_exited, &done);
   while (!done)

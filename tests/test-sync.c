@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
@@ -853,14 +854,25 @@ test_cli_services (Fixture       *f,
 
 /* ---- sync --watch ------------------------------------------------------------ */
 
+/* A failed assertion must not leave a sync --watch running for ever. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static GSubprocess *
 start_sync (Fixture    *f,
             const char *mode)
 {
   g_autoptr (GError) error = NULL;
-  GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                        &error, okn_test_ctl_path (), "--db", f->db, "--config", f->conf,
-                                        "sync", mode, NULL);
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  GSubprocess *proc;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, okn_test_ctl_path (), "--db", f->db, "--config",
+                                      f->conf, "sync", mode, NULL);
 
   g_assert_no_error (error);
   return proc;
