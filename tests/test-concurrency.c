@@ -28,8 +28,14 @@ run_writer (const char *db,
       g_printerr ("writer %s: %s\n", tag, error->message);
       return 3;
     }
-  /* Both writers start together (bounded wait). */
-  for (int i = 0; i < 5000 && !g_file_test (go, G_FILE_TEST_EXISTS); i++)
+  /* Both writers start together: each says it is ready, then waits for
+   * the go (bounded). */
+  {
+    g_autofree char *ready = g_strdup_printf ("%s.ready-%s", db, tag);
+
+    g_file_set_contents (ready, "", 0, NULL);
+  }
+  for (int i = 0; i < 60000 && !g_file_test (go, G_FILE_TEST_EXISTS); i++)
     g_usleep (1000);
   g_print ("#start %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
   for (int i = 0; i < n; i++)
@@ -107,6 +113,14 @@ test_two_processes (void)
 
   a = spawn_writer (self_path, db, "desk");
   b = spawn_writer (self_path, db, "sync");
+  {
+    g_autofree char *ready_a = g_strdup_printf ("%s.ready-desk", db);
+    g_autofree char *ready_b = g_strdup_printf ("%s.ready-sync", db);
+
+    for (int i = 0; i < 60000 && !(g_file_test (ready_a, G_FILE_TEST_EXISTS) && g_file_test (ready_b, G_FILE_TEST_EXISTS)); i++)
+      g_usleep (1000);
+    g_assert_true (g_file_test (ready_a, G_FILE_TEST_EXISTS) && g_file_test (ready_b, G_FILE_TEST_EXISTS));
+  }
   g_assert_true (g_file_set_contents (go, "", 0, NULL));
   g_subprocess_communicate_utf8 (a, NULL, NULL, &out_a, &err_a, &error);
   g_assert_no_error (error);

@@ -39,6 +39,7 @@ struct _OknStore
   char *station;
   guint8 secret[SECRET_LEN];
   gboolean has_station;
+  gint64 busy_since_us;
 };
 
 /* Helpers --------------------------------------------------------------- */
@@ -251,6 +252,26 @@ json_object_of (const char *first_key,
   return json_builder_get_root (b);
 }
 
+/* SQLite's own busy handler sleeps longer and longer (up to 100 ms), so a
+ * writer that commits back to back keeps winning the lock while another
+ * sleeps through the short gaps between its transactions, and may starve
+ * past the timeout. Polling every millisecond or two, with jitter, lets a
+ * waiting process into the next gap. */
+static int
+busy_handler (void *data,
+              int   count)
+{
+  OknStore *store = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    store->busy_since_us = now;
+  if (now - store->busy_since_us > (gint64) BUSY_TIMEOUT_MS * 1000)
+    return 0;
+  g_usleep (500 + (gulong) g_random_int_range (0, 1500));
+  return 1;
+}
+
 /* Opening and migrations ----------------------------------------------- */
 
 char *
@@ -422,7 +443,7 @@ okn_store_open (const char *path,
       return NULL;
     }
   sqlite3_extended_result_codes (store->db, 1);
-  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_handler (store->db, busy_handler, store);
 
   /* Look at the version before anything writes to the file. */
   if (!pragma_int (store, "PRAGMA user_version", &version, error)
