@@ -349,15 +349,16 @@ okn_register_write_pdf (GPtrArray                *letters,
                         GError                  **error)
 {
   const Column cols[] = {
-    { N_("No."), 0.04 },
-    { N_("Ticket ID"), 0.12 },
+    /* The ticket ID never wraps: it is what people read out and type. */
+    { N_("No."), 0.035 },
+    { N_("Ticket ID"), 0.14 },
     { N_("Date received"), 0.09 },
-    { N_("Delivery method"), 0.08 },
-    { N_("Sender"), 0.19 },
-    { N_("Date and reference"), 0.11 },
-    { N_("Subject"), 0.20 },
+    { N_("Delivery method"), 0.075 },
+    { N_("Sender"), 0.185 },
+    { N_("Date and reference"), 0.105 },
+    { N_("Subject"), 0.195 },
     { N_("Pages / att."), 0.06 },
-    { N_("Unit"), 0.11 },
+    { N_("Unit"), 0.115 },
   };
   const double usable = PAGE_W - 2 * MARGIN;
   g_autoptr (cairo_surface_t) surface = NULL;

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-desk-core.c: the core modules behind the desk: drafts, category
+ * attributes, the daily register (CSV and PDF, read back with poppler) and
+ * the outputs that print on save (PDF files decoded back with zbar) */
+#define G_LOG_DOMAIN "test-desk-core"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <poppler.h>
+
+#include "okn-test-common.h"
+#include "okienko/okn-outputs.h"
+#include "okienko/okn-scan.h"
+
+/* poppler-glib 22 has no autoptr support of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+
+/* Drafts ----------------------------------------------------------------- */
+
+static void
+test_draft_round_trip (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *path = okn_draft_path (db, "letter");
+  g_autoptr (OknDraft) draft = okn_draft_new ("letter");
+  g_autoptr (OknDraft) back = NULL;
+  g_autoptr (GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_str_has_prefix (path, db));
+  okn_draft_set (draft, "sender", "Zażółć Gęślą-Jaźń");
+  okn_draft_set (draft, "notes", "dwie\nlinie \"cudzysłów\"");
+  okn_draft_set (draft, "subject", "");       /* empty: not kept */
+  g_assert_true (okn_draft_save (draft, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  back = okn_draft_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->form, ==, "letter");
+  g_assert_nonnull (back->saved_at);
+  g_assert_cmpstr (okn_draft_get (back, "sender"), ==, "Zażółć Gęślą-Jaźń");
+  g_assert_cmpstr (okn_draft_get (back, "notes"), ==, "dwie\nlinie \"cudzysłów\"");
+  g_assert_null (okn_draft_get (back, "subject"));
+
+  /* Emptied: the file goes away; discarding nothing is fine. */
+  okn_draft_set (draft, "sender", NULL);
+  okn_draft_set (draft, "notes", NULL);
+  g_assert_true (okn_draft_save (draft, path, &error));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (okn_draft_discard (path, &error));
+  g_assert_null (okn_draft_load (path, &error));
+  g_assert_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_NOT_FOUND);
+  okn_test_rm_rf (dir);
+}
+
+static void
+test_draft_corrupt (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "x.draft-letter.json", NULL);
+  const char *bad[] = {
+    "", "{", "[]", "{\"format\":2,\"form\":\"letter\",\"fields\":{}}",
+    "{\"format\":1,\"fields\":{}}", "{\"format\":1,\"form\":\"letter\",\"fields\":{\"a\":1}}",
+    "{\"format\":1,\"form\":\"letter\",\"fields\":[]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (g_file_set_contents (path, bad[i], -1, NULL));
+      g_assert_null (okn_draft_load (path, &error));
+      g_assert_error (error, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_CORRUPT);
+    }
+  okn_test_rm_rf (dir);
+}
+
+/* Service definitions ---------------------------------------------------- */
+
+static const char *definition =
+  "{\"service_code\":\"pothole\",\"attributes\":["
+  "{\"variable\":\"true\",\"code\":\"lane\",\"datatype\":\"singlevaluelist\",\"required\":\"true\",\"order\":\"2\","
+  "\"description\":\"Pas ruchu\",\"values\":[{\"key\":1,\"name\":\"Lewy\"},{\"key\":\"2\",\"name\":\"Prawy\"}]},"
+  "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":true,\"order\":1,\"description\":\"Głębokość\"},"
+  "{\"variable\":true,\"code\":\"when\",\"datatype\":\"datetime\",\"order\":3},"
+  "{\"variable\":true,\"code\":\"kinds\",\"datatype\":\"multivaluelist\",\"order\":4,"
+  "\"values\":[{\"key\":\"a\",\"name\":\"A\"},{\"key\":\"b\",\"name\":\"B\"}]},"
+  "{\"variable\":false,\"code\":\"info\",\"description\":\"Tylko informacja\",\"order\":0},"
+  "{\"variable\":true,\"code\":\"odd\",\"datatype\":\"hologram\",\"order\":5},"
+  "{\"variable\":true,\"datatype\":\"string\",\"order\":6}]}";
+
+static guint
+count_issues_for (GPtrArray  *issues,
+                  const char *code)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < issues->len; i++)
+    if (g_str_equal (((OknFieldIssue *) g_ptr_array_index (issues, i))->field, code))
+      n++;
+  return n;
+}
+
+static void
+test_service_def (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknServiceDef) def = okn_service_def_parse (definition, &error);
+  g_autoptr (OknRecord) r = okn_record_new (OKN_KIND_REPORT);
+  g_autoptr (GPtrArray) issues = NULL;
+  const OknAttrDef *lane;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (def->service_code, ==, "pothole");
+  /* The attribute without a code is skipped; sorted by order. */
+  g_assert_cmpuint (def->attributes->len, ==, 6);
+  g_assert_cmpstr (((OknAttrDef *) g_ptr_array_index (def->attributes, 0))->code, ==, "info");
+  g_assert_cmpstr (((OknAttrDef *) g_ptr_array_index (def->attributes, 1))->code, ==, "depth");
+  lane = okn_service_def_find (def, "lane");
+  g_assert_true (lane->required);
+  g_assert_cmpint (lane->datatype, ==, OKN_ATTR_SINGLEVALUELIST);
+  g_assert_cmpstr (((OknAttrValue *) g_ptr_array_index (lane->values, 0))->key, ==, "1");
+  g_assert_cmpint (okn_service_def_find (def, "odd")->datatype, ==, OKN_ATTR_STRING);
+  g_assert_false (okn_service_def_find (def, "info")->variable);
+
+  /* Nothing given: the two required ones. */
+  issues = okn_service_def_check (def, r);
+  g_assert_cmpuint (issues->len, ==, 2);
+  g_assert_cmpuint (count_issues_for (issues, "depth"), ==, 1);
+  g_assert_cmpuint (count_issues_for (issues, "lane"), ==, 1);
+  g_assert_nonnull (strstr (((OknFieldIssue *) g_ptr_array_index (issues, 0))->message, "Głębokość"));
+  g_clear_pointer (&issues, g_ptr_array_unref);
+
+  /* Wrong values of every type. */
+  okn_record_add_attribute (r, "depth", "dwanaście");
+  okn_record_add_attribute (r, "lane", "3");
+  okn_record_add_attribute (r, "when", "wczoraj");
+  okn_record_add_attribute (r, "kinds", "c");
+  issues = okn_service_def_check (def, r);
+  g_assert_cmpuint (issues->len, ==, 4);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+
+  /* Right values, a decimal comma, two of a multi-value list. */
+  g_ptr_array_set_size (r->attributes, 0);
+  okn_record_add_attribute (r, "depth", "12,5");
+  okn_record_add_attribute (r, "lane", "2");
+  okn_record_add_attribute (r, "when", "2026-11-28T21:30:00+01:00");
+  okn_record_add_attribute (r, "kinds", "a");
+  okn_record_add_attribute (r, "kinds", "b");
+  issues = okn_service_def_check (def, r);
+  g_assert_cmpuint (issues->len, ==, 0);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+
+  /* Two values for a single-value list. */
+  okn_record_add_attribute (r, "lane", "1");
+  issues = okn_service_def_check (def, r);
+  g_assert_cmpuint (count_issues_for (issues, "lane"), ==, 1);
+
+  g_assert_null (okn_service_def_parse ("{\"attributes\":7}", &error));
+  g_assert_error (error, OKN_SERVICE_DEF_ERROR, OKN_SERVICE_DEF_ERROR_PARSE);
+}
+
+static void
+test_service_matches (void)
+{
+  OknService s = { .code = (char *) "pothole", .name = (char *) "Dziura w jezdni",
+                   .group = (char *) "Drogi", .keywords = (char *) "asfalt, ubytek" };
+
+  g_assert_true (okn_service_matches (&s, NULL));
+  g_assert_true (okn_service_matches (&s, "DZIURA"));
+  g_assert_true (okn_service_matches (&s, "jezdni dziura"));
+  g_assert_true (okn_service_matches (&s, "asfalt"));
+  g_assert_true (okn_service_matches (&s, "POTH"));
+  g_assert_false (okn_service_matches (&s, "dziura latarnia"));
+}
+
+/* The daily register ----------------------------------------------------- */
+
+static OknStore *
+store_with_letters (const char *dir,
+                    GDate      *day)
+{
+  OknStore *store = okn_test_open_store (dir, "K03");
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GError) error = NULL;
+  struct { const char *sender; const char *subject; int minutes_ago; } letters[] = {
+    { "=HYPERLINK(\"x\")", "Formuła w nadawcy", 30 },
+    { "Zofia Żółkiewska", "Skarga, \"hałas\" nocny", 20 },
+    { "Jan Kowalski", "Wniosek o wycinkę", 10 },
+  };
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (OknRecord) yesterday = okn_test_letter ("Wczorajszy Nadawca", "Z wczoraj");
+  g_autoptr (GDateTime) y = g_date_time_add_days (now, -1);
+
+  g_date_set_dmy (day, (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  /* Registered now but received yesterday: belongs to yesterday's register. */
+  yesterday->received_at = okn_now_iso8601 (y);
+  g_assert_true (okn_store_register (store, yesterday, "test", &error));
+  for (guint i = 0; i < G_N_ELEMENTS (letters); i++)
+    {
+      g_autoptr (OknRecord) r = okn_test_letter (letters[i].sender, letters[i].subject);
+      g_autoptr (GDateTime) at = g_date_time_add_minutes (now, -letters[i].minutes_ago);
+
+      /* Just after midnight "30 minutes ago" is yesterday: keep the day. */
+      if (g_date_time_get_day_of_month (at) != g_date_time_get_day_of_month (now))
+        {
+          g_date_time_unref (at);
+          at = g_date_time_ref (now);
+        }
+      r->received_at = okn_now_iso8601 (at);
+      g_assert_true (okn_store_register (store, r, "test", &error));
+      g_assert_no_error (error);
+    }
+  found = okn_store_search (store, "Kowalski", 1, &error);
+  g_assert_true (okn_store_cancel (store, ((OknRecord *) g_ptr_array_index (found, 0))->ticket,
+                                   "Pomyłka", "test", &error));
+  return store;
+}
+
+static void
+test_register_day_and_csv (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  GDate day;
+  g_autoptr (OknStore) store = store_with_letters (dir, &day);
+  g_autoptr (GPtrArray) letters = okn_register_day (store, &day, &error);
+  g_autofree char *csv = NULL;
+  g_autofree char *path = g_build_filename (dir, "r.csv", NULL);
+  g_autofree char *read_back = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (letters->len, ==, 3);
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (letters, 0))->sender_name, ==, "=HYPERLINK(\"x\")");
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (letters, 2))->sender_name, ==, "Jan Kowalski");
+
+  csv = okn_register_to_csv (letters);
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF\"No.\""));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);   /* header, 3 rows, "" */
+  g_assert_cmpstr (lines[4], ==, "");
+  g_assert_nonnull (strstr (lines[1], "\"'=HYPERLINK(\"\"x\"\")\""));
+  g_assert_nonnull (strstr (lines[2], "\"Skarga, \"\"hałas\"\" nocny\""));
+  g_assert_nonnull (strstr (lines[3], "\"CANCELLED: Pomyłka\""));
+
+  g_assert_true (okn_register_write_csv (letters, path, &error));
+  g_assert_true (g_file_get_contents (path, &read_back, NULL, NULL));
+  g_assert_cmpstr (read_back, ==, csv);
+  okn_test_rm_rf (dir);
+}
+
+static void
+test_register_pdf (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  GDate day;
+  g_autoptr (OknStore) store = store_with_letters (dir, &day);
+  g_autoptr (GPtrArray) letters = okn_register_day (store, &day, &error);
+  g_autofree char *path = g_build_filename (dir, "r.pdf", NULL);
+  g_autofree char *uri = NULL;
+  g_autoptr (PopplerDocument) doc = NULL;
+  g_autoptr (PopplerPage) page = NULL;
+  g_autofree char *text = NULL;
+  OknRegisterHeading heading = { .office_name = "Urząd Miasta Łodzi", .station = "K03" };
+  char date[16];
+
+  /* Enough rows for a second page, whose header repeats. */
+  for (guint i = 0; i < 60; i++)
+    g_ptr_array_add (letters, okn_record_copy (g_ptr_array_index (letters, i % 3)));
+  g_assert_true (okn_register_write_pdf (letters, &day, &heading, path, &error));
+  g_assert_no_error (error);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  doc = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 2);
+  page = poppler_document_get_page (doc, 0);
+  text = poppler_page_get_text (page);
+  g_date_strftime (date, sizeof date, "%d.%m.%Y", &day);
+  g_assert_nonnull (strstr (text, date));
+  g_assert_nonnull (strstr (text, "Urząd Miasta Łodzi"));
+  g_assert_nonnull (strstr (text, "Zofia Żółkiewska"));
+  g_assert_nonnull (strstr (text, ((OknRecord *) g_ptr_array_index (letters, 1))->ticket));
+  g_assert_nonnull (strstr (text, "CANCELLED: Pomyłka"));
+  g_clear_object (&page);
+  g_clear_pointer (&text, g_free);
+  page = poppler_document_get_page (doc, 1);
+  text = poppler_page_get_text (page);
+  g_assert_nonnull (strstr (text, "Ticket ID"));
+
+  g_assert_false (okn_register_write_pdf (letters, &day, NULL, "/nonexistent/dir/r.pdf", &error));
+  g_assert_nonnull (error);
+  okn_test_rm_rf (dir);
+}
+
+static void
+test_dates_pl (void)
+{
+  g_autofree char *a = okn_parse_datetime_pl ("29.11.2026 10:15");
+  g_autofree char *b = okn_parse_datetime_pl ("5.1.2026");
+  g_autofree char *c = okn_format_date_pl ("2026-11-29", TRUE);
+  g_autofree char *d = okn_format_date_pl (a, TRUE);
+
+  g_assert_true (g_str_has_prefix (a, "2026-11-29T10:15:00"));
+  g_assert_true (g_str_has_prefix (b, "2026-01-05T00:00:00"));
+  g_assert_null (okn_parse_datetime_pl ("31.11.2026"));
+  g_assert_null (okn_parse_datetime_pl ("29.11.2026 24:00"));
+  g_assert_null (okn_parse_datetime_pl ("jutro"));
+  g_assert_cmpstr (c, ==, "29.11.2026");
+  g_assert_cmpstr (d, ==, "29.11.2026 10:15");
+}
+
+/* Outputs ------------------------------------------------------------------ */
+
+static void
+test_outputs_pdf_folder (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "out", "nested", NULL);
+  g_autoptr (OknStore) store = okn_test_open_store (dir, "K03");
+  g_autoptr (OknConfig) config = okn_config_new (NULL);
+  g_autoptr (OknRecord) r = okn_test_letter ("Jan Kowalski", "Wniosek");
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) layouts = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  const char *both[] = { "label", "a4-confirmation", NULL };
+  const char *bad[] = { "label", "poster", NULL };
+
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  layouts = okn_outputs_for_record (config, r);
+  g_assert_cmpstr (layouts[0], ==, "label");
+  g_assert_null (layouts[1]);
+
+  /* Nowhere to print: said, naming the layout. */
+  g_assert_null (okn_outputs_print (config, r, both, NULL, &error));
+  g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (error->message, "label"));
+  g_clear_error (&error);
+
+  g_assert_true (okn_config_set (config, "desk.output_dir", out, &error));
+  summary = okn_outputs_print (config, r, both, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (summary, "a4-confirmation"));
+  label = g_strdup_printf ("%s/%s-label.pdf", out, r->ticket);
+  g_assert_true (g_file_test (label, G_FILE_TEST_EXISTS));
+
+  /* What printed carries the ticket: decode it back against the store. */
+  results = okn_scan_file (store, config, label, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, >=, 1);
+  g_assert_cmpstr (((OknScanResult *) g_ptr_array_index (results, 0))->ticket, ==, r->ticket);
+
+  g_assert_null (okn_outputs_print (config, r, bad, NULL, &error));
+  g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_UNKNOWN_LAYOUT);
+  okn_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/draft/round-trip", test_draft_round_trip);
+  g_test_add_func ("/draft/corrupt", test_draft_corrupt);
+  g_test_add_func ("/service-def/parse-and-check", test_service_def);
+  g_test_add_func ("/service-def/matches", test_service_matches);
+  g_test_add_func ("/register/day-and-csv", test_register_day_and_csv);
+  g_test_add_func ("/register/pdf", test_register_pdf);
+  g_test_add_func ("/register/dates-pl", test_dates_pl);
+  g_test_add_func ("/outputs/pdf-folder", test_outputs_pdf_folder);
+  return g_test_run ();
+}
