@@ -525,6 +525,41 @@ test_cancel_with_reason (void)
   key (GDK_KEY_Escape, 0);
 }
 
+static gboolean
+register_idle (gpointer data)
+{
+  return !okn_register_page_is_busy (data);
+}
+
+/* The daily register lists the day's letters (the cancelled one too),
+ * exports CSV and prints (here: to the PDF folder) from a thread. */
+static void
+test_daily_register (void)
+{
+  OknRegisterPage *page = okn_clerk_window_get_register_page (window);
+  g_autofree char *csv_path = g_build_filename (tmpdir, "register.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *printed = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+
+  key (GDK_KEY_d, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "register");
+  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 1);
+
+  okn_register_page_export (page, OKN_EXPORT_CSV, csv_path);
+  g_assert_true (wait_for (register_idle, page));
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, "\"Anna Nowak-Żółć, ul. Piotrkowska 100, 90-001 Łódź\""));
+  g_assert_nonnull (strstr (csv, "CANCELLED: Pomyłka"));
+
+  okn_register_page_export (page, OKN_EXPORT_PRINT, NULL);
+  g_assert_true (wait_for (register_idle, page));
+  printed = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, day);
+  g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
+  key (GDK_KEY_Escape, 0);
+}
+
 /* The child: types into the letter form and then waits to be killed. */
 static int
 draft_child (void)
@@ -777,6 +812,7 @@ main (int    argc,
   g_test_add_func ("/desk/scanner-burst", test_scanner_burst);
   g_test_add_func ("/desk/search-by-sender", test_search_by_sender);
   g_test_add_func ("/desk/cancel-with-reason", test_cancel_with_reason);
+  g_test_add_func ("/desk/daily-register", test_daily_register);
   g_test_add_func ("/desk/sync-now-and-attention", test_sync_now_and_attention);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   rc = g_test_run ();

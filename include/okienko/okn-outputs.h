@@ -35,4 +35,11 @@ char    *okn_outputs_print       (OknConfig          *config,
                                   GCancellable       *cancellable,
                                   GError            **error);
 
+char    *okn_outputs_print_a4_document (OknConfig    *config,
+                                        GBytes       *pdf,
+                                        const char   *name,
+                                        gboolean      landscape,
+                                        GCancellable *cancellable,
+                                        GError      **error);
+
 G_END_DECLS

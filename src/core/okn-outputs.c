@@ -177,3 +177,57 @@ okn_outputs_print (OknConfig          *config,
     }
   return g_string_free (g_steal_pointer (&done), FALSE);
 }
+
+/**
+ * okn_outputs_print_a4_document:
+ * @pdf: an A4 document (the daily register)
+ * @name: its file name in the PDF folder, e.g. "register-2026-11-29.pdf"
+ * @landscape: the page is A4 turned sideways
+ *
+ * Sends a document that is not a ticket where A4 goes: the PDF folder when
+ * `desk.output_dir` is set, else the `desk.printer_a4` CUPS printer.
+ *
+ * Returns: (transfer full) (nullable): where it went, for the status line
+ */
+char *
+okn_outputs_print_a4_document (OknConfig    *config,
+                               GBytes       *pdf,
+                               const char   *name,
+                               gboolean      landscape,
+                               GCancellable *cancellable,
+                               GError      **error)
+{
+  g_autofree char *dir = okn_config_get_string (config, "desk.output_dir");
+  g_autofree char *printer = okn_config_get_string (config, "desk.printer_a4");
+
+  if (dir && *dir)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (GError) local_error = NULL;
+
+      if (g_mkdir_with_parents (dir, 0700) != 0
+          || !g_file_set_contents_full (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
+                                        G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+        {
+          g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO, _("Could not write %s."), path);
+          return NULL;
+        }
+      return g_steal_pointer (&path);
+    }
+  if (printer && *printer)
+    {
+      OknPrintJobOptions job = { 0 };
+      g_autofree char *title = g_strdup_printf ("Okienko %s", name);
+
+      job.title = title;
+      job.width_mm = landscape ? 297 : 210;
+      job.height_mm = landscape ? 210 : 297;
+      job.timeout = (guint) okn_config_get_int (config, "print.timeout");
+      if (!okn_printer_print_pdf (printer, pdf, &job, NULL, cancellable, error))
+        return NULL;
+      return g_strdup (printer);
+    }
+  g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED,
+               _("No A4 printer is set: choose one in Preferences (Printing), or a PDF folder."));
+  return NULL;
+}

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "okn-desk-tasks.h"
 #include "okienko/okn-outputs.h"
@@ -232,30 +233,63 @@ export_thread (GTask        *task,
   g_autoptr (GPtrArray) letters = NULL;
   g_autofree char *office = NULL;
   g_autofree char *station = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *pdf_path = NULL;
+  char *where = NULL;
   OknRegisterHeading heading = { 0 };
-  gboolean ok;
 
   if ((store = okn_store_open (d->db_path, &error)) == NULL
+      || (config = okn_config_load (d->config_path, &error)) == NULL
       || (letters = okn_register_day (store, &d->day, &error)) == NULL)
+    goto fail;
+  if (d->format == OKN_EXPORT_CSV)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (!okn_register_write_csv (letters, d->path, &error))
+        goto fail;
+      g_task_return_pointer (task, g_strdup (d->path), g_free);
       return;
     }
-  if (d->format == OKN_EXPORT_CSV)
-    ok = okn_register_write_csv (letters, d->path, &error);
-  else
+  office = okn_config_get_string (config, "office.name");
+  station = okn_store_get_station (store, NULL);
+  heading.office_name = office;
+  heading.station = station;
+  if (d->format == OKN_EXPORT_PDF)
     {
-      config = okn_config_load (d->config_path, NULL);
-      office = config ? okn_config_get_string (config, "office.name") : NULL;
-      station = okn_store_get_station (store, NULL);
-      heading.office_name = office;
-      heading.station = station;
-      ok = okn_register_write_pdf (letters, &d->day, &heading, d->path, &error);
+      if (!okn_register_write_pdf (letters, &d->day, &heading, d->path, &error))
+        goto fail;
+      g_task_return_pointer (task, g_strdup (d->path), g_free);
+      return;
     }
-  if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+
+  /* Print: the same PDF, through the core's A4 output. */
+  {
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GFile) file = NULL;
+    char day[16];
+    g_autofree char *name = NULL;
+
+    if ((tmp = g_dir_make_tmp ("okienko-register-XXXXXX", &error)) == NULL)
+      goto fail;
+    pdf_path = g_build_filename (tmp, "register.pdf", NULL);
+    file = g_file_new_for_path (pdf_path);
+    g_date_strftime (day, sizeof day, "%Y-%m-%d", &d->day);
+    name = g_strdup_printf ("register-%s.pdf", day);
+    if (!okn_register_write_pdf (letters, &d->day, &heading, pdf_path, &error)
+        || (bytes = g_file_load_bytes (file, NULL, NULL, &error)) == NULL
+        || (where = okn_outputs_print_a4_document (config, bytes, name, TRUE, cancellable, &error)) == NULL)
+      goto fail;
+    g_unlink (pdf_path);
+    g_rmdir (tmp);
+    g_task_return_pointer (task, where, g_free);
+    return;
+  }
+
+fail:
+  if (pdf_path)
+    g_unlink (pdf_path);
+  if (tmp)
+    g_rmdir (tmp);
+  g_task_return_error (task, g_steal_pointer (&error));
 }
 
 void
@@ -281,11 +315,16 @@ okn_desk_export_async (const char          *db_path,
   g_task_run_in_thread (task, export_thread);
 }
 
-gboolean
+/**
+ * okn_desk_export_finish:
+ *
+ * Returns: (transfer full): where the register went (a path or a printer)
+ */
+char *
 okn_desk_export_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void

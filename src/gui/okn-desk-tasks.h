@@ -20,6 +20,7 @@ typedef enum
 {
   OKN_EXPORT_CSV,
   OKN_EXPORT_PDF,
+  OKN_EXPORT_PRINT,   /* the PDF, to the A4 output */
 } OknExportFormat;
 
 void           okn_save_result_free      (OknSaveResult *result);
@@ -53,7 +54,7 @@ void           okn_desk_export_async     (const char          *db_path,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
-gboolean       okn_desk_export_finish    (GAsyncResult  *result,
+char          *okn_desk_export_finish    (GAsyncResult  *result,
                                           GError       **error);
 
 void           okn_desk_scan_file_async  (const char          *db_path,

@@ -13,6 +13,7 @@
 
 #include "okn-gui-util.h"
 #include "okn-preferences-dialog.h"
+#include "okienko/okn-printer.h"
 
 typedef enum
 {
@@ -69,6 +70,8 @@ struct _OknPreferencesDialog
   GtkWidget *errors[G_N_ELEMENTS (fields)];
   GtkWidget *output_checks[G_N_ELEMENTS (outputs)];
   GtkWidget *outputs_error;
+  GList *printer_combos;
+  GCancellable *cancellable;
   int rows[4];
 };
 
@@ -126,12 +129,22 @@ build (OknPreferencesDialog *self)
       GtkGrid *grid = page_grid (self, fields[i].page);
       int row = self->rows[fields[i].page];
       GtkWidget *label = gtk_label_new_with_mnemonic (_(fields[i].label));
-      GtkWidget *entry = gtk_entry_new ();
+      GtkWidget *entry, *field;
       g_autofree char *value = NULL;
+
+      /* Printers: the scheduler's list (filled from a thread), or any name. */
+      if (g_str_has_prefix (fields[i].key, "desk.printer_"))
+        {
+          field = gtk_combo_box_text_new_with_entry ();
+          entry = gtk_bin_get_child (GTK_BIN (field));
+          self->printer_combos = g_list_prepend (self->printer_combos, field);
+        }
+      else
+        field = entry = gtk_entry_new ();
 
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
-      gtk_widget_set_hexpand (entry, TRUE);
+      gtk_widget_set_hexpand (field, TRUE);
       if (k && k->summary)
         gtk_widget_set_tooltip_text (entry, _(k->summary));
       if (k && k->type == OKN_CONFIG_TYPE_SECRET)
@@ -154,7 +167,7 @@ build (OknPreferencesDialog *self)
       self->entries[i] = entry;
       self->errors[i] = error_label ();
       gtk_grid_attach (grid, label, 0, row, 1, 1);
-      gtk_grid_attach (grid, entry, 1, row, 1, 1);
+      gtk_grid_attach (grid, field, 1, row, 1, 1);
       gtk_grid_attach (grid, self->errors[i], 1, row + 1, 1, 1);
       self->rows[fields[i].page] += 2;
     }
@@ -175,6 +188,49 @@ build (OknPreferencesDialog *self)
   gtk_grid_attach (self->printing_grid, self->outputs_error, 1, self->rows[PAGE_PRINTING]++, 1, 1);
   gtk_widget_show_all (GTK_WIDGET (self));
   okn_gui_name_accessibles (GTK_WIDGET (self));
+}
+
+static void
+list_printers_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *printers = okn_printer_list (&error);
+
+  if (printers == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, printers, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_printers_listed (GObject      *source,
+                    GAsyncResult *res,
+                    gpointer      data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) printers = g_task_propagate_pointer (G_TASK (res), &error);
+  OknPreferencesDialog *self;
+
+  /* The dialog may have been closed meanwhile. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = OKN_PREFERENCES_DIALOG (data);
+  if (printers == NULL)
+    {
+      /* No scheduler: names can still be typed; say why the list is empty. */
+      for (GList *l = self->printer_combos; l; l = l->next)
+        gtk_widget_set_tooltip_text (l->data, error->message);
+      return;
+    }
+  for (GList *l = self->printer_combos; l; l = l->next)
+    for (guint i = 0; i < printers->len; i++)
+      {
+        OknPrinterInfo *p = g_ptr_array_index (printers, i);
+        gtk_combo_box_text_append (l->data, p->name, p->name);
+      }
 }
 
 /**
@@ -263,10 +319,27 @@ OknPreferencesDialog *
 okn_preferences_dialog_new (OknApplication *app)
 {
   OknPreferencesDialog *self = g_object_new (OKN_TYPE_PREFERENCES_DIALOG, "use-header-bar", FALSE, NULL);
+  g_autoptr (GTask) task = NULL;
 
   self->app = app;
   build (self);
+  /* Asking CUPS can take a while (or time out): never on the main loop. */
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->cancellable, on_printers_listed, self);
+  g_task_run_in_thread (task, list_printers_thread);
   return self;
+}
+
+static void
+okn_preferences_dialog_dispose (GObject *object)
+{
+  OknPreferencesDialog *self = OKN_PREFERENCES_DIALOG (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->printer_combos, g_list_free);
+  G_OBJECT_CLASS (okn_preferences_dialog_parent_class)->dispose (object);
 }
 
 static void
@@ -275,6 +348,7 @@ okn_preferences_dialog_class_init (OknPreferencesDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkDialogClass *dialog_class = GTK_DIALOG_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = okn_preferences_dialog_dispose;
   dialog_class->response = on_response;
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-preferences-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, OknPreferencesDialog, general_error);

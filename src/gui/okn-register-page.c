@@ -24,6 +24,7 @@ struct _OknRegisterPage
   GtkListStore *letters_store;
   GtkWidget *csv_button;
   GtkWidget *pdf_button;
+  GtkWidget *print_button;
 
   OknApplication *app;
   GDate day;
@@ -175,16 +176,17 @@ on_exported (GObject      *source,
 {
   g_autoptr (OknRegisterPage) self = data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_object_steal_data (G_OBJECT (self), "okn-export-path");
+  g_autofree char *where = okn_desk_export_finish (res, &error);
 
   self->busy = FALSE;
   gtk_widget_set_sensitive (self->csv_button, TRUE);
   gtk_widget_set_sensitive (self->pdf_button, TRUE);
-  if (!okn_desk_export_finish (res, &error))
+  gtk_widget_set_sensitive (self->print_button, TRUE);
+  if (where == NULL)
     show_message (self, error->message, TRUE);
   else
     {
-      g_autofree char *msg = g_strdup_printf (_("Saved the register to %s."), path);
+      g_autofree char *msg = g_strdup_printf (_("Saved the register to %s."), where);
       show_message (self, msg, FALSE);
     }
 }
@@ -197,8 +199,9 @@ okn_register_page_export (OknRegisterPage *self,
   self->busy = TRUE;
   gtk_widget_set_sensitive (self->csv_button, FALSE);
   gtk_widget_set_sensitive (self->pdf_button, FALSE);
-  g_object_set_data_full (G_OBJECT (self), "okn-export-path", g_strdup (path), g_free);
-  show_message (self, _("Writing the register…"), FALSE);
+  gtk_widget_set_sensitive (self->print_button, FALSE);
+  show_message (self, format == OKN_EXPORT_PRINT ? _("Printing the register…") : _("Writing the register…"),
+                FALSE);
   okn_desk_export_async (okn_application_get_db_path (self->app),
                          okn_config_get_path (okn_application_get_config (self->app)),
                          &self->day, format, path, NULL, on_exported, g_object_ref (self));
@@ -256,6 +259,12 @@ on_pdf_clicked (OknRegisterPage *self)
 }
 
 static void
+on_print_clicked (OknRegisterPage *self)
+{
+  okn_register_page_export (self, OKN_EXPORT_PRINT, NULL);
+}
+
+static void
 okn_register_page_finalize (GObject *object)
 {
   OknRegisterPage *self = OKN_REGISTER_PAGE (object);
@@ -282,12 +291,14 @@ okn_register_page_class_init (OknRegisterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, letters_store);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, csv_button);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, pdf_button);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, print_button);
   gtk_widget_class_bind_template_callback (widget_class, on_day_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_prev_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_csv_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pdf_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_print_clicked);
 }
 
 static void
