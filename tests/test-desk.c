@@ -245,6 +245,12 @@ form_idle (gpointer data)
 }
 
 static gboolean
+page_is (gpointer data)
+{
+  return g_strcmp0 (okn_clerk_window_get_page (window), data) == 0;
+}
+
+static gboolean
 file_exists (gpointer data)
 {
   return g_file_test (data, G_FILE_TEST_EXISTS);
@@ -442,6 +448,17 @@ test_scanner_burst (void)
   key (GDK_KEY_Escape, 0);
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
   okn_letter_form_reset (okn_clerk_window_get_letter_form (window));
+
+  /* A scanned file (the printed label) opens the record too, decoded in a
+   * thread. */
+  {
+    g_autofree char *label_pdf = g_strdup_printf ("%s/out/%s-label.pdf", tmpdir, ticket);
+
+    okn_clerk_window_open_scan_file (window, label_pdf);
+    g_assert_true (wait_for (page_is, (gpointer) "record"));
+    g_assert_cmpstr (okn_record_view_get_record (okn_clerk_window_get_record_view (window))->ticket, ==, ticket);
+    key (GDK_KEY_Escape, 0);
+  }
 }
 
 /* Search by the sender's name, with the kind filter. */

@@ -96,6 +96,8 @@ static const OknConfigKey keys[] = {
     N_("CUPS printer for the label stuck on a paper letter") },
   { "desk.printer_a4", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
     N_("CUPS printer for A4 confirmations of receipt and the daily register") },
+  { "desk.camera_device", OKN_CONFIG_TYPE_PATH, "/dev/video0", 0, 0,
+    N_("Camera the desk scans tickets with (a V4L2 device)") },
   { "print.timeout", OKN_CONFIG_TYPE_INT, "30", 1, 600,
     N_("Seconds to wait for a CUPS print job to finish before reporting it failed") },
   { "escpos.device", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,

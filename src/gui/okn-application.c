@@ -246,6 +246,7 @@ okn_application_startup (GApplication *app)
     { "win.register", { "<Control>d", NULL } },
     { "win.sync-now", { "<Control><Shift>s", NULL } },
     { "win.open-scan", { "<Control>o", NULL } },
+    { "win.camera-scan", { "<Control>k", NULL } },
   };
   g_autoptr (GError) error = NULL;
 

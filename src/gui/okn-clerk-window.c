@@ -18,6 +18,7 @@
 #include "okn-gui-util.h"
 #include "okienko/okn-scan.h"
 #include "okienko/okn-sync.h"
+#include <zbar/zbargtk.h>
 
 #define SYNC_REFRESH_S 5
 
@@ -654,6 +655,69 @@ on_open_scan (GSimpleAction *action,
   gtk_widget_show (dialog);
 }
 
+/* Camera ------------------------------------------------------------------- */
+
+static void
+on_camera_decoded (GtkWidget      *zbar,
+                   int             symbol_type,
+                   const char     *data,
+                   OknClerkWindow *self)
+{
+  GtkWidget *dialog = gtk_widget_get_toplevel (zbar);
+  GtkWidget *label = g_object_get_data (G_OBJECT (dialog), "okn-message");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknScanResult) result = okn_scan_verify_text (okn_application_get_store (self->app),
+                                                           okn_application_get_config (self->app),
+                                                           data, &error);
+
+  if (result && (result->verdict == OKN_SCAN_GENUINE || result->verdict == OKN_SCAN_ID_ONLY)
+      && result->ticket)
+    {
+      g_autofree char *ticket = g_strdup (result->ticket);
+
+      gtk_widget_destroy (dialog);
+      okn_clerk_window_open_ticket (self, ticket);
+      return;
+    }
+  /* Keep the camera on: the next frame may read better. */
+  gtk_label_set_text (GTK_LABEL (label), result ? result->message : error->message);
+}
+
+static void
+on_camera_scan (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       data)
+{
+  OknClerkWindow *self = data;
+  g_autofree char *device = okn_config_get_string (okn_application_get_config (self->app), "desk.camera_device");
+  GtkWidget *dialog, *area, *zbar, *label;
+
+  if (device == NULL || !g_file_test (device, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *msg = g_strdup_printf (_("No camera at %s: connect one, or set desk.camera_device in the configuration."),
+                                              device ? device : "");
+      show_status (self, GTK_MESSAGE_WARNING, msg);
+      return;
+    }
+  dialog = gtk_dialog_new_with_buttons (_("Scan a ticket with the camera"), GTK_WINDOW (self),
+                                        GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                        _("_Close"), GTK_RESPONSE_CLOSE, NULL);
+  area = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
+  zbar = zbar_gtk_new ();
+  gtk_widget_set_size_request (zbar, 640, 480);
+  label = gtk_label_new (_("Hold the ticket's barcode or QR code in front of the camera."));
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_container_add (GTK_CONTAINER (area), zbar);
+  gtk_container_add (GTK_CONTAINER (area), label);
+  g_object_set_data (G_OBJECT (dialog), "okn-message", label);
+  okn_gui_set_accessible (zbar, _("Camera"));
+  g_signal_connect (zbar, "decoded", G_CALLBACK (on_camera_decoded), self);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  zbar_gtk_set_video_device (ZBAR_GTK (zbar), device);
+  zbar_gtk_set_video_enabled (ZBAR_GTK (zbar), TRUE);
+  gtk_widget_show_all (dialog);
+}
+
 void
 okn_clerk_window_reload_config (OknClerkWindow *self)
 {
@@ -787,6 +851,7 @@ okn_clerk_window_init (OknClerkWindow *self)
     { "register", on_register },
     { "sync-now", on_sync_now },
     { "open-scan", on_open_scan },
+    { "camera-scan", on_camera_scan },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
