@@ -33,6 +33,7 @@ struct _OknClerkWindow
   GtkStack *stack;
   GtkLabel *sync_label;
   GtkWidget *sync_button;
+  GtkWidget *switcher;
   OknLetterForm *letter_form;
   OknReportForm *report_form;
   OknSearchPage *search_page;
@@ -824,6 +825,7 @@ okn_clerk_window_class_init (OknClerkWindowClass *klass)
   CHILD (stack);
   CHILD (sync_label);
   CHILD (sync_button);
+  CHILD (switcher);
   CHILD (letter_form);
   CHILD (report_form);
   CHILD (search_page);
@@ -861,4 +863,15 @@ okn_clerk_window_init (OknClerkWindow *self)
   g_signal_connect_after (self, "key-press-event", G_CALLBACK (on_key_press_after), self);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
   okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
+
+  /* The page buttons say their shortcuts when hovered. */
+  {
+    const char *hints[] = { N_("New letter (Ctrl+L)"), N_("New walk-in report (Ctrl+R)"),
+                            N_("Find a record (Ctrl+F)"), N_("Daily register of incoming letters (Ctrl+D)") };
+    g_autoptr (GList) buttons = gtk_container_get_children (GTK_CONTAINER (self->switcher));
+    guint i = 0;
+
+    for (GList *l = buttons; l && i < G_N_ELEMENTS (hints); l = l->next, i++)
+      gtk_widget_set_tooltip_text (l->data, _(hints[i]));
+  }
 }
