@@ -20,6 +20,8 @@
 #include "okn-test-common.h"
 #include "okn-application.h"
 #include "okn-clerk-window.h"
+#include "okn-preferences-dialog.h"
+#include "okn-setup-dialog.h"
 #include "okienko/okn-scan.h"
 #include "okn-open311-server.h"
 
@@ -395,6 +397,19 @@ test_report_required_attribute (void)
   g_assert_cmpint (count_records (OKN_KIND_REPORT), ==, before);
 
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (size), "large");
+  /* A photo from a file goes with it. */
+  {
+    g_autofree char *photo = g_build_filename (tmpdir, "zdjęcie.png", NULL);
+    g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 16, 16);
+    g_autoptr (GError) error = NULL;
+
+    gdk_pixbuf_fill (pixbuf, 0x336699ff);
+    g_assert_true (gdk_pixbuf_save (pixbuf, photo, "png", &error, NULL));
+    g_assert_true (okn_report_form_add_file (form, photo, &error));
+    g_assert_no_error (error);
+    g_assert_false (okn_report_form_add_file (form, "/nonexistent/photo.png", &error));
+    g_assert_nonnull (error);
+  }
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
   g_assert_true (wait_for (report_stored, GINT_TO_POINTER ((int) before + 1)));
   g_assert_true (wait_for (form_idle, form));
@@ -404,6 +419,15 @@ test_report_required_attribute (void)
   found = okn_store_search (store, "przejściu", 10, NULL);
   g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpstr (okn_record_get_attribute (g_ptr_array_index (found, 0), "size"), ==, "large");
+  g_assert_cmpuint (((OknRecord *) g_ptr_array_index (found, 0))->files->len, ==, 1);
+  g_assert_cmpstr (((OknAttachment *) g_ptr_array_index (((OknRecord *) g_ptr_array_index (found, 0))->files, 0))->mime_type,
+                   ==, "image/png");
+  /* The resident's receipt printed (the default report output). */
+  {
+    g_autofree char *receipt = g_strdup_printf ("%s/out/%s-receipt-80.pdf", tmpdir,
+                                                ((OknRecord *) g_ptr_array_index (found, 0))->ticket);
+    g_assert_true (g_file_test (receipt, G_FILE_TEST_EXISTS));
+  }
   /* The form is ready for the next resident: no category, no attributes. */
   g_assert_null (okn_report_form_get_attribute_widget (form, "size"));
 }
@@ -514,6 +538,17 @@ test_cancel_with_reason (void)
 
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
   ticket = g_strdup (okn_record_view_get_record (view)->ticket);
+
+  /* Reprint a layout the save did not print. */
+  {
+    g_autofree char *receipt = g_strdup_printf ("%s/out/%s-receipt-58.pdf", tmpdir, ticket);
+    GActionGroup *group = gtk_widget_get_action_group (GTK_WIDGET (view), "record");
+
+    g_assert_false (g_file_test (receipt, G_FILE_TEST_EXISTS));
+    g_action_group_activate_action (group, "reprint", g_variant_new_string ("receipt-58"));
+    g_assert_true (wait_for (file_exists, receipt));
+  }
+
   gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Cancel the record…")));
   pump ();
   dialog = cancel_dialog ();
@@ -575,6 +610,89 @@ test_daily_register (void)
   printed = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, day);
   g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
   key (GDK_KEY_Escape, 0);
+}
+
+/* Preferences: the API key is masked and never shown; a bad value is
+ * refused next to its field and nothing is saved; good values are saved. */
+static void
+test_preferences (void)
+{
+  OknPreferencesDialog *dialog;
+  GtkWidget *key_entry, *url_entry, *office_entry;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  g_autofree char *office = NULL;
+  g_autofree char *api_key = NULL;
+
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &before, NULL, NULL));
+  g_assert_nonnull (strstr (before, "api_key="));
+  dialog = okn_preferences_dialog_new (app);
+  key_entry = okn_preferences_dialog_get_field (dialog, "server.api_key");
+  url_entry = okn_preferences_dialog_get_field (dialog, "server.url");
+  office_entry = okn_preferences_dialog_get_field (dialog, "office.name");
+  g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (key_entry)));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (key_entry)), ==, "");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (office_entry)), ==, "Urząd Miasta Łodzi");
+
+  gtk_entry_set_text (GTK_ENTRY (url_entry), "ftp://nie-ten-protokół");
+  gtk_entry_set_text (GTK_ENTRY (office_entry), "Urząd Miasta Łodzi, Punkt nr 3");
+  g_assert_false (okn_preferences_dialog_apply (dialog));
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+
+  gtk_entry_set_text (GTK_ENTRY (url_entry), "http://127.0.0.1:9/open311/v2/");
+  g_assert_true (okn_preferences_dialog_apply (dialog));
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
+  office = okn_config_get_string (config, "office.name");
+  api_key = okn_config_get_string (config, "server.api_key");
+  g_assert_cmpstr (office, ==, "Urząd Miasta Łodzi, Punkt nr 3");
+  /* The empty masked entry kept the stored key. */
+  g_assert_nonnull (api_key);
+  office = (g_free (office), okn_config_get_string (okn_application_get_config (app), "office.name"));
+  g_assert_cmpstr (office, ==, "Urząd Miasta Łodzi, Punkt nr 3");
+}
+
+/* A new machine: the setup asks for the station; a bad code is refused
+ * next to the field, a good one makes the desk ready. */
+static void
+test_first_start_setup (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "fresh.db", NULL);
+  g_autofree char *old_db = g_strdup (g_getenv ("OKIENKO_DB"));
+  g_autoptr (GError) error = NULL;
+  OknApplication *fresh;
+  OknSetupDialog *setup = NULL;
+  g_autoptr (GList) tops = NULL;
+  g_autofree char *station = NULL;
+
+  g_setenv ("OKIENKO_DB", db, TRUE);
+  fresh = okn_application_new ();
+  g_application_register (G_APPLICATION (fresh), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (fresh));
+  pump ();
+  g_assert_null (okn_application_get_clerk_window (fresh));
+  tops = gtk_window_list_toplevels ();
+  for (GList *l = tops; l; l = l->next)
+    if (OKN_IS_SETUP_DIALOG (l->data))
+      setup = l->data;
+  g_assert_nonnull (setup);
+
+  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (setup), "Station code")), "K!");
+  g_assert_false (okn_setup_dialog_apply (setup));
+  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (setup), "Station code")), "k05");
+  gtk_dialog_response (GTK_DIALOG (setup), GTK_RESPONSE_OK);
+  pump ();
+  g_assert_nonnull (okn_application_get_clerk_window (fresh));
+  station = okn_store_get_station (okn_application_get_store (fresh), NULL);
+  g_assert_cmpstr (station, ==, "K05");
+
+  gtk_widget_destroy (okn_application_get_clerk_window (fresh));
+  pump ();
+  g_object_unref (fresh);
+  g_setenv ("OKIENKO_DB", old_db, TRUE);
 }
 
 /* The child: types into the letter form and then waits to be killed. */
@@ -831,6 +949,8 @@ main (int    argc,
   g_test_add_func ("/desk/cancel-with-reason", test_cancel_with_reason);
   g_test_add_func ("/desk/daily-register", test_daily_register);
   g_test_add_func ("/desk/sync-now-and-attention", test_sync_now_and_attention);
+  g_test_add_func ("/desk/preferences", test_preferences);
+  g_test_add_func ("/desk/first-start-setup", test_first_start_setup);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   rc = g_test_run ();
 
