@@ -161,6 +161,13 @@ test_secret_masked (void)
 
   g_assert_cmpstr (shown, ==, "********");
   g_assert_cmpstr (plain, ==, "https://x/");
+
+  /* Credentials in a URL are not shown either. */
+  {
+    g_autofree char *with_user = okn_config_display_value (url, "https://city:pa55@open311.example.org:8443/v2/?api_key=abc");
+
+    g_assert_cmpstr (with_user, ==, "https://open311.example.org:8443/v2/");
+  }
 }
 
 int

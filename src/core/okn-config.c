@@ -541,5 +541,16 @@ okn_config_display_value (const OknConfigKey *key,
     return NULL;
   if (key->type == OKN_CONFIG_TYPE_SECRET)
     return g_strdup ("********");
+  /* A URL may carry a user, a password or a key in its query: show where it
+   * points, not how it signs in. */
+  if (key->type == OKN_CONFIG_TYPE_URL)
+    {
+      g_autoptr (GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL)
+        return g_strdup (_("(not a valid URL)"));
+      return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                         g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
+    }
   return g_strdup (value);
 }

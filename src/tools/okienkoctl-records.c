@@ -1047,7 +1047,8 @@ okctl_cmd_status (OkctlContext *ctx,
     }
   else
     {
-      g_autofree char *server = okn_config_get_string (ctx->config, "server.url");
+      g_autofree char *url = okn_config_get_string (ctx->config, "server.url");
+      g_autofree char *server = okn_config_display_value (okn_config_find_key ("server.url"), url);
 
       print_line (_("Database:"), okn_store_get_path (store));
       print_line (_("Station:"), stats.station ? stats.station : _("not set up: run okienkoctl init --station CODE"));

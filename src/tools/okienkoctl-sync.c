@@ -339,21 +339,6 @@ okctl_cmd_services (OkctlContext *ctx,
 
 /* ---- status ---------------------------------------------------------------- */
 
-/* The server's address without anything secret a URL may carry (user,
- * password, query). */
-static char *
-display_url (const char *url)
-{
-  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-
-  if (url == NULL)
-    return NULL;
-  if (uri == NULL)
-    return g_strdup (_("(not a valid URL)"));
-  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
-                     g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
-}
-
 static gint64
 age_seconds (const char *iso)
 {
@@ -385,7 +370,7 @@ okctl_sync_status_json (OkctlContext        *ctx,
                         JsonBuilder         *b)
 {
   g_autofree char *url = okn_config_get_string (ctx->config, "server.url");
-  g_autofree char *shown = display_url (url);
+  g_autofree char *shown = okn_config_display_value (okn_config_find_key ("server.url"), url);
   gint64 age = age_seconds (stats->oldest_queued_at);
 
   json_builder_set_member_name (b, "server_url");
