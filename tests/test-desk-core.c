@@ -318,6 +318,43 @@ test_dates_pl (void)
   g_assert_cmpstr (d, ==, "29.11.2026 10:15");
 }
 
+/* okienkoctl day: the same register without a desk. */
+static void
+test_okienkoctl_day (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "day.csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "day.pdf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *csv = NULL;
+  GDate day;
+  char date[16];
+
+  okn_store_close (store_with_letters (dir, &day));
+  g_date_strftime (date, sizeof date, "%d.%m.%Y", &day);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
+  g_assert_null (strstr (out, "Wczorajszy"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", date, "--csv", csv_path,
+                                     "--pdf", pdf_path, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, "\"CANCELLED: Pomyłka\""));
+  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", "31.02.2026", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "31.02.2026"));
+  okn_test_rm_rf (dir);
+}
+
 /* Outputs ------------------------------------------------------------------ */
 
 static void
@@ -377,6 +414,7 @@ main (int    argc,
   g_test_add_func ("/register/day-and-csv", test_register_day_and_csv);
   g_test_add_func ("/register/pdf", test_register_pdf);
   g_test_add_func ("/register/dates-pl", test_dates_pl);
+  g_test_add_func ("/register/okienkoctl-day", test_okienkoctl_day);
   g_test_add_func ("/outputs/pdf-folder", test_outputs_pdf_folder);
   return g_test_run ();
 }

@@ -26,6 +26,7 @@ static const OkctlCommand commands[] = {
   { "scan", okctl_cmd_scan, N_("Read tickets from image or PDF files and check them") },
   { "sync", okctl_cmd_sync, N_("Send the queue to the Open311 server and pull statuses (--once, --watch)") },
   { "services", okctl_cmd_services, N_("List or refresh the cached Open311 service catalogue") },
+  { "day", okctl_cmd_day, N_("The register of letters received on a day, as text, CSV or PDF") },
 };
 
 int
@@ -54,6 +55,8 @@ okctl_fail (GError *error)
         }
     }
   else if (error->domain == OKN_CONFIG_ERROR && error->code == OKN_CONFIG_ERROR_IO)
+    code = OKCTL_EXIT_STORAGE;
+  else if (error->domain == OKN_REGISTER_ERROR)
     code = OKCTL_EXIT_STORAGE;
   /* A printer that is not there is "not found"; one that cannot print now
    * (scheduler down, stopped, out of paper, no answer) is like the network. */

@@ -60,6 +60,7 @@ int okctl_cmd_print    (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_scan     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_sync     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_services (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_day      (OkctlContext *ctx, int argc, char **argv);
 
 void okctl_sync_status_json (OkctlContext *ctx, OknStore *store, const OknStoreStats *stats,
                              JsonBuilder *b);

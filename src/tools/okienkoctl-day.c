@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl-day.c: `okienkoctl day`: the daily register of incoming
+ * letters, as the desk shows and exports it (okn-register) */
+#define G_LOG_DOMAIN "okienkoctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okienkoctl.h"
+
+int
+okctl_cmd_day (OkctlContext *ctx,
+               int           argc,
+               char        **argv)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *office = NULL;
+  g_autofree char *station = NULL;
+  g_autoptr (GOptionContext) octx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) letters = NULL;
+  g_autoptr (GDateTime) when = NULL;
+  OknRegisterHeading heading = { 0 };
+  GDate day;
+  const GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day (dd.mm.rrrr or YYYY-MM-DD; default: today)"), N_("DAY") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write the register as CSV to FILE"), N_("FILE") },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the register as an A4 PDF to FILE"), N_("FILE") },
+    { NULL },
+  };
+
+  octx = g_option_context_new (_("— the register of letters received on a day"));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 1)
+    return okctl_usage_error (_("day takes no arguments; see okienkoctl day --help."));
+
+  if (date)
+    {
+      iso = okn_parse_datetime_pl (date);
+      when = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+      if (when == NULL)
+        return okctl_usage_error (_("--date: “%s” is not a day (29.11.2026 or 2026-11-29)."), date);
+    }
+  else
+    when = g_date_time_new_now_local ();
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (when), (GDateMonth) g_date_time_get_month (when),
+                  (GDateYear) g_date_time_get_year (when));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL || (letters = okn_register_day (store, &day, &error)) == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+
+  if (csv && !okn_register_write_csv (letters, csv, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  if (pdf)
+    {
+      office = okn_config_get_string (ctx->config, "office.name");
+      station = okn_store_get_station (store, NULL);
+      heading.office_name = office;
+      heading.station = station;
+      if (!okn_register_write_pdf (letters, &day, &heading, pdf, &error))
+        return okctl_fail (g_steal_pointer (&error));
+    }
+  if (csv == NULL && pdf == NULL)
+    {
+      /* The register on standard output: one letter a line. */
+      for (guint i = 0; i < letters->len; i++)
+        {
+          const OknRecord *r = g_ptr_array_index (letters, i);
+          g_autofree char *received = okn_format_date_pl (r->received_at, TRUE);
+
+          g_print ("%u\t%s\t%s\t%s\t%s\t%s%s\n", i + 1, r->ticket, received,
+                   r->anonymous ? _("anonymous") : (r->sender_name ? r->sender_name : ""),
+                   r->subject ? r->subject : "", r->sync_state == OKN_SYNC_CANCELLED ? _("CANCELLED: ") : "",
+                   r->sync_state == OKN_SYNC_CANCELLED && r->cancel_reason ? r->cancel_reason : "");
+        }
+    }
+  else
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u letter in the register.\n", "%u letters in the register.\n",
+                             letters->len),
+                letters->len);
+  return OKCTL_EXIT_OK;
+}
