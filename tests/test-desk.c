@@ -293,6 +293,11 @@ test_letter_by_keyboard (void)
   key (GDK_KEY_l, GDK_CONTROL_MASK);
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
   g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender"));
+  /* A screen reader reads a field's problem with the field. */
+  {
+    g_autoptr (AtkRelationSet) rels = atk_object_ref_relation_set (gtk_widget_get_accessible (focus ()));
+    g_assert_true (atk_relation_set_contains (rels, ATK_RELATION_DESCRIBED_BY));
+  }
 
   type_text ("Anna Nowak-Żółć", 100);
   key (GDK_KEY_Tab, 0);                       /* the anonymous mark */

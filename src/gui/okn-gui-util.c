@@ -157,3 +157,25 @@ okn_gui_focus_error (GtkWidget *field)
     gtk_widget_grab_focus (field);
   return field;
 }
+
+/**
+ * okn_gui_describe_by:
+ *
+ * Tells assistive technology that @error_label describes @field, so a
+ * screen reader reads the problem with the field.
+ */
+void
+okn_gui_describe_by (GtkWidget *field,
+                     GtkWidget *error_label)
+{
+  AtkObject *f, *e;
+
+  if (field == NULL || error_label == NULL)
+    return;
+  f = gtk_widget_get_accessible (field);
+  e = gtk_widget_get_accessible (error_label);
+  if (f == NULL || e == NULL)
+    return;
+  atk_object_add_relationship (f, ATK_RELATION_DESCRIBED_BY, e);
+  atk_object_add_relationship (e, ATK_RELATION_DESCRIPTION_FOR, f);
+}

@@ -21,5 +21,7 @@ void        okn_gui_clear_error       (GtkWidget *error_label);
 const char *okn_gui_sync_state_label  (OknSyncState state);
 const char *okn_gui_kind_label        (OknKind kind);
 GtkWidget  *okn_gui_focus_error       (GtkWidget *field);
+void        okn_gui_describe_by       (GtkWidget *field,
+                                       GtkWidget *error_label);
 
 G_END_DECLS

@@ -55,6 +55,8 @@ struct _OknLetterForm
   GtkListStore *senders;     /* earlier senders, for completion */
   guint draft_source;
   guint senders_source;
+  guint clock_source;
+  gboolean received_touched; /* the clerk typed a received time */
   gboolean loading;          /* filling widgets: not a change by the clerk */
   gboolean busy;
 };
@@ -168,6 +170,8 @@ on_field_changed (OknLetterForm *self)
 {
   if (self->loading)
     return;
+  if (gtk_widget_has_focus (GTK_WIDGET (self->received_entry)))
+    self->received_touched = TRUE;
   if (self->draft_source == 0)
     self->draft_source = g_timeout_add (DRAFT_DELAY_MS, save_draft_now, self);
 }
@@ -186,8 +190,24 @@ set_received_now (OknLetterForm *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *text = g_date_time_format (now, "%d.%m.%Y %H:%M");
+  gboolean loading = self->loading;
 
+  self->loading = TRUE;
   gtk_entry_set_text (self->received_entry, text);
+  self->loading = loading;
+  self->received_touched = FALSE;
+}
+
+/* An untouched received time follows the clock, so a form opened at eight
+ * and saved at nine says nine. */
+static gboolean
+on_clock_tick (gpointer data)
+{
+  OknLetterForm *self = data;
+
+  if (!self->received_touched && self->editing == NULL)
+    set_received_now (self);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -343,6 +363,7 @@ okn_letter_form_set_application (OknLetterForm  *self,
   /* Earlier senders are only needed once the clerk types: after the first
    * frame. */
   self->senders_source = g_idle_add_full (G_PRIORITY_LOW, load_senders_idle, self, NULL);
+  self->clock_source = g_timeout_add_seconds (20, on_clock_tick, self);
 }
 
 gboolean
@@ -373,11 +394,17 @@ build_record (OknLetterForm *self)
   SET (reference, okn_gui_entry_dup (self->reference_entry));
   SET (notes, okn_gui_entry_dup (self->notes_entry));
   SET (unit, unit && *unit ? g_strdup (unit) : NULL);
-  /* Not a date the core understands: pass it on as typed, so the check
-   * names it next to the field. */
-  SET (received_at, okn_parse_datetime_pl (received));
-  if (r->received_at == NULL && *received)
-    SET (received_at, g_strdup (received));
+  /* Untouched: the moment of saving (the core's default). Not a date the
+   * core understands: pass it on as typed, so the check names it next to
+   * the field. */
+  if (!self->received_touched && self->editing == NULL)
+    SET (received_at, NULL);
+  else
+    {
+      SET (received_at, okn_parse_datetime_pl (received));
+      if (r->received_at == NULL && *received)
+        SET (received_at, g_strdup (received));
+    }
 #undef SET
   r->anonymous = gtk_toggle_button_get_active (self->anonymous_check);
   if (r->anonymous)
@@ -541,6 +568,7 @@ okn_letter_form_edit_record (OknLetterForm   *self,
   gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))),
                       record->unit ? record->unit : "");
   gtk_entry_set_text (self->received_entry, received);
+  self->received_touched = TRUE;
   self->loading = FALSE;
   clear_errors (self);
   /* TRANSLATORS: %s is a ticket ID */
@@ -573,7 +601,10 @@ okn_letter_form_restore_draft (OknLetterForm *self,
   TEXT (self->reference_entry, "reference");
   TEXT (self->notes_entry, "notes");
   if ((s = okn_draft_get (draft, "received_at")))
-    gtk_entry_set_text (self->received_entry, s);
+    {
+      gtk_entry_set_text (self->received_entry, s);
+      self->received_touched = TRUE;
+    }
 #undef TEXT
   gtk_toggle_button_set_active (self->anonymous_check, okn_draft_get (draft, "anonymous") != NULL);
   gtk_spin_button_set_value (self->pages_spin,
@@ -600,6 +631,7 @@ okn_letter_form_dispose (GObject *object)
       save_draft_now (self);
     }
   g_clear_handle_id (&self->senders_source, g_source_remove);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_object (&self->senders);
   G_OBJECT_CLASS (okn_letter_form_parent_class)->dispose (object);
@@ -679,4 +711,6 @@ okn_letter_form_init (OknLetterForm *self)
   okn_gui_set_accessible (self->unit_combo ? gtk_bin_get_child (GTK_BIN (self->unit_combo)) : NULL,
                           _("Unit"));
   okn_gui_name_accessibles (GTK_WIDGET (self));
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    okn_gui_describe_by (MEMBER (self, field_map[i].widget_offset), MEMBER (self, field_map[i].error_offset));
 }

@@ -322,6 +322,7 @@ build_attributes (OknReportForm *self)
       gtk_grid_attach (self->attributes_grid, input, 1, row, 1, 1);
       gtk_grid_attach (self->attributes_grid, error, 1, row + 1, 1, 1);
       row += 2;
+      okn_gui_describe_by (input, error);
       g_hash_table_insert (self->attr_widgets, g_strdup (a->code), input);
       g_hash_table_insert (self->attr_errors, g_strdup (a->code), error);
     }
@@ -1165,4 +1166,6 @@ okn_report_form_init (OknReportForm *self)
   okn_gui_set_accessible (GTK_WIDGET (self->category_list), _("Categories"));
   okn_gui_name_accessibles (GTK_WIDGET (self));
   okn_gui_set_accessible (GTK_WIDGET (self->lat_entry), _("Latitude"));
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    okn_gui_describe_by (MEMBER (self, field_map[i].widget_offset), MEMBER (self, field_map[i].error_offset));
 }
