@@ -107,10 +107,15 @@ make_row (const OknRecord *r)
     {
       gtk_label_set_xalign (GTK_LABEL (labels[i]), 0);
       gtk_label_set_ellipsize (GTK_LABEL (labels[i]), PANGO_ELLIPSIZE_END);
-      gtk_box_pack_start (GTK_BOX (box), labels[i], i == 2 || i == 3, TRUE, 0);
+      gtk_box_pack_start (GTK_BOX (box), labels[i], i == 3, TRUE, 0);
     }
+  /* Fixed widths: the columns line up from row to row. */
   gtk_label_set_width_chars (GTK_LABEL (labels[0]), 16);
   gtk_label_set_width_chars (GTK_LABEL (labels[1]), 16);
+  gtk_label_set_width_chars (GTK_LABEL (labels[2]), 48);
+  gtk_label_set_max_width_chars (GTK_LABEL (labels[2]), 48);
+  gtk_label_set_width_chars (GTK_LABEL (labels[3]), 32);
+  gtk_label_set_max_width_chars (GTK_LABEL (labels[3]), 32);
   gtk_style_context_add_class (gtk_widget_get_style_context (labels[0]), "okn-mono");
   gtk_widget_set_margin_start (box, 6);
   gtk_widget_set_margin_end (box, 6);
