@@ -380,7 +380,7 @@ okn_register_write_pdf (GPtrArray                *letters,
   for (guint i = 0; i <= letters->len; i++)
     {
       const OknRecord *r = i > 0 ? g_ptr_array_index (letters, i - 1) : NULL;
-      g_autofree char *cells[G_N_ELEMENTS (cols)] = { NULL };
+      char *cells[G_N_ELEMENTS (cols)] = { NULL };
       gboolean strike = r && r->sync_state == OKN_SYNC_CANCELLED;
       double row_h = 0, x;
 
@@ -442,6 +442,8 @@ okn_register_write_pdf (GPtrArray                *letters,
             cairo_line_to (cr, PAGE_W - MARGIN, y);
             cairo_stroke (cr);
           }
+          for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+            g_free (cells[c]);
           continue;
         }
 
@@ -457,6 +459,8 @@ okn_register_write_pdf (GPtrArray                *letters,
       cairo_move_to (cr, MARGIN, y);
       cairo_line_to (cr, PAGE_W - MARGIN, y);
       cairo_stroke (cr);
+      for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+        g_free (cells[c]);
     }
 
   if (letters->len == 0)
