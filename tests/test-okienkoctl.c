@@ -327,6 +327,11 @@ test_list_search_edit_cancel (Fixture      *f,
   }
 
   g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "search", "brzeczyszczykiewicz",
+                                     "--kind", "report", "--json", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "[]\n");
+
+  g_clear_pointer (&out, g_free);
   g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "edit", t2, "--pages", "9",
                                      "--notes", "Dołączono kopertę", NULL), ==, 0);
   g_clear_pointer (&out, g_free);

@@ -424,6 +424,20 @@ test_search (Fixture      *f,
       }
   }
 
+  /* Filters apply to a text search in the store, not in the views. */
+  {
+    OknListFilter reports = { .has_kind = TRUE, .kind = OKN_KIND_REPORT };
+    OknListFilter letters = { .has_kind = TRUE, .kind = OKN_KIND_LETTER };
+    OknListFilter cancelled = { .has_state = TRUE, .state = OKN_SYNC_CANCELLED };
+    g_autoptr (GPtrArray) a = okn_store_search_filtered (f->store, "Brzęczyszczykiewicz", &reports, &error);
+    g_autoptr (GPtrArray) b = okn_store_search_filtered (f->store, "Brzęczyszczykiewicz", &letters, &error);
+    g_autoptr (GPtrArray) c = okn_store_search_filtered (f->store, l1->ticket, &cancelled, &error);
+
+    g_assert_cmpuint (a->len, ==, 0);
+    g_assert_cmpuint (b->len, ==, 1);
+    g_assert_cmpuint (c->len, ==, 0);
+  }
+
   /* A correction is searchable at once; the old text is gone. */
   g_free (l2->subject);
   l2->subject = g_strdup ("Wniosek o parking");

@@ -159,6 +159,10 @@ GPtrArray  *okn_store_search              (OknStore   *store,
                                            const char *text,
                                            guint       limit,
                                            GError    **error);
+GPtrArray  *okn_store_search_filtered     (OknStore            *store,
+                                           const char          *text,
+                                           const OknListFilter *filter,
+                                           GError             **error);
 GBytes     *okn_store_read_file           (OknStore   *store,
                                            const char *sha256,
                                            GError    **error);

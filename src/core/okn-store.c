@@ -1003,6 +1003,65 @@ lookup_id (OknStore *store,
   return g_ptr_array_steal_index (found, 0);
 }
 
+/* The one query behind listing and searching: an optional exact ticket or
+ * full-text match, then the filter, newest first. */
+static GPtrArray *
+query_records (OknStore            *store,
+               const char          *ticket,
+               const char          *match,
+               const OknListFilter *filter,
+               guint                default_limit,
+               GError             **error)
+{
+  g_autoptr (GString) sql = g_string_new ("SELECT " RECORD_COLUMNS " FROM records WHERE 1");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean filtered = filter && (filter->has_kind || filter->has_state || filter->since || filter->until);
+  guint limit = filter && filter->limit > 0 ? filter->limit : default_limit;
+  int idx = 1;
+
+  if (ticket)
+    g_string_append (sql, " AND ticket = ?");
+  /* Unfiltered, the index itself hands out the newest matches; with a
+   * filter every match is a candidate. */
+  if (match && !filtered)
+    g_string_append (sql, " AND id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ? "
+                          "ORDER BY rowid DESC LIMIT ?)");
+  else if (match)
+    g_string_append (sql, " AND id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)");
+  if (filter && filter->has_kind)
+    g_string_append (sql, " AND kind = ?");
+  if (filter && filter->has_state)
+    g_string_append (sql, " AND sync_state = ?");
+  if (filter && filter->since)
+    g_string_append (sql, " AND created_us >= ?");
+  if (filter && filter->until)
+    g_string_append (sql, " AND created_us < ?");
+  g_string_append (sql, " ORDER BY created_us DESC, id DESC");
+  if (limit > 0)
+    g_string_append_printf (sql, " LIMIT %u", limit);
+
+  stmt = prepare (store, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  if (ticket)
+    bind_text (stmt, idx++, ticket);
+  if (match)
+    {
+      bind_text (stmt, idx++, match);
+      if (!filtered)
+        sqlite3_bind_int (stmt, idx++, limit > 0 ? (int) limit : -1);
+    }
+  if (filter && filter->has_kind)
+    bind_text (stmt, idx++, okn_kind_to_string (filter->kind));
+  if (filter && filter->has_state)
+    bind_text (stmt, idx++, okn_sync_state_to_string (filter->state));
+  if (filter && filter->since)
+    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->since));
+  if (filter && filter->until)
+    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->until));
+  return collect_records (store, stmt, error);
+}
+
 /**
  * okn_store_list:
  * @filter: (nullable): what to keep
@@ -1014,34 +1073,7 @@ okn_store_list (OknStore            *store,
                 const OknListFilter *filter,
                 GError             **error)
 {
-  g_autoptr (GString) sql = g_string_new ("SELECT " RECORD_COLUMNS " FROM records WHERE 1");
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int idx = 1;
-
-  if (filter && filter->has_kind)
-    g_string_append (sql, " AND kind = ?");
-  if (filter && filter->has_state)
-    g_string_append (sql, " AND sync_state = ?");
-  if (filter && filter->since)
-    g_string_append (sql, " AND created_us >= ?");
-  if (filter && filter->until)
-    g_string_append (sql, " AND created_us < ?");
-  g_string_append (sql, " ORDER BY created_us DESC, id DESC");
-  if (filter && filter->limit > 0)
-    g_string_append_printf (sql, " LIMIT %u", filter->limit);
-
-  stmt = prepare (store, sql->str, error);
-  if (stmt == NULL)
-    return NULL;
-  if (filter && filter->has_kind)
-    bind_text (stmt, idx++, okn_kind_to_string (filter->kind));
-  if (filter && filter->has_state)
-    bind_text (stmt, idx++, okn_sync_state_to_string (filter->state));
-  if (filter && filter->since)
-    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->since));
-  if (filter && filter->until)
-    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->until));
-  return collect_records (store, stmt, error);
+  return query_records (store, NULL, NULL, filter, 0, error);
 }
 
 /* Turns what a person typed into an FTS5 query that cannot be a syntax
@@ -1080,10 +1112,42 @@ fts_query (const char *text)
 }
 
 /**
- * okn_store_search:
+ * okn_store_search_filtered:
  * @text: a ticket ID, or words from the sender, subject, description or
  *   address
+ * @filter: (nullable): kind, state and dates to keep; its limit (0 for 100)
+ *
+ * Returns: (transfer full) (element-type OknRecord): the records found,
+ *   newest first
+ */
+GPtrArray *
+okn_store_search_filtered (OknStore            *store,
+                           const char          *text,
+                           const OknListFilter *filter,
+                           GError             **error)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *query = NULL;
+  OknTicketId id;
+
+  if (okn_ticket_id_parse (text, &id, NULL))
+    {
+      g_autofree char *formatted = okn_ticket_id_format (&id);
+      return query_records (store, formatted, NULL, filter, 100, error);
+    }
+
+  folded = fts_fold (text);
+  query = fts_query (folded);
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  return query_records (store, NULL, query, filter, 100, error);
+}
+
+/**
+ * okn_store_search:
  * @limit: at most this many (newest first); 0 for 100
+ *
+ * okn_store_search_filtered() without a filter.
  *
  * Returns: (transfer full) (element-type OknRecord): the records found
  */
@@ -1093,44 +1157,9 @@ okn_store_search (OknStore   *store,
                   guint       limit,
                   GError    **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autofree char *query = NULL;
-  OknTicketId id;
+  OknListFilter filter = { .limit = limit };
 
-  if (okn_ticket_id_parse (text, &id, NULL))
-    {
-      g_autofree char *formatted = okn_ticket_id_format (&id);
-      g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-      g_autoptr (GError) local_error = NULL;
-      OknRecord *r = lookup_ticket (store, formatted, &local_error);
-
-      if (local_error)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      if (r)
-        g_ptr_array_add (out, r);
-      return g_steal_pointer (&out);
-    }
-
-  {
-    g_autofree char *folded = fts_fold (text);
-    query = fts_query (folded);
-  }
-  if (query == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-
-  stmt = prepare (store,
-                  "SELECT " RECORD_COLUMNS " FROM records WHERE id IN "
-                  "(SELECT rowid FROM records_fts WHERE records_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-                  "ORDER BY id DESC",
-                  error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, query);
-  sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : 100);
-  return collect_records (store, stmt, error);
+  return okn_store_search_filtered (store, text, &filter, error);
 }
 
 /**

@@ -130,8 +130,8 @@ make_row (const OknRecord *r)
 /**
  * okn_search_page_refresh:
  *
- * Runs the query: full-text search when something is typed (newest
- * first), else the newest records; then the kind, state and date filters.
+ * Runs the query: full-text search when something is typed, else the
+ * newest records; the store applies the kind, state and date filters.
  */
 void
 okn_search_page_refresh (OknSearchPage *self)
@@ -163,7 +163,7 @@ okn_search_page_refresh (OknSearchPage *self)
   filter.limit = SEARCH_LIMIT;
 
   if (*text)
-    found = okn_store_search (okn_application_get_store (self->app), text, SEARCH_LIMIT * 5, &error);
+    found = okn_store_search_filtered (okn_application_get_store (self->app), text, &filter, &error);
   else
     found = okn_store_list (okn_application_get_store (self->app), &filter, &error);
   if (found == NULL)
@@ -177,18 +177,6 @@ okn_search_page_refresh (OknSearchPage *self)
     {
       OknRecord *r = g_ptr_array_index (found, i);
 
-      /* The store filters a listing itself; a text search is filtered here
-       * by the same rules. */
-      if (*text)
-        {
-          g_autoptr (GDateTime) created = g_date_time_new_from_iso8601 (r->created_at, NULL);
-
-          if ((filter.has_kind && r->kind != filter.kind)
-              || (filter.has_state && r->sync_state != filter.state)
-              || (since && created && g_date_time_compare (created, since) < 0)
-              || (until && created && g_date_time_compare (created, until) >= 0))
-            continue;
-        }
       g_ptr_array_add (self->results, g_steal_pointer (&found->pdata[i]));
       gtk_container_add (GTK_CONTAINER (self->results_list), make_row (r));
     }

@@ -884,9 +884,16 @@ okctl_cmd_search (OkctlContext *ctx,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) records = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *since = NULL;
   gboolean json = FALSE;
   int limit = 100;
+  OknListFilter filter = { 0 };
   GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("letter or report"), N_("KIND") },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("queued, sending, awaiting-id, synced, needs-attention or cancelled"), N_("STATE") },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("Registered on or after (YYYY-MM-DD or ISO 8601)"), N_("DATE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N records (default 100)"), N_("N") },
     { NULL },
@@ -901,10 +908,18 @@ okctl_cmd_search (OkctlContext *ctx,
     return okctl_usage_error (_("Give the text to search for, quoted."));
   if (limit <= 0)
     return okctl_usage_error (_("Limit: must be at least 1."));
+  if (kind && !(filter.has_kind = okn_kind_from_string (kind, &filter.kind)))
+    return okctl_usage_error (_("Kind: “%s” is not letter or report."), kind);
+  if (state && !(filter.has_state = okn_sync_state_from_string (state, &filter.state)))
+    return okctl_usage_error (_("State: “%s” is not a sync state."), state);
+  if (since && (filter.since = parse_since (since)) == NULL)
+    return okctl_usage_error (_("Since: “%s” is not a date (2026-11-29)."), since);
+  filter.limit = (guint) limit;
 
   store = okctl_open_store (ctx, &error);
   if (store != NULL)
-    records = okn_store_search (store, argv[1], (guint) limit, &error);
+    records = okn_store_search_filtered (store, argv[1], &filter, &error);
+  g_clear_pointer (&filter.since, g_date_time_unref);
   if (records == NULL)
     return okctl_fail (g_steal_pointer (&error));
   print_records (store, records, json);
