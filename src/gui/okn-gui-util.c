@@ -143,6 +143,31 @@ okn_gui_kind_label (OknKind kind)
   return kind == OKN_KIND_LETTER ? _("Letter") : _("Report");
 }
 
+const char *
+okn_gui_channel_label (OknChannel channel)
+{
+  switch (channel)
+    {
+    case OKN_CHANNEL_PAPER:
+      return _("Paper letter");
+    case OKN_CHANNEL_DESK:
+      return _("In person at the desk");
+    case OKN_CHANNEL_PHONE:
+      return _("Phone hotline");
+    case OKN_CHANNEL_KIOSK:
+      return _("Kiosk");
+    case OKN_CHANNEL_EMAIL:
+      return _("E-mail");
+    case OKN_CHANNEL_EPUAP:
+      return _("ePUAP");
+    case OKN_CHANNEL_APP:
+      return _("Mobile app");
+    case OKN_CHANNEL_OTHER:
+    default:
+      return _("Other");
+    }
+}
+
 /**
  * okn_gui_focus_error:
  *

@@ -192,7 +192,7 @@ fill (OknRecordView *self)
     }
   add_row (self, _("Station"), r->station);
   add_row (self, _("Operator"), r->operator_name);
-  add_row (self, _("Channel"), okn_channel_to_string (r->channel));
+  add_row (self, _("Channel"), okn_gui_channel_label (r->channel));
   add_date_row (self, _("Registered"), r->created_at, TRUE);
   add_date_row (self, _("Last changed"), r->updated_at, TRUE);
   gtk_widget_show_all (GTK_WIDGET (self->fields_grid));
