@@ -417,8 +417,29 @@ test_config_command (Fixture      *f,
     g_assert_null (strstr (err, "k3y-from-stdin"));
   }
 
+  /* The typo is fixed by unsetting it. */
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, NULL, "config", "unset", "server.urll", NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "status", NULL), ==, 0);
+  g_assert_null (strstr (err, "server.urll"));
+
   g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, NULL, "config", "unset", "office.name", NULL), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, NULL, "config", "get", "office.name", NULL), ==, 1);
+}
+
+static void
+test_help_creates_nothing (Fixture      *f,
+                           gconstpointer data)
+{
+  const char *commands[] = { "edit", "show", "list", "search", "cancel", "register", "init" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, commands[i], "--help", NULL), ==, 0);
+      g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+    }
 }
 
 static void
@@ -473,6 +494,7 @@ main (int    argc,
   ADD ("/okienkoctl/list-search-edit-cancel", test_list_search_edit_cancel);
   ADD ("/okienkoctl/config", test_config_command);
   ADD ("/okienkoctl/status-json", test_status_json);
+  g_test_add ("/okienkoctl/help-creates-nothing", Fixture, "no init", fixture_setup, test_help_creates_nothing, fixture_teardown);
   ADD ("/okienkoctl/env-database", test_env_database);
 #undef ADD
   return g_test_run ();

@@ -459,11 +459,14 @@ okn_config_unset (OknConfig  *config,
   g_autofree char *group = NULL;
   g_autofree char *key = NULL;
 
-  if (find_key_or_fail (name, error) == NULL)
-    return FALSE;
-  split_name (name, &group, &key);
-  g_key_file_remove_key (config->file, group, key, NULL);
-  return TRUE;
+  /* An unknown key that is in the file (a typo reported on every start)
+   * can be removed: that is how it gets fixed. */
+  if (split_name (name, &group, &key) && g_key_file_has_key (config->file, group, key, NULL))
+    {
+      g_key_file_remove_key (config->file, group, key, NULL);
+      return TRUE;
+    }
+  return find_key_or_fail (name, error) != NULL;
 }
 
 /**

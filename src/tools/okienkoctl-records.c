@@ -942,12 +942,13 @@ okctl_cmd_edit (OkctlContext *ctx,
 
   g_option_context_set_summary (octx, _("Corrects fields of a record that has not been sent. "
                                         "An empty value clears a field."));
-  store = okctl_open_store (ctx, &error);
-  if (store == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-  /* The record's kind decides which options exist. */
+  /* The record's kind decides which options exist. Only a ticket opens the
+   * database: "edit --help" must not create one. */
   if (argc >= 2 && argv[1][0] != '-')
     {
+      store = okctl_open_store (ctx, &error);
+      if (store == NULL)
+        return okctl_fail (g_steal_pointer (&error));
       r = okn_store_lookup (store, argv[1], &error);
       if (r == NULL)
         return okctl_fail (g_steal_pointer (&error));
