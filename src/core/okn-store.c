@@ -832,28 +832,46 @@ row_to_record (OknStore     *store,
   return g_steal_pointer (&r);
 }
 
+typedef gpointer (*RowFunc) (OknStore     *store,
+                             sqlite3_stmt *stmt,
+                             GError      **error);
+
+/* Steps through a query, turning each row into an element with @row; the
+ * one loop every reader of lists shares. */
+static GPtrArray *
+collect_rows (OknStore      *store,
+              sqlite3_stmt  *stmt,
+              RowFunc        row,
+              GDestroyNotify free_func,
+              const char    *what,
+              GError       **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (free_func);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer element = row (store, stmt, error);
+
+      if (element == NULL)
+        return NULL;
+      g_ptr_array_add (out, element);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      okn_store_set_error_from_db (store, rc, what, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 static GPtrArray *
 collect_records (OknStore     *store,
                  sqlite3_stmt *stmt,
                  GError      **error)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      OknRecord *r = row_to_record (store, stmt, error);
-
-      if (r == NULL)
-        return NULL;
-      g_ptr_array_add (out, r);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      okn_store_set_error_from_db (store, rc, _("reading records"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return collect_rows (store, stmt, (RowFunc) row_to_record, (GDestroyNotify) okn_record_free,
+                       _("reading records"), error);
 }
 
 static OknRecord *
@@ -1898,31 +1916,30 @@ transition (OknStore     *store,
 
 #define OUTBOX_COLUMNS RECORD_COLUMNS ", o.attempts, o.unknown_outcome"
 
+static gpointer
+row_to_outbox_item (OknStore     *store,
+                    sqlite3_stmt *stmt,
+                    GError      **error)
+{
+  OknRecord *record = row_to_record (store, stmt, error);
+  OknOutboxItem *item;
+
+  if (record == NULL)
+    return NULL;
+  item = g_new0 (OknOutboxItem, 1);
+  item->record = record;
+  item->attempts = (guint) sqlite3_column_int (stmt, 37);
+  item->unknown_outcome = sqlite3_column_int (stmt, 38) != 0;
+  return item;
+}
+
 static GPtrArray *
 collect_outbox_items (OknStore     *store,
                       sqlite3_stmt *stmt,
                       GError      **error)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_outbox_item_free);
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      OknOutboxItem *item = g_new0 (OknOutboxItem, 1);
-
-      g_ptr_array_add (out, item);
-      item->record = row_to_record (store, stmt, error);
-      if (item->record == NULL)
-        return NULL;
-      item->attempts = (guint) sqlite3_column_int (stmt, 37);
-      item->unknown_outcome = sqlite3_column_int (stmt, 38) != 0;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      okn_store_set_error_from_db (store, rc, _("reading the outbox"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return collect_rows (store, stmt, row_to_outbox_item, (GDestroyNotify) okn_outbox_item_free,
+                       _("reading the outbox"), error);
 }
 
 /**
@@ -2474,6 +2491,55 @@ okn_service_free (OknService *s)
   g_free (s);
 }
 
+static gpointer
+row_to_audit_entry (OknStore     *store,
+                    sqlite3_stmt *stmt,
+                    GError      **error)
+{
+  OknAuditEntry *e = g_new0 (OknAuditEntry, 1);
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->at = column_dup (stmt, 1);
+  e->actor = column_dup (stmt, 2);
+  e->action = column_dup (stmt, 3);
+  e->details = column_dup (stmt, 4);
+  return e;
+}
+
+static gpointer
+row_to_status_change (OknStore     *store,
+                      sqlite3_stmt *stmt,
+                      GError      **error)
+{
+  OknStatusChange *c = g_new0 (OknStatusChange, 1);
+
+  c->status = column_dup (stmt, 0);
+  c->status_notes = column_dup (stmt, 1);
+  c->agency_responsible = column_dup (stmt, 2);
+  c->server_updated_at = column_dup (stmt, 3);
+  c->expected_at = column_dup (stmt, 4);
+  c->fetched_at = column_dup (stmt, 5);
+  return c;
+}
+
+static gpointer
+row_to_service (OknStore     *store,
+                sqlite3_stmt *stmt,
+                GError      **error)
+{
+  OknService *s = g_new0 (OknService, 1);
+
+  s->code = column_dup (stmt, 0);
+  s->name = column_dup (stmt, 1);
+  s->description = column_dup (stmt, 2);
+  s->group = column_dup (stmt, 3);
+  s->keywords = column_dup (stmt, 4);
+  s->type = column_dup (stmt, 5);
+  s->metadata = sqlite3_column_int (stmt, 6) != 0;
+  s->definition = column_dup (stmt, 7);
+  return s;
+}
+
 /**
  * okn_store_audit_log:
  * @record_id: a record, or 0 for the entries about the station itself
@@ -2485,9 +2551,7 @@ okn_store_audit_log (OknStore *store,
                      gint64    record_id,
                      GError  **error)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_audit_entry_free);
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = prepare (store,
                   record_id > 0
@@ -2498,23 +2562,8 @@ okn_store_audit_log (OknStore *store,
     return NULL;
   if (record_id > 0)
     sqlite3_bind_int64 (stmt, 1, record_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      OknAuditEntry *e = g_new0 (OknAuditEntry, 1);
-
-      e->id = sqlite3_column_int64 (stmt, 0);
-      e->at = column_dup (stmt, 1);
-      e->actor = column_dup (stmt, 2);
-      e->action = column_dup (stmt, 3);
-      e->details = column_dup (stmt, 4);
-      g_ptr_array_add (out, e);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      okn_store_set_error_from_db (store, rc, _("reading the audit log"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return collect_rows (store, stmt, row_to_audit_entry, (GDestroyNotify) okn_audit_entry_free,
+                       _("reading the audit log"), error);
 }
 
 /**
@@ -2527,9 +2576,7 @@ okn_store_status_history (OknStore *store,
                           gint64    record_id,
                           GError  **error)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_status_change_free);
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = prepare (store,
                   "SELECT status, status_notes, agency_responsible, server_updated_at, expected_at, "
@@ -2538,24 +2585,8 @@ okn_store_status_history (OknStore *store,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, record_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      OknStatusChange *c = g_new0 (OknStatusChange, 1);
-
-      c->status = column_dup (stmt, 0);
-      c->status_notes = column_dup (stmt, 1);
-      c->agency_responsible = column_dup (stmt, 2);
-      c->server_updated_at = column_dup (stmt, 3);
-      c->expected_at = column_dup (stmt, 4);
-      c->fetched_at = column_dup (stmt, 5);
-      g_ptr_array_add (out, c);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      okn_store_set_error_from_db (store, rc, _("reading the status history"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return collect_rows (store, stmt, row_to_status_change, (GDestroyNotify) okn_status_change_free,
+                       _("reading the status history"), error);
 }
 
 /**
@@ -2618,9 +2649,7 @@ GPtrArray *
 okn_store_list_services (OknStore *store,
                          GError  **error)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = prepare (store,
                   "SELECT code, name, description, group_name, keywords, type, metadata, definition "
@@ -2628,26 +2657,8 @@ okn_store_list_services (OknStore *store,
                   error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      OknService *s = g_new0 (OknService, 1);
-
-      s->code = column_dup (stmt, 0);
-      s->name = column_dup (stmt, 1);
-      s->description = column_dup (stmt, 2);
-      s->group = column_dup (stmt, 3);
-      s->keywords = column_dup (stmt, 4);
-      s->type = column_dup (stmt, 5);
-      s->metadata = sqlite3_column_int (stmt, 6) != 0;
-      s->definition = column_dup (stmt, 7);
-      g_ptr_array_add (out, s);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      okn_store_set_error_from_db (store, rc, _("reading the catalogue"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return collect_rows (store, stmt, row_to_service, (GDestroyNotify) okn_service_free,
+                       _("reading the catalogue"), error);
 }
 
 void
