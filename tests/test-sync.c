@@ -301,6 +301,41 @@ test_push (Fixture       *f,
   g_assert_cmpuint (counters (f).posts, ==, 7);
 }
 
+/* With server.media_upload the outbox's records carry their files' bytes
+ * to the POST; the store hands them out without. */
+static void
+test_push_media (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSync) sync = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("dumping", "Zdjęcie w załączniku", "ul. Zielona 7");
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "zdjecie.jpg", NULL);
+  OknOpen311StoredRequest *s;
+  OknSyncReport report;
+
+  g_file_set_contents (path, "\xff\xd8\xff\xe0 not really a jpeg \x00\x01", 24, &error);
+  g_assert_no_error (error);
+  okn_record_add_file (r, path, &error);
+  g_assert_no_error (error);
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  config_set (f, "server.media_upload", "true");
+  sync = new_sync (f);
+
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.sent, ==, 1);
+  g_assert_cmpuint (report.refused, ==, 0);
+  okn_sync_report_clear (&report);
+  list = okn_open311_server_list_requests (f->server);
+  g_assert_cmpuint (list->len, ==, 1);
+  s = g_ptr_array_index (list, 0);
+  g_assert_cmpuint (s->media->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (s->media, 0), ==, "zdjecie.jpg");
+}
+
 static void
 test_tokens (Fixture       *f,
              gconstpointer  data)
@@ -1109,6 +1144,7 @@ main (int   argc,
 #define ADDD(path, d, fn) g_test_add (path, Fixture, GINT_TO_POINTER (d), setup, fn, teardown)
   g_test_add_func ("/sync/backoff", test_backoff);
   ADD ("/sync/push", test_push);
+  ADD ("/sync/push/media", test_push_media);
   ADD ("/sync/tokens", test_tokens);
   ADD ("/sync/statuses", test_statuses);
   ADD ("/sync/refused-then-corrected", test_refused_then_corrected);

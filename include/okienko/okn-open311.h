@@ -99,6 +99,7 @@ OknOpen311Client  *okn_open311_client_new                   (OknConfig *config,
 void               okn_open311_client_free                  (OknOpen311Client *client);
 const char        *okn_open311_client_get_url               (OknOpen311Client *client);
 guint              okn_open311_client_get_parallel          (OknOpen311Client *client);
+gboolean           okn_open311_client_get_media_upload      (OknOpen311Client *client);
 void               okn_open311_client_set_definitions       (OknOpen311Client *client,
                                                              GPtrArray        *services);
 const char        *okn_open311_client_service_code_for      (OknOpen311Client *client,

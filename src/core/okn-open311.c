@@ -332,6 +332,18 @@ okn_open311_client_get_parallel (OknOpen311Client *client)
   return client->parallel;
 }
 
+/**
+ * okn_open311_client_get_media_upload:
+ *
+ * Returns: whether POSTs carry the records' attachments (server.media_upload);
+ *   the caller must then load their data first
+ */
+gboolean
+okn_open311_client_get_media_upload (OknOpen311Client *client)
+{
+  return client->media_upload;
+}
+
 /* ---- transfers --------------------------------------------------------------- */
 
 typedef struct

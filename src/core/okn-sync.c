@@ -668,6 +668,23 @@ find_adoptions (OknSync    *sync,
   return cache;
 }
 
+/* The outbox hands records out without their files' bytes; a POST with
+ * media needs them. */
+static gboolean
+load_media (OknSync   *sync,
+            OknRecord *record,
+            GError   **error)
+{
+  for (guint i = 0; record->files && i < record->files->len; i++)
+    {
+      OknAttachment *a = g_ptr_array_index (record->files, i);
+
+      if (a->data == NULL && (a->data = okn_store_read_file (sync->store, a->sha256, error)) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Settles one claimed batch: fills @o with one outcome per item; client
  * errors go into @run. Sets @all_transient when nothing in the batch got
  * through and only transient failures were met. */
@@ -689,6 +706,7 @@ push_batch (OknSync   *sync,
   GHashTableIter iter;
   gpointer key, value;
   guint transient = 0;
+  gboolean with_media = okn_open311_client_get_media_upload (sync->client);
 
   *all_transient = FALSE;
 
@@ -781,6 +799,20 @@ push_batch (OknSync   *sync,
           out->adopted = TRUE;
           run->report->adopted++;
           continue;
+        }
+      if (with_media)
+        {
+          g_autoptr (GError) local = NULL;
+
+          if (!load_media (sync, item->record, &local))
+            {
+              /* Not sent: no unknown outcome, only a later try. */
+              run_network (run, local);
+              outcome_retry (sync, o, item, local, FALSE);
+              run->report->retried++;
+              transient++;
+              continue;
+            }
         }
       g_ptr_array_add (to_post, item);
       g_ptr_array_add (post_records, item->record);
