@@ -530,6 +530,12 @@ cancel_dialog (void)
   return NULL;
 }
 
+static gboolean
+view_idle (gpointer data)
+{
+  return !okn_record_view_is_busy (data);
+}
+
 /* Cancelling needs a reason: without one the dialog stays and says so;
  * with one the record is cancelled and keeps it. */
 static void
@@ -560,7 +566,7 @@ test_cancel_with_reason (void)
   g_assert_nonnull (dialog);
 
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  pump ();
+  g_assert_true (wait_for (view_idle, view));
   g_assert_true (cancel_dialog () == dialog);
   store = open_store ();
   r = okn_store_lookup (store, ticket, NULL);
@@ -571,7 +577,8 @@ test_cancel_with_reason (void)
   g_assert_nonnull (reason);
   gtk_entry_set_text (GTK_ENTRY (reason), "Pomyłka: pismo do innego urzędu");
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  pump ();
+  /* The store write runs in a thread. */
+  g_assert_true (wait_for (view_idle, view));
   g_assert_null (cancel_dialog ());
   r = okn_store_lookup (store, ticket, NULL);
   g_assert_cmpint (r->sync_state, ==, OKN_SYNC_CANCELLED);

@@ -23,24 +23,6 @@ okn_save_result_free (OknSaveResult *result)
   g_free (result);
 }
 
-/**
- * okn_desk_print_outputs:
- * @layouts: (array zero-terminated=1): layout names ("label", "receipt-80", ...)
- *
- * Prints the record's outputs through the core. Runs in a worker thread.
- *
- * Returns: (transfer full) (nullable): what was printed, for the status
- *   line; %NULL with @error set when an output failed
- */
-char *
-okn_desk_print_outputs (OknConfig         *config,
-                        const OknRecord   *record,
-                        const char *const *layouts,
-                        GError           **error)
-{
-  return okn_outputs_print (config, record, layouts, NULL, error);
-}
-
 typedef struct
 {
   char *db_path;
@@ -50,6 +32,7 @@ typedef struct
   char *actor;
   char *ticket;
   char *layout;
+  char *reason;
   GDate day;
   OknExportFormat format;
   char *path;
@@ -66,8 +49,36 @@ task_data_free (gpointer p)
   g_free (d->actor);
   g_free (d->ticket);
   g_free (d->layout);
+  g_free (d->reason);
   g_free (d->path);
   g_free (d);
+}
+
+/* Every task below: its data, and a thread of the default pool. */
+static TaskData *
+task_data_new (const char *db_path,
+               const char *config_path)
+{
+  TaskData *d = g_new0 (TaskData, 1);
+
+  d->db_path = g_strdup (db_path);
+  d->config_path = g_strdup (config_path);
+  return d;
+}
+
+static void
+run_task (TaskData            *d,
+          gpointer             source_tag,
+          GTaskThreadFunc      func,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, d, task_data_free);
+  g_task_run_in_thread (task, func);
 }
 
 static void
@@ -120,8 +131,8 @@ save_thread (GTask        *task,
       else
         {
           layouts = okn_outputs_for_record (config, result->record);
-          result->printed = okn_desk_print_outputs (config, result->record,
-                                                    (const char *const *) layouts, &error);
+          result->printed = okn_outputs_print (config, result->record, (const char *const *) layouts,
+                                               NULL, &error);
           if (result->printed == NULL)
             result->print_error = g_strdup (error->message);
         }
@@ -147,17 +158,12 @@ okn_desk_save_async (const char          *db_path,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  TaskData *d = task_data_new (db_path, config_path);
 
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
   d->record = record;
   d->update = update;
   d->actor = g_strdup (actor);
-  g_task_set_source_tag (task, okn_desk_save_async);
-  g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, save_thread);
+  run_task (d, okn_desk_save_async, save_thread, cancellable, callback, user_data);
 }
 
 OknSaveResult *
@@ -184,7 +190,7 @@ reprint_thread (GTask        *task,
   if ((store = okn_store_open (d->db_path, &error)) == NULL
       || (record = okn_store_lookup (store, d->ticket, &error)) == NULL
       || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (printed = okn_desk_print_outputs (config, record, layouts, &error)) == NULL)
+      || (printed = okn_outputs_print (config, record, layouts, NULL, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -201,16 +207,11 @@ okn_desk_reprint_async (const char          *db_path,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  TaskData *d = task_data_new (db_path, config_path);
 
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
   d->ticket = g_strdup (ticket);
   d->layout = g_strdup (layout);
-  g_task_set_source_tag (task, okn_desk_reprint_async);
-  g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, reprint_thread);
+  run_task (d, okn_desk_reprint_async, reprint_thread, cancellable, callback, user_data);
 }
 
 char *
@@ -218,6 +219,56 @@ okn_desk_reprint_finish (GAsyncResult  *result,
                          GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+cancel_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  TaskData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+
+  if ((store = okn_store_open (d->db_path, &error)) == NULL
+      || !okn_store_cancel (store, d->ticket, d->reason, d->actor, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * okn_desk_cancel_async:
+ * @reason: why; the core refuses an empty one
+ *
+ * Cancels an unsent record in a thread with its own store connection: the
+ * write may wait for the sync service's transaction.
+ */
+void
+okn_desk_cancel_async (const char          *db_path,
+                       const char          *ticket,
+                       const char          *reason,
+                       const char          *actor,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  TaskData *d = task_data_new (db_path, NULL);
+
+  d->ticket = g_strdup (ticket);
+  d->reason = g_strdup (reason);
+  d->actor = g_strdup (actor);
+  run_task (d, okn_desk_cancel_async, cancel_thread, cancellable, callback, user_data);
+}
+
+gboolean
+okn_desk_cancel_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -302,17 +353,12 @@ okn_desk_export_async (const char          *db_path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  TaskData *d = task_data_new (db_path, config_path);
 
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
   d->day = *day;
   d->format = format;
   d->path = g_strdup (path);
-  g_task_set_source_tag (task, okn_desk_export_async);
-  g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, export_thread);
+  run_task (d, okn_desk_export_async, export_thread, cancellable, callback, user_data);
 }
 
 /**
@@ -363,15 +409,10 @@ okn_desk_scan_file_async (const char          *db_path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  TaskData *d = task_data_new (db_path, config_path);
 
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
   d->path = g_strdup (path);
-  g_task_set_source_tag (task, okn_desk_scan_file_async);
-  g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, scan_thread);
+  run_task (d, okn_desk_scan_file_async, scan_thread, cancellable, callback, user_data);
 }
 
 /**
@@ -428,14 +469,9 @@ okn_desk_sync_async (const char          *db_path,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  TaskData *d = task_data_new (db_path, config_path);
 
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
-  g_task_set_source_tag (task, okn_desk_sync_async);
-  g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, sync_thread);
+  run_task (d, okn_desk_sync_async, sync_thread, cancellable, callback, user_data);
 }
 
 /**

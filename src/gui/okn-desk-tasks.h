@@ -46,6 +46,16 @@ void           okn_desk_reprint_async    (const char          *db_path,
 char          *okn_desk_reprint_finish   (GAsyncResult  *result,
                                           GError       **error);
 
+void           okn_desk_cancel_async     (const char          *db_path,
+                                          const char          *ticket,
+                                          const char          *reason,
+                                          const char          *actor,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean       okn_desk_cancel_finish    (GAsyncResult  *result,
+                                          GError       **error);
+
 void           okn_desk_export_async     (const char          *db_path,
                                           const char          *config_path,
                                           const GDate         *day,
@@ -74,10 +84,6 @@ void           okn_desk_sync_async       (const char          *db_path,
 char          *okn_desk_sync_finish      (GAsyncResult  *result,
                                           GError       **error);
 
-char          *okn_desk_print_outputs    (OknConfig        *config,
-                                          const OknRecord  *record,
-                                          const char *const *layouts,
-                                          GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknSaveResult, okn_save_result_free)
 

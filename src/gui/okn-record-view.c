@@ -28,7 +28,9 @@ struct _OknRecordView
 
   OknApplication *app;
   OknRecord *record;
+  GtkWidget *cancel_dialog;  /* (nullable) the open "why cancel" dialog */
   int row;
+  gboolean cancelling;
 };
 
 G_DEFINE_FINAL_TYPE (OknRecordView, okn_record_view, GTK_TYPE_BOX)
@@ -276,35 +278,30 @@ show_message (OknRecordView *self,
   gtk_widget_show (self->message_label);
 }
 
-/**
- * okn_record_view_cancel_record:
- * @reason: why; the core refuses an empty one
- */
 gboolean
-okn_record_view_cancel_record (OknRecordView *self,
-                               const char    *reason,
-                               GError       **error)
+okn_record_view_is_busy (OknRecordView *self)
 {
-  if (!okn_store_cancel (okn_application_get_store (self->app), self->record->ticket, reason,
-                         okn_application_get_operator (self->app), error))
-    return FALSE;
-  okn_record_view_reload (self);
-  show_message (self, _("The record is cancelled. It stays in the register, struck out."), FALSE);
-  return TRUE;
+  return self->cancelling;
 }
 
 static void
-on_cancel_response (GtkDialog     *dialog,
-                    int            response,
-                    OknRecordView *self)
+on_cancelled (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  g_autoptr (OknRecordView) self = data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = okn_desk_cancel_finish (res, &error);
+  GtkWidget *dialog = self->cancel_dialog;
+
+  self->cancelling = FALSE;
+  if (dialog)
     {
       GtkEntry *entry = g_object_get_data (G_OBJECT (dialog), "okn-reason");
       GtkWidget *error_label = g_object_get_data (G_OBJECT (dialog), "okn-error");
-      g_autoptr (GError) error = NULL;
 
-      if (!okn_record_view_cancel_record (self, gtk_entry_get_text (entry), &error))
+      gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT, TRUE);
+      if (!ok)
         {
           /* Keep the dialog and what was typed; say what is wrong. */
           okn_gui_clear_error (error_label);
@@ -312,8 +309,38 @@ on_cancel_response (GtkDialog     *dialog,
           gtk_widget_grab_focus (GTK_WIDGET (entry));
           return;
         }
+      gtk_widget_destroy (dialog);
     }
-  gtk_widget_destroy (GTK_WIDGET (dialog));
+  else if (!ok)
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  okn_record_view_reload (self);
+  show_message (self, _("The record is cancelled. It stays in the register, struck out."), FALSE);
+}
+
+static void
+on_cancel_response (GtkDialog     *dialog,
+                    int            response,
+                    OknRecordView *self)
+{
+  GtkEntry *entry = g_object_get_data (G_OBJECT (dialog), "okn-reason");
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    {
+      gtk_widget_destroy (GTK_WIDGET (dialog));
+      return;
+    }
+  if (self->cancelling)
+    return;
+  /* A store write: in a thread, as it may wait for the sync service. The
+   * core says when the reason is missing. */
+  self->cancelling = TRUE;
+  gtk_dialog_set_response_sensitive (dialog, GTK_RESPONSE_ACCEPT, FALSE);
+  okn_desk_cancel_async (okn_application_get_db_path (self->app), self->record->ticket,
+                         gtk_entry_get_text (entry), okn_application_get_operator (self->app),
+                         NULL, on_cancelled, g_object_ref (self));
 }
 
 static void
@@ -351,6 +378,8 @@ on_cancel_clicked (OknRecordView *self)
   g_object_set_data (G_OBJECT (dialog), "okn-reason", entry);
   g_object_set_data (G_OBJECT (dialog), "okn-error", error);
   g_signal_connect (dialog, "response", G_CALLBACK (on_cancel_response), self);
+  self->cancel_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->cancel_dialog);
   gtk_widget_show_all (dialog);
 }
 
@@ -408,6 +437,8 @@ okn_record_view_finalize (GObject *object)
 {
   OknRecordView *self = OKN_RECORD_VIEW (object);
 
+  if (self->cancel_dialog)
+    g_object_remove_weak_pointer (G_OBJECT (self->cancel_dialog), (gpointer *) &self->cancel_dialog);
   g_clear_pointer (&self->record, okn_record_free);
   G_OBJECT_CLASS (okn_record_view_parent_class)->finalize (object);
 }

@@ -18,9 +18,7 @@ gboolean         okn_record_view_show_ticket     (OknRecordView *self,
                                                   const char    *ticket,
                                                   GError       **error);
 const OknRecord *okn_record_view_get_record      (OknRecordView *self);
-gboolean         okn_record_view_cancel_record   (OknRecordView *self,
-                                                  const char    *reason,
-                                                  GError       **error);
+gboolean         okn_record_view_is_busy         (OknRecordView *self);
 void             okn_record_view_reload          (OknRecordView *self);
 
 G_END_DECLS
