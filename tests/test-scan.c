@@ -445,6 +445,88 @@ test_bad_files (Fixture      *f,
   }
 }
 
+/* Small files that claim huge pictures are refused before anything is
+ * allocated for them; a huge PDF page is drawn smaller and still read. */
+static void
+test_huge_images (Fixture      *f,
+                  gconstpointer data)
+{
+  guint8 gray[16 * 16];
+  g_autoptr (GBytes) png = NULL;
+  g_autoptr (GBytes) jpeg = NULL;
+  g_autofree guint8 *png_data = NULL;
+  g_autofree guint8 *jpeg_data = NULL;
+  g_autofree char *png_path = NULL;
+  g_autofree char *jpeg_path = NULL;
+  gsize png_len, jpeg_len, sof = 0;
+
+  memset (gray, 200, sizeof gray);
+  png = okn_gray_to_png (gray, 16, 16);
+  png_data = g_bytes_unref_to_data (g_steal_pointer (&png), &png_len);
+  /* IHDR: width and height, big-endian, at bytes 16 and 20. */
+  g_assert_cmpmem (png_data + 12, 4, "IHDR", 4);
+  memcpy (png_data + 16, "\x00\x00\x75\x30\x00\x00\x75\x30", 8);
+  png_path = write_file (f, "huge.png", png_data, png_len);
+
+  jpeg = okn_gray_to_jpeg (gray, 16, 16, 90);
+  jpeg_data = g_bytes_unref_to_data (g_steal_pointer (&jpeg), &jpeg_len);
+  for (gsize i = 2; i + 9 < jpeg_len && sof == 0; i++)
+    if (jpeg_data[i] == 0xff && jpeg_data[i + 1] == 0xc0)
+      sof = i;
+  g_assert_cmpuint (sof, >, 0);
+  /* SOF0: marker, length, precision, then height and width: 65000 each,
+   * too many pixels even at the 1/8 scale libjpeg can read at. */
+  memcpy (jpeg_data + sof + 5, "\xfd\xe8\xfd\xe8", 4);
+  jpeg_path = write_file (f, "huge.jpg", jpeg_data, jpeg_len);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *path = i == 0 ? png_path : jpeg_path;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_null (okn_scan_file (f->store, f->config, path, &error));
+      g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "too large"));
+      g_assert_nonnull (strstr (error->message, path));
+    }
+
+  {
+    /* A 100 × 100 inch page (30000 pixels a side at 300 dpi, more than
+     * cairo can hold) with the receipt drawn six times its size. */
+    g_autoptr (GByteArray) out = g_byte_array_new ();
+    g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (OknBitmap) receipt = okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_80, c, 203, &error);
+    g_autoptr (cairo_surface_t) ink = NULL;
+    g_autoptr (GPtrArray) results = NULL;
+    g_autofree char *path = NULL;
+    cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (append_bytes, out, 7200, 7200);
+    cairo_t *cr = cairo_create (pdf);
+    cairo_pattern_t *pattern;
+    const OknScanResult *r;
+
+    g_assert_no_error (error);
+    ink = okn_img_from_bitmap (receipt);
+    cairo_translate (cr, 360, 360);
+    cairo_scale (cr, 6, 6);
+    cairo_set_source_surface (cr, ink, 0, 0);
+    pattern = cairo_get_source (cr);
+    cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+    cairo_paint (cr);
+    cairo_show_page (cr);
+    cairo_destroy (cr);
+    cairo_surface_destroy (pdf);
+    path = write_file (f, "poster.pdf", out->data, out->len);
+
+    results = okn_scan_file (f->store, f->config, path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (results->len, ==, 1);
+    r = g_ptr_array_index (results, 0);
+    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+    g_assert_cmpstr (r->ticket, ==, f->record->ticket);
+  }
+}
+
 /* Types @text starting at @t0 with @gap_us between keys; returns what the
  * wedge handed back (the last complete code). */
 static char *
@@ -727,6 +809,7 @@ main (int    argc,
   ADD ("/scan/forged-and-foreign-images", test_forged_and_foreign_images, NULL);
   ADD ("/scan/pdf-pages", test_pdf_pages, NULL);
   ADD ("/scan/bad-files", test_bad_files, NULL);
+  ADD ("/scan/huge-images", test_huge_images, NULL);
   ADD ("/scan/wedge", test_wedge, "status_url=" STATUS_TMPL "\n");
   ADD ("/scan/okienkoctl", test_okienkoctl, "hotline=+48 42 000 00 00\n");
 #undef ADD

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 /* Images are first read reduced to about this many pixels on the short
  * side: an A4 page at roughly 150 dpi. */
 #define REDUCED_SIDE 1200
+
+/* The most pixels an image or a rasterised PDF page may have: an A4 page
+ * scanned at 600 dpi has 35 million. A file of a few kilobytes can claim
+ * a picture of billions (a PNG of zeros compresses a thousandfold), which
+ * would take gigabytes and minutes to read. */
+#define MAX_PIXELS (48u * 1024 * 1024)
 
 const char *
 okn_scan_verdict_to_string (OknScanVerdict v)
@@ -425,6 +432,18 @@ read_from_memory (void          *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+static void
+set_too_large_error (GError    **error,
+                     const char *name,
+                     guint64     width,
+                     guint64     height)
+{
+  g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+               _("%s is too large to scan: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
+                 " pixels (at most %u million). Scan the page at 600 dpi or less."),
+               name, width, height, MAX_PIXELS / 1000000);
+}
+
 static guint8 *
 load_png (const guint8 *data,
           gsize         len,
@@ -434,9 +453,27 @@ load_png (const guint8 *data,
           GError      **error)
 {
   ReadClosure rc = { data, len, 0 };
-  cairo_surface_t *surface = cairo_image_surface_create_from_png_stream (read_from_memory, &rc);
+  cairo_surface_t *surface;
   guint8 *gray = NULL;
 
+  /* The size stands in the IHDR chunk right after the signature; cairo
+   * would allocate it whole before reading a single row. */
+  if (len >= 24 && memcmp (data + 12, "IHDR", 4) == 0)
+    {
+      guint32 w, h;
+
+      memcpy (&w, data + 16, 4);
+      memcpy (&h, data + 20, 4);
+      w = GUINT32_FROM_BE (w);
+      h = GUINT32_FROM_BE (h);
+      if ((guint64) w * h > MAX_PIXELS)
+        {
+          set_too_large_error (error, name, w, h);
+          return NULL;
+        }
+    }
+
+  surface = cairo_image_surface_create_from_png_stream (read_from_memory, &rc);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
                  _("%s is not a readable PNG image (%s)."), name,
@@ -481,6 +518,8 @@ load_jpeg (const guint8 *data,
   struct jpeg_decompress_struct cinfo;
   JpegError jerr;
   guint8 *volatile gray = NULL;
+  guint64 pixels;
+  volatile guint denom = 1;
 
   memset (&cinfo, 0, sizeof cinfo);
   cinfo.err = jpeg_std_error (&jerr.pub);
@@ -496,8 +535,25 @@ load_jpeg (const guint8 *data,
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
+  /* Progressive files keep every coefficient of the whole image; without
+   * a limit a forged header makes libjpeg ask for gigabytes. */
+  cinfo.mem->max_memory_to_use = 4L * MAX_PIXELS;
   jpeg_mem_src (&cinfo, data, (unsigned long) len);
   jpeg_read_header (&cinfo, TRUE);
+  /* A photo larger than the limit is read at 1/2, 1/4 or 1/8 of its size
+   * (libjpeg scales while decoding); a ticket still has modules of several
+   * pixels there. */
+  pixels = (guint64) cinfo.image_width * cinfo.image_height;
+  while (denom < 8 && pixels / ((guint64) denom * denom) > MAX_PIXELS)
+    denom *= 2;
+  if (pixels / ((guint64) denom * denom) > MAX_PIXELS)
+    {
+      set_too_large_error (error, name, cinfo.image_width, cinfo.image_height);
+      jpeg_destroy_decompress (&cinfo);
+      return NULL;
+    }
+  cinfo.scale_num = 1;
+  cinfo.scale_denom = denom;
   /* libjpeg converts YCbCr and gray to luminance itself. */
   cinfo.out_color_space = JCS_GRAYSCALE;
   jpeg_start_decompress (&cinfo);
@@ -546,6 +602,15 @@ decode_pdf (GBytes     *bytes,
       if (page == NULL)
         continue;
       poppler_page_get_size (page, &w_pt, &h_pt);
+      /* A page without a usable size has nothing to draw. */
+      if (!(w_pt >= 1 && h_pt >= 1 && w_pt < 1e6 && h_pt < 1e6))
+        continue;
+      /* A poster-sized page is drawn at less than 300 dpi rather than at a
+       * size that cannot be held (cairo's images stop at 32767 pixels a
+       * side). */
+      if (w_pt * scale * h_pt * scale > MAX_PIXELS)
+        scale = sqrt (MAX_PIXELS / (w_pt * h_pt));
+      scale = MIN (scale, MIN (32767 / w_pt, 32767 / h_pt));
       surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (w_pt * scale + 0.5),
                                             (int) (h_pt * scale + 0.5));
       cr = cairo_create (surface);
