@@ -336,6 +336,40 @@ test_push_media (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (s->media, 0), ==, "zdjecie.jpg");
 }
 
+/* A stale catalogue that cannot be fetched again still tells the client
+ * which attributes are lists: one chosen value of a multivaluelist goes as
+ * attribute[code][], or the server refuses it. */
+static void
+test_push_stale_catalogue (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSync) sync = NULL;
+  g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Latarnia nie świeci", "ul. Zielona 7");
+  OknSyncReport report;
+
+  g_assert_true (okn_sync_fetch_catalogue (f->store, f->config, NULL, &error));
+  g_assert_no_error (error);
+  okn_store_set_meta (f->store, "catalogue.fetched_at", "2020-01-01T00:00:00Z", &error);
+  g_assert_no_error (error);
+  okn_record_add_attribute (light, "issues", "dark");
+  okn_store_register (f->store, light, "test", &error);
+  g_assert_no_error (error);
+  /* The catalogue's GET fails; the POST after it goes through. */
+  server_set (f, "fault", "503");
+  server_set (f, "fault_scope", "all");
+  server_set (f, "fault_count", "1");
+  sync = new_sync (f);
+
+  okn_sync_run_once (sync, &report, &error);
+  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
+  g_assert_false (report.catalogue_refreshed);
+  g_assert_cmpuint (report.refused, ==, 0);
+  g_assert_cmpuint (report.sent, ==, 1);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 1);
+}
+
 static void
 test_tokens (Fixture       *f,
              gconstpointer  data)
@@ -1145,6 +1179,7 @@ main (int   argc,
   g_test_add_func ("/sync/backoff", test_backoff);
   ADD ("/sync/push", test_push);
   ADD ("/sync/push/media", test_push_media);
+  ADD ("/sync/push/stale-catalogue", test_push_stale_catalogue);
   ADD ("/sync/tokens", test_tokens);
   ADD ("/sync/statuses", test_statuses);
   ADD ("/sync/refused-then-corrected", test_refused_then_corrected);

@@ -294,6 +294,9 @@ okn_sync_backoff_us (guint  attempts,
 
 /* ---- catalogue -------------------------------------------------------------- */
 
+/* Also hands the cached definitions to the client, stale or not: when the
+ * refresh fails, a single value of a multivaluelist must still go as
+ * attribute[code][] or the server refuses the record. */
 static gboolean
 catalogue_is_stale (OknSync *sync,
                     GError **error)
@@ -301,22 +304,18 @@ catalogue_is_stale (OknSync *sync,
   g_autofree char *at = okn_store_get_meta (sync->store, "catalogue.fetched_at");
   g_autoptr (GDateTime) fetched = at ? g_date_time_new_from_iso8601 (at, NULL) : NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GPtrArray) services = NULL;
+  g_autoptr (GPtrArray) services = okn_store_list_services (sync->store, error);
 
-  if (fetched == NULL || g_date_time_difference (now, fetched) > sync->catalogue_max_age_us
-      || g_date_time_difference (now, fetched) < 0)
-    return TRUE;
-  services = okn_store_list_services (sync->store, error);
   if (services == NULL)
     return FALSE;
-  if (services->len == 0)
-    return TRUE;
-  if (!sync->definitions_set)
+  if (!sync->definitions_set && services->len > 0)
     {
       okn_open311_client_set_definitions (sync->client, services);
       sync->definitions_set = TRUE;
     }
-  return FALSE;
+  return services->len == 0 || fetched == NULL
+         || g_date_time_difference (now, fetched) > sync->catalogue_max_age_us
+         || g_date_time_difference (now, fetched) < 0;
 }
 
 /* Fetches the catalogue into the store and notes when: the one place that
