@@ -81,6 +81,72 @@ test_draft_corrupt (void)
   okn_test_rm_rf (dir);
 }
 
+static void
+on_writer_error (const GError *error,
+                 gpointer      data)
+{
+  GError **out = data;
+
+  g_clear_error (out);
+  *out = g_error_copy (error);
+}
+
+/* The writer keeps the order it is asked in: the last save wins, a discard
+ * after saves leaves no file, and closing waits for what is queued. A write
+ * that fails is reported in the caller's main context. */
+static void
+test_draft_writer (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db.draft-letter.json", NULL);
+  g_autofree char *nowhere = g_build_filename (dir, "missing", "x.draft-letter.json", NULL);
+  g_autoptr (GError) reported = NULL;
+  g_autoptr (OknDraft) back = NULL;
+  OknDraftWriter *writer;
+  gint64 deadline;
+
+  writer = okn_draft_writer_new (on_writer_error, &reported);
+  for (int i = 0; i <= 20; i++)
+    {
+      OknDraft *d = okn_draft_new ("letter");
+      g_autofree char *sender = g_strdup_printf ("Nadawca %d", i);
+
+      okn_draft_set (d, "sender", sender);
+      okn_draft_writer_save (writer, d, path);
+    }
+  okn_draft_writer_close (writer);
+  back = okn_draft_load (path, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (okn_draft_get (back, "sender"), ==, "Nadawca 20");
+
+  writer = okn_draft_writer_new (on_writer_error, &reported);
+  for (int i = 0; i < 5; i++)
+    {
+      OknDraft *d = okn_draft_new ("letter");
+
+      okn_draft_set (d, "sender", "Ktoś");
+      okn_draft_writer_save (writer, d, path);
+    }
+  okn_draft_writer_discard (writer, path);
+  okn_draft_writer_close (writer);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* A folder that is not there: the error comes back through the loop. */
+  writer = okn_draft_writer_new (on_writer_error, &reported);
+  {
+    OknDraft *d = okn_draft_new ("letter");
+
+    okn_draft_set (d, "sender", "Ktoś");
+    okn_draft_writer_save (writer, d, nowhere);
+  }
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (reported == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (reported, OKN_DRAFT_ERROR, OKN_DRAFT_ERROR_IO);
+  okn_draft_writer_close (writer);
+  okn_test_rm_rf (dir);
+}
+
 /* Service definitions ---------------------------------------------------- */
 
 static const char *definition =
@@ -409,6 +475,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/draft/round-trip", test_draft_round_trip);
   g_test_add_func ("/draft/corrupt", test_draft_corrupt);
+  g_test_add_func ("/draft/writer", test_draft_writer);
   g_test_add_func ("/service-def/parse-and-check", test_service_def);
   g_test_add_func ("/service-def/matches", test_service_matches);
   g_test_add_func ("/register/day-and-csv", test_register_day_and_csv);

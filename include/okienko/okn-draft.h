@@ -49,6 +49,19 @@ OknDraft *okn_draft_load        (const char *path,
 gboolean  okn_draft_discard     (const char *path,
                                  GError    **error);
 
+typedef struct _OknDraftWriter OknDraftWriter;
+typedef void (*OknDraftWriterErrorFunc) (const GError *error,
+                                         gpointer      user_data);
+
+OknDraftWriter *okn_draft_writer_new     (OknDraftWriterErrorFunc on_error,
+                                          gpointer                user_data);
+void            okn_draft_writer_save    (OknDraftWriter *writer,
+                                          OknDraft       *draft,
+                                          const char     *path);
+void            okn_draft_writer_discard (OknDraftWriter *writer,
+                                          const char     *path);
+void            okn_draft_writer_close   (OknDraftWriter *writer);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknDraft, okn_draft_free)
 
 G_END_DECLS

@@ -237,3 +237,179 @@ okn_draft_discard (const char *path,
     }
   return TRUE;
 }
+
+/* The writer ------------------------------------------------------------- */
+
+struct _OknDraftWriter
+{
+  gatomicrefcount ref;
+  GThreadPool *pool;              /* one thread: jobs run in order */
+  gint waiting;                   /* jobs pushed and not started yet */
+  GMainContext *context;          /* where @on_error runs */
+  OknDraftWriterErrorFunc on_error;
+  gpointer user_data;
+};
+
+typedef struct
+{
+  OknDraft *draft;                /* NULL: discard */
+  char *path;
+} Job;
+
+typedef struct
+{
+  OknDraftWriter *writer;
+  GError *error;
+} Report;
+
+static OknDraftWriter *
+writer_ref (OknDraftWriter *writer)
+{
+  g_atomic_ref_count_inc (&writer->ref);
+  return writer;
+}
+
+static void
+writer_unref (OknDraftWriter *writer)
+{
+  if (!g_atomic_ref_count_dec (&writer->ref))
+    return;
+  g_main_context_unref (writer->context);
+  g_free (writer);
+}
+
+static void
+report_free (gpointer data)
+{
+  Report *r = data;
+
+  writer_unref (r->writer);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+/* In the writer's context: closing the writer there drops the callback, so a
+ * report that arrives later finds nobody to tell. */
+static gboolean
+report_dispatch (gpointer data)
+{
+  Report *r = data;
+
+  if (r->writer->on_error)
+    r->writer->on_error (r->error, r->writer->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_job (gpointer job_data,
+         gpointer pool_data)
+{
+  Job *job = job_data;
+  OknDraftWriter *writer = pool_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  /* A later job for the file makes this save moot: the fields changed
+   * again, or the form was saved or cleared. A discard always runs. */
+  if (!g_atomic_int_dec_and_test (&writer->waiting) && job->draft)
+    ok = TRUE;
+  else if (job->draft)
+    ok = okn_draft_save (job->draft, job->path, &error);
+  else
+    ok = okn_draft_discard (job->path, &error);
+  if (!ok)
+    {
+      Report *r = g_new0 (Report, 1);
+
+      r->writer = writer_ref (writer);
+      r->error = g_steal_pointer (&error);
+      g_main_context_invoke_full (writer->context, G_PRIORITY_DEFAULT, report_dispatch, r, report_free);
+    }
+  okn_draft_free (job->draft);
+  g_free (job->path);
+  g_free (job);
+}
+
+/**
+ * okn_draft_writer_new:
+ * @on_error: (nullable): called in the thread-default main context of the
+ *   caller when a draft could not be written or removed
+ *
+ * A writer saves and discards one form's draft in a thread of its own, in
+ * the order asked: the durable write (an fsync) never holds up the main
+ * loop, and a discard after a save is never overtaken by it.
+ *
+ * Returns: (transfer full): the writer; close it with okn_draft_writer_close()
+ */
+OknDraftWriter *
+okn_draft_writer_new (OknDraftWriterErrorFunc on_error,
+                      gpointer                user_data)
+{
+  OknDraftWriter *writer = g_new0 (OknDraftWriter, 1);
+
+  g_atomic_ref_count_init (&writer->ref);
+  writer->context = g_main_context_ref_thread_default ();
+  writer->on_error = on_error;
+  writer->user_data = user_data;
+  /* Not exclusive, at most one thread: never fails. */
+  writer->pool = g_thread_pool_new (run_job, writer, 1, FALSE, NULL);
+  return writer;
+}
+
+static void
+push (OknDraftWriter *writer,
+      OknDraft       *draft,
+      const char     *path)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->draft = draft;
+  job->path = g_strdup (path);
+  g_atomic_int_inc (&writer->waiting);
+  g_thread_pool_push (writer->pool, job, NULL);
+}
+
+/**
+ * okn_draft_writer_save:
+ * @draft: (transfer full): the form's fields now
+ *
+ * Queues okn_draft_save() of @draft to @path.
+ */
+void
+okn_draft_writer_save (OknDraftWriter *writer,
+                       OknDraft       *draft,
+                       const char     *path)
+{
+  g_return_if_fail (writer != NULL && draft != NULL && path != NULL);
+  push (writer, draft, path);
+}
+
+/**
+ * okn_draft_writer_discard:
+ *
+ * Queues okn_draft_discard() of @path, after every save queued before.
+ */
+void
+okn_draft_writer_discard (OknDraftWriter *writer,
+                          const char     *path)
+{
+  g_return_if_fail (writer != NULL && path != NULL);
+  push (writer, NULL, path);
+}
+
+/**
+ * okn_draft_writer_close:
+ *
+ * Waits for the queued jobs (they are small), then frees the writer. Errors
+ * from here on are not reported: whoever asked is going away.
+ */
+void
+okn_draft_writer_close (OknDraftWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  writer->on_error = NULL;
+  g_thread_pool_free (writer->pool, FALSE, TRUE);
+  writer->pool = NULL;
+  writer_unref (writer);
+}

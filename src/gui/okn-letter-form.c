@@ -53,6 +53,7 @@ struct _OknLetterForm
   OknApplication *app;
   OknRecord *editing;        /* the stored record being corrected, or NULL */
   GtkListStore *senders;     /* earlier senders, for completion */
+  OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   guint draft_source;
   guint senders_source;
   guint clock_source;
@@ -151,18 +152,23 @@ static gboolean
 save_draft_now (gpointer data)
 {
   OknLetterForm *self = data;
-  g_autoptr (OknDraft) draft = NULL;
   g_autofree char *path = NULL;
-  g_autoptr (GError) error = NULL;
 
   self->draft_source = 0;
   if (self->app == NULL || self->editing != NULL)
     return G_SOURCE_REMOVE;
-  draft = collect_draft (self);
   path = okn_letter_form_draft_path (self);
-  if (!okn_draft_save (draft, path, &error))
-    okn_gui_show_error (self->general_error, error->message);
+  okn_draft_writer_save (self->drafts, collect_draft (self), path);
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_draft_error (const GError *error,
+                gpointer      data)
+{
+  OknLetterForm *self = data;
+
+  okn_gui_show_error (self->general_error, error->message);
 }
 
 static void
@@ -267,7 +273,7 @@ okn_letter_form_reset (OknLetterForm *self)
   if (self->app)
     {
       path = okn_letter_form_draft_path (self);
-      okn_draft_discard (path, NULL);
+      okn_draft_writer_discard (self->drafts, path);
     }
   okn_letter_form_focus_first (self);
 }
@@ -630,6 +636,7 @@ okn_letter_form_dispose (GObject *object)
       g_clear_handle_id (&self->draft_source, g_source_remove);
       save_draft_now (self);
     }
+  g_clear_pointer (&self->drafts, okn_draft_writer_close);
   g_clear_handle_id (&self->senders_source, g_source_remove);
   g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_pointer (&self->editing, okn_record_free);
@@ -696,6 +703,7 @@ okn_letter_form_init (OknLetterForm *self)
   GtkEntryCompletion *completion;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->drafts = okn_draft_writer_new (on_draft_error, self);
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 
   self->senders = gtk_list_store_new (1, G_TYPE_STRING);

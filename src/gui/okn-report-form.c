@@ -60,6 +60,7 @@ struct _OknReportForm
   GHashTable *attr_errors;   /* code → error label */
   GPtrArray *files;          /* paths */
   OknRecord *editing;
+  OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   guint draft_source;
   gboolean loading;
   gboolean busy;
@@ -641,18 +642,23 @@ static gboolean
 save_draft_now (gpointer data)
 {
   OknReportForm *self = data;
-  g_autoptr (OknDraft) draft = NULL;
   g_autofree char *path = NULL;
-  g_autoptr (GError) error = NULL;
 
   self->draft_source = 0;
   if (self->app == NULL || self->editing != NULL)
     return G_SOURCE_REMOVE;
-  draft = collect_draft (self);
   path = okn_report_form_draft_path (self);
-  if (!okn_draft_save (draft, path, &error))
-    okn_gui_show_error (self->general_error, error->message);
+  okn_draft_writer_save (self->drafts, collect_draft (self), path);
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_draft_error (const GError *error,
+                gpointer      data)
+{
+  OknReportForm *self = data;
+
+  okn_gui_show_error (self->general_error, error->message);
 }
 
 static void
@@ -724,7 +730,7 @@ okn_report_form_reset (OknReportForm *self)
   if (self->app)
     {
       path = okn_report_form_draft_path (self);
-      okn_draft_discard (path, NULL);
+      okn_draft_writer_discard (self->drafts, path);
     }
   okn_report_form_focus_first (self);
 }
@@ -1075,6 +1081,7 @@ okn_report_form_dispose (GObject *object)
       g_clear_handle_id (&self->draft_source, g_source_remove);
       save_draft_now (self);
     }
+  g_clear_pointer (&self->drafts, okn_draft_writer_close);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_pointer (&self->def, okn_service_def_free);
   g_clear_pointer (&self->category, g_free);
@@ -1153,6 +1160,7 @@ static void
 okn_report_form_init (OknReportForm *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->drafts = okn_draft_writer_new (on_draft_error, self);
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->files = g_ptr_array_new_with_free_func (g_free);
