@@ -556,6 +556,8 @@ scan_window (OknSync     *sync,
   gint64 lo = G_MAXINT64, hi = G_MININT64;
   gint64 a_end, b_start;
   gboolean narrowed = FALSE;
+  gboolean outside = FALSE;
+  guint len;
 
   if (list == NULL)
     return FALSE;
@@ -567,15 +569,31 @@ scan_window (OknSync     *sync,
 
       if (at)
         {
-          lo = MIN (lo, to_unix_us (at));
-          hi = MAX (hi, to_unix_us (at));
+          gint64 us = to_unix_us (at);
+
+          lo = MIN (lo, us);
+          hi = MAX (hi, us);
+          /* Windows go out in whole seconds. */
+          outside |= us < start_us - G_TIME_SPAN_SECOND || us > end_us + G_TIME_SPAN_SECOND;
         }
       /* Only our own station's tickets: the cache stays as small as our queue. */
       if (ticket && g_str_has_prefix (ticket, prefix) && r->service_request_id && *r->service_request_id)
         g_hash_table_replace (cache->ids, g_steal_pointer (&ticket), g_strdup (r->service_request_id));
     }
-  if (list->len < SEARCH_CAP || depth >= SEARCH_MAX_DEPTH)
+  /* A full answer of 1000 descriptions is megabytes: not kept while the
+   * narrower windows are read. */
+  len = list->len;
+  g_clear_pointer (&list, g_ptr_array_unref);
+  if (len < SEARCH_CAP || depth >= SEARCH_MAX_DEPTH)
     return TRUE;
+  /* A server that answers requests from outside the window does not filter
+   * by date: narrowing would ask again and again for the same answer. */
+  if (outside)
+    {
+      g_debug ("%s: the server's search ignores start_date/end_date; the marker search is incomplete",
+               service_code);
+      return TRUE;
+    }
 
   if (lo != G_MAXINT64)
     {
