@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -707,6 +708,43 @@ test_first_start_setup (void)
   g_setenv ("OKIENKO_DB", old_db, TRUE);
 }
 
+static gboolean
+letter_form_idle (gpointer data)
+{
+  return !okn_letter_form_is_busy (data);
+}
+
+/* While the store is locked (the sync service in a long transaction) the
+ * save waits in its thread: the window stays live and refuses to close, so
+ * the letter is not left half-done with its draft offered again. */
+static void
+test_close_waits_for_save (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  gint64 before = count_records (OKN_KIND_LETTER);
+  sqlite3 *db = NULL;
+
+  g_assert_true (okn_clerk_window_can_close (window));
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  okn_clerk_window_show_page (window, "letter");
+  type_text ("Jan Zamknięty", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (okn_letter_form_is_busy (form));
+  g_assert_false (okn_clerk_window_can_close (window));
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (window), "close Okienko again"));
+  /* The main loop still runs: keys still reach the window. */
+  key (GDK_KEY_f, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "find");
+
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (wait_for (letter_form_idle, form));
+  g_assert_cmpint (count_records (OKN_KIND_LETTER), ==, before + 1);
+  g_assert_true (okn_clerk_window_can_close (window));
+}
+
 /* The child: types into the letter form and then waits to be killed. */
 static int
 draft_child (void)
@@ -964,6 +1002,7 @@ main (int    argc,
   g_test_add_func ("/desk/preferences", test_preferences);
   g_test_add_func ("/desk/first-start-setup", test_first_start_setup);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
+  g_test_add_func ("/desk/close-waits-for-save", test_close_waits_for_save);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

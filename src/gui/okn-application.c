@@ -192,7 +192,11 @@ on_quit (GSimpleAction *action,
   OknApplication *self = user_data;
 
   if (self->window)
-    gtk_widget_destroy (self->window);
+    {
+      if (!okn_clerk_window_can_close (OKN_CLERK_WINDOW (self->window)))
+        return;
+      gtk_widget_destroy (self->window);
+    }
   g_application_quit (G_APPLICATION (self));
 }
 

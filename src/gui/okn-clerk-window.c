@@ -719,6 +719,38 @@ on_camera_scan (GSimpleAction *action,
   gtk_widget_show_all (dialog);
 }
 
+/**
+ * okn_clerk_window_can_close:
+ *
+ * A record being stored and printed, a cancellation or the register being
+ * printed finishes first: closing now would stop the thread half-way and
+ * leave the draft of a letter that was in fact stored, offered again on the
+ * next start.
+ *
+ * Returns: %TRUE when nothing is in flight; otherwise says so in the status
+ *   line
+ */
+gboolean
+okn_clerk_window_can_close (OknClerkWindow *self)
+{
+  if (okn_letter_form_is_busy (self->letter_form) || okn_report_form_is_busy (self->report_form)
+      || okn_record_view_is_busy (self->record_view) || okn_register_page_is_busy (self->register_page))
+    {
+      show_status (self, GTK_MESSAGE_WARNING,
+                   _("A record is still being saved or printed: close Okienko again once it is done."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+on_delete_event (GtkWidget *widget,
+                 GdkEvent  *event,
+                 gpointer   data)
+{
+  return okn_clerk_window_can_close (OKN_CLERK_WINDOW (widget)) ? GDK_EVENT_PROPAGATE : GDK_EVENT_STOP;
+}
+
 void
 okn_clerk_window_reload_config (OknClerkWindow *self)
 {
@@ -861,6 +893,7 @@ okn_clerk_window_init (OknClerkWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), self);
   g_signal_connect_after (self, "key-press-event", G_CALLBACK (on_key_press_after), self);
+  g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
   okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
 
