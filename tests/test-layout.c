@@ -590,6 +590,37 @@ test_page_sizes (Fixture      *f,
   }
 }
 
+/* A narrow label: where its Code 128 cannot get even one dot a module the
+ * rendering fails instead of printing bars cut off at the edge; a little
+ * wider, it prints and scans. */
+static void
+test_narrow_label (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (OknConfig) narrow = write_config (f->dir, "[label]\nwidth_mm=20\nheight_mm=20\n");
+  g_autoptr (OknConfig) small = write_config (f->dir, "[label]\nwidth_mm=32\nheight_mm=20\n");
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->letter, narrow);
+  g_autoptr (OknTicketContent) s = okn_ticket_content_new (f->letter, small);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknBitmap) bitmap = NULL;
+  g_autoptr (cairo_surface_t) img = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+
+  g_assert_null (okn_layout_render_bitmap (OKN_LAYOUT_LABEL, c, 203, &error));
+  g_assert_error (error, OKN_BARCODE_ERROR, OKN_BARCODE_ERROR_TOO_WIDE);
+  g_assert_nonnull (strstr (error->message, "label.width_mm"));
+  g_clear_error (&error);
+  g_assert_null (okn_layout_render_png (OKN_LAYOUT_LABEL, c, 300, &error));
+  g_assert_error (error, OKN_BARCODE_ERROR, OKN_BARCODE_ERROR_TOO_WIDE);
+  g_clear_error (&error);
+
+  bitmap = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, s, 203, &error);
+  g_assert_no_error (error);
+  img = okn_img_from_bitmap (bitmap);
+  results = okn_img_scan (f->store, small, img);
+  assert_ticket (results, f->letter, FALSE, "32 mm label at 203 dpi");
+}
+
 /* With a status page configured the QR carries its URL with the ticket and
  * the code filled in, and scanning that URL verifies the code. */
 static void
@@ -675,6 +706,7 @@ main (int    argc,
   ADD ("/layout/polish-glyphs", test_polish_glyphs, NULL);
   ADD ("/layout/minimal-content", test_minimal_content, NULL);
   ADD ("/layout/page-sizes", test_page_sizes, NULL);
+  ADD ("/layout/narrow-label", test_narrow_label, NULL);
 #undef ADD
   return g_test_run ();
 }

@@ -509,9 +509,17 @@ pen_text_fit (Pen        *p,
   pango_layout_set_height (p->pl, -1);
   pango_layout_set_ellipsize (p->pl, PANGO_ELLIPSIZE_NONE);
   pango_layout_set_text (p->pl, text, -1);
-  pango_layout_get_extents (p->pl, NULL, &logical);
-  if (logical.width > p->w * PANGO_SCALE)
-    size_mm *= p->w * PANGO_SCALE / logical.width * 0.98;
+  /* Glyph positions are rounded to whole device units, so the width does
+   * not shrink in proportion to the size: on a small label one scaling
+   * left the ID a few dots too wide, and pango cut it off with "…". */
+  for (int i = 0; i < 8; i++)
+    {
+      pango_layout_get_extents (p->pl, NULL, &logical);
+      if (logical.width <= p->w * PANGO_SCALE)
+        break;
+      size_mm *= p->w * PANGO_SCALE / logical.width * 0.98;
+      pen_set_font (p, size_mm, bold);
+    }
   pen_paragraph (p, p->x0, p->w, text, FALSE, size_mm, bold, PANGO_ALIGN_CENTER, 1);
 }
 
@@ -612,6 +620,16 @@ pen_code128 (Pen        *p,
    * space allows: a hard-to-read code beats none. */
   if (m == 0)
     m = p->raster ? MAX (1, floor (p->w / total)) : p->w / total;
+  /* Not even one dot a module: the bars would be cut off at the edge and
+   * the ticket would print "fine" and never scan. */
+  if (p->raster && bc->width * m > p->w + 1e-6)
+    {
+      g_set_error (&p->error, OKN_BARCODE_ERROR, OKN_BARCODE_ERROR_TOO_WIDE,
+                   _("The barcode of ticket %s does not fit: it needs %u dots across and the "
+                     "ticket has %u. Use a wider label (label.width_mm) or a higher resolution."),
+                   data, bc->width, (guint) p->w);
+      return;
+    }
   x = p->x0 + (p->w - total * m) / 2 + bc->quiet * m;
   h = mm (p, height_mm);
   if (p->raster)
@@ -745,7 +763,8 @@ draw_label (Pen                    *p,
     pen_text (p, c->office_name, 2.3, TRUE, PANGO_ALIGN_CENTER, 1);
   pen_text_fit (p, c->ticket, 5.5, TRUE);
   when = g_strdup_printf (C_("ticket", "Wpłynęło: %s · %s"), c->when, c->station);
-  pen_text (p, when, 2.5, FALSE, PANGO_ALIGN_CENTER, 1);
+  /* The date received is what the label is for: smaller, never cut. */
+  pen_text_fit (p, when, 2.5, FALSE);
   pen_gap (p, 1);
   /* The bars take what the text left, within what a scanner needs. */
   left = (page_h - p->y) / p->ppmm - 2.5;
