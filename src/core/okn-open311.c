@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "okienko/okn-open311.h"
+#include "okienko/okn-service-def.h"
 #include "okienko/okn-ticket.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
@@ -1165,30 +1166,15 @@ okn_open311_client_set_definitions (OknOpen311Client *client,
   for (guint i = 0; services && i < services->len; i++)
     {
       OknService *s = g_ptr_array_index (services, i);
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonObject *o;
-      JsonArray *attrs;
+      /* The desk's forms read the same definitions the same way. */
+      g_autoptr (OknServiceDef) def = okn_service_def_parse (s->definition, NULL);
 
-      if (s->definition == NULL || !json_parser_load_from_data (parser, s->definition, -1, NULL)
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        continue;
-      o = json_node_get_object (json_parser_get_root (parser));
-      if (!json_object_has_member (o, "attributes")
-          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "attributes")))
-        continue;
-      attrs = json_object_get_array_member (o, "attributes");
-      for (guint j = 0; j < json_array_get_length (attrs); j++)
+      for (guint j = 0; def && j < def->attributes->len; j++)
         {
-          JsonNode *n = json_array_get_element (attrs, j);
-          g_autofree char *code = NULL;
-          g_autofree char *type = NULL;
+          const OknAttrDef *a = g_ptr_array_index (def->attributes, j);
 
-          if (!JSON_NODE_HOLDS_OBJECT (n))
-            continue;
-          code = member_string (json_node_get_object (n), "code");
-          type = member_string (json_node_get_object (n), "datatype");
-          if (code && g_strcmp0 (type, "multivaluelist") == 0)
-            g_hash_table_add (client->multi_attrs, g_strconcat (s->code, "\x1f", code, NULL));
+          if (a->datatype == OKN_ATTR_MULTIVALUELIST)
+            g_hash_table_add (client->multi_attrs, g_strconcat (s->code, "\x1f", a->code, NULL));
         }
     }
 }
