@@ -374,6 +374,7 @@ typedef struct
   double x0;          /* the content box */
   double w;
   double y;
+  double hang;        /* the next paragraph's lines after the first start this far in */
   guint unknown;      /* glyphs the fonts could not show */
   GError *error;      /* the first failure */
 } Pen;
@@ -459,6 +460,8 @@ pen_paragraph (Pen           *p,
   pango_layout_set_alignment (p->pl, align);
   pango_layout_set_ellipsize (p->pl, max_lines > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
   pango_layout_set_height (p->pl, max_lines > 0 ? -max_lines : -1);
+  pango_layout_set_indent (p->pl, (int) (-p->hang * PANGO_SCALE));
+  p->hang = 0;
   if (markup)
     pango_layout_set_markup (p->pl, text, -1);
   else
@@ -508,6 +511,7 @@ pen_text_fit (Pen        *p,
   pango_layout_set_width (p->pl, -1);
   pango_layout_set_height (p->pl, -1);
   pango_layout_set_ellipsize (p->pl, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_indent (p->pl, 0);
   pango_layout_set_text (p->pl, text, -1);
   /* Glyph positions are rounded to whole device units, so the width does
    * not shrink in proportion to the size: on a small label one scaling
@@ -672,9 +676,31 @@ pen_qr (Pen        *p,
   p->y += total * m;
 }
 
+/* One item of a list: the lines after the first start under its text,
+ * not under the bullet. */
+static void
+pen_bullet (Pen        *p,
+            const char *text,
+            double      size_mm)
+{
+  PangoRectangle logical;
+
+  pen_set_font (p, size_mm, FALSE);
+  pango_layout_set_attributes (p->pl, NULL);
+  pango_layout_set_indent (p->pl, 0);
+  pango_layout_set_width (p->pl, -1);
+  pango_layout_set_text (p->pl, "• ", -1);
+  pango_layout_get_extents (p->pl, NULL, &logical);
+  p->hang = (double) logical.width / PANGO_SCALE;
+  pen_text (p, text, size_mm, FALSE, PANGO_ALIGN_LEFT, 0);
+}
+
+/* Any of the items may be missing (no status page, no hotline), so none
+ * ends in a comma or a full stop. */
 static void
 draw_status_help (Pen                    *p,
                   const OknTicketContent *c,
+                  gboolean                page,
                   double                  size_mm)
 {
   g_autofree char *url = NULL;
@@ -682,16 +708,19 @@ draw_status_help (Pen                    *p,
 
   pen_text (p, C_("ticket", "Jak sprawdzić status sprawy:"), size_mm, TRUE, PANGO_ALIGN_LEFT, 0);
   pen_gap (p, size_mm * 0.2);
-  pen_text (p, C_("ticket", "• zeskanuj ten bilet w kiosku w urzędzie,"), size_mm, FALSE, PANGO_ALIGN_LEFT, 0);
+  /* The A4 confirmation is no "bilet": it is the paper the resident keeps. */
+  pen_bullet (p, page ? C_("ticket", "• zeskanuj kod z tego potwierdzenia w kiosku w urzędzie")
+                      : C_("ticket", "• zeskanuj ten bilet w kiosku w urzędzie"),
+              size_mm);
   if (c->status_url)
     {
       url = g_strdup_printf (C_("ticket", "• zeskanuj kod QR telefonem lub otwórz stronę %s"), c->status_url);
-      pen_text (p, url, size_mm, FALSE, PANGO_ALIGN_LEFT, 0);
+      pen_bullet (p, url, size_mm);
     }
   if (c->hotline)
     {
-      phone = g_strdup_printf (C_("ticket", "• zadzwoń pod numer %s i podaj numer zgłoszenia."), c->hotline);
-      pen_text (p, phone, size_mm, FALSE, PANGO_ALIGN_LEFT, 0);
+      phone = g_strdup_printf (C_("ticket", "• zadzwoń pod numer %s i podaj numer zgłoszenia"), c->hotline);
+      pen_bullet (p, phone, size_mm);
     }
 }
 
@@ -743,9 +772,9 @@ draw_receipt (Pen                    *p,
   pen_gap (p, 2);
   pen_qr (p, c->qr_payload, -1, narrow ? 27 : 30);
   pen_gap (p, 1);
-  draw_status_help (p, c, 2.6 * s);
+  draw_status_help (p, c, FALSE, 2.6 * s);
   pen_gap (p, 1.5);
-  pen_text (p, C_("ticket", "Zachowaj ten bilet: numer zgłoszenia i kod weryfikacyjny pozwalają sprawdzić sprawę."),
+  pen_text (p, C_("ticket", "Zachowaj ten bilet: numer zgłoszenia i kod weryfikacyjny pozwalają sprawdzić status sprawy."),
             2.4 * s, FALSE, PANGO_ALIGN_CENTER, 0);
   /* Room for the cutter: the blade sits a few millimetres above the head. */
   pen_gap (p, 5);
@@ -785,7 +814,9 @@ draw_a4 (Pen                    *p,
   pen_text (p, c->office_name, 5, TRUE, PANGO_ALIGN_LEFT, 2);
   pen_text (p, c->office_address, 3.5, FALSE, PANGO_ALIGN_LEFT, 4);
   pen_gap (p, 12);
-  pen_text (p, C_("ticket", "Potwierdzenie przyjęcia"), 7, TRUE, PANGO_ALIGN_CENTER, 0);
+  pen_text (p, c->kind == OKN_KIND_LETTER ? C_("ticket", "Potwierdzenie przyjęcia pisma")
+                                          : C_("ticket", "Potwierdzenie przyjęcia zgłoszenia"),
+            7, TRUE, PANGO_ALIGN_CENTER, 0);
   pen_gap (p, 8);
   pen_text (p, C_("ticket", "Numer zgłoszenia"), 4, FALSE, PANGO_ALIGN_CENTER, 0);
   pen_text_fit (p, c->ticket, 11, TRUE);
@@ -826,7 +857,7 @@ draw_a4 (Pen                    *p,
     p->y = qr_top + mm (p, 3);
     p->x0 += mm (p, 38);
     p->w -= mm (p, 38);
-    draw_status_help (p, c, 3.6);
+    draw_status_help (p, c, TRUE, 3.6);
     p->x0 = saved_x0;
     p->w = saved_w;
     p->y = MAX (p->y, after_qr);
