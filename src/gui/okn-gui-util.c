@@ -204,3 +204,78 @@ okn_gui_describe_by (GtkWidget *field,
   atk_object_add_relationship (f, ATK_RELATION_DESCRIBED_BY, e);
   atk_object_add_relationship (e, ATK_RELATION_DESCRIPTION_FOR, f);
 }
+
+#define MEMBER(form, offset) (*(GtkWidget **) G_STRUCT_MEMBER_P (form, offset))
+
+/**
+ * okn_gui_describe_fields:
+ *
+ * okn_gui_describe_by() for every field of @map.
+ */
+void
+okn_gui_describe_fields (gpointer           form,
+                         const OknFieldMap *map,
+                         gsize              n_map)
+{
+  for (gsize i = 0; i < n_map; i++)
+    okn_gui_describe_by (MEMBER (form, map[i].widget_offset), MEMBER (form, map[i].error_offset));
+}
+
+void
+okn_gui_clear_field_errors (gpointer           form,
+                            const OknFieldMap *map,
+                            gsize              n_map,
+                            GtkWidget         *general_error)
+{
+  okn_gui_clear_error (general_error);
+  for (gsize i = 0; i < n_map; i++)
+    okn_gui_clear_error (MEMBER (form, map[i].error_offset));
+}
+
+/**
+ * okn_gui_show_issues:
+ * @issues: (element-type OknFieldIssue): the core's answer
+ * @lookup: (nullable): fields outside @map
+ *
+ * Shows each problem next to its field (one the form has no place for in
+ * @general_error) and moves the focus to the first field with a problem.
+ * The errors shown before are cleared first; what was typed stays.
+ */
+void
+okn_gui_show_issues (gpointer            form,
+                     const OknFieldMap  *map,
+                     gsize               n_map,
+                     GtkWidget          *general_error,
+                     GPtrArray          *issues,
+                     OknFieldLookupFunc  lookup,
+                     gpointer            lookup_data)
+{
+  GtkWidget *first = NULL;
+
+  okn_gui_clear_field_errors (form, map, n_map, general_error);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      OknFieldIssue *issue = g_ptr_array_index (issues, i);
+      GtkWidget *label = NULL, *widget = NULL;
+
+      if (lookup == NULL || !lookup (issue->field, &label, &widget, lookup_data))
+        for (gsize j = 0; j < n_map; j++)
+          if (g_str_equal (map[j].field, issue->field))
+            {
+              label = MEMBER (form, map[j].error_offset);
+              widget = MEMBER (form, map[j].widget_offset);
+              break;
+            }
+      okn_gui_show_error (label ? label : general_error, issue->message);
+      if (first == NULL)
+        first = widget;
+    }
+  /* A group of check boxes takes the focus on its first box. */
+  if (first && GTK_IS_BOX (first))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (first));
+      first = children ? children->data : first;
+    }
+  if (first)
+    okn_gui_focus_error (first);
+}

@@ -25,4 +25,38 @@ GtkWidget  *okn_gui_focus_error       (GtkWidget *field);
 void        okn_gui_describe_by       (GtkWidget *field,
                                        GtkWidget *error_label);
 
+/* A form's field, as okn_record_check() names it, → its error label and
+ * its input, both members of the form's instance struct. */
+typedef struct
+{
+  const char *field;
+  gsize error_offset;
+  gsize widget_offset;
+} OknFieldMap;
+
+#define OKN_FIELD_MAP(Type, name, error, widget) \
+  { name, G_STRUCT_OFFSET (Type, error), G_STRUCT_OFFSET (Type, widget) }
+
+/* Fields the map does not know (a category's attributes): %TRUE with the
+ * error label and the input when @field is one. */
+typedef gboolean (*OknFieldLookupFunc) (const char  *field,
+                                        GtkWidget  **error_label,
+                                        GtkWidget  **widget,
+                                        gpointer     data);
+
+void        okn_gui_describe_fields   (gpointer           form,
+                                       const OknFieldMap *map,
+                                       gsize              n_map);
+void        okn_gui_clear_field_errors (gpointer           form,
+                                        const OknFieldMap *map,
+                                        gsize              n_map,
+                                        GtkWidget         *general_error);
+void        okn_gui_show_issues       (gpointer            form,
+                                       const OknFieldMap  *map,
+                                       gsize               n_map,
+                                       GtkWidget          *general_error,
+                                       GPtrArray          *issues,
+                                       OknFieldLookupFunc  lookup,
+                                       gpointer            lookup_data);
+
 G_END_DECLS

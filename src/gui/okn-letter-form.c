@@ -53,6 +53,7 @@ struct _OknLetterForm
   OknApplication *app;
   OknRecord *editing;        /* the stored record being corrected, or NULL */
   GtkListStore *senders;     /* earlier senders, for completion */
+  GHashTable *sender_names;  /* the same, to add each name once */
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   guint draft_source;
   guint senders_source;
@@ -74,15 +75,8 @@ enum
 static guint signals[N_SIGNALS];
 
 /* Field name of okn_record_check() → the error label and the widget. */
-typedef struct
-{
-  const char *field;
-  gsize error_offset;
-  gsize widget_offset;
-} FieldMap;
-
-#define F(name, err, w) { name, G_STRUCT_OFFSET (OknLetterForm, err), G_STRUCT_OFFSET (OknLetterForm, w) }
-static const FieldMap field_map[] = {
+#define F(name, err, w) OKN_FIELD_MAP (OknLetterForm, name, err, w)
+static const OknFieldMap field_map[] = {
   F ("sender", sender_error, sender_entry),
   F ("anonymous", sender_error, anonymous_check),
   F ("sender_address", sender_address_error, address_entry),
@@ -98,8 +92,6 @@ static const FieldMap field_map[] = {
 };
 #undef F
 
-#define MEMBER(self, off) (*(GtkWidget **) G_STRUCT_MEMBER_P (self, off))
-
 static const char *
 unit_text (OknLetterForm *self)
 {
@@ -109,9 +101,7 @@ unit_text (OknLetterForm *self)
 static void
 clear_errors (OknLetterForm *self)
 {
-  okn_gui_clear_error (self->general_error);
-  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    okn_gui_clear_error (MEMBER (self, field_map[i].error_offset));
+  okn_gui_clear_field_errors (self, field_map, G_N_ELEMENTS (field_map), self->general_error);
 }
 
 char *
@@ -317,14 +307,12 @@ okn_letter_form_reload_config (OknLetterForm *self)
 
 static void
 add_sender (OknLetterForm *self,
-            GHashTable    *seen,
             const char    *name)
 {
   GtkTreeIter iter;
 
-  if (name == NULL || g_hash_table_contains (seen, name))
+  if (name == NULL || !g_hash_table_add (self->sender_names, g_strdup (name)))
     return;
-  g_hash_table_add (seen, g_strdup (name));
   gtk_list_store_insert_with_values (self->senders, &iter, -1, 0, name, -1);
 }
 
@@ -333,20 +321,9 @@ load_senders (OknLetterForm *self)
 {
   OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_LETTER, .limit = 2000 };
   g_autoptr (GPtrArray) letters = okn_store_list (okn_application_get_store (self->app), &filter, NULL);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GtkTreeIter iter;
-  gboolean ok;
 
-  for (ok = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (self->senders), &iter); ok;
-       ok = gtk_tree_model_iter_next (GTK_TREE_MODEL (self->senders), &iter))
-    {
-      char *name = NULL;
-
-      gtk_tree_model_get (GTK_TREE_MODEL (self->senders), &iter, 0, &name, -1);
-      g_hash_table_add (seen, name);
-    }
   for (guint i = 0; letters && i < letters->len; i++)
-    add_sender (self, seen, ((OknRecord *) g_ptr_array_index (letters, i))->sender_name);
+    add_sender (self, ((OknRecord *) g_ptr_array_index (letters, i))->sender_name);
 }
 
 static gboolean
@@ -427,35 +404,6 @@ build_record (OknLetterForm *self)
   return r;
 }
 
-/* Shows each problem next to its field and moves the focus to the first. */
-static void
-show_issues (OknLetterForm *self,
-             GPtrArray     *issues)
-{
-  GtkWidget *first = NULL;
-
-  clear_errors (self);
-  for (guint i = 0; i < issues->len; i++)
-    {
-      OknFieldIssue *issue = g_ptr_array_index (issues, i);
-      gboolean placed = FALSE;
-
-      for (guint j = 0; j < G_N_ELEMENTS (field_map); j++)
-        if (g_str_equal (field_map[j].field, issue->field))
-          {
-            okn_gui_show_error (MEMBER (self, field_map[j].error_offset), issue->message);
-            if (first == NULL)
-              first = MEMBER (self, field_map[j].widget_offset);
-            placed = TRUE;
-            break;
-          }
-      if (!placed)
-        okn_gui_show_error (self->general_error, issue->message);
-    }
-  if (first)
-    okn_gui_focus_error (first);
-}
-
 static void
 set_busy (OknLetterForm *self,
           gboolean       busy)
@@ -474,8 +422,6 @@ on_saved (GObject      *source,
   g_autoptr (OknLetterForm) self = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknSaveResult) result = okn_desk_save_finish (res, &error);
-  GtkListStore *senders = self->senders;
-
   set_busy (self, FALSE);
   if (result == NULL)
     {
@@ -483,21 +429,7 @@ on_saved (GObject      *source,
       okn_gui_show_error (self->general_error, error->message);
       return;
     }
-  if (result->record->sender_name)
-    {
-      g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      GtkTreeIter iter;
-      gboolean ok;
-
-      for (ok = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (senders), &iter); ok;
-           ok = gtk_tree_model_iter_next (GTK_TREE_MODEL (senders), &iter))
-        {
-          char *name = NULL;
-          gtk_tree_model_get (GTK_TREE_MODEL (senders), &iter, 0, &name, -1);
-          g_hash_table_add (seen, name);
-        }
-      add_sender (self, seen, result->record->sender_name);
-    }
+  add_sender (self, result->record->sender_name);
   okn_letter_form_reset (self);
   g_signal_emit (self, signals[SAVED], 0, result);
 }
@@ -523,7 +455,8 @@ okn_letter_form_save (OknLetterForm *self)
   issues = okn_record_check (record, NULL);
   if (issues->len > 0)
     {
-      show_issues (self, issues);
+      okn_gui_show_issues (self, field_map, G_N_ELEMENTS (field_map), self->general_error, issues,
+                           NULL, NULL);
       return FALSE;
     }
   clear_errors (self);
@@ -641,6 +574,7 @@ okn_letter_form_dispose (GObject *object)
   g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_object (&self->senders);
+  g_clear_pointer (&self->sender_names, g_hash_table_unref);
   G_OBJECT_CLASS (okn_letter_form_parent_class)->dispose (object);
 }
 
@@ -707,6 +641,7 @@ okn_letter_form_init (OknLetterForm *self)
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 
   self->senders = gtk_list_store_new (1, G_TYPE_STRING);
+  self->sender_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   completion = gtk_entry_completion_new ();
   gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->senders));
   gtk_entry_completion_set_text_column (completion, 0);
@@ -719,6 +654,5 @@ okn_letter_form_init (OknLetterForm *self)
   okn_gui_set_accessible (self->unit_combo ? gtk_bin_get_child (GTK_BIN (self->unit_combo)) : NULL,
                           _("Unit"));
   okn_gui_name_accessibles (GTK_WIDGET (self));
-  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    okn_gui_describe_by (MEMBER (self, field_map[i].widget_offset), MEMBER (self, field_map[i].error_offset));
+  okn_gui_describe_fields (self, field_map, G_N_ELEMENTS (field_map));
 }

@@ -77,15 +77,8 @@ enum
 
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  const char *field;
-  gsize error_offset;
-  gsize widget_offset;
-} FieldMap;
-
-#define F(name, err, w) { name, G_STRUCT_OFFSET (OknReportForm, err), G_STRUCT_OFFSET (OknReportForm, w) }
-static const FieldMap field_map[] = {
+#define F(name, err, w) OKN_FIELD_MAP (OknReportForm, name, err, w)
+static const OknFieldMap field_map[] = {
   F ("category", category_error, category_search),
   F ("description", description_error, description_view),
   F ("address", address_error, address_entry),
@@ -101,8 +94,6 @@ static const FieldMap field_map[] = {
 };
 #undef F
 
-#define MEMBER(self, off) (*(GtkWidget **) G_STRUCT_MEMBER_P (self, off))
-
 static void on_field_changed (OknReportForm *self);
 
 static void
@@ -111,9 +102,7 @@ clear_errors (OknReportForm *self)
   GHashTableIter iter;
   gpointer label;
 
-  okn_gui_clear_error (self->general_error);
-  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    okn_gui_clear_error (MEMBER (self, field_map[i].error_offset));
+  okn_gui_clear_field_errors (self, field_map, G_N_ELEMENTS (field_map), self->general_error);
   g_hash_table_iter_init (&iter, self->attr_errors);
   while (g_hash_table_iter_next (&iter, NULL, &label))
     okn_gui_clear_error (label);
@@ -846,45 +835,27 @@ build_record (OknReportForm *self,
   return r;
 }
 
+/* A category's attribute: its own error label and input. */
+static gboolean
+lookup_attribute (const char  *field,
+                  GtkWidget  **error_label,
+                  GtkWidget  **widget,
+                  gpointer     data)
+{
+  OknReportForm *self = data;
+
+  *error_label = g_hash_table_lookup (self->attr_errors, field);
+  *widget = g_hash_table_lookup (self->attr_widgets, field);
+  return *error_label != NULL;
+}
+
 static void
 show_issues (OknReportForm *self,
              GPtrArray     *issues)
 {
-  GtkWidget *first = NULL;
-
   clear_errors (self);
-  for (guint i = 0; i < issues->len; i++)
-    {
-      OknFieldIssue *issue = g_ptr_array_index (issues, i);
-      GtkWidget *attr_error = g_hash_table_lookup (self->attr_errors, issue->field);
-      gboolean placed = FALSE;
-
-      if (attr_error)
-        {
-          okn_gui_show_error (attr_error, issue->message);
-          if (first == NULL)
-            first = g_hash_table_lookup (self->attr_widgets, issue->field);
-          continue;
-        }
-      for (guint j = 0; j < G_N_ELEMENTS (field_map); j++)
-        if (g_str_equal (field_map[j].field, issue->field))
-          {
-            okn_gui_show_error (MEMBER (self, field_map[j].error_offset), issue->message);
-            if (first == NULL)
-              first = MEMBER (self, field_map[j].widget_offset);
-            placed = TRUE;
-            break;
-          }
-      if (!placed)
-        okn_gui_show_error (self->general_error, issue->message);
-    }
-  if (first && GTK_IS_BOX (first))
-    {
-      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (first));
-      first = children ? children->data : first;
-    }
-  if (first)
-    okn_gui_focus_error (first);
+  okn_gui_show_issues (self, field_map, G_N_ELEMENTS (field_map), self->general_error, issues,
+                       lookup_attribute, self);
 }
 
 static void
@@ -1174,6 +1145,5 @@ okn_report_form_init (OknReportForm *self)
   okn_gui_set_accessible (GTK_WIDGET (self->category_list), _("Categories"));
   okn_gui_name_accessibles (GTK_WIDGET (self));
   okn_gui_set_accessible (GTK_WIDGET (self->lat_entry), _("Latitude"));
-  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    okn_gui_describe_by (MEMBER (self, field_map[i].widget_offset), MEMBER (self, field_map[i].error_offset));
+  okn_gui_describe_fields (self, field_map, G_N_ELEMENTS (field_map));
 }
