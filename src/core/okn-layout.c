@@ -206,7 +206,7 @@ okn_ticket_content_new (const OknRecord *record,
   c->title = g_strdup (okn_record_title (record));
   if (record->kind == OKN_KIND_LETTER)
     c->sender = g_strdup (record->anonymous || record->sender_name == NULL
-                            ? C_("ticket", "anonim") : record->sender_name);
+                            ? C_("ticket", "(pismo anonimowe)") : record->sender_name);
   c->reference = g_strdup (record->reference);
   c->address = g_strdup (record->address);
   c->pages = record->pages;
