@@ -545,15 +545,16 @@ test_retry_after (Fixture       *f,
   g_assert_cmpuint (counters (f).created, ==, 5);
 }
 
-/* 500, 503, a garbage or truncated answer: retried with backoff until sent,
- * one case each, whether the server honours the key or not. */
+/* 500, 503, a garbage or truncated answer, a 409 for a copy in progress:
+ * retried with backoff until sent, one case each, whether the server
+ * honours the key or not. */
 static void
 test_transient (Fixture       *f,
                 gconstpointer  data)
 {
   const OknOpen311Fault faults[] = {
     OKN_OPEN311_FAULT_500, OKN_OPEN311_FAULT_503, OKN_OPEN311_FAULT_GARBAGE,
-    OKN_OPEN311_FAULT_TRUNCATED, OKN_OPEN311_FAULT_DROP,
+    OKN_OPEN311_FAULT_TRUNCATED, OKN_OPEN311_FAULT_DROP, OKN_OPEN311_FAULT_409,
   };
   g_autoptr (OknSync) sync = NULL;
 

@@ -21,8 +21,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  /* Try again later: connect errors, timeouts, 408, 429, 5xx, a garbage
-   * answer to a GET. See okn_open311_error_get_retry_after(). */
+  /* Try again later: connect errors, timeouts, 408, 409, 425, 429, 5xx, a
+   * garbage answer to a GET. See okn_open311_error_get_retry_after(). */
   OKN_OPEN311_ERROR_TRANSIENT,
   /* The server refused this request for good (400, 404, 422, other 4xx);
    * the message carries the server's own description. */

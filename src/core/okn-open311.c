@@ -832,12 +832,14 @@ error_description (const GString *answer)
   return s;
 }
 
+/* 409 is what a server honouring the Idempotency-Key answers a copy that
+ * arrives while the first is still being processed: not a refusal. */
 static OknOpen311Error
 classify_status (long status)
 {
   if (status == 401 || status == 403)
     return OKN_OPEN311_ERROR_AUTH;
-  if (status == 408 || status == 425 || status == 429 || status >= 500)
+  if (status == 408 || status == 409 || status == 425 || status == 429 || status >= 500)
     return OKN_OPEN311_ERROR_TRANSIENT;
   if (status >= 300 && status < 400)
     return OKN_OPEN311_ERROR_CONFIG;

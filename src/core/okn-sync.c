@@ -914,10 +914,11 @@ push_batch (OknSync   *sync,
             int status = okn_open311_error_get_http_status (e);
 
             /* A 5xx other than 503 may come after the server stored the
-             * request: search before repeating. 408, 429 and 503 say it
-             * was not processed. */
+             * request, and a 409 says an earlier copy is being processed:
+             * search before repeating. 408, 429 and 503 say it was not
+             * processed. */
             run_network (run, e);
-            outcome_retry (sync, o, item, e, status >= 500 && status != 503);
+            outcome_retry (sync, o, item, e, (status >= 500 && status != 503) || status == 409);
             run->report->retried++;
             transient++;
           }

@@ -176,7 +176,7 @@ struct _OknOpen311Server
 };
 
 static const char *fault_names[] = {
-  "none", "delay", "drop", "500", "503", "429", "garbage", "truncated",
+  "none", "delay", "drop", "500", "503", "429", "garbage", "truncated", "409",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == OKN_OPEN311_FAULT_LAST);
 
@@ -1628,6 +1628,7 @@ handle_request (void                  *cls,
     case OKN_OPEN311_FAULT_DROP:
     case OKN_OPEN311_FAULT_GARBAGE:
     case OKN_OPEN311_FAULT_TRUNCATED:
+    case OKN_OPEN311_FAULT_409:
     case OKN_OPEN311_FAULT_LAST:
     default:
       break;
@@ -1663,6 +1664,10 @@ handle_request (void                  *cls,
       if (ans.body)
         ans.body[strlen (ans.body) / 2] = '\0';
       ans.status = 200;
+      break;
+    case OKN_OPEN311_FAULT_409:
+      g_clear_pointer (&ans.body, g_free);
+      answer_error (&ans, 409, "a request with this Idempotency-Key is still being processed (injected)");
       break;
     case OKN_OPEN311_FAULT_NONE:
     case OKN_OPEN311_FAULT_DELAY:

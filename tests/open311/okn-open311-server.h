@@ -32,6 +32,8 @@ typedef enum
   OKN_OPEN311_FAULT_429,         /* with Retry-After: retry_after seconds */
   OKN_OPEN311_FAULT_GARBAGE,     /* store the POST, answer 200 with a non-JSON body */
   OKN_OPEN311_FAULT_TRUNCATED,   /* store the POST, answer 200 with half the JSON */
+  OKN_OPEN311_FAULT_409,         /* store the POST, answer 409 as a server honouring the
+                                  * key does to a copy that overlaps the first */
   OKN_OPEN311_FAULT_LAST,
 } OknOpen311Fault;
 
