@@ -248,6 +248,12 @@ form_idle (gpointer data)
 }
 
 static gboolean
+form_not_reading (gpointer data)
+{
+  return !okn_report_form_is_reading (data);
+}
+
+static gboolean
 page_is (gpointer data)
 {
   return g_strcmp0 (okn_clerk_window_get_page (window), data) == 0;
@@ -411,10 +417,15 @@ test_report_required_attribute (void)
 
     gdk_pixbuf_fill (pixbuf, 0x336699ff);
     g_assert_true (gdk_pixbuf_save (pixbuf, photo, "png", &error, NULL));
-    g_assert_true (okn_report_form_add_file (form, photo, &error));
-    g_assert_no_error (error);
-    g_assert_false (okn_report_form_add_file (form, "/nonexistent/photo.png", &error));
-    g_assert_nonnull (error);
+    okn_report_form_add_file (form, photo);
+    /* Read by the core in a thread; saving waits for it. */
+    g_assert_true (wait_for (form_not_reading, form));
+    g_assert_false (gtk_widget_get_visible (okn_report_form_get_files_error (form)));
+    okn_report_form_add_file (form, "/nonexistent/photo.png");
+    g_assert_true (wait_for (form_not_reading, form));
+    g_assert_true (gtk_widget_get_visible (okn_report_form_get_files_error (form)));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (okn_report_form_get_files_error (form))),
+                              "photo.png"));
   }
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
   g_assert_true (wait_for (report_stored, GINT_TO_POINTER ((int) before + 1)));

@@ -428,6 +428,57 @@ okn_desk_scan_file_finish (GAsyncResult  *result,
 }
 
 static void
+read_file_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  TaskData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) holder = okn_record_new (OKN_KIND_REPORT);
+
+  if (!okn_record_add_file (holder, d->path, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&holder), (GDestroyNotify) okn_record_free);
+}
+
+/**
+ * okn_desk_read_file_async:
+ * @path: a photo or scan to attach to a report
+ *
+ * Reads and checks the file through the core (okn_record_add_file: up to
+ * 20 MiB, hashed) in a thread: a large photo, or one on a network share,
+ * does not hold up the window.
+ */
+void
+okn_desk_read_file_async (const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  TaskData *d = task_data_new (NULL, NULL);
+
+  d->path = g_strdup (path);
+  run_task (d, okn_desk_read_file_async, read_file_thread, cancellable, callback, user_data);
+}
+
+/**
+ * okn_desk_read_file_finish:
+ *
+ * Returns: (transfer full): a report record holding just the file, as
+ *   the core read it
+ */
+OknRecord *
+okn_desk_read_file_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 sync_thread (GTask        *task,
              gpointer      source,
              gpointer      task_data,

@@ -76,6 +76,13 @@ void           okn_desk_scan_file_async  (const char          *db_path,
 GPtrArray     *okn_desk_scan_file_finish (GAsyncResult  *result,
                                           GError       **error);
 
+void           okn_desk_read_file_async  (const char          *path,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+OknRecord     *okn_desk_read_file_finish (GAsyncResult  *result,
+                                          GError       **error);
+
 void           okn_desk_sync_async       (const char          *db_path,
                                           const char          *config_path,
                                           GCancellable        *cancellable,

@@ -58,7 +58,10 @@ struct _OknReportForm
   OknServiceDef *def;        /* its definition */
   GHashTable *attr_widgets;  /* code → input widget (multi: the box of checks) */
   GHashTable *attr_errors;   /* code → error label */
-  GPtrArray *files;          /* paths */
+  GPtrArray *files;          /* paths, as the draft keeps them */
+  OknRecord *attached;       /* the same files, read by the core in a thread */
+  guint reading;             /* files still being read */
+  guint files_generation;    /* bumped when the files are cleared */
   OknRecord *editing;
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   guint draft_source;
@@ -327,6 +330,12 @@ okn_report_form_get_attribute_widget (OknReportForm *self,
 }
 
 GtkWidget *
+okn_report_form_get_files_error (OknReportForm *self)
+{
+  return self->files_error;
+}
+
+GtkWidget *
 okn_report_form_get_attribute_error (OknReportForm *self,
                                      const char    *code)
 {
@@ -510,26 +519,80 @@ update_files_names (OknReportForm *self)
   gtk_widget_set_sensitive (self->remove_files_button, self->files->len > 0);
 }
 
+typedef struct
+{
+  OknReportForm *form;
+  char *path;
+  guint generation;
+} FileRead;
+
+static void
+on_file_read (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
+{
+  FileRead *fr = data;
+  g_autoptr (OknReportForm) self = fr->form;
+  g_autofree char *path = fr->path;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) holder = okn_desk_read_file_finish (res, &error);
+  gboolean current = fr->generation == self->files_generation;
+
+  g_free (fr);
+  self->reading--;
+  /* The form was cleared (or saved) meanwhile: the file is not wanted. */
+  if (!current)
+    return;
+  if (holder == NULL)
+    {
+      okn_gui_show_error (self->files_error, error->message);
+      return;
+    }
+  while (holder->files->len > 0)
+    g_ptr_array_add (self->attached->files, g_ptr_array_steal_index (holder->files, 0));
+  g_ptr_array_add (self->files, g_steal_pointer (&path));
+  update_files_names (self);
+  on_field_changed (self);
+}
+
 /**
  * okn_report_form_add_file:
  *
- * Attaches a photo or scan; the core reads and checks it when saving.
+ * Attaches a photo or scan. The core reads and checks it now, in a thread,
+ * so a bad file is refused (next to the Files field) while the clerk still
+ * has it in hand, not at save time.
+ */
+void
+okn_report_form_add_file (OknReportForm *self,
+                          const char    *path)
+{
+  FileRead *fr = g_new0 (FileRead, 1);
+
+  fr->form = g_object_ref (self);
+  fr->path = g_strdup (path);
+  fr->generation = self->files_generation;
+  self->reading++;
+  okn_desk_read_file_async (path, NULL, on_file_read, fr);
+}
+
+/**
+ * okn_report_form_is_reading:
+ *
+ * Returns: %TRUE while an added file is still being read
  */
 gboolean
-okn_report_form_add_file (OknReportForm *self,
-                          const char    *path,
-                          GError       **error)
+okn_report_form_is_reading (OknReportForm *self)
 {
-  g_autoptr (OknRecord) probe = okn_record_new (OKN_KIND_REPORT);
+  return self->reading > 0;
+}
 
-  /* Read it now, so a bad file is refused while the clerk still has it in
-   * hand, not at save time. */
-  if (!okn_record_add_file (probe, path, error))
-    return FALSE;
-  g_ptr_array_add (self->files, g_strdup (path));
+static void
+forget_files (OknReportForm *self)
+{
+  self->files_generation++;
+  g_ptr_array_set_size (self->files, 0);
+  g_ptr_array_set_size (self->attached->files, 0);
   update_files_names (self);
-  on_field_changed (self);
-  return TRUE;
 }
 
 static void
@@ -544,10 +607,7 @@ on_file_chosen (GtkDialog     *dialog,
       okn_gui_clear_error (self->files_error);
       for (GSList *l = names; l; l = l->next)
         {
-          g_autoptr (GError) error = NULL;
-
-          if (!okn_report_form_add_file (self, l->data, &error))
-            okn_gui_show_error (self->files_error, error->message);
+          okn_report_form_add_file (self, l->data);
           g_free (l->data);
         }
     }
@@ -578,8 +638,7 @@ on_add_file_clicked (OknReportForm *self)
 static void
 on_remove_files_clicked (OknReportForm *self)
 {
-  g_ptr_array_set_size (self->files, 0);
-  update_files_names (self);
+  forget_files (self);
   on_field_changed (self);
 }
 
@@ -686,8 +745,7 @@ clear_fields (OknReportForm *self)
   gtk_entry_set_text (self->email_entry, "");
   gtk_entry_set_text (self->phone_entry, "");
   gtk_toggle_button_set_active (self->consent_check, FALSE);
-  g_ptr_array_set_size (self->files, 0);
-  update_files_names (self);
+  forget_files (self);
   self->loading = FALSE;
   clear_errors (self);
 }
@@ -818,20 +876,14 @@ build_record (OknReportForm *self,
       for (guint j = 0; j < values->len; j++)
         okn_record_add_attribute (r, a->code, g_ptr_array_index (values, j));
     }
+  /* The files were read when they were added. */
   if (self->editing == NULL)
-    for (guint i = 0; i < self->files->len; i++)
-      {
-        g_autoptr (GError) error = NULL;
+    {
+      g_autoptr (OknRecord) files = okn_record_copy (self->attached);
 
-        if (!okn_record_add_file (r, g_ptr_array_index (self->files, i), &error))
-          {
-            OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
-
-            issue->field = "files";
-            issue->message = g_strdup (error->message);
-            g_ptr_array_add (issues, issue);
-          }
-      }
+      while (files->files->len > 0)
+        g_ptr_array_add (r->files, g_ptr_array_steal_index (files->files, 0));
+    }
   return r;
 }
 
@@ -905,6 +957,11 @@ okn_report_form_save (OknReportForm *self)
 
   if (self->busy || self->app == NULL)
     return FALSE;
+  if (self->reading > 0)
+    {
+      okn_gui_show_error (self->files_error, _("Files: a file is still being read; save again in a moment."));
+      return FALSE;
+    }
   record = build_record (self, issues);
   record_issues = okn_record_check (record, NULL);
   g_ptr_array_extend_and_steal (issues, g_steal_pointer (&record_issues));
@@ -1034,9 +1091,9 @@ okn_report_form_restore_draft (OknReportForm *self,
     {
       g_auto (GStrv) paths = g_strsplit (s, "\n", -1);
 
+      /* Read again: a file that is gone since is said next to Files. */
       for (guint i = 0; paths[i]; i++)
-        g_ptr_array_add (self->files, g_strdup (paths[i]));
-      update_files_names (self);
+        okn_report_form_add_file (self, paths[i]);
     }
   self->loading = FALSE;
   okn_report_form_focus_first (self);
@@ -1068,6 +1125,7 @@ okn_report_form_finalize (GObject *object)
   g_clear_pointer (&self->attr_widgets, g_hash_table_unref);
   g_clear_pointer (&self->attr_errors, g_hash_table_unref);
   g_clear_pointer (&self->files, g_ptr_array_unref);
+  g_clear_pointer (&self->attached, okn_record_free);
   G_OBJECT_CLASS (okn_report_form_parent_class)->finalize (object);
 }
 
@@ -1135,6 +1193,7 @@ okn_report_form_init (OknReportForm *self)
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->files = g_ptr_array_new_with_free_func (g_free);
+  self->attached = okn_record_new (OKN_KIND_REPORT);
   self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_signal_connect_swapped (self->consent_check, "toggled", G_CALLBACK (on_consent_toggled), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->description_view), "changed",

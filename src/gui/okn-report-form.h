@@ -23,9 +23,10 @@ gboolean  okn_report_form_is_editing      (OknReportForm *self);
 gboolean  okn_report_form_is_busy         (OknReportForm *self);
 gboolean  okn_report_form_select_category (OknReportForm *self,
                                            const char    *code);
-gboolean  okn_report_form_add_file        (OknReportForm *self,
-                                           const char    *path,
-                                           GError       **error);
+void      okn_report_form_add_file        (OknReportForm *self,
+                                           const char    *path);
+gboolean  okn_report_form_is_reading      (OknReportForm *self);
+GtkWidget *okn_report_form_get_files_error (OknReportForm *self);
 void      okn_report_form_restore_draft   (OknReportForm *self,
                                            OknDraft      *draft);
 char     *okn_report_form_draft_path      (OknReportForm *self);
