@@ -243,14 +243,33 @@ offer_draft (OknClerkWindow *self,
   if (g_str_equal (form, "letter"))
     {
       what = okn_draft_get (draft, "sender");
-      text = g_strdup_printf (_("A letter was being typed when Okienko stopped (%s%s%s, kept %s). Restore it?"),
-                              what ? _("sender: ") : "", what ? what : _("no sender yet"), "", when);
+      if (what)
+        /* TRANSLATORS: %s is the sender as typed, then when the draft was kept */
+        text = g_strdup_printf (_("A letter from %s was being typed when Okienko stopped (kept %s). Restore it?"),
+                                what, when);
+      else
+        text = g_strdup_printf (_("A letter with no sender yet was being typed when Okienko stopped (kept %s). Restore it?"),
+                                when);
     }
   else
     {
+      g_autofree char *start = NULL;
+
+      /* The description's first line is enough to recognise it. */
       what = okn_draft_get (draft, "description");
+      if (what)
+        {
+          start = g_strndup (what, strcspn (what, "\n"));
+          if (g_utf8_strlen (start, -1) > 60)
+            {
+              g_autofree char *cut = g_utf8_substring (start, 0, 60);
+
+              g_free (start);
+              start = g_strconcat (cut, "…", NULL);
+            }
+        }
       text = g_strdup_printf (_("A report was being typed when Okienko stopped (%s, kept %s). Restore it?"),
-                              what ? what : _("no description yet"), when);
+                              start ? start : _("no description yet"), when);
     }
   gtk_label_set_text (self->draft_label, text);
   g_clear_pointer (&self->offered, okn_draft_free);

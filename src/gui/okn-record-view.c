@@ -353,7 +353,7 @@ on_cancel_clicked (OknRecordView *self)
                                         GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
                                         GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                         _("_Keep the record"), GTK_RESPONSE_CANCEL,
-                                        _("Cancel the _record"), GTK_RESPONSE_ACCEPT, NULL);
+                                        _("_Cancel the record"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_widget_set_name (dialog, "okn-cancel-dialog");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   area = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
