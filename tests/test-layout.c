@@ -653,6 +653,25 @@ test_default_payload (Fixture      *f,
   g_assert_cmpstr (okn_ticket_content_get_qr_payload (c), ==, expected);
   g_assert_cmpstr (okn_ticket_content_get_ticket (c), ==, f->report->ticket);
   g_assert_cmpstr (okn_ticket_content_get_code (c), ==, f->report->verification_code);
+
+  /* A status page without {ticket} and {code} is a page to visit, not
+   * something the QR can carry: the QR stays OKN1: and verifies. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (OknConfig) plain = write_config (f->dir, i == 0 ? "status_url=https://status.example.invalid/\n"
+                                                                 : "status_url=https://status.example.invalid/{ticket}\n");
+      g_autoptr (OknTicketContent) pc = okn_ticket_content_new (f->report, plain);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (OknBitmap) bitmap = okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_58, pc, 203, &error);
+      g_autoptr (cairo_surface_t) img = NULL;
+      g_autoptr (GPtrArray) results = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (okn_ticket_content_get_qr_payload (pc), ==, expected);
+      img = okn_img_from_bitmap (bitmap);
+      results = okn_img_scan (f->store, plain, img);
+      assert_ticket (results, f->report, TRUE, "receipt with a plain status page");
+    }
 }
 
 /* No office configured and a record with little in it: every layout still

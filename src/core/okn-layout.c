@@ -219,7 +219,11 @@ okn_ticket_content_new (const OknRecord *record,
   tmpl = config_text (config, "office.status_url");
   if (tmpl)
     c->status_url = fill_template (tmpl, c->ticket, c->code);
-  if (c->status_url)
+  /* A template without both holes (a plain page address) or a record
+   * without its code would put a QR on the ticket that identifies nothing
+   * and never verifies: the page is still named in the help text, the QR
+   * then carries OKN1:. */
+  if (c->status_url && c->code && strstr (tmpl, "{ticket}") && strstr (tmpl, "{code}"))
     c->qr_payload = g_strdup (c->status_url);
   else if (c->code)
     c->qr_payload = g_strdup_printf ("OKN1:%s:%s", c->ticket, c->code);
