@@ -719,6 +719,35 @@ test_first_start_setup (void)
   g_setenv ("OKIENKO_DB", old_db, TRUE);
 }
 
+/* A configuration file that cannot be read does not stop the desk: it
+ * opens with the defaults and says why in its status line. */
+static void
+test_broken_config (void)
+{
+  g_autofree char *conf = g_build_filename (tmpdir, "broken.conf", NULL);
+  g_autofree char *old_conf = g_strdup (g_getenv ("OKIENKO_CONFIG"));
+  g_autoptr (GError) error = NULL;
+  OknApplication *other;
+  GtkWidget *w;
+
+  g_assert_true (g_file_set_contents (conf, "[desk\nthis is not a key file\n", -1, NULL));
+  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
+  other = okn_application_new ();
+  g_application_register (G_APPLICATION (other), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (other));
+  pump ();
+  w = okn_application_get_clerk_window (other);
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), conf));
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), "default settings"));
+
+  gtk_widget_destroy (w);
+  pump ();
+  g_object_unref (other);
+  g_setenv ("OKIENKO_CONFIG", old_conf, TRUE);
+}
+
 static gboolean
 letter_form_idle (gpointer data)
 {
@@ -1024,6 +1053,7 @@ main (int    argc,
   g_test_add_func ("/desk/first-start-setup", test_first_start_setup);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   g_test_add_func ("/desk/close-waits-for-save", test_close_waits_for_save);
+  g_test_add_func ("/desk/broken-config", test_broken_config);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

@@ -22,6 +22,7 @@ struct _OknApplication
   char *operator_name;
   OknStore *store;       /* the main thread's connection: quick reads only */
   OknConfig *config;
+  char *config_error;    /* (nullable) why the configuration did not load */
   GtkWidget *window;
 };
 
@@ -92,6 +93,18 @@ okn_application_get_operator (OknApplication *self)
   return self->operator_name;
 }
 
+/**
+ * okn_application_get_config_error:
+ *
+ * Returns: (nullable): why the configuration file could not be read at
+ *   start-up (the desk then works with the defaults)
+ */
+const char *
+okn_application_get_config_error (OknApplication *self)
+{
+  return self->config_error;
+}
+
 GtkWidget *
 okn_application_get_clerk_window (OknApplication *self)
 {
@@ -106,6 +119,7 @@ okn_application_reload_config (OknApplication *self,
 
   if (config == NULL)
     return FALSE;
+  g_clear_pointer (&self->config_error, g_free);
   g_clear_pointer (&self->config, okn_config_free);
   self->config = config;
   return TRUE;
@@ -276,8 +290,9 @@ okn_application_startup (GApplication *app)
   if (self->config == NULL)
     {
       /* An unreadable file must not stop the desk: work with defaults and
-       * say why in the window. */
-      g_warning ("%s", error->message);
+       * say why in the window (and in the journal, for the administrator). */
+      g_message ("%s", error->message);
+      self->config_error = g_strdup (error->message);
       self->config = okn_config_new (self->config_path);
     }
 }
@@ -315,6 +330,7 @@ okn_application_finalize (GObject *object)
   g_clear_pointer (&self->config, okn_config_free);
   g_free (self->db_path);
   g_free (self->config_path);
+  g_free (self->config_error);
   g_free (self->operator_name);
   G_OBJECT_CLASS (okn_application_parent_class)->finalize (object);
 }

@@ -20,6 +20,7 @@ const char     *okn_application_get_db_path    (OknApplication *self);
 const char     *okn_application_get_operator   (OknApplication *self);
 gboolean        okn_application_reload_config  (OknApplication *self,
                                                 GError        **error);
+const char     *okn_application_get_config_error (OknApplication *self);
 GtkWidget      *okn_application_get_clerk_window (OknApplication *self);
 
 G_END_DECLS

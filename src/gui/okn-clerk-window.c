@@ -824,7 +824,14 @@ okn_clerk_window_new (OknApplication *app)
   okn_record_view_set_application (self->record_view, app);
   okn_clerk_window_update_sync (self);
   self->sync_source = g_timeout_add_seconds (SYNC_REFRESH_S, on_sync_tick, self);
-  if (problems->len > 0)
+  if (okn_application_get_config_error (app))
+    {
+      /* TRANSLATORS: %s says why the configuration file could not be read */
+      g_autofree char *text = g_strdup_printf (_("%s — until the file is fixed, Okienko works with the default settings."),
+                                               okn_application_get_config_error (app));
+      show_status (self, GTK_MESSAGE_WARNING, text);
+    }
+  else if (problems->len > 0)
     show_status (self, GTK_MESSAGE_WARNING, g_ptr_array_index (problems, 0));
   gtk_stack_set_visible_child_name (self->stack, "letter");
   offer_drafts (self);
