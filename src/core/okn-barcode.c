@@ -158,8 +158,10 @@ okn_barcode_draw (const OknBarcode *bc,
           cairo_rectangle (cr, x + start * module, y + r * row_h, (c - start) * module, row_h);
         }
     }
-  /* Winding fill and no antialiasing: neighbouring rows must not leave
-   * hairline gaps between them. */
+  /* One path, filled once: edges shared by neighbouring rectangles are
+   * not antialiased twice, so a QR's rows leave no hairline gaps on
+   * fractional positions (PDF), and on rasters the layouts pass whole
+   * dots, where nothing is antialiased at all. */
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
   cairo_fill (cr);
   cairo_restore (cr);

@@ -247,9 +247,10 @@ result_is_good (const OknScanResult *r)
   return r->verdict == OKN_SCAN_GENUINE || r->verdict == OKN_SCAN_ID_ONLY;
 }
 
-/* Exit status: 0 when every file holds only genuine tickets of ours, 1 when
- * a file holds no ticket or a doubtful one (wrong code, unknown, foreign),
- * 2 when a file cannot be read as an image at all. */
+/* Exit status: 0 when every file holds only tickets of ours that are
+ * genuine or carry no code to check (a letter's label), 1 when a file holds
+ * no ticket or a doubtful one (wrong code, unknown, foreign), 2 when a file
+ * cannot be read as an image at all. */
 int
 okctl_cmd_scan (OkctlContext *ctx,
                 int           argc,
