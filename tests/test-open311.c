@@ -1046,6 +1046,42 @@ test_parallel (Fixture       *f,
   g_assert_cmpuint (c.connections, <=, 2 * okn_open311_client_get_parallel (f->client));
 }
 
+/* A raised cancel flag keeps every request of a call from being sent. */
+static void
+test_cancelled (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) records = make_many (f, 5);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  gint cancel = 1;
+
+  okn_open311_client_set_cancel_flag (f->client, &cancel);
+  results = okn_open311_client_post_many (f->client, records, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < results->len; i++)
+    {
+      OknOpen311PostResult *res = g_ptr_array_index (results, i);
+
+      g_assert_error (res->error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CANCELLED);
+      g_assert_null (res->receipt);
+    }
+  list = okn_open311_client_search (f->client, "dumping", NULL, NULL, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CANCELLED);
+  g_assert_null (list);
+  g_clear_error (&error);
+  g_assert_cmpuint (counters (f).requests, ==, 0);
+
+  g_atomic_int_set (&cancel, 0);
+  g_clear_pointer (&results, g_ptr_array_unref);
+  results = okn_open311_client_post_many (f->client, records, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (((OknOpen311PostResult *) g_ptr_array_index (results, 0))->receipt);
+  g_assert_cmpuint (counters (f).created, ==, 5);
+  okn_open311_client_set_cancel_flag (f->client, NULL);
+}
+
 typedef struct
 {
   OknConfig *config;
@@ -1540,6 +1576,7 @@ main (int   argc,
   ADD ("/open311/status/batch", test_batch_status);
   ADD ("/open311/ids-as-numbers", test_ids_as_numbers);
   ADD ("/open311/parallel", test_parallel);
+  ADD ("/open311/post/cancelled", test_cancelled);
   ADD ("/open311/parallel/chaos", test_parallel_chaos);
   ADD ("/open311/parallel/threads", test_threads);
   ADD ("/open311/server/executable", test_executable);

@@ -1038,6 +1038,33 @@ test_watch_sigterm_busy (Fixture       *f,
 }
 
 /* sync --once stops the same way: the batch in flight finishes. */
+/* SIGTERM in the middle of a large batch over one slow connection: the
+ * request in flight finishes, the rest of the batch is not sent and goes
+ * back to the queue as it was. */
+static void
+test_watch_sigterm_batch (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  guint at_stop;
+
+  config_set (f, "server.parallel", "1");
+  server_set (f, "delay_ms", "200");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
+  add_reports (f, 60);
+  proc = start_sync (f, "--watch");
+  /* The one-record probe went; the next batch holds the other 59. */
+  g_assert_true (wait_created (f, 2));
+  at_stop = counters (f).created;
+  g_assert_cmpint (stop_watch (proc), ==, 0);
+  g_test_message ("created %u when stopped, %u after", at_stop, counters (f).created);
+  g_assert_cmpuint (counters (f).created, <=, at_stop + 3);
+  g_assert_cmpuint (counters (f).posts, ==, counters (f).created);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 60 - counters (f).created);
+}
+
 static void
 test_once_sigterm (Fixture       *f,
                    gconstpointer  data)
@@ -1199,6 +1226,7 @@ main (int   argc,
   ADD ("/sync/cli/services", test_cli_services);
   ADD ("/sync/watch/new-record", test_watch);
   ADD ("/sync/watch/sigterm", test_watch_sigterm_busy);
+  ADD ("/sync/watch/sigterm-batch", test_watch_sigterm_batch);
   ADD ("/sync/watch/wake", test_watch_wake);
   ADD ("/sync/once/sigterm", test_once_sigterm);
 #undef ADD

@@ -39,6 +39,9 @@ typedef enum
   OKN_OPEN311_ERROR_CONFIG,
   /* The caller passed something unusable (e.g. a report without category). */
   OKN_OPEN311_ERROR_INVALID,
+  /* Not sent at all: the cancel flag was raised before the request started
+   * (okn_open311_client_set_cancel_flag()). */
+  OKN_OPEN311_ERROR_CANCELLED,
 } OknOpen311Error;
 
 /* The ticket marker appended to every description: "\n\n[Okienko <ticket>]". */
@@ -100,6 +103,8 @@ void               okn_open311_client_free                  (OknOpen311Client *c
 const char        *okn_open311_client_get_url               (OknOpen311Client *client);
 guint              okn_open311_client_get_parallel          (OknOpen311Client *client);
 gboolean           okn_open311_client_get_media_upload      (OknOpen311Client *client);
+void               okn_open311_client_set_cancel_flag       (OknOpen311Client *client,
+                                                             gint             *flag);
 void               okn_open311_client_set_definitions       (OknOpen311Client *client,
                                                              GPtrArray        *services);
 const char        *okn_open311_client_service_code_for      (OknOpen311Client *client,

@@ -122,6 +122,7 @@ struct _OknOpen311Client
 
   CURLM *multi;
   GPtrArray *idle;             /* CURL easy handles kept for reuse */
+  gint *cancel;                /* (nullable) not owned; read atomically */
 };
 
 enum
@@ -345,6 +346,22 @@ okn_open311_client_get_media_upload (OknOpen311Client *client)
   return client->media_upload;
 }
 
+/**
+ * okn_open311_client_set_cancel_flag:
+ * @flag: (nullable): an integer another thread may set to non-zero
+ *   (g_atomic_int_set()); it must outlive the client or be unset first
+ *
+ * Once *@flag is non-zero, requests of a call that have not started yet are
+ * not sent and fail with %OKN_OPEN311_ERROR_CANCELLED; those in flight
+ * finish. A stopping sync thus waits for a few requests, not a batch.
+ */
+void
+okn_open311_client_set_cancel_flag (OknOpen311Client *client,
+                                    gint             *flag)
+{
+  client->cancel = flag;
+}
+
 /* ---- transfers --------------------------------------------------------------- */
 
 typedef struct
@@ -377,6 +394,7 @@ typedef struct
   gboolean too_big;
 
   gboolean done;
+  gboolean cancelled;          /* never started: nothing was sent */
   CURLcode result;
   long status;
   gint64 retry_after;
@@ -666,6 +684,13 @@ run_transfers (OknOpen311Client *client,
       int left;
       CURLMsg *msg;
 
+      if (client->cancel && g_atomic_int_get (client->cancel))
+        for (; next < n; next++)
+          if (transfers[next] && !transfers[next]->done)
+            {
+              transfers[next]->done = TRUE;
+              transfers[next]->cancelled = TRUE;
+            }
       while (in_flight < max && next < n)
         {
           Transfer *t = transfers[next++];
@@ -971,6 +996,13 @@ transfer_json (OknOpen311Client *client,
   JsonObject *o;
   JsonNode *root;
 
+  if (t->cancelled)
+    {
+      g_autofree char *msg = g_strdup_printf (_("%s was not sent: the sync is stopping."), t->what);
+
+      set_simple_error (client, error, OKN_OPEN311_ERROR_CANCELLED, msg);
+      return NULL;
+    }
   if (t->result != CURLE_OK)
     {
       curl_failure (client, t, error);

@@ -127,6 +127,13 @@ is_fatal (const GError *error)
          && (error->code == OKN_OPEN311_ERROR_AUTH || error->code == OKN_OPEN311_ERROR_CONFIG);
 }
 
+/* A request okn_sync_stop() kept from being sent: not a failure. */
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CANCELLED);
+}
+
 /* Sorts a client error of a GET into the run's errors. */
 static void
 run_client_error (Run          *run,
@@ -134,7 +141,7 @@ run_client_error (Run          *run,
 {
   if (is_fatal (error))
     run_fatal (run, error);
-  else
+  else if (!is_cancelled (error))
     run_network (run, error);
 }
 
@@ -228,6 +235,7 @@ okn_sync_new (OknStore  *store,
           g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
           return NULL;
         }
+      okn_open311_client_set_cancel_flag (sync->client, &sync->stop);
     }
   return g_steal_pointer (&sync);
 }
@@ -407,6 +415,9 @@ phase_catalogue (OknSync *sync,
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  /* Cut short by okn_sync_stop(): nothing failed. */
+  if (stopping (sync))
+    return TRUE;
   /* A catalogue that cannot be fetched now does not stop the push: the
    * cached one (if any) still describes the attributes. */
   if (local->code == OKN_SYNC_ERROR_CONFIG)
@@ -771,6 +782,19 @@ push_batch (OknSync   *sync,
         continue;
       if (is_fatal (local))
         run_fatal (run, local);
+      else if (is_cancelled (local))
+        {
+          /* Not searched, so not sent either: back to the queue as it was. */
+          for (guint i = 0; i < group->len; i++)
+            {
+              OknOutboxItem *item = g_ptr_array_index (group, i);
+
+              if (g_hash_table_contains (found, item->record->ticket))
+                continue;
+              g_hash_table_add (search_failed, item->record->ticket);
+              outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
+            }
+        }
       else if (local->domain != OKN_OPEN311_ERROR || local->code == OKN_OPEN311_ERROR_TRANSIENT
                || local->code == OKN_OPEN311_ERROR_UNKNOWN_OUTCOME)
         {
@@ -885,6 +909,9 @@ push_batch (OknSync   *sync,
         }
       switch ((OknOpen311Error) e->code)
         {
+        case OKN_OPEN311_ERROR_CANCELLED:
+          outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
+          break;
         case OKN_OPEN311_ERROR_AUTH:
         case OKN_OPEN311_ERROR_CONFIG:
           run_fatal (run, e);
@@ -1013,7 +1040,7 @@ phase_tokens (OknSync *sync,
         continue;
       if (!okn_open311_client_resolve_token (sync->client, r->server_token, &id, &local))
         {
-          if (local->code == OKN_OPEN311_ERROR_PERMANENT)
+          if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
             {
               /* The server forgot the token: keep waiting, say so. */
               note_error (run->report, local->message);
