@@ -21,6 +21,7 @@
 #include "okn-test-common.h"
 #include "okn-application.h"
 #include "okn-clerk-window.h"
+#include "okn-gui-util.h"
 #include "okn-preferences-dialog.h"
 #include "okn-setup-dialog.h"
 #include "okienko/okn-scan.h"
@@ -748,6 +749,25 @@ test_broken_config (void)
   g_setenv ("OKIENKO_CONFIG", old_conf, TRUE);
 }
 
+/* The record view's audit trail speaks words, not the store's JSON. */
+static void
+test_audit_text (void)
+{
+  OknAuditEntry state = { .action = (char *) "sync-state",
+                          .details = (char *) "{\"from\":\"queued\",\"to\":\"needs-attention\","
+                                              "\"detail\":\"lane is required\"}" };
+  OknAuditEntry cancel = { .action = (char *) "cancel", .details = (char *) "{\"reason\":\"Pomyłka\"}" };
+  OknAuditEntry odd = { .action = (char *) "restore", .details = (char *) "not json" };
+  g_autofree char *s1 = okn_gui_audit_text (&state);
+  g_autofree char *s2 = okn_gui_audit_text (&cancel);
+  g_autofree char *s3 = okn_gui_audit_text (&odd);
+
+  g_assert_cmpstr (s1, ==, "Waiting to be sent → Needs attention: lane is required");
+  g_assert_cmpstr (s2, ==, "Cancelled: Pomyłka");
+  /* Unknown to the desk: shown as stored rather than lost. */
+  g_assert_cmpstr (s3, ==, "restore  not json");
+}
+
 static gboolean
 letter_form_idle (gpointer data)
 {
@@ -1054,6 +1074,7 @@ main (int    argc,
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   g_test_add_func ("/desk/close-waits-for-save", test_close_waits_for_save);
   g_test_add_func ("/desk/broken-config", test_broken_config);
+  g_test_add_func ("/desk/audit-text", test_audit_text);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "okn-gui-util.h"
 
@@ -166,6 +167,55 @@ okn_gui_channel_label (OknChannel channel)
     default:
       return _("Other");
     }
+}
+
+static const char *
+state_label (const char *name)
+{
+  OknSyncState state;
+
+  return name && okn_sync_state_from_string (name, &state) ? okn_gui_sync_state_label (state) : name;
+}
+
+/**
+ * okn_gui_audit_text:
+ *
+ * Says an audit entry in the clerk's words: the store keeps an action code
+ * and JSON details, which are for scripts (okienkoctl), not for the desk.
+ *
+ * Returns: (transfer full): what happened, e.g. "Waiting to be sent →
+ *   Needs attention: lane is required"
+ */
+char *
+okn_gui_audit_text (const OknAuditEntry *entry)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *details = NULL;
+  const char *action = entry->action ? entry->action : "";
+
+  if (entry->details && json_parser_load_from_data (parser, entry->details, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    details = json_node_get_object (json_parser_get_root (parser));
+#define DETAIL(key) (details ? json_object_get_string_member_with_default (details, key, NULL) : NULL)
+  if (g_str_equal (action, "register"))
+    return g_strdup (_("Registered"));
+  if (g_str_equal (action, "correct"))
+    return g_strdup (_("Corrected before sending"));
+  if (g_str_equal (action, "cancel"))
+    return DETAIL ("reason") ? g_strdup_printf (_("Cancelled: %s"), DETAIL ("reason"))
+                             : g_strdup (_("Cancelled"));
+  if (g_str_equal (action, "sync-state") && DETAIL ("from") && DETAIL ("to"))
+    {
+      /* TRANSLATORS: a record's sync state changed from one to the other */
+      g_autofree char *change = g_strdup_printf (_("%s → %s"), state_label (DETAIL ("from")),
+                                                 state_label (DETAIL ("to")));
+
+      return DETAIL ("detail") ? g_strdup_printf ("%s: %s", change, DETAIL ("detail"))
+                               : g_steal_pointer (&change);
+    }
+#undef DETAIL
+  return g_strdup_printf ("%s%s%s", action, entry->details ? "  " : "",
+                          entry->details ? entry->details : "");
 }
 
 /**

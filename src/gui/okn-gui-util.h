@@ -21,6 +21,7 @@ void        okn_gui_clear_error       (GtkWidget *error_label);
 const char *okn_gui_sync_state_label  (OknSyncState state);
 const char *okn_gui_kind_label        (OknKind kind);
 const char *okn_gui_channel_label     (OknChannel channel);
+char       *okn_gui_audit_text        (const OknAuditEntry *entry);
 GtkWidget  *okn_gui_focus_error       (GtkWidget *field);
 void        okn_gui_describe_by       (GtkWidget *field,
                                        GtkWidget *error_label);

@@ -218,9 +218,11 @@ fill (OknRecordView *self)
     {
       OknAuditEntry *e = g_ptr_array_index (audit, i);
       g_autofree char *when = okn_format_date_pl (e->at, TRUE);
+      g_autofree char *what = okn_gui_audit_text (e);
+      /* The store names the sync engine "sync". */
+      const char *who = g_strcmp0 (e->actor, "sync") == 0 ? _("sync service") : e->actor;
 
-      g_string_append_printf (text, "%s  %s  %s%s%s\n", when, e->actor ? e->actor : "", e->action,
-                              e->details ? "  " : "", e->details ? e->details : "");
+      g_string_append_printf (text, "%s  %s  %s\n", when, who ? who : "", what);
     }
   gtk_label_set_text (self->audit_label, g_strchomp (text->str));
 
