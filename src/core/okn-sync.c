@@ -1395,16 +1395,18 @@ char *
 okn_sync_report_summary (const OknSyncReport *report)
 {
   GString *s = g_string_new (NULL);
+  /* %u, not G_GINT64_FORMAT: xgettext cannot see through that macro and
+   * cut these messages short in the catalogue. */
+  guint waiting = (guint) CLAMP (report->waiting, 0, G_MAXUINT);
+  guint awaiting_id = (guint) CLAMP (report->awaiting_id, 0, G_MAXUINT);
 
   if (report->offline)
     {
       g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
-                                              "no server configured (server.url): working offline, %"
-                                              G_GINT64_FORMAT " record waits",
-                                              "no server configured (server.url): working offline, %"
-                                              G_GINT64_FORMAT " records wait",
-                                              (gulong) report->waiting),
-                              report->waiting);
+                                              "no server configured (server.url): working offline, %u record waits",
+                                              "no server configured (server.url): working offline, %u records wait",
+                                              waiting),
+                              waiting);
       return g_string_free (s, FALSE);
     }
   g_string_append_printf (s, _("sent %u"), report->sent);
@@ -1418,10 +1420,10 @@ okn_sync_report_summary (const OknSyncReport *report)
                             report->resolved);
   if (report->refused)
     g_string_append_printf (s, _(", refused %u (needs attention)"), report->refused);
-  if (report->waiting)
-    g_string_append_printf (s, _(", %" G_GINT64_FORMAT " waiting for retry"), report->waiting);
-  if (report->awaiting_id)
-    g_string_append_printf (s, _(", %" G_GINT64_FORMAT " waiting for a case number"), report->awaiting_id);
+  if (waiting)
+    g_string_append_printf (s, _(", %u waiting for retry"), waiting);
+  if (awaiting_id)
+    g_string_append_printf (s, _(", %u waiting for a case number"), awaiting_id);
   if (report->catalogue_refreshed)
     g_string_append_printf (s, _("; catalogue: %u services"), report->services);
   g_string_append_printf (s, _("; statuses: %u changed"), report->status_changes);
