@@ -251,6 +251,51 @@ okn_gray_to_jpeg (const guint8 *gray,
   return out;
 }
 
+/* A colour photo or scan as many scanners save it: RGB, no chroma
+ * subsampling, progressive, which makes libjpeg keep every coefficient of
+ * the image while decoding. */
+GBytes *
+okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
+                                  guint         width,
+                                  guint         height,
+                                  int           quality)
+{
+  struct jpeg_compress_struct c;
+  struct jpeg_error_mgr err;
+  unsigned char *buf = NULL;
+  unsigned long len = 0;
+  g_autofree guint8 *row = g_malloc ((gsize) width * 3);
+  GBytes *out;
+
+  c.err = jpeg_std_error (&err);
+  jpeg_create_compress (&c);
+  jpeg_mem_dest (&c, &buf, &len);
+  c.image_width = width;
+  c.image_height = height;
+  c.input_components = 3;
+  c.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&c);
+  jpeg_set_quality (&c, quality, TRUE);
+  for (int i = 0; i < c.num_components; i++)
+    c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
+  jpeg_simple_progression (&c);
+  jpeg_start_compress (&c, TRUE);
+  while (c.next_scanline < c.image_height)
+    {
+      const guint8 *src = gray + (gsize) c.next_scanline * width;
+      JSAMPROW r = row;
+
+      for (guint x = 0; x < width; x++)
+        row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = src[x];
+      jpeg_write_scanlines (&c, &r, 1);
+    }
+  jpeg_finish_compress (&c);
+  jpeg_destroy_compress (&c);
+  out = g_bytes_new (buf, len);
+  free (buf);
+  return out;
+}
+
 static cairo_status_t
 write_mem (void                *closure,
            const unsigned char *data,

@@ -38,6 +38,10 @@ GBytes          *okn_gray_to_jpeg     (const guint8 *gray,
                                        guint         width,
                                        guint         height,
                                        int           quality);
+GBytes          *okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
+                                                   guint         width,
+                                                   guint         height,
+                                                   int           quality);
 GBytes          *okn_gray_to_png      (const guint8 *gray,
                                        guint         width,
                                        guint         height);

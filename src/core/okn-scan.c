@@ -535,9 +535,11 @@ load_jpeg (const guint8 *data,
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
-  /* Progressive files keep every coefficient of the whole image; without
-   * a limit a forged header makes libjpeg ask for gigabytes. */
-  cinfo.mem->max_memory_to_use = 4L * MAX_PIXELS;
+  /* Progressive files keep every coefficient of the whole image, 2 bytes
+   * a pixel and colour component (a 600 dpi A4 colour scan needs 210 MB);
+   * without a limit a forged header makes libjpeg ask for gigabytes. This
+   * one holds 100 million pixels in colour. */
+  cinfo.mem->max_memory_to_use = 12L * MAX_PIXELS;
   jpeg_mem_src (&cinfo, data, (unsigned long) len);
   jpeg_read_header (&cinfo, TRUE);
   /* A photo larger than the limit is read at 1/2, 1/4 or 1/8 of its size
