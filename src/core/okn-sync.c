@@ -33,6 +33,9 @@ G_DEFINE_QUARK (okn-sync-error-quark, okn_sync_error)
 #define SEARCH_SKEW_US      (15 * G_TIME_SPAN_MINUTE)
 #define SEARCH_MIN_SPAN_US  (2 * G_TIME_SPAN_SECOND)
 #define SEARCH_MAX_DEPTH    24
+/* GETs one refresh may spend: halving a window whose full answers carry no
+ * dates would otherwise double the requests at every level. */
+#define SEARCH_MAX_REQUESTS 256
 #define TOKENS_PER_RUN      10000
 #define POLL_PAGE           500
 #define WATCH_TICK_US       G_TIME_SPAN_SECOND
@@ -52,6 +55,7 @@ struct _OknSync
   gint64 catalogue_max_age_us;
   gboolean definitions_set;
   GHashTable *markers;         /* service code → MarkerCache, for one run */
+  guint search_budget;         /* GETs left to the marker refresh under way */
   gboolean watching;           /* in okn_sync_watch(): statuses on the interval only */
   gint64 last_poll;            /* monotonic time of the last status pull */
 
@@ -563,13 +567,16 @@ scan_window (OknSync     *sync,
              guint        depth,
              GError     **error)
 {
-  g_autoptr (GPtrArray) list = search_retrying (sync, service_code, start_us, end_us, error);
+  g_autoptr (GPtrArray) list = NULL;
   gint64 lo = G_MAXINT64, hi = G_MININT64;
   gint64 a_end, b_start;
   gboolean narrowed = FALSE;
   gboolean outside = FALSE;
   guint len;
 
+  if (sync->search_budget > 0)
+    sync->search_budget--;
+  list = search_retrying (sync, service_code, start_us, end_us, error);
   if (list == NULL)
     return FALSE;
   for (guint i = 0; i < list->len; i++)
@@ -595,8 +602,13 @@ scan_window (OknSync     *sync,
    * narrower windows are read. */
   len = list->len;
   g_clear_pointer (&list, g_ptr_array_unref);
-  if (len < SEARCH_CAP || depth >= SEARCH_MAX_DEPTH)
+  if (len < SEARCH_CAP)
     return TRUE;
+  if (depth >= SEARCH_MAX_DEPTH || sync->search_budget == 0)
+    {
+      g_debug ("%s: the marker search gave up narrowing (depth %u); it is incomplete", service_code, depth);
+      return TRUE;
+    }
   /* A server that answers requests from outside the window does not filter
    * by date: narrowing would ask again and again for the same answer. */
   if (outside)
@@ -656,6 +668,7 @@ refresh_markers (OknSync     *sync,
   gint64 from = cache->until_us == 0 || need_from_us < cache->from_us ? need_from_us
                                                                       : cache->until_us - SEARCH_SKEW_US;
 
+  sync->search_budget = SEARCH_MAX_REQUESTS;
   if (!scan_window (sync, service_code, prefix, cache, from, now + SEARCH_SKEW_US, 0, error))
     return FALSE;
   if (cache->until_us == 0 || need_from_us < cache->from_us)
