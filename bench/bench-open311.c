@@ -57,7 +57,7 @@ naive_post (const char      *url,
   g_autofree char *out = NULL;
   g_autofree char *post_url = g_strconcat (url, "requests.json", NULL);
   const char *argv[] = {
-    "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", a_idem,
+    "curl", "-s", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}", "-H", a_idem,
     "--data-urlencode", "service_code=dumping", "--data-urlencode", a_desc,
     "--data-urlencode", a_addr, "--data-urlencode", a_key, post_url, NULL,
   };

@@ -160,7 +160,7 @@ main (int   argc,
         g_autofree char *d_addr = g_strconcat ("address_string=", r->address, NULL);
         g_autofree char *key = g_strdup_printf ("Idempotency-Key: naive-%s", r->uuid);
         const char *const args[] = {
-          "/usr/bin/curl", "-s", "-f", "-o", "/dev/null", "-H", key,
+          "/usr/bin/curl", "-s", "-f", "--max-time", "30", "-o", "/dev/null", "-H", key,
           "--data-urlencode", "api_key=" API_KEY, "--data-urlencode", "service_code=dumping",
           "--data-urlencode", d_desc, "--data-urlencode", d_addr, post_url, NULL,
         };
