@@ -255,6 +255,12 @@ form_not_reading (gpointer data)
 }
 
 static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 page_is (gpointer data)
 {
   return g_strcmp0 (okn_clerk_window_get_page (window), data) == 0;
@@ -667,8 +673,11 @@ test_preferences (void)
   g_assert_cmpstr (after, ==, before);
 
   gtk_entry_set_text (GTK_ENTRY (url_entry), "http://127.0.0.1:9/open311/v2/");
-  g_assert_true (okn_preferences_dialog_apply (dialog));
-  gtk_widget_destroy (GTK_WIDGET (dialog));
+  /* Enter in a field saves and closes, as the Save button does. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_widget_activate (url_entry);
+  /* A button pressed by the keyboard shows itself pressed for a moment. */
+  g_assert_true (wait_for (pointer_is_null, &dialog));
   config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
   office = okn_config_get_string (config, "office.name");
   api_key = okn_config_get_string (config, "server.api_key");

@@ -39,7 +39,8 @@ static const Field fields[] = {
   { "server.url", N_("Server _address:"), PAGE_SERVER },
   { "server.api_key", N_("API _key:"), PAGE_SERVER },
   { "server.jurisdiction_id", N_("_Jurisdiction:"), PAGE_SERVER },
-  { "letters.service_code", N_("_Service code for letters:"), PAGE_SERVER },
+  /* Not _S: Alt+S is the dialog's Save. */
+  { "letters.service_code", N_("Service code for _letters:"), PAGE_SERVER },
   { "server.timeout", N_("_Timeout (seconds):"), PAGE_SERVER },
   { "office.name", N_("Office _name:"), PAGE_OFFICE },
   { "office.address", N_("Office a_ddress:"), PAGE_OFFICE },
@@ -50,7 +51,8 @@ static const Field fields[] = {
 /* Outputs that print on save: a key and the choices it lists. */
 static const struct { const char *key; const char *value; const char *label; } outputs[] = {
   { "desk.letter_outputs", "label", N_("Letter: la_bel for the paper") },
-  { "desk.letter_outputs", "a4-confirmation", N_("Letter: A4 _confirmation of receipt") },
+  /* Not _c: Alt+C is the dialog's Cancel. */
+  { "desk.letter_outputs", "a4-confirmation", N_("Letter: A4 c_onfirmation of receipt") },
   { "desk.report_outputs", "receipt-80", N_("Report: receipt _80 mm") },
   { "desk.report_outputs", "receipt-58", N_("Report: receipt _58 mm") },
 };
@@ -144,6 +146,8 @@ build (OknPreferencesDialog *self)
 
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
+      /* Enter in any field saves, as the Save button would. */
+      gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
       gtk_widget_set_hexpand (field, TRUE);
       if (k && k->summary)
         gtk_widget_set_tooltip_text (entry, _(k->summary));
