@@ -135,6 +135,40 @@ test_parse_forms (Fixture      *f,
         g_assert_true (error->domain == OKN_SCAN_ERROR || error->domain == OKN_TICKET_ERROR);
       }
   }
+  /* Templates whose literal parts also occur inside a ticket ID, or with
+   * the code first: the ID is taken whole, the code too. */
+  {
+    const char *tmpls[] = {
+      "https://status.example.invalid/{ticket}-{code}",
+      "https://status.example.invalid/{code}/{ticket}",
+      "https://status.example.invalid/s?nr={ticket}&kod={code}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (tmpls); i++)
+      {
+        g_autoptr (GString) filled = g_string_new (tmpls[i]);
+        g_autoptr (GError) error = NULL;
+        g_autofree char *got_code = NULL;
+        g_autofree char *formatted = NULL;
+        g_autofree char *forged = NULL;
+        OknTicketId id;
+
+        g_string_replace (filled, "{ticket}", t, 0);
+        g_string_replace (filled, "{code}", code, 0);
+        g_test_message ("parsing %s against %s", filled->str, tmpls[i]);
+        g_assert_true (okn_scan_parse_text (filled->str, tmpls[i], &id, &got_code, &error));
+        g_assert_no_error (error);
+        formatted = okn_ticket_id_format (&id);
+        g_assert_cmpstr (formatted, ==, t);
+        g_assert_cmpstr (got_code, ==, code);
+
+        /* Another host with the same path is someone else's. */
+        forged = g_strdup (filled->str);
+        memcpy (strstr (forged, "example"), "exbmple", 7);
+        g_assert_false (okn_scan_parse_text (forged, tmpls[i], &id, NULL, &error));
+        g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_NOT_OURS);
+      }
+  }
   /* Without the template a status URL is just a foreign URL. */
   {
     g_autoptr (GError) error = NULL;

@@ -707,60 +707,53 @@ okn_scan_decode_file (const char *path,
 
 /* Interpreting ----------------------------------------------------------- */
 
-/* Matches @text against a status-page template with {ticket} and {code};
- * the literal parts compare without regard to case (scanners with caps
- * lock, hosts). */
+/* Matches @text against a status-page template with {ticket} and {code}.
+ * The template becomes an anchored pattern: its literal parts quoted and
+ * compared without regard to case (scanners with caps lock, hosts), the
+ * ticket as letters, digits, hyphens and spaces, the code as letters and
+ * digits. Splitting at the first occurrence of the next literal part, as
+ * before, cut "{ticket}-{code}" at the ticket's own first hyphen. */
 static gboolean
 match_template (const char *text,
                 const char *tmpl,
                 char      **ticket,
                 char      **code)
 {
-  const char *t = text, *p = tmpl;
+  g_autoptr (GString) pattern = g_string_new ("^");
+  g_autoptr (GRegex) re = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
+  const char *p = tmpl;
 
   *ticket = NULL;
   *code = NULL;
   while (*p)
     {
-      const char *hole = strchr (p, '{');
-      gsize lit;
-      char **slot = NULL;
-      const char *after;
+      const char *t = strstr (p, "{ticket}"), *c = strstr (p, "{code}");
+      const char *hole = t && (!c || t < c) ? t : c;
+      g_autofree char *lit = g_strndup (p, hole ? (gsize) (hole - p) : strlen (p));
+      g_autofree char *quoted = g_regex_escape_string (lit, -1);
 
-      while (hole && !g_str_has_prefix (hole, "{ticket}") && !g_str_has_prefix (hole, "{code}"))
-        hole = strchr (hole + 1, '{');
-      lit = hole ? (gsize) (hole - p) : strlen (p);
-      if (g_ascii_strncasecmp (t, p, lit) != 0)
-        goto fail;
-      t += lit;
-      p += lit;
+      g_string_append (pattern, quoted);
       if (hole == NULL)
         break;
-      slot = g_str_has_prefix (hole, "{ticket}") ? ticket : code;
-      p = hole + (slot == ticket ? 8 : 6);
-      /* The value runs to where the next literal part starts. */
-      {
-        const char *next = strchr (p, '{');
-        g_autofree char *next_lit = g_strndup (p, next ? (gsize) (next - p) : strlen (p));
-        g_autofree char *lower_t = g_ascii_strdown (t, -1);
-        g_autofree char *lower_l = g_ascii_strdown (next_lit, -1);
-        const char *found = *next_lit ? strstr (lower_t, lower_l) : lower_t + strlen (lower_t);
-
-        if (found == NULL || found == lower_t)
-          goto fail;
-        after = t + (found - lower_t);
-      }
-      g_free (*slot);
-      *slot = g_strndup (t, (gsize) (after - t));
-      t = after;
+      g_string_append (pattern, hole == t ? "(?<ticket>[[:alnum:] -]+)" : "(?<code>[[:alnum:]]+)");
+      p = hole + (hole == t ? 8 : 6);
     }
-  if (*t == '\0' && *ticket)
-    return TRUE;
+  g_string_append (pattern, "$");
 
-fail:
-  g_clear_pointer (ticket, g_free);
-  g_clear_pointer (code, g_free);
-  return FALSE;
+  /* A template naming a hole twice is not a pattern: nothing matches it. */
+  re = g_regex_new (pattern->str, G_REGEX_CASELESS, 0, NULL);
+  if (re == NULL || !g_regex_match (re, text, 0, &match))
+    return FALSE;
+  *ticket = g_match_info_fetch_named (match, "ticket");
+  *code = g_match_info_fetch_named (match, "code");
+  if (*ticket == NULL || **ticket == '\0')
+    {
+      g_clear_pointer (ticket, g_free);
+      g_clear_pointer (code, g_free);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
