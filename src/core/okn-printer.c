@@ -622,8 +622,10 @@ wait_for_job (http_t       *http,
     {
       g_autoptr (OknPrinterInfo) info = NULL;
 
+      /* Not knowing how the job fares is failing it: the clerk will print
+       * again, so this one must not come out later as a second ticket. */
       if (!get_job_state (http, printer, job_id, &js, error))
-        goto out;
+        goto cancel;
       if (js.state == IPP_JSTATE_COMPLETED)
         {
           ok = TRUE;
