@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <poppler.h>
@@ -465,6 +466,26 @@ test_outputs_pdf_folder (void)
 
   g_assert_null (okn_outputs_print (config, r, bad, NULL, &error));
   g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_UNKNOWN_LAYOUT);
+  g_clear_error (&error);
+
+  /* A folder that cannot be made (its parent is a file): the ticket and
+   * the register both say where and why. */
+  {
+    g_autofree char *file = g_build_filename (dir, "plain-file", NULL);
+    g_autofree char *under = g_build_filename (file, "pdf", NULL);
+    g_autoptr (GBytes) doc = g_bytes_new_static ("%PDF-1.4\n", 9);
+
+    g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+    g_assert_true (okn_config_set (config, "desk.output_dir", under, &error));
+    g_assert_null (okn_outputs_print (config, r, both, NULL, &error));
+    g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, under));
+    g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
+    g_clear_error (&error);
+    g_assert_null (okn_outputs_print_a4_document (config, doc, "register.pdf", TRUE, NULL, &error));
+    g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
+  }
   okn_test_rm_rf (dir);
 }
 

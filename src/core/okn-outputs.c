@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -45,6 +46,34 @@ printer_key (OknLayout layout)
     }
 }
 
+/* The PDF folder: tickets and the register alike. */
+static char *
+write_to_folder (const char *dir,
+                 const char *name,
+                 GBytes     *pdf,
+                 GError    **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) local_error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO,
+                   _("Could not create the PDF folder %s: %s"), dir, g_strerror (saved));
+      return NULL;
+    }
+  if (!g_file_set_contents_full (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+    {
+      g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO,
+                   _("Could not write %s: %s"), path, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
 static char *
 write_pdf (const char             *dir,
            OknLayout               layout,
@@ -53,28 +82,12 @@ write_pdf (const char             *dir,
 {
   g_autoptr (GBytes) pdf = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   pdf = okn_layout_render_pdf (layout, content, error);
   if (pdf == NULL)
     return NULL;
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO,
-                   _("Could not create the folder %s for printed tickets."), dir);
-      return NULL;
-    }
   name = g_strdup_printf ("%s-%s.pdf", okn_ticket_content_get_ticket (content), okn_layout_to_string (layout));
-  path = g_build_filename (dir, name, NULL);
-  if (!g_file_set_contents_full (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
-    {
-      g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO,
-                   _("Could not write the ticket to %s: %s"), path, local_error->message);
-      return NULL;
-    }
-  return g_steal_pointer (&path);
+  return write_to_folder (dir, name, pdf, error);
 }
 
 static char *
@@ -201,19 +214,7 @@ okn_outputs_print_a4_document (OknConfig    *config,
   g_autofree char *printer = okn_config_get_string (config, "desk.printer_a4");
 
   if (dir && *dir)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autoptr (GError) local_error = NULL;
-
-      if (g_mkdir_with_parents (dir, 0700) != 0
-          || !g_file_set_contents_full (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                                        G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
-        {
-          g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO, _("Could not write %s."), path);
-          return NULL;
-        }
-      return g_steal_pointer (&path);
-    }
+    return write_to_folder (dir, name, pdf, error);
   if (printer && *printer)
     {
       OknPrintJobOptions job = { 0 };
