@@ -302,38 +302,57 @@ test_push (Fixture       *f,
 }
 
 /* With server.media_upload the outbox's records carry their files' bytes
- * to the POST; the store hands them out without. */
+ * to the POST (the store hands them out without), read a few records at
+ * a time: here six records with a photo over two connections, and two
+ * without. */
 static void
 test_push_media (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknSync) sync = NULL;
-  g_autoptr (OknRecord) r = okn_test_report ("dumping", "Zdjęcie w załączniku", "ul. Zielona 7");
   g_autoptr (GPtrArray) list = NULL;
-  g_autofree char *path = g_build_filename (f->dir, "zdjecie.jpg", NULL);
-  OknOpen311StoredRequest *s;
   OknSyncReport report;
+  guint with_media = 0;
 
-  g_file_set_contents (path, "\xff\xd8\xff\xe0 not really a jpeg \x00\x01", 24, &error);
-  g_assert_no_error (error);
-  okn_record_add_file (r, path, &error);
-  g_assert_no_error (error);
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr (OknRecord) r = okn_test_report ("dumping", "Zdjęcie w załączniku", "ul. Zielona 7");
+      g_autofree char *name = g_strdup_printf ("zdjecie-%u.jpg", i);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autofree char *bytes = g_strdup_printf ("\xff\xd8\xff\xe0 not really a jpeg %u", i);
+
+      g_file_set_contents (path, bytes, -1, &error);
+      g_assert_no_error (error);
+      okn_record_add_file (r, path, &error);
+      g_assert_no_error (error);
+      okn_store_register (f->store, r, "test", &error);
+      g_assert_no_error (error);
+    }
+  add_reports (f, 2);
   config_set (f, "server.media_upload", "true");
+  config_set (f, "server.parallel", "2");
   sync = new_sync (f);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (report.sent, ==, 1);
+  g_assert_cmpuint (report.sent, ==, 8);
   g_assert_cmpuint (report.refused, ==, 0);
   okn_sync_report_clear (&report);
+  assert_each_once (f);
   list = okn_open311_server_list_requests (f->server);
-  g_assert_cmpuint (list->len, ==, 1);
-  s = g_ptr_array_index (list, 0);
-  g_assert_cmpuint (s->media->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (s->media, 0), ==, "zdjecie.jpg");
+  g_assert_cmpuint (list->len, ==, 8);
+  for (guint i = 0; i < list->len; i++)
+    {
+      OknOpen311StoredRequest *s = g_ptr_array_index (list, i);
+
+      if (s->media->len == 0)
+        continue;
+      g_assert_cmpuint (s->media->len, ==, 1);
+      g_assert_true (g_str_has_prefix (g_ptr_array_index (s->media, 0), "zdjecie-"));
+      with_media++;
+    }
+  g_assert_cmpuint (with_media, ==, 6);
 }
 
 /* A stale catalogue that cannot be fetched again still tells the client

@@ -726,6 +726,98 @@ load_media (OknSync   *sync,
   return TRUE;
 }
 
+static void
+drop_media (OknRecord *record)
+{
+  for (guint i = 0; record->files && i < record->files->len; i++)
+    g_clear_pointer (&((OknAttachment *) g_ptr_array_index (record->files, i))->data, g_bytes_unref);
+}
+
+/* Posts the records of @records at the positions @at into the same
+ * positions of @results; with @media, their files are read first (a file
+ * that cannot be read fails its record with the store's error, unsent) and
+ * let go after. */
+static void
+post_at (OknSync   *sync,
+         GPtrArray *records,
+         GArray    *at,
+         gboolean   media,
+         GPtrArray *results)
+{
+  g_autoptr (GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr (GArray) sent_at = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) answers = NULL;
+
+  for (guint i = 0; i < at->len; i++)
+    {
+      guint k = g_array_index (at, guint, i);
+      OknRecord *r = g_ptr_array_index (records, k);
+      GError *local = NULL;
+
+      if (media && !load_media (sync, r, &local))
+        {
+          OknOpen311PostResult *res = g_new0 (OknOpen311PostResult, 1);
+
+          res->error = local;
+          results->pdata[k] = res;
+          drop_media (r);
+          continue;
+        }
+      g_ptr_array_add (batch, r);
+      g_array_append_val (sent_at, k);
+    }
+  if (batch->len == 0)
+    return;
+  answers = okn_open311_client_post_many (sync->client, batch, NULL);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      results->pdata[g_array_index (sent_at, guint, i)] = g_steal_pointer (&answers->pdata[i]);
+      if (media)
+        drop_media (g_ptr_array_index (batch, i));
+    }
+}
+
+/* okn_open311_client_post_many() for a claimed batch. With
+ * server.media_upload, records with files go server.parallel at a time,
+ * their bytes read just before and let go after: a batch of 200 scans
+ * would otherwise sit in memory at once, twice with curl's copies. */
+static GPtrArray *
+post_records (OknSync   *sync,
+              GPtrArray *records)
+{
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GArray) plain = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) slice = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint step = okn_open311_client_get_parallel (sync->client);
+
+  if (!okn_open311_client_get_media_upload (sync->client))
+    return okn_open311_client_post_many (sync->client, records, NULL);
+
+  results = g_ptr_array_new_full (records->len, (GDestroyNotify) okn_open311_post_result_free);
+  g_ptr_array_set_size (results, records->len);
+  for (guint k = 0; k < records->len; k++)
+    {
+      OknRecord *r = g_ptr_array_index (records, k);
+
+      if (r->files == NULL || r->files->len == 0)
+        g_array_append_val (plain, k);
+    }
+  post_at (sync, records, plain, FALSE, results);
+  for (guint k = 0; k < records->len; k++)
+    {
+      OknRecord *r = g_ptr_array_index (records, k);
+
+      if (r->files && r->files->len > 0)
+        g_array_append_val (slice, k);
+      if (slice->len == step || (k + 1 == records->len && slice->len > 0))
+        {
+          post_at (sync, records, slice, TRUE, results);
+          g_array_set_size (slice, 0);
+        }
+    }
+  return g_steal_pointer (&results);
+}
+
 /* Settles one claimed batch: fills @o with one outcome per item; client
  * errors go into @run. Sets @all_transient when nothing in the batch got
  * through and only transient failures were met. */
@@ -737,17 +829,15 @@ push_batch (OknSync   *sync,
             gboolean  *all_transient)
 {
   g_autoptr (GPtrArray) to_post = g_ptr_array_new ();        /* OknOutboxItem */
-  g_autoptr (GPtrArray) post_records = g_ptr_array_new ();   /* OknRecord */
+  g_autoptr (GPtrArray) records = g_ptr_array_new ();        /* OknRecord, of to_post */
   g_autoptr (GHashTable) by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                           (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) search_failed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) results = NULL;
-  g_autoptr (GError) error = NULL;
   GHashTableIter iter;
   gpointer key, value;
   guint transient = 0;
-  gboolean with_media = okn_open311_client_get_media_upload (sync->client);
 
   *all_transient = FALSE;
 
@@ -854,22 +944,8 @@ push_batch (OknSync   *sync,
           run->report->adopted++;
           continue;
         }
-      if (with_media)
-        {
-          g_autoptr (GError) local = NULL;
-
-          if (!load_media (sync, item->record, &local))
-            {
-              /* Not sent: no unknown outcome, only a later try. */
-              run_network (run, local);
-              outcome_retry (sync, o, item, local, FALSE);
-              run->report->retried++;
-              transient++;
-              continue;
-            }
-        }
       g_ptr_array_add (to_post, item);
-      g_ptr_array_add (post_records, item->record);
+      g_ptr_array_add (records, item->record);
     }
   if (to_post->len == 0)
     {
@@ -877,12 +953,12 @@ push_batch (OknSync   *sync,
       return;
     }
 
-  results = okn_open311_client_post_many (sync->client, post_records, &error);
+  results = post_records (sync, records);
   for (guint i = 0; i < to_post->len; i++)
     {
       OknOutboxItem *item = g_ptr_array_index (to_post, i);
       OknOpen311PostResult *res = results ? g_ptr_array_index (results, i) : NULL;
-      const GError *e = res ? res->error : error;
+      const GError *e = res ? res->error : NULL;
 
       if (res && res->receipt && res->receipt->service_request_id)
         {
@@ -914,6 +990,7 @@ push_batch (OknSync   *sync,
         }
       if (e->domain != OKN_OPEN311_ERROR)
         {
+          /* A file the store could not read (post_records): not sent. */
           run_network (run, e);
           outcome_retry (sync, o, item, e, FALSE);
           run->report->retried++;
