@@ -590,12 +590,12 @@ test_page_sizes (Fixture      *f,
   }
 }
 
-/* A narrow label: where its Code 128 cannot get even one dot a module the
- * rendering fails instead of printing bars cut off at the edge; a little
- * wider, it prints and scans. */
+/* Nothing goes out cut off: a label too narrow for its Code 128 at one
+ * dot a module and a receipt too long for its raster fail with an error; a
+ * label a little wider prints and scans. */
 static void
-test_narrow_label (Fixture      *f,
-                   gconstpointer data)
+test_nothing_cut_off (Fixture      *f,
+                      gconstpointer data)
 {
   g_autoptr (OknConfig) narrow = write_config (f->dir, "[label]\nwidth_mm=20\nheight_mm=20\n");
   g_autoptr (OknConfig) small = write_config (f->dir, "[label]\nwidth_mm=32\nheight_mm=20\n");
@@ -613,6 +613,23 @@ test_narrow_label (Fixture      *f,
   g_assert_null (okn_layout_render_png (OKN_LAYOUT_LABEL, c, 300, &error));
   g_assert_error (error, OKN_BARCODE_ERROR, OKN_BARCODE_ERROR_TOO_WIDE);
   g_clear_error (&error);
+
+  {
+    /* A receipt that would outgrow the raster is an error too, not a
+     * receipt cut off before its QR code. */
+    g_autoptr (GString) text = g_string_new ("[office]\nhotline=");
+    g_autoptr (OknConfig) absurd = NULL;
+    g_autoptr (OknTicketContent) ac = NULL;
+
+    for (guint i = 0; i < 300; i++)
+      g_string_append (text, "+48 42 000 00 00 wew. 123, ");
+    g_string_append (text, "\n");
+    absurd = write_config (f->dir, text->str);
+    ac = okn_ticket_content_new (f->report, absurd);
+    g_assert_null (okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_58, ac, 203, &error));
+    g_assert_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER);
+    g_clear_error (&error);
+  }
 
   bitmap = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, s, 203, &error);
   g_assert_no_error (error);
@@ -725,7 +742,7 @@ main (int    argc,
   ADD ("/layout/polish-glyphs", test_polish_glyphs, NULL);
   ADD ("/layout/minimal-content", test_minimal_content, NULL);
   ADD ("/layout/page-sizes", test_page_sizes, NULL);
-  ADD ("/layout/narrow-label", test_narrow_label, NULL);
+  ADD ("/layout/nothing-cut-off", test_nothing_cut_off, NULL);
 #undef ADD
   return g_test_run ();
 }

@@ -1091,6 +1091,17 @@ render_alpha (OknLayout               layout,
       return NULL;
     }
 
+  if (okn_layout_is_receipt (layout) && used > height)
+    {
+      /* Only absurd configured texts get here; a receipt without its end
+       * (the QR, the help) must not go out as if it were whole. */
+      g_set_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER,
+                   _("The ticket would be longer than %.0f mm: shorten the office texts "
+                     "(office.name, office.address, office.hotline, office.status_url)."),
+                   RECEIPT_MAX_MM);
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
   if (okn_layout_is_receipt (layout))
     {
       /* Keep the rows the receipt used, no more paper than that. */
