@@ -381,6 +381,23 @@ test_dates_pl (void)
   g_assert_null (okn_parse_datetime_pl ("31.11.2026"));
   g_assert_null (okn_parse_datetime_pl ("29.11.2026 24:00"));
   g_assert_null (okn_parse_datetime_pl ("jutro"));
+  /* A typo after the date is not dropped silently. */
+  g_assert_null (okn_parse_datetime_pl ("29.11.2026 abc"));
+  g_assert_null (okn_parse_datetime_pl ("29.11.2026 10:15x"));
+  {
+    g_autofree char *e = okn_parse_datetime_pl (" 29.11.2026  ");
+    GDate day;
+
+    g_assert_true (g_str_has_prefix (e, "2026-11-29T00:00:00"));
+    g_assert_true (okn_register_parse_day ("2026-11-29", &day));
+    g_assert_cmpint (g_date_get_day (&day), ==, 29);
+    g_assert_cmpint (g_date_get_month (&day), ==, 11);
+    g_assert_true (okn_register_parse_day ("1.2.2026 23:59", &day));
+    g_assert_cmpint (g_date_get_day (&day), ==, 1);
+    g_assert_cmpint (g_date_get_month (&day), ==, 2);
+    g_assert_false (okn_register_parse_day ("2026-02-30", &day));
+    g_assert_false (okn_register_parse_day ("", &day));
+  }
   g_assert_cmpstr (c, ==, "29.11.2026");
   g_assert_cmpstr (d, ==, "29.11.2026 10:15");
 }
@@ -414,6 +431,13 @@ test_okienkoctl_day (void)
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
   g_assert_nonnull (strstr (csv, "\"CANCELLED: Pomyłka\""));
   g_assert_true (g_file_test (pdf_path, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The ISO form its help offers works too. */
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", &day);
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

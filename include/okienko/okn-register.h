@@ -48,5 +48,9 @@ const char *okn_delivery_label       (OknDelivery delivery);
 char       *okn_format_date_pl       (const char *iso8601,
                                       gboolean    with_time);
 char       *okn_parse_datetime_pl    (const char *text);
+gboolean    okn_register_parse_day   (const char *text,
+                                      GDate      *day);
+void        okn_register_day_from_datetime (GDateTime *dt,
+                                            GDate     *day);
 
 G_END_DECLS

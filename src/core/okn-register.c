@@ -494,20 +494,26 @@ okn_parse_datetime_pl (const char *text)
   g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
   g_autoptr (GDateTime) dt = NULL;
   guint d = 0, m = 0, y = 0, hh = 0, mm = 0;
-  char tail;
-  int n;
+  int used = 0, used_time = 0;
 
   if (text == NULL)
     return NULL;
   while (g_ascii_isspace (*text))
     text++;
-  n = sscanf (text, "%2u.%2u.%4u %2u:%2u %c", &d, &m, &y, &hh, &mm, &tail);
-  if (n == 5 || n == 3)
+  if (sscanf (text, "%2u.%2u.%4u%n", &d, &m, &y, &used) == 3)
     {
-      if (n == 3)
+      const char *rest = text + used;
+
+      /* A time is optional; anything else after the date is a typo, not
+       * something to drop silently. */
+      if (sscanf (rest, " %2u:%2u%n", &hh, &mm, &used_time) == 2)
+        rest += used_time;
+      else
         hh = mm = 0;
-      if (y >= 1000 && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y) && hh < 24
-          && mm < 60)
+      while (g_ascii_isspace (*rest))
+        rest++;
+      if (*rest == '\0' && y >= 1000 && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y)
+          && hh < 24 && mm < 60)
         dt = g_date_time_new (tz, (int) y, (int) m, (int) d, (int) hh, (int) mm, 0);
     }
   else
@@ -515,4 +521,55 @@ okn_parse_datetime_pl (const char *text)
   if (dt == NULL)
     return NULL;
   return okn_now_iso8601 (dt);
+}
+
+/**
+ * okn_register_parse_day:
+ * @text: what a clerk typed: "29.11.2026" or "2026-11-29" (a time after
+ *   it is allowed and ignored)
+ * @day: (out): the local calendar day
+ *
+ * Returns: %TRUE when @text is a day
+ */
+gboolean
+okn_register_parse_day (const char *text,
+                        GDate      *day)
+{
+  g_autofree char *iso = NULL;
+  g_autoptr (GDateTime) dt = NULL;
+
+  /* A bare ISO day has no time: read it as that day's midnight. */
+  if (text && strlen (text) == 10 && text[4] == '-')
+    {
+      g_autofree char *full = g_strconcat (text, "T00:00:00", NULL);
+      g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+
+      dt = g_date_time_new_from_iso8601 (full, tz);
+      if (dt == NULL)
+        return FALSE;
+    }
+  else
+    {
+      iso = okn_parse_datetime_pl (text);
+      dt = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+      if (dt == NULL)
+        return FALSE;
+    }
+  okn_register_day_from_datetime (dt, day);
+  return TRUE;
+}
+
+/**
+ * okn_register_day_from_datetime:
+ * @day: (out): the local calendar day @dt falls on
+ */
+void
+okn_register_day_from_datetime (GDateTime *dt,
+                                GDate     *day)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (dt);
+
+  g_date_clear (day, 1);
+  g_date_set_dmy (day, (GDateDay) g_date_time_get_day_of_month (local),
+                  (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
 }

@@ -124,24 +124,21 @@ okn_register_page_set_application (OknRegisterPage *self,
 
   self->app = app;
   /* Filled when the page is shown, not at start-up. */
-  g_date_set_dmy (&self->day, (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  okn_register_day_from_datetime (now, &self->day);
 }
 
 static void
 on_day_activate (OknRegisterPage *self)
 {
-  g_autofree char *iso = okn_parse_datetime_pl (gtk_entry_get_text (self->day_entry));
-  g_autoptr (GDateTime) dt = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  GDate day;
 
-  if (dt == NULL)
+  if (!okn_register_parse_day (gtk_entry_get_text (self->day_entry), &day))
     {
       show_message (self, _("Day: type a date as dd.mm.rrrr."), TRUE);
       return;
     }
   gtk_widget_hide (self->message_label);
-  g_date_set_dmy (&self->day, (GDateDay) g_date_time_get_day_of_month (dt),
-                  (GDateMonth) g_date_time_get_month (dt), (GDateYear) g_date_time_get_year (dt));
+  self->day = day;
   okn_register_page_refresh (self);
 }
 

@@ -17,7 +17,6 @@ okctl_cmd_day (OkctlContext *ctx,
   g_autofree char *date = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *pdf = NULL;
-  g_autofree char *iso = NULL;
   g_autofree char *office = NULL;
   g_autofree char *station = NULL;
   g_autoptr (GOptionContext) octx = NULL;
@@ -43,16 +42,14 @@ okctl_cmd_day (OkctlContext *ctx,
 
   if (date)
     {
-      iso = okn_parse_datetime_pl (date);
-      when = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-      if (when == NULL)
+      if (!okn_register_parse_day (date, &day))
         return okctl_usage_error (_("--date: “%s” is not a day (29.11.2026 or 2026-11-29)."), date);
     }
   else
-    when = g_date_time_new_now_local ();
-  g_date_clear (&day, 1);
-  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (when), (GDateMonth) g_date_time_get_month (when),
-                  (GDateYear) g_date_time_get_year (when));
+    {
+      when = g_date_time_new_now_local ();
+      okn_register_day_from_datetime (when, &day);
+    }
 
   store = okctl_open_store (ctx, &error);
   if (store == NULL || (letters = okn_register_day (store, &day, &error)) == NULL)
