@@ -729,6 +729,24 @@ test_first_start_setup (void)
   g_setenv ("OKIENKO_DB", old_db, TRUE);
 }
 
+static gboolean
+model_has (gpointer data)
+{
+  GtkTreeModel *model = data;
+  GtkTreeIter iter;
+  gboolean found = FALSE;
+
+  for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok && !found;
+       ok = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *name = NULL;
+
+      gtk_tree_model_get (model, &iter, 0, &name, -1);
+      found = g_strcmp0 (name, "Anna Nowak-Żółć") == 0;
+    }
+  return found;
+}
+
 /* A configuration file that cannot be read does not stop the desk: it
  * opens with the defaults and says why in its status line. */
 static void
@@ -751,6 +769,13 @@ test_broken_config (void)
   g_assert_nonnull (w);
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), conf));
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), "default settings"));
+  /* A fresh window offers earlier senders, read from the store in a
+   * thread. */
+  {
+    GtkEntryCompletion *completion = gtk_entry_get_completion (GTK_ENTRY (find_named (w, "Sender")));
+
+    g_assert_true (wait_for (model_has, gtk_entry_completion_get_model (completion)));
+  }
 
   gtk_widget_destroy (w);
   pump ();

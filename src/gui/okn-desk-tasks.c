@@ -479,6 +479,66 @@ okn_desk_read_file_finish (GAsyncResult  *result,
 }
 
 static void
+senders_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  TaskData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) letters = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *names;
+  OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_LETTER, .limit = 2000 };
+
+  if ((store = okn_store_open (d->db_path, &error)) == NULL
+      || (letters = okn_store_list (store, &filter, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < letters->len; i++)
+    {
+      const char *name = ((OknRecord *) g_ptr_array_index (letters, i))->sender_name;
+
+      if (name && g_hash_table_add (seen, (gpointer) name))
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  g_task_return_pointer (task, names, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * okn_desk_senders_async:
+ *
+ * The senders of the latest 2000 letters, newest first, each once: the
+ * letter form's completion. Read in a thread: with a large store the list
+ * takes a while, and the clerk may already be typing.
+ */
+void
+okn_desk_senders_async (const char          *db_path,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  run_task (task_data_new (db_path, NULL), okn_desk_senders_async, senders_thread, cancellable,
+            callback, user_data);
+}
+
+/**
+ * okn_desk_senders_finish:
+ *
+ * Returns: (transfer full) (element-type utf8): the names
+ */
+GPtrArray *
+okn_desk_senders_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 sync_thread (GTask        *task,
              gpointer      source,
              gpointer      task_data,

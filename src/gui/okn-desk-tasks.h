@@ -83,6 +83,13 @@ void           okn_desk_read_file_async  (const char          *path,
 OknRecord     *okn_desk_read_file_finish (GAsyncResult  *result,
                                           GError       **error);
 
+void           okn_desk_senders_async    (const char          *db_path,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GPtrArray     *okn_desk_senders_finish   (GAsyncResult  *result,
+                                          GError       **error);
+
 void           okn_desk_sync_async       (const char          *db_path,
                                           const char          *config_path,
                                           GCancellable        *cancellable,

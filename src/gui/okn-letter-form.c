@@ -56,7 +56,7 @@ struct _OknLetterForm
   GHashTable *sender_names;  /* the same, to add each name once */
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   guint draft_source;
-  guint senders_source;
+  GCancellable *senders_cancellable;
   guint clock_source;
   gboolean received_touched; /* the clerk typed a received time */
   gboolean loading;          /* filling widgets: not a change by the clerk */
@@ -317,23 +317,21 @@ add_sender (OknLetterForm *self,
 }
 
 static void
-load_senders (OknLetterForm *self)
+on_senders_loaded (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      data)
 {
-  OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_LETTER, .limit = 2000 };
-  g_autoptr (GPtrArray) letters = okn_store_list (okn_application_get_store (self->app), &filter, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) names = okn_desk_senders_finish (res, &error);
+  OknLetterForm *self;
 
-  for (guint i = 0; letters && i < letters->len; i++)
-    add_sender (self, ((OknRecord *) g_ptr_array_index (letters, i))->sender_name);
-}
-
-static gboolean
-load_senders_idle (gpointer data)
-{
-  OknLetterForm *self = data;
-
-  self->senders_source = 0;
-  load_senders (self);
-  return G_SOURCE_REMOVE;
+  /* The form went away (its dispose cancels): nothing to fill. A store
+   * that cannot be read only means no completion; saving says why. */
+  if (names == NULL)
+    return;
+  self = data;
+  for (guint i = 0; i < names->len; i++)
+    add_sender (self, g_ptr_array_index (names, i));
 }
 
 void
@@ -343,9 +341,10 @@ okn_letter_form_set_application (OknLetterForm  *self,
   self->app = app;
   fill_units (self);
   clear_fields (self, FALSE);
-  /* Earlier senders are only needed once the clerk types: after the first
-   * frame. */
-  self->senders_source = g_idle_add_full (G_PRIORITY_LOW, load_senders_idle, self, NULL);
+  /* Earlier senders are only needed once the clerk types. */
+  self->senders_cancellable = g_cancellable_new ();
+  okn_desk_senders_async (okn_application_get_db_path (app), self->senders_cancellable,
+                          on_senders_loaded, self);
   self->clock_source = g_timeout_add_seconds (20, on_clock_tick, self);
 }
 
@@ -570,7 +569,8 @@ okn_letter_form_dispose (GObject *object)
       save_draft_now (self);
     }
   g_clear_pointer (&self->drafts, okn_draft_writer_close);
-  g_clear_handle_id (&self->senders_source, g_source_remove);
+  g_cancellable_cancel (self->senders_cancellable);
+  g_clear_object (&self->senders_cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_object (&self->senders);
