@@ -195,6 +195,10 @@ test_service_def (void)
   g_assert_cmpstr (((OknAttrValue *) g_ptr_array_index (lane->values, 0))->key, ==, "1");
   g_assert_cmpint (okn_service_def_find (def, "odd")->datatype, ==, OKN_ATTR_STRING);
   g_assert_false (okn_service_def_find (def, "info")->variable);
+  /* A stored choice reads as the catalogue names it; an unknown one as is. */
+  g_assert_cmpstr (okn_attr_def_value_name (lane, "2"), ==, "Prawy");
+  g_assert_cmpstr (okn_attr_def_value_name (lane, "9"), ==, "9");
+  g_assert_cmpstr (okn_attr_def_value_name (NULL, "x"), ==, "x");
 
   /* Nothing given: the two required ones. */
   issues = okn_service_def_check (def, r);
@@ -245,6 +249,16 @@ test_service_matches (void)
   g_assert_true (okn_service_matches (&s, "asfalt"));
   g_assert_true (okn_service_matches (&s, "POTH"));
   g_assert_false (okn_service_matches (&s, "dziura latarnia"));
+
+  {
+    g_autoptr (GPtrArray) catalogue = g_ptr_array_new ();
+
+    g_ptr_array_add (catalogue, &s);
+    g_assert_true (okn_service_find (catalogue, "pothole") == &s);
+    g_assert_null (okn_service_find (catalogue, "tree"));
+    g_assert_null (okn_service_find (catalogue, NULL));
+    g_assert_null (okn_service_find (NULL, "pothole"));
+  }
 }
 
 /* The daily register ----------------------------------------------------- */

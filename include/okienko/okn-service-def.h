@@ -69,6 +69,10 @@ GPtrArray     *okn_service_def_check       (const OknServiceDef *def,
 
 gboolean       okn_service_matches         (const OknService *service,
                                             const char       *text);
+const char    *okn_attr_def_value_name     (const OknAttrDef *a,
+                                            const char       *key);
+const OknService *okn_service_find         (GPtrArray  *services,
+                                            const char *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknServiceDef, okn_service_def_free)
 

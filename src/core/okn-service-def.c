@@ -226,6 +226,47 @@ okn_service_def_find (const OknServiceDef *def,
   return NULL;
 }
 
+/**
+ * okn_attr_def_value_name:
+ * @key: a value as stored (a list's key)
+ *
+ * Returns: (transfer none): what the catalogue calls the choice @key of a
+ *   list attribute, for people to read; @key itself when it has no name
+ */
+const char *
+okn_attr_def_value_name (const OknAttrDef *a,
+                         const char       *key)
+{
+  for (guint i = 0; a && a->values && i < a->values->len; i++)
+    {
+      const OknAttrValue *v = g_ptr_array_index (a->values, i);
+
+      if (g_strcmp0 (v->key, key) == 0 && v->name)
+        return v->name;
+    }
+  return key;
+}
+
+/**
+ * okn_service_find:
+ * @services: (element-type OknService): the cached catalogue
+ *
+ * Returns: (nullable) (transfer none): the service with that code
+ */
+const OknService *
+okn_service_find (GPtrArray  *services,
+                  const char *code)
+{
+  for (guint i = 0; services && code && i < services->len; i++)
+    {
+      const OknService *s = g_ptr_array_index (services, i);
+
+      if (g_strcmp0 (s->code, code) == 0)
+        return s;
+    }
+  return NULL;
+}
+
 static gboolean
 has_key (const OknAttrDef *a,
          const char       *key)

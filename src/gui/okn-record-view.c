@@ -149,13 +149,11 @@ fill (OknRecordView *self)
   else
     {
       g_autoptr (GPtrArray) services = okn_store_list_services (store, NULL);
-      const OknService *service = NULL;
+      const OknService *service;
       g_autoptr (OknServiceDef) def = NULL;
       g_autofree char *category = NULL;
 
-      for (guint i = 0; services && i < services->len; i++)
-        if (g_strcmp0 (((OknService *) g_ptr_array_index (services, i))->code, r->category) == 0)
-          service = g_ptr_array_index (services, i);
+      service = okn_service_find (services, r->category);
       if (service && service->definition)
         def = okn_service_def_parse (service->definition, NULL);
       category = service && service->name ? g_strdup_printf ("%s (%s)", service->name, r->category)
@@ -167,12 +165,9 @@ fill (OknRecordView *self)
         {
           OknAttribute *a = g_ptr_array_index (r->attributes, i);
           const OknAttrDef *ad = def ? okn_service_def_find (def, a->key) : NULL;
-          const char *value = a->value;
 
-          for (guint j = 0; ad && j < ad->values->len; j++)
-            if (g_str_equal (((OknAttrValue *) g_ptr_array_index (ad->values, j))->key, a->value))
-              value = ((OknAttrValue *) g_ptr_array_index (ad->values, j))->name;
-          add_row (self, ad && ad->description ? ad->description : a->key, value);
+          add_row (self, ad && ad->description ? ad->description : a->key,
+                   okn_attr_def_value_name (ad, a->value));
         }
       add_row (self, _("Description"), r->description);
       add_row (self, _("Address"), r->address);

@@ -344,20 +344,6 @@ okn_report_form_get_attribute_error (OknReportForm *self,
 
 /* Category ------------------------------------------------------------ */
 
-static const OknService *
-find_service (OknReportForm *self,
-              const char    *code)
-{
-  for (guint i = 0; self->services && i < self->services->len; i++)
-    {
-      OknService *s = g_ptr_array_index (self->services, i);
-
-      if (g_str_equal (s->code, code))
-        return s;
-    }
-  return NULL;
-}
-
 /**
  * okn_report_form_select_category:
  *
@@ -368,7 +354,7 @@ gboolean
 okn_report_form_select_category (OknReportForm *self,
                                  const char    *code)
 {
-  const OknService *s = code ? find_service (self, code) : NULL;
+  const OknService *s = code ? okn_service_find (self->services, code) : NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
 
