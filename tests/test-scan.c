@@ -169,6 +169,18 @@ test_parse_forms (Fixture      *f,
         g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_NOT_OURS);
       }
   }
+  /* Spaces around the configured template (GKeyFile keeps trailing ones)
+   * are not part of the printed URL. */
+  {
+    g_autofree char *spaced = g_strdup_printf ("  %s  ", STATUS_TMPL);
+    g_autoptr (GError) error = NULL;
+    g_autofree char *got_code = NULL;
+    OknTicketId id;
+
+    g_assert_true (okn_scan_parse_text (url, spaced, &id, &got_code, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (got_code, ==, code);
+  }
   /* Without the template a status URL is just a foreign URL. */
   {
     g_autoptr (GError) error = NULL;

@@ -778,6 +778,7 @@ okn_scan_parse_text (const char  *text,
                      GError     **error)
 {
   g_autofree char *trimmed = NULL;
+  g_autofree char *tmpl = NULL;
   g_autofree char *ticket = NULL;
   g_autofree char *code = NULL;
 
@@ -785,9 +786,11 @@ okn_scan_parse_text (const char  *text,
   if (out_code)
     *out_code = NULL;
   trimmed = g_strstrip (g_strdup (text));
+  /* The layouts print the template without the spaces a hand-edited
+   * config may leave around it; with them every printed QR was refused. */
+  tmpl = status_url_template ? g_strstrip (g_strdup (status_url_template)) : NULL;
 
-  if (status_url_template && *status_url_template
-      && match_template (trimmed, status_url_template, &ticket, &code))
+  if (tmpl && *tmpl && match_template (trimmed, tmpl, &ticket, &code))
     {
       g_autofree char *payload = code && *code ? g_strdup_printf ("OKN1:%s:%s", ticket, code)
                                                : g_strdup (ticket);
