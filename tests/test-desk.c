@@ -802,6 +802,32 @@ test_audit_text (void)
   g_assert_cmpstr (s3, ==, "restore  not json");
 }
 
+/* Escape clears a new letter's form in one key; Ctrl+Z brings it back. */
+static void
+test_escape_then_undo (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  GtkWidget *sender;
+
+  okn_clerk_window_show_page (window, "letter");
+  sender = find_named (GTK_WIDGET (window), "Sender");
+  type_text ("Ewa Cofnięta", 100);
+  key (GDK_KEY_Escape, 0);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "");
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (window), "Ctrl+Z"));
+
+  key (GDK_KEY_z, GDK_CONTROL_MASK);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Ewa Cofnięta");
+  g_assert_true (focus () == sender);
+  /* Only once: nothing is left to bring back. */
+  g_assert_false (okn_letter_form_can_undo_clear (form));
+
+  /* An empty form cleared keeps nothing to bring back; no draft stays. */
+  okn_letter_form_reset (form);
+  key (GDK_KEY_Escape, 0);
+  g_assert_false (okn_letter_form_can_undo_clear (form));
+}
+
 static gboolean
 letter_form_idle (gpointer data)
 {
@@ -1109,6 +1135,7 @@ main (int    argc,
   g_test_add_func ("/desk/close-waits-for-save", test_close_waits_for_save);
   g_test_add_func ("/desk/broken-config", test_broken_config);
   g_test_add_func ("/desk/audit-text", test_audit_text);
+  g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

@@ -265,6 +265,7 @@ okn_application_startup (GApplication *app)
     { "win.sync-now", { "<Control><Shift>s", NULL } },
     { "win.open-scan", { "<Control>o", NULL } },
     { "win.camera-scan", { "<Control>k", NULL } },
+    { "win.undo-clear", { "<Control>z", NULL } },
   };
   g_autoptr (GError) error = NULL;
 

@@ -548,6 +548,29 @@ on_key_press (GtkWidget      *widget,
   return GDK_EVENT_STOP;
 }
 
+static void
+on_form_cleared (OknClerkWindow *self)
+{
+  show_status (self, GTK_MESSAGE_INFO, _("The form is cleared. Ctrl+Z brings back what was in it."));
+}
+
+static void
+on_undo_clear (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       data)
+{
+  OknClerkWindow *self = data;
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean done = FALSE;
+
+  if (g_strcmp0 (page, "letter") == 0)
+    done = okn_letter_form_undo_clear (self->letter_form);
+  else if (g_strcmp0 (page, "report") == 0)
+    done = okn_report_form_undo_clear (self->report_form);
+  if (done)
+    gtk_widget_hide (self->status_bar);
+}
+
 static gboolean
 on_key_press_after (GtkWidget      *widget,
                     GdkEventKey    *event,
@@ -912,6 +935,7 @@ okn_clerk_window_init (OknClerkWindow *self)
     { "sync-now", on_sync_now },
     { "open-scan", on_open_scan },
     { "camera-scan", on_camera_scan },
+    { "undo-clear", on_undo_clear },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -920,6 +944,8 @@ okn_clerk_window_init (OknClerkWindow *self)
   g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), self);
   g_signal_connect_after (self, "key-press-event", G_CALLBACK (on_key_press_after), self);
   g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
+  g_signal_connect_swapped (self->letter_form, "cleared", G_CALLBACK (on_form_cleared), self);
+  g_signal_connect_swapped (self->report_form, "cleared", G_CALLBACK (on_form_cleared), self);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
   okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
 

@@ -55,6 +55,7 @@ struct _OknLetterForm
   GtkListStore *senders;     /* earlier senders, for completion */
   GHashTable *sender_names;  /* the same, to add each name once */
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
+  OknDraft *cleared;         /* what the clerk last cleared, for Ctrl+Z */
   guint draft_source;
   GCancellable *senders_cancellable;
   guint clock_source;
@@ -69,6 +70,7 @@ enum
 {
   SAVED,
   CANCELLED,
+  CLEARED,
   N_SIGNALS
 };
 
@@ -124,7 +126,8 @@ collect_draft (OknLetterForm *self)
   okn_draft_set (d, "letter_date", gtk_entry_get_text (self->letter_date_entry));
   okn_draft_set (d, "reference", gtk_entry_get_text (self->reference_entry));
   okn_draft_set (d, "notes", gtk_entry_get_text (self->notes_entry));
-  if (gtk_spin_button_get_value_as_int (self->pages_spin) > 0)
+  /* One page is the default of an empty form, not something typed. */
+  if (gtk_spin_button_get_value_as_int (self->pages_spin) != 1)
     okn_draft_set (d, "pages", pages = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->pages_spin)));
   if (gtk_spin_button_get_value_as_int (self->attachments_spin) > 0)
     okn_draft_set (d, "attachments", att = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->attachments_spin)));
@@ -271,6 +274,8 @@ okn_letter_form_reset (OknLetterForm *self)
 void
 okn_letter_form_cancel (OknLetterForm *self)
 {
+  gboolean kept;
+
   if (self->busy)
     return;
   if (self->editing)
@@ -280,7 +285,56 @@ okn_letter_form_cancel (OknLetterForm *self)
       g_signal_emit (self, signals[CANCELLED], 0);
       return;
     }
+  {
+    /* Escape is one key away: keep what it cleared, in memory only. */
+    g_autoptr (OknDraft) d = collect_draft (self);
+
+    kept = !okn_draft_is_empty (d);
+    if (kept)
+      {
+        /* An untouched received time keeps following the clock. */
+        if (!self->received_touched)
+          okn_draft_set (d, "received_at", NULL);
+        g_clear_pointer (&self->cleared, okn_draft_free);
+        self->cleared = g_steal_pointer (&d);
+      }
+  }
   okn_letter_form_reset (self);
+  if (kept)
+    g_signal_emit (self, signals[CLEARED], 0);
+}
+
+/**
+ * okn_letter_form_can_undo_clear:
+ *
+ * Returns: %TRUE when okn_letter_form_undo_clear() has something to bring back
+ */
+gboolean
+okn_letter_form_can_undo_clear (OknLetterForm *self)
+{
+  return self->cleared != NULL && !self->busy && self->editing == NULL;
+}
+
+/**
+ * okn_letter_form_undo_clear:
+ *
+ * Brings back what the clerk last cleared (Escape or the Clear button),
+ * over whatever is in the form now.
+ *
+ * Returns: %TRUE when something was brought back
+ */
+gboolean
+okn_letter_form_undo_clear (OknLetterForm *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+
+  if (!okn_letter_form_can_undo_clear (self))
+    return FALSE;
+  d = g_steal_pointer (&self->cleared);
+  okn_letter_form_restore_draft (self, d);
+  /* It is unsaved again: keep it as a draft. */
+  on_field_changed (self);
+  return TRUE;
 }
 
 static void
@@ -429,6 +483,7 @@ on_saved (GObject      *source,
       return;
     }
   add_sender (self, result->record->sender_name);
+  g_clear_pointer (&self->cleared, okn_draft_free);
   okn_letter_form_reset (self);
   g_signal_emit (self, signals[SAVED], 0, result);
 }
@@ -569,6 +624,7 @@ okn_letter_form_dispose (GObject *object)
       save_draft_now (self);
     }
   g_clear_pointer (&self->drafts, okn_draft_writer_close);
+  g_clear_pointer (&self->cleared, okn_draft_free);
   g_cancellable_cancel (self->senders_cancellable);
   g_clear_object (&self->senders_cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
@@ -594,6 +650,14 @@ okn_letter_form_class_init (OknLetterFormClass *klass)
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * OknLetterForm::cleared:
+   *
+   * The clerk cleared a new record's form that held something; Ctrl+Z
+   * (okn_letter_form_undo_clear()) brings it back.
+   */
+  signals[CLEARED] = g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-letter-form.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknLetterForm, name)

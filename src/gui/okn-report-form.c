@@ -64,6 +64,7 @@ struct _OknReportForm
   guint files_generation;    /* bumped when the files are cleared */
   OknRecord *editing;
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
+  OknDraft *cleared;         /* what the clerk last cleared, for Ctrl+Z */
   guint draft_source;
   gboolean loading;
   gboolean busy;
@@ -75,6 +76,7 @@ enum
 {
   SAVED,
   CANCELLED,
+  CLEARED,
   N_SIGNALS
 };
 
@@ -771,6 +773,8 @@ okn_report_form_reset (OknReportForm *self)
 void
 okn_report_form_cancel (OknReportForm *self)
 {
+  gboolean kept;
+
   if (self->busy)
     return;
   if (self->editing)
@@ -780,7 +784,53 @@ okn_report_form_cancel (OknReportForm *self)
       g_signal_emit (self, signals[CANCELLED], 0);
       return;
     }
+  {
+    /* Escape is one key away: keep what it cleared, in memory only. */
+    g_autoptr (OknDraft) d = collect_draft (self);
+
+    kept = !okn_draft_is_empty (d);
+    if (kept)
+      {
+        g_clear_pointer (&self->cleared, okn_draft_free);
+        self->cleared = g_steal_pointer (&d);
+      }
+  }
   okn_report_form_reset (self);
+  if (kept)
+    g_signal_emit (self, signals[CLEARED], 0);
+}
+
+/**
+ * okn_report_form_can_undo_clear:
+ *
+ * Returns: %TRUE when okn_report_form_undo_clear() has something to bring back
+ */
+gboolean
+okn_report_form_can_undo_clear (OknReportForm *self)
+{
+  return self->cleared != NULL && !self->busy && self->editing == NULL;
+}
+
+/**
+ * okn_report_form_undo_clear:
+ *
+ * Brings back what the clerk last cleared (Escape or the Clear button),
+ * over whatever is in the form now.
+ *
+ * Returns: %TRUE when something was brought back
+ */
+gboolean
+okn_report_form_undo_clear (OknReportForm *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+
+  if (!okn_report_form_can_undo_clear (self))
+    return FALSE;
+  d = g_steal_pointer (&self->cleared);
+  okn_report_form_restore_draft (self, d);
+  /* It is unsaved again: keep it as a draft. */
+  on_field_changed (self);
+  return TRUE;
 }
 
 void
@@ -921,6 +971,7 @@ on_saved (GObject      *source,
       okn_gui_show_error (self->general_error, error->message);
       return;
     }
+  g_clear_pointer (&self->cleared, okn_draft_free);
   okn_report_form_reset (self);
   g_signal_emit (self, signals[SAVED], 0, result);
 }
@@ -1096,6 +1147,7 @@ okn_report_form_dispose (GObject *object)
       save_draft_now (self);
     }
   g_clear_pointer (&self->drafts, okn_draft_writer_close);
+  g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_pointer (&self->def, okn_service_def_free);
   g_clear_pointer (&self->category, g_free);
@@ -1128,6 +1180,14 @@ okn_report_form_class_init (OknReportFormClass *klass)
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * OknReportForm::cleared:
+   *
+   * The clerk cleared a new record's form that held something; Ctrl+Z
+   * (okn_report_form_undo_clear()) brings it back.
+   */
+  signals[CLEARED] = g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-report-form.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknReportForm, name)
