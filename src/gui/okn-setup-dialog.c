@@ -47,19 +47,22 @@ okn_setup_dialog_apply (OknSetupDialog *self)
 
   okn_gui_clear_error (self->station_error);
   okn_gui_clear_error (self->office_error);
+  /* The office first: saving it twice is harmless, while storing the
+   * station is audited, and a retry after a refused office name would
+   * store it again. */
+  if (*office && (!okn_config_set (config, "office.name", office, &error)
+                  || !okn_config_save (config, &error)))
+    {
+      okn_gui_show_error (self->office_error, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->office_entry));
+      return FALSE;
+    }
   if (!okn_store_init_station (okn_application_get_store (self->app),
                                gtk_entry_get_text (self->station_entry),
                                okn_application_get_operator (self->app), &error))
     {
       okn_gui_show_error (self->station_error, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->station_entry));
-      return FALSE;
-    }
-  if (*office && (!okn_config_set (config, "office.name", office, &error)
-                  || !okn_config_save (config, &error)))
-    {
-      okn_gui_show_error (self->office_error, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->office_entry));
       return FALSE;
     }
   return TRUE;
