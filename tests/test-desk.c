@@ -549,6 +549,26 @@ cancel_dialog (void)
   return NULL;
 }
 
+static GtkWidget *
+find_label_text (GtkWidget  *root,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = find_label_text (l->data, text);
+          if (w)
+            return w;
+        }
+    }
+  return NULL;
+}
+
 static gboolean
 view_idle (gpointer data)
 {
@@ -603,6 +623,18 @@ test_cancel_with_reason (void)
   g_assert_cmpint (r->sync_state, ==, OKN_SYNC_CANCELLED);
   g_assert_cmpstr (r->cancel_reason, ==, "Pomyłka: pismo do innego urzędu");
   g_assert_cmpstr (okn_record_view_get_record (view)->cancel_reason, ==, r->cancel_reason);
+  /* A screen reader reads the value, labelled by its field's name. */
+  {
+    GtkWidget *value = find_label_text (GTK_WIDGET (view), "Pomyłka: pismo do innego urzędu");
+    AtkObject *acc;
+    g_autoptr (AtkRelationSet) rels = NULL;
+
+    g_assert_nonnull (value);
+    acc = gtk_widget_get_accessible (value);
+    g_assert_cmpstr (atk_object_get_name (acc), ==, "Pomyłka: pismo do innego urzędu");
+    rels = atk_object_ref_relation_set (acc);
+    g_assert_true (atk_relation_set_contains (rels, ATK_RELATION_LABELLED_BY));
+  }
   /* A cancelled record can no longer be corrected or cancelled. */
   g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (view), "Correct")));
   key (GDK_KEY_Escape, 0);

@@ -76,7 +76,17 @@ add_row (OknRecordView *self,
   gtk_label_set_selectable (GTK_LABEL (v), TRUE);
   gtk_widget_set_can_focus (v, FALSE);
   gtk_widget_set_hexpand (v, TRUE);
-  okn_gui_set_accessible (v, label);
+  /* The value keeps its text as its accessible name (a screen reader reads
+   * the value), and says which label names it. */
+  {
+    AtkObject *la = gtk_widget_get_accessible (l), *va = gtk_widget_get_accessible (v);
+
+    if (la && va)
+      {
+        atk_object_add_relationship (va, ATK_RELATION_LABELLED_BY, la);
+        atk_object_add_relationship (la, ATK_RELATION_LABEL_FOR, va);
+      }
+  }
   gtk_grid_attach (self->fields_grid, l, 0, self->row, 1, 1);
   gtk_grid_attach (self->fields_grid, v, 1, self->row, 1, 1);
   self->row++;
