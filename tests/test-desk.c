@@ -532,6 +532,26 @@ test_search_by_sender (void)
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (find_named (GTK_WIDGET (window), "Kind")), "all");
   pump ();
 
+  /* Date filters take a day, in either form: from tomorrow nothing, from
+   * today the letter. */
+  {
+    GtkWidget *from = find_named (GTK_WIDGET (window), "From");
+    g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
+    g_autofree char *today_text = g_date_time_format (now, "%d.%m.%Y");
+    g_autofree char *tomorrow_text = g_date_time_format (tomorrow, "%Y-%m-%d");
+
+    g_assert_nonnull (from);
+    gtk_entry_set_text (GTK_ENTRY (from), tomorrow_text);
+    okn_search_page_refresh (page);
+    g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 0);
+    gtk_entry_set_text (GTK_ENTRY (from), today_text);
+    okn_search_page_refresh (page);
+    g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 1);
+    gtk_entry_set_text (GTK_ENTRY (from), "");
+    okn_search_page_refresh (page);
+  }
+
   /* Enter opens the first. */
   key (GDK_KEY_Return, 0);
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");

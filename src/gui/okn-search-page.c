@@ -65,25 +65,27 @@ okn_search_page_focus (OknSearchPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-/* "dd.mm.rrrr" → local midnight of that day (plus @days). */
+/* "dd.mm.rrrr" (or what else the core reads as a day) → local midnight
+ * of that day (plus @days). */
 static GDateTime *
 parse_day (GtkEntry *entry,
            int       days,
            gboolean *bad)
 {
   const char *t = gtk_entry_get_text (entry);
-  g_autofree char *iso = NULL;
-  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) midnight = NULL;
+  GDate day;
 
   if (*t == '\0')
     return NULL;
-  iso = okn_parse_datetime_pl (t);
-  if (iso == NULL || (dt = g_date_time_new_from_iso8601 (iso, NULL)) == NULL)
+  if (!okn_register_parse_day (t, &day))
     {
       *bad = TRUE;
       return NULL;
     }
-  return g_date_time_add_days (dt, days);
+  midnight = g_date_time_new_local (g_date_get_year (&day), g_date_get_month (&day), g_date_get_day (&day),
+                                    0, 0, 0);
+  return g_date_time_add_days (midnight, days);
 }
 
 static GtkWidget *
