@@ -109,6 +109,27 @@ okn_gui_show_error (GtkWidget  *error_label,
   gtk_widget_show (error_label);
 }
 
+/**
+ * okn_gui_show_message:
+ * @is_error: styled as an error, else as a plain note
+ *
+ * A page's one-line message ("Printed: …", or why not).
+ */
+void
+okn_gui_show_message (GtkWidget  *label,
+                      const char *text,
+                      gboolean    is_error)
+{
+  GtkStyleContext *ctx = gtk_widget_get_style_context (label);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (is_error)
+    gtk_style_context_add_class (ctx, "okn-field-error");
+  else
+    gtk_style_context_remove_class (ctx, "okn-field-error");
+  gtk_widget_show (label);
+}
+
 void
 okn_gui_clear_error (GtkWidget *error_label)
 {

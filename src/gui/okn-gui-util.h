@@ -18,6 +18,9 @@ void        okn_gui_text_view_set     (GtkTextView *view,
 void        okn_gui_show_error        (GtkWidget  *error_label,
                                        const char *message);
 void        okn_gui_clear_error       (GtkWidget *error_label);
+void        okn_gui_show_message      (GtkWidget  *label,
+                                       const char *text,
+                                       gboolean    is_error);
 const char *okn_gui_sync_state_label  (OknSyncState state);
 const char *okn_gui_kind_label        (OknKind kind);
 const char *okn_gui_channel_label     (OknChannel channel);

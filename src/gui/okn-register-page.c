@@ -47,14 +47,7 @@ show_message (OknRegisterPage *self,
               const char      *text,
               gboolean         is_error)
 {
-  GtkStyleContext *ctx = gtk_widget_get_style_context (self->message_label);
-
-  gtk_label_set_text (GTK_LABEL (self->message_label), text);
-  if (is_error)
-    gtk_style_context_add_class (ctx, "okn-field-error");
-  else
-    gtk_style_context_remove_class (ctx, "okn-field-error");
-  gtk_widget_show (self->message_label);
+  okn_gui_show_message (self->message_label, text, is_error);
 }
 
 void
