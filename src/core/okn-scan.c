@@ -432,15 +432,17 @@ read_from_memory (void          *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* Plain %u: xgettext cannot see through G_GUINT64_FORMAT, and PNG and
+ * JPEG sizes are 32-bit anyway. */
 static void
 set_too_large_error (GError    **error,
                      const char *name,
-                     guint64     width,
-                     guint64     height)
+                     guint       width,
+                     guint       height)
 {
   g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-               _("%s is too large to scan: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
-                 " pixels (at most %u million). Scan the page at 600 dpi or less."),
+               _("%s is too large to scan: %u × %u pixels (at most %u million). Scan the page "
+                 "at 600 dpi or less."),
                name, width, height, MAX_PIXELS / 1000000);
 }
 
