@@ -110,6 +110,24 @@ okn_gui_show_error (GtkWidget  *error_label,
 }
 
 /**
+ * okn_gui_error_label_new:
+ *
+ * Returns: (transfer floating): a hidden, wrapping label for a field's
+ *   problem, styled as the desk's inline errors
+ */
+GtkWidget *
+okn_gui_error_label_new (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_no_show_all (label, TRUE);
+  gtk_style_context_add_class (gtk_widget_get_style_context (label), "okn-field-error");
+  return label;
+}
+
+/**
  * okn_gui_show_message:
  * @is_error: styled as an error, else as a plain note
  *

@@ -18,6 +18,7 @@ void        okn_gui_text_view_set     (GtkTextView *view,
 void        okn_gui_show_error        (GtkWidget  *error_label,
                                        const char *message);
 void        okn_gui_clear_error       (GtkWidget *error_label);
+GtkWidget  *okn_gui_error_label_new   (void);
 void        okn_gui_show_message      (GtkWidget  *label,
                                        const char *text,
                                        gboolean    is_error);

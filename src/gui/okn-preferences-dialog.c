@@ -88,18 +88,6 @@ page_grid (OknPreferencesDialog *self,
   return grids[page];
 }
 
-static GtkWidget *
-error_label (void)
-{
-  GtkWidget *e = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (e), 0);
-  gtk_label_set_line_wrap (GTK_LABEL (e), TRUE);
-  gtk_widget_set_no_show_all (e, TRUE);
-  gtk_style_context_add_class (gtk_widget_get_style_context (e), "okn-field-error");
-  return e;
-}
-
 GtkWidget *
 okn_preferences_dialog_get_field (OknPreferencesDialog *self,
                                   const char           *key)
@@ -169,7 +157,8 @@ build (OknPreferencesDialog *self)
             gtk_entry_set_placeholder_text (GTK_ENTRY (entry), k->default_value);
         }
       self->entries[i] = entry;
-      self->errors[i] = error_label ();
+      self->errors[i] = okn_gui_error_label_new ();
+      okn_gui_describe_by (entry, self->errors[i]);
       gtk_grid_attach (grid, label, 0, row, 1, 1);
       gtk_grid_attach (grid, field, 1, row, 1, 1);
       gtk_grid_attach (grid, self->errors[i], 1, row + 1, 1, 1);
@@ -188,7 +177,7 @@ build (OknPreferencesDialog *self)
                                     list && g_strv_contains ((const char *const *) list, outputs[i].value));
       gtk_grid_attach (self->printing_grid, self->output_checks[i], 1, self->rows[PAGE_PRINTING]++, 1, 1);
     }
-  self->outputs_error = error_label ();
+  self->outputs_error = okn_gui_error_label_new ();
   gtk_grid_attach (self->printing_grid, self->outputs_error, 1, self->rows[PAGE_PRINTING]++, 1, 1);
   gtk_widget_show_all (GTK_WIDGET (self));
   okn_gui_name_accessibles (GTK_WIDGET (self));

@@ -367,10 +367,8 @@ on_cancel_clicked (OknRecordView *self)
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
   okn_gui_set_accessible (entry, _("Reason"));
-  error = gtk_label_new (NULL);
-  gtk_widget_set_no_show_all (error, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (error), 0);
-  gtk_style_context_add_class (gtk_widget_get_style_context (error), "okn-field-error");
+  error = okn_gui_error_label_new ();
+  okn_gui_describe_by (entry, error);
   gtk_container_add (GTK_CONTAINER (area), gtk_label_new (text));
   gtk_container_add (GTK_CONTAINER (area), label);
   gtk_container_add (GTK_CONTAINER (area), entry);

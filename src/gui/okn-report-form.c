@@ -308,11 +308,7 @@ build_attributes (OknReportForm *self)
       okn_gui_set_accessible (input, a->description ? a->description : a->code);
       if (GTK_IS_LABEL (label) && a->datatype != OKN_ATTR_MULTIVALUELIST)
         gtk_label_set_mnemonic_widget (GTK_LABEL (label), input);
-      error = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (error), 0);
-      gtk_label_set_line_wrap (GTK_LABEL (error), TRUE);
-      gtk_widget_set_no_show_all (error, TRUE);
-      gtk_style_context_add_class (gtk_widget_get_style_context (error), "okn-field-error");
+      error = okn_gui_error_label_new ();
       gtk_grid_attach (self->attributes_grid, label, 0, row, 1, 1);
       gtk_grid_attach (self->attributes_grid, input, 1, row, 1, 1);
       gtk_grid_attach (self->attributes_grid, error, 1, row + 1, 1, 1);
