@@ -46,6 +46,7 @@ struct _OknClerkWindow
   OknWedge *wedge;          /* keystrokes that may be a scanner's */
   guint sync_source;
   gboolean syncing;
+  gboolean disposed;        /* a thread's answer arriving later finds no window */
 };
 
 G_DEFINE_FINAL_TYPE (OknClerkWindow, okn_clerk_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -420,6 +421,8 @@ on_synced (GObject      *source,
   g_autofree char *summary = okn_desk_sync_finish (res, &error);
 
   self->syncing = FALSE;
+  if (self->disposed)
+    return;
   if (summary == NULL)
     {
       if (g_error_matches (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_LOCKED))
@@ -626,6 +629,8 @@ on_scanned (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) results = okn_desk_scan_file_finish (res, &error);
 
+  if (self->disposed)
+    return;
   if (results == NULL)
     {
       show_status (self, GTK_MESSAGE_WARNING, error->message);
@@ -764,8 +769,8 @@ on_camera_scan (GSimpleAction *action,
 /**
  * okn_clerk_window_can_close:
  *
- * A record being stored and printed, a cancellation or the register being
- * printed finishes first: closing now would stop the thread half-way and
+ * A record being stored and printed, a cancellation, a reprint or the
+ * register being printed finishes first: closing now would stop the thread half-way and
  * leave the draft of a letter that was in fact stored, offered again on the
  * next start.
  *
@@ -867,6 +872,7 @@ okn_clerk_window_dispose (GObject *object)
 {
   OknClerkWindow *self = OKN_CLERK_WINDOW (object);
 
+  self->disposed = TRUE;
   g_clear_handle_id (&self->sync_source, g_source_remove);
   g_clear_pointer (&self->offered, okn_draft_free);
   G_OBJECT_CLASS (okn_clerk_window_parent_class)->dispose (object);

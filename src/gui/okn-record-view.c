@@ -31,6 +31,7 @@ struct _OknRecordView
   GtkWidget *cancel_dialog;  /* (nullable) the open "why cancel" dialog */
   int row;
   gboolean cancelling;
+  gboolean reprinting;
 };
 
 G_DEFINE_FINAL_TYPE (OknRecordView, okn_record_view, GTK_TYPE_BOX)
@@ -281,7 +282,7 @@ show_message (OknRecordView *self,
 gboolean
 okn_record_view_is_busy (OknRecordView *self)
 {
-  return self->cancelling;
+  return self->cancelling || self->reprinting;
 }
 
 static void
@@ -403,6 +404,7 @@ on_reprinted (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autofree char *printed = okn_desk_reprint_finish (res, &error);
 
+  self->reprinting = FALSE;
   gtk_widget_set_sensitive (self->reprint_button, TRUE);
   if (printed == NULL)
     show_message (self, error->message, TRUE);
@@ -422,6 +424,7 @@ on_reprint (GSimpleAction *action,
 
   if (self->record == NULL)
     return;
+  self->reprinting = TRUE;
   gtk_widget_set_sensitive (self->reprint_button, FALSE);
   show_message (self, _("Printing…"), FALSE);
   okn_desk_reprint_async (okn_application_get_db_path (self->app),
