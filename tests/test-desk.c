@@ -491,6 +491,8 @@ test_scanner_burst (void)
   g_assert_nonnull (shown);
   g_assert_cmpstr (shown->ticket, ==, ticket);
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Ja");
+  /* The keyboard moved with the page, not left in the hidden form. */
+  g_assert_true (gtk_widget_is_ancestor (focus (), GTK_WIDGET (okn_clerk_window_get_record_view (window))));
 
   /* Escape goes back; clear the form so it leaves no draft behind. */
   key (GDK_KEY_Escape, 0);
@@ -680,6 +682,12 @@ test_daily_register (void)
 
   key (GDK_KEY_d, GDK_CONTROL_MASK);
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "register");
+  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 1);
+  /* The keyboard is on the page: Alt+Left and Alt+Right page the days. */
+  g_assert_true (gtk_widget_is_ancestor (focus (), GTK_WIDGET (page)));
+  key (GDK_KEY_Left, GDK_MOD1_MASK);
+  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 0);
+  key (GDK_KEY_Right, GDK_MOD1_MASK);
   g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 1);
 
   okn_register_page_export (page, OKN_EXPORT_CSV, csv_path);

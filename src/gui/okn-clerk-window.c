@@ -87,6 +87,10 @@ focus_page (OknClerkWindow *self,
     okn_report_form_focus_first (self->report_form);
   else if (g_str_equal (name, "find"))
     okn_search_page_focus (self->search_page);
+  else if (g_str_equal (name, "register"))
+    okn_register_page_focus (self->register_page);
+  else if (g_str_equal (name, "record"))
+    okn_record_view_focus (self->record_view);
 }
 
 void
@@ -145,7 +149,7 @@ okn_clerk_window_open_ticket (OknClerkWindow *self,
       self->return_page = g_strdup (current);
     }
   gtk_widget_hide (self->status_bar);
-  gtk_stack_set_visible_child_name (self->stack, "record");
+  okn_clerk_window_show_page (self, "record");
   return TRUE;
 }
 
@@ -210,7 +214,7 @@ on_form_saved (OknClerkWindow *self,
   if (was_edit)
     {
       okn_record_view_reload (self->record_view);
-      gtk_stack_set_visible_child_name (self->stack, "record");
+      okn_clerk_window_show_page (self, "record");
     }
   okn_clerk_window_update_sync (self);
 }
@@ -218,7 +222,7 @@ on_form_saved (OknClerkWindow *self,
 static void
 on_form_cancelled (OknClerkWindow *self)
 {
-  gtk_stack_set_visible_child_name (self->stack, "record");
+  okn_clerk_window_show_page (self, "record");
 }
 
 /* Drafts ----------------------------------------------------------------- */

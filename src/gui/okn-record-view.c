@@ -52,6 +52,18 @@ okn_record_view_set_application (OknRecordView  *self,
   self->app = app;
 }
 
+/**
+ * okn_record_view_focus:
+ *
+ * The keyboard starts on Back: Enter or Escape returns, Alt and a letter
+ * reach the rest.
+ */
+void
+okn_record_view_focus (OknRecordView *self)
+{
+  gtk_widget_grab_focus (self->back_button);
+}
+
 const OknRecord *
 okn_record_view_get_record (OknRecordView *self)
 {

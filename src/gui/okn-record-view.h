@@ -20,5 +20,6 @@ gboolean         okn_record_view_show_ticket     (OknRecordView *self,
 const OknRecord *okn_record_view_get_record      (OknRecordView *self);
 gboolean         okn_record_view_is_busy         (OknRecordView *self);
 void             okn_record_view_reload          (OknRecordView *self);
+void             okn_record_view_focus           (OknRecordView *self);
 
 G_END_DECLS

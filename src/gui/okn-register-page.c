@@ -18,6 +18,8 @@ struct _OknRegisterPage
   GtkBox parent_instance;
 
   GtkEntry *day_entry;
+  GtkWidget *prev_button;
+  GtkWidget *next_button;
   GtkLabel *count_label;
   GtkWidget *message_label;
   GtkTreeView *letters_view;
@@ -97,6 +99,12 @@ okn_register_page_set_day (OknRegisterPage *self,
   okn_register_page_refresh (self);
 }
 
+void
+okn_register_page_focus (OknRegisterPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->day_entry));
+}
+
 guint
 okn_register_page_get_n_letters (OknRegisterPage *self)
 {
@@ -147,6 +155,26 @@ on_next_clicked (OknRegisterPage *self)
 {
   g_date_add_days (&self->day, 1);
   okn_register_page_refresh (self);
+}
+
+/* Alt+Left and Alt+Right page through the days from anywhere on the page. */
+static gboolean
+on_key_press (GtkWidget   *widget,
+              GdkEventKey *event,
+              gpointer     data)
+{
+  OknRegisterPage *self = OKN_REGISTER_PAGE (widget);
+  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
+
+  if (mods != GDK_MOD1_MASK)
+    return GDK_EVENT_PROPAGATE;
+  if (event->keyval == GDK_KEY_Left || event->keyval == GDK_KEY_KP_Left)
+    on_prev_clicked (self);
+  else if (event->keyval == GDK_KEY_Right || event->keyval == GDK_KEY_KP_Right)
+    on_next_clicked (self);
+  else
+    return GDK_EVENT_PROPAGATE;
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -275,6 +303,8 @@ okn_register_page_class_init (OknRegisterPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-register-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, day_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, prev_button);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, next_button);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, letters_view);
@@ -298,4 +328,7 @@ okn_register_page_init (OknRegisterPage *self)
   g_date_clear (&self->day, 1);
   okn_gui_name_accessibles (GTK_WIDGET (self));
   okn_gui_set_accessible (GTK_WIDGET (self->letters_view), _("Letters received on the day"));
+  okn_gui_set_accessible (self->prev_button, _("Previous day"));
+  okn_gui_set_accessible (self->next_button, _("Next day"));
+  g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), NULL);
 }

@@ -19,6 +19,7 @@ void   okn_register_page_set_day         (OknRegisterPage *self,
                                           const GDate     *day);
 void   okn_register_page_refresh         (OknRegisterPage *self);
 guint  okn_register_page_get_n_letters   (OknRegisterPage *self);
+void      okn_register_page_focus         (OknRegisterPage *self);
 void   okn_register_page_export          (OknRegisterPage *self,
                                           OknExportFormat  format,
                                           const char      *path);
