@@ -894,6 +894,52 @@ letter_form_idle (gpointer data)
   return !okn_letter_form_is_busy (data);
 }
 
+static gboolean
+draft_has (gpointer data)
+{
+  g_autofree char *path = okn_draft_path (g_getenv ("OKIENKO_DB"), "letter");
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, data) != NULL;
+}
+
+/* A correction borrows the letter form: the new letter being typed is put
+ * aside, keeps its draft, and is back when the correction is saved. */
+static void
+test_correction_keeps_new_letter (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) found = okn_store_search (store, "Zamknięty", 1, NULL);
+  g_autofree char *ticket = NULL;
+  g_autoptr (OknRecord) corrected = NULL;
+  GtkWidget *sender;
+
+  g_assert_cmpuint (found->len, ==, 1);
+  ticket = g_strdup (((OknRecord *) g_ptr_array_index (found, 0))->ticket);
+  okn_clerk_window_show_page (window, "letter");
+  sender = find_named (GTK_WIDGET (window), "Sender");
+  type_text ("Połowa Listu", 100);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_true (okn_letter_form_is_editing (form));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Jan Zamknięty");
+  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Subject")), "Temat poprawiony");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (letter_form_idle, form));
+  corrected = okn_store_lookup (store, ticket, NULL);
+  g_assert_cmpstr (corrected->subject, ==, "Temat poprawiony");
+
+  g_assert_false (okn_letter_form_is_editing (form));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Połowa Listu");
+  g_assert_true (wait_for (draft_has, (gpointer) "Połowa Listu"));
+  okn_letter_form_reset (form);
+  okn_clerk_window_show_page (window, "letter");
+}
+
 /* While the store is locked (the sync service in a long transaction) the
  * save waits in its thread: the window stays live and refuses to close, so
  * the letter is not left half-done with its draft offered again. */
@@ -1196,6 +1242,7 @@ main (int    argc,
   g_test_add_func ("/desk/broken-config", test_broken_config);
   g_test_add_func ("/desk/audit-text", test_audit_text);
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
+  g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

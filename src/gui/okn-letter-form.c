@@ -56,6 +56,7 @@ struct _OknLetterForm
   GHashTable *sender_names;  /* the same, to add each name once */
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   OknDraft *cleared;         /* what the clerk last cleared, for Ctrl+Z */
+  OknDraft *set_aside;       /* a new record's form, while a correction uses it */
   guint draft_source;
   GCancellable *senders_cancellable;
   guint clock_source;
@@ -271,6 +272,42 @@ okn_letter_form_reset (OknLetterForm *self)
   okn_letter_form_focus_first (self);
 }
 
+/* A correction borrows the form: what the clerk was typing for a new
+ * record is put aside (its draft file is left alone meanwhile) and comes
+ * back when the correction is saved or cancelled. */
+static void
+set_aside_new (OknLetterForm *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+
+  if (self->editing != NULL)
+    return;
+  /* What was typed last reaches the draft file before it stops following. */
+  if (self->draft_source)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      save_draft_now (self);
+    }
+  d = collect_draft (self);
+  /* An untouched received time keeps following the clock. */
+  if (!self->received_touched)
+    okn_draft_set (d, "received_at", NULL);
+  g_clear_pointer (&self->set_aside, okn_draft_free);
+  if (!okn_draft_is_empty (d))
+    self->set_aside = g_steal_pointer (&d);
+}
+
+static void
+back_to_new (OknLetterForm *self)
+{
+  g_autoptr (OknDraft) d = g_steal_pointer (&self->set_aside);
+
+  if (d)
+    okn_letter_form_restore_draft (self, d);
+  else
+    okn_letter_form_reset (self);
+}
+
 void
 okn_letter_form_cancel (OknLetterForm *self)
 {
@@ -280,8 +317,7 @@ okn_letter_form_cancel (OknLetterForm *self)
     return;
   if (self->editing)
     {
-      leave_edit_mode (self);
-      clear_fields (self, TRUE);
+      back_to_new (self);
       g_signal_emit (self, signals[CANCELLED], 0);
       return;
     }
@@ -475,6 +511,7 @@ on_saved (GObject      *source,
   g_autoptr (OknLetterForm) self = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknSaveResult) result = okn_desk_save_finish (res, &error);
+
   set_busy (self, FALSE);
   if (result == NULL)
     {
@@ -483,8 +520,13 @@ on_saved (GObject      *source,
       return;
     }
   add_sender (self, result->record->sender_name);
-  g_clear_pointer (&self->cleared, okn_draft_free);
-  okn_letter_form_reset (self);
+  if (self->editing)
+    back_to_new (self);
+  else
+    {
+      g_clear_pointer (&self->cleared, okn_draft_free);
+      okn_letter_form_reset (self);
+    }
   g_signal_emit (self, signals[SAVED], 0, result);
 }
 
@@ -543,6 +585,7 @@ okn_letter_form_edit_record (OknLetterForm   *self,
   g_autofree char *received = okn_format_date_pl (record->received_at, TRUE);
   g_autofree char *letter_date = okn_format_date_pl (record->letter_date, FALSE);
 
+  set_aside_new (self);
   g_clear_handle_id (&self->draft_source, g_source_remove);
   g_clear_pointer (&self->editing, okn_record_free);
   self->editing = okn_record_copy (record);
@@ -625,6 +668,7 @@ okn_letter_form_dispose (GObject *object)
     }
   g_clear_pointer (&self->drafts, okn_draft_writer_close);
   g_clear_pointer (&self->cleared, okn_draft_free);
+  g_clear_pointer (&self->set_aside, okn_draft_free);
   g_cancellable_cancel (self->senders_cancellable);
   g_clear_object (&self->senders_cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);

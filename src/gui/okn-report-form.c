@@ -65,6 +65,7 @@ struct _OknReportForm
   OknRecord *editing;
   OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
   OknDraft *cleared;         /* what the clerk last cleared, for Ctrl+Z */
+  OknDraft *set_aside;       /* a new record's form, while a correction uses it */
   guint draft_source;
   gboolean loading;
   gboolean busy;
@@ -766,6 +767,39 @@ okn_report_form_reset (OknReportForm *self)
   okn_report_form_focus_first (self);
 }
 
+/* A correction borrows the form: what the clerk was typing for a new
+ * record is put aside (its draft file is left alone meanwhile) and comes
+ * back when the correction is saved or cancelled. */
+static void
+set_aside_new (OknReportForm *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+
+  if (self->editing != NULL)
+    return;
+  /* What was typed last reaches the draft file before it stops following. */
+  if (self->draft_source)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      save_draft_now (self);
+    }
+  d = collect_draft (self);
+  g_clear_pointer (&self->set_aside, okn_draft_free);
+  if (!okn_draft_is_empty (d))
+    self->set_aside = g_steal_pointer (&d);
+}
+
+static void
+back_to_new (OknReportForm *self)
+{
+  g_autoptr (OknDraft) d = g_steal_pointer (&self->set_aside);
+
+  if (d)
+    okn_report_form_restore_draft (self, d);
+  else
+    okn_report_form_reset (self);
+}
+
 void
 okn_report_form_cancel (OknReportForm *self)
 {
@@ -775,8 +809,7 @@ okn_report_form_cancel (OknReportForm *self)
     return;
   if (self->editing)
     {
-      leave_edit_mode (self);
-      clear_fields (self);
+      back_to_new (self);
       g_signal_emit (self, signals[CANCELLED], 0);
       return;
     }
@@ -967,8 +1000,13 @@ on_saved (GObject      *source,
       okn_gui_show_error (self->general_error, error->message);
       return;
     }
-  g_clear_pointer (&self->cleared, okn_draft_free);
-  okn_report_form_reset (self);
+  if (self->editing)
+    back_to_new (self);
+  else
+    {
+      g_clear_pointer (&self->cleared, okn_draft_free);
+      okn_report_form_reset (self);
+    }
   g_signal_emit (self, signals[SAVED], 0, result);
 }
 
@@ -1071,8 +1109,10 @@ okn_report_form_edit_record (OknReportForm   *self,
   g_autofree char *title = NULL;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  set_aside_new (self);
   g_clear_handle_id (&self->draft_source, g_source_remove);
   clear_fields (self);
+  g_clear_pointer (&self->editing, okn_record_free);
   self->editing = okn_record_copy (record);
   self->loading = TRUE;
   okn_report_form_select_category (self, record->category);
@@ -1144,6 +1184,7 @@ okn_report_form_dispose (GObject *object)
     }
   g_clear_pointer (&self->drafts, okn_draft_writer_close);
   g_clear_pointer (&self->cleared, okn_draft_free);
+  g_clear_pointer (&self->set_aside, okn_draft_free);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_pointer (&self->def, okn_service_def_free);
   g_clear_pointer (&self->category, g_free);
