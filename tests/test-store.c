@@ -770,6 +770,25 @@ test_outbox_flow (Fixture      *f,
   g_assert_cmpuint (again->len, ==, 0);
   g_assert_cmpint (okn_store_outbox_next_due_us (f->store, &error), ==, later);
 
+  /* A retry time beyond any the engine schedules means the clock was
+   * turned back: it is due now rather than in a year. */
+  {
+    g_autoptr (GPtrArray) far = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) turned_back = NULL;
+    OknOutboxItem *item;
+
+    g_assert_cmpint (sql_exec (f->path, "UPDATE outbox SET next_attempt_us = next_attempt_us + 365 * 86400000000"), ==, SQLITE_OK);
+    g_assert_cmpint (okn_store_outbox_next_due_us (f->store, &error), ==, 0);
+    turned_back = okn_store_outbox_claim (f->store, 10, &error);
+    g_assert_cmpuint (turned_back->len, ==, 1);
+    item = g_ptr_array_index (turned_back, 0);
+    g_assert_cmpint (item->record->id, ==, b->id);
+    o = outcome (b->id, OKN_OUTCOME_RETRY);
+    o->next_attempt_us = later;
+    g_ptr_array_add (far, o);
+    g_assert_true (okn_store_outbox_apply (f->store, far, &error));
+  }
+
   /* The token resolves later. */
   {
     g_autoptr (GPtrArray) waiting = okn_store_list_awaiting_id (f->store, 10, &error);

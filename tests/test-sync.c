@@ -1213,6 +1213,8 @@ test_backoff (void)
   g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 900 * s, 30, 0.0), ==, 30 * s);
   g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 10 * s, 3600, 0.9), ==, 3600 * s);
   g_assert_cmpint (okn_sync_backoff_us (9, 5 * s, 900 * s, 1, 0.9), >, 1 * s);
+  /* ...but a server asking for a year gets a day. */
+  g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 900 * s, 365 * 86400, 0.0), ==, 86400 * s);
 }
 
 int

@@ -26,6 +26,9 @@
 #include "okn-store-schema.h"
 
 #define BUSY_TIMEOUT_MS  15000
+/* No retry is scheduled further ahead than this (the sync engine caps
+ * Retry-After at it), so a later time means the clock was turned back. */
+#define OUTBOX_MAX_AHEAD_US ((gint64) 24 * 3600 * G_USEC_PER_SEC)
 #define SECRET_LEN       32
 
 G_DEFINE_QUARK (okn-store-error-quark, okn_store_error)
@@ -2017,14 +2020,16 @@ okn_store_outbox_claim (OknStore *store,
     return NULL;
   sel = prepare (store,
                  "SELECT " OUTBOX_COLUMNS " FROM outbox o JOIN records ON records.id = o.record_id "
-                 "WHERE records.sync_state = 'queued' AND o.next_attempt_us <= ? "
-                 "ORDER BY o.next_attempt_us, o.record_id LIMIT ?",
+                 "WHERE records.sync_state = 'queued' AND (o.next_attempt_us <= ?1 "
+                 "OR o.next_attempt_us > ?1 + ?3) "
+                 "ORDER BY o.next_attempt_us, o.record_id LIMIT ?2",
                  error);
   bump = sel ? prepare (store, "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE record_id = ?", error) : NULL;
   if (bump == NULL)
     goto fail;
   sqlite3_bind_int64 (sel, 1, to_unix_us (now));
   sqlite3_bind_int (sel, 2, (int) MIN (limit, G_MAXINT));
+  sqlite3_bind_int64 (sel, 3, OUTBOX_MAX_AHEAD_US);
   items = collect_outbox_items (store, sel, error);
   if (items == NULL)
     goto fail;
@@ -2247,7 +2252,9 @@ okn_store_outbox_next_due_us (OknStore *store,
   if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
     return -1;
   due = sqlite3_column_int64 (stmt, 0);
-  return due <= wall_now_us (store) ? 0 : due;
+  if (due <= wall_now_us (store) || due > wall_now_us (store) + OUTBOX_MAX_AHEAD_US)
+    return 0;
+  return due;
 }
 
 /**

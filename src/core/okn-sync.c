@@ -281,7 +281,8 @@ okn_sync_report_clear (OknSyncReport *report)
  * @random01: a uniform random number in [0, 1)
  *
  * Exponential backoff with full jitter: a uniform delay between 0 and
- * min(cap, base·2^(attempts−1)), but never shorter than Retry-After.
+ * min(cap, base·2^(attempts−1)), but never shorter than Retry-After (up to
+ * a day).
  *
  * Returns: the delay in microseconds
  */
@@ -299,8 +300,10 @@ okn_sync_backoff_us (guint  attempts,
     ceiling *= 2;
   ceiling = MIN (ceiling, cap_us);
   delay = (gint64) (CLAMP (random01, 0.0, 1.0) * (double) ceiling);
+  /* A day at most: the store takes a retry further ahead for a clock that
+   * was turned back, and a server asking for more is not to be believed. */
   if (retry_after_s >= 0)
-    delay = MAX (delay, MIN (retry_after_s, G_MAXINT32) * G_TIME_SPAN_SECOND);
+    delay = MAX (delay, MIN (retry_after_s, 24 * 3600) * G_TIME_SPAN_SECOND);
   return delay;
 }
 
