@@ -1043,6 +1043,29 @@ test_draft_after_kill (void)
   gtk_widget_destroy (GTK_WIDGET (w));
   pump ();
   g_object_unref (second);
+
+  /* Declined after typing a new letter: the file is that letter's draft
+   * now and stays. Declined with nothing typed: it goes. */
+  for (int typed = 1; typed >= 0; typed--)
+    {
+      OknApplication *again = start_app ();
+
+      w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (again));
+      g_assert_true (okn_clerk_window_has_draft_offer (w));
+      if (typed)
+        {
+          gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (w), "Sender")), "Nowy Nadawca");
+          g_assert_true (wait_for (draft_has, (gpointer) "Nowy Nadawca"));
+        }
+      okn_clerk_window_answer_draft (w, FALSE);
+      gtk_widget_destroy (GTK_WIDGET (w));
+      pump ();
+      g_object_unref (again);
+      if (typed)
+        g_assert_true (draft_has ((gpointer) "Nowy Nadawca"));
+      else
+        g_assert_false (g_file_test (draft, G_FILE_TEST_EXISTS));
+    }
   g_setenv ("OKIENKO_DB", old_db, TRUE);
 }
 

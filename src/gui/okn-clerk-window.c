@@ -307,7 +307,6 @@ okn_clerk_window_answer_draft (OknClerkWindow *self,
                                gboolean        restore)
 {
   g_autoptr (OknDraft) draft = g_steal_pointer (&self->offered);
-  g_autofree char *path = NULL;
   gboolean letter;
 
   gtk_widget_hide (self->draft_bar);
@@ -323,11 +322,10 @@ okn_clerk_window_answer_draft (OknClerkWindow *self,
       gtk_stack_set_visible_child_name (self->stack, letter ? "letter" : "report");
       focus_page (self, letter ? "letter" : "report");
     }
+  else if (letter)
+    okn_letter_form_drop_offered_draft (self->letter_form);
   else
-    {
-      path = okn_draft_path (okn_application_get_db_path (self->app), draft->form);
-      okn_draft_discard (path, NULL);
-    }
+    okn_report_form_drop_offered_draft (self->report_form);
   /* The other form may have left a draft too. */
   if (letter)
     offer_draft (self, "report");

@@ -616,6 +616,28 @@ okn_letter_form_edit_record (OknLetterForm   *self,
 }
 
 /**
+ * okn_letter_form_drop_offered_draft:
+ *
+ * The clerk declined the draft offered at start-up. If the form already
+ * holds something typed since, the file is that text's draft now and
+ * stays; otherwise it is removed, in order with the form's own writes.
+ */
+void
+okn_letter_form_drop_offered_draft (OknLetterForm *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->app == NULL || self->editing != NULL)
+    return;
+  d = collect_draft (self);
+  if (!okn_draft_is_empty (d))
+    return;
+  path = okn_letter_form_draft_path (self);
+  okn_draft_writer_discard (self->drafts, path);
+}
+
+/**
  * okn_letter_form_restore_draft:
  *
  * Puts a draft's texts back into the fields, as they were typed.

@@ -19,6 +19,7 @@ gboolean  okn_letter_form_save            (OknLetterForm *self);
 void      okn_letter_form_cancel          (OknLetterForm *self);
 gboolean  okn_letter_form_can_undo_clear  (OknLetterForm *self);
 gboolean  okn_letter_form_undo_clear      (OknLetterForm *self);
+void      okn_letter_form_drop_offered_draft (OknLetterForm *self);
 void      okn_letter_form_edit_record     (OknLetterForm   *self,
                                            const OknRecord *record);
 gboolean  okn_letter_form_is_editing      (OknLetterForm *self);

@@ -1138,6 +1138,28 @@ okn_report_form_edit_record (OknReportForm   *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
 }
 
+/**
+ * okn_report_form_drop_offered_draft:
+ *
+ * The clerk declined the draft offered at start-up. If the form already
+ * holds something typed since, the file is that text's draft now and
+ * stays; otherwise it is removed, in order with the form's own writes.
+ */
+void
+okn_report_form_drop_offered_draft (OknReportForm *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->app == NULL || self->editing != NULL)
+    return;
+  d = collect_draft (self);
+  if (!okn_draft_is_empty (d))
+    return;
+  path = okn_report_form_draft_path (self);
+  okn_draft_writer_discard (self->drafts, path);
+}
+
 void
 okn_report_form_restore_draft (OknReportForm *self,
                                OknDraft      *draft)

@@ -19,6 +19,7 @@ gboolean  okn_report_form_save            (OknReportForm *self);
 void      okn_report_form_cancel          (OknReportForm *self);
 gboolean  okn_report_form_can_undo_clear  (OknReportForm *self);
 gboolean  okn_report_form_undo_clear      (OknReportForm *self);
+void      okn_report_form_drop_offered_draft (OknReportForm *self);
 void      okn_report_form_edit_record     (OknReportForm   *self,
                                            const OknRecord *record);
 gboolean  okn_report_form_is_editing      (OknReportForm *self);
