@@ -41,6 +41,8 @@ typedef struct
   OknSyncState state;
   GDateTime *since;    /* (nullable) created at or after */
   GDateTime *until;    /* (nullable) created before */
+  GDateTime *received_since;  /* (nullable) letters received at or after */
+  GDateTime *received_until;  /* (nullable) letters received before */
   guint limit;         /* 0: no limit */
 } OknListFilter;
 

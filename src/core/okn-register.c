@@ -113,7 +113,6 @@ okn_register_day (OknStore     *store,
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
   g_autoptr (GDateTime) since = NULL;
-  g_autoptr (GPtrArray) all = NULL;
   GPtrArray *out;
   OknListFilter filter = { 0 };
 
@@ -122,30 +121,18 @@ okn_register_day (OknStore     *store,
   start = g_date_time_new (tz, g_date_get_year (day), g_date_get_month (day),
                            g_date_get_day (day), 0, 0, 0);
   end = g_date_time_add_days (start, 1);
-  /* A letter cannot be registered before it was received (the record check
-   * allows ten minutes of clock skew), so only records created since then
-   * can belong to the day. */
-  since = g_date_time_add_minutes (start, -15);
   filter.has_kind = TRUE;
   filter.kind = OKN_KIND_LETTER;
+  filter.received_since = start;
+  filter.received_until = end;
+  /* A letter cannot be registered before it was received (the record check
+   * allows ten minutes of clock skew): bounding the registration time too
+   * lets the index on it narrow the search. */
+  since = g_date_time_add_minutes (start, -15);
   filter.since = since;
-  all = okn_store_list (store, &filter, error);
-  if (all == NULL)
+  out = okn_store_list (store, &filter, error);
+  if (out == NULL)
     return NULL;
-
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-  for (guint i = 0; i < all->len; i++)
-    {
-      OknRecord *r = g_ptr_array_index (all, i);
-      g_autoptr (GDateTime) received = NULL;
-
-      if (r->received_at == NULL)
-        continue;
-      received = g_date_time_new_from_iso8601 (r->received_at, tz);
-      if (received && g_date_time_compare (received, start) >= 0
-          && g_date_time_compare (received, end) < 0)
-        g_ptr_array_add (out, g_steal_pointer (&all->pdata[i]));
-    }
   g_ptr_array_sort (out, compare_received);
   return out;
 }

@@ -1036,7 +1036,8 @@ query_records (OknStore            *store,
 {
   g_autoptr (GString) sql = g_string_new ("SELECT " RECORD_COLUMNS " FROM records WHERE 1");
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean filtered = filter && (filter->has_kind || filter->has_state || filter->since || filter->until);
+  gboolean filtered = filter && (filter->has_kind || filter->has_state || filter->since || filter->until
+                                 || filter->received_since || filter->received_until);
   guint limit = filter && filter->limit > 0 ? filter->limit : default_limit;
   int idx = 1;
 
@@ -1057,6 +1058,10 @@ query_records (OknStore            *store,
     g_string_append (sql, " AND created_us >= ?");
   if (filter && filter->until)
     g_string_append (sql, " AND created_us < ?");
+  if (filter && filter->received_since)
+    g_string_append (sql, " AND received_us >= ?");
+  if (filter && filter->received_until)
+    g_string_append (sql, " AND received_us < ?");
   g_string_append (sql, " ORDER BY created_us DESC, id DESC");
   if (limit > 0)
     g_string_append_printf (sql, " LIMIT %u", limit);
@@ -1080,6 +1085,10 @@ query_records (OknStore            *store,
     sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->since));
   if (filter && filter->until)
     sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->until));
+  if (filter && filter->received_since)
+    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->received_since));
+  if (filter && filter->received_until)
+    sqlite3_bind_int64 (stmt, idx++, to_unix_us (filter->received_until));
   return collect_records (store, stmt, error);
 }
 
