@@ -148,6 +148,37 @@ test_location (void)
 }
 
 static void
+test_location_text (void)
+{
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", NULL);
+  struct { const char *lat; const char *lon; const char *field; } bad[] = {
+    { "51.75", "", "location" },
+    { "", "19.45", "location" },
+    { "north", "19.45", "lat" },
+    { "51.75", "19,45E", "long" },
+  };
+
+  /* As a clerk types them: a decimal comma, spaces. */
+  g_assert_null (okn_record_set_location_text (r, " 51,7592 ", "19.4560"));
+  g_assert_true (r->has_location);
+  g_assert_cmpfloat_with_epsilon (r->lat, 51.7592, 1e-9);
+  g_assert_cmpfloat_with_epsilon (r->lon, 19.456, 1e-9);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (OknFieldIssue) issue = okn_record_set_location_text (r, bad[i].lat, bad[i].lon);
+
+      g_assert_nonnull (issue);
+      g_assert_cmpstr (issue->field, ==, bad[i].field);
+      g_assert_false (r->has_location);
+    }
+
+  /* Both empty: no coordinates, not a problem. */
+  g_assert_null (okn_record_set_location_text (r, "", NULL));
+  g_assert_false (r->has_location);
+}
+
+static void
 test_contact_needs_consent (void)
 {
   g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
@@ -333,6 +364,7 @@ main (int    argc,
   g_test_add_func ("/record/bad-text", test_bad_text);
   g_test_add_func ("/record/required-fields", test_required_fields);
   g_test_add_func ("/record/location", test_location);
+  g_test_add_func ("/record/location-text", test_location_text);
   g_test_add_func ("/record/contact-needs-consent", test_contact_needs_consent);
   g_test_add_func ("/record/letter-rules", test_letter_rules);
   g_test_add_func ("/record/bad-dates", test_bad_dates);

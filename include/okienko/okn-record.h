@@ -148,6 +148,9 @@ const char   *okn_record_title              (const OknRecord *record);
 
 void          okn_field_issue_free          (OknFieldIssue *issue);
 
+OknFieldIssue *okn_record_set_location_text (OknRecord  *record,
+                                             const char *lat,
+                                             const char *lon);
 GPtrArray    *okn_record_check              (OknRecord  *record,
                                              GDateTime  *now);
 gboolean      okn_record_validate           (OknRecord  *record,

@@ -732,6 +732,58 @@ okn_record_validate (OknRecord *record,
   return FALSE;
 }
 
+/**
+ * okn_record_set_location_text:
+ * @lat: (nullable): the latitude as typed (a decimal comma is fine)
+ * @lon: (nullable): the longitude as typed
+ *
+ * Sets the coordinates from what a person typed; both empty clears them.
+ * The range is checked by okn_record_check().
+ *
+ * Returns: (transfer full) (nullable): %NULL when understood, else the
+ *   problem, for the field it concerns
+ */
+OknFieldIssue *
+okn_record_set_location_text (OknRecord  *record,
+                              const char *lat,
+                              const char *lon)
+{
+  g_autofree char *a = g_strstrip (g_strdup (lat ? lat : ""));
+  g_autofree char *b = g_strstrip (g_strdup (lon ? lon : ""));
+  g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
+  const char *texts[] = { a, b };
+  const char *fields[] = { "lat", "long" };
+  double values[2] = { 0, 0 };
+
+  record->has_location = FALSE;
+  record->lat = record->lon = 0;
+  if (*a == '\0' && *b == '\0')
+    return NULL;
+  if (*a == '\0' || *b == '\0')
+    {
+      add_issue (issues, "location", _("give both latitude and longitude."));
+      return g_ptr_array_steal_index (issues, 0);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      char *end = NULL;
+
+      /* Polish writes 51,7592. */
+      g_strdelimit ((char *) texts[i], ",", '.');
+      values[i] = g_ascii_strtod (texts[i], &end);
+      if (end == texts[i] || *end != '\0')
+        {
+          add_issue (issues, fields[i], _("“%s” is not a number (e.g. 51.7592 or 51,7592)."),
+                     i == 0 ? lat : lon);
+          return g_ptr_array_steal_index (issues, 0);
+        }
+    }
+  record->has_location = TRUE;
+  record->lat = values[0];
+  record->lon = values[1];
+  return NULL;
+}
+
 /* JSON ------------------------------------------------------------------ */
 
 G_GNUC_PRINTF (3, 4)

@@ -883,19 +883,6 @@ okn_report_form_is_busy (OknReportForm *self)
   return self->busy;
 }
 
-static gboolean
-parse_coordinate (const char *text,
-                  double     *out)
-{
-  g_autofree char *s = g_strdelimit (g_strstrip (g_strdup (text)), ",", '.');
-  char *end = NULL;
-
-  if (*s == '\0')
-    return FALSE;
-  *out = g_ascii_strtod (s, &end);
-  return end != s && *end == '\0';
-}
-
 static OknRecord *
 build_record (OknReportForm *self,
               GPtrArray     *issues)
@@ -913,23 +900,12 @@ build_record (OknReportForm *self,
   SET (contact_email, r->consent ? okn_gui_entry_dup (self->email_entry) : NULL);
   SET (contact_phone, r->consent ? okn_gui_entry_dup (self->phone_entry) : NULL);
 #undef SET
-  r->has_location = FALSE;
-  if (*lat || *lon)
-    {
-      r->has_location = TRUE;
-      /* A coordinate that is not a number is reported by the core as out of
-       * range; say what is wrong in the clerk's terms instead. */
-      if (!parse_coordinate (lat, &r->lat) || !parse_coordinate (lon, &r->lon))
-        {
-          OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
+  {
+    OknFieldIssue *issue = okn_record_set_location_text (r, lat, lon);
 
-          issue->field = "lat";
-          issue->message = g_strdup (_("Coordinates: give both latitude and longitude as numbers, "
-                                       "e.g. 51.7592 and 19.4560."));
-          g_ptr_array_add (issues, issue);
-          r->lat = r->lon = 0;
-        }
-    }
+    if (issue)
+      g_ptr_array_add (issues, issue);
+  }
 
   g_ptr_array_set_size (r->attributes, 0);
   for (guint i = 0; self->def && i < self->def->attributes->len; i++)

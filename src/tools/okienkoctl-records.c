@@ -158,23 +158,6 @@ field_error (GError    **error,
 }
 
 static gboolean
-parse_coordinate (const char *s,
-                  const char *label,
-                  double     *out,
-                  GError    **error)
-{
-  g_autofree char *dot = g_strdup (s);
-  char *end = NULL;
-
-  /* Polish writes 51,7592. */
-  g_strdelimit (dot, ",", '.');
-  *out = g_ascii_strtod (dot, &end);
-  if (end == dot || *end != '\0')
-    return field_error (error, label, _("“%s” is not a number."), s);
-  return TRUE;
-}
-
-static gboolean
 parse_count (const char *s,
              const char *label,
              int        *out,
@@ -224,14 +207,25 @@ apply_opts (const RecordOpts *o,
         r->consent = TRUE;
       if (o->no_consent)
         r->consent = FALSE;
-      if ((o->lat == NULL) != (o->lon == NULL) && !editing)
-        return field_error (error, _("Location"), _("give both --lat and --long."));
-      if (o->lat && !parse_coordinate (o->lat, _("Latitude"), &r->lat, error))
-        return FALSE;
-      if (o->lon && !parse_coordinate (o->lon, _("Longitude"), &r->lon, error))
-        return FALSE;
       if (o->lat || o->lon)
-        r->has_location = TRUE;
+        {
+          g_autoptr (OknFieldIssue) issue = NULL;
+          g_autofree char *lat = NULL;
+          g_autofree char *lon = NULL;
+
+          /* Editing one coordinate keeps the other. */
+          if (r->has_location)
+            {
+              lat = g_strdup_printf ("%.7f", r->lat);
+              lon = g_strdup_printf ("%.7f", r->lon);
+            }
+          issue = okn_record_set_location_text (r, o->lat ? o->lat : lat, o->lon ? o->lon : lon);
+          if (issue)
+            {
+              g_set_error_literal (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, issue->message);
+              return FALSE;
+            }
+        }
       if (o->attrs && editing)
         g_ptr_array_set_size (r->attributes, 0);
       for (guint i = 0; o->attrs && o->attrs[i]; i++)
