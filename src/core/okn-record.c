@@ -260,7 +260,12 @@ okn_record_add_file (OknRecord  *record,
 
   bytes = g_file_load_bytes (file, NULL, NULL, error);
   if (bytes == NULL)
-    return FALSE;
+    {
+      /* GIO's words say what failed; the clerk also needs to know which
+       * field and file. */
+      g_prefix_error (error, _("Files: %s cannot be read: "), path);
+      return FALSE;
+    }
   data = g_bytes_get_data (bytes, &size);
   if (size == 0 || size > OKN_FILE_MAX_BYTES)
     {
