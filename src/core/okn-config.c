@@ -202,9 +202,8 @@ check_value (const OknConfigKey *k,
         if (!g_ascii_string_to_signed (value, 10, k->min, k->max, &v, NULL))
           {
             g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                         _("%s: “%s” is not a whole number from %" G_GINT64_FORMAT
-                           " to %" G_GINT64_FORMAT "."),
-                         k->name, value, k->min, k->max);
+                         _("%s: “%s” is not a whole number from %lld to %lld."),
+                         k->name, value, (long long) k->min, (long long) k->max);
             return NULL;
           }
         return g_strdup_printf ("%" G_GINT64_FORMAT, v);

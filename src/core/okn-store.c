@@ -610,10 +610,9 @@ okn_store_init_station (OknStore   *store,
       if (n > 0)
         {
           g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
-                       _("This station is %s and has %" G_GINT64_FORMAT " records; its "
-                         "code cannot change to %s because the tickets already given "
-                         "out carry it."),
-                       store->station, n, normalized);
+                       _("This station is %s and has %lld records; its code cannot "
+                         "change to %s because the tickets already given out carry it."),
+                       store->station, (long long) n, normalized);
           goto fail;
         }
       stmt = prepare (store, "UPDATE station SET code = ? WHERE id = 1", error);
