@@ -1473,7 +1473,7 @@ test_executable (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *exe = g_test_build_filename (G_TEST_BUILT, "open311", "okn-open311-server", NULL);
+  g_autofree char *exe = g_test_build_filename (G_TEST_BUILT, "servers", "open311", "okn-open311-server", NULL);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
