@@ -225,6 +225,39 @@ set_request_error (GError    **error,
     }
 }
 
+/* The IPP document-name as one safe word. Debian's cupsd 2.4.2-3+deb12u10
+ * crashes on a document-name with a space in it and spins on a control
+ * byte (../shared/notes/cups-in-tests.md), and the name is never shown to
+ * anyone: every byte but [A-Za-z0-9._-] becomes '_', one per character, so
+ * "Okienko K03-26-000001-J" goes as "Okienko_K03-26-000001-J". The full
+ * title travels as the job-name, which the scheduler handles. */
+static char *
+safe_document_name (const char *title)
+{
+  GString *name = g_string_new (NULL);
+
+  for (const char *p = title; *p;)
+    {
+      guchar c = (guchar) *p;
+
+      if (g_ascii_isalnum (c) || c == '.' || c == '_' || c == '-')
+        {
+          g_string_append_c (name, (char) c);
+          p++;
+          continue;
+        }
+      g_string_append_c (name, '_');
+      /* One '_' for a whole UTF-8 sequence; a stray byte counts alone. */
+      p++;
+      while (c >= 0xc0 && ((guchar) *p & 0xc0) == 0x80)
+        p++;
+    }
+  if (name->len == 0)
+    g_string_append (name, "ticket");
+  g_string_append (name, ".pdf");
+  return g_string_free (name, FALSE);
+}
+
 static void
 add_printer_uri (ipp_t      *request,
                  const char *name)
@@ -704,6 +737,7 @@ okn_printer_print_pdf (const char               *printer,
   g_autoptr (http_t) http = NULL;
   g_autoptr (OknPrinterInfo) info = NULL;
   g_autofree char *media = NULL;
+  g_autofree char *document_name = NULL;
   cups_option_t *cups_options = NULL;
   int num_options = 0;
   gsize len = 0;
@@ -758,8 +792,8 @@ okn_printer_print_pdf (const char               *printer,
       set_request_error (error, printer, _("creating the print job"));
       goto out;
     }
-  if (cupsStartDocument (http, printer, id, options->title ? options->title : "ticket.pdf",
-                         CUPS_FORMAT_PDF, 1)
+  document_name = safe_document_name (options->title ? options->title : "ticket");
+  if (cupsStartDocument (http, printer, id, document_name, CUPS_FORMAT_PDF, 1)
         != HTTP_STATUS_CONTINUE
       || cupsWriteRequestData (http, data, len) != HTTP_STATUS_CONTINUE)
     {
