@@ -12,5 +12,6 @@
 #include "okienko/okn-register.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-store.h"
+#include "okienko/okn-text.h"
 #include "okienko/okn-sync.h"
 #include "okienko/okn-ticket.h"
