@@ -257,6 +257,64 @@ test_bad_dates (void)
     }
 }
 
+/* One reader of typed times for the desk, okienkoctl and imports: the forms
+ * the messages and the desk show, in the station's zone unless one is
+ * given. */
+static void
+test_datetime_parse (void)
+{
+  g_autoptr (GTimeZone) warsaw = g_time_zone_new_identifier ("Europe/Warsaw");
+  struct
+  {
+    const char *typed;
+    const char *utc;   /* NULL: refused */
+  } cases[] = {
+    { "2026-11-29T10:15", "2026-11-29T09:15:00Z" },
+    { "2026-11-29t10:15:30", "2026-11-29T09:15:30Z" },
+    { "2026-11-29 10:15", "2026-11-29T09:15:00Z" },
+    { "2026-11-29T10:15:30.75+01:00", "2026-11-29T09:15:30Z" },
+    { "2026-11-29T10:15Z", "2026-11-29T10:15:00Z" },
+    { "2026-11-29T10:15-0330", "2026-11-29T13:45:00Z" },
+    { "2026-11-29", "2026-11-28T23:00:00Z" },
+    { "29.11.2026 10:15", "2026-11-29T09:15:00Z" },
+    { "29.11.2026, 10:15:30", "2026-11-29T09:15:30Z" },
+    { "  1.7.2026 8:05  ", "2026-07-01T06:05:00Z" },
+    { "29.11.2026", "2026-11-28T23:00:00Z" },
+    { "29.11.2026 10:15 extra", NULL },
+    { "29.11.2026 24:00", NULL },
+    { "29.11.2026 10:60", NULL },
+    { "30.02.2026", NULL },
+    { "2026-11-29T10", NULL },
+    { "2026-11-29T", NULL },
+    { "2026-1-29", NULL },
+    { "29.11.26", NULL },
+    { "2026-11-29T10:15+15:00", NULL },
+    { "2026-11-29T10:15 Z", NULL },
+    { "", NULL },
+    { "jutro", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GDateTime) dt = okn_datetime_parse (cases[i].typed, warsaw);
+      g_autoptr (GDateTime) utc = dt ? g_date_time_to_utc (dt) : NULL;
+      g_autofree char *got = utc ? g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+
+      g_test_message ("“%s” → %s", cases[i].typed, got ? got : "refused");
+      g_assert_cmpstr (got, ==, cases[i].utc);
+    }
+  g_assert_null (okn_datetime_parse (NULL, NULL));
+
+  /* The desk's reader is the same one (TZ is Europe/Warsaw in tests). */
+  {
+    g_autofree char *iso = okn_parse_datetime_pl ("2026-11-29T10:15");
+    g_autofree char *pl = okn_parse_datetime_pl ("29.11.2026 10:15");
+
+    g_assert_cmpstr (iso, ==, "2026-11-29T10:15:00+01:00");
+    g_assert_cmpstr (pl, ==, iso);
+  }
+}
+
 static void
 test_json_roundtrip (void)
 {
@@ -368,6 +426,7 @@ main (int    argc,
   g_test_add_func ("/record/contact-needs-consent", test_contact_needs_consent);
   g_test_add_func ("/record/letter-rules", test_letter_rules);
   g_test_add_func ("/record/bad-dates", test_bad_dates);
+  g_test_add_func ("/record/datetime-parse", test_datetime_parse);
   g_test_add_func ("/record/json-roundtrip", test_json_roundtrip);
   g_test_add_func ("/record/json-refuses", test_json_refuses);
   g_test_add_func ("/record/polish-messages", test_polish_messages);

@@ -60,6 +60,17 @@ typedef enum
 
 #define OKN_DESCRIPTION_MAX 4000
 
+/* One attached photo or scan, and how many a record may hold. */
+#define OKN_RECORD_FILE_MAX_BYTES (20 * 1024 * 1024)
+#define OKN_RECORD_FILES_MAX      10
+
+/* The most JSON text one import (`okienkoctl register --json`) may hold:
+ * ample for thousands of records (files are given as paths, not inline),
+ * and a bound on what a wrong or endless input (/dev/urandom) can cost. */
+#define OKN_RECORD_JSON_MAX_BYTES (16 * 1024 * 1024)
+/* ...and the most the files its records attach may add up to. */
+#define OKN_RECORD_JSON_FILES_MAX_BYTES (100 * 1024 * 1024)
+
 typedef struct
 {
   char *key;
@@ -177,6 +188,8 @@ gboolean      okn_sync_state_from_string    (const char   *s,
 gboolean      okn_sync_state_is_editable    (OknSyncState state);
 
 char         *okn_now_iso8601               (GDateTime *now);
+GDateTime    *okn_datetime_parse            (const char *text,
+                                             GTimeZone  *tz);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknRecord, okn_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknFieldIssue, okn_field_issue_free)

@@ -6,10 +6,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "okienkoctl.h"
 
@@ -166,7 +170,11 @@ parse_count (const char *s,
   gint64 v;
 
   if (!g_ascii_string_to_signed (s, 10, 0, 9999, &v, NULL))
-    return field_error (error, label, _("“%s” is not a number from 0 to 9999."), s);
+    {
+      g_autofree char *shown = okctl_quote (s);
+
+      return field_error (error, label, _("“%s” is not a number from 0 to 9999."), shown);
+    }
   *out = (int) v;
   return TRUE;
 }
@@ -189,7 +197,11 @@ apply_opts (const RecordOpts *o,
             GError          **error)
 {
   if (o->channel && !okn_channel_from_string (o->channel, &r->channel))
-    return field_error (error, _("Channel"), _("“%s” is not a channel."), o->channel);
+    {
+      g_autofree char *shown = okctl_quote (o->channel);
+
+      return field_error (error, _("Channel"), _("“%s” is not a channel."), shown);
+    }
 
   for (guint i = 0; o->files && o->files[i]; i++)
     if (!okn_record_add_file (r, o->files[i], error))
@@ -234,7 +246,11 @@ apply_opts (const RecordOpts *o,
           g_autofree char *key = NULL;
 
           if (eq == NULL)
-            return field_error (error, _("Attributes"), _("“%s” is not KEY=VALUE."), o->attrs[i]);
+            {
+              g_autofree char *shown = okctl_quote (o->attrs[i]);
+
+              return field_error (error, _("Attributes"), _("“%s” is not KEY=VALUE."), shown);
+            }
           key = g_strndup (o->attrs[i], (gsize) (eq - o->attrs[i]));
           okn_record_add_attribute (r, key, eq + 1);
         }
@@ -260,9 +276,14 @@ apply_opts (const RecordOpts *o,
       if (o->delivery)
         {
           if (!okn_delivery_from_string (o->delivery, &r->delivery))
-            return field_error (error, _("Delivery method"), _("“%s” is not one of in-person, post, "
-                                                              "courier, email, epuap, other."),
-                                o->delivery);
+            {
+              g_autofree char *shown = okctl_quote (o->delivery);
+
+              return field_error (error, _("Delivery method"),
+                                  _("“%s” is not one of in-person, post, courier, email, epuap, "
+                                    "other."),
+                                  shown);
+            }
         }
     }
   return TRUE;
@@ -490,23 +511,110 @@ okctl_cmd_init (OkctlContext *ctx,
 
 /* register ----------------------------------------------------------------- */
 
-static gboolean
-read_all_stdin (GString **out,
-                GError  **error)
+/* Reads the JSON input, standard input ("-") or a file, and stops at
+ * OKN_RECORD_JSON_MAX_BYTES: a wrong file (/dev/urandom, a disk image) must
+ * cost a bounded amount of memory and say so, not grow until the machine
+ * gives up. */
+static GString *
+read_json_input (const char *source,
+                 GError    **error)
 {
   g_autoptr (GString) s = g_string_new (NULL);
-  char buf[65536];
-  size_t n;
+  g_autofree char *shown = okctl_quote (source);
+  const gsize max = OKN_RECORD_JSON_MAX_BYTES;
+  struct stat st;
+  int fd = STDIN_FILENO;
+  int saved = 0;
 
-  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
-    g_string_append_len (s, buf, (gssize) n);
-  if (ferror (stdin))
+  if (!g_str_equal (source, "-"))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot read the standard input."));
-      return FALSE;
+      fd = g_open (source, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+      if (fd < 0)
+        {
+          saved = errno;
+          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                       _("The input file %s cannot be read: %s"), shown, g_strerror (saved));
+          return NULL;
+        }
     }
-  *out = g_steal_pointer (&s);
-  return TRUE;
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("The input %s is a folder, not a file of JSON records."), shown);
+      goto fail;
+    }
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (guint64) st.st_size > max)
+    goto too_large;
+  while (s->len <= max)
+    {
+      char buf[65536];
+      gssize n = read (fd, buf, MIN (sizeof buf, max + 1 - s->len));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved = errno;
+          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                       _("The input %s cannot be read: %s"), shown, g_strerror (saved));
+          goto fail;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (s, buf, n);
+    }
+  if (s->len > max)
+    goto too_large;
+  if (fd != STDIN_FILENO)
+    close (fd);
+  return g_steal_pointer (&s);
+
+too_large:
+  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+               _("The input is larger than %u MiB, the most one import takes; split it into "
+                 "smaller files."),
+               (guint) (max / (1024 * 1024)));
+fail:
+  if (fd != STDIN_FILENO)
+    close (fd);
+  return NULL;
+}
+
+/* json-glib keeps text in C strings, so a "\u0000" escape or a NUL byte
+ * would cut the text where it stands ("J\u0000K" was stored as "J"), and a
+ * NUL between two records would hide the rest of the input. Each becomes
+ * U+0001 instead, in place (positions and lines stay), a control character
+ * that validation then refuses by field and position like any other. */
+static void
+neutralise_nul (GString *input)
+{
+  gboolean in_string = FALSE, escaped = FALSE;
+
+  for (gsize i = 0; i < input->len; i++)
+    {
+      char c = input->str[i];
+
+      if (c == '\0')
+        {
+          input->str[i] = '\x01';
+          continue;
+        }
+      if (!in_string)
+        {
+          in_string = c == '"';
+          continue;
+        }
+      if (escaped)
+        {
+          escaped = FALSE;
+          if (c == 'u' && i + 4 < input->len && memcmp (input->str + i + 1, "0000", 4) == 0)
+            input->str[i + 4] = '1';
+        }
+      else if (c == '\\')
+        escaped = TRUE;
+      else if (c == '"')
+        in_string = FALSE;
+    }
 }
 
 typedef enum { SHAPE_OBJECT, SHAPE_ARRAY, SHAPE_NDJSON } InputShape;
@@ -585,6 +693,24 @@ split_json_values (const char *text)
   return chunks;
 }
 
+/* The files of an import are read into memory until they are stored: each
+ * record is bounded (okn_record_add_file), and so is their sum. */
+static gboolean
+within_files_budget (OknRecord *r,
+                     guint64   *total,
+                     GError   **error)
+{
+  for (guint i = 0; i < r->files->len; i++)
+    *total += (guint64) ((OknAttachment *) g_ptr_array_index (r->files, i))->size;
+  if (*total <= OKN_RECORD_JSON_FILES_MAX_BYTES)
+    return TRUE;
+  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+               _("the files of one import add up to more than %u MiB; register the records "
+                 "in smaller batches."),
+               (guint) (OKN_RECORD_JSON_FILES_MAX_BYTES / (1024 * 1024)));
+  return FALSE;
+}
+
 /* One object, an array of objects, or several objects one after the other
  * (NDJSON). */
 static GPtrArray *
@@ -594,6 +720,7 @@ parse_json_input (const char *text,
 {
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
   g_autoptr (GPtrArray) chunks = split_json_values (text);
+  guint64 file_bytes = 0;
 
   if (chunks->len == 0)
     {
@@ -630,6 +757,11 @@ parse_json_input (const char *text,
                   return NULL;
                 }
               g_ptr_array_add (records, r);
+              if (!within_files_budget (r, &file_bytes, error))
+                {
+                  g_prefix_error (error, _("Record %u: "), j + 1);
+                  return NULL;
+                }
             }
           if (records->len == 0)
             {
@@ -648,6 +780,11 @@ parse_json_input (const char *text,
               return NULL;
             }
           g_ptr_array_add (records, r);
+          if (!within_files_budget (r, &file_bytes, error))
+            {
+              g_prefix_error (error, _("Line %u: "), c->line);
+              return NULL;
+            }
         }
     }
   return g_steal_pointer (&records);
@@ -663,20 +800,10 @@ register_from_json (OkctlContext *ctx,
   g_autoptr (OknStore) store = NULL;
   InputShape shape = SHAPE_OBJECT;
 
-  if (g_str_equal (source, "-"))
-    {
-      if (!read_all_stdin (&input, &error))
-        return okctl_fail (g_steal_pointer (&error));
-    }
-  else
-    {
-      g_autofree char *contents = NULL;
-      gsize len;
-
-      if (!g_file_get_contents (source, &contents, &len, &error))
-        return okctl_fail (g_steal_pointer (&error));
-      input = g_string_new_len (contents, (gssize) len);
-    }
+  input = read_json_input (source, &error);
+  if (input == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  neutralise_nul (input);
   if (!g_utf8_validate (input->str, (gssize) input->len, NULL))
     return okctl_usage_error (_("The input is not valid UTF-8 text."));
 
@@ -745,7 +872,12 @@ okctl_cmd_register (OkctlContext *ctx,
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
   if (argc > 2)
-    return okctl_usage_error (_("Unexpected argument “%s”; values go after their option, quoted."), argv[2]);
+    {
+      g_autofree char *shown = okctl_quote (argv[2]);
+
+      return okctl_usage_error (_("Unexpected argument “%s”; values go after their option, quoted."),
+                                shown);
+    }
 
   r = okn_record_new (kind);
   if (!apply_opts (&o, r, FALSE, &error))
@@ -809,15 +941,7 @@ okctl_cmd_show (OkctlContext *ctx,
 static GDateTime *
 parse_since (const char *s)
 {
-  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
-  GDateTime *dt = g_date_time_new_from_iso8601 (s, tz);
-
-  if (dt == NULL && strlen (s) == 10)
-    {
-      g_autofree char *midnight = g_strconcat (s, "T00:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (midnight, tz);
-    }
-  return dt;
+  return okn_datetime_parse (s, NULL);
 }
 
 int
@@ -848,13 +972,29 @@ okctl_cmd_list (OkctlContext *ctx,
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
-    return okctl_usage_error (_("Unexpected argument “%s”."), argv[1]);
+    {
+      g_autofree char *shown = okctl_quote (argv[1]);
+
+      return okctl_usage_error (_("Unexpected argument “%s”."), shown);
+    }
   if (kind && !(filter.has_kind = okn_kind_from_string (kind, &filter.kind)))
-    return okctl_usage_error (_("Kind: “%s” is not letter or report."), kind);
+    {
+      g_autofree char *shown = okctl_quote (kind);
+
+      return okctl_usage_error (_("Kind: “%s” is not letter or report."), shown);
+    }
   if (state && !(filter.has_state = okn_sync_state_from_string (state, &filter.state)))
-    return okctl_usage_error (_("State: “%s” is not a sync state."), state);
+    {
+      g_autofree char *shown = okctl_quote (state);
+
+      return okctl_usage_error (_("State: “%s” is not a sync state."), shown);
+    }
   if (since && (filter.since = parse_since (since)) == NULL)
-    return okctl_usage_error (_("Since: “%s” is not a date (2026-11-29)."), since);
+    {
+      g_autofree char *shown = okctl_quote (since);
+
+      return okctl_usage_error (_("Since: “%s” is not a date (29.11.2026 or 2026-11-29)."), shown);
+    }
   if (limit < 0)
     return okctl_usage_error (_("Limit: must not be negative."));
   filter.limit = (guint) limit;
@@ -903,11 +1043,23 @@ okctl_cmd_search (OkctlContext *ctx,
   if (limit <= 0)
     return okctl_usage_error (_("Limit: must be at least 1."));
   if (kind && !(filter.has_kind = okn_kind_from_string (kind, &filter.kind)))
-    return okctl_usage_error (_("Kind: “%s” is not letter or report."), kind);
+    {
+      g_autofree char *shown = okctl_quote (kind);
+
+      return okctl_usage_error (_("Kind: “%s” is not letter or report."), shown);
+    }
   if (state && !(filter.has_state = okn_sync_state_from_string (state, &filter.state)))
-    return okctl_usage_error (_("State: “%s” is not a sync state."), state);
+    {
+      g_autofree char *shown = okctl_quote (state);
+
+      return okctl_usage_error (_("State: “%s” is not a sync state."), shown);
+    }
   if (since && (filter.since = parse_since (since)) == NULL)
-    return okctl_usage_error (_("Since: “%s” is not a date (2026-11-29)."), since);
+    {
+      g_autofree char *shown = okctl_quote (since);
+
+      return okctl_usage_error (_("Since: “%s” is not a date (29.11.2026 or 2026-11-29)."), shown);
+    }
   filter.limit = (guint) limit;
 
   store = okctl_open_store (ctx, &error);

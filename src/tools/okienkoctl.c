@@ -67,7 +67,7 @@ okctl_fail (GError *error)
   else if (error->domain == OKN_ESCPOS_ERROR)
     code = error->code == OKN_ESCPOS_ERROR_INVALID ? OKCTL_EXIT_USAGE : OKCTL_EXIT_NETWORK;
 
-  g_printerr ("okienkoctl: %s\n", error->message);
+  okctl_print_error (error->message);
   g_error_free (error);
   return code;
 }
@@ -82,8 +82,46 @@ okctl_usage_error (const char *format,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  g_printerr ("okienkoctl: %s\n", msg);
+  okctl_print_error (msg);
   return OKCTL_EXIT_USAGE;
+}
+
+/**
+ * okctl_print_error:
+ * @message: our message, which may quote what someone typed, a file held or
+ *   a server said
+ *
+ * Prints "okienkoctl: MESSAGE" on standard error, every line of it made
+ * safe for the terminal first: an escape sequence, a carriage return or a
+ * bidi override in the quoted text must not act on the screen.
+ */
+void
+okctl_print_error (const char *message)
+{
+  g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
+  g_autoptr (GString) out = g_string_new ("okienkoctl: ");
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *safe = okn_text_display_line (lines[i], -1);
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, safe);
+    }
+  g_printerr ("%s\n", out->str);
+}
+
+/**
+ * okctl_quote:
+ * @text: (nullable): outside text a message quotes (an argument, a value)
+ *
+ * Returns: (transfer full): @text on one safe line, cut after 60 characters
+ */
+char *
+okctl_quote (const char *text)
+{
+  return okn_text_display_line (text, 60);
 }
 
 OknStore *
@@ -101,10 +139,42 @@ okctl_parse_options (GOptionContext *octx,
                      char         ***argv)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *not_utf8 = NULL;
+  int bad = 0;
+
+  /* GOption says only "Invalid byte sequence in conversion input": find
+   * the argument, and the option it belongs to, before it parses. */
+  for (int j = 1; j < *argc && bad == 0; j++)
+    if (!g_utf8_validate ((*argv)[j], -1, NULL))
+      bad = j;
+  if (bad > 0)
+    {
+      const char *arg = (*argv)[bad];
+      const char *eq = strchr (arg, '=');
+
+      if (arg[0] == '-' && eq)
+        not_utf8 = g_strndup (arg, (gsize) (eq - arg));
+      else if (bad > 1 && (*argv)[bad - 1][0] == '-' && !strchr ((*argv)[bad - 1], '='))
+        not_utf8 = g_strdup ((*argv)[bad - 1]);
+    }
 
   if (!g_option_context_parse (octx, argc, argv, &error))
     {
-      g_printerr ("okienkoctl: %s\n", error->message);
+      if (bad > 0 && error->domain == G_CONVERT_ERROR)
+        {
+          g_autofree char *shown = okctl_quote (not_utf8);
+
+          if (not_utf8)
+            okctl_usage_error (_("%s: the value is not valid UTF-8 text; okienkoctl reads its "
+                                 "arguments as UTF-8 whatever the locale."),
+                               shown);
+          else
+            okctl_usage_error (_("Argument %d is not valid UTF-8 text; okienkoctl reads its "
+                                 "arguments as UTF-8 whatever the locale."),
+                               bad);
+        }
+      else
+        okctl_print_error (error->message);
       return FALSE;
     }
   return TRUE;
@@ -119,7 +189,12 @@ okctl_print_json (JsonNode *node)
   json_generator_set_pretty (gen, FALSE);
   json_generator_set_root (gen, node);
   text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+  /* Raw UTF-8 whatever the locale: g_print() would convert to the locale's
+   * character set and turn "Łódź" into "??d?". */
+  fflush (stdout);
+  fwrite (text, 1, strlen (text), stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
 }
 
 static void
@@ -141,6 +216,13 @@ setup_i18n (void)
   const char *dir = g_getenv ("OKIENKO_LOCALEDIR");
 
   setlocale (LC_ALL, "");
+  /* Arguments, JSON and the database are UTF-8 whatever the locale:
+   * scripts and services often run in the C locale, where GOption would
+   * convert arguments from ASCII (refusing "Łódź") and g_print() would
+   * convert the output to it ("??d?"). Only the character set changes; the
+   * language of the messages stays the user's. */
+  if (!g_get_charset (NULL) && setlocale (LC_CTYPE, "C.UTF-8") == NULL)
+    setlocale (LC_CTYPE, "en_US.UTF-8");
   bindtextdomain (GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -193,7 +275,11 @@ main (int    argc,
           return OKCTL_EXIT_OK;
         }
       else
-        return okctl_usage_error (_("Unknown option %s; see okienkoctl --help."), a);
+        {
+          g_autofree char *shown = okctl_quote (a);
+
+          return okctl_usage_error (_("Unknown option %s; see okienkoctl --help."), shown);
+        }
     }
 
   if (i >= argc)
@@ -211,18 +297,30 @@ main (int    argc,
     const GPtrArray *problems = okn_config_get_problems (ctx.config);
 
     for (guint p = 0; p < problems->len; p++)
-      g_printerr ("okienkoctl: %s: %s\n", _("warning"), (const char *) g_ptr_array_index (problems, p));
+      {
+        g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
+                                                 (const char *) g_ptr_array_index (problems, p));
+        okctl_print_error (line);
+      }
   }
 
   rc = -1;
   for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
     if (g_str_equal (commands[c].name, argv[i]))
       {
+        /* "Usage: okienkoctl config [OPTION…] …" in every command's help. */
+        g_autofree char *prgname = g_strconcat ("okienkoctl ", commands[c].name, NULL);
+
+        g_set_prgname (prgname);
         rc = commands[c].func (&ctx, argc - i, argv + i);
         break;
       }
   if (rc < 0)
-    rc = okctl_usage_error (_("Unknown command “%s”; see okienkoctl --help."), argv[i]);
+    {
+      g_autofree char *shown = okctl_quote (argv[i]);
+
+      rc = okctl_usage_error (_("Unknown command “%s”; see okienkoctl --help."), shown);
+    }
 
   okn_config_free (ctx.config);
   g_free (ctx.db_path);

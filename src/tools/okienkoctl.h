@@ -39,6 +39,8 @@ typedef struct
 int        okctl_fail             (GError *error);
 int        okctl_usage_error      (const char *format,
                                    ...) G_GNUC_PRINTF (1, 2);
+void       okctl_print_error      (const char *message);
+char      *okctl_quote            (const char *text);
 OknStore  *okctl_open_store       (OkctlContext *ctx,
                                    GError      **error);
 gboolean   okctl_parse_options    (GOptionContext *octx,

@@ -4,17 +4,21 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-record.h"
+#include "okienko/okn-text.h"
 
 G_DEFINE_QUARK (okn-record-error-quark, okn_record_error)
-
-#define OKN_FILE_MAX_BYTES (20 * 1024 * 1024)
 
 /* Limits in characters (not bytes): what a register line or a server field
  * can reasonably hold. */
@@ -24,6 +28,8 @@ G_DEFINE_QUARK (okn-record-error-quark, okn_record_error)
 #define CODE_MAX         64
 #define ATTR_VALUE_MAX   4000
 #define COUNT_MAX        9999
+
+static const char *field_label (const char *field);
 
 static const char *kind_names[] = { "letter", "report" };
 static const char *channel_names[] = { "paper", "desk", "phone", "kiosk", "email", "epuap", "app", "other" };
@@ -91,6 +97,160 @@ okn_now_iso8601 (GDateTime *now)
   else
     local = g_date_time_ref (now);
   return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+/* Reads 1 to @max_digits digits (exactly @max_digits when @exact). */
+static gboolean
+read_number (const char **p,
+             guint        max_digits,
+             gboolean     exact,
+             guint       *out)
+{
+  guint n = 0, v = 0;
+
+  while (n < max_digits && g_ascii_isdigit ((*p)[n]))
+    {
+      v = v * 10 + (guint) ((*p)[n] - '0');
+      n++;
+    }
+  if (n == 0 || (exact && n != max_digits) || g_ascii_isdigit ((*p)[n]))
+    return FALSE;
+  *p += n;
+  *out = v;
+  return TRUE;
+}
+
+static void
+skip_spaces (const char **p)
+{
+  while (g_ascii_isspace (**p))
+    (*p)++;
+}
+
+/* "Z", "+01", "+01:00" or "+0100"; writes the zone as GLib names it. */
+static gboolean
+read_zone (const char **p,
+           char         out[8])
+{
+  guint hh = 0, mm = 0;
+  char sign = **p;
+
+  if (sign == 'Z' || sign == 'z')
+    {
+      (*p)++;
+      g_strlcpy (out, "+00:00", 8);
+      return TRUE;
+    }
+  if (sign != '+' && sign != '-')
+    return FALSE;
+  (*p)++;
+  if (!g_ascii_isdigit ((*p)[0]) || !g_ascii_isdigit ((*p)[1]))
+    return FALSE;
+  hh = (guint) ((*p)[0] - '0') * 10 + (guint) ((*p)[1] - '0');
+  *p += 2;
+  if (**p == ':')
+    (*p)++;
+  if (g_ascii_isdigit ((*p)[0]) && !read_number (p, 2, TRUE, &mm))
+    return FALSE;
+  if (hh > 14 || mm > 59)
+    return FALSE;
+  g_snprintf (out, 8, "%c%02u:%02u", sign, hh, mm);
+  return TRUE;
+}
+
+/**
+ * okn_datetime_parse:
+ * @text: a date and time as a person or a script writes it
+ * @tz: (nullable): the zone of a time written without one; %NULL for the
+ *   station's (local) zone
+ *
+ * The one reader of typed dates and times, for the desk, okienkoctl and
+ * imports alike. It takes the forms our messages and screens show:
+ * ISO 8601 (`2026-11-29T10:15`, with seconds, with a space instead of `T`,
+ * with `Z` or an offset) and the Polish `29.11.2026 10:15` (seconds and a
+ * comma after the date allowed); a date alone is its midnight. White space
+ * around is ignored; anything else after it is not (a typo is not dropped
+ * silently).
+ *
+ * Returns: (transfer full) (nullable): the moment, or %NULL when @text is
+ *   not one
+ */
+GDateTime *
+okn_datetime_parse (const char *text,
+                    GTimeZone  *tz)
+{
+  g_autoptr (GTimeZone) zone = NULL;
+  const char *p = text;
+  guint y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
+  double frac = 0;
+  gboolean iso;
+  char offset[8] = "";
+
+  if (text == NULL)
+    return NULL;
+  skip_spaces (&p);
+  iso = g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+        && g_ascii_isdigit (p[3]) && p[4] == '-';
+  if (iso)
+    {
+      if (!read_number (&p, 4, TRUE, &y) || *p++ != '-' || !read_number (&p, 2, TRUE, &m)
+          || *p++ != '-' || !read_number (&p, 2, TRUE, &d))
+        return NULL;
+    }
+  else if (!read_number (&p, 2, FALSE, &d) || *p++ != '.' || !read_number (&p, 2, FALSE, &m)
+           || *p++ != '.' || !read_number (&p, 4, TRUE, &y))
+    return NULL;
+
+  /* The time: "T10:15" or " 10:15" (ISO), ", 10:15" or " 10:15" (Polish). */
+  if (iso && (*p == 'T' || *p == 't') && g_ascii_isdigit (p[1]))
+    p++;
+  else
+    {
+      const char *q = p;
+
+      if (!iso && *q == ',')
+        q++;
+      skip_spaces (&q);
+      if (g_ascii_isdigit (*q) && q != p)
+        p = q;
+    }
+  if (g_ascii_isdigit (*p))
+    {
+      if (!read_number (&p, 2, FALSE, &hh) || *p++ != ':' || !read_number (&p, 2, TRUE, &mm))
+        return NULL;
+      if (*p == ':')
+        {
+          p++;
+          if (!read_number (&p, 2, TRUE, &ss))
+            return NULL;
+          if ((*p == '.' || *p == ',') && g_ascii_isdigit (p[1]))
+            {
+              double scale = 0.1;
+
+              for (p++; g_ascii_isdigit (*p); p++, scale /= 10)
+                frac += (*p - '0') * scale;
+            }
+        }
+      if (*p == 'Z' || *p == 'z' || *p == '+' || *p == '-')
+        {
+          if (!read_zone (&p, offset))
+            return NULL;
+        }
+    }
+  skip_spaces (&p);
+  if (*p != '\0')
+    return NULL;
+  if (y < 1 || y > 9999 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y)
+      || hh > 23 || mm > 59 || ss > 59)
+    return NULL;
+
+  if (*offset)
+    zone = g_time_zone_new_identifier (offset);
+  else
+    zone = tz ? g_time_zone_ref (tz) : g_time_zone_new_local ();
+  if (zone == NULL)
+    return NULL;
+  return g_date_time_new (zone, (int) y, (int) m, (int) d, (int) hh, (int) mm, ss + frac);
 }
 
 static void
@@ -240,11 +400,53 @@ okn_record_get_attribute (const OknRecord *record,
   return NULL;
 }
 
+/* What a message may quote of text someone typed or a file held: made
+ * safe for a terminal or a label, and cut, so a 10,000-character field does
+ * not fill the screen. */
+static char *
+quote (const char *text)
+{
+  return okn_text_display_line (text, 60);
+}
+
+/* Reads at most @max bytes of @fd (plus one, to see that there was more).
+ * Returns: the bytes read, or %NULL with errno set */
+static GBytes *
+read_bounded (int    fd,
+              gsize  expected,
+              gsize  max,
+              gsize *total)
+{
+  gsize cap = MIN (expected, max) + 1;
+  g_autofree guint8 *buf = g_malloc (cap);
+  gsize n = 0;
+
+  while (n < cap)
+    {
+      gssize got = read (fd, buf + n, cap - n);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return NULL;
+      if (got == 0)
+        break;
+      n += (gsize) got;
+    }
+  *total = n;
+  return g_bytes_new_take (g_steal_pointer (&buf), n);
+}
+
 /**
  * okn_record_add_file:
  * @path: a photo or scan to attach
  *
- * Reads the file whole (at most 20 MiB) and computes its content address.
+ * Attaches a regular file of 1 byte to %OKN_RECORD_FILE_MAX_BYTES (20 MiB),
+ * at most %OKN_RECORD_FILES_MAX of them per record, and computes its
+ * content address. The size is checked on the opened file before anything
+ * is read, and the read stops at the limit: a device, a pipe or a folder is
+ * refused at once (it could never end), and a file that grows while it is
+ * read is refused instead of filling the memory.
  */
 gboolean
 okn_record_add_file (OknRecord  *record,
@@ -252,27 +454,84 @@ okn_record_add_file (OknRecord  *record,
                      GError    **error)
 {
   g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autofree char *local = g_file_get_path (file);
+  g_autofree char *shown = quote (path);
   g_autoptr (GBytes) bytes = NULL;
   g_autofree char *content_type = NULL;
   OknAttachment *a;
-  gsize size;
+  struct stat st;
+  gsize size = 0;
   gconstpointer data;
+  int fd;
 
-  bytes = g_file_load_bytes (file, NULL, NULL, error);
-  if (bytes == NULL)
-    {
-      /* GIO's words say what failed; the clerk also needs to know which
-       * field and file. */
-      g_prefix_error (error, _("Files: %s cannot be read: "), path);
-      return FALSE;
-    }
-  data = g_bytes_get_data (bytes, &size);
-  if (size == 0 || size > OKN_FILE_MAX_BYTES)
+  if (record->files->len >= OKN_RECORD_FILES_MAX)
     {
       g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
-                   _("Attachment %s: a file must hold 1 byte to 20 MiB."), path);
+                   g_dngettext (GETTEXT_PACKAGE, "%s: %s: a record holds at most %d file.",
+                                "%s: %s: a record holds at most %d files.", OKN_RECORD_FILES_MAX),
+                   field_label ("files"), shown, OKN_RECORD_FILES_MAX);
       return FALSE;
     }
+  if (local == NULL)
+    {
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("%s: %s is not a file on this computer."), field_label ("files"), shown);
+      return FALSE;
+    }
+  /* O_NONBLOCK: opening a named pipe must not wait for a writer. */
+  fd = g_open (local, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      /* The system's words say what failed; the clerk also needs to know
+       * which field and file. */
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("%s: %s cannot be read: %s"), field_label ("files"), shown, g_strerror (saved));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   S_ISDIR (st.st_mode)
+                     ? _("%s: %s is not a regular file but a folder; attach a photo or a scan.")
+                     : _("%s: %s is not a regular file (a device or a pipe); attach a photo or a scan."),
+                   field_label ("files"), shown);
+      return FALSE;
+    }
+  if (st.st_size <= 0 || (guint64) st.st_size > OKN_RECORD_FILE_MAX_BYTES)
+    {
+      g_autofree char *has = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS);
+
+      close (fd);
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   st.st_size <= 0 ? _("%s: %s is empty; a file must hold 1 byte to 20 MiB.")
+                                   : _("%s: %s holds %s; a file must hold 1 byte to 20 MiB."),
+                   field_label ("files"), shown, has);
+      return FALSE;
+    }
+  bytes = read_bounded (fd, (gsize) st.st_size, OKN_RECORD_FILE_MAX_BYTES, &size);
+  if (bytes == NULL)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("%s: %s cannot be read: %s"), field_label ("files"), shown, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  if (size == 0 || size > OKN_RECORD_FILE_MAX_BYTES)
+    {
+      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
+                   _("%s: %s changed while it was read; a file must hold 1 byte to 20 MiB."),
+                   field_label ("files"), shown);
+      return FALSE;
+    }
+  data = g_bytes_get_data (bytes, NULL);
 
   a = g_new0 (OknAttachment, 1);
   a->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
@@ -447,21 +706,6 @@ forbid_other_kind (GPtrArray  *issues,
     add_issue (issues, field, _("belongs to letters, not reports."));
 }
 
-static GDateTime *
-parse_datetime (const char *s)
-{
-  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
-  GDateTime *dt;
-
-  dt = g_date_time_new_from_iso8601 (s, local);
-  if (dt == NULL && strlen (s) == 10)
-    {
-      g_autofree char *with_time = g_strconcat (s, "T00:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (with_time, local);
-    }
-  return dt;
-}
-
 /* Accepts YYYY-MM-DD and the Polish DD.MM.YYYY; writes YYYY-MM-DD. */
 static GDate *
 parse_date (const char *s)
@@ -488,7 +732,11 @@ check_email (GPtrArray  *issues,
 
   if (at == NULL || at == s || strchr (at + 1, '@') || strchr (at + 1, '.') == NULL
       || strchr (s, ' ') || g_str_has_suffix (s, ".") || strlen (s) > 254)
-    add_issue (issues, "email", _("“%s” is not an e-mail address."), s);
+    {
+      g_autofree char *shown = quote (s);
+
+      add_issue (issues, "email", _("“%s” is not an e-mail address."), shown);
+    }
 }
 
 static void
@@ -554,10 +802,15 @@ check_letter (OknRecord *r,
 
   if (r->received_at == NULL)
     r->received_at = okn_now_iso8601 (now);
-  received = parse_datetime (r->received_at);
+  received = okn_datetime_parse (r->received_at, NULL);
   if (received == NULL)
-    add_issue (issues, "received_at", _("“%s” is not a date and time (2026-11-29T10:15)."),
-               r->received_at);
+    {
+      g_autofree char *shown = quote (r->received_at);
+
+      add_issue (issues, "received_at",
+                 _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
+                 shown);
+    }
   else
     {
       g_autoptr (GDateTime) earliest = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
@@ -579,8 +832,12 @@ check_letter (OknRecord *r,
       g_autoptr (GDate) date = parse_date (r->letter_date);
 
       if (date == NULL)
-        add_issue (issues, "letter_date", _("“%s” is not a date (2026-11-29 or 29.11.2026)."),
-                   r->letter_date);
+        {
+          g_autofree char *shown = quote (r->letter_date);
+
+          add_issue (issues, "letter_date", _("“%s” is not a date (2026-11-29 or 29.11.2026)."),
+                     shown);
+        }
       else
         {
           g_autoptr (GDate) first = g_date_new_dmy (1, 1, 1900);
@@ -626,7 +883,11 @@ check_report (OknRecord *r,
   if (r->category == NULL)
     add_issue (issues, "category", _("is required."));
   else if (!is_code (r->category))
-    add_issue (issues, "category", _("“%s” is not a category code."), r->category);
+    {
+      g_autofree char *shown = quote (r->category);
+
+      add_issue (issues, "category", _("“%s” is not a category code."), shown);
+    }
   if (r->description == NULL)
     add_issue (issues, "description", _("is required: say what happened and where."));
 
@@ -654,8 +915,9 @@ check_report (OknRecord *r,
 
       if (a->key == NULL || *a->key == '\0' || strlen (a->key) > CODE_MAX || !is_code (a->key))
         {
-          add_issue (issues, "attributes", _("“%s” is not an attribute name."),
-                     a->key ? a->key : "");
+          g_autofree char *shown = quote (a->key);
+
+          add_issue (issues, "attributes", _("“%s” is not an attribute name."), shown);
           continue;
         }
       check_text (issues, "attributes", &a->value, ATTR_VALUE_MAX, TRUE);
@@ -778,8 +1040,10 @@ okn_record_set_location_text (OknRecord  *record,
       values[i] = g_ascii_strtod (texts[i], &end);
       if (end == texts[i] || *end != '\0')
         {
+          g_autofree char *shown = quote (i == 0 ? lat : lon);
+
           add_issue (issues, fields[i], _("“%s” is not a number (e.g. 51.7592 or 51,7592)."),
-                     i == 0 ? lat : lon);
+                     shown);
           return g_ptr_array_steal_index (issues, 0);
         }
     }
@@ -893,7 +1157,9 @@ json_enum (JsonNode   *node,
     return FALSE;
   if (s && !parse (s, out))
     {
-      json_fail (error, field, _("“%s” is not one of the allowed values."), s);
+      g_autofree char *shown = quote (s);
+
+      json_fail (error, field, _("“%s” is not one of the allowed values."), shown);
       return FALSE;
     }
   return TRUE;
@@ -972,8 +1238,9 @@ json_attributes (JsonNode   *node,
         }
       else
         {
-          json_fail (error, "attributes", _("“%s” must be text or a list of texts."),
-                     (const char *) l->data);
+          g_autofree char *shown = quote (l->data);
+
+          json_fail (error, "attributes", _("“%s” must be text or a list of texts."), shown);
           return FALSE;
         }
     }
@@ -1118,8 +1385,10 @@ okn_record_from_json (JsonNode *node,
         ok = json_files (v, r, error);
       else
         {
+          g_autofree char *shown = quote (k);
+
           g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
-                       _("Unknown field “%s”."), k);
+                       _("Unknown field “%s”."), shown);
           ok = FALSE;
         }
       if (!ok)

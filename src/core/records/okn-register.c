@@ -470,7 +470,7 @@ okn_register_write_pdf (GPtrArray                *letters,
 /**
  * okn_parse_datetime_pl:
  * @text: what a clerk typed: "29.11.2026 10:15", "29.11.2026" (midnight),
- *   or ISO 8601
+ *   or ISO 8601 (okn_datetime_parse(), the one reader of typed times)
  *
  * Returns: (transfer full) (nullable): ISO 8601 with the local zone, or
  *   %NULL when @text is not a date and time
@@ -478,36 +478,13 @@ okn_register_write_pdf (GPtrArray                *letters,
 char *
 okn_parse_datetime_pl (const char *text)
 {
-  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
-  g_autoptr (GDateTime) dt = NULL;
-  guint d = 0, m = 0, y = 0, hh = 0, mm = 0;
-  int used = 0, used_time = 0;
+  g_autoptr (GDateTime) dt = okn_datetime_parse (text, NULL);
+  g_autoptr (GDateTime) local = NULL;
 
-  if (text == NULL)
-    return NULL;
-  while (g_ascii_isspace (*text))
-    text++;
-  if (sscanf (text, "%2u.%2u.%4u%n", &d, &m, &y, &used) == 3)
-    {
-      const char *rest = text + used;
-
-      /* A time is optional; anything else after the date is a typo, not
-       * something to drop silently. */
-      if (sscanf (rest, " %2u:%2u%n", &hh, &mm, &used_time) == 2)
-        rest += used_time;
-      else
-        hh = mm = 0;
-      while (g_ascii_isspace (*rest))
-        rest++;
-      if (*rest == '\0' && y >= 1000 && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y)
-          && hh < 24 && mm < 60)
-        dt = g_date_time_new (tz, (int) y, (int) m, (int) d, (int) hh, (int) mm, 0);
-    }
-  else
-    dt = g_date_time_new_from_iso8601 (text, tz);
   if (dt == NULL)
     return NULL;
-  return okn_now_iso8601 (dt);
+  local = g_date_time_to_local (dt);
+  return okn_now_iso8601 (local);
 }
 
 /**

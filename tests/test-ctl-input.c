@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-ctl-input.c: hostile input to okienkoctl, as a real process: NUL
+ * characters, files that never end or are huge, arguments in a locale that
+ * is not UTF-8, dates typed the way the desk shows them, and outside text
+ * that must not reach the terminal raw.
+ *
+ * Every run has a watchdog: a process that hangs or keeps growing is killed
+ * and reported as a failure, so a regression cannot stall the suite or eat
+ * the machine's memory. The peak memory of the runs is read back from the
+ * kernel (RUSAGE_CHILDREN) and printed. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "okn-test-common.h"
+
+/* A run that takes longer than this, or holds more memory, has hung or
+ * runs away: the test fails instead of waiting for it. */
+#define WATCHDOG_SECONDS 60
+#define WATCHDOG_RSS_KB  (1024 * 1024)
+/* What a bounded read may cost, with room for a sanitizer build. */
+#define BOUNDED_RSS_KB   (400 * 1024)
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *config;
+} Fixture;
+
+typedef struct
+{
+  int status;          /* the exit code; -1 when killed */
+  gboolean killed;     /* by the watchdog */
+  char *why_killed;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->why_killed);
+  g_free (run->out);
+  g_free (run->err);
+  memset (run, 0, sizeof *run);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+typedef struct
+{
+  GSubprocess *proc;
+  GMainLoop *loop;
+  Run *run;
+  gint64 deadline;
+} Watch;
+
+static glong
+rss_kb (GSubprocess *proc)
+{
+  const char *id = g_subprocess_get_identifier (proc);
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (id == NULL)
+    return 0;
+  path = g_strdup_printf ("/proc/%s/status", id);
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "\nVmRSS:");
+  return line ? strtol (line + 7, NULL, 10) : 0;
+}
+
+static gboolean
+on_watch_tick (gpointer data)
+{
+  Watch *w = data;
+  glong rss = rss_kb (w->proc);
+
+  if (g_get_monotonic_time () > w->deadline)
+    w->run->why_killed = g_strdup_printf ("still running after %d s", WATCHDOG_SECONDS);
+  else if (rss > WATCHDOG_RSS_KB)
+    w->run->why_killed = g_strdup_printf ("holding %ld MB of memory", rss / 1024);
+  else
+    return G_SOURCE_CONTINUE;
+  w->run->killed = TRUE;
+  g_subprocess_force_exit (w->proc);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Watch *w = data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  g_main_loop_quit (w->loop);
+}
+
+/* Runs okienkoctl with --db/--config, @env ("NAME=value" entries) added to
+ * the environment, standard input from @stdin_path (or /dev/null). */
+static void
+run_ctl (Run                *run,
+         Fixture            *f,
+         const char *const  *env,
+         const char         *stdin_path,
+         const char *const  *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainContext) ctx = g_main_context_new ();
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GSource) tick = NULL;
+  g_autofree char *out_path = g_build_filename (f->dir, "stdout.txt", NULL);
+  g_autofree char *err_path = g_build_filename (f->dir, "stderr.txt", NULL);
+  Watch w = { 0 };
+
+  memset (run, 0, sizeof *run);
+  /* The launcher does not truncate an existing file. */
+  g_unlink (out_path);
+  g_unlink (err_path);
+  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  g_ptr_array_add (argv, (gpointer) "--config");
+  g_ptr_array_add (argv, f->config);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  for (guint i = 0; env && env[i]; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path ? stdin_path : "/dev/null");
+  g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
+
+  g_main_context_push_thread_default (ctx);
+  w.proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  loop = g_main_loop_new (ctx, FALSE);
+  w.loop = loop;
+  w.run = run;
+  w.deadline = g_get_monotonic_time () + WATCHDOG_SECONDS * G_USEC_PER_SEC;
+  tick = g_timeout_source_new (20);
+  g_source_set_callback (tick, on_watch_tick, &w, NULL);
+  g_source_attach (tick, ctx);
+  g_subprocess_wait_async (w.proc, NULL, on_exited, &w);
+  g_main_loop_run (loop);
+  g_source_destroy (tick);
+  g_main_context_pop_thread_default (ctx);
+
+  run->status = !run->killed && g_subprocess_get_if_exited (w.proc)
+                  ? g_subprocess_get_exit_status (w.proc) : -1;
+  g_object_unref (w.proc);
+  g_assert_true (g_file_get_contents (out_path, &run->out, NULL, NULL));
+  g_assert_true (g_file_get_contents (err_path, &run->err, NULL, NULL));
+  if (run->killed)
+    g_test_message ("okienkoctl %s was killed: %s", args[0], run->why_killed);
+}
+
+#define RUN(run, f, env, in, ...) \
+  run_ctl ((run), (f), (env), (in), (const char *const[]) { __VA_ARGS__, NULL })
+
+static glong
+children_peak_rss_kb (void)
+{
+  struct rusage ru;
+
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &ru), ==, 0);
+  return ru.ru_maxrss;
+}
+
+static char *
+write_file (Fixture      *f,
+            const char   *name,
+            const char   *data,
+            gssize        len)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+  return path;
+}
+
+static guint
+count_records (Fixture *f)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+
+  RUN (&run, f, NULL, NULL, "list", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  node = json_from_string (run.out, NULL);
+  g_assert_nonnull (node);
+  return json_array_get_length (json_node_get_array (node));
+}
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_auto (Run) run = { 0 };
+
+  f->dir = okn_test_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "okienko.db", NULL);
+  f->config = g_build_filename (f->dir, "okienko.conf", NULL);
+  RUN (&run, f, NULL, NULL, "init", "--station", "K03");
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->config);
+}
+
+/* Item 3: a NUL is refused like every other control character ----------- */
+
+/* A string literal with the NUL bytes in it, and its length. */
+#define RAW(literal) literal, (gssize) sizeof (literal) - 1
+
+static void
+test_json_nul (Fixture      *f,
+               gconstpointer data)
+{
+  struct
+  {
+    const char *json;
+    gssize len;
+    const char *named;   /* what the message must name */
+  } cases[] = {
+    /* The escape json-glib would cut the text at: stored as "J" before. */
+    { "{\"kind\":\"letter\",\"sender\":\"J\\u0000K\"}", -1, "Sender" },
+    { "[{\"kind\":\"letter\",\"sender\":\"A\"},{\"kind\":\"letter\",\"anonymous\":true,"
+      "\"subject\":\"x\\u0000\"}]", -1, "Subject" },
+    { "{\"kind\":\"report\",\"category\":\"pothole\",\"description\":\"D\",\"address\":\"A 1\","
+      "\"attributes\":{\"depth\":\"10\\u0000cm\"}}", -1, "Attributes" },
+    { "{\"kind\":\"letter\",\"sen\\u0000der\":\"Jan\"}", -1, "Unknown field" },
+    /* Raw bytes in a file: inside a string, and between two records (the
+     * second record was silently dropped before). */
+    { RAW ("{\"kind\":\"letter\",\"sender\":\"J\0K\"}"), "Sender" },
+    { RAW ("{\"kind\":\"letter\",\"sender\":\"A\"}\n\0{\"kind\":\"letter\",\"sender\":\"B\"}"), "Line 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) run = { 0 };
+      g_autofree char *path = write_file (f, "in.json", cases[i].json, cases[i].len);
+
+      RUN (&run, f, NULL, path, "register", "--json", "-");
+      g_test_message ("case %u: exit %d, %s", i, run.status, run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, cases[i].named));
+      g_clear_pointer (&run.err, g_free);
+
+      /* The same from a file named on the command line. */
+      run_clear (&run);
+      RUN (&run, f, NULL, NULL, "register", "--json", path);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, cases[i].named));
+    }
+  g_assert_cmpuint (count_records (f), ==, 0);
+
+  /* An escaped backslash before "u0000" is six ordinary characters. */
+  {
+    g_auto (Run) run = { 0 };
+    g_autoptr (JsonNode) node = NULL;
+    g_autofree char *path = write_file (f, "ok.json", "{\"kind\":\"letter\",\"sender\":\"J\\\\u0000K\"}", -1);
+
+    RUN (&run, f, NULL, path, "register", "--json", "-");
+    g_assert_cmpint (run.status, ==, 0);
+    node = json_from_string (run.out, NULL);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "sender"), ==,
+                     "J\\u0000K");
+  }
+}
+
+/* Item 11: files that are not files, or too big, and input without end --- */
+
+static void
+test_attach_not_regular (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe.png", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder.png", NULL);
+  const char *paths[] = { "/dev/zero", fifo, folder };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_auto (Run) run = { 0 };
+      g_autofree char *base = g_path_get_basename (paths[i]);
+
+      RUN (&run, f, NULL, NULL, "register", "report", "--category", "pothole", "--description", "D",
+           "--address", "Piotrkowska 1", "--attach", paths[i]);
+      g_test_message ("%s: exit %d, %s", paths[i], run.status, run.err);
+      g_assert_false (run.killed);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, "Files"));
+      g_assert_nonnull (strstr (run.err, base));
+      g_assert_nonnull (strstr (run.err, "not a regular file"));
+    }
+  g_assert_cmpuint (count_records (f), ==, 0);
+}
+
+static void
+test_attach_too_big (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autofree char *big = g_build_filename (f->dir, "scan.pdf", NULL);
+  g_auto (Run) run = { 0 };
+  int fd;
+
+  /* 1.5 GB that takes no disk: a sparse file. */
+  fd = g_open (big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 1536 * 1024 * 1024), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--attach", big);
+  g_test_message ("exit %d, %s; peak memory of the runs so far %ld MB", run.status, run.err,
+                  children_peak_rss_kb () / 1024);
+  g_assert_false (run.killed);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Files"));
+  g_assert_nonnull (strstr (run.err, "scan.pdf"));
+  g_assert_nonnull (strstr (run.err, "20 MiB"));
+  /* Refused from its size, not after reading 1.5 GB into memory. */
+  g_assert_cmpint (children_peak_rss_kb (), <, BOUNDED_RSS_KB);
+
+  /* An empty file is refused too, by name. */
+  run_clear (&run);
+  g_assert_true (g_file_set_contents (big, "", 0, NULL));
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--attach", big);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "scan.pdf"));
+  g_assert_cmpuint (count_records (f), ==, 0);
+}
+
+static void
+test_json_input_bounded (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *spaces = NULL;
+  g_autofree char *path = NULL;
+  const gsize over = 16 * 1024 * 1024 + 1;
+  g_auto (Run) run = { 0 };
+
+  /* A device that never ends. */
+  RUN (&run, f, NULL, NULL, "register", "--json", "/dev/urandom");
+  g_test_message ("/dev/urandom: exit %d, %s; peak memory of the runs so far %ld MB", run.status,
+                  run.err, children_peak_rss_kb () / 1024);
+  g_assert_false (run.killed);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "16 MiB"));
+  g_assert_cmpint (children_peak_rss_kb (), <, BOUNDED_RSS_KB);
+
+  /* The same from standard input. */
+  run_clear (&run);
+  RUN (&run, f, NULL, "/dev/zero", "register", "--json", "-");
+  g_assert_false (run.killed);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "16 MiB"));
+
+  /* A regular file just over the limit: one record padded with spaces. */
+  spaces = g_malloc (over);
+  memset (spaces, ' ', over);
+  memcpy (spaces, "{\"kind\":\"letter\",\"sender\":\"A\"}", 30);
+  path = write_file (f, "big.json", spaces, (gssize) over);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "--json", path);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "16 MiB"));
+  g_assert_cmpint (children_peak_rss_kb (), <, BOUNDED_RSS_KB);
+  g_assert_cmpuint (count_records (f), ==, 0);
+
+  /* Just under the limit is fine. */
+  g_assert_true (g_file_set_contents (path, spaces, (gssize) over - 2, NULL));
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "--json", path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (count_records (f), ==, 1);
+
+  /* Small JSON, big files: the same 8 MiB scan attached by 13 records is
+   * more than one import may hold in memory (100 MiB). */
+  {
+    g_autofree char *scan = g_build_filename (f->dir, "scan.pdf", NULL);
+    g_autofree char *bytes = g_malloc0 (8 * 1024 * 1024);
+    g_autoptr (GString) ndjson = g_string_new (NULL);
+    g_autofree char *input = NULL;
+
+    g_assert_true (g_file_set_contents (scan, bytes, 8 * 1024 * 1024, NULL));
+    for (guint i = 0; i < 13; i++)
+      g_string_append_printf (ndjson, "{\"kind\":\"report\",\"category\":\"pothole\","
+                              "\"description\":\"D\",\"address\":\"A %u\",\"files\":[\"%s\"]}\n",
+                              i, scan);
+    input = write_file (f, "files.json", ndjson->str, -1);
+    run_clear (&run);
+    RUN (&run, f, NULL, input, "register", "--json", "-");
+    g_test_message ("13 × 8 MiB: exit %d, %s", run.status, run.err);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "Line 13"));
+    g_assert_nonnull (strstr (run.err, "100 MiB"));
+    g_assert_cmpuint (count_records (f), ==, 1);
+  }
+}
+
+/* Item 19: arguments and JSON are UTF-8 whatever the locale ------------- */
+
+static void
+test_utf8_whatever_locale (Fixture      *f,
+                           gconstpointer data)
+{
+  const char *c_locale[] = { "LC_ALL=C", NULL };
+  const char *posix[] = { "LC_ALL=", "LANG=POSIX", NULL };
+  g_auto (Run) run = { 0 };
+  g_autofree char *ticket = NULL;
+
+  RUN (&run, f, c_locale, NULL, "register", "letter", "--sender", "Łódź Wschodnia",
+       "--subject", "Źdźbło");
+  g_test_message ("exit %d, %s", run.status, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  ticket = g_strstrip (g_strdup (run.out));
+
+  run_clear (&run);
+  RUN (&run, f, c_locale, NULL, "show", ticket, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"sender\":\"Łódź Wschodnia\""));
+
+  run_clear (&run);
+  RUN (&run, f, posix, NULL, "list", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Źdźbło"));
+
+  /* Text output keeps the letters too. */
+  run_clear (&run);
+  RUN (&run, f, c_locale, NULL, "show", ticket);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Łódź Wschodnia"));
+
+  /* Bytes that are not UTF-8 are refused, naming the option. */
+  run_clear (&run);
+  RUN (&run, f, c_locale, NULL, "register", "letter", "--sender", "\xc5\x81\xff\xfe");
+  g_test_message ("exit %d, %s", run.status, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--sender"));
+  g_assert_nonnull (strstr (run.err, "UTF-8"));
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--subject=\xff");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--subject"));
+  g_assert_cmpuint (count_records (f), ==, 1);
+}
+
+/* Item 20: the date formats the messages and the desk show --------------- */
+
+static void
+test_received_formats (Fixture      *f,
+                       gconstpointer data)
+{
+  /* TZ is Europe/Warsaw in the test environment: CET in November. */
+  struct
+  {
+    const char *typed;
+    const char *stored;
+  } cases[] = {
+    { "2026-11-29T10:15", "2026-11-29T10:15:00+01:00" },
+    { "2026-11-29T10:15:30", "2026-11-29T10:15:30+01:00" },
+    { "2026-11-29 10:15", "2026-11-29T10:15:00+01:00" },
+    { "2026-11-29T10:15:00+01:00", "2026-11-29T10:15:00+01:00" },
+    { "2026-11-29T09:15Z", "2026-11-29T10:15:00+01:00" },
+    { "2026-11-29T10:15+0200", "2026-11-29T09:15:00+01:00" },
+    { "29.11.2026 10:15", "2026-11-29T10:15:00+01:00" },
+    { "29.11.2026, 10:15:30", "2026-11-29T10:15:30+01:00" },
+    { " 1.2.2026 8:05 ", "2026-02-01T08:05:00+01:00" },
+    { "29.11.2026", "2026-11-29T00:00:00+01:00" },
+    { "2026-11-29", "2026-11-29T00:00:00+01:00" },
+    { "2026-07-01 12:00", "2026-07-01T12:00:00+02:00" },
+  };
+  const char *refused[] = { "29.11.2026 25:00", "31.11.2026 10:15", "2026-11-29T10", "yesterday",
+                            "29.11.2026 10:15 extra", "2026-11-29T10:15+25:00" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) run = { 0 };
+      g_autoptr (JsonNode) node = NULL;
+
+      RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--received",
+           cases[i].typed, "--json");
+      g_test_message ("“%s”: exit %d %s", cases[i].typed, run.status, run.err);
+      g_assert_cmpint (run.status, ==, 0);
+      node = json_from_string (run.out, NULL);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "received_at"), ==,
+                       cases[i].stored);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_auto (Run) run = { 0 };
+
+      RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--received", refused[i]);
+      g_test_message ("“%s”: exit %d %s", refused[i], run.status, run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, "Date received"));
+      /* The hint shows both forms, and not the refused text as an example. */
+      g_assert_nonnull (strstr (run.err, "29.11.2026 10:15"));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ctl-input/json-nul", test_json_nul);
+  ADD ("/ctl-input/attach-not-regular", test_attach_not_regular);
+  ADD ("/ctl-input/attach-too-big", test_attach_too_big);
+  ADD ("/ctl-input/json-input-bounded", test_json_input_bounded);
+  ADD ("/ctl-input/utf8-whatever-locale", test_utf8_whatever_locale);
+  ADD ("/ctl-input/received-formats", test_received_formats);
+#undef ADD
+  rc = g_test_run ();
+  g_test_message ("peak memory of any okienkoctl run: %ld MB", children_peak_rss_kb () / 1024);
+  return rc;
+}
