@@ -477,9 +477,11 @@ test_permanent (Fixture       *f,
   g_assert_null (receipt);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
   g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 400);
-  g_assert_cmpstr (okn_open311_error_get_server_description (error), ==,
-                   "attribute depth (Głębokość (cm)) is required");
-  g_assert_nonnull (strstr (error->message, "attribute depth (Głębokość (cm)) is required"));
+  /* Both missing attributes are named, one entry each. */
+  g_assert_true (g_str_has_prefix (okn_open311_error_get_server_description (error),
+                                   "no value given for required entry attribute[depth] (Głębokość (cm))"));
+  g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "attribute[lane]"));
+  g_assert_nonnull (strstr (error->message, "attribute[depth] (Głębokość (cm))"));
   assert_no_secret (error);
   g_clear_error (&error);
 
@@ -757,6 +759,221 @@ test_no_secret_anywhere (Fixture       *f,
   }
 }
 
+/* ---- hostile answers ---------------------------------------------------------------- */
+
+/* json-glib parses by recursion: 200,000 nested '[' in any answer (a list,
+ * a definition, a request, a token, an error array) must be refused with
+ * a message, not overflow the stack. */
+static void
+test_deep_json (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  const char *ids[] = { "1", "2", NULL };
+  g_autoptr (OknOpen311Receipt) first = okn_open311_client_post (f->client, r, NULL);
+
+  g_assert_nonnull (first);
+  server_set (f, "fault_scope", "all");
+  server_set (f, "deep_levels", "200000");
+  for (guint call = 0; call < 8; call++)
+    {
+      g_autoptr (GError) error = NULL;
+      gpointer result = NULL;
+      char *id = NULL;
+
+      server_set (f, "deep_status", call == 7 ? "400" : "200");
+      okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
+      switch (call)
+        {
+        case 0:
+          result = okn_open311_client_get_services (f->client, &error);
+          break;
+        case 1:
+          result = okn_open311_client_get_definition (f->client, "pothole", &error);
+          break;
+        case 2:
+          result = okn_open311_client_get_request (f->client, "1", &error);
+          break;
+        case 3:
+          result = okn_open311_client_get_requests (f->client, ids, &error);
+          break;
+        case 4:
+          okn_open311_client_resolve_token (f->client, "some-token", &id, &error);
+          break;
+        case 5:
+          result = okn_open311_client_search (f->client, "dumping", NULL, NULL, &error);
+          break;
+        default:
+          result = okn_open311_client_post (f->client, r, &error);
+          break;
+        }
+      g_test_message ("call %u: %s", call, error ? error->message : "no error");
+      g_assert_null (result);
+      g_assert_null (id);
+      g_assert_nonnull (error);
+      if (call < 7)
+        g_assert_nonnull (strstr (error->message, "levels deep"));
+      if (call == 6)
+        g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+      else if (call == 7)
+        g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+      else
+        g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+    }
+}
+
+/* A refusal with several entries: all are kept, the one that names a
+ * field comes first and is the one shown, not a generic "Bad Request". */
+static void
+test_several_errors (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "al. Kościuszki 1");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  const char *said;
+
+  okn_record_add_attribute (r, "lane", "left");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  server_set (f, "error_preamble", "true");
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  said = okn_open311_error_get_server_description (error);
+  g_test_message ("message: %s; server: %s", error->message, said);
+  g_assert_nonnull (said);
+  g_assert_true (g_str_has_prefix (said, "no value given for required entry attribute[depth]"));
+  g_assert_nonnull (strstr (said, "Bad Request"));
+  g_assert_nonnull (strstr (error->message, "attribute[depth]"));
+}
+
+/* A typo in server.url: the web server in front answers an HTML 404 for
+ * every path. That is the configuration, not the record. */
+static void
+test_endpoint_missing (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  g_autoptr (OknRecord) unknown = make_report (f, "no-such-service", "Coś");
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autofree char *url = okn_open311_server_get_url (f->server);
+  g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
+
+  config_set (f, "server.url", typo);
+  fixture_client (f);
+  receipt = okn_open311_client_post (f->client, r, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  g_assert_nonnull (strstr (error->message, "server.url"));
+  g_clear_error (&error);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_cmpuint (counters (f).posts, ==, 0);
+
+  /* The right endpoint's own 404, in the spec's error array, is about the
+   * record: its category is unknown. */
+  config_set (f, "server.url", url);
+  fixture_client (f);
+  receipt = okn_open311_client_post (f->client, unknown, &error);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+}
+
+/* Lower-cased, and with %XX and '+' decoded: the forms a key may take. */
+static char *
+normalise_for_key (const char *text,
+                   gboolean    plus_is_space)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+        {
+          g_string_append_c (s, (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2])));
+          p += 2;
+        }
+      else if (plus_is_space && *p == '+')
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_c (s, *p);
+    }
+  {
+    char *lower = g_ascii_strdown (s->str, (gssize) s->len);
+
+    g_string_free (s, TRUE);
+    return lower;
+  }
+}
+
+/* No run of 8 characters of @key, in any case, raw or URL-encoded. */
+static void
+assert_no_key_run (const char *what,
+                   const char *text,
+                   const char *key)
+{
+  g_autofree char *lkey = g_ascii_strdown (key, -1);
+
+  if (text == NULL)
+    return;
+  for (guint form = 0; form < 2; form++)
+    {
+      g_autofree char *n = normalise_for_key (text, form == 1);
+
+      for (gsize i = 0; i + 8 <= strlen (lkey); i++)
+        {
+          g_autofree char *run = g_strndup (lkey + i, 8);
+
+          if (strstr (n, run) != NULL)
+            g_error ("%s shows 8 characters of the api_key from position %zu: %s", what, i, text);
+        }
+    }
+}
+
+/* A server that echoes the api_key, at every offset around the 80
+ * characters a message quotes, in any case or encoding, in a text, HTML
+ * or JSON answer, with a success, a refusal, an auth error or a 5xx. */
+static void
+test_secret_echo (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *const key = "Sekret KLUCZ-42/+=ab_ZX9q";
+  static const char *const encodings[] = { "raw", "upper", "lower", "percent", "percent-lower",
+                                           "percent-all", "form" };
+  static const char *const types[] = { "text", "html", "json" };
+  static const char *const statuses[] = { "200", "400", "403", "500" };
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  guint checked = 0;
+
+  server_set (f, "api_key", key);
+  config_set (f, "server.api_key", key);
+  fixture_client (f);
+  for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
+    for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+      for (guint offset = 0; offset <= 130; offset += 3)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (OknOpen311Receipt) receipt = NULL;
+          g_autofree char *off = g_strdup_printf ("%u", offset);
+
+          server_set (f, "echo_status", statuses[s]);
+          server_set (f, "echo_type", types[t]);
+          server_set (f, "echo_encoding", encodings[(offset / 3 + t + s) % G_N_ELEMENTS (encodings)]);
+          server_set (f, "echo_offset", off);
+          okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
+          receipt = okn_open311_client_post (f->client, r, &error);
+          g_assert_null (receipt);
+          g_assert_nonnull (error);
+          assert_no_key_run ("the message", error->message, key);
+          assert_no_key_run ("the server's description", okn_open311_error_get_server_description (error), key);
+          checked++;
+        }
+  g_test_message ("%u echoing answers checked", checked);
+}
+
 /* A server serving several jurisdictions wants jurisdiction_id on every
  * call. */
 static void
@@ -769,17 +986,21 @@ test_jurisdiction (Fixture       *f,
   g_autoptr (GPtrArray) services = NULL;
   g_autoptr (GPtrArray) stored = NULL;
 
+  /* A missing or wrong jurisdiction_id is the station's settings, not the
+   * record's fault: CONFIG, so that the sync stops instead of sending every
+   * record to needs-attention. */
   server_set (f, "jurisdiction_id", "lodz.pl");
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_null (services);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
   g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "jurisdiction_id"));
+  g_assert_nonnull (strstr (error->message, "server.jurisdiction_id"));
   g_clear_error (&error);
 
   config_set (f, "server.jurisdiction_id", "krakow.pl");
   fixture_client (f);
   receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
   g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
   g_clear_error (&error);
 
@@ -1570,6 +1791,10 @@ main (int   argc,
   ADD ("/open311/error/connect-refused", test_connect_refused);
   ADD ("/open311/error/no-secret", test_no_secret_anywhere);
   ADD ("/open311/jurisdiction", test_jurisdiction);
+  ADD ("/open311/hostile/deep-json", test_deep_json);
+  ADD ("/open311/error/several", test_several_errors);
+  ADD ("/open311/error/endpoint-missing", test_endpoint_missing);
+  ADD ("/open311/secret/echo", test_secret_echo);
   ADD ("/open311/tls", test_tls);
   ADD ("/open311/search", test_search);
   ADD ("/open311/tokens", test_tokens);

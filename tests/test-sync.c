@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "okienko/okn-sync.h"
 #include "okn-open311-server.h"
@@ -1195,6 +1196,578 @@ test_watch_wake (Fixture       *f,
   g_mutex_clear (&w.lock);
 }
 
+/* ---- broken promises of issue 8 ------------------------------------------------ */
+
+/* 200,000 nested '[' as the answer to services.json: the run ends with a
+ * message and exit 4, not SIGSEGV (a --watch would crash-loop), and the
+ * next run sends. */
+static void
+test_deep_json (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  add_reports (f, 2);
+  server_set (f, "fault_scope", "all");
+  server_set (f, "deep_levels", "200000");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_test_message ("%s", err);
+  g_assert_cmpint (rc, ==, 4);
+  g_assert_nonnull (strstr (err, "services.json"));
+  g_assert_nonnull (strstr (err, "levels deep"));
+  /* The cached catalogue is empty, but the push went on. */
+  g_assert_cmpuint (counters (f).created, ==, 2);
+
+  /* A POST answered so: its outcome is unknown, and it is found by its
+   * marker rather than posted twice. */
+  add_reports (f, 1);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
+  server_set (f, "fault_scope", "post");
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 4);
+  g_usleep (2100 * 1000);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 3);
+  assert_each_once (f);
+}
+
+/* Lower-cased, with %XX (and '+' as a space) decoded: the forms of a key. */
+static GString *
+key_forms (const char *data,
+           gsize       len,
+           gboolean    plus_is_space)
+{
+  GString *s = g_string_sized_new (len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      const char *p = data + i;
+
+      if (i + 2 < len && p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+        {
+          g_string_append_c (s, (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2])));
+          i += 2;
+        }
+      else if (plus_is_space && *p == '+')
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_c (s, *p);
+    }
+  for (gsize i = 0; i < s->len; i++)
+    s->str[i] = g_ascii_tolower (s->str[i]);
+  return s;
+}
+
+/* No 8 characters of @key in a row, in any case, raw or URL-encoded, in
+ * @len bytes of @data (text or a database file). */
+static void
+assert_no_key (const char *what,
+               const char *data,
+               gsize       len,
+               const char *key)
+{
+  g_autofree char *lkey = g_ascii_strdown (key, -1);
+  gsize key_len = strlen (lkey);
+
+  if (data == NULL)
+    return;
+  for (guint form = 0; form < 2; form++)
+    {
+      g_autoptr (GString) n = key_forms (data, len, form == 1);
+
+      for (gsize i = 0; i + 8 <= key_len; i++)
+        for (gsize j = 0; j + 8 <= n->len; j++)
+          if (n->str[j] == lkey[i] && memcmp (n->str + j, lkey + i, 8) == 0)
+            g_error ("%s holds 8 characters of the api_key (from its %zu.)", what, i);
+    }
+}
+
+static void
+assert_no_key_in_file (const char *path,
+                       const char *key)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return;
+  assert_no_key (path, data, len, key);
+}
+
+/* Every row of every table, column by column. */
+static void
+assert_no_key_in_tables (Fixture    *f,
+                         const char *key)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *tables = NULL;
+  guint n_tables = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1,
+                                       &tables, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"", sqlite3_column_text (tables, 0));
+      g_autofree char *table = g_strdup ((const char *) sqlite3_column_text (tables, 0));
+      sqlite3_stmt *rows = NULL;
+
+      if (sqlite3_prepare_v2 (db, sql, -1, &rows, NULL) != SQLITE_OK)
+        continue;
+      n_tables++;
+      while (sqlite3_step (rows) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count (rows); c++)
+          {
+            const char *v = sqlite3_column_blob (rows, c);
+            g_autofree char *what = g_strdup_printf ("table %s, column %s", table, sqlite3_column_name (rows, c));
+
+            assert_no_key (what, v, (gsize) sqlite3_column_bytes (rows, c), key);
+          }
+      sqlite3_finalize (rows);
+    }
+  sqlite3_finalize (tables);
+  sqlite3_close (db);
+  g_assert_cmpuint (n_tables, >=, 8);
+}
+
+/* A server that echoes the api_key at every offset around the 80
+ * characters a message quotes, in any case or encoding, in a text or JSON
+ * answer to a POST that it took (200), refused (400), refused for the key
+ * (403) or failed (500): the key is nowhere, not in 8 characters of it:
+ * stdout, stderr, status --json, any row of any table, the WAL. */
+static void
+test_secret_echo (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *const key = "Sync-KLUCZ-7f3a/+=Zx9q";
+  static const char *const encodings[] = { "raw", "upper", "lower", "percent", "percent-lower",
+                                           "percent-all", "form" };
+  static const char *const types[] = { "text", "json" };
+  static const char *const statuses[] = { "200", "400", "403", "500" };
+  static const guint offsets[] = { 0, 37, 58, 62, 66, 70, 73, 76, 79, 82, 95, 130 };
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  guint runs = 0;
+
+  server_set (f, "api_key", key);
+  config_set (f, "server.api_key", key);
+  for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
+    for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+      for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
+        {
+          g_autofree char *out = NULL;
+          g_autofree char *err = NULL;
+          g_autofree char *status = NULL;
+          g_autofree char *off = g_strdup_printf ("%u", offsets[o]);
+
+          add_reports (f, 1);
+          server_set (f, "echo_status", statuses[s]);
+          server_set (f, "echo_type", types[t]);
+          server_set (f, "echo_encoding", encodings[(o + t + s) % G_N_ELEMENTS (encodings)]);
+          server_set (f, "echo_offset", off);
+          okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
+          okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+          okn_test_run_ctl (f->db, f->conf, NULL, &status, NULL, "status", "--json", NULL);
+          assert_no_key ("stdout", out, strlen (out), key);
+          assert_no_key ("stderr", err, strlen (err), key);
+          assert_no_key ("status --json", status, strlen (status), key);
+          if (runs++ % 8 == 0)
+            assert_no_key_in_file (wal, key);
+        }
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+  g_test_message ("%u runs against a server echoing the key", runs);
+  /* The answers did reach the store: refusals and errors were kept. */
+  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), >, 0);
+  assert_no_key_in_tables (f, key);
+  assert_no_key_in_file (wal, key);
+  assert_no_key_in_file (f->db, key);
+}
+
+/* A typo in server.url (/open311/v3/): every answer is the web server's
+ * HTML 404. A configuration error: the run stops at the first request,
+ * exit 2, and no record goes to needs-attention; fixed, everything goes. */
+static void
+test_endpoint_missing (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *url = okn_open311_server_get_url (f->server);
+  g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  add_reports (f, 5);
+  config_set (f, "server.url", typo);
+  for (guint run = 0; run < 2; run++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+      g_test_message ("%s", err);
+      g_assert_cmpint (rc, ==, 2);
+      g_assert_nonnull (strstr (err, "server.url"));
+      g_assert_nonnull (strstr (err, "404"));
+      g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
+      g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 5);
+    }
+  /* The catalogue (first run) or one probe (second run): no more. */
+  g_assert_cmpuint (counters (f).requests, <=, 2);
+
+  config_set (f, "server.url", url);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 5);
+}
+
+static gboolean
+audit_has (Fixture    *f,
+           gint64      record_id,
+           const char *action)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) audit = okn_store_audit_log (f->store, record_id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    if (g_str_equal (((OknAuditEntry *) g_ptr_array_index (audit, i))->action, action))
+      return TRUE;
+  return FALSE;
+}
+
+/* Records a server refused for something now fixed on its side go back to
+ * the queue without an edit: all at once, or by ticket; audited. */
+static void
+test_cli_requeue (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (OknRecord) one = add_report (f, "dumping", "Pierwszy");
+  g_autoptr (OknRecord) two = add_report (f, "dumping", "Drugi");
+  g_autoptr (OknRecord) three = add_report (f, "dumping", "Trzeci");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 3);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 3);
+
+  /* Nothing else to requeue: a synced record is refused by name. */
+  add_reports (f, 1);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+
+  /* One by ticket. */
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "requeue", one->ticket, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, one->ticket));
+  again = reload (f, one);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
+  g_assert_null (again->server_error);
+  g_assert_true (audit_has (f, again->id, "requeue"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Usage: a ticket or --all-needing-attention, not both, not neither. */
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_clear_pointer (&err, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", "--all-needing-attention",
+                         two->ticket, NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_clear_pointer (&err, g_free);
+  /* A queued record does not need it: refused, nothing changes. */
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", two->ticket, one->ticket, NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_nonnull (strstr (err, one->ticket));
+  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  /* The rest at once. */
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "requeue", "--all-needing-attention", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, two->ticket));
+  g_assert_nonnull (strstr (out, three->ticket));
+  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 3);
+  g_clear_pointer (&out, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "requeue", "--all-needing-attention", NULL);
+  g_assert_cmpint (rc, ==, 0);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 4);
+  assert_each_once (f);
+}
+
+/* Without letters.service_code a letter cannot be sent; the reports
+ * behind it still go, every run. */
+static void
+test_letters_without_code (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  g_assert_true (okn_config_unset (f->config, "letters.service_code", &error));
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+  okn_store_register (f->store, letter, "test", &error);
+  g_assert_no_error (error);
+  add_reports (f, 3);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_nonnull (strstr (err, "letters.service_code"));
+  g_assert_true (g_str_has_prefix (out, "sent 3"));
+  g_assert_cmpuint (counters (f).created, ==, 3);
+  again = reload (f, letter);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
+
+  add_reports (f, 2);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_cmpuint (counters (f).created, ==, 5);
+
+  config_set (f, "letters.service_code", "letter");
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 6);
+  assert_each_once (f);
+}
+
+/* A 400 with a generic entry first and the one that names the field after
+ * it: both kept, the field's shown. */
+static void
+test_cli_several_errors (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura na pasie", "al. Kościuszki 1");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  okn_record_add_attribute (r, "lane", "left");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  server_set (f, "error_preamble", "true");
+  okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_test_message ("%s%s", out, err);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
+  g_assert_true (g_str_has_prefix (again->server_error, "no value given for required entry attribute[depth]"));
+  g_assert_nonnull (strstr (again->server_error, "Bad Request"));
+  g_assert_nonnull (strstr (err, r->ticket));
+  g_assert_nonnull (strstr (err, "attribute[depth]"));
+}
+
+/* Refusals get their own exit code, so that a monitoring job notices. */
+static void
+test_cli_refused_exit (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *help = NULL;
+  int rc;
+
+  add_reports (f, 2);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 5);
+  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 1);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 1);
+  /* Nothing new refused: 0. */
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &help, NULL, "sync", "--help", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (help, "5 "));
+}
+
+/* Closed cases are asked about again, less often: a case reopened on the
+ * server comes back. "A day later" is the record's last poll moved back. */
+static void
+test_statuses_reopened (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+  sqlite3 *db = NULL;
+
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_sync_report_clear (&report);
+  again = reload (f, r);
+  okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono.");
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.status_changes, ==, 1);
+  okn_sync_report_clear (&report);
+
+  /* Reopened on the server; polled an hour ago: not yet asked. */
+  okn_open311_server_set_status (f->server, again->server_id, "open", "Wrócił gruz.");
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.polled, ==, 0);
+  okn_sync_report_clear (&report);
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.polled, ==, 1);
+  g_assert_cmpuint (report.status_changes, ==, 1);
+  okn_sync_report_clear (&report);
+  g_clear_pointer (&again, okn_record_free);
+  again = reload (f, r);
+  g_assert_cmpstr (again->server_status, ==, "open");
+  g_assert_cmpstr (again->server_status_notes, ==, "Wrócił gruz.");
+
+  /* Open again: polled every run. */
+  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  g_assert_cmpuint (report.polled, ==, 1);
+  okn_sync_report_clear (&report);
+
+  /* A closed case the server no longer knows is asked about once a day
+   * too, not every run. */
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET server_id = '424242', server_status = 'closed', "
+                                 "status_polled_us = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  {
+    guint queries = counters (f).queries;
+
+    g_assert_true (okn_sync_run_once (sync, &report, &error));
+    okn_sync_report_clear (&report);
+    g_assert_cmpuint (counters (f).queries, >, queries);
+    queries = counters (f).queries;
+    g_assert_true (okn_sync_run_once (sync, &report, &error));
+    okn_sync_report_clear (&report);
+    g_assert_cmpuint (counters (f).queries, ==, queries);
+  }
+}
+
+/* A token the server answers "not yet" is asked again within seconds,
+ * not after the watch's interval (an hour here). */
+static void
+test_watch_token_pending (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  gint64 end;
+
+  config_set (f, "sync.interval_seconds", "3600");
+  server_set (f, "tokens", "3");
+  add_reports (f, 2);
+  proc = start_sync (f, "--watch");
+  end = g_get_monotonic_time () + WAIT_LIMIT;
+  while (count_state (f, OKN_SYNC_SYNCED) < 2 && g_get_monotonic_time () < end)
+    g_usleep (50 * 1000);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 2);
+  g_assert_cmpint (stop_watch (proc), ==, 0);
+  g_assert_cmpuint (counters (f).token_polls, >=, 6);
+  assert_each_once (f);
+}
+
+/* status shows last_error only while it is the latest news. */
+static void
+test_cli_status_error_cleared (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  int rc;
+
+  add_reports (f, 1);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 4);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &text, NULL, "status", NULL);
+  g_assert_nonnull (strstr (text, "503"));
+  g_clear_pointer (&text, g_free);
+
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+  g_usleep (2100 * 1000);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  root = json_from_string (out, NULL);
+  o = json_node_get_object (root);
+  g_assert_true (json_object_get_null_member (o, "last_error"));
+  g_assert_true (json_object_get_null_member (o, "last_error_at"));
+  /* Kept as history, named as such. */
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "resolved_error"), "503"));
+  g_assert_nonnull (json_object_get_string_member (o, "resolved_error_at"));
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &text, NULL, "status", NULL);
+  g_assert_null (strstr (text, "503"));
+}
+
+/* Server text reaches the terminal made safe: no escape sequence, no
+ * forged line, no bidi override (sync's errors, status, services). */
+static void
+test_cli_hostile_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char *const hostile = "\033]0;owned\007\033[2J\r\nGENUINE ticket \xe2\x80\xae" "fdp.exe";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  OknService *s = g_new0 (OknService, 1);
+  const char *outputs[3];
+
+  add_reports (f, 2);
+  server_set (f, "refuse_text", hostile);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
+  okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  g_assert_nonnull (strstr (err, "GENUINE"));
+  outputs[0] = err;
+  /* A 500 with the same words: into last_error, shown by status. */
+  server_set (f, "refuse_status", "500");
+  add_reports (f, 1);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 0);
+  g_clear_pointer (&out, g_free);
+  okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+  okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL);
+  g_assert_nonnull (strstr (out, "GENUINE"));
+  outputs[1] = out;
+
+  s->code = g_strdup ("evil");
+  s->name = g_strdup (hostile);
+  s->group = g_strdup (hostile);
+  g_ptr_array_add (services, s);
+  okn_store_replace_services (f->store, services, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *list = NULL;
+
+    okn_test_run_ctl (f->db, f->conf, NULL, &list, NULL, "services", "list", NULL);
+    g_assert_nonnull (strstr (list, "GENUINE"));
+    outputs[2] = list;
+    for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+      {
+        g_assert_null (strchr (outputs[i], '\033'));
+        g_assert_null (strchr (outputs[i], '\007'));
+        g_assert_null (strchr (outputs[i], '\r'));
+        g_assert_null (strstr (outputs[i], "\xe2\x80\xae"));
+        g_assert_null (strstr (outputs[i], "\nGENUINE"));
+      }
+  }
+}
+
 /* ---- backoff --------------------------------------------------------------------- */
 
 static void
@@ -1250,6 +1823,17 @@ main (int   argc,
   ADD ("/sync/watch/sigterm-batch", test_watch_sigterm_batch);
   ADD ("/sync/watch/wake", test_watch_wake);
   ADD ("/sync/once/sigterm", test_once_sigterm);
+  ADD ("/sync/hostile/deep-json", test_deep_json);
+  ADD ("/sync/secret/echo", test_secret_echo);
+  ADD ("/sync/endpoint-missing", test_endpoint_missing);
+  ADD ("/sync/cli/requeue", test_cli_requeue);
+  ADD ("/sync/letters-without-code", test_letters_without_code);
+  ADD ("/sync/cli/several-errors", test_cli_several_errors);
+  ADD ("/sync/cli/refused-exit", test_cli_refused_exit);
+  ADD ("/sync/statuses/reopened", test_statuses_reopened);
+  ADD ("/sync/watch/token-pending", test_watch_token_pending);
+  ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
+  ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
 #undef ADD
 #undef ADDD
   return g_test_run ();

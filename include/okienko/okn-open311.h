@@ -109,6 +109,8 @@ void               okn_open311_client_set_definitions       (OknOpen311Client *c
                                                              GPtrArray        *services);
 const char        *okn_open311_client_service_code_for      (OknOpen311Client *client,
                                                              const OknRecord  *record);
+gboolean           okn_open311_client_can_send_kind         (OknOpen311Client *client,
+                                                             OknKind           kind);
 
 GPtrArray         *okn_open311_client_get_services          (OknOpen311Client *client,
                                                              GError          **error);

@@ -233,6 +233,31 @@ gboolean    okn_store_get_stats           (OknStore      *store,
                                            GError       **error);
 void        okn_store_stats_clear         (OknStoreStats *stats);
 
+/* Sync: kinds, closed cases, requeue (issue 8). */
+#define OKN_OUTBOX_KIND(kind)  (1u << (kind))
+#define OKN_OUTBOX_ALL_KINDS   (OKN_OUTBOX_KIND (OKN_KIND_LETTER) | OKN_OUTBOX_KIND (OKN_KIND_REPORT))
+
+GPtrArray  *okn_store_outbox_claim_kinds  (OknStore *store,
+                                           guint     limit,
+                                           guint     kinds,
+                                           GError  **error);
+gint64      okn_store_outbox_next_due_kinds_us (OknStore *store,
+                                                guint     kinds,
+                                                GError  **error);
+GPtrArray  *okn_store_list_closed_to_poll (OknStore *store,
+                                           gint64    polled_before_us,
+                                           gint64    after_id,
+                                           guint     limit,
+                                           GError  **error);
+gboolean    okn_store_note_polled         (OknStore *store,
+                                           GArray   *record_ids,
+                                           GError  **error);
+gboolean    okn_store_requeue             (OknStore           *store,
+                                           const char *const  *tickets,
+                                           const char         *actor,
+                                           char             ***tickets_done,
+                                           GError            **error);
+
 void        okn_audit_entry_free          (OknAuditEntry *entry);
 void        okn_status_change_free        (OknStatusChange *change);
 void        okn_service_free              (OknService *service);

@@ -42,6 +42,9 @@ typedef struct
   gint64 waiting;          /* records still queued after the run */
   gint64 awaiting_id;      /* records still waiting for their token */
   char *last_error;        /* (nullable) the last error met (no secrets) */
+  GPtrArray *refusals;     /* (nullable) (element-type utf8) "TICKET: the server's words"
+                            * for each record refused in this run (server text: show it
+                            * through okn_text_display_line()) */
 } OknSyncReport;
 
 typedef struct _OknSync OknSync;

@@ -731,17 +731,16 @@ parse_json_input (const char *text,
   for (guint i = 0; i < chunks->len; i++)
     {
       JsonChunk *c = g_ptr_array_index (chunks, i);
-      g_autoptr (JsonParser) parser = json_parser_new ();
       g_autoptr (GError) parse_error = NULL;
-      JsonNode *root;
+      /* Bounded nesting: json-glib's recursion would overflow the stack. */
+      g_autoptr (JsonNode) root = okn_json_parse (c->text, -1, &parse_error);
 
-      if (!json_parser_load_from_data (parser, c->text, -1, &parse_error))
+      if (root == NULL)
         {
           g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
                        _("Line %u is not JSON: %s"), c->line, parse_error->message);
           return NULL;
         }
-      root = json_parser_get_root (parser);
       if (chunks->len == 1 && JSON_NODE_HOLDS_ARRAY (root))
         {
           JsonArray *arr = json_node_get_array (root);

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* okienkoctl-sync.c: sync --once / --watch, services, and the sync part of
- * status */
+/* okienkoctl-sync.c: sync --once / --watch, services, requeue, and the sync
+ * part of status
+ *
+ * Sync messages carry the server's words: everything printed for people
+ * goes through okn_text_display_line().
+ */
 #define G_LOG_DOMAIN "okienkoctl"
 
 #include "config.h"
@@ -13,6 +17,26 @@
 
 #include "okienkoctl.h"
 #include "okienko/okn-sync.h"
+
+static void
+print_error (const char *message)
+{
+  g_autofree char *safe = okn_text_display_line (message, -1);
+
+  g_printerr ("okienkoctl: %s\n", safe);
+}
+
+/* "okienkoctl: K03-26-000001-X: refused by the server: ..." per record. */
+static void
+print_refusals (const OknSyncReport *report)
+{
+  for (guint i = 0; report->refusals && i < report->refusals->len; i++)
+    {
+      g_autofree char *safe = okn_text_display_line (g_ptr_array_index (report->refusals, i), -1);
+
+      g_printerr ("okienkoctl: %s %s\n", _("refused, needs attention:"), safe);
+    }
+}
 
 /* Sync errors have their own exit codes; the rest is okctl_fail's. */
 static int
@@ -33,7 +57,7 @@ sync_fail (GError *error)
       code = OKCTL_EXIT_NETWORK;
       break;
     }
-  g_printerr ("okienkoctl: %s\n", error->message);
+  print_error (error->message);
   g_error_free (error);
   return code;
 }
@@ -93,9 +117,10 @@ on_report (const OknSyncReport *report,
     }
   if (report->offline && w->last_error == NULL)
     w->last_error = g_strdup ("offline");
+  print_refusals (report);
   if (error && g_strcmp0 (error->message, w->last_error) != 0)
     {
-      g_printerr ("okienkoctl: %s\n", error->message);
+      print_error (error->message);
       g_free (w->last_error);
       w->last_error = g_strdup (error->message);
     }
@@ -135,6 +160,7 @@ run_engine (OknSync  *sync,
   g_autoptr (GThread) thread = NULL;
   guint sigterm, sigint;
   gulong handler = 0;
+  gboolean refused;
 
   w.loop = g_main_loop_new (NULL, FALSE);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &w);
@@ -160,11 +186,19 @@ run_engine (OknSync  *sync,
       g_autofree char *line = okn_sync_report_summary (&w.report);
 
       g_print ("%s\n", line);
+      print_refusals (&w.report);
     }
+  refused = once && w.report.refused > 0;
   okn_sync_report_clear (&w.report);
   if (w.error)
-    return sync_fail (w.error);
-  return OKCTL_EXIT_OK;
+    {
+      int code = sync_fail (w.error);
+
+      /* Refused records need a person; a retry later does not. The
+       * configuration and the storage come first. */
+      return refused && code == OKCTL_EXIT_NETWORK ? OKCTL_EXIT_ATTENTION : code;
+    }
+  return refused ? OKCTL_EXIT_ATTENTION : OKCTL_EXIT_OK;
 }
 
 /* ---- sync ------------------------------------------------------------------ */
@@ -189,8 +223,11 @@ okctl_cmd_sync (OkctlContext *ctx,
   };
 
   g_option_context_set_summary (octx, _("Exit status: 0 all went (or no server is configured), "
+                                        "5 the server refused records, which now need attention "
+                                        "(see okienkoctl requeue), "
                                         "4 the network or the server failed or another sync runs, "
-                                        "2 the configuration is wrong (e.g. the API key), 3 storage."));
+                                        "2 the configuration is wrong (e.g. the API key, server.url), "
+                                        "3 storage."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
@@ -228,7 +265,7 @@ services_to_json (GPtrArray  *services,
   for (guint i = 0; i < services->len; i++)
     {
       OknService *s = g_ptr_array_index (services, i);
-      g_autoptr (JsonNode) def = s->definition ? json_from_string (s->definition, NULL) : NULL;
+      g_autoptr (JsonNode) def = s->definition ? okn_json_parse (s->definition, -1, NULL) : NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "service_code");
@@ -260,7 +297,7 @@ services_to_json (GPtrArray  *services,
 static guint
 count_attributes (const char *definition)
 {
-  g_autoptr (JsonNode) root = definition ? json_from_string (definition, NULL) : NULL;
+  g_autoptr (JsonNode) root = definition ? okn_json_parse (definition, -1, NULL) : NULL;
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonNode *attrs = o ? json_object_get_member (o, "attributes") : NULL;
 
@@ -324,10 +361,16 @@ okctl_cmd_services (OkctlContext *ctx,
     {
       OknService *s = g_ptr_array_index (services, i);
       guint n = count_attributes (s->definition);
+      g_autofree char *code = okn_text_display_line (s->code, -1);
+      g_autofree char *name = okn_text_display_line (s->name, -1);
 
-      g_print ("%-16s %s", s->code, s->name ? s->name : "");
+      g_print ("%-16s %s", code, name);
       if (s->group && *s->group)
-        g_print (" (%s)", s->group);
+        {
+          g_autofree char *group = okn_text_display_line (s->group, -1);
+
+          g_print (" (%s)", group);
+        }
       if (n > 0)
         g_print (g_dngettext (GETTEXT_PACKAGE, ", %u attribute", ", %u attributes", n), n);
       g_print ("\n");
@@ -350,11 +393,15 @@ age_seconds (const char *iso)
   return MAX (g_date_time_difference (now, then) / G_TIME_SPAN_SECOND, 0);
 }
 
+/* last_error is the current trouble, null after a later success; the
+ * error that success resolved stays as resolved_error (history). */
 static const char *const meta_keys[][2] = {
   { "last_run_at", "sync.last_run_at" },
   { "last_success_at", "sync.last_success_at" },
   { "last_error", "sync.last_error" },
   { "last_error_at", "sync.last_error_at" },
+  { "resolved_error", "sync.resolved_error" },
+  { "resolved_error_at", "sync.resolved_error_at" },
   { "catalogue_fetched_at", "catalogue.fetched_at" },
 };
 
@@ -414,5 +461,66 @@ okctl_sync_status_text (OkctlContext        *ctx,
     g_print ("%-22s %" G_GINT64_FORMAT " s\n", _("Oldest queued age:"), age);
   g_print ("%-22s %s\n", _("Last sync success:"), success ? success : _("never"));
   if (err)
-    g_print ("%-22s %s (%s)\n", _("Last sync error:"), err, err_at ? err_at : "?");
+    {
+      g_autofree char *safe = okn_text_display_line (err, -1);
+
+      g_print ("%-22s %s (%s)\n", _("Last sync error:"), safe, err_at ? err_at : "?");
+    }
+}
+
+/* ---- requeue ---------------------------------------------------------------- */
+
+static char **
+strv_from_args (char **argv,
+             int    n)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  char **out;
+
+  for (int i = 0; i < n; i++)
+    g_strv_builder_add (b, argv[i]);
+  out = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return out;
+}
+
+int
+okctl_cmd_requeue (OkctlContext *ctx,
+                   int           argc,
+                   char        **argv)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("[--all-needing-attention | TICKET...]"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_auto (GStrv) done = NULL;
+  g_auto (GStrv) tickets = NULL;
+  gboolean all = FALSE;
+  GOptionEntry entries[] = {
+    { "all-needing-attention", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_("Every record that needs attention"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (octx, _("Queues records the server refused (needs attention) again "
+                                        "without a correction, e.g. after server.url or the server "
+                                        "was fixed. Audited. A correction (edit) queues a record by "
+                                        "itself."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (all == (argc > 1))
+    return okctl_usage_error (_("requeue takes either --all-needing-attention or ticket IDs; "
+                                "see okienkoctl requeue --help."));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  tickets = all ? NULL : strv_from_args (argv + 1, argc - 1);
+  if (!okn_store_requeue (store, (const char *const *) tickets, NULL, &done, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  if (done[0] == NULL)
+    g_print ("%s\n", _("No record needs attention."));
+  for (guint i = 0; done[i]; i++)
+    g_print ("%s\n", done[i]);
+  return OKCTL_EXIT_OK;
 }

@@ -26,6 +26,7 @@ static const OkctlCommand commands[] = {
   { "scan", okctl_cmd_scan, N_("Read tickets from image or PDF files and check them") },
   { "sync", okctl_cmd_sync, N_("Send the queue to the Open311 server and pull statuses (--once, --watch)") },
   { "services", okctl_cmd_services, N_("List or refresh the cached Open311 service catalogue") },
+  { "requeue", okctl_cmd_requeue, N_("Queue records the server refused again, without a correction") },
   { "day", okctl_cmd_day, N_("The register of letters received on a day, as text, CSV or PDF") },
 };
 

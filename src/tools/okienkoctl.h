@@ -16,6 +16,7 @@ enum
   OKCTL_EXIT_USAGE = 2,
   OKCTL_EXIT_STORAGE = 3,
   OKCTL_EXIT_NETWORK = 4,
+  OKCTL_EXIT_ATTENTION = 5,    /* sync: the server refused records; they need attention */
 };
 
 typedef struct
@@ -62,6 +63,7 @@ int okctl_cmd_print    (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_scan     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_sync     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_services (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_requeue  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_day      (OkctlContext *ctx, int argc, char **argv);
 
 void okctl_sync_status_json (OkctlContext *ctx, OknStore *store, const OknStoreStats *stats,

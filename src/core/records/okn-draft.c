@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "okienko/okn-draft.h"
+#include "okienko/okn-json.h"
 #include "okienko/okn-record.h"
 
 G_DEFINE_QUARK (okn-draft-error-quark, okn_draft_error)
@@ -172,12 +173,11 @@ okn_draft_load (const char *path,
                 GError    **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (OknDraft) draft = NULL;
   g_autofree char *text = NULL;
   g_autoptr (GList) members = NULL;
+  g_autoptr (JsonNode) root = NULL;
   JsonObject *obj, *fields;
-  JsonNode *root;
   const char *form;
   gsize len;
 
@@ -190,10 +190,9 @@ okn_draft_load (const char *path,
                      _("Could not read the draft: %s"), local_error->message);
       return NULL;
     }
-  if (len > DRAFT_MAX_BYTES || !json_parser_load_from_data (parser, text, (gssize) len, NULL))
+  if (len > DRAFT_MAX_BYTES || (root = okn_json_parse (text, (gssize) len, NULL)) == NULL)
     return corrupt (path, error);
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return corrupt (path, error);
   obj = json_node_get_object (root);
   form = json_object_get_string_member_with_default (obj, "form", NULL);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "okienko/okn-json.h"
 #include "okienko/okn-service-def.h"
 
 G_DEFINE_QUARK (okn-service-def-error-quark, okn_service_def_error)
@@ -117,21 +118,20 @@ OknServiceDef *
 okn_service_def_parse (const char *json_text,
                        GError    **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (OknServiceDef) def = g_new0 (OknServiceDef, 1);
   g_autoptr (GError) local_error = NULL;
-  JsonNode *root;
+  g_autoptr (JsonNode) root = NULL;
   JsonArray *arr = NULL;
 
   def->attributes = g_ptr_array_new_with_free_func (attr_def_free);
   if (json_text == NULL || *json_text == '\0')
     return g_steal_pointer (&def);
-  if (!json_parser_load_from_data (parser, json_text, -1, &local_error))
+  root = okn_json_parse (json_text, -1, &local_error);
+  if (root == NULL)
     return parse_fail (error, local_error->message);
-  root = json_parser_get_root (parser);
-  if (root && JSON_NODE_HOLDS_ARRAY (root))
+  if (JSON_NODE_HOLDS_ARRAY (root))
     arr = json_node_get_array (root);
-  else if (root && JSON_NODE_HOLDS_OBJECT (root))
+  else if (JSON_NODE_HOLDS_OBJECT (root))
     {
       JsonObject *obj = json_node_get_object (root);
       JsonNode *attrs = json_object_get_member (obj, "attributes");

@@ -1864,6 +1864,20 @@ fail:
 
 /* Outbox ------------------------------------------------------------------ */
 
+/* Which kinds of record an outbox query takes: the sync engine leaves out
+ * a kind it cannot send (letters without letters.service_code). */
+#define OUTBOX_KINDS_SQL(table, letters, reports) \
+  "AND ((" table ".kind = 'letter' AND " letters ") OR (" table ".kind = 'report' AND " reports ")) "
+
+static void
+bind_kinds (sqlite3_stmt *stmt,
+            int           first,
+            guint         kinds)
+{
+  sqlite3_bind_int (stmt, first, (kinds & OKN_OUTBOX_KIND (OKN_KIND_LETTER)) != 0);
+  sqlite3_bind_int (stmt, first + 1, (kinds & OKN_OUTBOX_KIND (OKN_KIND_REPORT)) != 0);
+}
+
 void
 okn_outbox_item_free (OknOutboxItem *item)
 {
@@ -2004,19 +2018,14 @@ fail:
   return NULL;
 }
 
-/**
- * okn_store_outbox_claim:
- * @limit: at most this many
- *
- * Takes the queued records that are due, oldest first, and moves them to
- * `sending` in one transaction (one audit entry each).
- *
- * Returns: (transfer full) (element-type OknOutboxItem): the claimed records
- */
-GPtrArray *
-okn_store_outbox_claim (OknStore *store,
-                        guint     limit,
-                        GError  **error)
+/* Takes the queued records of @kinds (OKN_OUTBOX_KIND bits) that are due,
+ * oldest first, and moves them to `sending` in one transaction (one audit
+ * entry each): okn_store_outbox_claim(). */
+static GPtrArray *
+outbox_claim_kinds (OknStore *store,
+                    guint     limit,
+                    guint     kinds,
+                    GError  **error)
 {
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (sqlite3_stmt) sel = NULL;
@@ -2029,7 +2038,7 @@ okn_store_outbox_claim (OknStore *store,
   sel = prepare (store,
                  "SELECT " OUTBOX_COLUMNS " FROM outbox o JOIN records ON records.id = o.record_id "
                  "WHERE records.sync_state = 'queued' AND (o.next_attempt_us <= ?1 "
-                 "OR o.next_attempt_us > ?1 + ?3) "
+                 "OR o.next_attempt_us > ?1 + ?3) " OUTBOX_KINDS_SQL ("records", "?4", "?5")
                  "ORDER BY o.next_attempt_us, o.record_id LIMIT ?2",
                  error);
   bump = sel ? prepare (store, "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE record_id = ?", error) : NULL;
@@ -2038,6 +2047,7 @@ okn_store_outbox_claim (OknStore *store,
   sqlite3_bind_int64 (sel, 1, to_unix_us (now));
   sqlite3_bind_int (sel, 2, (int) MIN (limit, G_MAXINT));
   sqlite3_bind_int64 (sel, 3, OUTBOX_MAX_AHEAD_US);
+  bind_kinds (sel, 4, kinds);
   items = collect_outbox_items (store, sel, error);
   if (items == NULL)
     goto fail;
@@ -2232,25 +2242,23 @@ fail:
   return FALSE;
 }
 
-/**
- * okn_store_outbox_next_due_us:
- *
- * Returns: when the next queued record is due (wall-clock microseconds), 0
- *   when one is due now, -1 when nothing is queued
- */
-gint64
-okn_store_outbox_next_due_us (OknStore *store,
-                              GError  **error)
+/* When the next queued record of @kinds is due: okn_store_outbox_next_due_us(). */
+static gint64
+outbox_next_due_kinds_us (OknStore *store,
+                          guint     kinds,
+                          GError  **error)
 {
   g_autoptr (sqlite3_stmt) stmt = prepare (store,
                                            "SELECT min (o.next_attempt_us) FROM outbox o JOIN records r "
-                                           "ON r.id = o.record_id WHERE r.sync_state = 'queued'",
+                                           "ON r.id = o.record_id WHERE r.sync_state = 'queued' "
+                                           OUTBOX_KINDS_SQL ("r", "?1", "?2"),
                                            error);
   gint64 due;
   int rc;
 
   if (stmt == NULL)
     return -1;
+  bind_kinds (stmt, 1, kinds);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
@@ -2720,4 +2728,248 @@ okn_store_get_stats (OknStore      *store,
   else if (rc != SQLITE_DONE)
     return okn_store_set_error_from_db (store, rc, _("counting records"), error);
   return TRUE;
+}
+
+/* Sync: kinds, closed cases, requeue --------------------------------------- */
+/* Kept together at the end of the file: added for issue 8 (a kind that
+ * cannot be sent, closed cases polled again, requeue). */
+
+/**
+ * okn_store_outbox_claim:
+ * @limit: at most this many
+ *
+ * Takes the queued records that are due, oldest first, and moves them to
+ * `sending` in one transaction (one audit entry each).
+ *
+ * Returns: (transfer full) (element-type OknOutboxItem): the claimed records
+ */
+GPtrArray *
+okn_store_outbox_claim (OknStore *store,
+                        guint     limit,
+                        GError  **error)
+{
+  return outbox_claim_kinds (store, limit, OKN_OUTBOX_ALL_KINDS, error);
+}
+
+/**
+ * okn_store_outbox_claim_kinds:
+ * @kinds: OKN_OUTBOX_KIND() bits of the kinds to take
+ *
+ * okn_store_outbox_claim() for some kinds only: records of the others stay
+ * queued, untouched (the sync engine cannot send letters without
+ * letters.service_code, and must not let them block the reports).
+ *
+ * Returns: (transfer full) (element-type OknOutboxItem): the claimed records
+ */
+GPtrArray *
+okn_store_outbox_claim_kinds (OknStore *store,
+                              guint     limit,
+                              guint     kinds,
+                              GError  **error)
+{
+  return outbox_claim_kinds (store, limit, kinds, error);
+}
+
+/**
+ * okn_store_outbox_next_due_us:
+ *
+ * Returns: when the next queued record is due (wall-clock microseconds), 0
+ *   when one is due now, -1 when nothing is queued
+ */
+gint64
+okn_store_outbox_next_due_us (OknStore *store,
+                              GError  **error)
+{
+  return outbox_next_due_kinds_us (store, OKN_OUTBOX_ALL_KINDS, error);
+}
+
+/**
+ * okn_store_outbox_next_due_kinds_us:
+ * @kinds: OKN_OUTBOX_KIND() bits
+ *
+ * Returns: okn_store_outbox_next_due_us() for records of @kinds only
+ */
+gint64
+okn_store_outbox_next_due_kinds_us (OknStore *store,
+                                    guint     kinds,
+                                    GError  **error)
+{
+  return outbox_next_due_kinds_us (store, kinds, error);
+}
+
+/**
+ * okn_store_list_closed_to_poll:
+ * @polled_before_us: only cases last asked about before this (wall-clock
+ *   microseconds), or never
+ * @after_id: continue after this record id (0 to start)
+ *
+ * Closed cases are asked about again at a lower rate than open ones: a
+ * server may reopen a case.
+ *
+ * Returns: (transfer full) (element-type OknRecord): synced records whose
+ *   case is closed and was not asked about since @polled_before_us, by id
+ */
+GPtrArray *
+okn_store_list_closed_to_poll (OknStore *store,
+                               gint64    polled_before_us,
+                               gint64    after_id,
+                               guint     limit,
+                               GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                           "SELECT " RECORD_COLUMNS " FROM records WHERE sync_state = 'synced' "
+                                           "AND server_id IS NOT NULL AND id > ? AND "
+                                           "lower (server_status) = 'closed' AND "
+                                           "(status_polled_us IS NULL OR status_polled_us < ?) "
+                                           "ORDER BY id LIMIT ?",
+                                           error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  sqlite3_bind_int64 (stmt, 2, polled_before_us);
+  sqlite3_bind_int (stmt, 3, (int) MIN (limit, G_MAXINT));
+  return collect_records (store, stmt, error);
+}
+
+/**
+ * okn_store_note_polled:
+ * @record_ids: (element-type gint64): records whose case was asked about
+ *   but that the server's answer left out (it forgot a closed case)
+ *
+ * Notes the time of the poll without a status, so that a closed case the
+ * server no longer answers for keeps to the lower rate.
+ */
+gboolean
+okn_store_note_polled (OknStore *store,
+                       GArray   *record_ids,
+                       GError  **error)
+{
+  g_autoptr (sqlite3_stmt) upd = NULL;
+
+  if (record_ids->len == 0)
+    return TRUE;
+  if (!begin_immediate (store, error))
+    return FALSE;
+  upd = prepare (store, "UPDATE records SET status_polled_us = ? WHERE id = ?", error);
+  if (upd == NULL)
+    goto fail;
+  for (guint i = 0; i < record_ids->len; i++)
+    {
+      sqlite3_reset (upd);
+      sqlite3_bind_int64 (upd, 1, wall_now_us (store));
+      sqlite3_bind_int64 (upd, 2, g_array_index (record_ids, gint64, i));
+      if (!step_done (store, upd, _("saving a status"), error))
+        goto fail;
+    }
+  if (!commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
+}
+
+/**
+ * okn_store_requeue:
+ * @tickets: (array zero-terminated=1) (nullable): the records, by ticket
+ *   ID; %NULL: every record that needs attention
+ * @actor: (nullable): who (the OS user when %NULL)
+ * @tickets_done: (out) (optional) (transfer full) (array zero-terminated=1):
+ *   the tickets queued again
+ *
+ * Queues records the server refused (needs-attention) again without a
+ * correction: the refusal was the server's or the configuration's, since
+ * fixed. One transaction, an audit entry ("requeue") per record. A named
+ * record that does not need attention refuses the whole call
+ * (%OKN_STORE_ERROR_CONFLICT, or %OKN_STORE_ERROR_NOT_FOUND).
+ */
+gboolean
+okn_store_requeue (OknStore           *store,
+                   const char *const  *tickets,
+                   const char         *actor,
+                   char             ***tickets_done,
+                   GError            **error)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GStrvBuilder) done = g_strv_builder_new ();
+  g_autoptr (sqlite3_stmt) rec = NULL;
+  g_autoptr (sqlite3_stmt) box = NULL;
+  g_autoptr (GDateTime) now = store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+  g_autoptr (JsonNode) details = json_object_of ("from", okn_sync_state_to_string (OKN_SYNC_NEEDS_ATTENTION),
+                                                 "to", okn_sync_state_to_string (OKN_SYNC_QUEUED), NULL);
+
+  if (!begin_immediate (store, error))
+    return FALSE;
+  if (tickets == NULL)
+    {
+      g_autoptr (sqlite3_stmt) sel = prepare (store,
+                                              "SELECT " RECORD_COLUMNS " FROM records "
+                                              "WHERE sync_state = 'needs-attention' ORDER BY id",
+                                              error);
+
+      if (sel == NULL || (records = collect_records (store, sel, error)) == NULL)
+        goto fail;
+    }
+  else
+    {
+      records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+      for (guint i = 0; tickets[i]; i++)
+        {
+          OknRecord *r = okn_store_lookup (store, tickets[i], error);
+
+          if (r == NULL)
+            goto fail;
+          g_ptr_array_add (records, r);
+          if (r->sync_state != OKN_SYNC_NEEDS_ATTENTION)
+            {
+              g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
+                           _("%s is %s: only a record that needs attention can be queued again."),
+                           r->ticket, okn_sync_state_to_string (r->sync_state));
+              goto fail;
+            }
+        }
+    }
+  rec = prepare (store,
+                 "UPDATE records SET sync_state = 'queued', server_error = NULL, updated_at = ? "
+                 "WHERE id = ? AND sync_state = 'needs-attention'",
+                 error);
+  box = rec ? prepare (store,
+                       "INSERT INTO outbox (record_id) VALUES (?1) ON CONFLICT (record_id) DO UPDATE "
+                       "SET attempts = 0, next_attempt_us = 0, last_error = NULL, last_http_status = NULL, "
+                       "unknown_outcome = 0",
+                       error)
+            : NULL;
+  if (box == NULL)
+    goto fail;
+  for (guint i = 0; i < records->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (records, i);
+
+      sqlite3_reset (rec);
+      bind_text (rec, 1, at);
+      sqlite3_bind_int64 (rec, 2, r->id);
+      if (!step_done (store, rec, _("queueing the record"), error))
+        goto fail;
+      /* Named twice on the command line: once is enough. */
+      if (sqlite3_changes (okn_store_get_db (store)) == 0)
+        continue;
+      sqlite3_reset (box);
+      sqlite3_bind_int64 (box, 1, r->id);
+      if (!step_done (store, box, _("queueing the record"), error)
+          || !append_audit (store, r->id, at, actor, "requeue", details, error))
+        goto fail;
+      g_strv_builder_add (done, r->ticket);
+    }
+  if (!commit (store, error))
+    goto fail;
+  if (tickets_done)
+    *tickets_done = g_strv_builder_end (done);
+  return TRUE;
+
+fail:
+  rollback (store);
+  return FALSE;
 }

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "okienko/okn-json.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-ticket.h"
@@ -139,24 +140,159 @@ static const char *letter_attr_keys[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (letter_attr_keys) == LA_NOTES + 1);
 
-/* Every message leaves through here: the api_key, if a server echoed it,
- * is masked, raw and URL-escaped. */
+/* One character of server text as a server may have written it: itself,
+ * %XX (also %25XX, encoded twice), '+' for a space (form encoding), a JSON
+ * \uXXXX or \/ escape, an HTML &#NN; or &#xXX; reference. Sets @byte to
+ * the byte it stands for and returns how many bytes of @p it takes. */
+static gsize
+decode_unit (const char *p,
+             const char *end,
+             int        *byte)
+{
+  gsize avail = (gsize) (end - p);
+
+  if (avail >= 3 && p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+    {
+      if (avail >= 5 && p[1] == '2' && p[2] == '5' && g_ascii_isxdigit (p[3]) && g_ascii_isxdigit (p[4]))
+        {
+          *byte = g_ascii_xdigit_value (p[3]) * 16 + g_ascii_xdigit_value (p[4]);
+          return 5;
+        }
+      *byte = g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2]);
+      return 3;
+    }
+  if (avail >= 6 && p[0] == '\\' && p[1] == 'u' && p[2] == '0' && p[3] == '0'
+      && g_ascii_isxdigit (p[4]) && g_ascii_isxdigit (p[5]))
+    {
+      *byte = g_ascii_xdigit_value (p[4]) * 16 + g_ascii_xdigit_value (p[5]);
+      return 6;
+    }
+  if (avail >= 2 && p[0] == '\\' && p[1] == '/')
+    {
+      *byte = '/';
+      return 2;
+    }
+  if (avail >= 4 && p[0] == '&' && p[1] == '#')
+    {
+      gboolean hex = p[2] == 'x' || p[2] == 'X';
+      gsize i = hex ? 3 : 2;
+      int v = 0;
+
+      for (; i < avail && i < 8 && (hex ? g_ascii_isxdigit (p[i]) : g_ascii_isdigit (p[i])); i++)
+        v = v * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (p[i]) : g_ascii_digit_value (p[i]));
+      if (i < avail && p[i] == ';' && i > (hex ? 3u : 2u) && v < 256)
+        {
+          *byte = v;
+          return i + 1;
+        }
+    }
+  *byte = (guchar) p[0];
+  return 1;
+}
+
+static gboolean
+unit_matches (const char *p,
+              int         byte,
+              char        key_char)
+{
+  if (g_ascii_tolower ((char) byte) == g_ascii_tolower (key_char))
+    return TRUE;
+  return *p == '+' && key_char == ' ';
+}
+
+/* The length in bytes of the longest stretch of @text at @p that spells
+ * @key[@from..] in any of the forms decode_unit() reads; @matched is how
+ * many key characters it covers. */
+static gsize
+match_key (const char *p,
+           const char *end,
+           const char *key,
+           gsize       key_len,
+           gsize       from,
+           gsize      *matched)
+{
+  const char *q = p;
+  gsize j = from;
+
+  while (j < key_len && q < end)
+    {
+      int byte;
+      gsize n = decode_unit (q, end, &byte);
+
+      if (!unit_matches (q, byte, key[j]))
+        break;
+      q += n;
+      j++;
+    }
+  *matched = j - from;
+  return (gsize) (q - p);
+}
+
+/* Masks the api_key in @text wherever it shows, whole or any 8 characters
+ * of it in a row, in any letter case, raw or encoded (decode_unit()): a
+ * server that echoes the key, or cuts its own answer through it, must not
+ * make us show it. */
+static char *
+mask_key (const char *text,
+          gsize       len,
+          const char *key)
+{
+  gsize key_len = key ? strlen (key) : 0;
+  gsize min_run = MIN (key_len, 8);
+  const char *end = text + len;
+  GString *out = g_string_sized_new (len);
+  const char *p = text;
+
+  if (key_len == 0)
+    return g_string_free (g_string_append_len (out, text, (gssize) len), FALSE);
+  while (p < end)
+    {
+      gsize best = 0;
+      int byte;
+
+      decode_unit (p, end, &byte);
+      for (gsize j = 0; j + min_run <= key_len; j++)
+        {
+          gsize matched = 0;
+          gsize bytes;
+
+          if (!unit_matches (p, byte, key[j]))
+            continue;
+          bytes = match_key (p, end, key, key_len, j, &matched);
+          if (matched >= min_run && bytes > best)
+            best = bytes;
+        }
+      if (best > 0)
+        {
+          g_string_append (out, MASK);
+          p += best;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Every message and every server text we keep leaves through here. */
 static char *
 scrub (OknOpen311Client *client,
        const char       *text)
 {
-  g_autoptr (GString) s = NULL;
-
   if (text == NULL)
     return NULL;
-  s = g_string_new (text);
-  if (client && client->api_key && *client->api_key)
-    {
-      g_string_replace (s, client->api_key, MASK, 0);
-      if (client->api_key_escaped && *client->api_key_escaped)
-        g_string_replace (s, client->api_key_escaped, MASK, 0);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  if (client == NULL || client->api_key == NULL || *client->api_key == '\0')
+    return g_strdup (text);
+  return mask_key (text, strlen (text), client->api_key);
+}
+
+static void
+rescrub (OknOpen311Client  *client,
+         char             **text)
+{
+  char *clean = scrub (client, *text);
+
+  g_free (*text);
+  *text = clean;
 }
 
 static void
@@ -392,6 +528,7 @@ typedef struct
   struct curl_slist *headers;
   GString *answer;
   gboolean too_big;
+  gboolean html;               /* the answer is a web page, not JSON */
 
   gboolean done;
   gboolean cancelled;          /* never started: nothing was sent */
@@ -650,6 +787,17 @@ parse_retry_after (const char *value)
   return MAX ((gint64) when - (gint64) time (NULL), 0);
 }
 
+/* JSON never starts with '<'; a web page (an error page of a proxy or of
+ * the web server in front of the endpoint) does. */
+static gboolean
+starts_with_tag (const GString *answer)
+{
+  for (gsize i = 0; answer && i < answer->len; i++)
+    if (!g_ascii_isspace (answer->str[i]))
+      return answer->str[i] == '<';
+  return FALSE;
+}
+
 static void
 transfer_finish (OknOpen311Client *client,
                  Transfer         *t,
@@ -657,9 +805,13 @@ transfer_finish (OknOpen311Client *client,
 {
   struct curl_header *h = NULL;
 
+  const char *type = NULL;
+
   t->done = TRUE;
   t->result = result;
   curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+  curl_easy_getinfo (t->easy, CURLINFO_CONTENT_TYPE, &type);
+  t->html = (type && g_ascii_strncasecmp (type, "text/html", 9) == 0) || starts_with_tag (t->answer);
   if (curl_easy_header (t->easy, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h)
     t->retry_after = parse_retry_after (h->value);
   release_easy (client, t->easy);
@@ -734,11 +886,19 @@ run_one (OknOpen311Client *client,
 
 /* ---- answers -------------------------------------------------------------------- */
 
+/* A short, one-line quote of an answer that is not what we expected.
+ * The key is masked before the cut: cut first, a key straddling the cut
+ * would keep its first half unmasked. The masked prefix holds the quote
+ * and a key encoded at its very end. */
 static char *
-excerpt (const char *data,
-         gsize       len)
+excerpt (OknOpen311Client *client,
+         const GString    *answer)
 {
-  g_autofree char *valid = g_utf8_make_valid (data, (gssize) MIN (len, 4 * EXCERPT_CHARS));
+  gsize key_len = client && client->api_key ? strlen (client->api_key) : 0;
+  gsize take = MIN (answer->len, 4 * EXCERPT_CHARS + 12 * key_len + 16);
+  g_autofree char *masked = key_len ? mask_key (answer->str, take, client->api_key)
+                                    : g_strndup (answer->str, take);
+  g_autofree char *valid = g_utf8_make_valid (masked, -1);
   g_autoptr (GString) s = g_string_new (NULL);
   glong n = 0;
 
@@ -839,22 +999,110 @@ first_object (JsonNode *root)
   return NULL;
 }
 
-/* The description out of the spec's [{"code":..,"description":..}]; some
- * servers use a single object or "message". */
-static char *
-error_description (const GString *answer)
+/* Whether an error entry names a field of the request, e.g. "no value
+ * given for required entry attribute[depth]": the one a clerk can act on,
+ * unlike a leading "Bad Request". */
+static gboolean
+names_field (const char *description)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *o;
-  char *s;
+  static const char *const fields[] = {
+    "attribute", "service_code", "description", "lat", "address_string", "address_id", "email",
+    "device_id", "account_id", "first_name", "last_name", "phone", "media",
+  };
+  g_autofree char *lower = g_ascii_strdown (description, -1);
 
-  if (answer->len == 0 || !json_parser_load_from_data (parser, answer->str, (gssize) answer->len, NULL))
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    for (const char *p = strstr (lower, fields[i]); p; p = strstr (p + 1, fields[i]))
+      {
+        char after = p[strlen (fields[i])];
+
+        /* A word of its own: "lat" but not "later". */
+        if ((p == lower || !g_ascii_isalpha (p[-1])) && !g_ascii_isalpha (after))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* Every description of the spec's [{"code":..,"description":..}, ...]
+ * (some servers send one object, {"errors": [...]}, or "message"), masked,
+ * those that name a field first.
+ * Returns: (transfer full) (nullable): %NULL when the answer is no such list */
+static GPtrArray *
+error_entries (OknOpen311Client *client,
+               const GString    *answer)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) named = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) other = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *list = NULL;
+  guint n = 1;
+
+  if (answer->len == 0 || (root = okn_json_parse (answer->str, (gssize) answer->len, NULL)) == NULL)
     return NULL;
-  o = first_object (json_parser_get_root (parser));
-  s = member_string (o, "description");
-  if (s == NULL)
-    s = member_string (o, "message");
-  return s;
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *errors = json_object_get_member (json_node_get_object (root), "errors");
+
+      if (errors && JSON_NODE_HOLDS_ARRAY (errors))
+        list = json_node_get_array (errors);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (root))
+    list = json_node_get_array (root);
+  if (list)
+    n = json_array_get_length (list);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = list ? json_array_get_element (list, i) : root;
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autofree char *said = member_string (o, "description");
+      g_autofree char *field = member_string (o, "field");
+
+      if (said == NULL)
+        said = member_string (o, "message");
+      if (said == NULL || *g_strstrip (said) == '\0')
+        continue;
+      if (field && *field && !strstr (said, field))
+        {
+          char *with = g_strdup_printf ("%s (%s)", said, field);
+
+          g_free (said);
+          said = with;
+        }
+      g_ptr_array_add (names_field (said) || (field && *field) ? named : other, scrub (client, said));
+    }
+  for (guint i = 0; i < other->len; i++)
+    g_ptr_array_add (named, g_steal_pointer (&other->pdata[i]));
+  if (named->len == 0)
+    return NULL;
+  return g_steal_pointer (&named);
+}
+
+/* An error list that refuses the station's settings rather than the
+ * record: "jurisdiction_id was not provided", "api_key ... is not valid". */
+static gboolean
+names_settings (GPtrArray *entries)
+{
+  for (guint i = 0; entries && i < entries->len; i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (g_ptr_array_index (entries, i), -1);
+
+      if (strstr (lower, "jurisdiction_id") || strstr (lower, "api_key"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+join_entries (GPtrArray  *entries,
+              const char *separator)
+{
+  g_ptr_array_add (entries, NULL);
+  {
+    char *joined = g_strjoinv (separator, (char **) entries->pdata);
+
+    g_ptr_array_remove_index (entries, entries->len - 1);
+    return joined;
+  }
 }
 
 /* 409 is what a server honouring the Idempotency-Key answers a copy that
@@ -871,18 +1119,31 @@ classify_status (long status)
   return OKN_OPEN311_ERROR_PERMANENT;
 }
 
+/* A non-2xx answer. The web server in front of a wrong server.url answers
+ * 404, 405 or 410 without the spec's error list, or a web page: that is
+ * the configuration, not the record, and must not send every record to
+ * needs-attention. So is a list that refuses jurisdiction_id or api_key.
+ * A web page refusing a body that is too large is the record's. */
 static void
 http_error (OknOpen311Client *client,
             Transfer         *t,
             long              status,
-            const char       *description,
+            GPtrArray        *entries,
             GError          **error)
 {
   OknOpen311Error code = classify_status (status);
-  g_autofree char *shown = description ? g_strdup (description)
-                                       : excerpt (t->answer->str, t->answer->len);
+  g_autofree char *described = entries ? join_entries (entries, "\n") : NULL;
+  g_autofree char *shown = entries ? join_entries (entries, "; ") : excerpt (client, t->answer);
   g_autofree char *msg = NULL;
+  gboolean no_endpoint = FALSE;
 
+  if (code == OKN_OPEN311_ERROR_PERMANENT)
+    {
+      no_endpoint = (entries == NULL && (status == 404 || status == 405 || status == 410))
+                    || (t->html && status != 413 && status != 414 && status != 431);
+      if (no_endpoint || ((status == 400 || status == 404) && names_settings (entries)))
+        code = OKN_OPEN311_ERROR_CONFIG;
+    }
   switch (code)
     {
     case OKN_OPEN311_ERROR_AUTH:
@@ -891,9 +1152,18 @@ http_error (OknOpen311Client *client,
                              t->what, status, shown);
       break;
     case OKN_OPEN311_ERROR_CONFIG:
-      msg = g_strdup_printf (_("The Open311 server redirects %s (HTTP %ld): set server.url "
-                               "to the final address."),
-                             t->what, status);
+      if (status >= 300 && status < 400)
+        msg = g_strdup_printf (_("The Open311 server redirects %s (HTTP %ld): set server.url "
+                                 "to the final address."),
+                               t->what, status);
+      else if (no_endpoint)
+        msg = g_strdup_printf (_("There is no Open311 endpoint at server.url: %s was answered "
+                                 "with HTTP %ld and %s. Check server.url."),
+                               t->what, status, t->html ? _("a web page") : _("no Open311 error list"));
+      else
+        msg = g_strdup_printf (_("The Open311 server refused this station's settings (%s, HTTP %ld): %s. "
+                                 "Check server.jurisdiction_id and server.api_key."),
+                               t->what, status, shown);
       break;
     case OKN_OPEN311_ERROR_TRANSIENT:
       msg = g_strdup_printf (_("The Open311 server is unavailable (%s, HTTP %ld): %s"),
@@ -907,17 +1177,18 @@ http_error (OknOpen311Client *client,
                              t->what, status, shown);
       break;
     }
-  set_error (client, error, code, (int) status, t->retry_after, description, msg);
+  set_error (client, error, code, (int) status, t->retry_after, described, msg);
 }
 
 /* An answer that is no answer: for a POST we cannot know whether the
- * server created the request. */
+ * server created the request. @why: (nullable) what is wrong with it */
 static void
 bad_answer (OknOpen311Client *client,
             Transfer         *t,
+            const char       *why,
             GError          **error)
 {
-  g_autofree char *ex = excerpt (t->answer->str, t->answer->len);
+  g_autofree char *ex = why ? g_strdup (why) : excerpt (client, t->answer);
   g_autofree char *msg = NULL;
 
   if (t->is_post)
@@ -985,16 +1256,17 @@ curl_failure (OknOpen311Client *client,
   set_error (client, error, code, (int) t->status, t->retry_after, NULL, msg);
 }
 
-/* Checks curl's result and the HTTP status; parses a 2xx answer.
+/* Checks curl's result and the HTTP status; parses a 2xx answer, its
+ * nesting bounded (okn_json_parse()).
  * Returns: (transfer full) (nullable): the JSON root */
 static JsonNode *
 transfer_json (OknOpen311Client *client,
                Transfer         *t,
                GError          **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) parse_error = NULL;
   JsonObject *o;
-  JsonNode *root;
 
   if (t->cancelled)
     {
@@ -1010,22 +1282,27 @@ transfer_json (OknOpen311Client *client,
     }
   if (t->status < 200 || t->status > 299)
     {
-      g_autofree char *desc = error_description (t->answer);
+      g_autoptr (GPtrArray) entries = error_entries (client, t->answer);
 
-      http_error (client, t, t->status, desc, error);
+      http_error (client, t, t->status, entries, error);
       return NULL;
     }
-  if (t->answer->len == 0
-      || !g_utf8_validate (t->answer->str, (gssize) t->answer->len, NULL)
-      || !json_parser_load_from_data (parser, t->answer->str, (gssize) t->answer->len, NULL))
+  if (t->answer->len == 0 || !g_utf8_validate (t->answer->str, (gssize) t->answer->len, NULL))
     {
-      bad_answer (client, t, error);
+      bad_answer (client, t, NULL, error);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !(JSON_NODE_HOLDS_ARRAY (root) || JSON_NODE_HOLDS_OBJECT (root)))
+  root = okn_json_parse (t->answer->str, (gssize) t->answer->len, &parse_error);
+  if (root == NULL)
     {
-      bad_answer (client, t, error);
+      bad_answer (client, t,
+                  g_error_matches (parse_error, OKN_JSON_ERROR, OKN_JSON_ERROR_TOO_DEEP) ? parse_error->message : NULL,
+                  error);
+      return NULL;
+    }
+  if (!(JSON_NODE_HOLDS_ARRAY (root) || JSON_NODE_HOLDS_OBJECT (root)))
+    {
+      bad_answer (client, t, NULL, error);
       return NULL;
     }
   /* Some servers send the error array with a 200. */
@@ -1035,13 +1312,13 @@ transfer_json (OknOpen311Client *client,
       && !json_object_has_member (o, "service_code"))
     {
       g_autofree char *code_s = member_string (o, "code");
-      g_autofree char *desc = member_string (o, "description");
+      g_autoptr (GPtrArray) entries = error_entries (client, t->answer);
       gint64 code = code_s ? g_ascii_strtoll (code_s, NULL, 10) : 0;
 
-      http_error (client, t, code >= 300 && code < 600 ? (long) code : 400, desc, error);
+      http_error (client, t, code >= 300 && code < 600 ? (long) code : 400, entries, error);
       return NULL;
     }
-  return json_node_copy (root);
+  return g_steal_pointer (&root);
 }
 
 static JsonNode *
@@ -1226,6 +1503,19 @@ okn_open311_client_service_code_for (OknOpen311Client *client,
   if (record->kind == OKN_KIND_LETTER)
     return client->letter_service;
   return record->category && *record->category ? record->category : NULL;
+}
+
+/**
+ * okn_open311_client_can_send_kind:
+ *
+ * Returns: whether records of @kind can go at all: letters need
+ *   letters.service_code
+ */
+gboolean
+okn_open311_client_can_send_kind (OknOpen311Client *client,
+                                  OknKind           kind)
+{
+  return kind != OKN_KIND_LETTER || client->letter_service != NULL;
 }
 
 static void
@@ -1460,7 +1750,7 @@ post_finish (OknOpen311Client *client,
     g_clear_pointer (&r->token, g_free);
   if (r->service_request_id == NULL && r->token == NULL)
     {
-      bad_answer (client, t, error);
+      bad_answer (client, t, NULL, error);
       return NULL;
     }
   r->service_notice = member_string (o, "service_notice");
@@ -1559,8 +1849,11 @@ okn_open311_client_resolve_token (OknOpen311Client *client,
   return TRUE;
 }
 
+/* Texts we keep or show are masked like every message: a server that
+ * echoes the key in a status note must not make us store it. */
 static OknOpen311Request *
-parse_request (JsonNode *node)
+parse_request (OknOpen311Client *client,
+               JsonNode         *node)
 {
   JsonObject *o;
   OknOpen311Request *r;
@@ -1590,13 +1883,18 @@ parse_request (JsonNode *node)
   r->zipcode = member_string (o, "zipcode");
   r->media_url = member_string (o, "media_url");
   r->has_location = member_double (o, "lat", &r->lat) && member_double (o, "long", &r->lon);
+  rescrub (client, &r->status_notes);
+  rescrub (client, &r->agency_responsible);
+  rescrub (client, &r->service_notice);
+  rescrub (client, &r->service_name);
   return r;
 }
 
 /* Requests out of an answer: an array of them, or one object. */
 static void
-collect_requests (JsonNode  *root,
-                  GPtrArray *out)
+collect_requests (OknOpen311Client *client,
+                  JsonNode         *root,
+                  GPtrArray        *out)
 {
   if (JSON_NODE_HOLDS_ARRAY (root))
     {
@@ -1604,7 +1902,7 @@ collect_requests (JsonNode  *root,
 
       for (guint i = 0; i < json_array_get_length (a); i++)
         {
-          OknOpen311Request *r = parse_request (json_array_get_element (a, i));
+          OknOpen311Request *r = parse_request (client, json_array_get_element (a, i));
 
           if (r)
             g_ptr_array_add (out, r);
@@ -1612,7 +1910,7 @@ collect_requests (JsonNode  *root,
     }
   else
     {
-      OknOpen311Request *r = parse_request (root);
+      OknOpen311Request *r = parse_request (client, root);
 
       if (r)
         g_ptr_array_add (out, r);
@@ -1648,7 +1946,7 @@ okn_open311_client_get_request (OknOpen311Client *client,
   root = transfer_json (client, t, error);
   if (root == NULL)
     return NULL;
-  collect_requests (root, list);
+  collect_requests (client, root, list);
   for (guint i = 0; i < list->len; i++)
     {
       OknOpen311Request *r = g_ptr_array_index (list, i);
@@ -1656,7 +1954,7 @@ okn_open311_client_get_request (OknOpen311Client *client,
       if (g_str_equal (r->service_request_id, service_request_id))
         return g_ptr_array_steal_index (list, i);
     }
-  bad_answer (client, t, error);
+  bad_answer (client, t, NULL, error);
   return NULL;
 }
 
@@ -1704,7 +2002,7 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
 
       if (root == NULL)
         return NULL;
-      collect_requests (root, list);
+      collect_requests (client, root, list);
       for (guint j = 0; j < list->len; j++)
         {
           OknOpen311Request *r = g_ptr_array_index (list, j);
@@ -1730,12 +2028,15 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
 
       if (root == NULL)
         {
-          if (okn_open311_error_get_http_status (local) == 404)
+          /* Unknown to the server; a 404 of the web server in front is
+           * the configuration's (CONFIG) and fails the call. */
+          if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT)
+              && okn_open311_error_get_http_status (local) == 404)
             continue;
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
-      collect_requests (root, list);
+      collect_requests (client, root, list);
       for (guint j = 0; j < list->len; j++)
         {
           OknOpen311Request *r = g_ptr_array_index (list, j);
@@ -1815,7 +2116,7 @@ okn_open311_client_search (OknOpen311Client *client,
   if (root == NULL)
     return NULL;
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
-  collect_requests (root, out);
+  collect_requests (client, root, out);
   return out;
 }
 
@@ -1903,6 +2204,10 @@ okn_open311_client_get_services (OknOpen311Client *client,
       s->description = member_string (o, "description");
       s->group = member_string (o, "group");
       s->keywords = member_string (o, "keywords");
+      rescrub (client, &s->name);
+      rescrub (client, &s->description);
+      rescrub (client, &s->group);
+      rescrub (client, &s->keywords);
       s->type = member_string (o, "type");
       s->metadata = member_bool (o, "metadata", FALSE);
       g_ptr_array_add (out, s);
@@ -1976,7 +2281,7 @@ definition_finish (OknOpen311Client *client,
     return NULL;
   if (!normalize_definition (root))
     {
-      bad_answer (client, t, error);
+      bad_answer (client, t, NULL, error);
       return NULL;
     }
   return json_to_string (root, FALSE);

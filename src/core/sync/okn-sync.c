@@ -38,6 +38,14 @@ G_DEFINE_QUARK (okn-sync-error-quark, okn_sync_error)
 #define SEARCH_MAX_REQUESTS 256
 #define TOKENS_PER_RUN      10000
 #define POLL_PAGE           500
+/* A closed case is asked about again once a day (a server may reopen it),
+ * at most this many per run so that the first run over a large store
+ * does not turn into one long status pull. */
+#define CLOSED_POLL_US      (24 * G_TIME_SPAN_HOUR)
+#define CLOSED_PER_RUN      5000
+/* A token the server has not resolved yet is asked again after 1, 2, 4 ...
+ * seconds in a watch, up to the interval. */
+#define TOKEN_FIRST_US      G_TIME_SPAN_SECOND
 #define WATCH_TICK_US       G_TIME_SPAN_SECOND
 
 struct _OknSync
@@ -58,6 +66,10 @@ struct _OknSync
   guint search_budget;         /* GETs left to the marker refresh under way */
   gboolean watching;           /* in okn_sync_watch(): statuses on the interval only */
   gint64 last_poll;            /* monotonic time of the last status pull */
+  guint kinds;                 /* OKN_OUTBOX_KIND bits of what can be sent */
+  gboolean stopped_on_config;  /* the last run stopped on the configuration */
+  GHashTable *token_waits;     /* record id → TokenWait, in a watch */
+  gint64 next_token_poll;      /* monotonic; 0: no token pending */
 
   GMutex mutex;
   GCond cond;
@@ -80,10 +92,18 @@ marker_cache_free (MarkerCache *cache)
   g_free (cache);
 }
 
+/* A token still without its case number, in a watch. */
+typedef struct
+{
+  guint polls;
+  gint64 next;                 /* monotonic */
+} TokenWait;
+
 /* What one run met, beyond the counts. */
 typedef struct
 {
   GError *fatal;               /* OKN_SYNC_ERROR_CONFIG: the run stopped */
+  GError *blocked;             /* OKN_SYNC_ERROR_CONFIG: a kind cannot be sent, the rest went */
   GError *network;             /* OKN_SYNC_ERROR_NETWORK: something waits */
   OknSyncReport *report;
 } Run;
@@ -94,6 +114,21 @@ note_error (OknSyncReport *report,
 {
   g_free (report->last_error);
   report->last_error = g_strdup (message);
+}
+
+/* "K03-26-000001-X: no value given for ...; Bad Request": one line per
+ * refused record, for the command line to show. */
+static void
+note_refusal (OknSyncReport *report,
+              const char    *ticket,
+              const char    *said)
+{
+  g_auto (GStrv) lines = g_strsplit (said ? said : "", "\n", -1);
+  g_autofree char *joined = g_strjoinv ("; ", lines);
+
+  if (report->refusals == NULL)
+    report->refusals = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (report->refusals, g_strdup_printf ("%s: %s", ticket, joined));
 }
 
 static void
@@ -214,6 +249,8 @@ okn_sync_new (OknStore  *store,
   g_cond_init (&sync->cond);
   sync->lock_path = g_strconcat (okn_store_get_path (store), ".sync.lock", NULL);
   sync->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) marker_cache_free);
+  sync->token_waits = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sync->kinds = OKN_OUTBOX_ALL_KINDS;
   sync->push_batch = (guint) CLAMP (okn_config_get_int (config, "sync.batch_size"), 1, 1000);
   sync->base_us = okn_config_get_int (config, "sync.backoff_base_seconds") * G_TIME_SPAN_SECOND;
   sync->cap_us = okn_config_get_int (config, "sync.backoff_cap_seconds") * G_TIME_SPAN_SECOND;
@@ -240,6 +277,9 @@ okn_sync_new (OknStore  *store,
           return NULL;
         }
       okn_open311_client_set_cancel_flag (sync->client, &sync->stop);
+      /* A kind that cannot be sent is left queued; the others go. */
+      if (!okn_open311_client_can_send_kind (sync->client, OKN_KIND_LETTER))
+        sync->kinds &= ~OKN_OUTBOX_KIND (OKN_KIND_LETTER);
     }
   return g_steal_pointer (&sync);
 }
@@ -251,6 +291,7 @@ okn_sync_free (OknSync *sync)
     return;
   g_clear_pointer (&sync->client, okn_open311_client_free);
   g_clear_pointer (&sync->markers, g_hash_table_unref);
+  g_clear_pointer (&sync->token_waits, g_hash_table_unref);
   /* Closing the descriptor releases the lock; the file stays so that two
    * processes never lock two different inodes. */
   if (sync->lock_fd >= 0)
@@ -271,6 +312,7 @@ void
 okn_sync_report_clear (OknSyncReport *report)
 {
   g_clear_pointer (&report->last_error, g_free);
+  g_clear_pointer (&report->refusals, g_ptr_array_unref);
   memset (report, 0, sizeof *report);
 }
 
@@ -1016,10 +1058,12 @@ push_batch (OknSync   *sync,
             OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_REFUSED);
             const char *said = okn_open311_error_get_server_description (e);
 
+            /* All the server's entries, the one naming a field first. */
             out->error = keep (o, said && *said ? said : e->message);
             out->http_status = okn_open311_error_get_http_status (e);
             run->report->refused++;
             note_error (run->report, e->message);
+            note_refusal (run->report, item->record->ticket, out->error);
           }
           break;
         case OKN_OPEN311_ERROR_UNKNOWN_OUTCOME:
@@ -1048,6 +1092,34 @@ push_batch (OknSync   *sync,
   *all_transient = transient > 0 && transient == items->len;
 }
 
+/* Letters wait while letters.service_code is not set: say so, as a
+ * configuration error that does not stop the rest of the run. */
+static gboolean
+check_blocked_kinds (OknSync *sync,
+                     Run     *run,
+                     GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  gint64 due;
+
+  if (run->fatal || (sync->kinds & OKN_OUTBOX_KIND (OKN_KIND_LETTER)))
+    return TRUE;
+  due = okn_store_outbox_next_due_kinds_us (sync->store, OKN_OUTBOX_KIND (OKN_KIND_LETTER), &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (due < 0)
+    return TRUE;
+  run->blocked = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG,
+                                      _("Letters are not sent: letters.service_code is not set "
+                                        "(okienkoctl config set letters.service_code CODE). "
+                                        "Reports are sent as usual."));
+  note_error (run->report, run->blocked->message);
+  return TRUE;
+}
+
 static gboolean
 phase_push (OknSync *sync,
             Run     *run,
@@ -1068,7 +1140,7 @@ phase_push (OknSync *sync,
       /* The first POST of a run, and the first after a batch that failed
        * whole, goes alone: a server that refuses the key or is down gets
        * one request, not a batch. */
-      items = okn_store_outbox_claim (sync->store, probe ? 1 : sync->push_batch, error);
+      items = okn_store_outbox_claim_kinds (sync->store, probe ? 1 : sync->push_batch, sync->kinds, error);
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
@@ -1105,10 +1177,47 @@ phase_push (OknSync *sync,
       if (all_seen)
         break;
     }
-  return TRUE;
+  return check_blocked_kinds (sync, run, error);
 }
 
 /* ---- tokens and statuses ------------------------------------------------------- */
+
+/* In a watch, a token still pending is asked again after 1, 2, 4 ...
+ * seconds (up to the interval) rather than at the next interval: returns
+ * whether @r's token is due now. */
+static gboolean
+token_due (OknSync   *sync,
+           OknRecord *r,
+           gint64     now)
+{
+  TokenWait *w;
+
+  if (!sync->watching)
+    return TRUE;
+  w = g_hash_table_lookup (sync->token_waits, &r->id);
+  return w == NULL || w->next <= now;
+}
+
+static void
+token_pending (OknSync   *sync,
+               OknRecord *r,
+               gint64     now)
+{
+  TokenWait *w = g_hash_table_lookup (sync->token_waits, &r->id);
+  gint64 delay = TOKEN_FIRST_US;
+
+  if (!sync->watching)
+    return;
+  if (w == NULL)
+    {
+      w = g_new0 (TokenWait, 1);
+      g_hash_table_insert (sync->token_waits, g_memdup2 (&r->id, sizeof r->id), w);
+    }
+  for (guint i = 0; i < w->polls && delay < sync->interval_us; i++)
+    delay *= 2;
+  w->polls++;
+  w->next = now + MIN (delay, sync->interval_us);
+}
 
 static gboolean
 phase_tokens (OknSync *sync,
@@ -1116,6 +1225,9 @@ phase_tokens (OknSync *sync,
               GError **error)
 {
   g_autoptr (GPtrArray) records = okn_store_list_awaiting_id (sync->store, TOKENS_PER_RUN, error);
+  g_autoptr (GHashTable) waiting = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer key, value;
   Outcomes o;
   guint failures = 0;
   gboolean ok;
@@ -1128,11 +1240,16 @@ phase_tokens (OknSync *sync,
       OknRecord *r = g_ptr_array_index (records, i);
       g_autoptr (GError) local = NULL;
       g_autofree char *id = NULL;
+      gint64 now = g_get_monotonic_time ();
 
       if (r->server_token == NULL)
         continue;
+      g_hash_table_add (waiting, &r->id);
+      if (!token_due (sync, r, now))
+        continue;
       if (!okn_open311_client_resolve_token (sync->client, r->server_token, &id, &local))
         {
+          token_pending (sync, r, now);
           if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
             {
               /* The server forgot the token: keep waiting, say so. */
@@ -1153,72 +1270,145 @@ phase_tokens (OknSync *sync,
 
           out->server_id = keep (&o, id);
           run->report->resolved++;
+          g_hash_table_remove (waiting, &r->id);
         }
+      else
+        token_pending (sync, r, now);
     }
   ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
   outcomes_clear (&o);
+
+  /* Forget tokens that were resolved (or the record left), and note when
+   * the next one is due. */
+  sync->next_token_poll = 0;
+  g_hash_table_iter_init (&iter, sync->token_waits);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TokenWait *w = value;
+
+      if (!g_hash_table_contains (waiting, key))
+        g_hash_table_iter_remove (&iter);
+      else if (sync->next_token_poll == 0 || w->next < sync->next_token_poll)
+        sync->next_token_poll = w->next;
+    }
   return ok;
 }
 
+/* Asks the server about a page of cases and stores what changed; a client
+ * error goes into @run and sets @failed (the pull ends for this run). With
+ * @closed, cases the server left out are noted as asked, or a server that
+ * forgot its old closed cases would be asked about them every run. */
+static gboolean
+poll_page (OknSync   *sync,
+           Run       *run,
+           GPtrArray *records,
+           gboolean   closed,
+           gboolean  *failed,
+           GError   **error)
+{
+  g_autoptr (GArray) unanswered = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (GHashTable) record_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_status_change_free);
+  g_autoptr (GError) local = NULL;
+  guint changed = 0;
+
+  *failed = FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (records, i);
+
+      g_ptr_array_add (ids, r->server_id);
+      g_hash_table_insert (record_of, r->server_id, r);
+    }
+  g_ptr_array_add (ids, NULL);
+  answers = okn_open311_client_get_requests (sync->client, (const char *const *) ids->pdata, &local);
+  if (answers == NULL)
+    {
+      run_client_error (run, local);
+      *failed = TRUE;
+      return TRUE;
+    }
+  for (guint i = 0; i < answers->len; i++)
+    {
+      OknOpen311Request *a = g_ptr_array_index (answers, i);
+      OknRecord *r = a->service_request_id ? g_hash_table_lookup (record_of, a->service_request_id) : NULL;
+      OknStatusChange *c;
+
+      if (r == NULL)
+        continue;
+      c = g_new0 (OknStatusChange, 1);
+      c->record_id = r->id;
+      c->status = g_strdup (a->status);
+      c->status_notes = g_strdup (a->status_notes);
+      c->agency_responsible = g_strdup (a->agency_responsible);
+      c->server_updated_at = g_strdup (a->updated_datetime);
+      c->expected_at = g_strdup (a->expected_datetime);
+      g_ptr_array_add (changes, c);
+    }
+  if (closed)
+    {
+      g_autoptr (GHashTable) answered = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+      for (guint j = 0; j < changes->len; j++)
+        g_hash_table_add (answered, &((OknStatusChange *) g_ptr_array_index (changes, j))->record_id);
+      for (guint i = 0; i < records->len; i++)
+        {
+          OknRecord *r = g_ptr_array_index (records, i);
+
+          if (!g_hash_table_contains (answered, &r->id))
+            g_array_append_val (unanswered, r->id);
+        }
+    }
+  if (!okn_store_apply_statuses (sync->store, changes, &changed, error)
+      || !okn_store_note_polled (sync->store, unanswered, error))
+    return FALSE;
+  run->report->polled += changes->len;
+  run->report->status_changes += changed;
+  return TRUE;
+}
+
+/* Open cases every time; closed ones once a day (a server may reopen a
+ * case), a bounded number per run. */
 static gboolean
 phase_statuses (OknSync *sync,
                 Run     *run,
                 GError **error)
 {
-  gint64 after = 0;
+  gint64 closed_before = g_get_real_time () - CLOSED_POLL_US;
+  guint closed_left = CLOSED_PER_RUN;
 
-  while (!stopping (sync))
+  for (guint pass = 0; pass < 2; pass++)
     {
-      g_autoptr (GPtrArray) records = okn_store_list_to_poll (sync->store, after, POLL_PAGE, error);
-      g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-      g_autoptr (GHashTable) record_of = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autoptr (GPtrArray) answers = NULL;
-      g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_status_change_free);
-      g_autoptr (GError) local = NULL;
-      guint changed = 0;
+      gint64 after = 0;
 
-      if (records == NULL)
-        return FALSE;
-      if (records->len == 0)
-        break;
-      for (guint i = 0; i < records->len; i++)
+      while (!stopping (sync))
         {
-          OknRecord *r = g_ptr_array_index (records, i);
+          g_autoptr (GPtrArray) records = NULL;
+          gboolean failed = FALSE;
 
-          g_ptr_array_add (ids, r->server_id);
-          g_hash_table_insert (record_of, r->server_id, r);
-          after = r->id;
+          if (pass == 0)
+            records = okn_store_list_to_poll (sync->store, after, POLL_PAGE, error);
+          else if (closed_left > 0)
+            records = okn_store_list_closed_to_poll (sync->store, closed_before, after,
+                                                     MIN (POLL_PAGE, closed_left), error);
+          else
+            break;
+          if (records == NULL)
+            return FALSE;
+          if (records->len == 0)
+            break;
+          after = ((OknRecord *) g_ptr_array_index (records, records->len - 1))->id;
+          if (pass == 1)
+            closed_left -= records->len;
+          if (!poll_page (sync, run, records, pass == 1, &failed, error))
+            return FALSE;
+          if (failed)
+            return TRUE;
+          if (records->len < POLL_PAGE)
+            break;
         }
-      g_ptr_array_add (ids, NULL);
-      answers = okn_open311_client_get_requests (sync->client, (const char *const *) ids->pdata, &local);
-      if (answers == NULL)
-        {
-          run_client_error (run, local);
-          break;
-        }
-      for (guint i = 0; i < answers->len; i++)
-        {
-          OknOpen311Request *a = g_ptr_array_index (answers, i);
-          OknRecord *r = a->service_request_id ? g_hash_table_lookup (record_of, a->service_request_id) : NULL;
-          OknStatusChange *c;
-
-          if (r == NULL)
-            continue;
-          c = g_new0 (OknStatusChange, 1);
-          c->record_id = r->id;
-          c->status = g_strdup (a->status);
-          c->status_notes = g_strdup (a->status_notes);
-          c->agency_responsible = g_strdup (a->agency_responsible);
-          c->server_updated_at = g_strdup (a->updated_datetime);
-          c->expected_at = g_strdup (a->expected_datetime);
-          g_ptr_array_add (changes, c);
-        }
-      if (!okn_store_apply_statuses (sync->store, changes, &changed, error))
-        return FALSE;
-      run->report->polled += changes->len;
-      run->report->status_changes += changed;
-      if (records->len < POLL_PAGE)
-        break;
     }
   return TRUE;
 }
@@ -1238,6 +1428,24 @@ finish_stats (OknSync       *sync,
   report->awaiting_id = stats.per_state[OKN_SYNC_AWAITING_ID];
   okn_store_stats_clear (&stats);
   return TRUE;
+}
+
+/* After a success, the last error is history: kept as
+ * "sync.resolved_error" (and when it happened) so that status stops
+ * showing it as the current state. */
+static gboolean
+resolve_last_error (OknSync *sync,
+                    GError **error)
+{
+  g_autofree char *last = okn_store_get_meta (sync->store, "sync.last_error");
+  g_autofree char *last_at = okn_store_get_meta (sync->store, "sync.last_error_at");
+
+  if (last == NULL)
+    return TRUE;
+  return okn_store_set_meta (sync->store, "sync.resolved_error", last, error)
+         && okn_store_set_meta (sync->store, "sync.resolved_error_at", last_at, error)
+         && okn_store_set_meta (sync->store, "sync.last_error", NULL, error)
+         && okn_store_set_meta (sync->store, "sync.last_error_at", NULL, error);
 }
 
 static char *
@@ -1270,7 +1478,7 @@ okn_sync_run_once (OknSync       *sync,
   g_autoptr (GPtrArray) recovered = NULL;
   g_autofree char *started = now_iso ();
   g_autofree char *finished = NULL;
-  Run run = { NULL, NULL, report };
+  Run run = { NULL, NULL, NULL, report };
   gboolean ok = FALSE;
 
   memset (report, 0, sizeof *report);
@@ -1310,26 +1518,25 @@ okn_sync_run_once (OknSync       *sync,
     goto out;
 
   finished = now_iso ();
-  if (run.fatal || run.network)
+  sync->stopped_on_config = run.fatal != NULL;
+  if (run.fatal || run.blocked || run.network)
     {
-      GError *e = run.fatal ? run.fatal : run.network;
+      GError **e = run.fatal ? &run.fatal : run.blocked ? &run.blocked : &run.network;
 
-      if (!okn_store_set_meta (sync->store, "sync.last_error", e->message, error)
+      if (!okn_store_set_meta (sync->store, "sync.last_error", (*e)->message, error)
           || !okn_store_set_meta (sync->store, "sync.last_error_at", finished, error))
         goto out;
-      g_propagate_error (error, e);
-      if (run.fatal)
-        run.fatal = NULL;
-      else
-        run.network = NULL;
+      g_propagate_error (error, g_steal_pointer (e));
       goto out;
     }
-  if (!okn_store_set_meta (sync->store, "sync.last_success_at", finished, error))
+  if (!okn_store_set_meta (sync->store, "sync.last_success_at", finished, error)
+      || !resolve_last_error (sync, error))
     goto out;
   ok = TRUE;
 
 out:
   g_clear_error (&run.fatal);
+  g_clear_error (&run.blocked);
   g_clear_error (&run.network);
   return ok;
 }
@@ -1391,7 +1598,7 @@ wait_for_work (OknSync *sync,
       if (g_get_monotonic_time () >= due_after)
         {
           g_autoptr (GError) local = NULL;
-          gint64 due = okn_store_outbox_next_due_us (sync->store, &local);
+          gint64 due = okn_store_outbox_next_due_kinds_us (sync->store, sync->kinds, &local);
 
           if (local)
             {
@@ -1434,7 +1641,12 @@ watch_loop (OknSync           *sync,
       if (ok)
         failed_runs = 0;
       else if (local->code == OKN_SYNC_ERROR_CONFIG)
-        due_after = deadline;
+        {
+          /* A run stopped by the configuration waits for the interval; a
+           * kind that cannot be sent does not hold the others back. */
+          if (sync->stopped_on_config)
+            due_after = deadline;
+        }
       else
         {
           failed_runs++;
@@ -1443,6 +1655,9 @@ watch_loop (OknSync           *sync,
         }
       if (okn_sync_is_offline (sync))
         due_after = deadline;
+      /* A token the server has not resolved yet is asked again soon. */
+      if (sync->next_token_poll > 0 && !sync->stopped_on_config)
+        deadline = MIN (deadline, MAX (sync->next_token_poll, now));
       if (!wait_for_work (sync, deadline, due_after, error))
         return FALSE;
     }

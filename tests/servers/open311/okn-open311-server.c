@@ -165,6 +165,15 @@ struct _OknOpen311Server
   gboolean ids_as_numbers;
   gboolean bools_as_strings;
   gboolean echo_api_key;
+  guint deep_levels;           /* the "deep" fault's nesting */
+  guint deep_status;
+  guint echo_status;           /* the "echo" fault's answer */
+  char *echo_type;             /* text, html, json */
+  char *echo_encoding;         /* raw, upper, lower, percent, percent-lower, form */
+  guint echo_offset;           /* characters before the key */
+  gboolean error_preamble;     /* a generic entry first in every error array */
+  guint refuse_status;         /* the "refuse" fault's answer ... */
+  char *refuse_text;           /* ... and its description */
   guint max_results;           /* of a requests.json search; the spec's 1000 */
 
   GPtrArray *requests;         /* OknOpen311StoredRequest, owned */
@@ -177,7 +186,11 @@ struct _OknOpen311Server
 
 static const char *fault_names[] = {
   "none", "delay", "drop", "500", "503", "429", "garbage", "truncated", "409",
+  "deep", "echo", "refuse",
 };
+/* Chaos draws the faults a network or a busy server produces, not the
+ * hostile ones after them. */
+#define CHAOS_FAULTS_END (OKN_OPEN311_FAULT_409 + 1)
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == OKN_OPEN311_FAULT_LAST);
 
 const char *
@@ -286,6 +299,13 @@ okn_open311_server_new (void)
   server->retry_after = 2;
   server->honour_key = TRUE;
   server->max_results = 1000;
+  server->deep_levels = 200000;
+  server->deep_status = 200;
+  server->echo_status = 400;
+  server->echo_type = g_strdup ("text");
+  server->echo_encoding = g_strdup ("raw");
+  server->refuse_status = 400;
+  server->refuse_text = g_strdup ("the request was refused (injected)");
   server->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_stored_request_free);
   server->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   server->by_key = g_hash_table_new (g_str_hash, g_str_equal);
@@ -307,6 +327,9 @@ okn_open311_server_free (OknOpen311Server *server)
   g_rand_free (server->rand);
   g_free (server->api_key);
   g_free (server->jurisdiction_id);
+  g_free (server->echo_type);
+  g_free (server->echo_encoding);
+  g_free (server->refuse_text);
   g_free (server->tls_cert);
   g_free (server->tls_key);
   g_mutex_clear (&server->lock);
@@ -452,6 +475,41 @@ set_locked (OknOpen311Server *server,
     return parse_bool (value, &server->retry_after_date);
   if (g_str_equal (option, "echo_api_key"))
     return parse_bool (value, &server->echo_api_key);
+  if (g_str_equal (option, "deep_levels"))
+    return parse_uint (value, &server->deep_levels) && server->deep_levels > 0;
+  if (g_str_equal (option, "deep_status"))
+    return parse_uint (value, &server->deep_status) && server->deep_status >= 200 && server->deep_status < 600;
+  if (g_str_equal (option, "echo_status"))
+    return parse_uint (value, &server->echo_status) && server->echo_status >= 200 && server->echo_status < 600;
+  if (g_str_equal (option, "echo_offset"))
+    return parse_uint (value, &server->echo_offset) && server->echo_offset <= 100000;
+  if (g_str_equal (option, "echo_type"))
+    {
+      if (!g_strv_contains ((const char *const[]) { "text", "html", "json", NULL }, value))
+        return FALSE;
+      g_free (server->echo_type);
+      server->echo_type = g_strdup (value);
+      return TRUE;
+    }
+  if (g_str_equal (option, "echo_encoding"))
+    {
+      if (!g_strv_contains ((const char *const[]) { "raw", "upper", "lower", "percent", "percent-lower",
+                                                    "percent-all", "form", NULL }, value))
+        return FALSE;
+      g_free (server->echo_encoding);
+      server->echo_encoding = g_strdup (value);
+      return TRUE;
+    }
+  if (g_str_equal (option, "refuse_status"))
+    return parse_uint (value, &server->refuse_status) && server->refuse_status >= 300 && server->refuse_status < 600;
+  if (g_str_equal (option, "refuse_text"))
+    {
+      g_free (server->refuse_text);
+      server->refuse_text = g_strdup (value);
+      return TRUE;
+    }
+  if (g_str_equal (option, "error_preamble"))
+    return parse_bool (value, &server->error_preamble);
   if (g_str_equal (option, "api_key"))
     {
       if (*value == '\0')
@@ -471,9 +529,15 @@ set_locked (OknOpen311Server *server,
 
 /**
  * okn_open311_server_set:
- * @option: fault (none, delay, drop, 500, 503, 429, garbage, truncated),
- *   fault_count (the next N requests; 0: until cleared), fault_scope (post,
- *   all), chaos (probability 0..1 of a random fault), seed, delay_ms,
+ * @option: fault (none, delay, drop, 500, 503, 429, garbage, truncated, 409,
+ *   deep, echo, refuse), fault_count (the next N requests; 0: until
+ *   cleared), fault_scope (post, all), chaos (probability 0..1 of a random
+ *   fault among none..409), seed, delay_ms, deep_levels, deep_status,
+ *   echo_status, echo_type (text, html, json), echo_encoding (raw, upper,
+ *   lower, percent, percent-lower, percent-all, form), echo_offset,
+ *   error_preamble (a generic entry first in a POST's validation errors),
+ *   refuse_status and refuse_text (the "refuse" fault's answer: 400, "the
+ *   request was refused (injected)"),
  *   retry_after (seconds), retry_after_date (send it as an HTTP date),
  *   idempotency (honour, ignore), tokens (answer
  *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
@@ -777,7 +841,42 @@ answer_json (Answer   *ans,
   ans->body = json_to_string (node, FALSE);
 }
 
-/* The spec's error answer: [{"code": 400, "description": "..."}]. */
+/* The spec's error answer: [{"code": 400, "description": "..."}, ...], one
+ * entry per problem. */
+static void
+answer_errors (Answer    *ans,
+               guint      status,
+               gboolean   preamble,
+               GPtrArray *descriptions)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_array (b);
+  /* Some servers lead with an entry that names nothing. */
+  if (preamble)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_int_value (b, status);
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, "Bad Request");
+      json_builder_end_object (b);
+    }
+  for (guint i = 0; i < descriptions->len; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_int_value (b, status);
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, g_ptr_array_index (descriptions, i));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  answer_json (ans, status, root);
+}
+
 static void
 answer_error (Answer     *ans,
               guint       status,
@@ -790,24 +889,30 @@ answer_error (Answer     *ans,
               const char *format,
               ...)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *description = NULL;
+  g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (g_free);
   va_list ap;
 
   va_start (ap, format);
-  description = g_strdup_vprintf (format, ap);
+  g_ptr_array_add (one, g_strdup_vprintf (format, ap));
   va_end (ap);
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_int_value (b, status);
-  json_builder_set_member_name (b, "description");
-  json_builder_add_string_value (b, description);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, status, root);
+  answer_errors (ans, status, FALSE, one);
+}
+
+static void
+add_problem (GPtrArray  *problems,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_problem (GPtrArray  *problems,
+             const char *format,
+             ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  g_ptr_array_add (problems, g_strdup_vprintf (format, ap));
+  va_end (ap);
 }
 
 static void
@@ -975,13 +1080,13 @@ parse_datetime (const char *s)
   return s ? g_date_time_new_from_iso8601 (s, utc) : NULL;
 }
 
-/* Validates the attribute[...] fields against the definition; on success
- * fills @out with them in order. */
-static gboolean
+/* Validates the attribute[...] fields against the definition: every
+ * problem goes into @problems; the attributes that pass fill @out in order. */
+static void
 check_attributes (const ServiceDef *s,
                   Exchange         *x,
                   GPtrArray        *out,
-                  Answer           *ans)
+                  GPtrArray        *problems)
 {
   for (guint i = 0; i < x->fields->len; i++)
     {
@@ -997,40 +1102,40 @@ check_attributes (const ServiceDef *s,
       rest = strchr (f->key + 10, ']');
       if (rest == NULL || rest == f->key + 10)
         {
-          answer_error (ans, 400, "%s is not a valid attribute field", f->key);
-          return FALSE;
+          add_problem (problems, "%s is not a valid attribute field", f->key);
+          continue;
         }
       code = g_strndup (f->key + 10, (gsize) (rest - (f->key + 10)));
       multi = g_str_equal (rest, "][]");
       if (!multi && rest[1] != '\0')
         {
-          answer_error (ans, 400, "%s is not a valid attribute field", f->key);
-          return FALSE;
+          add_problem (problems, "%s is not a valid attribute field", f->key);
+          continue;
         }
       a = find_attr (s, code);
       if (a == NULL)
         {
-          answer_error (ans, 400, "%s is not an attribute of service %s", code, s->code);
-          return FALSE;
+          add_problem (problems, "%s is not an attribute of service %s", code, s->code);
+          continue;
         }
       if (multi != g_str_equal (a->datatype, "multivaluelist"))
         {
           if (multi)
-            answer_error (ans, 400, "attribute %s takes a single value", code);
+            add_problem (problems, "attribute %s takes a single value", code);
           else
-            answer_error (ans, 400, "attribute %s takes a list: send attribute[%s][]", code, code);
-          return FALSE;
+            add_problem (problems, "attribute %s takes a list: send attribute[%s][]", code, code);
+          continue;
         }
       if ((g_str_equal (a->datatype, "singlevaluelist") || g_str_equal (a->datatype, "multivaluelist"))
           && !value_allowed (a, f->value->str))
         {
-          answer_error (ans, 400, "“%s” is not a value of attribute %s", f->value->str, code);
-          return FALSE;
+          add_problem (problems, "“%s” is not a value of attribute %s", f->value->str, code);
+          continue;
         }
       if (g_str_equal (a->datatype, "number") && !is_number (f->value->str))
         {
-          answer_error (ans, 400, "attribute %s must be a number", code);
-          return FALSE;
+          add_problem (problems, "attribute %s must be a number", code);
+          continue;
         }
       if (g_str_equal (a->datatype, "datetime"))
         {
@@ -1038,8 +1143,8 @@ check_attributes (const ServiceDef *s,
 
           if (dt == NULL)
             {
-              answer_error (ans, 400, "attribute %s must be an ISO 8601 date and time", code);
-              return FALSE;
+              add_problem (problems, "attribute %s must be an ISO 8601 date and time", code);
+              continue;
             }
         }
       attr = g_new0 (OknOpen311ServerAttribute, 1);
@@ -1060,12 +1165,8 @@ check_attributes (const ServiceDef *s,
           found = g_str_equal (attr->key, a->code) && *attr->value;
         }
       if (!found)
-        {
-          answer_error (ans, 400, "attribute %s (%s) is required", a->code, a->description);
-          return FALSE;
-        }
+        add_problem (problems, "no value given for required entry attribute[%s] (%s)", a->code, a->description);
     }
-  return TRUE;
 }
 
 static void
@@ -1097,6 +1198,7 @@ post_request (OknOpen311Server      *server,
               Answer                *ans)
 {
   g_autoptr (GPtrArray) attrs = g_ptr_array_new_with_free_func (attribute_free);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   const char *idem = MHD_lookup_connection_value (conn, MHD_HEADER_KIND, "Idempotency-Key");
   const char *code, *lat, *lon, *address, *address_id, *description;
@@ -1137,30 +1239,23 @@ post_request (OknOpen311Server      *server,
   lon = field_get_nonempty (x, "long");
   address = field_get_nonempty (x, "address_string");
   address_id = field_get_nonempty (x, "address_id");
+  /* Every problem of the request, as one error array. */
   if ((lat == NULL) != (lon == NULL))
-    {
-      answer_error (ans, 400, "lat and long must be given together");
-      goto rejected;
-    }
-  if (lat && (!is_number (lat) || !is_number (lon) || fabs (g_ascii_strtod (lat, NULL)) > 90
-              || fabs (g_ascii_strtod (lon, NULL)) > 180))
-    {
-      answer_error (ans, 400, "lat and long must be WGS-84 degrees");
-      goto rejected;
-    }
-  if (lat == NULL && address == NULL && address_id == NULL)
-    {
-      answer_error (ans, 400, "a location is required: lat and long, address_string or address_id");
-      goto rejected;
-    }
+    add_problem (problems, "lat and long must be given together");
+  else if (lat && (!is_number (lat) || !is_number (lon) || fabs (g_ascii_strtod (lat, NULL)) > 90
+                   || fabs (g_ascii_strtod (lon, NULL)) > 180))
+    add_problem (problems, "lat and long must be WGS-84 degrees");
+  if (lat == NULL && lon == NULL && address == NULL && address_id == NULL)
+    add_problem (problems, "a location is required: lat and long, address_string or address_id");
   description = field_get (x, "description");
   if (description && g_utf8_strlen (description, -1) > 4000)
+    add_problem (problems, "description is longer than 4000 characters");
+  check_attributes (s, x, attrs, problems);
+  if (problems->len > 0)
     {
-      answer_error (ans, 400, "description is longer than 4000 characters");
+      answer_errors (ans, 400, server->error_preamble, problems);
       goto rejected;
     }
-  if (!check_attributes (s, x, attrs, ans))
-    goto rejected;
 
   if (idem && *idem && server->honour_key)
     {
@@ -1502,7 +1597,7 @@ pick_fault (OknOpen311Server *server,
   if (!is_post && !server->fault_all)
     return OKN_OPEN311_FAULT_NONE;
   if (server->chaos > 0 && g_rand_double (server->rand) < server->chaos)
-    f = (OknOpen311Fault) g_rand_int_range (server->rand, 1, OKN_OPEN311_FAULT_LAST);
+    f = (OknOpen311Fault) g_rand_int_range (server->rand, 1, CHAOS_FAULTS_END);
   else if (server->fault != OKN_OPEN311_FAULT_NONE)
     {
       f = server->fault;
@@ -1556,6 +1651,95 @@ send_answer (struct MHD_Connection *conn,
   return ret;
 }
 
+/* The api_key as a misbehaving server might echo it. */
+static char *
+encode_key (const char *key,
+            const char *encoding)
+{
+  GString *out;
+
+  if (g_str_equal (encoding, "upper"))
+    return g_ascii_strup (key, -1);
+  if (g_str_equal (encoding, "lower"))
+    return g_ascii_strdown (key, -1);
+  if (g_str_equal (encoding, "raw"))
+    return g_strdup (key);
+  out = g_string_new (NULL);
+  for (const guchar *p = (const guchar *) key; *p; p++)
+    {
+      gboolean plain = g_ascii_isalnum (*p) || strchr ("-._~", *p);
+
+      if (g_str_equal (encoding, "form") && *p == ' ')
+        g_string_append_c (out, '+');
+      else if (plain && !g_str_equal (encoding, "percent-all"))
+        g_string_append_c (out, (char) *p);
+      else if (g_str_equal (encoding, "percent-lower"))
+        g_string_append_printf (out, "%%%02x", *p);
+      else
+        g_string_append_printf (out, "%%%02X", *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "echo": @offset characters of an ordinary message, then the key. */
+static void
+answer_echo (Answer     *ans,
+             guint       status,
+             const char *type,
+             const char *encoding,
+             guint       offset,
+             const char *key)
+{
+  static const char filler[] = "The request could not be processed by the back end; it said: ";
+  g_autofree char *encoded = encode_key (key ? key : "", encoding);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < offset; i++)
+    g_string_append_c (text, filler[i % (sizeof filler - 1)]);
+  g_string_append_printf (text, "api_key=%s&service_code=dumping was not accepted", encoded);
+  if (g_str_equal (type, "json"))
+    {
+      answer_error (ans, status, "%s", text->str);
+      return;
+    }
+  ans->status = status;
+  if (g_str_equal (type, "html"))
+    {
+      ans->content_type = "text/html; charset=utf-8";
+      g_string_prepend (text, "<html><body><p>");
+      g_string_append (text, "</p></body></html>");
+    }
+  else
+    ans->content_type = "text/plain; charset=utf-8";
+  ans->body = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* "deep": @levels nested arrays, balanced. */
+static void
+answer_deep (Answer *ans,
+             guint   status,
+             guint   levels)
+{
+  ans->status = status;
+  ans->content_type = "application/json; charset=utf-8";
+  ans->body = g_malloc ((gsize) levels * 2 + 1);
+  memset (ans->body, '[', levels);
+  memset (ans->body + levels, ']', levels);
+  ans->body[(gsize) levels * 2] = '\0';
+}
+
+/* What the web server in front of the endpoint answers for a path that is
+ * not the endpoint's (a typo in server.url). */
+static void
+answer_not_found_html (Answer *ans)
+{
+  ans->status = 404;
+  ans->content_type = "text/html; charset=iso-8859-1";
+  ans->body = g_strdup ("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+                        "<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n"
+                        "<p>The requested URL was not found on this server.</p>\n</body></html>\n");
+}
+
 static enum MHD_Result
 handle_request (void                  *cls,
                 struct MHD_Connection *conn,
@@ -1572,7 +1756,10 @@ handle_request (void                  *cls,
   OknOpen311Fault fault = OKN_OPEN311_FAULT_NONE;
   gboolean control = g_str_has_prefix (url, CONTROL_PATH);
   gboolean is_post;
-  guint delay_ms, retry_after;
+  guint delay_ms, retry_after, deep_levels, deep_status, echo_status, echo_offset, refuse_status;
+  g_autofree char *refuse_text = NULL;
+  g_autofree char *echo_type = NULL;
+  g_autofree char *echo_encoding = NULL;
   gboolean retry_after_date;
   enum MHD_Result ret;
 
@@ -1606,6 +1793,14 @@ handle_request (void                  *cls,
   delay_ms = server->delay_ms;
   retry_after = server->retry_after;
   retry_after_date = server->retry_after_date;
+  deep_levels = server->deep_levels;
+  deep_status = server->deep_status;
+  echo_status = server->echo_status;
+  echo_offset = server->echo_offset;
+  echo_type = g_strdup (server->echo_type);
+  echo_encoding = g_strdup (server->echo_encoding);
+  refuse_status = server->refuse_status;
+  refuse_text = g_strdup (server->refuse_text);
   g_mutex_unlock (&server->lock);
 
   switch (fault)
@@ -1623,6 +1818,24 @@ handle_request (void                  *cls,
       goto send;
     case OKN_OPEN311_FAULT_DELAY:
       g_usleep ((gulong) delay_ms * 1000);
+      break;
+    case OKN_OPEN311_FAULT_REFUSE:
+      answer_error (&ans, refuse_status, "%s", refuse_text);
+      goto send;
+    /* Only a 2xx answer comes after the request was stored. */
+    case OKN_OPEN311_FAULT_ECHO:
+      if (echo_status >= 300)
+        {
+          answer_echo (&ans, echo_status, echo_type, echo_encoding, echo_offset, field_get (x, "api_key"));
+          goto send;
+        }
+      break;
+    case OKN_OPEN311_FAULT_DEEP:
+      if (deep_status >= 300)
+        {
+          answer_deep (&ans, deep_status, deep_levels);
+          goto send;
+        }
       break;
     case OKN_OPEN311_FAULT_NONE:
     case OKN_OPEN311_FAULT_DROP:
@@ -1643,7 +1856,7 @@ handle_request (void                  *cls,
       g_mutex_unlock (&server->lock);
     }
   else
-    answer_error (&ans, 404, "no such resource: %s", url);
+    answer_not_found_html (&ans);
 
   switch (fault)
     {
@@ -1669,6 +1882,15 @@ handle_request (void                  *cls,
       g_clear_pointer (&ans.body, g_free);
       answer_error (&ans, 409, "a request with this Idempotency-Key is still being processed (injected)");
       break;
+    case OKN_OPEN311_FAULT_ECHO:
+      g_clear_pointer (&ans.body, g_free);
+      answer_echo (&ans, echo_status, echo_type, echo_encoding, echo_offset, field_get (x, "api_key"));
+      break;
+    case OKN_OPEN311_FAULT_DEEP:
+      g_clear_pointer (&ans.body, g_free);
+      answer_deep (&ans, deep_status, deep_levels);
+      break;
+    case OKN_OPEN311_FAULT_REFUSE:
     case OKN_OPEN311_FAULT_NONE:
     case OKN_OPEN311_FAULT_DELAY:
     case OKN_OPEN311_FAULT_500:

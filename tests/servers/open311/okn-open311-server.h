@@ -34,6 +34,14 @@ typedef enum
   OKN_OPEN311_FAULT_TRUNCATED,   /* store the POST, answer 200 with half the JSON */
   OKN_OPEN311_FAULT_409,         /* store the POST, answer 409 as a server honouring the
                                   * key does to a copy that overlaps the first */
+  /* Not drawn by chaos: */
+  OKN_OPEN311_FAULT_DEEP,        /* store the POST, answer deep_status with deep_levels
+                                  * nested arrays */
+  OKN_OPEN311_FAULT_ECHO,        /* store the POST when echo_status is 2xx, answer it with
+                                  * echo_offset characters and then the api_key received
+                                  * (echo_encoding) in a echo_type body */
+  OKN_OPEN311_FAULT_REFUSE,      /* answer refuse_status (400) with the spec's error array
+                                  * holding refuse_text, store nothing */
   OKN_OPEN311_FAULT_LAST,
 } OknOpen311Fault;
 

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-json.c: JSON from outside, parsed with a bound on its nesting depth
+ *
+ * Why a pre-scan: json-glib (1.6) parses arrays and objects by recursion,
+ * one C stack frame group per level, with no limit of its own. Counting
+ * the brackets first, outside strings, is one linear pass over bytes that
+ * are about to be parsed anyway, and it cannot itself be made to recurse.
+ */
+#define G_LOG_DOMAIN "okn-json"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "okienko/okn-json.h"
+
+G_DEFINE_QUARK (okn-json-error-quark, okn_json_error)
+
+/**
+ * okn_json_depth:
+ * @data: JSON text (need not be valid)
+ * @len: its length in bytes, or -1 when NUL-terminated
+ * @stop_after: stop counting once the depth exceeds this (0: never)
+ *
+ * Measures how deeply arrays and objects nest, as the parser would meet
+ * them: brackets inside strings (with their backslash escapes) do not
+ * count, and a closing bracket never takes the depth below zero.
+ *
+ * Returns: the deepest nesting seen; above @stop_after the scan stopped
+ */
+guint
+okn_json_depth (const char *data,
+                gssize      len,
+                guint       stop_after)
+{
+  const char *p = data;
+  const char *end;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+  guint deepest = 0;
+
+  if (data == NULL)
+    return 0;
+  end = data + (len < 0 ? strlen (data) : (gsize) len);
+  for (; p < end; p++)
+    {
+      char c = *p;
+
+      if (in_string)
+        {
+          if (c == '\\')
+            p++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > deepest)
+            {
+              deepest = depth;
+              if (stop_after > 0 && deepest > stop_after)
+                return deepest;
+            }
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return deepest;
+}
+
+/**
+ * okn_json_parse:
+ * @data: JSON text from outside
+ * @len: its length in bytes, or -1 when NUL-terminated
+ *
+ * The one way the core and the tools parse JSON they did not write
+ * themselves: text nested deeper than %OKN_JSON_MAX_DEPTH is refused
+ * before json-glib sees it.
+ *
+ * Returns: (transfer full) (nullable): the root node, or %NULL with
+ *   %OKN_JSON_ERROR_TOO_DEEP or %OKN_JSON_ERROR_INVALID
+ */
+JsonNode *
+okn_json_parse (const char *data,
+                gssize      len,
+                GError    **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local = NULL;
+  JsonNode *root;
+
+  if (data == NULL)
+    {
+      g_set_error_literal (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("The JSON text is empty."));
+      return NULL;
+    }
+  if (okn_json_depth (data, len, OKN_JSON_MAX_DEPTH) > OKN_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_TOO_DEEP,
+                   _("The JSON text nests arrays or objects more than %u levels deep: refused."),
+                   (guint) OKN_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, len, &local))
+    {
+      g_set_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("Not valid JSON: %s"), local->message);
+      return NULL;
+    }
+  root = json_parser_steal_root (parser);
+  if (root == NULL)
+    g_set_error_literal (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("The JSON text is empty."));
+  return root;
+}

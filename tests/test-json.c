@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-json.c: JSON from outside parsed with its nesting bounded
+ *
+ * json-glib recurses per level: what a hostile server or input file nests
+ * 80,000 or 200,000 levels deep must be refused with a message, not
+ * overflow the stack. The sync paths are tested against the loopback
+ * server in test-open311.c and test-sync.c; here the module itself and
+ * `okienkoctl register --json`.
+ */
+#define G_LOG_DOMAIN "test-json"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "okn-test-common.h"
+
+static char *
+nested (guint       levels,
+        const char *open,
+        const char *inner,
+        const char *close)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (s, open);
+  g_string_append (s, inner);
+  for (guint i = 0; i < levels; i++)
+    g_string_append (s, close);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_depth (void)
+{
+  /* Brackets in strings, escaped quotes and stray closers do not count. */
+  g_assert_cmpuint (okn_json_depth ("", -1, 0), ==, 0);
+  g_assert_cmpuint (okn_json_depth ("42", -1, 0), ==, 0);
+  g_assert_cmpuint (okn_json_depth ("[{\"a\": [1, 2]}]", -1, 0), ==, 3);
+  g_assert_cmpuint (okn_json_depth ("{\"a\": \"[[[[{{{{\"}", -1, 0), ==, 1);
+  g_assert_cmpuint (okn_json_depth ("[\"\\\"[[[\", [\"\\\\\", [3]]]", -1, 0), ==, 3);
+  g_assert_cmpuint (okn_json_depth ("]]]][[", -1, 0), ==, 2);
+  g_assert_cmpuint (okn_json_depth ("[[[[", 2, 0), ==, 2);
+  /* It stops counting once the bound is passed. */
+  g_assert_cmpuint (okn_json_depth ("[[[[[[[[", -1, 3), ==, 4);
+}
+
+static void
+test_parse_bounded (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ok = nested (OKN_JSON_MAX_DEPTH, "[", "1", "]");
+  g_autofree char *over = nested (OKN_JSON_MAX_DEPTH + 1, "{\"a\":", "1", "}");
+  g_autofree char *huge = nested (200000, "[", "", "]");
+  g_autoptr (JsonNode) root = NULL;
+
+  root = okn_json_parse (ok, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  g_clear_pointer (&root, json_node_unref);
+
+  root = okn_json_parse (over, -1, &error);
+  g_assert_null (root);
+  g_assert_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_TOO_DEEP);
+  g_clear_error (&error);
+
+  root = okn_json_parse (huge, -1, &error);
+  g_assert_null (root);
+  g_assert_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_TOO_DEEP);
+  g_assert_nonnull (strstr (error->message, "levels deep"));
+  g_clear_error (&error);
+
+  root = okn_json_parse ("{\"a\": ", -1, &error);
+  g_assert_null (root);
+  g_assert_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID);
+  g_clear_error (&error);
+  root = okn_json_parse ("", -1, &error);
+  g_assert_null (root);
+  g_assert_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID);
+}
+
+/* 80,000 levels through `register --json -` and from a file: a message
+ * and exit 2, nothing stored, no crash. */
+static void
+test_register_deep (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *file = g_build_filename (dir, "deep.json", NULL);
+  g_autofree char *arrays = nested (80000, "[", "{\"kind\":\"letter\",\"sender\":\"Jan\"}", "]");
+  g_autofree char *objects = nested (80000, "{\"kind\":\"letter\",\"notes\":", "\"x\"", "}");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, conf, arrays, &out, &err, "register", "--json", "-", NULL), ==, 2);
+  g_test_message ("stdin: %s", err);
+  g_assert_nonnull (strstr (err, "levels deep"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
+  g_file_set_contents (file, objects, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "register", "--json", file, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "levels deep"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
+  /* Nothing was stored. */
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, NULL, "list", "--json", NULL), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "[]");
+  okn_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/json/depth", test_depth);
+  g_test_add_func ("/json/parse-bounded", test_parse_bounded);
+  g_test_add_func ("/json/register-deep", test_register_deep);
+  return g_test_run ();
+}
