@@ -8,6 +8,9 @@
  * per record POSTing the same form to the same server, on a sample, with
  * the rate extrapolated to the whole queue.
  *
+ * Then the cost of bounding JSON nesting (okn_json_parse: a pre-scan, then
+ * json-glib) on a search answer of 1,000 requests, next to json-glib alone.
+ *
  * Usage: bench-sync [N_RECORDS [N_NAIVE_SAMPLE]]
  */
 #define G_LOG_DOMAIN "bench-sync"
@@ -81,6 +84,85 @@ start_server (char **url)
           return proc;
         }
     }
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Median milliseconds of 21 parses of @text, bounded or json-glib alone. */
+static double
+parse_ms (const char *text,
+          gboolean    bounded)
+{
+  double t[21];
+
+  for (guint i = 0; i < G_N_ELEMENTS (t); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      if (bounded)
+        {
+          g_autoptr (JsonNode) root = okn_json_parse (text, -1, NULL);
+
+          if (root == NULL)
+            g_error ("the answer did not parse");
+        }
+      else
+        {
+          g_autoptr (JsonParser) parser = json_parser_new ();
+
+          if (!json_parser_load_from_data (parser, text, -1, NULL))
+            g_error ("the answer did not parse");
+        }
+      t[i] = (double) (g_get_monotonic_time () - start) / 1000.0;
+    }
+  qsort (t, G_N_ELEMENTS (t), sizeof t[0], cmp_double);
+  return t[G_N_ELEMENTS (t) / 2];
+}
+
+/* A search answer as the test server gives it: 1,000 requests. */
+static void
+bench_json_bound (void)
+{
+  g_autoptr (GString) answer = g_string_new ("[");
+  g_autoptr (GString) deep = g_string_new (NULL);
+  double plain, bounded, refuse;
+  gint64 start;
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (answer,
+                            "%s{\"service_request_id\":\"%u\",\"status\":\"open\",\"status_notes\":null,"
+                            "\"service_name\":\"Dzikie wysypisko\",\"service_code\":\"dumping\","
+                            "\"description\":\"Dzikie wysypisko przy garażach, zgłoszenie %u: opony, gruz, "
+                            "meble [a \\\"quoted\\\" word]\\n\\n[Okienko B01-26-%06u-X]\","
+                            "\"agency_responsible\":\"Zarząd Dróg i Transportu\",\"service_notice\":null,"
+                            "\"requested_datetime\":\"2026-11-29T10:15:00+01:00\","
+                            "\"updated_datetime\":\"2026-11-29T10:15:00+01:00\",\"expected_datetime\":null,"
+                            "\"address\":\"ul. Zielona 7, 90-001 Łódź\",\"address_id\":null,\"zipcode\":null,"
+                            "\"lat\":51.7592,\"long\":19.4560,\"media_url\":null}",
+                            i ? "," : "", i, i, i);
+  g_string_append_c (answer, ']');
+  plain = parse_ms (answer->str, FALSE);
+  bounded = parse_ms (answer->str, TRUE);
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  start = g_get_monotonic_time ();
+  if (okn_json_parse (deep->str, (gssize) deep->len, NULL) != NULL)
+    g_error ("200,000 nested arrays were not refused");
+  refuse = (double) (g_get_monotonic_time () - start) / 1000.0;
+
+  g_print ("\nbounded JSON nesting, a search answer of 1,000 requests (%.0f KB), median of 21:\n",
+           answer->len / 1024.0);
+  g_print ("%-44s %10.2f ms\n", "json-glib alone", plain);
+  g_print ("%-44s %10.2f ms  (%+.1f%%)\n", "okn_json_parse (pre-scan, then json-glib)", bounded,
+           100.0 * (bounded - plain) / plain);
+  g_print ("%-44s %10.2f ms  (json-glib alone: stack overflow)\n", "refusing 200,000 nested '['", refuse);
 }
 
 int
@@ -183,6 +265,8 @@ main (int   argc,
   g_print ("speed-up: %.1fx   targets: >= 2000 records/s, >= 20x, peak RSS <= 30 MB: %s\n",
            sync_rate / naive_rate,
            sync_rate >= 2000 && sync_rate / naive_rate >= 20 && maxrss <= 30 * 1024 ? "met" : "NOT met");
+
+  bench_json_bound ();
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
