@@ -18,8 +18,10 @@
 #include "okienkoctl.h"
 #include "okienko/okn-sync.h"
 
+/* One line, unlike okctl_print_error(): these messages quote the server,
+ * and a CR LF in its words must not start a line that looks like ours. */
 static void
-print_error (const char *message)
+print_server_error (const char *message)
 {
   g_autofree char *safe = okn_text_display_line (message, -1);
 
@@ -57,7 +59,7 @@ sync_fail (GError *error)
       code = OKCTL_EXIT_NETWORK;
       break;
     }
-  print_error (error->message);
+  print_server_error (error->message);
   g_error_free (error);
   return code;
 }
@@ -120,7 +122,7 @@ on_report (const OknSyncReport *report,
   print_refusals (report);
   if (error && g_strcmp0 (error->message, w->last_error) != 0)
     {
-      print_error (error->message);
+      print_server_error (error->message);
       g_free (w->last_error);
       w->last_error = g_strdup (error->message);
     }
