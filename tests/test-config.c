@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "okn-test-common.h"
@@ -115,7 +116,7 @@ test_unknown_keys_reported (void)
   g_autoptr (GString) all = g_string_new (NULL);
   g_autofree char *url = NULL;
 
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_true (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
   config = okn_config_load (path, &error);
   g_assert_no_error (error);
   problems = okn_config_get_problems (config);
@@ -151,6 +152,304 @@ test_unreadable_file (void)
   okn_test_rm_rf (dir);
 }
 
+static char *
+write_private (const char *dir,
+               const char *name,
+               const char *text,
+               gssize      len,
+               int         mode)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_CONSISTENT, mode, NULL));
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  return path;
+}
+
+/* A line that is not a setting is named by its number (and its key, when
+ * it is one of ours), never quoted: it may be the API key. */
+static void
+test_lines_never_quoted (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  static const char nul[] = "[server]\napi_key=Super\0SecretKey123\n";
+  struct
+  {
+    const char *text;
+    gssize len;
+    const char *names;
+  } cases[] = {
+    { "[server]\nurl=https://x.example/\napi_key SuperSecretKey123\n", -1, "line 3 (server.api_key)" },
+    { "[server]\nSuperSecretKey123\n", -1, "line 2:" },
+    { "SuperSecretKey123=1\n", -1, "line 1:" },
+    { "[Super SecretKey123\n", -1, "line 1:" },
+    { nul, sizeof nul - 1, "line 2:" },
+    { "[server]\napi_key=SuperSecretKey123\n\xff\n", -1, "line 3:" },
+    /* root's line of /etc/shadow */
+    { "root:$y$j9T$SuperSecretKey123$abc:19700:0:99999:7:::\n", -1, "line 1:" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_private (dir, "okienko.conf", cases[i].text, cases[i].len, 0600);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (OknConfig) config = okn_config_load (path, &error);
+
+      g_test_message ("case %u: %s", i, error ? error->message : "(loaded)");
+      g_assert_null (config);
+      g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (strstr (error->message, cases[i].names));
+      g_assert_null (strstr (error->message, "Secret"));
+    }
+
+  /* A key name that is not a name is not repeated either. */
+  {
+    g_autofree char *path = write_private (dir, "okienko.conf",
+                                           "[server]\napi_key SuperSecretKey123 = x\n", -1, 0600);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (OknConfig) config = okn_config_load (path, &error);
+    const GPtrArray *problems;
+
+    g_assert_no_error (error);
+    problems = okn_config_get_problems (config);
+    g_assert_cmpuint (problems->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "line 2"));
+    g_assert_null (strstr (g_ptr_array_index (problems, 0), "Secret"));
+  }
+  okn_test_rm_rf (dir);
+}
+
+/* A link is followed only to a private file of ours: a configuration
+ * linked to /etc/shadow is not read, whoever runs the program. */
+static void
+test_symlink_refused (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *link = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *target = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = NULL;
+
+  g_assert_cmpint (symlink ("/etc/shadow", link), ==, 0);
+  config = okn_config_load (link, &error);
+  g_test_message ("/etc/shadow: %s", error ? error->message : "(loaded)");
+  g_assert_null (config);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, link));
+  g_assert_null (strstr (error->message, "root"));
+  if (geteuid () == 0)
+    g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE);
+  g_clear_error (&error);
+  g_unlink (link);
+
+  /* A link to a file of ours that others can read: refused, saying how. */
+  target = write_private (dir, "real.conf", "[office]\nname=Urząd\n", -1, 0644);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  config = okn_config_load (link, &error);
+  g_assert_null (config);
+  g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE);
+  g_assert_nonnull (strstr (error->message, "chmod 600"));
+  g_clear_error (&error);
+  /* ...and nothing was changed through the link. */
+  {
+    struct stat st;
+
+    g_assert_cmpint (g_stat (target, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  }
+
+  /* A link to a private file of ours is fine (administrators link). */
+  g_assert_cmpint (g_chmod (target, 0600), ==, 0);
+  config = okn_config_load (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 0);
+  g_clear_pointer (&config, okn_config_free);
+
+  /* A link to someone else's private file (root can read it). */
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (chown (target, 65534, 65534), ==, 0);
+      config = okn_config_load (link, &error);
+      g_assert_null (config);
+      g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE);
+      g_assert_nonnull (strstr (error->message, "another user"));
+      g_clear_error (&error);
+    }
+  okn_test_rm_rf (dir);
+}
+
+/* init and config set create the file 0600; one made readable later is
+ * made private again at load, or refused when it is not ours. */
+static void
+test_mode_checked_at_load (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = write_private (dir, "okienko.conf", "[server]\napi_key=k3y\n", -1, 0644);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = okn_config_load (path, &error);
+  const GPtrArray *problems;
+  struct stat st;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  problems = okn_config_get_problems (config);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "644"));
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "private"));
+  g_clear_pointer (&config, okn_config_free);
+
+  /* Private now: no word about it next time. */
+  config = okn_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 0);
+  g_clear_pointer (&config, okn_config_free);
+
+  /* Without a secret in it the file is made private all the same, and
+   * there is nothing to warn about. */
+  {
+    g_autofree char *plain = write_private (dir, "plain.conf", "[office]\nname=Urząd\n", -1, 0664);
+
+    config = okn_config_load (plain, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 0);
+    g_assert_cmpint (g_stat (plain, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_clear_pointer (&config, okn_config_free);
+  }
+
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+      g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+      config = okn_config_load (path, &error);
+      g_assert_null (config);
+      g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE);
+      g_assert_nonnull (strstr (error->message, "chmod 600"));
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+    }
+  okn_test_rm_rf (dir);
+}
+
+static void
+test_http_with_key_warned (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = write_private (dir, "okienko.conf",
+                                         "[server]\nurl=http://open311.example.org/v2/\napi_key=k3y\n", -1, 0600);
+  g_autofree char *safe = write_private (dir, "safe.conf",
+                                         "[server]\nurl=https://open311.example.org/v2/\napi_key=k3y\n", -1, 0600);
+  g_autofree char *keyless = write_private (dir, "keyless.conf",
+                                            "[server]\nurl=http://127.0.0.1:8080/\n", -1, 0600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = okn_config_load (path, &error);
+  g_autoptr (OknConfig) b = okn_config_load (safe, &error);
+  g_autoptr (OknConfig) c = okn_config_load (keyless, &error);
+  const GPtrArray *problems = okn_config_get_problems (config);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "http://"));
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "https://"));
+  g_assert_null (strstr (g_ptr_array_index (problems, 0), "k3y"));
+  g_assert_cmpuint (okn_config_get_problems (b)->len, ==, 0);
+  g_assert_cmpuint (okn_config_get_problems (c)->len, ==, 0);
+  okn_test_rm_rf (dir);
+}
+
+/* Every key is checked as it is set and as the file is loaded; the
+ * message names the key and never quotes the value. */
+static void
+test_every_key_validated (void)
+{
+  g_autoptr (OknConfig) config = okn_config_new ("/nonexistent/okienko.conf");
+  const char *pin = "sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  g_autofree char *two_pins = g_strdup_printf ("%s;%s", pin, pin);
+  struct
+  {
+    const char *key;
+    const char *value;
+    gboolean ok;
+  } cases[] = {
+    { "escpos.cut", "sideways", FALSE },
+    { "escpos.cut", "Full", TRUE },
+    { "escpos.device", "10.0.0.1:99999", FALSE },
+    { "escpos.device", "10.0.0.1:0", FALSE },
+    { "escpos.device", "printer one:9100", FALSE },
+    { "escpos.device", "host:", FALSE },
+    { "escpos.device", "usb/printer0", FALSE },
+    { "escpos.device", "10.0.0.1:9100", TRUE },
+    { "escpos.device", "tcp://printer.local:9101", TRUE },
+    { "escpos.device", "[fe80::1]:9100", TRUE },
+    { "escpos.device", "printer.local", TRUE },
+    { "escpos.device", "/dev/usb/lp0", TRUE },
+    { "server.pinned_key", "garbage-that-could-be-a-secret", FALSE },
+    { "server.pinned_key", "sha256//tooshort=", FALSE },
+    { "server.pinned_key", "sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd", FALSE },
+    { "server.pinned_key", pin, TRUE },
+    { "server.pinned_key", two_pins, TRUE },
+    { "server.pinned_key", "/etc/okienko/server-key.pem", TRUE },
+    { "office.status_url", "javascript:alert(document.cookie)//{ticket}{code}", FALSE },
+    { "office.status_url", "https://status.example.org/{code}", FALSE },
+    { "office.status_url", "https://status.example.org/{tiket}?c={code}", FALSE },
+    { "office.status_url", "ftp://status.example.org/{ticket}", FALSE },
+    { "office.status_url", "https:///{ticket}", FALSE },
+    { "office.status_url", "https://status.example.org/", TRUE },
+    { "office.status_url", "https://status.example.org/{ticket}", TRUE },
+    { "office.status_url", "https://status.example.org/s?nr={ticket}&kod={code}", TRUE },
+    { "desk.letter_outputs", "label,bogus", FALSE },
+    { "desk.letter_outputs", "label, a4-confirmation", TRUE },
+    { "desk.report_outputs", "", TRUE },
+    { "desk.printer_a4", "My Printer", FALSE },
+    { "desk.printer_a4", "Brother_HL-L2350DW", TRUE },
+    { "letters.service_code", "letters and more", FALSE },
+    { "letters.attr_subject", "", TRUE },
+    { "server.ca_file", "ca.pem", FALSE },
+    { "server.ca_file", "/etc/ssl/certs/city-ca.pem", TRUE },
+    { "office.name", "Urząd \xe2\x80\xae", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean ok = okn_config_set (config, cases[i].key, cases[i].value, &error);
+
+      g_test_message ("%s %s: %s", cases[i].key, cases[i].value, error ? error->message : "ok");
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (!ok)
+        {
+          g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE);
+          g_assert_nonnull (strstr (error->message, cases[i].key));
+          g_assert_null (strstr (error->message, cases[i].value));
+        }
+    }
+
+  /* The same rules when the file is loaded: the bad value is reported by
+   * line and key, and reads as the default. */
+  {
+    g_autofree char *dir = okn_test_make_tmpdir ();
+    g_autofree char *path = write_private (dir, "okienko.conf",
+                                           "[escpos]\ncut=sideways\ndevice=10.0.0.1:99999\n"
+                                           "[office]\nstatus_url=javascript:alert(1)\n", -1, 0600);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (OknConfig) loaded = okn_config_load (path, &error);
+    const GPtrArray *problems = okn_config_get_problems (loaded);
+    g_autofree char *cut = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (problems->len, ==, 3);
+    g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "line 2: escpos.cut"));
+    g_assert_nonnull (strstr (g_ptr_array_index (problems, 1), "line 3: escpos.device"));
+    g_assert_nonnull (strstr (g_ptr_array_index (problems, 2), "line 5: office.status_url"));
+    cut = okn_config_get_string (loaded, "escpos.cut");
+    g_assert_cmpstr (cut, ==, "partial");
+    g_assert_false (okn_config_is_set (loaded, "office.status_url"));
+    okn_test_rm_rf (dir);
+  }
+}
+
 static void
 test_secret_masked (void)
 {
@@ -181,5 +480,10 @@ main (int    argc,
   g_test_add_func ("/config/unknown-keys-reported", test_unknown_keys_reported);
   g_test_add_func ("/config/unreadable-file", test_unreadable_file);
   g_test_add_func ("/config/secret-masked", test_secret_masked);
+  g_test_add_func ("/config/lines-never-quoted", test_lines_never_quoted);
+  g_test_add_func ("/config/symlink-refused", test_symlink_refused);
+  g_test_add_func ("/config/mode-checked-at-load", test_mode_checked_at_load);
+  g_test_add_func ("/config/http-with-key-warned", test_http_with_key_warned);
+  g_test_add_func ("/config/every-key-validated", test_every_key_validated);
   return g_test_run ();
 }

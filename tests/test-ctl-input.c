@@ -528,6 +528,146 @@ test_received_formats (Fixture      *f,
     }
 }
 
+/* Items 7, 8, 22: the configuration file ---------------------------------- */
+
+static void
+write_config (Fixture    *f,
+              const char *text,
+              int         mode)
+{
+  g_unlink (f->config);
+  g_assert_true (g_file_set_contents_full (f->config, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, mode,
+                                           NULL));
+  g_assert_cmpint (g_chmod (f->config, mode), ==, 0);
+}
+
+static void
+test_config_lines_not_quoted (Fixture      *f,
+                              gconstpointer data)
+{
+  g_auto (Run) run = { 0 };
+
+  write_config (f, "[server]\nurl=https://open311.example.org/v2/\napi_key SuperSecretKey123\n", 0600);
+  RUN (&run, f, NULL, NULL, "status");
+  g_test_message ("exit %d, %s", run.status, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "line 3"));
+  g_assert_nonnull (strstr (run.err, "server.api_key"));
+  g_assert_null (strstr (run.err, "SuperSecret"));
+}
+
+static void
+test_config_symlink (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autofree char *target = g_build_filename (f->dir, "shared.conf", NULL);
+  g_auto (Run) run = { 0 };
+
+  /* Whoever runs it (the sync service may run as root), the lines of
+   * /etc/shadow are not printed. */
+  g_assert_cmpint (symlink ("/etc/shadow", f->config), ==, 0);
+  RUN (&run, f, NULL, NULL, "status");
+  g_test_message ("/etc/shadow: exit %d, %s", run.status, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_null (strstr (run.err, "root"));
+  g_assert_null (strstr (run.err, "$"));
+  g_assert_nonnull (strstr (run.err, f->config));
+
+  /* A link to a readable file: refused with the way to fix it. */
+  g_unlink (f->config);
+  g_assert_true (g_file_set_contents (target, "[server]\napi_key=k3y\n", -1, NULL));
+  g_assert_cmpint (g_chmod (target, 0644), ==, 0);
+  g_assert_cmpint (symlink (target, f->config), ==, 0);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "status");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "chmod 600"));
+  g_assert_null (strstr (run.err, "k3y"));
+}
+
+static void
+test_config_mode (Fixture      *f,
+                  gconstpointer data)
+{
+  g_auto (Run) run = { 0 };
+  struct stat st;
+
+  /* Made readable after "config set" created it 0600. */
+  write_config (f, "[office]\nname=Urząd Miasta\n[server]\napi_key=k3y\n", 0644);
+  RUN (&run, f, NULL, NULL, "status");
+  g_test_message ("exit %d, %s", run.status, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "644"));
+  g_assert_cmpint (g_stat (f->config, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* Someone else's file that others can read is refused. */
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (g_chmod (f->config, 0644), ==, 0);
+      g_assert_cmpint (chown (f->config, 65534, 65534), ==, 0);
+      run_clear (&run);
+      RUN (&run, f, NULL, NULL, "status");
+      g_test_message ("exit %d, %s", run.status, run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, "another user"));
+    }
+}
+
+static void
+test_config_set_validated (Fixture      *f,
+                           gconstpointer data)
+{
+  const char *bad[][2] = {
+    { "escpos.cut", "sideways" },
+    { "escpos.device", "10.0.0.1:99999" },
+    { "server.pinned_key", "not-a-pin" },
+    { "office.status_url", "javascript:alert(1)//{ticket}" },
+  };
+  g_auto (Run) run = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      run_clear (&run);
+      RUN (&run, f, NULL, NULL, "config", "set", bad[i][0], bad[i][1]);
+      g_test_message ("%s %s: exit %d, %s", bad[i][0], bad[i][1], run.status, run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, bad[i][0]));
+    }
+  g_assert_false (g_file_test (f->config, G_FILE_TEST_EXISTS));
+
+  /* The same values written into the file are reported and not used. */
+  write_config (f, "[escpos]\ncut=sideways\n[office]\nstatus_url=javascript:alert(1)//{ticket}\n", 0600);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "config", "get", "office.status_url");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "line 2: escpos.cut"));
+  g_assert_nonnull (strstr (run.err, "line 4: office.status_url"));
+
+  /* An API key going to an http:// server is said at once. */
+  write_config (f, "[server]\napi_key=k3y\n", 0600);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "config", "set", "server.url", "http://open311.example.org/v2/");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "https://"));
+  g_assert_null (strstr (run.err, "k3y"));
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "status");
+  g_assert_nonnull (strstr (run.err, "unencrypted"));
+}
+
+static void
+test_config_help (Fixture      *f,
+                  gconstpointer data)
+{
+  g_auto (Run) run = { 0 };
+
+  RUN (&run, f, NULL, NULL, "config", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "(null)"));
+  g_assert_nonnull (strstr (run.out, "okienkoctl config"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -542,6 +682,11 @@ main (int    argc,
   ADD ("/ctl-input/json-input-bounded", test_json_input_bounded);
   ADD ("/ctl-input/utf8-whatever-locale", test_utf8_whatever_locale);
   ADD ("/ctl-input/received-formats", test_received_formats);
+  ADD ("/ctl-input/config-lines-not-quoted", test_config_lines_not_quoted);
+  ADD ("/ctl-input/config-symlink", test_config_symlink);
+  ADD ("/ctl-input/config-mode", test_config_mode);
+  ADD ("/ctl-input/config-set-validated", test_config_set_validated);
+  ADD ("/ctl-input/config-help", test_config_help);
 #undef ADD
   rc = g_test_run ();
   g_test_message ("peak memory of any okienkoctl run: %ld MB", children_peak_rss_kb () / 1024);

@@ -20,6 +20,7 @@ typedef enum
   OKN_CONFIG_ERROR_INVALID_VALUE,
   OKN_CONFIG_ERROR_PARSE,
   OKN_CONFIG_ERROR_IO,
+  OKN_CONFIG_ERROR_UNSAFE,  /* the file is a link to, or is, a file others can read */
 } OknConfigError;
 
 typedef enum
@@ -34,6 +35,20 @@ typedef enum
   OKN_CONFIG_TYPE_LIST,     /* comma-separated */
 } OknConfigType;
 
+/* What a value must look like beyond its type; checked on set and on load. */
+typedef enum
+{
+  OKN_CONFIG_CHECK_NONE,
+  OKN_CONFIG_CHECK_CHOICE,        /* one of `choices` */
+  OKN_CONFIG_CHECK_CHOICE_LIST,   /* comma-separated, each one of `choices` */
+  OKN_CONFIG_CHECK_CODE,          /* an Open311 code: no white space or brackets (empty: none) */
+  OKN_CONFIG_CHECK_ABSOLUTE_PATH, /* starts with "/": every program reads it alike */
+  OKN_CONFIG_CHECK_PRINTER,       /* a CUPS queue name */
+  OKN_CONFIG_CHECK_ESCPOS_DEVICE, /* /dev/... or HOST[:PORT] */
+  OKN_CONFIG_CHECK_PINNED_KEY,    /* sha256//BASE64[;sha256//BASE64...] or a key file */
+  OKN_CONFIG_CHECK_STATUS_URL,    /* http(s) page, with {ticket} or {ticket} and {code} */
+} OknConfigCheck;
+
 typedef struct
 {
   const char *name;          /* "section.key" */
@@ -42,6 +57,8 @@ typedef struct
   gint64 min;                /* for ints */
   gint64 max;
   const char *summary;       /* translatable */
+  OknConfigCheck check;
+  const char *choices;       /* for the choice checks: "full|partial|none" */
 } OknConfigKey;
 
 typedef struct _OknConfig OknConfig;
@@ -83,6 +100,7 @@ GPtrArray          *okn_config_list_set     (OknConfig *config);
 
 char               *okn_config_display_value (const OknConfigKey *key,
                                               const char         *value);
+GPtrArray          *okn_config_check_combination (OknConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknConfig, okn_config_free)
 

@@ -111,8 +111,10 @@ okctl_cmd_config (OkctlContext *ctx,
             const char *name = g_ptr_array_index (set, i);
             g_autofree char *value = okn_config_get_string (ctx->config, name);
             g_autofree char *shown = okn_config_display_value (okn_config_find_key (name), value);
+            /* One key a line: an address's line breaks become spaces. */
+            g_autofree char *safe = okn_text_display_line (shown, -1);
 
-            g_print ("%s=%s\n", name, shown);
+            g_print ("%s=%s\n", name, safe);
           }
       }
       return OKCTL_EXIT_OK;
@@ -128,13 +130,21 @@ okctl_cmd_config (OkctlContext *ctx,
         return okctl_usage_error (_("Usage: okienkoctl config get SECTION.KEY"));
       key = okn_config_find_key (argv[2]);
       if (key == NULL)
-        return okctl_usage_error (_("Unknown configuration key “%s”. Known keys: okienkoctl config list --all"),
-                                  argv[2]);
+        {
+          g_autofree char *name = okctl_quote (argv[2]);
+
+          return okctl_usage_error (_("Unknown configuration key “%s”. Known keys: okienkoctl config list --all"),
+                                    name);
+        }
       if (!okn_config_is_set (ctx->config, argv[2]))
         return OKCTL_EXIT_NOT_FOUND;
       value = okn_config_get_string (ctx->config, argv[2]);
       shown = okn_config_display_value (key, value);
-      g_print ("%s\n", shown);
+      {
+        g_autofree char *safe = okn_text_display_block (shown);
+
+        g_print ("%s\n", safe);
+      }
       return OKCTL_EXIT_OK;
     }
 
@@ -150,12 +160,23 @@ okctl_cmd_config (OkctlContext *ctx,
         {
           value = read_secret_stdin ();
           if (value == NULL)
-            return okctl_usage_error (_("%s: nothing was given on standard input."), argv[2]);
+            return okctl_usage_error (_("%s: nothing was given on standard input."), key->name);
         }
       else
         value = g_strdup (argv[3]);
       if (!okn_config_set (ctx->config, argv[2], value, &error) || !okn_config_save (ctx->config, &error))
         return okctl_fail (g_steal_pointer (&error));
+      {
+        /* Saved, but say at once what is risky about it. */
+        g_autoptr (GPtrArray) warnings = okn_config_check_combination (ctx->config);
+
+        for (guint i = 0; i < warnings->len; i++)
+          {
+            g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
+                                                     (const char *) g_ptr_array_index (warnings, i));
+            okctl_print_error (line);
+          }
+      }
       return OKCTL_EXIT_OK;
     }
 
@@ -168,5 +189,9 @@ okctl_cmd_config (OkctlContext *ctx,
       return OKCTL_EXIT_OK;
     }
 
-  return okctl_usage_error (_("Unknown config action “%s”: use get, set, unset or list."), action);
+  {
+    g_autofree char *shown = okctl_quote (action);
+
+    return okctl_usage_error (_("Unknown config action “%s”: use get, set, unset or list."), shown);
+  }
 }

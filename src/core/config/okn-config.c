@@ -4,12 +4,23 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-config.h"
+#include "okienko/okn-text.h"
 
 G_DEFINE_QUARK (okn-config-error-quark, okn_config_error)
+
+/* A configuration file is a few kilobytes; anything this large is a wrong
+ * path, not something to read into memory. */
+#define CONFIG_MAX_BYTES (1024 * 1024)
 
 /* Every key any Okienko program reads. A key that is not here is reported as
  * unknown, so a typo in the file is seen instead of silently doing nothing. */
@@ -21,23 +32,29 @@ static const OknConfigKey keys[] = {
   { "office.hotline", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
     N_("Phone number residents call to ask about their case") },
   { "office.status_url", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("Status page address; {ticket} and {code} are filled in") },
+    N_("Status page address; {ticket} and {code} are filled in"),
+    OKN_CONFIG_CHECK_STATUS_URL },
   { "server.url", OKN_CONFIG_TYPE_URL, NULL, 0, 0,
     N_("Base address of the Open311 GeoReport v2 endpoint") },
   { "server.api_key", OKN_CONFIG_TYPE_SECRET, NULL, 0, 0,
     N_("API key for the Open311 server") },
   { "server.jurisdiction_id", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("Open311 jurisdiction_id, when the server serves several") },
+    N_("Open311 jurisdiction_id, when the server serves several"),
+    OKN_CONFIG_CHECK_CODE },
   { "server.timeout", OKN_CONFIG_TYPE_INT, "30", 1, 600,
     N_("Seconds to wait for the server before giving up on a request") },
   { "server.ca_file", OKN_CONFIG_TYPE_PATH, NULL, 0, 0,
-    N_("PEM file of the certificate authorities trusted for the server (default: the system's)") },
+    N_("PEM file of the certificate authorities trusted for the server (default: the system's)"),
+    OKN_CONFIG_CHECK_ABSOLUTE_PATH },
   { "server.client_cert", OKN_CONFIG_TYPE_PATH, NULL, 0, 0,
-    N_("PEM client certificate presented to the server") },
+    N_("PEM client certificate presented to the server"),
+    OKN_CONFIG_CHECK_ABSOLUTE_PATH },
   { "server.client_key", OKN_CONFIG_TYPE_PATH, NULL, 0, 0,
-    N_("PEM private key of the client certificate") },
+    N_("PEM private key of the client certificate"),
+    OKN_CONFIG_CHECK_ABSOLUTE_PATH },
   { "server.pinned_key", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("Pinned server public key: sha256//BASE64 hashes separated by ';', or a PEM/DER key file") },
+    N_("Pinned server public key: sha256//BASE64 hashes separated by ';', or a PEM/DER key file"),
+    OKN_CONFIG_CHECK_PINNED_KEY },
   { "server.media_upload", OKN_CONFIG_TYPE_BOOL, "false", 0, 0,
     N_("Send photos and scans to the server as multipart media uploads") },
   { "server.parallel", OKN_CONFIG_TYPE_INT, "4", 1, 64,
@@ -55,29 +72,41 @@ static const OknConfigKey keys[] = {
   { "sync.catalogue_max_age_hours", OKN_CONFIG_TYPE_INT, "24", 1, 8760,
     N_("Hours after which the sync fetches the service catalogue again") },
   { "letters.service_code", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("Open311 service code under which letters are sent") },
+    N_("Open311 service code under which letters are sent"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_sender", OKN_CONFIG_TYPE_STRING, "sender", 0, 0,
-    N_("Open311 attribute code carrying the letter's sender's name (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's sender's name (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_sender_address", OKN_CONFIG_TYPE_STRING, "sender_address", 0, 0,
-    N_("Open311 attribute code carrying the letter's sender's address (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's sender's address (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_received_at", OKN_CONFIG_TYPE_STRING, "received_at", 0, 0,
-    N_("Open311 attribute code carrying the letter's date and time received (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's date and time received (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_delivery", OKN_CONFIG_TYPE_STRING, "delivery", 0, 0,
-    N_("Open311 attribute code carrying the letter's delivery method (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's delivery method (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_letter_date", OKN_CONFIG_TYPE_STRING, "letter_date", 0, 0,
-    N_("Open311 attribute code carrying the letter's date on the letter (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's date on the letter (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_reference", OKN_CONFIG_TYPE_STRING, "reference", 0, 0,
-    N_("Open311 attribute code carrying the letter's sender's reference number (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's sender's reference number (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_subject", OKN_CONFIG_TYPE_STRING, "subject", 0, 0,
-    N_("Open311 attribute code carrying the letter's subject (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's subject (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_pages", OKN_CONFIG_TYPE_STRING, "pages", 0, 0,
-    N_("Open311 attribute code carrying the letter's number of pages (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's number of pages (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_attachments", OKN_CONFIG_TYPE_STRING, "attachments", 0, 0,
-    N_("Open311 attribute code carrying the letter's number of attachments (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's number of attachments (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_unit", OKN_CONFIG_TYPE_STRING, "unit", 0, 0,
-    N_("Open311 attribute code carrying the letter's organisational unit (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's organisational unit (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.attr_notes", OKN_CONFIG_TYPE_STRING, "notes", 0, 0,
-    N_("Open311 attribute code carrying the letter's notes (empty: not sent)") },
+    N_("Open311 attribute code carrying the letter's notes (empty: not sent)"),
+    OKN_CONFIG_CHECK_CODE },
   { "letters.units", OKN_CONFIG_TYPE_LIST, NULL, 0, 0,
     N_("Organisational units a letter can be assigned to, comma-separated") },
   { "label.width_mm", OKN_CONFIG_TYPE_INT, "70", 20, 200,
@@ -85,27 +114,36 @@ static const OknConfigKey keys[] = {
   { "label.height_mm", OKN_CONFIG_TYPE_INT, "36", 15, 200,
     N_("Height of the adhesive letter label in millimetres") },
   { "desk.letter_outputs", OKN_CONFIG_TYPE_LIST, "label", 0, 0,
-    N_("What prints when a letter is saved at the desk: label, a4-confirmation (comma-separated; empty: nothing)") },
+    N_("What prints when a letter is saved at the desk: label, a4-confirmation (comma-separated; empty: nothing)"),
+    OKN_CONFIG_CHECK_CHOICE_LIST, "label|a4-confirmation|receipt-80|receipt-58" },
   { "desk.report_outputs", OKN_CONFIG_TYPE_LIST, "receipt-80", 0, 0,
-    N_("What prints when a report is saved at the desk: receipt-80, receipt-58 (comma-separated; empty: nothing)") },
+    N_("What prints when a report is saved at the desk: receipt-80, receipt-58 (comma-separated; empty: nothing)"),
+    OKN_CONFIG_CHECK_CHOICE_LIST, "receipt-80|receipt-58|a4-confirmation|label" },
   { "desk.output_dir", OKN_CONFIG_TYPE_PATH, NULL, 0, 0,
-    N_("Folder where the desk writes every printed output as a PDF file (instead of a printer)") },
+    N_("Folder where the desk writes every printed output as a PDF file (instead of a printer)"),
+    OKN_CONFIG_CHECK_ABSOLUTE_PATH },
   { "desk.printer_receipt", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("CUPS printer for the resident’s receipt") },
+    N_("CUPS printer for the resident’s receipt"),
+    OKN_CONFIG_CHECK_PRINTER },
   { "desk.printer_label", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("CUPS printer for the label stuck on a paper letter") },
+    N_("CUPS printer for the label stuck on a paper letter"),
+    OKN_CONFIG_CHECK_PRINTER },
   { "desk.printer_a4", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("CUPS printer for A4 confirmations of receipt and the daily register") },
+    N_("CUPS printer for A4 confirmations of receipt and the daily register"),
+    OKN_CONFIG_CHECK_PRINTER },
   { "desk.camera_device", OKN_CONFIG_TYPE_PATH, "/dev/video0", 0, 0,
-    N_("Camera the desk scans tickets with (a V4L2 device)") },
+    N_("Camera the desk scans tickets with (a V4L2 device)"),
+    OKN_CONFIG_CHECK_ABSOLUTE_PATH },
   { "print.timeout", OKN_CONFIG_TYPE_INT, "30", 1, 600,
     N_("Seconds to wait for a CUPS print job to finish before reporting it failed") },
   { "escpos.device", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
-    N_("Raw ESC/POS receipt printer: a device such as /dev/usb/lp0 or HOST:PORT (port 9100 if none)") },
+    N_("Raw ESC/POS receipt printer: a device such as /dev/usb/lp0 or HOST:PORT (port 9100 if none)"),
+    OKN_CONFIG_CHECK_ESCPOS_DEVICE },
   { "escpos.feed_lines", OKN_CONFIG_TYPE_INT, "4", 0, 255,
     N_("Lines of paper fed after an ESC/POS ticket, before the cut") },
   { "escpos.cut", OKN_CONFIG_TYPE_STRING, "partial", 0, 0,
-    N_("Cut after an ESC/POS ticket: full, partial or none") },
+    N_("Cut after an ESC/POS ticket: full, partial or none"),
+    OKN_CONFIG_CHECK_CHOICE, "full|partial|none" },
   { "escpos.timeout", OKN_CONFIG_TYPE_INT, "10", 1, 600,
     N_("Seconds to wait for an ESC/POS printer to connect and take each part of the ticket") },
   { "escpos.check_paper", OKN_CONFIG_TYPE_BOOL, "false", 0, 0,
@@ -166,14 +204,251 @@ find_key_or_fail (const char *name,
   const OknConfigKey *k = okn_config_find_key (name);
 
   if (k == NULL)
-    g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNKNOWN_KEY,
-                 _("Unknown configuration key “%s”. Known keys: okienkoctl config list --all"),
-                 name);
+    {
+      g_autofree char *shown = okn_text_display_line (name, 60);
+
+      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNKNOWN_KEY,
+                   _("Unknown configuration key “%s”. Known keys: okienkoctl config list --all"),
+                   shown);
+    }
   return k;
 }
 
+G_GNUC_PRINTF (3, 4)
+static void
+value_error (GError            **error,
+             const OknConfigKey *k,
+             const char         *format,
+             ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* TRANSLATORS: "<key>: <what is wrong with its value>" */
+  g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE, _("%s: %s"), k->name, what);
+}
+
+static gboolean
+is_choice (const char *choices,
+           const char *value)
+{
+  g_auto (GStrv) all = g_strsplit (choices, "|", -1);
+
+  for (guint i = 0; all[i]; i++)
+    if (g_ascii_strcasecmp (all[i], value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+choices_text (const char *choices)
+{
+  g_auto (GStrv) all = g_strsplit (choices, "|", -1);
+
+  return g_strjoinv (", ", all);
+}
+
+/* A host name or an IP address, as a printer's or a server's address. */
+static gboolean
+is_host (const char *host)
+{
+  if (host == NULL || *host == '\0' || strlen (host) > 253)
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_escpos_device (const OknConfigKey *k,
+                     const char         *value,
+                     GError            **error)
+{
+  const char *target = g_str_has_prefix (value, "tcp://") ? value + 6 : value;
+  g_autoptr (GSocketConnectable) address = NULL;
+
+  /* The rule of okn_escpos_send(): anything with a slash is a device. */
+  if (target == value && strchr (value, '/'))
+    {
+      if (value[0] == '/')
+        return TRUE;
+      value_error (error, k, _("a device is an absolute path such as /dev/usb/lp0."));
+      return FALSE;
+    }
+  address = strchr (target, '/') ? NULL : g_network_address_parse (target, 9100, NULL);
+  if (address == NULL || !is_host (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)))
+      || g_network_address_get_port (G_NETWORK_ADDRESS (address)) == 0)
+    {
+      value_error (error, k, _("give a device such as /dev/usb/lp0, or a network address HOST or "
+                               "HOST:PORT with a port from 1 to 65535 (192.168.1.50:9100)."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* curl's CURLOPT_PINNEDPUBLICKEY: "sha256//" and the base64 of a SHA-256
+ * hash (32 bytes), several separated by ';', or the path of a key file. */
+static gboolean
+check_pinned_key (const OknConfigKey *k,
+                  const char         *value,
+                  GError            **error)
+{
+  g_auto (GStrv) pins = NULL;
+
+  if (value[0] == '/')
+    return TRUE;
+  pins = g_strsplit (value, ";", -1);
+  for (guint i = 0; pins[i]; i++)
+    {
+      const char *b64 = pins[i] + strlen ("sha256//");
+      g_autofree guchar *hash = NULL;
+      gsize len = 0;
+      gboolean ok = g_str_has_prefix (pins[i], "sha256//") && strlen (b64) == 44;
+
+      for (const char *p = b64; ok && *p; p++)
+        ok = g_ascii_isalnum (*p) || *p == '+' || *p == '/' || (*p == '=' && p[1] == '\0');
+      if (ok)
+        {
+          hash = g_base64_decode (b64, &len);
+          ok = len == 32;
+        }
+      if (!ok)
+        {
+          value_error (error, k, _("pin %u is not sha256// followed by the base64 of a SHA-256 "
+                                   "hash (44 characters); separate several with “;”, or give the "
+                                   "absolute path of a PEM or DER key file."),
+                       i + 1);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The template as the layout uses it (okn-layout.c): {ticket} alone makes a
+ * page to visit, {ticket} and {code} make the QR code's address; anything
+ * else would put a broken or foreign address on every ticket. */
+static gboolean
+check_status_url (const OknConfigKey *k,
+                  const char         *value,
+                  GError            **error)
+{
+  g_autoptr (GString) filled = g_string_new (value);
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+  gboolean has_ticket = strstr (value, "{ticket}") != NULL;
+  gboolean has_code = strstr (value, "{code}") != NULL;
+
+  g_string_replace (filled, "{ticket}", "K03-26-000001-J", 0);
+  g_string_replace (filled, "{code}", "ABC123", 0);
+  if (strchr (filled->str, '{') || strchr (filled->str, '}'))
+    {
+      value_error (error, k, _("the only places to fill in are {ticket} and {code}."));
+      return FALSE;
+    }
+  if (has_code && !has_ticket)
+    {
+      value_error (error, k, _("an address with {code} needs {ticket} too: the code alone "
+                               "identifies nothing."));
+      return FALSE;
+    }
+  uri = g_uri_parse (filled->str, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || !is_host (g_uri_get_host (uri))
+      || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
+      || strchr (value, ' '))
+    {
+      value_error (error, k, _("give an http:// or https:// address of the status page, "
+                               "e.g. https://example.org/status?ticket={ticket}&code={code}."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rules of the key beyond its type. Messages name the key and say what
+ * a value must look like; they never quote the value (it could be a secret
+ * typed into the wrong key, or text from a hostile file). */
+static gboolean
+check_specific (const OknConfigKey *k,
+                const char         *value,
+                GError            **error)
+{
+  switch (k->check)
+    {
+    case OKN_CONFIG_CHECK_CHOICE:
+      if (!is_choice (k->choices, value))
+        {
+          g_autofree char *choices = choices_text (k->choices);
+
+          value_error (error, k, _("use one of: %s."), choices);
+          return FALSE;
+        }
+      return TRUE;
+    case OKN_CONFIG_CHECK_CHOICE_LIST:
+      {
+        g_auto (GStrv) items = g_strsplit (value, ",", -1);
+
+        for (guint i = 0; items[i]; i++)
+          {
+            g_strstrip (items[i]);
+            if (*items[i] && !is_choice (k->choices, items[i]))
+              {
+                g_autofree char *choices = choices_text (k->choices);
+
+                value_error (error, k, _("item %u is not one of: %s."), i + 1, choices);
+                return FALSE;
+              }
+          }
+        return TRUE;
+      }
+    case OKN_CONFIG_CHECK_CODE:
+      for (const char *p = value; *p; p++)
+        if (g_ascii_isspace (*p) || *p == '[' || *p == ']')
+          {
+            value_error (error, k, _("a code has no spaces or brackets."));
+            return FALSE;
+          }
+      if (g_utf8_strlen (value, -1) > 100)
+        {
+          value_error (error, k, _("a code has at most 100 characters."));
+          return FALSE;
+        }
+      return TRUE;
+    case OKN_CONFIG_CHECK_ABSOLUTE_PATH:
+      if (value[0] != '/')
+        {
+          value_error (error, k, _("give an absolute path, starting with /: the desk and the "
+                                   "sync service do not share a working folder."));
+          return FALSE;
+        }
+      return TRUE;
+    case OKN_CONFIG_CHECK_PRINTER:
+      if (*value == '\0' || strlen (value) > 127 || strpbrk (value, " \t/#\\'\""))
+        {
+          value_error (error, k, _("a CUPS printer name has 1 to 127 characters without spaces, "
+                                   "/, #, \\ or quotes (okienkoctl printers lists them)."));
+          return FALSE;
+        }
+      return TRUE;
+    case OKN_CONFIG_CHECK_ESCPOS_DEVICE:
+      return check_escpos_device (k, value, error);
+    case OKN_CONFIG_CHECK_PINNED_KEY:
+      return check_pinned_key (k, value, error);
+    case OKN_CONFIG_CHECK_STATUS_URL:
+      return check_status_url (k, value, error);
+    case OKN_CONFIG_CHECK_NONE:
+    default:
+      return TRUE;
+    }
+}
+
 /* Checks and normalises one value; the message names the key, never the
- * value of a secret. */
+ * value. */
 static char *
 check_value (const OknConfigKey *k,
              const char         *value,
@@ -181,17 +456,22 @@ check_value (const OknConfigKey *k,
 {
   if (!g_utf8_validate (value, -1, NULL))
     {
-      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                   _("%s: the value is not valid UTF-8 text."), k->name);
+      value_error (error, k, _("the value is not valid UTF-8 text."));
       return NULL;
     }
   for (const char *p = value; *p; p++)
     if (((guchar) *p < 0x20 && !(k->type == OKN_CONFIG_TYPE_TEXT && *p == '\n')) || *p == 0x7f)
       {
-        g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                     _("%s: the value contains a control character."), k->name);
+        value_error (error, k, _("the value contains a control character."));
         return NULL;
       }
+  if (!okn_text_is_display_safe (value) && k->type != OKN_CONFIG_TYPE_TEXT)
+    {
+      /* A bidi override in an office name would flip text on every ticket. */
+      value_error (error, k, _("the value contains a character that changes how text is shown "
+                               "(a bidirectional override)."));
+      return NULL;
+    }
 
   switch (k->type)
     {
@@ -201,9 +481,8 @@ check_value (const OknConfigKey *k,
 
         if (!g_ascii_string_to_signed (value, 10, k->min, k->max, &v, NULL))
           {
-            g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                         _("%s: “%s” is not a whole number from %lld to %lld."),
-                         k->name, value, (long long) k->min, (long long) k->max);
+            value_error (error, k, _("not a whole number from %lld to %lld."),
+                         (long long) k->min, (long long) k->max);
             return NULL;
           }
         return g_strdup_printf ("%" G_GINT64_FORMAT, v);
@@ -215,8 +494,7 @@ check_value (const OknConfigKey *k,
       if (g_ascii_strcasecmp (value, "false") == 0 || g_ascii_strcasecmp (value, "no") == 0
           || g_str_equal (value, "0"))
         return g_strdup ("false");
-      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                   _("%s: “%s” is not true or false."), k->name, value);
+      value_error (error, k, _("not true or false."));
       return NULL;
     case OKN_CONFIG_TYPE_URL:
       {
@@ -226,8 +504,7 @@ check_value (const OknConfigKey *k,
         if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
             || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
           {
-            g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                         _("%s: “%s” is not an http:// or https:// address."), k->name, value);
+            value_error (error, k, _("not an http:// or https:// address."));
             return NULL;
           }
         return g_strdup (value);
@@ -235,8 +512,7 @@ check_value (const OknConfigKey *k,
     case OKN_CONFIG_TYPE_SECRET:
       if (*value == '\0')
         {
-          g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE,
-                       _("%s: the value is empty; use unset to remove it."), k->name);
+          value_error (error, k, _("the value is empty; use unset to remove it."));
           return NULL;
         }
       return g_strdup (value);
@@ -245,6 +521,10 @@ check_value (const OknConfigKey *k,
     case OKN_CONFIG_TYPE_PATH:
     case OKN_CONFIG_TYPE_LIST:
     default:
+      if (*value && !check_specific (k, value, error))
+        return NULL;
+      if (k->check == OKN_CONFIG_CHECK_CHOICE)
+        return g_ascii_strdown (value, -1);
       return g_strdup (value);
     }
 }
@@ -277,29 +557,310 @@ okn_config_get_path (OknConfig *config)
   return config->path;
 }
 
+/* Opens the file and checks what was opened (fstat on the descriptor, so
+ * the file checked is the file read). The file may hold the API key:
+ * - a link is followed only to a file of ours that only we can read (a
+ *   link to /etc/shadow is not read, whoever runs us);
+ * - a file of ours that others can read is made private (*was_open gets
+ *   its old mode);
+ * - a file of someone else's that others can read is refused.
+ * Returns: %FALSE with @error; %TRUE with *data %NULL for a missing file */
+static gboolean
+read_private_file (OknConfig *config,
+                   char     **data,
+                   gsize     *len,
+                   guint     *was_open,
+                   GError   **error)
+{
+  g_autofree char *shown = okn_text_display_line (config->path, -1);
+  g_autofree char *buf = NULL;
+  gboolean is_link = FALSE;
+  struct stat st;
+  gsize n = 0;
+  int fd;
+  int saved;
+
+  *data = NULL;
+  *len = 0;
+  /* O_NONBLOCK: a named pipe put in its place must not hang every program. */
+  fd = g_open (config->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW, 0);
+  if (fd < 0 && errno == ELOOP)
+    {
+      is_link = TRUE;
+      fd = g_open (config->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+    }
+  if (fd < 0)
+    {
+      saved = errno;
+      if (saved == ENOENT)
+        return TRUE;
+      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                   _("The configuration file %s cannot be read: %s"), shown, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                   _("The configuration file %s is not a regular file."), shown);
+      return FALSE;
+    }
+  if (is_link && (st.st_uid != geteuid () || (st.st_mode & 077) != 0))
+    {
+      close (fd);
+      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE,
+                   st.st_uid != geteuid ()
+                     ? _("The configuration file %s is a link to a file of another user; it is "
+                         "not read. Replace the link with a file of your own (mode 600).")
+                     : _("The configuration file %s is a link to a file that others can read; "
+                         "it is not read. Make the file private: chmod 600 on the file the "
+                         "link points to."),
+                   shown);
+      return FALSE;
+    }
+  if (!is_link && (st.st_mode & 077) != 0)
+    {
+      if (st.st_uid != geteuid ())
+        {
+          close (fd);
+          g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE,
+                       _("The configuration file %s belongs to another user and others can read "
+                         "it (mode %03o); it may hold the API key and is not read. Its owner "
+                         "must make it private (chmod 600), or make it yours (chown)."),
+                       shown, (guint) (st.st_mode & 0777));
+          return FALSE;
+        }
+      if (fchmod (fd, 0600) != 0)
+        {
+          saved = errno;
+          close (fd);
+          g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_UNSAFE,
+                       _("The configuration file %s can be read by others (mode %03o) and cannot "
+                         "be made private: %s. Run chmod 600 on it."),
+                       shown, (guint) (st.st_mode & 0777), g_strerror (saved));
+          return FALSE;
+        }
+      *was_open = st.st_mode & 0777;
+    }
+  if (st.st_size > CONFIG_MAX_BYTES)
+    {
+      close (fd);
+      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                   _("The configuration file %s is larger than 1 MiB; it is not a configuration "
+                     "file."),
+                   shown);
+      return FALSE;
+    }
+  buf = g_malloc ((gsize) st.st_size + 1);
+  while (n < (gsize) st.st_size)
+    {
+      gssize got = read (fd, buf + n, (gsize) st.st_size - n);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        break;
+      n += (gsize) got;
+    }
+  saved = errno;
+  close (fd);
+  if (n < (gsize) st.st_size)
+    {
+      g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                   _("The configuration file %s cannot be read: %s"), shown,
+                   g_strerror (saved ? saved : EIO));
+      return FALSE;
+    }
+  buf[n] = '\0';
+  *data = g_steal_pointer (&buf);
+  *len = n;
+  return TRUE;
+}
+
+/* The known key a line is about, when naming it cannot reveal anything:
+ * only a name from our table is ever repeated in a message. */
+static const char *
+known_key (const char *group,
+           const char *text,
+           gsize       len)
+{
+  g_autofree char *word = g_strndup (text, len);
+  g_autofree char *full = NULL;
+  const OknConfigKey *k;
+
+  g_strstrip (word);
+  if (group == NULL)
+    return NULL;
+  full = g_strdup_printf ("%s.%s", group, word);
+  k = okn_config_find_key (full);
+  return k ? k->name : NULL;
+}
+
+/* Checks every line before GKeyFile reads them: GKeyFile's own messages
+ * quote the line, and a line may be a secret ("api_key SuperSecret", or
+ * root's line of /etc/shadow). Ours name the line number and, when it is
+ * one of ours, the key.
+ * Returns: (transfer full): "section.key" → line number (the last one, as
+ *   GKeyFile keeps the last value) */
+static GHashTable *
+check_lines (const char *path,
+             const char *data,
+             gsize       len,
+             GError    **error)
+{
+  g_autoptr (GHashTable) lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *shown = okn_text_display_line (path, -1);
+  g_autofree char *group = NULL;
+  const char *p = data;
+  const char *end = data + len;
+  guint number = 0;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', (gsize) (end - p));
+      const char *line_end = nl ? nl : end;
+      const char *a = p;
+      const char *b = line_end;
+      const char *eq;
+      const char *key = NULL;
+
+      number++;
+      p = nl ? nl + 1 : end;
+      if (memchr (a, '\0', (gsize) (b - a)))
+        {
+          g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                       _("The configuration file %s, line %u: holds a NUL byte; a configuration "
+                         "file is text."),
+                       shown, number);
+          return NULL;
+        }
+      if (!g_utf8_validate (a, b - a, NULL))
+        {
+          g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                       _("The configuration file %s, line %u: is not valid UTF-8 text."),
+                       shown, number);
+          return NULL;
+        }
+      while (a < b && g_ascii_isspace (*a))
+        a++;
+      while (b > a && g_ascii_isspace (b[-1]))
+        b--;
+      if (a == b || *a == '#')
+        continue;
+      if (*a == '[')
+        {
+          gboolean ok = b - a > 2 && b[-1] == ']';
+
+          for (const char *q = a + 1; ok && q < b - 1; q++)
+            ok = *q != '[' && *q != ']' && (guchar) *q >= 0x20 && *q != 0x7f;
+          if (!ok)
+            {
+              g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                           _("The configuration file %s, line %u: a section is written "
+                             "[name], e.g. [server]."),
+                           shown, number);
+              return NULL;
+            }
+          g_free (group);
+          group = g_strndup (a + 1, (gsize) (b - a - 2));
+          continue;
+        }
+      eq = memchr (a, '=', (gsize) (b - a));
+      if (eq)
+        key = known_key (group, a, (gsize) (eq - a));
+      else
+        {
+          /* "api_key SuperSecret": the first word names the key when it
+           * is one of ours, and nothing of the rest is repeated. */
+          const char *sp = a;
+
+          while (sp < b && !g_ascii_isspace (*sp))
+            sp++;
+          key = known_key (group, a, (gsize) (sp - a));
+        }
+      if (eq == NULL || eq == a || group == NULL)
+        {
+          if (key && eq == NULL)
+            g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                         _("The configuration file %s, line %u (%s): a setting is written "
+                           "key = value; the “=” is missing."),
+                         shown, number, key);
+          else if (eq && eq != a && group == NULL)
+            g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                         _("The configuration file %s, line %u: a setting comes before the "
+                           "first [section]."),
+                         shown, number);
+          else
+            g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
+                         _("The configuration file %s, line %u: is not key = value, a "
+                           "[section] or a # comment."),
+                         shown, number);
+          return NULL;
+        }
+      {
+        g_autofree char *name = g_strndup (a, (gsize) (eq - a));
+
+        g_strstrip (name);
+        g_hash_table_replace (lines, g_strdup_printf ("%s.%s", group, name),
+                              GUINT_TO_POINTER (number));
+      }
+    }
+  return g_steal_pointer (&lines);
+}
+
+/* A key name from the file is repeated in a warning only when it looks like
+ * one (a typo of ours), never when it could be anything else. */
+static gboolean
+looks_like_key (const char *name)
+{
+  if (*name == '\0' || strlen (name) > 64)
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * okn_config_load:
  * @path: (nullable): the file; the default when %NULL
  *
- * A missing file is an empty configuration. Unknown keys and bad values do
- * not stop the load: they are listed by okn_config_get_problems() for the
- * program to report, and read as unset.
+ * A missing file is an empty configuration. The file must be private (see
+ * `internals/config.md`): a link to a file of another user or that others
+ * can read is refused (%OKN_CONFIG_ERROR_UNSAFE), a file of ours that others
+ * can read is made private. A line that is not a setting, a section or a
+ * comment stops the load (%OKN_CONFIG_ERROR_PARSE, naming the line, never
+ * quoting it). Unknown keys and bad values do not: they are listed by
+ * okn_config_get_problems() for the program to report, and read as unset;
+ * so are risky combinations (okn_config_check_combination()).
  */
 OknConfig *
 okn_config_load (const char *path,
                  GError    **error)
 {
   g_autoptr (OknConfig) config = okn_config_new (path);
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GHashTable) lines = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *shown = okn_text_display_line (config->path, -1);
   g_auto (GStrv) groups = NULL;
+  gsize len = 0;
+  guint was_open = 0;
 
-  if (!g_key_file_load_from_file (config->file, config->path, G_KEY_FILE_KEEP_COMMENTS, &local_error))
+  if (!read_private_file (config, &data, &len, &was_open, error))
+    return NULL;
+  if (data == NULL)
+    return g_steal_pointer (&config);
+  lines = check_lines (config->path, data, len, error);
+  if (lines == NULL)
+    return NULL;
+  if (!g_key_file_load_from_data (config->file, data, len, G_KEY_FILE_KEEP_COMMENTS, NULL))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return g_steal_pointer (&config);
+      /* Not GKeyFile's words: they quote the line. */
       g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE,
-                   _("The configuration file %s cannot be read: %s"), config->path,
-                   local_error->message);
+                   _("The configuration file %s is not a configuration file ([section] and "
+                     "key = value lines)."),
+                   shown);
       return NULL;
     }
 
@@ -312,6 +873,7 @@ okn_config_load (const char *path,
         {
           g_autofree char *full = g_strdup_printf ("%s.%s", groups[g], names[i]);
           const OknConfigKey *k = okn_config_find_key (full);
+          guint number = GPOINTER_TO_UINT (g_hash_table_lookup (lines, full));
           g_autofree char *value = NULL;
           g_autofree char *checked = NULL;
           g_autoptr (GError) value_error = NULL;
@@ -319,8 +881,11 @@ okn_config_load (const char *path,
           if (k == NULL)
             {
               g_ptr_array_add (config->problems,
-                               g_strdup_printf (_("%s: unknown key “%s” (ignored)"),
-                                                config->path, full));
+                               looks_like_key (full)
+                                 ? g_strdup_printf (_("%s, line %u: unknown key “%s” (ignored)"),
+                                                    shown, number, full)
+                                 : g_strdup_printf (_("%s, line %u: an unknown key (ignored)"),
+                                                    shown, number));
               continue;
             }
           value = g_key_file_get_string (config->file, groups[g], names[i], NULL);
@@ -328,12 +893,27 @@ okn_config_load (const char *path,
           if (checked == NULL)
             {
               g_ptr_array_add (config->problems,
-                               g_strdup_printf (_("%s: %s (ignored)"), config->path,
-                                                value_error ? value_error->message : full));
+                               value_error
+                                 ? g_strdup_printf (_("%s, line %u: %s (ignored)"), shown, number,
+                                                    value_error->message)
+                                 : g_strdup_printf (_("%s, line %u: %s: the value cannot be read "
+                                                      "(a backslash starts no known escape) "
+                                                      "(ignored)"),
+                                                    shown, number, k->name));
               g_key_file_remove_key (config->file, groups[g], names[i], NULL);
             }
         }
     }
+  if (was_open && okn_config_is_set (config, "server.api_key"))
+    g_ptr_array_add (config->problems,
+                     g_strdup_printf (_("%s could be read by others (mode %03o) while it held the "
+                                        "API key; it is now private (600). Consider asking for a "
+                                        "new key."),
+                                      shown, was_open));
+  warnings = okn_config_check_combination (config);
+  for (guint i = 0; i < warnings->len; i++)
+    g_ptr_array_add (config->problems,
+                     g_strdup_printf ("%s: %s", shown, (const char *) g_ptr_array_index (warnings, i)));
   return g_steal_pointer (&config);
 }
 
@@ -555,4 +1135,26 @@ okn_config_display_value (const OknConfigKey *key,
                          g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
     }
   return g_strdup (value);
+}
+
+/**
+ * okn_config_check_combination:
+ *
+ * Settings that are each valid but risky together: an API key sent to an
+ * `http://` server crosses the network unencrypted.
+ *
+ * Returns: (transfer full) (element-type utf8): the warnings, translated;
+ *   empty when there are none
+ */
+GPtrArray *
+okn_config_check_combination (OknConfig *config)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *url = okn_config_get_string (config, "server.url");
+
+  if (url && g_ascii_strncasecmp (url, "http://", 7) == 0 && okn_config_is_set (config, "server.api_key"))
+    g_ptr_array_add (out, g_strdup (_("server.url is an http:// address and server.api_key is "
+                                      "set: the key would cross the network unencrypted. Use "
+                                      "the server's https:// address.")));
+  return g_steal_pointer (&out);
 }
