@@ -3,6 +3,7 @@
  * okienkoctl as a real process */
 #include "config.h"
 
+#include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -166,4 +167,64 @@ okn_test_run_ctl (const char *db,
   va_end (ap);
   g_ptr_array_add (args, NULL);
   return okn_test_run_ctlv (db, config, input, out, err, (const char *const *) args->pdata);
+}
+
+/* Lower-cased, with %XX (and '+' as a space) decoded: the forms a secret
+ * takes in a URL-encoded echo. */
+static GString *
+secret_forms (const char *data,
+              gsize       len,
+              gboolean    plus_is_space)
+{
+  GString *s = g_string_sized_new (len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      const char *p = data + i;
+
+      if (i + 2 < len && p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+        {
+          g_string_append_c (s, (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2])));
+          i += 2;
+        }
+      else if (plus_is_space && *p == '+')
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_c (s, *p);
+    }
+  for (gsize i = 0; i < s->len; i++)
+    s->str[i] = g_ascii_tolower (s->str[i]);
+  return s;
+}
+
+/**
+ * okn_test_assert_no_secret:
+ * @what: what @data is, for the failure message
+ * @data: (nullable): text or a file's bytes
+ * @len: its length, -1 for a string
+ *
+ * Fails the test when @data holds 8 characters of @secret in a row, in any
+ * letter case, raw or URL-encoded (either hex case, '+' for a space). The
+ * failure message never quotes @data.
+ */
+void
+okn_test_assert_no_secret (const char *what,
+                           const char *data,
+                           gssize      len,
+                           const char *secret)
+{
+  g_autofree char *lsecret = g_ascii_strdown (secret, -1);
+  gsize secret_len = strlen (lsecret);
+
+  if (data == NULL)
+    return;
+  for (guint form = 0; form < 2; form++)
+    {
+      g_autoptr (GString) n = secret_forms (data, len < 0 ? strlen (data) : (gsize) len, form == 1);
+
+      for (gsize i = 0; i + 8 <= secret_len; i++)
+        for (gsize j = 0; j + 8 <= n->len; j++)
+          if (n->str[j] == lsecret[i] && memcmp (n->str + j, lsecret + i, 8) == 0)
+            g_error ("%s holds 8 characters of the secret (from its %zu.)", what, i);
+    }
 }

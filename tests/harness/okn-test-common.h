@@ -30,5 +30,9 @@ int        okn_test_run_ctlv      (const char  *db,
                                    char       **err,
                                    const char *const *args);
 const char *okn_test_ctl_path     (void);
+void       okn_test_assert_no_secret (const char *what,
+                                      const char *data,
+                                      gssize      len,
+                                      const char *secret);
 
 G_END_DECLS
