@@ -884,17 +884,18 @@ test_endpoint_missing (Fixture       *f,
 
 /* A server that echoes the api_key, at every offset around the 80
  * characters a message quotes, in any case or encoding, in a text, HTML
- * or JSON answer, with a success, a refusal, an auth error or a 5xx. */
-static void
-test_secret_echo (Fixture       *f,
-                  gconstpointer  data)
+ * or JSON answer, with a success, a refusal, an auth error or a 5xx.
+ * Returns how many answers were checked. */
+static guint
+echo_key (Fixture    *f,
+          OknRecord  *r,
+          const char *key,
+          guint       shift)
 {
-  static const char *const key = "Sekret KLUCZ-42/+=ab_ZX9q";
   static const char *const encodings[] = { "raw", "upper", "lower", "percent", "percent-lower",
-                                           "percent-all", "form" };
+                                           "percent-all", "form", "json-escape", "html-ref" };
   static const char *const types[] = { "text", "html", "json" };
   static const char *const statuses[] = { "200", "400", "403", "500" };
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   guint checked = 0;
 
   server_set (f, "api_key", key);
@@ -910,7 +911,7 @@ test_secret_echo (Fixture       *f,
 
           server_set (f, "echo_status", statuses[s]);
           server_set (f, "echo_type", types[t]);
-          server_set (f, "echo_encoding", encodings[(offset / 3 + t + s) % G_N_ELEMENTS (encodings)]);
+          server_set (f, "echo_encoding", encodings[(offset / 3 + t + s + shift) % G_N_ELEMENTS (encodings)]);
           server_set (f, "echo_offset", off);
           okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
           receipt = okn_open311_client_post (f->client, r, &error);
@@ -921,6 +922,19 @@ test_secret_echo (Fixture       *f,
                                      okn_open311_error_get_server_description (error), -1, key);
           checked++;
         }
+  return checked;
+}
+
+static void
+test_secret_echo (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+  guint checked;
+
+  checked = echo_key (f, r, "Sekret KLUCZ-42/+=ab_ZX9q", 0);
+  /* A key holding what decoding could misread ("%41" is 'A'). */
+  checked += echo_key (f, r, "%41sekret%25KLUCZ+&#33;\\u0041z", 1);
   g_test_message ("%u echoing answers checked", checked);
 }
 

@@ -169,11 +169,13 @@ okn_test_run_ctl (const char *db,
   return okn_test_run_ctlv (db, config, input, out, err, (const char *const *) args->pdata);
 }
 
-/* Lower-cased, with %XX (and '+' as a space) decoded: the forms a secret
- * takes in a URL-encoded echo. */
+/* Lower-cased; with @decode, %XX, a JSON \u00XX or \/ and an HTML &#NN; or
+ * &#xHH; decoded (and with @plus_is_space '+' as a space): the forms a
+ * secret takes when a server echoes it. */
 static GString *
 secret_forms (const char *data,
               gsize       len,
+              gboolean    decode,
               gboolean    plus_is_space)
 {
   GString *s = g_string_sized_new (len);
@@ -181,11 +183,39 @@ secret_forms (const char *data,
   for (gsize i = 0; i < len; i++)
     {
       const char *p = data + i;
+      gsize left = len - i;
 
-      if (i + 2 < len && p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
+      if (decode && left >= 3 && p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
         {
           g_string_append_c (s, (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2])));
           i += 2;
+        }
+      else if (decode && left >= 6 && p[0] == '\\' && p[1] == 'u' && p[2] == '0' && p[3] == '0'
+               && g_ascii_isxdigit (p[4]) && g_ascii_isxdigit (p[5]))
+        {
+          g_string_append_c (s, (char) (g_ascii_xdigit_value (p[4]) * 16 + g_ascii_xdigit_value (p[5])));
+          i += 5;
+        }
+      else if (decode && left >= 2 && p[0] == '\\' && p[1] == '/')
+        {
+          g_string_append_c (s, '/');
+          i++;
+        }
+      else if (decode && left >= 4 && p[0] == '&' && p[1] == '#')
+        {
+          gboolean hex = p[2] == 'x' || p[2] == 'X';
+          gsize j = hex ? 3 : 2;
+          guint v = 0;
+
+          for (; j < left && j < 8 && (hex ? g_ascii_isxdigit (p[j]) : g_ascii_isdigit (p[j])); j++)
+            v = v * (hex ? 16 : 10) + (guint) (hex ? g_ascii_xdigit_value (p[j]) : g_ascii_digit_value (p[j]));
+          if (j < left && p[j] == ';' && v < 256)
+            {
+              g_string_append_c (s, (char) v);
+              i += j;
+            }
+          else
+            g_string_append_c (s, *p);
         }
       else if (plus_is_space && *p == '+')
         g_string_append_c (s, ' ');
@@ -204,8 +234,8 @@ secret_forms (const char *data,
  * @len: its length, -1 for a string
  *
  * Fails the test when @data holds 8 characters of @secret in a row, in any
- * letter case, raw or URL-encoded (either hex case, '+' for a space). The
- * failure message never quotes @data.
+ * letter case, as written or encoded (percent in either hex case, '+' for
+ * a space, JSON or HTML escapes). The failure message never quotes @data.
  */
 void
 okn_test_assert_no_secret (const char *what,
@@ -215,16 +245,17 @@ okn_test_assert_no_secret (const char *what,
 {
   g_autofree char *lsecret = g_ascii_strdown (secret, -1);
   gsize secret_len = strlen (lsecret);
+  gsize min_run = MIN (secret_len, 8);
 
   if (data == NULL)
     return;
-  for (guint form = 0; form < 2; form++)
+  for (guint form = 0; form < 3; form++)
     {
-      g_autoptr (GString) n = secret_forms (data, len < 0 ? strlen (data) : (gsize) len, form == 1);
+      g_autoptr (GString) n = secret_forms (data, len < 0 ? strlen (data) : (gsize) len, form > 0, form == 2);
 
-      for (gsize i = 0; i + 8 <= secret_len; i++)
-        for (gsize j = 0; j + 8 <= n->len; j++)
-          if (n->str[j] == lsecret[i] && memcmp (n->str + j, lsecret + i, 8) == 0)
-            g_error ("%s holds 8 characters of the secret (from its %zu.)", what, i);
+      for (gsize i = 0; i + min_run <= secret_len; i++)
+        for (gsize j = 0; j + min_run <= n->len; j++)
+          if (n->str[j] == lsecret[i] && memcmp (n->str + j, lsecret + i, min_run) == 0)
+            g_error ("%s holds %zu characters of the secret (from its %zu.)", what, min_run, i);
     }
 }

@@ -191,41 +191,54 @@ decode_unit (const char *p,
 }
 
 static gboolean
-unit_matches (const char *p,
-              int         byte,
-              char        key_char)
+same_char (int  byte,
+           char key_char)
 {
-  if (g_ascii_tolower ((char) byte) == g_ascii_tolower (key_char))
-    return TRUE;
-  return *p == '+' && key_char == ' ';
+  return g_ascii_tolower ((char) byte) == g_ascii_tolower (key_char);
 }
 
-/* The length in bytes of the longest stretch of @text at @p that spells
- * @key[@from..] in any of the forms decode_unit() reads; @matched is how
- * many key characters it covers. */
+/* The length in bytes of the longest stretch of text at @p that spells
+ * @key[@j..] in any of the forms decode_unit() reads; @matched is how many
+ * key characters it covers. A character is taken as written or as
+ * decoded, whichever goes further (a key may itself hold a '%'); @budget
+ * bounds the work of such choices. */
 static gsize
 match_key (const char *p,
            const char *end,
            const char *key,
            gsize       key_len,
-           gsize       from,
+           gsize       j,
+           guint      *budget,
            gsize      *matched)
 {
-  const char *q = p;
-  gsize j = from;
+  gsize best = 0;
+  gsize best_matched = 0;
+  gsize m;
+  gsize n;
+  int byte;
 
-  while (j < key_len && q < end)
+  *matched = 0;
+  if (j >= key_len || p >= end || *budget == 0)
+    return 0;
+  (*budget)--;
+  n = decode_unit (p, end, &byte);
+  if (n > 1 && same_char (byte, key[j]))
     {
-      int byte;
-      gsize n = decode_unit (q, end, &byte);
-
-      if (!unit_matches (q, byte, key[j]))
-        break;
-      q += n;
-      j++;
+      best = n + match_key (p + n, end, key, key_len, j + 1, budget, &m);
+      best_matched = m + 1;
     }
-  *matched = j - from;
-  return (gsize) (q - p);
+  if (same_char ((guchar) *p, key[j]) || (*p == '+' && key[j] == ' '))
+    {
+      gsize bytes = 1 + match_key (p + 1, end, key, key_len, j + 1, budget, &m);
+
+      if (m + 1 > best_matched)
+        {
+          best = bytes;
+          best_matched = m + 1;
+        }
+    }
+  *matched = best_matched;
+  return best;
 }
 
 /* Masks the api_key in @text wherever it shows, whole or any 8 characters
@@ -247,18 +260,19 @@ mask_key (const char *text,
     return g_string_free (g_string_append_len (out, text, (gssize) len), FALSE);
   while (p < end)
     {
+      /* Only these start an encoded character. */
+      gboolean encoded = *p == '%' || *p == '\\' || *p == '&' || *p == '+';
       gsize best = 0;
-      int byte;
 
-      decode_unit (p, end, &byte);
       for (gsize j = 0; j + min_run <= key_len; j++)
         {
+          guint budget = 4 * (guint) MIN (key_len, 1024);
           gsize matched = 0;
           gsize bytes;
 
-          if (!unit_matches (p, byte, key[j]))
+          if (!encoded && !same_char ((guchar) *p, key[j]))
             continue;
-          bytes = match_key (p, end, key, key_len, j, &matched);
+          bytes = match_key (p, end, key, key_len, j, &budget, &matched);
           if (matched >= min_run && bytes > best)
             best = bytes;
         }

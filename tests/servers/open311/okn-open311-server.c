@@ -494,7 +494,8 @@ set_locked (OknOpen311Server *server,
   if (g_str_equal (option, "echo_encoding"))
     {
       if (!g_strv_contains ((const char *const[]) { "raw", "upper", "lower", "percent", "percent-lower",
-                                                    "percent-all", "form", NULL }, value))
+                                                    "percent-all", "form", "json-escape", "html-ref",
+                                                    NULL }, value))
         return FALSE;
       g_free (server->echo_encoding);
       server->echo_encoding = g_strdup (value);
@@ -534,7 +535,8 @@ set_locked (OknOpen311Server *server,
  *   cleared), fault_scope (post, all), chaos (probability 0..1 of a random
  *   fault among none..409), seed, delay_ms, deep_levels, deep_status,
  *   echo_status, echo_type (text, html, json), echo_encoding (raw, upper,
- *   lower, percent, percent-lower, percent-all, form), echo_offset,
+ *   lower, percent, percent-lower, percent-all, form, json-escape,
+ *   html-ref), echo_offset,
  *   error_preamble (a generic entry first in a POST's validation errors),
  *   refuse_status and refuse_text (the "refuse" fault's answer: 400, "the
  *   request was refused (injected)"),
@@ -1671,6 +1673,10 @@ encode_key (const char *key,
 
       if (g_str_equal (encoding, "form") && *p == ' ')
         g_string_append_c (out, '+');
+      else if (g_str_equal (encoding, "json-escape"))
+        g_string_append_printf (out, plain ? "%c" : "\\u%04x", *p);
+      else if (g_str_equal (encoding, "html-ref"))
+        g_string_append_printf (out, plain ? "%c" : "&#%u;", *p);
       else if (plain && !g_str_equal (encoding, "percent-all"))
         g_string_append_c (out, (char) *p);
       else if (g_str_equal (encoding, "percent-lower"))
