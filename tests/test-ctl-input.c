@@ -668,6 +668,46 @@ test_config_help (Fixture      *f,
   g_assert_nonnull (strstr (run.out, "okienkoctl config"));
 }
 
+/* Item 22: counts in words, lengths that are true -------------------------- */
+
+static void
+test_message_counts (Fixture      *f,
+                     gconstpointer data)
+{
+  const char *polish[] = { "LANGUAGE=pl", NULL };
+  g_autofree char *pasted = g_strnfill (10000, 'A');
+  g_autofree char *long_name = g_strnfill (202, 'x');
+  g_auto (Run) run = { 0 };
+
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan");
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "init", "--station", "K07");
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "has 1 record;"));
+  run_clear (&run);
+  RUN (&run, f, polish, NULL, "init", "--station", "K07");
+  g_test_message ("%s", run.err);
+  g_assert_nonnull (strstr (run.err, "ma już 1 wpis;"));
+
+  /* A page pasted as a ticket ID is "too long", not "65 characters". */
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "show", pasted);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "too long"));
+  g_assert_null (strstr (run.err, "65"));
+
+  /* Polish has three forms: 202 znaki, not 202 znaków. */
+  run_clear (&run);
+  RUN (&run, f, polish, NULL, "register", "letter", "--sender", long_name);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "202 znaki"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -687,6 +727,7 @@ main (int    argc,
   ADD ("/ctl-input/config-mode", test_config_mode);
   ADD ("/ctl-input/config-set-validated", test_config_set_validated);
   ADD ("/ctl-input/config-help", test_config_help);
+  ADD ("/ctl-input/message-counts", test_message_counts);
 #undef ADD
   rc = g_test_run ();
   g_test_message ("peak memory of any okienkoctl run: %ld MB", children_peak_rss_kb () / 1024);

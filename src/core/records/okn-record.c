@@ -689,7 +689,10 @@ check_text (GPtrArray  *issues,
     }
   n = g_utf8_strlen (s, -1);
   if ((gulong) n > max_chars)
-    add_issue (issues, field, _("is too long: %ld characters, at most %u."), n, max_chars);
+    add_issue (issues, field,
+               g_dngettext (GETTEXT_PACKAGE, "is too long: %ld character, at most %u.",
+                            "is too long: %ld characters, at most %u.", (gulong) n),
+               n, max_chars);
 }
 
 static void
@@ -756,7 +759,10 @@ check_phone (GPtrArray  *issues,
         }
     }
   if (digits < 6 || digits > 15)
-    add_issue (issues, "phone", _("has %u digits; a phone number has 6 to 15."), digits);
+    add_issue (issues, "phone",
+               g_dngettext (GETTEXT_PACKAGE, "has %u digit; a phone number has 6 to 15.",
+                            "has %u digits; a phone number has 6 to 15.", digits),
+               digits);
 }
 
 static gboolean

@@ -610,8 +610,12 @@ okn_store_init_station (OknStore   *store,
       if (n > 0)
         {
           g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
-                       _("This station is %s and has %lld records; its code cannot "
-                         "change to %s because the tickets already given out carry it."),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "This station is %s and has %lld record; its code cannot "
+                                    "change to %s because the tickets already given out carry it.",
+                                    "This station is %s and has %lld records; its code cannot "
+                                    "change to %s because the tickets already given out carry it.",
+                                    (gulong) MIN (n, G_MAXLONG)),
                        store->station, (long long) n, normalized);
           goto fail;
         }

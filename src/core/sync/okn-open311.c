@@ -1226,6 +1226,13 @@ curl_failure (OknOpen311Client *client,
   g_autofree char *msg = NULL;
   OknOpen311Error code;
 
+  /* curl's words when it wanted to send a POST a second time on a new
+   * connection and our seek callback refused ("seek callback returned
+   * error 2") mean nothing to a clerk or an administrator. */
+  if (t->rewind_refused || t->result == CURLE_SEND_FAIL_REWIND)
+    why = _("the connection closed before the answer, and a request is never sent twice "
+            "before the server was searched for it");
+
   switch (t->result)
     {
     case CURLE_PEER_FAILED_VERIFICATION:

@@ -20,6 +20,9 @@
 
 G_DEFINE_QUARK (okn-ticket-error-quark, okn_ticket_error)
 
+/* canonical_chars() stops after this many characters of an ID. */
+#define CANONICAL_MAX 64
+
 static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /* Field polynomial x^5 + x^2 + 1. */
@@ -230,7 +233,8 @@ canonical_chars (const char *input,
           return FALSE;
         }
       g_string_append_c (out, (char) c);
-      if (out->len > 64)
+      /* Enough to say it is too long; a pasted page is not copied whole. */
+      if (out->len > CANONICAL_MAX)
         break;
     }
   return TRUE;
@@ -257,6 +261,16 @@ split_canonical (const char  *s,
   gsize station_len;
   char digits[OKN_TICKET_SEQ_DIGITS + 1];
 
+  if (len > CANONICAL_MAX)
+    {
+      /* canonical_chars() stopped counting: the real length is unknown
+       * here, and "65" would be wrong. */
+      g_set_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_SYNTAX,
+                   _("A ticket ID has %d to %d characters besides hyphens, like "
+                     "K03-26-004217-Q; this one is far too long."),
+                   OKN_TICKET_STATION_MIN + 9, OKN_TICKET_STATION_MAX + 9);
+      return FALSE;
+    }
   if (len < OKN_TICKET_STATION_MIN + 9 || len > OKN_TICKET_STATION_MAX + 9)
     {
       g_set_error (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_SYNTAX,
