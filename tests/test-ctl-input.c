@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "okn-test-common.h"
 
@@ -28,6 +29,8 @@
 #define WATCHDOG_RSS_KB  (1024 * 1024)
 /* What a bounded read may cost, with room for a sanitizer build. */
 #define BOUNDED_RSS_KB   (400 * 1024)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 
 typedef struct
 {
@@ -668,6 +671,134 @@ test_config_help (Fixture      *f,
   g_assert_nonnull (strstr (run.out, "okienkoctl config"));
 }
 
+/* Item 10: outside text never reaches the terminal raw -------------------- */
+
+/* What no human-readable output may hold: ESC (title, clear screen), CSI
+ * as C1, a bare CR, BEL, and the bidi override U+202E. */
+static void
+assert_display_safe (const char *what,
+                     const char *text)
+{
+  g_test_message ("%s:\n%s", what, text);
+  g_assert_null (strchr (text, '\x1b'));
+  g_assert_null (strchr (text, '\r'));
+  g_assert_null (strchr (text, '\a'));
+  g_assert_null (strstr (text, "\xc2\x9b"));
+  g_assert_null (strstr (text, "\xe2\x80\xae"));
+}
+
+/* How many lines of @text start with @prefix at the first column. */
+static guint
+lines_starting (const char *text,
+                const char *prefix)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i]; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+static void
+test_outside_text (Fixture      *f,
+                   gconstpointer data)
+{
+  /* What a server may answer, stored as it came (the sync keeps the
+   * server's words), and what a resident may legitimately type in a
+   * multi-line field. */
+  const char *hostile = "Przyjęto\x1b]0;pwned\a\x1b[2J\r\nState:                 synced \xe2\x80\xae""cod.exe";
+  g_autofree char *letter = NULL;
+  g_autoptr (sqlite3) db = NULL;
+  g_auto (Run) run = { 0 };
+  char *sql;
+
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan Kowalski", "--subject", "Wniosek",
+       "--notes", "Pierwsza linia\nState:                 synced");
+  g_assert_cmpint (run.status, ==, 0);
+  letter = g_strstrip (g_strdup (run.out));
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sql = sqlite3_mprintf ("UPDATE records SET server_status = %Q, server_status_notes = %Q, "
+                         "server_error = %Q, subject = %Q", "open\x1b[31m", hostile, hostile, hostile);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (sql);
+  g_clear_pointer (&db, sqlite3_close);
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "show", letter);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_display_safe ("show", run.out);
+  /* Neither the note nor the server's text forged a line of ours. */
+  g_assert_cmpuint (lines_starting (run.out, "State:"), ==, 1);
+  g_assert_nonnull (strstr (run.out, "Pierwsza linia"));
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_display_safe ("list", run.out);
+  g_assert_cmpuint (lines_starting (run.out, "K03-"), ==, 1);
+  g_assert_cmpuint (count_lines (run.out), ==, 1);
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "search", "Kowalski");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_display_safe ("search", run.out);
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "day");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_display_safe ("day", run.out);
+  g_assert_cmpuint (lines_starting (run.out, "1\t"), ==, 1);
+  g_assert_cmpuint (count_lines (run.out), ==, 1);
+
+  /* --json keeps the text whole: json-glib escapes it. */
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "show", letter, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strchr (run.out, '\x1b'));
+  {
+    g_autoptr (JsonNode) node = json_from_string (run.out, NULL);
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "status_notes"), ==,
+                     hostile);
+  }
+
+  /* Errors that quote what was typed. */
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--channel",
+       "\x1b]0;pwned\a\x1b[2J\nokienkoctl: all fine");
+  g_assert_cmpint (run.status, ==, 2);
+  assert_display_safe ("--channel", run.err);
+  g_assert_cmpuint (lines_starting (run.err, "okienkoctl: "), ==, 1);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "show", "\x1b[2J\xe2\x80\xae");
+  g_assert_cmpint (run.status, ==, 2);
+  assert_display_safe ("show ESC", run.err);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "list", "--since", "\x1b[2J");
+  g_assert_cmpint (run.status, ==, 2);
+  assert_display_safe ("--since", run.err);
+
+  /* A multi-line office address stays one key a line in config list. */
+  write_config (f, "[office]\naddress=ul. Piotrkowska 104\\nŁódź\nname=Urząd\n", 0600);
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "config", "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("config list:\n%s", run.out);
+  g_assert_cmpuint (count_lines (run.out), ==, 2);
+}
+
 /* Item 22: counts in words, lengths that are true -------------------------- */
 
 static void
@@ -728,6 +859,7 @@ main (int    argc,
   ADD ("/ctl-input/config-set-validated", test_config_set_validated);
   ADD ("/ctl-input/config-help", test_config_help);
   ADD ("/ctl-input/message-counts", test_message_counts);
+  ADD ("/ctl-input/outside-text", test_outside_text);
 #undef ADD
   rc = g_test_run ();
   g_test_message ("peak memory of any okienkoctl run: %ld MB", children_peak_rss_kb () / 1024);

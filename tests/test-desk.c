@@ -1172,6 +1172,93 @@ test_sync_now_and_attention (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* Every label's text under @w, one a line. */
+static void
+collect_labels (GtkWidget *w,
+                gpointer   data)
+{
+  if (GTK_IS_LABEL (w))
+    g_string_append_printf (data, "%s\n", gtk_label_get_text (GTK_LABEL (w)));
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), collect_labels, data);
+}
+
+static void
+assert_no_raw_controls (const char *what,
+                        const char *text)
+{
+  g_test_message ("%s:\n%s", what, text);
+  g_assert_null (strchr (text, '\x1b'));
+  g_assert_null (strchr (text, '\r'));
+  g_assert_null (strchr (text, '\a'));
+  g_assert_null (strstr (text, "\xe2\x80\xae"));
+}
+
+/* The server's words, and text that came in by other ways than the form,
+ * are shown with their control characters and bidi overrides neutralised:
+ * the record view, the search results and the daily register. */
+static void
+test_outside_text_safe (void)
+{
+  const char *hostile = "Odrzucono\x1b]0;pwned\a\r\nzmiana \xe2\x80\xae""cod.exe";
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_letter ("Jan Zewnętrzny", "Wniosek");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) labels = g_string_new (NULL);
+  OknSearchPage *page = okn_clerk_window_get_search_page (window);
+  sqlite3 *db = NULL;
+  char *sql;
+
+  g_assert_true (okn_store_register (store, r, NULL, &error));
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  sql = sqlite3_mprintf ("UPDATE records SET server_status = %Q, server_status_notes = %Q, "
+                         "server_error = %Q, subject = %Q WHERE ticket = %Q",
+                         hostile, hostile, hostile, hostile, r->ticket);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (sql);
+  sqlite3_close (db);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  collect_labels (GTK_WIDGET (okn_clerk_window_get_record_view (window)), labels);
+  g_assert_nonnull (strstr (labels->str, "Odrzucono"));
+  assert_no_raw_controls ("record view", labels->str);
+
+  okn_search_page_set_query (page, "Zewnętrzny");
+  okn_search_page_refresh (page);
+  g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 1);
+  g_string_truncate (labels, 0);
+  collect_labels (GTK_WIDGET (page), labels);
+  g_assert_nonnull (strstr (labels->str, "Odrzucono"));
+  assert_no_raw_controls ("search results", labels->str);
+
+  {
+    OknRegisterPage *reg = okn_clerk_window_get_register_page (window);
+    GtkWidget *view = find_named (GTK_WIDGET (reg), "Letters received on the day");
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+    gboolean found = FALSE;
+
+    okn_register_page_refresh (reg);
+    g_assert_true (GTK_IS_TREE_VIEW (view));
+    model = gtk_tree_view_get_model (GTK_TREE_VIEW (view));
+    for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok;
+         ok = gtk_tree_model_iter_next (model, &iter))
+      {
+        g_autofree char *subject = NULL;
+
+        gtk_tree_model_get (model, &iter, 5, &subject, -1);
+        if (subject && strstr (subject, "Odrzucono"))
+          {
+            found = TRUE;
+            assert_no_raw_controls ("register", subject);
+          }
+      }
+    g_assert_true (found);
+  }
+  key (GDK_KEY_Escape, 0);
+}
+
 /* Setup ------------------------------------------------------------------ */
 
 static void
@@ -1266,6 +1353,7 @@ main (int    argc,
   g_test_add_func ("/desk/audit-text", test_audit_text);
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
+  g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

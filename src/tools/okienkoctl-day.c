@@ -43,7 +43,11 @@ okctl_cmd_day (OkctlContext *ctx,
   if (date)
     {
       if (!okn_register_parse_day (date, &day))
-        return okctl_usage_error (_("--date: “%s” is not a day (29.11.2026 or 2026-11-29)."), date);
+        {
+          g_autofree char *shown = okctl_quote (date);
+
+          return okctl_usage_error (_("--date: “%s” is not a day (29.11.2026 or 2026-11-29)."), shown);
+        }
     }
   else
     {
@@ -73,11 +77,15 @@ okctl_cmd_day (OkctlContext *ctx,
         {
           const OknRecord *r = g_ptr_array_index (letters, i);
           g_autofree char *received = okn_format_date_pl (r->received_at, TRUE);
+          /* One letter a line, tab-separated: the texts are made safe and
+           * flat (a tab or a line break in them would shift the columns). */
+          g_autofree char *sender = okn_text_display_line (r->anonymous ? _("anonymous") : r->sender_name, -1);
+          g_autofree char *subject = okn_text_display_line (r->subject, -1);
+          g_autofree char *reason = okn_text_display_line (r->sync_state == OKN_SYNC_CANCELLED
+                                                             ? r->cancel_reason : NULL, -1);
 
-          g_print ("%u\t%s\t%s\t%s\t%s\t%s%s\n", i + 1, r->ticket, received,
-                   r->anonymous ? _("anonymous") : (r->sender_name ? r->sender_name : ""),
-                   r->subject ? r->subject : "", r->sync_state == OKN_SYNC_CANCELLED ? _("CANCELLED: ") : "",
-                   r->sync_state == OKN_SYNC_CANCELLED && r->cancel_reason ? r->cancel_reason : "");
+          g_print ("%u\t%s\t%s\t%s\t%s\t%s%s\n", i + 1, r->ticket, received, sender, subject,
+                   r->sync_state == OKN_SYNC_CANCELLED ? _("CANCELLED: ") : "", reason);
         }
     }
   else

@@ -43,13 +43,17 @@ print_to_file (const OknTicketContent *content,
   g_autofree char *lower = g_ascii_strdown (o->output, -1);
   double dpi = o->dpi > 0 ? o->dpi
                           : okn_layout_is_receipt (o->layout) ? OKN_LAYOUT_THERMAL_DPI : 300;
+  g_autofree char *shown = NULL;
 
   if (g_str_has_suffix (lower, ".pdf"))
     bytes = okn_layout_render_pdf (o->layout, content, &error);
   else if (g_str_has_suffix (lower, ".png"))
     bytes = okn_layout_render_png (o->layout, content, dpi, &error);
   else
-    return okctl_usage_error (_("--output must name a .pdf or .png file, not “%s”."), o->output);
+    {
+      shown = okctl_quote (o->output);
+      return okctl_usage_error (_("--output must name a .pdf or .png file, not “%s”."), shown);
+    }
   if (bytes == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
@@ -59,8 +63,9 @@ print_to_file (const OknTicketContent *content,
       g_printerr ("okienkoctl: %s\n", error->message);
       return OKCTL_EXIT_STORAGE;
     }
-  g_print (_("Ticket %s written to %s (%s).\n"), okn_ticket_content_get_ticket (content), o->output,
-           okn_layout_to_string (o->layout));
+  shown = okn_text_display_line (o->output, -1);
+  g_print (_("Ticket %s written to %s (%s).\n"), okn_ticket_content_get_ticket (content),
+           shown, okn_layout_to_string (o->layout));
   return OKCTL_EXIT_OK;
 }
 
@@ -76,6 +81,7 @@ print_to_printer (OkctlContext           *ctx,
   g_autofree char *title = NULL;
   OknPrintJobOptions job = { 0 };
   int job_id = 0;
+  g_autofree char *shown = NULL;
 
   if (pdf == NULL)
     return okctl_fail (g_steal_pointer (&error));
@@ -85,8 +91,9 @@ print_to_printer (OkctlContext           *ctx,
   okn_layout_page_size_mm (o->layout, content, &job.width_mm, &job.height_mm);
   if (!okn_printer_print_pdf (o->printer, pdf, &job, &job_id, NULL, &error))
     return okctl_fail (g_steal_pointer (&error));
+  shown = okn_text_display_line (o->printer, -1);
   g_print (_("Ticket %s printed on %s (%s, job %d).\n"), okn_ticket_content_get_ticket (content),
-           o->printer, okn_layout_to_string (o->layout), job_id);
+           shown, okn_layout_to_string (o->layout), job_id);
   return OKCTL_EXIT_OK;
 }
 
@@ -100,6 +107,7 @@ print_to_escpos (OkctlContext           *ctx,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknBitmap) bitmap = NULL;
   OknEscposOptions eo;
+  g_autofree char *shown = NULL;
 
   if (!okn_layout_is_receipt (o->layout))
     return okctl_usage_error (_("--escpos prints receipts only: use --layout receipt-80 or receipt-58."));
@@ -108,8 +116,9 @@ print_to_escpos (OkctlContext           *ctx,
   bitmap = okn_layout_render_bitmap (o->layout, content, OKN_LAYOUT_THERMAL_DPI, &error);
   if (bitmap == NULL || !okn_escpos_print (o->escpos, bitmap, &eo, NULL, &error))
     return okctl_fail (g_steal_pointer (&error));
+  shown = okn_text_display_line (o->escpos, -1);
   g_print (_("Ticket %s sent to receipt printer %s (%s).\n"), okn_ticket_content_get_ticket (content),
-           o->escpos, okn_layout_to_string (o->layout));
+           shown, okn_layout_to_string (o->layout));
   return OKCTL_EXIT_OK;
 }
 

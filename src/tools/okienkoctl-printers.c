@@ -89,12 +89,18 @@ okctl_cmd_printers (OkctlContext *ctx,
     {
       const OknPrinterInfo *info = g_ptr_array_index (printers, i);
       g_autofree char *state = okn_printer_info_describe (info);
+      /* Names, descriptions and state messages come from the print server
+       * (and whoever set the printers up): shown safe, one printer a line. */
+      g_autofree char *name = okn_text_display_line (info->name, -1);
+      g_autofree char *safe_state = okn_text_display_line (state, -1);
+      g_autofree char *about = okn_text_display_line (info->info, 80);
+      g_autofree char *location = okn_text_display_line (info->location, 80);
 
-      g_print ("%s %-24s %s", info->is_default ? "*" : " ", info->name, state);
+      g_print ("%s %-24s %s", info->is_default ? "*" : " ", name, safe_state);
       if (info->info && g_strcmp0 (info->info, info->name) != 0)
-        g_print (" — %s", info->info);
+        g_print (" — %s", about);
       if (info->location)
-        g_print (" [%s]", info->location);
+        g_print (" [%s]", location);
       g_print ("\n");
     }
   return OKCTL_EXIT_OK;

@@ -340,13 +340,24 @@ record_json_full (OknStore  *store,
   return node;
 }
 
+/* "Label:   value". The value may come from anyone (a resident, an
+ * import, the server): it is made safe for the terminal, and the lines of
+ * a multi-line value are indented, so that a description cannot forge a
+ * "Status:" line of ours. */
 static void
 print_line (const char *label,
             const char *value)
 {
+  g_autofree char *safe = NULL;
+  g_auto (GStrv) lines = NULL;
+
   if (value == NULL || *value == '\0')
     return;
-  g_print ("%-22s %s\n", label, value);
+  safe = okn_text_display_block (value);
+  lines = g_strsplit (safe, "\n", -1);
+  g_print ("%-22s %s\n", label, lines[0]);
+  for (guint i = 1; lines[i]; i++)
+    g_print ("%-22s %s\n", "", lines[i]);
 }
 
 static void
@@ -435,9 +446,8 @@ print_record_row (OknRecord *r)
   const char *title = r->kind == OKN_KIND_LETTER
                         ? (r->subject ? r->subject : (r->anonymous ? _("(anonymous)") : r->sender_name))
                         : r->category;
-  g_autofree char *flat = g_strdup (title ? title : "");
+  g_autofree char *flat = okn_text_display_line (title, 80);
 
-  g_strdelimit (flat, "\n\t", ' ');
   g_print ("%-16s  %.19s  %-6s  %-15s  %s\n", r->ticket, r->created_at,
            r->kind == OKN_KIND_LETTER ? _("letter") : _("report"),
            okn_sync_state_to_string (r->sync_state), flat);

@@ -97,15 +97,17 @@ okn_gui_show_error (GtkWidget  *error_label,
                     const char *message)
 {
   const char *old = gtk_label_get_text (GTK_LABEL (error_label));
+  /* A message may quote what was typed, imported or answered. */
+  g_autofree char *safe = okn_text_display_block (message);
 
   /* One field may get two problems: show both. */
   if (gtk_widget_get_visible (error_label) && old && *old)
     {
-      g_autofree char *both = g_strconcat (old, "\n", message, NULL);
+      g_autofree char *both = g_strconcat (old, "\n", safe, NULL);
       gtk_label_set_text (GTK_LABEL (error_label), both);
     }
   else
-    gtk_label_set_text (GTK_LABEL (error_label), message);
+    gtk_label_set_text (GTK_LABEL (error_label), safe);
   gtk_widget_show (error_label);
 }
 

@@ -58,8 +58,12 @@ show_status (OknClerkWindow *self,
              GtkMessageType  type,
              const char     *text)
 {
+  /* Messages may quote a server's or a file's words (okn-text.h); our own
+   * line breaks stay. */
+  g_autofree char *safe = okn_text_display_block (text);
+
   gtk_info_bar_set_message_type (GTK_INFO_BAR (self->status_bar), type);
-  gtk_label_set_text (self->status_label, text);
+  gtk_label_set_text (self->status_label, safe);
   gtk_widget_show (self->status_bar);
 }
 
@@ -391,7 +395,9 @@ okn_clerk_window_update_sync (OknClerkWindow *self)
   if (last_error && error_at)
     {
       g_autofree char *when = okn_format_date_pl (error_at, TRUE);
-      tooltip = g_strdup_printf (_("Last error (%s): %s"), when, last_error);
+      g_autofree char *said = okn_text_display_line (last_error, -1);
+
+      tooltip = g_strdup_printf (_("Last error (%s): %s"), when, said);
     }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
   gtk_widget_set_sensitive (self->sync_button, server != NULL && !self->syncing);

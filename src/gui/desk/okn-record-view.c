@@ -76,11 +76,18 @@ add_row (OknRecordView *self,
          const char    *value)
 {
   GtkWidget *l, *v;
+  g_autofree char *safe_label = NULL;
+  g_autofree char *safe_value = NULL;
 
   if (value == NULL || *value == '\0')
     return;
-  l = gtk_label_new (label);
-  v = gtk_label_new (value);
+  /* Values (and the catalogue's questions) come from residents, imports
+   * and the server: no bidi override or control character reaches the
+   * screen (okn-text.h). */
+  safe_label = okn_text_display_line (label, -1);
+  safe_value = okn_text_display_block (value);
+  l = gtk_label_new (safe_label);
+  v = gtk_label_new (safe_value);
   gtk_label_set_xalign (GTK_LABEL (l), 1);
   gtk_label_set_yalign (GTK_LABEL (l), 0);
   gtk_style_context_add_class (gtk_widget_get_style_context (l), "dim-label");
@@ -140,8 +147,9 @@ fill (OknRecordView *self)
 
   if (r->sync_state == OKN_SYNC_NEEDS_ATTENTION && r->server_error)
     {
+      g_autofree char *said = okn_text_display_block (r->server_error);
       g_autofree char *msg = g_strdup_printf (_("The server refused this record: “%s”. Correct it "
-                                                "and save: it is sent again."), r->server_error);
+                                                "and save: it is sent again."), said);
       gtk_label_set_text (GTK_LABEL (self->attention_label), msg);
       gtk_widget_show (self->attention_label);
     }
@@ -222,9 +230,10 @@ fill (OknRecordView *self)
     {
       OknStatusChange *c = g_ptr_array_index (history, i);
       g_autofree char *when = okn_format_date_pl (c->server_updated_at ? c->server_updated_at : c->fetched_at, TRUE);
+      g_autofree char *status = okn_text_display_line (c->status, -1);
+      g_autofree char *notes = okn_text_display_line (c->status_notes, -1);
 
-      g_string_append_printf (text, "%s  %s%s%s\n", when, c->status ? c->status : "",
-                              c->status_notes ? " — " : "", c->status_notes ? c->status_notes : "");
+      g_string_append_printf (text, "%s  %s%s%s\n", when, status, c->status_notes ? " — " : "", notes);
     }
   if (text->len == 0)
     g_string_append (text, _("No status from the server yet."));
@@ -238,9 +247,11 @@ fill (OknRecordView *self)
       g_autofree char *when = okn_format_date_pl (e->at, TRUE);
       g_autofree char *what = okn_gui_audit_text (e);
       /* The store names the sync engine "sync". */
-      const char *who = g_strcmp0 (e->actor, "sync") == 0 ? _("sync service") : e->actor;
+      g_autofree char *who = okn_text_display_line (g_strcmp0 (e->actor, "sync") == 0 ? _("sync service")
+                                                                                     : e->actor, -1);
+      g_autofree char *safe_what = okn_text_display_line (what, -1);
 
-      g_string_append_printf (text, "%s  %s  %s\n", when, who ? who : "", what);
+      g_string_append_printf (text, "%s  %s  %s\n", when, who, safe_what);
     }
   gtk_label_set_text (self->audit_label, g_strchomp (text->str));
 

@@ -77,13 +77,15 @@ okn_register_page_refresh (OknRegisterPage *self)
       g_autofree char *no = g_strdup_printf ("%u", i + 1);
       g_autofree char *received = okn_format_date_pl (r->received_at, TRUE);
       g_autofree char *pages = g_strdup_printf ("%d / %d", r->pages, r->attachment_count);
+      g_autofree char *sender = okn_text_display_line (r->anonymous ? _("anonymous") : r->sender_name, -1);
+      g_autofree char *subject = okn_text_display_line (r->subject, -1);
+      g_autofree char *unit = okn_text_display_line (r->unit, -1);
       GtkTreeIter iter;
 
       gtk_list_store_insert_with_values (self->letters_store, &iter, -1,
                                          0, no, 1, r->ticket, 2, received,
                                          3, okn_delivery_label (r->delivery),
-                                         4, r->anonymous ? _("anonymous") : r->sender_name,
-                                         5, r->subject, 6, pages, 7, r->unit,
+                                         4, sender, 5, subject, 6, pages, 7, unit,
                                          8, r->sync_state == OKN_SYNC_CANCELLED, -1);
     }
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u letter", "%u letters", self->letters->len),

@@ -241,14 +241,20 @@ build_attributes (OknReportForm *self)
 
       if (!a->variable)
         {
-          label = gtk_label_new (a->description ? a->description : a->code);
+          /* The catalogue's words come from the server. */
+          g_autofree char *safe = okn_text_display_block (a->description ? a->description : a->code);
+
+          label = gtk_label_new (safe);
           gtk_label_set_xalign (GTK_LABEL (label), 0);
           gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
           gtk_grid_attach (self->attributes_grid, label, 0, row++, 2, 1);
           continue;
         }
-      text = g_strdup_printf ("%s%s", a->description ? a->description : a->code,
-                              a->required ? " *" : "");
+      {
+        g_autofree char *safe = okn_text_display_line (a->description ? a->description : a->code, -1);
+
+        text = g_strdup_printf ("%s%s", safe, a->required ? " *" : "");
+      }
       label = gtk_label_new (text);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
@@ -271,7 +277,9 @@ build_attributes (OknReportForm *self)
           for (guint j = 0; j < a->values->len; j++)
             {
               OknAttrValue *v = g_ptr_array_index (a->values, j);
-              gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (input), v->key, v->name);
+              g_autofree char *name = okn_text_display_line (v->name, -1);
+
+              gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (input), v->key, name);
             }
           gtk_combo_box_set_active_id (GTK_COMBO_BOX (input), "");
           g_signal_connect_swapped (input, "changed", G_CALLBACK (on_field_changed), self);
@@ -281,7 +289,8 @@ build_attributes (OknReportForm *self)
           for (guint j = 0; j < a->values->len; j++)
             {
               OknAttrValue *v = g_ptr_array_index (a->values, j);
-              GtkWidget *check = gtk_check_button_new_with_label (v->name);
+              g_autofree char *name = okn_text_display_line (v->name, -1);
+              GtkWidget *check = gtk_check_button_new_with_label (name);
 
               g_object_set_data_full (G_OBJECT (check), "okn-key", g_strdup (v->key), g_free);
               g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_field_changed), self);
@@ -375,7 +384,12 @@ okn_report_form_select_category (OknReportForm *self,
         okn_gui_show_error (self->category_error, error->message);
     }
   /* TRANSLATORS: the chosen category: its name and code */
-  text = g_strdup_printf (_("Chosen: %s (%s)"), s && s->name ? s->name : code, code);
+  {
+    g_autofree char *name = okn_text_display_line (s && s->name ? s->name : code, -1);
+    g_autofree char *safe_code = okn_text_display_line (code, -1);
+
+    text = g_strdup_printf (_("Chosen: %s (%s)"), name, safe_code);
+  }
   {
     g_autoptr (GList) rows = gtk_container_get_children (GTK_CONTAINER (self->category_list));
 
@@ -420,9 +434,10 @@ okn_report_form_reload_catalogue (OknReportForm *self)
   for (guint i = 0; i < self->services->len; i++)
     {
       OknService *s = g_ptr_array_index (self->services, i);
-      g_autofree char *text = g_strdup_printf ("%s  ·  %s%s%s", s->name ? s->name : s->code,
-                                               s->code, s->group ? "  ·  " : "",
-                                               s->group ? s->group : "");
+      g_autofree char *raw = g_strdup_printf ("%s  ·  %s%s%s", s->name ? s->name : s->code,
+                                              s->code, s->group ? "  ·  " : "",
+                                              s->group ? s->group : "");
+      g_autofree char *text = okn_text_display_line (raw, -1);
       GtkWidget *label = gtk_label_new (text);
       GtkWidget *row = gtk_list_box_row_new ();
 
@@ -495,10 +510,12 @@ update_files_names (OknReportForm *self)
   for (guint i = 0; i < self->files->len; i++)
     {
       g_autofree char *base = g_path_get_basename (g_ptr_array_index (self->files, i));
+      g_autofree char *safe = g_filename_display_name (base);
+      g_autofree char *shown = okn_text_display_line (safe, -1);
 
       if (i > 0)
         g_string_append (s, ", ");
-      g_string_append (s, base);
+      g_string_append (s, shown);
     }
   gtk_label_set_text (self->files_names, s->str);
   gtk_widget_set_sensitive (self->remove_files_button, self->files->len > 0);

@@ -95,15 +95,17 @@ make_row (const OknRecord *r)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   g_autofree char *when = okn_format_date_pl (r->kind == OKN_KIND_LETTER && r->received_at
                                                   ? r->received_at : r->created_at, TRUE);
-  const char *who = r->kind == OKN_KIND_LETTER
-                        ? (r->anonymous ? _("anonymous") : r->sender_name)
-                        : r->address;
-  g_autofree char *title = g_strdup_printf ("%s · %s", okn_gui_kind_label (r->kind), okn_record_title (r));
+  /* One safe line each: the texts come from residents and imports. */
+  g_autofree char *who = okn_text_display_line (r->kind == OKN_KIND_LETTER
+                                                  ? (r->anonymous ? _("anonymous") : r->sender_name)
+                                                  : r->address, -1);
+  g_autofree char *what = okn_text_display_line (okn_record_title (r), -1);
+  g_autofree char *title = g_strdup_printf ("%s · %s", okn_gui_kind_label (r->kind), what);
   GtkWidget *labels[] = {
     gtk_label_new (r->ticket), gtk_label_new (when), gtk_label_new (title),
-    gtk_label_new (who ? who : ""), gtk_label_new (okn_gui_sync_state_label (r->sync_state)),
+    gtk_label_new (who), gtk_label_new (okn_gui_sync_state_label (r->sync_state)),
   };
-  g_autofree char *acc = g_strdup_printf ("%s, %s, %s, %s", r->ticket, when, title, who ? who : "");
+  g_autofree char *acc = g_strdup_printf ("%s, %s, %s, %s", r->ticket, when, title, who);
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     {
