@@ -474,6 +474,17 @@ test_utf8_whatever_locale (Fixture      *f,
   RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--subject=\xff");
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--subject"));
+
+  /* JSON input is UTF-8 too; Latin-2 bytes are refused by line. */
+  {
+    g_autofree char *path = write_file (f, "latin2.json", "{\"kind\":\"letter\",\n\"sender\":\"\xa3\xf3" "d\xbc\"}", -1);
+
+    run_clear (&run);
+    RUN (&run, f, c_locale, path, "register", "--json", "-");
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "Line 2"));
+    g_assert_nonnull (strstr (run.err, "UTF-8"));
+  }
   g_assert_cmpuint (count_records (f), ==, 1);
 }
 
@@ -673,20 +684,6 @@ test_config_help (Fixture      *f,
 
 /* Item 10: outside text never reaches the terminal raw -------------------- */
 
-/* What no human-readable output may hold: ESC (title, clear screen), CSI
- * as C1, a bare CR, BEL, and the bidi override U+202E. */
-static void
-assert_display_safe (const char *what,
-                     const char *text)
-{
-  g_test_message ("%s:\n%s", what, text);
-  g_assert_null (strchr (text, '\x1b'));
-  g_assert_null (strchr (text, '\r'));
-  g_assert_null (strchr (text, '\a'));
-  g_assert_null (strstr (text, "\xc2\x9b"));
-  g_assert_null (strstr (text, "\xe2\x80\xae"));
-}
-
 /* How many lines of @text start with @prefix at the first column. */
 static guint
 lines_starting (const char *text,
@@ -738,7 +735,7 @@ test_outside_text (Fixture      *f,
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "show", letter);
   g_assert_cmpint (run.status, ==, 0);
-  assert_display_safe ("show", run.out);
+  okn_test_assert_display_safe ("show", run.out);
   /* Neither the note nor the server's text forged a line of ours. */
   g_assert_cmpuint (lines_starting (run.out, "State:"), ==, 1);
   g_assert_nonnull (strstr (run.out, "Pierwsza linia"));
@@ -746,19 +743,19 @@ test_outside_text (Fixture      *f,
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "list");
   g_assert_cmpint (run.status, ==, 0);
-  assert_display_safe ("list", run.out);
+  okn_test_assert_display_safe ("list", run.out);
   g_assert_cmpuint (lines_starting (run.out, "K03-"), ==, 1);
   g_assert_cmpuint (count_lines (run.out), ==, 1);
 
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "search", "Kowalski");
   g_assert_cmpint (run.status, ==, 0);
-  assert_display_safe ("search", run.out);
+  okn_test_assert_display_safe ("search", run.out);
 
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "day");
   g_assert_cmpint (run.status, ==, 0);
-  assert_display_safe ("day", run.out);
+  okn_test_assert_display_safe ("day", run.out);
   g_assert_cmpuint (lines_starting (run.out, "1\t"), ==, 1);
   g_assert_cmpuint (count_lines (run.out), ==, 1);
 
@@ -779,16 +776,16 @@ test_outside_text (Fixture      *f,
   RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Jan", "--channel",
        "\x1b]0;pwned\a\x1b[2J\nokienkoctl: all fine");
   g_assert_cmpint (run.status, ==, 2);
-  assert_display_safe ("--channel", run.err);
+  okn_test_assert_display_safe ("--channel", run.err);
   g_assert_cmpuint (lines_starting (run.err, "okienkoctl: "), ==, 1);
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "show", "\x1b[2J\xe2\x80\xae");
   g_assert_cmpint (run.status, ==, 2);
-  assert_display_safe ("show ESC", run.err);
+  okn_test_assert_display_safe ("show ESC", run.err);
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "list", "--since", "\x1b[2J");
   g_assert_cmpint (run.status, ==, 2);
-  assert_display_safe ("--since", run.err);
+  okn_test_assert_display_safe ("--since", run.err);
 
   /* A multi-line office address stays one key a line in config list. */
   write_config (f, "[office]\naddress=ul. Piotrkowska 104\\nŁódź\nname=Urząd\n", 0600);

@@ -808,13 +808,23 @@ register_from_json (OkctlContext *ctx,
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (OknStore) store = NULL;
   InputShape shape = SHAPE_OBJECT;
+  const char *bad = NULL;
 
   input = read_json_input (source, &error);
   if (input == NULL)
     return okctl_fail (g_steal_pointer (&error));
   neutralise_nul (input);
-  if (!g_utf8_validate (input->str, (gssize) input->len, NULL))
-    return okctl_usage_error (_("The input is not valid UTF-8 text."));
+  if (!g_utf8_validate (input->str, (gssize) input->len, &bad))
+    {
+      guint line = 1;
+
+      /* JSON is UTF-8 whatever the locale; say where it is not. */
+      for (const char *p = input->str; p < bad; p++)
+        line += *p == '\n';
+      return okctl_usage_error (_("Line %u of the input is not valid UTF-8 text (JSON input is "
+                                  "UTF-8 whatever the locale)."),
+                                line);
+    }
 
   records = parse_json_input (input->str, &shape, &error);
   if (records == NULL)

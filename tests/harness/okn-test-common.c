@@ -259,3 +259,24 @@ okn_test_assert_no_secret (const char *what,
             g_error ("%s holds %zu characters of the secret (from its %zu.)", what, min_run, i);
     }
 }
+
+/**
+ * okn_test_assert_display_safe:
+ * @what: what @text is, for the log
+ * @text: human-readable output (a terminal's, a label's)
+ *
+ * Asserts that @text holds nothing that acts on a terminal or flips what a
+ * reader sees: ESC (titles, clearing the screen), CSI as C1, a bare CR,
+ * BEL, or the bidi override U+202E.
+ */
+void
+okn_test_assert_display_safe (const char *what,
+                              const char *text)
+{
+  g_test_message ("%s:\n%s", what, text);
+  g_assert_null (strchr (text, '\x1b'));
+  g_assert_null (strchr (text, '\r'));
+  g_assert_null (strchr (text, '\a'));
+  g_assert_null (strstr (text, "\xc2\x9b"));
+  g_assert_null (strstr (text, "\xe2\x80\xae"));
+}

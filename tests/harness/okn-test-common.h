@@ -30,6 +30,8 @@ int        okn_test_run_ctlv      (const char  *db,
                                    char       **err,
                                    const char *const *args);
 const char *okn_test_ctl_path     (void);
+void       okn_test_assert_display_safe (const char *what,
+                                         const char *text);
 void       okn_test_assert_no_secret (const char *what,
                                       const char *data,
                                       gssize      len,
