@@ -29,6 +29,7 @@ typedef enum
   OKN_PRINTER_ERROR_TIMEOUT,          /* the job did not finish in time */
   OKN_PRINTER_ERROR_INVALID,          /* bad name, empty document, bad size */
   OKN_PRINTER_ERROR_FAILED,           /* any other refusal by the scheduler */
+  OKN_PRINTER_ERROR_SERVER_STOPPED,   /* the scheduler died or went silent mid-job */
 } OknPrinterError;
 
 /* The values of IPP printer-state. */

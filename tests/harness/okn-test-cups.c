@@ -21,6 +21,7 @@
 #include "okn-test-common.h"
 #include "okn-test-cups.h"
 
+#define CUPS_SERVER_BIN "/usr/lib/cups"
 #define CUPS_PDF_PPD "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
 #define CUPS_PDF_CONF "/etc/cups/cups-pdf.conf"
 #define CUPS_PDF_ANON_DIR "/var/spool/cups-pdf/ANONYMOUS"
@@ -83,6 +84,67 @@ write_file (const char *dir,
 
   g_file_set_contents (path, text, -1, &error);
   g_assert_no_error (error);
+}
+
+/* A backend that takes a job and holds it: the job stays "processing"
+ * until the scheduler that started it is gone (its parent changes), and
+ * never longer than 60 s. Without arguments it lists its device, as CUPS
+ * asks every backend. */
+static const char slow_backend[] =
+  "#!/bin/sh\n"
+  "# okntest-slow: holds a job while its scheduler lives (Okienko tests)\n"
+  "if [ $# -eq 0 ]; then\n"
+  "  echo 'direct okntest-slow \"Okienko\" \"Okienko test: a job that never ends\"'\n"
+  "  exit 0\n"
+  "fi\n"
+  "cat > /dev/null\n"
+  "i=0\n"
+  "while [ $i -lt 600 ] && kill -0 \"$PPID\" 2>/dev/null; do\n"
+  "  sleep 0.1\n"
+  "  i=$((i + 1))\n"
+  "done\n"
+  "exit 0\n";
+
+static void
+symlink_entries (const char *from,
+                 const char *to,
+                 const char *except)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (from, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *target = g_build_filename (from, name, NULL);
+      g_autofree char *link = g_build_filename (to, name, NULL);
+
+      if (except && g_str_equal (name, except))
+        continue;
+      g_assert_cmpint (symlink (target, link), ==, 0);
+    }
+}
+
+/* The scheduler's ServerBin: the system's filters and backends through
+ * symlinks, plus the slow test backend. cupsd runs a backend as root only
+ * when its file is not readable by others, and checks that the folders
+ * holding programs are not writable by anyone else. */
+static char *
+make_server_bin (const char *dir)
+{
+  g_autofree char *backend = NULL;
+  g_autofree char *slow = NULL;
+  char *bin = g_build_filename (dir, "serverbin", NULL);
+
+  backend = g_build_filename (bin, "backend", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (backend, 0755), ==, 0);
+  symlink_entries (CUPS_SERVER_BIN, bin, "backend");
+  symlink_entries (CUPS_SERVER_BIN "/backend", backend, NULL);
+  write_file (backend, "okntest-slow", slow_backend);
+  slow = g_build_filename (backend, "okntest-slow", NULL);
+  g_assert_cmpint (g_chmod (slow, getuid () == 0 ? 0700 : 0755), ==, 0);
+  return bin;
 }
 
 static char *
@@ -179,6 +241,7 @@ okn_test_cups_start (void)
   g_autofree char *files = NULL;
   g_autofree char *cupsd_conf = NULL;
   g_autofree char *files_conf = NULL;
+  g_autofree char *server_bin = NULL;
   gboolean root = getuid () == 0;
   OknTestCups *cups = g_new0 (OknTestCups, 1);
   static const char *const subdirs[] = { "spool", "spool/tmp", "cache", "state", "tmp", "log",
@@ -204,6 +267,7 @@ okn_test_cups_start (void)
         }
     }
   cups->socket = g_build_filename (cups->dir, "cups.sock", NULL);
+  server_bin = make_server_bin (cups->dir);
   cups->anon_dir = read_anon_dir ();
   remove_stale_output (cups->anon_dir);
 
@@ -236,9 +300,9 @@ okn_test_cups_start (void)
                                 "ErrorLog %1$s/log/error_log\n"
                                 "PageLog %1$s/log/page_log\n"
                                 "DataDir /usr/share/cups\n"
-                                "ServerBin /usr/lib/cups\n"
-                                "%2$s",
-                                cups->dir,
+                                "ServerBin %2$s\n"
+                                "%3$s",
+                                cups->dir, server_bin,
                                 root ? "User lp\nGroup lp\nSystemGroup root\n" : "");
   write_file (cups->dir, "cupsd.conf", cupsd_conf);
   write_file (cups->dir, "cups-files.conf", files_conf);
@@ -366,6 +430,39 @@ okn_test_cups_add_pdf_queue (OknTestCups *cups,
    * CUPS 2.4 and cups-pdf has no other form. */
   okn_test_cups_run_tool (cups, "lpadmin", "-p", name, "-v", "cups-pdf:/", "-P", CUPS_PDF_PPD,
                           "-E", NULL);
+}
+
+/**
+ * okn_test_cups_add_slow_queue:
+ *
+ * Adds a queue whose jobs stay "processing" until the scheduler stops (the
+ * backend okntest-slow holds them, 60 s at most): a job in flight for as
+ * long as a test needs one.
+ */
+void
+okn_test_cups_add_slow_queue (OknTestCups *cups,
+                              const char  *name)
+{
+  okn_test_cups_run_tool (cups, "lpadmin", "-p", name, "-v", "okntest-slow:/", "-P",
+                          CUPS_PDF_PPD, "-E", NULL);
+}
+
+/**
+ * okn_test_cups_kill:
+ *
+ * Kills the scheduler with SIGKILL, as a crash would end it, and reaps it.
+ * okn_test_cups_stop() then only cleans up.
+ */
+void
+okn_test_cups_kill (OknTestCups *cups)
+{
+  int status;
+
+  g_assert_cmpint (cups->pid, >, 0);
+  g_assert_cmpint (kill (cups->pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (cups->pid, &status, 0), ==, cups->pid);
+  g_spawn_close_pid (cups->pid);
+  cups->pid = 0;
 }
 
 /**

@@ -35,6 +35,9 @@ char        *okn_test_cups_unique_title   (OknTestCups *cups);
 
 void         okn_test_cups_add_pdf_queue  (OknTestCups *cups,
                                            const char  *name);
+void         okn_test_cups_add_slow_queue (OknTestCups *cups,
+                                           const char  *name);
+void         okn_test_cups_kill           (OknTestCups *cups);
 void         okn_test_cups_run_tool       (OknTestCups *cups,
                                            const char  *tool,
                                            ...) G_GNUC_NULL_TERMINATED;

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-printer.h"
+#include "okienko/okn-text.h"
 
 G_DEFINE_QUARK (okn-printer-error-quark, okn_printer_error)
 
@@ -21,6 +22,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ipp_t, ippDelete)
  * or unroutable must not hang the desk. */
 #define CONNECT_TIMEOUT_MS 5000
 #define IO_TIMEOUT_S 15.0
+/* Asking whether a scheduler that failed a request is still there. */
+#define PROBE_TIMEOUT_MS 2000
+/* IPP name values are at most 255 octets (RFC 8011, 5.1.3). */
+#define MAX_NAME_OCTETS 255
 
 static const char *const printer_attrs[] = {
   "printer-name",
@@ -188,6 +193,17 @@ connect_scheduler (GError **error)
   return http;
 }
 
+static void
+add_printer_uri (ipp_t      *request,
+                 const char *name)
+{
+  char uri[HTTP_MAX_URI];
+
+  httpAssembleURIf (HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", ippPort (),
+                    "/printers/%s", name);
+  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+}
+
 /* Turns the status of the last libcups request into our error. */
 static void
 set_request_error (GError    **error,
@@ -225,6 +241,56 @@ set_request_error (GError    **error,
     }
 }
 
+/* A request that got no answer at all: the connection broke, or the
+ * scheduler stopped answering. libcups then says "Service Unavailable" (or
+ * even "Success"), which tells a clerk nothing. Before a job exists the
+ * server is unreachable; once a job was created it stopped while printing,
+ * and the job's fate is unknown: it may still come out after a restart. */
+static void
+set_no_answer_error (GError    **error,
+                     const char *printer,
+                     int         job_id,
+                     const char *what)
+{
+  if (job_id > 0)
+    g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_SERVER_STOPPED,
+                 _("The print server stopped while printing (CUPS at %s, job %d on printer "
+                   "“%s”); it may need a restart. Check whether the ticket came out before "
+                   "printing it again."),
+                 server_name (), job_id, printer ? printer : "");
+  else
+    g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE,
+                 _("The print server (CUPS) at %s stopped answering while %s; it may need a "
+                   "restart. Is the CUPS service running?"),
+                 server_name (), what);
+}
+
+/* Whether the scheduler still answers a request, on a connection of its
+ * own: after a failed request this tells a refusal from a scheduler that
+ * died or hangs (Debian's cupsd 2.4.2-3+deb12u10 crashes or spins on some
+ * jobs). */
+static gboolean
+scheduler_answers (const char *printer)
+{
+  g_autoptr (http_t) http = httpConnect2 (server_name (), ippPort (), NULL, AF_UNSPEC,
+                                          cupsEncryption (), 1, PROBE_TIMEOUT_MS, NULL);
+  g_autoptr (ipp_t) response = NULL;
+  g_autofree char *resource = g_strdup_printf ("/printers/%s", printer);
+  ipp_t *request;
+
+  if (http == NULL)
+    return FALSE;
+  httpSetTimeout (http, PROBE_TIMEOUT_MS / 1000.0, NULL, NULL);
+  request = ippNewRequest (IPP_OP_GET_PRINTER_ATTRIBUTES);
+  add_printer_uri (request, printer);
+  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL,
+                cupsUser ());
+  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", NULL,
+                "printer-state");
+  response = cupsDoRequest (http, request, resource);
+  return response != NULL;
+}
+
 /* The IPP document-name as one safe word. Debian's cupsd 2.4.2-3+deb12u10
  * crashes on a document-name with a space in it and spins on a control
  * byte (../shared/notes/cups-in-tests.md), and the name is never shown to
@@ -258,15 +324,24 @@ safe_document_name (const char *title)
   return g_string_free (name, FALSE);
 }
 
-static void
-add_printer_uri (ipp_t      *request,
-                 const char *name)
+/* The job-name is what people see (lpstat, the printer's queue, the
+ * scheduler's web page): the full title, with control characters and bidi
+ * overrides made visible (okn-text) so no raw control byte reaches the
+ * scheduler, cut at a character boundary to the length IPP allows. */
+static char *
+safe_job_name (const char *title)
 {
-  char uri[HTTP_MAX_URI];
+  char *name = okn_text_display_line (title && *title ? title : "Okienko", -1);
+  gsize cut = strlen (name);
 
-  httpAssembleURIf (HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", ippPort (),
-                    "/printers/%s", name);
-  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+  if (cut > MAX_NAME_OCTETS)
+    {
+      cut = MAX_NAME_OCTETS;
+      while (cut > 0 && ((guchar) name[cut] & 0xc0) == 0x80)
+        cut--;
+      name[cut] = '\0';
+    }
+  return name;
 }
 
 static char *
@@ -399,6 +474,7 @@ okn_printer_list (GError **error)
 static OknPrinterInfo *
 get_printer (http_t     *http,
              const char *name,
+             int         job_id,
              GError    **error)
 {
   g_autoptr (ipp_t) response = NULL;
@@ -413,7 +489,12 @@ get_printer (http_t     *http,
   ippAddStrings (request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
                  (int) G_N_ELEMENTS (printer_attrs), NULL, printer_attrs);
   response = cupsDoRequest (http, request, resource);
-  if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING)
+  if (response == NULL)
+    {
+      set_no_answer_error (error, name, job_id, _("asking for the printer's state"));
+      return NULL;
+    }
+  if (cupsLastError () > IPP_STATUS_OK_CONFLICTING)
     {
       set_request_error (error, name, _("asking for the printer's state"));
       return NULL;
@@ -452,7 +533,7 @@ okn_printer_get (const char *name,
   http = connect_scheduler (error);
   if (http == NULL)
     return NULL;
-  return get_printer (http, name, error);
+  return get_printer (http, name, 0, error);
 }
 
 /* The error a clerk can act on for a printer that cannot print now; FALSE
@@ -588,7 +669,12 @@ get_job_state (http_t     *http,
   ippAddStrings (request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
                  (int) G_N_ELEMENTS (attrs), NULL, attrs);
   response = cupsDoRequest (http, request, resource);
-  if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING)
+  if (response == NULL)
+    {
+      set_no_answer_error (error, printer, job_id, _("asking for the job's state"));
+      return FALSE;
+    }
+  if (cupsLastError () > IPP_STATUS_OK_CONFLICTING)
     {
       set_request_error (error, printer, _("asking for the job's state"));
       return FALSE;
@@ -666,7 +752,7 @@ wait_for_job (http_t       *http,
         }
       if (js.state == IPP_JSTATE_CANCELED || js.state == IPP_JSTATE_ABORTED)
         {
-          info = get_printer (http, printer, NULL);
+          info = get_printer (http, printer, job_id, NULL);
           /* An aborted job on a printer that ran out of paper is "out of
            * paper" to the clerk, not "aborted". */
           if (info && is_out_of_paper (info))
@@ -679,7 +765,7 @@ wait_for_job (http_t       *http,
           goto out;
         }
 
-      info = get_printer (http, printer, error);
+      info = get_printer (http, printer, job_id, error);
       if (info == NULL)
         goto cancel;
       if (set_not_ready_error (info, error))
@@ -703,7 +789,10 @@ wait_for_job (http_t       *http,
     }
 
 cancel:
-  cupsCancelJob2 (http, printer, job_id, 0);
+  /* A scheduler that is gone cannot cancel anything; asking would only
+   * wait for the I/O timeout again. */
+  if (error == NULL || !g_error_matches (*error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_SERVER_STOPPED))
+    cupsCancelJob2 (http, printer, job_id, 0);
 out:
   job_state_clear (&js);
   return ok;
@@ -738,11 +827,14 @@ okn_printer_print_pdf (const char               *printer,
   g_autoptr (OknPrinterInfo) info = NULL;
   g_autofree char *media = NULL;
   g_autofree char *document_name = NULL;
+  g_autofree char *job_name = NULL;
+  g_autoptr (GError) refusal = NULL;
   cups_option_t *cups_options = NULL;
   int num_options = 0;
   gsize len = 0;
   const char *data = pdf ? g_bytes_get_data (pdf, &len) : NULL;
   int id = 0;
+  gboolean sent;
   gboolean ok = FALSE;
 
   if (job_id)
@@ -771,7 +863,7 @@ okn_printer_print_pdf (const char               *printer,
   http = connect_scheduler (error);
   if (http == NULL)
     return FALSE;
-  info = get_printer (http, printer, error);
+  info = get_printer (http, printer, 0, error);
   if (info == NULL || set_not_ready_error (info, error))
     return FALSE;
 
@@ -785,26 +877,34 @@ okn_printer_print_pdf (const char               *printer,
       num_options = cupsAddOption ("copies", copies, num_options, &cups_options);
     }
 
-  id = cupsCreateJob (http, printer, options->title ? options->title : "Okienko", num_options,
-                      cups_options);
+  job_name = safe_job_name (options->title);
+  id = cupsCreateJob (http, printer, job_name, num_options, cups_options);
   if (id <= 0)
     {
-      set_request_error (error, printer, _("creating the print job"));
+      /* Before probing: the probe is a request of its own and replaces
+       * libcups' last error. */
+      set_request_error (&refusal, printer, _("creating the print job"));
+      if (scheduler_answers (printer))
+        g_propagate_error (error, g_steal_pointer (&refusal));
+      else
+        set_no_answer_error (error, printer, 0, _("creating the print job"));
       goto out;
     }
   document_name = safe_document_name (options->title ? options->title : "ticket");
-  if (cupsStartDocument (http, printer, id, document_name, CUPS_FORMAT_PDF, 1)
-        != HTTP_STATUS_CONTINUE
-      || cupsWriteRequestData (http, data, len) != HTTP_STATUS_CONTINUE)
+  sent = cupsStartDocument (http, printer, id, document_name, CUPS_FORMAT_PDF, 1)
+           == HTTP_STATUS_CONTINUE
+         && cupsWriteRequestData (http, data, len) == HTTP_STATUS_CONTINUE;
+  /* After a broken send libcups may even report "Success": only a
+   * scheduler that still answers can have refused the document. */
+  if (cupsFinishDocument (http, printer) > IPP_STATUS_OK_CONFLICTING || !sent)
     {
-      set_request_error (error, printer, _("sending the document"));
-      cupsFinishDocument (http, printer);
-      cupsCancelJob2 (http, printer, id, 0);
-      goto out;
-    }
-  if (cupsFinishDocument (http, printer) > IPP_STATUS_OK_CONFLICTING)
-    {
-      set_request_error (error, printer, _("sending the document"));
+      set_request_error (&refusal, printer, _("sending the document"));
+      if (!scheduler_answers (printer))
+        {
+          set_no_answer_error (error, printer, id, _("sending the document"));
+          goto out;
+        }
+      g_propagate_error (error, g_steal_pointer (&refusal));
       cupsCancelJob2 (http, printer, id, 0);
       goto out;
     }
