@@ -87,23 +87,27 @@ write_file (const char *dir,
 }
 
 /* A backend that takes a job and holds it: the job stays "processing"
- * until the scheduler that started it is gone (its parent changes), and
- * never longer than 60 s. Without arguments it lists its device, as CUPS
- * asks every backend. */
-static const char slow_backend[] =
-  "#!/bin/sh\n"
-  "# okntest-slow: holds a job while its scheduler lives (Okienko tests)\n"
-  "if [ $# -eq 0 ]; then\n"
-  "  echo 'direct okntest-slow \"Okienko\" \"Okienko test: a job that never ends\"'\n"
-  "  exit 0\n"
-  "fi\n"
-  "cat > /dev/null\n"
-  "i=0\n"
-  "while [ $i -lt 600 ] && kill -0 \"$PPID\" 2>/dev/null; do\n"
-  "  sleep 0.1\n"
-  "  i=$((i + 1))\n"
-  "done\n"
-  "exit 0\n";
+ * while the scheduler that started it lives (its socket is there and it is
+ * still the parent), and never longer than 60 s. It does not read the job:
+ * the filters before it block on the pipe and end with it. Without
+ * arguments it lists its device, as CUPS asks every backend. */
+static char *
+slow_backend (const char *socket_path)
+{
+  return g_strdup_printf ("#!/bin/sh\n"
+                          "# okntest-slow: holds a job while its scheduler lives (Okienko tests)\n"
+                          "if [ $# -eq 0 ]; then\n"
+                          "  echo 'direct okntest-slow \"Okienko\" \"Okienko test backend\"'\n"
+                          "  exit 0\n"
+                          "fi\n"
+                          "i=0\n"
+                          "while [ $i -lt 600 ] && [ -S '%s' ] && kill -0 \"$PPID\" 2>/dev/null; do\n"
+                          "  sleep 0.1\n"
+                          "  i=$((i + 1))\n"
+                          "done\n"
+                          "exit 0\n",
+                          socket_path);
+}
 
 static void
 symlink_entries (const char *from,
@@ -131,17 +135,19 @@ symlink_entries (const char *from,
  * when its file is not readable by others, and checks that the folders
  * holding programs are not writable by anyone else. */
 static char *
-make_server_bin (const char *dir)
+make_server_bin (const char *dir,
+                 const char *socket_path)
 {
   g_autofree char *backend = NULL;
   g_autofree char *slow = NULL;
+  g_autofree char *script = slow_backend (socket_path);
   char *bin = g_build_filename (dir, "serverbin", NULL);
 
   backend = g_build_filename (bin, "backend", NULL);
   g_assert_cmpint (g_mkdir_with_parents (backend, 0755), ==, 0);
   symlink_entries (CUPS_SERVER_BIN, bin, "backend");
   symlink_entries (CUPS_SERVER_BIN "/backend", backend, NULL);
-  write_file (backend, "okntest-slow", slow_backend);
+  write_file (backend, "okntest-slow", script);
   slow = g_build_filename (backend, "okntest-slow", NULL);
   g_assert_cmpint (g_chmod (slow, getuid () == 0 ? 0700 : 0755), ==, 0);
   return bin;
@@ -267,7 +273,7 @@ okn_test_cups_start (void)
         }
     }
   cups->socket = g_build_filename (cups->dir, "cups.sock", NULL);
-  server_bin = make_server_bin (cups->dir);
+  server_bin = make_server_bin (cups->dir, cups->socket);
   cups->anon_dir = read_anon_dir ();
   remove_stale_output (cups->anon_dir);
 
