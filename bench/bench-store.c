@@ -123,6 +123,27 @@ count_records (const char *path)
   return n;
 }
 
+/* What PRAGMA quick_check costs on the whole file, on its own connection:
+ * the check the store would run at every open if it did not keep the
+ * file's fingerprint (okn-store.c, check_integrity). */
+static double
+quick_check_ms (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  double t0;
+
+  sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  sqlite3_prepare_v2 (db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+  t0 = now_ms ();
+  if (sqlite3_step (stmt) != SQLITE_ROW || strcmp ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    g_printerr ("quick_check: %s\n", sqlite3_column_text (stmt, 0));
+  t0 = now_ms () - t0;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return t0;
+}
+
 /* The alternative without an index: what a LIKE over the same text costs. */
 static double
 like_scan_ms (const char *path,
@@ -159,6 +180,9 @@ main (int    argc,
   g_autoptr (GArray) look = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) search = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) like = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) opens = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) check = g_array_new (FALSE, FALSE, sizeof (double));
+  double first_open = 0;
   g_autoptr (GPtrArray) known = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
@@ -284,6 +308,43 @@ main (int    argc,
       g_array_append_val (like, t);
     }
 
+  /* Opening: the first open after the file changed behind the store's
+   * back runs the full quick_check; the others compare the fingerprint. */
+  okn_store_close (store);
+  store = NULL;
+  {
+    g_autofree char *checked = g_strconcat (path, ".checked", NULL);
+
+    g_unlink (checked);
+  }
+  for (int i = 0; i < 3; i++)
+    {
+      double t = quick_check_ms (path);
+
+      g_array_append_val (check, t);
+    }
+  for (int i = 0; i < 51; i++)
+    {
+      double t0 = now_ms ();
+      OknStore *s2 = okn_store_open_full (path, i % 2 ? OKN_STORE_OPEN_READ_ONLY : OKN_STORE_OPEN_DEFAULT,
+                                          &error);
+
+      t0 = now_ms () - t0;
+      if (s2 == NULL)
+        {
+          g_printerr ("open: %s\n", error->message);
+          return 3;
+        }
+      if (i == 0)
+        first_open = t0;
+      else
+        g_array_append_val (opens, t0);
+      if (i == 50)
+        store = s2;
+      else
+        okn_store_close (s2);
+    }
+
   printf ("\nOkienko store benchmark: %" G_GINT64_FORMAT " records (filled in %.1f s)\n", have + 500,
           fill_ms / 1000.0);
   printf ("SQLite %s, WAL, synchronous=FULL\n\n", sqlite3_libversion ());
@@ -297,6 +358,11 @@ main (int    argc,
   printf ("%-44s %8.2fms %8.2fms %8.2fms %10s\n", "FTS search, 100 newest hits", s.median, s.p95, s.max, "<= 30 ms");
   s = stats_of (like);
   printf ("%-44s %8.2fms %8.2fms %8.2fms %10s\n", "  alternative: LIKE scan, same columns", s.median, s.p95, s.max, "-");
+  s = stats_of (opens);
+  printf ("%-44s %8.2fms %8.2fms %8.2fms %10s\n", "open the store (file unchanged)", s.median, s.p95, s.max, "-");
+  printf ("%-44s %8.0fms %10s %10s %10s\n", "open after the file changed (quick_check)", first_open, "", "", "-");
+  s = stats_of (check);
+  printf ("%-44s %8.0fms %8.0fms %8.0fms %10s\n", "  alternative: quick_check at every open", s.median, s.p95, s.max, "-");
 
   okn_store_close (store);
   if (dir)
@@ -304,9 +370,14 @@ main (int    argc,
       g_autofree char *wal = g_strconcat (path, "-wal", NULL);
       g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
+      g_autofree char *issued = g_strconcat (path, ".issued", NULL);
+      g_autofree char *checked = g_strconcat (path, ".checked", NULL);
+
       g_unlink (path);
       g_unlink (wal);
       g_unlink (shm);
+      g_unlink (issued);
+      g_unlink (checked);
       g_rmdir (dir);
     }
   return 0;

@@ -3,9 +3,12 @@
  * lookup, FTS, corrections, cancellation, audit log, catalogue check */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "okn-test-common.h"
@@ -124,24 +127,38 @@ test_newer_database_refused (void)
   okn_test_rm_rf (dir);
 }
 
+/* Makes the store's file what the first release wrote: schema 1, no
+ * application_id. */
+static void
+make_version_1 (const char *path)
+{
+  g_assert_cmpint (sql_exec (path, "DROP INDEX outbox_due;"
+                                   "ALTER TABLE outbox DROP COLUMN unknown_outcome;"
+                                   "ALTER TABLE records DROP COLUMN status_polled_us;"
+                                   "PRAGMA user_version = 1;"
+                                   "PRAGMA application_id = 0;"), ==, SQLITE_OK);
+}
+
 static void
 test_failed_migration_rolls_back (void)
 {
   g_autofree char *dir = okn_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
   g_autoptr (GError) error = NULL;
-  OknStore *store;
+  OknStore *store = okn_test_open_store (dir, "K03");
 
-  /* A version-0 file with something in the way of migration 1. */
-  g_assert_cmpint (sql_exec (path, "CREATE TABLE records (x); INSERT INTO records VALUES (1);"), ==, SQLITE_OK);
+  okn_store_close (store);
+  /* A version-1 file with something in the way of migration 2. */
+  make_version_1 (path);
+  g_assert_cmpint (sql_exec (path, "CREATE INDEX outbox_due ON outbox (attempts);"), ==, SQLITE_OK);
   store = okn_store_open (path, &error);
   g_assert_null (store);
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
 
   /* Nothing half-done: the version and the schema are as they were. */
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 0);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM sqlite_master WHERE name = 'station'"), ==, 0);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sql_int (path, "PRAGMA application_id"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 0);
   okn_test_rm_rf (dir);
 }
 
@@ -676,20 +693,164 @@ test_migration_from_v1 (void)
     ticket = g_strdup (r->ticket);
   }
   okn_store_close (store);
-  /* Make it a version-1 file, as the first release wrote it. */
-  g_assert_cmpint (sql_exec (path, "DROP INDEX outbox_due;"
-                                   "ALTER TABLE outbox DROP COLUMN unknown_outcome;"
-                                   "ALTER TABLE records DROP COLUMN status_polled_us;"
-                                   "PRAGMA user_version = 1;"), ==, SQLITE_OK);
+  make_version_1 (path);
 
   store = okn_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (okn_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (okn_store_get_schema_version (store), ==, OKN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (path, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
   back = okn_store_lookup (store, ticket, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back->subject, ==, "Sprzed migracji");
   g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 1);
   g_assert_cmpint (sql_int (path, "SELECT unknown_outcome FROM outbox"), ==, 0);
+  okn_store_close (store);
+  okn_test_rm_rf (dir);
+}
+
+static gboolean
+warnings_mention (OknStore   *store,
+                  const char *text)
+{
+  GPtrArray *warnings = okn_store_get_warnings (store);
+
+  for (guint i = 0; i < warnings->len; i++)
+    if (strstr (g_ptr_array_index (warnings, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Issue 8, item 2: the -wal is deleted while another process (sync
+ * --watch) holds the database, then that process is killed. The records
+ * committed since the last checkpoint are gone with the WAL; their ticket
+ * numbers are printed on tickets in residents' hands and must never be
+ * given out again, and the store must say what happened. */
+static void
+test_lost_wal_never_reissues (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr (GPtrArray) handed_out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) lost = NULL;
+  g_autoptr (OknRecord) next = NULL;
+  OknStore *store = okn_test_open_store (dir, "K03");
+  int ready[2];
+  char byte;
+  pid_t holder;
+  int status;
+
+  okn_store_close (store);
+  g_assert_cmpint (pipe (ready), ==, 0);
+  holder = fork ();
+  g_assert_cmpint (holder, >=, 0);
+  if (holder == 0)
+    {
+      /* The holder: the database open, as sync --watch keeps it, until it
+       * is killed (60 s at most). */
+      OknStore *held = okn_store_open (path, NULL);
+
+      if (held == NULL || write (ready[1], "r", 1) != 1)
+        _exit (1);
+      for (int i = 0; i < 600; i++)
+        g_usleep (100000);
+      _exit (0);
+    }
+  close (ready[1]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  close (ready[0]);
+
+  /* Ten letters registered by other processes (desk, okienkoctl): each
+   * closes its connection, none checkpoints while the holder is there. */
+  for (int i = 0; i < 10; i++)
+    {
+      g_autoptr (OknRecord) r = NULL;
+
+      store = okn_store_open (path, &error);
+      g_assert_no_error (error);
+      r = register_letter (store, "Jan Kowalski", "Wniosek");
+      g_ptr_array_add (handed_out, g_strdup (r->ticket));
+      okn_store_close (store);
+    }
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (wal), ==, 0);
+  g_assert_cmpint (kill (holder, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (holder, &status, 0), ==, holder);
+
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  /* The loss itself (a WAL is the database's latest changes). */
+  lost = okn_store_lookup (store, g_ptr_array_index (handed_out, 9), &error);
+  g_assert_null (lost);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A new letter gets a number no ticket carries yet. */
+  next = register_letter (store, "Anna Nowak", "Skarga");
+  g_test_message ("handed out %s … %s before the loss; next: %s",
+                  (char *) g_ptr_array_index (handed_out, 0),
+                  (char *) g_ptr_array_index (handed_out, 9), next->ticket);
+  for (guint i = 0; i < handed_out->len; i++)
+    g_assert_cmpstr (next->ticket, !=, g_ptr_array_index (handed_out, i));
+  g_assert_true (g_str_has_prefix (next->ticket, "K03-"));
+  g_assert_cmpint (sql_int (path, "SELECT last_seq FROM counters"), ==, 11);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM audit_log WHERE action = 'skip-numbers'"), ==, 1);
+  g_assert_true (warnings_mention (store, g_ptr_array_index (handed_out, 0)));
+  okn_store_close (store);
+  okn_test_rm_rf (dir);
+}
+
+/* The same loss seen at open: the warning names the first and the last
+ * ticket the database no longer holds. */
+static void
+test_lost_numbers_named_at_open (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *backup = g_build_filename (dir, "backup.db", NULL);
+  g_autofree char *vacuum = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) next = NULL;
+  OknStore *store = okn_test_open_store (dir, "K03");
+
+  /* An older copy of the database, as a backup restore would bring back. */
+  {
+    g_autoptr (OknRecord) r = register_letter (store, "Jan", "Przed kopią");
+  }
+  okn_store_close (store);
+  vacuum = g_strdup_printf ("VACUUM INTO '%s'", backup);
+  g_assert_cmpint (sql_exec (path, vacuum), ==, SQLITE_OK);
+
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr (OknRecord) r = register_letter (store, "Ewa", "Po kopii");
+
+      if (i == 0)
+        first = g_strdup (r->ticket);
+      last = g_strdup (r->ticket);
+    }
+  okn_store_close (store);
+  g_assert_cmpint (g_rename (backup, path), ==, 0);
+
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (okn_store_get_warnings (store)->len > 0);
+  g_test_message ("%s", (char *) g_ptr_array_index (okn_store_get_warnings (store), 0));
+  g_assert_true (warnings_mention (store, first));
+  g_assert_true (warnings_mention (store, last));
+  next = register_letter (store, "Ola", "Po przywróceniu");
+  g_assert_cmpint (sql_int (path, "SELECT seq FROM records ORDER BY id DESC LIMIT 1"), ==, 7);
+  okn_store_close (store);
+
+  /* The counter has passed the mark: nothing more to say. */
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (okn_store_get_warnings (store)->len, ==, 0);
   okn_store_close (store);
   okn_test_rm_rf (dir);
 }
@@ -902,6 +1063,8 @@ main (int    argc,
   ADD ("/store/attachments-content-addressed", test_attachments_content_addressed);
   ADD ("/store/list-filters", test_list_filters);
   g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);
+  g_test_add_func ("/store/lost-wal-never-reissues", test_lost_wal_never_reissues);
+  g_test_add_func ("/store/lost-numbers-named-at-open", test_lost_numbers_named_at_open);
   ADD ("/store/outbox-flow", test_outbox_flow);
   ADD ("/store/outbox-recover", test_outbox_recover);
   ADD ("/store/statuses", test_statuses);

@@ -25,9 +25,22 @@ typedef enum
   OKN_STORE_ERROR_CONFLICT,      /* e.g. changing the code of a station with records */
   OKN_STORE_ERROR_INVALID,       /* a bad argument, e.g. a cancel without a reason */
   OKN_STORE_ERROR_STORAGE,       /* SQLite or the disk failed */
+  OKN_STORE_ERROR_NO_DATABASE,   /* no database at the path, and none was to be created */
+  OKN_STORE_ERROR_NOT_OKIENKO,   /* a file of another program: refused, untouched */
+  OKN_STORE_ERROR_DAMAGED,       /* the integrity check failed: refused, untouched */
 } OknStoreError;
 
-#define OKN_STORE_SCHEMA_VERSION 2
+#define OKN_STORE_SCHEMA_VERSION 3
+
+/* PRAGMA application_id of an Okienko database: "OKNO". */
+#define OKN_STORE_APPLICATION_ID 0x4F4B4E4F
+
+typedef enum
+{
+  OKN_STORE_OPEN_DEFAULT = 0,          /* read and write an existing database; upgrade it */
+  OKN_STORE_OPEN_CREATE = 1 << 0,      /* create a new database when there is none */
+  OKN_STORE_OPEN_READ_ONLY = 1 << 1,   /* never write: no creation, no upgrade */
+} OknStoreOpenFlags;
 
 typedef struct _OknStore OknStore;
 
@@ -122,6 +135,10 @@ char       *okn_store_default_path        (void);
 
 OknStore   *okn_store_open                (const char *path,
                                            GError    **error);
+OknStore   *okn_store_open_full           (const char        *path,
+                                           OknStoreOpenFlags  flags,
+                                           GError           **error);
+GPtrArray  *okn_store_get_warnings        (OknStore *store);
 void        okn_store_close               (OknStore *store);
 const char *okn_store_get_path            (OknStore *store);
 int         okn_store_get_schema_version  (OknStore *store);

@@ -44,8 +44,12 @@ okctl_fail (GError *error)
           break;
         case OKN_STORE_ERROR_STORAGE:
         case OKN_STORE_ERROR_NEWER_SCHEMA:
+        case OKN_STORE_ERROR_NOT_OKIENKO:
+        case OKN_STORE_ERROR_DAMAGED:
           code = OKCTL_EXIT_STORAGE;
           break;
+        /* No database yet is "no station yet": run init. */
+        case OKN_STORE_ERROR_NO_DATABASE:
         case OKN_STORE_ERROR_NO_STATION:
         case OKN_STORE_ERROR_READ_ONLY:
         case OKN_STORE_ERROR_CONFLICT:
@@ -125,11 +129,39 @@ okctl_quote (const char *text)
   return okn_text_display_line (text, 60);
 }
 
+/* Commands that only read: they never create, upgrade or write the
+ * database (a read-only SQLite connection). Only init creates one; the
+ * others that write upgrade an older schema first. */
+static const char *const read_only_commands[] = {
+  "show", "list", "search", "status", "day", "print", "scan",
+};
+
 OknStore *
 okctl_open_store (OkctlContext *ctx,
                   GError      **error)
 {
-  return okn_store_open (ctx->db_path, error);
+  OknStoreOpenFlags flags = OKN_STORE_OPEN_DEFAULT;
+  OknStore *store;
+  GPtrArray *warnings;
+
+  if (g_strcmp0 (ctx->command, "init") == 0)
+    flags = OKN_STORE_OPEN_CREATE;
+  for (guint i = 0; i < G_N_ELEMENTS (read_only_commands); i++)
+    if (g_strcmp0 (ctx->command, read_only_commands[i]) == 0)
+      flags = OKN_STORE_OPEN_READ_ONLY;
+  store = okn_store_open_full (ctx->db_path, flags, error);
+  if (store == NULL)
+    return NULL;
+  /* What the store found and fixed or works around (lost ticket numbers,
+   * a database others could read): on stderr, so output stays clean. */
+  warnings = okn_store_get_warnings (store);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
+                                               (const char *) g_ptr_array_index (warnings, i));
+      okctl_print_error (line);
+    }
+  return store;
 }
 
 /* Parses a command's options; on a usage error says so and what --help
@@ -313,6 +345,7 @@ main (int    argc,
         g_autofree char *prgname = g_strconcat ("okienkoctl ", commands[c].name, NULL);
 
         g_set_prgname (prgname);
+        ctx.command = commands[c].name;
         rc = commands[c].func (&ctx, argc - i, argv + i);
         break;
       }

@@ -21,6 +21,7 @@ enum
 
 typedef struct
 {
+  const char *command;   /* the command being run, e.g. "show" */
   char *db_path;
   char *config_path;
   OknConfig *config;

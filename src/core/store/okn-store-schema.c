@@ -176,9 +176,16 @@ static const char migration_2[] =
   "ALTER TABLE records ADD COLUMN status_polled_us INTEGER;"
   "CREATE INDEX outbox_due ON outbox (next_attempt_us);";
 
+/* Version 3: the file says it is Okienko's (PRAGMA application_id, "OKNO"),
+ * so a database of another program is told apart and refused untouched.
+ * Keep the number in step with OKN_STORE_APPLICATION_ID. */
+static const char migration_3[] =
+  "PRAGMA application_id = 1330335311;";
+
 static const char *const migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OKN_STORE_SCHEMA_VERSION);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "okienko/okn-ticket.h"
+#include "okn-store-issued.h"
 #include "okn-store-private.h"
 #include "okn-store-schema.h"
 
@@ -30,6 +32,8 @@
  * Retry-After at it), so a later time means the clock was turned back. */
 #define OUTBOX_MAX_AHEAD_US ((gint64) 24 * 3600 * G_USEC_PER_SEC)
 #define SECRET_LEN       32
+/* SQLite's own automatic checkpoint threshold, kept (wal_hook). */
+#define WAL_CHECKPOINT_PAGES 1000
 
 G_DEFINE_QUARK (okn-store-error-quark, okn_store_error)
 
@@ -43,6 +47,11 @@ struct _OknStore
   guint8 secret[SECRET_LEN];
   gboolean has_station;
   gint64 busy_since_us;
+  gboolean read_only;
+  OknIssuedFile *issued;
+  GArray *issued_now;   /* (element-type OknIssued) as read when a registration began */
+  GArray *issued_new;   /* (element-type OknIssued) numbers this transaction gives out */
+  GPtrArray *warnings;
 };
 
 /* Helpers --------------------------------------------------------------- */
@@ -53,6 +62,19 @@ okn_store_get_db (OknStore *store)
   return store->db;
 }
 
+/* What to do with a damaged database, for every message that reports one. */
+static char *
+recovery_steps (const char *path)
+{
+  return g_strdup_printf (_("To recover: stop Okienko on this station (the desk and “okienkoctl "
+                            "sync”); keep a copy of the damaged file; put the latest backup in its "
+                            "place, or rescue what can be read with “sqlite3 %s .recover | "
+                            "sqlite3 rescued.db”; then register again, from their tickets, the "
+                            "letters and reports received since that backup (their numbers are "
+                            "never given out again)."),
+                          path);
+}
+
 gboolean
 okn_store_set_error_from_db (OknStore   *store,
                              int         rc,
@@ -60,12 +82,20 @@ okn_store_set_error_from_db (OknStore   *store,
                              GError    **error)
 {
   const char *detail = store && store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc);
+  int sys_errno = store && store->db ? sqlite3_system_errno (store->db) : 0;
+
+  /* SQLite reports a full disk as SQLITE_FULL only for the database file;
+   * the -shm and -wal files fail with an I/O error whose errno says it. */
+  if ((rc & 0xff) == SQLITE_IOERR && (sys_errno == ENOSPC || sys_errno == EDQUOT))
+    rc = SQLITE_FULL;
 
   switch (rc & 0xff)
     {
     case SQLITE_FULL:
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                   _("The disk is full: %s failed. Nothing was saved."), what);
+                   _("The disk holding the database %s is full: %s failed. Nothing was saved; "
+                     "free some space and try again."),
+                   store && store->path ? store->path : "", what);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -83,10 +113,12 @@ okn_store_set_error_from_db (OknStore   *store,
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                   _("The database file is damaged or is not an Okienko database (%s): "
-                     "%s failed. Restore it from a backup."),
-                   detail, what);
+      {
+        g_autofree char *steps = recovery_steps (store && store->path ? store->path : "okienko.db");
+
+        g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+                     _("The database file is damaged (%s): %s failed. %s"), detail, what, steps);
+      }
       break;
     default:
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
@@ -319,6 +351,17 @@ check_not_newer (OknStore *store,
                    store->path, version, OKN_STORE_SCHEMA_VERSION);
       return FALSE;
     }
+  if (version < 0)
+    {
+      /* No Okienko writes a negative version: migrating "from -1" would
+       * run no migration we have. */
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+                   _("The database %s says its schema version is %d, which no Okienko "
+                     "writes: it was damaged or changed by another program. It was not "
+                     "changed. Restore it from a backup."),
+                   store->path, version);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -386,28 +429,44 @@ load_station (OknStore *store,
   return TRUE;
 }
 
+/* Creating the folder or the file failed: a full disk in words of its own. */
+static void
+set_create_error (OknStore   *store,
+                  int         saved_errno,
+                  const char *folder,
+                  GError    **error)
+{
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("The disk holding the database %s is full: nothing can be created there. "
+                   "Free some space and try again."),
+                 store->path);
+  else if (folder)
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("Cannot create the folder %s: %s"), folder, g_strerror (saved_errno));
+  else
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("Cannot create the database %s: %s"), store->path, g_strerror (saved_errno));
+}
+
 /* The database holds the station secret and personal data: only its owner
  * may read it. SQLite gives -wal and -shm the main file's mode. */
 static gboolean
-create_private_file (const char *path,
-                     GError    **error)
+create_private_file (OknStore *store,
+                     GError  **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir = g_path_get_dirname (store->path);
   int fd;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      int saved = errno;
-      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      set_create_error (store, errno, dir, error);
       return FALSE;
     }
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  fd = g_open (store->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0 && errno != EEXIST)
     {
-      int saved = errno;
-      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                   _("Cannot create the database %s: %s"), path, g_strerror (saved));
+      set_create_error (store, errno, NULL, error);
       return FALSE;
     }
   if (fd >= 0)
@@ -415,13 +474,513 @@ create_private_file (const char *path,
   return TRUE;
 }
 
+/* Names SQLite gives a meaning of its own: a database that lives in
+ * memory or in a temporary file is gone when the program ends, so a
+ * ticket registered there would be lost. */
+static gboolean
+check_path (const char *path,
+            GError    **error)
+{
+  if (*path == '\0' || g_str_equal (path, ":memory:") || g_str_has_prefix (path, "file:"))
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                   _("“%s” is not a database file: Okienko keeps records on disk. Give the path "
+                     "of a file with --db or OKIENKO_DB."),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The database, its -wal and -shm, and the file of issued numbers must be
+ * private to their owner: a file others can read is made private when it
+ * is ours, else refused. Changing a mode changes no byte of the file. */
+static gboolean
+check_modes (OknStore *store,
+             GError  **error)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", ".issued" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
+      GStatBuf st;
+      int saved;
+
+      if (g_stat (p, &st) != 0 || (st.st_mode & 0077) == 0)
+        continue;
+      if (st.st_uid == geteuid () && g_chmod (p, 0600) == 0)
+        {
+          g_ptr_array_add (store->warnings,
+                           g_strdup_printf (_("%s could be read by other users (mode %04o); it is "
+                                              "now private to its owner (0600), as it holds "
+                                              "personal data and the station secret."),
+                                            p, (guint) (st.st_mode & 07777)));
+          continue;
+        }
+      saved = st.st_uid == geteuid () ? errno : EPERM;
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("%s can be read by other users (mode %04o) and this program cannot make it "
+                     "private (%s). It holds personal data and the station secret: its owner "
+                     "must run “chmod 600 %s”. Nothing was read."),
+                   p, (guint) (st.st_mode & 07777), g_strerror (saved), p);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The full check reads every page: 3.9 s for a database of a million
+ * records (docs/internals/store.md), far too slow for every open (the desk
+ * opens a connection per task, okienkoctl one per command). It runs when
+ * the database file is not byte for byte what Okienko last left there:
+ * after every check that passed and every checkpoint of ours (the only
+ * writes to the main file in WAL mode) the file's fingerprint (device,
+ * inode, size, modification and change times) goes into "<db>.checked".
+ * Anything else that wrote the file (a stray write, a copy or a restore
+ * over it, another program's checkpoint) changes the fingerprint, and the
+ * next open checks every page. Damage that changes no fingerprint (the
+ * disk itself failing) is caught page by page as pages are read
+ * (cell_size_check, and SQLite's own checks). */
+static char *
+file_fingerprint (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%ju %ju %jd %jd.%09ld %jd.%09ld", (uintmax_t) st.st_dev,
+                          (uintmax_t) st.st_ino, (intmax_t) st.st_size,
+                          (intmax_t) st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                          (intmax_t) st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+static char *
+checked_path (OknStore *store)
+{
+  return g_strconcat (store->path, ".checked", NULL);
+}
+
+static gboolean
+fingerprint_is_checked (OknStore   *store,
+                        const char *fingerprint)
+{
+  g_autofree char *path = checked_path (store);
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+
+  if (fingerprint == NULL || !g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  expected = g_strdup_printf ("okienko-checked 1\n%s\n", fingerprint);
+  return g_str_equal (text, expected);
+}
+
+/* Not durable on purpose: a record lost in a crash only costs one more
+ * full check. */
+static void
+record_fingerprint (OknStore   *store,
+                    const char *fingerprint)
+{
+  g_autofree char *path = checked_path (store);
+  g_autofree char *text = NULL;
+
+  if (fingerprint == NULL)
+    return;
+  text = g_strdup_printf ("okienko-checked 1\n%s\n", fingerprint);
+  g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL);
+}
+
+/* Runs a write to the main file (a checkpoint; closing the last
+ * connection checkpoints too) and keeps the file trusted when it was
+ * trusted right before: only then is the result what Okienko wrote. */
+static void
+checkpoint_trusted (OknStore *store,
+                    void    (*write) (OknStore *store))
+{
+  g_autofree char *before = file_fingerprint (store->path);
+  gboolean trusted = fingerprint_is_checked (store, before);
+  g_autofree char *after = NULL;
+
+  write (store);
+  after = file_fingerprint (store->path);
+  if (trusted && g_strcmp0 (before, after) != 0)
+    record_fingerprint (store, after);
+}
+
+static void
+passive_checkpoint (OknStore *store)
+{
+  sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static void
+close_connection (OknStore *store)
+{
+  g_clear_pointer (&store->db, sqlite3_close_v2);
+}
+
+/* Replaces SQLite's automatic checkpoint (same threshold, 1000 pages) so
+ * that it goes through checkpoint_trusted(). */
+static int
+wal_hook (void       *data,
+          sqlite3    *db,
+          const char *name,
+          int         pages)
+{
+  OknStore *store = data;
+
+  if (pages >= WAL_CHECKPOINT_PAGES)
+    checkpoint_trusted (store, passive_checkpoint);
+  return SQLITE_OK;
+}
+
+static gboolean
+open_connection (OknStore *store,
+                 gboolean  writable,
+                 GError  **error)
+{
+  int rc;
+
+  g_clear_pointer (&store->db, sqlite3_close_v2);
+  rc = sqlite3_open_v2 (store->path, &store->db,
+                        (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
+                          | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    return okn_store_set_error_from_db (store, rc, _("opening the database"), error);
+  sqlite3_extended_result_codes (store->db, 1);
+  sqlite3_busy_handler (store->db, busy_handler, store);
+  if (writable)
+    sqlite3_wal_hook (store->db, wal_hook, store);
+  /* Every b-tree page is checked for sane cell sizes as it is read, so a
+   * damaged page is refused before a query uses it or a write builds on
+   * it (a few percent of read time). */
+  return exec_sql (store, "PRAGMA cell_size_check = ON", _("opening the database"), error);
+}
+
+static gboolean
+has_okienko_tables (OknStore *store,
+                    GError  **error)
+{
+  int n = 0;
+
+  if (!pragma_int (store,
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                   "('station', 'counters', 'records', 'outbox', 'audit_log')",
+                   &n, error))
+    return FALSE;
+  return n == 5;
+}
+
+typedef enum
+{
+  KIND_EMPTY,     /* an empty file: a new database */
+  KIND_OKIENKO,   /* ours, maybe of an older schema */
+} DbKind;
+
+static gboolean
+refuse_foreign (OknStore   *store,
+                const char *why,
+                GError    **error)
+{
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_OKIENKO,
+               _("%s is not an Okienko database (%s). It was not changed. Check --db or "
+                 "OKIENKO_DB."),
+               store->path, why);
+  return FALSE;
+}
+
+/* Tells what the file is, on a read-only connection (so that not even a
+ * hot journal of another program is rolled back): ours by its
+ * application_id, or by its tables when written before the id (schema 1
+ * and 2); an empty file; or something else, refused untouched. */
+static gboolean
+identify (OknStore *store,
+          DbKind   *kind,
+          int      *version,
+          GError  **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  int app_id = 0, n_objects = 0;
+
+  if (!pragma_int (store, "PRAGMA application_id", &app_id, &local_error)
+      || !pragma_int (store, "PRAGMA user_version", version, &local_error)
+      || !pragma_int (store, "SELECT count(*) FROM sqlite_master", &n_objects, &local_error))
+    {
+      /* A file that is not SQLite at all (a CSV written over it, say) is
+       * not ours; a full disk or a damaged file says so itself. */
+      if (sqlite3_errcode (store->db) == SQLITE_NOTADB)
+        return refuse_foreign (store, _("it is not a SQLite database file"), error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if ((guint32) app_id == OKN_STORE_APPLICATION_ID)
+    {
+      *kind = KIND_OKIENKO;
+      return check_not_newer (store, *version, error);
+    }
+  if (app_id != 0)
+    {
+      g_autofree char *why = g_strdup_printf (_("its application id is 0x%08x"), (guint32) app_id);
+
+      return refuse_foreign (store, why, error);
+    }
+  if (*version == 0 && n_objects == 0)
+    {
+      *kind = KIND_EMPTY;
+      return TRUE;
+    }
+  if (*version >= 1 && *version < 3)
+    {
+      gboolean ours = has_okienko_tables (store, &local_error);
+
+      if (local_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (ours)
+        {
+          *kind = KIND_OKIENKO;
+          return TRUE;
+        }
+    }
+  if (*version < 0)
+    return check_not_newer (store, *version, error);
+  return refuse_foreign (store, _("it has tables of another program"), error);
+}
+
+/* PRAGMA quick_check: every page of every b-tree, in one pass (not the
+ * slower cross-check of indexes against tables that integrity_check adds). */
+static gboolean
+check_integrity (OknStore *store,
+                 GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "PRAGMA quick_check(1)", error);
+  g_autofree char *steps = NULL;
+  g_autofree char *answer = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return okn_store_set_error_from_db (store, rc, _("checking the database"), error);
+  answer = column_dup (stmt, 0);
+  if (g_strcmp0 (answer, "ok") == 0)
+    return TRUE;
+  steps = recovery_steps (store->path);
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+               _("The database %s is damaged (%s). It was not changed. %s"), store->path,
+               answer ? answer : "?", steps);
+  return FALSE;
+}
+
+static char *
+format_ticket (const char *station,
+               guint       year,
+               guint       seq)
+{
+  OknTicketId id;
+
+  if (!okn_ticket_id_make (station, year, seq, &id, NULL))
+    return g_strdup_printf ("%s-%02u-%06u", station, year, seq);
+  return okn_ticket_id_format (&id);
+}
+
+/* A database of an older Okienko, or one whose file of issued numbers was
+ * lost: the file learns the database's counters, so from now on they are
+ * protected too. Writes only when the file lacks something. */
+static gboolean
+seed_issued (OknStore *store,
+             GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT station, year, last_seq FROM counters", error);
+  g_autoptr (GArray) counters = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknIssued e = { 0 };
+
+      g_strlcpy (e.station, (const char *) sqlite3_column_text (stmt, 0), sizeof e.station);
+      e.year = (guint) sqlite3_column_int (stmt, 1);
+      e.seq = (guint) sqlite3_column_int64 (stmt, 2);
+      g_array_append_val (counters, e);
+    }
+  if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("reading the ticket counters"), error);
+  return okn_issued_raise (store->issued, counters, error);
+}
+
+/* Compares the numbers given out (the file next to the database) with the
+ * counters in it: numbers the database does not know were printed on
+ * tickets before it lost its latest changes or was replaced by an older
+ * copy. Registration skips them (insert_record); here they are named. */
+static gboolean
+check_issued (OknStore *store,
+              GError  **error)
+{
+  g_autoptr (GArray) issued = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean damaged = FALSE;
+
+  if (!okn_issued_read (store->issued, &issued, &damaged, error))
+    return FALSE;
+  if (damaged)
+    g_ptr_array_add (store->warnings,
+                     g_strdup_printf (_("The file of ticket numbers already given out, %s, is "
+                                        "damaged; it is written again from the database at the "
+                                        "next registration. Numbers this database does not "
+                                        "know of cannot be protected until then."),
+                                      okn_issued_get_path (store->issued)));
+  stmt = prepare (store, "SELECT last_seq FROM counters WHERE station = ? AND year = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < issued->len; i++)
+    {
+      const OknIssued *e = &g_array_index (issued, OknIssued, i);
+      guint have = 0;
+      int rc;
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, e->station);
+      sqlite3_bind_int (stmt, 2, (int) e->year);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        have = (guint) sqlite3_column_int64 (stmt, 0);
+      else if (rc != SQLITE_DONE)
+        return okn_store_set_error_from_db (store, rc, _("reading the ticket counters"), error);
+      if (have < e->seq)
+        {
+          g_autofree char *from = format_ticket (e->station, e->year, have + 1);
+          g_autofree char *to = format_ticket (e->station, e->year, e->seq);
+
+          g_ptr_array_add (store->warnings,
+                           g_strdup_printf (_("Tickets %s to %s were given out, but the database "
+                                              "%s does not hold them: it lost its latest changes "
+                                              "or an older copy was put in its place. These "
+                                              "numbers are never given out again; register "
+                                              "those letters and reports again from their "
+                                              "tickets."),
+                                            from, to, store->path));
+        }
+    }
+  return store->read_only || seed_issued (store, error);
+}
+
+/**
+ * okn_store_open_full:
+ * @path: the database file
+ * @flags: %OKN_STORE_OPEN_CREATE to create a new database when there is
+ *   none; %OKN_STORE_OPEN_READ_ONLY for a connection that never writes
+ *   (no creation, no upgrade; the file stays byte-identical)
+ *
+ * Opens the store. Before anything is written, the file is identified: a
+ * SQLite file of another program (no Okienko application_id, no Okienko
+ * tables), one written by a newer Okienko and a damaged one (PRAGMA
+ * quick_check) are refused and left as they were. A database others can
+ * read is made private (0600) or refused. A writable store then brings the
+ * schema up to date. The file of ticket numbers already given out is
+ * compared with the database: numbers it lost are named in
+ * okn_store_get_warnings() and never given out again.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+OknStore *
+okn_store_open_full (const char        *path,
+                     OknStoreOpenFlags  flags,
+                     GError           **error)
+{
+  g_autoptr (OknStore) store = g_new0 (OknStore, 1);
+  gboolean read_only = (flags & OKN_STORE_OPEN_READ_ONLY) != 0;
+  gboolean create = (flags & OKN_STORE_OPEN_CREATE) != 0 && !read_only;
+  DbKind kind = KIND_EMPTY;
+  int version = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  store->path = g_strdup (path);
+  store->read_only = read_only;
+  store->warnings = g_ptr_array_new_with_free_func (g_free);
+  if (!check_path (path, error))
+    return NULL;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (!create)
+        {
+          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NO_DATABASE,
+                       _("There is no database at %s. Set the station up first: okienkoctl "
+                         "init --station CODE"),
+                       path);
+          return NULL;
+        }
+      if (!create_private_file (store, error))
+        return NULL;
+    }
+  else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      refuse_foreign (store, _("it is not a regular file"), error);
+      return NULL;
+    }
+  if (!check_modes (store, error))
+    return NULL;
+
+  if (!open_connection (store, FALSE, error) || !identify (store, &kind, &version, error))
+    return NULL;
+  if (kind == KIND_EMPTY && !create)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NO_DATABASE,
+                   _("%s holds no Okienko database yet (it is empty). Set the station up "
+                     "first: okienkoctl init --station CODE"),
+                   path);
+      return NULL;
+    }
+  if (kind == KIND_OKIENKO)
+    {
+      g_autofree char *fingerprint = file_fingerprint (path);
+
+      if (!fingerprint_is_checked (store, fingerprint))
+        {
+          if (!check_integrity (store, error))
+            return NULL;
+          record_fingerprint (store, fingerprint);
+        }
+    }
+  if (read_only && version < OKN_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("The database %s was written by an older Okienko (schema %d) and must be "
+                     "upgraded before it is read: run “okienkoctl init” (or start the desk) "
+                     "once."),
+                   path, version);
+      return NULL;
+    }
+
+  if (!read_only
+      && (!open_connection (store, TRUE, error)
+          || !exec_sql (store, "PRAGMA journal_mode = WAL", _("opening the database"), error)
+          || !exec_sql (store, "PRAGMA synchronous = FULL", _("opening the database"), error)
+          || !exec_sql (store, "PRAGMA foreign_keys = ON", _("opening the database"), error)
+          || !migrate (store, error)))
+    return NULL;
+  if (!load_station (store, error))
+    return NULL;
+  store->issued = okn_issued_open (path, !read_only, error);
+  if (store->issued == NULL || !check_issued (store, error))
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
 /**
  * okn_store_open:
  * @path: the database file; created (mode 0600) when missing
  *
- * Opens the store and brings its schema up to date. A database written by a
- * newer program is refused with %OKN_STORE_ERROR_NEWER_SCHEMA and left as
- * it was.
+ * okn_store_open_full() with %OKN_STORE_OPEN_CREATE: what the desk, the
+ * kiosk and the sync engine use.
  *
  * Returns: (transfer full): the store, or %NULL
  */
@@ -429,38 +988,20 @@ OknStore *
 okn_store_open (const char *path,
                 GError    **error)
 {
-  g_autoptr (OknStore) store = g_new0 (OknStore, 1);
-  int version = 0;
-  int rc;
+  return okn_store_open_full (path, OKN_STORE_OPEN_CREATE, error);
+}
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  store->path = g_strdup (path);
-  if (!create_private_file (path, error))
-    return NULL;
-
-  rc = sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      okn_store_set_error_from_db (store, rc, _("opening the database"), error);
-      return NULL;
-    }
-  sqlite3_extended_result_codes (store->db, 1);
-  sqlite3_busy_handler (store->db, busy_handler, store);
-
-  /* Look at the version before anything writes to the file. */
-  if (!pragma_int (store, "PRAGMA user_version", &version, error)
-      || !check_not_newer (store, version, error))
-    return NULL;
-
-  if (!exec_sql (store, "PRAGMA journal_mode = WAL", _("opening the database"), error)
-      || !exec_sql (store, "PRAGMA synchronous = FULL", _("opening the database"), error)
-      || !exec_sql (store, "PRAGMA foreign_keys = ON", _("opening the database"), error)
-      || !migrate (store, error)
-      || !load_station (store, error))
-    return NULL;
-
-  return g_steal_pointer (&store);
+/**
+ * okn_store_get_warnings:
+ *
+ * Returns: (transfer none) (element-type utf8): what the store found at
+ *   open and fixed or works around, for the user to read: ticket numbers
+ *   the database lost, a database others could read. Empty when all is well.
+ */
+GPtrArray *
+okn_store_get_warnings (OknStore *store)
+{
+  return store->warnings;
 }
 
 void
@@ -468,9 +1009,15 @@ okn_store_close (OknStore *store)
 {
   if (store == NULL)
     return;
-  if (store->db)
-    sqlite3_close_v2 (store->db);
+  /* The last connection to close checkpoints the WAL into the file. */
+  if (store->db && !store->read_only)
+    checkpoint_trusted (store, close_connection);
+  close_connection (store);
   memset (store->secret, 0, sizeof store->secret);
+  okn_issued_close (store->issued);
+  g_clear_pointer (&store->issued_now, g_array_unref);
+  g_clear_pointer (&store->issued_new, g_array_unref);
+  g_clear_pointer (&store->warnings, g_ptr_array_unref);
   g_free (store->station);
   g_free (store->path);
   g_free (store);
@@ -540,7 +1087,7 @@ count_records (OknStore *store,
 static void
 tighten_permissions (OknStore *store)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
+  const char *suffixes[] = { "", "-wal", "-shm", ".issued" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -1388,6 +1935,56 @@ new_uuid (void)
   return g_strdup (buf);
 }
 
+/* A number at or below the high-water mark of numbers given out (the file
+ * next to the database) is printed on a ticket the database no longer
+ * holds: the counter jumps past the mark, and the audit log says which
+ * numbers were skipped and why. Notes the number for okn_issued_raise()
+ * after the commit. */
+static gboolean
+skip_issued (OknStore   *store,
+             guint       year,
+             guint      *seq,
+             const char *at,
+             const char *actor,
+             GError    **error)
+{
+  OknIssued *mark = okn_issued_find (store->issued_now, store->station, year);
+  OknIssued *mine;
+
+  if (mark && *seq <= mark->seq)
+    {
+      g_autoptr (sqlite3_stmt) jump = NULL;
+      g_autoptr (JsonNode) details = NULL;
+      g_autofree char *from = format_ticket (store->station, year, *seq);
+      g_autofree char *to = format_ticket (store->station, year, mark->seq);
+
+      jump = prepare (store, "UPDATE counters SET last_seq = ? WHERE station = ? AND year = ?", error);
+      if (jump == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (jump, 1, (gint64) mark->seq + 1);
+      bind_text (jump, 2, store->station);
+      sqlite3_bind_int (jump, 3, (int) year);
+      details = json_object_of ("from", from, "to", to, "reason",
+                                "given out before, missing from this database", NULL);
+      if (!step_done (store, jump, _("taking a ticket number"), error)
+          || !append_audit (store, 0, at, actor, "skip-numbers", details, error))
+        return FALSE;
+      *seq = mark->seq + 1;
+    }
+
+  mine = okn_issued_find (store->issued_new, store->station, year);
+  if (mine == NULL)
+    {
+      OknIssued e = { .year = year, .seq = *seq };
+
+      g_strlcpy (e.station, store->station, sizeof e.station);
+      g_array_append_val (store->issued_new, e);
+    }
+  else
+    mine->seq = MAX (mine->seq, *seq);
+  return TRUE;
+}
+
 static gboolean
 insert_record (OknStore   *store,
                OknRecord  *r,
@@ -1419,6 +2016,8 @@ insert_record (OknStore   *store,
     return okn_store_set_error_from_db (store, rc, _("taking a ticket number"), error);
   seq = (guint) sqlite3_column_int64 (counter, 0);
   sqlite3_reset (counter);
+  if (!skip_issued (store, year, &seq, at, actor, error))
+    return FALSE;
 
   if (!okn_ticket_id_make (store->station, year, seq, &id, error))
     return FALSE;
@@ -1532,6 +2131,17 @@ okn_store_register_many (OknStore   *store,
 
   if (!begin_immediate (store, error))
     return FALSE;
+  /* Read under the write lock: every number given out before is in the
+   * file by now, or in the database. */
+  g_clear_pointer (&store->issued_now, g_array_unref);
+  g_clear_pointer (&store->issued_new, g_array_unref);
+  store->issued_new = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  {
+    gboolean damaged = FALSE;
+
+    if (!okn_issued_read (store->issued, &store->issued_now, &damaged, error))
+      goto fail;
+  }
   for (i = 0; i < records->len; i++)
     if (!insert_record (store, g_ptr_array_index (records, i), now, at, actor, error))
       {
@@ -1540,6 +2150,15 @@ okn_store_register_many (OknStore   *store,
       }
   if (!commit (store, error))
     goto fail;
+  /* After the commit, so that a registration killed before it leaves no
+   * mark above the database (no false alarm, no gap). The records are
+   * stored whatever happens here: a failure is told, not returned. */
+  {
+    g_autoptr (GError) mark_error = NULL;
+
+    if (!okn_issued_raise (store->issued, store->issued_new, &mark_error))
+      g_ptr_array_add (store->warnings, g_strdup (mark_error->message));
+  }
 
   for (i = 0; i < records->len; i++)
     {

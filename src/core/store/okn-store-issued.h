@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-store-issued.h: the high-water marks of ticket numbers given out,
+ * kept in a file next to the database (okn-store-issued.c) */
+#pragma once
+
+#include <glib.h>
+
+#include "okienko/okn-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char station[8];
+  guint year;   /* two digits, as in the ticket */
+  guint seq;    /* the highest number given out */
+} OknIssued;
+
+typedef struct _OknIssuedFile OknIssuedFile;
+
+OknIssuedFile *okn_issued_open     (const char *db_path,
+                                    gboolean    create,
+                                    GError    **error);
+void           okn_issued_close    (OknIssuedFile *f);
+const char    *okn_issued_get_path (OknIssuedFile *f);
+gboolean       okn_issued_read     (OknIssuedFile *f,
+                                    GArray       **entries,
+                                    gboolean      *damaged,
+                                    GError       **error);
+gboolean       okn_issued_raise    (OknIssuedFile *f,
+                                    const GArray  *raise,
+                                    GError       **error);
+OknIssued     *okn_issued_find     (GArray     *entries,
+                                    const char *station,
+                                    guint       year);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknIssuedFile, okn_issued_close)
+
+G_END_DECLS
