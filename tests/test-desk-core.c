@@ -332,7 +332,7 @@ test_register_day_and_csv (void)
   g_assert_nonnull (strstr (lines[2], "\"Skarga, \"\"hałas\"\" nocny\""));
   g_assert_nonnull (strstr (lines[3], "\"CANCELLED: Pomyłka\""));
 
-  g_assert_true (okn_register_write_csv (letters, path, &error));
+  g_assert_true (okn_register_write_csv (letters, path, OKN_FILE_WRITE_DEFAULT, &error));
   g_assert_true (g_file_get_contents (path, &read_back, NULL, NULL));
   g_assert_cmpstr (read_back, ==, csv);
   okn_test_rm_rf (dir);
@@ -357,7 +357,7 @@ test_register_pdf (void)
   /* Enough rows for a second page, whose header repeats. */
   for (guint i = 0; i < 60; i++)
     g_ptr_array_add (letters, okn_record_copy (g_ptr_array_index (letters, i % 3)));
-  g_assert_true (okn_register_write_pdf (letters, &day, &heading, path, &error));
+  g_assert_true (okn_register_write_pdf (letters, &day, &heading, path, OKN_FILE_WRITE_DEFAULT, &error));
   g_assert_no_error (error);
   uri = g_filename_to_uri (path, NULL, NULL);
   doc = poppler_document_new_from_file (uri, NULL, &error);
@@ -377,7 +377,7 @@ test_register_pdf (void)
   text = poppler_page_get_text (page);
   g_assert_nonnull (strstr (text, "Ticket ID"));
 
-  g_assert_false (okn_register_write_pdf (letters, &day, NULL, "/nonexistent/dir/r.pdf", &error));
+  g_assert_false (okn_register_write_pdf (letters, &day, NULL, "/nonexistent/dir/r.pdf", OKN_FILE_WRITE_DEFAULT, &error));
   g_assert_nonnull (error);
   okn_test_rm_rf (dir);
 }

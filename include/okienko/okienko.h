@@ -6,6 +6,7 @@
 #include "okienko/okn-config.h"
 #include "okienko/okn-draft.h"
 #include "okienko/okn-escpos.h"
+#include "okienko/okn-file.h"
 #include "okienko/okn-json.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "okienko/okn-record.h"
+#include "okienko/okn-file.h"
 #include "okienko/okn-store.h"
 
 G_BEGIN_DECLS
@@ -35,13 +36,19 @@ GPtrArray  *okn_register_day         (OknStore     *store,
                                       const GDate  *day,
                                       GError      **error);
 char       *okn_register_to_csv      (GPtrArray *letters);
-gboolean    okn_register_write_csv   (GPtrArray   *letters,
-                                      const char  *path,
-                                      GError     **error);
+gboolean    okn_register_write_csv   (GPtrArray         *letters,
+                                      const char        *path,
+                                      OknFileWriteFlags  flags,
+                                      GError           **error);
+GBytes     *okn_register_render_pdf  (GPtrArray                *letters,
+                                      const GDate              *day,
+                                      const OknRegisterHeading *heading,
+                                      GError                  **error);
 gboolean    okn_register_write_pdf   (GPtrArray                *letters,
                                       const GDate              *day,
                                       const OknRegisterHeading *heading,
                                       const char               *path,
+                                      OknFileWriteFlags         flags,
                                       GError                  **error);
 
 const char *okn_delivery_label       (OknDelivery delivery);

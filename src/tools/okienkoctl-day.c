@@ -26,10 +26,13 @@ okctl_cmd_day (OkctlContext *ctx,
   g_autoptr (GDateTime) when = NULL;
   OknRegisterHeading heading = { 0 };
   GDate day;
+  gboolean force = FALSE;
+  OknFileWriteFlags flags;
   const GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day (dd.mm.rrrr or YYYY-MM-DD; default: today)"), N_("DAY") },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write the register as CSV to FILE"), N_("FILE") },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the register as an A4 PDF to FILE"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE when it exists (never the database or the configuration)"), NULL },
     { NULL },
   };
 
@@ -55,11 +58,15 @@ okctl_cmd_day (OkctlContext *ctx,
       okn_register_day_from_datetime (when, &day);
     }
 
+  /* Both files are checked before either is written. */
+  flags = force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT;
   store = okctl_open_store (ctx, &error);
-  if (store == NULL || (letters = okn_register_day (store, &day, &error)) == NULL)
+  if (store == NULL || (csv && !okn_file_check_output (csv, flags, &error))
+      || (pdf && !okn_file_check_output (pdf, flags, &error))
+      || (letters = okn_register_day (store, &day, &error)) == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
-  if (csv && !okn_register_write_csv (letters, csv, &error))
+  if (csv && !okn_register_write_csv (letters, csv, flags, &error))
     return okctl_fail (g_steal_pointer (&error));
   if (pdf)
     {
@@ -67,7 +74,7 @@ okctl_cmd_day (OkctlContext *ctx,
       station = okn_store_get_station (store, NULL);
       heading.office_name = office;
       heading.station = station;
-      if (!okn_register_write_pdf (letters, &day, &heading, pdf, &error))
+      if (!okn_register_write_pdf (letters, &day, &heading, pdf, flags, &error))
         return okctl_fail (g_steal_pointer (&error));
     }
   if (csv == NULL && pdf == NULL)

@@ -24,6 +24,7 @@ typedef struct
   char *output;           /* --output FILE.pdf|FILE.png */
   char *printer;          /* --printer NAME: a CUPS queue */
   char *escpos;           /* --escpos DEVICE|HOST:PORT: raw ESC/POS */
+  gboolean force;         /* --force: --output may replace a file */
 } PrintOpts;
 
 static void
@@ -44,7 +45,11 @@ print_to_file (const OknTicketContent *content,
   double dpi = o->dpi > 0 ? o->dpi
                           : okn_layout_is_receipt (o->layout) ? OKN_LAYOUT_THERMAL_DPI : 300;
   g_autofree char *shown = NULL;
+  OknFileWriteFlags flags;
 
+  flags = o->force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT;
+  if (!okn_file_check_output (o->output, flags, &error))
+    return okctl_fail (g_steal_pointer (&error));
   if (g_str_has_suffix (lower, ".pdf"))
     bytes = okn_layout_render_pdf (o->layout, content, &error);
   else if (g_str_has_suffix (lower, ".png"))
@@ -57,12 +62,9 @@ print_to_file (const OknTicketContent *content,
   if (bytes == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
-  if (!g_file_set_contents (o->output, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                            &error))
-    {
-      g_printerr ("okienkoctl: %s\n", error->message);
-      return OKCTL_EXIT_STORAGE;
-    }
+  if (!okn_file_write_output (o->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), flags,
+                              0666, &error))
+    return okctl_fail (g_steal_pointer (&error));
   shown = okn_text_display_line (o->output, -1);
   g_print (_("Ticket %s written to %s (%s).\n"), okn_ticket_content_get_ticket (content),
            shown, okn_layout_to_string (o->layout));
@@ -189,6 +191,8 @@ okctl_cmd_print (OkctlContext *ctx,
       N_("DEVICE|HOST:PORT") },
     { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, N_("Resolution of a PNG (default: 203 for receipts, 300 else)"),
       N_("DPI") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+      N_("Let --output replace an existing file (never the database or the configuration)"), NULL },
     { NULL },
   };
 

@@ -63,6 +63,10 @@ okctl_fail (GError *error)
     code = OKCTL_EXIT_STORAGE;
   else if (error->domain == OKN_REGISTER_ERROR)
     code = OKCTL_EXIT_STORAGE;
+  /* An output path that may not be written is the user's to change; a
+   * disk that failed is storage. */
+  else if (error->domain == OKN_FILE_ERROR)
+    code = error->code == OKN_FILE_ERROR_IO ? OKCTL_EXIT_STORAGE : OKCTL_EXIT_USAGE;
   /* A printer that is not there is "not found"; one that cannot print now
    * (scheduler down, stopped, out of paper, no answer) is like the network. */
   else if (error->domain == OKN_PRINTER_ERROR)

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-config.h"
+#include "okienko/okn-file.h"
 #include "okienko/okn-text.h"
 
 G_DEFINE_QUARK (okn-config-error-quark, okn_config_error)
@@ -535,6 +536,8 @@ okn_config_new (const char *path)
   OknConfig *config = g_new0 (OknConfig, 1);
 
   config->path = path ? g_strdup (path) : okn_config_default_path ();
+  /* No export may ever be written over the configuration (okn-file). */
+  okn_file_protect (config->path);
   config->file = g_key_file_new ();
   config->problems = g_ptr_array_new_with_free_func (g_free);
   return config;

@@ -5,15 +5,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "okienko/okn-escpos.h"
+#include "okienko/okn-file.h"
 #include "okienko/okn-layout.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-printer.h"
 
 G_DEFINE_QUARK (okn-outputs-error-quark, okn_outputs_error)
+
+/* Reprints of one ticket kept side by side in the PDF folder. */
+#define MAX_COPIES 999
 
 /**
  * okn_outputs_for_record:
@@ -46,15 +51,20 @@ printer_key (OknLayout layout)
     }
 }
 
-/* The PDF folder: tickets and the register alike. */
+/* The PDF folder: tickets and the register alike. A file already there
+ * (a reprint, yesterday's register printed again) is kept and the new one
+ * gets the next free name, "-2", "-3", ...: no output replaces a file
+ * unless asked to (okn-file), and the desk cannot ask. */
 static char *
 write_to_folder (const char *dir,
                  const char *name,
                  GBytes     *pdf,
                  GError    **error)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GError) local_error = NULL;
+  g_autofree char *stem = g_str_has_suffix (name, ".pdf") ? g_strndup (name, strlen (name) - 4)
+                                                          : g_strdup (name);
+  gsize len;
+  const void *data = g_bytes_get_data (pdf, &len);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -64,14 +74,26 @@ write_to_folder (const char *dir,
                    _("Could not create the PDF folder %s: %s"), dir, g_strerror (saved));
       return NULL;
     }
-  if (!g_file_set_contents_full (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+  for (guint n = 1; n <= MAX_COPIES; n++)
     {
-      g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO,
-                   _("Could not write %s: %s"), path, local_error->message);
-      return NULL;
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *file = n == 1 ? g_strdup_printf ("%s.pdf", stem)
+                                     : g_strdup_printf ("%s-%u.pdf", stem, n);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+
+      if (okn_file_write_output (path, data, len, OKN_FILE_WRITE_DEFAULT, 0644, &local_error))
+        return g_steal_pointer (&path);
+      if (!g_error_matches (local_error, OKN_FILE_ERROR, OKN_FILE_ERROR_EXISTS))
+        {
+          g_set_error_literal (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO, local_error->message);
+          return NULL;
+        }
     }
-  return g_steal_pointer (&path);
+  g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO,
+               _("The PDF folder %s already holds %u copies of %s: clear it out, then print "
+                 "again."),
+               dir, MAX_COPIES, name);
+  return NULL;
 }
 
 static char *

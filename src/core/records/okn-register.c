@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "okienko/okn-file.h"
 #include "okienko/okn-register.h"
 
 G_DEFINE_QUARK (okn-register-error-quark, okn_register_error)
@@ -229,24 +230,24 @@ okn_register_to_csv (GPtrArray *letters)
 
 /**
  * okn_register_write_csv:
+ * @flags: %OKN_FILE_WRITE_REPLACE to replace an existing file
  *
- * Writes okn_register_to_csv() to @path atomically.
+ * Writes okn_register_to_csv() to @path under the output rule of
+ * okn_file_write_output(): atomically, never over the database or the
+ * configuration, over another existing file only with
+ * %OKN_FILE_WRITE_REPLACE.
+ *
+ * Returns: %TRUE when written; else %FALSE with an %OKN_FILE_ERROR
  */
 gboolean
-okn_register_write_csv (GPtrArray   *letters,
-                        const char  *path,
-                        GError     **error)
+okn_register_write_csv (GPtrArray         *letters,
+                        const char        *path,
+                        OknFileWriteFlags  flags,
+                        GError           **error)
 {
   g_autofree char *csv = okn_register_to_csv (letters);
-  g_autoptr (GError) local_error = NULL;
 
-  if (!g_file_set_contents (path, csv, -1, &local_error))
-    {
-      g_set_error (error, OKN_REGISTER_ERROR, OKN_REGISTER_ERROR_IO,
-                   _("Could not write the register to %s: %s"), path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return okn_file_write_output (path, csv, strlen (csv), flags, 0666, error);
 }
 
 /* PDF ------------------------------------------------------------------- */
@@ -319,21 +320,31 @@ draw_heading (cairo_t                  *cr,
   *y += draw_text (cr, sub, MARGIN, *y, PAGE_W - 2 * MARGIN, "Sans 9", FALSE) + 6;
 }
 
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 /**
- * okn_register_write_pdf:
+ * okn_register_render_pdf:
  * @letters: (element-type OknRecord): from okn_register_day()
  * @day: the day the register is for (the heading)
  * @heading: (nullable): office and station for the heading
  *
  * An A4 landscape table, repeated header on every page, cancelled letters
  * struck out with their reason. Slow for long days: call it from a thread.
+ *
+ * Returns: (transfer full): the PDF, or %NULL with %OKN_REGISTER_ERROR_RENDER
  */
-gboolean
-okn_register_write_pdf (GPtrArray                *letters,
-                        const GDate              *day,
-                        const OknRegisterHeading *heading,
-                        const char               *path,
-                        GError                  **error)
+GBytes *
+okn_register_render_pdf (GPtrArray                *letters,
+                         const GDate              *day,
+                         const OknRegisterHeading *heading,
+                         GError                  **error)
 {
   const Column cols[] = {
     /* The ticket ID never wraps: it is what people read out and type. */
@@ -348,20 +359,21 @@ okn_register_write_pdf (GPtrArray                *letters,
     { N_("Unit"), 0.115 },
   };
   const double usable = PAGE_W - 2 * MARGIN;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (cairo_surface_t) surface = NULL;
   g_autoptr (cairo_t) cr = NULL;
   cairo_status_t status;
   double y = MARGIN;
   int page = 1;
 
-  surface = cairo_pdf_surface_create (path, PAGE_W, PAGE_H);
+  surface = cairo_pdf_surface_create_for_stream (append_bytes, out, PAGE_W, PAGE_H);
   cr = cairo_create (surface);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, OKN_REGISTER_ERROR, OKN_REGISTER_ERROR_IO,
-                   _("Could not write the register to %s: %s"), path,
+      g_set_error (error, OKN_REGISTER_ERROR, OKN_REGISTER_ERROR_RENDER,
+                   _("Could not draw the register: %s"),
                    cairo_status_to_string (cairo_surface_status (surface)));
-      return FALSE;
+      return NULL;
     }
 
   for (guint i = 0; i <= letters->len; i++)
@@ -460,11 +472,42 @@ okn_register_write_pdf (GPtrArray                *letters,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, OKN_REGISTER_ERROR, OKN_REGISTER_ERROR_RENDER,
-                   _("Could not write the register to %s: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
+                   _("Could not draw the register: %s"), cairo_status_to_string (status));
+      return NULL;
     }
-  return TRUE;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * okn_register_write_pdf:
+ * @flags: %OKN_FILE_WRITE_REPLACE to replace an existing file
+ *
+ * okn_register_render_pdf() written to @path under the output rule of
+ * okn_file_write_output().
+ *
+ * Returns: %TRUE when written; else %FALSE with %OKN_REGISTER_ERROR_RENDER
+ *   or an %OKN_FILE_ERROR
+ */
+gboolean
+okn_register_write_pdf (GPtrArray                *letters,
+                        const GDate              *day,
+                        const OknRegisterHeading *heading,
+                        const char               *path,
+                        OknFileWriteFlags         flags,
+                        GError                  **error)
+{
+  g_autoptr (GBytes) pdf = NULL;
+  gsize len;
+  const void *data;
+
+  /* Refused before the work of drawing a long day. */
+  if (!okn_file_check_output (path, flags, error))
+    return FALSE;
+  pdf = okn_register_render_pdf (letters, day, heading, error);
+  if (pdf == NULL)
+    return FALSE;
+  data = g_bytes_get_data (pdf, &len);
+  return okn_file_write_output (path, data, len, flags, 0666, error);
 }
 
 /**

@@ -117,7 +117,9 @@ set_io_error (OknIssuedFile *f,
 {
   if (saved_errno == ENOSPC || saved_errno == EDQUOT)
     g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                 _("The disk is full: %s %s failed. Nothing was saved."), what, f->path);
+                 _("The disk is full: the file of ticket numbers already given out, %s, cannot "
+                   "be written. Free some space and try again."),
+                 f->path);
   else
     g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
                  _("The file of ticket numbers already given out, %s, cannot be %s: %s"),

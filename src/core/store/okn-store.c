@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "okienko/okn-file.h"
 #include "okienko/okn-ticket.h"
 #include "okn-store-issued.h"
 #include "okn-store-private.h"
@@ -68,7 +69,7 @@ recovery_steps (const char *path)
 {
   return g_strdup_printf (_("To recover: stop Okienko on this station (the desk and “okienkoctl "
                             "sync”); keep a copy of the damaged file; put the latest backup in its "
-                            "place, or rescue what can be read with “sqlite3 %s .recover | "
+                            "place, or rescue what can be read with “sqlite3 '%s' .recover | "
                             "sqlite3 rescued.db”; then register again, from their tickets, the "
                             "letters and reports received since that backup (their numbers are "
                             "never given out again)."),
@@ -93,7 +94,7 @@ okn_store_set_error_from_db (OknStore   *store,
     {
     case SQLITE_FULL:
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                   _("The disk holding the database %s is full: %s failed. Nothing was saved; "
+                   _("The disk holding the database %s is full: %s failed. Nothing was changed; "
                      "free some space and try again."),
                    store && store->path ? store->path : "", what);
       break;
@@ -769,6 +770,11 @@ check_integrity (OknStore *store,
   answer = column_dup (stmt, 0);
   if (g_strcmp0 (answer, "ok") == 0)
     return TRUE;
+  /* One line: "*** in database main ***\nPage 23: ..." says "Page 23: ...". */
+  if (answer && g_str_has_prefix (answer, "*** in database main ***\n"))
+    memmove (answer, answer + 25, strlen (answer + 25) + 1);
+  if (answer)
+    g_strdelimit (answer, "\r\n", ' ');
   steps = recovery_steps (store->path);
   g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
                _("The database %s is damaged (%s). It was not changed. %s"), store->path,
@@ -927,6 +933,17 @@ okn_store_open_full (const char        *path,
     }
   if (!check_modes (store, error))
     return NULL;
+  /* No export or ticket file may ever be written over these. */
+  {
+    const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".issued", ".checked" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+
+        okn_file_protect (p);
+      }
+  }
 
   if (!open_connection (store, FALSE, error) || !identify (store, &kind, &version, error))
     return NULL;

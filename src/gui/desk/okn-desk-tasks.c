@@ -284,8 +284,6 @@ export_thread (GTask        *task,
   g_autoptr (GPtrArray) letters = NULL;
   g_autofree char *office = NULL;
   g_autofree char *station = NULL;
-  g_autofree char *tmp = NULL;
-  g_autofree char *pdf_path = NULL;
   char *where = NULL;
   OknRegisterHeading heading = { 0 };
 
@@ -293,9 +291,11 @@ export_thread (GTask        *task,
       || (config = okn_config_load (d->config_path, &error)) == NULL
       || (letters = okn_register_day (store, &d->day, &error)) == NULL)
     goto fail;
+  /* The save dialog asked before an existing file is replaced; the
+   * database and the configuration are refused all the same (okn-file). */
   if (d->format == OKN_EXPORT_CSV)
     {
-      if (!okn_register_write_csv (letters, d->path, &error))
+      if (!okn_register_write_csv (letters, d->path, OKN_FILE_WRITE_REPLACE, &error))
         goto fail;
       g_task_return_pointer (task, g_strdup (d->path), g_free);
       return;
@@ -306,7 +306,8 @@ export_thread (GTask        *task,
   heading.station = station;
   if (d->format == OKN_EXPORT_PDF)
     {
-      if (!okn_register_write_pdf (letters, &d->day, &heading, d->path, &error))
+      if (!okn_register_write_pdf (letters, &d->day, &heading, d->path, OKN_FILE_WRITE_REPLACE,
+                                   &error))
         goto fail;
       g_task_return_pointer (task, g_strdup (d->path), g_free);
       return;
@@ -315,31 +316,19 @@ export_thread (GTask        *task,
   /* Print: the same PDF, through the core's A4 output. */
   {
     g_autoptr (GBytes) bytes = NULL;
-    g_autoptr (GFile) file = NULL;
     char day[16];
     g_autofree char *name = NULL;
 
-    if ((tmp = g_dir_make_tmp ("okienko-register-XXXXXX", &error)) == NULL)
-      goto fail;
-    pdf_path = g_build_filename (tmp, "register.pdf", NULL);
-    file = g_file_new_for_path (pdf_path);
     g_date_strftime (day, sizeof day, "%Y-%m-%d", &d->day);
     name = g_strdup_printf ("register-%s.pdf", day);
-    if (!okn_register_write_pdf (letters, &d->day, &heading, pdf_path, &error)
-        || (bytes = g_file_load_bytes (file, NULL, NULL, &error)) == NULL
+    if ((bytes = okn_register_render_pdf (letters, &d->day, &heading, &error)) == NULL
         || (where = okn_outputs_print_a4_document (config, bytes, name, TRUE, cancellable, &error)) == NULL)
       goto fail;
-    g_unlink (pdf_path);
-    g_rmdir (tmp);
     g_task_return_pointer (task, where, g_free);
     return;
   }
 
 fail:
-  if (pdf_path)
-    g_unlink (pdf_path);
-  if (tmp)
-    g_rmdir (tmp);
   g_task_return_error (task, g_steal_pointer (&error));
 }
 

@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-ctl-files.c: what okienkoctl does to files, run as a real process
+ *
+ * Issue 8: outputs never replace the database, its companions, the
+ * configuration or any existing file without --force, and are written
+ * atomically (item 1); read-only commands never create or migrate, and a
+ * SQLite file of another program is refused untouched (4); a damaged
+ * database is refused with the recovery steps (5); a database others can
+ * read is made private (8); a full disk and a negative schema version are
+ * said plainly (21). */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okn-outputs.h"
+#include "okn-test-common.h"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *config;
+  char *ticket;
+} Fixture;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  f->dir = okn_test_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "okienko.db", NULL);
+  f->config = g_build_filename (f->dir, "okienko.conf", NULL);
+  g_assert_true (g_file_set_contents (f->config, "[office]\nname=Urząd Miasta Łodzi\n", -1, NULL));
+  g_assert_cmpint (g_chmod (f->config, 0600), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "init", "--station", "K03", NULL),
+                   ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "register", "letter", "--sender",
+                                     "Jan Kowalski", "--subject", "Wniosek", NULL),
+                   ==, 0);
+  f->ticket = g_strstrip (g_steal_pointer (&out));
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->config);
+  g_free (f->ticket);
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_bytes_new_take (data, len);
+}
+
+static void
+assert_same_bytes (GBytes     *before,
+                   const char *path)
+{
+  g_autoptr (GBytes) after = read_bytes (path);
+
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+/* The record is still there, read through the real program. */
+static void
+assert_ticket_readable (Fixture *f)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Jan Kowalski"));
+}
+
+/* No temporary file of an atomic write is left in @dir. */
+static void
+assert_no_leftovers (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)))
+    g_assert_false (name[0] == '.');
+}
+
+/* Item 1 ----------------------------------------------------------------- */
+
+static void
+test_day_never_replaces_database (Fixture      *f,
+                                  gconstpointer data)
+{
+  g_autoptr (GBytes) db = read_bytes (f->db);
+  g_autoptr (GBytes) config = read_bytes (f->config);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "register.csv", NULL);
+  const char *targets[] = { f->db, wal, f->config, link };
+  const char *formats[] = { "--csv", "--pdf" };
+
+  g_assert_cmpint (symlink (f->db, link), ==, 0);
+  for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+    for (guint k = 0; k < G_N_ELEMENTS (formats); k++)
+      for (int force = 0; force < 2; force++)
+        {
+          g_autofree char *err = NULL;
+          int rc = okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "day", formats[k],
+                                     targets[t], force ? "--force" : NULL, NULL);
+
+          g_test_message ("day %s %s%s: %d %s", formats[k], targets[t], force ? " --force" : "", rc, err);
+          g_assert_cmpint (rc, ==, 2);
+          g_assert_nonnull (strstr (err, "never replaces"));
+        }
+  assert_same_bytes (db, f->db);
+  assert_same_bytes (config, f->config);
+  /* A -wal there is SQLite's (empty, or starting with its magic number),
+   * never the register. */
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr (GBytes) w = read_bytes (wal);
+      gsize len;
+      const guint8 *b = g_bytes_get_data (w, &len);
+
+      g_assert_true (len == 0 || (b[0] == 0x37 && b[1] == 0x7f && b[2] == 0x06));
+    }
+  assert_ticket_readable (f);
+  assert_no_leftovers (f->dir);
+}
+
+static void
+test_print_never_replaces_database (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autoptr (GBytes) db = read_bytes (f->db);
+  g_autoptr (GBytes) config = read_bytes (f->config);
+  g_autofree char *as_pdf = g_strconcat (f->db, ".pdf", NULL);
+  g_autofree char *err = NULL;
+
+  /* A database whose name ends in .pdf is still the database. */
+  g_assert_cmpint (g_rename (f->db, as_pdf), ==, 0);
+  g_clear_pointer (&f->db, g_free);
+  f->db = g_strdup (as_pdf);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "print", f->ticket, "--output",
+                                     f->db, "--force", NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "never replaces"));
+  assert_same_bytes (db, f->db);
+  assert_same_bytes (config, f->config);
+  assert_ticket_readable (f);
+}
+
+/* Any other existing file needs --force; then it is replaced whole. */
+static void
+test_existing_file_needs_force (Fixture      *f,
+                                gconstpointer data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "rejestr.csv", NULL);
+  g_autofree char *png = g_build_filename (f->dir, "bilet.png", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GBytes) before = NULL;
+
+  g_assert_true (g_file_set_contents (csv, "someone's spreadsheet\n", -1, NULL));
+  g_assert_true (g_file_set_contents (png, "someone's picture\n", -1, NULL));
+  before = read_bytes (csv);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "day", "--csv", csv, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "already exists"));
+  g_assert_nonnull (strstr (err, "--force"));
+  assert_same_bytes (before, csv);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&before, g_bytes_unref);
+  before = read_bytes (png);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "print", f->ticket, "--output", png,
+                                     NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "already exists"));
+  assert_same_bytes (before, png);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "day", "--csv", csv, "--force",
+                                     NULL),
+                   ==, 0);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF\"No.\""));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "print", f->ticket, "--output", png,
+                                     "--force", NULL),
+                   ==, 0);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (png, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "\x89PNG"));
+
+  /* A new file needs nothing; both outputs are checked before either is
+   * written. */
+  {
+    g_autofree char *fresh = g_build_filename (f->dir, "nowy.csv", NULL);
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "day", "--csv", fresh, "--pdf",
+                                       f->db, NULL),
+                     ==, 2);
+    g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "day", "--csv", fresh, NULL), ==, 0);
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+  }
+  assert_no_leftovers (f->dir);
+}
+
+/* The desk's PDF folder (desk.output_dir): a reprint keeps the earlier
+ * file and writes the next free name. */
+static void
+test_pdf_folder_keeps_earlier_copies (Fixture      *f,
+                                      gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = okn_config_load (f->config, &error);
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknRecord) r = NULL;
+  g_autofree char *out = g_build_filename (f->dir, "pdf", NULL);
+  g_autofree char *first = g_strdup_printf ("%s/%s-label.pdf", out, f->ticket);
+  g_autofree char *second = g_strdup_printf ("%s/%s-label-2.pdf", out, f->ticket);
+  g_autofree char *done = NULL;
+  const char *layouts[] = { "label", NULL };
+  g_autoptr (GBytes) earlier = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (okn_config_set (config, "desk.output_dir", out, &error));
+  g_assert_no_error (error);
+  store = okn_store_open_full (f->db, OKN_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  r = okn_store_lookup (store, f->ticket, &error);
+  g_assert_no_error (error);
+
+  done = okn_outputs_print (config, r, layouts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
+  earlier = read_bytes (first);
+  g_clear_pointer (&done, g_free);
+  done = okn_outputs_print (config, r, layouts, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", done);
+  g_assert_nonnull (strstr (done, second));
+  assert_same_bytes (earlier, first);
+  g_assert_true (g_file_test (second, G_FILE_TEST_IS_REGULAR));
+  assert_no_leftovers (out);
+}
+
+/* Item 4 ----------------------------------------------------------------- */
+
+static void
+make_foreign_database (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE contacts (name TEXT, phone TEXT);"
+                                 "INSERT INTO contacts VALUES ('Ala', '600100200');"
+                                 "PRAGMA user_version = 2;",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_foreign_database_untouched (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "other-app.db", NULL);
+  g_autofree char *dir = NULL;
+  g_autoptr (GBytes) before = NULL;
+  const char *const commands[][6] = {
+    { "status", NULL },
+    { "status", "--json", NULL },
+    { "show", "K03-26-000001-J", NULL },
+    { "list", NULL },
+    { "search", "Ala", NULL },
+    { "day", NULL },
+    { "register", "letter", "--sender", "Jan", NULL },
+    { "init", "--station", "K03", NULL },
+  };
+
+  make_foreign_database (other);
+  before = read_bytes (other);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctlv (other, f->config, NULL, NULL, &err, commands[i]);
+
+      g_test_message ("%s: %d %s", commands[i][0], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      g_assert_nonnull (strstr (err, "not an Okienko database"));
+      assert_same_bytes (before, other);
+    }
+  /* Nothing added next to it either. */
+  dir = g_path_get_dirname (other);
+  {
+    const char *suffixes[] = { "-wal", "-shm", "-journal", ".issued", ".checked" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (other, suffixes[i], NULL);
+
+        g_assert_false (g_file_test (p, G_FILE_TEST_EXISTS));
+      }
+  }
+}
+
+/* A command that only reads never creates a database where there is none. */
+static void
+test_read_only_commands_create_nothing (Fixture      *f,
+                                        gconstpointer data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "nowhere", "okienko.db", NULL);
+  const char *const commands[][3] = {
+    { "status", NULL }, { "list", NULL }, { "show", "K03-26-000001-J", NULL }, { "search", "x", NULL },
+    { "day", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctlv (missing, f->config, NULL, NULL, &err, commands[i]);
+
+      g_test_message ("%s: %d %s", commands[i][0], rc, err);
+      g_assert_cmpint (rc, ==, 2);
+      g_assert_nonnull (strstr (err, "init --station"));
+      g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* An Okienko database of an older schema: reading commands leave it as it
+ * is and say how to upgrade it; init upgrades it. */
+static void
+test_read_only_commands_never_migrate (Fixture      *f,
+                                       gconstpointer data)
+{
+  g_autoptr (GBytes) before = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA application_id = 0; PRAGMA user_version = 2;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_bytes (f->db);
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "show", f->ticket, NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "okienkoctl init"));
+  assert_same_bytes (before, f->db);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "init", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "schema 3"));
+  assert_ticket_readable (f);
+}
+
+static void
+test_memory_database_refused (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *config = g_build_filename (dir, "c.conf", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *stray = g_build_filename (dir, ":memory:", NULL);
+  int rc;
+
+  /* OKIENKO_DB=:memory: okienkoctl init, run in an empty folder. */
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  g_setenv ("OKIENKO_DB", ":memory:", TRUE);
+  rc = okn_test_run_ctl (NULL, config, NULL, &out, &err, "init", "--station", "K03", NULL);
+  g_unsetenv ("OKIENKO_DB");
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_test_message ("%d %s%s", rc, out, err);
+  g_assert_cmpint (rc, !=, 0);
+  g_assert_nonnull (strstr (err, "not a database file"));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_false (g_file_test (stray, G_FILE_TEST_EXISTS));
+  okn_test_rm_rf (dir);
+}
+
+/* Item 5 ----------------------------------------------------------------- */
+
+/* 64 random bytes over the header of a b-tree page in the middle of the
+ * file: the issue's "64 random bytes in the middle", placed where the
+ * damage is certain to matter. */
+static void
+damage_middle (const char *path)
+{
+  g_autoptr (GBytes) bytes = read_bytes (path);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  guint page_size = (guint) data[16] << 8 | data[17];
+  gsize pages = len / page_size;
+  gsize page = pages / 2;
+  guint8 junk[64];
+  FILE *fp;
+
+  if (page_size == 1)
+    page_size = 65536;
+  /* The first b-tree page at or after the middle (types 2, 5, 10, 13). */
+  while (page < pages && !strchr ("\x02\x05\x0a\x0d", data[page * page_size]))
+    page++;
+  g_assert_cmpuint (page, <, pages);
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = (guint8) g_random_int ();
+  junk[0] = 0xff;  /* never a page type */
+  fp = fopen (path, "r+b");
+  g_assert_nonnull (fp);
+  g_assert_cmpint (fseek (fp, (long) (page * page_size), SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (junk, 1, sizeof junk, fp), ==, sizeof junk);
+  fclose (fp);
+  g_test_message ("damaged page %zu of %zu", page + 1, pages);
+}
+
+static void
+test_damaged_database_refused (Fixture      *f,
+                               gconstpointer data)
+{
+  g_autoptr (GBytes) before = NULL;
+  const char *const commands[][6] = {
+    { "status", NULL },
+    { "show", f->ticket, NULL },
+    { "register", "letter", "--sender", "Anna", NULL },
+    { "init", NULL },
+    { "list", NULL },
+  };
+
+  /* Enough records for a few dozen pages. */
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Nadawca %d z bardzo długim nazwiskiem i adresem", i);
+
+      g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, NULL, "register", "letter",
+                                         "--sender", name, "--subject", "Wniosek o coś ważnego", NULL),
+                       ==, 0);
+    }
+  damage_middle (f->db);
+  before = read_bytes (f->db);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctlv (f->db, f->config, NULL, NULL, &err, commands[i]);
+
+      g_test_message ("%s: %d %s", commands[i][0], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      g_assert_nonnull (strstr (err, "damaged"));
+      g_assert_nonnull (strstr (err, "backup"));
+      g_assert_nonnull (strstr (err, ".recover"));
+      assert_same_bytes (before, f->db);
+    }
+}
+
+static void
+test_application_id (Fixture      *f,
+                     gconstpointer data)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint ((guint32) sqlite3_column_int (stmt, 0), ==, OKN_STORE_APPLICATION_ID);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Item 8 (the database's part) ------------------------------------------- */
+
+static void
+test_readable_database_made_private (Fixture      *f,
+                                     gconstpointer data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_chmod (f->db, 0644), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "could be read by other users"));
+  g_assert_nonnull (strstr (out, "Jan Kowalski"));
+  g_assert_cmpint (g_stat (f->db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "status", NULL), ==, 0);
+  g_assert_null (strstr (err, "other users"));
+}
+
+/* A readable database this user cannot make private (it belongs to
+ * someone else): refused, nothing read. Needs root to hand the file over. */
+static void
+test_readable_foreign_owner_refused (Fixture      *f,
+                                     gconstpointer data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  GStatBuf st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("giving a file to another user needs root");
+      return;
+    }
+  g_assert_cmpint (chown (f->db, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (f->db, 0644), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL), ==, 3);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "chmod 600"));
+  g_assert_null (strstr (out, "Jan Kowalski"));
+  g_assert_cmpint (g_stat (f->db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+}
+
+/* Item 21 ---------------------------------------------------------------- */
+
+static void
+test_negative_schema_version (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr (GBytes) before = NULL;
+  sqlite3 *db = NULL;
+  const char *const commands[][5] = { { "show", f->ticket, NULL }, { "status", NULL }, { "init", NULL },
+                                      { "register", "letter", "--sender", "Anna", NULL } };
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = -1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_bytes (f->db);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *err = NULL;
+      /* G_DEBUG=fatal-criticals is in the environment: a GLib CRITICAL
+       * would abort the program. */
+      int rc = okn_test_run_ctlv (f->db, f->config, NULL, NULL, &err, commands[i]);
+
+      g_test_message ("%s: %d %s", commands[i][0], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      g_assert_null (strstr (err, "CRITICAL"));
+      g_assert_nonnull (strstr (err, "-1"));
+      assert_same_bytes (before, f->db);
+    }
+}
+
+/* A small filesystem of our own (tmpfs in a private mount namespace, so
+ * nothing outside this process sees it), filled to the last byte. Root
+ * mounts it directly; another user in a user namespace of its own. */
+static gboolean
+enter_private_mount (void)
+{
+  uid_t uid = geteuid ();
+  gid_t gid = getegid ();
+
+  if (uid == 0)
+    {
+      if (unshare (CLONE_NEWNS) != 0)
+        return FALSE;
+    }
+  else
+    {
+      g_autofree char *uid_map = g_strdup_printf ("0 %u 1\n", (guint) uid);
+      g_autofree char *gid_map = g_strdup_printf ("0 %u 1\n", (guint) gid);
+
+      if (unshare (CLONE_NEWUSER | CLONE_NEWNS) != 0
+          || !g_file_set_contents ("/proc/self/setgroups", "deny", -1, NULL)
+          || !g_file_set_contents ("/proc/self/uid_map", uid_map, -1, NULL)
+          || !g_file_set_contents ("/proc/self/gid_map", gid_map, -1, NULL))
+        return FALSE;
+    }
+  return mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+}
+
+/* Tried in a child that exits at once, so this process stays as it is. */
+static gboolean
+can_mount_privately (void)
+{
+  int status;
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    _exit (enter_private_mount () ? 0 : 1);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+static void
+fill_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "fill", NULL);
+  char block[4096] = { 0 };
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  /* Bounded: the filesystem is 1 MiB. */
+  for (int i = 0; i < 1024 && write (fd, block, sizeof block) > 0; i++)
+    ;
+  /* The last partial block. */
+  while (write (fd, block, 1) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  close (fd);
+}
+
+static void
+full_disk_scenario (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *config = g_build_filename (dir, "c.conf", NULL);
+  g_autofree char *ticket = NULL;
+  const char *const commands[][6] = {
+    { "show", NULL, NULL }, { "status", NULL }, { "list", NULL },
+    { "register", "letter", "--sender", "Anna", NULL },
+  };
+
+  g_assert_true (enter_private_mount ());
+  g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, &ticket, NULL, "register", "letter", "--sender", "Jan",
+                                     NULL),
+                   ==, 0);
+  g_strstrip (ticket);
+  fill_disk (dir);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *err = NULL;
+      const char *argv[6];
+      int rc;
+
+      memcpy (argv, commands[i], sizeof argv);
+      if (i == 0)
+        argv[1] = ticket;
+      rc = okn_test_run_ctlv (db, config, NULL, NULL, &err, argv);
+      g_printerr ("%s: %d %s", argv[0], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      g_assert_nonnull (strstr (err, "is full"));
+      g_assert_null (strstr (err, "disk I/O error"));
+    }
+  umount2 (dir, MNT_DETACH);
+  okn_test_rm_rf (dir);
+  g_print ("FULL-DISK-OK\n");
+}
+
+static void
+test_full_disk (void)
+{
+  if (g_test_subprocess ())
+    {
+      full_disk_scenario ();
+      return;
+    }
+  if (!can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*FULL-DISK-OK*");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ctl-files/day-never-replaces-database", test_day_never_replaces_database);
+  ADD ("/ctl-files/print-never-replaces-database", test_print_never_replaces_database);
+  ADD ("/ctl-files/existing-file-needs-force", test_existing_file_needs_force);
+  ADD ("/ctl-files/pdf-folder-keeps-earlier-copies", test_pdf_folder_keeps_earlier_copies);
+  ADD ("/ctl-files/foreign-database-untouched", test_foreign_database_untouched);
+  ADD ("/ctl-files/read-only-commands-create-nothing", test_read_only_commands_create_nothing);
+  ADD ("/ctl-files/read-only-commands-never-migrate", test_read_only_commands_never_migrate);
+  g_test_add_func ("/ctl-files/memory-database-refused", test_memory_database_refused);
+  ADD ("/ctl-files/damaged-database-refused", test_damaged_database_refused);
+  ADD ("/ctl-files/application-id", test_application_id);
+  ADD ("/ctl-files/readable-database-made-private", test_readable_database_made_private);
+  ADD ("/ctl-files/readable-foreign-owner-refused", test_readable_foreign_owner_refused);
+  ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
+  g_test_add_func ("/ctl-files/full-disk", test_full_disk);
+#undef ADD
+  return g_test_run ();
+}
