@@ -104,6 +104,40 @@ assert_no_leftovers (const char *dir)
     g_assert_false (name[0] == '.');
 }
 
+/* Commands, each at most five words and a NULL. */
+typedef const char *const Command[6];
+
+/* Each of @commands run on @db exits with @rc, says @needle (and not
+ * @never, when given), and leaves the file as it was: byte-identical,
+ * or still missing. */
+static void
+assert_refused_untouched (const char    *db,
+                          const char    *config,
+                          const Command *commands,
+                          guint          n,
+                          int            rc,
+                          const char    *needle,
+                          const char    *never)
+{
+  g_autoptr (GBytes) before = g_file_test (db, G_FILE_TEST_EXISTS) ? read_bytes (db) : NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *err = NULL;
+      int got = okn_test_run_ctlv (db, config, NULL, NULL, &err, commands[i]);
+
+      g_test_message ("%s: %d %s", commands[i][0], got, err);
+      g_assert_cmpint (got, ==, rc);
+      g_assert_nonnull (strstr (err, needle));
+      if (never)
+        g_assert_null (strstr (err, never));
+      if (before)
+        assert_same_bytes (before, db);
+      else
+        g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* Item 1 ----------------------------------------------------------------- */
 
 static void
@@ -287,9 +321,7 @@ test_foreign_database_untouched (Fixture      *f,
                                  gconstpointer data)
 {
   g_autofree char *other = g_build_filename (f->dir, "other-app.db", NULL);
-  g_autofree char *dir = NULL;
-  g_autoptr (GBytes) before = NULL;
-  const char *const commands[][6] = {
+  Command commands[] = {
     { "status", NULL },
     { "status", "--json", NULL },
     { "show", "K03-26-000001-J", NULL },
@@ -301,19 +333,9 @@ test_foreign_database_untouched (Fixture      *f,
   };
 
   make_foreign_database (other);
-  before = read_bytes (other);
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *err = NULL;
-      int rc = okn_test_run_ctlv (other, f->config, NULL, NULL, &err, commands[i]);
-
-      g_test_message ("%s: %d %s", commands[i][0], rc, err);
-      g_assert_cmpint (rc, ==, 3);
-      g_assert_nonnull (strstr (err, "not an Okienko database"));
-      assert_same_bytes (before, other);
-    }
+  assert_refused_untouched (other, f->config, commands, G_N_ELEMENTS (commands), 3,
+                            "not an Okienko database", NULL);
   /* Nothing added next to it either. */
-  dir = g_path_get_dirname (other);
   {
     const char *suffixes[] = { "-wal", "-shm", "-journal", ".issued", ".checked" };
 
@@ -332,21 +354,13 @@ test_read_only_commands_create_nothing (Fixture      *f,
                                         gconstpointer data)
 {
   g_autofree char *missing = g_build_filename (f->dir, "nowhere", "okienko.db", NULL);
-  const char *const commands[][3] = {
+  Command commands[] = {
     { "status", NULL }, { "list", NULL }, { "show", "K03-26-000001-J", NULL }, { "search", "x", NULL },
     { "day", NULL },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *err = NULL;
-      int rc = okn_test_run_ctlv (missing, f->config, NULL, NULL, &err, commands[i]);
-
-      g_test_message ("%s: %d %s", commands[i][0], rc, err);
-      g_assert_cmpint (rc, ==, 2);
-      g_assert_nonnull (strstr (err, "init --station"));
-      g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
-    }
+  assert_refused_untouched (missing, f->config, commands, G_N_ELEMENTS (commands), 2, "init --station",
+                            NULL);
 }
 
 /* An Okienko database of an older schema: reading commands leave it as it
@@ -439,8 +453,7 @@ static void
 test_damaged_database_refused (Fixture      *f,
                                gconstpointer data)
 {
-  g_autoptr (GBytes) before = NULL;
-  const char *const commands[][6] = {
+  Command commands[] = {
     { "status", NULL },
     { "show", f->ticket, NULL },
     { "register", "letter", "--sender", "Anna", NULL },
@@ -458,19 +471,10 @@ test_damaged_database_refused (Fixture      *f,
                        ==, 0);
     }
   damage_middle (f->db);
-  before = read_bytes (f->db);
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *err = NULL;
-      int rc = okn_test_run_ctlv (f->db, f->config, NULL, NULL, &err, commands[i]);
-
-      g_test_message ("%s: %d %s", commands[i][0], rc, err);
-      g_assert_cmpint (rc, ==, 3);
-      g_assert_nonnull (strstr (err, "damaged"));
-      g_assert_nonnull (strstr (err, "backup"));
-      g_assert_nonnull (strstr (err, ".recover"));
-      assert_same_bytes (before, f->db);
-    }
+  /* Each names the damage and the way back. */
+  assert_refused_untouched (f->db, f->config, commands, G_N_ELEMENTS (commands), 3, "damaged", NULL);
+  assert_refused_untouched (f->db, f->config, commands, 1, 3, "backup", NULL);
+  assert_refused_untouched (f->db, f->config, commands + 2, 1, 3, ".recover", NULL);
 }
 
 static void
@@ -541,28 +545,16 @@ static void
 test_negative_schema_version (Fixture      *f,
                               gconstpointer data)
 {
-  g_autoptr (GBytes) before = NULL;
   sqlite3 *db = NULL;
-  const char *const commands[][5] = { { "show", f->ticket, NULL }, { "status", NULL }, { "init", NULL },
-                                      { "register", "letter", "--sender", "Anna", NULL } };
+  Command commands[] = { { "show", f->ticket, NULL }, { "status", NULL }, { "init", NULL },
+                         { "register", "letter", "--sender", "Anna", NULL } };
 
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = -1;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-  before = read_bytes (f->db);
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *err = NULL;
-      /* G_DEBUG=fatal-criticals is in the environment: a GLib CRITICAL
-       * would abort the program. */
-      int rc = okn_test_run_ctlv (f->db, f->config, NULL, NULL, &err, commands[i]);
-
-      g_test_message ("%s: %d %s", commands[i][0], rc, err);
-      g_assert_cmpint (rc, ==, 3);
-      g_assert_null (strstr (err, "CRITICAL"));
-      g_assert_nonnull (strstr (err, "-1"));
-      assert_same_bytes (before, f->db);
-    }
+  /* G_DEBUG=fatal-criticals is in the environment: a GLib CRITICAL would
+   * abort the program. */
+  assert_refused_untouched (f->db, f->config, commands, G_N_ELEMENTS (commands), 3, "-1", "CRITICAL");
 }
 
 /* A small filesystem of our own (tmpfs in a private mount namespace, so

@@ -68,6 +68,32 @@ assert_output (const char *title,
     g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
 }
 
+/* Prints @layout as a job titled @title; it completes, and what cups-pdf
+ * wrote (its file name starts with @output_prefix) reads back.
+ * Returns: the job id */
+static int
+print_and_read_back (OknLayout   layout,
+                     const char *title,
+                     const char *output_prefix)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  OknPrintJobOptions o = { 0 };
+  double w, h;
+  int job = 0;
+
+  pdf = render_pdf (layout, &w, &h);
+  o.title = (char *) title;
+  o.width_mm = w;
+  o.height_mm = h;
+  o.timeout = JOB_TIMEOUT_S;
+  g_assert_true (okn_printer_print_pdf (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, &job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (job, >, 0);
+  assert_output (output_prefix, layout, w, h);
+  return job;
+}
+
 /* The job's title as the scheduler keeps it (job-name). */
 static char *
 job_title (const char *queue,
@@ -100,25 +126,11 @@ test_titles (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (tails); i++)
     {
-      g_autoptr (GError) error = NULL;
       g_autofree char *unique = okn_test_cups_unique_title (cups);
       g_autofree char *title = g_strconcat (unique, tails[i], NULL);
       g_autofree char *prefix = g_strconcat (unique, " ", NULL);
       g_autofree char *shown = NULL;
-      g_autoptr (GBytes) pdf = NULL;
-      OknPrintJobOptions o = { 0 };
-      double w, h;
-      int job = 0;
-
-      pdf = render_pdf (OKN_LAYOUT_RECEIPT_80, &w, &h);
-      o.title = title;
-      o.width_mm = w;
-      o.height_mm = h;
-      o.timeout = JOB_TIMEOUT_S;
-      g_assert_true (okn_printer_print_pdf (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, &job, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (job, >, 0);
-      assert_output (prefix, OKN_LAYOUT_RECEIPT_80, w, h);
+      int job = print_and_read_back (OKN_LAYOUT_RECEIPT_80, title, prefix);
 
       shown = job_title (OKN_TEST_CUPS_PDF_QUEUE, job);
       g_assert_nonnull (shown);
@@ -141,23 +153,9 @@ test_titles (void)
 static void
 print_layout (gconstpointer data)
 {
-  OknLayout layout = GPOINTER_TO_INT (data);
-  g_autoptr (GError) error = NULL;
   g_autofree char *title = okn_test_cups_unique_title (cups);
-  OknPrintJobOptions o = { 0 };
-  g_autoptr (GBytes) pdf = NULL;
-  double w, h;
-  int job = 0;
 
-  pdf = render_pdf (layout, &w, &h);
-  o.title = title;
-  o.width_mm = w;
-  o.height_mm = h;
-  o.timeout = JOB_TIMEOUT_S;
-  g_assert_true (okn_printer_print_pdf (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, &job, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (job, >, 0);
-  assert_output (title, layout, w, h);
+  print_and_read_back (GPOINTER_TO_INT (data), title, title);
 }
 
 typedef struct
