@@ -268,7 +268,15 @@ store_with_letters (const char *dir,
                     GDate      *day)
 {
   OknStore *store = okn_test_open_store (dir, "K03");
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
+  /* The register's day is yesterday, its letters received around noon:
+   * every time is in the past and on one day whenever the test runs (a
+   * day counted back from "now" broke just after midnight). */
+  g_autoptr (GDateTime) yesterday_noon = g_date_time_add_days (today, -1);
+  g_autoptr (GDateTime) now = g_date_time_new_local (g_date_time_get_year (yesterday_noon),
+                                                     g_date_time_get_month (yesterday_noon),
+                                                     g_date_time_get_day_of_month (yesterday_noon),
+                                                     12, 0, 0);
   g_autoptr (GError) error = NULL;
   struct { const char *sender; const char *subject; int minutes_ago; } letters[] = {
     { "=HYPERLINK(\"x\")", "Formuła w nadawcy", 30 },
@@ -281,7 +289,7 @@ store_with_letters (const char *dir,
 
   g_date_set_dmy (day, (GDateDay) g_date_time_get_day_of_month (now),
                   (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
-  /* Registered now but received yesterday: belongs to yesterday's register. */
+  /* Received the day before: belongs to that day's register, not this one. */
   yesterday->received_at = okn_now_iso8601 (y);
   g_assert_true (okn_store_register (store, yesterday, "test", &error));
   for (guint i = 0; i < G_N_ELEMENTS (letters); i++)
@@ -289,12 +297,6 @@ store_with_letters (const char *dir,
       g_autoptr (OknRecord) r = okn_test_letter (letters[i].sender, letters[i].subject);
       g_autoptr (GDateTime) at = g_date_time_add_minutes (now, -letters[i].minutes_ago);
 
-      /* Just after midnight "30 minutes ago" is yesterday: keep the day. */
-      if (g_date_time_get_day_of_month (at) != g_date_time_get_day_of_month (now))
-        {
-          g_date_time_unref (at);
-          at = g_date_time_ref (now);
-        }
       r->received_at = okn_now_iso8601 (at);
       g_assert_true (okn_store_register (store, r, "test", &error));
       g_assert_no_error (error);
@@ -434,7 +436,7 @@ test_okienkoctl_day (void)
   okn_store_close (store_with_letters (dir, &day));
   g_date_strftime (date, sizeof date, "%d.%m.%Y", &day);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
   g_assert_null (strstr (out, "Wczorajszy"));
   g_clear_pointer (&out, g_free);
