@@ -213,32 +213,28 @@ set_request_error (GError    **error,
   ipp_status_t status = cupsLastError ();
   const char *msg = cupsLastErrorString ();
 
-  switch (status)
-    {
-    case IPP_STATUS_ERROR_NOT_FOUND:
-      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNKNOWN_PRINTER,
-                   _("There is no printer “%s” on the print server %s. “okienkoctl printers” "
-                     "lists the printers."),
-                   printer, server_name ());
-      break;
-    case IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS:
-      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_STOPPED,
-                   _("Printer “%s” is not accepting jobs (%s). An administrator can allow "
-                     "them again with “cupsaccept %s”."),
-                   printer, msg, printer);
-      break;
-    case IPP_STATUS_ERROR_SERVICE_UNAVAILABLE:
-    case IPP_STATUS_ERROR_INTERNAL:
-      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE,
-                   _("The print server (CUPS) at %s did not answer while %s: %s"),
-                   server_name (), what, msg);
-      break;
-    default:
-      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_FAILED,
-                   _("The print server refused while %s for printer “%s”: %s"), what,
-                   printer ? printer : "", msg);
-      break;
-    }
+  /* ipp_status_t has some 70 values and gains more with CUPS releases:
+   * the few that tell a clerk what to do are picked out, every other one
+   * is a refusal. An if-chain, because a switch would have to name every
+   * value (-Wswitch-enum) and break the build with the next CUPS. */
+  if (status == IPP_STATUS_ERROR_NOT_FOUND)
+    g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNKNOWN_PRINTER,
+                 _("There is no printer “%s” on the print server %s. “okienkoctl printers” "
+                   "lists the printers."),
+                 printer, server_name ());
+  else if (status == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS)
+    g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_STOPPED,
+                 _("Printer “%s” is not accepting jobs (%s). An administrator can allow "
+                   "them again with “cupsaccept %s”."),
+                 printer, msg, printer);
+  else if (status == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || status == IPP_STATUS_ERROR_INTERNAL)
+    g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_UNREACHABLE,
+                 _("The print server (CUPS) at %s did not answer while %s: %s"),
+                 server_name (), what, msg);
+  else
+    g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_FAILED,
+                 _("The print server refused while %s for printer “%s”: %s"), what,
+                 printer ? printer : "", msg);
 }
 
 /* A request that got no answer at all: the connection broke, or the
