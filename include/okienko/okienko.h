@@ -8,6 +8,7 @@
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-json.h"
+#include "okienko/okn-labels.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-record.h"

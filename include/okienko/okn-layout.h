@@ -12,6 +12,7 @@
 
 #include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
+#include "okienko/okn-labels.h"
 #include "okienko/okn-record.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,9 @@ const char       *okn_ticket_content_get_code128_data (const OknTicketContent *c
                                                        OknLayout               layout);
 void              okn_ticket_content_set_title        (OknTicketContent       *content,
                                                        const char             *title);
+void              okn_ticket_content_set_language     (OknTicketContent       *content,
+                                                       OknLanguage             language);
+OknLanguage       okn_ticket_content_get_language     (const OknTicketContent *content);
 
 OknBitmap        *okn_layout_render_bitmap    (OknLayout               layout,
                                                const OknTicketContent *content,

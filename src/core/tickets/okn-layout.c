@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-barcode.h"
+#include "okienko/okn-labels.h"
 #include "okienko/okn-layout.h"
 #include "okienko/okn-ticket.h"
 
@@ -43,7 +44,7 @@ struct _OknTicketContent
   char *when;            /* received (letters) or created, local, for people */
   char *station;
   char *title;           /* subject of a letter, category of a report */
-  char *sender;
+  char *sender;          /* (nullable) NULL for an anonymous letter */
   char *reference;
   char *address;
   int pages;
@@ -54,6 +55,7 @@ struct _OknTicketContent
   char *hotline;
   char *status_url;      /* (nullable) the template filled in */
   char *qr_payload;
+  OknLanguage language;  /* of the ticket's own words: office.ticket_language or the resident's */
   double label_w_mm;
   double label_h_mm;
 };
@@ -142,29 +144,9 @@ format_when (const char *iso)
   if (dt == NULL)
     return g_strdup (iso);
   local = g_date_time_to_local (dt);
-  /* TRANSLATORS: date and time on a printed ticket, g_date_time_format() */
-  return g_date_time_format (local, C_("ticket", "%d.%m.%Y, %H:%M"));
-}
-
-static const char *
-delivery_text (OknDelivery d)
-{
-  switch (d)
-    {
-    case OKN_DELIVERY_IN_PERSON:
-      return C_("ticket", "osobiście");
-    case OKN_DELIVERY_POST:
-      return C_("ticket", "poczta");
-    case OKN_DELIVERY_COURIER:
-      return C_("ticket", "kurier");
-    case OKN_DELIVERY_EMAIL:
-      return C_("ticket", "poczta elektroniczna");
-    case OKN_DELIVERY_EPUAP:
-      return C_("ticket", "ePUAP");
-    case OKN_DELIVERY_OTHER:
-    default:
-      return C_("ticket", "inny");
-    }
+  /* Day, month, year: read alike in the three languages a ticket is
+   * printed in. */
+  return g_date_time_format (local, "%d.%m.%Y, %H:%M");
 }
 
 /**
@@ -205,8 +187,7 @@ okn_ticket_content_new (const OknRecord *record,
   c->station = g_strdup (record->station ? record->station : "");
   c->title = g_strdup (okn_record_title (record));
   if (record->kind == OKN_KIND_LETTER)
-    c->sender = g_strdup (record->anonymous || record->sender_name == NULL
-                            ? C_("ticket", "(pismo anonimowe)") : record->sender_name);
+    c->sender = record->anonymous ? NULL : g_strdup (record->sender_name);
   c->reference = g_strdup (record->reference);
   c->address = g_strdup (record->address);
   c->pages = record->pages;
@@ -230,6 +211,13 @@ okn_ticket_content_new (const OknRecord *record,
   else
     c->qr_payload = g_strdup (c->ticket);
 
+  c->language = OKN_LANGUAGE_PL;
+  {
+    g_autofree char *lang = config_text (config, "office.ticket_language");
+
+    if (lang)
+      okn_language_from_string (lang, &c->language);
+  }
   c->label_w_mm = 70;
   c->label_h_mm = 36;
   if (config)
@@ -325,6 +313,34 @@ okn_ticket_content_set_title (OknTicketContent *c,
   g_return_if_fail (title != NULL);
   g_free (c->title);
   c->title = g_strdup (title);
+}
+
+/**
+ * okn_ticket_content_set_language:
+ * @content: the content
+ * @language: the language of the ticket's own words
+ *
+ * A ticket's words (headings, help, the delivery method) are in
+ * `office.ticket_language` unless a caller, such as a kiosk serving a
+ * resident in Ukrainian, asks for another. What the record holds is
+ * printed as it was typed.
+ */
+void
+okn_ticket_content_set_language (OknTicketContent *c,
+                                 OknLanguage       language)
+{
+  c->language = language;
+}
+
+/**
+ * okn_ticket_content_get_language:
+ *
+ * Returns: the language of the ticket's own words
+ */
+OknLanguage
+okn_ticket_content_get_language (const OknTicketContent *c)
+{
+  return c->language;
 }
 
 /* Geometry --------------------------------------------------------------- */
@@ -710,20 +726,20 @@ draw_status_help (Pen                    *p,
   g_autofree char *url = NULL;
   g_autofree char *phone = NULL;
 
-  pen_text (p, C_("ticket", "Jak sprawdzić status sprawy:"), size_mm, TRUE, PANGO_ALIGN_LEFT, 0);
+  pen_text (p, OKN_TRC (c->language, "ticket", "How to check the status of your case:"), size_mm, TRUE, PANGO_ALIGN_LEFT, 0);
   pen_gap (p, size_mm * 0.2);
   /* The A4 confirmation is no "bilet": it is the paper the resident keeps. */
-  pen_bullet (p, page ? C_("ticket", "• zeskanuj kod z tego potwierdzenia w kiosku w urzędzie")
-                      : C_("ticket", "• zeskanuj ten bilet w kiosku w urzędzie"),
+  pen_bullet (p, page ? OKN_TRC (c->language, "ticket", "• scan the code on this confirmation at the kiosk in the office")
+                      : OKN_TRC (c->language, "ticket", "• scan this ticket at the kiosk in the office"),
               size_mm);
   if (c->status_url)
     {
-      url = g_strdup_printf (C_("ticket", "• zeskanuj kod QR telefonem lub otwórz stronę %s"), c->status_url);
+      url = g_strdup_printf (OKN_TRC (c->language, "ticket", "• scan the QR code with a phone or open %s"), c->status_url);
       pen_bullet (p, url, size_mm);
     }
   if (c->hotline)
     {
-      phone = g_strdup_printf (C_("ticket", "• zadzwoń pod numer %s i podaj numer zgłoszenia"), c->hotline);
+      phone = g_strdup_printf (OKN_TRC (c->language, "ticket", "• call %s and give the ticket number"), c->hotline);
       pen_bullet (p, phone, size_mm);
     }
 }
@@ -737,7 +753,7 @@ draw_code_line (Pen                    *p,
 
   if (c->code == NULL)
     return;
-  markup = g_markup_printf_escaped ("%s <b>%s</b>", C_("ticket", "Kod weryfikacyjny:"), c->code);
+  markup = g_markup_printf_escaped ("%s <b>%s</b>", OKN_TRC (c->language, "ticket", "Verification code:"), c->code);
   pen_markup (p, markup, size_mm, PANGO_ALIGN_CENTER);
 }
 
@@ -763,12 +779,12 @@ draw_receipt (Pen                    *p,
   pen_gap (p, 1.5);
   pen_rule (p, p->x0, p->w, 0.25);
   pen_gap (p, 2);
-  pen_text (p, C_("ticket", "Numer zgłoszenia"), 3.2 * s, FALSE, PANGO_ALIGN_CENTER, 0);
+  pen_text (p, OKN_TRC (c->language, "ticket", "Ticket number"), 3.2 * s, FALSE, PANGO_ALIGN_CENTER, 0);
   pen_text_fit (p, c->ticket, narrow ? 6.5 : 8.0, TRUE);
   pen_gap (p, 1);
   draw_code_line (p, c, 3.6 * s);
   pen_gap (p, 1.5);
-  when = g_strdup_printf (C_("ticket", "%s · stanowisko %s"), c->when, c->station);
+  when = g_strdup_printf (OKN_TRC (c->language, "ticket", "%s · desk %s"), c->when, c->station);
   pen_text (p, when, 2.8 * s, FALSE, PANGO_ALIGN_CENTER, 0);
   pen_text (p, c->title, 2.8 * s, FALSE, PANGO_ALIGN_CENTER, 3);
   pen_gap (p, 3);
@@ -778,7 +794,7 @@ draw_receipt (Pen                    *p,
   pen_gap (p, 1);
   draw_status_help (p, c, FALSE, 2.6 * s);
   pen_gap (p, 1.5);
-  pen_text (p, C_("ticket", "Zachowaj ten bilet: numer zgłoszenia i kod weryfikacyjny pozwalają sprawdzić status sprawy."),
+  pen_text (p, OKN_TRC (c->language, "ticket", "Keep this ticket: its number and verification code let you check the status of your case."),
             2.4 * s, FALSE, PANGO_ALIGN_CENTER, 0);
   /* Room for the cutter: the blade sits a few millimetres above the head. */
   pen_gap (p, 5);
@@ -795,7 +811,7 @@ draw_label (Pen                    *p,
   if (c->office_name)
     pen_text (p, c->office_name, 2.3, TRUE, PANGO_ALIGN_CENTER, 1);
   pen_text_fit (p, c->ticket, 5.5, TRUE);
-  when = g_strdup_printf (C_("ticket", "Wpłynęło: %s · %s"), c->when, c->station);
+  when = g_strdup_printf (OKN_TRC (c->language, "ticket", "Received: %s · %s"), c->when, c->station);
   /* The date received is what the label is for: smaller, never cut. */
   pen_text_fit (p, when, 2.5, FALSE);
   pen_gap (p, 1);
@@ -818,35 +834,37 @@ draw_a4 (Pen                    *p,
   pen_text (p, c->office_name, 5, TRUE, PANGO_ALIGN_LEFT, 2);
   pen_text (p, c->office_address, 3.5, FALSE, PANGO_ALIGN_LEFT, 4);
   pen_gap (p, 12);
-  pen_text (p, c->kind == OKN_KIND_LETTER ? C_("ticket", "Potwierdzenie przyjęcia pisma")
-                                          : C_("ticket", "Potwierdzenie przyjęcia zgłoszenia"),
+  pen_text (p, c->kind == OKN_KIND_LETTER ? OKN_TRC (c->language, "ticket", "Confirmation of receipt of a letter")
+                                          : OKN_TRC (c->language, "ticket", "Confirmation of receipt of a report"),
             7, TRUE, PANGO_ALIGN_CENTER, 0);
   pen_gap (p, 8);
-  pen_text (p, C_("ticket", "Numer zgłoszenia"), 4, FALSE, PANGO_ALIGN_CENTER, 0);
+  pen_text (p, OKN_TRC (c->language, "ticket", "Ticket number"), 4, FALSE, PANGO_ALIGN_CENTER, 0);
   pen_text_fit (p, c->ticket, 11, TRUE);
   pen_gap (p, 1);
   draw_code_line (p, c, 5);
   pen_gap (p, 10);
 
-  pen_field (p, c->kind == OKN_KIND_LETTER ? C_("ticket", "Data i godzina wpływu")
-                                           : C_("ticket", "Data i godzina zgłoszenia"),
+  pen_field (p, c->kind == OKN_KIND_LETTER ? OKN_TRC (c->language, "ticket", "Date and time received")
+                                           : OKN_TRC (c->language, "ticket", "Date and time reported"),
              c->when, field, label_col);
-  pen_field (p, C_("ticket", "Stanowisko"), c->station, field, label_col);
+  pen_field (p, OKN_TRC (c->language, "ticket", "Desk"), c->station, field, label_col);
   if (c->kind == OKN_KIND_LETTER)
     {
-      pen_field (p, C_("ticket", "Nadawca"), c->sender, field, label_col);
-      pen_field (p, C_("ticket", "Znak pisma"), c->reference, field, label_col);
-      pen_field (p, C_("ticket", "Dotyczy"), c->title, field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Sender"),
+                 c->sender ? c->sender : OKN_TRC (c->language, "ticket", "(anonymous letter)"), field,
+                 label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Letter reference"), c->reference, field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Subject"), c->title, field, label_col);
       pages = g_strdup_printf ("%d", c->pages);
       attachments = g_strdup_printf ("%d", c->attachments);
-      pen_field (p, C_("ticket", "Liczba stron"), pages, field, label_col);
-      pen_field (p, C_("ticket", "Liczba załączników"), attachments, field, label_col);
-      pen_field (p, C_("ticket", "Sposób doręczenia"), delivery_text (c->delivery), field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Pages"), pages, field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Attachments"), attachments, field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Delivery"), okn_labels_delivery (c->language, c->delivery), field, label_col);
     }
   else
     {
-      pen_field (p, C_("ticket", "Kategoria"), c->title, field, label_col);
-      pen_field (p, C_("ticket", "Miejsce"), c->address, field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Category"), c->title, field, label_col);
+      pen_field (p, OKN_TRC (c->language, "ticket", "Place"), c->address, field, label_col);
     }
   pen_gap (p, 8);
   pen_code128 (p, okn_ticket_content_get_code128_data (c, OKN_LAYOUT_A4_CONFIRMATION), 15);
@@ -874,7 +892,7 @@ draw_a4 (Pen                    *p,
   p->y = sig_y;
   pen_rule (p, p->x0 + p->w - sig_w, sig_w, 0.2);
   pen_gap (p, 1);
-  pen_paragraph (p, p->x0 + p->w - sig_w, sig_w, C_("ticket", "podpis pracownika przyjmującego"),
+  pen_paragraph (p, p->x0 + p->w - sig_w, sig_w, OKN_TRC (c->language, "ticket", "signature of the receiving clerk"),
                  FALSE, 3, FALSE, PANGO_ALIGN_CENTER, 0);
 }
 

@@ -157,65 +157,12 @@ okn_gui_clear_error (GtkWidget *error_label)
   gtk_widget_hide (error_label);
 }
 
-const char *
-okn_gui_sync_state_label (OknSyncState state)
-{
-  switch (state)
-    {
-    case OKN_SYNC_QUEUED:
-      return _("Waiting to be sent");
-    case OKN_SYNC_SENDING:
-      return _("Being sent");
-    case OKN_SYNC_AWAITING_ID:
-      return _("Sent, waiting for the case number");
-    case OKN_SYNC_SYNCED:
-      return _("Sent");
-    case OKN_SYNC_NEEDS_ATTENTION:
-      return _("Needs attention");
-    case OKN_SYNC_CANCELLED:
-      return _("Cancelled");
-    default:
-      return "";
-    }
-}
-
-const char *
-okn_gui_kind_label (OknKind kind)
-{
-  return kind == OKN_KIND_LETTER ? _("Letter") : _("Report");
-}
-
-const char *
-okn_gui_channel_label (OknChannel channel)
-{
-  switch (channel)
-    {
-    case OKN_CHANNEL_PAPER:
-      return _("Paper letter");
-    case OKN_CHANNEL_DESK:
-      return _("In person at the desk");
-    case OKN_CHANNEL_PHONE:
-      return _("Phone hotline");
-    case OKN_CHANNEL_KIOSK:
-      return _("Kiosk");
-    case OKN_CHANNEL_EMAIL:
-      return _("E-mail");
-    case OKN_CHANNEL_EPUAP:
-      return _("ePUAP");
-    case OKN_CHANNEL_APP:
-      return _("Mobile app");
-    case OKN_CHANNEL_OTHER:
-    default:
-      return _("Other");
-    }
-}
-
 static const char *
 state_label (const char *name)
 {
   OknSyncState state;
 
-  return name && okn_sync_state_from_string (name, &state) ? okn_gui_sync_state_label (state) : name;
+  return name && okn_sync_state_from_string (name, &state) ? okn_labels_sync_state (okn_language_from_locale (), state) : name;
 }
 
 /**

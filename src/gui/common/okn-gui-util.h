@@ -22,9 +22,6 @@ GtkWidget  *okn_gui_error_label_new   (void);
 void        okn_gui_show_message      (GtkWidget  *label,
                                        const char *text,
                                        gboolean    is_error);
-const char *okn_gui_sync_state_label  (OknSyncState state);
-const char *okn_gui_kind_label        (OknKind kind);
-const char *okn_gui_channel_label     (OknChannel channel);
 char       *okn_gui_audit_text        (const OknAuditEntry *entry);
 GtkWidget  *okn_gui_focus_error       (GtkWidget *field);
 void        okn_gui_describe_by       (GtkWidget *field,

@@ -141,9 +141,9 @@ fill (OknRecordView *self)
   self->row = 0;
 
   /* TRANSLATORS: "Letter K03-26-000001-J" */
-  title = g_strdup_printf ("%s %s", okn_gui_kind_label (r->kind), r->ticket);
+  title = g_strdup_printf ("%s %s", okn_labels_kind (okn_language_from_locale (), r->kind), r->ticket);
   gtk_label_set_text (self->ticket_label, title);
-  gtk_label_set_text (self->state_label, okn_gui_sync_state_label (r->sync_state));
+  gtk_label_set_text (self->state_label, okn_labels_sync_state (okn_language_from_locale (), r->sync_state));
 
   if (r->sync_state == OKN_SYNC_NEEDS_ATTENTION && r->server_error)
     {
@@ -220,7 +220,7 @@ fill (OknRecordView *self)
     }
   add_row (self, _("Station"), r->station);
   add_row (self, _("Operator"), r->operator_name);
-  add_row (self, _("Channel"), okn_gui_channel_label (r->channel));
+  add_row (self, _("Channel"), okn_labels_channel (okn_language_from_locale (), r->channel));
   add_date_row (self, _("Registered"), r->created_at, TRUE);
   add_date_row (self, _("Last changed"), r->updated_at, TRUE);
   gtk_widget_show_all (GTK_WIDGET (self->fields_grid));

@@ -100,10 +100,10 @@ make_row (const OknRecord *r)
                                                   ? (r->anonymous ? _("anonymous") : r->sender_name)
                                                   : r->address, -1);
   g_autofree char *what = okn_text_display_line (okn_record_title (r), -1);
-  g_autofree char *title = g_strdup_printf ("%s · %s", okn_gui_kind_label (r->kind), what);
+  g_autofree char *title = g_strdup_printf ("%s · %s", okn_labels_kind (okn_language_from_locale (), r->kind), what);
   GtkWidget *labels[] = {
     gtk_label_new (r->ticket), gtk_label_new (when), gtk_label_new (title),
-    gtk_label_new (who), gtk_label_new (okn_gui_sync_state_label (r->sync_state)),
+    gtk_label_new (who), gtk_label_new (okn_labels_sync_state (okn_language_from_locale (), r->sync_state)),
   };
   g_autofree char *acc = g_strdup_printf ("%s, %s, %s, %s", r->ticket, when, title, who);
 

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-labels.c: words in the language asked for, whatever the locale */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib.h>
+#include <poppler.h>
+
+#include "okienko/okienko.h"
+#include "okienko/okn-layout.h"
+#include "okn-test-common.h"
+
+/* Every word of every enumeration, in each language: Polish and Ukrainian
+ * have their own (the few words that are the same in a language are named). */
+static void
+test_every_label_translated (void)
+{
+  const char *same[] = { "ePUAP", "Kiosk", "E-mail", NULL };
+
+  for (OknLanguage lang = OKN_LANGUAGE_PL; lang <= OKN_LANGUAGE_LAST; lang++)
+    {
+      g_autoptr (GPtrArray) pairs = g_ptr_array_new ();
+
+      if (lang == OKN_LANGUAGE_EN)
+        continue;
+      for (int k = OKN_KIND_LETTER; k <= OKN_KIND_REPORT; k++)
+        {
+          g_ptr_array_add (pairs, (gpointer) okn_labels_kind (OKN_LANGUAGE_EN, k));
+          g_ptr_array_add (pairs, (gpointer) okn_labels_kind (lang, k));
+        }
+      for (int c = OKN_CHANNEL_PAPER; c <= OKN_CHANNEL_OTHER; c++)
+        {
+          g_ptr_array_add (pairs, (gpointer) okn_labels_channel (OKN_LANGUAGE_EN, c));
+          g_ptr_array_add (pairs, (gpointer) okn_labels_channel (lang, c));
+        }
+      for (int d = OKN_DELIVERY_IN_PERSON; d <= OKN_DELIVERY_OTHER; d++)
+        {
+          g_ptr_array_add (pairs, (gpointer) okn_labels_delivery (OKN_LANGUAGE_EN, d));
+          g_ptr_array_add (pairs, (gpointer) okn_labels_delivery (lang, d));
+        }
+      for (int s = OKN_SYNC_QUEUED; s <= OKN_SYNC_CANCELLED; s++)
+        {
+          g_ptr_array_add (pairs, (gpointer) okn_labels_sync_state (OKN_LANGUAGE_EN, s));
+          g_ptr_array_add (pairs, (gpointer) okn_labels_sync_state (lang, s));
+        }
+      for (guint i = 0; i < pairs->len; i += 2)
+        {
+          const char *en = g_ptr_array_index (pairs, i);
+          const char *tr = g_ptr_array_index (pairs, i + 1);
+
+          g_assert_true (en && *en && tr && *tr);
+          /* ePUAP is a name; "Kiosk" and "E-mail" are Polish words too. */
+          if (g_str_equal (en, tr) && !(g_str_equal (en, "ePUAP")
+                                        || (lang == OKN_LANGUAGE_PL && g_strv_contains (same, en))))
+            g_error ("“%s” has no %s translation", en, okn_language_to_string (lang));
+        }
+    }
+  g_assert_cmpstr (okn_labels_delivery (OKN_LANGUAGE_PL, OKN_DELIVERY_POST), ==, "poczta");
+  g_assert_cmpstr (okn_labels_delivery (OKN_LANGUAGE_UK, OKN_DELIVERY_POST), ==, "пошта");
+  g_assert_cmpstr (okn_labels_delivery (OKN_LANGUAGE_EN, OKN_DELIVERY_POST), ==, "post");
+  g_assert_cmpstr (okn_labels_sync_state (OKN_LANGUAGE_UK, OKN_SYNC_QUEUED), ==, "Очікує надсилання");
+  g_assert_cmpstr (okn_labels_channel (OKN_LANGUAGE_PL, OKN_CHANNEL_PHONE), ==, "Infolinia telefoniczna");
+}
+
+/* The process's language does not leak into the words asked for, and
+ * asking does not change the process's locale. */
+static void
+test_locale_untouched (void)
+{
+  g_autofree char *before = g_strdup (setlocale (LC_ALL, NULL));
+
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  g_assert_cmpstr (okn_labels_kind (OKN_LANGUAGE_EN, OKN_KIND_LETTER), ==, "Letter");
+  g_assert_cmpstr (okn_labels_kind (OKN_LANGUAGE_UK, OKN_KIND_LETTER), ==, "Лист");
+  g_assert_cmpint (okn_language_from_locale (), ==, OKN_LANGUAGE_PL);
+  g_setenv ("LANGUAGE", "uk", TRUE);
+  g_assert_cmpint (okn_language_from_locale (), ==, OKN_LANGUAGE_UK);
+  g_assert_cmpstr (okn_labels_kind (OKN_LANGUAGE_PL, OKN_KIND_LETTER), ==, "Pismo");
+  g_unsetenv ("LANGUAGE");
+  g_assert_cmpstr (setlocale (LC_ALL, NULL), ==, before);
+}
+
+static void
+test_language_names (void)
+{
+  OknLanguage lang = OKN_LANGUAGE_EN;
+
+  g_assert_true (okn_language_from_string ("uk_UA.UTF-8", &lang));
+  g_assert_cmpint (lang, ==, OKN_LANGUAGE_UK);
+  g_assert_true (okn_language_from_string ("PL", &lang));
+  g_assert_cmpint (lang, ==, OKN_LANGUAGE_PL);
+  g_assert_false (okn_language_from_string ("de_DE", &lang));
+  g_assert_false (okn_language_from_string ("u", &lang));
+  g_assert_false (okn_language_from_string ("", &lang));
+  g_assert_cmpstr (okn_language_to_string (OKN_LANGUAGE_UK), ==, "uk");
+}
+
+/* A category is named as the catalogue names it; before any sync, by
+ * its code. */
+static void
+test_category_name (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autoptr (OknStore) store = okn_test_open_store (dir, "K03");
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = okn_labels_category (store, "pothole", OKN_LANGUAGE_PL);
+  g_autofree char *after = NULL;
+  g_autofree char *unknown = NULL;
+  OknService *s = g_new0 (OknService, 1);
+
+  g_assert_cmpstr (before, ==, "pothole");
+  s->code = g_strdup ("pothole");
+  s->name = g_strdup ("Dziura w jezdni");
+  s->type = g_strdup ("realtime");
+  g_ptr_array_add (services, s);
+  okn_store_replace_services (store, services, &error);
+  g_assert_no_error (error);
+  after = okn_labels_category (store, "pothole", OKN_LANGUAGE_UK);
+  g_assert_cmpstr (after, ==, "Dziura w jezdni");
+  unknown = okn_labels_category (store, "graffiti", OKN_LANGUAGE_EN);
+  g_assert_cmpstr (unknown, ==, "graffiti");
+  g_assert_null (okn_labels_category (store, NULL, OKN_LANGUAGE_EN));
+  okn_test_rm_rf (dir);
+}
+
+static char *
+pdf_text (GBytes *pdf)
+{
+  g_autoptr (GError) error = NULL;
+  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, &error);
+  PopplerPage *page;
+  char *text;
+
+  g_assert_no_error (error);
+  page = poppler_document_get_page (doc, 0);
+  text = poppler_page_get_text (page);
+  g_object_unref (page);
+  g_object_unref (doc);
+  return text;
+}
+
+static char *
+render_a4 (OknConfig   *config,
+           int          language)
+{
+  g_autoptr (OknRecord) r = okn_test_letter (NULL, "Wniosek o dowód");
+  g_autoptr (OknTicketContent) c = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (GError) error = NULL;
+
+  r->anonymous = TRUE;
+  r->ticket = g_strdup ("K03-26-000001-7");
+  r->verification_code = g_strdup ("ABCD-EFGH");
+  r->created_at = g_strdup ("2026-11-30T10:00:00+01:00");
+  r->station = g_strdup ("K03");
+  r->delivery = OKN_DELIVERY_IN_PERSON;
+  c = okn_ticket_content_new (r, config);
+  if (language >= 0)
+    okn_ticket_content_set_language (c, (OknLanguage) language);
+  pdf = okn_layout_render_pdf (OKN_LAYOUT_A4_CONFIRMATION, c, &error);
+  g_assert_no_error (error);
+  return pdf_text (pdf);
+}
+
+/* The ticket's words follow the language asked for, in the C locale,
+ * with LANGUAGE=pl set as the desk sets it; the station's default is
+ * office.ticket_language (Polish unless set). */
+static void
+test_ticket_language (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
+  g_autoptr (OknConfig) config = okn_config_new (conf);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pl = NULL;
+  g_autofree char *uk = NULL;
+  g_autofree char *en = NULL;
+  g_autofree char *station_en = NULL;
+
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  pl = render_a4 (config, -1);
+  uk = render_a4 (config, OKN_LANGUAGE_UK);
+  en = render_a4 (config, OKN_LANGUAGE_EN);
+  g_unsetenv ("LANGUAGE");
+  okn_config_set (config, "office.ticket_language", "en", &error);
+  g_assert_no_error (error);
+  station_en = render_a4 (config, -1);
+
+  g_assert_nonnull (strstr (pl, "Potwierdzenie przyjęcia pisma"));
+  g_assert_nonnull (strstr (pl, "(pismo anonimowe)"));
+  g_assert_nonnull (strstr (pl, "osobiście"));
+  g_assert_nonnull (strstr (uk, "Підтвердження прийняття листа"));
+  g_assert_nonnull (strstr (uk, "(анонімний лист)"));
+  g_assert_nonnull (strstr (uk, "особисто"));
+  g_assert_null (strstr (uk, "Potwierdzenie"));
+  g_assert_nonnull (strstr (en, "Confirmation of receipt of a letter"));
+  g_assert_nonnull (strstr (en, "(anonymous letter)"));
+  g_assert_nonnull (strstr (en, "in person"));
+  g_assert_nonnull (strstr (station_en, "Confirmation of receipt of a letter"));
+  /* What the resident wrote is printed as written, in any language. */
+  g_assert_nonnull (strstr (uk, "Wniosek o dowód"));
+  okn_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/labels/every-label-translated", test_every_label_translated);
+  g_test_add_func ("/labels/locale-untouched", test_locale_untouched);
+  g_test_add_func ("/labels/language-names", test_language_names);
+  g_test_add_func ("/labels/category-name", test_category_name);
+  g_test_add_func ("/labels/ticket-language", test_ticket_language);
+  return g_test_run ();
+}
