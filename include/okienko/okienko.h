@@ -17,4 +17,5 @@
 #include "okienko/okn-store.h"
 #include "okienko/okn-text.h"
 #include "okienko/okn-sync.h"
+#include "okienko/okn-sync-status.h"
 #include "okienko/okn-ticket.h"

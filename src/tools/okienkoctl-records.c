@@ -1178,7 +1178,8 @@ okctl_cmd_status (OkctlContext *ctx,
   g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
-  OknStoreStats stats;
+  g_autoptr (OknSyncStatus) status = NULL;
+  const OknStoreStats *stats;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object (for monitoring)"), NULL },
@@ -1190,8 +1191,9 @@ okctl_cmd_status (OkctlContext *ctx,
     return OKCTL_EXIT_USAGE;
 
   store = okctl_open_store (ctx, &error);
-  if (store == NULL || !okn_store_get_stats (store, &stats, &error))
+  if (store == NULL || (status = okn_sync_status_read (store, ctx->config, NULL, &error)) == NULL)
     return okctl_fail (g_steal_pointer (&error));
+  stats = &status->stats;
 
   if (json)
     {
@@ -1202,45 +1204,41 @@ okctl_cmd_status (OkctlContext *ctx,
       json_builder_set_member_name (b, "database");
       json_builder_add_string_value (b, okn_store_get_path (store));
       json_builder_set_member_name (b, "station");
-      if (stats.station)
-        json_builder_add_string_value (b, stats.station);
+      if (stats->station)
+        json_builder_add_string_value (b, stats->station);
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "total");
-      json_builder_add_int_value (b, stats.total);
+      json_builder_add_int_value (b, stats->total);
       json_builder_set_member_name (b, "states");
       json_builder_begin_object (b);
       for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
         {
           json_builder_set_member_name (b, okn_sync_state_to_string ((OknSyncState) s));
-          json_builder_add_int_value (b, stats.per_state[s]);
+          json_builder_add_int_value (b, stats->per_state[s]);
         }
       json_builder_end_object (b);
       json_builder_set_member_name (b, "oldest_queued_at");
-      if (stats.oldest_queued_at)
-        json_builder_add_string_value (b, stats.oldest_queued_at);
+      if (stats->oldest_queued_at)
+        json_builder_add_string_value (b, stats->oldest_queued_at);
       else
         json_builder_add_null_value (b);
-      okctl_sync_status_json (ctx, store, &stats, b);
+      okctl_sync_status_json (status, b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       okctl_print_json (root);
     }
   else
     {
-      g_autofree char *url = okn_config_get_string (ctx->config, "server.url");
-      g_autofree char *server = okn_config_display_value (okn_config_find_key ("server.url"), url);
-
       print_line (_("Database:"), okn_store_get_path (store));
-      print_line (_("Station:"), stats.station ? stats.station : _("not set up: run okienkoctl init --station CODE"));
-      print_line (_("Server:"), server ? server : _("none configured (working offline)"));
-      g_print ("%-22s %" G_GINT64_FORMAT "\n", _("Records:"), stats.total);
+      print_line (_("Station:"), stats->station ? stats->station : _("not set up: run okienkoctl init --station CODE"));
+      print_line (_("Server:"), status->server_url ? status->server_url : _("none configured (working offline)"));
+      g_print ("%-22s %" G_GINT64_FORMAT "\n", _("Records:"), stats->total);
       for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
-        if (stats.per_state[s] > 0)
-          g_print ("  %-20s %" G_GINT64_FORMAT "\n", okn_sync_state_to_string ((OknSyncState) s), stats.per_state[s]);
-      print_line (_("Oldest queued:"), stats.oldest_queued_at);
-      okctl_sync_status_text (ctx, store, &stats);
+        if (stats->per_state[s] > 0)
+          g_print ("  %-20s %" G_GINT64_FORMAT "\n", okn_sync_state_to_string ((OknSyncState) s), stats->per_state[s]);
+      print_line (_("Oldest queued:"), stats->oldest_queued_at);
+      okctl_sync_status_text (status);
     }
-  okn_store_stats_clear (&stats);
   return OKCTL_EXIT_OK;
 }

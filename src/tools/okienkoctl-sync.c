@@ -384,64 +384,43 @@ okctl_cmd_services (OkctlContext *ctx,
 
 /* ---- status ---------------------------------------------------------------- */
 
-static gint64
-age_seconds (const char *iso)
+static void
+add_nullable (JsonBuilder *b,
+              const char  *name,
+              const char  *value)
 {
-  g_autoptr (GDateTime) then = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-
-  if (then == NULL)
-    return -1;
-  return MAX (g_date_time_difference (now, then) / G_TIME_SPAN_SECOND, 0);
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
 }
-
-/* last_error is the current trouble, null after a later success; the
- * error that success resolved stays as resolved_error (history). */
-static const char *const meta_keys[][2] = {
-  { "last_run_at", "sync.last_run_at" },
-  { "last_success_at", "sync.last_success_at" },
-  { "last_error", "sync.last_error" },
-  { "last_error_at", "sync.last_error_at" },
-  { "resolved_error", "sync.resolved_error" },
-  { "resolved_error_at", "sync.resolved_error_at" },
-  { "catalogue_fetched_at", "catalogue.fetched_at" },
-};
 
 /**
  * okctl_sync_status_json:
  *
  * Adds the sync's members to the object @b is building for status --json.
+ * last_error is the current trouble, null after a later success; the
+ * error that success resolved stays as resolved_error (history).
  */
 void
-okctl_sync_status_json (OkctlContext        *ctx,
-                        OknStore            *store,
-                        const OknStoreStats *stats,
+okctl_sync_status_json (const OknSyncStatus *status,
                         JsonBuilder         *b)
 {
-  g_autofree char *url = okn_config_get_string (ctx->config, "server.url");
-  g_autofree char *shown = okn_config_display_value (okn_config_find_key ("server.url"), url);
-  gint64 age = age_seconds (stats->oldest_queued_at);
-
-  json_builder_set_member_name (b, "server_url");
-  if (shown)
-    json_builder_add_string_value (b, shown);
-  else
-    json_builder_add_null_value (b);
+  add_nullable (b, "server_url", status->server_url);
   json_builder_set_member_name (b, "oldest_queued_age_seconds");
-  if (age >= 0)
-    json_builder_add_int_value (b, age);
+  if (status->oldest_queued_age >= 0)
+    json_builder_add_int_value (b, status->oldest_queued_age);
   else
     json_builder_add_null_value (b);
-  for (guint i = 0; i < G_N_ELEMENTS (meta_keys); i++)
-    {
-      g_autofree char *v = okn_store_get_meta (store, meta_keys[i][1]);
-
-      json_builder_set_member_name (b, meta_keys[i][0]);
-      if (v)
-        json_builder_add_string_value (b, v);
-      else
-        json_builder_add_null_value (b);
-    }
+  add_nullable (b, "last_run_at", status->last_run_at);
+  add_nullable (b, "last_success_at", status->last_success_at);
+  add_nullable (b, "last_error", status->last_error);
+  add_nullable (b, "last_error_at", status->last_error_at);
+  add_nullable (b, "resolved_error", status->resolved_error);
+  add_nullable (b, "resolved_error_at", status->resolved_error_at);
+  add_nullable (b, "catalogue_fetched_at", status->catalogue_fetched_at);
+  add_nullable (b, "sync_health", okn_sync_health_to_string (status->health));
 }
 
 /**
@@ -450,23 +429,17 @@ okctl_sync_status_json (OkctlContext        *ctx,
  * Prints the sync's lines of status.
  */
 void
-okctl_sync_status_text (OkctlContext        *ctx,
-                        OknStore            *store,
-                        const OknStoreStats *stats)
+okctl_sync_status_text (const OknSyncStatus *status)
 {
-  g_autofree char *success = okn_store_get_meta (store, "sync.last_success_at");
-  g_autofree char *err = okn_store_get_meta (store, "sync.last_error");
-  g_autofree char *err_at = okn_store_get_meta (store, "sync.last_error_at");
-  gint64 age = age_seconds (stats->oldest_queued_at);
-
-  if (age >= 0)
-    g_print ("%-22s %" G_GINT64_FORMAT " s\n", _("Oldest queued age:"), age);
-  g_print ("%-22s %s\n", _("Last sync success:"), success ? success : _("never"));
-  if (err)
+  if (status->oldest_queued_age >= 0)
+    g_print ("%-22s %" G_GINT64_FORMAT " s\n", _("Oldest queued age:"), status->oldest_queued_age);
+  g_print ("%-22s %s\n", _("Last sync success:"), status->last_success_at ? status->last_success_at : _("never"));
+  if (status->last_error)
     {
-      g_autofree char *safe = okn_text_display_line (err, -1);
+      g_autofree char *safe = okn_text_display_line (status->last_error, -1);
 
-      g_print ("%-22s %s (%s)\n", _("Last sync error:"), safe, err_at ? err_at : "?");
+      g_print ("%-22s %s (%s)\n", _("Last sync error:"), safe,
+               status->last_error_at ? status->last_error_at : "?");
     }
 }
 

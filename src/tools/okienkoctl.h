@@ -67,8 +67,7 @@ int okctl_cmd_services (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_requeue  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_day      (OkctlContext *ctx, int argc, char **argv);
 
-void okctl_sync_status_json (OkctlContext *ctx, OknStore *store, const OknStoreStats *stats,
-                             JsonBuilder *b);
-void okctl_sync_status_text (OkctlContext *ctx, OknStore *store, const OknStoreStats *stats);
+void okctl_sync_status_json (const OknSyncStatus *status, JsonBuilder *b);
+void okctl_sync_status_text (const OknSyncStatus *status);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "okn-gui-util.h"
 #include "okienko/okn-scan.h"
 #include "okienko/okn-sync.h"
+#include "okienko/okn-sync-status.h"
 #include <zbar/zbargtk.h>
 
 #define SYNC_REFRESH_S 5
@@ -352,58 +353,65 @@ on_draft_response (OknClerkWindow *self,
 void
 okn_clerk_window_update_sync (OknClerkWindow *self)
 {
-  OknStore *store = okn_application_get_store (self->app);
-  OknStoreStats stats = { 0 };
   g_autoptr (GError) error = NULL;
-  g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
-  g_autofree char *success_at = okn_store_get_meta (store, "sync.last_success_at");
-  g_autofree char *error_at = okn_store_get_meta (store, "sync.last_error_at");
-  g_autofree char *last_error = okn_store_get_meta (store, "sync.last_error");
+  g_autoptr (OknSyncStatus) status = okn_sync_status_read (okn_application_get_store (self->app),
+                                                           okn_application_get_config (self->app),
+                                                           NULL, &error);
   g_autofree char *last = NULL;
   g_autofree char *text = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *queued = NULL;
   gboolean online = g_network_monitor_get_network_available (g_network_monitor_get_default ());
+  gboolean configured;
   gint64 attention;
 
-  if (!okn_store_get_stats (store, &stats, &error))
+  if (status == NULL)
     {
       gtk_label_set_text (self->sync_label, error->message);
       return;
     }
-  attention = stats.per_state[OKN_SYNC_NEEDS_ATTENTION];
-  if (server == NULL)
-    last = g_strdup (_("sync not configured"));
-  else if (self->syncing)
+  configured = status->health != OKN_SYNC_HEALTH_NOT_CONFIGURED;
+  attention = status->stats.per_state[OKN_SYNC_NEEDS_ATTENTION];
+  if (self->syncing && configured)
     last = g_strdup (_("sending…"));
-  else if (error_at && (success_at == NULL || g_strcmp0 (error_at, success_at) > 0))
-    last = g_strdup (_("last sync failed"));
-  else if (success_at)
-    {
-      g_autofree char *when = okn_format_date_pl (success_at, TRUE);
-      last = g_strdup_printf (_("last sync %s"), when);
-    }
   else
-    last = g_strdup (_("never synced"));
-  queued = g_strdup_printf ("%" G_GINT64_FORMAT, stats.per_state[OKN_SYNC_QUEUED]);
+    switch (status->health)
+      {
+      case OKN_SYNC_HEALTH_NOT_CONFIGURED:
+        last = g_strdup (_("sync not configured"));
+        break;
+      case OKN_SYNC_HEALTH_FAILED:
+        last = g_strdup (_("last sync failed"));
+        break;
+      case OKN_SYNC_HEALTH_OK:
+        {
+          g_autofree char *when = okn_format_date_pl (status->last_success_at, TRUE);
+          last = g_strdup_printf (_("last sync %s"), when);
+        }
+        break;
+      case OKN_SYNC_HEALTH_NEVER:
+      default:
+        last = g_strdup (_("never synced"));
+        break;
+      }
+  queued = g_strdup_printf ("%" G_GINT64_FORMAT, status->stats.per_state[OKN_SYNC_QUEUED]);
   /* TRANSLATORS: station · online/offline · number queued[ · needs attention] · last sync */
   text = g_strdup_printf (_("%s · %s · %s queued%s · %s"),
-                          stats.station ? stats.station : "", online ? _("online") : _("offline"),
+                          status->stats.station ? status->stats.station : "", online ? _("online") : _("offline"),
                           queued, attention > 0 ? _(" · needs attention") : "", last);
   gtk_label_set_text (self->sync_label, text);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), text);
-  if (last_error && error_at)
+  if (status->last_error && status->last_error_at)
     {
-      g_autofree char *when = okn_format_date_pl (error_at, TRUE);
-      g_autofree char *said = okn_text_display_line (last_error, -1);
+      g_autofree char *when = okn_format_date_pl (status->last_error_at, TRUE);
+      g_autofree char *said = okn_text_display_line (status->last_error, -1);
 
       tooltip = g_strdup_printf (_("Last error (%s): %s"), when, said);
     }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
-  gtk_widget_set_sensitive (self->sync_button, server != NULL && !self->syncing);
+  gtk_widget_set_sensitive (self->sync_button, configured && !self->syncing);
   gtk_widget_set_tooltip_text (self->sync_button,
-                               server == NULL ? _("Set the server address in Preferences first.") : NULL);
-  okn_store_stats_clear (&stats);
+                               configured ? NULL : _("Set the server address in Preferences first."));
 }
 
 const char *

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-sync-status.c: what every front end shows of the sync, read once */
+#include "config.h"
+
+#include <string.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "okienko/okienko.h"
+#include "okn-test-common.h"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *conf;
+  OknStore *store;
+  OknConfig *config;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = okn_test_make_tmpdir ();
+  f->store = okn_test_open_store (f->dir, "K03");
+  f->db = g_strdup (okn_store_get_path (f->store));
+  f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  f->config = okn_config_new (f->conf);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  okn_config_free (f->config);
+  okn_store_close (f->store);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->conf);
+}
+
+static void
+set_url (Fixture    *f,
+         const char *url)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_config_set (f->config, "server.url", url, &error);
+  g_assert_no_error (error);
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+}
+
+static void
+set_meta (Fixture    *f,
+          const char *key,
+          const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_store_set_meta (f->store, key, value, &error);
+  g_assert_no_error (error);
+}
+
+static OknSyncStatus *
+read_status (Fixture   *f,
+             GDateTime *now)
+{
+  g_autoptr (GError) error = NULL;
+  OknSyncStatus *s = okn_sync_status_read (f->store, f->config, now, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  return s;
+}
+
+/* No server is not an error: the status says so, whatever the meta holds. */
+static void
+test_health_steps (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (OknSyncStatus) offline = read_status (f, NULL);
+  g_autoptr (OknSyncStatus) never = NULL;
+  g_autoptr (OknSyncStatus) ok = NULL;
+  g_autoptr (OknSyncStatus) failed = NULL;
+  g_autoptr (OknSyncStatus) recovered = NULL;
+
+  g_assert_cmpint (offline->health, ==, OKN_SYNC_HEALTH_NOT_CONFIGURED);
+  g_assert_null (offline->server_url);
+
+  set_url (f, "https://city.example/open311/v2");
+  never = read_status (f, NULL);
+  g_assert_cmpint (never->health, ==, OKN_SYNC_HEALTH_NEVER);
+  g_assert_cmpstr (never->server_url, ==, "https://city.example/open311/v2");
+
+  set_meta (f, "sync.last_success_at", "2026-11-30T10:00:00+01:00");
+  ok = read_status (f, NULL);
+  g_assert_cmpint (ok->health, ==, OKN_SYNC_HEALTH_OK);
+  g_assert_cmpstr (ok->last_success_at, ==, "2026-11-30T10:00:00+01:00");
+
+  set_meta (f, "sync.last_error", "HTTP 503 from the server");
+  set_meta (f, "sync.last_error_at", "2026-11-30T10:05:00+01:00");
+  failed = read_status (f, NULL);
+  g_assert_cmpint (failed->health, ==, OKN_SYNC_HEALTH_FAILED);
+  g_assert_cmpstr (failed->last_error, ==, "HTTP 503 from the server");
+
+  /* A success after the error: the error is history, not the state. */
+  set_meta (f, "sync.last_success_at", "2026-11-30T10:06:00+01:00");
+  recovered = read_status (f, NULL);
+  g_assert_cmpint (recovered->health, ==, OKN_SYNC_HEALTH_OK);
+}
+
+/* The queue's oldest record's age is measured against the clock given. */
+static void
+test_queue_age (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "A hole in the road", "Długa 1");
+  g_autoptr (OknSyncStatus) empty = read_status (f, NULL);
+  g_autoptr (OknSyncStatus) queued = NULL;
+  g_autoptr (GDateTime) created = NULL;
+  g_autoptr (GDateTime) later = NULL;
+  g_autoptr (OknRecord) stored = NULL;
+
+  g_assert_cmpint (empty->oldest_queued_age, ==, -1);
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  stored = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_no_error (error);
+  created = g_date_time_new_from_iso8601 (stored->created_at, NULL);
+  later = g_date_time_add_seconds (created, 95);
+  queued = read_status (f, later);
+  g_assert_cmpint (queued->oldest_queued_age, ==, 95);
+  g_assert_cmpint (queued->stats.per_state[OKN_SYNC_QUEUED], ==, 1);
+  g_assert_cmpstr (queued->stats.station, ==, "K03");
+}
+
+/* A password in server.url never reaches a status line. */
+static void
+test_url_masked (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (OknSyncStatus) s = NULL;
+
+  set_url (f, "https://clerk:hunter2secret@city.example/open311");
+  s = read_status (f, NULL);
+  g_assert_nonnull (s->server_url);
+  g_assert_null (strstr (s->server_url, "hunter2secret"));
+}
+
+/* okienkoctl status reads the same function: a failure after the last
+ * success is reported as the current trouble, in text and in JSON. */
+static void
+test_ctl_status (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *o;
+  int rc;
+
+  set_url (f, "https://city.example/open311/v2");
+  set_meta (f, "sync.last_success_at", "2026-11-30T10:00:00+01:00");
+  set_meta (f, "sync.last_error", "HTTP 503 from the server");
+  set_meta (f, "sync.last_error_at", "2026-11-30T10:05:00+01:00");
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "status", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "sync_health"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (o, "last_error"), ==, "HTTP 503 from the server");
+  g_assert_cmpstr (json_object_get_string_member (o, "server_url"), ==, "https://city.example/open311/v2");
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &text, NULL, "status", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (text, "HTTP 503 from the server"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/sync-status/health", test_health_steps);
+  ADD ("/sync-status/queue-age", test_queue_age);
+  ADD ("/sync-status/url-masked", test_url_masked);
+  ADD ("/sync-status/okienkoctl", test_ctl_status);
+#undef ADD
+  return g_test_run ();
+}
