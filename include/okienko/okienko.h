@@ -9,6 +9,7 @@
 #include "okienko/okn-file.h"
 #include "okienko/okn-json.h"
 #include "okienko/okn-labels.h"
+#include "okienko/okn-lookup.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-record.h"
