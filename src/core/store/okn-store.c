@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "okienko/okn-file.h"
+#include "okienko/okn-service-def.h"
 #include "okienko/okn-ticket.h"
 #include "okn-store-issued.h"
 #include "okn-store-private.h"
@@ -1793,12 +1794,20 @@ okn_store_read_file (OknStore   *store,
 
 /* Writing records ------------------------------------------------------- */
 
+/* The category against the cached catalogue, and the report's attribute
+ * values against the category's cached definition (okn_service_def_check):
+ * a required attribute missing here would only be refused by the server,
+ * after the resident has left. */
 static gboolean
 check_category (OknStore  *store,
                 OknRecord *r,
                 GError   **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (OknServiceDef) def = NULL;
+  g_autoptr (GPtrArray) issues = NULL;
+  g_autoptr (GString) msg = NULL;
+  const char *definition;
   int rc;
 
   if (r->kind != OKN_KIND_REPORT || r->category == NULL)
@@ -1807,7 +1816,8 @@ check_category (OknStore  *store,
    * checks it again with the server. */
   stmt = prepare (store,
                   "SELECT (SELECT count(*) FROM services), "
-                  "(SELECT count(*) FROM services WHERE code = ?)",
+                  "(SELECT count(*) FROM services WHERE code = ?1), "
+                  "(SELECT definition FROM services WHERE code = ?1)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1821,7 +1831,23 @@ check_category (OknStore  *store,
                    _("Category: “%s” is not in the server’s catalogue."), r->category);
       return FALSE;
     }
-  return TRUE;
+  definition = (const char *) sqlite3_column_text (stmt, 2);
+  /* A definition the server sent damaged is reported by the forms; it
+   * cannot say what is required, so it does not block the report. */
+  if (definition == NULL || (def = okn_service_def_parse (definition, NULL)) == NULL)
+    return TRUE;
+  issues = okn_service_def_check (def, r);
+  if (issues->len == 0)
+    return TRUE;
+  msg = g_string_new (NULL);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (msg, '\n');
+      g_string_append (msg, ((OknFieldIssue *) g_ptr_array_index (issues, i))->message);
+    }
+  g_set_error_literal (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, msg->str);
+  return FALSE;
 }
 
 static gboolean
