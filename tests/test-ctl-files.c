@@ -276,6 +276,7 @@ test_pdf_folder_keeps_earlier_copies (Fixture      *f,
   g_autofree char *done = NULL;
   const char *layouts[] = { "label", NULL };
   g_autoptr (GBytes) earlier = NULL;
+  g_autoptr (OknTicketContent) content = NULL;
 
   g_assert_no_error (error);
   g_assert_true (okn_config_set (config, "desk.output_dir", out, &error));
@@ -284,13 +285,14 @@ test_pdf_folder_keeps_earlier_copies (Fixture      *f,
   g_assert_no_error (error);
   r = okn_store_lookup (store, f->ticket, &error);
   g_assert_no_error (error);
+  content = okn_ticket_content_new (r, config);
 
-  done = okn_outputs_print (config, r, layouts, NULL, &error);
+  done = okn_outputs_print (config, OKN_OUTPUTS_DESK, content, layouts, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
   earlier = read_bytes (first);
   g_clear_pointer (&done, g_free);
-  done = okn_outputs_print (config, r, layouts, NULL, &error);
+  done = okn_outputs_print (config, OKN_OUTPUTS_DESK, content, layouts, NULL, &error);
   g_assert_no_error (error);
   g_test_message ("%s", done);
   g_assert_nonnull (strstr (done, second));

@@ -479,20 +479,22 @@ test_outputs_pdf_folder (void)
   g_autoptr (GPtrArray) results = NULL;
   const char *both[] = { "label", "a4-confirmation", NULL };
   const char *bad[] = { "label", "poster", NULL };
+  g_autoptr (OknTicketContent) content = NULL;
 
   g_assert_true (okn_store_register (store, r, "test", &error));
-  layouts = okn_outputs_for_record (config, r);
+  content = okn_ticket_content_new (r, config);
+  layouts = okn_outputs_for_record (config, OKN_OUTPUTS_DESK, r);
   g_assert_cmpstr (layouts[0], ==, "label");
   g_assert_null (layouts[1]);
 
   /* Nowhere to print: said, naming the layout. */
-  g_assert_null (okn_outputs_print (config, r, both, NULL, &error));
+  g_assert_null (okn_outputs_print (config, OKN_OUTPUTS_DESK, content, both, NULL, &error));
   g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED);
   g_assert_nonnull (strstr (error->message, "label"));
   g_clear_error (&error);
 
   g_assert_true (okn_config_set (config, "desk.output_dir", out, &error));
-  summary = okn_outputs_print (config, r, both, NULL, &error);
+  summary = okn_outputs_print (config, OKN_OUTPUTS_DESK, content, both, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (summary, "a4-confirmation"));
   label = g_strdup_printf ("%s/%s-label.pdf", out, r->ticket);
@@ -504,7 +506,7 @@ test_outputs_pdf_folder (void)
   g_assert_cmpuint (results->len, >=, 1);
   g_assert_cmpstr (((OknScanResult *) g_ptr_array_index (results, 0))->ticket, ==, r->ticket);
 
-  g_assert_null (okn_outputs_print (config, r, bad, NULL, &error));
+  g_assert_null (okn_outputs_print (config, OKN_OUTPUTS_DESK, content, bad, NULL, &error));
   g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_UNKNOWN_LAYOUT);
   g_clear_error (&error);
 
@@ -517,12 +519,12 @@ test_outputs_pdf_folder (void)
 
     g_assert_true (g_file_set_contents (file, "x", -1, NULL));
     g_assert_true (okn_config_set (config, "desk.output_dir", under, &error));
-    g_assert_null (okn_outputs_print (config, r, both, NULL, &error));
+    g_assert_null (okn_outputs_print (config, OKN_OUTPUTS_DESK, content, both, NULL, &error));
     g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO);
     g_assert_nonnull (strstr (error->message, under));
     g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
     g_clear_error (&error);
-    g_assert_null (okn_outputs_print_a4_document (config, doc, "register.pdf", TRUE, NULL, &error));
+    g_assert_null (okn_outputs_print_a4_document (config, OKN_OUTPUTS_DESK, doc, "register.pdf", TRUE, NULL, &error));
     g_assert_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_IO);
     g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
   }

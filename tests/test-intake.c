@@ -7,8 +7,10 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <poppler.h>
 
 #include "okienko/okienko.h"
+#include "okienko/okn-outputs.h"
 #include "okn-test-common.h"
 
 #define POTHOLE_DEF \
@@ -140,6 +142,191 @@ test_store_refuses (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static char *
+pdf_text (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
+  PopplerDocument *doc;
+  PopplerPage *page;
+  char *text;
+
+  g_assert_no_error (error);
+  doc = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  page = poppler_document_get_page (doc, 0);
+  text = poppler_page_get_text (page);
+  g_object_unref (page);
+  g_object_unref (doc);
+  return text;
+}
+
+static OknRecord *
+pothole (const char *size)
+{
+  OknRecord *r = okn_test_report ("pothole", "Dziura przy przejściu", "Długa 1");
+
+  if (size)
+    okn_record_add_attribute (r, "size", size);
+  return r;
+}
+
+/* One call stores and prints: the record is stored (and read back), the
+ * profile's outputs print with the category named as the catalogue names
+ * it, and the result says where. */
+static void
+test_submit_prints (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autoptr (OknRecord) r = pothole ("small");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) result = NULL;
+  g_autoptr (OknRecord) stored = NULL;
+  g_autofree char *receipt = NULL;
+  g_autofree char *text = NULL;
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .actor = "Anna", .print = TRUE,
+                               .profile = OKN_OUTPUTS_DESK };
+
+  okn_config_set (f->config, "desk.output_dir", out, &error);
+  g_assert_no_error (error);
+  result = okn_intake_submit (f->store, f->config, r, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_null (result->print_error);
+  g_assert_nonnull (result->record->ticket);
+  g_assert_cmpuint (strlen (result->record->verification_code), ==, 6);
+  stored = okn_store_lookup (f->store, result->record->ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->operator_name, ==, "Anna");
+  receipt = g_strdup_printf ("%s/%s-receipt-80.pdf", out, result->record->ticket);
+  g_assert_nonnull (strstr (result->printed, receipt));
+  text = pdf_text (receipt);
+  g_assert_nonnull (strstr (text, "Dziura w jezdni"));
+  g_assert_nonnull (strstr (text, "Numer zgłoszenia"));
+}
+
+/* A printer that is not there: the record is stored all the same, and the
+ * failure comes separately, in its own domain. */
+static void
+test_print_failure_separate (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr (OknRecord) r = pothole ("large");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) result = NULL;
+  g_autoptr (OknRecord) stored = NULL;
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_DESK };
+
+  result = okn_intake_submit (f->store, f->config, r, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (result->printed);
+  g_assert_error (result->print_error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED);
+  stored = okn_store_lookup (f->store, result->record->ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (okn_record_get_attribute (stored, "size"), ==, "large");
+}
+
+/* A refused record: nothing stored, nothing printed, the attribute named
+ * by the form's check (its field is the attribute's code) and by submit. */
+static void
+test_refused (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autoptr (OknRecord) r = pothole (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) issues = okn_intake_check (f->store, r, NULL);
+  OknStoreStats stats = { 0 };
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_DESK };
+
+  g_assert_cmpuint (issues->len, ==, 1);
+  g_assert_cmpstr (((OknFieldIssue *) g_ptr_array_index (issues, 0))->field, ==, "size");
+  okn_config_set (f->config, "desk.output_dir", out, &error);
+  g_assert_no_error (error);
+  g_assert_null (okn_intake_submit (f->store, f->config, r, &options, NULL, &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_true (okn_store_get_stats (f->store, &stats, NULL));
+  g_assert_cmpint (stats.total, ==, 0);
+  okn_store_stats_clear (&stats);
+}
+
+static void
+on_submitted (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
+{
+  OknIntakeResult **out = data;
+  g_autoptr (GError) error = NULL;
+
+  *out = okn_intake_submit_finish (res, &error);
+  g_assert_no_error (error);
+}
+
+/* The kiosk's profile, in a thread with its own connection: the kiosk's
+ * folder and outputs, never the desk's, and the ticket in the resident's
+ * language. */
+static void
+test_async_kiosk (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *desk = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autofree char *kiosk = g_build_filename (f->dir, "kiosk-pdf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) result = NULL;
+  g_autofree char *receipt = NULL;
+  g_autofree char *text = NULL;
+  OknRecord *r = pothole ("small");
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_KIOSK,
+                               .has_language = TRUE, .language = OKN_LANGUAGE_UK };
+
+  r->channel = OKN_CHANNEL_KIOSK;
+  okn_config_set (f->config, "desk.output_dir", desk, &error);
+  okn_config_set (f->config, "kiosk.output_dir", kiosk, &error);
+  okn_config_set (f->config, "kiosk.report_outputs", "receipt-58", &error);
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+  okn_intake_submit_async (f->db, f->conf, r, &options, NULL, on_submitted, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result->print_error);
+  receipt = g_strdup_printf ("%s/%s-receipt-58.pdf", kiosk, result->record->ticket);
+  g_assert_true (g_file_test (receipt, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (desk, G_FILE_TEST_EXISTS));
+  text = pdf_text (receipt);
+  g_assert_nonnull (strstr (text, "Номер звернення"));
+  g_assert_cmpint (result->record->channel, ==, OKN_CHANNEL_KIOSK);
+}
+
+/* A correction goes through the same call and prints nothing. */
+static void
+test_correction (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autoptr (OknRecord) r = pothole ("small");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) first = NULL;
+  g_autoptr (OknIntakeResult) second = NULL;
+  g_autoptr (OknRecord) fix = NULL;
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = FALSE };
+
+  first = okn_intake_submit (f->store, f->config, r, &options, NULL, &error);
+  g_assert_no_error (error);
+  fix = okn_record_copy (first->record);
+  g_free (fix->description);
+  fix->description = g_strdup ("Dziura przy przejściu dla pieszych");
+  okn_config_set (f->config, "desk.output_dir", out, &error);
+  options = (OknIntakeOptions) { .mode = OKN_INTAKE_CORRECTION, .print = TRUE, .actor = "Anna" };
+  second = okn_intake_submit (f->store, f->config, fix, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (second->record->ticket, ==, first->record->ticket);
+  g_assert_cmpstr (second->record->description, ==, "Dziura przy przejściu dla pieszych");
+  g_assert_null (second->printed);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +338,11 @@ main (int   argc,
   ADD ("/intake/ctl-required-attribute", test_ctl_required_attribute);
   ADD_BARE ("/intake/ctl-never-synced", test_ctl_never_synced);
   ADD ("/intake/store-refuses", test_store_refuses);
+  ADD ("/intake/submit-prints", test_submit_prints);
+  ADD ("/intake/print-failure-separate", test_print_failure_separate);
+  ADD ("/intake/refused", test_refused);
+  ADD ("/intake/async-kiosk", test_async_kiosk);
+  ADD ("/intake/correction", test_correction);
 #undef ADD
 #undef ADD_BARE
   return g_test_run ();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okienkoctl-print.c: print (a ticket to a file or a printer) and scan (read
- * tickets back from image files and PDFs). The core renders, decodes and
- * judges; this file only picks options and prints answers. */
+ * tickets back from image files and PDFs). The core renders, delivers
+ * (okn_outputs_deliver), decodes and judges; this file only picks options
+ * and prints answers. */
 #define G_LOG_DOMAIN "okienkoctl"
 
 #include "config.h"
@@ -10,9 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "okienkoctl.h"
-#include "okienko/okn-escpos.h"
+#include "okienko/okn-intake.h"
 #include "okienko/okn-layout.h"
-#include "okienko/okn-printer.h"
+#include "okienko/okn-outputs.h"
 #include "okienko/okn-scan.h"
 
 /* print ------------------------------------------------------------------ */
@@ -35,136 +36,67 @@ print_opts_clear (PrintOpts *o)
   g_free (o->escpos);
 }
 
-static int
-print_to_file (const OknTicketContent *content,
-               const PrintOpts        *o)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *lower = g_ascii_strdown (o->output, -1);
-  double dpi = o->dpi > 0 ? o->dpi
-                          : okn_layout_is_receipt (o->layout) ? OKN_LAYOUT_THERMAL_DPI : 300;
-  g_autofree char *shown = NULL;
-  OknFileWriteFlags flags;
-
-  flags = o->force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT;
-  if (!okn_file_check_output (o->output, flags, &error))
-    return okctl_fail (g_steal_pointer (&error));
-  if (g_str_has_suffix (lower, ".pdf"))
-    bytes = okn_layout_render_pdf (o->layout, content, &error);
-  else if (g_str_has_suffix (lower, ".png"))
-    bytes = okn_layout_render_png (o->layout, content, dpi, &error);
-  else
-    {
-      shown = okctl_quote (o->output);
-      return okctl_usage_error (_("--output must name a .pdf or .png file, not “%s”."), shown);
-    }
-  if (bytes == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-
-  if (!okn_file_write_output (o->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), flags,
-                              0666, &error))
-    return okctl_fail (g_steal_pointer (&error));
-  shown = okn_text_display_line (o->output, -1);
-  g_print (_("Ticket %s written to %s (%s).\n"), okn_ticket_content_get_ticket (content),
-           shown, okn_layout_to_string (o->layout));
-  return OKCTL_EXIT_OK;
-}
-
-/* A CUPS queue: the layout's PDF on a page of its size; waits for the job
- * (print.timeout) so that a stopped printer or an empty roll is reported. */
-static int
-print_to_printer (OkctlContext           *ctx,
-                  const OknTicketContent *content,
-                  const PrintOpts        *o)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) pdf = okn_layout_render_pdf (o->layout, content, &error);
-  g_autofree char *title = NULL;
-  OknPrintJobOptions job = { 0 };
-  int job_id = 0;
-  g_autofree char *shown = NULL;
-
-  if (pdf == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-  title = g_strdup_printf ("Okienko %s", okn_ticket_content_get_ticket (content));
-  job.title = title;
-  job.timeout = (guint) okn_config_get_int (ctx->config, "print.timeout");
-  okn_layout_page_size_mm (o->layout, content, &job.width_mm, &job.height_mm);
-  if (!okn_printer_print_pdf (o->printer, pdf, &job, &job_id, NULL, &error))
-    return okctl_fail (g_steal_pointer (&error));
-  shown = okn_text_display_line (o->printer, -1);
-  g_print (_("Ticket %s printed on %s (%s, job %d).\n"), okn_ticket_content_get_ticket (content),
-           shown, okn_layout_to_string (o->layout), job_id);
-  return OKCTL_EXIT_OK;
-}
-
-/* A raw ESC/POS receipt printer: the receipt's 203 dpi raster, then the
- * configured feed and cut. */
-static int
-print_to_escpos (OkctlContext           *ctx,
-                 const OknTicketContent *content,
-                 const PrintOpts        *o)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknBitmap) bitmap = NULL;
-  OknEscposOptions eo;
-  g_autofree char *shown = NULL;
-
-  if (!okn_layout_is_receipt (o->layout))
-    return okctl_usage_error (_("--escpos prints receipts only: use --layout receipt-80 or receipt-58."));
-  if (!okn_escpos_options_from_config (&eo, ctx->config, &error))
-    return okctl_fail (g_steal_pointer (&error));
-  bitmap = okn_layout_render_bitmap (o->layout, content, OKN_LAYOUT_THERMAL_DPI, &error);
-  if (bitmap == NULL || !okn_escpos_print (o->escpos, bitmap, &eo, NULL, &error))
-    return okctl_fail (g_steal_pointer (&error));
-  shown = okn_text_display_line (o->escpos, -1);
-  g_print (_("Ticket %s sent to receipt printer %s (%s).\n"), okn_ticket_content_get_ticket (content),
-           shown, okn_layout_to_string (o->layout));
-  return OKCTL_EXIT_OK;
-}
-
-/* Where the ticket goes: one branch per output, chosen here and nowhere
- * else. */
+/* Where the ticket goes, as the options name it; the core's outputs
+ * render and deliver it (the desk's and the kiosk's printing go the same
+ * way). Checks of the options come first, so a bad command changes
+ * nothing. */
 static int
 print_deliver (OkctlContext           *ctx,
                const OknTicketContent *content,
                const PrintOpts        *o)
 {
+  g_autoptr (GError) error = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *lower = NULL;
+  g_autofree char *shown = NULL;
+  OknOutputTarget target = { 0 };
+  const char *ticket = okn_ticket_content_get_ticket (content);
+  const char *layout = okn_layout_to_string (o->layout);
+
   if ((o->output != NULL) + (o->printer != NULL) + (o->escpos != NULL) > 1)
     return okctl_usage_error (_("Give only one of --output, --printer and --escpos."));
   if (o->printer)
-    return print_to_printer (ctx, content, o);
-  if (o->escpos)
-    return print_to_escpos (ctx, content, o);
-  if (o->output)
-    return print_to_file (content, o);
-  return okctl_usage_error (_("Say where the ticket goes: --output ticket.pdf, --output ticket.png, "
-                              "--printer NAME or --escpos DEVICE|HOST:PORT."));
-}
-
-/* A report's ticket names its category as the catalogue does, not by its
- * code; without a cached catalogue the code is all there is. */
-static void
-set_category_name (OknStore         *store,
-                   const OknRecord  *record,
-                   OknTicketContent *content)
-{
-  g_autoptr (GPtrArray) services = NULL;
-
-  if (record->kind != OKN_KIND_REPORT || record->category == NULL)
-    return;
-  services = okn_store_list_services (store, NULL);
-  for (guint i = 0; services && i < services->len; i++)
+    target = (OknOutputTarget) { .kind = OKN_OUTPUT_CUPS, .where = o->printer };
+  else if (o->escpos)
     {
-      const OknService *s = g_ptr_array_index (services, i);
-
-      if (g_strcmp0 (s->code, record->category) == 0 && s->name && *s->name)
-        {
-          okn_ticket_content_set_title (content, s->name);
-          return;
-        }
+      if (!okn_layout_is_receipt (o->layout))
+        return okctl_usage_error (_("--escpos prints receipts only: use --layout receipt-80 or receipt-58."));
+      target = (OknOutputTarget) { .kind = OKN_OUTPUT_ESCPOS, .where = o->escpos };
     }
+  else if (o->output)
+    {
+      lower = g_ascii_strdown (o->output, -1);
+      if (!g_str_has_suffix (lower, ".pdf") && !g_str_has_suffix (lower, ".png"))
+        {
+          shown = okctl_quote (o->output);
+          return okctl_usage_error (_("--output must name a .pdf or .png file, not “%s”."), shown);
+        }
+      target = (OknOutputTarget) { .kind = OKN_OUTPUT_FILE, .where = o->output, .dpi = o->dpi,
+                                   .flags = o->force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT };
+    }
+  else
+    return okctl_usage_error (_("Say where the ticket goes: --output ticket.pdf, --output ticket.png, "
+                                "--printer NAME or --escpos DEVICE|HOST:PORT."));
+
+  where = okn_outputs_deliver (ctx->config, o->layout, content, &target, NULL, &error);
+  if (where == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  shown = okn_text_display_line (where, -1);
+  switch (target.kind)
+    {
+    case OKN_OUTPUT_CUPS:
+      g_print (_("Ticket %s printed on %s (%s, job %d).\n"), ticket, shown, layout, target.job_id);
+      break;
+    case OKN_OUTPUT_ESCPOS:
+      g_print (_("Ticket %s sent to receipt printer %s (%s).\n"), ticket, shown, layout);
+      break;
+    case OKN_OUTPUT_FILE:
+    case OKN_OUTPUT_FOLDER:
+    default:
+      g_print (_("Ticket %s written to %s (%s).\n"), ticket, shown, layout);
+      break;
+    }
+  return OKCTL_EXIT_OK;
 }
 
 int
@@ -214,8 +146,7 @@ okctl_cmd_print (OkctlContext *ctx,
     rc = okctl_fail (g_steal_pointer (&error));
   else
     {
-      content = okn_ticket_content_new (record, ctx->config);
-      set_category_name (store, record, content);
+      content = okn_intake_ticket_content (store, ctx->config, record);
       rc = print_deliver (ctx, content, &o);
     }
   print_opts_clear (&o);

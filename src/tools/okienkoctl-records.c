@@ -855,6 +855,8 @@ okctl_cmd_register (OkctlContext *ctx,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknRecord) r = NULL;
+  g_autoptr (OknIntakeResult) result = NULL;
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW };
   OknKind kind;
 
   if (argc < 2 || !okn_kind_from_string (argv[1], &kind))
@@ -902,8 +904,10 @@ okctl_cmd_register (OkctlContext *ctx,
   if (!apply_opts (&o, r, FALSE, &error))
     return okctl_fail (g_steal_pointer (&error));
 
+  /* The core's intake: the record's checks and its category's attributes
+   * from the cached catalogue. Nothing prints: okienkoctl print does. */
   store = okctl_open_store (ctx, &error);
-  if (store == NULL || !okn_store_register (store, r, NULL, &error))
+  if (store == NULL || (result = okn_intake_submit (store, NULL, r, &options, NULL, &error)) == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
   if (o.json)

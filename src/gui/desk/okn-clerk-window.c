@@ -189,8 +189,8 @@ on_record_correct (OknClerkWindow  *self,
 
 static void
 on_form_saved (OknClerkWindow *self,
-               OknSaveResult  *result,
-               GtkWidget      *form)
+               OknIntakeResult *result,
+               GtkWidget       *form)
 {
   g_autofree char *text = NULL;
   const char *ticket = result->record->ticket;
@@ -200,7 +200,7 @@ on_form_saved (OknClerkWindow *self,
     {
       /* TRANSLATORS: %s is a ticket ID, then why printing failed */
       text = g_strdup_printf (_("Saved %s. Printing failed: %s Reprint it from the record (Ctrl+F)."),
-                              ticket, result->print_error);
+                              ticket, result->print_error->message);
       show_status (self, GTK_MESSAGE_WARNING, text);
     }
   else

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* okn-desk-tasks.c: saving, printing and exporting off the main loop */
+/* okn-desk-tasks.c: reprinting, exporting and the rest off the main loop
+ * (saving is the core's okn_intake_submit_async) */
 #define G_LOG_DOMAIN "okienko"
 
 #include "config.h"
@@ -8,20 +9,10 @@
 #include <glib/gstdio.h>
 
 #include "okn-desk-tasks.h"
+#include "okienko/okn-intake.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-scan.h"
 #include "okienko/okn-sync.h"
-
-void
-okn_save_result_free (OknSaveResult *result)
-{
-  if (result == NULL)
-    return;
-  okn_record_free (result->record);
-  g_free (result->printed);
-  g_free (result->print_error);
-  g_free (result);
-}
 
 typedef struct
 {
@@ -82,98 +73,6 @@ run_task (TaskData            *d,
 }
 
 static void
-save_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
-  g_autoptr (OknSaveResult) result = g_new0 (OknSaveResult, 1);
-  g_auto (GStrv) layouts = NULL;
-  gboolean ok;
-
-  store = okn_store_open (d->db_path, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (d->update)
-    ok = okn_store_update (store, d->record, d->actor, &error);
-  else
-    ok = okn_store_register (store, d->record, d->actor, &error);
-  if (!ok)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Read it back: what the ticket prints is what the disk holds. */
-  result->record = okn_store_lookup (store, d->record->ticket, &error);
-  if (result->record == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (result->record->verification_code == NULL && d->record->verification_code)
-    result->record->verification_code = g_strdup (d->record->verification_code);
-
-  if (!d->update)
-    {
-      config = okn_config_load (d->config_path, &error);
-      if (config == NULL)
-        {
-          result->print_error = g_strdup (error->message);
-          g_clear_error (&error);
-        }
-      else
-        {
-          layouts = okn_outputs_for_record (config, result->record);
-          result->printed = okn_outputs_print (config, result->record, (const char *const *) layouts,
-                                               NULL, &error);
-          if (result->printed == NULL)
-            result->print_error = g_strdup (error->message);
-        }
-    }
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) okn_save_result_free);
-}
-
-/**
- * okn_desk_save_async:
- * @record: (transfer full): a checked record
- * @update: %TRUE to correct a stored record, %FALSE to register a new one
- *
- * Stores the record (and, for a new one, prints the configured outputs) in
- * a thread with its own store connection.
- */
-void
-okn_desk_save_async (const char          *db_path,
-                     const char          *config_path,
-                     OknRecord           *record,
-                     gboolean             update,
-                     const char          *actor,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  TaskData *d = task_data_new (db_path, config_path);
-
-  d->record = record;
-  d->update = update;
-  d->actor = g_strdup (actor);
-  run_task (d, okn_desk_save_async, save_thread, cancellable, callback, user_data);
-}
-
-OknSaveResult *
-okn_desk_save_finish (GAsyncResult  *result,
-                      GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
 reprint_thread (GTask        *task,
                 gpointer      source,
                 gpointer      task_data,
@@ -185,12 +84,15 @@ reprint_thread (GTask        *task,
   g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknRecord) record = NULL;
   const char *layouts[] = { d->layout, NULL };
+  g_autoptr (OknTicketContent) content = NULL;
   char *printed;
 
   if ((store = okn_store_open (d->db_path, &error)) == NULL
       || (record = okn_store_lookup (store, d->ticket, &error)) == NULL
       || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (printed = okn_outputs_print (config, record, layouts, NULL, &error)) == NULL)
+      || (content = okn_intake_ticket_content (store, config, record)) == NULL
+      || (printed = okn_outputs_print (config, OKN_OUTPUTS_DESK, content, layouts, cancellable,
+                                       &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -322,7 +224,8 @@ export_thread (GTask        *task,
     g_date_strftime (day, sizeof day, "%Y-%m-%d", &d->day);
     name = g_strdup_printf ("register-%s.pdf", day);
     if ((bytes = okn_register_render_pdf (letters, &d->day, &heading, &error)) == NULL
-        || (where = okn_outputs_print_a4_document (config, bytes, name, TRUE, cancellable, &error)) == NULL)
+        || (where = okn_outputs_print_a4_document (config, OKN_OUTPUTS_DESK, bytes, name, TRUE, cancellable,
+                                                        &error)) == NULL)
       goto fail;
     g_task_return_pointer (task, where, g_free);
     return;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okn-desk-tasks.h: the desk's blocking work, each in a thread with its own
- * store connection (saving and printing, exports, sync) */
+ * store connection (reprints, exports, scans, sync) */
 #pragma once
 
 #include <gio/gio.h>
@@ -9,32 +9,12 @@
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  OknRecord *record;   /* as stored: ticket, code, times */
-  char *printed;       /* (nullable) what was printed, for the status line */
-  char *print_error;   /* (nullable) why printing failed; the record is saved */
-} OknSaveResult;
-
 typedef enum
 {
   OKN_EXPORT_CSV,
   OKN_EXPORT_PDF,
   OKN_EXPORT_PRINT,   /* the PDF, to the A4 output */
 } OknExportFormat;
-
-void           okn_save_result_free      (OknSaveResult *result);
-
-void           okn_desk_save_async       (const char          *db_path,
-                                          const char          *config_path,
-                                          OknRecord           *record,
-                                          gboolean             update,
-                                          const char          *actor,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
-OknSaveResult *okn_desk_save_finish      (GAsyncResult  *result,
-                                          GError       **error);
 
 void           okn_desk_reprint_async    (const char          *db_path,
                                           const char          *config_path,
@@ -98,7 +78,5 @@ void           okn_desk_sync_async       (const char          *db_path,
 char          *okn_desk_sync_finish      (GAsyncResult  *result,
                                           GError       **error);
 
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknSaveResult, okn_save_result_free)
 
 G_END_DECLS

@@ -2,7 +2,7 @@
 /* okn-letter-form.c: registering (or correcting) a paper letter
  *
  * The form maps widgets to an OknRecord and back; the core checks it
- * (okn_record_check) and the view only shows each problem next to its field.
+ * (okn_intake_check) and the view only shows each problem next to its field.
  * What is typed is kept as a draft until it is saved or cleared.
  */
 #define G_LOG_DOMAIN "okienko"
@@ -510,7 +510,7 @@ on_saved (GObject      *source,
 {
   g_autoptr (OknLetterForm) self = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknSaveResult) result = okn_desk_save_finish (res, &error);
+  g_autoptr (OknIntakeResult) result = okn_intake_submit_finish (res, &error);
 
   set_busy (self, FALSE);
   if (result == NULL)
@@ -544,11 +544,12 @@ okn_letter_form_save (OknLetterForm *self)
 {
   g_autoptr (OknRecord) record = NULL;
   g_autoptr (GPtrArray) issues = NULL;
+  OknIntakeOptions options = { 0 };
 
   if (self->busy || self->app == NULL)
     return FALSE;
   record = build_record (self);
-  issues = okn_record_check (record, NULL);
+  issues = okn_intake_check (okn_application_get_store (self->app), record, NULL);
   if (issues->len > 0)
     {
       okn_gui_show_issues (self, field_map, G_N_ELEMENTS (field_map), self->general_error, issues,
@@ -557,11 +558,13 @@ okn_letter_form_save (OknLetterForm *self)
     }
   clear_errors (self);
   set_busy (self, TRUE);
-  okn_desk_save_async (okn_application_get_db_path (self->app),
-                       okn_config_get_path (okn_application_get_config (self->app)),
-                       g_steal_pointer (&record), self->editing != NULL,
-                       okn_application_get_operator (self->app), NULL, on_saved,
-                       g_object_ref (self));
+  options.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
+  options.actor = okn_application_get_operator (self->app);
+  options.print = TRUE;
+  options.profile = OKN_OUTPUTS_DESK;
+  okn_intake_submit_async (okn_application_get_db_path (self->app),
+                           okn_config_get_path (okn_application_get_config (self->app)),
+                           g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
   return TRUE;
 }
 
@@ -710,7 +713,7 @@ okn_letter_form_class_init (OknLetterFormClass *klass)
 
   /**
    * OknLetterForm::saved:
-   * @result: the OknSaveResult (stored record, what printed)
+   * @result: the OknIntakeResult (stored record, what printed)
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);

@@ -3,8 +3,8 @@
  *
  * The category comes from the cached Open311 catalogue; its extra
  * attributes are rendered from the cached service definition. The core
- * checks the record (okn_record_check) and the attribute values
- * (okn_service_def_check); the view shows each problem next to its field.
+ * checks the record and the attribute values (okn_intake_check); the view
+ * shows each problem next to its field.
  */
 #define G_LOG_DOMAIN "okienko"
 
@@ -985,7 +985,7 @@ on_saved (GObject      *source,
 {
   g_autoptr (OknReportForm) self = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknSaveResult) result = okn_desk_save_finish (res, &error);
+  g_autoptr (OknIntakeResult) result = okn_intake_submit_finish (res, &error);
 
   set_busy (self, FALSE);
   if (result == NULL)
@@ -1018,6 +1018,7 @@ okn_report_form_save (OknReportForm *self)
   g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
   g_autoptr (GPtrArray) record_issues = NULL;
   g_autoptr (OknRecord) record = NULL;
+  OknIntakeOptions options = { 0 };
 
   if (self->busy || self->app == NULL)
     return FALSE;
@@ -1027,13 +1028,8 @@ okn_report_form_save (OknReportForm *self)
       return FALSE;
     }
   record = build_record (self, issues);
-  record_issues = okn_record_check (record, NULL);
+  record_issues = okn_intake_check (okn_application_get_store (self->app), record, NULL);
   g_ptr_array_extend_and_steal (issues, g_steal_pointer (&record_issues));
-  if (self->def)
-    {
-      g_autoptr (GPtrArray) attr_issues = okn_service_def_check (self->def, record);
-      g_ptr_array_extend_and_steal (issues, g_steal_pointer (&attr_issues));
-    }
   if (issues->len > 0)
     {
       show_issues (self, issues);
@@ -1041,11 +1037,13 @@ okn_report_form_save (OknReportForm *self)
     }
   clear_errors (self);
   set_busy (self, TRUE);
-  okn_desk_save_async (okn_application_get_db_path (self->app),
-                       okn_config_get_path (okn_application_get_config (self->app)),
-                       g_steal_pointer (&record), self->editing != NULL,
-                       okn_application_get_operator (self->app), NULL, on_saved,
-                       g_object_ref (self));
+  options.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
+  options.actor = okn_application_get_operator (self->app);
+  options.print = TRUE;
+  options.profile = OKN_OUTPUTS_DESK;
+  okn_intake_submit_async (okn_application_get_db_path (self->app),
+                           okn_config_get_path (okn_application_get_config (self->app)),
+                           g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
   return TRUE;
 }
 

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-intake.c: a letter or a report comes in: checked, stored, printed
+ *
+ * The ticket's life starts here for every front end: okn_intake_submit()
+ * stores the record (okn_store_register gives it its ticket number and
+ * checks it again, so no path skips a check), reads it back so the ticket
+ * prints what the disk holds, and prints the profile's outputs. A printer
+ * that fails leaves the record stored and says why in the result. */
+#define G_LOG_DOMAIN "okn-intake"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "okienko/okn-intake.h"
+#include "okienko/okn-service-def.h"
+
+/**
+ * okn_intake_check:
+ * @store: the store holding the cached catalogue
+ * @record: the record as a form built it
+ * @now: (nullable): the time to check dates against; %NULL for now
+ *
+ * What a form shows next to its fields before it submits: the record's
+ * own checks (okn_record_check) and, for a report, its category's
+ * attributes against the cached definition (okn_service_def_check). A
+ * station without a catalogue checks no attributes. The store makes the
+ * same checks when the record is submitted.
+ *
+ * Returns: (transfer full) (element-type OknFieldIssue): the problems;
+ *   empty when there are none. An attribute's issue names the attribute's
+ *   code as its field.
+ */
+GPtrArray *
+okn_intake_check (OknStore  *store,
+                  OknRecord *record,
+                  GDateTime *now)
+{
+  GPtrArray *issues = okn_record_check (record, now);
+  g_autoptr (GPtrArray) services = NULL;
+  g_autoptr (OknServiceDef) def = NULL;
+  g_autoptr (GPtrArray) attr_issues = NULL;
+  const OknService *s;
+
+  if (record->kind != OKN_KIND_REPORT || record->category == NULL || store == NULL)
+    return issues;
+  services = okn_store_list_services (store, NULL);
+  s = services ? okn_service_find (services, record->category) : NULL;
+  if (s == NULL || s->definition == NULL || (def = okn_service_def_parse (s->definition, NULL)) == NULL)
+    return issues;
+  attr_issues = okn_service_def_check (def, record);
+  for (guint i = 0; i < attr_issues->len; i++)
+    {
+      OknFieldIssue *issue = g_ptr_array_index (attr_issues, i);
+
+      /* The field pointed into the definition, which goes now. */
+      issue->field = g_intern_string (issue->field);
+    }
+  g_ptr_array_extend_and_steal (issues, g_steal_pointer (&attr_issues));
+  return issues;
+}
+
+/**
+ * okn_intake_ticket_content:
+ * @store: the store holding the cached catalogue
+ * @config: (nullable): the office's texts, the ticket's language
+ * @record: a stored record
+ *
+ * What @record's ticket shows, with a report's category named as the
+ * catalogue names it (not by its code). Saving, a desk's reprint and
+ * `okienkoctl print` print the same ticket.
+ *
+ * Returns: (transfer full): the ticket's content
+ */
+OknTicketContent *
+okn_intake_ticket_content (OknStore        *store,
+                           OknConfig       *config,
+                           const OknRecord *record)
+{
+  OknTicketContent *content = okn_ticket_content_new (record, config);
+
+  if (record->kind == OKN_KIND_REPORT && record->category)
+    {
+      g_autofree char *name = okn_labels_category (store, record->category,
+                                                   okn_ticket_content_get_language (content));
+
+      okn_ticket_content_set_title (content, name);
+    }
+  return content;
+}
+
+static void
+print_outputs (OknStore               *store,
+               OknConfig              *config,
+               OknIntakeResult        *result,
+               const OknIntakeOptions *options,
+               GCancellable           *cancellable)
+{
+  g_auto (GStrv) layouts = okn_outputs_for_record (config, options->profile, result->record);
+  g_autoptr (OknTicketContent) content = okn_intake_ticket_content (store, config, result->record);
+
+  if (options->has_language)
+    okn_ticket_content_set_language (content, options->language);
+  result->printed = okn_outputs_print (config, options->profile, content, (const char *const *) layouts,
+                                       cancellable, &result->print_error);
+}
+
+/**
+ * okn_intake_submit:
+ * @store: the station's store
+ * @config: (nullable): the configuration; %NULL prints nothing
+ * @record: the record; on success it holds its ticket, code and times
+ * @options: a new record or a correction, who, and what to print
+ * @cancellable: (nullable): cancels a print waiting for its printer
+ * @error: return location for an error
+ *
+ * Checks and stores @record in one transaction (okn_store_register or
+ * okn_store_update: an invalid record is refused with
+ * %OKN_RECORD_ERROR_INVALID naming each field, a required attribute of the
+ * cached category included), reads it back, and for a new record with
+ * @options->print prints the profile's outputs. Blocking: call it from a
+ * thread (okn_intake_submit_async).
+ *
+ * Returns: (transfer full) (nullable): the stored record and what printed,
+ *   or why printing failed; %NULL with @error set when nothing was stored
+ */
+OknIntakeResult *
+okn_intake_submit (OknStore               *store,
+                   OknConfig              *config,
+                   OknRecord              *record,
+                   const OknIntakeOptions *options,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  g_autoptr (OknIntakeResult) result = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL && record != NULL && options != NULL, NULL);
+  if (options->mode == OKN_INTAKE_CORRECTION)
+    ok = okn_store_update (store, record, options->actor, error);
+  else
+    ok = okn_store_register (store, record, options->actor, error);
+  if (!ok)
+    return NULL;
+  result = g_new0 (OknIntakeResult, 1);
+  /* Read it back: what the ticket prints is what the disk holds. */
+  result->record = okn_store_lookup (store, record->ticket, error);
+  if (result->record == NULL)
+    return NULL;
+  if (result->record->verification_code == NULL && record->verification_code)
+    result->record->verification_code = g_strdup (record->verification_code);
+  if (options->mode == OKN_INTAKE_NEW && options->print && config)
+    print_outputs (store, config, result, options, cancellable);
+  return g_steal_pointer (&result);
+}
+
+typedef struct
+{
+  char *db_path;
+  char *config_path;
+  OknRecord *record;
+  OknIntakeOptions options;
+  char *actor;
+} SubmitData;
+
+static void
+submit_data_free (gpointer p)
+{
+  SubmitData *d = p;
+
+  g_free (d->db_path);
+  g_free (d->config_path);
+  okn_record_free (d->record);
+  g_free (d->actor);
+  g_free (d);
+}
+
+static void
+submit_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SubmitData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) config_error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  OknIntakeResult *result;
+
+  store = okn_store_open (d->db_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A configuration that cannot be read stops the printing, not the
+   * storing. */
+  if (d->options.print && d->options.mode == OKN_INTAKE_NEW)
+    config = okn_config_load (d->config_path, &config_error);
+  result = okn_intake_submit (store, config, d->record, &d->options, cancellable, &error);
+  if (result == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (config_error && result->print_error == NULL)
+    result->print_error = g_steal_pointer (&config_error);
+  g_task_return_pointer (task, result, (GDestroyNotify) okn_intake_result_free);
+}
+
+/**
+ * okn_intake_submit_async:
+ * @db_path: the store's file; the thread opens its own connection
+ * @config_path: (nullable): the configuration file, loaded in the thread
+ * @record: (transfer full): the record
+ * @options: as okn_intake_submit(); copied
+ *
+ * okn_intake_submit() in a thread of its own (GTask), so a front end's
+ * main loop never waits for the disk or a printer.
+ */
+void
+okn_intake_submit_async (const char             *db_path,
+                         const char             *config_path,
+                         OknRecord              *record,
+                         const OknIntakeOptions *options,
+                         GCancellable           *cancellable,
+                         GAsyncReadyCallback     callback,
+                         gpointer                user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SubmitData *d = g_new0 (SubmitData, 1);
+
+  d->db_path = g_strdup (db_path);
+  d->config_path = g_strdup (config_path);
+  d->record = record;
+  d->options = *options;
+  d->actor = g_strdup (options->actor);
+  d->options.actor = d->actor;
+  g_task_set_source_tag (task, okn_intake_submit_async);
+  g_task_set_task_data (task, d, submit_data_free);
+  g_task_run_in_thread (task, submit_thread);
+}
+
+/**
+ * okn_intake_submit_finish:
+ *
+ * Returns: (transfer full) (nullable): as okn_intake_submit()
+ */
+OknIntakeResult *
+okn_intake_submit_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+okn_intake_result_free (OknIntakeResult *result)
+{
+  if (result == NULL)
+    return;
+  okn_record_free (result->record);
+  g_free (result->printed);
+  g_clear_error (&result->print_error);
+  g_free (result);
+}
