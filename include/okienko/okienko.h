@@ -7,6 +7,7 @@
 #include "okienko/okn-draft.h"
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-file.h"
+#include "okienko/okn-form-session.h"
 #include "okienko/okn-intake.h"
 #include "okienko/okn-json.h"
 #include "okienko/okn-labels.h"

@@ -3,7 +3,8 @@
  *
  * The form maps widgets to an OknRecord and back; the core checks it
  * (okn_intake_check) and the view only shows each problem next to its field.
- * What is typed is kept as a draft until it is saved or cleared.
+ * The form's life (new, correcting, set aside, cleared, drafts, busy) is
+ * the core's OknFormSession; this file fills and reads the widgets.
  */
 #define G_LOG_DOMAIN "okienko"
 
@@ -14,8 +15,7 @@
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
 #include "okn-letter-form.h"
-
-#define DRAFT_DELAY_MS 300
+#include "okienko/okn-form-session.h"
 
 struct _OknLetterForm
 {
@@ -51,18 +51,12 @@ struct _OknLetterForm
   GtkWidget *clear_button;
 
   OknApplication *app;
-  OknRecord *editing;        /* the stored record being corrected, or NULL */
+  OknFormSession *session;   /* new or correcting, drafts, undo, busy */
   GtkListStore *senders;     /* earlier senders, for completion */
   GHashTable *sender_names;  /* the same, to add each name once */
-  OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
-  OknDraft *cleared;         /* what the clerk last cleared, for Ctrl+Z */
-  OknDraft *set_aside;       /* a new record's form, while a correction uses it */
-  guint draft_source;
   GCancellable *senders_cancellable;
   guint clock_source;
   gboolean received_touched; /* the clerk typed a received time */
-  gboolean loading;          /* filling widgets: not a change by the clerk */
-  gboolean busy;
 };
 
 G_DEFINE_FINAL_TYPE (OknLetterForm, okn_letter_form, GTK_TYPE_BOX)
@@ -110,12 +104,26 @@ clear_errors (OknLetterForm *self)
 char *
 okn_letter_form_draft_path (OknLetterForm *self)
 {
-  return okn_draft_path (okn_application_get_db_path (self->app), "letter");
+  return g_strdup (okn_form_session_get_draft_path (self->session));
+}
+
+static gboolean
+loading (OknLetterForm *self)
+{
+  return okn_form_session_is_loading (self->session);
+}
+
+static const OknRecord *
+editing (OknLetterForm *self)
+{
+  return okn_form_session_get_editing (self->session);
 }
 
 static OknDraft *
-collect_draft (OknLetterForm *self)
+collect_draft (gpointer       data,
+               OknFormCollect purpose)
 {
+  OknLetterForm *self = data;
   OknDraft *d = okn_draft_new ("letter");
   g_autofree char *pages = NULL;
   g_autofree char *att = NULL;
@@ -139,41 +147,27 @@ collect_draft (OknLetterForm *self)
       okn_draft_set (d, "unit", unit_text (self));
       okn_draft_set (d, "received_at", gtk_entry_get_text (self->received_entry));
     }
+  /* An untouched received time keeps following the clock. */
+  if (purpose == OKN_FORM_COLLECT_KEEP && !self->received_touched)
+    okn_draft_set (d, "received_at", NULL);
   return d;
 }
 
-static gboolean
-save_draft_now (gpointer data)
-{
-  OknLetterForm *self = data;
-  g_autofree char *path = NULL;
-
-  self->draft_source = 0;
-  if (self->app == NULL || self->editing != NULL)
-    return G_SOURCE_REMOVE;
-  path = okn_letter_form_draft_path (self);
-  okn_draft_writer_save (self->drafts, collect_draft (self), path);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_draft_error (const GError *error,
-                gpointer      data)
+on_draft_error (OknLetterForm *self,
+                const GError  *error)
 {
-  OknLetterForm *self = data;
-
   okn_gui_show_error (self->general_error, error->message);
 }
 
 static void
 on_field_changed (OknLetterForm *self)
 {
-  if (self->loading)
+  if (self->session == NULL || loading (self))
     return;
   if (gtk_widget_has_focus (GTK_WIDGET (self->received_entry)))
     self->received_touched = TRUE;
-  if (self->draft_source == 0)
-    self->draft_source = g_timeout_add (DRAFT_DELAY_MS, save_draft_now, self);
+  okn_form_session_changed (self->session);
 }
 
 static void
@@ -190,11 +184,10 @@ set_received_now (OknLetterForm *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *text = g_date_time_format (now, "%d.%m.%Y %H:%M");
-  gboolean loading = self->loading;
 
-  self->loading = TRUE;
+  okn_form_session_begin_load (self->session);
   gtk_entry_set_text (self->received_entry, text);
-  self->loading = loading;
+  okn_form_session_end_load (self->session);
   self->received_touched = FALSE;
 }
 
@@ -205,7 +198,7 @@ on_clock_tick (gpointer data)
 {
   OknLetterForm *self = data;
 
-  if (!self->received_touched && self->editing == NULL)
+  if (!self->received_touched && editing (self) == NULL)
     set_received_now (self);
   return G_SOURCE_CONTINUE;
 }
@@ -214,7 +207,7 @@ static void
 clear_fields (OknLetterForm *self,
               gboolean       keep_sticky)
 {
-  self->loading = TRUE;
+  okn_form_session_begin_load (self->session);
   gtk_entry_set_text (self->sender_entry, "");
   gtk_toggle_button_set_active (self->anonymous_check, FALSE);
   gtk_entry_set_text (self->address_entry, "");
@@ -230,8 +223,18 @@ clear_fields (OknLetterForm *self,
       gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), "");
     }
   set_received_now (self);
-  self->loading = FALSE;
+  okn_form_session_end_load (self->session);
   clear_errors (self);
+}
+
+/* The delegate's clear: the delivery method and the unit stay as they
+ * were, since a clerk usually registers a pile of letters that came the
+ * same way for the same unit. */
+static void
+clear_new (gpointer data)
+{
+  clear_fields (data, TRUE);
+  okn_letter_form_focus_first (data);
 }
 
 void
@@ -240,104 +243,53 @@ okn_letter_form_focus_first (OknLetterForm *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->sender_entry));
 }
 
+/* The titles follow the session: new, or correcting a stored record. */
 static void
-leave_edit_mode (OknLetterForm *self)
+on_editing_changed (OknLetterForm *self)
 {
-  g_clear_pointer (&self->editing, okn_record_free);
-  gtk_label_set_text (self->title_label, _("New letter"));
-  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print (Ctrl+Enter)"));
-  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
+  const OknRecord *record = editing (self);
+  g_autofree char *title = NULL;
+
+  if (record == NULL)
+    {
+      gtk_label_set_text (self->title_label, _("New letter"));
+      gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print (Ctrl+Enter)"));
+      gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
+      return;
+    }
+  /* TRANSLATORS: %s is a ticket ID */
+  title = g_strdup_printf (_("Correcting letter %s"), record->ticket);
+  gtk_label_set_text (self->title_label, title);
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
+  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
+}
+
+static void
+on_busy_changed (OknLetterForm *self)
+{
+  gboolean busy = okn_form_session_get_busy (self->session);
+
+  gtk_widget_set_sensitive (self->grid, !busy);
+  gtk_widget_set_sensitive (self->save_button, !busy);
+  gtk_widget_set_sensitive (self->clear_button, !busy);
 }
 
 /**
  * okn_letter_form_reset:
  *
- * Clears the form for the next letter. The delivery method and the unit
- * stay as they were: a clerk usually registers a pile of letters that came
- * the same way for the same unit.
+ * Clears the form for the next letter (the delivery method and the unit
+ * stay) and removes its draft.
  */
 void
 okn_letter_form_reset (OknLetterForm *self)
 {
-  g_autofree char *path = NULL;
-
-  g_clear_handle_id (&self->draft_source, g_source_remove);
-  leave_edit_mode (self);
-  clear_fields (self, TRUE);
-  if (self->app)
-    {
-      path = okn_letter_form_draft_path (self);
-      okn_draft_writer_discard (self->drafts, path);
-    }
-  okn_letter_form_focus_first (self);
-}
-
-/* A correction borrows the form: what the clerk was typing for a new
- * record is put aside (its draft file is left alone meanwhile) and comes
- * back when the correction is saved or cancelled. */
-static void
-set_aside_new (OknLetterForm *self)
-{
-  g_autoptr (OknDraft) d = NULL;
-
-  if (self->editing != NULL)
-    return;
-  /* What was typed last reaches the draft file before it stops following. */
-  if (self->draft_source)
-    {
-      g_clear_handle_id (&self->draft_source, g_source_remove);
-      save_draft_now (self);
-    }
-  d = collect_draft (self);
-  /* An untouched received time keeps following the clock. */
-  if (!self->received_touched)
-    okn_draft_set (d, "received_at", NULL);
-  g_clear_pointer (&self->set_aside, okn_draft_free);
-  if (!okn_draft_is_empty (d))
-    self->set_aside = g_steal_pointer (&d);
-}
-
-static void
-back_to_new (OknLetterForm *self)
-{
-  g_autoptr (OknDraft) d = g_steal_pointer (&self->set_aside);
-
-  if (d)
-    okn_letter_form_restore_draft (self, d);
-  else
-    okn_letter_form_reset (self);
+  okn_form_session_reset (self->session);
 }
 
 void
 okn_letter_form_cancel (OknLetterForm *self)
 {
-  gboolean kept;
-
-  if (self->busy)
-    return;
-  if (self->editing)
-    {
-      back_to_new (self);
-      g_signal_emit (self, signals[CANCELLED], 0);
-      return;
-    }
-  {
-    /* Escape is one key away: keep what it cleared, in memory only. */
-    g_autoptr (OknDraft) d = collect_draft (self);
-
-    kept = !okn_draft_is_empty (d);
-    if (kept)
-      {
-        /* An untouched received time keeps following the clock. */
-        if (!self->received_touched)
-          okn_draft_set (d, "received_at", NULL);
-        g_clear_pointer (&self->cleared, okn_draft_free);
-        self->cleared = g_steal_pointer (&d);
-      }
-  }
-  okn_letter_form_reset (self);
-  if (kept)
-    g_signal_emit (self, signals[CLEARED], 0);
+  okn_form_session_cancel (self->session);
 }
 
 /**
@@ -348,7 +300,7 @@ okn_letter_form_cancel (OknLetterForm *self)
 gboolean
 okn_letter_form_can_undo_clear (OknLetterForm *self)
 {
-  return self->cleared != NULL && !self->busy && self->editing == NULL;
+  return okn_form_session_can_undo_clear (self->session);
 }
 
 /**
@@ -362,15 +314,7 @@ okn_letter_form_can_undo_clear (OknLetterForm *self)
 gboolean
 okn_letter_form_undo_clear (OknLetterForm *self)
 {
-  g_autoptr (OknDraft) d = NULL;
-
-  if (!okn_letter_form_can_undo_clear (self))
-    return FALSE;
-  d = g_steal_pointer (&self->cleared);
-  okn_letter_form_restore_draft (self, d);
-  /* It is unsaved again: keep it as a draft. */
-  on_field_changed (self);
-  return TRUE;
+  return okn_form_session_undo_clear (self->session);
 }
 
 static void
@@ -389,10 +333,10 @@ okn_letter_form_reload_config (OknLetterForm *self)
 {
   g_autofree char *keep = g_strdup (unit_text (self));
 
-  self->loading = TRUE;
+  okn_form_session_begin_load (self->session);
   fill_units (self);
   gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), keep);
-  self->loading = FALSE;
+  okn_form_session_end_load (self->session);
 }
 
 static void
@@ -428,7 +372,10 @@ void
 okn_letter_form_set_application (OknLetterForm  *self,
                                  OknApplication *app)
 {
+  g_autofree char *draft = okn_draft_path (okn_application_get_db_path (app), "letter");
+
   self->app = app;
+  okn_form_session_set_draft_path (self->session, draft);
   fill_units (self);
   clear_fields (self, FALSE);
   /* Earlier senders are only needed once the clerk types. */
@@ -441,19 +388,19 @@ okn_letter_form_set_application (OknLetterForm  *self,
 gboolean
 okn_letter_form_is_editing (OknLetterForm *self)
 {
-  return self->editing != NULL;
+  return editing (self) != NULL;
 }
 
 gboolean
 okn_letter_form_is_busy (OknLetterForm *self)
 {
-  return self->busy;
+  return okn_form_session_get_busy (self->session);
 }
 
 static OknRecord *
 build_record (OknLetterForm *self)
 {
-  OknRecord *r = self->editing ? okn_record_copy (self->editing) : okn_record_new (OKN_KIND_LETTER);
+  OknRecord *r = editing (self) ? okn_record_copy (editing (self)) : okn_record_new (OKN_KIND_LETTER);
   const char *delivery = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->delivery_combo));
   const char *received = gtk_entry_get_text (self->received_entry);
   const char *unit = unit_text (self);
@@ -469,7 +416,7 @@ build_record (OknLetterForm *self)
   /* Untouched: the moment of saving (the core's default). Not a date the
    * core understands: pass it on as typed, so the check names it next to
    * the field. */
-  if (!self->received_touched && self->editing == NULL)
+  if (!self->received_touched && editing (self) == NULL)
     SET (received_at, NULL);
   else
     {
@@ -494,25 +441,14 @@ build_record (OknLetterForm *self)
 }
 
 static void
-set_busy (OknLetterForm *self,
-          gboolean       busy)
-{
-  self->busy = busy;
-  gtk_widget_set_sensitive (self->grid, !busy);
-  gtk_widget_set_sensitive (self->save_button, !busy);
-  gtk_widget_set_sensitive (self->clear_button, !busy);
-}
-
-static void
 on_saved (GObject      *source,
           GAsyncResult *res,
           gpointer      data)
 {
   g_autoptr (OknLetterForm) self = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) result = okn_intake_submit_finish (res, &error);
+  g_autoptr (OknIntakeResult) result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
 
-  set_busy (self, FALSE);
   if (result == NULL)
     {
       /* Nothing typed is lost: the form and its draft stay as they were. */
@@ -520,13 +456,6 @@ on_saved (GObject      *source,
       return;
     }
   add_sender (self, result->record->sender_name);
-  if (self->editing)
-    back_to_new (self);
-  else
-    {
-      g_clear_pointer (&self->cleared, okn_draft_free);
-      okn_letter_form_reset (self);
-    }
   g_signal_emit (self, signals[SAVED], 0, result);
 }
 
@@ -546,7 +475,7 @@ okn_letter_form_save (OknLetterForm *self)
   g_autoptr (GPtrArray) issues = NULL;
   OknIntakeOptions options = { 0 };
 
-  if (self->busy || self->app == NULL)
+  if (okn_form_session_get_busy (self->session) || self->app == NULL)
     return FALSE;
   record = build_record (self);
   issues = okn_intake_check (okn_application_get_store (self->app), record, NULL);
@@ -557,14 +486,12 @@ okn_letter_form_save (OknLetterForm *self)
       return FALSE;
     }
   clear_errors (self);
-  set_busy (self, TRUE);
-  options.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
   options.actor = okn_application_get_operator (self->app);
   options.print = TRUE;
   options.profile = OKN_OUTPUTS_DESK;
-  okn_intake_submit_async (okn_application_get_db_path (self->app),
-                           okn_config_get_path (okn_application_get_config (self->app)),
-                           g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
+  okn_form_session_submit_async (self->session, okn_application_get_db_path (self->app),
+                                 okn_config_get_path (okn_application_get_config (self->app)),
+                                 g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
   return TRUE;
 }
 
@@ -584,15 +511,11 @@ void
 okn_letter_form_edit_record (OknLetterForm   *self,
                              const OknRecord *record)
 {
-  g_autofree char *title = NULL;
   g_autofree char *received = okn_format_date_pl (record->received_at, TRUE);
   g_autofree char *letter_date = okn_format_date_pl (record->letter_date, FALSE);
 
-  set_aside_new (self);
-  g_clear_handle_id (&self->draft_source, g_source_remove);
-  g_clear_pointer (&self->editing, okn_record_free);
-  self->editing = okn_record_copy (record);
-  self->loading = TRUE;
+  okn_form_session_edit (self->session, record);
+  okn_form_session_begin_load (self->session);
   gtk_entry_set_text (self->sender_entry, record->sender_name ? record->sender_name : "");
   gtk_toggle_button_set_active (self->anonymous_check, record->anonymous);
   gtk_entry_set_text (self->address_entry, record->sender_address ? record->sender_address : "");
@@ -608,13 +531,8 @@ okn_letter_form_edit_record (OknLetterForm   *self,
                       record->unit ? record->unit : "");
   gtk_entry_set_text (self->received_entry, received);
   self->received_touched = TRUE;
-  self->loading = FALSE;
+  okn_form_session_end_load (self->session);
   clear_errors (self);
-  /* TRANSLATORS: %s is a ticket ID */
-  title = g_strdup_printf (_("Correcting letter %s"), record->ticket);
-  gtk_label_set_text (self->title_label, title);
-  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
-  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
   okn_letter_form_focus_first (self);
 }
 
@@ -628,16 +546,7 @@ okn_letter_form_edit_record (OknLetterForm   *self,
 void
 okn_letter_form_drop_offered_draft (OknLetterForm *self)
 {
-  g_autoptr (OknDraft) d = NULL;
-  g_autofree char *path = NULL;
-
-  if (self->app == NULL || self->editing != NULL)
-    return;
-  d = collect_draft (self);
-  if (!okn_draft_is_empty (d))
-    return;
-  path = okn_letter_form_draft_path (self);
-  okn_draft_writer_discard (self->drafts, path);
+  okn_form_session_drop_offered_draft (self->session);
 }
 
 /**
@@ -649,11 +558,18 @@ void
 okn_letter_form_restore_draft (OknLetterForm *self,
                                OknDraft      *draft)
 {
+  okn_form_session_restore (self->session, draft);
+}
+
+/* The delegate's restore: the session has cleared the fields and holds
+ * the changes until this returns. */
+static void
+restore_fields (gpointer  data,
+                OknDraft *draft)
+{
+  OknLetterForm *self = data;
   const char *s;
 
-  leave_edit_mode (self);
-  clear_fields (self, TRUE);
-  self->loading = TRUE;
 #define TEXT(entry, key) gtk_entry_set_text (entry, (s = okn_draft_get (draft, key)) ? s : "")
   TEXT (self->sender_entry, "sender");
   TEXT (self->address_entry, "sender_address");
@@ -676,8 +592,19 @@ okn_letter_form_restore_draft (OknLetterForm *self,
     gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->delivery_combo), s);
   if ((s = okn_draft_get (draft, "unit")))
     gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), s);
-  self->loading = FALSE;
   okn_letter_form_focus_first (self);
+}
+
+static void
+on_session_cleared (OknLetterForm *self)
+{
+  g_signal_emit (self, signals[CLEARED], 0);
+}
+
+static void
+on_session_cancelled (OknLetterForm *self)
+{
+  g_signal_emit (self, signals[CANCELLED], 0);
 }
 
 static void
@@ -685,19 +612,18 @@ okn_letter_form_dispose (GObject *object)
 {
   OknLetterForm *self = OKN_LETTER_FORM (object);
 
-  /* Whatever is pending reaches the disk before the form goes away. */
-  if (self->draft_source)
+  /* Whatever is pending reaches the disk before the widgets go away; after
+   * that the session asks them nothing. */
+  if (self->session)
     {
-      g_clear_handle_id (&self->draft_source, g_source_remove);
-      save_draft_now (self);
+      okn_form_session_flush (self->session);
+      okn_form_session_set_delegate (self->session, &(OknFormDelegate) { 0 }, NULL);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_clear_object (&self->session);
     }
-  g_clear_pointer (&self->drafts, okn_draft_writer_close);
-  g_clear_pointer (&self->cleared, okn_draft_free);
-  g_clear_pointer (&self->set_aside, okn_draft_free);
   g_cancellable_cancel (self->senders_cancellable);
   g_clear_object (&self->senders_cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
-  g_clear_pointer (&self->editing, okn_record_free);
   g_clear_object (&self->senders);
   g_clear_pointer (&self->sender_names, g_hash_table_unref);
   G_OBJECT_CLASS (okn_letter_form_parent_class)->dispose (object);
@@ -769,8 +695,16 @@ okn_letter_form_init (OknLetterForm *self)
 {
   GtkEntryCompletion *completion;
 
+  static const OknFormDelegate delegate = { collect_draft, restore_fields, clear_new };
+
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->drafts = okn_draft_writer_new (on_draft_error, self);
+  self->session = okn_form_session_new (NULL);
+  okn_form_session_set_delegate (self->session, &delegate, self);
+  g_signal_connect_swapped (self->session, "notify::editing", G_CALLBACK (on_editing_changed), self);
+  g_signal_connect_swapped (self->session, "notify::busy", G_CALLBACK (on_busy_changed), self);
+  g_signal_connect_swapped (self->session, "draft-error", G_CALLBACK (on_draft_error), self);
+  g_signal_connect_swapped (self->session, "cleared", G_CALLBACK (on_session_cleared), self);
+  g_signal_connect_swapped (self->session, "cancelled", G_CALLBACK (on_session_cancelled), self);
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 
   self->senders = gtk_list_store_new (1, G_TYPE_STRING);

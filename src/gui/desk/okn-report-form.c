@@ -15,8 +15,7 @@
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
 #include "okn-report-form.h"
-
-#define DRAFT_DELAY_MS 300
+#include "okienko/okn-form-session.h"
 
 struct _OknReportForm
 {
@@ -62,13 +61,7 @@ struct _OknReportForm
   OknRecord *attached;       /* the same files, read by the core in a thread */
   guint reading;             /* files still being read */
   guint files_generation;    /* bumped when the files are cleared */
-  OknRecord *editing;
-  OknDraftWriter *drafts;    /* writes the draft in a thread, in order */
-  OknDraft *cleared;         /* what the clerk last cleared, for Ctrl+Z */
-  OknDraft *set_aside;       /* a new record's form, while a correction uses it */
-  guint draft_source;
-  gboolean loading;
-  gboolean busy;
+  OknFormSession *session;   /* new or correcting, drafts, undo, busy */
 };
 
 G_DEFINE_FINAL_TYPE (OknReportForm, okn_report_form, GTK_TYPE_BOX)
@@ -117,7 +110,13 @@ clear_errors (OknReportForm *self)
 char *
 okn_report_form_draft_path (OknReportForm *self)
 {
-  return okn_draft_path (okn_application_get_db_path (self->app), "report");
+  return g_strdup (okn_form_session_get_draft_path (self->session));
+}
+
+static const OknRecord *
+editing (OknReportForm *self)
+{
+  return okn_form_session_get_editing (self->session);
 }
 
 /* Attribute widgets ------------------------------------------------------ */
@@ -647,8 +646,10 @@ on_remove_files_clicked (OknReportForm *self)
 /* Drafts ----------------------------------------------------------------- */
 
 static OknDraft *
-collect_draft (OknReportForm *self)
+collect_draft (gpointer       data,
+               OknFormCollect purpose)
 {
+  OknReportForm *self = data;
   OknDraft *d = okn_draft_new ("report");
   g_autofree char *description = okn_gui_text_view_dup (self->description_view);
 
@@ -688,36 +689,19 @@ collect_draft (OknReportForm *self)
   return d;
 }
 
-static gboolean
-save_draft_now (gpointer data)
-{
-  OknReportForm *self = data;
-  g_autofree char *path = NULL;
-
-  self->draft_source = 0;
-  if (self->app == NULL || self->editing != NULL)
-    return G_SOURCE_REMOVE;
-  path = okn_report_form_draft_path (self);
-  okn_draft_writer_save (self->drafts, collect_draft (self), path);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_draft_error (const GError *error,
-                gpointer      data)
+on_draft_error (OknReportForm *self,
+                const GError  *error)
 {
-  OknReportForm *self = data;
-
   okn_gui_show_error (self->general_error, error->message);
 }
 
 static void
 on_field_changed (OknReportForm *self)
 {
-  if (self->loading || self->app == NULL)
+  if (self->session == NULL || okn_form_session_is_loading (self->session))
     return;
-  if (self->draft_source == 0)
-    self->draft_source = g_timeout_add (DRAFT_DELAY_MS, save_draft_now, self);
+  okn_form_session_changed (self->session);
 }
 
 static void
@@ -736,7 +720,7 @@ on_consent_toggled (OknReportForm *self)
 static void
 clear_fields (OknReportForm *self)
 {
-  self->loading = TRUE;
+  okn_form_session_begin_load (self->session);
   gtk_entry_set_text (GTK_ENTRY (self->category_search), "");
   okn_report_form_select_category (self, NULL);
   okn_gui_text_view_set (self->description_view, "");
@@ -748,8 +732,15 @@ clear_fields (OknReportForm *self)
   gtk_entry_set_text (self->phone_entry, "");
   gtk_toggle_button_set_active (self->consent_check, FALSE);
   forget_files (self);
-  self->loading = FALSE;
+  okn_form_session_end_load (self->session);
   clear_errors (self);
+}
+
+static void
+clear_new (gpointer data)
+{
+  clear_fields (data);
+  okn_report_form_focus_first (data);
 }
 
 void
@@ -758,92 +749,49 @@ okn_report_form_focus_first (OknReportForm *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
 }
 
+/* The titles follow the session: new, or correcting a stored record. */
 static void
-leave_edit_mode (OknReportForm *self)
+on_editing_changed (OknReportForm *self)
 {
-  g_clear_pointer (&self->editing, okn_record_free);
-  gtk_label_set_text (self->title_label, _("New walk-in report"));
-  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print ticket (Ctrl+Enter)"));
-  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
-  gtk_widget_set_sensitive (self->add_file_button, TRUE);
+  const OknRecord *record = editing (self);
+  g_autofree char *title = NULL;
+
+  if (record == NULL)
+    {
+      gtk_label_set_text (self->title_label, _("New walk-in report"));
+      gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print ticket (Ctrl+Enter)"));
+      gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
+      gtk_widget_set_sensitive (self->add_file_button, TRUE);
+      return;
+    }
+  title = g_strdup_printf (_("Correcting report %s"), record->ticket);
+  gtk_label_set_text (self->title_label, title);
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
+  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
+  /* Files stay as they were stored; a correction changes the text. */
+  gtk_widget_set_sensitive (self->add_file_button, FALSE);
+}
+
+static void
+on_busy_changed (OknReportForm *self)
+{
+  gboolean busy = okn_form_session_get_busy (self->session);
+
+  gtk_widget_set_sensitive (self->grid, !busy);
+  gtk_widget_set_sensitive (self->save_button, !busy);
+  gtk_widget_set_sensitive (self->clear_button, !busy);
 }
 
 void
 okn_report_form_reset (OknReportForm *self)
 {
-  g_autofree char *path = NULL;
-
-  g_clear_handle_id (&self->draft_source, g_source_remove);
-  leave_edit_mode (self);
-  clear_fields (self);
-  if (self->app)
-    {
-      path = okn_report_form_draft_path (self);
-      okn_draft_writer_discard (self->drafts, path);
-    }
-  okn_report_form_focus_first (self);
-}
-
-/* A correction borrows the form: what the clerk was typing for a new
- * record is put aside (its draft file is left alone meanwhile) and comes
- * back when the correction is saved or cancelled. */
-static void
-set_aside_new (OknReportForm *self)
-{
-  g_autoptr (OknDraft) d = NULL;
-
-  if (self->editing != NULL)
-    return;
-  /* What was typed last reaches the draft file before it stops following. */
-  if (self->draft_source)
-    {
-      g_clear_handle_id (&self->draft_source, g_source_remove);
-      save_draft_now (self);
-    }
-  d = collect_draft (self);
-  g_clear_pointer (&self->set_aside, okn_draft_free);
-  if (!okn_draft_is_empty (d))
-    self->set_aside = g_steal_pointer (&d);
-}
-
-static void
-back_to_new (OknReportForm *self)
-{
-  g_autoptr (OknDraft) d = g_steal_pointer (&self->set_aside);
-
-  if (d)
-    okn_report_form_restore_draft (self, d);
-  else
-    okn_report_form_reset (self);
+  okn_form_session_reset (self->session);
 }
 
 void
 okn_report_form_cancel (OknReportForm *self)
 {
-  gboolean kept;
-
-  if (self->busy)
-    return;
-  if (self->editing)
-    {
-      back_to_new (self);
-      g_signal_emit (self, signals[CANCELLED], 0);
-      return;
-    }
-  {
-    /* Escape is one key away: keep what it cleared, in memory only. */
-    g_autoptr (OknDraft) d = collect_draft (self);
-
-    kept = !okn_draft_is_empty (d);
-    if (kept)
-      {
-        g_clear_pointer (&self->cleared, okn_draft_free);
-        self->cleared = g_steal_pointer (&d);
-      }
-  }
-  okn_report_form_reset (self);
-  if (kept)
-    g_signal_emit (self, signals[CLEARED], 0);
+  okn_form_session_cancel (self->session);
 }
 
 /**
@@ -854,7 +802,7 @@ okn_report_form_cancel (OknReportForm *self)
 gboolean
 okn_report_form_can_undo_clear (OknReportForm *self)
 {
-  return self->cleared != NULL && !self->busy && self->editing == NULL;
+  return okn_form_session_can_undo_clear (self->session);
 }
 
 /**
@@ -868,22 +816,17 @@ okn_report_form_can_undo_clear (OknReportForm *self)
 gboolean
 okn_report_form_undo_clear (OknReportForm *self)
 {
-  g_autoptr (OknDraft) d = NULL;
-
-  if (!okn_report_form_can_undo_clear (self))
-    return FALSE;
-  d = g_steal_pointer (&self->cleared);
-  okn_report_form_restore_draft (self, d);
-  /* It is unsaved again: keep it as a draft. */
-  on_field_changed (self);
-  return TRUE;
+  return okn_form_session_undo_clear (self->session);
 }
 
 void
 okn_report_form_set_application (OknReportForm  *self,
                                  OknApplication *app)
 {
+  g_autofree char *draft = okn_draft_path (okn_application_get_db_path (app), "report");
+
   self->app = app;
+  okn_form_session_set_draft_path (self->session, draft);
   okn_report_form_reload_catalogue (self);
   clear_fields (self);
 }
@@ -891,20 +834,20 @@ okn_report_form_set_application (OknReportForm  *self,
 gboolean
 okn_report_form_is_editing (OknReportForm *self)
 {
-  return self->editing != NULL;
+  return editing (self) != NULL;
 }
 
 gboolean
 okn_report_form_is_busy (OknReportForm *self)
 {
-  return self->busy;
+  return okn_form_session_get_busy (self->session);
 }
 
 static OknRecord *
 build_record (OknReportForm *self,
               GPtrArray     *issues)
 {
-  OknRecord *r = self->editing ? okn_record_copy (self->editing) : okn_record_new (OKN_KIND_REPORT);
+  OknRecord *r = editing (self) ? okn_record_copy (editing (self)) : okn_record_new (OKN_KIND_REPORT);
   const char *lat = gtk_entry_get_text (self->lat_entry);
   const char *lon = gtk_entry_get_text (self->lon_entry);
 
@@ -935,7 +878,7 @@ build_record (OknReportForm *self,
         okn_record_add_attribute (r, a->code, g_ptr_array_index (values, j));
     }
   /* The files were read when they were added. */
-  if (self->editing == NULL)
+  if (editing (self) == NULL)
     {
       g_autoptr (OknRecord) files = okn_record_copy (self->attached);
 
@@ -969,36 +912,18 @@ show_issues (OknReportForm *self,
 }
 
 static void
-set_busy (OknReportForm *self,
-          gboolean       busy)
-{
-  self->busy = busy;
-  gtk_widget_set_sensitive (self->grid, !busy);
-  gtk_widget_set_sensitive (self->save_button, !busy);
-  gtk_widget_set_sensitive (self->clear_button, !busy);
-}
-
-static void
 on_saved (GObject      *source,
           GAsyncResult *res,
           gpointer      data)
 {
   g_autoptr (OknReportForm) self = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) result = okn_intake_submit_finish (res, &error);
+  g_autoptr (OknIntakeResult) result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
 
-  set_busy (self, FALSE);
   if (result == NULL)
     {
       okn_gui_show_error (self->general_error, error->message);
       return;
-    }
-  if (self->editing)
-    back_to_new (self);
-  else
-    {
-      g_clear_pointer (&self->cleared, okn_draft_free);
-      okn_report_form_reset (self);
     }
   g_signal_emit (self, signals[SAVED], 0, result);
 }
@@ -1020,7 +945,7 @@ okn_report_form_save (OknReportForm *self)
   g_autoptr (OknRecord) record = NULL;
   OknIntakeOptions options = { 0 };
 
-  if (self->busy || self->app == NULL)
+  if (okn_form_session_get_busy (self->session) || self->app == NULL)
     return FALSE;
   if (self->reading > 0)
     {
@@ -1036,14 +961,12 @@ okn_report_form_save (OknReportForm *self)
       return FALSE;
     }
   clear_errors (self);
-  set_busy (self, TRUE);
-  options.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
   options.actor = okn_application_get_operator (self->app);
   options.print = TRUE;
   options.profile = OKN_OUTPUTS_DESK;
-  okn_intake_submit_async (okn_application_get_db_path (self->app),
-                           okn_config_get_path (okn_application_get_config (self->app)),
-                           g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
+  okn_form_session_submit_async (self->session, okn_application_get_db_path (self->app),
+                                 okn_config_get_path (okn_application_get_config (self->app)),
+                                 g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
   return TRUE;
 }
 
@@ -1097,15 +1020,11 @@ void
 okn_report_form_edit_record (OknReportForm   *self,
                              const OknRecord *record)
 {
-  g_autofree char *title = NULL;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  set_aside_new (self);
-  g_clear_handle_id (&self->draft_source, g_source_remove);
+  okn_form_session_edit (self->session, record);
   clear_fields (self);
-  g_clear_pointer (&self->editing, okn_record_free);
-  self->editing = okn_record_copy (record);
-  self->loading = TRUE;
+  okn_form_session_begin_load (self->session);
   okn_report_form_select_category (self, record->category);
   okn_gui_text_view_set (self->description_view, record->description);
   gtk_entry_set_text (self->address_entry, record->address ? record->address : "");
@@ -1119,13 +1038,7 @@ okn_report_form_edit_record (OknReportForm   *self,
   gtk_entry_set_text (self->email_entry, record->contact_email ? record->contact_email : "");
   gtk_entry_set_text (self->phone_entry, record->contact_phone ? record->contact_phone : "");
   fill_attributes_from (self, record, NULL);
-  self->loading = FALSE;
-  /* Files stay as they were stored; a correction changes the text. */
-  gtk_widget_set_sensitive (self->add_file_button, FALSE);
-  title = g_strdup_printf (_("Correcting report %s"), record->ticket);
-  gtk_label_set_text (self->title_label, title);
-  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
-  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
+  okn_form_session_end_load (self->session);
   gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
 }
 
@@ -1139,27 +1052,25 @@ okn_report_form_edit_record (OknReportForm   *self,
 void
 okn_report_form_drop_offered_draft (OknReportForm *self)
 {
-  g_autoptr (OknDraft) d = NULL;
-  g_autofree char *path = NULL;
-
-  if (self->app == NULL || self->editing != NULL)
-    return;
-  d = collect_draft (self);
-  if (!okn_draft_is_empty (d))
-    return;
-  path = okn_report_form_draft_path (self);
-  okn_draft_writer_discard (self->drafts, path);
+  okn_form_session_drop_offered_draft (self->session);
 }
 
 void
 okn_report_form_restore_draft (OknReportForm *self,
                                OknDraft      *draft)
 {
+  okn_form_session_restore (self->session, draft);
+}
+
+/* The delegate's restore: the session has cleared the fields and holds
+ * the changes until this returns. */
+static void
+restore_fields (gpointer  data,
+                OknDraft *draft)
+{
+  OknReportForm *self = data;
   const char *s;
 
-  leave_edit_mode (self);
-  clear_fields (self);
-  self->loading = TRUE;
   if ((s = okn_draft_get (draft, "category")))
     okn_report_form_select_category (self, s);
   okn_gui_text_view_set (self->description_view, okn_draft_get (draft, "description"));
@@ -1181,8 +1092,19 @@ okn_report_form_restore_draft (OknReportForm *self,
       for (guint i = 0; paths[i]; i++)
         okn_report_form_add_file (self, paths[i]);
     }
-  self->loading = FALSE;
   okn_report_form_focus_first (self);
+}
+
+static void
+on_session_cleared (OknReportForm *self)
+{
+  g_signal_emit (self, signals[CLEARED], 0);
+}
+
+static void
+on_session_cancelled (OknReportForm *self)
+{
+  g_signal_emit (self, signals[CANCELLED], 0);
 }
 
 static void
@@ -1190,15 +1112,15 @@ okn_report_form_dispose (GObject *object)
 {
   OknReportForm *self = OKN_REPORT_FORM (object);
 
-  if (self->draft_source)
+  /* Whatever is pending reaches the disk before the widgets go away; after
+   * that the session asks them nothing. */
+  if (self->session)
     {
-      g_clear_handle_id (&self->draft_source, g_source_remove);
-      save_draft_now (self);
+      okn_form_session_flush (self->session);
+      okn_form_session_set_delegate (self->session, &(OknFormDelegate) { 0 }, NULL);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_clear_object (&self->session);
     }
-  g_clear_pointer (&self->drafts, okn_draft_writer_close);
-  g_clear_pointer (&self->cleared, okn_draft_free);
-  g_clear_pointer (&self->set_aside, okn_draft_free);
-  g_clear_pointer (&self->editing, okn_record_free);
   g_clear_pointer (&self->def, okn_service_def_free);
   g_clear_pointer (&self->category, g_free);
   G_OBJECT_CLASS (okn_report_form_parent_class)->dispose (object);
@@ -1284,8 +1206,16 @@ okn_report_form_class_init (OknReportFormClass *klass)
 static void
 okn_report_form_init (OknReportForm *self)
 {
+  static const OknFormDelegate delegate = { collect_draft, restore_fields, clear_new };
+
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->drafts = okn_draft_writer_new (on_draft_error, self);
+  self->session = okn_form_session_new (NULL);
+  okn_form_session_set_delegate (self->session, &delegate, self);
+  g_signal_connect_swapped (self->session, "notify::editing", G_CALLBACK (on_editing_changed), self);
+  g_signal_connect_swapped (self->session, "notify::busy", G_CALLBACK (on_busy_changed), self);
+  g_signal_connect_swapped (self->session, "draft-error", G_CALLBACK (on_draft_error), self);
+  g_signal_connect_swapped (self->session, "cleared", G_CALLBACK (on_session_cleared), self);
+  g_signal_connect_swapped (self->session, "cancelled", G_CALLBACK (on_session_cancelled), self);
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->files = g_ptr_array_new_with_free_func (g_free);

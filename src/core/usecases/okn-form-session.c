@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-form-session.c: the life of a form that registers a record
+ *
+ * States: new (drafts follow the typing), editing (a stored record's
+ * correction; drafts stop, the new form is set aside), busy (a submit in
+ * flight: no clear, no undo). What a clear took is kept in memory for one
+ * undo and never written: a clerk who cleared a form on purpose does not
+ * get it offered back after a restart. */
+#define G_LOG_DOMAIN "okn-form-session"
+
+#include "config.h"
+
+#include "okienko/okn-form-session.h"
+
+struct _OknFormSession
+{
+  GObject parent_instance;
+
+  char *draft_path;          /* (nullable) no drafts without it */
+  OknDraftWriter *drafts;    /* writes in a thread, in order */
+  OknFormDelegate delegate;
+  gpointer delegate_data;
+  OknRecord *editing;        /* the stored record being corrected, or NULL */
+  OknDraft *cleared;         /* what the last clear took, for one undo */
+  OknDraft *set_aside;       /* the new record's form, while a correction uses it */
+  guint draft_source;
+  guint loading;             /* filling fields: not a change by a person */
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_BUSY,
+  PROP_EDITING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  CLEARED,
+  CANCELLED,
+  DRAFT_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static OknDraft *
+collect (OknFormSession *self,
+         OknFormCollect  purpose)
+{
+  if (self->delegate.collect == NULL)
+    return okn_draft_new ("form");
+  return self->delegate.collect (self->delegate_data, purpose);
+}
+
+static void
+clear_fields (OknFormSession *self)
+{
+  okn_form_session_begin_load (self);
+  if (self->delegate.clear)
+    self->delegate.clear (self->delegate_data);
+  okn_form_session_end_load (self);
+}
+
+static gboolean
+save_draft_now (gpointer data)
+{
+  OknFormSession *self = data;
+
+  self->draft_source = 0;
+  if (self->draft_path == NULL || self->editing != NULL)
+    return G_SOURCE_REMOVE;
+  okn_draft_writer_save (self->drafts, collect (self, OKN_FORM_COLLECT_DRAFT), self->draft_path);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_draft_error (const GError *error,
+                gpointer      data)
+{
+  OknFormSession *self = data;
+
+  g_signal_emit (self, signals[DRAFT_ERROR], 0, error);
+}
+
+static void
+set_editing (OknFormSession  *self,
+             const OknRecord *record)
+{
+  if (self->editing == NULL && record == NULL)
+    return;
+  g_clear_pointer (&self->editing, okn_record_free);
+  if (record)
+    self->editing = okn_record_copy (record);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITING]);
+}
+
+static void
+set_busy (OknFormSession *self,
+          gboolean        busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* The new record's form comes back after a correction, or a clean one. */
+static void
+back_to_new (OknFormSession *self)
+{
+  g_autoptr (OknDraft) d = g_steal_pointer (&self->set_aside);
+
+  if (d)
+    okn_form_session_restore (self, d);
+  else
+    okn_form_session_reset (self);
+}
+
+static void
+okn_form_session_dispose (GObject *object)
+{
+  OknFormSession *self = OKN_FORM_SESSION (object);
+
+  /* Whatever is pending reaches the disk before the form goes away. */
+  okn_form_session_flush (self);
+  g_clear_pointer (&self->drafts, okn_draft_writer_close);
+  G_OBJECT_CLASS (okn_form_session_parent_class)->dispose (object);
+}
+
+static void
+okn_form_session_finalize (GObject *object)
+{
+  OknFormSession *self = OKN_FORM_SESSION (object);
+
+  g_free (self->draft_path);
+  g_clear_pointer (&self->editing, okn_record_free);
+  g_clear_pointer (&self->cleared, okn_draft_free);
+  g_clear_pointer (&self->set_aside, okn_draft_free);
+  G_OBJECT_CLASS (okn_form_session_parent_class)->finalize (object);
+}
+
+static void
+okn_form_session_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  OknFormSession *self = OKN_FORM_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    case PROP_EDITING:
+      g_value_set_boolean (value, self->editing != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okn_form_session_class_init (OknFormSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = okn_form_session_dispose;
+  object_class->finalize = okn_form_session_finalize;
+  object_class->get_property = okn_form_session_get_property;
+
+  /**
+   * OknFormSession:busy:
+   *
+   * A submit is in flight: the form's fields and buttons wait.
+   */
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * OknFormSession:editing:
+   *
+   * The form corrects a stored record (okn_form_session_get_editing()).
+   */
+  properties[PROP_EDITING] = g_param_spec_boolean ("editing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OknFormSession::cleared:
+   *
+   * A new record's form that held something was cleared;
+   * okn_form_session_undo_clear() brings it back.
+   */
+  signals[CLEARED] = g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * OknFormSession::cancelled:
+   *
+   * A correction was given up; the new record's form is back.
+   */
+  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * OknFormSession::draft-error:
+   * @error: (type GLib.Error): why the draft could not be written
+   */
+  signals[DRAFT_ERROR] = g_signal_new ("draft-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+okn_form_session_init (OknFormSession *self)
+{
+  self->drafts = okn_draft_writer_new (on_draft_error, self);
+}
+
+/**
+ * okn_form_session_new:
+ * @draft_path: (nullable): the form's draft file (okn_draft_path()); %NULL
+ *   keeps no drafts
+ *
+ * Returns: (transfer full): a session for a new record's form
+ */
+OknFormSession *
+okn_form_session_new (const char *draft_path)
+{
+  OknFormSession *self = g_object_new (OKN_TYPE_FORM_SESSION, NULL);
+
+  self->draft_path = g_strdup (draft_path);
+  return self;
+}
+
+/**
+ * okn_form_session_set_delegate:
+ * @delegate: how to read and fill the form's fields; copied
+ * @data: passed to the delegate's functions
+ */
+void
+okn_form_session_set_delegate (OknFormSession        *self,
+                               const OknFormDelegate *delegate,
+                               gpointer               data)
+{
+  g_return_if_fail (OKN_IS_FORM_SESSION (self));
+  self->delegate = *delegate;
+  self->delegate_data = data;
+}
+
+/**
+ * okn_form_session_set_draft_path:
+ * @draft_path: (nullable): the form's draft file; %NULL keeps no drafts
+ *
+ * For a form that learns its store after it is made.
+ */
+void
+okn_form_session_set_draft_path (OknFormSession *self,
+                                 const char     *draft_path)
+{
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  g_free (self->draft_path);
+  self->draft_path = g_strdup (draft_path);
+}
+
+/**
+ * okn_form_session_get_draft_path:
+ *
+ * Returns: (nullable): the draft file
+ */
+const char *
+okn_form_session_get_draft_path (OknFormSession *self)
+{
+  return self->draft_path;
+}
+
+/**
+ * okn_form_session_begin_load:
+ *
+ * The form is about to fill its fields itself: changes until
+ * okn_form_session_end_load() are not a person's and write no draft.
+ * Calls nest.
+ */
+void
+okn_form_session_begin_load (OknFormSession *self)
+{
+  self->loading++;
+}
+
+void
+okn_form_session_end_load (OknFormSession *self)
+{
+  g_return_if_fail (self->loading > 0);
+  self->loading--;
+}
+
+gboolean
+okn_form_session_is_loading (OknFormSession *self)
+{
+  return self->loading > 0;
+}
+
+/**
+ * okn_form_session_changed:
+ *
+ * A person changed a field: the draft is written a moment later
+ * (OKN_FORM_SESSION_DRAFT_DELAY_MS), once for a burst of typing. Not while
+ * loading, correcting a stored record, or without a draft file.
+ */
+void
+okn_form_session_changed (OknFormSession *self)
+{
+  g_return_if_fail (OKN_IS_FORM_SESSION (self));
+  if (self->loading > 0 || self->draft_path == NULL || self->editing != NULL)
+    return;
+  if (self->draft_source == 0)
+    self->draft_source = g_timeout_add (OKN_FORM_SESSION_DRAFT_DELAY_MS, save_draft_now, self);
+}
+
+/**
+ * okn_form_session_flush:
+ *
+ * A pending draft is written now (before the form goes away, or before it
+ * stops following the typing).
+ */
+void
+okn_form_session_flush (OknFormSession *self)
+{
+  if (self->draft_source)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      save_draft_now (self);
+    }
+}
+
+/**
+ * okn_form_session_reset:
+ *
+ * A clean form for the next new record: no correction, empty fields (the
+ * delegate may keep what a pile of records shares, such as a letter's
+ * delivery method), and no draft file.
+ */
+void
+okn_form_session_reset (OknFormSession *self)
+{
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  set_editing (self, NULL);
+  clear_fields (self);
+  if (self->draft_path)
+    okn_draft_writer_discard (self->drafts, self->draft_path);
+}
+
+/**
+ * okn_form_session_restore:
+ * @draft: texts as typed (a draft offered after a crash, an undone clear)
+ *
+ * A new record's form with @draft's texts in its fields.
+ */
+void
+okn_form_session_restore (OknFormSession *self,
+                          OknDraft       *draft)
+{
+  set_editing (self, NULL);
+  clear_fields (self);
+  okn_form_session_begin_load (self);
+  if (self->delegate.restore)
+    self->delegate.restore (self->delegate_data, draft);
+  okn_form_session_end_load (self);
+}
+
+/**
+ * okn_form_session_edit:
+ * @record: the stored record to correct
+ *
+ * A correction borrows the form: what was typed for a new record is set
+ * aside (its draft file, written first, is left alone meanwhile) and comes
+ * back when the correction is saved or given up. The form fills its
+ * fields from @record between okn_form_session_begin_load() and
+ * okn_form_session_end_load().
+ */
+void
+okn_form_session_edit (OknFormSession  *self,
+                       const OknRecord *record)
+{
+  g_return_if_fail (record != NULL);
+  if (self->editing == NULL)
+    {
+      g_autoptr (OknDraft) d = NULL;
+
+      okn_form_session_flush (self);
+      d = collect (self, OKN_FORM_COLLECT_KEEP);
+      g_clear_pointer (&self->set_aside, okn_draft_free);
+      if (!okn_draft_is_empty (d))
+        self->set_aside = g_steal_pointer (&d);
+    }
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  set_editing (self, record);
+}
+
+/**
+ * okn_form_session_get_editing:
+ *
+ * Returns: (nullable) (transfer none): the stored record being corrected
+ */
+const OknRecord *
+okn_form_session_get_editing (OknFormSession *self)
+{
+  return self->editing;
+}
+
+/**
+ * okn_form_session_cancel:
+ *
+ * Escape or the Clear button. A correction is given up (the new record's
+ * form comes back; ::cancelled). A new record's form is cleared, and what
+ * it held is kept in memory for okn_form_session_undo_clear() (::cleared
+ * when there was something).
+ *
+ * Returns: %FALSE while busy: nothing happened
+ */
+gboolean
+okn_form_session_cancel (OknFormSession *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+  gboolean kept;
+
+  if (self->busy)
+    return FALSE;
+  if (self->editing)
+    {
+      back_to_new (self);
+      g_signal_emit (self, signals[CANCELLED], 0);
+      return TRUE;
+    }
+  /* Escape is one key away: keep what it cleared, in memory only. */
+  d = collect (self, OKN_FORM_COLLECT_KEEP);
+  kept = !okn_draft_is_empty (d);
+  if (kept)
+    {
+      g_clear_pointer (&self->cleared, okn_draft_free);
+      self->cleared = g_steal_pointer (&d);
+    }
+  okn_form_session_reset (self);
+  if (kept)
+    g_signal_emit (self, signals[CLEARED], 0);
+  return TRUE;
+}
+
+/**
+ * okn_form_session_can_undo_clear:
+ *
+ * Returns: %TRUE when okn_form_session_undo_clear() has something to bring back
+ */
+gboolean
+okn_form_session_can_undo_clear (OknFormSession *self)
+{
+  return self->cleared != NULL && !self->busy && self->editing == NULL;
+}
+
+/**
+ * okn_form_session_undo_clear:
+ *
+ * Brings back what the last clear took, over whatever is in the form now;
+ * it is unsaved again, so it is a draft again.
+ *
+ * Returns: %TRUE when something was brought back
+ */
+gboolean
+okn_form_session_undo_clear (OknFormSession *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+
+  if (!okn_form_session_can_undo_clear (self))
+    return FALSE;
+  d = g_steal_pointer (&self->cleared);
+  okn_form_session_restore (self, d);
+  okn_form_session_changed (self);
+  return TRUE;
+}
+
+/**
+ * okn_form_session_drop_offered_draft:
+ *
+ * The person declined the draft offered at start-up. If the form already
+ * holds something typed since, the file is that text's draft now and
+ * stays; otherwise it is removed, in order with the form's own writes.
+ */
+void
+okn_form_session_drop_offered_draft (OknFormSession *self)
+{
+  g_autoptr (OknDraft) d = NULL;
+
+  if (self->draft_path == NULL || self->editing != NULL)
+    return;
+  d = collect (self, OKN_FORM_COLLECT_DRAFT);
+  if (okn_draft_is_empty (d))
+    okn_draft_writer_discard (self->drafts, self->draft_path);
+}
+
+gboolean
+okn_form_session_get_busy (OknFormSession *self)
+{
+  return self->busy;
+}
+
+static void
+on_submitted (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
+{
+  g_autoptr (GTask) task = data;
+  OknFormSession *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  OknIntakeResult *result = okn_intake_submit_finish (res, &error);
+
+  set_busy (self, FALSE);
+  if (result == NULL)
+    {
+      /* Nothing typed is lost: the form and its draft stay as they were. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->editing)
+    back_to_new (self);
+  else
+    {
+      g_clear_pointer (&self->cleared, okn_draft_free);
+      okn_form_session_reset (self);
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) okn_intake_result_free);
+}
+
+/**
+ * okn_form_session_submit_async:
+ * @record: (transfer full): the record the form built, checked
+ *   (okn_intake_check)
+ * @options: who and what prints; the mode (new or correction) is the
+ *   session's
+ *
+ * Submits through okn_intake_submit_async() while busy. When the record is
+ * stored, the form goes on: after a correction the new record's form comes
+ * back, after a new record a clean form (no draft, no undo). When it is
+ * refused, the form and its draft stay as they were.
+ */
+void
+okn_form_session_submit_async (OknFormSession         *self,
+                               const char             *db_path,
+                               const char             *config_path,
+                               OknRecord              *record,
+                               const OknIntakeOptions *options,
+                               GCancellable           *cancellable,
+                               GAsyncReadyCallback     callback,
+                               gpointer                user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  OknIntakeOptions o = *options;
+
+  g_task_set_source_tag (task, okn_form_session_submit_async);
+  if (self->busy)
+    {
+      okn_record_free (record);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "A submit is already in flight");
+      g_object_unref (task);
+      return;
+    }
+  o.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
+  set_busy (self, TRUE);
+  okn_intake_submit_async (db_path, config_path, record, &o, cancellable, on_submitted, task);
+}
+
+/**
+ * okn_form_session_submit_finish:
+ *
+ * Returns: (transfer full) (nullable): as okn_intake_submit()
+ */
+OknIntakeResult *
+okn_form_session_submit_finish (OknFormSession  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

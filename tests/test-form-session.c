@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-form-session.c: a form's life without any widget: drafts, set
+ * aside, clear and undo, busy while submitting */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okienko.h"
+#include "okienko/okn-form-session.h"
+#include "okn-test-common.h"
+
+/* A form with two fields, as a kiosk step or a desk form would map its
+ * widgets: "subject" typed, "received_at" following the clock until
+ * touched. */
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *draft_path;
+  OknStore *store;
+  OknFormSession *session;
+  char *subject;
+  char *received_at;
+  gboolean received_touched;
+  guint cleared;
+  guint cancelled;
+  guint busy_changes;
+} Fixture;
+
+static OknDraft *
+collect (gpointer       data,
+         OknFormCollect purpose)
+{
+  Fixture *f = data;
+  OknDraft *d = okn_draft_new ("letter");
+
+  okn_draft_set (d, "subject", f->subject);
+  if (!okn_draft_is_empty (d))
+    okn_draft_set (d, "received_at", f->received_at);
+  if (purpose == OKN_FORM_COLLECT_KEEP && !f->received_touched)
+    okn_draft_set (d, "received_at", NULL);
+  return d;
+}
+
+static void
+restore (gpointer  data,
+         OknDraft *draft)
+{
+  Fixture *f = data;
+  const char *s;
+
+  g_free (f->subject);
+  f->subject = g_strdup (okn_draft_get (draft, "subject"));
+  if ((s = okn_draft_get (draft, "received_at")))
+    {
+      g_free (f->received_at);
+      f->received_at = g_strdup (s);
+      f->received_touched = TRUE;
+    }
+}
+
+static void
+clear (gpointer data)
+{
+  Fixture *f = data;
+
+  g_clear_pointer (&f->subject, g_free);
+  g_free (f->received_at);
+  f->received_at = g_strdup ("01.12.2026 08:00");
+  f->received_touched = FALSE;
+}
+
+static void
+type (Fixture    *f,
+      const char *subject)
+{
+  g_free (f->subject);
+  f->subject = g_strdup (subject);
+  okn_form_session_changed (f->session);
+}
+
+static void
+count (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  static const OknFormDelegate delegate = { collect, restore, clear };
+
+  f->dir = okn_test_make_tmpdir ();
+  f->store = okn_test_open_store (f->dir, "K03");
+  f->db = g_strdup (okn_store_get_path (f->store));
+  f->draft_path = okn_draft_path (f->db, "letter");
+  f->session = okn_form_session_new (f->draft_path);
+  okn_form_session_set_delegate (f->session, &delegate, f);
+  clear (f);
+  g_signal_connect_swapped (f->session, "cleared", G_CALLBACK (count), &f->cleared);
+  g_signal_connect_swapped (f->session, "cancelled", G_CALLBACK (count), &f->cancelled);
+  g_signal_connect_swapped (f->session, "notify::busy", G_CALLBACK (count), &f->busy_changes);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  okn_store_close (f->store);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->draft_path);
+  g_free (f->subject);
+  g_free (f->received_at);
+}
+
+/* Runs the main loop until the draft file holds @subject (NULL: until
+ * there is no draft file). Bounded: a broken writer fails, not hangs. */
+static void
+wait_for_draft (Fixture    *f,
+                const char *subject)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  for (;;)
+    {
+      g_autoptr (OknDraft) d = okn_draft_load (f->draft_path, NULL);
+      gboolean done = subject ? d && g_strcmp0 (okn_draft_get (d, "subject"), subject) == 0 : d == NULL;
+
+      if (done)
+        return;
+      if (g_get_monotonic_time () > end)
+        g_error ("the draft never held “%s”", subject ? subject : "(nothing)");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+}
+
+/* Typing writes the draft; the form filling its own fields does not. */
+static void
+test_drafts_follow_typing (Fixture       *f,
+                           gconstpointer  data)
+{
+  okn_form_session_begin_load (f->session);
+  type (f, "Loaded, not typed");
+  okn_form_session_end_load (f->session);
+  g_assert_false (okn_form_session_is_loading (f->session));
+  type (f, "Wniosek o dowód");
+  wait_for_draft (f, "Wniosek o dowód");
+  type (f, "Wniosek o paszport");
+  okn_form_session_flush (f->session);
+  wait_for_draft (f, "Wniosek o paszport");
+}
+
+/* A correction sets the new form aside (its draft stays on disk) and
+ * gives it back when it is given up; no draft is written meanwhile. */
+static void
+test_correction_sets_aside (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr (OknRecord) stored = okn_test_letter ("Jan Kowalski", "Stary wniosek");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (okn_store_register (f->store, stored, "test", &error));
+  type (f, "Nowy wniosek");
+  okn_form_session_edit (f->session, stored);
+  wait_for_draft (f, "Nowy wniosek");
+  g_assert_cmpstr (okn_form_session_get_editing (f->session)->ticket, ==, stored->ticket);
+  type (f, "Stary wniosek, poprawiony");
+  okn_form_session_flush (f->session);
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+
+  g_assert_true (okn_form_session_cancel (f->session));
+  g_assert_cmpuint (f->cancelled, ==, 1);
+  g_assert_null (okn_form_session_get_editing (f->session));
+  g_assert_cmpstr (f->subject, ==, "Nowy wniosek");
+  /* The received time followed the clock: it still does. */
+  g_assert_false (f->received_touched);
+  wait_for_draft (f, "Nowy wniosek");
+}
+
+/* A clear keeps what it took in memory (not on disk) for one undo; the
+ * undo makes it a draft again. */
+static void
+test_clear_and_undo (Fixture       *f,
+                     gconstpointer  data)
+{
+  type (f, "Skarga na hałas");
+  wait_for_draft (f, "Skarga na hałas");
+  g_assert_true (okn_form_session_cancel (f->session));
+  g_assert_cmpuint (f->cleared, ==, 1);
+  g_assert_null (f->subject);
+  wait_for_draft (f, NULL);
+  g_assert_true (okn_form_session_can_undo_clear (f->session));
+  g_assert_true (okn_form_session_undo_clear (f->session));
+  g_assert_cmpstr (f->subject, ==, "Skarga na hałas");
+  wait_for_draft (f, "Skarga na hałas");
+  g_assert_false (okn_form_session_undo_clear (f->session));
+
+  /* Clearing an empty form keeps nothing and says nothing. */
+  okn_form_session_reset (f->session);
+  g_assert_true (okn_form_session_cancel (f->session));
+  g_assert_cmpuint (f->cleared, ==, 1);
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+}
+
+/* Declining an offered draft removes it, unless something was typed
+ * since (then the file is that text's draft). */
+static void
+test_drop_offered_draft (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (OknDraft) old = okn_draft_new ("letter");
+  g_autoptr (GError) error = NULL;
+
+  okn_draft_set (old, "subject", "Z wczoraj");
+  g_assert_true (okn_draft_save (old, f->draft_path, &error));
+  type (f, "Dzisiejsze");
+  g_clear_pointer (&f->subject, g_free);
+  okn_form_session_flush (f->session);
+  okn_form_session_drop_offered_draft (f->session);
+  wait_for_draft (f, NULL);
+
+  g_assert_true (okn_draft_save (old, f->draft_path, &error));
+  type (f, "Dzisiejsze");
+  okn_form_session_drop_offered_draft (f->session);
+  wait_for_draft (f, "Dzisiejsze");
+}
+
+static void
+on_submitted (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
+{
+  GError **out_error = ((gpointer *) data)[0];
+  OknIntakeResult **out = ((gpointer *) data)[1];
+
+  *out = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, out_error);
+  ((gpointer *) data)[2] = GINT_TO_POINTER (1);
+}
+
+static OknIntakeResult *
+submit (Fixture    *f,
+        OknRecord  *record,
+        GError    **error)
+{
+  OknIntakeResult *result = NULL;
+  gpointer box[3] = { error, &result, NULL };
+  OknIntakeOptions options = { .actor = "Anna" };
+
+  okn_form_session_submit_async (f->session, f->db, NULL, record, &options, NULL, on_submitted, box);
+  /* Busy at once: a second clear or undo waits. */
+  g_assert_true (okn_form_session_get_busy (f->session));
+  g_assert_false (okn_form_session_cancel (f->session));
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+  while (box[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (okn_form_session_get_busy (f->session));
+  return result;
+}
+
+/* Submitting: busy, then a clean form and no draft when stored; the form
+ * and its draft as they were when refused. A stored correction gives the
+ * set-aside form back. */
+static void
+test_submit (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) refused = NULL;
+  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autoptr (OknIntakeResult) corrected = NULL;
+  OknRecord *bad = okn_record_new (OKN_KIND_LETTER);
+  OknRecord *fix = NULL;
+
+  type (f, "Wniosek");
+  wait_for_draft (f, "Wniosek");
+  okn_form_session_cancel (f->session);
+  type (f, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+
+  refused = submit (f, bad, &error);
+  g_assert_null (refused);
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpstr (f->subject, ==, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+  g_assert_cmpuint (f->busy_changes, ==, 2);
+
+  stored = submit (f, okn_test_letter ("Jan Kowalski", f->subject), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored->record->ticket);
+  g_assert_cmpstr (stored->record->operator_name, ==, "Anna");
+  g_assert_null (f->subject);
+  wait_for_draft (f, NULL);
+  /* Saved: the earlier clear is not brought back over it. */
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+
+  type (f, "Następny wniosek");
+  okn_form_session_edit (f->session, stored->record);
+  fix = okn_record_copy (stored->record);
+  g_free (fix->subject);
+  fix->subject = g_strdup ("Wniosek o zasiłek celowy");
+  corrected = submit (f, fix, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (corrected->record->ticket, ==, stored->record->ticket);
+  g_assert_cmpstr (corrected->record->subject, ==, "Wniosek o zasiłek celowy");
+  g_assert_null (okn_form_session_get_editing (f->session));
+  g_assert_cmpstr (f->subject, ==, "Następny wniosek");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/form-session/drafts-follow-typing", test_drafts_follow_typing);
+  ADD ("/form-session/correction-sets-aside", test_correction_sets_aside);
+  ADD ("/form-session/clear-and-undo", test_clear_and_undo);
+  ADD ("/form-session/drop-offered-draft", test_drop_offered_draft);
+  ADD ("/form-session/submit", test_submit);
+#undef ADD
+  return g_test_run ();
+}
