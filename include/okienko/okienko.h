@@ -16,6 +16,7 @@
 #include "okienko/okn-open311.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-register.h"
+#include "okienko/okn-scan-open.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-store.h"
 #include "okienko/okn-text.h"

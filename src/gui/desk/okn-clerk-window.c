@@ -17,6 +17,7 @@
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
 #include "okienko/okn-scan.h"
+#include "okienko/okn-scan-open.h"
 #include "okienko/okn-sync.h"
 #include "okienko/okn-sync-status.h"
 #include <zbar/zbargtk.h>
@@ -527,7 +528,7 @@ open_scanned (OknClerkWindow *self,
       show_status (self, GTK_MESSAGE_WARNING, error->message);
       return;
     }
-  if ((result->verdict == OKN_SCAN_GENUINE || result->verdict == OKN_SCAN_ID_ONLY) && result->ticket)
+  if (okn_scan_result_opens (result))
     okn_clerk_window_open_ticket (self, result->ticket);
   else
     show_status (self, GTK_MESSAGE_WARNING, result->message);
@@ -644,6 +645,7 @@ on_scanned (GObject      *source,
   g_autoptr (OknClerkWindow) self = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) results = okn_desk_scan_file_finish (res, &error);
+  const OknScanResult *pick;
 
   if (self->disposed)
     return;
@@ -652,19 +654,11 @@ on_scanned (GObject      *source,
       show_status (self, GTK_MESSAGE_WARNING, error->message);
       return;
     }
-  for (guint i = 0; i < results->len; i++)
-    {
-      OknScanResult *r = g_ptr_array_index (results, i);
-
-      if ((r->verdict == OKN_SCAN_GENUINE || r->verdict == OKN_SCAN_ID_ONLY) && r->ticket)
-        {
-          okn_clerk_window_open_ticket (self, r->ticket);
-          return;
-        }
-    }
-  show_status (self, GTK_MESSAGE_WARNING,
-               results->len > 0 ? ((OknScanResult *) g_ptr_array_index (results, 0))->message
-                                : _("No ticket was found in that file."));
+  pick = okn_scan_results_pick (results);
+  if (okn_scan_result_opens (pick))
+    okn_clerk_window_open_ticket (self, pick->ticket);
+  else
+    show_status (self, GTK_MESSAGE_WARNING, pick ? pick->message : _("No ticket was found in that file."));
 }
 
 /**
@@ -734,8 +728,7 @@ on_camera_decoded (GtkWidget      *zbar,
                                                            okn_application_get_config (self->app),
                                                            data, &error);
 
-  if (result && (result->verdict == OKN_SCAN_GENUINE || result->verdict == OKN_SCAN_ID_ONLY)
-      && result->ticket)
+  if (okn_scan_result_opens (result))
     {
       g_autofree char *ticket = g_strdup (result->ticket);
 
