@@ -4,6 +4,7 @@
 
 #include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
+#include "okienko/okn-context.h"
 #include "okienko/okn-draft.h"
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-file.h"

@@ -20,8 +20,8 @@ struct _OknApplication
   char *db_path;
   char *config_path;
   char *operator_name;
-  OknStore *store;       /* the main thread's connection: quick reads only */
-  OknConfig *config;
+  OknContext *context;   /* the store (main thread's connection), config, operator */
+  OknConfig *config;     /* until the context takes it */
   char *config_error;    /* (nullable) why the configuration did not load */
   GtkWidget *window;
 };
@@ -69,16 +69,28 @@ okn_application_new (void)
                        NULL);
 }
 
+/**
+ * okn_application_get_context:
+ *
+ * Returns: (transfer none) (nullable): what the views work with, once the
+ *   store is open
+ */
+OknContext *
+okn_application_get_context (OknApplication *self)
+{
+  return self->context;
+}
+
 OknStore *
 okn_application_get_store (OknApplication *self)
 {
-  return self->store;
+  return self->context ? okn_context_get_store (self->context) : NULL;
 }
 
 OknConfig *
 okn_application_get_config (OknApplication *self)
 {
-  return self->config;
+  return self->context ? okn_context_get_config (self->context) : self->config;
 }
 
 const char *
@@ -120,8 +132,13 @@ okn_application_reload_config (OknApplication *self,
   if (config == NULL)
     return FALSE;
   g_clear_pointer (&self->config_error, g_free);
-  g_clear_pointer (&self->config, okn_config_free);
-  self->config = config;
+  if (self->context)
+    okn_context_set_config (self->context, config);
+  else
+    {
+      g_clear_pointer (&self->config, okn_config_free);
+      self->config = config;
+    }
   return TRUE;
 }
 
@@ -166,17 +183,20 @@ okn_application_activate (GApplication *app)
   g_autoptr (GError) error = NULL;
   g_autofree char *station = NULL;
 
-  if (self->store == NULL)
+  if (self->context == NULL)
     {
-      self->store = okn_store_open (self->db_path, &error);
-      if (self->store == NULL)
+      OknStore *store = okn_store_open (self->db_path, &error);
+
+      if (store == NULL)
         {
           show_fatal (self, error->message);
           return;
         }
+      self->context = okn_context_new (self->db_path, store, g_steal_pointer (&self->config),
+                                       self->operator_name);
     }
 
-  station = okn_store_get_station (self->store, NULL);
+  station = okn_store_get_station (okn_context_get_store (self->context), NULL);
   if (station == NULL && self->window == NULL)
     {
       OknSetupDialog *dialog = okn_setup_dialog_new (self);
@@ -327,7 +347,7 @@ okn_application_finalize (GObject *object)
 {
   OknApplication *self = OKN_APPLICATION (object);
 
-  g_clear_pointer (&self->store, okn_store_close);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->config, okn_config_free);
   g_free (self->db_path);
   g_free (self->config_path);

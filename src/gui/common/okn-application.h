@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (OknApplication, okn_application, OKN, APPLICATION, GtkAppl
 
 void            okn_application_setup_i18n     (void);
 OknApplication *okn_application_new            (void);
+OknContext     *okn_application_get_context    (OknApplication *self);
 OknStore       *okn_application_get_store      (OknApplication *self);
 OknConfig      *okn_application_get_config     (OknApplication *self);
 const char     *okn_application_get_db_path    (OknApplication *self);

@@ -43,10 +43,10 @@ struct _OknClerkWindow
   OknRecordView *record_view;
 
   OknApplication *app;
+  OknContext *context;       /* store, config, operator, sync monitor */
   OknDraft *offered;        /* the draft the bar offers */
   char *return_page;        /* where Back from the record view goes */
   OknWedge *wedge;          /* keystrokes that may be a scanner's */
-  guint sync_source;
   gboolean syncing;
   gboolean disposed;        /* a thread's answer arriving later finds no window */
 };
@@ -222,7 +222,7 @@ on_form_saved (OknClerkWindow *self,
       okn_record_view_reload (self->record_view);
       okn_clerk_window_show_page (self, "record");
     }
-  okn_clerk_window_update_sync (self);
+  okn_context_sync_changed (self->context);
 }
 
 static void
@@ -237,7 +237,7 @@ static gboolean
 offer_draft (OknClerkWindow *self,
              const char     *form)
 {
-  g_autofree char *path = okn_draft_path (okn_application_get_db_path (self->app), form);
+  g_autofree char *path = okn_draft_path (okn_context_get_db_path (self->context), form);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknDraft) draft = okn_draft_load (path, &error);
   g_autofree char *when = NULL;
@@ -355,8 +355,8 @@ void
 okn_clerk_window_update_sync (OknClerkWindow *self)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknSyncStatus) status = okn_sync_status_read (okn_application_get_store (self->app),
-                                                           okn_application_get_config (self->app),
+  g_autoptr (OknSyncStatus) status = okn_sync_status_read (okn_context_get_store (self->context),
+                                                           okn_context_get_config (self->context),
                                                            NULL, &error);
   g_autofree char *last = NULL;
   g_autofree char *text = NULL;
@@ -421,13 +421,6 @@ okn_clerk_window_get_sync_text (OknClerkWindow *self)
   return gtk_label_get_text (self->sync_label);
 }
 
-static gboolean
-on_sync_tick (gpointer data)
-{
-  okn_clerk_window_update_sync (data);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 on_synced (GObject      *source,
            GAsyncResult *res,
@@ -451,7 +444,7 @@ on_synced (GObject      *source,
   else
     show_status (self, GTK_MESSAGE_INFO, summary);
   okn_report_form_reload_catalogue (self->report_form);
-  okn_clerk_window_update_sync (self);
+  okn_context_sync_changed (self->context);
 }
 
 /**
@@ -462,7 +455,7 @@ on_synced (GObject      *source,
 void
 okn_clerk_window_sync_now (OknClerkWindow *self)
 {
-  g_autofree char *server = okn_config_get_string (okn_application_get_config (self->app), "server.url");
+  g_autofree char *server = okn_config_get_string (okn_context_get_config (self->context), "server.url");
 
   if (self->syncing)
     return;
@@ -474,8 +467,8 @@ okn_clerk_window_sync_now (OknClerkWindow *self)
     }
   self->syncing = TRUE;
   okn_clerk_window_update_sync (self);
-  okn_desk_sync_async (okn_application_get_db_path (self->app),
-                       okn_config_get_path (okn_application_get_config (self->app)), NULL, on_synced,
+  okn_desk_sync_async (okn_context_get_db_path (self->context),
+                       okn_config_get_path (okn_context_get_config (self->context)), NULL, on_synced,
                        g_object_ref (self));
 }
 
@@ -519,8 +512,8 @@ open_scanned (OknClerkWindow *self,
               const char     *text)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknScanResult) result = okn_scan_verify_text (okn_application_get_store (self->app),
-                                                           okn_application_get_config (self->app),
+  g_autoptr (OknScanResult) result = okn_scan_verify_text (okn_context_get_store (self->context),
+                                                           okn_context_get_config (self->context),
                                                            text, &error);
 
   if (result == NULL)
@@ -672,8 +665,8 @@ okn_clerk_window_open_scan_file (OknClerkWindow *self,
                                  const char     *path)
 {
   show_status (self, GTK_MESSAGE_INFO, _("Reading the scan…"));
-  okn_desk_scan_file_async (okn_application_get_db_path (self->app),
-                            okn_config_get_path (okn_application_get_config (self->app)), path,
+  okn_desk_scan_file_async (okn_context_get_db_path (self->context),
+                            okn_config_get_path (okn_context_get_config (self->context)), path,
                             NULL, on_scanned, g_object_ref (self));
 }
 
@@ -724,8 +717,8 @@ on_camera_decoded (GtkWidget      *zbar,
   GtkWidget *dialog = gtk_widget_get_toplevel (zbar);
   GtkWidget *label = g_object_get_data (G_OBJECT (dialog), "okn-message");
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknScanResult) result = okn_scan_verify_text (okn_application_get_store (self->app),
-                                                           okn_application_get_config (self->app),
+  g_autoptr (OknScanResult) result = okn_scan_verify_text (okn_context_get_store (self->context),
+                                                           okn_context_get_config (self->context),
                                                            data, &error);
 
   if (okn_scan_result_opens (result))
@@ -746,7 +739,7 @@ on_camera_scan (GSimpleAction *action,
                 gpointer       data)
 {
   OknClerkWindow *self = data;
-  g_autofree char *device = okn_config_get_string (okn_application_get_config (self->app), "desk.camera_device");
+  g_autofree char *device = okn_config_get_string (okn_context_get_config (self->context), "desk.camera_device");
   GtkWidget *dialog, *area, *zbar, *label;
 
   if (device == NULL || !g_file_test (device, G_FILE_TEST_EXISTS))
@@ -848,19 +841,24 @@ OknClerkWindow *
 okn_clerk_window_new (OknApplication *app)
 {
   OknClerkWindow *self = g_object_new (OKN_TYPE_CLERK_WINDOW, "application", app, NULL);
-  g_autofree char *station = okn_store_get_station (okn_application_get_store (app), NULL);
+  OknContext *context = okn_application_get_context (app);
+  g_autofree char *station = okn_store_get_station (okn_context_get_store (context), NULL);
   g_autofree char *title = g_strdup_printf (_("Okienko — station %s"), station ? station : "");
-  const GPtrArray *problems = okn_config_get_problems (okn_application_get_config (app));
+  const GPtrArray *problems = okn_config_get_problems (okn_context_get_config (context));
 
   self->app = app;
+  self->context = g_object_ref (context);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  okn_letter_form_set_application (self->letter_form, app);
-  okn_report_form_set_application (self->report_form, app);
-  okn_search_page_set_application (self->search_page, app);
-  okn_register_page_set_application (self->register_page, app);
-  okn_record_view_set_application (self->record_view, app);
+  okn_letter_form_set_context (self->letter_form, context);
+  okn_report_form_set_context (self->report_form, context);
+  okn_search_page_set_context (self->search_page, context);
+  okn_register_page_set_context (self->register_page, context);
+  okn_record_view_set_context (self->record_view, context);
   okn_clerk_window_update_sync (self);
-  self->sync_source = g_timeout_add_seconds (SYNC_REFRESH_S, on_sync_tick, self);
+  /* The sync service runs in another process: the monitor says when to
+   * look again. */
+  g_signal_connect_swapped (context, "sync-changed", G_CALLBACK (okn_clerk_window_update_sync), self);
+  okn_context_watch_sync (context, SYNC_REFRESH_S);
   if (okn_application_get_config_error (app))
     {
       /* TRANSLATORS: %s says why the configuration file could not be read */
@@ -882,7 +880,12 @@ okn_clerk_window_dispose (GObject *object)
   OknClerkWindow *self = OKN_CLERK_WINDOW (object);
 
   self->disposed = TRUE;
-  g_clear_handle_id (&self->sync_source, g_source_remove);
+  if (self->context)
+    {
+      okn_context_watch_sync (self->context, 0);
+      g_signal_handlers_disconnect_by_data (self->context, self);
+      g_clear_object (&self->context);
+    }
   g_clear_pointer (&self->offered, okn_draft_free);
   G_OBJECT_CLASS (okn_clerk_window_parent_class)->dispose (object);
 }

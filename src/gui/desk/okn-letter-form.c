@@ -50,7 +50,7 @@ struct _OknLetterForm
   GtkWidget *save_button;
   GtkWidget *clear_button;
 
-  OknApplication *app;
+  OknContext *context;
   OknFormSession *session;   /* new or correcting, drafts, undo, busy */
   GtkListStore *senders;     /* earlier senders, for completion */
   GHashTable *sender_names;  /* the same, to add each name once */
@@ -320,7 +320,7 @@ okn_letter_form_undo_clear (OknLetterForm *self)
 static void
 fill_units (OknLetterForm *self)
 {
-  OknConfig *config = okn_application_get_config (self->app);
+  OknConfig *config = okn_context_get_config (self->context);
   g_auto (GStrv) units = okn_config_get_list (config, "letters.units");
 
   gtk_combo_box_text_remove_all (self->unit_combo);
@@ -369,18 +369,18 @@ on_senders_loaded (GObject      *source,
 }
 
 void
-okn_letter_form_set_application (OknLetterForm  *self,
-                                 OknApplication *app)
+okn_letter_form_set_context (OknLetterForm *self,
+                             OknContext    *context)
 {
-  g_autofree char *draft = okn_draft_path (okn_application_get_db_path (app), "letter");
+  g_autofree char *draft = okn_draft_path (okn_context_get_db_path (context), "letter");
 
-  self->app = app;
+  self->context = context;
   okn_form_session_set_draft_path (self->session, draft);
   fill_units (self);
   clear_fields (self, FALSE);
   /* Earlier senders are only needed once the clerk types. */
   self->senders_cancellable = g_cancellable_new ();
-  okn_desk_senders_async (okn_application_get_db_path (app), self->senders_cancellable,
+  okn_desk_senders_async (okn_context_get_db_path (context), self->senders_cancellable,
                           on_senders_loaded, self);
   self->clock_source = g_timeout_add_seconds (20, on_clock_tick, self);
 }
@@ -475,10 +475,10 @@ okn_letter_form_save (OknLetterForm *self)
   g_autoptr (GPtrArray) issues = NULL;
   OknIntakeOptions options = { 0 };
 
-  if (okn_form_session_get_busy (self->session) || self->app == NULL)
+  if (okn_form_session_get_busy (self->session) || self->context == NULL)
     return FALSE;
   record = build_record (self);
-  issues = okn_intake_check (okn_application_get_store (self->app), record, NULL);
+  issues = okn_intake_check (okn_context_get_store (self->context), record, NULL);
   if (issues->len > 0)
     {
       okn_gui_show_issues (self, field_map, G_N_ELEMENTS (field_map), self->general_error, issues,
@@ -486,11 +486,11 @@ okn_letter_form_save (OknLetterForm *self)
       return FALSE;
     }
   clear_errors (self);
-  options.actor = okn_application_get_operator (self->app);
+  options.actor = okn_context_get_operator (self->context);
   options.print = TRUE;
   options.profile = OKN_OUTPUTS_DESK;
-  okn_form_session_submit_async (self->session, okn_application_get_db_path (self->app),
-                                 okn_config_get_path (okn_application_get_config (self->app)),
+  okn_form_session_submit_async (self->session, okn_context_get_db_path (self->context),
+                                 okn_config_get_path (okn_context_get_config (self->context)),
                                  g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
   return TRUE;
 }

@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "okn-application.h"
+#include "okienko/okienko.h"
 
 G_BEGIN_DECLS
 
@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OknLetterForm, okn_letter_form, OKN, LETTER_FORM, GtkBox)
 
-void      okn_letter_form_set_application (OknLetterForm  *self,
-                                           OknApplication *app);
+void      okn_letter_form_set_context (OknLetterForm *self,
+                                       OknContext    *context);
 void      okn_letter_form_reset           (OknLetterForm *self);
 gboolean  okn_letter_form_save            (OknLetterForm *self);
 void      okn_letter_form_cancel          (OknLetterForm *self);

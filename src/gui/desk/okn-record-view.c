@@ -26,7 +26,7 @@ struct _OknRecordView
   GtkWidget *correct_button;
   GtkWidget *cancel_button;
 
-  OknApplication *app;
+  OknContext *context;
   OknRecord *record;
   GtkWidget *cancel_dialog;  /* (nullable) the open "why cancel" dialog */
   int row;
@@ -46,10 +46,10 @@ enum
 static guint signals[N_SIGNALS];
 
 void
-okn_record_view_set_application (OknRecordView  *self,
-                                 OknApplication *app)
+okn_record_view_set_context (OknRecordView *self,
+                             OknContext    *context)
 {
-  self->app = app;
+  self->context = context;
 }
 
 /**
@@ -127,7 +127,7 @@ static void
 fill (OknRecordView *self)
 {
   const OknRecord *r = self->record;
-  OknStore *store = okn_application_get_store (self->app);
+  OknStore *store = okn_context_get_store (self->context);
   g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (self->fields_grid));
   g_autoptr (GPtrArray) history = NULL;
   g_autoptr (GPtrArray) audit = NULL;
@@ -272,7 +272,7 @@ okn_record_view_show_ticket (OknRecordView *self,
                              const char    *ticket,
                              GError       **error)
 {
-  OknRecord *r = okn_store_lookup (okn_application_get_store (self->app), ticket, error);
+  OknRecord *r = okn_store_lookup (okn_context_get_store (self->context), ticket, error);
 
   if (r == NULL)
     return FALSE;
@@ -362,8 +362,8 @@ on_cancel_response (GtkDialog     *dialog,
    * core says when the reason is missing. */
   self->cancelling = TRUE;
   gtk_dialog_set_response_sensitive (dialog, GTK_RESPONSE_ACCEPT, FALSE);
-  okn_desk_cancel_async (okn_application_get_db_path (self->app), self->record->ticket,
-                         gtk_entry_get_text (entry), okn_application_get_operator (self->app),
+  okn_desk_cancel_async (okn_context_get_db_path (self->context), self->record->ticket,
+                         gtk_entry_get_text (entry), okn_context_get_operator (self->context),
                          NULL, on_cancelled, g_object_ref (self));
 }
 
@@ -450,8 +450,8 @@ on_reprint (GSimpleAction *action,
   self->reprinting = TRUE;
   gtk_widget_set_sensitive (self->reprint_button, FALSE);
   show_message (self, _("Printing…"), FALSE);
-  okn_desk_reprint_async (okn_application_get_db_path (self->app),
-                          okn_config_get_path (okn_application_get_config (self->app)),
+  okn_desk_reprint_async (okn_context_get_db_path (self->context),
+                          okn_config_get_path (okn_context_get_config (self->context)),
                           self->record->ticket, g_variant_get_string (param, NULL), NULL,
                           on_reprinted, g_object_ref (self));
 }

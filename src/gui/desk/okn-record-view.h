@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "okn-application.h"
+#include "okienko/okienko.h"
 
 G_BEGIN_DECLS
 
@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OknRecordView, okn_record_view, OKN, RECORD_VIEW, GtkBox)
 
-void             okn_record_view_set_application (OknRecordView  *self,
-                                                  OknApplication *app);
+void             okn_record_view_set_context (OknRecordView *self,
+                                              OknContext    *context);
 gboolean         okn_record_view_show_ticket     (OknRecordView *self,
                                                   const char    *ticket,
                                                   GError       **error);

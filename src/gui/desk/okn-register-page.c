@@ -28,7 +28,7 @@ struct _OknRegisterPage
   GtkWidget *pdf_button;
   GtkWidget *print_button;
 
-  OknApplication *app;
+  OknContext *context;
   GDate day;
   GPtrArray *letters;
   gboolean busy;
@@ -59,13 +59,13 @@ okn_register_page_refresh (OknRegisterPage *self)
   char text[16];
   g_autofree char *count = NULL;
 
-  if (self->app == NULL)
+  if (self->context == NULL)
     return;
   g_date_strftime (text, sizeof text, "%d.%m.%Y", &self->day);
   gtk_entry_set_text (self->day_entry, text);
   gtk_list_store_clear (self->letters_store);
   g_clear_pointer (&self->letters, g_ptr_array_unref);
-  self->letters = okn_register_day (okn_application_get_store (self->app), &self->day, &error);
+  self->letters = okn_register_day (okn_context_get_store (self->context), &self->day, &error);
   if (self->letters == NULL)
     {
       show_message (self, error->message, TRUE);
@@ -120,12 +120,12 @@ okn_register_page_is_busy (OknRegisterPage *self)
 }
 
 void
-okn_register_page_set_application (OknRegisterPage *self,
-                                   OknApplication  *app)
+okn_register_page_set_context (OknRegisterPage *self,
+                               OknContext      *context)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 
-  self->app = app;
+  self->context = context;
   /* Filled when the page is shown, not at start-up. */
   okn_register_day_from_datetime (now, &self->day);
 }
@@ -222,8 +222,8 @@ okn_register_page_export (OknRegisterPage *self,
   gtk_widget_set_sensitive (self->print_button, FALSE);
   show_message (self, format == OKN_EXPORT_PRINT ? _("Printing the register…") : _("Writing the register…"),
                 FALSE);
-  okn_desk_export_async (okn_application_get_db_path (self->app),
-                         okn_config_get_path (okn_application_get_config (self->app)),
+  okn_desk_export_async (okn_context_get_db_path (self->context),
+                         okn_config_get_path (okn_context_get_config (self->context)),
                          &self->day, format, path, NULL, on_exported, g_object_ref (self));
 }
 

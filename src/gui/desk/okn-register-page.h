@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "okn-application.h"
+#include "okienko/okienko.h"
 #include "okn-desk-tasks.h"
 
 G_BEGIN_DECLS
@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OknRegisterPage, okn_register_page, OKN, REGISTER_PAGE, GtkBox)
 
-void   okn_register_page_set_application (OknRegisterPage *self,
-                                          OknApplication  *app);
+void   okn_register_page_set_context (OknRegisterPage *self,
+                                      OknContext      *context);
 void   okn_register_page_set_day         (OknRegisterPage *self,
                                           const GDate     *day);
 void   okn_register_page_refresh         (OknRegisterPage *self);

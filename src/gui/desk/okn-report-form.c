@@ -51,7 +51,7 @@ struct _OknReportForm
   GtkWidget *save_button;
   GtkWidget *clear_button;
 
-  OknApplication *app;
+  OknContext *context;
   GPtrArray *services;       /* OknService, the cached catalogue */
   char *category;            /* the chosen code */
   OknServiceDef *def;        /* its definition */
@@ -421,7 +421,7 @@ okn_report_form_reload_catalogue (OknReportForm *self)
   for (GList *l = rows; l; l = l->next)
     gtk_widget_destroy (l->data);
   g_clear_pointer (&self->services, g_ptr_array_unref);
-  self->services = okn_store_list_services (okn_application_get_store (self->app), &error);
+  self->services = okn_store_list_services (okn_context_get_store (self->context), &error);
   if (self->services == NULL)
     {
       self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
@@ -820,12 +820,12 @@ okn_report_form_undo_clear (OknReportForm *self)
 }
 
 void
-okn_report_form_set_application (OknReportForm  *self,
-                                 OknApplication *app)
+okn_report_form_set_context (OknReportForm *self,
+                             OknContext    *context)
 {
-  g_autofree char *draft = okn_draft_path (okn_application_get_db_path (app), "report");
+  g_autofree char *draft = okn_draft_path (okn_context_get_db_path (context), "report");
 
-  self->app = app;
+  self->context = context;
   okn_form_session_set_draft_path (self->session, draft);
   okn_report_form_reload_catalogue (self);
   clear_fields (self);
@@ -945,7 +945,7 @@ okn_report_form_save (OknReportForm *self)
   g_autoptr (OknRecord) record = NULL;
   OknIntakeOptions options = { 0 };
 
-  if (okn_form_session_get_busy (self->session) || self->app == NULL)
+  if (okn_form_session_get_busy (self->session) || self->context == NULL)
     return FALSE;
   if (self->reading > 0)
     {
@@ -953,7 +953,7 @@ okn_report_form_save (OknReportForm *self)
       return FALSE;
     }
   record = build_record (self, issues);
-  record_issues = okn_intake_check (okn_application_get_store (self->app), record, NULL);
+  record_issues = okn_intake_check (okn_context_get_store (self->context), record, NULL);
   g_ptr_array_extend_and_steal (issues, g_steal_pointer (&record_issues));
   if (issues->len > 0)
     {
@@ -961,11 +961,11 @@ okn_report_form_save (OknReportForm *self)
       return FALSE;
     }
   clear_errors (self);
-  options.actor = okn_application_get_operator (self->app);
+  options.actor = okn_context_get_operator (self->context);
   options.print = TRUE;
   options.profile = OKN_OUTPUTS_DESK;
-  okn_form_session_submit_async (self->session, okn_application_get_db_path (self->app),
-                                 okn_config_get_path (okn_application_get_config (self->app)),
+  okn_form_session_submit_async (self->session, okn_context_get_db_path (self->context),
+                                 okn_config_get_path (okn_context_get_config (self->context)),
                                  g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
   return TRUE;
 }

@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "okn-application.h"
+#include "okienko/okienko.h"
 
 G_BEGIN_DECLS
 
@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OknReportForm, okn_report_form, OKN, REPORT_FORM, GtkBox)
 
-void      okn_report_form_set_application (OknReportForm  *self,
-                                           OknApplication *app);
+void      okn_report_form_set_context (OknReportForm *self,
+                                       OknContext    *context);
 void      okn_report_form_reset           (OknReportForm *self);
 gboolean  okn_report_form_save            (OknReportForm *self);
 void      okn_report_form_cancel          (OknReportForm *self);

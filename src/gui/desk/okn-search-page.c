@@ -23,7 +23,7 @@ struct _OknSearchPage
   GtkLabel *status_label;
   GtkListBox *results_list;
 
-  OknApplication *app;
+  OknContext *context;
   GPtrArray *results;
 };
 
@@ -38,11 +38,11 @@ enum
 static guint signals[N_SIGNALS];
 
 void
-okn_search_page_set_application (OknSearchPage  *self,
-                                 OknApplication *app)
+okn_search_page_set_context (OknSearchPage *self,
+                             OknContext    *context)
 {
   /* Filled when the page is shown, not at start-up. */
-  self->app = app;
+  self->context = context;
 }
 
 guint
@@ -152,7 +152,7 @@ okn_search_page_refresh (OknSearchPage *self)
   gboolean bad_date = FALSE;
   g_autofree char *status = NULL;
 
-  if (self->app == NULL)
+  if (self->context == NULL)
     return;
   for (GList *l = rows; l; l = l->next)
     gtk_widget_destroy (l->data);
@@ -167,9 +167,9 @@ okn_search_page_refresh (OknSearchPage *self)
   filter.limit = SEARCH_LIMIT;
 
   if (*text)
-    found = okn_store_search_filtered (okn_application_get_store (self->app), text, &filter, &error);
+    found = okn_store_search_filtered (okn_context_get_store (self->context), text, &filter, &error);
   else
-    found = okn_store_list (okn_application_get_store (self->app), &filter, &error);
+    found = okn_store_list (okn_context_get_store (self->context), &filter, &error);
   if (found == NULL)
     {
       gtk_label_set_text (self->status_label, error->message);

@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "okn-application.h"
+#include "okienko/okienko.h"
 
 G_BEGIN_DECLS
 
@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OknSearchPage, okn_search_page, OKN, SEARCH_PAGE, GtkBox)
 
-void   okn_search_page_set_application (OknSearchPage  *self,
-                                        OknApplication *app);
+void   okn_search_page_set_context (OknSearchPage *self,
+                                    OknContext    *context);
 void   okn_search_page_set_query       (OknSearchPage *self,
                                         const char    *text);
 void   okn_search_page_refresh         (OknSearchPage *self);

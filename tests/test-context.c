@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-context.c: what every view of a station is given */
+#include "config.h"
+
+#include <locale.h>
+#include <glib.h>
+
+#include "okienko/okienko.h"
+#include "okn-test-common.h"
+
+static void
+count (guint *counter)
+{
+  (*counter)++;
+}
+
+/* The context holds the store, the configuration and the operator; a
+ * reloaded configuration is announced; the sync monitor says when to look
+ * again, on demand and on its clock. */
+static void
+test_context (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  OknStore *store = okn_test_open_store (dir, "K03");
+  g_autofree char *db = g_strdup (okn_store_get_path (store));
+  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
+  g_autoptr (OknContext) context = okn_context_new (db, store, okn_config_new (conf), "anna");
+  g_autoptr (OknConfig) reloaded = okn_config_new (conf);
+  g_autoptr (OknSyncStatus) status = NULL;
+  g_autoptr (GError) error = NULL;
+  OknConfig *kept = NULL;
+  guint config_changes = 0;
+  guint sync_changes = 0;
+  gint64 end;
+
+  g_assert_true (okn_context_get_store (context) == store);
+  g_assert_cmpstr (okn_context_get_db_path (context), ==, db);
+  g_assert_cmpstr (okn_context_get_config_path (context), ==, conf);
+  g_assert_cmpstr (okn_context_get_operator (context), ==, "anna");
+
+  g_signal_connect_swapped (context, "notify::config", G_CALLBACK (count), &config_changes);
+  g_assert_true (okn_config_set (reloaded, "server.url", "https://city.example/open311", &error));
+  kept = reloaded;
+  okn_context_set_config (context, g_steal_pointer (&reloaded));
+  g_assert_cmpuint (config_changes, ==, 1);
+  g_assert_true (okn_context_get_config (context) == kept);
+
+  status = okn_context_read_sync_status (context, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status->health, ==, OKN_SYNC_HEALTH_NEVER);
+  g_assert_cmpstr (status->stats.station, ==, "K03");
+
+  g_signal_connect_swapped (context, "sync-changed", G_CALLBACK (count), &sync_changes);
+  okn_context_sync_changed (context);
+  g_assert_cmpuint (sync_changes, ==, 1);
+  okn_context_watch_sync (context, 1);
+  end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (sync_changes < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (sync_changes, >=, 2);
+  okn_context_watch_sync (context, 0);
+  okn_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/context/context", test_context);
+  return g_test_run ();
+}
