@@ -880,12 +880,12 @@ test_escape_then_undo (void)
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Ewa Cofnięta");
   g_assert_true (focus () == sender);
   /* Only once: nothing is left to bring back. */
-  g_assert_false (okn_letter_form_can_undo_clear (form));
+  g_assert_false (okn_form_session_can_undo_clear (okn_letter_form_get_session (form)));
 
   /* An empty form cleared keeps nothing to bring back; no draft stays. */
   okn_letter_form_reset (form);
   key (GDK_KEY_Escape, 0);
-  g_assert_false (okn_letter_form_can_undo_clear (form));
+  g_assert_false (okn_form_session_can_undo_clear (okn_letter_form_get_session (form)));
 }
 
 static gboolean

@@ -317,3 +317,160 @@ okn_gui_show_issues (gpointer            form,
   if (first)
     okn_gui_focus_error (first);
 }
+
+/* Form sessions ----------------------------------------------------------- */
+
+#define CHROME_KEY "okn-form-chrome"
+
+/**
+ * okn_gui_form_class_add_signals:
+ * @klass: a record form's class
+ *
+ * A record form's signals, the same for every form:
+ * - ::saved (@result: the OknIntakeResult: the stored record, what printed);
+ * - ::cancelled: a correction was given up;
+ * - ::cleared: a new record's form that held something was cleared; the
+ *   session's undo brings it back (Ctrl+Z).
+ */
+void
+okn_gui_form_class_add_signals (GObjectClass *klass)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  g_signal_new ("saved", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  g_signal_new ("cancelled", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  g_signal_new ("cleared", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+on_session_editing (GtkWidget      *form,
+                    GParamSpec     *pspec,
+                    OknFormSession *session)
+{
+  const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
+  const OknRecord *record = okn_form_session_get_editing (session);
+  g_autofree char *title = NULL;
+
+  /* Not a printf: the title is the form's own translated string, filled
+   * by hand so that no format travels through a struct. */
+  if (record)
+    {
+      GString *t = g_string_new (c->editing_title);
+
+      g_string_replace (t, "%s", record->ticket, 1);
+      title = g_string_free (t, FALSE);
+    }
+  gtk_label_set_text (c->title, record ? title : c->new_title);
+  gtk_button_set_label (GTK_BUTTON (c->save_button), record ? _("_Save correction (Ctrl+Enter)") : c->new_save);
+  gtk_button_set_label (GTK_BUTTON (c->clear_button), record ? _("_Cancel correction (Esc)")
+                                                             : _("_Clear form (Esc)"));
+  if (c->new_only)
+    gtk_widget_set_sensitive (c->new_only, record == NULL);
+}
+
+static void
+on_session_busy (GtkWidget      *form,
+                 GParamSpec     *pspec,
+                 OknFormSession *session)
+{
+  const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
+  gboolean busy = okn_form_session_get_busy (session);
+
+  gtk_widget_set_sensitive (c->grid, !busy);
+  gtk_widget_set_sensitive (c->save_button, !busy);
+  gtk_widget_set_sensitive (c->clear_button, !busy);
+}
+
+static void
+on_session_draft_error (GtkWidget    *form,
+                        const GError *error)
+{
+  const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
+
+  okn_gui_show_error (c->general_error, error->message);
+}
+
+static void
+on_session_cleared (GtkWidget *form)
+{
+  g_signal_emit_by_name (form, "cleared");
+}
+
+static void
+on_session_cancelled (GtkWidget *form)
+{
+  g_signal_emit_by_name (form, "cancelled");
+}
+
+/**
+ * okn_gui_form_bind_session:
+ * @form: a record form with "cleared" and "cancelled" signals
+ * @session: the form's session
+ * @chrome: what the form shows of it; copied
+ * @delegate: how the session reads and fills the form's fields (@form is
+ *   their data)
+ *
+ * The titles and buttons follow the session (new or correcting), the
+ * fields wait while it is busy, a draft that cannot be written is said in
+ * the form, and the session's ::cleared and ::cancelled become the form's.
+ */
+void
+okn_gui_form_bind_session (GtkWidget             *form,
+                           OknFormSession        *session,
+                           const OknFormChrome   *chrome,
+                           const OknFormDelegate *delegate)
+{
+  g_object_set_data_full (G_OBJECT (form), CHROME_KEY, g_memdup2 (chrome, sizeof *chrome), g_free);
+  okn_form_session_set_delegate (session, delegate, form);
+  g_signal_connect_object (session, "notify::editing", G_CALLBACK (on_session_editing), form,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::busy", G_CALLBACK (on_session_busy), form, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "draft-error", G_CALLBACK (on_session_draft_error), form,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "cleared", G_CALLBACK (on_session_cleared), form, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "cancelled", G_CALLBACK (on_session_cancelled), form, G_CONNECT_SWAPPED);
+  on_session_editing (form, NULL, session);
+}
+
+/**
+ * okn_gui_form_unbind_session:
+ * @session: (inout): the form's session; cleared
+ *
+ * For the form's dispose: whatever is pending reaches the disk while the
+ * widgets are still there; after that the session asks them nothing (a
+ * save still in flight finishes without them).
+ */
+void
+okn_gui_form_unbind_session (GtkWidget       *form,
+                             OknFormSession **session)
+{
+  if (*session == NULL)
+    return;
+  okn_form_session_flush (*session);
+  okn_form_session_set_delegate (*session, &(OknFormDelegate) { 0 }, NULL);
+  g_signal_handlers_disconnect_by_data (*session, form);
+  g_clear_object (session);
+}
+
+/**
+ * okn_gui_form_submit:
+ * @record: (transfer full): the record the form built, checked
+ * @callback: gets the session as source and a reference to @form as data
+ *
+ * A desk form's save: through its session into the intake, as the
+ * station's operator, printing the desk's outputs.
+ */
+void
+okn_gui_form_submit (GtkWidget           *form,
+                     OknFormSession      *session,
+                     OknContext          *context,
+                     OknRecord           *record,
+                     GAsyncReadyCallback  callback)
+{
+  OknIntakeOptions options = { .actor = okn_context_get_operator (context), .print = TRUE,
+                               .profile = OKN_OUTPUTS_DESK };
+
+  okn_form_session_submit_async (session, okn_context_get_db_path (context),
+                                 okn_context_get_config_path (context), record, &options, NULL, callback,
+                                 g_object_ref (form));
+}

@@ -61,4 +61,33 @@ void        okn_gui_show_issues       (gpointer            form,
                                        OknFieldLookupFunc  lookup,
                                        gpointer            lookup_data);
 
+/* What a record form shows of its OknFormSession: titles for a new record
+ * and a correction, and the widgets that wait while it is busy. The
+ * strings are translated; the widgets belong to the form. */
+typedef struct
+{
+  GtkLabel *title;
+  GtkWidget *grid;              /* the fields: insensitive while busy */
+  GtkWidget *save_button;
+  GtkWidget *clear_button;
+  GtkWidget *general_error;     /* where a draft that cannot be written is said */
+  GtkWidget *new_only;          /* (nullable) sensitive for a new record only */
+  const char *new_title;        /* "New letter" */
+  const char *new_save;         /* "_Save and print (Ctrl+Enter)" */
+  const char *editing_title;    /* "Correcting letter %s" (the ticket) */
+} OknFormChrome;
+
+void        okn_gui_form_class_add_signals (GObjectClass *klass);
+void        okn_gui_form_bind_session   (GtkWidget             *form,
+                                         OknFormSession        *session,
+                                         const OknFormChrome   *chrome,
+                                         const OknFormDelegate *delegate);
+void        okn_gui_form_unbind_session (GtkWidget       *form,
+                                         OknFormSession **session);
+void        okn_gui_form_submit         (GtkWidget           *form,
+                                         OknFormSession      *session,
+                                         OknContext          *context,
+                                         OknRecord           *record,
+                                         GAsyncReadyCallback  callback);
+
 G_END_DECLS

@@ -231,6 +231,18 @@ on_form_cancelled (OknClerkWindow *self)
   okn_clerk_window_show_page (self, "record");
 }
 
+/* The form session of a page of the stack, or NULL for the other pages. */
+static OknFormSession *
+page_session (OknClerkWindow *self,
+              const char     *page)
+{
+  if (g_strcmp0 (page, "letter") == 0)
+    return okn_letter_form_get_session (self->letter_form);
+  if (g_strcmp0 (page, "report") == 0)
+    return okn_report_form_get_session (self->report_form);
+  return NULL;
+}
+
 /* Drafts ----------------------------------------------------------------- */
 
 static gboolean
@@ -321,17 +333,12 @@ okn_clerk_window_answer_draft (OknClerkWindow *self,
   letter = g_str_equal (draft->form, "letter");
   if (restore)
     {
-      if (letter)
-        okn_letter_form_restore_draft (self->letter_form, draft);
-      else
-        okn_report_form_restore_draft (self->report_form, draft);
+      okn_form_session_restore (page_session (self, letter ? "letter" : "report"), draft);
       gtk_stack_set_visible_child_name (self->stack, letter ? "letter" : "report");
       focus_page (self, letter ? "letter" : "report");
     }
-  else if (letter)
-    okn_letter_form_drop_offered_draft (self->letter_form);
   else
-    okn_report_form_drop_offered_draft (self->report_form);
+    okn_form_session_drop_offered_draft (page_session (self, letter ? "letter" : "report"));
   /* The other form may have left a draft too. */
   if (letter)
     offer_draft (self, "report");
@@ -574,13 +581,9 @@ on_undo_clear (GSimpleAction *action,
 {
   OknClerkWindow *self = data;
   const char *page = gtk_stack_get_visible_child_name (self->stack);
-  gboolean done = FALSE;
+  OknFormSession *session = page_session (self, page);
 
-  if (g_strcmp0 (page, "letter") == 0)
-    done = okn_letter_form_undo_clear (self->letter_form);
-  else if (g_strcmp0 (page, "report") == 0)
-    done = okn_report_form_undo_clear (self->report_form);
-  if (done)
+  if (session && okn_form_session_undo_clear (session))
     gtk_widget_hide (self->status_bar);
 }
 
@@ -594,10 +597,8 @@ on_key_press_after (GtkWidget      *widget,
   if (event->keyval != GDK_KEY_Escape)
     return GDK_EVENT_PROPAGATE;
   page = gtk_stack_get_visible_child_name (self->stack);
-  if (g_str_equal (page, "letter"))
-    okn_letter_form_cancel (self->letter_form);
-  else if (g_str_equal (page, "report"))
-    okn_report_form_cancel (self->report_form);
+  if (page_session (self, page))
+    okn_form_session_cancel (page_session (self, page));
   else if (g_str_equal (page, "record"))
     on_record_back (self);
   else

@@ -61,16 +61,6 @@ struct _OknLetterForm
 
 G_DEFINE_FINAL_TYPE (OknLetterForm, okn_letter_form, GTK_TYPE_BOX)
 
-enum
-{
-  SAVED,
-  CANCELLED,
-  CLEARED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 /* Field name of okn_record_check() → the error label and the widget. */
 #define F(name, err, w) OKN_FIELD_MAP (OknLetterForm, name, err, w)
 static const OknFieldMap field_map[] = {
@@ -99,12 +89,6 @@ static void
 clear_errors (OknLetterForm *self)
 {
   okn_gui_clear_field_errors (self, field_map, G_N_ELEMENTS (field_map), self->general_error);
-}
-
-char *
-okn_letter_form_draft_path (OknLetterForm *self)
-{
-  return g_strdup (okn_form_session_get_draft_path (self->session));
 }
 
 static gboolean
@@ -151,13 +135,6 @@ collect_draft (gpointer       data,
   if (purpose == OKN_FORM_COLLECT_KEEP && !self->received_touched)
     okn_draft_set (d, "received_at", NULL);
   return d;
-}
-
-static void
-on_draft_error (OknLetterForm *self,
-                const GError  *error)
-{
-  okn_gui_show_error (self->general_error, error->message);
 }
 
 static void
@@ -243,78 +220,10 @@ okn_letter_form_focus_first (OknLetterForm *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->sender_entry));
 }
 
-/* The titles follow the session: new, or correcting a stored record. */
-static void
-on_editing_changed (OknLetterForm *self)
-{
-  const OknRecord *record = editing (self);
-  g_autofree char *title = NULL;
-
-  if (record == NULL)
-    {
-      gtk_label_set_text (self->title_label, _("New letter"));
-      gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print (Ctrl+Enter)"));
-      gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
-      return;
-    }
-  /* TRANSLATORS: %s is a ticket ID */
-  title = g_strdup_printf (_("Correcting letter %s"), record->ticket);
-  gtk_label_set_text (self->title_label, title);
-  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
-  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
-}
-
-static void
-on_busy_changed (OknLetterForm *self)
-{
-  gboolean busy = okn_form_session_get_busy (self->session);
-
-  gtk_widget_set_sensitive (self->grid, !busy);
-  gtk_widget_set_sensitive (self->save_button, !busy);
-  gtk_widget_set_sensitive (self->clear_button, !busy);
-}
-
-/**
- * okn_letter_form_reset:
- *
- * Clears the form for the next letter (the delivery method and the unit
- * stay) and removes its draft.
- */
 void
 okn_letter_form_reset (OknLetterForm *self)
 {
   okn_form_session_reset (self->session);
-}
-
-void
-okn_letter_form_cancel (OknLetterForm *self)
-{
-  okn_form_session_cancel (self->session);
-}
-
-/**
- * okn_letter_form_can_undo_clear:
- *
- * Returns: %TRUE when okn_letter_form_undo_clear() has something to bring back
- */
-gboolean
-okn_letter_form_can_undo_clear (OknLetterForm *self)
-{
-  return okn_form_session_can_undo_clear (self->session);
-}
-
-/**
- * okn_letter_form_undo_clear:
- *
- * Brings back what the clerk last cleared (Escape or the Clear button),
- * over whatever is in the form now.
- *
- * Returns: %TRUE when something was brought back
- */
-gboolean
-okn_letter_form_undo_clear (OknLetterForm *self)
-{
-  return okn_form_session_undo_clear (self->session);
 }
 
 static void
@@ -383,6 +292,17 @@ okn_letter_form_set_context (OknLetterForm *self,
   okn_desk_senders_async (okn_context_get_db_path (context), self->senders_cancellable,
                           on_senders_loaded, self);
   self->clock_source = g_timeout_add_seconds (20, on_clock_tick, self);
+}
+
+/**
+ * okn_letter_form_get_session:
+ *
+ * Returns: (transfer none): the form's life: clear, undo, drafts, busy
+ */
+OknFormSession *
+okn_letter_form_get_session (OknLetterForm *self)
+{
+  return self->session;
 }
 
 gboolean
@@ -456,7 +376,7 @@ on_saved (GObject      *source,
       return;
     }
   add_sender (self, result->record->sender_name);
-  g_signal_emit (self, signals[SAVED], 0, result);
+  g_signal_emit_by_name (self, "saved", result);
 }
 
 /**
@@ -473,7 +393,6 @@ okn_letter_form_save (OknLetterForm *self)
 {
   g_autoptr (OknRecord) record = NULL;
   g_autoptr (GPtrArray) issues = NULL;
-  OknIntakeOptions options = { 0 };
 
   if (okn_form_session_get_busy (self->session) || self->context == NULL)
     return FALSE;
@@ -486,12 +405,7 @@ okn_letter_form_save (OknLetterForm *self)
       return FALSE;
     }
   clear_errors (self);
-  options.actor = okn_context_get_operator (self->context);
-  options.print = TRUE;
-  options.profile = OKN_OUTPUTS_DESK;
-  okn_form_session_submit_async (self->session, okn_context_get_db_path (self->context),
-                                 okn_config_get_path (okn_context_get_config (self->context)),
-                                 g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
+  okn_gui_form_submit (GTK_WIDGET (self), self->session, self->context, g_steal_pointer (&record), on_saved);
   return TRUE;
 }
 
@@ -504,7 +418,7 @@ on_save_clicked (OknLetterForm *self)
 static void
 on_clear_clicked (OknLetterForm *self)
 {
-  okn_letter_form_cancel (self);
+  okn_form_session_cancel (self->session);
 }
 
 void
@@ -534,31 +448,6 @@ okn_letter_form_edit_record (OknLetterForm   *self,
   okn_form_session_end_load (self->session);
   clear_errors (self);
   okn_letter_form_focus_first (self);
-}
-
-/**
- * okn_letter_form_drop_offered_draft:
- *
- * The clerk declined the draft offered at start-up. If the form already
- * holds something typed since, the file is that text's draft now and
- * stays; otherwise it is removed, in order with the form's own writes.
- */
-void
-okn_letter_form_drop_offered_draft (OknLetterForm *self)
-{
-  okn_form_session_drop_offered_draft (self->session);
-}
-
-/**
- * okn_letter_form_restore_draft:
- *
- * Puts a draft's texts back into the fields, as they were typed.
- */
-void
-okn_letter_form_restore_draft (OknLetterForm *self,
-                               OknDraft      *draft)
-{
-  okn_form_session_restore (self->session, draft);
 }
 
 /* The delegate's restore: the session has cleared the fields and holds
@@ -596,31 +485,13 @@ restore_fields (gpointer  data,
 }
 
 static void
-on_session_cleared (OknLetterForm *self)
-{
-  g_signal_emit (self, signals[CLEARED], 0);
-}
-
-static void
-on_session_cancelled (OknLetterForm *self)
-{
-  g_signal_emit (self, signals[CANCELLED], 0);
-}
-
-static void
 okn_letter_form_dispose (GObject *object)
 {
   OknLetterForm *self = OKN_LETTER_FORM (object);
 
   /* Whatever is pending reaches the disk before the widgets go away; after
    * that the session asks them nothing. */
-  if (self->session)
-    {
-      okn_form_session_flush (self->session);
-      okn_form_session_set_delegate (self->session, &(OknFormDelegate) { 0 }, NULL);
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      g_clear_object (&self->session);
-    }
+  okn_gui_form_unbind_session (GTK_WIDGET (self), &self->session);
   g_cancellable_cancel (self->senders_cancellable);
   g_clear_object (&self->senders_cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
@@ -637,22 +508,7 @@ okn_letter_form_class_init (OknLetterFormClass *klass)
 
   object_class->dispose = okn_letter_form_dispose;
 
-  /**
-   * OknLetterForm::saved:
-   * @result: the OknIntakeResult (stored record, what printed)
-   */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /**
-   * OknLetterForm::cleared:
-   *
-   * The clerk cleared a new record's form that held something; Ctrl+Z
-   * (okn_letter_form_undo_clear()) brings it back.
-   */
-  signals[CLEARED] = g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  okn_gui_form_class_add_signals (object_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-letter-form.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknLetterForm, name)
@@ -697,14 +553,17 @@ okn_letter_form_init (OknLetterForm *self)
 
   static const OknFormDelegate delegate = { collect_draft, restore_fields, clear_new };
 
+  OknFormChrome chrome;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  chrome = (OknFormChrome) {
+    self->title_label, self->grid, self->save_button, self->clear_button, self->general_error, NULL,
+    _("New letter"), _("_Save and print (Ctrl+Enter)"),
+    /* TRANSLATORS: %s is a ticket ID */
+    _("Correcting letter %s"),
+  };
   self->session = okn_form_session_new (NULL);
-  okn_form_session_set_delegate (self->session, &delegate, self);
-  g_signal_connect_swapped (self->session, "notify::editing", G_CALLBACK (on_editing_changed), self);
-  g_signal_connect_swapped (self->session, "notify::busy", G_CALLBACK (on_busy_changed), self);
-  g_signal_connect_swapped (self->session, "draft-error", G_CALLBACK (on_draft_error), self);
-  g_signal_connect_swapped (self->session, "cleared", G_CALLBACK (on_session_cleared), self);
-  g_signal_connect_swapped (self->session, "cancelled", G_CALLBACK (on_session_cancelled), self);
+  okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 
   self->senders = gtk_list_store_new (1, G_TYPE_STRING);

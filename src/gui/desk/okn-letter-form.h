@@ -16,17 +16,11 @@ void      okn_letter_form_set_context (OknLetterForm *self,
                                        OknContext    *context);
 void      okn_letter_form_reset           (OknLetterForm *self);
 gboolean  okn_letter_form_save            (OknLetterForm *self);
-void      okn_letter_form_cancel          (OknLetterForm *self);
-gboolean  okn_letter_form_can_undo_clear  (OknLetterForm *self);
-gboolean  okn_letter_form_undo_clear      (OknLetterForm *self);
-void      okn_letter_form_drop_offered_draft (OknLetterForm *self);
 void      okn_letter_form_edit_record     (OknLetterForm   *self,
                                            const OknRecord *record);
+OknFormSession *okn_letter_form_get_session (OknLetterForm *self);
 gboolean  okn_letter_form_is_editing      (OknLetterForm *self);
 gboolean  okn_letter_form_is_busy         (OknLetterForm *self);
-void      okn_letter_form_restore_draft   (OknLetterForm *self,
-                                           OknDraft      *draft);
-char     *okn_letter_form_draft_path      (OknLetterForm *self);
 void      okn_letter_form_reload_config   (OknLetterForm *self);
 void      okn_letter_form_focus_first     (OknLetterForm *self);
 

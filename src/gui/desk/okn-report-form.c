@@ -66,16 +66,6 @@ struct _OknReportForm
 
 G_DEFINE_FINAL_TYPE (OknReportForm, okn_report_form, GTK_TYPE_BOX)
 
-enum
-{
-  SAVED,
-  CANCELLED,
-  CLEARED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 #define F(name, err, w) OKN_FIELD_MAP (OknReportForm, name, err, w)
 static const OknFieldMap field_map[] = {
   F ("category", category_error, category_search),
@@ -105,12 +95,6 @@ clear_errors (OknReportForm *self)
   g_hash_table_iter_init (&iter, self->attr_errors);
   while (g_hash_table_iter_next (&iter, NULL, &label))
     okn_gui_clear_error (label);
-}
-
-char *
-okn_report_form_draft_path (OknReportForm *self)
-{
-  return g_strdup (okn_form_session_get_draft_path (self->session));
 }
 
 static const OknRecord *
@@ -690,13 +674,6 @@ collect_draft (gpointer       data,
 }
 
 static void
-on_draft_error (OknReportForm *self,
-                const GError  *error)
-{
-  okn_gui_show_error (self->general_error, error->message);
-}
-
-static void
 on_field_changed (OknReportForm *self)
 {
   if (self->session == NULL || okn_form_session_is_loading (self->session))
@@ -749,74 +726,10 @@ okn_report_form_focus_first (OknReportForm *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
 }
 
-/* The titles follow the session: new, or correcting a stored record. */
-static void
-on_editing_changed (OknReportForm *self)
-{
-  const OknRecord *record = editing (self);
-  g_autofree char *title = NULL;
-
-  if (record == NULL)
-    {
-      gtk_label_set_text (self->title_label, _("New walk-in report"));
-      gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save and print ticket (Ctrl+Enter)"));
-      gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Clear form (Esc)"));
-      gtk_widget_set_sensitive (self->add_file_button, TRUE);
-      return;
-    }
-  title = g_strdup_printf (_("Correcting report %s"), record->ticket);
-  gtk_label_set_text (self->title_label, title);
-  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save correction (Ctrl+Enter)"));
-  gtk_button_set_label (GTK_BUTTON (self->clear_button), _("_Cancel correction (Esc)"));
-  /* Files stay as they were stored; a correction changes the text. */
-  gtk_widget_set_sensitive (self->add_file_button, FALSE);
-}
-
-static void
-on_busy_changed (OknReportForm *self)
-{
-  gboolean busy = okn_form_session_get_busy (self->session);
-
-  gtk_widget_set_sensitive (self->grid, !busy);
-  gtk_widget_set_sensitive (self->save_button, !busy);
-  gtk_widget_set_sensitive (self->clear_button, !busy);
-}
-
 void
 okn_report_form_reset (OknReportForm *self)
 {
   okn_form_session_reset (self->session);
-}
-
-void
-okn_report_form_cancel (OknReportForm *self)
-{
-  okn_form_session_cancel (self->session);
-}
-
-/**
- * okn_report_form_can_undo_clear:
- *
- * Returns: %TRUE when okn_report_form_undo_clear() has something to bring back
- */
-gboolean
-okn_report_form_can_undo_clear (OknReportForm *self)
-{
-  return okn_form_session_can_undo_clear (self->session);
-}
-
-/**
- * okn_report_form_undo_clear:
- *
- * Brings back what the clerk last cleared (Escape or the Clear button),
- * over whatever is in the form now.
- *
- * Returns: %TRUE when something was brought back
- */
-gboolean
-okn_report_form_undo_clear (OknReportForm *self)
-{
-  return okn_form_session_undo_clear (self->session);
 }
 
 void
@@ -829,6 +742,17 @@ okn_report_form_set_context (OknReportForm *self,
   okn_form_session_set_draft_path (self->session, draft);
   okn_report_form_reload_catalogue (self);
   clear_fields (self);
+}
+
+/**
+ * okn_report_form_get_session:
+ *
+ * Returns: (transfer none): the form's life: clear, undo, drafts, busy
+ */
+OknFormSession *
+okn_report_form_get_session (OknReportForm *self)
+{
+  return self->session;
 }
 
 gboolean
@@ -925,7 +849,7 @@ on_saved (GObject      *source,
       okn_gui_show_error (self->general_error, error->message);
       return;
     }
-  g_signal_emit (self, signals[SAVED], 0, result);
+  g_signal_emit_by_name (self, "saved", result);
 }
 
 /**
@@ -943,7 +867,6 @@ okn_report_form_save (OknReportForm *self)
   g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
   g_autoptr (GPtrArray) record_issues = NULL;
   g_autoptr (OknRecord) record = NULL;
-  OknIntakeOptions options = { 0 };
 
   if (okn_form_session_get_busy (self->session) || self->context == NULL)
     return FALSE;
@@ -961,12 +884,7 @@ okn_report_form_save (OknReportForm *self)
       return FALSE;
     }
   clear_errors (self);
-  options.actor = okn_context_get_operator (self->context);
-  options.print = TRUE;
-  options.profile = OKN_OUTPUTS_DESK;
-  okn_form_session_submit_async (self->session, okn_context_get_db_path (self->context),
-                                 okn_config_get_path (okn_context_get_config (self->context)),
-                                 g_steal_pointer (&record), &options, NULL, on_saved, g_object_ref (self));
+  okn_gui_form_submit (GTK_WIDGET (self), self->session, self->context, g_steal_pointer (&record), on_saved);
   return TRUE;
 }
 
@@ -979,7 +897,7 @@ on_save_clicked (OknReportForm *self)
 static void
 on_clear_clicked (OknReportForm *self)
 {
-  okn_report_form_cancel (self);
+  okn_form_session_cancel (self->session);
 }
 
 static void
@@ -1042,26 +960,6 @@ okn_report_form_edit_record (OknReportForm   *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
 }
 
-/**
- * okn_report_form_drop_offered_draft:
- *
- * The clerk declined the draft offered at start-up. If the form already
- * holds something typed since, the file is that text's draft now and
- * stays; otherwise it is removed, in order with the form's own writes.
- */
-void
-okn_report_form_drop_offered_draft (OknReportForm *self)
-{
-  okn_form_session_drop_offered_draft (self->session);
-}
-
-void
-okn_report_form_restore_draft (OknReportForm *self,
-                               OknDraft      *draft)
-{
-  okn_form_session_restore (self->session, draft);
-}
-
 /* The delegate's restore: the session has cleared the fields and holds
  * the changes until this returns. */
 static void
@@ -1096,31 +994,13 @@ restore_fields (gpointer  data,
 }
 
 static void
-on_session_cleared (OknReportForm *self)
-{
-  g_signal_emit (self, signals[CLEARED], 0);
-}
-
-static void
-on_session_cancelled (OknReportForm *self)
-{
-  g_signal_emit (self, signals[CANCELLED], 0);
-}
-
-static void
 okn_report_form_dispose (GObject *object)
 {
   OknReportForm *self = OKN_REPORT_FORM (object);
 
   /* Whatever is pending reaches the disk before the widgets go away; after
    * that the session asks them nothing. */
-  if (self->session)
-    {
-      okn_form_session_flush (self->session);
-      okn_form_session_set_delegate (self->session, &(OknFormDelegate) { 0 }, NULL);
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      g_clear_object (&self->session);
-    }
+  okn_gui_form_unbind_session (GTK_WIDGET (self), &self->session);
   g_clear_pointer (&self->def, okn_service_def_free);
   g_clear_pointer (&self->category, g_free);
   G_OBJECT_CLASS (okn_report_form_parent_class)->dispose (object);
@@ -1148,18 +1028,7 @@ okn_report_form_class_init (OknReportFormClass *klass)
   object_class->dispose = okn_report_form_dispose;
   object_class->finalize = okn_report_form_finalize;
 
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /**
-   * OknReportForm::cleared:
-   *
-   * The clerk cleared a new record's form that held something; Ctrl+Z
-   * (okn_report_form_undo_clear()) brings it back.
-   */
-  signals[CLEARED] = g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  okn_gui_form_class_add_signals (object_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-report-form.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknReportForm, name)
@@ -1208,14 +1077,17 @@ okn_report_form_init (OknReportForm *self)
 {
   static const OknFormDelegate delegate = { collect_draft, restore_fields, clear_new };
 
+  OknFormChrome chrome;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  chrome = (OknFormChrome) {
+    self->title_label, self->grid, self->save_button, self->clear_button, self->general_error, self->add_file_button,
+    _("New walk-in report"), _("_Save and print ticket (Ctrl+Enter)"),
+    /* TRANSLATORS: %s is a ticket ID */
+    _("Correcting report %s"),
+  };
   self->session = okn_form_session_new (NULL);
-  okn_form_session_set_delegate (self->session, &delegate, self);
-  g_signal_connect_swapped (self->session, "notify::editing", G_CALLBACK (on_editing_changed), self);
-  g_signal_connect_swapped (self->session, "notify::busy", G_CALLBACK (on_busy_changed), self);
-  g_signal_connect_swapped (self->session, "draft-error", G_CALLBACK (on_draft_error), self);
-  g_signal_connect_swapped (self->session, "cleared", G_CALLBACK (on_session_cleared), self);
-  g_signal_connect_swapped (self->session, "cancelled", G_CALLBACK (on_session_cancelled), self);
+  okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->files = g_ptr_array_new_with_free_func (g_free);

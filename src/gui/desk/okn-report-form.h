@@ -16,12 +16,9 @@ void      okn_report_form_set_context (OknReportForm *self,
                                        OknContext    *context);
 void      okn_report_form_reset           (OknReportForm *self);
 gboolean  okn_report_form_save            (OknReportForm *self);
-void      okn_report_form_cancel          (OknReportForm *self);
-gboolean  okn_report_form_can_undo_clear  (OknReportForm *self);
-gboolean  okn_report_form_undo_clear      (OknReportForm *self);
-void      okn_report_form_drop_offered_draft (OknReportForm *self);
 void      okn_report_form_edit_record     (OknReportForm   *self,
                                            const OknRecord *record);
+OknFormSession *okn_report_form_get_session (OknReportForm *self);
 gboolean  okn_report_form_is_editing      (OknReportForm *self);
 gboolean  okn_report_form_is_busy         (OknReportForm *self);
 gboolean  okn_report_form_select_category (OknReportForm *self,
@@ -30,9 +27,6 @@ void      okn_report_form_add_file        (OknReportForm *self,
                                            const char    *path);
 gboolean  okn_report_form_is_reading      (OknReportForm *self);
 GtkWidget *okn_report_form_get_files_error (OknReportForm *self);
-void      okn_report_form_restore_draft   (OknReportForm *self,
-                                           OknDraft      *draft);
-char     *okn_report_form_draft_path      (OknReportForm *self);
 void      okn_report_form_reload_catalogue (OknReportForm *self);
 void      okn_report_form_focus_first     (OknReportForm *self);
 GtkWidget *okn_report_form_get_attribute_widget (OknReportForm *self,
