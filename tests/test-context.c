@@ -20,12 +20,10 @@ count (guint *counter)
 static void
 test_context (void)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  OknStore *store = okn_test_open_store (dir, "K03");
-  g_autofree char *db = g_strdup (okn_store_get_path (store));
-  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
-  g_autoptr (OknContext) context = okn_context_new (db, store, okn_config_new (conf), "anna");
-  g_autoptr (OknConfig) reloaded = okn_config_new (conf);
+  OknTestStation s;
+  OknStore *store;
+  g_autoptr (OknContext) context = NULL;
+  g_autoptr (OknConfig) reloaded = NULL;
   g_autoptr (OknSyncStatus) status = NULL;
   g_autoptr (GError) error = NULL;
   OknConfig *kept = NULL;
@@ -33,9 +31,14 @@ test_context (void)
   guint sync_changes = 0;
   gint64 end;
 
+  /* The context takes the connection and the configuration. */
+  okn_test_station_init (&s, "K03");
+  store = s.store;
+  context = okn_context_new (s.db, g_steal_pointer (&s.store), g_steal_pointer (&s.config), "anna");
+  reloaded = okn_config_new (s.conf);
   g_assert_true (okn_context_get_store (context) == store);
-  g_assert_cmpstr (okn_context_get_db_path (context), ==, db);
-  g_assert_cmpstr (okn_context_get_config_path (context), ==, conf);
+  g_assert_cmpstr (okn_context_get_db_path (context), ==, s.db);
+  g_assert_cmpstr (okn_context_get_config_path (context), ==, s.conf);
   g_assert_cmpstr (okn_context_get_operator (context), ==, "anna");
 
   g_signal_connect_swapped (context, "notify::config", G_CALLBACK (count), &config_changes);
@@ -59,7 +62,8 @@ test_context (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (sync_changes, >=, 2);
   okn_context_watch_sync (context, 0);
-  okn_test_rm_rf (dir);
+  g_clear_object (&context);
+  okn_test_station_clear (&s);
 }
 
 int

@@ -17,10 +17,8 @@
  * touched. */
 typedef struct
 {
-  char *dir;
-  char *db;
+  OknTestStation station;
   char *draft_path;
-  OknStore *store;
   OknFormSession *session;
   char *subject;
   char *received_at;
@@ -94,10 +92,8 @@ fixture_setup (Fixture       *f,
 {
   static const OknFormDelegate delegate = { collect, restore, clear };
 
-  f->dir = okn_test_make_tmpdir ();
-  f->store = okn_test_open_store (f->dir, "K03");
-  f->db = g_strdup (okn_store_get_path (f->store));
-  f->draft_path = okn_draft_path (f->db, "letter");
+  okn_test_station_init (&f->station, "K03");
+  f->draft_path = okn_draft_path (f->station.db, "letter");
   f->session = okn_form_session_new (f->draft_path);
   okn_form_session_set_delegate (f->session, &delegate, f);
   clear (f);
@@ -111,10 +107,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->session);
-  okn_store_close (f->store);
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
+  okn_test_station_clear (&f->station);
   g_free (f->draft_path);
   g_free (f->subject);
   g_free (f->received_at);
@@ -167,7 +160,7 @@ test_correction_sets_aside (Fixture       *f,
   g_autoptr (OknRecord) stored = okn_test_letter ("Jan Kowalski", "Stary wniosek");
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (okn_store_register (f->store, stored, "test", &error));
+  g_assert_true (okn_store_register (f->station.store, stored, "test", &error));
   type (f, "Nowy wniosek");
   okn_form_session_edit (f->session, stored);
   wait_for_draft (f, "Nowy wniosek");
@@ -254,7 +247,7 @@ submit (Fixture    *f,
   gpointer box[3] = { error, &result, NULL };
   OknIntakeOptions options = { .actor = "Anna" };
 
-  okn_form_session_submit_async (f->session, f->db, NULL, record, &options, NULL, on_submitted, box);
+  okn_form_session_submit_async (f->session, f->station.db, NULL, record, &options, NULL, on_submitted, box);
   /* Busy at once: a second clear or undo waits. */
   g_assert_true (okn_form_session_get_busy (f->session));
   g_assert_false (okn_form_session_cancel (f->session));

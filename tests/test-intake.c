@@ -7,7 +7,6 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <poppler.h>
 
 #include "okienko/okienko.h"
 #include "okienko/okn-outputs.h"
@@ -19,55 +18,22 @@
   "\"order\":1,\"description\":\"How big is it?\",\"values\":[{\"key\":\"small\",\"name\":\"Small\"}," \
   "{\"key\":\"large\",\"name\":\"Large\"}]}]}"
 
-typedef struct
-{
-  char *dir;
-  char *db;
-  char *conf;
-  OknStore *store;
-  OknConfig *config;
-} Fixture;
-
-static void
-cache_catalogue (OknStore *store)
-{
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
-
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->type = g_strdup ("realtime");
-  s->metadata = TRUE;
-  s->definition = g_strdup (POTHOLE_DEF);
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
-}
+typedef OknTestStation Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->dir = okn_test_make_tmpdir ();
-  f->store = okn_test_open_store (f->dir, "K03");
-  f->db = g_strdup (okn_store_get_path (f->store));
-  f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
-  f->config = okn_config_new (f->conf);
+  okn_test_station_init (f, "K03");
   if (data == NULL)
-    cache_catalogue (f->store);
+    okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", POTHOLE_DEF);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  okn_config_free (f->config);
-  okn_store_close (f->store);
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->conf);
+  okn_test_station_clear (f);
 }
 
 static int
@@ -142,25 +108,6 @@ test_store_refuses (Fixture       *f,
   g_assert_no_error (error);
 }
 
-static char *
-pdf_text (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
-  PopplerDocument *doc;
-  PopplerPage *page;
-  char *text;
-
-  g_assert_no_error (error);
-  doc = poppler_document_new_from_file (uri, NULL, &error);
-  g_assert_no_error (error);
-  page = poppler_document_get_page (doc, 0);
-  text = poppler_page_get_text (page);
-  g_object_unref (page);
-  g_object_unref (doc);
-  return text;
-}
-
 static OknRecord *
 pothole (const char *size)
 {
@@ -201,7 +148,7 @@ test_submit_prints (Fixture       *f,
   g_assert_cmpstr (stored->operator_name, ==, "Anna");
   receipt = g_strdup_printf ("%s/%s-receipt-80.pdf", out, result->record->ticket);
   g_assert_nonnull (strstr (result->printed, receipt));
-  text = pdf_text (receipt);
+  text = okn_test_pdf_file_text (receipt);
   g_assert_nonnull (strstr (text, "Dziura w jezdni"));
   g_assert_nonnull (strstr (text, "Numer zgłoszenia"));
 }
@@ -294,7 +241,7 @@ test_async_kiosk (Fixture       *f,
   receipt = g_strdup_printf ("%s/%s-receipt-58.pdf", kiosk, result->record->ticket);
   g_assert_true (g_file_test (receipt, G_FILE_TEST_IS_REGULAR));
   g_assert_false (g_file_test (desk, G_FILE_TEST_EXISTS));
-  text = pdf_text (receipt);
+  text = okn_test_pdf_file_text (receipt);
   g_assert_nonnull (strstr (text, "Номер звернення"));
   g_assert_cmpint (result->record->channel, ==, OKN_CHANNEL_KIOSK);
 }

@@ -5,7 +5,6 @@
 #include <locale.h>
 #include <string.h>
 #include <glib.h>
-#include <poppler.h>
 
 #include "okienko/okienko.h"
 #include "okienko/okn-layout.h"
@@ -103,42 +102,18 @@ test_category_name (void)
 {
   g_autofree char *dir = okn_test_make_tmpdir ();
   g_autoptr (OknStore) store = okn_test_open_store (dir, "K03");
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
   g_autofree char *before = okn_labels_category (store, "pothole", OKN_LANGUAGE_PL);
   g_autofree char *after = NULL;
   g_autofree char *unknown = NULL;
-  OknService *s = g_new0 (OknService, 1);
 
   g_assert_cmpstr (before, ==, "pothole");
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->type = g_strdup ("realtime");
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_cache_service (store, "pothole", "Dziura w jezdni", NULL);
   after = okn_labels_category (store, "pothole", OKN_LANGUAGE_UK);
   g_assert_cmpstr (after, ==, "Dziura w jezdni");
   unknown = okn_labels_category (store, "graffiti", OKN_LANGUAGE_EN);
   g_assert_cmpstr (unknown, ==, "graffiti");
   g_assert_null (okn_labels_category (store, NULL, OKN_LANGUAGE_EN));
   okn_test_rm_rf (dir);
-}
-
-static char *
-pdf_text (GBytes *pdf)
-{
-  g_autoptr (GError) error = NULL;
-  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, &error);
-  PopplerPage *page;
-  char *text;
-
-  g_assert_no_error (error);
-  page = poppler_document_get_page (doc, 0);
-  text = poppler_page_get_text (page);
-  g_object_unref (page);
-  g_object_unref (doc);
-  return text;
 }
 
 static char *
@@ -161,7 +136,7 @@ render_a4 (OknConfig   *config,
     okn_ticket_content_set_language (c, (OknLanguage) language);
   pdf = okn_layout_render_pdf (OKN_LAYOUT_A4_CONFIRMATION, c, &error);
   g_assert_no_error (error);
-  return pdf_text (pdf);
+  return okn_test_pdf_text (pdf);
 }
 
 /* The ticket's words follow the language asked for, in the C locale,

@@ -39,19 +39,12 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_autoptr (GError) error = NULL;
   g_autofree char *photo = NULL;
-  OknService *s = g_new0 (OknService, 1);
 
   f->dir = okn_test_make_tmpdir ();
   f->store = okn_test_open_store (f->dir, "K03");
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->type = g_strdup ("realtime");
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (f->store, services, &error);
-  g_assert_no_error (error);
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", NULL);
 
   f->report = okn_test_report ("pothole", "Dziura przed domem Zofii, proszę dzwonić wieczorem",
                                "ul. Tajemnicza 17/4");

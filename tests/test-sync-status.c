@@ -9,39 +9,20 @@
 #include "okienko/okienko.h"
 #include "okn-test-common.h"
 
-typedef struct
-{
-  char *dir;
-  char *db;
-  char *conf;
-  OknStore *store;
-  OknConfig *config;
-} Fixture;
+typedef OknTestStation Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = okn_test_make_tmpdir ();
-  f->store = okn_test_open_store (f->dir, "K03");
-  f->db = g_strdup (okn_store_get_path (f->store));
-  f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
-  f->config = okn_config_new (f->conf);
-  g_assert_no_error (error);
+  okn_test_station_init (f, "K03");
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  okn_config_free (f->config);
-  okn_store_close (f->store);
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->conf);
+  okn_test_station_clear (f);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <poppler.h>
 
 #include "okn-test-common.h"
 
@@ -279,4 +280,88 @@ okn_test_assert_display_safe (const char *what,
   g_assert_null (strchr (text, '\a'));
   g_assert_null (strstr (text, "\xc2\x9b"));
   g_assert_null (strstr (text, "\xe2\x80\xae"));
+}
+
+/**
+ * okn_test_station_init:
+ * @code: the station's code, e.g. "K03"
+ *
+ * A fresh station in its own temporary folder; okn_test_station_clear()
+ * removes it.
+ */
+void
+okn_test_station_init (OknTestStation *station,
+                       const char     *code)
+{
+  station->dir = okn_test_make_tmpdir ();
+  station->store = okn_test_open_store (station->dir, code);
+  station->db = g_strdup (okn_store_get_path (station->store));
+  station->conf = g_build_filename (station->dir, "okienko.conf", NULL);
+  station->config = okn_config_new (station->conf);
+}
+
+void
+okn_test_station_clear (OknTestStation *station)
+{
+  g_clear_pointer (&station->config, okn_config_free);
+  g_clear_pointer (&station->store, okn_store_close);
+  okn_test_rm_rf (station->dir);
+  g_clear_pointer (&station->dir, g_free);
+  g_clear_pointer (&station->db, g_free);
+  g_clear_pointer (&station->conf, g_free);
+}
+
+/**
+ * okn_test_cache_service:
+ * @definition: (nullable): the service definition as JSON
+ *
+ * Caches a catalogue of one category, as a sync would.
+ */
+void
+okn_test_cache_service (OknStore   *store,
+                        const char *code,
+                        const char *name,
+                        const char *definition)
+{
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+  OknService *s = g_new0 (OknService, 1);
+
+  s->code = g_strdup (code);
+  s->name = g_strdup (name);
+  s->type = g_strdup ("realtime");
+  s->metadata = definition != NULL;
+  s->definition = g_strdup (definition);
+  g_ptr_array_add (services, s);
+  okn_store_replace_services (store, services, &error);
+  g_assert_no_error (error);
+}
+
+/* The text of a PDF's first page, as poppler reads it. */
+char *
+okn_test_pdf_text (GBytes *pdf)
+{
+  g_autoptr (GError) error = NULL;
+  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, &error);
+  PopplerPage *page;
+  char *text;
+
+  g_assert_no_error (error);
+  page = poppler_document_get_page (doc, 0);
+  text = poppler_page_get_text (page);
+  g_object_unref (page);
+  g_object_unref (doc);
+  return text;
+}
+
+char *
+okn_test_pdf_file_text (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  pdf = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return okn_test_pdf_text (pdf);
 }

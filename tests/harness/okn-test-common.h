@@ -37,4 +37,25 @@ void       okn_test_assert_no_secret (const char *what,
                                       gssize      len,
                                       const char *secret);
 
+/* A station in a temporary folder: a store with its station code set, and
+ * a configuration for a file beside it (written only when saved). */
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *conf;
+  OknStore *store;
+  OknConfig *config;
+} OknTestStation;
+
+void       okn_test_station_init  (OknTestStation *station,
+                                   const char     *code);
+void       okn_test_station_clear (OknTestStation *station);
+void       okn_test_cache_service (OknStore   *store,
+                                   const char *code,
+                                   const char *name,
+                                   const char *definition);
+char      *okn_test_pdf_text      (GBytes *pdf);
+char      *okn_test_pdf_file_text (const char *path);
+
 G_END_DECLS
