@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "okienko/okn-form-session.h"
 
 struct _OknFormSession
@@ -563,7 +565,8 @@ okn_form_session_submit_async (OknFormSession         *self,
   if (self->busy)
     {
       okn_record_free (record);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "A submit is already in flight");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "%s",
+                               _("This form is still being saved: wait a moment."));
       g_object_unref (task);
       return;
     }
