@@ -452,25 +452,61 @@ okn_gui_form_unbind_session (GtkWidget       *form,
   g_clear_object (session);
 }
 
+typedef struct
+{
+  GtkWidget *form;
+  OknFormStoredFunc stored;
+} Submit;
+
+static void
+on_form_submitted (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      data)
+{
+  Submit *submit = data;
+  g_autoptr (GtkWidget) form = submit->form;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
+  const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
+  OknFormStoredFunc stored = submit->stored;
+
+  g_free (submit);
+  if (result == NULL)
+    {
+      /* Nothing typed is lost: the form and its draft stay as they were. */
+      if (c)
+        okn_gui_show_error (c->general_error, error->message);
+      return;
+    }
+  if (stored)
+    stored (form, result);
+  g_signal_emit_by_name (form, "saved", result);
+}
+
 /**
  * okn_gui_form_submit:
  * @record: (transfer full): the record the form built, checked
- * @callback: gets the session as source and a reference to @form as data
+ * @stored: (nullable): called with the stored record before ::saved
  *
  * A desk form's save: through its session into the intake, as the
- * station's operator, printing the desk's outputs.
+ * station's operator, printing the desk's outputs. Refused, the core's
+ * words go where the form shows general errors; stored, the form says
+ * ::saved with the OknIntakeResult.
  */
 void
-okn_gui_form_submit (GtkWidget           *form,
-                     OknFormSession      *session,
-                     OknContext          *context,
-                     OknRecord           *record,
-                     GAsyncReadyCallback  callback)
+okn_gui_form_submit (GtkWidget         *form,
+                     OknFormSession    *session,
+                     OknContext        *context,
+                     OknRecord         *record,
+                     OknFormStoredFunc  stored)
 {
   OknIntakeOptions options = { .actor = okn_context_get_operator (context), .print = TRUE,
                                .profile = OKN_OUTPUTS_DESK };
+  Submit *submit = g_new0 (Submit, 1);
 
+  submit->form = g_object_ref (form);
+  submit->stored = stored;
   okn_form_session_submit_async (session, okn_context_get_db_path (context),
-                                 okn_context_get_config_path (context), record, &options, NULL, callback,
-                                 g_object_ref (form));
+                                 okn_context_get_config_path (context), record, &options, NULL,
+                                 on_form_submitted, submit);
 }

@@ -84,10 +84,14 @@ void        okn_gui_form_bind_session   (GtkWidget             *form,
                                          const OknFormDelegate *delegate);
 void        okn_gui_form_unbind_session (GtkWidget       *form,
                                          OknFormSession **session);
-void        okn_gui_form_submit         (GtkWidget           *form,
-                                         OknFormSession      *session,
-                                         OknContext          *context,
-                                         OknRecord           *record,
-                                         GAsyncReadyCallback  callback);
+/* What a form does with a stored record besides announcing it (::saved). */
+typedef void (*OknFormStoredFunc) (GtkWidget             *form,
+                                   const OknIntakeResult *result);
+
+void        okn_gui_form_submit         (GtkWidget         *form,
+                                         OknFormSession    *session,
+                                         OknContext        *context,
+                                         OknRecord         *record,
+                                         OknFormStoredFunc  stored);
 
 G_END_DECLS

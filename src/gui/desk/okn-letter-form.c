@@ -361,22 +361,10 @@ build_record (OknLetterForm *self)
 }
 
 static void
-on_saved (GObject      *source,
-          GAsyncResult *res,
-          gpointer      data)
+on_stored (GtkWidget             *form,
+           const OknIntakeResult *result)
 {
-  g_autoptr (OknLetterForm) self = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
-
-  if (result == NULL)
-    {
-      /* Nothing typed is lost: the form and its draft stay as they were. */
-      okn_gui_show_error (self->general_error, error->message);
-      return;
-    }
-  add_sender (self, result->record->sender_name);
-  g_signal_emit_by_name (self, "saved", result);
+  add_sender (OKN_LETTER_FORM (form), result->record->sender_name);
 }
 
 /**
@@ -405,7 +393,7 @@ okn_letter_form_save (OknLetterForm *self)
       return FALSE;
     }
   clear_errors (self);
-  okn_gui_form_submit (GTK_WIDGET (self), self->session, self->context, g_steal_pointer (&record), on_saved);
+  okn_gui_form_submit (GTK_WIDGET (self), self->session, self->context, g_steal_pointer (&record), on_stored);
   return TRUE;
 }
 

@@ -835,23 +835,6 @@ show_issues (OknReportForm *self,
                        lookup_attribute, self);
 }
 
-static void
-on_saved (GObject      *source,
-          GAsyncResult *res,
-          gpointer      data)
-{
-  g_autoptr (OknReportForm) self = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
-
-  if (result == NULL)
-    {
-      okn_gui_show_error (self->general_error, error->message);
-      return;
-    }
-  g_signal_emit_by_name (self, "saved", result);
-}
-
 /**
  * okn_report_form_save:
  *
@@ -884,7 +867,7 @@ okn_report_form_save (OknReportForm *self)
       return FALSE;
     }
   clear_errors (self);
-  okn_gui_form_submit (GTK_WIDGET (self), self->session, self->context, g_steal_pointer (&record), on_saved);
+  okn_gui_form_submit (GTK_WIDGET (self), self->session, self->context, g_steal_pointer (&record), NULL);
   return TRUE;
 }
 
