@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "okienko/okienko.h"
 #include "okn-test-common.h"
@@ -410,6 +411,52 @@ test_languages (Fixture       *f,
     }
 }
 
+/* okienkoctl lookup answers the same, and each run is a new process: the
+ * pause outlives it. */
+static void
+test_ctl (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *db = g_strdup (okn_store_get_path (f->store));
+  g_autofree char *conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *paused = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *o;
+
+  /* The tool needs the database to itself for its writes. */
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, NULL, "lookup", f->report->ticket, f->report_code,
+                                     "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "ticket"), ==, f->report->ticket);
+  g_assert_cmpstr (json_object_get_string_member (o, "category_name"), ==, "Dziura w jezdni");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "received");
+  g_assert_null (strstr (out, "Zofia"));
+  g_assert_null (strstr (out, "Tajemnicza"));
+  g_assert_null (strstr (out, "600 123"));
+
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      g_autofree char *wrong = NULL;
+
+      g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, &wrong, "lookup", f->report->ticket, "ZZZZZZ",
+                                         NULL), ==, 1);
+      if (i == 0)
+        err = g_strdup (wrong);
+      g_assert_cmpstr (wrong, ==, err);
+    }
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, &paused, "lookup", f->report->ticket, f->report_code,
+                                     "--language", "uk", NULL), ==, 1);
+  g_assert_nonnull (strstr (paused, "Спробуйте ще раз через"));
+  f->store = okn_store_open (db, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +471,7 @@ main (int   argc,
   ADD ("/lookup/pause-persists", test_pause_persists);
   ADD ("/lookup/scanned", test_scanned);
   ADD ("/lookup/languages", test_languages);
+  ADD ("/lookup/okienkoctl", test_ctl);
 #undef ADD
   return g_test_run ();
 }

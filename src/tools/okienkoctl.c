@@ -28,6 +28,7 @@ static const OkctlCommand commands[] = {
   { "services", okctl_cmd_services, N_("List or refresh the cached Open311 service catalogue") },
   { "requeue", okctl_cmd_requeue, N_("Queue records the server refused again, without a correction") },
   { "day", okctl_cmd_day, N_("The register of letters received on a day, as text, CSV or PDF") },
+  { "lookup", okctl_cmd_lookup, N_("What a ticket's holder may see of the case (ID and verification code)") },
 };
 
 int

@@ -66,6 +66,7 @@ int okctl_cmd_sync     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_services (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_requeue  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_day      (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_lookup   (OkctlContext *ctx, int argc, char **argv);
 
 void okctl_sync_status_json (const OknSyncStatus *status, JsonBuilder *b);
 void okctl_sync_status_text (const OknSyncStatus *status);
