@@ -12,18 +12,6 @@
 #include "okienkoctl.h"
 #include "okienko/okn-lookup.h"
 
-static void
-add_member (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static JsonNode *
 view_json (const OknPublicView *v,
            OknLanguage          lang)
@@ -31,17 +19,17 @@ view_json (const OknPublicView *v,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_member (b, "ticket", v->ticket);
-  add_member (b, "kind", okn_kind_to_string (v->kind));
-  add_member (b, "category", v->category);
-  add_member (b, "category_name", v->category_name);
-  add_member (b, "unit", v->unit);
-  add_member (b, "filed_at", v->filed_at);
-  add_member (b, "updated_at", v->updated_at);
-  add_member (b, "status", okn_public_status_to_string (v->status));
-  add_member (b, "status_text", okn_public_status_label (lang, v->status));
-  add_member (b, "status_note", v->status_note);
-  add_member (b, "case_number", v->case_number);
+  okctl_json_add_string (b, "ticket", v->ticket);
+  okctl_json_add_string (b, "kind", okn_kind_to_string (v->kind));
+  okctl_json_add_string (b, "category", v->category);
+  okctl_json_add_string (b, "category_name", v->category_name);
+  okctl_json_add_string (b, "unit", v->unit);
+  okctl_json_add_string (b, "filed_at", v->filed_at);
+  okctl_json_add_string (b, "updated_at", v->updated_at);
+  okctl_json_add_string (b, "status", okn_public_status_to_string (v->status));
+  okctl_json_add_string (b, "status_text", okn_public_status_label (lang, v->status));
+  okctl_json_add_string (b, "status_note", v->status_note);
+  okctl_json_add_string (b, "case_number", v->case_number);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -56,22 +44,6 @@ print_line (const char *label,
     return;
   shown = okn_text_display_line (value, -1);
   g_print ("%-16s %s\n", label, shown);
-}
-
-/* A wrong guess and a pause are "not found" to a script; a mistyped ID or
- * a missing code is the caller's to fix. */
-static int
-lookup_fail (GError *error)
-{
-  int code = OKCTL_EXIT_USAGE;
-
-  if (error->domain != OKN_LOOKUP_ERROR)
-    return okctl_fail (error);
-  if (error->code == OKN_LOOKUP_ERROR_NOT_FOUND || error->code == OKN_LOOKUP_ERROR_PAUSED)
-    code = OKCTL_EXIT_NOT_FOUND;
-  okctl_print_error (error->message);
-  g_error_free (error);
-  return code;
 }
 
 int
@@ -114,7 +86,7 @@ okctl_cmd_lookup (OkctlContext *ctx,
   view = scanned ? okn_lookup_public_scanned (store, scanned, lang, NULL, &error)
                  : okn_lookup_public (store, argv[1], argv[2], lang, NULL, &error);
   if (view == NULL)
-    return lookup_fail (g_steal_pointer (&error));
+    return okctl_fail (g_steal_pointer (&error));
   if (json)
     {
       g_autoptr (JsonNode) node = view_json (view, lang);

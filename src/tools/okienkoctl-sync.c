@@ -384,18 +384,6 @@ okctl_cmd_services (OkctlContext *ctx,
 
 /* ---- status ---------------------------------------------------------------- */
 
-static void
-add_nullable (JsonBuilder *b,
-              const char  *name,
-              const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /**
  * okctl_sync_status_json:
  *
@@ -407,20 +395,20 @@ void
 okctl_sync_status_json (const OknSyncStatus *status,
                         JsonBuilder         *b)
 {
-  add_nullable (b, "server_url", status->server_url);
+  okctl_json_add_string (b, "server_url", status->server_url);
   json_builder_set_member_name (b, "oldest_queued_age_seconds");
   if (status->oldest_queued_age >= 0)
     json_builder_add_int_value (b, status->oldest_queued_age);
   else
     json_builder_add_null_value (b);
-  add_nullable (b, "last_run_at", status->last_run_at);
-  add_nullable (b, "last_success_at", status->last_success_at);
-  add_nullable (b, "last_error", status->last_error);
-  add_nullable (b, "last_error_at", status->last_error_at);
-  add_nullable (b, "resolved_error", status->resolved_error);
-  add_nullable (b, "resolved_error_at", status->resolved_error_at);
-  add_nullable (b, "catalogue_fetched_at", status->catalogue_fetched_at);
-  add_nullable (b, "sync_health", okn_sync_health_to_string (status->health));
+  okctl_json_add_string (b, "last_run_at", status->last_run_at);
+  okctl_json_add_string (b, "last_success_at", status->last_success_at);
+  okctl_json_add_string (b, "last_error", status->last_error);
+  okctl_json_add_string (b, "last_error_at", status->last_error_at);
+  okctl_json_add_string (b, "resolved_error", status->resolved_error);
+  okctl_json_add_string (b, "resolved_error_at", status->resolved_error_at);
+  okctl_json_add_string (b, "catalogue_fetched_at", status->catalogue_fetched_at);
+  okctl_json_add_string (b, "sync_health", okn_sync_health_to_string (status->health));
 }
 
 /**

@@ -76,6 +76,11 @@ okctl_fail (GError *error)
                                                             : OKCTL_EXIT_NETWORK;
   else if (error->domain == OKN_ESCPOS_ERROR)
     code = error->code == OKN_ESCPOS_ERROR_INVALID ? OKCTL_EXIT_USAGE : OKCTL_EXIT_NETWORK;
+  /* A wrong guess and a pause are "not found" to a script; a mistyped ID
+   * or a missing code is the caller's to fix. */
+  else if (error->domain == OKN_LOOKUP_ERROR)
+    code = error->code == OKN_LOOKUP_ERROR_NOT_FOUND || error->code == OKN_LOOKUP_ERROR_PAUSED
+             ? OKCTL_EXIT_NOT_FOUND : OKCTL_EXIT_USAGE;
 
   okctl_print_error (error->message);
   g_error_free (error);
@@ -216,6 +221,24 @@ okctl_parse_options (GOptionContext *octx,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * okctl_json_add_string:
+ * @value: (nullable): the member's value; %NULL is JSON null
+ *
+ * Adds a string member to the object @b is building.
+ */
+void
+okctl_json_add_string (JsonBuilder *b,
+                       const char  *name,
+                       const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
 }
 
 void

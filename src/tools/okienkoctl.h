@@ -49,6 +49,9 @@ gboolean   okctl_parse_options    (GOptionContext *octx,
                                    int            *argc,
                                    char         ***argv);
 void       okctl_print_json       (JsonNode *node);
+void       okctl_json_add_string  (JsonBuilder *b,
+                                   const char  *name,
+                                   const char  *value);
 
 int okctl_cmd_init     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_register (OkctlContext *ctx, int argc, char **argv);
