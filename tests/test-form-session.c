@@ -203,6 +203,25 @@ test_clear_and_undo (Fixture       *f,
   g_assert_false (okn_form_session_can_undo_clear (f->session));
 }
 
+/* A wipe (a kiosk's resident walked away) leaves nothing to bring back:
+ * no undo, no draft, no set-aside form. */
+static void
+test_wipe (Fixture       *f,
+           gconstpointer  data)
+{
+  type (f, "Moje dane");
+  wait_for_draft (f, "Moje dane");
+  okn_form_session_cancel (f->session);
+  g_assert_true (okn_form_session_can_undo_clear (f->session));
+  type (f, "Jeszcze coś");
+  okn_form_session_wipe (f->session);
+  g_assert_null (f->subject);
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+  g_assert_false (okn_form_session_undo_clear (f->session));
+  g_assert_null (f->subject);
+  wait_for_draft (f, NULL);
+}
+
 /* Declining an offered draft removes it, unless something was typed
  * since (then the file is that text's draft). */
 static void
@@ -319,6 +338,7 @@ main (int   argc,
   ADD ("/form-session/correction-sets-aside", test_correction_sets_aside);
   ADD ("/form-session/clear-and-undo", test_clear_and_undo);
   ADD ("/form-session/drop-offered-draft", test_drop_offered_draft);
+  ADD ("/form-session/wipe", test_wipe);
   ADD ("/form-session/submit", test_submit);
 #undef ADD
   return g_test_run ();

@@ -57,6 +57,7 @@ void             okn_form_session_changed             (OknFormSession *self);
 void             okn_form_session_flush               (OknFormSession *self);
 
 void             okn_form_session_reset               (OknFormSession *self);
+void             okn_form_session_wipe                (OknFormSession *self);
 void             okn_form_session_restore             (OknFormSession *self,
                                                        OknDraft       *draft);
 void             okn_form_session_edit                (OknFormSession  *self,

@@ -357,6 +357,22 @@ okn_form_session_reset (OknFormSession *self)
 }
 
 /**
+ * okn_form_session_wipe:
+ *
+ * Nothing of what was typed stays: a clean new form, no draft file, no
+ * cleared form to undo, no form set aside. A public kiosk does this when a
+ * resident walks away, so the next one cannot bring the last one's text
+ * back (a reset keeps the undo: a clerk's Escape is one key away).
+ */
+void
+okn_form_session_wipe (OknFormSession *self)
+{
+  g_clear_pointer (&self->cleared, okn_draft_free);
+  g_clear_pointer (&self->set_aside, okn_draft_free);
+  okn_form_session_reset (self);
+}
+
+/**
  * okn_form_session_restore:
  * @draft: texts as typed (a draft offered after a crash, an undone clear)
  *
