@@ -154,13 +154,15 @@ okn_intake_submit (OknStore               *store,
   return g_steal_pointer (&result);
 }
 
+/* What the thread is given: the record, the options, and the strings they
+ * point to, owned here (the caller's may go before the thread runs). */
+enum { PATH_DB, PATH_CONFIG, ACTOR, N_STRINGS };
+
 typedef struct
 {
-  char *db_path;
-  char *config_path;
   OknRecord *record;
   OknIntakeOptions options;
-  char *actor;
+  char *strings[N_STRINGS + 1];
 } SubmitData;
 
 static void
@@ -168,10 +170,9 @@ submit_data_free (gpointer p)
 {
   SubmitData *d = p;
 
-  g_free (d->db_path);
-  g_free (d->config_path);
   okn_record_free (d->record);
-  g_free (d->actor);
+  for (guint i = 0; i < N_STRINGS; i++)
+    g_free (d->strings[i]);
   g_free (d);
 }
 
@@ -188,7 +189,7 @@ submit_thread (GTask        *task,
   g_autoptr (OknConfig) config = NULL;
   OknIntakeResult *result;
 
-  store = okn_store_open (d->db_path, &error);
+  store = okn_store_open (d->strings[PATH_DB], &error);
   if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -197,7 +198,7 @@ submit_thread (GTask        *task,
   /* A configuration that cannot be read stops the printing, not the
    * storing. */
   if (d->options.print && d->options.mode == OKN_INTAKE_NEW)
-    config = okn_config_load (d->config_path, &config_error);
+    config = okn_config_load (d->strings[PATH_CONFIG], &config_error);
   result = okn_intake_submit (store, config, d->record, &d->options, cancellable, &error);
   if (result == NULL)
     {
@@ -231,12 +232,12 @@ okn_intake_submit_async (const char             *db_path,
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   SubmitData *d = g_new0 (SubmitData, 1);
 
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
   d->record = record;
   d->options = *options;
-  d->actor = g_strdup (options->actor);
-  d->options.actor = d->actor;
+  d->strings[PATH_DB] = g_strdup (db_path);
+  d->strings[PATH_CONFIG] = g_strdup (config_path);
+  d->strings[ACTOR] = g_strdup (options->actor);
+  d->options.actor = d->strings[ACTOR];
   g_task_set_source_tag (task, okn_intake_submit_async);
   g_task_set_task_data (task, d, submit_data_free);
   g_task_run_in_thread (task, submit_thread);
