@@ -245,7 +245,7 @@ report_stored (gpointer data)
 static gboolean
 form_idle (gpointer data)
 {
-  return !okn_report_form_is_busy (data);
+  return !okn_form_session_get_busy (okn_report_form_get_session (data));
 }
 
 static gboolean
@@ -412,7 +412,7 @@ test_report_required_attribute (void)
   g_assert_true (gtk_widget_get_visible (size_error));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (size_error)), "is required"));
   g_assert_true (focus () == size || gtk_widget_is_ancestor (focus (), size));
-  g_assert_false (okn_report_form_is_busy (form));
+  g_assert_false (okn_form_session_get_busy (okn_report_form_get_session (form)));
   g_assert_cmpint (count_records (OKN_KIND_REPORT), ==, before);
 
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (size), "large");
@@ -882,6 +882,12 @@ test_escape_then_undo (void)
   /* Only once: nothing is left to bring back. */
   g_assert_false (okn_form_session_can_undo_clear (okn_letter_form_get_session (form)));
 
+  /* The Clear button is Escape's twin. */
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (form), "Clear form (Esc)")));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "");
+  g_assert_true (okn_form_session_undo_clear (okn_letter_form_get_session (form)));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Ewa Cofnięta");
+
   /* An empty form cleared keeps nothing to bring back; no draft stays. */
   okn_letter_form_reset (form);
   key (GDK_KEY_Escape, 0);
@@ -891,7 +897,7 @@ test_escape_then_undo (void)
 static gboolean
 letter_form_idle (gpointer data)
 {
-  return !okn_letter_form_is_busy (data);
+  return !okn_form_session_get_busy (okn_letter_form_get_session (data));
 }
 
 static gboolean
@@ -925,7 +931,7 @@ test_correction_keeps_new_letter (void)
   g_assert_true (okn_clerk_window_open_ticket (window, ticket));
   gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
   pump ();
-  g_assert_true (okn_letter_form_is_editing (form));
+  g_assert_true ((okn_form_session_get_editing (okn_letter_form_get_session (form)) != NULL));
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Jan Zamknięty");
   gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Subject")), "Temat poprawiony");
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
@@ -933,7 +939,7 @@ test_correction_keeps_new_letter (void)
   corrected = okn_store_lookup (store, ticket, NULL);
   g_assert_cmpstr (corrected->subject, ==, "Temat poprawiony");
 
-  g_assert_false (okn_letter_form_is_editing (form));
+  g_assert_false ((okn_form_session_get_editing (okn_letter_form_get_session (form)) != NULL));
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Połowa Listu");
   g_assert_true (wait_for (draft_has, (gpointer) "Połowa Listu"));
   okn_letter_form_reset (form);
@@ -957,7 +963,7 @@ test_close_waits_for_save (void)
   okn_clerk_window_show_page (window, "letter");
   type_text ("Jan Zamknięty", 100);
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (okn_letter_form_is_busy (form));
+  g_assert_true (okn_form_session_get_busy (okn_letter_form_get_session (form)));
   g_assert_false (okn_clerk_window_can_close (window));
   g_assert_nonnull (strstr (okn_clerk_window_get_status (window), "close Okienko again"));
   /* The main loop still runs: keys still reach the window. */
@@ -1153,7 +1159,7 @@ test_sync_now_and_attention (void)
   /* Correct it with the refreshed catalogue's attributes and send again. */
   gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
-  g_assert_true (okn_report_form_is_editing (form));
+  g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
   g_assert_nonnull (okn_report_form_get_attribute_widget (form, "depth"));
   gtk_entry_set_text (GTK_ENTRY (okn_report_form_get_attribute_widget (form, "depth")), "12");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "lane")), "both");

@@ -411,7 +411,8 @@ on_session_cancelled (GtkWidget *form)
  *   their data)
  *
  * The titles and buttons follow the session (new or correcting), the
- * fields wait while it is busy, a draft that cannot be written is said in
+ * Clear button clears (or gives up a correction), the fields wait while it
+ * is busy, a draft that cannot be written is said in
  * the form, and the session's ::cleared and ::cancelled become the form's.
  */
 void
@@ -429,6 +430,9 @@ okn_gui_form_bind_session (GtkWidget             *form,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "cleared", G_CALLBACK (on_session_cleared), form, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "cancelled", G_CALLBACK (on_session_cancelled), form, G_CONNECT_SWAPPED);
+  /* The Clear button is Escape's twin: clear, or give up a correction. */
+  g_signal_connect_object (chrome->clear_button, "clicked", G_CALLBACK (okn_form_session_cancel), session,
+                           G_CONNECT_SWAPPED);
   on_session_editing (form, NULL, session);
 }
 

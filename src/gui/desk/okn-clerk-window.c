@@ -783,7 +783,8 @@ on_camera_scan (GSimpleAction *action,
 gboolean
 okn_clerk_window_can_close (OknClerkWindow *self)
 {
-  if (okn_letter_form_is_busy (self->letter_form) || okn_report_form_is_busy (self->report_form)
+  if (okn_form_session_get_busy (page_session (self, "letter"))
+      || okn_form_session_get_busy (page_session (self, "report"))
       || okn_record_view_is_busy (self->record_view) || okn_register_page_is_busy (self->register_page))
     {
       show_status (self, GTK_MESSAGE_WARNING,

@@ -305,18 +305,6 @@ okn_letter_form_get_session (OknLetterForm *self)
   return self->session;
 }
 
-gboolean
-okn_letter_form_is_editing (OknLetterForm *self)
-{
-  return editing (self) != NULL;
-}
-
-gboolean
-okn_letter_form_is_busy (OknLetterForm *self)
-{
-  return okn_form_session_get_busy (self->session);
-}
-
 static OknRecord *
 build_record (OknLetterForm *self)
 {
@@ -401,12 +389,6 @@ static void
 on_save_clicked (OknLetterForm *self)
 {
   okn_letter_form_save (self);
-}
-
-static void
-on_clear_clicked (OknLetterForm *self)
-{
-  okn_form_session_cancel (self->session);
 }
 
 void
@@ -531,7 +513,6 @@ okn_letter_form_class_init (OknLetterFormClass *klass)
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
 }
 
 static void

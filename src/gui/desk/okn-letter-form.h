@@ -19,8 +19,6 @@ gboolean  okn_letter_form_save            (OknLetterForm *self);
 void      okn_letter_form_edit_record     (OknLetterForm   *self,
                                            const OknRecord *record);
 OknFormSession *okn_letter_form_get_session (OknLetterForm *self);
-gboolean  okn_letter_form_is_editing      (OknLetterForm *self);
-gboolean  okn_letter_form_is_busy         (OknLetterForm *self);
 void      okn_letter_form_reload_config   (OknLetterForm *self);
 void      okn_letter_form_focus_first     (OknLetterForm *self);
 

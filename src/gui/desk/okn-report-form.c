@@ -755,18 +755,6 @@ okn_report_form_get_session (OknReportForm *self)
   return self->session;
 }
 
-gboolean
-okn_report_form_is_editing (OknReportForm *self)
-{
-  return editing (self) != NULL;
-}
-
-gboolean
-okn_report_form_is_busy (OknReportForm *self)
-{
-  return okn_form_session_get_busy (self->session);
-}
-
 static OknRecord *
 build_record (OknReportForm *self,
               GPtrArray     *issues)
@@ -875,12 +863,6 @@ static void
 on_save_clicked (OknReportForm *self)
 {
   okn_report_form_save (self);
-}
-
-static void
-on_clear_clicked (OknReportForm *self)
-{
-  okn_form_session_cancel (self->session);
 }
 
 static void
@@ -1047,7 +1029,6 @@ okn_report_form_class_init (OknReportFormClass *klass)
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_category_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_category_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_category_row_activated);

@@ -19,8 +19,6 @@ gboolean  okn_report_form_save            (OknReportForm *self);
 void      okn_report_form_edit_record     (OknReportForm   *self,
                                            const OknRecord *record);
 OknFormSession *okn_report_form_get_session (OknReportForm *self);
-gboolean  okn_report_form_is_editing      (OknReportForm *self);
-gboolean  okn_report_form_is_busy         (OknReportForm *self);
 gboolean  okn_report_form_select_category (OknReportForm *self,
                                            const char    *code);
 void      okn_report_form_add_file        (OknReportForm *self,
