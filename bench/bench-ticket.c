@@ -23,7 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "okienko/okienko.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-scan.h"
 
 static int

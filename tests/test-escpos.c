@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "okienko/okn-escpos.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okn-test-common.h"
 #include "okn-test-zbar.h"
 

@@ -7,7 +7,7 @@
 #include <glib.h>
 
 #include "okienko/okienko.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okn-test-common.h"
 
 /* Every word of every enumeration, in each language: Polish and Ukrainian

@@ -13,7 +13,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-printer.h"
 #include "okn-test-common.h"
 #include "okn-test-cups.h"

@@ -15,7 +15,7 @@
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-labels.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-store.h"

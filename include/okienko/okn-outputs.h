@@ -15,7 +15,7 @@
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-file.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-record.h"
 
 G_BEGIN_DECLS

@@ -12,7 +12,7 @@
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-store.h"
-#include "okienko/okn-ticket.h"
+#include "okienko/okn-ticket-id.h"
 
 G_BEGIN_DECLS
 

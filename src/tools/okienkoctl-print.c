@@ -12,7 +12,7 @@
 
 #include "okienkoctl.h"
 #include "okienko/okn-intake.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-scan.h"
 

@@ -7,7 +7,7 @@
 #include <cairo.h>
 
 #include "okienko/okienko.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-scan.h"
 
 G_BEGIN_DECLS

@@ -346,7 +346,7 @@ check_pinned_key (const OknConfigKey *k,
   return TRUE;
 }
 
-/* The template as the layout uses it (okn-layout.c): {ticket} alone makes a
+/* The template as the layout uses it (okn-ticket-layout.c): {ticket} alone makes a
  * page to visit, {ticket} and {code} make the QR code's address; anything
  * else would put a broken or foreign address on every ticket. */
 static gboolean

@@ -11,7 +11,7 @@
 
 #include "okienko/okn-escpos.h"
 #include "okienko/okn-file.h"
-#include "okienko/okn-layout.h"
+#include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-printer.h"
 

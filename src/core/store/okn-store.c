@@ -24,7 +24,7 @@
 
 #include "okienko/okn-file.h"
 #include "okienko/okn-service-def.h"
-#include "okienko/okn-ticket.h"
+#include "okienko/okn-ticket-id.h"
 #include "okn-store-issued.h"
 #include "okn-store-private.h"
 #include "okn-store-schema.h"

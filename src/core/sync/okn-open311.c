@@ -19,7 +19,7 @@
 #include "okienko/okn-json.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-service-def.h"
-#include "okienko/okn-ticket.h"
+#include "okienko/okn-ticket-id.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURLM, curl_multi_cleanup)

@@ -17,7 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-lookup.h"
-#include "okienko/okn-ticket.h"
+#include "okienko/okn-ticket-id.h"
 
 G_DEFINE_QUARK (okn-lookup-error-quark, okn_lookup_error)
 
