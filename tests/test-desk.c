@@ -224,10 +224,11 @@ count_records (OknKind kind)
   return all ? (gint64) all->len : -1;
 }
 
+/* A save shows its ticket on screen. */
 static gboolean
 status_has_saved (gpointer data)
 {
-  return g_str_has_prefix (okn_clerk_window_get_status (window), "Saved ");
+  return okn_clerk_window_get_shown_ticket (window) != NULL;
 }
 
 static gboolean
@@ -353,7 +354,7 @@ test_letter_by_keyboard (void)
   g_assert_cmpstr (r->unit, ==, "Wydział Gospodarki Komunalnej");
   g_assert_cmpint (r->delivery, ==, OKN_DELIVERY_IN_PERSON);
   g_assert_cmpint (r->channel, ==, OKN_CHANNEL_PAPER);
-  g_assert_nonnull (strstr (okn_clerk_window_get_status (window), r->ticket));
+  g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, r->ticket);
 
   /* The configured outputs printed (to the test's PDF folder) and carry the
    * ticket: decode the label's Code 128 back. */
@@ -381,6 +382,127 @@ test_letter_by_keyboard (void)
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender"))), ==, "");
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (unit)), ==, "Wydział Gospodarki Komunalnej");
   g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender"));
+}
+
+/* What the widget shows, as pixels, read back by zbar. */
+static char *
+decode_widget (GtkWidget *widget)
+{
+  int w = gtk_widget_get_allocated_width (widget), h = gtk_widget_get_allocated_height (widget);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree guint8 *gray = g_malloc ((gsize) w * h);
+  g_autoptr (GPtrArray) symbols = NULL;
+  g_autoptr (GError) error = NULL;
+  const guint8 *data;
+  int stride;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gtk_widget_draw (widget, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      gray[y * w + x] = data[y * stride + x * 4 + 1];   /* green of xRGB */
+  cairo_surface_destroy (surface);
+  symbols = okn_scan_decode_gray (gray, (guint) w, (guint) h, (guint) w, &error);
+  g_assert_no_error (error);
+  return symbols->len > 0 ? g_strdup (((OknScanSymbol *) g_ptr_array_index (symbols, 0))->text) : NULL;
+}
+
+static gboolean
+reprint_done (gpointer data)
+{
+  return !g_str_equal (okn_ticket_screen_get_outcome (data), "Printing…");
+}
+
+static void
+set_output_dir (const char *dir)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *changed = NULL;
+  g_autoptr (GRegex) re = g_regex_new ("output_dir=.*", 0, 0, NULL);
+
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &text, NULL, NULL));
+  changed = g_regex_replace_literal (re, text, -1, 0, dir, 0, NULL);
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), changed, -1, NULL));
+}
+
+/* The resident leaves with the ID, printer or not: after the save the
+ * ticket is on screen in large type with its verification code and a QR
+ * code that decodes to the printed payload; a failed print says so beside
+ * it with "Print again", which prints once the printer is back; the
+ * ticket stays until the next record starts, and no "saved" banner is
+ * left over the next record's error. */
+static void
+test_ticket_on_screen (void)
+{
+  OknTicketScreen *screen = okn_clerk_window_get_ticket_screen (window);
+  g_autofree char *blocker = g_build_filename (tmpdir, "not-a-folder", NULL);
+  g_autofree char *broken_out = g_build_filename (blocker, "out", NULL);
+  g_autofree char *good_out = g_build_filename (tmpdir, "out", NULL);
+  g_autofree char *ok_dir = g_strdup_printf ("output_dir=%s", good_out);
+  g_autofree char *bad_dir = g_strdup_printf ("output_dir=%s", broken_out);
+  g_autofree char *payload = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *label_pdf = NULL;
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) found = NULL;
+  OknRecord *r;
+
+  g_assert_true (g_file_set_contents (blocker, "a file, so no folder can be made under it", -1, NULL));
+  set_output_dir (bad_dir);
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  type_text ("Zofia Ekranowa", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Prośba o informację", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (status_has_saved, NULL));
+  set_output_dir (ok_dir);
+
+  found = okn_store_search (store, "Ekranowa", 2, NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+  r = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, r->ticket);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (okn_ticket_screen_get_ticket_label (screen))), ==, r->ticket);
+  /* Very large: readable across the counter (the form's text is ~17 px). */
+  g_assert_cmpint (gtk_widget_get_allocated_height (okn_ticket_screen_get_ticket_label (screen)), >=, 48);
+  g_assert_cmpstr (okn_ticket_screen_get_code (screen), ==, r->verification_code);
+  expected = g_strdup_printf ("OKN1:%s:%s", r->ticket, r->verification_code);
+  payload = decode_widget (okn_ticket_screen_get_qr (screen));
+  g_assert_cmpstr (payload, ==, expected);
+  /* The print failed: said beside the ticket, with "Print again". */
+  g_assert_true (okn_ticket_screen_print_failed (screen));
+  g_assert_nonnull (strstr (okn_ticket_screen_get_outcome (screen), "Printing failed"));
+  g_assert_true (gtk_widget_get_visible (okn_ticket_screen_get_print_again (screen)));
+  g_assert_cmpstr (okn_clerk_window_get_status (window), ==, "");
+  gtk_button_clicked (GTK_BUTTON (okn_ticket_screen_get_print_again (screen)));
+  g_assert_true (wait_for (reprint_done, screen));
+  g_assert_false (okn_ticket_screen_print_failed (screen));
+  g_assert_false (gtk_widget_get_visible (okn_ticket_screen_get_print_again (screen)));
+  label_pdf = g_strdup_printf ("%s/%s-label.pdf", good_out, r->ticket);
+  g_assert_true (g_file_test (label_pdf, G_FILE_TEST_EXISTS));
+  /* Still there on the other form; gone from a search. */
+  key (GDK_KEY_f, GDK_CONTROL_MASK);
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, r->ticket);
+
+  /* The next record starts: the ticket goes; that record's error is not
+   * under an old "saved". */
+  type_text ("Następny", 100);
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Date on the letter")), "31.02.2026");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  pump ();
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+  g_assert_null (strstr (okn_clerk_window_get_status (window), "Saved"));
+  okn_letter_form_reset (okn_clerk_window_get_letter_form (window));
 }
 
 /* A report whose category requires an attribute: left empty, the error
@@ -508,6 +630,148 @@ test_scanner_burst (void)
     g_assert_true (wait_for (page_is, (gpointer) "record"));
     g_assert_cmpstr (okn_record_view_get_record (okn_clerk_window_get_record_view (window))->ticket, ==, ticket);
     key (GDK_KEY_Escape, 0);
+  }
+}
+
+/* A fast typist: 30 to 60 ms between keys, as people type in bursts. */
+static const guint typist_gaps[] = { 48, 31, 60, 37, 52, 30, 44, 58, 35 };
+static guint typist_i;
+
+static void
+typist_key (guint keyval)
+{
+  fake_time += typist_gaps[typist_i++ % G_N_ELEMENTS (typist_gaps)];
+  send_key_at (keyval, 0, fake_time);
+}
+
+static void
+typist_text (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    typist_key (gdk_unicode_to_keyval (g_utf8_get_char (p)));
+}
+
+/* A scanner: 5 ms a key, the ticket and Enter. */
+static void
+scanner_types (const char *ticket)
+{
+  fake_time += 700;
+  type_text (ticket, 5);
+  fake_time += 5;
+  send_key_at (GDK_KEY_Return, 0, fake_time);
+}
+
+static char *
+text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* The issue's proof: a letter and a report typed by a fast typist (30-60
+ * ms a key, Tabs between the fields, a few keys at 5 ms too) are stored
+ * exactly as typed and open nothing; a scanner's burst (5 ms a key) in the
+ * middle of a field, an entry or the description, opens its record and
+ * leaves the field as the person left it. */
+static void
+test_scanner_versus_typist (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
+  g_autofree char *ticket = g_strdup (((OknRecord *) g_ptr_array_index (found, 0))->ticket);
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  GtkWidget *sender, *description;
+  gint64 reports = count_records (OKN_KIND_REPORT);
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  sender = find_named (GTK_WIDGET (window), "Sender");
+  g_assert_true (focus () == sender);
+  typist_text ("Bartłomiej Szybkopiszący");
+  typist_key (GDK_KEY_Tab);                   /* the anonymous mark */
+  typist_key (GDK_KEY_Tab);
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender’s address"));
+  typist_text ("Wólczańska 215, 90-924 Łódź");
+  typist_key (GDK_KEY_Tab);
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Subject"));
+  typist_text ("Wniosek o ");
+  /* The scanner fires mid-field: the record opens, the subject keeps only
+   * what the person typed. */
+  scanner_types (ticket);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  g_assert_cmpstr (okn_record_view_get_record (okn_clerk_window_get_record_view (window))->ticket, ==, ticket);
+  key (GDK_KEY_Escape, 0);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Subject"))), ==, "Wniosek o ");
+  gtk_widget_grab_focus (find_named (GTK_WIDGET (window), "Subject"));
+  gtk_editable_set_position (GTK_EDITABLE (focus ()), -1);
+  typist_text ("wycinkę drzewa");
+  typist_key (GDK_KEY_Tab);
+  typist_text ("01.12.2026");
+  typist_key (GDK_KEY_Tab);
+  /* A reference that looks like an ID, typed at a scanner's speed and
+   * ended by Tab, is still the person's. */
+  type_text ("WA-26-000123", 5);
+  typist_key (GDK_KEY_Tab);
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Pages"));
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (status_has_saved, NULL));
+  {
+    g_autoptr (GPtrArray) typed = okn_store_search (store, "Szybkopiszący", 2, NULL);
+    OknRecord *r;
+
+    g_assert_cmpuint (typed->len, ==, 1);
+    r = g_ptr_array_index (typed, 0);
+    g_assert_cmpstr (r->sender_name, ==, "Bartłomiej Szybkopiszący");
+    g_assert_cmpstr (r->sender_address, ==, "Wólczańska 215, 90-924 Łódź");
+    g_assert_cmpstr (r->subject, ==, "Wniosek o wycinkę drzewa");
+    g_assert_cmpstr (r->letter_date, ==, "2026-12-01");
+    g_assert_cmpstr (r->reference, ==, "WA-26-000123");
+  }
+
+  /* The description is a text view: the same rule. */
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  typist_text ("latarnia");
+  typist_key (GDK_KEY_Return);               /* picks the category */
+  description = find_named (GTK_WIDGET (window), "Description");
+  gtk_widget_grab_focus (description);
+  typist_text ("Nie świeci od tygodnia, ");
+  scanner_types (ticket);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  key (GDK_KEY_Escape, 0);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  {
+    g_autofree char *text = text_view_text (description);
+    g_assert_cmpstr (text, ==, "Nie świeci od tygodnia, ");
+  }
+  gtk_widget_grab_focus (description);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (description));
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_place_cursor (buffer, &end);
+  }
+  typist_text ("róg Zielonej.");
+  typist_key (GDK_KEY_Return);               /* a new line, not a scan */
+  typist_text ("Zgłasza sąsiad.");
+  gtk_widget_grab_focus (find_named (GTK_WIDGET (window), "Address"));
+  typist_text ("Zielona 12, Łódź");
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (report_stored, GINT_TO_POINTER ((int) reports + 1)));
+  g_assert_true (wait_for (form_idle, form));
+  {
+    g_autoptr (GPtrArray) typed = okn_store_search (store, "sąsiad", 2, NULL);
+
+    g_assert_cmpuint (typed->len, ==, 1);
+    g_assert_cmpstr (((OknRecord *) g_ptr_array_index (typed, 0))->description, ==,
+                     "Nie świeci od tygodnia, róg Zielonej.\nZgłasza sąsiad.");
+    g_assert_cmpstr (((OknRecord *) g_ptr_array_index (typed, 0))->category, ==, "streetlight");
+    g_assert_cmpstr (((OknRecord *) g_ptr_array_index (typed, 0))->address, ==, "Zielona 12, Łódź");
   }
 }
 
@@ -680,15 +944,19 @@ test_daily_register (void)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
 
+  /* Every letter of the tests so far came in today. */
+  guint today = (guint) count_records (OKN_KIND_LETTER);
+
   key (GDK_KEY_d, GDK_CONTROL_MASK);
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "register");
-  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 1);
+  g_assert_cmpuint (today, >=, 1);
+  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, today);
   /* The keyboard is on the page: Alt+Left and Alt+Right page the days. */
   g_assert_true (gtk_widget_is_ancestor (focus (), GTK_WIDGET (page)));
   key (GDK_KEY_Left, GDK_MOD1_MASK);
   g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 0);
   key (GDK_KEY_Right, GDK_MOD1_MASK);
-  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 1);
+  g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, today);
 
   okn_register_page_export (page, OKN_EXPORT_CSV, csv_path);
   g_assert_true (wait_for (register_idle, page));
@@ -1334,8 +1602,10 @@ main (int    argc,
   window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (app));
 
   g_test_add_func ("/desk/letter-by-keyboard", test_letter_by_keyboard);
+  g_test_add_func ("/desk/ticket-on-screen", test_ticket_on_screen);
   g_test_add_func ("/desk/report-required-attribute", test_report_required_attribute);
   g_test_add_func ("/desk/scanner-burst", test_scanner_burst);
+  g_test_add_func ("/desk/scanner-versus-typist", test_scanner_versus_typist);
   g_test_add_func ("/desk/search-by-sender", test_search_by_sender);
   g_test_add_func ("/desk/cancel-with-reason", test_cancel_with_reason);
   g_test_add_func ("/desk/daily-register", test_daily_register);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-scan.c: what a scanner reads and what the store makes of it: the
- * payload forms, verdicts, forged and foreign codes, broken files, the
- * keyboard wedge, and okienkoctl print/scan end to end */
+ * payload forms, verdicts, forged and foreign codes, broken files, and
+ * okienkoctl print/scan end to end (a keyboard scanner's bursts:
+ * test-scan-burst.c) */
 #include "config.h"
 
 #include <string.h>
@@ -601,80 +602,6 @@ test_huge_images (Fixture      *f,
   }
 }
 
-/* Types @text starting at @t0 with @gap_us between keys; returns what the
- * wedge handed back (the last complete code). */
-static char *
-type_into (OknWedge   *w,
-           const char *text,
-           gint64     *t,
-           gint64      gap_us)
-{
-  char *got = NULL;
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      char *c;
-
-      *t += gap_us;
-      c = okn_wedge_feed (w, g_utf8_get_char (p), *t);
-      if (c)
-        {
-          g_free (got);
-          got = c;
-        }
-    }
-  return got;
-}
-
-static void
-test_wedge (Fixture      *f,
-            gconstpointer data)
-{
-  g_autoptr (OknWedge) w = okn_wedge_new ();
-  g_autofree char *url = g_strdup_printf ("https://status.example.invalid/sprawa/%s?kod=%s",
-                                          f->record->ticket, f->record->verification_code);
-  g_autofree char *typed = g_strdup_printf ("%s\r", url);
-  g_autofree char *ticket_tab = g_strdup_printf ("%s\t", f->record->ticket);
-  gint64 t = 1000000;
-
-  /* A scanner: 3 ms a key. */
-  {
-    g_autofree char *got = type_into (w, typed, &t, 3000);
-    g_autoptr (OknScanResult) r = NULL;
-
-    g_assert_cmpstr (got, ==, url);
-    r = verify (f, got);
-    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
-    g_assert_cmpuint (okn_wedge_pending (w), ==, 0);
-  }
-  /* A person typing the same: 150 ms a key, nothing comes back. */
-  {
-    g_autofree char *got = type_into (w, typed, &t, 150000);
-
-    g_assert_null (got);
-  }
-  /* A person typed a few letters, then the scanner fired: only the burst. */
-  {
-    g_autofree char *got = NULL;
-
-    g_free (type_into (w, "abc", &t, 200000));
-    t += 500000;
-    got = type_into (w, ticket_tab, &t, 2000);
-    g_assert_cmpstr (got, ==, f->record->ticket);
-  }
-  /* Too short to be a code, and a pause in the middle of a burst. */
-  {
-    g_autofree char *short_code = type_into (w, "K03\r", &t, 2000);
-    g_autofree char *broken = NULL;
-
-    g_assert_null (short_code);
-    g_free (type_into (w, "K03-26-", &t, 2000));
-    t += 400000;
-    broken = type_into (w, "000001\r", &t, 2000);
-    g_assert_null (broken);
-  }
-}
-
 static char *
 json_of (const char *ticket,
          Fixture    *f)
@@ -884,7 +811,6 @@ main (int    argc,
   ADD ("/scan/pdf-pages", test_pdf_pages, NULL);
   ADD ("/scan/bad-files", test_bad_files, NULL);
   ADD ("/scan/huge-images", test_huge_images, NULL);
-  ADD ("/scan/wedge", test_wedge, "status_url=" STATUS_TMPL "\n");
   ADD ("/scan/okienkoctl", test_okienkoctl, "hotline=+48 42 000 00 00\n");
 #undef ADD
   return g_test_run ();

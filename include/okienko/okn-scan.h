@@ -56,8 +56,6 @@ typedef struct
   char *message;           /* translated: what this means, for a person */
 } OknScanResult;
 
-typedef struct _OknWedge OknWedge;
-
 GQuark          okn_scan_error_quark      (void);
 
 const char     *okn_scan_verdict_to_string (OknScanVerdict verdict);
@@ -101,23 +99,7 @@ GPtrArray      *okn_scan_frame            (OknStore     *store,
                                            guint         stride,
                                            GError      **error);
 
-/* A USB barcode scanner in keyboard mode types the code and Enter within
- * a few milliseconds a key; people type slower. */
-#define OKN_WEDGE_DEFAULT_MAX_GAP_US (60 * 1000)
-#define OKN_WEDGE_MIN_LENGTH         8
-
-OknWedge       *okn_wedge_new             (void);
-void            okn_wedge_free            (OknWedge *wedge);
-void            okn_wedge_set_max_gap     (OknWedge *wedge,
-                                           gint64    max_gap_us);
-char           *okn_wedge_feed            (OknWedge *wedge,
-                                           gunichar  ch,
-                                           gint64    time_us);
-void            okn_wedge_reset           (OknWedge *wedge);
-guint           okn_wedge_pending         (OknWedge *wedge);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanSymbol, okn_scan_symbol_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanResult, okn_scan_result_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknWedge, okn_wedge_free)
 
 G_END_DECLS

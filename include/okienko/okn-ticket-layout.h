@@ -43,6 +43,20 @@ typedef enum
 
 typedef struct _OknTicketContent OknTicketContent;
 
+/* What a screen shows of a ticket for the resident to read or photograph
+ * (the desk after a save, the kiosk): the ticket's own words, in its
+ * language. Borrowed from the content. */
+typedef struct
+{
+  const char *heading;      /* "Ticket number" */
+  const char *ticket;       /* K03-26-004217-Q */
+  const char *code_label;   /* "Verification code:" */
+  const char *code;         /* (nullable) */
+  const char *title;        /* (nullable) the category's name or the letter's subject */
+  const char *keep;         /* "Keep this ticket: …" */
+  const char *qr_payload;   /* what the QR code carries, as printed */
+} OknTicketScreenText;
+
 GQuark            okn_layout_error_quark      (void);
 
 gboolean          okn_layout_from_string      (const char *s,
@@ -63,6 +77,8 @@ void              okn_ticket_content_set_title        (OknTicketContent       *c
 void              okn_ticket_content_set_language     (OknTicketContent       *content,
                                                        OknLanguage             language);
 OknLanguage       okn_ticket_content_get_language     (const OknTicketContent *content);
+void              okn_ticket_content_get_screen       (const OknTicketContent *content,
+                                                       OknTicketScreenText    *out);
 
 OknBitmap        *okn_layout_render_bitmap    (OknLayout               layout,
                                                const OknTicketContent *content,

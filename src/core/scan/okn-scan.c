@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okn-scan.c: zbar over image files, PDF pages and camera frames; the
- * keyboard-wedge parser; verdicts from the store */
+ * verdicts from the store */
 #define G_LOG_DOMAIN "okn-scan"
 
 #include "config.h"
@@ -1079,105 +1079,4 @@ okn_scan_frame (OknStore     *store,
   if (symbols == NULL)
     return NULL;
   return okn_scan_verify (store, config, symbols, error);
-}
-
-/* Keyboard wedge --------------------------------------------------------- */
-
-struct _OknWedge
-{
-  GString *buffer;
-  gint64 last_us;
-  gint64 max_gap_us;
-};
-
-/**
- * okn_wedge_new:
- *
- * A parser for USB barcode scanners in keyboard mode: feed it every typed
- * character with its time; it hands back a whole code when a fast burst
- * ends with Enter (or Tab). Slow typing is a person and is dropped.
- *
- * Returns: (transfer full): a new parser
- */
-OknWedge *
-okn_wedge_new (void)
-{
-  OknWedge *w = g_new0 (OknWedge, 1);
-
-  w->buffer = g_string_new (NULL);
-  w->max_gap_us = OKN_WEDGE_DEFAULT_MAX_GAP_US;
-  return w;
-}
-
-void
-okn_wedge_free (OknWedge *w)
-{
-  if (w == NULL)
-    return;
-  g_string_free (w->buffer, TRUE);
-  g_free (w);
-}
-
-void
-okn_wedge_set_max_gap (OknWedge *w,
-                       gint64    max_gap_us)
-{
-  w->max_gap_us = max_gap_us;
-}
-
-void
-okn_wedge_reset (OknWedge *w)
-{
-  g_string_truncate (w->buffer, 0);
-}
-
-/**
- * okn_wedge_pending:
- *
- * Returns: how many characters of a possible scan are buffered, so a view
- *   can hold them back from the focused field
- */
-guint
-okn_wedge_pending (OknWedge *w)
-{
-  return (guint) w->buffer->len;
-}
-
-/**
- * okn_wedge_feed:
- * @wedge: the parser
- * @ch: the typed character; '\r', '\n' and '\t' end a code
- * @time_us: when it was typed (monotonic microseconds, e.g. the event time)
- *
- * Returns: (transfer full) (nullable): the complete code, trimmed, when
- *   @ch ended a fast burst of at least %OKN_WEDGE_MIN_LENGTH characters;
- *   pass it to okn_scan_verify_text()
- */
-char *
-okn_wedge_feed (OknWedge *w,
-                gunichar  ch,
-                gint64    time_us)
-{
-  gboolean fast = w->buffer->len > 0 && time_us - w->last_us <= w->max_gap_us
-                  && time_us >= w->last_us;
-  char *code = NULL;
-
-  if (w->buffer->len > 0 && !fast)
-    g_string_truncate (w->buffer, 0);
-  w->last_us = time_us;
-
-  if (ch == '\r' || ch == '\n' || ch == '\t')
-    {
-      if (fast && w->buffer->len >= OKN_WEDGE_MIN_LENGTH)
-        code = g_strstrip (g_strdup (w->buffer->str));
-      g_string_truncate (w->buffer, 0);
-      return code;
-    }
-  if (!g_unichar_isprint (ch) || w->buffer->len > 512)
-    {
-      g_string_truncate (w->buffer, 0);
-      return NULL;
-    }
-  g_string_append_unichar (w->buffer, ch);
-  return NULL;
 }

@@ -285,6 +285,29 @@ okn_ticket_content_get_qr_payload (const OknTicketContent *c)
 }
 
 /**
+ * okn_ticket_content_get_screen:
+ * @out: (out caller-allocates): the texts, borrowed from @content
+ *
+ * The ticket as a screen shows it to the resident (the desk after every
+ * save, the kiosk): the same ID, code and QR payload as the printed
+ * ticket, with the printed ticket's words in its language, so a photo of
+ * the screen serves as the ticket when nothing printed.
+ */
+void
+okn_ticket_content_get_screen (const OknTicketContent *c,
+                               OknTicketScreenText    *out)
+{
+  out->heading = OKN_TRC (c->language, "ticket", "Ticket number");
+  out->ticket = c->ticket;
+  out->code_label = OKN_TRC (c->language, "ticket", "Verification code:");
+  out->code = c->code;
+  out->title = c->title;
+  out->keep = OKN_TRC (c->language, "ticket",
+                       "Keep this ticket: its number and verification code let you check the status of your case.");
+  out->qr_payload = c->qr_payload;
+}
+
+/**
  * okn_ticket_content_get_code128_data:
  *
  * Returns: what the Code 128 of @layout carries: the compact ID on 58 mm

@@ -47,6 +47,7 @@ enum
   CLEARED,
   CANCELLED,
   DRAFT_ERROR,
+  EDITED,
   N_SIGNALS
 };
 
@@ -215,6 +216,14 @@ okn_form_session_class_init (OknFormSessionClass *klass)
    */
   signals[DRAFT_ERROR] = g_signal_new ("draft-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /**
+   * OknFormSession::edited:
+   *
+   * A person changed a field (not a fill by the program): the next record
+   * has started, so a ticket still on screen for the last one can go.
+   */
+  signals[EDITED] = g_signal_new ("edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -309,15 +318,19 @@ okn_form_session_is_loading (OknFormSession *self)
 /**
  * okn_form_session_changed:
  *
- * A person changed a field: the draft is written a moment later
- * (OKN_FORM_SESSION_DRAFT_DELAY_MS), once for a burst of typing. Not while
- * loading, correcting a stored record, or without a draft file.
+ * A person changed a field: ::edited is emitted, and the draft is written
+ * a moment later (OKN_FORM_SESSION_DRAFT_DELAY_MS), once for a burst of
+ * typing. Nothing while loading; no draft while correcting a stored
+ * record or without a draft file.
  */
 void
 okn_form_session_changed (OknFormSession *self)
 {
   g_return_if_fail (OKN_IS_FORM_SESSION (self));
-  if (self->loading > 0 || self->draft_path == NULL || self->editing != NULL)
+  if (self->loading > 0)
+    return;
+  g_signal_emit (self, signals[EDITED], 0);
+  if (self->draft_path == NULL || self->editing != NULL)
     return;
   if (self->draft_source == 0)
     self->draft_source = g_timeout_add (OKN_FORM_SESSION_DRAFT_DELAY_MS, save_draft_now, self);

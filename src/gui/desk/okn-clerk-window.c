@@ -3,8 +3,9 @@
  *
  * Pages for a new letter, a new report, search and the daily register, and
  * the record view; the sync indicator; drafts offered back after a crash;
- * and the keyboard-wedge scanner: a burst of fast keystrokes ending in Enter,
- * anywhere in the window, opens the record it names.
+ * and the keyboard-wedge scanner: a whole ticket typed at a scanner's speed
+ * and ended by Enter, anywhere in the window, opens the record it names
+ * (the core's okn-scan-burst tells it from a person typing).
  */
 #define G_LOG_DOMAIN "okienko"
 
@@ -16,6 +17,7 @@
 #include "okn-clerk-window.h"
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
+#include "okn-ticket-screen.h"
 #include "okienko/okn-scan.h"
 #include "okienko/okn-scan-open.h"
 #include "okienko/okn-sync.h"
@@ -32,6 +34,7 @@ struct _OknClerkWindow
   GtkLabel *draft_label;
   GtkWidget *status_bar;
   GtkLabel *status_label;
+  OknTicketScreen *ticket_screen;
   GtkStack *stack;
   GtkLabel *sync_label;
   GtkWidget *sync_button;
@@ -46,8 +49,9 @@ struct _OknClerkWindow
   OknContext *context;       /* store, config, operator, sync monitor */
   OknDraft *offered;        /* the draft the bar offers */
   char *return_page;        /* where Back from the record view goes */
-  OknWedge *wedge;          /* keystrokes that may be a scanner's */
+  OknScanBurst *burst;      /* tells a scanner's keys from a person's */
   gboolean syncing;
+  gboolean ticket_pending;  /* the last save's ticket stays until the next record starts */
   gboolean disposed;        /* a thread's answer arriving later finds no window */
 };
 
@@ -113,11 +117,24 @@ okn_clerk_window_get_page (OknClerkWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+/* The ticket of the last save shows above the forms, where the next
+ * record starts, not over a search or a record. */
+static void
+update_ticket_screen (OknClerkWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->ticket_screen),
+                          self->ticket_pending && (g_strcmp0 (name, "letter") == 0
+                                                   || g_strcmp0 (name, "report") == 0));
+}
+
 static void
 on_page_changed (OknClerkWindow *self)
 {
   const char *name = gtk_stack_get_visible_child_name (self->stack);
 
+  update_ticket_screen (self);
   if (name == NULL)
     return;
   if (g_str_equal (name, "find"))
@@ -188,41 +205,97 @@ on_record_correct (OknClerkWindow  *self,
     }
 }
 
+/* The next record started (a person changed a field of a form): the last
+ * ticket goes. */
+static void
+on_form_edited (OknClerkWindow *self)
+{
+  self->ticket_pending = FALSE;
+  update_ticket_screen (self);
+}
+
 static void
 on_form_saved (OknClerkWindow *self,
                OknIntakeResult *result,
                GtkWidget       *form)
 {
-  g_autofree char *text = NULL;
   const char *ticket = result->record->ticket;
-  gboolean was_edit = FALSE;
+  gboolean was_edit;
 
-  if (result->print_error)
-    {
-      /* TRANSLATORS: %s is a ticket ID, then why printing failed */
-      text = g_strdup_printf (_("Saved %s. Printing failed: %s Reprint it from the record (Ctrl+F)."),
-                              ticket, result->print_error->message);
-      show_status (self, GTK_MESSAGE_WARNING, text);
-    }
-  else
-    {
-      if (result->printed && *result->printed)
-        text = g_strdup_printf (_("Saved %s. Printed: %s."), ticket, result->printed);
-      else
-        text = g_strdup_printf (_("Saved %s."), ticket);
-      show_status (self, GTK_MESSAGE_INFO, text);
-    }
   /* A correction came from the record view: go back to it. */
-  if (self->return_page && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "record") != 0
-      && okn_record_view_get_record (self->record_view)
-      && g_strcmp0 (okn_record_view_get_record (self->record_view)->ticket, ticket) == 0)
-    was_edit = TRUE;
+  was_edit = self->return_page && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "record") != 0
+             && okn_record_view_get_record (self->record_view)
+             && g_strcmp0 (okn_record_view_get_record (self->record_view)->ticket, ticket) == 0;
   if (was_edit)
     {
+      g_autofree char *text = g_strdup_printf (_("Saved %s."), ticket);
+
+      show_status (self, GTK_MESSAGE_INFO, text);
       okn_record_view_reload (self->record_view);
       okn_clerk_window_show_page (self, "record");
     }
+  else
+    {
+      g_autoptr (OknTicketContent) content = okn_intake_ticket_content (okn_context_get_store (self->context),
+                                                                         okn_context_get_config (self->context),
+                                                                         result->record);
+
+      /* The ticket on screen says it all: no banner from before stays
+       * above it. */
+      gtk_widget_hide (self->status_bar);
+      okn_ticket_screen_show_ticket (self->ticket_screen, content);
+      okn_ticket_screen_set_printed (self->ticket_screen, result->printed, result->print_error);
+      self->ticket_pending = TRUE;
+      update_ticket_screen (self);
+    }
   okn_context_sync_changed (self->context);
+}
+
+static void
+on_reprinted (GObject      *source,
+              GAsyncResult *res,
+              gpointer      data)
+{
+  g_autoptr (OknClerkWindow) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *printed = okn_desk_reprint_finish (res, &error);
+
+  if (self->disposed)
+    return;
+  okn_ticket_screen_set_printed (self->ticket_screen, printed, error);
+}
+
+static void
+on_print_again (OknClerkWindow *self,
+                const char     *ticket)
+{
+  okn_ticket_screen_set_printing (self->ticket_screen);
+  okn_desk_reprint_async (okn_context_get_db_path (self->context),
+                          okn_config_get_path (okn_context_get_config (self->context)), ticket, NULL,
+                          NULL, on_reprinted, g_object_ref (self));
+}
+
+/**
+ * okn_clerk_window_get_ticket_screen:
+ *
+ * Returns: (transfer none): the ticket on screen of the last save
+ */
+OknTicketScreen *
+okn_clerk_window_get_ticket_screen (OknClerkWindow *self)
+{
+  return self->ticket_screen;
+}
+
+/**
+ * okn_clerk_window_get_shown_ticket:
+ *
+ * Returns: (nullable): the ticket on screen now, if any
+ */
+const char *
+okn_clerk_window_get_shown_ticket (OknClerkWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->ticket_screen))
+           ? okn_ticket_screen_get_ticket (self->ticket_screen) : NULL;
 }
 
 static void
@@ -495,25 +568,43 @@ on_sync_now (GSimpleAction *action,
 
 /* Keyboard --------------------------------------------------------------- */
 
+/* The scanner's characters went into the focused field just before its
+ * cursor: take out exactly those, an entry's or a text view's, and nothing
+ * the clerk typed. */
 static void
 remove_burst_text (GtkWidget  *focus,
-                   const char *burst)
+                   const char *typed)
 {
-  const char *text;
-  gsize len = strlen (burst);
+  glong n = g_utf8_strlen (typed, -1);
 
-  if (!GTK_IS_ENTRY (focus))
-    return;
-  text = gtk_entry_get_text (GTK_ENTRY (focus));
-  if (g_str_has_suffix (text, burst))
+  if (GTK_IS_ENTRY (focus))
     {
-      g_autofree char *kept = g_strndup (text, strlen (text) - len);
-      gtk_entry_set_text (GTK_ENTRY (focus), kept);
-      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+      int end = gtk_editable_get_position (GTK_EDITABLE (focus));
+      g_autofree char *before = NULL;
+
+      if (end < n)
+        return;
+      before = gtk_editable_get_chars (GTK_EDITABLE (focus), end - (int) n, end);
+      if (g_str_equal (before, typed))
+        gtk_editable_delete_text (GTK_EDITABLE (focus), end - (int) n, end);
+    }
+  else if (GTK_IS_TEXT_VIEW (focus))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+      GtkTextIter start, end;
+      g_autofree char *before = NULL;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &end, gtk_text_buffer_get_insert (buffer));
+      start = end;
+      if (!gtk_text_iter_backward_chars (&start, (int) n))
+        return;
+      before = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      if (g_str_equal (before, typed))
+        gtk_text_buffer_delete (buffer, &start, &end);
     }
 }
 
-/* A scan found by the wedge parser: open what it names, or say why not. */
+/* A scan the burst recogniser found: open what it names, or say why not. */
 static void
 open_scanned (OknClerkWindow *self,
               const char     *text)
@@ -534,6 +625,9 @@ open_scanned (OknClerkWindow *self,
     show_status (self, GTK_MESSAGE_WARNING, result->message);
 }
 
+/* Every key reaches the focused field as usual; the core's recogniser
+ * only watches, and an Enter that ended a whole valid ticket typed at a
+ * scanner's speed opens it instead of reaching the field. */
 static gboolean
 on_key_press (GtkWidget      *widget,
               GdkEventKey    *event,
@@ -543,27 +637,19 @@ on_key_press (GtkWidget      *widget,
   gunichar c = gdk_keyval_to_unicode (event->keyval);
   g_autofree char *code = NULL;
 
+  /* Shift and the like come between a scanner's characters too. */
+  if (event->is_modifier)
+    return GDK_EVENT_PROPAGATE;
   if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
-    {
-      okn_wedge_reset (self->wedge);
-      return GDK_EVENT_PROPAGATE;
-    }
-  if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
+    c = 0;
+  else if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
     c = '\r';
-  else if (event->keyval == GDK_KEY_Tab)
+  else if (event->keyval == GDK_KEY_Tab || event->keyval == GDK_KEY_ISO_Left_Tab)
     c = '\t';
-  if (c == 0 || (!g_unichar_isprint (c) && c != '\r' && c != '\t'))
-    {
-      /* Shift and the like come between a scanner's characters too. */
-      if (!event->is_modifier)
-        okn_wedge_reset (self->wedge);
-      return GDK_EVENT_PROPAGATE;
-    }
-  code = okn_wedge_feed (self->wedge, c, time_us);
+  code = okn_scan_burst_feed (self->burst, c, time_us);
   if (code == NULL)
     return GDK_EVENT_PROPAGATE;
-  /* The scanner's characters went into the focused field: take them out. */
-  remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), code);
+  remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), okn_scan_burst_get_typed (self->burst));
   open_scanned (self, code);
   return GDK_EVENT_STOP;
 }
@@ -806,6 +892,7 @@ void
 okn_clerk_window_reload_config (OknClerkWindow *self)
 {
   okn_letter_form_reload_config (self->letter_form);
+  okn_scan_burst_configure (self->burst, okn_context_get_config (self->context));
   okn_clerk_window_update_sync (self);
 }
 
@@ -856,6 +943,7 @@ okn_clerk_window_new (OknApplication *app)
   okn_search_page_set_context (self->search_page, context);
   okn_register_page_set_context (self->register_page, context);
   okn_record_view_set_context (self->record_view, context);
+  okn_scan_burst_configure (self->burst, okn_context_get_config (context));
   okn_clerk_window_update_sync (self);
   /* The sync service runs in another process: the monitor says when to
    * look again. */
@@ -897,7 +985,7 @@ okn_clerk_window_finalize (GObject *object)
 {
   OknClerkWindow *self = OKN_CLERK_WINDOW (object);
 
-  g_clear_pointer (&self->wedge, okn_wedge_free);
+  g_clear_pointer (&self->burst, okn_scan_burst_free);
   g_free (self->return_page);
   G_OBJECT_CLASS (okn_clerk_window_parent_class)->finalize (object);
 }
@@ -916,6 +1004,7 @@ okn_clerk_window_class_init (OknClerkWindowClass *klass)
   g_type_ensure (OKN_TYPE_SEARCH_PAGE);
   g_type_ensure (OKN_TYPE_REGISTER_PAGE);
   g_type_ensure (OKN_TYPE_RECORD_VIEW);
+  g_type_ensure (OKN_TYPE_TICKET_SCREEN);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-clerk-window.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknClerkWindow, name)
@@ -923,6 +1012,7 @@ okn_clerk_window_class_init (OknClerkWindowClass *klass)
   CHILD (draft_label);
   CHILD (status_bar);
   CHILD (status_label);
+  CHILD (ticket_screen);
   CHILD (stack);
   CHILD (sync_label);
   CHILD (sync_button);
@@ -937,6 +1027,7 @@ okn_clerk_window_class_init (OknClerkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_draft_response);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_form_saved);
+  gtk_widget_class_bind_template_callback (widget_class, on_print_again);
   gtk_widget_class_bind_template_callback (widget_class, on_form_cancelled);
   gtk_widget_class_bind_template_callback (widget_class, on_open_ticket);
   gtk_widget_class_bind_template_callback (widget_class, on_record_back);
@@ -959,13 +1050,17 @@ okn_clerk_window_init (OknClerkWindow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->wedge = okn_wedge_new ();
+  self->burst = okn_scan_burst_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), self);
   g_signal_connect_after (self, "key-press-event", G_CALLBACK (on_key_press_after), self);
   g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
   g_signal_connect_swapped (self->letter_form, "cleared", G_CALLBACK (on_form_cleared), self);
   g_signal_connect_swapped (self->report_form, "cleared", G_CALLBACK (on_form_cleared), self);
+  g_signal_connect_object (okn_letter_form_get_session (self->letter_form), "edited",
+                           G_CALLBACK (on_form_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okn_report_form_get_session (self->report_form), "edited",
+                           G_CALLBACK (on_form_edited), self, G_CONNECT_SWAPPED);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
   okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
 

@@ -10,6 +10,7 @@
 #include "okn-register-page.h"
 #include "okn-report-form.h"
 #include "okn-search-page.h"
+#include "okn-ticket-screen.h"
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,7 @@ OknReportForm   *okn_clerk_window_get_report_form   (OknClerkWindow *self);
 OknSearchPage   *okn_clerk_window_get_search_page   (OknClerkWindow *self);
 OknRegisterPage *okn_clerk_window_get_register_page (OknClerkWindow *self);
 OknRecordView   *okn_clerk_window_get_record_view   (OknClerkWindow *self);
+OknTicketScreen *okn_clerk_window_get_ticket_screen (OknClerkWindow *self);
+const char      *okn_clerk_window_get_shown_ticket  (OknClerkWindow *self);
 
 G_END_DECLS

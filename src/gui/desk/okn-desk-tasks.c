@@ -83,16 +83,25 @@ reprint_thread (GTask        *task,
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknRecord) record = NULL;
-  const char *layouts[] = { d->layout, NULL };
+  const char *one[] = { d->layout, NULL };
+  g_auto (GStrv) saved = NULL;
   g_autoptr (OknTicketContent) content = NULL;
   char *printed;
 
   if ((store = okn_store_open (d->db_path, &error)) == NULL
       || (record = okn_store_lookup (store, d->ticket, &error)) == NULL
       || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (content = okn_intake_ticket_content (store, config, record)) == NULL
-      || (printed = okn_outputs_print (config, OKN_OUTPUTS_DESK, content, layouts, cancellable,
-                                       &error)) == NULL)
+      || (content = okn_intake_ticket_content (store, config, record)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* No layout named: what the save prints ("print again"). */
+  if (d->layout == NULL)
+    saved = okn_outputs_for_record (config, OKN_OUTPUTS_DESK, record);
+  printed = okn_outputs_print (config, OKN_OUTPUTS_DESK, content,
+                               d->layout ? one : (const char *const *) saved, cancellable, &error);
+  if (printed == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

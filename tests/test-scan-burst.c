@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-scan-burst.c: a scanner's burst told from a person's typing by what
+ * it is, not by speed alone */
+#include "config.h"
+
+#include <locale.h>
+#include <glib.h>
+
+#include "okienko/okienko.h"
+#include "okn-test-common.h"
+
+/* Types @text from *@t with @gap_ms between keys (each key's time in ms),
+ * Enter last; returns what the recogniser said at the Enter. */
+static char *
+type_line (OknScanBurst *b,
+           const char   *text,
+           gint64       *t,
+           const guint  *gaps_ms,
+           guint         n_gaps)
+{
+  guint i = 0;
+  char *got;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p), i++)
+    {
+      *t += (gint64) gaps_ms[i % n_gaps] * 1000;
+      g_assert_null (okn_scan_burst_feed (b, g_utf8_get_char (p), *t));
+    }
+  *t += (gint64) gaps_ms[i % n_gaps] * 1000;
+  got = okn_scan_burst_feed (b, '\r', *t);
+  return got;
+}
+
+static char *
+make_ticket (guint seq)
+{
+  OknTicketId id;
+
+  g_assert_true (okn_ticket_id_make ("K03", 26, seq, &id, NULL));
+  return okn_ticket_id_format (&id);
+}
+
+/* A scanner at 5 ms a key opens; a person at 30-60 ms a key (a fast
+ * typist) never does, whatever is typed, a valid ticket included. */
+static void
+test_speed_and_content (void)
+{
+  g_autoptr (OknScanBurst) b = okn_scan_burst_new ();
+  g_autofree char *ticket = make_ticket (4217);
+  g_autofree char *qr = g_strdup_printf ("OKN1:%s:ABCDEF", ticket);
+  static const guint scanner[] = { 5 };
+  static const guint person[] = { 48, 31, 60, 37, 52, 30, 44 };
+  gint64 t = 1000000;
+
+  {
+    g_autofree char *got = type_line (b, ticket, &t, scanner, 1);
+    g_assert_cmpstr (got, ==, ticket);
+    g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, ticket);
+  }
+  {
+    g_autofree char *got = type_line (b, qr, &t, scanner, 1);
+    g_assert_cmpstr (got, ==, qr);
+  }
+  t += 500000;
+  {
+    g_autofree char *got = type_line (b, ticket, &t, person, G_N_ELEMENTS (person));
+    g_assert_null (got);
+    g_assert_null (okn_scan_burst_get_typed (b));
+  }
+  /* Fast, but not a ticket: a person's name, a wrong check character, half
+   * an ID. None is a scan, so the view never touches what was typed. */
+  {
+    g_autofree char *typo = g_strdup (ticket);
+    const char *texts[] = { "Anna Nowak-Żółć", "Piotrkowska 100", NULL, NULL };
+
+    typo[strlen (typo) - 1] = typo[strlen (typo) - 1] == 'A' ? 'B' : 'A';
+    texts[2] = typo;
+    for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+      {
+        g_autofree char *half = g_strndup (ticket, 7);
+        g_autofree char *got = type_line (b, texts[i] ? texts[i] : half, &t, scanner, 1);
+
+        g_assert_null (got);
+      }
+  }
+}
+
+/* A person's letters, then the scanner: only the scanner's run counts, and
+ * only its characters are handed back to be taken out of the field. Tab is
+ * never part of a scan. */
+static void
+test_run_after_typing (void)
+{
+  g_autoptr (OknScanBurst) b = okn_scan_burst_new ();
+  g_autofree char *ticket = make_ticket (12);
+  g_autofree char *joined = NULL;
+  static const guint person[] = { 150 };
+  static const guint scanner[] = { 4 };
+  gint64 t = 1000000;
+
+  for (const char *p = "Ja"; *p; p++)
+    {
+      t += 150000;
+      g_assert_null (okn_scan_burst_feed (b, (gunichar) *p, t));
+    }
+  t += 800000;
+  {
+    g_autofree char *got = type_line (b, ticket, &t, scanner, 1);
+    g_assert_cmpstr (got, ==, ticket);
+    g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, ticket);
+  }
+  /* A Tab inside a fast run breaks it: what follows alone is no ticket. */
+  joined = g_strdup_printf ("%.*s", 5, ticket);
+  for (const char *p = joined; *p; p++)
+    {
+      t += 4000;
+      g_assert_null (okn_scan_burst_feed (b, (gunichar) *p, t));
+    }
+  t += 4000;
+  g_assert_null (okn_scan_burst_feed (b, '\t', t));
+  {
+    g_autofree char *got = type_line (b, ticket + 5, &t, scanner, 1);
+    g_assert_null (got);
+  }
+  /* Slow: nothing. */
+  {
+    g_autofree char *got = type_line (b, ticket, &t, person, 1);
+    g_assert_null (got);
+  }
+}
+
+/* The station's settings: a slower scanner, a prefix and a suffix, the
+ * status page's URL as a payload. */
+static void
+test_configured (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *conf_path = g_build_filename (dir, "okienko.conf", NULL);
+  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (OknScanBurst) b = okn_scan_burst_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ticket = make_ticket (77);
+  g_autofree char *wrapped = g_strdup_printf ("#%s$", ticket);
+  g_autofree char *url = g_strdup_printf ("https://status.example.invalid/sprawa/%s?kod=ABCDEF", ticket);
+  g_autofree char *wrapped_url = g_strdup_printf ("#%s$", url);
+  static const guint slow_scanner[] = { 35 };
+  gint64 t = 1000000;
+
+  g_assert_true (g_file_set_contents (conf_path,
+                                      "[scanner]\nmax_gap_ms=40\nprefix=#\nsuffix=$\n"
+                                      "[office]\nstatus_url=https://status.example.invalid/sprawa/{ticket}?kod={code}\n",
+                                      -1, NULL));
+  config = okn_config_load (conf_path, &error);
+  g_assert_no_error (error);
+  okn_scan_burst_configure (b, config);
+  {
+    g_autofree char *got = type_line (b, wrapped, &t, slow_scanner, 1);
+    g_assert_cmpstr (got, ==, ticket);
+    g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, wrapped);
+  }
+  {
+    g_autofree char *got = type_line (b, wrapped_url, &t, slow_scanner, 1);
+    g_assert_cmpstr (got, ==, url);
+  }
+  /* Without its prefix a burst is not this scanner's. */
+  {
+    g_autofree char *got = type_line (b, ticket, &t, slow_scanner, 1);
+    g_assert_null (got);
+  }
+  okn_scan_burst_configure (b, NULL);
+  {
+    g_autofree char *got = type_line (b, ticket, &t, slow_scanner, 1);
+    g_assert_null (got);   /* 35 ms is a person's speed by default */
+  }
+  okn_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scan-burst/speed-and-content", test_speed_and_content);
+  g_test_add_func ("/scan-burst/run-after-typing", test_run_after_typing);
+  g_test_add_func ("/scan-burst/configured", test_configured);
+  return g_test_run ();
+}
