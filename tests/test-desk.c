@@ -1522,6 +1522,138 @@ test_outside_text_safe (void)
   key (GDK_KEY_Escape, 0);
 }
 
+static gboolean
+hint_shown (gpointer data)
+{
+  return gtk_widget_get_visible (okn_report_form_get_catalogue_hint (data)) == GPOINTER_TO_INT (g_object_get_data (data, "want"));
+}
+
+/* A fresh offline station: with no categories the report form says where
+ * they come from; a catalogue imported by okienkoctl, another process,
+ * reaches the running desk without a restart. */
+static void
+test_catalogue_reaches_desk (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) none = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *file = g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", "catalogue.json", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_false (gtk_widget_get_visible (okn_report_form_get_catalogue_hint (form)));
+  g_assert_true (okn_store_replace_services (store, none, &error));
+  g_assert_true (okn_store_set_meta (store, "catalogue.fetched_at", "2026-01-01T08:00:00+01:00", &error));
+  g_assert_no_error (error);
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  g_object_set_data (G_OBJECT (form), "want", GINT_TO_POINTER (TRUE));
+  g_assert_true (wait_for (hint_shown, form));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (okn_report_form_get_catalogue_hint (form))),
+                            "okienkoctl services import"));
+
+  g_assert_cmpint (okn_test_run_ctl (g_getenv ("OKIENKO_DB"), g_getenv ("OKIENKO_CONFIG"), NULL, NULL, &err,
+                                     "services", "import", file, NULL), ==, 0);
+  g_object_set_data (G_OBJECT (form), "want", GINT_TO_POINTER (FALSE));
+  g_assert_true (wait_for (hint_shown, form));
+  g_assert_true (okn_report_form_select_category (form, "bench"));
+  g_assert_false (okn_report_form_select_category (form, "no-such-category"));
+  okn_report_form_reset (form);
+  key (GDK_KEY_Escape, 0);
+}
+
+/* The category chosen by search + Enter: the keyboard goes on to its first
+ * question (or the description), never back into the search; Escape in
+ * the search clears the form, as its button says. */
+static void
+test_category_keys (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  GtkWidget *description = find_named (GTK_WIDGET (window), "Description");
+
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  type_text ("dziura", 100);
+  key (GDK_KEY_Return, 0);
+  g_assert_nonnull (okn_report_form_get_attribute_widget (form, "size"));
+  g_assert_true (focus () == okn_report_form_get_attribute_widget (form, "size")
+                 || gtk_widget_is_ancestor (focus (), okn_report_form_get_attribute_widget (form, "size")));
+  okn_report_form_reset (form);
+  okn_report_form_focus_first (form);
+  type_text ("latarnia", 100);
+  key (GDK_KEY_Return, 0);
+  g_assert_true (focus () == description);
+  type_text ("Ciemno", 100);
+  {
+    g_autofree char *text = text_view_text (description);
+    g_assert_cmpstr (text, ==, "Ciemno");
+  }
+  /* Back in the search, Escape clears the whole form. */
+  okn_report_form_focus_first (form);
+  type_text ("dzi", 100);
+  key (GDK_KEY_Escape, 0);
+  {
+    g_autofree char *text = text_view_text (description);
+    g_assert_cmpstr (text, ==, "");
+  }
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (window), "Ctrl+Z"));
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  okn_report_form_reset (form);
+  okn_clerk_window_show_page (window, "letter");
+}
+
+/* The smallest size the window can take now, whatever page it shows. */
+static void
+assert_fits (const char *what,
+             int         width,
+             int         height)
+{
+  int min_w = 0, min_h = 0;
+
+  gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_w, NULL);
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), width, &min_h, NULL);
+  if (min_w > width || min_h > height)
+    g_error ("%s needs at least %d×%d px, more than a %d×%d screen", what, min_w, min_h, width, height);
+}
+
+/* Every page fits 1024×768 and 1280×720 at any time: after a long,
+ * cancelled record was opened too (it once raised the window's minimum
+ * width to ~1120 px for the rest of the session), with the ticket on
+ * screen, and with a report category's attributes shown. */
+static void
+test_fits_small_screens (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_letter ("Przedsiębiorstwo Wodociągów i Kanalizacji Spółka z ograniczoną odpowiedzialnością w Łodzi",
+                                             "Wniosek o wydanie zaświadczenia o niezaleganiu z opłatami za dostawę wody i odprowadzanie ścieków za rok 2026");
+  g_autoptr (GError) error = NULL;
+  const char *pages[] = { "letter", "report", "find", "register", "record", "letter" };
+
+  r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź, skrytka pocztowa 789");
+  r->notes = g_strdup ("Uwagi bardzo długie, bez przerw: ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_true (okn_store_cancel (store, r->ticket, "Pomyłka: wpis zdublowany przez drugie stanowisko kancelarii", "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      if (!g_str_equal (pages[i], "record"))
+        okn_clerk_window_show_page (window, pages[i]);
+      else
+        g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+      pump ();
+      assert_fits (pages[i], 1024, 768 - 40);
+      assert_fits (pages[i], 1280, 720 - 40);
+    }
+  /* A category with its attributes on the report form. */
+  okn_clerk_window_show_page (window, "report");
+  g_assert_true (okn_report_form_select_category (okn_clerk_window_get_report_form (window), "pothole"));
+  pump ();
+  assert_fits ("report with attributes", 1024, 768 - 40);
+  assert_fits ("report with attributes", 1280, 720 - 40);
+  okn_report_form_reset (okn_clerk_window_get_report_form (window));
+  okn_clerk_window_show_page (window, "letter");
+}
+
 /* Setup ------------------------------------------------------------------ */
 
 static void
@@ -1604,6 +1736,7 @@ main (int    argc,
   g_test_add_func ("/desk/letter-by-keyboard", test_letter_by_keyboard);
   g_test_add_func ("/desk/ticket-on-screen", test_ticket_on_screen);
   g_test_add_func ("/desk/report-required-attribute", test_report_required_attribute);
+  g_test_add_func ("/desk/category-keys", test_category_keys);
   g_test_add_func ("/desk/scanner-burst", test_scanner_burst);
   g_test_add_func ("/desk/scanner-versus-typist", test_scanner_versus_typist);
   g_test_add_func ("/desk/search-by-sender", test_search_by_sender);
@@ -1619,6 +1752,8 @@ main (int    argc,
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
+  g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
+  g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

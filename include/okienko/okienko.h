@@ -19,6 +19,7 @@
 #include "okienko/okn-day-register.h"
 #include "okienko/okn-scan-open.h"
 #include "okienko/okn-scan-burst.h"
+#include "okienko/okn-catalogue.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-store.h"
 #include "okienko/okn-text.h"

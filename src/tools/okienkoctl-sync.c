@@ -311,7 +311,7 @@ okctl_cmd_services (OkctlContext *ctx,
                     int           argc,
                     char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("[list|refresh]"));
+  g_autoptr (GOptionContext) octx = g_option_context_new (_("[list|refresh|import FILE]"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) services = NULL;
@@ -324,20 +324,34 @@ okctl_cmd_services (OkctlContext *ctx,
   };
 
   g_option_context_set_summary (octx, _("list: the cached Open311 service catalogue (works offline).\n"
-                                        "refresh: fetch it from the server now."));
+                                        "refresh: fetch it from the server now.\n"
+                                        "import FILE: cache the catalogue from a file (the server's services.json, "
+                                        "optionally with the definitions; see docs/internals/catalogue.md), for a "
+                                        "station without the network."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
-  if (argc > 2)
-    return okctl_usage_error (_("services takes one action: list or refresh."));
-  if (argc == 2)
+  if (argc >= 2)
     action = argv[1];
-  if (!g_str_equal (action, "list") && !g_str_equal (action, "refresh"))
-    return okctl_usage_error (_("Unknown services action “%s”: use list or refresh."), action);
+  if (g_str_equal (action, "import") ? argc != 3 : argc > 2)
+    return okctl_usage_error (_("services takes one action: list, refresh or import FILE."));
+  if (!g_str_equal (action, "list") && !g_str_equal (action, "refresh") && !g_str_equal (action, "import"))
+    return okctl_usage_error (_("Unknown services action “%s”: use list, refresh or import FILE."), action);
 
   store = okctl_open_store (ctx, &error);
   if (store == NULL)
     return okctl_fail (g_steal_pointer (&error));
+  if (g_str_equal (action, "import"))
+    {
+      guint n = 0;
+      g_autofree char *shown = okn_text_display_line (argv[2], -1);
+
+      if (!okn_catalogue_import (store, argv[2], &n, &error))
+        return okctl_fail (g_steal_pointer (&error));
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u category from %s.\n",
+                            "Imported %u categories from %s.\n", n), n, shown);
+      return OKCTL_EXIT_OK;
+    }
   if (g_str_equal (action, "refresh")
       && !okn_sync_fetch_catalogue (store, ctx->config, NULL, &error))
     return sync_fail (g_steal_pointer (&error));
@@ -356,7 +370,8 @@ okctl_cmd_services (OkctlContext *ctx,
     }
   if (services->len == 0)
     {
-      g_print ("%s\n", _("No services cached yet: run okienkoctl services refresh (needs server.url)."));
+      g_print ("%s\n", _("No services cached yet: run okienkoctl services refresh (needs server.url), "
+                          "or okienkoctl services import FILE without the network."));
       return OKCTL_EXIT_OK;
     }
   for (guint i = 0; i < services->len; i++)

@@ -25,7 +25,7 @@ static const OkctlCommand commands[] = {
   { "print", okctl_cmd_print, N_("Print a ticket to a PDF or PNG file or a printer") },
   { "scan", okctl_cmd_scan, N_("Read tickets from image or PDF files and check them") },
   { "sync", okctl_cmd_sync, N_("Send the queue to the Open311 server and pull statuses (--once, --watch)") },
-  { "services", okctl_cmd_services, N_("List or refresh the cached Open311 service catalogue") },
+  { "services", okctl_cmd_services, N_("List, refresh or import (from a file) the cached Open311 service catalogue") },
   { "requeue", okctl_cmd_requeue, N_("Queue records the server refused again, without a correction") },
   { "day", okctl_cmd_day, N_("The register of letters received on a day, as text, CSV or PDF") },
   { "lookup", okctl_cmd_lookup, N_("What a ticket's holder may see of the case (ID and verification code)") },

@@ -51,6 +51,7 @@ struct _OknClerkWindow
   char *return_page;        /* where Back from the record view goes */
   OknScanBurst *burst;      /* tells a scanner's keys from a person's */
   gboolean syncing;
+  char *catalogue_at;        /* catalogue.fetched_at the report form shows */
   gboolean ticket_pending;  /* the last save's ticket stays until the next record starts */
   gboolean disposed;        /* a thread's answer arriving later finds no window */
 };
@@ -450,6 +451,14 @@ okn_clerk_window_update_sync (OknClerkWindow *self)
     {
       gtk_label_set_text (self->sync_label, error->message);
       return;
+    }
+  /* A catalogue fetched or imported by another process (the sync service,
+   * okienkoctl services import) reaches the form without a restart. */
+  if (g_strcmp0 (status->catalogue_fetched_at, self->catalogue_at) != 0)
+    {
+      g_free (self->catalogue_at);
+      self->catalogue_at = g_strdup (status->catalogue_fetched_at);
+      okn_report_form_reload_catalogue (self->report_form);
     }
   configured = status->health != OKN_SYNC_HEALTH_NOT_CONFIGURED;
   attention = status->stats.per_state[OKN_SYNC_NEEDS_ATTENTION];
@@ -986,6 +995,7 @@ okn_clerk_window_finalize (GObject *object)
   OknClerkWindow *self = OKN_CLERK_WINDOW (object);
 
   g_clear_pointer (&self->burst, okn_scan_burst_free);
+  g_free (self->catalogue_at);
   g_free (self->return_page);
   G_OBJECT_CLASS (okn_clerk_window_parent_class)->finalize (object);
 }

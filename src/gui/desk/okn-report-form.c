@@ -26,6 +26,7 @@ struct _OknReportForm
   GtkWidget *grid;
   GtkSearchEntry *category_search;
   GtkListBox *category_list;
+  GtkWidget *catalogue_hint;
   GtkLabel *category_selected;
   GtkGrid *attributes_grid;
   GtkTextView *description_view;
@@ -336,6 +337,18 @@ okn_report_form_get_attribute_error (OknReportForm *self,
 /* Category ------------------------------------------------------------ */
 
 /**
+ * okn_report_form_get_catalogue_hint:
+ *
+ * Returns: (transfer none): the line that says where categories come from,
+ *   visible while there are none
+ */
+GtkWidget *
+okn_report_form_get_catalogue_hint (OknReportForm *self)
+{
+  return self->catalogue_hint;
+}
+
+/**
  * okn_report_form_select_category:
  *
  * Chooses a category and renders its attributes. With no catalogue cached
@@ -411,9 +424,13 @@ okn_report_form_reload_catalogue (OknReportForm *self)
       self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
       okn_gui_show_error (self->category_error, error->message);
     }
-  if (self->services->len == 0)
-    gtk_entry_set_placeholder_text (GTK_ENTRY (self->category_search),
-                                    _("No catalogue cached yet: type the category code"));
+  /* Saying "category is required" with nothing to choose from helps
+   * nobody: say where the categories come from. */
+  gtk_widget_set_visible (self->catalogue_hint, self->services->len == 0);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->category_search),
+                                  self->services->len == 0
+                                    ? _("No catalogue cached yet: type the category code")
+                                    : _("Type to search the categories, Enter picks the first"));
   for (guint i = 0; i < self->services->len; i++)
     {
       OknService *s = g_ptr_array_index (self->services, i);
@@ -451,6 +468,37 @@ first_visible_row (OknReportForm *self)
   return NULL;
 }
 
+/* After the category: its first question, else the description. The
+ * list and the rebuilt attributes must not take the keyboard (typed text
+ * once went into the category search). */
+static void
+focus_after_category (OknReportForm *self)
+{
+  for (guint i = 0; self->def && i < self->def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
+      GtkWidget *w = a->variable ? g_hash_table_lookup (self->attr_widgets, a->code) : NULL;
+
+      if (w)
+        {
+          if (!gtk_widget_get_can_focus (w))
+            gtk_widget_child_focus (w, GTK_DIR_TAB_FORWARD);
+          else
+            gtk_widget_grab_focus (w);
+          return;
+        }
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
+}
+
+/* Escape in the search entry clears the form, as the Clear button says;
+ * the entry would otherwise take it for itself. */
+static void
+on_category_stop_search (OknReportForm *self)
+{
+  okn_form_session_cancel (self->session);
+}
+
 static void
 on_category_search_activate (OknReportForm *self)
 {
@@ -469,8 +517,7 @@ on_category_search_activate (OknReportForm *self)
       okn_gui_show_error (self->category_error, _("No category matches what you typed."));
       return;
     }
-  /* On to the next field, as Tab would. */
-  gtk_widget_child_focus (GTK_WIDGET (self->grid), GTK_DIR_TAB_FORWARD);
+  focus_after_category (self);
 }
 
 static void
@@ -479,8 +526,8 @@ on_category_row_activated (OknReportForm *self,
 {
   const OknService *s = g_object_get_data (G_OBJECT (row), "okn-service");
 
-  if (s)
-    okn_report_form_select_category (self, s->code);
+  if (s && okn_report_form_select_category (self, s->code))
+    focus_after_category (self);
 }
 
 /* Files ------------------------------------------------------------------ */
@@ -1001,6 +1048,7 @@ okn_report_form_class_init (OknReportFormClass *klass)
   CHILD (general_error);
   CHILD (grid);
   CHILD (category_search);
+  CHILD (catalogue_hint);
   CHILD (category_list);
   CHILD (category_selected);
   CHILD (attributes_grid);
@@ -1031,6 +1079,7 @@ okn_report_form_class_init (OknReportFormClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_category_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_category_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_category_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_add_file_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_files_clicked);

@@ -26,6 +26,7 @@ void      okn_report_form_add_file        (OknReportForm *self,
 gboolean  okn_report_form_is_reading      (OknReportForm *self);
 GtkWidget *okn_report_form_get_files_error (OknReportForm *self);
 void      okn_report_form_reload_catalogue (OknReportForm *self);
+GtkWidget *okn_report_form_get_catalogue_hint (OknReportForm *self);
 void      okn_report_form_focus_first     (OknReportForm *self);
 GtkWidget *okn_report_form_get_attribute_widget (OknReportForm *self,
                                                  const char    *code);

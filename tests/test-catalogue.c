@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-catalogue.c: a station without the network gets its categories from
+ * a file: okienkoctl services import, as a real process */
+#include "config.h"
+
+#include <locale.h>
+#include <glib.h>
+
+#include "okienko/okienko.h"
+#include "okienko/okn-catalogue.h"
+#include "okn-test-common.h"
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", name, NULL);
+}
+
+/* The documented file, imported by okienkoctl: the categories with their
+ * names, a numeric code, the definition with its required attribute; the
+ * store then refuses a report without it, as with a fetched catalogue. */
+static void
+test_import (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *file = fixture ("catalogue.json");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) report = NULL;
+  g_autofree char *fetched = NULL;
+  const OknService *pothole = NULL, *light = NULL;
+
+  okn_store_close (okn_test_open_store (dir, "K03"));
+  g_assert_true (g_file_set_contents (conf, "", -1, NULL));
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "services", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "services import"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "services", "import", file, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "3"));
+
+  store = okn_store_open (db, &error);
+  g_assert_no_error (error);
+  services = okn_store_list_services (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 3);
+  for (guint i = 0; i < services->len; i++)
+    {
+      const OknService *s = g_ptr_array_index (services, i);
+
+      if (g_str_equal (s->code, "pothole"))
+        pothole = s;
+      if (g_str_equal (s->code, "17"))
+        light = s;
+    }
+  g_assert_nonnull (pothole);
+  g_assert_nonnull (light);
+  g_assert_cmpstr (light->name, ==, "Latarnia nie świeci");
+  g_assert_false (light->metadata);
+  g_assert_true (pothole->metadata);
+  g_assert_nonnull (strstr (pothole->definition, "\"size\""));
+  fetched = okn_store_get_meta (store, "catalogue.fetched_at");
+  g_assert_nonnull (fetched);
+
+  report = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
+  g_assert_false (okn_store_register (store, report, "test", &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  okn_test_rm_rf (dir);
+}
+
+/* A file that is not a catalogue is refused with the reason, exit 2, and
+ * the cached catalogue stays as it was. */
+static void
+test_refused (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *good = fixture ("catalogue.json");
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  const char *cases[] = {
+    "not json at all",
+    "{\"services\": 5}",
+    "[{\"service_name\": \"no code\"}]",
+    "[{\"service_code\": \"a\"}, {\"service_code\": \"a\"}]",
+    "{\"services\": [{\"service_code\": \"a\"}], \"definitions\": {\"a\": {\"attributes\": 7}}}",
+    "[]",
+  };
+
+  okn_store_close (okn_test_open_store (dir, "K03"));
+  g_assert_true (g_file_set_contents (conf, "", -1, NULL));
+  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, NULL, "services", "import", good, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autoptr (OknStore) store = NULL;
+      g_autoptr (GPtrArray) services = NULL;
+
+      g_assert_true (g_file_set_contents (bad, cases[i], -1, NULL));
+      g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, &err, "services", "import", bad, NULL), ==, 2);
+      g_assert_nonnull (strstr (err, "catalogue"));
+      store = okn_store_open (db, NULL);
+      services = okn_store_list_services (store, NULL);
+      g_assert_cmpuint (services->len, ==, 3);
+    }
+  okn_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/catalogue/import", test_import);
+  g_test_add_func ("/catalogue/refused", test_refused);
+  return g_test_run ();
+}
