@@ -1111,6 +1111,30 @@ test_broken_config (void)
   g_setenv ("OKIENKO_CONFIG", old_conf, TRUE);
 }
 
+/* What the store fixed at open is said to the clerk (issue 8 left it to
+ * okienkoctl's stderr): here a database others could read. */
+static void
+test_store_warnings (void)
+{
+  OknApplication *other;
+  GtkWidget *w;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_chmod (g_getenv ("OKIENKO_DB"), 0644), ==, 0);
+  other = okn_application_new ();
+  g_application_register (G_APPLICATION (other), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (other));
+  pump ();
+  w = okn_application_get_clerk_window (other);
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), "could be read by other users"));
+  g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), g_getenv ("OKIENKO_DB")));
+  gtk_widget_destroy (w);
+  pump ();
+  g_object_unref (other);
+}
+
 /* The record view's audit trail speaks words, not the store's JSON. */
 static void
 test_audit_text (void)
@@ -1212,6 +1236,40 @@ test_correction_keeps_new_letter (void)
   g_assert_true (wait_for (draft_has, (gpointer) "Połowa Listu"));
   okn_letter_form_reset (form);
   okn_clerk_window_show_page (window, "letter");
+}
+
+/* Correcting an old letter does not change the next new letter's sticky
+ * values (delivery method, unit). */
+static void
+test_correction_keeps_sticky (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) old = okn_test_letter ("Stary Nadawca", "Stara sprawa");
+  g_autoptr (GError) error = NULL;
+  GtkWidget *unit = gtk_bin_get_child (GTK_BIN (find_named (GTK_WIDGET (window), "Unit")));
+  GtkWidget *delivery = find_named (GTK_WIDGET (window), "Delivery method");
+
+  old->unit = g_strdup ("Wydział Gospodarki Komunalnej");
+  old->delivery = OKN_DELIVERY_COURIER;
+  g_assert_true (okn_store_register (store, old, "test", &error));
+  okn_letter_form_reset (form);
+  okn_clerk_window_show_page (window, "letter");
+  gtk_entry_set_text (GTK_ENTRY (unit), "Biuro Rady Miejskiej");
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (delivery), "post");
+
+  g_assert_true (okn_clerk_window_open_ticket (window, old->ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (unit)), ==, "Wydział Gospodarki Komunalnej");
+  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Subject")), "Stara sprawa, poprawiona");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (letter_form_idle, form));
+  okn_clerk_window_show_page (window, "letter");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (unit)), ==, "Biuro Rady Miejskiej");
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (delivery)), ==, "post");
+  okn_letter_form_reset (form);
 }
 
 /* While the store is locked (the sync service in a long transaction) the
@@ -1654,6 +1712,262 @@ test_fits_small_screens (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
+/* Words ------------------------------------------------------------------ */
+
+/* A .po string's text from its quoted lines. */
+static void
+po_append (GString    *to,
+           const char *quoted)
+{
+  const char *q = strchr (quoted, '"');
+
+  if (q == NULL)
+    return;
+  for (const char *c = q + 1; *c && *c != '"'; c++)
+    {
+      if (*c == '\\' && c[1])
+        {
+          c++;
+          g_string_append_c (to, *c == 'n' ? '\n' : *c == 't' ? '\t' : *c);
+        }
+      else
+        g_string_append_c (to, *c);
+    }
+}
+
+static char *
+strip_mnemonic (const char *s)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *c = s; *c; c++)
+    if (*c != '_' || c[1] == '_')
+      g_string_append_c (out, *c);
+  return g_string_free (out, FALSE);
+}
+
+/* msgid → msgstr (singular, translated, mnemonics taken out) of a catalogue
+ * in the source tree. */
+static GHashTable *
+load_catalogue (const char *lang)
+{
+  g_autofree char *path = g_strdup_printf ("%s/po/%s.po", OKN_SOURCE_ROOT, lang);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GString) id = g_string_new (NULL);
+  g_autoptr (GString) str = g_string_new (NULL);
+  GString *cur = NULL;
+  gboolean fuzzy = FALSE;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *l = lines[i];
+
+      if (g_str_has_prefix (l, "#,") && strstr (l, "fuzzy"))
+        fuzzy = TRUE;
+      if (g_str_has_prefix (l, "msgid "))
+        {
+          g_string_truncate (id, 0);
+          g_string_truncate (str, 0);
+          cur = id;
+          po_append (cur, l);
+        }
+      else if (g_str_has_prefix (l, "msgstr \"") || g_str_has_prefix (l, "msgstr[0]"))
+        {
+          cur = str;
+          po_append (cur, l);
+        }
+      else if (g_str_has_prefix (l, "msgid_plural") || g_str_has_prefix (l, "msgstr["))
+        cur = NULL;
+      else if (l[0] == '"' && cur)
+        po_append (cur, l);
+      else if (l[0] == '\0')
+        {
+          if (id->len > 0 && str->len > 0 && !fuzzy)
+            g_hash_table_insert (map, strip_mnemonic (id->str), strip_mnemonic (str->str));
+          g_string_truncate (id, 0);
+          g_string_truncate (str, 0);
+          cur = NULL;
+          fuzzy = FALSE;
+        }
+    }
+  if (id->len > 0 && str->len > 0 && !fuzzy)
+    g_hash_table_insert (map, strip_mnemonic (id->str), strip_mnemonic (str->str));
+  return map;
+}
+
+typedef struct
+{
+  GHashTable *pl;       /* English msgid → Polish */
+  GHashTable *pl_back;  /* Polish → English msgid */
+  gboolean polish;
+  GString *bad;
+} Words;
+
+static void
+check_text (Words      *w,
+            GtkWidget  *widget,
+            const char *what,
+            const char *text)
+{
+  static const char *raw[] = { "label", "receipt-80", "receipt-58", "a4-confirmation", "queued", "sending",
+                               "needs-attention", "synced", "in-person", "(keyboard)", "keyboard" };
+  const char *pl;
+  g_auto (GStrv) lines = NULL;
+
+  if (text == NULL || *text == '\0')
+    return;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *t = lines[i];
+
+      if (*t == '\0')
+        continue;
+      if (w->polish)
+        {
+          pl = g_hash_table_lookup (w->pl, t);
+          if (pl && !g_str_equal (pl, t))
+            g_string_append_printf (w->bad, "%s %s: English “%s” (Polish: “%s”)\n", G_OBJECT_TYPE_NAME (widget), what, t, pl);
+          for (guint k = 0; k < G_N_ELEMENTS (raw); k++)
+            if (g_str_equal (t, raw[k]) || (strstr (t, raw[k]) && strstr (t, " → ")))
+              g_string_append_printf (w->bad, "%s %s: raw value “%s”\n", G_OBJECT_TYPE_NAME (widget), what, t);
+        }
+      else
+        {
+          const char *en = g_hash_table_lookup (w->pl_back, t);
+
+          if ((en && !g_str_equal (en, t)) || strstr (t, "rrrr"))
+            g_string_append_printf (w->bad, "%s %s: Polish “%s” in English\n", G_OBJECT_TYPE_NAME (widget), what, t);
+        }
+    }
+}
+
+static void
+walk_words (GtkWidget *widget,
+            gpointer   data)
+{
+  Words *w = data;
+
+  if (GTK_IS_LABEL (widget))
+    check_text (w, widget, "label", gtk_label_get_text (GTK_LABEL (widget)));
+  if (GTK_IS_ENTRY (widget))
+    check_text (w, widget, "placeholder", gtk_entry_get_placeholder_text (GTK_ENTRY (widget)));
+  if (gtk_widget_get_has_tooltip (widget))
+    {
+      g_autofree char *tip = gtk_widget_get_tooltip_text (widget);
+
+      check_text (w, widget, "tooltip", tip);
+    }
+  if (GTK_IS_COMBO_BOX (widget) && gtk_combo_box_get_model (GTK_COMBO_BOX (widget))
+      && gtk_tree_model_get_n_columns (gtk_combo_box_get_model (GTK_COMBO_BOX (widget))) > 0
+      && gtk_tree_model_get_column_type (gtk_combo_box_get_model (GTK_COMBO_BOX (widget)), 0) == G_TYPE_STRING)
+    {
+      GtkTreeModel *model = gtk_combo_box_get_model (GTK_COMBO_BOX (widget));
+      GtkTreeIter iter;
+
+      for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok; ok = gtk_tree_model_iter_next (model, &iter))
+        {
+          g_autofree char *item = NULL;
+
+          gtk_tree_model_get (model, &iter, 0, &item, -1);
+          check_text (w, widget, "item", item);
+        }
+    }
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), walk_words, data);
+}
+
+static void
+reverse_into (gpointer key,
+              gpointer value,
+              gpointer data)
+{
+  g_hash_table_insert (data, g_strdup (value), g_strdup (key));
+}
+
+/* In a child process started with LANGUAGE=@lang (GLib decides once per
+ * process whether to translate): a window filled as a clerk sees it (a
+ * record open, results found, a category's questions shown) and the
+ * preferences, every widget's words checked. Prints what is wrong. */
+static int
+words_child (const char *lang)
+{
+  g_autoptr (GHashTable) pl = load_catalogue ("pl");
+  g_autoptr (GHashTable) back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Words words = { pl, back, g_str_equal (lang, "pl"), g_string_new (NULL) };
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
+  OknApplication *other;
+  OknClerkWindow *w;
+  g_autoptr (GError) error = NULL;
+  int rc;
+
+  g_hash_table_foreach (pl, reverse_into, back);
+  other = okn_application_new ();
+  g_application_register (G_APPLICATION (other), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (other));
+  pump ();
+  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
+  window = w;
+  okn_report_form_select_category (okn_clerk_window_get_report_form (w), "pothole");
+  okn_search_page_set_query (okn_clerk_window_get_search_page (w), "Nowak");
+  okn_search_page_refresh (okn_clerk_window_get_search_page (w));
+  okn_clerk_window_show_page (w, "register");
+  if (found && found->len > 0)
+    okn_clerk_window_open_ticket (w, ((OknRecord *) g_ptr_array_index (found, 0))->ticket);
+  pump ();
+  walk_words (GTK_WIDGET (w), &words);
+  g_action_group_activate_action (G_ACTION_GROUP (other), "preferences", NULL);
+  pump ();
+  {
+    g_autoptr (GList) tops = gtk_window_list_toplevels ();
+
+    for (GList *l = tops; l; l = l->next)
+      if (OKN_IS_PREFERENCES_DIALOG (l->data))
+        walk_words (l->data, &words);
+  }
+  g_print ("%s", words.bad->str);
+  rc = words.bad->len > 0 ? 1 : 0;
+  g_string_free (words.bad, TRUE);
+  okn_report_form_reset (okn_clerk_window_get_report_form (w));
+  return rc;
+}
+
+/* Every widget of every page (and the preferences), in Polish and in
+ * English: no English words or raw values in the Polish desk, no Polish
+ * ones in the English desk. */
+static void
+test_words (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *langs[] = { "pl", "en" };
+  g_autoptr (GString) report = g_string_new (NULL);
+
+  for (guint li = 0; li < G_N_ELEMENTS (langs); li++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr (GSubprocess) child = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+
+      g_subprocess_launcher_setenv (launcher, "LANGUAGE", langs[li], TRUE);
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--words-child", langs[li], NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+      g_assert_no_error (error);
+      if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
+        g_string_append_printf (report, "[%s]\n%s", langs[li], out ? out : "(crashed)\n");
+    }
+  if (report->len > 0)
+    g_error ("words not in the desk's language:\n%s", report->str);
+}
+
 /* Setup ------------------------------------------------------------------ */
 
 static void
@@ -1697,6 +2011,12 @@ main (int    argc,
   g_autofree char *out = NULL;
   int rc;
 
+  if (argc > 2 && g_str_equal (argv[1], "--words-child"))
+    {
+      okn_application_setup_i18n ();
+      gtk_init (NULL, NULL);
+      return words_child (argv[2]);
+    }
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
     {
       okn_application_setup_i18n ();
@@ -1748,10 +2068,13 @@ main (int    argc,
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   g_test_add_func ("/desk/close-waits-for-save", test_close_waits_for_save);
   g_test_add_func ("/desk/broken-config", test_broken_config);
+  g_test_add_func ("/desk/store-warnings", test_store_warnings);
   g_test_add_func ("/desk/audit-text", test_audit_text);
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
+  g_test_add_func ("/desk/correction-keeps-sticky", test_correction_keeps_sticky);
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
+  g_test_add_func ("/desk/words", test_words);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   rc = g_test_run ();

@@ -721,6 +721,40 @@ test_minimal_content (Fixture      *f,
     }
 }
 
+/* A cancelled record reprints with the mark on every layout, in the
+ * ticket's language and Polish; a live one never carries it; both scan. */
+static void
+test_cancelled_mark (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (OknRecord) cancelled = okn_record_copy (f->letter);
+
+  cancelled->sync_state = OKN_SYNC_CANCELLED;
+  for (guint i = 0; i < G_N_ELEMENTS (all_layouts); i++)
+    for (int marked = 0; marked <= 1; marked++)
+      for (OknLanguage lang = OKN_LANGUAGE_PL; lang <= OKN_LANGUAGE_EN; lang++)
+        {
+          g_autoptr (OknTicketContent) c = okn_ticket_content_new (marked ? cancelled : f->letter, f->config);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GBytes) pdf = NULL;
+          g_autofree char *text = NULL;
+          g_autoptr (cairo_surface_t) img = NULL;
+          g_autoptr (GPtrArray) results = NULL;
+
+          okn_ticket_content_set_language (c, lang);
+          pdf = okn_layout_render_pdf (all_layouts[i], c, &error);
+          g_assert_no_error (error);
+          text = okn_test_pdf_text (pdf);
+          g_test_message ("%s %s: %s", okn_layout_to_string (all_layouts[i]), marked ? "cancelled" : "live", text);
+          g_assert_true ((strstr (text, "ANULOWANE") != NULL) == marked);
+          if (lang == OKN_LANGUAGE_EN)
+            g_assert_true ((strstr (text, "CANCELLED / ANULOWANE") != NULL) == marked);
+          img = okn_img_from_pdf (pdf, 300);
+          results = okn_img_scan (f->store, NULL, img);
+          g_assert_cmpuint (results->len, >=, 1);
+        }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -741,6 +775,7 @@ main (int    argc,
        "status_url=https://status.example.invalid/sprawa?nr={ticket}&kod={code}\n");
   ADD ("/layout/polish-glyphs", test_polish_glyphs, NULL);
   ADD ("/layout/minimal-content", test_minimal_content, NULL);
+  ADD ("/layout/cancelled-mark", test_cancelled_mark, NULL);
   ADD ("/layout/page-sizes", test_page_sizes, NULL);
   ADD ("/layout/nothing-cut-off", test_nothing_cut_off, NULL);
 #undef ADD

@@ -29,7 +29,7 @@ okctl_cmd_day (OkctlContext *ctx,
   gboolean force = FALSE;
   OknFileWriteFlags flags;
   const GOptionEntry entries[] = {
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day (dd.mm.rrrr or YYYY-MM-DD; default: today)"), N_("DAY") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day (dd.mm.yyyy or YYYY-MM-DD; default: today)"), N_("DAY") },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write the register as CSV to FILE"), N_("FILE") },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the register as an A4 PDF to FILE"), N_("FILE") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE when it exists (never the database or the configuration)"), NULL },

@@ -56,6 +56,7 @@ struct _OknTicketContent
   char *status_url;      /* (nullable) the template filled in */
   char *qr_payload;
   OknLanguage language;  /* of the ticket's own words: office.ticket_language or the resident's */
+  gboolean cancelled;    /* a reprint of a cancelled record: marked so on every layout */
   double label_w_mm;
   double label_h_mm;
 };
@@ -212,6 +213,7 @@ okn_ticket_content_new (const OknRecord *record,
     c->qr_payload = g_strdup (c->ticket);
 
   c->language = OKN_LANGUAGE_PL;
+  c->cancelled = record->sync_state == OKN_SYNC_CANCELLED;
   {
     g_autofree char *lang = config_text (config, "office.ticket_language");
 
@@ -780,6 +782,26 @@ draw_code_line (Pen                    *p,
   pen_markup (p, markup, size_mm, PANGO_ALIGN_CENTER);
 }
 
+/* A cancelled record reprints, but never as a valid one: the mark sits under
+ * the ID in the ticket's language and, for a foreign one, in the office's
+ * Polish too ("CANCELLED / ANULOWANE"). */
+static void
+draw_cancelled (Pen                    *p,
+                const OknTicketContent *c,
+                double                  size_mm)
+{
+  g_autofree char *mark = NULL;
+
+  if (!c->cancelled)
+    return;
+  if (c->language == OKN_LANGUAGE_PL)
+    mark = g_strdup (OKN_TRC (OKN_LANGUAGE_PL, "ticket", "CANCELLED"));
+  else
+    mark = g_strdup_printf ("%s / %s", OKN_TRC (c->language, "ticket", "CANCELLED"),
+                            OKN_TRC (OKN_LANGUAGE_PL, "ticket", "CANCELLED"));
+  pen_text_fit (p, mark, size_mm, TRUE);
+}
+
 /* A thermal receipt: everything in one column, the ID as large as the paper
  * allows. */
 static void
@@ -804,6 +826,7 @@ draw_receipt (Pen                    *p,
   pen_gap (p, 2);
   pen_text (p, OKN_TRC (c->language, "ticket", "Ticket number"), 3.2 * s, FALSE, PANGO_ALIGN_CENTER, 0);
   pen_text_fit (p, c->ticket, narrow ? 6.5 : 8.0, TRUE);
+  draw_cancelled (p, c, narrow ? 5.0 : 6.0);
   pen_gap (p, 1);
   draw_code_line (p, c, 3.6 * s);
   pen_gap (p, 1.5);
@@ -834,6 +857,7 @@ draw_label (Pen                    *p,
   if (c->office_name)
     pen_text (p, c->office_name, 2.3, TRUE, PANGO_ALIGN_CENTER, 1);
   pen_text_fit (p, c->ticket, 5.5, TRUE);
+  draw_cancelled (p, c, 3.5);
   when = g_strdup_printf (OKN_TRC (c->language, "ticket", "Received: %s · %s"), c->when, c->station);
   /* The date received is what the label is for: smaller, never cut. */
   pen_text_fit (p, when, 2.5, FALSE);
@@ -863,6 +887,7 @@ draw_a4 (Pen                    *p,
   pen_gap (p, 8);
   pen_text (p, OKN_TRC (c->language, "ticket", "Ticket number"), 4, FALSE, PANGO_ALIGN_CENTER, 0);
   pen_text_fit (p, c->ticket, 11, TRUE);
+  draw_cancelled (p, c, 9);
   pen_gap (p, 1);
   draw_code_line (p, c, 5);
   pen_gap (p, 10);

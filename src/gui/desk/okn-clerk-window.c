@@ -317,6 +317,27 @@ page_session (OknClerkWindow *self,
   return NULL;
 }
 
+/* What the store found at open and fixed or works around (ticket numbers
+ * the database lost and will never give out again, a file others could
+ * read): the clerk is told, as okienkoctl tells on stderr. */
+static void
+show_store_warnings (OknClerkWindow *self)
+{
+  GPtrArray *warnings = okn_store_get_warnings (okn_context_get_store (self->context));
+  g_autoptr (GString) text = NULL;
+
+  if (warnings == NULL || warnings->len == 0)
+    return;
+  text = g_string_new (okn_clerk_window_get_status (self));
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, g_ptr_array_index (warnings, i));
+    }
+  show_status (self, GTK_MESSAGE_WARNING, text->str);
+}
+
 /* Drafts ----------------------------------------------------------------- */
 
 static gboolean
@@ -967,6 +988,7 @@ okn_clerk_window_new (OknApplication *app)
     }
   else if (problems->len > 0)
     show_status (self, GTK_MESSAGE_WARNING, g_ptr_array_index (problems, 0));
+  show_store_warnings (self);
   gtk_stack_set_visible_child_name (self->stack, "letter");
   offer_drafts (self);
   okn_letter_form_focus_first (self->letter_form);

@@ -57,6 +57,8 @@ struct _OknLetterForm
   GCancellable *senders_cancellable;
   guint clock_source;
   gboolean received_touched; /* the clerk typed a received time */
+  char *kept_delivery;       /* the new letter's sticky values while a correction */
+  char *kept_unit;           /* fills the fields with an old record's */
 };
 
 G_DEFINE_FINAL_TYPE (OknLetterForm, okn_letter_form, GTK_TYPE_BOX)
@@ -199,6 +201,15 @@ clear_fields (OknLetterForm *self,
       gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->delivery_combo), "in-person");
       gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), "");
     }
+  else if (self->kept_unit)
+    {
+      /* Back from a correction: the next letter keeps what the clerk had
+       * set, not the corrected record's values. */
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->delivery_combo), self->kept_delivery);
+      gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->unit_combo))), self->kept_unit);
+    }
+  g_clear_pointer (&self->kept_delivery, g_free);
+  g_clear_pointer (&self->kept_unit, g_free);
   set_received_now (self);
   okn_form_session_end_load (self->session);
   clear_errors (self);
@@ -398,6 +409,13 @@ okn_letter_form_edit_record (OknLetterForm   *self,
   g_autofree char *received = okn_format_date_pl (record->received_at, TRUE);
   g_autofree char *letter_date = okn_format_date_pl (record->letter_date, FALSE);
 
+  if (editing (self) == NULL)
+    {
+      g_free (self->kept_delivery);
+      g_free (self->kept_unit);
+      self->kept_delivery = g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->delivery_combo)));
+      self->kept_unit = g_strdup (unit_text (self));
+    }
   okn_form_session_edit (self->session, record);
   okn_form_session_begin_load (self->session);
   gtk_entry_set_text (self->sender_entry, record->sender_name ? record->sender_name : "");
@@ -467,6 +485,8 @@ okn_letter_form_dispose (GObject *object)
   g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_object (&self->senders);
   g_clear_pointer (&self->sender_names, g_hash_table_unref);
+  g_clear_pointer (&self->kept_delivery, g_free);
+  g_clear_pointer (&self->kept_unit, g_free);
   G_OBJECT_CLASS (okn_letter_form_parent_class)->dispose (object);
 }
 

@@ -137,7 +137,7 @@ on_day_activate (OknRegisterPage *self)
 
   if (!okn_register_parse_day (gtk_entry_get_text (self->day_entry), &day))
     {
-      show_message (self, _("Day: type a date as dd.mm.rrrr."), TRUE);
+      show_message (self, _("Day: type a date as dd.mm.yyyy."), TRUE);
       return;
     }
   gtk_widget_hide (self->message_label);

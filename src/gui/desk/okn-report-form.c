@@ -283,7 +283,7 @@ build_attributes (OknReportForm *self)
           break;
         case OKN_ATTR_DATETIME:
           input = gtk_entry_new ();
-          gtk_entry_set_placeholder_text (GTK_ENTRY (input), _("dd.mm.rrrr gg:mm"));
+          gtk_entry_set_placeholder_text (GTK_ENTRY (input), _("dd.mm.yyyy hh:mm"));
           g_signal_connect_swapped (input, "changed", G_CALLBACK (on_field_changed), self);
           break;
         case OKN_ATTR_NUMBER:

@@ -65,7 +65,7 @@ okn_search_page_focus (OknSearchPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-/* "dd.mm.rrrr" (or what else the core reads as a day) → local midnight
+/* "dd.mm.yyyy" (or what else the core reads as a day) → local midnight
  * of that day (plus @days). */
 static GDateTime *
 parse_day (GtkEntry *entry,
@@ -185,7 +185,7 @@ okn_search_page_refresh (OknSearchPage *self)
       gtk_container_add (GTK_CONTAINER (self->results_list), make_row (r));
     }
   if (bad_date)
-    status = g_strdup (_("A date filter is not a date (dd.mm.rrrr) and is ignored."));
+    status = g_strdup (_("A date filter is not a date (dd.mm.yyyy) and is ignored."));
   else if (self->results->len == 0)
     status = g_strdup (*text ? _("Nothing found.") : _("No records yet."));
   else
