@@ -1712,6 +1712,51 @@ test_fits_small_screens (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
+/* The error label a field is described by (the form says so for screen
+ * readers). */
+static GtkWidget *
+error_of (GtkWidget *field)
+{
+  g_autoptr (AtkRelationSet) rels = atk_object_ref_relation_set (gtk_widget_get_accessible (field));
+  AtkRelation *rel = atk_relation_set_get_relation_by_type (rels, ATK_RELATION_DESCRIBED_BY);
+  GPtrArray *targets = rel ? atk_relation_get_target (rel) : NULL;
+
+  g_assert_nonnull (targets);
+  g_assert_cmpuint (targets->len, >, 0);
+  return gtk_accessible_get_widget (GTK_ACCESSIBLE (g_ptr_array_index (targets, 0)));
+}
+
+/* An inline error goes as soon as its field is changed, typed by the
+ * keyboard; the others stay until the next save checks again. */
+static void
+test_inline_errors_clear (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  GtkWidget *date, *date_error, *pages_error;
+
+  okn_letter_form_reset (form);
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  type_text ("Ewa Błędna", 100);
+  date = find_named (GTK_WIDGET (window), "Date on the letter");
+  date_error = error_of (date);
+  pages_error = error_of (find_named (GTK_WIDGET (window), "Received"));
+  gtk_widget_grab_focus (date);
+  type_text ("31.02.2026", 100);
+  gtk_widget_grab_focus (find_named (GTK_WIDGET (window), "Received"));
+  gtk_editable_delete_text (GTK_EDITABLE (focus ()), 0, -1);
+  type_text ("45.13.2026 25:61", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  pump ();
+  g_assert_true (gtk_widget_get_visible (date_error));
+  g_assert_true (gtk_widget_get_visible (pages_error));
+  gtk_widget_grab_focus (date);
+  key (GDK_KEY_BackSpace, 0);
+  type_text ("5", 100);
+  g_assert_false (gtk_widget_get_visible (date_error));
+  g_assert_true (gtk_widget_get_visible (pages_error));
+  okn_letter_form_reset (form);
+}
+
 /* Words ------------------------------------------------------------------ */
 
 /* A .po string's text from its quoted lines. */
@@ -2073,6 +2118,7 @@ main (int    argc,
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
   g_test_add_func ("/desk/correction-keeps-sticky", test_correction_keeps_sticky);
+  g_test_add_func ("/desk/inline-errors-clear", test_inline_errors_clear);
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
   g_test_add_func ("/desk/words", test_words);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);

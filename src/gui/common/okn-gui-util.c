@@ -271,6 +271,28 @@ okn_gui_clear_field_errors (gpointer           form,
 }
 
 /**
+ * okn_gui_field_edited:
+ * @edited: the widget a person just changed
+ *
+ * A field's problem is said until the field changes: then its error goes
+ * (the check runs again on save), so no error stays next to a fixed value.
+ */
+void
+okn_gui_field_edited (gpointer           form,
+                      const OknFieldMap *map,
+                      gsize              n_map,
+                      GtkWidget         *edited)
+{
+  for (gsize i = 0; i < n_map; i++)
+    {
+      GtkWidget *w = MEMBER (form, map[i].widget_offset);
+
+      if (w && (w == edited || gtk_widget_is_ancestor (edited, w)))
+        okn_gui_clear_error (MEMBER (form, map[i].error_offset));
+    }
+}
+
+/**
  * okn_gui_show_issues:
  * @issues: (element-type OknFieldIssue): the core's answer
  * @lookup: (nullable): fields outside @map

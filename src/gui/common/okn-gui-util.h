@@ -53,6 +53,10 @@ void        okn_gui_clear_field_errors (gpointer           form,
                                         const OknFieldMap *map,
                                         gsize              n_map,
                                         GtkWidget         *general_error);
+void        okn_gui_field_edited      (gpointer           form,
+                                       const OknFieldMap *map,
+                                       gsize              n_map,
+                                       GtkWidget         *edited);
 void        okn_gui_show_issues       (gpointer            form,
                                        const OknFieldMap  *map,
                                        gsize               n_map,

@@ -140,10 +140,12 @@ collect_draft (gpointer       data,
 }
 
 static void
-on_field_changed (OknLetterForm *self)
+on_field_changed (OknLetterForm *self,
+                  GtkWidget     *edited)
 {
   if (self->session == NULL || loading (self))
     return;
+  okn_gui_field_edited (self, field_map, G_N_ELEMENTS (field_map), edited);
   if (gtk_widget_has_focus (GTK_WIDGET (self->received_entry)))
     self->received_touched = TRUE;
   okn_form_session_changed (self->session);

@@ -728,6 +728,17 @@ on_field_changed (OknReportForm *self)
   okn_form_session_changed (self->session);
 }
 
+/* A field of the template changed: its error goes, and the session hears. */
+static void
+on_field_edited (OknReportForm *self,
+                 GtkWidget     *edited)
+{
+  if (self->session == NULL || okn_form_session_is_loading (self->session))
+    return;
+  okn_gui_field_edited (self, field_map, G_N_ELEMENTS (field_map), edited);
+  on_field_changed (self);
+}
+
 static void
 on_consent_toggled (OknReportForm *self)
 {
@@ -1075,7 +1086,7 @@ okn_report_form_class_init (OknReportFormClass *klass)
   CHILD (save_button);
   CHILD (clear_button);
 #undef CHILD
-  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_edited);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_category_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_category_search_activate);
