@@ -10,6 +10,7 @@
 #include "okn-application.h"
 #include "okn-gui-resources.h"
 #include "okn-clerk-window.h"
+#include "okn-kiosk-window.h"
 #include "okn-preferences-dialog.h"
 #include "okn-setup-dialog.h"
 
@@ -24,6 +25,7 @@ struct _OknApplication
   OknConfig *config;     /* until the context takes it */
   char *config_error;    /* (nullable) why the configuration did not load */
   GtkWidget *window;
+  gboolean kiosk;        /* `--kiosk`: the resident kiosk, not the desk */
 };
 
 G_DEFINE_FINAL_TYPE (OknApplication, okn_application, GTK_TYPE_APPLICATION)
@@ -120,7 +122,37 @@ okn_application_get_config_error (OknApplication *self)
 GtkWidget *
 okn_application_get_clerk_window (OknApplication *self)
 {
-  return self->window;
+  return self->kiosk ? NULL : self->window;
+}
+
+/**
+ * okn_application_set_kiosk:
+ *
+ * Runs as the resident kiosk (what `--kiosk` does); before the application
+ * is registered.
+ */
+void
+okn_application_set_kiosk (OknApplication *self,
+                           gboolean        kiosk)
+{
+  self->kiosk = kiosk;
+}
+
+gboolean
+okn_application_is_kiosk (OknApplication *self)
+{
+  return self->kiosk;
+}
+
+/**
+ * okn_application_get_kiosk_window:
+ *
+ * Returns: (transfer none) (nullable): the kiosk's window, in kiosk mode
+ */
+GtkWidget *
+okn_application_get_kiosk_window (OknApplication *self)
+{
+  return self->kiosk ? self->window : NULL;
 }
 
 gboolean
@@ -167,6 +199,17 @@ open_clerk_window (OknApplication *self)
 }
 
 static void
+open_kiosk_window (OknApplication *self)
+{
+  if (self->window == NULL)
+    {
+      self->window = GTK_WIDGET (okn_kiosk_window_new (GTK_APPLICATION (self), self->context));
+      g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+    }
+  gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static void
 on_setup_done (OknSetupDialog *dialog,
                gboolean        done,
                OknApplication *self)
@@ -196,6 +239,13 @@ okn_application_activate (GApplication *app)
                                        self->operator_name);
     }
 
+  /* A kiosk never asks a resident to set the station up: it says so to
+   * staff on its own screen. */
+  if (self->kiosk)
+    {
+      open_kiosk_window (self);
+      return;
+    }
   station = okn_store_get_station (okn_context_get_store (self->context), NULL);
   if (station == NULL && self->window == NULL)
     {
@@ -291,9 +341,14 @@ okn_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (okn_application_parent_class)->startup (app);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
-  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+  /* A kiosk has none of the desk's actions and shortcuts: Ctrl+Q and the
+   * rest must not exist there at all. */
+  if (!self->kiosk)
+    {
+      g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
+      for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+        gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+    }
 
   /* Once per process: a test may start the desk twice. */
   if (g_once_init_enter (&app_name_set))
@@ -326,10 +381,7 @@ okn_application_handle_local_options (GApplication *app,
   const char *s;
 
   if (g_variant_dict_contains (options, "kiosk"))
-    {
-      g_printerr ("okienko: %s\n", _("The kiosk mode is not part of this version yet."));
-      return 2;
-    }
+    self->kiosk = TRUE;
   if (g_variant_dict_lookup (options, "db", "^&ay", &s))
     self->db_path = g_strdup (s);
   if (g_variant_dict_lookup (options, "config", "^&ay", &s))
@@ -377,7 +429,7 @@ okn_application_init (OknApplication *self)
       N_("The database (default: $OKIENKO_DB or the user data folder)"), N_("PATH") },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The configuration file (default: $OKIENKO_CONFIG or the user config folder)"), N_("PATH") },
-    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run as the resident kiosk (not available yet)"), NULL },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run as the resident kiosk: full screen, for residents, no desk shortcuts"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL },
   };

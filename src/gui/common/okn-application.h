@@ -23,5 +23,9 @@ gboolean        okn_application_reload_config  (OknApplication *self,
                                                 GError        **error);
 const char     *okn_application_get_config_error (OknApplication *self);
 GtkWidget      *okn_application_get_clerk_window (OknApplication *self);
+void            okn_application_set_kiosk        (OknApplication *self,
+                                                  gboolean        kiosk);
+gboolean        okn_application_is_kiosk         (OknApplication *self);
+GtkWidget      *okn_application_get_kiosk_window (OknApplication *self);
 
 G_END_DECLS

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-kiosk-window.c: the resident kiosk: full screen, no way out but the
+ * administrator's, every screen in the resident's language
+ *
+ * The window is a flat stack of OknKioskScreens (start, the report path's
+ * steps, check-my-ticket, the staff message) under a bar with the language
+ * switch. The report and check paths are objects of their own that add
+ * their screens here. The window holds only what is the window's: the
+ * language, which screen shows, and the lock (shortcuts, right clicks and
+ * close requests that would leave the kiosk do nothing).
+ */
+#define G_LOG_DOMAIN "okn-kiosk"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okn-kiosk-window.h"
+#include "okn-gui-util.h"
+
+struct _OknKioskWindow
+{
+  GtkWindow parent_instance;
+
+  OknContext *context;
+  OknLanguage lang;
+  GtkWidget *overlay;
+  GtkWidget *stack;                 /* every OknKioskScreen, by name */
+  GtkWidget *lang_buttons[OKN_LANGUAGE_LAST + 1];
+  OknKioskScreen *start;
+  GtkGesture *block_secondary;      /* right clicks never reach a widget */
+};
+
+G_DEFINE_FINAL_TYPE (OknKioskWindow, okn_kiosk_window, GTK_TYPE_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+/* The languages a resident picks, each named in its own language. */
+static const char *const language_names[OKN_LANGUAGE_LAST + 1] = {
+  [OKN_LANGUAGE_PL] = "Polski",
+  [OKN_LANGUAGE_EN] = "English",
+  [OKN_LANGUAGE_UK] = "Українська",
+};
+
+/* Static helpers ---------------------------------------------------------- */
+
+static void
+relabel_screen (GtkWidget *child,
+                gpointer   data)
+{
+  OknKioskWindow *self = data;
+
+  if (OKN_IS_KIOSK_SCREEN (child))
+    okn_kiosk_screen_set_language (OKN_KIOSK_SCREEN (child), self->lang);
+}
+
+static void
+update_language_buttons (OknKioskWindow *self)
+{
+  for (guint i = 0; i <= OKN_LANGUAGE_LAST; i++)
+    {
+      GtkStyleContext *style = gtk_widget_get_style_context (self->lang_buttons[i]);
+
+      if (i == self->lang)
+        gtk_style_context_add_class (style, "okn-kiosk-current");
+      else
+        gtk_style_context_remove_class (style, "okn-kiosk-current");
+      gtk_widget_set_state_flags (self->lang_buttons[i],
+                                  i == self->lang ? GTK_STATE_FLAG_CHECKED : 0, TRUE);
+    }
+}
+
+static void
+on_language_clicked (GtkButton      *button,
+                     OknKioskWindow *self)
+{
+  OknLanguage lang = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "okn-language"));
+
+  okn_kiosk_window_set_language (self, lang);
+}
+
+/* What would leave or break out of the kiosk from a keyboard: closing
+ * (Alt+F4, Ctrl+Q, Ctrl+W), the menu bar (F10), context menus (the Menu
+ * key, Shift+F10), the inspector (Ctrl+Shift+D/I). A compositor's own
+ * keys (VT switching) are the session's to disable (README). */
+static gboolean
+is_escape_key (const GdkEventKey *event)
+{
+  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
+  guint key = gdk_keyval_to_lower (event->keyval);
+
+  if (key == GDK_KEY_F10 || key == GDK_KEY_Menu)
+    return TRUE;
+  if ((mods & GDK_MOD1_MASK) && (key == GDK_KEY_F4 || key == GDK_KEY_space))
+    return TRUE;
+  if ((mods & GDK_CONTROL_MASK) && (key == GDK_KEY_q || key == GDK_KEY_w
+                                    || key == GDK_KEY_d || key == GDK_KEY_i))
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+okn_kiosk_window_key_press_event (GtkWidget   *widget,
+                                  GdkEventKey *event)
+{
+  if (is_escape_key (event))
+    return GDK_EVENT_STOP;
+  return GTK_WIDGET_CLASS (okn_kiosk_window_parent_class)->key_press_event (widget, event);
+}
+
+/* A close request (a window manager's close, a stray Alt+F4 it handles)
+ * is refused: leaving needs the administrator's PIN. */
+static gboolean
+okn_kiosk_window_delete_event (GtkWidget   *widget,
+                               GdkEventAny *event)
+{
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_secondary_pressed (GtkGestureMultiPress *gesture,
+                      int                   n_press,
+                      double                x,
+                      double                y,
+                      OknKioskWindow       *self)
+{
+  /* Claimed in the capture phase: the entry under the finger never sees
+   * the click, so no context menu opens. */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static gboolean
+on_popup_menu (GtkWidget *widget,
+               gpointer   data)
+{
+  return GDK_EVENT_STOP;
+}
+
+/* Entries and text views have context menus of their own (keyboard and
+ * long press): refuse them wherever one is added. */
+static void
+block_popups (GtkWidget *widget,
+              gpointer   data)
+{
+  if (GTK_IS_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_LABEL (widget))
+    {
+      if (!g_object_get_data (G_OBJECT (widget), "okn-kiosk-no-popup"))
+        {
+          g_signal_connect (widget, "popup-menu", G_CALLBACK (on_popup_menu), NULL);
+          g_object_set_data (G_OBJECT (widget), "okn-kiosk-no-popup", GINT_TO_POINTER (1));
+        }
+    }
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), block_popups, data);
+}
+
+static void
+on_visible_child (GObject        *stack,
+                  GParamSpec     *pspec,
+                  OknKioskWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (GTK_STACK (self->stack));
+
+  if (child)
+    block_popups (child, self);
+}
+
+static OknKioskScreen *
+make_start_screen (OknKioskWindow *self)
+{
+  OknKioskScreen *screen = okn_kiosk_screen_new ("start", N_("Welcome! What would you like to do?"));
+  GtkWidget *body = okn_kiosk_screen_get_body (screen);
+  GtkWidget *hint = okn_kiosk_label_new (NULL);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 32);
+  GtkWidget *report = okn_kiosk_button_new ("document-new-symbolic", "okn-kiosk-choice");
+  GtkWidget *check = okn_kiosk_button_new ("edit-find-symbolic", "okn-kiosk-choice");
+
+  okn_kiosk_screen_translate (screen, hint, N_("Touch one of the two buttons. The language can be changed at the top of the screen."));
+  gtk_box_set_homogeneous (GTK_BOX (row), TRUE);
+  gtk_widget_set_name (report, "report");
+  gtk_widget_set_name (check, "check");
+  okn_kiosk_screen_translate (screen, report, N_("Report a problem in the city"));
+  okn_kiosk_screen_translate (screen, check, N_("Check my ticket"));
+  gtk_box_pack_start (GTK_BOX (row), report, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (row), check, TRUE, TRUE, 0);
+  gtk_widget_set_vexpand (row, TRUE);
+  gtk_box_pack_start (GTK_BOX (body), hint, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (body), row, TRUE, TRUE, 0);
+  gtk_widget_show_all (body);
+  return screen;
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+okn_kiosk_window_dispose (GObject *object)
+{
+  OknKioskWindow *self = OKN_KIOSK_WINDOW (object);
+
+  g_clear_object (&self->block_secondary);
+  g_clear_object (&self->context);
+  G_OBJECT_CLASS (okn_kiosk_window_parent_class)->dispose (object);
+}
+
+static void
+okn_kiosk_window_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  OknKioskWindow *self = OKN_KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      g_value_set_string (value, okn_language_to_string (self->lang));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okn_kiosk_window_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  OknKioskWindow *self = OKN_KIOSK_WINDOW (object);
+  OknLanguage lang;
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      if (okn_language_from_string (g_value_get_string (value), &lang))
+        okn_kiosk_window_set_language (self, lang);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okn_kiosk_window_class_init (OknKioskWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = okn_kiosk_window_dispose;
+  object_class->get_property = okn_kiosk_window_get_property;
+  object_class->set_property = okn_kiosk_window_set_property;
+  widget_class->key_press_event = okn_kiosk_window_key_press_event;
+  widget_class->delete_event = okn_kiosk_window_delete_event;
+
+  /**
+   * OknKioskWindow:language:
+   *
+   * The resident's language: `pl`, `en` or `uk`. Every screen speaks it;
+   * the process locale does not change.
+   */
+  props[PROP_LANGUAGE] = g_param_spec_string ("language", NULL, NULL, "pl",
+                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                              | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+okn_kiosk_window_init (OknKioskWindow *self)
+{
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  self->lang = OKN_LANGUAGE_PL;
+  gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self)), "okn-kiosk");
+  gtk_window_set_decorated (GTK_WINDOW (self), FALSE);
+  gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
+  gtk_window_set_title (GTK_WINDOW (self), "Okienko");
+
+  gtk_style_context_add_class (gtk_widget_get_style_context (bar), "okn-kiosk-bar");
+  for (int i = OKN_LANGUAGE_LAST; i >= 0; i--)
+    {
+      GtkWidget *button = okn_kiosk_button_new (NULL, "okn-kiosk-language");
+
+      okn_kiosk_set_text (button, language_names[i]);
+      gtk_widget_set_name (button, okn_language_to_string ((OknLanguage) i));
+      g_object_set_data (G_OBJECT (button), "okn-language", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_language_clicked), self);
+      gtk_box_pack_end (GTK_BOX (bar), button, FALSE, FALSE, 0);
+      self->lang_buttons[i] = button;
+    }
+  gtk_box_pack_start (GTK_BOX (outer), bar, FALSE, FALSE, 0);
+
+  self->stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_NONE);
+  gtk_widget_set_vexpand (self->stack, TRUE);
+  g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child), self);
+  gtk_box_pack_start (GTK_BOX (outer), self->stack, TRUE, TRUE, 0);
+
+  self->overlay = gtk_overlay_new ();
+  gtk_container_add (GTK_CONTAINER (self->overlay), outer);
+  gtk_container_add (GTK_CONTAINER (self), self->overlay);
+
+  self->start = make_start_screen (self);
+  gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (self->start), "start");
+
+  self->block_secondary = gtk_gesture_multi_press_new (GTK_WIDGET (self));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->block_secondary), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->block_secondary),
+                                              GTK_PHASE_CAPTURE);
+  g_signal_connect (self->block_secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
+
+  update_language_buttons (self);
+  gtk_widget_show_all (self->overlay);
+}
+
+/* Public ------------------------------------------------------------------- */
+
+/**
+ * okn_kiosk_window_new:
+ * @context: the station's store and configuration
+ *
+ * Returns: (transfer full): the kiosk, full screen, on its start screen
+ */
+OknKioskWindow *
+okn_kiosk_window_new (GtkApplication *app,
+                      OknContext     *context)
+{
+  OknKioskWindow *self = g_object_new (OKN_TYPE_KIOSK_WINDOW, "application", app, NULL);
+  GdkDisplay *display = gdk_display_get_default ();
+  GdkMonitor *monitor = display ? gdk_display_get_primary_monitor (display) : NULL;
+  OknLanguage lang = OKN_LANGUAGE_PL;
+  g_autofree char *first = NULL;
+
+  self->context = g_object_ref (context);
+  first = okn_config_get_string (okn_context_get_config (context), "kiosk.language");
+  if (first && okn_language_from_string (first, &lang))
+    self->lang = lang;
+  update_language_buttons (self);
+  gtk_container_foreach (GTK_CONTAINER (self->stack), relabel_screen, self);
+
+  /* Without a window manager (X with no WM) fullscreen is not honoured:
+   * cover the monitor ourselves. */
+  if (display && monitor == NULL)
+    monitor = gdk_display_get_monitor (display, 0);
+  if (monitor)
+    {
+      GdkRectangle area;
+
+      gdk_monitor_get_geometry (monitor, &area);
+      gtk_window_set_default_size (GTK_WINDOW (self), area.width, area.height);
+      gtk_window_move (GTK_WINDOW (self), area.x, area.y);
+    }
+  gtk_window_fullscreen (GTK_WINDOW (self));
+  return self;
+}
+
+OknLanguage
+okn_kiosk_window_get_language (OknKioskWindow *self)
+{
+  return self->lang;
+}
+
+/**
+ * okn_kiosk_window_set_language:
+ *
+ * Every screen speaks @lang from now on; what was typed stays.
+ */
+void
+okn_kiosk_window_set_language (OknKioskWindow *self,
+                               OknLanguage     lang)
+{
+  if (self->lang == lang)
+    return;
+  self->lang = lang;
+  update_language_buttons (self);
+  gtk_container_foreach (GTK_CONTAINER (self->stack), relabel_screen, self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LANGUAGE]);
+}
+
+/**
+ * okn_kiosk_window_get_screen:
+ *
+ * Returns: (transfer none): the screen the resident sees
+ */
+OknKioskScreen *
+okn_kiosk_window_get_screen (OknKioskWindow *self)
+{
+  return OKN_KIOSK_SCREEN (gtk_stack_get_visible_child (GTK_STACK (self->stack)));
+}
+
+const char *
+okn_kiosk_window_get_screen_name (OknKioskWindow *self)
+{
+  return okn_kiosk_screen_get_name (okn_kiosk_window_get_screen (self));
+}
+
+void
+okn_kiosk_window_show_start (OknKioskWindow *self)
+{
+  okn_kiosk_window_show_screen (self, self->start);
+}
+
+/**
+ * okn_kiosk_window_show_screen:
+ * @screen: a screen of this window's, added with okn_kiosk_window_show_screen()
+ *   before or now
+ *
+ * Shows @screen in the current language; the first time, it joins the
+ * window's screens.
+ */
+void
+okn_kiosk_window_show_screen (OknKioskWindow *self,
+                              OknKioskScreen *screen)
+{
+  if (gtk_widget_get_parent (GTK_WIDGET (screen)) == NULL)
+    gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (screen),
+                         okn_kiosk_screen_get_name (screen));
+  okn_kiosk_screen_set_language (screen, self->lang);
+  gtk_widget_show (GTK_WIDGET (screen));
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), GTK_WIDGET (screen));
+}
+
+static void
+add_screen (GtkWidget *child,
+            gpointer   data)
+{
+  if (OKN_IS_KIOSK_SCREEN (child))
+    g_ptr_array_add (data, child);
+}
+
+/**
+ * okn_kiosk_window_list_screens:
+ *
+ * Returns: (transfer container) (element-type OknKioskScreen): every
+ *   screen the window has shown, the start screen first
+ */
+GPtrArray *
+okn_kiosk_window_list_screens (OknKioskWindow *self)
+{
+  GPtrArray *screens = g_ptr_array_new ();
+
+  gtk_container_foreach (GTK_CONTAINER (self->stack), add_screen, screens);
+  return screens;
+}

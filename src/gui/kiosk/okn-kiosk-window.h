@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-kiosk-window.h: the resident kiosk's one window */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okienko/okienko.h"
+#include "okn-kiosk-screen.h"
+
+G_BEGIN_DECLS
+
+#define OKN_TYPE_KIOSK_WINDOW (okn_kiosk_window_get_type ())
+G_DECLARE_FINAL_TYPE (OknKioskWindow, okn_kiosk_window, OKN, KIOSK_WINDOW, GtkWindow)
+
+OknKioskWindow *okn_kiosk_window_new              (GtkApplication *app,
+                                                   OknContext     *context);
+OknLanguage     okn_kiosk_window_get_language     (OknKioskWindow *self);
+void            okn_kiosk_window_set_language     (OknKioskWindow *self,
+                                                   OknLanguage     lang);
+OknKioskScreen *okn_kiosk_window_get_screen       (OknKioskWindow *self);
+const char     *okn_kiosk_window_get_screen_name  (OknKioskWindow *self);
+void            okn_kiosk_window_show_start       (OknKioskWindow *self);
+void            okn_kiosk_window_show_screen      (OknKioskWindow *self,
+                                                   OknKioskScreen *screen);
+GPtrArray      *okn_kiosk_window_list_screens     (OknKioskWindow *self);
+
+G_END_DECLS

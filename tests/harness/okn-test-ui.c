@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-ui.c: an Xvfb of the test's own, keys and taps as a person makes
+ * them
+ *
+ * Taps go through the X server (XTest, gdk_test_simulate_button): the
+ * pointer moves onto the widget, the button goes down and up, and GTK
+ * handles the events as it would a touch screen's emulated pointer, with
+ * every gesture and capture on the way. Keys are GDK events delivered to
+ * the window with their own time stamps, so that a test decides whether
+ * they come at a person's or a scanner's pace.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include <gio/gio.h>
+
+#include "okn-test-ui.h"
+
+static GSubprocess *xvfb;
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/**
+ * okn_test_ui_start_xvfb:
+ * @screen: (nullable): WIDTHxHEIGHTxDEPTH, default 1280x800x24
+ *
+ * Starts an Xvfb on a display it picks itself (-displayfd) and points GDK
+ * at it.
+ */
+void
+okn_test_ui_start_xvfb (const char *screen)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  int fds[2];
+  char buf[32] = { 0 };
+  gssize n = 0, r;
+  gint64 deadline = g_get_monotonic_time () + OKN_TEST_UI_WAIT_S * G_USEC_PER_SEC;
+  g_autofree char *display = NULL;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  xvfb = g_subprocess_launcher_spawn (launcher, &error, "Xvfb", "-displayfd", "3", "-nolisten", "tcp",
+                                      "-screen", "0", screen ? screen : "1280x800x24", NULL);
+  g_assert_no_error (error);
+  while (n < (gssize) sizeof buf - 1 && !strchr (buf, '\n') && g_get_monotonic_time () < deadline)
+    {
+      r = read (fds[0], buf + n, sizeof buf - 1 - (gsize) n);
+      if (r <= 0)
+        break;
+      n += r;
+    }
+  close (fds[0]);
+  g_assert_true (strchr (buf, '\n') != NULL);
+  display = g_strdup_printf (":%d", (int) g_ascii_strtoll (buf, NULL, 10));
+  g_setenv ("DISPLAY", display, TRUE);
+  g_unsetenv ("WAYLAND_DISPLAY");
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+}
+
+void
+okn_test_ui_stop_xvfb (void)
+{
+  if (xvfb == NULL)
+    return;
+  g_subprocess_send_signal (xvfb, SIGTERM);
+  g_subprocess_wait (xvfb, NULL, NULL);
+  g_clear_object (&xvfb);
+}
+
+void
+okn_test_ui_pump (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/**
+ * okn_test_ui_wait_for:
+ *
+ * Turns the main loop until @cond holds, for at most
+ * %OKN_TEST_UI_WAIT_S seconds.
+ *
+ * Returns: whether it came true
+ */
+gboolean
+okn_test_ui_wait_for (OknTestCondition cond,
+                      gpointer         data)
+{
+  gint64 deadline = g_get_monotonic_time () + OKN_TEST_UI_WAIT_S * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+/**
+ * okn_test_ui_key:
+ * @time: the event's time stamp in milliseconds
+ *
+ * A key pressed and released on @toplevel, as a keyboard or a USB scanner
+ * in keyboard mode sends it.
+ */
+void
+okn_test_ui_key (GtkWidget       *toplevel,
+                 guint            keyval,
+                 GdkModifierType  state,
+                 guint32          time)
+{
+  GdkWindow *gdk_window = gtk_widget_get_window (toplevel);
+  GdkDisplay *display = gdk_window_get_display (gdk_window);
+  GdkDevice *keyboard = gdk_seat_get_keyboard (gdk_display_get_default_seat (display));
+  GdkKeymapKey *keys = NULL;
+  gint n_keys = 0;
+
+  for (int type = GDK_KEY_PRESS; type <= GDK_KEY_RELEASE; type++)
+    {
+      GdkEvent *ev = gdk_event_new ((GdkEventType) type);
+      gunichar c = gdk_keyval_to_unicode (keyval);
+      char utf8[8] = { 0 };
+
+      ev->key.window = g_object_ref (gdk_window);
+      ev->key.send_event = TRUE;
+      ev->key.time = time;
+      ev->key.state = state;
+      ev->key.keyval = keyval;
+      if (c && !(state & GDK_CONTROL_MASK))
+        g_unichar_to_utf8 (c, utf8);
+      ev->key.string = g_strdup (utf8);
+      ev->key.length = (gint) strlen (utf8);
+      if (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (display), keyval, &keys, &n_keys))
+        {
+          ev->key.hardware_keycode = (guint16) keys[0].keycode;
+          ev->key.group = (guint8) keys[0].group;
+          g_free (keys);
+        }
+      gdk_event_set_device (ev, keyboard);
+      gtk_main_do_event (ev);
+      gdk_event_free (ev);
+    }
+  okn_test_ui_pump ();
+}
+
+/**
+ * okn_test_ui_type:
+ * @time: the first key's time stamp (ms)
+ * @gap_ms: between keys: 100 or more for a person, a few for a scanner
+ *
+ * Returns: the last key's time stamp
+ */
+guint32
+okn_test_ui_type (GtkWidget  *toplevel,
+                  const char *text,
+                  guint32     time,
+                  guint       gap_ms)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      time += gap_ms;
+      okn_test_ui_key (toplevel, gdk_unicode_to_keyval (g_utf8_get_char (p)), 0, time);
+    }
+  return time;
+}
+
+static void
+click (GtkWidget *widget,
+       guint      button)
+{
+  GdkWindow *window = gtk_widget_get_window (widget);
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GtkAllocation alloc;
+  int x, y;
+
+  g_assert_true (gtk_widget_is_drawable (widget));
+  gtk_widget_get_allocation (widget, &alloc);
+  x = alloc.x + alloc.width / 2;
+  y = alloc.y + alloc.height / 2;
+  /* A widget with a window of its own is allocated in its parent's. */
+  if (gtk_widget_get_has_window (widget))
+    {
+      x = alloc.width / 2;
+      y = alloc.height / 2;
+    }
+  g_assert_true (gdk_test_simulate_button (window, x, y, button, 0, GDK_BUTTON_PRESS));
+  gdk_display_sync (display);
+  okn_test_ui_pump ();
+  g_usleep (20000);
+  gdk_display_sync (display);
+  okn_test_ui_pump ();
+  g_assert_true (gdk_test_simulate_button (window, x, y, button, 0, GDK_BUTTON_RELEASE));
+  gdk_display_sync (display);
+  for (int i = 0; i < 10; i++)
+    {
+      okn_test_ui_pump ();
+      g_usleep (5000);
+      gdk_display_sync (display);
+    }
+  okn_test_ui_pump ();
+}
+
+/**
+ * okn_test_ui_tap:
+ *
+ * A finger (the pointer) down and up in the middle of @widget, through
+ * the X server.
+ */
+void
+okn_test_ui_tap (GtkWidget *widget)
+{
+  click (widget, GDK_BUTTON_PRIMARY);
+}
+
+void
+okn_test_ui_right_click (GtkWidget *widget)
+{
+  click (widget, GDK_BUTTON_SECONDARY);
+}
+
+/**
+ * okn_test_ui_find_named:
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root, not
+ *   a label, whose accessible name is @accessible_name
+ */
+GtkWidget *
+okn_test_ui_find_named (GtkWidget  *root,
+                        const char *accessible_name)
+{
+  AtkObject *acc = gtk_widget_get_accessible (root);
+  const char *name = acc ? atk_object_get_name (acc) : NULL;
+
+  if (name && g_str_equal (name, accessible_name) && !GTK_IS_LABEL (root))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = okn_test_ui_find_named (l->data, accessible_name);
+          if (w)
+            return w;
+        }
+    }
+  return NULL;
+}
+
+/**
+ * okn_test_ui_find_by_name:
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root whose
+ *   gtk_widget_get_name() is @widget_name
+ */
+GtkWidget *
+okn_test_ui_find_by_name (GtkWidget  *root,
+                          const char *widget_name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), widget_name) == 0)
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = okn_test_ui_find_by_name (l->data, widget_name);
+          if (w)
+            return w;
+        }
+    }
+  return NULL;
+}
+
+static void
+collect_text (GtkWidget *w,
+                 gpointer   data)
+{
+  if (GTK_IS_LABEL (w))
+    g_string_append_printf (data, "%s\n", gtk_label_get_text (GTK_LABEL (w)));
+  else if (GTK_IS_ENTRY (w))
+    g_string_append_printf (data, "%s\n%s\n", gtk_entry_get_text (GTK_ENTRY (w)),
+                            gtk_entry_get_placeholder_text (GTK_ENTRY (w)) ?: "");
+  else if (GTK_IS_TEXT_VIEW (w))
+    {
+      GtkTextBuffer *buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (w));
+      GtkTextIter a, b;
+      g_autofree char *text = NULL;
+
+      gtk_text_buffer_get_bounds (buf, &a, &b);
+      text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+      g_string_append_printf (data, "%s\n", text);
+    }
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), collect_text, data);
+}
+
+/**
+ * okn_test_ui_all_text:
+ *
+ * Returns: (transfer full): every text under @root, shown or not (labels,
+ *   entries and their placeholders, text views), one a line
+ */
+char *
+okn_test_ui_all_text (GtkWidget *root)
+{
+  GString *s = g_string_new (NULL);
+
+  collect_text (root, s);
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-ui.h: what the UI tests share: an Xvfb of their own, a main loop
+ * turned until something happens, keys and taps as a person makes them */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define OKN_TEST_UI_WAIT_S 20
+
+typedef gboolean (*OknTestCondition) (gpointer data);
+
+void        okn_test_ui_start_xvfb   (const char *screen);
+void        okn_test_ui_stop_xvfb    (void);
+void        okn_test_ui_pump         (void);
+gboolean    okn_test_ui_wait_for     (OknTestCondition cond,
+                                      gpointer         data);
+void        okn_test_ui_key          (GtkWidget       *toplevel,
+                                      guint            keyval,
+                                      GdkModifierType  state,
+                                      guint32          time);
+guint32     okn_test_ui_type         (GtkWidget  *toplevel,
+                                      const char *text,
+                                      guint32     time,
+                                      guint       gap_ms);
+void        okn_test_ui_tap          (GtkWidget *widget);
+void        okn_test_ui_right_click  (GtkWidget *widget);
+GtkWidget  *okn_test_ui_find_named   (GtkWidget  *root,
+                                      const char *accessible_name);
+GtkWidget  *okn_test_ui_find_by_name (GtkWidget  *root,
+                                      const char *widget_name);
+char       *okn_test_ui_all_text (GtkWidget *root);
+
+G_END_DECLS
