@@ -246,6 +246,82 @@ test_async_kiosk (Fixture       *f,
   g_assert_cmpint (result->record->channel, ==, OKN_CHANNEL_KIOSK);
 }
 
+/* A string member of `okienkoctl status --json`, NULL when null. */
+static const char *
+status_member (const char *json,
+               const char *name)
+{
+  static JsonParser *parser;
+  JsonObject *o;
+
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (o, name));
+  if (json_object_get_null_member (o, name))
+    return NULL;
+  return json_object_get_string_member (o, name);
+}
+
+/* A kiosk's print that fails (nobody stands at its printer) is kept for
+ * staff: `okienkoctl status` says it, in text and JSON, until a later
+ * ticket prints. A desk's failure is the clerk's to see and is not kept. */
+static void
+test_kiosk_print_failure_for_staff (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *blocker = g_build_filename (f->dir, "not-a-folder", NULL);
+  g_autofree char *kiosk = g_build_filename (f->dir, "kiosk-pdf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) desk = NULL;
+  g_autoptr (OknIntakeResult) failed = NULL;
+  g_autoptr (OknIntakeResult) printed = NULL;
+  g_autoptr (OknRecord) r1 = pothole ("small");
+  g_autoptr (OknRecord) r2 = pothole ("small");
+  g_autoptr (OknRecord) r3 = pothole ("large");
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_DESK };
+
+  desk = okn_intake_submit (f->store, f->config, r1, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (desk->print_error);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL), ==, 0);
+  g_assert_null (strstr (out, "Kiosk printer"));
+  g_clear_pointer (&out, g_free);
+
+  /* The kiosk's PDF folder is a file: the print fails, the record stays. */
+  g_assert_true (g_file_set_contents (blocker, "x", -1, NULL));
+  okn_config_set (f->config, "kiosk.output_dir", blocker, &error);
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+  options.profile = OKN_OUTPUTS_KIOSK;
+  failed = okn_intake_submit (f->store, f->config, r2, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (failed->print_error);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Kiosk printer"));
+  g_assert_nonnull (strstr (out, failed->print_error->message));
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &json, NULL, "status", "--json", NULL), ==, 0);
+  g_assert_cmpstr (status_member (json, "kiosk_print_error"), ==, failed->print_error->message);
+  g_assert_nonnull (status_member (json, "kiosk_print_error_at"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&json, g_free);
+
+  /* Paper is back: the next ticket prints and the trouble is over. */
+  okn_config_set (f->config, "kiosk.output_dir", kiosk, &error);
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+  printed = okn_intake_submit (f->store, f->config, r3, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (printed->print_error);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL), ==, 0);
+  g_assert_null (strstr (out, "Kiosk printer"));
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &json, NULL, "status", "--json", NULL), ==, 0);
+  g_assert_null (status_member (json, "kiosk_print_error"));
+}
+
 /* A correction goes through the same call and prints nothing. */
 static void
 test_correction (Fixture       *f,
@@ -290,6 +366,7 @@ main (int   argc,
   ADD ("/intake/refused", test_refused);
   ADD ("/intake/async-kiosk", test_async_kiosk);
   ADD ("/intake/correction", test_correction);
+  ADD ("/intake/kiosk-print-failure-for-staff", test_kiosk_print_failure_for_staff);
 #undef ADD
 #undef ADD_BARE
   return g_test_run ();

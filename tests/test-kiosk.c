@@ -19,6 +19,7 @@
 #include "okn-test-ui.h"
 #include "okn-application.h"
 #include "okn-kiosk-window.h"
+#include "okienko/okn-scan.h"
 
 static char *tmpdir;
 static OknApplication *app;
@@ -68,6 +69,77 @@ has_cyrillic (const char *s)
         return TRUE;
     }
   return FALSE;
+}
+
+
+static gboolean
+screen_is (gpointer name)
+{
+  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), name) == 0;
+}
+
+static void
+type_text (const char *text)
+{
+  fake_time = okn_test_ui_type (GTK_WIDGET (window), text, fake_time, 120);
+}
+
+/* A tap on a field, then typing at a person's pace. */
+static void
+fill (const char *field,
+      const char *text)
+{
+  tap (field);
+  g_assert_true (gtk_widget_has_focus (screen_widget (field)));
+  type_text (text);
+}
+
+static guint
+mapped_toplevels (void)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+  guint mapped = 0;
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (gtk_widget_get_mapped (l->data))
+      mapped++;
+  return mapped;
+}
+
+static char *
+screen_text (void)
+{
+  return okn_test_ui_all_text (GTK_WIDGET (okn_kiosk_window_get_screen (window)));
+}
+
+/* A field's problem is said next to it: a shown error label beside the
+ * field or beside one of its nearest enclosing boxes. */
+static gboolean
+error_shown_under (const char *name)
+{
+  GtkWidget *w = screen_widget (name);
+
+  g_assert_nonnull (w);
+  for (int up = 0; up < 3 && (w = gtk_widget_get_parent (w)) != NULL; up++)
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (w));
+
+      for (GList *l = children; l; l = l->next)
+        if (GTK_IS_LABEL (l->data) && gtk_widget_get_visible (l->data)
+            && gtk_style_context_has_class (gtk_widget_get_style_context (l->data), "okn-field-error"))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static OknStore *
+open_store (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknStore *store = okn_store_open (g_getenv ("OKIENKO_DB"), &error);
+
+  g_assert_no_error (error);
+  return store;
 }
 
 /* Tests ---------------------------------------------------------------------- */
@@ -188,7 +260,389 @@ test_escape_keys_do_nothing (void)
   }
 }
 
+
+/* The whole report path with taps, ending with a stored record and a
+ * printed ticket that decodes back: the category from its group, where,
+ * what with the category's required question, contact with consent, the
+ * summary, confirm; the ticket prints in the resident's language. */
+static void
+test_report_path (void)
+{
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) symbols = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *receipt = NULL;
+  g_autofree char *pdf_text = NULL;
+  const OknIntakeResult *result;
+  OknRecord *r;
+  gboolean code128 = FALSE, qr = FALSE;
+
+  okn_kiosk_window_show_start (window);
+  tap ("report");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "category");
+  /* Grouped as the catalogue groups them, each tile with its icon. */
+  text = screen_text ();
+  g_assert_nonnull (strstr (text, "Drogi"));
+  g_assert_nonnull (strstr (text, "Oświetlenie"));
+  g_assert_nonnull (strstr (text, "Dziura w jezdni"));
+  g_assert_cmpstr (gtk_image_get_storage_type (g_object_get_data (G_OBJECT (screen_widget ("category:pothole")),
+                                                                  "okn-kiosk-image")) == GTK_IMAGE_ICON_NAME
+                   ? "icon" : "none", ==, "icon");
+  /* Search narrows the tiles. */
+  fill ("search", "latarnia");
+  g_assert_false (gtk_widget_is_drawable (screen_widget ("category:pothole")));
+  g_assert_true (gtk_widget_is_drawable (screen_widget ("category:streetlight")));
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("search")), "");
+  okn_test_ui_pump ();
+  tap ("category:pothole");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+
+  /* Where is needed (a street or a landmark): said, not skipped. */
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  g_assert_true (error_shown_under ("address"));
+  /* A right click (a long press) opens no menu on a field. */
+  okn_test_ui_right_click (screen_widget ("address"));
+  g_assert_cmpuint (mapped_toplevels (), ==, 1);
+  fill ("address", "Piotrkowska 120, Łódź");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+
+  /* The description and the category's required question. */
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  g_assert_true (error_shown_under ("description"));
+  g_assert_true (error_shown_under ("attr:size"));
+  fill ("description", "Głęboka dziura przy przejściu");
+  tap ("attr:size:large");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+
+  /* Contact only with consent. */
+  g_assert_false (gtk_widget_is_sensitive (screen_widget ("contact-email")));
+  tap ("consent");
+  g_assert_true (gtk_widget_is_sensitive (screen_widget ("contact-email")));
+  fill ("contact-name", "Olena Kowalenko");
+  fill ("contact-email", "olena@example.org");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  g_clear_pointer (&text, g_free);
+  text = screen_text ();
+  g_assert_nonnull (strstr (text, "Głęboka dziura przy przejściu"));
+  g_assert_nonnull (strstr (text, "Piotrkowska 120, Łódź"));
+  g_assert_nonnull (strstr (text, "Large"));
+  g_assert_nonnull (strstr (text, "olena@example.org"));
+
+  /* The resident reads Ukrainian: the summary and the ticket follow. */
+  tap ("uk");
+  g_clear_pointer (&text, g_free);
+  text = screen_text ();
+  g_assert_true (has_cyrillic (title_text ()));
+  g_assert_nonnull (strstr (text, "Głęboka dziura przy przejściu"));
+  tap ("confirm");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+
+  result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
+  g_assert_nonnull (result);
+  g_assert_null (result->print_error);
+  store = open_store ();
+  found = okn_store_search (store, "przejściu", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  r = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (r->ticket, ==, result->record->ticket);
+  g_assert_cmpint (r->channel, ==, OKN_CHANNEL_KIOSK);
+  g_assert_cmpstr (r->operator_name, ==, "kiosk");
+  g_assert_cmpstr (r->category, ==, "pothole");
+  g_assert_cmpstr (r->address, ==, "Piotrkowska 120, Łódź");
+  g_assert_cmpstr (okn_record_get_attribute (r, "size"), ==, "large");
+  g_assert_true (r->consent);
+  g_assert_cmpstr (r->contact_name, ==, "Olena Kowalenko");
+  g_assert_cmpstr (r->contact_email, ==, "olena@example.org");
+
+  /* The last screen: the ID in very large type, the code, the QR. */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (screen_widget ("ticket"))), ==, r->ticket);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (screen_widget ("code"))), ==, r->verification_code);
+  g_assert_true (gtk_style_context_has_class (gtk_widget_get_style_context (screen_widget ("ticket")),
+                                              "okn-kiosk-ticket-id"));
+  g_assert_true (has_cyrillic (gtk_label_get_text (GTK_LABEL (screen_widget ("print-status")))));
+
+  /* The kiosk's receipt, in Ukrainian, decodes back to the ticket. */
+  receipt = g_strdup_printf ("%s/out/%s-receipt-80.pdf", tmpdir, r->ticket);
+  g_assert_true (g_file_test (receipt, G_FILE_TEST_IS_REGULAR));
+  pdf_text = okn_test_pdf_file_text (receipt);
+  g_assert_nonnull (strstr (pdf_text, "Номер звернення"));
+  symbols = okn_scan_decode_file (receipt, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < symbols->len; i++)
+    {
+      OknScanSymbol *sym = g_ptr_array_index (symbols, i);
+      OknTicketId id;
+      g_autofree char *code = NULL;
+
+      if (okn_scan_parse_text (sym->text, NULL, &id, &code, NULL))
+        {
+          g_autofree char *formatted = okn_ticket_id_format (&id);
+
+          if (g_strcmp0 (formatted, r->ticket) == 0)
+            {
+              if (code)
+                qr = qr || g_strcmp0 (code, r->verification_code) == 0;
+              else
+                code128 = TRUE;
+            }
+        }
+    }
+  g_assert_true (code128);
+  g_assert_true (qr);
+  /* Nothing else opened on the way: no print dialog, no file chooser. */
+  g_assert_cmpuint (mapped_toplevels (), ==, 1);
+
+  /* Finish: the start screen; nothing of this resident stays. */
+  tap ("finish");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  g_assert_false (okn_kiosk_report_has_input (okn_kiosk_window_get_report (window)));
+  tap ("pl");
+}
+
+static gboolean
+warning_shown (gpointer data)
+{
+  return okn_kiosk_window_is_warning (window);
+}
+
+static gboolean
+warning_hidden (gpointer data)
+{
+  return !okn_kiosk_window_is_warning (window);
+}
+
+/* A resident who walks away: a warning with a big button that gives the
+ * time back; untouched, the form is wiped and the start screen returns,
+ * in the kiosk's own language. */
+static void
+test_inactivity (void)
+{
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  OknKioskReport *report = okn_kiosk_window_get_report (window);
+
+  okn_kiosk_window_show_start (window);
+  tap ("en");
+  tap ("report");
+  tap ("category:streetlight");
+  fill ("address", "Zielona 3");
+  g_assert_true (okn_kiosk_report_has_input (report));
+  g_assert_false (okn_kiosk_window_is_warning (window));
+
+  /* Short enough for a test; a touch makes them count. */
+  okn_inactivity_set_timeouts (clock, 300, 800);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  g_assert_nonnull (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
+  okn_test_ui_tap (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
+  g_assert_true (okn_test_ui_wait_for (warning_hidden, NULL));
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("address"))), ==, "Zielona 3");
+
+  /* Untouched: the warning, then the start over. */
+  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "start"));
+  g_assert_false (okn_kiosk_window_is_warning (window));
+  g_assert_false (okn_kiosk_report_has_input (report));
+  g_assert_cmpint (okn_kiosk_window_get_language (window), ==, OKN_LANGUAGE_PL);
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  /* Back through the path: nothing of the last resident. */
+  tap ("report");
+  tap ("category:streetlight");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("address"))), ==, "");
+  okn_kiosk_window_show_start (window);
+}
+
+/* Someone's report, with everything personal a report can hold. */
+static OknRecord *
+store_personal_report (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_report ("pothole", "Sąsiad Zenobiusz Wrzos zostawił gruz", "Tajemnicza 77, Łódź");
+
+  r->channel = OKN_CHANNEL_DESK;
+  r->contact_name = g_strdup ("Zenobia Wrzos");
+  r->contact_email = g_strdup ("zenobia@example.org");
+  r->contact_phone = g_strdup ("+48 600 700 800");
+  r->consent = TRUE;
+  okn_record_add_attribute (r, "size", "small");
+  g_assert_true (okn_store_register (store, r, "Anna", &error));
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+scan_burst (const char *payload)
+{
+  fake_time += 1000;
+  fake_time = okn_test_ui_type (GTK_WIDGET (window), payload, fake_time, 4);
+  fake_time += 4;
+  okn_test_ui_key (GTK_WIDGET (window), GDK_KEY_Return, 0, fake_time);
+}
+
+static const char *
+label_of (const char *name)
+{
+  GtkWidget *w = okn_test_ui_find_by_name (GTK_WIDGET (window), name);
+
+  g_assert_nonnull (w);
+  return gtk_label_get_text (GTK_LABEL (w));
+}
+
+static void
+reset_lookup_pause (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+
+  okn_store_set_meta (store, "lookup.failures", NULL, NULL);
+  okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
+}
+
+/* The ticket held under the kiosk's scanner (a keyboard wedge: fast keys
+ * and Enter) shows the status and nothing personal: every text in the
+ * whole window is searched for every personal value of the record. */
+static void
+test_check_scanned (void)
+{
+  g_autoptr (OknRecord) r = store_personal_report ();
+  g_autofree char *payload = g_strdup_printf ("OKN1:%s:%s", r->ticket, r->verification_code);
+  g_autofree char *all = NULL;
+  const char *personal[] = { r->description, r->address, r->contact_name, r->contact_email,
+                             r->contact_phone, "Zenobiusz", "Tajemnicza", "Anna" };
+
+  reset_lookup_pause ();
+  okn_kiosk_window_show_start (window);
+  tap ("en");
+  scan_burst (payload);
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "answer");
+  g_assert_cmpstr (label_of ("answer-ticket"), ==, r->ticket);
+  g_assert_cmpstr (label_of ("answer-category"), ==, "Dziura w jezdni");
+  g_assert_cmpstr (label_of ("answer-status"), ==, "Received here, waiting to be sent to the city");
+  all = okn_test_ui_all_text (GTK_WIDGET (window));
+  for (guint i = 0; i < G_N_ELEMENTS (personal); i++)
+    if (strstr (all, personal[i]) != NULL)
+      g_error ("the kiosk shows “%s” of someone's record", personal[i]);
+  /* The answer speaks the resident's language too. */
+  tap ("uk");
+  g_assert_true (has_cyrillic (label_of ("answer-status")));
+  g_assert_true (has_cyrillic (okn_kiosk_screen_get_announcement (okn_kiosk_window_get_screen (window))));
+  tap ("finish");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  tap ("pl");
+}
+
+/* Typed: a forged code and an unknown ticket read exactly the same; the
+ * right code opens it; five failures in a row pause the lookup, said with
+ * the time left, and the right code is refused until it is over. */
+static void
+test_check_typed_and_throttled (void)
+{
+  g_autoptr (OknRecord) r = store_personal_report ();
+  OknTicketId unknown_id;
+  g_autofree char *unknown = NULL;
+  g_autofree char *forged_answer = NULL;
+  g_autofree char *unknown_answer = NULL;
+
+  reset_lookup_pause ();
+  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
+  unknown = okn_ticket_id_format (&unknown_id);
+  okn_kiosk_window_show_start (window);
+  tap ("en");
+  tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+
+  fill ("ticket-id", r->ticket);
+  fill ("ticket-code", "ABCDEF");
+  tap ("check-go");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  forged_answer = g_strdup (label_of ("check-message"));
+
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), "");
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "");
+  fill ("ticket-id", unknown);
+  fill ("ticket-code", r->verification_code);
+  tap ("check-go");
+  unknown_answer = g_strdup (label_of ("check-message"));
+  g_assert_cmpstr (forged_answer, ==, unknown_answer);
+  g_assert_cmpstr (forged_answer, ==, "No ticket matches this number and verification code. Check both on your ticket.");
+
+  /* The right one opens it. */
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), "");
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "");
+  fill ("ticket-id", r->ticket);
+  fill ("ticket-code", r->verification_code);
+  tap ("check-go");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "answer");
+  tap ("another");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("ticket-id"))), ==, "");
+
+  /* Five wrong guesses in a row: the pause. */
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), r->ticket);
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+      tap ("check-go");
+    }
+  g_assert_nonnull (strstr (label_of ("check-message"), "Try again in"));
+  g_assert_false (gtk_widget_is_sensitive (screen_widget ("check-go")));
+  /* The right code does not get through the pause either. */
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), r->verification_code);
+  gtk_widget_activate (screen_widget ("ticket-code"));
+  okn_test_ui_pump ();
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  g_assert_nonnull (strstr (label_of ("check-message"), "Try again in"));
+  /* Nor a scan. */
+  {
+    g_autofree char *payload = g_strdup_printf ("OKN1:%s:%s", r->ticket, r->verification_code);
+
+    scan_burst (payload);
+    g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  }
+  reset_lookup_pause ();
+  tap ("back");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  tap ("pl");
+}
+
 /* Setup ------------------------------------------------------------------ */
+
+static void
+write_catalogue (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+  OknService *s = g_new0 (OknService, 1);
+
+  s->code = g_strdup ("pothole");
+  s->name = g_strdup ("Dziura w jezdni");
+  s->group = g_strdup ("Drogi");
+  s->keywords = g_strdup ("dziura, jezdnia, droga");
+  s->type = g_strdup ("realtime");
+  s->metadata = TRUE;
+  s->definition = g_strdup ("{\"service_code\":\"pothole\",\"attributes\":["
+                            "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                            "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                            "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]}]}");
+  g_ptr_array_add (services, s);
+  s = g_new0 (OknService, 1);
+  s->code = g_strdup ("streetlight");
+  s->name = g_strdup ("Latarnia nie świeci");
+  s->group = g_strdup ("Oświetlenie");
+  s->type = g_strdup ("realtime");
+  g_ptr_array_add (services, s);
+  okn_store_replace_services (store, services, &error);
+  g_assert_no_error (error);
+}
 
 int
 main (int    argc,
@@ -220,6 +674,7 @@ main (int    argc,
   g_setenv ("OKIENKO_CONFIG", conf, TRUE);
   okn_store_close (okn_test_open_store (tmpdir, "K03"));
 
+  write_catalogue ();
   okn_test_ui_start_xvfb ("1280x800x24");
   okn_application_setup_i18n ();
   gtk_test_init (&argc, &argv, NULL);
@@ -238,6 +693,10 @@ main (int    argc,
   g_test_add_func ("/kiosk/start-screen", test_start_screen);
   g_test_add_func ("/kiosk/language-switch", test_language_switch);
   g_test_add_func ("/kiosk/escape-keys-do-nothing", test_escape_keys_do_nothing);
+  g_test_add_func ("/kiosk/report-path", test_report_path);
+  g_test_add_func ("/kiosk/inactivity", test_inactivity);
+  g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
+  g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
   rc = g_test_run ();
 
   if (window)

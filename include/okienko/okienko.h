@@ -2,6 +2,7 @@
 /* okienko.h: the whole public API of the core */
 #pragma once
 
+#include "okienko/okn-barcode.h"
 #include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
 #include "okienko/okn-context.h"
@@ -25,4 +26,5 @@
 #include "okienko/okn-text.h"
 #include "okienko/okn-sync.h"
 #include "okienko/okn-sync-status.h"
+#include "okienko/okn-inactivity.h"
 #include "okienko/okn-ticket-id.h"

@@ -71,6 +71,8 @@ gboolean       okn_service_matches         (const OknService *service,
                                             const char       *text);
 const char    *okn_attr_def_value_name     (const OknAttrDef *a,
                                             const char       *key);
+char          *okn_service_icon_name       (const OknService  *service,
+                                            const char *const *overrides);
 const OknService *okn_service_find         (GPtrArray  *services,
                                             const char *code);
 

@@ -16,6 +16,11 @@
 
 G_BEGIN_DECLS
 
+/* A kiosk's last print failure, kept in the store's meta table by the
+ * intake (kiosk profile) until a later ticket prints. */
+#define OKN_META_KIOSK_PRINT_ERROR    "kiosk.print_error"
+#define OKN_META_KIOSK_PRINT_ERROR_AT "kiosk.print_error_at"
+
 /* What a display says about the last sync, in one word. */
 typedef enum
 {
@@ -38,6 +43,8 @@ typedef struct
   char *resolved_error;          /* (nullable) the error a later success resolved */
   char *resolved_error_at;       /* (nullable) */
   char *catalogue_fetched_at;    /* (nullable) */
+  char *kiosk_print_error;       /* (nullable) why the kiosk's last ticket did not print */
+  char *kiosk_print_error_at;    /* (nullable) */
 } OknSyncStatus;
 
 OknSyncStatus *okn_sync_status_read       (OknStore   *store,

@@ -424,6 +424,8 @@ okctl_sync_status_json (const OknSyncStatus *status,
   okctl_json_add_string (b, "resolved_error_at", status->resolved_error_at);
   okctl_json_add_string (b, "catalogue_fetched_at", status->catalogue_fetched_at);
   okctl_json_add_string (b, "sync_health", okn_sync_health_to_string (status->health));
+  okctl_json_add_string (b, "kiosk_print_error", status->kiosk_print_error);
+  okctl_json_add_string (b, "kiosk_print_error_at", status->kiosk_print_error_at);
 }
 
 /**
@@ -443,6 +445,13 @@ okctl_sync_status_text (const OknSyncStatus *status)
 
       g_print ("%-22s %s (%s)\n", _("Last sync error:"), safe,
                status->last_error_at ? status->last_error_at : "?");
+    }
+  if (status->kiosk_print_error)
+    {
+      g_autofree char *safe = okn_text_display_line (status->kiosk_print_error, -1);
+
+      g_print ("%-22s %s (%s)\n", _("Kiosk printer:"), safe,
+               status->kiosk_print_error_at ? status->kiosk_print_error_at : "?");
     }
 }
 

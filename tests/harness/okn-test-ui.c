@@ -183,9 +183,20 @@ click (GtkWidget *widget,
   GdkDisplay *display = gtk_widget_get_display (widget);
   GtkAllocation alloc;
   int x, y;
+  gint64 deadline = g_get_monotonic_time () + OKN_TEST_UI_WAIT_S * G_USEC_PER_SEC;
 
+  /* A widget just shown is laid out and drawn on the next frames. */
+  do
+    {
+      okn_test_ui_pump ();
+      gtk_widget_get_allocation (widget, &alloc);
+      if (gtk_widget_is_drawable (widget) && alloc.width > 1 && gtk_widget_get_realized (widget))
+        break;
+      g_usleep (2000);
+    }
+  while (g_get_monotonic_time () < deadline);
   g_assert_true (gtk_widget_is_drawable (widget));
-  gtk_widget_get_allocation (widget, &alloc);
+  g_assert_cmpint (alloc.width, >, 1);
   x = alloc.x + alloc.width / 2;
   y = alloc.y + alloc.height / 2;
   /* A widget with a window of its own is allocated in its parent's. */

@@ -412,3 +412,63 @@ okn_service_matches (const OknService *service,
     }
   return TRUE;
 }
+
+/* Shipped symbolic icons (ui/icons) for the categories most cities have,
+ * found by words in the category's code, group, name or keywords (Polish
+ * and English stems, as catalogues are written in either). */
+static const struct
+{
+  const char *icon;
+  const char *words[9];
+} category_icons[] = {
+  { "okn-road-symbolic", { "pothole", "dziur", "jezdn", "road", "drog", "chodnik", "sidewalk", "pavement", NULL } },
+  { "okn-streetlight-symbolic", { "light", "latarn", "oświetl", "lamp", NULL } },
+  { "okn-trash-symbolic", { "dump", "śmie", "odpad", "trash", "waste", "garbage", "litter", "kosz", NULL } },
+  { "okn-tree-symbolic", { "tree", "drzew", "zieleń", "zielen", "park", "green", "trawnik", NULL } },
+  { "okn-graffiti-symbolic", { "graffiti", "vandal", "dewast", "pomaz", NULL } },
+  { "okn-water-symbolic", { "water", "wod", "flood", "zalan", "kanaliz", "sewer", "hydrant", NULL } },
+  { "okn-sign-symbolic", { "sign", "znak", "traffic", "sygnaliz", "ruch", NULL } },
+};
+
+/**
+ * okn_service_icon_name:
+ * @service: a category of the catalogue
+ * @overrides: (nullable): `KEY=icon-name` entries (kiosk.icons), KEY a
+ *   category code or a group's name; a code wins over its group
+ *
+ * Returns: (transfer full): the icon a kiosk's tile shows for @service:
+ *   the configured one, else a shipped one its words suggest, else
+ *   `okn-category-symbolic`
+ */
+char *
+okn_service_icon_name (const OknService  *service,
+                       const char *const *overrides)
+{
+  const char *by_group = NULL;
+
+  for (guint i = 0; overrides && overrides[i]; i++)
+    {
+      const char *eq = strchr (overrides[i], '=');
+      g_autofree char *key = NULL;
+
+      if (eq == NULL || eq[1] == '\0')
+        continue;
+      key = g_strstrip (g_strndup (overrides[i], (gsize) (eq - overrides[i])));
+      if (g_strcmp0 (key, service->code) == 0)
+        return g_strstrip (g_strdup (eq + 1));
+      if (by_group == NULL && service->group && g_strcmp0 (key, service->group) == 0)
+        by_group = eq + 1;
+    }
+  if (by_group)
+    return g_strstrip (g_strdup (by_group));
+  for (guint i = 0; i < G_N_ELEMENTS (category_icons); i++)
+    for (guint j = 0; category_icons[i].words[j]; j++)
+      {
+        const char *w = category_icons[i].words[j];
+
+        if (contains_folded (service->code, w) || contains_folded (service->name, w)
+            || contains_folded (service->group, w) || contains_folded (service->keywords, w))
+          return g_strdup (category_icons[i].icon);
+      }
+  return g_strdup ("okn-category-symbolic");
+}

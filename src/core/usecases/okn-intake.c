@@ -14,6 +14,7 @@
 
 #include "okienko/okn-intake.h"
 #include "okienko/okn-service-def.h"
+#include "okienko/okn-sync-status.h"
 
 /**
  * okn_intake_check:
@@ -90,6 +91,22 @@ okn_intake_ticket_content (OknStore        *store,
 }
 
 static void
+note_kiosk_print (OknStore     *store,
+                  const GError *print_error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *at = print_error ? okn_now_iso8601 (now) : NULL;
+  /* Best effort: the record is stored and the resident has the ticket on
+   * the screen; a note that cannot be written changes neither. */
+  g_autofree char *had = print_error ? NULL : okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR);
+
+  if (print_error == NULL && had == NULL)
+    return;
+  okn_store_set_meta (store, OKN_META_KIOSK_PRINT_ERROR, print_error ? print_error->message : NULL, NULL);
+  okn_store_set_meta (store, OKN_META_KIOSK_PRINT_ERROR_AT, at, NULL);
+}
+
+static void
 print_outputs (OknStore               *store,
                OknConfig              *config,
                OknIntakeResult        *result,
@@ -103,6 +120,10 @@ print_outputs (OknStore               *store,
     okn_ticket_content_set_language (content, options->language);
   result->printed = okn_outputs_print (config, options->profile, content, (const char *const *) layouts,
                                        cancellable, &result->print_error);
+  /* Nobody stands at a kiosk's printer: its trouble is kept for staff
+   * (okienkoctl status) until a later ticket prints. */
+  if (options->profile == OKN_OUTPUTS_KIOSK && layouts != NULL && layouts[0] != NULL)
+    note_kiosk_print (store, result->print_error);
 }
 
 /**

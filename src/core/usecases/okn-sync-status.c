@@ -71,6 +71,8 @@ okn_sync_status_read (OknStore   *store,
   s->resolved_error = okn_store_get_meta (store, "sync.resolved_error");
   s->resolved_error_at = okn_store_get_meta (store, "sync.resolved_error_at");
   s->catalogue_fetched_at = okn_store_get_meta (store, "catalogue.fetched_at");
+  s->kiosk_print_error = okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR);
+  s->kiosk_print_error_at = okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR_AT);
   s->health = decide_health (s);
   return g_steal_pointer (&s);
 }
@@ -89,6 +91,8 @@ okn_sync_status_free (OknSyncStatus *status)
   g_free (status->resolved_error);
   g_free (status->resolved_error_at);
   g_free (status->catalogue_fetched_at);
+  g_free (status->kiosk_print_error);
+  g_free (status->kiosk_print_error_at);
   g_free (status);
 }
 

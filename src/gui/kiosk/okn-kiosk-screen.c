@@ -20,6 +20,7 @@ typedef struct
   char *name;
   GtkWidget *title;
   GtkWidget *body;
+  GtkWidget *actions;
   OknLanguage lang;
   char *title_msgid;
   char *announcement;
@@ -177,9 +178,21 @@ okn_kiosk_screen_init (OknKioskScreen *self)
   gtk_label_set_line_wrap (GTK_LABEL (priv->title), TRUE);
   gtk_label_set_justify (GTK_LABEL (priv->title), GTK_JUSTIFY_CENTER);
   gtk_box_pack_start (GTK_BOX (self), priv->title, FALSE, FALSE, 0);
-  priv->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
-  gtk_widget_set_halign (priv->body, GTK_ALIGN_FILL);
-  gtk_box_pack_start (GTK_BOX (self), priv->body, TRUE, TRUE, 0);
+  /* The body scrolls, so a long answer or 200 % text never pushes the
+   * screen's buttons (the actions, below it) off a small screen. */
+  {
+    GtkWidget *scroll = gtk_scrolled_window_new (NULL, NULL);
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroll), TRUE);
+    gtk_widget_set_vexpand (scroll, TRUE);
+    priv->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
+    gtk_widget_set_halign (priv->body, GTK_ALIGN_FILL);
+    gtk_container_add (GTK_CONTAINER (scroll), priv->body);
+    gtk_box_pack_start (GTK_BOX (self), scroll, TRUE, TRUE, 0);
+  }
+  priv->actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  gtk_box_pack_end (GTK_BOX (self), priv->actions, FALSE, FALSE, 0);
   gtk_widget_show_all (GTK_WIDGET (self));
 }
 
@@ -225,6 +238,20 @@ okn_kiosk_screen_get_body (OknKioskScreen *self)
   OknKioskScreenPrivate *priv = okn_kiosk_screen_get_instance_private (self);
 
   return priv->body;
+}
+
+/**
+ * okn_kiosk_screen_get_actions:
+ *
+ * Returns: (transfer none): the row of buttons under the body (Back,
+ *   Next, Finish), always on the screen
+ */
+GtkWidget *
+okn_kiosk_screen_get_actions (OknKioskScreen *self)
+{
+  OknKioskScreenPrivate *priv = okn_kiosk_screen_get_instance_private (self);
+
+  return priv->actions;
 }
 
 /**

@@ -35,6 +35,7 @@ OknKioskScreen *okn_kiosk_screen_new              (const char     *name,
                                                    const char     *title_msgid);
 const char     *okn_kiosk_screen_get_name         (OknKioskScreen *self);
 GtkWidget      *okn_kiosk_screen_get_body         (OknKioskScreen *self);
+GtkWidget      *okn_kiosk_screen_get_actions      (OknKioskScreen *self);
 GtkWidget      *okn_kiosk_screen_get_title_label  (OknKioskScreen *self);
 void            okn_kiosk_screen_set_language     (OknKioskScreen *self,
                                                    OknLanguage     lang);

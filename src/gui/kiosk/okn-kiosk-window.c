@@ -13,9 +13,12 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "okn-kiosk-window.h"
+#include "okn-kiosk-report.h"
+#include "okn-kiosk-check.h"
 #include "okn-gui-util.h"
 
 struct _OknKioskWindow
@@ -28,7 +31,15 @@ struct _OknKioskWindow
   GtkWidget *stack;                 /* every OknKioskScreen, by name */
   GtkWidget *lang_buttons[OKN_LANGUAGE_LAST + 1];
   OknKioskScreen *start;
+  GtkWidget *start_report;
+  GtkWidget *start_check;
+  OknKioskScreen *still_there;      /* the inactivity warning, over the screens */
   GtkGesture *block_secondary;      /* right clicks never reach a widget */
+  GtkGesture *touches;              /* every press, for the inactivity clock */
+  OknInactivity *inactivity;
+  OknKioskReport *report;
+  OknKioskCheck *check;
+  OknWedge *wedge;                  /* keystrokes that may be the scanner's */
 };
 
 G_DEFINE_FINAL_TYPE (OknKioskWindow, okn_kiosk_window, GTK_TYPE_WINDOW)
@@ -106,11 +117,74 @@ is_escape_key (const GdkEventKey *event)
   return FALSE;
 }
 
+/* The scanner typed its characters into the focused field: take them out. */
+static void
+remove_burst_text (GtkWidget  *focus,
+                   const char *burst)
+{
+  const char *text;
+
+  if (!GTK_IS_ENTRY (focus))
+    return;
+  text = gtk_entry_get_text (GTK_ENTRY (focus));
+  if (g_str_has_suffix (text, burst))
+    {
+      g_autofree char *kept = g_strndup (text, strlen (text) - strlen (burst));
+
+      gtk_entry_set_text (GTK_ENTRY (focus), kept);
+      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+    }
+}
+
+/* The kiosk's keyboard-wedge scanner: a burst of fast keys ending in Enter
+ * (the core's okn_wedge) is a ticket held under it, on the screens where
+ * a resident may check one. */
+static gboolean
+feed_wedge (OknKioskWindow *self,
+            GdkEventKey    *event)
+{
+  gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
+  gunichar c = gdk_keyval_to_unicode (event->keyval);
+  g_autofree char *code = NULL;
+  const char *screen;
+
+  if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
+    {
+      okn_wedge_reset (self->wedge);
+      return FALSE;
+    }
+  if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
+    c = '\r';
+  else if (event->keyval == GDK_KEY_Tab)
+    c = '\t';
+  if (c == 0 || (!g_unichar_isprint (c) && c != '\r' && c != '\t'))
+    {
+      if (!event->is_modifier)
+        okn_wedge_reset (self->wedge);
+      return FALSE;
+    }
+  code = okn_wedge_feed (self->wedge, c, time_us);
+  if (code == NULL)
+    return FALSE;
+  screen = okn_kiosk_window_get_screen_name (self);
+  if (!g_str_equal (screen, "start") && !g_str_equal (screen, "check") && !g_str_equal (screen, "answer"))
+    return FALSE;
+  remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), code);
+  okn_kiosk_check_scanned (self->check, code);
+  return TRUE;
+}
+
 static gboolean
 okn_kiosk_window_key_press_event (GtkWidget   *widget,
                                   GdkEventKey *event)
 {
+  OknKioskWindow *self = OKN_KIOSK_WINDOW (widget);
+
+  if (self->inactivity)
+    okn_inactivity_poke (self->inactivity);
   if (is_escape_key (event))
+    return GDK_EVENT_STOP;
+  if (self->wedge && feed_wedge (self, event))
     return GDK_EVENT_STOP;
   return GTK_WIDGET_CLASS (okn_kiosk_window_parent_class)->key_press_event (widget, event);
 }
@@ -134,6 +208,16 @@ on_secondary_pressed (GtkGestureMultiPress *gesture,
   /* Claimed in the capture phase: the entry under the finger never sees
    * the click, so no context menu opens. */
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_touch (GtkGestureMultiPress *gesture,
+          int                   n_press,
+          double                x,
+          double                y,
+          OknKioskWindow       *self)
+{
+  okn_inactivity_poke (self->inactivity);
 }
 
 static gboolean
@@ -170,6 +254,95 @@ on_visible_child (GObject        *stack,
 
   if (child)
     block_popups (child, self);
+  /* Nothing to lose on the start screen; anywhere else a resident who
+   * walks away is warned, then forgotten. */
+  if (self->inactivity == NULL)
+    return;
+  if (child == GTK_WIDGET (self->start))
+    okn_inactivity_stop (self->inactivity);
+  else if (!okn_inactivity_is_running (self->inactivity))
+    okn_inactivity_start (self->inactivity);
+}
+
+static void
+on_warn (OknInactivity  *inactivity,
+         OknKioskWindow *self)
+{
+  okn_kiosk_screen_set_language (self->still_there, self->lang);
+  gtk_widget_show (GTK_WIDGET (self->still_there));
+}
+
+static void
+on_resumed (OknInactivity  *inactivity,
+            OknKioskWindow *self)
+{
+  gtk_widget_hide (GTK_WIDGET (self->still_there));
+}
+
+static void
+on_more_time (OknKioskWindow *self)
+{
+  okn_inactivity_poke (self->inactivity);
+}
+
+static OknLanguage
+default_language (OknKioskWindow *self)
+{
+  g_autofree char *first = okn_config_get_string (okn_context_get_config (self->context), "kiosk.language");
+  OknLanguage lang = OKN_LANGUAGE_PL;
+
+  if (first)
+    okn_language_from_string (first, &lang);
+  return lang;
+}
+
+/* The resident walked away: everything they gave is wiped from memory,
+ * and the next one starts at the start screen, in the kiosk's language. */
+static void
+on_expired (OknInactivity  *inactivity,
+            OknKioskWindow *self)
+{
+  gtk_widget_hide (GTK_WIDGET (self->still_there));
+  okn_kiosk_report_wipe (self->report);
+  okn_kiosk_check_wipe (self->check);
+  okn_kiosk_window_set_language (self, default_language (self));
+  okn_kiosk_window_show_start (self);
+}
+
+static OknKioskScreen *
+make_still_there (OknKioskWindow *self)
+{
+  OknKioskScreen *screen = okn_kiosk_screen_new ("still-there", N_("Are you still there?"));
+  GtkWidget *body = okn_kiosk_screen_get_body (screen);
+  GtkWidget *text = okn_kiosk_label_new ("okn-kiosk-warning");
+  GtkWidget *more = okn_kiosk_button_new ("alarm-symbolic", "okn-kiosk-choice");
+  g_autofree char *announcement = NULL;
+
+  okn_kiosk_screen_translate (screen, text, N_("In 20 seconds the kiosk starts over and forgets what you entered."));
+  gtk_widget_set_name (more, "more-time");
+  gtk_style_context_add_class (gtk_widget_get_style_context (more), "suggested-action");
+  okn_kiosk_screen_translate (screen, more, N_("I need more time"));
+  g_signal_connect_swapped (more, "clicked", G_CALLBACK (on_more_time), self);
+  gtk_box_pack_start (GTK_BOX (body), text, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (body), more, TRUE, TRUE, 0);
+  gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (screen)), "okn-kiosk-dialog");
+  gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (screen)), "background");
+  gtk_widget_set_halign (GTK_WIDGET (screen), GTK_ALIGN_FILL);
+  gtk_widget_set_valign (GTK_WIDGET (screen), GTK_ALIGN_FILL);
+  gtk_widget_show_all (body);
+  return screen;
+}
+
+static void
+on_report_chosen (OknKioskWindow *self)
+{
+  okn_kiosk_report_begin (self->report);
+}
+
+static void
+on_check_chosen (OknKioskWindow *self)
+{
+  okn_kiosk_check_begin (self->check);
 }
 
 static OknKioskScreen *
@@ -185,6 +358,8 @@ make_start_screen (OknKioskWindow *self)
   okn_kiosk_screen_translate (screen, hint, N_("Touch one of the two buttons. The language can be changed at the top of the screen."));
   gtk_box_set_homogeneous (GTK_BOX (row), TRUE);
   gtk_widget_set_name (report, "report");
+  self->start_report = report;
+  self->start_check = check;
   gtk_widget_set_name (check, "check");
   okn_kiosk_screen_translate (screen, report, N_("Report a problem in the city"));
   okn_kiosk_screen_translate (screen, check, N_("Check my ticket"));
@@ -204,7 +379,23 @@ okn_kiosk_window_dispose (GObject *object)
 {
   OknKioskWindow *self = OKN_KIOSK_WINDOW (object);
 
+  /* The screens go first: their signals call into the paths. */
+  if (self->overlay)
+    {
+      gtk_widget_destroy (self->overlay);
+      self->overlay = NULL;
+    }
+  if (self->inactivity)
+    {
+      g_signal_handlers_disconnect_by_data (self->inactivity, self);
+      okn_inactivity_stop (self->inactivity);
+    }
+  g_clear_object (&self->inactivity);
+  g_clear_object (&self->report);
+  g_clear_object (&self->check);
+  g_clear_pointer (&self->wedge, okn_wedge_free);
   g_clear_object (&self->block_secondary);
+  g_clear_object (&self->touches);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (okn_kiosk_window_parent_class)->dispose (object);
 }
@@ -315,9 +506,19 @@ okn_kiosk_window_init (OknKioskWindow *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->block_secondary),
                                               GTK_PHASE_CAPTURE);
   g_signal_connect (self->block_secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  self->touches = gtk_gesture_multi_press_new (GTK_WIDGET (self));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->touches), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->touches), GTK_PHASE_CAPTURE);
+  g_signal_connect (self->touches, "pressed", G_CALLBACK (on_touch), self);
+
+  self->still_there = make_still_there (self);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->still_there));
+  gtk_widget_set_no_show_all (GTK_WIDGET (self->still_there), TRUE);
 
   update_language_buttons (self);
   gtk_widget_show_all (self->overlay);
+  gtk_widget_hide (GTK_WIDGET (self->still_there));
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_default (), "/org/okienko/Desk/icons");
 }
 
 /* Public ------------------------------------------------------------------- */
@@ -335,14 +536,22 @@ okn_kiosk_window_new (GtkApplication *app,
   OknKioskWindow *self = g_object_new (OKN_TYPE_KIOSK_WINDOW, "application", app, NULL);
   GdkDisplay *display = gdk_display_get_default ();
   GdkMonitor *monitor = display ? gdk_display_get_primary_monitor (display) : NULL;
-  OknLanguage lang = OKN_LANGUAGE_PL;
-  g_autofree char *first = NULL;
+  gint64 quiet;
 
   self->context = g_object_ref (context);
-  first = okn_config_get_string (okn_context_get_config (context), "kiosk.language");
-  if (first && okn_language_from_string (first, &lang))
-    self->lang = lang;
+  self->lang = default_language (self);
   update_language_buttons (self);
+  self->report = okn_kiosk_report_new (self, context);
+  g_signal_connect_swapped (self->start_report, "clicked",
+                            G_CALLBACK (on_report_chosen), self);
+  self->check = okn_kiosk_check_new (self, context);
+  g_signal_connect_swapped (self->start_check, "clicked", G_CALLBACK (on_check_chosen), self);
+  self->wedge = okn_wedge_new ();
+  quiet = okn_config_get_int (okn_context_get_config (context), "kiosk.inactivity_seconds");
+  self->inactivity = okn_inactivity_new ((guint) quiet * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  g_signal_connect (self->inactivity, "warn", G_CALLBACK (on_warn), self);
+  g_signal_connect (self->inactivity, "resumed", G_CALLBACK (on_resumed), self);
+  g_signal_connect (self->inactivity, "expired", G_CALLBACK (on_expired), self);
   gtk_container_foreach (GTK_CONTAINER (self->stack), relabel_screen, self);
 
   /* Without a window manager (X with no WM) fullscreen is not honoured:
@@ -439,7 +648,8 @@ add_screen (GtkWidget *child,
  * okn_kiosk_window_list_screens:
  *
  * Returns: (transfer container) (element-type OknKioskScreen): every
- *   screen the window has shown, the start screen first
+ *   screen of the window, the start screen first, the inactivity warning
+ *   last
  */
 GPtrArray *
 okn_kiosk_window_list_screens (OknKioskWindow *self)
@@ -447,5 +657,50 @@ okn_kiosk_window_list_screens (OknKioskWindow *self)
   GPtrArray *screens = g_ptr_array_new ();
 
   gtk_container_foreach (GTK_CONTAINER (self->stack), add_screen, screens);
+  g_ptr_array_add (screens, self->still_there);
   return screens;
+}
+
+/**
+ * okn_kiosk_window_get_inactivity:
+ *
+ * Returns: (transfer none): the clock that warns and starts over
+ */
+OknInactivity *
+okn_kiosk_window_get_inactivity (OknKioskWindow *self)
+{
+  return self->inactivity;
+}
+
+/**
+ * okn_kiosk_window_get_report:
+ *
+ * Returns: (transfer none): the report path
+ */
+OknKioskReport *
+okn_kiosk_window_get_report (OknKioskWindow *self)
+{
+  return self->report;
+}
+
+/**
+ * okn_kiosk_window_is_warning:
+ *
+ * Returns: whether the inactivity warning shows
+ */
+gboolean
+okn_kiosk_window_is_warning (OknKioskWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->still_there));
+}
+
+/**
+ * okn_kiosk_window_get_check:
+ *
+ * Returns: (transfer none): the check-my-ticket path
+ */
+OknKioskCheck *
+okn_kiosk_window_get_check (OknKioskWindow *self)
+{
+  return self->check;
 }

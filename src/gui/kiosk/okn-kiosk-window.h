@@ -6,6 +6,8 @@
 
 #include "okienko/okienko.h"
 #include "okn-kiosk-screen.h"
+#include "okn-kiosk-report.h"
+#include "okn-kiosk-check.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +25,9 @@ void            okn_kiosk_window_show_start       (OknKioskWindow *self);
 void            okn_kiosk_window_show_screen      (OknKioskWindow *self,
                                                    OknKioskScreen *screen);
 GPtrArray      *okn_kiosk_window_list_screens     (OknKioskWindow *self);
+OknInactivity  *okn_kiosk_window_get_inactivity   (OknKioskWindow *self);
+OknKioskReport *okn_kiosk_window_get_report       (OknKioskWindow *self);
+OknKioskCheck  *okn_kiosk_window_get_check        (OknKioskWindow *self);
+gboolean        okn_kiosk_window_is_warning       (OknKioskWindow *self);
 
 G_END_DECLS

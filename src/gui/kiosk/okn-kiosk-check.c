@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-kiosk-check.c: check-my-ticket: the ticket scanned (the kiosk's
+ * scanner, or its camera) or its number and code typed, and the answer
+ *
+ * The answer is the core's public view (okn_lookup_public): category,
+ * dates, status in plain words, the city's public note and case number,
+ * nothing personal. A wrong code and an unknown ticket read the same, and
+ * after five failures in a row the lookup pauses; the core decides all of
+ * it and words it in the resident's language. Here the screens only show
+ * it, with the pause counting down.
+ */
+#define G_LOG_DOMAIN "okn-kiosk"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <zbar/zbargtk.h>
+
+#include "okn-kiosk-check.h"
+#include "okn-kiosk-window.h"
+#include "okn-gui-util.h"
+
+struct _OknKioskCheck
+{
+  GObject parent_instance;
+
+  OknKioskWindow *window;     /* (unowned) it owns us */
+  OknContext *context;
+  OknPublicView *view;        /* the answer shown */
+  guint countdown;            /* the pause's once-a-second source */
+
+  OknKioskScreen *check_screen;
+  GtkWidget *ticket;
+  GtkWidget *code;
+  GtkWidget *go;
+  GtkWidget *message;
+  GtkWidget *camera_button;
+  GtkWidget *camera_box;
+  GtkWidget *camera;
+
+  OknKioskScreen *answer_screen;
+  GtkWidget *answer_grid;
+};
+
+G_DEFINE_FINAL_TYPE (OknKioskCheck, okn_kiosk_check, G_TYPE_OBJECT)
+
+/* Static helpers ---------------------------------------------------------- */
+
+static OknLanguage
+lang (OknKioskCheck *self)
+{
+  return okn_kiosk_window_get_language (self->window);
+}
+
+static const char *
+tr (OknKioskCheck *self,
+    const char    *msgid)
+{
+  return okn_labels_gettext (lang (self), NULL, msgid);
+}
+
+static void
+show_message (OknKioskCheck *self,
+              const char    *text)
+{
+  gtk_label_set_text (GTK_LABEL (self->message), text ? text : "");
+  gtk_widget_set_visible (self->message, text != NULL);
+  okn_kiosk_screen_set_announcement (self->check_screen, text);
+}
+
+static void stop_camera (OknKioskCheck *self);
+
+/* The pause, said with the seconds left, until it is over. */
+static gboolean
+on_countdown (gpointer data)
+{
+  OknKioskCheck *self = data;
+  guint left = okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL);
+
+  if (left == 0)
+    {
+      self->countdown = 0;
+      gtk_widget_set_sensitive (self->go, TRUE);
+      show_message (self, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (OKN_TRC (lang (self), "lookup",
+                                                      "Too many unsuccessful tries in a row. Try again in %u s."),
+                                             left);
+    show_message (self, text);
+  }
+  gtk_widget_set_sensitive (self->go, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_countdown (OknKioskCheck *self)
+{
+  if (self->countdown == 0)
+    self->countdown = g_timeout_add_seconds (1, on_countdown, self);
+  on_countdown (self);
+}
+
+static char *
+date_of (const char *iso)
+{
+  g_autoptr (GDateTime) dt = iso ? okn_datetime_parse (iso, NULL) : NULL;
+  g_autoptr (GDateTime) local = dt ? g_date_time_to_local (dt) : NULL;
+
+  /* Numbers only: month names would come from the process locale, not the
+   * resident's language. */
+  return local ? g_date_time_format (local, "%d.%m.%Y") : g_strdup (iso ? iso : "");
+}
+
+static void
+add_row (OknKioskCheck *self,
+         int            row,
+         const char    *name,
+         const char    *key,
+         const char    *value)
+{
+  GtkWidget *k = okn_kiosk_label_new ("okn-kiosk-summary-key");
+  GtkWidget *v = okn_kiosk_label_new (NULL);
+  g_autofree char *shown = okn_text_display_block (value);
+
+  gtk_label_set_text (GTK_LABEL (k), key);
+  gtk_label_set_xalign (GTK_LABEL (k), 1.0);
+  gtk_label_set_yalign (GTK_LABEL (k), 0.0);
+  gtk_label_set_text (GTK_LABEL (v), shown);
+  gtk_label_set_xalign (GTK_LABEL (v), 0.0);
+  gtk_label_set_max_width_chars (GTK_LABEL (v), 60);
+  gtk_widget_set_name (v, name);
+  gtk_grid_attach (GTK_GRID (self->answer_grid), k, 0, row, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->answer_grid), v, 1, row, 1, 1);
+}
+
+/* The public view, every field of it that has a value. */
+static void
+fill_answer (OknKioskScreen *screen,
+             OknKioskCheck  *self)
+{
+  const OknPublicView *v = self->view;
+  g_autoptr (GList) old = gtk_container_get_children (GTK_CONTAINER (self->answer_grid));
+  g_autofree char *filed = NULL;
+  g_autofree char *announcement = NULL;
+  const char *status;
+  int row = 0;
+
+  for (GList *l = old; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  if (v == NULL)
+    return;
+  filed = date_of (v->filed_at);
+  status = okn_public_status_label (lang (self), v->status);
+  add_row (self, row++, "answer-ticket", tr (self, N_("Ticket")), v->ticket);
+  if (v->kind == OKN_KIND_REPORT)
+    add_row (self, row++, "answer-category", tr (self, N_("Problem")),
+             v->category_name ? v->category_name : v->category);
+  else
+    add_row (self, row++, "answer-category", tr (self, N_("Problem")), okn_labels_kind (lang (self), v->kind));
+  add_row (self, row++, "answer-filed", tr (self, N_("Filed on")), filed);
+  add_row (self, row++, "answer-status", tr (self, N_("Status")), status);
+  if (v->unit)
+    add_row (self, row++, "answer-unit", tr (self, N_("Dealt with by")), v->unit);
+  if (v->case_number)
+    add_row (self, row++, "answer-case", tr (self, N_("City case number")), v->case_number);
+  if (v->status_note)
+    add_row (self, row++, "answer-note", tr (self, N_("Note from the city")), v->status_note);
+  if (v->updated_at)
+    {
+      g_autofree char *updated = date_of (v->updated_at);
+
+      add_row (self, row++, "answer-updated", tr (self, N_("Last change")), updated);
+    }
+  gtk_widget_show_all (self->answer_grid);
+  announcement = g_strdup_printf ("%s %s: %s.", okn_kiosk_screen_tr (screen, N_("Your report")),
+                                  tr (self, N_("Status")), status);
+  okn_kiosk_screen_set_announcement (screen, announcement);
+}
+
+static void
+answer (OknKioskCheck *self,
+        OknPublicView *view,
+        GError        *error)
+{
+  if (view)
+    {
+      g_clear_pointer (&self->view, okn_public_view_free);
+      self->view = view;
+      stop_camera (self);
+      show_message (self, NULL);
+      gtk_entry_set_text (GTK_ENTRY (self->code), "");
+      okn_kiosk_window_show_screen (self->window, self->answer_screen);
+      fill_answer (self->answer_screen, self);
+      return;
+    }
+  okn_kiosk_window_show_screen (self->window, self->check_screen);
+  if (g_error_matches (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_PAUSED))
+    {
+      start_countdown (self);
+      return;
+    }
+  if (g_error_matches (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE))
+    gtk_widget_grab_focus (self->code);
+  /* The core's words, already in the resident's language; a store error
+   * is staff's business. */
+  if (error->domain == OKN_LOOKUP_ERROR)
+    show_message (self, error->message);
+  else
+    {
+      g_warning ("The kiosk's lookup failed: %s", error->message);
+      show_message (self, tr (self, N_("The ticket cannot be checked right now. Please ask at the desk.")));
+    }
+  if (okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL) > 0)
+    start_countdown (self);
+}
+
+static void
+on_go (OknKioskCheck *self)
+{
+  g_autoptr (GError) error = NULL;
+  OknPublicView *view = okn_lookup_public (okn_context_get_store (self->context),
+                                           gtk_entry_get_text (GTK_ENTRY (self->ticket)),
+                                           gtk_entry_get_text (GTK_ENTRY (self->code)),
+                                           lang (self), NULL, &error);
+
+  answer (self, view, error);
+}
+
+static void
+on_decoded (GtkWidget     *zbar,
+            int            symbol_type,
+            const char    *data,
+            OknKioskCheck *self)
+{
+  okn_kiosk_check_scanned (self, data);
+}
+
+static void
+stop_camera (OknKioskCheck *self)
+{
+  if (self->camera)
+    {
+      zbar_gtk_set_video_enabled (ZBAR_GTK (self->camera), FALSE);
+      gtk_widget_destroy (self->camera);
+      self->camera = NULL;
+    }
+  if (self->camera_box)
+    gtk_widget_hide (self->camera_box);
+}
+
+static char *
+camera_device (OknKioskCheck *self)
+{
+  g_autofree char *device = okn_config_get_string (okn_context_get_config (self->context), "kiosk.camera_device");
+
+  return device && g_file_test (device, G_FILE_TEST_EXISTS) ? g_steal_pointer (&device) : NULL;
+}
+
+static void
+on_camera (OknKioskCheck *self)
+{
+  g_autofree char *device = camera_device (self);
+
+  if (device == NULL || self->camera)
+    return;
+  self->camera = zbar_gtk_new ();
+  gtk_widget_set_size_request (self->camera, 480, 360);
+  okn_gui_set_accessible (self->camera, tr (self, N_("Camera")));
+  g_signal_connect (self->camera, "decoded", G_CALLBACK (on_decoded), self);
+  gtk_box_pack_start (GTK_BOX (self->camera_box), self->camera, FALSE, FALSE, 0);
+  zbar_gtk_set_video_device (ZBAR_GTK (self->camera), device);
+  zbar_gtk_set_video_enabled (ZBAR_GTK (self->camera), TRUE);
+  gtk_widget_show_all (self->camera_box);
+}
+
+static void
+on_relabel_check (OknKioskScreen *screen,
+                  OknKioskCheck  *self)
+{
+  if (self->countdown)
+    on_countdown (self);
+}
+
+static void
+on_another (OknKioskCheck *self)
+{
+  okn_kiosk_check_begin (self);
+}
+
+static void
+on_finish (OknKioskCheck *self)
+{
+  okn_kiosk_check_wipe (self);
+  okn_kiosk_window_show_start (self->window);
+}
+
+static GtkWidget *
+field (OknKioskScreen *screen,
+       GtkWidget      *box,
+       const char     *name,
+       const char     *msgid)
+{
+  GtkWidget *label = okn_kiosk_label_new (NULL);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_widget_set_name (entry, name);
+  gtk_style_context_add_class (gtk_widget_get_style_context (entry), "okn-kiosk-entry");
+  gtk_widget_set_size_request (entry, -1, OKN_KIOSK_TARGET_PX);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  okn_kiosk_screen_translate (screen, label, msgid);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
+  gtk_box_pack_start (GTK_BOX (box), label, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), entry, FALSE, FALSE, 0);
+  return entry;
+}
+
+static void
+name_fields (OknKioskScreen *screen,
+             OknKioskCheck  *self)
+{
+  okn_gui_set_accessible (self->ticket, okn_kiosk_screen_tr (screen, N_("Ticket number")));
+  okn_gui_set_accessible (self->code, okn_kiosk_screen_tr (screen, N_("Verification code")));
+}
+
+static void
+build_check_screen (OknKioskCheck *self)
+{
+  OknKioskScreen *s = okn_kiosk_screen_new ("check", N_("Check your ticket"));
+  GtkWidget *body = okn_kiosk_screen_get_body (s);
+  GtkWidget *hint = okn_kiosk_label_new (NULL);
+  GtkWidget *fields = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *row = okn_kiosk_screen_get_actions (s);
+  GtkWidget *back = okn_kiosk_button_new ("go-previous-symbolic", "okn-kiosk-back");
+
+  self->check_screen = s;
+  okn_kiosk_screen_translate (s, hint, N_("Hold the QR code of your ticket under the scanner, or type the ticket number and the verification code printed on it."));
+  gtk_box_pack_start (GTK_BOX (body), hint, FALSE, FALSE, 0);
+  self->ticket = field (s, fields, "ticket-id", N_("Ticket number"));
+  self->code = field (s, fields, "ticket-code", N_("Verification code"));
+  gtk_entry_set_max_length (GTK_ENTRY (self->code), 16);
+  g_signal_connect_swapped (self->ticket, "activate", G_CALLBACK (gtk_widget_grab_focus), self->code);
+  g_signal_connect_swapped (self->code, "activate", G_CALLBACK (on_go), self);
+  gtk_box_pack_start (GTK_BOX (body), fields, FALSE, FALSE, 0);
+  self->message = okn_kiosk_label_new ("okn-kiosk-warning");
+  gtk_widget_set_name (self->message, "check-message");
+  gtk_widget_set_no_show_all (self->message, TRUE);
+  gtk_box_pack_start (GTK_BOX (body), self->message, FALSE, FALSE, 0);
+  self->go = okn_kiosk_button_new ("edit-find-symbolic", "okn-kiosk-choice");
+  gtk_style_context_add_class (gtk_widget_get_style_context (self->go), "suggested-action");
+  gtk_widget_set_name (self->go, "check-go");
+  okn_kiosk_screen_translate (s, self->go, N_("Check"));
+  g_signal_connect_swapped (self->go, "clicked", G_CALLBACK (on_go), self);
+  gtk_box_pack_start (GTK_BOX (body), self->go, FALSE, FALSE, 0);
+  self->camera_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_set_no_show_all (self->camera_box, TRUE);
+  gtk_box_pack_start (GTK_BOX (body), self->camera_box, FALSE, FALSE, 0);
+
+  gtk_widget_set_name (back, "back");
+  okn_kiosk_screen_translate (s, back, N_("Back"));
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_finish), self);
+  gtk_box_pack_start (GTK_BOX (row), back, FALSE, FALSE, 0);
+  self->camera_button = okn_kiosk_button_new ("camera-photo-symbolic", NULL);
+  gtk_widget_set_name (self->camera_button, "camera");
+  okn_kiosk_screen_translate (s, self->camera_button, N_("Use the camera"));
+  g_signal_connect_swapped (self->camera_button, "clicked", G_CALLBACK (on_camera), self);
+  gtk_widget_set_no_show_all (self->camera_button, TRUE);
+  gtk_box_pack_end (GTK_BOX (row), self->camera_button, FALSE, FALSE, 0);
+  g_signal_connect (s, "relabel", G_CALLBACK (on_relabel_check), self);
+  g_signal_connect (s, "relabel", G_CALLBACK (name_fields), self);
+  name_fields (s, self);
+  gtk_widget_show_all (body);
+}
+
+static void
+build_answer_screen (OknKioskCheck *self)
+{
+  OknKioskScreen *s = okn_kiosk_screen_new ("answer", N_("Your report"));
+  GtkWidget *body = okn_kiosk_screen_get_body (s);
+  GtkWidget *row = okn_kiosk_screen_get_actions (s);
+  GtkWidget *another = okn_kiosk_button_new ("edit-find-symbolic", NULL);
+  GtkWidget *finish = okn_kiosk_button_new ("go-home-symbolic", "suggested-action");
+
+  self->answer_screen = s;
+  self->answer_grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (self->answer_grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (self->answer_grid), 24);
+  gtk_widget_set_halign (self->answer_grid, GTK_ALIGN_CENTER);
+  gtk_box_pack_start (GTK_BOX (body), self->answer_grid, TRUE, TRUE, 0);
+  gtk_widget_set_name (another, "another");
+  okn_kiosk_screen_translate (s, another, N_("Check another ticket"));
+  g_signal_connect_swapped (another, "clicked", G_CALLBACK (on_another), self);
+  gtk_widget_set_name (finish, "finish");
+  okn_kiosk_screen_translate (s, finish, N_("Finish"));
+  g_signal_connect_swapped (finish, "clicked", G_CALLBACK (on_finish), self);
+  gtk_box_pack_start (GTK_BOX (row), another, FALSE, FALSE, 0);
+  gtk_box_pack_end (GTK_BOX (row), finish, FALSE, FALSE, 0);
+  gtk_widget_show_all (row);
+  g_signal_connect (s, "relabel", G_CALLBACK (fill_answer), self);
+  gtk_widget_show_all (body);
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+okn_kiosk_check_dispose (GObject *object)
+{
+  OknKioskCheck *self = OKN_KIOSK_CHECK (object);
+
+  g_clear_handle_id (&self->countdown, g_source_remove);
+  g_clear_object (&self->context);
+  G_OBJECT_CLASS (okn_kiosk_check_parent_class)->dispose (object);
+}
+
+static void
+okn_kiosk_check_finalize (GObject *object)
+{
+  OknKioskCheck *self = OKN_KIOSK_CHECK (object);
+
+  g_clear_pointer (&self->view, okn_public_view_free);
+  G_OBJECT_CLASS (okn_kiosk_check_parent_class)->finalize (object);
+}
+
+static void
+okn_kiosk_check_class_init (OknKioskCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = okn_kiosk_check_dispose;
+  object_class->finalize = okn_kiosk_check_finalize;
+}
+
+static void
+okn_kiosk_check_init (OknKioskCheck *self)
+{
+}
+
+/* Public ------------------------------------------------------------------- */
+
+/**
+ * okn_kiosk_check_new:
+ * @window: the kiosk's window, which shows the path's screens
+ *
+ * Returns: (transfer full): the check-my-ticket path, its screens made
+ */
+OknKioskCheck *
+okn_kiosk_check_new (OknKioskWindow *window,
+                     OknContext     *context)
+{
+  OknKioskCheck *self = g_object_new (OKN_TYPE_KIOSK_CHECK, NULL);
+
+  self->window = window;
+  self->context = g_object_ref (context);
+  build_check_screen (self);
+  build_answer_screen (self);
+  return self;
+}
+
+/**
+ * okn_kiosk_check_begin:
+ *
+ * The screen to scan or type a ticket on, empty, with the pause said when
+ * one is on.
+ */
+void
+okn_kiosk_check_begin (OknKioskCheck *self)
+{
+  g_autofree char *device = camera_device (self);
+
+  okn_kiosk_check_wipe (self);
+  gtk_widget_set_visible (self->camera_button, device != NULL);
+  okn_kiosk_window_show_screen (self->window, self->check_screen);
+  gtk_widget_grab_focus (self->ticket);
+  if (okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL) > 0)
+    start_countdown (self);
+}
+
+/**
+ * okn_kiosk_check_scanned:
+ * @payload: what the kiosk's scanner or camera read (the ticket's QR)
+ *
+ * Looks the scanned ticket up and shows the answer; a label's bars (the
+ * ID without the code) ask for the code.
+ */
+void
+okn_kiosk_check_scanned (OknKioskCheck *self,
+                         const char    *payload)
+{
+  g_autoptr (GError) error = NULL;
+  OknPublicView *view = okn_lookup_public_scanned (okn_context_get_store (self->context), payload,
+                                                   lang (self), NULL, &error);
+
+  if (view == NULL && g_error_matches (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE))
+    {
+      OknTicketId id;
+
+      if (okn_scan_parse_text (payload, NULL, &id, NULL, NULL))
+        {
+          g_autofree char *ticket = okn_ticket_id_format (&id);
+
+          okn_kiosk_check_begin (self);
+          gtk_entry_set_text (GTK_ENTRY (self->ticket), ticket);
+        }
+    }
+  answer (self, view, error);
+}
+
+/**
+ * okn_kiosk_check_wipe:
+ *
+ * Forgets the ticket typed and the answer shown.
+ */
+void
+okn_kiosk_check_wipe (OknKioskCheck *self)
+{
+  stop_camera (self);
+  gtk_entry_set_text (GTK_ENTRY (self->ticket), "");
+  gtk_entry_set_text (GTK_ENTRY (self->code), "");
+  g_clear_pointer (&self->view, okn_public_view_free);
+  fill_answer (self->answer_screen, self);
+  if (self->countdown == 0)
+    show_message (self, NULL);
+}
+
+gboolean
+okn_kiosk_check_has_input (OknKioskCheck *self)
+{
+  return *gtk_entry_get_text (GTK_ENTRY (self->ticket)) || *gtk_entry_get_text (GTK_ENTRY (self->code))
+         || self->view != NULL;
+}
