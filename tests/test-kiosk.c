@@ -613,6 +613,59 @@ test_check_typed_and_throttled (void)
   tap ("pl");
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return window == NULL;
+}
+
+static void
+tap_corner (guint times)
+{
+  GtkWidget *corner = okn_test_ui_find_by_name (GTK_WIDGET (window), "corner");
+
+  for (guint i = 0; i < times; i++)
+    okn_test_ui_tap (corner);
+}
+
+static void
+type_pin (const char *pin)
+{
+  for (const char *p = pin; *p; p++)
+    {
+      char name[8];
+
+      g_snprintf (name, sizeof name, "pin-%c", *p);
+      tap (name);
+    }
+  tap ("pin-ok");
+}
+
+/* Leaving kiosk mode: five taps in the empty top left corner open the PIN
+ * pad (four do not); a wrong PIN keeps the kiosk; the right one closes it.
+ * Last: the window is gone afterwards. */
+static void
+test_admin_pin_leaves (void)
+{
+  okn_kiosk_window_show_start (window);
+  tap_corner (4);
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  tap_corner (1);
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "admin");
+  type_pin ("1111");
+  g_assert_true (window_alive ());
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "admin");
+  g_assert_cmpstr (label_of ("pin-message"), ==, "Wrong PIN.");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("pin"))), ==, "");
+  tap ("pin-cancel");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+
+  tap_corner (5);
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "admin");
+  type_pin ("4821");
+  g_assert_true (okn_test_ui_wait_for (window_gone, NULL));
+}
+
 /* Setup ------------------------------------------------------------------ */
 
 static void
@@ -673,6 +726,9 @@ main (int    argc,
   g_setenv ("OKIENKO_DB", db, TRUE);
   g_setenv ("OKIENKO_CONFIG", conf, TRUE);
   okn_store_close (okn_test_open_store (tmpdir, "K03"));
+  /* The administrator's PIN, set as an administrator sets it. */
+  g_assert_cmpint (okn_test_run_ctl (db, conf, "4821\n", NULL, NULL, "config", "set", "kiosk.admin_pin", "-",
+                                     NULL), ==, 0);
 
   write_catalogue ();
   okn_test_ui_start_xvfb ("1280x800x24");
@@ -697,6 +753,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/inactivity", test_inactivity);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
+  g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
   rc = g_test_run ();
 
   if (window)

@@ -14,6 +14,7 @@
 #include "okienko/okn-json.h"
 #include "okienko/okn-labels.h"
 #include "okienko/okn-lookup.h"
+#include "okienko/okn-pin.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-record.h"

@@ -47,6 +47,7 @@ typedef enum
   OKN_CONFIG_CHECK_ESCPOS_DEVICE, /* /dev/... or HOST[:PORT] */
   OKN_CONFIG_CHECK_PINNED_KEY,    /* sha256//BASE64[;sha256//BASE64...] or a key file */
   OKN_CONFIG_CHECK_STATUS_URL,    /* http(s) page, with {ticket} or {ticket} and {code} */
+  OKN_CONFIG_CHECK_PIN,           /* a PIN (4-12 digits), kept as its salted hash */
 } OknConfigCheck;
 
 typedef struct

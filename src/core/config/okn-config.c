@@ -15,6 +15,7 @@
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-file.h"
+#include "okienko/okn-pin.h"
 #include "okienko/okn-text.h"
 
 G_DEFINE_QUARK (okn-config-error-quark, okn_config_error)
@@ -166,6 +167,9 @@ static const OknConfigKey keys[] = {
   { "kiosk.camera_device", OKN_CONFIG_TYPE_PATH, "/dev/video0", 0, 0,
     N_("Camera residents hold their ticket to at the kiosk (a V4L2 device; the button shows only when it exists)"),
     OKN_CONFIG_CHECK_ABSOLUTE_PATH },
+  { "kiosk.admin_pin", OKN_CONFIG_TYPE_SECRET, NULL, 0, 0,
+    N_("Administrator PIN that leaves kiosk mode (4-12 digits; kept as a salted hash; set it with “okienkoctl config set kiosk.admin_pin -”)"),
+    OKN_CONFIG_CHECK_PIN },
   { "print.timeout", OKN_CONFIG_TYPE_INT, "30", 1, 600,
     N_("Seconds to wait for a CUPS print job to finish before reporting it failed") },
   { "escpos.device", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,
@@ -473,6 +477,7 @@ check_specific (const OknConfigKey *k,
       return check_pinned_key (k, value, error);
     case OKN_CONFIG_CHECK_STATUS_URL:
       return check_status_url (k, value, error);
+    case OKN_CONFIG_CHECK_PIN:
     case OKN_CONFIG_CHECK_NONE:
     default:
       return TRUE;
@@ -545,6 +550,17 @@ check_value (const OknConfigKey *k,
       if (*value == '\0')
         {
           value_error (error, k, _("the value is empty; use unset to remove it."));
+          return NULL;
+        }
+      /* A PIN is never kept: a typed one becomes its salted hash here,
+       * whoever sets it. */
+      if (k->check == OKN_CONFIG_CHECK_PIN)
+        {
+          if (okn_pin_hash_is_valid (value))
+            return g_strdup (value);
+          if (okn_pin_is_valid (value))
+            return okn_pin_hash (value);
+          value_error (error, k, _("not a PIN of 4 to 12 digits."));
           return NULL;
         }
       return g_strdup (value);

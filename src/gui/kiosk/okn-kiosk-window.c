@@ -40,6 +40,13 @@ struct _OknKioskWindow
   OknKioskReport *report;
   OknKioskCheck *check;
   OknWedge *wedge;                  /* keystrokes that may be the scanner's */
+  OknKioskScreen *admin;            /* the PIN that leaves kiosk mode */
+  GtkWidget *pin;
+  GtkWidget *pin_message;
+  guint pin_failures;
+  gint64 corner_taps[5];            /* the hidden gesture: five taps in the corner */
+  guint n_corner_taps;
+  gboolean unlocked;
 };
 
 G_DEFINE_FINAL_TYPE (OknKioskWindow, okn_kiosk_window, GTK_TYPE_WINDOW)
@@ -195,6 +202,158 @@ static gboolean
 okn_kiosk_window_delete_event (GtkWidget   *widget,
                                GdkEventAny *event)
 {
+  return OKN_KIOSK_WINDOW (widget)->unlocked ? GDK_EVENT_PROPAGATE : GDK_EVENT_STOP;
+}
+
+/* The administrator's way out ------------------------------------------------ */
+
+#define CORNER_TAPS       5
+#define CORNER_WINDOW_US  (4 * G_USEC_PER_SEC)
+#define PIN_TRIES         3
+
+static void
+on_pin_digit (GtkButton      *button,
+              OknKioskWindow *self)
+{
+  const char *digit = g_object_get_data (G_OBJECT (button), "okn-digit");
+
+  if (digit)
+    {
+      int pos = gtk_entry_get_text_length (GTK_ENTRY (self->pin));
+
+      gtk_editable_insert_text (GTK_EDITABLE (self->pin), digit, -1, &pos);
+    }
+  else
+    gtk_entry_set_text (GTK_ENTRY (self->pin), "");
+}
+
+static void
+on_pin_cancel (OknKioskWindow *self)
+{
+  gtk_entry_set_text (GTK_ENTRY (self->pin), "");
+  okn_kiosk_window_show_start (self);
+}
+
+/* The PIN is compared with its hash in the configuration and forgotten;
+ * neither is ever logged. */
+static void
+on_pin_ok (OknKioskWindow *self)
+{
+  g_autofree char *stored = okn_config_get_string (okn_context_get_config (self->context), "kiosk.admin_pin");
+  gboolean right;
+
+  if (stored == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->pin_message),
+                          _("No administrator PIN is set: kiosk mode cannot be left from the screen. "
+                            "Set one with “okienkoctl config set kiosk.admin_pin -”."));
+      gtk_entry_set_text (GTK_ENTRY (self->pin), "");
+      return;
+    }
+  right = okn_pin_verify (stored, gtk_entry_get_text (GTK_ENTRY (self->pin)));
+  gtk_entry_set_text (GTK_ENTRY (self->pin), "");
+  if (!right)
+    {
+      g_message ("A wrong administrator PIN was typed at the kiosk");
+      if (++self->pin_failures >= PIN_TRIES)
+        {
+          self->pin_failures = 0;
+          okn_kiosk_window_show_start (self);
+          return;
+        }
+      gtk_label_set_text (GTK_LABEL (self->pin_message), _("Wrong PIN."));
+      return;
+    }
+  g_message ("Kiosk mode left with the administrator PIN");
+  self->unlocked = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static OknKioskScreen *
+make_admin_screen (OknKioskWindow *self)
+{
+  OknKioskScreen *screen = okn_kiosk_screen_new ("admin", NULL);
+  GtkWidget *body = okn_kiosk_screen_get_body (screen);
+  GtkWidget *title = okn_kiosk_label_new ("okn-kiosk-title");
+  GtkWidget *pad = gtk_grid_new ();
+  GtkWidget *ok = okn_kiosk_button_new ("system-log-out-symbolic", "destructive-action");
+  GtkWidget *cancel = okn_kiosk_button_new ("go-previous-symbolic", NULL);
+  static const char *const digits[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", NULL, "0", NULL };
+
+  /* For staff, in the staff's language (the process locale). */
+  gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (screen)), "okn-kiosk-staff");
+  gtk_label_set_text (GTK_LABEL (title), _("Administrator PIN"));
+  okn_kiosk_screen_set_announcement (screen, _("Administrator PIN"));
+  self->pin = gtk_entry_new ();
+  gtk_widget_set_name (self->pin, "pin");
+  gtk_entry_set_visibility (GTK_ENTRY (self->pin), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (self->pin), GTK_INPUT_PURPOSE_PIN);
+  gtk_entry_set_max_length (GTK_ENTRY (self->pin), OKN_PIN_MAX_DIGITS);
+  gtk_style_context_add_class (gtk_widget_get_style_context (self->pin), "okn-kiosk-entry");
+  okn_gui_set_accessible (self->pin, _("Administrator PIN"));
+  g_signal_connect_swapped (self->pin, "activate", G_CALLBACK (on_pin_ok), self);
+  gtk_grid_set_row_spacing (GTK_GRID (pad), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (pad), 12);
+  gtk_widget_set_halign (pad, GTK_ALIGN_CENTER);
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    {
+      GtkWidget *b;
+      g_autofree char *name = NULL;
+
+      if (i == 9)
+        continue;
+      b = okn_kiosk_button_new (digits[i] ? NULL : "edit-clear-symbolic", NULL);
+      name = g_strdup_printf ("pin-%s", digits[i] ? digits[i] : "clear");
+      gtk_widget_set_name (b, name);
+      okn_kiosk_set_text (b, digits[i] ? digits[i] : _("Clear"));
+      g_object_set_data (G_OBJECT (b), "okn-digit", (gpointer) digits[i]);
+      g_signal_connect (b, "clicked", G_CALLBACK (on_pin_digit), self);
+      gtk_widget_set_size_request (b, OKN_KIOSK_TARGET_PX * 2, OKN_KIOSK_TARGET_PX);
+      gtk_grid_attach (GTK_GRID (pad), b, (int) (i % 3), (int) (i / 3), 1, 1);
+    }
+  self->pin_message = okn_kiosk_label_new ("okn-kiosk-warning");
+  gtk_widget_set_name (self->pin_message, "pin-message");
+  gtk_box_pack_start (GTK_BOX (body), title, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (body), self->pin, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (body), pad, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (body), self->pin_message, FALSE, FALSE, 0);
+  gtk_widget_set_name (ok, "pin-ok");
+  okn_kiosk_set_text (ok, _("Leave kiosk mode"));
+  g_signal_connect_swapped (ok, "clicked", G_CALLBACK (on_pin_ok), self);
+  gtk_widget_set_name (cancel, "pin-cancel");
+  okn_kiosk_set_text (cancel, _("Cancel"));
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (on_pin_cancel), self);
+  gtk_box_pack_start (GTK_BOX (okn_kiosk_screen_get_actions (screen)), cancel, FALSE, FALSE, 0);
+  gtk_box_pack_end (GTK_BOX (okn_kiosk_screen_get_actions (screen)), ok, FALSE, FALSE, 0);
+  gtk_widget_show_all (body);
+  return screen;
+}
+
+/* Five taps within four seconds in the top left corner, where nothing is
+ * drawn: a resident does not find it by chance, an administrator knows. */
+static gboolean
+on_corner_pressed (GtkWidget      *corner,
+                   GdkEventButton *event,
+                   OknKioskWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (event->type != GDK_BUTTON_PRESS)
+    return GDK_EVENT_STOP;
+  if (self->n_corner_taps == CORNER_TAPS)
+    {
+      memmove (self->corner_taps, self->corner_taps + 1, sizeof self->corner_taps[0] * (CORNER_TAPS - 1));
+      self->n_corner_taps--;
+    }
+  self->corner_taps[self->n_corner_taps++] = now;
+  if (self->n_corner_taps == CORNER_TAPS && now - self->corner_taps[0] <= CORNER_WINDOW_US)
+    {
+      self->n_corner_taps = 0;
+      self->pin_failures = 0;
+      gtk_entry_set_text (GTK_ENTRY (self->pin), "");
+      gtk_label_set_text (GTK_LABEL (self->pin_message), "");
+      okn_kiosk_window_show_screen (self, self->admin);
+    }
   return GDK_EVENT_STOP;
 }
 
@@ -475,6 +634,16 @@ okn_kiosk_window_init (OknKioskWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), "Okienko");
 
   gtk_style_context_add_class (gtk_widget_get_style_context (bar), "okn-kiosk-bar");
+  {
+    GtkWidget *corner = gtk_event_box_new ();
+
+    gtk_widget_set_name (corner, "corner");
+    gtk_event_box_set_visible_window (GTK_EVENT_BOX (corner), FALSE);
+    gtk_widget_set_size_request (corner, OKN_KIOSK_TARGET_PX, OKN_KIOSK_TARGET_PX);
+    gtk_widget_add_events (corner, GDK_BUTTON_PRESS_MASK);
+    g_signal_connect (corner, "button-press-event", G_CALLBACK (on_corner_pressed), self);
+    gtk_box_pack_start (GTK_BOX (bar), corner, FALSE, FALSE, 0);
+  }
   for (int i = OKN_LANGUAGE_LAST; i >= 0; i--)
     {
       GtkWidget *button = okn_kiosk_button_new (NULL, "okn-kiosk-language");
@@ -500,6 +669,8 @@ okn_kiosk_window_init (OknKioskWindow *self)
 
   self->start = make_start_screen (self);
   gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (self->start), "start");
+  self->admin = make_admin_screen (self);
+  gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (self->admin), "admin");
 
   self->block_secondary = gtk_gesture_multi_press_new (GTK_WIDGET (self));
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->block_secondary), GDK_BUTTON_SECONDARY);
