@@ -19,6 +19,7 @@
 #include "okn-test-ui.h"
 #include "okn-application.h"
 #include "okn-kiosk-window.h"
+#include "okn-gui-util.h"
 #include "okienko/okn-scan.h"
 
 static char *tmpdir;
@@ -666,6 +667,128 @@ test_admin_pin_leaves (void)
   g_assert_true (okn_test_ui_wait_for (window_gone, NULL));
 }
 
+/* Every resident-facing msgid of the kiosk's sources (N_(...)); the
+ * staff's words are _() and speak the process's language. */
+static GPtrArray *
+kiosk_msgids (void)
+{
+  const char *files[] = { "okn-kiosk-window.c", "okn-kiosk-report.c", "okn-kiosk-check.c", "okn-kiosk-screen.c" };
+  g_autoptr (GRegex) re = g_regex_new ("N_\\s*\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)", 0, 0, NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (OKN_SOURCE_ROOT, "src", "gui", "kiosk", files[i], NULL);
+      g_autofree char *text = NULL;
+      g_autoptr (GMatchInfo) m = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      for (g_regex_match (re, text, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL))
+        g_ptr_array_add (ids, g_match_info_fetch (m, 1));
+    }
+  g_assert_cmpuint (ids->len, >, 50);
+  return ids;
+}
+
+static gboolean
+is_staff (GtkWidget *w)
+{
+  for (; w; w = gtk_widget_get_parent (w))
+    if (gtk_style_context_has_class (gtk_widget_get_style_context (w), "okn-kiosk-staff"))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+collect_words (GtkWidget *w,
+               gpointer   data)
+{
+  if (GTK_IS_LABEL (w) && !is_staff (w))
+    g_ptr_array_add (data, g_strdup (gtk_label_get_text (GTK_LABEL (w))));
+  else if (GTK_IS_ENTRY (w) && !is_staff (w) && gtk_entry_get_placeholder_text (GTK_ENTRY (w)))
+    g_ptr_array_add (data, g_strdup (gtk_entry_get_placeholder_text (GTK_ENTRY (w))));
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), collect_words, data);
+}
+
+/* Every kiosk string has its Polish and Ukrainian words, and no screen
+ * shows a kiosk string in another language than the resident's: each
+ * screen is walked in English and Ukrainian (with what the paths above
+ * left on them, and the report path's summary and errors filled in), and
+ * a text that is a kiosk msgid or its translation must be the
+ * translation into the screen's language. */
+static void
+test_no_untranslated_strings (void)
+{
+  g_autoptr (GPtrArray) ids = kiosk_msgids ();
+  g_autoptr (GPtrArray) screens = NULL;
+  static const OknLanguage langs[] = { OKN_LANGUAGE_EN, OKN_LANGUAGE_UK, OKN_LANGUAGE_PL };
+  guint checked = 0;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+
+      /* Missing, the msgid itself comes back; a translation that happens
+       * to read the same ("Problem") comes from the catalogue. */
+      if (okn_labels_gettext (OKN_LANGUAGE_UK, NULL, id) == id)
+        g_error ("no Ukrainian words for the kiosk's “%s” (po/uk.po)", id);
+      if (okn_labels_gettext (OKN_LANGUAGE_PL, NULL, id) == id)
+        g_error ("no Polish words for the kiosk's “%s” (po/pl.po)", id);
+    }
+
+  /* Screens with their dynamic words: a summary, errors, an answer. */
+  okn_kiosk_window_show_start (window);
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("report")));
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("category:pothole")));
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("address")), "Zielona 3");
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
+  okn_gui_text_view_set (GTK_TEXT_VIEW (screen_widget ("description")), "Dziura");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (screen_widget ("attr:size:small")), TRUE);
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
+  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+
+  screens = okn_kiosk_window_list_screens (window);
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      okn_kiosk_window_set_language (window, langs[l]);
+      okn_test_ui_pump ();
+      for (guint s = 0; s < screens->len; s++)
+        {
+          OknKioskScreen *screen = g_ptr_array_index (screens, s);
+          g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+
+          collect_words (GTK_WIDGET (screen), words);
+          g_ptr_array_add (words, g_strdup (okn_kiosk_screen_get_announcement (screen)));
+          for (guint w = 0; w < words->len; w++)
+            for (guint i = 0; i < ids->len; i++)
+              {
+                const char *text = g_ptr_array_index (words, w);
+                const char *id = g_ptr_array_index (ids, i);
+                const char *want = okn_labels_gettext (langs[l], NULL, id);
+
+                for (guint o = 0; o < G_N_ELEMENTS (langs); o++)
+                  {
+                    const char *other = okn_labels_gettext (langs[o], NULL, id);
+
+                    if (o != l && !g_str_equal (other, want) && strstr (text, other) != NULL
+                        && strstr (text, want) == NULL)
+                      g_error ("screen %s in %s shows “%s” (%s words)", okn_kiosk_screen_get_name (screen),
+                               okn_language_to_string (langs[l]), other, okn_language_to_string (langs[o]));
+                  }
+                checked++;
+              }
+        }
+    }
+  g_assert_cmpuint (checked, >, 1000);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+}
+
 /* Setup ------------------------------------------------------------------ */
 
 static void
@@ -753,6 +876,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/inactivity", test_inactivity);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
+  g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
   rc = g_test_run ();
 

@@ -150,7 +150,10 @@ fill_answer (OknKioskScreen *screen,
   for (GList *l = old; l; l = l->next)
     gtk_widget_destroy (l->data);
   if (v == NULL)
-    return;
+    {
+      okn_kiosk_screen_set_announcement (screen, NULL);
+      return;
+    }
   filed = date_of (v->filed_at);
   status = okn_public_status_label (lang (self), v->status);
   add_row (self, row++, "answer-ticket", tr (self, N_("Ticket")), v->ticket);
@@ -279,8 +282,12 @@ static void
 on_relabel_check (OknKioskScreen *screen,
                   OknKioskCheck  *self)
 {
+  /* The pause is said again in the new language; another answer was
+   * worded by the core in the old one and goes. */
   if (self->countdown)
     on_countdown (self);
+  else if (gtk_widget_get_visible (self->message))
+    show_message (self, NULL);
 }
 
 static void
@@ -347,12 +354,12 @@ build_check_screen (OknKioskCheck *self)
   gtk_widget_set_name (self->message, "check-message");
   gtk_widget_set_no_show_all (self->message, TRUE);
   gtk_box_pack_start (GTK_BOX (body), self->message, FALSE, FALSE, 0);
-  self->go = okn_kiosk_button_new ("edit-find-symbolic", "okn-kiosk-choice");
+  self->go = okn_kiosk_button_new ("edit-find-symbolic", NULL);
   gtk_style_context_add_class (gtk_widget_get_style_context (self->go), "suggested-action");
   gtk_widget_set_name (self->go, "check-go");
   okn_kiosk_screen_translate (s, self->go, N_("Check"));
   g_signal_connect_swapped (self->go, "clicked", G_CALLBACK (on_go), self);
-  gtk_box_pack_start (GTK_BOX (body), self->go, FALSE, FALSE, 0);
+  gtk_box_pack_end (GTK_BOX (row), self->go, FALSE, FALSE, 0);
   self->camera_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_widget_set_no_show_all (self->camera_box, TRUE);
   gtk_box_pack_start (GTK_BOX (body), self->camera_box, FALSE, FALSE, 0);
@@ -454,6 +461,8 @@ okn_kiosk_check_new (OknKioskWindow *window,
   self->context = g_object_ref (context);
   build_check_screen (self);
   build_answer_screen (self);
+  okn_kiosk_window_add_screen (window, self->check_screen);
+  okn_kiosk_window_add_screen (window, self->answer_screen);
   return self;
 }
 

@@ -150,12 +150,19 @@ error_label_new (void)
   return label;
 }
 
+/* @msgid (N_()) under a field, in the resident's language now and after a
+ * switch; %NULL hides it. */
 static void
 show_error (GtkWidget  *label,
-            const char *text)
+            const char *msgid)
 {
-  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
-  gtk_widget_set_visible (label, text != NULL);
+  GtkWidget *screen = gtk_widget_get_ancestor (label, OKN_TYPE_KIOSK_SCREEN);
+
+  if (screen)
+    okn_kiosk_screen_translate (OKN_KIOSK_SCREEN (screen), label, msgid);
+  if (msgid == NULL)
+    gtk_label_set_text (GTK_LABEL (label), "");
+  gtk_widget_set_visible (label, msgid != NULL);
 }
 
 /* The words for what the core found wrong with a field, in the resident's
@@ -306,7 +313,7 @@ show_issues (OknKioskReport *self,
 
       if (screen != NULL && where != screen)
         continue;
-      show_error (error_label_of_field (self, issue->field), tr (self, issue_words (issue->field)));
+      show_error (error_label_of_field (self, issue->field), issue_words (issue->field));
       if (first == NULL)
         first = where;
     }
@@ -556,9 +563,8 @@ add_attr_field (OknKioskReport   *self,
       GtkWidget *required = okn_kiosk_label_new (NULL);
 
       gtk_label_set_xalign (GTK_LABEL (required), 0.0);
-      g_object_set_data (G_OBJECT (required), "okn-required", GINT_TO_POINTER (1));
-      gtk_label_set_text (GTK_LABEL (required), tr (self, N_("An answer is needed.")));
       gtk_box_pack_start (GTK_BOX (box), required, FALSE, FALSE, 0);
+      okn_kiosk_screen_translate (self->what_screen, required, N_("An answer is needed."));
     }
   switch (a->datatype)
     {
@@ -842,7 +848,9 @@ draw_qr (GtkDrawingArea *area,
   cairo_rectangle (cr, (w - module * total) / 2, (h - module * total) / 2, module * total, module * total);
   cairo_fill (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  okn_barcode_draw (self->qr_code, cr, (w - module * total) / 2, (h - module * total) / 2, module, 0);
+  /* The modules start inside the quiet zone. */
+  okn_barcode_draw (self->qr_code, cr, (w - module * total) / 2 + module * self->qr_code->quiet,
+                    (h - module * total) / 2 + module * self->qr_code->quiet, module, 0);
 }
 
 static void
@@ -915,7 +923,7 @@ on_submitted (GObject      *source,
       if (where)
         show (self, where);
       else
-        show_error (self->summary_error, tr (self, N_("Your report could not be saved. Please ask at the desk.")));
+        show_error (self->summary_error, N_("Your report could not be saved. Please ask at the desk."));
       return;
     }
   g_clear_pointer (&self->result, okn_intake_result_free);
@@ -952,6 +960,20 @@ static void
 on_finish (OknKioskReport *self)
 {
   go_start (self);
+}
+
+/* The last ticket and summary on the screens: a form the session cleared
+ * after storing it still shows them until the resident finishes. */
+static void
+forget_shown (OknKioskReport *self)
+{
+  g_clear_pointer (&self->result, okn_intake_result_free);
+  g_clear_pointer (&self->qr_code, okn_barcode_free);
+  gtk_label_set_text (GTK_LABEL (self->ticket_label), "");
+  gtk_label_set_text (GTK_LABEL (self->code_label), "");
+  gtk_label_set_text (GTK_LABEL (self->print_label), "");
+  okn_kiosk_screen_set_announcement (self->done_screen, NULL);
+  gtk_container_foreach (GTK_CONTAINER (self->summary_grid), (GtkCallback) gtk_widget_destroy, NULL);
 }
 
 /* The form session's delegate: the screens' fields as a draft in memory. */
@@ -1000,12 +1022,7 @@ delegate_clear (gpointer data)
   gtk_entry_set_text (GTK_ENTRY (self->contact_name), "");
   gtk_entry_set_text (GTK_ENTRY (self->contact_email), "");
   gtk_entry_set_text (GTK_ENTRY (self->contact_phone), "");
-  g_clear_pointer (&self->result, okn_intake_result_free);
-  g_clear_pointer (&self->qr_code, okn_barcode_free);
-  gtk_label_set_text (GTK_LABEL (self->ticket_label), "");
-  gtk_label_set_text (GTK_LABEL (self->code_label), "");
-  gtk_label_set_text (GTK_LABEL (self->print_label), "");
-  gtk_container_foreach (GTK_CONTAINER (self->summary_grid), (GtkCallback) gtk_widget_destroy, NULL);
+  forget_shown (self);
   clear_errors (self);
 }
 
@@ -1252,9 +1269,10 @@ build_staff_screen (OknKioskReport *self)
   gtk_label_set_text (GTK_LABEL (staff), _("For staff: this kiosk has no report categories. It has never "
                                            "received the city’s catalogue: set server.url and run "
                                            "“okienkoctl services refresh” (or okienkoctl sync --once), "
-                                           "then touch Back."));
+                                           "then go back with the arrow button."));
   gtk_label_set_line_wrap (GTK_LABEL (staff), TRUE);
   gtk_widget_set_name (staff, "staff-message");
+  gtk_style_context_add_class (gtk_widget_get_style_context (staff), "okn-kiosk-staff");
   gtk_box_pack_start (GTK_BOX (body), resident, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (body), staff, FALSE, FALSE, 0);
   nav_row (self, s, G_CALLBACK (go_start), NULL, NULL);
@@ -1330,6 +1348,14 @@ okn_kiosk_report_new (OknKioskWindow *window,
   build_summary_screen (self);
   build_done_screen (self);
   build_staff_screen (self);
+  {
+    OknKioskScreen *screens[] = { self->category_screen, self->where_screen, self->what_screen,
+                                  self->contact_screen, self->summary_screen, self->done_screen,
+                                  self->staff_screen };
+
+    for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
+      okn_kiosk_window_add_screen (window, screens[i]);
+  }
   okn_form_session_set_delegate (self->session, &delegate, self);
   g_signal_connect (self->session, "notify::busy", G_CALLBACK (on_busy_changed), self);
   return self;
@@ -1373,6 +1399,7 @@ void
 okn_kiosk_report_wipe (OknKioskReport *self)
 {
   okn_form_session_wipe (self->session);
+  forget_shown (self);
 }
 
 gboolean

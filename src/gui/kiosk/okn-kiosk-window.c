@@ -761,6 +761,7 @@ okn_kiosk_window_set_language (OknKioskWindow *self,
   self->lang = lang;
   update_language_buttons (self);
   gtk_container_foreach (GTK_CONTAINER (self->stack), relabel_screen, self);
+  okn_kiosk_screen_set_language (self->still_there, lang);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LANGUAGE]);
 }
 
@@ -799,12 +800,27 @@ void
 okn_kiosk_window_show_screen (OknKioskWindow *self,
                               OknKioskScreen *screen)
 {
-  if (gtk_widget_get_parent (GTK_WIDGET (screen)) == NULL)
-    gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (screen),
-                         okn_kiosk_screen_get_name (screen));
+  okn_kiosk_window_add_screen (self, screen);
   okn_kiosk_screen_set_language (screen, self->lang);
   gtk_widget_show (GTK_WIDGET (screen));
   gtk_stack_set_visible_child (GTK_STACK (self->stack), GTK_WIDGET (screen));
+}
+
+/**
+ * okn_kiosk_window_add_screen:
+ * @screen: (transfer floating): a path's screen
+ *
+ * Makes @screen one of the window's (it speaks the window's language from
+ * now on); shown later with okn_kiosk_window_show_screen().
+ */
+void
+okn_kiosk_window_add_screen (OknKioskWindow *self,
+                             OknKioskScreen *screen)
+{
+  if (gtk_widget_get_parent (GTK_WIDGET (screen)) != NULL)
+    return;
+  gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (screen), okn_kiosk_screen_get_name (screen));
+  okn_kiosk_screen_set_language (screen, self->lang);
 }
 
 static void

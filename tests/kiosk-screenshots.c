@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kiosk-screenshots.c: PNG pictures of every kiosk screen, in Polish,
+ * English and Ukrainian and in GTK's HighContrast theme, for
+ * docs/screenshots/kiosk-*.png. The real window, driven through its own
+ * buttons, filled with a sample station. Run by
+ * build-aux/kiosk-screenshots.sh under Xvfb; not a test.
+ */
+#define G_LOG_DOMAIN "kiosk-screenshots"
+
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "okn-application.h"
+#include "okn-kiosk-window.h"
+
+static const char *outdir;
+static char *workdir;
+static OknKioskWindow *window;
+static char *known_ticket;
+static char *known_code;
+
+static void
+pump_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static void
+shoot (const char *variant,
+       const char *screen)
+{
+  g_autofree char *path = g_strdup_printf ("%s/kiosk-%s-%s.png", outdir, variant, screen);
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GError) error = NULL;
+  GdkWindow *gdk_window;
+
+  pump_for (400);
+  gdk_window = gtk_widget_get_window (GTK_WIDGET (window));
+  pixbuf = gdk_pixbuf_get_from_window (gdk_window, 0, 0, gdk_window_get_width (gdk_window),
+                                       gdk_window_get_height (gdk_window));
+  if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, path, "png", &error, "compression", "9", NULL))
+    g_error ("cannot write %s: %s", path, error ? error->message : "no picture");
+  g_print ("%s\n", path);
+}
+
+static GtkWidget *
+named (const char *name)
+{
+  GtkWidget *w = NULL;
+  g_autoptr (GPtrArray) screens = okn_kiosk_window_list_screens (window);
+  GtkWidget *current = GTK_WIDGET (okn_kiosk_window_get_screen (window));
+  GPtrArray *stack = g_ptr_array_new ();
+
+  /* The visible screen first, then the window (the language bar). */
+  g_ptr_array_add (stack, current);
+  g_ptr_array_add (stack, window);
+  for (guint i = 0; i < stack->len && w == NULL; i++)
+    {
+      GPtrArray *todo = g_ptr_array_new ();
+
+      g_ptr_array_add (todo, g_ptr_array_index (stack, i));
+      for (guint j = 0; j < todo->len && w == NULL; j++)
+        {
+          GtkWidget *x = g_ptr_array_index (todo, j);
+
+          if (g_strcmp0 (gtk_widget_get_name (x), name) == 0)
+            w = x;
+          else if (GTK_IS_CONTAINER (x))
+            {
+              g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (x));
+
+              for (GList *l = children; l; l = l->next)
+                g_ptr_array_add (todo, l->data);
+            }
+        }
+      g_ptr_array_unref (todo);
+    }
+  g_ptr_array_unref (stack);
+  if (w == NULL)
+    g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
+  return w;
+}
+
+static void
+press (const char *name)
+{
+  gtk_button_clicked (GTK_BUTTON (named (name)));
+  pump_for (50);
+}
+
+static void
+set_entry (const char *name,
+           const char *text)
+{
+  gtk_entry_set_text (GTK_ENTRY (named (name)), text);
+}
+
+static gboolean
+is_done (void)
+{
+  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), "done") == 0;
+}
+
+/* Every screen, in the window's current language and theme. */
+static void
+shoot_all (const char *variant)
+{
+  GtkTextBuffer *buf;
+  gint64 deadline;
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+
+  okn_kiosk_window_show_start (window);
+  shoot (variant, "start");
+  press ("report");
+  shoot (variant, "category");
+  press ("category:pothole");
+  set_entry ("address", "ul. Piotrkowska 120, Łódź");
+  shoot (variant, "where");
+  press ("next");
+  buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (named ("description")));
+  gtk_text_buffer_set_text (buf, "Głęboka dziura przy przejściu dla pieszych.", -1);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  shoot (variant, "what");
+  press ("next");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  set_entry ("contact-name", "Olena Kowalenko");
+  set_entry ("contact-email", "olena@example.org");
+  shoot (variant, "contact");
+  press ("next");
+  shoot (variant, "summary");
+  press ("confirm");
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!is_done () && g_get_monotonic_time () < deadline)
+    pump_for (50);
+  shoot (variant, "done");
+  press ("finish");
+
+  press ("check");
+  set_entry ("ticket-id", known_ticket);
+  set_entry ("ticket-code", "XXXXXX");
+  press ("check-go");
+  shoot (variant, "check");
+  set_entry ("ticket-id", known_ticket);
+  set_entry ("ticket-code", known_code);
+  press ("check-go");
+  shoot (variant, "answer");
+  press ("finish");
+
+  /* The inactivity warning, brought on by a quick clock. */
+  press ("report");
+  press ("category:streetlight");
+  okn_inactivity_set_timeouts (clock, 20, 60 * 1000);
+  okn_inactivity_poke (clock);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!okn_kiosk_window_is_warning (window) && g_get_monotonic_time () < deadline)
+    pump_for (20);
+  shoot (variant, "still-there");
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  okn_inactivity_poke (clock);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+
+  /* The screens no path above reaches: the staff's message (a kiosk
+   * without categories) and the administrator's PIN pad. */
+  {
+    g_autoptr (GPtrArray) screens = okn_kiosk_window_list_screens (window);
+
+    for (guint i = 0; i < screens->len; i++)
+      {
+        OknKioskScreen *s = g_ptr_array_index (screens, i);
+        const char *name = okn_kiosk_screen_get_name (s);
+
+        if (g_str_equal (name, "no-categories") || g_str_equal (name, "admin"))
+          {
+            okn_kiosk_window_show_screen (window, s);
+            shoot (variant, name);
+          }
+      }
+  }
+  okn_kiosk_window_show_start (window);
+}
+
+static void
+make_station (const char *db,
+              const char *conf)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = okn_store_open (db, &error);
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (OknRecord) r = okn_record_new (OKN_KIND_REPORT);
+  g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_status_change_free);
+  g_autofree char *conf_text = NULL;
+  struct { const char *code, *name, *group, *def; } cats[] = {
+    { "pothole", "Dziura w jezdni", "Drogi i chodniki",
+      "{\"service_code\":\"pothole\",\"attributes\":[{\"variable\":true,\"code\":\"size\","
+      "\"datatype\":\"singlevaluelist\",\"required\":true,\"order\":1,\"description\":\"Jak duża jest dziura?\","
+      "\"values\":[{\"key\":\"small\",\"name\":\"Mała\"},{\"key\":\"large\",\"name\":\"Duża\"}]}]}" },
+    { "sidewalk", "Uszkodzony chodnik", "Drogi i chodniki", NULL },
+    { "streetlight", "Latarnia nie świeci", "Oświetlenie", NULL },
+    { "dumping", "Dzikie wysypisko śmieci", "Czystość", NULL },
+    { "graffiti", "Graffiti na budynku", "Czystość", NULL },
+    { "tree", "Przewrócone drzewo", "Zieleń", NULL },
+    { "hydrant", "Wyciek wody z hydrantu", NULL, NULL },
+  };
+
+  if (store == NULL || !okn_store_init_station (store, "K03", "admin", &error))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < G_N_ELEMENTS (cats); i++)
+    {
+      OknService *s = g_new0 (OknService, 1);
+
+      s->code = g_strdup (cats[i].code);
+      s->name = g_strdup (cats[i].name);
+      s->group = g_strdup (cats[i].group);
+      s->type = g_strdup ("realtime");
+      s->definition = g_strdup (cats[i].def);
+      s->metadata = cats[i].def != NULL;
+      g_ptr_array_add (services, s);
+    }
+  if (!okn_store_replace_services (store, services, &error))
+    g_error ("%s", error->message);
+  r->channel = OKN_CHANNEL_KIOSK;
+  r->category = g_strdup ("streetlight");
+  r->description = g_strdup ("Latarnia nie świeci od tygodnia.");
+  r->address = g_strdup ("ul. Wólczańska 55, Łódź");
+  if (!okn_store_register (store, r, "kiosk", &error))
+    g_error ("%s", error->message);
+  known_ticket = g_strdup (r->ticket);
+  known_code = g_strdup (r->verification_code);
+  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\n[kiosk]\noutput_dir=%s/out\n", workdir);
+  if (!g_file_set_contents (conf, conf_text, -1, &error))
+    g_error ("%s", error->message);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const char *const langs[] = { "pl", "en", "uk" };
+  g_autoptr (OknApplication) app = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *conf = NULL;
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: kiosk-screenshots OUTDIR\n");
+      return 2;
+    }
+  outdir = argv[1];
+  workdir = g_dir_make_tmp ("okienko-kiosk-shots-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (workdir, "okienko.db", NULL);
+  conf = g_build_filename (workdir, "okienko.conf", NULL);
+  g_setenv ("OKIENKO_DB", db, TRUE);
+  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
+  make_station (db, conf);
+
+  okn_application_setup_i18n ();
+  gtk_init (&argc, &argv);
+  app = okn_application_new ();
+  okn_application_set_kiosk (app, TRUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (app));
+  pump_for (500);
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      OknLanguage lang;
+
+      okn_language_from_string (langs[i], &lang);
+      okn_kiosk_window_set_language (window, lang);
+      shoot_all (langs[i]);
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-theme-name", "HighContrast", NULL);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  shoot_all ("hc");
+
+  gtk_widget_destroy (GTK_WIDGET (window));
+  pump_for (100);
+  return 0;
+}
