@@ -667,6 +667,93 @@ test_admin_pin_leaves (void)
   g_assert_true (okn_test_ui_wait_for (window_gone, NULL));
 }
 
+static void
+click (const char *name)
+{
+  gtk_button_clicked (GTK_BUTTON (screen_widget (name)));
+  okn_test_ui_pump ();
+}
+
+/* Through the report path to the summary, with buttons (the taps are
+ * /kiosk/report-path's). */
+static void
+fill_report_to_summary (void)
+{
+  okn_kiosk_window_show_start (window);
+  click ("report");
+  click ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("address")), "Wólczańska 55");
+  click ("next");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (screen_widget ("description")), "Zapadnięty asfalt");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (screen_widget ("attr:size:small")), TRUE);
+  click ("next");
+  click ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+}
+
+/* The printer is out of paper (here: the kiosk's PDF folder cannot be
+ * written): the record is stored, the ticket ID, code and QR show with
+ * words that say to write them down, and staff see it in okienkoctl
+ * status. */
+static void
+test_print_failure (void)
+{
+  g_autofree char *conf_text = NULL;
+  g_autofree char *blocker = g_build_filename (tmpdir, "no-paper", NULL);
+  g_autofree char *status = NULL;
+  const OknIntakeResult *result;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknRecord) stored = NULL;
+
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
+  g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
+  {
+    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
+
+    g_assert_true (okn_config_set (config, "kiosk.output_dir", blocker, NULL));
+    g_assert_true (okn_config_save (config, NULL));
+  }
+  fill_report_to_summary ();
+  tap ("en");
+  tap ("confirm");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
+  g_assert_nonnull (result->print_error);
+  g_assert_cmpstr (label_of ("ticket"), ==, result->record->ticket);
+  g_assert_cmpstr (label_of ("code"), ==, result->record->verification_code);
+  g_assert_cmpstr (label_of ("print-status"), ==,
+                   "The ticket could not be printed. Please write down the number and the code, or show this "
+                   "screen at the desk.");
+  store = open_store ();
+  stored = okn_store_lookup (store, result->record->ticket, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (okn_test_run_ctl (g_getenv ("OKIENKO_DB"), g_getenv ("OKIENKO_CONFIG"), NULL, &status, NULL,
+                                     "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (status, "Kiosk printer:"));
+  tap ("finish");
+  tap ("pl");
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_text, -1, NULL));
+}
+
+/* A kiosk that never received a catalogue says so, to staff, instead of
+ * an empty screen; a resident can still go back. */
+static void
+test_no_categories (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GPtrArray) saved = okn_store_list_services (store, NULL);
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+  g_assert_true (okn_store_replace_services (store, none, NULL));
+  okn_kiosk_window_show_start (window);
+  tap ("report");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "no-categories");
+  g_assert_nonnull (strstr (label_of ("staff-message"), "okienkoctl services refresh"));
+  tap ("back");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  g_assert_true (okn_store_replace_services (store, saved, NULL));
+}
+
 /* Every resident-facing msgid of the kiosk's sources (N_(...)); the
  * staff's words are _() and speak the process's language. */
 static GPtrArray *
@@ -876,6 +963,8 @@ main (int    argc,
   g_test_add_func ("/kiosk/inactivity", test_inactivity);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
+  g_test_add_func ("/kiosk/print-failure", test_print_failure);
+  g_test_add_func ("/kiosk/no-categories", test_no_categories);
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
   rc = g_test_run ();

@@ -929,8 +929,10 @@ on_submitted (GObject      *source,
   g_clear_pointer (&self->result, okn_intake_result_free);
   self->result = result;
   if (result->print_error)
-    /* For staff, in the journal; okienkoctl status says it too. */
-    g_warning ("The kiosk's ticket %s did not print: %s", result->record->ticket,
+    /* For staff, in the journal; okienkoctl status says it too. A
+     * message, not a warning: the kiosk goes on, and the resident has
+     * the ticket on the screen. */
+    g_message ("The kiosk's ticket %s did not print: %s", result->record->ticket,
                result->print_error->message);
   okn_context_sync_changed (self->context);
   show_done (self);
