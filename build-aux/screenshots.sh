@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # screenshots.sh: redraw docs/screenshots/*.png from the real desk windows,
-# filled with sample records, under an Xvfb of its own, in Polish.
+# filled with sample records, under an Xvfb of its own, in Polish; and
+# every kiosk screen (kiosk-*.png) in Polish, English, Ukrainian and GTK's
+# HighContrast theme, on a second screen of 1280x800 (a common kiosk panel).
 #
 #   build-aux/screenshots.sh [BUILD_DIR]      (default: _build)
 set -euo pipefail
@@ -20,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ninja -C "$build" tests/desk-screenshots >/dev/null
+ninja -C "$build" tests/desk-screenshots tests/kiosk-screenshots >/dev/null
 
 # The Polish catalogue as the desk would load it, with the desk's own
 # additions (po/pl-desk.po) until they are merged into po/pl.po.
@@ -30,16 +32,24 @@ if [ -f "$top/po/pl-desk.po" ]; then
 else
   msgfmt -o "$work/locale/pl/LC_MESSAGES/okienko.mo" "$top/po/pl.po"
 fi
+# The kiosk reads each resident's language's catalogue itself (okn-labels).
+mkdir -p "$work/locale/uk/LC_MESSAGES"
+msgfmt -o "$work/locale/uk/LC_MESSAGES/okienko.mo" "$top/po/uk.po"
 
 # Xvfb chooses a free display and writes its number to fd 3.
 exec 3> >(cat > "$work/display")
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1920x1080x24 -nocursor >/dev/null 2>&1 &
+Xvfb -displayfd 3 -nolisten tcp -screen 0 1920x1080x24 -screen 1 1280x800x24 -nocursor >/dev/null 2>&1 &
 xvfb_pid=$!
 exec 3>&-
 for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 display=":$(head -n1 "$work/display")"
 
 mkdir -p "$out"
+env -i PATH="$PATH" HOME="$work" TMPDIR="$work" XDG_RUNTIME_DIR="$work" \
+  XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" XDG_CACHE_HOME="$work" \
+  DISPLAY="$display.1" GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
+  LC_ALL=C.UTF-8 LANGUAGE=pl TZ=Europe/Warsaw OKIENKO_LOCALEDIR="$work/locale" \
+  "$build/tests/kiosk-screenshots" "$out"
 env -i PATH="$PATH" HOME="$work" TMPDIR="$work" XDG_RUNTIME_DIR="$work" \
   XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" XDG_CACHE_HOME="$work" \
   DISPLAY="$display" GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \

@@ -3,7 +3,7 @@
  * English and Ukrainian and in GTK's HighContrast theme, for
  * docs/screenshots/kiosk-*.png. The real window, driven through its own
  * buttons, filled with a sample station. Run by
- * build-aux/kiosk-screenshots.sh under Xvfb; not a test.
+ * build-aux/screenshots.sh under Xvfb (a 1280x800 screen); not a test.
  */
 #define G_LOG_DOMAIN "kiosk-screenshots"
 

@@ -19,6 +19,7 @@
 #include <gtk/gtk.h>
 
 #include "okn-test-common.h"
+#include "okn-test-ui.h"
 #include "okn-application.h"
 #include "okn-clerk-window.h"
 #include "okn-gui-util.h"
@@ -30,12 +31,11 @@
 #define WAIT_S 20
 
 static char *tmpdir;
-static GSubprocess *xvfb;
 static OknApplication *app;
 static OknClerkWindow *window;
 static guint32 fake_time = 1000;
 
-/* The X server ------------------------------------------------------------ */
+/* Helpers -------------------------------------------------------------------- */
 
 /* Children die with the test, even when an assertion aborts it. */
 static void
@@ -44,57 +44,11 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* Xvfb picks a free display itself (-displayfd) and says which. */
-static void
-start_xvfb (void)
-{
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GError) error = NULL;
-  int fds[2];
-  char buf[32] = { 0 };
-  gssize n = 0, r;
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-  g_autofree char *display = NULL;
-
-  g_assert_cmpint (pipe (fds), ==, 0);
-  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  xvfb = g_subprocess_launcher_spawn (launcher, &error, "Xvfb", "-displayfd", "3", "-nolisten", "tcp",
-                                      "-screen", "0", "1280x900x24", "-nocursor", NULL);
-  g_assert_no_error (error);
-  while (n < (gssize) sizeof buf - 1 && !strchr (buf, '\n') && g_get_monotonic_time () < deadline)
-    {
-      r = read (fds[0], buf + n, sizeof buf - 1 - (gsize) n);
-      if (r <= 0)
-        break;
-      n += r;
-    }
-  close (fds[0]);
-  g_assert_true (strchr (buf, '\n') != NULL);
-  display = g_strdup_printf (":%d", (int) g_ascii_strtoll (buf, NULL, 10));
-  g_setenv ("DISPLAY", display, TRUE);
-  g_unsetenv ("WAYLAND_DISPLAY");
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-}
-
-static void
-stop_xvfb (void)
-{
-  if (xvfb == NULL)
-    return;
-  g_subprocess_send_signal (xvfb, SIGTERM);
-  g_subprocess_wait (xvfb, NULL, NULL);
-  g_clear_object (&xvfb);
-}
-
-/* Helpers -------------------------------------------------------------------- */
-
-static void
-pump (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+/* The X server, the main loop and the keys: tests/harness/okn-test-ui.c,
+ * which the kiosk's tests share. */
+#define start_xvfb() okn_test_ui_start_xvfb ("1280x900x24")
+#define stop_xvfb()  okn_test_ui_stop_xvfb ()
+#define pump()       okn_test_ui_pump ()
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -102,16 +56,7 @@ static gboolean
 wait_for (Condition cond,
           gpointer  data)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
+  return okn_test_ui_wait_for (cond, data);
 }
 
 static void
@@ -119,38 +64,7 @@ send_key_at (guint           keyval,
              GdkModifierType state,
              guint32         time)
 {
-  GdkWindow *gdk_window = gtk_widget_get_window (GTK_WIDGET (window));
-  GdkDisplay *display = gdk_window_get_display (gdk_window);
-  GdkDevice *keyboard = gdk_seat_get_keyboard (gdk_display_get_default_seat (display));
-  GdkKeymapKey *keys = NULL;
-  gint n_keys = 0;
-
-  for (int type = GDK_KEY_PRESS; type <= GDK_KEY_RELEASE; type++)
-    {
-      GdkEvent *ev = gdk_event_new ((GdkEventType) type);
-      gunichar c = gdk_keyval_to_unicode (keyval);
-      char utf8[8] = { 0 };
-
-      ev->key.window = g_object_ref (gdk_window);
-      ev->key.send_event = TRUE;
-      ev->key.time = time;
-      ev->key.state = state;
-      ev->key.keyval = keyval;
-      if (c && !(state & GDK_CONTROL_MASK))
-        g_unichar_to_utf8 (c, utf8);
-      ev->key.string = g_strdup (utf8);
-      ev->key.length = (gint) strlen (utf8);
-      if (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (display), keyval, &keys, &n_keys))
-        {
-          ev->key.hardware_keycode = (guint16) keys[0].keycode;
-          ev->key.group = (guint8) keys[0].group;
-          g_free (keys);
-        }
-      gdk_event_set_device (ev, keyboard);
-      gtk_main_do_event (ev);
-      gdk_event_free (ev);
-    }
-  pump ();
+  okn_test_ui_key (GTK_WIDGET (window), keyval, state, time);
 }
 
 /* A person: a tenth of a second between keys. */
@@ -183,25 +97,7 @@ static GtkWidget *
 find_named (GtkWidget  *root,
             const char *accessible_name)
 {
-  AtkObject *acc = gtk_widget_get_accessible (root);
-  const char *name = acc ? atk_object_get_name (acc) : NULL;
-
-  if (name && g_str_equal (name, accessible_name) && !GTK_IS_LABEL (root))
-    return root;
-  if (GTK_IS_CONTAINER (root))
-    {
-      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
-
-      for (GList *l = children; l; l = l->next)
-        {
-          GtkWidget *w = find_named (l->data, accessible_name);
-          if (w)
-            return w;
-        }
-      if (GTK_IS_BIN (root) && gtk_bin_get_child (GTK_BIN (root)) && children == NULL)
-        return find_named (gtk_bin_get_child (GTK_BIN (root)), accessible_name);
-    }
-  return NULL;
+  return okn_test_ui_find_named (root, accessible_name);
 }
 
 static OknStore *
@@ -2019,31 +1915,8 @@ static void
 write_catalogue (void)
 {
   g_autoptr (OknStore) store = open_store ();
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
 
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->group = g_strdup ("Drogi");
-  s->keywords = g_strdup ("dziura, jezdnia, droga");
-  s->type = g_strdup ("realtime");
-  s->metadata = TRUE;
-  s->definition = g_strdup ("{\"service_code\":\"pothole\",\"attributes\":["
-                            "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
-                            "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
-                            "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
-                            "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":false,"
-                            "\"order\":2,\"description\":\"Depth in cm\"}]}");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("streetlight");
-  s->name = g_strdup ("Latarnia nie świeci");
-  s->group = g_strdup ("Oświetlenie");
-  s->type = g_strdup ("realtime");
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_sample_catalogue (store);
 }
 
 int

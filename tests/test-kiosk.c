@@ -882,29 +882,8 @@ static void
 write_catalogue (void)
 {
   g_autoptr (OknStore) store = open_store ();
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
 
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->group = g_strdup ("Drogi");
-  s->keywords = g_strdup ("dziura, jezdnia, droga");
-  s->type = g_strdup ("realtime");
-  s->metadata = TRUE;
-  s->definition = g_strdup ("{\"service_code\":\"pothole\",\"attributes\":["
-                            "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
-                            "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
-                            "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]}]}");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("streetlight");
-  s->name = g_strdup ("Latarnia nie świeci");
-  s->group = g_strdup ("Oświetlenie");
-  s->type = g_strdup ("realtime");
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_sample_catalogue (store);
 }
 
 int

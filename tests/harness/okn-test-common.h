@@ -55,6 +55,7 @@ void       okn_test_cache_service (OknStore   *store,
                                    const char *code,
                                    const char *name,
                                    const char *definition);
+void       okn_test_sample_catalogue (OknStore *store);
 char      *okn_test_pdf_text      (GBytes *pdf);
 char      *okn_test_pdf_file_text (const char *path);
 
