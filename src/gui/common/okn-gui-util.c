@@ -536,3 +536,30 @@ okn_gui_form_submit (GtkWidget         *form,
                                  okn_context_get_config_path (context), record, &options, NULL,
                                  on_form_submitted, submit);
 }
+
+/**
+ * okn_gui_remove_scanned_text:
+ * @focus: (nullable): the focused widget when the scan ended
+ * @typed: what the scanner typed (okn_scan_burst_get_typed())
+ *
+ * A keyboard-wedge scanner's keys went into the focused entry before the
+ * recogniser knew they were a scan: take them off its end again, leaving
+ * what the person typed.
+ */
+void
+okn_gui_remove_scanned_text (GtkWidget  *focus,
+                             const char *typed)
+{
+  const char *text;
+
+  if (!GTK_IS_ENTRY (focus) || typed == NULL)
+    return;
+  text = gtk_entry_get_text (GTK_ENTRY (focus));
+  if (g_str_has_suffix (text, typed))
+    {
+      g_autofree char *kept = g_strndup (text, strlen (text) - strlen (typed));
+
+      gtk_entry_set_text (GTK_ENTRY (focus), kept);
+      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+    }
+}

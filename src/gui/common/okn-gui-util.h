@@ -23,6 +23,8 @@ void        okn_gui_show_message      (GtkWidget  *label,
                                        const char *text,
                                        gboolean    is_error);
 char       *okn_gui_audit_text        (const OknAuditEntry *entry);
+void        okn_gui_remove_scanned_text (GtkWidget  *focus,
+                                         const char *typed);
 GtkWidget  *okn_gui_focus_error       (GtkWidget *field);
 void        okn_gui_describe_by       (GtkWidget *field,
                                        GtkWidget *error_label);

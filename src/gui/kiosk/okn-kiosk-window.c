@@ -39,7 +39,7 @@ struct _OknKioskWindow
   OknInactivity *inactivity;
   OknKioskReport *report;
   OknKioskCheck *check;
-  OknWedge *wedge;                  /* keystrokes that may be the scanner's */
+  OknScanBurst *burst;              /* keystrokes that may be the scanner's */
   OknKioskScreen *admin;            /* the PIN that leaves kiosk mode */
   GtkWidget *pin;
   GtkWidget *pin_message;
@@ -124,59 +124,34 @@ is_escape_key (const GdkEventKey *event)
   return FALSE;
 }
 
-/* The scanner typed its characters into the focused field: take them out. */
-static void
-remove_burst_text (GtkWidget  *focus,
-                   const char *burst)
-{
-  const char *text;
-
-  if (!GTK_IS_ENTRY (focus))
-    return;
-  text = gtk_entry_get_text (GTK_ENTRY (focus));
-  if (g_str_has_suffix (text, burst))
-    {
-      g_autofree char *kept = g_strndup (text, strlen (text) - strlen (burst));
-
-      gtk_entry_set_text (GTK_ENTRY (focus), kept);
-      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
-    }
-}
-
-/* The kiosk's keyboard-wedge scanner: a burst of fast keys ending in Enter
- * (the core's okn_wedge) is a ticket held under it, on the screens where
- * a resident may check one. */
+/* The kiosk's keyboard-wedge scanner, told from a person by the core's
+ * recogniser (okn-scan-burst, as the desk's): a whole ticket payload at a
+ * scanner's speed, ending in Enter, on the screens where a resident may
+ * check a ticket. */
 static gboolean
-feed_wedge (OknKioskWindow *self,
-            GdkEventKey    *event)
+feed_scanner (OknKioskWindow *self,
+              GdkEventKey    *event)
 {
   gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
   gunichar c = gdk_keyval_to_unicode (event->keyval);
   g_autofree char *code = NULL;
   const char *screen;
 
+  if (event->is_modifier)
+    return FALSE;
   if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
-    {
-      okn_wedge_reset (self->wedge);
-      return FALSE;
-    }
-  if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
+    c = 0;
+  else if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
     c = '\r';
-  else if (event->keyval == GDK_KEY_Tab)
+  else if (event->keyval == GDK_KEY_Tab || event->keyval == GDK_KEY_ISO_Left_Tab)
     c = '\t';
-  if (c == 0 || (!g_unichar_isprint (c) && c != '\r' && c != '\t'))
-    {
-      if (!event->is_modifier)
-        okn_wedge_reset (self->wedge);
-      return FALSE;
-    }
-  code = okn_wedge_feed (self->wedge, c, time_us);
+  code = okn_scan_burst_feed (self->burst, c, time_us);
   if (code == NULL)
     return FALSE;
   screen = okn_kiosk_window_get_screen_name (self);
   if (!g_str_equal (screen, "start") && !g_str_equal (screen, "check") && !g_str_equal (screen, "answer"))
     return FALSE;
-  remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), code);
+  okn_gui_remove_scanned_text (gtk_window_get_focus (GTK_WINDOW (self)), okn_scan_burst_get_typed (self->burst));
   okn_kiosk_check_scanned (self->check, code);
   return TRUE;
 }
@@ -191,7 +166,7 @@ okn_kiosk_window_key_press_event (GtkWidget   *widget,
     okn_inactivity_poke (self->inactivity);
   if (is_escape_key (event))
     return GDK_EVENT_STOP;
-  if (self->wedge && feed_wedge (self, event))
+  if (self->burst && feed_scanner (self, event))
     return GDK_EVENT_STOP;
   return GTK_WIDGET_CLASS (okn_kiosk_window_parent_class)->key_press_event (widget, event);
 }
@@ -552,7 +527,7 @@ okn_kiosk_window_dispose (GObject *object)
   g_clear_object (&self->inactivity);
   g_clear_object (&self->report);
   g_clear_object (&self->check);
-  g_clear_pointer (&self->wedge, okn_wedge_free);
+  g_clear_pointer (&self->burst, okn_scan_burst_free);
   g_clear_object (&self->block_secondary);
   g_clear_object (&self->touches);
   g_clear_object (&self->context);
@@ -717,7 +692,8 @@ okn_kiosk_window_new (GtkApplication *app,
                             G_CALLBACK (on_report_chosen), self);
   self->check = okn_kiosk_check_new (self, context);
   g_signal_connect_swapped (self->start_check, "clicked", G_CALLBACK (on_check_chosen), self);
-  self->wedge = okn_wedge_new ();
+  self->burst = okn_scan_burst_new ();
+  okn_scan_burst_configure (self->burst, okn_context_get_config (context));
   quiet = okn_config_get_int (okn_context_get_config (context), "kiosk.inactivity_seconds");
   self->inactivity = okn_inactivity_new ((guint) quiet * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   g_signal_connect (self->inactivity, "warn", G_CALLBACK (on_warn), self);
