@@ -41,6 +41,8 @@ typedef struct
   char *symbology;         /* zbar's name: "CODE-128", "QR-Code", "EAN-13", ... */
   char *text;
   guint page;              /* 1-based page of a PDF; 1 for images and frames */
+  gboolean binary;         /* the code held a NUL byte or bytes that are not
+                            * UTF-8: @text shows them as U+FFFD */
 } OknScanSymbol;
 
 /* One ticket (or foreign code) found, with its verdict. The symbols of one

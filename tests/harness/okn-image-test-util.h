@@ -45,6 +45,46 @@ GBytes          *okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
 GBytes          *okn_gray_to_png      (const guint8 *gray,
                                        guint         width,
                                        guint         height);
+GBytes          *okn_gray_to_cmyk_jpeg (const guint8 *gray,
+                                        guint         width,
+                                        guint         height,
+                                        int           quality);
+
+/* A page as an office scanner or a phone delivers it: a letter with its
+ * label stuck on at an angle, resampled to the scan's resolution, blurred,
+ * dirtied. The sets of tests/test-scan-sets.c and bench/bench-ticket.c. */
+typedef struct
+{
+  double dpi;          /* resolution of the scan */
+  double angle_deg;    /* the label's tilt on the page */
+  double x, y;         /* the label's centre, as fractions of the page */
+  double noise;        /* Gaussian sensor noise: sigma in grey levels */
+  double blur_mm;      /* optics out of focus: Gaussian sigma in millimetres */
+  int paper, ink;      /* grey levels of paper and print */
+  double perspective;  /* 0: a flatbed; else a photo, corners moved by this fraction */
+  guint32 seed;
+} OknScanSim;
+
+extern const char *const okn_sim_set_names[];
+
+gboolean         okn_sim_set_page     (const char *set,
+                                       double      dpi,
+                                       guint       index,
+                                       OknScanSim *sim);
+guint8          *okn_sim_scan_page    (cairo_surface_t  *label,
+                                       double            label_dpi,
+                                       const OknScanSim *sim,
+                                       guint            *width,
+                                       guint            *height);
+void             okn_gray_add_gaussian_noise (guint8 *gray,
+                                              gsize   len,
+                                              guint32 seed,
+                                              double  sigma);
+void             okn_gray_gaussian_blur (guint8 *gray,
+                                         guint   width,
+                                         guint   height,
+                                         double  sigma_px);
+
 GPtrArray       *okn_img_scan         (OknStore        *store,
                                        OknConfig       *config,
                                        cairo_surface_t *img);

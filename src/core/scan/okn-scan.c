@@ -15,7 +15,7 @@
 #include <zbar.h>
 #include <glib/gi18n-lib.h>
 
-#include "okienko/okn-scan.h"
+#include "okn-scan-private.h"
 
 G_DEFINE_QUARK (okn-scan-error-quark, okn_scan_error)
 
@@ -34,6 +34,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 /* Images are first read reduced to about this many pixels on the short
  * side: an A4 page at roughly 150 dpi. */
 #define REDUCED_SIDE 1200
+
+/* Paper grain (standard deviation, grey levels) from which zbar is given
+ * a smoothed copy: below it every edge zbar sees is a real one. */
+#define GRAINY 3.0
 
 /* The most pixels an image or a rasterised PDF page may have: an A4 page
  * scanned at 600 dpi has 35 million. A file of a few kilobytes can claim
@@ -85,60 +89,133 @@ okn_scan_result_free (OknScanResult *r)
 
 /* Decoding --------------------------------------------------------------- */
 
+/* What a pass looks for. */
+typedef enum
+{
+  PASS_ALL,      /* tickets' codes and the common foreign ones */
+  PASS_QR,       /* QR codes only: the 1D codes are read by okn_scan_linear() */
+} PassKind;
+
 static OknZbarScanner *
-make_scanner (int density)
+make_scanner (int      density,
+              PassKind kind)
 {
   zbar_image_scanner_t *sc = zbar_image_scanner_create ();
 
   /* Only what can be a ticket, plus the common codes of other systems so
    * that those are reported as foreign instead of not seen at all. */
   zbar_image_scanner_set_config (sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-  zbar_image_scanner_set_config (sc, ZBAR_CODE128, ZBAR_CFG_ENABLE, 1);
   zbar_image_scanner_set_config (sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-  zbar_image_scanner_set_config (sc, ZBAR_EAN13, ZBAR_CFG_ENABLE, 1);
-  zbar_image_scanner_set_config (sc, ZBAR_CODE39, ZBAR_CFG_ENABLE, 1);
+  if (kind == PASS_ALL)
+    {
+      zbar_image_scanner_set_config (sc, ZBAR_CODE128, ZBAR_CFG_ENABLE, 1);
+      zbar_image_scanner_set_config (sc, ZBAR_EAN13, ZBAR_CFG_ENABLE, 1);
+      zbar_image_scanner_set_config (sc, ZBAR_CODE39, ZBAR_CFG_ENABLE, 1);
+    }
   zbar_image_scanner_set_config (sc, ZBAR_NONE, ZBAR_CFG_X_DENSITY, density);
   zbar_image_scanner_set_config (sc, ZBAR_NONE, ZBAR_CFG_Y_DENSITY, density);
   return sc;
 }
 
-/* Where the symbols of a pass were seen, in pixels. */
-typedef struct
+void
+okn_scan_box_add_point (OknScanBox *box,
+                        int         x,
+                        int         y)
 {
-  int x0, y0, x1, y1;
-  gboolean any;
-} Box;
-
-static void
-box_add_symbol (Box                 *box,
-                const zbar_symbol_t *sym)
-{
-  for (unsigned i = 0; i < zbar_symbol_get_loc_size (sym); i++)
+  if (!box->any)
     {
-      int x = zbar_symbol_get_loc_x (sym, i), y = zbar_symbol_get_loc_y (sym, i);
-
-      if (!box->any)
-        {
-          box->x0 = box->x1 = x;
-          box->y0 = box->y1 = y;
-          box->any = TRUE;
-        }
-      box->x0 = MIN (box->x0, x);
-      box->x1 = MAX (box->x1, x);
-      box->y0 = MIN (box->y0, y);
-      box->y1 = MAX (box->y1, y);
+      box->x0 = box->x1 = x;
+      box->y0 = box->y1 = y;
+      box->any = TRUE;
     }
+  box->x0 = MIN (box->x0, x);
+  box->x1 = MAX (box->x1, x);
+  box->y0 = MIN (box->y0, y);
+  box->y1 = MAX (box->y1, y);
 }
 
+static void
+box_add_symbol (OknScanBox          *box,
+                const zbar_symbol_t *sym,
+                int                  scale)
+{
+  for (unsigned i = 0; i < zbar_symbol_get_loc_size (sym); i++)
+    okn_scan_box_add_point (box, zbar_symbol_get_loc_x (sym, i) * scale, zbar_symbol_get_loc_y (sym, i) * scale);
+}
+
+/**
+ * okn_scan_symbols_add: (skip)
+ * @data: what the code carries, @len bytes, not necessarily text
+ *
+ * Adds a symbol unless the same symbology with the same text is there
+ * (the label's Code 128 and QR code both carry the ID). A payload with a
+ * NUL byte or bytes that are not UTF-8 is kept, made safe, and marked
+ * binary: it is some other system's code (never an Okienko ticket), and
+ * saying "nothing found" about it would be wrong.
+ */
+void
+okn_scan_symbols_add (GPtrArray  *out,
+                      const char *symbology,
+                      const char *data,
+                      gsize       len)
+{
+  gboolean binary = memchr (data, '\0', len) != NULL || !g_utf8_validate (data, (gssize) len, NULL);
+  g_autofree char *text = NULL;
+  OknScanSymbol *s;
+
+  if (binary)
+    {
+      g_autoptr (GString) safe = g_string_sized_new (len);
+
+      /* NUL bytes would end the string: show each as U+FFFD, as invalid
+       * bytes are. */
+      for (gsize i = 0; i < len; i++)
+        if (data[i] == '\0')
+          g_string_append (safe, "\xef\xbf\xbd");
+        else
+          g_string_append_c (safe, data[i]);
+      text = g_utf8_make_valid (safe->str, (gssize) safe->len);
+    }
+  else
+    text = g_strndup (data, len);
+  for (guint i = 0; i < out->len; i++)
+    {
+      const OknScanSymbol *o = out->pdata[i];
+
+      if (g_str_equal (o->text, text) && g_str_equal (o->symbology, symbology))
+        return;
+    }
+  s = g_new0 (OknScanSymbol, 1);
+  s->symbology = g_strdup (symbology);
+  s->text = g_steal_pointer (&text);
+  s->page = 1;
+  s->binary = binary;
+  g_ptr_array_add (out, s);
+}
+
+gboolean
+okn_scan_symbols_have (GPtrArray  *symbols,
+                       const char *symbology)
+{
+  for (guint i = 0; i < symbols->len; i++)
+    if (g_str_equal (((OknScanSymbol *) symbols->pdata[i])->symbology, symbology))
+      return TRUE;
+  return FALSE;
+}
+
+/* One zbar pass; @box (in pixels of @gray times @scale) takes in what
+ * was found. */
 static int
 scan_pass (const guint8 *gray,
            guint         width,
            guint         height,
            int           density,
+           PassKind      kind,
            GPtrArray    *out,
-           Box          *box)
+           OknScanBox   *box,
+           int           scale)
 {
-  g_autoptr (OknZbarScanner) sc = make_scanner (density);
+  g_autoptr (OknZbarScanner) sc = make_scanner (density, kind);
   g_autoptr (OknZbarImage) img = zbar_image_create ();
   const zbar_symbol_t *sym;
   int n;
@@ -154,42 +231,19 @@ scan_pass (const guint8 *gray,
     {
       const char *data = zbar_symbol_get_data (sym);
       unsigned len = zbar_symbol_get_data_length (sym);
-      OknScanSymbol *s;
-      gboolean dup = FALSE;
 
-      if (data == NULL || len == 0 || !g_utf8_validate (data, len, NULL))
+      if (data == NULL || len == 0)
         continue;
       if (box)
-        box_add_symbol (box, sym);
-      for (guint i = 0; i < out->len && !dup; i++)
-        {
-          OknScanSymbol *o = g_ptr_array_index (out, i);
-
-          dup = strlen (o->text) == len && memcmp (o->text, data, len) == 0;
-        }
-      if (dup)
-        continue;
-      s = g_new0 (OknScanSymbol, 1);
-      s->symbology = g_strdup (zbar_get_symbol_name (zbar_symbol_get_type (sym)));
-      s->text = g_strndup (data, len);
-      s->page = 1;
-      g_ptr_array_add (out, s);
+        box_add_symbol (box, sym, scale);
+      okn_scan_symbols_add (out, zbar_get_symbol_name (zbar_symbol_get_type (sym)), data, len);
     }
   return n;
 }
 
-static gboolean
-has_qr (GPtrArray *symbols)
-{
-  for (guint i = 0; i < symbols->len; i++)
-    if (g_str_equal (((OknScanSymbol *) symbols->pdata[i])->symbology, "QR-Code"))
-      return TRUE;
-  return FALSE;
-}
-
 /* A @k times smaller copy, each pixel the mean of a k × k block. */
-static guint8 *
-downscale (const guint8 *src,
+guint8 *
+okn_scan_downscale (const guint8 *src,
            guint         w,
            guint         h,
            guint         k,
@@ -249,6 +303,68 @@ box_blur (const guint8 *src,
   return out;
 }
 
+/* The standard deviation of the paper's grain: the median difference of
+ * neighbouring pixels on every eighth row (most of a page is paper; for
+ * Gaussian noise of deviation s the median difference is 0.95 s). */
+static double
+grain (const guint8 *gray,
+       guint         w,
+       guint         h)
+{
+  guint hist[256] = { 0 };
+  guint64 n = 0, half, seen = 0;
+
+  for (guint y = 0; y < h; y += 8)
+    {
+      const guint8 *row = gray + (gsize) y * w;
+
+      for (guint x = 0; x + 1 < w; x++)
+        hist[abs (row[x + 1] - row[x])]++;
+      n += w - 1;
+    }
+  half = n / 2;
+  for (guint i = 0; i < 256; i++)
+    {
+      seen += hist[i];
+      if (seen > half)
+        return i / 0.95;
+    }
+  return 0;
+}
+
+/* QR codes in and around @box (pixels of @gray), tried at full
+ * resolution, smoothed and halved until one is read. */
+static void
+read_qr_near (const guint8     *gray,
+              guint             w,
+              guint             h,
+              const OknScanBox *box,
+              GPtrArray        *out)
+{
+  int margin = MAX (box->x1 - box->x0, box->y1 - box->y0) * 3 / 2;
+  guint cx = (guint) CLAMP (box->x0 - margin, 0, (int) w - 1);
+  guint cy = (guint) CLAMP (box->y0 - margin, 0, (int) h - 1);
+  guint cw = (guint) CLAMP (box->x1 + margin + 1, (int) cx + 1, (int) w) - cx;
+  guint ch = (guint) CLAMP (box->y1 + margin + 1, (int) cy + 1, (int) h) - cy;
+  g_autofree guint8 *crop = g_malloc ((gsize) cw * ch);
+  g_autofree guint8 *smooth = NULL;
+  g_autofree guint8 *half = NULL;
+  guint hw, hh;
+
+  for (guint y = 0; y < ch; y++)
+    memcpy (crop + (gsize) y * cw, gray + (gsize) (cy + y) * w + cx, cw);
+  if (scan_pass (crop, cw, ch, 1, PASS_QR, out, NULL, 1) > 0)
+    return;
+  smooth = box_blur (crop, cw, ch);
+  if (scan_pass (smooth, cw, ch, 1, PASS_QR, out, NULL, 1) > 0)
+    return;
+  if (MIN (cw, ch) >= 200)
+    {
+      half = okn_scan_downscale (crop, cw, ch, 2, &hw, &hh);
+      scan_pass (half, hw, hh, 1, PASS_QR, out, NULL, 1);
+    }
+}
+
 /**
  * okn_scan_decode_gray:
  * @gray: 8-bit luminance, 0 = black
@@ -274,9 +390,11 @@ okn_scan_decode_gray (const guint8 *gray,
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
   g_autofree guint8 *packed = NULL;
   g_autofree guint8 *reduced = NULL;
+  const guint8 *src;
   guint side, k, rw, rh;
   int density = 1;
-  Box box = { 0 };
+  gboolean grainy;
+  OknScanBox box = { 0 };
 
   if (gray == NULL || width == 0 || height == 0 || stride < width)
     {
@@ -295,12 +413,14 @@ okn_scan_decode_gray (const guint8 *gray,
   /* A whole page at 300 or 600 dpi is read at about 150 dpi first: box
    * averaging keeps 0.25 mm modules at 1.5 pixels or more and takes out
    * most of the sensor noise, which otherwise makes zbar slow (every grain
-   * is an edge) and hides QR finder patterns. */
+   * is an edge) and hides QR finder patterns. A page at 200 dpi or less
+   * is smoothed instead when it is grainy. */
   side = MIN (width, height);
+  grainy = grain (gray, width, height) > GRAINY;
   k = MIN (4, side / REDUCED_SIDE);
   if (k > 1)
     {
-      reduced = downscale (gray, width, height, k, &rw, &rh);
+      reduced = okn_scan_downscale (gray, width, height, k, &rw, &rh);
       density = MIN (rw, rh) > 1000 ? 2 : 1;
     }
   else
@@ -308,40 +428,48 @@ okn_scan_decode_gray (const guint8 *gray,
       k = 1;
       rw = width;
       rh = height;
-    }
-  scan_pass (reduced ? reduced : gray, rw, rh, density, out, &box);
-  if (!has_qr (out))
-    {
-      /* Specks of dust break the QR finder patterns long before they break
-       * bars: look again at a smoothed copy, only around what was found
-       * when something was (a ticket's QR sits next to its Code 128). */
-      const guint8 *src = reduced ? reduced : gray;
-      guint cx = 0, cy = 0, cw = rw, ch = rh;
-      g_autofree guint8 *crop = NULL;
-      g_autofree guint8 *smooth = NULL;
-
-      if (box.any)
+      if (grainy)
         {
-          int margin = MAX (box.x1 - box.x0, box.y1 - box.y0) * 3 / 2;
-
-          cx = (guint) MAX (0, box.x0 - margin);
-          cy = (guint) MAX (0, box.y0 - margin);
-          cw = (guint) MIN ((int) rw, box.x1 + margin + 1) - cx;
-          ch = (guint) MIN ((int) rh, box.y1 + margin + 1) - cy;
-          crop = g_malloc ((gsize) cw * ch);
-          for (guint y = 0; y < ch; y++)
-            memcpy (crop + (gsize) y * cw, src + (gsize) (cy + y) * rw + cx, cw);
-          src = crop;
+          reduced = box_blur (gray, width, height);
+          density = side > 1000 ? 2 : 1;
         }
-      smooth = box_blur (src, cw, ch);
-      scan_pass (smooth, cw, ch, density, out, NULL);
+    }
+  src = reduced ? reduced : gray;
+  /* On a grainy page zbar's own 1D decoders spend most of the time on
+   * edges of grain and read little: the 1D codes are left to
+   * okn_scan_linear() there. */
+  scan_pass (src, rw, rh, density, grainy ? PASS_QR : PASS_ALL, out, &box, (int) k);
+
+  /* 1D codes at any angle, read from the full image. */
+  okn_scan_linear (gray, width, height, out, &box);
+
+  if (!okn_scan_symbols_have (out, "QR-Code"))
+    {
+      /* Specks of dust and grain break QR finder patterns long before they
+       * break bars, and zbar's QR reader is sensitive to the scale: around
+       * what was found (a ticket's QR sits next to its Code 128) try the
+       * full image, a smoothed copy and a reduced one; with nothing found,
+       * a smoothed copy of the whole image. */
+      if (box.any)
+        read_qr_near (gray, width, height, &box, out);
+      else
+        {
+          g_autofree guint8 *smooth = box_blur (src, rw, rh);
+
+          scan_pass (smooth, rw, rh, density, PASS_QR, out, NULL, 1);
+        }
     }
   if (out->len == 0 && k > 1)
     {
       /* Nothing at all: the symbols may be too small for the reduced copy. */
-      scan_pass (gray, width, height, 2, out, NULL);
-      if (out->len == 0)
-        scan_pass (gray, width, height, 1, out, NULL);
+      if (grainy)
+        {
+          g_autofree guint8 *smooth = box_blur (gray, width, height);
+
+          scan_pass (smooth, width, height, 2, PASS_ALL, out, NULL, 1);
+        }
+      else
+        scan_pass (gray, width, height, 2, PASS_ALL, out, NULL, 1);
     }
   return g_steal_pointer (&out);
 }

@@ -846,14 +846,62 @@ draw_receipt (Pen                    *p,
   pen_gap (p, 5);
 }
 
+/* The label's QR code: the ID again, in a symbol a scanner finds at any
+ * angle and through a stain across the bars. Version 1 (21 modules) holds
+ * the hyphenated ID in alphanumeric mode; about 0.5 mm a module keeps it
+ * at 2.5 pixels or more on a 150 dpi copy of a scanned page. */
+#define LABEL_QR_MM 11.0
+
+/* Text beside the label's QR code needs at least this much width. */
+#define LABEL_TEXT_MIN_MM 38.0
+
+/* Draws a QR code with its top right module at (@right, @top) and its
+ * quiet zone outside that, in the label's margins; returns where its
+ * quiet zone begins on the left, or -1 when it was not drawn. */
+static double
+pen_qr_top_right (Pen        *p,
+                  const char *data,
+                  double      right,
+                  double      top,
+                  double      symbol_mm)
+{
+  g_autoptr (OknBarcode) bc = pen_encode (p, OKN_BARCODE_QR, data);
+  double m, x;
+
+  if (bc == NULL)
+    return -1;
+  m = mm (p, symbol_mm) / bc->width;
+  if (p->raster)
+    {
+      m = MAX (1, floor (m));
+      right = round (right);
+      top = round (top);
+    }
+  x = right - bc->width * m;
+  okn_barcode_draw (bc, p->cr, x, top, m, 0);
+  return x - bc->quiet * m;
+}
+
 static void
 draw_label (Pen                    *p,
             const OknTicketContent *c,
             double                  page_h)
 {
   g_autofree char *when = NULL;
-  double left, bar_mm;
+  double left, bar_mm, top = p->y, text_bottom, qr_bottom = top, saved_w = p->w;
 
+  /* The QR code in the top right corner when the text still fits beside
+   * it; a narrow label keeps the Code 128 alone. */
+  if (p->w - mm (p, LABEL_QR_MM + 2 + LABEL_TEXT_MIN_MM) >= 0)
+    {
+      double qr_left = pen_qr_top_right (p, c->ticket, p->x0 + p->w, top, LABEL_QR_MM);
+
+      if (qr_left > 0)
+        {
+          p->w = qr_left - p->x0;
+          qr_bottom = top + mm (p, LABEL_QR_MM);
+        }
+    }
   if (c->office_name)
     pen_text (p, c->office_name, 2.3, TRUE, PANGO_ALIGN_CENTER, 1);
   pen_text_fit (p, c->ticket, 5.5, TRUE);
@@ -861,10 +909,13 @@ draw_label (Pen                    *p,
   when = g_strdup_printf (OKN_TRC (c->language, "ticket", "Received: %s · %s"), c->when, c->station);
   /* The date received is what the label is for: smaller, never cut. */
   pen_text_fit (p, when, 2.5, FALSE);
+  text_bottom = p->y;
+  p->w = saved_w;
+  p->y = MAX (text_bottom, qr_bottom);
   pen_gap (p, 1);
   /* The bars take what the text left, within what a scanner needs. */
   left = (page_h - p->y) / p->ppmm - 2.5;
-  bar_mm = CLAMP (left, 5, 15);
+  bar_mm = CLAMP (left, 5, 20);
   pen_code128 (p, okn_ticket_content_get_code128_data (c, OKN_LAYOUT_LABEL), bar_mm);
 }
 

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-scan-private.h: what the files of the scan module share */
+#pragma once
+
+#include <glib.h>
+
+#include "okienko/okn-scan.h"
+
+G_BEGIN_DECLS
+
+/* Where the symbols of a pass were seen, in pixels. */
+typedef struct
+{
+  int x0, y0, x1, y1;
+  gboolean any;
+} OknScanBox;
+
+void     okn_scan_box_add_point (OknScanBox *box,
+                                 int         x,
+                                 int         y);
+
+/* Symbols found by any pass, each text once. */
+void     okn_scan_symbols_add  (GPtrArray  *out,
+                                const char *symbology,
+                                const char *data,
+                                gsize       len);
+gboolean okn_scan_symbols_have (GPtrArray  *symbols,
+                                const char *symbology);
+
+guint8  *okn_scan_downscale    (const guint8 *src,
+                                guint         w,
+                                guint         h,
+                                guint         k,
+                                guint        *ow,
+                                guint        *oh);
+
+void     okn_scan_linear       (const guint8 *gray,
+                                guint         width,
+                                guint         height,
+                                GPtrArray    *out,
+                                OknScanBox   *box);
+
+G_END_DECLS

