@@ -5,10 +5,16 @@
  * test-scan-burst.c) */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cairo-pdf.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <poppler.h>
+#include <zint.h>
 
 #include "okn-image-test-util.h"
 #include "okn-test-common.h"
@@ -740,7 +746,7 @@ test_okienkoctl (Fixture      *f,
       const char *out, *err;
     } cases[] = {
       { corrupt, 2, NULL, "is not a readable PNG image" },
-      { nocode, 1, NULL, "no barcode found" },
+      { nocode, 1, "nothing found", NULL },
       { foreign, 1, "not an Okienko ticket", NULL },
       { forged, 1, "forged or damaged", NULL },
     };
@@ -798,6 +804,452 @@ test_okienkoctl (Fixture      *f,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* Never lie, never stay silent ------------------------------------------ */
+
+/* A QR code of any bytes (NUL and control characters too), drawn with
+ * zint directly: okn_barcode_encode() takes C strings. */
+static char *
+write_raw_qr_png (Fixture    *f,
+                  const char *name,
+                  const char *data,
+                  gsize       len)
+{
+  struct zint_symbol *sym = ZBarcode_Create ();
+  const int module = 8, quiet = 4;
+  g_autofree guint8 *gray = NULL;
+  g_autoptr (GBytes) png = NULL;
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+  guint w, h;
+
+  sym->symbology = BARCODE_QRCODE;
+  sym->input_mode = DATA_MODE;
+  g_assert_cmpint (ZBarcode_Encode (sym, (const unsigned char *) data, (int) len), <, ZINT_ERROR);
+  w = (guint) (sym->width + 2 * quiet) * module;
+  h = (guint) (sym->rows + 2 * quiet) * module;
+  gray = g_malloc ((gsize) w * h);
+  memset (gray, 255, (gsize) w * h);
+  for (int r = 0; r < sym->rows; r++)
+    for (int c = 0; c < sym->width; c++)
+      if ((sym->encoded_data[r][c >> 3] >> (c & 7)) & 1)
+        for (int dy = 0; dy < module; dy++)
+          memset (gray + (gsize) ((r + quiet) * module + dy) * w + (gsize) (c + quiet) * module, 0, module);
+  ZBarcode_Delete (sym);
+  png = okn_gray_to_png (gray, w, h);
+  g_file_set_contents (path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* No control character but the line feed in what a person reads. */
+static void
+assert_display_safe (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\n')
+        continue;
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        g_error ("control character 0x%02x in output: %s", (guchar) *p, text);
+    }
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+}
+
+/* A QR code that tries to set the terminal's title, clear the screen and
+ * forge a line of okienkoctl's own output; a file name that tries the
+ * same. Every human-readable output shows the characters as U+FFFD; JSON
+ * keeps them, escaped. */
+static void
+test_hostile_payloads (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autofree char *forged_line = g_strdup_printf ("\033]0;pwned\007\033[2J\r\n%s: genuine: Ticket %s is genuine.",
+                                                  f->record->ticket, f->record->ticket);
+  g_autofree char *hostile = write_raw_qr_png (f, "hostile.png", forged_line, strlen (forged_line));
+  g_autofree char *evil_name = g_build_filename (f->dir, "evil\033[2J\r.png", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (GPtrArray) results = scan_path (f, hostile);
+  const OknScanResult *r;
+  int rc;
+
+  /* The core's message is safe for the desk and logs as it is. */
+  g_assert_cmpuint (results->len, ==, 1);
+  r = g_ptr_array_index (results, 0);
+  g_assert_cmpint (r->verdict, ==, OKN_SCAN_NOT_OURS);
+  assert_display_safe (r->message);
+  g_assert_nonnull (strstr (r->message, "\xef\xbf\xbd"));
+
+  g_assert_no_errno (link (hostile, evil_name));
+  g_clear_pointer (&f->store, okn_store_close);
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", hostile, evil_name, NULL);
+  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
+  g_assert_cmpint (rc, ==, 1);
+  assert_display_safe (out);
+  assert_display_safe (err);
+  g_assert_nonnull (strstr (out, "not-ours"));
+  /* The escape shows as U+FFFD, the carriage return as a space. */
+  g_assert_nonnull (strstr (out, "evil\xef\xbf\xbd[2J .png"));
+
+  /* JSON carries the payload as it was, escaped by the JSON writer. */
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", hostile, NULL);
+  g_assert_cmpint (rc, ==, 1);
+  g_assert_null (strchr (json, '\033'));
+  {
+    g_autoptr (JsonNode) root = parse_json (json);
+    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                                                    "files"), 0);
+    JsonObject *res = json_array_get_object_element (json_object_get_array_member (file, "results"), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (res, "payload"), ==, forged_line);
+  }
+}
+
+/* A payload with a NUL byte is somebody else's code, not "no barcode". */
+static void
+test_nul_payload (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autofree char *payload = g_strdup_printf ("OKN1:%s:%s", f->record->ticket, f->record->verification_code);
+  g_autofree char *path = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const OknScanResult *r;
+  int rc;
+
+  /* Our own payload with a NUL in the middle: still not ours. */
+  payload[5] = '\0';
+  path = write_raw_qr_png (f, "nul.png", payload, strlen (payload + 6) + 6);
+  results = scan_path (f, path);
+  g_assert_cmpuint (results->len, ==, 1);
+  r = g_ptr_array_index (results, 0);
+  g_assert_cmpint (r->verdict, ==, OKN_SCAN_NOT_OURS);
+  g_assert_null (r->ticket);
+  g_assert_nonnull (strstr (r->message, "not an Okienko ticket"));
+  assert_display_safe (r->message);
+
+  g_clear_pointer (&f->store, okn_store_close);
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
+  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
+  g_assert_cmpint (rc, ==, 1);
+  g_assert_nonnull (strstr (out, "not-ours"));
+  g_assert_null (strstr (err, "no barcode found"));
+}
+
+/* The same fault gets the same answer: a PNG and a JPEG cut short (a copy
+ * that stopped half-way) are both damaged files, exit 2. A folder is
+ * named as a folder. */
+static void
+test_damaged_files (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
+  g_autoptr (cairo_surface_t) img = NULL;
+  g_autoptr (GBytes) jpeg = NULL;
+  g_autofree guint8 *gray = NULL;
+  g_autofree char *png_path = NULL;
+  g_autofree char *jpeg_path = NULL;
+  g_autofree char *folder = g_build_filename (f->dir, "scans", NULL);
+  const char *paths[2];
+  guint w, h;
+
+  g_assert_no_error (error);
+  img = okn_img_from_png (png);
+  gray = okn_img_to_gray (img, &w, &h);
+  jpeg = okn_gray_to_jpeg (gray, w, h, 90);
+  png_path = write_file (f, "cut.png", g_bytes_get_data (png, NULL), g_bytes_get_size (png) * 6 / 10);
+  jpeg_path = write_file (f, "cut.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg) * 6 / 10);
+  paths[0] = png_path;
+  paths[1] = jpeg_path;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GError) e = NULL;
+
+      g_assert_null (okn_scan_file (f->store, f->config, paths[i], &e));
+      g_test_message ("%s: %s", paths[i], e->message);
+      g_assert_error (e, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT);
+      g_assert_nonnull (strstr (e->message, "is damaged"));
+      g_assert_nonnull (strstr (e->message, paths[i]));
+    }
+
+  g_assert_no_errno (g_mkdir (folder, 0700));
+  g_assert_null (okn_scan_file (f->store, f->config, folder, &error));
+  g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "is a folder"));
+
+  g_clear_pointer (&f->store, okn_store_close);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *path = i < 2 ? paths[i] : folder;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
+
+      g_test_message ("scan %s: %d\n%s%s", path, rc, out, err);
+      g_assert_cmpint (rc, ==, 2);
+      g_assert_nonnull (strstr (err, i < 2 ? "is damaged" : "is a folder"));
+      g_assert_null (strstr (err, "mmap"));
+      g_assert_null (strstr (err, "no barcode found"));
+    }
+}
+
+/* Office scanners save CMYK JPEGs (Adobe, inverted): read like any other. */
+static void
+test_cmyk_jpeg (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
+  g_autoptr (cairo_surface_t) img = NULL;
+  g_autoptr (GBytes) jpeg = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree guint8 *gray = NULL;
+  g_autofree char *path = NULL;
+  guint w, h;
+
+  g_assert_no_error (error);
+  img = okn_img_from_png (png);
+  gray = okn_img_to_gray (img, &w, &h);
+  jpeg = okn_gray_to_cmyk_jpeg (gray, w, h, 85);
+  path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  results = scan_path (f, path);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpint (((OknScanResult *) results->pdata[0])->verdict, ==, OKN_SCAN_GENUINE);
+}
+
+/* A PDF of @pages pages: the receipt on page 1 (unless @first_blank), text
+ * only on the others. */
+static char *
+write_pdf_pages (Fixture    *f,
+                 const char *name,
+                 guint       pages,
+                 gboolean    with_label)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknBitmap) receipt = okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_80, c, 203, &error);
+  g_autoptr (OknBitmap) label = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, c, 300, &error);
+  g_autoptr (cairo_surface_t) receipt_img = NULL;
+  g_autoptr (cairo_surface_t) label_img = NULL;
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (append_bytes, out, 595, 842);
+  cairo_t *cr = cairo_create (pdf);
+
+  g_assert_no_error (error);
+  receipt_img = okn_img_from_bitmap (receipt);
+  label_img = okn_img_from_bitmap (label);
+  cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 14);
+  for (guint i = 0; i < pages; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("Strona %u: pismo bez kodu.", i + 1);
+
+      cairo_move_to (cr, 72, 400);
+      cairo_show_text (cr, line);
+      if (i == 0 || (with_label && i == pages - 1))
+        {
+          /* Ink as a mask: black where the bitmap is set. */
+          cairo_save (cr);
+          cairo_translate (cr, 300, 60);
+          cairo_scale (cr, i == 0 ? 72.0 / 203 : 72.0 / 300, i == 0 ? 72.0 / 203 : 72.0 / 300);
+          cairo_set_source_rgb (cr, 0, 0, 0);
+          cairo_mask_surface (cr, i == 0 ? receipt_img : label_img, 0, 0);
+          cairo_restore (cr);
+        }
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (pdf);
+  return write_file (f, name, out->data, out->len);
+}
+
+/* Every page of a PDF is reported, found or not, in text and JSON; a page
+ * with nothing on it makes the exit status 1. */
+static void
+test_pdf_every_page (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autofree char *path = write_pdf_pages (f, "letter.pdf", 3, TRUE);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *page1 = g_strdup_printf ("%s (page 1): genuine", path);
+  g_autofree char *page2 = g_strdup_printf ("%s (page 2): nothing found", path);
+  g_autofree char *page3 = g_strdup_printf ("%s (page 3): id-only", path);
+  int rc;
+
+  g_clear_pointer (&f->store, okn_store_close);
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
+  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
+  g_assert_cmpint (rc, ==, 1);
+  g_assert_nonnull (strstr (out, page1));
+  g_assert_nonnull (strstr (out, page2));
+  g_assert_nonnull (strstr (out, page3));
+
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", path, NULL);
+  g_assert_cmpint (rc, ==, 1);
+  {
+    g_autoptr (JsonNode) root = parse_json (json);
+    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                                                    "files"), 0);
+    JsonArray *pages = json_object_get_array_member (file, "pages");
+    const char *expect[] = { "found", "nothing-found", "found" };
+
+    g_assert_cmpint (json_object_get_int_member (file, "page_count"), ==, 3);
+    g_assert_cmpuint (json_array_get_length (pages), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *p = json_array_get_object_element (pages, i);
+
+        g_assert_cmpint (json_object_get_int_member (p, "page"), ==, i + 1);
+        g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, expect[i]);
+      }
+  }
+}
+
+/* A long PDF stops at the page cap (scan.max_pages for the desk,
+ * --max-pages for okienkoctl), and says which pages were not read. */
+static void
+test_page_cap (Fixture      *f,
+               gconstpointer data)
+{
+  g_autofree char *path = write_pdf_pages (f, "long.pdf", 6, TRUE);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (GError) error = NULL;
+  OknScanOptions options;
+  g_autoptr (OknScanReport) report = NULL;
+  int rc;
+
+  /* The desk's cap comes from the configuration: 2 pages here. */
+  okn_config_set (f->config, "scan.max_pages", "2", &error);
+  g_assert_no_error (error);
+  okn_scan_options_init (&options, f->config);
+  g_assert_cmpuint (options.max_pages, ==, 2);
+  report = okn_scan_file_report (f->store, f->config, path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->page_count, ==, 6);
+  g_assert_cmpuint (report->pages_read, ==, 2);
+  g_assert_cmpint (okn_scan_report_page_state (report, 1), ==, OKN_SCAN_PAGE_FOUND);
+  g_assert_cmpint (okn_scan_report_page_state (report, 2), ==, OKN_SCAN_PAGE_NOTHING);
+  g_assert_cmpint (okn_scan_report_page_state (report, 3), ==, OKN_SCAN_PAGE_NOT_READ);
+  {
+    g_autofree char *summary = okn_scan_report_summary (report);
+
+    g_test_message ("%s", summary);
+    g_assert_nonnull (strstr (summary, "scan.max_pages"));
+  }
+
+  /* okienkoctl: --max-pages overrides, and 0 reads every page. */
+  g_clear_pointer (&f->store, okn_store_close);
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", "--max-pages", "3", path, NULL);
+  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
+  g_assert_cmpint (rc, ==, 1);
+  g_assert_nonnull (strstr (out, "(page 3): nothing found"));
+  g_assert_nonnull (strstr (out, "(pages 4\xe2\x80\x93" "6): not read"));
+  g_assert_nonnull (strstr (out, "--max-pages"));
+  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", "--max-pages", "0", path, NULL);
+  g_assert_cmpint (rc, ==, 1);
+  {
+    g_autoptr (JsonNode) root = parse_json (json);
+    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                                                    "files"), 0);
+
+    g_assert_cmpint (json_object_get_int_member (file, "pages_read"), ==, 6);
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (json_object_get_array_member (file, "pages"), 5), "status"),
+                     ==, "found");
+  }
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config_path, NULL, NULL, NULL, "scan", "--max-pages", "x", path, NULL),
+                   ==, 2);
+}
+
+/* Reads what the child writes on the terminal until @needle shows or the
+ * child ends; at most @seconds. */
+static gboolean
+read_pty_until (int         fd,
+                GString    *seen,
+                const char *needle,
+                guint       seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      GPollFD pfd = { fd, G_IO_IN | G_IO_HUP, 0 };
+      char buf[4096];
+      gssize n;
+
+      if (needle && strstr (seen->str, needle))
+        return TRUE;
+      if (g_poll (&pfd, 1, 200) <= 0)
+        continue;
+      n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        return needle == NULL;
+      g_string_append_len (seen, buf, n);
+    }
+  return needle ? strstr (seen->str, needle) != NULL : FALSE;
+}
+
+/* A 300-page PDF on a terminal: progress shows while it reads, Ctrl+C
+ * stops it with a report of the pages read so far (exit 130); piped, no
+ * progress is written. */
+static void
+test_progress_and_interrupt (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autofree char *path = write_pdf_pages (f, "big.pdf", 300, FALSE);
+  g_autoptr (GString) seen = g_string_new (NULL);
+  int master, status = 0;
+  pid_t pid;
+
+  g_clear_pointer (&f->store, okn_store_close);
+  pid = forkpty (&master, NULL, NULL, NULL);
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      execl (okn_test_ctl_path (), "okienkoctl", "--db", f->db, "--config", f->config_path, "scan", "--max-pages",
+             "0", path, (char *) NULL);
+      _exit (127);
+    }
+  /* Progress names the page and the count. */
+  if (!read_pty_until (master, seen, "page 3 of 300", 120))
+    {
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      g_error ("no progress on the terminal; it wrote: %s", seen->str);
+    }
+  g_assert_no_errno (kill (pid, SIGINT));
+  read_pty_until (master, seen, NULL, 60);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (master);
+  g_test_message ("terminal: %s", seen->str);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 130);
+  g_assert_nonnull (strstr (seen->str, "(page 1): genuine"));
+  g_assert_nonnull (strstr (seen->str, "interrupted"));
+  g_assert_null (strstr (seen->str, "(page 300)"));
+
+  /* Piped: the same lines, no progress. */
+  {
+    g_autofree char *small = write_pdf_pages (f, "small.pdf", 3, TRUE);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", small, NULL);
+
+    g_assert_cmpint (rc, ==, 1);
+    g_assert_null (strstr (err, " of 3"));
+    g_assert_null (strchr (err, '\r'));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -812,6 +1264,13 @@ main (int    argc,
   ADD ("/scan/bad-files", test_bad_files, NULL);
   ADD ("/scan/huge-images", test_huge_images, NULL);
   ADD ("/scan/okienkoctl", test_okienkoctl, "hotline=+48 42 000 00 00\n");
+  ADD ("/scan/hostile-payloads", test_hostile_payloads, NULL);
+  ADD ("/scan/nul-payload", test_nul_payload, NULL);
+  ADD ("/scan/damaged-files", test_damaged_files, NULL);
+  ADD ("/scan/cmyk-jpeg", test_cmyk_jpeg, NULL);
+  ADD ("/scan/pdf-every-page", test_pdf_every_page, NULL);
+  ADD ("/scan/page-cap", test_page_cap, NULL);
+  ADD ("/scan/progress-and-interrupt", test_progress_and_interrupt, NULL);
 #undef ADD
   return g_test_run ();
 }

@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-store.h"
@@ -58,11 +58,51 @@ typedef struct
   char *message;           /* translated: what this means, for a person */
 } OknScanResult;
 
+/* How many pages of a PDF are read unless told otherwise (the desk reads
+ * `scan.max_pages`): a scanned letter, not a whole binder. */
+#define OKN_SCAN_DEFAULT_MAX_PAGES 50
+
+/* Called before each page of a PDF is read; %FALSE stops the reading
+ * (Ctrl+C, a closed window). */
+typedef gboolean (*OknScanProgressFunc) (guint    page,
+                                         guint    page_count,
+                                         gpointer user_data);
+
+typedef struct
+{
+  guint max_pages;                  /* pages of a PDF read at most; 0: all */
+  OknScanProgressFunc progress;     /* (nullable) */
+  gpointer progress_data;
+  GCancellable *cancellable;        /* (nullable) checked between pages */
+} OknScanOptions;
+
+typedef enum
+{
+  OKN_SCAN_PAGE_FOUND,              /* at least one code was read on the page */
+  OKN_SCAN_PAGE_NOTHING,            /* read, and nothing found on it */
+  OKN_SCAN_PAGE_NOT_READ,           /* beyond the page cap, or reading was stopped */
+} OknScanPageState;
+
+/* What a file held, page by page. */
+typedef struct
+{
+  GPtrArray *results;               /* (element-type OknScanResult) */
+  guint page_count;                 /* pages in the file: 1 for an image */
+  guint pages_read;                 /* pages 1 to pages_read were read */
+  guint max_pages;                  /* the cap it was read with; 0: none */
+  gboolean stopped;                 /* cancelled or stopped by the progress callback */
+} OknScanReport;
+
 GQuark          okn_scan_error_quark      (void);
 
 const char     *okn_scan_verdict_to_string (OknScanVerdict verdict);
+const char     *okn_scan_page_state_to_string (OknScanPageState state);
 void            okn_scan_symbol_free      (OknScanSymbol *symbol);
 void            okn_scan_result_free      (OknScanResult *result);
+void            okn_scan_report_free      (OknScanReport *report);
+
+void            okn_scan_options_init     (OknScanOptions *options,
+                                           OknConfig      *config);
 
 GPtrArray      *okn_scan_decode_gray      (const guint8 *gray,
                                            guint         width,
@@ -74,6 +114,13 @@ GPtrArray      *okn_scan_decode_file      (const char   *path,
 GPtrArray      *okn_scan_decode_bytes     (GBytes       *bytes,
                                            const char   *name,
                                            GError      **error);
+GPtrArray      *okn_scan_decode_bytes_full (GBytes              *bytes,
+                                            const char          *name,
+                                            const OknScanOptions *options,
+                                            guint               *page_count,
+                                            guint               *pages_read,
+                                            gboolean            *stopped,
+                                            GError             **error);
 
 gboolean        okn_scan_parse_text       (const char   *text,
                                            const char   *status_url_template,
@@ -93,6 +140,14 @@ GPtrArray      *okn_scan_file             (OknStore     *store,
                                            OknConfig    *config,
                                            const char   *path,
                                            GError      **error);
+OknScanReport  *okn_scan_file_report      (OknStore             *store,
+                                           OknConfig            *config,
+                                           const char           *path,
+                                           const OknScanOptions *options,
+                                           GError              **error);
+OknScanPageState okn_scan_report_page_state (const OknScanReport *report,
+                                             guint                page);
+char           *okn_scan_report_summary   (const OknScanReport *report);
 GPtrArray      *okn_scan_frame            (OknStore     *store,
                                            OknConfig    *config,
                                            const guint8 *gray,
@@ -103,5 +158,6 @@ GPtrArray      *okn_scan_frame            (OknStore     *store,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanSymbol, okn_scan_symbol_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanResult, okn_scan_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanReport, okn_scan_report_free)
 
 G_END_DECLS

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* okienkoctl-print.c: print (a ticket to a file or a printer) and scan (read
- * tickets back from image files and PDFs). The core renders, delivers
- * (okn_outputs_deliver), decodes and judges; this file only picks options
- * and prints answers. */
+/* okienkoctl-print.c: print (a ticket to a file or a printer). The core
+ * renders and delivers (okn_outputs_deliver); this file only picks options
+ * and prints answers. Scanning is in okienkoctl-scan.c. */
 #define G_LOG_DOMAIN "okienkoctl"
 
 #include "config.h"
@@ -14,7 +13,6 @@
 #include "okienko/okn-intake.h"
 #include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-outputs.h"
-#include "okienko/okn-scan.h"
 
 /* print ------------------------------------------------------------------ */
 
@@ -150,135 +148,5 @@ okctl_cmd_print (OkctlContext *ctx,
       rc = print_deliver (ctx, content, &o);
     }
   print_opts_clear (&o);
-  return rc;
-}
-
-/* scan ------------------------------------------------------------------- */
-
-static JsonNode *
-result_json (const OknScanResult *r)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "verdict");
-  json_builder_add_string_value (b, okn_scan_verdict_to_string (r->verdict));
-  json_builder_set_member_name (b, "ticket");
-  if (r->ticket)
-    json_builder_add_string_value (b, r->ticket);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "code");
-  if (r->code)
-    json_builder_add_string_value (b, r->code);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "symbology");
-  json_builder_add_string_value (b, r->symbology);
-  json_builder_set_member_name (b, "payload");
-  json_builder_add_string_value (b, r->payload);
-  json_builder_set_member_name (b, "page");
-  json_builder_add_int_value (b, r->page);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, r->message);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-static gboolean
-result_is_good (const OknScanResult *r)
-{
-  return r->verdict == OKN_SCAN_GENUINE || r->verdict == OKN_SCAN_ID_ONLY;
-}
-
-/* Exit status: 0 when every file holds only tickets of ours that are
- * genuine or carry no code to check (a letter's label), 1 when a file holds
- * no ticket or a doubtful one (wrong code, unknown, foreign), 2 when a file
- * cannot be read as an image at all. */
-int
-okctl_cmd_scan (OkctlContext *ctx,
-                int           argc,
-                char        **argv)
-{
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("FILE…"));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  gboolean json = FALSE;
-  int rc = OKCTL_EXIT_OK;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
-    { NULL },
-  };
-
-  g_option_context_set_summary (octx, _("Reads tickets from PNG, JPEG or PDF files (scans, photos) and says "
-                                        "whether each is genuine. Changes nothing."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
-    return OKCTL_EXIT_USAGE;
-  if (argc < 2)
-    return okctl_usage_error (_("Give at least one file: okienkoctl scan page.pdf"));
-
-  store = okctl_open_store (ctx, &error);
-  if (store == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "files");
-  json_builder_begin_array (b);
-  for (int i = 1; i < argc; i++)
-    {
-      g_autoptr (GError) file_error = NULL;
-      g_autoptr (GPtrArray) results = okn_scan_file (store, ctx->config, argv[i], &file_error);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, argv[i]);
-      if (results == NULL)
-        {
-          if (file_error->domain != OKN_SCAN_ERROR)
-            return okctl_fail (g_steal_pointer (&file_error));
-          g_printerr ("okienkoctl: %s\n", file_error->message);
-          json_builder_set_member_name (b, "error");
-          json_builder_add_string_value (b, file_error->message);
-          json_builder_end_object (b);
-          rc = OKCTL_EXIT_USAGE;
-          continue;
-        }
-      if (results->len == 0)
-        {
-          g_printerr ("okienkoctl: %s: %s\n", argv[i], _("no barcode found"));
-          if (rc == OKCTL_EXIT_OK)
-            rc = OKCTL_EXIT_NOT_FOUND;
-        }
-      json_builder_set_member_name (b, "results");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < results->len; k++)
-        {
-          const OknScanResult *r = g_ptr_array_index (results, k);
-
-          json_builder_add_value (b, result_json (r));
-          if (!json)
-            {
-              if (r->page > 1)
-                g_print ("%s (%s %u): %s: %s\n", argv[i], _("page"), r->page,
-                         okn_scan_verdict_to_string (r->verdict), r->message);
-              else
-                g_print ("%s: %s: %s\n", argv[i], okn_scan_verdict_to_string (r->verdict), r->message);
-            }
-          if (!result_is_good (r) && rc == OKCTL_EXIT_OK)
-            rc = OKCTL_EXIT_NOT_FOUND;
-        }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  if (json)
-    {
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
-
-      okctl_print_json (root);
-    }
   return rc;
 }

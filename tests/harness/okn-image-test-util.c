@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <jpeglib.h>
+#include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <poppler.h>
 
@@ -681,4 +682,63 @@ okn_sim_scan_page (cairo_surface_t  *label,
   *width = (guint) pw;
   *height = (guint) ph;
   return gray;
+}
+
+static cairo_status_t
+append_to_array (void                *closure,
+                 const unsigned char *data,
+                 unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * okn_sim_scanned_pdf:
+ * @set: which faults (okn_sim_set_page()); page i is page i of the set,
+ *   the tilts spread over the whole range
+ *
+ * A PDF as a scanner's document feeder makes it: every page one grey
+ * JPEG (quality 75) at @dpi filling an A4 page.
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+okn_sim_scanned_pdf (cairo_surface_t *label,
+                     double           label_dpi,
+                     const char      *set,
+                     double           dpi,
+                     guint            pages)
+{
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (append_to_array, out, 595.276, 841.89);
+  cairo_t *cr = cairo_create (pdf);
+
+  for (guint i = 0; i < pages; i++)
+    {
+      OknScanSim sim;
+      g_autofree guint8 *gray = NULL;
+      GBytes *jpeg;
+      cairo_surface_t *img;
+      guint w, h;
+
+      g_assert_true (okn_sim_set_page (set, dpi, pages > 1 ? i * 23 / (pages - 1) : 0, &sim));
+      gray = okn_sim_scan_page (label, label_dpi, &sim, &w, &h);
+      jpeg = okn_gray_to_jpeg (gray, w, h, 75);
+      /* The pixels are never drawn: the PDF takes the JPEG as it is. */
+      img = cairo_image_surface_create (CAIRO_FORMAT_A8, (int) w, (int) h);
+      cairo_surface_set_mime_data (img, CAIRO_MIME_TYPE_JPEG, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),
+                                   (cairo_destroy_func_t) g_bytes_unref, jpeg);
+      cairo_save (cr);
+      cairo_scale (cr, 72.0 / dpi, 72.0 / dpi);
+      cairo_set_source_surface (cr, img, 0, 0);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      cairo_show_page (cr);
+      cairo_surface_destroy (img);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  cairo_surface_destroy (pdf);
+  return g_byte_array_free_to_bytes (out);
 }

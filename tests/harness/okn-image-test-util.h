@@ -76,6 +76,11 @@ guint8          *okn_sim_scan_page    (cairo_surface_t  *label,
                                        const OknScanSim *sim,
                                        guint            *width,
                                        guint            *height);
+GBytes          *okn_sim_scanned_pdf  (cairo_surface_t *label,
+                                       double           label_dpi,
+                                       const char      *set,
+                                       double           dpi,
+                                       guint            pages);
 void             okn_gray_add_gaussian_noise (guint8 *gray,
                                               gsize   len,
                                               guint32 seed,

@@ -170,6 +170,8 @@ static const OknConfigKey keys[] = {
   { "kiosk.admin_pin", OKN_CONFIG_TYPE_SECRET, NULL, 0, 0,
     N_("Administrator PIN that leaves kiosk mode (4-12 digits; kept as a salted hash; set it with “okienkoctl config set kiosk.admin_pin -”)"),
     OKN_CONFIG_CHECK_PIN },
+  { "scan.max_pages", OKN_CONFIG_TYPE_INT, "50", 1, 100000,
+    N_("Pages of a scanned PDF the desk reads at most (a letter, not a binder); okienkoctl scan --max-pages overrides it") },
   { "print.timeout", OKN_CONFIG_TYPE_INT, "30", 1, 600,
     N_("Seconds to wait for a CUPS print job to finish before reporting it failed") },
   { "escpos.device", OKN_CONFIG_TYPE_STRING, NULL, 0, 0,

@@ -27,8 +27,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknZbarDecoder, zbar_decoder_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknZbarLineScanner, zbar_scanner_destroy)
 
 /* Patches are looked for on a copy about this many pixels on its short
- * side (an A4 page at about 100 dpi), in cells of CELL × CELL pixels (2 mm
- * there): a label's Code 128 covers some 30 × 7 cells. */
+ * side (an A4 page at about 100 dpi; the caller's 150 dpi copy of a larger
+ * page serves as well), in cells of CELL × CELL pixels (2 mm at 100 dpi):
+ * a label's Code 128 covers some 25 × 8 cells there. */
 #define LOCATE_SIDE 800
 #define CELL 8
 
@@ -439,6 +440,8 @@ read_patch (const guint8       *img,
 /**
  * okn_scan_linear:
  * @gray: 8-bit luminance, rows of @width bytes
+ * @reduced: (nullable): @gray box-averaged by @k, when the caller has it
+ * @k: its factor
  * @out: (element-type OknScanSymbol): where symbols found are added
  * @box: grown to take in the patches where they were found
  *
@@ -449,6 +452,8 @@ void
 okn_scan_linear (const guint8 *gray,
                  guint         width,
                  guint         height,
+                 const guint8 *reduced,
+                 guint         k,
                  GPtrArray    *out,
                  OknScanBox   *box)
 {
@@ -459,13 +464,23 @@ okn_scan_linear (const guint8 *gray,
   g_autofree guint8 *small = NULL;
   const guint8 *loc = gray;
   double noise = 0;
-  guint k = MAX (1, (MIN (width, height) + LOCATE_SIDE / 2) / LOCATE_SIDE), lw = width, lh = height;
+  guint lw = width, lh = height;
 
   g_array_set_clear_func (votes, (GDestroyNotify) vote_clear);
-  if (k > 1)
+  if (reduced && k > 1)
     {
-      small = okn_scan_downscale (gray, width, height, k, &lw, &lh);
-      loc = small;
+      loc = reduced;
+      lw = width / k;
+      lh = height / k;
+    }
+  else
+    {
+      k = MAX (1, (MIN (width, height) + LOCATE_SIDE / 2) / LOCATE_SIDE);
+      if (k > 1)
+        {
+          small = okn_scan_downscale (gray, width, height, k, &lw, &lh);
+          loc = small;
+        }
     }
   patches = find_patches (loc, lw, lh, &noise);
   /* The grain of the image read, not of its reduced copy. */

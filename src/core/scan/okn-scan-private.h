@@ -37,6 +37,8 @@ guint8  *okn_scan_downscale    (const guint8 *src,
 void     okn_scan_linear       (const guint8 *gray,
                                 guint         width,
                                 guint         height,
+                                const guint8 *reduced,
+                                guint         k,
                                 GPtrArray    *out,
                                 OknScanBox   *box);
 

@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* okn-scan.c: zbar over image files, PDF pages and camera frames; the
- * verdicts from the store */
+/* okn-scan.c: finding codes in a grey image (zbar and okn-scan-linear.c),
+ * what their payloads mean and the verdicts from the store.
+ * Files and PDF pages: okn-scan-files.c */
 #define G_LOG_DOMAIN "okn-scan"
 
 #include "config.h"
 
 #include <math.h>
-#include <setjmp.h>
-#include <stdio.h>
 #include <string.h>
-#include <cairo.h>
-#include <jpeglib.h>
-#include <poppler.h>
 #include <zbar.h>
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-text.h"
 #include "okn-scan-private.h"
 
 G_DEFINE_QUARK (okn-scan-error-quark, okn_scan_error)
@@ -23,13 +20,6 @@ typedef zbar_image_scanner_t OknZbarScanner;
 typedef zbar_image_t OknZbarImage;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknZbarScanner, zbar_image_scanner_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknZbarImage, zbar_image_destroy)
-/* poppler-glib 22 defines no autoptr cleanups of its own. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
-
-/* PDF pages are rasterised at this resolution: a 0.25 mm module is three
- * pixels, and an A4 page stays under 9 megapixels. */
-#define PDF_DPI 300.0
 
 /* Images are first read reduced to about this many pixels on the short
  * side: an A4 page at roughly 150 dpi. */
@@ -38,12 +28,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 /* Paper grain (standard deviation, grey levels) from which zbar is given
  * a smoothed copy: below it every edge zbar sees is a real one. */
 #define GRAINY 3.0
-
-/* The most pixels an image or a rasterised PDF page may have: an A4 page
- * scanned at 600 dpi has 35 million. A file of a few kilobytes can claim
- * a picture of billions (a PNG of zeros compresses a thousandfold), which
- * would take gigabytes and minutes to read. */
-#define MAX_PIXELS (48u * 1024 * 1024)
 
 const char *
 okn_scan_verdict_to_string (OknScanVerdict v)
@@ -241,18 +225,36 @@ scan_pass (const guint8 *gray,
   return n;
 }
 
+/* Sums of @K pixels across, @K rows added up in @acc: the compiler unrolls
+ * the inner loop for each K it is called with. */
+static inline void
+add_row (guint32      *acc,
+         const guint8 *row,
+         guint         nw,
+         guint         K)
+{
+  for (guint x = 0; x < nw; x++)
+    {
+      guint32 v = 0;
+
+      for (guint dx = 0; dx < K; dx++)
+        v += row[x * K + dx];
+      acc[x] += v;
+    }
+}
+
 /* A @k times smaller copy, each pixel the mean of a k × k block. */
 guint8 *
 okn_scan_downscale (const guint8 *src,
-           guint         w,
-           guint         h,
-           guint         k,
-           guint        *ow,
-           guint        *oh)
+                    guint         w,
+                    guint         h,
+                    guint         k,
+                    guint        *ow,
+                    guint        *oh)
 {
   guint nw = w / k, nh = h / k, kk = k * k;
   g_autofree guint32 *acc = g_new0 (guint32, nw);
-  guint8 *out = g_malloc ((gsize) nw * nh);
+  guint8 *out = g_malloc ((gsize) MAX (nw, 1) * MAX (nh, 1));
 
   for (guint y = 0; y < nh; y++)
     {
@@ -261,9 +263,21 @@ okn_scan_downscale (const guint8 *src,
         {
           const guint8 *row = src + (gsize) (y * k + dy) * w;
 
-          for (guint x = 0; x < nw; x++)
-            for (guint dx = 0; dx < k; dx++)
-              acc[x] += row[x * k + dx];
+          switch (k)
+            {
+            case 2:
+              add_row (acc, row, nw, 2);
+              break;
+            case 3:
+              add_row (acc, row, nw, 3);
+              break;
+            case 4:
+              add_row (acc, row, nw, 4);
+              break;
+            default:
+              add_row (acc, row, nw, k);
+              break;
+            }
         }
       for (guint x = 0; x < nw; x++)
         out[(gsize) y * nw + x] = (guint8) ((acc[x] + kk / 2) / kk);
@@ -332,37 +346,58 @@ grain (const guint8 *gray,
   return 0;
 }
 
-/* QR codes in and around @box (pixels of @gray), tried at full
- * resolution, smoothed and halved until one is read. */
+/* A copy of the rectangle @x, @y, @w × @h of @img (rows of @stride). */
+static guint8 *
+crop (const guint8 *img,
+      guint         stride,
+      guint         x,
+      guint         y,
+      guint         w,
+      guint         h)
+{
+  guint8 *out = g_malloc ((gsize) w * h);
+
+  for (guint r = 0; r < h; r++)
+    memcpy (out + (gsize) r * w, img + (gsize) (y + r) * stride + x, w);
+  return out;
+}
+
+/* QR codes around @box (pixels of @gray): a ticket's QR code lies within
+ * about its Code 128's length of it (below it on receipts and the A4
+ * confirmation, beside it on the label). zbar finds a tilted QR code only
+ * when it reads every line, and reads a grainy one better at full
+ * resolution: tried on the reduced copy @src (1/@k of @gray), then on the
+ * full image, then smoothed, until one is read. */
 static void
 read_qr_near (const guint8     *gray,
               guint             w,
               guint             h,
+              const guint8     *src,
+              guint             k,
               const OknScanBox *box,
               GPtrArray        *out)
 {
-  int margin = MAX (box->x1 - box->x0, box->y1 - box->y0) * 3 / 2;
+  int margin = MAX (box->x1 - box->x0, box->y1 - box->y0) * 4 / 5;
   guint cx = (guint) CLAMP (box->x0 - margin, 0, (int) w - 1);
   guint cy = (guint) CLAMP (box->y0 - margin, 0, (int) h - 1);
   guint cw = (guint) CLAMP (box->x1 + margin + 1, (int) cx + 1, (int) w) - cx;
   guint ch = (guint) CLAMP (box->y1 + margin + 1, (int) cy + 1, (int) h) - cy;
-  g_autofree guint8 *crop = g_malloc ((gsize) cw * ch);
+  g_autofree guint8 *full = NULL;
   g_autofree guint8 *smooth = NULL;
-  g_autofree guint8 *half = NULL;
-  guint hw, hh;
 
-  for (guint y = 0; y < ch; y++)
-    memcpy (crop + (gsize) y * cw, gray + (gsize) (cy + y) * w + cx, cw);
-  if (scan_pass (crop, cw, ch, 1, PASS_QR, out, NULL, 1) > 0)
-    return;
-  smooth = box_blur (crop, cw, ch);
-  if (scan_pass (smooth, cw, ch, 1, PASS_QR, out, NULL, 1) > 0)
-    return;
-  if (MIN (cw, ch) >= 200)
+  if (k > 1 && cw / k > 0 && ch / k > 0)
     {
-      half = okn_scan_downscale (crop, cw, ch, 2, &hw, &hh);
-      scan_pass (half, hw, hh, 1, PASS_QR, out, NULL, 1);
+      g_autofree guint8 *small = crop (src, w / k, cx / k, cy / k, MIN (cw / k, w / k - cx / k),
+                                       MIN (ch / k, h / k - cy / k));
+
+      if (scan_pass (small, MIN (cw / k, w / k - cx / k), MIN (ch / k, h / k - cy / k), 1, PASS_QR, out, NULL, 1) > 0)
+        return;
     }
+  full = crop (gray, w, cx, cy, cw, ch);
+  if (scan_pass (full, cw, ch, 1, PASS_QR, out, NULL, 1) > 0)
+    return;
+  smooth = box_blur (full, cw, ch);
+  scan_pass (smooth, cw, ch, 1, PASS_QR, out, NULL, 1);
 }
 
 /**
@@ -440,24 +475,21 @@ okn_scan_decode_gray (const guint8 *gray,
    * okn_scan_linear() there. */
   scan_pass (src, rw, rh, density, grainy ? PASS_QR : PASS_ALL, out, &box, (int) k);
 
-  /* 1D codes at any angle, read from the full image. */
-  okn_scan_linear (gray, width, height, out, &box);
+  /* 1D codes at any angle, read from the full image; the reduced copy of
+   * a large page serves to find them. */
+  okn_scan_linear (gray, width, height, k > 1 ? reduced : NULL, k, out, &box);
 
   if (!okn_scan_symbols_have (out, "QR-Code"))
     {
       /* Specks of dust and grain break QR finder patterns long before they
-       * break bars, and zbar's QR reader is sensitive to the scale: around
-       * what was found (a ticket's QR sits next to its Code 128) try the
-       * full image, a smoothed copy and a reduced one; with nothing found,
-       * a smoothed copy of the whole image. */
+       * break bars, and zbar finds a tilted QR code only when it reads
+       * every line: look again around what was found (a ticket's QR sits
+       * next to its Code 128), or, with nothing found, on every line of
+       * the whole copy. */
       if (box.any)
-        read_qr_near (gray, width, height, &box, out);
+        read_qr_near (gray, width, height, src, k, &box, out);
       else
-        {
-          g_autofree guint8 *smooth = box_blur (src, rw, rh);
-
-          scan_pass (smooth, rw, rh, density, PASS_QR, out, NULL, 1);
-        }
+        scan_pass (src, rw, rh, 1, PASS_QR, out, NULL, 1);
     }
   if (out->len == 0 && k > 1)
     {
@@ -472,367 +504,6 @@ okn_scan_decode_gray (const guint8 *gray,
         scan_pass (gray, width, height, 2, PASS_ALL, out, NULL, 1);
     }
   return g_steal_pointer (&out);
-}
-
-/* Luminance of a cairo surface, drawn on white paper. */
-static guint8 *
-surface_to_gray (cairo_surface_t *surface,
-                 guint           *width,
-                 guint           *height)
-{
-  int w = cairo_image_surface_get_width (surface);
-  int h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  cairo_format_t format = cairo_image_surface_get_format (surface);
-  const guint8 *data;
-  guint8 *gray;
-
-  cairo_surface_flush (surface);
-  data = cairo_image_surface_get_data (surface);
-  gray = g_malloc ((gsize) w * h);
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *row = data + (gsize) y * stride;
-      guint8 *dst = gray + (gsize) y * w;
-
-      switch (format)
-        {
-        case CAIRO_FORMAT_ARGB32:
-        case CAIRO_FORMAT_RGB24:
-          for (int x = 0; x < w; x++)
-            {
-              guint32 px = ((const guint32 *) (gconstpointer) row)[x];
-              guint a = format == CAIRO_FORMAT_ARGB32 ? px >> 24 : 255;
-              guint r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-              /* Premultiplied: what is transparent shows the paper. */
-              guint l = (r * 77 + g * 150 + b * 29) >> 8;
-
-              dst[x] = (guint8) MIN (255, l + (255 - a));
-            }
-          break;
-        case CAIRO_FORMAT_A8:
-          for (int x = 0; x < w; x++)
-            dst[x] = (guint8) (255 - row[x]);
-          break;
-        case CAIRO_FORMAT_A1:
-          for (int x = 0; x < w; x++)
-            {
-              guint32 word = ((const guint32 *) (gconstpointer) row)[x / 32];
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-              gboolean on = (word >> (x % 32)) & 1;
-#else
-              gboolean on = (word >> (31 - x % 32)) & 1;
-#endif
-              dst[x] = on ? 0 : 255;
-            }
-          break;
-        case CAIRO_FORMAT_INVALID:
-        case CAIRO_FORMAT_RGB16_565:
-        case CAIRO_FORMAT_RGB30:
-        default:
-          memset (dst, 255, w);
-          break;
-        }
-    }
-  *width = (guint) w;
-  *height = (guint) h;
-  return gray;
-}
-
-typedef struct
-{
-  const guint8 *data;
-  gsize len;
-  gsize pos;
-} ReadClosure;
-
-static cairo_status_t
-read_from_memory (void          *closure,
-                  unsigned char *data,
-                  unsigned int   length)
-{
-  ReadClosure *rc = closure;
-
-  if (rc->len - rc->pos < length)
-    return CAIRO_STATUS_READ_ERROR;
-  memcpy (data, rc->data + rc->pos, length);
-  rc->pos += length;
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* Plain %u: xgettext cannot see through G_GUINT64_FORMAT, and PNG and
- * JPEG sizes are 32-bit anyway. */
-static void
-set_too_large_error (GError    **error,
-                     const char *name,
-                     guint       width,
-                     guint       height)
-{
-  g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-               _("%s is too large to scan: %u × %u pixels (at most %u million). Scan the page "
-                 "at 600 dpi or less."),
-               name, width, height, MAX_PIXELS / 1000000);
-}
-
-static guint8 *
-load_png (const guint8 *data,
-          gsize         len,
-          const char   *name,
-          guint        *width,
-          guint        *height,
-          GError      **error)
-{
-  ReadClosure rc = { data, len, 0 };
-  cairo_surface_t *surface;
-  guint8 *gray = NULL;
-
-  /* The size stands in the IHDR chunk right after the signature; cairo
-   * would allocate it whole before reading a single row. */
-  if (len >= 24 && memcmp (data + 12, "IHDR", 4) == 0)
-    {
-      guint32 w, h;
-
-      memcpy (&w, data + 16, 4);
-      memcpy (&h, data + 20, 4);
-      w = GUINT32_FROM_BE (w);
-      h = GUINT32_FROM_BE (h);
-      if ((guint64) w * h > MAX_PIXELS)
-        {
-          set_too_large_error (error, name, w, h);
-          return NULL;
-        }
-    }
-
-  surface = cairo_image_surface_create_from_png_stream (read_from_memory, &rc);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-                 _("%s is not a readable PNG image (%s)."), name,
-                 cairo_status_to_string (cairo_surface_status (surface)));
-  else
-    gray = surface_to_gray (surface, width, height);
-  cairo_surface_destroy (surface);
-  return gray;
-}
-
-typedef struct
-{
-  struct jpeg_error_mgr pub;
-  jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-} JpegError;
-
-static void
-jpeg_fail (j_common_ptr cinfo)
-{
-  JpegError *err = (JpegError *) (gpointer) cinfo->err;
-
-  err->pub.format_message (cinfo, err->message);
-  longjmp (err->jump, 1);
-}
-
-static void
-jpeg_quiet (j_common_ptr cinfo,
-            int          level)
-{
-  /* Warnings about slightly damaged data: decode what is there. */
-}
-
-static guint8 *
-load_jpeg (const guint8 *data,
-           gsize         len,
-           const char   *name,
-           guint        *width,
-           guint        *height,
-           GError      **error)
-{
-  struct jpeg_decompress_struct cinfo;
-  JpegError jerr;
-  guint8 *volatile gray = NULL;
-  guint64 pixels;
-  volatile guint denom = 1;
-
-  memset (&cinfo, 0, sizeof cinfo);
-  cinfo.err = jpeg_std_error (&jerr.pub);
-  jerr.pub.error_exit = jpeg_fail;
-  jerr.pub.emit_message = jpeg_quiet;
-  jerr.message[0] = '\0';
-  if (setjmp (jerr.jump))
-    {
-      jpeg_destroy_decompress (&cinfo);
-      g_free (gray);
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-                   _("%s is not a readable JPEG image (%s)."), name, jerr.message);
-      return NULL;
-    }
-  jpeg_create_decompress (&cinfo);
-  /* Progressive files keep every coefficient of the whole image, 2 bytes
-   * a pixel and colour component (a 600 dpi A4 colour scan needs 210 MB);
-   * without a limit a forged header makes libjpeg ask for gigabytes. This
-   * one holds 100 million pixels in colour. */
-  cinfo.mem->max_memory_to_use = 12L * MAX_PIXELS;
-  jpeg_mem_src (&cinfo, data, (unsigned long) len);
-  jpeg_read_header (&cinfo, TRUE);
-  /* A photo larger than the limit is read at 1/2, 1/4 or 1/8 of its size
-   * (libjpeg scales while decoding); a ticket still has modules of several
-   * pixels there. */
-  pixels = (guint64) cinfo.image_width * cinfo.image_height;
-  while (denom < 8 && pixels / ((guint64) denom * denom) > MAX_PIXELS)
-    denom *= 2;
-  if (pixels / ((guint64) denom * denom) > MAX_PIXELS)
-    {
-      set_too_large_error (error, name, cinfo.image_width, cinfo.image_height);
-      jpeg_destroy_decompress (&cinfo);
-      return NULL;
-    }
-  cinfo.scale_num = 1;
-  cinfo.scale_denom = denom;
-  /* libjpeg converts YCbCr and gray to luminance itself. */
-  cinfo.out_color_space = JCS_GRAYSCALE;
-  jpeg_start_decompress (&cinfo);
-  gray = g_malloc ((gsize) cinfo.output_width * cinfo.output_height);
-  while (cinfo.output_scanline < cinfo.output_height)
-    {
-      JSAMPROW row = gray + (gsize) cinfo.output_scanline * cinfo.output_width;
-
-      jpeg_read_scanlines (&cinfo, &row, 1);
-    }
-  *width = cinfo.output_width;
-  *height = cinfo.output_height;
-  jpeg_finish_decompress (&cinfo);
-  jpeg_destroy_decompress (&cinfo);
-  return gray;
-}
-
-static GPtrArray *
-decode_pdf (GBytes     *bytes,
-            const char *name,
-            GError    **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (PopplerDocument) doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
-  g_autoptr (GPtrArray) out = NULL;
-  int pages;
-
-  if (doc == NULL)
-    {
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-                   _("%s is not a readable PDF file (%s)."), name, local_error->message);
-      return NULL;
-    }
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
-  pages = poppler_document_get_n_pages (doc);
-  for (int i = 0; i < pages; i++)
-    {
-      g_autoptr (PopplerPage) page = poppler_document_get_page (doc, i);
-      g_autoptr (GPtrArray) found = NULL;
-      g_autofree guint8 *gray = NULL;
-      cairo_surface_t *surface;
-      cairo_t *cr;
-      double w_pt, h_pt, scale = PDF_DPI / 72.0;
-      guint w, h;
-
-      if (page == NULL)
-        continue;
-      poppler_page_get_size (page, &w_pt, &h_pt);
-      /* A page without a usable size has nothing to draw. */
-      if (!(w_pt >= 1 && h_pt >= 1 && w_pt < 1e6 && h_pt < 1e6))
-        continue;
-      /* A poster-sized page is drawn at less than 300 dpi rather than at a
-       * size that cannot be held (cairo's images stop at 32767 pixels a
-       * side). */
-      if (w_pt * scale * h_pt * scale > MAX_PIXELS)
-        scale = sqrt (MAX_PIXELS / (w_pt * h_pt));
-      scale = MIN (scale, MIN (32767 / w_pt, 32767 / h_pt));
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (w_pt * scale + 0.5),
-                                            (int) (h_pt * scale + 0.5));
-      cr = cairo_create (surface);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_scale (cr, scale, scale);
-      poppler_page_render_for_printing (page, cr);
-      cairo_destroy (cr);
-      if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-        {
-          g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-                       _("Page %d of %s cannot be drawn (%s)."), i + 1, name,
-                       cairo_status_to_string (cairo_surface_status (surface)));
-          cairo_surface_destroy (surface);
-          return NULL;
-        }
-      gray = surface_to_gray (surface, &w, &h);
-      cairo_surface_destroy (surface);
-      found = okn_scan_decode_gray (gray, w, h, w, NULL);
-      for (guint j = 0; found && j < found->len; j++)
-        {
-          OknScanSymbol *s = g_ptr_array_steal_index (found, j--);
-
-          s->page = (guint) i + 1;
-          g_ptr_array_add (out, s);
-        }
-    }
-  return g_steal_pointer (&out);
-}
-
-/**
- * okn_scan_decode_bytes:
- * @bytes: the contents of a PNG, JPEG or PDF file
- * @name: what to call it in messages (the file name)
- * @error: return location for an #OKN_SCAN_ERROR_FORMAT
- *
- * Returns: (transfer full) (element-type OknScanSymbol) (nullable): the
- *   symbols on the image or on every page, possibly none; %NULL when the
- *   data is no image this can read
- */
-GPtrArray *
-okn_scan_decode_bytes (GBytes     *bytes,
-                       const char *name,
-                       GError    **error)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  g_autofree guint8 *gray = NULL;
-  guint w = 0, h = 0;
-
-  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
-    gray = load_png (data, len, name, &w, &h, error);
-  else if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
-    gray = load_jpeg (data, len, name, &w, &h, error);
-  else if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
-    return decode_pdf (bytes, name, error);
-  else
-    {
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
-                   _("%s is not a PNG, JPEG or PDF file."), name);
-      return NULL;
-    }
-  if (gray == NULL)
-    return NULL;
-  return okn_scan_decode_gray (gray, w, h, w, error);
-}
-
-/**
- * okn_scan_decode_file:
- * @path: a PNG, JPEG or PDF file
- *
- * Returns: (transfer full) (element-type OknScanSymbol) (nullable): see
- *   okn_scan_decode_bytes()
- */
-GPtrArray *
-okn_scan_decode_file (const char *path,
-                      GError    **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, &local_error);
-  g_autoptr (GBytes) bytes = NULL;
-
-  if (map == NULL)
-    {
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO, _("Cannot read %s: %s"), path,
-                   local_error->message);
-      return NULL;
-    }
-  bytes = g_mapped_file_get_bytes (map);
-  return okn_scan_decode_bytes (bytes, path, error);
 }
 
 /* Interpreting ----------------------------------------------------------- */
@@ -942,6 +613,7 @@ okn_scan_parse_text (const char  *text,
 typedef struct
 {
   char *ticket;
+  guint page;
   GPtrArray *symbols;   /* borrowed OknScanSymbol */
 } TicketGroup;
 
@@ -1075,42 +747,48 @@ okn_scan_verify (OknStore  *store,
       OknTicketId id;
       TicketGroup *g = NULL;
 
-      if (!okn_scan_parse_text (s->text, tmpl, &id, &code, &parse_error))
+      /* A code that holds a NUL or bytes that are not text is nobody's
+       * ticket, whatever text is around them. */
+      if (s->binary || !okn_scan_parse_text (s->text, tmpl, &id, &code, &parse_error))
         {
           OknScanResult *r = result_new (OKN_SCAN_NOT_OURS, s);
-          g_autofree char *shown = g_utf8_make_valid (s->text, -1);
-
-          /* Quote at most 80 characters of whatever the code says. */
-          if (g_utf8_strlen (shown, -1) > 80)
-            {
-              char *cut = g_utf8_offset_to_pointer (shown, 80);
-
-              cut[0] = '\0';
-              cut = g_strconcat (shown, "…", NULL);
-              g_free (shown);
-              shown = cut;
-            }
+          /* Quote at most 80 characters of whatever the code says, made
+           * safe to show: a payload may try to drive the terminal. */
+          g_autofree char *shown = okn_text_display_line (s->text, 80);
 
           /* A damaged ID says what is wrong with it; anything else is
            * simply someone else's code. */
-          if (parse_error->domain == OKN_TICKET_ERROR)
-            r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown,
-                                          s->symbology, parse_error->message);
+          if (s->binary)
+            r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: it holds bytes that are not "
+                                            "text."),
+                                          shown, s->symbology);
+          else if (parse_error->domain == OKN_TICKET_ERROR)
+            {
+              g_autofree char *why = okn_text_display_line (parse_error->message, -1);
+
+              r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown, s->symbology, why);
+            }
           else
             r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket."), shown, s->symbology);
           g_ptr_array_add (out, r);
           continue;
         }
       ticket = okn_ticket_id_format (&id);
+      /* One ticket on two pages of a PDF is reported on each page. */
       for (guint k = 0; k < groups->len && g == NULL; k++)
-        if (g_str_equal (((TicketGroup *) groups->pdata[k])->ticket, ticket))
-          g = groups->pdata[k];
+        {
+          TicketGroup *o = groups->pdata[k];
+
+          if (g_str_equal (o->ticket, ticket) && o->page == s->page)
+            g = o;
+        }
       if (g == NULL)
         {
           guint slot = out->len;
 
           g = g_new0 (TicketGroup, 1);
           g->ticket = g_steal_pointer (&ticket);
+          g->page = s->page;
           g->symbols = g_ptr_array_new ();
           g_ptr_array_add (groups, g);
           g_ptr_array_add (out, NULL);
@@ -1158,29 +836,6 @@ okn_scan_verify_text (OknStore   *store,
   if (results == NULL)
     return NULL;
   return g_ptr_array_steal_index (results, 0);
-}
-
-/**
- * okn_scan_file:
- * @store: where tickets are looked up (read only)
- * @config: (nullable): for `office.status_url`
- * @path: a PNG, JPEG or PDF file
- * @error: return location for an #OKN_SCAN_ERROR or a storage error
- *
- * Returns: (transfer full) (element-type OknScanResult) (nullable): every
- *   ticket and foreign code on the file, possibly none
- */
-GPtrArray *
-okn_scan_file (OknStore   *store,
-               OknConfig  *config,
-               const char *path,
-               GError    **error)
-{
-  g_autoptr (GPtrArray) symbols = okn_scan_decode_file (path, error);
-
-  if (symbols == NULL)
-    return NULL;
-  return okn_scan_verify (store, config, symbols, error);
 }
 
 /**

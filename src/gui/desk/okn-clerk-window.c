@@ -754,21 +754,31 @@ on_scanned (GObject      *source,
 {
   g_autoptr (OknClerkWindow) self = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) results = okn_desk_scan_file_finish (res, &error);
+  g_autoptr (OknScanReport) report = okn_desk_scan_file_finish (res, &error);
+  g_autofree char *summary = NULL;
+  g_autofree char *message = NULL;
   const OknScanResult *pick;
 
   if (self->disposed)
     return;
-  if (results == NULL)
+  if (report == NULL)
     {
       show_status (self, GTK_MESSAGE_WARNING, error->message);
       return;
     }
-  pick = okn_scan_results_pick (results);
+  pick = okn_scan_results_pick (report->results);
   if (okn_scan_result_opens (pick))
-    okn_clerk_window_open_ticket (self, pick->ticket);
-  else
-    show_status (self, GTK_MESSAGE_WARNING, pick ? pick->message : _("No ticket was found in that file."));
+    {
+      okn_clerk_window_open_ticket (self, pick->ticket);
+      return;
+    }
+  /* No ticket of ours: what was found instead, and which pages held
+   * nothing or were not read. */
+  summary = okn_scan_report_summary (report);
+  if (pick)
+    message = g_strjoin (" ", pick->message, summary, NULL);
+  show_status (self, GTK_MESSAGE_WARNING,
+               message ? message : summary ? summary : _("No ticket was found in that file."));
 }
 
 /**

@@ -284,23 +284,31 @@ scan_thread (GTask        *task,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknConfig) config = NULL;
-  GPtrArray *results;
+  OknScanReport *report;
+  OknScanOptions options;
 
   if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (results = okn_scan_file (store, config, d->path, &error)) == NULL)
+      || (config = okn_config_load (d->config_path, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+  /* At most scan.max_pages pages of a PDF; closing the window stops it. */
+  okn_scan_options_init (&options, config);
+  options.cancellable = cancellable;
+  report = okn_scan_file_report (store, config, d->path, &options, &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) okn_scan_report_free);
 }
 
 /**
  * okn_desk_scan_file_async:
  * @path: a scanned image (PNG, JPEG) or PDF
  *
- * Decodes and verifies every ticket in the file (zbar, in a thread).
+ * Decodes and verifies every ticket in the file (zbar, in a thread), at
+ * most `scan.max_pages` pages of a PDF.
  */
 void
 okn_desk_scan_file_async (const char          *db_path,
@@ -319,9 +327,9 @@ okn_desk_scan_file_async (const char          *db_path,
 /**
  * okn_desk_scan_file_finish:
  *
- * Returns: (transfer full) (element-type OknScanResult): what was found
+ * Returns: (transfer full): what was found, page by page
  */
-GPtrArray *
+OknScanReport *
 okn_desk_scan_file_finish (GAsyncResult  *result,
                            GError       **error)
 {

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "okienko/okienko.h"
+#include "okienko/okn-scan.h"
 
 G_BEGIN_DECLS
 
@@ -53,7 +54,7 @@ void           okn_desk_scan_file_async  (const char          *db_path,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
-GPtrArray     *okn_desk_scan_file_finish (GAsyncResult  *result,
+OknScanReport *okn_desk_scan_file_finish (GAsyncResult  *result,
                                           GError       **error);
 
 void           okn_desk_read_file_async  (const char          *path,
