@@ -271,15 +271,12 @@ okctl_cmd_scan (OkctlContext *ctx,
       json_builder_add_string_value (b, argv[i]);
       if (report == NULL)
         {
-          g_autofree char *message = NULL;
-
           if (file_error->domain != OKN_SCAN_ERROR)
             {
               sigaction (SIGINT, &old_sa, NULL);
               return okctl_fail (g_steal_pointer (&file_error));
             }
-          message = okn_text_display_line (file_error->message, -1);
-          g_printerr ("okienkoctl: %s\n", message);
+          okctl_print_error (file_error->message);
           json_builder_set_member_name (b, "error");
           json_builder_add_string_value (b, file_error->message);
           json_builder_end_object (b);
