@@ -2,6 +2,7 @@
 /* okienko.h: the whole public API of the core */
 #pragma once
 
+#include "okienko/okn-backend.h"
 #include "okienko/okn-barcode.h"
 #include "okienko/okn-bitmap.h"
 #include "okienko/okn-config.h"
