@@ -9,7 +9,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-record.h"
@@ -40,7 +40,7 @@ typedef enum
   /* The caller passed something unusable (e.g. a report without category). */
   OKN_OPEN311_ERROR_INVALID,
   /* Not sent at all: the cancel flag was raised before the request started
-   * (okn_open311_client_set_cancel_flag()). */
+   * (okn_open311_client_set_cancellable()). */
   OKN_OPEN311_ERROR_CANCELLED,
 } OknOpen311Error;
 
@@ -103,8 +103,8 @@ void               okn_open311_client_free                  (OknOpen311Client *c
 const char        *okn_open311_client_get_url               (OknOpen311Client *client);
 guint              okn_open311_client_get_parallel          (OknOpen311Client *client);
 gboolean           okn_open311_client_get_media_upload      (OknOpen311Client *client);
-void               okn_open311_client_set_cancel_flag       (OknOpen311Client *client,
-                                                             gint             *flag);
+void               okn_open311_client_set_cancellable       (OknOpen311Client *client,
+                                                             GCancellable     *cancellable);
 void               okn_open311_client_set_definitions       (OknOpen311Client *client,
                                                              GPtrArray        *services);
 const char        *okn_open311_client_service_code_for      (OknOpen311Client *client,
@@ -117,9 +117,7 @@ GPtrArray         *okn_open311_client_get_services          (OknOpen311Client *c
 char              *okn_open311_client_get_definition        (OknOpen311Client *client,
                                                              const char       *service_code,
                                                              GError          **error);
-gboolean           okn_open311_client_refresh_catalogue     (OknOpen311Client *client,
-                                                             OknStore         *store,
-                                                             guint            *n_services,
+GPtrArray         *okn_open311_client_fetch_catalogue       (OknOpen311Client *client,
                                                              GError          **error);
 
 OknOpen311Receipt *okn_open311_client_post                  (OknOpen311Client *client,

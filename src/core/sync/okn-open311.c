@@ -123,7 +123,7 @@ struct _OknOpen311Client
 
   CURLM *multi;
   GPtrArray *idle;             /* CURL easy handles kept for reuse */
-  gint *cancel;                /* (nullable) not owned; read atomically */
+  GCancellable *cancellable;   /* (nullable) not owned */
 };
 
 enum
@@ -497,19 +497,19 @@ okn_open311_client_get_media_upload (OknOpen311Client *client)
 }
 
 /**
- * okn_open311_client_set_cancel_flag:
- * @flag: (nullable): an integer another thread may set to non-zero
- *   (g_atomic_int_set()); it must outlive the client or be unset first
+ * okn_open311_client_set_cancellable:
+ * @cancellable: (nullable): cancelled from any thread; it must outlive the
+ *   client or be unset first
  *
- * Once *@flag is non-zero, requests of a call that have not started yet are
- * not sent and fail with %OKN_OPEN311_ERROR_CANCELLED; those in flight
- * finish. A stopping sync thus waits for a few requests, not a batch.
+ * Once @cancellable is cancelled, requests of a call that have not started
+ * yet are not sent and fail with %OKN_OPEN311_ERROR_CANCELLED; those in
+ * flight finish. A stopping sync thus waits for a few requests, not a batch.
  */
 void
-okn_open311_client_set_cancel_flag (OknOpen311Client *client,
-                                    gint             *flag)
+okn_open311_client_set_cancellable (OknOpen311Client *client,
+                                    GCancellable     *cancellable)
 {
-  client->cancel = flag;
+  client->cancellable = cancellable;
 }
 
 /* ---- transfers --------------------------------------------------------------- */
@@ -850,7 +850,7 @@ run_transfers (OknOpen311Client *client,
       int left;
       CURLMsg *msg;
 
-      if (client->cancel && g_atomic_int_get (client->cancel))
+      if (g_cancellable_is_cancelled (client->cancellable))
         for (; next < n; next++)
           if (transfers[next] && !transfers[next]->done)
             {
@@ -1481,11 +1481,11 @@ okn_open311_find_marker (const char *description)
 
 /**
  * okn_open311_client_set_definitions:
- * @services: (element-type OknService): e.g. okn_store_list_services()
+ * @services: (element-type OknService): the cached catalogue
+ *   (okn_store_list_services()) or one just fetched
  *
  * Tells the client which attributes are multivaluelist, so that even a
- * single chosen value goes as attribute[code][]. okn_open311_client_refresh_catalogue()
- * does this by itself.
+ * single chosen value goes as attribute[code][].
  */
 void
 okn_open311_client_set_definitions (OknOpen311Client *client,
@@ -2333,25 +2333,25 @@ okn_open311_client_get_definition (OknOpen311Client *client,
 }
 
 /**
- * okn_open311_client_refresh_catalogue:
- * @n_services: (out) (optional): how many services were saved
+ * okn_open311_client_fetch_catalogue:
  *
  * Fetches services.json and, in parallel, the definition of every service
- * with metadata, then replaces the store's cached catalogue in one
- * transaction. Nothing is replaced unless everything was fetched.
+ * with metadata. The client keeps nothing of it: the caller stores it and
+ * hands it back with okn_open311_client_set_definitions().
+ *
+ * Returns: (transfer full) (element-type OknService) (nullable): every
+ *   service, with its definition when it has metadata; %NULL unless all came
  */
-gboolean
-okn_open311_client_refresh_catalogue (OknOpen311Client *client,
-                                      OknStore         *store,
-                                      guint            *n_services,
-                                      GError          **error)
+GPtrArray *
+okn_open311_client_fetch_catalogue (OknOpen311Client *client,
+                                    GError          **error)
 {
   g_autoptr (GPtrArray) services = okn_open311_client_get_services (client, error);
   g_autoptr (GPtrArray) transfers = g_ptr_array_new_with_free_func ((GDestroyNotify) transfer_free);
   g_autoptr (GPtrArray) owners = g_ptr_array_new ();
 
   if (services == NULL)
-    return FALSE;
+    return NULL;
   for (guint i = 0; i < services->len; i++)
     {
       OknService *s = g_ptr_array_index (services, i);
@@ -2368,12 +2368,7 @@ okn_open311_client_refresh_catalogue (OknOpen311Client *client,
 
       s->definition = definition_finish (client, g_ptr_array_index (transfers, i), error);
       if (s->definition == NULL)
-        return FALSE;
+        return NULL;
     }
-  if (!okn_store_replace_services (store, services, error))
-    return FALSE;
-  okn_open311_client_set_definitions (client, services);
-  if (n_services)
-    *n_services = services->len;
-  return TRUE;
+  return g_steal_pointer (&services);
 }

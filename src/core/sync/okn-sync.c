@@ -53,6 +53,7 @@ struct _OknSync
   OknStore *store;             /* not owned */
   OknConfig *config;           /* not owned */
   OknOpen311Client *client;    /* (nullable) NULL: no server.url, offline */
+  GCancellable *cancellable;   /* okn_sync_stop(): requests not started are not sent */
   char *lock_path;
   int lock_fd;
 
@@ -74,7 +75,6 @@ struct _OknSync
   GMutex mutex;
   GCond cond;
   gboolean wake;               /* under mutex */
-  gint stop;                   /* atomic */
 };
 
 /* What the server holds in a time window, by our tickets' markers. */
@@ -187,7 +187,7 @@ run_client_error (Run          *run,
 static gboolean
 stopping (OknSync *sync)
 {
-  return g_atomic_int_get (&sync->stop) != 0;
+  return g_cancellable_is_cancelled (sync->cancellable);
 }
 
 /* ---- life ------------------------------------------------------------------ */
@@ -245,6 +245,7 @@ okn_sync_new (OknStore  *store,
   sync->store = store;
   sync->config = config;
   sync->lock_fd = -1;
+  sync->cancellable = g_cancellable_new ();
   g_mutex_init (&sync->mutex);
   g_cond_init (&sync->cond);
   sync->lock_path = g_strconcat (okn_store_get_path (store), ".sync.lock", NULL);
@@ -276,7 +277,7 @@ okn_sync_new (OknStore  *store,
           g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
           return NULL;
         }
-      okn_open311_client_set_cancel_flag (sync->client, &sync->stop);
+      okn_open311_client_set_cancellable (sync->client, sync->cancellable);
       /* A kind that cannot be sent is left queued; the others go. */
       if (!okn_open311_client_can_send_kind (sync->client, OKN_KIND_LETTER))
         sync->kinds &= ~OKN_OUTBOX_KIND (OKN_KIND_LETTER);
@@ -290,6 +291,7 @@ okn_sync_free (OknSync *sync)
   if (sync == NULL)
     return;
   g_clear_pointer (&sync->client, okn_open311_client_free);
+  g_clear_object (&sync->cancellable);
   g_clear_pointer (&sync->markers, g_hash_table_unref);
   g_clear_pointer (&sync->token_waits, g_hash_table_unref);
   /* Closing the descriptor releases the lock; the file stays so that two
@@ -375,8 +377,9 @@ catalogue_is_stale (OknSync *sync,
          || g_date_time_difference (now, fetched) < 0;
 }
 
-/* Fetches the catalogue into the store and notes when: the one place that
- * knows "catalogue.fetched_at". Client errors become OKN_SYNC_ERROR. */
+/* Fetches the catalogue, stores it in one transaction, notes when (the one
+ * place that knows "catalogue.fetched_at") and hands it to the client.
+ * Client errors become OKN_SYNC_ERROR. */
 static gboolean
 fetch_catalogue (OknOpen311Client *client,
                  OknStore         *store,
@@ -386,8 +389,9 @@ fetch_catalogue (OknOpen311Client *client,
   g_autoptr (GError) local = NULL;
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *at = NULL;
+  g_autoptr (GPtrArray) services = okn_open311_client_fetch_catalogue (client, &local);
 
-  if (!okn_open311_client_refresh_catalogue (client, store, n_services, &local))
+  if (services == NULL)
     {
       if (local->domain != OKN_OPEN311_ERROR)
         g_propagate_error (error, g_steal_pointer (&local));
@@ -397,6 +401,11 @@ fetch_catalogue (OknOpen311Client *client,
                              local->message);
       return FALSE;
     }
+  if (!okn_store_replace_services (store, services, error))
+    return FALSE;
+  okn_open311_client_set_definitions (client, services);
+  if (n_services)
+    *n_services = services->len;
   now = g_date_time_new_now_utc ();
   at = okn_now_iso8601 (now);
   return okn_store_set_meta (store, "catalogue.fetched_at", at, error);
@@ -1567,7 +1576,7 @@ okn_sync_wake (OknSync *sync)
 void
 okn_sync_stop (OknSync *sync)
 {
-  g_atomic_int_set (&sync->stop, 1);
+  g_cancellable_cancel (sync->cancellable);
   g_mutex_lock (&sync->mutex);
   g_cond_broadcast (&sync->cond);
   g_mutex_unlock (&sync->mutex);
