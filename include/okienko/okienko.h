@@ -18,6 +18,7 @@
 #include "okienko/okn-pin.h"
 #include "okienko/okn-printer.h"
 #include "okienko/okn-open311.h"
+#include "okienko/okn-open311-backend.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-day-register.h"
 #include "okienko/okn-scan-open.h"

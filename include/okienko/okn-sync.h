@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* okn-sync.h: the sync engine between the local store and the Open311 server
+/* okn-sync.h: the sync engine between the local store and the central server
  *
  * One OknSync per database at a time (a file lock next to the database).
  * It pushes the outbox, resolves tokens, pulls statuses and refreshes the
- * catalogue. Every call is blocking and belongs to the thread that made the
+ * catalogue, through an OknBackend (Open311 at server.url by default). Every call is blocking and belongs to the thread that made the
  * engine, except okn_sync_wake() and okn_sync_stop(), which any thread (or a
  * signal handler's main loop) may call.
  * Contract: docs/internals/sync.md
@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "okienko/okn-backend.h"
 #include "okienko/okn-config.h"
 #include "okienko/okn-store.h"
 
@@ -60,6 +61,10 @@ GQuark    okn_sync_error_quark  (void);
 OknSync  *okn_sync_new          (OknStore  *store,
                                  OknConfig *config,
                                  GError   **error);
+OknSync  *okn_sync_new_for_backend (OknStore   *store,
+                                    OknConfig  *config,
+                                    OknBackend *backend,
+                                    GError    **error);
 void      okn_sync_free         (OknSync *sync);
 gboolean  okn_sync_is_offline   (OknSync *sync);
 

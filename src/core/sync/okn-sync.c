@@ -3,9 +3,10 @@
  *
  * A run: recover what a dead sync left in `sending`, refresh the catalogue
  * when stale, push the outbox in batches (searching the server for the
- * ticket marker before repeating a POST whose outcome is unknown), resolve
- * tokens, pull statuses. Every state change goes through the store's outbox
- * calls, one transaction per batch. Contract: docs/internals/sync.md
+ * ticket before repeating a push whose outcome is unknown), resolve
+ * tokens, pull statuses. The server is an OknBackend (Open311 unless a
+ * caller brings another); every state change goes through the store's
+ * outbox calls, one transaction per batch. Contract: docs/internals/sync.md
  */
 #define G_LOG_DOMAIN "okn-sync"
 
@@ -19,14 +20,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "okienko/okn-open311.h"
+#include "okienko/okn-backend.h"
+#include "okienko/okn-open311-backend.h"
 #include "okienko/okn-sync.h"
 
 G_DEFINE_QUARK (okn-sync-error-quark, okn_sync_error)
 
-/* A search answer this long may have been cut by the server (the spec's
- * default cap is 1000): narrow the window instead of trusting it. */
-#define SEARCH_CAP          1000
 #define SEARCH_TRIES        3
 /* Requests reach the server after the record was made; allow for clocks
  * that disagree by this much. */
@@ -52,7 +51,7 @@ struct _OknSync
 {
   OknStore *store;             /* not owned */
   OknConfig *config;           /* not owned */
-  OknOpen311Client *client;    /* (nullable) NULL: no server.url, offline */
+  OknBackend *backend;         /* (nullable) NULL: no server.url, offline */
   GCancellable *cancellable;   /* okn_sync_stop(): requests not started are not sent */
   char *lock_path;
   int lock_fd;
@@ -68,6 +67,7 @@ struct _OknSync
   gboolean watching;           /* in okn_sync_watch(): statuses on the interval only */
   gint64 last_poll;            /* monotonic time of the last status pull */
   guint kinds;                 /* OKN_OUTBOX_KIND bits of what can be sent */
+  char *blocked_why[OKN_KIND_REPORT + 1];  /* why a kind cannot be sent, from the back end */
   gboolean stopped_on_config;  /* the last run stopped on the configuration */
   GHashTable *token_waits;     /* record id → TokenWait, in a watch */
   gint64 next_token_poll;      /* monotonic; 0: no token pending */
@@ -140,45 +140,32 @@ run_network (Run          *run,
     run->network = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK, cause->message);
 }
 
-/* AUTH and CONFIG errors of the client end the run: repeating would only
- * hammer a server that refuses us. The key itself is never in a message. */
+/* AUTH and CONFIG errors of the back end end the run: repeating would
+ * only hammer a server that refuses us. The back end's message says what
+ * to fix and never holds a secret. */
 static void
 run_fatal (Run          *run,
            const GError *cause)
 {
-  g_autofree char *msg = NULL;
-  int status = okn_open311_error_get_http_status (cause);
-
-  if (cause->domain == OKN_OPEN311_ERROR && cause->code == OKN_OPEN311_ERROR_AUTH && status > 0)
-    msg = g_strdup_printf (_("The server refused the API key (HTTP %d); check server.api_key."),
-                           status);
-  else
-    msg = g_strdup (cause->message);
-  note_error (run->report, msg);
+  note_error (run->report, cause->message);
   if (run->fatal == NULL)
-    run->fatal = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, msg);
-}
-
-static gboolean
-is_fatal (const GError *error)
-{
-  return error->domain == OKN_OPEN311_ERROR
-         && (error->code == OKN_OPEN311_ERROR_AUTH || error->code == OKN_OPEN311_ERROR_CONFIG);
+    run->fatal = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, cause->message);
 }
 
 /* A request okn_sync_stop() kept from being sent: not a failure. */
 static gboolean
 is_cancelled (const GError *error)
 {
-  return g_error_matches (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CANCELLED);
+  return g_error_matches (error, OKN_BACKEND_ERROR, OKN_BACKEND_ERROR_CANCELLED);
 }
 
-/* Sorts a client error of a GET into the run's errors. */
+/* Sorts a back end's error of a read (tokens, statuses) into the run's
+ * errors. */
 static void
-run_client_error (Run          *run,
-                  const GError *error)
+run_backend_error (Run          *run,
+                   const GError *error)
 {
-  if (is_fatal (error))
+  if (okn_backend_error_stops_run (error))
     run_fatal (run, error);
   else if (!is_cancelled (error))
     run_network (run, error);
@@ -221,26 +208,13 @@ take_lock (OknSync *sync,
   return TRUE;
 }
 
-/**
- * okn_sync_new:
- * @store: the engine's connection; it must outlive the engine and be used
- *   by the engine's thread only
- * @config: read now; it must outlive the engine
- *
- * Takes the database's sync lock (`<db>.sync.lock`, non-blocking).
- *
- * Returns: (transfer full) (nullable): the engine, or %NULL with
- *   %OKN_SYNC_ERROR_LOCKED when another sync holds the lock, or
- *   %OKN_SYNC_ERROR_CONFIG when the server settings cannot work. Without
- *   server.url the engine is made and works offline.
- */
-OknSync *
-okn_sync_new (OknStore  *store,
-              OknConfig *config,
-              GError   **error)
+/* The engine without a back end (offline), its lock taken. */
+static OknSync *
+engine_new (OknStore  *store,
+            OknConfig *config,
+            GError   **error)
 {
   g_autoptr (OknSync) sync = g_new0 (OknSync, 1);
-  g_autofree char *url = okn_config_get_string (config, "server.url");
 
   sync->store = store;
   sync->config = config;
@@ -266,23 +240,99 @@ okn_sync_new (OknStore  *store,
 
   if (!take_lock (sync, error))
     return NULL;
+  return g_steal_pointer (&sync);
+}
 
+/* A kind the back end cannot send is left queued; the others go. */
+static void
+engine_use_backend (OknSync    *sync,
+                    OknBackend *backend)
+{
+  sync->backend = g_object_ref (backend);
+  for (guint kind = OKN_KIND_LETTER; kind <= OKN_KIND_REPORT; kind++)
+    {
+      g_autoptr (GError) why = NULL;
+
+      if (okn_backend_can_send (backend, (OknKind) kind, &why))
+        continue;
+      sync->kinds &= ~OKN_OUTBOX_KIND (kind);
+      sync->blocked_why[kind] = g_strdup (why->message);
+    }
+}
+
+/* The back end the configuration names: Open311 at server.url. */
+static OknBackend *
+backend_for_config (OknConfig *config,
+                    GError   **error)
+{
+  g_autoptr (GError) local = NULL;
+  OknBackend *backend = okn_open311_backend_new (config, &local);
+
+  if (backend == NULL)
+    g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
+  return backend;
+}
+
+/**
+ * okn_sync_new:
+ * @store: the engine's connection; it must outlive the engine and be used
+ *   by the engine's thread only
+ * @config: read now; it must outlive the engine
+ *
+ * Takes the database's sync lock (`<db>.sync.lock`, non-blocking) and
+ * makes the back end the configuration names (Open311 at server.url).
+ *
+ * Returns: (transfer full) (nullable): the engine, or %NULL with
+ *   %OKN_SYNC_ERROR_LOCKED when another sync holds the lock, or
+ *   %OKN_SYNC_ERROR_CONFIG when the server settings cannot work. Without
+ *   server.url the engine is made and works offline.
+ */
+OknSync *
+okn_sync_new (OknStore  *store,
+              OknConfig *config,
+              GError   **error)
+{
+  g_autoptr (OknSync) sync = engine_new (store, config, error);
+  g_autofree char *url = okn_config_get_string (config, "server.url");
+  g_autoptr (OknBackend) backend = NULL;
+
+  if (sync == NULL)
+    return NULL;
   if (url && *url)
     {
-      g_autoptr (GError) local = NULL;
-
-      sync->client = okn_open311_client_new (config, &local);
-      if (sync->client == NULL)
-        {
-          g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
-          return NULL;
-        }
-      okn_open311_client_set_cancellable (sync->client, sync->cancellable);
-      /* A kind that cannot be sent is left queued; the others go. */
-      if (!okn_open311_client_can_send_kind (sync->client, OKN_KIND_LETTER))
-        sync->kinds &= ~OKN_OUTBOX_KIND (OKN_KIND_LETTER);
+      backend = backend_for_config (config, error);
+      if (backend == NULL)
+        return NULL;
+      engine_use_backend (sync, backend);
     }
   return g_steal_pointer (&sync);
+}
+
+/**
+ * okn_sync_new_for_backend:
+ * @store: as for okn_sync_new()
+ * @config: the sync.* settings, read now
+ * @backend: the server to sync with; the engine keeps a reference
+ *
+ * An engine for another back end than the configuration's (tests, other
+ * central systems). Takes the sync lock like okn_sync_new().
+ *
+ * Returns: (transfer full) (nullable): the engine, or %NULL with
+ *   %OKN_SYNC_ERROR_LOCKED or a store error
+ */
+OknSync *
+okn_sync_new_for_backend (OknStore   *store,
+                          OknConfig  *config,
+                          OknBackend *backend,
+                          GError    **error)
+{
+  OknSync *sync;
+
+  g_return_val_if_fail (OKN_IS_BACKEND (backend), NULL);
+  sync = engine_new (store, config, error);
+  if (sync)
+    engine_use_backend (sync, backend);
+  return sync;
 }
 
 void
@@ -290,10 +340,12 @@ okn_sync_free (OknSync *sync)
 {
   if (sync == NULL)
     return;
-  g_clear_pointer (&sync->client, okn_open311_client_free);
+  g_clear_object (&sync->backend);
   g_clear_object (&sync->cancellable);
   g_clear_pointer (&sync->markers, g_hash_table_unref);
   g_clear_pointer (&sync->token_waits, g_hash_table_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (sync->blocked_why); i++)
+    g_free (sync->blocked_why[i]);
   /* Closing the descriptor releases the lock; the file stays so that two
    * processes never lock two different inodes. */
   if (sync->lock_fd >= 0)
@@ -307,7 +359,7 @@ okn_sync_free (OknSync *sync)
 gboolean
 okn_sync_is_offline (OknSync *sync)
 {
-  return sync->client == NULL;
+  return sync->backend == NULL;
 }
 
 void
@@ -353,9 +405,9 @@ okn_sync_backoff_us (guint  attempts,
 
 /* ---- catalogue -------------------------------------------------------------- */
 
-/* Also hands the cached definitions to the client, stale or not: when the
+/* Also hands the cached catalogue to the back end, stale or not: when the
  * refresh fails, a single value of a multivaluelist must still go as
- * attribute[code][] or the server refuses the record. */
+ * attribute[code][] or an Open311 server refuses the record. */
 static gboolean
 catalogue_is_stale (OknSync *sync,
                     GError **error)
@@ -369,7 +421,7 @@ catalogue_is_stale (OknSync *sync,
     return FALSE;
   if (!sync->definitions_set && services->len > 0)
     {
-      okn_open311_client_set_definitions (sync->client, services);
+      okn_backend_set_catalogue (sync->backend, services);
       sync->definitions_set = TRUE;
     }
   return services->len == 0 || fetched == NULL
@@ -378,32 +430,33 @@ catalogue_is_stale (OknSync *sync,
 }
 
 /* Fetches the catalogue, stores it in one transaction, notes when (the one
- * place that knows "catalogue.fetched_at") and hands it to the client.
- * Client errors become OKN_SYNC_ERROR. */
+ * place that knows "catalogue.fetched_at") and hands it to the back end.
+ * Back end errors become OKN_SYNC_ERROR. */
 static gboolean
-fetch_catalogue (OknOpen311Client *client,
-                 OknStore         *store,
-                 guint            *n_services,
-                 GError          **error)
+fetch_catalogue (OknBackend   *backend,
+                 OknStore     *store,
+                 GCancellable *cancellable,
+                 guint        *n_services,
+                 GError      **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (GDateTime) now = NULL;
+  g_autoptr (GPtrArray) services = okn_backend_fetch_catalogue (backend, cancellable, &local);
   g_autofree char *at = NULL;
-  g_autoptr (GPtrArray) services = okn_open311_client_fetch_catalogue (client, &local);
 
   if (services == NULL)
     {
-      if (local->domain != OKN_OPEN311_ERROR)
+      if (local->domain != OKN_BACKEND_ERROR)
         g_propagate_error (error, g_steal_pointer (&local));
       else
         g_set_error_literal (error, OKN_SYNC_ERROR,
-                             is_fatal (local) ? OKN_SYNC_ERROR_CONFIG : OKN_SYNC_ERROR_NETWORK,
+                             okn_backend_error_stops_run (local) ? OKN_SYNC_ERROR_CONFIG : OKN_SYNC_ERROR_NETWORK,
                              local->message);
       return FALSE;
     }
   if (!okn_store_replace_services (store, services, error))
     return FALSE;
-  okn_open311_client_set_definitions (client, services);
+  okn_backend_set_catalogue (backend, services);
   if (n_services)
     *n_services = services->len;
   now = g_date_time_new_now_utc ();
@@ -429,8 +482,7 @@ okn_sync_fetch_catalogue (OknStore  *store,
                           GError   **error)
 {
   g_autofree char *url = okn_config_get_string (config, "server.url");
-  g_autoptr (OknOpen311Client) client = NULL;
-  g_autoptr (GError) local = NULL;
+  g_autoptr (OknBackend) backend = NULL;
 
   if (url == NULL || *url == '\0')
     {
@@ -438,13 +490,10 @@ okn_sync_fetch_catalogue (OknStore  *store,
                            _("No server configured (server.url): working offline."));
       return FALSE;
     }
-  client = okn_open311_client_new (config, &local);
-  if (client == NULL)
-    {
-      g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
-      return FALSE;
-    }
-  return fetch_catalogue (client, store, n_services, error);
+  backend = backend_for_config (config, error);
+  if (backend == NULL)
+    return FALSE;
+  return fetch_catalogue (backend, store, NULL, n_services, error);
 }
 
 static gboolean
@@ -462,7 +511,7 @@ phase_catalogue (OknSync *sync,
     }
   if (!stale)
     return TRUE;
-  if (fetch_catalogue (sync->client, sync->store, &run->report->services, &local))
+  if (fetch_catalogue (sync->backend, sync->store, sync->cancellable, &run->report->services, &local))
     {
       sync->definitions_set = TRUE;
       run->report->catalogue_refreshed = TRUE;
@@ -543,23 +592,14 @@ outcome_retry (OknSync             *sync,
                gboolean             unknown)
 {
   OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_RETRY);
-  gint64 retry_after = okn_open311_error_get_retry_after (error);
+  gint64 retry_after = okn_backend_error_get_retry_after (error);
 
   out->next_attempt_us = g_get_real_time ()
                          + okn_sync_backoff_us (MAX (item->attempts, 1), sync->base_us, sync->cap_us,
                                                 retry_after, g_random_double ());
   out->unknown_outcome = unknown || item->unknown_outcome;
   out->error = keep (o, error->message);
-  out->http_status = okn_open311_error_get_http_status (error);
-}
-
-/* GLib 2.74 has no microsecond Unix time conversions. */
-static GDateTime *
-from_unix_us (gint64 us)
-{
-  g_autoptr (GDateTime) secs = g_date_time_new_from_unix_utc (us / G_TIME_SPAN_SECOND);
-
-  return g_date_time_add (secs, us % G_TIME_SPAN_SECOND);
+  out->http_status = okn_backend_error_get_http_status (error);
 }
 
 static gint64
@@ -576,29 +616,27 @@ parse_time (const char *iso)
   return dt ? dt : g_date_time_new_now_utc ();
 }
 
-/* A GET is safe to repeat: a search is tried a few times at once before the
+/* A search is safe to repeat: it is tried a few times at once before the
  * records it was for have to wait for their backoff. */
-static GPtrArray *
+static OknBackendSearch *
 search_retrying (OknSync    *sync,
-                 const char *service_code,
+                 const char *scope,
                  gint64      start_us,
                  gint64      end_us,
                  GError    **error)
 {
-  g_autoptr (GDateTime) start = from_unix_us (start_us);
-  g_autoptr (GDateTime) end = from_unix_us (end_us);
-
   for (guint attempt = 1;; attempt++)
     {
       g_autoptr (GError) local = NULL;
-      GPtrArray *list = okn_open311_client_search (sync->client, service_code, start, end, &local);
+      OknBackendSearch *found = okn_backend_search (sync->backend, scope, start_us, end_us,
+                                                    sync->cancellable, &local);
       gint64 retry_after;
 
-      if (list)
-        return list;
-      retry_after = okn_open311_error_get_retry_after (local);
-      if (attempt >= SEARCH_TRIES || local->domain != OKN_OPEN311_ERROR
-          || local->code != OKN_OPEN311_ERROR_TRANSIENT || retry_after > 2 || stopping (sync))
+      if (found)
+        return found;
+      retry_after = okn_backend_error_get_retry_after (local);
+      if (attempt >= SEARCH_TRIES || !g_error_matches (local, OKN_BACKEND_ERROR, OKN_BACKEND_ERROR_TRANSIENT)
+          || retry_after > 2 || stopping (sync))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
@@ -607,13 +645,13 @@ search_retrying (OknSync    *sync,
     }
 }
 
-/* Reads every request of @service_code in [@start_us, @end_us] into @cache.
- * Servers cut long answers (the spec: 1000), sorted by date one way or the
- * other: the window is narrowed to before the oldest and after the newest
- * request of a full answer, or halved when that does not narrow it. */
+/* Reads every case of @scope in [@start_us, @end_us] into @cache. Servers
+ * cut long answers (Open311's default: 1000), sorted by date one way or
+ * the other: the window is narrowed to before the oldest and after the
+ * newest case of a full answer, or halved when that does not narrow it. */
 static gboolean
 scan_window (OknSync     *sync,
-             const char  *service_code,
+             const char  *scope,
              const char  *prefix,
              MarkerCache *cache,
              gint64       start_us,
@@ -621,54 +659,45 @@ scan_window (OknSync     *sync,
              guint        depth,
              GError     **error)
 {
-  g_autoptr (GPtrArray) list = NULL;
-  gint64 lo = G_MAXINT64, hi = G_MININT64;
+  g_autoptr (OknBackendSearch) found = NULL;
+  GHashTableIter iter;
+  gpointer ticket, id;
+  gint64 lo, hi;
   gint64 a_end, b_start;
   gboolean narrowed = FALSE;
-  gboolean outside = FALSE;
-  guint len;
+  gboolean outside;
+  gboolean full;
 
   if (sync->search_budget > 0)
     sync->search_budget--;
-  list = search_retrying (sync, service_code, start_us, end_us, error);
-  if (list == NULL)
+  found = search_retrying (sync, scope, start_us, end_us, error);
+  if (found == NULL)
     return FALSE;
-  for (guint i = 0; i < list->len; i++)
-    {
-      OknOpen311Request *r = g_ptr_array_index (list, i);
-      g_autofree char *ticket = okn_open311_find_marker (r->description);
-      g_autoptr (GDateTime) at = r->requested_datetime ? g_date_time_new_from_iso8601 (r->requested_datetime, NULL) : NULL;
-
-      if (at)
-        {
-          gint64 us = to_unix_us (at);
-
-          lo = MIN (lo, us);
-          hi = MAX (hi, us);
-          /* Windows go out in whole seconds. */
-          outside |= us < start_us - G_TIME_SPAN_SECOND || us > end_us + G_TIME_SPAN_SECOND;
-        }
-      /* Only our own station's tickets: the cache stays as small as our queue. */
-      if (ticket && g_str_has_prefix (ticket, prefix) && r->service_request_id && *r->service_request_id)
-        g_hash_table_replace (cache->ids, g_steal_pointer (&ticket), g_strdup (r->service_request_id));
-    }
-  /* A full answer of 1000 descriptions is megabytes: not kept while the
-   * narrower windows are read. */
-  len = list->len;
-  g_clear_pointer (&list, g_ptr_array_unref);
-  if (len < SEARCH_CAP)
+  /* Only our own station's tickets: the cache stays as small as our queue. */
+  g_hash_table_iter_init (&iter, found->cases);
+  while (g_hash_table_iter_next (&iter, &ticket, &id))
+    if (g_str_has_prefix (ticket, prefix))
+      g_hash_table_replace (cache->ids, g_strdup (ticket), g_strdup (id));
+  lo = found->oldest_us;
+  hi = found->newest_us;
+  /* Windows go out in whole seconds. */
+  outside = lo != G_MAXINT64
+            && (lo < start_us - G_TIME_SPAN_SECOND || hi > end_us + G_TIME_SPAN_SECOND);
+  full = found->full;
+  g_clear_pointer (&found, okn_backend_search_free);
+  if (!full)
     return TRUE;
   if (depth >= SEARCH_MAX_DEPTH || sync->search_budget == 0)
     {
-      g_debug ("%s: the marker search gave up narrowing (depth %u); it is incomplete", service_code, depth);
+      g_debug ("%s: the marker search gave up narrowing (depth %u); it is incomplete", scope, depth);
       return TRUE;
     }
-  /* A server that answers requests from outside the window does not filter
+  /* A server that answers cases from outside the window does not filter
    * by date: narrowing would ask again and again for the same answer. */
   if (outside)
     {
-      g_debug ("%s: the server's search ignores start_date/end_date; the marker search is incomplete",
-               service_code);
+      g_debug ("%s: the server's search ignores the window's dates; the marker search is incomplete",
+               scope);
       return TRUE;
     }
 
@@ -680,13 +709,13 @@ scan_window (OknSync     *sync,
       if (a_end < end_us)
         {
           narrowed = TRUE;
-          if (!scan_window (sync, service_code, prefix, cache, start_us, a_end, depth + 1, error))
+          if (!scan_window (sync, scope, prefix, cache, start_us, a_end, depth + 1, error))
             return FALSE;
         }
       if (b_start > start_us)
         {
           narrowed = TRUE;
-          if (!scan_window (sync, service_code, prefix, cache, b_start, end_us, depth + 1, error))
+          if (!scan_window (sync, scope, prefix, cache, b_start, end_us, depth + 1, error))
             return FALSE;
         }
     }
@@ -694,24 +723,23 @@ scan_window (OknSync     *sync,
     {
       gint64 mid = start_us + (end_us - start_us) / 2;
 
-      return scan_window (sync, service_code, prefix, cache, start_us, mid, depth + 1, error)
-             && scan_window (sync, service_code, prefix, cache, mid, end_us, depth + 1, error);
+      return scan_window (sync, scope, prefix, cache, start_us, mid, depth + 1, error)
+             && scan_window (sync, scope, prefix, cache, mid, end_us, depth + 1, error);
     }
-  /* More requests of one category within a second than the server answers
-   * at once: what it left out cannot be read. The record is posted again
-   * with its Idempotency-Key as the only guard (docs/internals/sync.md). */
+  /* More cases of one scope within a second than the server answers at
+   * once: what it left out cannot be read. The record is pushed again with
+   * its idempotency key as the only guard (docs/internals/sync.md). */
   if (!narrowed)
-    g_debug ("%s: a full search answer within one second; the marker search is incomplete",
-             service_code);
+    g_debug ("%s: a full search answer within one second; the marker search is incomplete", scope);
   return TRUE;
 }
 
-/* Brings the cache of @service_code up to now for records made since
+/* Brings the cache of @scope up to now for records made since
  * @need_from_us: the whole window the first time in a run, then only what
  * is new. */
 static gboolean
 refresh_markers (OknSync     *sync,
-                 const char  *service_code,
+                 const char  *scope,
                  const char  *station,
                  gint64       need_from_us,
                  MarkerCache *cache,
@@ -723,7 +751,7 @@ refresh_markers (OknSync     *sync,
                                                                       : cache->until_us - SEARCH_SKEW_US;
 
   sync->search_budget = SEARCH_MAX_REQUESTS;
-  if (!scan_window (sync, service_code, prefix, cache, from, now + SEARCH_SKEW_US, 0, error))
+  if (!scan_window (sync, scope, prefix, cache, from, now + SEARCH_SKEW_US, 0, error))
     return FALSE;
   if (cache->until_us == 0 || need_from_us < cache->from_us)
     cache->from_us = need_from_us;
@@ -731,17 +759,17 @@ refresh_markers (OknSync     *sync,
   return TRUE;
 }
 
-/* The records of one service code whose earlier POST may have reached the
- * server: which did, by the ticket marker in their description.
+/* The records of one search scope whose earlier push may have reached the
+ * server: which did, by the tickets its cases carry.
  * Returns: (transfer none): the cache to look the tickets up in */
 static MarkerCache *
 find_adoptions (OknSync    *sync,
-                const char *service_code,
+                const char *scope,
                 GPtrArray  *items,
                 gboolean   *complete,
                 GError    **error)
 {
-  MarkerCache *cache = g_hash_table_lookup (sync->markers, service_code);
+  MarkerCache *cache = g_hash_table_lookup (sync->markers, scope);
   gint64 need_from = G_MAXINT64;
   const char *station = NULL;
 
@@ -749,7 +777,7 @@ find_adoptions (OknSync    *sync,
     {
       cache = g_new0 (MarkerCache, 1);
       cache->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_insert (sync->markers, g_strdup (service_code), cache);
+      g_hash_table_insert (sync->markers, g_strdup (scope), cache);
     }
   for (guint i = 0; i < items->len; i++)
     {
@@ -759,12 +787,12 @@ find_adoptions (OknSync    *sync,
       need_from = MIN (need_from, to_unix_us (created) - SEARCH_SKEW_US);
       station = item->record->station;
     }
-  *complete = refresh_markers (sync, service_code, station, need_from, cache, error);
+  *complete = refresh_markers (sync, scope, station, need_from, cache, error);
   return cache;
 }
 
-/* The outbox hands records out without their files' bytes; a POST with
- * media needs them. */
+/* The outbox hands records out without their files' bytes; a back end
+ * that sends attachments needs them. */
 static gboolean
 load_media (OknSync   *sync,
             OknRecord *record,
@@ -787,7 +815,7 @@ drop_media (OknRecord *record)
     g_clear_pointer (&((OknAttachment *) g_ptr_array_index (record->files, i))->data, g_bytes_unref);
 }
 
-/* Posts the records of @records at the positions @at into the same
+/* Pushes the records of @records at the positions @at into the same
  * positions of @results; with @media, their files are read first (a file
  * that cannot be read fails its record with the store's error, unsent) and
  * let go after. */
@@ -810,10 +838,7 @@ post_at (OknSync   *sync,
 
       if (media && !load_media (sync, r, &local))
         {
-          OknOpen311PostResult *res = g_new0 (OknOpen311PostResult, 1);
-
-          res->error = local;
-          results->pdata[k] = res;
+          results->pdata[k] = okn_backend_receipt_new_error (local);
           drop_media (r);
           continue;
         }
@@ -822,7 +847,7 @@ post_at (OknSync   *sync,
     }
   if (batch->len == 0)
     return;
-  answers = okn_open311_client_post_many (sync->client, batch, NULL);
+  answers = okn_backend_push (sync->backend, batch, sync->cancellable);
   for (guint i = 0; i < batch->len; i++)
     {
       results->pdata[g_array_index (sent_at, guint, i)] = g_steal_pointer (&answers->pdata[i]);
@@ -831,10 +856,11 @@ post_at (OknSync   *sync,
     }
 }
 
-/* okn_open311_client_post_many() for a claimed batch. With
- * server.media_upload, records with files go server.parallel at a time,
- * their bytes read just before and let go after: a batch of 200 scans
- * would otherwise sit in memory at once, twice with curl's copies. */
+/* okn_backend_push() for a claimed batch. When the back end sends
+ * attachments, records with files go a few at a time (its media batch:
+ * Open311's server.parallel), their bytes read just before and let go
+ * after: a batch of 200 scans would otherwise sit in memory at once, twice
+ * with curl's copies. */
 static GPtrArray *
 post_records (OknSync   *sync,
               GPtrArray *records)
@@ -842,12 +868,12 @@ post_records (OknSync   *sync,
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GArray) plain = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GArray) slice = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint step = okn_open311_client_get_parallel (sync->client);
+  guint step = okn_backend_get_media_batch (sync->backend);
 
-  if (!okn_open311_client_get_media_upload (sync->client))
-    return okn_open311_client_post_many (sync->client, records, NULL);
+  if (step == 0)
+    return okn_backend_push (sync->backend, records, sync->cancellable);
 
-  results = g_ptr_array_new_full (records->len, (GDestroyNotify) okn_open311_post_result_free);
+  results = g_ptr_array_new_full (records->len, (GDestroyNotify) okn_backend_receipt_free);
   g_ptr_array_set_size (results, records->len);
   for (guint k = 0; k < records->len; k++)
     {
@@ -872,7 +898,7 @@ post_records (OknSync   *sync,
   return g_steal_pointer (&results);
 }
 
-/* Settles one claimed batch: fills @o with one outcome per item; client
+/* Settles one claimed batch: fills @o with one outcome per item; back end
  * errors go into @run. Sets @all_transient when nothing in the batch got
  * through and only transient failures were met. */
 static void
@@ -884,8 +910,8 @@ push_batch (OknSync   *sync,
 {
   g_autoptr (GPtrArray) to_post = g_ptr_array_new ();        /* OknOutboxItem */
   g_autoptr (GPtrArray) records = g_ptr_array_new ();        /* OknRecord, of to_post */
-  g_autoptr (GHashTable) by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) by_scope = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) search_failed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) results = NULL;
@@ -899,23 +925,23 @@ push_batch (OknSync   *sync,
   for (guint i = 0; i < items->len; i++)
     {
       OknOutboxItem *item = g_ptr_array_index (items, i);
-      const char *code;
+      const char *scope;
       GPtrArray *group;
 
       if (!item->unknown_outcome)
         continue;
-      code = okn_open311_client_service_code_for (sync->client, item->record);
-      if (code == NULL)
+      scope = okn_backend_search_scope (sync->backend, item->record);
+      if (scope == NULL)
         continue;
-      group = g_hash_table_lookup (by_code, code);
+      group = g_hash_table_lookup (by_scope, scope);
       if (group == NULL)
         {
           group = g_ptr_array_new ();
-          g_hash_table_insert (by_code, g_strdup (code), group);
+          g_hash_table_insert (by_scope, g_strdup (scope), group);
         }
       g_ptr_array_add (group, item);
     }
-  g_hash_table_iter_init (&iter, by_code);
+  g_hash_table_iter_init (&iter, by_scope);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autoptr (GError) local = NULL;
@@ -937,7 +963,7 @@ push_batch (OknSync   *sync,
         }
       if (complete)
         continue;
-      if (is_fatal (local))
+      if (okn_backend_error_stops_run (local))
         run_fatal (run, local);
       else if (is_cancelled (local))
         {
@@ -952,8 +978,8 @@ push_batch (OknSync   *sync,
               outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
             }
         }
-      else if (local->domain != OKN_OPEN311_ERROR || local->code == OKN_OPEN311_ERROR_TRANSIENT
-               || local->code == OKN_OPEN311_ERROR_UNKNOWN_OUTCOME)
+      else if (local->domain != OKN_BACKEND_ERROR || local->code == OKN_BACKEND_ERROR_TRANSIENT
+               || local->code == OKN_BACKEND_ERROR_UNKNOWN_OUTCOME)
         {
           /* Cannot rule out an earlier copy now: try again later rather
            * than risk a second case. */
@@ -971,7 +997,7 @@ push_batch (OknSync   *sync,
             }
         }
       /* A server that refuses the search (e.g. does not support it) leaves
-       * the Idempotency-Key as the only guard: the POST is repeated. */
+       * the idempotency key as the only guard: the push is repeated. */
       else
         note_error (run->report, local->message);
     }
@@ -1011,30 +1037,30 @@ push_batch (OknSync   *sync,
   for (guint i = 0; i < to_post->len; i++)
     {
       OknOutboxItem *item = g_ptr_array_index (to_post, i);
-      OknOpen311PostResult *res = results ? g_ptr_array_index (results, i) : NULL;
-      const GError *e = res ? res->error : NULL;
+      OknBackendReceipt *receipt = g_ptr_array_index (results, i);
+      const GError *e = receipt->error;
 
-      if (res && res->receipt && res->receipt->service_request_id)
+      if (receipt->case_id)
         {
           OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_SENT);
 
-          out->server_id = keep (o, res->receipt->service_request_id);
+          out->server_id = keep (o, receipt->case_id);
           run->report->sent++;
           continue;
         }
-      if (res && res->receipt && res->receipt->token)
+      if (receipt->token)
         {
           OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_TOKEN);
 
-          out->token = keep (o, res->receipt->token);
+          out->token = keep (o, receipt->token);
           run->report->tokens++;
           continue;
         }
       if (e == NULL)
         {
           /* A receipt with neither: the server took it, but says nothing. */
-          g_autoptr (GError) odd = g_error_new_literal (OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME,
-                                                        _("The server answered without an id or a token."));
+          g_autoptr (GError) odd = okn_backend_error_new (OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 0, -1, NULL,
+                                                          _("The server answered without an id or a token."));
 
           run_network (run, odd);
           outcome_retry (sync, o, item, odd, TRUE);
@@ -1042,7 +1068,7 @@ push_batch (OknSync   *sync,
           transient++;
           continue;
         }
-      if (e->domain != OKN_OPEN311_ERROR)
+      if (e->domain != OKN_BACKEND_ERROR)
         {
           /* A file the store could not read (post_records): not sent. */
           run_network (run, e);
@@ -1051,81 +1077,72 @@ push_batch (OknSync   *sync,
           transient++;
           continue;
         }
-      switch ((OknOpen311Error) e->code)
+      switch ((OknBackendError) e->code)
         {
-        case OKN_OPEN311_ERROR_CANCELLED:
+        case OKN_BACKEND_ERROR_CANCELLED:
           outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
           break;
-        case OKN_OPEN311_ERROR_AUTH:
-        case OKN_OPEN311_ERROR_CONFIG:
+        case OKN_BACKEND_ERROR_AUTH:
+        case OKN_BACKEND_ERROR_CONFIG:
           run_fatal (run, e);
           outcome_add (o, item->record, OKN_OUTCOME_RELEASE);
           break;
-        case OKN_OPEN311_ERROR_PERMANENT:
-        case OKN_OPEN311_ERROR_INVALID:
+        case OKN_BACKEND_ERROR_PERMANENT:
           {
             OknOutcome *out = outcome_add (o, item->record, OKN_OUTCOME_REFUSED);
-            const char *said = okn_open311_error_get_server_description (e);
+            const char *said = okn_backend_error_get_description (e);
 
             /* All the server's entries, the one naming a field first. */
             out->error = keep (o, said && *said ? said : e->message);
-            out->http_status = okn_open311_error_get_http_status (e);
+            out->http_status = okn_backend_error_get_http_status (e);
             run->report->refused++;
             note_error (run->report, e->message);
             note_refusal (run->report, item->record->ticket, out->error);
           }
           break;
-        case OKN_OPEN311_ERROR_UNKNOWN_OUTCOME:
+        case OKN_BACKEND_ERROR_UNKNOWN_OUTCOME:
+        case OKN_BACKEND_ERROR_TRANSIENT:
+          /* Retried after a backoff; an unknown outcome is searched for
+           * before it is pushed again. */
           run_network (run, e);
-          outcome_retry (sync, o, item, e, TRUE);
+          outcome_retry (sync, o, item, e, e->code == OKN_BACKEND_ERROR_UNKNOWN_OUTCOME);
           run->report->retried++;
           transient++;
-          break;
-        case OKN_OPEN311_ERROR_TRANSIENT:
-        default:
-          {
-            int status = okn_open311_error_get_http_status (e);
-
-            /* A 5xx other than 503 may come after the server stored the
-             * request, and a 409 says an earlier copy is being processed:
-             * search before repeating. 408, 429 and 503 say it was not
-             * processed. */
-            run_network (run, e);
-            outcome_retry (sync, o, item, e, (status >= 500 && status != 503) || status == 409);
-            run->report->retried++;
-            transient++;
-          }
           break;
         }
     }
   *all_transient = transient > 0 && transient == items->len;
 }
 
-/* Letters wait while letters.service_code is not set: say so, as a
- * configuration error that does not stop the rest of the run. */
+/* A kind the back end cannot send (Open311: letters without
+ * letters.service_code) waits: say so, as a configuration error that does
+ * not stop the rest of the run. */
 static gboolean
 check_blocked_kinds (OknSync *sync,
                      Run     *run,
                      GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  gint64 due;
-
-  if (run->fatal || (sync->kinds & OKN_OUTBOX_KIND (OKN_KIND_LETTER)))
+  if (run->fatal)
     return TRUE;
-  due = okn_store_outbox_next_due_kinds_us (sync->store, OKN_OUTBOX_KIND (OKN_KIND_LETTER), &local);
-  if (local)
+  for (guint kind = OKN_KIND_LETTER; kind <= OKN_KIND_REPORT; kind++)
     {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
+      g_autoptr (GError) local = NULL;
+      gint64 due;
+
+      if (sync->kinds & OKN_OUTBOX_KIND (kind))
+        continue;
+      due = okn_store_outbox_next_due_kinds_us (sync->store, OKN_OUTBOX_KIND (kind), &local);
+      if (local)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (due < 0)
+        continue;
+      note_error (run->report, sync->blocked_why[kind]);
+      if (run->blocked == NULL)
+        run->blocked = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, sync->blocked_why[kind]);
     }
-  if (due < 0)
-    return TRUE;
-  run->blocked = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG,
-                                      _("Letters are not sent: letters.service_code is not set "
-                                        "(okienkoctl config set letters.service_code CODE). "
-                                        "Reports are sent as usual."));
-  note_error (run->report, run->blocked->message);
   return TRUE;
 }
 
@@ -1256,16 +1273,16 @@ phase_tokens (OknSync *sync,
       g_hash_table_add (waiting, &r->id);
       if (!token_due (sync, r, now))
         continue;
-      if (!okn_open311_client_resolve_token (sync->client, r->server_token, &id, &local))
+      if (!okn_backend_resolve_token (sync->backend, r->server_token, &id, sync->cancellable, &local))
         {
           token_pending (sync, r, now);
-          if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
+          if (g_error_matches (local, OKN_BACKEND_ERROR, OKN_BACKEND_ERROR_PERMANENT))
             {
               /* The server forgot the token: keep waiting, say so. */
               note_error (run->report, local->message);
               continue;
             }
-          run_client_error (run, local);
+          run_backend_error (run, local);
           /* One failure may be the network's hiccup; three in a row is
            * the server down. */
           if (run->fatal || ++failures >= 3)
@@ -1303,8 +1320,8 @@ phase_tokens (OknSync *sync,
   return ok;
 }
 
-/* Asks the server about a page of cases and stores what changed; a client
- * error goes into @run and sets @failed (the pull ends for this run). With
+/* Asks the server about a page of cases and stores what changed; a back
+ * end error goes into @run and sets @failed (the pull ends for this run). With
  * @closed, cases the server left out are noted as asked, or a server that
  * forgot its old closed cases would be asked about them every run. */
 static gboolean
@@ -1332,17 +1349,18 @@ poll_page (OknSync   *sync,
       g_hash_table_insert (record_of, r->server_id, r);
     }
   g_ptr_array_add (ids, NULL);
-  answers = okn_open311_client_get_requests (sync->client, (const char *const *) ids->pdata, &local);
+  answers = okn_backend_pull_statuses (sync->backend, (const char *const *) ids->pdata, sync->cancellable,
+                                       &local);
   if (answers == NULL)
     {
-      run_client_error (run, local);
+      run_backend_error (run, local);
       *failed = TRUE;
       return TRUE;
     }
   for (guint i = 0; i < answers->len; i++)
     {
-      OknOpen311Request *a = g_ptr_array_index (answers, i);
-      OknRecord *r = a->service_request_id ? g_hash_table_lookup (record_of, a->service_request_id) : NULL;
+      OknBackendStatus *a = g_ptr_array_index (answers, i);
+      OknRecord *r = a->case_id ? g_hash_table_lookup (record_of, a->case_id) : NULL;
       OknStatusChange *c;
 
       if (r == NULL)
@@ -1352,8 +1370,8 @@ poll_page (OknSync   *sync,
       c->status = g_strdup (a->status);
       c->status_notes = g_strdup (a->status_notes);
       c->agency_responsible = g_strdup (a->agency_responsible);
-      c->server_updated_at = g_strdup (a->updated_datetime);
-      c->expected_at = g_strdup (a->expected_datetime);
+      c->server_updated_at = g_strdup (a->updated_at);
+      c->expected_at = g_strdup (a->expected_at);
       g_ptr_array_add (changes, c);
     }
   if (closed)
@@ -1501,7 +1519,7 @@ okn_sync_run_once (OknSync       *sync,
   if (recovered->len > 0)
     g_debug ("%u records were left sending by a sync that died; their outcome is unknown", recovered->len);
 
-  if (sync->client == NULL)
+  if (sync->backend == NULL)
     {
       report->offline = TRUE;
       return finish_stats (sync, report, error);
