@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-sync-engine.c: the sync engine against an in-memory back end
+ *
+ * The engine's promises (exactly once, a search before any repeat, tokens,
+ * statuses, refusals, a refused key stopping the run, one kind waiting
+ * without blocking another) are kept through the OknBackend interface
+ * alone: here the server is OknTestBackend, no HTTP, no Open311. The same
+ * promises against the loopback Open311 server are in test-sync.c.
+ */
+#define G_LOG_DOMAIN "test-sync-engine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "okienko/okn-sync.h"
+#include "okn-test-backend.h"
+#include "okn-test-common.h"
+
+#define MAX_RUNS 60
+
+typedef struct
+{
+  char *dir;
+  OknConfig *config;
+  OknStore *store;
+  OknTestBackend *backend;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *conf = NULL;
+
+  f->dir = okn_test_make_tmpdir ();
+  conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  f->config = okn_config_new (conf);
+  /* The shortest backoff there is: retries within a second. */
+  okn_config_set (f->config, "sync.backoff_base_seconds", "1", &error);
+  g_assert_no_error (error);
+  okn_config_set (f->config, "sync.backoff_cap_seconds", "1", &error);
+  g_assert_no_error (error);
+  f->store = okn_test_open_store (f->dir, "K03");
+  f->backend = okn_test_backend_new ();
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->backend);
+  g_clear_pointer (&f->store, okn_store_close);
+  g_clear_pointer (&f->config, okn_config_free);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static OknSync *
+new_sync (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  OknSync *sync = okn_sync_new_for_backend (f->store, f->config, OKN_BACKEND (f->backend), &error);
+
+  g_assert_no_error (error);
+  return sync;
+}
+
+static OknRecord *
+add_report (Fixture    *f,
+            const char *category,
+            const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
+
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+add_reports (Fixture *f,
+             guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *d = g_strdup_printf ("Dzikie wysypisko nr %u", i);
+
+      okn_record_free (add_report (f, "dumping", d));
+    }
+}
+
+static OknRecord *
+add_letter (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_letter ("Jan Kowalski", "Wniosek o wycinkę drzewa");
+
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static OknRecord *
+reload (Fixture         *f,
+        const OknRecord *r)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *again = okn_store_lookup (f->store, r->ticket, &error);
+
+  g_assert_no_error (error);
+  return again;
+}
+
+static gint64
+count_state (Fixture      *f,
+             OknSyncState  state)
+{
+  g_autoptr (GError) error = NULL;
+  OknStoreStats stats;
+  gint64 n;
+
+  okn_store_get_stats (f->store, &stats, &error);
+  g_assert_no_error (error);
+  n = stats.per_state[state];
+  okn_store_stats_clear (&stats);
+  return n;
+}
+
+static OknTestBackendCounters
+counters (Fixture *f)
+{
+  OknTestBackendCounters c;
+
+  okn_test_backend_get_counters (f->backend, &c);
+  return c;
+}
+
+/* One run; @code is the sync error expected (0: none, else 1 + the code). */
+static void
+run (OknSync       *sync,
+     OknSyncReport *report,
+     int            code)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = okn_sync_run_once (sync, report, &error);
+
+  if (code == 0)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  else
+    {
+      g_assert_error (error, OKN_SYNC_ERROR, code - 1);
+      g_assert_false (ok);
+    }
+}
+
+/* Runs until nothing is queued or awaiting an id, sleeping until the next
+ * retry is due; bounded. Returns the number of runs. */
+static guint
+drain (Fixture *f,
+       OknSync *sync)
+{
+  for (guint round = 1; round <= MAX_RUNS; round++)
+    {
+      g_autoptr (GError) error = NULL;
+      OknSyncReport report;
+      gint64 due;
+
+      okn_sync_run_once (sync, &report, &error);
+      if (error && error->domain != OKN_SYNC_ERROR)
+        g_error ("run %u: %s", round, error->message);
+      okn_sync_report_clear (&report);
+      if (count_state (f, OKN_SYNC_QUEUED) == 0 && count_state (f, OKN_SYNC_AWAITING_ID) == 0)
+        return round;
+      g_clear_error (&error);
+      due = okn_store_outbox_next_due_us (f->store, &error);
+      g_assert_no_error (error);
+      if (due > 0)
+        g_usleep ((gulong) CLAMP (due - g_get_real_time (), 0, 2 * G_TIME_SPAN_SECOND));
+    }
+  g_error ("the queue did not drain in %u runs", MAX_RUNS);
+  return 0;
+}
+
+/* Every record is synced, on the back end exactly once, with the case
+ * number the back end gave its ticket. */
+static void
+assert_each_once (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  OknListFilter filter = { 0 };
+  g_autoptr (GPtrArray) all = okn_store_list (f->store, &filter, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (all, i);
+      g_autofree char *id = okn_test_backend_case_of (f->backend, r->ticket);
+
+      if (okn_test_backend_cases_for (f->backend, r->ticket) != 1)
+        g_error ("%s is on the back end %u times", r->ticket, okn_test_backend_cases_for (f->backend, r->ticket));
+      g_assert_cmpint (r->sync_state, ==, OKN_SYNC_SYNCED);
+      g_assert_cmpstr (r->server_id, ==, id);
+    }
+}
+
+static gboolean
+audit_adopted (Fixture         *f,
+               const OknRecord *r)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) audit = okn_store_audit_log (f->store, r->id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      OknAuditEntry *e = g_ptr_array_index (audit, i);
+
+      if (e->details && strstr (e->details, "\"adopted\":true"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- the tests ------------------------------------------------------------------- */
+
+/* Records go, each with its case number; the engine (not the back end)
+ * caches the catalogue and hands it back. */
+static void
+test_push (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) letter = add_letter (f);
+  g_autoptr (GPtrArray) services = NULL;
+  g_autofree char *fetched_at = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 5);
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.sent, ==, 6);
+  g_assert_true (report.catalogue_refreshed);
+  g_assert_cmpuint (report.services, ==, 3);
+  g_assert_cmpint (report.waiting, ==, 0);
+  okn_sync_report_clear (&report);
+  assert_each_once (f);
+
+  services = okn_store_list_services (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 3);
+  fetched_at = okn_store_get_meta (f->store, "catalogue.fetched_at");
+  g_assert_nonnull (fetched_at);
+  g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
+
+  /* Nothing left: nothing pushed, the catalogue fresh. */
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.sent, ==, 0);
+  g_assert_false (report.catalogue_refreshed);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 6);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_CATALOGUE], ==, 1);
+}
+
+/* A catalogue that cannot be fetched does not stop the push, and a new
+ * engine hands the cached one to its back end. */
+static void
+test_catalogue_failed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknSync) later = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 2);
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_CATALOGUE, OKN_BACKEND_ERROR_TRANSIENT, 1, FALSE);
+  run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
+  g_assert_false (report.catalogue_refreshed);
+  g_assert_cmpuint (report.sent, ==, 2);
+  okn_sync_report_clear (&report);
+  services = okn_store_list_services (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 0);
+
+  run (sync, &report, 0);
+  g_assert_true (report.catalogue_refreshed);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
+
+  g_clear_pointer (&sync, okn_sync_free);
+  later = new_sync (f);
+  run (later, &report, 0);
+  g_assert_false (report.catalogue_refreshed);
+  okn_sync_report_clear (&report);
+  /* The cache, stale or not, reached the back end. */
+  g_assert_cmpuint (counters (f).catalogues_set, ==, 2);
+}
+
+/* A push whose answer was lost (the case was made) is found by a search
+ * before it is ever pushed again; while the search fails, it is not
+ * pushed at all. */
+static void
+test_adopt_before_repeat (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Porzucony samochód");
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, TRUE);
+  run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
+  g_assert_cmpuint (report.retried, ==, 1);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+
+  /* The search fails (three tries in a run): the record waits, unpushed. */
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_SEARCH, OKN_BACKEND_ERROR_TRANSIENT, 3, FALSE);
+  g_usleep (1100 * 1000);
+  run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
+  g_assert_cmpuint (report.sent + report.adopted, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], ==, 3);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 1);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 1);
+
+  drain (f, sync);
+  again = reload (f, r);
+  g_assert_true (audit_adopted (f, again));
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 1);
+  g_assert_cmpuint (counters (f).created, ==, 1);
+  assert_each_once (f);
+}
+
+/* A lost answer of a push that made nothing: the search finds nothing and
+ * the record is pushed again, once. */
+static void
+test_unknown_not_made (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+
+  add_reports (f, 3);
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, FALSE);
+  drain (f, sync);
+  assert_each_once (f);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 4);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], >=, 1);
+}
+
+/* A third of all pushes fail at random (not processed; or lost, with or
+ * without the case made), the back end ignores idempotency keys: every
+ * record still ends up there exactly once, with its case number. */
+static void
+test_exactly_once (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSync) sync = NULL;
+  OknTestBackendCounters c;
+  guint runs;
+
+  okn_config_set (f->config, "sync.batch_size", "7", &error);
+  g_assert_no_error (error);
+  sync = new_sync (f);
+  add_reports (f, 40);
+  for (guint i = 0; i < 5; i++)
+    okn_record_free (add_letter (f));
+  okn_test_backend_chaos (f->backend, 0.33, 20261201);
+  runs = drain (f, sync);
+  assert_each_once (f);
+  c = counters (f);
+  g_test_message ("%u runs, %u pushes, %u searches for 45 records", runs, c.calls[OKN_TEST_CALL_PUSH],
+                  c.calls[OKN_TEST_CALL_SEARCH]);
+  g_assert_cmpuint (c.created, ==, 45);
+  /* The chaos did hit: repeats and searches happened. */
+  g_assert_cmpuint (c.calls[OKN_TEST_CALL_PUSH], >, 45);
+  g_assert_cmpuint (c.calls[OKN_TEST_CALL_SEARCH], >, 0);
+}
+
+/* Tokens: awaiting an id, then resolved to the case's number. */
+static void
+test_tokens (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Opony w lesie");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *id = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 2);
+  okn_test_backend_answer_tokens (f->backend, 2);
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.tokens, ==, 3);
+  g_assert_cmpuint (report.sent, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_state (f, OKN_SYNC_AWAITING_ID), ==, 3);
+  again = reload (f, r);
+  g_assert_nonnull (again->server_token);
+  g_assert_null (again->server_id);
+
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.resolved, ==, 3);
+  okn_sync_report_clear (&report);
+  assert_each_once (f);
+  g_clear_pointer (&again, okn_record_free);
+  again = reload (f, r);
+  id = okn_test_backend_case_of (f->backend, r->ticket);
+  g_assert_cmpstr (again->server_id, ==, id);
+}
+
+/* Statuses: the first pull gives each case its status; a change on the
+ * server lands in the record and its history, nothing else changes. */
+static void
+test_statuses (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = add_report (f, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) other = add_report (f, "dumping", "Meble na chodniku");
+  g_autoptr (OknRecord) again = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  OknSyncReport report;
+
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.status_changes, ==, 2);
+  okn_sync_report_clear (&report);
+  again = reload (f, r);
+  g_assert_true (okn_test_backend_set_status (f->backend, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.polled, ==, 2);
+  g_assert_cmpuint (report.status_changes, ==, 1);
+  okn_sync_report_clear (&report);
+  g_clear_pointer (&again, okn_record_free);
+  again = reload (f, r);
+  g_assert_cmpstr (again->server_status, ==, "closed");
+  g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
+  history = okn_store_status_history (f->store, again->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+
+  /* The closed case is not asked about again today; the open one is. */
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.polled, ==, 1);
+  okn_sync_report_clear (&report);
+}
+
+/* A refused record needs attention with the server's words; the others
+ * go; it is not tried again. */
+static void
+test_refused (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = add_report (f, "pothole", "Dziura na pasie");
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 2);
+  okn_test_backend_refuse_scope (f->backend, "pothole", "attribute[lane]: a value is required\nBad Request");
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.refused, ==, 1);
+  g_assert_cmpuint (report.sent, ==, 2);
+  g_assert_nonnull (report.refusals);
+  g_assert_cmpuint (report.refusals->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (report.refusals, 0), r->ticket));
+  g_assert_nonnull (strstr (g_ptr_array_index (report.refusals, 0), "attribute[lane]: a value is required; Bad Request"));
+  okn_sync_report_clear (&report);
+  again = reload (f, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
+  g_assert_cmpstr (again->server_error, ==, "attribute[lane]: a value is required\nBad Request");
+
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.sent + report.refused, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 3);
+}
+
+/* A refused key stops the run at its one-record probe: nothing else is
+ * asked, every record stays queued; fixed, everything goes. */
+static void
+test_auth_stops (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  OknTestBackendCounters c;
+  OknSyncReport report;
+
+  add_reports (f, 20);
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, G_MAXUINT, FALSE);
+  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (report.last_error, "push failed"));
+  okn_sync_report_clear (&report);
+  c = counters (f);
+  g_assert_cmpuint (c.calls[OKN_TEST_CALL_PUSH], ==, 1);
+  g_assert_cmpuint (c.calls[OKN_TEST_CALL_RESOLVE] + c.calls[OKN_TEST_CALL_PULL] + c.calls[OKN_TEST_CALL_SEARCH], ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 20);
+
+  /* The same the next run: one probe. */
+  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 2);
+
+  /* Released, not retried: due at once when the key is fixed. */
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, 0, FALSE);
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.sent, ==, 20);
+  okn_sync_report_clear (&report);
+  assert_each_once (f);
+}
+
+/* A kind the back end cannot send waits, with its reason as the run's
+ * error; the other kind goes, this run and every run. */
+static void
+test_kind_blocked (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = NULL;
+  g_autoptr (OknSync) fixed = NULL;
+  g_autoptr (OknRecord) letter = add_letter (f);
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 3);
+  okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
+  sync = new_sync (f);
+  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  g_assert_cmpuint (report.sent, ==, 3);
+  g_assert_cmpstr (report.last_error, ==, "letters cannot go: a setting is missing");
+  okn_sync_report_clear (&report);
+  again = reload (f, letter);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
+
+  add_reports (f, 2);
+  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  g_assert_cmpuint (report.sent, ==, 2);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 5);
+
+  /* Unblocked (a new engine reads it again): the letter goes. */
+  g_clear_pointer (&sync, okn_sync_free);
+  okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, NULL);
+  fixed = new_sync (f);
+  run (fixed, &report, 0);
+  g_assert_cmpuint (report.sent, ==, 1);
+  okn_sync_report_clear (&report);
+  assert_each_once (f);
+}
+
+/* okn_sync_stop() in the middle of a batch: the record being pushed
+ * finishes, the rest of the batch is not pushed and goes back to the
+ * queue as it was (no attempt counted); nothing is left sending. */
+static void
+test_stopped (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknSync) next = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  OknSyncReport report;
+
+  add_reports (f, 10);
+  /* The probe, then two records of the next batch. */
+  okn_test_backend_stop_after (f->backend, sync, 3);
+  run (sync, &report, 0);
+  g_assert_cmpuint (report.sent, ==, 3);
+  g_assert_cmpuint (report.retried, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).created, ==, 3);
+  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 7);
+  okn_test_backend_stop_after (f->backend, NULL, 0);
+
+  /* Due at once, never tried. */
+  claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 7);
+  for (guint i = 0; i < claimed->len; i++)
+    g_assert_cmpuint (((OknOutboxItem *) g_ptr_array_index (claimed, i))->attempts, ==, 1);
+  g_clear_pointer (&sync, okn_sync_free);
+  next = new_sync (f);
+  drain (f, next);
+  assert_each_once (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+  ADD ("/sync-engine/push", test_push);
+  ADD ("/sync-engine/catalogue-failed", test_catalogue_failed);
+  ADD ("/sync-engine/adopt-before-repeat", test_adopt_before_repeat);
+  ADD ("/sync-engine/unknown-not-made", test_unknown_not_made);
+  ADD ("/sync-engine/exactly-once", test_exactly_once);
+  ADD ("/sync-engine/tokens", test_tokens);
+  ADD ("/sync-engine/statuses", test_statuses);
+  ADD ("/sync-engine/refused", test_refused);
+  ADD ("/sync-engine/auth-stops", test_auth_stops);
+  ADD ("/sync-engine/kind-blocked", test_kind_blocked);
+  ADD ("/sync-engine/stopped", test_stopped);
+#undef ADD
+  return g_test_run ();
+}
