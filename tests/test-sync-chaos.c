@@ -16,12 +16,12 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <gio/gio.h>
 
 #include "okienko/okn-sync.h"
 #include "okn-open311-server.h"
 #include "okn-test-common.h"
+#include "okn-test-sync.h"
 
 #define API_KEY      "chaos-key-91"
 #define N_RECORDS    2000
@@ -37,24 +37,6 @@ typedef struct
   const char *tokens;
 } Variant;
 
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  gboolean *done = data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *done = TRUE;
-}
-
-/* A failed assertion must not leave a sync running. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* Runs `okienkoctl sync --once`; kills it with SIGKILL after @kill_after_us
  * (0: never, but RUN_LIMIT bounds it). Returns TRUE when it was killed. */
 static gboolean
@@ -63,31 +45,17 @@ run_sync (const char *db,
           gint64      kill_after_us,
           int        *exit_status)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr (GSubprocess) proc = NULL;
-  gint64 start = g_get_monotonic_time ();
-  gint64 limit = start + (kill_after_us > 0 ? kill_after_us : RUN_LIMIT);
-  gboolean done = FALSE;
+  g_autoptr (GSubprocess) proc = okn_test_start_sync (db, conf, "--once");
   gboolean killed = FALSE;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  proc = g_subprocess_launcher_spawn (launcher, &error, okn_test_ctl_path (), "--db", db, "--config", conf,
-                                      "sync", "--once", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (proc, NULL, on_exited, &done);
-  while (!done)
+  if (!okn_test_wait_exit (proc, kill_after_us > 0 ? kill_after_us : RUN_LIMIT))
     {
-      if (!killed && g_get_monotonic_time () >= limit)
-        {
-          if (kill_after_us == 0)
-            g_error ("sync --once did not finish in %d s", (int) (RUN_LIMIT / G_TIME_SPAN_SECOND));
-          g_subprocess_send_signal (proc, SIGKILL);
-          killed = TRUE;
-        }
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2 * 1000);
+      if (kill_after_us == 0)
+        g_error ("sync --once did not finish in %d s", (int) (RUN_LIMIT / G_TIME_SPAN_SECOND));
+      g_subprocess_send_signal (proc, SIGKILL);
+      killed = TRUE;
+      if (!okn_test_wait_exit (proc, RUN_LIMIT))
+        g_error ("sync --once did not end after SIGKILL");
     }
   *exit_status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
   return killed && !g_subprocess_get_if_exited (proc);

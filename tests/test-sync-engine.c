@@ -16,6 +16,7 @@
 #include "okienko/okn-sync.h"
 #include "okn-test-backend.h"
 #include "okn-test-common.h"
+#include "okn-test-sync.h"
 
 #define MAX_RUNS 60
 
@@ -31,17 +32,14 @@ static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *conf = NULL;
 
   f->dir = okn_test_make_tmpdir ();
   conf = g_build_filename (f->dir, "okienko.conf", NULL);
   f->config = okn_config_new (conf);
   /* The shortest backoff there is: retries within a second. */
-  okn_config_set (f->config, "sync.backoff_base_seconds", "1", &error);
-  g_assert_no_error (error);
-  okn_config_set (f->config, "sync.backoff_cap_seconds", "1", &error);
-  g_assert_no_error (error);
+  okn_test_config_set (f->config, "sync.backoff_base_seconds", "1");
+  okn_test_config_set (f->config, "sync.backoff_cap_seconds", "1");
   f->store = okn_test_open_store (f->dir, "K03");
   f->backend = okn_test_backend_new ();
 }
@@ -68,31 +66,6 @@ new_sync (Fixture *f)
 }
 
 static OknRecord *
-add_report (Fixture    *f,
-            const char *category,
-            const char *description)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
-
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
-  return r;
-}
-
-static void
-add_reports (Fixture *f,
-             guint    n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *d = g_strdup_printf ("Dzikie wysypisko nr %u", i);
-
-      okn_record_free (add_report (f, "dumping", d));
-    }
-}
-
-static OknRecord *
 add_letter (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
@@ -101,32 +74,6 @@ add_letter (Fixture *f)
   okn_store_register (f->store, r, "test", &error);
   g_assert_no_error (error);
   return r;
-}
-
-static OknRecord *
-reload (Fixture         *f,
-        const OknRecord *r)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *again = okn_store_lookup (f->store, r->ticket, &error);
-
-  g_assert_no_error (error);
-  return again;
-}
-
-static gint64
-count_state (Fixture      *f,
-             OknSyncState  state)
-{
-  g_autoptr (GError) error = NULL;
-  OknStoreStats stats;
-  gint64 n;
-
-  okn_store_get_stats (f->store, &stats, &error);
-  g_assert_no_error (error);
-  n = stats.per_state[state];
-  okn_store_stats_clear (&stats);
-  return n;
 }
 
 static OknTestBackendCounters
@@ -159,34 +106,6 @@ run (OknSync       *sync,
     }
 }
 
-/* Runs until nothing is queued or awaiting an id, sleeping until the next
- * retry is due; bounded. Returns the number of runs. */
-static guint
-drain (Fixture *f,
-       OknSync *sync)
-{
-  for (guint round = 1; round <= MAX_RUNS; round++)
-    {
-      g_autoptr (GError) error = NULL;
-      OknSyncReport report;
-      gint64 due;
-
-      okn_sync_run_once (sync, &report, &error);
-      if (error && error->domain != OKN_SYNC_ERROR)
-        g_error ("run %u: %s", round, error->message);
-      okn_sync_report_clear (&report);
-      if (count_state (f, OKN_SYNC_QUEUED) == 0 && count_state (f, OKN_SYNC_AWAITING_ID) == 0)
-        return round;
-      g_clear_error (&error);
-      due = okn_store_outbox_next_due_us (f->store, &error);
-      g_assert_no_error (error);
-      if (due > 0)
-        g_usleep ((gulong) CLAMP (due - g_get_real_time (), 0, 2 * G_TIME_SPAN_SECOND));
-    }
-  g_error ("the queue did not drain in %u runs", MAX_RUNS);
-  return 0;
-}
-
 /* Every record is synced, on the back end exactly once, with the case
  * number the back end gave its ticket. */
 static void
@@ -209,24 +128,6 @@ assert_each_once (Fixture *f)
     }
 }
 
-static gboolean
-audit_adopted (Fixture         *f,
-               const OknRecord *r)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) audit = okn_store_audit_log (f->store, r->id, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < audit->len; i++)
-    {
-      OknAuditEntry *e = g_ptr_array_index (audit, i);
-
-      if (e->details && strstr (e->details, "\"adopted\":true"))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* ---- the tests ------------------------------------------------------------------- */
 
 /* Records go, each with its case number; the engine (not the back end)
@@ -242,7 +143,7 @@ test_push (Fixture       *f,
   g_autofree char *fetched_at = NULL;
   OknSyncReport report;
 
-  add_reports (f, 5);
+  okn_test_add_reports (f->store, 5);
   run (sync, &report, 0);
   g_assert_cmpuint (report.sent, ==, 6);
   g_assert_true (report.catalogue_refreshed);
@@ -279,7 +180,7 @@ test_catalogue_failed (Fixture       *f,
   g_autoptr (GPtrArray) services = NULL;
   OknSyncReport report;
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_CATALOGUE, OKN_BACKEND_ERROR_TRANSIENT, 1, FALSE);
   run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
   g_assert_false (report.catalogue_refreshed);
@@ -311,7 +212,7 @@ test_adopt_before_repeat (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Porzucony samochód");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Porzucony samochód");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
@@ -329,11 +230,11 @@ test_adopt_before_repeat (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], ==, 3);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 1);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 1);
 
-  drain (f, sync);
-  again = reload (f, r);
-  g_assert_true (audit_adopted (f, again));
+  okn_test_drain (f->store, sync, MAX_RUNS);
+  again = okn_test_reload (f->store, r);
+  g_assert_true (okn_test_audit_has (f->store, again->id, NULL, "\"adopted\":true"));
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 1);
   g_assert_cmpuint (counters (f).created, ==, 1);
   assert_each_once (f);
@@ -347,9 +248,9 @@ test_unknown_not_made (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
 
-  add_reports (f, 3);
+  okn_test_add_reports (f->store, 3);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, FALSE);
-  drain (f, sync);
+  okn_test_drain (f->store, sync, MAX_RUNS);
   assert_each_once (f);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 4);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], >=, 1);
@@ -362,19 +263,17 @@ static void
 test_exactly_once (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknSync) sync = NULL;
   OknTestBackendCounters c;
   guint runs;
 
-  okn_config_set (f->config, "sync.batch_size", "7", &error);
-  g_assert_no_error (error);
+  okn_test_config_set (f->config, "sync.batch_size", "7");
   sync = new_sync (f);
-  add_reports (f, 40);
+  okn_test_add_reports (f->store, 40);
   for (guint i = 0; i < 5; i++)
     okn_record_free (add_letter (f));
   okn_test_backend_chaos (f->backend, 0.33, 20261201);
-  runs = drain (f, sync);
+  runs = okn_test_drain (f->store, sync, MAX_RUNS);
   assert_each_once (f);
   c = counters (f);
   g_test_message ("%u runs, %u pushes, %u searches for 45 records", runs, c.calls[OKN_TEST_CALL_PUSH],
@@ -391,19 +290,19 @@ test_tokens (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Opony w lesie");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Opony w lesie");
   g_autoptr (OknRecord) again = NULL;
   g_autofree char *id = NULL;
   OknSyncReport report;
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   okn_test_backend_answer_tokens (f->backend, 2);
   run (sync, &report, 0);
   g_assert_cmpuint (report.tokens, ==, 3);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (count_state (f, OKN_SYNC_AWAITING_ID), ==, 3);
-  again = reload (f, r);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_AWAITING_ID), ==, 3);
+  again = okn_test_reload (f->store, r);
   g_assert_nonnull (again->server_token);
   g_assert_null (again->server_id);
 
@@ -412,7 +311,7 @@ test_tokens (Fixture       *f,
   okn_sync_report_clear (&report);
   assert_each_once (f);
   g_clear_pointer (&again, okn_record_free);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   id = okn_test_backend_case_of (f->backend, r->ticket);
   g_assert_cmpstr (again->server_id, ==, id);
 }
@@ -425,8 +324,8 @@ test_statuses (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Gruz przy torach");
-  g_autoptr (OknRecord) other = add_report (f, "dumping", "Meble na chodniku");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) other = okn_test_add_report (f->store, "dumping", "Meble na chodniku");
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (GPtrArray) history = NULL;
   OknSyncReport report;
@@ -434,14 +333,14 @@ test_statuses (Fixture       *f,
   run (sync, &report, 0);
   g_assert_cmpuint (report.status_changes, ==, 2);
   okn_sync_report_clear (&report);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_true (okn_test_backend_set_status (f->backend, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
   run (sync, &report, 0);
   g_assert_cmpuint (report.polled, ==, 2);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpstr (again->server_status, ==, "closed");
   g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
   history = okn_store_status_history (f->store, again->id, &error);
@@ -461,11 +360,11 @@ test_refused (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = add_report (f, "pothole", "Dziura na pasie");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "pothole", "Dziura na pasie");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   okn_test_backend_refuse_scope (f->backend, "pothole", "attribute[lane]: a value is required\nBad Request");
   run (sync, &report, 0);
   g_assert_cmpuint (report.refused, ==, 1);
@@ -475,7 +374,7 @@ test_refused (Fixture       *f,
   g_assert_true (g_str_has_prefix (g_ptr_array_index (report.refusals, 0), r->ticket));
   g_assert_nonnull (strstr (g_ptr_array_index (report.refusals, 0), "attribute[lane]: a value is required; Bad Request"));
   okn_sync_report_clear (&report);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   g_assert_cmpstr (again->server_error, ==, "attribute[lane]: a value is required\nBad Request");
 
@@ -495,7 +394,7 @@ test_auth_stops (Fixture       *f,
   OknTestBackendCounters c;
   OknSyncReport report;
 
-  add_reports (f, 20);
+  okn_test_add_reports (f->store, 20);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, G_MAXUINT, FALSE);
   run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
   g_assert_nonnull (strstr (report.last_error, "push failed"));
@@ -503,7 +402,7 @@ test_auth_stops (Fixture       *f,
   c = counters (f);
   g_assert_cmpuint (c.calls[OKN_TEST_CALL_PUSH], ==, 1);
   g_assert_cmpuint (c.calls[OKN_TEST_CALL_RESOLVE] + c.calls[OKN_TEST_CALL_PULL] + c.calls[OKN_TEST_CALL_SEARCH], ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 20);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 20);
 
   /* The same the next run: one probe. */
   run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
@@ -530,17 +429,17 @@ test_kind_blocked (Fixture       *f,
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  add_reports (f, 3);
+  okn_test_add_reports (f->store, 3);
   okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
   sync = new_sync (f);
   run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
   g_assert_cmpuint (report.sent, ==, 3);
   g_assert_cmpstr (report.last_error, ==, "letters cannot go: a setting is missing");
   okn_sync_report_clear (&report);
-  again = reload (f, letter);
+  again = okn_test_reload (f->store, letter);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
@@ -569,7 +468,7 @@ test_stopped (Fixture       *f,
   g_autoptr (GPtrArray) claimed = NULL;
   OknSyncReport report;
 
-  add_reports (f, 10);
+  okn_test_add_reports (f->store, 10);
   /* The probe, then two records of the next batch. */
   okn_test_backend_stop_after (f->backend, sync, 3);
   run (sync, &report, 0);
@@ -577,8 +476,8 @@ test_stopped (Fixture       *f,
   g_assert_cmpuint (report.retried, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).created, ==, 3);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 7);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 7);
   okn_test_backend_stop_after (f->backend, NULL, 0);
 
   /* Due at once, never tried. */
@@ -589,7 +488,7 @@ test_stopped (Fixture       *f,
     g_assert_cmpuint (((OknOutboxItem *) g_ptr_array_index (claimed, i))->attempts, ==, 1);
   g_clear_pointer (&sync, okn_sync_free);
   next = new_sync (f);
-  drain (f, next);
+  okn_test_drain (f->store, next, MAX_RUNS);
   assert_each_once (f);
 }
 

@@ -12,7 +12,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -20,6 +19,7 @@
 #include "okienko/okn-sync.h"
 #include "okn-open311-server.h"
 #include "okn-test-common.h"
+#include "okn-test-sync.h"
 
 #define API_KEY     "sync-KLUCZ-7f3a/+="
 #define WAIT_LIMIT  (30 * G_TIME_SPAN_SECOND)
@@ -33,19 +33,6 @@ typedef struct
   OknConfig *config;
   OknStore *store;
 } Fixture;
-
-static void
-config_set (Fixture    *f,
-            const char *key,
-            const char *value)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_config_set (f->config, key, value, &error);
-  g_assert_no_error (error);
-  okn_config_save (f->config, &error);
-  g_assert_no_error (error);
-}
 
 static void
 server_set (Fixture    *f,
@@ -75,13 +62,13 @@ setup (Fixture       *f,
   f->db = g_build_filename (f->dir, "okienko.db", NULL);
   f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
   f->config = okn_config_new (f->conf);
-  config_set (f, "server.url", url);
-  config_set (f, "server.api_key", API_KEY);
-  config_set (f, "server.timeout", "10");
-  config_set (f, "letters.service_code", "letter");
-  config_set (f, "office.address", "ul. Piotrkowska 104, Łódź");
-  config_set (f, "sync.backoff_base_seconds", "1");
-  config_set (f, "sync.backoff_cap_seconds", "2");
+  okn_test_config_set (f->config, "server.url", url);
+  okn_test_config_set (f->config, "server.api_key", API_KEY);
+  okn_test_config_set (f->config, "server.timeout", "10");
+  okn_test_config_set (f->config, "letters.service_code", "letter");
+  okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104, Łódź");
+  okn_test_config_set (f->config, "sync.backoff_base_seconds", "1");
+  okn_test_config_set (f->config, "sync.backoff_cap_seconds", "2");
   f->store = okn_test_open_store (f->dir, "K03");
 }
 
@@ -105,42 +92,6 @@ counters (Fixture *f)
 
   okn_open311_server_get_counters (f->server, &c);
   return c;
-}
-
-static OknRecord *
-add_report (Fixture    *f,
-            const char *category,
-            const char *description)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
-
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
-  return r;
-}
-
-static void
-add_reports (Fixture *f,
-             guint    n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *d = g_strdup_printf ("Dzikie wysypisko nr %u", i);
-
-      okn_record_free (add_report (f, "dumping", d));
-    }
-}
-
-static OknRecord *
-reload (Fixture   *f,
-        OknRecord *r)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *again = okn_store_lookup (f->store, r->ticket, &error);
-
-  g_assert_no_error (error);
-  return again;
 }
 
 /* How many cases on the server carry @ticket's marker. */
@@ -180,21 +131,6 @@ assert_each_once (Fixture *f)
     }
 }
 
-static gint64
-count_state (Fixture      *f,
-             OknSyncState  state)
-{
-  g_autoptr (GError) error = NULL;
-  OknStoreStats stats;
-  gint64 n;
-
-  okn_store_get_stats (f->store, &stats, &error);
-  g_assert_no_error (error);
-  n = stats.per_state[state];
-  okn_store_stats_clear (&stats);
-  return n;
-}
-
 static OknSync *
 new_sync (Fixture *f)
 {
@@ -210,35 +146,6 @@ new_sync (Fixture *f)
   return sync;
 }
 
-/* Runs the engine until nothing is queued or awaiting an id, sleeping until
- * the next retry is due; bounded. Returns the number of runs. */
-static guint
-drain (Fixture *f,
-       OknSync *sync)
-{
-  for (guint round = 1; round <= 40; round++)
-    {
-      g_autoptr (GError) error = NULL;
-      OknSyncReport report;
-      gint64 due;
-
-      okn_sync_run_once (sync, &report, &error);
-      if (error && error->domain != OKN_SYNC_ERROR)
-        g_error ("run %u: %s", round, error->message);
-      okn_sync_report_clear (&report);
-      if (count_state (f, OKN_SYNC_QUEUED) == 0 && count_state (f, OKN_SYNC_AWAITING_ID) == 0)
-        return round;
-      due = okn_store_outbox_next_due_us (f->store, &error);
-      g_assert_no_error (error);
-      if (due > 0)
-        g_usleep ((gulong) CLAMP (due - g_get_real_time (), 0, 3 * G_TIME_SPAN_SECOND));
-      else if (count_state (f, OKN_SYNC_AWAITING_ID) > 0)
-        g_usleep (100 * 1000);
-    }
-  g_error ("the queue did not drain in 40 runs");
-  return 0;
-}
-
 /* ---- pushing ---------------------------------------------------------------- */
 
 static void
@@ -252,7 +159,7 @@ test_push (Fixture       *f,
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  add_reports (f, 5);
+  okn_test_add_reports (f->store, 5);
   okn_store_register (f->store, letter, "test", &error);
   g_assert_no_error (error);
   okn_record_add_attribute (light, "issues", "dark");
@@ -268,12 +175,12 @@ test_push (Fixture       *f,
   g_assert_cmpuint (report.services, ==, 4);
   g_assert_cmpint (report.waiting, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 7);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 7);
   assert_each_once (f);
   g_assert_cmpuint (counters (f).created, ==, 7);
 
   /* The case number is the server's, and the multi-value list arrived. */
-  again = reload (f, light);
+  again = okn_test_reload (f->store, light);
   g_assert_nonnull (again->server_id);
   {
     g_autoptr (GPtrArray) list = okn_open311_server_list_requests (f->server);
@@ -330,9 +237,9 @@ test_push_media (Fixture       *f,
       okn_store_register (f->store, r, "test", &error);
       g_assert_no_error (error);
     }
-  add_reports (f, 2);
-  config_set (f, "server.media_upload", "true");
-  config_set (f, "server.parallel", "2");
+  okn_test_add_reports (f->store, 2);
+  okn_test_config_set (f->config, "server.media_upload", "true");
+  okn_test_config_set (f->config, "server.parallel", "2");
   sync = new_sync (f);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
@@ -387,7 +294,7 @@ test_push_stale_catalogue (Fixture       *f,
   g_assert_cmpuint (report.refused, ==, 0);
   g_assert_cmpuint (report.sent, ==, 1);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 1);
 }
 
 static void
@@ -400,16 +307,16 @@ test_tokens (Fixture       *f,
   OknSyncReport report;
 
   server_set (f, "tokens", "2");
-  add_reports (f, 3);
-  r = add_report (f, "dumping", "Opony w lesie");
+  okn_test_add_reports (f->store, 3);
+  r = okn_test_add_report (f->store, "dumping", "Opony w lesie");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.tokens, ==, 4);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (count_state (f, OKN_SYNC_AWAITING_ID), ==, 4);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_AWAITING_ID), ==, 4);
   {
-    g_autoptr (OknRecord) again = reload (f, r);
+    g_autoptr (OknRecord) again = okn_test_reload (f->store, r);
 
     g_assert_nonnull (again->server_token);
     g_assert_null (again->server_id);
@@ -419,9 +326,9 @@ test_tokens (Fixture       *f,
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.resolved, ==, 4);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 4);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4);
   {
-    g_autoptr (OknRecord) again = reload (f, r);
+    g_autoptr (OknRecord) again = okn_test_reload (f->store, r);
 
     g_assert_nonnull (again->server_id);
   }
@@ -435,8 +342,8 @@ test_statuses (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Gruz przy torach");
-  g_autoptr (OknRecord) other = add_report (f, "dumping", "Meble na chodniku");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) other = okn_test_add_report (f->store, "dumping", "Meble na chodniku");
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (GPtrArray) history = NULL;
   OknSyncReport report;
@@ -452,13 +359,13 @@ test_statuses (Fixture       *f,
   g_assert_cmpuint (report.status_changes, ==, 0);
   okn_sync_report_clear (&report);
 
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_true (okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpstr (again->server_status, ==, "closed");
   g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
   history = okn_store_status_history (f->store, again->id, &error);
@@ -486,14 +393,14 @@ test_refused_then_corrected (Fixture       *f,
   okn_record_add_attribute (r, "depth", "12");
   okn_store_register (f->store, r, "test", &error);
   g_assert_no_error (error);
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.refused, ==, 1);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   /* The server's own words, for the clerk. */
   g_assert_nonnull (again->server_error);
@@ -511,13 +418,13 @@ test_refused_then_corrected (Fixture       *f,
   okn_store_update (f->store, again, "clerk", &error);
   g_assert_no_error (error);
   g_clear_pointer (&again, okn_record_free);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.sent, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   assert_each_once (f);
 }
@@ -528,12 +435,12 @@ test_retry_after (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) first = add_report (f, "dumping", "Pierwszy");
+  g_autoptr (OknRecord) first = okn_test_add_report (f->store, "dumping", "Pierwszy");
   OknSyncReport report;
   gint64 before, due;
   guint posts;
 
-  add_reports (f, 4);
+  okn_test_add_reports (f->store, 4);
   /* Retry-After (3 s) is longer than the backoff cap (2 s): it wins. */
   server_set (f, "retry_after", "3");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
@@ -548,7 +455,7 @@ test_retry_after (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (due, >=, before + 3 * G_TIME_SPAN_SECOND);
   {
-    g_autoptr (OknRecord) again = reload (f, first);
+    g_autoptr (OknRecord) again = okn_test_reload (f->store, first);
 
     g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   }
@@ -559,7 +466,7 @@ test_retry_after (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).posts, ==, posts);
 
-  drain (f, sync);
+  okn_test_drain (f->store, sync, 40);
   assert_each_once (f);
   g_assert_cmpuint (counters (f).posts, ==, posts + 1);
   g_assert_cmpuint (counters (f).created, ==, 5);
@@ -578,7 +485,7 @@ test_transient (Fixture       *f,
   };
   g_autoptr (OknSync) sync = NULL;
 
-  config_set (f, "sync.batch_size", "3");
+  okn_test_config_set (f->config, "sync.batch_size", "3");
   sync = new_sync (f);
   server_set (f, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
@@ -586,7 +493,7 @@ test_transient (Fixture       *f,
       g_autoptr (GError) error = NULL;
       OknSyncReport report;
 
-      add_reports (f, 4);
+      okn_test_add_reports (f->store, 4);
       okn_open311_server_set_fault (f->server, faults[i], 2);
       g_assert_false (okn_sync_run_once (sync, &report, &error));
       g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
@@ -594,10 +501,10 @@ test_transient (Fixture       *f,
       g_test_message ("fault %s: sent %u, retried %u", okn_open311_fault_to_string (faults[i]),
                       report.sent, report.retried);
       okn_sync_report_clear (&report);
-      drain (f, sync);
+      okn_test_drain (f->store, sync, 40);
       assert_each_once (f);
     }
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 4 * G_N_ELEMENTS (faults));
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4 * G_N_ELEMENTS (faults));
   g_assert_cmpuint (counters (f).created, ==, 4 * G_N_ELEMENTS (faults));
 }
 
@@ -609,11 +516,9 @@ test_drop_adopt (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Porzucony samochód");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Porzucony samochód");
   g_autoptr (OknRecord) again = NULL;
-  g_autoptr (GPtrArray) audit = NULL;
   OknSyncReport report;
-  gboolean adopted = FALSE;
 
   server_set (f, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
@@ -624,23 +529,14 @@ test_drop_adopt (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).created, ==, 1);
 
-  drain (f, sync);
-  again = reload (f, r);
+  okn_test_drain (f->store, sync, 40);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
   g_assert_cmpuint (counters (f).created, ==, 1);
   /* Found by its marker, not posted again. */
   g_assert_cmpuint (counters (f).posts, ==, 1);
-  audit = okn_store_audit_log (f->store, again->id, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < audit->len; i++)
-    {
-      OknAuditEntry *e = g_ptr_array_index (audit, i);
-
-      if (e->details && strstr (e->details, "\"adopted\":true"))
-        adopted = TRUE;
-    }
-  g_assert_true (adopted);
+  g_assert_true (okn_test_audit_has (f->store, again->id, NULL, "\"adopted\":true"));
 }
 
 /* A sync killed after its POST reached the server: the record is recovered
@@ -650,7 +546,7 @@ test_crash_honour_key (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Kontener płonie");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Kontener płonie");
   g_autoptr (GPtrArray) claimed = NULL;
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (OknSync) sync = NULL;
@@ -671,8 +567,8 @@ test_crash_honour_key (Fixture       *f,
   g_assert_cmpuint (counters (f).created, ==, 1);
 
   sync = new_sync (f);
-  drain (f, sync);
-  again = reload (f, r);
+  okn_test_drain (f->store, sync, 40);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
   g_assert_cmpuint (counters (f).created, ==, 1);
@@ -700,7 +596,7 @@ test_adopt_beyond_cap (Fixture       *f,
    * than one second. */
   for (guint i = 0; i < 5; i++)
     {
-      add_reports (f, 220);
+      okn_test_add_reports (f->store, 220);
       g_assert_true (okn_sync_run_once (sync, &report, &error));
       g_assert_cmpuint (report.sent, ==, 220);
       okn_sync_report_clear (&report);
@@ -708,7 +604,7 @@ test_adopt_beyond_cap (Fixture       *f,
     }
 
   /* A sync that died after its POST reached the server. */
-  r = add_report (f, "dumping", "Ostatnie zgłoszenie");
+  r = okn_test_add_report (f->store, "dumping", "Ostatnie zgłoszenie");
   claimed = okn_store_outbox_claim (f->store, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (claimed->len, ==, 1);
@@ -730,7 +626,7 @@ test_adopt_beyond_cap (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).posts, ==, posts);
   g_assert_cmpuint (counters (f).created, ==, 1101);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
 }
@@ -755,7 +651,7 @@ test_lock (Fixture       *f,
   g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_LOCKED);
   g_clear_error (&error);
 
-  add_reports (f, 1);
+  okn_test_add_reports (f->store, 1);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (err, "Another sync is running"));
@@ -780,7 +676,7 @@ test_cli_once (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  add_reports (f, 3);
+  okn_test_add_reports (f->store, 3);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out, "sent 3"));
@@ -790,7 +686,7 @@ test_cli_once (Fixture       *f,
   g_clear_pointer (&err, g_free);
 
   /* The server down: exit 4, the records wait. */
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
@@ -811,7 +707,7 @@ test_cli_auth (Fixture       *f,
   OknOpen311ServerCounters c;
   int rc;
 
-  add_reports (f, 20);
+  okn_test_add_reports (f->store, 20);
   server_set (f, "echo_api_key", "true");
   server_set (f, "api_key", "the-right-key");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
@@ -824,7 +720,7 @@ test_cli_auth (Fixture       *f,
   c = counters (f);
   g_assert_cmpuint (c.posts, ==, 1);
   g_assert_cmpuint (c.created, ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 20);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 20);
 
   /* A second run: again one POST. */
   g_clear_pointer (&out, g_free);
@@ -858,10 +754,10 @@ test_cli_status_json (Fixture       *f,
   JsonObject *o;
   int rc;
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  add_reports (f, 1);
+  okn_test_add_reports (f->store, 1);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   root = json_from_string (out, NULL);
@@ -904,11 +800,11 @@ test_cli_offline (Fixture       *f,
   g_assert_true (okn_config_unset (f->config, "server.url", &error));
   okn_config_save (f->config, &error);
   g_assert_no_error (error);
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "no server configured (server.url): working offline, 2 records wait"));
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 2);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 2);
   g_assert_cmpuint (counters (f).requests, ==, 0);
 }
 
@@ -944,30 +840,6 @@ test_cli_services (Fixture       *f,
 
 /* ---- sync --watch ------------------------------------------------------------ */
 
-/* A failed assertion must not leave a sync --watch running for ever. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocess *
-start_sync (Fixture    *f,
-            const char *mode)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  GSubprocess *proc;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  proc = g_subprocess_launcher_spawn (launcher, &error, okn_test_ctl_path (), "--db", f->db, "--config",
-                                      f->conf, "sync", mode, NULL);
-
-  g_assert_no_error (error);
-  return proc;
-}
-
 static gboolean
 wait_created (Fixture *f,
               guint    n)
@@ -983,29 +855,12 @@ wait_created (Fixture *f,
   return FALSE;
 }
 
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  gboolean *done = data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *done = TRUE;
-}
-
 /* SIGTERM, then waits (bounded) for the exit; returns the exit status. */
 static int
 stop_watch (GSubprocess *proc)
 {
-  gint64 end = g_get_monotonic_time () + WAIT_LIMIT;
-  gboolean done = FALSE;
-
   g_subprocess_send_signal (proc, SIGTERM);
-  g_subprocess_wait_async (proc, NULL, on_exited, &done);
-  while (!done && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) ? (void) 0 : g_usleep (10 * 1000);
-  if (!done)
+  if (!okn_test_wait_exit (proc, WAIT_LIMIT))
     {
       g_subprocess_force_exit (proc);
       g_error ("sync --watch did not exit after SIGTERM");
@@ -1023,17 +878,17 @@ test_watch (Fixture       *f,
 
   /* An hour's interval: only the new-record wake can explain a second
    * sync within the test's bounded wait. */
-  config_set (f, "sync.interval_seconds", "3600");
-  add_reports (f, 3);
-  proc = start_sync (f, "--watch");
+  okn_test_config_set (f->config, "sync.interval_seconds", "3600");
+  okn_test_add_reports (f->store, 3);
+  proc = okn_test_start_sync (f->db, f->conf, "--watch");
   g_assert_true (wait_created (f, 3));
 
-  late = add_report (f, "dumping", "Zgłoszone po starcie");
+  late = okn_test_add_report (f->store, "dumping", "Zgłoszone po starcie");
   g_assert_true (wait_created (f, 4));
   g_assert_cmpuint (cases_for (f, late->ticket), ==, 1);
 
   g_assert_cmpint (stop_watch (proc), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
   assert_each_once (f);
 }
 
@@ -1045,16 +900,16 @@ test_watch_sigterm_busy (Fixture       *f,
 
   /* SIGTERM while requests are in flight (each answer is delayed): the
    * batch finishes, nothing is left sending, exit 0. */
-  config_set (f, "sync.batch_size", "5");
+  okn_test_config_set (f->config, "sync.batch_size", "5");
   server_set (f, "delay_ms", "100");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  add_reports (f, 200);
-  proc = start_sync (f, "--watch");
+  okn_test_add_reports (f->store, 200);
+  proc = okn_test_start_sync (f->db, f->conf, "--watch");
   g_assert_true (wait_created (f, 2));
   g_assert_cmpint (stop_watch (proc), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), >, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
 }
 
 /* sync --once stops the same way: the batch in flight finishes. */
@@ -1068,11 +923,11 @@ test_watch_sigterm_batch (Fixture       *f,
   g_autoptr (GSubprocess) proc = NULL;
   guint at_stop;
 
-  config_set (f, "server.parallel", "1");
+  okn_test_config_set (f->config, "server.parallel", "1");
   server_set (f, "delay_ms", "200");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  add_reports (f, 60);
-  proc = start_sync (f, "--watch");
+  okn_test_add_reports (f->store, 60);
+  proc = okn_test_start_sync (f->db, f->conf, "--watch");
   /* The one-record probe went; the next batch holds the other 59. */
   g_assert_true (wait_created (f, 2));
   at_stop = counters (f).created;
@@ -1080,9 +935,9 @@ test_watch_sigterm_batch (Fixture       *f,
   g_test_message ("created %u when stopped, %u after", at_stop, counters (f).created);
   g_assert_cmpuint (counters (f).created, <=, at_stop + 3);
   g_assert_cmpuint (counters (f).posts, ==, counters (f).created);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 60 - counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 60 - counters (f).created);
 }
 
 static void
@@ -1092,17 +947,17 @@ test_once_sigterm (Fixture       *f,
   g_autoptr (GSubprocess) proc = NULL;
   int status;
 
-  config_set (f, "sync.batch_size", "5");
+  okn_test_config_set (f->config, "sync.batch_size", "5");
   server_set (f, "delay_ms", "100");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  add_reports (f, 200);
-  proc = start_sync (f, "--once");
+  okn_test_add_reports (f->store, 200);
+  proc = okn_test_start_sync (f->db, f->conf, "--once");
   g_assert_true (wait_created (f, 2));
   status = stop_watch (proc);
   g_assert_true (status == 0 || status == 4);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, counters (f).created);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), >, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
 }
 
 /* okn_sync_wake() (what the network monitor and "sync now" call) starts a
@@ -1169,8 +1024,8 @@ test_watch_wake (Fixture       *f,
   g_autoptr (GThread) thread = NULL;
   guint requests;
 
-  config_set (f, "sync.interval_seconds", "3600");
-  add_reports (f, 2);
+  okn_test_config_set (f->config, "sync.interval_seconds", "3600");
+  okn_test_add_reports (f->store, 2);
   w.sync = new_sync (f);
   g_mutex_init (&w.lock);
   thread = g_thread_new ("watch", watch_thread, &w);
@@ -1209,7 +1064,7 @@ test_deep_json (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   server_set (f, "fault_scope", "all");
   server_set (f, "deep_levels", "200000");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
@@ -1223,7 +1078,7 @@ test_deep_json (Fixture       *f,
 
   /* A POST answered so: its outcome is unknown, and it is found by its
    * marker rather than posted twice. */
-  add_reports (f, 1);
+  okn_test_add_reports (f->store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
   server_set (f, "fault_scope", "post");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
@@ -1231,7 +1086,7 @@ test_deep_json (Fixture       *f,
   g_usleep (2100 * 1000);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 3);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 3);
   assert_each_once (f);
 }
 
@@ -1302,7 +1157,7 @@ test_secret_echo (Fixture       *f,
   guint runs = 0;
 
   server_set (f, "api_key", key);
-  config_set (f, "server.api_key", key);
+  okn_test_config_set (f->config, "server.api_key", key);
   for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     for (guint t = 0; t < G_N_ELEMENTS (types); t++)
       for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
@@ -1312,7 +1167,7 @@ test_secret_echo (Fixture       *f,
           g_autofree char *status = NULL;
           g_autofree char *off = g_strdup_printf ("%u", offsets[o]);
 
-          add_reports (f, 1);
+          okn_test_add_reports (f->store, 1);
           server_set (f, "echo_status", statuses[s]);
           server_set (f, "echo_type", types[t]);
           server_set (f, "echo_encoding", encodings[(o + t + s) % G_N_ELEMENTS (encodings)]);
@@ -1329,7 +1184,7 @@ test_secret_echo (Fixture       *f,
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
   g_test_message ("%u runs against a server echoing the key", runs);
   /* The answers did reach the store: refusals and errors were kept. */
-  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), >, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), >, 0);
   assert_no_key_in_tables (f, key);
   assert_no_key_in_file (wal, key);
   assert_no_key_in_file (f->db, key);
@@ -1348,8 +1203,8 @@ test_endpoint_missing (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  add_reports (f, 5);
-  config_set (f, "server.url", typo);
+  okn_test_add_reports (f->store, 5);
+  okn_test_config_set (f->config, "server.url", typo);
   for (guint run = 0; run < 2; run++)
     {
       g_clear_pointer (&out, g_free);
@@ -1359,31 +1214,16 @@ test_endpoint_missing (Fixture       *f,
       g_assert_cmpint (rc, ==, 2);
       g_assert_nonnull (strstr (err, "server.url"));
       g_assert_nonnull (strstr (err, "404"));
-      g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
-      g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 5);
+      g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
+      g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 5);
     }
   /* The catalogue (first run) or one probe (second run): no more. */
   g_assert_cmpuint (counters (f).requests, <=, 2);
 
-  config_set (f, "server.url", url);
+  okn_test_config_set (f->config, "server.url", url);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 5);
-}
-
-static gboolean
-audit_has (Fixture    *f,
-           gint64      record_id,
-           const char *action)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) audit = okn_store_audit_log (f->store, record_id, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < audit->len; i++)
-    if (g_str_equal (((OknAuditEntry *) g_ptr_array_index (audit, i))->action, action))
-      return TRUE;
-  return FALSE;
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 5);
 }
 
 /* Records a server refused for something now fixed on its side go back to
@@ -1392,9 +1232,9 @@ static void
 test_cli_requeue (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr (OknRecord) one = add_report (f, "dumping", "Pierwszy");
-  g_autoptr (OknRecord) two = add_report (f, "dumping", "Drugi");
-  g_autoptr (OknRecord) three = add_report (f, "dumping", "Trzeci");
+  g_autoptr (OknRecord) one = okn_test_add_report (f->store, "dumping", "Pierwszy");
+  g_autoptr (OknRecord) two = okn_test_add_report (f->store, "dumping", "Drugi");
+  g_autoptr (OknRecord) three = okn_test_add_report (f->store, "dumping", "Trzeci");
   g_autoptr (OknRecord) again = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -1402,10 +1242,10 @@ test_cli_requeue (Fixture       *f,
 
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 3);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
-  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 3);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 3);
 
   /* Nothing else to requeue: a synced record is refused by name. */
-  add_reports (f, 1);
+  okn_test_add_reports (f->store, 1);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
 
@@ -1413,10 +1253,10 @@ test_cli_requeue (Fixture       *f,
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "requeue", one->ticket, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, one->ticket));
-  again = reload (f, one);
+  again = okn_test_reload (f->store, one);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   g_assert_null (again->server_error);
-  g_assert_true (audit_has (f, again->id, "requeue"));
+  g_assert_true (okn_test_audit_has (f->store, again->id, "requeue", NULL));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -1432,7 +1272,7 @@ test_cli_requeue (Fixture       *f,
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", two->ticket, one->ticket, NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, one->ticket));
-  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 2);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 2);
   g_clear_pointer (&err, g_free);
 
   /* The rest at once. */
@@ -1440,15 +1280,15 @@ test_cli_requeue (Fixture       *f,
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, two->ticket));
   g_assert_nonnull (strstr (out, three->ticket));
-  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_QUEUED), ==, 3);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 3);
   g_clear_pointer (&out, g_free);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "requeue", "--all-needing-attention", NULL);
   g_assert_cmpint (rc, ==, 0);
 
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 4);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4);
   assert_each_once (f);
 }
 
@@ -1470,7 +1310,7 @@ test_letters_without_code (Fixture       *f,
   g_assert_no_error (error);
   okn_store_register (f->store, letter, "test", &error);
   g_assert_no_error (error);
-  add_reports (f, 3);
+  okn_test_add_reports (f->store, 3);
 
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s%s", out, err);
@@ -1478,18 +1318,18 @@ test_letters_without_code (Fixture       *f,
   g_assert_nonnull (strstr (err, "letters.service_code"));
   g_assert_true (g_str_has_prefix (out, "sent 3"));
   g_assert_cmpuint (counters (f).created, ==, 3);
-  again = reload (f, letter);
+  again = okn_test_reload (f->store, letter);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_cmpuint (counters (f).created, ==, 5);
 
-  config_set (f, "letters.service_code", "letter");
+  okn_test_config_set (f->config, "letters.service_code", "letter");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 6);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 6);
   assert_each_once (f);
 }
 
@@ -1511,7 +1351,7 @@ test_cli_several_errors (Fixture       *f,
   server_set (f, "error_preamble", "true");
   okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s%s", out, err);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   g_assert_true (g_str_has_prefix (again->server_error, "no value given for required entry attribute[depth]"));
   g_assert_nonnull (strstr (again->server_error, "Bad Request"));
@@ -1527,12 +1367,12 @@ test_cli_refused_exit (Fixture       *f,
   g_autofree char *help = NULL;
   int rc;
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 5);
-  g_assert_cmpint (count_state (f, OKN_SYNC_NEEDS_ATTENTION), ==, 1);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 1);
   /* Nothing new refused: 0. */
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -1549,14 +1389,14 @@ test_statuses_reopened (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = add_report (f, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
   sqlite3 *db = NULL;
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   okn_sync_report_clear (&report);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono.");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.status_changes, ==, 1);
@@ -1577,7 +1417,7 @@ test_statuses_reopened (Fixture       *f,
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = reload (f, r);
+  again = okn_test_reload (f->store, r);
   g_assert_cmpstr (again->server_status, ==, "open");
   g_assert_cmpstr (again->server_status_notes, ==, "Wrócił gruz.");
 
@@ -1614,14 +1454,14 @@ test_watch_token_pending (Fixture       *f,
   g_autoptr (GSubprocess) proc = NULL;
   gint64 end;
 
-  config_set (f, "sync.interval_seconds", "3600");
+  okn_test_config_set (f->config, "sync.interval_seconds", "3600");
   server_set (f, "tokens", "3");
-  add_reports (f, 2);
-  proc = start_sync (f, "--watch");
+  okn_test_add_reports (f->store, 2);
+  proc = okn_test_start_sync (f->db, f->conf, "--watch");
   end = g_get_monotonic_time () + WAIT_LIMIT;
-  while (count_state (f, OKN_SYNC_SYNCED) < 2 && g_get_monotonic_time () < end)
+  while (okn_test_count_state (f->store, OKN_SYNC_SYNCED) < 2 && g_get_monotonic_time () < end)
     g_usleep (50 * 1000);
-  g_assert_cmpint (count_state (f, OKN_SYNC_SYNCED), ==, 2);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 2);
   g_assert_cmpint (stop_watch (proc), ==, 0);
   g_assert_cmpuint (counters (f).token_polls, >=, 6);
   assert_each_once (f);
@@ -1638,7 +1478,7 @@ test_cli_status_error_cleared (Fixture       *f,
   JsonObject *o;
   int rc;
 
-  add_reports (f, 1);
+  okn_test_add_reports (f->store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
@@ -1677,7 +1517,7 @@ test_cli_hostile_text (Fixture       *f,
   OknService *s = g_new0 (OknService, 1);
   const char *outputs[3];
 
-  add_reports (f, 2);
+  okn_test_add_reports (f->store, 2);
   server_set (f, "refuse_text", hostile);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
   okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
@@ -1685,7 +1525,7 @@ test_cli_hostile_text (Fixture       *f,
   outputs[0] = err;
   /* A 500 with the same words: into last_error, shown by status. */
   server_set (f, "refuse_status", "500");
-  add_reports (f, 1);
+  okn_test_add_reports (f->store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 0);
   g_clear_pointer (&out, g_free);
   okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);

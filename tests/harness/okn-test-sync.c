@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-sync.c: what the sync tests share (okn-test-sync.h) */
+#define G_LOG_DOMAIN "okn-test-sync"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "okn-test-common.h"
+#include "okn-test-sync.h"
+
+/* Sets @key and saves the file: okienkoctl, run as a process, reads it. */
+void
+okn_test_config_set (OknConfig  *config,
+                     const char *key,
+                     const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_config_set (config, key, value, &error);
+  g_assert_no_error (error);
+  okn_config_save (config, &error);
+  g_assert_no_error (error);
+}
+
+/* Returns: (transfer full): a report registered in @store */
+OknRecord *
+okn_test_add_report (OknStore   *store,
+                     const char *category,
+                     const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
+
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+/* @n reports of illegal dumping, each its own text. */
+void
+okn_test_add_reports (OknStore *store,
+                      guint     n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *d = g_strdup_printf ("Dzikie wysypisko nr %u", i);
+
+      okn_record_free (okn_test_add_report (store, "dumping", d));
+    }
+}
+
+/* Returns: (transfer full): @record as the store has it now */
+OknRecord *
+okn_test_reload (OknStore        *store,
+                 const OknRecord *record)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *again = okn_store_lookup (store, record->ticket, &error);
+
+  g_assert_no_error (error);
+  return again;
+}
+
+gint64
+okn_test_count_state (OknStore     *store,
+                      OknSyncState  state)
+{
+  g_autoptr (GError) error = NULL;
+  OknStoreStats stats;
+  gint64 n;
+
+  okn_store_get_stats (store, &stats, &error);
+  g_assert_no_error (error);
+  n = stats.per_state[state];
+  okn_store_stats_clear (&stats);
+  return n;
+}
+
+/* Whether the record's audit trail has an @action entry (with @detail in
+ * its details, when given). */
+gboolean
+okn_test_audit_has (OknStore   *store,
+                    gint64      record_id,
+                    const char *action,
+                    const char *detail)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) audit = okn_store_audit_log (store, record_id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      OknAuditEntry *e = g_ptr_array_index (audit, i);
+
+      if ((action == NULL || g_str_equal (e->action, action))
+          && (detail == NULL || (e->details && strstr (e->details, detail))))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Runs @sync until nothing is queued or awaiting an id, sleeping until the
+ * next retry is due (3 s at most); at most @max_runs runs. Returns the
+ * number of runs. */
+guint
+okn_test_drain (OknStore *store,
+                OknSync  *sync,
+                guint     max_runs)
+{
+  for (guint round = 1; round <= max_runs; round++)
+    {
+      g_autoptr (GError) error = NULL;
+      OknSyncReport report;
+      gint64 due;
+
+      okn_sync_run_once (sync, &report, &error);
+      if (error && error->domain != OKN_SYNC_ERROR)
+        g_error ("run %u: %s", round, error->message);
+      okn_sync_report_clear (&report);
+      if (okn_test_count_state (store, OKN_SYNC_QUEUED) == 0
+          && okn_test_count_state (store, OKN_SYNC_AWAITING_ID) == 0)
+        return round;
+      g_clear_error (&error);
+      due = okn_store_outbox_next_due_us (store, &error);
+      g_assert_no_error (error);
+      if (due > 0)
+        g_usleep ((gulong) CLAMP (due - g_get_real_time (), 0, 3 * G_TIME_SPAN_SECOND));
+      else if (okn_test_count_state (store, OKN_SYNC_AWAITING_ID) > 0)
+        g_usleep (100 * 1000);
+    }
+  g_error ("the queue did not drain in %u runs", max_runs);
+  return 0;
+}
+
+/* A failed assertion must not leave a sync running for ever. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Returns: (transfer full): `okienkoctl sync @mode` running, its output
+ *   silenced; it dies with the test */
+GSubprocess *
+okn_test_start_sync (const char *db,
+                     const char *config,
+                     const char *mode)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  GSubprocess *proc;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, okn_test_ctl_path (), "--db", db, "--config", config,
+                                      "sync", mode, NULL);
+  g_assert_no_error (error);
+  return proc;
+}
+
+/* @data: a gboolean in an atomic rc box: a wait that timed out leaves its
+ * callback pending, which must not write to a stack that is gone. */
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  gboolean *done = data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+  g_atomic_rc_box_release (done);
+}
+
+/* Waits for @proc to end, at most @timeout_us; returns whether it did. */
+gboolean
+okn_test_wait_exit (GSubprocess *proc,
+                    gint64       timeout_us)
+{
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  gboolean *done = g_atomic_rc_box_new0 (gboolean);
+  gboolean exited;
+
+  g_subprocess_wait_async (proc, NULL, on_exited, g_atomic_rc_box_acquire (done));
+  while (!*done && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2 * 1000);
+  exited = *done;
+  g_atomic_rc_box_release (done);
+  return exited;
+}

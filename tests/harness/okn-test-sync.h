@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-sync.h: what the sync tests share
+ *
+ * Queued records in a test store, the engine run until the queue drains,
+ * and okienkoctl sync as a process that dies with the test: the same for
+ * the engine over the in-memory back end (test-sync-engine), over the
+ * loopback Open311 server (test-sync) and under chaos (test-sync-chaos).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "okienko/okienko.h"
+
+G_BEGIN_DECLS
+
+void         okn_test_config_set    (OknConfig  *config,
+                                     const char *key,
+                                     const char *value);
+
+OknRecord   *okn_test_add_report    (OknStore   *store,
+                                     const char *category,
+                                     const char *description);
+void         okn_test_add_reports   (OknStore   *store,
+                                     guint       n);
+OknRecord   *okn_test_reload        (OknStore        *store,
+                                     const OknRecord *record);
+gint64       okn_test_count_state   (OknStore     *store,
+                                     OknSyncState  state);
+gboolean     okn_test_audit_has     (OknStore   *store,
+                                     gint64      record_id,
+                                     const char *action,
+                                     const char *detail);
+guint        okn_test_drain         (OknStore *store,
+                                     OknSync  *sync,
+                                     guint     max_runs);
+
+GSubprocess *okn_test_start_sync    (const char *db,
+                                     const char *config,
+                                     const char *mode);
+gboolean     okn_test_wait_exit     (GSubprocess *proc,
+                                     gint64       timeout_us);
+
+G_END_DECLS
