@@ -14,8 +14,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "okn-open311-server.h"
 #include "okn-test-common.h"
+#include "okn-test-open311.h"
+#include "okn-test-sync.h"
 
 #define API_KEY "sekret-KLUCZ-42/+="
 
@@ -40,50 +41,17 @@ fixture_client (Fixture *f)
 }
 
 static void
-config_set (Fixture    *f,
-            const char *key,
-            const char *value)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_config_set (f->config, key, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
-server_set (Fixture    *f,
-            const char *option,
-            const char *value)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_open311_server_set (f->server, option, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *conf = NULL;
 
-  f->server = okn_open311_server_new ();
-  server_set (f, "api_key", API_KEY);
-  okn_open311_server_start (f->server, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (okn_open311_server_get_port (f->server), >, 0);
-  url = okn_open311_server_get_url (f->server);
+  f->server = okn_test_open311_start (API_KEY);
   f->dir = okn_test_make_tmpdir ();
   conf = g_build_filename (f->dir, "okienko.conf", NULL);
-  f->config = okn_config_new (conf);
-  config_set (f, "server.url", url);
-  config_set (f, "server.api_key", API_KEY);
-  config_set (f, "server.timeout", "10");
-  config_set (f, "server.parallel", "8");
-  config_set (f, "letters.service_code", "letter");
-  config_set (f, "office.address", "ul. Piotrkowska 104\n90-926 Łódź");
+  f->config = okn_test_open311_config (conf, f->server, API_KEY);
+  okn_test_config_set (f->config, "server.parallel", "8");
+  okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104\n90-926 Łódź");
   f->store = okn_test_open_store (f->dir, "K03");
   fixture_client (f);
 }
@@ -153,15 +121,6 @@ assert_no_secret (const GError *error)
   g_assert_null (strstr (error->message, "sekret"));
   if (okn_open311_error_get_server_description (error))
     g_assert_null (strstr (okn_open311_error_get_server_description (error), "sekret"));
-}
-
-static OknOpen311ServerCounters
-counters (Fixture *f)
-{
-  OknOpen311ServerCounters c;
-
-  okn_open311_server_get_counters (f->server, &c);
-  return c;
 }
 
 /* ---- catalogue ------------------------------------------------------------------ */
@@ -246,7 +205,7 @@ test_catalogue (Fixture       *f,
 
   plain = check_catalogue (f);
   /* The same with a server that writes booleans as "true" strings. */
-  server_set (f, "bools_as_strings", "true");
+  okn_test_server_set (f->server, "bools_as_strings", "true");
   loose = check_catalogue (f);
   /* Fetching stores nothing: the engine does. */
   in_store = okn_store_list_services (f->store, &error);
@@ -454,7 +413,7 @@ test_post_media (Fixture       *f,
   g_assert_no_error (error);
   okn_record_add_file (r, path, &error);
   g_assert_no_error (error);
-  config_set (f, "server.media_upload", "true");
+  okn_test_config_set (f->config, "server.media_upload", "true");
   fixture_client (f);
 
   receipt = okn_open311_client_post (f->client, r, &error);
@@ -505,8 +464,8 @@ test_permanent (Fixture       *f,
   g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
   g_clear_error (&error);
 
-  g_assert_cmpuint (counters (f).created, ==, 0);
-  g_assert_cmpuint (counters (f).rejected, ==, 3);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).rejected, ==, 3);
 }
 
 static void
@@ -518,8 +477,8 @@ test_auth (Fixture       *f,
   g_autoptr (OknOpen311Receipt) receipt = NULL;
 
   /* A server that echoes the key it refused must not make us show it. */
-  server_set (f, "echo_api_key", "true");
-  server_set (f, "api_key", "the-right-key");
+  okn_test_server_set (f->server, "echo_api_key", "true");
+  okn_test_server_set (f->server, "api_key", "the-right-key");
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_null (receipt);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
@@ -533,7 +492,7 @@ test_auth (Fixture       *f,
   fixture_client (f);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
-  g_assert_cmpuint (counters (f).posts, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
 }
 
 static void
@@ -565,11 +524,11 @@ test_transient (Fixture       *f,
 
   expect_post_error (f, OKN_OPEN311_FAULT_500, OKN_OPEN311_ERROR_TRANSIENT, 500);
   expect_post_error (f, OKN_OPEN311_FAULT_503, OKN_OPEN311_ERROR_TRANSIENT, 503);
-  g_assert_cmpuint (counters (f).created, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 0);
 
   /* A garbage answer to a GET is transient; to a POST it is an unknown
    * outcome (the server stored those). */
-  server_set (f, "fault_scope", "all");
+  okn_test_server_set (f->server, "fault_scope", "all");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_GARBAGE, 1);
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_null (services);
@@ -580,13 +539,13 @@ test_transient (Fixture       *f,
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
   g_clear_error (&error);
-  server_set (f, "fault_scope", "post");
+  okn_test_server_set (f->server, "fault_scope", "post");
 
   expect_post_error (f, OKN_OPEN311_FAULT_GARBAGE, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, 200);
   expect_post_error (f, OKN_OPEN311_FAULT_TRUNCATED, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, 200);
   /* A copy overlapping the first on a server honouring the key. */
   expect_post_error (f, OKN_OPEN311_FAULT_409, OKN_OPEN311_ERROR_TRANSIENT, 409);
-  g_assert_cmpuint (counters (f).created, ==, 3);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 3);
 }
 
 static void
@@ -597,7 +556,7 @@ test_retry_after (Fixture       *f,
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
 
-  server_set (f, "retry_after", "37");
+  okn_test_server_set (f->server, "retry_after", "37");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_null (receipt);
@@ -608,7 +567,7 @@ test_retry_after (Fixture       *f,
 
   /* The same as an HTTP date: about 37 s from now (the date has whole
    * seconds, so a second may have passed). */
-  server_set (f, "retry_after_date", "true");
+  okn_test_server_set (f->server, "retry_after_date", "true");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
@@ -619,7 +578,7 @@ test_retry_after (Fixture       *f,
   /* The fault was for one request: the next one goes through. */
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 }
 
 /* The answer is lost after the server stored the request: the client says
@@ -644,8 +603,8 @@ test_drop (Fixture       *f,
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
   assert_no_secret (error);
   g_clear_error (&error);
-  g_assert_cmpuint (counters (f).created, ==, 1);
-  g_assert_cmpuint (counters (f).drops, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).drops, ==, 1);
 
   adopted = okn_open311_client_find_by_marker (f->client, "dumping", r->ticket, start, end, &error);
   g_assert_no_error (error);
@@ -657,8 +616,8 @@ test_drop (Fixture       *f,
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (receipt->service_request_id, ==, adopted->service_request_id);
-  g_assert_cmpuint (counters (f).created, ==, 1);
-  g_assert_cmpuint (counters (f).replays, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).replays, ==, 1);
 
   /* On a kept-alive connection libcurl would resend a POST whose
    * connection died unanswered; the client must refuse, or a server that
@@ -666,10 +625,10 @@ test_drop (Fixture       *f,
   {
     g_autoptr (OknRecord) r2 = make_report (f, "dumping", "Druga sprawa");
     g_autoptr (GPtrArray) services = okn_open311_client_get_services (f->client, &error);
-    OknOpen311ServerCounters before = counters (f);
+    OknOpen311ServerCounters before = okn_test_server_counters (f->server);
 
     g_assert_no_error (error);
-    server_set (f, "idempotency", "ignore");
+    okn_test_server_set (f->server, "idempotency", "ignore");
     okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
     g_clear_pointer (&receipt, okn_open311_receipt_free);
     receipt = okn_open311_client_post (f->client, r2, &error);
@@ -679,8 +638,8 @@ test_drop (Fixture       *f,
     g_assert_null (strstr (error->message, "seek callback"));
     g_assert_nonnull (strstr (error->message, "connection closed"));
     g_clear_error (&error);
-    g_assert_cmpuint (counters (f).created, ==, before.created + 1);
-    g_assert_cmpuint (counters (f).posts, ==, before.posts + 1);
+    g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, before.created + 1);
+    g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, before.posts + 1);
   }
 
   /* Another ticket's marker is not found. */
@@ -700,16 +659,16 @@ test_timeout (Fixture       *f,
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) services = NULL;
 
-  config_set (f, "server.timeout", "1");
+  okn_test_config_set (f->config, "server.timeout", "1");
   fixture_client (f);
-  server_set (f, "delay_ms", "2500");
+  okn_test_server_set (f->server, "delay_ms", "2500");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_null (receipt);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
   g_clear_error (&error);
 
-  server_set (f, "fault_scope", "all");
+  okn_test_server_set (f->server, "fault_scope", "all");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_null (services);
@@ -740,9 +699,9 @@ test_no_secret_anywhere (Fixture       *f,
 {
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
 
-  server_set (f, "echo_api_key", "true");
-  server_set (f, "fault_scope", "all");
-  server_set (f, "delay_ms", "10");
+  okn_test_server_set (f->server, "echo_api_key", "true");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "delay_ms", "10");
   for (guint fault = 0; fault < OKN_OPEN311_FAULT_LAST; fault++)
     {
       g_autoptr (GError) error = NULL;
@@ -764,7 +723,7 @@ test_no_secret_anywhere (Fixture       *f,
     g_autoptr (OknOpen311Receipt) receipt = NULL;
 
     okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
-    server_set (f, "api_key", "another-key");
+    okn_test_server_set (f->server, "api_key", "another-key");
     receipt = okn_open311_client_post (f->client, r, &error);
     g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
     assert_no_secret (error);
@@ -785,15 +744,15 @@ test_deep_json (Fixture       *f,
   g_autoptr (OknOpen311Receipt) first = okn_open311_client_post (f->client, r, NULL);
 
   g_assert_nonnull (first);
-  server_set (f, "fault_scope", "all");
-  server_set (f, "deep_levels", "200000");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "deep_levels", "200000");
   for (guint call = 0; call < 8; call++)
     {
       g_autoptr (GError) error = NULL;
       gpointer result = NULL;
       char *id = NULL;
 
-      server_set (f, "deep_status", call == 7 ? "400" : "200");
+      okn_test_server_set (f->server, "deep_status", call == 7 ? "400" : "200");
       okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
       switch (call)
         {
@@ -848,7 +807,7 @@ test_several_errors (Fixture       *f,
   okn_record_add_attribute (r, "lane", "left");
   okn_store_register (f->store, r, "test", &error);
   g_assert_no_error (error);
-  server_set (f, "error_preamble", "true");
+  okn_test_server_set (f->server, "error_preamble", "true");
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
   said = okn_open311_error_get_server_description (error);
@@ -873,7 +832,7 @@ test_endpoint_missing (Fixture       *f,
   g_autofree char *url = okn_open311_server_get_url (f->server);
   g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
 
-  config_set (f, "server.url", typo);
+  okn_test_config_set (f->config, "server.url", typo);
   fixture_client (f);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
@@ -883,11 +842,11 @@ test_endpoint_missing (Fixture       *f,
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
   g_clear_error (&error);
-  g_assert_cmpuint (counters (f).posts, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 0);
 
   /* The right endpoint's own 404, in the spec's error array, is about the
    * record: its category is unknown. */
-  config_set (f, "server.url", url);
+  okn_test_config_set (f->config, "server.url", url);
   fixture_client (f);
   receipt = okn_open311_client_post (f->client, unknown, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
@@ -910,8 +869,8 @@ echo_key (Fixture    *f,
   static const char *const statuses[] = { "200", "400", "403", "500" };
   guint checked = 0;
 
-  server_set (f, "api_key", key);
-  config_set (f, "server.api_key", key);
+  okn_test_server_set (f->server, "api_key", key);
+  okn_test_config_set (f->config, "server.api_key", key);
   fixture_client (f);
   for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     for (guint t = 0; t < G_N_ELEMENTS (types); t++)
@@ -921,10 +880,10 @@ echo_key (Fixture    *f,
           g_autoptr (OknOpen311Receipt) receipt = NULL;
           g_autofree char *off = g_strdup_printf ("%u", offset);
 
-          server_set (f, "echo_status", statuses[s]);
-          server_set (f, "echo_type", types[t]);
-          server_set (f, "echo_encoding", encodings[(offset / 3 + t + s + shift) % G_N_ELEMENTS (encodings)]);
-          server_set (f, "echo_offset", off);
+          okn_test_server_set (f->server, "echo_status", statuses[s]);
+          okn_test_server_set (f->server, "echo_type", types[t]);
+          okn_test_server_set (f->server, "echo_encoding", encodings[(offset / 3 + t + s + shift) % G_N_ELEMENTS (encodings)]);
+          okn_test_server_set (f->server, "echo_offset", off);
           okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
           receipt = okn_open311_client_post (f->client, r, &error);
           g_assert_null (receipt);
@@ -965,7 +924,7 @@ test_jurisdiction (Fixture       *f,
   /* A missing or wrong jurisdiction_id is the station's settings, not the
    * record's fault: CONFIG, so that the sync stops instead of sending every
    * record to needs-attention. */
-  server_set (f, "jurisdiction_id", "lodz.pl");
+  okn_test_server_set (f->server, "jurisdiction_id", "lodz.pl");
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_null (services);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
@@ -973,14 +932,14 @@ test_jurisdiction (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "server.jurisdiction_id"));
   g_clear_error (&error);
 
-  config_set (f, "server.jurisdiction_id", "krakow.pl");
+  okn_test_config_set (f->config, "server.jurisdiction_id", "krakow.pl");
   fixture_client (f);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
   g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
   g_clear_error (&error);
 
-  config_set (f, "server.jurisdiction_id", "lodz.pl");
+  okn_test_config_set (f->config, "server.jurisdiction_id", "lodz.pl");
   fixture_client (f);
   services = okn_open311_client_get_services (f->client, &error);
   g_assert_no_error (error);
@@ -1031,7 +990,7 @@ test_search (Fixture       *f,
   old = okn_open311_client_search (f->client, "dumping", day_ago, hour_ago, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (old->len, ==, 0);
-  server_set (f, "max_results", "2");
+  okn_test_server_set (f->server, "max_results", "2");
   capped = okn_open311_client_search (f->client, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (capped->len, ==, 2);
@@ -1050,7 +1009,7 @@ test_tokens (Fixture       *f,
   g_autofree char *id = NULL;
   guint polls = 0;
 
-  server_set (f, "tokens", "3");
+  okn_test_server_set (f->server, "tokens", "3");
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
   g_assert_null (receipt->service_request_id);
@@ -1082,7 +1041,7 @@ check_batch (Fixture  *f,
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   g_auto (GStrv) want = NULL;
 
-  server_set (f, "ids_as_numbers", numbers ? "true" : "false");
+  okn_test_server_set (f->server, "ids_as_numbers", numbers ? "true" : "false");
   for (guint i = 0; i < 7; i++)
     {
       g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
@@ -1120,14 +1079,14 @@ test_batch_status (Fixture       *f,
 {
   OknOpen311ServerCounters before, after;
 
-  config_set (f, "server.batch_size", "3");
+  okn_test_config_set (f->config, "server.batch_size", "3");
   fixture_client (f);
   check_batch (f, FALSE);
 
   /* A server that answers only the first id of each batch: the client
    * asks for the rest one by one. 8 ids -> 3 batches, 5 singles. */
   okn_open311_server_reset (f->server);
-  server_set (f, "first_id_only", "true");
+  okn_test_server_set (f->server, "first_id_only", "true");
   check_batch (f, TRUE);
   okn_open311_server_get_counters (f->server, &before);
   {
@@ -1151,8 +1110,8 @@ test_ids_as_numbers (Fixture       *f,
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (OknOpen311Request) q = NULL;
 
-  server_set (f, "ids_as_numbers", "true");
-  server_set (f, "bools_as_strings", "true");
+  okn_test_server_set (f->server, "ids_as_numbers", "true");
+  okn_test_server_set (f->server, "bools_as_strings", "true");
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (receipt->service_request_id, ==, "1");
@@ -1233,7 +1192,7 @@ test_parallel (Fixture       *f,
       g_hash_table_add (ids, res->receipt->service_request_id);
     }
   assert_exactly_once (f, records);
-  c = counters (f);
+  c = okn_test_server_counters (f->server);
   g_assert_cmpuint (c.created, ==, 500);
   g_assert_cmpuint (c.posts, ==, 500);
   /* Connections are reused: far fewer than requests, at most one per slot
@@ -1269,14 +1228,14 @@ test_cancelled (Fixture       *f,
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CANCELLED);
   g_assert_null (list);
   g_clear_error (&error);
-  g_assert_cmpuint (counters (f).requests, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, 0);
 
   g_cancellable_reset (cancel);
   g_clear_pointer (&results, g_ptr_array_unref);
   results = okn_open311_client_post_many (f->client, records, &error);
   g_assert_no_error (error);
   g_assert_nonnull (((OknOpen311PostResult *) g_ptr_array_index (results, 0))->receipt);
-  g_assert_cmpuint (counters (f).created, ==, 5);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
   okn_open311_client_set_cancellable (f->client, NULL);
 }
 
@@ -1359,12 +1318,12 @@ test_parallel_chaos (Fixture       *f,
   guint rounds = 0;
   guint failures = 0;
 
-  config_set (f, "server.timeout", "2");
+  okn_test_config_set (f->config, "server.timeout", "2");
   fixture_client (f);
-  server_set (f, "chaos", "0.3");
-  server_set (f, "seed", "4217");
-  server_set (f, "delay_ms", "50");
-  server_set (f, "retry_after", "0");
+  okn_test_server_set (f->server, "chaos", "0.3");
+  okn_test_server_set (f->server, "seed", "4217");
+  okn_test_server_set (f->server, "delay_ms", "50");
+  okn_test_server_set (f->server, "retry_after", "0");
   for (guint i = 0; i < records->len; i++)
     g_ptr_array_add (pending, g_ptr_array_index (records, i));
 
@@ -1513,23 +1472,23 @@ test_tls (Fixture       *f,
   g_assert_no_error (error);
   url = okn_open311_server_get_url (f->server);
   g_assert_true (g_str_has_prefix (url, "https://"));
-  config_set (f, "server.url", url);
+  okn_test_config_set (f->config, "server.url", url);
 
   /* An unknown issuer is refused: a configuration problem, not a retry. */
   expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
-  config_set (f, "server.ca_file", crt);
+  okn_test_config_set (f->config, "server.ca_file", crt);
   expect_services (f, TRUE, 0);
 
   /* Pinned: the right key as a file and as a hash; another key refused. */
-  config_set (f, "server.pinned_key", pub);
+  okn_test_config_set (f->config, "server.pinned_key", pub);
   expect_services (f, TRUE, 0);
   pin = pin_of (pub);
-  config_set (f, "server.pinned_key", pin);
+  okn_test_config_set (f->config, "server.pinned_key", pin);
   expect_services (f, TRUE, 0);
   other_pin = pin_of (other_pub);
-  config_set (f, "server.pinned_key", other_pin);
+  okn_test_config_set (f->config, "server.pinned_key", other_pin);
   expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
-  config_set (f, "server.pinned_key", other_pub);
+  okn_test_config_set (f->config, "server.pinned_key", other_pub);
   expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
 }
 
@@ -1695,7 +1654,7 @@ test_executable (Fixture       *f,
   g_assert_true (g_ascii_string_to_unsigned (line + 5, 10, 1, 65535, &port, NULL));
 
   url = g_strdup_printf ("http://127.0.0.1:%u/open311/v2/", (guint) port);
-  config_set (f, "server.url", url);
+  okn_test_config_set (f->config, "server.url", url);
   fixture_client (f);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);

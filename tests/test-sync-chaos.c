@@ -19,8 +19,8 @@
 #include <gio/gio.h>
 
 #include "okienko/okn-sync.h"
-#include "okn-open311-server.h"
 #include "okn-test-common.h"
+#include "okn-test-open311.h"
 #include "okn-test-sync.h"
 
 #define API_KEY      "chaos-key-91"
@@ -113,7 +113,7 @@ static void
 test_chaos (gconstpointer data)
 {
   const Variant *v = data;
-  g_autoptr (OknOpen311Server) server = okn_open311_server_new ();
+  g_autoptr (OknOpen311Server) server = okn_test_open311_start (API_KEY);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknStore) store = NULL;
@@ -123,7 +123,6 @@ test_chaos (gconstpointer data)
   g_autofree char *dir = okn_test_make_tmpdir ();
   g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
   g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
-  g_autofree char *url = NULL;
   g_autofree char *seed = g_strdup_printf ("%u", g_test_rand_int ());
   OknListFilter filter = { 0 };
   OknOpen311ServerCounters c;
@@ -132,37 +131,19 @@ test_chaos (gconstpointer data)
   guint n_refused, rounds = 0, kills = 0, clean = 0, synced = 0, attention = 0, adopted = 0;
   gboolean drained = FALSE;
   const char *options[][2] = {
-    { "api_key", API_KEY }, { "chaos", "0.3" }, { "seed", seed }, { "fault_scope", "all" },
-    { "delay_ms", "50" }, { "retry_after", "1" }, { "idempotency", v->idempotency },
-    { "tokens", v->tokens },
+    { "chaos", "0.3" }, { "seed", seed }, { "fault_scope", "all" }, { "delay_ms", "50" },
+    { "retry_after", "1" }, { "idempotency", v->idempotency }, { "tokens", v->tokens },
+  };
+  const char *keys[][2] = {
+    { "server.timeout", "5" }, { "server.parallel", "8" }, { "office.address", "ul. Piotrkowska 104, Łódź" },
+    { "sync.batch_size", "100" }, { "sync.backoff_base_seconds", "1" }, { "sync.backoff_cap_seconds", "2" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
-    {
-      okn_open311_server_set (server, options[i][0], options[i][1], &error);
-      g_assert_no_error (error);
-    }
-  okn_open311_server_start (server, 0, &error);
-  g_assert_no_error (error);
-  url = okn_open311_server_get_url (server);
-
-  config = okn_config_new (conf);
-  {
-    const char *keys[][2] = {
-      { "server.url", url }, { "server.api_key", API_KEY }, { "server.timeout", "5" },
-      { "server.parallel", "8" }, { "letters.service_code", "letter" },
-      { "office.address", "ul. Piotrkowska 104, Łódź" }, { "sync.batch_size", "100" },
-      { "sync.backoff_base_seconds", "1" }, { "sync.backoff_cap_seconds", "2" },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-      {
-        okn_config_set (config, keys[i][0], keys[i][1], &error);
-        g_assert_no_error (error);
-      }
-    okn_config_save (config, &error);
-    g_assert_no_error (error);
-  }
+    okn_test_server_set (server, options[i][0], options[i][1]);
+  config = okn_test_open311_config (conf, server, API_KEY);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    okn_test_config_set (config, keys[i][0], keys[i][1]);
   store = okn_test_open_store (dir, "K07");
   register_records (store, &n_refused);
 
@@ -199,7 +180,7 @@ test_chaos (gconstpointer data)
         g_usleep ((gulong) CLAMP (due - g_get_real_time (), 0, 2 * G_TIME_SPAN_SECOND));
     }
 
-  okn_open311_server_get_counters (server, &c);
+  c = okn_test_server_counters (server);
   get_stats (store, &stats);
   g_test_message ("%s, tokens %s, seed %s: %u rounds (%u killed, %u finished) in %.1f s",
                   v->idempotency, v->tokens, seed, rounds, kills, clean,

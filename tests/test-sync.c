@@ -17,8 +17,8 @@
 #include <sqlite3.h>
 
 #include "okienko/okn-sync.h"
-#include "okn-open311-server.h"
 #include "okn-test-common.h"
+#include "okn-test-open311.h"
 #include "okn-test-sync.h"
 
 #define API_KEY     "sync-KLUCZ-7f3a/+="
@@ -35,37 +35,15 @@ typedef struct
 } Fixture;
 
 static void
-server_set (Fixture    *f,
-            const char *option,
-            const char *value)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_open311_server_set (f->server, option, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-
-  f->server = okn_open311_server_new ();
-  server_set (f, "api_key", API_KEY);
-  server_set (f, "retry_after", "1");
-  okn_open311_server_start (f->server, 0, &error);
-  g_assert_no_error (error);
-  url = okn_open311_server_get_url (f->server);
+  f->server = okn_test_open311_start (API_KEY);
+  okn_test_server_set (f->server, "retry_after", "1");
   f->dir = okn_test_make_tmpdir ();
   f->db = g_build_filename (f->dir, "okienko.db", NULL);
   f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
-  f->config = okn_config_new (f->conf);
-  okn_test_config_set (f->config, "server.url", url);
-  okn_test_config_set (f->config, "server.api_key", API_KEY);
-  okn_test_config_set (f->config, "server.timeout", "10");
-  okn_test_config_set (f->config, "letters.service_code", "letter");
+  f->config = okn_test_open311_config (f->conf, f->server, API_KEY);
   okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104, Łódź");
   okn_test_config_set (f->config, "sync.backoff_base_seconds", "1");
   okn_test_config_set (f->config, "sync.backoff_cap_seconds", "2");
@@ -85,34 +63,6 @@ teardown (Fixture       *f,
   g_free (f->conf);
 }
 
-static OknOpen311ServerCounters
-counters (Fixture *f)
-{
-  OknOpen311ServerCounters c;
-
-  okn_open311_server_get_counters (f->server, &c);
-  return c;
-}
-
-/* How many cases on the server carry @ticket's marker. */
-static guint
-cases_for (Fixture    *f,
-           const char *ticket)
-{
-  g_autoptr (GPtrArray) list = okn_open311_server_list_requests (f->server);
-  guint n = 0;
-
-  for (guint i = 0; i < list->len; i++)
-    {
-      OknOpen311StoredRequest *s = g_ptr_array_index (list, i);
-      g_autofree char *m = okn_open311_find_marker (s->description);
-
-      if (g_strcmp0 (m, ticket) == 0)
-        n++;
-    }
-  return n;
-}
-
 /* Every record of the store is on the server exactly once. */
 static void
 assert_each_once (Fixture *f)
@@ -126,8 +76,8 @@ assert_each_once (Fixture *f)
     {
       OknRecord *r = g_ptr_array_index (all, i);
 
-      if (cases_for (f, r->ticket) != 1)
-        g_error ("%s is on the server %u times", r->ticket, cases_for (f, r->ticket));
+      if (okn_test_server_cases_for (f->server, r->ticket) != 1)
+        g_error ("%s is on the server %u times", r->ticket, okn_test_server_cases_for (f->server, r->ticket));
     }
 }
 
@@ -177,7 +127,7 @@ test_push (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 7);
   assert_each_once (f);
-  g_assert_cmpuint (counters (f).created, ==, 7);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 7);
 
   /* The case number is the server's, and the multi-value list arrived. */
   again = okn_test_reload (f->store, light);
@@ -206,7 +156,7 @@ test_push (Fixture       *f,
   g_assert_cmpuint (report.sent, ==, 0);
   g_assert_false (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
-  g_assert_cmpuint (counters (f).posts, ==, 7);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 7);
 }
 
 /* With server.media_upload the outbox's records carry their files' bytes
@@ -283,9 +233,9 @@ test_push_stale_catalogue (Fixture       *f,
   okn_store_register (f->store, light, "test", &error);
   g_assert_no_error (error);
   /* The catalogue's GET fails; the POST after it goes through. */
-  server_set (f, "fault", "503");
-  server_set (f, "fault_scope", "all");
-  server_set (f, "fault_count", "1");
+  okn_test_server_set (f->server, "fault", "503");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "fault_count", "1");
   sync = new_sync (f);
 
   okn_sync_run_once (sync, &report, &error);
@@ -306,7 +256,7 @@ test_tokens (Fixture       *f,
   g_autoptr (OknRecord) r = NULL;
   OknSyncReport report;
 
-  server_set (f, "tokens", "2");
+  okn_test_server_set (f->server, "tokens", "2");
   okn_test_add_reports (f->store, 3);
   r = okn_test_add_report (f->store, "dumping", "Opony w lesie");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
@@ -333,7 +283,7 @@ test_tokens (Fixture       *f,
     g_assert_nonnull (again->server_id);
   }
   assert_each_once (f);
-  g_assert_cmpuint (counters (f).posts, ==, 4);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 4);
 }
 
 static void
@@ -411,7 +361,7 @@ test_refused_then_corrected (Fixture       *f,
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.sent + report.refused, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpuint (counters (f).posts, ==, 3);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 3);
 
   /* The clerk corrects it: queued again, then sent. */
   okn_record_add_attribute (again, "lane", "left");
@@ -442,7 +392,7 @@ test_retry_after (Fixture       *f,
 
   okn_test_add_reports (f->store, 4);
   /* Retry-After (3 s) is longer than the backoff cap (2 s): it wins. */
-  server_set (f, "retry_after", "3");
+  okn_test_server_set (f->server, "retry_after", "3");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
   before = g_get_real_time ();
   g_assert_false (okn_sync_run_once (sync, &report, &error));
@@ -460,16 +410,16 @@ test_retry_after (Fixture       *f,
     g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   }
   /* Not due yet: a run now does not post it. */
-  posts = counters (f).posts;
+  posts = okn_test_server_counters (f->server).posts;
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpuint (counters (f).posts, ==, posts);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts);
 
   okn_test_drain (f->store, sync, 40);
   assert_each_once (f);
-  g_assert_cmpuint (counters (f).posts, ==, posts + 1);
-  g_assert_cmpuint (counters (f).created, ==, 5);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts + 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
 }
 
 /* 500, 503, a garbage or truncated answer, a 409 for a copy in progress:
@@ -487,7 +437,7 @@ test_transient (Fixture       *f,
 
   okn_test_config_set (f->config, "sync.batch_size", "3");
   sync = new_sync (f);
-  server_set (f, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
+  okn_test_server_set (f->server, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
       g_autoptr (GError) error = NULL;
@@ -505,7 +455,7 @@ test_transient (Fixture       *f,
       assert_each_once (f);
     }
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4 * G_N_ELEMENTS (faults));
-  g_assert_cmpuint (counters (f).created, ==, 4 * G_N_ELEMENTS (faults));
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 4 * G_N_ELEMENTS (faults));
 }
 
 /* The server stores the POST and drops the connection; it ignores the
@@ -520,22 +470,22 @@ test_drop_adopt (Fixture       *f,
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  server_set (f, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
+  okn_test_server_set (f->server, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
   g_assert_false (okn_sync_run_once (sync, &report, &error));
   g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
   g_clear_error (&error);
   g_assert_cmpuint (report.retried, ==, 1);
   okn_sync_report_clear (&report);
-  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 
   okn_test_drain (f->store, sync, 40);
   again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
-  g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
-  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
   /* Found by its marker, not posted again. */
-  g_assert_cmpuint (counters (f).posts, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
   g_assert_true (okn_test_audit_has (f->store, again->id, NULL, "\"adopted\":true"));
 }
 
@@ -551,7 +501,7 @@ test_crash_honour_key (Fixture       *f,
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (OknSync) sync = NULL;
 
-  server_set (f, "idempotency", "honour");
+  okn_test_server_set (f->server, "idempotency", "honour");
   /* What the dead sync did: claimed the record and posted it. */
   claimed = okn_store_outbox_claim (f->store, 10, &error);
   g_assert_no_error (error);
@@ -564,15 +514,15 @@ test_crash_honour_key (Fixture       *f,
     receipt = okn_open311_client_post (client, r, &error);
     g_assert_no_error (error);
   }
-  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 
   sync = new_sync (f);
   okn_test_drain (f->store, sync, 40);
   again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
-  g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
-  g_assert_cmpuint (counters (f).created, ==, 1);
-  g_assert_cmpuint (counters (f).posts, ==, 1);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
 }
 
 /* The server answers a search with at most 1000 requests: a lost answer
@@ -590,7 +540,7 @@ test_adopt_beyond_cap (Fixture       *f,
   OknSyncReport report;
   guint posts;
 
-  server_set (f, "idempotency", "ignore");
+  okn_test_server_set (f->server, "idempotency", "ignore");
   /* 1,100 cases over several seconds: a city's server does not take 1000
    * cases of one category within a second, and a window is never narrower
    * than one second. */
@@ -616,19 +566,19 @@ test_adopt_beyond_cap (Fixture       *f,
     receipt = okn_open311_client_post (client, r, &error);
     g_assert_no_error (error);
   }
-  posts = counters (f).posts;
-  g_assert_cmpuint (counters (f).created, ==, 1101);
+  posts = okn_test_server_counters (f->server).posts;
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1101);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.adopted, ==, 1);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpuint (counters (f).posts, ==, posts);
-  g_assert_cmpuint (counters (f).created, ==, 1101);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1101);
   again = okn_test_reload (f->store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
-  g_assert_cmpuint (cases_for (f, r->ticket), ==, 1);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
 }
 
 /* ---- one sync per database ------------------------------------------------- */
@@ -655,7 +605,7 @@ test_lock (Fixture       *f,
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (err, "Another sync is running"));
-  g_assert_cmpuint (counters (f).requests, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, 0);
 
   /* Released with the engine. */
   g_clear_pointer (&sync, okn_sync_free);
@@ -663,7 +613,7 @@ test_lock (Fixture       *f,
   g_clear_pointer (&err, g_free);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpuint (counters (f).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 }
 
 /* ---- the command line ------------------------------------------------------- */
@@ -681,7 +631,7 @@ test_cli_once (Fixture       *f,
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out, "sent 3"));
   g_assert_nonnull (strstr (out, "statuses:"));
-  g_assert_cmpuint (counters (f).created, ==, 3);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 3);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -693,7 +643,7 @@ test_cli_once (Fixture       *f,
   g_assert_nonnull (strstr (out, "2 waiting for retry"));
   g_assert_nonnull (strstr (err, "503"));
   /* Down is down: two lone probes, not the whole queue. */
-  g_assert_cmpuint (counters (f).posts + counters (f).faults, ==, 3 + 2);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts + okn_test_server_counters (f->server).faults, ==, 3 + 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
 }
 
@@ -708,8 +658,8 @@ test_cli_auth (Fixture       *f,
   int rc;
 
   okn_test_add_reports (f->store, 20);
-  server_set (f, "echo_api_key", "true");
-  server_set (f, "api_key", "the-right-key");
+  okn_test_server_set (f->server, "echo_api_key", "true");
+  okn_test_server_set (f->server, "api_key", "the-right-key");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, "HTTP 403"));
@@ -717,7 +667,7 @@ test_cli_auth (Fixture       *f,
   g_assert_null (strstr (err, API_KEY));
   g_assert_null (strstr (out, API_KEY));
   /* One POST, then it stopped: no hammering. */
-  c = counters (f);
+  c = okn_test_server_counters (f->server);
   g_assert_cmpuint (c.posts, ==, 1);
   g_assert_cmpuint (c.created, ==, 0);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 20);
@@ -727,7 +677,7 @@ test_cli_auth (Fixture       *f,
   g_clear_pointer (&err, g_free);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
-  g_assert_cmpuint (counters (f).posts, ==, 2);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 2);
 
   /* status --json shows the error, never the key. */
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &status, NULL, "status", "--json", NULL);
@@ -736,12 +686,12 @@ test_cli_auth (Fixture       *f,
   g_assert_nonnull (strstr (status, "server.api_key"));
 
   /* The key fixed: everything goes, with attempts not used up. */
-  server_set (f, "api_key", API_KEY);
+  okn_test_server_set (f->server, "api_key", API_KEY);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpuint (counters (f).created, ==, 20);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 20);
 }
 
 static void
@@ -805,7 +755,7 @@ test_cli_offline (Fixture       *f,
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "no server configured (server.url): working offline, 2 records wait"));
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 2);
-  g_assert_cmpuint (counters (f).requests, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, 0);
 }
 
 static void
@@ -848,7 +798,7 @@ wait_created (Fixture *f,
 
   while (g_get_monotonic_time () < end)
     {
-      if (counters (f).created >= n)
+      if (okn_test_server_counters (f->server).created >= n)
         return TRUE;
       g_usleep (20 * 1000);
     }
@@ -885,7 +835,7 @@ test_watch (Fixture       *f,
 
   late = okn_test_add_report (f->store, "dumping", "Zgłoszone po starcie");
   g_assert_true (wait_created (f, 4));
-  g_assert_cmpuint (cases_for (f, late->ticket), ==, 1);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, late->ticket), ==, 1);
 
   g_assert_cmpint (stop_watch (proc), ==, 0);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
@@ -901,14 +851,14 @@ test_watch_sigterm_busy (Fixture       *f,
   /* SIGTERM while requests are in flight (each answer is delayed): the
    * batch finishes, nothing is left sending, exit 0. */
   okn_test_config_set (f->config, "sync.batch_size", "5");
-  server_set (f, "delay_ms", "100");
+  okn_test_server_set (f->server, "delay_ms", "100");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
   okn_test_add_reports (f->store, 200);
   proc = okn_test_start_sync (f->db, f->conf, "--watch");
   g_assert_true (wait_created (f, 2));
   g_assert_cmpint (stop_watch (proc), ==, 0);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, okn_test_server_counters (f->server).created);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
 }
 
@@ -924,20 +874,20 @@ test_watch_sigterm_batch (Fixture       *f,
   guint at_stop;
 
   okn_test_config_set (f->config, "server.parallel", "1");
-  server_set (f, "delay_ms", "200");
+  okn_test_server_set (f->server, "delay_ms", "200");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
   okn_test_add_reports (f->store, 60);
   proc = okn_test_start_sync (f->db, f->conf, "--watch");
   /* The one-record probe went; the next batch holds the other 59. */
   g_assert_true (wait_created (f, 2));
-  at_stop = counters (f).created;
+  at_stop = okn_test_server_counters (f->server).created;
   g_assert_cmpint (stop_watch (proc), ==, 0);
-  g_test_message ("created %u when stopped, %u after", at_stop, counters (f).created);
-  g_assert_cmpuint (counters (f).created, <=, at_stop + 3);
-  g_assert_cmpuint (counters (f).posts, ==, counters (f).created);
+  g_test_message ("created %u when stopped, %u after", at_stop, okn_test_server_counters (f->server).created);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, <=, at_stop + 3);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, okn_test_server_counters (f->server).created);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, counters (f).created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 60 - counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, okn_test_server_counters (f->server).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 60 - okn_test_server_counters (f->server).created);
 }
 
 static void
@@ -948,7 +898,7 @@ test_once_sigterm (Fixture       *f,
   int status;
 
   okn_test_config_set (f->config, "sync.batch_size", "5");
-  server_set (f, "delay_ms", "100");
+  okn_test_server_set (f->server, "delay_ms", "100");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
   okn_test_add_reports (f->store, 200);
   proc = okn_test_start_sync (f->db, f->conf, "--once");
@@ -956,7 +906,7 @@ test_once_sigterm (Fixture       *f,
   status = stop_watch (proc);
   g_assert_true (status == 0 || status == 4);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, counters (f).created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, okn_test_server_counters (f->server).created);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
 }
 
@@ -1030,17 +980,17 @@ test_watch_wake (Fixture       *f,
   g_mutex_init (&w.lock);
   thread = g_thread_new ("watch", watch_thread, &w);
   g_assert_true (wait_runs (&w, 1));
-  g_assert_cmpuint (counters (f).created, ==, 2);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 2);
   /* The first run polled the two cases; nothing is due now. */
   g_assert_cmpuint (w.polled, ==, 2);
 
-  requests = counters (f).requests;
+  requests = okn_test_server_counters (f->server).requests;
   okn_sync_wake (w.sync);
   g_assert_true (wait_runs (&w, 2));
   /* A woken run within the interval pushes, but does not poll every case
    * again. */
   g_assert_cmpuint (w.polled, ==, 2);
-  g_assert_cmpuint (counters (f).requests, ==, requests);
+  g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, requests);
 
   okn_sync_stop (w.sync);
   g_thread_join (g_steal_pointer (&thread));
@@ -1065,8 +1015,8 @@ test_deep_json (Fixture       *f,
   int rc;
 
   okn_test_add_reports (f->store, 2);
-  server_set (f, "fault_scope", "all");
-  server_set (f, "deep_levels", "200000");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "deep_levels", "200000");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s", err);
@@ -1074,13 +1024,13 @@ test_deep_json (Fixture       *f,
   g_assert_nonnull (strstr (err, "services.json"));
   g_assert_nonnull (strstr (err, "levels deep"));
   /* The cached catalogue is empty, but the push went on. */
-  g_assert_cmpuint (counters (f).created, ==, 2);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 2);
 
   /* A POST answered so: its outcome is unknown, and it is found by its
    * marker rather than posted twice. */
   okn_test_add_reports (f->store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
-  server_set (f, "fault_scope", "post");
+  okn_test_server_set (f->server, "fault_scope", "post");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_usleep (2100 * 1000);
@@ -1156,7 +1106,7 @@ test_secret_echo (Fixture       *f,
   g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
   guint runs = 0;
 
-  server_set (f, "api_key", key);
+  okn_test_server_set (f->server, "api_key", key);
   okn_test_config_set (f->config, "server.api_key", key);
   for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     for (guint t = 0; t < G_N_ELEMENTS (types); t++)
@@ -1168,10 +1118,10 @@ test_secret_echo (Fixture       *f,
           g_autofree char *off = g_strdup_printf ("%u", offsets[o]);
 
           okn_test_add_reports (f->store, 1);
-          server_set (f, "echo_status", statuses[s]);
-          server_set (f, "echo_type", types[t]);
-          server_set (f, "echo_encoding", encodings[(o + t + s) % G_N_ELEMENTS (encodings)]);
-          server_set (f, "echo_offset", off);
+          okn_test_server_set (f->server, "echo_status", statuses[s]);
+          okn_test_server_set (f->server, "echo_type", types[t]);
+          okn_test_server_set (f->server, "echo_encoding", encodings[(o + t + s) % G_N_ELEMENTS (encodings)]);
+          okn_test_server_set (f->server, "echo_offset", off);
           okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
           okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
           okn_test_run_ctl (f->db, f->conf, NULL, &status, NULL, "status", "--json", NULL);
@@ -1218,7 +1168,7 @@ test_endpoint_missing (Fixture       *f,
       g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 5);
     }
   /* The catalogue (first run) or one probe (second run): no more. */
-  g_assert_cmpuint (counters (f).requests, <=, 2);
+  g_assert_cmpuint (okn_test_server_counters (f->server).requests, <=, 2);
 
   okn_test_config_set (f->config, "server.url", url);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
@@ -1317,14 +1267,14 @@ test_letters_without_code (Fixture       *f,
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, "letters.service_code"));
   g_assert_true (g_str_has_prefix (out, "sent 3"));
-  g_assert_cmpuint (counters (f).created, ==, 3);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 3);
   again = okn_test_reload (f->store, letter);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
   okn_test_add_reports (f->store, 2);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
-  g_assert_cmpuint (counters (f).created, ==, 5);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
 
   okn_test_config_set (f->config, "letters.service_code", "letter");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
@@ -1348,7 +1298,7 @@ test_cli_several_errors (Fixture       *f,
   okn_record_add_attribute (r, "lane", "left");
   okn_store_register (f->store, r, "test", &error);
   g_assert_no_error (error);
-  server_set (f, "error_preamble", "true");
+  okn_test_server_set (f->server, "error_preamble", "true");
   okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s%s", out, err);
   again = okn_test_reload (f->store, r);
@@ -1433,15 +1383,15 @@ test_statuses_reopened (Fixture       *f,
                                  "status_polled_us = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   {
-    guint queries = counters (f).queries;
+    guint queries = okn_test_server_counters (f->server).queries;
 
     g_assert_true (okn_sync_run_once (sync, &report, &error));
     okn_sync_report_clear (&report);
-    g_assert_cmpuint (counters (f).queries, >, queries);
-    queries = counters (f).queries;
+    g_assert_cmpuint (okn_test_server_counters (f->server).queries, >, queries);
+    queries = okn_test_server_counters (f->server).queries;
     g_assert_true (okn_sync_run_once (sync, &report, &error));
     okn_sync_report_clear (&report);
-    g_assert_cmpuint (counters (f).queries, ==, queries);
+    g_assert_cmpuint (okn_test_server_counters (f->server).queries, ==, queries);
   }
 }
 
@@ -1455,7 +1405,7 @@ test_watch_token_pending (Fixture       *f,
   gint64 end;
 
   okn_test_config_set (f->config, "sync.interval_seconds", "3600");
-  server_set (f, "tokens", "3");
+  okn_test_server_set (f->server, "tokens", "3");
   okn_test_add_reports (f->store, 2);
   proc = okn_test_start_sync (f->db, f->conf, "--watch");
   end = g_get_monotonic_time () + WAIT_LIMIT;
@@ -1463,7 +1413,7 @@ test_watch_token_pending (Fixture       *f,
     g_usleep (50 * 1000);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 2);
   g_assert_cmpint (stop_watch (proc), ==, 0);
-  g_assert_cmpuint (counters (f).token_polls, >=, 6);
+  g_assert_cmpuint (okn_test_server_counters (f->server).token_polls, >=, 6);
   assert_each_once (f);
 }
 
@@ -1518,13 +1468,13 @@ test_cli_hostile_text (Fixture       *f,
   const char *outputs[3];
 
   okn_test_add_reports (f->store, 2);
-  server_set (f, "refuse_text", hostile);
+  okn_test_server_set (f->server, "refuse_text", hostile);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
   okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_nonnull (strstr (err, "GENUINE"));
   outputs[0] = err;
   /* A 500 with the same words: into last_error, shown by status. */
-  server_set (f, "refuse_status", "500");
+  okn_test_server_set (f->server, "refuse_status", "500");
   okn_test_add_reports (f->store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 0);
   g_clear_pointer (&out, g_free);
