@@ -160,7 +160,7 @@ static const char migration_1[] =
   ") STRICT;"
 
   /* The search index keeps its own folded copy of the text (see
-   * okn-store.c: fts_fold): the store writes it in the transaction that
+   * okn-store-query.c: fts_fold): the store writes it in the transaction that
    * writes the record. */
   "CREATE VIRTUAL TABLE records_fts USING fts5 ("
   "  ticket, sender_name, subject, description, address,"
