@@ -11,6 +11,15 @@
 #include "okienko/okn-service-def.h"
 #include "okn-store-private.h"
 
+/* The text columns of a service, in the order of the queries below; the
+ * flag "metadata" comes after them. */
+static const gsize service_text[] = {
+  G_STRUCT_OFFSET (OknService, code), G_STRUCT_OFFSET (OknService, name),
+  G_STRUCT_OFFSET (OknService, description), G_STRUCT_OFFSET (OknService, group),
+  G_STRUCT_OFFSET (OknService, keywords), G_STRUCT_OFFSET (OknService, type),
+  G_STRUCT_OFFSET (OknService, definition),
+};
+
 static gpointer
 row_to_service (OknStore     *store,
                 sqlite3_stmt *stmt,
@@ -18,14 +27,8 @@ row_to_service (OknStore     *store,
 {
   OknService *s = g_new0 (OknService, 1);
 
-  s->code = okn_sql_column_dup (stmt, 0);
-  s->name = okn_sql_column_dup (stmt, 1);
-  s->description = okn_sql_column_dup (stmt, 2);
-  s->group = okn_sql_column_dup (stmt, 3);
-  s->keywords = okn_sql_column_dup (stmt, 4);
-  s->type = okn_sql_column_dup (stmt, 5);
-  s->metadata = sqlite3_column_int (stmt, 6) != 0;
-  s->definition = okn_sql_column_dup (stmt, 7);
+  okn_sql_columns_dup (stmt, 0, s, service_text, G_N_ELEMENTS (service_text));
+  s->metadata = sqlite3_column_int (stmt, G_N_ELEMENTS (service_text)) != 0;
   return s;
 }
 
@@ -127,13 +130,10 @@ okn_store_replace_services (OknStore  *store,
       if (!okn_store_step_done (store, ins, _("saving the catalogue"), error))
         goto fail;
     }
-  if (!okn_store_commit (store, error))
-    goto fail;
-  return TRUE;
+  return okn_store_end (store, TRUE, error);
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }
 
 /**
@@ -148,7 +148,7 @@ okn_store_list_services (OknStore *store,
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   stmt = okn_store_prepare (store,
-                            "SELECT code, name, description, group_name, keywords, type, metadata, definition "
+                            "SELECT code, name, description, group_name, keywords, type, definition, metadata "
                             "FROM services ORDER BY group_name, name",
                             error);
   if (stmt == NULL)
@@ -160,14 +160,5 @@ okn_store_list_services (OknStore *store,
 void
 okn_service_free (OknService *s)
 {
-  if (s == NULL)
-    return;
-  g_free (s->code);
-  g_free (s->name);
-  g_free (s->description);
-  g_free (s->group);
-  g_free (s->keywords);
-  g_free (s->type);
-  g_free (s->definition);
-  g_free (s);
+  okn_struct_free_strings (s, service_text, G_N_ELEMENTS (service_text));
 }

@@ -102,6 +102,31 @@ collect_outbox_items (OknStore     *store,
                                  _("reading the outbox"), error);
 }
 
+/* The records that meet @condition (SQL; ?3 in it is @before_us), by id,
+ * after @after_id, at most @limit: the engine's lists of what to ask the
+ * server about, read a page at a time. */
+static GPtrArray *
+list_records (OknStore   *store,
+              const char *condition,
+              gint64      after_id,
+              gint64      before_us,
+              guint       limit,
+              GError    **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT " OKN_STORE_RECORD_COLUMNS " FROM records WHERE %s "
+                                          "AND id > ?1 ORDER BY id LIMIT ?2",
+                                          condition);
+  g_autoptr (sqlite3_stmt) stmt = okn_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  sqlite3_bind_int (stmt, 2, (int) MIN (limit, G_MAXINT));
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    sqlite3_bind_int64 (stmt, 3, before_us);
+  return okn_store_collect_records (store, stmt, error);
+}
+
 /* Takes the queued records of @kinds (OKN_OUTBOX_KIND bits) that are due,
  * oldest first, and moves them to `sending` in one transaction (one audit
  * entry each): okn_store_outbox_claim(). */
@@ -148,12 +173,10 @@ outbox_claim_kinds (OknStore *store,
       item->record->sync_state = OKN_SYNC_SENDING;
       item->attempts++;
     }
-  if (!okn_store_commit (store, error))
-    goto fail;
-  return g_steal_pointer (&items);
+  return okn_store_end (store, TRUE, error) ? g_steal_pointer (&items) : NULL;
 
 fail:
-  okn_store_rollback (store);
+  okn_store_end (store, FALSE, NULL);
   return NULL;
 }
 
@@ -400,14 +423,12 @@ okn_store_set_sync_state (OknStore     *store,
   details = okn_store_json_object ("from", okn_sync_state_to_string (current->sync_state),
                                    "to", okn_sync_state_to_string (state), "detail", detail, NULL);
   if (!okn_store_step_done (store, upd, _("saving the sync state"), error)
-      || !okn_store_append_audit (store, record_id, at, actor ? actor : "sync", "sync-state", details, error)
-      || !okn_store_commit (store, error))
+      || !okn_store_append_audit (store, record_id, at, actor ? actor : "sync", "sync-state", details, error))
     goto fail;
-  return TRUE;
+  return okn_store_end (store, TRUE, error);
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }
 
 /**
@@ -452,12 +473,10 @@ okn_store_outbox_recover (OknStore *store,
       item->record->sync_state = OKN_SYNC_QUEUED;
       item->unknown_outcome = TRUE;
     }
-  if (!okn_store_commit (store, error))
-    goto fail;
-  return g_steal_pointer (&items);
+  return okn_store_end (store, TRUE, error) ? g_steal_pointer (&items) : NULL;
 
 fail:
-  okn_store_rollback (store);
+  okn_store_end (store, FALSE, NULL);
   return NULL;
 }
 
@@ -501,13 +520,10 @@ okn_store_outbox_apply (OknStore  *store,
   for (guint i = 0; i < outcomes->len; i++)
     if (!apply_one (store, g_ptr_array_index (outcomes, i), at, error))
       goto fail;
-  if (!okn_store_commit (store, error))
-    goto fail;
-  return TRUE;
+  return okn_store_end (store, TRUE, error);
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }
 
 /**
@@ -534,15 +550,7 @@ okn_store_list_awaiting_id (OknStore *store,
                             guint     limit,
                             GError  **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = okn_store_prepare (store,
-                                                     "SELECT " OKN_STORE_RECORD_COLUMNS " FROM records WHERE sync_state = 'awaiting-id' "
-                                                     "ORDER BY id LIMIT ?",
-                                                     error);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int (stmt, 1, (int) MIN (limit, G_MAXINT));
-  return okn_store_collect_records (store, stmt, error);
+  return list_records (store, "sync_state = 'awaiting-id'", 0, 0, limit, error);
 }
 
 /**
@@ -558,18 +566,10 @@ okn_store_list_to_poll (OknStore *store,
                         guint     limit,
                         GError  **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = okn_store_prepare (store,
-                                                     "SELECT " OKN_STORE_RECORD_COLUMNS " FROM records WHERE sync_state = 'synced' "
-                                                     "AND server_id IS NOT NULL AND id > ? AND "
-                                                     "(server_status IS NULL OR lower (server_status) <> 'closed') "
-                                                     "ORDER BY id LIMIT ?",
-                                                     error);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, after_id);
-  sqlite3_bind_int (stmt, 2, (int) MIN (limit, G_MAXINT));
-  return okn_store_collect_records (store, stmt, error);
+  return list_records (store,
+                       "sync_state = 'synced' AND server_id IS NOT NULL AND "
+                       "(server_status IS NULL OR lower (server_status) <> 'closed')",
+                       after_id, 0, limit, error);
 }
 
 /**
@@ -638,15 +638,14 @@ okn_store_apply_statuses (OknStore  *store,
       if (!okn_store_step_done (store, rec, _("saving a status"), error) || !okn_store_step_done (store, hist, _("saving a status"), error))
         goto fail;
     }
-  if (!okn_store_commit (store, error))
-    goto fail;
+  if (!okn_store_end (store, TRUE, error))
+    return FALSE;
   if (n_changed)
     *n_changed = changed;
   return TRUE;
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }
 
 void
@@ -710,20 +709,11 @@ okn_store_list_closed_to_poll (OknStore *store,
                                guint     limit,
                                GError  **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = okn_store_prepare (store,
-                                                     "SELECT " OKN_STORE_RECORD_COLUMNS " FROM records WHERE sync_state = 'synced' "
-                                                     "AND server_id IS NOT NULL AND id > ? AND "
-                                                     "lower (server_status) = 'closed' AND "
-                                                     "(status_polled_us IS NULL OR status_polled_us < ?) "
-                                                     "ORDER BY id LIMIT ?",
-                                                     error);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, after_id);
-  sqlite3_bind_int64 (stmt, 2, polled_before_us);
-  sqlite3_bind_int (stmt, 3, (int) MIN (limit, G_MAXINT));
-  return okn_store_collect_records (store, stmt, error);
+  return list_records (store,
+                       "sync_state = 'synced' AND server_id IS NOT NULL AND "
+                       "lower (server_status) = 'closed' AND "
+                       "(status_polled_us IS NULL OR status_polled_us < ?3)",
+                       after_id, polled_before_us, limit, error);
 }
 
 /**
@@ -756,13 +746,10 @@ okn_store_note_polled (OknStore *store,
       if (!okn_store_step_done (store, upd, _("saving a status"), error))
         goto fail;
     }
-  if (!okn_store_commit (store, error))
-    goto fail;
-  return TRUE;
+  return okn_store_end (store, TRUE, error);
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }
 
 /**
@@ -857,13 +844,12 @@ okn_store_requeue (OknStore           *store,
         goto fail;
       g_strv_builder_add (done, r->ticket);
     }
-  if (!okn_store_commit (store, error))
-    goto fail;
+  if (!okn_store_end (store, TRUE, error))
+    return FALSE;
   if (tickets_done)
     *tickets_done = g_strv_builder_end (done);
   return TRUE;
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }

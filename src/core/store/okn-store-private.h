@@ -80,6 +80,14 @@ void          okn_sql_bind_text           (sqlite3_stmt *stmt,
                                            const char   *value);
 char         *okn_sql_column_dup          (sqlite3_stmt *stmt,
                                            int           idx);
+void          okn_sql_columns_dup         (sqlite3_stmt *stmt,
+                                           int           first,
+                                           gpointer      object,
+                                           const gsize  *offsets,
+                                           guint         n);
+void          okn_struct_free_strings     (gpointer     object,
+                                           const gsize *offsets,
+                                           guint        n);
 gboolean      okn_store_step_done         (OknStore     *store,
                                            sqlite3_stmt *stmt,
                                            const char   *what,
@@ -89,6 +97,9 @@ gboolean      okn_store_begin             (OknStore *store,
 gboolean      okn_store_commit            (OknStore *store,
                                            GError  **error);
 void          okn_store_rollback          (OknStore *store);
+gboolean      okn_store_end               (OknStore *store,
+                                           gboolean  ok,
+                                           GError  **error);
 GDateTime    *okn_store_now               (OknStore *store);
 gint64        okn_unix_us                 (GDateTime *dt);
 gint64        okn_store_now_us            (OknStore *store);

@@ -14,6 +14,20 @@
 #include "okienko/okn-ticket-id.h"
 #include "okn-store-private.h"
 
+/* The text members of the small row types, in the order of their columns
+ * (okn_sql_columns_dup()); freeing them frees the same members. */
+static const gsize audit_entry_text[] = {
+  G_STRUCT_OFFSET (OknAuditEntry, at), G_STRUCT_OFFSET (OknAuditEntry, actor),
+  G_STRUCT_OFFSET (OknAuditEntry, action), G_STRUCT_OFFSET (OknAuditEntry, details),
+};
+
+static const gsize status_change_text[] = {
+  G_STRUCT_OFFSET (OknStatusChange, status), G_STRUCT_OFFSET (OknStatusChange, status_notes),
+  G_STRUCT_OFFSET (OknStatusChange, agency_responsible),
+  G_STRUCT_OFFSET (OknStatusChange, server_updated_at), G_STRUCT_OFFSET (OknStatusChange, expected_at),
+  G_STRUCT_OFFSET (OknStatusChange, fetched_at),
+};
+
 /* What the search index holds and what it is asked: case-folded, and with
  * the Polish ł folded to l, which unicode61's diacritics removal leaves alone
  * (ł does not decompose): people type "Lodz" for "Łódź". */
@@ -352,10 +366,7 @@ row_to_audit_entry (OknStore     *store,
   OknAuditEntry *e = g_new0 (OknAuditEntry, 1);
 
   e->id = sqlite3_column_int64 (stmt, 0);
-  e->at = okn_sql_column_dup (stmt, 1);
-  e->actor = okn_sql_column_dup (stmt, 2);
-  e->action = okn_sql_column_dup (stmt, 3);
-  e->details = okn_sql_column_dup (stmt, 4);
+  okn_sql_columns_dup (stmt, 1, e, audit_entry_text, G_N_ELEMENTS (audit_entry_text));
   return e;
 }
 
@@ -366,12 +377,7 @@ row_to_status_change (OknStore     *store,
 {
   OknStatusChange *c = g_new0 (OknStatusChange, 1);
 
-  c->status = okn_sql_column_dup (stmt, 0);
-  c->status_notes = okn_sql_column_dup (stmt, 1);
-  c->agency_responsible = okn_sql_column_dup (stmt, 2);
-  c->server_updated_at = okn_sql_column_dup (stmt, 3);
-  c->expected_at = okn_sql_column_dup (stmt, 4);
-  c->fetched_at = okn_sql_column_dup (stmt, 5);
+  okn_sql_columns_dup (stmt, 0, c, status_change_text, G_N_ELEMENTS (status_change_text));
   return c;
 }
 
@@ -651,25 +657,11 @@ okn_store_stats_clear (OknStoreStats *stats)
 void
 okn_audit_entry_free (OknAuditEntry *e)
 {
-  if (e == NULL)
-    return;
-  g_free (e->at);
-  g_free (e->actor);
-  g_free (e->action);
-  g_free (e->details);
-  g_free (e);
+  okn_struct_free_strings (e, audit_entry_text, G_N_ELEMENTS (audit_entry_text));
 }
 
 void
 okn_status_change_free (OknStatusChange *c)
 {
-  if (c == NULL)
-    return;
-  g_free (c->status);
-  g_free (c->status_notes);
-  g_free (c->agency_responsible);
-  g_free (c->server_updated_at);
-  g_free (c->expected_at);
-  g_free (c->fetched_at);
-  g_free (c);
+  okn_struct_free_strings (c, status_change_text, G_N_ELEMENTS (status_change_text));
 }

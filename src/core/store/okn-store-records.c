@@ -631,12 +631,10 @@ okn_store_cancel (OknStore   *store,
   sqlite3_bind_int64 (upd, 3, current->id);
   details = okn_store_json_object ("reason", clean, NULL);
   if (!okn_store_step_done (store, upd, _("cancelling the record"), error)
-      || !okn_store_append_audit (store, current->id, at, actor, "cancel", details, error)
-      || !okn_store_commit (store, error))
+      || !okn_store_append_audit (store, current->id, at, actor, "cancel", details, error))
     goto fail;
-  return TRUE;
+  return okn_store_end (store, TRUE, error);
 
 fail:
-  okn_store_rollback (store);
-  return FALSE;
+  return okn_store_end (store, FALSE, error);
 }

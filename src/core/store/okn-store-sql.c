@@ -135,6 +135,34 @@ okn_sql_column_dup (sqlite3_stmt *stmt,
   return s ? g_strdup ((const char *) s) : NULL;
 }
 
+/* Copies the text columns @first, @first + 1, ... of the current row into
+ * the strings of @object at @offsets (G_STRUCT_OFFSET), in that order: the
+ * small row types (audit entries, status changes, services) are read, and
+ * freed by okn_struct_free_strings(), from one table of their members. */
+void
+okn_sql_columns_dup (sqlite3_stmt *stmt,
+                     int           first,
+                     gpointer      object,
+                     const gsize  *offsets,
+                     guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    G_STRUCT_MEMBER (char *, object, offsets[i]) = okn_sql_column_dup (stmt, first + (int) i);
+}
+
+/* Frees the strings of @object at @offsets, then @object. */
+void
+okn_struct_free_strings (gpointer     object,
+                         const gsize *offsets,
+                         guint        n)
+{
+  if (object == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    g_free (G_STRUCT_MEMBER (char *, object, offsets[i]));
+  g_free (object);
+}
+
 /* Runs a statement that returns no rows. */
 gboolean
 okn_store_step_done (OknStore     *store,
@@ -176,6 +204,20 @@ okn_store_rollback (OknStore *store)
 {
   if (!sqlite3_get_autocommit (store->db))
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Ends what okn_store_begin() started: commits when @ok (and says whether
+ * the commit went through), else rolls back; returns FALSE then, @error
+ * being already set by the step that failed. */
+gboolean
+okn_store_end (OknStore *store,
+               gboolean  ok,
+               GError  **error)
+{
+  if (ok && okn_store_commit (store, error))
+    return TRUE;
+  okn_store_rollback (store);
+  return FALSE;
 }
 
 GDateTime *
