@@ -653,6 +653,27 @@ add_string_member (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
+/* What GET /_control/dump.json shows of a stored request, in order. */
+static const struct
+{
+  const char *name;
+  gsize offset;
+} dumped_members[] = {
+  { "id", G_STRUCT_OFFSET (OknOpen311StoredRequest, id) },
+  { "token", G_STRUCT_OFFSET (OknOpen311StoredRequest, token) },
+  { "service_code", G_STRUCT_OFFSET (OknOpen311StoredRequest, service_code) },
+  { "description", G_STRUCT_OFFSET (OknOpen311StoredRequest, description) },
+  { "address_string", G_STRUCT_OFFSET (OknOpen311StoredRequest, address_string) },
+  { "lat", G_STRUCT_OFFSET (OknOpen311StoredRequest, lat) },
+  { "long", G_STRUCT_OFFSET (OknOpen311StoredRequest, lon) },
+  { "email", G_STRUCT_OFFSET (OknOpen311StoredRequest, email) },
+  { "first_name", G_STRUCT_OFFSET (OknOpen311StoredRequest, first_name) },
+  { "last_name", G_STRUCT_OFFSET (OknOpen311StoredRequest, last_name) },
+  { "phone", G_STRUCT_OFFSET (OknOpen311StoredRequest, phone) },
+  { "idempotency_key", G_STRUCT_OFFSET (OknOpen311StoredRequest, idempotency_key) },
+  { "status", G_STRUCT_OFFSET (OknOpen311StoredRequest, status) },
+};
+
 /**
  * okn_open311_server_dump_json:
  *
@@ -691,19 +712,9 @@ okn_open311_server_dump_json (OknOpen311Server *server)
       OknOpen311StoredRequest *r = g_ptr_array_index (list, i);
 
       json_builder_begin_object (b);
-      add_string_member (b, "id", r->id);
-      add_string_member (b, "token", r->token);
-      add_string_member (b, "service_code", r->service_code);
-      add_string_member (b, "description", r->description);
-      add_string_member (b, "address_string", r->address_string);
-      add_string_member (b, "lat", r->lat);
-      add_string_member (b, "long", r->lon);
-      add_string_member (b, "email", r->email);
-      add_string_member (b, "first_name", r->first_name);
-      add_string_member (b, "last_name", r->last_name);
-      add_string_member (b, "phone", r->phone);
-      add_string_member (b, "idempotency_key", r->idempotency_key);
-      add_string_member (b, "status", r->status);
+      for (guint k = 0; k < G_N_ELEMENTS (dumped_members); k++)
+        add_string_member (b, dumped_members[k].name,
+                           G_STRUCT_MEMBER (const char *, r, dumped_members[k].offset));
       json_builder_set_member_name (b, "attributes");
       json_builder_begin_array (b);
       for (guint j = 0; j < r->attributes->len; j++)
@@ -843,6 +854,17 @@ answer_json (Answer   *ans,
   ans->body = json_to_string (node, FALSE);
 }
 
+/* Answers with what @b built: every JSON answer ends here. */
+static void
+answer_built (Answer      *ans,
+              guint        status,
+              JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+
+  answer_json (ans, status, root);
+}
+
 /* The spec's error answer: [{"code": 400, "description": "..."}, ...], one
  * entry per problem. */
 static void
@@ -852,7 +874,6 @@ answer_errors (Answer    *ans,
                GPtrArray *descriptions)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_array (b);
   /* Some servers lead with an entry that names nothing. */
@@ -875,8 +896,7 @@ answer_errors (Answer    *ans,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, status, root);
+  answer_built (ans, status, b);
 }
 
 static void
@@ -949,7 +969,6 @@ get_services (OknOpen311Server *server,
               Answer           *ans)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_array (b);
   for (guint i = 0; i < G_N_ELEMENTS (services); i++)
@@ -970,8 +989,7 @@ get_services (OknOpen311Server *server,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, 200, root);
+  answer_built (ans, 200, b);
 }
 
 static void
@@ -981,7 +999,6 @@ get_definition (OknOpen311Server *server,
 {
   const ServiceDef *s = find_service (code);
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   if (s == NULL)
     {
@@ -1020,8 +1037,7 @@ get_definition (OknOpen311Server *server,
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, 200, root);
+  answer_built (ans, 200, b);
 }
 
 /* Checks jurisdiction_id (when the server is configured with one) and the
@@ -1177,7 +1193,6 @@ answer_created (OknOpen311Server        *server,
                 Answer                  *ans)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_array (b);
   json_builder_begin_object (b);
@@ -1189,8 +1204,7 @@ answer_created (OknOpen311Server        *server,
   add_string_member (b, "account_id", NULL);
   json_builder_end_object (b);
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, 201, root);
+  answer_built (ans, 201, b);
 }
 
 static void
@@ -1376,7 +1390,6 @@ get_requests (OknOpen311Server      *server,
   const char *start_s = MHD_lookup_connection_value (conn, MHD_GET_ARGUMENT_KIND, "start_date");
   const char *end_s = MHD_lookup_connection_value (conn, MHD_GET_ARGUMENT_KIND, "end_date");
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
   guint n = 0;
@@ -1428,8 +1441,24 @@ get_requests (OknOpen311Server      *server,
         }
     }
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, 200, root);
+  answer_built (ans, 200, b);
+}
+
+/* One item of @table by @key (a case by id, a token), the query counted
+ * in @counter; a key not there is answered 404 naming @what. */
+static gpointer
+find_item (GHashTable *table,
+           const char *key,
+           const char *what,
+           guint      *counter,
+           Answer     *ans)
+{
+  gpointer item = g_hash_table_lookup (table, key);
+
+  (*counter)++;
+  if (item == NULL)
+    answer_error (ans, 404, "%s %s was not found", what, key);
+  return item;
 }
 
 static void
@@ -1437,21 +1466,16 @@ get_request (OknOpen311Server *server,
              const char       *id,
              Answer           *ans)
 {
-  OknOpen311StoredRequest *r = g_hash_table_lookup (server->by_id, id);
+  OknOpen311StoredRequest *r = find_item (server->by_id, id, "service_request_id",
+                                          &server->counters.queries, ans);
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
-  server->counters.queries++;
   if (r == NULL)
-    {
-      answer_error (ans, 404, "service_request_id %s was not found", id);
-      return;
-    }
+    return;
   json_builder_begin_array (b);
   add_request_json (server, b, r);
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, 200, root);
+  answer_built (ans, 200, b);
 }
 
 static void
@@ -1459,16 +1483,11 @@ get_token (OknOpen311Server *server,
            const char       *token,
            Answer           *ans)
 {
-  TokenState *t = g_hash_table_lookup (server->tokens, token);
+  TokenState *t = find_item (server->tokens, token, "token", &server->counters.token_polls, ans);
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
-  server->counters.token_polls++;
   if (t == NULL)
-    {
-      answer_error (ans, 404, "token %s was not found", token);
-      return;
-    }
+    return;
   t->polls++;
   json_builder_begin_array (b);
   json_builder_begin_object (b);
@@ -1476,8 +1495,7 @@ get_token (OknOpen311Server *server,
   add_string_member (b, "token", token);
   json_builder_end_object (b);
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  answer_json (ans, 200, root);
+  answer_built (ans, 200, b);
 }
 
 /* "services/pothole.json" with prefix "services/" -> "pothole" */
