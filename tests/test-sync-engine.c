@@ -111,21 +111,8 @@ run (OknSync       *sync,
 static void
 assert_each_once (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  OknListFilter filter = { 0 };
-  g_autoptr (GPtrArray) all = okn_store_list (f->store, &filter, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < all->len; i++)
-    {
-      OknRecord *r = g_ptr_array_index (all, i);
-      g_autofree char *id = okn_test_backend_case_of (f->backend, r->ticket);
-
-      if (okn_test_backend_cases_for (f->backend, r->ticket) != 1)
-        g_error ("%s is on the back end %u times", r->ticket, okn_test_backend_cases_for (f->backend, r->ticket));
-      g_assert_cmpint (r->sync_state, ==, OKN_SYNC_SYNCED);
-      g_assert_cmpstr (r->server_id, ==, id);
-    }
+  okn_test_assert_each_once (f->store, (OknTestCasesFor) okn_test_backend_cases_for,
+                             (OknTestCaseOf) okn_test_backend_case_of, f->backend);
 }
 
 /* ---- the tests ------------------------------------------------------------------- */

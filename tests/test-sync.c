@@ -67,18 +67,7 @@ teardown (Fixture       *f,
 static void
 assert_each_once (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  OknListFilter filter = { 0 };
-  g_autoptr (GPtrArray) all = okn_store_list (f->store, &filter, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < all->len; i++)
-    {
-      OknRecord *r = g_ptr_array_index (all, i);
-
-      if (okn_test_server_cases_for (f->server, r->ticket) != 1)
-        g_error ("%s is on the server %u times", r->ticket, okn_test_server_cases_for (f->server, r->ticket));
-    }
+  okn_test_assert_each_once (f->store, (OknTestCasesFor) okn_test_server_cases_for, NULL, f->server);
 }
 
 static OknSync *
@@ -458,6 +447,44 @@ test_transient (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 4 * G_N_ELEMENTS (faults));
 }
 
+/* What a sync that died after its POST reached the server did: claimed
+ * @r and posted it. */
+static void
+post_as_dead_sync (Fixture   *f,
+                   OknRecord *r)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_autoptr (OknOpen311Client) client = NULL;
+  g_autoptr (OknOpen311Receipt) receipt = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  client = okn_open311_client_new (f->config, &error);
+  g_assert_no_error (error);
+  receipt = okn_open311_client_post (client, r, &error);
+  g_assert_no_error (error);
+}
+
+/* Runs @sync until nothing waits: @r, the only record, ends synced as the
+ * one case on the server, posted once (found by its marker, not posted
+ * again). Returns: (transfer full): @r as stored now */
+static OknRecord *
+drain_to_one_case (Fixture   *f,
+                   OknSync   *sync,
+                   OknRecord *r)
+{
+  OknRecord *again;
+
+  okn_test_drain (f->store, sync, 40);
+  again = okn_test_reload (f->store, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  return again;
+}
+
 /* The server stores the POST and drops the connection; it ignores the
  * Idempotency-Key, so only the marker search keeps the case single. */
 static void
@@ -479,13 +506,7 @@ test_drop_adopt (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 
-  okn_test_drain (f->store, sync, 40);
-  again = okn_test_reload (f->store, r);
-  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
-  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
-  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
-  /* Found by its marker, not posted again. */
-  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  again = drain_to_one_case (f, sync, r);
   g_assert_true (okn_test_audit_has (f->store, again->id, NULL, "\"adopted\":true"));
 }
 
@@ -497,32 +518,16 @@ test_crash_honour_key (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Kontener płonie");
-  g_autoptr (GPtrArray) claimed = NULL;
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (OknSync) sync = NULL;
 
   okn_test_server_set (f->server, "idempotency", "honour");
   /* What the dead sync did: claimed the record and posted it. */
-  claimed = okn_store_outbox_claim (f->store, 10, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (claimed->len, ==, 1);
-  {
-    g_autoptr (OknOpen311Client) client = okn_open311_client_new (f->config, &error);
-    g_autoptr (OknOpen311Receipt) receipt = NULL;
-
-    g_assert_no_error (error);
-    receipt = okn_open311_client_post (client, r, &error);
-    g_assert_no_error (error);
-  }
+  post_as_dead_sync (f, r);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 
   sync = new_sync (f);
-  okn_test_drain (f->store, sync, 40);
-  again = okn_test_reload (f->store, r);
-  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
-  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
-  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
-  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  again = drain_to_one_case (f, sync, r);
 }
 
 /* The server answers a search with at most 1000 requests: a lost answer
@@ -536,7 +541,6 @@ test_adopt_beyond_cap (Fixture       *f,
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = NULL;
   g_autoptr (OknRecord) again = NULL;
-  g_autoptr (GPtrArray) claimed = NULL;
   OknSyncReport report;
   guint posts;
 
@@ -555,17 +559,7 @@ test_adopt_beyond_cap (Fixture       *f,
 
   /* A sync that died after its POST reached the server. */
   r = okn_test_add_report (f->store, "dumping", "Ostatnie zgłoszenie");
-  claimed = okn_store_outbox_claim (f->store, 10, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (claimed->len, ==, 1);
-  {
-    g_autoptr (OknOpen311Client) client = okn_open311_client_new (f->config, &error);
-    g_autoptr (OknOpen311Receipt) receipt = NULL;
-
-    g_assert_no_error (error);
-    receipt = okn_open311_client_post (client, r, &error);
-    g_assert_no_error (error);
-  }
+  post_as_dead_sync (f, r);
   posts = okn_test_server_counters (f->server).posts;
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1101);
 

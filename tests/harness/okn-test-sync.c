@@ -102,6 +102,38 @@ okn_test_audit_has (OknStore   *store,
   return FALSE;
 }
 
+/* Every record of @store is on @server exactly once (@cases_for counts its
+ * cases by ticket); with @case_of, each is also synced under the case
+ * number @server gave its ticket. The promise every sync test ends on,
+ * whichever server (the loopback Open311 one, the in-memory back end). */
+void
+okn_test_assert_each_once (OknStore        *store,
+                           OknTestCasesFor  cases_for,
+                           OknTestCaseOf    case_of,
+                           gpointer         server)
+{
+  g_autoptr (GError) error = NULL;
+  OknListFilter filter = { 0 };
+  g_autoptr (GPtrArray) all = okn_store_list (store, &filter, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (all, i);
+      guint n = cases_for (server, r->ticket);
+
+      if (n != 1)
+        g_error ("%s is on the server %u times", r->ticket, n);
+      if (case_of)
+        {
+          g_autofree char *id = case_of (server, r->ticket);
+
+          g_assert_cmpint (r->sync_state, ==, OKN_SYNC_SYNCED);
+          g_assert_cmpstr (r->server_id, ==, id);
+        }
+    }
+}
+
 /* Runs @sync until nothing is queued or awaiting an id, sleeping until the
  * next retry is due (3 s at most); at most @max_runs runs. Returns the
  * number of runs. */

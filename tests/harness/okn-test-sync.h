@@ -31,6 +31,15 @@ gboolean     okn_test_audit_has     (OknStore   *store,
                                      gint64      record_id,
                                      const char *action,
                                      const char *detail);
+/* How many cases a server holds for a ticket, and the first one's id. */
+typedef guint (*OknTestCasesFor) (gpointer    server,
+                                  const char *ticket);
+typedef char *(*OknTestCaseOf)   (gpointer    server,
+                                  const char *ticket);
+void         okn_test_assert_each_once (OknStore        *store,
+                                        OknTestCasesFor  cases_for,
+                                        OknTestCaseOf    case_of,
+                                        gpointer         server);
 guint        okn_test_drain         (OknStore *store,
                                      OknSync  *sync,
                                      guint     max_runs);
