@@ -845,6 +845,32 @@ register_from_json (OkctlContext *ctx,
   return OKCTL_EXIT_OK;
 }
 
+/* A record just stored: its ticket ID, or with --json the whole record. */
+static void
+print_saved (OknRecord *r,
+             gboolean   json)
+{
+  if (json)
+    {
+      g_autoptr (JsonNode) node = okn_record_to_json (r, TRUE);
+      okctl_print_json (node);
+    }
+  else
+    g_print ("%s\n", r->ticket);
+}
+
+/* The record of @ticket, from the store opened into @store.
+ * Returns: (transfer full) (nullable): the record, or %NULL with @error */
+static OknRecord *
+open_and_lookup (OkctlContext *ctx,
+                 const char   *ticket,
+                 OknStore    **store,
+                 GError      **error)
+{
+  *store = okctl_open_store (ctx, error);
+  return *store ? okn_store_lookup (*store, ticket, error) : NULL;
+}
+
 int
 okctl_cmd_register (OkctlContext *ctx,
                     int           argc,
@@ -910,13 +936,7 @@ okctl_cmd_register (OkctlContext *ctx,
   if (store == NULL || (result = okn_intake_submit (store, NULL, r, &options, NULL, &error)) == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
-  if (o.json)
-    {
-      g_autoptr (JsonNode) node = okn_record_to_json (r, TRUE);
-      okctl_print_json (node);
-    }
-  else
-    g_print ("%s\n", r->ticket);
+  print_saved (r, o.json);
   return OKCTL_EXIT_OK;
 }
 
@@ -945,10 +965,7 @@ okctl_cmd_show (OkctlContext *ctx,
   if (argc != 2)
     return okctl_usage_error (_("Give one ticket ID: okienkoctl show K03-26-004217-Q"));
 
-  store = okctl_open_store (ctx, &error);
-  if (store == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-  r = okn_store_lookup (store, argv[1], &error);
+  r = open_and_lookup (ctx, argv[1], &store, &error);
   if (r == NULL)
     return okctl_fail (g_steal_pointer (&error));
   if (json)
@@ -967,30 +984,102 @@ parse_since (const char *s)
   return okn_datetime_parse (s, NULL);
 }
 
+/* What list and search keep: --kind, --state, --since. */
+typedef struct
+{
+  char *kind;
+  char *state;
+  char *since;
+} FilterArgs;
+
+static void
+filter_args_clear (FilterArgs *a)
+{
+  g_clear_pointer (&a->kind, g_free);
+  g_clear_pointer (&a->state, g_free);
+  g_clear_pointer (&a->since, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FilterArgs, filter_args_clear)
+
+static void
+add_filter_options (GOptionContext *octx,
+                    FilterArgs     *a)
+{
+  GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &a->kind, N_("letter or report"), N_("KIND") },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &a->state, N_("queued, sending, awaiting-id, synced, needs-attention or cancelled"), N_("STATE") },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &a->since, N_("Registered on or after (YYYY-MM-DD or ISO 8601)"), N_("DATE") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+}
+
+/* Returns: %OKCTL_EXIT_OK with @filter set from @a, or a usage error */
+static int
+parse_filter (const FilterArgs *a,
+              OknListFilter    *filter)
+{
+  if (a->kind && !(filter->has_kind = okn_kind_from_string (a->kind, &filter->kind)))
+    {
+      g_autofree char *shown = okctl_quote (a->kind);
+
+      return okctl_usage_error (_("Kind: “%s” is not letter or report."), shown);
+    }
+  if (a->state && !(filter->has_state = okn_sync_state_from_string (a->state, &filter->state)))
+    {
+      g_autofree char *shown = okctl_quote (a->state);
+
+      return okctl_usage_error (_("State: “%s” is not a sync state."), shown);
+    }
+  if (a->since && (filter->since = parse_since (a->since)) == NULL)
+    {
+      g_autofree char *shown = okctl_quote (a->since);
+
+      return okctl_usage_error (_("Since: “%s” is not a date (29.11.2026 or 2026-11-29)."), shown);
+    }
+  return OKCTL_EXIT_OK;
+}
+
+/* The records @filter keeps (of those @text finds, when given), printed. */
+static int
+print_found (OkctlContext  *ctx,
+             const char    *text,
+             OknListFilter *filter,
+             gboolean       json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = okctl_open_store (ctx, &error);
+  g_autoptr (GPtrArray) records = NULL;
+
+  if (store != NULL)
+    records = text ? okn_store_search_filtered (store, text, filter, &error) : okn_store_list (store, filter, &error);
+  g_clear_pointer (&filter->since, g_date_time_unref);
+  if (records == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  print_records (store, records, json);
+  return OKCTL_EXIT_OK;
+}
+
 int
 okctl_cmd_list (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
   g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (GPtrArray) records = NULL;
-  g_autofree char *kind = NULL;
-  g_autofree char *state = NULL;
-  g_autofree char *since = NULL;
+  g_auto (FilterArgs) args = { 0 };
   int limit = 0;
   gboolean json = FALSE;
   OknListFilter filter = { 0 };
   GOptionEntry entries[] = {
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("letter or report"), N_("KIND") },
-    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("queued, sending, awaiting-id, synced, needs-attention or cancelled"), N_("STATE") },
-    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("Registered on or after (YYYY-MM-DD or ISO 8601)"), N_("DATE") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N records"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
     { NULL },
   };
+  int status;
 
+  add_filter_options (octx, &args);
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
@@ -1000,36 +1089,15 @@ okctl_cmd_list (OkctlContext *ctx,
 
       return okctl_usage_error (_("Unexpected argument “%s”."), shown);
     }
-  if (kind && !(filter.has_kind = okn_kind_from_string (kind, &filter.kind)))
-    {
-      g_autofree char *shown = okctl_quote (kind);
-
-      return okctl_usage_error (_("Kind: “%s” is not letter or report."), shown);
-    }
-  if (state && !(filter.has_state = okn_sync_state_from_string (state, &filter.state)))
-    {
-      g_autofree char *shown = okctl_quote (state);
-
-      return okctl_usage_error (_("State: “%s” is not a sync state."), shown);
-    }
-  if (since && (filter.since = parse_since (since)) == NULL)
-    {
-      g_autofree char *shown = okctl_quote (since);
-
-      return okctl_usage_error (_("Since: “%s” is not a date (29.11.2026 or 2026-11-29)."), shown);
-    }
+  if ((status = parse_filter (&args, &filter)) != OKCTL_EXIT_OK)
+    return status;
   if (limit < 0)
-    return okctl_usage_error (_("Limit: must not be negative."));
+    {
+      g_clear_pointer (&filter.since, g_date_time_unref);
+      return okctl_usage_error (_("Limit: must not be negative."));
+    }
   filter.limit = (guint) limit;
-
-  store = okctl_open_store (ctx, &error);
-  if (store != NULL)
-    records = okn_store_list (store, &filter, &error);
-  g_clear_pointer (&filter.since, g_date_time_unref);
-  if (records == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-  print_records (store, records, json);
-  return OKCTL_EXIT_OK;
+  return print_found (ctx, NULL, &filter, json);
 }
 
 int
@@ -1038,26 +1106,20 @@ okctl_cmd_search (OkctlContext *ctx,
                   char        **argv)
 {
   g_autoptr (GOptionContext) octx = g_option_context_new (_("TEXT"));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (GPtrArray) records = NULL;
-  g_autofree char *kind = NULL;
-  g_autofree char *state = NULL;
-  g_autofree char *since = NULL;
+  g_auto (FilterArgs) args = { 0 };
   gboolean json = FALSE;
   int limit = 100;
   OknListFilter filter = { 0 };
   GOptionEntry entries[] = {
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("letter or report"), N_("KIND") },
-    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("queued, sending, awaiting-id, synced, needs-attention or cancelled"), N_("STATE") },
-    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("Registered on or after (YYYY-MM-DD or ISO 8601)"), N_("DATE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N records (default 100)"), N_("N") },
     { NULL },
   };
+  int status;
 
   g_option_context_set_summary (octx, _("Finds records by ticket ID or by words from the sender, "
                                         "subject, description or address."));
+  add_filter_options (octx, &args);
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
@@ -1065,34 +1127,10 @@ okctl_cmd_search (OkctlContext *ctx,
     return okctl_usage_error (_("Give the text to search for, quoted."));
   if (limit <= 0)
     return okctl_usage_error (_("Limit: must be at least 1."));
-  if (kind && !(filter.has_kind = okn_kind_from_string (kind, &filter.kind)))
-    {
-      g_autofree char *shown = okctl_quote (kind);
-
-      return okctl_usage_error (_("Kind: “%s” is not letter or report."), shown);
-    }
-  if (state && !(filter.has_state = okn_sync_state_from_string (state, &filter.state)))
-    {
-      g_autofree char *shown = okctl_quote (state);
-
-      return okctl_usage_error (_("State: “%s” is not a sync state."), shown);
-    }
-  if (since && (filter.since = parse_since (since)) == NULL)
-    {
-      g_autofree char *shown = okctl_quote (since);
-
-      return okctl_usage_error (_("Since: “%s” is not a date (29.11.2026 or 2026-11-29)."), shown);
-    }
+  if ((status = parse_filter (&args, &filter)) != OKCTL_EXIT_OK)
+    return status;
   filter.limit = (guint) limit;
-
-  store = okctl_open_store (ctx, &error);
-  if (store != NULL)
-    records = okn_store_search_filtered (store, argv[1], &filter, &error);
-  g_clear_pointer (&filter.since, g_date_time_unref);
-  if (records == NULL)
-    return okctl_fail (g_steal_pointer (&error));
-  print_records (store, records, json);
-  return OKCTL_EXIT_OK;
+  return print_found (ctx, argv[1], &filter, json);
 }
 
 /* edit, cancel -------------------------------------------------------------- */
@@ -1115,10 +1153,7 @@ okctl_cmd_edit (OkctlContext *ctx,
    * database: "edit --help" must not create one. */
   if (argc >= 2 && argv[1][0] != '-')
     {
-      store = okctl_open_store (ctx, &error);
-      if (store == NULL)
-        return okctl_fail (g_steal_pointer (&error));
-      r = okn_store_lookup (store, argv[1], &error);
+      r = open_and_lookup (ctx, argv[1], &store, &error);
       if (r == NULL)
         return okctl_fail (g_steal_pointer (&error));
       kind = r->kind;
@@ -1134,13 +1169,7 @@ okctl_cmd_edit (OkctlContext *ctx,
 
   if (!apply_opts (&o, r, TRUE, &error) || !okn_store_update (store, r, NULL, &error))
     return okctl_fail (g_steal_pointer (&error));
-  if (o.json)
-    {
-      g_autoptr (JsonNode) node = okn_record_to_json (r, TRUE);
-      okctl_print_json (node);
-    }
-  else
-    g_print ("%s\n", r->ticket);
+  print_saved (r, o.json);
   return OKCTL_EXIT_OK;
 }
 
