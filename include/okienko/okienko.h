@@ -9,6 +9,7 @@
 #include "okienko/okn-context.h"
 #include "okienko/okn-draft.h"
 #include "okienko/okn-escpos.h"
+#include "okienko/okn-field-error.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-form-session.h"
 #include "okienko/okn-intake.h"

@@ -139,27 +139,8 @@ add_letter_entries (GOptionContext *octx,
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
 }
 
-static gboolean
-field_error (GError    **error,
-             const char *label,
-             const char *format,
-             ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-field_error (GError    **error,
-             const char *label,
-             const char *format,
-             ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, "%s: %s", label, what);
-  return FALSE;
-}
+#define field_error(error, label, ...) \
+  okn_set_field_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, label, __VA_ARGS__)
 
 static gboolean
 parse_count (const char *s,

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-config.h"
+#include "okienko/okn-field-error.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-pin.h"
 #include "okienko/okn-text.h"
@@ -252,22 +253,9 @@ find_key_or_fail (const char *name,
   return k;
 }
 
-G_GNUC_PRINTF (3, 4)
-static void
-value_error (GError            **error,
-             const OknConfigKey *k,
-             const char         *format,
-             ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  /* TRANSLATORS: "<key>: <what is wrong with its value>" */
-  g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE, _("%s: %s"), k->name, what);
-}
+/* "<key>: <what is wrong with its value>" */
+#define value_error(error, k, ...) \
+  okn_set_field_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE, (k)->name, __VA_ARGS__)
 
 static gboolean
 is_choice (const char *choices,

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-field-error.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-text.h"
 
@@ -1061,22 +1062,8 @@ okn_record_set_location_text (OknRecord  *record,
 
 /* JSON ------------------------------------------------------------------ */
 
-G_GNUC_PRINTF (3, 4)
-static void
-json_fail (GError    **error,
-           const char *field,
-           const char *format,
-           ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("%s: %s"),
-               field_label (field), what);
-}
+#define json_fail(error, field, ...) \
+  okn_set_field_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, field_label (field), __VA_ARGS__)
 
 static gboolean
 json_string (JsonNode   *node,
