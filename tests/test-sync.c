@@ -836,27 +836,55 @@ test_watch (Fixture       *f,
   assert_each_once (f);
 }
 
+/* Queues @n reports behind a server that delays every answer by
+ * @delay_ms, starts `okienkoctl sync @mode` and sends it SIGTERM once two
+ * cases were created. Returns its exit status; @at_stop: the cases created
+ * by then. */
+static int
+stop_while_busy (Fixture    *f,
+                 const char *delay_ms,
+                 guint       n,
+                 const char *mode,
+                 guint      *at_stop)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+
+  okn_test_server_set (f->server, "delay_ms", delay_ms);
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
+  okn_test_add_reports (f->store, n);
+  proc = okn_test_start_sync (f->db, f->conf, mode);
+  g_assert_true (wait_created (f, 2));
+  *at_stop = okn_test_server_counters (f->server).created;
+  return stop_watch (proc);
+}
+
+/* After a stop: nothing is left sending, every case the server created is
+ * synced here, and the rest waits in the queue. */
+static void
+assert_stopped_cleanly (Fixture *f,
+                        guint    n)
+{
+  guint created = okn_test_server_counters (f->server).created;
+
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, n - created);
+  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
+}
+
 static void
 test_watch_sigterm_busy (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr (GSubprocess) proc = NULL;
+  guint at_stop;
 
   /* SIGTERM while requests are in flight (each answer is delayed): the
    * batch finishes, nothing is left sending, exit 0. */
   okn_test_config_set (f->config, "sync.batch_size", "5");
-  okn_test_server_set (f->server, "delay_ms", "100");
-  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  okn_test_add_reports (f->store, 200);
-  proc = okn_test_start_sync (f->db, f->conf, "--watch");
-  g_assert_true (wait_created (f, 2));
-  g_assert_cmpint (stop_watch (proc), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, okn_test_server_counters (f->server).created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
+  g_assert_cmpint (stop_while_busy (f, "100", 200, "--watch", &at_stop), ==, 0);
+  assert_stopped_cleanly (f, 200);
 }
 
-/* sync --once stops the same way: the batch in flight finishes. */
 /* SIGTERM in the middle of a large batch over one slow connection: the
  * request in flight finishes, the rest of the batch is not sent and goes
  * back to the queue as it was. */
@@ -864,44 +892,29 @@ static void
 test_watch_sigterm_batch (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr (GSubprocess) proc = NULL;
   guint at_stop;
 
   okn_test_config_set (f->config, "server.parallel", "1");
-  okn_test_server_set (f->server, "delay_ms", "200");
-  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  okn_test_add_reports (f->store, 60);
-  proc = okn_test_start_sync (f->db, f->conf, "--watch");
   /* The one-record probe went; the next batch holds the other 59. */
-  g_assert_true (wait_created (f, 2));
-  at_stop = okn_test_server_counters (f->server).created;
-  g_assert_cmpint (stop_watch (proc), ==, 0);
+  g_assert_cmpint (stop_while_busy (f, "200", 60, "--watch", &at_stop), ==, 0);
   g_test_message ("created %u when stopped, %u after", at_stop, okn_test_server_counters (f->server).created);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, <=, at_stop + 3);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, okn_test_server_counters (f->server).created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, okn_test_server_counters (f->server).created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 60 - okn_test_server_counters (f->server).created);
+  assert_stopped_cleanly (f, 60);
 }
 
+/* sync --once stops the same way: the batch in flight finishes. */
 static void
 test_once_sigterm (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (GSubprocess) proc = NULL;
+  guint at_stop;
   int status;
 
   okn_test_config_set (f->config, "sync.batch_size", "5");
-  okn_test_server_set (f->server, "delay_ms", "100");
-  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  okn_test_add_reports (f->store, 200);
-  proc = okn_test_start_sync (f->db, f->conf, "--once");
-  g_assert_true (wait_created (f, 2));
-  status = stop_watch (proc);
+  status = stop_while_busy (f, "100", 200, "--once", &at_stop);
   g_assert_true (status == 0 || status == 4);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, okn_test_server_counters (f->server).created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
+  assert_stopped_cleanly (f, 200);
 }
 
 /* okn_sync_wake() (what the network monitor and "sync now" call) starts a
