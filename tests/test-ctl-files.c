@@ -39,9 +39,7 @@ fixture_setup (Fixture      *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  f->dir = okn_test_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "okienko.db", NULL);
-  f->config = g_build_filename (f->dir, "okienko.conf", NULL);
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->config);
   g_assert_true (g_file_set_contents (f->config, "[office]\nname=Urząd Miasta Łodzi\n", -1, NULL));
   g_assert_cmpint (g_chmod (f->config, 0600), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "init", "--station", "K03", NULL),
@@ -56,10 +54,7 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->config);
+  okn_test_paths_clear (&f->dir, &f->db, &f->config);
   g_free (f->ticket);
 }
 

@@ -220,9 +220,7 @@ fixture_setup (Fixture      *f,
 {
   g_auto (Run) run = { 0 };
 
-  f->dir = okn_test_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "okienko.db", NULL);
-  f->config = g_build_filename (f->dir, "okienko.conf", NULL);
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->config);
   RUN (&run, f, NULL, NULL, "init", "--station", "K03");
   g_assert_cmpint (run.status, ==, 0);
 }
@@ -231,10 +229,7 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->config);
+  okn_test_paths_clear (&f->dir, &f->db, &f->config);
 }
 
 /* Item 3: a NUL is refused like every other control character ----------- */

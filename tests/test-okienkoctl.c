@@ -22,9 +22,7 @@ fixture_setup (Fixture      *f,
 {
   g_autofree char *out = NULL;
 
-  f->dir = okn_test_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "data", "okienko.db", NULL);
-  f->config = g_build_filename (f->dir, "okienko.conf", NULL);
+  okn_test_paths_make ("data/okienko.db", &f->dir, &f->db, &f->config);
   if (data == NULL)
     g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "init", "--station", "K03", NULL), ==, 0);
 }
@@ -33,10 +31,7 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->config);
+  okn_test_paths_clear (&f->dir, &f->db, &f->config);
 }
 
 static JsonNode *

@@ -40,9 +40,7 @@ setup (Fixture       *f,
 {
   f->server = okn_test_open311_start (API_KEY);
   okn_test_server_set (f->server, "retry_after", "1");
-  f->dir = okn_test_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "okienko.db", NULL);
-  f->conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->conf);
   f->config = okn_test_open311_config (f->conf, f->server, API_KEY);
   okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104, Łódź");
   okn_test_config_set (f->config, "sync.backoff_base_seconds", "1");
@@ -57,10 +55,7 @@ teardown (Fixture       *f,
   g_clear_pointer (&f->store, okn_store_close);
   g_clear_pointer (&f->config, okn_config_free);
   g_clear_pointer (&f->server, okn_open311_server_free);
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->conf);
+  okn_test_paths_clear (&f->dir, &f->db, &f->conf);
 }
 
 /* Every record of the store is on the server exactly once. */

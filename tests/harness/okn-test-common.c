@@ -46,6 +46,32 @@ okn_test_rm_rf (const char *path)
   g_rmdir (path);
 }
 
+/* The files of one test: a new temporary folder @dir, the database
+ * @db_name in it (a path below it, e.g. "data/okienko.db") and the
+ * configuration "okienko.conf" (neither is created). */
+void
+okn_test_paths_make (const char  *db_name,
+                     char       **dir,
+                     char       **db,
+                     char       **config)
+{
+  *dir = okn_test_make_tmpdir ();
+  *db = g_build_filename (*dir, db_name, NULL);
+  *config = g_build_filename (*dir, "okienko.conf", NULL);
+}
+
+/* Removes what okn_test_paths_make() named and frees the names. */
+void
+okn_test_paths_clear (char **dir,
+                      char **db,
+                      char **config)
+{
+  okn_test_rm_rf (*dir);
+  g_clear_pointer (dir, g_free);
+  g_clear_pointer (db, g_free);
+  g_clear_pointer (config, g_free);
+}
+
 OknStore *
 okn_test_open_store (const char *dir,
                      const char *station)

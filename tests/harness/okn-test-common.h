@@ -10,6 +10,13 @@ G_BEGIN_DECLS
 
 char      *okn_test_make_tmpdir   (void);
 void       okn_test_rm_rf         (const char *path);
+void       okn_test_paths_make    (const char  *db_name,
+                                   char       **dir,
+                                   char       **db,
+                                   char       **config);
+void       okn_test_paths_clear   (char **dir,
+                                   char **db,
+                                   char **config);
 OknStore  *okn_test_open_store    (const char *dir,
                                    const char *station);
 OknRecord *okn_test_letter        (const char *sender,
