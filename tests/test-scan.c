@@ -693,6 +693,8 @@ test_okienkoctl (Fixture      *f,
         int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "print", t, "--layout", layouts[i],
                                    "--output", path, NULL);
 
+        if (rc != 0)
+          g_test_message ("print --layout %s --output %s: %d\n%s", layouts[i], name, rc, err);
         g_assert_cmpint (rc, ==, 0);
         g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
         if (k == 0)
@@ -997,6 +999,53 @@ test_damaged_files (Fixture      *f,
     }
 }
 
+/* Files scanned one after another (the page buffer is kept between
+ * scans): each answers for itself, never with a code of the one before,
+ * whatever their sizes and whether one before failed half-way. */
+static void
+test_one_after_another (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autofree char *foreign = write_symbols_png (f, "foreign.png", "INV-2026-0042", "https://example.org/x?id=7");
+  g_autofree char *blank = write_symbols_png (f, "blank.png", NULL, NULL);
+  g_autoptr (cairo_surface_t) small = okn_img_blank (640, 480);
+  g_autofree guint8 *small_gray = NULL;
+  g_autoptr (GBytes) small_png = NULL;
+  g_autofree char *small_path = NULL;
+  g_autofree char *cut_path = NULL;
+  guint w, h;
+
+  small_gray = okn_img_to_gray (small, &w, &h);
+  small_png = okn_gray_to_png (small_gray, w, h);
+  small_path = write_file (f, "small-blank.png", g_bytes_get_data (small_png, NULL), g_bytes_get_size (small_png));
+  {
+    g_autoptr (GBytes) whole = NULL;
+    gsize len;
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (foreign, &contents, &len, NULL));
+    whole = g_bytes_new_take (g_steal_pointer (&contents), len);
+    cut_path = write_file (f, "cut.png", g_bytes_get_data (whole, NULL), len / 2);
+  }
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (GPtrArray) coded = scan_path (f, foreign);
+      g_autoptr (GPtrArray) after = scan_path (f, blank);
+      g_autoptr (GPtrArray) smaller = scan_path (f, small_path);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) cut = okn_scan_file (f->store, f->config, cut_path, &error);
+      g_autoptr (GPtrArray) after_cut = scan_path (f, blank);
+
+      g_assert_cmpuint (coded->len, ==, 2);
+      g_assert_cmpuint (after->len, ==, 0);
+      g_assert_cmpuint (smaller->len, ==, 0);
+      g_assert_null (cut);
+      g_assert_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT);
+      g_assert_cmpuint (after_cut->len, ==, 0);
+    }
+}
+
 /* Office scanners save CMYK JPEGs (Adobe, inverted): read like any other. */
 static void
 test_cmyk_jpeg (Fixture      *f,
@@ -1268,6 +1317,7 @@ main (int    argc,
   ADD ("/scan/nul-payload", test_nul_payload, NULL);
   ADD ("/scan/damaged-files", test_damaged_files, NULL);
   ADD ("/scan/cmyk-jpeg", test_cmyk_jpeg, NULL);
+  ADD ("/scan/one-after-another", test_one_after_another, NULL);
   ADD ("/scan/pdf-every-page", test_pdf_every_page, NULL);
   ADD ("/scan/page-cap", test_page_cap, NULL);
   ADD ("/scan/progress-and-interrupt", test_progress_and_interrupt, NULL);

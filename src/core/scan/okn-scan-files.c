@@ -219,7 +219,7 @@ load_png (const guint8 *data,
         g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a readable PNG image (%s)."), name,
                      src.message);
       png_destroy_read_struct (&png, &info, NULL);
-      g_free (pixels);
+      okn_scan_pixels_give (pixels);
       g_free (rows);
       return NULL;
     }
@@ -253,7 +253,7 @@ load_png (const guint8 *data,
     png_error (png, "unexpected pixel layout");
 
   src.in_image = TRUE;
-  pixels = g_malloc ((gsize) w * h * channels);
+  pixels = okn_scan_pixels_take ((gsize) w * h * channels);
   rows = g_new (png_bytep, h);
   for (png_uint_32 y = 0; y < h; y++)
     rows[y] = pixels + (gsize) y * w * channels;
@@ -267,14 +267,14 @@ load_png (const guint8 *data,
   if (channels == 2)
     {
       /* What is transparent shows the paper. */
-      gray = g_malloc ((gsize) w * h);
+      gray = okn_scan_pixels_take ((gsize) w * h);
       for (gsize i = 0; i < (gsize) w * h; i++)
         {
           guint v = pixels[2 * i], a = pixels[2 * i + 1];
 
           gray[i] = (guint8) ((v * a + 255 * (255 - a) + 127) / 255);
         }
-      g_free (pixels);
+      okn_scan_pixels_give (pixels);
     }
   else
     gray = pixels;
@@ -368,7 +368,7 @@ load_jpeg (const guint8 *data,
   if (setjmp (jerr.jump))
     {
       jpeg_destroy_decompress (&cinfo);
-      g_free (gray);
+      okn_scan_pixels_give (gray);
       g_free (cmyk);
       if (started)
         set_damaged_error (error, name, jerr.message);
@@ -405,7 +405,7 @@ load_jpeg (const guint8 *data,
   cinfo.out_color_space = four ? JCS_CMYK : JCS_GRAYSCALE;
   started = TRUE;
   jpeg_start_decompress (&cinfo);
-  gray = g_malloc ((gsize) cinfo.output_width * cinfo.output_height);
+  gray = okn_scan_pixels_take ((gsize) cinfo.output_width * cinfo.output_height);
   if (four)
     cmyk = g_malloc ((gsize) cinfo.output_width * 4);
   while (cinfo.output_scanline < cinfo.output_height)
@@ -424,7 +424,7 @@ load_jpeg (const guint8 *data,
   g_free (cmyk);
   if (jerr.cut_short)
     {
-      g_free (gray);
+      okn_scan_pixels_give (gray);
       set_cut_short_error (error, name);
       return NULL;
     }
@@ -732,7 +732,7 @@ okn_scan_decode_bytes_full (GBytes               *bytes,
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   g_autofree char *shown = okn_text_display_line (name, -1);
-  g_autofree guint8 *gray = NULL;
+  g_autoptr (OknScanPixels) gray = NULL;
   OknScanOptions defaults;
   guint w = 0, h = 0, count = 1, read = 0;
   gboolean halted = FALSE;

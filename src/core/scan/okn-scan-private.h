@@ -42,4 +42,12 @@ void     okn_scan_linear       (const guint8 *gray,
                                 GPtrArray    *out,
                                 OknScanBox   *box);
 
+/* The buffer a PNG or JPEG page is decoded into: okn-scan-pixels.c. */
+typedef guint8 OknScanPixels;
+
+guint8  *okn_scan_pixels_take  (gsize   size);
+void     okn_scan_pixels_give  (guint8 *pixels);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanPixels, okn_scan_pixels_give)
+
 G_END_DECLS
