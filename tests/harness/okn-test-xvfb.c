@@ -184,3 +184,12 @@ okn_test_tap (GtkWidget *widget)
   okn_test_press (widget);
   okn_test_release (widget);
 }
+
+/* A finger on something that is not a control (a label, the background):
+ * nothing there shows it was pressed. */
+void
+okn_test_touch (GtkWidget *widget)
+{
+  button_event (widget, GDK_BUTTON_PRESS);
+  button_event (widget, GDK_BUTTON_RELEASE);
+}

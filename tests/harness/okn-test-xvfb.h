@@ -19,5 +19,6 @@ void      okn_test_show_window (GtkWidget *window);
 void      okn_test_press       (GtkWidget *widget);
 void      okn_test_release     (GtkWidget *widget);
 void      okn_test_tap         (GtkWidget *widget);
+void      okn_test_touch       (GtkWidget *widget);
 
 G_END_DECLS
