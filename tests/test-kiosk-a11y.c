@@ -17,7 +17,7 @@
 
 #include "okn-test-common.h"
 #include "okn-test-a11y.h"
-#include "okn-test-xvfb.h"
+#include "okn-test-ui.h"
 #include "okn-gui-resources.h"
 #include "okn-kiosk-keyboard.h"
 #include "okn-kiosk-theme.h"
@@ -37,7 +37,7 @@ settle (GtkWidget *window)
   gtk_widget_queue_resize (window);
   for (int i = 0; i < 10; i++)
     {
-      okn_test_pump ();
+      okn_test_ui_pump ();
       g_usleep (5000);
     }
 }
@@ -128,7 +128,7 @@ test_audit_finds_problems (void)
   gtk_container_add (GTK_CONTAINER (box), faint);
   gtk_container_add (GTK_CONTAINER (box), plain);
   gtk_container_add (GTK_CONTAINER (window), box);
-  okn_test_show_window (window);
+  okn_test_ui_show_window (window);
 
   problems = okn_test_a11y_audit (window, NULL);
   for (guint i = 0; i < problems->len; i++)
@@ -152,7 +152,7 @@ test_themes_and_text_size (void)
   double size_100 = 0, size_200 = 0;
 
   gtk_container_add (GTK_CONTAINER (window), label);
-  okn_test_show_window (window);
+  okn_test_ui_show_window (window);
   gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &normal);
   gtk_style_context_get (context, GTK_STATE_FLAG_NORMAL, "font-size", &size_100, NULL);
 
@@ -206,7 +206,7 @@ test_keyboard (void)
   gtk_container_add (GTK_CONTAINER (box), entry);
   gtk_container_add (GTK_CONTAINER (box), keyboard);
   gtk_container_add (GTK_CONTAINER (window), box);
-  okn_test_show_window (window);
+  okn_test_ui_show_window (window);
   gtk_widget_grab_focus (entry);
 
   for (int lang = 0; lang <= OKN_LANGUAGE_LAST; lang++)
@@ -227,7 +227,7 @@ main (int    argc,
   int status;
 
   g_unsetenv ("GTK_THEME");
-  okn_test_xvfb_start ();
+  okn_test_ui_start_xvfb ("1280x1024x24");
   gtk_test_init (&argc, &argv, NULL);
   okn_gui_register_resource ();
   css = gtk_css_provider_new ();
@@ -240,6 +240,6 @@ main (int    argc,
   g_test_add_func ("/kiosk-a11y/keyboard", test_keyboard);
 
   status = g_test_run ();
-  okn_test_xvfb_stop ();
+  okn_test_ui_stop_xvfb ();
   return status;
 }

@@ -13,7 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "okn-test-common.h"
-#include "okn-test-xvfb.h"
+#include "okn-test-ui.h"
 #include "okn-kiosk-keyboard.h"
 
 typedef struct
@@ -43,7 +43,7 @@ fixture_set_up (Fixture       *f,
   gtk_container_add (GTK_CONTAINER (box), f->text_view);
   gtk_container_add (GTK_CONTAINER (box), GTK_WIDGET (f->keyboard));
   gtk_container_add (GTK_CONTAINER (f->window), box);
-  okn_test_show_window (f->window);
+  okn_test_ui_show_window (f->window);
 }
 
 static void
@@ -51,7 +51,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_widget_destroy (f->window);
-  okn_test_pump ();
+  okn_test_ui_pump ();
 }
 
 static GtkWidget *
@@ -76,15 +76,15 @@ tap_text (Fixture    *f,
 
       if (g_strcmp0 (c, " ") == 0)
         {
-          okn_test_tap (key (f, "space"));
+          okn_test_ui_tap (key (f, "space"));
           continue;
         }
       if (!g_str_equal (c, lower))
         {
-          okn_test_tap (key (f, "shift"));
+          okn_test_ui_tap (key (f, "shift"));
           g_assert_true (okn_kiosk_keyboard_get_shift (f->keyboard));
         }
-      okn_test_tap (key (f, lower));
+      okn_test_ui_tap (key (f, lower));
     }
 }
 
@@ -96,7 +96,7 @@ focus_entry_at (GtkWidget  *entry,
   gtk_widget_grab_focus (entry);
   gtk_entry_set_text (GTK_ENTRY (entry), text);
   gtk_editable_set_position (GTK_EDITABLE (entry), position);
-  okn_test_pump ();
+  okn_test_ui_pump ();
 }
 
 static void
@@ -120,7 +120,7 @@ test_types_ukrainian_at_cursor (Fixture       *f,
                                 gconstpointer  data)
 {
   focus_entry_at (f->entry, "м. , Україна", 3);
-  okn_test_tap (key (f, "layout-uk"));
+  okn_test_ui_tap (key (f, "layout-uk"));
   g_assert_cmpint (okn_kiosk_keyboard_get_layout (f->keyboard), ==, OKN_LANGUAGE_UK);
   tap_text (f, "Київ");
 
@@ -140,10 +140,10 @@ test_acts_on_release (Fixture       *f,
   GtkWidget *a = key (f, "a");
 
   focus_entry_at (f->entry, "", 0);
-  okn_test_press (a);
+  okn_test_ui_press (a);
   /* A finger resting on a key (or sliding off it) types nothing. */
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (f->entry)), ==, "");
-  okn_test_release (a);
+  okn_test_ui_release (a);
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (f->entry)), ==, "a");
 }
 
@@ -156,14 +156,14 @@ test_backspace_and_text_view (Fixture       *f,
   g_autofree char *text = NULL;
 
   focus_entry_at (f->entry, "Łódźx", 5);
-  okn_test_tap (key (f, "backspace"));
+  okn_test_ui_tap (key (f, "backspace"));
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (f->entry)), ==, "Łódź");
 
   gtk_widget_grab_focus (f->text_view);
   gtk_text_buffer_set_text (buffer, "Dziura  jezdni", -1);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, 7);
   gtk_text_buffer_place_cursor (buffer, &iter);
-  okn_test_pump ();
+  okn_test_ui_pump ();
   tap_text (f, "w");
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -217,7 +217,7 @@ main (int    argc,
 {
   int status;
 
-  okn_test_xvfb_start ();
+  okn_test_ui_start_xvfb ("1280x1024x24");
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -230,6 +230,6 @@ main (int    argc,
 #undef ADD
 
   status = g_test_run ();
-  okn_test_xvfb_stop ();
+  okn_test_ui_stop_xvfb ();
   return status;
 }

@@ -15,7 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "okn-test-common.h"
-#include "okn-test-xvfb.h"
+#include "okn-test-ui.h"
 #include "okn-kiosk-a11y-bar.h"
 #include "okn-kiosk-voice.h"
 
@@ -66,7 +66,7 @@ fixture_set_up (Fixture       *f,
   gtk_container_add (GTK_CONTAINER (box), f->words);
   gtk_container_add (GTK_CONTAINER (f->window), box);
   okn_kiosk_voice_attach (f->voice, GTK_WINDOW (f->window));
-  okn_test_show_window (f->window);
+  okn_test_ui_show_window (f->window);
 }
 
 static void
@@ -74,7 +74,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_widget_destroy (f->window);
-  okn_test_pump ();
+  okn_test_ui_pump ();
   okn_speech_set_sink (f->speech, NULL, NULL, NULL);
   g_clear_object (&f->voice);
   g_clear_object (&f->speech);
@@ -124,7 +124,7 @@ keypad (Fixture *f,
       gtk_main_do_event (ev);
       gdk_event_free (ev);
     }
-  okn_test_pump ();
+  okn_test_ui_pump ();
 }
 
 static void
@@ -139,7 +139,7 @@ test_on_from_button_and_keypad (Fixture       *f,
   g_assert_false (okn_speech_get_enabled (f->speech));
 
   /* The button, reachable without sight (first in the bar, named). */
-  okn_test_tap (speech_button);
+  okn_test_ui_tap (speech_button);
   g_assert_true (okn_speech_get_enabled (f->speech));
   g_assert_true (heard_n (f, 1));
   g_assert_cmpstr (f->heard->pdata[0], ==, "Mowa jest włączona. " WHERE);
@@ -219,23 +219,23 @@ test_silence_when_resident_acts (Fixture       *f,
 
   /* A touch on words, not on a control: nothing new to say, speech stops. */
   start_long_reading (f, &touched);
-  okn_test_touch (f->words);
-  g_assert_true (okn_test_wait_for (is_done, &touched));
+  okn_test_ui_touch (f->words);
+  g_assert_true (okn_test_ui_wait_for (is_done, &touched));
   g_assert_error (touched.error, OKN_SPEECH_ERROR, OKN_SPEECH_ERROR_STOPPED);
   g_clear_error (&touched.error);
 
   /* A key: the same. */
   start_long_reading (f, &pressed);
   keypad (f, GDK_KEY_KP_5);
-  g_assert_true (okn_test_wait_for (is_done, &pressed));
+  g_assert_true (okn_test_ui_wait_for (is_done, &pressed));
   g_assert_error (pressed.error, OKN_SPEECH_ERROR, OKN_SPEECH_ERROR_STOPPED);
   g_clear_error (&pressed.error);
 
   /* A tap on a control: what is heard is the control, not the rest of
    * the reading. */
   okn_kiosk_voice_announce (f->voice, "Proszę wybrać kategorię zgłoszenia z listy na ekranie.");
-  okn_test_tap (f->next);
-  g_assert_true (okn_test_wait_for (last_heard_is_next, f));
+  okn_test_ui_tap (f->next);
+  g_assert_true (okn_test_ui_wait_for (last_heard_is_next, f));
 }
 
 int
@@ -244,7 +244,7 @@ main (int    argc,
 {
   int status;
 
-  okn_test_xvfb_start ();
+  okn_test_ui_start_xvfb ("1280x1024x24");
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -253,6 +253,6 @@ main (int    argc,
 #undef ADD
 
   status = g_test_run ();
-  okn_test_xvfb_stop ();
+  okn_test_ui_stop_xvfb ();
   return status;
 }
