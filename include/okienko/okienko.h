@@ -26,6 +26,7 @@
 #include "okienko/okn-scan-burst.h"
 #include "okienko/okn-catalogue.h"
 #include "okienko/okn-service-def.h"
+#include "okienko/okn-speech.h"
 #include "okienko/okn-store.h"
 #include "okienko/okn-text.h"
 #include "okienko/okn-sync.h"

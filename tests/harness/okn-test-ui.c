@@ -107,6 +107,30 @@ okn_test_ui_wait_for (OknTestCondition cond,
   return TRUE;
 }
 
+static gboolean
+is_viewable (gpointer data)
+{
+  GdkWindow *window = gtk_widget_get_window (data);
+
+  return window != NULL && gdk_window_is_viewable (window);
+}
+
+/**
+ * okn_test_ui_show_window:
+ *
+ * Shows @window and waits until the X server has mapped it and GTK has
+ * drawn it once.
+ */
+void
+okn_test_ui_show_window (GtkWidget *window)
+{
+  gtk_widget_show_all (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (okn_test_ui_wait_for (is_viewable, window));
+  gdk_display_sync (gtk_widget_get_display (window));
+  okn_test_ui_pump ();
+}
+
 /**
  * okn_test_ui_key:
  * @time: the event's time stamp in milliseconds
@@ -238,6 +262,81 @@ void
 okn_test_ui_right_click (GtkWidget *widget)
 {
   click (widget, GDK_BUTTON_SECONDARY);
+}
+
+/* One half of a tap, at the middle of @widget in its toplevel's
+ * coordinates, so that a test can look between finger down and finger up. */
+static void
+button_event (GtkWidget    *widget,
+              GdkEventType  type)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
+  int x = 0, y = 0;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_translate_coordinates (widget, toplevel,
+                                                   gtk_widget_get_allocated_width (widget) / 2,
+                                                   gtk_widget_get_allocated_height (widget) / 2,
+                                                   &x, &y));
+  g_assert_true (gdk_test_simulate_button (gtk_widget_get_window (toplevel), x, y,
+                                           GDK_BUTTON_PRIMARY, 0, type));
+  /* The event went through the X server: wait for it to come back. */
+  gdk_display_sync (gtk_widget_get_display (widget));
+  for (int i = 0; i < 20; i++)
+    {
+      okn_test_ui_pump ();
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+is_pressed (gpointer data)
+{
+  return (gtk_widget_get_state_flags (data) & GTK_STATE_FLAG_ACTIVE) != 0;
+}
+
+static gboolean
+is_released (gpointer data)
+{
+  return (gtk_widget_get_state_flags (data) & GTK_STATE_FLAG_ACTIVE) == 0;
+}
+
+/**
+ * okn_test_ui_press:
+ *
+ * A finger down on @widget, not yet lifted: waits until the widget shows
+ * it pressed.
+ */
+void
+okn_test_ui_press (GtkWidget *widget)
+{
+  button_event (widget, GDK_BUTTON_PRESS);
+  g_assert_true (okn_test_ui_wait_for (is_pressed, widget));
+}
+
+/**
+ * okn_test_ui_release:
+ *
+ * The finger of okn_test_ui_press() lifted again.
+ */
+void
+okn_test_ui_release (GtkWidget *widget)
+{
+  button_event (widget, GDK_BUTTON_RELEASE);
+  g_assert_true (okn_test_ui_wait_for (is_released, widget));
+}
+
+/**
+ * okn_test_ui_touch:
+ *
+ * A finger on something that is not a control (a label, the background):
+ * down and up, with nothing to show it was pressed.
+ */
+void
+okn_test_ui_touch (GtkWidget *widget)
+{
+  button_event (widget, GDK_BUTTON_PRESS);
+  button_event (widget, GDK_BUTTON_RELEASE);
 }
 
 /**

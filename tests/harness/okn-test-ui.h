@@ -16,6 +16,7 @@ void        okn_test_ui_stop_xvfb    (void);
 void        okn_test_ui_pump         (void);
 gboolean    okn_test_ui_wait_for     (OknTestCondition cond,
                                       gpointer         data);
+void        okn_test_ui_show_window  (GtkWidget *window);
 void        okn_test_ui_key          (GtkWidget       *toplevel,
                                       guint            keyval,
                                       GdkModifierType  state,
@@ -26,6 +27,9 @@ guint32     okn_test_ui_type         (GtkWidget  *toplevel,
                                       guint       gap_ms);
 void        okn_test_ui_tap          (GtkWidget *widget);
 void        okn_test_ui_right_click  (GtkWidget *widget);
+void        okn_test_ui_press        (GtkWidget *widget);
+void        okn_test_ui_release      (GtkWidget *widget);
+void        okn_test_ui_touch        (GtkWidget *widget);
 GtkWidget  *okn_test_ui_find_named   (GtkWidget  *root,
                                       const char *accessible_name);
 GtkWidget  *okn_test_ui_find_by_name (GtkWidget  *root,

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-kiosk-a11y.c: the kiosk as a blind resident, a shaking hand and weak
+ * eyes meet it, under an Xvfb the test starts itself
+ *
+ * The audit (tests/harness/okn-test-a11y.c) walks each kiosk screen's
+ * accessible tree and fails on an interactive control without a name, a
+ * target under 48 px, or text under 4.5:1 contrast, in the default theme
+ * and in both high-contrast themes, at normal and double text size.
+ */
+#define G_LOG_DOMAIN "test-kiosk-a11y"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "okn-test-common.h"
+#include "okn-test-a11y.h"
+#include "okn-test-ui.h"
+#include "okn-gui-resources.h"
+#include "okn-kiosk-keyboard.h"
+#include "okn-kiosk-theme.h"
+
+static const OknKioskTheme themes[] = {
+  OKN_KIOSK_THEME_DEFAULT,
+  OKN_KIOSK_THEME_HIGH_CONTRAST,
+  OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE,
+};
+
+static const char *const theme_names[] = { "default", "HighContrast", "HighContrastInverse" };
+
+static void
+settle (GtkWidget *window)
+{
+  /* A theme or size change re-styles and re-allocates on the next frames. */
+  gtk_widget_queue_resize (window);
+  for (int i = 0; i < 10; i++)
+    {
+      okn_test_ui_pump ();
+      g_usleep (5000);
+    }
+}
+
+/* Every theme and text size; fails listing every problem found. */
+static void
+assert_accessible (GtkWidget  *window,
+                   const char *what)
+{
+  g_autoptr (GString) all = g_string_new (NULL);
+
+  for (gsize t = 0; t < G_N_ELEMENTS (themes); t++)
+    for (guint size = OKN_KIOSK_TEXT_SIZE_MIN; size <= OKN_KIOSK_TEXT_SIZE_MAX; size += 100)
+      {
+        g_autoptr (GPtrArray) problems = NULL;
+        OknTestA11yStats stats;
+
+        okn_kiosk_theme_set (window, themes[t]);
+        okn_kiosk_text_size_set (window, size);
+        settle (window);
+        problems = okn_test_a11y_audit (window, &stats);
+        g_test_message ("%s, %s, text %u%%: %u controls (smallest side %d px), %u texts (lowest contrast %.2f:1)",
+                        what, theme_names[t], size, stats.controls, stats.smallest_target, stats.texts,
+                        stats.lowest_contrast);
+        g_assert_cmpuint (stats.controls, >, 0);
+        for (guint i = 0; i < problems->len; i++)
+          g_string_append_printf (all, "\n  %s, %s theme, text %u%%: %s", what, theme_names[t], size,
+                                  (char *) problems->pdata[i]);
+      }
+  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
+  okn_kiosk_text_size_set (window, OKN_KIOSK_TEXT_SIZE_MIN);
+  settle (window);
+  if (all->len > 0)
+    g_error ("accessibility problems:%s", all->str);
+}
+
+static GtkWidget *
+window_new (void)
+{
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 960);
+  return window;
+}
+
+static gboolean
+has_problem (GPtrArray  *problems,
+             const char *prefix,
+             const char *about)
+{
+  for (guint i = 0; i < problems->len; i++)
+    if (g_str_has_prefix (problems->pdata[i], prefix) && strstr (problems->pdata[i], about))
+      return TRUE;
+  return FALSE;
+}
+
+/* The audit itself finds each kind of problem, and only those. */
+static void
+test_audit_finds_problems (void)
+{
+  GtkWidget *window = window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  /* A picture only (GTK names a few stock icons itself, not a drawing). */
+  GtkWidget *icon_only = gtk_button_new ();
+  GtkWidget *tiny = gtk_button_new_with_label ("Tiny");
+  GtkWidget *good = gtk_button_new_with_label ("Good");
+  GtkWidget *faint = gtk_label_new ("Faint grey words");
+  GtkWidget *plain = gtk_label_new ("Plain words");
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr (GPtrArray) problems = NULL;
+  GdkRGBA black = { 0, 0, 0, 1 }, white = { 1, 1, 1, 1 }, grey = { 0.6, 0.6, 0.6, 1 };
+
+  g_assert_cmpfloat (fabs (okn_test_a11y_contrast_ratio (&black, &white) - 21), <, 0.01);
+  g_assert_cmpfloat (okn_test_a11y_contrast_ratio (&grey, &white), <, 3);
+
+  gtk_css_provider_load_from_data (css, "label.faint { color: #aaaaaa; }", -1, NULL);
+  gtk_style_context_add_provider (gtk_widget_get_style_context (faint), GTK_STYLE_PROVIDER (css),
+                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_style_context_add_class (gtk_widget_get_style_context (faint), "faint");
+  gtk_container_add (GTK_CONTAINER (icon_only), gtk_drawing_area_new ());
+  gtk_widget_set_size_request (icon_only, 64, 64);
+  gtk_widget_set_size_request (good, 64, 64);
+  gtk_widget_set_halign (tiny, GTK_ALIGN_START);
+  gtk_widget_set_valign (tiny, GTK_ALIGN_START);
+  gtk_container_add (GTK_CONTAINER (box), icon_only);
+  gtk_container_add (GTK_CONTAINER (box), tiny);
+  gtk_container_add (GTK_CONTAINER (box), good);
+  gtk_container_add (GTK_CONTAINER (box), faint);
+  gtk_container_add (GTK_CONTAINER (box), plain);
+  gtk_container_add (GTK_CONTAINER (window), box);
+  okn_test_ui_show_window (window);
+
+  problems = okn_test_a11y_audit (window, NULL);
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("found: %s", (char *) problems->pdata[i]);
+  g_assert_true (has_problem (problems, "no accessible name", "GtkButton"));
+  g_assert_true (has_problem (problems, "target", "\"Tiny\""));
+  g_assert_true (has_problem (problems, "text contrast", "Faint grey words"));
+  g_assert_false (has_problem (problems, "", "\"Good\""));
+  g_assert_false (has_problem (problems, "", "Plain words"));
+  g_assert_cmpuint (problems->len, ==, 3);
+  gtk_widget_destroy (window);
+}
+
+static void
+test_themes_and_text_size (void)
+{
+  GtkWidget *window = window_new ();
+  GtkWidget *label = gtk_label_new ("Zgłoś problem");
+  GtkStyleContext *context = gtk_widget_get_style_context (label);
+  GdkRGBA normal, contrast, inverse;
+  double size_100 = 0, size_200 = 0;
+
+  gtk_container_add (GTK_CONTAINER (window), label);
+  okn_test_ui_show_window (window);
+  gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &normal);
+  gtk_style_context_get (context, GTK_STATE_FLAG_NORMAL, "font-size", &size_100, NULL);
+
+  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_HIGH_CONTRAST);
+  settle (window);
+  g_assert_cmpint (okn_kiosk_theme_get (window), ==, OKN_KIOSK_THEME_HIGH_CONTRAST);
+  gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &contrast);
+  /* HighContrast: black text, where Adwaita's is dark grey. */
+  g_assert_false (gdk_rgba_equal (&normal, &contrast));
+  g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, 7); /* WCAG AAA */
+
+  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE);
+  settle (window);
+  gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &inverse);
+  /* Inverse: light text on a dark background. */
+  g_assert_cmpfloat (inverse.red + inverse.green + inverse.blue, >, 2.5);
+  g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, 7); /* WCAG AAA */
+
+  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
+  settle (window);
+  g_assert_cmpint (okn_kiosk_theme_get (window), ==, OKN_KIOSK_THEME_DEFAULT);
+  gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &contrast);
+  g_assert_true (gdk_rgba_equal (&normal, &contrast));
+
+  okn_kiosk_text_size_set (window, 200);
+  settle (window);
+  gtk_style_context_get (context, GTK_STATE_FLAG_NORMAL, "font-size", &size_200, NULL);
+  g_test_message ("text size: %.1f px at 100%%, %.1f px at 200%%", size_100, size_200);
+  g_assert_cmpfloat (fabs (size_200 - 2 * size_100), <, 0.5);
+  g_assert_cmpuint (okn_kiosk_text_size_get (window), ==, 200);
+  /* Never beyond 200%, never below 100%, in steps. */
+  okn_kiosk_text_size_set (window, 400);
+  g_assert_cmpuint (okn_kiosk_text_size_get (window), ==, 200);
+  okn_kiosk_text_size_set (window, 160);
+  g_assert_cmpuint (okn_kiosk_text_size_get (window), ==, 150);
+  okn_kiosk_text_size_set (window, 10);
+  g_assert_cmpuint (okn_kiosk_text_size_get (window), ==, 100);
+  gtk_widget_destroy (window);
+}
+
+static void
+test_keyboard (void)
+{
+  GtkWidget *window = window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *keyboard = okn_kiosk_keyboard_new ();
+
+  atk_object_set_name (gtk_widget_get_accessible (entry), "Street and number");
+  gtk_widget_set_size_request (entry, -1, 64);
+  gtk_container_add (GTK_CONTAINER (box), entry);
+  gtk_container_add (GTK_CONTAINER (box), keyboard);
+  gtk_container_add (GTK_CONTAINER (window), box);
+  okn_test_ui_show_window (window);
+  gtk_widget_grab_focus (entry);
+
+  for (int lang = 0; lang <= OKN_LANGUAGE_LAST; lang++)
+    {
+      g_autofree char *what = g_strdup_printf ("keyboard (%s)", okn_language_to_string (lang));
+
+      okn_kiosk_keyboard_set_language (OKN_KIOSK_KEYBOARD (keyboard), (OknLanguage) lang);
+      assert_accessible (window, what);
+    }
+  gtk_widget_destroy (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GtkCssProvider) css = NULL;
+  int status;
+
+  g_unsetenv ("GTK_THEME");
+  okn_test_ui_start_xvfb ("1280x1024x24");
+  gtk_test_init (&argc, &argv, NULL);
+  okn_gui_register_resource ();
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/okienko/Desk/okienko.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_test_add_func ("/kiosk-a11y/audit-finds-problems", test_audit_finds_problems);
+  g_test_add_func ("/kiosk-a11y/themes-and-text-size", test_themes_and_text_size);
+  g_test_add_func ("/kiosk-a11y/keyboard", test_keyboard);
+
+  status = g_test_run ();
+  okn_test_ui_stop_xvfb ();
+  return status;
+}
