@@ -44,5 +44,14 @@ gboolean okn_file_write_output (const char        *path,
                                 OknFileWriteFlags  flags,
                                 int                mode,
                                 GError           **error);
+int      okn_file_open_temp    (const char        *path,
+                                OknFileWriteFlags  flags,
+                                int                mode,
+                                char             **tmp_path,
+                                GError           **error);
+gboolean okn_file_install      (const char        *tmp_path,
+                                const char        *path,
+                                OknFileWriteFlags  flags,
+                                GError           **error);
 
 G_END_DECLS

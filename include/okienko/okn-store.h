@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "okienko/okn-file.h"
 #include "okienko/okn-record.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ typedef enum
   OKN_STORE_ERROR_NO_DATABASE,   /* no database at the path, and none was to be created */
   OKN_STORE_ERROR_NOT_OKIENKO,   /* a file of another program: refused, untouched */
   OKN_STORE_ERROR_DAMAGED,       /* the integrity check failed: refused, untouched */
+  OKN_STORE_ERROR_IN_USE,        /* restore: another process has the database open */
 } OknStoreError;
 
 #define OKN_STORE_SCHEMA_VERSION 3
@@ -128,6 +130,28 @@ typedef struct
   int http_status;           /* 0 when there was no HTTP answer */
   gboolean adopted;          /* SENT: found on the server by its ticket marker */
 } OknOutcome;
+
+/* Backup, restore and check (okn-store-backup.c). */
+typedef struct
+{
+  gint64 records;      /* records in the backup */
+  gint64 bytes;        /* the backup file's size */
+} OknBackupInfo;
+
+typedef struct
+{
+  char *aside;         /* (nullable) where the replaced database was kept */
+  gint64 records;      /* records in the restored database */
+  guint to_search;     /* waiting records the sync searches for before posting */
+  GPtrArray *warnings; /* (element-type utf8) e.g. tickets given out after the backup */
+} OknRestoreInfo;
+
+typedef struct
+{
+  gboolean quick_check_ok;
+  gint64 records;
+  GPtrArray *problems; /* (element-type utf8) one sentence each; empty: all holds */
+} OknStoreCheck;
 
 GQuark      okn_store_error_quark         (void);
 
@@ -274,6 +298,22 @@ gboolean    okn_store_requeue             (OknStore           *store,
                                            const char         *actor,
                                            char             ***tickets_done,
                                            GError            **error);
+
+gboolean    okn_store_backup              (OknStore          *store,
+                                           const char        *dest,
+                                           OknFileWriteFlags  flags,
+                                           OknBackupInfo     *info,
+                                           GError           **error);
+gboolean    okn_store_restore             (const char     *db_path,
+                                           const char     *source,
+                                           const char     *actor,
+                                           OknRestoreInfo *info,
+                                           GError        **error);
+void        okn_restore_info_clear        (OknRestoreInfo *info);
+gboolean    okn_store_check               (OknStore      *store,
+                                           OknStoreCheck *report,
+                                           GError       **error);
+void        okn_store_check_clear         (OknStoreCheck *report);
 
 void        okn_audit_entry_free          (OknAuditEntry *entry);
 void        okn_status_change_free        (OknStatusChange *change);

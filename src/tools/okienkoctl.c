@@ -29,6 +29,9 @@ static const OkctlCommand commands[] = {
   { "requeue", okctl_cmd_requeue, N_("Queue records the server refused again, without a correction") },
   { "day", okctl_cmd_day, N_("The register of letters received on a day, as text, CSV or PDF") },
   { "lookup", okctl_cmd_lookup, N_("What a ticket's holder may see of the case (ID and verification code)") },
+  { "backup", okctl_cmd_backup, N_("Copy the database while the station works, checked, to a file") },
+  { "restore", okctl_cmd_restore, N_("Put a backup in the place of the database (the station stopped)") },
+  { "check", okctl_cmd_check, N_("Check the database, its outbox and its ticket numbers") },
 };
 
 int
@@ -48,6 +51,9 @@ okctl_fail (GError *error)
         case OKN_STORE_ERROR_NOT_OKIENKO:
         case OKN_STORE_ERROR_DAMAGED:
           code = OKCTL_EXIT_STORAGE;
+          break;
+        case OKN_STORE_ERROR_IN_USE:
+          code = OKCTL_EXIT_BUSY;
           break;
         /* No database yet is "no station yet": run init. */
         case OKN_STORE_ERROR_NO_DATABASE:
@@ -143,7 +149,7 @@ okctl_quote (const char *text)
  * database (a read-only SQLite connection). Only init creates one; the
  * others that write upgrade an older schema first. */
 static const char *const read_only_commands[] = {
-  "show", "list", "search", "status", "day", "print", "scan",
+  "show", "list", "search", "status", "day", "print", "scan", "backup", "check",
 };
 
 OknStore *

@@ -16,7 +16,8 @@ enum
   OKCTL_EXIT_USAGE = 2,
   OKCTL_EXIT_STORAGE = 3,
   OKCTL_EXIT_NETWORK = 4,
-  OKCTL_EXIT_ATTENTION = 5,    /* sync: the server refused records; they need attention */
+  OKCTL_EXIT_ATTENTION = 5,    /* sync: the server refused records; check: problems found */
+  OKCTL_EXIT_BUSY = 6,         /* restore: another program has the database open */
 };
 
 typedef struct
@@ -70,6 +71,9 @@ int okctl_cmd_services (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_requeue  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_day      (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_lookup   (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_backup   (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_restore  (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_check    (OkctlContext *ctx, int argc, char **argv);
 
 void okctl_sync_status_json (const OknSyncStatus *status, JsonBuilder *b);
 void okctl_sync_status_text (const OknSyncStatus *status);

@@ -264,6 +264,108 @@ move_into_place (const char *tmp,
   return 0;
 }
 
+/* The folder of @path's target reaches the disk: a rename in it is durable. */
+static void
+sync_folder (const char *dir)
+{
+  int dir_fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);
+      close (dir_fd);
+    }
+}
+
+/**
+ * okn_file_open_temp:
+ * @path: the output the temporary file will become (okn_file_install())
+ * @mode: the temporary file's permissions before the umask
+ * @tmp_path: (out) (transfer full): the temporary file's name
+ *
+ * Checks @path under the rule of okn_file_check_output() and creates a
+ * temporary file `.NAME.XXXXXX` in its target's folder, for output that
+ * is not written from memory (a database copy).
+ *
+ * Returns: an open descriptor of the new file, or -1
+ */
+int
+okn_file_open_temp (const char        *path,
+                    OknFileWriteFlags  flags,
+                    int                mode,
+                    char             **tmp_path,
+                    GError           **error)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmp = NULL;
+  int fd;
+
+  if (!okn_file_check_output (path, flags, error))
+    return -1;
+  target = resolve (path);
+  if (target == NULL)
+    {
+      set_io_error (path, ENOENT, error);
+      return -1;
+    }
+  dir = g_path_get_dirname (target);
+  base = g_path_get_basename (target);
+  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, mode);
+  if (fd < 0)
+    {
+      set_io_error (path, errno, error);
+      return -1;
+    }
+  *tmp_path = g_steal_pointer (&tmp);
+  return fd;
+}
+
+/**
+ * okn_file_install:
+ * @tmp_path: a file from okn_file_open_temp(), written and fsync'ed
+ * @path: the output
+ *
+ * Moves @tmp_path into place under the rule of okn_file_check_output()
+ * (never over a file that appeared meanwhile, unless replacing was asked
+ * for) and makes the rename durable. @tmp_path is removed on failure.
+ */
+gboolean
+okn_file_install (const char        *tmp_path,
+                  const char        *path,
+                  OknFileWriteFlags  flags,
+                  GError           **error)
+{
+  g_autofree char *target = resolve (path);
+  g_autofree char *dir = NULL;
+  int saved;
+
+  if (target == NULL)
+    {
+      g_unlink (tmp_path);
+      return set_io_error (path, ENOENT, error);
+    }
+  if (okn_file_is_protected (path))
+    {
+      g_unlink (tmp_path);
+      return okn_file_check_output (path, flags, error);
+    }
+  if (move_into_place (tmp_path, target, (flags & OKN_FILE_WRITE_REPLACE) != 0) != 0)
+    {
+      saved = errno;
+      g_unlink (tmp_path);
+      if (saved == EEXIST)
+        return okn_file_check_output (path, flags, error);
+      return set_io_error (path, saved, error);
+    }
+  /* The rename itself reaches the disk with the folder. */
+  dir = g_path_get_dirname (target);
+  sync_folder (dir);
+  return TRUE;
+}
+
 /**
  * okn_file_write_output:
  * @path: the file to write
@@ -284,28 +386,18 @@ okn_file_write_output (const char        *path,
                        int                mode,
                        GError           **error)
 {
-  g_autofree char *target = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *tmp = NULL;
   GStatBuf st;
-  int fd, dir_fd, saved;
+  int fd, saved;
 
   if (!okn_file_check_output (path, flags, error))
     return FALSE;
   if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     return write_special (path, data, len, error);
 
-  /* Through a symlink the file it points to is replaced, not the link. */
-  target = resolve (path);
-  if (target == NULL)
-    return set_io_error (path, ENOENT, error);
-  dir = g_path_get_dirname (target);
-  base = g_path_get_basename (target);
-  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, mode);
+  fd = okn_file_open_temp (path, flags, mode, &tmp, error);
   if (fd < 0)
-    return set_io_error (path, errno, error);
+    return FALSE;
   if (!write_all (fd, data, len) || fsync (fd) != 0)
     {
       saved = errno;
@@ -314,20 +406,5 @@ okn_file_write_output (const char        *path,
       return set_io_error (path, saved, error);
     }
   close (fd);
-  if (move_into_place (tmp, target, (flags & OKN_FILE_WRITE_REPLACE) != 0) != 0)
-    {
-      saved = errno;
-      g_unlink (tmp);
-      if (saved == EEXIST)
-        return okn_file_check_output (path, flags, error);
-      return set_io_error (path, saved, error);
-    }
-  /* The rename itself reaches the disk with the folder. */
-  dir_fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dir_fd >= 0)
-    {
-      fsync (dir_fd);
-      close (dir_fd);
-    }
-  return TRUE;
+  return okn_file_install (tmp, path, flags, error);
 }

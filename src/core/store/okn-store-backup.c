@@ -1,0 +1,868 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-store-backup.c: the administrator's care of the database: a backup
+ * while the station works, putting a backup back, and a check of what the
+ * database promises
+ *
+ * A backup is SQLite's online backup (one read transaction: in WAL mode
+ * writers go on meanwhile) into a temporary file beside the destination,
+ * made a single self-contained file (journal_mode DELETE), checked whole
+ * (integrity_check, foreign keys, ours) and only then moved into place.
+ *
+ * A restore is the dangerous one: the backup is older than tickets in
+ * residents' hands and than what the server already has. The file of
+ * issued numbers (<db>.issued) is never restored: it stays ahead, so the
+ * numbers given out after the backup are never given again; and every
+ * record the backup still has waiting is marked "outcome unknown", so the
+ * sync searches the server for its ticket marker and adopts the case
+ * before it would post it again.
+ */
+#define G_LOG_DOMAIN "okn-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "okienko/okn-file.h"
+#include "okn-store-issued.h"
+#include "okn-store-private.h"
+
+/* The sync engine's lock (okn-sync.c): held by every running sync. */
+#define SYNC_LOCK_SUFFIX ".sync.lock"
+/* SQLite's unix VFS: every connection holds a shared lock on this byte of
+ * the -shm file while it is open (the "dead man switch"). */
+#define SHM_DMS_OFFSET 128
+
+/* ---- shared ------------------------------------------------------------- */
+
+static void
+raw_close (sqlite3 *db)
+{
+  sqlite3_close_v2 (db);
+}
+
+static gboolean
+raw_error (sqlite3    *db,
+           int         rc,
+           const char *path,
+           const char *what,
+           GError    **error)
+{
+  int code = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB
+               ? OKN_STORE_ERROR_DAMAGED : OKN_STORE_ERROR_STORAGE;
+
+  if ((rc & 0xff) == SQLITE_FULL
+      || ((rc & 0xff) == SQLITE_IOERR && db && (sqlite3_system_errno (db) == ENOSPC
+                                                || sqlite3_system_errno (db) == EDQUOT)))
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("The disk holding %s is full: %s failed. Free some space and try again."),
+                 path, what);
+  else
+    g_set_error (error, OKN_STORE_ERROR, code, _("%s: %s failed: %s"), path, what,
+                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+static sqlite3 *
+raw_open (const char *path,
+          int         flags,
+          GError    **error)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      raw_error (db, rc, path, _("opening the database"), error);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, OKN_STORE_BUSY_TIMEOUT_MS);
+  return db;
+}
+
+static gboolean
+raw_int (sqlite3    *db,
+         const char *path,
+         const char *sql,
+         gint64     *out,
+         GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return raw_error (db, rc, path, _("reading the database"), error);
+  return TRUE;
+}
+
+/* Every row of a check (integrity_check, foreign_key_check) that is not
+ * "ok", as one line each, into @problems. */
+static gboolean
+raw_check_rows (sqlite3    *db,
+                const char *path,
+                const char *sql,
+                GPtrArray  *problems,
+                GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GString *line = g_string_new (NULL);
+
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const char *v = (const char *) sqlite3_column_text (stmt, i);
+
+          if (i > 0)
+            g_string_append_c (line, ' ');
+          g_string_append (line, v ? v : "-");
+        }
+      if (g_str_equal (line->str, "ok"))
+        g_string_free (line, TRUE);
+      else
+        {
+          g_strdelimit (line->str, "\r\n", ' ');
+          g_ptr_array_add (problems, g_string_free (line, FALSE));
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return raw_error (db, rc, path, _("checking the database"), error);
+  return TRUE;
+}
+
+/* Is the copy at @path sound and an Okienko database of a schema this
+ * program can use? (integrity_check: every page and every index against
+ * its table; foreign keys; ours by application_id, or by its tables when
+ * written before the id; a station.) */
+static gboolean
+verify_copy (sqlite3    *db,
+             const char *path,
+             gint64     *records,
+             GError    **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gint64 app_id = 0, version = 0, tables = 0, station = 0;
+
+  if (!raw_check_rows (db, path, "PRAGMA integrity_check(20)", problems, error))
+    return FALSE;
+  if (problems->len == 0
+      && !raw_check_rows (db, path, "PRAGMA foreign_key_check", problems, error))
+    return FALSE;
+  if (problems->len > 0)
+    {
+      g_autofree char *first = g_ptr_array_index (problems, 0);
+
+      g_ptr_array_index (problems, 0) = NULL;
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+                   _("The copy %s failed its check (%s): it is not a usable backup."), path,
+                   first);
+      return FALSE;
+    }
+  if (!raw_int (db, path, "PRAGMA application_id", &app_id, error)
+      || !raw_int (db, path, "PRAGMA user_version", &version, error)
+      || !raw_int (db, path,
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                   "('station', 'counters', 'records', 'outbox', 'audit_log')",
+                   &tables, error))
+    return FALSE;
+  if (!(((guint32) app_id == OKN_STORE_APPLICATION_ID && version >= 1)
+        || (app_id == 0 && version >= 1 && version < 3))
+      || tables != 5)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_OKIENKO,
+                   _("%s is not an Okienko database. Nothing was changed."), path);
+      return FALSE;
+    }
+  if (version > OKN_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NEWER_SCHEMA,
+                   _("%s was written by a newer version of Okienko (schema %d; this program "
+                     "knows up to %d). Nothing was changed."),
+                   path, (int) version, OKN_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (!raw_int (db, path, "SELECT count(*) FROM station", &station, error)
+      || !raw_int (db, path, "SELECT count(*) FROM records", records, error))
+    return FALSE;
+  if (station != 1)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_OKIENKO,
+                   _("%s holds no station: it is not a backup of a station. Nothing was "
+                     "changed."),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Copies the whole of @from (one read transaction) into the empty file
+ * @to_path, as one self-contained file, and checks the copy. */
+static gboolean
+copy_database (sqlite3    *from,
+               const char *from_path,
+               const char *to_path,
+               gint64     *records,
+               GError    **error)
+{
+  g_autoptr (sqlite3) to = raw_open (to_path, SQLITE_OPEN_READWRITE, error);
+  sqlite3_backup *backup;
+  int rc;
+
+  if (to == NULL)
+    return FALSE;
+  backup = sqlite3_backup_init (to, "main", from, "main");
+  if (backup == NULL)
+    return raw_error (to, sqlite3_errcode (to), to_path, _("starting the copy"), error);
+  /* All pages in one step: one read transaction, so the copy is one
+   * moment of the database; in WAL mode writers are not held up. */
+  rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+        return raw_error (to, rc, to_path, _("copying the database"), error);
+      return raw_error (from, rc, from_path, _("copying the database"), error);
+    }
+  /* A backup is one file: no -wal beside it to lose. */
+  rc = sqlite3_exec (to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return raw_error (to, rc, to_path, _("copying the database"), error);
+  return verify_copy (to, to_path, records, error);
+}
+
+static gboolean
+fsync_path (const char *path,
+            GError    **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Could not write %s: %s"), path,
+               g_strerror (saved));
+  return FALSE;
+}
+
+static void
+fsync_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/* ---- backup ------------------------------------------------------------- */
+
+/**
+ * okn_store_backup:
+ * @store: an open store (read-only or not)
+ * @dest: the backup file
+ * @flags: %OKN_FILE_WRITE_REPLACE to replace an existing @dest (--force)
+ * @info: (out caller-allocates) (optional): what was written
+ *
+ * Copies the database while the station works (SQLite's online backup,
+ * one read transaction; writers go on), as one file of mode 0600 (it
+ * holds personal data and the station secret), checked whole before it is
+ * moved into place: PRAGMA integrity_check, foreign keys, ours. Written
+ * like every output (okn-file.h): never over the database, its companions
+ * or the configuration, never over an existing file without @flags, a
+ * temporary file renamed into place, so a crash leaves no half backup.
+ *
+ * Returns: %TRUE when the checked backup is on disk; else %FALSE with
+ *   %OKN_FILE_ERROR (the destination) or %OKN_STORE_ERROR
+ */
+gboolean
+okn_store_backup (OknStore          *store,
+                  const char        *dest,
+                  OknFileWriteFlags  flags,
+                  OknBackupInfo     *info,
+                  GError           **error)
+{
+  g_autofree char *tmp = NULL;
+  g_autofree char *journal = NULL;
+  gint64 records = 0;
+  GStatBuf st;
+  int fd;
+
+  g_return_val_if_fail (store != NULL && dest != NULL, FALSE);
+
+  if (info)
+    memset (info, 0, sizeof *info);
+  fd = okn_file_open_temp (dest, flags, 0600, &tmp, error);
+  if (fd < 0)
+    return FALSE;
+  journal = g_strconcat (tmp, "-journal", NULL);
+  /* The umask may only take bits away: the copy is private whatever. */
+  if (fchmod (fd, 0600) != 0
+      || !copy_database (store->db, store->path, tmp, &records, error)
+      || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Could not write %s: %s"),
+                     dest, g_strerror (errno));
+      close (fd);
+      g_unlink (tmp);
+      g_unlink (journal);
+      return FALSE;
+    }
+  close (fd);
+  if (!okn_file_install (tmp, dest, flags, error))
+    return FALSE;
+  if (info)
+    {
+      info->records = records;
+      info->bytes = (gint64) st.st_size;
+    }
+  return TRUE;
+}
+
+/* ---- restore ------------------------------------------------------------ */
+
+/* Does another process hold @path open? Every SQLite connection in WAL
+ * mode keeps a shared lock on the database file and on the -shm's "dead
+ * man switch" byte while it is open, even when idle: a write lock that
+ * could not be placed names the holder. Locks of this process do not
+ * count (POSIX locks), so the caller must have closed its own. */
+static pid_t
+holder_of (const char *path,
+           off_t       start,
+           off_t       len)
+{
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  pid_t pid = 0;
+
+  if (fd < 0)
+    return 0;
+  if (fcntl (fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+    pid = fl.l_pid > 0 ? fl.l_pid : 1;
+  close (fd);
+  return pid;
+}
+
+static gboolean
+check_not_in_use (const char *db_path,
+                  GError    **error)
+{
+  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+  pid_t pid = holder_of (db_path, 0, 0);
+
+  if (pid == 0)
+    pid = holder_of (shm, SHM_DMS_OFFSET, 1);
+  if (pid == 0)
+    return TRUE;
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_IN_USE,
+               _("The database %s is open in another program (process %ld): stop the desk, "
+                 "the kiosk and “okienkoctl sync” on this station first. Nothing was changed."),
+               db_path, (long) pid);
+  return FALSE;
+}
+
+/* Takes the sync engine's lock, so no sync starts while the file is
+ * swapped; -1 with IN_USE when a sync holds it. */
+static int
+take_sync_lock (const char *db_path,
+                GError    **error)
+{
+  g_autofree char *lock = g_strconcat (db_path, SYNC_LOCK_SUFFIX, NULL);
+  int fd = g_open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the sync lock file %s: %s"), lock, g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+  saved = errno;
+  close (fd);
+  if (saved == EWOULDBLOCK)
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_IN_USE,
+                 _("A sync is running on the database %s (lock %s): stop “okienkoctl sync” "
+                   "first. Nothing was changed."),
+                 db_path, lock);
+  else
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Cannot lock %s: %s"), lock,
+                 g_strerror (saved));
+  return -1;
+}
+
+/* The station code of the database at @path, or NULL when it cannot be
+ * read (none yet, or damaged: it is being replaced). */
+static char *
+station_of (const char *path)
+{
+  g_autoptr (sqlite3) db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *code = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  db = raw_open (path, SQLITE_OPEN_READONLY, NULL);
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT code FROM station WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return code;
+}
+
+/* Moves @from to @to when @from exists. */
+static gboolean
+move_aside (const char *from,
+            const char *to,
+            GError    **error)
+{
+  int saved;
+
+  if (g_rename (from, to) == 0 || errno == ENOENT)
+    return TRUE;
+  saved = errno;
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Could not move %s to %s: %s"),
+               from, to, g_strerror (saved));
+  return FALSE;
+}
+
+/* The records the backup still owes the server may have reached it after
+ * the backup was made: each is searched for by its ticket marker before
+ * it is posted again (unknown_outcome, as after a sync that died). */
+static gboolean
+after_restore (OknStore    *store,
+               const char  *source,
+               const char  *aside,
+               const char  *actor,
+               guint       *n_marked,
+               GError     **error)
+{
+  g_autoptr (GDateTime) now = okn_store_now (store);
+  g_autofree char *at = okn_now_iso8601 (now);
+  g_autoptr (JsonNode) details = NULL;
+  g_autofree char *n_text = NULL;
+
+  if (!okn_store_begin (store, error))
+    return FALSE;
+  if (!okn_store_exec (store,
+                       "UPDATE outbox SET unknown_outcome = 1, next_attempt_us = 0 WHERE record_id IN "
+                       "(SELECT id FROM records WHERE sync_state IN ('queued', 'sending'))",
+                       _("marking the records to search for"), error))
+    goto fail;
+  /* A record left "sending" is the sync's to recover (with its audit
+   * entry) at its next start, searched for like the others. */
+  *n_marked = (guint) sqlite3_changes (store->db);
+  n_text = g_strdup_printf ("%u", *n_marked);
+  details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
+                                   "to_search", n_text, NULL);
+  if (!okn_store_append_audit (store, 0, at, actor, "restore", details, error))
+    goto fail;
+  return okn_store_end (store, TRUE, error);
+
+fail:
+  return okn_store_end (store, FALSE, NULL);
+}
+
+/**
+ * okn_store_restore:
+ * @db_path: the station's database, replaced
+ * @source: a backup (okn_store_backup(), or any copy of an Okienko database)
+ * @actor: who restores, for the audit log
+ * @info: (out caller-allocates): what happened; free with
+ *   okn_restore_info_clear()
+ *
+ * Puts a backup in the place of the database. Refuses (%OKN_STORE_ERROR_IN_USE,
+ * nothing changed) while another process has the database open or a sync
+ * holds its lock; refuses a source that is not a sound Okienko database of
+ * a schema this program knows, or of another station. The source is
+ * copied beside the database and checked whole first; then the database
+ * (with its -wal) is moved aside as `<db>.before-restore-<time>` and the
+ * copy takes its place. `<db>.issued` is kept: numbers given out after the
+ * backup stay given out (their tickets are named in @info's warnings), and
+ * records the backup has waiting are searched for on the server before
+ * they are posted again.
+ *
+ * Returns: %TRUE when the backup is in place
+ */
+gboolean
+okn_store_restore (const char     *db_path,
+                   const char     *source,
+                   const char     *actor,
+                   OknRestoreInfo *info,
+                   GError        **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *here_station = NULL;
+  g_autofree char *there_station = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (sqlite3) from = NULL;
+  const char *suffixes[] = { "-wal", "-journal" };
+  gboolean had_db;
+  gint64 records = 0;
+  int lock_fd = -1, fd = -1;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (db_path != NULL && source != NULL && info != NULL, FALSE);
+
+  memset (info, 0, sizeof *info);
+  info->warnings = g_ptr_array_new_with_free_func (g_free);
+  if (!g_file_test (source, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                   _("The backup %s is not a file. Nothing was changed."), source);
+      return FALSE;
+    }
+  if (okn_file_is_protected (source) || g_str_equal (source, db_path))
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                   _("%s is the database itself, not a backup of it. Nothing was changed."), source);
+      return FALSE;
+    }
+
+  lock_fd = take_sync_lock (db_path, error);
+  if (lock_fd < 0 || !check_not_in_use (db_path, error))
+    goto out;
+
+  /* The copy is made and checked where the database lives, so that
+   * putting it in place is a rename. */
+  dir = g_path_get_dirname (db_path);
+  tmp = g_build_filename (dir, ".okienko-restore.XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create a file in %s: %s"), dir, g_strerror (saved));
+      g_clear_pointer (&tmp, g_free);
+      goto out;
+    }
+  from = raw_open (source, SQLITE_OPEN_READONLY, error);
+  if (from == NULL || !copy_database (from, source, tmp, &records, error)
+      || !fsync_path (tmp, error))
+    goto out;
+  g_clear_pointer (&from, raw_close);
+
+  here_station = station_of (db_path);
+  there_station = station_of (tmp);
+  if (here_station && there_station && !g_str_equal (here_station, there_station))
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
+                   _("The backup %s is of station %s, but this database is station %s. "
+                     "Nothing was changed."),
+                   source, there_station, here_station);
+      goto out;
+    }
+
+  /* Its -wal belongs to the old file only: left beside the new one,
+   * SQLite would apply it to the backup. It goes aside with the file it
+   * belongs to (same names, so the pair still opens with sqlite3). */
+  stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  aside = g_strdup_printf ("%s.before-restore-%s", db_path, stamp);
+  had_db = g_file_test (db_path, G_FILE_TEST_EXISTS);
+  if (had_db && link (db_path, aside) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Could not keep the database as %s: %s. Nothing was changed."), aside,
+                   g_strerror (saved));
+      goto out;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *a = g_strconcat (db_path, suffixes[i], NULL);
+      g_autofree char *b = g_strconcat (aside, suffixes[i], NULL);
+
+      if (!move_aside (a, b, error))
+        goto out;
+    }
+  {
+    g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+    g_autofree char *checked = g_strconcat (db_path, ".checked", NULL);
+
+    g_unlink (shm);
+    g_unlink (checked);
+  }
+  if (g_rename (tmp, db_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Could not put the backup in place of %s: %s. The old database is kept as "
+                     "%s."),
+                   db_path, g_strerror (saved), aside);
+      goto out;
+    }
+  g_clear_pointer (&tmp, g_free);
+  fsync_folder (db_path);
+
+  /* Opened as every program opens it: upgraded when older, and the
+   * numbers given out after the backup named. */
+  store = okn_store_open_full (db_path, OKN_STORE_OPEN_DEFAULT, error);
+  if (store == NULL
+      || !after_restore (store, source, had_db ? aside : NULL, actor, &info->to_search, error))
+    goto out;
+  for (guint i = 0; i < store->warnings->len; i++)
+    g_ptr_array_add (info->warnings, g_strdup (g_ptr_array_index (store->warnings, i)));
+  info->aside = had_db ? g_steal_pointer (&aside) : NULL;
+  info->records = records;
+  ok = TRUE;
+
+out:
+  if (fd >= 0)
+    close (fd);
+  if (tmp)
+    {
+      g_autofree char *journal = g_strconcat (tmp, "-journal", NULL);
+
+      g_unlink (tmp);
+      g_unlink (journal);
+    }
+  if (lock_fd >= 0)
+    close (lock_fd);
+  return ok;
+}
+
+void
+okn_restore_info_clear (OknRestoreInfo *info)
+{
+  g_clear_pointer (&info->aside, g_free);
+  g_clear_pointer (&info->warnings, g_ptr_array_unref);
+}
+
+/* ---- check -------------------------------------------------------------- */
+
+static void
+add_problem (GPtrArray  *problems,
+             const char *text)
+{
+  g_ptr_array_add (problems, g_strdup (text));
+}
+
+typedef enum
+{
+  FINDING_ABOVE_COUNTER,
+  FINDING_NOT_IN_OUTBOX,
+  FINDING_SENT_IN_OUTBOX,
+  FINDING_NO_CASE_NUMBER,
+  FINDING_NO_TOKEN,
+} Finding;
+
+static char *
+finding_text (Finding     finding,
+              const char *ticket,
+              const char *state)
+{
+  switch (finding)
+    {
+    case FINDING_ABOVE_COUNTER:
+      return g_strdup_printf (_("%s (%s): its number is above the station's counter; the next "
+                                "registration would be refused."),
+                              ticket, state);
+    case FINDING_NOT_IN_OUTBOX:
+      return g_strdup_printf (_("%s (%s) is not in the outbox: it would never be sent."), ticket, state);
+    case FINDING_SENT_IN_OUTBOX:
+      return g_strdup_printf (_("%s (%s) is still in the outbox although it was sent."), ticket, state);
+    case FINDING_NO_CASE_NUMBER:
+      return g_strdup_printf (_("%s (%s) has no case number from the server."), ticket, state);
+    case FINDING_NO_TOKEN:
+    default:
+      return g_strdup_printf (_("%s (%s) waits for a case number without the server's token."),
+                              ticket, state);
+    }
+}
+
+/* Records that @sql selects (ticket, state), each named as @finding. */
+static gboolean
+check_records (OknStore   *store,
+               const char *sql,
+               Finding     finding,
+               GPtrArray  *problems,
+               GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = okn_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *ticket = (const char *) sqlite3_column_text (stmt, 0);
+      const char *state = (const char *) sqlite3_column_text (stmt, 1);
+
+      g_ptr_array_add (problems, finding_text (finding, ticket, state));
+    }
+  if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("checking the database"), error);
+  return TRUE;
+}
+
+/* The ticket numbers: no record above its counter (the next registration
+ * would collide with it), and the file of numbers given out ahead of or
+ * level with the database. */
+static gboolean
+check_numbers (OknStore  *store,
+               GPtrArray *problems,
+               GError   **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GArray) issued = NULL;
+  gboolean damaged = FALSE;
+  int rc;
+
+  if (!check_records (store,
+                      "SELECT r.ticket, r.sync_state FROM records r LEFT JOIN counters c "
+                      "ON c.station = r.station AND c.year = r.year "
+                      "WHERE c.last_seq IS NULL OR r.seq > c.last_seq ORDER BY r.id",
+                      FINDING_ABOVE_COUNTER, problems, error))
+    return FALSE;
+  if (!okn_issued_read (store->issued, &issued, &damaged, error))
+    return FALSE;
+  if (damaged)
+    add_problem (problems, _("The file of ticket numbers already given out is damaged; a "
+                             "registration writes it again from the database."));
+  stmt = okn_store_prepare (store, "SELECT station, year, last_seq FROM counters ORDER BY station, year", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *station = (const char *) sqlite3_column_text (stmt, 0);
+      guint year = (guint) sqlite3_column_int (stmt, 1);
+      guint seq = (guint) sqlite3_column_int64 (stmt, 2);
+      OknIssued *mark = okn_issued_find (issued, station, year);
+
+      if (!damaged && (mark == NULL || mark->seq < seq))
+        {
+          g_autofree char *ticket = okn_store_format_ticket (station, year, seq);
+
+          g_ptr_array_add (problems,
+                           g_strdup_printf (_("The file of ticket numbers already given out is "
+                                              "behind the database (up to %s is not in it); the "
+                                              "next registration or “okienkoctl init” writes "
+                                              "it."),
+                                            ticket));
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return okn_store_set_error_from_db (store, rc, _("reading the ticket counters"), error);
+  return TRUE;
+}
+
+/**
+ * okn_store_check:
+ * @store: an open store
+ * @report: (out caller-allocates): what was found; free with
+ *   okn_store_check_clear()
+ *
+ * Checks what the database promises, whatever the fingerprint says:
+ * PRAGMA quick_check (every page), foreign keys, the outbox (every record
+ * waiting to be sent has its outbox row, a synced one its case number and
+ * no outbox row, one awaiting its case number a token), and the ticket
+ * numbers (no record above its counter; the file of numbers given out not
+ * behind the database; numbers given out that the database lost are the
+ * open warnings, okn_store_get_warnings()).
+ *
+ * Returns: %FALSE with %OKN_STORE_ERROR_DAMAGED when quick_check fails
+ *   (or another error when the database cannot be read); %TRUE otherwise,
+ *   with @report's problems (empty when everything holds)
+ */
+gboolean
+okn_store_check (OknStore      *store,
+                 OknStoreCheck *report,
+                 GError       **error)
+{
+  g_autoptr (GPtrArray) damage = g_ptr_array_new_with_free_func (g_free);
+  gint64 n = 0;
+
+  memset (report, 0, sizeof *report);
+  report->problems = g_ptr_array_new_with_free_func (g_free);
+  if (!raw_check_rows (store->db, store->path, "PRAGMA quick_check(20)", damage, error))
+    return FALSE;
+  if (damage->len > 0)
+    {
+      g_autofree char *steps = okn_store_recovery_steps (store->path);
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+                   _("The database %s is damaged (%s). It was not changed. %s"), store->path,
+                   (const char *) g_ptr_array_index (damage, 0), steps);
+      return FALSE;
+    }
+  report->quick_check_ok = TRUE;
+  if (!raw_int (store->db, store->path, "SELECT count(*) FROM records", &n, error))
+    return FALSE;
+  report->records = n;
+  for (guint i = 0; i < store->warnings->len; i++)
+    g_ptr_array_add (report->problems, g_strdup (g_ptr_array_index (store->warnings, i)));
+  {
+    g_autoptr (GPtrArray) fk = g_ptr_array_new_with_free_func (g_free);
+
+    if (!raw_check_rows (store->db, store->path, "PRAGMA foreign_key_check", fk, error))
+      return FALSE;
+    for (guint i = 0; i < fk->len; i++)
+      g_ptr_array_add (report->problems,
+                       g_strdup_printf (_("A row refers to a missing one (table, row, missing "
+                                          "table, key): %s"),
+                                        (const char *) g_ptr_array_index (fk, i)));
+  }
+  if (!check_records (store,
+                      "SELECT ticket, sync_state FROM records WHERE sync_state IN "
+                      "('queued', 'sending', 'awaiting-id', 'needs-attention') "
+                      "AND id NOT IN (SELECT record_id FROM outbox) ORDER BY id",
+                      FINDING_NOT_IN_OUTBOX, report->problems, error)
+      || !check_records (store,
+                         "SELECT r.ticket, r.sync_state FROM outbox o JOIN records r ON r.id = o.record_id "
+                         "WHERE r.sync_state = 'synced' ORDER BY r.id",
+                         FINDING_SENT_IN_OUTBOX, report->problems, error)
+      || !check_records (store,
+                         "SELECT ticket, sync_state FROM records WHERE sync_state = 'synced' "
+                         "AND (server_id IS NULL OR server_id = '') ORDER BY id",
+                         FINDING_NO_CASE_NUMBER, report->problems, error)
+      || !check_records (store,
+                         "SELECT ticket, sync_state FROM records WHERE sync_state = 'awaiting-id' "
+                         "AND (server_token IS NULL OR server_token = '') ORDER BY id",
+                         FINDING_NO_TOKEN, report->problems, error)
+      || !check_numbers (store, report->problems, error))
+    return FALSE;
+  return TRUE;
+}
+
+void
+okn_store_check_clear (OknStoreCheck *report)
+{
+  g_clear_pointer (&report->problems, g_ptr_array_unref);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okienkoctl-admin.c: `okienkoctl backup`, `restore` and `check`: the
+ * administrator's care of the database (the store's okn-store-backup.c
+ * does the work) */
+#define G_LOG_DOMAIN "okienkoctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okienkoctl.h"
+
+static void
+print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; warnings && i < warnings->len; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
+                                               (const char *) g_ptr_array_index (warnings, i));
+      okctl_print_error (line);
+    }
+}
+
+int
+okctl_cmd_backup (OkctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  g_autoptr (GOptionContext) octx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autofree char *shown = NULL;
+  OknBackupInfo info;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace DEST when it exists (never the database or the configuration)"), NULL },
+    { NULL },
+  };
+
+  octx = g_option_context_new (_("DEST — copy the database while the station works"));
+  g_option_context_set_summary (octx,
+                                _("Copies the database with SQLite's online backup into DEST (mode 0600), "
+                                  "checks the copy whole (integrity_check, foreign keys) and only then "
+                                  "moves it into place. Never replaces the database, its files or the "
+                                  "configuration, nor an existing DEST without --force.\n\n"
+                                  "Exit status: 0 the checked backup is written; 2 DEST exists, is "
+                                  "protected or not a file name; 3 the database cannot be read, the "
+                                  "disk failed or the copy failed its check."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc != 2)
+    return okctl_usage_error (_("backup takes one argument, the backup file; see okienkoctl backup --help."));
+
+  store = okctl_open_store (ctx, &error);
+  if (store == NULL
+      || !okn_store_backup (store, argv[1], force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
+                            &info, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  shown = okn_text_display_line (argv[1], -1);
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Backup written to %s: %lld record, %lld bytes, checked.\n",
+                        "Backup written to %s: %lld records, %lld bytes, checked.\n",
+                        (gulong) MIN (info.records, G_MAXLONG)),
+           shown, (long long) info.records, (long long) info.bytes);
+  return OKCTL_EXIT_OK;
+}
+
+int
+okctl_cmd_restore (OkctlContext *ctx,
+                   int           argc,
+                   char        **argv)
+{
+  g_autoptr (GOptionContext) octx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *aside = NULL;
+  OknRestoreInfo info;
+  int rc = OKCTL_EXIT_OK;
+
+  octx = g_option_context_new (_("SRC — put a backup in the place of the database"));
+  g_option_context_set_summary (octx,
+                                _("Checks the backup SRC whole, keeps the database as "
+                                  "DB.before-restore-TIME and puts the backup in its place. Refuses "
+                                  "while the desk, the kiosk or a sync has the database open. Ticket "
+                                  "numbers given out after the backup are never given out again (they "
+                                  "are named in a warning: register those letters and reports again "
+                                  "from their tickets), and records the server may already have are "
+                                  "searched for on the server before they are sent.\n\n"
+                                  "Exit status: 0 restored; 2 SRC is not a file, is of another "
+                                  "station or is the database itself; 3 SRC is damaged, not an "
+                                  "Okienko database or of a newer Okienko, or the disk failed; 6 "
+                                  "another program has the database open (nothing was changed)."));
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc != 2)
+    return okctl_usage_error (_("restore takes one argument, the backup file; see okienkoctl restore --help."));
+
+  if (!okn_store_restore (ctx->db_path, argv[1], NULL, &info, &error))
+    {
+      okn_restore_info_clear (&info);
+      return okctl_fail (g_steal_pointer (&error));
+    }
+  print_warnings (info.warnings);
+  shown = okn_text_display_line (argv[1], -1);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Restored from %s: %lld record.\n",
+                        "Restored from %s: %lld records.\n", (gulong) MIN (info.records, G_MAXLONG)),
+           shown, (long long) info.records);
+  if (info.aside)
+    {
+      aside = okn_text_display_line (info.aside, -1);
+      g_print (_("The replaced database is kept as %s.\n"), aside);
+    }
+  if (info.to_search > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%u record waiting to be sent is searched for on the server first, so "
+                          "it is not sent twice.\n",
+                          "%u records waiting to be sent are searched for on the server first, so "
+                          "they are not sent twice.\n",
+                          info.to_search),
+             info.to_search);
+  okn_restore_info_clear (&info);
+  return rc;
+}
+
+int
+okctl_cmd_check (OkctlContext *ctx,
+                 int           argc,
+                 char        **argv)
+{
+  g_autoptr (GOptionContext) octx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  OknStoreCheck report;
+  guint n;
+
+  octx = g_option_context_new (_("— check the database and what it promises"));
+  g_option_context_set_summary (octx,
+                                _("Reads every page (PRAGMA quick_check) and checks the foreign keys, "
+                                  "the outbox (every record waiting to be sent is queued, every sent "
+                                  "one has its case number) and the ticket numbers (none above its "
+                                  "counter; the file of numbers given out, DB.issued, not behind the "
+                                  "database; numbers given out that the database lost). Changes "
+                                  "nothing.\n\n"
+                                  "Exit status: 0 everything holds; 5 problems were found (each "
+                                  "named); 3 the database is damaged or cannot be read; 2 there is "
+                                  "no database."));
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 1)
+    return okctl_usage_error (_("check takes no arguments; see okienkoctl check --help."));
+
+  /* Not okctl_open_store(): what it would warn about is in the report. */
+  store = okn_store_open_full (ctx->db_path, OKN_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL || !okn_store_check (store, &report, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  n = report.problems->len;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = okn_text_display_line (g_ptr_array_index (report.problems, i), -1);
+
+      g_print ("%s: %s\n", _("problem"), line);
+    }
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%lld record; quick_check ok. ",
+                        "%lld records; quick_check ok. ", (gulong) MIN (report.records, G_MAXLONG)),
+           (long long) report.records);
+  if (n == 0)
+    g_print ("%s\n", _("Everything holds."));
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u problem found.\n", "%u problems found.\n", n), n);
+  okn_store_check_clear (&report);
+  return n == 0 ? OKCTL_EXIT_OK : OKCTL_EXIT_ATTENTION;
+}

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-backup.c: okienkoctl backup, restore and check as an administrator
+ * runs them: real SQLite files in a temporary folder, okienkoctl as a real
+ * process, a real sync against the loopback Open311 server
+ *
+ * The promises (issue 13): a backup is a checked private copy made while
+ * the station works; a restore never gives a ticket number out twice and
+ * never sends a record twice; check names what is wrong, with exit codes.
+ */
+#define G_LOG_DOMAIN "test-backup"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "okn-test-common.h"
+#include "okn-test-open311.h"
+#include "okn-test-sync.h"
+
+#define API_KEY "backup-KLUCZ-91c2"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *conf;
+  OknStore *store;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->conf);
+  config = okn_config_new (f->conf);
+  okn_config_save (config, &error);
+  g_assert_no_error (error);
+  f->store = okn_test_open_store (f->dir, "K03");
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_pointer (&f->store, okn_store_close);
+  okn_test_paths_clear (&f->dir, &f->db, &f->conf);
+}
+
+static char *
+register_letter (OknStore   *store,
+                 const char *sender)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_test_letter (sender, "Wniosek o wycinkę drzewa");
+
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  return g_strdup (r->ticket);
+}
+
+/* One number read from a SQLite file with sqlite itself. */
+static gint64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+static char *
+sql_text (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *v;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+static void
+sql_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The names in @dir, sorted, as one string. */
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *n;
+
+  while ((n = g_dir_read_name (d)))
+    g_ptr_array_add (names, g_strdup (n));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* A process that has the database open, as the desk has, until killed:
+ * a connection that read once and stays idle; with @write, a write
+ * transaction left open. */
+static pid_t
+hold_database (const char *path,
+               gboolean    writer)
+{
+  int fds[2];
+  pid_t pid;
+  char c = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      sqlite3 *db = NULL;
+
+      close (fds[0]);
+      if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK
+          || sqlite3_exec (db, "SELECT count(*) FROM records", NULL, NULL, NULL) != SQLITE_OK
+          || (writer && sqlite3_exec (db, "BEGIN IMMEDIATE; INSERT INTO meta (key, value) VALUES "
+                                     "('uncommitted', 'x')", NULL, NULL, NULL) != SQLITE_OK))
+        _exit (1);
+      if (write (fds[1], "r", 1) != 1)
+        _exit (1);
+      for (;;)
+        pause ();
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
+  close (fds[0]);
+  return pid;
+}
+
+static void
+release_database (pid_t pid)
+{
+  int status;
+
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+}
+
+/* ---- backup ----------------------------------------------------------------- */
+
+/* Made while another process holds a write transaction open: the backup
+ * is the committed records, private, one self-contained file that passes
+ * integrity_check; nothing but it is left in its folder. */
+static void
+test_backup_online (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *dest_dir = okn_test_make_tmpdir ();
+  g_autofree char *dest = g_build_filename (dest_dir, "nightly.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *check = NULL;
+  g_autofree char *names = NULL;
+  GStatBuf st;
+  pid_t writer;
+  int rc;
+
+  for (guint i = 0; i < 3; i++)
+    g_free (register_letter (f->store, "Jan Kowalski"));
+  writer = hold_database (f->db, TRUE);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "backup", dest, NULL);
+  release_database (writer);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "3 records"));
+
+  g_assert_cmpint (g_stat (dest, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  check = sql_text (dest, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (sql_int (dest, "SELECT count(*) FROM records"), ==, 3);
+  g_assert_cmpint (sql_int (dest, "SELECT count(*) FROM meta WHERE key = 'uncommitted'"), ==, 0);
+  /* One file, not a WAL database: no -wal to lose beside it. */
+  names = list_dir (dest_dir);
+  g_assert_cmpstr (names, ==, "nightly.db");
+  g_assert_cmpint (sql_int (dest, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
+  okn_test_rm_rf (dest_dir);
+}
+
+/* Like every output: never over an existing file without --force, never
+ * over the database or its files, even with it. */
+static void
+test_backup_refuses (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dest = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize len;
+  int rc;
+
+  g_free (register_letter (f->store, "Anna Nowak"));
+  g_assert_true (g_file_set_contents (dest, "do not lose me", -1, NULL));
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", dest, NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_true (g_file_get_contents (dest, &before, &len, NULL));
+  g_assert_cmpstr (before, ==, "do not lose me");
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--force", dest, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (sql_int (dest, "SELECT count(*) FROM records"), ==, 1);
+
+  g_assert_true (g_file_get_contents (issued, &before, &len, NULL));
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *target = i == 0 ? f->db : i == 1 ? wal : issued;
+
+      rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--force", target, NULL);
+      g_assert_cmpint (rc, ==, 2);
+    }
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_true (g_file_get_contents (issued, &after, &len, NULL));
+  g_assert_true (memcmp (before, after, len) == 0);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", NULL);
+  g_assert_cmpint (rc, ==, 2);
+}
+
+/* ---- restore ---------------------------------------------------------------- */
+
+/* Tickets handed out after the backup are never handed out again: the
+ * restore names them, and the next letter gets the number after them. The
+ * replaced database is kept aside, whole. */
+static void
+test_restore_numbers (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *p;
+  int rc;
+
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  for (guint i = 0; i < 3; i++)
+    g_free (register_letter (f->store, "Ewa Zielińska"));
+  g_clear_pointer (&f->store, okn_store_close);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "restore", backup, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "2 records"));
+  g_assert_nonnull (strstr (err, "K03-26-000003-P to K03-26-000005-T"));
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
+
+  /* The replaced database, with what its -wal held, is kept. */
+  p = strstr (out, "kept as ");
+  g_assert_nonnull (p);
+  aside = g_strndup (p + 8, strcspn (p + 8, "\n") - 1);
+  g_assert_cmpint (sql_int (aside, "SELECT count(*) FROM records"), ==, 5);
+
+  f->store = okn_store_open (f->db, &error);
+  g_assert_no_error (error);
+  next = register_letter (f->store, "Piotr Wiśniewski");
+  g_assert_cmpstr (next, ==, "K03-26-000006-W");
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), ==, 1);
+}
+
+/* While the desk (an open connection), a writer or a sync has the
+ * database, restore refuses with exit 6 and changes nothing. */
+static void
+test_restore_in_use (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *names_after = NULL;
+  g_autoptr (GSubprocess) sync = NULL;
+  GStatBuf before, after;
+  int rc;
+
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_cmpint (g_stat (f->db, &before), ==, 0);
+  names = list_dir (f->dir);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      pid_t holder = hold_database (f->db, i == 1);
+
+      rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", backup, NULL);
+      release_database (holder);
+      g_assert_cmpint (rc, ==, 6);
+      g_assert_nonnull (strstr (err, "open in another program"));
+      g_clear_pointer (&err, g_free);
+    }
+
+  /* A sync running (offline: it holds the lock and a connection). */
+  sync = okn_test_start_sync (f->db, f->conf, "--watch");
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *lock = g_strconcat (f->db, ".sync.lock", NULL);
+
+      if (g_file_test (lock, G_FILE_TEST_EXISTS))
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_usleep (200 * 1000);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", backup, NULL);
+  g_subprocess_send_signal (sync, SIGTERM);
+  g_assert_true (okn_test_wait_exit (sync, 30 * G_TIME_SPAN_SECOND));
+  g_assert_cmpint (rc, ==, 6);
+  g_assert_nonnull (strstr (err, "sync"));
+
+  g_assert_cmpint (g_stat (f->db, &after), ==, 0);
+  g_assert_cmpuint (before.st_ino, ==, after.st_ino);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
+  names_after = list_dir (f->dir);
+  g_assert_null (strstr (names_after, "before-restore"));
+  g_assert_null (strstr (names_after, "okienko-restore"));
+  (void) names;
+}
+
+/* What is not a sound backup of this station is refused, nothing changed. */
+static void
+test_restore_bad_source (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *text = g_build_filename (f->dir, "notes.txt", NULL);
+  g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other-station", NULL);
+  g_autofree char *other_db = g_build_filename (other, "okienko.db", NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *names_after = NULL;
+  g_autoptr (OknStore) other_store = NULL;
+  struct
+  {
+    const char *path;
+    int rc;
+  } cases[] = {
+    { text, 3 },
+    { foreign, 3 },
+    { other_db, 2 },
+    { f->db, 2 },
+  };
+
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_true (g_file_set_contents (text, "nie baza danych\n", -1, NULL));
+  sql_exec (foreign, "CREATE TABLE t (a); INSERT INTO t VALUES (1);");
+  g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
+  other_store = okn_test_open_store (other, "K07");
+  g_clear_pointer (&other_store, okn_store_close);
+  names = list_dir (f->dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", cases[i].path, NULL);
+
+      if (rc != cases[i].rc)
+        g_error ("restore %s: exit %d, expected %d: %s", cases[i].path, rc, cases[i].rc, err);
+      g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
+    }
+  names_after = list_dir (f->dir);
+  g_assert_null (strstr (names_after, "before-restore"));
+  g_assert_null (strstr (names_after, "okienko-restore"));
+}
+
+/* Records the server got after the backup are not sent again after the
+ * restore: the restored queue is searched for by ticket marker and the
+ * cases adopted (a server that ignores the Idempotency-Key). */
+static void
+test_restore_no_double_send (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr (OknOpen311Server) server = okn_test_open311_start (API_KEY);
+  g_autoptr (OknConfig) config = okn_test_open311_config (f->conf, server, API_KEY);
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids_before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (OknRecord) late = NULL;
+  OknListFilter filter = { 0 };
+  g_autoptr (GPtrArray) all = NULL;
+  int rc;
+
+  okn_test_server_set (server, "idempotency", "ignore");
+  okn_test_add_reports (f->store, 3);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (server).created, ==, 3);
+  all = okn_store_list (f->store, &filter, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    g_ptr_array_add (ids_before, g_strdup (((OknRecord *) g_ptr_array_index (all, i))->server_id));
+  g_clear_pointer (&all, g_ptr_array_unref);
+  g_clear_pointer (&f->store, okn_store_close);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "restore", backup, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "3 records waiting to be sent are searched for"));
+
+  /* One more report after the restore: it is posted, the three are not. */
+  f->store = okn_store_open (f->db, &error);
+  g_assert_no_error (error);
+  late = okn_test_add_report (f->store, "dumping", "Po przywróceniu kopii");
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (server).created, ==, 4);
+  g_assert_cmpuint (okn_test_server_counters (server).posts, ==, 4);
+  okn_test_assert_each_once (f->store, (OknTestCasesFor) okn_test_server_cases_for, NULL, server);
+
+  all = okn_store_list (f->store, &filter, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      OknRecord *r = g_ptr_array_index (all, i);
+
+      g_assert_cmpint (r->sync_state, ==, OKN_SYNC_SYNCED);
+      if (g_str_equal (r->ticket, late->ticket))
+        continue;
+      g_assert_true (g_ptr_array_find_with_equal_func (ids_before, r->server_id, g_str_equal, NULL));
+      g_assert_true (okn_test_audit_has (f->store, r->id, NULL, "\"adopted\":true"));
+    }
+}
+
+/* ---- check ------------------------------------------------------------------ */
+
+static void
+test_check (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *ticket = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  ticket = register_letter (f->store, "Jan Kowalski");
+  g_clear_pointer (&f->store, okn_store_close);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "2 records; quick_check ok. Everything holds."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A queued record that lost its outbox row would never be sent. */
+  sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = (SELECT id FROM records WHERE ticket = '%s')",
+                         ticket);
+  sql_exec (f->db, sql);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
+  g_assert_cmpint (rc, ==, 5);
+  g_assert_nonnull (strstr (out, ticket));
+  g_assert_nonnull (strstr (out, "not in the outbox"));
+  g_assert_nonnull (strstr (out, "1 problem found."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  sql_exec (f->db, "INSERT INTO outbox (record_id) SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM outbox)");
+
+  /* The file of numbers given out lost: behind the database. */
+  g_assert_cmpint (g_unlink (issued), ==, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
+  g_assert_cmpint (rc, ==, 5);
+  g_assert_nonnull (strstr (out, "behind the database (up to K03-26-000002-M"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Numbers given out that the database does not hold. */
+  sql_exec (f->db, "UPDATE counters SET last_seq = 1");
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
+  g_assert_cmpint (rc, ==, 5);
+  g_assert_nonnull (strstr (out, "above the station's counter"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* No database: exit 2. */
+  {
+    g_autofree char *none = g_build_filename (f->dir, "none.db", NULL);
+
+    rc = okn_test_run_ctl (none, f->conf, NULL, &out, &err, "check", NULL);
+    g_assert_cmpint (rc, ==, 2);
+  }
+}
+
+/* A damaged page is exit 3, whatever the fingerprint says. */
+static void
+test_check_damaged (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *bytes = NULL;
+  g_autofree char *err = NULL;
+  gsize len;
+  gint64 page_size;
+  int rc;
+
+  for (guint i = 0; i < 40; i++)
+    g_free (register_letter (f->store, "Jan Kowalski z bardzo długim nazwiskiem i adresem"));
+  g_clear_pointer (&f->store, okn_store_close);
+  page_size = sql_int (f->db, "PRAGMA page_size");
+  g_assert_true (g_file_get_contents (f->db, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >, 8 * (gsize) page_size);
+  /* The b-tree page header of a page in the middle: garbage. */
+  memset (bytes + 5 * page_size, 0x5a, 64);
+  g_assert_true (g_file_set_contents (f->db, bytes, (gssize) len, NULL));
+  g_chmod (f->db, 0600);
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "check", NULL);
+  g_assert_cmpint (rc, ==, 3);
+  g_assert_nonnull (strstr (err, "damaged"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/backup/online-private-checked", test_backup_online);
+  ADD ("/backup/refuses-existing-and-protected", test_backup_refuses);
+  ADD ("/restore/numbers-never-reissued", test_restore_numbers);
+  ADD ("/restore/refuses-while-in-use", test_restore_in_use);
+  ADD ("/restore/refuses-bad-source", test_restore_bad_source);
+  ADD ("/restore/no-double-send", test_restore_no_double_send);
+  ADD ("/check/names-problems", test_check);
+  ADD ("/check/damaged", test_check_damaged);
+#undef ADD
+
+  return g_test_run ();
+}
