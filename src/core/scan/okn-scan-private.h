@@ -42,4 +42,14 @@ void     okn_scan_linear       (const guint8 *gray,
                                 GPtrArray    *out,
                                 OknScanBox   *box);
 
+/* The grey image the decoders are given: a PNG or JPEG, or one page of a
+ * PDF drawn as the scan draws it. */
+guint8  *okn_scan_load_gray    (const guint8 *data,
+                                gsize         len,
+                                const char   *name,
+                                guint         page,
+                                guint        *width,
+                                guint        *height,
+                                GError      **error);
+
 G_END_DECLS

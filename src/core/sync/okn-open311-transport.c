@@ -578,6 +578,28 @@ transfer_finish (OknOpen311Client *client,
   g_clear_pointer (&t->headers, curl_slist_free_all);
 }
 
+/* A transfer that is over, with @status and @body as the server's answer:
+ * what okn_open311_read_answer() reads without a network. */
+OknTransfer *
+okn_open311_transfer_new_answer (const char *what,
+                                 gboolean    is_post,
+                                 long        status,
+                                 const char *body,
+                                 gsize       len)
+{
+  OknTransfer *t = g_new0 (OknTransfer, 1);
+
+  t->what = g_strdup (what);
+  t->is_post = is_post;
+  t->done = TRUE;
+  t->result = CURLE_OK;
+  t->status = status;
+  t->retry_after = -1;
+  t->answer = g_string_new_len (body, (gssize) len);
+  t->html = starts_with_tag (t->answer);
+  return t;
+}
+
 /* Runs the transfers, at most @max at a time, until all are done. */
 void
 okn_open311_run_transfers (OknOpen311Client *client,
