@@ -80,6 +80,35 @@ test_parse_bounded (void)
   g_assert_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID);
 }
 
+/* Found by tests/fuzz (fuzz-register-json): json-glib quotes the bad
+ * string constant in its message, and a \u escape of half a surrogate
+ * pair came back as bytes that are not UTF-8, in a GError that a label
+ * or a terminal then shows. The message is valid UTF-8 with no control
+ * characters, and still says where. */
+static void
+test_parse_error_shown_safely (void)
+{
+  static const char *const bad[] = {
+    "{\"a\":\"20\\uddress\":1}",
+    "{\"a\":\"\\ud800x\":1}",
+    "{\"a\":\"x\x1b]0;owned\x07\":1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) root = okn_json_parse (bad[i], -1, &error);
+
+      g_assert_null (root);
+      g_assert_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID);
+      g_test_message ("case %u: %s", i, error->message);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      for (const char *p = error->message; *p; p = g_utf8_next_char (p))
+        g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
+      g_assert_nonnull (strstr (error->message, "1:"));
+    }
+}
+
 /* 80,000 levels through `register --json -` and from a file: a message
  * and exit 2, nothing stored, no crash. */
 static void
@@ -123,5 +152,6 @@ main (int   argc,
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/parse-bounded", test_parse_bounded);
   g_test_add_func ("/json/register-deep", test_register_deep);
+  g_test_add_func ("/json/parse-error-shown-safely", test_parse_error_shown_safely);
   return g_test_run ();
 }

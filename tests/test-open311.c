@@ -12,6 +12,7 @@
 #include <string.h>
 #include <curl/curl.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "okn-test-common.h"
@@ -1492,6 +1493,175 @@ test_tls (Fixture       *f,
   expect_services (f, FALSE, OKN_OPEN311_ERROR_AUTH);
 }
 
+/* A server that requires a client certificate, as a city's gateway may:
+ * `openssl s_server -Verify 1 -verify_return_error` refuses, in the TLS
+ * handshake itself, a client without one or with one it does not trust;
+ * `-WWW` serves the files of @www (services.json). */
+typedef struct
+{
+  GSubprocess *proc;
+  char *url;
+} CertServer;
+
+static gboolean
+cert_server_start (CertServer *s,
+                   const char *www,
+                   const char *crt,
+                   const char *key,
+                   const char *client_ca)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  char *line;
+
+  g_subprocess_launcher_set_cwd (launcher, www);
+  /* timeout(1): a failed assertion aborts the test without stopping the
+   * server; it goes on its own (SIGTERM reaches openssl through it). */
+  s->proc = g_subprocess_launcher_spawn (launcher, &error, "timeout", "300", "openssl", "s_server",
+                                         "-accept", "127.0.0.1:0", "-cert", crt, "-key", key,
+                                         "-CAfile", client_ca, "-Verify", "1", "-verify_return_error",
+                                         "-WWW", NULL);
+  if (s->proc == NULL)
+    return FALSE;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->proc));
+  /* "ACCEPT 127.0.0.1:PORT" once it listens; the end of its output if it
+   * could not start. */
+  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)))
+    {
+      g_autofree char *owned = line;
+
+      if (g_str_has_prefix (owned, "ACCEPT 127.0.0.1:"))
+        {
+          s->url = g_strdup_printf ("https://127.0.0.1:%s/", owned + strlen ("ACCEPT 127.0.0.1:"));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+cert_server_stop (CertServer *s)
+{
+  if (s->proc)
+    {
+      g_subprocess_send_signal (s->proc, SIGTERM);
+      g_subprocess_wait (s->proc, NULL, NULL);
+    }
+  g_clear_object (&s->proc);
+  g_clear_pointer (&s->url, g_free);
+}
+
+/* What the error names, and that no line of the private key is in it. */
+static void
+assert_names_without_key (const GError *error,
+                          const char   *names,
+                          const char   *key_path)
+{
+  g_autofree char *pem = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, names));
+  g_assert_true (g_file_get_contents (key_path, &pem, NULL, NULL));
+  lines = g_strsplit (pem, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strlen (lines[i]) > 8 && !g_str_has_prefix (lines[i], "-----"))
+      g_assert_null (strstr (error->message, lines[i]));
+}
+
+/* server.client_cert / server.client_key: sent, and accepted by a server
+ * that requires one; without one, or with one it does not trust, an AUTH
+ * error that names the client certificate and the keys to set; a key file
+ * others can read is refused before anything is sent; the key is never
+ * quoted. */
+static void
+test_tls_client_cert (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autofree char *www = g_build_filename (f->dir, "www", NULL);
+  g_autofree char *list = g_build_filename (www, "services.json", NULL);
+  g_autofree char *server_crt = g_build_filename (f->dir, "server.crt", NULL);
+  g_autofree char *server_key = g_build_filename (f->dir, "server.key", NULL);
+  g_autofree char *client_crt = g_build_filename (f->dir, "client.crt", NULL);
+  g_autofree char *client_key = g_build_filename (f->dir, "client.key", NULL);
+  g_autofree char *other_crt = g_build_filename (f->dir, "other.crt", NULL);
+  g_autofree char *other_key = g_build_filename (f->dir, "other.key", NULL);
+  CertServer server = { 0 };
+
+  if (!make_cert (f->dir, "server") || !make_cert (f->dir, "client") || !make_cert (f->dir, "other"))
+    {
+      g_test_skip ("the openssl command is needed to make test certificates");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (www, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (list, "[{\"service_code\":\"pothole\",\"service_name\":\"Dziura\"}]",
+                                      -1, NULL));
+  /* openssl writes its keys 0600; make sure of it. */
+  g_assert_cmpint (g_chmod (client_key, 0600), ==, 0);
+  g_assert_cmpint (g_chmod (other_key, 0600), ==, 0);
+  g_assert_true (cert_server_start (&server, www, server_crt, server_key, client_crt));
+  okn_test_config_set (f->config, "server.url", server.url);
+  okn_test_config_set (f->config, "server.ca_file", server_crt);
+
+  /* Without a certificate: refused in the handshake, and said so. */
+  fixture_client (f);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_null (services);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+  assert_names_without_key (error, "client certificate", client_key);
+  g_assert_nonnull (strstr (error->message, "server.client_cert"));
+  g_clear_error (&error);
+
+  /* With it: sent and accepted. */
+  okn_test_config_set (f->config, "server.client_cert", client_crt);
+  okn_test_config_set (f->config, "server.client_key", client_key);
+  fixture_client (f);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 1);
+  g_clear_pointer (&services, g_ptr_array_unref);
+
+  /* One the server does not trust: refused, and said so. */
+  okn_test_config_set (f->config, "server.client_cert", other_crt);
+  okn_test_config_set (f->config, "server.client_key", other_key);
+  fixture_client (f);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_null (services);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+  assert_names_without_key (error, "client certificate", other_key);
+  g_clear_error (&error);
+
+  /* A private key that other users can read is refused, like the
+   * configuration file itself, before any connection. */
+  okn_test_config_set (f->config, "server.client_cert", client_crt);
+  okn_test_config_set (f->config, "server.client_key", client_key);
+  g_assert_cmpint (g_chmod (client_key, 0644), ==, 0);
+  g_clear_pointer (&f->client, okn_open311_client_free);
+  f->client = okn_open311_client_new (f->config, &error);
+  g_assert_null (f->client);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  assert_names_without_key (error, "server.client_key", client_key);
+  g_assert_nonnull (strstr (error->message, "other users"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (client_key, 0640), ==, 0);
+  f->client = okn_open311_client_new (f->config, &error);
+  g_assert_null (f->client);
+  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  /* Private again: accepted. */
+  g_assert_cmpint (g_chmod (client_key, 0400), ==, 0);
+  fixture_client (f);
+  services = okn_open311_client_get_services (f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 1);
+  cert_server_stop (&server);
+}
+
 /* ---- markers and configuration ------------------------------------------------------- */
 
 static void
@@ -1732,6 +1902,7 @@ main (int   argc,
   ADD ("/open311/error/endpoint-missing", test_endpoint_missing);
   ADD ("/open311/secret/echo", test_secret_echo);
   ADD ("/open311/tls", test_tls);
+  ADD ("/open311/tls/client-cert", test_tls_client_cert);
   ADD ("/open311/search", test_search);
   ADD ("/open311/tokens", test_tokens);
   ADD ("/open311/status/batch", test_batch_status);

@@ -21,6 +21,7 @@
 #include "okienko/okn-open311.h"
 #include "okienko/okn-open311-backend.h"
 #include "okienko/okn-record.h"
+#include "okienko/okn-record-import.h"
 #include "okienko/okn-day-register.h"
 #include "okienko/okn-scan-open.h"
 #include "okienko/okn-scan-burst.h"

@@ -571,215 +571,6 @@ fail:
   return NULL;
 }
 
-/* json-glib keeps text in C strings, so a "\u0000" escape or a NUL byte
- * would cut the text where it stands ("J\u0000K" was stored as "J"), and a
- * NUL between two records would hide the rest of the input. Each becomes
- * U+0001 instead, in place (positions and lines stay), a control character
- * that validation then refuses by field and position like any other. */
-static void
-neutralise_nul (GString *input)
-{
-  gboolean in_string = FALSE, escaped = FALSE;
-
-  for (gsize i = 0; i < input->len; i++)
-    {
-      char c = input->str[i];
-
-      if (c == '\0')
-        {
-          input->str[i] = '\x01';
-          continue;
-        }
-      if (!in_string)
-        {
-          in_string = c == '"';
-          continue;
-        }
-      if (escaped)
-        {
-          escaped = FALSE;
-          if (c == 'u' && i + 4 < input->len && memcmp (input->str + i + 1, "0000", 4) == 0)
-            input->str[i + 4] = '1';
-        }
-      else if (c == '\\')
-        escaped = TRUE;
-      else if (c == '"')
-        in_string = FALSE;
-    }
-}
-
-typedef enum { SHAPE_OBJECT, SHAPE_ARRAY, SHAPE_NDJSON } InputShape;
-
-typedef struct
-{
-  char *text;
-  guint line;
-} JsonChunk;
-
-static void
-json_chunk_free (gpointer p)
-{
-  JsonChunk *c = p;
-
-  g_free (c->text);
-  g_free (c);
-}
-
-/* Splits the input into its top-level JSON values. json-glib would silently
- * read only the first of several values, and a record quietly dropped from
- * an import is exactly what must never happen. */
-static GPtrArray *
-split_json_values (const char *text)
-{
-  GPtrArray *chunks = g_ptr_array_new_with_free_func (json_chunk_free);
-  const char *start = NULL;
-  guint depth = 0, line = 1, start_line = 1;
-  gboolean in_string = FALSE, escaped = FALSE;
-
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '\n')
-        line++;
-      if (start == NULL)
-        {
-          if (g_ascii_isspace (*p))
-            continue;
-          start = p;
-          start_line = line;
-        }
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (*p == '\\')
-            escaped = TRUE;
-          else if (*p == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (*p == '"')
-        in_string = TRUE;
-      else if (*p == '{' || *p == '[')
-        depth++;
-      else if ((*p == '}' || *p == ']') && depth > 0)
-        depth--;
-      if (depth == 0 && !in_string && (*p == '}' || *p == ']' || p[1] == '\0' || g_ascii_isspace (p[1])))
-        {
-          JsonChunk *c = g_new0 (JsonChunk, 1);
-
-          c->text = g_strndup (start, (gsize) (p - start + 1));
-          c->line = start_line;
-          g_ptr_array_add (chunks, c);
-          start = NULL;
-        }
-    }
-  if (start)
-    {
-      JsonChunk *c = g_new0 (JsonChunk, 1);
-
-      c->text = g_strdup (start);
-      c->line = start_line;
-      g_ptr_array_add (chunks, c);
-    }
-  return chunks;
-}
-
-/* The files of an import are read into memory until they are stored: each
- * record is bounded (okn_record_add_file), and so is their sum. */
-static gboolean
-within_files_budget (OknRecord *r,
-                     guint64   *total,
-                     GError   **error)
-{
-  for (guint i = 0; i < r->files->len; i++)
-    *total += (guint64) ((OknAttachment *) g_ptr_array_index (r->files, i))->size;
-  if (*total <= OKN_RECORD_JSON_FILES_MAX_BYTES)
-    return TRUE;
-  g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
-               _("the files of one import add up to more than %u MiB; register the records "
-                 "in smaller batches."),
-               (guint) (OKN_RECORD_JSON_FILES_MAX_BYTES / (1024 * 1024)));
-  return FALSE;
-}
-
-/* One object, an array of objects, or several objects one after the other
- * (NDJSON). */
-static GPtrArray *
-parse_json_input (const char *text,
-                  InputShape *shape,
-                  GError    **error)
-{
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-  g_autoptr (GPtrArray) chunks = split_json_values (text);
-  guint64 file_bytes = 0;
-
-  if (chunks->len == 0)
-    {
-      g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("The input holds no records."));
-      return NULL;
-    }
-  *shape = chunks->len > 1 ? SHAPE_NDJSON : SHAPE_OBJECT;
-  for (guint i = 0; i < chunks->len; i++)
-    {
-      JsonChunk *c = g_ptr_array_index (chunks, i);
-      g_autoptr (GError) parse_error = NULL;
-      /* Bounded nesting: json-glib's recursion would overflow the stack. */
-      g_autoptr (JsonNode) root = okn_json_parse (c->text, -1, &parse_error);
-
-      if (root == NULL)
-        {
-          g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID,
-                       _("Line %u is not JSON: %s"), c->line, parse_error->message);
-          return NULL;
-        }
-      if (chunks->len == 1 && JSON_NODE_HOLDS_ARRAY (root))
-        {
-          JsonArray *arr = json_node_get_array (root);
-
-          *shape = SHAPE_ARRAY;
-          for (guint j = 0; j < json_array_get_length (arr); j++)
-            {
-              OknRecord *r = okn_record_from_json (json_array_get_element (arr, j), error);
-
-              if (r == NULL)
-                {
-                  g_prefix_error (error, _("Record %u: "), j + 1);
-                  return NULL;
-                }
-              g_ptr_array_add (records, r);
-              if (!within_files_budget (r, &file_bytes, error))
-                {
-                  g_prefix_error (error, _("Record %u: "), j + 1);
-                  return NULL;
-                }
-            }
-          if (records->len == 0)
-            {
-              g_set_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, _("The input holds no records."));
-              return NULL;
-            }
-        }
-      else
-        {
-          OknRecord *r = okn_record_from_json (root, error);
-
-          if (r == NULL)
-            {
-              if (chunks->len > 1)
-                g_prefix_error (error, _("Line %u: "), c->line);
-              return NULL;
-            }
-          g_ptr_array_add (records, r);
-          if (!within_files_budget (r, &file_bytes, error))
-            {
-              g_prefix_error (error, _("Line %u: "), c->line);
-              return NULL;
-            }
-        }
-    }
-  return g_steal_pointer (&records);
-}
-
 static int
 register_from_json (OkctlContext *ctx,
                     const char   *source)
@@ -788,26 +579,12 @@ register_from_json (OkctlContext *ctx,
   g_autoptr (GString) input = NULL;
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (OknStore) store = NULL;
-  InputShape shape = SHAPE_OBJECT;
-  const char *bad = NULL;
+  OknRecordImportShape shape = OKN_RECORD_IMPORT_OBJECT;
 
   input = read_json_input (source, &error);
   if (input == NULL)
     return okctl_fail (g_steal_pointer (&error));
-  neutralise_nul (input);
-  if (!g_utf8_validate (input->str, (gssize) input->len, &bad))
-    {
-      guint line = 1;
-
-      /* JSON is UTF-8 whatever the locale; say where it is not. */
-      for (const char *p = input->str; p < bad; p++)
-        line += *p == '\n';
-      return okctl_usage_error (_("Line %u of the input is not valid UTF-8 text (JSON input is "
-                                  "UTF-8 whatever the locale)."),
-                                line);
-    }
-
-  records = parse_json_input (input->str, &shape, &error);
+  records = okn_record_import_json (input->str, input->len, &shape, &error);
   if (records == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
@@ -815,7 +592,7 @@ register_from_json (OkctlContext *ctx,
   if (store == NULL || !okn_store_register_many (store, records, NULL, &error))
     return okctl_fail (g_steal_pointer (&error));
 
-  if (shape == SHAPE_ARRAY)
+  if (shape == OKN_RECORD_IMPORT_ARRAY)
     print_records (store, records, TRUE);
   else
     for (guint i = 0; i < records->len; i++)

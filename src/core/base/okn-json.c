@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-json.h"
+#include "okienko/okn-text.h"
 
 G_DEFINE_QUARK (okn-json-error-quark, okn_json_error)
 
@@ -117,7 +118,12 @@ okn_json_parse (const char *data,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
-      g_set_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("Not valid JSON: %s"), local->message);
+      /* json-glib quotes the token it choked on as it decoded it: half a
+       * surrogate pair (\\ud800) comes out as bytes that are not UTF-8,
+       * a control character as itself. A GError is shown as it is. */
+      g_autofree char *said = okn_text_display_line (local->message, -1);
+
+      g_set_error (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("Not valid JSON: %s"), said);
       return NULL;
     }
   root = json_parser_steal_root (parser);

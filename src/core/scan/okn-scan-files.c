@@ -702,6 +702,68 @@ decode_pdf (GBytes               *bytes,
   return g_steal_pointer (&out);
 }
 
+/**
+ * okn_scan_load_gray:
+ * @data: (array length=len): a PNG, JPEG or PDF file's contents
+ * @name: what to call it in messages, already safe to show
+ * @page: the page of a PDF to draw, from 0
+ *
+ * What every scan of a file does before zbar: the PNG or JPEG read to grey,
+ * or the page of a PDF drawn to grey as the scan's workers draw it. The
+ * fuzz harness (tests/fuzz/fuzz-image.c) feeds it.
+ *
+ * Returns: (transfer full) (nullable): @width × @height grey pixels, to
+ *   give back with okn_scan_pixels_give(); %NULL with an %OKN_SCAN_ERROR, or without one for a PDF page that has
+ *   nothing to draw
+ */
+guint8 *
+okn_scan_load_gray (const guint8 *data,
+                    gsize         len,
+                    const char   *name,
+                    guint         page,
+                    guint        *width,
+                    guint        *height,
+                    GError      **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (PopplerDocument) doc = NULL;
+  Canvas canvas = { 0 };
+  const guint8 *gray;
+  guint8 *out = NULL;
+
+  *width = *height = 0;
+  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return load_png (data, len, name, width, height, error);
+  if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    return load_jpeg (data, len, name, width, height, error);
+  if (!(len >= 5 && memcmp (data, "%PDF-", 5) == 0))
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a PNG, JPEG or PDF file."), name);
+      return NULL;
+    }
+  bytes = g_bytes_new (data, len);
+  doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
+  if (doc == NULL)
+    {
+      g_autofree char *reason = okn_text_display_line (local_error->message, 200);
+
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a readable PDF file (%s)."), name,
+                   reason);
+      return NULL;
+    }
+  if ((int) page >= poppler_document_get_n_pages (doc))
+    return NULL;
+  gray = render_page (doc, (int) page, name, &canvas, width, height, error);
+  if (gray != NULL)
+    {
+      out = okn_scan_pixels_take ((gsize) *width * *height);
+      memcpy (out, gray, (gsize) *width * *height);
+    }
+  canvas_clear (&canvas);
+  return out;
+}
+
 /* Files -------------------------------------------------------------------- */
 
 /**
@@ -745,14 +807,10 @@ okn_scan_decode_bytes_full (GBytes               *bytes,
     }
   if (len == 0)
     g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is empty: no image in it."), shown);
-  else if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
-    gray = load_png (data, len, shown, &w, &h, error);
-  else if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
-    gray = load_jpeg (data, len, shown, &w, &h, error);
   else if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
     symbols = decode_pdf (bytes, shown, options, &count, &read, &halted, error);
   else
-    g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a PNG, JPEG or PDF file."), shown);
+    gray = okn_scan_load_gray (data, len, shown, 0, &w, &h, error);
   if (gray)
     {
       symbols = okn_scan_decode_gray (gray, w, h, w, error);

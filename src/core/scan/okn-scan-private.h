@@ -50,4 +50,14 @@ void     okn_scan_pixels_give  (guint8 *pixels);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknScanPixels, okn_scan_pixels_give)
 
+/* The grey image the decoders are given: a PNG or JPEG, or one page of a
+ * PDF drawn as the scan draws it. */
+guint8  *okn_scan_load_gray    (const guint8 *data,
+                                gsize         len,
+                                const char   *name,
+                                guint         page,
+                                guint        *width,
+                                guint        *height,
+                                GError      **error);
+
 G_END_DECLS

@@ -113,6 +113,29 @@ JsonNode     *okn_open311_get_json         (OknOpen311Client *client,
                                             const char       *query,
                                             GError          **error);
 
+OknTransfer  *okn_open311_transfer_new_answer (const char *what,
+                                               gboolean    is_post,
+                                               long        status,
+                                               const char *body,
+                                               gsize       len);
+
+/* What an answer is to, for okn_open311_read_answer(). */
+typedef enum
+{
+  OKN_OPEN311_ANSWER_SERVICES,     /* GET services.json */
+  OKN_OPEN311_ANSWER_DEFINITION,   /* GET services/{code}.json */
+  OKN_OPEN311_ANSWER_REQUESTS,     /* GET requests.json, requests/{id}.json */
+  OKN_OPEN311_ANSWER_POST,         /* POST requests.json */
+  OKN_OPEN311_ANSWER_TOKEN,        /* GET tokens/{token}.json */
+} OknOpen311Answer;
+
+gboolean      okn_open311_read_answer      (OknOpen311Client *client,
+                                            OknOpen311Answer  what,
+                                            long              status,
+                                            const char       *body,
+                                            gsize             len,
+                                            GError          **error);
+
 /* Members of a server's JSON whatever type it chose. */
 char         *okn_open311_member_string    (JsonObject *o,
                                             const char *name);

@@ -17,8 +17,10 @@
 #include <string.h>
 #include <time.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "okienko/okn-json.h"
+#include "okienko/okn-text.h"
 #include "okn-open311-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURLM, curl_multi_cleanup)
@@ -295,6 +297,49 @@ check_file (OknOpen311Client *client,
     return TRUE;
   msg = g_strdup_printf (_("%s: the file %s does not exist."), key, path);
   okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_CONFIG, msg);
+  return FALSE;
+}
+
+/* The station's private key proves who it is to the server: a copy that
+ * another user could read is refused, as ssh refuses one, and as the
+ * configuration file (which holds the api_key) is kept private. Its
+ * contents are never read here, nor quoted anywhere. */
+static gboolean
+check_private_key (OknOpen311Client *client,
+                   const char       *path,
+                   GError          **error)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *msg = NULL;
+  GStatBuf st;
+
+  if (path == NULL || g_stat (path, &st) != 0 || (st.st_mode & 077) == 0)
+    return TRUE;
+  shown = okn_text_display_line (path, -1);
+  msg = g_strdup_printf (_("server.client_key: other users can read the private key %s (mode %04o); "
+                           "make it private: chmod 600 %s"),
+                         shown, (guint) (st.st_mode & 07777), shown);
+  okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_CONFIG, msg);
+  return FALSE;
+}
+
+/* The TLS alerts a server sends when the client certificate it requires
+ * is missing (TLS 1.3's certificate_required) or is not one it trusts.
+ * curl has no code of its own for them: its message carries the alert's
+ * name. */
+static gboolean
+names_client_cert_alert (const char *why)
+{
+  static const char *const alerts[] = {
+    "alert certificate required", "alert unknown ca", "alert bad certificate",
+    "alert certificate unknown", "alert certificate expired", "alert certificate revoked",
+    "alert access denied",
+  };
+  g_autofree char *lower = g_ascii_strdown (why, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (alerts); i++)
+    if (strstr (lower, alerts[i]))
+      return TRUE;
   return FALSE;
 }
 
@@ -576,6 +621,28 @@ transfer_finish (OknOpen311Client *client,
   t->easy = NULL;
   g_clear_pointer (&t->mime, curl_mime_free);
   g_clear_pointer (&t->headers, curl_slist_free_all);
+}
+
+/* A transfer that is over, with @status and @body as the server's answer:
+ * what okn_open311_read_answer() reads without a network. */
+OknTransfer *
+okn_open311_transfer_new_answer (const char *what,
+                                 gboolean    is_post,
+                                 long        status,
+                                 const char *body,
+                                 gsize       len)
+{
+  OknTransfer *t = g_new0 (OknTransfer, 1);
+
+  t->what = g_strdup (what);
+  t->is_post = is_post;
+  t->done = TRUE;
+  t->result = CURLE_OK;
+  t->status = status;
+  t->retry_after = -1;
+  t->answer = g_string_new_len (body, (gssize) len);
+  t->html = starts_with_tag (t->answer);
+  return t;
 }
 
 /* Runs the transfers, at most @max at a time, until all are done. */
@@ -996,6 +1063,21 @@ curl_failure (OknOpen311Client *client,
       code = OKN_OPEN311_ERROR_CONFIG;
       msg = g_strdup_printf (_("The Open311 connection is misconfigured (%s): %s"), t->what, why);
     }
+  /* Refused in the handshake: the server never read the request, so a
+   * POST created nothing. */
+  else if (names_client_cert_alert (why))
+    {
+      code = OKN_OPEN311_ERROR_AUTH;
+      if (client->client_cert == NULL)
+        msg = g_strdup_printf (_("The Open311 server requires a client certificate (%s): %s. "
+                                 "Set server.client_cert and server.client_key."),
+                               t->what, why);
+      else
+        msg = g_strdup_printf (_("The Open311 server refused this station's client certificate (%s): %s. "
+                                 "Check server.client_cert, server.client_key and who issued the "
+                                 "certificate."),
+                               t->what, why);
+    }
   else if (t->result == CURLE_WRITE_ERROR && t->too_big)
     {
       code = t->is_post ? OKN_OPEN311_ERROR_UNKNOWN_OUTCOME : OKN_OPEN311_ERROR_TRANSIENT;
@@ -1198,7 +1280,8 @@ okn_open311_client_new (OknConfig *config,
 
   if (!check_file (client, "server.ca_file", client->ca_file, error)
       || !check_file (client, "server.client_cert", client->client_cert, error)
-      || !check_file (client, "server.client_key", client->client_key, error))
+      || !check_file (client, "server.client_key", client->client_key, error)
+      || !check_private_key (client, client->client_key, error))
     return NULL;
 
   client->multi = curl_multi_init ();

@@ -415,6 +415,69 @@ definition_finish (OknOpen311Client *client,
   return json_to_string (root, FALSE);
 }
 
+/* The catalogue out of services.json's answer: entries without a code are
+ * skipped, texts masked. */
+static GPtrArray *
+services_from_json (OknOpen311Client *client,
+                    JsonNode         *root,
+                    GError          **error)
+{
+  g_autoptr (GPtrArray) out = NULL;
+  JsonArray *a;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_TRANSIENT,
+                                    _("The Open311 server's service list is not a list."));
+      return NULL;
+    }
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  a = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *o;
+      OknService *s;
+      char *code;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      o = json_node_get_object (n);
+      code = okn_open311_member_string (o, "service_code");
+      if (code == NULL || *code == '\0')
+        {
+          g_free (code);
+          continue;
+        }
+      s = g_new0 (OknService, 1);
+      s->code = code;
+      s->name = okn_open311_member_string (o, "service_name");
+      s->description = okn_open311_member_string (o, "description");
+      s->group = okn_open311_member_string (o, "group");
+      s->keywords = okn_open311_member_string (o, "keywords");
+      okn_open311_rescrub (client, &s->name);
+      okn_open311_rescrub (client, &s->description);
+      okn_open311_rescrub (client, &s->group);
+      okn_open311_rescrub (client, &s->keywords);
+      s->type = okn_open311_member_string (o, "type");
+      s->metadata = okn_open311_member_bool (o, "metadata", FALSE);
+      g_ptr_array_add (out, s);
+    }
+  return g_steal_pointer (&out);
+}
+
+
+/* A token's answer: its request id, %NULL while the server has none yet. */
+static char *
+token_from_json (JsonNode *root)
+{
+  g_autofree char *id = okn_open311_member_string (okn_open311_first_object (root), "service_request_id");
+
+  if (id && *id)
+    return g_steal_pointer (&id);
+  return NULL;
+}
+
 static OknTransfer *
 definition_transfer_new (OknOpen311Client *client,
                          const char       *service_code)
@@ -423,6 +486,84 @@ definition_transfer_new (OknOpen311Client *client,
   g_autofree char *path = g_strdup_printf ("services/%s.json", e);
 
   return okn_open311_transfer_new_get (client, path, NULL);
+}
+
+/**
+ * okn_open311_read_answer:
+ * @what: which call the answer is to
+ * @status: the HTTP status it came with
+ * @body: (array length=len): the answer's body, as received
+ *
+ * Reads an answer the way the call @what reads its own, with the same
+ * parsers, error lists and masking, without a network: what the fuzz
+ * harnesses (tests/fuzz/) feed. What was read is dropped.
+ *
+ * Returns: whether the answer was accepted; %FALSE with the error the call
+ *   would have returned
+ */
+gboolean
+okn_open311_read_answer (OknOpen311Client *client,
+                         OknOpen311Answer  what,
+                         long              status,
+                         const char       *body,
+                         gsize             len,
+                         GError          **error)
+{
+  static const char *const names[] = {
+    [OKN_OPEN311_ANSWER_SERVICES] = "GET services.json",
+    [OKN_OPEN311_ANSWER_DEFINITION] = "GET services/x.json",
+    [OKN_OPEN311_ANSWER_REQUESTS] = "GET requests.json",
+    [OKN_OPEN311_ANSWER_POST] = "POST requests.json",
+    [OKN_OPEN311_ANSWER_TOKEN] = "GET tokens/x.json",
+  };
+  g_autoptr (OknTransfer) t = okn_open311_transfer_new_answer (names[what], what == OKN_OPEN311_ANSWER_POST,
+                                                               status, body, len);
+  g_autoptr (JsonNode) root = NULL;
+
+  switch (what)
+    {
+    case OKN_OPEN311_ANSWER_SERVICES:
+      {
+        g_autoptr (GPtrArray) services = NULL;
+
+        root = okn_open311_transfer_json (client, t, error);
+        services = root ? services_from_json (client, root, error) : NULL;
+        return services != NULL;
+      }
+    case OKN_OPEN311_ANSWER_DEFINITION:
+      {
+        g_autofree char *definition = definition_finish (client, t, error);
+
+        return definition != NULL;
+      }
+    case OKN_OPEN311_ANSWER_REQUESTS:
+      {
+        g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
+
+        root = okn_open311_transfer_json (client, t, error);
+        if (root == NULL)
+          return FALSE;
+        collect_requests (client, root, list);
+        return TRUE;
+      }
+    case OKN_OPEN311_ANSWER_POST:
+      {
+        g_autoptr (OknOpen311Receipt) receipt = post_finish (client, t, error);
+
+        return receipt != NULL;
+      }
+    case OKN_OPEN311_ANSWER_TOKEN:
+      {
+        g_autofree char *id = NULL;
+
+        root = okn_open311_transfer_json (client, t, error);
+        if (root == NULL)
+          return FALSE;
+        id = token_from_json (root);
+        return TRUE;
+      }
+    }
+  g_return_val_if_reached (FALSE);
 }
 
 void
@@ -686,14 +827,11 @@ okn_open311_client_resolve_token (OknOpen311Client *client,
   g_autofree char *tok = okn_open311_escape (token);
   g_autofree char *path = g_strdup_printf ("tokens/%s.json", tok);
   g_autoptr (JsonNode) root = okn_open311_get_json (client, path, NULL, error);
-  g_autofree char *id = NULL;
 
   *service_request_id = NULL;
   if (root == NULL)
     return FALSE;
-  id = okn_open311_member_string (okn_open311_first_object (root), "service_request_id");
-  if (id && *id)
-    *service_request_id = g_steal_pointer (&id);
+  *service_request_id = token_from_json (root);
   return TRUE;
 }
 
@@ -929,50 +1067,10 @@ okn_open311_client_get_services (OknOpen311Client *client,
                                  GError          **error)
 {
   g_autoptr (JsonNode) root = okn_open311_get_json (client, "services.json", NULL, error);
-  g_autoptr (GPtrArray) out = NULL;
-  JsonArray *a;
 
   if (root == NULL)
     return NULL;
-  if (!JSON_NODE_HOLDS_ARRAY (root))
-    {
-      okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_TRANSIENT,
-                                    _("The Open311 server's service list is not a list."));
-      return NULL;
-    }
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  a = json_node_get_array (root);
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonNode *n = json_array_get_element (a, i);
-      JsonObject *o;
-      OknService *s;
-      char *code;
-
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        continue;
-      o = json_node_get_object (n);
-      code = okn_open311_member_string (o, "service_code");
-      if (code == NULL || *code == '\0')
-        {
-          g_free (code);
-          continue;
-        }
-      s = g_new0 (OknService, 1);
-      s->code = code;
-      s->name = okn_open311_member_string (o, "service_name");
-      s->description = okn_open311_member_string (o, "description");
-      s->group = okn_open311_member_string (o, "group");
-      s->keywords = okn_open311_member_string (o, "keywords");
-      okn_open311_rescrub (client, &s->name);
-      okn_open311_rescrub (client, &s->description);
-      okn_open311_rescrub (client, &s->group);
-      okn_open311_rescrub (client, &s->keywords);
-      s->type = okn_open311_member_string (o, "type");
-      s->metadata = okn_open311_member_bool (o, "metadata", FALSE);
-      g_ptr_array_add (out, s);
-    }
-  return g_steal_pointer (&out);
+  return services_from_json (client, root, error);
 }
 
 /**
