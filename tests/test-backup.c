@@ -254,6 +254,86 @@ test_backup_refuses (Fixture       *f,
   g_assert_cmpint (rc, ==, 2);
 }
 
+/* The nightly backup: a dated, checked backup in backup.dir, then the dated
+ * ones older than backup.keep_days removed, nothing else. Without
+ * backup.dir, "backups" beside the database. */
+static void
+test_backup_rotate (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) old = g_date_time_add_days (now, -20);
+  g_autoptr (GDateTime) recent = g_date_time_add_days (now, -5);
+  g_autofree char *dir = g_build_filename (f->dir, "nightly", NULL);
+  g_autofree char *old_stamp = g_date_time_format (old, "okienko-%Y%m%dT%H%M%SZ.db");
+  g_autofree char *recent_stamp = g_date_time_format (recent, "okienko-%Y%m%dT%H%M%SZ.db");
+  g_autofree char *old_path = g_build_filename (dir, old_stamp, NULL);
+  g_autofree char *recent_path = g_build_filename (dir, recent_stamp, NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *default_dir = g_build_filename (f->dir, "backups", NULL);
+  g_auto (GStrv) listed = NULL;
+  GStatBuf st;
+  int rc;
+
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", old_path, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", recent_path, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  {
+    g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
+    g_autofree char *other = g_build_filename (dir, "okienko-latest.db", NULL);
+
+    g_assert_true (g_file_set_contents (notes, "kopie", -1, NULL));
+    g_assert_true (g_file_set_contents (other, "kopia ręczna", -1, NULL));
+  }
+
+  config = okn_config_load (f->conf, &error);
+  g_assert_no_error (error);
+  okn_test_config_set (config, "backup.dir", dir);
+  okn_test_config_set (config, "backup.keep_days", "14");
+  g_free (register_letter (f->store, "Anna Nowak"));
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "backup", "--rotate", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "2 records"));
+  g_assert_nonnull (strstr (out, old_stamp));
+
+  names = list_dir (dir);
+  listed = g_strsplit (names, " ", -1);
+  g_assert_cmpuint (g_strv_length (listed), ==, 4);
+  g_assert_false (g_strv_contains ((const char *const *) listed, old_stamp));
+  g_assert_true (g_strv_contains ((const char *const *) listed, recent_stamp));
+  g_assert_true (g_strv_contains ((const char *const *) listed, "notes.txt"));
+  g_assert_true (g_strv_contains ((const char *const *) listed, "okienko-latest.db"));
+  for (guint i = 0; listed[i]; i++)
+    if (!g_str_equal (listed[i], recent_stamp) && g_str_has_prefix (listed[i], "okienko-2"))
+      {
+        g_autofree char *p = g_build_filename (dir, listed[i], NULL);
+
+        g_assert_cmpint (sql_int (p, "SELECT count(*) FROM records"), ==, 2);
+      }
+
+  /* No backup.dir: "backups" beside the database, private. */
+  okn_config_unset (config, "backup.dir", &error);
+  g_assert_no_error (error);
+  okn_config_save (config, &error);
+  g_assert_no_error (error);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--rotate", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (g_stat (default_dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_clear_pointer (&names, g_free);
+  names = list_dir (default_dir);
+  g_assert_true (g_str_has_prefix (names, "okienko-2") && g_str_has_suffix (names, "Z.db"));
+
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--rotate", "x.db", NULL);
+  g_assert_cmpint (rc, ==, 2);
+}
+
 /* ---- restore ---------------------------------------------------------------- */
 
 /* Tickets handed out after the backup are never handed out again: the
@@ -561,6 +641,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/backup/online-private-checked", test_backup_online);
   ADD ("/backup/refuses-existing-and-protected", test_backup_refuses);
+  ADD ("/backup/rotate", test_backup_rotate);
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);

@@ -140,6 +140,13 @@ typedef struct
 
 typedef struct
 {
+  char *path;          /* the dated backup written */
+  OknBackupInfo backup;
+  GPtrArray *removed;  /* (element-type filename) dated backups removed as too old */
+} OknBackupRotation;
+
+typedef struct
+{
   char *aside;         /* (nullable) where the replaced database was kept */
   gint64 records;      /* records in the restored database */
   guint to_search;     /* waiting records the sync searches for before posting */
@@ -304,6 +311,12 @@ gboolean    okn_store_backup              (OknStore          *store,
                                            OknFileWriteFlags  flags,
                                            OknBackupInfo     *info,
                                            GError           **error);
+gboolean    okn_store_backup_rotate       (OknStore          *store,
+                                           const char        *dir,
+                                           guint              keep_days,
+                                           OknBackupRotation *rotation,
+                                           GError           **error);
+void        okn_backup_rotation_clear     (OknBackupRotation *rotation);
 gboolean    okn_store_restore             (const char     *db_path,
                                            const char     *source,
                                            const char     *actor,

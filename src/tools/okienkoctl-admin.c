@@ -32,12 +32,14 @@ okctl_cmd_backup (OkctlContext *ctx,
   g_autofree char *shown = NULL;
   OknBackupInfo info;
   gboolean force = FALSE;
+  gboolean rotate = FALSE;
   const GOptionEntry entries[] = {
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace DEST when it exists (never the database or the configuration)"), NULL },
+    { "rotate", 0, 0, G_OPTION_ARG_NONE, &rotate, N_("Instead of DEST: a dated backup into backup.dir, then remove those older than backup.keep_days days"), NULL },
     { NULL },
   };
 
-  octx = g_option_context_new (_("DEST — copy the database while the station works"));
+  octx = g_option_context_new (_("DEST | --rotate — copy the database while the station works"));
   g_option_context_set_summary (octx,
                                 _("Copies the database with SQLite's online backup into DEST (mode 0600), "
                                   "checks the copy whole (integrity_check, foreign keys) and only then "
@@ -45,10 +47,47 @@ okctl_cmd_backup (OkctlContext *ctx,
                                   "configuration, nor an existing DEST without --force.\n\n"
                                   "Exit status: 0 the checked backup is written; 2 DEST exists, is "
                                   "protected or not a file name; 3 the database cannot be read, the "
-                                  "disk failed or the copy failed its check."));
+                                  "disk failed or the copy failed its check.\n\n"
+                                  "--rotate (the nightly okienko-backup.timer): writes "
+                                  "okienko-<UTC time>.db into backup.dir (default: the folder "
+                                  "“backups” beside the database) and, once it is written and "
+                                  "checked, removes the dated backups there older than "
+                                  "backup.keep_days days (default 14)."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
+  if (rotate)
+    {
+      g_autofree char *dir = NULL;
+      OknBackupRotation rotation;
+      gboolean ok;
+
+      if (argc != 1 || force)
+        return okctl_usage_error (_("backup --rotate takes no file and no --force; see okienkoctl backup --help."));
+      dir = okn_config_get_string (ctx->config, "backup.dir");
+      store = okctl_open_store (ctx, &error);
+      if (store == NULL)
+        return okctl_fail (g_steal_pointer (&error));
+      ok = okn_store_backup_rotate (store, dir, (guint) okn_config_get_int (ctx->config, "backup.keep_days"),
+                                    &rotation, &error);
+      if (ok)
+        {
+          shown = okn_text_display_line (rotation.path, -1);
+          g_print (g_dngettext (GETTEXT_PACKAGE,
+                                "Backup written to %s: %lld record, %lld bytes, checked.\n",
+                                "Backup written to %s: %lld records, %lld bytes, checked.\n",
+                                (gulong) MIN (rotation.backup.records, G_MAXLONG)),
+                   shown, (long long) rotation.backup.records, (long long) rotation.backup.bytes);
+          for (guint i = 0; i < rotation.removed->len; i++)
+            {
+              g_autofree char *old = okn_text_display_line (g_ptr_array_index (rotation.removed, i), -1);
+
+              g_print (_("Removed the old backup %s.\n"), old);
+            }
+        }
+      okn_backup_rotation_clear (&rotation);
+      return ok ? OKCTL_EXIT_OK : okctl_fail (g_steal_pointer (&error));
+    }
   if (argc != 2)
     return okctl_usage_error (_("backup takes one argument, the backup file; see okienkoctl backup --help."));
 

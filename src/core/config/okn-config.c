@@ -196,6 +196,13 @@ static const OknConfigKey keys[] = {
     N_("Seconds to wait for an ESC/POS printer to connect and take each part of the ticket") },
   { "escpos.check_paper", OKN_CONFIG_TYPE_BOOL, "false", 0, 0,
     N_("Ask the ESC/POS printer for its paper status before each ticket (needs a printer that answers)") },
+  { "backup.dir", OKN_CONFIG_TYPE_PATH, NULL, 0, 0,
+    N_("Folder of the dated backups “okienkoctl backup --rotate” writes (default: “backups” beside the database)"),
+    OKN_CONFIG_CHECK_ABSOLUTE_PATH },
+  { "backup.keep_days", OKN_CONFIG_TYPE_INT, "14", 1, 3650,
+    N_("Days a dated backup is kept; “okienkoctl backup --rotate” removes older ones after a new one is written") },
+  { "privacy.retention_days", OKN_CONFIG_TYPE_INT, "365", 1, 36500,
+    N_("Days after which the personal data of a record the server has is cleared (okienkoctl purge; the sync runs it daily)") },
 };
 
 struct _OknConfig

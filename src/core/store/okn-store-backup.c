@@ -345,6 +345,111 @@ okn_store_backup (OknStore          *store,
   return TRUE;
 }
 
+/* The dated backups of okn_store_backup_rotate(): okienko-<UTC time>.db,
+ * the time in the name so that the age never depends on a file's mtime
+ * (a copy to another disk keeps the name, not the time). */
+#define ROTATE_PREFIX "okienko-"
+#define ROTATE_SUFFIX ".db"
+#define ROTATE_FORMAT "%Y%m%dT%H%M%SZ"
+
+static GDateTime *
+rotated_time (const char *name)
+{
+  g_autofree char *stamp = NULL;
+  g_autofree char *iso = NULL;
+  gsize len = strlen (name);
+
+  /* okienko-20261204T023000Z.db */
+  if (!g_str_has_prefix (name, ROTATE_PREFIX) || !g_str_has_suffix (name, ROTATE_SUFFIX)
+      || len != strlen (ROTATE_PREFIX) + 16 + strlen (ROTATE_SUFFIX))
+    return NULL;
+  stamp = g_strndup (name + strlen (ROTATE_PREFIX), 16);
+  for (guint i = 0; i < 16; i++)
+    if (!(i == 8 ? stamp[i] == 'T' : i == 15 ? stamp[i] == 'Z' : g_ascii_isdigit (stamp[i])))
+      return NULL;
+  iso = g_strdup_printf ("%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", stamp, stamp + 4, stamp + 6, stamp + 9,
+                         stamp + 11, stamp + 13);
+  return g_date_time_new_from_iso8601 (iso, NULL);
+}
+
+/**
+ * okn_store_backup_rotate:
+ * @store: an open store
+ * @dir: (nullable): the folder of dated backups; %NULL: `backups` beside
+ *   the database (created, 0700)
+ * @keep_days: how long a dated backup is kept
+ * @rotation: (out caller-allocates): what was written and removed; free
+ *   with okn_backup_rotation_clear()
+ *
+ * The nightly backup: okn_store_backup() into `@dir/okienko-<UTC time>.db`,
+ * and only when that checked backup is on disk, the dated backups in @dir
+ * older than @keep_days days are removed (never the new one, never a file
+ * not named like one).
+ *
+ * Returns: %TRUE when the new backup is written (an old one that cannot
+ *   be removed is left for the next night)
+ */
+gboolean
+okn_store_backup_rotate (OknStore          *store,
+                         const char        *dir,
+                         guint              keep_days,
+                         OknBackupRotation *rotation,
+                         GError           **error)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDir) d = NULL;
+  const char *entry;
+
+  memset (rotation, 0, sizeof *rotation);
+  rotation->removed = g_ptr_array_new_with_free_func (g_free);
+  if (dir && *dir)
+    folder = g_strdup (dir);
+  else
+    {
+      g_autofree char *db_dir = g_path_get_dirname (store->path);
+
+      folder = g_build_filename (db_dir, "backups", NULL);
+    }
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the folder %s: %s"), folder, g_strerror (saved));
+      return FALSE;
+    }
+  stamp = g_date_time_format (now, ROTATE_FORMAT);
+  name = g_strconcat (ROTATE_PREFIX, stamp, ROTATE_SUFFIX, NULL);
+  rotation->path = g_build_filename (folder, name, NULL);
+  if (!okn_store_backup (store, rotation->path, OKN_FILE_WRITE_DEFAULT, &rotation->backup, error))
+    return FALSE;
+
+  d = g_dir_open (folder, 0, NULL);
+  while (d && (entry = g_dir_read_name (d)))
+    {
+      g_autoptr (GDateTime) when = rotated_time (entry);
+      g_autofree char *path = NULL;
+
+      if (when == NULL || g_str_equal (entry, name)
+          || g_date_time_difference (now, when) <= (GTimeSpan) keep_days * G_TIME_SPAN_DAY)
+        continue;
+      path = g_build_filename (folder, entry, NULL);
+      if (g_unlink (path) == 0)
+        g_ptr_array_add (rotation->removed, g_steal_pointer (&path));
+    }
+  return TRUE;
+}
+
+void
+okn_backup_rotation_clear (OknBackupRotation *rotation)
+{
+  g_clear_pointer (&rotation->path, g_free);
+  g_clear_pointer (&rotation->removed, g_ptr_array_unref);
+}
+
 /* ---- restore ------------------------------------------------------------ */
 
 /* Does another process hold @path open? Every SQLite connection in WAL
