@@ -42,6 +42,9 @@ GBytes          *okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
                                                    guint         width,
                                                    guint         height,
                                                    int           quality);
+cairo_status_t   okn_img_write_to_array (void                *closure,
+                                         const unsigned char *data,
+                                         unsigned int         length);
 GBytes          *okn_gray_to_png      (const guint8 *gray,
                                        guint         width,
                                        guint         height);
