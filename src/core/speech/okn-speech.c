@@ -290,7 +290,7 @@ espeak_run (Job     *job,
             GError **error)
 {
   g_autoptr (OknSpeechAudio) audio = g_new0 (OknSpeechAudio, 1);
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&espeak_lock);
+  g_autoptr (GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&espeak_lock);
   int output = to_memory ? ENOUTPUT_MODE_SYNCHRONOUS
                          : ENOUTPUT_MODE_SYNCHRONOUS | ENOUTPUT_MODE_SPEAK_AUDIO;
   espeak_ng_STATUS status;
