@@ -54,7 +54,7 @@ for f in \
   "$mandir/man1/okienkoctl.1" \
   "$mandir/man5/okienko.conf.5" \
   "$datadir/doc/okienko/okienko.conf.example" \
-  "$localedir/pl/LC_MESSAGES/okienko.mo"; do
+  $(sed -n "s#^\([a-zA-Z_@]*\)\$#$localedir/\1/LC_MESSAGES/okienko.mo#p" "$src/po/LINGUAS"); do
   if [ -s "$(root "$f")" ]; then ok "installed $f"; else not_ok "installed $f" "missing or empty"; fi
 done
 for f in "$bindir/okienko" "$bindir/okienkoctl"; do
