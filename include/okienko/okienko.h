@@ -15,6 +15,7 @@
 #include "okienko/okn-intake.h"
 #include "okienko/okn-json.h"
 #include "okienko/okn-labels.h"
+#include "okienko/okn-log.h"
 #include "okienko/okn-lookup.h"
 #include "okienko/okn-pin.h"
 #include "okienko/okn-printer.h"

@@ -195,6 +195,16 @@ gboolean    okn_store_register_many       (OknStore   *store,
                                            GPtrArray  *records,
                                            const char *actor,
                                            GError    **error);
+/* Called after each record stored in the transaction: @done of @total. */
+typedef void (*OknStoreProgressFunc) (guint    done,
+                                      guint    total,
+                                      gpointer user_data);
+gboolean    okn_store_register_many_with_progress (OknStore             *store,
+                                                   GPtrArray            *records,
+                                                   const char           *actor,
+                                                   OknStoreProgressFunc  progress,
+                                                   gpointer              user_data,
+                                                   GError              **error);
 
 OknRecord  *okn_store_lookup              (OknStore   *store,
                                            const char *ticket,

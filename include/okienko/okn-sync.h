@@ -50,6 +50,13 @@ typedef struct
 
 typedef struct _OknSync OknSync;
 
+/* Called in the engine's thread after each batch okn_sync_run_once() or a
+ * watch's run pushed: @done records of the @total that were queued when the
+ * push began have been tried (sent, refused or left to retry). */
+typedef void (*OknSyncProgressFunc) (guint    done,
+                                     guint    total,
+                                     gpointer user_data);
+
 /* Called after each run of okn_sync_watch(), in its thread. @error is the
  * run's error, %NULL when everything went. */
 typedef void (*OknSyncReportFunc) (const OknSyncReport *report,
@@ -79,6 +86,9 @@ gboolean  okn_sync_watch        (OknSync           *sync,
                                  OknSyncReportFunc  func,
                                  gpointer           user_data,
                                  GError           **error);
+void      okn_sync_set_progress_func (OknSync             *sync,
+                                      OknSyncProgressFunc  func,
+                                      gpointer             user_data);
 void      okn_sync_wake         (OknSync *sync);
 void      okn_sync_stop         (OknSync *sync);
 

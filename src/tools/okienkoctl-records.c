@@ -571,6 +571,14 @@ fail:
   return NULL;
 }
 
+static void
+on_register_progress (guint    done,
+                      guint    total,
+                      gpointer data)
+{
+  okctl_progress_update (data, done, total);
+}
+
 static int
 register_from_json (OkctlContext *ctx,
                     const char   *source)
@@ -589,8 +597,15 @@ register_from_json (OkctlContext *ctx,
     return okctl_fail (g_steal_pointer (&error));
 
   store = okctl_open_store (ctx, &error);
-  if (store == NULL || !okn_store_register_many (store, records, NULL, &error))
+  if (store == NULL)
     return okctl_fail (g_steal_pointer (&error));
+  {
+    /* TRANSLATORS: what the progress line of register --json - is doing */
+    g_autoptr (OkctlProgress) progress = okctl_progress_new (_("Registering"));
+
+    if (!okn_store_register_many_with_progress (store, records, NULL, on_register_progress, progress, &error))
+      return okctl_fail (g_steal_pointer (&error));
+  }
 
   if (shape == OKN_RECORD_IMPORT_ARRAY)
     print_records (store, records, TRUE);
@@ -972,21 +987,30 @@ okctl_cmd_status (OkctlContext *ctx,
   g_autoptr (OknSyncStatus) status = NULL;
   const OknStoreStats *stats;
   gboolean json = FALSE;
+  gboolean prometheus = FALSE;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object (for monitoring)"), NULL },
+    { "prometheus", 0, 0, G_OPTION_ARG_NONE, &prometheus,
+      N_("Print metrics in the Prometheus text format (for node_exporter's textfile collector)"), NULL },
     { NULL },
   };
 
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!okctl_parse_options (octx, &argc, &argv))
     return OKCTL_EXIT_USAGE;
+  if (json && prometheus)
+    return okctl_usage_error (_("--json and --prometheus cannot be used together."));
+  if (argc > 1)
+    return okctl_usage_error (_("status takes no arguments; see okienkoctl status --help."));
 
   store = okctl_open_store (ctx, &error);
   if (store == NULL || (status = okn_sync_status_read (store, ctx->config, NULL, &error)) == NULL)
     return okctl_fail (g_steal_pointer (&error));
   stats = &status->stats;
 
-  if (json)
+  if (prometheus)
+    okctl_sync_status_prometheus (status);
+  else if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
       g_autoptr (JsonNode) root = NULL;

@@ -130,6 +130,14 @@ on_report (const OknSyncReport *report,
     g_clear_pointer (&w->last_error, g_free);
 }
 
+static void
+on_progress (guint    done,
+             guint    total,
+             gpointer data)
+{
+  okctl_progress_update (data, done, total);
+}
+
 static gboolean
 quit_loop (gpointer data)
 {
@@ -159,6 +167,8 @@ run_engine (OknSync  *sync,
 {
   GNetworkMonitor *monitor = once ? NULL : g_network_monitor_get_default ();
   Watch w = { sync, NULL, NULL, NULL, TRUE, once, FALSE, { 0 } };
+  /* TRANSLATORS: what the progress line of sync --once is doing */
+  OkctlProgress *progress = once ? okctl_progress_new (_("Sending")) : NULL;
   g_autoptr (GThread) thread = NULL;
   guint sigterm, sigint;
   gulong handler = 0;
@@ -173,9 +183,14 @@ run_engine (OknSync  *sync,
       handler = g_signal_connect (monitor, "network-changed", G_CALLBACK (on_network_changed), &w);
     }
 
+  /* A watch runs for days under systemd: progress is for one run. */
+  if (progress)
+    okn_sync_set_progress_func (sync, on_progress, progress);
   thread = g_thread_new ("okn-sync", watch_thread, &w);
   g_main_loop_run (w.loop);
   g_thread_join (g_steal_pointer (&thread));
+  okn_sync_set_progress_func (sync, NULL, NULL);
+  g_clear_pointer (&progress, okctl_progress_free);
 
   if (monitor)
     g_signal_handler_disconnect (monitor, handler);
@@ -453,6 +468,87 @@ okctl_sync_status_text (const OknSyncStatus *status)
       g_print ("%-22s %s (%s)\n", _("Kiosk printer:"), safe,
                status->kiosk_print_error_at ? status->kiosk_print_error_at : "?");
     }
+}
+
+/* Label values in the exposition format escape \\, " and newlines. */
+static char *
+prometheus_label (const char *value)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = value ? value : ""; *p; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        g_string_append_c (s, '\\');
+      if (*p == '\n')
+        g_string_append (s, "\\n");
+      else
+        g_string_append_c (s, *p);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+prometheus_family (const char *name,
+                   const char *help)
+{
+  g_print ("# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* A time the engine wrote (ISO 8601) as a gauge in Unix seconds; nothing
+ * at all when it never happened, so that a graph does not show 1970. */
+static void
+prometheus_time (const char *name,
+                 const char *help,
+                 const char *station,
+                 const char *iso)
+{
+  g_autoptr (GDateTime) t = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+
+  if (t == NULL)
+    return;
+  prometheus_family (name, help);
+  g_print ("%s{station=\"%s\"} %" G_GINT64_FORMAT "\n", name, station, g_date_time_to_unix (t));
+}
+
+/**
+ * okctl_sync_status_prometheus:
+ *
+ * Prints what status --json says as Prometheus text exposition format
+ * 0.0.4, every sample labelled with the station, for node_exporter's
+ * textfile collector. Neither the server's address nor an error's text
+ * (the server's words) is in it: labels are for a bounded set of values.
+ */
+void
+okctl_sync_status_prometheus (const OknSyncStatus *status)
+{
+  const OknStoreStats *stats = &status->stats;
+  g_autofree char *station = prometheus_label (stats->station);
+
+  /* HELP texts stay English: they are part of the metrics' names. */
+  prometheus_family ("okienko_records", "Records in the station's database, by sync state.");
+  for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
+    g_print ("okienko_records{station=\"%s\",state=\"%s\"} %" G_GINT64_FORMAT "\n", station,
+             okn_sync_state_to_string ((OknSyncState) s), stats->per_state[s]);
+  if (status->oldest_queued_age >= 0)
+    {
+      prometheus_family ("okienko_oldest_queued_age_seconds",
+                         "Age of the oldest record waiting to be sent.");
+      g_print ("okienko_oldest_queued_age_seconds{station=\"%s\"} %" G_GINT64_FORMAT "\n", station,
+               status->oldest_queued_age);
+    }
+  prometheus_family ("okienko_sync_health",
+                     "1 for the sync's health now: not-configured, never, ok or failed.");
+  for (int h = OKN_SYNC_HEALTH_NOT_CONFIGURED; h <= OKN_SYNC_HEALTH_FAILED; h++)
+    g_print ("okienko_sync_health{station=\"%s\",health=\"%s\"} %d\n", station,
+             okn_sync_health_to_string ((OknSyncHealth) h), status->health == (OknSyncHealth) h);
+  prometheus_time ("okienko_sync_last_run_timestamp_seconds", "When the last sync run ended.",
+                   station, status->last_run_at);
+  prometheus_time ("okienko_sync_last_success_timestamp_seconds", "When the last sync run succeeded.",
+                   station, status->last_success_at);
+  prometheus_time ("okienko_sync_last_error_timestamp_seconds",
+                   "When the current sync trouble was last met (absent after a success).",
+                   station, status->last_error ? status->last_error_at : NULL);
 }
 
 /* ---- requeue ---------------------------------------------------------------- */

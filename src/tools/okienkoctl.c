@@ -305,6 +305,9 @@ main (int    argc,
   int rc;
 
   setup_i18n ();
+  /* Under systemd (okienko-sync.service) the sync's record events go to
+   * the journal with their fields; on a terminal nothing changes. */
+  g_log_set_writer_func (okn_log_writer, NULL, NULL);
 
   /* Global options come before the command. */
   while (i < argc && argv[i][0] == '-')

@@ -75,7 +75,17 @@ int okctl_cmd_backup   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_restore  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_check    (OkctlContext *ctx, int argc, char **argv);
 
+/* A progress line on a terminal (okienkoctl-progress.c); NULL elsewhere. */
+typedef struct _OkctlProgress OkctlProgress;
+OkctlProgress *okctl_progress_new    (const char    *what);
+void           okctl_progress_update (OkctlProgress *progress,
+                                      guint64        done,
+                                      guint64        total);
+void           okctl_progress_free   (OkctlProgress *progress);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OkctlProgress, okctl_progress_free)
+
 void okctl_sync_status_json (const OknSyncStatus *status, JsonBuilder *b);
 void okctl_sync_status_text (const OknSyncStatus *status);
+void okctl_sync_status_prometheus (const OknSyncStatus *status);
 
 G_END_DECLS

@@ -383,19 +383,23 @@ okn_store_register (OknStore   *store,
 }
 
 /**
- * okn_store_register_many:
+ * okn_store_register_many_with_progress:
  * @records: (element-type OknRecord): new records; on success each gets its
  *   id, UUID, ticket ID, verification code and creation time
  * @actor: (nullable): who registers them (the OS user when %NULL)
+ * @progress: (nullable): called after each record inserted, before the commit
  *
- * Validates every record and stores all of them in one transaction, or none.
- * Each takes the next number of the station's sequence for the year.
+ * okn_store_register_many(), telling a front end how far it is: an import
+ * of thousands of records takes seconds (each insert updates the full-text
+ * index and the audit log).
  */
 gboolean
-okn_store_register_many (OknStore   *store,
-                         GPtrArray  *records,
-                         const char *actor,
-                         GError    **error)
+okn_store_register_many_with_progress (OknStore             *store,
+                                       GPtrArray            *records,
+                                       const char           *actor,
+                                       OknStoreProgressFunc  progress,
+                                       gpointer              user_data,
+                                       GError              **error)
 {
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *at = NULL;
@@ -431,11 +435,15 @@ okn_store_register_many (OknStore   *store,
       goto fail;
   }
   for (i = 0; i < records->len; i++)
-    if (!insert_record (store, g_ptr_array_index (records, i), now, at, actor, error))
-      {
-        prefix_error (error, i, records->len);
-        goto fail;
-      }
+    {
+      if (!insert_record (store, g_ptr_array_index (records, i), now, at, actor, error))
+        {
+          prefix_error (error, i, records->len);
+          goto fail;
+        }
+      if (progress)
+        progress (i + 1, records->len, user_data);
+    }
   if (!okn_store_commit (store, error))
     goto fail;
   /* After the commit, so that a registration killed before it leaves no
@@ -464,6 +472,24 @@ fail:
   for (i = 0; i < records->len; i++)
     forget_registration (g_ptr_array_index (records, i));
   return FALSE;
+}
+
+/**
+ * okn_store_register_many:
+ * @records: (element-type OknRecord): new records; on success each gets its
+ *   id, UUID, ticket ID, verification code and creation time
+ * @actor: (nullable): who registers them (the OS user when %NULL)
+ *
+ * Validates every record and stores all of them in one transaction, or none.
+ * Each takes the next number of the station's sequence for the year.
+ */
+gboolean
+okn_store_register_many (OknStore   *store,
+                         GPtrArray  *records,
+                         const char *actor,
+                         GError    **error)
+{
+  return okn_store_register_many_with_progress (store, records, actor, NULL, NULL, error);
 }
 
 /**

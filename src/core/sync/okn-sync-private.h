@@ -32,6 +32,8 @@ struct _OknSync
   gboolean stopped_on_config;  /* the last run stopped on the configuration */
   GHashTable *token_waits;     /* record id → OknTokenWait, in a watch */
   gint64 next_token_poll;      /* monotonic; 0: no token pending */
+  OknSyncProgressFunc progress;  /* (nullable) */
+  gpointer progress_data;
 
   GMutex mutex;
   GCond cond;
@@ -66,6 +68,7 @@ typedef struct
 typedef struct
 {
   GPtrArray *outcomes;         /* OknOutcome, owned */
+  GPtrArray *records;          /* OknRecord, not owned: each outcome's, for the log */
   GPtrArray *strings;          /* what the outcomes point to */
 } OknOutcomes;
 
@@ -94,6 +97,7 @@ const char  *okn_outcomes_keep           (OknOutcomes *o,
 OknOutcome  *okn_outcomes_add            (OknOutcomes     *o,
                                           const OknRecord *record,
                                           OknOutcomeKind   kind);
+void         okn_outcomes_log            (const OknOutcomes *o);
 void         okn_outcomes_retry          (OknSync             *sync,
                                           OknOutcomes         *o,
                                           const OknOutboxItem *item,

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-log.h"
 #include "okn-sync-private.h"
 
 #define TOKENS_PER_RUN      10000
@@ -219,6 +220,8 @@ okn_sync_phase_tokens (OknSync *sync,
         token_pending (sync, r, now);
     }
   ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
+  if (ok)
+    okn_outcomes_log (&o);
   okn_outcomes_clear (&o);
 
   /* Forget tokens that were resolved (or the record left), and note when
@@ -308,6 +311,23 @@ poll_page (OknSync   *sync,
   if (!okn_store_apply_statuses (sync->store, changes, &changed, error)
       || !okn_store_note_polled (sync->store, unanswered, error))
     return FALSE;
+  /* The journal hears of each case whose status changed, after the store
+   * committed it. */
+  for (guint j = 0; j < changes->len; j++)
+    {
+      OknStatusChange *c = g_ptr_array_index (changes, j);
+      OknRecord *r = NULL;
+      OknLogRecord l;
+
+      for (guint i = 0; r == NULL && i < records->len; i++)
+        if (((OknRecord *) g_ptr_array_index (records, i))->id == c->record_id)
+          r = g_ptr_array_index (records, i);
+      if (r == NULL || c->status == NULL || g_strcmp0 (c->status, r->server_status) == 0)
+        continue;
+      l = (OknLogRecord) { r->ticket, r->uuid, r->sync_state, r->server_id, c->status };
+      okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, &l, "%s: case %s is now %s on the server",
+                      r->ticket, r->server_id, c->status);
+    }
   run->report->polled += changes->len;
   run->report->status_changes += changed;
   return TRUE;

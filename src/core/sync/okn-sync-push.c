@@ -294,6 +294,20 @@ okn_sync_phase_push (OknSync *sync,
   g_autoptr (GHashTable) tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   guint failed_batches = 0;
   gboolean probe = TRUE;
+  guint done = 0;
+  guint total = 0;
+
+  /* Progress counts against the queue as the push found it. */
+  if (sync->progress)
+    {
+      OknStoreStats stats;
+
+      if (!okn_store_get_stats (sync->store, &stats, error))
+        return FALSE;
+      total = (guint) MIN (stats.per_state[OKN_SYNC_QUEUED] + stats.per_state[OKN_SYNC_SENDING],
+                           (gint64) G_MAXUINT);
+      okn_store_stats_clear (&stats);
+    }
 
   while (!okn_sync_stopping (sync) && run->fatal == NULL)
     {
@@ -325,9 +339,14 @@ okn_sync_phase_push (OknSync *sync,
       okn_outcomes_init (&o);
       push_batch (sync, run, items, &o, &all_transient);
       ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
+      if (ok)
+        okn_outcomes_log (&o);
       okn_outcomes_clear (&o);
       if (!ok)
         return FALSE;
+      done += items->len;
+      if (sync->progress)
+        sync->progress (done, MAX (total, done), sync->progress_data);
 
       if (all_transient)
         failed_batches++;

@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-log.h"
 #include "okienko/okn-open311-backend.h"
 #include "okn-sync-private.h"
 
@@ -106,6 +107,7 @@ void
 okn_outcomes_init (OknOutcomes *o)
 {
   o->outcomes = g_ptr_array_new_with_free_func (g_free);
+  o->records = g_ptr_array_new ();
   o->strings = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -113,7 +115,54 @@ void
 okn_outcomes_clear (OknOutcomes *o)
 {
   g_clear_pointer (&o->outcomes, g_ptr_array_unref);
+  g_clear_pointer (&o->records, g_ptr_array_unref);
   g_clear_pointer (&o->strings, g_ptr_array_unref);
+}
+
+/* One journal line per record whose state the applied outcomes changed
+ * (docs/internals/log.md); RELEASE is no change. Called after the store
+ * committed them. */
+void
+okn_outcomes_log (const OknOutcomes *o)
+{
+  for (guint i = 0; i < o->outcomes->len; i++)
+    {
+      const OknOutcome *out = g_ptr_array_index (o->outcomes, i);
+      const OknRecord *r = g_ptr_array_index (o->records, i);
+      OknLogRecord l = { r->ticket, r->uuid, r->sync_state, NULL, r->server_status };
+
+      switch (out->kind)
+        {
+        case OKN_OUTCOME_SENT:
+          l.state = OKN_SYNC_SYNCED;
+          l.service_request_id = out->server_id;
+          okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, &l,
+                          out->adopted ? "%s: already on the server as case %s, not sent again"
+                                       : "%s: sent, the server's case %s",
+                          r->ticket, out->server_id);
+          break;
+        case OKN_OUTCOME_TOKEN:
+          l.state = OKN_SYNC_AWAITING_ID;
+          okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, &l,
+                          "%s: sent, the server answered with a token; its case number follows",
+                          r->ticket);
+          break;
+        case OKN_OUTCOME_RETRY:
+          l.state = r->sync_state == OKN_SYNC_AWAITING_ID ? OKN_SYNC_AWAITING_ID : OKN_SYNC_QUEUED;
+          okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, &l, "%s: not sent, will retry: %s",
+                          r->ticket, out->error ? out->error : "");
+          break;
+        case OKN_OUTCOME_REFUSED:
+          l.state = OKN_SYNC_NEEDS_ATTENTION;
+          okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, &l,
+                          "%s: refused by the server (HTTP %d), needs attention: %s",
+                          r->ticket, out->http_status, out->error ? out->error : "");
+          break;
+        case OKN_OUTCOME_RELEASE:
+        default:
+          break;
+        }
+    }
 }
 
 const char *
@@ -137,6 +186,7 @@ okn_outcomes_add (OknOutcomes        *o,
   out->record_id = record->id;
   out->kind = kind;
   g_ptr_array_add (o->outcomes, out);
+  g_ptr_array_add (o->records, (gpointer) record);
   return out;
 }
 
@@ -597,6 +647,21 @@ out:
   g_clear_error (&run.blocked);
   g_clear_error (&run.network);
   return ok;
+}
+
+/**
+ * okn_sync_set_progress_func:
+ * @func: (nullable): called after each pushed batch, in the engine's thread
+ *
+ * For a front end that shows how far a push of a long queue is.
+ */
+void
+okn_sync_set_progress_func (OknSync             *sync,
+                            OknSyncProgressFunc  func,
+                            gpointer             user_data)
+{
+  sync->progress = func;
+  sync->progress_data = user_data;
 }
 
 /**
