@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""check-po.py: every user-visible string is translated into Polish,
+English and Ukrainian (and every other language of po/LINGUAS).
+
+Extracts the strings from po/POTFILES.in with xgettext and the keywords the
+build uses (meson's glib preset and po/meson.build's own), so a string added
+to the code without its translations fails here even when no one ran
+okienko-update-po. For each language: the entries missing from po/LL.po,
+empty there or marked fuzzy are printed (msgctxt and msgid) and written as
+ready-to-fill entries to WORK_DIR/missing-LL.po; msgfmt --check must accept
+the file (printf formats and plural forms agree with the msgid). Before
+trusting itself, the check runs on a catalogue with a gap made on purpose.
+TAP output.
+
+Usage: check-po.py SOURCE_DIR WORK_DIR
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+REQUIRED = ["pl", "en", "uk"]
+# meson's i18n.gettext(preset: 'glib') keywords and flags (mesonbuild/modules/i18n.py).
+GLIB_PRESET = [
+    "--from-code=UTF-8", "--add-comments",
+    "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
+    "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3", "--keyword=g_dpgettext2:2c,3",
+    "--flag=N_:1:pass-c-format", "--flag=C_:2:pass-c-format", "--flag=NC_:2:pass-c-format",
+    "--flag=g_dngettext:2:pass-c-format", "--flag=g_strdup_printf:1:c-format",
+    "--flag=g_string_printf:2:c-format", "--flag=g_string_append_printf:2:c-format",
+    "--flag=g_error_new:3:c-format", "--flag=g_set_error:4:c-format",
+    "--flag=g_markup_printf_escaped:1:c-format", "--flag=g_log:3:c-format",
+    "--flag=g_print:1:c-format", "--flag=g_printerr:1:c-format", "--flag=g_printf:1:c-format",
+    "--flag=g_fprintf:2:c-format", "--flag=g_sprintf:2:c-format", "--flag=g_snprintf:3:c-format",
+]
+
+tap = []
+
+
+def result(good, description, detail=""):
+    tap.append((bool(good), description, detail))
+
+
+def run(argv, cwd=None):
+    p = subprocess.run(argv, capture_output=True, text=True, cwd=cwd)
+    return p.returncode, p.stdout + p.stderr
+
+
+def project_args(src):
+    """The extra xgettext arguments of po/meson.build (OKN_TR, OKN_TRC)."""
+    with open(os.path.join(src, "po", "meson.build"), encoding="utf-8") as f:
+        return re.findall(r"'(--(?:keyword|flag)=[^']+)'", f.read())
+
+
+def entries(po_text):
+    """(msgctxt, msgid) of each entry of a PO file but the header, in order."""
+    out = []
+    for block in re.split(r"\n\s*\n", po_text):
+        lines = [l for l in block.splitlines() if not l.startswith("#")]
+        ctxt, msgid, cur = None, None, None
+        parts = {}
+        for line in lines:
+            m = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+            if m:
+                cur = m.group(1)
+                parts[cur] = m.group(2)
+            elif line.startswith('"') and cur:
+                parts[cur] += line[1:-1]
+        if "msgid" in parts and parts["msgid"] != "":
+            out.append((parts.get("msgctxt"), parts["msgid"]))
+    return out
+
+
+def missing(po, pot, work, lang):
+    """The entries of the POT that @po lacks, leaves empty or marks fuzzy,
+    as a PO text ready to fill in."""
+    merged = os.path.join(work, f"merged-{lang}.po")
+    rc, out = run(["msgmerge", "--quiet", "--no-fuzzy-matching", "--no-wrap", "--no-location",
+                   "-o", merged, po, pot])
+    if rc != 0:
+        return None, out
+    gaps = []
+    for flag in ("--untranslated", "--only-fuzzy"):
+        rc, out = run(["msgattrib", flag, "--no-obsolete", "--no-wrap", merged])
+        if rc != 0:
+            return None, out
+        gaps.append(out)
+    text = "\n".join(g for g in gaps if g.strip())
+    return text, ""
+
+
+def main():
+    src, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    pot = os.path.join(work, "okienko.pot")
+    rc, out = run(["xgettext", *GLIB_PRESET, *project_args(src), "--package-name=okienko",
+                   "--files-from=po/POTFILES.in", "--directory=.", "-o", pot], cwd=src)
+    strings = entries(open(pot, encoding="utf-8").read()) if rc == 0 and os.path.exists(pot) else []
+    result(rc == 0 and len(strings) > 100,
+           f"xgettext finds {len(strings)} strings in po/POTFILES.in's files", out)
+    if not strings:
+        return finish(work)
+
+    # The check itself: a catalogue that lacks the first string must say so.
+    probe = os.path.join(work, "probe.po")
+    with open(probe, "w", encoding="utf-8") as f:
+        f.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n')
+    text, err = missing(probe, pot, work, "probe")
+    result(text is not None and strings[0] in entries(text),
+           "the check sees a string missing on purpose", err or (text or "")[:500])
+
+    with open(os.path.join(src, "po", "LINGUAS"), encoding="utf-8") as f:
+        linguas = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+    result(all(l in linguas for l in REQUIRED), f"po/LINGUAS lists {', '.join(REQUIRED)}",
+           f"po/LINGUAS: {' '.join(linguas)}")
+
+    for lang in sorted(set(linguas) | set(REQUIRED)):
+        po = os.path.join(src, "po", lang + ".po")
+        if not os.path.exists(po):
+            result(False, f"po/{lang}.po exists", "")
+            continue
+        rc, out = run(["msgfmt", "--check", "-o", "/dev/null", po])
+        result(rc == 0, f"msgfmt --check po/{lang}.po", out)
+        text, err = missing(po, pot, work, lang)
+        if text is None:
+            result(False, f"po/{lang}.po translates every string", err)
+            continue
+        gaps = entries(text)
+        stub = os.path.join(work, f"missing-{lang}.po")
+        with open(stub, "w", encoding="utf-8") as f:
+            f.write(text)
+        detail = [f"{len(gaps)} missing; fill them in {stub} and append them to po/{lang}.po:"]
+        detail += [(f"msgctxt \"{c}\" " if c is not None else "") + f"msgid \"{m}\"" for c, m in gaps]
+        result(not gaps, f"po/{lang}.po translates all {len(strings)} strings", "\n".join(detail))
+    return finish(work)
+
+
+def finish(work):
+    for i, (good, description, detail) in enumerate(tap, 1):
+        print(f"{'ok' if good else 'not ok'} {i} - {description}")
+        if not good:
+            for line in str(detail).splitlines():
+                print(f"# {line}")
+    print(f"1..{len(tap)}")
+    return 0 if all(good for good, _, _ in tap) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
