@@ -20,17 +20,14 @@ import re
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from okn_tap import finish, result  # noqa: E402
+
 OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)")
 OPTION_LINE = re.compile(r"^\s+(?:-\w, )?(--[a-z][a-z0-9-]*)")
 SEE_HELP = re.compile(r"okienkoctl ([a-z-]+(?: [a-z-]+)*) --help")
 # A page's own help options and GLib's: documented once, not per command.
 GENERIC = {"--help", "--help-all"}
-
-tap = []
-
-
-def result(good, description, detail=""):
-    tap.append((good, description, detail))
 
 
 def run(*argv):
@@ -194,13 +191,7 @@ def main():
            f"okienkoctl.1.scd's EXIT STATUS has the {len(codes)} exit codes of okienkoctl.h",
            "missing: " + ", ".join(missing))
 
-    for i, (good, description, detail) in enumerate(tap, 1):
-        print(f"{'ok' if good else 'not ok'} {i} - {description}")
-        if not good and detail:
-            for line in str(detail).splitlines():
-                print(f"# {line}")
-    print(f"1..{len(tap)}")
-    return 0 if all(good for good, _, _ in tap) else 1
+    return finish()
 
 
 if __name__ == "__main__":

@@ -16,19 +16,7 @@ localedir=$8 unitdir=$9
 shift 9
 version=$1
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); failed=1
-  echo "not ok $n - $1"
-  [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-  return 0
-}
-check() { # DESCRIPTION COMMAND...: ok when the command succeeds
-  desc=$1; shift
-  if out=$("$@" 2>&1); then ok "$desc"; else not_ok "$desc" "$out"; fi
-}
+. "$(dirname "$0")/okn-tap.sh"
 
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
@@ -38,8 +26,7 @@ if out=$(DESTDIR= "$meson" install -C "$build" --no-rebuild --quiet --destdir "$
   ok "meson install --destdir"
 else
   not_ok "meson install --destdir" "$out"
-  echo "1..$n"
-  exit 1
+  tap_finish
 fi
 
 # Every file issue 14 names.
@@ -136,5 +123,4 @@ else
   ok "sample configuration with its $want defaults uncommented loads"
 fi
 
-echo "1..$n"
-exit $failed
+tap_finish

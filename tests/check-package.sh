@@ -20,16 +20,7 @@ src=$1
 work=$2
 version=$3
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); failed=1
-  echo "not ok $n - $1"
-  [ $# -gt 1 ] && printf '%s\n' "$2" | tail -n 40 | sed 's/^/# /'
-  return 0
-}
-finish() { echo "1..$n"; exit $failed; }
+. "$(dirname "$0")/okn-tap.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -43,7 +34,7 @@ if [ -z "$missing" ]; then
   ok "the Debian build tools are installed"
 else
   not_ok "the Debian build tools are installed" "missing:$missing (build-aux/okienko-dev test installs them)"
-  finish
+  tap_finish
 fi
 
 # debian/changelog names the version meson builds.
@@ -69,7 +60,7 @@ if [ -f "$tree/debian/control" ] && [ -f "$tree/meson.build" ]; then
   ok "source tree copied to $tree"
 else
   not_ok "source tree copied to $tree"
-  finish
+  tap_finish
 fi
 
 # The build dependencies of debian/control.
@@ -77,7 +68,7 @@ if out=$(cd "$tree" && dpkg-checkbuilddeps 2>&1); then
   ok "dpkg-checkbuilddeps"
 else
   not_ok "dpkg-checkbuilddeps" "$out (build-aux/okienko-dev test installs what debian/control needs)"
-  finish
+  tap_finish
 fi
 
 if (cd "$tree" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
@@ -85,7 +76,7 @@ if (cd "$tree" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -
   ok "dpkg-buildpackage -us -uc -b"
 else
   not_ok "dpkg-buildpackage -us -uc -b" "$(cat "$work/build.log")"
-  finish
+  tap_finish
 fi
 
 arch=$(dpkg --print-architecture)
@@ -95,7 +86,7 @@ deb_common="$work/okienko-common_${version}_all.deb"
 for deb in "$deb_gui" "$deb_tools" "$deb_common"; do
   if [ -s "$deb" ]; then ok "built $(basename "$deb")"; else not_ok "built $(basename "$deb")" "$(ls "$work")"; fi
 done
-[ $failed -eq 0 ] || finish
+[ $failed -eq 0 ] || tap_finish
 
 changes="$work/okienko_${version}_$arch.changes"
 if out=$(lintian --fail-on error --no-tag-display-limit "$changes" 2>&1); then
@@ -189,4 +180,4 @@ else
   not_ok "packaged okienkoctl registers a letter and shows it in Polish" "$out ${ticket:-} ${shown:-}"
 fi
 
-finish
+tap_finish

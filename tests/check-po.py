@@ -21,6 +21,9 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from okn_tap import finish, result  # noqa: E402
+
 REQUIRED = ["pl", "en", "uk"]
 # meson's i18n.gettext(preset: 'glib') keywords and flags (mesonbuild/modules/i18n.py).
 GLIB_PRESET = [
@@ -35,12 +38,6 @@ GLIB_PRESET = [
     "--flag=g_print:1:c-format", "--flag=g_printerr:1:c-format", "--flag=g_printf:1:c-format",
     "--flag=g_fprintf:2:c-format", "--flag=g_sprintf:2:c-format", "--flag=g_snprintf:3:c-format",
 ]
-
-tap = []
-
-
-def result(good, description, detail=""):
-    tap.append((bool(good), description, detail))
 
 
 def run(argv, cwd=None):
@@ -102,7 +99,7 @@ def main():
     result(rc == 0 and len(strings) > 100,
            f"xgettext finds {len(strings)} strings in po/POTFILES.in's files", out)
     if not strings:
-        return finish(work)
+        return finish()
 
     # The check itself: a catalogue that lacks the first string must say so.
     probe = os.path.join(work, "probe.po")
@@ -135,17 +132,7 @@ def main():
         detail = [f"{len(gaps)} missing; fill them in {stub} and append them to po/{lang}.po:"]
         detail += [(f"msgctxt \"{c}\" " if c is not None else "") + f"msgid \"{m}\"" for c, m in gaps]
         result(not gaps, f"po/{lang}.po translates all {len(strings)} strings", "\n".join(detail))
-    return finish(work)
-
-
-def finish(work):
-    for i, (good, description, detail) in enumerate(tap, 1):
-        print(f"{'ok' if good else 'not ok'} {i} - {description}")
-        if not good:
-            for line in str(detail).splitlines():
-                print(f"# {line}")
-    print(f"1..{len(tap)}")
-    return 0 if all(good for good, _, _ in tap) else 1
+    return finish()
 
 
 if __name__ == "__main__":

@@ -21,15 +21,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from okn_tap import finish, result  # noqa: E402
+
 RECORDS = 3000
 SYNCED = 400
 API_KEY = "progress-KLUCZ-41d2"
-
-tap = []
-
-
-def result(good, description, detail=""):
-    tap.append((bool(good), description, detail))
 
 
 def run(ctl, env, args, stdin=b"", tty=False):
@@ -147,14 +144,8 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
-    for i, (good, description, detail) in enumerate(tap, 1):
-        print(f"{'ok' if good else 'not ok'} {i} - {description}")
-        if not good:
-            for line in str(detail).splitlines()[:40]:
-                print(f"# {line}")
-    print(f"1..{len(tap)}")
     subprocess.run(["rm", "-rf", tmp])
-    return 0 if all(good for good, _, _ in tap) else 1
+    return finish(40)
 
 
 if __name__ == "__main__":

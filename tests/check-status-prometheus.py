@@ -21,16 +21,13 @@ import tempfile
 
 from prometheus_client.parser import text_string_to_metric_families
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from okn_tap import finish, result  # noqa: E402
+
 SECRET = "Sekret-Klucz-7f3a9c"
 LINE = re.compile(
     r'^(# HELP [a-z_]+ .+|# TYPE [a-z_]+ gauge|'
     r'[a-z_]+\{(?:[a-z_]+="(?:[^"\\\n]|\\[\\"n])*",?)+\} -?[0-9]+)$')
-
-tap = []
-
-
-def result(good, description, detail=""):
-    tap.append((bool(good), description, detail))
 
 
 def main():
@@ -110,14 +107,8 @@ def main():
     rc, out, err = run("status", "--json", "--prometheus")
     result(rc == 2 and not out and "--prometheus" in err, "--json with --prometheus is a usage error", f"{rc} {err}")
 
-    for i, (good, description, detail) in enumerate(tap, 1):
-        print(f"{'ok' if good else 'not ok'} {i} - {description}")
-        if not good:
-            for line in str(detail).splitlines()[:40]:
-                print(f"# {line}")
-    print(f"1..{len(tap)}")
     subprocess.run(["rm", "-rf", tmp])
-    return 0 if all(good for good, _, _ in tap) else 1
+    return finish(40)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 
-#include "okn-open311-server.h"
+#include "okn-test-open311.h"
 #include "okn-test-common.h"
 
 #define API_KEY "journal-KLUCZ-93c1/+="
@@ -34,47 +34,16 @@ typedef struct
 typedef GHashTable Entry;
 
 static void
-config_set (Fixture    *f,
-            const char *key,
-            const char *value)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_config_set (f->station.config, key, value, &error);
-  g_assert_no_error (error);
-  okn_config_save (f->station.config, &error);
-  g_assert_no_error (error);
-}
-
-static void
-server_set (Fixture    *f,
-            const char *option,
-            const char *value)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_open311_server_set (f->server, option, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GSocketAddress) address = NULL;
-  g_autofree char *url = NULL;
 
-  f->server = okn_open311_server_new ();
-  server_set (f, "api_key", API_KEY);
-  okn_open311_server_start (f->server, 0, &error);
-  g_assert_no_error (error);
-  url = okn_open311_server_get_url (f->server);
+  f->server = okn_test_open311_start (API_KEY);
   okn_test_station_init (&f->station, "K03");
-  config_set (f, "server.url", url);
-  config_set (f, "server.api_key", API_KEY);
-  config_set (f, "server.timeout", "10");
-  config_set (f, "letters.service_code", "letter");
+  g_clear_pointer (&f->station.config, okn_config_free);
+  f->station.config = okn_test_open311_config (f->station.conf, f->server, API_KEY);
 
   f->journal_path = g_build_filename (f->station.dir, "journal.socket", NULL);
   f->journal = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
@@ -312,7 +281,7 @@ test_refused_and_retry (Fixture       *f,
   const char *message;
   Entry *e;
 
-  server_set (f, "refuse_text", hostile);
+  okn_test_server_set (f->server, "refuse_text", hostile);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
   g_assert_cmpint (sync_once (f, TRUE, NULL, NULL), ==, 5);
   entries = read_entries (f, &raw);
