@@ -8,13 +8,13 @@
 # okienkoctl running from there. TAP output, one line per check.
 #
 # Arguments: MESON BUILD_DIR SOURCE_DIR PREFIX BINDIR DATADIR MANDIR
-#            LOCALEDIR UNITDIR VERSION
+#            LOCALEDIR UNITDIR VERSION LIBEXECDIR SYSCONFDIR
 set -u
 
 meson=$1 build=$2 src=$3 prefix=$4 bindir=$5 datadir=$6 mandir=$7
 localedir=$8 unitdir=$9
 shift 9
-version=$1
+version=$1 libexecdir=$2 sysconfdir=$3
 
 . "$(dirname "$0")/okn-tap.sh"
 
@@ -65,6 +65,23 @@ for unit in "$src"/assets/*.service "$src"/assets/*.timer "$src"/assets/*.socket
   fi
 done
 if [ "$units" -gt 0 ]; then ok "assets/ has $units systemd units"; else not_ok "assets/ has systemd units"; fi
+
+# The kiosk session (assets/kiosk/): its unit starting the installed
+# session script and desk, the script, its PAM service.
+kiosk_unit=$(root "$unitdir/okienko-kiosk.service")
+if grep -qx "ExecStart=$libexecdir/okienko/okienko-kiosk-session $bindir/okienko --kiosk" "$kiosk_unit" 2>/dev/null; then
+  ok "okienko-kiosk.service installed in $unitdir, starting $libexecdir/okienko/okienko-kiosk-session"
+else
+  not_ok "okienko-kiosk.service installed in $unitdir, starting $libexecdir/okienko/okienko-kiosk-session" \
+    "$(grep '^ExecStart' "$kiosk_unit" 2>&1)"
+fi
+if [ -x "$(root "$libexecdir/okienko/okienko-kiosk-session")" ]; then ok "installed $libexecdir/okienko/okienko-kiosk-session, executable"
+else not_ok "installed $libexecdir/okienko/okienko-kiosk-session, executable"; fi
+if cmp -s "$src/assets/kiosk/okienko-kiosk.pam" "$(root "$sysconfdir/pam.d/okienko-kiosk")"; then
+  ok "installed $sysconfdir/pam.d/okienko-kiosk"
+else
+  not_ok "installed $sysconfdir/pam.d/okienko-kiosk" "missing or not assets/kiosk/okienko-kiosk.pam"
+fi
 
 check "desktop-file-validate org.okienko.Desk.desktop" \
   desktop-file-validate "$(root "$datadir/applications/org.okienko.Desk.desktop")"

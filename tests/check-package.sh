@@ -83,7 +83,8 @@ arch=$(dpkg --print-architecture)
 deb_gui="$work/okienko_${version}_$arch.deb"
 deb_tools="$work/okienko-tools_${version}_$arch.deb"
 deb_common="$work/okienko-common_${version}_all.deb"
-for deb in "$deb_gui" "$deb_tools" "$deb_common"; do
+deb_kiosk="$work/okienko-kiosk_${version}_all.deb"
+for deb in "$deb_gui" "$deb_tools" "$deb_common" "$deb_kiosk"; do
   if [ -s "$deb" ]; then ok "built $(basename "$deb")"; else not_ok "built $(basename "$deb")" "$(ls "$work")"; fi
 done
 [ $failed -eq 0 ] || tap_finish
@@ -120,6 +121,21 @@ for unit in "$src"/assets/*.service "$src"/assets/*.timer; do
   [ -e "$unit" ] || continue
   has "$deb_tools" "/lib/systemd/system/$(basename "$unit")"
 done
+has "$deb_kiosk" /lib/systemd/system/okienko-kiosk.service /usr/libexec/okienko/okienko-kiosk-session \
+  /etc/pam.d/okienko-kiosk
+if dpkg-deb -c "$deb_tools" | grep -q 'okienko-kiosk'; then
+  not_ok "okienko-tools leaves the kiosk's unit to okienko-kiosk" "$(dpkg-deb -c "$deb_tools" | grep kiosk)"
+else
+  ok "okienko-tools leaves the kiosk's unit to okienko-kiosk"
+fi
+depends=$(dpkg-deb -f "$deb_kiosk" Depends)
+for want in cage xwayland libpam-systemd "okienko (>= $version)" "okienko-tools (>= $version)"; do
+  case ", $depends," in
+    *", $want,"*) ok "okienko-kiosk depends on $want" ;;
+    *) not_ok "okienko-kiosk depends on $want" "Depends: $depends" ;;
+  esac
+done
+dpkg-deb -e "$deb_kiosk" "$work/kiosk-control"
 
 # okienko-tools' postinst creates the user and folders and enables the unit.
 dpkg-deb -e "$deb_tools" "$work/tools-control"
@@ -132,7 +148,15 @@ done
 # maintainer scripts do, pointed at that root.
 root="$work/root"
 mkdir -p "$root"
-for deb in "$deb_common" "$deb_tools" "$deb_gui"; do dpkg -x "$deb" "$root"; done
+for deb in "$deb_common" "$deb_tools" "$deb_gui" "$deb_kiosk"; do dpkg -x "$deb" "$root"; done
+# The kiosk's unit starts programs the packages hold.
+exec_start=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/okienko-kiosk.service")
+missing=
+for prog in $(printf '%s' "$exec_start" | cut -d' ' -f1-2); do
+  [ -x "$root$prog" ] || missing="$missing $prog"
+done
+if [ -n "$exec_start" ] && [ -z "$missing" ]; then ok "okienko-kiosk.service starts $exec_start, all packaged"
+else not_ok "okienko-kiosk.service starts packaged programs" "ExecStart=$exec_start; missing:$missing"; fi
 mkdir -p "$root/etc"
 # As the postinst runs them (by the configuration's name, DPKG_ROOT as --root).
 if out=$(systemd-sysusers --root="$root" okienko-tools.conf 2>&1) \
@@ -156,6 +180,18 @@ if out=$(DPKG_ROOT="$root" DPKG_MAINTSCRIPT_PACKAGE=okienko-tools DPKG_MAINTSCRI
   ok "deb-systemd-helper enables okienko-sync.service in the root"
 else
   not_ok "deb-systemd-helper enables okienko-sync.service in the root" "$out"
+fi
+
+# okienko-kiosk's postinst, run in the root: the kiosk stays disabled (it
+# takes over tty1 only when the administrator says) and is not started.
+if out=$(DPKG_ROOT="$root" DPKG_MAINTSCRIPT_PACKAGE=okienko-kiosk DPKG_MAINTSCRIPT_NAME=postinst \
+           sh "$work/kiosk-control/postinst" configure 2>&1) \
+   && ! ls "$root"/etc/systemd/system/*.wants/okienko-kiosk.service >/dev/null 2>&1 \
+   && ! grep -q 'deb-systemd-invoke.*okienko-kiosk' "$work/kiosk-control/postinst"; then
+  ok "okienko-kiosk's postinst leaves the kiosk disabled and stopped"
+else
+  not_ok "okienko-kiosk's postinst leaves the kiosk disabled and stopped" \
+    "$out $(ls "$root"/etc/systemd/system/*.wants/ 2>&1)"
 fi
 
 ctl="$root/usr/bin/okienkoctl"
