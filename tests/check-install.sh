@@ -94,6 +94,24 @@ if grep -q '<screenshot' "$metainfo" && grep -q '<release version="'"$version"'"
 else
   not_ok "metainfo has screenshots and the notes of release $version"
 fi
+# Every screenshot it names is in docs/screenshots/, and each is there in
+# every language of po/LINGUAS (the default image Polish, the others by
+# xml:lang), so that software centres show a resident's own language.
+missing=
+for name in $(sed -n 's#.*<image[^>]*>[^<]*/docs/screenshots/\([^<]*\)</image>.*#\1#p' "$metainfo"); do
+  [ -s "$src/docs/screenshots/$name" ] || missing="$missing $name"
+done
+shots=$(grep -c '<screenshot[ >]' "$metainfo")
+for lang in $(grep -v '^#' "$src/po/LINGUAS"); do
+  [ "$lang" = pl ] && continue
+  images=$(grep -c "<image xml:lang=\"$lang\">" "$metainfo")
+  [ "$images" -eq "$shots" ] || missing="$missing ($images of $shots screenshots in $lang)"
+done
+if [ -z "$missing" ] && [ "$shots" -gt 0 ]; then
+  ok "metainfo's $shots screenshots are in docs/screenshots/, in every language of po/LINGUAS"
+else
+  not_ok "metainfo's screenshots are in docs/screenshots/, in every language of po/LINGUAS" "missing:$missing"
+fi
 
 # The man pages render without a warning from man or groff.
 for page in man1/okienko.1 man1/okienkoctl.1 man5/okienko.conf.5; do

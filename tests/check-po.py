@@ -15,6 +15,9 @@ TAP output.
 
 Usage: check-po.py SOURCE_DIR WORK_DIR
 """
+import gettext
+import glob
+import html
 import os
 import re
 import shutil
@@ -25,6 +28,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from okn_tap import finish, result  # noqa: E402
 
 REQUIRED = ["pl", "en", "uk"]
+# A translatable label or title of a GtkBuilder template.
+LABEL = re.compile(r'<property name="(?:label|title)" translatable="yes"(?: context="([^"]*)")?[^>]*>([^<]*)</property>')
 # meson's i18n.gettext(preset: 'glib') keywords and flags (mesonbuild/modules/i18n.py).
 GLIB_PRESET = [
     "--from-code=UTF-8", "--add-comments",
@@ -88,6 +93,28 @@ def missing(po, pot, work, lang):
     return text, ""
 
 
+def mnemonic_clashes(src, mo):
+    """Labels of one .ui template (one page or dialog) whose translations
+    underline the same key: Alt+that key reaches only one of them."""
+    with open(mo, "rb") as f:
+        t = gettext.GNUTranslations(f)
+    clashes = []
+    for ui in sorted(glob.glob(os.path.join(src, "ui", "*.ui"))):
+        with open(ui, encoding="utf-8") as f:
+            labels = LABEL.findall(f.read())
+        keys = {}
+        for context, label in labels:
+            label = html.unescape(label)
+            if "_" not in label:
+                continue
+            shown = t.pgettext(context, label) if context else t.gettext(label)
+            m = re.search(r"_(.)", shown)
+            if m:
+                keys.setdefault(m.group(1).lower(), []).append(shown)
+        clashes += [f"{os.path.basename(ui)}: Alt+{k}: " + " | ".join(v) for k, v in keys.items() if len(v) > 1]
+    return clashes
+
+
 def main():
     src, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -132,6 +159,10 @@ def main():
         detail = [f"{len(gaps)} missing; fill them in {stub} and append them to po/{lang}.po:"]
         detail += [(f"msgctxt \"{c}\" " if c is not None else "") + f"msgid \"{m}\"" for c, m in gaps]
         result(not gaps, f"po/{lang}.po translates all {len(strings)} strings", "\n".join(detail))
+        mo = os.path.join(work, f"{lang}.mo")
+        rc, out = run(["msgfmt", "-o", mo, po])
+        clashes = mnemonic_clashes(src, mo) if rc == 0 else [out]
+        result(not clashes, f"po/{lang}.po underlines a different key for each label of a page", "\n".join(clashes))
     return finish()
 
 
