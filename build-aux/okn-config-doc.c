@@ -21,29 +21,20 @@
 
 #include "okienko/okn-config.h"
 
+/* The man page's words: okienkoctl's short names, spelt out where prose
+ * needs it. */
 static const char *
 type_words (OknConfigType type)
 {
-  switch (type)
-    {
-    case OKN_CONFIG_TYPE_TEXT:
-      return "multi-line text";
-    case OKN_CONFIG_TYPE_INT:
-      return "integer";
-    case OKN_CONFIG_TYPE_BOOL:
-      return "boolean";
-    case OKN_CONFIG_TYPE_URL:
-      return "url";
-    case OKN_CONFIG_TYPE_SECRET:
-      return "secret";
-    case OKN_CONFIG_TYPE_PATH:
-      return "path";
-    case OKN_CONFIG_TYPE_LIST:
-      return "list";
-    case OKN_CONFIG_TYPE_STRING:
-    default:
-      return "text";
-    }
+  if (type == OKN_CONFIG_TYPE_TEXT)
+    return "multi-line text";
+  if (type == OKN_CONFIG_TYPE_STRING)
+    return "text";
+  if (type == OKN_CONFIG_TYPE_INT)
+    return "integer";
+  if (type == OKN_CONFIG_TYPE_BOOL)
+    return "boolean";
+  return okn_config_type_to_string (type);
 }
 
 /* "integer, 1 to 600, default: 30": the same words in the man page and

@@ -69,6 +69,7 @@ GQuark              okn_config_error_quark  (void);
 char               *okn_config_default_path (void);
 const OknConfigKey *okn_config_keys         (guint *n_keys);
 const OknConfigKey *okn_config_find_key     (const char *name);
+const char         *okn_config_type_to_string (OknConfigType type);
 
 OknConfig          *okn_config_new          (const char *path);
 OknConfig          *okn_config_load         (const char *path,

@@ -10,31 +10,6 @@
 
 #include "okienkoctl.h"
 
-static const char *
-type_name (OknConfigType type)
-{
-  switch (type)
-    {
-    case OKN_CONFIG_TYPE_INT:
-      return "int";
-    case OKN_CONFIG_TYPE_BOOL:
-      return "bool";
-    case OKN_CONFIG_TYPE_URL:
-      return "url";
-    case OKN_CONFIG_TYPE_SECRET:
-      return "secret";
-    case OKN_CONFIG_TYPE_PATH:
-      return "path";
-    case OKN_CONFIG_TYPE_LIST:
-      return "list";
-    case OKN_CONFIG_TYPE_TEXT:
-      return "text";
-    case OKN_CONFIG_TYPE_STRING:
-    default:
-      return "string";
-    }
-}
-
 /* A secret is read from standard input when the value is "-", so it never
  * appears in the shell history or the process list. */
 static char *
@@ -99,7 +74,7 @@ okctl_cmd_config (OkctlContext *ctx,
           const OknConfigKey *keys = okn_config_keys (&n);
 
           for (guint i = 0; i < n; i++)
-            g_print ("%-26s %-7s %-8s %s\n", keys[i].name, type_name (keys[i].type),
+            g_print ("%-26s %-7s %-8s %s\n", keys[i].name, okn_config_type_to_string (keys[i].type),
                      keys[i].default_value ? keys[i].default_value : "-", _(keys[i].summary));
           return OKCTL_EXIT_OK;
         }

@@ -238,6 +238,38 @@ okn_config_find_key (const char *name)
   return NULL;
 }
 
+/**
+ * okn_config_type_to_string:
+ *
+ * Returns: the type's short name, as `okienkoctl config list` shows it:
+ *   `string`, `text` (may span lines), `int`, `bool`, `url`, `secret`,
+ *   `path` or `list`
+ */
+const char *
+okn_config_type_to_string (OknConfigType type)
+{
+  switch (type)
+    {
+    case OKN_CONFIG_TYPE_INT:
+      return "int";
+    case OKN_CONFIG_TYPE_BOOL:
+      return "bool";
+    case OKN_CONFIG_TYPE_URL:
+      return "url";
+    case OKN_CONFIG_TYPE_SECRET:
+      return "secret";
+    case OKN_CONFIG_TYPE_PATH:
+      return "path";
+    case OKN_CONFIG_TYPE_LIST:
+      return "list";
+    case OKN_CONFIG_TYPE_TEXT:
+      return "text";
+    case OKN_CONFIG_TYPE_STRING:
+    default:
+      return "string";
+    }
+}
+
 static gboolean
 split_name (const char *name,
             char      **group,
