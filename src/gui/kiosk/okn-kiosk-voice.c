@@ -292,7 +292,9 @@ okn_kiosk_voice_describe (GtkWidget   *widget,
   s = g_string_new (name);
   if (role != NULL)
     g_string_append_printf (s, "%s%s", s->len ? ", " : "", role);
-  if (GTK_IS_ENTRY (widget) && *gtk_entry_get_text (GTK_ENTRY (widget)))
+  /* A hidden field (the administrator's PIN) is never read out. */
+  if (GTK_IS_ENTRY (widget) && gtk_entry_get_visibility (GTK_ENTRY (widget))
+      && *gtk_entry_get_text (GTK_ENTRY (widget)))
     g_string_append_printf (s, ": %s", gtk_entry_get_text (GTK_ENTRY (widget)));
   return g_string_free (s, FALSE);
 }
