@@ -1075,6 +1075,8 @@ build_category_screen (OknKioskReport *self)
   GtkWidget *body = okn_kiosk_screen_get_body (s);
 
   self->category_screen = s;
+  /* The tiles are the answer; the keys come only to search. */
+  okn_kiosk_screen_set_keyboard_mode (s, OKN_KIOSK_KEYBOARD_ON_FOCUS);
   self->search = kiosk_entry_new ("search");
   gtk_entry_set_icon_from_icon_name (GTK_ENTRY (self->search), GTK_ENTRY_ICON_PRIMARY, "edit-find-symbolic");
   okn_kiosk_screen_translate (s, self->search, N_("Search, e.g. street light"));
