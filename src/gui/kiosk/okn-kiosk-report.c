@@ -353,6 +353,50 @@ show (OknKioskReport *self,
   okn_kiosk_window_show_screen (self->window, screen);
 }
 
+/* A tile or a choice in a flow box is one stop for a keyboard or switch
+ * user, not two: the flow box child around it takes the focus, carries
+ * the tile's name and activates it (Enter, Space); the button itself only
+ * answers touches. */
+static void
+name_holder (GtkWidget *button)
+{
+  GtkWidget *holder = gtk_widget_get_parent (button);
+
+  if (GTK_IS_FLOW_BOX_CHILD (holder))
+    okn_gui_set_accessible (holder, atk_object_get_name (gtk_widget_get_accessible (button)));
+}
+
+static void
+one_focus_stop (GtkWidget *button)
+{
+  gtk_widget_set_can_focus (button, FALSE);
+  name_holder (button);
+}
+
+static void
+on_child_activated (GtkFlowBox      *flow,
+                    GtkFlowBoxChild *child,
+                    gpointer         data)
+{
+  GtkWidget *button = gtk_bin_get_child (GTK_BIN (child));
+
+  if (button)
+    gtk_widget_activate (button);
+}
+
+/* A flow box of tiles: activated by the keyboard only (a touch is the
+ * button's own click, never a second activation). */
+static GtkWidget *
+tile_box_new (void)
+{
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_activate_on_single_click (GTK_FLOW_BOX (flow), FALSE);
+  g_signal_connect (flow, "child-activated", G_CALLBACK (on_child_activated), NULL);
+  return flow;
+}
+
 /* Category ------------------------------------------------------------------ */
 
 static void on_tile_clicked (GtkButton *tile, OknKioskReport *self);
@@ -423,6 +467,7 @@ relabel_category (OknKioskScreen *screen,
           g_autofree char *shown = okn_text_display_line (name, -1);
 
           okn_kiosk_set_text (tile, shown);
+          name_holder (tile);
         }
     }
 }
@@ -433,7 +478,7 @@ make_group (OknKioskReport *self,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *heading = okn_kiosk_label_new ("okn-kiosk-group");
-  GtkWidget *flow = gtk_flow_box_new ();
+  GtkWidget *flow = tile_box_new ();
   g_autofree char *shown = okn_text_display_line (group, -1);
 
   gtk_label_set_xalign (GTK_LABEL (heading), 0.0);
@@ -445,7 +490,6 @@ make_group (OknKioskReport *self,
       gtk_label_set_text (GTK_LABEL (heading), tr (self, N_("Other problems")));
     }
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 16);
@@ -503,6 +547,7 @@ fill_tiles (OknKioskReport *self)
         g_object_set_data_full (G_OBJECT (tile), "okn-code", g_strdup (s->code), g_free);
         g_signal_connect (tile, "clicked", G_CALLBACK (on_tile_clicked), self);
         gtk_container_add (GTK_CONTAINER (g_object_get_data (G_OBJECT (box), "okn-flow")), tile);
+        one_focus_stop (tile);
         gtk_widget_show_all (gtk_widget_get_parent (tile));
       }
   filter_tiles (self);
@@ -571,10 +616,9 @@ add_attr_field (OknKioskReport   *self,
     case OKN_ATTR_SINGLEVALUELIST:
     case OKN_ATTR_MULTIVALUELIST:
       {
-        GtkWidget *flow = gtk_flow_box_new ();
+        GtkWidget *flow = tile_box_new ();
         GtkRadioButton *group = NULL;
 
-        gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
         gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
         gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
         gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 16);
@@ -613,6 +657,7 @@ add_attr_field (OknKioskReport   *self,
             g_object_set_data_full (G_OBJECT (b), "okn-key", g_strdup (v->key), g_free);
             g_signal_connect (b, "toggled", G_CALLBACK (on_choice_toggled), self);
             gtk_container_add (GTK_CONTAINER (flow), b);
+            one_focus_stop (b);
             g_ptr_array_add (f->choices, b);
           }
         f->input = flow;
