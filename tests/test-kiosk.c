@@ -302,10 +302,9 @@ test_report_path (void)
   tap ("category:pothole");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
 
-  /* Where is needed (a street or a landmark): said, not skipped. */
-  tap ("next");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
-  g_assert_true (error_shown_under ("address"));
+  /* Where is optional, and the screen says so. */
+  g_assert_true (gtk_widget_is_drawable (okn_test_ui_find_by_text (GTK_WIDGET (okn_kiosk_window_get_screen (window)),
+                                                                   "Możesz zostawić to pole puste")));
   /* A right click (a long press) opens no menu on a field. */
   okn_test_ui_right_click (screen_widget ("address"));
   g_assert_cmpuint (mapped_toplevels (), ==, 1);
@@ -838,7 +837,6 @@ test_no_untranslated_strings (void)
   okn_kiosk_window_show_start (window);
   gtk_button_clicked (GTK_BUTTON (screen_widget ("report")));
   gtk_button_clicked (GTK_BUTTON (screen_widget ("category:pothole")));
-  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
   gtk_entry_set_text (GTK_ENTRY (screen_widget ("address")), "Zielona 3");
   gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
   gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
@@ -887,6 +885,45 @@ test_no_untranslated_strings (void)
 }
 
 
+/* "Where" left empty: the resident goes on, the summary says the report
+ * goes with the kiosk's address, and that is what is stored (and later
+ * sent), marked as the kiosk's. */
+static void
+test_where_optional (void)
+{
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  OknRecord *r;
+
+  okn_kiosk_window_show_start (window);
+  tap ("report");
+  tap ("category:streetlight");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("address"))), ==, "");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  fill ("description", "Latarnia miga całą noc");
+  tap ("next");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  text = screen_text ();
+  g_assert_nonnull (strstr (text, "Nie podano: zgłoszenie trafi do urzędu z adresem tego kiosku."));
+  g_assert_nonnull (strstr (text, "ul. Piotrkowska 104, 90-926 Łódź"));
+  tap ("confirm");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  store = open_store ();
+  found = okn_store_search (store, "miga", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  r = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (r->address, ==, "ul. Piotrkowska 104, 90-926 Łódź (adres kiosku: mieszkaniec nie podał miejsca)");
+  g_assert_false (r->has_location);
+  tap ("finish");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+}
+
 /* Accessibility wired into the window ------------------------------------- */
 
 static OknKioskKeyboard *
@@ -916,9 +953,18 @@ tap_keys (const char *keys)
 }
 
 static gboolean
-keyboard_shown (void)
+keyboard_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (okn_kiosk_window_get_keyboard (window));
+}
+
+/* Shown means mapped, which GTK does on its next frame. */
+static gboolean
+keyboard_shown (void)
+{
+  if (gtk_widget_get_visible (okn_kiosk_window_get_keyboard (window)))
+    return okn_test_ui_wait_for (keyboard_mapped, NULL);
+  return keyboard_mapped (NULL);
 }
 
 /* @field is wholly inside the window and above the keyboard's top edge. */
@@ -1015,6 +1061,8 @@ test_keyboard_under_every_field (void)
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_window_show_start (window);
   tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  settle ();
   g_assert_true (keyboard_shown ());
   g_assert_true (gtk_widget_has_focus (screen_widget ("ticket-id")));
 
@@ -1320,7 +1368,8 @@ main (int    argc,
   db = g_build_filename (tmpdir, "okienko.db", NULL);
   conf = g_build_filename (tmpdir, "okienko.conf", NULL);
   out = g_build_filename (tmpdir, "out", NULL);
-  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\n[kiosk]\noutput_dir=%s\n", out);
+  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\naddress=ul. Piotrkowska 104, 90-926 Łódź\n"
+                               "[kiosk]\noutput_dir=%s\n", out);
   g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
   g_setenv ("OKIENKO_DB", db, TRUE);
   g_setenv ("OKIENKO_CONFIG", conf, TRUE);
@@ -1355,6 +1404,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/print-failure", test_print_failure);
   g_test_add_func ("/kiosk/no-categories", test_no_categories);
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
+  g_test_add_func ("/kiosk/where-optional", test_where_optional);
   g_test_add_func ("/kiosk/keyboard-under-every-field", test_keyboard_under_every_field);
   g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
   g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);

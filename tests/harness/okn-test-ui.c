@@ -428,6 +428,33 @@ okn_test_ui_find_by_name (GtkWidget  *root,
   return NULL;
 }
 
+/**
+ * okn_test_ui_find_by_text:
+ *
+ * Returns: (transfer none) (nullable): the first label under @root whose
+ *   text starts with @prefix
+ */
+GtkWidget *
+okn_test_ui_find_by_text (GtkWidget  *root,
+                          const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = okn_test_ui_find_by_text (l->data, prefix);
+
+          if (w)
+            return w;
+        }
+    }
+  return NULL;
+}
+
 static void
 prepend_child (GtkWidget *child,
                GList    **list)

@@ -50,6 +50,7 @@ struct _OknKioskReport
 
   OknKioskScreen *where_screen;
   GtkWidget *address;
+  GtkWidget *address_optional;  /* said when the kiosk can fall back on its own address */
   GtkWidget *address_error;
 
   OknKioskScreen *what_screen;
@@ -249,6 +250,9 @@ build_record (OknKioskReport *self)
       r->contact_phone = entry_text (self->contact_phone);
     }
   collect_attributes (self, r);
+  /* "Where" is optional: the core sends a report without one with the
+   * kiosk's address, when the station has one (issue 12). */
+  okn_intake_locate_kiosk_report (okn_context_get_config (self->context), r);
   return r;
 }
 
@@ -800,7 +804,15 @@ fill_summary (OknKioskReport *self)
     return;
   category = okn_labels_category (okn_context_get_store (self->context), self->category, lang (self));
   add_summary_row (self, row++, tr (self, N_("Problem")), category);
-  add_summary_row (self, row++, tr (self, N_("Where")), r->address);
+  {
+    g_autofree char *given = entry_text (self->address);
+    g_autofree char *where = given || r->address == NULL
+                               ? NULL
+                               : g_strdup_printf ("%s\n%s", tr (self, N_("Not given: the report goes with the address of this kiosk.")),
+                                                  r->address);
+
+    add_summary_row (self, row++, tr (self, N_("Where")), where ? where : r->address);
+  }
   add_summary_row (self, row++, tr (self, N_("What happened")), r->description);
   for (guint i = 0; self->def && i < self->def->attributes->len; i++)
     {
@@ -1152,6 +1164,12 @@ build_where_screen (OknKioskReport *self)
                       labelled (s, N_("Street and number, or a place everyone knows (e.g. the main entrance of the park)"),
                                 self->address, NULL),
                       FALSE, FALSE, 0);
+  self->address_optional = okn_kiosk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->address_optional), 0.0);
+  okn_kiosk_screen_translate (s, self->address_optional,
+                              N_("You may leave this empty: the report then goes with the address of this kiosk."));
+  gtk_widget_set_no_show_all (self->address_optional, TRUE);
+  gtk_box_pack_start (GTK_BOX (body), self->address_optional, FALSE, FALSE, 0);
   self->address_error = error_label_new ();
   gtk_box_pack_start (GTK_BOX (body), self->address_error, FALSE, FALSE, 0);
   nav_row (self, s, G_CALLBACK (where_back), G_CALLBACK (where_next), N_("Next"));
@@ -1435,6 +1453,8 @@ okn_kiosk_report_begin (OknKioskReport *self)
       return;
     }
   fill_tiles (self);
+  gtk_widget_set_visible (self->address_optional,
+                          okn_config_is_set (okn_context_get_config (self->context), "office.address"));
   show (self, self->category_screen);
 }
 
