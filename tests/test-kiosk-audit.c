@@ -20,13 +20,11 @@
 #include "okn-test-common.h"
 #include "okn-test-a11y.h"
 #include "okn-test-ui.h"
-#include "okn-application.h"
+#include "okn-test-kiosk.h"
 #include "okn-kiosk-window.h"
 #include "okn-kiosk-theme.h"
 #include "okn-gui-util.h"
 
-static char *tmpdir;
-static OknApplication *app;
 static OknKioskWindow *window;
 
 static const OknKioskTheme themes[] = {
@@ -222,58 +220,16 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *conf_text = NULL;
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
+  OknTestKiosk kiosk = { 0 };
   int rc;
 
-  tmpdir = okn_test_make_tmpdir ();
-  g_setenv ("HOME", tmpdir, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
-  g_setenv ("LANGUAGE", "en", TRUE);
-  g_unsetenv ("GTK_THEME");
-  db = g_build_filename (tmpdir, "okienko.db", NULL);
-  conf = g_build_filename (tmpdir, "okienko.conf", NULL);
-  out = g_build_filename (tmpdir, "out", NULL);
-  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\n[kiosk]\noutput_dir=%s\n", out);
-  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
-  g_setenv ("OKIENKO_DB", db, TRUE);
-  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
-  {
-    g_autoptr (OknStore) store = okn_test_open_store (tmpdir, "K03");
-
-    okn_test_sample_catalogue (store);
-  }
-
-  /* A common kiosk panel. */
-  okn_test_ui_start_xvfb ("1280x800x24");
-  okn_application_setup_i18n ();
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = okn_application_new ();
-  okn_application_set_kiosk (app, TRUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (app));
-  g_assert_nonnull (window);
-  okn_test_ui_show_window (GTK_WIDGET (window));
+  okn_test_kiosk_station (&kiosk);
+  okn_test_kiosk_open (&kiosk, &argc, &argv);
+  window = kiosk.window;
 
   g_test_add_func ("/kiosk-audit/every-screen", test_every_screen);
   rc = g_test_run ();
 
-  gtk_widget_destroy (GTK_WIDGET (window));
-  okn_test_ui_pump ();
-  g_clear_object (&app);
-  okn_test_ui_stop_xvfb ();
-  okn_test_rm_rf (tmpdir);
-  g_free (tmpdir);
+  okn_test_kiosk_close (&kiosk);
   return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "okn-test-common.h"
 #include "okn-test-ui.h"
+#include "okn-test-kiosk.h"
 #include "okn-application.h"
 #include "okn-kiosk-window.h"
 #include "okn-kiosk-keyboard.h"
@@ -1060,6 +1061,7 @@ test_keyboard_under_every_field (void)
   /* The check path's fields too. */
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_window_show_start (window);
+  settle ();
   tap ("check");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
   settle ();
@@ -1336,62 +1338,22 @@ test_speech_announces_screens (void)
 
 /* Setup ------------------------------------------------------------------ */
 
-static void
-write_catalogue (void)
-{
-  g_autoptr (OknStore) store = open_store ();
-
-  okn_test_sample_catalogue (store);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *conf_text = NULL;
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
+  OknTestKiosk kiosk = { 0 };
   int rc;
 
-  tmpdir = okn_test_make_tmpdir ();
-  g_setenv ("HOME", tmpdir, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
-  /* The staff's language (the process's) is English; residents pick theirs. */
-  g_setenv ("LANGUAGE", "en", TRUE);
-  db = g_build_filename (tmpdir, "okienko.db", NULL);
-  conf = g_build_filename (tmpdir, "okienko.conf", NULL);
-  out = g_build_filename (tmpdir, "out", NULL);
-  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\naddress=ul. Piotrkowska 104, 90-926 Łódź\n"
-                               "[kiosk]\noutput_dir=%s\n", out);
-  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
-  g_setenv ("OKIENKO_DB", db, TRUE);
-  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
-  okn_store_close (okn_test_open_store (tmpdir, "K03"));
+  okn_test_kiosk_station (&kiosk);
+  tmpdir = kiosk.dir;
   /* The administrator's PIN, set as an administrator sets it. */
-  g_assert_cmpint (okn_test_run_ctl (db, conf, "4821\n", NULL, NULL, "config", "set", "kiosk.admin_pin", "-",
-                                     NULL), ==, 0);
-
-  write_catalogue ();
-  okn_test_ui_start_xvfb ("1280x800x24");
-  okn_application_setup_i18n ();
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = okn_application_new ();
-  okn_application_set_kiosk (app, TRUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (app));
-  g_assert_nonnull (window);
+  g_assert_cmpint (okn_test_run_ctl (kiosk.db, kiosk.conf, "4821\n", NULL, NULL, "config", "set",
+                                     "kiosk.admin_pin", "-", NULL), ==, 0);
+  okn_test_kiosk_open (&kiosk, &argc, &argv);
+  app = kiosk.app;
+  window = kiosk.window;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  g_assert_true (okn_test_ui_wait_for ((OknTestCondition) window_alive, NULL));
   okn_test_ui_pump ();
 
   g_test_add_func ("/kiosk/start-screen", test_start_screen);
@@ -1411,12 +1373,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
   rc = g_test_run ();
 
-  if (window)
-    gtk_widget_destroy (GTK_WIDGET (window));
-  okn_test_ui_pump ();
-  g_clear_object (&app);
-  okn_test_ui_stop_xvfb ();
-  okn_test_rm_rf (tmpdir);
-  g_free (tmpdir);
+  kiosk.window = window;
+  okn_test_kiosk_close (&kiosk);
   return rc;
 }

@@ -237,10 +237,13 @@ click (GtkWidget *widget,
   int x, y;
   gint64 deadline = g_get_monotonic_time () + OKN_TEST_UI_WAIT_S * G_USEC_PER_SEC;
 
-  /* A widget just shown is laid out and drawn on the next frames. */
+  /* A widget just shown is laid out and drawn on the next frames; a
+   * layout still pending (a keyboard just hidden) is done now, so the tap
+   * lands where the widget will be, as a person aims at what they see. */
   do
     {
       okn_test_ui_pump ();
+      gtk_container_check_resize (GTK_CONTAINER (gtk_widget_get_toplevel (widget)));
       gtk_widget_get_allocation (widget, &alloc);
       if (gtk_widget_is_drawable (widget) && alloc.width > 1 && gtk_widget_get_realized (widget))
         break;
@@ -304,6 +307,7 @@ button_event (GtkWidget    *widget,
   int x = 0, y = 0;
 
   g_assert_true (gtk_widget_get_mapped (widget));
+  gtk_container_check_resize (GTK_CONTAINER (toplevel));
   if (type == GDK_BUTTON_PRESS)
     scroll_into_view (widget);
   g_assert_true (gtk_widget_translate_coordinates (widget, toplevel,
