@@ -235,7 +235,8 @@ make_station (const char *db,
     g_error ("%s", error->message);
   known_ticket = g_strdup (r->ticket);
   known_code = g_strdup (r->verification_code);
-  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\n[kiosk]\noutput_dir=%s/out\n", workdir);
+  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\naddress=ul. Piotrkowska 104, 90-926 Łódź\n"
+                               "[kiosk]\noutput_dir=%s/out\n", workdir);
   if (!g_file_set_contents (conf, conf_text, -1, &error))
     g_error ("%s", error->message);
 }

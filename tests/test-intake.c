@@ -350,6 +350,62 @@ test_correction (Fixture       *f,
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* Issue 12: "where" is optional for a resident at the kiosk, but the
+ * store and Open311 need a location. A kiosk report without one is sent
+ * with the kiosk's address (office.address on one line), marked in the
+ * office's language as the kiosk's; nothing else is touched. */
+static void
+test_kiosk_location_fallback (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr (OknConfig) config = okn_config_new (NULL);
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura na przejściu", NULL);
+  g_autoptr (OknRecord) desk = okn_test_report ("pothole", "Dziura na przejściu", NULL);
+  g_autoptr (OknRecord) given = okn_test_report ("pothole", "Dziura na przejściu", "Zielona 3");
+  g_autoptr (GPtrArray) issues = NULL;
+  g_autoptr (OknIntakeResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .actor = "kiosk" };
+
+  r->channel = OKN_CHANNEL_KIOSK;
+  given->channel = OKN_CHANNEL_KIOSK;
+  okn_record_add_attribute (r, "size", "large");
+
+  /* No office address configured: nothing to fall back on; the kiosk
+   * asks for a location as before. */
+  g_assert_false (okn_intake_locate_kiosk_report (config, r));
+  g_assert_null (r->address);
+  issues = okn_intake_check (f->store, r, NULL);
+  g_assert_cmpuint (issues->len, ==, 1);
+  g_assert_cmpstr (((OknFieldIssue *) issues->pdata[0])->field, ==, "location");
+  g_clear_pointer (&issues, g_ptr_array_unref);
+
+  g_assert_true (okn_config_set (config, "office.address", "ul. Piotrkowska 104\n90-926 Łódź", &error));
+  g_assert_no_error (error);
+  g_assert_true (okn_intake_locate_kiosk_report (config, r));
+  g_test_message ("sent as: %s", r->address);
+  g_assert_cmpstr (r->address, ==, "ul. Piotrkowska 104, 90-926 Łódź (adres kiosku: mieszkaniec nie podał miejsca)");
+  g_assert_false (r->has_location);
+  issues = okn_intake_check (f->store, r, NULL);
+  g_assert_cmpuint (issues->len, ==, 0);
+  /* Stored as any report, and said so in the record. */
+  result = okn_intake_submit (f->store, config, r, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->record->address, ==, r->address);
+
+  /* A location the resident gave, or a desk's report: untouched. */
+  g_assert_false (okn_intake_locate_kiosk_report (config, given));
+  g_assert_cmpstr (given->address, ==, "Zielona 3");
+  g_assert_false (okn_intake_locate_kiosk_report (config, desk));
+  g_assert_null (desk->address);
+
+  /* In the office's language (English here). */
+  g_clear_pointer (&r->address, g_free);
+  g_assert_true (okn_config_set (config, "office.ticket_language", "en", &error));
+  g_assert_true (okn_intake_locate_kiosk_report (config, r));
+  g_assert_cmpstr (r->address, ==, "ul. Piotrkowska 104, 90-926 Łódź (the kiosk's address: the resident did not say where)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,6 +423,7 @@ main (int   argc,
   ADD ("/intake/async-kiosk", test_async_kiosk);
   ADD ("/intake/correction", test_correction);
   ADD ("/intake/kiosk-print-failure-for-staff", test_kiosk_print_failure_for_staff);
+  ADD ("/intake/kiosk-location-fallback", test_kiosk_location_fallback);
 #undef ADD
 #undef ADD_BARE
   return g_test_run ();

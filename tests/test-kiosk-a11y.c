@@ -21,6 +21,7 @@
 #include "okn-gui-resources.h"
 #include "okn-kiosk-keyboard.h"
 #include "okn-kiosk-theme.h"
+#include "okn-ticket-screen.h"
 
 static const OknKioskTheme themes[] = {
   OKN_KIOSK_THEME_DEFAULT,
@@ -104,6 +105,7 @@ test_audit_finds_problems (void)
   GtkWidget *icon_only = gtk_button_new ();
   GtkWidget *tiny = gtk_button_new_with_label ("Tiny");
   GtkWidget *good = gtk_button_new_with_label ("Good");
+  GtkWidget *unreachable = gtk_button_new_with_label ("Unreachable");
   GtkWidget *faint = gtk_label_new ("Faint grey words");
   GtkWidget *plain = gtk_label_new ("Plain words");
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
@@ -120,11 +122,14 @@ test_audit_finds_problems (void)
   gtk_container_add (GTK_CONTAINER (icon_only), gtk_drawing_area_new ());
   gtk_widget_set_size_request (icon_only, 64, 64);
   gtk_widget_set_size_request (good, 64, 64);
+  gtk_widget_set_size_request (unreachable, 64, 64);
+  gtk_widget_set_can_focus (unreachable, FALSE);
   gtk_widget_set_halign (tiny, GTK_ALIGN_START);
   gtk_widget_set_valign (tiny, GTK_ALIGN_START);
   gtk_container_add (GTK_CONTAINER (box), icon_only);
   gtk_container_add (GTK_CONTAINER (box), tiny);
   gtk_container_add (GTK_CONTAINER (box), good);
+  gtk_container_add (GTK_CONTAINER (box), unreachable);
   gtk_container_add (GTK_CONTAINER (box), faint);
   gtk_container_add (GTK_CONTAINER (box), plain);
   gtk_container_add (GTK_CONTAINER (window), box);
@@ -136,9 +141,10 @@ test_audit_finds_problems (void)
   g_assert_true (has_problem (problems, "no accessible name", "GtkButton"));
   g_assert_true (has_problem (problems, "target", "\"Tiny\""));
   g_assert_true (has_problem (problems, "text contrast", "Faint grey words"));
+  g_assert_true (has_problem (problems, "not focusable", "\"Unreachable\""));
   g_assert_false (has_problem (problems, "", "\"Good\""));
   g_assert_false (has_problem (problems, "", "Plain words"));
-  g_assert_cmpuint (problems->len, ==, 3);
+  g_assert_cmpuint (problems->len, ==, 4);
   gtk_widget_destroy (window);
 }
 
@@ -219,6 +225,57 @@ test_keyboard (void)
   gtk_widget_destroy (window);
 }
 
+static double
+rgba_luminance (const GdkRGBA *c)
+{
+  GdkRGBA black = { 0, 0, 0, 1 };
+
+  /* Contrast with black, 1 to 21: a light background is far from it. */
+  return okn_test_a11y_contrast_ratio (c, &black);
+}
+
+/* The ticket on the desk's screen follows the theme: light on dark in
+ * HighContrastInverse as everything around it, never a white box with
+ * hard-coded black text that the theme cannot change; its texts keep
+ * 4.5:1 in every theme. (The QR code itself stays dark on light: those
+ * are the symbol's colours, not the interface's.) */
+static void
+test_ticket_screen_follows_theme (void)
+{
+  GtkWidget *window = window_new ();
+  GtkWidget *screen = okn_ticket_screen_new ();
+  GtkWidget *label = okn_ticket_screen_get_ticket_label (OKN_TICKET_SCREEN (screen));
+  GtkStyleContext *context = gtk_widget_get_style_context (screen);
+  GdkRGBA bg[G_N_ELEMENTS (themes)], fg;
+
+  gtk_container_add (GTK_CONTAINER (window), screen);
+  okn_test_ui_show_window (window);
+  gtk_label_set_text (GTK_LABEL (label), "K03-26-004217-Q");
+  for (gsize t = 0; t < G_N_ELEMENTS (themes); t++)
+    {
+      okn_kiosk_theme_set (window, themes[t]);
+      settle (window);
+      {
+        GdkRGBA *c = NULL;
+
+        gtk_style_context_get (context, gtk_style_context_get_state (context), "background-color", &c, NULL);
+        bg[t] = *c;
+        gdk_rgba_free (c);
+      }
+      gtk_style_context_get_color (gtk_widget_get_style_context (label),
+                                   gtk_style_context_get_state (gtk_widget_get_style_context (label)), &fg);
+      g_test_message ("%s: background %s, ticket text %s, contrast %.2f:1", theme_names[t],
+                      gdk_rgba_to_string (&bg[t]), gdk_rgba_to_string (&fg), okn_test_a11y_text_contrast (label));
+      g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, OKN_TEST_A11Y_MIN_CONTRAST);
+    }
+  /* Inverse: a dark ticket area, as dark as the theme's. */
+  g_assert_cmpfloat (rgba_luminance (&bg[2]), <, 3);
+  g_assert_cmpfloat (rgba_luminance (&bg[1]), >, 15);
+  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
+  settle (window);
+  gtk_widget_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -238,6 +295,7 @@ main (int    argc,
   g_test_add_func ("/kiosk-a11y/audit-finds-problems", test_audit_finds_problems);
   g_test_add_func ("/kiosk-a11y/themes-and-text-size", test_themes_and_text_size);
   g_test_add_func ("/kiosk-a11y/keyboard", test_keyboard);
+  g_test_add_func ("/kiosk-a11y/ticket-screen-follows-theme", test_ticket_screen_follows_theme);
 
   status = g_test_run ();
   okn_test_ui_stop_xvfb ();

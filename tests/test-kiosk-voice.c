@@ -238,6 +238,31 @@ test_silence_when_resident_acts (Fixture       *f,
   g_assert_true (okn_test_ui_wait_for (last_heard_is_next, f));
 }
 
+/* A field is read with what it holds, but a hidden one (the
+ * administrator's PIN) never: someone may stand behind the resident. */
+static void
+test_hidden_field_not_read (void)
+{
+  GtkWidget *pin = g_object_ref_sink (gtk_entry_new ());
+  GtkWidget *street = g_object_ref_sink (gtk_entry_new ());
+  g_autofree char *said_pin = NULL;
+  g_autofree char *said_street = NULL;
+
+  atk_object_set_name (gtk_widget_get_accessible (pin), "PIN");
+  gtk_entry_set_visibility (GTK_ENTRY (pin), FALSE);
+  gtk_entry_set_text (GTK_ENTRY (pin), "4821");
+  atk_object_set_name (gtk_widget_get_accessible (street), "Ulica");
+  gtk_entry_set_text (GTK_ENTRY (street), "Zielona 3");
+  said_pin = okn_kiosk_voice_describe (pin, OKN_LANGUAGE_PL);
+  said_street = okn_kiosk_voice_describe (street, OKN_LANGUAGE_PL);
+  g_test_message ("said: “%s”, “%s”", said_pin, said_street);
+  g_assert_nonnull (strstr (said_pin, "PIN"));
+  g_assert_null (strstr (said_pin, "4821"));
+  g_assert_nonnull (strstr (said_street, "Zielona 3"));
+  g_object_unref (pin);
+  g_object_unref (street);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -250,6 +275,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/kiosk-voice/on-from-button-and-keypad", test_on_from_button_and_keypad);
   ADD ("/kiosk-voice/silence-when-resident-acts", test_silence_when_resident_acts);
+  g_test_add_func ("/kiosk-voice/hidden-field-not-read", test_hidden_field_not_read);
 #undef ADD
 
   status = g_test_run ();

@@ -17,8 +17,11 @@
 
 #include "okn-test-common.h"
 #include "okn-test-ui.h"
+#include "okn-test-kiosk.h"
 #include "okn-application.h"
 #include "okn-kiosk-window.h"
+#include "okn-kiosk-keyboard.h"
+#include "okn-kiosk-theme.h"
 #include "okn-gui-util.h"
 #include "okienko/okn-scan.h"
 
@@ -300,10 +303,9 @@ test_report_path (void)
   tap ("category:pothole");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
 
-  /* Where is needed (a street or a landmark): said, not skipped. */
-  tap ("next");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
-  g_assert_true (error_shown_under ("address"));
+  /* Where is optional, and the screen says so. */
+  g_assert_true (gtk_widget_is_drawable (okn_test_ui_find_by_text (GTK_WIDGET (okn_kiosk_window_get_screen (window)),
+                                                                   "Możesz zostawić to pole puste")));
   /* A right click (a long press) opens no menu on a field. */
   okn_test_ui_right_click (screen_widget ("address"));
   g_assert_cmpuint (mapped_toplevels (), ==, 1);
@@ -436,6 +438,10 @@ test_inactivity (void)
   fill ("address", "Zielona 3");
   g_assert_true (okn_kiosk_report_has_input (report));
   g_assert_false (okn_kiosk_window_is_warning (window));
+  /* This resident wanted high contrast, large text and speech. */
+  tap ("contrast");
+  tap ("larger");
+  tap ("speech");
 
   /* Short enough for a test; a touch makes them count. */
   okn_inactivity_set_timeouts (clock, 300, 800);
@@ -453,6 +459,10 @@ test_inactivity (void)
   g_assert_false (okn_kiosk_window_is_warning (window));
   g_assert_false (okn_kiosk_report_has_input (report));
   g_assert_cmpint (okn_kiosk_window_get_language (window), ==, OKN_LANGUAGE_PL);
+  /* The next one meets the kiosk as it was set up. */
+  g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_DEFAULT);
+  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, OKN_KIOSK_TEXT_SIZE_MIN);
+  g_assert_false (okn_speech_get_enabled (okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window))));
   okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   /* Back through the path: nothing of the last resident. */
   tap ("report");
@@ -828,7 +838,6 @@ test_no_untranslated_strings (void)
   okn_kiosk_window_show_start (window);
   gtk_button_clicked (GTK_BUTTON (screen_widget ("report")));
   gtk_button_clicked (GTK_BUTTON (screen_widget ("category:pothole")));
-  gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
   gtk_entry_set_text (GTK_ENTRY (screen_widget ("address")), "Zielona 3");
   gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
   gtk_button_clicked (GTK_BUTTON (screen_widget ("next")));
@@ -876,63 +885,475 @@ test_no_untranslated_strings (void)
   okn_kiosk_window_show_start (window);
 }
 
-/* Setup ------------------------------------------------------------------ */
+
+/* "Where" left empty: the resident goes on, the summary says the report
+ * goes with the kiosk's address, and that is what is stored (and later
+ * sent), marked as the kiosk's. */
+static void
+test_where_optional (void)
+{
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  OknRecord *r;
+
+  okn_kiosk_window_show_start (window);
+  tap ("report");
+  tap ("category:streetlight");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("address"))), ==, "");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  fill ("description", "Latarnia miga całą noc");
+  tap ("next");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  text = screen_text ();
+  g_assert_nonnull (strstr (text, "Nie podano: zgłoszenie trafi do urzędu z adresem tego kiosku."));
+  g_assert_nonnull (strstr (text, "ul. Piotrkowska 104, 90-926 Łódź"));
+  tap ("confirm");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  store = open_store ();
+  found = okn_store_search (store, "miga", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  r = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (r->address, ==, "ul. Piotrkowska 104, 90-926 Łódź (adres kiosku: mieszkaniec nie podał miejsca)");
+  g_assert_false (r->has_location);
+  tap ("finish");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+}
+
+/* Accessibility wired into the window ------------------------------------- */
+
+static OknKioskKeyboard *
+keyboard (void)
+{
+  return OKN_KIOSK_KEYBOARD (okn_kiosk_window_get_keyboard (window));
+}
+
+/* Taps on the on-screen keys, one per character ("⇧" for Shift). */
+static void
+tap_keys (const char *keys)
+{
+  for (const char *p = keys; *p; p = g_utf8_next_char (p))
+    {
+      g_autofree char *one = g_strndup (p, (gsize) (g_utf8_next_char (p) - p));
+      GtkWidget *k;
+
+      if (g_str_equal (one, " "))
+        k = okn_kiosk_keyboard_get_key (keyboard (), "space");
+      else if (g_str_equal (one, "⇧"))
+        k = okn_kiosk_keyboard_get_key (keyboard (), "shift");
+      else
+        k = okn_kiosk_keyboard_get_key (keyboard (), one);
+      g_assert_nonnull (k);
+      okn_test_ui_tap (k);
+    }
+}
+
+static gboolean
+keyboard_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (okn_kiosk_window_get_keyboard (window));
+}
+
+/* Shown means mapped, which GTK does on its next frame. */
+static gboolean
+keyboard_shown (void)
+{
+  if (gtk_widget_get_visible (okn_kiosk_window_get_keyboard (window)))
+    return okn_test_ui_wait_for (keyboard_mapped, NULL);
+  return keyboard_mapped (NULL);
+}
+
+/* @field is wholly inside the window and above the keyboard's top edge. */
+static void
+assert_above_keyboard (GtkWidget *field)
+{
+  GtkWidget *kb = okn_kiosk_window_get_keyboard (window);
+  int fx = 0, fy = 0, ky = 0, kx = 0;
+
+  g_assert_true (gtk_widget_translate_coordinates (field, GTK_WIDGET (window), 0, 0, &fx, &fy));
+  g_assert_true (gtk_widget_translate_coordinates (kb, GTK_WIDGET (window), 0, 0, &kx, &ky));
+  g_assert_cmpint (fy, >=, 0);
+  g_assert_cmpint (fy + MIN (gtk_widget_get_allocated_height (field), 2 * 64), <=, ky);
+}
+
+static char *
+field_text (const char *name)
+{
+  GtkWidget *w = screen_widget (name);
+
+  if (GTK_IS_ENTRY (w))
+    return g_strdup (gtk_entry_get_text (GTK_ENTRY (w)));
+  return okn_gui_text_view_dup (GTK_TEXT_VIEW (w));
+}
 
 static void
-write_catalogue (void)
+settle (void)
 {
-  g_autoptr (OknStore) store = open_store ();
-
-  okn_test_sample_catalogue (store);
+  gdk_display_sync (gdk_display_get_default ());
+  for (int i = 0; i < 10; i++)
+    {
+      okn_test_ui_pump ();
+      g_usleep (5000);
+    }
 }
+
+/* Every screen with a field shows the on-screen keyboard under it, with
+ * the cursor already in the first field, and the keys type there; a
+ * screen without one (the start, the PIN with its own digits) does not. */
+static void
+test_keyboard_under_every_field (void)
+{
+  g_autoptr (GPtrArray) screens = okn_kiosk_window_list_screens (window);
+  g_autofree char *text = NULL;
+  guint with_fields = 0;
+
+  okn_kiosk_window_show_start (window);
+  settle ();
+  g_assert_false (keyboard_shown ());
+
+  /* The categories: the tiles are the answer, the keys come to search. */
+  tap ("report");
+  settle ();
+  g_assert_false (keyboard_shown ());
+  tap ("search");
+  g_assert_true (keyboard_shown ());
+  g_assert_true (gtk_widget_has_focus (screen_widget ("search")));
+  tap_keys ("lat");
+  text = field_text ("search");
+  g_assert_cmpstr (text, ==, "lat");
+  g_assert_false (gtk_widget_is_drawable (screen_widget ("category:pothole")));
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("search")), "");
+  okn_test_ui_pump ();
+
+  tap ("category:pothole");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  g_assert_true (keyboard_shown ());
+  g_assert_true (gtk_widget_has_focus (screen_widget ("address")));
+  assert_above_keyboard (screen_widget ("address"));
+  tap_keys ("⇧łódź 12");
+  g_clear_pointer (&text, g_free);
+  text = field_text ("address");
+  g_assert_cmpstr (text, ==, "Łódź 12");
+
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  g_assert_true (keyboard_shown ());
+  g_assert_true (gtk_widget_has_focus (screen_widget ("description")));
+  assert_above_keyboard (screen_widget ("description"));
+  tap_keys ("dziura");
+  g_clear_pointer (&text, g_free);
+  text = field_text ("description");
+  g_assert_cmpstr (text, ==, "dziura");
+  /* The layout follows the resident's language. */
+  tap ("uk");
+  g_assert_cmpint (okn_kiosk_keyboard_get_layout (keyboard ()), ==, OKN_LANGUAGE_UK);
+  tap_keys (" київ");
+  g_clear_pointer (&text, g_free);
+  text = field_text ("description");
+  g_assert_cmpstr (text, ==, "dziura київ");
+  tap ("pl");
+
+  /* The check path's fields too. */
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  settle ();
+  tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  settle ();
+  g_assert_true (keyboard_shown ());
+  g_assert_true (gtk_widget_has_focus (screen_widget ("ticket-id")));
+
+  /* And every other screen: a field means the keyboard. */
+  for (guint i = 0; i < screens->len; i++)
+    {
+      OknKioskScreen *screen = g_ptr_array_index (screens, i);
+      const char *name = okn_kiosk_screen_get_name (screen);
+      gboolean fields = okn_test_ui_find_by_type (GTK_WIDGET (screen), GTK_TYPE_ENTRY) != NULL
+                        || okn_test_ui_find_by_type (GTK_WIDGET (screen), GTK_TYPE_TEXT_VIEW) != NULL;
+
+      if (g_str_equal (name, "still-there"))
+        continue;
+      okn_kiosk_window_show_screen (window, screen);
+      settle ();
+      if (fields && okn_kiosk_screen_get_keyboard_mode (screen) == OKN_KIOSK_KEYBOARD_ON_FOCUS)
+        {
+          g_assert_false (keyboard_shown ());
+          okn_test_ui_tap (okn_test_ui_find_by_type (GTK_WIDGET (screen), GTK_TYPE_ENTRY));
+        }
+      g_test_message ("screen %s: fields %d, keyboard %d", name, fields, keyboard_shown ());
+      if (g_str_equal (name, "admin"))
+        g_assert_false (keyboard_shown ());
+      else
+        {
+          g_assert_cmpint (keyboard_shown (), ==, fields);
+          with_fields += fields;
+        }
+    }
+  g_assert_cmpuint (with_fields, >=, 5);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+}
+
+/* One pixel of what the X server shows. */
+static guint32
+pixel_at (int x,
+          int y)
+{
+  GdkPixbuf *pb;
+  const guchar *p;
+  guint32 rgb;
+
+  gdk_display_sync (gdk_display_get_default ());
+  pb = gdk_pixbuf_get_from_window (gtk_widget_get_window (GTK_WIDGET (window)), x, y, 1, 1);
+  g_assert_nonnull (pb);
+  p = gdk_pixbuf_read_pixels (pb);
+  rgb = ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
+  g_object_unref (pb);
+  return rgb;
+}
+
+typedef struct
+{
+  int x, y;
+  guint32 not;
+} PixelWait;
+
+static gboolean
+pixel_changed (gpointer data)
+{
+  PixelWait *w = data;
+
+  okn_test_ui_pump ();
+  return pixel_at (w->x, w->y) != w->not;
+}
+
+static double
+luminance (guint32 rgb)
+{
+  return (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / (3.0 * 255);
+}
+
+static int
+title_height (void)
+{
+  int w = 0, h = 0;
+
+  settle ();
+  pango_layout_get_pixel_size (gtk_label_get_layout (GTK_LABEL (okn_kiosk_screen_get_title_label (
+                                 okn_kiosk_window_get_screen (window)))), &w, &h);
+  return h;
+}
+
+/* The accessibility buttons are in the window on every screen, and what
+ * they do shows: the colours on the screen change (HighContrastInverse:
+ * light on dark), the text grows and shrinks, speech comes on and off. */
+static void
+test_a11y_bar_changes_the_screen (void)
+{
+  GtkWidget *bar = okn_kiosk_window_get_a11y_bar (window);
+  OknSpeech *speech = okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window));
+  PixelWait w = { 0 };
+  guint32 normal, contrast, inverse;
+  int small, large;
+
+  okn_kiosk_window_show_start (window);
+  settle ();
+  g_assert_true (gtk_widget_is_ancestor (bar, GTK_WIDGET (window)));
+  g_assert_true (gtk_widget_get_mapped (bar));
+  /* A point of the screen's own background, beside its title. */
+  g_assert_true (gtk_widget_translate_coordinates (okn_kiosk_screen_get_title_label (okn_kiosk_window_get_screen (window)),
+                                                   GTK_WIDGET (window), 0, 0, &w.x, &w.y));
+  w.x = 8;
+  normal = pixel_at (w.x, w.y);
+
+  tap ("contrast");
+  g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_HIGH_CONTRAST);
+  w.not = normal;
+  g_assert_true (okn_test_ui_wait_for (pixel_changed, &w));
+  contrast = pixel_at (w.x, w.y);
+  tap ("contrast");
+  g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE);
+  w.not = contrast;
+  g_assert_true (okn_test_ui_wait_for (pixel_changed, &w));
+  inverse = pixel_at (w.x, w.y);
+  g_test_message ("background: #%06x default, #%06x HighContrast, #%06x HighContrastInverse",
+                  normal, contrast, inverse);
+  g_assert_cmpfloat (luminance (normal), >, 0.8);
+  g_assert_cmpfloat (luminance (inverse), <, 0.2);
+  tap ("contrast");
+  g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_DEFAULT);
+  w.not = inverse;
+  g_assert_true (okn_test_ui_wait_for (pixel_changed, &w));
+  g_assert_cmpuint (pixel_at (w.x, w.y), ==, normal);
+
+  /* Larger text, on every screen, until 200 %; then back. */
+  small = title_height ();
+  tap ("larger");
+  tap ("larger");
+  tap ("larger");
+  tap ("larger");
+  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, 200);
+  g_assert_false (gtk_widget_is_sensitive (okn_test_ui_find_by_name (GTK_WIDGET (window), "larger")));
+  large = title_height ();
+  g_test_message ("title height: %d px at 100 %%, %d px at 200 %%", small, large);
+  g_assert_cmpint (large, >=, small * 3 / 2);
+  tap ("report");
+  g_assert_true (gtk_widget_get_mapped (bar));
+  okn_kiosk_window_show_start (window);
+  for (int i = 0; i < 4; i++)
+    tap ("smaller");
+  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, 100);
+  g_assert_cmpint (title_height (), ==, small);
+
+  /* Speech: the bar's first button. */
+  g_assert_false (okn_speech_get_enabled (speech));
+  tap ("speech");
+  g_assert_true (okn_speech_get_enabled (speech));
+  tap ("speech");
+  g_assert_false (okn_speech_get_enabled (speech));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+}
+
+typedef struct
+{
+  char *text;
+  char *voice_language;
+  double rms;
+  double seconds;
+} Heard;
+
+static void
+heard_free (gpointer data)
+{
+  Heard *h = data;
+
+  g_free (h->text);
+  g_free (h->voice_language);
+  g_free (h);
+}
+
+static void
+listen (const OknSpeechAudio *audio,
+        gpointer              data)
+{
+  Heard *h = g_new0 (Heard, 1);
+
+  h->text = g_strdup (audio->text);
+  h->voice_language = g_strdup (audio->voice_language);
+  h->rms = okn_speech_audio_rms (audio);
+  h->seconds = okn_speech_audio_seconds (audio);
+  g_ptr_array_add (data, h);
+}
+
+typedef struct
+{
+  GPtrArray *heard;
+  const char *words;
+} HeardWait;
+
+static gboolean
+heard_words (gpointer data)
+{
+  HeardWait *w = data;
+
+  for (guint i = 0; i < w->heard->len; i++)
+    if (strstr (((Heard *) w->heard->pdata[i])->text, w->words))
+      return TRUE;
+  return FALSE;
+}
+
+static Heard *
+wait_to_hear (GPtrArray  *heard,
+              const char *words)
+{
+  HeardWait w = { heard, words };
+
+  if (!okn_test_ui_wait_for (heard_words, &w))
+    {
+      for (guint i = 0; i < heard->len; i++)
+        g_test_message ("heard: %s", ((Heard *) heard->pdata[i])->text);
+      g_error ("never heard “%s”", words);
+    }
+  for (guint i = heard->len; i > 0; i--)
+    if (strstr (((Heard *) heard->pdata[i - 1])->text, words))
+      return heard->pdata[i - 1];
+  g_assert_not_reached ();
+}
+
+/* Speech on: each screen is read on entry in the resident's language,
+ * with a voice of that language (real espeak-ng, synthesised to memory
+ * in place of the sound card): the start screen when speech comes on, the
+ * category screen after a tap, its English title after a language switch,
+ * the inactivity warning when it shows. */
+static void
+test_speech_announces_screens (void)
+{
+  OknSpeech *speech = okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window));
+  g_autoptr (GPtrArray) heard = g_ptr_array_new_with_free_func (heard_free);
+  Heard *h;
+
+  okn_kiosk_window_show_start (window);
+  okn_speech_set_sink (speech, listen, heard, NULL);
+  tap ("speech");
+  h = wait_to_hear (heard, okn_labels_gettext (OKN_LANGUAGE_PL, NULL, "Welcome! What would you like to do?"));
+  g_assert_true (g_str_has_prefix (h->voice_language, "pl"));
+
+  tap ("report");
+  h = wait_to_hear (heard, okn_labels_gettext (OKN_LANGUAGE_PL, NULL, "What is the problem about?"));
+  g_test_message ("heard “%s”: %.2f s, RMS %.0f, voice %s", h->text, h->seconds, h->rms, h->voice_language);
+  g_assert_true (g_str_has_prefix (h->voice_language, "pl"));
+  g_assert_cmpfloat (h->rms, >, 500);
+  g_assert_cmpfloat (h->seconds, >, 0.5);
+
+  tap ("en");
+  h = wait_to_hear (heard, "What is the problem about?");
+  g_test_message ("heard “%s”: %.2f s, RMS %.0f, voice %s", h->text, h->seconds, h->rms, h->voice_language);
+  g_assert_true (g_str_has_prefix (h->voice_language, "en"));
+  g_assert_cmpfloat (h->rms, >, 500);
+
+  /* The inactivity warning is said too. */
+  okn_inactivity_set_timeouts (okn_kiosk_window_get_inactivity (window), 300, 60 * 1000);
+  okn_inactivity_poke (okn_kiosk_window_get_inactivity (window));
+  h = wait_to_hear (heard, "Are you still there?");
+  g_assert_true (g_str_has_prefix (h->voice_language, "en"));
+  okn_inactivity_set_timeouts (okn_kiosk_window_get_inactivity (window), 90 * 1000,
+                               OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  tap ("more-time");
+  g_assert_true (okn_test_ui_wait_for (warning_hidden, NULL));
+
+  tap ("speech");
+  g_assert_false (okn_speech_get_enabled (speech));
+  okn_speech_set_sink (speech, NULL, NULL, NULL);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  tap ("pl");
+  okn_kiosk_window_show_start (window);
+}
+
+/* Setup ------------------------------------------------------------------ */
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *conf_text = NULL;
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
+  OknTestKiosk kiosk = { 0 };
   int rc;
 
-  tmpdir = okn_test_make_tmpdir ();
-  g_setenv ("HOME", tmpdir, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmpdir, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
-  /* The staff's language (the process's) is English; residents pick theirs. */
-  g_setenv ("LANGUAGE", "en", TRUE);
-  db = g_build_filename (tmpdir, "okienko.db", NULL);
-  conf = g_build_filename (tmpdir, "okienko.conf", NULL);
-  out = g_build_filename (tmpdir, "out", NULL);
-  conf_text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\n[kiosk]\noutput_dir=%s\n", out);
-  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
-  g_setenv ("OKIENKO_DB", db, TRUE);
-  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
-  okn_store_close (okn_test_open_store (tmpdir, "K03"));
+  okn_test_kiosk_station (&kiosk);
+  tmpdir = kiosk.dir;
   /* The administrator's PIN, set as an administrator sets it. */
-  g_assert_cmpint (okn_test_run_ctl (db, conf, "4821\n", NULL, NULL, "config", "set", "kiosk.admin_pin", "-",
-                                     NULL), ==, 0);
-
-  write_catalogue ();
-  okn_test_ui_start_xvfb ("1280x800x24");
-  okn_application_setup_i18n ();
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = okn_application_new ();
-  okn_application_set_kiosk (app, TRUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (app));
-  g_assert_nonnull (window);
+  g_assert_cmpint (okn_test_run_ctl (kiosk.db, kiosk.conf, "4821\n", NULL, NULL, "config", "set",
+                                     "kiosk.admin_pin", "-", NULL), ==, 0);
+  okn_test_kiosk_open (&kiosk, &argc, &argv);
+  app = kiosk.app;
+  window = kiosk.window;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  g_assert_true (okn_test_ui_wait_for ((OknTestCondition) window_alive, NULL));
   okn_test_ui_pump ();
 
   g_test_add_func ("/kiosk/start-screen", test_start_screen);
@@ -945,15 +1366,14 @@ main (int    argc,
   g_test_add_func ("/kiosk/print-failure", test_print_failure);
   g_test_add_func ("/kiosk/no-categories", test_no_categories);
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
+  g_test_add_func ("/kiosk/where-optional", test_where_optional);
+  g_test_add_func ("/kiosk/keyboard-under-every-field", test_keyboard_under_every_field);
+  g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
+  g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
   rc = g_test_run ();
 
-  if (window)
-    gtk_widget_destroy (GTK_WIDGET (window));
-  okn_test_ui_pump ();
-  g_clear_object (&app);
-  okn_test_ui_stop_xvfb ();
-  okn_test_rm_rf (tmpdir);
-  g_free (tmpdir);
+  kiosk.window = window;
+  okn_test_kiosk_close (&kiosk);
   return rc;
 }

@@ -66,6 +66,8 @@ void              okn_intake_submit_async    (const char             *db_path,
                                               gpointer                user_data);
 OknIntakeResult  *okn_intake_submit_finish   (GAsyncResult  *result,
                                               GError       **error);
+gboolean          okn_intake_locate_kiosk_report (OknConfig *config,
+                                                  OknRecord *record);
 void              okn_intake_result_free     (OknIntakeResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknIntakeResult, okn_intake_result_free)

@@ -6,7 +6,8 @@
  * (only what is showing). For each object:
  * - an interactive control (a button, a field, a switch, a row one can
  *   activate, anything focusable) needs a name: a screen reader would say
- *   "button" and nothing else;
+ *   "button" and nothing else; and it must take the keyboard focus, or a
+ *   keyboard, keypad or switch user cannot reach it;
  * - and at least 48 × 48 px (about 9 mm on a kiosk screen);
  * - every text (labels, fields) needs a contrast of 4.5:1 with what is
  *   behind it (WCAG 1.4.3). The colours come from the style contexts: the
@@ -134,8 +135,14 @@ okn_test_a11y_text_contrast (GtkWidget *widget)
       if (!gtk_widget_translate_coordinates (widget, w, 0, 0, &x, &y))
         continue;
       cairo_save (cr);
-      gtk_render_background (gtk_widget_get_style_context (w), cr, -x, -y,
-                             gtk_widget_get_allocated_width (w), gtk_widget_get_allocated_height (w));
+      /* A window's and a viewport's backgrounds are under all their
+       * content, also what is scrolled out of their allocation now (and
+       * shows when the resident scrolls to it). */
+      if (GTK_IS_WINDOW (w) || GTK_IS_VIEWPORT (w))
+        gtk_render_background (gtk_widget_get_style_context (w), cr, 0, 0, width, height);
+      else
+        gtk_render_background (gtk_widget_get_style_context (w), cr, -x, -y,
+                               gtk_widget_get_allocated_width (w), gtk_widget_get_allocated_height (w));
       cairo_restore (cr);
     }
   cairo_destroy (cr);
@@ -172,7 +179,10 @@ is_interactive (GtkWidget *widget,
 {
   g_autoptr (AtkStateSet) states = atk_object_ref_state_set (acc);
 
-  if (GTK_IS_LABEL (widget))
+  /* A scrolled window's scrollbar is not a control a resident has to
+   * hit: a swipe anywhere on the content scrolls it (kinetic scrolling),
+   * and the focus moving through the content scrolls it too. */
+  if (GTK_IS_LABEL (widget) || GTK_IS_SCROLLBAR (widget))
     return FALSE;
   if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget)
       || GTK_IS_SWITCH (widget) || GTK_IS_COMBO_BOX (widget) || GTK_IS_RANGE (widget))
@@ -194,6 +204,19 @@ visible_text (GtkWidget *widget)
   if (GTK_IS_TEXT_VIEW (widget))
     return "text";
   return NULL;
+}
+
+/* The focus reaches a control itself, or the flow box child or list box
+ * row around it that activates it (one stop per tile, not two). */
+static gboolean
+takes_focus (GtkWidget *widget)
+{
+  GtkWidget *holder;
+
+  if (gtk_widget_get_can_focus (widget))
+    return TRUE;
+  holder = gtk_widget_get_parent (widget);
+  return (GTK_IS_FLOW_BOX_CHILD (holder) || GTK_IS_LIST_BOX_ROW (holder)) && gtk_widget_get_can_focus (holder);
 }
 
 typedef struct
@@ -224,6 +247,10 @@ audit_one (AtkObject *acc,
       audit->stats.smallest_target = MIN (audit->stats.smallest_target, MIN (w, h));
       if (*stripped == '\0')
         g_ptr_array_add (problems, g_strdup_printf ("no accessible name: %s", where));
+      /* A resident with a keyboard, a keypad or a switch moves the focus:
+       * a control it cannot reach is not there for them. */
+      if (gtk_widget_is_sensitive (widget) && !takes_focus (widget))
+        g_ptr_array_add (problems, g_strdup_printf ("not focusable: %s", where));
       if (w < OKN_TEST_A11Y_MIN_TARGET_PX || h < OKN_TEST_A11Y_MIN_TARGET_PX)
         g_ptr_array_add (problems, g_strdup_printf ("target %d × %d px (< %d): %s", w, h,
                                                     OKN_TEST_A11Y_MIN_TARGET_PX, where));

@@ -199,6 +199,34 @@ okn_test_ui_type (GtkWidget  *toplevel,
   return time;
 }
 
+/* As a person would before touching it: scrolls every scrolled window
+ * around @widget until it is in view. */
+static void
+scroll_into_view (GtkWidget *widget)
+{
+  for (GtkWidget *sw = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW); sw != NULL;
+       sw = gtk_widget_get_ancestor (gtk_widget_get_parent (sw), GTK_TYPE_SCROLLED_WINDOW))
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+      int x = 0, y = 0;
+      int h = gtk_widget_get_allocated_height (widget);
+      int view = gtk_widget_get_allocated_height (sw);
+
+      if (!gtk_widget_translate_coordinates (widget, sw, 0, 0, &x, &y))
+        continue;
+      if (y >= 0 && y + h <= view)
+        continue;
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + y - MAX (0, (view - h) / 2));
+      for (int i = 0; i < 5; i++)
+        {
+          okn_test_ui_pump ();
+          g_usleep (2000);
+        }
+      if (gtk_widget_get_parent (sw) == NULL)
+        break;
+    }
+}
+
 static void
 click (GtkWidget *widget,
        guint      button)
@@ -209,10 +237,13 @@ click (GtkWidget *widget,
   int x, y;
   gint64 deadline = g_get_monotonic_time () + OKN_TEST_UI_WAIT_S * G_USEC_PER_SEC;
 
-  /* A widget just shown is laid out and drawn on the next frames. */
+  /* A widget just shown is laid out and drawn on the next frames; a
+   * layout still pending (a keyboard just hidden) is done now, so the tap
+   * lands where the widget will be, as a person aims at what they see. */
   do
     {
       okn_test_ui_pump ();
+      gtk_container_check_resize (GTK_CONTAINER (gtk_widget_get_toplevel (widget)));
       gtk_widget_get_allocation (widget, &alloc);
       if (gtk_widget_is_drawable (widget) && alloc.width > 1 && gtk_widget_get_realized (widget))
         break;
@@ -221,6 +252,8 @@ click (GtkWidget *widget,
   while (g_get_monotonic_time () < deadline);
   g_assert_true (gtk_widget_is_drawable (widget));
   g_assert_cmpint (alloc.width, >, 1);
+  scroll_into_view (widget);
+  gtk_widget_get_allocation (widget, &alloc);
   x = alloc.x + alloc.width / 2;
   y = alloc.y + alloc.height / 2;
   /* A widget with a window of its own is allocated in its parent's. */
@@ -274,6 +307,9 @@ button_event (GtkWidget    *widget,
   int x = 0, y = 0;
 
   g_assert_true (gtk_widget_get_mapped (widget));
+  gtk_container_check_resize (GTK_CONTAINER (toplevel));
+  if (type == GDK_BUTTON_PRESS)
+    scroll_into_view (widget);
   g_assert_true (gtk_widget_translate_coordinates (widget, toplevel,
                                                    gtk_widget_get_allocated_width (widget) / 2,
                                                    gtk_widget_get_allocated_height (widget) / 2,
@@ -392,6 +428,68 @@ okn_test_ui_find_by_name (GtkWidget  *root,
           if (w)
             return w;
         }
+    }
+  return NULL;
+}
+
+/**
+ * okn_test_ui_find_by_text:
+ *
+ * Returns: (transfer none) (nullable): the first label under @root whose
+ *   text starts with @prefix
+ */
+GtkWidget *
+okn_test_ui_find_by_text (GtkWidget  *root,
+                          const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = okn_test_ui_find_by_text (l->data, prefix);
+
+          if (w)
+            return w;
+        }
+    }
+  return NULL;
+}
+
+static void
+prepend_child (GtkWidget *child,
+               GList    **list)
+{
+  *list = g_list_prepend (*list, child);
+}
+
+/**
+ * okn_test_ui_find_by_type:
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root, in
+ *   tree order, that is a @type, internal children included
+ */
+GtkWidget *
+okn_test_ui_find_by_type (GtkWidget *root,
+                          GType      type)
+{
+  g_autoptr (GList) children = NULL;
+
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+  if (!GTK_IS_CONTAINER (root))
+    return NULL;
+  gtk_container_forall (GTK_CONTAINER (root), (GtkCallback) prepend_child, &children);
+  children = g_list_reverse (children);
+  for (GList *l = children; l; l = l->next)
+    {
+      GtkWidget *w = okn_test_ui_find_by_type (l->data, type);
+
+      if (w)
+        return w;
     }
   return NULL;
 }

@@ -34,6 +34,10 @@ GtkWidget  *okn_test_ui_find_named   (GtkWidget  *root,
                                       const char *accessible_name);
 GtkWidget  *okn_test_ui_find_by_name (GtkWidget  *root,
                                       const char *widget_name);
+GtkWidget  *okn_test_ui_find_by_text (GtkWidget  *root,
+                                      const char *prefix);
+GtkWidget  *okn_test_ui_find_by_type (GtkWidget  *root,
+                                      GType       type);
 char       *okn_test_ui_all_text (GtkWidget *root);
 
 G_END_DECLS

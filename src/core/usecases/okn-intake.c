@@ -277,6 +277,62 @@ okn_intake_submit_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * okn_intake_locate_kiosk_report:
+ * @config: the station's configuration (`office.address`,
+ *   `office.ticket_language`)
+ * @record: a report a kiosk is about to check or submit
+ *
+ * "Where" is optional for a resident at the kiosk (issue 12), but the
+ * store and Open311 need a location. A kiosk report with neither an
+ * address nor coordinates is sent with the kiosk's own address
+ * (`office.address`, its lines joined with commas) and a note, in the
+ * office's language, that the resident did not say where: the caseworker
+ * knows to ask, and the case is not taken for one at the town hall.
+ *
+ * Nothing changes for a record with a location, a record that is not a
+ * kiosk report, or a station without `office.address` (the kiosk then
+ * asks for a location, as the desk does).
+ *
+ * Returns: whether @record's address was filled in
+ */
+gboolean
+okn_intake_locate_kiosk_report (OknConfig *config,
+                                OknRecord *record)
+{
+  g_autofree char *office = NULL;
+  g_autofree char *code = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GPtrArray) parts = g_ptr_array_new ();
+  g_autofree char *joined = NULL;
+  OknLanguage lang = OKN_LANGUAGE_PL;
+
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (record->kind != OKN_KIND_REPORT || record->channel != OKN_CHANNEL_KIOSK || record->has_location
+      || (record->address != NULL && *g_strstrip (record->address) != '\0') || config == NULL)
+    return FALSE;
+  office = okn_config_get_string (config, "office.address");
+  if (office == NULL)
+    return FALSE;
+  lines = g_strsplit (office, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      g_ptr_array_add (parts, lines[i]);
+  if (parts->len == 0)
+    return FALSE;
+  g_ptr_array_add (parts, NULL);
+  joined = g_strjoinv (", ", (char **) parts->pdata);
+  code = okn_config_get_string (config, "office.ticket_language");
+  if (code == NULL || !okn_language_from_string (code, &lang))
+    lang = OKN_LANGUAGE_PL;
+  g_free (record->address);
+  record->address = g_strdup_printf ("%s (%s)", joined,
+                                     okn_labels_gettext (lang, NULL,
+                                                         N_("the kiosk's address: the resident did not say where")));
+  return TRUE;
+}
+
 void
 okn_intake_result_free (OknIntakeResult *result)
 {

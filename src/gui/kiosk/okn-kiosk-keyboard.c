@@ -17,7 +17,10 @@
 
 #include "okn-kiosk-keyboard.h"
 
-#define KEY_PX 64
+/* 56 px is 14 mm on a 15.6" 1280x800 panel, well above the 48 px (9 mm)
+ * minimum, and leaves the screen above room for its question and field:
+ * six rows of keys take 366 px of 800. */
+#define KEY_PX 56
 #define KEY_SPACING 6
 
 struct _OknKioskKeyboard
@@ -54,13 +57,10 @@ static GParamSpec *properties[N_PROPS];
  * QWERTY with the nine Polish letters on a row of their own (a kiosk has
  * no AltGr); Ukrainian ЙЦУКЕН with ґ and the apostrophe (U+02BC, the
  * letter the orthography uses, not U+0027) on the third row. */
-static const char *const layout_rows[OKN_LANGUAGE_LAST + 1][6] = {
-  [OKN_LANGUAGE_PL] = { "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm",
-                        "ąćęłńóśźż", "-,./@" },
-  [OKN_LANGUAGE_EN] = { "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm",
-                        "-,./@", NULL },
-  [OKN_LANGUAGE_UK] = { "1234567890", "йцукенгшщзхї", "фівапролджє", "ґячсмитьбюʼ",
-                        "-,./@", NULL },
+static const char *const layout_rows[OKN_LANGUAGE_LAST + 1][5] = {
+  [OKN_LANGUAGE_PL] = { "1234567890-,./@", "qwertyuiop", "asdfghjkl", "zxcvbnm", "ąćęłńóśźż" },
+  [OKN_LANGUAGE_EN] = { "1234567890-,./@", "qwertyuiop", "asdfghjkl", "zxcvbnm", NULL },
+  [OKN_LANGUAGE_UK] = { "1234567890-,./@", "йцукенгшщзхї", "фівапролджє", "ґячсмитьбюʼ", NULL },
 };
 
 /* Keys whose glyph a screen reader or our speech would not say well. */

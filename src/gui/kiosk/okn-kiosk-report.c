@@ -50,6 +50,7 @@ struct _OknKioskReport
 
   OknKioskScreen *where_screen;
   GtkWidget *address;
+  GtkWidget *address_optional;  /* said when the kiosk can fall back on its own address */
   GtkWidget *address_error;
 
   OknKioskScreen *what_screen;
@@ -249,6 +250,9 @@ build_record (OknKioskReport *self)
       r->contact_phone = entry_text (self->contact_phone);
     }
   collect_attributes (self, r);
+  /* "Where" is optional: the core sends a report without one with the
+   * kiosk's address, when the station has one (issue 12). */
+  okn_intake_locate_kiosk_report (okn_context_get_config (self->context), r);
   return r;
 }
 
@@ -353,6 +357,50 @@ show (OknKioskReport *self,
   okn_kiosk_window_show_screen (self->window, screen);
 }
 
+/* A tile or a choice in a flow box is one stop for a keyboard or switch
+ * user, not two: the flow box child around it takes the focus, carries
+ * the tile's name and activates it (Enter, Space); the button itself only
+ * answers touches. */
+static void
+name_holder (GtkWidget *button)
+{
+  GtkWidget *holder = gtk_widget_get_parent (button);
+
+  if (GTK_IS_FLOW_BOX_CHILD (holder))
+    okn_gui_set_accessible (holder, atk_object_get_name (gtk_widget_get_accessible (button)));
+}
+
+static void
+one_focus_stop (GtkWidget *button)
+{
+  gtk_widget_set_can_focus (button, FALSE);
+  name_holder (button);
+}
+
+static void
+on_child_activated (GtkFlowBox      *flow,
+                    GtkFlowBoxChild *child,
+                    gpointer         data)
+{
+  GtkWidget *button = gtk_bin_get_child (GTK_BIN (child));
+
+  if (button)
+    gtk_widget_activate (button);
+}
+
+/* A flow box of tiles: activated by the keyboard only (a touch is the
+ * button's own click, never a second activation). */
+static GtkWidget *
+tile_box_new (void)
+{
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_activate_on_single_click (GTK_FLOW_BOX (flow), FALSE);
+  g_signal_connect (flow, "child-activated", G_CALLBACK (on_child_activated), NULL);
+  return flow;
+}
+
 /* Category ------------------------------------------------------------------ */
 
 static void on_tile_clicked (GtkButton *tile, OknKioskReport *self);
@@ -423,6 +471,7 @@ relabel_category (OknKioskScreen *screen,
           g_autofree char *shown = okn_text_display_line (name, -1);
 
           okn_kiosk_set_text (tile, shown);
+          name_holder (tile);
         }
     }
 }
@@ -433,7 +482,7 @@ make_group (OknKioskReport *self,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *heading = okn_kiosk_label_new ("okn-kiosk-group");
-  GtkWidget *flow = gtk_flow_box_new ();
+  GtkWidget *flow = tile_box_new ();
   g_autofree char *shown = okn_text_display_line (group, -1);
 
   gtk_label_set_xalign (GTK_LABEL (heading), 0.0);
@@ -445,7 +494,6 @@ make_group (OknKioskReport *self,
       gtk_label_set_text (GTK_LABEL (heading), tr (self, N_("Other problems")));
     }
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 16);
@@ -503,6 +551,7 @@ fill_tiles (OknKioskReport *self)
         g_object_set_data_full (G_OBJECT (tile), "okn-code", g_strdup (s->code), g_free);
         g_signal_connect (tile, "clicked", G_CALLBACK (on_tile_clicked), self);
         gtk_container_add (GTK_CONTAINER (g_object_get_data (G_OBJECT (box), "okn-flow")), tile);
+        one_focus_stop (tile);
         gtk_widget_show_all (gtk_widget_get_parent (tile));
       }
   filter_tiles (self);
@@ -571,10 +620,9 @@ add_attr_field (OknKioskReport   *self,
     case OKN_ATTR_SINGLEVALUELIST:
     case OKN_ATTR_MULTIVALUELIST:
       {
-        GtkWidget *flow = gtk_flow_box_new ();
+        GtkWidget *flow = tile_box_new ();
         GtkRadioButton *group = NULL;
 
-        gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
         gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
         gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
         gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 16);
@@ -613,6 +661,7 @@ add_attr_field (OknKioskReport   *self,
             g_object_set_data_full (G_OBJECT (b), "okn-key", g_strdup (v->key), g_free);
             g_signal_connect (b, "toggled", G_CALLBACK (on_choice_toggled), self);
             gtk_container_add (GTK_CONTAINER (flow), b);
+            one_focus_stop (b);
             g_ptr_array_add (f->choices, b);
           }
         f->input = flow;
@@ -755,7 +804,15 @@ fill_summary (OknKioskReport *self)
     return;
   category = okn_labels_category (okn_context_get_store (self->context), self->category, lang (self));
   add_summary_row (self, row++, tr (self, N_("Problem")), category);
-  add_summary_row (self, row++, tr (self, N_("Where")), r->address);
+  {
+    g_autofree char *given = entry_text (self->address);
+    g_autofree char *where = given || r->address == NULL
+                               ? NULL
+                               : g_strdup_printf ("%s\n%s", tr (self, N_("Not given: the report goes with the address of this kiosk.")),
+                                                  r->address);
+
+    add_summary_row (self, row++, tr (self, N_("Where")), where ? where : r->address);
+  }
   add_summary_row (self, row++, tr (self, N_("What happened")), r->description);
   for (guint i = 0; self->def && i < self->def->attributes->len; i++)
     {
@@ -1075,6 +1132,8 @@ build_category_screen (OknKioskReport *self)
   GtkWidget *body = okn_kiosk_screen_get_body (s);
 
   self->category_screen = s;
+  /* The tiles are the answer; the keys come only to search. */
+  okn_kiosk_screen_set_keyboard_mode (s, OKN_KIOSK_KEYBOARD_ON_FOCUS);
   self->search = kiosk_entry_new ("search");
   gtk_entry_set_icon_from_icon_name (GTK_ENTRY (self->search), GTK_ENTRY_ICON_PRIMARY, "edit-find-symbolic");
   okn_kiosk_screen_translate (s, self->search, N_("Search, e.g. street light"));
@@ -1105,6 +1164,12 @@ build_where_screen (OknKioskReport *self)
                       labelled (s, N_("Street and number, or a place everyone knows (e.g. the main entrance of the park)"),
                                 self->address, NULL),
                       FALSE, FALSE, 0);
+  self->address_optional = okn_kiosk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->address_optional), 0.0);
+  okn_kiosk_screen_translate (s, self->address_optional,
+                              N_("You may leave this empty: the report then goes with the address of this kiosk."));
+  gtk_widget_set_no_show_all (self->address_optional, TRUE);
+  gtk_box_pack_start (GTK_BOX (body), self->address_optional, FALSE, FALSE, 0);
   self->address_error = error_label_new ();
   gtk_box_pack_start (GTK_BOX (body), self->address_error, FALSE, FALSE, 0);
   nav_row (self, s, G_CALLBACK (where_back), G_CALLBACK (where_next), N_("Next"));
@@ -1388,6 +1453,8 @@ okn_kiosk_report_begin (OknKioskReport *self)
       return;
     }
   fill_tiles (self);
+  gtk_widget_set_visible (self->address_optional,
+                          okn_config_is_set (okn_context_get_config (self->context), "office.address"));
   show (self, self->category_screen);
 }
 

@@ -26,6 +26,7 @@ typedef struct
   char *announcement;
   gboolean announcement_set;   /* the owner's, not the title */
   GHashTable *texts;           /* GtkWidget* → msgid (static strings) */
+  OknKioskKeyboardMode keyboard;
 } OknKioskScreenPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (OknKioskScreen, okn_kiosk_screen, GTK_TYPE_BOX)
@@ -83,6 +84,20 @@ okn_kiosk_set_text (GtkWidget  *widget,
     gtk_button_set_label (GTK_BUTTON (widget), text);
   if (!GTK_IS_LABEL (widget))
     okn_gui_set_accessible (widget, text);
+}
+
+/* The buttons of the actions row (Back, Next, Finish) carry their icon
+ * beside their words, not above: one button high, so that a screen keeps
+ * room for its question when the on-screen keyboard shows under it. */
+static void
+flatten_action (GtkWidget *button,
+                gpointer   data)
+{
+  GtkWidget *label = g_object_get_data (G_OBJECT (button), "okn-kiosk-label");
+  GtkWidget *box = label ? gtk_widget_get_parent (label) : NULL;
+
+  if (GTK_IS_BOX (box))
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -281,6 +296,7 @@ okn_kiosk_screen_set_language (OknKioskScreen *self,
   gboolean changed = priv->lang != lang;
 
   priv->lang = lang;
+  gtk_container_foreach (GTK_CONTAINER (priv->actions), flatten_action, NULL);
   okn_kiosk_screen_relabel (self);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LANGUAGE]);
@@ -406,6 +422,29 @@ okn_kiosk_screen_relabel (OknKioskScreen *self)
     okn_kiosk_set_text (widget, okn_kiosk_screen_tr (self, msgid));
   g_signal_emit (self, signals[RELABEL], 0);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ANNOUNCEMENT]);
+}
+
+/**
+ * okn_kiosk_screen_set_keyboard_mode:
+ *
+ * When the window shows its on-screen keyboard under this screen
+ * (%OKN_KIOSK_KEYBOARD_AUTO unless told).
+ */
+void
+okn_kiosk_screen_set_keyboard_mode (OknKioskScreen       *self,
+                                    OknKioskKeyboardMode  mode)
+{
+  OknKioskScreenPrivate *priv = okn_kiosk_screen_get_instance_private (self);
+
+  priv->keyboard = mode;
+}
+
+OknKioskKeyboardMode
+okn_kiosk_screen_get_keyboard_mode (OknKioskScreen *self)
+{
+  OknKioskScreenPrivate *priv = okn_kiosk_screen_get_instance_private (self);
+
+  return priv->keyboard;
 }
 
 /**

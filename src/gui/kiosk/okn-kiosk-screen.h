@@ -28,6 +28,14 @@ struct _OknKioskScreenClass
   void (*relabel) (OknKioskScreen *self);
 };
 
+/* When the window's on-screen keyboard shows under a screen. */
+typedef enum
+{
+  OKN_KIOSK_KEYBOARD_AUTO,      /* whenever the screen has a field; the cursor starts in the first */
+  OKN_KIOSK_KEYBOARD_ON_FOCUS,  /* only while one of its fields has the focus (a search beside tiles) */
+  OKN_KIOSK_KEYBOARD_NEVER,     /* the screen has keys of its own (the PIN's digits) */
+} OknKioskKeyboardMode;
+
 /* Touch targets: at least 48 px, here larger (a finger, a shaking hand). */
 #define OKN_KIOSK_TARGET_PX 64
 
@@ -51,6 +59,9 @@ void            okn_kiosk_screen_translate        (OknKioskScreen *self,
 void            okn_kiosk_screen_translate_title  (OknKioskScreen *self,
                                                    const char     *msgid);
 void            okn_kiosk_screen_relabel          (OknKioskScreen *self);
+void            okn_kiosk_screen_set_keyboard_mode (OknKioskScreen       *self,
+                                                    OknKioskKeyboardMode  mode);
+OknKioskKeyboardMode okn_kiosk_screen_get_keyboard_mode (OknKioskScreen *self);
 
 GtkWidget      *okn_kiosk_button_new              (const char *icon_name,
                                                    const char *style_class);

@@ -282,17 +282,27 @@ char *
 okn_kiosk_voice_describe (GtkWidget   *widget,
                           OknLanguage  lang)
 {
-  AtkObject *acc = gtk_widget_get_accessible (widget);
-  const char *name = acc ? atk_object_get_name (acc) : NULL;
-  const char *role = role_word (widget, lang);
+  AtkObject *acc;
+  const char *name;
+  const char *role;
   GString *s;
+
+  /* A tile's flow box child takes the focus for the tile: what is said
+   * is the tile (a choice's state included). */
+  if (GTK_IS_FLOW_BOX_CHILD (widget) && GTK_IS_BUTTON (gtk_bin_get_child (GTK_BIN (widget))))
+    widget = gtk_bin_get_child (GTK_BIN (widget));
+  acc = gtk_widget_get_accessible (widget);
+  name = acc ? atk_object_get_name (acc) : NULL;
+  role = role_word (widget, lang);
 
   if ((name == NULL || *name == '\0') && role == NULL)
     return NULL;
   s = g_string_new (name);
   if (role != NULL)
     g_string_append_printf (s, "%s%s", s->len ? ", " : "", role);
-  if (GTK_IS_ENTRY (widget) && *gtk_entry_get_text (GTK_ENTRY (widget)))
+  /* A hidden field (the administrator's PIN) is never read out. */
+  if (GTK_IS_ENTRY (widget) && gtk_entry_get_visibility (GTK_ENTRY (widget))
+      && *gtk_entry_get_text (GTK_ENTRY (widget)))
     g_string_append_printf (s, ": %s", gtk_entry_get_text (GTK_ENTRY (widget)));
   return g_string_free (s, FALSE);
 }

@@ -3,11 +3,14 @@
  * administrator's, every screen in the resident's language
  *
  * The window is a flat stack of OknKioskScreens (start, the report path's
- * steps, check-my-ticket, the staff message) under a bar with the language
- * switch. The report and check paths are objects of their own that add
- * their screens here. The window holds only what is the window's: the
- * language, which screen shows, and the lock (shortcuts, right clicks and
- * close requests that would leave the kiosk do nothing).
+ * steps, check-my-ticket, the staff message) under a bar with the
+ * accessibility buttons (speech, contrast, text size) and the language
+ * switch, and above the on-screen keyboard, which shows whenever the
+ * screen has a field to type in. The report and check paths are objects
+ * of their own that add their screens here. The window holds only what is
+ * the window's: the language, which screen shows and what is read aloud
+ * on entering it, and the lock (shortcuts, right clicks and close requests
+ * that would leave the kiosk do nothing).
  */
 #define G_LOG_DOMAIN "okn-kiosk"
 
@@ -19,6 +22,10 @@
 #include "okn-kiosk-window.h"
 #include "okn-kiosk-report.h"
 #include "okn-kiosk-check.h"
+#include "okn-kiosk-a11y-bar.h"
+#include "okn-kiosk-keyboard.h"
+#include "okn-kiosk-theme.h"
+#include "okn-kiosk-voice.h"
 #include "okn-gui-util.h"
 
 struct _OknKioskWindow
@@ -28,7 +35,13 @@ struct _OknKioskWindow
   OknContext *context;
   OknLanguage lang;
   GtkWidget *overlay;
+  GtkWidget *bar;                   /* the hidden corner, accessibility, languages */
   GtkWidget *stack;                 /* every OknKioskScreen, by name */
+  GtkWidget *keyboard;              /* under the screens, never over a field */
+  OknSpeech *speech;
+  OknKioskVoice *voice;
+  GtkWidget *a11y_bar;
+  char *announced;                  /* the shown screen's words last read aloud */
   GtkWidget *lang_buttons[OKN_LANGUAGE_LAST + 1];
   OknKioskScreen *start;
   GtkWidget *start_report;
@@ -257,6 +270,7 @@ make_admin_screen (OknKioskWindow *self)
 
   /* For staff, in the staff's language (the process locale). */
   gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (screen)), "okn-kiosk-staff");
+  okn_kiosk_screen_set_keyboard_mode (screen, OKN_KIOSK_KEYBOARD_NEVER);
   gtk_label_set_text (GTK_LABEL (title), _("Administrator PIN"));
   okn_kiosk_screen_set_announcement (screen, _("Administrator PIN"));
   self->pin = gtk_entry_new ();
@@ -379,6 +393,80 @@ block_popups (GtkWidget *widget,
     gtk_container_forall (GTK_CONTAINER (widget), block_popups, data);
 }
 
+/* A field the on-screen keyboard types into, as the resident sees it:
+ * shown, in a shown part of the screen (sensitive or not: the keyboard
+ * does not jump away while a consent box greys the fields). */
+static GtkWidget *
+find_text_field (GtkWidget *widget,
+                 gboolean   sensitive_only)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return NULL;
+  if (GTK_IS_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget))
+    return !sensitive_only || gtk_widget_is_sensitive (widget) ? widget : NULL;
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *found = find_text_field (l->data, sensitive_only);
+
+          if (found)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* The screen's words, and the field it starts in: what a blind resident
+ * needs to know to go on. Said only when they changed, so a relabel that
+ * changes nothing does not interrupt. */
+static void
+announce (OknKioskWindow *self,
+          OknKioskScreen *screen)
+{
+  const char *text = okn_kiosk_screen_get_announcement (screen);
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  g_autofree char *field = NULL;
+  g_autofree char *said = NULL;
+
+  if (self->voice == NULL || g_strcmp0 (self->announced, text) == 0)
+    return;
+  g_free (self->announced);
+  self->announced = g_strdup (text);
+  if (focus && gtk_widget_is_ancestor (focus, GTK_WIDGET (screen)))
+    field = okn_kiosk_voice_describe (focus, self->lang);
+  said = field && *text ? g_strdup_printf ("%s %s", text, field) : g_strdup (field ? field : text);
+  okn_kiosk_voice_announce (self->voice, said);
+}
+
+static void
+on_announcement (OknKioskScreen *screen,
+                 GParamSpec     *pspec,
+                 OknKioskWindow *self)
+{
+  if (screen == okn_kiosk_window_get_screen (self) && !okn_kiosk_window_is_warning (self))
+    announce (self, screen);
+}
+
+/* A screen whose keyboard comes with the focus: shown while the focus is
+ * in one of its fields, or on the keys themselves (a switch user moved it
+ * there to type), hidden when something else of the screen takes it. */
+static void
+on_set_focus (GtkWindow      *window,
+              GtkWidget      *focus,
+              OknKioskWindow *self)
+{
+  OknKioskScreen *screen = okn_kiosk_window_get_screen (self);
+
+  if (screen == NULL || okn_kiosk_screen_get_keyboard_mode (screen) != OKN_KIOSK_KEYBOARD_ON_FOCUS
+      || focus == NULL || gtk_widget_is_ancestor (focus, self->keyboard))
+    return;
+  gtk_widget_set_visible (self->keyboard, (GTK_IS_ENTRY (focus) || GTK_IS_TEXT_VIEW (focus))
+                                            && gtk_widget_is_ancestor (focus, GTK_WIDGET (screen)));
+}
+
 static void
 on_visible_child (GObject        *stack,
                   GParamSpec     *pspec,
@@ -388,6 +476,25 @@ on_visible_child (GObject        *stack,
 
   if (child)
     block_popups (child, self);
+  if (child && OKN_IS_KIOSK_SCREEN (child))
+    {
+      /* The keyboard under every screen with a field, and the cursor in
+       * the first field so that the keys type at once; a field keeps what
+       * it holds (no select-all on focus). */
+      OknKioskKeyboardMode mode = okn_kiosk_screen_get_keyboard_mode (OKN_KIOSK_SCREEN (child));
+      gboolean typing = mode == OKN_KIOSK_KEYBOARD_AUTO && find_text_field (child, FALSE) != NULL;
+      GtkWidget *first = typing ? find_text_field (child, TRUE) : NULL;
+
+      gtk_widget_set_visible (self->keyboard, typing);
+      if (mode == OKN_KIOSK_KEYBOARD_ON_FOCUS)
+        gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      if (first && GTK_IS_ENTRY (first))
+        gtk_entry_grab_focus_without_selecting (GTK_ENTRY (first));
+      else if (first)
+        gtk_widget_grab_focus (first);
+      g_clear_pointer (&self->announced, g_free);
+      announce (self, OKN_KIOSK_SCREEN (child));
+    }
   /* Nothing to lose on the start screen; anywhere else a resident who
    * walks away is warned, then forgotten. */
   if (self->inactivity == NULL)
@@ -404,6 +511,8 @@ on_warn (OknInactivity  *inactivity,
 {
   okn_kiosk_screen_set_language (self->still_there, self->lang);
   gtk_widget_show (GTK_WIDGET (self->still_there));
+  g_clear_pointer (&self->announced, g_free);
+  announce (self, self->still_there);
 }
 
 static void
@@ -411,6 +520,7 @@ on_resumed (OknInactivity  *inactivity,
             OknKioskWindow *self)
 {
   gtk_widget_hide (GTK_WIDGET (self->still_there));
+  g_clear_pointer (&self->announced, g_free);
 }
 
 static void
@@ -440,6 +550,12 @@ on_expired (OknInactivity  *inactivity,
   okn_kiosk_report_wipe (self->report);
   okn_kiosk_check_wipe (self->check);
   okn_kiosk_window_set_language (self, default_language (self));
+  /* The next resident meets the kiosk as it was set up: silent, in the
+   * default colours and text size (each a tap away on the start screen). */
+  if (self->speech)
+    okn_speech_set_enabled (self->speech, FALSE);
+  okn_kiosk_theme_set (GTK_WIDGET (self), OKN_KIOSK_THEME_DEFAULT);
+  okn_kiosk_text_size_set (GTK_WIDGET (self), OKN_KIOSK_TEXT_SIZE_MIN);
   okn_kiosk_window_show_start (self);
 }
 
@@ -465,6 +581,15 @@ make_still_there (OknKioskWindow *self)
   gtk_widget_set_valign (GTK_WIDGET (screen), GTK_ALIGN_FILL);
   gtk_widget_show_all (body);
   return screen;
+}
+
+/* For staff, in the journal: the resident hears nothing either way. */
+static void
+on_speech_failed (OknSpeech      *speech,
+                  const char     *message,
+                  OknKioskWindow *self)
+{
+  g_message ("Kiosk speech failed: %s", message);
 }
 
 static void
@@ -525,6 +650,11 @@ okn_kiosk_window_dispose (GObject *object)
       okn_inactivity_stop (self->inactivity);
     }
   g_clear_object (&self->inactivity);
+  if (self->speech)
+    g_signal_handlers_disconnect_by_data (self->speech, self);
+  g_clear_object (&self->voice);
+  g_clear_object (&self->speech);
+  g_clear_pointer (&self->announced, g_free);
   g_clear_object (&self->report);
   g_clear_object (&self->check);
   g_clear_pointer (&self->burst, okn_scan_burst_free);
@@ -602,6 +732,7 @@ okn_kiosk_window_init (OknKioskWindow *self)
   GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
+  self->bar = bar;
   self->lang = OKN_LANGUAGE_PL;
   gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self)), "okn-kiosk");
   gtk_window_set_decorated (GTK_WINDOW (self), FALSE);
@@ -636,16 +767,25 @@ okn_kiosk_window_init (OknKioskWindow *self)
   gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_NONE);
   gtk_widget_set_vexpand (self->stack, TRUE);
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child), self);
+  g_signal_connect (self, "set-focus", G_CALLBACK (on_set_focus), self);
   gtk_box_pack_start (GTK_BOX (outer), self->stack, TRUE, TRUE, 0);
+  /* Below the screens, never over them: the field being typed into stays
+   * in view (a screen's body scrolls to its focus). */
+  self->keyboard = okn_kiosk_keyboard_new ();
+  gtk_widget_set_name (self->keyboard, "keyboard");
+  gtk_widget_set_no_show_all (self->keyboard, TRUE);
+  gtk_style_context_add_class (gtk_widget_get_style_context (self->keyboard), "okn-kiosk-keyboard");
+  g_object_bind_property (self, "language", self->keyboard, "language", G_BINDING_SYNC_CREATE);
+  gtk_box_pack_end (GTK_BOX (outer), self->keyboard, FALSE, FALSE, 0);
 
   self->overlay = gtk_overlay_new ();
   gtk_container_add (GTK_CONTAINER (self->overlay), outer);
   gtk_container_add (GTK_CONTAINER (self), self->overlay);
 
   self->start = make_start_screen (self);
-  gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (self->start), "start");
+  okn_kiosk_window_add_screen (self, self->start);
   self->admin = make_admin_screen (self);
-  gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (self->admin), "admin");
+  okn_kiosk_window_add_screen (self, self->admin);
 
   self->block_secondary = gtk_gesture_multi_press_new (GTK_WIDGET (self));
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->block_secondary), GDK_BUTTON_SECONDARY);
@@ -658,6 +798,7 @@ okn_kiosk_window_init (OknKioskWindow *self)
   g_signal_connect (self->touches, "pressed", G_CALLBACK (on_touch), self);
 
   self->still_there = make_still_there (self);
+  g_signal_connect (self->still_there, "notify::announcement", G_CALLBACK (on_announcement), self);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->still_there));
   gtk_widget_set_no_show_all (GTK_WIDGET (self->still_there), TRUE);
 
@@ -687,6 +828,21 @@ okn_kiosk_window_new (GtkApplication *app,
   self->context = g_object_ref (context);
   self->lang = default_language (self);
   update_language_buttons (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LANGUAGE]);
+
+  /* Speech, off until the resident turns it on from the bar's first
+   * button or the keypad; the bar goes first after the hidden corner, so
+   * the first Tab reaches it. */
+  self->speech = okn_speech_new (okn_context_get_config (context));
+  g_signal_connect (self->speech, "failed", G_CALLBACK (on_speech_failed), self);
+  self->voice = okn_kiosk_voice_new (self->speech);
+  okn_kiosk_voice_attach (self->voice, GTK_WINDOW (self));
+  self->a11y_bar = okn_kiosk_a11y_bar_new (self->voice);
+  gtk_widget_set_name (self->a11y_bar, "a11y");
+  g_object_bind_property (self, "language", self->a11y_bar, "language", G_BINDING_SYNC_CREATE);
+  gtk_box_pack_start (GTK_BOX (self->bar), self->a11y_bar, FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (self->bar), self->a11y_bar, 1);
+  gtk_widget_show (self->a11y_bar);
   self->report = okn_kiosk_report_new (self, context);
   g_signal_connect_swapped (self->start_report, "clicked",
                             G_CALLBACK (on_report_chosen), self);
@@ -797,6 +953,15 @@ okn_kiosk_window_add_screen (OknKioskWindow *self,
     return;
   gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (screen), okn_kiosk_screen_get_name (screen));
   okn_kiosk_screen_set_language (screen, self->lang);
+  g_signal_connect (screen, "notify::announcement", G_CALLBACK (on_announcement), self);
+  /* The focused field scrolls into view above the keyboard. */
+  {
+    GtkWidget *scroll = gtk_widget_get_ancestor (okn_kiosk_screen_get_body (screen), GTK_TYPE_SCROLLED_WINDOW);
+
+    if (scroll)
+      gtk_container_set_focus_vadjustment (GTK_CONTAINER (okn_kiosk_screen_get_body (screen)),
+                                           gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll)));
+  }
 }
 
 static void
@@ -866,4 +1031,39 @@ OknKioskCheck *
 okn_kiosk_window_get_check (OknKioskWindow *self)
 {
   return self->check;
+}
+
+/**
+ * okn_kiosk_window_get_voice:
+ *
+ * Returns: (transfer none): what reads the screens aloud (its speech
+ *   is off until the resident turns it on)
+ */
+OknKioskVoice *
+okn_kiosk_window_get_voice (OknKioskWindow *self)
+{
+  return self->voice;
+}
+
+/**
+ * okn_kiosk_window_get_keyboard:
+ *
+ * Returns: (transfer none): the on-screen keyboard, shown under every
+ *   screen with a field to type in
+ */
+GtkWidget *
+okn_kiosk_window_get_keyboard (OknKioskWindow *self)
+{
+  return self->keyboard;
+}
+
+/**
+ * okn_kiosk_window_get_a11y_bar:
+ *
+ * Returns: (transfer none): speech, contrast and text size, in the top bar
+ */
+GtkWidget *
+okn_kiosk_window_get_a11y_bar (OknKioskWindow *self)
+{
+  return self->a11y_bar;
 }

@@ -8,6 +8,7 @@
 #include "okn-kiosk-screen.h"
 #include "okn-kiosk-report.h"
 #include "okn-kiosk-check.h"
+#include "okn-kiosk-voice.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,8 @@ OknInactivity  *okn_kiosk_window_get_inactivity   (OknKioskWindow *self);
 OknKioskReport *okn_kiosk_window_get_report       (OknKioskWindow *self);
 OknKioskCheck  *okn_kiosk_window_get_check        (OknKioskWindow *self);
 gboolean        okn_kiosk_window_is_warning       (OknKioskWindow *self);
+OknKioskVoice  *okn_kiosk_window_get_voice        (OknKioskWindow *self);
+GtkWidget      *okn_kiosk_window_get_keyboard     (OknKioskWindow *self);
+GtkWidget      *okn_kiosk_window_get_a11y_bar     (OknKioskWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-kiosk.c: `okienko --kiosk` on a station of a test's own
+ *
+ * Everything the kiosk reads is in one temporary folder: HOME and the XDG
+ * folders (no user's settings leak in), the store (station K03 with the
+ * sample catalogue), the configuration (the office's name and address, a
+ * PDF folder for the kiosk's tickets). The window opens on an Xvfb of
+ * 1280x800, a common kiosk panel.
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "okn-test-common.h"
+#include "okn-test-kiosk.h"
+#include "okn-test-ui.h"
+
+/**
+ * okn_test_kiosk_station:
+ *
+ * Makes the station and points the environment at it; the staff's (the
+ * process's) language is English, residents pick theirs.
+ */
+void
+okn_test_kiosk_station (OknTestKiosk *kiosk)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+
+  kiosk->dir = okn_test_make_tmpdir ();
+  g_setenv ("HOME", kiosk->dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", kiosk->dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", kiosk->dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", kiosk->dir, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", kiosk->dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_unsetenv ("GTK_THEME");
+  kiosk->db = g_build_filename (kiosk->dir, "okienko.db", NULL);
+  kiosk->conf = g_build_filename (kiosk->dir, "okienko.conf", NULL);
+  out = g_build_filename (kiosk->dir, "out", NULL);
+  text = g_strdup_printf ("[office]\nname=Urząd Miasta Łodzi\naddress=ul. Piotrkowska 104, 90-926 Łódź\n"
+                          "[kiosk]\noutput_dir=%s\n", out);
+  g_assert_true (g_file_set_contents (kiosk->conf, text, -1, NULL));
+  g_setenv ("OKIENKO_DB", kiosk->db, TRUE);
+  g_setenv ("OKIENKO_CONFIG", kiosk->conf, TRUE);
+  {
+    OknStore *store = okn_test_open_store (kiosk->dir, "K03");
+
+    okn_test_sample_catalogue (store);
+    okn_store_close (store);
+  }
+}
+
+/**
+ * okn_test_kiosk_open:
+ *
+ * Starts the Xvfb, GTK and the application in kiosk mode; the window is
+ * mapped on its start screen when this returns.
+ */
+void
+okn_test_kiosk_open (OknTestKiosk *kiosk,
+                     int          *argc,
+                     char       ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_test_ui_start_xvfb ("1280x800x24");
+  okn_application_setup_i18n ();
+  gtk_test_init (argc, argv, NULL);
+  kiosk->app = okn_application_new ();
+  okn_application_set_kiosk (kiosk->app, TRUE);
+  g_application_register (G_APPLICATION (kiosk->app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (kiosk->app));
+  kiosk->window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (kiosk->app));
+  g_assert_nonnull (kiosk->window);
+  okn_test_ui_show_window (GTK_WIDGET (kiosk->window));
+}
+
+/**
+ * okn_test_kiosk_close:
+ *
+ * The window (unless a test closed it), the application, the Xvfb and
+ * the folder go.
+ */
+void
+okn_test_kiosk_close (OknTestKiosk *kiosk)
+{
+  if (kiosk->window)
+    gtk_widget_destroy (GTK_WIDGET (kiosk->window));
+  okn_test_ui_pump ();
+  g_clear_object (&kiosk->app);
+  okn_test_ui_stop_xvfb ();
+  okn_test_rm_rf (kiosk->dir);
+  g_clear_pointer (&kiosk->dir, g_free);
+  g_clear_pointer (&kiosk->db, g_free);
+  g_clear_pointer (&kiosk->conf, g_free);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* okn-test-kiosk.h: `okienko --kiosk` on a station of a test's own */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okn-application.h"
+#include "okn-kiosk-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *dir;                  /* HOME, the XDG folders, the store, the configuration */
+  char *db;
+  char *conf;
+  OknApplication *app;
+  OknKioskWindow *window;
+} OknTestKiosk;
+
+void okn_test_kiosk_station (OknTestKiosk *kiosk);
+void okn_test_kiosk_open    (OknTestKiosk *kiosk,
+                             int          *argc,
+                             char       ***argv);
+void okn_test_kiosk_close   (OknTestKiosk *kiosk);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-kiosk-audit.c: the accessibility audit over every screen of the
+ * real kiosk window, in Polish, English and Ukrainian, in the default,
+ * HighContrast and HighContrastInverse themes, at 100 % and 200 % text
+ *
+ * Each screen is reached as a resident reaches it (a report filed, its
+ * ticket on the screen, that ticket checked, the inactivity warning) so
+ * that the audit sees what a resident sees, the summary's and the answer's
+ * words included. The audit (tests/harness/okn-test-a11y.c) fails on any
+ * control without an accessible name, one no keyboard or switch can
+ * reach, a target under 48 px, or a text under 4.5:1 contrast.
+ */
+#define G_LOG_DOMAIN "test-kiosk-audit"
+
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "okn-test-common.h"
+#include "okn-test-a11y.h"
+#include "okn-test-ui.h"
+#include "okn-test-kiosk.h"
+#include "okn-kiosk-window.h"
+#include "okn-kiosk-theme.h"
+#include "okn-gui-util.h"
+
+static OknKioskWindow *window;
+
+static const OknKioskTheme themes[] = {
+  OKN_KIOSK_THEME_DEFAULT,
+  OKN_KIOSK_THEME_HIGH_CONTRAST,
+  OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE,
+};
+
+static const char *const theme_names[] = { "default", "HighContrast", "HighContrastInverse" };
+
+static void
+settle (void)
+{
+  /* A theme, size or screen change re-styles and re-allocates on the
+   * next frames. */
+  gtk_widget_queue_resize (GTK_WIDGET (window));
+  for (int i = 0; i < 10; i++)
+    {
+      okn_test_ui_pump ();
+      g_usleep (5000);
+    }
+}
+
+static GtkWidget *
+named (const char *name)
+{
+  GtkWidget *w = okn_test_ui_find_by_name (GTK_WIDGET (okn_kiosk_window_get_screen (window)), name);
+
+  if (w == NULL)
+    w = okn_test_ui_find_by_name (GTK_WIDGET (window), name);
+  if (w == NULL)
+    g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
+  return w;
+}
+
+static void
+press (const char *name)
+{
+  gtk_button_clicked (GTK_BUTTON (named (name)));
+  okn_test_ui_pump ();
+}
+
+static gboolean
+screen_is (gpointer name)
+{
+  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), name) == 0;
+}
+
+static gboolean
+warning_shown (gpointer data)
+{
+  return okn_kiosk_window_is_warning (window);
+}
+
+/* The audit of what shows now, in every theme and language; @sizes: the
+ * text sizes to try. Problems are collected, not fatal, so that one run
+ * lists them all. */
+static void
+audit_here (const char *what,
+            GString    *all,
+            guint      *audits)
+{
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    {
+      okn_kiosk_window_set_language (window, (OknLanguage) l);
+      for (gsize t = 0; t < G_N_ELEMENTS (themes); t++)
+        for (guint size = OKN_KIOSK_TEXT_SIZE_MIN; size <= OKN_KIOSK_TEXT_SIZE_MAX; size += 100)
+          {
+            g_autoptr (GPtrArray) problems = NULL;
+            OknTestA11yStats stats;
+
+            okn_kiosk_theme_set (GTK_WIDGET (window), themes[t]);
+            okn_kiosk_text_size_set (GTK_WIDGET (window), size);
+            settle ();
+            problems = okn_test_a11y_audit (GTK_WIDGET (window), &stats);
+            (*audits)++;
+            g_test_message ("%s, %s, %s, text %u%%: %u controls (smallest side %d px), "
+                            "%u texts (lowest contrast %.2f:1)",
+                            what, okn_language_to_string ((OknLanguage) l), theme_names[t], size,
+                            stats.controls, stats.smallest_target, stats.texts, stats.lowest_contrast);
+            g_assert_cmpuint (stats.controls, >, 0);
+            g_assert_cmpuint (stats.texts, >, 0);
+            for (guint i = 0; i < problems->len; i++)
+              g_string_append_printf (all, "\n  %s, %s, %s theme, text %u%%: %s", what,
+                                      okn_language_to_string ((OknLanguage) l), theme_names[t], size,
+                                      (char *) problems->pdata[i]);
+          }
+    }
+  okn_kiosk_theme_set (GTK_WIDGET (window), OKN_KIOSK_THEME_DEFAULT);
+  okn_kiosk_text_size_set (GTK_WIDGET (window), OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  settle ();
+}
+
+static void
+audit_screen (const char *name,
+              GString    *all,
+              GHashTable *seen,
+              guint      *audits)
+{
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, name);
+  audit_here (name, all, audits);
+  g_hash_table_add (seen, g_strdup (name));
+}
+
+/* Every screen the window has, each as a resident meets it. */
+static void
+test_every_screen (void)
+{
+  g_autoptr (GString) all = g_string_new (NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) screens = NULL;
+  g_autofree char *ticket = NULL;
+  g_autofree char *code = NULL;
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  const OknIntakeResult *result;
+  guint audits = 0;
+
+  okn_kiosk_window_show_start (window);
+  audit_screen ("start", all, seen, &audits);
+  press ("report");
+  audit_screen ("category", all, seen, &audits);
+  /* With the keyboard for the search. */
+  gtk_widget_grab_focus (named ("search"));
+  g_hash_table_remove (seen, "category");
+  audit_screen ("category", all, seen, &audits);
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  audit_screen ("where", all, seen, &audits);
+  press ("next");
+  /* The category's questions unanswered: their errors show too. */
+  press ("next");
+  audit_screen ("what", all, seen, &audits);
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  press ("next");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  gtk_entry_set_text (GTK_ENTRY (named ("contact-name")), "Olena Kowalenko");
+  audit_screen ("contact", all, seen, &audits);
+  press ("next");
+  audit_screen ("summary", all, seen, &audits);
+  press ("confirm");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
+  ticket = g_strdup (result->record->ticket);
+  code = g_strdup (result->record->verification_code);
+  audit_screen ("done", all, seen, &audits);
+  press ("finish");
+
+  press ("check");
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), "XXXXXX");
+  press ("check-go");
+  audit_screen ("check", all, seen, &audits);
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), code);
+  press ("check-go");
+  audit_screen ("answer", all, seen, &audits);
+  press ("finish");
+
+  /* The inactivity warning, over a screen, brought on by a quick clock. */
+  press ("report");
+  press ("category:streetlight");
+  okn_inactivity_set_timeouts (clock, 20, 10 * 60 * 1000);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  audit_here ("still-there", all, &audits);
+  g_hash_table_add (seen, g_strdup ("still-there"));
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  okn_inactivity_poke (clock);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+
+  /* What no path above reaches: shown as they are. */
+  screens = okn_kiosk_window_list_screens (window);
+  for (guint i = 0; i < screens->len; i++)
+    {
+      OknKioskScreen *screen = g_ptr_array_index (screens, i);
+      const char *name = okn_kiosk_screen_get_name (screen);
+
+      if (g_hash_table_contains (seen, name))
+        continue;
+      okn_kiosk_window_show_screen (window, screen);
+      audit_screen (name, all, seen, &audits);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, screens->len);
+  g_test_message ("%u screens, %u audits", g_hash_table_size (seen), audits);
+  okn_kiosk_window_show_start (window);
+  if (all->len > 0)
+    g_error ("accessibility problems:%s", all->str);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  OknTestKiosk kiosk = { 0 };
+  int rc;
+
+  okn_test_kiosk_station (&kiosk);
+  okn_test_kiosk_open (&kiosk, &argc, &argv);
+  window = kiosk.window;
+
+  g_test_add_func ("/kiosk-audit/every-screen", test_every_screen);
+  rc = g_test_run ();
+
+  okn_test_kiosk_close (&kiosk);
+  return rc;
+}
