@@ -74,6 +74,7 @@ int okctl_cmd_lookup   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_backup   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_restore  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_check    (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_purge    (OkctlContext *ctx, int argc, char **argv);
 
 void okctl_sync_status_json (const OknSyncStatus *status, JsonBuilder *b);
 void okctl_sync_status_text (const OknSyncStatus *status);
