@@ -573,34 +573,55 @@ checkpoint_old (const char *db_path)
   if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     return;
   db = raw_open (db_path, SQLITE_OPEN_READWRITE, NULL);
+  /* As a statement: sqlite3_wal_checkpoint_v2() on a connection that has
+   * read nothing yet does not know the file is in WAL mode and does
+   * nothing (the crash loop lost a record that way). */
   if (db)
-    sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
-/* The copy's waiting records marked before it is put in place, so that a
- * restore killed right after the rename still searches before it posts
- * (after_restore() marks again, for a copy too old to have the column,
- * and writes the audit entry). */
+/* The copy made ready to be put in place: in WAL mode already (a file in
+ * rollback mode would switch at its first open, and a restore killed
+ * then would leave a hot journal that read-only commands cannot roll
+ * back), and its waiting records marked, so that a restore killed right
+ * after the rename still searches before it posts (after_restore() marks
+ * again, for a copy too old to have the column, and writes the audit
+ * entry). Closing the last connection checkpoints and removes the copy's
+ * -wal and -shm: one file is renamed. */
 static gboolean
-premark_copy (const char *tmp,
+prepare_copy (const char *tmp,
+              char      **station,
               GError    **error)
 {
   g_autoptr (sqlite3) db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
+  sqlite3_stmt *stmt = NULL;
   gint64 has_column = 0;
   int rc;
 
-  if (db == NULL
-      || !raw_int (db, tmp, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'",
-                   &has_column, error))
+  if (db == NULL)
     return FALSE;
-  if (has_column == 0)
-    return TRUE;
-  rc = sqlite3_exec (db,
-                     "UPDATE outbox SET unknown_outcome = 1, next_attempt_us = 0 WHERE record_id IN "
-                     "(SELECT id FROM records WHERE sync_state IN ('queued', 'sending'))",
-                     NULL, NULL, NULL);
+  if (sqlite3_prepare_v2 (db, "SELECT code FROM station WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    *station = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return raw_error (db, rc, tmp, _("marking the records to search for"), error);
+    return raw_error (db, rc, tmp, _("copying the database"), error);
+  if (!raw_int (db, tmp, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'",
+                &has_column, error))
+    return FALSE;
+  if (has_column > 0)
+    {
+      rc = sqlite3_exec (db,
+                         "UPDATE outbox SET unknown_outcome = 1, next_attempt_us = 0 WHERE record_id IN "
+                         "(SELECT id FROM records WHERE sync_state IN ('queued', 'sending'))",
+                         NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        return raw_error (db, rc, tmp, _("marking the records to search for"), error);
+    }
+  rc = sqlite3_close (g_steal_pointer (&db));
+  if (rc != SQLITE_OK)
+    return raw_error (NULL, rc, tmp, _("copying the database"), error);
   return TRUE;
 }
 
@@ -724,11 +745,10 @@ okn_store_restore (const char     *db_path,
       || !fsync_path (tmp, error))
     goto out;
   g_clear_pointer (&from, raw_close);
-  if (!premark_copy (tmp, error) || !fsync_path (tmp, error))
+  if (!prepare_copy (tmp, &there_station, error) || !fsync_path (tmp, error))
     goto out;
 
   here_station = station_of (db_path);
-  there_station = station_of (tmp);
   if (here_station && there_station && !g_str_equal (here_station, there_station))
     {
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
@@ -807,10 +827,15 @@ out:
     close (fd);
   if (tmp)
     {
-      g_autofree char *journal = g_strconcat (tmp, "-journal", NULL);
+      const char *leftovers[] = { "-journal", "-wal", "-shm" };
 
       g_unlink (tmp);
-      g_unlink (journal);
+      for (guint i = 0; i < G_N_ELEMENTS (leftovers); i++)
+        {
+          g_autofree char *p = g_strconcat (tmp, leftovers[i], NULL);
+
+          g_unlink (p);
+        }
     }
   if (lock_fd >= 0)
     close (lock_fd);
