@@ -25,6 +25,7 @@
 
 #include "okn-test-common.h"
 #include "okn-test-open311.h"
+#include "okn-test-sql.h"
 #include "okn-test-sync.h"
 
 #define API_KEY "purge-KLUCZ-52aa"
@@ -75,36 +76,6 @@ add_letter (OknStore   *store,
   return g_strdup (r->ticket);
 }
 
-static void
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 15000);
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  sqlite3_close (db);
-}
-
-static gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return v;
-}
-
 /* Makes a record registered @days ago. */
 static void
 backdate (const char *db,
@@ -115,7 +86,7 @@ backdate (const char *db,
                                           "created_at = '2025-10-30T09:15:00+01:00' WHERE ticket = '%s'",
                                           (gint64) days * G_TIME_SPAN_DAY, ticket);
 
-  sql_exec (db, sql);
+  okn_test_sql_exec (db, sql);
 }
 
 /* Whether @word is in the file at @path, byte for byte, ignoring ASCII case. */
@@ -247,7 +218,7 @@ assert_nothing_personal (Fixture    *f,
   const char *name;
 
   /* What a checkpoint leaves: the WAL copied into the file. */
-  sql_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  okn_test_sql_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
   while ((name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (f->dir, name, NULL);
@@ -288,7 +259,7 @@ test_purge (Fixture       *f,
   int rc;
 
   /* Before: everything is there (the search finds it). */
-  sql_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  okn_test_sql_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
   g_assert_true (file_has (f->db, "xqvbrtmn"));
   g_assert_true (file_has (f->db, "fotoqqzx"));
   g_assert_true (file_has (old_draft, "pxxqwzowa"));
@@ -327,17 +298,17 @@ test_purge (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "sync_state"), ==, "synced");
   g_assert_cmpstr (json_object_get_string_member (o, "created_at"), ==, f->created_at);
   g_assert_null (json_object_get_string_member_with_default (o, "contact_email", NULL));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM attachments"), ==, 0);
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM blobs"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM attachments"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM blobs"), ==, 0);
 
   /* The audit log says what kind of data went, not the data. */
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
                                    "AND details LIKE '%sender_name,sender_address%'"), ==, 1);
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
                                    "AND details LIKE '%contact_name,contact_email,contact_phone,attachments%'"), ==, 1);
   /* The index: not found by the name any more, found by the kept one. */
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'xqvbrtmn'"), ==, 0);
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'wjqmmqowa'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'xqvbrtmn'"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'wjqmmqowa'"), ==, 1);
   g_clear_pointer (&out, g_free);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "search", "Xqvbrtmn", NULL);
   g_assert_null (strstr (out, f->old_letter));
@@ -367,15 +338,15 @@ test_sync_daily (Fixture       *f,
   int rc;
 
   /* The setup's sync purged (nothing was due then) today: a day passes. */
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM meta WHERE key = 'purge.last_run_us'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM meta WHERE key = 'purge.last_run_us'"), ==, 1);
   sql = g_strdup_printf ("UPDATE meta SET value = '%" G_GINT64_FORMAT "' WHERE key = 'purge.last_run_us'",
                          g_get_real_time () - 25 * G_TIME_SPAN_HOUR);
-  sql_exec (f->db, sql);
+  okn_test_sql_exec (f->db, sql);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "personal data cleared from 2 records"));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' AND actor = 'sync'"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' AND actor = 'sync'"), ==, 2);
 
   /* Once a day: a record past retention now waits for tomorrow's run. */
   backdate (f->db, f->recent, OLD_DAYS);
@@ -383,7 +354,7 @@ test_sync_daily (Fixture       *f,
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_null (strstr (out, "personal data cleared"));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
 }
 
 int

@@ -21,6 +21,19 @@ print_warnings (GPtrArray *warnings)
     }
 }
 
+static void
+print_backup (const char          *path,
+              const OknBackupInfo *info)
+{
+  g_autofree char *shown = okn_text_display_line (path, -1);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Backup written to %s: %lld record, %lld bytes, checked.\n",
+                        "Backup written to %s: %lld records, %lld bytes, checked.\n",
+                        (gulong) MIN (info->records, G_MAXLONG)),
+           shown, (long long) info->records, (long long) info->bytes);
+}
+
 int
 okctl_cmd_backup (OkctlContext *ctx,
                   int           argc,
@@ -29,7 +42,6 @@ okctl_cmd_backup (OkctlContext *ctx,
   g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
-  g_autofree char *shown = NULL;
   OknBackupInfo info;
   gboolean force = FALSE;
   gboolean rotate = FALSE;
@@ -72,12 +84,7 @@ okctl_cmd_backup (OkctlContext *ctx,
                                     &rotation, &error);
       if (ok)
         {
-          shown = okn_text_display_line (rotation.path, -1);
-          g_print (g_dngettext (GETTEXT_PACKAGE,
-                                "Backup written to %s: %lld record, %lld bytes, checked.\n",
-                                "Backup written to %s: %lld records, %lld bytes, checked.\n",
-                                (gulong) MIN (rotation.backup.records, G_MAXLONG)),
-                   shown, (long long) rotation.backup.records, (long long) rotation.backup.bytes);
+          print_backup (rotation.path, &rotation.backup);
           for (guint i = 0; i < rotation.removed->len; i++)
             {
               g_autofree char *old = okn_text_display_line (g_ptr_array_index (rotation.removed, i), -1);
@@ -96,12 +103,7 @@ okctl_cmd_backup (OkctlContext *ctx,
       || !okn_store_backup (store, argv[1], force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
                             &info, &error))
     return okctl_fail (g_steal_pointer (&error));
-  shown = okn_text_display_line (argv[1], -1);
-  g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Backup written to %s: %lld record, %lld bytes, checked.\n",
-                        "Backup written to %s: %lld records, %lld bytes, checked.\n",
-                        (gulong) MIN (info.records, G_MAXLONG)),
-           shown, (long long) info.records, (long long) info.bytes);
+  print_backup (argv[1], &info);
   return OKCTL_EXIT_OK;
 }
 
