@@ -22,6 +22,7 @@
 
 #include "okn-test-common.h"
 #include "okn-test-open311.h"
+#include "okn-test-sql.h"
 #include "okn-test-sync.h"
 
 #define API_KEY "backup-KLUCZ-91c2"
@@ -66,52 +67,6 @@ register_letter (OknStore   *store,
   okn_store_register (store, r, "test", &error);
   g_assert_no_error (error);
   return g_strdup (r->ticket);
-}
-
-/* One number read from a SQLite file with sqlite itself. */
-static gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return v;
-}
-
-static char *
-sql_text (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *v;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return v;
-}
-
-static void
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
 }
 
 /* The names in @dir, sorted, as one string. */
@@ -202,14 +157,14 @@ test_backup_online (Fixture       *f,
 
   g_assert_cmpint (g_stat (dest, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  check = sql_text (dest, "PRAGMA integrity_check");
+  check = okn_test_sql_text (dest, "PRAGMA integrity_check");
   g_assert_cmpstr (check, ==, "ok");
-  g_assert_cmpint (sql_int (dest, "SELECT count(*) FROM records"), ==, 3);
-  g_assert_cmpint (sql_int (dest, "SELECT count(*) FROM meta WHERE key = 'uncommitted'"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (dest, "SELECT count(*) FROM records"), ==, 3);
+  g_assert_cmpint (okn_test_sql_int (dest, "SELECT count(*) FROM meta WHERE key = 'uncommitted'"), ==, 0);
   /* One file, not a WAL database: no -wal to lose beside it. */
   names = list_dir (dest_dir);
   g_assert_cmpstr (names, ==, "nightly.db");
-  g_assert_cmpint (sql_int (dest, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
+  g_assert_cmpint (okn_test_sql_int (dest, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
   okn_test_rm_rf (dest_dir);
 }
 
@@ -236,7 +191,7 @@ test_backup_refuses (Fixture       *f,
 
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--force", dest, NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (sql_int (dest, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (dest, "SELECT count(*) FROM records"), ==, 1);
 
   g_assert_true (g_file_get_contents (issued, &before, &len, NULL));
   for (guint i = 0; i < 3; i++)
@@ -246,7 +201,7 @@ test_backup_refuses (Fixture       *f,
       rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--force", target, NULL);
       g_assert_cmpint (rc, ==, 2);
     }
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
   g_assert_true (g_file_get_contents (issued, &after, &len, NULL));
   g_assert_true (memcmp (before, after, len) == 0);
 
@@ -314,7 +269,7 @@ test_backup_rotate (Fixture       *f,
       {
         g_autofree char *p = g_build_filename (dir, listed[i], NULL);
 
-        g_assert_cmpint (sql_int (p, "SELECT count(*) FROM records"), ==, 2);
+        g_assert_cmpint (okn_test_sql_int (p, "SELECT count(*) FROM records"), ==, 2);
       }
 
   /* No backup.dir: "backups" beside the database, private. */
@@ -364,19 +319,19 @@ test_restore_numbers (Fixture       *f,
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "2 records"));
   g_assert_nonnull (strstr (err, "K03-26-000003-P to K03-26-000005-T"));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
 
   /* The replaced database, with what its -wal held, is kept. */
   p = strstr (out, "kept as ");
   g_assert_nonnull (p);
   aside = g_strndup (p + 8, strcspn (p + 8, "\n") - 1);
-  g_assert_cmpint (sql_int (aside, "SELECT count(*) FROM records"), ==, 5);
+  g_assert_cmpint (okn_test_sql_int (aside, "SELECT count(*) FROM records"), ==, 5);
 
   f->store = okn_store_open (f->db, &error);
   g_assert_no_error (error);
   next = register_letter (f->store, "Piotr Wiśniewski");
   g_assert_cmpstr (next, ==, "K03-26-000006-W");
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), ==, 1);
 }
 
 /* While the desk (an open connection), a writer or a sync has the
@@ -431,7 +386,7 @@ test_restore_in_use (Fixture       *f,
 
   g_assert_cmpint (g_stat (f->db, &after), ==, 0);
   g_assert_cmpuint (before.st_ino, ==, after.st_ino);
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
   names_after = list_dir (f->dir);
   g_assert_null (strstr (names_after, "before-restore"));
   g_assert_null (strstr (names_after, "okienko-restore"));
@@ -464,7 +419,7 @@ test_restore_bad_source (Fixture       *f,
   g_free (register_letter (f->store, "Jan Kowalski"));
   g_clear_pointer (&f->store, okn_store_close);
   g_assert_true (g_file_set_contents (text, "nie baza danych\n", -1, NULL));
-  sql_exec (foreign, "CREATE TABLE t (a); INSERT INTO t VALUES (1);");
+  okn_test_sql_exec (foreign, "CREATE TABLE t (a); INSERT INTO t VALUES (1);");
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   other_store = okn_test_open_store (other, "K07");
   g_clear_pointer (&other_store, okn_store_close);
@@ -477,7 +432,7 @@ test_restore_bad_source (Fixture       *f,
 
       if (rc != cases[i].rc)
         g_error ("restore %s: exit %d, expected %d: %s", cases[i].path, rc, cases[i].rc, err);
-      g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
+      g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
     }
   names_after = list_dir (f->dir);
   g_assert_null (strstr (names_after, "before-restore"));
@@ -570,7 +525,7 @@ test_check (Fixture       *f,
   /* A queued record that lost its outbox row would never be sent. */
   sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = (SELECT id FROM records WHERE ticket = '%s')",
                          ticket);
-  sql_exec (f->db, sql);
+  okn_test_sql_exec (f->db, sql);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
   g_assert_cmpint (rc, ==, 5);
   g_assert_nonnull (strstr (out, ticket));
@@ -578,7 +533,7 @@ test_check (Fixture       *f,
   g_assert_nonnull (strstr (out, "1 problem found."));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  sql_exec (f->db, "INSERT INTO outbox (record_id) SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM outbox)");
+  okn_test_sql_exec (f->db, "INSERT INTO outbox (record_id) SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM outbox)");
 
   /* The file of numbers given out lost: behind the database. */
   g_assert_cmpint (g_unlink (issued), ==, 0);
@@ -589,7 +544,7 @@ test_check (Fixture       *f,
   g_clear_pointer (&err, g_free);
 
   /* Numbers given out that the database does not hold. */
-  sql_exec (f->db, "UPDATE counters SET last_seq = 1");
+  okn_test_sql_exec (f->db, "UPDATE counters SET last_seq = 1");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
   g_assert_cmpint (rc, ==, 5);
   g_assert_nonnull (strstr (out, "above the station's counter"));
@@ -619,7 +574,7 @@ test_check_damaged (Fixture       *f,
   for (guint i = 0; i < 40; i++)
     g_free (register_letter (f->store, "Jan Kowalski z bardzo długim nazwiskiem i adresem"));
   g_clear_pointer (&f->store, okn_store_close);
-  page_size = sql_int (f->db, "PRAGMA page_size");
+  page_size = okn_test_sql_int (f->db, "PRAGMA page_size");
   g_assert_true (g_file_get_contents (f->db, &bytes, &len, NULL));
   g_assert_cmpuint (len, >, 8 * (gsize) page_size);
   /* The b-tree page header of a page in the middle: garbage. */

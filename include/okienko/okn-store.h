@@ -160,6 +160,14 @@ typedef struct
   GPtrArray *problems; /* (element-type utf8) one sentence each; empty: all holds */
 } OknStoreCheck;
 
+typedef struct
+{
+  guint records;       /* records whose personal data was (or would be) cleared */
+  guint files;         /* their photos and scans */
+  guint drafts;        /* abandoned form drafts removed */
+  GPtrArray *tickets;  /* (element-type utf8) the records' tickets */
+} OknPurgeReport;
+
 GQuark      okn_store_error_quark         (void);
 
 char       *okn_store_default_path        (void);
@@ -337,6 +345,14 @@ gboolean    okn_store_check               (OknStore      *store,
                                            OknStoreCheck *report,
                                            GError       **error);
 void        okn_store_check_clear         (OknStoreCheck *report);
+
+gboolean    okn_store_purge               (OknStore       *store,
+                                           guint           retention_days,
+                                           gboolean        dry_run,
+                                           const char     *actor,
+                                           OknPurgeReport *report,
+                                           GError        **error);
+void        okn_purge_report_clear        (OknPurgeReport *report);
 
 void        okn_audit_entry_free          (OknAuditEntry *entry);
 void        okn_status_change_free        (OknStatusChange *change);

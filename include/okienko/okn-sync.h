@@ -42,6 +42,7 @@ typedef struct
   guint status_changes;    /* of those, cases whose status changed */
   gint64 waiting;          /* records still queued after the run */
   gint64 awaiting_id;      /* records still waiting for their token */
+  guint purged;            /* records whose personal data the daily purge cleared */
   char *last_error;        /* (nullable) the last error met (no secrets) */
   GPtrArray *refusals;     /* (nullable) (element-type utf8) "TICKET: the server's words"
                             * for each record refused in this run (server text: show it

@@ -21,6 +21,19 @@ print_warnings (GPtrArray *warnings)
     }
 }
 
+static void
+print_backup (const char          *path,
+              const OknBackupInfo *info)
+{
+  g_autofree char *shown = okn_text_display_line (path, -1);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Backup written to %s: %lld record, %lld bytes, checked.\n",
+                        "Backup written to %s: %lld records, %lld bytes, checked.\n",
+                        (gulong) MIN (info->records, G_MAXLONG)),
+           shown, (long long) info->records, (long long) info->bytes);
+}
+
 int
 okctl_cmd_backup (OkctlContext *ctx,
                   int           argc,
@@ -29,7 +42,6 @@ okctl_cmd_backup (OkctlContext *ctx,
   g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
-  g_autofree char *shown = NULL;
   OknBackupInfo info;
   gboolean force = FALSE;
   gboolean rotate = FALSE;
@@ -72,12 +84,7 @@ okctl_cmd_backup (OkctlContext *ctx,
                                     &rotation, &error);
       if (ok)
         {
-          shown = okn_text_display_line (rotation.path, -1);
-          g_print (g_dngettext (GETTEXT_PACKAGE,
-                                "Backup written to %s: %lld record, %lld bytes, checked.\n",
-                                "Backup written to %s: %lld records, %lld bytes, checked.\n",
-                                (gulong) MIN (rotation.backup.records, G_MAXLONG)),
-                   shown, (long long) rotation.backup.records, (long long) rotation.backup.bytes);
+          print_backup (rotation.path, &rotation.backup);
           for (guint i = 0; i < rotation.removed->len; i++)
             {
               g_autofree char *old = okn_text_display_line (g_ptr_array_index (rotation.removed, i), -1);
@@ -96,12 +103,7 @@ okctl_cmd_backup (OkctlContext *ctx,
       || !okn_store_backup (store, argv[1], force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
                             &info, &error))
     return okctl_fail (g_steal_pointer (&error));
-  shown = okn_text_display_line (argv[1], -1);
-  g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Backup written to %s: %lld record, %lld bytes, checked.\n",
-                        "Backup written to %s: %lld records, %lld bytes, checked.\n",
-                        (gulong) MIN (info.records, G_MAXLONG)),
-           shown, (long long) info.records, (long long) info.bytes);
+  print_backup (argv[1], &info);
   return OKCTL_EXIT_OK;
 }
 
@@ -209,4 +211,72 @@ okctl_cmd_check (OkctlContext *ctx,
     g_print (g_dngettext (GETTEXT_PACKAGE, "%u problem found.\n", "%u problems found.\n", n), n);
   okn_store_check_clear (&report);
   return n == 0 ? OKCTL_EXIT_OK : OKCTL_EXIT_ATTENTION;
+}
+
+int
+okctl_cmd_purge (OkctlContext *ctx,
+                 int           argc,
+                 char        **argv)
+{
+  g_autoptr (GOptionContext) octx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  OknPurgeReport report;
+  gboolean dry_run = FALSE;
+  guint days;
+  const GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only list the records whose personal data would be cleared; change nothing"), NULL },
+    { NULL },
+  };
+
+  octx = g_option_context_new (_("— clear personal data past its retention period"));
+  g_option_context_set_summary (octx,
+                                _("For every record the server has (or that was cancelled) and that was "
+                                  "registered more than privacy.retention_days days ago (default 365), "
+                                  "clears the sender's name and address, the contact's name, e-mail and "
+                                  "phone, and the photos and scans, leaving nothing of them in the "
+                                  "database's files; the ticket, category, status, dates and case number "
+                                  "stay. Each purge is in the audit log (the kinds of data, not the data). "
+                                  "Form drafts abandoned for longer are removed. The sync runs this "
+                                  "daily. Prints the tickets, one a line.\n\n"
+                                  "Exit status: 0 done (or, with --dry-run, listed); 2 no database; 3 "
+                                  "the database cannot be read or written."));
+  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!okctl_parse_options (octx, &argc, &argv))
+    return OKCTL_EXIT_USAGE;
+  if (argc > 1)
+    return okctl_usage_error (_("purge takes no arguments; see okienkoctl purge --help."));
+
+  days = (guint) okn_config_get_int (ctx->config, "privacy.retention_days");
+  if (dry_run)
+    {
+      /* A dry run never writes: the store opened read-only. */
+      store = okn_store_open_full (ctx->db_path, OKN_STORE_OPEN_READ_ONLY, &error);
+      if (store)
+        print_warnings (okn_store_get_warnings (store));
+    }
+  else
+    store = okctl_open_store (ctx, &error);
+  if (store == NULL || !okn_store_purge (store, days, dry_run, NULL, &report, &error))
+    return okctl_fail (g_steal_pointer (&error));
+  for (guint i = 0; i < report.tickets->len; i++)
+    g_print ("%s\n", (const char *) g_ptr_array_index (report.tickets, i));
+  if (dry_run)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "Would clear the personal data of %u record (%u photos and scans) and "
+                             "remove %u abandoned drafts (retention: %u days).\n",
+                             "Would clear the personal data of %u records (%u photos and scans) and "
+                             "remove %u abandoned drafts (retention: %u days).\n",
+                             report.records),
+                report.records, report.files, report.drafts, days);
+  else
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "Cleared the personal data of %u record (%u photos and scans) and "
+                             "removed %u abandoned drafts (retention: %u days).\n",
+                             "Cleared the personal data of %u records (%u photos and scans) and "
+                             "removed %u abandoned drafts (retention: %u days).\n",
+                             report.records),
+                report.records, report.files, report.drafts, days);
+  okn_purge_report_clear (&report);
+  return OKCTL_EXIT_OK;
 }

@@ -106,7 +106,7 @@ on_report (const OknSyncReport *report,
            gpointer             data)
 {
   Watch *w = data;
-  gboolean busy = report->sent || report->adopted || report->tokens || report->resolved
+  gboolean busy = report->sent || report->adopted || report->tokens || report->resolved || report->purged
                   || report->retried || report->refused || report->status_changes
                   || report->catalogue_refreshed;
 

@@ -32,6 +32,7 @@ static const OkctlCommand commands[] = {
   { "backup", okctl_cmd_backup, N_("Copy the database while the station works, checked, to a file") },
   { "restore", okctl_cmd_restore, N_("Put a backup in the place of the database (the station stopped)") },
   { "check", okctl_cmd_check, N_("Check the database, its outbox and its ticket numbers") },
+  { "purge", okctl_cmd_purge, N_("Clear personal data past privacy.retention_days (--dry-run lists)") },
 };
 
 int

@@ -74,6 +74,7 @@ int okctl_cmd_lookup   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_backup   (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_restore  (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_check    (OkctlContext *ctx, int argc, char **argv);
+int okctl_cmd_purge    (OkctlContext *ctx, int argc, char **argv);
 
 /* A progress line on a terminal (okienkoctl-progress.c); NULL elsewhere. */
 typedef struct _OkctlProgress OkctlProgress;

@@ -561,6 +561,70 @@ move_aside (const char *from,
   return FALSE;
 }
 
+/* Copies what the old database's -wal holds into its file and empties
+ * the -wal, so that moving the -wal aside can lose nothing even when the
+ * restore is killed before the copy is in place. A database that cannot
+ * be opened (damaged: the reason for the restore) is left as it is. */
+static void
+checkpoint_old (const char *db_path)
+{
+  g_autoptr (sqlite3) db = NULL;
+
+  if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+    return;
+  db = raw_open (db_path, SQLITE_OPEN_READWRITE, NULL);
+  /* As a statement: sqlite3_wal_checkpoint_v2() on a connection that has
+   * read nothing yet does not know the file is in WAL mode and does
+   * nothing (the crash loop lost a record that way). */
+  if (db)
+    sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+}
+
+/* The copy made ready to be put in place: in WAL mode already (a file in
+ * rollback mode would switch at its first open, and a restore killed
+ * then would leave a hot journal that read-only commands cannot roll
+ * back), and its waiting records marked, so that a restore killed right
+ * after the rename still searches before it posts (after_restore() marks
+ * again, for a copy too old to have the column, and writes the audit
+ * entry). Closing the last connection checkpoints and removes the copy's
+ * -wal and -shm: one file is renamed. */
+static gboolean
+prepare_copy (const char *tmp,
+              char      **station,
+              GError    **error)
+{
+  g_autoptr (sqlite3) db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
+  sqlite3_stmt *stmt = NULL;
+  gint64 has_column = 0;
+  int rc;
+
+  if (db == NULL)
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "SELECT code FROM station WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    *station = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return raw_error (db, rc, tmp, _("copying the database"), error);
+  if (!raw_int (db, tmp, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'",
+                &has_column, error))
+    return FALSE;
+  if (has_column > 0)
+    {
+      rc = sqlite3_exec (db,
+                         "UPDATE outbox SET unknown_outcome = 1, next_attempt_us = 0 WHERE record_id IN "
+                         "(SELECT id FROM records WHERE sync_state IN ('queued', 'sending'))",
+                         NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        return raw_error (db, rc, tmp, _("marking the records to search for"), error);
+    }
+  rc = sqlite3_close (g_steal_pointer (&db));
+  if (rc != SQLITE_OK)
+    return raw_error (NULL, rc, tmp, _("copying the database"), error);
+  return TRUE;
+}
+
 /* The records the backup still owes the server may have reached it after
  * the backup was made: each is searched for by its ticket marker before
  * it is posted again (unknown_outcome, as after a sync that died). */
@@ -681,9 +745,10 @@ okn_store_restore (const char     *db_path,
       || !fsync_path (tmp, error))
     goto out;
   g_clear_pointer (&from, raw_close);
+  if (!prepare_copy (tmp, &there_station, error) || !fsync_path (tmp, error))
+    goto out;
 
   here_station = station_of (db_path);
-  there_station = station_of (tmp);
   if (here_station && there_station && !g_str_equal (here_station, there_station))
     {
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
@@ -696,17 +761,26 @@ okn_store_restore (const char     *db_path,
   /* Its -wal belongs to the old file only: left beside the new one,
    * SQLite would apply it to the backup. It goes aside with the file it
    * belongs to (same names, so the pair still opens with sqlite3). */
+  checkpoint_old (db_path);
   stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
   aside = g_strdup_printf ("%s.before-restore-%s", db_path, stamp);
   had_db = g_file_test (db_path, G_FILE_TEST_EXISTS);
-  if (had_db && link (db_path, aside) != 0)
+  /* Two restores within a second keep both old files. */
+  for (guint n = 2; had_db; n++)
     {
-      int saved = errno;
+      if (link (db_path, aside) == 0)
+        break;
+      if (errno != EEXIST || n >= 100)
+        {
+          int saved = errno;
 
-      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                   _("Could not keep the database as %s: %s. Nothing was changed."), aside,
-                   g_strerror (saved));
-      goto out;
+          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                       _("Could not keep the database as %s: %s. Nothing was changed."), aside,
+                       g_strerror (saved));
+          goto out;
+        }
+      g_free (aside);
+      aside = g_strdup_printf ("%s.before-restore-%s.%u", db_path, stamp, n);
     }
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -753,10 +827,15 @@ out:
     close (fd);
   if (tmp)
     {
-      g_autofree char *journal = g_strconcat (tmp, "-journal", NULL);
+      const char *leftovers[] = { "-journal", "-wal", "-shm" };
 
       g_unlink (tmp);
-      g_unlink (journal);
+      for (guint i = 0; i < G_N_ELEMENTS (leftovers); i++)
+        {
+          g_autofree char *p = g_strconcat (tmp, leftovers[i], NULL);
+
+          g_unlink (p);
+        }
     }
   if (lock_fd >= 0)
     close (lock_fd);

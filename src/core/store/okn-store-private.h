@@ -122,6 +122,7 @@ GPtrArray    *okn_store_collect_rows      (OknStore      *store,
 /* okn-store.c */
 gboolean      okn_store_require_station   (OknStore *store,
                                            GError  **error);
+void          okn_store_checkpoint_truncate (OknStore *store);
 char         *okn_store_format_ticket     (const char *station,
                                            guint       year,
                                            guint       seq);

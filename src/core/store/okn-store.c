@@ -351,6 +351,21 @@ passive_checkpoint (OknStore *store)
 }
 
 static void
+truncate_checkpoint (OknStore *store)
+{
+  sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
+/* The purge's checkpoint: the WAL's old page images copied and cut away,
+ * the file kept trusted (no full check at the next open). */
+void
+okn_store_checkpoint_truncate (OknStore *store)
+{
+  if (store->db && !store->read_only)
+    checkpoint_trusted (store, truncate_checkpoint);
+}
+
+static void
 close_connection (OknStore *store)
 {
   g_clear_pointer (&store->db, sqlite3_close_v2);
@@ -789,6 +804,10 @@ okn_store_open_full (const char        *path,
           || !okn_store_exec (store, "PRAGMA journal_mode = WAL", _("opening the database"), error)
           || !okn_store_exec (store, "PRAGMA synchronous = FULL", _("opening the database"), error)
           || !okn_store_exec (store, "PRAGMA foreign_keys = ON", _("opening the database"), error)
+          /* Deleted and overwritten content is zeroed, in pages and in
+           * freed pages: purged personal data must not stay in the file
+           * (okn-store-purge.c). */
+          || !okn_store_exec (store, "PRAGMA secure_delete = ON", _("opening the database"), error)
           || !migrate (store, error)))
     return NULL;
   if (!load_station (store, error))

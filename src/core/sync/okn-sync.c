@@ -564,6 +564,33 @@ okn_sync_backoff_us (guint  attempts,
   return delay;
 }
 
+/* Personal data past privacy.retention_days, once a day (the store's
+ * okn_store_purge), also offline: it needs only what the server already
+ * confirmed. */
+static gboolean
+purge_daily (OknSync       *sync,
+             OknSyncReport *report,
+             GError       **error)
+{
+  g_autofree char *last = okn_store_get_meta (sync->store, "purge.last_run_us");
+  g_autofree char *stamp = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 then = 0;
+  OknPurgeReport purge;
+
+  /* A time ahead of now is a clock turned back: run. */
+  if (last && g_ascii_string_to_signed (last, 10, 0, G_MAXINT64, &then, NULL)
+      && then <= now && now - then < G_TIME_SPAN_DAY)
+    return TRUE;
+  if (!okn_store_purge (sync->store, (guint) okn_config_get_int (sync->config, "privacy.retention_days"),
+                        FALSE, "sync", &purge, error))
+    return FALSE;
+  report->purged = purge.records;
+  okn_purge_report_clear (&purge);
+  stamp = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  return okn_store_set_meta (sync->store, "purge.last_run_us", stamp, error);
+}
+
 /**
  * okn_sync_run_once:
  * @report: (out caller-allocates): what the run did; clear it with
@@ -599,6 +626,8 @@ okn_sync_run_once (OknSync       *sync,
     return FALSE;
   if (recovered->len > 0)
     g_debug ("%u records were left sending by a sync that died; their outcome is unknown", recovered->len);
+  if (!purge_daily (sync, report, error))
+    return FALSE;
 
   if (sync->backend == NULL)
     {
@@ -763,5 +792,9 @@ okn_sync_report_summary (const OknSyncReport *report)
   if (report->catalogue_refreshed)
     g_string_append_printf (s, _("; catalogue: %u services"), report->services);
   g_string_append_printf (s, _("; statuses: %u changed"), report->status_changes);
+  if (report->purged)
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "; personal data cleared from %u record",
+                                            "; personal data cleared from %u records", report->purged),
+                            report->purged);
   return g_string_free (s, FALSE);
 }
