@@ -468,6 +468,102 @@ test_search (Fixture      *f,
   }
 }
 
+/* Asserts that searching @q finds exactly the record @ticket. */
+static void
+assert_finds (OknStore   *store,
+              const char *q,
+              const char *ticket)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) found = okn_store_search (store, q, 0, &error);
+
+  g_assert_no_error (error);
+  if (found->len != 1 || g_strcmp0 (((OknRecord *) g_ptr_array_index (found, 0))->ticket, ticket) != 0)
+    g_error ("search “%s” found %u records, not only %s", q, found->len, ticket);
+}
+
+/* Issue 10: a clerk finds a record by what she remembers of it: the
+ * resident's contact name, the sender's address, the category's name or
+ * group, typed without diacritics. */
+static void
+test_search_names_addresses_categories (Fixture      *f,
+                                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Nie świeci od tygodnia", "ul. Piotrkowska 100");
+
+  okn_test_sample_catalogue (f->store);
+  letter->sender_address = g_strdup ("ul. Żółkiewskiego 12, 90-001 Łódź");
+  light->contact_name = g_strdup ("Grażyna Łęcka");
+  light->consent = TRUE;
+  g_assert_true (okn_store_register (f->store, letter, "clerk1", &error));
+  g_assert_true (okn_store_register (f->store, light, "clerk1", &error));
+  g_assert_no_error (error);
+
+  assert_finds (f->store, "zolkiewskiego", letter->ticket);   /* sender's address */
+  assert_finds (f->store, "Żółkiewskiego 12", letter->ticket);
+  assert_finds (f->store, "lecka", light->ticket);            /* contact name */
+  assert_finds (f->store, "grazyna lecka", light->ticket);
+  assert_finds (f->store, "latarnia", light->ticket);         /* category name */
+  assert_finds (f->store, "oswietlenie", light->ticket);      /* category group */
+  assert_finds (f->store, "latarnia piotrkowska", light->ticket);
+
+  /* A correction re-indexes them too. */
+  g_free (light->contact_name);
+  light->contact_name = g_strdup ("Zdzisław Śmiały");
+  g_assert_true (okn_store_update (f->store, light, "clerk1", &error));
+  g_assert_no_error (error);
+  assert_finds (f->store, "smialy", light->ticket);
+  {
+    g_autoptr (GPtrArray) old = okn_store_search (f->store, "lecka", 0, &error);
+
+    g_assert_cmpuint (old->len, ==, 0);
+  }
+}
+
+/* The index of a database written by Okienko before issue 10 (schema 3:
+ * tests/fixtures/store-v3.db, made by that version's okienkoctl: init K07,
+ * services import tests/fixtures/catalogue.json, a letter from ul.
+ * Żółkiewskiego, a "17" street-light report with the contact Grażyna
+ * Łęcka, a pothole report) is rebuilt when the database is opened. */
+static void
+test_search_index_migrated (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *fixture = g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", "store-v3.db", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+  OknStore *store;
+
+  g_assert_true (g_file_get_contents (fixture, &bytes, &len, &error));
+  g_assert_true (g_file_set_contents_full (path, bytes, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 3);
+
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (okn_store_get_schema_version (store), ==, OKN_STORE_SCHEMA_VERSION);
+  assert_finds (store, "zolkiewskiego", "K07-26-000001-N");
+  assert_finds (store, "wycinke", "K07-26-000001-N");        /* what was indexed before */
+  assert_finds (store, "grazyna", "K07-26-000002-K");
+  assert_finds (store, "latarnia", "K07-26-000002-K");
+  assert_finds (store, "oswietlenie", "K07-26-000002-K");
+  assert_finds (store, "jezdnia", "K07-26-000003-H");        /* a category keyword */
+  assert_finds (store, "glęboka", "K07-26-000003-H");
+  okn_store_close (store);
+
+  /* Opened again: migrated once, the index holds each record once. */
+  store = okn_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_finds (store, "latarnia", "K07-26-000002-K");
+  okn_store_close (store);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM records_fts"), ==, 3);
+  okn_test_rm_rf (dir);
+}
+
 /* Corrections, cancellation, audit ----------------------------------------- */
 
 static void
@@ -1063,8 +1159,10 @@ main (int    argc,
   ADD ("/store/attachments-content-addressed", test_attachments_content_addressed);
   ADD ("/store/list-filters", test_list_filters);
   g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);
+  g_test_add_func ("/store/search-index-migrated", test_search_index_migrated);
   g_test_add_func ("/store/lost-wal-never-reissues", test_lost_wal_never_reissues);
   g_test_add_func ("/store/lost-numbers-named-at-open", test_lost_numbers_named_at_open);
+  ADD ("/store/search-names-addresses-categories", test_search_names_addresses_categories);
   ADD ("/store/outbox-flow", test_outbox_flow);
   ADD ("/store/outbox-recover", test_outbox_recover);
   ADD ("/store/statuses", test_statuses);

@@ -32,7 +32,7 @@ typedef enum
   OKN_STORE_ERROR_IN_USE,        /* restore: another process has the database open */
 } OknStoreError;
 
-#define OKN_STORE_SCHEMA_VERSION 3
+#define OKN_STORE_SCHEMA_VERSION 4
 
 /* PRAGMA application_id of an Okienko database: "OKNO". */
 #define OKN_STORE_APPLICATION_ID 0x4F4B4E4F

@@ -136,6 +136,7 @@ GPtrArray    *okn_store_collect_records   (OknStore     *store,
 OknRecord    *okn_store_lookup_id         (OknStore *store,
                                            gint64    id,
                                            GError  **error);
+int           okn_store_fts_register      (sqlite3 *db);
 gboolean      okn_store_fts_index         (OknStore        *store,
                                            const OknRecord *r,
                                            GError         **error);

@@ -13,6 +13,7 @@
 
 #include "okienko/okn-ticket-id.h"
 #include "okn-store-private.h"
+#include "okn-store-schema.h"
 
 /* The text members of the small row types, in the order of their columns
  * (okn_sql_columns_dup()); freeing them frees the same members. */
@@ -381,7 +382,35 @@ row_to_status_change (OknStore     *store,
   return c;
 }
 
-/* Writes the record's row of the search index, replacing any old one. */
+static void
+sql_fts_fold (sqlite3_context *ctx,
+              int              argc,
+              sqlite3_value  **argv)
+{
+  g_autofree char *folded = NULL;
+  const char *text = (const char *) sqlite3_value_text (argv[0]);
+
+  /* Text that is not UTF-8 is indexed as it is rather than lost. */
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    {
+      sqlite3_result_value (ctx, argv[0]);
+      return;
+    }
+  folded = fts_fold (text);
+  sqlite3_result_text (ctx, g_steal_pointer (&folded), -1, g_free);
+}
+
+/* Makes okn_fts_fold(text) known to the connection: the index's rows are
+ * written by SQL (OKN_STORE_FTS_INSERT), in a migration too. */
+int
+okn_store_fts_register (sqlite3 *db)
+{
+  return sqlite3_create_function (db, "okn_fts_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                  NULL, sql_fts_fold, NULL, NULL);
+}
+
+/* Writes the record's row of the search index from its stored row,
+ * replacing any old one; call it after the record's row is written. */
 gboolean
 okn_store_fts_index (OknStore        *store,
                      const OknRecord *r,
@@ -389,25 +418,16 @@ okn_store_fts_index (OknStore        *store,
 {
   g_autoptr (sqlite3_stmt) del = okn_store_prepare (store, "DELETE FROM records_fts WHERE rowid = ?", error);
   g_autoptr (sqlite3_stmt) ins = NULL;
-  const char *values[] = { r->ticket, r->sender_name, r->subject, r->description, r->address };
 
   if (del == NULL)
     return FALSE;
   sqlite3_bind_int64 (del, 1, r->id);
   if (!okn_store_step_done (store, del, _("updating the search index"), error))
     return FALSE;
-  ins = okn_store_prepare (store,
-                           "INSERT INTO records_fts (rowid, ticket, sender_name, subject, description, address) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           error);
+  ins = okn_store_prepare (store, OKN_STORE_FTS_INSERT " WHERE r.id = ?", error);
   if (ins == NULL)
     return FALSE;
   sqlite3_bind_int64 (ins, 1, r->id);
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    {
-      g_autofree char *folded = fts_fold (values[i]);
-      okn_sql_bind_text (ins, (int) i + 2, folded);
-    }
   return okn_store_step_done (store, ins, _("updating the search index"), error);
 }
 
@@ -497,8 +517,9 @@ okn_store_search (OknStore   *store,
 
 /**
  * okn_store_search_filtered:
- * @text: a ticket ID, or words from the sender, subject, description or
- *   address
+ * @text: a ticket ID, or words from the sender's name and address, the
+ *   subject, description, address, contact name or category (its name,
+ *   group or keywords), with or without diacritics
  * @filter: (nullable): kind, state and dates to keep; its limit (0 for 100)
  *
  * Returns: (transfer full) (element-type OknRecord): the records found,

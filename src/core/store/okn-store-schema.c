@@ -182,10 +182,23 @@ static const char migration_2[] =
 static const char migration_3[] =
   "PRAGMA application_id = 1330335311;";
 
+/* Version 4 (issue 10): the search index also holds the sender's address,
+ * the resident's contact name and the category's name, group and
+ * keywords; rebuilt from the records of the older index. */
+static const char migration_4[] =
+  "DROP TABLE records_fts;"
+  "CREATE VIRTUAL TABLE records_fts USING fts5 ("
+  "  " OKN_STORE_FTS_COLUMNS ","
+  "  tokenize = 'unicode61 remove_diacritics 2',"
+  "  prefix = '2 3'"
+  ");"
+  OKN_STORE_FTS_INSERT ";";
+
 static const char *const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OKN_STORE_SCHEMA_VERSION);

@@ -387,6 +387,9 @@ open_connection (OknStore *store,
     return okn_store_set_error_from_db (store, rc, _("opening the database"), error);
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_handler (store->db, busy_handler, store);
+  rc = okn_store_fts_register (store->db);
+  if (rc != SQLITE_OK)
+    return okn_store_set_error_from_db (store, rc, _("opening the database"), error);
   if (writable)
     sqlite3_wal_hook (store->db, wal_hook, store);
   /* Every b-tree page is checked for sane cell sizes as it is read, so a
