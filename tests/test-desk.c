@@ -719,6 +719,62 @@ test_search_by_sender (void)
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
 }
 
+static gboolean
+search_finds (gpointer data)
+{
+  OknSearchPage *page = okn_clerk_window_get_search_page (window);
+
+  return okn_search_page_get_n_results (page) == 1
+         && g_strcmp0 (okn_search_page_get_result (page, 0)->ticket, data) == 0;
+}
+
+/* Issue 10: the clerk finds a report by the resident's name, a letter by
+ * the sender's street, a report by its category's name, all typed without
+ * diacritics; and the list names the category, not its code. */
+static void
+test_search_what_clerk_remembers (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Wiśniewski", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Nie świeci od tygodnia", "ul. Piotrkowska 100");
+  g_autoptr (GError) error = NULL;
+  OknSearchPage *page = okn_clerk_window_get_search_page (window);
+  GtkWidget *entry;
+  g_autofree char *shown = NULL;
+
+  /* The tests' catalogue again (an earlier test imported another). */
+  okn_test_sample_catalogue (store);
+  letter->sender_address = g_strdup ("ul. Żółkiewskiego 12, 90-001 Łódź");
+  light->contact_name = g_strdup ("Grażyna Łęcka");
+  light->consent = TRUE;
+  g_assert_true (okn_store_register (store, letter, "test", &error));
+  g_assert_true (okn_store_register (store, light, "test", &error));
+  g_assert_no_error (error);
+
+  key (GDK_KEY_f, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "find");
+  entry = focus ();
+  g_assert_true (GTK_IS_ENTRY (entry));
+
+  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  type_text ("zolkiewskiego", 100);
+  g_assert_true (wait_for (search_finds, letter->ticket));
+
+  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  type_text ("grazyna lecka", 100);
+  g_assert_true (wait_for (search_finds, light->ticket));
+
+  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  type_text ("latarnia piotrkowska", 100);
+  g_assert_true (wait_for (search_finds, light->ticket));
+  shown = okn_test_ui_all_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (shown, "Latarnia nie świeci"));
+  g_assert_null (strstr (shown, "streetlight"));
+
+  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  pump ();
+}
+
 static GtkWidget *
 cancel_dialog (void)
 {
@@ -912,6 +968,8 @@ test_preferences (void)
   g_assert_cmpstr (office, ==, "Urząd Miasta Łodzi, Punkt nr 3");
 }
 
+static GtkWidget *error_of (GtkWidget *field);
+
 /* A new machine: the setup asks for the station; a bad code is refused
  * next to the field, a good one makes the desk ready. */
 static void
@@ -919,6 +977,8 @@ test_first_start_setup (void)
 {
   g_autofree char *db = g_build_filename (tmpdir, "fresh.db", NULL);
   g_autofree char *old_db = g_strdup (g_getenv ("OKIENKO_DB"));
+  g_autofree char *conf = g_build_filename (tmpdir, "fresh.conf", NULL);
+  g_autofree char *old_conf = g_strdup (g_getenv ("OKIENKO_CONFIG"));
   g_autoptr (GError) error = NULL;
   OknApplication *fresh;
   OknSetupDialog *setup = NULL;
@@ -926,6 +986,7 @@ test_first_start_setup (void)
   g_autofree char *station = NULL;
 
   g_setenv ("OKIENKO_DB", db, TRUE);
+  g_setenv ("OKIENKO_CONFIG", conf, TRUE);
   fresh = okn_application_new ();
   g_application_register (G_APPLICATION (fresh), NULL, &error);
   g_assert_no_error (error);
@@ -938,11 +999,66 @@ test_first_start_setup (void)
       setup = l->data;
   g_assert_nonnull (setup);
 
-  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (setup), "Station code")), "K!");
-  g_assert_false (okn_setup_dialog_apply (setup));
-  gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (setup), "Station code")), "k05");
-  gtk_dialog_response (GTK_DIALOG (setup), GTK_RESPONSE_OK);
-  pump ();
+  /* Issue 10: the ticket says which office, where, whom to call and
+   * where to look the case up: the setup asks for all of it. */
+  {
+    GtkWidget *code = find_named (GTK_WIDGET (setup), "Station code");
+    GtkWidget *address = find_named (GTK_WIDGET (setup), "Office address");
+    GtkWidget *hotline = find_named (GTK_WIDGET (setup), "Hotline");
+    GtkWidget *status_url = find_named (GTK_WIDGET (setup), "Status page");
+    GtkWidget *code_error, *url_error;
+    guint32 t = 5000;
+    g_autoptr (OknConfig) saved = NULL;
+    g_autofree char *v = NULL;
+
+    g_assert_nonnull (code);
+    g_assert_nonnull (address);
+    g_assert_nonnull (hotline);
+    g_assert_nonnull (status_url);
+    code_error = error_of (code);
+    url_error = error_of (status_url);
+
+    /* A bad code: the error is said and stays while the code is still
+     * wrong; typing a valid code takes it away before the next try. */
+    gtk_widget_grab_focus (code);
+    t = okn_test_ui_type (GTK_WIDGET (setup), "K!", t, 100);
+    g_assert_false (okn_setup_dialog_apply (setup));
+    g_assert_true (gtk_widget_get_visible (code_error));
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (setup)) == code);
+    okn_test_ui_key (GTK_WIDGET (setup), GDK_KEY_BackSpace, 0, t += 100);
+    t = okn_test_ui_type (GTK_WIDGET (setup), "?", t, 100);
+    g_assert_true (gtk_widget_get_visible (code_error));
+    okn_test_ui_key (GTK_WIDGET (setup), GDK_KEY_BackSpace, 0, t += 100);
+    okn_test_ui_key (GTK_WIDGET (setup), GDK_KEY_BackSpace, 0, t += 100);
+    t = okn_test_ui_type (GTK_WIDGET (setup), "k05", t, 100);
+    g_assert_false (gtk_widget_get_visible (code_error));
+
+    gtk_widget_grab_focus (address);
+    t = okn_test_ui_type (GTK_WIDGET (setup), "ul. Piotrkowska 104, 90-926 Łódź", t, 100);
+    gtk_widget_grab_focus (hotline);
+    t = okn_test_ui_type (GTK_WIDGET (setup), "42 638 40 00", t, 100);
+    gtk_widget_grab_focus (status_url);
+    t = okn_test_ui_type (GTK_WIDGET (setup), "ftp://status", t, 100);
+    g_assert_false (okn_setup_dialog_apply (setup));
+    g_assert_true (gtk_widget_get_visible (url_error));
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (setup)) == status_url);
+    gtk_entry_set_text (GTK_ENTRY (status_url), "");
+    t = okn_test_ui_type (GTK_WIDGET (setup), "https://uml.lodz.pl/sprawa/{ticket}", t, 100);
+    g_assert_false (gtk_widget_get_visible (url_error));
+    gtk_dialog_response (GTK_DIALOG (setup), GTK_RESPONSE_OK);
+    pump ();
+
+    saved = okn_config_load (g_getenv ("OKIENKO_CONFIG"), &error);
+    g_assert_no_error (error);
+    v = okn_config_get_string (saved, "office.address");
+    g_assert_cmpstr (v, ==, "ul. Piotrkowska 104, 90-926 Łódź");
+    g_clear_pointer (&v, g_free);
+    v = okn_config_get_string (saved, "office.hotline");
+    g_assert_cmpstr (v, ==, "42 638 40 00");
+    g_clear_pointer (&v, g_free);
+    v = okn_config_get_string (saved, "office.status_url");
+    g_assert_cmpstr (v, ==, "https://uml.lodz.pl/sprawa/{ticket}");
+  }
   g_assert_nonnull (okn_application_get_clerk_window (fresh));
   station = okn_store_get_station (okn_application_get_store (fresh), NULL);
   g_assert_cmpstr (station, ==, "K05");
@@ -951,6 +1067,7 @@ test_first_start_setup (void)
   pump ();
   g_object_unref (fresh);
   g_setenv ("OKIENKO_DB", old_db, TRUE);
+  g_setenv ("OKIENKO_CONFIG", old_conf, TRUE);
 }
 
 static gboolean
@@ -1136,6 +1253,172 @@ test_correction_keeps_new_letter (void)
 
 /* Correcting an old letter does not change the next new letter's sticky
  * values (delivery method, unit). */
+/* The window's stack of pages: the first GtkStack under it. */
+static GtkWidget *
+find_stack (GtkWidget *root)
+{
+  if (GTK_IS_STACK (root))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *w = find_stack (l->data);
+          if (w)
+            return w;
+        }
+    }
+  return NULL;
+}
+
+/* The keyboard is somewhere a clerk can see and use: a shown, sensitive
+ * field or button of the page in front of her. */
+static void
+assert_focus_usable (const char *after)
+{
+  GtkWidget *w = focus ();
+  GtkWidget *page = gtk_stack_get_visible_child (GTK_STACK (find_stack (GTK_WIDGET (window))));
+
+  if (w == NULL)
+    g_error ("after %s no widget has the focus", after);
+  if (!gtk_widget_is_drawable (w) || !gtk_widget_is_sensitive (w) || !gtk_widget_is_ancestor (w, page))
+    g_error ("after %s the focus is on a %s that is %s", after, G_OBJECT_TYPE_NAME (w),
+             !gtk_widget_is_drawable (w) ? "not shown" : !gtk_widget_is_sensitive (w) ? "greyed out"
+                                                                                      : "not on the page shown");
+  g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (window)));
+}
+
+/* Issue 10: after Correct, after going back from a correction, after
+ * cancelling a record and after exporting the register, the clerk's next
+ * key goes to a field or button she can see. */
+static void
+test_focus_after_actions (void)
+{
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  OknRegisterPage *reg = okn_clerk_window_get_register_page (window);
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_letter ("Halina Ostrowska", "Prośba o kopię decyzji");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (tmpdir, "focus-register.csv", NULL);
+  GtkWidget *button, *dialog;
+
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+
+  /* Correct, chosen by the keyboard: the form's first field. */
+  button = find_named (GTK_WIDGET (view), "Correct");
+  gtk_widget_grab_focus (button);
+  key (GDK_KEY_Return, 0);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  assert_focus_usable ("Correct");
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender"));
+
+  /* Escape leaves the correction: back on the record. */
+  key (GDK_KEY_Escape, 0);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  assert_focus_usable ("leaving a correction");
+
+  /* Cancel the record: its buttons go grey, the keyboard stays usable. */
+  button = find_named (GTK_WIDGET (view), "Cancel the record…");
+  gtk_widget_grab_focus (button);
+  key (GDK_KEY_Return, 0);
+  dialog = cancel_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_entry_set_text (GTK_ENTRY (find_named (dialog, "Reason")), "Złożone dwa razy");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_true (wait_for (view_idle, view));
+  g_assert_null (cancel_dialog ());
+  pump ();
+  assert_focus_usable ("cancelling a record");
+
+  /* Export the register as CSV (what the file chooser's Save starts). */
+  key (GDK_KEY_d, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "register");
+  button = find_named (GTK_WIDGET (reg), "Export CSV…");
+  gtk_widget_grab_focus (button);
+  okn_register_page_export (reg, OKN_EXPORT_CSV, csv_path);
+  g_assert_true (wait_for (register_idle, reg));
+  g_assert_true (g_file_test (csv_path, G_FILE_TEST_EXISTS));
+  pump ();
+  assert_focus_usable ("a CSV export");
+  key (GDK_KEY_Escape, 0);
+}
+
+/* The pixels of @widget as drawn now, its own size. */
+static cairo_surface_t *
+draw_widget (GtkWidget *widget)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  /* Laid out as the next frame would be: a change of state (the focus)
+   * may have asked for a new allocation. */
+  gtk_container_check_resize (GTK_CONTAINER (gtk_widget_get_toplevel (widget)));
+  pump ();
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_allocated_width (widget),
+                                        gtk_widget_get_allocated_height (widget));
+  cr = cairo_create (surface);
+  gtk_widget_draw (widget, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Pixels that differ in the outer @band pixels of two same-sized drawings:
+ * the frame, where a focus ring is drawn (not the text's cursor). */
+static guint
+frame_pixels_changed (cairo_surface_t *a,
+                      cairo_surface_t *b,
+                      int              band)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+  const guchar *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+  guint changed = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if ((x < band || y < band || x >= w - band || y >= h - band)
+          && memcmp (pa + y * stride + x * 4, pb + y * stride + x * 4, 4) != 0)
+        changed++;
+  return changed;
+}
+
+/* Issue 10: the description box shows that it has the keyboard, as the
+ * one-line fields do. */
+static void
+test_description_focus_ring (void)
+{
+  GtkWidget *description, *frame, *category;
+  cairo_surface_t *before, *after;
+  guint changed;
+
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  description = find_named (GTK_WIDGET (window), "Description");
+  frame = gtk_widget_get_parent (description);
+  category = focus ();
+  g_assert_true (category != description);
+  pump ();
+  before = draw_widget (frame);
+  gtk_widget_grab_focus (description);
+  pump ();
+  after = draw_widget (frame);
+  changed = frame_pixels_changed (before, after, 2);
+  g_test_message ("%u pixels of the description's frame changed with the focus (of %d×%d)", changed,
+                  cairo_image_surface_get_width (after), cairo_image_surface_get_height (after));
+  /* A ring all round: at least the frame's perimeter once. */
+  g_assert_cmpuint (changed, >=, (guint) (cairo_image_surface_get_width (after)
+                                          + cairo_image_surface_get_height (after)));
+  cairo_surface_destroy (before);
+  cairo_surface_destroy (after);
+  okn_report_form_reset (okn_clerk_window_get_report_form (window));
+}
+
 static void
 test_correction_keeps_sticky (void)
 {
@@ -1991,11 +2274,14 @@ main (int    argc,
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
   g_test_add_func ("/desk/correction-keeps-sticky", test_correction_keeps_sticky);
+  g_test_add_func ("/desk/focus-after-actions", test_focus_after_actions);
+  g_test_add_func ("/desk/description-focus-ring", test_description_focus_ring);
   g_test_add_func ("/desk/inline-errors-clear", test_inline_errors_clear);
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
   g_test_add_func ("/desk/words", test_words);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
+  g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

@@ -92,6 +92,39 @@ okn_gui_text_view_set (GtkTextView *view,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text ? text : "", -1);
 }
 
+static void
+on_text_view_state (GtkWidget     *view,
+                    GtkStateFlags  old,
+                    GtkWidget     *frame)
+{
+  GtkStyleContext *style = gtk_widget_get_style_context (frame);
+
+  if (gtk_widget_get_state_flags (view) & GTK_STATE_FLAG_FOCUSED)
+    gtk_style_context_add_class (style, "okn-focused");
+  else
+    gtk_style_context_remove_class (style, "okn-focused");
+}
+
+/**
+ * okn_gui_text_view_show_focus:
+ * @view: a text view inside a scrolled window with a frame
+ *
+ * Draws a focus ring round the text view's frame while it has the
+ * keyboard, as the theme does for one-line entries (a text view in a
+ * scrolled window shows none, so a clerk cannot see where she types).
+ * The frame gets the style classes `okn-text-frame` and, while focused,
+ * `okn-focused` (ui/okienko.css).
+ */
+void
+okn_gui_text_view_show_focus (GtkTextView *view)
+{
+  GtkWidget *frame = gtk_widget_get_parent (GTK_WIDGET (view));
+
+  g_return_if_fail (GTK_IS_SCROLLED_WINDOW (frame));
+  gtk_style_context_add_class (gtk_widget_get_style_context (frame), "okn-text-frame");
+  g_signal_connect_object (view, "state-flags-changed", G_CALLBACK (on_text_view_state), frame, 0);
+}
+
 void
 okn_gui_show_error (GtkWidget  *error_label,
                     const char *message)

@@ -15,6 +15,7 @@ char       *okn_gui_entry_dup         (GtkEntry *entry);
 char       *okn_gui_text_view_dup     (GtkTextView *view);
 void        okn_gui_text_view_set     (GtkTextView *view,
                                        const char  *text);
+void        okn_gui_text_view_show_focus (GtkTextView *view);
 void        okn_gui_show_error        (GtkWidget  *error_label,
                                        const char *message);
 void        okn_gui_clear_error       (GtkWidget *error_label);

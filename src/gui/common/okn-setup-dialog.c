@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* okn-setup-dialog.c: first start on a new machine: station code, office */
+/* okn-setup-dialog.c: first start on a new machine: station code, and the
+ * office's name, address, hotline and status page that every ticket prints */
 #define G_LOG_DOMAIN "okienko"
 
 #include "config.h"
@@ -9,6 +10,20 @@
 #include "okn-gui-util.h"
 #include "okn-setup-dialog.h"
 
+/* The office's texts the setup asks for, as configuration keys. */
+typedef enum
+{
+  OFFICE_NAME,
+  OFFICE_ADDRESS,
+  OFFICE_HOTLINE,
+  OFFICE_STATUS_URL,
+  N_OFFICE_FIELDS
+} OfficeField;
+
+static const char *const office_keys[N_OFFICE_FIELDS] = {
+  "office.name", "office.address", "office.hotline", "office.status_url",
+};
+
 struct _OknSetupDialog
 {
   GtkDialog parent_instance;
@@ -17,6 +32,15 @@ struct _OknSetupDialog
   GtkWidget *station_error;
   GtkEntry *office_entry;
   GtkWidget *office_error;
+  GtkEntry *address_entry;
+  GtkWidget *address_error;
+  GtkEntry *hotline_entry;
+  GtkWidget *hotline_error;
+  GtkEntry *status_url_entry;
+  GtkWidget *status_url_error;
+
+  GtkEntry *entries[N_OFFICE_FIELDS];
+  GtkWidget *errors[N_OFFICE_FIELDS];
 
   OknApplication *app;
 };
@@ -43,18 +67,31 @@ okn_setup_dialog_apply (OknSetupDialog *self)
 {
   g_autoptr (GError) error = NULL;
   OknConfig *config = okn_application_get_config (self->app);
-  const char *office = gtk_entry_get_text (self->office_entry);
 
   okn_gui_clear_error (self->station_error);
-  okn_gui_clear_error (self->office_error);
+  for (guint i = 0; i < N_OFFICE_FIELDS; i++)
+    okn_gui_clear_error (self->errors[i]);
   /* The office first: saving it twice is harmless, while storing the
-   * station is audited, and a retry after a refused office name would
-   * store it again. */
-  if (*office && (!okn_config_set (config, "office.name", office, &error)
-                  || !okn_config_save (config, &error)))
+   * station is audited, and a retry after a refused office text would
+   * store it again. The core checks each value (a status page must be an
+   * http(s) address with {ticket}). */
+  for (guint i = 0; i < N_OFFICE_FIELDS; i++)
     {
-      okn_gui_show_error (self->office_error, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->office_entry));
+      const char *text = gtk_entry_get_text (self->entries[i]);
+      gboolean ok = *text ? okn_config_set (config, office_keys[i], text, &error)
+                          : okn_config_unset (config, office_keys[i], &error);
+
+      if (!ok)
+        {
+          okn_gui_show_error (self->errors[i], error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->entries[i]));
+          return FALSE;
+        }
+    }
+  if (!okn_config_save (config, &error))
+    {
+      okn_gui_show_error (self->errors[OFFICE_NAME], error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->entries[OFFICE_NAME]));
       return FALSE;
     }
   if (!okn_store_init_station (okn_application_get_store (self->app),
@@ -66,6 +103,27 @@ okn_setup_dialog_apply (OknSetupDialog *self)
       return FALSE;
     }
   return TRUE;
+}
+
+/* The station code's error stays while the code is still wrong and goes
+ * the moment it is right (the core's rule), not only at the next try. */
+static void
+on_station_changed (OknSetupDialog *self)
+{
+  char code[OKN_TICKET_STATION_MAX + 1];
+
+  if (okn_station_code_normalize (gtk_entry_get_text (self->station_entry), code, NULL))
+    okn_gui_clear_error (self->station_error);
+}
+
+/* An office text is checked when saved: its error goes once it is edited. */
+static void
+on_office_changed (GtkEntry       *entry,
+                   OknSetupDialog *self)
+{
+  for (guint i = 0; i < N_OFFICE_FIELDS; i++)
+    if (self->entries[i] == entry)
+      okn_gui_clear_error (self->errors[i]);
 }
 
 static void
@@ -88,11 +146,17 @@ okn_setup_dialog_new (OknApplication *app)
 {
   OknSetupDialog *self = g_object_new (OKN_TYPE_SETUP_DIALOG, "application", app,
                                        "use-header-bar", FALSE, NULL);
-  g_autofree char *office = okn_config_get_string (okn_application_get_config (app), "office.name");
+  OknConfig *config = okn_application_get_config (app);
 
   self->app = app;
-  if (office)
-    gtk_entry_set_text (self->office_entry, office);
+  for (guint i = 0; i < N_OFFICE_FIELDS; i++)
+    {
+      g_autofree char *value = okn_config_is_set (config, office_keys[i])
+                                 ? okn_config_get_string (config, office_keys[i]) : NULL;
+
+      if (value)
+        gtk_entry_set_text (self->entries[i], value);
+    }
   return self;
 }
 
@@ -110,11 +174,32 @@ okn_setup_dialog_class_init (OknSetupDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, station_error);
   gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, office_entry);
   gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, office_error);
+  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, address_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, address_error);
+  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, hotline_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, hotline_error);
+  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, status_url_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, status_url_error);
 }
 
 static void
 okn_setup_dialog_init (OknSetupDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->entries[OFFICE_NAME] = self->office_entry;
+  self->entries[OFFICE_ADDRESS] = self->address_entry;
+  self->entries[OFFICE_HOTLINE] = self->hotline_entry;
+  self->entries[OFFICE_STATUS_URL] = self->status_url_entry;
+  self->errors[OFFICE_NAME] = self->office_error;
+  self->errors[OFFICE_ADDRESS] = self->address_error;
+  self->errors[OFFICE_HOTLINE] = self->hotline_error;
+  self->errors[OFFICE_STATUS_URL] = self->status_url_error;
+  okn_gui_describe_by (GTK_WIDGET (self->station_entry), self->station_error);
+  g_signal_connect_swapped (self->station_entry, "changed", G_CALLBACK (on_station_changed), self);
+  for (guint i = 0; i < N_OFFICE_FIELDS; i++)
+    {
+      okn_gui_describe_by (GTK_WIDGET (self->entries[i]), self->errors[i]);
+      g_signal_connect (self->entries[i], "changed", G_CALLBACK (on_office_changed), self);
+    }
   okn_gui_name_accessibles (GTK_WIDGET (self));
 }

@@ -342,6 +342,9 @@ on_cancelled (GObject      *source,
     }
   okn_record_view_reload (self);
   show_message (self, _("The record is cancelled. It stays in the register, struck out."), FALSE);
+  /* Correct and Cancel went grey with the dialog's parent focus on one of
+   * them: the keyboard goes to Back, where a clerk's next key is useful. */
+  okn_record_view_focus (self);
 }
 
 static void

@@ -202,6 +202,16 @@ on_exported (GObject      *source,
   gtk_widget_set_sensitive (self->csv_button, TRUE);
   gtk_widget_set_sensitive (self->pdf_button, TRUE);
   gtk_widget_set_sensitive (self->print_button, TRUE);
+  /* The button that had the keyboard went grey while the file was written,
+   * and GTK left the keyboard nowhere: give it back to the page, on the
+   * day, where the next register is chosen (unless the clerk went on). */
+  {
+    GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
+
+    if (GTK_IS_WINDOW (top) && gtk_window_get_focus (GTK_WINDOW (top)) == NULL
+        && gtk_widget_is_drawable (GTK_WIDGET (self)))
+      okn_register_page_focus (self);
+  }
   if (where == NULL)
     show_message (self, error->message, TRUE);
   else

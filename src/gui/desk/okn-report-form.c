@@ -1121,6 +1121,7 @@ okn_report_form_init (OknReportForm *self)
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->description_view), "changed",
                             G_CALLBACK (on_field_changed), self);
   on_consent_toggled (self);
+  okn_gui_text_view_show_focus (self->description_view);
   okn_gui_set_accessible (GTK_WIDGET (self->consent_check), _("Consent to be contacted"));
   okn_gui_set_accessible (GTK_WIDGET (self->lon_entry), _("Longitude"));
   okn_gui_set_accessible (GTK_WIDGET (self->category_list), _("Categories"));

@@ -88,8 +88,12 @@ parse_day (GtkEntry *entry,
   return g_date_time_add_days (midnight, days);
 }
 
+/* A row of the results. A report is titled by its category as people
+ * know it, the catalogue's name (@services, nullable); the code only when
+ * the catalogue does not know it. */
 static GtkWidget *
-make_row (const OknRecord *r)
+make_row (const OknRecord *r,
+          GPtrArray       *services)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -99,7 +103,9 @@ make_row (const OknRecord *r)
   g_autofree char *who = okn_text_display_line (r->kind == OKN_KIND_LETTER
                                                   ? (r->anonymous ? _("anonymous") : r->sender_name)
                                                   : r->address, -1);
-  g_autofree char *what = okn_text_display_line (okn_record_title (r), -1);
+  const OknService *service = r->kind == OKN_KIND_REPORT && services ? okn_service_find (services, r->category) : NULL;
+  g_autofree char *what = okn_text_display_line (service && service->name && *service->name
+                                                   ? service->name : okn_record_title (r), -1);
   g_autofree char *title = g_strdup_printf ("%s · %s", okn_labels_kind (okn_language_from_locale (), r->kind), what);
   GtkWidget *labels[] = {
     gtk_label_new (r->ticket), gtk_label_new (when), gtk_label_new (title),
@@ -149,6 +155,7 @@ okn_search_page_refresh (OknSearchPage *self)
   const char *state = gtk_combo_box_get_active_id (self->state_combo);
   OknListFilter filter = { 0 };
   g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) services = NULL;
   gboolean bad_date = FALSE;
   g_autofree char *status = NULL;
 
@@ -176,13 +183,15 @@ okn_search_page_refresh (OknSearchPage *self)
       return;
     }
 
+  /* Without the catalogue the rows show codes: nothing to say about it here. */
+  services = okn_store_list_services (okn_context_get_store (self->context), NULL);
   self->results = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
   for (guint i = 0; i < found->len && self->results->len < SEARCH_LIMIT; i++)
     {
       OknRecord *r = g_ptr_array_index (found, i);
 
       g_ptr_array_add (self->results, g_steal_pointer (&found->pdata[i]));
-      gtk_container_add (GTK_CONTAINER (self->results_list), make_row (r));
+      gtk_container_add (GTK_CONTAINER (self->results_list), make_row (r, services));
     }
   if (bad_date)
     status = g_strdup (_("A date filter is not a date (dd.mm.yyyy) and is ignored."));
