@@ -2113,6 +2113,172 @@ reverse_into (gpointer key,
   g_hash_table_insert (data, g_strdup (value), g_strdup (key));
 }
 
+/* Where a widget lies on the screen: its window's origin on the root
+ * window plus its place in the toplevel. */
+static GdkRectangle
+screen_rect (GtkWidget *widget)
+{
+  GtkWidget *top = gtk_widget_get_toplevel (widget);
+  GdkRectangle r = { 0 };
+  int ox = 0, oy = 0;
+
+  gdk_window_get_origin (gtk_widget_get_window (top), &ox, &oy);
+  gtk_widget_translate_coordinates (widget, top, 0, 0, &r.x, &r.y);
+  r.x += ox;
+  r.y += oy;
+  r.width = gtk_widget_get_allocated_width (widget);
+  r.height = gtk_widget_get_allocated_height (widget);
+  return r;
+}
+
+/* Every button and entry shown on @root (outside scrolled areas, which
+ * scroll) lies inside the screen: nothing a clerk needs is cut off. */
+static void
+check_on_screen (GtkWidget  *root,
+                 int         sw,
+                 int         sh,
+                 const char *page,
+                 GString    *bad)
+{
+  if (!gtk_widget_get_mapped (root) || GTK_IS_SCROLLED_WINDOW (root))
+    return;
+  if (GTK_IS_BUTTON (root) || GTK_IS_ENTRY (root))
+    {
+      GdkRectangle r = screen_rect (root);
+      AtkObject *acc = gtk_widget_get_accessible (root);
+
+      if (r.x < 0 || r.y < 0 || r.x + r.width > sw || r.y + r.height > sh)
+        g_string_append_printf (bad, "%s: %s “%s” at %d,%d %d×%d is cut off by the %d×%d screen\n", page,
+                                G_OBJECT_TYPE_NAME (root), acc ? atk_object_get_name (acc) : "", r.x, r.y,
+                                r.width, r.height, sw, sh);
+      return;
+    }
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+      for (GList *l = children; l; l = l->next)
+        check_on_screen (l->data, sw, sh, page, bad);
+    }
+}
+
+/* Lets a window that changed its size settle: GTK asks the X server for
+ * the new size and allocates when the answer comes. */
+static void
+settle (GtkWidget *top)
+{
+  for (int i = 0; i < 20; i++)
+    {
+      gdk_display_sync (gtk_widget_get_display (top));
+      pump ();
+      g_usleep (10000);
+    }
+}
+
+/* In a child process with an Xvfb of @screen (WIDTHxHEIGHT) and no window
+ * manager, as on a kiosk-like session: the desk opens, every page is shown
+ * (a record with long texts open, a category with its questions), and the
+ * window's place and size on the root window are measured against the
+ * screen, and every button and field against it too. Prints what is cut
+ * off and the sizes measured. */
+static int
+screen_child (const char *screen,
+              const char *ticket)
+{
+  g_auto (GStrv) dims = g_strsplit (screen, "x", 3);
+  int sw = (int) g_ascii_strtoll (dims[0], NULL, 10), sh = (int) g_ascii_strtoll (dims[1], NULL, 10);
+  g_autofree char *xvfb_screen = g_strdup_printf ("%dx%dx24", sw, sh);
+  g_autoptr (GString) bad = g_string_new (NULL);
+  OknApplication *other;
+  OknClerkWindow *w;
+  g_autoptr (GError) error = NULL;
+  const char *pages[] = { "letter", "report", "report+category", "find", "register", "record", "letter" };
+
+  okn_test_ui_start_xvfb (xvfb_screen);
+  okn_application_setup_i18n ();
+  gtk_init (NULL, NULL);
+
+  other = okn_application_new ();
+  g_application_register (G_APPLICATION (other), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (other));
+  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
+  window = w;
+  settle (GTK_WIDGET (w));
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GdkRectangle frame;
+
+      if (g_str_equal (pages[i], "record"))
+        g_assert_true (okn_clerk_window_open_ticket (w, ticket));
+      else if (g_str_equal (pages[i], "report+category"))
+        okn_report_form_select_category (okn_clerk_window_get_report_form (w), "pothole");
+      else
+        okn_clerk_window_show_page (w, pages[i]);
+      settle (GTK_WIDGET (w));
+      gdk_window_get_frame_extents (gtk_widget_get_window (GTK_WIDGET (w)), &frame);
+      g_print ("# %s on %dx%d: window at %d,%d %d×%d\n", pages[i], sw, sh, frame.x, frame.y, frame.width,
+               frame.height);
+      if (frame.x < 0 || frame.y < 0 || frame.x + frame.width > sw || frame.y + frame.height > sh)
+        g_string_append_printf (bad, "%s: the window at %d,%d %d×%d does not fit the %d×%d screen\n", pages[i],
+                                frame.x, frame.y, frame.width, frame.height, sw, sh);
+      check_on_screen (GTK_WIDGET (w), sw, sh, pages[i], bad);
+    }
+  g_print ("%s", bad->str);
+  okn_report_form_reset (okn_clerk_window_get_report_form (w));
+  gtk_widget_destroy (GTK_WIDGET (w));
+  pump ();
+  g_object_unref (other);
+  okn_test_ui_stop_xvfb ();
+  return bad->len > 0 ? 1 : 0;
+}
+
+/* Issue 10: with no window manager (a kiosk-like session) the desk's
+ * window fits a 1366×768 and a 1024×768 screen on every page, nothing cut
+ * off; each screen is an Xvfb of its own in a child process. */
+static void
+test_fits_screen_without_wm (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *screens[] = { "1366x768", "1024x768" };
+  g_autoptr (GString) report = g_string_new (NULL);
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_letter ("Miejskie Przedsiębiorstwo Oczyszczania Spółka z ograniczoną "
+                                             "odpowiedzialnością w Łodzi, Oddział Zachodni",
+                                             "Odwołanie od decyzji w sprawie opłaty za gospodarowanie "
+                                             "odpadami komunalnymi za drugie półrocze 2026 roku");
+  g_autoptr (GError) store_error = NULL;
+
+  /* A record with long texts, opened on the record page. */
+  r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź");
+  g_assert_true (okn_store_register (store, r, "test", &store_error));
+  g_assert_true (okn_store_cancel (store, r->ticket, "Wpis zdublowany przez drugie stanowisko kancelarii",
+                                   "test", &store_error));
+  g_assert_no_error (store_error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr (GSubprocess) child = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+
+      /* Polish: the desk's language, and its longer words. */
+      g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--screen-child", screens[i], r->ticket,
+                                           NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s", out ? out : "");
+      if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
+        g_string_append_printf (report, "[%s]\n%s", screens[i], out ? out : "(crashed)\n");
+    }
+  if (report->len > 0)
+    g_error ("the desk does not fit the screen without a window manager:\n%s", report->str);
+}
+
 /* In a child process started with LANGUAGE=@lang (GLib decides once per
  * process whether to translate): a window filled as a clerk sees it (a
  * record open, results found, a category's questions shown) and the
@@ -2218,6 +2384,8 @@ main (int    argc,
       gtk_init (NULL, NULL);
       return words_child (argv[2]);
     }
+  if (argc > 3 && g_str_equal (argv[1], "--screen-child"))
+    return screen_child (argv[2], argv[3]);
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
     {
       okn_application_setup_i18n ();
@@ -2280,6 +2448,7 @@ main (int    argc,
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
   g_test_add_func ("/desk/words", test_words);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
+  g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
   rc = g_test_run ();

@@ -966,6 +966,41 @@ okn_clerk_window_get_record_view (OknClerkWindow *self)
   return self->record_view;
 }
 
+/* A window manager fits a new window to the screen; without one (a
+ * kiosk-like session) nobody does, and the desk opened 1110×816 on a 768 px
+ * screen with Save and Sync below its edge. So once mapped, a window that
+ * overflows its monitor's work area is moved into it and shrunk by what
+ * overflows, measured on the real window (client-side decorations and the
+ * header bar included). Every page's minimum fits 1024×768
+ * (tests/test-desk.c: /desk/fits-small-screens, /desk/fits-screen-without-wm). */
+static void
+okn_clerk_window_map (GtkWidget *widget)
+{
+  GdkWindow *gdk_window;
+  GdkMonitor *monitor;
+  GdkRectangle area, frame;
+  int w = 0, h = 0, over_w, over_h;
+
+  GTK_WIDGET_CLASS (okn_clerk_window_parent_class)->map (widget);
+  gdk_window = gtk_widget_get_window (widget);
+  monitor = gdk_display_get_monitor_at_window (gtk_widget_get_display (widget), gdk_window);
+  if (monitor == NULL || gtk_window_is_maximized (GTK_WINDOW (widget)))
+    return;
+  gdk_monitor_get_workarea (monitor, &area);
+  gdk_window_get_frame_extents (gdk_window, &frame);
+  over_w = frame.width - area.width;
+  over_h = frame.height - area.height;
+  if (over_w <= 0 && over_h <= 0 && frame.x >= area.x && frame.y >= area.y
+      && frame.x + frame.width <= area.x + area.width && frame.y + frame.height <= area.y + area.height)
+    return;
+  gtk_window_get_size (GTK_WINDOW (widget), &w, &h);
+  gtk_window_resize (GTK_WINDOW (widget), MAX (1, w - MAX (0, over_w)), MAX (1, h - MAX (0, over_h)));
+  /* The X window itself, decorations and all, at the area's corner:
+   * gtk_window_move() places what it takes for the visible content, which
+   * left the header bar's top row above the screen. */
+  gdk_window_move (gdk_window, area.x, area.y);
+}
+
 OknClerkWindow *
 okn_clerk_window_new (OknApplication *app)
 {
@@ -1040,6 +1075,7 @@ okn_clerk_window_class_init (OknClerkWindowClass *klass)
 
   object_class->dispose = okn_clerk_window_dispose;
   object_class->finalize = okn_clerk_window_finalize;
+  widget_class->map = okn_clerk_window_map;
 
   g_type_ensure (OKN_TYPE_LETTER_FORM);
   g_type_ensure (OKN_TYPE_REPORT_FORM);
