@@ -2279,6 +2279,155 @@ test_fits_screen_without_wm (void)
     g_error ("the desk does not fit the screen without a window manager:\n%s", report->str);
 }
 
+static gboolean
+not_syncing (gpointer data)
+{
+  return !okn_clerk_window_is_syncing (data);
+}
+
+/* Words of curl, layout names and zbar's symbologies that must never reach
+ * a Polish clerk as they are. */
+static void
+check_polish_message (GString    *bad,
+                      const char *what,
+                      const char *text)
+{
+  static const char *raw[] = { "label →", "receipt-80", "receipt-58", "a4-confirmation", "(keyboard)",
+                                "QR-Code", "Failed to connect", "Couldn't connect", "Connection refused",
+                                "Could not resolve" };
+  g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+  {
+    g_autofree char *one_line = g_strjoinv (" ⏎ ", lines);
+
+    g_print ("# %s: %s\n", what, text ? one_line : "(nothing)");
+  }
+  if (text == NULL || *text == '\0')
+    {
+      g_string_append_printf (bad, "%s: no message\n", what);
+      return;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (raw); k++)
+    if (strstr (lines[0], raw[k]))
+      g_string_append_printf (bad, "%s: “%s” in “%s”\n", what, raw[k], lines[0]);
+}
+
+/* In a child process in Polish, with a configuration whose server address
+ * answers nothing: the messages a clerk gets from a reprint, a scanned
+ * code that is not a ticket and a sync that cannot reach the server.
+ * Prints what is not Polish. */
+static int
+messages_child (const char *ticket)
+{
+  g_autoptr (GString) bad = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  OknApplication *other;
+  OknClerkWindow *w;
+  OknRecordView *view;
+  g_autoptr (OknScanResult) scanned = NULL;
+
+  other = okn_application_new ();
+  g_application_register (G_APPLICATION (other), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (other));
+  pump ();
+  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
+  window = w;
+  view = okn_clerk_window_get_record_view (w);
+
+  /* A reprint says what printed where. */
+  g_assert_true (okn_clerk_window_open_ticket (w, ticket));
+  g_action_group_activate_action (gtk_widget_get_action_group (GTK_WIDGET (view), "record"), "reprint",
+                                  g_variant_new_string ("label"));
+  g_assert_true (wait_for (view_idle, view));
+  {
+    GtkWidget *message = okn_test_ui_find_by_name (GTK_WIDGET (view), "okn-record-message");
+
+    g_assert_nonnull (message);
+    check_polish_message (bad, "reprint", gtk_label_get_text (GTK_LABEL (message)));
+  }
+
+  /* A code that is not a ticket, typed or from a wedge scanner. */
+  scanned = okn_scan_verify_text (okn_context_get_store (okn_application_get_context (other)), NULL,
+                                  "ZAMÓWIENIE 123", &error);
+  g_assert_no_error (error);
+  check_polish_message (bad, "scan", scanned->message);
+
+  /* Sync now, with nothing at the server's address. */
+  key (GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_true (wait_for (not_syncing, w));
+  {
+    const char *status = okn_clerk_window_get_status (w);
+    g_auto (GStrv) lines = g_strsplit (status, "\n", -1);
+
+    check_polish_message (bad, "sync", status);
+    if (g_strv_length (lines) < 2 || !g_str_has_prefix (lines[1], "Szczegóły: "))
+      g_string_append_printf (bad, "sync: no details line under “%s”\n", lines[0]);
+  }
+
+  g_print ("%s", bad->str);
+  gtk_widget_destroy (GTK_WIDGET (w));
+  pump ();
+  g_object_unref (other);
+  return bad->len > 0 ? 1 : 0;
+}
+
+/* A loopback port nothing listens on (just given up by a listener). */
+static guint16
+closed_port (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/* Issue 10, "Words": a reprint's "printed" names the layout in Polish, not
+ * "label →"; a code that is not a ticket is not "(keyboard)"; a network
+ * failure says in Polish what happened, libcurl's English on a details
+ * line below. */
+static void
+test_words_of_messages (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *conf = g_build_filename (tmpdir, "messages.conf", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_letter ("Teresa Wójcik", "Wniosek o odpis");
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &base, NULL, NULL));
+  /* The desk's configuration with a server address nothing answers at
+   * (and letters to send, so that the network is all that fails). */
+  {
+    g_auto (GStrv) parts = g_strsplit (base, "[letters]\n", 2);
+    g_autofree char *with_code = g_strjoinv ("[letters]\nservice_code=letter\n", parts);
+
+    conf_text = g_strdup_printf ("%s\n[server]\nurl=http://127.0.0.1:%u/\napi_key=test-key\n", with_code, closed_port ());
+  }
+  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
+  g_subprocess_launcher_setenv (launcher, "OKIENKO_CONFIG", conf, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--messages-child", r->ticket, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", out ? out : "");
+  if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
+    g_error ("messages not in Polish:\n%s", out ? out : "(crashed)\n");
+}
+
 /* In a child process started with LANGUAGE=@lang (GLib decides once per
  * process whether to translate): a window filled as a clerk sees it (a
  * record open, results found, a category's questions shown) and the
@@ -2384,6 +2533,12 @@ main (int    argc,
       gtk_init (NULL, NULL);
       return words_child (argv[2]);
     }
+  if (argc > 2 && g_str_equal (argv[1], "--messages-child"))
+    {
+      okn_application_setup_i18n ();
+      gtk_init (NULL, NULL);
+      return messages_child (argv[2]);
+    }
   if (argc > 3 && g_str_equal (argv[1], "--screen-child"))
     return screen_child (argv[2], argv[3]);
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
@@ -2447,6 +2602,7 @@ main (int    argc,
   g_test_add_func ("/desk/inline-errors-clear", test_inline_errors_clear);
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
   g_test_add_func ("/desk/words", test_words);
+  g_test_add_func ("/desk/words-of-messages", test_words_of_messages);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
   g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
