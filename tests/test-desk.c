@@ -2280,6 +2280,73 @@ test_fits_screen_without_wm (void)
 }
 
 static gboolean
+report_form_idle (gpointer data)
+{
+  return !okn_form_session_get_busy (okn_report_form_get_session (data));
+}
+
+/* Issue 10, "Words": a date-time answer of a category's question reads
+ * as the clerk typed it (dd.mm.yyyy hh:mm), not as ISO 8601; a wrong one
+ * is explained in that form too. */
+static void
+test_record_datetime_in_words (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("noticed", "Znak drogowy przewrócony", "ul. Zgierska 1");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = NULL;
+
+  okn_test_cache_service (store, "noticed", "Uszkodzony znak",
+                          "{\"service_code\":\"noticed\",\"attributes\":[{\"variable\":true,"
+                          "\"code\":\"seen_at\",\"datatype\":\"datetime\",\"required\":false,"
+                          "\"order\":1,\"description\":\"Kiedy zauważono\"}]}");
+  okn_report_form_reload_catalogue (okn_clerk_window_get_report_form (window));
+
+  /* Typed wrong, the hint is in the form the field asks for. */
+  {
+    OknReportForm *form = okn_clerk_window_get_report_form (window);
+    GtkWidget *seen_at;
+    g_autofree char *shown_error = NULL;
+
+    okn_clerk_window_show_page (window, "report");
+    g_assert_true (okn_report_form_select_category (form, "noticed"));
+    pump ();
+    seen_at = okn_report_form_get_attribute_widget (form, "seen_at");
+    g_assert_nonnull (seen_at);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (GTK_WIDGET (window),
+                                                                                   "Description"))),
+                              "Znak leży na chodniku", -1);
+    gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Address")), "ul. Zgierska 1");
+    gtk_entry_set_text (GTK_ENTRY (seen_at), "wczoraj wieczorem");
+    key (GDK_KEY_Return, GDK_CONTROL_MASK);
+    g_assert_true (wait_for (report_form_idle, form));
+    shown_error = okn_test_ui_all_text (error_of (seen_at));
+    g_test_message ("%s", shown_error);
+    g_assert_nonnull (strstr (shown_error, "29.11.2026 10:15"));
+    okn_report_form_reset (form);
+  }
+
+  okn_record_add_attribute (r, "seen_at", "2026-12-03T18:45:00+01:00");
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (okn_clerk_window_get_record_view (window)));
+  g_assert_nonnull (strstr (shown, "Kiedy zauważono"));
+  g_assert_null (strstr (shown, "2026-12-03T18:45"));
+  {
+    /* 18:45 in Warsaw, in the test's own time zone. */
+    g_autoptr (GDateTime) at = g_date_time_new_from_iso8601 ("2026-12-03T18:45:00+01:00", NULL);
+    g_autoptr (GDateTime) local = g_date_time_to_local (at);
+    g_autofree char *expected = g_date_time_format (local, "%d.%m.%Y %H:%M");
+
+    g_assert_nonnull (strstr (shown, expected));
+  }
+  okn_test_sample_catalogue (store);
+  key (GDK_KEY_Escape, 0);
+}
+
+static gboolean
 not_syncing (gpointer data)
 {
   return !okn_clerk_window_is_syncing (data);
@@ -2607,6 +2674,7 @@ main (int    argc,
   g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
+  g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));
