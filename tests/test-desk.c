@@ -110,6 +110,21 @@ open_store (void)
   return store;
 }
 
+/* A letter registered behind the desk's back, as another station or
+ * okienkoctl would. */
+static OknRecord *
+store_letter (const char *sender,
+              const char *subject)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_letter (sender, subject);
+
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  return r;
+}
+
 static gint64
 count_records (OknKind kind)
 {
@@ -1298,14 +1313,10 @@ test_focus_after_actions (void)
 {
   OknRecordView *view = okn_clerk_window_get_record_view (window);
   OknRegisterPage *reg = okn_clerk_window_get_register_page (window);
-  g_autoptr (OknStore) store = open_store ();
-  g_autoptr (OknRecord) r = okn_test_letter ("Halina Ostrowska", "Prośba o kopię decyzji");
-  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = store_letter ("Halina Ostrowska", "Prośba o kopię decyzji");
   g_autofree char *csv_path = g_build_filename (tmpdir, "focus-register.csv", NULL);
   GtkWidget *button, *dialog;
 
-  g_assert_true (okn_store_register (store, r, "test", &error));
-  g_assert_no_error (error);
   g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
   pump ();
 
@@ -2113,6 +2124,17 @@ reverse_into (gpointer key,
   g_hash_table_insert (data, g_strdup (value), g_strdup (key));
 }
 
+/* In a child process: the desk started as the program starts it, its
+ * window made the tests' window. */
+static OknApplication *
+child_app (void)
+{
+  OknApplication *a = start_app ();
+
+  window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (a));
+  return a;
+}
+
 /* Where a widget lies on the screen: its window's origin on the root
  * window plus its place in the toplevel. */
 static GdkRectangle
@@ -2191,19 +2213,13 @@ screen_child (const char *screen,
   g_autoptr (GString) bad = g_string_new (NULL);
   OknApplication *other;
   OknClerkWindow *w;
-  g_autoptr (GError) error = NULL;
   const char *pages[] = { "letter", "report", "report+category", "find", "register", "record", "letter" };
 
   okn_test_ui_start_xvfb (xvfb_screen);
   okn_application_setup_i18n ();
   gtk_init (NULL, NULL);
-
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
-  window = w;
+  other = child_app ();
+  w = window;
   settle (GTK_WIDGET (w));
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -2388,18 +2404,11 @@ messages_child (const char *ticket)
 {
   g_autoptr (GString) bad = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
-  OknApplication *other;
-  OknClerkWindow *w;
+  OknApplication *other = child_app ();
+  OknClerkWindow *w = window;
   OknRecordView *view;
   g_autoptr (OknScanResult) scanned = NULL;
 
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  pump ();
-  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
-  window = w;
   view = okn_clerk_window_get_record_view (w);
 
   /* A reprint says what printed where. */
@@ -2463,15 +2472,12 @@ test_words_of_messages (void)
   g_autofree char *conf = g_build_filename (tmpdir, "messages.conf", NULL);
   g_autofree char *conf_text = NULL;
   g_autofree char *base = NULL;
-  g_autoptr (OknStore) store = open_store ();
-  g_autoptr (OknRecord) r = okn_test_letter ("Teresa Wójcik", "Wniosek o odpis");
+  g_autoptr (OknRecord) r = store_letter ("Teresa Wójcik", "Wniosek o odpis");
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr (GSubprocess) child = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
 
-  g_assert_true (okn_store_register (store, r, "test", &error));
-  g_assert_no_error (error);
   g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &base, NULL, NULL));
   /* The desk's configuration with a server address nothing answers at
    * (and letters to send, so that the network is all that fails). */
@@ -2509,17 +2515,11 @@ words_child (const char *lang)
   g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
   OknApplication *other;
   OknClerkWindow *w;
-  g_autoptr (GError) error = NULL;
   int rc;
 
   g_hash_table_foreach (pl, reverse_into, back);
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  pump ();
-  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
-  window = w;
+  other = child_app ();
+  w = window;
   okn_report_form_select_category (okn_clerk_window_get_report_form (w), "pothole");
   okn_search_page_set_query (okn_clerk_window_get_search_page (w), "Nowak");
   okn_search_page_refresh (okn_clerk_window_get_search_page (w));
