@@ -2295,6 +2295,35 @@ test_fits_screen_without_wm (void)
     g_error ("the desk does not fit the screen without a window manager:\n%s", report->str);
 }
 
+/* Issue 10: the report form's category list and its "chosen" line name
+ * categories as people know them; the code only when a clerk asks (the
+ * row's tooltip). */
+static void
+test_category_list_names (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autofree char *shown = NULL;
+  GtkListBoxRow *row;
+  g_autofree char *tip = NULL;
+
+  okn_report_form_reload_catalogue (form);
+  okn_clerk_window_show_page (window, "report");
+  g_assert_true (okn_report_form_select_category (form, "pothole"));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (form));
+  g_assert_nonnull (strstr (shown, "Dziura w jezdni"));
+  g_assert_nonnull (strstr (shown, "Latarnia nie świeci"));
+  g_assert_null (strstr (shown, "pothole"));
+  g_assert_null (strstr (shown, "streetlight"));
+  row = gtk_list_box_get_selected_row (GTK_LIST_BOX (find_named (GTK_WIDGET (form), "Categories")));
+  g_assert_nonnull (row);
+  tip = gtk_widget_get_tooltip_text (GTK_WIDGET (row));
+  g_assert_nonnull (tip);
+  g_assert_nonnull (strstr (tip, "pothole"));
+  okn_report_form_reset (form);
+  okn_clerk_window_show_page (window, "letter");
+}
+
 static gboolean
 report_form_idle (gpointer data)
 {
@@ -2675,6 +2704,7 @@ main (int    argc,
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
+  g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));
