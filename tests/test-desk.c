@@ -2124,6 +2124,36 @@ reverse_into (gpointer key,
   g_hash_table_insert (data, g_strdup (value), g_strdup (key));
 }
 
+/* Runs this test program again as a child (`--NAME-child ARG [ARG2]`) in
+ * @language, with @config if given; its standard output goes to @out.
+ * Returns: whether it exited 0 (it prints what is wrong) */
+static gboolean
+run_child (const char  *mode,
+           const char  *arg,
+           const char  *arg2,
+           const char  *language,
+           const char  *config,
+           char       **out)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+  if (config)
+    g_subprocess_launcher_setenv (launcher, "OKIENKO_CONFIG", config, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, mode, arg, arg2, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, out, NULL, &error));
+  g_assert_no_error (error);
+  if (*out == NULL)
+    *out = g_strdup ("(crashed)\n");
+  g_test_message ("%s", *out);
+  return g_subprocess_get_if_exited (child) && g_subprocess_get_exit_status (child) == 0;
+}
+
 /* In a child process: the desk started as the program starts it, its
  * window made the tests' window. */
 static OknApplication *
@@ -2255,7 +2285,6 @@ screen_child (const char *screen,
 static void
 test_fits_screen_without_wm (void)
 {
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   const char *screens[] = { "1366x768", "1024x768" };
   g_autoptr (GString) report = g_string_new (NULL);
   g_autoptr (OknStore) store = open_store ();
@@ -2274,22 +2303,11 @@ test_fits_screen_without_wm (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
-      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-      g_autoptr (GSubprocess) child = NULL;
-      g_autoptr (GError) error = NULL;
       g_autofree char *out = NULL;
 
       /* Polish: the desk's language, and its longer words. */
-      g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--screen-child", screens[i], r->ticket,
-                                           NULL);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
-      g_assert_no_error (error);
-      g_test_message ("%s", out ? out : "");
-      if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
-        g_string_append_printf (report, "[%s]\n%s", screens[i], out ? out : "(crashed)\n");
+      if (!run_child ("--screen-child", screens[i], r->ticket, "pl", NULL, &out))
+        g_string_append_printf (report, "[%s]\n%s", screens[i], out);
     }
   if (report->len > 0)
     g_error ("the desk does not fit the screen without a window manager:\n%s", report->str);
@@ -2497,14 +2515,10 @@ closed_port (void)
 static void
 test_words_of_messages (void)
 {
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *conf = g_build_filename (tmpdir, "messages.conf", NULL);
   g_autofree char *conf_text = NULL;
   g_autofree char *base = NULL;
   g_autoptr (OknRecord) r = store_letter ("Teresa Wójcik", "Wniosek o odpis");
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GSubprocess) child = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
 
   g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &base, NULL, NULL));
@@ -2518,16 +2532,8 @@ test_words_of_messages (void)
   }
   g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
 
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
-  g_subprocess_launcher_setenv (launcher, "OKIENKO_CONFIG", conf, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--messages-child", r->ticket, NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s", out ? out : "");
-  if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
-    g_error ("messages not in Polish:\n%s", out ? out : "(crashed)\n");
+  if (!run_child ("--messages-child", r->ticket, NULL, "pl", conf, &out))
+    g_error ("messages not in Polish:\n%s", out);
 }
 
 /* In a child process started with LANGUAGE=@lang (GLib decides once per
@@ -2579,25 +2585,15 @@ words_child (const char *lang)
 static void
 test_words (void)
 {
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   const char *langs[] = { "pl", "en" };
   g_autoptr (GString) report = g_string_new (NULL);
 
   for (guint li = 0; li < G_N_ELEMENTS (langs); li++)
     {
-      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-      g_autoptr (GSubprocess) child = NULL;
-      g_autoptr (GError) error = NULL;
       g_autofree char *out = NULL;
 
-      g_subprocess_launcher_setenv (launcher, "LANGUAGE", langs[li], TRUE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--words-child", langs[li], NULL);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
-      g_assert_no_error (error);
-      if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
-        g_string_append_printf (report, "[%s]\n%s", langs[li], out ? out : "(crashed)\n");
+      if (!run_child ("--words-child", langs[li], NULL, langs[li], NULL, &out))
+        g_string_append_printf (report, "[%s]\n%s", langs[li], out);
     }
   if (report->len > 0)
     g_error ("words not in the desk's language:\n%s", report->str);
