@@ -254,6 +254,8 @@ main (int    argc,
                             "Zapadnięta studzienka na pasie do skrętu w lewo.", -1);
   type_into (find_named (w, "address_entry"), "al. Mickiewicza / ul. Żeromskiego, Łódź");
   type_into (okn_report_form_get_attribute_widget (OKN_REPORT_FORM (w), "depth"), "20");
+  /* The clerk typing the description: its frame shows the focus. */
+  gtk_widget_grab_focus (find_named (w, "description_view"));
   shoot (GTK_WIDGET (window), "desk-report");
   /* Saved: the ticket on screen for the resident, as it stays until the
    * next record starts; then the same at 1024×768. */
@@ -269,7 +271,8 @@ main (int    argc,
   okn_report_form_reset (OKN_REPORT_FORM (w));
 
   okn_clerk_window_show_page (window, "find");
-  okn_search_page_set_query (okn_clerk_window_get_search_page (window), "kowal");
+  /* The sender's address finds a letter, the category's name names a report. */
+  okn_search_page_set_query (okn_clerk_window_get_search_page (window), "piotrkowska");
   shoot (GTK_WIDGET (window), "desk-find");
 
   {

@@ -110,6 +110,21 @@ open_store (void)
   return store;
 }
 
+/* A letter registered behind the desk's back, as another station or
+ * okienkoctl would. */
+static OknRecord *
+store_letter (const char *sender,
+              const char *subject)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_letter (sender, subject);
+
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  return r;
+}
+
 static gint64
 count_records (OknKind kind)
 {
@@ -1298,14 +1313,10 @@ test_focus_after_actions (void)
 {
   OknRecordView *view = okn_clerk_window_get_record_view (window);
   OknRegisterPage *reg = okn_clerk_window_get_register_page (window);
-  g_autoptr (OknStore) store = open_store ();
-  g_autoptr (OknRecord) r = okn_test_letter ("Halina Ostrowska", "Prośba o kopię decyzji");
-  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = store_letter ("Halina Ostrowska", "Prośba o kopię decyzji");
   g_autofree char *csv_path = g_build_filename (tmpdir, "focus-register.csv", NULL);
   GtkWidget *button, *dialog;
 
-  g_assert_true (okn_store_register (store, r, "test", &error));
-  g_assert_no_error (error);
   g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
   pump ();
 
@@ -2113,6 +2124,47 @@ reverse_into (gpointer key,
   g_hash_table_insert (data, g_strdup (value), g_strdup (key));
 }
 
+/* Runs this test program again as a child (`--NAME-child ARG [ARG2]`) in
+ * @language, with @config if given; its standard output goes to @out.
+ * Returns: whether it exited 0 (it prints what is wrong) */
+static gboolean
+run_child (const char  *mode,
+           const char  *arg,
+           const char  *arg2,
+           const char  *language,
+           const char  *config,
+           char       **out)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+  if (config)
+    g_subprocess_launcher_setenv (launcher, "OKIENKO_CONFIG", config, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, mode, arg, arg2, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, out, NULL, &error));
+  g_assert_no_error (error);
+  if (*out == NULL)
+    *out = g_strdup ("(crashed)\n");
+  g_test_message ("%s", *out);
+  return g_subprocess_get_if_exited (child) && g_subprocess_get_exit_status (child) == 0;
+}
+
+/* In a child process: the desk started as the program starts it, its
+ * window made the tests' window. */
+static OknApplication *
+child_app (void)
+{
+  OknApplication *a = start_app ();
+
+  window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (a));
+  return a;
+}
+
 /* Where a widget lies on the screen: its window's origin on the root
  * window plus its place in the toplevel. */
 static GdkRectangle
@@ -2191,19 +2243,13 @@ screen_child (const char *screen,
   g_autoptr (GString) bad = g_string_new (NULL);
   OknApplication *other;
   OknClerkWindow *w;
-  g_autoptr (GError) error = NULL;
   const char *pages[] = { "letter", "report", "report+category", "find", "register", "record", "letter" };
 
   okn_test_ui_start_xvfb (xvfb_screen);
   okn_application_setup_i18n ();
   gtk_init (NULL, NULL);
-
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
-  window = w;
+  other = child_app ();
+  w = window;
   settle (GTK_WIDGET (w));
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -2239,7 +2285,6 @@ screen_child (const char *screen,
 static void
 test_fits_screen_without_wm (void)
 {
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   const char *screens[] = { "1366x768", "1024x768" };
   g_autoptr (GString) report = g_string_new (NULL);
   g_autoptr (OknStore) store = open_store ();
@@ -2258,25 +2303,237 @@ test_fits_screen_without_wm (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
-      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-      g_autoptr (GSubprocess) child = NULL;
-      g_autoptr (GError) error = NULL;
       g_autofree char *out = NULL;
 
       /* Polish: the desk's language, and its longer words. */
-      g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--screen-child", screens[i], r->ticket,
-                                           NULL);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
-      g_assert_no_error (error);
-      g_test_message ("%s", out ? out : "");
-      if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
-        g_string_append_printf (report, "[%s]\n%s", screens[i], out ? out : "(crashed)\n");
+      if (!run_child ("--screen-child", screens[i], r->ticket, "pl", NULL, &out))
+        g_string_append_printf (report, "[%s]\n%s", screens[i], out);
     }
   if (report->len > 0)
     g_error ("the desk does not fit the screen without a window manager:\n%s", report->str);
+}
+
+/* Issue 10: the report form's category list and its "chosen" line name
+ * categories as people know them; the code only when a clerk asks (the
+ * row's tooltip). */
+static void
+test_category_list_names (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autofree char *shown = NULL;
+  GtkListBoxRow *row;
+  g_autofree char *tip = NULL;
+
+  okn_report_form_reload_catalogue (form);
+  okn_clerk_window_show_page (window, "report");
+  g_assert_true (okn_report_form_select_category (form, "pothole"));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (form));
+  g_assert_nonnull (strstr (shown, "Dziura w jezdni"));
+  g_assert_nonnull (strstr (shown, "Latarnia nie świeci"));
+  g_assert_null (strstr (shown, "pothole"));
+  g_assert_null (strstr (shown, "streetlight"));
+  row = gtk_list_box_get_selected_row (GTK_LIST_BOX (find_named (GTK_WIDGET (form), "Categories")));
+  g_assert_nonnull (row);
+  tip = gtk_widget_get_tooltip_text (GTK_WIDGET (row));
+  g_assert_nonnull (tip);
+  g_assert_nonnull (strstr (tip, "pothole"));
+  okn_report_form_reset (form);
+  okn_clerk_window_show_page (window, "letter");
+}
+
+static gboolean
+report_form_idle (gpointer data)
+{
+  return !okn_form_session_get_busy (okn_report_form_get_session (data));
+}
+
+/* Issue 10, "Words": a date-time answer of a category's question reads
+ * as the clerk typed it (dd.mm.yyyy hh:mm), not as ISO 8601; a wrong one
+ * is explained in that form too. */
+static void
+test_record_datetime_in_words (void)
+{
+  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("noticed", "Znak drogowy przewrócony", "ul. Zgierska 1");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = NULL;
+
+  okn_test_cache_service (store, "noticed", "Uszkodzony znak",
+                          "{\"service_code\":\"noticed\",\"attributes\":[{\"variable\":true,"
+                          "\"code\":\"seen_at\",\"datatype\":\"datetime\",\"required\":false,"
+                          "\"order\":1,\"description\":\"Kiedy zauważono\"}]}");
+  okn_report_form_reload_catalogue (okn_clerk_window_get_report_form (window));
+
+  /* Typed wrong, the hint is in the form the field asks for. */
+  {
+    OknReportForm *form = okn_clerk_window_get_report_form (window);
+    GtkWidget *seen_at;
+    g_autofree char *shown_error = NULL;
+
+    okn_clerk_window_show_page (window, "report");
+    g_assert_true (okn_report_form_select_category (form, "noticed"));
+    pump ();
+    seen_at = okn_report_form_get_attribute_widget (form, "seen_at");
+    g_assert_nonnull (seen_at);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (GTK_WIDGET (window),
+                                                                                   "Description"))),
+                              "Znak leży na chodniku", -1);
+    gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Address")), "ul. Zgierska 1");
+    gtk_entry_set_text (GTK_ENTRY (seen_at), "wczoraj wieczorem");
+    key (GDK_KEY_Return, GDK_CONTROL_MASK);
+    g_assert_true (wait_for (report_form_idle, form));
+    shown_error = okn_test_ui_all_text (error_of (seen_at));
+    g_test_message ("%s", shown_error);
+    g_assert_nonnull (strstr (shown_error, "29.11.2026 10:15"));
+    okn_report_form_reset (form);
+  }
+
+  okn_record_add_attribute (r, "seen_at", "2026-12-03T18:45:00+01:00");
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (okn_clerk_window_get_record_view (window)));
+  g_assert_nonnull (strstr (shown, "Kiedy zauważono"));
+  g_assert_null (strstr (shown, "2026-12-03T18:45"));
+  {
+    /* 18:45 in Warsaw, in the test's own time zone. */
+    g_autoptr (GDateTime) at = g_date_time_new_from_iso8601 ("2026-12-03T18:45:00+01:00", NULL);
+    g_autoptr (GDateTime) local = g_date_time_to_local (at);
+    g_autofree char *expected = g_date_time_format (local, "%d.%m.%Y %H:%M");
+
+    g_assert_nonnull (strstr (shown, expected));
+  }
+  okn_test_sample_catalogue (store);
+  key (GDK_KEY_Escape, 0);
+}
+
+static gboolean
+not_syncing (gpointer data)
+{
+  return !okn_clerk_window_is_syncing (data);
+}
+
+/* Words of curl, layout names and zbar's symbologies that must never reach
+ * a Polish clerk as they are. */
+static void
+check_polish_message (GString    *bad,
+                      const char *what,
+                      const char *text)
+{
+  static const char *raw[] = { "label →", "receipt-80", "receipt-58", "a4-confirmation", "(keyboard)",
+                                "QR-Code", "Failed to connect", "Couldn't connect", "Connection refused",
+                                "Could not resolve" };
+  g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+  {
+    g_autofree char *one_line = g_strjoinv (" ⏎ ", lines);
+
+    g_print ("# %s: %s\n", what, text ? one_line : "(nothing)");
+  }
+  if (text == NULL || *text == '\0')
+    {
+      g_string_append_printf (bad, "%s: no message\n", what);
+      return;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (raw); k++)
+    if (strstr (lines[0], raw[k]))
+      g_string_append_printf (bad, "%s: “%s” in “%s”\n", what, raw[k], lines[0]);
+}
+
+/* In a child process in Polish, with a configuration whose server address
+ * answers nothing: the messages a clerk gets from a reprint, a scanned
+ * code that is not a ticket and a sync that cannot reach the server.
+ * Prints what is not Polish. */
+static int
+messages_child (const char *ticket)
+{
+  g_autoptr (GString) bad = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  OknApplication *other = child_app ();
+  OknClerkWindow *w = window;
+  OknRecordView *view;
+  g_autoptr (OknScanResult) scanned = NULL;
+
+  view = okn_clerk_window_get_record_view (w);
+
+  /* A reprint says what printed where. */
+  g_assert_true (okn_clerk_window_open_ticket (w, ticket));
+  g_action_group_activate_action (gtk_widget_get_action_group (GTK_WIDGET (view), "record"), "reprint",
+                                  g_variant_new_string ("label"));
+  g_assert_true (wait_for (view_idle, view));
+  {
+    GtkWidget *message = okn_test_ui_find_by_name (GTK_WIDGET (view), "okn-record-message");
+
+    g_assert_nonnull (message);
+    check_polish_message (bad, "reprint", gtk_label_get_text (GTK_LABEL (message)));
+  }
+
+  /* A code that is not a ticket, typed or from a wedge scanner. */
+  scanned = okn_scan_verify_text (okn_context_get_store (okn_application_get_context (other)), NULL,
+                                  "ZAMÓWIENIE 123", &error);
+  g_assert_no_error (error);
+  check_polish_message (bad, "scan", scanned->message);
+
+  /* Sync now, with nothing at the server's address. */
+  key (GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_true (wait_for (not_syncing, w));
+  {
+    const char *status = okn_clerk_window_get_status (w);
+    g_auto (GStrv) lines = g_strsplit (status, "\n", -1);
+
+    check_polish_message (bad, "sync", status);
+    if (g_strv_length (lines) < 2 || !g_str_has_prefix (lines[1], "Szczegóły: "))
+      g_string_append_printf (bad, "sync: no details line under “%s”\n", lines[0]);
+  }
+
+  g_print ("%s", bad->str);
+  gtk_widget_destroy (GTK_WIDGET (w));
+  pump ();
+  g_object_unref (other);
+  return bad->len > 0 ? 1 : 0;
+}
+
+/* A loopback port nothing listens on (just given up by a listener). */
+static guint16
+closed_port (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/* Issue 10, "Words": a reprint's "printed" names the layout in Polish, not
+ * "label →"; a code that is not a ticket is not "(keyboard)"; a network
+ * failure says in Polish what happened, libcurl's English on a details
+ * line below. */
+static void
+test_words_of_messages (void)
+{
+  g_autofree char *conf = g_build_filename (tmpdir, "messages.conf", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr (OknRecord) r = store_letter ("Teresa Wójcik", "Wniosek o odpis");
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &base, NULL, NULL));
+  /* The desk's configuration with a server address nothing answers at
+   * (and letters to send, so that the network is all that fails). */
+  {
+    g_auto (GStrv) parts = g_strsplit (base, "[letters]\n", 2);
+    g_autofree char *with_code = g_strjoinv ("[letters]\nservice_code=letter\n", parts);
+
+    conf_text = g_strdup_printf ("%s\n[server]\nurl=http://127.0.0.1:%u/\napi_key=test-key\n", with_code, closed_port ());
+  }
+  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+
+  if (!run_child ("--messages-child", r->ticket, NULL, "pl", conf, &out))
+    g_error ("messages not in Polish:\n%s", out);
 }
 
 /* In a child process started with LANGUAGE=@lang (GLib decides once per
@@ -2293,17 +2550,11 @@ words_child (const char *lang)
   g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
   OknApplication *other;
   OknClerkWindow *w;
-  g_autoptr (GError) error = NULL;
   int rc;
 
   g_hash_table_foreach (pl, reverse_into, back);
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  pump ();
-  w = OKN_CLERK_WINDOW (okn_application_get_clerk_window (other));
-  window = w;
+  other = child_app ();
+  w = window;
   okn_report_form_select_category (okn_clerk_window_get_report_form (w), "pothole");
   okn_search_page_set_query (okn_clerk_window_get_search_page (w), "Nowak");
   okn_search_page_refresh (okn_clerk_window_get_search_page (w));
@@ -2334,25 +2585,15 @@ words_child (const char *lang)
 static void
 test_words (void)
 {
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   const char *langs[] = { "pl", "en" };
   g_autoptr (GString) report = g_string_new (NULL);
 
   for (guint li = 0; li < G_N_ELEMENTS (langs); li++)
     {
-      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-      g_autoptr (GSubprocess) child = NULL;
-      g_autoptr (GError) error = NULL;
       g_autofree char *out = NULL;
 
-      g_subprocess_launcher_setenv (launcher, "LANGUAGE", langs[li], TRUE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--words-child", langs[li], NULL);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
-      g_assert_no_error (error);
-      if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
-        g_string_append_printf (report, "[%s]\n%s", langs[li], out ? out : "(crashed)\n");
+      if (!run_child ("--words-child", langs[li], NULL, langs[li], NULL, &out))
+        g_string_append_printf (report, "[%s]\n%s", langs[li], out);
     }
   if (report->len > 0)
     g_error ("words not in the desk's language:\n%s", report->str);
@@ -2383,6 +2624,12 @@ main (int    argc,
       okn_application_setup_i18n ();
       gtk_init (NULL, NULL);
       return words_child (argv[2]);
+    }
+  if (argc > 2 && g_str_equal (argv[1], "--messages-child"))
+    {
+      okn_application_setup_i18n ();
+      gtk_init (NULL, NULL);
+      return messages_child (argv[2]);
     }
   if (argc > 3 && g_str_equal (argv[1], "--screen-child"))
     return screen_child (argv[2], argv[3]);
@@ -2447,10 +2694,13 @@ main (int    argc,
   g_test_add_func ("/desk/inline-errors-clear", test_inline_errors_clear);
   g_test_add_func ("/desk/outside-text-safe", test_outside_text_safe);
   g_test_add_func ("/desk/words", test_words);
+  g_test_add_func ("/desk/words-of-messages", test_words_of_messages);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
   g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
+  g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
+  g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 
   gtk_widget_destroy (GTK_WIDGET (window));

@@ -62,6 +62,7 @@ GQuark            okn_layout_error_quark      (void);
 gboolean          okn_layout_from_string      (const char *s,
                                                OknLayout  *out);
 const char       *okn_layout_to_string        (OknLayout layout);
+const char       *okn_layout_display_name     (OknLayout layout);
 gboolean          okn_layout_is_receipt       (OknLayout layout);
 
 OknTicketContent *okn_ticket_content_new      (const OknRecord *record,

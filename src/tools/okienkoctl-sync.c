@@ -18,14 +18,24 @@
 #include "okienkoctl.h"
 #include "okienko/okn-sync.h"
 
-/* One line, unlike okctl_print_error(): these messages quote the server,
- * and a CR LF in its words must not start a line that looks like ours. */
+/* These messages quote the server, and a CR LF in its words must not start
+ * a line that looks like ours: the first line is ours, the others (a
+ * network error's details line) are indented continuations, each made one
+ * safe line. */
 static void
 print_server_error (const char *message)
 {
-  g_autofree char *safe = okn_text_display_line (message, -1);
+  g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
 
-  g_printerr ("okienkoctl: %s\n", safe);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *safe = okn_text_display_line (lines[i], -1);
+
+      if (i == 0)
+        g_printerr ("okienkoctl: %s\n", safe);
+      else if (*safe)
+        g_printerr ("  %s\n", safe);
+    }
 }
 
 /* "okienkoctl: K03-26-000001-X: refused by the server: ..." per record. */

@@ -173,7 +173,7 @@ deliver_escpos (OknConfig              *config,
   if (!okn_layout_is_receipt (layout))
     {
       g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_INVALID,
-                   _("An ESC/POS printer prints receipts only, not the %s."), okn_layout_to_string (layout));
+                   _("An ESC/POS printer prints receipts only, not the %s."), okn_layout_display_name (layout));
       return NULL;
     }
   if (!okn_escpos_options_from_config (&eo, config, error))
@@ -287,11 +287,12 @@ print_one (OknConfig              *config,
     {
       g_set_error (error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED,
                    _("No printer is set for the %s: choose one in Preferences (Printing), or a PDF folder."),
-                   okn_layout_to_string (layout));
+                   okn_layout_display_name (layout));
       return NULL;
     }
   where = okn_outputs_deliver (config, layout, content, &target, cancellable, error);
-  return where ? g_strdup_printf ("%s → %s", okn_layout_to_string (layout), where) : NULL;
+  /* TRANSLATORS: what printed where: "80 mm receipt → /srv/tickets/K03-….pdf" */
+  return where ? g_strdup_printf (_("%s → %s"), okn_layout_display_name (layout), where) : NULL;
 }
 
 /**

@@ -347,7 +347,10 @@ okn_service_def_check (const OknServiceDef *def,
                 g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (v->value, tz);
 
                 if (dt == NULL)
-                  add_issue (issues, a, _("“%s” is not a date and time (2026-11-29T10:15)."),
+                  /* The form's way first (dd.mm.yyyy hh:mm), as its
+                   * placeholder says; ISO for scripts. */
+                  add_issue (issues, a,
+                             _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
                              v->value);
               }
               break;

@@ -782,6 +782,23 @@ judge (OknStore    *store,
   return r;
 }
 
+/* A symbology as a person says it, for messages: zbar's names ("QR-Code",
+ * "CODE-128") are for programs (okienkoctl scan --json keeps them), and a
+ * keyboard-wedge scan has none. */
+static const char *
+symbology_display (const char *symbology)
+{
+  if (g_strcmp0 (symbology, "keyboard") == 0)
+    return _("typed, or from a scanner");
+  if (g_strcmp0 (symbology, "QR-Code") == 0)
+    return _("QR code");
+  if (g_strcmp0 (symbology, "CODE-128") == 0)
+    return "Code 128";
+  if (g_strcmp0 (symbology, "CODE-39") == 0)
+    return "Code 39";
+  return symbology ? symbology : "";
+}
+
 /**
  * okn_scan_verify:
  * @store: where the tickets are looked up (read only)
@@ -832,15 +849,17 @@ okn_scan_verify (OknStore  *store,
           if (s->binary)
             r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: it holds bytes that are not "
                                             "text."),
-                                          shown, s->symbology);
+                                          shown, symbology_display (s->symbology));
           else if (parse_error->domain == OKN_TICKET_ERROR)
             {
               g_autofree char *why = okn_text_display_line (parse_error->message, -1);
 
-              r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown, s->symbology, why);
+              r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket: %s"), shown,
+                                            symbology_display (s->symbology), why);
             }
           else
-            r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket."), shown, s->symbology);
+            r->message = g_strdup_printf (_("“%s” (%s) is not an Okienko ticket."), shown,
+                                          symbology_display (s->symbology));
           g_ptr_array_add (out, r);
           continue;
         }

@@ -1028,21 +1028,45 @@ okn_open311_bad_answer (OknOpen311Client *client,
              (int) t->status, t->retry_after, NULL, msg);
 }
 
+/* What a network failure means, in the user's language: curl's own words
+ * are English and technical, so they go on a details line after it. */
+static const char *
+network_reason (CURLcode result)
+{
+  if (result == CURLE_COULDNT_RESOLVE_HOST || result == CURLE_COULDNT_RESOLVE_PROXY)
+    return _("the server’s name cannot be found: check server.url and the network connection");
+  if (result == CURLE_COULDNT_CONNECT)
+    return _("nothing answers at that address: the server is down or the network is off");
+  if (result == CURLE_OPERATION_TIMEDOUT)
+    return _("the server did not answer in time");
+  if (result == CURLE_SSL_CONNECT_ERROR)
+    return _("a secure (TLS) connection could not be set up");
+  if (result == CURLE_SEND_ERROR || result == CURLE_RECV_ERROR || result == CURLE_GOT_NOTHING
+      || result == CURLE_PARTIAL_FILE)
+    return _("the connection broke off");
+  return _("the network failed");
+}
+
 static void
 curl_failure (OknOpen311Client *client,
               OknTransfer         *t,
               GError          **error)
 {
-  const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror (t->result);
+  const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror (t->result);
+  const char *why = network_reason (t->result);
   g_autofree char *msg = NULL;
+  g_autofree char *said = NULL;
   OknOpen311Error code;
 
   /* curl's words when it wanted to send a POST a second time on a new
    * connection and our seek callback refused ("seek callback returned
    * error 2") mean nothing to a clerk or an administrator. */
   if (t->rewind_refused || t->result == CURLE_SEND_FAIL_REWIND)
-    why = _("the connection closed before the answer, and a request is never sent twice "
-            "before the server was searched for it");
+    {
+      why = _("the connection closed before the answer, and a request is never sent twice "
+              "before the server was searched for it");
+      detail = NULL;
+    }
 
   /* CURLcode has some 100 values and gains more with libcurl releases:
    * the few that say the server's identity or our settings are wrong are
@@ -1052,16 +1076,18 @@ curl_failure (OknOpen311Client *client,
       || t->result == CURLE_SSL_ISSUER_ERROR)
     {
       code = OKN_OPEN311_ERROR_AUTH;
-      msg = g_strdup_printf (_("The Open311 server's TLS identity was refused (%s): %s. "
-                               "Check server.ca_file and server.pinned_key."),
-                             t->what, why);
+      said = g_strdup_printf (_("The Open311 server's TLS identity was refused (%s). "
+                                "Check server.ca_file and server.pinned_key."),
+                              t->what);
     }
   else if (t->result == CURLE_SSL_CERTPROBLEM || t->result == CURLE_SSL_CACERT_BADFILE
            || t->result == CURLE_SSL_CRL_BADFILE || t->result == CURLE_UNSUPPORTED_PROTOCOL
            || t->result == CURLE_URL_MALFORMAT)
     {
       code = OKN_OPEN311_ERROR_CONFIG;
-      msg = g_strdup_printf (_("The Open311 connection is misconfigured (%s): %s"), t->what, why);
+      said = g_strdup_printf (_("The Open311 connection is misconfigured (%s): check server.url and the "
+                                "TLS files in the configuration."),
+                              t->what);
     }
   /* Refused in the handshake: the server never read the request, so a
    * POST created nothing. */
@@ -1081,20 +1107,24 @@ curl_failure (OknOpen311Client *client,
   else if (t->result == CURLE_WRITE_ERROR && t->too_big)
     {
       code = t->is_post ? OKN_OPEN311_ERROR_UNKNOWN_OUTCOME : OKN_OPEN311_ERROR_TRANSIENT;
-      msg = g_strdup_printf (_("The Open311 server's answer to %s is too large."), t->what);
+      said = g_strdup_printf (_("The Open311 server's answer to %s is too large."), t->what);
+      detail = NULL;
     }
   else if (t->is_post && (t->body_served || t->rewind_refused))
     {
       code = OKN_OPEN311_ERROR_UNKNOWN_OUTCOME;
-      msg = g_strdup_printf (_("%s was sent but no answer came back (%s): the server may "
-                               "have created the request."),
-                             t->what, why);
+      said = g_strdup_printf (_("%s was sent but no answer came back (%s): the server may "
+                                "have created the request."),
+                              t->what, why);
     }
   else
     {
       code = OKN_OPEN311_ERROR_TRANSIENT;
-      msg = g_strdup_printf (_("Cannot reach the Open311 server (%s): %s"), t->what, why);
+      said = g_strdup_printf (_("Cannot reach the Open311 server (%s): %s."), t->what, why);
     }
+  /* TRANSLATORS: the second line of a network error: libcurl's own
+   * (English) description, for an administrator */
+  msg = detail ? g_strdup_printf (_("%s\nDetails: %s"), said, detail) : g_steal_pointer (&said);
   set_error (client, error, code, (int) t->status, t->retry_after, NULL, msg);
 }
 

@@ -65,11 +65,12 @@ static const struct
 {
   OknLayout layout;
   const char *name;
+  const char *display;
 } layout_names[] = {
-  { OKN_LAYOUT_RECEIPT_80, "receipt-80" },
-  { OKN_LAYOUT_RECEIPT_58, "receipt-58" },
-  { OKN_LAYOUT_A4_CONFIRMATION, "a4-confirmation" },
-  { OKN_LAYOUT_LABEL, "label" },
+  { OKN_LAYOUT_RECEIPT_80, "receipt-80", N_("80 mm receipt") },
+  { OKN_LAYOUT_RECEIPT_58, "receipt-58", N_("58 mm receipt") },
+  { OKN_LAYOUT_A4_CONFIRMATION, "a4-confirmation", N_("A4 confirmation of receipt") },
+  { OKN_LAYOUT_LABEL, "label", N_("label for the letter") },
 };
 
 /**
@@ -98,6 +99,24 @@ okn_layout_to_string (OknLayout layout)
   for (guint i = 0; i < G_N_ELEMENTS (layout_names); i++)
     if (layout_names[i].layout == layout)
       return layout_names[i].name;
+  g_return_val_if_reached (NULL);
+}
+
+/**
+ * okn_layout_display_name:
+ *
+ * The layout as a clerk knows it, in the user's language ("80 mm
+ * receipt"), for messages; okn_layout_to_string() is the name in the
+ * configuration and on the command line.
+ *
+ * Returns: (transfer none): the translated name
+ */
+const char *
+okn_layout_display_name (OknLayout layout)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (layout_names); i++)
+    if (layout_names[i].layout == layout)
+      return _(layout_names[i].display);
   g_return_val_if_reached (NULL);
 }
 

@@ -515,7 +515,8 @@ okn_clerk_window_update_sync (OknClerkWindow *self)
   if (status->last_error && status->last_error_at)
     {
       g_autofree char *when = okn_format_date_pl (status->last_error_at, TRUE);
-      g_autofree char *said = okn_text_display_line (status->last_error, -1);
+      /* A network error's second line is its details line: kept. */
+      g_autofree char *said = okn_text_display_block (status->last_error);
 
       tooltip = g_strdup_printf (_("Last error (%s): %s"), when, said);
     }

@@ -196,9 +196,13 @@ fill (OknRecordView *self)
         {
           OknAttribute *a = g_ptr_array_index (r->attributes, i);
           const OknAttrDef *ad = def ? okn_service_def_find (def, a->key) : NULL;
+          /* A date and time as the form takes it (dd.mm.yyyy hh:mm), not
+           * the ISO 8601 the server is sent. */
+          g_autofree char *when = ad && ad->datatype == OKN_ATTR_DATETIME ? okn_format_date_pl (a->value, TRUE)
+                                                                          : NULL;
 
           add_row (self, ad && ad->description ? ad->description : a->key,
-                   okn_attr_def_value_name (ad, a->value));
+                   when && *when ? when : okn_attr_def_value_name (ad, a->value));
         }
       add_row (self, _("Description"), r->description);
       add_row (self, _("Address"), r->address);

@@ -379,12 +379,12 @@ okn_report_form_select_category (OknReportForm *self,
       if (self->def == NULL)
         okn_gui_show_error (self->category_error, error->message);
     }
-  /* TRANSLATORS: the chosen category: its name and code */
+  /* The category as people know it; its code is in the row's tooltip. */
   {
     g_autofree char *name = okn_text_display_line (s && s->name ? s->name : code, -1);
-    g_autofree char *safe_code = okn_text_display_line (code, -1);
 
-    text = g_strdup_printf (_("Chosen: %s (%s)"), name, safe_code);
+    /* TRANSLATORS: the chosen category's name */
+    text = g_strdup_printf (_("Chosen: %s"), name);
   }
   {
     g_autoptr (GList) rows = gtk_container_get_children (GTK_CONTAINER (self->category_list));
@@ -434,12 +434,18 @@ okn_report_form_reload_catalogue (OknReportForm *self)
   for (guint i = 0; i < self->services->len; i++)
     {
       OknService *s = g_ptr_array_index (self->services, i);
-      g_autofree char *raw = g_strdup_printf ("%s  ·  %s%s%s", s->name ? s->name : s->code,
-                                              s->code, s->group ? "  ·  " : "",
-                                              s->group ? s->group : "");
+      /* Name and group, as a clerk knows them; the code (which the search
+       * also finds) only when she asks: the row's tooltip. */
+      g_autofree char *raw = g_strdup_printf ("%s%s%s", s->name && *s->name ? s->name : s->code,
+                                              s->group ? "  ·  " : "", s->group ? s->group : "");
       g_autofree char *text = okn_text_display_line (raw, -1);
+      g_autofree char *safe_code = okn_text_display_line (s->code, -1);
+      /* TRANSLATORS: a category's tooltip: its Open311 service code */
+      g_autofree char *tip = g_strdup_printf (_("Code: %s"), safe_code);
       GtkWidget *label = gtk_label_new (text);
       GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_widget_set_tooltip_text (row, tip);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_margin_start (label, 6);
