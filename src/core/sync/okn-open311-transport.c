@@ -1091,18 +1091,19 @@ curl_failure (OknOpen311Client *client,
     }
   /* Refused in the handshake: the server never read the request, so a
    * POST created nothing. */
-  else if (names_client_cert_alert (why))
+  else if (detail != NULL && names_client_cert_alert (detail))
     {
       code = OKN_OPEN311_ERROR_AUTH;
       if (client->client_cert == NULL)
-        msg = g_strdup_printf (_("The Open311 server requires a client certificate (%s): %s. "
-                                 "Set server.client_cert and server.client_key."),
-                               t->what, why);
+        said = g_strdup_printf (_("The Open311 server requires a client certificate (%s): %s. "
+                                  "Set server.client_cert and server.client_key."),
+                                t->what, detail);
       else
-        msg = g_strdup_printf (_("The Open311 server refused this station's client certificate (%s): %s. "
-                                 "Check server.client_cert, server.client_key and who issued the "
-                                 "certificate."),
-                               t->what, why);
+        said = g_strdup_printf (_("The Open311 server refused this station's client certificate (%s): %s. "
+                                  "Check server.client_cert, server.client_key and who issued the "
+                                  "certificate."),
+                                t->what, detail);
+      detail = NULL;
     }
   else if (t->result == CURLE_WRITE_ERROR && t->too_big)
     {
