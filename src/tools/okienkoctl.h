@@ -28,6 +28,9 @@ typedef struct
   OknConfig *config;
 } OkctlContext;
 
+void okctl_context_clear (OkctlContext *ctx);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OkctlContext, okctl_context_clear)
+
 typedef int (*OkctlCommandFunc) (OkctlContext *ctx,
                                   int           argc,
                                   char        **argv);
