@@ -928,6 +928,7 @@ test_lost_numbers_named_at_open (void)
 
       if (i == 0)
         first = g_strdup (r->ticket);
+      g_free (last);
       last = g_strdup (r->ticket);
     }
   okn_store_close (store);
