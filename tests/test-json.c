@@ -109,6 +109,38 @@ test_parse_error_shown_safely (void)
     }
 }
 
+/* json-glib turns an escaped half of a surrogate pair (\ud800) into bytes
+ * that are not UTF-8 inside the string it returns: a server's status note
+ * or a category's name would be stored so, and shown. It reads as U+FFFD;
+ * a whole pair still reads as its character. */
+static void
+test_lone_surrogate (void)
+{
+  static const struct
+  {
+    const char *json;
+    const char *value;
+  } cases[] = {
+    { "{\"a\":\"x\\ud800y\"}", "x\xef\xbf\xbdy" },
+    { "{\"a\":\"\\udc00\"}", "\xef\xbf\xbd" },
+    { "{\"a\":\"\\ud83d\\ude00\"}", "\xf0\x9f\x98\x80" },
+    { "{\"a\":\"\\ud83d\\u0041\"}", "\xef\xbf\xbd" "A" },
+    { "{\"a\":\"\\\\ud800\"}", "\\ud800" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) root = okn_json_parse (cases[i].json, -1, &error);
+      const char *value;
+
+      g_assert_no_error (error);
+      value = json_object_get_string_member (json_node_get_object (root), "a");
+      g_assert_true (g_utf8_validate (value, -1, NULL));
+      g_assert_cmpstr (value, ==, cases[i].value);
+    }
+}
+
 /* 80,000 levels through `register --json -` and from a file: a message
  * and exit 2, nothing stored, no crash. */
 static void
@@ -153,5 +185,6 @@ main (int   argc,
   g_test_add_func ("/json/parse-bounded", test_parse_bounded);
   g_test_add_func ("/json/register-deep", test_register_deep);
   g_test_add_func ("/json/parse-error-shown-safely", test_parse_error_shown_safely);
+  g_test_add_func ("/json/lone-surrogate", test_lone_surrogate);
   return g_test_run ();
 }

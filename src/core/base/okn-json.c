@@ -82,6 +82,70 @@ okn_json_depth (const char *data,
   return deepest;
 }
 
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int v = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* json-glib decodes an escaped half of a surrogate pair (\ud800 without its
+ * partner) into bytes that are not UTF-8, inside a string it hands over as
+ * text. Each such escape becomes \ufffd, the same six bytes, in a copy;
+ * whole pairs are left to json-glib. %NULL when there is none. */
+static char *
+replace_lone_surrogates (const char *data,
+                         gsize       len)
+{
+  const char *end = data + len;
+  char *copy = NULL;
+  gboolean in_string = FALSE;
+
+  for (const char *p = data; p < end; p++)
+    {
+      int unit, next;
+
+      if (!in_string)
+        {
+          in_string = *p == '"';
+          continue;
+        }
+      if (*p == '"')
+        {
+          in_string = FALSE;
+          continue;
+        }
+      if (*p != '\\' || p + 1 >= end)
+        continue;
+      p++;
+      if (*p != 'u' || (unit = hex4 (p + 1, end)) < 0xd800 || unit > 0xdfff)
+        continue;
+      next = (end - p >= 11 && p[5] == '\\' && p[6] == 'u') ? hex4 (p + 7, end) : -1;
+      if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff)
+        {
+          p += 10;   /* a whole pair: its second half is no lone one */
+          continue;
+        }
+      if (copy == NULL)
+        copy = g_strndup (data, len);
+      memcpy (copy + (p - data) + 1, "fffd", 4);
+      p += 4;
+    }
+  return copy;
+}
+
 /**
  * okn_json_parse:
  * @data: JSON text from outside
@@ -101,6 +165,7 @@ okn_json_parse (const char *data,
 {
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local = NULL;
+  g_autofree char *patched = NULL;
   JsonNode *root;
 
   if (data == NULL)
@@ -115,8 +180,11 @@ okn_json_parse (const char *data,
                    (guint) OKN_JSON_MAX_DEPTH);
       return NULL;
     }
+  if (len < 0)
+    len = (gssize) strlen (data);
+  patched = replace_lone_surrogates (data, (gsize) len);
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, len, &local))
+  if (!json_parser_load_from_data (parser, patched ? patched : data, len, &local))
     {
       /* json-glib quotes the token it choked on as it decoded it: half a
        * surrogate pair (\\ud800) comes out as bytes that are not UTF-8,
