@@ -411,6 +411,32 @@ test_polish_messages (void)
   okn_test_rm_rf (dir);
 }
 
+/* Found by tests/fuzz/fuzz-register-json: a "kind" (or a file's "path")
+ * that is an object or a list made json-glib cry a critical (a crash
+ * where criticals are fatal, as in the tests) before the record was
+ * refused. Refused by name now, quietly. */
+static void
+test_json_member_types (void)
+{
+  static const char *const inputs[] = {
+    "{\"kind\":{}}",
+    "{\"kind\":[\"letter\"]}",
+    "{\"kind\":\"letter\",\"sender\":\"A\",\"files\":[{\"path\":[1]}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) node = okn_json_parse (inputs[i], -1, &error);
+      g_autoptr (OknRecord) r = NULL;
+
+      g_assert_no_error (error);
+      r = okn_record_from_json (node, &error);
+      g_assert_null (r);
+      g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -430,5 +456,6 @@ main (int    argc,
   g_test_add_func ("/record/json-roundtrip", test_json_roundtrip);
   g_test_add_func ("/record/json-refuses", test_json_refuses);
   g_test_add_func ("/record/polish-messages", test_polish_messages);
+  g_test_add_func ("/record/json-member-types", test_json_member_types);
   return g_test_run ();
 }

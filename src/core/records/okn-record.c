@@ -1240,6 +1240,19 @@ json_attributes (JsonNode   *node,
   return TRUE;
 }
 
+
+/* A member's text, or %NULL when it is missing or not a string: json-glib's
+ * own getter cries a critical on an object or a list. */
+static const char *
+string_member (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *n = json_object_get_member (obj, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
 static gboolean
 json_files (JsonNode   *node,
             OknRecord  *r,
@@ -1261,7 +1274,7 @@ json_files (JsonNode   *node,
       if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
         path = json_node_get_string (e);
       else if (JSON_NODE_HOLDS_OBJECT (e))
-        path = json_object_get_string_member_with_default (json_node_get_object (e), "path", NULL);
+        path = string_member (json_node_get_object (e), "path");
       if (path == NULL)
         {
           json_fail (error, "files", _("must be a list of file paths."));
@@ -1302,7 +1315,7 @@ okn_record_from_json (JsonNode *node,
       return NULL;
     }
   obj = json_node_get_object (node);
-  kind_s = json_object_get_string_member_with_default (obj, "kind", NULL);
+  kind_s = string_member (obj, "kind");
   if (kind_s == NULL || !okn_kind_from_string (kind_s, &kind))
     {
       json_fail (error, "kind", _("must be “letter” or “report”."));
