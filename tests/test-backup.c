@@ -193,6 +193,7 @@ test_backup_refuses (Fixture       *f,
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpint (okn_test_sql_int (dest, "SELECT count(*) FROM records"), ==, 1);
 
+  g_clear_pointer (&before, g_free);
   g_assert_true (g_file_get_contents (issued, &before, &len, NULL));
   for (guint i = 0; i < 3; i++)
     {

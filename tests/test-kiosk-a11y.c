@@ -264,8 +264,13 @@ test_ticket_screen_follows_theme (void)
       }
       gtk_style_context_get_color (gtk_widget_get_style_context (label),
                                    gtk_style_context_get_state (gtk_widget_get_style_context (label)), &fg);
-      g_test_message ("%s: background %s, ticket text %s, contrast %.2f:1", theme_names[t],
-                      gdk_rgba_to_string (&bg[t]), gdk_rgba_to_string (&fg), okn_test_a11y_text_contrast (label));
+      {
+        g_autofree char *bg_text = gdk_rgba_to_string (&bg[t]);
+        g_autofree char *fg_text = gdk_rgba_to_string (&fg);
+
+        g_test_message ("%s: background %s, ticket text %s, contrast %.2f:1", theme_names[t],
+                        bg_text, fg_text, okn_test_a11y_text_contrast (label));
+      }
       g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, OKN_TEST_A11Y_MIN_CONTRAST);
     }
   /* Inverse: a dark ticket area, as dark as the theme's. */

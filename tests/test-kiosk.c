@@ -443,8 +443,10 @@ test_inactivity (void)
   tap ("larger");
   tap ("speech");
 
-  /* Short enough for a test; a touch makes them count. */
-  okn_inactivity_set_timeouts (clock, 300, 800);
+  /* The warning comes soon; the grace is longer than any wait of the
+   * test, so a slow machine (ASan, load) cannot run it out before the
+   * tap on "more time" arrives. */
+  okn_inactivity_set_timeouts (clock, 300, 600 * 1000);
   okn_inactivity_poke (clock);
   g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
   g_assert_nonnull (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
@@ -454,6 +456,8 @@ test_inactivity (void)
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("address"))), ==, "Zielona 3");
 
   /* Untouched: the warning, then the start over. */
+  okn_inactivity_set_timeouts (clock, 300, 300);
+  okn_inactivity_poke (clock);
   g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
   g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "start"));
   g_assert_false (okn_kiosk_window_is_warning (window));
