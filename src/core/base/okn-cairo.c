@@ -12,10 +12,16 @@
  * pages are drawn and when it is finished), so a caller holds one thing. */
 static const cairo_user_data_key_t pdf_bytes_key;
 
-static cairo_status_t
-write_to_array (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
+/**
+ * okn_cairo_write_to_array:
+ * @closure: a #GByteArray
+ *
+ * A #cairo_write_func_t that appends to a #GByteArray.
+ */
+cairo_status_t
+okn_cairo_write_to_array (void                *closure,
+                          const unsigned char *data,
+                          unsigned int         length)
 {
   g_byte_array_append (closure, data, length);
   return CAIRO_STATUS_SUCCESS;
@@ -37,7 +43,7 @@ okn_cairo_pdf_new (double width_pt,
                    double height_pt)
 {
   GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (write_to_array, out, width_pt, height_pt);
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, width_pt, height_pt);
 
   /* On a surface in error cairo keeps no user data: the array is ours. */
   if (cairo_surface_set_user_data (surface, &pdf_bytes_key, out, (cairo_destroy_func_t) g_byte_array_unref)
@@ -88,7 +94,7 @@ okn_cairo_png_bytes (cairo_surface_t *surface,
 {
   GByteArray *out = g_byte_array_new ();
 
-  *status = cairo_surface_write_to_png_stream (surface, write_to_array, out);
+  *status = cairo_surface_write_to_png_stream (surface, okn_cairo_write_to_array, out);
   if (*status != CAIRO_STATUS_SUCCESS)
     {
       g_byte_array_unref (out);
