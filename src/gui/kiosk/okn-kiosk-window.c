@@ -145,20 +145,9 @@ static gboolean
 feed_scanner (OknKioskWindow *self,
               GdkEventKey    *event)
 {
-  gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
-  gunichar c = gdk_keyval_to_unicode (event->keyval);
-  g_autofree char *code = NULL;
+  g_autofree char *code = okn_gui_feed_scan_burst (self->burst, event);
   const char *screen;
 
-  if (event->is_modifier)
-    return FALSE;
-  if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
-    c = 0;
-  else if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
-    c = '\r';
-  else if (event->keyval == GDK_KEY_Tab || event->keyval == GDK_KEY_ISO_Left_Tab)
-    c = '\t';
-  code = okn_scan_burst_feed (self->burst, c, time_us);
   if (code == NULL)
     return FALSE;
   screen = okn_kiosk_window_get_screen_name (self);
