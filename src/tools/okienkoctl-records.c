@@ -1016,13 +1016,8 @@ okctl_cmd_status (OkctlContext *ctx,
       g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "database");
-      json_builder_add_string_value (b, okn_store_get_path (store));
-      json_builder_set_member_name (b, "station");
-      if (stats->station)
-        json_builder_add_string_value (b, stats->station);
-      else
-        json_builder_add_null_value (b);
+      okctl_json_add_string (b, "database", okn_store_get_path (store));
+      okctl_json_add_string (b, "station", stats->station);
       json_builder_set_member_name (b, "total");
       json_builder_add_int_value (b, stats->total);
       json_builder_set_member_name (b, "states");
@@ -1033,11 +1028,7 @@ okctl_cmd_status (OkctlContext *ctx,
           json_builder_add_int_value (b, stats->per_state[s]);
         }
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "oldest_queued_at");
-      if (stats->oldest_queued_at)
-        json_builder_add_string_value (b, stats->oldest_queued_at);
-      else
-        json_builder_add_null_value (b);
+      okctl_json_add_string (b, "oldest_queued_at", stats->oldest_queued_at);
       okctl_sync_status_json (status, b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
