@@ -11,17 +11,6 @@
 #include "okienkoctl.h"
 
 static void
-print_warnings (GPtrArray *warnings)
-{
-  for (guint i = 0; warnings && i < warnings->len; i++)
-    {
-      g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
-                                               (const char *) g_ptr_array_index (warnings, i));
-      okctl_print_error (line);
-    }
-}
-
-static void
 print_backup (const char          *path,
               const OknBackupInfo *info)
 {
@@ -142,7 +131,7 @@ okctl_cmd_restore (OkctlContext *ctx,
       okn_restore_info_clear (&info);
       return okctl_fail (g_steal_pointer (&error));
     }
-  print_warnings (info.warnings);
+  okctl_print_warnings (info.warnings);
   shown = okn_text_display_line (argv[1], -1);
   g_print (g_dngettext (GETTEXT_PACKAGE, "Restored from %s: %lld record.\n",
                         "Restored from %s: %lld records.\n", (gulong) MIN (info.records, G_MAXLONG)),
@@ -248,15 +237,8 @@ okctl_cmd_purge (OkctlContext *ctx,
     return okctl_usage_error (_("purge takes no arguments; see okienkoctl purge --help."));
 
   days = (guint) okn_config_get_int (ctx->config, "privacy.retention_days");
-  if (dry_run)
-    {
-      /* A dry run never writes: the store opened read-only. */
-      store = okn_store_open_full (ctx->db_path, OKN_STORE_OPEN_READ_ONLY, &error);
-      if (store)
-        print_warnings (okn_store_get_warnings (store));
-    }
-  else
-    store = okctl_open_store (ctx, &error);
+  /* A dry run never writes: the store opened read-only. */
+  store = okctl_open_store_full (ctx, dry_run ? OKN_STORE_OPEN_READ_ONLY : OKN_STORE_OPEN_DEFAULT, &error);
   if (store == NULL || !okn_store_purge (store, days, dry_run, NULL, &report, &error))
     return okctl_fail (g_steal_pointer (&error));
   for (guint i = 0; i < report.tickets->len; i++)

@@ -46,6 +46,10 @@ void       okctl_print_error      (const char *message);
 char      *okctl_quote            (const char *text);
 OknStore  *okctl_open_store       (OkctlContext *ctx,
                                    GError      **error);
+OknStore  *okctl_open_store_full  (OkctlContext       *ctx,
+                                   OknStoreOpenFlags   flags,
+                                   GError            **error);
+void       okctl_print_warnings   (GPtrArray *warnings);
 gboolean   okctl_parse_options    (GOptionContext *octx,
                                    int            *argc,
                                    char         ***argv);
