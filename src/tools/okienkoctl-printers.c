@@ -41,7 +41,6 @@ okctl_cmd_printers (OkctlContext *ctx,
                     int           argc,
                     char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autoptr (GPtrArray) printers = NULL;
   GError *error = NULL;
   gboolean json = FALSE;
@@ -50,10 +49,9 @@ okctl_cmd_printers (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Lists the printers of the CUPS print server with their "
-                                        "state. The default printer is marked with “*”."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL,
+                            _("Lists the printers of the CUPS print server with their "
+                              "state. The default printer is marked with “*”."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("printers takes no arguments; see okienkoctl printers --help."));

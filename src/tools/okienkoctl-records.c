@@ -462,7 +462,6 @@ okctl_cmd_init (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autofree char *station = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
@@ -472,10 +471,9 @@ okctl_cmd_init (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Creates or upgrades the database and sets the station up. "
-                                        "Running it again changes nothing."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL,
+                            _("Creates or upgrades the database and sets the station up. "
+                              "Running it again changes nothing."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("init takes no arguments besides --station."));
@@ -720,7 +718,6 @@ okctl_cmd_show (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknRecord) r = NULL;
@@ -730,10 +727,9 @@ okctl_cmd_show (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Shows a record, its status history and its audit trail. "
-                                        "Case, spaces, hyphens and look-alike characters are forgiven."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("TICKET"),
+                            _("Shows a record, its status history and its audit trail. "
+                              "Case, spaces, hyphens and look-alike characters are forgiven."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("Give one ticket ID: okienkoctl show K03-26-004217-Q"));
@@ -951,7 +947,6 @@ okctl_cmd_cancel (OkctlContext *ctx,
                   int           argc,
                   char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET --reason TEXT"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autofree char *reason = NULL;
@@ -960,10 +955,9 @@ okctl_cmd_cancel (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Cancels a record that has not been sent. The reason stays "
-                                        "in the record and its audit trail."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("TICKET --reason TEXT"),
+                            _("Cancels a record that has not been sent. The reason stays "
+                              "in the record and its audit trail."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("Give one ticket ID and --reason."));
@@ -981,7 +975,6 @@ okctl_cmd_status (OkctlContext *ctx,
                   int           argc,
                   char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknSyncStatus) status = NULL;
@@ -995,8 +988,7 @@ okctl_cmd_status (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL, NULL, entries))
     return OKCTL_EXIT_USAGE;
   if (json && prometheus)
     return okctl_usage_error (_("--json and --prometheus cannot be used together."));

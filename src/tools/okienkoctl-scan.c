@@ -195,7 +195,6 @@ okctl_cmd_scan (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("FILE…"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -212,10 +211,9 @@ okctl_cmd_scan (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Reads tickets from PNG, JPEG or PDF files (scans, photos) and says, page "
-                                        "by page, whether each is genuine. Changes nothing."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("FILE…"),
+                            _("Reads tickets from PNG, JPEG or PDF files (scans, photos) and says, page "
+                              "by page, whether each is genuine. Changes nothing."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc < 2)
     return okctl_usage_error (_("Give at least one file: okienkoctl scan page.pdf"));

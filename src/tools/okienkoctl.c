@@ -244,6 +244,24 @@ okctl_parse_options (GOptionContext *octx,
   return TRUE;
 }
 
+/* A command's options, as most commands have them: what --help shows
+ * (@parameter_string, @summary) and @entries, parsed out of @argv. */
+gboolean
+okctl_parse_command (int                 *argc,
+                     char              ***argv,
+                     const char          *parameter_string,
+                     const char          *summary,
+                     const GOptionEntry  *entries)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (parameter_string);
+
+  if (summary != NULL)
+    g_option_context_set_summary (octx, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  return okctl_parse_options (octx, argc, argv);
+}
+
 /**
  * okctl_json_add_string:
  * @value: (nullable): the member's value; %NULL is JSON null

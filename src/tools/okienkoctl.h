@@ -53,6 +53,11 @@ void       okctl_print_warnings   (GPtrArray *warnings);
 gboolean   okctl_parse_options    (GOptionContext *octx,
                                    int            *argc,
                                    char         ***argv);
+gboolean   okctl_parse_command    (int                 *argc,
+                                   char              ***argv,
+                                   const char          *parameter_string,
+                                   const char          *summary,
+                                   const GOptionEntry  *entries);
 void       okctl_print_json       (JsonNode *node);
 void       okctl_json_add_string  (JsonBuilder *b,
                                    const char  *name,
