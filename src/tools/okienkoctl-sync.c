@@ -280,11 +280,7 @@ services_to_json (GPtrArray  *services,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fetched_at");
-  if (fetched_at)
-    json_builder_add_string_value (b, fetched_at);
-  else
-    json_builder_add_null_value (b);
+  okctl_json_add_string (b, "fetched_at", fetched_at);
   json_builder_set_member_name (b, "services");
   json_builder_begin_array (b);
   for (guint i = 0; i < services->len; i++)
@@ -293,18 +289,12 @@ services_to_json (GPtrArray  *services,
       g_autoptr (JsonNode) def = s->definition ? okn_json_parse (s->definition, -1, NULL) : NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "service_code");
-      json_builder_add_string_value (b, s->code);
-      json_builder_set_member_name (b, "service_name");
-      json_builder_add_string_value (b, s->name);
-      json_builder_set_member_name (b, "description");
-      json_builder_add_string_value (b, s->description);
-      json_builder_set_member_name (b, "group");
-      json_builder_add_string_value (b, s->group);
-      json_builder_set_member_name (b, "keywords");
-      json_builder_add_string_value (b, s->keywords);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, s->type);
+      okctl_json_add_string (b, "service_code", s->code);
+      okctl_json_add_string (b, "service_name", s->name);
+      okctl_json_add_string (b, "description", s->description);
+      okctl_json_add_string (b, "group", s->group);
+      okctl_json_add_string (b, "keywords", s->keywords);
+      okctl_json_add_string (b, "type", s->type);
       json_builder_set_member_name (b, "metadata");
       json_builder_add_boolean_value (b, s->metadata);
       json_builder_set_member_name (b, "definition");
