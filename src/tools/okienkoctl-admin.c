@@ -34,6 +34,14 @@ print_backup (const char          *path,
            shown, (long long) info->records, (long long) info->bytes);
 }
 
+static void
+on_backup_progress (guint    done,
+                    guint    total,
+                    gpointer data)
+{
+  okctl_progress_update (data, done, total);
+}
+
 int
 okctl_cmd_backup (OkctlContext *ctx,
                   int           argc,
@@ -99,10 +107,21 @@ okctl_cmd_backup (OkctlContext *ctx,
     return okctl_usage_error (_("backup takes one argument, the backup file; see okienkoctl backup --help."));
 
   store = okctl_open_store (ctx, &error);
-  if (store == NULL
-      || !okn_store_backup (store, argv[1], force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
-                            &info, &error))
+  if (store == NULL)
     return okctl_fail (g_steal_pointer (&error));
+  {
+    /* TRANSLATORS: what the progress line of backup is doing (database
+     * pages copied) */
+    g_autoptr (OkctlProgress) progress = okctl_progress_new (_("Backing up"));
+
+    if (!okn_store_backup_with_progress (store, argv[1],
+                                         force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
+                                         on_backup_progress, progress, &info, &error))
+      {
+        g_clear_pointer (&progress, okctl_progress_free);
+        return okctl_fail (g_steal_pointer (&error));
+      }
+  }
   print_backup (argv[1], &info);
   return OKCTL_EXIT_OK;
 }
