@@ -358,6 +358,17 @@ print_record_text (OknStore  *store,
   print_line (_("Status notes:"), r->server_status_notes);
   print_line (_("Server said:"), r->server_error);
   print_line (_("Cancelled because:"), r->cancel_reason);
+  if (r->purged_at)
+    {
+      /* TRANSLATORS: okienkoctl show of a record whose personal fields the
+       * retention purge cleared; %s: when (ISO 8601) */
+      g_autofree char *line = g_strdup_printf (_("removed on %s under the retention rule "
+                                                 "(privacy.retention_days); the fields that "
+                                                 "held it are empty"),
+                                               r->purged_at);
+
+      print_line (_("Personal data:"), line);
+    }
   print_line (_("Registered:"), r->created_at);
   print_line (_("Station:"), r->station);
   print_line (_("Operator:"), r->operator_name);
