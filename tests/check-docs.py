@@ -10,15 +10,25 @@ is missing from docs/man/okienko.1.scd; when a key of the core's table
 (through `okn-config-doc man-keys`) is missing from docs/man/okienko.conf.5.scd
 with its type, range and default, or the page documents a key the table no
 longer has; and when an exit code of src/tools/okienkoctl.h is missing from
-the EXIT STATUS section. Before trusting itself, it checks that it does see
-a gap made on purpose. TAP output.
+the EXIT STATUS section; and when a file the programs use is not named in
+the FILES section of its page: what okienkoctl makes of a station in a
+temporary home (init, register, a rotated backup, a sync, a restore: the
+database and every file beside it, the backups, the configuration), the
+desk's drafts (the forms that call okn_draft_path()), and the systemd
+units, PAM service and sample configuration that `meson install
+--destdir` lays out. Before trusting itself, it checks that it does see a
+gap made on purpose. TAP output.
 
-Usage: check-docs.py OKIENKOCTL OKIENKO OKN_CONFIG_DOC SOURCE_DIR
+Usage: check-docs.py OKIENKOCTL OKIENKO OKN_CONFIG_DOC SOURCE_DIR MESON BUILD_DIR
 """
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from okn_tap import finish, result  # noqa: E402
@@ -134,8 +144,139 @@ def missing_exit_codes(scd, header):
     return codes, [c for c in codes if c not in have]
 
 
+# A file's time stamp in its name (backups, the database kept by restore).
+STAMP = re.compile(r"\d{8}T\d{6}Z(?:\.\d+)?")
+
+
+def files_entries(scd):
+    """FILES of a page: [(names, text)], the names the _italic_ words of an
+    entry's first lines (before its indented description)."""
+    entries = []
+    for block in re.split(r"\n\s*\n", sections(scd, "#").get("FILES", "")):
+        head = "\n".join(l for l in block.splitlines() if l and not l.startswith("\t"))
+        names = [n.strip() for n in re.findall(r"_([^_\s][^\n]*?)_(?=[,\s]|$)", head)]
+        if names:
+            entries.append((names, block))
+    return entries
+
+
+def unnamed(scd, files):
+    """The files (as a path that may start with $XDG_DATA_HOME/okienko/...)
+    that FILES of @scd does not name: by the whole path, the path in the
+    data folder or the file name, or as a companion (NAME-wal) of a named
+    file whose entry mentions the suffix (_-wal_)."""
+    entries = files_entries(scd)
+    missing = []
+    for f in files:
+        f = STAMP.sub("TIME", f)
+        parts = f.split("/")
+        candidates = {f, parts[-1]} | {"/".join(parts[i:]) for i in range(1, len(parts))}
+        named = False
+        for names, text in entries:
+            for n in names:
+                if any(n == c or n.endswith("/" + c) for c in candidates):
+                    named = True
+                for c in candidates:
+                    rest = c[len(n):]
+                    if c.startswith(n) and rest and f"_{rest}_" in text:
+                        named = True
+        if not named:
+            missing.append(f)
+    return missing
+
+
+def station_files(ctl, home):
+    """The files okienkoctl makes of a station in @home (the XDG folders
+    there): [path with $XDG_DATA_HOME or $XDG_CONFIG_HOME]."""
+    env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="C", HOME=home,
+               XDG_DATA_HOME=os.path.join(home, "data"), XDG_CONFIG_HOME=os.path.join(home, "config"))
+    for key in ("OKIENKO_DB", "OKIENKO_CONFIG", "OKIENKO_JOURNAL_SOCKET"):
+        env.pop(key, None)
+    letter = '{"kind": "letter", "sender": "Jan Kowalski", "subject": "Wniosek", "delivery": "post"}\n'
+    # A server that is not there: the sync runs, takes its lock and waits.
+    steps = [(["init", "--station", "K05"], ""), (["register", "--json", "-"], letter),
+             (["config", "set", "server.url", "http://127.0.0.1:9/"], ""),
+             (["config", "set", "server.api_key", "-"], "docs-test-key\n"),
+             (["config", "set", "letters.service_code", "letter"], ""), (["sync", "--once"], ""),
+             (["backup", "--rotate"], "")]
+    log = []
+    for argv, stdin in steps:
+        p = subprocess.run([ctl, *argv], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+        log.append(f"{' '.join(argv)}: {p.returncode} {p.stderr.strip()[:200]}")
+    backups = glob.glob(os.path.join(home, "data", "okienko", "backups", "*.db"))
+    if backups:
+        p = subprocess.run([ctl, "restore", backups[0]], capture_output=True, text=True, env=env, timeout=60)
+        log.append(f"restore: {p.returncode} {p.stderr.strip()[:200]}")
+    # The -wal and -shm exist while a program has the database open: the
+    # listing below is made while a sync --watch runs.
+    db = os.path.join(home, "data", "okienko", "okienko.db")
+    watch = subprocess.Popen([ctl, "sync", "--watch"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=env)
+    for _ in range(3000):
+        if os.path.exists(db + "-wal") or watch.poll() is not None:
+            break
+        time.sleep(0.01)
+    found = []
+    for var, top in (("$XDG_DATA_HOME", os.path.join(home, "data")),
+                     ("$XDG_CONFIG_HOME", os.path.join(home, "config"))):
+        for root, _, names in os.walk(top):
+            found += [var + os.path.join(root, n)[len(top):] for n in names]
+    watch.terminate()
+    watch.wait(timeout=60)
+    return sorted(found), log
+
+
+def draft_files(src):
+    """The desk's drafts: okn_draft_path()'s name (okn-draft.c) of each
+    form that calls it."""
+    with open(os.path.join(src, "src", "core", "records", "okn-draft.c"), encoding="utf-8") as f:
+        m = re.search(r'g_strdup_printf \("%s(\.draft-)%s(\.json)", db_path, form\)', f.read())
+    forms = set()
+    for path in glob.glob(os.path.join(src, "src", "gui", "**", "*.c"), recursive=True):
+        with open(path, encoding="utf-8") as f:
+            forms |= set(re.findall(r'okn_draft_path \([^;]*?"([a-z]+)"\)', f.read()))
+    if not m:
+        return []
+    return sorted(f"okienko.db{m.group(1)}{form}{m.group(2)}" for form in forms)
+
+
+def installed_files(meson, build, dest):
+    """What `meson install --destdir` lays out for the administrator: the
+    systemd units, the PAM service, the sample configuration; each with
+    the page it belongs on (the program a unit runs; a timer's service's;
+    a PAM service's unit's; okienko.conf(5) for the sample)."""
+    p = subprocess.run([meson, "install", "-C", build, "--no-rebuild", "--quiet", "--destdir", dest],
+                       capture_output=True, text=True, env=dict(os.environ, DESTDIR=""), timeout=120)
+    if p.returncode != 0:
+        return None, p.stdout + p.stderr
+    units, pam, out = {}, [], []
+    for root, _, names in os.walk(dest):
+        for n in names:
+            path = os.path.join(root, n)
+            if "/systemd/system" in root:
+                units[n] = open(path, encoding="utf-8").read()
+            elif root.endswith("/pam.d"):
+                pam.append(n)
+            elif n.endswith(".example"):
+                out.append((n, "okienko.conf.5.scd"))
+
+    def page_of(unit):
+        text = units.get(unit, "")
+        if unit.endswith(".timer"):
+            m = re.search(r"^Unit=(\S+)", text, re.M)
+            return page_of(m.group(1) if m else unit[:-len(".timer")] + ".service")
+        execs = " ".join(re.findall(r"^Exec\w*=(.*)$", text, re.M))
+        return "okienkoctl.1.scd" if re.search(r"/okienkoctl(\s|$)", execs) else "okienko.1.scd"
+
+    out += [(u, page_of(u)) for u in units]
+    for name in pam:
+        users = [u for u, text in units.items() if re.search(rf"^PAMName={re.escape(name)}$", text, re.M)]
+        out.append((name, page_of(users[0]) if users else "okienko.1.scd"))
+    return sorted(out), ""
+
+
 def main():
-    ctl, gui, config_doc, src = sys.argv[1:5]
+    ctl, gui, config_doc, src, meson, build = sys.argv[1:7]
     man = os.path.join(src, "docs", "man")
     read = lambda name: open(os.path.join(man, name), encoding="utf-8").read()
     ctl_scd, gui_scd, conf_scd = read("okienkoctl.1.scd"), read("okienko.1.scd"), read("okienko.conf.5.scd")
@@ -190,6 +331,43 @@ def main():
     result(len(codes) >= 5 and not missing,
            f"okienkoctl.1.scd's EXIT STATUS has the {len(codes)} exit codes of okienkoctl.h",
            "missing: " + ", ".join(missing))
+
+    # FILES: what okienkoctl makes of a station, on okienkoctl(1); the
+    # configuration on okienko.conf(5) too; the drafts on okienko(1).
+    pages = {"okienkoctl.1.scd": ctl_scd, "okienko.1.scd": gui_scd, "okienko.conf.5.scd": conf_scd}
+    home = tempfile.mkdtemp(prefix="okn-docs-")
+    try:
+        made, log = station_files(ctl, home)
+        kinds = {"-wal", ".issued", ".sync.lock", "backups/", ".before-restore-", "okienko.conf"}
+        seen_kinds = {k for k in kinds if any(k in f for f in made)}
+        result(seen_kinds == kinds, f"okienkoctl made {len(made)} files of a station: " + ", ".join(made),
+               f"none with {kinds - seen_kinds}:\n" + "\n".join(log))
+        missing = unnamed(ctl_scd, made)
+        result(not missing, "okienkoctl.1.scd's FILES names every file okienkoctl made",
+               "not named: " + ", ".join(missing))
+        conf = [f for f in made if f.endswith("/okienko.conf")]
+        missing = unnamed(conf_scd, conf)
+        result(conf and not missing, "okienko.conf.5.scd's FILES names the configuration file",
+               "not named: " + ", ".join(missing or ["(no configuration made)"]))
+        drafts = draft_files(src)
+        missing = unnamed(gui_scd, drafts)
+        result(len(drafts) >= 2 and not missing,
+               f"okienko.1.scd's FILES names the desk's drafts ({', '.join(drafts)})",
+               "not named: " + ", ".join(missing or ["(no forms found)"]))
+        # The check sees a gap: the .issued file's entry gone.
+        cut = re.sub(r"^_okienko\.db\.issued_\n", "_okienko.db.removed_\n", ctl_scd, flags=re.M)
+        result(any(f.endswith(".issued") for f in unnamed(cut, made)),
+               "a FILES section without the .issued file is caught")
+
+        dest = os.path.join(home, "destdir")
+        installed, err = installed_files(meson, build, dest)
+        result(installed and len(installed) >= 4,
+               "meson install --destdir lays out " + ", ".join(f"{n} ({p})" for n, p in installed or []), err)
+        missing = [f"{n} on {p}" for n, p in installed or [] if unnamed(pages[p], [n])]
+        result(not missing, "every unit, PAM service and sample configuration is in FILES of its page",
+               "not named: " + ", ".join(missing))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
     return finish()
 

@@ -11,6 +11,8 @@ empty there or marked fuzzy are printed (msgctxt and msgid) and written as
 ready-to-fill entries to WORK_DIR/missing-LL.po; msgfmt --check must accept
 the file (printf formats and plural forms agree with the msgid). Before
 trusting itself, the check runs on a catalogue with a gap made on purpose.
+The labels of one .ui page must underline different access keys, in the
+msgids (the C locale) and in every translation.
 TAP output.
 
 Usage: check-po.py SOURCE_DIR WORK_DIR
@@ -93,11 +95,10 @@ def missing(po, pot, work, lang):
     return text, ""
 
 
-def mnemonic_clashes(src, mo):
+def mnemonic_clashes(src, t):
     """Labels of one .ui template (one page or dialog) whose translations
+    by @t (gettext.NullTranslations: the msgids, what the C locale shows)
     underline the same key: Alt+that key reaches only one of them."""
-    with open(mo, "rb") as f:
-        t = gettext.GNUTranslations(f)
     clashes = []
     for ui in sorted(glob.glob(os.path.join(src, "ui", "*.ui"))):
         with open(ui, encoding="utf-8") as f:
@@ -136,6 +137,11 @@ def main():
     result(text is not None and strings[0] in entries(text),
            "the check sees a string missing on purpose", err or (text or "")[:500])
 
+    # The msgids are what a desk in the C locale shows.
+    clashes = mnemonic_clashes(src, gettext.NullTranslations())
+    result(not clashes, "the English msgids underline a different key for each label of a page",
+           "\n".join(clashes))
+
     with open(os.path.join(src, "po", "LINGUAS"), encoding="utf-8") as f:
         linguas = [l.strip() for l in f if l.strip() and not l.startswith("#")]
     result(all(l in linguas for l in REQUIRED), f"po/LINGUAS lists {', '.join(REQUIRED)}",
@@ -161,7 +167,11 @@ def main():
         result(not gaps, f"po/{lang}.po translates all {len(strings)} strings", "\n".join(detail))
         mo = os.path.join(work, f"{lang}.mo")
         rc, out = run(["msgfmt", "-o", mo, po])
-        clashes = mnemonic_clashes(src, mo) if rc == 0 else [out]
+        if rc == 0:
+            with open(mo, "rb") as f:
+                clashes = mnemonic_clashes(src, gettext.GNUTranslations(f))
+        else:
+            clashes = [out]
         result(not clashes, f"po/{lang}.po underlines a different key for each label of a page", "\n".join(clashes))
     return finish()
 

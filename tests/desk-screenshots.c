@@ -32,7 +32,16 @@ pump_for (guint ms)
 }
 
 /* What the X server shows (tree view headers and other child windows
- * included), read back from the window. */
+ * included), read back from the window: the window as a user sees it,
+ * not its whole X window. A window with a header bar draws its own
+ * frame (client-side decorations); with no compositor, as under Xvfb,
+ * GTK keeps a margin around it to grab for resizing, and moving the
+ * window to 0,0 put the visible frame there, so the margin's left and
+ * top parts were off the screen: black when read back, a thin strip at
+ * the picture's left edge. The window is now shown whole and only what a
+ * user sees of it under a compositor is taken: the titlebar and the
+ * content with the frame's one-pixel border around them. Dialogs without
+ * a header bar have no such margin and are taken whole. */
 static void
 shoot (GtkWidget  *toplevel,
        const char *name)
@@ -40,13 +49,43 @@ shoot (GtkWidget  *toplevel,
   g_autofree char *path = g_strdup_printf ("%s/%s.png", outdir, name);
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_autoptr (GError) error = NULL;
+  GtkWidget *parts[] = { gtk_window_get_titlebar (GTK_WINDOW (toplevel)),
+                         gtk_bin_get_child (GTK_BIN (toplevel)) };
+  GdkRectangle frame = { 0 };
   GdkWindow *window;
 
-  gtk_window_move (GTK_WINDOW (toplevel), 0, 0);
+  gtk_window_move (GTK_WINDOW (toplevel), 40, 40);
   pump_for (500);
   window = gtk_widget_get_window (toplevel);
-  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
-                                       gdk_window_get_height (window));
+  frame.width = gdk_window_get_width (window);
+  frame.height = gdk_window_get_height (window);
+  if (parts[0] != NULL)
+    {
+      GdkRectangle content = { 0 };
+
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        {
+          GdkRectangle r;
+          int x = 0, y = 0;
+
+          if (parts[i] == NULL || !gtk_widget_get_visible (parts[i]))
+            continue;
+          gtk_widget_get_allocation (parts[i], &r);
+          gtk_widget_translate_coordinates (parts[i], toplevel, 0, 0, &x, &y);
+          r.x = x;
+          r.y = y;
+          if (content.width == 0)
+            content = r;
+          else
+            gdk_rectangle_union (&content, &r, &content);
+        }
+      /* The frame's one-pixel border around them. */
+      frame.x = MAX (content.x - 1, 0);
+      frame.y = MAX (content.y - 1, 0);
+      frame.width = MIN (content.x + content.width + 1, frame.width) - frame.x;
+      frame.height = MIN (content.y + content.height + 1, frame.height) - frame.y;
+    }
+  pixbuf = gdk_pixbuf_get_from_window (window, frame.x, frame.y, frame.width, frame.height);
   if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, path, "png", &error, NULL))
     g_error ("cannot write %s: %s", path, error ? error->message : "no picture");
   g_print ("%s\n", path);

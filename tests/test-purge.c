@@ -254,6 +254,8 @@ test_purge (Fixture       *f,
   g_autofree char *old_draft = okn_draft_path (f->db, "letter");
   g_autofree char *new_draft = okn_draft_path (f->db, "report");
   g_autofree char *expect = NULL;
+  g_autofree char *purged_at = NULL;
+  g_autofree char *expect_line = NULL;
   JsonObject *o;
   gsize len;
   int rc;
@@ -293,7 +295,26 @@ test_purge (Fixture       *f,
   g_assert_nonnull (json_object_get_string_member_with_default (o, "received_at", NULL));
   g_assert_cmpstr (json_object_get_string_member (o, "subject"), ==, "Wniosek o zwrot podatku");
   g_assert_null (json_object_get_string_member_with_default (o, "sender", NULL));
+  /* It says that and when the personal data went, not only empty
+   * fields: the purge's own time, as the audit log has it. */
+  purged_at = okn_test_sql_text (f->db, "SELECT at FROM audit_log WHERE action = 'purge' LIMIT 1");
+  g_assert_nonnull (purged_at);
+  g_assert_cmpstr (json_object_get_string_member_with_default (o, "purged_at", NULL), ==, purged_at);
+  g_clear_pointer (&out, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "show", f->old_letter, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  expect_line = g_strdup_printf ("Personal data:         removed on %s under the retention rule "
+                                 "(privacy.retention_days)", purged_at);
+  g_assert_nonnull (strstr (out, expect_line));
+  /* A record not purged says nothing of it. */
+  o = show_json (f, f->recent, parser);
+  g_assert_null (json_object_get_string_member_with_default (o, "purged_at", NULL));
+  g_clear_pointer (&out, g_free);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "show", f->recent, NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_null (strstr (out, "Personal data:"));
   o = show_json (f, f->old_report, parser);
+  g_assert_cmpstr (json_object_get_string_member (o, "purged_at"), ==, purged_at);
   g_assert_cmpstr (json_object_get_string_member (o, "category"), ==, "dumping");
   g_assert_cmpstr (json_object_get_string_member (o, "sync_state"), ==, "synced");
   g_assert_cmpstr (json_object_get_string_member (o, "created_at"), ==, f->created_at);

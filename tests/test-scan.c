@@ -353,7 +353,7 @@ static char *
 write_pdf_without_code (Fixture *f)
 {
   g_autoptr (GByteArray) out = g_byte_array_new ();
-  cairo_surface_t *s = cairo_pdf_surface_create_for_stream (okn_img_write_to_array, out, 595, 842);
+  cairo_surface_t *s = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 595, 842);
   cairo_t *cr = cairo_create (s);
 
   cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
@@ -393,7 +393,7 @@ test_pdf_pages (Fixture      *f,
   g_autoptr (cairo_surface_t) page = NULL;
   g_autoptr (GPtrArray) results = NULL;
   g_autofree char *path = NULL;
-  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_img_write_to_array, out, 595, 842);
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 595, 842);
   cairo_t *cr = cairo_create (pdf);
   const OknScanResult *r;
 
@@ -572,7 +572,7 @@ test_huge_images (Fixture      *f,
     g_autoptr (cairo_surface_t) ink = NULL;
     g_autoptr (GPtrArray) results = NULL;
     g_autofree char *path = NULL;
-    cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_img_write_to_array, out, 7200, 7200);
+    cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 7200, 7200);
     cairo_t *cr = cairo_create (pdf);
     cairo_pattern_t *pattern;
     const OknScanResult *r;
@@ -1077,7 +1077,7 @@ write_pdf_pages (Fixture    *f,
   g_autoptr (OknBitmap) label = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, c, 300, &error);
   g_autoptr (cairo_surface_t) receipt_img = NULL;
   g_autoptr (cairo_surface_t) label_img = NULL;
-  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_img_write_to_array, out, 595, 842);
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 595, 842);
   cairo_t *cr = cairo_create (pdf);
 
   g_assert_no_error (error);

@@ -131,6 +131,10 @@ typedef struct
   char *contact_email;
   char *contact_phone;
   gboolean consent;
+
+  /* When the retention purge cleared the personal fields above (ISO 8601
+   * with zone), or NULL: read from the store, never imported. */
+  char *purged_at;
   GPtrArray *attributes;     /* OknAttribute; a key may repeat (multi-value lists) */
   GPtrArray *files;          /* OknAttachment */
 } OknRecord;

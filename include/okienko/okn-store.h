@@ -329,6 +329,13 @@ gboolean    okn_store_backup              (OknStore          *store,
                                            OknFileWriteFlags  flags,
                                            OknBackupInfo     *info,
                                            GError           **error);
+gboolean    okn_store_backup_with_progress (OknStore             *store,
+                                            const char           *dest,
+                                            OknFileWriteFlags     flags,
+                                            OknStoreProgressFunc  progress,
+                                            gpointer              user_data,
+                                            OknBackupInfo        *info,
+                                            GError              **error);
 gboolean    okn_store_backup_rotate       (OknStore          *store,
                                            const char        *dir,
                                            guint              keep_days,

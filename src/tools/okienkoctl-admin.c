@@ -11,17 +11,6 @@
 #include "okienkoctl.h"
 
 static void
-print_warnings (GPtrArray *warnings)
-{
-  for (guint i = 0; warnings && i < warnings->len; i++)
-    {
-      g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
-                                               (const char *) g_ptr_array_index (warnings, i));
-      okctl_print_error (line);
-    }
-}
-
-static void
 print_backup (const char          *path,
               const OknBackupInfo *info)
 {
@@ -34,12 +23,19 @@ print_backup (const char          *path,
            shown, (long long) info->records, (long long) info->bytes);
 }
 
+static void
+on_backup_progress (guint    done,
+                    guint    total,
+                    gpointer data)
+{
+  okctl_progress_update (data, done, total);
+}
+
 int
 okctl_cmd_backup (OkctlContext *ctx,
                   int           argc,
                   char        **argv)
 {
-  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   OknBackupInfo info;
@@ -51,22 +47,19 @@ okctl_cmd_backup (OkctlContext *ctx,
     { NULL },
   };
 
-  octx = g_option_context_new (_("DEST | --rotate — copy the database while the station works"));
-  g_option_context_set_summary (octx,
-                                _("Copies the database with SQLite's online backup into DEST (mode 0600), "
-                                  "checks the copy whole (integrity_check, foreign keys) and only then "
-                                  "moves it into place. Never replaces the database, its files or the "
-                                  "configuration, nor an existing DEST without --force.\n\n"
-                                  "Exit status: 0 the checked backup is written; 2 DEST exists, is "
-                                  "protected or not a file name; 3 the database cannot be read, the "
-                                  "disk failed or the copy failed its check.\n\n"
-                                  "--rotate (the nightly okienko-backup.timer): writes "
-                                  "okienko-<UTC time>.db into backup.dir (default: the folder "
-                                  "“backups” beside the database) and, once it is written and "
-                                  "checked, removes the dated backups there older than "
-                                  "backup.keep_days days (default 14)."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("DEST | --rotate — copy the database while the station works"),
+                            _("Copies the database with SQLite's online backup into DEST (mode 0600), "
+                              "checks the copy whole (integrity_check, foreign keys) and only then "
+                              "moves it into place. Never replaces the database, its files or the "
+                              "configuration, nor an existing DEST without --force.\n\n"
+                              "Exit status: 0 the checked backup is written; 2 DEST exists, is "
+                              "protected or not a file name; 3 the database cannot be read, the "
+                              "disk failed or the copy failed its check.\n\n"
+                              "--rotate (the nightly okienko-backup.timer): writes "
+                              "okienko-<UTC time>.db into backup.dir (default: the folder "
+                              "“backups” beside the database) and, once it is written and "
+                              "checked, removes the dated backups there older than "
+                              "backup.keep_days days (default 14)."), entries))
     return OKCTL_EXIT_USAGE;
   if (rotate)
     {
@@ -99,10 +92,21 @@ okctl_cmd_backup (OkctlContext *ctx,
     return okctl_usage_error (_("backup takes one argument, the backup file; see okienkoctl backup --help."));
 
   store = okctl_open_store (ctx, &error);
-  if (store == NULL
-      || !okn_store_backup (store, argv[1], force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
-                            &info, &error))
+  if (store == NULL)
     return okctl_fail (g_steal_pointer (&error));
+  {
+    /* TRANSLATORS: what the progress line of backup is doing (database
+     * pages copied) */
+    g_autoptr (OkctlProgress) progress = okctl_progress_new (_("Backing up"));
+
+    if (!okn_store_backup_with_progress (store, argv[1],
+                                         force ? OKN_FILE_WRITE_REPLACE : OKN_FILE_WRITE_DEFAULT,
+                                         on_backup_progress, progress, &info, &error))
+      {
+        g_clear_pointer (&progress, okctl_progress_free);
+        return okctl_fail (g_steal_pointer (&error));
+      }
+  }
   print_backup (argv[1], &info);
   return OKCTL_EXIT_OK;
 }
@@ -112,27 +116,24 @@ okctl_cmd_restore (OkctlContext *ctx,
                    int           argc,
                    char        **argv)
 {
-  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *aside = NULL;
   OknRestoreInfo info;
   int rc = OKCTL_EXIT_OK;
 
-  octx = g_option_context_new (_("SRC — put a backup in the place of the database"));
-  g_option_context_set_summary (octx,
-                                _("Checks the backup SRC whole, keeps the database as "
-                                  "DB.before-restore-TIME and puts the backup in its place. Refuses "
-                                  "while the desk, the kiosk or a sync has the database open. Ticket "
-                                  "numbers given out after the backup are never given out again (they "
-                                  "are named in a warning: register those letters and reports again "
-                                  "from their tickets), and records the server may already have are "
-                                  "searched for on the server before they are sent.\n\n"
-                                  "Exit status: 0 restored; 2 SRC is not a file, is of another "
-                                  "station or is the database itself; 3 SRC is damaged, not an "
-                                  "Okienko database or of a newer Okienko, or the disk failed; 6 "
-                                  "another program has the database open (nothing was changed)."));
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("SRC — put a backup in the place of the database"),
+                            _("Checks the backup SRC whole, keeps the database as "
+                              "DB.before-restore-TIME and puts the backup in its place. Refuses "
+                              "while the desk, the kiosk or a sync has the database open. Ticket "
+                              "numbers given out after the backup are never given out again (they "
+                              "are named in a warning: register those letters and reports again "
+                              "from their tickets), and records the server may already have are "
+                              "searched for on the server before they are sent.\n\n"
+                              "Exit status: 0 restored; 2 SRC is not a file, is of another "
+                              "station or is the database itself; 3 SRC is damaged, not an "
+                              "Okienko database or of a newer Okienko, or the disk failed; 6 "
+                              "another program has the database open (nothing was changed)."), NULL))
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("restore takes one argument, the backup file; see okienkoctl restore --help."));
@@ -142,7 +143,7 @@ okctl_cmd_restore (OkctlContext *ctx,
       okn_restore_info_clear (&info);
       return okctl_fail (g_steal_pointer (&error));
     }
-  print_warnings (info.warnings);
+  okctl_print_warnings (info.warnings);
   shown = okn_text_display_line (argv[1], -1);
   g_print (g_dngettext (GETTEXT_PACKAGE, "Restored from %s: %lld record.\n",
                         "Restored from %s: %lld records.\n", (gulong) MIN (info.records, G_MAXLONG)),
@@ -169,24 +170,21 @@ okctl_cmd_check (OkctlContext *ctx,
                  int           argc,
                  char        **argv)
 {
-  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   OknStoreCheck report;
   guint n;
 
-  octx = g_option_context_new (_("— check the database and what it promises"));
-  g_option_context_set_summary (octx,
-                                _("Reads every page (PRAGMA quick_check) and checks the foreign keys, "
-                                  "the outbox (every record waiting to be sent is queued, every sent "
-                                  "one has its case number) and the ticket numbers (none above its "
-                                  "counter; the file of numbers given out, DB.issued, not behind the "
-                                  "database; numbers given out that the database lost). Changes "
-                                  "nothing.\n\n"
-                                  "Exit status: 0 everything holds; 5 problems were found (each "
-                                  "named); 3 the database is damaged or cannot be read; 2 there is "
-                                  "no database."));
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("— check the database and what it promises"),
+                            _("Reads every page (PRAGMA quick_check) and checks the foreign keys, "
+                              "the outbox (every record waiting to be sent is queued, every sent "
+                              "one has its case number) and the ticket numbers (none above its "
+                              "counter; the file of numbers given out, DB.issued, not behind the "
+                              "database; numbers given out that the database lost). Changes "
+                              "nothing.\n\n"
+                              "Exit status: 0 everything holds; 5 problems were found (each "
+                              "named); 3 the database is damaged or cannot be read; 2 there is "
+                              "no database."), NULL))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("check takes no arguments; see okienkoctl check --help."));
@@ -218,7 +216,6 @@ okctl_cmd_purge (OkctlContext *ctx,
                  int           argc,
                  char        **argv)
 {
-  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   OknPurgeReport report;
@@ -229,34 +226,24 @@ okctl_cmd_purge (OkctlContext *ctx,
     { NULL },
   };
 
-  octx = g_option_context_new (_("— clear personal data past its retention period"));
-  g_option_context_set_summary (octx,
-                                _("For every record the server has (or that was cancelled) and that was "
-                                  "registered more than privacy.retention_days days ago (default 365), "
-                                  "clears the sender's name and address, the contact's name, e-mail and "
-                                  "phone, and the photos and scans, leaving nothing of them in the "
-                                  "database's files; the ticket, category, status, dates and case number "
-                                  "stay. Each purge is in the audit log (the kinds of data, not the data). "
-                                  "Form drafts abandoned for longer are removed. The sync runs this "
-                                  "daily. Prints the tickets, one a line.\n\n"
-                                  "Exit status: 0 done (or, with --dry-run, listed); 2 no database; 3 "
-                                  "the database cannot be read or written."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("— clear personal data past its retention period"),
+                            _("For every record the server has (or that was cancelled) and that was "
+                              "registered more than privacy.retention_days days ago (default 365), "
+                              "clears the sender's name and address, the contact's name, e-mail and "
+                              "phone, and the photos and scans, leaving nothing of them in the "
+                              "database's files; the ticket, category, status, dates and case number "
+                              "stay. Each purge is in the audit log (the kinds of data, not the data). "
+                              "Form drafts abandoned for longer are removed. The sync runs this "
+                              "daily. Prints the tickets, one a line.\n\n"
+                              "Exit status: 0 done (or, with --dry-run, listed); 2 no database; 3 "
+                              "the database cannot be read or written."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("purge takes no arguments; see okienkoctl purge --help."));
 
   days = (guint) okn_config_get_int (ctx->config, "privacy.retention_days");
-  if (dry_run)
-    {
-      /* A dry run never writes: the store opened read-only. */
-      store = okn_store_open_full (ctx->db_path, OKN_STORE_OPEN_READ_ONLY, &error);
-      if (store)
-        print_warnings (okn_store_get_warnings (store));
-    }
-  else
-    store = okctl_open_store (ctx, &error);
+  /* A dry run never writes: the store opened read-only. */
+  store = okctl_open_store_full (ctx, dry_run ? OKN_STORE_OPEN_READ_ONLY : OKN_STORE_OPEN_DEFAULT, &error);
   if (store == NULL || !okn_store_purge (store, days, dry_run, NULL, &report, &error))
     return okctl_fail (g_steal_pointer (&error));
   for (guint i = 0; i < report.tickets->len; i++)

@@ -19,7 +19,6 @@ okctl_cmd_day (OkctlContext *ctx,
   g_autofree char *pdf = NULL;
   g_autofree char *office = NULL;
   g_autofree char *station = NULL;
-  g_autoptr (GOptionContext) octx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) letters = NULL;
@@ -36,9 +35,7 @@ okctl_cmd_day (OkctlContext *ctx,
     { NULL },
   };
 
-  octx = g_option_context_new (_("— the register of letters received on a day"));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("— the register of letters received on a day"), NULL, entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("day takes no arguments; see okienkoctl day --help."));

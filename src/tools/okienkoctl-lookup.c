@@ -51,7 +51,6 @@ okctl_cmd_lookup (OkctlContext *ctx,
                   int           argc,
                   char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET CODE | --scanned TEXT"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknPublicView) view = NULL;
@@ -67,12 +66,11 @@ okctl_cmd_lookup (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Shows what the holder of a ticket may see of the case: category, "
-                                        "dates, status, the city's note, case number; nothing personal. "
-                                        "A wrong code and an unknown ticket get the same answer; after 5 "
-                                        "in a row, lookups pause for a minute."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("TICKET CODE | --scanned TEXT"),
+                            _("Shows what the holder of a ticket may see of the case: category, "
+                              "dates, status, the city's note, case number; nothing personal. "
+                              "A wrong code and an unknown ticket get the same answer; after 5 "
+                              "in a row, lookups pause for a minute."), entries))
     return OKCTL_EXIT_USAGE;
   if (language && !okn_language_from_string (language, &lang))
     return okctl_usage_error (_("Unknown language “%s”: use pl, en or uk."), language);

@@ -102,7 +102,6 @@ okctl_cmd_print (OkctlContext *ctx,
                  int           argc,
                  char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknRecord) record = NULL;
@@ -126,9 +125,8 @@ okctl_cmd_print (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Prints the ticket of a record in one of the layouts."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("TICKET"),
+                            _("Prints the ticket of a record in one of the layouts."), entries))
     {
       print_opts_clear (&o);
       return OKCTL_EXIT_USAGE;

@@ -15,12 +15,10 @@ printer_to_json (const OknPrinterInfo *info)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, info->name);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, info->state == OKN_PRINTER_STATE_STOPPED      ? "stopped"
-                                    : info->state == OKN_PRINTER_STATE_PROCESSING ? "processing"
-                                                                                  : "idle");
+  okctl_json_add_string (b, "name", info->name);
+  okctl_json_add_string (b, "state", info->state == OKN_PRINTER_STATE_STOPPED      ? "stopped"
+                                     : info->state == OKN_PRINTER_STATE_PROCESSING ? "processing"
+                                                                                   : "idle");
   json_builder_set_member_name (b, "accepting_jobs");
   json_builder_add_boolean_value (b, info->accepting);
   json_builder_set_member_name (b, "default");
@@ -30,14 +28,10 @@ printer_to_json (const OknPrinterInfo *info)
   for (guint i = 0; info->state_reasons && info->state_reasons[i]; i++)
     json_builder_add_string_value (b, info->state_reasons[i]);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "state_message");
-  json_builder_add_string_value (b, info->state_message);
-  json_builder_set_member_name (b, "info");
-  json_builder_add_string_value (b, info->info);
-  json_builder_set_member_name (b, "location");
-  json_builder_add_string_value (b, info->location);
-  json_builder_set_member_name (b, "make_and_model");
-  json_builder_add_string_value (b, info->make_and_model);
+  okctl_json_add_string (b, "state_message", info->state_message);
+  okctl_json_add_string (b, "info", info->info);
+  okctl_json_add_string (b, "location", info->location);
+  okctl_json_add_string (b, "make_and_model", info->make_and_model);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -47,7 +41,6 @@ okctl_cmd_printers (OkctlContext *ctx,
                     int           argc,
                     char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autoptr (GPtrArray) printers = NULL;
   GError *error = NULL;
   gboolean json = FALSE;
@@ -56,10 +49,9 @@ okctl_cmd_printers (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Lists the printers of the CUPS print server with their "
-                                        "state. The default printer is marked with “*”."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL,
+                            _("Lists the printers of the CUPS print server with their "
+                              "state. The default printer is marked with “*”."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("printers takes no arguments; see okienkoctl printers --help."));

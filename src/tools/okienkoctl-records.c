@@ -358,6 +358,17 @@ print_record_text (OknStore  *store,
   print_line (_("Status notes:"), r->server_status_notes);
   print_line (_("Server said:"), r->server_error);
   print_line (_("Cancelled because:"), r->cancel_reason);
+  if (r->purged_at)
+    {
+      /* TRANSLATORS: okienkoctl show of a record whose personal fields the
+       * retention purge cleared; %s: when (ISO 8601) */
+      g_autofree char *line = g_strdup_printf (_("removed on %s under the retention rule "
+                                                 "(privacy.retention_days); the fields that "
+                                                 "held it are empty"),
+                                               r->purged_at);
+
+      print_line (_("Personal data:"), line);
+    }
   print_line (_("Registered:"), r->created_at);
   print_line (_("Station:"), r->station);
   print_line (_("Operator:"), r->operator_name);
@@ -462,7 +473,6 @@ okctl_cmd_init (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autofree char *station = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
@@ -472,10 +482,9 @@ okctl_cmd_init (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Creates or upgrades the database and sets the station up. "
-                                        "Running it again changes nothing."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL,
+                            _("Creates or upgrades the database and sets the station up. "
+                              "Running it again changes nothing."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("init takes no arguments besides --station."));
@@ -720,7 +729,6 @@ okctl_cmd_show (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknRecord) r = NULL;
@@ -730,10 +738,9 @@ okctl_cmd_show (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Shows a record, its status history and its audit trail. "
-                                        "Case, spaces, hyphens and look-alike characters are forgiven."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("TICKET"),
+                            _("Shows a record, its status history and its audit trail. "
+                              "Case, spaces, hyphens and look-alike characters are forgiven."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("Give one ticket ID: okienkoctl show K03-26-004217-Q"));
@@ -951,7 +958,6 @@ okctl_cmd_cancel (OkctlContext *ctx,
                   int           argc,
                   char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("TICKET --reason TEXT"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autofree char *reason = NULL;
@@ -960,10 +966,9 @@ okctl_cmd_cancel (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Cancels a record that has not been sent. The reason stays "
-                                        "in the record and its audit trail."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("TICKET --reason TEXT"),
+                            _("Cancels a record that has not been sent. The reason stays "
+                              "in the record and its audit trail."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("Give one ticket ID and --reason."));
@@ -981,7 +986,6 @@ okctl_cmd_status (OkctlContext *ctx,
                   int           argc,
                   char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknSyncStatus) status = NULL;
@@ -995,8 +999,7 @@ okctl_cmd_status (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL, NULL, entries))
     return OKCTL_EXIT_USAGE;
   if (json && prometheus)
     return okctl_usage_error (_("--json and --prometheus cannot be used together."));
@@ -1016,13 +1019,8 @@ okctl_cmd_status (OkctlContext *ctx,
       g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "database");
-      json_builder_add_string_value (b, okn_store_get_path (store));
-      json_builder_set_member_name (b, "station");
-      if (stats->station)
-        json_builder_add_string_value (b, stats->station);
-      else
-        json_builder_add_null_value (b);
+      okctl_json_add_string (b, "database", okn_store_get_path (store));
+      okctl_json_add_string (b, "station", stats->station);
       json_builder_set_member_name (b, "total");
       json_builder_add_int_value (b, stats->total);
       json_builder_set_member_name (b, "states");
@@ -1033,11 +1031,7 @@ okctl_cmd_status (OkctlContext *ctx,
           json_builder_add_int_value (b, stats->per_state[s]);
         }
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "oldest_queued_at");
-      if (stats->oldest_queued_at)
-        json_builder_add_string_value (b, stats->oldest_queued_at);
-      else
-        json_builder_add_null_value (b);
+      okctl_json_add_string (b, "oldest_queued_at", stats->oldest_queued_at);
       okctl_sync_status_json (status, b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);

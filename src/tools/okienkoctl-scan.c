@@ -68,26 +68,14 @@ result_json (const OknScanResult *r)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "verdict");
-  json_builder_add_string_value (b, okn_scan_verdict_to_string (r->verdict));
-  json_builder_set_member_name (b, "ticket");
-  if (r->ticket)
-    json_builder_add_string_value (b, r->ticket);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "code");
-  if (r->code)
-    json_builder_add_string_value (b, r->code);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "symbology");
-  json_builder_add_string_value (b, r->symbology);
-  json_builder_set_member_name (b, "payload");
-  json_builder_add_string_value (b, r->payload);
+  okctl_json_add_string (b, "verdict", okn_scan_verdict_to_string (r->verdict));
+  okctl_json_add_string (b, "ticket", r->ticket);
+  okctl_json_add_string (b, "code", r->code);
+  okctl_json_add_string (b, "symbology", r->symbology);
+  okctl_json_add_string (b, "payload", r->payload);
   json_builder_set_member_name (b, "page");
   json_builder_add_int_value (b, r->page);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, r->message);
+  okctl_json_add_string (b, "message", r->message);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -186,8 +174,7 @@ report_json (JsonBuilder         *b,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "page");
       json_builder_add_int_value (b, p);
-      json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, okn_scan_page_state_to_string (okn_scan_report_page_state (report, p)));
+      okctl_json_add_string (b, "status", okn_scan_page_state_to_string (okn_scan_report_page_state (report, p)));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -208,7 +195,6 @@ okctl_cmd_scan (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("FILE…"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -225,10 +211,9 @@ okctl_cmd_scan (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Reads tickets from PNG, JPEG or PDF files (scans, photos) and says, page "
-                                        "by page, whether each is genuine. Changes nothing."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("FILE…"),
+                            _("Reads tickets from PNG, JPEG or PDF files (scans, photos) and says, page "
+                              "by page, whether each is genuine. Changes nothing."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc < 2)
     return okctl_usage_error (_("Give at least one file: okienkoctl scan page.pdf"));
@@ -267,8 +252,7 @@ okctl_cmd_scan (OkctlContext *ctx,
       report = okn_scan_file_report (store, ctx->config, argv[i], &options, &file_error);
       progress_clear (&progress);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, argv[i]);
+      okctl_json_add_string (b, "file", argv[i]);
       if (report == NULL)
         {
           if (file_error->domain != OKN_SCAN_ERROR)
@@ -277,8 +261,7 @@ okctl_cmd_scan (OkctlContext *ctx,
               return okctl_fail (g_steal_pointer (&file_error));
             }
           okctl_print_error (file_error->message);
-          json_builder_set_member_name (b, "error");
-          json_builder_add_string_value (b, file_error->message);
+          okctl_json_add_string (b, "error", file_error->message);
           json_builder_end_object (b);
           rc = OKCTL_EXIT_USAGE;
           continue;

@@ -235,7 +235,6 @@ okctl_cmd_sync (OkctlContext *ctx,
                 int           argc,
                 char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknSync) sync = NULL;
@@ -249,14 +248,13 @@ okctl_cmd_sync (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Exit status: 0 all went (or no server is configured), "
-                                        "5 the server refused records, which now need attention "
-                                        "(see okienkoctl requeue), "
-                                        "4 the network or the server failed or another sync runs, "
-                                        "2 the configuration is wrong (e.g. the API key, server.url), "
-                                        "3 storage."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, NULL,
+                            _("Exit status: 0 all went (or no server is configured), "
+                              "5 the server refused records, which now need attention "
+                              "(see okienkoctl requeue), "
+                              "4 the network or the server failed or another sync runs, "
+                              "2 the configuration is wrong (e.g. the API key, server.url), "
+                              "3 storage."), entries))
     return OKCTL_EXIT_USAGE;
   if (once && watch)
     return okctl_usage_error (_("--once and --watch cannot be used together."));
@@ -282,11 +280,7 @@ services_to_json (GPtrArray  *services,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fetched_at");
-  if (fetched_at)
-    json_builder_add_string_value (b, fetched_at);
-  else
-    json_builder_add_null_value (b);
+  okctl_json_add_string (b, "fetched_at", fetched_at);
   json_builder_set_member_name (b, "services");
   json_builder_begin_array (b);
   for (guint i = 0; i < services->len; i++)
@@ -295,18 +289,12 @@ services_to_json (GPtrArray  *services,
       g_autoptr (JsonNode) def = s->definition ? okn_json_parse (s->definition, -1, NULL) : NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "service_code");
-      json_builder_add_string_value (b, s->code);
-      json_builder_set_member_name (b, "service_name");
-      json_builder_add_string_value (b, s->name);
-      json_builder_set_member_name (b, "description");
-      json_builder_add_string_value (b, s->description);
-      json_builder_set_member_name (b, "group");
-      json_builder_add_string_value (b, s->group);
-      json_builder_set_member_name (b, "keywords");
-      json_builder_add_string_value (b, s->keywords);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, s->type);
+      okctl_json_add_string (b, "service_code", s->code);
+      okctl_json_add_string (b, "service_name", s->name);
+      okctl_json_add_string (b, "description", s->description);
+      okctl_json_add_string (b, "group", s->group);
+      okctl_json_add_string (b, "keywords", s->keywords);
+      okctl_json_add_string (b, "type", s->type);
       json_builder_set_member_name (b, "metadata");
       json_builder_add_boolean_value (b, s->metadata);
       json_builder_set_member_name (b, "definition");
@@ -336,7 +324,6 @@ okctl_cmd_services (OkctlContext *ctx,
                     int           argc,
                     char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("[list|refresh|import FILE]"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) services = NULL;
@@ -348,13 +335,12 @@ okctl_cmd_services (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("list: the cached Open311 service catalogue (works offline).\n"
-                                        "refresh: fetch it from the server now.\n"
-                                        "import FILE: cache the catalogue from a file (the server's services.json, "
-                                        "optionally with the definitions; see docs/internals/catalogue.md), for a "
-                                        "station without the network."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("[list|refresh|import FILE]"),
+                            _("list: the cached Open311 service catalogue (works offline).\n"
+                              "refresh: fetch it from the server now.\n"
+                              "import FILE: cache the catalogue from a file (the server's services.json, "
+                              "optionally with the definitions; see docs/internals/catalogue.md), for a "
+                              "station without the network."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc >= 2)
     action = argv[1];
@@ -582,7 +568,6 @@ okctl_cmd_requeue (OkctlContext *ctx,
                    int           argc,
                    char        **argv)
 {
-  g_autoptr (GOptionContext) octx = g_option_context_new (_("[--all-needing-attention | TICKET...]"));
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_auto (GStrv) done = NULL;
@@ -594,12 +579,11 @@ okctl_cmd_requeue (OkctlContext *ctx,
     { NULL },
   };
 
-  g_option_context_set_summary (octx, _("Queues records the server refused (needs attention) again "
-                                        "without a correction, e.g. after server.url or the server "
-                                        "was fixed. Audited. A correction (edit) queues a record by "
-                                        "itself."));
-  g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
-  if (!okctl_parse_options (octx, &argc, &argv))
+  if (!okctl_parse_command (&argc, &argv, _("[--all-needing-attention | TICKET...]"),
+                            _("Queues records the server refused (needs attention) again "
+                              "without a correction, e.g. after server.url or the server "
+                              "was fixed. Audited. A correction (edit) queues a record by "
+                              "itself."), entries))
     return OKCTL_EXIT_USAGE;
   if (all == (argc > 1))
     return okctl_usage_error (_("requeue takes either --all-needing-attention or ticket IDs; "

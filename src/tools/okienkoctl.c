@@ -153,32 +153,46 @@ static const char *const read_only_commands[] = {
   "show", "list", "search", "status", "day", "print", "scan", "backup", "check",
 };
 
+/* What the store found and fixed or works around (lost ticket numbers,
+ * a database others could read), or a restore's: on stderr, so output
+ * stays clean. */
+void
+okctl_print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; warnings && i < warnings->len; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
+                                               (const char *) g_ptr_array_index (warnings, i));
+      okctl_print_error (line);
+    }
+}
+
+/* Opens the store as @flags say and prints its warnings. */
+OknStore *
+okctl_open_store_full (OkctlContext       *ctx,
+                       OknStoreOpenFlags   flags,
+                       GError            **error)
+{
+  OknStore *store = okn_store_open_full (ctx->db_path, flags, error);
+
+  if (store != NULL)
+    okctl_print_warnings (okn_store_get_warnings (store));
+  return store;
+}
+
+/* Opens the store as the command needs it (read_only_commands). */
 OknStore *
 okctl_open_store (OkctlContext *ctx,
                   GError      **error)
 {
   OknStoreOpenFlags flags = OKN_STORE_OPEN_DEFAULT;
-  OknStore *store;
-  GPtrArray *warnings;
 
   if (g_strcmp0 (ctx->command, "init") == 0)
     flags = OKN_STORE_OPEN_CREATE;
   for (guint i = 0; i < G_N_ELEMENTS (read_only_commands); i++)
     if (g_strcmp0 (ctx->command, read_only_commands[i]) == 0)
       flags = OKN_STORE_OPEN_READ_ONLY;
-  store = okn_store_open_full (ctx->db_path, flags, error);
-  if (store == NULL)
-    return NULL;
-  /* What the store found and fixed or works around (lost ticket numbers,
-   * a database others could read): on stderr, so output stays clean. */
-  warnings = okn_store_get_warnings (store);
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
-                                               (const char *) g_ptr_array_index (warnings, i));
-      okctl_print_error (line);
-    }
-  return store;
+  return okctl_open_store_full (ctx, flags, error);
 }
 
 /* Parses a command's options; on a usage error says so and what --help
@@ -228,6 +242,24 @@ okctl_parse_options (GOptionContext *octx,
       return FALSE;
     }
   return TRUE;
+}
+
+/* A command's options, as most commands have them: what --help shows
+ * (@parameter_string, @summary) and @entries, parsed out of @argv. */
+gboolean
+okctl_parse_command (int                 *argc,
+                     char              ***argv,
+                     const char          *parameter_string,
+                     const char          *summary,
+                     const GOptionEntry  *entries)
+{
+  g_autoptr (GOptionContext) octx = g_option_context_new (parameter_string);
+
+  if (summary != NULL)
+    g_option_context_set_summary (octx, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  return okctl_parse_options (octx, argc, argv);
 }
 
 /**

@@ -49,9 +49,18 @@ void       okctl_print_error      (const char *message);
 char      *okctl_quote            (const char *text);
 OknStore  *okctl_open_store       (OkctlContext *ctx,
                                    GError      **error);
+OknStore  *okctl_open_store_full  (OkctlContext       *ctx,
+                                   OknStoreOpenFlags   flags,
+                                   GError            **error);
+void       okctl_print_warnings   (GPtrArray *warnings);
 gboolean   okctl_parse_options    (GOptionContext *octx,
                                    int            *argc,
                                    char         ***argv);
+gboolean   okctl_parse_command    (int                 *argc,
+                                   char              ***argv,
+                                   const char          *parameter_string,
+                                   const char          *summary,
+                                   const GOptionEntry  *entries);
 void       okctl_print_json       (JsonNode *node);
 void       okctl_json_add_string  (JsonBuilder *b,
                                    const char  *name,

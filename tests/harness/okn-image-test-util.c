@@ -343,22 +343,6 @@ okn_gray_to_cmyk_jpeg (const guint8 *gray,
   return out;
 }
 
-/**
- * okn_img_write_to_array:
- * @closure: a #GByteArray
- *
- * A #cairo_write_func_t appending to a #GByteArray: PNGs and PDFs made in
- * memory.
- */
-cairo_status_t
-okn_img_write_to_array (void                *closure,
-                        const unsigned char *data,
-                        unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 GBytes *
 okn_gray_to_png (const guint8 *gray,
                  guint         width,
@@ -377,7 +361,7 @@ okn_gray_to_png (const guint8 *gray,
         ((guint32 *) (gpointer) (d + (gsize) y * st))[x] = 0xff000000u | v << 16 | v << 8 | v;
       }
   cairo_surface_mark_dirty (s);
-  g_assert_cmpint (cairo_surface_write_to_png_stream (s, okn_img_write_to_array, out), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_surface_write_to_png_stream (s, okn_cairo_write_to_array, out), ==, CAIRO_STATUS_SUCCESS);
   return g_byte_array_free_to_bytes (out);
 }
 
@@ -709,7 +693,7 @@ okn_sim_scanned_pdf (cairo_surface_t *label,
                      guint            pages)
 {
   GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_img_write_to_array, out, 595.276, 841.89);
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 595.276, 841.89);
   cairo_t *cr = cairo_create (pdf);
 
   for (guint i = 0; i < pages; i++)

@@ -7,6 +7,7 @@
 #include <cairo.h>
 
 #include "okienko/okienko.h"
+#include "okienko/okn-cairo.h"
 #include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-scan.h"
 
@@ -42,9 +43,6 @@ GBytes          *okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
                                                    guint         width,
                                                    guint         height,
                                                    int           quality);
-cairo_status_t   okn_img_write_to_array (void                *closure,
-                                         const unsigned char *data,
-                                         unsigned int         length);
 GBytes          *okn_gray_to_png      (const guint8 *gray,
                                        guint         width,
                                        guint         height);

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <cairo.h>
-#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "okienko/okn-cairo.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-day-register.h"
 
@@ -320,15 +320,6 @@ draw_heading (cairo_t                  *cr,
   *y += draw_text (cr, sub, MARGIN, *y, PAGE_W - 2 * MARGIN, "Sans 9", FALSE) + 6;
 }
 
-static cairo_status_t
-append_bytes (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /**
  * okn_register_render_pdf:
  * @letters: (element-type OknRecord): from okn_register_day()
@@ -359,14 +350,14 @@ okn_register_render_pdf (GPtrArray                *letters,
     { N_("Unit"), 0.115 },
   };
   const double usable = PAGE_W - 2 * MARGIN;
-  g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (cairo_surface_t) surface = NULL;
   g_autoptr (cairo_t) cr = NULL;
   cairo_status_t status;
+  GBytes *pdf;
   double y = MARGIN;
   int page = 1;
 
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, out, PAGE_W, PAGE_H);
+  surface = okn_cairo_pdf_new (PAGE_W, PAGE_H);
   cr = cairo_create (surface);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
@@ -467,15 +458,11 @@ okn_register_render_pdf (GPtrArray                *letters,
                "Sans Italic 9", FALSE);
 
   cairo_show_page (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, OKN_REGISTER_ERROR, OKN_REGISTER_ERROR_RENDER,
-                   _("Could not draw the register: %s"), cairo_status_to_string (status));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  pdf = okn_cairo_pdf_finish (surface, &status);
+  if (pdf == NULL)
+    g_set_error (error, OKN_REGISTER_ERROR, OKN_REGISTER_ERROR_RENDER,
+                 _("Could not draw the register: %s"), cairo_status_to_string (status));
+  return pdf;
 }
 
 /**

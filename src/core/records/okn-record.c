@@ -303,6 +303,7 @@ okn_record_free (OknRecord *r)
   g_free (r->created_at);
   g_free (r->updated_at);
   g_free (r->cancel_reason);
+  g_free (r->purged_at);
   g_free (r->server_id);
   g_free (r->server_token);
   g_free (r->server_status);
@@ -353,7 +354,7 @@ okn_record_copy (const OknRecord *src)
   COPY (server_error); COPY (received_at); COPY (sender_name); COPY (sender_address);
   COPY (letter_date); COPY (reference); COPY (subject); COPY (unit); COPY (notes);
   COPY (category); COPY (description); COPY (address); COPY (contact_name);
-  COPY (contact_email); COPY (contact_phone);
+  COPY (contact_email); COPY (contact_phone); COPY (purged_at);
 #undef COPY
   for (guint i = 0; i < src->attributes->len; i++)
     {
@@ -1455,6 +1456,8 @@ okn_record_to_json (const OknRecord *r,
   add_str (b, "updated_at", r->updated_at);
   add_str (b, "sync_state", okn_sync_state_to_string (r->sync_state));
   add_str (b, "cancel_reason", with_personal ? r->cancel_reason : NULL);
+  if (with_personal)
+    add_str (b, "purged_at", r->purged_at);
   add_str (b, "service_request_id", r->server_id);
   add_str (b, "status", r->server_status);
   add_str (b, "status_notes", r->server_status_notes);

@@ -212,14 +212,20 @@ verify_copy (sqlite3    *db,
   return TRUE;
 }
 
+/* Pages copied per step of the backup: a progress line moves on a
+ * database of a few megabytes, and a step still costs next to nothing. */
+#define BACKUP_STEP_PAGES 64
+
 /* Copies the whole of @from (one read transaction) into the empty file
  * @to_path, as one self-contained file, and checks the copy. */
 static gboolean
-copy_database (sqlite3    *from,
-               const char *from_path,
-               const char *to_path,
-               gint64     *records,
-               GError    **error)
+copy_database (sqlite3              *from,
+               const char           *from_path,
+               const char           *to_path,
+               OknStoreProgressFunc  progress,
+               gpointer              user_data,
+               gint64               *records,
+               GError              **error)
 {
   g_autoptr (sqlite3) to = raw_open (to_path, SQLITE_OPEN_READWRITE, error);
   sqlite3_backup *backup;
@@ -227,13 +233,39 @@ copy_database (sqlite3    *from,
 
   if (to == NULL)
     return FALSE;
+  /* The copy is one moment of the database although it goes in steps:
+   * our own read transaction stays open across all of them, so every
+   * step reads the same snapshot (a step takes and drops a read lock of
+   * its own only when the source connection holds none, SQLite's
+   * backup.c; https://sqlite.org/c3ref/backup_finish.html).
+   * Without it a write by another process between two steps would make
+   * SQLite start the copy again from the first page, and under steady
+   * writes it might never end. In WAL mode writers go on meanwhile. */
+  rc = sqlite3_exec (from, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_exec (from, "ROLLBACK", NULL, NULL, NULL);
+      return raw_error (from, rc, from_path, _("copying the database"), error);
+    }
   backup = sqlite3_backup_init (to, "main", from, "main");
   if (backup == NULL)
-    return raw_error (to, sqlite3_errcode (to), to_path, _("starting the copy"), error);
-  /* All pages in one step: one read transaction, so the copy is one
-   * moment of the database; in WAL mode writers are not held up. */
-  rc = sqlite3_backup_step (backup, -1);
+    {
+      sqlite3_exec (from, "ROLLBACK", NULL, NULL, NULL);
+      return raw_error (to, sqlite3_errcode (to), to_path, _("starting the copy"), error);
+    }
+  do
+    {
+      rc = sqlite3_backup_step (backup, BACKUP_STEP_PAGES);
+      if (progress && (rc == SQLITE_OK || rc == SQLITE_DONE))
+        {
+          int total = sqlite3_backup_pagecount (backup);
+
+          progress ((guint) (total - sqlite3_backup_remaining (backup)), (guint) total, user_data);
+        }
+    }
+  while (rc == SQLITE_OK);
   sqlite3_backup_finish (backup);
+  sqlite3_exec (from, "ROLLBACK", NULL, NULL, NULL);
   if (rc != SQLITE_DONE)
     {
       if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
@@ -307,6 +339,34 @@ okn_store_backup (OknStore          *store,
                   OknBackupInfo     *info,
                   GError           **error)
 {
+  return okn_store_backup_with_progress (store, dest, flags, NULL, NULL, info, error);
+}
+
+/**
+ * okn_store_backup_with_progress:
+ * @store: an open store
+ * @dest: the backup file
+ * @flags: as for okn_store_backup()
+ * @progress: (nullable) (scope call): called after each step of the copy
+ *   with the database pages copied and the pages in all
+ * @user_data: for @progress
+ * @info: (out caller-allocates) (optional): what was written
+ *
+ * okn_store_backup(), telling @progress how far the copy is (okienkoctl
+ * draws it on a terminal). The copy goes in steps of a few pages within
+ * one read transaction: still one moment of the database.
+ *
+ * Returns: as okn_store_backup()
+ */
+gboolean
+okn_store_backup_with_progress (OknStore             *store,
+                                const char           *dest,
+                                OknFileWriteFlags     flags,
+                                OknStoreProgressFunc  progress,
+                                gpointer              user_data,
+                                OknBackupInfo        *info,
+                                GError              **error)
+{
   g_autofree char *tmp = NULL;
   g_autofree char *journal = NULL;
   gint64 records = 0;
@@ -323,7 +383,7 @@ okn_store_backup (OknStore          *store,
   journal = g_strconcat (tmp, "-journal", NULL);
   /* The umask may only take bits away: the copy is private whatever. */
   if (fchmod (fd, 0600) != 0
-      || !copy_database (store->db, store->path, tmp, &records, error)
+      || !copy_database (store->db, store->path, tmp, progress, user_data, &records, error)
       || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
     {
       if (error && *error == NULL)
@@ -741,7 +801,7 @@ okn_store_restore (const char     *db_path,
       goto out;
     }
   from = raw_open (source, SQLITE_OPEN_READONLY, error);
-  if (from == NULL || !copy_database (from, source, tmp, &records, error)
+  if (from == NULL || !copy_database (from, source, tmp, NULL, NULL, &records, error)
       || !fsync_path (tmp, error))
     goto out;
   g_clear_pointer (&from, raw_close);

@@ -88,8 +88,8 @@ row_to_outbox_item (OknStore     *store,
     return NULL;
   item = g_new0 (OknOutboxItem, 1);
   item->record = record;
-  item->attempts = (guint) sqlite3_column_int (stmt, 37);
-  item->unknown_outcome = sqlite3_column_int (stmt, 38) != 0;
+  item->attempts = (guint) sqlite3_column_int (stmt, OKN_STORE_RECORD_N_COLUMNS);
+  item->unknown_outcome = sqlite3_column_int (stmt, OKN_STORE_RECORD_N_COLUMNS + 1) != 0;
   return item;
 }
 

@@ -39,7 +39,9 @@ struct _OknStore
   "server_status_notes, server_error, received_at, delivery, sender_name, "     \
   "sender_address, anonymous, letter_date, reference, subject, pages, "         \
   "attachment_count, unit, notes, category, description, address, lat, lon, "  \
-  "contact_name, contact_email, contact_phone, consent"
+  "contact_name, contact_email, contact_phone, consent, purged_at"
+/* How many: the columns a query adds after them start here. */
+#define OKN_STORE_RECORD_N_COLUMNS 38
 
 static inline void
 okn_sqlite_stmt_free (sqlite3_stmt *stmt)

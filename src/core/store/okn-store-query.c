@@ -178,6 +178,7 @@ okn_store_row_to_record (OknStore     *store,
   r->contact_email = okn_sql_column_dup (stmt, i++);
   r->contact_phone = okn_sql_column_dup (stmt, i++);
   r->consent = sqlite3_column_int (stmt, i++) != 0;
+  r->purged_at = okn_sql_column_dup (stmt, i++);
 
   if (store->has_station && r->ticket)
     r->verification_code = okn_ticket_verification_code (r->ticket, store->secret, OKN_STORE_SECRET_LEN);

@@ -57,25 +57,34 @@ okn_sync_note_refusal (OknSyncReport *report,
   g_ptr_array_add (report->refusals, g_strdup_printf ("%s: %s", ticket, joined));
 }
 
-void
-okn_sync_run_network (OknSyncRun          *run,
-                      const GError *cause)
+/* The cause is noted in the report; the first of each kind is what the
+ * run ends with. */
+static void
+keep_first (OknSyncRun   *run,
+            GError      **slot,
+            OknSyncError  code,
+            const GError *cause)
 {
   okn_sync_note_error (run->report, cause->message);
-  if (run->network == NULL)
-    run->network = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK, cause->message);
+  if (*slot == NULL)
+    *slot = g_error_new_literal (OKN_SYNC_ERROR, code, cause->message);
+}
+
+void
+okn_sync_run_network (OknSyncRun   *run,
+                      const GError *cause)
+{
+  keep_first (run, &run->network, OKN_SYNC_ERROR_NETWORK, cause);
 }
 
 /* AUTH and CONFIG errors of the back end end the run: repeating would
  * only hammer a server that refuses us. The back end's message says what
  * to fix and never holds a secret. */
 void
-okn_sync_run_fatal (OknSyncRun          *run,
+okn_sync_run_fatal (OknSyncRun   *run,
                     const GError *cause)
 {
-  okn_sync_note_error (run->report, cause->message);
-  if (run->fatal == NULL)
-    run->fatal = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, cause->message);
+  keep_first (run, &run->fatal, OKN_SYNC_ERROR_CONFIG, cause);
 }
 
 /* A request okn_sync_stop() kept from being sent: not a failure. */

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-barcode.h"
+#include "okienko/okn-cairo.h"
 #include "okienko/okn-labels.h"
 #include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-ticket-id.h"
@@ -1301,15 +1302,6 @@ okn_layout_render_bitmap (OknLayout               layout,
   return bitmap;
 }
 
-static cairo_status_t
-write_to_array (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /**
  * okn_layout_render_png:
  * @layout: which layout
@@ -1329,7 +1321,7 @@ okn_layout_render_png (OknLayout               layout,
                        GError                **error)
 {
   cairo_surface_t *surface = render_alpha (layout, content, dpi, error);
-  GByteArray *out;
+  GBytes *png;
   cairo_status_t status;
   guint8 *data;
   int h, stride;
@@ -1345,17 +1337,12 @@ okn_layout_render_png (OknLayout               layout,
     data[i] = (guint8) (255 - data[i]);
   cairo_surface_mark_dirty (surface);
 
-  out = g_byte_array_new ();
-  status = cairo_surface_write_to_png_stream (surface, write_to_array, out);
+  png = okn_cairo_png_bytes (surface, &status);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_byte_array_unref (out);
-      g_set_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER,
-                   _("Cannot write the ticket as PNG: %s"), cairo_status_to_string (status));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (out);
+  if (png == NULL)
+    g_set_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER,
+                 _("Cannot write the ticket as PNG: %s"), cairo_status_to_string (status));
+  return png;
 }
 
 /**
@@ -1375,7 +1362,6 @@ okn_layout_render_pdf (OknLayout               layout,
                        const OknTicketContent *content,
                        GError                **error)
 {
-  GByteArray *out = g_byte_array_new ();
   cairo_surface_t *surface = NULL;
   cairo_t *cr = NULL;
   cairo_status_t status;
@@ -1394,7 +1380,7 @@ okn_layout_render_pdf (OknLayout               layout,
   else
     fixed_page_mm (layout, content, &w_mm, &h_mm);
 
-  surface = cairo_pdf_surface_create_for_stream (write_to_array, out, w_mm * PT_PER_MM, h_mm * PT_PER_MM);
+  surface = okn_cairo_pdf_new (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, content->ticket);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME " " PACKAGE_VERSION);
   cr = cairo_create (surface);
@@ -1402,22 +1388,15 @@ okn_layout_render_pdf (OknLayout               layout,
     goto out;
   cairo_show_page (cr);
   cairo_destroy (g_steal_pointer (&cr));
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER,
-                   _("Cannot write the ticket as PDF: %s"), cairo_status_to_string (status));
-      goto out;
-    }
-  result = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  result = okn_cairo_pdf_finish (surface, &status);
+  if (result == NULL)
+    g_set_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER,
+                 _("Cannot write the ticket as PDF: %s"), cairo_status_to_string (status));
 
 out:
   if (cr)
     cairo_destroy (cr);
   if (surface)
     cairo_surface_destroy (surface);
-  if (out)
-    g_byte_array_unref (out);
   return result;
 }

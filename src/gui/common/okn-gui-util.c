@@ -571,28 +571,77 @@ okn_gui_form_submit (GtkWidget         *form,
 }
 
 /**
+ * okn_gui_feed_scan_burst:
+ * @burst: the window's scan recogniser
+ * @event: a key the window saw
+ *
+ * Feeds @event to the core's recogniser (okn-scan-burst) as the character
+ * a keyboard-wedge scanner typed: Enter and Tab as themselves, a key with
+ * Ctrl or Alt as none. Modifier keys alone are passed over: Shift and the
+ * like come between a scanner's characters too.
+ *
+ * Returns: (transfer full) (nullable): the payload of a whole scan that
+ *   this key ended, or %NULL
+ */
+char *
+okn_gui_feed_scan_burst (OknScanBurst *burst,
+                         GdkEventKey  *event)
+{
+  gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
+  gunichar c = gdk_keyval_to_unicode (event->keyval);
+
+  if (event->is_modifier)
+    return NULL;
+  if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
+    c = 0;
+  else if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
+    c = '\r';
+  else if (event->keyval == GDK_KEY_Tab || event->keyval == GDK_KEY_ISO_Left_Tab)
+    c = '\t';
+  return okn_scan_burst_feed (burst, c, time_us);
+}
+
+/**
  * okn_gui_remove_scanned_text:
  * @focus: (nullable): the focused widget when the scan ended
- * @typed: what the scanner typed (okn_scan_burst_get_typed())
+ * @typed: (nullable): what the scanner typed (okn_scan_burst_get_typed())
  *
- * A keyboard-wedge scanner's keys went into the focused entry before the
- * recogniser knew they were a scan: take them off its end again, leaving
- * what the person typed.
+ * A keyboard-wedge scanner's keys went into the focused field just before
+ * its cursor before the recogniser knew they were a scan: take out exactly
+ * those, an entry's or a text view's, and nothing the person typed.
  */
 void
 okn_gui_remove_scanned_text (GtkWidget  *focus,
                              const char *typed)
 {
-  const char *text;
+  glong n;
 
-  if (!GTK_IS_ENTRY (focus) || typed == NULL)
+  if (typed == NULL)
     return;
-  text = gtk_entry_get_text (GTK_ENTRY (focus));
-  if (g_str_has_suffix (text, typed))
+  n = g_utf8_strlen (typed, -1);
+  if (GTK_IS_ENTRY (focus))
     {
-      g_autofree char *kept = g_strndup (text, strlen (text) - strlen (typed));
+      int end = gtk_editable_get_position (GTK_EDITABLE (focus));
+      g_autofree char *before = NULL;
 
-      gtk_entry_set_text (GTK_ENTRY (focus), kept);
-      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+      if (end < n)
+        return;
+      before = gtk_editable_get_chars (GTK_EDITABLE (focus), end - (int) n, end);
+      if (g_str_equal (before, typed))
+        gtk_editable_delete_text (GTK_EDITABLE (focus), end - (int) n, end);
+    }
+  else if (GTK_IS_TEXT_VIEW (focus))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+      GtkTextIter start, end;
+      g_autofree char *before = NULL;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &end, gtk_text_buffer_get_insert (buffer));
+      start = end;
+      if (!gtk_text_iter_backward_chars (&start, (int) n))
+        return;
+      before = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      if (g_str_equal (before, typed))
+        gtk_text_buffer_delete (buffer, &start, &end);
     }
 }

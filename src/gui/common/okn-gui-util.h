@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "okienko/okienko.h"
+#include "okienko/okn-scan-burst.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ void        okn_gui_show_message      (GtkWidget  *label,
                                        const char *text,
                                        gboolean    is_error);
 char       *okn_gui_audit_text        (const OknAuditEntry *entry);
+char       *okn_gui_feed_scan_burst   (OknScanBurst *burst,
+                                       GdkEventKey  *event);
 void        okn_gui_remove_scanned_text (GtkWidget  *focus,
                                          const char *typed);
 GtkWidget  *okn_gui_focus_error       (GtkWidget *field);

@@ -599,42 +599,6 @@ on_sync_now (GSimpleAction *action,
 
 /* Keyboard --------------------------------------------------------------- */
 
-/* The scanner's characters went into the focused field just before its
- * cursor: take out exactly those, an entry's or a text view's, and nothing
- * the clerk typed. */
-static void
-remove_burst_text (GtkWidget  *focus,
-                   const char *typed)
-{
-  glong n = g_utf8_strlen (typed, -1);
-
-  if (GTK_IS_ENTRY (focus))
-    {
-      int end = gtk_editable_get_position (GTK_EDITABLE (focus));
-      g_autofree char *before = NULL;
-
-      if (end < n)
-        return;
-      before = gtk_editable_get_chars (GTK_EDITABLE (focus), end - (int) n, end);
-      if (g_str_equal (before, typed))
-        gtk_editable_delete_text (GTK_EDITABLE (focus), end - (int) n, end);
-    }
-  else if (GTK_IS_TEXT_VIEW (focus))
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
-      GtkTextIter start, end;
-      g_autofree char *before = NULL;
-
-      gtk_text_buffer_get_iter_at_mark (buffer, &end, gtk_text_buffer_get_insert (buffer));
-      start = end;
-      if (!gtk_text_iter_backward_chars (&start, (int) n))
-        return;
-      before = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-      if (g_str_equal (before, typed))
-        gtk_text_buffer_delete (buffer, &start, &end);
-    }
-}
-
 /* A scan the burst recogniser found: open what it names, or say why not. */
 static void
 open_scanned (OknClerkWindow *self,
@@ -664,23 +628,11 @@ on_key_press (GtkWidget      *widget,
               GdkEventKey    *event,
               OknClerkWindow *self)
 {
-  gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
-  gunichar c = gdk_keyval_to_unicode (event->keyval);
-  g_autofree char *code = NULL;
+  g_autofree char *code = okn_gui_feed_scan_burst (self->burst, event);
 
-  /* Shift and the like come between a scanner's characters too. */
-  if (event->is_modifier)
-    return GDK_EVENT_PROPAGATE;
-  if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
-    c = 0;
-  else if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
-    c = '\r';
-  else if (event->keyval == GDK_KEY_Tab || event->keyval == GDK_KEY_ISO_Left_Tab)
-    c = '\t';
-  code = okn_scan_burst_feed (self->burst, c, time_us);
   if (code == NULL)
     return GDK_EVENT_PROPAGATE;
-  remove_burst_text (gtk_window_get_focus (GTK_WINDOW (self)), okn_scan_burst_get_typed (self->burst));
+  okn_gui_remove_scanned_text (gtk_window_get_focus (GTK_WINDOW (self)), okn_scan_burst_get_typed (self->burst));
   open_scanned (self, code);
   return GDK_EVENT_STOP;
 }

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okn-desk-tasks.c: reprinting, exporting and the rest off the main loop
- * (saving is the core's okn_intake_submit_async) */
+ * (saving is the core's okn_intake_submit_async)
+ *
+ * Every task is one core call in a thread of the default pool, with its
+ * own store connection and configuration: task_thread() opens them and
+ * calls the task's work function. */
 #define G_LOG_DOMAIN "okienko"
 
 #include "config.h"
@@ -14,12 +18,23 @@
 #include "okienko/okn-scan.h"
 #include "okienko/okn-sync.h"
 
-typedef struct
+typedef struct _TaskData TaskData;
+
+/* A task's work, in the thread: returns its result, or NULL with @error
+ * set. @store is NULL for a task given no store, @config for a task given
+ * no configuration. */
+typedef gpointer (*TaskWork) (TaskData      *d,
+                              OknStore      *store,
+                              OknConfig     *config,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
+struct _TaskData
 {
+  TaskWork work;
+  GDestroyNotify result_free;
   char *db_path;
   char *config_path;
-  OknRecord *record;
-  gboolean update;
   char *actor;
   char *ticket;
   char *layout;
@@ -27,7 +42,7 @@ typedef struct
   GDate day;
   OknExportFormat format;
   char *path;
-} TaskData;
+};
 
 static void
 task_data_free (gpointer p)
@@ -36,7 +51,6 @@ task_data_free (gpointer p)
 
   g_free (d->db_path);
   g_free (d->config_path);
-  okn_record_free (d->record);
   g_free (d->actor);
   g_free (d->ticket);
   g_free (d->layout);
@@ -45,22 +59,45 @@ task_data_free (gpointer p)
   g_free (d);
 }
 
-/* Every task below: its data, and a thread of the default pool. */
 static TaskData *
-task_data_new (const char *db_path,
-               const char *config_path)
+task_data_new (TaskWork        work,
+               GDestroyNotify  result_free,
+               const char     *db_path,
+               const char     *config_path)
 {
   TaskData *d = g_new0 (TaskData, 1);
 
+  d->work = work;
+  d->result_free = result_free;
   d->db_path = g_strdup (db_path);
   d->config_path = g_strdup (config_path);
   return d;
 }
 
 static void
+task_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TaskData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  gpointer result = NULL;
+
+  if ((d->db_path == NULL || (store = okn_store_open (d->db_path, &error)) != NULL)
+      && (d->config_path == NULL || (config = okn_config_load (d->config_path, &error)) != NULL))
+    result = d->work (d, store, config, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, d->result_free);
+}
+
+static void
 run_task (TaskData            *d,
           gpointer             source_tag,
-          GTaskThreadFunc      func,
           GCancellable        *cancellable,
           GAsyncReadyCallback  callback,
           gpointer             user_data)
@@ -69,44 +106,29 @@ run_task (TaskData            *d,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, func);
+  g_task_run_in_thread (task, task_thread);
 }
 
-static void
-reprint_thread (GTask        *task,
-                gpointer      source,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static gpointer
+reprint_work (TaskData      *d,
+              OknStore      *store,
+              OknConfig     *config,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknRecord) record = NULL;
   const char *one[] = { d->layout, NULL };
   g_auto (GStrv) saved = NULL;
   g_autoptr (OknTicketContent) content = NULL;
-  char *printed;
 
-  if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || (record = okn_store_lookup (store, d->ticket, &error)) == NULL
-      || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (content = okn_intake_ticket_content (store, config, record)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if ((record = okn_store_lookup (store, d->ticket, error)) == NULL)
+    return NULL;
+  content = okn_intake_ticket_content (store, config, record);
   /* No layout named: what the save prints ("print again"). */
   if (d->layout == NULL)
     saved = okn_outputs_for_record (config, OKN_OUTPUTS_DESK, record);
-  printed = okn_outputs_print (config, OKN_OUTPUTS_DESK, content,
-                               d->layout ? one : (const char *const *) saved, cancellable, &error);
-  if (printed == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, printed, g_free);
+  return okn_outputs_print (config, OKN_OUTPUTS_DESK, content,
+                            d->layout ? one : (const char *const *) saved, cancellable, error);
 }
 
 void
@@ -118,11 +140,11 @@ okn_desk_reprint_async (const char          *db_path,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  TaskData *d = task_data_new (db_path, config_path);
+  TaskData *d = task_data_new (reprint_work, g_free, db_path, config_path);
 
   d->ticket = g_strdup (ticket);
   d->layout = g_strdup (layout);
-  run_task (d, okn_desk_reprint_async, reprint_thread, cancellable, callback, user_data);
+  run_task (d, okn_desk_reprint_async, cancellable, callback, user_data);
 }
 
 char *
@@ -132,23 +154,15 @@ okn_desk_reprint_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-cancel_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+cancel_work (TaskData      *d,
+             OknStore      *store,
+             OknConfig     *config,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-
-  if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || !okn_store_cancel (store, d->ticket, d->reason, d->actor, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  /* Nothing to hand back but success. */
+  return okn_store_cancel (store, d->ticket, d->reason, d->actor, error) ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 /**
@@ -167,81 +181,56 @@ okn_desk_cancel_async (const char          *db_path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  TaskData *d = task_data_new (db_path, NULL);
+  TaskData *d = task_data_new (cancel_work, NULL, db_path, NULL);
 
   d->ticket = g_strdup (ticket);
   d->reason = g_strdup (reason);
   d->actor = g_strdup (actor);
-  run_task (d, okn_desk_cancel_async, cancel_thread, cancellable, callback, user_data);
+  run_task (d, okn_desk_cancel_async, cancellable, callback, user_data);
 }
 
 gboolean
 okn_desk_cancel_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
-static void
-export_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+export_work (TaskData      *d,
+             OknStore      *store,
+             OknConfig     *config,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
   g_autoptr (GPtrArray) letters = NULL;
   g_autofree char *office = NULL;
   g_autofree char *station = NULL;
-  char *where = NULL;
   OknRegisterHeading heading = { 0 };
+  g_autoptr (GBytes) bytes = NULL;
+  char day[16];
+  g_autofree char *name = NULL;
 
-  if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (letters = okn_register_day (store, &d->day, &error)) == NULL)
-    goto fail;
+  if ((letters = okn_register_day (store, &d->day, error)) == NULL)
+    return NULL;
   /* The save dialog asked before an existing file is replaced; the
    * database and the configuration are refused all the same (okn-file). */
   if (d->format == OKN_EXPORT_CSV)
-    {
-      if (!okn_register_write_csv (letters, d->path, OKN_FILE_WRITE_REPLACE, &error))
-        goto fail;
-      g_task_return_pointer (task, g_strdup (d->path), g_free);
-      return;
-    }
+    return okn_register_write_csv (letters, d->path, OKN_FILE_WRITE_REPLACE, error) ? g_strdup (d->path) : NULL;
   office = okn_config_get_string (config, "office.name");
   station = okn_store_get_station (store, NULL);
   heading.office_name = office;
   heading.station = station;
   if (d->format == OKN_EXPORT_PDF)
-    {
-      if (!okn_register_write_pdf (letters, &d->day, &heading, d->path, OKN_FILE_WRITE_REPLACE,
-                                   &error))
-        goto fail;
-      g_task_return_pointer (task, g_strdup (d->path), g_free);
-      return;
-    }
+    return okn_register_write_pdf (letters, &d->day, &heading, d->path, OKN_FILE_WRITE_REPLACE, error)
+             ? g_strdup (d->path) : NULL;
 
   /* Print: the same PDF, through the core's A4 output. */
-  {
-    g_autoptr (GBytes) bytes = NULL;
-    char day[16];
-    g_autofree char *name = NULL;
-
-    g_date_strftime (day, sizeof day, "%Y-%m-%d", &d->day);
-    name = g_strdup_printf ("register-%s.pdf", day);
-    if ((bytes = okn_register_render_pdf (letters, &d->day, &heading, &error)) == NULL
-        || (where = okn_outputs_print_a4_document (config, OKN_OUTPUTS_DESK, bytes, name, TRUE, cancellable,
-                                                        &error)) == NULL)
-      goto fail;
-    g_task_return_pointer (task, where, g_free);
-    return;
-  }
-
-fail:
-  g_task_return_error (task, g_steal_pointer (&error));
+  g_date_strftime (day, sizeof day, "%Y-%m-%d", &d->day);
+  name = g_strdup_printf ("register-%s.pdf", day);
+  if ((bytes = okn_register_render_pdf (letters, &d->day, &heading, error)) == NULL)
+    return NULL;
+  return okn_outputs_print_a4_document (config, OKN_OUTPUTS_DESK, bytes, name, TRUE, cancellable, error);
 }
 
 void
@@ -254,12 +243,12 @@ okn_desk_export_async (const char          *db_path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  TaskData *d = task_data_new (db_path, config_path);
+  TaskData *d = task_data_new (export_work, g_free, db_path, config_path);
 
   d->day = *day;
   d->format = format;
   d->path = g_strdup (path);
-  run_task (d, okn_desk_export_async, export_thread, cancellable, callback, user_data);
+  run_task (d, okn_desk_export_async, cancellable, callback, user_data);
 }
 
 /**
@@ -274,33 +263,19 @@ okn_desk_export_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-scan_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gpointer
+scan_work (TaskData      *d,
+           OknStore      *store,
+           OknConfig     *config,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
-  OknScanReport *report;
   OknScanOptions options;
 
-  if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || (config = okn_config_load (d->config_path, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   /* At most scan.max_pages pages of a PDF; closing the window stops it. */
   okn_scan_options_init (&options, config);
   options.cancellable = cancellable;
-  report = okn_scan_file_report (store, config, d->path, &options, &error);
-  if (report == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, report, (GDestroyNotify) okn_scan_report_free);
+  return okn_scan_file_report (store, config, d->path, &options, error);
 }
 
 /**
@@ -318,10 +293,10 @@ okn_desk_scan_file_async (const char          *db_path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  TaskData *d = task_data_new (db_path, config_path);
+  TaskData *d = task_data_new (scan_work, (GDestroyNotify) okn_scan_report_free, db_path, config_path);
 
   d->path = g_strdup (path);
-  run_task (d, okn_desk_scan_file_async, scan_thread, cancellable, callback, user_data);
+  run_task (d, okn_desk_scan_file_async, cancellable, callback, user_data);
 }
 
 /**
@@ -336,22 +311,16 @@ okn_desk_scan_file_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-read_file_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+static gpointer
+read_file_work (TaskData      *d,
+                OknStore      *store,
+                OknConfig     *config,
+                GCancellable  *cancellable,
+                GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) holder = okn_record_new (OKN_KIND_REPORT);
 
-  if (!okn_record_add_file (holder, d->path, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&holder), (GDestroyNotify) okn_record_free);
+  return okn_record_add_file (holder, d->path, error) ? g_steal_pointer (&holder) : NULL;
 }
 
 /**
@@ -368,10 +337,10 @@ okn_desk_read_file_async (const char          *path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  TaskData *d = task_data_new (NULL, NULL);
+  TaskData *d = task_data_new (read_file_work, (GDestroyNotify) okn_record_free, NULL, NULL);
 
   d->path = g_strdup (path);
-  run_task (d, okn_desk_read_file_async, read_file_thread, cancellable, callback, user_data);
+  run_task (d, okn_desk_read_file_async, cancellable, callback, user_data);
 }
 
 /**
@@ -387,26 +356,20 @@ okn_desk_read_file_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-senders_thread (GTask        *task,
-                gpointer      source,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static gpointer
+senders_work (TaskData      *d,
+              OknStore      *store,
+              OknConfig     *config,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) letters = NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *names;
   OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_LETTER, .limit = 2000 };
 
-  if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || (letters = okn_store_list (store, &filter, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if ((letters = okn_store_list (store, &filter, error)) == NULL)
+    return NULL;
   names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < letters->len; i++)
     {
@@ -415,7 +378,7 @@ senders_thread (GTask        *task,
       if (name && g_hash_table_add (seen, (gpointer) name))
         g_ptr_array_add (names, g_strdup (name));
     }
-  g_task_return_pointer (task, names, (GDestroyNotify) g_ptr_array_unref);
+  return names;
 }
 
 /**
@@ -431,8 +394,8 @@ okn_desk_senders_async (const char          *db_path,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  run_task (task_data_new (db_path, NULL), okn_desk_senders_async, senders_thread, cancellable,
-            callback, user_data);
+  run_task (task_data_new (senders_work, (GDestroyNotify) g_ptr_array_unref, db_path, NULL),
+            okn_desk_senders_async, cancellable, callback, user_data);
 }
 
 /**
@@ -447,33 +410,21 @@ okn_desk_senders_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-sync_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gpointer
+sync_work (TaskData      *d,
+           OknStore      *store,
+           OknConfig     *config,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknSync) sync = NULL;
   OknSyncReport report = { 0 };
-  gboolean ok;
+  char *summary = NULL;
 
-  if ((store = okn_store_open (d->db_path, &error)) == NULL
-      || (config = okn_config_load (d->config_path, &error)) == NULL
-      || (sync = okn_sync_new (store, config, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  ok = okn_sync_run_once (sync, &report, &error);
-  if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, okn_sync_report_summary (&report), g_free);
+  if ((sync = okn_sync_new (store, config, error)) != NULL && okn_sync_run_once (sync, &report, error))
+    summary = okn_sync_report_summary (&report);
   okn_sync_report_clear (&report);
+  return summary;
 }
 
 /**
@@ -489,9 +440,8 @@ okn_desk_sync_async (const char          *db_path,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  TaskData *d = task_data_new (db_path, config_path);
-
-  run_task (d, okn_desk_sync_async, sync_thread, cancellable, callback, user_data);
+  run_task (task_data_new (sync_work, g_free, db_path, config_path),
+            okn_desk_sync_async, cancellable, callback, user_data);
 }
 
 /**

@@ -26,15 +26,6 @@ struct _OknKioskA11yBar
 
 G_DEFINE_FINAL_TYPE (OknKioskA11yBar, okn_kiosk_a11y_bar, GTK_TYPE_BOX)
 
-enum
-{
-  PROP_0,
-  PROP_LANGUAGE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 set_words (GtkWidget  *button,
            const char *label,
@@ -150,60 +141,13 @@ okn_kiosk_a11y_bar_dispose (GObject *object)
 }
 
 static void
-okn_kiosk_a11y_bar_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  OknKioskA11yBar *self = OKN_KIOSK_A11Y_BAR (object);
-
-  switch (prop_id)
-    {
-    case PROP_LANGUAGE:
-      g_value_set_string (value, okn_language_to_string (self->lang));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-okn_kiosk_a11y_bar_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  OknKioskA11yBar *self = OKN_KIOSK_A11Y_BAR (object);
-  OknLanguage lang = OKN_LANGUAGE_PL;
-
-  switch (prop_id)
-    {
-    case PROP_LANGUAGE:
-      if (!okn_language_from_string (g_value_get_string (value), &lang))
-        lang = OKN_LANGUAGE_PL;
-      okn_kiosk_a11y_bar_set_language (self, lang);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 okn_kiosk_a11y_bar_class_init (OknKioskA11yBarClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = okn_kiosk_a11y_bar_dispose;
-  object_class->get_property = okn_kiosk_a11y_bar_get_property;
-  object_class->set_property = okn_kiosk_a11y_bar_set_property;
   widget_class->hierarchy_changed = okn_kiosk_a11y_bar_hierarchy_changed;
-
-  /* "pl", "en" or "uk": bound to the kiosk window's language. */
-  properties[PROP_LANGUAGE] =
-    g_param_spec_string ("language", NULL, NULL, "pl",
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -247,7 +191,8 @@ okn_kiosk_a11y_bar_new (OknKioskVoice *voice)
 /**
  * okn_kiosk_a11y_bar_set_language:
  *
- * Names the buttons in @lang.
+ * Names the buttons in @lang: the kiosk window's language, set by the
+ * window whenever it changes.
  */
 void
 okn_kiosk_a11y_bar_set_language (OknKioskA11yBar *self,
@@ -259,7 +204,6 @@ okn_kiosk_a11y_bar_set_language (OknKioskA11yBar *self,
     return;
   self->lang = lang;
   relabel (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
 /**

@@ -145,20 +145,9 @@ static gboolean
 feed_scanner (OknKioskWindow *self,
               GdkEventKey    *event)
 {
-  gint64 time_us = (gint64) gdk_event_get_time ((GdkEvent *) event) * 1000;
-  gunichar c = gdk_keyval_to_unicode (event->keyval);
-  g_autofree char *code = NULL;
+  g_autofree char *code = okn_gui_feed_scan_burst (self->burst, event);
   const char *screen;
 
-  if (event->is_modifier)
-    return FALSE;
-  if (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK))
-    c = 0;
-  else if (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)
-    c = '\r';
-  else if (event->keyval == GDK_KEY_Tab || event->keyval == GDK_KEY_ISO_Left_Tab)
-    c = '\t';
-  code = okn_scan_burst_feed (self->burst, c, time_us);
   if (code == NULL)
     return FALSE;
   screen = okn_kiosk_window_get_screen_name (self);
@@ -839,7 +828,7 @@ okn_kiosk_window_new (GtkApplication *app,
   okn_kiosk_voice_attach (self->voice, GTK_WINDOW (self));
   self->a11y_bar = okn_kiosk_a11y_bar_new (self->voice);
   gtk_widget_set_name (self->a11y_bar, "a11y");
-  g_object_bind_property (self, "language", self->a11y_bar, "language", G_BINDING_SYNC_CREATE);
+  okn_kiosk_a11y_bar_set_language (OKN_KIOSK_A11Y_BAR (self->a11y_bar), self->lang);
   gtk_box_pack_start (GTK_BOX (self->bar), self->a11y_bar, FALSE, FALSE, 0);
   gtk_box_reorder_child (GTK_BOX (self->bar), self->a11y_bar, 1);
   gtk_widget_show (self->a11y_bar);
@@ -894,6 +883,8 @@ okn_kiosk_window_set_language (OknKioskWindow *self,
   update_language_buttons (self);
   gtk_container_foreach (GTK_CONTAINER (self->stack), relabel_screen, self);
   okn_kiosk_screen_set_language (self->still_there, lang);
+  if (self->a11y_bar != NULL)
+    okn_kiosk_a11y_bar_set_language (OKN_KIOSK_A11Y_BAR (self->a11y_bar), lang);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LANGUAGE]);
 }
 
