@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-field-error.h"
+#include "okienko/okn-json.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-text.h"
 
@@ -1213,20 +1214,8 @@ json_attributes (JsonNode   *node,
         }
       else if (JSON_NODE_HOLDS_VALUE (v))
         {
-          GType t = json_node_get_value_type (v);
-          g_autofree char *s = NULL;
+          g_autofree char *s = okn_json_node_text (v);
 
-          if (t == G_TYPE_STRING)
-            s = g_strdup (json_node_get_string (v));
-          else if (t == G_TYPE_INT64)
-            s = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (v));
-          else if (t == G_TYPE_DOUBLE)
-            {
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
-              s = g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (v)));
-            }
-          else if (t == G_TYPE_BOOLEAN)
-            s = g_strdup (json_node_get_boolean (v) ? "true" : "false");
           okn_record_add_attribute (r, l->data, s ? s : "");
         }
       else
