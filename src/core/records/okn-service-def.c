@@ -273,26 +273,6 @@ has_key (const OknAttrDef *a,
   return FALSE;
 }
 
-G_GNUC_PRINTF (3, 4)
-static void
-add_issue (GPtrArray        *issues,
-           const OknAttrDef *a,
-           const char       *format,
-           ...)
-{
-  OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  issue->field = a->code;
-  /* TRANSLATORS: "<the attribute's question>: <what is wrong>" */
-  issue->message = g_strdup_printf (_("%s: %s"), a->description ? a->description : a->code, what);
-  g_ptr_array_add (issues, issue);
-}
-
 /**
  * okn_service_def_check:
  * @def: the category's definition
@@ -314,6 +294,8 @@ okn_service_def_check (const OknServiceDef *def,
   for (guint i = 0; i < def->attributes->len; i++)
     {
       const OknAttrDef *a = g_ptr_array_index (def->attributes, i);
+      /* The person knows an attribute by its question. */
+      const char *label = a->description ? a->description : a->code;
       guint n_values = 0;
 
       if (!a->variable)
@@ -334,7 +316,7 @@ okn_service_def_check (const OknServiceDef *def,
 
                 g_ascii_strtod (dot, &end);
                 if (end == dot || *end != '\0')
-                  add_issue (issues, a, _("“%s” is not a number."), v->value);
+                  okn_field_issue_add (issues, a->code, label, _("“%s” is not a number."), v->value);
               }
               break;
             case OKN_ATTR_DATETIME:
@@ -345,15 +327,15 @@ okn_service_def_check (const OknServiceDef *def,
                 if (dt == NULL)
                   /* The form's way first (dd.mm.yyyy hh:mm), as its
                    * placeholder says; ISO for scripts. */
-                  add_issue (issues, a,
-                             _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
-                             v->value);
+                  okn_field_issue_add (issues, a->code, label,
+                                       _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
+                                       v->value);
               }
               break;
             case OKN_ATTR_SINGLEVALUELIST:
             case OKN_ATTR_MULTIVALUELIST:
               if (!has_key (a, v->value))
-                add_issue (issues, a, _("“%s” is not one of the choices."), v->value);
+                okn_field_issue_add (issues, a->code, label, _("“%s” is not one of the choices."), v->value);
               break;
             case OKN_ATTR_STRING:
             case OKN_ATTR_TEXT:
@@ -362,9 +344,9 @@ okn_service_def_check (const OknServiceDef *def,
             }
         }
       if (a->required && n_values == 0)
-        add_issue (issues, a, _("is required."));
+        okn_field_issue_add (issues, a->code, label, _("is required."));
       else if (a->datatype == OKN_ATTR_SINGLEVALUELIST && n_values > 1)
-        add_issue (issues, a, _("choose one value only."));
+        okn_field_issue_add (issues, a->code, label, _("choose one value only."));
     }
   return issues;
 }
