@@ -326,12 +326,22 @@ collect_requests (OknOpen311Client *client,
     }
 }
 
-static OknTransfer *
-request_transfer_new (OknOpen311Client *client,
-                      const char       *id)
+/* One resource of the API, "<collection>/<id>.json", the id escaped. */
+static char *
+item_path (const char *collection,
+           const char *id)
 {
   g_autofree char *e = okn_open311_escape (id);
-  g_autofree char *path = g_strdup_printf ("requests/%s.json", e);
+
+  return g_strdup_printf ("%s/%s.json", collection, e);
+}
+
+static OknTransfer *
+item_transfer_new (OknOpen311Client *client,
+                   const char       *collection,
+                   const char       *id)
+{
+  g_autofree char *path = item_path (collection, id);
 
   return okn_open311_transfer_new_get (client, path, NULL);
 }
@@ -461,16 +471,6 @@ token_from_json (JsonNode *root)
   if (id && *id)
     return g_steal_pointer (&id);
   return NULL;
-}
-
-static OknTransfer *
-definition_transfer_new (OknOpen311Client *client,
-                         const char       *service_code)
-{
-  g_autofree char *e = okn_open311_escape (service_code);
-  g_autofree char *path = g_strdup_printf ("services/%s.json", e);
-
-  return okn_open311_transfer_new_get (client, path, NULL);
 }
 
 /**
@@ -809,8 +809,7 @@ okn_open311_client_resolve_token (OknOpen311Client *client,
                                   char            **service_request_id,
                                   GError          **error)
 {
-  g_autofree char *tok = okn_open311_escape (token);
-  g_autofree char *path = g_strdup_printf ("tokens/%s.json", tok);
+  g_autofree char *path = item_path ("tokens", token);
   g_autoptr (JsonNode) root = okn_open311_get_json (client, path, NULL, error);
 
   *service_request_id = NULL;
@@ -831,7 +830,7 @@ okn_open311_client_get_request (OknOpen311Client *client,
                                 const char       *service_request_id,
                                 GError          **error)
 {
-  g_autoptr (OknTransfer) t = request_transfer_new (client, service_request_id);
+  g_autoptr (OknTransfer) t = item_transfer_new (client, "requests", service_request_id);
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
 
@@ -908,7 +907,7 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
   for (guint i = 0; i < n; i++)
     if (!g_hash_table_contains (found, ids[i]))
       {
-        g_ptr_array_add (singles, request_transfer_new (client, ids[i]));
+        g_ptr_array_add (singles, item_transfer_new (client, "requests", ids[i]));
         g_ptr_array_add (single_ids, (gpointer) ids[i]);
       }
   okn_open311_run_transfers (client, (OknTransfer **) singles->pdata, singles->len, client->parallel);
@@ -1069,7 +1068,7 @@ okn_open311_client_get_definition (OknOpen311Client *client,
                                    const char       *service_code,
                                    GError          **error)
 {
-  g_autoptr (OknTransfer) t = definition_transfer_new (client, service_code);
+  g_autoptr (OknTransfer) t = item_transfer_new (client, "services", service_code);
 
   okn_open311_run_one (client, t);
   return definition_finish (client, t, error);
@@ -1101,7 +1100,7 @@ okn_open311_client_fetch_catalogue (OknOpen311Client *client,
 
       if (!s->metadata)
         continue;
-      g_ptr_array_add (transfers, definition_transfer_new (client, s->code));
+      g_ptr_array_add (transfers, item_transfer_new (client, "services", s->code));
       g_ptr_array_add (owners, s);
     }
   okn_open311_run_transfers (client, (OknTransfer **) transfers->pdata, transfers->len, client->parallel);
