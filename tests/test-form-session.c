@@ -265,8 +265,11 @@ submit (Fixture    *f,
   OknIntakeResult *result = NULL;
   gpointer box[3] = { error, &result, NULL };
   OknIntakeOptions options = { .actor = "Anna" };
+  /* The desk's context: its own connection, the station's configuration. */
+  g_autoptr (OknContext) context = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
+                                                    okn_config_new (f->station.conf), "Anna");
 
-  okn_form_session_submit_async (f->session, f->station.db, NULL, record, &options, NULL, on_submitted, box);
+  okn_form_session_submit_async (f->session, context, record, &options, NULL, on_submitted, box);
   /* Busy at once: a second clear or undo waits. */
   g_assert_true (okn_form_session_get_busy (f->session));
   g_assert_false (okn_form_session_cancel (f->session));

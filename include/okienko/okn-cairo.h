@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 cairo_status_t   okn_cairo_write_to_array (void                *closure,
                                            const unsigned char *data,
                                            unsigned int         length);
-cairo_surface_t *okn_cairo_pdf_new    (double          width_pt,
-                                       double          height_pt);
-GBytes          *okn_cairo_pdf_finish (cairo_surface_t *surface,
-                                       cairo_status_t  *status);
-GBytes          *okn_cairo_png_bytes  (cairo_surface_t *surface,
-                                       cairo_status_t  *status);
+cairo_surface_t *okn_cairo_pdf_new        (double               width_pt,
+                                           double               height_pt);
+GBytes          *okn_cairo_pdf_finish     (cairo_surface_t     *surface,
+                                           cairo_status_t      *status);
+GBytes          *okn_cairo_png_bytes      (cairo_surface_t     *surface,
+                                           cairo_status_t      *status);
 
 G_END_DECLS

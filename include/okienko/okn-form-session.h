@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 
+#include "okienko/okn-context.h"
 #include "okienko/okn-draft.h"
 #include "okienko/okn-intake.h"
 #include "okienko/okn-record.h"
@@ -70,8 +71,7 @@ void             okn_form_session_drop_offered_draft  (OknFormSession *self);
 
 gboolean         okn_form_session_get_busy            (OknFormSession *self);
 void             okn_form_session_submit_async        (OknFormSession         *self,
-                                                       const char             *db_path,
-                                                       const char             *config_path,
+                                                       OknContext             *context,
                                                        OknRecord              *record,
                                                        const OknIntakeOptions *options,
                                                        GCancellable           *cancellable,

@@ -35,4 +35,11 @@ JsonNode  *okn_json_parse        (const char *data,
                                   gssize      len,
                                   GError    **error);
 
+char      *okn_json_node_text    (JsonNode   *node);
+char      *okn_json_member_text  (JsonObject *object,
+                                  const char *name);
+gboolean   okn_json_member_bool  (JsonObject *object,
+                                  const char *name,
+                                  gboolean    fallback);
+
 G_END_DECLS

@@ -162,6 +162,11 @@ gboolean      okn_record_add_file           (OknRecord  *record,
 const char   *okn_record_title              (const OknRecord *record);
 
 void          okn_field_issue_free          (OknFieldIssue *issue);
+void          okn_field_issue_add           (GPtrArray  *issues,
+                                             const char *field,
+                                             const char *label,
+                                             const char *format,
+                                             ...) G_GNUC_PRINTF (4, 5);
 
 OknFieldIssue *okn_record_set_location_text (OknRecord  *record,
                                              const char *lat,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "okienko/okn-record.h"
 #include "okienko/okn-store.h"
@@ -73,6 +74,7 @@ const char    *okn_attr_def_value_name     (const OknAttrDef *a,
                                             const char       *key);
 char          *okn_service_icon_name       (const OknService  *service,
                                             const char *const *overrides);
+OknService    *okn_service_from_json       (JsonObject *object);
 const OknService *okn_service_find         (GPtrArray  *services,
                                             const char *code);
 

@@ -73,7 +73,9 @@ okn_cairo_pdf_finish (cairo_surface_t *surface,
   cairo_surface_finish (surface);
   *status = cairo_surface_status (surface);
   out = cairo_surface_get_user_data (surface, &pdf_bytes_key);
-  if (*status != CAIRO_STATUS_SUCCESS || out == NULL)
+  if (*status == CAIRO_STATUS_SUCCESS && out == NULL)
+    *status = CAIRO_STATUS_NO_MEMORY;
+  if (*status != CAIRO_STATUS_SUCCESS)
     return NULL;
   /* The surface keeps its reference to the emptied array until it goes. */
   data = g_byte_array_steal (out, &len);

@@ -199,3 +199,87 @@ okn_json_parse (const char *data,
     g_set_error_literal (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("The JSON text is empty."));
   return root;
 }
+
+/**
+ * okn_json_node_text:
+ * @node: (nullable): a value from outside
+ *
+ * A value as text whatever JSON type its sender chose: servers send ids
+ * and keys as numbers or strings, booleans as true or "true". A whole
+ * number written with a fraction (12.0) reads as the integer, so an id
+ * is the same text however it came.
+ *
+ * Returns: (transfer full) (nullable): the text; %NULL for a missing
+ *   node, null, an array or an object
+ */
+char *
+okn_json_node_text (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      {
+        double d = json_node_get_double (node);
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        if (d > -1e15 && d < 1e15 && d == (double) (gint64) d)
+          return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, d));
+      }
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * okn_json_member_text:
+ * @object: (nullable): an object from outside
+ * @name: the member
+ *
+ * Returns: (transfer full) (nullable): the member as okn_json_node_text()
+ *   reads it
+ */
+char *
+okn_json_member_text (JsonObject *object,
+                      const char *name)
+{
+  return okn_json_node_text (object ? json_object_get_member (object, name) : NULL);
+}
+
+/**
+ * okn_json_member_bool:
+ * @object: (nullable): an object from outside
+ * @name: the member
+ * @fallback: what a missing member or another word means
+ *
+ * Booleans come as true, "true", 1, "1" or "yes" (and their opposites).
+ *
+ * Returns: the member's truth, or @fallback
+ */
+gboolean
+okn_json_member_bool (JsonObject *object,
+                      const char *name,
+                      gboolean    fallback)
+{
+  JsonNode *n = object ? json_object_get_member (object, name) : NULL;
+  g_autofree char *s = NULL;
+
+  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (n);
+  s = okn_json_node_text (n);
+  if (s == NULL)
+    return fallback;
+  if (g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1") || g_ascii_strcasecmp (s, "yes") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (s, "false") == 0 || g_str_equal (s, "0") || g_ascii_strcasecmp (s, "no") == 0)
+    return FALSE;
+  return fallback;
+}

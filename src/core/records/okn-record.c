@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-field-error.h"
+#include "okienko/okn-json.h"
 #include "okienko/okn-record.h"
 #include "okienko/okn-text.h"
 
@@ -611,12 +612,24 @@ field_label (const char *field)
   return field;
 }
 
-G_GNUC_PRINTF (3, 4)
-static void
-add_issue (GPtrArray  *issues,
-           const char *field,
-           const char *format,
-           ...)
+/**
+ * okn_field_issue_add:
+ * @issues: (element-type OknFieldIssue): where the issue goes
+ * @field: the field's name (a record's JSON name, an attribute's code);
+ *   not copied: it must live as long as the issue
+ * @label: (nullable): what the person sees the field called; %NULL: the
+ *   label of the record's field @field
+ * @format: what is wrong, printf-style
+ *
+ * Adds the issue "<label>: <what is wrong>", the one wording of a
+ * record's checks and a category's attribute checks.
+ */
+void
+okn_field_issue_add (GPtrArray  *issues,
+                     const char *field,
+                     const char *label,
+                     const char *format,
+                     ...)
 {
   OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
   g_autofree char *what = NULL;
@@ -627,8 +640,8 @@ add_issue (GPtrArray  *issues,
   va_end (args);
 
   issue->field = field;
-  /* TRANSLATORS: "<field label>: <what is wrong>" */
-  issue->message = g_strdup_printf (_("%s: %s"), field_label (field), what);
+  /* TRANSLATORS: "<field label or attribute's question>: <what is wrong>" */
+  issue->message = g_strdup_printf (_("%s: %s"), label ? label : field_label (field), what);
   g_ptr_array_add (issues, issue);
 }
 
@@ -663,7 +676,7 @@ check_text (GPtrArray  *issues,
     return;
   if (!g_utf8_validate (s, -1, NULL))
     {
-      add_issue (issues, field, _("is not valid text (UTF-8)."));
+      okn_field_issue_add (issues, field, NULL, _("is not valid text (UTF-8)."));
       return;
     }
   if (multiline && strchr (s, '\r'))
@@ -685,16 +698,16 @@ check_text (GPtrArray  *issues,
       pos++;
       if (is_forbidden_char (g_utf8_get_char (p), multiline))
         {
-          add_issue (issues, field, _("contains a control character (at character %u)."), pos);
+          okn_field_issue_add (issues, field, NULL, _("contains a control character (at character %u)."), pos);
           return;
         }
     }
   n = g_utf8_strlen (s, -1);
   if ((gulong) n > max_chars)
-    add_issue (issues, field,
-               g_dngettext (GETTEXT_PACKAGE, "is too long: %ld character, at most %u.",
-                            "is too long: %ld characters, at most %u.", (gulong) n),
-               n, max_chars);
+    okn_field_issue_add (issues, field, NULL,
+                         g_dngettext (GETTEXT_PACKAGE, "is too long: %ld character, at most %u.",
+                                      "is too long: %ld characters, at most %u.", (gulong) n),
+                         n, max_chars);
 }
 
 static void
@@ -706,9 +719,9 @@ forbid_other_kind (GPtrArray  *issues,
   if (!is_set)
     return;
   if (kind == OKN_KIND_LETTER)
-    add_issue (issues, field, _("belongs to reports, not letters."));
+    okn_field_issue_add (issues, field, NULL, _("belongs to reports, not letters."));
   else
-    add_issue (issues, field, _("belongs to letters, not reports."));
+    okn_field_issue_add (issues, field, NULL, _("belongs to letters, not reports."));
 }
 
 /* Accepts YYYY-MM-DD and the Polish DD.MM.YYYY; writes YYYY-MM-DD. */
@@ -740,7 +753,7 @@ check_email (GPtrArray  *issues,
     {
       g_autofree char *shown = quote (s);
 
-      add_issue (issues, "email", _("“%s” is not an e-mail address."), shown);
+      okn_field_issue_add (issues, "email", NULL, _("“%s” is not an e-mail address."), shown);
     }
 }
 
@@ -756,15 +769,15 @@ check_phone (GPtrArray  *issues,
         digits++;
       else if (!strchr ("+ -()/", *p) || (*p == '+' && p != s))
         {
-          add_issue (issues, "phone", _("use digits, spaces and a leading +."));
+          okn_field_issue_add (issues, "phone", NULL, _("use digits, spaces and a leading +."));
           return;
         }
     }
   if (digits < 6 || digits > 15)
-    add_issue (issues, "phone",
-               g_dngettext (GETTEXT_PACKAGE, "has %u digit; a phone number has 6 to 15.",
-                            "has %u digits; a phone number has 6 to 15.", digits),
-               digits);
+    okn_field_issue_add (issues, "phone", NULL,
+                         g_dngettext (GETTEXT_PACKAGE, "has %u digit; a phone number has 6 to 15.",
+                                      "has %u digits; a phone number has 6 to 15.", digits),
+                         digits);
 }
 
 static gboolean
@@ -791,10 +804,10 @@ check_letter (OknRecord *r,
   check_text (issues, "notes", &r->notes, NOTES_MAX, TRUE);
 
   if (r->anonymous && (r->sender_name || r->sender_address))
-    add_issue (issues, "sender", _("an anonymous letter has no sender; clear the sender or "
-                                   "the anonymous mark."));
+    okn_field_issue_add (issues, "sender", NULL, _("an anonymous letter has no sender; clear the sender or "
+                                                   "the anonymous mark."));
   else if (!r->anonymous && r->sender_name == NULL)
-    add_issue (issues, "sender", _("is required (or mark the letter anonymous)."));
+    okn_field_issue_add (issues, "sender", NULL, _("is required (or mark the letter anonymous)."));
 
   /* A letter that came by e-mail or ePUAP came through that channel, not on
    * paper. */
@@ -804,9 +817,9 @@ check_letter (OknRecord *r,
     r->channel = OKN_CHANNEL_EPUAP;
 
   if (r->pages < 0 || r->pages > COUNT_MAX)
-    add_issue (issues, "pages", _("must be a number from 0 to %d."), COUNT_MAX);
+    okn_field_issue_add (issues, "pages", NULL, _("must be a number from 0 to %d."), COUNT_MAX);
   if (r->attachment_count < 0 || r->attachment_count > COUNT_MAX)
-    add_issue (issues, "attachments", _("must be a number from 0 to %d."), COUNT_MAX);
+    okn_field_issue_add (issues, "attachments", NULL, _("must be a number from 0 to %d."), COUNT_MAX);
 
   if (r->received_at == NULL)
     r->received_at = okn_now_iso8601 (now);
@@ -815,9 +828,9 @@ check_letter (OknRecord *r,
     {
       g_autofree char *shown = quote (r->received_at);
 
-      add_issue (issues, "received_at",
-                 _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
-                 shown);
+      okn_field_issue_add (issues, "received_at", NULL,
+                           _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
+                           shown);
     }
   else
     {
@@ -825,7 +838,7 @@ check_letter (OknRecord *r,
       g_autoptr (GDateTime) latest = g_date_time_add_minutes (now, 10);
 
       if (g_date_time_compare (received, earliest) < 0 || g_date_time_compare (received, latest) > 0)
-        add_issue (issues, "received_at", _("must be between 2000 and now."));
+        okn_field_issue_add (issues, "received_at", NULL, _("must be between 2000 and now."));
       else
         {
           g_autoptr (GDateTime) local = g_date_time_to_local (received);
@@ -843,8 +856,8 @@ check_letter (OknRecord *r,
         {
           g_autofree char *shown = quote (r->letter_date);
 
-          add_issue (issues, "letter_date", _("“%s” is not a date (2026-11-29 or 29.11.2026)."),
-                     shown);
+          okn_field_issue_add (issues, "letter_date", NULL, _("“%s” is not a date (2026-11-29 or 29.11.2026)."),
+                               shown);
         }
       else
         {
@@ -857,7 +870,7 @@ check_letter (OknRecord *r,
           /* A letter dated a day ahead happens across time zones. */
           g_date_add_days (last, 1);
           if (g_date_compare (date, first) < 0 || g_date_compare (date, last) > 0)
-            add_issue (issues, "letter_date", _("must be between 1900 and today."));
+            okn_field_issue_add (issues, "letter_date", NULL, _("must be between 1900 and today."));
           else
             {
               g_date_strftime (buf, sizeof buf, "%Y-%m-%d", date);
@@ -889,33 +902,33 @@ check_report (OknRecord *r,
   check_text (issues, "phone", &r->contact_phone, 32, FALSE);
 
   if (r->category == NULL)
-    add_issue (issues, "category", _("is required."));
+    okn_field_issue_add (issues, "category", NULL, _("is required."));
   else if (!is_code (r->category))
     {
       g_autofree char *shown = quote (r->category);
 
-      add_issue (issues, "category", _("“%s” is not a category code."), shown);
+      okn_field_issue_add (issues, "category", NULL, _("“%s” is not a category code."), shown);
     }
   if (r->description == NULL)
-    add_issue (issues, "description", _("is required: say what happened and where."));
+    okn_field_issue_add (issues, "description", NULL, _("is required: say what happened and where."));
 
   if (r->has_location)
     {
       if (!isfinite (r->lat) || r->lat < -90.0 || r->lat > 90.0)
-        add_issue (issues, "lat", _("must be between -90 and 90."));
+        okn_field_issue_add (issues, "lat", NULL, _("must be between -90 and 90."));
       if (!isfinite (r->lon) || r->lon < -180.0 || r->lon > 180.0)
-        add_issue (issues, "long", _("must be between -180 and 180."));
+        okn_field_issue_add (issues, "long", NULL, _("must be between -180 and 180."));
     }
   else if (r->address == NULL)
-    add_issue (issues, "location", _("give an address or the coordinates."));
+    okn_field_issue_add (issues, "location", NULL, _("give an address or the coordinates."));
 
   if (r->contact_email)
     check_email (issues, r->contact_email);
   if (r->contact_phone)
     check_phone (issues, r->contact_phone);
   if (!r->consent && (r->contact_name || r->contact_email || r->contact_phone))
-    add_issue (issues, "consent", _("contact details are kept only when the resident agrees "
-                                    "to be contacted."));
+    okn_field_issue_add (issues, "consent", NULL, _("contact details are kept only when the resident agrees "
+                                                    "to be contacted."));
 
   for (guint i = 0; i < r->attributes->len; i++)
     {
@@ -925,7 +938,7 @@ check_report (OknRecord *r,
         {
           g_autofree char *shown = quote (a->key);
 
-          add_issue (issues, "attributes", _("“%s” is not an attribute name."), shown);
+          okn_field_issue_add (issues, "attributes", NULL, _("“%s” is not an attribute name."), shown);
           continue;
         }
       check_text (issues, "attributes", &a->value, ATTR_VALUE_MAX, TRUE);
@@ -1036,7 +1049,7 @@ okn_record_set_location_text (OknRecord  *record,
     return NULL;
   if (*a == '\0' || *b == '\0')
     {
-      add_issue (issues, "location", _("give both latitude and longitude."));
+      okn_field_issue_add (issues, "location", NULL, _("give both latitude and longitude."));
       return g_ptr_array_steal_index (issues, 0);
     }
   for (guint i = 0; i < 2; i++)
@@ -1050,8 +1063,8 @@ okn_record_set_location_text (OknRecord  *record,
         {
           g_autofree char *shown = quote (i == 0 ? lat : lon);
 
-          add_issue (issues, fields[i], _("“%s” is not a number (e.g. 51.7592 or 51,7592)."),
-                     shown);
+          okn_field_issue_add (issues, fields[i], NULL, _("“%s” is not a number (e.g. 51.7592 or 51,7592)."),
+                               shown);
           return g_ptr_array_steal_index (issues, 0);
         }
     }
@@ -1214,20 +1227,8 @@ json_attributes (JsonNode   *node,
         }
       else if (JSON_NODE_HOLDS_VALUE (v))
         {
-          GType t = json_node_get_value_type (v);
-          g_autofree char *s = NULL;
+          g_autofree char *s = okn_json_node_text (v);
 
-          if (t == G_TYPE_STRING)
-            s = g_strdup (json_node_get_string (v));
-          else if (t == G_TYPE_INT64)
-            s = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (v));
-          else if (t == G_TYPE_DOUBLE)
-            {
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
-              s = g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (v)));
-            }
-          else if (t == G_TYPE_BOOLEAN)
-            s = g_strdup (json_node_get_boolean (v) ? "true" : "false");
           okn_record_add_attribute (r, l->data, s ? s : "");
         }
       else

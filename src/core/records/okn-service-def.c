@@ -50,41 +50,6 @@ okn_service_def_free (OknServiceDef *def)
   g_free (def);
 }
 
-/* Servers send ids and keys as numbers or strings, booleans as true or
- * "true": read both. */
-static char *
-node_to_string (JsonNode *n)
-{
-  GType t;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return NULL;
-  t = json_node_get_value_type (n);
-  if (t == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (n));
-  if (t == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
-  if (t == G_TYPE_DOUBLE)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (n)));
-    }
-  if (t == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (n) ? "true" : "false");
-  return NULL;
-}
-
-static gboolean
-node_to_bool (JsonNode *n,
-              gboolean  fallback)
-{
-  g_autofree char *s = node_to_string (n);
-
-  if (s == NULL)
-    return fallback;
-  return g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1");
-}
-
 static int
 compare_order (gconstpointer a,
                gconstpointer b)
@@ -136,7 +101,7 @@ okn_service_def_parse (const char *json_text,
       JsonObject *obj = json_node_get_object (root);
       JsonNode *attrs = json_object_get_member (obj, "attributes");
 
-      def->service_code = node_to_string (json_object_get_member (obj, "service_code"));
+      def->service_code = okn_json_member_text (obj, "service_code");
       if (attrs && JSON_NODE_HOLDS_ARRAY (attrs))
         arr = json_node_get_array (attrs);
       else if (attrs && !JSON_NODE_HOLDS_NULL (attrs))
@@ -159,19 +124,19 @@ okn_service_def_parse (const char *json_text,
       o = json_node_get_object (n);
       a = g_new0 (OknAttrDef, 1);
       a->values = g_ptr_array_new_with_free_func (attr_value_free);
-      a->code = node_to_string (json_object_get_member (o, "code"));
+      a->code = okn_json_member_text (o, "code");
       if (a->code == NULL || *a->code == '\0')
         {
           attr_def_free (a);
           continue;
         }
-      a->variable = node_to_bool (json_object_get_member (o, "variable"), TRUE);
-      a->required = node_to_bool (json_object_get_member (o, "required"), FALSE);
-      order = node_to_string (json_object_get_member (o, "order"));
+      a->variable = okn_json_member_bool (o, "variable", TRUE);
+      a->required = okn_json_member_bool (o, "required", FALSE);
+      order = okn_json_member_text (o, "order");
       a->order = order ? (int) g_ascii_strtoll (order, NULL, 10) : (int) i;
-      a->description = node_to_string (json_object_get_member (o, "description"));
-      a->datatype_description = node_to_string (json_object_get_member (o, "datatype_description"));
-      type = node_to_string (json_object_get_member (o, "datatype"));
+      a->description = okn_json_member_text (o, "description");
+      a->datatype_description = okn_json_member_text (o, "datatype_description");
+      type = okn_json_member_text (o, "datatype");
       a->datatype = OKN_ATTR_STRING;
       for (guint t = 0; type && t < G_N_ELEMENTS (datatype_names); t++)
         if (g_ascii_strcasecmp (type, datatype_names[t]) == 0)
@@ -189,8 +154,8 @@ okn_service_def_parse (const char *json_text,
               if (!JSON_NODE_HOLDS_OBJECT (vn))
                 continue;
               v = g_new0 (OknAttrValue, 1);
-              v->key = node_to_string (json_object_get_member (json_node_get_object (vn), "key"));
-              v->name = node_to_string (json_object_get_member (json_node_get_object (vn), "name"));
+              v->key = okn_json_member_text (json_node_get_object (vn), "key");
+              v->name = okn_json_member_text (json_node_get_object (vn), "name");
               if (v->key == NULL)
                 {
                   attr_value_free (v);
@@ -248,6 +213,37 @@ okn_attr_def_value_name (const OknAttrDef *a,
 }
 
 /**
+ * okn_service_from_json:
+ * @object: one service of a server's `services.json`
+ *
+ * A category as Open311 lists it: `service_code` (a string or a number),
+ * `service_name`, `description`, `group`, `keywords`, `type` as text and
+ * `metadata` as a boolean (true, "true", 1, ...), read the same whether
+ * the list came from the server or from a file.
+ *
+ * Returns: (transfer full) (nullable): the service without its
+ *   definition, or %NULL when it has no service_code
+ */
+OknService *
+okn_service_from_json (JsonObject *object)
+{
+  g_autofree char *code = okn_json_member_text (object, "service_code");
+  OknService *s;
+
+  if (code == NULL || *code == '\0')
+    return NULL;
+  s = g_new0 (OknService, 1);
+  s->code = g_steal_pointer (&code);
+  s->name = okn_json_member_text (object, "service_name");
+  s->description = okn_json_member_text (object, "description");
+  s->group = okn_json_member_text (object, "group");
+  s->keywords = okn_json_member_text (object, "keywords");
+  s->type = okn_json_member_text (object, "type");
+  s->metadata = okn_json_member_bool (object, "metadata", FALSE);
+  return s;
+}
+
+/**
  * okn_service_find:
  * @services: (element-type OknService): the cached catalogue
  *
@@ -277,26 +273,6 @@ has_key (const OknAttrDef *a,
   return FALSE;
 }
 
-G_GNUC_PRINTF (3, 4)
-static void
-add_issue (GPtrArray        *issues,
-           const OknAttrDef *a,
-           const char       *format,
-           ...)
-{
-  OknFieldIssue *issue = g_new0 (OknFieldIssue, 1);
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  issue->field = a->code;
-  /* TRANSLATORS: "<the attribute's question>: <what is wrong>" */
-  issue->message = g_strdup_printf (_("%s: %s"), a->description ? a->description : a->code, what);
-  g_ptr_array_add (issues, issue);
-}
-
 /**
  * okn_service_def_check:
  * @def: the category's definition
@@ -318,6 +294,8 @@ okn_service_def_check (const OknServiceDef *def,
   for (guint i = 0; i < def->attributes->len; i++)
     {
       const OknAttrDef *a = g_ptr_array_index (def->attributes, i);
+      /* The person knows an attribute by its question. */
+      const char *label = a->description ? a->description : a->code;
       guint n_values = 0;
 
       if (!a->variable)
@@ -338,7 +316,7 @@ okn_service_def_check (const OknServiceDef *def,
 
                 g_ascii_strtod (dot, &end);
                 if (end == dot || *end != '\0')
-                  add_issue (issues, a, _("“%s” is not a number."), v->value);
+                  okn_field_issue_add (issues, a->code, label, _("“%s” is not a number."), v->value);
               }
               break;
             case OKN_ATTR_DATETIME:
@@ -349,15 +327,15 @@ okn_service_def_check (const OknServiceDef *def,
                 if (dt == NULL)
                   /* The form's way first (dd.mm.yyyy hh:mm), as its
                    * placeholder says; ISO for scripts. */
-                  add_issue (issues, a,
-                             _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
-                             v->value);
+                  okn_field_issue_add (issues, a->code, label,
+                                       _("“%s” is not a date and time: write 29.11.2026 10:15 or 2026-11-29T10:15."),
+                                       v->value);
               }
               break;
             case OKN_ATTR_SINGLEVALUELIST:
             case OKN_ATTR_MULTIVALUELIST:
               if (!has_key (a, v->value))
-                add_issue (issues, a, _("“%s” is not one of the choices."), v->value);
+                okn_field_issue_add (issues, a->code, label, _("“%s” is not one of the choices."), v->value);
               break;
             case OKN_ATTR_STRING:
             case OKN_ATTR_TEXT:
@@ -366,9 +344,9 @@ okn_service_def_check (const OknServiceDef *def,
             }
         }
       if (a->required && n_values == 0)
-        add_issue (issues, a, _("is required."));
+        okn_field_issue_add (issues, a->code, label, _("is required."));
       else if (a->datatype == OKN_ATTR_SINGLEVALUELIST && n_values > 1)
-        add_issue (issues, a, _("choose one value only."));
+        okn_field_issue_add (issues, a->code, label, _("choose one value only."));
     }
   return issues;
 }

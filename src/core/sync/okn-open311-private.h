@@ -137,11 +137,6 @@ gboolean      okn_open311_read_answer      (OknOpen311Client *client,
                                             GError          **error);
 
 /* Members of a server's JSON whatever type it chose. */
-char         *okn_open311_member_string    (JsonObject *o,
-                                            const char *name);
-gboolean      okn_open311_member_bool      (JsonObject *o,
-                                            const char *name,
-                                            gboolean    fallback);
 gboolean      okn_open311_member_double    (JsonObject *o,
                                             const char *name,
                                             double     *out);

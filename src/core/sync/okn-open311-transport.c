@@ -739,65 +739,12 @@ excerpt (OknOpen311Client *client,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-/* A member as text whatever JSON type the server chose: ids come as
- * numbers or strings. */
-char *
-okn_open311_member_string (JsonObject *o,
-                           const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return NULL;
-  switch (json_node_get_value_type (n))
-    {
-    case G_TYPE_STRING:
-      return g_strdup (json_node_get_string (n));
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
-    case G_TYPE_DOUBLE:
-      {
-        double d = json_node_get_double (n);
-        char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-        if (d > -1e15 && d < 1e15 && d == (double) (gint64) d)
-          return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
-        return g_strdup (g_ascii_dtostr (buf, sizeof buf, d));
-      }
-    case G_TYPE_BOOLEAN:
-      return g_strdup (json_node_get_boolean (n) ? "true" : "false");
-    default:
-      return NULL;
-    }
-}
-
-/* Booleans come as true, "true", 1 or "1". */
-gboolean
-okn_open311_member_bool (JsonObject *o,
-                         const char *name,
-                         gboolean    fallback)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  g_autofree char *s = NULL;
-
-  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (n);
-  s = okn_open311_member_string (o, name);
-  if (s == NULL)
-    return fallback;
-  if (g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1") || g_ascii_strcasecmp (s, "yes") == 0)
-    return TRUE;
-  if (g_ascii_strcasecmp (s, "false") == 0 || g_str_equal (s, "0") || g_ascii_strcasecmp (s, "no") == 0)
-    return FALSE;
-  return fallback;
-}
-
 gboolean
 okn_open311_member_double (JsonObject *o,
                            const char *name,
                            double     *out)
 {
-  g_autofree char *s = okn_open311_member_string (o, name);
+  g_autofree char *s = okn_json_member_text (o, name);
   char *end = NULL;
 
   if (s == NULL || *s == '\0')
@@ -877,11 +824,11 @@ error_entries (OknOpen311Client *client,
     {
       JsonNode *node = list ? json_array_get_element (list, i) : root;
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      g_autofree char *said = okn_open311_member_string (o, "description");
-      g_autofree char *field = okn_open311_member_string (o, "field");
+      g_autofree char *said = okn_json_member_text (o, "description");
+      g_autofree char *field = okn_json_member_text (o, "field");
 
       if (said == NULL)
-        said = okn_open311_member_string (o, "message");
+        said = okn_json_member_text (o, "message");
       if (said == NULL || *g_strstrip (said) == '\0')
         continue;
       if (field && *field && !strstr (said, field))
@@ -1184,7 +1131,7 @@ okn_open311_transfer_json (OknOpen311Client *client,
       && !json_object_has_member (o, "service_request_id") && !json_object_has_member (o, "token")
       && !json_object_has_member (o, "service_code"))
     {
-      g_autofree char *code_s = okn_open311_member_string (o, "code");
+      g_autofree char *code_s = okn_json_member_text (o, "code");
       g_autoptr (GPtrArray) entries = error_entries (client, t->answer);
       gint64 code = code_s ? g_ascii_strtoll (code_s, NULL, 10) : 0;
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-json.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-ticket-id.h"
 #include "okn-open311-private.h"
@@ -241,8 +242,8 @@ post_finish (OknOpen311Client *client,
     return NULL;
   o = okn_open311_first_object (root);
   r = g_new0 (OknOpen311Receipt, 1);
-  r->service_request_id = okn_open311_member_string (o, "service_request_id");
-  r->token = okn_open311_member_string (o, "token");
+  r->service_request_id = okn_json_member_text (o, "service_request_id");
+  r->token = okn_json_member_text (o, "token");
   if (r->service_request_id && *r->service_request_id == '\0')
     g_clear_pointer (&r->service_request_id, g_free);
   if (r->token && *r->token == '\0')
@@ -252,8 +253,8 @@ post_finish (OknOpen311Client *client,
       okn_open311_bad_answer (client, t, NULL, error);
       return NULL;
     }
-  r->service_notice = okn_open311_member_string (o, "service_notice");
-  r->account_id = okn_open311_member_string (o, "account_id");
+  r->service_notice = okn_json_member_text (o, "service_notice");
+  r->account_id = okn_json_member_text (o, "account_id");
   return g_steal_pointer (&r);
 }
 
@@ -270,26 +271,26 @@ parse_request (OknOpen311Client *client,
     return NULL;
   o = json_node_get_object (node);
   r = g_new0 (OknOpen311Request, 1);
-  r->service_request_id = okn_open311_member_string (o, "service_request_id");
+  r->service_request_id = okn_json_member_text (o, "service_request_id");
   if (r->service_request_id == NULL || *r->service_request_id == '\0')
     {
       okn_open311_request_free (r);
       return NULL;
     }
-  r->status = okn_open311_member_string (o, "status");
-  r->status_notes = okn_open311_member_string (o, "status_notes");
-  r->service_name = okn_open311_member_string (o, "service_name");
-  r->service_code = okn_open311_member_string (o, "service_code");
-  r->description = okn_open311_member_string (o, "description");
-  r->agency_responsible = okn_open311_member_string (o, "agency_responsible");
-  r->service_notice = okn_open311_member_string (o, "service_notice");
-  r->requested_datetime = okn_open311_member_string (o, "requested_datetime");
-  r->updated_datetime = okn_open311_member_string (o, "updated_datetime");
-  r->expected_datetime = okn_open311_member_string (o, "expected_datetime");
-  r->address = okn_open311_member_string (o, "address");
-  r->address_id = okn_open311_member_string (o, "address_id");
-  r->zipcode = okn_open311_member_string (o, "zipcode");
-  r->media_url = okn_open311_member_string (o, "media_url");
+  r->status = okn_json_member_text (o, "status");
+  r->status_notes = okn_json_member_text (o, "status_notes");
+  r->service_name = okn_json_member_text (o, "service_name");
+  r->service_code = okn_json_member_text (o, "service_code");
+  r->description = okn_json_member_text (o, "description");
+  r->agency_responsible = okn_json_member_text (o, "agency_responsible");
+  r->service_notice = okn_json_member_text (o, "service_notice");
+  r->requested_datetime = okn_json_member_text (o, "requested_datetime");
+  r->updated_datetime = okn_json_member_text (o, "updated_datetime");
+  r->expected_datetime = okn_json_member_text (o, "expected_datetime");
+  r->address = okn_json_member_text (o, "address");
+  r->address_id = okn_json_member_text (o, "address_id");
+  r->zipcode = okn_json_member_text (o, "zipcode");
+  r->media_url = okn_json_member_text (o, "media_url");
   r->has_location = okn_open311_member_double (o, "lat", &r->lat) && okn_open311_member_double (o, "long", &r->lon);
   okn_open311_rescrub (client, &r->status_notes);
   okn_open311_rescrub (client, &r->agency_responsible);
@@ -325,12 +326,22 @@ collect_requests (OknOpen311Client *client,
     }
 }
 
-static OknTransfer *
-request_transfer_new (OknOpen311Client *client,
-                      const char       *id)
+/* One resource of the API, "<collection>/<id>.json", the id escaped. */
+static char *
+item_path (const char *collection,
+           const char *id)
 {
   g_autofree char *e = okn_open311_escape (id);
-  g_autofree char *path = g_strdup_printf ("requests/%s.json", e);
+
+  return g_strdup_printf ("%s/%s.json", collection, e);
+}
+
+static OknTransfer *
+item_transfer_new (OknOpen311Client *client,
+                   const char       *collection,
+                   const char       *id)
+{
+  g_autofree char *path = item_path (collection, id);
 
   return okn_open311_transfer_new_get (client, path, NULL);
 }
@@ -372,9 +383,9 @@ normalize_definition (JsonNode *root)
       if (!JSON_NODE_HOLDS_OBJECT (n))
         continue;
       a = json_node_get_object (n);
-      json_object_set_boolean_member (a, "required", okn_open311_member_bool (a, "required", FALSE));
-      json_object_set_boolean_member (a, "variable", okn_open311_member_bool (a, "variable", TRUE));
-      order = okn_open311_member_string (a, "order");
+      json_object_set_boolean_member (a, "required", okn_json_member_bool (a, "required", FALSE));
+      json_object_set_boolean_member (a, "variable", okn_json_member_bool (a, "variable", TRUE));
+      order = okn_json_member_text (a, "order");
       if (order)
         json_object_set_int_member (a, "order", g_ascii_strtoll (order, NULL, 10));
       if (json_object_has_member (a, "values")
@@ -389,7 +400,7 @@ normalize_definition (JsonNode *root)
 
               if (!JSON_NODE_HOLDS_OBJECT (vn))
                 continue;
-              key = okn_open311_member_string (json_node_get_object (vn), "key");
+              key = okn_json_member_text (json_node_get_object (vn), "key");
               if (key)
                 json_object_set_string_member (json_node_get_object (vn), "key", key);
             }
@@ -436,31 +447,15 @@ services_from_json (OknOpen311Client *client,
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonNode *n = json_array_get_element (a, i);
-      JsonObject *o;
-      OknService *s;
-      char *code;
+      OknService *s = JSON_NODE_HOLDS_OBJECT (n) ? okn_service_from_json (json_node_get_object (n)) : NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (n))
+      /* A service the desk could not name is left out. */
+      if (s == NULL)
         continue;
-      o = json_node_get_object (n);
-      code = okn_open311_member_string (o, "service_code");
-      if (code == NULL || *code == '\0')
-        {
-          g_free (code);
-          continue;
-        }
-      s = g_new0 (OknService, 1);
-      s->code = code;
-      s->name = okn_open311_member_string (o, "service_name");
-      s->description = okn_open311_member_string (o, "description");
-      s->group = okn_open311_member_string (o, "group");
-      s->keywords = okn_open311_member_string (o, "keywords");
       okn_open311_rescrub (client, &s->name);
       okn_open311_rescrub (client, &s->description);
       okn_open311_rescrub (client, &s->group);
       okn_open311_rescrub (client, &s->keywords);
-      s->type = okn_open311_member_string (o, "type");
-      s->metadata = okn_open311_member_bool (o, "metadata", FALSE);
       g_ptr_array_add (out, s);
     }
   return g_steal_pointer (&out);
@@ -471,21 +466,11 @@ services_from_json (OknOpen311Client *client,
 static char *
 token_from_json (JsonNode *root)
 {
-  g_autofree char *id = okn_open311_member_string (okn_open311_first_object (root), "service_request_id");
+  g_autofree char *id = okn_json_member_text (okn_open311_first_object (root), "service_request_id");
 
   if (id && *id)
     return g_steal_pointer (&id);
   return NULL;
-}
-
-static OknTransfer *
-definition_transfer_new (OknOpen311Client *client,
-                         const char       *service_code)
-{
-  g_autofree char *e = okn_open311_escape (service_code);
-  g_autofree char *path = g_strdup_printf ("services/%s.json", e);
-
-  return okn_open311_transfer_new_get (client, path, NULL);
 }
 
 /**
@@ -824,8 +809,7 @@ okn_open311_client_resolve_token (OknOpen311Client *client,
                                   char            **service_request_id,
                                   GError          **error)
 {
-  g_autofree char *tok = okn_open311_escape (token);
-  g_autofree char *path = g_strdup_printf ("tokens/%s.json", tok);
+  g_autofree char *path = item_path ("tokens", token);
   g_autoptr (JsonNode) root = okn_open311_get_json (client, path, NULL, error);
 
   *service_request_id = NULL;
@@ -846,7 +830,7 @@ okn_open311_client_get_request (OknOpen311Client *client,
                                 const char       *service_request_id,
                                 GError          **error)
 {
-  g_autoptr (OknTransfer) t = request_transfer_new (client, service_request_id);
+  g_autoptr (OknTransfer) t = item_transfer_new (client, "requests", service_request_id);
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_request_free);
 
@@ -923,7 +907,7 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
   for (guint i = 0; i < n; i++)
     if (!g_hash_table_contains (found, ids[i]))
       {
-        g_ptr_array_add (singles, request_transfer_new (client, ids[i]));
+        g_ptr_array_add (singles, item_transfer_new (client, "requests", ids[i]));
         g_ptr_array_add (single_ids, (gpointer) ids[i]);
       }
   okn_open311_run_transfers (client, (OknTransfer **) singles->pdata, singles->len, client->parallel);
@@ -1084,7 +1068,7 @@ okn_open311_client_get_definition (OknOpen311Client *client,
                                    const char       *service_code,
                                    GError          **error)
 {
-  g_autoptr (OknTransfer) t = definition_transfer_new (client, service_code);
+  g_autoptr (OknTransfer) t = item_transfer_new (client, "services", service_code);
 
   okn_open311_run_one (client, t);
   return definition_finish (client, t, error);
@@ -1116,7 +1100,7 @@ okn_open311_client_fetch_catalogue (OknOpen311Client *client,
 
       if (!s->metadata)
         continue;
-      g_ptr_array_add (transfers, definition_transfer_new (client, s->code));
+      g_ptr_array_add (transfers, item_transfer_new (client, "services", s->code));
       g_ptr_array_add (owners, s);
     }
   okn_open311_run_transfers (client, (OknTransfer **) transfers->pdata, transfers->len, client->parallel);

@@ -26,38 +26,6 @@ G_DEFINE_QUARK (okn-catalogue-error-quark, okn_catalogue_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknService, okn_service_free)
 
-/* A member as text: servers send codes as strings or numbers, booleans as
- * true or "true". */
-static char *
-member_text (JsonObject *o,
-             const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return NULL;
-  if (json_node_get_value_type (n) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (n));
-  if (json_node_get_value_type (n) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
-  return NULL;
-}
-
-static gboolean
-member_true (JsonObject *o,
-             const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  if (json_node_get_value_type (n) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (n);
-  if (json_node_get_value_type (n) == G_TYPE_STRING)
-    return g_ascii_strcasecmp (json_node_get_string (n), "true") == 0;
-  return FALSE;
-}
-
 static gboolean
 invalid (GError    **error,
          const char *format,
@@ -95,7 +63,7 @@ find_definition (JsonNode   *defs,
       for (guint i = 0; i < json_array_get_length (a); i++)
         {
           JsonNode *d = json_array_get_element (a, i);
-          g_autofree char *dc = JSON_NODE_HOLDS_OBJECT (d) ? member_text (json_node_get_object (d), "service_code")
+          g_autofree char *dc = JSON_NODE_HOLDS_OBJECT (d) ? okn_json_member_text (json_node_get_object (d), "service_code")
                                                            : NULL;
 
           if (g_strcmp0 (dc, code) == 0)
@@ -114,9 +82,8 @@ find_definition (JsonNode   *defs,
  * JSON array of services), or an object `{"services": [...],
  * "definitions": {...}}` whose definitions (the server's
  * `services/{code}.json`) are keyed by service code or listed in an array.
- * A service needs a `service_code` (a string or a number, unique);
- * `service_name`, `description`, `group`, `keywords`, `type` and
- * `metadata` (true or "true") are taken as the server sends them. A
+ * A service needs a `service_code` (a string or a number, unique); the
+ * rest is read as the server's list is (okn_service_from_json()). A
  * definition must parse as one (okn_service_def_parse()).
  *
  * Returns: (transfer full) (element-type OknService): the services, with
@@ -166,9 +133,8 @@ okn_catalogue_parse (const char *text,
           invalid (error, _("Service number %u in the catalogue file is not an object."), i + 1);
           return NULL;
         }
-      s = g_new0 (OknService, 1);
-      s->code = member_text (o, "service_code");
-      if (s->code == NULL || *s->code == '\0')
+      s = okn_service_from_json (o);
+      if (s == NULL)
         {
           invalid (error, _("Service number %u in the catalogue file has no service_code."), i + 1);
           return NULL;
@@ -180,12 +146,6 @@ okn_catalogue_parse (const char *text,
           invalid (error, _("The service code “%s” appears twice in the catalogue file."), shown);
           return NULL;
         }
-      s->name = member_text (o, "service_name");
-      s->description = member_text (o, "description");
-      s->group = member_text (o, "group");
-      s->keywords = member_text (o, "keywords");
-      s->type = member_text (o, "type");
-      s->metadata = member_true (o, "metadata");
       def = find_definition (defs, s->code);
       if (def)
         {

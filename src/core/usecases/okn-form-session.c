@@ -567,6 +567,7 @@ on_submitted (GObject      *source,
 
 /**
  * okn_form_session_submit_async:
+ * @context: the station's database and configuration
  * @record: (transfer full): the record the form built, checked
  *   (okn_intake_check)
  * @options: who and what prints; the mode (new or correction) is the
@@ -579,8 +580,7 @@ on_submitted (GObject      *source,
  */
 void
 okn_form_session_submit_async (OknFormSession         *self,
-                               const char             *db_path,
-                               const char             *config_path,
+                               OknContext             *context,
                                OknRecord              *record,
                                const OknIntakeOptions *options,
                                GCancellable           *cancellable,
@@ -601,7 +601,8 @@ okn_form_session_submit_async (OknFormSession         *self,
     }
   o.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
   set_busy (self, TRUE);
-  okn_intake_submit_async (db_path, config_path, record, &o, cancellable, on_submitted, task);
+  okn_intake_submit_async (okn_context_get_db_path (context), okn_context_get_config_path (context), record, &o,
+                           cancellable, on_submitted, task);
 }
 
 /**

@@ -565,9 +565,7 @@ okn_gui_form_submit (GtkWidget         *form,
 
   submit->form = g_object_ref (form);
   submit->stored = stored;
-  okn_form_session_submit_async (session, okn_context_get_db_path (context),
-                                 okn_context_get_config_path (context), record, &options, NULL,
-                                 on_form_submitted, submit);
+  okn_form_session_submit_async (session, context, record, &options, NULL, on_form_submitted, submit);
 }
 
 /**

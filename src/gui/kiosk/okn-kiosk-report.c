@@ -1010,9 +1010,8 @@ on_confirm (OknKioskReport *self)
   if (okn_form_session_get_busy (self->session))
     return;
   show_error (self->summary_error, NULL);
-  okn_form_session_submit_async (self->session, okn_context_get_db_path (self->context),
-                                 okn_context_get_config_path (self->context), build_record (self),
-                                 &options, self->cancellable, on_submitted, g_object_ref (self));
+  okn_form_session_submit_async (self->session, self->context, build_record (self), &options,
+                                 self->cancellable, on_submitted, g_object_ref (self));
 }
 
 static void
