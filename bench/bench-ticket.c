@@ -350,7 +350,7 @@ bench_sets (OknStore        *store,
             t0 = now_ms ();
             if (g_str_equal (set, "jpeg-40"))
               {
-                g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40);
+                g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40, OKN_JPEG_GRAY);
 
                 symbols = okn_scan_decode_bytes (jpeg, "page.jpg", NULL);
                 t1 = now_ms ();

@@ -464,7 +464,7 @@ test_jpeg_and_noise (Fixture      *f,
       turned = okn_img_transform (img, 1, cases[i].angle);
       gray = okn_img_to_gray (turned, &w, &h);
       okn_gray_add_noise (gray, (gsize) w * h, 42 + i, cases[i].noise, cases[i].speckle);
-      jpeg = okn_gray_to_jpeg (gray, w, h, cases[i].quality);
+      jpeg = okn_gray_to_jpeg (gray, w, h, cases[i].quality, OKN_JPEG_GRAY);
       symbols = okn_scan_decode_bytes (jpeg, "photo.jpg", &error);
       g_assert_no_error (error);
       results = okn_scan_verify (f->store, f->config, symbols, &error);

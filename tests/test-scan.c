@@ -512,7 +512,7 @@ test_huge_images (Fixture      *f,
   memcpy (png_data + 16, "\x00\x00\x75\x30\x00\x00\x75\x30", 8);
   png_path = write_file (f, "huge.png", png_data, png_len);
 
-  jpeg = okn_gray_to_jpeg (gray, 16, 16, 90);
+  jpeg = okn_gray_to_jpeg (gray, 16, 16, 90, OKN_JPEG_GRAY);
   jpeg_data = g_bytes_unref_to_data (g_steal_pointer (&jpeg), &jpeg_len);
   for (gsize i = 2; i + 9 < jpeg_len && sof == 0; i++)
     if (jpeg_data[i] == 0xff && jpeg_data[i + 1] == 0xc0)
@@ -553,7 +553,7 @@ test_huge_images (Fixture      *f,
     page = okn_img_from_pdf (pdf, 600);
     page_gray = okn_img_to_gray (page, &w, &h);
     g_assert_cmpuint ((guint64) w * h, >, 30000000);
-    photo = okn_gray_to_progressive_rgb_jpeg (page_gray, w, h, 75);
+    photo = okn_gray_to_jpeg (page_gray, w, h, 75, OKN_JPEG_PROGRESSIVE_RGB);
     path = write_file (f, "a4-600dpi.jpg", g_bytes_get_data (photo, NULL), g_bytes_get_size (photo));
     results = okn_scan_file (f->store, f->config, path, &error);
     g_assert_no_error (error);
@@ -953,7 +953,7 @@ test_damaged_files (Fixture      *f,
   g_assert_no_error (error);
   img = okn_img_from_png (png);
   gray = okn_img_to_gray (img, &w, &h);
-  jpeg = okn_gray_to_jpeg (gray, w, h, 90);
+  jpeg = okn_gray_to_jpeg (gray, w, h, 90, OKN_JPEG_GRAY);
   png_path = write_file (f, "cut.png", g_bytes_get_data (png, NULL), g_bytes_get_size (png) * 6 / 10);
   jpeg_path = write_file (f, "cut.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg) * 6 / 10);
   paths[0] = png_path;
@@ -1055,7 +1055,7 @@ test_cmyk_jpeg (Fixture      *f,
   g_assert_no_error (error);
   img = okn_img_from_png (png);
   gray = okn_img_to_gray (img, &w, &h);
-  jpeg = okn_gray_to_cmyk_jpeg (gray, w, h, 85);
+  jpeg = okn_gray_to_jpeg (gray, w, h, 85, OKN_JPEG_CMYK);
   path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
   results = scan_path (f, path);
   g_assert_cmpuint (results->len, ==, 1);
