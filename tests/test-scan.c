@@ -308,6 +308,22 @@ scan_path (Fixture    *f,
   return results;
 }
 
+/* @path holds one code, the fixture's record's, read as genuine: the page
+ * it was found on. */
+static guint
+assert_one_genuine (Fixture    *f,
+                    const char *path)
+{
+  g_autoptr (GPtrArray) results = scan_path (f, path);
+  const OknScanResult *r;
+
+  g_assert_cmpuint (results->len, ==, 1);
+  r = g_ptr_array_index (results, 0);
+  g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+  g_assert_cmpstr (r->ticket, ==, f->record->ticket);
+  return r->page;
+}
+
 static void
 test_forged_and_foreign_images (Fixture      *f,
                                 gconstpointer data)
@@ -391,11 +407,9 @@ test_pdf_pages (Fixture      *f,
   g_autoptr (cairo_surface_t) ink = NULL;
   g_autoptr (cairo_surface_t) scanned = NULL;
   g_autoptr (cairo_surface_t) page = NULL;
-  g_autoptr (GPtrArray) results = NULL;
   g_autofree char *path = NULL;
   cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 595, 842);
   cairo_t *cr = cairo_create (pdf);
-  const OknScanResult *r;
 
   g_assert_no_error (error);
   cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
@@ -439,13 +453,7 @@ test_pdf_pages (Fixture      *f,
   cairo_surface_destroy (pdf);
   path = write_file (f, "letter.pdf", out->data, out->len);
 
-  results = okn_scan_file (f->store, f->config, path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (results->len, ==, 1);
-  r = g_ptr_array_index (results, 0);
-  g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
-  g_assert_cmpstr (r->ticket, ==, f->record->ticket);
-  g_assert_cmpuint (r->page, ==, 2);
+  g_assert_cmpuint (assert_one_genuine (f, path), ==, 2);
 }
 
 static void
@@ -543,11 +551,9 @@ test_huge_images (Fixture      *f,
     g_autoptr (GBytes) pdf = okn_layout_render_pdf (OKN_LAYOUT_A4_CONFIRMATION, c, &error);
     g_autoptr (cairo_surface_t) page = NULL;
     g_autoptr (GBytes) photo = NULL;
-    g_autoptr (GPtrArray) results = NULL;
     g_autofree guint8 *page_gray = NULL;
     g_autofree char *path = NULL;
     guint w, h;
-    const OknScanResult *r;
 
     g_assert_no_error (error);
     page = okn_img_from_pdf (pdf, 600);
@@ -555,11 +561,7 @@ test_huge_images (Fixture      *f,
     g_assert_cmpuint ((guint64) w * h, >, 30000000);
     photo = okn_gray_to_jpeg (page_gray, w, h, 75, OKN_JPEG_PROGRESSIVE_RGB);
     path = write_file (f, "a4-600dpi.jpg", g_bytes_get_data (photo, NULL), g_bytes_get_size (photo));
-    results = okn_scan_file (f->store, f->config, path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (results->len, ==, 1);
-    r = g_ptr_array_index (results, 0);
-    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+    assert_one_genuine (f, path);
   }
 
   {
@@ -570,12 +572,10 @@ test_huge_images (Fixture      *f,
     g_autoptr (GError) error = NULL;
     g_autoptr (OknBitmap) receipt = okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_80, c, 203, &error);
     g_autoptr (cairo_surface_t) ink = NULL;
-    g_autoptr (GPtrArray) results = NULL;
     g_autofree char *path = NULL;
     cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 7200, 7200);
     cairo_t *cr = cairo_create (pdf);
     cairo_pattern_t *pattern;
-    const OknScanResult *r;
 
     g_assert_no_error (error);
     ink = okn_img_from_bitmap (receipt);
@@ -590,12 +590,7 @@ test_huge_images (Fixture      *f,
     cairo_surface_destroy (pdf);
     path = write_file (f, "poster.pdf", out->data, out->len);
 
-    results = okn_scan_file (f->store, f->config, path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (results->len, ==, 1);
-    r = g_ptr_array_index (results, 0);
-    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
-    g_assert_cmpstr (r->ticket, ==, f->record->ticket);
+    assert_one_genuine (f, path);
   }
 }
 
@@ -1047,7 +1042,6 @@ test_cmyk_jpeg (Fixture      *f,
   g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
   g_autoptr (cairo_surface_t) img = NULL;
   g_autoptr (GBytes) jpeg = NULL;
-  g_autoptr (GPtrArray) results = NULL;
   g_autofree guint8 *gray = NULL;
   g_autofree char *path = NULL;
   guint w, h;
@@ -1057,9 +1051,7 @@ test_cmyk_jpeg (Fixture      *f,
   gray = okn_img_to_gray (img, &w, &h);
   jpeg = okn_gray_to_jpeg (gray, w, h, 85, OKN_JPEG_CMYK);
   path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
-  results = scan_path (f, path);
-  g_assert_cmpuint (results->len, ==, 1);
-  g_assert_cmpint (((OknScanResult *) results->pdata[0])->verdict, ==, OKN_SCAN_GENUINE);
+  assert_one_genuine (f, path);
 }
 
 /* A PDF of @pages pages: the receipt on page 1 (unless @first_blank), text
