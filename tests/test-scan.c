@@ -308,6 +308,33 @@ scan_path (Fixture    *f,
   return results;
 }
 
+/* The fixture's record's 80 mm receipt, a 300 dpi PNG as it prints. */
+static GBytes *
+receipt_png (Fixture *f)
+{
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GError) error = NULL;
+  GBytes *png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
+
+  g_assert_no_error (error);
+  return png;
+}
+
+/* The same receipt saved by a scanner as a JPEG of @kind. */
+static GBytes *
+receipt_jpeg (Fixture     *f,
+              int          quality,
+              OknJpegKind  kind)
+{
+  g_autoptr (GBytes) png = receipt_png (f);
+  g_autoptr (cairo_surface_t) img = okn_img_from_png (png);
+  g_autofree guint8 *gray = NULL;
+  guint w, h;
+
+  gray = okn_img_to_gray (img, &w, &h);
+  return okn_gray_to_jpeg (gray, w, h, quality, kind);
+}
+
 /* @path holds one code, the fixture's record's, read as genuine: the page
  * it was found on. */
 static guint
@@ -933,22 +960,14 @@ static void
 test_damaged_files (Fixture      *f,
                     gconstpointer data)
 {
-  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GBytes) png = receipt_png (f);
+  g_autoptr (GBytes) jpeg = receipt_jpeg (f, 90, OKN_JPEG_GRAY);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
-  g_autoptr (cairo_surface_t) img = NULL;
-  g_autoptr (GBytes) jpeg = NULL;
-  g_autofree guint8 *gray = NULL;
   g_autofree char *png_path = NULL;
   g_autofree char *jpeg_path = NULL;
   g_autofree char *folder = g_build_filename (f->dir, "scans", NULL);
   const char *paths[2];
-  guint w, h;
 
-  g_assert_no_error (error);
-  img = okn_img_from_png (png);
-  gray = okn_img_to_gray (img, &w, &h);
-  jpeg = okn_gray_to_jpeg (gray, w, h, 90, OKN_JPEG_GRAY);
   png_path = write_file (f, "cut.png", g_bytes_get_data (png, NULL), g_bytes_get_size (png) * 6 / 10);
   jpeg_path = write_file (f, "cut.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg) * 6 / 10);
   paths[0] = png_path;
@@ -1037,20 +1056,9 @@ static void
 test_cmyk_jpeg (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
-  g_autoptr (cairo_surface_t) img = NULL;
-  g_autoptr (GBytes) jpeg = NULL;
-  g_autofree guint8 *gray = NULL;
-  g_autofree char *path = NULL;
-  guint w, h;
+  g_autoptr (GBytes) jpeg = receipt_jpeg (f, 85, OKN_JPEG_CMYK);
+  g_autofree char *path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
 
-  g_assert_no_error (error);
-  img = okn_img_from_png (png);
-  gray = okn_img_to_gray (img, &w, &h);
-  jpeg = okn_gray_to_jpeg (gray, w, h, 85, OKN_JPEG_CMYK);
-  path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
   assert_one_genuine (f, path);
 }
 
