@@ -244,10 +244,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  okn_test_ui_start_xvfb ("1280x1024x24");
-  gtk_test_init (&argc, &argv, NULL);
+  okn_test_ui_init (&argc, &argv, "1280x1024x24");
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/kiosk-voice/on-from-button-and-keypad", test_on_from_button_and_keypad);
@@ -255,7 +252,5 @@ main (int    argc,
   g_test_add_func ("/kiosk-voice/hidden-field-not-read", test_hidden_field_not_read);
 #undef ADD
 
-  status = g_test_run ();
-  okn_test_ui_stop_xvfb ();
-  return status;
+  return okn_test_ui_run ();
 }
