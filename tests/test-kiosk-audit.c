@@ -30,13 +30,7 @@ static OknKioskWindow *window;
 static GtkWidget *
 named (const char *name)
 {
-  GtkWidget *w = okn_test_ui_find_by_name (GTK_WIDGET (okn_kiosk_window_get_screen (window)), name);
-
-  if (w == NULL)
-    w = okn_test_ui_find_by_name (GTK_WIDGET (window), name);
-  if (w == NULL)
-    g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
-  return w;
+  return okn_test_kiosk_find (window, name);
 }
 
 static void

@@ -152,21 +152,25 @@ okn_test_ui_settle (GtkWidget *window)
 
 /**
  * okn_test_ui_save_png:
+ * @area: (nullable): the part of @toplevel's window to take; %NULL: all
  *
  * What the X server shows of @toplevel (child windows such as tree view
  * headers included), read back and saved as a PNG at @path; the path is
  * printed. Fails the program if it cannot.
  */
 void
-okn_test_ui_save_png (GtkWidget  *toplevel,
-                      const char *path)
+okn_test_ui_save_png (GtkWidget          *toplevel,
+                      const GdkRectangle *area,
+                      const char         *path)
 {
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_autoptr (GError) error = NULL;
   GdkWindow *window = gtk_widget_get_window (toplevel);
+  GdkRectangle all = { 0, 0, gdk_window_get_width (window), gdk_window_get_height (window) };
 
-  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
-                                       gdk_window_get_height (window));
+  if (area == NULL)
+    area = &all;
+  pixbuf = gdk_pixbuf_get_from_window (window, area->x, area->y, area->width, area->height);
   if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, path, "png", &error, "compression", "9", NULL))
     g_error ("cannot write %s: %s", path, error ? error->message : "no picture");
   g_print ("%s\n", path);

@@ -20,8 +20,9 @@ int         okn_test_ui_run          (void);
 void        okn_test_ui_pump         (void);
 void        okn_test_ui_pump_for     (guint ms);
 void        okn_test_ui_settle       (GtkWidget *window);
-void        okn_test_ui_save_png     (GtkWidget  *toplevel,
-                                      const char *path);
+void        okn_test_ui_save_png     (GtkWidget          *toplevel,
+                                      const GdkRectangle *area,
+                                      const char         *path);
 gboolean    okn_test_ui_wait_for     (OknTestCondition cond,
                                       gpointer         data);
 void        okn_test_ui_show_window  (GtkWidget *window);
