@@ -680,18 +680,7 @@ test_okienkoctl (Fixture      *f,
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
 
   /* The cached catalogue names the category on the ticket. */
-  {
-    g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-    g_autoptr (GError) error = NULL;
-    OknService *s = g_new0 (OknService, 1);
-
-    s->code = g_strdup ("pothole");
-    s->name = g_strdup ("Dziura w jezdni");
-    s->type = g_strdup ("realtime");
-    g_ptr_array_add (services, s);
-    okn_store_replace_services (f->store, services, &error);
-    g_assert_no_error (error);
-  }
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", NULL);
   /* Close our connection so the tool has the database to itself. */
   g_clear_pointer (&f->store, okn_store_close);
   before = json_of (t, f);

@@ -684,20 +684,15 @@ static void
 test_category_against_catalogue (Fixture      *f,
                                  gconstpointer data)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_autoptr (OknRecord) before = okn_test_report ("anything-goes", "Dziura", "Piotrkowska 1");
   g_autoptr (OknRecord) unknown = okn_test_report ("anything-goes", "Dziura", "Piotrkowska 1");
   g_autoptr (OknRecord) known = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
   g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
 
   /* Never synced: any code is accepted, the sync checks it later. */
   g_assert_true (okn_store_register (f->store, before, NULL, &error));
 
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  g_ptr_array_add (services, s);
-  g_assert_true (okn_store_replace_services (f->store, services, &error));
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", NULL);
 
   g_assert_false (okn_store_register (f->store, unknown, NULL, &error));
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
