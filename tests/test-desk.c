@@ -19,6 +19,7 @@
 #include <gtk/gtk.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okn-test-ui.h"
 #include "okn-application.h"
 #include "okn-clerk-window.h"
@@ -1712,17 +1713,14 @@ test_outside_text_safe (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) labels = g_string_new (NULL);
   OknSearchPage *page = okn_clerk_window_get_search_page (window);
-  sqlite3 *db = NULL;
   char *sql;
 
   g_assert_true (okn_store_register (store, r, NULL, &error));
-  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
   sql = sqlite3_mprintf ("UPDATE records SET server_status = %Q, server_status_notes = %Q, "
                          "server_error = %Q, subject = %Q WHERE ticket = %Q",
                          hostile, hostile, hostile, hostile, r->ticket);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  okn_test_sql_exec (g_getenv ("OKIENKO_DB"), sql);
   sqlite3_free (sql);
-  sqlite3_close (db);
 
   g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
   pump ();

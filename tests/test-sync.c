@@ -18,6 +18,7 @@
 
 #include "okienko/okn-sync.h"
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okn-test-open311.h"
 #include "okn-test-sync.h"
 
@@ -1336,7 +1337,6 @@ test_statuses_reopened (Fixture       *f,
   g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
-  sqlite3 *db = NULL;
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   okn_sync_report_clear (&report);
@@ -1352,10 +1352,7 @@ test_statuses_reopened (Fixture       *f,
   g_assert_cmpuint (report.polled, ==, 0);
   okn_sync_report_clear (&report);
 
-  g_assert_cmpint (sqlite3_open (f->station.db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (f->station.db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.polled, ==, 1);
   g_assert_cmpuint (report.status_changes, ==, 1);
@@ -1372,10 +1369,8 @@ test_statuses_reopened (Fixture       *f,
 
   /* A closed case the server no longer knows is asked about once a day
    * too, not every run. */
-  g_assert_cmpint (sqlite3_open (f->station.db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET server_id = '424242', server_status = 'closed', "
-                                 "status_polled_us = 1", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (f->station.db, "UPDATE records SET server_id = '424242', server_status = 'closed', "
+                     "status_polled_us = 1");
   {
     guint queries = okn_test_server_counters (f->server).queries;
 
