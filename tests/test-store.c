@@ -642,8 +642,8 @@ test_audit_append_only (Fixture      *f,
   gint64 n = okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log");
 
   g_assert_cmpint (n, >=, 2); /* init-station and register */
-  g_assert_cmpint (okn_test_sql_try_exec (f->path, "UPDATE audit_log SET actor = 'someone else'"), !=, SQLITE_OK);
-  g_assert_cmpint (okn_test_sql_try_exec (f->path, "DELETE FROM audit_log"), !=, SQLITE_OK);
+  g_assert_cmpint (okn_test_sql_try_exec (f->path, "UPDATE audit_log SET actor = 'someone else'", NULL), !=, SQLITE_OK);
+  g_assert_cmpint (okn_test_sql_try_exec (f->path, "DELETE FROM audit_log", NULL), !=, SQLITE_OK);
   g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log"), ==, n);
   g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log WHERE actor = 'clerk1' AND action = 'register'"), ==, 1);
 }
