@@ -48,19 +48,14 @@ static OknConfig *
 write_config (const char *dir,
               const char *extra)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, "okienko.ini", NULL);
   g_autofree char *text = g_strdup_printf ("[office]\n"
                                            "name=Urząd Miasta Przykładowo, Punkt Kancelaryjny nr 3\n"
                                            "address=ul. Źródlana 5, 90-001 Przykładowo\n"
                                            "hotline=+48 42 000 00 00\n%s",
                                            extra ? extra : "");
-  OknConfig *config;
+  OknConfig *config = okn_test_config_from_text (path, text);
 
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  config = okn_config_load (path, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 0);
   return config;
 }

@@ -44,10 +44,7 @@ fixture_setup (Fixture      *f,
   f->dir = okn_test_make_tmpdir ();
   f->db = g_build_filename (f->dir, "okienko.db", NULL);
   f->config_path = g_build_filename (f->dir, "okienko.ini", NULL);
-  g_file_set_contents (f->config_path, text, -1, &error);
-  g_assert_no_error (error);
-  f->config = okn_config_load (f->config_path, &error);
-  g_assert_no_error (error);
+  f->config = okn_test_config_from_text (f->config_path, text);
   f->store = okn_test_open_store (f->dir, "K03");
   okn_store_register (f->store, r, "test", &error);
   g_assert_no_error (error);

@@ -19,6 +19,8 @@ void       okn_test_paths_clear   (char **dir,
                                    char **config);
 OknStore  *okn_test_open_store    (const char *dir,
                                    const char *station);
+OknConfig *okn_test_config_from_text (const char *path,
+                                      const char *text);
 OknRecord *okn_test_letter        (const char *sender,
                                    const char *subject);
 OknRecord *okn_test_report        (const char *category,
