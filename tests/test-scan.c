@@ -13,7 +13,6 @@
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <poppler.h>
 #include <zint.h>
 
 #include "okn-image-test-util.h"
@@ -633,25 +632,6 @@ json_of (const char *ticket,
   return g_strconcat (out, list, NULL);
 }
 
-static char *
-pdf_text (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
-  PopplerDocument *doc;
-  PopplerPage *page;
-  char *text;
-
-  g_assert_no_error (error);
-  doc = poppler_document_new_from_file (uri, NULL, &error);
-  g_assert_no_error (error);
-  page = poppler_document_get_page (doc, 0);
-  text = poppler_page_get_text (page);
-  g_object_unref (page);
-  g_object_unref (doc);
-  return text;
-}
-
 static JsonNode *
 parse_json (const char *text)
 {
@@ -699,7 +679,7 @@ test_okienkoctl (Fixture      *f,
         if (k == 0)
           {
             /* Real text in the PDF, Polish letters and all. */
-            g_autofree char *text = pdf_text (path);
+            g_autofree char *text = okn_test_pdf_file_text (path);
 
             g_assert_nonnull (strstr (text, t));
             g_assert_nonnull (strstr (text, i < 3 ? "Numer zgłoszenia" : "Wpłynęło"));
