@@ -33,7 +33,6 @@
 #include <string.h>
 #include <cairo.h>
 #include <jpeglib.h>
-#include <poppler.h>
 #include <zbar.h>
 #include <glib/gstdio.h>
 
@@ -81,40 +80,10 @@ rasterise (GBytes *pdf,
            guint  *w,
            guint  *h)
 {
-  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, NULL);
-  PopplerPage *page = poppler_document_get_page (doc, 0);
-  double pw, ph;
-  cairo_surface_t *s;
-  cairo_t *cr;
-  guint8 *gray, *data;
-  int stride;
-  GRand *rand = g_rand_new_with_seed (7);
+  g_autoptr (cairo_surface_t) page = okn_img_from_pdf (pdf, dpi);
+  guint8 *gray = okn_img_to_gray (page, w, h);
 
-  poppler_page_get_size (page, &pw, &ph);
-  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) round (pw * dpi / 72), (int) round (ph * dpi / 72));
-  cr = cairo_create (s);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_scale (cr, dpi / 72, dpi / 72);
-  poppler_page_render_for_printing (page, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  *w = (guint) cairo_image_surface_get_width (s);
-  *h = (guint) cairo_image_surface_get_height (s);
-  stride = cairo_image_surface_get_stride (s);
-  data = cairo_image_surface_get_data (s);
-  gray = g_malloc ((gsize) *w * *h);
-  for (guint y = 0; y < *h; y++)
-    for (guint x = 0; x < *w; x++)
-      {
-        int v = data[(gsize) y * stride + x * 4 + 1] + g_rand_int_range (rand, -12, 13);
-
-        gray[(gsize) y * *w + x] = (guint8) CLAMP (v, 0, 255);
-      }
-  g_rand_free (rand);
-  cairo_surface_destroy (s);
-  g_object_unref (page);
-  g_object_unref (doc);
+  okn_gray_add_noise (gray, (gsize) *w * *h, 7, 12, 0);
   return gray;
 }
 
@@ -350,7 +319,7 @@ bench_sets (OknStore        *store,
             t0 = now_ms ();
             if (g_str_equal (set, "jpeg-40"))
               {
-                g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40);
+                g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40, OKN_JPEG_GRAY);
 
                 symbols = okn_scan_decode_bytes (jpeg, "page.jpg", NULL);
                 t1 = now_ms ();

@@ -15,21 +15,9 @@
 #include "okn-clerk-window.h"
 #include "okn-preferences-dialog.h"
 #include "okn-setup-dialog.h"
+#include "okn-test-ui.h"
 
 static const char *outdir;
-
-static void
-pump_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
 
 /* What the X server shows (tree view headers and other child windows
  * included), read back from the window: the window as a user sees it,
@@ -47,15 +35,13 @@ shoot (GtkWidget  *toplevel,
        const char *name)
 {
   g_autofree char *path = g_strdup_printf ("%s/%s.png", outdir, name);
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
-  g_autoptr (GError) error = NULL;
   GtkWidget *parts[] = { gtk_window_get_titlebar (GTK_WINDOW (toplevel)),
                          gtk_bin_get_child (GTK_BIN (toplevel)) };
   GdkRectangle frame = { 0 };
   GdkWindow *window;
 
   gtk_window_move (GTK_WINDOW (toplevel), 40, 40);
-  pump_for (500);
+  okn_test_ui_pump_for (500);
   window = gtk_widget_get_window (toplevel);
   frame.width = gdk_window_get_width (window);
   frame.height = gdk_window_get_height (window);
@@ -85,10 +71,7 @@ shoot (GtkWidget  *toplevel,
       frame.width = MIN (content.x + content.width + 1, frame.width) - frame.x;
       frame.height = MIN (content.y + content.height + 1, frame.height) - frame.y;
     }
-  pixbuf = gdk_pixbuf_get_from_window (window, frame.x, frame.y, frame.width, frame.height);
-  if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, path, "png", &error, NULL))
-    g_error ("cannot write %s: %s", path, error ? error->message : "no picture");
-  g_print ("%s\n", path);
+  okn_test_ui_save_png (toplevel, &frame, path);
 }
 
 static void
@@ -300,13 +283,13 @@ main (int    argc,
    * next record starts; then the same at 1024×768. */
   okn_report_form_save (OKN_REPORT_FORM (w));
   for (int i = 0; i < 300 && okn_clerk_window_get_shown_ticket (window) == NULL; i++)
-    pump_for (20);
+    okn_test_ui_pump_for (20);
   shoot (GTK_WIDGET (window), "desk-ticket");
   gtk_window_resize (GTK_WINDOW (window), 1024, 768 - 40);
-  pump_for (200);
+  okn_test_ui_pump_for (200);
   shoot (GTK_WIDGET (window), "desk-1024x768");
   gtk_window_resize (GTK_WINDOW (window), 1180, 780);
-  pump_for (100);
+  okn_test_ui_pump_for (100);
   okn_report_form_reset (OKN_REPORT_FORM (w));
 
   okn_clerk_window_show_page (window, "find");
@@ -328,7 +311,7 @@ main (int    argc,
 
   okn_clerk_window_show_page (window, "letter");
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  pump_for (200);
+  okn_test_ui_pump_for (200);
   {
     g_autoptr (GList) tops = gtk_window_list_toplevels ();
     for (GList *l = tops; l; l = l->next)
@@ -352,7 +335,7 @@ main (int    argc,
     app2 = okn_application_new ();
     g_application_register (G_APPLICATION (app2), NULL, NULL);
     g_application_activate (G_APPLICATION (app2));
-    pump_for (200);
+    okn_test_ui_pump_for (200);
     {
       g_autoptr (GList) tops = gtk_window_list_toplevels ();
       for (GList *l = tops; l; l = l->next)

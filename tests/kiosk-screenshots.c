@@ -14,6 +14,8 @@
 
 #include "okn-application.h"
 #include "okn-kiosk-window.h"
+#include "okn-test-kiosk.h"
+#include "okn-test-ui.h"
 
 static const char *outdir;
 static char *workdir;
@@ -22,79 +24,26 @@ static char *known_ticket;
 static char *known_code;
 
 static void
-pump_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
-
-static void
 shoot (const char *variant,
        const char *screen)
 {
   g_autofree char *path = g_strdup_printf ("%s/kiosk-%s-%s.png", outdir, variant, screen);
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
-  g_autoptr (GError) error = NULL;
-  GdkWindow *gdk_window;
 
-  pump_for (400);
-  gdk_window = gtk_widget_get_window (GTK_WIDGET (window));
-  pixbuf = gdk_pixbuf_get_from_window (gdk_window, 0, 0, gdk_window_get_width (gdk_window),
-                                       gdk_window_get_height (gdk_window));
-  if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, path, "png", &error, "compression", "9", NULL))
-    g_error ("cannot write %s: %s", path, error ? error->message : "no picture");
-  g_print ("%s\n", path);
+  okn_test_ui_pump_for (400);
+  okn_test_ui_save_png (GTK_WIDGET (window), NULL, path);
 }
 
 static GtkWidget *
 named (const char *name)
 {
-  GtkWidget *w = NULL;
-  g_autoptr (GPtrArray) screens = okn_kiosk_window_list_screens (window);
-  GtkWidget *current = GTK_WIDGET (okn_kiosk_window_get_screen (window));
-  GPtrArray *stack = g_ptr_array_new ();
-
-  /* The visible screen first, then the window (the language bar). */
-  g_ptr_array_add (stack, current);
-  g_ptr_array_add (stack, window);
-  for (guint i = 0; i < stack->len && w == NULL; i++)
-    {
-      GPtrArray *todo = g_ptr_array_new ();
-
-      g_ptr_array_add (todo, g_ptr_array_index (stack, i));
-      for (guint j = 0; j < todo->len && w == NULL; j++)
-        {
-          GtkWidget *x = g_ptr_array_index (todo, j);
-
-          if (g_strcmp0 (gtk_widget_get_name (x), name) == 0)
-            w = x;
-          else if (GTK_IS_CONTAINER (x))
-            {
-              g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (x));
-
-              for (GList *l = children; l; l = l->next)
-                g_ptr_array_add (todo, l->data);
-            }
-        }
-      g_ptr_array_unref (todo);
-    }
-  g_ptr_array_unref (stack);
-  if (w == NULL)
-    g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
-  return w;
+  return okn_test_kiosk_find (window, name);
 }
 
 static void
 press (const char *name)
 {
   gtk_button_clicked (GTK_BUTTON (named (name)));
-  pump_for (50);
+  okn_test_ui_pump_for (50);
 }
 
 static void
@@ -140,7 +89,7 @@ shoot_all (const char *variant)
   press ("confirm");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (!is_done () && g_get_monotonic_time () < deadline)
-    pump_for (50);
+    okn_test_ui_pump_for (50);
   shoot (variant, "done");
   press ("finish");
 
@@ -162,7 +111,7 @@ shoot_all (const char *variant)
   okn_inactivity_poke (clock);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (!okn_kiosk_window_is_warning (window) && g_get_monotonic_time () < deadline)
-    pump_for (20);
+    okn_test_ui_pump_for (20);
   shoot (variant, "still-there");
   okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   okn_inactivity_poke (clock);
@@ -273,7 +222,7 @@ main (int    argc,
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
   window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (app));
-  pump_for (500);
+  okn_test_ui_pump_for (500);
 
   for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
     {
@@ -288,6 +237,6 @@ main (int    argc,
   shoot_all ("hc");
 
   gtk_widget_destroy (GTK_WIDGET (window));
-  pump_for (100);
+  okn_test_ui_pump_for (100);
   return 0;
 }

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
-#include <sqlite3.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,6 +22,7 @@
 
 #include "okienko/okn-outputs.h"
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 
 typedef struct
 {
@@ -301,16 +301,10 @@ test_pdf_folder_keeps_earlier_copies (Fixture      *f,
 static void
 make_foreign_database (const char *path)
 {
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "CREATE TABLE contacts (name TEXT, phone TEXT);"
-                                 "INSERT INTO contacts VALUES ('Ala', '600100200');"
-                                 "PRAGMA user_version = 2;",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (path,
+                     "CREATE TABLE contacts (name TEXT, phone TEXT);"
+                     "INSERT INTO contacts VALUES ('Ala', '600100200');"
+                     "PRAGMA user_version = 2;");
 }
 
 static void
@@ -369,12 +363,8 @@ test_read_only_commands_never_migrate (Fixture      *f,
   g_autoptr (GBytes) before = NULL;
   g_autofree char *err = NULL;
   g_autofree char *out = NULL;
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA application_id = 0; PRAGMA user_version = 2;", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (f->db, "PRAGMA application_id = 0; PRAGMA user_version = 2;");
   before = read_bytes (f->db);
 
   g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "show", f->ticket, NULL), ==, 3);
@@ -482,15 +472,7 @@ static void
 test_application_id (Fixture      *f,
                      gconstpointer data)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint ((guint32) sqlite3_column_int (stmt, 0), ==, OKN_STORE_APPLICATION_ID);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  g_assert_cmpint ((guint32) okn_test_sql_int (f->db, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
 }
 
 /* Item 8 (the database's part) ------------------------------------------- */
@@ -546,13 +528,10 @@ static void
 test_negative_schema_version (Fixture      *f,
                               gconstpointer data)
 {
-  sqlite3 *db = NULL;
   Command commands[] = { { "show", f->ticket, NULL }, { "status", NULL }, { "init", NULL },
                          { "register", "letter", "--sender", "Anna", NULL } };
 
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = -1;", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (f->db, "PRAGMA user_version = -1;");
   /* G_DEBUG=fatal-criticals is in the environment: a GLib CRITICAL would
    * abort the program. */
   assert_refused_untouched (f->db, f->config, commands, G_N_ELEMENTS (commands), 3, "-1", "CRITICAL");

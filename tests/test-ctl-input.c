@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 
 /* A run that takes longer than this, or holds more memory, has hung or
  * runs away: the test fails instead of waiting for it. */
@@ -29,8 +30,6 @@
 #define WATCHDOG_RSS_KB  (1024 * 1024)
 /* What a bounded read may cost, with room for a sanitizer build. */
 #define BOUNDED_RSS_KB   (400 * 1024)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 
 typedef struct
 {
@@ -711,7 +710,6 @@ test_outside_text (Fixture      *f,
    * multi-line field. */
   const char *hostile = "Przyjęto\x1b]0;pwned\a\x1b[2J\r\nState:                 synced \xe2\x80\xae""cod.exe";
   g_autofree char *letter = NULL;
-  g_autoptr (sqlite3) db = NULL;
   g_auto (Run) run = { 0 };
   char *sql;
 
@@ -720,12 +718,10 @@ test_outside_text (Fixture      *f,
   g_assert_cmpint (run.status, ==, 0);
   letter = g_strstrip (g_strdup (run.out));
 
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   sql = sqlite3_mprintf ("UPDATE records SET server_status = %Q, server_status_notes = %Q, "
                          "server_error = %Q, subject = %Q", "open\x1b[31m", hostile, hostile, hostile);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  okn_test_sql_exec (f->db, sql);
   sqlite3_free (sql);
-  g_clear_pointer (&db, sqlite3_close);
 
   run_clear (&run);
   RUN (&run, f, NULL, NULL, "show", letter);

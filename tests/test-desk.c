@@ -19,6 +19,7 @@
 #include <gtk/gtk.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okn-test-ui.h"
 #include "okn-application.h"
 #include "okn-clerk-window.h"
@@ -154,10 +155,11 @@ report_stored (gpointer data)
   return count_records (OKN_KIND_REPORT) == GPOINTER_TO_INT (data);
 }
 
+/* A letter or report form's session with no save running. */
 static gboolean
-form_idle (gpointer data)
+session_idle (gpointer session)
 {
-  return !okn_form_session_get_busy (okn_report_form_get_session (data));
+  return !okn_form_session_get_busy (session);
 }
 
 static gboolean
@@ -469,7 +471,7 @@ test_report_required_attribute (void)
   }
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
   g_assert_true (wait_for (report_stored, GINT_TO_POINTER ((int) before + 1)));
-  g_assert_true (wait_for (form_idle, form));
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
   g_assert_true (status_has_saved (NULL));
   g_assert_cmpint (count_records (OKN_KIND_REPORT), ==, before + 1);
   store = open_store ();
@@ -674,7 +676,7 @@ test_scanner_versus_typist (void)
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
   g_assert_true (wait_for (report_stored, GINT_TO_POINTER ((int) reports + 1)));
-  g_assert_true (wait_for (form_idle, form));
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
   {
     g_autoptr (GPtrArray) typed = okn_store_search (store, "sąsiad", 2, NULL);
 
@@ -1215,12 +1217,6 @@ test_escape_then_undo (void)
 }
 
 static gboolean
-letter_form_idle (gpointer data)
-{
-  return !okn_form_session_get_busy (okn_letter_form_get_session (data));
-}
-
-static gboolean
 draft_has (gpointer data)
 {
   g_autofree char *path = okn_draft_path (g_getenv ("OKIENKO_DB"), "letter");
@@ -1255,7 +1251,7 @@ test_correction_keeps_new_letter (void)
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Jan Zamknięty");
   gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Subject")), "Temat poprawiony");
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (wait_for (letter_form_idle, form));
+  g_assert_true (wait_for (session_idle, okn_letter_form_get_session (form)));
   corrected = okn_store_lookup (store, ticket, NULL);
   g_assert_cmpstr (corrected->subject, ==, "Temat poprawiony");
 
@@ -1455,7 +1451,7 @@ test_correction_keeps_sticky (void)
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (unit)), ==, "Wydział Gospodarki Komunalnej");
   gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Subject")), "Stara sprawa, poprawiona");
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (wait_for (letter_form_idle, form));
+  g_assert_true (wait_for (session_idle, okn_letter_form_get_session (form)));
   okn_clerk_window_show_page (window, "letter");
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (unit)), ==, "Biuro Rady Miejskiej");
   g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (delivery)), ==, "post");
@@ -1488,7 +1484,7 @@ test_close_waits_for_save (void)
 
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-  g_assert_true (wait_for (letter_form_idle, form));
+  g_assert_true (wait_for (session_idle, okn_letter_form_get_session (form)));
   g_assert_cmpint (count_records (OKN_KIND_LETTER), ==, before + 1);
   g_assert_true (okn_clerk_window_can_close (window));
 }
@@ -1681,7 +1677,7 @@ test_sync_now_and_attention (void)
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "lane")), "both");
   key (GDK_KEY_Return, GDK_CONTROL_MASK);
   g_assert_true (wait_for (report_state_is, GINT_TO_POINTER (OKN_SYNC_QUEUED)));
-  g_assert_true (wait_for (form_idle, form));
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
 
   okn_clerk_window_sync_now (window);
@@ -1717,17 +1713,14 @@ test_outside_text_safe (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) labels = g_string_new (NULL);
   OknSearchPage *page = okn_clerk_window_get_search_page (window);
-  sqlite3 *db = NULL;
   char *sql;
 
   g_assert_true (okn_store_register (store, r, NULL, &error));
-  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
   sql = sqlite3_mprintf ("UPDATE records SET server_status = %Q, server_status_notes = %Q, "
                          "server_error = %Q, subject = %Q WHERE ticket = %Q",
                          hostile, hostile, hostile, hostile, r->ticket);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  okn_test_sql_exec (g_getenv ("OKIENKO_DB"), sql);
   sqlite3_free (sql);
-  sqlite3_close (db);
 
   g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
   pump ();
@@ -2342,12 +2335,6 @@ test_category_list_names (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
-static gboolean
-report_form_idle (gpointer data)
-{
-  return !okn_form_session_get_busy (okn_report_form_get_session (data));
-}
-
 /* Issue 10, "Words": a date-time answer of a category's question reads
  * as the clerk typed it (dd.mm.yyyy hh:mm), not as ISO 8601; a wrong one
  * is explained in that form too. */
@@ -2382,7 +2369,7 @@ test_record_datetime_in_words (void)
     gtk_entry_set_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Address")), "ul. Zgierska 1");
     gtk_entry_set_text (GTK_ENTRY (seen_at), "wczoraj wieczorem");
     key (GDK_KEY_Return, GDK_CONTROL_MASK);
-    g_assert_true (wait_for (report_form_idle, form));
+    g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
     shown_error = okn_test_ui_all_text (error_of (seen_at));
     g_test_message ("%s", shown_error);
     g_assert_nonnull (strstr (shown_error, "29.11.2026 10:15"));

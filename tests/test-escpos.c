@@ -389,24 +389,6 @@ test_tcp_receipt_58 (void)
   roundtrip_tcp (OKN_LAYOUT_RECEIPT_58, 48, OKN_ESCPOS_CUT_FULL);
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean ok;
-  GError *error;
-} AsyncResult;
-
-static void
-print_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  AsyncResult *r = data;
-
-  r->ok = okn_escpos_print_finish (result, &r->error);
-  g_main_loop_quit (r->loop);
-}
-
 static void
 test_tcp_async (void)
 {
@@ -414,19 +396,18 @@ test_tcp_async (void)
   g_autoptr (OknBitmap) got = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autofree char *dest = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   Server *s = server_start (TRUE);
-  AsyncResult r = { 0 };
   OknEscposOptions o;
   guint bands;
 
   okn_escpos_options_init (&o);
-  r.loop = g_main_loop_new (NULL, FALSE);
   dest = server_destination (s);
-  okn_escpos_print_async (dest, sent, &o, NULL, print_done, &r);
-  g_main_loop_run (r.loop);
-  g_main_loop_unref (r.loop);
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
+  okn_escpos_print_async (dest, sent, &o, NULL, okn_test_async_ready, &result);
+  okn_test_async_wait (&result);
+  g_assert_true (okn_escpos_print_finish (result, &error));
+  g_assert_no_error (error);
   bytes = server_finish (s);
   got = parse_stream (bytes, 72, &o, &bands);
   assert_same_ticket (sent, got, OKN_LAYOUT_RECEIPT_80);

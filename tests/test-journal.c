@@ -41,9 +41,7 @@ setup (Fixture       *f,
   g_autoptr (GSocketAddress) address = NULL;
 
   f->server = okn_test_open311_start (API_KEY);
-  okn_test_station_init (&f->station, "K03");
-  g_clear_pointer (&f->station.config, okn_config_free);
-  f->station.config = okn_test_open311_config (f->station.conf, f->server, API_KEY);
+  okn_test_open311_station_init (&f->station, "K03", f->server, API_KEY);
 
   f->journal_path = g_build_filename (f->station.dir, "journal.socket", NULL);
   f->journal = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_DEFAULT, &error);

@@ -23,26 +23,6 @@
 #include "okn-kiosk-theme.h"
 #include "okn-ticket-screen.h"
 
-static const OknKioskTheme themes[] = {
-  OKN_KIOSK_THEME_DEFAULT,
-  OKN_KIOSK_THEME_HIGH_CONTRAST,
-  OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE,
-};
-
-static const char *const theme_names[] = { "default", "HighContrast", "HighContrastInverse" };
-
-static void
-settle (GtkWidget *window)
-{
-  /* A theme or size change re-styles and re-allocates on the next frames. */
-  gtk_widget_queue_resize (window);
-  for (int i = 0; i < 10; i++)
-    {
-      okn_test_ui_pump ();
-      g_usleep (5000);
-    }
-}
-
 /* Every theme and text size; fails listing every problem found. */
 static void
 assert_accessible (GtkWidget  *window,
@@ -50,27 +30,7 @@ assert_accessible (GtkWidget  *window,
 {
   g_autoptr (GString) all = g_string_new (NULL);
 
-  for (gsize t = 0; t < G_N_ELEMENTS (themes); t++)
-    for (guint size = OKN_KIOSK_TEXT_SIZE_MIN; size <= OKN_KIOSK_TEXT_SIZE_MAX; size += 100)
-      {
-        g_autoptr (GPtrArray) problems = NULL;
-        OknTestA11yStats stats;
-
-        okn_kiosk_theme_set (window, themes[t]);
-        okn_kiosk_text_size_set (window, size);
-        settle (window);
-        problems = okn_test_a11y_audit (window, &stats);
-        g_test_message ("%s, %s, text %u%%: %u controls (smallest side %d px), %u texts (lowest contrast %.2f:1)",
-                        what, theme_names[t], size, stats.controls, stats.smallest_target, stats.texts,
-                        stats.lowest_contrast);
-        g_assert_cmpuint (stats.controls, >, 0);
-        for (guint i = 0; i < problems->len; i++)
-          g_string_append_printf (all, "\n  %s, %s theme, text %u%%: %s", what, theme_names[t], size,
-                                  (char *) problems->pdata[i]);
-      }
-  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
-  okn_kiosk_text_size_set (window, OKN_KIOSK_TEXT_SIZE_MIN);
-  settle (window);
+  okn_test_a11y_audit_looks (window, what, all);
   if (all->len > 0)
     g_error ("accessibility problems:%s", all->str);
 }
@@ -163,7 +123,7 @@ test_themes_and_text_size (void)
   gtk_style_context_get (context, GTK_STATE_FLAG_NORMAL, "font-size", &size_100, NULL);
 
   okn_kiosk_theme_set (window, OKN_KIOSK_THEME_HIGH_CONTRAST);
-  settle (window);
+  okn_test_ui_settle (window);
   g_assert_cmpint (okn_kiosk_theme_get (window), ==, OKN_KIOSK_THEME_HIGH_CONTRAST);
   gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &contrast);
   /* HighContrast: black text, where Adwaita's is dark grey. */
@@ -171,20 +131,20 @@ test_themes_and_text_size (void)
   g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, 7); /* WCAG AAA */
 
   okn_kiosk_theme_set (window, OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE);
-  settle (window);
+  okn_test_ui_settle (window);
   gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &inverse);
   /* Inverse: light text on a dark background. */
   g_assert_cmpfloat (inverse.red + inverse.green + inverse.blue, >, 2.5);
   g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, 7); /* WCAG AAA */
 
   okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
-  settle (window);
+  okn_test_ui_settle (window);
   g_assert_cmpint (okn_kiosk_theme_get (window), ==, OKN_KIOSK_THEME_DEFAULT);
   gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &contrast);
   g_assert_true (gdk_rgba_equal (&normal, &contrast));
 
   okn_kiosk_text_size_set (window, 200);
-  settle (window);
+  okn_test_ui_settle (window);
   gtk_style_context_get (context, GTK_STATE_FLAG_NORMAL, "font-size", &size_200, NULL);
   g_test_message ("text size: %.1f px at 100%%, %.1f px at 200%%", size_100, size_200);
   g_assert_cmpfloat (fabs (size_200 - 2 * size_100), <, 0.5);
@@ -246,15 +206,18 @@ test_ticket_screen_follows_theme (void)
   GtkWidget *screen = okn_ticket_screen_new ();
   GtkWidget *label = okn_ticket_screen_get_ticket_label (OKN_TICKET_SCREEN (screen));
   GtkStyleContext *context = gtk_widget_get_style_context (screen);
-  GdkRGBA bg[G_N_ELEMENTS (themes)], fg;
+  GdkRGBA bg[OKN_KIOSK_THEME_LAST + 1], fg;
 
   gtk_container_add (GTK_CONTAINER (window), screen);
   okn_test_ui_show_window (window);
   gtk_label_set_text (GTK_LABEL (label), "K03-26-004217-Q");
-  for (gsize t = 0; t < G_N_ELEMENTS (themes); t++)
+  for (int t = OKN_KIOSK_THEME_DEFAULT; t <= OKN_KIOSK_THEME_LAST; t++)
     {
-      okn_kiosk_theme_set (window, themes[t]);
-      settle (window);
+      g_autofree char *theme = NULL;
+
+      okn_kiosk_theme_set (window, (OknKioskTheme) t);
+      okn_test_ui_settle (window);
+      g_object_get (gtk_widget_get_settings (window), "gtk-theme-name", &theme, NULL);
       {
         GdkRGBA *c = NULL;
 
@@ -268,16 +231,16 @@ test_ticket_screen_follows_theme (void)
         g_autofree char *bg_text = gdk_rgba_to_string (&bg[t]);
         g_autofree char *fg_text = gdk_rgba_to_string (&fg);
 
-        g_test_message ("%s: background %s, ticket text %s, contrast %.2f:1", theme_names[t],
+        g_test_message ("%s: background %s, ticket text %s, contrast %.2f:1", theme,
                         bg_text, fg_text, okn_test_a11y_text_contrast (label));
       }
       g_assert_cmpfloat (okn_test_a11y_text_contrast (label), >=, OKN_TEST_A11Y_MIN_CONTRAST);
     }
   /* Inverse: a dark ticket area, as dark as the theme's. */
-  g_assert_cmpfloat (rgba_luminance (&bg[2]), <, 3);
-  g_assert_cmpfloat (rgba_luminance (&bg[1]), >, 15);
+  g_assert_cmpfloat (rgba_luminance (&bg[OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE]), <, 3);
+  g_assert_cmpfloat (rgba_luminance (&bg[OKN_KIOSK_THEME_HIGH_CONTRAST]), >, 15);
   okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
-  settle (window);
+  okn_test_ui_settle (window);
   gtk_widget_destroy (window);
 }
 
@@ -286,11 +249,9 @@ main (int    argc,
       char **argv)
 {
   g_autoptr (GtkCssProvider) css = NULL;
-  int status;
 
   g_unsetenv ("GTK_THEME");
-  okn_test_ui_start_xvfb ("1280x1024x24");
-  gtk_test_init (&argc, &argv, NULL);
+  okn_test_ui_init (&argc, &argv, "1280x1024x24");
   okn_gui_register_resource ();
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/org/okienko/Desk/okienko.css");
@@ -302,7 +263,5 @@ main (int    argc,
   g_test_add_func ("/kiosk-a11y/keyboard", test_keyboard);
   g_test_add_func ("/kiosk-a11y/ticket-screen-follows-theme", test_ticket_screen_follows_theme);
 
-  status = g_test_run ();
-  okn_test_ui_stop_xvfb ();
-  return status;
+  return okn_test_ui_run ();
 }

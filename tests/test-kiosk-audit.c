@@ -27,37 +27,10 @@
 
 static OknKioskWindow *window;
 
-static const OknKioskTheme themes[] = {
-  OKN_KIOSK_THEME_DEFAULT,
-  OKN_KIOSK_THEME_HIGH_CONTRAST,
-  OKN_KIOSK_THEME_HIGH_CONTRAST_INVERSE,
-};
-
-static const char *const theme_names[] = { "default", "HighContrast", "HighContrastInverse" };
-
-static void
-settle (void)
-{
-  /* A theme, size or screen change re-styles and re-allocates on the
-   * next frames. */
-  gtk_widget_queue_resize (GTK_WIDGET (window));
-  for (int i = 0; i < 10; i++)
-    {
-      okn_test_ui_pump ();
-      g_usleep (5000);
-    }
-}
-
 static GtkWidget *
 named (const char *name)
 {
-  GtkWidget *w = okn_test_ui_find_by_name (GTK_WIDGET (okn_kiosk_window_get_screen (window)), name);
-
-  if (w == NULL)
-    w = okn_test_ui_find_by_name (GTK_WIDGET (window), name);
-  if (w == NULL)
-    g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
-  return w;
+  return okn_test_kiosk_find (window, name);
 }
 
 static void
@@ -79,9 +52,7 @@ warning_shown (gpointer data)
   return okn_kiosk_window_is_warning (window);
 }
 
-/* The audit of what shows now, in every theme and language; @sizes: the
- * text sizes to try. Problems are collected, not fatal, so that one run
- * lists them all. */
+/* The audit of what shows now, in every language, theme and text size. */
 static void
 audit_here (const char *what,
             GString    *all,
@@ -89,34 +60,13 @@ audit_here (const char *what,
 {
   for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
     {
-      okn_kiosk_window_set_language (window, (OknLanguage) l);
-      for (gsize t = 0; t < G_N_ELEMENTS (themes); t++)
-        for (guint size = OKN_KIOSK_TEXT_SIZE_MIN; size <= OKN_KIOSK_TEXT_SIZE_MAX; size += 100)
-          {
-            g_autoptr (GPtrArray) problems = NULL;
-            OknTestA11yStats stats;
+      g_autofree char *in_language = g_strdup_printf ("%s, %s", what, okn_language_to_string ((OknLanguage) l));
 
-            okn_kiosk_theme_set (GTK_WIDGET (window), themes[t]);
-            okn_kiosk_text_size_set (GTK_WIDGET (window), size);
-            settle ();
-            problems = okn_test_a11y_audit (GTK_WIDGET (window), &stats);
-            (*audits)++;
-            g_test_message ("%s, %s, %s, text %u%%: %u controls (smallest side %d px), "
-                            "%u texts (lowest contrast %.2f:1)",
-                            what, okn_language_to_string ((OknLanguage) l), theme_names[t], size,
-                            stats.controls, stats.smallest_target, stats.texts, stats.lowest_contrast);
-            g_assert_cmpuint (stats.controls, >, 0);
-            g_assert_cmpuint (stats.texts, >, 0);
-            for (guint i = 0; i < problems->len; i++)
-              g_string_append_printf (all, "\n  %s, %s, %s theme, text %u%%: %s", what,
-                                      okn_language_to_string ((OknLanguage) l), theme_names[t], size,
-                                      (char *) problems->pdata[i]);
-          }
+      okn_kiosk_window_set_language (window, (OknLanguage) l);
+      *audits += okn_test_a11y_audit_looks (GTK_WIDGET (window), in_language, all);
     }
-  okn_kiosk_theme_set (GTK_WIDGET (window), OKN_KIOSK_THEME_DEFAULT);
-  okn_kiosk_text_size_set (GTK_WIDGET (window), OKN_KIOSK_TEXT_SIZE_MIN);
   okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
-  settle ();
+  okn_test_ui_settle (GTK_WIDGET (window));
 }
 
 /* Longer than the whole test may run (meson's timeout). */

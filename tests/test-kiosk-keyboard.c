@@ -215,10 +215,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  okn_test_ui_start_xvfb ("1280x1024x24");
-  gtk_test_init (&argc, &argv, NULL);
+  okn_test_ui_init (&argc, &argv, "1280x1024x24");
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/kiosk-keyboard/types-polish-at-cursor", test_types_polish_at_cursor);
@@ -229,7 +226,5 @@ main (int    argc,
   ADD ("/kiosk-keyboard/names-in-language", test_names_in_language);
 #undef ADD
 
-  status = g_test_run ();
-  okn_test_ui_stop_xvfb ();
-  return status;
+  return okn_test_ui_run ();
 }

@@ -15,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "okn-test-common.h"
+#include "okn-test-speech.h"
 #include "okn-test-ui.h"
 #include "okn-kiosk-a11y-bar.h"
 #include "okn-kiosk-voice.h"
@@ -163,42 +164,18 @@ test_on_from_button_and_keypad (Fixture       *f,
   g_assert_cmpstr (f->heard->pdata[3], ==, "Mowa jest włączona. " WHERE);
 }
 
-typedef struct
-{
-  GError *error;
-  gboolean done;
-} Result;
-
-static void
-synthesized (GObject      *source,
-             GAsyncResult *res,
-             gpointer      data)
-{
-  Result *r = data;
-  OknSpeechAudio *audio = okn_speech_synthesize_finish (OKN_SPEECH (source), res, &r->error);
-
-  okn_speech_audio_free (audio);
-  r->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Result *) data)->done;
-}
-
 /* A long reading is going on (a synthesis of the same generation stands
  * for it: it ends early only when speech is stopped). */
 static void
-start_long_reading (Fixture *f,
-                    Result  *r)
+start_long_reading (Fixture          *f,
+                    OknTestSynthesis *r)
 {
   g_autoptr (GString) long_text = g_string_new (NULL);
 
   for (int i = 0; i < 200; i++)
     g_string_append (long_text, "Proszę wybrać kategorię zgłoszenia z listy na ekranie. ");
   okn_kiosk_voice_announce (f->voice, long_text->str);
-  okn_speech_synthesize_async (f->speech, OKN_LANGUAGE_PL, long_text->str, NULL, synthesized, r);
+  okn_test_synthesize_async (f->speech, OKN_LANGUAGE_PL, long_text->str, r);
 }
 
 static gboolean
@@ -213,23 +190,23 @@ static void
 test_silence_when_resident_acts (Fixture       *f,
                                  gconstpointer  data)
 {
-  Result touched = { 0 }, pressed = { 0 };
+  OknTestSynthesis touched = { 0 }, pressed = { 0 };
 
   okn_speech_set_enabled (f->speech, TRUE);
 
   /* A touch on words, not on a control: nothing new to say, speech stops. */
   start_long_reading (f, &touched);
   okn_test_ui_touch (f->words);
-  g_assert_true (okn_test_ui_wait_for (is_done, &touched));
+  g_assert_true (okn_test_ui_wait_for (okn_test_synthesis_done, &touched));
   g_assert_error (touched.error, OKN_SPEECH_ERROR, OKN_SPEECH_ERROR_STOPPED);
-  g_clear_error (&touched.error);
+  okn_test_synthesis_clear (&touched);
 
   /* A key: the same. */
   start_long_reading (f, &pressed);
   keypad (f, GDK_KEY_KP_5);
-  g_assert_true (okn_test_ui_wait_for (is_done, &pressed));
+  g_assert_true (okn_test_ui_wait_for (okn_test_synthesis_done, &pressed));
   g_assert_error (pressed.error, OKN_SPEECH_ERROR, OKN_SPEECH_ERROR_STOPPED);
-  g_clear_error (&pressed.error);
+  okn_test_synthesis_clear (&pressed);
 
   /* A tap on a control: what is heard is the control, not the rest of
    * the reading. */
@@ -267,10 +244,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  okn_test_ui_start_xvfb ("1280x1024x24");
-  gtk_test_init (&argc, &argv, NULL);
+  okn_test_ui_init (&argc, &argv, "1280x1024x24");
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/kiosk-voice/on-from-button-and-keypad", test_on_from_button_and_keypad);
@@ -278,7 +252,5 @@ main (int    argc,
   g_test_add_func ("/kiosk-voice/hidden-field-not-read", test_hidden_field_not_read);
 #undef ADD
 
-  status = g_test_run ();
-  okn_test_ui_stop_xvfb ();
-  return status;
+  return okn_test_ui_run ();
 }

@@ -49,12 +49,7 @@ screen_widget (const char *name)
 static void
 tap (const char *name)
 {
-  GtkWidget *w = screen_widget (name);
-
-  if (w == NULL)
-    w = okn_test_ui_find_by_name (GTK_WIDGET (window), name);
-  g_assert_nonnull (w);
-  okn_test_ui_tap (w);
+  okn_test_ui_tap (okn_test_kiosk_find (window, name));
 }
 
 static const char *

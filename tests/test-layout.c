@@ -48,19 +48,14 @@ static OknConfig *
 write_config (const char *dir,
               const char *extra)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, "okienko.ini", NULL);
   g_autofree char *text = g_strdup_printf ("[office]\n"
                                            "name=Urząd Miasta Przykładowo, Punkt Kancelaryjny nr 3\n"
                                            "address=ul. Źródlana 5, 90-001 Przykładowo\n"
                                            "hotline=+48 42 000 00 00\n%s",
                                            extra ? extra : "");
-  OknConfig *config;
+  OknConfig *config = okn_test_config_from_text (path, text);
 
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  config = okn_config_load (path, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 0);
   return config;
 }
@@ -464,7 +459,7 @@ test_jpeg_and_noise (Fixture      *f,
       turned = okn_img_transform (img, 1, cases[i].angle);
       gray = okn_img_to_gray (turned, &w, &h);
       okn_gray_add_noise (gray, (gsize) w * h, 42 + i, cases[i].noise, cases[i].speckle);
-      jpeg = okn_gray_to_jpeg (gray, w, h, cases[i].quality);
+      jpeg = okn_gray_to_jpeg (gray, w, h, cases[i].quality, OKN_JPEG_GRAY);
       symbols = okn_scan_decode_bytes (jpeg, "photo.jpg", &error);
       g_assert_no_error (error);
       results = okn_scan_verify (f->store, f->config, symbols, &error);

@@ -158,25 +158,6 @@ print_layout (gconstpointer data)
   print_and_read_back (GPOINTER_TO_INT (data), title, title);
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean ok;
-  int job;
-  GError *error;
-} AsyncResult;
-
-static void
-print_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  AsyncResult *r = data;
-
-  r->ok = okn_printer_print_pdf_finish (result, &r->job, &r->error);
-  g_main_loop_quit (r->loop);
-}
-
 /* The desk prints from a worker thread: libcups there must find the same
  * scheduler. */
 static void
@@ -184,22 +165,22 @@ test_async (void)
 {
   g_autofree char *title = okn_test_cups_unique_title (cups);
   g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   OknPrintJobOptions o = { 0 };
-  AsyncResult r = { 0 };
   double w, h;
+  int job = 0;
 
   pdf = render_pdf (OKN_LAYOUT_RECEIPT_58, &w, &h);
   o.title = title;
   o.width_mm = w;
   o.height_mm = h;
   o.timeout = JOB_TIMEOUT_S;
-  r.loop = g_main_loop_new (NULL, FALSE);
-  okn_printer_print_pdf_async (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, NULL, print_done, &r);
-  g_main_loop_run (r.loop);
-  g_main_loop_unref (r.loop);
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
-  g_assert_cmpint (r.job, >, 0);
+  okn_printer_print_pdf_async (OKN_TEST_CUPS_PDF_QUEUE, pdf, &o, NULL, okn_test_async_ready, &result);
+  okn_test_async_wait (&result);
+  g_assert_true (okn_printer_print_pdf_finish (result, &job, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (job, >, 0);
   assert_output (title, OKN_LAYOUT_RECEIPT_58, w, h);
 }
 

@@ -34,11 +34,7 @@
 typedef struct
 {
   OknOpen311Server *server;
-  char *dir;
-  char *db;
-  char *conf;
-  OknConfig *config;
-  OknStore *store;
+  OknTestStation station;
   char *old_letter;     /* synced, past retention: purged */
   char *old_report;     /* synced, with a photo, past retention: purged */
   char *recent;         /* synced, within retention: kept */
@@ -143,13 +139,11 @@ setup (Fixture       *f,
 
   f->server = okn_test_open311_start (API_KEY);
   okn_test_server_set (f->server, "idempotency", "honour");
-  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->conf);
-  f->config = okn_test_open311_config (f->conf, f->server, API_KEY);
-  okn_test_config_set (f->config, "privacy.retention_days", "365");
-  f->store = okn_test_open_store (f->dir, "K03");
+  okn_test_open311_station_init (&f->station, "K03", f->server, API_KEY);
+  okn_test_config_set (f->station.config, "privacy.retention_days", "365");
 
-  f->old_letter = add_letter (f->store, "Zenobia Xqvbrtmn", "ul. Qzplkowa 17/3, 90-001 Łódź");
-  photo = g_build_filename (f->dir, "zdjecie.png", NULL);
+  f->old_letter = add_letter (f->station.store, "Zenobia Xqvbrtmn", "ul. Qzplkowa 17/3, 90-001 Łódź");
+  photo = g_build_filename (f->station.dir, "zdjecie.png", NULL);
   g_assert_true (g_file_set_contents (photo, png, sizeof png - 1, NULL));
   report = okn_test_report ("dumping", "Stos opon w lesie", "ul. Leśna 4, Łódź");
   report->contact_name = g_strdup ("Bogumił Yrrwtsk");
@@ -157,23 +151,23 @@ setup (Fixture       *f,
   report->contact_phone = g_strdup ("+48 601 999 123");
   report->consent = TRUE;
   g_assert_true (okn_record_add_file (report, photo, &error));
-  okn_store_register (f->store, report, "test", &error);
+  okn_store_register (f->station.store, report, "test", &error);
   g_assert_no_error (error);
   g_unlink (photo);
   f->old_report = g_strdup (report->ticket);
-  f->recent = add_letter (f->store, "Celina Wjqmmqowa", "ul. Długa 1, Łódź");
+  f->recent = add_letter (f->station.store, "Celina Wjqmmqowa", "ul. Długa 1, Łódź");
 
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  f->queued = add_letter (f->store, "Dorota Fkkvvzowa", "ul. Krótka 2, Łódź");
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 3);
-  g_clear_pointer (&f->store, okn_store_close);
+  f->queued = add_letter (f->station.store, "Dorota Fkkvvzowa", "ul. Krótka 2, Łódź");
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 3);
+  g_clear_pointer (&f->station.store, okn_store_close);
 
-  backdate (f->db, f->old_letter, OLD_DAYS);
-  backdate (f->db, f->old_report, OLD_DAYS);
-  backdate (f->db, f->queued, OLD_DAYS);
-  write_draft (f->db, "letter", "Halina Pxxqwzowa", OLD_DAYS);
-  write_draft (f->db, "report", "Irena Mmzzkqowa", 0);
+  backdate (f->station.db, f->old_letter, OLD_DAYS);
+  backdate (f->station.db, f->old_report, OLD_DAYS);
+  backdate (f->station.db, f->queued, OLD_DAYS);
+  write_draft (f->station.db, "letter", "Halina Pxxqwzowa", OLD_DAYS);
+  write_draft (f->station.db, "report", "Irena Mmzzkqowa", 0);
   f->created_at = g_strdup ("2025-10-30T09:15:00+01:00");
 }
 
@@ -181,10 +175,8 @@ static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
-  g_clear_pointer (&f->store, okn_store_close);
-  g_clear_pointer (&f->config, okn_config_free);
+  okn_test_station_clear (&f->station);
   g_clear_pointer (&f->server, okn_open311_server_free);
-  okn_test_paths_clear (&f->dir, &f->db, &f->conf);
   g_free (f->old_letter);
   g_free (f->old_report);
   g_free (f->recent);
@@ -199,7 +191,7 @@ show_json (Fixture    *f,
 {
   g_autofree char *out = NULL;
   g_autoptr (GError) error = NULL;
-  int rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "show", ticket, "--json", NULL);
+  int rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", ticket, "--json", NULL);
 
   g_assert_cmpint (rc, ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
@@ -213,15 +205,15 @@ static void
 assert_nothing_personal (Fixture    *f,
                          const char *backup)
 {
-  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (f->station.dir, 0, NULL);
   g_autoptr (GString) all = g_string_new (NULL);
   const char *name;
 
   /* What a checkpoint leaves: the WAL copied into the file. */
-  okn_test_sql_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  okn_test_sql_exec (f->station.db, "PRAGMA wal_checkpoint(TRUNCATE)");
   while ((name = g_dir_read_name (d)))
     {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autofree char *path = g_build_filename (f->station.dir, name, NULL);
 
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         continue;
@@ -235,7 +227,7 @@ assert_nothing_personal (Fixture    *f,
   /* The search would have found them: the kept ones are there. */
   for (guint i = 0; i < G_N_ELEMENTS (kept_words); i++)
     {
-      g_assert_true (file_has (f->db, kept_words[i]));
+      g_assert_true (file_has (f->station.db, kept_words[i]));
       g_assert_true (file_has (backup, kept_words[i]));
     }
   g_assert_nonnull (strstr (all->str, "okienko.db "));
@@ -250,9 +242,9 @@ test_purge (Fixture       *f,
   g_autofree char *err = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autofree char *backup = g_build_filename (f->dir, "after-purge.db", NULL);
-  g_autofree char *old_draft = okn_draft_path (f->db, "letter");
-  g_autofree char *new_draft = okn_draft_path (f->db, "report");
+  g_autofree char *backup = g_build_filename (f->station.dir, "after-purge.db", NULL);
+  g_autofree char *old_draft = okn_draft_path (f->station.db, "letter");
+  g_autofree char *new_draft = okn_draft_path (f->station.db, "report");
   g_autofree char *expect = NULL;
   g_autofree char *purged_at = NULL;
   g_autofree char *expect_line = NULL;
@@ -261,25 +253,25 @@ test_purge (Fixture       *f,
   int rc;
 
   /* Before: everything is there (the search finds it). */
-  okn_test_sql_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
-  g_assert_true (file_has (f->db, "xqvbrtmn"));
-  g_assert_true (file_has (f->db, "fotoqqzx"));
+  okn_test_sql_exec (f->station.db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  g_assert_true (file_has (f->station.db, "xqvbrtmn"));
+  g_assert_true (file_has (f->station.db, "fotoqqzx"));
   g_assert_true (file_has (old_draft, "pxxqwzowa"));
 
   /* A dry run names the two, changes nothing. */
-  g_assert_true (g_file_get_contents (f->db, &before, &len, NULL));
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "purge", "--dry-run", NULL);
+  g_assert_true (g_file_get_contents (f->station.db, &before, &len, NULL));
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "purge", "--dry-run", NULL);
   g_assert_cmpint (rc, ==, 0);
   expect = g_strdup_printf ("%s\n%s\n", f->old_letter, f->old_report);
   g_assert_cmpstr (out, ==, expect);
   g_assert_nonnull (strstr (err, "Would clear the personal data of 2 records (1 photos and scans)"));
-  g_assert_true (g_file_get_contents (f->db, &after, NULL, NULL));
+  g_assert_true (g_file_get_contents (f->station.db, &after, NULL, NULL));
   g_assert_true (memcmp (before, after, len) == 0);
   g_assert_true (g_file_test (old_draft, G_FILE_TEST_EXISTS));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "purge", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "purge", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpstr (out, ==, expect);
   g_assert_nonnull (strstr (err, "Cleared the personal data of 2 records (1 photos and scans) and removed 1"));
@@ -297,11 +289,11 @@ test_purge (Fixture       *f,
   g_assert_null (json_object_get_string_member_with_default (o, "sender", NULL));
   /* It says that and when the personal data went, not only empty
    * fields: the purge's own time, as the audit log has it. */
-  purged_at = okn_test_sql_text (f->db, "SELECT at FROM audit_log WHERE action = 'purge' LIMIT 1");
+  purged_at = okn_test_sql_text (f->station.db, "SELECT at FROM audit_log WHERE action = 'purge' LIMIT 1");
   g_assert_nonnull (purged_at);
   g_assert_cmpstr (json_object_get_string_member_with_default (o, "purged_at", NULL), ==, purged_at);
   g_clear_pointer (&out, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "show", f->old_letter, NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", f->old_letter, NULL);
   g_assert_cmpint (rc, ==, 0);
   expect_line = g_strdup_printf ("Personal data:         removed on %s under the retention rule "
                                  "(privacy.retention_days)", purged_at);
@@ -310,7 +302,7 @@ test_purge (Fixture       *f,
   o = show_json (f, f->recent, parser);
   g_assert_null (json_object_get_string_member_with_default (o, "purged_at", NULL));
   g_clear_pointer (&out, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "show", f->recent, NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", f->recent, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_null (strstr (out, "Personal data:"));
   o = show_json (f, f->old_report, parser);
@@ -319,33 +311,33 @@ test_purge (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "sync_state"), ==, "synced");
   g_assert_cmpstr (json_object_get_string_member (o, "created_at"), ==, f->created_at);
   g_assert_null (json_object_get_string_member_with_default (o, "contact_email", NULL));
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM attachments"), ==, 0);
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM blobs"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM attachments"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM blobs"), ==, 0);
 
   /* The audit log says what kind of data went, not the data. */
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
                                    "AND details LIKE '%sender_name,sender_address%'"), ==, 1);
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM audit_log WHERE action = 'purge' "
                                    "AND details LIKE '%contact_name,contact_email,contact_phone,attachments%'"), ==, 1);
   /* The index: not found by the name any more, found by the kept one. */
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'xqvbrtmn'"), ==, 0);
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'wjqmmqowa'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'xqvbrtmn'"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM records_fts WHERE records_fts MATCH 'wjqmmqowa'"), ==, 1);
   g_clear_pointer (&out, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "search", "Xqvbrtmn", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "search", "Xqvbrtmn", NULL);
   g_assert_null (strstr (out, f->old_letter));
 
   /* A backup made afterwards, and every file of the station. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "backup", backup, NULL);
   g_assert_cmpint (rc, ==, 0);
   assert_nothing_personal (f, backup);
 
   /* Nothing more to do the second time; check still holds. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "purge", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "purge", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpstr (out, ==, "");
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "check", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "check", NULL);
   g_assert_cmpint (rc, ==, 0);
 }
 
@@ -359,23 +351,23 @@ test_sync_daily (Fixture       *f,
   int rc;
 
   /* The setup's sync purged (nothing was due then) today: a day passes. */
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM meta WHERE key = 'purge.last_run_us'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM meta WHERE key = 'purge.last_run_us'"), ==, 1);
   sql = g_strdup_printf ("UPDATE meta SET value = '%" G_GINT64_FORMAT "' WHERE key = 'purge.last_run_us'",
                          g_get_real_time () - 25 * G_TIME_SPAN_HOUR);
-  okn_test_sql_exec (f->db, sql);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "sync", "--once", NULL);
+  okn_test_sql_exec (f->station.db, sql);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "personal data cleared from 2 records"));
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'purge' AND actor = 'sync'"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM audit_log WHERE action = 'purge' AND actor = 'sync'"), ==, 2);
 
   /* Once a day: a record past retention now waits for tomorrow's run. */
-  backdate (f->db, f->recent, OLD_DAYS);
+  backdate (f->station.db, f->recent, OLD_DAYS);
   g_clear_pointer (&out, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_null (strstr (out, "personal data cleared"));
-  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL"), ==, 2);
 }
 
 int

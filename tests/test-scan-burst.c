@@ -138,7 +138,6 @@ test_configured (void)
   g_autofree char *conf_path = g_build_filename (dir, "okienko.conf", NULL);
   g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknScanBurst) b = okn_scan_burst_new ();
-  g_autoptr (GError) error = NULL;
   g_autofree char *ticket = make_ticket (77);
   g_autofree char *wrapped = g_strdup_printf ("#%s$", ticket);
   g_autofree char *url = g_strdup_printf ("https://status.example.invalid/sprawa/%s?kod=ABCDEF", ticket);
@@ -146,12 +145,9 @@ test_configured (void)
   static const guint slow_scanner[] = { 35 };
   gint64 t = 1000000;
 
-  g_assert_true (g_file_set_contents (conf_path,
+  config = okn_test_config_from_text (conf_path,
                                       "[scanner]\nmax_gap_ms=40\nprefix=#\nsuffix=$\n"
-                                      "[office]\nstatus_url=https://status.example.invalid/sprawa/{ticket}?kod={code}\n",
-                                      -1, NULL));
-  config = okn_config_load (conf_path, &error);
-  g_assert_no_error (error);
+                                      "[office]\nstatus_url=https://status.example.invalid/sprawa/{ticket}?kod={code}\n");
   okn_scan_burst_configure (b, config);
   {
     g_autofree char *got = type_line (b, wrapped, &t, slow_scanner, 1);

@@ -117,7 +117,7 @@ test_set (Fixture      *f,
       t0 = g_get_monotonic_time ();
       if (g_str_equal (sc->set, "jpeg-40"))
         {
-          g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40);
+          g_autoptr (GBytes) jpeg = okn_gray_to_jpeg (gray, w, h, 40, OKN_JPEG_GRAY);
 
           symbols = okn_scan_decode_bytes (jpeg, "page.jpg", &error);
         }

@@ -13,7 +13,6 @@
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <poppler.h>
 #include <zint.h>
 
 #include "okn-image-test-util.h"
@@ -44,10 +43,7 @@ fixture_setup (Fixture      *f,
   f->dir = okn_test_make_tmpdir ();
   f->db = g_build_filename (f->dir, "okienko.db", NULL);
   f->config_path = g_build_filename (f->dir, "okienko.ini", NULL);
-  g_file_set_contents (f->config_path, text, -1, &error);
-  g_assert_no_error (error);
-  f->config = okn_config_load (f->config_path, &error);
-  g_assert_no_error (error);
+  f->config = okn_test_config_from_text (f->config_path, text);
   f->store = okn_test_open_store (f->dir, "K03");
   okn_store_register (f->store, r, "test", &error);
   g_assert_no_error (error);
@@ -308,6 +304,49 @@ scan_path (Fixture    *f,
   return results;
 }
 
+/* The fixture's record's 80 mm receipt, a 300 dpi PNG as it prints. */
+static GBytes *
+receipt_png (Fixture *f)
+{
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GError) error = NULL;
+  GBytes *png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
+
+  g_assert_no_error (error);
+  return png;
+}
+
+/* The same receipt saved by a scanner as a JPEG of @kind. */
+static GBytes *
+receipt_jpeg (Fixture     *f,
+              int          quality,
+              OknJpegKind  kind)
+{
+  g_autoptr (GBytes) png = receipt_png (f);
+  g_autoptr (cairo_surface_t) img = okn_img_from_png (png);
+  g_autofree guint8 *gray = NULL;
+  guint w, h;
+
+  gray = okn_img_to_gray (img, &w, &h);
+  return okn_gray_to_jpeg (gray, w, h, quality, kind);
+}
+
+/* @path holds one code, the fixture's record's, read as genuine: the page
+ * it was found on. */
+static guint
+assert_one_genuine (Fixture    *f,
+                    const char *path)
+{
+  g_autoptr (GPtrArray) results = scan_path (f, path);
+  const OknScanResult *r;
+
+  g_assert_cmpuint (results->len, ==, 1);
+  r = g_ptr_array_index (results, 0);
+  g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+  g_assert_cmpstr (r->ticket, ==, f->record->ticket);
+  return r->page;
+}
+
 static void
 test_forged_and_foreign_images (Fixture      *f,
                                 gconstpointer data)
@@ -391,11 +430,9 @@ test_pdf_pages (Fixture      *f,
   g_autoptr (cairo_surface_t) ink = NULL;
   g_autoptr (cairo_surface_t) scanned = NULL;
   g_autoptr (cairo_surface_t) page = NULL;
-  g_autoptr (GPtrArray) results = NULL;
   g_autofree char *path = NULL;
   cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 595, 842);
   cairo_t *cr = cairo_create (pdf);
-  const OknScanResult *r;
 
   g_assert_no_error (error);
   cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
@@ -439,13 +476,7 @@ test_pdf_pages (Fixture      *f,
   cairo_surface_destroy (pdf);
   path = write_file (f, "letter.pdf", out->data, out->len);
 
-  results = okn_scan_file (f->store, f->config, path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (results->len, ==, 1);
-  r = g_ptr_array_index (results, 0);
-  g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
-  g_assert_cmpstr (r->ticket, ==, f->record->ticket);
-  g_assert_cmpuint (r->page, ==, 2);
+  g_assert_cmpuint (assert_one_genuine (f, path), ==, 2);
 }
 
 static void
@@ -512,7 +543,7 @@ test_huge_images (Fixture      *f,
   memcpy (png_data + 16, "\x00\x00\x75\x30\x00\x00\x75\x30", 8);
   png_path = write_file (f, "huge.png", png_data, png_len);
 
-  jpeg = okn_gray_to_jpeg (gray, 16, 16, 90);
+  jpeg = okn_gray_to_jpeg (gray, 16, 16, 90, OKN_JPEG_GRAY);
   jpeg_data = g_bytes_unref_to_data (g_steal_pointer (&jpeg), &jpeg_len);
   for (gsize i = 2; i + 9 < jpeg_len && sof == 0; i++)
     if (jpeg_data[i] == 0xff && jpeg_data[i + 1] == 0xc0)
@@ -543,23 +574,17 @@ test_huge_images (Fixture      *f,
     g_autoptr (GBytes) pdf = okn_layout_render_pdf (OKN_LAYOUT_A4_CONFIRMATION, c, &error);
     g_autoptr (cairo_surface_t) page = NULL;
     g_autoptr (GBytes) photo = NULL;
-    g_autoptr (GPtrArray) results = NULL;
     g_autofree guint8 *page_gray = NULL;
     g_autofree char *path = NULL;
     guint w, h;
-    const OknScanResult *r;
 
     g_assert_no_error (error);
     page = okn_img_from_pdf (pdf, 600);
     page_gray = okn_img_to_gray (page, &w, &h);
     g_assert_cmpuint ((guint64) w * h, >, 30000000);
-    photo = okn_gray_to_progressive_rgb_jpeg (page_gray, w, h, 75);
+    photo = okn_gray_to_jpeg (page_gray, w, h, 75, OKN_JPEG_PROGRESSIVE_RGB);
     path = write_file (f, "a4-600dpi.jpg", g_bytes_get_data (photo, NULL), g_bytes_get_size (photo));
-    results = okn_scan_file (f->store, f->config, path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (results->len, ==, 1);
-    r = g_ptr_array_index (results, 0);
-    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
+    assert_one_genuine (f, path);
   }
 
   {
@@ -570,12 +595,10 @@ test_huge_images (Fixture      *f,
     g_autoptr (GError) error = NULL;
     g_autoptr (OknBitmap) receipt = okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_80, c, 203, &error);
     g_autoptr (cairo_surface_t) ink = NULL;
-    g_autoptr (GPtrArray) results = NULL;
     g_autofree char *path = NULL;
     cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 7200, 7200);
     cairo_t *cr = cairo_create (pdf);
     cairo_pattern_t *pattern;
-    const OknScanResult *r;
 
     g_assert_no_error (error);
     ink = okn_img_from_bitmap (receipt);
@@ -590,12 +613,7 @@ test_huge_images (Fixture      *f,
     cairo_surface_destroy (pdf);
     path = write_file (f, "poster.pdf", out->data, out->len);
 
-    results = okn_scan_file (f->store, f->config, path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (results->len, ==, 1);
-    r = g_ptr_array_index (results, 0);
-    g_assert_cmpint (r->verdict, ==, OKN_SCAN_GENUINE);
-    g_assert_cmpstr (r->ticket, ==, f->record->ticket);
+    assert_one_genuine (f, path);
   }
 }
 
@@ -612,25 +630,6 @@ json_of (const char *ticket,
   rc = okn_test_run_ctl (f->db, f->config_path, NULL, &list, NULL, "list", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   return g_strconcat (out, list, NULL);
-}
-
-static char *
-pdf_text (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
-  PopplerDocument *doc;
-  PopplerPage *page;
-  char *text;
-
-  g_assert_no_error (error);
-  doc = poppler_document_new_from_file (uri, NULL, &error);
-  g_assert_no_error (error);
-  page = poppler_document_get_page (doc, 0);
-  text = poppler_page_get_text (page);
-  g_object_unref (page);
-  g_object_unref (doc);
-  return text;
 }
 
 static JsonNode *
@@ -658,18 +657,7 @@ test_okienkoctl (Fixture      *f,
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
 
   /* The cached catalogue names the category on the ticket. */
-  {
-    g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-    g_autoptr (GError) error = NULL;
-    OknService *s = g_new0 (OknService, 1);
-
-    s->code = g_strdup ("pothole");
-    s->name = g_strdup ("Dziura w jezdni");
-    s->type = g_strdup ("realtime");
-    g_ptr_array_add (services, s);
-    okn_store_replace_services (f->store, services, &error);
-    g_assert_no_error (error);
-  }
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", NULL);
   /* Close our connection so the tool has the database to itself. */
   g_clear_pointer (&f->store, okn_store_close);
   before = json_of (t, f);
@@ -691,7 +679,7 @@ test_okienkoctl (Fixture      *f,
         if (k == 0)
           {
             /* Real text in the PDF, Polish letters and all. */
-            g_autofree char *text = pdf_text (path);
+            g_autofree char *text = okn_test_pdf_file_text (path);
 
             g_assert_nonnull (strstr (text, t));
             g_assert_nonnull (strstr (text, i < 3 ? "Numer zgłoszenia" : "Wpłynęło"));
@@ -938,22 +926,14 @@ static void
 test_damaged_files (Fixture      *f,
                     gconstpointer data)
 {
-  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
+  g_autoptr (GBytes) png = receipt_png (f);
+  g_autoptr (GBytes) jpeg = receipt_jpeg (f, 90, OKN_JPEG_GRAY);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
-  g_autoptr (cairo_surface_t) img = NULL;
-  g_autoptr (GBytes) jpeg = NULL;
-  g_autofree guint8 *gray = NULL;
   g_autofree char *png_path = NULL;
   g_autofree char *jpeg_path = NULL;
   g_autofree char *folder = g_build_filename (f->dir, "scans", NULL);
   const char *paths[2];
-  guint w, h;
 
-  g_assert_no_error (error);
-  img = okn_img_from_png (png);
-  gray = okn_img_to_gray (img, &w, &h);
-  jpeg = okn_gray_to_jpeg (gray, w, h, 90);
   png_path = write_file (f, "cut.png", g_bytes_get_data (png, NULL), g_bytes_get_size (png) * 6 / 10);
   jpeg_path = write_file (f, "cut.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg) * 6 / 10);
   paths[0] = png_path;
@@ -1042,24 +1022,10 @@ static void
 test_cmyk_jpeg (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (OknTicketContent) c = okn_ticket_content_new (f->record, f->config);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = okn_layout_render_png (OKN_LAYOUT_RECEIPT_80, c, 300, &error);
-  g_autoptr (cairo_surface_t) img = NULL;
-  g_autoptr (GBytes) jpeg = NULL;
-  g_autoptr (GPtrArray) results = NULL;
-  g_autofree guint8 *gray = NULL;
-  g_autofree char *path = NULL;
-  guint w, h;
+  g_autoptr (GBytes) jpeg = receipt_jpeg (f, 85, OKN_JPEG_CMYK);
+  g_autofree char *path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
 
-  g_assert_no_error (error);
-  img = okn_img_from_png (png);
-  gray = okn_img_to_gray (img, &w, &h);
-  jpeg = okn_gray_to_cmyk_jpeg (gray, w, h, 85);
-  path = write_file (f, "cmyk.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
-  results = scan_path (f, path);
-  g_assert_cmpuint (results->len, ==, 1);
-  g_assert_cmpint (((OknScanResult *) results->pdata[0])->verdict, ==, OKN_SCAN_GENUINE);
+  assert_one_genuine (f, path);
 }
 
 /* A PDF of @pages pages: the receipt on page 1 (unless @first_blank), text

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "okn-test-common.h"
+#include "okn-test-speech.h"
 
 /* Quiet room noise is below 100; espeak's speech is in the thousands. */
 #define AUDIBLE_RMS 500.0
@@ -32,24 +33,6 @@ static const struct
   { OKN_LANGUAGE_UK, "Повідомте про проблему або перевірте свій квиток." },
 };
 
-typedef struct
-{
-  OknSpeechAudio *audio;
-  GError *error;
-  gboolean done;
-} Result;
-
-static void
-synthesized (GObject      *source,
-             GAsyncResult *res,
-             gpointer      data)
-{
-  Result *r = data;
-
-  r->audio = okn_speech_synthesize_finish (OKN_SPEECH (source), res, &r->error);
-  r->done = TRUE;
-}
-
 static void
 wait_until (gboolean *flag)
 {
@@ -63,9 +46,9 @@ synthesize (OknSpeech   *speech,
             const char  *text,
             GError     **error)
 {
-  Result r = { 0 };
+  OknTestSynthesis r = { 0 };
 
-  okn_speech_synthesize_async (speech, lang, text, NULL, synthesized, &r);
+  okn_test_synthesize_async (speech, lang, text, &r);
   /* The call only queued: the answer comes through the main loop. */
   g_assert_false (r.done);
   wait_until (&r.done);
@@ -179,7 +162,7 @@ test_off_by_default_repeat_and_spell (void)
 {
   g_autoptr (OknSpeech) speech = okn_speech_new (NULL);
   Heard h = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free) };
-  Result r = { 0 };
+  OknTestSynthesis r = { 0 };
 
   okn_speech_set_sink (speech, sink, &h, NULL);
   /* Off until the resident asks: nothing is said. */
@@ -207,10 +190,10 @@ test_off_by_default_repeat_and_spell (void)
    * would have had time to receive a stray utterance. */
   okn_speech_set_enabled (speech, FALSE);
   g_assert_false (okn_speech_say (speech, OKN_LANGUAGE_PL, "Dziękujemy."));
-  okn_speech_synthesize_async (speech, OKN_LANGUAGE_PL, "Dziękujemy.", NULL, synthesized, &r);
+  okn_test_synthesize_async (speech, OKN_LANGUAGE_PL, "Dziękujemy.", &r);
   wait_until (&r.done);
   g_assert_no_error (r.error);
-  okn_speech_audio_free (r.audio);
+  okn_test_synthesis_clear (&r);
   g_assert_cmpuint (h.heard->len, ==, 3);
 
   okn_speech_set_sink (speech, NULL, NULL, NULL);
@@ -225,14 +208,14 @@ test_stop_when_resident_acts (void)
   g_autoptr (OknSpeech) speech = okn_speech_new (NULL);
   g_autoptr (GString) long_text = g_string_new (NULL);
   Heard h = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free) };
-  Result r = { 0 };
+  OknTestSynthesis r = { 0 };
 
   for (int i = 0; i < 200; i++)
     g_string_append (long_text, "Proszę wybrać kategorię zgłoszenia z listy na ekranie. ");
   okn_speech_set_sink (speech, sink, &h, NULL);
   okn_speech_set_enabled (speech, TRUE);
 
-  okn_speech_synthesize_async (speech, OKN_LANGUAGE_PL, long_text->str, NULL, synthesized, &r);
+  okn_test_synthesize_async (speech, OKN_LANGUAGE_PL, long_text->str, &r);
   g_assert_true (okn_speech_say (speech, OKN_LANGUAGE_PL, long_text->str));
   okn_speech_stop (speech);
   /* What is said after the stop is heard; what was stopped is not. */
@@ -240,7 +223,7 @@ test_stop_when_resident_acts (void)
   wait_until (&r.done);
   g_assert_error (r.error, OKN_SPEECH_ERROR, OKN_SPEECH_ERROR_STOPPED);
   g_assert_null (r.audio);
-  g_clear_error (&r.error);
+  okn_test_synthesis_clear (&r);
   g_assert_true (heard_n (&h, 1));
   g_assert_cmpstr (h.heard->pdata[0], ==, "Wybrano: dziura w jezdni.");
 

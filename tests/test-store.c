@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 
 typedef struct
 {
@@ -39,37 +40,6 @@ fixture_teardown (Fixture      *f,
   g_free (f->path);
 }
 
-/* Runs SQL on the file behind the store's back, as another program would. */
-static gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 v = -1;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return v;
-}
-
-static int
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  int rc;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-  sqlite3_close (db);
-  return rc;
-}
-
 static OknRecord *
 register_letter (OknStore   *store,
                  const char *sender,
@@ -92,8 +62,8 @@ test_fresh_database (Fixture      *f,
   struct stat st;
 
   g_assert_cmpint (okn_store_get_schema_version (f->store), ==, OKN_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, OKN_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "PRAGMA user_version"), ==, OKN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
   /* The file holds the station secret: only its owner may read it. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -112,7 +82,7 @@ test_newer_database_refused (void)
 
   store = okn_test_open_store (dir, "K03");
   okn_store_close (store);
-  g_assert_cmpint (sql_exec (path, "PRAGMA user_version = 99"), ==, SQLITE_OK);
+  okn_test_sql_exec (path, "PRAGMA user_version = 99");
   g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
 
   store = okn_store_open (path, &error);
@@ -123,7 +93,7 @@ test_newer_database_refused (void)
   /* Untouched, to the byte. */
   g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
   g_assert_cmpmem (before, before_len, after, after_len);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 99);
+  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA user_version"), ==, 99);
   okn_test_rm_rf (dir);
 }
 
@@ -132,11 +102,11 @@ test_newer_database_refused (void)
 static void
 make_version_1 (const char *path)
 {
-  g_assert_cmpint (sql_exec (path, "DROP INDEX outbox_due;"
-                                   "ALTER TABLE outbox DROP COLUMN unknown_outcome;"
-                                   "ALTER TABLE records DROP COLUMN status_polled_us;"
-                                   "PRAGMA user_version = 1;"
-                                   "PRAGMA application_id = 0;"), ==, SQLITE_OK);
+  okn_test_sql_exec (path, "DROP INDEX outbox_due;"
+                     "ALTER TABLE outbox DROP COLUMN unknown_outcome;"
+                     "ALTER TABLE records DROP COLUMN status_polled_us;"
+                     "PRAGMA user_version = 1;"
+                     "PRAGMA application_id = 0;");
 }
 
 static void
@@ -150,15 +120,15 @@ test_failed_migration_rolls_back (void)
   okn_store_close (store);
   /* A version-1 file with something in the way of migration 2. */
   make_version_1 (path);
-  g_assert_cmpint (sql_exec (path, "CREATE INDEX outbox_due ON outbox (attempts);"), ==, SQLITE_OK);
+  okn_test_sql_exec (path, "CREATE INDEX outbox_due ON outbox (attempts);");
   store = okn_store_open (path, &error);
   g_assert_null (store);
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
 
   /* Nothing half-done: the version and the schema are as they were. */
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (sql_int (path, "PRAGMA application_id"), ==, 0);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA application_id"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 0);
   okn_test_rm_rf (dir);
 }
 
@@ -191,9 +161,9 @@ test_station (Fixture      *f,
   gint64 secrets_before;
 
   /* Idempotent: the same code again changes nothing, not even the secret. */
-  secrets_before = sql_int (f->path, "SELECT count(*) FROM station");
+  secrets_before = okn_test_sql_int (f->path, "SELECT count(*) FROM station");
   g_assert_true (okn_store_init_station (f->store, "k03", "admin", &error));
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM station"), ==, secrets_before);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM station"), ==, secrets_before);
 
   /* A station with no records may still change its code. */
   g_assert_true (okn_store_init_station (f->store, "K04", "admin", &error));
@@ -278,14 +248,14 @@ test_invalid_writes_nothing (Fixture      *f,
   g_assert_nonnull (strstr (error->message, "Description"));
   g_assert_null (((OknRecord *) g_ptr_array_index (batch, 0))->ticket);
 
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records"), ==, 0);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM counters"), ==, 0);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE record_id IS NOT NULL"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM counters"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log WHERE record_id IS NOT NULL"), ==, 0);
 
   /* No number was used up by the failure. */
   next = register_letter (f->store, "Jan", "after");
   g_assert_true (g_str_has_prefix (next->ticket, "K03-26-000001-") || g_str_has_prefix (next->ticket, "K03-"));
-  g_assert_cmpint (sql_int (f->path, "SELECT max(seq) FROM records"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT max(seq) FROM records"), ==, 1);
 }
 
 static void
@@ -299,10 +269,10 @@ test_register_many (Fixture      *f,
     g_ptr_array_add (batch, okn_test_report ("pothole", "Dziura", "Piotrkowska 1"));
   g_assert_true (okn_store_register_many (f->store, batch, "import", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records"), ==, 50);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM outbox"), ==, 50);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(DISTINCT uuid) FROM records"), ==, 50);
-  g_assert_cmpint (sql_int (f->path, "SELECT max(seq) - min(seq) FROM records"), ==, 49);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records"), ==, 50);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM outbox"), ==, 50);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(DISTINCT uuid) FROM records"), ==, 50);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT max(seq) - min(seq) FROM records"), ==, 49);
   for (guint i = 0; i < batch->len; i++)
     {
       OknRecord *r = g_ptr_array_index (batch, i);
@@ -541,7 +511,7 @@ test_search_index_migrated (void)
   g_assert_true (g_file_get_contents (fixture, &bytes, &len, &error));
   g_assert_true (g_file_set_contents_full (path, bytes, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA user_version"), ==, 3);
 
   store = okn_store_open (path, &error);
   g_assert_no_error (error);
@@ -560,7 +530,7 @@ test_search_index_migrated (void)
   g_assert_no_error (error);
   assert_finds (store, "latarnia", "K07-26-000002-K");
   okn_store_close (store);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM records_fts"), ==, 3);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM records_fts"), ==, 3);
   okn_test_rm_rf (dir);
 }
 
@@ -597,7 +567,7 @@ test_corrections_until_sent (Fixture      *f,
 
   /* Nothing changed: nothing written. */
   g_assert_true (okn_store_update (f->store, r, "clerk2", &error));
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'correct'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'correct'"), ==, 1);
 
   /* Once sent, read-only. */
   g_assert_true (okn_store_set_sync_state (f->store, r->id, OKN_SYNC_SENDING, "sync", NULL, &error));
@@ -608,7 +578,7 @@ test_corrections_until_sent (Fixture      *f,
   g_assert_false (okn_store_cancel (f->store, r->ticket, "mistake", "clerk2", &error));
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_READ_ONLY);
   g_clear_error (&error);
-  g_assert_cmpint (sql_int (f->path, "SELECT pages FROM records"), ==, 7);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT pages FROM records"), ==, 7);
 }
 
 static void
@@ -632,7 +602,7 @@ test_needs_attention_requeued (Fixture      *f,
   g_assert_true (okn_store_update (f->store, back, "clerk1", &error));
   g_assert_no_error (error);
   g_assert_cmpint (back->sync_state, ==, OKN_SYNC_QUEUED);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'queued' AND server_error IS NULL"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'queued' AND server_error IS NULL"), ==, 1);
 }
 
 static void
@@ -669,13 +639,13 @@ test_audit_append_only (Fixture      *f,
                         gconstpointer data)
 {
   g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Wniosek");
-  gint64 n = sql_int (f->path, "SELECT count(*) FROM audit_log");
+  gint64 n = okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log");
 
   g_assert_cmpint (n, >=, 2); /* init-station and register */
-  g_assert_cmpint (sql_exec (f->path, "UPDATE audit_log SET actor = 'someone else'"), !=, SQLITE_OK);
-  g_assert_cmpint (sql_exec (f->path, "DELETE FROM audit_log"), !=, SQLITE_OK);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log"), ==, n);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE actor = 'clerk1' AND action = 'register'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_try_exec (f->path, "UPDATE audit_log SET actor = 'someone else'", NULL), !=, SQLITE_OK);
+  g_assert_cmpint (okn_test_sql_try_exec (f->path, "DELETE FROM audit_log", NULL), !=, SQLITE_OK);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log"), ==, n);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log WHERE actor = 'clerk1' AND action = 'register'"), ==, 1);
 }
 
 /* Catalogue and attachments ------------------------------------------------ */
@@ -684,20 +654,15 @@ static void
 test_category_against_catalogue (Fixture      *f,
                                  gconstpointer data)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_autoptr (OknRecord) before = okn_test_report ("anything-goes", "Dziura", "Piotrkowska 1");
   g_autoptr (OknRecord) unknown = okn_test_report ("anything-goes", "Dziura", "Piotrkowska 1");
   g_autoptr (OknRecord) known = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
   g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
 
   /* Never synced: any code is accepted, the sync checks it later. */
   g_assert_true (okn_store_register (f->store, before, NULL, &error));
 
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  g_ptr_array_add (services, s);
-  g_assert_true (okn_store_replace_services (f->store, services, &error));
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", NULL);
 
   g_assert_false (okn_store_register (f->store, unknown, NULL, &error));
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
@@ -725,8 +690,8 @@ test_attachments_content_addressed (Fixture      *f,
   g_assert_true (okn_store_register (f->store, a, NULL, &error));
   g_assert_true (okn_store_register (f->store, b, NULL, &error));
 
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM blobs"), ==, 1);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM attachments"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM blobs"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM attachments"), ==, 2);
   back = okn_store_lookup (f->store, b->ticket, &error);
   g_assert_cmpuint (back->files->len, ==, 1);
   g_assert_cmpstr (((OknAttachment *) g_ptr_array_index (back->files, 0))->filename, ==, "scan.png");
@@ -794,12 +759,12 @@ test_migration_from_v1 (void)
   store = okn_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (okn_store_get_schema_version (store), ==, OKN_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (sql_int (path, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
+  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
   back = okn_store_lookup (store, ticket, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back->subject, ==, "Sprzed migracji");
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 1);
-  g_assert_cmpint (sql_int (path, "SELECT unknown_outcome FROM outbox"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT unknown_outcome FROM outbox"), ==, 0);
   okn_store_close (store);
   okn_test_rm_rf (dir);
 }
@@ -890,8 +855,8 @@ test_lost_wal_never_reissues (void)
   for (guint i = 0; i < handed_out->len; i++)
     g_assert_cmpstr (next->ticket, !=, g_ptr_array_index (handed_out, i));
   g_assert_true (g_str_has_prefix (next->ticket, "K03-"));
-  g_assert_cmpint (sql_int (path, "SELECT last_seq FROM counters"), ==, 11);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM audit_log WHERE action = 'skip-numbers'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT last_seq FROM counters"), ==, 11);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM audit_log WHERE action = 'skip-numbers'"), ==, 1);
   g_assert_true (warnings_mention (store, g_ptr_array_index (handed_out, 0)));
   okn_store_close (store);
   okn_test_rm_rf (dir);
@@ -918,7 +883,7 @@ test_lost_numbers_named_at_open (void)
   }
   okn_store_close (store);
   vacuum = g_strdup_printf ("VACUUM INTO '%s'", backup);
-  g_assert_cmpint (sql_exec (path, vacuum), ==, SQLITE_OK);
+  okn_test_sql_exec (path, vacuum);
 
   store = okn_store_open (path, &error);
   g_assert_no_error (error);
@@ -941,7 +906,7 @@ test_lost_numbers_named_at_open (void)
   g_assert_true (warnings_mention (store, first));
   g_assert_true (warnings_mention (store, last));
   next = register_letter (store, "Ola", "Po przywróceniu");
-  g_assert_cmpint (sql_int (path, "SELECT seq FROM records ORDER BY id DESC LIMIT 1"), ==, 7);
+  g_assert_cmpint (okn_test_sql_int (path, "SELECT seq FROM records ORDER BY id DESC LIMIT 1"), ==, 7);
   okn_store_close (store);
 
   /* The counter has passed the mark: nothing more to say. */
@@ -984,7 +949,7 @@ test_outbox_flow (Fixture      *f,
   g_assert_no_error (error);
   g_assert_cmpuint (claimed->len, ==, 4);
   g_assert_cmpuint (((OknOutboxItem *) g_ptr_array_index (claimed, 0))->attempts, ==, 1);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'sending'"), ==, 4);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'sending'"), ==, 4);
 
   /* Held records are neither claimed twice nor editable. */
   again = okn_store_outbox_claim (f->store, 10, &error);
@@ -1019,8 +984,8 @@ test_outbox_flow (Fixture      *f,
   back = okn_store_lookup (f->store, c->ticket, &error);
   g_assert_cmpint (back->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   g_assert_cmpstr (back->server_error, ==, "address_string: unknown street");
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM outbox"), ==, 3);
-  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'sync-state'"), ==, 8);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM outbox"), ==, 3);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'sync-state'"), ==, 8);
 
   /* The retry waits its turn. */
   g_clear_pointer (&again, g_ptr_array_unref);
@@ -1035,7 +1000,7 @@ test_outbox_flow (Fixture      *f,
     g_autoptr (GPtrArray) turned_back = NULL;
     OknOutboxItem *item;
 
-    g_assert_cmpint (sql_exec (f->path, "UPDATE outbox SET next_attempt_us = next_attempt_us + 365 * 86400000000"), ==, SQLITE_OK);
+    okn_test_sql_exec (f->path, "UPDATE outbox SET next_attempt_us = next_attempt_us + 365 * 86400000000");
     g_assert_cmpint (okn_store_outbox_next_due_us (f->store, &error), ==, 0);
     turned_back = okn_store_outbox_claim (f->store, 10, &error);
     g_assert_cmpuint (turned_back->len, ==, 1);
@@ -1058,14 +1023,14 @@ test_outbox_flow (Fixture      *f,
     o->server_id = "1004";
     g_ptr_array_add (done, o);
     g_assert_true (okn_store_outbox_apply (f->store, done, &error));
-    g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'synced'"), ==, 2);
+    g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records WHERE sync_state = 'synced'"), ==, 2);
   }
 
   /* The clerk fixes the refused one: it is queued again with a clean slate. */
   g_free (back->notes);
   back->notes = g_strdup ("poprawiony adres");
   g_assert_true (okn_store_update (f->store, back, "clerk1", &error));
-  g_assert_cmpint (sql_int (f->path, "SELECT attempts FROM outbox WHERE record_id = (SELECT id FROM records WHERE sender_name = 'C')"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT attempts FROM outbox WHERE record_id = (SELECT id FROM records WHERE sender_name = 'C')"), ==, 0);
 }
 
 static void

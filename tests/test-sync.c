@@ -18,6 +18,7 @@
 
 #include "okienko/okn-sync.h"
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okn-test-open311.h"
 #include "okn-test-sync.h"
 
@@ -27,11 +28,7 @@
 typedef struct
 {
   OknOpen311Server *server;
-  char *dir;
-  char *db;
-  char *conf;
-  OknConfig *config;
-  OknStore *store;
+  OknTestStation station;
 } Fixture;
 
 static void
@@ -40,29 +37,25 @@ setup (Fixture       *f,
 {
   f->server = okn_test_open311_start (API_KEY);
   okn_test_server_set (f->server, "retry_after", "1");
-  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->conf);
-  f->config = okn_test_open311_config (f->conf, f->server, API_KEY);
-  okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104, Łódź");
-  okn_test_config_set (f->config, "sync.backoff_base_seconds", "1");
-  okn_test_config_set (f->config, "sync.backoff_cap_seconds", "2");
-  f->store = okn_test_open_store (f->dir, "K03");
+  okn_test_open311_station_init (&f->station, "K03", f->server, API_KEY);
+  okn_test_config_set (f->station.config, "office.address", "ul. Piotrkowska 104, Łódź");
+  okn_test_config_set (f->station.config, "sync.backoff_base_seconds", "1");
+  okn_test_config_set (f->station.config, "sync.backoff_cap_seconds", "2");
 }
 
 static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
-  g_clear_pointer (&f->store, okn_store_close);
-  g_clear_pointer (&f->config, okn_config_free);
+  okn_test_station_clear (&f->station);
   g_clear_pointer (&f->server, okn_open311_server_free);
-  okn_test_paths_clear (&f->dir, &f->db, &f->conf);
 }
 
 /* Every record of the store is on the server exactly once. */
 static void
 assert_each_once (Fixture *f)
 {
-  okn_test_assert_each_once (f->store, (OknTestCasesFor) okn_test_server_cases_for, NULL, f->server);
+  okn_test_assert_each_once (f->station.store, (OknTestCasesFor) okn_test_server_cases_for, NULL, f->server);
 }
 
 static OknSync *
@@ -72,10 +65,10 @@ new_sync (Fixture *f)
   OknSync *sync;
 
   /* The engine reads the configuration when made: reload what was saved. */
-  g_clear_pointer (&f->config, okn_config_free);
-  f->config = okn_config_load (f->conf, &error);
+  g_clear_pointer (&f->station.config, okn_config_free);
+  f->station.config = okn_config_load (f->station.conf, &error);
   g_assert_no_error (error);
-  sync = okn_sync_new (f->store, f->config, &error);
+  sync = okn_sync_new (f->station.store, f->station.config, &error);
   g_assert_no_error (error);
   return sync;
 }
@@ -93,12 +86,12 @@ test_push (Fixture       *f,
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  okn_test_add_reports (f->store, 5);
-  okn_store_register (f->store, letter, "test", &error);
+  okn_test_add_reports (f->station.store, 5);
+  okn_store_register (f->station.store, letter, "test", &error);
   g_assert_no_error (error);
   okn_record_add_attribute (light, "issues", "dark");
   okn_record_add_attribute (light, "issues", "flicker");
-  okn_store_register (f->store, light, "test", &error);
+  okn_store_register (f->station.store, light, "test", &error);
   g_assert_no_error (error);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
@@ -109,12 +102,12 @@ test_push (Fixture       *f,
   g_assert_cmpuint (report.services, ==, 4);
   g_assert_cmpint (report.waiting, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 7);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 7);
   assert_each_once (f);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 7);
 
   /* The case number is the server's, and the multi-value list arrived. */
-  again = okn_test_reload (f->store, light);
+  again = okn_test_reload (f->station.store, light);
   g_assert_nonnull (again->server_id);
   {
     g_autoptr (GPtrArray) list = okn_open311_server_list_requests (f->server);
@@ -161,19 +154,19 @@ test_push_media (Fixture       *f,
     {
       g_autoptr (OknRecord) r = okn_test_report ("dumping", "Zdjęcie w załączniku", "ul. Zielona 7");
       g_autofree char *name = g_strdup_printf ("zdjecie-%u.jpg", i);
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autofree char *path = g_build_filename (f->station.dir, name, NULL);
       g_autofree char *bytes = g_strdup_printf ("\xff\xd8\xff\xe0 not really a jpeg %u", i);
 
       g_file_set_contents (path, bytes, -1, &error);
       g_assert_no_error (error);
       okn_record_add_file (r, path, &error);
       g_assert_no_error (error);
-      okn_store_register (f->store, r, "test", &error);
+      okn_store_register (f->station.store, r, "test", &error);
       g_assert_no_error (error);
     }
-  okn_test_add_reports (f->store, 2);
-  okn_test_config_set (f->config, "server.media_upload", "true");
-  okn_test_config_set (f->config, "server.parallel", "2");
+  okn_test_add_reports (f->station.store, 2);
+  okn_test_config_set (f->station.config, "server.media_upload", "true");
+  okn_test_config_set (f->station.config, "server.parallel", "2");
   sync = new_sync (f);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
@@ -209,12 +202,12 @@ test_push_stale_catalogue (Fixture       *f,
   g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Latarnia nie świeci", "ul. Zielona 7");
   OknSyncReport report;
 
-  g_assert_true (okn_sync_fetch_catalogue (f->store, f->config, NULL, &error));
+  g_assert_true (okn_sync_fetch_catalogue (f->station.store, f->station.config, NULL, &error));
   g_assert_no_error (error);
-  okn_store_set_meta (f->store, "catalogue.fetched_at", "2020-01-01T00:00:00Z", &error);
+  okn_store_set_meta (f->station.store, "catalogue.fetched_at", "2020-01-01T00:00:00Z", &error);
   g_assert_no_error (error);
   okn_record_add_attribute (light, "issues", "dark");
-  okn_store_register (f->store, light, "test", &error);
+  okn_store_register (f->station.store, light, "test", &error);
   g_assert_no_error (error);
   /* The catalogue's GET fails; the POST after it goes through. */
   okn_test_server_set (f->server, "fault", "503");
@@ -228,7 +221,7 @@ test_push_stale_catalogue (Fixture       *f,
   g_assert_cmpuint (report.refused, ==, 0);
   g_assert_cmpuint (report.sent, ==, 1);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 1);
 }
 
 static void
@@ -241,16 +234,16 @@ test_tokens (Fixture       *f,
   OknSyncReport report;
 
   okn_test_server_set (f->server, "tokens", "2");
-  okn_test_add_reports (f->store, 3);
-  r = okn_test_add_report (f->store, "dumping", "Opony w lesie");
+  okn_test_add_reports (f->station.store, 3);
+  r = okn_test_add_report (f->station.store, "dumping", "Opony w lesie");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.tokens, ==, 4);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_AWAITING_ID), ==, 4);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_AWAITING_ID), ==, 4);
   {
-    g_autoptr (OknRecord) again = okn_test_reload (f->store, r);
+    g_autoptr (OknRecord) again = okn_test_reload (f->station.store, r);
 
     g_assert_nonnull (again->server_token);
     g_assert_null (again->server_id);
@@ -260,9 +253,9 @@ test_tokens (Fixture       *f,
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.resolved, ==, 4);
   okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4);
   {
-    g_autoptr (OknRecord) again = okn_test_reload (f->store, r);
+    g_autoptr (OknRecord) again = okn_test_reload (f->station.store, r);
 
     g_assert_nonnull (again->server_id);
   }
@@ -276,8 +269,8 @@ test_statuses (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
-  g_autoptr (OknRecord) other = okn_test_add_report (f->store, "dumping", "Meble na chodniku");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) other = okn_test_add_report (f->station.store, "dumping", "Meble na chodniku");
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (GPtrArray) history = NULL;
   OknSyncReport report;
@@ -293,16 +286,16 @@ test_statuses (Fixture       *f,
   g_assert_cmpuint (report.status_changes, ==, 0);
   okn_sync_report_clear (&report);
 
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_true (okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpstr (again->server_status, ==, "closed");
   g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
-  history = okn_store_status_history (f->store, again->id, &error);
+  history = okn_store_status_history (f->station.store, again->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (history->len, ==, 2);
 
@@ -325,16 +318,16 @@ test_refused_then_corrected (Fixture       *f,
 
   /* "lane" is required by the server's definition and missing here. */
   okn_record_add_attribute (r, "depth", "12");
-  okn_store_register (f->store, r, "test", &error);
+  okn_store_register (f->station.store, r, "test", &error);
   g_assert_no_error (error);
-  okn_test_add_reports (f->store, 2);
+  okn_test_add_reports (f->station.store, 2);
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.refused, ==, 1);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   /* The server's own words, for the clerk. */
   g_assert_nonnull (again->server_error);
@@ -349,16 +342,16 @@ test_refused_then_corrected (Fixture       *f,
 
   /* The clerk corrects it: queued again, then sent. */
   okn_record_add_attribute (again, "lane", "left");
-  okn_store_update (f->store, again, "clerk", &error);
+  okn_store_update (f->station.store, again, "clerk", &error);
   g_assert_no_error (error);
   g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.sent, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   assert_each_once (f);
 }
@@ -369,12 +362,12 @@ test_retry_after (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) first = okn_test_add_report (f->store, "dumping", "Pierwszy");
+  g_autoptr (OknRecord) first = okn_test_add_report (f->station.store, "dumping", "Pierwszy");
   OknSyncReport report;
   gint64 before, due;
   guint posts;
 
-  okn_test_add_reports (f->store, 4);
+  okn_test_add_reports (f->station.store, 4);
   /* Retry-After (3 s) is longer than the backoff cap (2 s): it wins. */
   okn_test_server_set (f->server, "retry_after", "3");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
@@ -385,11 +378,11 @@ test_retry_after (Fixture       *f,
   g_assert_cmpuint (report.retried, ==, 1);
   g_assert_cmpuint (report.sent, ==, 4);
   okn_sync_report_clear (&report);
-  due = okn_store_outbox_next_due_us (f->store, &error);
+  due = okn_store_outbox_next_due_us (f->station.store, &error);
   g_assert_no_error (error);
   g_assert_cmpint (due, >=, before + 3 * G_TIME_SPAN_SECOND);
   {
-    g_autoptr (OknRecord) again = okn_test_reload (f->store, first);
+    g_autoptr (OknRecord) again = okn_test_reload (f->station.store, first);
 
     g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   }
@@ -400,7 +393,7 @@ test_retry_after (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts);
 
-  okn_test_drain (f->store, sync, 40);
+  okn_test_drain (f->station.store, sync, 40);
   assert_each_once (f);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts + 1);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
@@ -419,7 +412,7 @@ test_transient (Fixture       *f,
   };
   g_autoptr (OknSync) sync = NULL;
 
-  okn_test_config_set (f->config, "sync.batch_size", "3");
+  okn_test_config_set (f->station.config, "sync.batch_size", "3");
   sync = new_sync (f);
   okn_test_server_set (f->server, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
@@ -427,7 +420,7 @@ test_transient (Fixture       *f,
       g_autoptr (GError) error = NULL;
       OknSyncReport report;
 
-      okn_test_add_reports (f->store, 4);
+      okn_test_add_reports (f->station.store, 4);
       okn_open311_server_set_fault (f->server, faults[i], 2);
       g_assert_false (okn_sync_run_once (sync, &report, &error));
       g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
@@ -435,10 +428,10 @@ test_transient (Fixture       *f,
       g_test_message ("fault %s: sent %u, retried %u", okn_open311_fault_to_string (faults[i]),
                       report.sent, report.retried);
       okn_sync_report_clear (&report);
-      okn_test_drain (f->store, sync, 40);
+      okn_test_drain (f->station.store, sync, 40);
       assert_each_once (f);
     }
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4 * G_N_ELEMENTS (faults));
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4 * G_N_ELEMENTS (faults));
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 4 * G_N_ELEMENTS (faults));
 }
 
@@ -449,13 +442,13 @@ post_as_dead_sync (Fixture   *f,
                    OknRecord *r)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) claimed = okn_store_outbox_claim (f->store, 10, &error);
+  g_autoptr (GPtrArray) claimed = okn_store_outbox_claim (f->station.store, 10, &error);
   g_autoptr (OknOpen311Client) client = NULL;
   g_autoptr (OknOpen311Receipt) receipt = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpuint (claimed->len, ==, 1);
-  client = okn_open311_client_new (f->config, &error);
+  client = okn_open311_client_new (f->station.config, &error);
   g_assert_no_error (error);
   receipt = okn_open311_client_post (client, r, &error);
   g_assert_no_error (error);
@@ -471,8 +464,8 @@ drain_to_one_case (Fixture   *f,
 {
   OknRecord *again;
 
-  okn_test_drain (f->store, sync, 40);
-  again = okn_test_reload (f->store, r);
+  okn_test_drain (f->station.store, sync, 40);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
@@ -488,7 +481,7 @@ test_drop_adopt (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Porzucony samochód");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Porzucony samochód");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
@@ -502,7 +495,7 @@ test_drop_adopt (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 
   again = drain_to_one_case (f, sync, r);
-  g_assert_true (okn_test_audit_has (f->store, again->id, NULL, "\"adopted\":true"));
+  g_assert_true (okn_test_audit_has (f->station.store, again->id, NULL, "\"adopted\":true"));
 }
 
 /* A sync killed after its POST reached the server: the record is recovered
@@ -512,7 +505,7 @@ test_crash_honour_key (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Kontener płonie");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Kontener płonie");
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (OknSync) sync = NULL;
 
@@ -545,7 +538,7 @@ test_adopt_beyond_cap (Fixture       *f,
    * than one second. */
   for (guint i = 0; i < 5; i++)
     {
-      okn_test_add_reports (f->store, 220);
+      okn_test_add_reports (f->station.store, 220);
       g_assert_true (okn_sync_run_once (sync, &report, &error));
       g_assert_cmpuint (report.sent, ==, 220);
       okn_sync_report_clear (&report);
@@ -553,7 +546,7 @@ test_adopt_beyond_cap (Fixture       *f,
     }
 
   /* A sync that died after its POST reached the server. */
-  r = okn_test_add_report (f->store, "dumping", "Ostatnie zgłoszenie");
+  r = okn_test_add_report (f->station.store, "dumping", "Ostatnie zgłoszenie");
   post_as_dead_sync (f, r);
   posts = okn_test_server_counters (f->server).posts;
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1101);
@@ -565,7 +558,7 @@ test_adopt_beyond_cap (Fixture       *f,
   okn_sync_report_clear (&report);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1101);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
 }
@@ -578,20 +571,20 @@ test_lock (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) other = okn_store_open (f->db, &error);
+  g_autoptr (OknStore) other = okn_store_open (f->station.db, &error);
   g_autoptr (OknSync) second = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int rc;
 
   g_assert_no_error (error);
-  second = okn_sync_new (other, f->config, &error);
+  second = okn_sync_new (other, f->station.config, &error);
   g_assert_null (second);
   g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_LOCKED);
   g_clear_error (&error);
 
-  okn_test_add_reports (f->store, 1);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  okn_test_add_reports (f->station.store, 1);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (err, "Another sync is running"));
   g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, 0);
@@ -600,7 +593,7 @@ test_lock (Fixture       *f,
   g_clear_pointer (&sync, okn_sync_free);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 }
@@ -615,8 +608,8 @@ test_cli_once (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  okn_test_add_reports (f->store, 3);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  okn_test_add_reports (f->station.store, 3);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out, "sent 3"));
   g_assert_nonnull (strstr (out, "statuses:"));
@@ -625,9 +618,9 @@ test_cli_once (Fixture       *f,
   g_clear_pointer (&err, g_free);
 
   /* The server down: exit 4, the records wait. */
-  okn_test_add_reports (f->store, 2);
+  okn_test_add_reports (f->station.store, 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (out, "2 waiting for retry"));
   g_assert_nonnull (strstr (err, "503"));
@@ -646,10 +639,10 @@ test_cli_auth (Fixture       *f,
   OknOpen311ServerCounters c;
   int rc;
 
-  okn_test_add_reports (f->store, 20);
+  okn_test_add_reports (f->station.store, 20);
   okn_test_server_set (f->server, "echo_api_key", "true");
   okn_test_server_set (f->server, "api_key", "the-right-key");
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, "HTTP 403"));
   g_assert_nonnull (strstr (err, "server.api_key"));
@@ -659,17 +652,17 @@ test_cli_auth (Fixture       *f,
   c = okn_test_server_counters (f->server);
   g_assert_cmpuint (c.posts, ==, 1);
   g_assert_cmpuint (c.created, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 20);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, 20);
 
   /* A second run: again one POST. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 2);
 
   /* status --json shows the error, never the key. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &status, NULL, "status", "--json", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &status, NULL, "status", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_null (strstr (status, API_KEY));
   g_assert_nonnull (strstr (status, "server.api_key"));
@@ -678,7 +671,7 @@ test_cli_auth (Fixture       *f,
   okn_test_server_set (f->server, "api_key", API_KEY);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 20);
 }
@@ -693,11 +686,11 @@ test_cli_status_json (Fixture       *f,
   JsonObject *o;
   int rc;
 
-  okn_test_add_reports (f->store, 2);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_test_add_reports (f->station.store, 2);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  okn_test_add_reports (f->store, 1);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
+  okn_test_add_reports (f->station.store, 1);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   root = json_from_string (out, NULL);
   g_assert_nonnull (root);
@@ -715,11 +708,11 @@ test_cli_status_json (Fixture       *f,
 
   /* A failed run leaves its error and when. */
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&root, json_node_unref);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
   root = json_from_string (out, NULL);
   o = json_node_get_object (root);
   g_assert_nonnull (strstr (json_object_get_string_member (o, "last_error"), "503"));
@@ -736,14 +729,14 @@ test_cli_offline (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  g_assert_true (okn_config_unset (f->config, "server.url", &error));
-  okn_config_save (f->config, &error);
+  g_assert_true (okn_config_unset (f->station.config, "server.url", &error));
+  okn_config_save (f->station.config, &error);
   g_assert_no_error (error);
-  okn_test_add_reports (f->store, 2);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  okn_test_add_reports (f->station.store, 2);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "no server configured (server.url): working offline, 2 records wait"));
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 2);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, 2);
   g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, 0);
 }
 
@@ -757,7 +750,7 @@ test_cli_services (Fixture       *f,
   JsonArray *services;
   int rc;
 
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "services", "refresh", "--json", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "services", "refresh", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   root = json_from_string (out, NULL);
   g_assert_nonnull (root);
@@ -767,13 +760,13 @@ test_cli_services (Fixture       *f,
 
   /* Offline from the cache. */
   okn_open311_server_stop (f->server);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &list, NULL, "services", "list", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &list, NULL, "services", "list", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (list, "pothole"));
   g_assert_nonnull (strstr (list, "Dziura w jezdni"));
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "services", "refresh", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "services", "refresh", NULL);
   g_assert_cmpint (rc, ==, 4);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "services", "bogus", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "services", "bogus", NULL);
   g_assert_cmpint (rc, ==, 2);
 }
 
@@ -817,17 +810,17 @@ test_watch (Fixture       *f,
 
   /* An hour's interval: only the new-record wake can explain a second
    * sync within the test's bounded wait. */
-  okn_test_config_set (f->config, "sync.interval_seconds", "3600");
-  okn_test_add_reports (f->store, 3);
-  proc = okn_test_start_sync (f->db, f->conf, "--watch");
+  okn_test_config_set (f->station.config, "sync.interval_seconds", "3600");
+  okn_test_add_reports (f->station.store, 3);
+  proc = okn_test_start_sync (f->station.db, f->station.conf, "--watch");
   g_assert_true (wait_created (f, 3));
 
-  late = okn_test_add_report (f->store, "dumping", "Zgłoszone po starcie");
+  late = okn_test_add_report (f->station.store, "dumping", "Zgłoszone po starcie");
   g_assert_true (wait_created (f, 4));
   g_assert_cmpuint (okn_test_server_cases_for (f->server, late->ticket), ==, 1);
 
   g_assert_cmpint (stop_watch (proc), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SENDING), ==, 0);
   assert_each_once (f);
 }
 
@@ -846,8 +839,8 @@ stop_while_busy (Fixture    *f,
 
   okn_test_server_set (f->server, "delay_ms", delay_ms);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 0);
-  okn_test_add_reports (f->store, n);
-  proc = okn_test_start_sync (f->db, f->conf, mode);
+  okn_test_add_reports (f->station.store, n);
+  proc = okn_test_start_sync (f->station.db, f->station.conf, mode);
   g_assert_true (wait_created (f, 2));
   *at_stop = okn_test_server_counters (f->server).created;
   return stop_watch (proc);
@@ -861,10 +854,10 @@ assert_stopped_cleanly (Fixture *f,
 {
   guint created = okn_test_server_counters (f->server).created;
 
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SENDING), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, n - created);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), >, 0);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SENDING), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, created);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, n - created);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), >, 0);
 }
 
 static void
@@ -875,7 +868,7 @@ test_watch_sigterm_busy (Fixture       *f,
 
   /* SIGTERM while requests are in flight (each answer is delayed): the
    * batch finishes, nothing is left sending, exit 0. */
-  okn_test_config_set (f->config, "sync.batch_size", "5");
+  okn_test_config_set (f->station.config, "sync.batch_size", "5");
   g_assert_cmpint (stop_while_busy (f, "100", 200, "--watch", &at_stop), ==, 0);
   assert_stopped_cleanly (f, 200);
 }
@@ -889,7 +882,7 @@ test_watch_sigterm_batch (Fixture       *f,
 {
   guint at_stop;
 
-  okn_test_config_set (f->config, "server.parallel", "1");
+  okn_test_config_set (f->station.config, "server.parallel", "1");
   /* The one-record probe went; the next batch holds the other 59. */
   g_assert_cmpint (stop_while_busy (f, "200", 60, "--watch", &at_stop), ==, 0);
   g_test_message ("created %u when stopped, %u after", at_stop, okn_test_server_counters (f->server).created);
@@ -906,7 +899,7 @@ test_once_sigterm (Fixture       *f,
   guint at_stop;
   int status;
 
-  okn_test_config_set (f->config, "sync.batch_size", "5");
+  okn_test_config_set (f->station.config, "sync.batch_size", "5");
   status = stop_while_busy (f, "100", 200, "--once", &at_stop);
   g_assert_true (status == 0 || status == 4);
   assert_stopped_cleanly (f, 200);
@@ -976,8 +969,8 @@ test_watch_wake (Fixture       *f,
   g_autoptr (GThread) thread = NULL;
   guint requests;
 
-  okn_test_config_set (f->config, "sync.interval_seconds", "3600");
-  okn_test_add_reports (f->store, 2);
+  okn_test_config_set (f->station.config, "sync.interval_seconds", "3600");
+  okn_test_add_reports (f->station.store, 2);
   w.sync = new_sync (f);
   g_mutex_init (&w.lock);
   thread = g_thread_new ("watch", watch_thread, &w);
@@ -1016,11 +1009,11 @@ test_deep_json (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  okn_test_add_reports (f->store, 2);
+  okn_test_add_reports (f->station.store, 2);
   okn_test_server_set (f->server, "fault_scope", "all");
   okn_test_server_set (f->server, "deep_levels", "200000");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s", err);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (err, "services.json"));
@@ -1030,15 +1023,15 @@ test_deep_json (Fixture       *f,
 
   /* A POST answered so: its outcome is unknown, and it is found by its
    * marker rather than posted twice. */
-  okn_test_add_reports (f->store, 1);
+  okn_test_add_reports (f->station.store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
   okn_test_server_set (f->server, "fault_scope", "post");
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
   g_usleep (2100 * 1000);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 3);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 3);
   assert_each_once (f);
 }
 
@@ -1063,7 +1056,7 @@ assert_no_key_in_tables (Fixture    *f,
   sqlite3_stmt *tables = NULL;
   guint n_tables = 0;
 
-  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (f->station.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1,
                                        &tables, NULL), ==, SQLITE_OK);
   while (sqlite3_step (tables) == SQLITE_ROW)
@@ -1105,11 +1098,11 @@ test_secret_echo (Fixture       *f,
   static const char *const types[] = { "text", "json" };
   static const char *const statuses[] = { "200", "400", "403", "500" };
   static const guint offsets[] = { 0, 37, 58, 62, 66, 70, 73, 76, 79, 82, 95, 130 };
-  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (f->station.db, "-wal", NULL);
   guint runs = 0;
 
   okn_test_server_set (f->server, "api_key", key);
-  okn_test_config_set (f->config, "server.api_key", key);
+  okn_test_config_set (f->station.config, "server.api_key", key);
   for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     for (guint t = 0; t < G_N_ELEMENTS (types); t++)
       for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
@@ -1119,14 +1112,14 @@ test_secret_echo (Fixture       *f,
           g_autofree char *status = NULL;
           g_autofree char *off = g_strdup_printf ("%u", offsets[o]);
 
-          okn_test_add_reports (f->store, 1);
+          okn_test_add_reports (f->station.store, 1);
           okn_test_server_set (f->server, "echo_status", statuses[s]);
           okn_test_server_set (f->server, "echo_type", types[t]);
           okn_test_server_set (f->server, "echo_encoding", encodings[(o + t + s) % G_N_ELEMENTS (encodings)]);
           okn_test_server_set (f->server, "echo_offset", off);
           okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
-          okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
-          okn_test_run_ctl (f->db, f->conf, NULL, &status, NULL, "status", "--json", NULL);
+          okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+          okn_test_run_ctl (f->station.db, f->station.conf, NULL, &status, NULL, "status", "--json", NULL);
           okn_test_assert_no_secret ("stdout", out, -1, key);
           okn_test_assert_no_secret ("stderr", err, -1, key);
           okn_test_assert_no_secret ("status --json", status, -1, key);
@@ -1136,10 +1129,10 @@ test_secret_echo (Fixture       *f,
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
   g_test_message ("%u runs against a server echoing the key", runs);
   /* The answers did reach the store: refusals and errors were kept. */
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), >, 0);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), >, 0);
   assert_no_key_in_tables (f, key);
   assert_no_key_in_file (wal, key);
-  assert_no_key_in_file (f->db, key);
+  assert_no_key_in_file (f->station.db, key);
 }
 
 /* A typo in server.url (/open311/v3/): every answer is the web server's
@@ -1155,27 +1148,27 @@ test_endpoint_missing (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  okn_test_add_reports (f->store, 5);
-  okn_test_config_set (f->config, "server.url", typo);
+  okn_test_add_reports (f->station.store, 5);
+  okn_test_config_set (f->station.config, "server.url", typo);
   for (guint run = 0; run < 2; run++)
     {
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
-      rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+      rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
       g_test_message ("%s", err);
       g_assert_cmpint (rc, ==, 2);
       g_assert_nonnull (strstr (err, "server.url"));
       g_assert_nonnull (strstr (err, "404"));
-      g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
-      g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 5);
+      g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
+      g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, 5);
     }
   /* The catalogue (first run) or one probe (second run): no more. */
   g_assert_cmpuint (okn_test_server_counters (f->server).requests, <=, 2);
 
-  okn_test_config_set (f->config, "server.url", url);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_test_config_set (f->station.config, "server.url", url);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 5);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 5);
 }
 
 /* Records a server refused for something now fixed on its side go back to
@@ -1184,63 +1177,63 @@ static void
 test_cli_requeue (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr (OknRecord) one = okn_test_add_report (f->store, "dumping", "Pierwszy");
-  g_autoptr (OknRecord) two = okn_test_add_report (f->store, "dumping", "Drugi");
-  g_autoptr (OknRecord) three = okn_test_add_report (f->store, "dumping", "Trzeci");
+  g_autoptr (OknRecord) one = okn_test_add_report (f->station.store, "dumping", "Pierwszy");
+  g_autoptr (OknRecord) two = okn_test_add_report (f->station.store, "dumping", "Drugi");
+  g_autoptr (OknRecord) three = okn_test_add_report (f->station.store, "dumping", "Trzeci");
   g_autoptr (OknRecord) again = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int rc;
 
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 3);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 3);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 3);
 
   /* Nothing else to requeue: a synced record is refused by name. */
-  okn_test_add_reports (f->store, 1);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_test_add_reports (f->station.store, 1);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
 
   /* One by ticket. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "requeue", one->ticket, NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "requeue", one->ticket, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, one->ticket));
-  again = okn_test_reload (f->store, one);
+  again = okn_test_reload (f->station.store, one);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
   g_assert_null (again->server_error);
-  g_assert_true (okn_test_audit_has (f->store, again->id, "requeue", NULL));
+  g_assert_true (okn_test_audit_has (f->station.store, again->id, "requeue", NULL));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* Usage: a ticket or --all-needing-attention, not both, not neither. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, &err, "requeue", NULL);
   g_assert_cmpint (rc, ==, 2);
   g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", "--all-needing-attention",
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, &err, "requeue", "--all-needing-attention",
                          two->ticket, NULL);
   g_assert_cmpint (rc, ==, 2);
   g_clear_pointer (&err, g_free);
   /* A queued record does not need it: refused, nothing changes. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "requeue", two->ticket, one->ticket, NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, &err, "requeue", two->ticket, one->ticket, NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, one->ticket));
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 2);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 2);
   g_clear_pointer (&err, g_free);
 
   /* The rest at once. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "requeue", "--all-needing-attention", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "requeue", "--all-needing-attention", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, two->ticket));
   g_assert_nonnull (strstr (out, three->ticket));
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 3);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, 3);
   g_clear_pointer (&out, g_free);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "requeue", "--all-needing-attention", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "requeue", "--all-needing-attention", NULL);
   g_assert_cmpint (rc, ==, 0);
 
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 4);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4);
   assert_each_once (f);
 }
 
@@ -1257,31 +1250,31 @@ test_letters_without_code (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  g_assert_true (okn_config_unset (f->config, "letters.service_code", &error));
-  okn_config_save (f->config, &error);
+  g_assert_true (okn_config_unset (f->station.config, "letters.service_code", &error));
+  okn_config_save (f->station.config, &error);
   g_assert_no_error (error);
-  okn_store_register (f->store, letter, "test", &error);
+  okn_store_register (f->station.store, letter, "test", &error);
   g_assert_no_error (error);
-  okn_test_add_reports (f->store, 3);
+  okn_test_add_reports (f->station.store, 3);
 
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s%s", out, err);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, "letters.service_code"));
   g_assert_true (g_str_has_prefix (out, "sent 3"));
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 3);
-  again = okn_test_reload (f->store, letter);
+  again = okn_test_reload (f->station.store, letter);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
-  okn_test_add_reports (f->store, 2);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_test_add_reports (f->station.store, 2);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
 
-  okn_test_config_set (f->config, "letters.service_code", "letter");
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_test_config_set (f->station.config, "letters.service_code", "letter");
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 6);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 6);
   assert_each_once (f);
 }
 
@@ -1298,12 +1291,12 @@ test_cli_several_errors (Fixture       *f,
   g_autofree char *err = NULL;
 
   okn_record_add_attribute (r, "lane", "left");
-  okn_store_register (f->store, r, "test", &error);
+  okn_store_register (f->station.store, r, "test", &error);
   g_assert_no_error (error);
   okn_test_server_set (f->server, "error_preamble", "true");
-  okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_test_message ("%s%s", out, err);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   g_assert_true (g_str_has_prefix (again->server_error, "no value given for required entry attribute[depth]"));
   g_assert_nonnull (strstr (again->server_error, "Bad Request"));
@@ -1319,16 +1312,16 @@ test_cli_refused_exit (Fixture       *f,
   g_autofree char *help = NULL;
   int rc;
 
-  okn_test_add_reports (f->store, 2);
+  okn_test_add_reports (f->station.store, 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 5);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_NEEDS_ATTENTION), ==, 1);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 1);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 1);
   /* Nothing new refused: 0. */
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &help, NULL, "sync", "--help", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &help, NULL, "sync", "--help", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (help, "5 "));
 }
@@ -1341,14 +1334,13 @@ test_statuses_reopened (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
-  sqlite3 *db = NULL;
 
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   okn_sync_report_clear (&report);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono.");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.status_changes, ==, 1);
@@ -1360,16 +1352,13 @@ test_statuses_reopened (Fixture       *f,
   g_assert_cmpuint (report.polled, ==, 0);
   okn_sync_report_clear (&report);
 
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (f->station.db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000");
   g_assert_true (okn_sync_run_once (sync, &report, &error));
   g_assert_cmpuint (report.polled, ==, 1);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->store, r);
+  again = okn_test_reload (f->station.store, r);
   g_assert_cmpstr (again->server_status, ==, "open");
   g_assert_cmpstr (again->server_status_notes, ==, "Wrócił gruz.");
 
@@ -1380,10 +1369,8 @@ test_statuses_reopened (Fixture       *f,
 
   /* A closed case the server no longer knows is asked about once a day
    * too, not every run. */
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET server_id = '424242', server_status = 'closed', "
-                                 "status_polled_us = 1", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  okn_test_sql_exec (f->station.db, "UPDATE records SET server_id = '424242', server_status = 'closed', "
+                     "status_polled_us = 1");
   {
     guint queries = okn_test_server_counters (f->server).queries;
 
@@ -1406,14 +1393,14 @@ test_watch_token_pending (Fixture       *f,
   g_autoptr (GSubprocess) proc = NULL;
   gint64 end;
 
-  okn_test_config_set (f->config, "sync.interval_seconds", "3600");
+  okn_test_config_set (f->station.config, "sync.interval_seconds", "3600");
   okn_test_server_set (f->server, "tokens", "3");
-  okn_test_add_reports (f->store, 2);
-  proc = okn_test_start_sync (f->db, f->conf, "--watch");
+  okn_test_add_reports (f->station.store, 2);
+  proc = okn_test_start_sync (f->station.db, f->station.conf, "--watch");
   end = g_get_monotonic_time () + WAIT_LIMIT;
-  while (okn_test_count_state (f->store, OKN_SYNC_SYNCED) < 2 && g_get_monotonic_time () < end)
+  while (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED) < 2 && g_get_monotonic_time () < end)
     g_usleep (50 * 1000);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_SYNCED), ==, 2);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 2);
   g_assert_cmpint (stop_watch (proc), ==, 0);
   g_assert_cmpuint (okn_test_server_counters (f->server).token_polls, >=, 6);
   assert_each_once (f);
@@ -1430,19 +1417,19 @@ test_cli_status_error_cleared (Fixture       *f,
   JsonObject *o;
   int rc;
 
-  okn_test_add_reports (f->store, 1);
+  okn_test_add_reports (f->station.store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 4);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &text, NULL, "status", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL);
   g_assert_nonnull (strstr (text, "503"));
   g_clear_pointer (&text, g_free);
 
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
   g_usleep (2100 * 1000);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   g_assert_cmpint (rc, ==, 0);
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", "--json", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   root = json_from_string (out, NULL);
   o = json_node_get_object (root);
@@ -1451,7 +1438,7 @@ test_cli_status_error_cleared (Fixture       *f,
   /* Kept as history, named as such. */
   g_assert_nonnull (strstr (json_object_get_string_member (o, "resolved_error"), "503"));
   g_assert_nonnull (json_object_get_string_member (o, "resolved_error_at"));
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, &text, NULL, "status", NULL);
+  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL);
   g_assert_null (strstr (text, "503"));
 }
 
@@ -1469,20 +1456,20 @@ test_cli_hostile_text (Fixture       *f,
   OknService *s = g_new0 (OknService, 1);
   const char *outputs[3];
 
-  okn_test_add_reports (f->store, 2);
+  okn_test_add_reports (f->station.store, 2);
   okn_test_server_set (f->server, "refuse_text", hostile);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
-  okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "sync", "--once", NULL);
+  okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
   g_assert_nonnull (strstr (err, "GENUINE"));
   outputs[0] = err;
   /* A 500 with the same words: into last_error, shown by status. */
   okn_test_server_set (f->server, "refuse_status", "500");
-  okn_test_add_reports (f->store, 1);
+  okn_test_add_reports (f->station.store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 0);
   g_clear_pointer (&out, g_free);
-  okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
-  okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL);
+  okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", NULL);
   g_assert_nonnull (strstr (out, "GENUINE"));
   outputs[1] = out;
 
@@ -1490,12 +1477,12 @@ test_cli_hostile_text (Fixture       *f,
   s->name = g_strdup (hostile);
   s->group = g_strdup (hostile);
   g_ptr_array_add (services, s);
-  okn_store_replace_services (f->store, services, &error);
+  okn_store_replace_services (f->station.store, services, &error);
   g_assert_no_error (error);
   {
     g_autofree char *list = NULL;
 
-    okn_test_run_ctl (f->db, f->conf, NULL, &list, NULL, "services", "list", NULL);
+    okn_test_run_ctl (f->station.db, f->station.conf, NULL, &list, NULL, "services", "list", NULL);
     g_assert_nonnull (strstr (list, "GENUINE"));
     outputs[2] = list;
     for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)

@@ -218,16 +218,57 @@ okn_gray_add_noise (guint8 *gray,
     }
 }
 
+/* What differs between the kinds of JPEG: the colour space, and for the
+ * colour photo no chroma subsampling and progressive. */
+typedef struct
+{
+  int components;
+  J_COLOR_SPACE space;
+  gboolean progressive;
+} JpegFlavour;
+
+static const JpegFlavour jpeg_flavours[] = {
+  [OKN_JPEG_GRAY] = { 1, JCS_GRAYSCALE, FALSE },
+  [OKN_JPEG_PROGRESSIVE_RGB] = { 3, JCS_RGB, TRUE },
+  [OKN_JPEG_CMYK] = { 4, JCS_CMYK, FALSE },
+};
+
+static void
+gray_row_to (const JpegFlavour *flavour,
+             const guint8      *src,
+             guint              width,
+             guint8            *row)
+{
+  for (guint x = 0; x < width; x++)
+    switch (flavour->components)
+      {
+      case 3:
+        row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = src[x];
+        break;
+      case 4:
+        /* Adobe's inverted values (255 = no ink): gray is black ink only. */
+        row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = 255;
+        row[4 * x + 3] = src[x];
+        break;
+      default:
+        row[x] = src[x];
+        break;
+      }
+}
+
 GBytes *
 okn_gray_to_jpeg (const guint8 *gray,
                   guint         width,
                   guint         height,
-                  int           quality)
+                  int           quality,
+                  OknJpegKind   kind)
 {
+  const JpegFlavour *flavour = &jpeg_flavours[kind];
   struct jpeg_compress_struct c;
   struct jpeg_error_mgr err;
   unsigned char *buf = NULL;
   unsigned long len = 0;
+  g_autofree guint8 *row = g_malloc ((gsize) width * (gsize) flavour->components);
   GBytes *out;
 
   c.err = jpeg_std_error (&err);
@@ -235,105 +276,24 @@ okn_gray_to_jpeg (const guint8 *gray,
   jpeg_mem_dest (&c, &buf, &len);
   c.image_width = width;
   c.image_height = height;
-  c.input_components = 1;
-  c.in_color_space = JCS_GRAYSCALE;
+  c.input_components = flavour->components;
+  c.in_color_space = flavour->space;
   jpeg_set_defaults (&c);
+  if (flavour->space == JCS_CMYK)
+    g_assert_true (c.write_Adobe_marker);
   jpeg_set_quality (&c, quality, TRUE);
-  jpeg_start_compress (&c, TRUE);
-  while (c.next_scanline < c.image_height)
+  if (flavour->progressive)
     {
-      JSAMPROW row = (JSAMPROW) gray + (gsize) c.next_scanline * width;
-
-      jpeg_write_scanlines (&c, &row, 1);
+      for (int i = 0; i < c.num_components; i++)
+        c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
+      jpeg_simple_progression (&c);
     }
-  jpeg_finish_compress (&c);
-  jpeg_destroy_compress (&c);
-  out = g_bytes_new (buf, len);
-  free (buf);
-  return out;
-}
-
-/* A colour photo or scan as many scanners save it: RGB, no chroma
- * subsampling, progressive, which makes libjpeg keep every coefficient of
- * the image while decoding. */
-GBytes *
-okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
-                                  guint         width,
-                                  guint         height,
-                                  int           quality)
-{
-  struct jpeg_compress_struct c;
-  struct jpeg_error_mgr err;
-  unsigned char *buf = NULL;
-  unsigned long len = 0;
-  g_autofree guint8 *row = g_malloc ((gsize) width * 3);
-  GBytes *out;
-
-  c.err = jpeg_std_error (&err);
-  jpeg_create_compress (&c);
-  jpeg_mem_dest (&c, &buf, &len);
-  c.image_width = width;
-  c.image_height = height;
-  c.input_components = 3;
-  c.in_color_space = JCS_RGB;
-  jpeg_set_defaults (&c);
-  jpeg_set_quality (&c, quality, TRUE);
-  for (int i = 0; i < c.num_components; i++)
-    c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
-  jpeg_simple_progression (&c);
   jpeg_start_compress (&c, TRUE);
   while (c.next_scanline < c.image_height)
     {
-      const guint8 *src = gray + (gsize) c.next_scanline * width;
       JSAMPROW r = row;
 
-      for (guint x = 0; x < width; x++)
-        row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = src[x];
-      jpeg_write_scanlines (&c, &r, 1);
-    }
-  jpeg_finish_compress (&c);
-  jpeg_destroy_compress (&c);
-  out = g_bytes_new (buf, len);
-  free (buf);
-  return out;
-}
-
-/* A CMYK JPEG as office scanners and Photoshop write it: an Adobe marker
- * and the values inverted (255 = no ink). Gray becomes black ink only. */
-GBytes *
-okn_gray_to_cmyk_jpeg (const guint8 *gray,
-                       guint         width,
-                       guint         height,
-                       int           quality)
-{
-  struct jpeg_compress_struct c;
-  struct jpeg_error_mgr err;
-  unsigned char *buf = NULL;
-  unsigned long len = 0;
-  g_autofree guint8 *row = g_malloc ((gsize) width * 4);
-  GBytes *out;
-
-  c.err = jpeg_std_error (&err);
-  jpeg_create_compress (&c);
-  jpeg_mem_dest (&c, &buf, &len);
-  c.image_width = width;
-  c.image_height = height;
-  c.input_components = 4;
-  c.in_color_space = JCS_CMYK;
-  jpeg_set_defaults (&c);
-  g_assert_true (c.write_Adobe_marker);
-  jpeg_set_quality (&c, quality, TRUE);
-  jpeg_start_compress (&c, TRUE);
-  while (c.next_scanline < c.image_height)
-    {
-      const guint8 *src = gray + (gsize) c.next_scanline * width;
-      JSAMPROW r = row;
-
-      for (guint x = 0; x < width; x++)
-        {
-          row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = 255;
-          row[4 * x + 3] = src[x];
-        }
+      gray_row_to (flavour, gray + (gsize) c.next_scanline * width, width, row);
       jpeg_write_scanlines (&c, &r, 1);
     }
   jpeg_finish_compress (&c);
@@ -706,7 +666,7 @@ okn_sim_scanned_pdf (cairo_surface_t *label,
 
       g_assert_true (okn_sim_set_page (set, dpi, pages > 1 ? i * 23 / (pages - 1) : 0, &sim));
       gray = okn_sim_scan_page (label, label_dpi, &sim, &w, &h);
-      jpeg = okn_gray_to_jpeg (gray, w, h, 75);
+      jpeg = okn_gray_to_jpeg (gray, w, h, 75, OKN_JPEG_GRAY);
       /* The pixels are never drawn: the PDF takes the JPEG as it is. */
       img = cairo_image_surface_create (CAIRO_FORMAT_A8, (int) w, (int) h);
       cairo_surface_set_mime_data (img, CAIRO_MIME_TYPE_JPEG, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),

@@ -35,21 +35,25 @@ void             okn_gray_add_noise   (guint8 *gray,
                                        guint32 seed,
                                        int     amplitude,
                                        double  speckle);
+/* The JPEGs scanners and phones write: plain gray; a colour photo or scan
+ * (RGB, no chroma subsampling, progressive, which makes libjpeg keep every
+ * coefficient of the image while decoding); CMYK as office scanners and
+ * Photoshop write it (an Adobe marker, values inverted, gray as black ink). */
+typedef enum
+{
+  OKN_JPEG_GRAY,
+  OKN_JPEG_PROGRESSIVE_RGB,
+  OKN_JPEG_CMYK,
+} OknJpegKind;
+
 GBytes          *okn_gray_to_jpeg     (const guint8 *gray,
                                        guint         width,
                                        guint         height,
-                                       int           quality);
-GBytes          *okn_gray_to_progressive_rgb_jpeg (const guint8 *gray,
-                                                   guint         width,
-                                                   guint         height,
-                                                   int           quality);
+                                       int           quality,
+                                       OknJpegKind   kind);
 GBytes          *okn_gray_to_png      (const guint8 *gray,
                                        guint         width,
                                        guint         height);
-GBytes          *okn_gray_to_cmyk_jpeg (const guint8 *gray,
-                                        guint         width,
-                                        guint         height,
-                                        int           quality);
 
 /* A page as an office scanner or a phone delivers it: a letter with its
  * label stuck on at an angle, resampled to the scan's resolution, blurred,

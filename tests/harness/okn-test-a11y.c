@@ -23,6 +23,8 @@
 #include <math.h>
 
 #include "okn-test-a11y.h"
+#include "okn-test-ui.h"
+#include "okn-kiosk-theme.h"
 
 #define SAMPLE_STEP 3
 
@@ -316,4 +318,53 @@ okn_test_a11y_audit (GtkWidget        *root,
   if (stats != NULL)
     *stats = audit.stats;
   return audit.problems;
+}
+
+/**
+ * okn_test_a11y_audit_looks:
+ * @window: a mapped window
+ * @what: what shows, for the messages
+ * @problems: each problem found is appended to it on a line of its own,
+ *   with @what, the theme and the text size
+ *
+ * Audits @window in every kiosk theme, at the smallest and the largest
+ * text size, then sets both back. Problems are collected, not fatal, so
+ * that one run lists them all; an audit that found no control or no text
+ * at all is.
+ *
+ * Returns: how many audits were made
+ */
+guint
+okn_test_a11y_audit_looks (GtkWidget  *window,
+                           const char *what,
+                           GString    *problems)
+{
+  guint audits = 0;
+
+  for (int t = OKN_KIOSK_THEME_DEFAULT; t <= OKN_KIOSK_THEME_LAST; t++)
+    for (guint size = OKN_KIOSK_TEXT_SIZE_MIN; size <= OKN_KIOSK_TEXT_SIZE_MAX; size += 100)
+      {
+        g_autoptr (GPtrArray) found = NULL;
+        g_autofree char *theme = NULL;
+        OknTestA11yStats stats;
+
+        okn_kiosk_theme_set (window, (OknKioskTheme) t);
+        okn_kiosk_text_size_set (window, size);
+        okn_test_ui_settle (window);
+        g_object_get (gtk_widget_get_settings (window), "gtk-theme-name", &theme, NULL);
+        found = okn_test_a11y_audit (window, &stats);
+        audits++;
+        g_test_message ("%s, %s, text %u%%: %u controls (smallest side %d px), %u texts (lowest contrast %.2f:1)",
+                        what, theme, size, stats.controls, stats.smallest_target, stats.texts,
+                        stats.lowest_contrast);
+        g_assert_cmpuint (stats.controls, >, 0);
+        g_assert_cmpuint (stats.texts, >, 0);
+        for (guint i = 0; i < found->len; i++)
+          g_string_append_printf (problems, "\n  %s, %s theme, text %u%%: %s", what, theme, size,
+                                  (char *) found->pdata[i]);
+      }
+  okn_kiosk_theme_set (window, OKN_KIOSK_THEME_DEFAULT);
+  okn_kiosk_text_size_set (window, OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_test_ui_settle (window);
+  return audits;
 }

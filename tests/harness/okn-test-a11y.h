@@ -25,5 +25,8 @@ double     okn_test_a11y_text_contrast  (GtkWidget *widget);
 GPtrArray *okn_test_a11y_audit          (GtkWidget        *root,
                                          OknTestA11yStats *stats);
 char      *okn_test_a11y_describe       (GtkWidget *widget);
+guint      okn_test_a11y_audit_looks    (GtkWidget  *window,
+                                         const char *what,
+                                         GString    *problems);
 
 G_END_DECLS

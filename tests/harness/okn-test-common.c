@@ -319,6 +319,57 @@ okn_test_assert_display_safe (const char *what,
 }
 
 /**
+ * okn_test_async_ready:
+ * @data: (out): a `GAsyncResult *` left %NULL until the answer comes
+ *
+ * A #GAsyncReadyCallback that keeps the result, for the test to call the
+ * operation's finish function on after okn_test_async_wait().
+ */
+void
+okn_test_async_ready (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/**
+ * okn_test_async_wait:
+ * @result: what okn_test_async_ready() was given
+ *
+ * Turns the default main context until the answer has come.
+ */
+void
+okn_test_async_wait (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/**
+ * okn_test_config_from_text:
+ * @path: where the file goes
+ * @text: the file's contents, a key file as an administrator writes it
+ *
+ * Writes @text to @path and loads it as the programs do.
+ *
+ * Returns: (transfer full): the configuration
+ */
+OknConfig *
+okn_test_config_from_text (const char *path,
+                           const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  OknConfig *config;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  config = okn_config_load (path, &error);
+  g_assert_no_error (error);
+  return config;
+}
+
+/**
  * okn_test_station_init:
  * @code: the station's code, e.g. "K03"
  *

@@ -2,7 +2,7 @@
 /* okn-test-common.h: what the test programs share */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "okienko/okienko.h"
 
@@ -19,6 +19,12 @@ void       okn_test_paths_clear   (char **dir,
                                    char **config);
 OknStore  *okn_test_open_store    (const char *dir,
                                    const char *station);
+OknConfig *okn_test_config_from_text (const char *path,
+                                      const char *text);
+void       okn_test_async_ready   (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      data);
+void       okn_test_async_wait    (GAsyncResult **result);
 OknRecord *okn_test_letter        (const char *sender,
                                    const char *subject);
 OknRecord *okn_test_report        (const char *category,

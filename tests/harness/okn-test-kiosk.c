@@ -98,3 +98,24 @@ okn_test_kiosk_close (OknTestKiosk *kiosk)
   g_clear_pointer (&kiosk->db, g_free);
   g_clear_pointer (&kiosk->conf, g_free);
 }
+
+/**
+ * okn_test_kiosk_find:
+ * @name: a widget name (gtk_widget_set_name())
+ *
+ * Returns: (transfer none): the widget named @name on @window's current
+ *   screen, or else elsewhere in the window (the language bar); the
+ *   program fails if there is none
+ */
+GtkWidget *
+okn_test_kiosk_find (OknKioskWindow *window,
+                     const char     *name)
+{
+  GtkWidget *w = okn_test_ui_find_by_name (GTK_WIDGET (okn_kiosk_window_get_screen (window)), name);
+
+  if (w == NULL)
+    w = okn_test_ui_find_by_name (GTK_WIDGET (window), name);
+  if (w == NULL)
+    g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
+  return w;
+}

@@ -23,5 +23,7 @@ void okn_test_kiosk_open    (OknTestKiosk *kiosk,
                              int          *argc,
                              char       ***argv);
 void okn_test_kiosk_close   (OknTestKiosk *kiosk);
+GtkWidget *okn_test_kiosk_find (OknKioskWindow *window,
+                                const char     *name);
 
 G_END_DECLS

@@ -77,3 +77,22 @@ okn_test_open311_config (const char       *path,
   okn_test_config_set (config, "letters.service_code", "letter");
   return config;
 }
+
+/**
+ * okn_test_open311_station_init:
+ * @code: the station's code, e.g. "K03"
+ *
+ * A fresh station (okn_test_station_init()) whose configuration, saved,
+ * talks to @server with @api_key (okn_test_open311_config());
+ * okn_test_station_clear() removes it.
+ */
+void
+okn_test_open311_station_init (OknTestStation   *station,
+                               const char       *code,
+                               OknOpen311Server *server,
+                               const char       *api_key)
+{
+  okn_test_station_init (station, code);
+  g_clear_pointer (&station->config, okn_config_free);
+  station->config = okn_test_open311_config (station->conf, server, api_key);
+}

@@ -10,6 +10,7 @@
 
 #include "okienko/okienko.h"
 #include "okn-open311-server.h"
+#include "okn-test-common.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,9 @@ guint                     okn_test_server_cases_for   (OknOpen311Server *server,
 OknConfig                *okn_test_open311_config     (const char       *path,
                                                        OknOpen311Server *server,
                                                        const char       *api_key);
+void                      okn_test_open311_station_init (OknTestStation   *station,
+                                                         const char       *code,
+                                                         OknOpen311Server *server,
+                                                         const char       *api_key);
 
 G_END_DECLS

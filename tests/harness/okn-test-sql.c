@@ -54,17 +54,36 @@ okn_test_sql_text (const char *path,
   return v;
 }
 
-/* Runs @sql on a writable connection (created when missing). */
-void
-okn_test_sql_exec (const char *path,
-                   const char *sql)
+/* Runs @sql on a writable connection (created when missing), also SQL
+ * the database may refuse (a trigger, a constraint): its result code,
+ * SQLITE_OK when it ran; @message (optional): the database's words. */
+int
+okn_test_sql_try_exec (const char  *path,
+                       const char  *sql,
+                       char       **message)
 {
   sqlite3 *db = NULL;
+  char *words = NULL;
+  int rc;
 
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     g_error ("%s: %s", path, sqlite3_errmsg (db));
   sqlite3_busy_timeout (db, 15000);
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    g_error ("%s: %s: %s", path, sql, sqlite3_errmsg (db));
+  rc = sqlite3_exec (db, sql, NULL, NULL, &words);
+  if (message)
+    *message = g_strdup (words);
+  sqlite3_free (words);
   sqlite3_close (db);
+  return rc;
+}
+
+/* The same for SQL that must run. */
+void
+okn_test_sql_exec (const char *path,
+                   const char *sql)
+{
+  g_autofree char *message = NULL;
+
+  if (okn_test_sql_try_exec (path, sql, &message) != SQLITE_OK)
+    g_error ("%s: %s: %s", path, sql, message);
 }

@@ -13,5 +13,8 @@ char   *okn_test_sql_text (const char *path,
                            const char *sql);
 void    okn_test_sql_exec (const char *path,
                            const char *sql);
+int     okn_test_sql_try_exec (const char  *path,
+                               const char  *sql,
+                               char       **message);
 
 G_END_DECLS

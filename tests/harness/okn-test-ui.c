@@ -84,6 +84,99 @@ okn_test_ui_pump (void)
 }
 
 /**
+ * okn_test_ui_init:
+ * @screen: the Xvfb's screen, e.g. "1280x1024x24"
+ *
+ * An Xvfb of the test's own, and GTK's test set-up on it: the start of a
+ * UI test's main().
+ */
+void
+okn_test_ui_init (int         *argc,
+                  char      ***argv,
+                  const char  *screen)
+{
+  okn_test_ui_start_xvfb (screen);
+  gtk_test_init (argc, argv, NULL);
+}
+
+/**
+ * okn_test_ui_run:
+ *
+ * g_test_run(), then the Xvfb goes: the end of a UI test's main().
+ *
+ * Returns: g_test_run()'s status
+ */
+int
+okn_test_ui_run (void)
+{
+  int status = g_test_run ();
+
+  okn_test_ui_stop_xvfb ();
+  return status;
+}
+
+/**
+ * okn_test_ui_pump_for:
+ *
+ * Turns the main loop for @ms milliseconds: for what GTK does on later
+ * frames (allocation, animations) rather than on pending events.
+ */
+void
+okn_test_ui_pump_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      okn_test_ui_pump ();
+      g_usleep (5000);
+    }
+}
+
+/**
+ * okn_test_ui_settle:
+ *
+ * After a theme, text size or screen change: @window re-styles and
+ * re-allocates, which takes a few frames.
+ */
+void
+okn_test_ui_settle (GtkWidget *window)
+{
+  gtk_widget_queue_resize (window);
+  for (int i = 0; i < 10; i++)
+    {
+      okn_test_ui_pump ();
+      g_usleep (5000);
+    }
+}
+
+/**
+ * okn_test_ui_save_png:
+ * @area: (nullable): the part of @toplevel's window to take; %NULL: all
+ *
+ * What the X server shows of @toplevel (child windows such as tree view
+ * headers included), read back and saved as a PNG at @path; the path is
+ * printed. Fails the program if it cannot.
+ */
+void
+okn_test_ui_save_png (GtkWidget          *toplevel,
+                      const GdkRectangle *area,
+                      const char         *path)
+{
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GError) error = NULL;
+  GdkWindow *window = gtk_widget_get_window (toplevel);
+  GdkRectangle all = { 0, 0, gdk_window_get_width (window), gdk_window_get_height (window) };
+
+  if (area == NULL)
+    area = &all;
+  pixbuf = gdk_pixbuf_get_from_window (window, area->x, area->y, area->width, area->height);
+  if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, path, "png", &error, "compression", "9", NULL))
+    g_error ("cannot write %s: %s", path, error ? error->message : "no picture");
+  g_print ("%s\n", path);
+}
+
+/**
  * okn_test_ui_wait_for:
  *
  * Turns the main loop until @cond holds, for at most

@@ -13,7 +13,16 @@ typedef gboolean (*OknTestCondition) (gpointer data);
 
 void        okn_test_ui_start_xvfb   (const char *screen);
 void        okn_test_ui_stop_xvfb    (void);
+void        okn_test_ui_init         (int         *argc,
+                                      char      ***argv,
+                                      const char  *screen);
+int         okn_test_ui_run          (void);
 void        okn_test_ui_pump         (void);
+void        okn_test_ui_pump_for     (guint ms);
+void        okn_test_ui_settle       (GtkWidget *window);
+void        okn_test_ui_save_png     (GtkWidget          *toplevel,
+                                      const GdkRectangle *area,
+                                      const char         *path);
 gboolean    okn_test_ui_wait_for     (OknTestCondition cond,
                                       gpointer         data);
 void        okn_test_ui_show_window  (GtkWidget *window);
