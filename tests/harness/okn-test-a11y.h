@@ -25,6 +25,7 @@ double     okn_test_a11y_text_contrast  (GtkWidget *widget);
 GPtrArray *okn_test_a11y_audit          (GtkWidget        *root,
                                          OknTestA11yStats *stats);
 char      *okn_test_a11y_describe       (GtkWidget *widget);
+gboolean   okn_test_a11y_one_look_each  (void);
 guint      okn_test_a11y_audit_looks    (GtkWidget  *window,
                                          const char *what,
                                          GString    *problems);
