@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -561,6 +562,68 @@ test_check (Fixture       *f,
   }
 }
 
+/* okienkoctl check --json on @db: its exit status in @rc, its one JSON
+ * object (parsed by @parser) returned. */
+static JsonObject *
+check_json (Fixture    *f,
+            const char *db,
+            JsonParser *parser,
+            int        *rc)
+{
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  *rc = okn_test_run_ctl (db, f->conf, NULL, &out, NULL, "check", "--json", NULL);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* For monitoring: the same findings and exit status as one JSON object,
+ * a failure too. */
+static void
+test_check_json (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *ticket = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *none = g_build_filename (f->dir, "none.db", NULL);
+  JsonObject *o;
+  JsonArray *problems;
+  int rc;
+
+  g_free (register_letter (f->store, "Jan Kowalski"));
+  ticket = register_letter (f->store, "Jan Kowalski");
+  g_clear_pointer (&f->store, okn_store_close);
+
+  o = check_json (f, f->db, parser, &rc);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_true (json_object_get_boolean_member (o, "ok"));
+  g_assert_cmpint (json_object_get_int_member (o, "records"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (o, "quick_check"), ==, "ok");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "problems")), ==, 0);
+
+  sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = (SELECT id FROM records WHERE ticket = '%s')",
+                         ticket);
+  okn_test_sql_exec (f->db, sql);
+  o = check_json (f, f->db, parser, &rc);
+  g_assert_cmpint (rc, ==, 5);
+  g_assert_false (json_object_get_boolean_member (o, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (o, "quick_check"), ==, "ok");
+  problems = json_object_get_array_member (o, "problems");
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  g_assert_nonnull (strstr (json_array_get_string_element (problems, 0), ticket));
+  g_assert_nonnull (strstr (json_array_get_string_element (problems, 0), "not in the outbox"));
+
+  /* No database: exit 2, and still an answer a monitor can read. */
+  o = check_json (f, none, parser, &rc);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_false (json_object_get_boolean_member (o, "ok"));
+  g_assert_nonnull (json_object_get_string_member (o, "error"));
+}
+
 /* A damaged page is exit 3, whatever the fingerprint says. */
 static void
 test_check_damaged (Fixture       *f,
@@ -586,6 +649,16 @@ test_check_damaged (Fixture       *f,
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "check", NULL);
   g_assert_cmpint (rc, ==, 3);
   g_assert_nonnull (strstr (err, "damaged"));
+  /* The same as JSON: quick_check failed, the message with it. */
+  {
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *o = check_json (f, f->db, parser, &rc);
+
+    g_assert_cmpint (rc, ==, 3);
+    g_assert_false (json_object_get_boolean_member (o, "ok"));
+    g_assert_cmpstr (json_object_get_string_member (o, "quick_check"), ==, "failed");
+    g_assert_nonnull (strstr (json_object_get_string_member (o, "error"), "damaged"));
+  }
 }
 
 int
@@ -603,6 +676,7 @@ main (int    argc,
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);
   ADD ("/check/names-problems", test_check);
+  ADD ("/check/json", test_check_json);
   ADD ("/check/damaged", test_check_damaged);
 #undef ADD
 

@@ -165,6 +165,42 @@ okctl_cmd_restore (OkctlContext *ctx,
   return rc;
 }
 
+/* check --json: one object for monitoring, a failure too: "ok", "records",
+ * "quick_check" ("ok", or "failed" when a page is damaged), "problems"
+ * (the same sentences as the text), "error" when the check could not run.
+ * The exit status is the same as without --json. */
+static void
+print_check_json (const OknStoreCheck *report,
+                  const GError        *error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, error == NULL && report->problems->len == 0);
+  if (error == NULL)
+    {
+      json_builder_set_member_name (b, "records");
+      json_builder_add_int_value (b, report->records);
+    }
+  if (error == NULL || g_error_matches (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED))
+    okctl_json_add_string (b, "quick_check", error == NULL ? "ok" : "failed");
+  if (error == NULL)
+    {
+      json_builder_set_member_name (b, "problems");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < report->problems->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (report->problems, i));
+      json_builder_end_array (b);
+    }
+  else
+    okctl_json_add_string (b, "error", error->message);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  okctl_print_json (node);
+}
+
 int
 okctl_cmd_check (OkctlContext *ctx,
                  int           argc,
@@ -172,7 +208,12 @@ okctl_cmd_check (OkctlContext *ctx,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
-  OknStoreCheck report;
+  OknStoreCheck report = { 0 };
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object (for monitoring): ok, records, quick_check, problems, or error; the same exit status"), NULL },
+    { NULL },
+  };
   guint n;
 
   if (!okctl_parse_command (&argc, &argv, _("— check the database and what it promises"),
@@ -184,7 +225,7 @@ okctl_cmd_check (OkctlContext *ctx,
                               "nothing.\n\n"
                               "Exit status: 0 everything holds; 5 problems were found (each "
                               "named); 3 the database is damaged or cannot be read; 2 there is "
-                              "no database."), NULL))
+                              "no database."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc > 1)
     return okctl_usage_error (_("check takes no arguments; see okienkoctl check --help."));
@@ -192,8 +233,19 @@ okctl_cmd_check (OkctlContext *ctx,
   /* Not okctl_open_store(): what it would warn about is in the report. */
   store = okn_store_open_full (ctx->db_path, OKN_STORE_OPEN_READ_ONLY, &error);
   if (store == NULL || !okn_store_check (store, &report, &error))
-    return okctl_fail (g_steal_pointer (&error));
+    {
+      if (json)
+        print_check_json (&report, error);
+      okn_store_check_clear (&report);
+      return okctl_fail (g_steal_pointer (&error));
+    }
   n = report.problems->len;
+  if (json)
+    {
+      print_check_json (&report, NULL);
+      okn_store_check_clear (&report);
+      return n == 0 ? OKCTL_EXIT_OK : OKCTL_EXIT_ATTENTION;
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *line = okn_text_display_line (g_ptr_array_index (report.problems, i), -1);
