@@ -16,12 +16,16 @@ temporary home (init, register, a rotated backup, a sync, a restore: the
 database and every file beside it, the backups, the configuration), the
 desk's drafts (the forms that call okn_draft_path()), and the systemd
 units, PAM service and sample configuration that `meson install
---destdir` lays out. Before trusting itself, it checks that it does see a
-gap made on purpose. TAP output.
+--destdir` lays out. And README.md: its test commands name every test
+suite (the build's and tests/fuzz's) and every command of
+build-aux/okienko-dev; its Operations section backup, restore, check and
+purge with privacy.retention_days. Before trusting itself, it checks that
+it does see a gap made on purpose. TAP output.
 
 Usage: check-docs.py OKIENKOCTL OKIENKO OKN_CONFIG_DOC SOURCE_DIR MESON BUILD_DIR
 """
 import glob
+import json
 import os
 import re
 import shutil
@@ -275,6 +279,20 @@ def installed_files(meson, build, dest):
     return sorted(out), ""
 
 
+def readme_gaps(readme, suites, commands):
+    """What README.md lacks: a suite or an okienko-dev command missing from
+    the command blocks of "Tests, benchmarks and measured figures", what an
+    administrator needs missing from "Operations"."""
+    secs = sections(readme, "##")
+    blocks = "\n".join(re.findall(r"```sh\n(.*?)```", secs.get("Tests, benchmarks and measured figures", ""), re.S))
+    missing = [f"--suite {s}" for s in suites if f"--suite {s}" not in blocks]
+    missing += [f"okienko-dev {c}" for c in commands if f"okienko-dev {c}" not in (readme if c == "run" else blocks)]
+    ops = secs.get("Operations", "")
+    missing += [f"Operations: {w}" for w in ("okienkoctl backup", "okienkoctl restore", "okienkoctl check",
+                                             "okienkoctl purge", "privacy.retention_days") if w not in ops]
+    return missing
+
+
 def main():
     ctl, gui, config_doc, src, meson, build = sys.argv[1:7]
     man = os.path.join(src, "docs", "man")
@@ -368,6 +386,25 @@ def main():
                "not named: " + ", ".join(missing))
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+    # README: how to run every suite and okienko-dev command; operations.
+    rc, out = run(meson, "introspect", build, "--tests")
+    suites = set()
+    if rc == 0:
+        for t in json.loads(out):
+            suites |= {s.split(":")[-1] for s in t["suite"]}
+    with open(os.path.join(src, "tests", "fuzz", "meson.build"), encoding="utf-8") as f:
+        suites |= set(re.findall(r"suite: '([a-z-]+)'", f.read()))
+    with open(os.path.join(src, "build-aux", "okienko-dev"), encoding="utf-8") as f:
+        commands = re.findall(r"^  ([a-z-]+)\)$", f.read(), re.M)
+    readme = open(os.path.join(src, "README.md"), encoding="utf-8").read()
+    missing = readme_gaps(readme, sorted(suites), commands)
+    result(len(suites) >= 5 and len(commands) >= 3 and not missing,
+           f"README.md runs the suites {', '.join(sorted(suites))} and okienko-dev {', '.join(commands)}; "
+           "its Operations has backup, restore, check and purge", "missing: " + ", ".join(missing))
+    cut = readme.replace("okienkoctl purge", "okienkoctl (removed)")
+    result("Operations: okienkoctl purge" in readme_gaps(cut, sorted(suites), commands),
+           "a README without purge in its Operations is caught")
 
     return finish()
 

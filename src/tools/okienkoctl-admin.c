@@ -185,10 +185,7 @@ print_check_json (const OknStoreCheck *report,
       json_builder_add_int_value (b, report->records);
     }
   if (error == NULL || g_error_matches (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED))
-    {
-      json_builder_set_member_name (b, "quick_check");
-      json_builder_add_string_value (b, error == NULL ? "ok" : "failed");
-    }
+    okctl_json_add_string (b, "quick_check", error == NULL ? "ok" : "failed");
   if (error == NULL)
     {
       json_builder_set_member_name (b, "problems");
@@ -198,10 +195,7 @@ print_check_json (const OknStoreCheck *report,
       json_builder_end_array (b);
     }
   else
-    {
-      json_builder_set_member_name (b, "error");
-      json_builder_add_string_value (b, error->message);
-    }
+    okctl_json_add_string (b, "error", error->message);
   json_builder_end_object (b);
   node = json_builder_get_root (b);
   okctl_print_json (node);
