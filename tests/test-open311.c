@@ -69,17 +69,26 @@ teardown (Fixture       *f,
   g_free (f->dir);
 }
 
+/* @r registered in the fixture's store: it gets its ticket and uuid. */
+static void
+register_record (Fixture   *f,
+                 OknRecord *r)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_store_register (f->store, r, "test", &error);
+  g_assert_no_error (error);
+}
+
 /* A registered report: ticket and uuid come from the real store. */
 static OknRecord *
 make_report (Fixture    *f,
              const char *category,
              const char *description)
 {
-  g_autoptr (GError) error = NULL;
   OknRecord *r = okn_test_report (category, description, "ul. Zielona 7, Łódź");
 
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
+  register_record (f, r);
   g_assert_nonnull (r->ticket);
   g_assert_nonnull (r->uuid);
   return r;
@@ -89,13 +98,11 @@ static OknRecord *
 make_streetlight (Fixture *f)
 {
   OknRecord *r = okn_test_report ("streetlight", "Latarnia miga całą noc", "ul. Zielona 7, Łódź");
-  g_autoptr (GError) error = NULL;
 
   okn_record_add_attribute (r, "issues", "dark");
   okn_record_add_attribute (r, "issues", "flicker");
   okn_record_add_attribute (r, "pole_number", "S-12/ż");
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
+  register_record (f, r);
   return r;
 }
 
@@ -112,6 +119,24 @@ stored_attr (OknOpen311StoredRequest *s,
         return a->value;
     }
   return NULL;
+}
+
+/* Posts @r, which must fail with @code and, unless it is -1, with
+ * @http_status. Returns: (transfer full): the error, for more checks */
+static GError *
+post_fails (Fixture         *f,
+            OknRecord       *r,
+            OknOpen311Error  code,
+            int              http_status)
+{
+  GError *error = NULL;
+  g_autoptr (OknOpen311Receipt) receipt = okn_open311_client_post (f->client, r, &error);
+
+  g_assert_null (receipt);
+  g_assert_error (error, OKN_OPEN311_ERROR, code);
+  if (http_status != -1)
+    g_assert_cmpint (okn_open311_error_get_http_status (error), ==, http_status);
+  return error;
 }
 
 static void
@@ -329,12 +354,9 @@ test_post_single_multivalue (Fixture       *f,
   g_autoptr (GPtrArray) cached = NULL;
 
   okn_record_add_attribute (r, "issues", "dark");
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
+  register_record (f, r);
 
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_PERMANENT, -1);
   g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "attribute[issues][]"));
   g_clear_error (&error);
 
@@ -363,8 +385,7 @@ test_post_letter (Fixture       *f,
   r->reference = g_strdup ("ZW/12/2026");
   r->delivery = OKN_DELIVERY_POST;
   r->attachment_count = 1;
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
+  register_record (f, r);
 
   g_assert_cmpstr (okn_open311_client_service_code_for (f->client, r), ==, "letter");
   receipt = okn_open311_client_post (f->client, r, &error);
@@ -391,10 +412,7 @@ test_post_letter (Fixture       *f,
   /* Without letters.service_code a letter cannot go. */
   g_assert_true (okn_config_unset (f->config, "letters.service_code", NULL));
   fixture_client (f);
-  g_clear_pointer (&receipt, okn_open311_receipt_free);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, -1);
   g_assert_nonnull (strstr (error->message, "letters.service_code"));
 }
 
@@ -438,13 +456,9 @@ test_permanent (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "pothole", "Dziura");
   g_autoptr (OknRecord) unknown = make_report (f, "no-such-service", "Coś");
-  g_autoptr (OknOpen311Receipt) receipt = NULL;
 
   /* "depth" and "lane" are required by the definition. */
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 400);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_PERMANENT, 400);
   /* Both missing attributes are named, one entry each. */
   g_assert_true (g_str_has_prefix (okn_open311_error_get_server_description (error),
                                    "no value given for required entry attribute[depth] (Głębokość (cm))"));
@@ -455,14 +469,11 @@ test_permanent (Fixture       *f,
 
   okn_record_add_attribute (r, "depth", "12");
   okn_record_add_attribute (r, "lane", "middle");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_PERMANENT, -1);
   g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "middle"));
   g_clear_error (&error);
 
-  receipt = okn_open311_client_post (f->client, unknown, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  error = post_fails (f, unknown, OKN_OPEN311_ERROR_PERMANENT, 404);
   g_clear_error (&error);
 
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 0);
@@ -475,15 +486,11 @@ test_auth (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
-  g_autoptr (OknOpen311Receipt) receipt = NULL;
 
   /* A server that echoes the key it refused must not make us show it. */
   okn_test_server_set (f->server, "echo_api_key", "true");
   okn_test_server_set (f->server, "api_key", "the-right-key");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 403);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_AUTH, 403);
   g_assert_nonnull (strstr (error->message, "api_key ******** is not valid"));
   assert_no_secret (error);
   g_clear_error (&error);
@@ -491,8 +498,7 @@ test_auth (Fixture       *f,
   /* No key at all: refused before anything is sent. */
   g_assert_true (okn_config_unset (f->config, "server.api_key", NULL));
   fixture_client (f);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, -1);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
 }
 
@@ -559,10 +565,7 @@ test_retry_after (Fixture       *f,
 
   okn_test_server_set (f->server, "retry_after", "37");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 429);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_TRANSIENT, 429);
   g_assert_cmpint (okn_open311_error_get_retry_after (error), ==, 37);
   g_clear_error (&error);
 
@@ -570,8 +573,7 @@ test_retry_after (Fixture       *f,
    * seconds, so a second may have passed). */
   okn_test_server_set (f->server, "retry_after_date", "true");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_TRANSIENT, 429);
   g_assert_cmpint (okn_open311_error_get_retry_after (error), >=, 35);
   g_assert_cmpint (okn_open311_error_get_retry_after (error), <=, 37);
   g_clear_error (&error);
@@ -599,9 +601,7 @@ test_drop (Fixture       *f,
   g_autoptr (GPtrArray) stored = NULL;
 
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
   assert_no_secret (error);
   g_clear_error (&error);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
@@ -631,9 +631,7 @@ test_drop (Fixture       *f,
     g_assert_no_error (error);
     okn_test_server_set (f->server, "idempotency", "ignore");
     okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
-    g_clear_pointer (&receipt, okn_open311_receipt_free);
-    receipt = okn_open311_client_post (f->client, r2, &error);
-    g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+    error = post_fails (f, r2, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
     /* In words, not libcurl's "seek callback returned error 2". */
     g_test_message ("%s", error->message);
     g_assert_null (strstr (error->message, "seek callback"));
@@ -657,16 +655,13 @@ test_timeout (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
-  g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) services = NULL;
 
   okn_test_config_set (f->config, "server.timeout", "1");
   fixture_client (f);
   okn_test_server_set (f->server, "delay_ms", "2500");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
   g_clear_error (&error);
 
   okn_test_server_set (f->server, "fault_scope", "all");
@@ -682,14 +677,10 @@ test_connect_refused (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
-  g_autoptr (OknOpen311Receipt) receipt = NULL;
 
   okn_open311_server_stop (f->server);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_null (receipt);
   /* Nothing was sent, so the outcome is known: nothing happened. */
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 0);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_TRANSIENT, 0);
   assert_no_secret (error);
 }
 
@@ -721,12 +712,10 @@ test_no_secret_anywhere (Fixture       *f,
     }
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (OknOpen311Receipt) receipt = NULL;
 
     okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
     okn_test_server_set (f->server, "api_key", "another-key");
-    receipt = okn_open311_client_post (f->client, r, &error);
-    g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+    error = post_fails (f, r, OKN_OPEN311_ERROR_AUTH, -1);
     assert_no_secret (error);
   }
 }
@@ -802,15 +791,12 @@ test_several_errors (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "al. Kościuszki 1");
-  g_autoptr (OknOpen311Receipt) receipt = NULL;
   const char *said;
 
   okn_record_add_attribute (r, "lane", "left");
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
+  register_record (f, r);
   okn_test_server_set (f->server, "error_preamble", "true");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_PERMANENT, -1);
   said = okn_open311_error_get_server_description (error);
   g_test_message ("message: %s; server: %s", error->message, said);
   g_assert_nonnull (said);
@@ -828,16 +814,13 @@ test_endpoint_missing (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknRecord) unknown = make_report (f, "no-such-service", "Coś");
-  g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) services = NULL;
   g_autofree char *url = okn_open311_server_get_url (f->server);
   g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
 
   okn_test_config_set (f->config, "server.url", typo);
   fixture_client (f);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, 404);
   g_assert_nonnull (strstr (error->message, "server.url"));
   g_clear_error (&error);
   services = okn_open311_client_get_services (f->client, &error);
@@ -849,9 +832,7 @@ test_endpoint_missing (Fixture       *f,
    * record: its category is unknown. */
   okn_test_config_set (f->config, "server.url", url);
   fixture_client (f);
-  receipt = okn_open311_client_post (f->client, unknown, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  error = post_fails (f, unknown, OKN_OPEN311_ERROR_PERMANENT, 404);
 }
 
 /* A server that echoes the api_key, at every offset around the 80
@@ -935,9 +916,7 @@ test_jurisdiction (Fixture       *f,
 
   okn_test_config_set (f->config, "server.jurisdiction_id", "krakow.pl");
   fixture_client (f);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
-  g_assert_cmpint (okn_open311_error_get_http_status (error), ==, 404);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, 404);
   g_clear_error (&error);
 
   okn_test_config_set (f->config, "server.jurisdiction_id", "lodz.pl");
@@ -977,8 +956,7 @@ test_search (Fixture       *f,
     g_autoptr (OknRecord) letter = okn_test_letter ("Jan Nowak", "Pismo");
     g_autoptr (OknOpen311Receipt) receipt = NULL;
 
-    okn_store_register (f->store, letter, "test", &error);
-    g_assert_no_error (error);
+    register_record (f, letter);
     receipt = okn_open311_client_post (f->client, letter, &error);
     g_assert_no_error (error);
   }
@@ -1826,8 +1804,7 @@ test_executable (Fixture       *f,
   url = g_strdup_printf ("http://127.0.0.1:%u/open311/v2/", (guint) port);
   okn_test_config_set (f->config, "server.url", url);
   fixture_client (f);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME);
+  error = post_fails (f, r, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
   g_clear_error (&error);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
