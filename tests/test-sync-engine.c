@@ -85,27 +85,6 @@ counters (Fixture *f)
   return c;
 }
 
-/* One run; @code is the sync error expected (0: none, else 1 + the code). */
-static void
-run (OknSync       *sync,
-     OknSyncReport *report,
-     int            code)
-{
-  g_autoptr (GError) error = NULL;
-  gboolean ok = okn_sync_run_once (sync, report, &error);
-
-  if (code == 0)
-    {
-      g_assert_no_error (error);
-      g_assert_true (ok);
-    }
-  else
-    {
-      g_assert_error (error, OKN_SYNC_ERROR, code - 1);
-      g_assert_false (ok);
-    }
-}
-
 /* Every record is synced, on the back end exactly once, with the case
  * number the back end gave its ticket. */
 static void
@@ -131,7 +110,7 @@ test_push (Fixture       *f,
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 5);
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 6);
   g_assert_true (report.catalogue_refreshed);
   g_assert_cmpuint (report.services, ==, 3);
@@ -147,7 +126,7 @@ test_push (Fixture       *f,
   g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
 
   /* Nothing left: nothing pushed, the catalogue fresh. */
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 0);
   g_assert_false (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
@@ -169,7 +148,7 @@ test_catalogue_failed (Fixture       *f,
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_CATALOGUE, OKN_BACKEND_ERROR_TRANSIENT, 1, FALSE);
-  run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_false (report.catalogue_refreshed);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
@@ -177,14 +156,14 @@ test_catalogue_failed (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (services->len, ==, 0);
 
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_true (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
 
   g_clear_pointer (&sync, okn_sync_free);
   later = new_sync (f);
-  run (later, &report, 0);
+  okn_test_sync_run (later, &report, OKN_TEST_SYNC_OK);
   g_assert_false (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
   /* The cache, stale or not, reached the back end. */
@@ -204,7 +183,7 @@ test_adopt_before_repeat (Fixture       *f,
   OknSyncReport report;
 
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, TRUE);
-  run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_cmpuint (report.retried, ==, 1);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).created, ==, 1);
@@ -212,7 +191,7 @@ test_adopt_before_repeat (Fixture       *f,
   /* The search fails (three tries in a run): the record waits, unpushed. */
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_SEARCH, OKN_BACKEND_ERROR_TRANSIENT, 3, FALSE);
   g_usleep (1100 * 1000);
-  run (sync, &report, 1 + OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_cmpuint (report.sent + report.adopted, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], ==, 3);
@@ -284,7 +263,7 @@ test_tokens (Fixture       *f,
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_answer_tokens (f->backend, 2);
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.tokens, ==, 3);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
@@ -293,7 +272,7 @@ test_tokens (Fixture       *f,
   g_assert_nonnull (again->server_token);
   g_assert_null (again->server_id);
 
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.resolved, ==, 3);
   okn_sync_report_clear (&report);
   assert_each_once (f);
@@ -317,12 +296,12 @@ test_statuses (Fixture       *f,
   g_autoptr (GPtrArray) history = NULL;
   OknSyncReport report;
 
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.status_changes, ==, 2);
   okn_sync_report_clear (&report);
   again = okn_test_reload (f->store, r);
   g_assert_true (okn_test_backend_set_status (f->backend, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 2);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
@@ -335,7 +314,7 @@ test_statuses (Fixture       *f,
   g_assert_cmpuint (history->len, ==, 2);
 
   /* The closed case is not asked about again today; the open one is. */
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 1);
   okn_sync_report_clear (&report);
 }
@@ -353,7 +332,7 @@ test_refused (Fixture       *f,
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_refuse_scope (f->backend, "pothole", "attribute[lane]: a value is required\nBad Request");
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.refused, ==, 1);
   g_assert_cmpuint (report.sent, ==, 2);
   g_assert_nonnull (report.refusals);
@@ -365,7 +344,7 @@ test_refused (Fixture       *f,
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   g_assert_cmpstr (again->server_error, ==, "attribute[lane]: a value is required\nBad Request");
 
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent + report.refused, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 3);
@@ -383,7 +362,7 @@ test_auth_stops (Fixture       *f,
 
   okn_test_add_reports (f->store, 20);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, G_MAXUINT, FALSE);
-  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
   g_assert_nonnull (strstr (report.last_error, "push failed"));
   okn_sync_report_clear (&report);
   c = counters (f);
@@ -392,13 +371,13 @@ test_auth_stops (Fixture       *f,
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 20);
 
   /* The same the next run: one probe. */
-  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 2);
 
   /* Released, not retried: due at once when the key is fixed. */
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, 0, FALSE);
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 20);
   okn_sync_report_clear (&report);
   assert_each_once (f);
@@ -419,7 +398,7 @@ test_kind_blocked (Fixture       *f,
   okn_test_add_reports (f->store, 3);
   okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
   sync = new_sync (f);
-  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
   g_assert_cmpuint (report.sent, ==, 3);
   g_assert_cmpstr (report.last_error, ==, "letters cannot go: a setting is missing");
   okn_sync_report_clear (&report);
@@ -427,7 +406,7 @@ test_kind_blocked (Fixture       *f,
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
   okn_test_add_reports (f->store, 2);
-  run (sync, &report, 1 + OKN_SYNC_ERROR_CONFIG);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 5);
@@ -436,7 +415,7 @@ test_kind_blocked (Fixture       *f,
   g_clear_pointer (&sync, okn_sync_free);
   okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, NULL);
   fixed = new_sync (f);
-  run (fixed, &report, 0);
+  okn_test_sync_run (fixed, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 1);
   okn_sync_report_clear (&report);
   assert_each_once (f);
@@ -458,7 +437,7 @@ test_stopped (Fixture       *f,
   okn_test_add_reports (f->store, 10);
   /* The probe, then two records of the next batch. */
   okn_test_backend_stop_after (f->backend, sync, 3);
-  run (sync, &report, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 3);
   g_assert_cmpuint (report.retried, ==, 0);
   okn_sync_report_clear (&report);

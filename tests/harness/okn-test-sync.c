@@ -167,6 +167,28 @@ okn_test_drain (OknStore *store,
   return 0;
 }
 
+/* One run of @sync into @report: it succeeds when @code is
+ * OKN_TEST_SYNC_OK, else it fails with that OknSyncError code. */
+void
+okn_test_sync_run (OknSync       *sync,
+                   OknSyncReport *report,
+                   int            code)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = okn_sync_run_once (sync, report, &error);
+
+  if (code == OKN_TEST_SYNC_OK)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  else
+    {
+      g_assert_error (error, OKN_SYNC_ERROR, code);
+      g_assert_false (ok);
+    }
+}
+
 /* A failed assertion must not leave a sync running for ever. */
 static void
 die_with_parent (gpointer data)

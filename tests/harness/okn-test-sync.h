@@ -40,6 +40,11 @@ void         okn_test_assert_each_once (OknStore        *store,
                                         OknTestCasesFor  cases_for,
                                         OknTestCaseOf    case_of,
                                         gpointer         server);
+/* okn_test_sync_run()'s @code when the run must succeed. */
+#define OKN_TEST_SYNC_OK (-1)
+void         okn_test_sync_run      (OknSync       *sync,
+                                     OknSyncReport *report,
+                                     int            code);
 guint        okn_test_drain         (OknStore *store,
                                      OknSync  *sync,
                                      guint     max_runs);
