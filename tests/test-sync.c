@@ -73,6 +73,20 @@ new_sync (Fixture *f)
   return sync;
 }
 
+/* `okienkoctl sync --once` on the station's database; @out and @err (if
+ * not NULL) are replaced with what it wrote. Returns: its exit code */
+static int
+ctl_sync_once (Fixture  *f,
+               char    **out,
+               char    **err)
+{
+  if (out)
+    g_clear_pointer (out, g_free);
+  if (err)
+    g_clear_pointer (err, g_free);
+  return okn_test_run_ctl (f->station.db, f->station.conf, NULL, out, err, "sync", "--once", NULL);
+}
+
 /* ---- pushing ---------------------------------------------------------------- */
 
 static void
@@ -94,8 +108,7 @@ test_push (Fixture       *f,
   okn_store_register (f->station.store, light, "test", &error);
   g_assert_no_error (error);
 
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
-  g_assert_no_error (error);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 7);
   g_assert_cmpuint (report.refused, ==, 0);
   g_assert_true (report.catalogue_refreshed);
@@ -129,7 +142,7 @@ test_push (Fixture       *f,
   }
 
   /* Nothing left: a second run posts nothing and the catalogue is fresh. */
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 0);
   g_assert_false (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
@@ -169,8 +182,7 @@ test_push_media (Fixture       *f,
   okn_test_config_set (f->station.config, "server.parallel", "2");
   sync = new_sync (f);
 
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
-  g_assert_no_error (error);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 8);
   g_assert_cmpuint (report.refused, ==, 0);
   okn_sync_report_clear (&report);
@@ -215,8 +227,7 @@ test_push_stale_catalogue (Fixture       *f,
   okn_test_server_set (f->server, "fault_count", "1");
   sync = new_sync (f);
 
-  okn_sync_run_once (sync, &report, &error);
-  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_false (report.catalogue_refreshed);
   g_assert_cmpuint (report.refused, ==, 0);
   g_assert_cmpuint (report.sent, ==, 1);
@@ -229,15 +240,13 @@ test_tokens (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = NULL;
   OknSyncReport report;
 
   okn_test_server_set (f->server, "tokens", "2");
   okn_test_add_reports (f->station.store, 3);
   r = okn_test_add_report (f->station.store, "dumping", "Opony w lesie");
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
-  g_assert_no_error (error);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.tokens, ==, 4);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
@@ -250,7 +259,7 @@ test_tokens (Fixture       *f,
   }
 
   /* The server assigns ids after its second poll of a token. */
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.resolved, ==, 4);
   okn_sync_report_clear (&report);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4);
@@ -275,20 +284,20 @@ test_statuses (Fixture       *f,
   g_autoptr (GPtrArray) history = NULL;
   OknSyncReport report;
 
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   /* The first pull gives each case its first status. */
   g_assert_cmpuint (report.status_changes, ==, 2);
   okn_sync_report_clear (&report);
 
   /* Nothing changed on the server: nothing changes here. */
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 2);
   g_assert_cmpuint (report.status_changes, ==, 0);
   okn_sync_report_clear (&report);
 
   again = okn_test_reload (f->station.store, r);
   g_assert_true (okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
@@ -300,7 +309,7 @@ test_statuses (Fixture       *f,
   g_assert_cmpuint (history->len, ==, 2);
 
   /* A closed case is not asked about again; the open one still is. */
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 1);
   g_assert_cmpuint (report.status_changes, ==, 0);
   okn_sync_report_clear (&report);
@@ -322,8 +331,7 @@ test_refused_then_corrected (Fixture       *f,
   g_assert_no_error (error);
   okn_test_add_reports (f->station.store, 2);
 
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
-  g_assert_no_error (error);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.refused, ==, 1);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
@@ -335,7 +343,7 @@ test_refused_then_corrected (Fixture       *f,
   g_assert_nonnull (strstr (again->server_error, "required"));
 
   /* Refused for good: not retried. */
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent + report.refused, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 3);
@@ -347,7 +355,7 @@ test_refused_then_corrected (Fixture       *f,
   g_clear_pointer (&again, okn_record_free);
   again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
@@ -372,9 +380,7 @@ test_retry_after (Fixture       *f,
   okn_test_server_set (f->server, "retry_after", "3");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
   before = g_get_real_time ();
-  g_assert_false (okn_sync_run_once (sync, &report, &error));
-  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
-  g_clear_error (&error);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_cmpuint (report.retried, ==, 1);
   g_assert_cmpuint (report.sent, ==, 4);
   okn_sync_report_clear (&report);
@@ -388,7 +394,7 @@ test_retry_after (Fixture       *f,
   }
   /* Not due yet: a run now does not post it. */
   posts = okn_test_server_counters (f->server).posts;
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, posts);
@@ -417,13 +423,11 @@ test_transient (Fixture       *f,
   okn_test_server_set (f->server, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
-      g_autoptr (GError) error = NULL;
-      OknSyncReport report;
+          OknSyncReport report;
 
       okn_test_add_reports (f->station.store, 4);
       okn_open311_server_set_fault (f->server, faults[i], 2);
-      g_assert_false (okn_sync_run_once (sync, &report, &error));
-      g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
+      okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
       g_assert_cmpuint (report.retried, >=, 1);
       g_test_message ("fault %s: sent %u, retried %u", okn_open311_fault_to_string (faults[i]),
                       report.sent, report.retried);
@@ -480,16 +484,13 @@ test_drop_adopt (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Porzucony samochód");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
   okn_test_server_set (f->server, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DROP, 1);
-  g_assert_false (okn_sync_run_once (sync, &report, &error));
-  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_NETWORK);
-  g_clear_error (&error);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_cmpuint (report.retried, ==, 1);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
@@ -504,7 +505,6 @@ static void
 test_crash_honour_key (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Kontener płonie");
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (OknSync) sync = NULL;
@@ -525,7 +525,6 @@ static void
 test_adopt_beyond_cap (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = NULL;
   g_autoptr (OknRecord) again = NULL;
@@ -539,7 +538,7 @@ test_adopt_beyond_cap (Fixture       *f,
   for (guint i = 0; i < 5; i++)
     {
       okn_test_add_reports (f->station.store, 220);
-      g_assert_true (okn_sync_run_once (sync, &report, &error));
+      okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
       g_assert_cmpuint (report.sent, ==, 220);
       okn_sync_report_clear (&report);
       g_usleep (1100 * 1000);
@@ -551,8 +550,7 @@ test_adopt_beyond_cap (Fixture       *f,
   posts = okn_test_server_counters (f->server).posts;
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1101);
 
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
-  g_assert_no_error (error);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.adopted, ==, 1);
   g_assert_cmpuint (report.sent, ==, 0);
   okn_sync_report_clear (&report);
@@ -584,16 +582,14 @@ test_lock (Fixture       *f,
   g_clear_error (&error);
 
   okn_test_add_reports (f->station.store, 1);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (err, "Another sync is running"));
   g_assert_cmpuint (okn_test_server_counters (f->server).requests, ==, 0);
 
   /* Released with the engine. */
   g_clear_pointer (&sync, okn_sync_free);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 }
@@ -609,18 +605,16 @@ test_cli_once (Fixture       *f,
   int rc;
 
   okn_test_add_reports (f->station.store, 3);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out, "sent 3"));
   g_assert_nonnull (strstr (out, "statuses:"));
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 3);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
 
   /* The server down: exit 4, the records wait. */
   okn_test_add_reports (f->station.store, 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (out, "2 waiting for retry"));
   g_assert_nonnull (strstr (err, "503"));
@@ -642,7 +636,7 @@ test_cli_auth (Fixture       *f,
   okn_test_add_reports (f->station.store, 20);
   okn_test_server_set (f->server, "echo_api_key", "true");
   okn_test_server_set (f->server, "api_key", "the-right-key");
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, "HTTP 403"));
   g_assert_nonnull (strstr (err, "server.api_key"));
@@ -655,9 +649,7 @@ test_cli_auth (Fixture       *f,
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, 20);
 
   /* A second run: again one POST. */
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 2);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 2);
 
@@ -669,9 +661,7 @@ test_cli_auth (Fixture       *f,
 
   /* The key fixed: everything goes, with attempts not used up. */
   okn_test_server_set (f->server, "api_key", API_KEY);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 20);
 }
@@ -687,7 +677,7 @@ test_cli_status_json (Fixture       *f,
   int rc;
 
   okn_test_add_reports (f->station.store, 2);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   okn_test_add_reports (f->station.store, 1);
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
@@ -708,7 +698,7 @@ test_cli_status_json (Fixture       *f,
 
   /* A failed run leaves its error and when. */
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 4);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&root, json_node_unref);
@@ -733,7 +723,7 @@ test_cli_offline (Fixture       *f,
   okn_config_save (f->station.config, &error);
   g_assert_no_error (error);
   okn_test_add_reports (f->station.store, 2);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "no server configured (server.url): working offline, 2 records wait"));
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_QUEUED), ==, 2);
@@ -1013,7 +1003,7 @@ test_deep_json (Fixture       *f,
   okn_test_server_set (f->server, "fault_scope", "all");
   okn_test_server_set (f->server, "deep_levels", "200000");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_test_message ("%s", err);
   g_assert_cmpint (rc, ==, 4);
   g_assert_nonnull (strstr (err, "services.json"));
@@ -1026,10 +1016,10 @@ test_deep_json (Fixture       *f,
   okn_test_add_reports (f->station.store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DEEP, 1);
   okn_test_server_set (f->server, "fault_scope", "post");
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 4);
   g_usleep (2100 * 1000);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 3);
   assert_each_once (f);
@@ -1118,7 +1108,7 @@ test_secret_echo (Fixture       *f,
           okn_test_server_set (f->server, "echo_encoding", encodings[(o + t + s) % G_N_ELEMENTS (encodings)]);
           okn_test_server_set (f->server, "echo_offset", off);
           okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
-          okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+          ctl_sync_once (f, &out, &err);
           okn_test_run_ctl (f->station.db, f->station.conf, NULL, &status, NULL, "status", "--json", NULL);
           okn_test_assert_no_secret ("stdout", out, -1, key);
           okn_test_assert_no_secret ("stderr", err, -1, key);
@@ -1152,9 +1142,7 @@ test_endpoint_missing (Fixture       *f,
   okn_test_config_set (f->station.config, "server.url", typo);
   for (guint run = 0; run < 2; run++)
     {
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
-      rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+      rc = ctl_sync_once (f, &out, &err);
       g_test_message ("%s", err);
       g_assert_cmpint (rc, ==, 2);
       g_assert_nonnull (strstr (err, "server.url"));
@@ -1166,7 +1154,7 @@ test_endpoint_missing (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).requests, <=, 2);
 
   okn_test_config_set (f->station.config, "server.url", url);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 5);
 }
@@ -1186,12 +1174,12 @@ test_cli_requeue (Fixture       *f,
   int rc;
 
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 3);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 3);
 
   /* Nothing else to requeue: a synced record is refused by name. */
   okn_test_add_reports (f->station.store, 1);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
 
   /* One by ticket. */
@@ -1231,7 +1219,7 @@ test_cli_requeue (Fixture       *f,
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "requeue", "--all-needing-attention", NULL);
   g_assert_cmpint (rc, ==, 0);
 
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4);
   assert_each_once (f);
@@ -1257,7 +1245,7 @@ test_letters_without_code (Fixture       *f,
   g_assert_no_error (error);
   okn_test_add_reports (f->station.store, 3);
 
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, &out, &err);
   g_test_message ("%s%s", out, err);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, "letters.service_code"));
@@ -1267,12 +1255,12 @@ test_letters_without_code (Fixture       *f,
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
   okn_test_add_reports (f->station.store, 2);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
 
   okn_test_config_set (f->station.config, "letters.service_code", "letter");
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 6);
   assert_each_once (f);
@@ -1294,7 +1282,7 @@ test_cli_several_errors (Fixture       *f,
   okn_store_register (f->station.store, r, "test", &error);
   g_assert_no_error (error);
   okn_test_server_set (f->server, "error_preamble", "true");
-  okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  ctl_sync_once (f, &out, &err);
   g_test_message ("%s%s", out, err);
   again = okn_test_reload (f->station.store, r);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
@@ -1314,12 +1302,12 @@ test_cli_refused_exit (Fixture       *f,
 
   okn_test_add_reports (f->station.store, 2);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 5);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_NEEDS_ATTENTION), ==, 1);
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 1);
   /* Nothing new refused: 0. */
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &help, NULL, "sync", "--help", NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -1333,27 +1321,26 @@ test_statuses_reopened (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   okn_sync_report_clear (&report);
   again = okn_test_reload (f->station.store, r);
   okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono.");
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
 
   /* Reopened on the server; polled an hour ago: not yet asked. */
   okn_open311_server_set_status (f->server, again->server_id, "open", "Wrócił gruz.");
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 0);
   okn_sync_report_clear (&report);
 
   okn_test_sql_exec (f->station.db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000");
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 1);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
@@ -1363,7 +1350,7 @@ test_statuses_reopened (Fixture       *f,
   g_assert_cmpstr (again->server_status_notes, ==, "Wrócił gruz.");
 
   /* Open again: polled every run. */
-  g_assert_true (okn_sync_run_once (sync, &report, &error));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 1);
   okn_sync_report_clear (&report);
 
@@ -1374,11 +1361,11 @@ test_statuses_reopened (Fixture       *f,
   {
     guint queries = okn_test_server_counters (f->server).queries;
 
-    g_assert_true (okn_sync_run_once (sync, &report, &error));
+    okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
     okn_sync_report_clear (&report);
     g_assert_cmpuint (okn_test_server_counters (f->server).queries, >, queries);
     queries = okn_test_server_counters (f->server).queries;
-    g_assert_true (okn_sync_run_once (sync, &report, &error));
+    okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
     okn_sync_report_clear (&report);
     g_assert_cmpuint (okn_test_server_counters (f->server).queries, ==, queries);
   }
@@ -1419,7 +1406,7 @@ test_cli_status_error_cleared (Fixture       *f,
 
   okn_test_add_reports (f->station.store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 4);
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL);
   g_assert_nonnull (strstr (text, "503"));
@@ -1427,7 +1414,7 @@ test_cli_status_error_cleared (Fixture       *f,
 
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
   g_usleep (2100 * 1000);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -1459,7 +1446,7 @@ test_cli_hostile_text (Fixture       *f,
   okn_test_add_reports (f->station.store, 2);
   okn_test_server_set (f->server, "refuse_text", hostile);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 1);
-  okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "sync", "--once", NULL);
+  ctl_sync_once (f, &out, &err);
   g_assert_nonnull (strstr (err, "GENUINE"));
   outputs[0] = err;
   /* A 500 with the same words: into last_error, shown by status. */
@@ -1467,7 +1454,7 @@ test_cli_hostile_text (Fixture       *f,
   okn_test_add_reports (f->station.store, 1);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 0);
   g_clear_pointer (&out, g_free);
-  okn_test_run_ctl (f->station.db, f->station.conf, NULL, NULL, NULL, "sync", "--once", NULL);
+  ctl_sync_once (f, NULL, NULL);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
   okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", NULL);
   g_assert_nonnull (strstr (out, "GENUINE"));
