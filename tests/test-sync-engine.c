@@ -257,29 +257,11 @@ test_tokens (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Opony w lesie");
-  g_autoptr (OknRecord) again = NULL;
-  g_autofree char *id = NULL;
-  OknSyncReport report;
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_answer_tokens (f->backend, 2);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.tokens, ==, 3);
-  g_assert_cmpuint (report.sent, ==, 0);
-  okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_AWAITING_ID), ==, 3);
-  again = okn_test_reload (f->store, r);
-  g_assert_nonnull (again->server_token);
-  g_assert_null (again->server_id);
-
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.resolved, ==, 3);
-  okn_sync_report_clear (&report);
+  okn_test_check_tokens (f->store, sync, r, 3);
   assert_each_once (f);
-  g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->store, r);
-  id = okn_test_backend_case_of (f->backend, r->ticket);
-  g_assert_cmpstr (again->server_id, ==, id);
 }
 
 /* Statuses: the first pull gives each case its status; a change on the
@@ -289,34 +271,10 @@ test_statuses (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) other = okn_test_add_report (f->store, "dumping", "Meble na chodniku");
-  g_autoptr (OknRecord) again = NULL;
-  g_autoptr (GPtrArray) history = NULL;
-  OknSyncReport report;
 
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.status_changes, ==, 2);
-  okn_sync_report_clear (&report);
-  again = okn_test_reload (f->store, r);
-  g_assert_true (okn_test_backend_set_status (f->backend, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.polled, ==, 2);
-  g_assert_cmpuint (report.status_changes, ==, 1);
-  okn_sync_report_clear (&report);
-  g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->store, r);
-  g_assert_cmpstr (again->server_status, ==, "closed");
-  g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
-  history = okn_store_status_history (f->store, again->id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (history->len, ==, 2);
-
-  /* The closed case is not asked about again today; the open one is. */
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.polled, ==, 1);
-  okn_sync_report_clear (&report);
+  okn_test_check_statuses (f->store, sync, r, (OknTestSetStatus) okn_test_backend_set_status, f->backend);
 }
 
 /* A refused record needs attention with the server's words; the others

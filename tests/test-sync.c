@@ -241,33 +241,12 @@ test_tokens (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = NULL;
-  OknSyncReport report;
 
+  /* The server assigns ids after its second poll of a token. */
   okn_test_server_set (f->server, "tokens", "2");
   okn_test_add_reports (f->station.store, 3);
   r = okn_test_add_report (f->station.store, "dumping", "Opony w lesie");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.tokens, ==, 4);
-  g_assert_cmpuint (report.sent, ==, 0);
-  okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_AWAITING_ID), ==, 4);
-  {
-    g_autoptr (OknRecord) again = okn_test_reload (f->station.store, r);
-
-    g_assert_nonnull (again->server_token);
-    g_assert_null (again->server_id);
-  }
-
-  /* The server assigns ids after its second poll of a token. */
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.resolved, ==, 4);
-  okn_sync_report_clear (&report);
-  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4);
-  {
-    g_autoptr (OknRecord) again = okn_test_reload (f->station.store, r);
-
-    g_assert_nonnull (again->server_id);
-  }
+  okn_test_check_tokens (f->station.store, sync, r, 4);
   assert_each_once (f);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 4);
 }
@@ -277,42 +256,10 @@ test_statuses (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) other = okn_test_add_report (f->station.store, "dumping", "Meble na chodniku");
-  g_autoptr (OknRecord) again = NULL;
-  g_autoptr (GPtrArray) history = NULL;
-  OknSyncReport report;
 
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  /* The first pull gives each case its first status. */
-  g_assert_cmpuint (report.status_changes, ==, 2);
-  okn_sync_report_clear (&report);
-
-  /* Nothing changed on the server: nothing changes here. */
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.polled, ==, 2);
-  g_assert_cmpuint (report.status_changes, ==, 0);
-  okn_sync_report_clear (&report);
-
-  again = okn_test_reload (f->station.store, r);
-  g_assert_true (okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.status_changes, ==, 1);
-  okn_sync_report_clear (&report);
-  g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->station.store, r);
-  g_assert_cmpstr (again->server_status, ==, "closed");
-  g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
-  history = okn_store_status_history (f->station.store, again->id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (history->len, ==, 2);
-
-  /* A closed case is not asked about again; the open one still is. */
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.polled, ==, 1);
-  g_assert_cmpuint (report.status_changes, ==, 0);
-  okn_sync_report_clear (&report);
+  okn_test_check_statuses (f->station.store, sync, r, (OknTestSetStatus) okn_open311_server_set_status, f->server);
 }
 
 static void

@@ -189,6 +189,83 @@ okn_test_sync_run (OknSync       *sync,
     }
 }
 
+/* Tokens, on a server that answers the @n queued records of @store (@record
+ * one of them) with tokens and gives them case numbers at the second
+ * poll: the first run leaves them all awaiting an id, the second resolves
+ * them all. */
+void
+okn_test_check_tokens (OknStore        *store,
+                       OknSync         *sync,
+                       const OknRecord *record,
+                       guint            n)
+{
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.tokens, ==, n);
+  g_assert_cmpuint (report.sent, ==, 0);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (okn_test_count_state (store, OKN_SYNC_AWAITING_ID), ==, n);
+  again = okn_test_reload (store, record);
+  g_assert_nonnull (again->server_token);
+  g_assert_null (again->server_id);
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.resolved, ==, n);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (okn_test_count_state (store, OKN_SYNC_SYNCED), ==, n);
+  g_clear_pointer (&again, okn_record_free);
+  again = okn_test_reload (store, record);
+  g_assert_nonnull (again->server_id);
+}
+
+/* Statuses, for the two synced-to-be cases of @store (@record one of them)
+ * on @server, where @set_status changes one: the first pull gives each
+ * case its status; nothing changed on the server, nothing changes here; a
+ * change lands in the record and its history; a closed case is not asked
+ * about again, the open one still is. */
+void
+okn_test_check_statuses (OknStore         *store,
+                         OknSync          *sync,
+                         const OknRecord  *record,
+                         OknTestSetStatus  set_status,
+                         gpointer          server)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) again = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  OknSyncReport report;
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, ==, 2);
+  okn_sync_report_clear (&report);
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.polled, ==, 2);
+  g_assert_cmpuint (report.status_changes, ==, 0);
+  okn_sync_report_clear (&report);
+
+  again = okn_test_reload (store, record);
+  g_assert_true (set_status (server, again->server_id, "closed", "Wywieziono 12 m³ gruzu"));
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.polled, ==, 2);
+  g_assert_cmpuint (report.status_changes, ==, 1);
+  okn_sync_report_clear (&report);
+  g_clear_pointer (&again, okn_record_free);
+  again = okn_test_reload (store, record);
+  g_assert_cmpstr (again->server_status, ==, "closed");
+  g_assert_cmpstr (again->server_status_notes, ==, "Wywieziono 12 m³ gruzu");
+  history = okn_store_status_history (store, again->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.polled, ==, 1);
+  g_assert_cmpuint (report.status_changes, ==, 0);
+  okn_sync_report_clear (&report);
+}
+
 /* A failed assertion must not leave a sync running for ever. */
 static void
 die_with_parent (gpointer data)

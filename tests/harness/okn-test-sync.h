@@ -45,6 +45,20 @@ void         okn_test_assert_each_once (OknStore        *store,
 void         okn_test_sync_run      (OknSync       *sync,
                                      OknSyncReport *report,
                                      int            code);
+/* Promises every server keeps the same way, checked against either. */
+typedef gboolean (*OknTestSetStatus) (gpointer    server,
+                                      const char *case_id,
+                                      const char *status,
+                                      const char *notes);
+void         okn_test_check_tokens   (OknStore        *store,
+                                      OknSync         *sync,
+                                      const OknRecord *record,
+                                      guint            n);
+void         okn_test_check_statuses (OknStore         *store,
+                                      OknSync          *sync,
+                                      const OknRecord  *record,
+                                      OknTestSetStatus  set_status,
+                                      gpointer          server);
 guint        okn_test_drain         (OknStore *store,
                                      OknSync  *sync,
                                      guint     max_runs);
