@@ -149,6 +149,33 @@ assert_no_secret (const GError *error)
     g_assert_null (strstr (okn_open311_error_get_server_description (error), "sekret"));
 }
 
+/* The catalogue's list, which must come with @n services. */
+static void
+services_ok (Fixture *f,
+             guint    n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = okn_open311_client_get_services (f->client, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, n);
+}
+
+/* The catalogue's list, which must fail with @code and no secret in the
+ * error. Returns: (transfer full): the error, for more checks */
+static GError *
+services_fail (Fixture         *f,
+               OknOpen311Error  code)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) services = okn_open311_client_get_services (f->client, &error);
+
+  g_assert_null (services);
+  g_assert_error (error, OKN_OPEN311_ERROR, code);
+  assert_no_secret (error);
+  return error;
+}
+
 /* ---- catalogue ------------------------------------------------------------------ */
 
 static JsonObject *
@@ -527,7 +554,6 @@ test_transient (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) services = NULL;
 
   expect_post_error (f, OKN_OPEN311_FAULT_500, OKN_OPEN311_ERROR_TRANSIENT, 500);
   expect_post_error (f, OKN_OPEN311_FAULT_503, OKN_OPEN311_ERROR_TRANSIENT, 503);
@@ -537,14 +563,11 @@ test_transient (Fixture       *f,
    * outcome (the server stored those). */
   okn_test_server_set (f->server, "fault_scope", "all");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_GARBAGE, 1);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_null (services);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  error = services_fail (f, OKN_OPEN311_ERROR_TRANSIENT);
   g_assert_nonnull (strstr (error->message, "It works!"));
   g_clear_error (&error);
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_TRUNCATED, 1);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  error = services_fail (f, OKN_OPEN311_ERROR_TRANSIENT);
   g_clear_error (&error);
   okn_test_server_set (f->server, "fault_scope", "post");
 
@@ -655,7 +678,6 @@ test_timeout (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
-  g_autoptr (GPtrArray) services = NULL;
 
   okn_test_config_set (f->config, "server.timeout", "1");
   fixture_client (f);
@@ -666,9 +688,7 @@ test_timeout (Fixture       *f,
 
   okn_test_server_set (f->server, "fault_scope", "all");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_null (services);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_TRANSIENT);
+  error = services_fail (f, OKN_OPEN311_ERROR_TRANSIENT);
 }
 
 static void
@@ -814,7 +834,6 @@ test_endpoint_missing (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknRecord) unknown = make_report (f, "no-such-service", "Coś");
-  g_autoptr (GPtrArray) services = NULL;
   g_autofree char *url = okn_open311_server_get_url (f->server);
   g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
 
@@ -823,8 +842,7 @@ test_endpoint_missing (Fixture       *f,
   error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, 404);
   g_assert_nonnull (strstr (error->message, "server.url"));
   g_clear_error (&error);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  error = services_fail (f, OKN_OPEN311_ERROR_CONFIG);
   g_clear_error (&error);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 0);
 
@@ -900,16 +918,13 @@ test_jurisdiction (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
-  g_autoptr (GPtrArray) services = NULL;
   g_autoptr (GPtrArray) stored = NULL;
 
   /* A missing or wrong jurisdiction_id is the station's settings, not the
    * record's fault: CONFIG, so that the sync stops instead of sending every
    * record to needs-attention. */
   okn_test_server_set (f->server, "jurisdiction_id", "lodz.pl");
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_null (services);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_CONFIG);
+  error = services_fail (f, OKN_OPEN311_ERROR_CONFIG);
   g_assert_nonnull (strstr (okn_open311_error_get_server_description (error), "jurisdiction_id"));
   g_assert_nonnull (strstr (error->message, "server.jurisdiction_id"));
   g_clear_error (&error);
@@ -921,9 +936,7 @@ test_jurisdiction (Fixture       *f,
 
   okn_test_config_set (f->config, "server.jurisdiction_id", "lodz.pl");
   fixture_client (f);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 4);
+  services_ok (f, 4);
   receipt = okn_open311_client_post (f->client, r, &error);
   g_assert_no_error (error);
   stored = okn_open311_server_list_requests (f->server);
@@ -1400,22 +1413,11 @@ expect_services (Fixture        *f,
                  gboolean        ok,
                  OknOpen311Error code)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) services = NULL;
-
   fixture_client (f);
-  services = okn_open311_client_get_services (f->client, &error);
   if (ok)
-    {
-      g_assert_no_error (error);
-      g_assert_cmpuint (services->len, ==, 4);
-    }
+    services_ok (f, 4);
   else
-    {
-      g_assert_null (services);
-      g_assert_error (error, OKN_OPEN311_ERROR, code);
-      assert_no_secret (error);
-    }
+    g_error_free (services_fail (f, code));
 }
 
 /* TLS is verified; a private CA and a pinned public key can be configured. */
@@ -1587,9 +1589,7 @@ test_tls_client_cert (Fixture       *f,
 
   /* Without a certificate: refused in the handshake, and said so. */
   fixture_client (f);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_null (services);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+  error = services_fail (f, OKN_OPEN311_ERROR_AUTH);
   assert_names_without_key (error, "client certificate", client_key);
   g_assert_nonnull (strstr (error->message, "server.client_cert"));
   g_clear_error (&error);
@@ -1598,18 +1598,13 @@ test_tls_client_cert (Fixture       *f,
   okn_test_config_set (f->config, "server.client_cert", client_crt);
   okn_test_config_set (f->config, "server.client_key", client_key);
   fixture_client (f);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 1);
-  g_clear_pointer (&services, g_ptr_array_unref);
+  services_ok (f, 1);
 
   /* One the server does not trust: refused, and said so. */
   okn_test_config_set (f->config, "server.client_cert", other_crt);
   okn_test_config_set (f->config, "server.client_key", other_key);
   fixture_client (f);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_null (services);
-  g_assert_error (error, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_AUTH);
+  error = services_fail (f, OKN_OPEN311_ERROR_AUTH);
   assert_names_without_key (error, "client certificate", other_key);
   g_clear_error (&error);
 
@@ -1634,9 +1629,7 @@ test_tls_client_cert (Fixture       *f,
   /* Private again: accepted. */
   g_assert_cmpint (g_chmod (client_key, 0400), ==, 0);
   fixture_client (f);
-  services = okn_open311_client_get_services (f->client, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 1);
+  services_ok (f, 1);
   cert_server_stop (&server);
 }
 
