@@ -1561,7 +1561,6 @@ test_tls_client_cert (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) services = NULL;
   g_autofree char *www = g_build_filename (f->dir, "www", NULL);
   g_autofree char *list = g_build_filename (www, "services.json", NULL);
   g_autofree char *server_crt = g_build_filename (f->dir, "server.crt", NULL);
