@@ -93,6 +93,17 @@ list_dir (const char *dir)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
+/* A refused restore leaves nothing of its own in the folder: no database
+ * set aside, no copy half made. */
+static void
+assert_no_restore_files (Fixture *f)
+{
+  g_autofree char *names = list_dir (f->dir);
+
+  g_assert_null (strstr (names, "before-restore"));
+  g_assert_null (strstr (names, "okienko-restore"));
+}
+
 /* A process that has the database open, as the desk has, until killed:
  * a connection that read once and stays idle; with @write, a write
  * transaction left open. */
@@ -352,7 +363,6 @@ test_restore_in_use (Fixture       *f,
 {
   g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
   g_autofree char *err = NULL;
-  g_autofree char *names_after = NULL;
   g_autoptr (GSubprocess) sync = NULL;
   GStatBuf before, after;
   int rc;
@@ -395,9 +405,7 @@ test_restore_in_use (Fixture       *f,
   g_assert_cmpint (g_stat (f->db, &after), ==, 0);
   g_assert_cmpuint (before.st_ino, ==, after.st_ino);
   g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
-  names_after = list_dir (f->dir);
-  g_assert_null (strstr (names_after, "before-restore"));
-  g_assert_null (strstr (names_after, "okienko-restore"));
+  assert_no_restore_files (f);
 }
 
 /* What is not a sound backup of this station is refused, nothing changed. */
@@ -410,7 +418,6 @@ test_restore_bad_source (Fixture       *f,
   g_autofree char *other = g_build_filename (f->dir, "other-station", NULL);
   g_autofree char *other_db = g_build_filename (other, "okienko.db", NULL);
   g_autofree char *names = NULL;
-  g_autofree char *names_after = NULL;
   g_autoptr (OknStore) other_store = NULL;
   struct
   {
@@ -441,9 +448,7 @@ test_restore_bad_source (Fixture       *f,
         g_error ("restore %s: exit %d, expected %d: %s", cases[i].path, rc, cases[i].rc, err);
       g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
     }
-  names_after = list_dir (f->dir);
-  g_assert_null (strstr (names_after, "before-restore"));
-  g_assert_null (strstr (names_after, "okienko-restore"));
+  assert_no_restore_files (f);
 }
 
 /* Records the server got after the backup are not sent again after the
