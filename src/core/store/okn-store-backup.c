@@ -696,8 +696,7 @@ after_restore (OknStore    *store,
                guint       *n_marked,
                GError     **error)
 {
-  g_autoptr (GDateTime) now = okn_store_now (store);
-  g_autofree char *at = okn_now_iso8601 (now);
+  g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
 
