@@ -54,9 +54,10 @@ purge_row_clear (gpointer row)
   g_free (((PurgeRow *) row)->kinds);
 }
 
-/* One record: its personal columns cleared, its files dropped (a blob
- * only when no other record uses it), its search row written again from
- * what is left, and an audit entry naming the kinds of data cleared. */
+/* One record: its personal columns cleared, its files dropped (their
+ * blobs go once per batch, in okn_store_purge()), its search row written
+ * again from what is left, and an audit entry naming the kinds of data
+ * cleared. */
 static gboolean
 purge_one (OknStore       *store,
            const PurgeRow *row,
@@ -66,7 +67,6 @@ purge_one (OknStore       *store,
 {
   g_autoptr (sqlite3_stmt) upd = NULL;
   g_autoptr (sqlite3_stmt) del = NULL;
-  g_autoptr (sqlite3_stmt) blobs = NULL;
   g_autoptr (OknRecord) r = NULL;
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
@@ -77,19 +77,13 @@ purge_one (OknStore       *store,
                            "purged_at = ? WHERE id = ?",
                            error);
   del = upd ? okn_store_prepare (store, "DELETE FROM attachments WHERE record_id = ?", error) : NULL;
-  blobs = del ? okn_store_prepare (store,
-                                   "DELETE FROM blobs WHERE NOT EXISTS "
-                                   "(SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256)",
-                                   error)
-              : NULL;
-  if (blobs == NULL)
+  if (del == NULL)
     return FALSE;
   okn_sql_bind_text (upd, 1, at);
   sqlite3_bind_int64 (upd, 2, row->id);
   sqlite3_bind_int64 (del, 1, row->id);
   if (!okn_store_step_done (store, upd, _("clearing personal data"), error)
-      || !okn_store_step_done (store, del, _("clearing personal data"), error)
-      || (row->n_files > 0 && !okn_store_step_done (store, blobs, _("clearing personal data"), error)))
+      || !okn_store_step_done (store, del, _("clearing personal data"), error))
     return FALSE;
   r = okn_store_lookup_id (store, row->id, error);
   if (r == NULL || !okn_store_fts_index (store, r, error))
@@ -203,6 +197,7 @@ okn_store_purge (OknStore       *store,
     {
       g_autoptr (sqlite3_stmt) sel = NULL;
       g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (PurgeRow));
+      guint batch_files = 0;
       gboolean more;
       int rc;
 
@@ -229,7 +224,7 @@ okn_store_purge (OknStore       *store,
           last_id = row.id;
           g_array_append_val (rows, row);
           g_ptr_array_add (report->tickets, g_strdup ((const char *) sqlite3_column_text (sel, 1)));
-          report->files += row.n_files;
+          batch_files += row.n_files;
         }
       if (rc != SQLITE_DONE)
         {
@@ -239,6 +234,7 @@ okn_store_purge (OknStore       *store,
       g_clear_pointer (&sel, sqlite3_finalize);
       more = rows->len == PURGE_BATCH;
       report->records += rows->len;
+      report->files += batch_files;
       if (dry_run)
         {
           if (!more)
@@ -248,6 +244,13 @@ okn_store_purge (OknStore       *store,
       for (guint i = 0; i < rows->len; i++)
         if (!purge_one (store, &g_array_index (rows, PurgeRow, i), at, actor, error))
           goto fail;
+      /* The files' contents, once no record is left that uses them. */
+      if (batch_files > 0
+          && !okn_store_exec (store,
+                              "DELETE FROM blobs WHERE NOT EXISTS "
+                              "(SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256)",
+                              _("clearing personal data"), error))
+        goto fail;
       /* The index keeps deleted terms in its old segments until they are
        * merged: merge them, so the names are gone from it too. */
       if (rows->len > 0
