@@ -91,6 +91,27 @@ okn_draft_is_empty (OknDraft *draft)
   return g_hash_table_size (draft->fields) == 0;
 }
 
+/* The draft as the JSON text of its file. */
+static char *
+draft_to_json (OknDraft *draft)
+{
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *obj = json_object_new ();
+  JsonObject *fields = json_object_new ();
+  g_autoptr (GList) keys = NULL;
+
+  json_object_set_int_member (obj, "format", DRAFT_FORMAT);
+  json_object_set_string_member (obj, "form", draft->form);
+  json_object_set_string_member (obj, "saved_at", draft->saved_at);
+  /* Sorted, so the same contents always give the same file. */
+  keys = g_list_sort (g_hash_table_get_keys (draft->fields), (GCompareFunc) g_strcmp0);
+  for (GList *l = keys; l; l = l->next)
+    json_object_set_string_member (fields, l->data, g_hash_table_lookup (draft->fields, l->data));
+  json_object_set_object_member (obj, "fields", fields);
+  json_node_take_object (root, obj);
+  return json_to_string (root, FALSE);
+}
+
 /**
  * okn_draft_save:
  *
@@ -103,46 +124,16 @@ okn_draft_save (OknDraft   *draft,
                 const char *path,
                 GError    **error)
 {
-  g_autoptr (JsonBuilder) b = NULL;
-  g_autoptr (JsonGenerator) gen = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GList) keys = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *text = NULL;
-  gsize len;
 
   if (okn_draft_is_empty (draft))
     return okn_draft_discard (path, error);
 
   g_free (draft->saved_at);
   draft->saved_at = okn_now_iso8601 (NULL);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_int_value (b, DRAFT_FORMAT);
-  json_builder_set_member_name (b, "form");
-  json_builder_add_string_value (b, draft->form);
-  json_builder_set_member_name (b, "saved_at");
-  json_builder_add_string_value (b, draft->saved_at);
-  json_builder_set_member_name (b, "fields");
-  json_builder_begin_object (b);
-  /* Sorted, so the same contents always give the same file. */
-  keys = g_list_sort (g_hash_table_get_keys (draft->fields), (GCompareFunc) g_strcmp0);
-  for (GList *l = keys; l; l = l->next)
-    {
-      json_builder_set_member_name (b, l->data);
-      json_builder_add_string_value (b, g_hash_table_lookup (draft->fields, l->data));
-    }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  gen = json_generator_new ();
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, &len);
-
-  if (!g_file_set_contents_full (path, text, (gssize) len,
+  text = draft_to_json (draft);
+  if (!g_file_set_contents_full (path, text, -1,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0600, &local_error))
     {

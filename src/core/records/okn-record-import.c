@@ -52,28 +52,22 @@ neutralise_nul (GString *input)
     }
 }
 
+/* One top-level value of the input, where it stands in the input's text:
+ * the input may be megabytes, so its values are not copied out. */
 typedef struct
 {
-  char *text;
+  const char *start;
+  gsize len;
   guint line;
 } JsonChunk;
-
-static void
-json_chunk_free (gpointer p)
-{
-  JsonChunk *c = p;
-
-  g_free (c->text);
-  g_free (c);
-}
 
 /* Splits the input into its top-level JSON values. json-glib would silently
  * read only the first of several values, and a record quietly dropped from
  * an import is exactly what must never happen. */
-static GPtrArray *
+static GArray *
 split_json_values (const char *text)
 {
-  GPtrArray *chunks = g_ptr_array_new_with_free_func (json_chunk_free);
+  GArray *chunks = g_array_new (FALSE, FALSE, sizeof (JsonChunk));
   const char *start = NULL;
   guint depth = 0, line = 1, start_line = 1;
   gboolean in_string = FALSE, escaped = FALSE;
@@ -107,21 +101,17 @@ split_json_values (const char *text)
         depth--;
       if (depth == 0 && !in_string && (*p == '}' || *p == ']' || p[1] == '\0' || g_ascii_isspace (p[1])))
         {
-          JsonChunk *c = g_new0 (JsonChunk, 1);
+          JsonChunk c = { start, (gsize) (p - start + 1), start_line };
 
-          c->text = g_strndup (start, (gsize) (p - start + 1));
-          c->line = start_line;
-          g_ptr_array_add (chunks, c);
+          g_array_append_val (chunks, c);
           start = NULL;
         }
     }
   if (start)
     {
-      JsonChunk *c = g_new0 (JsonChunk, 1);
+      JsonChunk c = { start, strlen (start), start_line };
 
-      c->text = g_strdup (start);
-      c->line = start_line;
-      g_ptr_array_add (chunks, c);
+      g_array_append_val (chunks, c);
     }
   return chunks;
 }
@@ -152,7 +142,7 @@ parse_json_input (const char *text,
                   GError    **error)
 {
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
-  g_autoptr (GPtrArray) chunks = split_json_values (text);
+  g_autoptr (GArray) chunks = split_json_values (text);
   guint64 file_bytes = 0;
 
   if (chunks->len == 0)
@@ -163,10 +153,10 @@ parse_json_input (const char *text,
   *shape = chunks->len > 1 ? OKN_RECORD_IMPORT_NDJSON : OKN_RECORD_IMPORT_OBJECT;
   for (guint i = 0; i < chunks->len; i++)
     {
-      JsonChunk *c = g_ptr_array_index (chunks, i);
+      const JsonChunk *c = &g_array_index (chunks, JsonChunk, i);
       g_autoptr (GError) parse_error = NULL;
       /* Bounded nesting: json-glib's recursion would overflow the stack. */
-      g_autoptr (JsonNode) root = okn_json_parse (c->text, -1, &parse_error);
+      g_autoptr (JsonNode) root = okn_json_parse (c->start, (gssize) c->len, &parse_error);
 
       if (root == NULL)
         {

@@ -621,6 +621,50 @@ move_aside (const char *from,
   return FALSE;
 }
 
+/* Keeps the database @db_path (when @had_db) as
+ * `<db>.before-restore-<@now>`, a link, so that the file stays in place
+ * until the backup replaces it, and moves its -wal and -journal to the
+ * same name with their suffixes.
+ *
+ * Returns: (transfer full): the name kept under, or %NULL with @error */
+static char *
+keep_aside (const char *db_path,
+            GDateTime  *now,
+            gboolean    had_db,
+            GError    **error)
+{
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *aside = g_strdup_printf ("%s.before-restore-%s", db_path, stamp);
+  const char *suffixes[] = { "-wal", "-journal" };
+
+  /* Two restores within a second keep both old files. */
+  for (guint n = 2; had_db; n++)
+    {
+      if (link (db_path, aside) == 0)
+        break;
+      if (errno != EEXIST || n >= 100)
+        {
+          int saved = errno;
+
+          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                       _("Could not keep the database as %s: %s. Nothing was changed."), aside,
+                       g_strerror (saved));
+          return NULL;
+        }
+      g_free (aside);
+      aside = g_strdup_printf ("%s.before-restore-%s.%u", db_path, stamp, n);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *a = g_strconcat (db_path, suffixes[i], NULL);
+      g_autofree char *b = g_strconcat (aside, suffixes[i], NULL);
+
+      if (!move_aside (a, b, error))
+        return NULL;
+    }
+  return g_steal_pointer (&aside);
+}
+
 /* Copies what the old database's -wal holds into its file and empties
  * the -wal, so that moving the -wal aside can lose nothing even when the
  * restore is killed before the copy is in place. A database that cannot
@@ -696,8 +740,7 @@ after_restore (OknStore    *store,
                guint       *n_marked,
                GError     **error)
 {
-  g_autoptr (GDateTime) now = okn_store_now (store);
-  g_autofree char *at = okn_now_iso8601 (now);
+  g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
 
@@ -752,14 +795,12 @@ okn_store_restore (const char     *db_path,
 {
   g_autofree char *dir = NULL;
   g_autofree char *tmp = NULL;
-  g_autofree char *stamp = NULL;
   g_autofree char *aside = NULL;
   g_autofree char *here_station = NULL;
   g_autofree char *there_station = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (OknStore) store = NULL;
   g_autoptr (sqlite3) from = NULL;
-  const char *suffixes[] = { "-wal", "-journal" };
   gboolean had_db;
   gint64 records = 0;
   int lock_fd = -1, fd = -1;
@@ -822,34 +863,10 @@ okn_store_restore (const char     *db_path,
    * SQLite would apply it to the backup. It goes aside with the file it
    * belongs to (same names, so the pair still opens with sqlite3). */
   checkpoint_old (db_path);
-  stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  aside = g_strdup_printf ("%s.before-restore-%s", db_path, stamp);
   had_db = g_file_test (db_path, G_FILE_TEST_EXISTS);
-  /* Two restores within a second keep both old files. */
-  for (guint n = 2; had_db; n++)
-    {
-      if (link (db_path, aside) == 0)
-        break;
-      if (errno != EEXIST || n >= 100)
-        {
-          int saved = errno;
-
-          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-                       _("Could not keep the database as %s: %s. Nothing was changed."), aside,
-                       g_strerror (saved));
-          goto out;
-        }
-      g_free (aside);
-      aside = g_strdup_printf ("%s.before-restore-%s.%u", db_path, stamp, n);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *a = g_strconcat (db_path, suffixes[i], NULL);
-      g_autofree char *b = g_strconcat (aside, suffixes[i], NULL);
-
-      if (!move_aside (a, b, error))
-        goto out;
-    }
+  aside = keep_aside (db_path, now, had_db, error);
+  if (aside == NULL)
+    goto out;
   {
     g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
     g_autofree char *checked = g_strconcat (db_path, ".checked", NULL);

@@ -100,8 +100,7 @@ okn_store_replace_services (OknStore  *store,
                             GError   **error)
 {
   g_autoptr (sqlite3_stmt) ins = NULL;
-  g_autoptr (GDateTime) now = okn_store_now (store);
-  g_autofree char *at = okn_now_iso8601 (now);
+  g_autofree char *at = okn_store_now_iso8601 (store);
 
   if (!okn_store_begin (store, error))
     return FALSE;

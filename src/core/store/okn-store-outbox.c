@@ -396,7 +396,6 @@ okn_store_set_sync_state (OknStore     *store,
                           GError      **error)
 {
   g_autoptr (OknRecord) current = NULL;
-  g_autoptr (GDateTime) now = NULL;
   g_autoptr (JsonNode) details = NULL;
   g_autoptr (sqlite3_stmt) upd = NULL;
   g_autofree char *at = NULL;
@@ -411,8 +410,7 @@ okn_store_set_sync_state (OknStore     *store,
       okn_store_rollback (store);
       return TRUE;
     }
-  now = okn_store_now (store);
-  at = okn_now_iso8601 (now);
+  at = okn_store_now_iso8601 (store);
   upd = okn_store_prepare (store, "UPDATE records SET sync_state = ?, server_error = ?, updated_at = ? WHERE id = ?", error);
   if (upd == NULL)
     goto fail;
@@ -448,8 +446,7 @@ okn_store_outbox_recover (OknStore *store,
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (sqlite3_stmt) sel = NULL;
   g_autoptr (sqlite3_stmt) mark = NULL;
-  g_autoptr (GDateTime) now = okn_store_now (store);
-  g_autofree char *at = okn_now_iso8601 (now);
+  g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) extra = okn_store_json_object ("detail", "interrupted while sending", NULL);
 
   if (!okn_store_begin (store, error))
@@ -510,8 +507,7 @@ okn_store_outbox_apply (OknStore  *store,
                         GPtrArray *outcomes,
                         GError   **error)
 {
-  g_autoptr (GDateTime) now = okn_store_now (store);
-  g_autofree char *at = okn_now_iso8601 (now);
+  g_autofree char *at = okn_store_now_iso8601 (store);
 
   if (outcomes->len == 0)
     return TRUE;
@@ -777,8 +773,7 @@ okn_store_requeue (OknStore           *store,
   g_autoptr (GStrvBuilder) done = g_strv_builder_new ();
   g_autoptr (sqlite3_stmt) rec = NULL;
   g_autoptr (sqlite3_stmt) box = NULL;
-  g_autoptr (GDateTime) now = okn_store_now (store);
-  g_autofree char *at = okn_now_iso8601 (now);
+  g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) details = okn_store_json_object ("from", okn_sync_state_to_string (OKN_SYNC_NEEDS_ATTENTION),
                                                         "to", okn_sync_state_to_string (OKN_SYNC_QUEUED), NULL);
 

@@ -105,6 +105,7 @@ gboolean      okn_store_end               (OknStore *store,
 GDateTime    *okn_store_now               (OknStore *store);
 gint64        okn_unix_us                 (GDateTime *dt);
 gint64        okn_store_now_us            (OknStore *store);
+char         *okn_store_now_iso8601       (OknStore *store);
 gboolean      okn_store_append_audit      (OknStore   *store,
                                            gint64      record_id,
                                            const char *at,

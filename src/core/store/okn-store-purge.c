@@ -39,61 +39,58 @@ text_set (sqlite3_stmt *stmt,
   return sqlite3_column_type (stmt, col) != SQLITE_NULL && sqlite3_column_bytes (stmt, col) > 0;
 }
 
-/* One record: its personal columns cleared, its files dropped (a blob
- * only when no other record uses it), its search row written again from
- * what is left, and an audit entry naming the kinds of data cleared. */
+/* A record a batch clears, as the selection in okn_store_purge() found
+ * it: within the batch's transaction, nothing else changes it meanwhile. */
+typedef struct
+{
+  gint64 id;
+  char *kinds;      /* kinds_of(); NULL for none */
+  guint n_files;
+} PurgeRow;
+
+static void
+purge_row_clear (gpointer row)
+{
+  g_free (((PurgeRow *) row)->kinds);
+}
+
+/* One record: its personal columns cleared, its files dropped (their
+ * blobs go once per batch, in okn_store_purge()), its search row written
+ * again from what is left, and an audit entry naming the kinds of data
+ * cleared. */
 static gboolean
-purge_one (OknStore   *store,
-           gint64      id,
-           const char *kinds,
-           const char *at,
-           const char *actor,
-           guint      *n_files,
-           GError    **error)
+purge_one (OknStore       *store,
+           const PurgeRow *row,
+           const char     *at,
+           const char     *actor,
+           GError        **error)
 {
   g_autoptr (sqlite3_stmt) upd = NULL;
-  g_autoptr (sqlite3_stmt) files = NULL;
   g_autoptr (sqlite3_stmt) del = NULL;
-  g_autoptr (sqlite3_stmt) blobs = NULL;
   g_autoptr (OknRecord) r = NULL;
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
-  guint n = 0;
-  int rc;
 
   upd = okn_store_prepare (store,
                            "UPDATE records SET sender_name = NULL, sender_address = NULL, "
                            "contact_name = NULL, contact_email = NULL, contact_phone = NULL, "
                            "purged_at = ? WHERE id = ?",
                            error);
-  files = upd ? okn_store_prepare (store, "SELECT count(*) FROM attachments WHERE record_id = ?", error) : NULL;
-  del = files ? okn_store_prepare (store, "DELETE FROM attachments WHERE record_id = ?", error) : NULL;
-  blobs = del ? okn_store_prepare (store,
-                                   "DELETE FROM blobs WHERE NOT EXISTS "
-                                   "(SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256)",
-                                   error)
-              : NULL;
-  if (blobs == NULL)
+  del = upd ? okn_store_prepare (store, "DELETE FROM attachments WHERE record_id = ?", error) : NULL;
+  if (del == NULL)
     return FALSE;
   okn_sql_bind_text (upd, 1, at);
-  sqlite3_bind_int64 (upd, 2, id);
-  sqlite3_bind_int64 (files, 1, id);
-  sqlite3_bind_int64 (del, 1, id);
-  rc = sqlite3_step (files);
-  if (rc != SQLITE_ROW)
-    return okn_store_set_error_from_db (store, rc, _("clearing personal data"), error);
-  n = (guint) sqlite3_column_int (files, 0);
+  sqlite3_bind_int64 (upd, 2, row->id);
+  sqlite3_bind_int64 (del, 1, row->id);
   if (!okn_store_step_done (store, upd, _("clearing personal data"), error)
-      || !okn_store_step_done (store, del, _("clearing personal data"), error)
-      || (n > 0 && !okn_store_step_done (store, blobs, _("clearing personal data"), error)))
+      || !okn_store_step_done (store, del, _("clearing personal data"), error))
     return FALSE;
-  r = okn_store_lookup_id (store, id, error);
+  r = okn_store_lookup_id (store, row->id, error);
   if (r == NULL || !okn_store_fts_index (store, r, error))
     return FALSE;
-  n_text = g_strdup_printf ("%u", n);
-  details = okn_store_json_object ("cleared", kinds, "files", n_text, NULL);
-  *n_files += n;
-  return okn_store_append_audit (store, id, at, actor, "purge", details, error);
+  n_text = g_strdup_printf ("%u", row->n_files);
+  details = okn_store_json_object ("cleared", row->kinds ? row->kinds : "", "files", n_text, NULL);
+  return okn_store_append_audit (store, row->id, at, actor, "purge", details, error);
 }
 
 /* What kinds of personal data the current row holds, as the audit entry
@@ -199,11 +196,12 @@ okn_store_purge (OknStore       *store,
   for (;;)
     {
       g_autoptr (sqlite3_stmt) sel = NULL;
-      g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_autoptr (GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (PurgeRow));
+      guint batch_files = 0;
       gboolean more;
       int rc;
 
+      g_array_set_clear_func (rows, purge_row_clear);
       if (!dry_run && !okn_store_begin (store, error))
         return FALSE;
       sel = okn_store_prepare (store,
@@ -221,13 +219,12 @@ okn_store_purge (OknStore       *store,
       sqlite3_bind_int (sel, 3, PURGE_BATCH);
       while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
         {
-          gint64 id = sqlite3_column_int64 (sel, 0);
+          PurgeRow row = { sqlite3_column_int64 (sel, 0), kinds_of (sel), (guint) sqlite3_column_int (sel, 8) };
 
-          last_id = id;
-          g_array_append_val (ids, id);
-          g_ptr_array_add (kinds, kinds_of (sel));
+          last_id = row.id;
+          g_array_append_val (rows, row);
           g_ptr_array_add (report->tickets, g_strdup ((const char *) sqlite3_column_text (sel, 1)));
-          report->files += (guint) sqlite3_column_int (sel, 8);
+          batch_files += row.n_files;
         }
       if (rc != SQLITE_DONE)
         {
@@ -235,26 +232,28 @@ okn_store_purge (OknStore       *store,
           goto fail;
         }
       g_clear_pointer (&sel, sqlite3_finalize);
-      more = ids->len == PURGE_BATCH;
-      report->records += ids->len;
+      more = rows->len == PURGE_BATCH;
+      report->records += rows->len;
+      report->files += batch_files;
       if (dry_run)
         {
           if (!more)
             break;
           continue;
         }
-      {
-        guint files = 0;
-
-        for (guint i = 0; i < ids->len; i++)
-          if (!purge_one (store, g_array_index (ids, gint64, i),
-                          g_ptr_array_index (kinds, i) ? g_ptr_array_index (kinds, i) : "",
-                          at, actor, &files, error))
-            goto fail;
-      }
+      for (guint i = 0; i < rows->len; i++)
+        if (!purge_one (store, &g_array_index (rows, PurgeRow, i), at, actor, error))
+          goto fail;
+      /* The files' contents, once no record is left that uses them. */
+      if (batch_files > 0
+          && !okn_store_exec (store,
+                              "DELETE FROM blobs WHERE NOT EXISTS "
+                              "(SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256)",
+                              _("clearing personal data"), error))
+        goto fail;
       /* The index keeps deleted terms in its old segments until they are
        * merged: merge them, so the names are gone from it too. */
-      if (ids->len > 0
+      if (rows->len > 0
           && !okn_store_exec (store, "INSERT INTO records_fts (records_fts) VALUES ('optimize')",
                               _("clearing personal data"), error))
         goto fail;

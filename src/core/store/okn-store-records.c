@@ -618,7 +618,6 @@ okn_store_cancel (OknStore   *store,
                   GError    **error)
 {
   g_autoptr (OknRecord) current = NULL;
-  g_autoptr (GDateTime) now = NULL;
   g_autoptr (JsonNode) details = NULL;
   g_autoptr (sqlite3_stmt) upd = NULL;
   g_autofree char *clean = g_strstrip (g_strdup (reason ? reason : ""));
@@ -644,8 +643,7 @@ okn_store_cancel (OknStore   *store,
   if (current == NULL || !check_editable (current, error))
     goto fail;
 
-  now = okn_store_now (store);
-  at = okn_now_iso8601 (now);
+  at = okn_store_now_iso8601 (store);
   upd = okn_store_prepare (store,
                            "UPDATE records SET sync_state = 'cancelled', cancel_reason = ?, updated_at = ? "
                            "WHERE id = ?",

@@ -242,6 +242,15 @@ okn_store_now_us (OknStore *store)
   return okn_unix_us (now);
 }
 
+/* The store's clock as the text records and the audit log keep. */
+char *
+okn_store_now_iso8601 (OknStore *store)
+{
+  g_autoptr (GDateTime) now = okn_store_now (store);
+
+  return okn_now_iso8601 (now);
+}
+
 gboolean
 okn_store_append_audit (OknStore   *store,
                         gint64      record_id,

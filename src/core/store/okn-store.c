@@ -895,7 +895,6 @@ okn_store_init_station (OknStore   *store,
                         GError    **error)
 {
   char normalized[OKN_TICKET_STATION_MAX + 1];
-  g_autoptr (GDateTime) now = NULL;
   g_autofree char *at = NULL;
   g_autoptr (JsonNode) details = NULL;
 
@@ -906,8 +905,7 @@ okn_store_init_station (OknStore   *store,
   if (!load_station (store, error))
     goto fail;
 
-  now = okn_store_now (store);
-  at = okn_now_iso8601 (now);
+  at = okn_store_now_iso8601 (store);
   if (!store->has_station)
     {
       g_autoptr (sqlite3_stmt) stmt = NULL;
