@@ -390,30 +390,6 @@ test_tcp_receipt_58 (void)
 }
 
 static void
-test_tcp_async (void)
-{
-  g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_80);
-  g_autoptr (OknBitmap) got = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *dest = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  Server *s = server_start (TRUE);
-  OknEscposOptions o;
-  guint bands;
-
-  okn_escpos_options_init (&o);
-  dest = server_destination (s);
-  okn_escpos_print_async (dest, sent, &o, NULL, okn_test_async_ready, &result);
-  okn_test_async_wait (&result);
-  g_assert_true (okn_escpos_print_finish (result, &error));
-  g_assert_no_error (error);
-  bytes = server_finish (s);
-  got = parse_stream (bytes, 72, &o, &bands);
-  assert_same_ticket (sent, got, OKN_LAYOUT_RECEIPT_80);
-}
-
-static void
 test_device_file (void)
 {
   g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_58);
@@ -706,7 +682,6 @@ main (int    argc,
   g_test_add_func ("/escpos/config", test_config);
   g_test_add_func ("/escpos/tcp/receipt-80", test_tcp_receipt_80);
   g_test_add_func ("/escpos/tcp/receipt-58", test_tcp_receipt_58);
-  g_test_add_func ("/escpos/tcp/async", test_tcp_async);
   g_test_add_func ("/escpos/device/file", test_device_file);
   g_test_add_func ("/escpos/device/missing", test_device_missing);
   g_test_add_func ("/escpos/bad-destination", test_bad_destination);

@@ -81,13 +81,4 @@ gboolean     okn_escpos_print            (const char             *destination,
                                           GCancellable           *cancellable,
                                           GError                **error);
 
-void         okn_escpos_print_async      (const char             *destination,
-                                          const OknBitmap        *bitmap,
-                                          const OknEscposOptions *options,
-                                          GCancellable           *cancellable,
-                                          GAsyncReadyCallback     callback,
-                                          gpointer                user_data);
-gboolean     okn_escpos_print_finish     (GAsyncResult *result,
-                                          GError      **error);
-
 G_END_DECLS

@@ -84,16 +84,6 @@ gboolean        okn_printer_print_pdf     (const char               *printer,
                                            GCancellable             *cancellable,
                                            GError                  **error);
 
-void            okn_printer_print_pdf_async  (const char               *printer,
-                                              GBytes                   *pdf,
-                                              const OknPrintJobOptions *options,
-                                              GCancellable             *cancellable,
-                                              GAsyncReadyCallback       callback,
-                                              gpointer                  user_data);
-gboolean        okn_printer_print_pdf_finish (GAsyncResult *result,
-                                              int          *job_id,
-                                              GError      **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknPrinterInfo, okn_printer_info_free)
 
 G_END_DECLS

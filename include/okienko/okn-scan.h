@@ -114,13 +114,6 @@ GPtrArray      *okn_scan_decode_file      (const char   *path,
 GPtrArray      *okn_scan_decode_bytes     (GBytes       *bytes,
                                            const char   *name,
                                            GError      **error);
-GPtrArray      *okn_scan_decode_bytes_full (GBytes              *bytes,
-                                            const char          *name,
-                                            const OknScanOptions *options,
-                                            guint               *page_count,
-                                            guint               *pages_read,
-                                            gboolean            *stopped,
-                                            GError             **error);
 
 gboolean        okn_scan_parse_text       (const char   *text,
                                            const char   *status_url_template,

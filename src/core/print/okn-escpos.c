@@ -579,8 +579,7 @@ send_full (const char   *destination,
  * @data: the bytes, usually from okn_escpos_encode()
  * @timeout: seconds for the connect and for each write
  *
- * Sends @data as it is. Blocks: call it from a worker thread (or use
- * okn_escpos_print_async()).
+ * Sends @data as it is. Blocks: call it from a worker thread.
  *
  * Returns: %TRUE when every byte was handed to the printer
  */
@@ -618,79 +617,4 @@ okn_escpos_print (const char             *destination,
     return FALSE;
   return send_full (destination, data, options ? options->timeout : 10,
                     options ? options->check_paper : FALSE, cancellable, error);
-}
-
-typedef struct
-{
-  char *destination;
-  GBytes *data;
-  guint timeout;
-  gboolean check_paper;
-} SendJob;
-
-static void
-send_job_free (gpointer p)
-{
-  SendJob *job = p;
-
-  g_free (job->destination);
-  g_bytes_unref (job->data);
-  g_free (job);
-}
-
-static void
-send_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SendJob *job = task_data;
-  GError *error = NULL;
-
-  if (send_full (job->destination, job->data, job->timeout, job->check_paper, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/**
- * okn_escpos_print_async:
- *
- * Like okn_escpos_print(), but the sending runs in a worker thread. The
- * bitmap is encoded before this returns, so the caller may free it at once.
- */
-void
-okn_escpos_print_async (const char             *destination,
-                        const OknBitmap        *bitmap,
-                        const OknEscposOptions *options,
-                        GCancellable           *cancellable,
-                        GAsyncReadyCallback     callback,
-                        gpointer                user_data)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  GError *error = NULL;
-  GBytes *data = okn_escpos_encode (bitmap, options, &error);
-  SendJob *job;
-
-  g_task_set_source_tag (task, okn_escpos_print_async);
-  if (data == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job = g_new0 (SendJob, 1);
-  job->destination = g_strdup (destination);
-  job->data = data;
-  job->timeout = options ? options->timeout : 10;
-  job->check_paper = options ? options->check_paper : FALSE;
-  g_task_set_task_data (task, job, send_job_free);
-  g_task_run_in_thread (task, send_thread);
-}
-
-gboolean
-okn_escpos_print_finish (GAsyncResult *result,
-                         GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

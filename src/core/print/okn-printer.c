@@ -805,8 +805,7 @@ out:
  * the given size (see okn_printer_media_name()), and waits up to
  * @options->timeout seconds for the job to complete. A job that cannot
  * complete (printer stopped, out of paper, timeout, @cancellable) is
- * cancelled. Blocks: run it in a worker thread or use
- * okn_printer_print_pdf_async().
+ * cancelled. Blocks: run it in a worker thread.
  *
  * Returns: %TRUE when the scheduler reports the job completed
  */
@@ -913,83 +912,4 @@ out:
   if (job_id)
     *job_id = id;
   return ok;
-}
-
-typedef struct
-{
-  char *printer;
-  GBytes *pdf;
-  OknPrintJobOptions options;
-  int job_id;
-} PrintJob;
-
-static void
-print_job_free (gpointer p)
-{
-  PrintJob *job = p;
-
-  g_free (job->printer);
-  g_bytes_unref (job->pdf);
-  g_free (job->options.title);
-  g_free (job);
-}
-
-static void
-print_thread (GTask        *task,
-              gpointer      source,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  PrintJob *job = task_data;
-  GError *error = NULL;
-
-  if (okn_printer_print_pdf (job->printer, job->pdf, &job->options, &job->job_id, cancellable,
-                             &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/**
- * okn_printer_print_pdf_async:
- *
- * okn_printer_print_pdf() in a worker thread; @pdf is kept alive by the task.
- */
-void
-okn_printer_print_pdf_async (const char               *printer,
-                             GBytes                   *pdf,
-                             const OknPrintJobOptions *options,
-                             GCancellable             *cancellable,
-                             GAsyncReadyCallback       callback,
-                             gpointer                  user_data)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  PrintJob *job = g_new0 (PrintJob, 1);
-
-  job->printer = g_strdup (printer);
-  job->pdf = pdf ? g_bytes_ref (pdf) : NULL;
-  if (options)
-    job->options = *options;
-  job->options.title = g_strdup (options ? options->title : NULL);
-  g_task_set_source_tag (task, okn_printer_print_pdf_async);
-  g_task_set_task_data (task, job, print_job_free);
-  g_task_run_in_thread (task, print_thread);
-}
-
-/**
- * okn_printer_print_pdf_finish:
- * @job_id: (out) (optional): the CUPS job id (0 when none was created)
- */
-gboolean
-okn_printer_print_pdf_finish (GAsyncResult *result,
-                              int          *job_id,
-                              GError      **error)
-{
-  PrintJob *job;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  job = g_task_get_task_data (G_TASK (result));
-  if (job_id)
-    *job_id = job->job_id;
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

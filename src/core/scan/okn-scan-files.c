@@ -766,30 +766,15 @@ okn_scan_load_gray (const guint8 *data,
 
 /* Files -------------------------------------------------------------------- */
 
-/**
- * okn_scan_decode_bytes_full:
- * @bytes: the contents of a PNG, JPEG or PDF file
- * @name: what to call it in messages (the file name; made safe to show)
- * @options: (nullable): the page cap, progress and cancellation for PDFs;
- *   %NULL: %OKN_SCAN_DEFAULT_MAX_PAGES pages, no progress
- * @page_count: (out) (optional): pages in the file, 1 for an image
- * @pages_read: (out) (optional): pages 1 to this were read
- * @stopped: (out) (optional): the reading was cancelled or stopped by the
- *   progress callback
- * @error: return location for an #OKN_SCAN_ERROR_FORMAT
- *
- * Returns: (transfer full) (element-type OknScanSymbol) (nullable): the
- *   symbols on the image or on the pages read, possibly none; %NULL when
- *   the data is no image this can read
- */
-GPtrArray *
-okn_scan_decode_bytes_full (GBytes               *bytes,
-                            const char           *name,
-                            const OknScanOptions *options,
-                            guint                *page_count,
-                            guint                *pages_read,
-                            gboolean             *stopped,
-                            GError              **error)
+/* The symbols in a PNG, JPEG or PDF file's contents (%NULL when it is
+ * none this can read); @report, when given, gets how many pages there are,
+ * how many were read and whether the reading was stopped. */
+static GPtrArray *
+decode_bytes (GBytes               *bytes,
+              const char           *name,
+              const OknScanOptions *options,
+              OknScanReport        *report,
+              GError              **error)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -816,12 +801,12 @@ okn_scan_decode_bytes_full (GBytes               *bytes,
       symbols = okn_scan_decode_gray (gray, w, h, w, error);
       read = 1;
     }
-  if (page_count)
-    *page_count = count;
-  if (pages_read)
-    *pages_read = read;
-  if (stopped)
-    *stopped = halted;
+  if (report)
+    {
+      report->page_count = count;
+      report->pages_read = read;
+      report->stopped = halted;
+    }
   return symbols;
 }
 
@@ -833,7 +818,7 @@ okn_scan_decode_bytes_full (GBytes               *bytes,
  * @error: return location for an #OKN_SCAN_ERROR_FORMAT
  *
  * The first %OKN_SCAN_DEFAULT_MAX_PAGES pages of a PDF are read; see
- * okn_scan_decode_bytes_full() for more.
+ * okn_scan_file_report() for another cap, progress and the pages read.
  *
  * Returns: (transfer full) (element-type OknScanSymbol) (nullable): the
  *   symbols on the image or on every page read, possibly none; %NULL when
@@ -844,7 +829,7 @@ okn_scan_decode_bytes (GBytes     *bytes,
                        const char *name,
                        GError    **error)
 {
-  return okn_scan_decode_bytes_full (bytes, name, NULL, NULL, NULL, NULL, error);
+  return decode_bytes (bytes, name, NULL, NULL, error);
 }
 
 /* The file's contents, mapped; a folder or a device is named as what it
@@ -968,8 +953,7 @@ okn_scan_file_report (OknStore             *store,
       options = &defaults;
     }
   report->max_pages = options->max_pages;
-  symbols = okn_scan_decode_bytes_full (bytes, path, options, &report->page_count, &report->pages_read,
-                                        &report->stopped, error);
+  symbols = decode_bytes (bytes, path, options, report, error);
   if (symbols == NULL)
     return NULL;
   report->results = okn_scan_verify (store, config, symbols, error);
