@@ -96,12 +96,6 @@ okn_application_get_config (OknApplication *self)
 }
 
 const char *
-okn_application_get_db_path (OknApplication *self)
-{
-  return self->db_path;
-}
-
-const char *
 okn_application_get_operator (OknApplication *self)
 {
   return self->operator_name;
@@ -136,12 +130,6 @@ okn_application_set_kiosk (OknApplication *self,
                            gboolean        kiosk)
 {
   self->kiosk = kiosk;
-}
-
-gboolean
-okn_application_is_kiosk (OknApplication *self)
-{
-  return self->kiosk;
 }
 
 /**

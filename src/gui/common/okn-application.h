@@ -17,7 +17,6 @@ OknApplication *okn_application_new            (void);
 OknContext     *okn_application_get_context    (OknApplication *self);
 OknStore       *okn_application_get_store      (OknApplication *self);
 OknConfig      *okn_application_get_config     (OknApplication *self);
-const char     *okn_application_get_db_path    (OknApplication *self);
 const char     *okn_application_get_operator   (OknApplication *self);
 gboolean        okn_application_reload_config  (OknApplication *self,
                                                 GError        **error);
@@ -25,7 +24,6 @@ const char     *okn_application_get_config_error (OknApplication *self);
 GtkWidget      *okn_application_get_clerk_window (OknApplication *self);
 void            okn_application_set_kiosk        (OknApplication *self,
                                                   gboolean        kiosk);
-gboolean        okn_application_is_kiosk         (OknApplication *self);
 GtkWidget      *okn_application_get_kiosk_window (OknApplication *self);
 
 G_END_DECLS

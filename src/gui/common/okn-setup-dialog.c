@@ -10,7 +10,7 @@
 #include "okn-gui-util.h"
 #include "okn-setup-dialog.h"
 
-/* The office's texts the setup asks for, as configuration keys. */
+/* The office's texts the setup asks for. */
 typedef enum
 {
   OFFICE_NAME,
@@ -20,8 +20,18 @@ typedef enum
   N_OFFICE_FIELDS
 } OfficeField;
 
-static const char *const office_keys[N_OFFICE_FIELDS] = {
-  "office.name", "office.address", "office.hotline", "office.status_url",
+/* Each one's configuration key, and the ids of its entry and its error
+ * label in the template (bound straight into entries[] and errors[]). */
+static const struct
+{
+  const char *key;
+  const char *entry;
+  const char *error;
+} office_fields[N_OFFICE_FIELDS] = {
+  [OFFICE_NAME] = { "office.name", "office_entry", "office_error" },
+  [OFFICE_ADDRESS] = { "office.address", "address_entry", "address_error" },
+  [OFFICE_HOTLINE] = { "office.hotline", "hotline_entry", "hotline_error" },
+  [OFFICE_STATUS_URL] = { "office.status_url", "status_url_entry", "status_url_error" },
 };
 
 struct _OknSetupDialog
@@ -30,15 +40,6 @@ struct _OknSetupDialog
 
   GtkEntry *station_entry;
   GtkWidget *station_error;
-  GtkEntry *office_entry;
-  GtkWidget *office_error;
-  GtkEntry *address_entry;
-  GtkWidget *address_error;
-  GtkEntry *hotline_entry;
-  GtkWidget *hotline_error;
-  GtkEntry *status_url_entry;
-  GtkWidget *status_url_error;
-
   GtkEntry *entries[N_OFFICE_FIELDS];
   GtkWidget *errors[N_OFFICE_FIELDS];
 
@@ -78,8 +79,8 @@ okn_setup_dialog_apply (OknSetupDialog *self)
   for (guint i = 0; i < N_OFFICE_FIELDS; i++)
     {
       const char *text = gtk_entry_get_text (self->entries[i]);
-      gboolean ok = *text ? okn_config_set (config, office_keys[i], text, &error)
-                          : okn_config_unset (config, office_keys[i], &error);
+      gboolean ok = *text ? okn_config_set (config, office_fields[i].key, text, &error)
+                          : okn_config_unset (config, office_fields[i].key, &error);
 
       if (!ok)
         {
@@ -151,8 +152,8 @@ okn_setup_dialog_new (OknApplication *app)
   self->app = app;
   for (guint i = 0; i < N_OFFICE_FIELDS; i++)
     {
-      g_autofree char *value = okn_config_is_set (config, office_keys[i])
-                                 ? okn_config_get_string (config, office_keys[i]) : NULL;
+      g_autofree char *value = okn_config_is_set (config, office_fields[i].key)
+                                 ? okn_config_get_string (config, office_fields[i].key) : NULL;
 
       if (value)
         gtk_entry_set_text (self->entries[i], value);
@@ -172,28 +173,21 @@ okn_setup_dialog_class_init (OknSetupDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-setup-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, station_entry);
   gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, station_error);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, office_entry);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, office_error);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, address_entry);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, address_error);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, hotline_entry);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, hotline_error);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, status_url_entry);
-  gtk_widget_class_bind_template_child (widget_class, OknSetupDialog, status_url_error);
+  for (guint i = 0; i < N_OFFICE_FIELDS; i++)
+    {
+      gtk_widget_class_bind_template_child_full (widget_class, office_fields[i].entry, FALSE,
+                                                 G_STRUCT_OFFSET (OknSetupDialog, entries)
+                                                   + i * sizeof (GtkEntry *));
+      gtk_widget_class_bind_template_child_full (widget_class, office_fields[i].error, FALSE,
+                                                 G_STRUCT_OFFSET (OknSetupDialog, errors)
+                                                   + i * sizeof (GtkWidget *));
+    }
 }
 
 static void
 okn_setup_dialog_init (OknSetupDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->entries[OFFICE_NAME] = self->office_entry;
-  self->entries[OFFICE_ADDRESS] = self->address_entry;
-  self->entries[OFFICE_HOTLINE] = self->hotline_entry;
-  self->entries[OFFICE_STATUS_URL] = self->status_url_entry;
-  self->errors[OFFICE_NAME] = self->office_error;
-  self->errors[OFFICE_ADDRESS] = self->address_error;
-  self->errors[OFFICE_HOTLINE] = self->hotline_error;
-  self->errors[OFFICE_STATUS_URL] = self->status_url_error;
   okn_gui_describe_by (GTK_WIDGET (self->station_entry), self->station_error);
   g_signal_connect_swapped (self->station_entry, "changed", G_CALLBACK (on_station_changed), self);
   for (guint i = 0; i < N_OFFICE_FIELDS; i++)

@@ -94,14 +94,6 @@ okn_register_page_refresh (OknRegisterPage *self)
 }
 
 void
-okn_register_page_set_day (OknRegisterPage *self,
-                           const GDate     *day)
-{
-  self->day = *day;
-  okn_register_page_refresh (self);
-}
-
-void
 okn_register_page_focus (OknRegisterPage *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self->day_entry));

@@ -15,8 +15,6 @@ G_DECLARE_FINAL_TYPE (OknRegisterPage, okn_register_page, OKN, REGISTER_PAGE, Gt
 
 void   okn_register_page_set_context (OknRegisterPage *self,
                                       OknContext      *context);
-void   okn_register_page_set_day         (OknRegisterPage *self,
-                                          const GDate     *day);
 void   okn_register_page_refresh         (OknRegisterPage *self);
 guint  okn_register_page_get_n_letters   (OknRegisterPage *self);
 void      okn_register_page_focus         (OknRegisterPage *self);

@@ -531,10 +531,3 @@ okn_kiosk_check_wipe (OknKioskCheck *self)
   if (self->countdown == 0)
     show_message (self, NULL);
 }
-
-gboolean
-okn_kiosk_check_has_input (OknKioskCheck *self)
-{
-  return *gtk_entry_get_text (GTK_ENTRY (self->ticket)) || *gtk_entry_get_text (GTK_ENTRY (self->code))
-         || self->view != NULL;
-}

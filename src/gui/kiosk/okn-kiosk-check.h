@@ -19,6 +19,5 @@ void           okn_kiosk_check_begin    (OknKioskCheck  *self);
 void           okn_kiosk_check_scanned  (OknKioskCheck  *self,
                                          const char     *payload);
 void           okn_kiosk_check_wipe     (OknKioskCheck  *self);
-gboolean       okn_kiosk_check_has_input (OknKioskCheck *self);
 
 G_END_DECLS

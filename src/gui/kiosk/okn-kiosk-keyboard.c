@@ -531,13 +531,6 @@ okn_kiosk_keyboard_set_language (OknKioskKeyboard *self,
   relabel (self);
 }
 
-OknLanguage
-okn_kiosk_keyboard_get_language (OknKioskKeyboard *self)
-{
-  g_return_val_if_fail (OKN_IS_KIOSK_KEYBOARD (self), OKN_LANGUAGE_PL);
-  return self->language;
-}
-
 /**
  * okn_kiosk_keyboard_set_layout:
  * @layout: whose letters the keys type

@@ -24,7 +24,6 @@ G_DECLARE_FINAL_TYPE (OknKioskKeyboard, okn_kiosk_keyboard, OKN, KIOSK_KEYBOARD,
 GtkWidget   *okn_kiosk_keyboard_new          (void);
 void         okn_kiosk_keyboard_set_language (OknKioskKeyboard *self,
                                               OknLanguage       lang);
-OknLanguage  okn_kiosk_keyboard_get_language (OknKioskKeyboard *self);
 void         okn_kiosk_keyboard_set_layout   (OknKioskKeyboard *self,
                                               OknLanguage       layout);
 OknLanguage  okn_kiosk_keyboard_get_layout   (OknKioskKeyboard *self);

@@ -1470,12 +1470,6 @@ okn_kiosk_report_wipe (OknKioskReport *self)
   forget_shown (self);
 }
 
-gboolean
-okn_kiosk_report_is_busy (OknKioskReport *self)
-{
-  return okn_form_session_get_busy (self->session);
-}
-
 /**
  * okn_kiosk_report_has_input:
  *

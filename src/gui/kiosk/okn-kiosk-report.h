@@ -17,7 +17,6 @@ OknKioskReport  *okn_kiosk_report_new          (OknKioskWindow *window,
                                                 OknContext     *context);
 void             okn_kiosk_report_begin        (OknKioskReport *self);
 void             okn_kiosk_report_wipe         (OknKioskReport *self);
-gboolean         okn_kiosk_report_is_busy      (OknKioskReport *self);
 gboolean         okn_kiosk_report_has_input    (OknKioskReport *self);
 const OknIntakeResult *okn_kiosk_report_get_result (OknKioskReport *self);
 
