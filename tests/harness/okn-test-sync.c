@@ -220,8 +220,8 @@ okn_test_check_tokens (OknStore        *store,
   g_assert_nonnull (again->server_id);
 }
 
-/* Statuses, for the two synced-to-be cases of @store (@record one of them)
- * on @server, where @set_status changes one: the first pull gives each
+/* Statuses of the two records queued in @store (@record one of them), on
+ * @server, where @set_status changes a case: the first pull gives each
  * case its status; nothing changed on the server, nothing changes here; a
  * change lands in the record and its history; a closed case is not asked
  * about again, the open one still is. */

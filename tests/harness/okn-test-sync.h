@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okn-test-sync.h: what the sync tests share
  *
- * Queued records in a test store, the engine run until the queue drains,
+ * Queued records in a test store, one run with the outcome it must have,
+ * the engine run until the queue drains, the token and status promises
  * and okienkoctl sync as a process that dies with the test: the same for
  * the engine over the in-memory back end (test-sync-engine), over the
  * loopback Open311 server (test-sync) and under chaos (test-sync-chaos).
