@@ -75,6 +75,8 @@ char     *okn_ticket_verification_code (const char   *ticket,
 gboolean  okn_ticket_verification_code_equal (const char *a,
                                               const char *b);
 
+char     *okn_ticket_format_payload    (const char  *ticket,
+                                        const char  *code);
 gboolean  okn_ticket_parse_payload     (const char  *payload,
                                         OknTicketId *out_id,
                                         char       **out_code,

@@ -664,8 +664,7 @@ okn_scan_parse_text (const char  *text,
 
   if (tmpl && *tmpl && match_template (trimmed, tmpl, &ticket, &code))
     {
-      g_autofree char *payload = code && *code ? g_strdup_printf ("OKN1:%s:%s", ticket, code)
-                                               : g_strdup (ticket);
+      g_autofree char *payload = okn_ticket_format_payload (ticket, code);
 
       return okn_ticket_parse_payload (payload, out_id, out_code, error);
     }

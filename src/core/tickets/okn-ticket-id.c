@@ -511,6 +511,25 @@ okn_ticket_verification_code_equal (const char *a,
 }
 
 /**
+ * okn_ticket_format_payload:
+ * @ticket: a ticket ID
+ * @code: (nullable): its verification code
+ *
+ * The payload okn_ticket_parse_payload() reads back.
+ *
+ * Returns: (transfer full): `OKN1:<ticket>:<code>`, or @ticket alone
+ *   when there is no code
+ */
+char *
+okn_ticket_format_payload (const char *ticket,
+                           const char *code)
+{
+  if (code == NULL || *code == '\0')
+    return g_strdup (ticket);
+  return g_strdup_printf ("OKN1:%s:%s", ticket, code);
+}
+
+/**
  * okn_ticket_parse_payload:
  * @payload: a scanned code: a bare ticket ID or `OKN1:<ticket>:<code>`
  * @out_id: (out caller-allocates): the ticket

@@ -227,10 +227,8 @@ okn_ticket_content_new (const OknRecord *record,
    * then carries OKN1:. */
   if (c->status_url && c->code && strstr (tmpl, "{ticket}") && strstr (tmpl, "{code}"))
     c->qr_payload = g_strdup (c->status_url);
-  else if (c->code)
-    c->qr_payload = g_strdup_printf ("OKN1:%s:%s", c->ticket, c->code);
   else
-    c->qr_payload = g_strdup (c->ticket);
+    c->qr_payload = okn_ticket_format_payload (c->ticket, c->code);
 
   c->language = OKN_LANGUAGE_PL;
   c->cancelled = record->sync_state == OKN_SYNC_CANCELLED;
