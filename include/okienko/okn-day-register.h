@@ -13,6 +13,7 @@
 #include "okienko/okn-record.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-store.h"
+#include "okienko/okn-config.h"
 
 G_BEGIN_DECLS
 
@@ -59,5 +60,7 @@ gboolean    okn_register_parse_day   (const char *text,
                                       GDate      *day);
 void        okn_register_day_from_datetime (GDateTime *dt,
                                             GDate     *day);
+OknRegisterHeading *okn_register_heading_new (OknStore  *store,
+                                              OknConfig *config);
 
 G_END_DECLS

@@ -17,13 +17,10 @@ okctl_cmd_day (OkctlContext *ctx,
   g_autofree char *date = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *pdf = NULL;
-  g_autofree char *office = NULL;
-  g_autofree char *station = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) letters = NULL;
   g_autoptr (GDateTime) when = NULL;
-  OknRegisterHeading heading = { 0 };
   GDate day;
   gboolean force = FALSE;
   OknFileWriteFlags flags;
@@ -67,11 +64,9 @@ okctl_cmd_day (OkctlContext *ctx,
     return okctl_fail (g_steal_pointer (&error));
   if (pdf)
     {
-      office = okn_config_get_string (ctx->config, "office.name");
-      station = okn_store_get_station (store, NULL);
-      heading.office_name = office;
-      heading.station = station;
-      if (!okn_register_write_pdf (letters, &day, &heading, pdf, flags, &error))
+      g_autofree OknRegisterHeading *heading = okn_register_heading_new (store, ctx->config);
+
+      if (!okn_register_write_pdf (letters, &day, heading, pdf, flags, &error))
         return okctl_fail (g_steal_pointer (&error));
     }
   if (csv == NULL && pdf == NULL)

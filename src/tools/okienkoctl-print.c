@@ -34,6 +34,8 @@ print_opts_clear (PrintOpts *o)
   g_free (o->escpos);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PrintOpts, print_opts_clear)
+
 /* Where the ticket goes, as the options name it; the core's outputs
  * render and deliver it (the desk's and the kiosk's printing go the same
  * way). Checks of the options come first, so a bad command changes
@@ -107,7 +109,7 @@ okctl_cmd_print (OkctlContext *ctx,
   g_autoptr (OknRecord) record = NULL;
   g_autoptr (OknTicketContent) content = NULL;
   g_autofree char *layout_name = NULL;
-  PrintOpts o = { 0 };
+  g_auto (PrintOpts) o = { 0 };
   int rc;
   GOptionEntry entries[] = {
     { "layout", 'l', 0, G_OPTION_ARG_STRING, &layout_name,
@@ -127,10 +129,7 @@ okctl_cmd_print (OkctlContext *ctx,
 
   if (!okctl_parse_command (&argc, &argv, _("TICKET"),
                             _("Prints the ticket of a record in one of the layouts."), entries))
-    {
-      print_opts_clear (&o);
-      return OKCTL_EXIT_USAGE;
-    }
+    return OKCTL_EXIT_USAGE;
   o.layout = OKN_LAYOUT_RECEIPT_80;
   if (argc != 2)
     rc = okctl_usage_error (_("Give one ticket ID: okienkoctl print K03-26-004217-Q --layout label --output label.pdf"));
@@ -145,6 +144,5 @@ okctl_cmd_print (OkctlContext *ctx,
       content = okn_intake_ticket_content (store, ctx->config, record);
       rc = print_deliver (ctx, content, &o);
     }
-  print_opts_clear (&o);
   return rc;
 }

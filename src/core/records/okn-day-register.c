@@ -567,3 +567,31 @@ okn_register_day_from_datetime (GDateTime *dt,
   g_date_set_dmy (day, (GDateDay) g_date_time_get_day_of_month (local),
                   (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
 }
+
+/**
+ * okn_register_heading_new:
+ *
+ * The heading the office's registers carry, wherever they are made:
+ * `office.name` from @config and the station of @store (each left out
+ * when it is not set).
+ *
+ * Returns: (transfer full): the heading, its texts in the same block: one
+ *   g_free() frees it all
+ */
+OknRegisterHeading *
+okn_register_heading_new (OknStore  *store,
+                          OknConfig *config)
+{
+  g_autofree char *office = okn_config_get_string (config, "office.name");
+  g_autofree char *station = okn_store_get_station (store, NULL);
+  gsize office_size = office ? strlen (office) + 1 : 0;
+  gsize station_size = station ? strlen (station) + 1 : 0;
+  OknRegisterHeading *heading = g_malloc0 (sizeof *heading + office_size + station_size);
+  char *texts = (char *) (heading + 1);
+
+  if (office)
+    heading->office_name = memcpy (texts, office, office_size);
+  if (station)
+    heading->station = memcpy (texts + office_size, station, station_size);
+  return heading;
+}

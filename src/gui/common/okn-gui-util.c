@@ -373,6 +373,41 @@ okn_gui_show_issues (gpointer            form,
     okn_gui_focus_error (first);
 }
 
+/* Lists of records -------------------------------------------------------- */
+
+/**
+ * okn_gui_list_class_add_open_signal:
+ * @klass: the class of a page that lists records
+ *
+ * The page's ::open (@ticket: the ticket ID of the record the clerk chose),
+ * the same on every such page: the window opens the record.
+ */
+void
+okn_gui_list_class_add_open_signal (GObjectClass *klass)
+{
+  g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+/**
+ * okn_gui_list_open:
+ * @page: a page with ::open (okn_gui_list_class_add_open_signal())
+ * @records: (nullable) (element-type OknRecord): the records it lists, in
+ *   the order of its rows
+ * @index: the row chosen
+ *
+ * Emits ::open with the ticket of the record in row @index; a row that
+ * does not list one (none yet, or out of range) opens nothing.
+ */
+void
+okn_gui_list_open (GtkWidget *page,
+                   GPtrArray *records,
+                   int        index)
+{
+  if (records && index >= 0 && (guint) index < records->len)
+    g_signal_emit_by_name (page, "open", ((OknRecord *) g_ptr_array_index (records, index))->ticket);
+}
+
 /* Form sessions ----------------------------------------------------------- */
 
 #define CHROME_KEY "okn-form-chrome"

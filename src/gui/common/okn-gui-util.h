@@ -33,6 +33,12 @@ GtkWidget  *okn_gui_focus_error       (GtkWidget *field);
 void        okn_gui_describe_by       (GtkWidget *field,
                                        GtkWidget *error_label);
 
+/* A page that lists records for the clerk to open (search, register). */
+void        okn_gui_list_class_add_open_signal (GObjectClass *klass);
+void        okn_gui_list_open         (GtkWidget *page,
+                                       GPtrArray *records,
+                                       int        index);
+
 /* A form's field, as okn_record_check() names it, → its error label and
  * its input, both members of the form's instance struct. */
 typedef struct

@@ -204,9 +204,7 @@ export_work (TaskData      *d,
              GError       **error)
 {
   g_autoptr (GPtrArray) letters = NULL;
-  g_autofree char *office = NULL;
-  g_autofree char *station = NULL;
-  OknRegisterHeading heading = { 0 };
+  g_autofree OknRegisterHeading *heading = NULL;
   g_autoptr (GBytes) bytes = NULL;
   char day[16];
   g_autofree char *name = NULL;
@@ -217,18 +215,15 @@ export_work (TaskData      *d,
    * database and the configuration are refused all the same (okn-file). */
   if (d->format == OKN_EXPORT_CSV)
     return okn_register_write_csv (letters, d->path, OKN_FILE_WRITE_REPLACE, error) ? g_strdup (d->path) : NULL;
-  office = okn_config_get_string (config, "office.name");
-  station = okn_store_get_station (store, NULL);
-  heading.office_name = office;
-  heading.station = station;
+  heading = okn_register_heading_new (store, config);
   if (d->format == OKN_EXPORT_PDF)
-    return okn_register_write_pdf (letters, &d->day, &heading, d->path, OKN_FILE_WRITE_REPLACE, error)
+    return okn_register_write_pdf (letters, &d->day, heading, d->path, OKN_FILE_WRITE_REPLACE, error)
              ? g_strdup (d->path) : NULL;
 
   /* Print: the same PDF, through the core's A4 output. */
   g_date_strftime (day, sizeof day, "%Y-%m-%d", &d->day);
   name = g_strdup_printf ("register-%s.pdf", day);
-  if ((bytes = okn_register_render_pdf (letters, &d->day, &heading, error)) == NULL)
+  if ((bytes = okn_register_render_pdf (letters, &d->day, heading, error)) == NULL)
     return NULL;
   return okn_outputs_print_a4_document (config, OKN_OUTPUTS_DESK, bytes, name, TRUE, cancellable, error);
 }

@@ -36,14 +36,6 @@ struct _OknRegisterPage
 
 G_DEFINE_FINAL_TYPE (OknRegisterPage, okn_register_page, GTK_TYPE_BOX)
 
-enum
-{
-  OPEN,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static void
 show_message (OknRegisterPage *self,
               const char      *text,
@@ -175,10 +167,7 @@ static void
 on_row_activated (OknRegisterPage   *self,
                   GtkTreePath       *path)
 {
-  int i = gtk_tree_path_get_indices (path)[0];
-
-  if (self->letters && i >= 0 && (guint) i < self->letters->len)
-    g_signal_emit (self, signals[OPEN], 0, ((OknRecord *) g_ptr_array_index (self->letters, i))->ticket);
+  okn_gui_list_open (GTK_WIDGET (self), self->letters, gtk_tree_path_get_indices (path)[0]);
 }
 
 static void
@@ -302,8 +291,7 @@ okn_register_page_class_init (OknRegisterPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = okn_register_page_finalize;
-  signals[OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  okn_gui_list_class_add_open_signal (object_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-register-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, day_entry);

@@ -29,14 +29,6 @@ struct _OknSearchPage
 
 G_DEFINE_FINAL_TYPE (OknSearchPage, okn_search_page, GTK_TYPE_BOX)
 
-enum
-{
-  OPEN,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 void
 okn_search_page_set_context (OknSearchPage *self,
                              OknContext    *context)
@@ -222,18 +214,14 @@ static void
 on_search_activate (OknSearchPage *self)
 {
   okn_search_page_refresh (self);
-  if (self->results && self->results->len > 0)
-    g_signal_emit (self, signals[OPEN], 0, ((OknRecord *) g_ptr_array_index (self->results, 0))->ticket);
+  okn_gui_list_open (GTK_WIDGET (self), self->results, 0);
 }
 
 static void
 on_row_activated (OknSearchPage *self,
                   GtkListBoxRow *row)
 {
-  int i = gtk_list_box_row_get_index (row);
-
-  if (self->results && i >= 0 && (guint) i < self->results->len)
-    g_signal_emit (self, signals[OPEN], 0, ((OknRecord *) g_ptr_array_index (self->results, i))->ticket);
+  okn_gui_list_open (GTK_WIDGET (self), self->results, gtk_list_box_row_get_index (row));
 }
 
 static void
@@ -252,8 +240,7 @@ okn_search_page_class_init (OknSearchPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = okn_search_page_finalize;
-  signals[OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  okn_gui_list_class_add_open_signal (object_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-search-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OknSearchPage, search_entry);
