@@ -399,6 +399,38 @@ okn_test_station_clear (OknTestStation *station)
 }
 
 /**
+ * okn_test_cache_services:
+ * @services: (array length=n): the categories
+ *
+ * Caches a catalogue, as a sync would: the categories with a definition
+ * have metadata.
+ */
+void
+okn_test_cache_services (OknStore             *store,
+                         const OknTestService *services,
+                         gsize                 n)
+{
+  g_autoptr (GPtrArray) cached = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      OknService *s = g_new0 (OknService, 1);
+
+      s->code = g_strdup (services[i].code);
+      s->name = g_strdup (services[i].name);
+      s->group = g_strdup (services[i].group);
+      s->keywords = g_strdup (services[i].keywords);
+      s->type = g_strdup ("realtime");
+      s->metadata = services[i].definition != NULL;
+      s->definition = g_strdup (services[i].definition);
+      g_ptr_array_add (cached, s);
+    }
+  okn_store_replace_services (store, cached, &error);
+  g_assert_no_error (error);
+}
+
+/**
  * okn_test_cache_service:
  * @definition: (nullable): the service definition as JSON
  *
@@ -410,18 +442,9 @@ okn_test_cache_service (OknStore   *store,
                         const char *name,
                         const char *definition)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
+  const OknTestService service = { .code = code, .name = name, .definition = definition };
 
-  s->code = g_strdup (code);
-  s->name = g_strdup (name);
-  s->type = g_strdup ("realtime");
-  s->metadata = definition != NULL;
-  s->definition = g_strdup (definition);
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_cache_services (store, &service, 1);
 }
 
 /* The text of a PDF's first page, as poppler reads it. */
@@ -463,29 +486,21 @@ okn_test_pdf_file_text (const char *path)
 void
 okn_test_sample_catalogue (OknStore *store)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
+  static const OknTestService services[] = {
+    {
+      .code = "pothole",
+      .name = "Dziura w jezdni",
+      .group = "Drogi",
+      .keywords = "dziura, jezdnia, droga",
+      .definition = "{\"service_code\":\"pothole\",\"attributes\":["
+                    "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                    "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                    "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
+                    "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":false,"
+                    "\"order\":2,\"description\":\"Depth in cm\"}]}",
+    },
+    { .code = "streetlight", .name = "Latarnia nie świeci", .group = "Oświetlenie" },
+  };
 
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->group = g_strdup ("Drogi");
-  s->keywords = g_strdup ("dziura, jezdnia, droga");
-  s->type = g_strdup ("realtime");
-  s->metadata = TRUE;
-  s->definition = g_strdup ("{\"service_code\":\"pothole\",\"attributes\":["
-                            "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
-                            "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
-                            "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
-                            "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":false,"
-                            "\"order\":2,\"description\":\"Depth in cm\"}]}");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("streetlight");
-  s->name = g_strdup ("Latarnia nie świeci");
-  s->group = g_strdup ("Oświetlenie");
-  s->type = g_strdup ("realtime");
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_cache_services (store, services, G_N_ELEMENTS (services));
 }

@@ -64,6 +64,20 @@ typedef struct
 void       okn_test_station_init  (OknTestStation *station,
                                    const char     *code);
 void       okn_test_station_clear (OknTestStation *station);
+/* A category of a catalogue as a test caches it; all but code and name
+ * may be NULL. */
+typedef struct
+{
+  const char *code;
+  const char *name;
+  const char *group;
+  const char *keywords;
+  const char *definition;
+} OknTestService;
+
+void       okn_test_cache_services (OknStore             *store,
+                                    const OknTestService *services,
+                                    gsize                 n);
 void       okn_test_cache_service (OknStore   *store,
                                    const char *code,
                                    const char *name,
