@@ -9,6 +9,7 @@
 #include <poppler.h>
 
 #include "okn-test-common.h"
+#include "okienko/okn-scan.h"
 
 char *
 okn_test_make_tmpdir (void)
@@ -87,6 +88,18 @@ okn_test_open_store (const char *dir,
       okn_store_init_station (store, station, "test", &error);
       g_assert_no_error (error);
     }
+  return store;
+}
+
+/* The store of the application under test (OKIENKO_DB), opened as
+ * another process would open it. */
+OknStore *
+okn_test_open_app_store (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknStore *store = okn_store_open (g_getenv ("OKIENKO_DB"), &error);
+
+  g_assert_no_error (error);
   return store;
 }
 
@@ -474,6 +487,46 @@ okn_test_pdf_file_text (const char *path)
   pdf = g_file_load_bytes (file, NULL, NULL, &error);
   g_assert_no_error (error);
   return okn_test_pdf_text (pdf);
+}
+
+/**
+ * okn_test_file_carries:
+ * @path: a printed PDF or an image
+ * @code: (nullable): the ticket's verification code
+ *
+ * Decodes every barcode of @path as a scanner would and says which carry
+ * @ticket: alone (a Code 128) and with @code (a QR).
+ *
+ * Returns: #OknTestCarried flags
+ */
+guint
+okn_test_file_carries (const char *path,
+                       const char *ticket,
+                       const char *code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) symbols = okn_scan_decode_file (path, &error);
+  guint carried = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < symbols->len; i++)
+    {
+      const OknScanSymbol *symbol = g_ptr_array_index (symbols, i);
+      g_autofree char *formatted = NULL;
+      g_autofree char *got_code = NULL;
+      OknTicketId id;
+
+      if (!okn_scan_parse_text (symbol->text, NULL, &id, &got_code, NULL))
+        continue;
+      formatted = okn_ticket_id_format (&id);
+      if (g_strcmp0 (formatted, ticket) != 0)
+        continue;
+      if (got_code == NULL)
+        carried |= OKN_TEST_CARRIED_ID;
+      else if (g_strcmp0 (got_code, code) == 0)
+        carried |= OKN_TEST_CARRIED_ID_AND_CODE;
+    }
+  return carried;
 }
 
 /**

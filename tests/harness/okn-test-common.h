@@ -19,6 +19,7 @@ void       okn_test_paths_clear   (char **dir,
                                    char **config);
 OknStore  *okn_test_open_store    (const char *dir,
                                    const char *station);
+OknStore  *okn_test_open_app_store (void);
 OknConfig *okn_test_config_from_text (const char *path,
                                       const char *text);
 void       okn_test_async_ready   (GObject      *source,
@@ -83,6 +84,16 @@ void       okn_test_cache_service (OknStore   *store,
                                    const char *name,
                                    const char *definition);
 void       okn_test_sample_catalogue (OknStore *store);
+/* What the barcodes of a printed file carry of a ticket. */
+typedef enum
+{
+  OKN_TEST_CARRIED_ID = 1 << 0,
+  OKN_TEST_CARRIED_ID_AND_CODE = 1 << 1,
+} OknTestCarried;
+
+guint      okn_test_file_carries  (const char *path,
+                                   const char *ticket,
+                                   const char *code);
 char      *okn_test_pdf_text      (GBytes *pdf);
 char      *okn_test_pdf_file_text (const char *path);
 
