@@ -412,6 +412,42 @@ okn_test_station_clear (OknTestStation *station)
 }
 
 /**
+ * okn_test_printable_init:
+ * @station: the station's code, e.g. "K03"
+ *
+ * What the printing tests print: a letter registered in a store of its
+ * own folder, and its ticket's content; okn_test_printable_clear()
+ * removes them.
+ */
+void
+okn_test_printable_init (OknTestPrintable *printable,
+                         const char       *station,
+                         const char       *sender,
+                         const char       *subject)
+{
+  g_autoptr (GError) error = NULL;
+
+  printable->dir = okn_test_make_tmpdir ();
+  printable->store = okn_test_open_store (printable->dir, station);
+  printable->db = g_strdup (okn_store_get_path (printable->store));
+  printable->record = okn_test_letter (sender, subject);
+  g_assert_true (okn_store_register (printable->store, printable->record, "clerk", &error));
+  g_assert_no_error (error);
+  printable->content = okn_ticket_content_new (printable->record, NULL);
+}
+
+void
+okn_test_printable_clear (OknTestPrintable *printable)
+{
+  g_clear_pointer (&printable->content, okn_ticket_content_free);
+  g_clear_pointer (&printable->record, okn_record_free);
+  g_clear_pointer (&printable->store, okn_store_close);
+  okn_test_rm_rf (printable->dir);
+  g_clear_pointer (&printable->dir, g_free);
+  g_clear_pointer (&printable->db, g_free);
+}
+
+/**
  * okn_test_cache_services:
  * @services: (array length=n): the categories
  *

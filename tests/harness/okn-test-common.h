@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "okienko/okienko.h"
+#include "okienko/okn-ticket-layout.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,21 @@ typedef struct
 void       okn_test_station_init  (OknTestStation *station,
                                    const char     *code);
 void       okn_test_station_clear (OknTestStation *station);
+/* What the printing tests print (okn_test_printable_init()). */
+typedef struct
+{
+  char *dir;
+  char *db;
+  OknStore *store;
+  OknRecord *record;
+  OknTicketContent *content;
+} OknTestPrintable;
+
+void       okn_test_printable_init  (OknTestPrintable *printable,
+                                     const char       *station,
+                                     const char       *sender,
+                                     const char       *subject);
+void       okn_test_printable_clear (OknTestPrintable *printable);
 /* A category of a catalogue as a test caches it; all but code and name
  * may be NULL. */
 typedef struct
