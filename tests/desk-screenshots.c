@@ -15,6 +15,7 @@
 #include "okn-clerk-window.h"
 #include "okn-preferences-dialog.h"
 #include "okn-setup-dialog.h"
+#include "okn-test-common.h"
 #include "okn-test-ui.h"
 
 static const char *outdir;
@@ -126,43 +127,34 @@ sample_data (const char *db)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknStore) store = okn_store_open (db, &error);
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_autoptr (OknRecord) refused = NULL;
   g_autofree char *ticket = NULL;
-  OknService *s;
+  static const OknTestService services[] = {
+    {
+      .code = "pothole",
+      .name = "Dziura w jezdni",
+      .group = "Drogi",
+      .keywords = "dziura,jezdnia,asfalt",
+      .definition = "{\"attributes\":["
+                    "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":true,\"order\":1,\"description\":\"Głębokość (cm)\"},"
+                    "{\"variable\":true,\"code\":\"lane\",\"datatype\":\"singlevaluelist\",\"required\":false,\"order\":2,\"description\":\"Pas ruchu\","
+                    "\"values\":[{\"key\":\"left\",\"name\":\"Lewy pas\"},{\"key\":\"right\",\"name\":\"Prawy pas\"},{\"key\":\"both\",\"name\":\"Cała jezdnia\"}]},"
+                    "{\"variable\":true,\"code\":\"noticed_at\",\"datatype\":\"datetime\",\"required\":false,\"order\":3,\"description\":\"Kiedy zauważono\"}]}",
+    },
+    {
+      .code = "streetlight",
+      .name = "Niedziałająca latarnia",
+      .group = "Oświetlenie",
+      .definition = "{\"attributes\":[{\"variable\":true,\"code\":\"issues\",\"datatype\":\"multivaluelist\",\"required\":true,\"order\":1,"
+                    "\"description\":\"Co jest nie tak\",\"values\":[{\"key\":\"dark\",\"name\":\"Nie świeci\"},{\"key\":\"flicker\",\"name\":\"Miga\"}]}]}",
+    },
+    { .code = "dumping", .name = "Dzikie wysypisko", .group = "Czystość" },
+    { .code = "tree", .name = "Powalone drzewo", .group = "Zieleń" },
+  };
 
   if (store == NULL || !okn_store_init_station (store, "K03", "admin", &error))
     g_error ("%s", error->message);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->group = g_strdup ("Drogi");
-  s->keywords = g_strdup ("dziura,jezdnia,asfalt");
-  s->definition = g_strdup ("{\"attributes\":["
-                            "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":true,\"order\":1,\"description\":\"Głębokość (cm)\"},"
-                            "{\"variable\":true,\"code\":\"lane\",\"datatype\":\"singlevaluelist\",\"required\":false,\"order\":2,\"description\":\"Pas ruchu\","
-                            "\"values\":[{\"key\":\"left\",\"name\":\"Lewy pas\"},{\"key\":\"right\",\"name\":\"Prawy pas\"},{\"key\":\"both\",\"name\":\"Cała jezdnia\"}]},"
-                            "{\"variable\":true,\"code\":\"noticed_at\",\"datatype\":\"datetime\",\"required\":false,\"order\":3,\"description\":\"Kiedy zauważono\"}]}");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("streetlight");
-  s->name = g_strdup ("Niedziałająca latarnia");
-  s->group = g_strdup ("Oświetlenie");
-  s->definition = g_strdup ("{\"attributes\":[{\"variable\":true,\"code\":\"issues\",\"datatype\":\"multivaluelist\",\"required\":true,\"order\":1,"
-                            "\"description\":\"Co jest nie tak\",\"values\":[{\"key\":\"dark\",\"name\":\"Nie świeci\"},{\"key\":\"flicker\",\"name\":\"Miga\"}]}]}");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("dumping");
-  s->name = g_strdup ("Dzikie wysypisko");
-  s->group = g_strdup ("Czystość");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("tree");
-  s->name = g_strdup ("Powalone drzewo");
-  s->group = g_strdup ("Zieleń");
-  g_ptr_array_add (services, s);
-  if (!okn_store_replace_services (store, services, &error))
-    g_error ("%s", error->message);
+  okn_test_cache_services (store, services, G_N_ELEMENTS (services));
 
   add_letter (store, "Jan Kowalski", "ul. Piotrkowska 104, 90-001 Łódź", "Wniosek o wycinkę drzewa",
               "Wydział Ochrony Środowiska", OKN_DELIVERY_IN_PERSON, 3, 200);

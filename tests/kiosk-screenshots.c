@@ -40,13 +40,6 @@ named (const char *name)
 }
 
 static void
-press (const char *name)
-{
-  gtk_button_clicked (GTK_BUTTON (named (name)));
-  okn_test_ui_pump_for (50);
-}
-
-static void
 set_entry (const char *name,
            const char *text)
 {
@@ -69,44 +62,44 @@ shoot_all (const char *variant)
 
   okn_kiosk_window_show_start (window);
   shoot (variant, "start");
-  press ("report");
+  okn_test_kiosk_press (window, "report");
   shoot (variant, "category");
-  press ("category:pothole");
+  okn_test_kiosk_press (window, "category:pothole");
   set_entry ("address", "ul. Piotrkowska 120, Łódź");
   shoot (variant, "where");
-  press ("next");
+  okn_test_kiosk_press (window, "next");
   buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (named ("description")));
   gtk_text_buffer_set_text (buf, "Głęboka dziura przy przejściu dla pieszych.", -1);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
   shoot (variant, "what");
-  press ("next");
+  okn_test_kiosk_press (window, "next");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
   set_entry ("contact-name", "Olena Kowalenko");
   set_entry ("contact-email", "olena@example.org");
   shoot (variant, "contact");
-  press ("next");
+  okn_test_kiosk_press (window, "next");
   shoot (variant, "summary");
-  press ("confirm");
+  okn_test_kiosk_press (window, "confirm");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (!is_done () && g_get_monotonic_time () < deadline)
     okn_test_ui_pump_for (50);
   shoot (variant, "done");
-  press ("finish");
+  okn_test_kiosk_press (window, "finish");
 
-  press ("check");
+  okn_test_kiosk_press (window, "check");
   set_entry ("ticket-id", known_ticket);
   set_entry ("ticket-code", "XXXXXX");
-  press ("check-go");
+  okn_test_kiosk_press (window, "check-go");
   shoot (variant, "check");
   set_entry ("ticket-id", known_ticket);
   set_entry ("ticket-code", known_code);
-  press ("check-go");
+  okn_test_kiosk_press (window, "check-go");
   shoot (variant, "answer");
-  press ("finish");
+  okn_test_kiosk_press (window, "finish");
 
   /* The inactivity warning, brought on by a quick clock. */
-  press ("report");
-  press ("category:streetlight");
+  okn_test_kiosk_press (window, "report");
+  okn_test_kiosk_press (window, "category:streetlight");
   okn_inactivity_set_timeouts (clock, 20, 60 * 1000);
   okn_inactivity_poke (clock);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;

@@ -10,42 +10,64 @@
 #include "okienko/okn-catalogue.h"
 #include "okn-test-common.h"
 
-static char *
-fixture (const char *name)
+typedef struct
 {
-  return g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", name, NULL);
+  char *dir;
+  char *db;
+  char *conf;
+  char *catalogue;   /* tests/fixtures/catalogue.json */
+} Fixture;
+
+/* Station K03 with an empty configuration, its store closed for
+ * okienkoctl. */
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->conf);
+  okn_store_close (okn_test_open_store (f->dir, "K03"));
+  g_assert_true (g_file_set_contents (f->conf, "", -1, NULL));
+  f->catalogue = g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", "catalogue.json", NULL);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  okn_test_paths_clear (&f->dir, &f->db, &f->conf);
+  g_free (f->catalogue);
+}
+
+/* Before any catalogue, okienkoctl services list says how to import one. */
+static void
+test_list_says_import (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "services", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "services import"));
 }
 
 /* The documented file, imported by okienkoctl: the categories with their
  * names, a numeric code, the definition with its required attribute; the
  * store then refuses a report without it, as with a fetched catalogue. */
 static void
-test_import (void)
+test_import (Fixture      *f,
+             gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
-  g_autofree char *file = fixture ("catalogue.json");
+  g_autoptr (OknRecord) report = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) services = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) report = NULL;
   g_autofree char *fetched = NULL;
   const OknService *pothole = NULL, *light = NULL;
 
-  okn_store_close (okn_test_open_store (dir, "K03"));
-  g_assert_true (g_file_set_contents (conf, "", -1, NULL));
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "services", "list", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "services import"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "services", "import", file, NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "services", "import", f->catalogue, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "3"));
 
-  store = okn_store_open (db, &error);
+  store = okn_store_open (f->db, &error);
   g_assert_no_error (error);
   services = okn_store_list_services (store, &error);
   g_assert_no_error (error);
@@ -68,22 +90,17 @@ test_import (void)
   fetched = okn_store_get_meta (store, "catalogue.fetched_at");
   g_assert_nonnull (fetched);
 
-  report = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
   g_assert_false (okn_store_register (store, report, "test", &error));
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
-  okn_test_rm_rf (dir);
 }
 
 /* A file that is not a catalogue is refused with the reason, exit 2, and
  * the cached catalogue stays as it was. */
 static void
-test_refused (void)
+test_refused (Fixture      *f,
+              gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
-  g_autofree char *good = fixture ("catalogue.json");
-  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.json", NULL);
   const char *cases[] = {
     "not json at all",
     "{\"services\": 5}",
@@ -93,9 +110,7 @@ test_refused (void)
     "[]",
   };
 
-  okn_store_close (okn_test_open_store (dir, "K03"));
-  g_assert_true (g_file_set_contents (conf, "", -1, NULL));
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, NULL, "services", "import", good, NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "services", "import", f->catalogue, NULL), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *err = NULL;
@@ -103,13 +118,12 @@ test_refused (void)
       g_autoptr (GPtrArray) services = NULL;
 
       g_assert_true (g_file_set_contents (bad, cases[i], -1, NULL));
-      g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, &err, "services", "import", bad, NULL), ==, 2);
+      g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "services", "import", bad, NULL), ==, 2);
       g_assert_nonnull (strstr (err, "catalogue"));
-      store = okn_store_open (db, NULL);
+      store = okn_store_open (f->db, NULL);
       services = okn_store_list_services (store, NULL);
       g_assert_cmpuint (services->len, ==, 3);
     }
-  okn_test_rm_rf (dir);
 }
 
 int
@@ -118,7 +132,9 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/catalogue/import", test_import);
-  g_test_add_func ("/catalogue/refused", test_refused);
+  g_test_add ("/catalogue/list-says-import", Fixture, NULL, fixture_setup, test_list_says_import,
+              fixture_teardown);
+  g_test_add ("/catalogue/import", Fixture, NULL, fixture_setup, test_import, fixture_teardown);
+  g_test_add ("/catalogue/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   return g_test_run ();
 }

@@ -307,20 +307,50 @@ store_with_letters (const char *dir,
   return store;
 }
 
-static void
-test_register_day_and_csv (void)
+/* A station whose store holds a day's letters (store_with_letters()),
+ * and that day's register. */
+typedef struct
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autoptr (GError) error = NULL;
+  char *dir;
+  char *db;
+  char *conf;
   GDate day;
-  g_autoptr (OknStore) store = store_with_letters (dir, &day);
-  g_autoptr (GPtrArray) letters = okn_register_day (store, &day, &error);
+  OknStore *store;
+  GPtrArray *letters;
+} RegisterFixture;
+
+static void
+register_setup (RegisterFixture *f,
+                gconstpointer    data)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->conf);
+  f->store = store_with_letters (f->dir, &f->day);
+  f->letters = okn_register_day (f->store, &f->day, &error);
+  g_assert_no_error (error);
+}
+
+static void
+register_teardown (RegisterFixture *f,
+                   gconstpointer    data)
+{
+  g_clear_pointer (&f->letters, g_ptr_array_unref);
+  g_clear_pointer (&f->store, okn_store_close);
+  okn_test_paths_clear (&f->dir, &f->db, &f->conf);
+}
+
+static void
+test_register_day_and_csv (RegisterFixture *f,
+                           gconstpointer    data)
+{
+  GPtrArray *letters = f->letters;
+  g_autoptr (GError) error = NULL;
   g_autofree char *csv = NULL;
-  g_autofree char *path = g_build_filename (dir, "r.csv", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "r.csv", NULL);
   g_autofree char *read_back = NULL;
   g_auto (GStrv) lines = NULL;
 
-  g_assert_no_error (error);
   g_assert_cmpuint (letters->len, ==, 3);
   g_assert_cmpstr (((OknRecord *) g_ptr_array_index (letters, 0))->sender_name, ==, "=HYPERLINK(\"x\")");
   g_assert_cmpstr (((OknRecord *) g_ptr_array_index (letters, 2))->sender_name, ==, "Jan Kowalski");
@@ -337,18 +367,15 @@ test_register_day_and_csv (void)
   g_assert_true (okn_register_write_csv (letters, path, OKN_FILE_WRITE_DEFAULT, &error));
   g_assert_true (g_file_get_contents (path, &read_back, NULL, NULL));
   g_assert_cmpstr (read_back, ==, csv);
-  okn_test_rm_rf (dir);
 }
 
 static void
-test_register_pdf (void)
+test_register_pdf (RegisterFixture *f,
+                   gconstpointer    data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
+  GPtrArray *letters = f->letters;
   g_autoptr (GError) error = NULL;
-  GDate day;
-  g_autoptr (OknStore) store = store_with_letters (dir, &day);
-  g_autoptr (GPtrArray) letters = okn_register_day (store, &day, &error);
-  g_autofree char *path = g_build_filename (dir, "r.pdf", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "r.pdf", NULL);
   g_autofree char *uri = NULL;
   g_autoptr (PopplerDocument) doc = NULL;
   g_autoptr (PopplerPage) page = NULL;
@@ -359,7 +386,7 @@ test_register_pdf (void)
   /* Enough rows for a second page, whose header repeats. */
   for (guint i = 0; i < 60; i++)
     g_ptr_array_add (letters, okn_record_copy (g_ptr_array_index (letters, i % 3)));
-  g_assert_true (okn_register_write_pdf (letters, &day, &heading, path, OKN_FILE_WRITE_DEFAULT, &error));
+  g_assert_true (okn_register_write_pdf (letters, &f->day, &heading, path, OKN_FILE_WRITE_DEFAULT, &error));
   g_assert_no_error (error);
   uri = g_filename_to_uri (path, NULL, NULL);
   doc = poppler_document_new_from_file (uri, NULL, &error);
@@ -367,7 +394,7 @@ test_register_pdf (void)
   g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 2);
   page = poppler_document_get_page (doc, 0);
   text = poppler_page_get_text (page);
-  g_date_strftime (date, sizeof date, "%d.%m.%Y", &day);
+  g_date_strftime (date, sizeof date, "%d.%m.%Y", &f->day);
   g_assert_nonnull (strstr (text, date));
   g_assert_nonnull (strstr (text, "Urząd Miasta Łodzi"));
   g_assert_nonnull (strstr (text, "Zofia Żółkiewska"));
@@ -379,9 +406,8 @@ test_register_pdf (void)
   text = poppler_page_get_text (page);
   g_assert_nonnull (strstr (text, "Ticket ID"));
 
-  g_assert_false (okn_register_write_pdf (letters, &day, NULL, "/nonexistent/dir/r.pdf", OKN_FILE_WRITE_DEFAULT, &error));
+  g_assert_false (okn_register_write_pdf (letters, &f->day, NULL, "/nonexistent/dir/r.pdf", OKN_FILE_WRITE_DEFAULT, &error));
   g_assert_nonnull (error);
-  okn_test_rm_rf (dir);
 }
 
 static void
@@ -420,29 +446,26 @@ test_dates_pl (void)
 
 /* okienkoctl day: the same register without a desk. */
 static void
-test_okienkoctl_day (void)
+test_okienkoctl_day (RegisterFixture *f,
+                     gconstpointer    data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
-  g_autofree char *csv_path = g_build_filename (dir, "day.csv", NULL);
-  g_autofree char *pdf_path = g_build_filename (dir, "day.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (f->dir, "day.csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (f->dir, "day.pdf", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *csv = NULL;
-  GDate day;
   char date[16];
 
-  okn_store_close (store_with_letters (dir, &day));
-  g_date_strftime (date, sizeof date, "%d.%m.%Y", &day);
+  g_clear_pointer (&f->store, okn_store_close);
+  g_date_strftime (date, sizeof date, "%d.%m.%Y", &f->day);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
   g_assert_null (strstr (out, "Wczorajszy"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", date, "--csv", csv_path,
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", date, "--csv", csv_path,
                                      "--pdf", pdf_path, NULL), ==, 0);
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
   g_assert_nonnull (strstr (csv, "\"CANCELLED: Pomyłka\""));
@@ -451,15 +474,14 @@ test_okienkoctl_day (void)
   g_clear_pointer (&err, g_free);
 
   /* The ISO form its help offers works too. */
-  g_date_strftime (date, sizeof date, "%Y-%m-%d", &day);
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", &f->day);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "day", "--date", "31.02.2026", NULL), ==, 2);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", "31.02.2026", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "31.02.2026"));
-  okn_test_rm_rf (dir);
 }
 
 /* Outputs ------------------------------------------------------------------ */
@@ -541,10 +563,13 @@ main (int    argc,
   g_test_add_func ("/draft/writer", test_draft_writer);
   g_test_add_func ("/service-def/parse-and-check", test_service_def);
   g_test_add_func ("/service-def/matches", test_service_matches);
-  g_test_add_func ("/register/day-and-csv", test_register_day_and_csv);
-  g_test_add_func ("/register/pdf", test_register_pdf);
+  g_test_add ("/register/day-and-csv", RegisterFixture, NULL, register_setup,
+              test_register_day_and_csv, register_teardown);
+  g_test_add ("/register/pdf", RegisterFixture, NULL, register_setup,
+              test_register_pdf, register_teardown);
   g_test_add_func ("/register/dates-pl", test_dates_pl);
-  g_test_add_func ("/register/okienkoctl-day", test_okienkoctl_day);
+  g_test_add ("/register/okienkoctl-day", RegisterFixture, NULL, register_setup,
+              test_okienkoctl_day, register_teardown);
   g_test_add_func ("/outputs/pdf-folder", test_outputs_pdf_folder);
   return g_test_run ();
 }

@@ -101,23 +101,13 @@ find_named (GtkWidget  *root,
   return okn_test_ui_find_named (root, accessible_name);
 }
 
-static OknStore *
-open_store (void)
-{
-  g_autoptr (GError) error = NULL;
-  OknStore *store = okn_store_open (g_getenv ("OKIENKO_DB"), &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 /* A letter registered behind the desk's back, as another station or
  * okienkoctl would. */
 static OknRecord *
 store_letter (const char *sender,
               const char *subject)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GError) error = NULL;
   OknRecord *r = okn_test_letter (sender, subject);
 
@@ -129,7 +119,7 @@ store_letter (const char *sender,
 static gint64
 count_records (OknKind kind)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   OknListFilter filter = { .has_kind = TRUE, .kind = kind };
   g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
 
@@ -215,8 +205,6 @@ test_letter_by_keyboard (void)
   GtkWidget *unit;
   g_autofree char *label_pdf = NULL;
   g_autofree char *a4_pdf = NULL;
-  g_autoptr (GPtrArray) symbols = NULL;
-  gboolean decoded = FALSE;
 
   key (GDK_KEY_l, GDK_CONTROL_MASK);
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
@@ -252,7 +240,7 @@ test_letter_by_keyboard (void)
 
   g_assert_true (wait_for (status_has_saved, NULL));
 
-  store = open_store ();
+  store = okn_test_open_app_store ();
   found = okn_store_search (store, "Nowak", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
@@ -275,21 +263,7 @@ test_letter_by_keyboard (void)
   a4_pdf = g_strdup_printf ("%s/out/%s-a4-confirmation.pdf", tmpdir, r->ticket);
   g_assert_true (g_file_test (label_pdf, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (a4_pdf, G_FILE_TEST_EXISTS));
-  symbols = okn_scan_decode_file (label_pdf, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < symbols->len; i++)
-    {
-      OknScanSymbol *s = g_ptr_array_index (symbols, i);
-      OknTicketId id;
-      g_autofree char *formatted = NULL;
-
-      if (okn_ticket_id_parse (s->text, &id, NULL))
-        {
-          formatted = okn_ticket_id_format (&id);
-          decoded = decoded || g_strcmp0 (formatted, r->ticket) == 0;
-        }
-    }
-  g_assert_true (decoded);
+  g_assert_true (okn_test_file_carries (label_pdf, r->ticket, NULL) & OKN_TEST_CARRIED_ID);
 
   /* Ready for the next letter: cleared, unit kept, focus on the sender. */
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender"))), ==, "");
@@ -362,7 +336,7 @@ test_ticket_on_screen (void)
   g_autofree char *payload = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *label_pdf = NULL;
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) found = NULL;
   OknRecord *r;
 
@@ -474,7 +448,7 @@ test_report_required_attribute (void)
   g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
   g_assert_true (status_has_saved (NULL));
   g_assert_cmpint (count_records (OKN_KIND_REPORT), ==, before + 1);
-  store = open_store ();
+  store = okn_test_open_app_store ();
   found = okn_store_search (store, "przejściu", 10, NULL);
   g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpstr (okn_record_get_attribute (g_ptr_array_index (found, 0), "size"), ==, "large");
@@ -497,7 +471,7 @@ test_report_required_attribute (void)
 static void
 test_scanner_burst (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
   const char *ticket = ((OknRecord *) g_ptr_array_index (found, 0))->ticket;
   GtkWidget *sender;
@@ -592,7 +566,7 @@ text_view_text (GtkWidget *view)
 static void
 test_scanner_versus_typist (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
   g_autofree char *ticket = g_strdup (((OknRecord *) g_ptr_array_index (found, 0))->ticket);
   OknReportForm *form = okn_clerk_window_get_report_form (window);
@@ -751,7 +725,7 @@ search_finds (gpointer data)
 static void
 test_search_what_clerk_remembers (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) letter = okn_test_letter ("Jan Wiśniewski", "Wniosek o wycinkę drzewa");
   g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Nie świeci od tygodnia", "ul. Piotrkowska 100");
   g_autoptr (GError) error = NULL;
@@ -862,7 +836,7 @@ test_cancel_with_reason (void)
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_assert_true (wait_for (view_idle, view));
   g_assert_true (cancel_dialog () == dialog);
-  store = open_store ();
+  store = okn_test_open_app_store ();
   r = okn_store_lookup (store, ticket, NULL);
   g_assert_cmpint (r->sync_state, ==, OKN_SYNC_QUEUED);
   g_clear_pointer (&r, okn_record_free);
@@ -1080,8 +1054,7 @@ test_first_start_setup (void)
   station = okn_store_get_station (okn_application_get_store (fresh), NULL);
   g_assert_cmpstr (station, ==, "K05");
 
-  gtk_widget_destroy (okn_application_get_clerk_window (fresh));
-  pump ();
+  okn_test_ui_destroy (okn_application_get_clerk_window (fresh));
   g_object_unref (fresh);
   g_setenv ("OKIENKO_DB", old_db, TRUE);
   g_setenv ("OKIENKO_CONFIG", old_conf, TRUE);
@@ -1112,19 +1085,13 @@ test_broken_config (void)
 {
   g_autofree char *conf = g_build_filename (tmpdir, "broken.conf", NULL);
   g_autofree char *old_conf = g_strdup (g_getenv ("OKIENKO_CONFIG"));
-  g_autoptr (GError) error = NULL;
   OknApplication *other;
   GtkWidget *w;
 
   g_assert_true (g_file_set_contents (conf, "[desk\nthis is not a key file\n", -1, NULL));
   g_setenv ("OKIENKO_CONFIG", conf, TRUE);
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  pump ();
+  other = start_app ();
   w = okn_application_get_clerk_window (other);
-  g_assert_nonnull (w);
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), conf));
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), "default settings"));
   /* A fresh window offers earlier senders, read from the store in a
@@ -1135,8 +1102,7 @@ test_broken_config (void)
     g_assert_true (wait_for (model_has, gtk_entry_completion_get_model (completion)));
   }
 
-  gtk_widget_destroy (w);
-  pump ();
+  okn_test_ui_destroy (w);
   g_object_unref (other);
   g_setenv ("OKIENKO_CONFIG", old_conf, TRUE);
 }
@@ -1148,20 +1114,13 @@ test_store_warnings (void)
 {
   OknApplication *other;
   GtkWidget *w;
-  g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (g_chmod (g_getenv ("OKIENKO_DB"), 0644), ==, 0);
-  other = okn_application_new ();
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (other));
-  pump ();
+  other = start_app ();
   w = okn_application_get_clerk_window (other);
-  g_assert_nonnull (w);
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), "could be read by other users"));
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), g_getenv ("OKIENKO_DB")));
-  gtk_widget_destroy (w);
-  pump ();
+  okn_test_ui_destroy (w);
   g_object_unref (other);
 }
 
@@ -1232,7 +1191,7 @@ test_correction_keeps_new_letter (void)
 {
   OknLetterForm *form = okn_clerk_window_get_letter_form (window);
   OknRecordView *view = okn_clerk_window_get_record_view (window);
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) found = okn_store_search (store, "Zamknięty", 1, NULL);
   g_autofree char *ticket = NULL;
   g_autoptr (OknRecord) corrected = NULL;
@@ -1431,7 +1390,7 @@ test_correction_keeps_sticky (void)
 {
   OknLetterForm *form = okn_clerk_window_get_letter_form (window);
   OknRecordView *view = okn_clerk_window_get_record_view (window);
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) old = okn_test_letter ("Stary Nadawca", "Stara sprawa");
   g_autoptr (GError) error = NULL;
   GtkWidget *unit = gtk_bin_get_child (GTK_BIN (find_named (GTK_WIDGET (window), "Unit")));
@@ -1558,8 +1517,7 @@ test_draft_after_kill (void)
   g_assert_cmpstr (okn_clerk_window_get_page (w), ==, "letter");
   g_assert_false (okn_clerk_window_has_draft_offer (w));
 
-  gtk_widget_destroy (GTK_WIDGET (w));
-  pump ();
+  okn_test_ui_destroy (GTK_WIDGET (w));
   g_object_unref (second);
 
   /* Declined after typing a new letter: the file is that letter's draft
@@ -1576,8 +1534,7 @@ test_draft_after_kill (void)
           g_assert_true (wait_for (draft_has, (gpointer) "Nowy Nadawca"));
         }
       okn_clerk_window_answer_draft (w, FALSE);
-      gtk_widget_destroy (GTK_WIDGET (w));
-      pump ();
+      okn_test_ui_destroy (GTK_WIDGET (w));
       g_object_unref (again);
       if (typed)
         g_assert_true (draft_has ((gpointer) "Nowy Nadawca"));
@@ -1596,7 +1553,7 @@ sync_done (gpointer data)
 static gboolean
 report_state_is (gpointer data)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) found = okn_store_search (store, "przejściu", 1, NULL);
 
   return found && found->len == 1
@@ -1657,7 +1614,7 @@ test_sync_now_and_attention (void)
   g_assert_false (okn_clerk_window_is_syncing (window));
   g_assert_true (wait_for (report_state_is, GINT_TO_POINTER (OKN_SYNC_NEEDS_ATTENTION)));
 
-  store = open_store ();
+  store = okn_test_open_app_store ();
   found = okn_store_search (store, "przejściu", 1, NULL);
   ticket = g_strdup (((OknRecord *) g_ptr_array_index (found, 0))->ticket);
   g_assert_true (okn_clerk_window_open_ticket (window, ticket));
@@ -1708,7 +1665,7 @@ static void
 test_outside_text_safe (void)
 {
   const char *hostile = "Odrzucono\x1b]0;pwned\a\r\nzmiana \xe2\x80\xae""cod.exe";
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_letter ("Jan Zewnętrzny", "Wniosek");
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) labels = g_string_new (NULL);
@@ -1776,7 +1733,7 @@ static void
 test_catalogue_reaches_desk (void)
 {
   OknReportForm *form = okn_clerk_window_get_report_form (window);
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) none = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   g_autoptr (GError) error = NULL;
   g_autofree char *file = g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", "catalogue.json", NULL);
@@ -1862,7 +1819,7 @@ assert_fits (const char *what,
 static void
 test_fits_small_screens (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_letter ("Przedsiębiorstwo Wodociągów i Kanalizacji Spółka z ograniczoną odpowiedzialnością w Łodzi",
                                              "Wniosek o wydanie zaświadczenia o niezaleganiu z opłatami za dostawę wody i odprowadzanie ścieków za rok 2026");
   g_autoptr (GError) error = NULL;
@@ -2265,8 +2222,7 @@ screen_child (const char *screen,
     }
   g_print ("%s", bad->str);
   okn_report_form_reset (okn_clerk_window_get_report_form (w));
-  gtk_widget_destroy (GTK_WIDGET (w));
-  pump ();
+  okn_test_ui_destroy (GTK_WIDGET (w));
   g_object_unref (other);
   okn_test_ui_stop_xvfb ();
   return bad->len > 0 ? 1 : 0;
@@ -2280,7 +2236,7 @@ test_fits_screen_without_wm (void)
 {
   const char *screens[] = { "1366x768", "1024x768" };
   g_autoptr (GString) report = g_string_new (NULL);
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_letter ("Miejskie Przedsiębiorstwo Oczyszczania Spółka z ograniczoną "
                                              "odpowiedzialnością w Łodzi, Oddział Zachodni",
                                              "Odwołanie od decyzji w sprawie opłaty za gospodarowanie "
@@ -2341,7 +2297,7 @@ test_category_list_names (void)
 static void
 test_record_datetime_in_words (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_report ("noticed", "Znak drogowy przewrócony", "ul. Zgierska 1");
   g_autoptr (GError) error = NULL;
   g_autofree char *shown = NULL;
@@ -2476,8 +2432,7 @@ messages_child (const char *ticket)
   }
 
   g_print ("%s", bad->str);
-  gtk_widget_destroy (GTK_WIDGET (w));
-  pump ();
+  okn_test_ui_destroy (GTK_WIDGET (w));
   g_object_unref (other);
   return bad->len > 0 ? 1 : 0;
 }
@@ -2533,7 +2488,7 @@ words_child (const char *lang)
   g_autoptr (GHashTable) pl = load_catalogue ("pl");
   g_autoptr (GHashTable) back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   Words words = { pl, back, g_str_equal (lang, "pl"), g_string_new (NULL) };
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) found = okn_store_search (store, "Nowak", 1, NULL);
   OknApplication *other;
   OknClerkWindow *w;
@@ -2591,7 +2546,7 @@ test_words (void)
 static void
 write_catalogue (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
 
   okn_test_sample_catalogue (store);
 }
@@ -2690,8 +2645,7 @@ main (int    argc,
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 
-  gtk_widget_destroy (GTK_WIDGET (window));
-  pump ();
+  okn_test_ui_destroy (GTK_WIDGET (window));
   g_clear_object (&app);
   stop_xvfb ();
   okn_test_rm_rf (tmpdir);

@@ -15,10 +15,7 @@
 #include "okn-test-common.h"
 #include "okn-test-zbar.h"
 
-static char *tmpdir;
-static OknStore *store;
-static OknRecord *record;
-static OknTicketContent *content;
+static OknTestPrintable sample;
 
 /* --- a TCP listener on 127.0.0.1 --------------------------------------- */
 
@@ -228,7 +225,7 @@ static OknBitmap *
 render (OknLayout layout)
 {
   g_autoptr (GError) error = NULL;
-  OknBitmap *bitmap = okn_layout_render_bitmap (layout, content, OKN_LAYOUT_THERMAL_DPI, &error);
+  OknBitmap *bitmap = okn_layout_render_bitmap (layout, sample.content, OKN_LAYOUT_THERMAL_DPI, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (bitmap);
@@ -251,9 +248,9 @@ assert_same_ticket (const OknBitmap *sent,
   texts = okn_test_zbar_bitmap (got);
   for (guint i = 0; i < texts->len; i++)
     g_test_message ("zbar: %s", (const char *) g_ptr_array_index (texts, i));
-  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_code128_data (content, layout)));
-  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
-  g_assert_nonnull (strstr (okn_ticket_content_get_qr_payload (content), record->ticket));
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_code128_data (sample.content, layout)));
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (sample.content)));
+  g_assert_nonnull (strstr (okn_ticket_content_get_qr_payload (sample.content), sample.record->ticket));
 }
 
 /* --- tests ------------------------------------------------------------- */
@@ -315,7 +312,7 @@ test_encode_bad (void)
 static void
 test_config (void)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "escpos.conf", NULL);
+  g_autofree char *path = g_build_filename (sample.dir, "escpos.conf", NULL);
   g_autoptr (OknConfig) config = okn_config_new (path);
   g_autoptr (GError) error = NULL;
   OknEscposOptions o;
@@ -395,7 +392,7 @@ test_device_file (void)
   g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_58);
   g_autoptr (OknBitmap) got = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (tmpdir, "lp0", NULL);
+  g_autofree char *path = g_build_filename (sample.dir, "lp0", NULL);
   g_autofree char *data = NULL;
   g_autoptr (GBytes) bytes = NULL;
   gsize len;
@@ -423,7 +420,7 @@ test_device_missing (void)
 {
   g_autoptr (OknBitmap) b = okn_bitmap_new (384, 8);
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (tmpdir, "no-such-lp", NULL);
+  g_autofree char *path = g_build_filename (sample.dir, "no-such-lp", NULL);
 
   g_assert_false (okn_escpos_print (path, b, NULL, NULL, &error));
   g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_NO_DEVICE);
@@ -432,7 +429,7 @@ test_device_missing (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_clear_error (&error);
 
-  g_assert_false (okn_escpos_print (tmpdir, b, NULL, NULL, &error));
+  g_assert_false (okn_escpos_print (sample.dir, b, NULL, NULL, &error));
   g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
 }
 
@@ -611,8 +608,7 @@ test_paper_garbage (void)
 static void
 test_ctl_escpos (void)
 {
-  g_autofree char *db = g_build_filename (tmpdir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (tmpdir, "ctl.conf", NULL);
+  g_autofree char *conf = g_build_filename (sample.dir, "ctl.conf", NULL);
   g_autoptr (OknConfig) config = okn_config_new (conf);
   g_autoptr (OknBitmap) got = NULL;
   g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_58);
@@ -633,7 +629,7 @@ test_ctl_escpos (void)
 
   s = server_start (TRUE);
   dest = server_destination (s);
-  rc = okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket, "--layout",
+  rc = okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "print", sample.record->ticket, "--layout",
                          "receipt-58", "--escpos", dest, NULL);
   g_test_message ("%s%s", out, err);
   bytes = server_finish_full (s, rc != 0);
@@ -648,14 +644,14 @@ test_ctl_escpos (void)
   g_clear_pointer (&err, g_free);
 
   /* Only receipts go raw. */
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "print", sample.record->ticket,
                                      "--layout", "label", "--escpos", dest, NULL),
                    ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* Nothing listens there any more: exit 4, the address named. */
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "print", sample.record->ticket,
                                      "--escpos", dest, NULL),
                    ==, 4);
   g_assert_nonnull (strstr (err, dest));
@@ -665,17 +661,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-
-  tmpdir = okn_test_make_tmpdir ();
-  store = okn_test_open_store (tmpdir, "K03");
-  record = okn_test_letter ("Zażółć Gęślą-Jaźń", "Wniosek o wycięcie drzewa");
-  g_assert_true (okn_store_register (store, record, "clerk", &error));
-  g_assert_no_error (error);
-  content = okn_ticket_content_new (record, NULL);
+  okn_test_printable_init (&sample, "K03", "Zażółć Gęślą-Jaźń", "Wniosek o wycięcie drzewa");
 
   g_test_add_func ("/escpos/encode/bands", test_encode_bands);
   g_test_add_func ("/escpos/encode/bad", test_encode_bad);
@@ -695,10 +684,6 @@ main (int    argc,
   g_test_add_func ("/escpos/paper/garbage", test_paper_garbage);
   rc = g_test_run ();
 
-  okn_ticket_content_free (content);
-  okn_record_free (record);
-  okn_store_close (store);
-  okn_test_rm_rf (tmpdir);
-  g_free (tmpdir);
+  okn_test_printable_clear (&sample);
   return rc;
 }

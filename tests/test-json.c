@@ -141,6 +141,69 @@ test_lone_surrogate (void)
     }
 }
 
+/* Servers and catalogue files send the same value as different JSON types:
+ * a flag as true, "true", "yes" or 1, an id as 17 or 17.0 or "17". The
+ * member readers read them all alike; what is missing or null is the
+ * caller's default. */
+static void
+test_values_as_sent (void)
+{
+  static const char json[] =
+    "{\"t_bool\": true, \"t_word\": \"true\", \"t_yes\": \"yes\", \"t_one\": 1,"
+    " \"f_bool\": false, \"f_no\": \"no\", \"f_zero\": 0,"
+    " \"number\": 17.0, \"fraction\": 2.5, \"text\": \" 017.0\", \"nothing\": null}";
+  static const struct
+  {
+    const char *member;
+    gboolean value;
+  } flags[] = {
+    { "t_bool", TRUE },
+    { "t_word", TRUE },
+    { "t_yes", TRUE },
+    { "t_one", TRUE },
+    { "f_bool", FALSE },
+    { "f_no", FALSE },
+    { "f_zero", FALSE },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = okn_json_parse (json, -1, &error);
+  JsonObject *o;
+  g_autofree char *number = NULL;
+  g_autofree char *fraction = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *null = NULL;
+
+  g_assert_no_error (error);
+  o = json_node_get_object (root);
+
+  /* Each flag reads the same whatever the default: it was sent. */
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      g_test_message ("%s", flags[i].member);
+      g_assert_cmpint (okn_json_member_bool (o, flags[i].member, TRUE), ==, flags[i].value);
+      g_assert_cmpint (okn_json_member_bool (o, flags[i].member, FALSE), ==, flags[i].value);
+    }
+  for (gboolean fallback = FALSE; fallback <= TRUE; fallback++)
+    {
+      g_assert_cmpint (okn_json_member_bool (o, "absent", fallback), ==, fallback);
+      g_assert_cmpint (okn_json_member_bool (o, "nothing", fallback), ==, fallback);
+      g_assert_cmpint (okn_json_member_bool (NULL, "t_bool", fallback), ==, fallback);
+    }
+
+  number = okn_json_member_text (o, "number");
+  g_assert_cmpstr (number, ==, "17");
+  fraction = okn_json_member_text (o, "fraction");
+  g_assert_cmpstr (fraction, ==, "2.5");
+  text = okn_json_member_text (o, "text");
+  g_assert_cmpstr (text, ==, " 017.0");
+  missing = okn_json_member_text (o, "absent");
+  g_assert_null (missing);
+  null = okn_json_node_text (json_object_get_member (o, "nothing"));
+  g_assert_null (null);
+  g_assert_null (okn_json_node_text (NULL));
+}
+
 /* 80,000 levels through `register --json -` and from a file: a message
  * and exit 2, nothing stored, no crash. */
 static void
@@ -186,5 +249,6 @@ main (int   argc,
   g_test_add_func ("/json/register-deep", test_register_deep);
   g_test_add_func ("/json/parse-error-shown-safely", test_parse_error_shown_safely);
   g_test_add_func ("/json/lone-surrogate", test_lone_surrogate);
+  g_test_add_func ("/json/values-as-sent", test_values_as_sent);
   return g_test_run ();
 }

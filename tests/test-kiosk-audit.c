@@ -36,8 +36,7 @@ named (const char *name)
 static void
 press (const char *name)
 {
-  gtk_button_clicked (GTK_BUTTON (named (name)));
-  okn_test_ui_pump ();
+  okn_test_kiosk_press (window, name);
 }
 
 static gboolean
@@ -185,15 +184,11 @@ main (int    argc,
       char **argv)
 {
   OknTestKiosk kiosk = { 0 };
-  int rc;
 
   okn_test_kiosk_station (&kiosk);
   okn_test_kiosk_open (&kiosk, &argc, &argv);
   window = kiosk.window;
 
   g_test_add_func ("/kiosk-audit/every-screen", test_every_screen);
-  rc = g_test_run ();
-
-  okn_test_kiosk_close (&kiosk);
-  return rc;
+  return okn_test_kiosk_run (&kiosk);
 }

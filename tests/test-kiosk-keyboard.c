@@ -29,20 +29,13 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-
-  f->window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 900);
   f->entry = gtk_entry_new ();
   f->other_entry = gtk_entry_new ();
   f->text_view = gtk_text_view_new ();
   gtk_widget_set_size_request (f->text_view, -1, 80);
   f->keyboard = OKN_KIOSK_KEYBOARD (okn_kiosk_keyboard_new ());
-  gtk_container_add (GTK_CONTAINER (box), f->entry);
-  gtk_container_add (GTK_CONTAINER (box), f->other_entry);
-  gtk_container_add (GTK_CONTAINER (box), f->text_view);
-  gtk_container_add (GTK_CONTAINER (box), GTK_WIDGET (f->keyboard));
-  gtk_container_add (GTK_CONTAINER (f->window), box);
+  f->window = okn_test_ui_column_window (1200, 900, 6, f->entry, f->other_entry, f->text_view,
+                                         GTK_WIDGET (f->keyboard), NULL);
   okn_test_ui_show_window (f->window);
 }
 
@@ -50,8 +43,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_widget_destroy (f->window);
-  okn_test_ui_pump ();
+  okn_test_ui_destroy (f->window);
 }
 
 static GtkWidget *

@@ -49,23 +49,16 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-
   f->heard = g_ptr_array_new_with_free_func (g_free);
   f->speech = okn_speech_new (NULL);
   okn_speech_set_sink (f->speech, sink, f, NULL);
   f->voice = okn_kiosk_voice_new (f->speech);
-  f->window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 600);
   f->bar = okn_kiosk_a11y_bar_new (f->voice);
   f->next = gtk_button_new_with_label ("Dalej");
   gtk_widget_set_size_request (f->next, 200, 64);
-  gtk_container_add (GTK_CONTAINER (box), f->bar);
-  gtk_container_add (GTK_CONTAINER (box), f->next);
   f->words = gtk_label_new ("Opisz problem w kilku słowach.");
   gtk_widget_set_size_request (f->words, 400, 100);
-  gtk_container_add (GTK_CONTAINER (box), f->words);
-  gtk_container_add (GTK_CONTAINER (f->window), box);
+  f->window = okn_test_ui_column_window (1000, 600, 12, f->bar, f->next, f->words, NULL);
   okn_kiosk_voice_attach (f->voice, GTK_WINDOW (f->window));
   okn_test_ui_show_window (f->window);
 }
@@ -74,26 +67,11 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_widget_destroy (f->window);
-  okn_test_ui_pump ();
+  okn_test_ui_destroy (f->window);
   okn_speech_set_sink (f->speech, NULL, NULL, NULL);
   g_clear_object (&f->voice);
   g_clear_object (&f->speech);
   g_ptr_array_unref (f->heard);
-}
-
-static gboolean
-heard_n (Fixture *f,
-         guint    n)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (f->heard->len < n && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return f->heard->len >= n;
 }
 
 /* A key of the keypad, as the X server would deliver it to the window. */
@@ -142,12 +120,12 @@ test_on_from_button_and_keypad (Fixture       *f,
   /* The button, reachable without sight (first in the bar, named). */
   okn_test_ui_tap (speech_button);
   g_assert_true (okn_speech_get_enabled (f->speech));
-  g_assert_true (heard_n (f, 1));
+  g_assert_true (okn_test_speech_heard (f->heard, 1));
   g_assert_cmpstr (f->heard->pdata[0], ==, "Mowa jest włączona. " WHERE);
 
   /* The focused control, by its name and what it is. */
   gtk_widget_grab_focus (f->next);
-  g_assert_true (heard_n (f, 2));
+  g_assert_true (okn_test_speech_heard (f->heard, 2));
   g_assert_cmpstr (f->heard->pdata[1], ==, "Dalej, przycisk");
 
   /* The keypad: '*' off (the button shows it), '*' on, '/' repeats. */
@@ -157,10 +135,10 @@ test_on_from_button_and_keypad (Fixture       *f,
   keypad (f, OKN_KIOSK_VOICE_KEY_TOGGLE);
   g_assert_true (okn_speech_get_enabled (f->speech));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (speech_button)));
-  g_assert_true (heard_n (f, 3));
+  g_assert_true (okn_test_speech_heard (f->heard, 3));
   g_assert_cmpstr (f->heard->pdata[2], ==, "Mowa jest włączona. " WHERE);
   keypad (f, OKN_KIOSK_VOICE_KEY_REPEAT);
-  g_assert_true (heard_n (f, 4));
+  g_assert_true (okn_test_speech_heard (f->heard, 4));
   g_assert_cmpstr (f->heard->pdata[3], ==, "Mowa jest włączona. " WHERE);
 }
 

@@ -131,16 +131,6 @@ error_shown_under (const char *name)
   return FALSE;
 }
 
-static OknStore *
-open_store (void)
-{
-  g_autoptr (GError) error = NULL;
-  OknStore *store = okn_store_open (g_getenv ("OKIENKO_DB"), &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 /* Tests ---------------------------------------------------------------------- */
 
 /* `okienko --kiosk` opens the start screen: full screen, no title bar,
@@ -269,14 +259,12 @@ test_report_path (void)
 {
   g_autoptr (OknStore) store = NULL;
   g_autoptr (GPtrArray) found = NULL;
-  g_autoptr (GPtrArray) symbols = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *receipt = NULL;
   g_autofree char *pdf_text = NULL;
   const OknIntakeResult *result;
   OknRecord *r;
-  gboolean code128 = FALSE, qr = FALSE;
 
   okn_kiosk_window_show_start (window);
   tap ("report");
@@ -345,7 +333,7 @@ test_report_path (void)
   result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
   g_assert_nonnull (result);
   g_assert_null (result->print_error);
-  store = open_store ();
+  store = okn_test_open_app_store ();
   found = okn_store_search (store, "przejściu", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
@@ -372,29 +360,8 @@ test_report_path (void)
   g_assert_true (g_file_test (receipt, G_FILE_TEST_IS_REGULAR));
   pdf_text = okn_test_pdf_file_text (receipt);
   g_assert_nonnull (strstr (pdf_text, "Номер звернення"));
-  symbols = okn_scan_decode_file (receipt, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < symbols->len; i++)
-    {
-      OknScanSymbol *sym = g_ptr_array_index (symbols, i);
-      OknTicketId id;
-      g_autofree char *code = NULL;
-
-      if (okn_scan_parse_text (sym->text, NULL, &id, &code, NULL))
-        {
-          g_autofree char *formatted = okn_ticket_id_format (&id);
-
-          if (g_strcmp0 (formatted, r->ticket) == 0)
-            {
-              if (code)
-                qr = qr || g_strcmp0 (code, r->verification_code) == 0;
-              else
-                code128 = TRUE;
-            }
-        }
-    }
-  g_assert_true (code128);
-  g_assert_true (qr);
+  g_assert_cmpuint (okn_test_file_carries (receipt, r->ticket, r->verification_code), ==,
+                    OKN_TEST_CARRIED_ID | OKN_TEST_CARRIED_ID_AND_CODE);
   /* Nothing else opened on the way: no print dialog, no file chooser. */
   g_assert_cmpuint (mapped_toplevels (), ==, 1);
 
@@ -474,7 +441,7 @@ test_inactivity (void)
 static OknRecord *
 store_personal_report (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GError) error = NULL;
   OknRecord *r = okn_test_report ("pothole", "Sąsiad Zenobiusz Wrzos zostawił gruz", "Tajemnicza 77, Łódź");
 
@@ -510,7 +477,7 @@ label_of (const char *name)
 static void
 reset_lookup_pause (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
 
   okn_store_set_meta (store, "lookup.failures", NULL, NULL);
   okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
@@ -733,7 +700,7 @@ test_print_failure (void)
   g_assert_cmpstr (label_of ("print-status"), ==,
                    "The ticket could not be printed. Please write down the number and the code, or show this "
                    "screen at the desk.");
-  store = open_store ();
+  store = okn_test_open_app_store ();
   stored = okn_store_lookup (store, result->record->ticket, NULL);
   g_assert_nonnull (stored);
   g_assert_cmpint (okn_test_run_ctl (g_getenv ("OKIENKO_DB"), g_getenv ("OKIENKO_CONFIG"), NULL, &status, NULL,
@@ -749,7 +716,7 @@ test_print_failure (void)
 static void
 test_no_categories (void)
 {
-  g_autoptr (OknStore) store = open_store ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (GPtrArray) saved = okn_store_list_services (store, NULL);
   g_autoptr (GPtrArray) none = g_ptr_array_new ();
 
@@ -913,7 +880,7 @@ test_where_optional (void)
   g_assert_nonnull (strstr (text, "ul. Piotrkowska 104, 90-926 Łódź"));
   tap ("confirm");
   g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
-  store = open_store ();
+  store = okn_test_open_app_store ();
   found = okn_store_search (store, "miga", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
@@ -1220,35 +1187,19 @@ test_a11y_bar_changes_the_screen (void)
   okn_kiosk_window_show_start (window);
 }
 
-typedef struct
-{
-  char *text;
-  char *voice_language;
-  double rms;
-  double seconds;
-} Heard;
-
-static void
-heard_free (gpointer data)
-{
-  Heard *h = data;
-
-  g_free (h->text);
-  g_free (h->voice_language);
-  g_free (h);
-}
-
+/* What the kiosk said, kept as the sink got it. */
 static void
 listen (const OknSpeechAudio *audio,
         gpointer              data)
 {
-  Heard *h = g_new0 (Heard, 1);
+  OknSpeechAudio *said = g_new0 (OknSpeechAudio, 1);
 
-  h->text = g_strdup (audio->text);
-  h->voice_language = g_strdup (audio->voice_language);
-  h->rms = okn_speech_audio_rms (audio);
-  h->seconds = okn_speech_audio_seconds (audio);
-  g_ptr_array_add (data, h);
+  *said = *audio;
+  said->samples = g_bytes_ref (audio->samples);
+  said->voice_name = g_strdup (audio->voice_name);
+  said->voice_language = g_strdup (audio->voice_language);
+  said->text = g_strdup (audio->text);
+  g_ptr_array_add (data, said);
 }
 
 typedef struct
@@ -1263,12 +1214,12 @@ heard_words (gpointer data)
   HeardWait *w = data;
 
   for (guint i = 0; i < w->heard->len; i++)
-    if (strstr (((Heard *) w->heard->pdata[i])->text, w->words))
+    if (strstr (((OknSpeechAudio *) w->heard->pdata[i])->text, w->words))
       return TRUE;
   return FALSE;
 }
 
-static Heard *
+static const OknSpeechAudio *
 wait_to_hear (GPtrArray  *heard,
               const char *words)
 {
@@ -1277,11 +1228,11 @@ wait_to_hear (GPtrArray  *heard,
   if (!okn_test_ui_wait_for (heard_words, &w))
     {
       for (guint i = 0; i < heard->len; i++)
-        g_test_message ("heard: %s", ((Heard *) heard->pdata[i])->text);
+        g_test_message ("heard: %s", ((OknSpeechAudio *) heard->pdata[i])->text);
       g_error ("never heard “%s”", words);
     }
   for (guint i = heard->len; i > 0; i--)
-    if (strstr (((Heard *) heard->pdata[i - 1])->text, words))
+    if (strstr (((OknSpeechAudio *) heard->pdata[i - 1])->text, words))
       return heard->pdata[i - 1];
   g_assert_not_reached ();
 }
@@ -1295,8 +1246,8 @@ static void
 test_speech_announces_screens (void)
 {
   OknSpeech *speech = okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window));
-  g_autoptr (GPtrArray) heard = g_ptr_array_new_with_free_func (heard_free);
-  Heard *h;
+  g_autoptr (GPtrArray) heard = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_speech_audio_free);
+  const OknSpeechAudio *h;
 
   okn_kiosk_window_show_start (window);
   okn_speech_set_sink (speech, listen, heard, NULL);
@@ -1306,16 +1257,16 @@ test_speech_announces_screens (void)
 
   tap ("report");
   h = wait_to_hear (heard, okn_labels_gettext (OKN_LANGUAGE_PL, NULL, "What is the problem about?"));
-  g_test_message ("heard “%s”: %.2f s, RMS %.0f, voice %s", h->text, h->seconds, h->rms, h->voice_language);
+  g_test_message ("heard “%s”: %.2f s, RMS %.0f, voice %s", h->text, okn_speech_audio_seconds (h), okn_speech_audio_rms (h), h->voice_language);
   g_assert_true (g_str_has_prefix (h->voice_language, "pl"));
-  g_assert_cmpfloat (h->rms, >, 500);
-  g_assert_cmpfloat (h->seconds, >, 0.5);
+  g_assert_cmpfloat (okn_speech_audio_rms (h), >, 500);
+  g_assert_cmpfloat (okn_speech_audio_seconds (h), >, 0.5);
 
   tap ("en");
   h = wait_to_hear (heard, "What is the problem about?");
-  g_test_message ("heard “%s”: %.2f s, RMS %.0f, voice %s", h->text, h->seconds, h->rms, h->voice_language);
+  g_test_message ("heard “%s”: %.2f s, RMS %.0f, voice %s", h->text, okn_speech_audio_seconds (h), okn_speech_audio_rms (h), h->voice_language);
   g_assert_true (g_str_has_prefix (h->voice_language, "en"));
-  g_assert_cmpfloat (h->rms, >, 500);
+  g_assert_cmpfloat (okn_speech_audio_rms (h), >, 500);
 
   /* The inactivity warning is said too. */
   okn_inactivity_set_timeouts (okn_kiosk_window_get_inactivity (window), 300, 60 * 1000);
@@ -1342,7 +1293,6 @@ main (int    argc,
       char **argv)
 {
   OknTestKiosk kiosk = { 0 };
-  int rc;
 
   okn_test_kiosk_station (&kiosk);
   tmpdir = kiosk.dir;
@@ -1370,9 +1320,5 @@ main (int    argc,
   g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
   g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
-  rc = g_test_run ();
-
-  kiosk.window = window;
-  okn_test_kiosk_close (&kiosk);
-  return rc;
+  return okn_test_kiosk_run (&kiosk);
 }

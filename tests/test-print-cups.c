@@ -23,10 +23,7 @@
 #define OUTPUT_TIMEOUT_S 30
 
 static OknTestCups *cups;
-static char *tmpdir;
-static OknStore *store;
-static OknRecord *record;
-static OknTicketContent *content;
+static OknTestPrintable sample;
 
 static GBytes *
 render_pdf (OknLayout layout,
@@ -34,11 +31,11 @@ render_pdf (OknLayout layout,
             double   *h)
 {
   g_autoptr (GError) error = NULL;
-  GBytes *pdf = okn_layout_render_pdf (layout, content, &error);
+  GBytes *pdf = okn_layout_render_pdf (layout, sample.content, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (pdf);
-  okn_layout_page_size_mm (layout, content, w, h);
+  okn_layout_page_size_mm (layout, sample.content, w, h);
   return pdf;
 }
 
@@ -63,9 +60,9 @@ assert_output (const char *title,
   /* PostScript page sizes are whole points: allow 1 pt and rounding. */
   g_assert_cmpfloat_with_epsilon (out_w, w, 0.8);
   g_assert_cmpfloat_with_epsilon (out_h, h, 0.8);
-  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_code128_data (content, layout)));
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_code128_data (sample.content, layout)));
   if (layout != OKN_LAYOUT_A4_CONFIRMATION && layout != OKN_LAYOUT_LABEL)
-    g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
+    g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (sample.content)));
 }
 
 /* Prints @layout as a job titled @title; it completes, and what cups-pdf
@@ -491,7 +488,7 @@ test_unreachable (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) list = NULL;
-  g_autofree char *gone = g_build_filename (tmpdir, "no-cupsd.sock", NULL);
+  g_autofree char *gone = g_build_filename (sample.dir, "no-cupsd.sock", NULL);
   OknPrintJobOptions o = { .title = (char *) "unreachable", .timeout = 10 };
   g_autoptr (GBytes) pdf = receipt_pdf (&o);
 
@@ -523,8 +520,7 @@ test_media_names (void)
 static void
 test_ctl_printers (void)
 {
-  g_autofree char *db = g_build_filename (tmpdir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (tmpdir, "ctl.conf", NULL);
+  g_autofree char *conf = g_build_filename (sample.dir, "ctl.conf", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -532,13 +528,13 @@ test_ctl_printers (void)
   JsonArray *array;
   gboolean seen = FALSE;
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "printers", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "printers", NULL), ==, 0);
   g_test_message ("okienkoctl printers:\n%s%s", out, err);
   g_assert_nonnull (strstr (out, OKN_TEST_CUPS_PDF_QUEUE));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "printers", "--json", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "printers", "--json", NULL), ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   array = json_node_get_array (json_parser_get_root (parser));
@@ -560,11 +556,11 @@ test_ctl_printers (void)
   /* The scheduler down: exit 4 and a message naming where it looked. */
   {
     g_autofree char *saved = g_strdup (g_getenv ("CUPS_SERVER"));
-    g_autofree char *gone = g_build_filename (tmpdir, "no-cupsd.sock", NULL);
+    g_autofree char *gone = g_build_filename (sample.dir, "no-cupsd.sock", NULL);
     int rc;
 
     g_setenv ("CUPS_SERVER", gone, TRUE);
-    rc = okn_test_run_ctl (db, conf, NULL, &out, &err, "printers", NULL);
+    rc = okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "printers", NULL);
     g_setenv ("CUPS_SERVER", saved, TRUE);
     g_assert_cmpint (rc, ==, 4);
     g_assert_nonnull (strstr (err, gone));
@@ -582,15 +578,14 @@ skip_all (gconstpointer why_not)
 static void
 test_ctl_print (void)
 {
-  g_autofree char *db = g_build_filename (tmpdir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (tmpdir, "ctl.conf", NULL);
-  g_autofree char *title = g_strdup_printf ("Okienko %s", record->ticket);
+  g_autofree char *conf = g_build_filename (sample.dir, "ctl.conf", NULL);
+  g_autofree char *title = g_strdup_printf ("Okienko %s", sample.record->ticket);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GBytes) pdf = NULL;
   g_autoptr (GPtrArray) texts = NULL;
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "print", sample.record->ticket,
                                      "--layout", "receipt-80", "--printer",
                                      OKN_TEST_CUPS_PDF_QUEUE, NULL),
                    ==, 0);
@@ -599,18 +594,18 @@ test_ctl_print (void)
   pdf = okn_test_cups_take_pdf (cups, title, OUTPUT_TIMEOUT_S);
   g_assert_nonnull (pdf);
   texts = okn_test_zbar_pdf (pdf, 300, NULL, NULL);
-  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (content)));
+  g_assert_true (okn_test_strv_has (texts, okn_ticket_content_get_qr_payload (sample.content)));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "print", sample.record->ticket,
                                      "--printer", "NoSuchPrinter", NULL),
                    ==, 1);
   g_assert_nonnull (strstr (err, "NoSuchPrinter"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, &err, "print", record->ticket,
+  g_assert_cmpint (okn_test_run_ctl (sample.db, conf, NULL, &out, &err, "print", sample.record->ticket,
                                      "--printer", OKN_TEST_CUPS_PDF_QUEUE, "--output", "x.pdf",
                                      NULL),
                    ==, 2);
@@ -620,7 +615,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *why_not = NULL;
   int rc;
 
@@ -656,7 +650,6 @@ main (int    argc,
       cups = okn_test_cups_start ();
     }
 
-  tmpdir = okn_test_make_tmpdir ();
   /* A station code of this run: the ticket ID names the cups-pdf output of
    * okienkoctl's job, and other runs may print at the same time. */
   {
@@ -665,20 +658,12 @@ main (int    argc,
     char station[4] = { 'K', letters[g_random_int_range (0, sizeof letters - 1)],
                         letters[g_random_int_range (0, sizeof letters - 1)], '\0' };
 
-    store = okn_test_open_store (tmpdir, station);
+    okn_test_printable_init (&sample, station, "Zażółć Gęślą-Jaźń", "Skarga na hałas, ul. Łąkowa");
   }
-  record = okn_test_letter ("Zażółć Gęślą-Jaźń", "Skarga na hałas, ul. Łąkowa");
-  g_assert_true (okn_store_register (store, record, "clerk", &error));
-  g_assert_no_error (error);
-  content = okn_ticket_content_new (record, NULL);
 
   rc = g_test_run ();
 
   okn_test_cups_stop (cups);
-  okn_ticket_content_free (content);
-  okn_record_free (record);
-  okn_store_close (store);
-  okn_test_rm_rf (tmpdir);
-  g_free (tmpdir);
+  okn_test_printable_clear (&sample);
   return rc;
 }

@@ -27,6 +27,7 @@ verify (OknStore   *store,
 static void
 test_verdicts (void)
 {
+  enum { GENUINE, BARE, FORGED, UNKNOWN, FOREIGN, N_SCANS };
   g_autofree char *dir = okn_test_make_tmpdir ();
   g_autoptr (OknStore) store = okn_test_open_store (dir, "K03");
   g_autoptr (OknRecord) r = okn_test_letter ("Jan Kowalski", "Wniosek");
@@ -34,11 +35,11 @@ test_verdicts (void)
   g_autofree char *code = NULL;
   g_autofree char *genuine_text = NULL;
   g_autofree char *forged_text = NULL;
-  g_autoptr (OknScanResult) genuine = NULL;
-  g_autoptr (OknScanResult) bare = NULL;
-  g_autoptr (OknScanResult) forged = NULL;
-  g_autoptr (OknScanResult) unknown = NULL;
-  g_autoptr (OknScanResult) foreign = NULL;
+  g_autofree char *missing = NULL;
+  OknTicketId id;
+  const char *text[N_SCANS];
+  OknScanResult *scan[N_SCANS];
+  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_result_free);
   g_autoptr (GPtrArray) mixed = g_ptr_array_new ();
   g_autoptr (GPtrArray) none_open = g_ptr_array_new ();
   g_autoptr (GPtrArray) empty = g_ptr_array_new ();
@@ -47,38 +48,33 @@ test_verdicts (void)
   code = okn_store_verification_code (store, r->ticket, &error);
   genuine_text = g_strdup_printf ("OKN1:%s:%s", r->ticket, code);
   forged_text = g_strdup_printf ("OKN1:%s:%s", r->ticket, g_str_equal (code, "AAAAAA") ? "BBBBBB" : "AAAAAA");
-  genuine = verify (store, genuine_text);
-  bare = verify (store, r->ticket);
-  forged = verify (store, forged_text);
-  {
-    OknTicketId id;
-    g_autofree char *missing = NULL;
-
-    g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &id, NULL));
-    missing = okn_ticket_id_format (&id);
-    unknown = verify (store, missing);
-    g_assert_cmpint (unknown->verdict, ==, OKN_SCAN_UNKNOWN_TICKET);
-  }
-  foreign = verify (store, "5901234123457");
-
-  g_assert_true (okn_scan_result_opens (genuine));
-  g_assert_true (okn_scan_result_opens (bare));
-  g_assert_cmpstr (bare->ticket, ==, r->ticket);
-  g_assert_false (okn_scan_result_opens (forged));
-  g_assert_false (okn_scan_result_opens (unknown));
-  g_assert_false (okn_scan_result_opens (foreign));
+  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &id, NULL));
+  missing = okn_ticket_id_format (&id);
+  text[GENUINE] = genuine_text;
+  text[BARE] = r->ticket;
+  text[FORGED] = forged_text;
+  text[UNKNOWN] = missing;
+  text[FOREIGN] = "5901234123457";
+  for (guint i = 0; i < N_SCANS; i++)
+    {
+      scan[i] = verify (store, text[i]);
+      g_ptr_array_add (owned, scan[i]);
+      g_assert_cmpint (okn_scan_result_opens (scan[i]), ==, i == GENUINE || i == BARE);
+    }
+  g_assert_cmpint (scan[UNKNOWN]->verdict, ==, OKN_SCAN_UNKNOWN_TICKET);
+  g_assert_cmpstr (scan[BARE]->ticket, ==, r->ticket);
   g_assert_false (okn_scan_result_opens (NULL));
-  g_assert_nonnull (forged->message);
+  g_assert_nonnull (scan[FORGED]->message);
 
   /* A page with a foreign code, a forged ticket and a genuine one opens the
    * genuine one; without it, the first tells why. */
-  g_ptr_array_add (mixed, foreign);
-  g_ptr_array_add (mixed, forged);
-  g_ptr_array_add (mixed, genuine);
-  g_assert_true (okn_scan_results_pick (mixed) == genuine);
-  g_ptr_array_add (none_open, forged);
-  g_ptr_array_add (none_open, foreign);
-  g_assert_true (okn_scan_results_pick (none_open) == forged);
+  g_ptr_array_add (mixed, scan[FOREIGN]);
+  g_ptr_array_add (mixed, scan[FORGED]);
+  g_ptr_array_add (mixed, scan[GENUINE]);
+  g_assert_true (okn_scan_results_pick (mixed) == scan[GENUINE]);
+  g_ptr_array_add (none_open, scan[FORGED]);
+  g_ptr_array_add (none_open, scan[FOREIGN]);
+  g_assert_true (okn_scan_results_pick (none_open) == scan[FORGED]);
   g_assert_null (okn_scan_results_pick (empty));
   g_assert_null (okn_scan_results_pick (NULL));
   okn_test_rm_rf (dir);

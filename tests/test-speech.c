@@ -146,17 +146,6 @@ sink (const OknSpeechAudio *audio,
   g_ptr_array_add (h->voices, g_strdup (audio->voice_language));
 }
 
-static gboolean
-heard_n (Heard *h,
-         guint  n)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (h->heard->len < n && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  return h->heard->len >= n;
-}
-
 static void
 test_off_by_default_repeat_and_spell (void)
 {
@@ -172,17 +161,17 @@ test_off_by_default_repeat_and_spell (void)
 
   okn_speech_set_enabled (speech, TRUE);
   g_assert_true (okn_speech_say (speech, OKN_LANGUAGE_EN, "Choose a category."));
-  g_assert_true (heard_n (&h, 1));
+  g_assert_true (okn_test_speech_heard (h.heard, 1));
   g_assert_cmpstr (h.heard->pdata[0], ==, "Choose a category.");
   g_assert_true (g_str_has_prefix (h.voices->pdata[0], "en"));
 
   g_assert_true (okn_speech_repeat (speech));
-  g_assert_true (heard_n (&h, 2));
+  g_assert_true (okn_test_speech_heard (h.heard, 2));
   g_assert_cmpstr (h.heard->pdata[1], ==, "Choose a category.");
 
   /* A ticket ID one character at a time, the groups apart. */
   g_assert_true (okn_speech_say_characters (speech, OKN_LANGUAGE_PL, "K03-26-004217-Q"));
-  g_assert_true (heard_n (&h, 3));
+  g_assert_true (okn_test_speech_heard (h.heard, 3));
   g_assert_cmpstr (h.heard->pdata[2], ==, "K, 0, 3. 2, 6. 0, 0, 4, 2, 1, 7. Q");
   g_assert_true (g_str_has_prefix (h.voices->pdata[2], "pl"));
 
@@ -224,7 +213,7 @@ test_stop_when_resident_acts (void)
   g_assert_error (r.error, OKN_SPEECH_ERROR, OKN_SPEECH_ERROR_STOPPED);
   g_assert_null (r.audio);
   okn_test_synthesis_clear (&r);
-  g_assert_true (heard_n (&h, 1));
+  g_assert_true (okn_test_speech_heard (h.heard, 1));
   g_assert_cmpstr (h.heard->pdata[0], ==, "Wybrano: dziura w jezdni.");
 
   okn_speech_set_sink (speech, NULL, NULL, NULL);

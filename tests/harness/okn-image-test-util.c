@@ -66,20 +66,15 @@ ink_of (cairo_surface_t *rgb)
   return s;
 }
 
+/* @page printed at @dpi: its ink as on paper. */
 cairo_surface_t *
-okn_img_from_pdf (GBytes *pdf,
-                  double  dpi)
+okn_img_from_pdf_page (PopplerPage *page,
+                       double       dpi)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PopplerDocument) doc = poppler_document_new_from_bytes (pdf, NULL, &error);
-  g_autoptr (PopplerPage) page = NULL;
   g_autoptr (cairo_surface_t) rgb = NULL;
   double w, h;
   cairo_t *cr;
 
-  g_assert_no_error (error);
-  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 1);
-  page = poppler_document_get_page (doc, 0);
   poppler_page_get_size (page, &w, &h);
   rgb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * dpi / 72), (int) ceil (h * dpi / 72));
   cr = cairo_create (rgb);
@@ -89,6 +84,20 @@ okn_img_from_pdf (GBytes *pdf,
   poppler_page_render_for_printing (page, cr);
   cairo_destroy (cr);
   return ink_of (rgb);
+}
+
+cairo_surface_t *
+okn_img_from_pdf (GBytes *pdf,
+                  double  dpi)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PopplerDocument) doc = poppler_document_new_from_bytes (pdf, NULL, &error);
+  g_autoptr (PopplerPage) page = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 1);
+  page = poppler_document_get_page (doc, 0);
+  return okn_img_from_pdf_page (page, dpi);
 }
 
 typedef struct

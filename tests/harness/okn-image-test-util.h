@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <cairo.h>
+#include <poppler.h>
 
 #include "okienko/okienko.h"
 #include "okienko/okn-cairo.h"
@@ -17,6 +18,8 @@ G_BEGIN_DECLS
 cairo_surface_t *okn_img_from_bitmap  (const OknBitmap *bitmap);
 cairo_surface_t *okn_img_from_pdf     (GBytes *pdf,
                                        double  dpi);
+cairo_surface_t *okn_img_from_pdf_page (PopplerPage *page,
+                                        double       dpi);
 cairo_surface_t *okn_img_from_png     (GBytes *png);
 cairo_surface_t *okn_img_blank        (int width,
                                        int height);

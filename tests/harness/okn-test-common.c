@@ -9,6 +9,7 @@
 #include <poppler.h>
 
 #include "okn-test-common.h"
+#include "okienko/okn-scan.h"
 
 char *
 okn_test_make_tmpdir (void)
@@ -87,6 +88,18 @@ okn_test_open_store (const char *dir,
       okn_store_init_station (store, station, "test", &error);
       g_assert_no_error (error);
     }
+  return store;
+}
+
+/* The store of the application under test (OKIENKO_DB), opened as
+ * another process would open it. */
+OknStore *
+okn_test_open_app_store (void)
+{
+  g_autoptr (GError) error = NULL;
+  OknStore *store = okn_store_open (g_getenv ("OKIENKO_DB"), &error);
+
+  g_assert_no_error (error);
   return store;
 }
 
@@ -399,6 +412,74 @@ okn_test_station_clear (OknTestStation *station)
 }
 
 /**
+ * okn_test_printable_init:
+ * @station: the station's code, e.g. "K03"
+ *
+ * What the printing tests print: a letter registered in a store of its
+ * own folder, and its ticket's content; okn_test_printable_clear()
+ * removes them.
+ */
+void
+okn_test_printable_init (OknTestPrintable *printable,
+                         const char       *station,
+                         const char       *sender,
+                         const char       *subject)
+{
+  g_autoptr (GError) error = NULL;
+
+  printable->dir = okn_test_make_tmpdir ();
+  printable->store = okn_test_open_store (printable->dir, station);
+  printable->db = g_strdup (okn_store_get_path (printable->store));
+  printable->record = okn_test_letter (sender, subject);
+  g_assert_true (okn_store_register (printable->store, printable->record, "clerk", &error));
+  g_assert_no_error (error);
+  printable->content = okn_ticket_content_new (printable->record, NULL);
+}
+
+void
+okn_test_printable_clear (OknTestPrintable *printable)
+{
+  g_clear_pointer (&printable->content, okn_ticket_content_free);
+  g_clear_pointer (&printable->record, okn_record_free);
+  g_clear_pointer (&printable->store, okn_store_close);
+  okn_test_rm_rf (printable->dir);
+  g_clear_pointer (&printable->dir, g_free);
+  g_clear_pointer (&printable->db, g_free);
+}
+
+/**
+ * okn_test_cache_services:
+ * @services: (array length=n): the categories
+ *
+ * Caches a catalogue, as a sync would: the categories with a definition
+ * have metadata.
+ */
+void
+okn_test_cache_services (OknStore             *store,
+                         const OknTestService *services,
+                         gsize                 n)
+{
+  g_autoptr (GPtrArray) cached = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      OknService *s = g_new0 (OknService, 1);
+
+      s->code = g_strdup (services[i].code);
+      s->name = g_strdup (services[i].name);
+      s->group = g_strdup (services[i].group);
+      s->keywords = g_strdup (services[i].keywords);
+      s->type = g_strdup ("realtime");
+      s->metadata = services[i].definition != NULL;
+      s->definition = g_strdup (services[i].definition);
+      g_ptr_array_add (cached, s);
+    }
+  okn_store_replace_services (store, cached, &error);
+  g_assert_no_error (error);
+}
+
+/**
  * okn_test_cache_service:
  * @definition: (nullable): the service definition as JSON
  *
@@ -410,18 +491,9 @@ okn_test_cache_service (OknStore   *store,
                         const char *name,
                         const char *definition)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
+  const OknTestService service = { .code = code, .name = name, .definition = definition };
 
-  s->code = g_strdup (code);
-  s->name = g_strdup (name);
-  s->type = g_strdup ("realtime");
-  s->metadata = definition != NULL;
-  s->definition = g_strdup (definition);
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_cache_services (store, &service, 1);
 }
 
 /* The text of a PDF's first page, as poppler reads it. */
@@ -454,6 +526,46 @@ okn_test_pdf_file_text (const char *path)
 }
 
 /**
+ * okn_test_file_carries:
+ * @path: a printed PDF or an image
+ * @code: (nullable): the ticket's verification code
+ *
+ * Decodes every barcode of @path as a scanner would and says which carry
+ * @ticket: alone (a Code 128) and with @code (a QR).
+ *
+ * Returns: #OknTestCarried flags
+ */
+guint
+okn_test_file_carries (const char *path,
+                       const char *ticket,
+                       const char *code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) symbols = okn_scan_decode_file (path, &error);
+  guint carried = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < symbols->len; i++)
+    {
+      const OknScanSymbol *symbol = g_ptr_array_index (symbols, i);
+      g_autofree char *formatted = NULL;
+      g_autofree char *got_code = NULL;
+      OknTicketId id;
+
+      if (!okn_scan_parse_text (symbol->text, NULL, &id, &got_code, NULL))
+        continue;
+      formatted = okn_ticket_id_format (&id);
+      if (g_strcmp0 (formatted, ticket) != 0)
+        continue;
+      if (got_code == NULL)
+        carried |= OKN_TEST_CARRIED_ID;
+      else if (g_strcmp0 (got_code, code) == 0)
+        carried |= OKN_TEST_CARRIED_ID_AND_CODE;
+    }
+  return carried;
+}
+
+/**
  * okn_test_sample_catalogue:
  *
  * Caches the UI tests' catalogue: "pothole" (group "Drogi"; a required
@@ -463,29 +575,21 @@ okn_test_pdf_file_text (const char *path)
 void
 okn_test_sample_catalogue (OknStore *store)
 {
-  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
-  g_autoptr (GError) error = NULL;
-  OknService *s = g_new0 (OknService, 1);
+  static const OknTestService services[] = {
+    {
+      .code = "pothole",
+      .name = "Dziura w jezdni",
+      .group = "Drogi",
+      .keywords = "dziura, jezdnia, droga",
+      .definition = "{\"service_code\":\"pothole\",\"attributes\":["
+                    "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                    "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                    "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
+                    "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":false,"
+                    "\"order\":2,\"description\":\"Depth in cm\"}]}",
+    },
+    { .code = "streetlight", .name = "Latarnia nie świeci", .group = "Oświetlenie" },
+  };
 
-  s->code = g_strdup ("pothole");
-  s->name = g_strdup ("Dziura w jezdni");
-  s->group = g_strdup ("Drogi");
-  s->keywords = g_strdup ("dziura, jezdnia, droga");
-  s->type = g_strdup ("realtime");
-  s->metadata = TRUE;
-  s->definition = g_strdup ("{\"service_code\":\"pothole\",\"attributes\":["
-                            "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
-                            "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
-                            "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
-                            "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\",\"required\":false,"
-                            "\"order\":2,\"description\":\"Depth in cm\"}]}");
-  g_ptr_array_add (services, s);
-  s = g_new0 (OknService, 1);
-  s->code = g_strdup ("streetlight");
-  s->name = g_strdup ("Latarnia nie świeci");
-  s->group = g_strdup ("Oświetlenie");
-  s->type = g_strdup ("realtime");
-  g_ptr_array_add (services, s);
-  okn_store_replace_services (store, services, &error);
-  g_assert_no_error (error);
+  okn_test_cache_services (store, services, G_N_ELEMENTS (services));
 }

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "okienko/okienko.h"
+#include "okienko/okn-ticket-layout.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,7 @@ void       okn_test_paths_clear   (char **dir,
                                    char **config);
 OknStore  *okn_test_open_store    (const char *dir,
                                    const char *station);
+OknStore  *okn_test_open_app_store (void);
 OknConfig *okn_test_config_from_text (const char *path,
                                       const char *text);
 void       okn_test_async_ready   (GObject      *source,
@@ -64,11 +66,50 @@ typedef struct
 void       okn_test_station_init  (OknTestStation *station,
                                    const char     *code);
 void       okn_test_station_clear (OknTestStation *station);
+/* What the printing tests print (okn_test_printable_init()). */
+typedef struct
+{
+  char *dir;
+  char *db;
+  OknStore *store;
+  OknRecord *record;
+  OknTicketContent *content;
+} OknTestPrintable;
+
+void       okn_test_printable_init  (OknTestPrintable *printable,
+                                     const char       *station,
+                                     const char       *sender,
+                                     const char       *subject);
+void       okn_test_printable_clear (OknTestPrintable *printable);
+/* A category of a catalogue as a test caches it; all but code and name
+ * may be NULL. */
+typedef struct
+{
+  const char *code;
+  const char *name;
+  const char *group;
+  const char *keywords;
+  const char *definition;
+} OknTestService;
+
+void       okn_test_cache_services (OknStore             *store,
+                                    const OknTestService *services,
+                                    gsize                 n);
 void       okn_test_cache_service (OknStore   *store,
                                    const char *code,
                                    const char *name,
                                    const char *definition);
 void       okn_test_sample_catalogue (OknStore *store);
+/* What the barcodes of a printed file carry of a ticket. */
+typedef enum
+{
+  OKN_TEST_CARRIED_ID = 1 << 0,
+  OKN_TEST_CARRIED_ID_AND_CODE = 1 << 1,
+} OknTestCarried;
+
+guint      okn_test_file_carries  (const char *path,
+                                   const char *ticket,
+                                   const char *code);
 char      *okn_test_pdf_text      (GBytes *pdf);
 char      *okn_test_pdf_file_text (const char *path);
 

@@ -76,7 +76,26 @@ okn_test_kiosk_open (OknTestKiosk *kiosk,
   g_application_activate (G_APPLICATION (kiosk->app));
   kiosk->window = OKN_KIOSK_WINDOW (okn_application_get_kiosk_window (kiosk->app));
   g_assert_nonnull (kiosk->window);
+  /* A test may close it. */
+  g_object_add_weak_pointer (G_OBJECT (kiosk->window), (gpointer *) &kiosk->window);
   okn_test_ui_show_window (GTK_WIDGET (kiosk->window));
+}
+
+/**
+ * okn_test_kiosk_run:
+ *
+ * Runs the tests added, then closes the kiosk as okn_test_kiosk_close()
+ * does.
+ *
+ * Returns: g_test_run()'s status
+ */
+int
+okn_test_kiosk_run (OknTestKiosk *kiosk)
+{
+  int status = g_test_run ();
+
+  okn_test_kiosk_close (kiosk);
+  return status;
 }
 
 /**
@@ -97,6 +116,21 @@ okn_test_kiosk_close (OknTestKiosk *kiosk)
   g_clear_pointer (&kiosk->dir, g_free);
   g_clear_pointer (&kiosk->db, g_free);
   g_clear_pointer (&kiosk->conf, g_free);
+}
+
+/**
+ * okn_test_kiosk_press:
+ * @name: a button's widget name (okn_test_kiosk_find())
+ *
+ * Clicks the button as GTK does on a tap, without the X server in
+ * between, and turns the main loop for what the click sets off.
+ */
+void
+okn_test_kiosk_press (OknKioskWindow *window,
+                      const char     *name)
+{
+  gtk_button_clicked (GTK_BUTTON (okn_test_kiosk_find (window, name)));
+  okn_test_ui_pump ();
 }
 
 /**

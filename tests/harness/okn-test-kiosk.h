@@ -22,8 +22,11 @@ void okn_test_kiosk_station (OknTestKiosk *kiosk);
 void okn_test_kiosk_open    (OknTestKiosk *kiosk,
                              int          *argc,
                              char       ***argv);
+int  okn_test_kiosk_run     (OknTestKiosk *kiosk);
 void okn_test_kiosk_close   (OknTestKiosk *kiosk);
 GtkWidget *okn_test_kiosk_find (OknKioskWindow *window,
                                 const char     *name);
+void okn_test_kiosk_press   (OknKioskWindow *window,
+                             const char     *name);
 
 G_END_DECLS

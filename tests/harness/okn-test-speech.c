@@ -58,3 +58,27 @@ okn_test_synthesis_clear (OknTestSynthesis *synthesis)
   g_clear_error (&synthesis->error);
   synthesis->done = FALSE;
 }
+
+/**
+ * okn_test_speech_heard:
+ * @heard: (element-type utf8): what a speech sink appends to
+ *
+ * Turns the main loop until @heard holds @n texts, a minute at most; it
+ * does not block in the loop, so a sink called from another thread is
+ * seen as well.
+ *
+ * Returns: whether @n were heard
+ */
+gboolean
+okn_test_speech_heard (GPtrArray *heard,
+                       guint      n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (heard->len < n && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return heard->len >= n;
+}

@@ -20,5 +20,7 @@ void      okn_test_synthesize_async  (OknSpeech        *speech,
                                       OknTestSynthesis *synthesis);
 gboolean  okn_test_synthesis_done    (gpointer          synthesis);
 void      okn_test_synthesis_clear   (OknTestSynthesis *synthesis);
+gboolean  okn_test_speech_heard      (GPtrArray        *heard,
+                                      guint             n);
 
 G_END_DECLS

@@ -209,6 +209,36 @@ is_viewable (gpointer data)
 }
 
 /**
+ * okn_test_ui_column_window:
+ * @spacing: pixels between the widgets
+ * @first: the first widget, followed by more and %NULL
+ *
+ * A toplevel of @width×@height holding the widgets one under another,
+ * not shown yet (okn_test_ui_show_window()).
+ *
+ * Returns: (transfer none): the window, which GTK owns
+ */
+GtkWidget *
+okn_test_ui_column_window (int        width,
+                           int        height,
+                           int        spacing,
+                           GtkWidget *first,
+                           ...)
+{
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, spacing);
+  va_list ap;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  va_start (ap, first);
+  for (GtkWidget *w = first; w; w = va_arg (ap, GtkWidget *))
+    gtk_container_add (GTK_CONTAINER (box), w);
+  va_end (ap);
+  gtk_container_add (GTK_CONTAINER (window), box);
+  return window;
+}
+
+/**
  * okn_test_ui_show_window:
  *
  * Shows @window and waits until the X server has mapped it and GTK has
@@ -221,6 +251,19 @@ okn_test_ui_show_window (GtkWidget *window)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (okn_test_ui_wait_for (is_viewable, window));
   gdk_display_sync (gtk_widget_get_display (window));
+  okn_test_ui_pump ();
+}
+
+/**
+ * okn_test_ui_destroy:
+ *
+ * Destroys @widget and turns the main loop for what that sets off (the
+ * unmapping, idles of the widget's own).
+ */
+void
+okn_test_ui_destroy (GtkWidget *widget)
+{
+  gtk_widget_destroy (widget);
   okn_test_ui_pump ();
 }
 

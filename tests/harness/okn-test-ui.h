@@ -25,7 +25,13 @@ void        okn_test_ui_save_png     (GtkWidget          *toplevel,
                                       const char         *path);
 gboolean    okn_test_ui_wait_for     (OknTestCondition cond,
                                       gpointer         data);
+GtkWidget  *okn_test_ui_column_window (int        width,
+                                       int        height,
+                                       int        spacing,
+                                       GtkWidget *first,
+                                       ...) G_GNUC_NULL_TERMINATED;
 void        okn_test_ui_show_window  (GtkWidget *window);
+void        okn_test_ui_destroy      (GtkWidget *widget);
 void        okn_test_ui_key          (GtkWidget       *toplevel,
                                       guint            keyval,
                                       GdkModifierType  state,

@@ -11,6 +11,7 @@
 #include <poppler.h>
 #include <zbar.h>
 
+#include "okn-image-test-util.h"
 #include "okn-test-zbar.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (zbar_image_scanner_t, zbar_image_scanner_destroy)
@@ -82,41 +83,20 @@ okn_test_zbar_pdf (GBytes *pdf,
       PopplerPage *page = poppler_document_get_page (doc, i);
       g_autoptr (GPtrArray) texts = NULL;
       g_autofree guint8 *gray = NULL;
-      cairo_surface_t *surface;
-      cairo_t *cr;
+      cairo_surface_t *ink;
       double pw, ph;
-      int w, h, stride;
-      const guint8 *px;
+      guint w, h;
 
       poppler_page_get_size (page, &pw, &ph);
       if (i == 0 && page_width_mm)
         *page_width_mm = pw * 25.4 / 72;
       if (i == 0 && page_height_mm)
         *page_height_mm = ph * 25.4 / 72;
-      w = (int) (pw * dpi / 72 + 0.5);
-      h = (int) (ph * dpi / 72 + 0.5);
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-      cr = cairo_create (surface);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_scale (cr, dpi / 72, dpi / 72);
-      poppler_page_render_for_printing (page, cr);
+      ink = okn_img_from_pdf_page (page, dpi);
       g_object_unref (page);
-      cairo_destroy (cr);
-      cairo_surface_flush (surface);
-
-      gray = g_malloc ((gsize) w * h);
-      px = cairo_image_surface_get_data (surface);
-      stride = cairo_image_surface_get_stride (surface);
-      for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-          {
-            guint32 v = *(const guint32 *) (px + (gsize) y * stride + (gsize) x * 4);
-
-            gray[(gsize) y * w + x] = (guint8) ((((v >> 16) & 0xff) + ((v >> 8) & 0xff) + (v & 0xff)) / 3);
-          }
-      cairo_surface_destroy (surface);
-      texts = okn_test_zbar_gray (gray, (guint) w, (guint) h);
+      gray = okn_img_to_gray (ink, &w, &h);
+      cairo_surface_destroy (ink);
+      texts = okn_test_zbar_gray (gray, w, h);
       for (guint t = 0; t < texts->len; t++)
         g_ptr_array_add (all, g_strdup (g_ptr_array_index (texts, t)));
     }
