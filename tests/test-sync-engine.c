@@ -206,6 +206,48 @@ test_adopt_before_repeat (Fixture       *f,
   assert_each_once (f);
 }
 
+/* A batch that takes longer than the backoff (a slow server): the first
+ * call of the progress function, after the probe, sleeps past it. */
+static void
+slow_first_batch (guint    done,
+                  guint    total,
+                  gpointer user_data)
+{
+  gboolean *slept = user_data;
+
+  if (!*slept)
+    g_usleep (1100 * 1000);
+  *slept = TRUE;
+}
+
+/* A run tries each record once: one that failed waits for the next run,
+ * however short its backoff and however long the run goes on. */
+static void
+test_once_a_run (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) first = okn_test_add_report (f->store, "dumping", "Porzucony samochód");
+  g_autoptr (OknRecord) second = okn_test_add_report (f->store, "pothole", "Dziura przy przejściu");
+  g_autoptr (OknRecord) waiting = NULL;
+  gboolean slept = FALSE;
+  OknSyncReport report;
+
+  okn_sync_set_progress_func (sync, slow_first_batch, &slept);
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_TRANSIENT, 1, FALSE);
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+  g_assert_true (slept);
+  g_assert_cmpuint (report.retried, ==, 1);
+  g_assert_cmpuint (report.sent, ==, 1);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 2);
+  waiting = okn_test_reload (f->store, first);
+  g_assert_cmpint (waiting->sync_state, ==, OKN_SYNC_QUEUED);
+
+  okn_test_drain (f->store, sync, MAX_RUNS);
+  assert_each_once (f);
+}
+
 /* A lost answer of a push that made nothing: the search finds nothing and
  * the record is pushed again, once. */
 static void
@@ -426,6 +468,7 @@ main (int   argc,
   ADD ("/sync-engine/push", test_push);
   ADD ("/sync-engine/catalogue-failed", test_catalogue_failed);
   ADD ("/sync-engine/adopt-before-repeat", test_adopt_before_repeat);
+  ADD ("/sync-engine/once-a-run", test_once_a_run);
   ADD ("/sync-engine/unknown-not-made", test_unknown_not_made);
   ADD ("/sync-engine/exactly-once", test_exactly_once);
   ADD ("/sync-engine/tokens", test_tokens);

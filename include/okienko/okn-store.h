@@ -306,6 +306,7 @@ void        okn_store_stats_clear         (OknStoreStats *stats);
 GPtrArray  *okn_store_outbox_claim_kinds  (OknStore *store,
                                            guint     limit,
                                            guint     kinds,
+                                           gint64    due_by_us,
                                            GError  **error);
 gint64      okn_store_outbox_next_due_kinds_us (OknStore *store,
                                                 guint     kinds,

@@ -127,13 +127,14 @@ list_records (OknStore   *store,
   return okn_store_collect_records (store, stmt, error);
 }
 
-/* Takes the queued records of @kinds (OKN_OUTBOX_KIND bits) that are due,
- * oldest first, and moves them to `sending` in one transaction (one audit
- * entry each): okn_store_outbox_claim(). */
+/* Takes the queued records of @kinds (OKN_OUTBOX_KIND bits) that are due
+ * now and were due at @due_by_us, oldest first, and moves them to `sending`
+ * in one transaction (one audit entry each): okn_store_outbox_claim(). */
 static GPtrArray *
 outbox_claim_kinds (OknStore *store,
                     guint     limit,
                     guint     kinds,
+                    gint64    due_by_us,
                     GError  **error)
 {
   g_autoptr (GPtrArray) items = NULL;
@@ -146,7 +147,7 @@ outbox_claim_kinds (OknStore *store,
     return NULL;
   sel = okn_store_prepare (store,
                            "SELECT " OUTBOX_COLUMNS " FROM outbox o JOIN records ON records.id = o.record_id "
-                           "WHERE records.sync_state = 'queued' AND (o.next_attempt_us <= ?1 "
+                           "WHERE records.sync_state = 'queued' AND (o.next_attempt_us <= min (?1, ?6) "
                            "OR o.next_attempt_us > ?1 + ?3) " OUTBOX_KINDS_SQL ("records", "?4", "?5")
                            "ORDER BY o.next_attempt_us, o.record_id LIMIT ?2",
                            error);
@@ -157,6 +158,7 @@ outbox_claim_kinds (OknStore *store,
   sqlite3_bind_int (sel, 2, (int) MIN (limit, G_MAXINT));
   sqlite3_bind_int64 (sel, 3, OUTBOX_MAX_AHEAD_US);
   bind_kinds (sel, 4, kinds);
+  sqlite3_bind_int64 (sel, 6, due_by_us);
   items = collect_outbox_items (store, sel, error);
   if (items == NULL)
     goto fail;
@@ -491,7 +493,7 @@ okn_store_outbox_claim (OknStore *store,
                         guint     limit,
                         GError  **error)
 {
-  return outbox_claim_kinds (store, limit, OKN_OUTBOX_ALL_KINDS, error);
+  return outbox_claim_kinds (store, limit, OKN_OUTBOX_ALL_KINDS, G_MAXINT64, error);
 }
 
 /**
@@ -656,10 +658,14 @@ okn_outbox_item_free (OknOutboxItem *item)
 /**
  * okn_store_outbox_claim_kinds:
  * @kinds: OKN_OUTBOX_KIND() bits of the kinds to take
+ * @due_by_us: take only records that were due at this time (microseconds
+ *   since the epoch, real time) too; G_MAXINT64: all that are due now
  *
  * okn_store_outbox_claim() for some kinds only: records of the others stay
  * queued, untouched (the sync engine cannot send letters without
- * letters.service_code, and must not let them block the reports).
+ * letters.service_code, and must not let them block the reports). The
+ * engine passes the start of its run as @due_by_us, so that a record that
+ * failed in a run waits for the next one however short its backoff.
  *
  * Returns: (transfer full) (element-type OknOutboxItem): the claimed records
  */
@@ -667,9 +673,10 @@ GPtrArray *
 okn_store_outbox_claim_kinds (OknStore *store,
                               guint     limit,
                               guint     kinds,
+                              gint64    due_by_us,
                               GError  **error)
 {
-  return outbox_claim_kinds (store, limit, kinds, error);
+  return outbox_claim_kinds (store, limit, kinds, due_by_us, error);
 }
 
 /**

@@ -587,7 +587,9 @@ parse_retry_after (const char *value)
   when = curl_getdate (value, NULL);
   if (when < 0)
     return -1;
-  return MAX ((gint64) when - (gint64) time (NULL), 0);
+  /* Not time (): glibc reads a coarse clock for it, which may lag the
+   * server's clock by a tick and make its "now + 37 s" read as 38 s. */
+  return MAX ((gint64) when - g_get_real_time () / G_USEC_PER_SEC, 0);
 }
 
 /* JSON never starts with '<'; a web page (an error page of a proxy or of

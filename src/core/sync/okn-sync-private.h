@@ -62,6 +62,7 @@ typedef struct
   GError *blocked;             /* OKN_SYNC_ERROR_CONFIG: a kind cannot be sent, the rest went */
   GError *network;             /* OKN_SYNC_ERROR_NETWORK: something waits */
   OknSyncReport *report;
+  gint64 started_us;           /* real time: the push takes what was due then */
 } OknSyncRun;
 
 /* The outcomes of a batch, written to the store in one transaction. */

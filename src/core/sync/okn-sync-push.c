@@ -320,7 +320,8 @@ okn_sync_phase_push (OknSync *sync,
       /* The first POST of a run, and the first after a batch that failed
        * whole, goes alone: a server that refuses the key or is down gets
        * one request, not a batch. */
-      items = okn_store_outbox_claim_kinds (sync->store, probe ? 1 : sync->push_batch, sync->kinds, error);
+      items = okn_store_outbox_claim_kinds (sync->store, probe ? 1 : sync->push_batch, sync->kinds,
+                                            run->started_us, error);
       if (items == NULL)
         return FALSE;
       if (items->len == 0)

@@ -622,7 +622,7 @@ okn_sync_run_once (OknSync       *sync,
   g_autoptr (GPtrArray) recovered = NULL;
   g_autofree char *started = now_iso ();
   g_autofree char *finished = NULL;
-  OknSyncRun run = { NULL, NULL, NULL, report };
+  OknSyncRun run = { NULL, NULL, NULL, report, g_get_real_time () };
   gboolean ok = FALSE;
 
   memset (report, 0, sizeof *report);
