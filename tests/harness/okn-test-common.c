@@ -332,34 +332,6 @@ okn_test_assert_display_safe (const char *what,
 }
 
 /**
- * okn_test_async_ready:
- * @data: (out): a `GAsyncResult *` left %NULL until the answer comes
- *
- * A #GAsyncReadyCallback that keeps the result, for the test to call the
- * operation's finish function on after okn_test_async_wait().
- */
-void
-okn_test_async_ready (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-/**
- * okn_test_async_wait:
- * @result: what okn_test_async_ready() was given
- *
- * Turns the default main context until the answer has come.
- */
-void
-okn_test_async_wait (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/**
  * okn_test_config_from_text:
  * @path: where the file goes
  * @text: the file's contents, a key file as an administrator writes it

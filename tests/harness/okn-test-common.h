@@ -23,10 +23,6 @@ OknStore  *okn_test_open_store    (const char *dir,
 OknStore  *okn_test_open_app_store (void);
 OknConfig *okn_test_config_from_text (const char *path,
                                       const char *text);
-void       okn_test_async_ready   (GObject      *source,
-                                   GAsyncResult *result,
-                                   gpointer      data);
-void       okn_test_async_wait    (GAsyncResult **result);
 OknRecord *okn_test_letter        (const char *sender,
                                    const char *subject);
 OknRecord *okn_test_report        (const char *category,
