@@ -417,7 +417,6 @@ test_restore_bad_source (Fixture       *f,
   g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
   g_autofree char *other = g_build_filename (f->dir, "other-station", NULL);
   g_autofree char *other_db = g_build_filename (other, "okienko.db", NULL);
-  g_autofree char *names = NULL;
   g_autoptr (OknStore) other_store = NULL;
   struct
   {
@@ -437,7 +436,6 @@ test_restore_bad_source (Fixture       *f,
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   other_store = okn_test_open_store (other, "K07");
   g_clear_pointer (&other_store, okn_store_close);
-  names = list_dir (f->dir);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

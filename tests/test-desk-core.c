@@ -454,10 +454,18 @@ test_okienkoctl_day (RegisterFixture *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *csv = NULL;
+  g_autofree char *pdf = NULL;
+  g_autoptr (GError) error = NULL;
+  OknConfig *config = okn_config_new (f->conf);
   char date[16];
 
   g_clear_pointer (&f->store, okn_store_close);
   g_date_strftime (date, sizeof date, "%d.%m.%Y", &f->day);
+  /* The PDF's heading names the office and the station. */
+  g_assert_true (okn_config_set (config, "office.name", "Urząd Gminy Żółtki", &error));
+  g_assert_true (okn_config_save (config, &error));
+  g_assert_no_error (error);
+  okn_config_free (config);
 
   g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
@@ -469,7 +477,9 @@ test_okienkoctl_day (RegisterFixture *f,
                                      "--pdf", pdf_path, NULL), ==, 0);
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
   g_assert_nonnull (strstr (csv, "\"CANCELLED: Pomyłka\""));
-  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_EXISTS));
+  pdf = okn_test_pdf_file_text (pdf_path);
+  g_assert_nonnull (strstr (pdf, "Urząd Gminy Żółtki"));
+  g_assert_nonnull (strstr (pdf, "K03"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

@@ -370,7 +370,7 @@ test_transient (Fixture       *f,
   okn_test_server_set (f->server, "idempotency", GPOINTER_TO_INT (data) ? "honour" : "ignore");
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
-          OknSyncReport report;
+      OknSyncReport report;
 
       okn_test_add_reports (f->station.store, 4);
       okn_open311_server_set_fault (f->server, faults[i], 2);
