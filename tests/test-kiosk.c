@@ -968,6 +968,115 @@ settle (void)
     }
 }
 
+static void
+collect_entries (GtkWidget *widget,
+                 gpointer   data)
+{
+  if (GTK_IS_ENTRY (widget))
+    g_ptr_array_add (data, widget);
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_entries, data);
+}
+
+/* The question asked of @field: the label that names it (labelled()),
+ * else the first label of the box it sits in (a category's question). */
+static GtkWidget *
+question_of (GtkWidget *field)
+{
+  g_autoptr (GList) labels = gtk_widget_list_mnemonic_labels (field);
+  g_autoptr (GList) siblings = NULL;
+
+  if (labels)
+    return labels->data;
+  siblings = gtk_container_get_children (GTK_CONTAINER (gtk_widget_get_parent (field)));
+  g_assert_true (siblings && GTK_IS_LABEL (siblings->data));
+  return siblings->data;
+}
+
+/* With the keyboard up and @name focused, its question is wholly inside
+ * what the screen's scrolled body shows, and under it the field's first
+ * touch target (all of a one-line field). The description's box is taller
+ * than what 1280x800 leaves above the keyboard with its question. */
+static void
+assert_question_in_view (const char *name)
+{
+  GtkWidget *field = screen_widget (name);
+  GtkWidget *question = question_of (field);
+  GtkWidget *viewport = gtk_widget_get_ancestor (field, GTK_TYPE_VIEWPORT);
+  int qx = 0, qy = 0, fx = 0, fy = 0;
+  int qh = gtk_widget_get_allocated_height (question);
+  int fh = MIN (gtk_widget_get_allocated_height (field), OKN_KIOSK_TARGET_PX);
+  int vh = gtk_widget_get_allocated_height (viewport);
+
+  g_assert_true (keyboard_shown ());
+  settle ();
+  g_assert_true (gtk_widget_has_focus (field));
+  g_assert_true (gtk_widget_translate_coordinates (question, viewport, 0, 0, &qx, &qy));
+  g_assert_true (gtk_widget_translate_coordinates (field, viewport, 0, 0, &fx, &fy));
+  g_test_message ("%s: question y %d..%d, field y %d..%d, viewport 0..%d", name, qy, qy + qh, fy, fy + fh, vh);
+  g_assert_cmpint (qy, >=, 0);
+  g_assert_cmpint (qy + qh, <=, vh);
+  g_assert_cmpint (fy + fh, <=, vh);
+  assert_above_keyboard (field);
+}
+
+/* Whenever a field has the focus with the keyboard up, the question above
+ * it shows whole with it: on a 1280x800 panel the body scrolls, and a
+ * label cut at the top edge leaves the resident not knowing what is asked. */
+static void
+test_question_in_view (void)
+{
+  okn_kiosk_window_show_start (window);
+  settle ();
+  tap ("report");
+  tap ("category:pothole");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  assert_question_in_view ("address");
+  tap_keys ("⇧łódź 12");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  assert_question_in_view ("description");
+  tap_keys ("dziura");
+  /* Each of the category's typed answers, and back to the description. */
+  {
+    GtkWidget *what = GTK_WIDGET (okn_kiosk_window_get_screen (window));
+    g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+
+    collect_entries (what, entries);
+    for (guint i = 0; i < entries->len; i++)
+      if (gtk_widget_is_drawable (entries->pdata[i]))
+        {
+          gtk_widget_grab_focus (entries->pdata[i]);
+          assert_question_in_view (gtk_widget_get_name (entries->pdata[i]));
+        }
+  }
+  /* Down to the category's question and back up to the description. */
+  tap ("attr:size:large");
+  tap ("description");
+  assert_question_in_view ("description");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  tap ("consent");
+  tap ("contact-phone");
+  assert_question_in_view ("contact-phone");
+  tap ("contact-name");
+  assert_question_in_view ("contact-name");
+  tap ("contact-phone");
+  assert_question_in_view ("contact-phone");
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  settle ();
+  tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  assert_question_in_view ("ticket-id");
+  tap ("ticket-code");
+  assert_question_in_view ("ticket-code");
+  tap ("ticket-id");
+  assert_question_in_view ("ticket-id");
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+}
+
 /* Every screen with a field shows the on-screen keyboard under it, with
  * the cursor already in the first field, and the keys type there; a
  * screen without one (the start, the PIN with its own digits) does not. */
@@ -1317,6 +1426,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
   g_test_add_func ("/kiosk/where-optional", test_where_optional);
   g_test_add_func ("/kiosk/keyboard-under-every-field", test_keyboard_under_every_field);
+  g_test_add_func ("/kiosk/question-in-view", test_question_in_view);
   g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
   g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);

@@ -678,6 +678,9 @@ add_attr_field (OknKioskReport   *self,
       if (a->datatype == OKN_ATTR_NUMBER)
         gtk_entry_set_input_purpose (GTK_ENTRY (f->input), GTK_INPUT_PURPOSE_NUMBER);
       okn_gui_set_accessible (f->input, text);
+      /* The question names the field: with the keyboard up, the window
+       * keeps it in view above the field (keep_focus_in_view()). */
+      gtk_label_set_mnemonic_widget (GTK_LABEL (question), f->input);
       g_signal_connect_swapped (f->input, "changed", G_CALLBACK (on_field_changed), self);
       break;
     }

@@ -439,6 +439,76 @@ on_announcement (OknKioskScreen *screen,
     announce (self, screen);
 }
 
+/* The focused field and its question (the label that names it, above it)
+ * in view together in the screen's scrolled body. GTK's focus adjustment
+ * brought only the field itself in: a field above the view came in at the
+ * top edge with its question cut off; and it scrolled when the focus
+ * moved, before the keyboard that comes with it had shrunk the view. So
+ * this runs when the focus moves and again when the view's height changes
+ * (on_body_view_allocated()). The question wins when both do not fit. */
+static void
+keep_focus_in_view (OknKioskWindow *self)
+{
+  OknKioskScreen *screen = okn_kiosk_window_get_screen (self);
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  GtkWidget *body, *scroll;
+  GtkAdjustment *vadj;
+  int top = 0, bottom;
+
+  if (screen == NULL || focus == NULL)
+    return;
+  body = okn_kiosk_screen_get_body (screen);
+  scroll = gtk_widget_get_ancestor (body, GTK_TYPE_SCROLLED_WINDOW);
+  if (scroll == NULL || !gtk_widget_is_ancestor (focus, body)
+      || !gtk_widget_translate_coordinates (focus, body, 0, 0, NULL, &top))
+    return;
+  bottom = top + gtk_widget_get_allocated_height (focus);
+  {
+    g_autoptr (GList) labels = gtk_widget_list_mnemonic_labels (focus);
+
+    for (GList *l = labels; l; l = l->next)
+      {
+        int y = 0;
+
+        if (gtk_widget_get_visible (l->data) && gtk_widget_is_ancestor (l->data, body)
+            && gtk_widget_translate_coordinates (l->data, body, 0, 0, NULL, &y))
+          {
+            top = MIN (top, y);
+            bottom = MAX (bottom, y + gtk_widget_get_allocated_height (l->data));
+          }
+      }
+  }
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
+  gtk_adjustment_clamp_page (vadj, top, bottom);
+}
+
+/* Only when the view's height changed (the keyboard came or went), and for
+ * a field the keys type into: a text view growing as the resident types
+ * must not pull back a view they scrolled themselves, and a focused button
+ * (the contact screen's consent) keeps the text above it where it was. */
+static void
+on_body_view_allocated (GtkWidget      *scroll,
+                        GtkAllocation  *allocation,
+                        OknKioskWindow *self)
+{
+  int last = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (scroll), "okn-kiosk-view-height"));
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (allocation->height == last)
+    return;
+  g_object_set_data (G_OBJECT (scroll), "okn-kiosk-view-height", GINT_TO_POINTER (allocation->height));
+  if (GTK_IS_ENTRY (focus) || GTK_IS_TEXT_VIEW (focus))
+    keep_focus_in_view (self);
+}
+
+static void
+on_focus_moved (GtkWindow *window,
+                GtkWidget *focus,
+                gpointer   data)
+{
+  keep_focus_in_view (OKN_KIOSK_WINDOW (window));
+}
+
 /* A screen whose keyboard comes with the focus: shown while the focus is
  * in one of its fields, or on the keys themselves (a switch user moved it
  * there to type), hidden when something else of the screen takes it. */
@@ -757,6 +827,7 @@ okn_kiosk_window_init (OknKioskWindow *self)
   gtk_widget_set_vexpand (self->stack, TRUE);
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child), self);
   g_signal_connect (self, "set-focus", G_CALLBACK (on_set_focus), self);
+  g_signal_connect_after (self, "set-focus", G_CALLBACK (on_focus_moved), NULL);
   gtk_box_pack_start (GTK_BOX (outer), self->stack, TRUE, TRUE, 0);
   /* Below the screens, never over them: the field being typed into stays
    * in view (a screen's body scrolls to its focus). */
@@ -945,13 +1016,14 @@ okn_kiosk_window_add_screen (OknKioskWindow *self,
   gtk_stack_add_named (GTK_STACK (self->stack), GTK_WIDGET (screen), okn_kiosk_screen_get_name (screen));
   okn_kiosk_screen_set_language (screen, self->lang);
   g_signal_connect (screen, "notify::announcement", G_CALLBACK (on_announcement), self);
-  /* The focused field scrolls into view above the keyboard. */
+  /* The focused field scrolls into view above the keyboard, with its
+   * question; again when the keyboard shows and the view shrinks. */
   {
     GtkWidget *scroll = gtk_widget_get_ancestor (okn_kiosk_screen_get_body (screen), GTK_TYPE_SCROLLED_WINDOW);
 
     if (scroll)
-      gtk_container_set_focus_vadjustment (GTK_CONTAINER (okn_kiosk_screen_get_body (screen)),
-                                           gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll)));
+      g_signal_connect_object (scroll, "size-allocate", G_CALLBACK (on_body_view_allocated), self,
+                               G_CONNECT_AFTER);
   }
 }
 
