@@ -455,17 +455,12 @@ test_okienkoctl_day (RegisterFixture *f,
   g_autofree char *err = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *pdf = NULL;
-  g_autoptr (GError) error = NULL;
-  OknConfig *config = okn_config_new (f->conf);
   char date[16];
 
   g_clear_pointer (&f->store, okn_store_close);
   g_date_strftime (date, sizeof date, "%d.%m.%Y", &f->day);
   /* The PDF's heading names the office and the station. */
-  g_assert_true (okn_config_set (config, "office.name", "Urząd Gminy Żółtki", &error));
-  g_assert_true (okn_config_save (config, &error));
-  g_assert_no_error (error);
-  okn_config_free (config);
+  okn_config_free (okn_test_config_from_text (f->conf, "[office]\nname=Urząd Gminy Żółtki\n"));
 
   g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", date, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Zofia Żółkiewska"));
