@@ -411,6 +411,11 @@ test_inactivity (void)
   okn_inactivity_set_timeouts (clock, 300, 600 * 1000);
   okn_inactivity_poke (clock);
   g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  /* "More time" starts the clock again with these timeouts: were the
+   * warning still 300 ms away, a slow tap (its release is followed by 20
+   * turns of the main loop, each a redraw of the large high-contrast
+   * screen under ASan) would bring it back before the wait below looks. */
+  okn_inactivity_set_timeouts (clock, 600 * 1000, 600 * 1000);
   g_assert_nonnull (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
   okn_test_ui_tap (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
   g_assert_true (okn_test_ui_wait_for (warning_hidden, NULL));
