@@ -1082,6 +1082,294 @@ test_question_in_view (void)
   okn_kiosk_window_show_start (window);
 }
 
+/* Where @widget lies in the viewport of the scrolled body around it, and
+ * how tall that viewport is. */
+static void
+view_position (GtkWidget *widget,
+               int       *top,
+               int       *bottom,
+               int       *view_height)
+{
+  GtkWidget *viewport = gtk_widget_get_ancestor (widget, GTK_TYPE_VIEWPORT);
+  int x = 0;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, viewport, 0, 0, &x, top));
+  *bottom = *top + gtk_widget_get_allocated_height (widget);
+  *view_height = gtk_widget_get_allocated_height (viewport);
+}
+
+/* The widget packed just above @widget in its box. */
+static GtkWidget *
+widget_above (GtkWidget *widget)
+{
+  g_autoptr (GList) siblings = gtk_container_get_children (GTK_CONTAINER (gtk_widget_get_parent (widget)));
+  GList *l = g_list_find (siblings, widget);
+
+  g_assert_true (l && l->prev);
+  return l->prev->data;
+}
+
+/* Where, what (a description), on to the contact screen. */
+static void
+go_to_contact (void)
+{
+  okn_kiosk_window_show_start (window);
+  settle ();
+  tap ("report");
+  tap ("category:pothole");
+  g_assert_true (gtk_widget_has_focus (screen_widget ("address")));
+  type_text ("Łódź 12");
+  tap ("next");
+  g_assert_true (gtk_widget_has_focus (screen_widget ("description")));
+  type_text ("dziura");
+  tap ("attr:size:large");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  g_assert_true (keyboard_shown ());
+  settle ();
+  /* The window keeps its screens from one resident to the next, and with
+   * them where an earlier test left the body scrolled: start at the top. */
+  {
+    GtkWidget *viewport = gtk_widget_get_ancestor (screen_widget ("consent"), GTK_TYPE_VIEWPORT);
+
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)), 0);
+  }
+  settle ();
+}
+
+static gboolean
+consent_taken (gpointer data)
+{
+  return gtk_widget_has_focus (data) && gtk_toggle_button_get_active (data);
+}
+
+/* The explanation above the consent (what the resident agrees to) wholly
+ * in view, and the consent's first touch target with it. */
+static void
+assert_consent_with_its_text (const char *when)
+{
+  GtkWidget *consent = screen_widget ("consent");
+  GtkWidget *explain = widget_above (consent);
+  int et, eb, ct, cb, vh;
+
+  settle ();
+  g_assert_true (gtk_widget_has_focus (consent));
+  view_position (explain, &et, &eb, &vh);
+  view_position (consent, &ct, &cb, &vh);
+  g_test_message ("%s: explanation y %d..%d, consent y %d..%d, viewport 0..%d", when, et, eb, ct, cb, vh);
+  g_assert_cmpint (et, >=, 0);
+  g_assert_cmpint (eb, <=, vh);
+  g_assert_cmpint (ct, >=, 0);
+  g_assert_cmpint (ct + MIN (cb - ct, OKN_KIOSK_TARGET_PX), <=, vh);
+}
+
+/* With the keyboard up, the contact screen shows its explanation whole
+ * and the consent box under it, all but the box's lower padding. A tap on
+ * what shows of the box (a finger does not scroll first) ticks it and
+ * leaves the explanation whole; so does coming back to the box from the
+ * fields below it (Tab, Shift+Tab). */
+static void
+test_consent_keeps_its_text (void)
+{
+  GtkWidget *consent;
+  GtkWidget *explain;
+  int et, eb, ct, cb, vh;
+
+  go_to_contact ();
+  consent = screen_widget ("consent");
+  explain = widget_above (consent);
+  view_position (explain, &et, &eb, &vh);
+  view_position (consent, &ct, &cb, &vh);
+  g_test_message ("before the tap: explanation y %d..%d, consent y %d..%d, viewport 0..%d", et, eb, ct, cb, vh);
+  g_assert_cmpint (et, ==, 0);
+  g_assert_cmpint (eb, <=, vh);
+  g_assert_cmpint (ct, <, vh);
+
+  /* A tap on the language shown takes the focus from the box. */
+  tap ("pl");
+  g_assert_false (gtk_widget_has_focus (consent));
+  okn_test_ui_tap_in_view (consent);
+  g_assert_true (okn_test_ui_wait_for (consent_taken, consent));
+  assert_consent_with_its_text ("after the tap");
+
+  tap ("contact-phone");
+  g_assert_true (gtk_widget_has_focus (screen_widget ("contact-phone")));
+  view_position (explain, &et, &eb, &vh);
+  g_assert_cmpint (eb, <=, 0);
+  gtk_widget_grab_focus (consent);
+  assert_consent_with_its_text ("back from the phone");
+
+  /* At 200 % text the explanation and the box do not fit together: the
+   * explanation comes first, but never at the cost of the box's first
+   * touch target. */
+  okn_kiosk_text_size_set (GTK_WIDGET (window), 200);
+  okn_test_ui_settle (GTK_WIDGET (window));
+  tap ("contact-phone");
+  gtk_widget_grab_focus (consent);
+  settle ();
+  view_position (explain, &et, &eb, &vh);
+  view_position (consent, &ct, &cb, &vh);
+  g_test_message ("200 %%: explanation y %d..%d, consent y %d..%d, viewport 0..%d", et, eb, ct, cb, vh);
+  g_assert_cmpint (cb - et, >, vh);
+  g_assert_cmpint (ct, >=, 0);
+  g_assert_cmpint (ct + OKN_KIOSK_TARGET_PX, <=, vh);
+  okn_kiosk_text_size_set (GTK_WIDGET (window), 100);
+  okn_test_ui_settle (GTK_WIDGET (window));
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+}
+
+/* The caret's line in the description, in the viewport of the scrolled
+ * body; FALSE while the text view has not grown to hold it yet (typing
+ * lays the text out again over the next frames; meanwhile the text view
+ * scrolls its own text). */
+static gboolean
+caret_position (int *top,
+                int *bottom,
+                int *view_height)
+{
+  GtkWidget *view = screen_widget ("description");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkWidget *viewport = gtk_widget_get_ancestor (view, GTK_TYPE_VIEWPORT);
+  GtkTextIter iter;
+  GdkRectangle line;
+  int x = 0, y = 0;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &iter, &line);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (view), GTK_TEXT_WINDOW_WIDGET, line.x, line.y, &x, &y);
+  if (y < 0 || y + line.height > gtk_widget_get_allocated_height (view)
+      || gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view))) != 0)
+    return FALSE;
+  g_assert_true (gtk_widget_translate_coordinates (view, viewport, x, y, &x, top));
+  *bottom = *top + line.height;
+  *view_height = gtk_widget_get_allocated_height (viewport);
+  return TRUE;
+}
+
+static gboolean
+caret_shown (gpointer data)
+{
+  int top, bottom, vh;
+
+  return caret_position (&top, &bottom, &vh) && top >= 0 && bottom <= vh;
+}
+
+/* Waits until the text view holds the caret's line and that line is
+ * wholly in view; fails saying where it is. */
+static void
+assert_caret_in_view (const char *when)
+{
+  int top = 0, bottom = 0, vh = 0;
+  gboolean shown = okn_test_ui_wait_for (caret_shown, NULL);
+  gboolean laid_out = caret_position (&top, &bottom, &vh);
+
+  g_test_message ("%s: caret's line y %d..%d, viewport 0..%d%s", when, top, bottom, vh,
+                  laid_out ? "" : " (not laid out)");
+  g_assert_true (gtk_widget_has_focus (screen_widget ("description")));
+  g_assert_true (shown);
+}
+
+static double
+body_scroll (void)
+{
+  GtkWidget *viewport = gtk_widget_get_ancestor (screen_widget ("description"), GTK_TYPE_VIEWPORT);
+
+  return gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)));
+}
+
+/* Typing a long description with the keyboard up: the line being typed
+ * stays in view above the keyboard, line after line, and wherever the
+ * caret goes (arrow keys, Ctrl+Home and Ctrl+End, a tap); with the caret
+ * on the first line, the question shows too. A view the resident scrolled
+ * themselves stays where they put it until they type again. */
+static void
+test_caret_in_view (void)
+{
+  GtkWidget *view;
+  GtkWidget *question;
+  int top, bottom, vh, qt, qb;
+
+  okn_kiosk_window_show_start (window);
+  settle ();
+  tap ("report");
+  tap ("category:pothole");
+  type_text ("Łódź 12");
+  tap ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  view = screen_widget ("description");
+  question = question_of (view);
+  g_assert_true (keyboard_shown ());
+  g_assert_true (gtk_widget_has_focus (view));
+  tap_keys ("dziura");
+  assert_caret_in_view ("first line");
+  for (int i = 1; i <= 10; i++)
+    {
+      g_autofree char *when = g_strdup_printf ("line %d", i + 1);
+
+      key (GDK_KEY_Return, 0);
+      type_text ("i dalej");
+      assert_caret_in_view (when);
+    }
+  /* A line long enough to wrap. */
+  type_text (", dziura na dziurze przy przejściu dla pieszych, głęboka na dwadzieścia centymetrów, "
+             "po każdym deszczu stoi w niej woda i samochody ochlapują ludzi na przystanku");
+  assert_caret_in_view ("a wrapped line");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+    GtkTextIter iter;
+    GdkRectangle caret;
+    int y, height;
+
+    gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+    gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &iter, &caret);
+    gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &iter, &y, &height);
+    g_assert_cmpint (height, >=, 2 * caret.height);
+  }
+  view_position (view, &top, &bottom, &vh);
+  g_test_message ("description y %d..%d, viewport 0..%d", top, bottom, vh);
+  g_assert_cmpint (bottom - top, >, 2 * vh);
+
+  key (GDK_KEY_Home, GDK_CONTROL_MASK);
+  assert_caret_in_view ("Ctrl+Home");
+  view_position (question, &qt, &qb, &vh);
+  g_test_message ("Ctrl+Home: question y %d..%d", qt, qb);
+  g_assert_cmpint (qt, >=, 0);
+  g_assert_cmpint (qb, <=, vh);
+  for (int i = 0; i < 5; i++)
+    key (GDK_KEY_Down, 0);
+  assert_caret_in_view ("5 × Down");
+  key (GDK_KEY_End, GDK_CONTROL_MASK);
+  assert_caret_in_view ("Ctrl+End");
+  /* A caret moving inside the view moves nothing else. */
+  {
+    double scrolled = body_scroll ();
+
+    key (GDK_KEY_Up, 0);
+    key (GDK_KEY_Up, 0);
+    assert_caret_in_view ("2 × Up");
+    g_assert_cmpfloat (body_scroll (), ==, scrolled);
+  }
+
+  /* The resident swipes up to read the question again: the view stays. */
+  {
+    GtkWidget *viewport = gtk_widget_get_ancestor (view, GTK_TYPE_VIEWPORT);
+
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)), 0);
+  }
+  settle ();
+  okn_test_ui_pump_for (200);
+  g_assert_cmpfloat (body_scroll (), ==, 0);
+  g_assert_false (caret_shown (NULL));
+  /* And follows again when they type. */
+  tap_keys ("a");
+  assert_caret_in_view ("typing after a swipe");
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+}
+
 /* Every screen with a field shows the on-screen keyboard under it, with
  * the cursor already in the first field, and the keys type there; a
  * screen without one (the start, the PIN with its own digits) does not. */
@@ -1400,6 +1688,7 @@ test_speech_announces_screens (void)
   okn_kiosk_window_show_start (window);
 }
 
+
 /* Setup ------------------------------------------------------------------ */
 
 int
@@ -1432,6 +1721,8 @@ main (int    argc,
   g_test_add_func ("/kiosk/where-optional", test_where_optional);
   g_test_add_func ("/kiosk/keyboard-under-every-field", test_keyboard_under_every_field);
   g_test_add_func ("/kiosk/question-in-view", test_question_in_view);
+  g_test_add_func ("/kiosk/caret-in-view", test_caret_in_view);
+  g_test_add_func ("/kiosk/consent-keeps-its-text", test_consent_keeps_its_text);
   g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
   g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);

@@ -512,6 +512,50 @@ okn_test_ui_touch (GtkWidget *widget)
 }
 
 /**
+ * okn_test_ui_tap_in_view:
+ *
+ * A finger down and up in the middle of what the scrolled windows around
+ * @widget show of it, with nothing scrolled first: as a person taps a
+ * control that the view shows only in part. (okn_test_ui_tap() scrolls
+ * @widget wholly into view first, which a finger does not.)
+ */
+void
+okn_test_ui_tap_in_view (GtkWidget *widget)
+{
+  static const GdkEventType halves[] = { GDK_BUTTON_PRESS, GDK_BUTTON_RELEASE };
+  GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
+  GdkRectangle shown = { 0, 0, 0, 0 };
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  gtk_container_check_resize (GTK_CONTAINER (toplevel));
+  g_assert_true (gtk_widget_translate_coordinates (widget, toplevel, 0, 0, &shown.x, &shown.y));
+  shown.width = gtk_widget_get_allocated_width (widget);
+  shown.height = gtk_widget_get_allocated_height (widget);
+  for (GtkWidget *sw = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW); sw != NULL;
+       sw = gtk_widget_get_ancestor (gtk_widget_get_parent (sw), GTK_TYPE_SCROLLED_WINDOW))
+    {
+      GdkRectangle view = { 0, 0, gtk_widget_get_allocated_width (sw), gtk_widget_get_allocated_height (sw) };
+
+      g_assert_true (gtk_widget_translate_coordinates (sw, toplevel, 0, 0, &view.x, &view.y));
+      g_assert_true (gdk_rectangle_intersect (&shown, &view, &shown));
+      if (gtk_widget_get_parent (sw) == NULL)
+        break;
+    }
+  for (guint half = 0; half < G_N_ELEMENTS (halves); half++)
+    {
+      g_assert_true (gdk_test_simulate_button (gtk_widget_get_window (toplevel), shown.x + shown.width / 2,
+                                               shown.y + shown.height / 2, GDK_BUTTON_PRIMARY, 0, halves[half]));
+      /* The event went through the X server: wait for it to come back. */
+      gdk_display_sync (gtk_widget_get_display (widget));
+      for (int i = 0; i < 20; i++)
+        {
+          okn_test_ui_pump ();
+          g_usleep (1000);
+        }
+    }
+}
+
+/**
  * okn_test_ui_find_named:
  *
  * Returns: (transfer none) (nullable): the first widget under @root, not

@@ -45,6 +45,7 @@ void        okn_test_ui_right_click  (GtkWidget *widget);
 void        okn_test_ui_press        (GtkWidget *widget);
 void        okn_test_ui_release      (GtkWidget *widget);
 void        okn_test_ui_touch        (GtkWidget *widget);
+void        okn_test_ui_tap_in_view  (GtkWidget *widget);
 GtkWidget  *okn_test_ui_find_named   (GtkWidget  *root,
                                       const char *accessible_name);
 GtkWidget  *okn_test_ui_find_by_name (GtkWidget  *root,

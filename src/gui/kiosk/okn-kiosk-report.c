@@ -1232,6 +1232,8 @@ build_contact_screen (OknKioskReport *self)
   gtk_style_context_add_class (gtk_widget_get_style_context (self->consent), "okn-kiosk-button");
   okn_kiosk_screen_translate (s, self->consent, N_("Yes, the city may contact me about this report"));
   g_signal_connect (self->consent, "toggled", G_CALLBACK (on_consent_toggled), self);
+  /* What the box agrees to: in view with it when it takes the focus. */
+  okn_kiosk_set_context (self->consent, explain);
   gtk_box_pack_start (GTK_BOX (body), self->consent, FALSE, FALSE, 0);
 
   self->contact_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);

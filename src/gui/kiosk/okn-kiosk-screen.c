@@ -508,3 +508,32 @@ okn_kiosk_label_new (const char *style_class)
   gtk_widget_show (label);
   return label;
 }
+
+/**
+ * okn_kiosk_set_context:
+ * @control: a control of a screen's body
+ * @text: the text above @control that says what it answers (the contact
+ *   screen's explanation above its consent box)
+ *
+ * The window keeps @text in view together with @control whenever
+ * @control has the focus, as it keeps a field's question (its mnemonic
+ * label) with the field.
+ */
+void
+okn_kiosk_set_context (GtkWidget *control,
+                       GtkWidget *text)
+{
+  g_object_set_data_full (G_OBJECT (control), "okn-kiosk-context", g_object_ref (text), g_object_unref);
+}
+
+/**
+ * okn_kiosk_get_context:
+ *
+ * Returns: (transfer none) (nullable): the text set with
+ *   okn_kiosk_set_context()
+ */
+GtkWidget *
+okn_kiosk_get_context (GtkWidget *control)
+{
+  return g_object_get_data (G_OBJECT (control), "okn-kiosk-context");
+}

@@ -68,5 +68,8 @@ GtkWidget      *okn_kiosk_button_new              (const char *icon_name,
 GtkWidget      *okn_kiosk_label_new               (const char *style_class);
 void            okn_kiosk_set_text                (GtkWidget  *widget,
                                                    const char *text);
+void            okn_kiosk_set_context             (GtkWidget  *control,
+                                                   GtkWidget  *text);
+GtkWidget      *okn_kiosk_get_context             (GtkWidget  *control);
 
 G_END_DECLS

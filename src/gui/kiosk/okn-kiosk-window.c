@@ -60,6 +60,8 @@ struct _OknKioskWindow
   gint64 corner_taps[5];            /* the hidden gesture: five taps in the corner */
   guint n_corner_taps;
   gboolean unlocked;
+  gboolean following_caret;         /* the text or caret moved since the resident last scrolled */
+  gboolean scrolling;               /* keep_focus_in_view() moves a screen's body */
 };
 
 G_DEFINE_FINAL_TYPE (OknKioskWindow, okn_kiosk_window, GTK_TYPE_WINDOW)
@@ -439,53 +441,128 @@ on_announcement (OknKioskScreen *screen,
     announce (self, screen);
 }
 
-/* The focused field and its question (the label that names it, above it)
- * in view together in the screen's scrolled body. GTK's focus adjustment
- * brought only the field itself in: a field above the view came in at the
- * top edge with its question cut off; and it scrolled when the focus
- * moved, before the keyboard that comes with it had shrunk the view. So
- * this runs when the focus moves and again when the view's height changes
- * (on_body_view_allocated()). The question wins when both do not fit. */
+/* Where @widget lies in @body, when it shows there. */
+static gboolean
+span_in (GtkWidget *widget,
+         GtkWidget *body,
+         int       *top,
+         int       *bottom)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_is_ancestor (widget, body)
+      || !gtk_widget_translate_coordinates (widget, body, 0, 0, NULL, top))
+    return FALSE;
+  *bottom = *top + gtk_widget_get_allocated_height (widget);
+  return TRUE;
+}
+
+/* The line with the caret in @view, in @body's coordinates. */
+static gboolean
+caret_line_in (GtkTextView *view,
+               GtkWidget   *body,
+               int         *top,
+               int         *bottom)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter iter;
+  GdkRectangle line;
+  int x = 0, y = 0;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  gtk_text_view_get_iter_location (view, &iter, &line);
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, line.x, line.y, &x, &y);
+  /* Where the line will be once the text view has grown to hold it: until
+   * then (its text is laid out over the next frames) it scrolls its text
+   * itself, which the body must not follow. */
+  y += (int) gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)));
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (view), body, x, y, NULL, top))
+    return FALSE;
+  *bottom = *top + line.height;
+  return TRUE;
+}
+
+/* gtk_adjustment_clamp_page()'s value: @top wins when it does not fit. */
+static double
+clamp_page (double value,
+            double page,
+            int    top,
+            int    bottom)
+{
+  if (value + page < bottom)
+    value = bottom - page;
+  if (value > top)
+    value = top;
+  return value;
+}
+
+/* The focused field and its question (the label that names it, above it,
+ * or the text a control answers, okn_kiosk_set_context()) in view
+ * together in the screen's scrolled body. GTK's focus adjustment brought
+ * only the field itself in: a field above the view came in at the top
+ * edge with its question cut off; and it scrolled when the focus moved,
+ * before the keyboard that comes with it had shrunk the view. So this
+ * runs when the focus moves and again when the view's height changes
+ * (on_body_view_allocated()); the question wins when both do not fit,
+ * but never over what the resident must see of the focus: the line being
+ * typed (an entry, a text view's caret line), a control's first touch
+ * target. @caret_moved: a text view's text or caret moved
+ * (follow_caret()): its line is kept in view with the question when both
+ * fit, else alone, scrolled no further than it takes. */
 static void
-keep_focus_in_view (OknKioskWindow *self)
+keep_focus_in_view (OknKioskWindow *self,
+                    gboolean        caret_moved)
 {
   OknKioskScreen *screen = okn_kiosk_window_get_screen (self);
   GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
   GtkWidget *body, *scroll;
   GtkAdjustment *vadj;
-  int top = 0, bottom;
+  int top = 0, bottom = 0, must_top, must_bottom;
+  double value, page;
 
   if (screen == NULL || focus == NULL)
     return;
   body = okn_kiosk_screen_get_body (screen);
   scroll = gtk_widget_get_ancestor (body, GTK_TYPE_SCROLLED_WINDOW);
-  if (scroll == NULL || !gtk_widget_is_ancestor (focus, body)
-      || !gtk_widget_translate_coordinates (focus, body, 0, 0, NULL, &top))
+  if (scroll == NULL || !span_in (focus, body, &top, &bottom))
     return;
-  bottom = top + gtk_widget_get_allocated_height (focus);
+  must_top = top;
+  must_bottom = GTK_IS_ENTRY (focus) ? bottom : top + MIN (bottom - top, OKN_KIOSK_TARGET_PX);
+  if (GTK_IS_TEXT_VIEW (focus) && !caret_line_in (GTK_TEXT_VIEW (focus), body, &must_top, &must_bottom))
+    return;
+  if (caret_moved)
+    bottom = must_bottom;
   {
     g_autoptr (GList) labels = gtk_widget_list_mnemonic_labels (focus);
+    GtkWidget *context = okn_kiosk_get_context (focus);
+    int y0, y1;
 
+    if (context)
+      labels = g_list_prepend (labels, context);
     for (GList *l = labels; l; l = l->next)
-      {
-        int y = 0;
-
-        if (gtk_widget_get_visible (l->data) && gtk_widget_is_ancestor (l->data, body)
-            && gtk_widget_translate_coordinates (l->data, body, 0, 0, NULL, &y))
-          {
-            top = MIN (top, y);
-            bottom = MAX (bottom, y + gtk_widget_get_allocated_height (l->data));
-          }
-      }
+      if (span_in (l->data, body, &y0, &y1))
+        {
+          top = MIN (top, y0);
+          bottom = MAX (bottom, y1);
+        }
   }
   vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
-  gtk_adjustment_clamp_page (vadj, top, bottom);
+  page = gtk_adjustment_get_page_size (vadj);
+  if (page <= 0)
+    return;
+  value = gtk_adjustment_get_value (vadj);
+  if (!caret_moved || bottom - top <= page)
+    value = clamp_page (value, page, top, bottom);
+  value = clamp_page (value, page, must_top, must_bottom);
+  value = CLAMP (value, gtk_adjustment_get_lower (vadj), gtk_adjustment_get_upper (vadj) - page);
+  if (value == gtk_adjustment_get_value (vadj))
+    return;
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (vadj, value);
+  self->scrolling = FALSE;
 }
 
 /* Only when the view's height changed (the keyboard came or went), and for
- * a field the keys type into: a text view growing as the resident types
- * must not pull back a view they scrolled themselves, and a focused button
- * (the contact screen's consent) keeps the text above it where it was. */
+ * a field the keys type into: a focused button (the contact screen's
+ * consent) keeps the text above it where it was. */
 static void
 on_body_view_allocated (GtkWidget      *scroll,
                         GtkAllocation  *allocation,
@@ -498,7 +575,60 @@ on_body_view_allocated (GtkWidget      *scroll,
     return;
   g_object_set_data (G_OBJECT (scroll), "okn-kiosk-view-height", GINT_TO_POINTER (allocation->height));
   if (GTK_IS_ENTRY (focus) || GTK_IS_TEXT_VIEW (focus))
-    keep_focus_in_view (self);
+    keep_focus_in_view (self, FALSE);
+}
+
+/* The resident scrolled the view themselves (or it was clamped to a
+ * shorter text): the caret is not followed until it moves again, so a
+ * view they scrolled to read stays where they put it. */
+static void
+on_body_scrolled (GtkAdjustment  *vadj,
+                  OknKioskWindow *self)
+{
+  if (!self->scrolling)
+    self->following_caret = FALSE;
+}
+
+/* A text view in the body grows as the resident types (it has no
+ * scroller of its own) and lays its text out over the next frames: the
+ * caret's line is kept in view from the keystroke or caret move on, each
+ * time the text view grows or shrinks, until the resident scrolls. */
+static void
+follow_caret (OknKioskWindow *self,
+              GtkTextBuffer  *buffer)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (!GTK_IS_TEXT_VIEW (focus) || gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus)) != buffer)
+    return;
+  self->following_caret = TRUE;
+  keep_focus_in_view (self, TRUE);
+}
+
+static void
+on_text_changed (GtkTextBuffer  *buffer,
+                 OknKioskWindow *self)
+{
+  follow_caret (self, buffer);
+}
+
+static void
+on_mark_set (GtkTextBuffer     *buffer,
+             const GtkTextIter *where,
+             GtkTextMark       *mark,
+             OknKioskWindow    *self)
+{
+  if (mark == gtk_text_buffer_get_insert (buffer))
+    follow_caret (self, buffer);
+}
+
+static void
+on_text_view_allocated (GtkWidget      *view,
+                        GtkAllocation  *allocation,
+                        OknKioskWindow *self)
+{
+  if (self->following_caret && gtk_window_get_focus (GTK_WINDOW (self)) == view)
+    keep_focus_in_view (self, TRUE);
 }
 
 static void
@@ -506,7 +636,20 @@ on_focus_moved (GtkWindow *window,
                 GtkWidget *focus,
                 gpointer   data)
 {
-  keep_focus_in_view (OKN_KIOSK_WINDOW (window));
+  OknKioskWindow *self = OKN_KIOSK_WINDOW (window);
+
+  self->following_caret = FALSE;
+  if (GTK_IS_TEXT_VIEW (focus) && !g_object_get_data (G_OBJECT (focus), "okn-kiosk-caret-followed"))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+
+      g_object_set_data (G_OBJECT (focus), "okn-kiosk-caret-followed", GINT_TO_POINTER (TRUE));
+      g_signal_connect_object (buffer, "changed", G_CALLBACK (on_text_changed), self, G_CONNECT_AFTER);
+      g_signal_connect_object (buffer, "mark-set", G_CALLBACK (on_mark_set), self, G_CONNECT_AFTER);
+      g_signal_connect_object (focus, "size-allocate", G_CALLBACK (on_text_view_allocated), self,
+                               G_CONNECT_AFTER);
+    }
+  keep_focus_in_view (self, FALSE);
 }
 
 /* A screen whose keyboard comes with the focus: shown while the focus is
@@ -1017,13 +1160,28 @@ okn_kiosk_window_add_screen (OknKioskWindow *self,
   okn_kiosk_screen_set_language (screen, self->lang);
   g_signal_connect (screen, "notify::announcement", G_CALLBACK (on_announcement), self);
   /* The focused field scrolls into view above the keyboard, with its
-   * question; again when the keyboard shows and the view shrinks. */
+   * question; again when the keyboard shows and the view shrinks. Only
+   * keep_focus_in_view() scrolls for the focus: the viewport that
+   * GtkScrolledWindow adds around the body comes with focus adjustments
+   * of its own, which brought every focused widget wholly in (88 px of
+   * the consent box in 144 px, cutting the text above it). */
   {
-    GtkWidget *scroll = gtk_widget_get_ancestor (okn_kiosk_screen_get_body (screen), GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *body = okn_kiosk_screen_get_body (screen);
+    GtkWidget *scroll = gtk_widget_get_ancestor (body, GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *viewport = gtk_widget_get_parent (body);
 
+    if (GTK_IS_VIEWPORT (viewport))
+      {
+        gtk_container_set_focus_vadjustment (GTK_CONTAINER (viewport), NULL);
+        gtk_container_set_focus_hadjustment (GTK_CONTAINER (viewport), NULL);
+      }
     if (scroll)
-      g_signal_connect_object (scroll, "size-allocate", G_CALLBACK (on_body_view_allocated), self,
-                               G_CONNECT_AFTER);
+      {
+        g_signal_connect_object (scroll, "size-allocate", G_CALLBACK (on_body_view_allocated), self,
+                                 G_CONNECT_AFTER);
+        g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll)),
+                                 "value-changed", G_CALLBACK (on_body_scrolled), self, 0);
+      }
   }
 }
 
