@@ -176,6 +176,26 @@ file_exists (gpointer data)
   return g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
+/* GTK without CSS transitions, in the test and in its children. A
+ * transition that GTK's frame clock starts while it restyles a node leaks
+ * the lengths it computed for it (GTK's own memory: 24-byte
+ * GtkCssDimensionValues under the frame clock, no frame of ours), and how
+ * many depends on which frames ran before the process exits: under the
+ * sanitizer the leak check failed some runs and not others (7, 4 or
+ * none). Nothing here waits for an animation. */
+static void
+without_animations (void)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+static void
+child_gtk_init (void)
+{
+  gtk_init (NULL, NULL);
+  without_animations ();
+}
+
 static OknApplication *
 start_app (void)
 {
@@ -2197,7 +2217,7 @@ screen_child (const char *screen,
 
   okn_test_ui_start_xvfb (xvfb_screen);
   okn_application_setup_i18n ();
-  gtk_init (NULL, NULL);
+  child_gtk_init ();
   other = child_app ();
   w = window;
   settle (GTK_WIDGET (w));
@@ -2564,13 +2584,13 @@ main (int    argc,
   if (argc > 2 && g_str_equal (argv[1], "--words-child"))
     {
       okn_application_setup_i18n ();
-      gtk_init (NULL, NULL);
+      child_gtk_init ();
       return words_child (argv[2]);
     }
   if (argc > 2 && g_str_equal (argv[1], "--messages-child"))
     {
       okn_application_setup_i18n ();
-      gtk_init (NULL, NULL);
+      child_gtk_init ();
       return messages_child (argv[2]);
     }
   if (argc > 3 && g_str_equal (argv[1], "--screen-child"))
@@ -2578,7 +2598,7 @@ main (int    argc,
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
     {
       okn_application_setup_i18n ();
-      gtk_init (NULL, NULL);
+      child_gtk_init ();
       return draft_child ();
     }
 
@@ -2607,6 +2627,7 @@ main (int    argc,
   start_xvfb ();
   okn_application_setup_i18n ();
   gtk_test_init (&argc, &argv, NULL);
+  without_animations ();
   write_catalogue ();
   app = start_app ();
   window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (app));

@@ -69,6 +69,8 @@ okn_test_kiosk_open (OknTestKiosk *kiosk,
   okn_test_ui_start_xvfb ("1280x800x24");
   okn_application_setup_i18n ();
   gtk_test_init (argc, argv, NULL);
+  /* No CSS transitions, as okn_test_ui_init() says why. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   kiosk->app = okn_application_new ();
   okn_application_set_kiosk (kiosk->app, TRUE);
   g_application_register (G_APPLICATION (kiosk->app), NULL, &error);
