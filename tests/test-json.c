@@ -141,6 +141,43 @@ test_lone_surrogate (void)
     }
 }
 
+/* json-glib takes octal escapes, which JSON does not have, and makes bytes
+ * that are not UTF-8 of them (\666 is 0xb6): a server's error description
+ * came out so in the message a clerk reads (found by fuzz-open311-errors).
+ * Each reads as U+FFFD, wherever the string is in the tree. */
+static void
+test_octal_escape (void)
+{
+  static const struct
+  {
+    const char *json;
+    const char *value;
+  } cases[] = {
+    { "{\"a\":\"x\\666y\"}", "x\xef\xbf\xbdy" },
+    { "{\"a\":[\"\\377\"]}", "\xef\xbf\xbd" },
+    { "{\"a\":{\"b\":\"too \\6 long\"}}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) root = okn_json_parse (cases[i].json, -1, &error);
+      JsonNode *a;
+      const char *value;
+
+      g_assert_no_error (error);
+      a = json_object_get_member (json_node_get_object (root), "a");
+      if (JSON_NODE_HOLDS_ARRAY (a))
+        a = json_array_get_element (json_node_get_array (a), 0);
+      else if (JSON_NODE_HOLDS_OBJECT (a))
+        a = json_object_get_member (json_node_get_object (a), "b");
+      value = json_node_get_string (a);
+      g_assert_true (g_utf8_validate (value, -1, NULL));
+      if (cases[i].value)
+        g_assert_cmpstr (value, ==, cases[i].value);
+    }
+}
+
 /* Servers and catalogue files send the same value as different JSON types:
  * a flag as true, "true", "yes" or 1, an id as 17 or 17.0 or "17". The
  * member readers read them all alike; what is missing or null is the
@@ -249,6 +286,7 @@ main (int   argc,
   g_test_add_func ("/json/register-deep", test_register_deep);
   g_test_add_func ("/json/parse-error-shown-safely", test_parse_error_shown_safely);
   g_test_add_func ("/json/lone-surrogate", test_lone_surrogate);
+  g_test_add_func ("/json/octal-escape", test_octal_escape);
   g_test_add_func ("/json/values-as-sent", test_values_as_sent);
   return g_test_run ();
 }

@@ -146,6 +146,49 @@ replace_lone_surrogates (const char *data,
   return copy;
 }
 
+/* json-glib also takes escapes that JSON does not have, octal ones
+ * (\666 is the byte 0xb6), and hands the bytes they make over inside a
+ * string as text. Every string value of the tree is made valid UTF-8
+ * here, each bad byte read as U+FFFD. The depth is bounded by
+ * okn_json_parse(). */
+static void
+make_strings_valid (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          make_strings_valid (member);
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          make_strings_valid (json_array_get_element (array, i));
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
+
+          json_node_set_string (node, valid);
+        }
+      break;
+    case JSON_NODE_NULL:
+      break;
+    }
+}
+
 /**
  * okn_json_parse:
  * @data: JSON text from outside
@@ -197,6 +240,8 @@ okn_json_parse (const char *data,
   root = json_parser_steal_root (parser);
   if (root == NULL)
     g_set_error_literal (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("The JSON text is empty."));
+  else
+    make_strings_valid (root);
   return root;
 }
 
