@@ -177,12 +177,10 @@ print_check_json (const OknStoreCheck *report,
   g_autoptr (JsonNode) node = NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, error == NULL && report->problems->len == 0);
+  okctl_json_add_bool (b, "ok", error == NULL && report->problems->len == 0);
   if (error == NULL)
     {
-      json_builder_set_member_name (b, "records");
-      json_builder_add_int_value (b, report->records);
+      okctl_json_add_int (b, "records", report->records);
     }
   if (error == NULL || g_error_matches (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED))
     okctl_json_add_string (b, "quick_check", error == NULL ? "ok" : "failed");

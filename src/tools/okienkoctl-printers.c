@@ -19,10 +19,8 @@ printer_to_json (const OknPrinterInfo *info)
   okctl_json_add_string (b, "state", info->state == OKN_PRINTER_STATE_STOPPED      ? "stopped"
                                      : info->state == OKN_PRINTER_STATE_PROCESSING ? "processing"
                                                                                    : "idle");
-  json_builder_set_member_name (b, "accepting_jobs");
-  json_builder_add_boolean_value (b, info->accepting);
-  json_builder_set_member_name (b, "default");
-  json_builder_add_boolean_value (b, info->is_default);
+  okctl_json_add_bool (b, "accepting_jobs", info->accepting);
+  okctl_json_add_bool (b, "default", info->is_default);
   json_builder_set_member_name (b, "state_reasons");
   json_builder_begin_array (b);
   for (guint i = 0; info->state_reasons && info->state_reasons[i]; i++)

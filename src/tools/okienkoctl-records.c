@@ -1021,14 +1021,12 @@ okctl_cmd_status (OkctlContext *ctx,
       json_builder_begin_object (b);
       okctl_json_add_string (b, "database", okn_store_get_path (store));
       okctl_json_add_string (b, "station", stats->station);
-      json_builder_set_member_name (b, "total");
-      json_builder_add_int_value (b, stats->total);
+      okctl_json_add_int (b, "total", stats->total);
       json_builder_set_member_name (b, "states");
       json_builder_begin_object (b);
       for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
         {
-          json_builder_set_member_name (b, okn_sync_state_to_string ((OknSyncState) s));
-          json_builder_add_int_value (b, stats->per_state[s]);
+          okctl_json_add_int (b, okn_sync_state_to_string ((OknSyncState) s), stats->per_state[s]);
         }
       json_builder_end_object (b);
       okctl_json_add_string (b, "oldest_queued_at", stats->oldest_queued_at);

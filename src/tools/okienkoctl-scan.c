@@ -73,8 +73,7 @@ result_json (const OknScanResult *r)
   okctl_json_add_string (b, "code", r->code);
   okctl_json_add_string (b, "symbology", r->symbology);
   okctl_json_add_string (b, "payload", r->payload);
-  json_builder_set_member_name (b, "page");
-  json_builder_add_int_value (b, r->page);
+  okctl_json_add_int (b, "page", r->page);
   okctl_json_add_string (b, "message", r->message);
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -159,21 +158,16 @@ static void
 report_json (JsonBuilder         *b,
              const OknScanReport *report)
 {
-  json_builder_set_member_name (b, "page_count");
-  json_builder_add_int_value (b, report->page_count);
-  json_builder_set_member_name (b, "pages_read");
-  json_builder_add_int_value (b, report->pages_read);
-  json_builder_set_member_name (b, "max_pages");
-  json_builder_add_int_value (b, report->max_pages);
-  json_builder_set_member_name (b, "interrupted");
-  json_builder_add_boolean_value (b, report->stopped);
+  okctl_json_add_int (b, "page_count", report->page_count);
+  okctl_json_add_int (b, "pages_read", report->pages_read);
+  okctl_json_add_int (b, "max_pages", report->max_pages);
+  okctl_json_add_bool (b, "interrupted", report->stopped);
   json_builder_set_member_name (b, "pages");
   json_builder_begin_array (b);
   for (guint p = 1; p <= report->page_count; p++)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "page");
-      json_builder_add_int_value (b, p);
+      okctl_json_add_int (b, "page", p);
       okctl_json_add_string (b, "status", okn_scan_page_state_to_string (okn_scan_report_page_state (report, p)));
       json_builder_end_object (b);
     }
@@ -283,8 +277,7 @@ okctl_cmd_scan (OkctlContext *ctx,
         rc = file_rc;
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "interrupted");
-  json_builder_add_boolean_value (b, interrupted != 0);
+  okctl_json_add_bool (b, "interrupted", interrupted != 0);
   json_builder_end_object (b);
   sigaction (SIGINT, &old_sa, NULL);
   if (json)

@@ -295,8 +295,7 @@ services_to_json (GPtrArray  *services,
       okctl_json_add_string (b, "group", s->group);
       okctl_json_add_string (b, "keywords", s->keywords);
       okctl_json_add_string (b, "type", s->type);
-      json_builder_set_member_name (b, "metadata");
-      json_builder_add_boolean_value (b, s->metadata);
+      okctl_json_add_bool (b, "metadata", s->metadata);
       json_builder_set_member_name (b, "definition");
       if (def)
         json_builder_add_value (b, g_steal_pointer (&def));

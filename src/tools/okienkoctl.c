@@ -281,6 +281,24 @@ okctl_json_add_string (JsonBuilder *b,
 }
 
 void
+okctl_json_add_int (JsonBuilder *b,
+                    const char  *name,
+                    gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+okctl_json_add_bool (JsonBuilder *b,
+                     const char  *name,
+                     gboolean     value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+void
 okctl_print_json (JsonNode *node)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();

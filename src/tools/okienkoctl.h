@@ -65,6 +65,12 @@ void       okctl_print_json       (JsonNode *node);
 void       okctl_json_add_string  (JsonBuilder *b,
                                    const char  *name,
                                    const char  *value);
+void       okctl_json_add_int     (JsonBuilder *b,
+                                   const char  *name,
+                                   gint64       value);
+void       okctl_json_add_bool    (JsonBuilder *b,
+                                   const char  *name,
+                                   gboolean     value);
 
 int okctl_cmd_init     (OkctlContext *ctx, int argc, char **argv);
 int okctl_cmd_register (OkctlContext *ctx, int argc, char **argv);
