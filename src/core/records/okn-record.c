@@ -277,6 +277,25 @@ attachment_free (gpointer p)
   g_free (a);
 }
 
+/* Every string member of a record: what okn_record_free() frees and
+ * okn_record_copy() copies, so that a new member cannot be left out of one. */
+static const gsize record_strings[] = {
+  G_STRUCT_OFFSET (OknRecord, uuid), G_STRUCT_OFFSET (OknRecord, ticket),
+  G_STRUCT_OFFSET (OknRecord, verification_code), G_STRUCT_OFFSET (OknRecord, station),
+  G_STRUCT_OFFSET (OknRecord, operator_name), G_STRUCT_OFFSET (OknRecord, created_at),
+  G_STRUCT_OFFSET (OknRecord, updated_at), G_STRUCT_OFFSET (OknRecord, cancel_reason),
+  G_STRUCT_OFFSET (OknRecord, server_id), G_STRUCT_OFFSET (OknRecord, server_token),
+  G_STRUCT_OFFSET (OknRecord, server_status), G_STRUCT_OFFSET (OknRecord, server_status_notes),
+  G_STRUCT_OFFSET (OknRecord, server_error), G_STRUCT_OFFSET (OknRecord, received_at),
+  G_STRUCT_OFFSET (OknRecord, sender_name), G_STRUCT_OFFSET (OknRecord, sender_address),
+  G_STRUCT_OFFSET (OknRecord, letter_date), G_STRUCT_OFFSET (OknRecord, reference),
+  G_STRUCT_OFFSET (OknRecord, subject), G_STRUCT_OFFSET (OknRecord, unit),
+  G_STRUCT_OFFSET (OknRecord, notes), G_STRUCT_OFFSET (OknRecord, category),
+  G_STRUCT_OFFSET (OknRecord, description), G_STRUCT_OFFSET (OknRecord, address),
+  G_STRUCT_OFFSET (OknRecord, contact_name), G_STRUCT_OFFSET (OknRecord, contact_email),
+  G_STRUCT_OFFSET (OknRecord, contact_phone), G_STRUCT_OFFSET (OknRecord, purged_at),
+};
+
 OknRecord *
 okn_record_new (OknKind kind)
 {
@@ -296,34 +315,8 @@ okn_record_free (OknRecord *r)
 {
   if (r == NULL)
     return;
-  g_free (r->uuid);
-  g_free (r->ticket);
-  g_free (r->verification_code);
-  g_free (r->station);
-  g_free (r->operator_name);
-  g_free (r->created_at);
-  g_free (r->updated_at);
-  g_free (r->cancel_reason);
-  g_free (r->purged_at);
-  g_free (r->server_id);
-  g_free (r->server_token);
-  g_free (r->server_status);
-  g_free (r->server_status_notes);
-  g_free (r->server_error);
-  g_free (r->received_at);
-  g_free (r->sender_name);
-  g_free (r->sender_address);
-  g_free (r->letter_date);
-  g_free (r->reference);
-  g_free (r->subject);
-  g_free (r->unit);
-  g_free (r->notes);
-  g_free (r->category);
-  g_free (r->description);
-  g_free (r->address);
-  g_free (r->contact_name);
-  g_free (r->contact_email);
-  g_free (r->contact_phone);
+  for (guint i = 0; i < G_N_ELEMENTS (record_strings); i++)
+    g_free (G_STRUCT_MEMBER (char *, r, record_strings[i]));
   g_ptr_array_unref (r->attributes);
   g_ptr_array_unref (r->files);
   g_free (r);
@@ -348,15 +341,12 @@ okn_record_copy (const OknRecord *src)
   r->lat = src->lat;
   r->lon = src->lon;
   r->consent = src->consent;
-#define COPY(f) r->f = g_strdup (src->f)
-  COPY (uuid); COPY (ticket); COPY (verification_code); COPY (station);
-  COPY (operator_name); COPY (created_at); COPY (updated_at); COPY (cancel_reason);
-  COPY (server_id); COPY (server_token); COPY (server_status); COPY (server_status_notes);
-  COPY (server_error); COPY (received_at); COPY (sender_name); COPY (sender_address);
-  COPY (letter_date); COPY (reference); COPY (subject); COPY (unit); COPY (notes);
-  COPY (category); COPY (description); COPY (address); COPY (contact_name);
-  COPY (contact_email); COPY (contact_phone); COPY (purged_at);
-#undef COPY
+  for (guint i = 0; i < G_N_ELEMENTS (record_strings); i++)
+    {
+      gsize offset = record_strings[i];
+
+      G_STRUCT_MEMBER (char *, r, offset) = g_strdup (G_STRUCT_MEMBER (const char *, src, offset));
+    }
   for (guint i = 0; i < src->attributes->len; i++)
     {
       OknAttribute *a = g_ptr_array_index (src->attributes, i);
