@@ -90,6 +90,18 @@ counters (Fixture *f)
   return c;
 }
 
+/* The catalogue the engine cached in the store has @n services. */
+static void
+assert_services_cached (Fixture *f,
+                        guint    n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = okn_store_list_services (f->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, n);
+}
+
 /* Every record is synced, on the back end exactly once, with the case
  * number the back end gave its ticket. */
 static void
@@ -107,9 +119,7 @@ static void
 test_push (Fixture       *f,
            gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) letter = add_letter (f);
-  g_autoptr (GPtrArray) services = NULL;
   g_autofree char *fetched_at = NULL;
   OknSyncReport report;
 
@@ -122,9 +132,7 @@ test_push (Fixture       *f,
   okn_sync_report_clear (&report);
   assert_each_once (f);
 
-  services = okn_store_list_services (f->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 3);
+  assert_services_cached (f, 3);
   fetched_at = okn_store_get_meta (f->store, "catalogue.fetched_at");
   g_assert_nonnull (fetched_at);
   g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
@@ -144,8 +152,6 @@ static void
 test_catalogue_failed (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) services = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 2);
@@ -154,9 +160,7 @@ test_catalogue_failed (Fixture       *f,
   g_assert_false (report.catalogue_refreshed);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
-  services = okn_store_list_services (f->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 0);
+  assert_services_cached (f, 0);
 
   okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_true (report.catalogue_refreshed);
@@ -370,9 +374,7 @@ test_auth_stops (Fixture       *f,
 
   /* Released, not retried: due at once when the key is fixed. */
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, 0, FALSE);
-  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.sent, ==, 20);
-  okn_sync_report_clear (&report);
+  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 20);
   assert_each_once (f);
 }
 
@@ -397,17 +399,13 @@ test_kind_blocked (Fixture       *f,
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
   okn_test_add_reports (f->store, 2);
-  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_CONFIG);
-  g_assert_cmpuint (report.sent, ==, 2);
-  okn_sync_report_clear (&report);
+  okn_test_sync_run_sends (f->sync, OKN_SYNC_ERROR_CONFIG, 2);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 5);
 
   /* Unblocked (a new engine reads it again): the letter goes. */
   okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, NULL);
   restart_sync (f);
-  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.sent, ==, 1);
-  okn_sync_report_clear (&report);
+  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 1);
   assert_each_once (f);
 }
 
