@@ -94,6 +94,19 @@ backup_then_register (Fixture    *f,
   g_clear_pointer (&f->store, okn_store_close);
 }
 
+/* Two letters registered and the store closed, as okienkoctl check finds
+ * the database. Returns: (transfer full): the second letter's ticket */
+static char *
+two_letters_closed (Fixture *f)
+{
+  char *ticket;
+
+  add_letters (f, 1, "Jan Kowalski");
+  ticket = register_letter (f->store, "Jan Kowalski");
+  g_clear_pointer (&f->store, okn_store_close);
+  return ticket;
+}
+
 /* The outbox row of @ticket deleted: a queued record that would never be
  * sent. */
 static void
@@ -542,14 +555,10 @@ test_check (Fixture       *f,
             gconstpointer  data)
 {
   g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
-  g_autofree char *ticket = NULL;
+  g_autofree char *ticket = two_letters_closed (f);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int rc;
-
-  add_letters (f, 1, "Jan Kowalski");
-  ticket = register_letter (f->store, "Jan Kowalski");
-  g_clear_pointer (&f->store, okn_store_close);
 
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -618,15 +627,11 @@ test_check_json (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *ticket = NULL;
+  g_autofree char *ticket = two_letters_closed (f);
   g_autofree char *none = g_build_filename (f->dir, "none.db", NULL);
   JsonObject *o;
   JsonArray *problems;
   int rc;
-
-  add_letters (f, 1, "Jan Kowalski");
-  ticket = register_letter (f->store, "Jan Kowalski");
-  g_clear_pointer (&f->store, okn_store_close);
 
   o = check_json (f, f->db, parser, &rc);
   g_assert_cmpint (rc, ==, 0);
