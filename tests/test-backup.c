@@ -70,6 +70,56 @@ register_letter (OknStore   *store,
   return g_strdup (r->ticket);
 }
 
+/* @n letters from @sender registered in the fixture's store. */
+static void
+add_letters (Fixture    *f,
+             guint       n,
+             const char *sender)
+{
+  for (guint i = 0; i < n; i++)
+    g_free (register_letter (f->store, sender));
+}
+
+/* @before letters, a backup of them in @backup, then @after more letters
+ * that the backup does not hold; the store closed, as for a restore. */
+static void
+backup_then_register (Fixture    *f,
+                      const char *backup,
+                      guint       before,
+                      guint       after)
+{
+  add_letters (f, before, "Jan Kowalski");
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL), ==, 0);
+  add_letters (f, after, "Ewa Zielińska");
+  g_clear_pointer (&f->store, okn_store_close);
+}
+
+/* Two letters registered and the store closed, as okienkoctl check finds
+ * the database. Returns: (transfer full): the second letter's ticket */
+static char *
+two_letters_closed (Fixture *f)
+{
+  char *ticket;
+
+  add_letters (f, 1, "Jan Kowalski");
+  ticket = register_letter (f->store, "Jan Kowalski");
+  g_clear_pointer (&f->store, okn_store_close);
+  return ticket;
+}
+
+/* The outbox row of @ticket deleted: a queued record that would never be
+ * sent. */
+static void
+lose_outbox_row (Fixture    *f,
+                 const char *ticket)
+{
+  g_autofree char *sql =
+    g_strdup_printf ("DELETE FROM outbox WHERE record_id = (SELECT id FROM records WHERE ticket = '%s')",
+                     ticket);
+
+  okn_test_sql_exec (f->db, sql);
+}
+
 /* g_ptr_array_sort() compares pointers to the elements. */
 static int
 compare_names (gconstpointer a,
@@ -167,8 +217,7 @@ test_backup_online (Fixture       *f,
   pid_t writer;
   int rc;
 
-  for (guint i = 0; i < 3; i++)
-    g_free (register_letter (f->store, "Jan Kowalski"));
+  add_letters (f, 3, "Jan Kowalski");
   writer = hold_database (f->db, TRUE);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "backup", dest, NULL);
   release_database (writer);
@@ -202,7 +251,7 @@ test_backup_refuses (Fixture       *f,
   gsize len;
   int rc;
 
-  g_free (register_letter (f->store, "Anna Nowak"));
+  add_letters (f, 1, "Anna Nowak");
   g_assert_true (g_file_set_contents (dest, "do not lose me", -1, NULL));
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", dest, NULL);
   g_assert_cmpint (rc, ==, 2);
@@ -254,7 +303,7 @@ test_backup_rotate (Fixture       *f,
   GStatBuf st;
   int rc;
 
-  g_free (register_letter (f->store, "Jan Kowalski"));
+  add_letters (f, 1, "Jan Kowalski");
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", old_path, NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -272,7 +321,7 @@ test_backup_rotate (Fixture       *f,
   g_assert_no_error (error);
   okn_test_config_set (config, "backup.dir", dir);
   okn_test_config_set (config, "backup.keep_days", "14");
-  g_free (register_letter (f->store, "Anna Nowak"));
+  add_letters (f, 1, "Anna Nowak");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "backup", "--rotate", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "2 records"));
@@ -328,13 +377,7 @@ test_restore_numbers (Fixture       *f,
   const char *p;
   int rc;
 
-  g_free (register_letter (f->store, "Jan Kowalski"));
-  g_free (register_letter (f->store, "Jan Kowalski"));
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  for (guint i = 0; i < 3; i++)
-    g_free (register_letter (f->store, "Ewa Zielińska"));
-  g_clear_pointer (&f->store, okn_store_close);
+  backup_then_register (f, backup, 2, 3);
 
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "restore", backup, NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -367,11 +410,7 @@ test_restore_in_use (Fixture       *f,
   GStatBuf before, after;
   int rc;
 
-  g_free (register_letter (f->store, "Jan Kowalski"));
-  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  g_free (register_letter (f->store, "Jan Kowalski"));
-  g_clear_pointer (&f->store, okn_store_close);
+  backup_then_register (f, backup, 1, 1);
   g_assert_cmpint (g_stat (f->db, &before), ==, 0);
 
   for (guint i = 0; i < 2; i++)
@@ -429,7 +468,7 @@ test_restore_bad_source (Fixture       *f,
     { f->db, 2 },
   };
 
-  g_free (register_letter (f->store, "Jan Kowalski"));
+  add_letters (f, 1, "Jan Kowalski");
   g_clear_pointer (&f->store, okn_store_close);
   g_assert_true (g_file_set_contents (text, "nie baza danych\n", -1, NULL));
   okn_test_sql_exec (foreign, "CREATE TABLE t (a); INSERT INTO t VALUES (1);");
@@ -516,15 +555,10 @@ test_check (Fixture       *f,
             gconstpointer  data)
 {
   g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
-  g_autofree char *ticket = NULL;
-  g_autofree char *sql = NULL;
+  g_autofree char *ticket = two_letters_closed (f);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int rc;
-
-  g_free (register_letter (f->store, "Jan Kowalski"));
-  ticket = register_letter (f->store, "Jan Kowalski");
-  g_clear_pointer (&f->store, okn_store_close);
 
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
   g_assert_cmpint (rc, ==, 0);
@@ -533,9 +567,7 @@ test_check (Fixture       *f,
   g_clear_pointer (&err, g_free);
 
   /* A queued record that lost its outbox row would never be sent. */
-  sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = (SELECT id FROM records WHERE ticket = '%s')",
-                         ticket);
-  okn_test_sql_exec (f->db, sql);
+  lose_outbox_row (f, ticket);
   rc = okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "check", NULL);
   g_assert_cmpint (rc, ==, 5);
   g_assert_nonnull (strstr (out, ticket));
@@ -595,16 +627,11 @@ test_check_json (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *ticket = NULL;
-  g_autofree char *sql = NULL;
+  g_autofree char *ticket = two_letters_closed (f);
   g_autofree char *none = g_build_filename (f->dir, "none.db", NULL);
   JsonObject *o;
   JsonArray *problems;
   int rc;
-
-  g_free (register_letter (f->store, "Jan Kowalski"));
-  ticket = register_letter (f->store, "Jan Kowalski");
-  g_clear_pointer (&f->store, okn_store_close);
 
   o = check_json (f, f->db, parser, &rc);
   g_assert_cmpint (rc, ==, 0);
@@ -613,9 +640,7 @@ test_check_json (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "quick_check"), ==, "ok");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "problems")), ==, 0);
 
-  sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = (SELECT id FROM records WHERE ticket = '%s')",
-                         ticket);
-  okn_test_sql_exec (f->db, sql);
+  lose_outbox_row (f, ticket);
   o = check_json (f, f->db, parser, &rc);
   g_assert_cmpint (rc, ==, 5);
   g_assert_false (json_object_get_boolean_member (o, "ok"));
@@ -643,8 +668,7 @@ test_check_damaged (Fixture       *f,
   gint64 page_size;
   int rc;
 
-  for (guint i = 0; i < 40; i++)
-    g_free (register_letter (f->store, "Jan Kowalski z bardzo długim nazwiskiem i adresem"));
+  add_letters (f, 40, "Jan Kowalski z bardzo długim nazwiskiem i adresem");
   g_clear_pointer (&f->store, okn_store_close);
   page_size = okn_test_sql_int (f->db, "PRAGMA page_size");
   g_assert_true (g_file_get_contents (f->db, &bytes, &len, NULL));

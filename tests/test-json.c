@@ -109,59 +109,47 @@ test_parse_error_shown_safely (void)
     }
 }
 
+/* A case of test_strings_read_as_utf8(): the string is member "a", the
+ * first element of an array "a", or member "b" of an object "a". */
+typedef struct
+{
+  const char *json;
+  const char *value;   /* (nullable): what the string reads as; NULL: only
+                        * that it is valid UTF-8 */
+} StringCase;
+
 /* json-glib turns an escaped half of a surrogate pair (\ud800) into bytes
  * that are not UTF-8 inside the string it returns: a server's status note
  * or a category's name would be stored so, and shown. It reads as U+FFFD;
  * a whole pair still reads as its character. */
-static void
-test_lone_surrogate (void)
-{
-  static const struct
-  {
-    const char *json;
-    const char *value;
-  } cases[] = {
-    { "{\"a\":\"x\\ud800y\"}", "x\xef\xbf\xbdy" },
-    { "{\"a\":\"\\udc00\"}", "\xef\xbf\xbd" },
-    { "{\"a\":\"\\ud83d\\ude00\"}", "\xf0\x9f\x98\x80" },
-    { "{\"a\":\"\\ud83d\\u0041\"}", "\xef\xbf\xbd" "A" },
-    { "{\"a\":\"\\\\ud800\"}", "\\ud800" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (JsonNode) root = okn_json_parse (cases[i].json, -1, &error);
-      const char *value;
-
-      g_assert_no_error (error);
-      value = json_object_get_string_member (json_node_get_object (root), "a");
-      g_assert_true (g_utf8_validate (value, -1, NULL));
-      g_assert_cmpstr (value, ==, cases[i].value);
-    }
-}
+static const StringCase lone_surrogates[] = {
+  { "{\"a\":\"x\\ud800y\"}", "x\xef\xbf\xbdy" },
+  { "{\"a\":\"\\udc00\"}", "\xef\xbf\xbd" },
+  { "{\"a\":\"\\ud83d\\ude00\"}", "\xf0\x9f\x98\x80" },
+  { "{\"a\":\"\\ud83d\\u0041\"}", "\xef\xbf\xbd" "A" },
+  { "{\"a\":\"\\\\ud800\"}", "\\ud800" },
+  { NULL, NULL },
+};
 
 /* json-glib takes octal escapes, which JSON does not have, and makes bytes
  * that are not UTF-8 of them (\666 is 0xb6): a server's error description
  * came out so in the message a clerk reads (found by fuzz-open311-errors).
  * Each reads as U+FFFD, wherever the string is in the tree. */
-static void
-test_octal_escape (void)
-{
-  static const struct
-  {
-    const char *json;
-    const char *value;
-  } cases[] = {
-    { "{\"a\":\"x\\666y\"}", "x\xef\xbf\xbdy" },
-    { "{\"a\":[\"\\377\"]}", "\xef\xbf\xbd" },
-    { "{\"a\":{\"b\":\"too \\6 long\"}}", NULL },
-  };
+static const StringCase octal_escapes[] = {
+  { "{\"a\":\"x\\666y\"}", "x\xef\xbf\xbdy" },
+  { "{\"a\":[\"\\377\"]}", "\xef\xbf\xbd" },
+  { "{\"a\":{\"b\":\"too \\6 long\"}}", NULL },
+  { NULL, NULL },
+};
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+/* @data: the cases, up to one with no json */
+static void
+test_strings_read_as_utf8 (gconstpointer data)
+{
+  for (const StringCase *c = data; c->json; c++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (JsonNode) root = okn_json_parse (cases[i].json, -1, &error);
+      g_autoptr (JsonNode) root = okn_json_parse (c->json, -1, &error);
       JsonNode *a;
       const char *value;
 
@@ -173,8 +161,8 @@ test_octal_escape (void)
         a = json_object_get_member (json_node_get_object (a), "b");
       value = json_node_get_string (a);
       g_assert_true (g_utf8_validate (value, -1, NULL));
-      if (cases[i].value)
-        g_assert_cmpstr (value, ==, cases[i].value);
+      if (c->value)
+        g_assert_cmpstr (value, ==, c->value);
     }
 }
 
@@ -285,8 +273,8 @@ main (int   argc,
   g_test_add_func ("/json/parse-bounded", test_parse_bounded);
   g_test_add_func ("/json/register-deep", test_register_deep);
   g_test_add_func ("/json/parse-error-shown-safely", test_parse_error_shown_safely);
-  g_test_add_func ("/json/lone-surrogate", test_lone_surrogate);
-  g_test_add_func ("/json/octal-escape", test_octal_escape);
+  g_test_add_data_func ("/json/lone-surrogate", lone_surrogates, test_strings_read_as_utf8);
+  g_test_add_data_func ("/json/octal-escape", octal_escapes, test_strings_read_as_utf8);
   g_test_add_func ("/json/values-as-sent", test_values_as_sent);
   return g_test_run ();
 }

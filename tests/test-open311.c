@@ -28,6 +28,7 @@ typedef struct
   OknConfig *config;
   OknStore *store;
   OknOpen311Client *client;
+  OknRecord *report;   /* registered, not posted: what most tests post */
 } Fixture;
 
 static void
@@ -39,34 +40,6 @@ fixture_client (Fixture *f)
   f->client = okn_open311_client_new (f->config, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->client);
-}
-
-static void
-setup (Fixture       *f,
-       gconstpointer  data)
-{
-  g_autofree char *conf = NULL;
-
-  f->server = okn_test_open311_start (API_KEY);
-  f->dir = okn_test_make_tmpdir ();
-  conf = g_build_filename (f->dir, "okienko.conf", NULL);
-  f->config = okn_test_open311_config (conf, f->server, API_KEY);
-  okn_test_config_set (f->config, "server.parallel", "8");
-  okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104\n90-926 Łódź");
-  f->store = okn_test_open_store (f->dir, "K03");
-  fixture_client (f);
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  g_clear_pointer (&f->client, okn_open311_client_free);
-  g_clear_pointer (&f->store, okn_store_close);
-  g_clear_pointer (&f->config, okn_config_free);
-  g_clear_pointer (&f->server, okn_open311_server_free);
-  okn_test_rm_rf (f->dir);
-  g_free (f->dir);
 }
 
 /* @r registered in the fixture's store: it gets its ticket and uuid. */
@@ -94,6 +67,36 @@ make_report (Fixture    *f,
   return r;
 }
 
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autofree char *conf = NULL;
+
+  f->server = okn_test_open311_start (API_KEY);
+  f->dir = okn_test_make_tmpdir ();
+  conf = g_build_filename (f->dir, "okienko.conf", NULL);
+  f->config = okn_test_open311_config (conf, f->server, API_KEY);
+  okn_test_config_set (f->config, "server.parallel", "8");
+  okn_test_config_set (f->config, "office.address", "ul. Piotrkowska 104\n90-926 Łódź");
+  f->store = okn_test_open_store (f->dir, "K03");
+  fixture_client (f);
+  f->report = make_report (f, "dumping", "Śmieci");
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_pointer (&f->report, okn_record_free);
+  g_clear_pointer (&f->client, okn_open311_client_free);
+  g_clear_pointer (&f->store, okn_store_close);
+  g_clear_pointer (&f->config, okn_config_free);
+  g_clear_pointer (&f->server, okn_open311_server_free);
+  okn_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
 static OknRecord *
 make_streetlight (Fixture *f)
 {
@@ -119,6 +122,33 @@ stored_attr (OknOpen311StoredRequest *s,
         return a->value;
     }
   return NULL;
+}
+
+/* Posts @r, which must go. Returns: (transfer full): the receipt */
+static OknOpen311Receipt *
+post_ok (Fixture   *f,
+         OknRecord *r)
+{
+  g_autoptr (GError) error = NULL;
+  OknOpen311Receipt *receipt = okn_open311_client_post (f->client, r, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt);
+  return receipt;
+}
+
+/* Posts @records in one call, which must not fail as a whole: each record
+ * has its own result. Returns: (transfer full): the results */
+static GPtrArray *
+post_many_ok (Fixture   *f,
+              GPtrArray *records)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *results = okn_open311_client_post_many (f->client, records, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results;
 }
 
 /* Posts @r, which must fail with @code and, unless it is -1, with
@@ -278,7 +308,6 @@ static void
 test_post_report (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_streetlight (f);
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) stored = NULL;
@@ -294,8 +323,7 @@ test_post_report (Fixture       *f,
   r->lat = 51.7592485;
   r->lon = 19.4559833;
 
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
   g_assert_nonnull (receipt->service_request_id);
   g_assert_null (receipt->token);
 
@@ -326,7 +354,6 @@ static void
 test_post_no_consent (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = make_report (f, "dumping", "Opony w lesie");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) stored = NULL;
@@ -336,8 +363,7 @@ test_post_no_consent (Fixture       *f,
   r->contact_name = g_strdup ("Anna Nowak");
   r->contact_email = g_strdup ("anna@example.org");
   r->contact_phone = g_strdup ("600 000 000");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
   stored = okn_open311_server_list_requests (f->server);
   g_assert_cmpuint (stored->len, ==, 1);
   s = g_ptr_array_index (stored, 0);
@@ -359,8 +385,7 @@ test_post_no_consent (Fixture       *f,
     for (guint i = 0; i < OKN_DESCRIPTION_MAX; i++)
       g_string_append (big, "ł");
     r2 = make_report (f, "dumping", big->str);
-    receipt2 = okn_open311_client_post (f->client, r2, &error);
-    g_assert_no_error (error);
+    receipt2 = post_ok (f, r2);
     stored2 = okn_open311_server_list_requests (f->server);
     s = g_ptr_array_index (stored2, 1);
     g_assert_cmpint (g_utf8_strlen (s->description, -1), ==, OKN_DESCRIPTION_MAX);
@@ -392,8 +417,7 @@ test_post_single_multivalue (Fixture       *f,
   cached = check_catalogue (f);
   fixture_client (f);
   okn_open311_client_set_definitions (f->client, cached);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
   g_assert_nonnull (receipt->service_request_id);
 }
 
@@ -415,8 +439,7 @@ test_post_letter (Fixture       *f,
   register_record (f, r);
 
   g_assert_cmpstr (okn_open311_client_service_code_for (f->client, r), ==, "letter");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
   stored = okn_open311_server_list_requests (f->server);
   g_assert_cmpuint (stored->len, ==, 1);
   s = g_ptr_array_index (stored, 0);
@@ -462,8 +485,7 @@ test_post_media (Fixture       *f,
   okn_test_config_set (f->config, "server.media_upload", "true");
   fixture_client (f);
 
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
   stored = okn_open311_server_list_requests (f->server);
   s = g_ptr_array_index (stored, 0);
   g_assert_cmpuint (s->media->len, ==, 1);
@@ -512,12 +534,11 @@ test_auth (Fixture       *f,
            gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
 
   /* A server that echoes the key it refused must not make us show it. */
   okn_test_server_set (f->server, "echo_api_key", "true");
   okn_test_server_set (f->server, "api_key", "the-right-key");
-  error = post_fails (f, r, OKN_OPEN311_ERROR_AUTH, 403);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_AUTH, 403);
   g_assert_nonnull (strstr (error->message, "api_key ******** is not valid"));
   assert_no_secret (error);
   g_clear_error (&error);
@@ -525,7 +546,7 @@ test_auth (Fixture       *f,
   /* No key at all: refused before anything is sent. */
   g_assert_true (okn_config_unset (f->config, "server.api_key", NULL));
   fixture_client (f);
-  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, -1);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_CONFIG, -1);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
 }
 
@@ -583,12 +604,11 @@ test_retry_after (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
 
   okn_test_server_set (f->server, "retry_after", "37");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
-  error = post_fails (f, r, OKN_OPEN311_ERROR_TRANSIENT, 429);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_TRANSIENT, 429);
   g_assert_cmpint (okn_open311_error_get_retry_after (error), ==, 37);
   g_clear_error (&error);
 
@@ -596,14 +616,13 @@ test_retry_after (Fixture       *f,
    * seconds, so a second may have passed). */
   okn_test_server_set (f->server, "retry_after_date", "true");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_429, 1);
-  error = post_fails (f, r, OKN_OPEN311_ERROR_TRANSIENT, 429);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_TRANSIENT, 429);
   g_assert_cmpint (okn_open311_error_get_retry_after (error), >=, 35);
   g_assert_cmpint (okn_open311_error_get_retry_after (error), <=, 37);
   g_clear_error (&error);
 
   /* The fault was for one request: the next one goes through. */
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, f->report);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
 }
 
@@ -637,8 +656,7 @@ test_drop (Fixture       *f,
   g_assert_cmpstr (adopted->service_request_id, ==,
                    ((OknOpen311StoredRequest *) g_ptr_array_index (stored, 0))->id);
 
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
   g_assert_cmpstr (receipt->service_request_id, ==, adopted->service_request_id);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
   g_assert_cmpuint (okn_test_server_counters (f->server).replays, ==, 1);
@@ -677,13 +695,12 @@ test_timeout (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
 
   okn_test_config_set (f->config, "server.timeout", "1");
   fixture_client (f);
   okn_test_server_set (f->server, "delay_ms", "2500");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
-  error = post_fails (f, r, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
   g_clear_error (&error);
 
   okn_test_server_set (f->server, "fault_scope", "all");
@@ -696,11 +713,10 @@ test_connect_refused (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
 
   okn_open311_server_stop (f->server);
   /* Nothing was sent, so the outcome is known: nothing happened. */
-  error = post_fails (f, r, OKN_OPEN311_ERROR_TRANSIENT, 0);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_TRANSIENT, 0);
   assert_no_secret (error);
 }
 
@@ -709,7 +725,6 @@ static void
 test_no_secret_anywhere (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
 
   okn_test_server_set (f->server, "echo_api_key", "true");
   okn_test_server_set (f->server, "fault_scope", "all");
@@ -722,7 +737,7 @@ test_no_secret_anywhere (Fixture       *f,
       g_autoptr (GPtrArray) list = NULL;
 
       okn_open311_server_set_fault (f->server, fault, 1);
-      receipt = okn_open311_client_post (f->client, r, &error);
+      receipt = okn_open311_client_post (f->client, f->report, &error);
       if (error)
         assert_no_secret (error);
       okn_open311_server_set_fault (f->server, fault, 1);
@@ -735,7 +750,7 @@ test_no_secret_anywhere (Fixture       *f,
 
     okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
     okn_test_server_set (f->server, "api_key", "another-key");
-    error = post_fails (f, r, OKN_OPEN311_ERROR_AUTH, -1);
+    error = post_fails (f, f->report, OKN_OPEN311_ERROR_AUTH, -1);
     assert_no_secret (error);
   }
 }
@@ -749,9 +764,8 @@ static void
 test_deep_json (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   const char *ids[] = { "1", "2", NULL };
-  g_autoptr (OknOpen311Receipt) first = okn_open311_client_post (f->client, r, NULL);
+  g_autoptr (OknOpen311Receipt) first = okn_open311_client_post (f->client, f->report, NULL);
 
   g_assert_nonnull (first);
   okn_test_server_set (f->server, "fault_scope", "all");
@@ -785,7 +799,7 @@ test_deep_json (Fixture       *f,
           result = okn_open311_client_search (f->client, "dumping", NULL, NULL, &error);
           break;
         default:
-          result = okn_open311_client_post (f->client, r, &error);
+          result = okn_open311_client_post (f->client, f->report, &error);
           break;
         }
       g_test_message ("call %u: %s", call, error ? error->message : "no error");
@@ -832,14 +846,13 @@ test_endpoint_missing (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknRecord) unknown = make_report (f, "no-such-service", "Coś");
   g_autofree char *url = okn_open311_server_get_url (f->server);
   g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
 
   okn_test_config_set (f->config, "server.url", typo);
   fixture_client (f);
-  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, 404);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_CONFIG, 404);
   g_assert_nonnull (strstr (error->message, "server.url"));
   g_clear_error (&error);
   error = services_fail (f, OKN_OPEN311_ERROR_CONFIG);
@@ -900,12 +913,11 @@ static void
 test_secret_echo (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   guint checked;
 
-  checked = echo_key (f, r, "Sekret KLUCZ-42/+=ab_ZX9q", 0);
+  checked = echo_key (f, f->report, "Sekret KLUCZ-42/+=ab_ZX9q", 0);
   /* A key holding what decoding could misread ("%41" is 'A'). */
-  checked += echo_key (f, r, "%41sekret%25KLUCZ+&#33;\\u0041z", 1);
+  checked += echo_key (f, f->report, "%41sekret%25KLUCZ+&#33;\\u0041z", 1);
   g_test_message ("%u echoing answers checked", checked);
 }
 
@@ -916,7 +928,6 @@ test_jurisdiction (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) stored = NULL;
 
@@ -931,14 +942,13 @@ test_jurisdiction (Fixture       *f,
 
   okn_test_config_set (f->config, "server.jurisdiction_id", "krakow.pl");
   fixture_client (f);
-  error = post_fails (f, r, OKN_OPEN311_ERROR_CONFIG, 404);
+  error = post_fails (f, f->report, OKN_OPEN311_ERROR_CONFIG, 404);
   g_clear_error (&error);
 
   okn_test_config_set (f->config, "server.jurisdiction_id", "lodz.pl");
   fixture_client (f);
   services_ok (f, 4);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, f->report);
   stored = okn_open311_server_list_requests (f->server);
   g_assert_cmpstr (((OknOpen311StoredRequest *) g_ptr_array_index (stored, 0))->jurisdiction_id,
                    ==, "lodz.pl");
@@ -961,17 +971,14 @@ test_search (Fixture       *f,
   for (guint i = 0; categories[i]; i++)
     {
       g_autoptr (OknRecord) r = make_report (f, categories[i], "Śmieci");
-      g_autoptr (OknOpen311Receipt) receipt = okn_open311_client_post (f->client, r, &error);
-
-      g_assert_no_error (error);
+      g_autoptr (OknOpen311Receipt) receipt = post_ok (f, r);
     }
   {
     g_autoptr (OknRecord) letter = okn_test_letter ("Jan Nowak", "Pismo");
     g_autoptr (OknOpen311Receipt) receipt = NULL;
 
     register_record (f, letter);
-    receipt = okn_open311_client_post (f->client, letter, &error);
-    g_assert_no_error (error);
+    receipt = post_ok (f, letter);
   }
 
   all = okn_open311_client_search (f->client, "dumping", hour_ago, soon, &error);
@@ -995,15 +1002,13 @@ test_tokens (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (GPtrArray) stored = NULL;
   g_autofree char *id = NULL;
   guint polls = 0;
 
   okn_test_server_set (f->server, "tokens", "3");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, f->report);
   g_assert_null (receipt->service_request_id);
   g_assert_nonnull (receipt->token);
 
@@ -1037,9 +1042,7 @@ check_batch (Fixture  *f,
   for (guint i = 0; i < 7; i++)
     {
       g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
-      g_autoptr (OknOpen311Receipt) receipt = okn_open311_client_post (f->client, r, &error);
-
-      g_assert_no_error (error);
+      g_autoptr (OknOpen311Receipt) receipt = post_ok (f, r);
       g_assert_nonnull (receipt->service_request_id);
       g_ptr_array_add (ids, g_strdup (receipt->service_request_id));
       g_strv_builder_add (b, receipt->service_request_id);
@@ -1098,14 +1101,12 @@ test_ids_as_numbers (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
   g_autoptr (OknOpen311Receipt) receipt = NULL;
   g_autoptr (OknOpen311Request) q = NULL;
 
   okn_test_server_set (f->server, "ids_as_numbers", "true");
   okn_test_server_set (f->server, "bools_as_strings", "true");
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, f->report);
   g_assert_cmpstr (receipt->service_request_id, ==, "1");
   q = okn_open311_client_get_request (f->client, "1", &error);
   g_assert_no_error (error);
@@ -1165,14 +1166,12 @@ static void
 test_parallel (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) records = make_many (f, 500);
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   OknOpen311ServerCounters c;
 
-  results = okn_open311_client_post_many (f->client, records, &error);
-  g_assert_no_error (error);
+  results = post_many_ok (f, records);
   g_assert_cmpuint (results->len, ==, 500);
   for (guint i = 0; i < results->len; i++)
     {
@@ -1207,8 +1206,7 @@ test_cancelled (Fixture       *f,
 
   g_cancellable_cancel (cancel);
   okn_open311_client_set_cancellable (f->client, cancel);
-  results = okn_open311_client_post_many (f->client, records, &error);
-  g_assert_no_error (error);
+  results = post_many_ok (f, records);
   for (guint i = 0; i < results->len; i++)
     {
       OknOpen311PostResult *res = g_ptr_array_index (results, i);
@@ -1224,8 +1222,7 @@ test_cancelled (Fixture       *f,
 
   g_cancellable_reset (cancel);
   g_clear_pointer (&results, g_ptr_array_unref);
-  results = okn_open311_client_post_many (f->client, records, &error);
-  g_assert_no_error (error);
+  results = post_many_ok (f, records);
   g_assert_nonnull (((OknOpen311PostResult *) g_ptr_array_index (results, 0))->receipt);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
   okn_open311_client_set_cancellable (f->client, NULL);
@@ -1304,7 +1301,6 @@ static void
 test_parallel_chaos (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) records = make_many (f, 200);
   g_autoptr (GPtrArray) pending = g_ptr_array_new ();
   guint rounds = 0;
@@ -1321,10 +1317,9 @@ test_parallel_chaos (Fixture       *f,
 
   while (pending->len > 0 && rounds < 60)
     {
-      g_autoptr (GPtrArray) results = okn_open311_client_post_many (f->client, pending, &error);
+      g_autoptr (GPtrArray) results = post_many_ok (f, pending);
       g_autoptr (GPtrArray) next = g_ptr_array_new ();
 
-      g_assert_no_error (error);
       for (guint i = 0; i < results->len; i++)
         {
           OknOpen311PostResult *res = g_ptr_array_index (results, i);
@@ -1798,8 +1793,7 @@ test_executable (Fixture       *f,
   fixture_client (f);
   error = post_fails (f, r, OKN_OPEN311_ERROR_UNKNOWN_OUTCOME, -1);
   g_clear_error (&error);
-  receipt = okn_open311_client_post (f->client, r, &error);
-  g_assert_no_error (error);
+  receipt = post_ok (f, r);
 
   /* Only JSON is served; the control endpoint changes behaviour. */
   {

@@ -21,12 +21,21 @@ typedef struct
   OknStore *store;
 } Fixture;
 
+/* A directory for the database, which is not made yet. */
+static void
+fixture_setup_empty (Fixture      *f,
+                     gconstpointer data)
+{
+  f->dir = okn_test_make_tmpdir ();
+  f->path = g_build_filename (f->dir, "okienko.db", NULL);
+}
+
+/* A fresh database of station K03. */
 static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-  f->dir = okn_test_make_tmpdir ();
-  f->path = g_build_filename (f->dir, "okienko.db", NULL);
+  fixture_setup_empty (f, data);
   f->store = okn_test_open_store (f->dir, "K03");
 }
 
@@ -34,10 +43,21 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  okn_store_close (f->store);
+  g_clear_pointer (&f->store, okn_store_close);
   okn_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->path);
+}
+
+/* f->store opened again from its file, as the next process would. */
+static void
+reopen (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&f->store, okn_store_close);
+  f->store = okn_store_open (f->path, &error);
+  g_assert_no_error (error);
 }
 
 static OknRecord *
@@ -70,31 +90,27 @@ test_fresh_database (Fixture      *f,
 }
 
 static void
-test_newer_database_refused (void)
+test_newer_database_refused (Fixture      *f,
+                             gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   gsize before_len, after_len;
-  OknStore *store;
 
-  store = okn_test_open_store (dir, "K03");
-  okn_store_close (store);
-  okn_test_sql_exec (path, "PRAGMA user_version = 99");
-  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  g_clear_pointer (&f->store, okn_store_close);
+  okn_test_sql_exec (f->path, "PRAGMA user_version = 99");
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, NULL));
 
-  store = okn_store_open (path, &error);
-  g_assert_null (store);
+  f->store = okn_store_open (f->path, &error);
+  g_assert_null (f->store);
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NEWER_SCHEMA);
   g_assert_nonnull (strstr (error->message, "newer"));
 
   /* Untouched, to the byte. */
-  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
   g_assert_cmpmem (before, before_len, after, after_len);
-  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA user_version"), ==, 99);
-  okn_test_rm_rf (dir);
+  g_assert_cmpint (okn_test_sql_int (f->path, "PRAGMA user_version"), ==, 99);
 }
 
 /* Makes the store's file what the first release wrote: schema 1, no
@@ -110,26 +126,23 @@ make_version_1 (const char *path)
 }
 
 static void
-test_failed_migration_rolls_back (void)
+test_failed_migration_rolls_back (Fixture      *f,
+                                  gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
   g_autoptr (GError) error = NULL;
-  OknStore *store = okn_test_open_store (dir, "K03");
 
-  okn_store_close (store);
+  g_clear_pointer (&f->store, okn_store_close);
   /* A version-1 file with something in the way of migration 2. */
-  make_version_1 (path);
-  okn_test_sql_exec (path, "CREATE INDEX outbox_due ON outbox (attempts);");
-  store = okn_store_open (path, &error);
-  g_assert_null (store);
+  make_version_1 (f->path);
+  okn_test_sql_exec (f->path, "CREATE INDEX outbox_due ON outbox (attempts);");
+  f->store = okn_store_open (f->path, &error);
+  g_assert_null (f->store);
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
 
   /* Nothing half-done: the version and the schema are as they were. */
-  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA application_id"), ==, 0);
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 0);
-  okn_test_rm_rf (dir);
+  g_assert_cmpint (okn_test_sql_int (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "PRAGMA application_id"), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 0);
 }
 
 static void
@@ -140,9 +153,7 @@ test_reopen_keeps_data (Fixture      *f,
   g_autoptr (OknRecord) back = NULL;
   g_autoptr (GError) error = NULL;
 
-  okn_store_close (f->store);
-  f->store = okn_store_open (f->path, &error);
-  g_assert_no_error (error);
+  reopen (f);
   back = okn_store_lookup (f->store, r->ticket, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back->uuid, ==, r->uuid);
@@ -182,17 +193,16 @@ test_station (Fixture      *f,
 }
 
 static void
-test_no_station (void)
+test_no_station (Fixture      *f,
+                 gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autoptr (OknStore) store = okn_test_open_store (dir, NULL);
   g_autoptr (OknRecord) r = okn_test_letter ("Jan", "Wniosek");
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (okn_store_register (store, r, NULL, &error));
+  f->store = okn_test_open_store (f->dir, NULL);
+  g_assert_false (okn_store_register (f->store, r, NULL, &error));
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NO_STATION);
   g_assert_nonnull (strstr (error->message, "init --station"));
-  okn_test_rm_rf (dir);
 }
 
 /* Counters and registration ---------------------------------------------- */
@@ -498,40 +508,33 @@ test_search_names_addresses_categories (Fixture      *f,
  * Żółkiewskiego, a "17" street-light report with the contact Grażyna
  * Łęcka, a pothole report) is rebuilt when the database is opened. */
 static void
-test_search_index_migrated (void)
+test_search_index_migrated (Fixture      *f,
+                            gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
   g_autofree char *fixture = g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", "store-v3.db", NULL);
   g_autofree char *bytes = NULL;
   gsize len = 0;
   g_autoptr (GError) error = NULL;
-  OknStore *store;
 
   g_assert_true (g_file_get_contents (fixture, &bytes, &len, &error));
-  g_assert_true (g_file_set_contents_full (path, bytes, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_true (g_file_set_contents_full (f->path, bytes, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (okn_test_sql_int (f->path, "PRAGMA user_version"), ==, 3);
 
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (okn_store_get_schema_version (store), ==, OKN_STORE_SCHEMA_VERSION);
-  assert_finds (store, "zolkiewskiego", "K07-26-000001-N");
-  assert_finds (store, "wycinke", "K07-26-000001-N");        /* what was indexed before */
-  assert_finds (store, "grazyna", "K07-26-000002-K");
-  assert_finds (store, "latarnia", "K07-26-000002-K");
-  assert_finds (store, "oswietlenie", "K07-26-000002-K");
-  assert_finds (store, "jezdnia", "K07-26-000003-H");        /* a category keyword */
-  assert_finds (store, "glęboka", "K07-26-000003-H");
-  okn_store_close (store);
+  reopen (f);
+  g_assert_cmpint (okn_store_get_schema_version (f->store), ==, OKN_STORE_SCHEMA_VERSION);
+  assert_finds (f->store, "zolkiewskiego", "K07-26-000001-N");
+  assert_finds (f->store, "wycinke", "K07-26-000001-N");        /* what was indexed before */
+  assert_finds (f->store, "grazyna", "K07-26-000002-K");
+  assert_finds (f->store, "latarnia", "K07-26-000002-K");
+  assert_finds (f->store, "oswietlenie", "K07-26-000002-K");
+  assert_finds (f->store, "jezdnia", "K07-26-000003-H");        /* a category keyword */
+  assert_finds (f->store, "glęboka", "K07-26-000003-H");
 
   /* Opened again: migrated once, the index holds each record once. */
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
-  assert_finds (store, "latarnia", "K07-26-000002-K");
-  okn_store_close (store);
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM records_fts"), ==, 3);
-  okn_test_rm_rf (dir);
+  reopen (f);
+  assert_finds (f->store, "latarnia", "K07-26-000002-K");
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records_fts"), ==, 3);
 }
 
 /* Corrections, cancellation, audit ----------------------------------------- */
@@ -740,33 +743,24 @@ test_list_filters (Fixture      *f,
 /* Outbox ------------------------------------------------------------------ */
 
 static void
-test_migration_from_v1 (void)
+test_migration_from_v1 (Fixture      *f,
+                        gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
-  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Sprzed migracji");
   g_autoptr (OknRecord) back = NULL;
-  g_autofree char *ticket = NULL;
-  OknStore *store = okn_test_open_store (dir, "K03");
+  g_autoptr (GError) error = NULL;
 
-  {
-    g_autoptr (OknRecord) r = register_letter (store, "Jan", "Sprzed migracji");
-    ticket = g_strdup (r->ticket);
-  }
-  okn_store_close (store);
-  make_version_1 (path);
+  g_clear_pointer (&f->store, okn_store_close);
+  make_version_1 (f->path);
 
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (okn_store_get_schema_version (store), ==, OKN_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (okn_test_sql_int (path, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
-  back = okn_store_lookup (store, ticket, &error);
+  reopen (f);
+  g_assert_cmpint (okn_store_get_schema_version (f->store), ==, OKN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (okn_test_sql_int (f->path, "PRAGMA application_id"), ==, OKN_STORE_APPLICATION_ID);
+  back = okn_store_lookup (f->store, r->ticket, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back->subject, ==, "Sprzed migracji");
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 1);
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT unknown_outcome FROM outbox"), ==, 0);
-  okn_store_close (store);
-  okn_test_rm_rf (dir);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'unknown_outcome'"), ==, 1);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT unknown_outcome FROM outbox"), ==, 0);
 }
 
 static gboolean
@@ -787,22 +781,20 @@ warnings_mention (OknStore   *store,
  * numbers are printed on tickets in residents' hands and must never be
  * given out again, and the store must say what happened. */
 static void
-test_lost_wal_never_reissues (void)
+test_lost_wal_never_reissues (Fixture      *f,
+                              gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
   g_autoptr (GPtrArray) handed_out = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) lost = NULL;
   g_autoptr (OknRecord) next = NULL;
-  OknStore *store = okn_test_open_store (dir, "K03");
   int ready[2];
   char byte;
   pid_t holder;
   int status;
 
-  okn_store_close (store);
+  g_clear_pointer (&f->store, okn_store_close);
   g_assert_cmpint (pipe (ready), ==, 0);
   holder = fork ();
   g_assert_cmpint (holder, >=, 0);
@@ -810,7 +802,7 @@ test_lost_wal_never_reissues (void)
     {
       /* The holder: the database open, as sync --watch keeps it, until it
        * is killed (60 s at most). */
-      OknStore *held = okn_store_open (path, NULL);
+      OknStore *held = okn_store_open (f->path, NULL);
 
       if (held == NULL || write (ready[1], "r", 1) != 1)
         _exit (1);
@@ -828,93 +820,79 @@ test_lost_wal_never_reissues (void)
     {
       g_autoptr (OknRecord) r = NULL;
 
-      store = okn_store_open (path, &error);
-      g_assert_no_error (error);
-      r = register_letter (store, "Jan Kowalski", "Wniosek");
+      reopen (f);
+      r = register_letter (f->store, "Jan Kowalski", "Wniosek");
       g_ptr_array_add (handed_out, g_strdup (r->ticket));
-      okn_store_close (store);
+      g_clear_pointer (&f->store, okn_store_close);
     }
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   g_assert_cmpint (g_unlink (wal), ==, 0);
   g_assert_cmpint (kill (holder, SIGKILL), ==, 0);
   g_assert_cmpint (waitpid (holder, &status, 0), ==, holder);
 
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
+  reopen (f);
   /* The loss itself (a WAL is the database's latest changes). */
-  lost = okn_store_lookup (store, g_ptr_array_index (handed_out, 9), &error);
+  lost = okn_store_lookup (f->store, g_ptr_array_index (handed_out, 9), &error);
   g_assert_null (lost);
   g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* A new letter gets a number no ticket carries yet. */
-  next = register_letter (store, "Anna Nowak", "Skarga");
+  next = register_letter (f->store, "Anna Nowak", "Skarga");
   g_test_message ("handed out %s … %s before the loss; next: %s",
                   (char *) g_ptr_array_index (handed_out, 0),
                   (char *) g_ptr_array_index (handed_out, 9), next->ticket);
   for (guint i = 0; i < handed_out->len; i++)
     g_assert_cmpstr (next->ticket, !=, g_ptr_array_index (handed_out, i));
   g_assert_true (g_str_has_prefix (next->ticket, "K03-"));
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT last_seq FROM counters"), ==, 11);
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT count(*) FROM audit_log WHERE action = 'skip-numbers'"), ==, 1);
-  g_assert_true (warnings_mention (store, g_ptr_array_index (handed_out, 0)));
-  okn_store_close (store);
-  okn_test_rm_rf (dir);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT last_seq FROM counters"), ==, 11);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM audit_log WHERE action = 'skip-numbers'"), ==, 1);
+  g_assert_true (warnings_mention (f->store, g_ptr_array_index (handed_out, 0)));
 }
 
 /* The same loss seen at open: the warning names the first and the last
  * ticket the database no longer holds. */
 static void
-test_lost_numbers_named_at_open (void)
+test_lost_numbers_named_at_open (Fixture      *f,
+                                 gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.db", NULL);
-  g_autofree char *backup = g_build_filename (dir, "backup.db", NULL);
-  g_autofree char *vacuum = NULL;
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *vacuum = g_strdup_printf ("VACUUM INTO '%s'", backup);
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) next = NULL;
-  OknStore *store = okn_test_open_store (dir, "K03");
 
   /* An older copy of the database, as a backup restore would bring back. */
   {
-    g_autoptr (OknRecord) r = register_letter (store, "Jan", "Przed kopią");
+    g_autoptr (OknRecord) r = register_letter (f->store, "Jan", "Przed kopią");
   }
-  okn_store_close (store);
-  vacuum = g_strdup_printf ("VACUUM INTO '%s'", backup);
-  okn_test_sql_exec (path, vacuum);
+  g_clear_pointer (&f->store, okn_store_close);
+  okn_test_sql_exec (f->path, vacuum);
 
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
+  reopen (f);
   for (int i = 0; i < 5; i++)
     {
-      g_autoptr (OknRecord) r = register_letter (store, "Ewa", "Po kopii");
+      g_autoptr (OknRecord) r = register_letter (f->store, "Ewa", "Po kopii");
 
       if (i == 0)
         first = g_strdup (r->ticket);
       g_free (last);
       last = g_strdup (r->ticket);
     }
-  okn_store_close (store);
-  g_assert_cmpint (g_rename (backup, path), ==, 0);
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_cmpint (g_rename (backup, f->path), ==, 0);
 
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (okn_store_get_warnings (store)->len > 0);
-  g_test_message ("%s", (char *) g_ptr_array_index (okn_store_get_warnings (store), 0));
-  g_assert_true (warnings_mention (store, first));
-  g_assert_true (warnings_mention (store, last));
-  next = register_letter (store, "Ola", "Po przywróceniu");
-  g_assert_cmpint (okn_test_sql_int (path, "SELECT seq FROM records ORDER BY id DESC LIMIT 1"), ==, 7);
-  okn_store_close (store);
+  reopen (f);
+  g_assert_true (okn_store_get_warnings (f->store)->len > 0);
+  g_test_message ("%s", (char *) g_ptr_array_index (okn_store_get_warnings (f->store), 0));
+  g_assert_true (warnings_mention (f->store, first));
+  g_assert_true (warnings_mention (f->store, last));
+  next = register_letter (f->store, "Ola", "Po przywróceniu");
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT seq FROM records ORDER BY id DESC LIMIT 1"), ==, 7);
 
   /* The counter has passed the mark: nothing more to say. */
-  store = okn_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (okn_store_get_warnings (store)->len, ==, 0);
-  okn_store_close (store);
-  okn_test_rm_rf (dir);
+  reopen (f);
+  g_assert_cmpint (okn_store_get_warnings (f->store)->len, ==, 0);
 }
 
 static OknOutcome *
@@ -1105,12 +1083,13 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_EMPTY(path, func) g_test_add (path, Fixture, NULL, fixture_setup_empty, func, fixture_teardown)
   ADD ("/store/fresh-database", test_fresh_database);
-  g_test_add_func ("/store/newer-database-refused", test_newer_database_refused);
-  g_test_add_func ("/store/failed-migration-rolls-back", test_failed_migration_rolls_back);
+  ADD ("/store/newer-database-refused", test_newer_database_refused);
+  ADD ("/store/failed-migration-rolls-back", test_failed_migration_rolls_back);
   ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
   ADD ("/store/station", test_station);
-  g_test_add_func ("/store/no-station", test_no_station);
+  ADD_EMPTY ("/store/no-station", test_no_station);
   ADD ("/store/counters", test_counters);
   ADD ("/store/invalid-writes-nothing", test_invalid_writes_nothing);
   ADD ("/store/register-many", test_register_many);
@@ -1124,14 +1103,15 @@ main (int    argc,
   ADD ("/store/category-against-catalogue", test_category_against_catalogue);
   ADD ("/store/attachments-content-addressed", test_attachments_content_addressed);
   ADD ("/store/list-filters", test_list_filters);
-  g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);
-  g_test_add_func ("/store/search-index-migrated", test_search_index_migrated);
-  g_test_add_func ("/store/lost-wal-never-reissues", test_lost_wal_never_reissues);
-  g_test_add_func ("/store/lost-numbers-named-at-open", test_lost_numbers_named_at_open);
+  ADD ("/store/migration-from-v1", test_migration_from_v1);
+  ADD_EMPTY ("/store/search-index-migrated", test_search_index_migrated);
+  ADD ("/store/lost-wal-never-reissues", test_lost_wal_never_reissues);
+  ADD ("/store/lost-numbers-named-at-open", test_lost_numbers_named_at_open);
   ADD ("/store/search-names-addresses-categories", test_search_names_addresses_categories);
   ADD ("/store/outbox-flow", test_outbox_flow);
   ADD ("/store/outbox-recover", test_outbox_recover);
   ADD ("/store/statuses", test_statuses);
 #undef ADD
+#undef ADD_EMPTY
   return g_test_run ();
 }

@@ -26,7 +26,20 @@ typedef struct
   OknConfig *config;
   OknStore *store;
   OknTestBackend *backend;
+  OknSync *sync;
 } Fixture;
+
+/* A new engine in place of the fixture's, as the next okienkoctl sync
+ * would start: it reads the configuration and the back end again. */
+static void
+restart_sync (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&f->sync, okn_sync_free);
+  f->sync = okn_sync_new_for_backend (f->store, f->config, OKN_BACKEND (f->backend), &error);
+  g_assert_no_error (error);
+}
 
 static void
 setup (Fixture       *f,
@@ -42,27 +55,19 @@ setup (Fixture       *f,
   okn_test_config_set (f->config, "sync.backoff_cap_seconds", "1");
   f->store = okn_test_open_store (f->dir, "K03");
   f->backend = okn_test_backend_new ();
+  restart_sync (f);
 }
 
 static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
+  g_clear_pointer (&f->sync, okn_sync_free);
   g_clear_object (&f->backend);
   g_clear_pointer (&f->store, okn_store_close);
   g_clear_pointer (&f->config, okn_config_free);
   okn_test_rm_rf (f->dir);
   g_free (f->dir);
-}
-
-static OknSync *
-new_sync (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-  OknSync *sync = okn_sync_new_for_backend (f->store, f->config, OKN_BACKEND (f->backend), &error);
-
-  g_assert_no_error (error);
-  return sync;
 }
 
 static OknRecord *
@@ -85,6 +90,18 @@ counters (Fixture *f)
   return c;
 }
 
+/* The catalogue the engine cached in the store has @n services. */
+static void
+assert_services_cached (Fixture *f,
+                        guint    n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) services = okn_store_list_services (f->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, n);
+}
+
 /* Every record is synced, on the back end exactly once, with the case
  * number the back end gave its ticket. */
 static void
@@ -102,15 +119,12 @@ static void
 test_push (Fixture       *f,
            gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) letter = add_letter (f);
-  g_autoptr (GPtrArray) services = NULL;
   g_autofree char *fetched_at = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 5);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 6);
   g_assert_true (report.catalogue_refreshed);
   g_assert_cmpuint (report.services, ==, 3);
@@ -118,15 +132,13 @@ test_push (Fixture       *f,
   okn_sync_report_clear (&report);
   assert_each_once (f);
 
-  services = okn_store_list_services (f->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 3);
+  assert_services_cached (f, 3);
   fetched_at = okn_store_get_meta (f->store, "catalogue.fetched_at");
   g_assert_nonnull (fetched_at);
   g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
 
   /* Nothing left: nothing pushed, the catalogue fresh. */
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 0);
   g_assert_false (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
@@ -140,30 +152,23 @@ static void
 test_catalogue_failed (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknSync) later = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) services = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_CATALOGUE, OKN_BACKEND_ERROR_TRANSIENT, 1, FALSE);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_false (report.catalogue_refreshed);
   g_assert_cmpuint (report.sent, ==, 2);
   okn_sync_report_clear (&report);
-  services = okn_store_list_services (f->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (services->len, ==, 0);
+  assert_services_cached (f, 0);
 
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_true (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).catalogues_set, ==, 1);
 
-  g_clear_pointer (&sync, okn_sync_free);
-  later = new_sync (f);
-  okn_test_sync_run (later, &report, OKN_TEST_SYNC_OK);
+  restart_sync (f);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_false (report.catalogue_refreshed);
   okn_sync_report_clear (&report);
   /* The cache, stale or not, reached the back end. */
@@ -177,13 +182,12 @@ static void
 test_adopt_before_repeat (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Porzucony samochód");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, TRUE);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_cmpuint (report.retried, ==, 1);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).created, ==, 1);
@@ -191,14 +195,14 @@ test_adopt_before_repeat (Fixture       *f,
   /* The search fails (three tries in a run): the record waits, unpushed. */
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_SEARCH, OKN_BACKEND_ERROR_TRANSIENT, 3, FALSE);
   g_usleep (1100 * 1000);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_cmpuint (report.sent + report.adopted, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], ==, 3);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 1);
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 1);
 
-  okn_test_drain (f->store, sync, MAX_RUNS);
+  okn_test_drain (f->store, f->sync, MAX_RUNS);
   again = okn_test_reload (f->store, r);
   g_assert_true (okn_test_audit_has (f->store, again->id, NULL, "\"adopted\":true"));
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 1);
@@ -226,16 +230,15 @@ static void
 test_once_a_run (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) first = okn_test_add_report (f->store, "dumping", "Porzucony samochód");
   g_autoptr (OknRecord) second = okn_test_add_report (f->store, "pothole", "Dziura przy przejściu");
   g_autoptr (OknRecord) waiting = NULL;
   gboolean slept = FALSE;
   OknSyncReport report;
 
-  okn_sync_set_progress_func (sync, slow_first_batch, &slept);
+  okn_sync_set_progress_func (f->sync, slow_first_batch, &slept);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_TRANSIENT, 1, FALSE);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
   g_assert_true (slept);
   g_assert_cmpuint (report.retried, ==, 1);
   g_assert_cmpuint (report.sent, ==, 1);
@@ -244,7 +247,7 @@ test_once_a_run (Fixture       *f,
   waiting = okn_test_reload (f->store, first);
   g_assert_cmpint (waiting->sync_state, ==, OKN_SYNC_QUEUED);
 
-  okn_test_drain (f->store, sync, MAX_RUNS);
+  okn_test_drain (f->store, f->sync, MAX_RUNS);
   assert_each_once (f);
 }
 
@@ -254,11 +257,10 @@ static void
 test_unknown_not_made (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
 
   okn_test_add_reports (f->store, 3);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, FALSE);
-  okn_test_drain (f->store, sync, MAX_RUNS);
+  okn_test_drain (f->store, f->sync, MAX_RUNS);
   assert_each_once (f);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 4);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_SEARCH], >=, 1);
@@ -271,17 +273,16 @@ static void
 test_exactly_once (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = NULL;
   OknTestBackendCounters c;
   guint runs;
 
   okn_test_config_set (f->config, "sync.batch_size", "7");
-  sync = new_sync (f);
+  restart_sync (f);
   okn_test_add_reports (f->store, 40);
   for (guint i = 0; i < 5; i++)
     okn_record_free (add_letter (f));
   okn_test_backend_chaos (f->backend, 0.33, 20261201);
-  runs = okn_test_drain (f->store, sync, MAX_RUNS);
+  runs = okn_test_drain (f->store, f->sync, MAX_RUNS);
   assert_each_once (f);
   c = counters (f);
   g_test_message ("%u runs, %u pushes, %u searches for 45 records", runs, c.calls[OKN_TEST_CALL_PUSH],
@@ -297,12 +298,11 @@ static void
 test_tokens (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Opony w lesie");
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_answer_tokens (f->backend, 2);
-  okn_test_check_tokens (f->store, sync, r, 3);
+  okn_test_check_tokens (f->store, f->sync, r, 3);
   assert_each_once (f);
 }
 
@@ -312,11 +312,10 @@ static void
 test_statuses (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) other = okn_test_add_report (f->store, "dumping", "Meble na chodniku");
 
-  okn_test_check_statuses (f->store, sync, r, (OknTestSetStatus) okn_test_backend_set_status, f->backend);
+  okn_test_check_statuses (f->store, f->sync, r, (OknTestSetStatus) okn_test_backend_set_status, f->backend);
 }
 
 /* A refused record needs attention with the server's words; the others
@@ -325,14 +324,13 @@ static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (OknRecord) r = okn_test_add_report (f->store, "pothole", "Dziura na pasie");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 2);
   okn_test_backend_refuse_scope (f->backend, "pothole", "attribute[lane]: a value is required\nBad Request");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.refused, ==, 1);
   g_assert_cmpuint (report.sent, ==, 2);
   g_assert_nonnull (report.refusals);
@@ -344,7 +342,7 @@ test_refused (Fixture       *f,
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_NEEDS_ATTENTION);
   g_assert_cmpstr (again->server_error, ==, "attribute[lane]: a value is required\nBad Request");
 
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent + report.refused, ==, 0);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 3);
@@ -356,13 +354,12 @@ static void
 test_auth_stops (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
   OknTestBackendCounters c;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 20);
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, G_MAXUINT, FALSE);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_CONFIG);
   g_assert_nonnull (strstr (report.last_error, "push failed"));
   okn_sync_report_clear (&report);
   c = counters (f);
@@ -371,15 +368,13 @@ test_auth_stops (Fixture       *f,
   g_assert_cmpint (okn_test_count_state (f->store, OKN_SYNC_QUEUED), ==, 20);
 
   /* The same the next run: one probe. */
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_CONFIG);
   okn_sync_report_clear (&report);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 2);
 
   /* Released, not retried: due at once when the key is fixed. */
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_AUTH, 0, FALSE);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.sent, ==, 20);
-  okn_sync_report_clear (&report);
+  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 20);
   assert_each_once (f);
 }
 
@@ -389,16 +384,14 @@ static void
 test_kind_blocked (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = NULL;
-  g_autoptr (OknSync) fixed = NULL;
   g_autoptr (OknRecord) letter = add_letter (f);
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 3);
   okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
-  sync = new_sync (f);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
+  restart_sync (f);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_CONFIG);
   g_assert_cmpuint (report.sent, ==, 3);
   g_assert_cmpstr (report.last_error, ==, "letters cannot go: a setting is missing");
   okn_sync_report_clear (&report);
@@ -406,18 +399,13 @@ test_kind_blocked (Fixture       *f,
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
 
   okn_test_add_reports (f->store, 2);
-  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_CONFIG);
-  g_assert_cmpuint (report.sent, ==, 2);
-  okn_sync_report_clear (&report);
+  okn_test_sync_run_sends (f->sync, OKN_SYNC_ERROR_CONFIG, 2);
   g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, 5);
 
   /* Unblocked (a new engine reads it again): the letter goes. */
-  g_clear_pointer (&sync, okn_sync_free);
   okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, NULL);
-  fixed = new_sync (f);
-  okn_test_sync_run (fixed, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.sent, ==, 1);
-  okn_sync_report_clear (&report);
+  restart_sync (f);
+  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 1);
   assert_each_once (f);
 }
 
@@ -428,16 +416,14 @@ static void
 test_stopped (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknSync) next = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) claimed = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->store, 10);
   /* The probe, then two records of the next batch. */
-  okn_test_backend_stop_after (f->backend, sync, 3);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_backend_stop_after (f->backend, f->sync, 3);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 3);
   g_assert_cmpuint (report.retried, ==, 0);
   okn_sync_report_clear (&report);
@@ -452,9 +438,8 @@ test_stopped (Fixture       *f,
   g_assert_cmpuint (claimed->len, ==, 7);
   for (guint i = 0; i < claimed->len; i++)
     g_assert_cmpuint (((OknOutboxItem *) g_ptr_array_index (claimed, i))->attempts, ==, 1);
-  g_clear_pointer (&sync, okn_sync_free);
-  next = new_sync (f);
-  okn_test_drain (f->store, next, MAX_RUNS);
+  restart_sync (f);
+  okn_test_drain (f->store, f->sync, MAX_RUNS);
   assert_each_once (f);
 }
 

@@ -189,6 +189,19 @@ okn_test_sync_run (OknSync       *sync,
     }
 }
 
+/* One run of @sync, as okn_test_sync_run(), that sent @sent records. */
+void
+okn_test_sync_run_sends (OknSync *sync,
+                         int      code,
+                         guint    sent)
+{
+  OknSyncReport report;
+
+  okn_test_sync_run (sync, &report, code);
+  g_assert_cmpuint (report.sent, ==, sent);
+  okn_sync_report_clear (&report);
+}
+
 /* Tokens, on a server that answers the @n queued records of @store (@record
  * one of them) with tokens and gives them case numbers at the second
  * poll: the first run leaves them all awaiting an id, the second resolves

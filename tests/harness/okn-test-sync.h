@@ -46,6 +46,9 @@ void         okn_test_assert_each_once (OknStore        *store,
 void         okn_test_sync_run      (OknSync       *sync,
                                      OknSyncReport *report,
                                      int            code);
+void         okn_test_sync_run_sends (OknSync *sync,
+                                      int      code,
+                                      guint    sent);
 /* Promises every server keeps the same way, checked against either. */
 typedef gboolean (*OknTestSetStatus) (gpointer    server,
                                       const char *case_id,
