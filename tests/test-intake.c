@@ -3,7 +3,6 @@
  * a required attribute of its cached category is refused on every path */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -410,8 +409,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 #define ADD_BARE(path, fn) g_test_add (path, Fixture, "bare", fixture_setup, fn, fixture_teardown)
   ADD ("/intake/ctl-required-attribute", test_ctl_required_attribute);

@@ -3,7 +3,6 @@
  * stands, nothing personal, and the same "no" to every wrong guess */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -461,8 +460,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/lookup/view-fields", test_view_fields);
   ADD ("/lookup/view-follows-the-city", test_view_follows_the_city);

@@ -3,6 +3,7 @@
  * okienkoctl as a real process */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -10,6 +11,20 @@
 
 #include "okn-test-common.h"
 #include "okienko/okn-scan.h"
+
+/**
+ * okn_test_init:
+ *
+ * g_test_init() for a test that compares words: the same locale on every
+ * machine, and a UTF-8 one for the Polish and Ukrainian text.
+ */
+void
+okn_test_init (int    *argc,
+               char ***argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (argc, argv, NULL);
+}
 
 char *
 okn_test_make_tmpdir (void)

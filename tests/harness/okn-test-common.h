@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+void       okn_test_init          (int    *argc,
+                                   char ***argv);
 char      *okn_test_make_tmpdir   (void);
 void       okn_test_rm_rf         (const char *path);
 void       okn_test_paths_make    (const char  *db_name,
@@ -62,6 +64,8 @@ typedef struct
 void       okn_test_station_init  (OknTestStation *station,
                                    const char     *code);
 void       okn_test_station_clear (OknTestStation *station);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OknTestStation, okn_test_station_clear)
+
 /* What the printing tests print (okn_test_printable_init()). */
 typedef struct
 {
