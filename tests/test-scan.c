@@ -194,15 +194,18 @@ test_parse_forms (Fixture      *f,
   }
 }
 
+/* @text verified: @verdict, and words to show with it. */
 static OknScanResult *
-verify (Fixture    *f,
-        const char *text)
+verify (Fixture        *f,
+        const char     *text,
+        OknScanVerdict  verdict)
 {
   g_autoptr (GError) error = NULL;
   OknScanResult *r = okn_scan_verify_text (f->store, f->config, text, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (r);
+  g_assert_cmpint (r->verdict, ==, verdict);
   g_assert_nonnull (r->message);
   g_assert_cmpstr (r->message, !=, "");
   return r;
@@ -226,20 +229,15 @@ test_verdicts (Fixture      *f,
   g_assert_true (okn_ticket_id_make ("WZ12", 26, 4217, &id, NULL));
   other_station = okn_ticket_id_format (&id);
 
-  r1 = verify (f, genuine);
-  g_assert_cmpint (r1->verdict, ==, OKN_SCAN_GENUINE);
+  r1 = verify (f, genuine, OKN_SCAN_GENUINE);
   g_assert_cmpstr (r1->ticket, ==, f->record->ticket);
-  r2 = verify (f, forged);
-  g_assert_cmpint (r2->verdict, ==, OKN_SCAN_WRONG_CODE);
+  r2 = verify (f, forged, OKN_SCAN_WRONG_CODE);
   g_assert_cmpstr (r2->ticket, ==, f->record->ticket);
   g_assert_nonnull (strstr (r2->message, "forged"));
-  r3 = verify (f, other_station);
-  g_assert_cmpint (r3->verdict, ==, OKN_SCAN_UNKNOWN_TICKET);
-  r4 = verify (f, "https://example.org/parcel/123");
-  g_assert_cmpint (r4->verdict, ==, OKN_SCAN_NOT_OURS);
+  r3 = verify (f, other_station, OKN_SCAN_UNKNOWN_TICKET);
+  r4 = verify (f, "https://example.org/parcel/123", OKN_SCAN_NOT_OURS);
   g_assert_null (r4->ticket);
-  r5 = verify (f, f->record->ticket);
-  g_assert_cmpint (r5->verdict, ==, OKN_SCAN_ID_ONLY);
+  r5 = verify (f, f->record->ticket, OKN_SCAN_ID_ONLY);
 
   /* A long foreign payload is quoted, shortened. */
   {
@@ -248,11 +246,25 @@ test_verdicts (Fixture      *f,
 
     for (guint i = 0; i < 40; i++)
       g_string_append (longer, "żółw/");
-    r6 = verify (f, longer->str);
-    g_assert_cmpint (r6->verdict, ==, OKN_SCAN_NOT_OURS);
+    r6 = verify (f, longer->str, OKN_SCAN_NOT_OURS);
     g_assert_nonnull (strstr (r6->message, "…"));
     g_assert_null (strstr (r6->message, longer->str));
   }
+}
+
+/* @data as the file @name in the fixture's folder: its path. */
+static char *
+write_file (Fixture      *f,
+            const char   *name,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
 }
 
 /* Symbols drawn into an image file, as another system or a forger would
@@ -267,7 +279,6 @@ write_symbols_png (Fixture    *f,
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *gray = NULL;
   g_autoptr (GBytes) png = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
   cairo_t *cr = cairo_create (img);
   guint w, h;
 
@@ -288,9 +299,7 @@ write_symbols_png (Fixture    *f,
   cairo_destroy (cr);
   gray = okn_img_to_gray (img, &w, &h);
   png = okn_gray_to_png (gray, w, h);
-  g_file_set_contents (path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
-  g_assert_no_error (error);
-  return path;
+  return write_file (f, name, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
 }
 
 static GPtrArray *
@@ -371,20 +380,6 @@ test_forged_and_foreign_images (Fixture      *f,
       g_assert_cmpint (r->verdict, ==, OKN_SCAN_NOT_OURS);
       g_assert_nonnull (strstr (r->message, "not an Okienko ticket"));
     }
-}
-
-static char *
-write_file (Fixture      *f,
-            const char   *name,
-            const guint8 *data,
-            gsize         len)
-{
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
-
-  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
-  g_assert_no_error (error);
-  return path;
 }
 
 /* A one-page PDF with text and no code at all. */
@@ -799,8 +794,6 @@ write_raw_qr_png (Fixture    *f,
   const int module = 8, quiet = 4;
   g_autofree guint8 *gray = NULL;
   g_autoptr (GBytes) png = NULL;
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
   guint w, h;
 
   sym->symbology = BARCODE_QRCODE;
@@ -817,9 +810,7 @@ write_raw_qr_png (Fixture    *f,
           memset (gray + (gsize) ((r + quiet) * module + dy) * w + (gsize) (c + quiet) * module, 0, module);
   ZBarcode_Delete (sym);
   png = okn_gray_to_png (gray, w, h);
-  g_file_set_contents (path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
-  g_assert_no_error (error);
-  return path;
+  return write_file (f, name, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
 }
 
 /* No control character but the line feed in what a person reads. */
