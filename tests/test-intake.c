@@ -41,16 +41,13 @@ ctl (Fixture     *f,
      char       **err,
      ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  const char *a;
   va_list ap;
+  int rc;
 
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) a);
+  rc = okn_test_run_ctl_valist (f->db, f->conf, input, NULL, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return okn_test_run_ctlv (f->db, f->conf, input, NULL, err, (const char *const *) args->pdata);
+  return rc;
 }
 
 /* okienkoctl register (--attr and --json -) refuses a report without the

@@ -214,6 +214,25 @@ okn_test_run_ctlv (const char        *db,
   return g_subprocess_get_exit_status (proc);
 }
 
+/* okn_test_run_ctlv() with the arguments of a test's own variadic
+ * function, NULL-terminated. */
+int
+okn_test_run_ctl_valist (const char *db,
+                         const char *config,
+                         const char *input,
+                         char      **out,
+                         char      **err,
+                         va_list     args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *a;
+
+  while ((a = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+  return okn_test_run_ctlv (db, config, input, out, err, (const char *const *) argv->pdata);
+}
+
 int
 okn_test_run_ctl (const char *db,
                   const char *config,
@@ -222,16 +241,13 @@ okn_test_run_ctl (const char *db,
                   char      **err,
                   ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
   va_list ap;
-  const char *a;
+  int rc;
 
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)))
-    g_ptr_array_add (args, (gpointer) a);
+  rc = okn_test_run_ctl_valist (db, config, input, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return okn_test_run_ctlv (db, config, input, out, err, (const char *const *) args->pdata);
+  return rc;
 }
 
 /* Lower-cased; with @decode, %XX, a JSON \u00XX or \/ and an HTML &#NN; or

@@ -36,6 +36,12 @@ int        okn_test_run_ctl       (const char  *db,
                                    char       **out,
                                    char       **err,
                                    ...) G_GNUC_NULL_TERMINATED;
+int        okn_test_run_ctl_valist (const char  *db,
+                                    const char  *config,
+                                    const char  *input,
+                                    char       **out,
+                                    char       **err,
+                                    va_list      args);
 int        okn_test_run_ctlv      (const char  *db,
                                    const char  *config,
                                    const char  *input,
