@@ -612,18 +612,38 @@ test_huge_images (Fixture      *f,
   }
 }
 
+/* okienkoctl with the arguments after @err, NULL-terminated, on the
+ * fixture's files (the test closes its own store first where the tool
+ * must have the database to itself). It must exit with @status. Returns
+ * what it printed, and its errors in @err unless NULL; both are logged. */
+static G_GNUC_NULL_TERMINATED char *
+ctl (Fixture  *f,
+     int       status,
+     char    **err,
+     ...)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *errors = NULL;
+  va_list ap;
+  int rc;
+
+  va_start (ap, err);
+  rc = okn_test_run_ctl_valist (f->db, f->config_path, NULL, &out, &errors, ap);
+  va_end (ap);
+  g_test_message ("okienkoctl: %d\nstdout: %s\nstderr: %s", rc, out, errors);
+  g_assert_cmpint (rc, ==, status);
+  if (err)
+    *err = g_steal_pointer (&errors);
+  return g_steal_pointer (&out);
+}
+
 static char *
 json_of (const char *ticket,
          Fixture    *f)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *list = NULL;
-  int rc;
+  g_autofree char *out = ctl (f, 0, NULL, "show", "--json", ticket, NULL);
+  g_autofree char *list = ctl (f, 0, NULL, "list", "--json", NULL);
 
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, NULL, "show", "--json", ticket, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &list, NULL, "list", "--json", NULL);
-  g_assert_cmpint (rc, ==, 0);
   return g_strconcat (out, list, NULL);
 }
 
@@ -636,6 +656,13 @@ parse_json (const char *text)
   json_parser_load_from_data (p, text, -1, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (p));
+}
+
+/* The first file in what `okienkoctl scan --json` printed. */
+static JsonObject *
+first_file (JsonNode *root)
+{
+  return json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "files"), 0);
 }
 
 /* okienkoctl print writes every layout as PDF and PNG, okienkoctl scan reads
@@ -686,21 +713,12 @@ test_okienkoctl (Fixture      *f,
 
   for (guint i = 0; i < files->len; i++)
     {
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      g_autoptr (JsonNode) root = NULL;
-      JsonObject *res;
       const char *file = files->pdata[i];
       gboolean label = strstr (file, "label") != NULL;
-      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", "--json", file, NULL);
+      g_autofree char *out = ctl (f, 0, NULL, "scan", "--json", file, NULL);
+      g_autoptr (JsonNode) root = parse_json (out);
+      JsonObject *res = json_array_get_object_element (json_object_get_array_member (first_file (root), "results"), 0);
 
-      g_assert_cmpint (rc, ==, 0);
-      root = parse_json (out);
-      res = json_array_get_object_element (
-        json_object_get_array_member (
-          json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "files"), 0),
-          "results"),
-        0);
       g_assert_cmpstr (json_object_get_string_member (res, "ticket"), ==, t);
       g_assert_cmpstr (json_object_get_string_member (res, "verdict"), ==, label ? "id-only" : "genuine");
       if (!label)
@@ -729,12 +747,9 @@ test_okienkoctl (Fixture      *f,
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
-        g_autofree char *out = NULL;
         g_autofree char *err = NULL;
-        int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", cases[i].file, NULL);
+        g_autofree char *out = ctl (f, cases[i].rc, &err, "scan", cases[i].file, NULL);
 
-        g_test_message ("scan %s: %d\n%s%s", cases[i].file, rc, out, err);
-        g_assert_cmpint (rc, ==, cases[i].rc);
         if (cases[i].out)
           g_assert_nonnull (strstr (out, cases[i].out));
         if (cases[i].err)
@@ -844,7 +859,6 @@ test_hostile_payloads (Fixture      *f,
   g_autofree char *json = NULL;
   g_autoptr (GPtrArray) results = scan_path (f, hostile);
   const OknScanResult *r;
-  int rc;
 
   /* The core's message is safe for the desk and logs as it is. */
   g_assert_cmpuint (results->len, ==, 1);
@@ -855,9 +869,7 @@ test_hostile_payloads (Fixture      *f,
 
   g_assert_no_errno (link (hostile, evil_name));
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", hostile, evil_name, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
+  out = ctl (f, 1, &err, "scan", hostile, evil_name, NULL);
   assert_display_safe (out);
   assert_display_safe (err);
   g_assert_nonnull (strstr (out, "not-ours"));
@@ -865,14 +877,11 @@ test_hostile_payloads (Fixture      *f,
   g_assert_nonnull (strstr (out, "evil\xef\xbf\xbd[2J .png"));
 
   /* JSON carries the payload as it was, escaped by the JSON writer. */
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", hostile, NULL);
-  g_assert_cmpint (rc, ==, 1);
+  json = ctl (f, 1, NULL, "scan", "--json", hostile, NULL);
   g_assert_null (strchr (json, '\033'));
   {
     g_autoptr (JsonNode) root = parse_json (json);
-    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
-                                                                                    "files"), 0);
-    JsonObject *res = json_array_get_object_element (json_object_get_array_member (file, "results"), 0);
+    JsonObject *res = json_array_get_object_element (json_object_get_array_member (first_file (root), "results"), 0);
 
     g_assert_cmpstr (json_object_get_string_member (res, "payload"), ==, forged_line);
   }
@@ -889,7 +898,6 @@ test_nul_payload (Fixture      *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   const OknScanResult *r;
-  int rc;
 
   /* Our own payload with a NUL in the middle: still not ours. */
   payload[5] = '\0';
@@ -903,9 +911,7 @@ test_nul_payload (Fixture      *f,
   assert_display_safe (r->message);
 
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
+  out = ctl (f, 1, &err, "scan", path, NULL);
   g_assert_nonnull (strstr (out, "not-ours"));
   g_assert_null (strstr (err, "no barcode found"));
 }
@@ -949,12 +955,9 @@ test_damaged_files (Fixture      *f,
   for (guint i = 0; i < 3; i++)
     {
       const char *path = i < 2 ? paths[i] : folder;
-      g_autofree char *out = NULL;
       g_autofree char *err = NULL;
-      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
+      g_autofree char *out = ctl (f, 2, &err, "scan", path, NULL);
 
-      g_test_message ("scan %s: %d\n%s%s", path, rc, out, err);
-      g_assert_cmpint (rc, ==, 2);
       g_assert_nonnull (strstr (err, i < 2 ? "is damaged" : "is a folder"));
       g_assert_null (strstr (err, "mmap"));
       g_assert_null (strstr (err, "no barcode found"));
@@ -1072,41 +1075,39 @@ test_pdf_every_page (Fixture      *f,
                      gconstpointer data)
 {
   g_autofree char *path = write_pdf_pages (f, "letter.pdf", 3, TRUE);
+  /* Each page as the text says it and as the JSON does. */
+  const struct
+  {
+    const char *says;
+    const char *status;
+  } pages[] = {
+    { "genuine", "found" },
+    { "nothing found", "nothing-found" },
+    { "id-only", "found" },
+  };
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autofree char *json = NULL;
-  g_autofree char *page1 = g_strdup_printf ("%s (page 1): genuine", path);
-  g_autofree char *page2 = g_strdup_printf ("%s (page 2): nothing found", path);
-  g_autofree char *page3 = g_strdup_printf ("%s (page 3): id-only", path);
-  int rc;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *file;
+  JsonArray *listed;
 
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
-  g_assert_nonnull (strstr (out, page1));
-  g_assert_nonnull (strstr (out, page2));
-  g_assert_nonnull (strstr (out, page3));
+  out = ctl (f, 1, NULL, "scan", path, NULL);
+  json = ctl (f, 1, NULL, "scan", "--json", path, NULL);
+  root = parse_json (json);
+  file = first_file (root);
+  listed = json_object_get_array_member (file, "pages");
+  g_assert_cmpint (json_object_get_int_member (file, "page_count"), ==, G_N_ELEMENTS (pages));
+  g_assert_cmpuint (json_array_get_length (listed), ==, G_N_ELEMENTS (pages));
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s (page %u): %s", path, i + 1, pages[i].says);
+      JsonObject *p = json_array_get_object_element (listed, i);
 
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", path, NULL);
-  g_assert_cmpint (rc, ==, 1);
-  {
-    g_autoptr (JsonNode) root = parse_json (json);
-    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
-                                                                                    "files"), 0);
-    JsonArray *pages = json_object_get_array_member (file, "pages");
-    const char *expect[] = { "found", "nothing-found", "found" };
-
-    g_assert_cmpint (json_object_get_int_member (file, "page_count"), ==, 3);
-    g_assert_cmpuint (json_array_get_length (pages), ==, 3);
-    for (guint i = 0; i < 3; i++)
-      {
-        JsonObject *p = json_array_get_object_element (pages, i);
-
-        g_assert_cmpint (json_object_get_int_member (p, "page"), ==, i + 1);
-        g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, expect[i]);
-      }
-  }
+      g_assert_nonnull (strstr (out, line));
+      g_assert_cmpint (json_object_get_int_member (p, "page"), ==, i + 1);
+      g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, pages[i].status);
+    }
 }
 
 /* A long PDF stops at the page cap (scan.max_pages for the desk,
@@ -1117,12 +1118,10 @@ test_page_cap (Fixture      *f,
 {
   g_autofree char *path = write_pdf_pages (f, "long.pdf", 6, TRUE);
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autofree char *json = NULL;
   g_autoptr (GError) error = NULL;
   OknScanOptions options;
   g_autoptr (OknScanReport) report = NULL;
-  int rc;
 
   /* The desk's cap comes from the configuration: 2 pages here. */
   okn_config_set (f->config, "scan.max_pages", "2", &error);
@@ -1145,18 +1144,14 @@ test_page_cap (Fixture      *f,
 
   /* okienkoctl: --max-pages overrides, and 0 reads every page. */
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", "--max-pages", "3", path, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
+  out = ctl (f, 1, NULL, "scan", "--max-pages", "3", path, NULL);
   g_assert_nonnull (strstr (out, "(page 3): nothing found"));
   g_assert_nonnull (strstr (out, "(pages 4\xe2\x80\x93" "6): not read"));
   g_assert_nonnull (strstr (out, "--max-pages"));
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", "--max-pages", "0", path, NULL);
-  g_assert_cmpint (rc, ==, 1);
+  json = ctl (f, 1, NULL, "scan", "--json", "--max-pages", "0", path, NULL);
   {
     g_autoptr (JsonNode) root = parse_json (json);
-    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
-                                                                                    "files"), 0);
+    JsonObject *file = first_file (root);
 
     g_assert_cmpint (json_object_get_int_member (file, "pages_read"), ==, 6);
     g_assert_cmpstr (json_object_get_string_member (
@@ -1237,11 +1232,9 @@ test_progress_and_interrupt (Fixture      *f,
   /* Piped: the same lines, no progress. */
   {
     g_autofree char *small = write_pdf_pages (f, "small.pdf", 3, TRUE);
-    g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", small, NULL);
+    g_autofree char *out = ctl (f, 1, &err, "scan", small, NULL);
 
-    g_assert_cmpint (rc, ==, 1);
     g_assert_null (strstr (err, " of 3"));
     g_assert_null (strchr (err, '\r'));
   }
