@@ -153,6 +153,39 @@ okn_test_ctl_path (void)
 }
 
 /**
+ * okn_test_ctl_argv:
+ * @db: (nullable): for --db
+ * @config: (nullable): for --config
+ * @args: what follows, NULL-terminated
+ *
+ * Returns: (transfer container): okienkoctl's command line, NULL-terminated;
+ *   the strings stay the caller's
+ */
+GPtrArray *
+okn_test_ctl_argv (const char        *db,
+                   const char        *config,
+                   const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
+  if (db)
+    {
+      g_ptr_array_add (argv, (gpointer) "--db");
+      g_ptr_array_add (argv, (gpointer) db);
+    }
+  if (config)
+    {
+      g_ptr_array_add (argv, (gpointer) "--config");
+      g_ptr_array_add (argv, (gpointer) config);
+    }
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/**
  * okn_test_run_ctlv:
  * @input: (nullable): written to the program's standard input
  * @out: (inout) (optional): its standard output; what it held is freed
@@ -172,26 +205,11 @@ okn_test_run_ctlv (const char        *db,
                    char             **err,
                    const char *const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = okn_test_ctl_argv (db, config, args);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *stdout_buf = NULL;
   g_autofree char *stderr_buf = NULL;
-
-  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
-  if (db)
-    {
-      g_ptr_array_add (argv, (gpointer) "--db");
-      g_ptr_array_add (argv, (gpointer) db);
-    }
-  if (config)
-    {
-      g_ptr_array_add (argv, (gpointer) "--config");
-      g_ptr_array_add (argv, (gpointer) config);
-    }
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
 
   proc = g_subprocess_newv ((const char *const *) argv->pdata,
                             G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE

@@ -36,6 +36,9 @@ int        okn_test_run_ctl       (const char  *db,
                                    char       **out,
                                    char       **err,
                                    ...) G_GNUC_NULL_TERMINATED;
+GPtrArray *okn_test_ctl_argv      (const char        *db,
+                                   const char        *config,
+                                   const char *const *args);
 int        okn_test_run_ctl_valist (const char  *db,
                                     const char  *config,
                                     const char  *input,
