@@ -64,6 +64,21 @@ fixture_teardown (Fixture      *f,
   g_free (f->config_path);
 }
 
+/* @data as the file @name in the fixture's folder: its path. */
+static char *
+write_file (Fixture      *f,
+            const char   *name,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 /* A wrong but well-formed code: the right one with its first character
  * changed. */
 static char *
@@ -250,21 +265,6 @@ test_verdicts (Fixture      *f,
     g_assert_nonnull (strstr (r6->message, "…"));
     g_assert_null (strstr (r6->message, longer->str));
   }
-}
-
-/* @data as the file @name in the fixture's folder: its path. */
-static char *
-write_file (Fixture      *f,
-            const char   *name,
-            const guint8 *data,
-            gsize         len)
-{
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
-
-  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
-  g_assert_no_error (error);
-  return path;
 }
 
 /* Symbols drawn into an image file, as another system or a forger would
