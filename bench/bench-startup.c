@@ -446,6 +446,13 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* One figure a run: milliseconds or megabytes. */
+static GArray *
+samples_new (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (double));
+}
+
 static double
 median (GArray *a)
 {
@@ -469,16 +476,16 @@ main (int    argc,
   g_autofree char *display = NULL;
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   g_autoptr (GSubprocess) xvfb = NULL;
-  g_autoptr (GArray) desk_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) desk_rss = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) desk_hwm = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) chr_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) chr_rss = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) chr_pss = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) desk_ms = samples_new ();
+  g_autoptr (GArray) desk_rss = samples_new ();
+  g_autoptr (GArray) desk_hwm = samples_new ();
+  g_autoptr (GArray) chr_ms = samples_new ();
+  g_autoptr (GArray) chr_rss = samples_new ();
+  g_autoptr (GArray) chr_pss = samples_new ();
   g_autoptr (GSocketService) service = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) reset_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) chr_reset_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) reset_ms = samples_new ();
+  g_autoptr (GArray) chr_reset_ms = samples_new ();
   Beacon beacon = { 0 };
   guint16 port;
   gboolean have_chromium;

@@ -33,10 +33,10 @@
 #include <string.h>
 #include <cairo.h>
 #include <jpeglib.h>
-#include <zbar.h>
 #include <glib/gstdio.h>
 
 #include "okn-image-test-util.h"
+#include "okn-test-zbar.h"
 #include "okienko/okienko.h"
 #include "okienko/okn-ticket-layout.h"
 #include "okienko/okn-scan.h"
@@ -112,28 +112,6 @@ write_png (const char   *path,
   cairo_surface_mark_dirty (s);
   cairo_surface_write_to_png (s, path);
   cairo_surface_destroy (s);
-}
-
-/* zbar as zbarimg configures it: every symbology, every line. */
-static GPtrArray *
-zbar_default (const guint8 *gray,
-              guint         w,
-              guint         h)
-{
-  zbar_image_scanner_t *sc = zbar_image_scanner_create ();
-  zbar_image_t *img = zbar_image_create ();
-  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
-
-  zbar_image_scanner_set_config (sc, 0, ZBAR_CFG_ENABLE, 1);
-  zbar_image_set_format (img, zbar_fourcc ('Y', '8', '0', '0'));
-  zbar_image_set_size (img, w, h);
-  zbar_image_set_data (img, gray, (unsigned long) w * h, NULL);
-  zbar_scan_image (sc, img);
-  for (const zbar_symbol_t *s = zbar_image_first_symbol (img); s; s = zbar_symbol_next (s))
-    g_ptr_array_add (texts, g_strdup (zbar_symbol_get_data (s)));
-  zbar_image_destroy (img);
-  zbar_image_scanner_destroy (sc);
-  return texts;
 }
 
 static gboolean
@@ -250,7 +228,7 @@ bench_scan_page (const char *what,
       t2 = now_ms ();
       c = okn_scan_file (store, config, rgb, NULL);
       t3 = now_ms ();
-      z = zbar_default (gray, w, h);
+      z = okn_test_zbar_gray (gray, w, h);
       t4 = now_ms ();
       t5 = run_zbarimg (png, ticket, &ok);
       zimg_ok += ok;
@@ -338,7 +316,7 @@ bench_sets (OknStore        *store,
             results = okn_scan_verify (store, NULL, symbols, NULL);
             ours += results_have (results, ticket, 0);
             t2 = now_ms ();
-            z = zbar_default (gray, w, h);
+            z = okn_test_zbar_gray (gray, w, h);
             theirs += texts_have (z, ticket);
             g_array_append_val (ours_ms, (double) { t1 - t0 });
             g_array_append_val (zbar_ms, (double) { now_ms () - t2 });

@@ -201,7 +201,7 @@ run (Loop              *l,
      gboolean          *killed,
      gint64            *took_us)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = okn_test_ctl_argv (l->db, l->conf, args);
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) p = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
@@ -210,14 +210,6 @@ run (Loop              *l,
   char buf[4096];
   gssize n;
 
-  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, l->db);
-  g_ptr_array_add (argv, (gpointer) "--config");
-  g_ptr_array_add (argv, l->conf);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
   p = g_subprocess_newv ((const char *const *) argv->pdata,
                          G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
   g_assert_no_error (error);

@@ -3,7 +3,6 @@
  * aside, clear and undo, busy while submitting */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -334,8 +333,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/form-session/drafts-follow-typing", test_drafts_follow_typing);
   ADD ("/form-session/correction-sets-aside", test_correction_sets_aside);

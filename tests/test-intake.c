@@ -3,7 +3,6 @@
  * a required attribute of its cached category is refused on every path */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -42,16 +41,13 @@ ctl (Fixture     *f,
      char       **err,
      ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  const char *a;
   va_list ap;
+  int rc;
 
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) a);
+  rc = okn_test_run_ctl_valist (f->db, f->conf, input, NULL, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return okn_test_run_ctlv (f->db, f->conf, input, NULL, err, (const char *const *) args->pdata);
+  return rc;
 }
 
 /* okienkoctl register (--attr and --json -) refuses a report without the
@@ -118,6 +114,45 @@ pothole (const char *size)
   return r;
 }
 
+/* Submitted with @options: stored, whatever became of the print. */
+static OknIntakeResult *
+submit (Fixture                *f,
+        OknRecord              *r,
+        const OknIntakeOptions *options)
+{
+  g_autoptr (GError) error = NULL;
+  OknIntakeResult *result = okn_intake_submit (f->store, f->config, r, options, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+/* @ticket as the store reads it back. */
+static OknRecord *
+read_back (Fixture    *f,
+           const char *ticket)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_store_lookup (f->store, ticket, &error);
+
+  g_assert_no_error (error);
+  return r;
+}
+
+/* The desk prints PDFs into a folder of the fixture's: its path (made by
+ * the first print). */
+static char *
+desk_prints_to_folder (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+
+  okn_config_set (f->config, "desk.output_dir", out, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
 /* One call stores and prints: the record is stored (and read back), the
  * profile's outputs print with the category named as the catalogue names
  * it, and the result says where. */
@@ -125,26 +160,19 @@ static void
 test_submit_prints (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autofree char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autofree char *out = desk_prints_to_folder (f);
   g_autoptr (OknRecord) r = pothole ("small");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) result = NULL;
+  const OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .actor = "Anna", .print = TRUE,
+                                     .profile = OKN_OUTPUTS_DESK };
+  g_autoptr (OknIntakeResult) result = submit (f, r, &options);
   g_autoptr (OknRecord) stored = NULL;
   g_autofree char *receipt = NULL;
   g_autofree char *text = NULL;
-  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .actor = "Anna", .print = TRUE,
-                               .profile = OKN_OUTPUTS_DESK };
 
-  okn_config_set (f->config, "desk.output_dir", out, &error);
-  g_assert_no_error (error);
-  result = okn_intake_submit (f->store, f->config, r, &options, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
   g_assert_null (result->print_error);
   g_assert_nonnull (result->record->ticket);
   g_assert_cmpuint (strlen (result->record->verification_code), ==, 6);
-  stored = okn_store_lookup (f->store, result->record->ticket, &error);
-  g_assert_no_error (error);
+  stored = read_back (f, result->record->ticket);
   g_assert_cmpstr (stored->operator_name, ==, "Anna");
   receipt = g_strdup_printf ("%s/%s-receipt-80.pdf", out, result->record->ticket);
   g_assert_nonnull (strstr (result->printed, receipt));
@@ -160,17 +188,13 @@ test_print_failure_separate (Fixture       *f,
                              gconstpointer  data)
 {
   g_autoptr (OknRecord) r = pothole ("large");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) result = NULL;
+  const OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_DESK };
+  g_autoptr (OknIntakeResult) result = submit (f, r, &options);
   g_autoptr (OknRecord) stored = NULL;
-  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_DESK };
 
-  result = okn_intake_submit (f->store, f->config, r, &options, NULL, &error);
-  g_assert_no_error (error);
   g_assert_null (result->printed);
   g_assert_error (result->print_error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED);
-  stored = okn_store_lookup (f->store, result->record->ticket, &error);
-  g_assert_no_error (error);
+  stored = read_back (f, result->record->ticket);
   g_assert_cmpstr (okn_record_get_attribute (stored, "size"), ==, "large");
 }
 
@@ -180,7 +204,7 @@ static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autofree char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autofree char *out = desk_prints_to_folder (f);
   g_autoptr (OknRecord) r = pothole (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) issues = okn_intake_check (f->store, r, NULL);
@@ -189,8 +213,6 @@ test_refused (Fixture       *f,
 
   g_assert_cmpuint (issues->len, ==, 1);
   g_assert_cmpstr (((OknFieldIssue *) g_ptr_array_index (issues, 0))->field, ==, "size");
-  okn_config_set (f->config, "desk.output_dir", out, &error);
-  g_assert_no_error (error);
   g_assert_null (okn_intake_submit (f->store, f->config, r, &options, NULL, &error));
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
@@ -264,6 +286,44 @@ status_member (const char *json,
   return json_object_get_string_member (o, name);
 }
 
+/* What `okienkoctl status` says of the kiosk's printer, in text and JSON:
+ * the failure @message, or nothing when NULL. */
+static void
+assert_kiosk_print_trouble (Fixture    *f,
+                            const char *message)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &text, NULL, "status", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &json, NULL, "status", "--json", NULL), ==, 0);
+  if (message)
+    {
+      g_assert_nonnull (strstr (text, "Kiosk printer"));
+      g_assert_nonnull (strstr (text, message));
+      g_assert_cmpstr (status_member (json, "kiosk_print_error"), ==, message);
+      g_assert_nonnull (status_member (json, "kiosk_print_error_at"));
+    }
+  else
+    {
+      g_assert_null (strstr (text, "Kiosk printer"));
+      g_assert_null (status_member (json, "kiosk_print_error"));
+    }
+}
+
+/* The kiosk prints into @folder, saved for okienkoctl to see. */
+static void
+kiosk_prints_to (Fixture    *f,
+                 const char *folder)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_config_set (f->config, "kiosk.output_dir", folder, &error);
+  g_assert_no_error (error);
+  okn_config_save (f->config, &error);
+  g_assert_no_error (error);
+}
+
 /* A kiosk's print that fails (nobody stands at its printer) is kept for
  * staff: `okienkoctl status` says it, in text and JSON, until a later
  * ticket prints. A desk's failure is the clerk's to see and is not kept. */
@@ -273,53 +333,30 @@ test_kiosk_print_failure_for_staff (Fixture       *f,
 {
   g_autofree char *blocker = g_build_filename (f->dir, "not-a-folder", NULL);
   g_autofree char *kiosk = g_build_filename (f->dir, "kiosk-pdf", NULL);
-  g_autofree char *out = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) desk = NULL;
-  g_autoptr (OknIntakeResult) failed = NULL;
-  g_autoptr (OknIntakeResult) printed = NULL;
   g_autoptr (OknRecord) r1 = pothole ("small");
   g_autoptr (OknRecord) r2 = pothole ("small");
   g_autoptr (OknRecord) r3 = pothole ("large");
   OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = TRUE, .profile = OKN_OUTPUTS_DESK };
+  g_autoptr (OknIntakeResult) desk = submit (f, r1, &options);
+  g_autoptr (OknIntakeResult) failed = NULL;
+  g_autoptr (OknIntakeResult) printed = NULL;
 
-  desk = okn_intake_submit (f->store, f->config, r1, &options, NULL, &error);
-  g_assert_no_error (error);
   g_assert_nonnull (desk->print_error);
-  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL), ==, 0);
-  g_assert_null (strstr (out, "Kiosk printer"));
-  g_clear_pointer (&out, g_free);
+  assert_kiosk_print_trouble (f, NULL);
 
   /* The kiosk's PDF folder is a file: the print fails, the record stays. */
   g_assert_true (g_file_set_contents (blocker, "x", -1, NULL));
-  okn_config_set (f->config, "kiosk.output_dir", blocker, &error);
-  okn_config_save (f->config, &error);
-  g_assert_no_error (error);
+  kiosk_prints_to (f, blocker);
   options.profile = OKN_OUTPUTS_KIOSK;
-  failed = okn_intake_submit (f->store, f->config, r2, &options, NULL, &error);
-  g_assert_no_error (error);
+  failed = submit (f, r2, &options);
   g_assert_nonnull (failed->print_error);
-  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "Kiosk printer"));
-  g_assert_nonnull (strstr (out, failed->print_error->message));
-  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &json, NULL, "status", "--json", NULL), ==, 0);
-  g_assert_cmpstr (status_member (json, "kiosk_print_error"), ==, failed->print_error->message);
-  g_assert_nonnull (status_member (json, "kiosk_print_error_at"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&json, g_free);
+  assert_kiosk_print_trouble (f, failed->print_error->message);
 
   /* Paper is back: the next ticket prints and the trouble is over. */
-  okn_config_set (f->config, "kiosk.output_dir", kiosk, &error);
-  okn_config_save (f->config, &error);
-  g_assert_no_error (error);
-  printed = okn_intake_submit (f->store, f->config, r3, &options, NULL, &error);
-  g_assert_no_error (error);
+  kiosk_prints_to (f, kiosk);
+  printed = submit (f, r3, &options);
   g_assert_null (printed->print_error);
-  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "status", NULL), ==, 0);
-  g_assert_null (strstr (out, "Kiosk printer"));
-  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &json, NULL, "status", "--json", NULL), ==, 0);
-  g_assert_null (status_member (json, "kiosk_print_error"));
+  assert_kiosk_print_trouble (f, NULL);
 }
 
 /* A correction goes through the same call and prints nothing. */
@@ -327,23 +364,17 @@ static void
 test_correction (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autofree char *out = g_build_filename (f->dir, "desk-pdf", NULL);
+  g_autofree char *out = desk_prints_to_folder (f);
   g_autoptr (OknRecord) r = pothole ("small");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) first = NULL;
+  const OknIntakeOptions new = { .mode = OKN_INTAKE_NEW, .print = FALSE };
+  const OknIntakeOptions correction = { .mode = OKN_INTAKE_CORRECTION, .print = TRUE, .actor = "Anna" };
+  g_autoptr (OknIntakeResult) first = submit (f, r, &new);
+  g_autoptr (OknRecord) fix = okn_record_copy (first->record);
   g_autoptr (OknIntakeResult) second = NULL;
-  g_autoptr (OknRecord) fix = NULL;
-  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .print = FALSE };
 
-  first = okn_intake_submit (f->store, f->config, r, &options, NULL, &error);
-  g_assert_no_error (error);
-  fix = okn_record_copy (first->record);
   g_free (fix->description);
   fix->description = g_strdup ("Dziura przy przejściu dla pieszych");
-  okn_config_set (f->config, "desk.output_dir", out, &error);
-  options = (OknIntakeOptions) { .mode = OKN_INTAKE_CORRECTION, .print = TRUE, .actor = "Anna" };
-  second = okn_intake_submit (f->store, f->config, fix, &options, NULL, &error);
-  g_assert_no_error (error);
+  second = submit (f, fix, &correction);
   g_assert_cmpstr (second->record->ticket, ==, first->record->ticket);
   g_assert_cmpstr (second->record->description, ==, "Dziura przy przejściu dla pieszych");
   g_assert_null (second->printed);
@@ -410,8 +441,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 #define ADD_BARE(path, fn) g_test_add (path, Fixture, "bare", fixture_setup, fn, fixture_teardown)
   ADD ("/intake/ctl-required-attribute", test_ctl_required_attribute);

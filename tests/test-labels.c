@@ -191,8 +191,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
   g_test_add_func ("/labels/every-label-translated", test_every_label_translated);
   g_test_add_func ("/labels/locale-untouched", test_locale_untouched);
   g_test_add_func ("/labels/language-names", test_language_names);

@@ -3,7 +3,6 @@
  * stands, nothing personal, and the same "no" to every wrong guess */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -385,23 +384,31 @@ test_scanned (Fixture       *f,
   g_assert_cmpstr (wrong->message, ==, typed_wrong->message);
 }
 
+/* What a wrong code is told in @language. */
+static char *
+wrong_code_answer (Fixture     *f,
+                   OknLanguage  language)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (okn_lookup_public (f->store, f->report->ticket, "ZZZZZZ", language, f->now, &error));
+  g_assert_error (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NOT_FOUND);
+  return g_strdup (error->message);
+}
+
 /* The answers in the resident's language, the process's locale aside. */
 static void
 test_languages (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (GError) en = NULL;
-  g_autoptr (GError) uk = NULL;
-  g_autoptr (GError) pl = NULL;
+  g_autofree char *en = wrong_code_answer (f, OKN_LANGUAGE_EN);
+  g_autofree char *uk = wrong_code_answer (f, OKN_LANGUAGE_UK);
+  g_autofree char *pl = wrong_code_answer (f, OKN_LANGUAGE_PL);
 
-  okn_lookup_public (f->store, f->report->ticket, "ZZZZZZ", OKN_LANGUAGE_EN, f->now, &en);
-  okn_lookup_public (f->store, f->report->ticket, "ZZZZZZ", OKN_LANGUAGE_UK, f->now, &uk);
-  okn_lookup_public (f->store, f->report->ticket, "ZZZZZZ", OKN_LANGUAGE_PL, f->now, &pl);
-  g_assert_error (uk, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NOT_FOUND);
-  g_assert_cmpstr (en->message, !=, uk->message);
-  g_assert_cmpstr (en->message, !=, pl->message);
-  g_assert_true (g_utf8_validate (uk->message, -1, NULL));
-  g_assert_nonnull (strstr (uk->message, "квит"));
+  g_assert_cmpstr (en, !=, uk);
+  g_assert_cmpstr (en, !=, pl);
+  g_assert_true (g_utf8_validate (uk, -1, NULL));
+  g_assert_nonnull (strstr (uk, "квит"));
   for (int s = OKN_PUBLIC_STATUS_RECEIVED; s <= OKN_PUBLIC_STATUS_CANCELLED; s++)
     {
       const char *e = okn_public_status_label (OKN_LANGUAGE_EN, s);
@@ -461,8 +468,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/lookup/view-fields", test_view_fields);
   ADD ("/lookup/view-follows-the-city", test_view_follows_the_city);

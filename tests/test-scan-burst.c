@@ -31,6 +31,21 @@ type_line (OknScanBurst *b,
   return got;
 }
 
+/* Types @text as type_line() does: the recogniser hands back @expected
+ * at the Enter, or nothing when it is NULL. */
+static void
+assert_typed (OknScanBurst *b,
+              const char   *text,
+              gint64       *t,
+              const guint  *gaps_ms,
+              guint         n_gaps,
+              const char   *expected)
+{
+  g_autofree char *got = type_line (b, text, t, gaps_ms, n_gaps);
+
+  g_assert_cmpstr (got, ==, expected);
+}
+
 static char *
 make_ticket (guint seq)
 {
@@ -52,36 +67,22 @@ test_speed_and_content (void)
   static const guint person[] = { 48, 31, 60, 37, 52, 30, 44 };
   gint64 t = 1000000;
 
-  {
-    g_autofree char *got = type_line (b, ticket, &t, scanner, 1);
-    g_assert_cmpstr (got, ==, ticket);
-    g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, ticket);
-  }
-  {
-    g_autofree char *got = type_line (b, qr, &t, scanner, 1);
-    g_assert_cmpstr (got, ==, qr);
-  }
+  assert_typed (b, ticket, &t, scanner, 1, ticket);
+  g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, ticket);
+  assert_typed (b, qr, &t, scanner, 1, qr);
   t += 500000;
-  {
-    g_autofree char *got = type_line (b, ticket, &t, person, G_N_ELEMENTS (person));
-    g_assert_null (got);
-    g_assert_null (okn_scan_burst_get_typed (b));
-  }
+  assert_typed (b, ticket, &t, person, G_N_ELEMENTS (person), NULL);
+  g_assert_null (okn_scan_burst_get_typed (b));
   /* Fast, but not a ticket: a person's name, a wrong check character, half
    * an ID. None is a scan, so the view never touches what was typed. */
   {
     g_autofree char *typo = g_strdup (ticket);
-    const char *texts[] = { "Anna Nowak-Żółć", "Piotrkowska 100", NULL, NULL };
+    g_autofree char *half = g_strndup (ticket, 7);
+    const char *texts[] = { "Anna Nowak-Żółć", "Piotrkowska 100", typo, half };
 
     typo[strlen (typo) - 1] = typo[strlen (typo) - 1] == 'A' ? 'B' : 'A';
-    texts[2] = typo;
     for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-      {
-        g_autofree char *half = g_strndup (ticket, 7);
-        g_autofree char *got = type_line (b, texts[i] ? texts[i] : half, &t, scanner, 1);
-
-        g_assert_null (got);
-      }
+      assert_typed (b, texts[i], &t, scanner, 1, NULL);
   }
 }
 
@@ -104,11 +105,8 @@ test_run_after_typing (void)
       g_assert_null (okn_scan_burst_feed (b, (gunichar) *p, t));
     }
   t += 800000;
-  {
-    g_autofree char *got = type_line (b, ticket, &t, scanner, 1);
-    g_assert_cmpstr (got, ==, ticket);
-    g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, ticket);
-  }
+  assert_typed (b, ticket, &t, scanner, 1, ticket);
+  g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, ticket);
   /* A Tab inside a fast run breaks it: what follows alone is no ticket. */
   joined = g_strdup_printf ("%.*s", 5, ticket);
   for (const char *p = joined; *p; p++)
@@ -118,15 +116,9 @@ test_run_after_typing (void)
     }
   t += 4000;
   g_assert_null (okn_scan_burst_feed (b, '\t', t));
-  {
-    g_autofree char *got = type_line (b, ticket + 5, &t, scanner, 1);
-    g_assert_null (got);
-  }
+  assert_typed (b, ticket + 5, &t, scanner, 1, NULL);
   /* Slow: nothing. */
-  {
-    g_autofree char *got = type_line (b, ticket, &t, person, 1);
-    g_assert_null (got);
-  }
+  assert_typed (b, ticket, &t, person, 1, NULL);
 }
 
 /* The station's settings: a slower scanner, a prefix and a suffix, the
@@ -149,25 +141,13 @@ test_configured (void)
                                       "[scanner]\nmax_gap_ms=40\nprefix=#\nsuffix=$\n"
                                       "[office]\nstatus_url=https://status.example.invalid/sprawa/{ticket}?kod={code}\n");
   okn_scan_burst_configure (b, config);
-  {
-    g_autofree char *got = type_line (b, wrapped, &t, slow_scanner, 1);
-    g_assert_cmpstr (got, ==, ticket);
-    g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, wrapped);
-  }
-  {
-    g_autofree char *got = type_line (b, wrapped_url, &t, slow_scanner, 1);
-    g_assert_cmpstr (got, ==, url);
-  }
+  assert_typed (b, wrapped, &t, slow_scanner, 1, ticket);
+  g_assert_cmpstr (okn_scan_burst_get_typed (b), ==, wrapped);
+  assert_typed (b, wrapped_url, &t, slow_scanner, 1, url);
   /* Without its prefix a burst is not this scanner's. */
-  {
-    g_autofree char *got = type_line (b, ticket, &t, slow_scanner, 1);
-    g_assert_null (got);
-  }
+  assert_typed (b, ticket, &t, slow_scanner, 1, NULL);
   okn_scan_burst_configure (b, NULL);
-  {
-    g_autofree char *got = type_line (b, ticket, &t, slow_scanner, 1);
-    g_assert_null (got);   /* 35 ms is a person's speed by default */
-  }
+  assert_typed (b, ticket, &t, slow_scanner, 1, NULL);   /* 35 ms is a person's speed by default */
   okn_test_rm_rf (dir);
 }
 

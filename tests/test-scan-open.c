@@ -2,7 +2,6 @@
 /* test-scan-open.c: which scan opens a record, decided once */
 #include "config.h"
 
-#include <locale.h>
 #include <glib.h>
 
 #include "okienko/okienko.h"
@@ -28,8 +27,7 @@ static void
 test_verdicts (void)
 {
   enum { GENUINE, BARE, FORGED, UNKNOWN, FOREIGN, N_SCANS };
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autoptr (OknStore) store = okn_test_open_store (dir, "K03");
+  g_auto (OknTestStation) station = { 0 };
   g_autoptr (OknRecord) r = okn_test_letter ("Jan Kowalski", "Wniosek");
   g_autoptr (GError) error = NULL;
   g_autofree char *code = NULL;
@@ -44,8 +42,9 @@ test_verdicts (void)
   g_autoptr (GPtrArray) none_open = g_ptr_array_new ();
   g_autoptr (GPtrArray) empty = g_ptr_array_new ();
 
-  g_assert_true (okn_store_register (store, r, "test", &error));
-  code = okn_store_verification_code (store, r->ticket, &error);
+  okn_test_station_init (&station, "K03");
+  g_assert_true (okn_store_register (station.store, r, "test", &error));
+  code = okn_store_verification_code (station.store, r->ticket, &error);
   genuine_text = g_strdup_printf ("OKN1:%s:%s", r->ticket, code);
   forged_text = g_strdup_printf ("OKN1:%s:%s", r->ticket, g_str_equal (code, "AAAAAA") ? "BBBBBB" : "AAAAAA");
   g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &id, NULL));
@@ -57,7 +56,7 @@ test_verdicts (void)
   text[FOREIGN] = "5901234123457";
   for (guint i = 0; i < N_SCANS; i++)
     {
-      scan[i] = verify (store, text[i]);
+      scan[i] = verify (station.store, text[i]);
       g_ptr_array_add (owned, scan[i]);
       g_assert_cmpint (okn_scan_result_opens (scan[i]), ==, i == GENUINE || i == BARE);
     }
@@ -77,15 +76,13 @@ test_verdicts (void)
   g_assert_true (okn_scan_results_pick (none_open) == scan[FORGED]);
   g_assert_null (okn_scan_results_pick (empty));
   g_assert_null (okn_scan_results_pick (NULL));
-  okn_test_rm_rf (dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (&argc, &argv, NULL);
+  okn_test_init (&argc, &argv);
   g_test_add_func ("/scan-open/verdicts", test_verdicts);
   return g_test_run ();
 }

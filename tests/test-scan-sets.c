@@ -29,14 +29,24 @@ typedef struct
   double dpi;
 } SetCase;
 
+/* @letter's label as a 300 dpi label printer prints it. */
+static cairo_surface_t *
+label_ink (const OknRecord *letter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknTicketContent) c = okn_ticket_content_new (letter, NULL);
+  g_autoptr (OknBitmap) b = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, c, 300, &error);
+
+  g_assert_no_error (error);
+  return okn_img_from_bitmap (b);
+}
+
 static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) r = okn_test_letter ("Zażółć Gęślą-Jaźń", "Wniosek o usunięcie drzewa");
-  g_autoptr (OknTicketContent) c = NULL;
-  g_autoptr (OknBitmap) b = NULL;
 
   f->dir = okn_test_make_tmpdir ();
   f->store = okn_test_open_store (f->dir, "K03");
@@ -44,10 +54,7 @@ fixture_setup (Fixture      *f,
   g_assert_no_error (error);
   f->letter = okn_store_lookup (f->store, r->ticket, &error);
   g_assert_no_error (error);
-  c = okn_ticket_content_new (f->letter, NULL);
-  b = okn_layout_render_bitmap (OKN_LAYOUT_LABEL, c, 300, &error);
-  g_assert_no_error (error);
-  f->label = okn_img_from_bitmap (b);
+  f->label = label_ink (f->letter);
 }
 
 static void

@@ -64,6 +64,21 @@ fixture_teardown (Fixture      *f,
   g_free (f->config_path);
 }
 
+/* @data as the file @name in the fixture's folder: its path. */
+static char *
+write_file (Fixture      *f,
+            const char   *name,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 /* A wrong but well-formed code: the right one with its first character
  * changed. */
 static char *
@@ -194,15 +209,18 @@ test_parse_forms (Fixture      *f,
   }
 }
 
+/* @text verified: @verdict, and words to show with it. */
 static OknScanResult *
-verify (Fixture    *f,
-        const char *text)
+verify (Fixture        *f,
+        const char     *text,
+        OknScanVerdict  verdict)
 {
   g_autoptr (GError) error = NULL;
   OknScanResult *r = okn_scan_verify_text (f->store, f->config, text, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (r);
+  g_assert_cmpint (r->verdict, ==, verdict);
   g_assert_nonnull (r->message);
   g_assert_cmpstr (r->message, !=, "");
   return r;
@@ -226,20 +244,15 @@ test_verdicts (Fixture      *f,
   g_assert_true (okn_ticket_id_make ("WZ12", 26, 4217, &id, NULL));
   other_station = okn_ticket_id_format (&id);
 
-  r1 = verify (f, genuine);
-  g_assert_cmpint (r1->verdict, ==, OKN_SCAN_GENUINE);
+  r1 = verify (f, genuine, OKN_SCAN_GENUINE);
   g_assert_cmpstr (r1->ticket, ==, f->record->ticket);
-  r2 = verify (f, forged);
-  g_assert_cmpint (r2->verdict, ==, OKN_SCAN_WRONG_CODE);
+  r2 = verify (f, forged, OKN_SCAN_WRONG_CODE);
   g_assert_cmpstr (r2->ticket, ==, f->record->ticket);
   g_assert_nonnull (strstr (r2->message, "forged"));
-  r3 = verify (f, other_station);
-  g_assert_cmpint (r3->verdict, ==, OKN_SCAN_UNKNOWN_TICKET);
-  r4 = verify (f, "https://example.org/parcel/123");
-  g_assert_cmpint (r4->verdict, ==, OKN_SCAN_NOT_OURS);
+  r3 = verify (f, other_station, OKN_SCAN_UNKNOWN_TICKET);
+  r4 = verify (f, "https://example.org/parcel/123", OKN_SCAN_NOT_OURS);
   g_assert_null (r4->ticket);
-  r5 = verify (f, f->record->ticket);
-  g_assert_cmpint (r5->verdict, ==, OKN_SCAN_ID_ONLY);
+  r5 = verify (f, f->record->ticket, OKN_SCAN_ID_ONLY);
 
   /* A long foreign payload is quoted, shortened. */
   {
@@ -248,8 +261,7 @@ test_verdicts (Fixture      *f,
 
     for (guint i = 0; i < 40; i++)
       g_string_append (longer, "żółw/");
-    r6 = verify (f, longer->str);
-    g_assert_cmpint (r6->verdict, ==, OKN_SCAN_NOT_OURS);
+    r6 = verify (f, longer->str, OKN_SCAN_NOT_OURS);
     g_assert_nonnull (strstr (r6->message, "…"));
     g_assert_null (strstr (r6->message, longer->str));
   }
@@ -267,7 +279,6 @@ write_symbols_png (Fixture    *f,
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *gray = NULL;
   g_autoptr (GBytes) png = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
   cairo_t *cr = cairo_create (img);
   guint w, h;
 
@@ -288,9 +299,7 @@ write_symbols_png (Fixture    *f,
   cairo_destroy (cr);
   gray = okn_img_to_gray (img, &w, &h);
   png = okn_gray_to_png (gray, w, h);
-  g_file_set_contents (path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
-  g_assert_no_error (error);
-  return path;
+  return write_file (f, name, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
 }
 
 static GPtrArray *
@@ -371,20 +380,6 @@ test_forged_and_foreign_images (Fixture      *f,
       g_assert_cmpint (r->verdict, ==, OKN_SCAN_NOT_OURS);
       g_assert_nonnull (strstr (r->message, "not an Okienko ticket"));
     }
-}
-
-static char *
-write_file (Fixture      *f,
-            const char   *name,
-            const guint8 *data,
-            gsize         len)
-{
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
-
-  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
-  g_assert_no_error (error);
-  return path;
 }
 
 /* A one-page PDF with text and no code at all. */
@@ -617,18 +612,38 @@ test_huge_images (Fixture      *f,
   }
 }
 
+/* okienkoctl with the arguments after @err, NULL-terminated, on the
+ * fixture's files (the test closes its own store first where the tool
+ * must have the database to itself). It must exit with @status. Returns
+ * what it printed, and its errors in @err unless NULL; both are logged. */
+static G_GNUC_NULL_TERMINATED char *
+ctl (Fixture  *f,
+     int       status,
+     char    **err,
+     ...)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *errors = NULL;
+  va_list ap;
+  int rc;
+
+  va_start (ap, err);
+  rc = okn_test_run_ctl_valist (f->db, f->config_path, NULL, &out, &errors, ap);
+  va_end (ap);
+  g_test_message ("okienkoctl: %d\nstdout: %s\nstderr: %s", rc, out, errors);
+  g_assert_cmpint (rc, ==, status);
+  if (err)
+    *err = g_steal_pointer (&errors);
+  return g_steal_pointer (&out);
+}
+
 static char *
 json_of (const char *ticket,
          Fixture    *f)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *list = NULL;
-  int rc;
+  g_autofree char *out = ctl (f, 0, NULL, "show", "--json", ticket, NULL);
+  g_autofree char *list = ctl (f, 0, NULL, "list", "--json", NULL);
 
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, NULL, "show", "--json", ticket, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &list, NULL, "list", "--json", NULL);
-  g_assert_cmpint (rc, ==, 0);
   return g_strconcat (out, list, NULL);
 }
 
@@ -641,6 +656,13 @@ parse_json (const char *text)
   json_parser_load_from_data (p, text, -1, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (p));
+}
+
+/* The first file in what `okienkoctl scan --json` printed. */
+static JsonObject *
+first_file (JsonNode *root)
+{
+  return json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "files"), 0);
 }
 
 /* okienkoctl print writes every layout as PDF and PNG, okienkoctl scan reads
@@ -691,21 +713,12 @@ test_okienkoctl (Fixture      *f,
 
   for (guint i = 0; i < files->len; i++)
     {
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      g_autoptr (JsonNode) root = NULL;
-      JsonObject *res;
       const char *file = files->pdata[i];
       gboolean label = strstr (file, "label") != NULL;
-      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", "--json", file, NULL);
+      g_autofree char *out = ctl (f, 0, NULL, "scan", "--json", file, NULL);
+      g_autoptr (JsonNode) root = parse_json (out);
+      JsonObject *res = json_array_get_object_element (json_object_get_array_member (first_file (root), "results"), 0);
 
-      g_assert_cmpint (rc, ==, 0);
-      root = parse_json (out);
-      res = json_array_get_object_element (
-        json_object_get_array_member (
-          json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "files"), 0),
-          "results"),
-        0);
       g_assert_cmpstr (json_object_get_string_member (res, "ticket"), ==, t);
       g_assert_cmpstr (json_object_get_string_member (res, "verdict"), ==, label ? "id-only" : "genuine");
       if (!label)
@@ -734,12 +747,9 @@ test_okienkoctl (Fixture      *f,
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
-        g_autofree char *out = NULL;
         g_autofree char *err = NULL;
-        int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", cases[i].file, NULL);
+        g_autofree char *out = ctl (f, cases[i].rc, &err, "scan", cases[i].file, NULL);
 
-        g_test_message ("scan %s: %d\n%s%s", cases[i].file, rc, out, err);
-        g_assert_cmpint (rc, ==, cases[i].rc);
         if (cases[i].out)
           g_assert_nonnull (strstr (out, cases[i].out));
         if (cases[i].err)
@@ -799,8 +809,6 @@ write_raw_qr_png (Fixture    *f,
   const int module = 8, quiet = 4;
   g_autofree guint8 *gray = NULL;
   g_autoptr (GBytes) png = NULL;
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (f->dir, name, NULL);
   guint w, h;
 
   sym->symbology = BARCODE_QRCODE;
@@ -817,9 +825,7 @@ write_raw_qr_png (Fixture    *f,
           memset (gray + (gsize) ((r + quiet) * module + dy) * w + (gsize) (c + quiet) * module, 0, module);
   ZBarcode_Delete (sym);
   png = okn_gray_to_png (gray, w, h);
-  g_file_set_contents (path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
-  g_assert_no_error (error);
-  return path;
+  return write_file (f, name, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
 }
 
 /* No control character but the line feed in what a person reads. */
@@ -853,7 +859,6 @@ test_hostile_payloads (Fixture      *f,
   g_autofree char *json = NULL;
   g_autoptr (GPtrArray) results = scan_path (f, hostile);
   const OknScanResult *r;
-  int rc;
 
   /* The core's message is safe for the desk and logs as it is. */
   g_assert_cmpuint (results->len, ==, 1);
@@ -864,9 +869,7 @@ test_hostile_payloads (Fixture      *f,
 
   g_assert_no_errno (link (hostile, evil_name));
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", hostile, evil_name, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
+  out = ctl (f, 1, &err, "scan", hostile, evil_name, NULL);
   assert_display_safe (out);
   assert_display_safe (err);
   g_assert_nonnull (strstr (out, "not-ours"));
@@ -874,14 +877,11 @@ test_hostile_payloads (Fixture      *f,
   g_assert_nonnull (strstr (out, "evil\xef\xbf\xbd[2J .png"));
 
   /* JSON carries the payload as it was, escaped by the JSON writer. */
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", hostile, NULL);
-  g_assert_cmpint (rc, ==, 1);
+  json = ctl (f, 1, NULL, "scan", "--json", hostile, NULL);
   g_assert_null (strchr (json, '\033'));
   {
     g_autoptr (JsonNode) root = parse_json (json);
-    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
-                                                                                    "files"), 0);
-    JsonObject *res = json_array_get_object_element (json_object_get_array_member (file, "results"), 0);
+    JsonObject *res = json_array_get_object_element (json_object_get_array_member (first_file (root), "results"), 0);
 
     g_assert_cmpstr (json_object_get_string_member (res, "payload"), ==, forged_line);
   }
@@ -898,7 +898,6 @@ test_nul_payload (Fixture      *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   const OknScanResult *r;
-  int rc;
 
   /* Our own payload with a NUL in the middle: still not ours. */
   payload[5] = '\0';
@@ -912,9 +911,7 @@ test_nul_payload (Fixture      *f,
   assert_display_safe (r->message);
 
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
+  out = ctl (f, 1, &err, "scan", path, NULL);
   g_assert_nonnull (strstr (out, "not-ours"));
   g_assert_null (strstr (err, "no barcode found"));
 }
@@ -958,12 +955,9 @@ test_damaged_files (Fixture      *f,
   for (guint i = 0; i < 3; i++)
     {
       const char *path = i < 2 ? paths[i] : folder;
-      g_autofree char *out = NULL;
       g_autofree char *err = NULL;
-      int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
+      g_autofree char *out = ctl (f, 2, &err, "scan", path, NULL);
 
-      g_test_message ("scan %s: %d\n%s%s", path, rc, out, err);
-      g_assert_cmpint (rc, ==, 2);
       g_assert_nonnull (strstr (err, i < 2 ? "is damaged" : "is a folder"));
       g_assert_null (strstr (err, "mmap"));
       g_assert_null (strstr (err, "no barcode found"));
@@ -1081,41 +1075,39 @@ test_pdf_every_page (Fixture      *f,
                      gconstpointer data)
 {
   g_autofree char *path = write_pdf_pages (f, "letter.pdf", 3, TRUE);
+  /* Each page as the text says it and as the JSON does. */
+  const struct
+  {
+    const char *says;
+    const char *status;
+  } pages[] = {
+    { "genuine", "found" },
+    { "nothing found", "nothing-found" },
+    { "id-only", "found" },
+  };
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autofree char *json = NULL;
-  g_autofree char *page1 = g_strdup_printf ("%s (page 1): genuine", path);
-  g_autofree char *page2 = g_strdup_printf ("%s (page 2): nothing found", path);
-  g_autofree char *page3 = g_strdup_printf ("%s (page 3): id-only", path);
-  int rc;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *file;
+  JsonArray *listed;
 
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", path, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
-  g_assert_nonnull (strstr (out, page1));
-  g_assert_nonnull (strstr (out, page2));
-  g_assert_nonnull (strstr (out, page3));
+  out = ctl (f, 1, NULL, "scan", path, NULL);
+  json = ctl (f, 1, NULL, "scan", "--json", path, NULL);
+  root = parse_json (json);
+  file = first_file (root);
+  listed = json_object_get_array_member (file, "pages");
+  g_assert_cmpint (json_object_get_int_member (file, "page_count"), ==, G_N_ELEMENTS (pages));
+  g_assert_cmpuint (json_array_get_length (listed), ==, G_N_ELEMENTS (pages));
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s (page %u): %s", path, i + 1, pages[i].says);
+      JsonObject *p = json_array_get_object_element (listed, i);
 
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", path, NULL);
-  g_assert_cmpint (rc, ==, 1);
-  {
-    g_autoptr (JsonNode) root = parse_json (json);
-    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
-                                                                                    "files"), 0);
-    JsonArray *pages = json_object_get_array_member (file, "pages");
-    const char *expect[] = { "found", "nothing-found", "found" };
-
-    g_assert_cmpint (json_object_get_int_member (file, "page_count"), ==, 3);
-    g_assert_cmpuint (json_array_get_length (pages), ==, 3);
-    for (guint i = 0; i < 3; i++)
-      {
-        JsonObject *p = json_array_get_object_element (pages, i);
-
-        g_assert_cmpint (json_object_get_int_member (p, "page"), ==, i + 1);
-        g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, expect[i]);
-      }
-  }
+      g_assert_nonnull (strstr (out, line));
+      g_assert_cmpint (json_object_get_int_member (p, "page"), ==, i + 1);
+      g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, pages[i].status);
+    }
 }
 
 /* A long PDF stops at the page cap (scan.max_pages for the desk,
@@ -1126,12 +1118,10 @@ test_page_cap (Fixture      *f,
 {
   g_autofree char *path = write_pdf_pages (f, "long.pdf", 6, TRUE);
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autofree char *json = NULL;
   g_autoptr (GError) error = NULL;
   OknScanOptions options;
   g_autoptr (OknScanReport) report = NULL;
-  int rc;
 
   /* The desk's cap comes from the configuration: 2 pages here. */
   okn_config_set (f->config, "scan.max_pages", "2", &error);
@@ -1154,18 +1144,14 @@ test_page_cap (Fixture      *f,
 
   /* okienkoctl: --max-pages overrides, and 0 reads every page. */
   g_clear_pointer (&f->store, okn_store_close);
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", "--max-pages", "3", path, NULL);
-  g_test_message ("rc %d\nstdout: %s\nstderr: %s", rc, out, err);
-  g_assert_cmpint (rc, ==, 1);
+  out = ctl (f, 1, NULL, "scan", "--max-pages", "3", path, NULL);
   g_assert_nonnull (strstr (out, "(page 3): nothing found"));
   g_assert_nonnull (strstr (out, "(pages 4\xe2\x80\x93" "6): not read"));
   g_assert_nonnull (strstr (out, "--max-pages"));
-  rc = okn_test_run_ctl (f->db, f->config_path, NULL, &json, NULL, "scan", "--json", "--max-pages", "0", path, NULL);
-  g_assert_cmpint (rc, ==, 1);
+  json = ctl (f, 1, NULL, "scan", "--json", "--max-pages", "0", path, NULL);
   {
     g_autoptr (JsonNode) root = parse_json (json);
-    JsonObject *file = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
-                                                                                    "files"), 0);
+    JsonObject *file = first_file (root);
 
     g_assert_cmpint (json_object_get_int_member (file, "pages_read"), ==, 6);
     g_assert_cmpstr (json_object_get_string_member (
@@ -1246,11 +1232,9 @@ test_progress_and_interrupt (Fixture      *f,
   /* Piped: the same lines, no progress. */
   {
     g_autofree char *small = write_pdf_pages (f, "small.pdf", 3, TRUE);
-    g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    int rc = okn_test_run_ctl (f->db, f->config_path, NULL, &out, &err, "scan", small, NULL);
+    g_autofree char *out = ctl (f, 1, &err, "scan", small, NULL);
 
-    g_assert_cmpint (rc, ==, 1);
     g_assert_null (strstr (err, " of 3"));
     g_assert_null (strchr (err, '\r'));
   }

@@ -3,6 +3,7 @@
  * okienkoctl as a real process */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -10,6 +11,20 @@
 
 #include "okn-test-common.h"
 #include "okienko/okn-scan.h"
+
+/**
+ * okn_test_init:
+ *
+ * g_test_init() for a test that compares words: the same locale on every
+ * machine, and a UTF-8 one for the Polish and Ukrainian text.
+ */
+void
+okn_test_init (int    *argc,
+               char ***argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (argc, argv, NULL);
+}
 
 char *
 okn_test_make_tmpdir (void)
@@ -138,6 +153,39 @@ okn_test_ctl_path (void)
 }
 
 /**
+ * okn_test_ctl_argv:
+ * @db: (nullable): for --db
+ * @config: (nullable): for --config
+ * @args: what follows, NULL-terminated
+ *
+ * Returns: (transfer container): okienkoctl's command line, NULL-terminated;
+ *   the strings stay the caller's
+ */
+GPtrArray *
+okn_test_ctl_argv (const char        *db,
+                   const char        *config,
+                   const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
+  if (db)
+    {
+      g_ptr_array_add (argv, (gpointer) "--db");
+      g_ptr_array_add (argv, (gpointer) db);
+    }
+  if (config)
+    {
+      g_ptr_array_add (argv, (gpointer) "--config");
+      g_ptr_array_add (argv, (gpointer) config);
+    }
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/**
  * okn_test_run_ctlv:
  * @input: (nullable): written to the program's standard input
  * @out: (inout) (optional): its standard output; what it held is freed
@@ -157,26 +205,11 @@ okn_test_run_ctlv (const char        *db,
                    char             **err,
                    const char *const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = okn_test_ctl_argv (db, config, args);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *stdout_buf = NULL;
   g_autofree char *stderr_buf = NULL;
-
-  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
-  if (db)
-    {
-      g_ptr_array_add (argv, (gpointer) "--db");
-      g_ptr_array_add (argv, (gpointer) db);
-    }
-  if (config)
-    {
-      g_ptr_array_add (argv, (gpointer) "--config");
-      g_ptr_array_add (argv, (gpointer) config);
-    }
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
 
   proc = g_subprocess_newv ((const char *const *) argv->pdata,
                             G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -199,6 +232,25 @@ okn_test_run_ctlv (const char        *db,
   return g_subprocess_get_exit_status (proc);
 }
 
+/* okn_test_run_ctlv() with the arguments of a test's own variadic
+ * function, NULL-terminated. */
+int
+okn_test_run_ctl_valist (const char *db,
+                         const char *config,
+                         const char *input,
+                         char      **out,
+                         char      **err,
+                         va_list     args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *a;
+
+  while ((a = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+  return okn_test_run_ctlv (db, config, input, out, err, (const char *const *) argv->pdata);
+}
+
 int
 okn_test_run_ctl (const char *db,
                   const char *config,
@@ -207,16 +259,13 @@ okn_test_run_ctl (const char *db,
                   char      **err,
                   ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
   va_list ap;
-  const char *a;
+  int rc;
 
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)))
-    g_ptr_array_add (args, (gpointer) a);
+  rc = okn_test_run_ctl_valist (db, config, input, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return okn_test_run_ctlv (db, config, input, out, err, (const char *const *) args->pdata);
+  return rc;
 }
 
 /* Lower-cased; with @decode, %XX, a JSON \u00XX or \/ and an HTML &#NN; or

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+void       okn_test_init          (int    *argc,
+                                   char ***argv);
 char      *okn_test_make_tmpdir   (void);
 void       okn_test_rm_rf         (const char *path);
 void       okn_test_paths_make    (const char  *db_name,
@@ -34,6 +36,15 @@ int        okn_test_run_ctl       (const char  *db,
                                    char       **out,
                                    char       **err,
                                    ...) G_GNUC_NULL_TERMINATED;
+GPtrArray *okn_test_ctl_argv      (const char        *db,
+                                   const char        *config,
+                                   const char *const *args);
+int        okn_test_run_ctl_valist (const char  *db,
+                                    const char  *config,
+                                    const char  *input,
+                                    char       **out,
+                                    char       **err,
+                                    va_list      args);
 int        okn_test_run_ctlv      (const char  *db,
                                    const char  *config,
                                    const char  *input,
@@ -62,6 +73,8 @@ typedef struct
 void       okn_test_station_init  (OknTestStation *station,
                                    const char     *code);
 void       okn_test_station_clear (OknTestStation *station);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OknTestStation, okn_test_station_clear)
+
 /* What the printing tests print (okn_test_printable_init()). */
 typedef struct
 {

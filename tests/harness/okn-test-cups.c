@@ -360,24 +360,6 @@ okn_test_cups_start (void)
   return cups;
 }
 
-const char *
-okn_test_cups_socket (OknTestCups *cups)
-{
-  return cups->socket;
-}
-
-const char *
-okn_test_cups_dir (OknTestCups *cups)
-{
-  return cups->dir;
-}
-
-const char *
-okn_test_cups_job_user (OknTestCups *cups)
-{
-  return cups->job_user;
-}
-
 /* Titles name the output file of cups-pdf; only letters and digits, so it
  * keeps them as they are. */
 char *

@@ -28,9 +28,6 @@ gboolean     okn_test_cups_available      (char **why_not);
 OknTestCups *okn_test_cups_start          (void);
 void         okn_test_cups_stop           (OknTestCups *cups);
 
-const char  *okn_test_cups_socket         (OknTestCups *cups);
-const char  *okn_test_cups_dir            (OknTestCups *cups);
-const char  *okn_test_cups_job_user       (OknTestCups *cups);
 char        *okn_test_cups_unique_title   (OknTestCups *cups);
 
 void         okn_test_cups_add_pdf_queue  (OknTestCups *cups,
