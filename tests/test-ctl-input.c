@@ -121,7 +121,7 @@ run_ctl (Run                *run,
          const char *const  *args)
 {
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = okn_test_ctl_argv (f->db, f->config, args);
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainContext) ctx = g_main_context_new ();
   g_autoptr (GMainLoop) loop = NULL;
@@ -134,15 +134,6 @@ run_ctl (Run                *run,
   /* The launcher does not truncate an existing file. */
   g_unlink (out_path);
   g_unlink (err_path);
-  g_ptr_array_add (argv, (gpointer) okn_test_ctl_path ());
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
-  g_ptr_array_add (argv, (gpointer) "--config");
-  g_ptr_array_add (argv, f->config);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
   for (guint i = 0; env && env[i]; i++)
     {
       g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
