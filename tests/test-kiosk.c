@@ -384,6 +384,13 @@ warning_hidden (gpointer data)
   return !okn_kiosk_window_is_warning (window);
 }
 
+static gboolean
+size_buttons_at_min (gpointer data)
+{
+  return gtk_widget_get_sensitive (okn_test_kiosk_find (window, "larger"))
+         && !gtk_widget_get_sensitive (okn_test_kiosk_find (window, "smaller"));
+}
+
 /* A resident who walks away: a warning with a big button that gives the
  * time back; untouched, the form is wiped and the start screen returns,
  * in the kiosk's own language. */
@@ -433,6 +440,9 @@ test_inactivity (void)
   /* The next one meets the kiosk as it was set up. */
   g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_DEFAULT);
   g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, OKN_KIOSK_TEXT_SIZE_MIN);
+  /* And the bar says so once drawn: A+ can raise it again, A− has
+   * nothing to lower. */
+  g_assert_true (okn_test_ui_wait_for (size_buttons_at_min, NULL));
   g_assert_false (okn_speech_get_enabled (okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window))));
   okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   /* Back through the path: nothing of the last resident. */

@@ -22,6 +22,8 @@ struct _OknKioskA11yBar
   GtkWidget *larger;
   OknLanguage lang;
   gulong enabled_id;
+  GtkStyleContext *toplevel_style;  /* (weak) whose classes hold the text size */
+  gulong toplevel_style_id;
 };
 
 G_DEFINE_FINAL_TYPE (OknKioskA11yBar, okn_kiosk_a11y_bar, GTK_TYPE_BOX)
@@ -123,10 +125,34 @@ add_button (OknKioskA11yBar *self,
 }
 
 static void
+forget_toplevel_style (OknKioskA11yBar *self)
+{
+  if (self->toplevel_style == NULL)
+    return;
+  g_clear_signal_handler (&self->toplevel_style_id, self->toplevel_style);
+  g_object_remove_weak_pointer (G_OBJECT (self->toplevel_style), (gpointer *) &self->toplevel_style);
+  self->toplevel_style = NULL;
+}
+
+/* A− and A+ follow the text size whoever sets it: the window puts it back
+ * to 100 % when a resident walks away, and A+ greyed out from the last
+ * resident's 200 % would leave the next one unable to raise it. */
+static void
 okn_kiosk_a11y_bar_hierarchy_changed (GtkWidget *widget,
                                       GtkWidget *previous_toplevel)
 {
-  update_size_buttons (OKN_KIOSK_A11Y_BAR (widget));
+  OknKioskA11yBar *self = OKN_KIOSK_A11Y_BAR (widget);
+  GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
+
+  forget_toplevel_style (self);
+  if (GTK_IS_WINDOW (toplevel))
+    {
+      self->toplevel_style = gtk_widget_get_style_context (toplevel);
+      g_object_add_weak_pointer (G_OBJECT (self->toplevel_style), (gpointer *) &self->toplevel_style);
+      self->toplevel_style_id = g_signal_connect_swapped (self->toplevel_style, "changed",
+                                                          G_CALLBACK (update_size_buttons), self);
+    }
+  update_size_buttons (self);
 }
 
 static void
@@ -134,6 +160,7 @@ okn_kiosk_a11y_bar_dispose (GObject *object)
 {
   OknKioskA11yBar *self = OKN_KIOSK_A11Y_BAR (object);
 
+  forget_toplevel_style (self);
   if (self->voice != NULL)
     g_clear_signal_handler (&self->enabled_id, okn_kiosk_voice_get_speech (self->voice));
   g_clear_object (&self->voice);

@@ -967,6 +967,13 @@ okn_kiosk_window_init (OknKioskWindow *self)
 
   self->stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_NONE);
+  /* Sized by the screen shown, not by the largest of them all (a stack's
+   * default): otherwise the tallest screen (the ticket's, with its big
+   * Finish button) sets the minimum height of every other one, 40 px at
+   * 200 % text that the screens with the keyboard up do not have on a
+   * 800 px panel to spare; the widest would do the same sideways. */
+  gtk_stack_set_vhomogeneous (GTK_STACK (self->stack), FALSE);
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->stack), FALSE);
   gtk_widget_set_vexpand (self->stack, TRUE);
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child), self);
   g_signal_connect (self, "set-focus", G_CALLBACK (on_set_focus), self);

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-kiosk-large-text.c: the kiosk's real window on a 1280x800 panel at
+ * every text size, with the on-screen keyboard up
+ *
+ * A resident who raised the text to 200 % must still reach every key,
+ * the bottom row (Space, Backspace, the layouts) included, and see the
+ * field they type into: the window never grows past the panel, the
+ * screen's body above the keyboard is what gives way (it scrolls). Each
+ * screen with a field is checked in Polish (the tallest keyboard, six
+ * rows), English and Ukrainian (the longest words), with the focus in
+ * each of its fields.
+ *
+ * Nothing here waits for a time: after a change the test turns the main
+ * loop until GTK has painted frames with the same layout twice in a row.
+ */
+#define G_LOG_DOMAIN "test-kiosk-large-text"
+
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "okn-test-common.h"
+#include "okn-test-ui.h"
+#include "okn-test-kiosk.h"
+#include "okn-kiosk-window.h"
+#include "okn-kiosk-keyboard.h"
+#include "okn-kiosk-theme.h"
+
+static OknKioskWindow *window;
+static GdkRectangle panel;        /* the monitor the kiosk covers */
+static guint frames;              /* frames painted */
+static guint frames_wanted;       /* paint until this many */
+
+/* Helpers -------------------------------------------------------------------- */
+
+static GtkWidget *
+named (const char *name)
+{
+  return okn_test_kiosk_find (window, name);
+}
+
+static void
+press (const char *name)
+{
+  okn_test_kiosk_press (window, name);
+}
+
+static GtkWidget *
+keyboard (void)
+{
+  return okn_kiosk_window_get_keyboard (window);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       data)
+{
+  frames++;
+  /* Keep frames coming until the test has seen what it waits for. */
+  if (frames < frames_wanted && window != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
+static gboolean
+painted (gpointer data)
+{
+  return frames >= frames_wanted;
+}
+
+/* What the layout looks like now: the window's size, where the keyboard
+ * and the focus are, how far the body is scrolled. */
+static char *
+layout_now (void)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+  GtkWidget *viewport = focus ? gtk_widget_get_ancestor (focus, GTK_TYPE_VIEWPORT) : NULL;
+  int kx = 0, ky = -1, fx = 0, fy = -1;
+
+  if (gtk_widget_get_mapped (keyboard ()))
+    gtk_widget_translate_coordinates (keyboard (), GTK_WIDGET (window), 0, 0, &kx, &ky);
+  if (focus && gtk_widget_get_mapped (focus))
+    gtk_widget_translate_coordinates (focus, GTK_WIDGET (window), 0, 0, &fx, &fy);
+  return g_strdup_printf ("%dx%d kb %d+%d focus %p %d+%d scroll %g", gtk_widget_get_allocated_width (GTK_WIDGET (window)),
+                          gtk_widget_get_allocated_height (GTK_WIDGET (window)), ky,
+                          gtk_widget_get_allocated_height (keyboard ()), (void *) focus, fy,
+                          focus ? gtk_widget_get_allocated_height (focus) : 0,
+                          viewport ? gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)))
+                                   : -1.0);
+}
+
+/* Turns the main loop until GTK has restyled, laid out and painted what
+ * changed: frames are painted until two in a row show the same layout.
+ * A slow machine takes longer, never differently. */
+static void
+settle (void)
+{
+  g_autofree char *last = NULL;
+
+  gdk_display_sync (gdk_display_get_default ());
+  gtk_widget_queue_resize (GTK_WIDGET (window));
+  for (int stable = 0, n = 0; stable < 2; n++)
+    {
+      g_autofree char *now = NULL;
+
+      /* A layout that never settles is a failure of its own. */
+      if (n >= 100)
+        g_error ("the layout changes on every frame: %s", last);
+
+      frames_wanted = frames + 1;
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      g_assert_true (okn_test_ui_wait_for (painted, NULL));
+      okn_test_ui_pump ();
+      now = layout_now ();
+      stable = g_strcmp0 (now, last) == 0 ? stable + 1 : 0;
+      g_free (last);
+      last = g_steal_pointer (&now);
+    }
+}
+
+static void
+collect_buttons (GtkWidget *widget,
+                 gpointer   data)
+{
+  if (GTK_IS_BUTTON (widget))
+    g_ptr_array_add (data, widget);
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_buttons, data);
+}
+
+/* @widget's rectangle in the window's coordinates. */
+static GdkRectangle
+in_window (GtkWidget *widget)
+{
+  GdkRectangle r = { 0, 0, gtk_widget_get_allocated_width (widget), gtk_widget_get_allocated_height (widget) };
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (window), 0, 0, &r.x, &r.y));
+  return r;
+}
+
+/* The heights that decide whether the screen fits, for the log. */
+static void
+log_heights (const char *where)
+{
+  OknKioskScreen *screen = okn_kiosk_window_get_screen (window);
+  GtkWidget *body = okn_kiosk_screen_get_body (screen);
+  GtkWidget *scroll = gtk_widget_get_ancestor (body, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *bar = gtk_widget_get_ancestor (okn_kiosk_window_get_a11y_bar (window), GTK_TYPE_BOX);
+  int min = 0, nat = 0, min_w = 0, nat_w = 0, screen_min = 0, screen_nat = 0;
+
+  gtk_widget_get_preferred_height (GTK_WIDGET (window), &min, &nat);
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), panel.width, &min_w, &nat_w);
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (screen), panel.width, &screen_min, &screen_nat);
+  g_test_message ("%s: window min %d nat %d (for %d px: min %d nat %d), allocated %d; "
+                  "top bar %d, screen %d (min %d), title %d, body view %d, actions %d, keyboard %d",
+                  where, min, nat, panel.width, min_w, nat_w, gtk_widget_get_allocated_height (GTK_WIDGET (window)),
+                  gtk_widget_get_allocated_height (bar), gtk_widget_get_allocated_height (GTK_WIDGET (screen)),
+                  screen_min, gtk_widget_get_allocated_height (okn_kiosk_screen_get_title_label (screen)),
+                  gtk_widget_get_allocated_height (scroll),
+                  gtk_widget_get_allocated_height (okn_kiosk_screen_get_actions (screen)),
+                  gtk_widget_get_allocated_height (keyboard ()));
+}
+
+/* The window fits the panel (its minimum height too), every key of the
+ * keyboard (its bottom row too) lies inside it at a finger's size, and
+ * the focused field shows above the keyboard inside the body's view: all
+ * of an entry, the caret's line of the description. */
+static void
+assert_fits (const char *where)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+  GdkRectangle win = in_window (GTK_WIDGET (window));
+  GdkRectangle kb, f, view;
+  GtkWidget *viewport;
+  int min = 0, nat = 0;
+
+  settle ();
+  log_heights (where);
+  gtk_widget_get_preferred_height (GTK_WIDGET (window), &min, &nat);
+  g_assert_cmpint (min, <=, panel.height);
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), panel.width, &min, &nat);
+  g_assert_cmpint (min, <=, panel.height);
+  g_assert_cmpint (win.height, <=, panel.height);
+  g_assert_cmpint (win.width, <=, panel.width);
+
+  g_assert_true (gtk_widget_get_mapped (keyboard ()));
+  kb = in_window (keyboard ());
+  collect_buttons (keyboard (), keys);
+  g_assert_cmpuint (keys->len, >=, 40);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      GdkRectangle k = in_window (keys->pdata[i]);
+
+      if (k.y + k.height > win.height || k.y < 0 || k.height < OKN_KIOSK_MIN_TARGET_PX
+          || k.width < OKN_KIOSK_MIN_TARGET_PX)
+        g_test_message ("%s: key %s at %d,%d %dx%d, window %dx%d", where,
+                        gtk_button_get_label (keys->pdata[i]), k.x, k.y, k.width, k.height, win.width, win.height);
+      g_assert_cmpint (k.y, >=, 0);
+      g_assert_cmpint (k.x, >=, 0);
+      g_assert_cmpint (k.y + k.height, <=, win.height);
+      g_assert_cmpint (k.x + k.width, <=, win.width);
+      g_assert_cmpint (k.height, >=, OKN_KIOSK_MIN_TARGET_PX);
+      g_assert_cmpint (k.width, >=, OKN_KIOSK_MIN_TARGET_PX);
+    }
+  {
+    GtkWidget *space = okn_kiosk_keyboard_get_key (OKN_KIOSK_KEYBOARD (keyboard ()), "space");
+    GdkRectangle s = in_window (space);
+
+    g_assert_cmpint (s.y + s.height, <=, win.height);
+  }
+
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_ENTRY (focus) || GTK_IS_TEXT_VIEW (focus));
+  f = in_window (focus);
+  viewport = gtk_widget_get_ancestor (focus, GTK_TYPE_VIEWPORT);
+  g_assert_nonnull (viewport);
+  view = in_window (viewport);
+  g_test_message ("%s: focus %s y %d..%d, view y %d..%d, keyboard y %d..%d", where, gtk_widget_get_name (focus),
+                  f.y, f.y + f.height, view.y, view.y + view.height, kb.y, kb.y + kb.height);
+  /* A text view taller than the view: the line with the caret. */
+  if (GTK_IS_TEXT_VIEW (focus))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+      GtkTextIter iter;
+      GdkRectangle line;
+      int x = 0, y = 0;
+
+      g_assert_cmpint (f.height, >=, OKN_KIOSK_MIN_TARGET_PX);
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+      gtk_text_view_get_iter_location (GTK_TEXT_VIEW (focus), &iter, &line);
+      gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (focus), GTK_TEXT_WINDOW_WIDGET, line.x, line.y, &x, &y);
+      g_assert_true (gtk_widget_translate_coordinates (focus, GTK_WIDGET (window), x, y, &x, &f.y));
+      f.height = line.height;
+      g_test_message ("%s: caret's line y %d..%d", where, f.y, f.y + f.height);
+    }
+  else
+    g_assert_cmpint (f.height, >=, OKN_KIOSK_MIN_TARGET_PX);
+  g_assert_cmpint (f.y, >=, view.y);
+  g_assert_cmpint (f.y + f.height, <=, view.y + view.height);
+  g_assert_cmpint (f.y + f.height, <=, kb.y);
+  g_assert_cmpint (view.y + view.height, <=, kb.y);
+}
+
+/* As a resident sets it: A+ and A- in the top bar. */
+static void
+set_text_size (guint percent)
+{
+  while (okn_kiosk_text_size_get (GTK_WIDGET (window)) < percent)
+    press ("larger");
+  while (okn_kiosk_text_size_get (GTK_WIDGET (window)) > percent)
+    press ("smaller");
+  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, percent);
+}
+
+/* As a finger does it: on what the screen shows, laid out. */
+static void
+focus_field (const char *name)
+{
+  settle ();
+  gtk_widget_grab_focus (named (name));
+  g_assert_true (gtk_widget_has_focus (named (name)));
+}
+
+/* Every screen with a field, every field focused in turn, in @lang at
+ * @percent text. */
+static void
+check_screens (OknLanguage lang,
+               guint       percent)
+{
+  g_autofree char *at = g_strdup_printf ("%s at %u %%", okn_language_to_string (lang), percent);
+  g_autofree char *w = NULL;
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  settle ();
+
+  /* The categories: the keys come with the search. */
+  press ("report");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "category");
+  focus_field ("search");
+  w = g_strdup_printf ("category, search, %s", at);
+  assert_fits (w);
+
+  press ("category:pothole");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  g_assert_true (gtk_widget_has_focus (named ("address")));
+  g_free (w);
+  w = g_strdup_printf ("where, address, %s", at);
+  assert_fits (w);
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  g_assert_true (gtk_widget_has_focus (named ("description")));
+  g_free (w);
+  w = g_strdup_printf ("what, description, %s", at);
+  assert_fits (w);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (named ("description"))),
+                            "Głęboka dziura przy przejściu dla pieszych.", -1);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  focus_field ("description");
+  g_free (w);
+  w = g_strdup_printf ("what, description typed, %s", at);
+  assert_fits (w);
+
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  {
+    static const char *const fields[] = { "contact-name", "contact-email", "contact-phone", "contact-name" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        focus_field (fields[i]);
+        g_free (w);
+        w = g_strdup_printf ("contact, %s, %s", fields[i], at);
+        assert_fits (w);
+      }
+  }
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+
+  okn_kiosk_window_show_start (window);
+  press ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  g_assert_true (gtk_widget_has_focus (named ("ticket-id")));
+  g_free (w);
+  w = g_strdup_printf ("check, ticket-id, %s", at);
+  assert_fits (w);
+  focus_field ("ticket-code");
+  g_free (w);
+  w = g_strdup_printf ("check, ticket-code, %s", at);
+  assert_fits (w);
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+  settle ();
+}
+
+/* Tests ---------------------------------------------------------------------- */
+
+/* At 200 % text, the largest a resident can pick: the whole keyboard and
+ * the field being typed into on the 800 px panel, in every language. */
+static void
+test_keyboard_fits_at_200 (void)
+{
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check_screens ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX);
+}
+
+/* And at each size on the way, in the language with the longest words and
+ * the one with the tallest keyboard. */
+static void
+test_keyboard_fits_at_every_size (void)
+{
+  for (guint p = OKN_KIOSK_TEXT_SIZE_MIN; p < OKN_KIOSK_TEXT_SIZE_MAX; p += OKN_KIOSK_TEXT_SIZE_STEP)
+    {
+      check_screens (OKN_LANGUAGE_UK, p);
+      check_screens (OKN_LANGUAGE_PL, p);
+    }
+}
+
+/* Setup ------------------------------------------------------------------ */
+
+int
+main (int    argc,
+      char **argv)
+{
+  OknTestKiosk kiosk = { 0 };
+  GdkMonitor *monitor;
+
+  okn_test_kiosk_station (&kiosk);
+  okn_test_kiosk_open (&kiosk, &argc, &argv);
+  window = kiosk.window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  monitor = gdk_display_get_monitor (gdk_display_get_default (), 0);
+  gdk_monitor_get_geometry (monitor, &panel);
+  g_assert_cmpint (panel.height, ==, 800);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (on_after_paint),
+                    NULL);
+  okn_test_ui_pump ();
+
+  g_test_add_func ("/kiosk-large-text/keyboard-fits-at-200", test_keyboard_fits_at_200);
+  g_test_add_func ("/kiosk-large-text/keyboard-fits-at-every-size", test_keyboard_fits_at_every_size);
+  return okn_test_kiosk_run (&kiosk);
+}
