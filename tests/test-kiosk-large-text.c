@@ -8,7 +8,13 @@
  * screen's body above the keyboard is what gives way (it scrolls). Each
  * screen with a field is checked in Polish (the tallest keyboard, six
  * rows), English and Ukrainian (the longest words), with the focus in
- * each of its fields.
+ * each of its fields. And every screen, the ones without the keyboard
+ * too (start, the tiles, the summary, the ticket, the answer, the
+ * inactivity warning, the errors of an unanswered question, the PIN, no
+ * categories), each reached as a resident reaches it: the window no wider
+ * or taller than the panel, every button a resident may tap on it (in a
+ * screen's body, which scrolls, once a swipe brought it into view), the
+ * ticket's codes whole.
  *
  * Nothing here waits for a time: after a change the test turns the main
  * loop until GTK has painted frames with the same layout twice in a row.
@@ -26,6 +32,7 @@
 #include "okn-kiosk-window.h"
 #include "okn-kiosk-keyboard.h"
 #include "okn-kiosk-theme.h"
+#include "okn-gui-util.h"
 
 static OknKioskWindow *window;
 static GdkRectangle panel;        /* the monitor the kiosk covers */
@@ -342,6 +349,278 @@ check_screens (OknLanguage lang,
   settle ();
 }
 
+/* Every screen, keyboard or not ------------------------------------------ */
+
+static gboolean
+screen_is (gpointer name)
+{
+  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), name) == 0;
+}
+
+static gboolean
+warning_shown (gpointer data)
+{
+  return okn_kiosk_window_is_warning (window);
+}
+
+static gboolean
+warning_gone (gpointer data)
+{
+  return !okn_kiosk_window_is_warning (window);
+}
+
+static void
+collect_shown_buttons (GtkWidget *widget,
+                       gpointer   data)
+{
+  if (!gtk_widget_is_drawable (widget))
+    return;
+  if (GTK_IS_BUTTON (widget))
+    {
+      if (gtk_widget_is_sensitive (widget))
+        g_ptr_array_add (data, widget);
+    }
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_shown_buttons, data);
+}
+
+/* @r lies inside @area, all of it. */
+static gboolean
+inside (GdkRectangle r,
+        GdkRectangle area)
+{
+  return r.x >= area.x && r.y >= area.y && r.x + r.width <= area.x + area.width
+         && r.y + r.height <= area.y + area.height;
+}
+
+/* @widget on the panel, all of it, as a resident reaches it: in a
+ * screen's body (which scrolls) once a swipe has brought it into the
+ * body's view; anywhere else (the top bar, the action row) as it is. A
+ * control taller than the body's view (the consent box's long words
+ * above the keyboard) is scrolled to its top: what shows of it must be a
+ * finger's height, the rest a swipe away. */
+static void
+assert_reachable (const char *where,
+                  GtkWidget  *widget,
+                  gboolean    target)
+{
+  GtkWidget *viewport = gtk_widget_get_ancestor (widget, GTK_TYPE_VIEWPORT);
+  GdkRectangle win = in_window (GTK_WIDGET (window));
+  GdkRectangle r = in_window (widget);
+  GdkRectangle view = win;
+  GdkRectangle shown;
+
+  if (viewport)
+    {
+      GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport));
+
+      view = in_window (viewport);
+      if (!inside (r, view))
+        {
+          double top = r.y - view.y + gtk_adjustment_get_value (v);
+
+          /* A swipe: the body scrolled just far enough. */
+          gtk_adjustment_clamp_page (v, top, top + MIN (r.height, view.height));
+          settle ();
+          view = in_window (viewport);
+          r = in_window (widget);
+        }
+    }
+  shown = r;
+  if (shown.height > view.height)
+    {
+      g_test_message ("%s: %s (%s) is %d px tall, its view %d px: its top shows", where, gtk_widget_get_name (widget),
+                      G_OBJECT_TYPE_NAME (widget), r.height, view.height);
+      shown.height = view.height;
+    }
+  if (!inside (shown, view) || !inside (shown, win)
+      || (target && (r.width < OKN_KIOSK_MIN_TARGET_PX || shown.height < OKN_KIOSK_MIN_TARGET_PX)))
+    g_test_message ("%s: %s (%s) at %d,%d %dx%d, view %d,%d %dx%d, window %dx%d", where,
+                    gtk_widget_get_name (widget), G_OBJECT_TYPE_NAME (widget), r.x, r.y, r.width, r.height, view.x,
+                    view.y, view.width, view.height, win.width, win.height);
+  g_assert_true (inside (shown, win));
+  g_assert_true (inside (shown, view));
+  if (target)
+    {
+      g_assert_cmpint (r.width, >=, OKN_KIOSK_MIN_TARGET_PX);
+      g_assert_cmpint (shown.height, >=, OKN_KIOSK_MIN_TARGET_PX);
+    }
+}
+
+/* What shows now fits the panel: the window's minimum size, and every
+ * button a resident may tap (the top bar's, the screen's, the keys when
+ * they show; the warning's alone while it covers the rest). */
+static void
+assert_screen_fits (const char *where)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *root = GTK_WIDGET (window);
+  GdkRectangle win;
+  int min_w = 0, nat_w = 0, min_h = 0, nat_h = 0, min_hw = 0, nat_hw = 0;
+
+  if (okn_kiosk_window_is_warning (window))
+    {
+      g_autoptr (GPtrArray) screens = okn_kiosk_window_list_screens (window);
+
+      root = g_ptr_array_index (screens, screens->len - 1);
+    }
+  settle ();
+  win = in_window (GTK_WIDGET (window));
+  gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_w, &nat_w);
+  gtk_widget_get_preferred_height (GTK_WIDGET (window), &min_h, &nat_h);
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), panel.width, &min_hw, &nat_hw);
+  g_test_message ("fits: %s: window min width %d, min height %d (%d for %d px), allocated %dx%d", where, min_w,
+                  min_h, min_hw, panel.width, win.width, win.height);
+  g_assert_cmpint (min_w, <=, panel.width);
+  g_assert_cmpint (min_h, <=, panel.height);
+  g_assert_cmpint (min_hw, <=, panel.height);
+  g_assert_cmpint (win.width, <=, panel.width);
+  g_assert_cmpint (win.height, <=, panel.height);
+
+  collect_shown_buttons (root, buttons);
+  g_assert_cmpuint (buttons->len, >, 0);
+  for (guint i = 0; i < buttons->len; i++)
+    assert_reachable (where, buttons->pdata[i], TRUE);
+}
+
+/* Longer than the test may run: the 90 s clock must not send a slow run
+ * back to the start (the warning is brought on on purpose below). */
+#define QUIET_MS (60 * 60 * 1000)
+
+/* Every screen of the window, each reached as a resident reaches it (as
+ * tests/test-kiosk-audit.c does), in @lang at @percent text. */
+static void
+check_every_screen (OknLanguage lang,
+                    guint       percent)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) screens = NULL;
+  g_autofree char *ticket = NULL;
+  g_autofree char *code = NULL;
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  const OknIntakeResult *result;
+  const char *l = okn_language_to_string (lang);
+
+#define FITS(what)                                                                          \
+  G_STMT_START                                                                              \
+  {                                                                                         \
+    g_autofree char *where_ = g_strdup_printf ("%s, %s at %u %%", what, l, percent);        \
+    assert_screen_fits (where_);                                                            \
+    g_hash_table_add (seen, g_strdup (okn_kiosk_window_is_warning (window) ? "still-there"  \
+                                      : okn_kiosk_window_get_screen_name (window)));        \
+  }                                                                                         \
+  G_STMT_END
+
+  okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+
+  FITS ("start");
+  press ("report");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "category");
+  g_assert_false (gtk_widget_get_mapped (keyboard ()));
+  FITS ("category");
+  press ("category:pothole");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  FITS ("where");
+  press ("next");
+  /* The category's questions unanswered: their errors show. */
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  FITS ("what, unanswered");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  gtk_entry_set_text (GTK_ENTRY (named ("contact-name")), "Olena Kowalenko");
+  FITS ("contact");
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  FITS ("summary");
+  press ("confirm");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
+  ticket = g_strdup (result->record->ticket);
+  code = g_strdup (result->record->verification_code);
+  FITS ("done");
+  {
+    static const char *const codes[] = { "ticket", "code", "qr" };
+    g_autofree char *where = g_strdup_printf ("done, %s at %u %%", l, percent);
+
+    /* The ticket's codes, whole: a resident copies them from here. */
+    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+      {
+        GtkWidget *w = named (codes[i]);
+        int min = 0, nat = 0;
+
+        g_assert_true (gtk_widget_is_drawable (w));
+        assert_reachable (where, w, FALSE);
+        gtk_widget_get_preferred_width (w, &min, &nat);
+        g_test_message ("%s: %s %d px wide (natural %d), allocated %d", where, codes[i], min, nat,
+                        gtk_widget_get_allocated_width (w));
+        g_assert_cmpint (gtk_widget_get_allocated_width (w), >=, nat);
+        /* On one line: not broken at a hyphen. */
+        if (GTK_IS_LABEL (w))
+          g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (w))), ==, 1);
+      }
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named ("ticket"))), ==, ticket);
+  }
+  press ("finish");
+
+  press ("check");
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), "XXXXXX");
+  press ("check-go");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  FITS ("check, wrong code");
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), code);
+  press ("check-go");
+  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "answer"));
+  FITS ("answer");
+  press ("finish");
+
+  /* The inactivity warning, over a screen, brought on by a quick clock:
+   * waited for, however long the machine takes. */
+  press ("report");
+  press ("category:streetlight");
+  okn_inactivity_set_timeouts (clock, 20, QUIET_MS);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
+  FITS ("still-there");
+  press ("more-time");
+  g_assert_true (okn_test_ui_wait_for (warning_gone, NULL));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+
+  /* What no resident's path reaches (the PIN behind the hidden corner,
+   * a kiosk without categories): shown as they are. */
+  screens = okn_kiosk_window_list_screens (window);
+  for (guint i = 0; i < screens->len; i++)
+    {
+      OknKioskScreen *screen = g_ptr_array_index (screens, i);
+
+      if (g_hash_table_contains (seen, okn_kiosk_screen_get_name (screen)))
+        continue;
+      okn_kiosk_window_show_screen (window, screen);
+      FITS (okn_kiosk_screen_get_name (screen));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, screens->len);
+#undef FITS
+
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  settle ();
+}
+
 /* Tests ---------------------------------------------------------------------- */
 
 /* At 200 % text, the largest a resident can pick: the whole keyboard and
@@ -363,6 +642,26 @@ test_keyboard_fits_at_every_size (void)
       check_screens (OKN_LANGUAGE_UK, p);
       check_screens (OKN_LANGUAGE_PL, p);
     }
+}
+
+/* At 200 % text, every screen, the ones without the keyboard too (the
+ * tiles, the summary, the ticket, the answer, the warning, the PIN): the
+ * window no wider or taller than the panel, every button a resident may
+ * tap on it (a screen's body scrolled to it), the ticket's codes whole. */
+static void
+test_every_screen_fits_at_200 (void)
+{
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check_every_screen ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX);
+}
+
+/* And at each size on the way, 100 % included, in every language. */
+static void
+test_every_screen_fits_at_every_size (void)
+{
+  for (guint p = OKN_KIOSK_TEXT_SIZE_MIN; p < OKN_KIOSK_TEXT_SIZE_MAX; p += OKN_KIOSK_TEXT_SIZE_STEP)
+    for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+      check_every_screen ((OknLanguage) l, p);
 }
 
 /* Setup ------------------------------------------------------------------ */
@@ -387,5 +686,7 @@ main (int    argc,
 
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-200", test_keyboard_fits_at_200);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-every-size", test_keyboard_fits_at_every_size);
+  g_test_add_func ("/kiosk-large-text/every-screen-fits-at-200", test_every_screen_fits_at_200);
+  g_test_add_func ("/kiosk-large-text/every-screen-fits-at-every-size", test_every_screen_fits_at_every_size);
   return okn_test_kiosk_run (&kiosk);
 }

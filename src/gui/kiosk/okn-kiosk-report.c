@@ -1303,6 +1303,10 @@ build_done_screen (OknKioskReport *self)
   okn_kiosk_screen_translate (s, code_caption, N_("Verification code"));
   self->code_label = okn_kiosk_label_new ("okn-kiosk-code");
   gtk_widget_set_name (self->code_label, "code");
+  /* Each on one line, whole, never broken at a hyphen: a resident copies
+   * them from here (the CSS keeps them narrow enough beside the QR code). */
+  gtk_label_set_line_wrap (GTK_LABEL (self->ticket_label), FALSE);
+  gtk_label_set_line_wrap (GTK_LABEL (self->code_label), FALSE);
   gtk_box_pack_start (GTK_BOX (texts), caption, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (texts), self->ticket_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (texts), code_caption, FALSE, FALSE, 0);
