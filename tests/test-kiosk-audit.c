@@ -39,18 +39,6 @@ press (const char *name)
   okn_test_kiosk_press (window, name);
 }
 
-static gboolean
-screen_is (gpointer name)
-{
-  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), name) == 0;
-}
-
-static gboolean
-warning_shown (gpointer data)
-{
-  return okn_kiosk_window_is_warning (window);
-}
-
 /* The audit of what shows now, in every language, theme and text size. */
 static void
 audit_here (const char *what,
@@ -129,7 +117,7 @@ test_every_screen (void)
   press ("next");
   audit_screen ("summary", all, seen, &audits);
   press ("confirm");
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
   result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
   ticket = g_strdup (result->record->ticket);
   code = g_strdup (result->record->verification_code);
@@ -152,7 +140,7 @@ test_every_screen (void)
   press ("category:streetlight");
   okn_inactivity_set_timeouts (clock, 20, 10 * 60 * 1000);
   okn_inactivity_poke (clock);
-  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
   audit_here ("still-there", all, &audits);
   g_hash_table_add (seen, g_strdup ("still-there"));
   okn_inactivity_set_timeouts (clock, AUDIT_QUIET_MS, AUDIT_QUIET_MS);

@@ -351,24 +351,6 @@ check_screens (OknLanguage lang,
 
 /* Every screen, keyboard or not ------------------------------------------ */
 
-static gboolean
-screen_is (gpointer name)
-{
-  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), name) == 0;
-}
-
-static gboolean
-warning_shown (gpointer data)
-{
-  return okn_kiosk_window_is_warning (window);
-}
-
-static gboolean
-warning_gone (gpointer data)
-{
-  return !okn_kiosk_window_is_warning (window);
-}
-
 static void
 collect_shown_buttons (GtkWidget *widget,
                        gpointer   data)
@@ -543,7 +525,7 @@ check_every_screen (OknLanguage lang,
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
   FITS ("summary");
   press ("confirm");
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
   result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
   ticket = g_strdup (result->record->ticket);
   code = g_strdup (result->record->verification_code);
@@ -581,7 +563,7 @@ check_every_screen (OknLanguage lang,
   gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
   gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), code);
   press ("check-go");
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "answer"));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "answer"));
   FITS ("answer");
   press ("finish");
 
@@ -591,11 +573,11 @@ check_every_screen (OknLanguage lang,
   press ("category:streetlight");
   okn_inactivity_set_timeouts (clock, 20, QUIET_MS);
   okn_inactivity_poke (clock);
-  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
   okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
   FITS ("still-there");
   press ("more-time");
-  g_assert_true (okn_test_ui_wait_for (warning_gone, NULL));
+  g_assert_true (okn_test_kiosk_wait_warning (window, FALSE));
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
 
   /* What no resident's path reaches (the PIN behind the hidden corner,

@@ -70,13 +70,6 @@ has_cyrillic (const char *s)
   return FALSE;
 }
 
-
-static gboolean
-screen_is (gpointer name)
-{
-  return g_strcmp0 (okn_kiosk_window_get_screen_name (window), name) == 0;
-}
-
 static void
 type_text (const char *text)
 {
@@ -328,7 +321,7 @@ test_report_path (void)
   g_assert_true (has_cyrillic (title_text ()));
   g_assert_nonnull (strstr (text, "Głęboka dziura przy przejściu"));
   tap ("confirm");
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
 
   result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
   g_assert_nonnull (result);
@@ -373,18 +366,6 @@ test_report_path (void)
 }
 
 static gboolean
-warning_shown (gpointer data)
-{
-  return okn_kiosk_window_is_warning (window);
-}
-
-static gboolean
-warning_hidden (gpointer data)
-{
-  return !okn_kiosk_window_is_warning (window);
-}
-
-static gboolean
 size_buttons_at_min (gpointer data)
 {
   return gtk_widget_get_sensitive (okn_test_kiosk_find (window, "larger"))
@@ -417,7 +398,7 @@ test_inactivity (void)
    * tap on "more time" arrives. */
   okn_inactivity_set_timeouts (clock, 300, 600 * 1000);
   okn_inactivity_poke (clock);
-  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
+  g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
   /* "More time" starts the clock again with these timeouts: were the
    * warning still 300 ms away, a slow tap (its release is followed by 20
    * turns of the main loop, each a redraw of the large high-contrast
@@ -425,15 +406,15 @@ test_inactivity (void)
   okn_inactivity_set_timeouts (clock, 600 * 1000, 600 * 1000);
   g_assert_nonnull (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
   okn_test_ui_tap (okn_test_ui_find_by_name (GTK_WIDGET (window), "more-time"));
-  g_assert_true (okn_test_ui_wait_for (warning_hidden, NULL));
+  g_assert_true (okn_test_kiosk_wait_warning (window, FALSE));
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("address"))), ==, "Zielona 3");
 
   /* Untouched: the warning, then the start over. */
   okn_inactivity_set_timeouts (clock, 300, 300);
   okn_inactivity_poke (clock);
-  g_assert_true (okn_test_ui_wait_for (warning_shown, NULL));
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "start"));
+  g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
   g_assert_false (okn_kiosk_window_is_warning (window));
   g_assert_false (okn_kiosk_report_has_input (report));
   g_assert_cmpint (okn_kiosk_window_get_language (window), ==, OKN_LANGUAGE_PL);
@@ -707,7 +688,7 @@ test_print_failure (void)
   fill_report_to_summary ();
   tap ("en");
   tap ("confirm");
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
   result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
   g_assert_nonnull (result->print_error);
   g_assert_cmpstr (label_of ("ticket"), ==, result->record->ticket);
@@ -894,7 +875,7 @@ test_where_optional (void)
   g_assert_nonnull (strstr (text, "Nie podano: zgłoszenie trafi do urzędu z adresem tego kiosku."));
   g_assert_nonnull (strstr (text, "ul. Piotrkowska 104, 90-926 Łódź"));
   tap ("confirm");
-  g_assert_true (okn_test_ui_wait_for (screen_is, (gpointer) "done"));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
   store = okn_test_open_app_store ();
   found = okn_store_search (store, "miga", 10, &error);
   g_assert_no_error (error);
@@ -1688,7 +1669,7 @@ test_speech_announces_screens (void)
   okn_inactivity_set_timeouts (okn_kiosk_window_get_inactivity (window), 90 * 1000,
                                OKN_INACTIVITY_GRACE_SECONDS * 1000);
   tap ("more-time");
-  g_assert_true (okn_test_ui_wait_for (warning_hidden, NULL));
+  g_assert_true (okn_test_kiosk_wait_warning (window, FALSE));
 
   tap ("speech");
   g_assert_false (okn_speech_get_enabled (speech));

@@ -155,3 +155,57 @@ okn_test_kiosk_find (OknKioskWindow *window,
     g_error ("no widget named %s on screen %s", name, okn_kiosk_window_get_screen_name (window));
   return w;
 }
+
+typedef struct
+{
+  OknKioskWindow *window;
+  const char *screen;
+  gboolean warning;
+} KioskState;
+
+static gboolean
+screen_is (gpointer data)
+{
+  const KioskState *s = data;
+
+  return g_strcmp0 (okn_kiosk_window_get_screen_name (s->window), s->screen) == 0;
+}
+
+static gboolean
+warning_is (gpointer data)
+{
+  const KioskState *s = data;
+
+  return !okn_kiosk_window_is_warning (s->window) == !s->warning;
+}
+
+/**
+ * okn_test_kiosk_wait_screen:
+ * @screen: a screen's name (okn_kiosk_window_get_screen_name())
+ *
+ * Returns: whether @window came to @screen within okn_test_ui_wait_for()'s
+ *   bounded wait
+ */
+gboolean
+okn_test_kiosk_wait_screen (OknKioskWindow *window,
+                            const char     *screen)
+{
+  KioskState s = { window, screen, FALSE };
+
+  return okn_test_ui_wait_for (screen_is, &s);
+}
+
+/**
+ * okn_test_kiosk_wait_warning:
+ * @shown: whether to wait for the inactivity warning to show or to go
+ *
+ * Returns: whether it did within okn_test_ui_wait_for()'s bounded wait
+ */
+gboolean
+okn_test_kiosk_wait_warning (OknKioskWindow *window,
+                             gboolean        shown)
+{
+  KioskState s = { window, NULL, shown };
+
+  return okn_test_ui_wait_for (warning_is, &s);
+}

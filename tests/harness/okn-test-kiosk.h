@@ -28,5 +28,9 @@ GtkWidget *okn_test_kiosk_find (OknKioskWindow *window,
                                 const char     *name);
 void okn_test_kiosk_press   (OknKioskWindow *window,
                              const char     *name);
+gboolean okn_test_kiosk_wait_screen  (OknKioskWindow *window,
+                                      const char     *screen);
+gboolean okn_test_kiosk_wait_warning (OknKioskWindow *window,
+                                      gboolean        shown);
 
 G_END_DECLS
