@@ -72,6 +72,44 @@ test_ctl_sets_hash (void)
   okn_test_station_clear (&st);
 }
 
+/* An administrator who writes the PIN itself into the file by hand (as
+ * for any other key) gets a kiosk that takes that PIN, and a warning that
+ * names the key, never the PIN, and says how to keep only its hash. */
+static void
+test_plain_pin_in_file (void)
+{
+  OknTestStation st;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (GString) problems = g_string_new (NULL);
+  g_autofree char *stored = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const GPtrArray *list;
+
+  okn_test_station_init (&st, "K07");
+  g_assert_true (g_file_set_contents_full (st.conf, "[kiosk]\nadmin_pin = 730519\n", -1,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  config = okn_config_load (st.conf, &error);
+  g_assert_no_error (error);
+  stored = okn_config_get_string (config, "kiosk.admin_pin");
+  g_assert_true (okn_pin_verify (stored, "730519"));
+  g_assert_false (okn_pin_verify (stored, "730518"));
+  list = okn_config_get_problems (config);
+  for (guint i = 0; i < list->len; i++)
+    g_string_append_printf (problems, "%s\n", (const char *) g_ptr_array_index (list, i));
+  g_assert_nonnull (strstr (problems->str, "kiosk.admin_pin"));
+  g_assert_null (strstr (problems->str, "730519"));
+
+  /* okienkoctl says so too, and never prints the PIN. */
+  g_assert_cmpint (okn_test_run_ctl (st.db, st.conf, NULL, &out, &err, "config", "get",
+                                     "kiosk.admin_pin", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "kiosk.admin_pin"));
+  g_assert_null (strstr (out, "730519"));
+  g_assert_null (strstr (err, "730519"));
+  okn_test_station_clear (&st);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -80,5 +118,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pin/hash-and-verify", test_hash_and_verify);
   g_test_add_func ("/pin/ctl-sets-hash", test_ctl_sets_hash);
+  g_test_add_func ("/pin/plain-pin-in-file", test_plain_pin_in_file);
   return g_test_run ();
 }

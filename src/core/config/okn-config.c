@@ -990,6 +990,19 @@ okn_config_load (const char *path,
                                                     shown, number, k->name));
               g_key_file_remove_key (config->file, groups[g], names[i], NULL);
             }
+          else if (!g_str_equal (checked, value))
+            {
+              /* Read as set would have stored it: a choice in lower case,
+               * a PIN written by hand as its hash (the kiosk compares
+               * hashes only). */
+              g_key_file_set_string (config->file, groups[g], names[i], checked);
+              if (k->check == OKN_CONFIG_CHECK_PIN)
+                g_ptr_array_add (config->problems,
+                                 g_strdup_printf (_("%s, line %u: %s holds the PIN itself; set it "
+                                                    "with “okienkoctl config set %s -” so that "
+                                                    "the file keeps only its salted hash."),
+                                                  shown, number, k->name, k->name));
+            }
         }
     }
   if (was_open && okn_config_is_set (config, "server.api_key"))
