@@ -1318,6 +1318,39 @@ test_statuses_reopened (Fixture       *f,
   }
 }
 
+/* An answer that leaves the status out (a note alone) keeps the status
+ * the case had: the resident's ticket must not fall back to "sent", and
+ * show must not print "(null)". */
+static void
+test_statuses_without_status (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *out = NULL;
+  OknSyncReport report;
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_sync_report_clear (&report);
+  again = okn_test_reload (f->station.store, r);
+  g_assert_cmpstr (again->server_status, ==, "open");
+
+  okn_test_server_set (f->server, "statusless", "true");
+  okn_open311_server_set_status (f->server, again->server_id, "open", "Ekipa w drodze.");
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_sync_report_clear (&report);
+  g_clear_pointer (&again, okn_record_free);
+  again = okn_test_reload (f->station.store, r);
+  g_assert_cmpstr (again->server_status, ==, "open");
+  g_assert_cmpstr (again->server_status_notes, ==, "Ekipa w drodze.");
+
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show",
+                                     again->ticket, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Ekipa w drodze."));
+  g_assert_null (strstr (out, "(null)"));
+}
+
 /* A token the server answers "not yet" is asked again within seconds,
  * not after the watch's interval (an hour here). */
 static void
@@ -1493,6 +1526,7 @@ main (int   argc,
   ADD ("/sync/cli/several-errors", test_cli_several_errors);
   ADD ("/sync/cli/refused-exit", test_cli_refused_exit);
   ADD ("/sync/statuses/reopened", test_statuses_reopened);
+  ADD ("/sync/statuses/without-status", test_statuses_without_status);
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);

@@ -285,9 +285,13 @@ poll_page (OknSync   *sync,
 
       if (r == NULL)
         continue;
+      /* An answer without a status (a note alone) leaves the status as it
+       * was; one for a case with no status yet says nothing to show. */
+      if ((a->status == NULL || *a->status == '\0') && r->server_status == NULL)
+        continue;
       c = g_new0 (OknStatusChange, 1);
       c->record_id = r->id;
-      c->status = g_strdup (a->status);
+      c->status = g_strdup (a->status && *a->status ? a->status : r->server_status);
       c->status_notes = g_strdup (a->status_notes);
       c->agency_responsible = g_strdup (a->agency_responsible);
       c->server_updated_at = g_strdup (a->updated_at);

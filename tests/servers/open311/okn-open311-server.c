@@ -164,6 +164,7 @@ struct _OknOpen311Server
   gboolean first_id_only;
   gboolean ids_as_numbers;
   gboolean bools_as_strings;
+  gboolean statusless;         /* request answers without "status" */
   gboolean echo_api_key;
   guint deep_levels;           /* the "deep" fault's nesting */
   guint deep_status;
@@ -469,6 +470,8 @@ set_locked (OknOpen311Server *server,
     return parse_bool (value, &server->ids_as_numbers);
   if (g_str_equal (option, "bools_as_strings"))
     return parse_bool (value, &server->bools_as_strings);
+  if (g_str_equal (option, "statusless"))
+    return parse_bool (value, &server->statusless);
   if (g_str_equal (option, "max_results"))
     return parse_uint (value, &server->max_results) && server->max_results > 0;
   if (g_str_equal (option, "retry_after_date"))
@@ -543,7 +546,8 @@ set_locked (OknOpen311Server *server,
  *   retry_after (seconds), retry_after_date (send it as an HTTP date),
  *   idempotency (honour, ignore), tokens (answer
  *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
- *   bools_as_strings, echo_api_key (true/false), max_results (of a
+ *   bools_as_strings, statusless (request answers without a status, as
+ *   a server sends a note alone), echo_api_key (true/false), max_results (of a
  *   search; 1000), api_key, jurisdiction_id
  *
  * The same names serve the in-process API, `--set name=value` of the
@@ -1340,7 +1344,8 @@ add_request_json (OknOpen311Server        *server,
 
   json_builder_begin_object (b);
   add_id (server, b, r->id);
-  add_string_member (b, "status", r->status);
+  if (!server->statusless)
+    add_string_member (b, "status", r->status);
   add_string_member (b, "status_notes", r->status_notes);
   add_string_member (b, "service_name", s ? s->name : NULL);
   add_string_member (b, "service_code", r->service_code);
