@@ -456,6 +456,11 @@ test_restore_bad_source (Fixture       *f,
   g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
   g_autofree char *other = g_build_filename (f->dir, "other-station", NULL);
   g_autofree char *other_db = g_build_filename (other, "okienko.db", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "empty.db", NULL);
+  g_autofree char *cut = g_build_filename (f->dir, "cut-short.db", NULL);
+  g_autofree char *whole = g_build_filename (f->dir, "whole.db", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
   g_autoptr (OknStore) other_store = NULL;
   struct
   {
@@ -464,14 +469,22 @@ test_restore_bad_source (Fixture       *f,
   } cases[] = {
     { text, 3 },
     { foreign, 3 },
+    { empty, 3 },
+    { cut, 3 },
     { other_db, 2 },
     { f->db, 2 },
   };
 
   add_letters (f, 1, "Jan Kowalski");
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", whole, NULL), ==, 0);
   g_clear_pointer (&f->store, okn_store_close);
   g_assert_true (g_file_set_contents (text, "nie baza danych\n", -1, NULL));
   okn_test_sql_exec (foreign, "CREATE TABLE t (a); INSERT INTO t VALUES (1);");
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  /* A backup cut short while copied to a stick. */
+  g_assert_true (g_file_get_contents (whole, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >, 8192);
+  g_assert_true (g_file_set_contents (cut, bytes, 8192, NULL));
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   other_store = okn_test_open_store (other, "K07");
   g_clear_pointer (&other_store, okn_store_close);
@@ -481,9 +494,15 @@ test_restore_bad_source (Fixture       *f,
       g_autofree char *err = NULL;
       int rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", cases[i].path, NULL);
 
+      g_autofree char *name = g_path_get_basename (cases[i].path);
+
       if (rc != cases[i].rc)
         g_error ("restore %s: exit %d, expected %d: %s", cases[i].path, rc, cases[i].rc, err);
       g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 1);
+      /* The message names the file the administrator gave, not our
+       * temporary copy of it, and says what is wrong with it. */
+      if (strstr (err, name) == NULL || strstr (err, ".okienko-restore") || strstr (err, "not an error"))
+        g_error ("restore %s: the message does not name it or says nothing: %s", cases[i].path, err);
     }
   assert_no_restore_files (f);
 }

@@ -64,8 +64,11 @@ raw_error (sqlite3    *db,
                  _("The disk holding %s is full: %s failed. Free some space and try again."),
                  path, what);
   else
+    /* A copy's error is the backup object's, not the connection's (whose
+     * message would be "not an error"). */
     g_set_error (error, OKN_STORE_ERROR, code, _("%s: %s failed: %s"), path, what,
-                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+                 db && (sqlite3_errcode (db) & 0xff) == (rc & 0xff) ? sqlite3_errmsg (db)
+                                                                    : sqlite3_errstr (rc));
   return FALSE;
 }
 
@@ -217,11 +220,14 @@ verify_copy (sqlite3    *db,
 #define BACKUP_STEP_PAGES 64
 
 /* Copies the whole of @from (one read transaction) into the empty file
- * @to_path, as one self-contained file, and checks the copy. */
+ * @to_path, as one self-contained file, and checks the copy; what the
+ * check finds names @shown (the file the user named, not our temporary
+ * one). */
 static gboolean
 copy_database (sqlite3              *from,
                const char           *from_path,
                const char           *to_path,
+               const char           *shown,
                OknStoreProgressFunc  progress,
                gpointer              user_data,
                gint64               *records,
@@ -276,7 +282,7 @@ copy_database (sqlite3              *from,
   rc = sqlite3_exec (to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return raw_error (to, rc, to_path, _("copying the database"), error);
-  return verify_copy (to, to_path, records, error);
+  return verify_copy (to, shown, records, error);
 }
 
 static gboolean
@@ -383,7 +389,7 @@ okn_store_backup_with_progress (OknStore             *store,
   journal = g_strconcat (tmp, "-journal", NULL);
   /* The umask may only take bits away: the copy is private whatever. */
   if (fchmod (fd, 0600) != 0
-      || !copy_database (store->db, store->path, tmp, progress, user_data, &records, error)
+      || !copy_database (store->db, store->path, tmp, dest, progress, user_data, &records, error)
       || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
     {
       if (error && *error == NULL)
@@ -842,7 +848,7 @@ okn_store_restore (const char     *db_path,
       goto out;
     }
   from = raw_open (source, SQLITE_OPEN_READONLY, error);
-  if (from == NULL || !copy_database (from, source, tmp, NULL, NULL, &records, error)
+  if (from == NULL || !copy_database (from, source, tmp, source, NULL, NULL, &records, error)
       || !fsync_path (tmp, error))
     goto out;
   g_clear_pointer (&from, raw_close);
