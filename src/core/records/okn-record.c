@@ -29,6 +29,10 @@ G_DEFINE_QUARK (okn-record-error-quark, okn_record_error)
 #define NOTES_MAX        2000
 #define CODE_MAX         64
 #define ATTR_VALUE_MAX   4000
+/* Values of a category's attributes in one record (a multi-value list
+ * gives one per item): far more than any form asks for, and few enough
+ * that a record stays cheap to store, show and post. */
+#define ATTR_VALUES_MAX  1000
 #define COUNT_MAX        9999
 
 static const char *field_label (const char *field);
@@ -920,7 +924,12 @@ check_report (OknRecord *r,
     okn_field_issue_add (issues, "consent", NULL, _("contact details are kept only when the resident agrees "
                                                     "to be contacted."));
 
-  for (guint i = 0; i < r->attributes->len; i++)
+  if (r->attributes->len > ATTR_VALUES_MAX)
+    okn_field_issue_add (issues, "attributes", NULL,
+                         g_dngettext (GETTEXT_PACKAGE, "has %u value, at most %u.",
+                                      "has %u values, at most %u.", r->attributes->len),
+                         r->attributes->len, (guint) ATTR_VALUES_MAX);
+  for (guint i = 0; i < r->attributes->len && r->attributes->len <= ATTR_VALUES_MAX; i++)
     {
       OknAttribute *a = g_ptr_array_index (r->attributes, i);
 
