@@ -1241,6 +1241,40 @@ test_correction_keeps_new_letter (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
+/* A correction of an older record is not shown under the ticket of the
+ * last save: its large ID and "Print again" are another record's. When
+ * the correction is left, the new letter's ticket is back on its form. */
+static void
+test_correction_hides_last_ticket (void)
+{
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autoptr (OknRecord) old = store_letter ("Stanisław Dawny", "Pismo sprzed tygodnia");
+  g_autofree char *saved = NULL;
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  type_text ("Ewa Świeża", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Wniosek złożony dziś", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (status_has_saved, NULL));
+  saved = g_strdup (okn_clerk_window_get_shown_ticket (window));
+  g_assert_cmpstr (saved, !=, old->ticket);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, old->ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+
+  key (GDK_KEY_Escape, 0);                  /* leaves the correction */
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, saved);
+}
+
 /* Correcting an old letter does not change the next new letter's sticky
  * values (delivery method, unit). */
 /* The window's stack of pages: the first GtkStack under it. */
@@ -2662,6 +2696,7 @@ main (int    argc,
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
   g_test_add_func ("/desk/correction-keeps-sticky", test_correction_keeps_sticky);
+  g_test_add_func ("/desk/correction-hides-last-ticket", test_correction_hides_last_ticket);
   g_test_add_func ("/desk/focus-after-actions", test_focus_after_actions);
   g_test_add_func ("/desk/description-focus-ring", test_description_focus_ring);
   g_test_add_func ("/desk/inline-errors-clear", test_inline_errors_clear);
