@@ -934,6 +934,8 @@ test_daily_register (void)
   key (GDK_KEY_Escape, 0);
 }
 
+static GtkWidget *error_of (GtkWidget *field);
+
 /* Preferences: the API key is masked and never shown; a bad value is
  * refused next to its field and nothing is saved; good values are saved. */
 static void
@@ -946,6 +948,7 @@ test_preferences (void)
   g_autoptr (OknConfig) config = NULL;
   g_autofree char *office = NULL;
   g_autofree char *api_key = NULL;
+  const char *url_error;
 
   g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &before, NULL, NULL));
   g_assert_nonnull (strstr (before, "api_key="));
@@ -960,6 +963,10 @@ test_preferences (void)
   gtk_entry_set_text (GTK_ENTRY (url_entry), "ftp://nie-ten-protokół");
   gtk_entry_set_text (GTK_ENTRY (office_entry), "Urząd Miasta Łodzi, Punkt nr 3");
   g_assert_false (okn_preferences_dialog_apply (dialog));
+  /* Named as the field is labelled, not by its key in the file. */
+  url_error = gtk_label_get_text (GTK_LABEL (error_of (url_entry)));
+  g_assert_true (g_str_has_prefix (url_error, "Server address: "));
+  g_assert_null (strstr (url_error, "server.url"));
   g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &after, NULL, NULL));
   g_assert_cmpstr (after, ==, before);
 
@@ -978,8 +985,6 @@ test_preferences (void)
   office = (g_free (office), okn_config_get_string (okn_application_get_config (app), "office.name"));
   g_assert_cmpstr (office, ==, "Urząd Miasta Łodzi, Punkt nr 3");
 }
-
-static GtkWidget *error_of (GtkWidget *field);
 
 /* A new machine: the setup asks for the station; a bad code is refused
  * next to the field, a good one makes the desk ready. */
@@ -1052,6 +1057,7 @@ test_first_start_setup (void)
     t = okn_test_ui_type (GTK_WIDGET (setup), "ftp://status", t, 100);
     g_assert_false (okn_setup_dialog_apply (setup));
     g_assert_true (gtk_widget_get_visible (url_error));
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (url_error)), "Status page: "));
     g_assert_true (gtk_window_get_focus (GTK_WINDOW (setup)) == status_url);
     gtk_entry_set_text (GTK_ENTRY (status_url), "");
     t = okn_test_ui_type (GTK_WIDGET (setup), "https://uml.lodz.pl/sprawa/{ticket}", t, 100);
@@ -1239,6 +1245,40 @@ test_correction_keeps_new_letter (void)
   g_assert_true (wait_for (draft_has, (gpointer) "Połowa Listu"));
   okn_letter_form_reset (form);
   okn_clerk_window_show_page (window, "letter");
+}
+
+/* A correction of an older record is not shown under the ticket of the
+ * last save: its large ID and "Print again" are another record's. When
+ * the correction is left, the new letter's ticket is back on its form. */
+static void
+test_correction_hides_last_ticket (void)
+{
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autoptr (OknRecord) old = store_letter ("Stanisław Dawny", "Pismo sprzed tygodnia");
+  g_autofree char *saved = NULL;
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  type_text ("Ewa Świeża", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Wniosek złożony dziś", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (status_has_saved, NULL));
+  saved = g_strdup (okn_clerk_window_get_shown_ticket (window));
+  g_assert_cmpstr (saved, !=, old->ticket);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, old->ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "letter");
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+
+  key (GDK_KEY_Escape, 0);                  /* leaves the correction */
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, saved);
 }
 
 /* Correcting an old letter does not change the next new letter's sticky
@@ -2662,6 +2702,7 @@ main (int    argc,
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
   g_test_add_func ("/desk/correction-keeps-sticky", test_correction_keeps_sticky);
+  g_test_add_func ("/desk/correction-hides-last-ticket", test_correction_hides_last_ticket);
   g_test_add_func ("/desk/focus-after-actions", test_focus_after_actions);
   g_test_add_func ("/desk/description-focus-ring", test_description_focus_ring);
   g_test_add_func ("/desk/inline-errors-clear", test_inline_errors_clear);

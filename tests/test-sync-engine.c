@@ -409,6 +409,37 @@ test_kind_blocked (Fixture       *f,
   assert_each_once (f);
 }
 
+/* A run that asks the server nothing (every record waits for a retry
+ * after a failure) is no news about the server: the failure stays the
+ * current state. Before, "Sync now" pressed again at the desk said
+ * "synced" while the server was still down and nothing had gone. */
+static void
+test_idle_run_keeps_error (Fixture       *f,
+                           gconstpointer  data)
+{
+  OknSyncReport report;
+  g_autofree char *error_text = NULL;
+  g_autofree char *success_at = NULL;
+  guint pushed;
+
+  okn_test_add_reports (f->store, 2);
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_TRANSIENT, G_MAXUINT, FALSE);
+  /* Retry-After: an hour, so the next run finds nothing due. */
+  okn_test_backend_set_retry_after (f->backend, 3600);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
+  okn_sync_report_clear (&report);
+  pushed = counters (f).calls[OKN_TEST_CALL_PUSH];
+
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpint (report.waiting, ==, 2);
+  okn_sync_report_clear (&report);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, pushed);
+  error_text = okn_store_get_meta (f->store, "sync.last_error");
+  success_at = okn_store_get_meta (f->store, "sync.last_success_at");
+  g_assert_nonnull (error_text);
+  g_assert_null (success_at);
+}
+
 /* okn_sync_stop() in the middle of a batch: the record being pushed
  * finishes, the rest of the batch is not pushed and goes back to the
  * queue as it was (no attempt counted); nothing is left sending. */
@@ -462,6 +493,7 @@ main (int   argc,
   ADD ("/sync-engine/auth-stops", test_auth_stops);
   ADD ("/sync-engine/kind-blocked", test_kind_blocked);
   ADD ("/sync-engine/stopped", test_stopped);
+  ADD ("/sync-engine/idle-run-keeps-error", test_idle_run_keeps_error);
 #undef ADD
   return g_test_run ();
 }

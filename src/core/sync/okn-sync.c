@@ -344,6 +344,14 @@ resolve_last_error (OknSync *sync,
          && okn_store_set_meta (sync->store, "sync.last_error_at", NULL, error);
 }
 
+/* Whether the run had any answer from the server. */
+static gboolean
+asked_server (const OknSyncReport *report)
+{
+  return report->catalogue_refreshed || report->sent || report->adopted || report->tokens
+         || report->resolved || report->retried || report->refused || report->polled;
+}
+
 static char *
 now_iso (void)
 {
@@ -673,6 +681,15 @@ okn_sync_run_once (OknSync       *sync,
           || !okn_store_set_meta (sync->store, "sync.last_error_at", finished, error))
         goto out;
       g_propagate_error (error, g_steal_pointer (e));
+      goto out;
+    }
+  /* A run that asked the server nothing (every record waiting for its
+   * retry) learnt nothing of it: the last error is still the news, or
+   * "sync now" right after a failure would say "synced" with the server
+   * still down. */
+  if (!asked_server (report) && (report->waiting > 0 || report->awaiting_id > 0))
+    {
+      ok = TRUE;
       goto out;
     }
   if (!okn_store_set_meta (sync->store, "sync.last_success_at", finished, error)

@@ -145,6 +145,33 @@ okn_gui_show_error (GtkWidget  *error_label,
 }
 
 /**
+ * okn_gui_show_setting_error:
+ * @error_label: the field's error label
+ * @field: the field, named by its label (okn_gui_name_accessibles())
+ * @key: the configuration key the field sets
+ * @message: the core's refusal, "<key>: <what is wrong>"
+ *
+ * Shows the core's refusal of a setting next to its field, naming the
+ * field as the dialog labels it ("Timeout (seconds): ...") rather than by
+ * its key in the configuration file ("server.timeout: ...").
+ */
+void
+okn_gui_show_setting_error (GtkWidget  *error_label,
+                            GtkWidget  *field,
+                            const char *key,
+                            const char *message)
+{
+  /* The core's "<field>: <what is wrong>" (okn_set_field_error()). */
+  g_autofree char *prefix = g_strdup_printf (_("%s: %s"), key, "");
+  const char *name = atk_object_get_name (gtk_widget_get_accessible (field));
+  g_autofree char *named = NULL;
+
+  if (name && *name && g_str_has_prefix (message, prefix))
+    named = g_strdup_printf (_("%s: %s"), name, message + strlen (prefix));
+  okn_gui_show_error (error_label, named ? named : message);
+}
+
+/**
  * okn_gui_error_label_new:
  *
  * Returns: (transfer floating): a hidden, wrapping label for a field's

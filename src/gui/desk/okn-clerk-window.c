@@ -118,16 +118,29 @@ okn_clerk_window_get_page (OknClerkWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+/* The form session of a page of the stack, or NULL for the other pages. */
+static OknFormSession *
+page_session (OknClerkWindow *self,
+              const char     *page)
+{
+  if (g_strcmp0 (page, "letter") == 0)
+    return okn_letter_form_get_session (self->letter_form);
+  if (g_strcmp0 (page, "report") == 0)
+    return okn_report_form_get_session (self->report_form);
+  return NULL;
+}
+
 /* The ticket of the last save shows above the forms, where the next
- * record starts, not over a search or a record. */
+ * record starts, not over a search, a record or the correction of
+ * another record. */
 static void
 update_ticket_screen (OknClerkWindow *self)
 {
-  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  OknFormSession *session = page_session (self, gtk_stack_get_visible_child_name (self->stack));
 
   gtk_widget_set_visible (GTK_WIDGET (self->ticket_screen),
-                          self->ticket_pending && (g_strcmp0 (name, "letter") == 0
-                                                   || g_strcmp0 (name, "report") == 0));
+                          self->ticket_pending && session != NULL
+                          && okn_form_session_get_editing (session) == NULL);
 }
 
 static void
@@ -303,18 +316,6 @@ static void
 on_form_cancelled (OknClerkWindow *self)
 {
   okn_clerk_window_show_page (self, "record");
-}
-
-/* The form session of a page of the stack, or NULL for the other pages. */
-static OknFormSession *
-page_session (OknClerkWindow *self,
-              const char     *page)
-{
-  if (g_strcmp0 (page, "letter") == 0)
-    return okn_letter_form_get_session (self->letter_form);
-  if (g_strcmp0 (page, "report") == 0)
-    return okn_report_form_get_session (self->report_form);
-  return NULL;
 }
 
 /* What the store found at open and fixed or works around (ticket numbers
