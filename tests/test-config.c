@@ -450,6 +450,55 @@ test_every_key_validated (void)
   }
 }
 
+/* A key written twice (an administrator adding a line instead of editing
+ * the old one): the last line counts, the earlier one is named as ignored,
+ * and unset removes the key, not only its last line: before, the earlier
+ * value came back (an API key one meant to remove stayed in use). */
+static void
+test_key_set_twice (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.conf", NULL);
+  const char *text =
+    "[server]\n"
+    "url = https://old.example.org/v2/\n"
+    "api_key = old-secret-key\n"
+    "[office]\n"
+    "name = Urząd\n"
+    "[server]\n"
+    "url = https://new.example.org/v2/\n"
+    "api_key = new-secret-key\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (OknConfig) again = NULL;
+  g_autoptr (GPtrArray) set = NULL;
+  g_autoptr (GString) all = g_string_new (NULL);
+  g_autofree char *url = NULL;
+  const GPtrArray *problems;
+
+  g_assert_true (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  config = okn_config_load (path, &error);
+  g_assert_no_error (error);
+  url = okn_config_get_string (config, "server.url");
+  g_assert_cmpstr (url, ==, "https://new.example.org/v2/");
+  problems = okn_config_get_problems (config);
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (all, "%s\n", (const char *) g_ptr_array_index (problems, i));
+  g_assert_nonnull (strstr (all->str, "line 2: server.url"));
+  g_assert_nonnull (strstr (all->str, "line 3: server.api_key"));
+  g_assert_null (strstr (all->str, "secret-key"));
+  set = okn_config_list_set (config);
+  g_assert_cmpuint (set->len, ==, 3);
+
+  g_assert_true (okn_config_unset (config, "server.api_key", &error));
+  g_assert_true (okn_config_save (config, &error));
+  g_assert_no_error (error);
+  again = okn_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (okn_config_is_set (again, "server.api_key"));
+  okn_test_rm_rf (dir);
+}
+
 static void
 test_secret_masked (void)
 {
@@ -478,6 +527,7 @@ main (int    argc,
   g_test_add_func ("/config/set-save-load", test_set_save_load);
   g_test_add_func ("/config/bad-values-refused", test_bad_values_refused);
   g_test_add_func ("/config/unknown-keys-reported", test_unknown_keys_reported);
+  g_test_add_func ("/config/key-set-twice", test_key_set_twice);
   g_test_add_func ("/config/unreadable-file", test_unreadable_file);
   g_test_add_func ("/config/secret-masked", test_secret_masked);
   g_test_add_func ("/config/lines-never-quoted", test_lines_never_quoted);

@@ -681,6 +681,38 @@ test_config_set_validated (Fixture      *f,
   g_assert_nonnull (strstr (run.err, "unencrypted"));
 }
 
+/* config set server.api_key - takes the key as it was saved in a file:
+ * the whole of a long one (a token of 5000 characters was cut at 4095,
+ * silently: every request then refused), without the line's end, the
+ * spaces around it or the byte order mark an editor puts first. */
+static void
+test_config_secret_stdin (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autofree char *token = g_strnfill (5000, 'k');
+  g_autofree char *with_newline = g_strconcat (token, "\n", NULL);
+  g_autofree char *path = write_file (f, "key.txt", with_newline, -1);
+  g_autofree char *saved = write_file (f, "key-notepad.txt", "\xef\xbb\xbf  k3y-z-notatnika \r\n", -1);
+  g_autoptr (OknConfig) config = NULL;
+  g_autofree char *key = NULL;
+  g_auto (Run) run = { 0 };
+
+  RUN (&run, f, NULL, path, "config", "set", "server.api_key", "-");
+  g_assert_cmpint (run.status, ==, 0);
+  config = okn_config_load (f->config, NULL);
+  key = okn_config_get_string (config, "server.api_key");
+  g_assert_cmpstr (key, ==, token);
+
+  run_clear (&run);
+  RUN (&run, f, NULL, saved, "config", "set", "server.api_key", "-");
+  g_assert_cmpint (run.status, ==, 0);
+  g_clear_pointer (&config, okn_config_free);
+  g_clear_pointer (&key, g_free);
+  config = okn_config_load (f->config, NULL);
+  key = okn_config_get_string (config, "server.api_key");
+  g_assert_cmpstr (key, ==, "k3y-z-notatnika");
+}
+
 static void
 test_config_help (Fixture      *f,
                   gconstpointer data)
@@ -863,6 +895,7 @@ main (int    argc,
   ADD ("/ctl-input/config-symlink", test_config_symlink);
   ADD ("/ctl-input/config-mode", test_config_mode);
   ADD ("/ctl-input/config-set-validated", test_config_set_validated);
+  ADD ("/ctl-input/config-secret-stdin", test_config_secret_stdin);
   ADD ("/ctl-input/config-help", test_config_help);
   ADD ("/ctl-input/message-counts", test_message_counts);
   ADD ("/ctl-input/outside-text", test_outside_text);

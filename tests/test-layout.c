@@ -606,14 +606,14 @@ test_nothing_cut_off (Fixture      *f,
   {
     /* A receipt that would outgrow the raster is an error too, not a
      * receipt cut off before its QR code. */
-    g_autoptr (GString) text = g_string_new ("[office]\nhotline=");
-    g_autoptr (OknConfig) absurd = NULL;
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_autoptr (OknConfig) absurd = write_config (f->station.dir, NULL);
     g_autoptr (OknTicketContent) ac = NULL;
 
     for (guint i = 0; i < 300; i++)
       g_string_append (text, "+48 42 000 00 00 wew. 123, ");
-    g_string_append (text, "\n");
-    absurd = write_config (f->station.dir, text->str);
+    g_assert_true (okn_config_set (absurd, "office.hotline", text->str, &error));
+    g_assert_no_error (error);
     ac = okn_ticket_content_new (f->report, absurd);
     g_assert_null (okn_layout_render_bitmap (OKN_LAYOUT_RECEIPT_58, ac, 203, &error));
     g_assert_error (error, OKN_LAYOUT_ERROR, OKN_LAYOUT_ERROR_RENDER);

@@ -235,6 +235,35 @@ test_push_stale_catalogue (Fixture       *f,
   g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 1);
 }
 
+/* A server whose services.json comes back empty for a while (its back
+ * end lost the catalogue) must not empty the station's: the kiosk would
+ * offer residents no category at all. The run says so; reports still go. */
+static void
+test_empty_catalogue_kept (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknSync) sync = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  OknSyncReport report;
+
+  g_assert_true (okn_sync_fetch_catalogue (f->station.store, f->station.config, NULL, &error));
+  g_assert_no_error (error);
+  okn_store_set_meta (f->station.store, "catalogue.fetched_at", "2020-01-01T00:00:00Z", &error);
+  g_assert_no_error (error);
+  okn_test_add_reports (f->station.store, 1);
+  okn_test_server_set (f->server, "no_services", "true");
+  sync = new_sync (f);
+
+  okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+  g_assert_false (report.catalogue_refreshed);
+  g_assert_cmpuint (report.sent, ==, 1);
+  okn_sync_report_clear (&report);
+  services = okn_store_list_services (f->station.store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 4);
+}
+
 static void
 test_tokens (Fixture       *f,
              gconstpointer  data)
@@ -1497,6 +1526,7 @@ main (int   argc,
   ADD ("/sync/push", test_push);
   ADD ("/sync/push/media", test_push_media);
   ADD ("/sync/push/stale-catalogue", test_push_stale_catalogue);
+  ADD ("/sync/empty-catalogue-kept", test_empty_catalogue_kept);
   ADD ("/sync/tokens", test_tokens);
   ADD ("/sync/statuses", test_statuses);
   ADD ("/sync/refused-then-corrected", test_refused_then_corrected);

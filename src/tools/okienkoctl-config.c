@@ -10,17 +10,36 @@
 
 #include "okienkoctl.h"
 
-/* A secret is read from standard input when the value is "-", so it never
- * appears in the shell history or the process list. */
-static char *
-read_secret_stdin (void)
-{
-  char buf[4096];
+#define SECRET_STDIN_MAX (64 * 1024)
 
-  if (fgets (buf, sizeof buf, stdin) == NULL)
+/* A secret is read from standard input when the value is "-", so it never
+ * appears in the shell history or the process list. Its first line, whole
+ * (a long token must not be cut), as a file saved by an editor holds it:
+ * without a byte order mark or the spaces around it.
+ * Returns: %NULL when nothing came, or (with *too_long) more than
+ *   SECRET_STDIN_MAX bytes */
+static char *
+read_secret_stdin (gboolean *too_long)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  int c;
+
+  *too_long = FALSE;
+  while ((c = getc (stdin)) != EOF && c != '\n')
+    {
+      if (line->len >= SECRET_STDIN_MAX)
+        {
+          *too_long = TRUE;
+          return NULL;
+        }
+      g_string_append_c (line, (char) c);
+    }
+  if (c == EOF && line->len == 0)
     return NULL;
-  buf[strcspn (buf, "\r\n")] = '\0';
-  return g_strdup (buf);
+  if (g_str_has_prefix (line->str, "\xef\xbb\xbf"))
+    g_string_erase (line, 0, 3);
+  g_strstrip (line->str);
+  return g_strdup (line->str);
 }
 
 int
@@ -133,7 +152,12 @@ okctl_cmd_config (OkctlContext *ctx,
       key = okn_config_find_key (argv[2]);
       if (key && key->type == OKN_CONFIG_TYPE_SECRET && g_str_equal (argv[3], "-"))
         {
-          value = read_secret_stdin ();
+          gboolean too_long;
+
+          value = read_secret_stdin (&too_long);
+          if (too_long)
+            return okctl_usage_error (_("%s: the line on standard input is longer than %d KiB."),
+                                      key->name, SECRET_STDIN_MAX / 1024);
           if (value == NULL)
             return okctl_usage_error (_("%s: nothing was given on standard input."), key->name);
         }

@@ -788,12 +788,17 @@ known_key (const char *group,
  * quote the line, and a line may be a secret ("api_key SuperSecret", or
  * root's line of /etc/shadow). Ours name the line number and, when it is
  * one of ours, the key.
+ * A key set again further down is named in @problems and its earlier
+ * line added to @ignored: GKeyFile reads the last value but keeps the
+ * earlier lines, and an unset would bring the earlier value back.
  * Returns: (transfer full): "section.key" → line number (the last one, as
  *   GKeyFile keeps the last value) */
 static GHashTable *
 check_lines (const char *path,
              const char *data,
              gsize       len,
+             GArray     *ignored,
+             GPtrArray  *problems,
              GError    **error)
 {
   g_autoptr (GHashTable) lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -887,13 +892,56 @@ check_lines (const char *path,
         }
       {
         g_autofree char *name = g_strndup (a, (gsize) (eq - a));
+        char *full;
+        gpointer earlier;
 
         g_strstrip (name);
-        g_hash_table_replace (lines, g_strdup_printf ("%s.%s", group, name),
-                              GUINT_TO_POINTER (number));
+        full = g_strdup_printf ("%s.%s", group, name);
+        if (g_hash_table_lookup_extended (lines, full, NULL, &earlier))
+          {
+            guint first = GPOINTER_TO_UINT (earlier);
+            const OknConfigKey *k = okn_config_find_key (full);
+
+            g_array_append_val (ignored, first);
+            if (k)
+              g_ptr_array_add (problems,
+                               g_strdup_printf (_("%s, line %u: %s is set again on line %u; this "
+                                                  "line is ignored."),
+                                                shown, first, k->name, number));
+          }
+        g_hash_table_replace (lines, full, GUINT_TO_POINTER (number));
       }
     }
   return g_steal_pointer (&lines);
+}
+
+/* @data without the lines numbered in @ignored (1-based). */
+static char *
+without_lines (const char *data,
+               gsize       len,
+               GArray     *ignored,
+               gsize      *out_len)
+{
+  GString *out = g_string_sized_new (len);
+  const char *p = data;
+  const char *end = data + len;
+  guint number = 0;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', (gsize) (end - p));
+      const char *next = nl ? nl + 1 : end;
+      gboolean drop = FALSE;
+
+      number++;
+      for (guint i = 0; i < ignored->len && !drop; i++)
+        drop = g_array_index (ignored, guint, i) == number;
+      if (!drop)
+        g_string_append_len (out, p, next - p);
+      p = next;
+    }
+  *out_len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 /* A key name from the file is repeated in a warning only when it looks like
@@ -929,6 +977,7 @@ okn_config_load (const char *path,
   g_autoptr (OknConfig) config = okn_config_new (path);
   g_autoptr (GHashTable) lines = NULL;
   g_autoptr (GPtrArray) warnings = NULL;
+  g_autoptr (GArray) ignored = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *data = NULL;
   g_autofree char *shown = okn_text_display_line (config->path, -1);
   g_auto (GStrv) groups = NULL;
@@ -939,9 +988,16 @@ okn_config_load (const char *path,
     return NULL;
   if (data == NULL)
     return g_steal_pointer (&config);
-  lines = check_lines (config->path, data, len, error);
+  lines = check_lines (config->path, data, len, ignored, config->problems, error);
   if (lines == NULL)
     return NULL;
+  if (ignored->len > 0)
+    {
+      char *kept = without_lines (data, len, ignored, &len);
+
+      g_free (data);
+      data = kept;
+    }
   if (!g_key_file_load_from_data (config->file, data, len, G_KEY_FILE_KEEP_COMMENTS, NULL))
     {
       /* Not GKeyFile's words: they quote the line. */

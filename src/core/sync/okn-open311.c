@@ -458,6 +458,15 @@ services_from_json (OknOpen311Client *client,
       okn_open311_rescrub (client, &s->keywords);
       g_ptr_array_add (out, s);
     }
+  /* An endpoint takes reports in some category: no category at all is a
+   * server that lost its own list, and must not empty the station's. */
+  if (out->len == 0)
+    {
+      okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_TRANSIENT,
+                                    _("The Open311 server's service list holds no category; the "
+                                      "categories this station has are kept."));
+      return NULL;
+    }
   return g_steal_pointer (&out);
 }
 

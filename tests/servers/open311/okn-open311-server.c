@@ -165,6 +165,7 @@ struct _OknOpen311Server
   gboolean ids_as_numbers;
   gboolean bools_as_strings;
   gboolean statusless;         /* request answers without "status" */
+  gboolean no_services;        /* services.json answers [] */
   gboolean echo_api_key;
   guint deep_levels;           /* the "deep" fault's nesting */
   guint deep_status;
@@ -472,6 +473,8 @@ set_locked (OknOpen311Server *server,
     return parse_bool (value, &server->bools_as_strings);
   if (g_str_equal (option, "statusless"))
     return parse_bool (value, &server->statusless);
+  if (g_str_equal (option, "no_services"))
+    return parse_bool (value, &server->no_services);
   if (g_str_equal (option, "max_results"))
     return parse_uint (value, &server->max_results) && server->max_results > 0;
   if (g_str_equal (option, "retry_after_date"))
@@ -547,7 +550,8 @@ set_locked (OknOpen311Server *server,
  *   idempotency (honour, ignore), tokens (answer
  *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
  *   bools_as_strings, statusless (request answers without a status, as
- *   a server sends a note alone), echo_api_key (true/false), max_results (of a
+ *   a server sends a note alone), no_services (services.json answers an
+ *   empty list, as a server whose back end lost its catalogue), echo_api_key (true/false), max_results (of a
  *   search; 1000), api_key, jurisdiction_id
  *
  * The same names serve the in-process API, `--set name=value` of the
@@ -975,7 +979,7 @@ get_services (OknOpen311Server *server,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_array (b);
-  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (services) && !server->no_services; i++)
     {
       const ServiceDef *s = &services[i];
 
