@@ -931,6 +931,30 @@ test_daily_register (void)
   g_assert_true (wait_for (register_idle, page));
   printed = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, day);
   g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
+
+  /* Another day typed, and straight to Print without Enter: that day's
+   * register is printed, the one the field shows. */
+  {
+    g_autoptr (GDateTime) before = g_date_time_add_days (now, -3);
+    g_autofree char *typed = g_date_time_format (before, "%d.%m.%Y");
+    g_autofree char *other = g_date_time_format (before, "%Y-%m-%d");
+    g_autofree char *other_pdf = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, other);
+    GtkWidget *day_entry;
+
+    okn_register_page_focus (page);
+    day_entry = focus ();
+    g_assert_true (GTK_IS_ENTRY (day_entry));
+    gtk_entry_set_text (GTK_ENTRY (day_entry), "");
+    type_text (typed, 100);
+    gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (page), "Print")));
+    g_assert_true (wait_for (register_idle, page));
+    g_assert_true (g_file_test (other_pdf, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 0);
+    key (GDK_KEY_Right, GDK_MOD1_MASK);
+    key (GDK_KEY_Right, GDK_MOD1_MASK);
+    key (GDK_KEY_Right, GDK_MOD1_MASK);
+    g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, today);
+  }
   key (GDK_KEY_Escape, 0);
 }
 
