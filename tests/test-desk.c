@@ -1305,6 +1305,35 @@ test_correction_hides_last_ticket (void)
   g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, saved);
 }
 
+/* A ticket ID typed with a typo into the search is said to be mistyped
+ * (the brief: "a typo is reported as a typo, not as not found"). */
+static void
+test_search_ticket_typo (void)
+{
+  OknSearchPage *page = okn_clerk_window_get_search_page (window);
+  g_autoptr (OknRecord) r = store_letter ("Zbigniew Literówka", "Pismo do odszukania");
+  g_autofree char *typo = g_strdup (r->ticket);
+  g_autofree char *text = NULL;
+  char *check = typo + strlen (typo) - 1;
+
+  /* Another check character: a typo the check always catches. */
+  *check = *check == 'A' ? 'B' : 'A';
+  key (GDK_KEY_f, GDK_CONTROL_MASK);
+  okn_search_page_set_query (page, typo);
+  g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 0);
+  text = okn_test_ui_all_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (text, "mistyped"));
+  g_assert_null (strstr (text, "Nothing found"));
+
+  /* Words that find nothing are still nothing found. */
+  g_clear_pointer (&text, g_free);
+  okn_search_page_set_query (page, "Niktniepisał");
+  text = okn_test_ui_all_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (text, "Nothing found"));
+  okn_search_page_set_query (page, "");
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+}
+
 /* Correcting an old letter does not change the next new letter's sticky
  * values (delivery method, unit). */
 /* The window's stack of pages: the first GtkStack under it. */
@@ -2737,6 +2766,7 @@ main (int    argc,
   g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
+  g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
