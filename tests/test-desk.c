@@ -2316,7 +2316,9 @@ screen_child (const char *screen,
   g_autoptr (GString) bad = g_string_new (NULL);
   OknApplication *other;
   OknClerkWindow *w;
-  const char *pages[] = { "letter", "report", "report+category", "find", "register", "record", "letter" };
+  const char *pages[] = { "letter", "report", "report+category", "find", "register", "record",
+                          "record of a report", "letter" };
+  g_auto (GStrv) tickets = g_strsplit (ticket, ",", 2);
 
   okn_test_ui_start_xvfb (xvfb_screen);
   okn_application_setup_i18n ();
@@ -2329,7 +2331,9 @@ screen_child (const char *screen,
       GdkRectangle frame;
 
       if (g_str_equal (pages[i], "record"))
-        g_assert_true (okn_clerk_window_open_ticket (w, ticket));
+        g_assert_true (okn_clerk_window_open_ticket (w, tickets[0]));
+      else if (g_str_equal (pages[i], "record of a report"))
+        g_assert_true (okn_clerk_window_open_ticket (w, tickets[1]));
       else if (g_str_equal (pages[i], "report+category"))
         okn_report_form_select_category (okn_clerk_window_get_report_form (w), "pothole");
       else
@@ -2364,21 +2368,32 @@ test_fits_screen_without_wm (void)
                                              "odpowiedzialnością w Łodzi, Oddział Zachodni",
                                              "Odwołanie od decyzji w sprawie opłaty za gospodarowanie "
                                              "odpadami komunalnymi za drugie półrocze 2026 roku");
+  g_autoptr (OknRecord) queued = okn_test_report ("bench", "Ławka przy przystanku złamana",
+                                                  "ul. Piotrkowska 104, Łódź");
+  g_autoptr (GPtrArray) catalogue = okn_store_list_services (store, NULL);
   g_autoptr (GError) store_error = NULL;
+  g_autofree char *tickets = NULL;
 
-  /* A record with long texts, opened on the record page. */
+  /* A record with long texts, opened on the record page; and a report
+   * still queued, whose page has every button (Correct, Cancel). */
   r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź");
   g_assert_true (okn_store_register (store, r, "test", &store_error));
   g_assert_true (okn_store_cancel (store, r->ticket, "Wpis zdublowany przez drugie stanowisko kancelarii",
                                    "test", &store_error));
+  /* Its category asks nothing more, whatever the earlier tests cached;
+   * their catalogue is put back. */
+  okn_test_cache_service (store, "bench", "Zniszczona ławka", NULL);
+  g_assert_true (okn_store_register (store, queued, "test", &store_error));
+  g_assert_true (okn_store_replace_services (store, catalogue, &store_error));
   g_assert_no_error (store_error);
+  tickets = g_strdup_printf ("%s,%s", r->ticket, queued->ticket);
 
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
       g_autofree char *out = NULL;
 
       /* Polish: the desk's language, and its longer words. */
-      if (!run_child ("--screen-child", screens[i], r->ticket, "pl", NULL, &out))
+      if (!run_child ("--screen-child", screens[i], tickets, "pl", NULL, &out))
         g_string_append_printf (report, "[%s]\n%s", screens[i], out);
     }
   if (report->len > 0)
