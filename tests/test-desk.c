@@ -931,6 +931,30 @@ test_daily_register (void)
   g_assert_true (wait_for (register_idle, page));
   printed = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, day);
   g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
+
+  /* Another day typed, and straight to Print without Enter: that day's
+   * register is printed, the one the field shows. */
+  {
+    g_autoptr (GDateTime) before = g_date_time_add_days (now, -3);
+    g_autofree char *typed = g_date_time_format (before, "%d.%m.%Y");
+    g_autofree char *other = g_date_time_format (before, "%Y-%m-%d");
+    g_autofree char *other_pdf = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, other);
+    GtkWidget *day_entry;
+
+    okn_register_page_focus (page);
+    day_entry = focus ();
+    g_assert_true (GTK_IS_ENTRY (day_entry));
+    gtk_entry_set_text (GTK_ENTRY (day_entry), "");
+    type_text (typed, 100);
+    gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (page), "Print")));
+    g_assert_true (wait_for (register_idle, page));
+    g_assert_true (g_file_test (other_pdf, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, 0);
+    key (GDK_KEY_Right, GDK_MOD1_MASK);
+    key (GDK_KEY_Right, GDK_MOD1_MASK);
+    key (GDK_KEY_Right, GDK_MOD1_MASK);
+    g_assert_cmpuint (okn_register_page_get_n_letters (page), ==, today);
+  }
   key (GDK_KEY_Escape, 0);
 }
 
@@ -1279,6 +1303,35 @@ test_correction_hides_last_ticket (void)
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "record");
   key (GDK_KEY_l, GDK_CONTROL_MASK);
   g_assert_cmpstr (okn_clerk_window_get_shown_ticket (window), ==, saved);
+}
+
+/* A ticket ID typed with a typo into the search is said to be mistyped
+ * (the brief: "a typo is reported as a typo, not as not found"). */
+static void
+test_search_ticket_typo (void)
+{
+  OknSearchPage *page = okn_clerk_window_get_search_page (window);
+  g_autoptr (OknRecord) r = store_letter ("Zbigniew Literówka", "Pismo do odszukania");
+  g_autofree char *typo = g_strdup (r->ticket);
+  g_autofree char *text = NULL;
+  char *check = typo + strlen (typo) - 1;
+
+  /* Another check character: a typo the check always catches. */
+  *check = *check == 'A' ? 'B' : 'A';
+  key (GDK_KEY_f, GDK_CONTROL_MASK);
+  okn_search_page_set_query (page, typo);
+  g_assert_cmpuint (okn_search_page_get_n_results (page), ==, 0);
+  text = okn_test_ui_all_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (text, "mistyped"));
+  g_assert_null (strstr (text, "Nothing found"));
+
+  /* Words that find nothing are still nothing found. */
+  g_clear_pointer (&text, g_free);
+  okn_search_page_set_query (page, "Niktniepisał");
+  text = okn_test_ui_all_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (text, "Nothing found"));
+  okn_search_page_set_query (page, "");
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
 }
 
 /* Correcting an old letter does not change the next new letter's sticky
@@ -1937,7 +1990,8 @@ error_of (GtkWidget *field)
 }
 
 /* An inline error goes as soon as its field is changed, typed by the
- * keyboard; the others stay until the next save checks again. */
+ * keyboard; the others stay until the next save checks again. Saving
+ * puts the keyboard on the topmost field with a problem. */
 static void
 test_inline_errors_clear (void)
 {
@@ -1959,7 +2013,9 @@ test_inline_errors_clear (void)
   pump ();
   g_assert_true (gtk_widget_get_visible (date_error));
   g_assert_true (gtk_widget_get_visible (pages_error));
-  gtk_widget_grab_focus (date);
+  /* The keyboard goes to the topmost wrong field, where the clerk reads
+   * from, not to whichever the core checked first. */
+  g_assert_true (focus () == date);
   key (GDK_KEY_BackSpace, 0);
   type_text ("5", 100);
   g_assert_false (gtk_widget_get_visible (date_error));
@@ -2263,7 +2319,9 @@ screen_child (const char *screen,
   g_autoptr (GString) bad = g_string_new (NULL);
   OknApplication *other;
   OknClerkWindow *w;
-  const char *pages[] = { "letter", "report", "report+category", "find", "register", "record", "letter" };
+  const char *pages[] = { "letter", "report", "report+category", "find", "register", "record",
+                          "record of a report", "letter" };
+  g_auto (GStrv) tickets = g_strsplit (ticket, ",", 2);
 
   okn_test_ui_start_xvfb (xvfb_screen);
   okn_application_setup_i18n ();
@@ -2276,7 +2334,9 @@ screen_child (const char *screen,
       GdkRectangle frame;
 
       if (g_str_equal (pages[i], "record"))
-        g_assert_true (okn_clerk_window_open_ticket (w, ticket));
+        g_assert_true (okn_clerk_window_open_ticket (w, tickets[0]));
+      else if (g_str_equal (pages[i], "record of a report"))
+        g_assert_true (okn_clerk_window_open_ticket (w, tickets[1]));
       else if (g_str_equal (pages[i], "report+category"))
         okn_report_form_select_category (okn_clerk_window_get_report_form (w), "pothole");
       else
@@ -2311,21 +2371,32 @@ test_fits_screen_without_wm (void)
                                              "odpowiedzialnością w Łodzi, Oddział Zachodni",
                                              "Odwołanie od decyzji w sprawie opłaty za gospodarowanie "
                                              "odpadami komunalnymi za drugie półrocze 2026 roku");
+  g_autoptr (OknRecord) queued = okn_test_report ("bench", "Ławka przy przystanku złamana",
+                                                  "ul. Piotrkowska 104, Łódź");
+  g_autoptr (GPtrArray) catalogue = okn_store_list_services (store, NULL);
   g_autoptr (GError) store_error = NULL;
+  g_autofree char *tickets = NULL;
 
-  /* A record with long texts, opened on the record page. */
+  /* A record with long texts, opened on the record page; and a report
+   * still queued, whose page has every button (Correct, Cancel). */
   r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź");
   g_assert_true (okn_store_register (store, r, "test", &store_error));
   g_assert_true (okn_store_cancel (store, r->ticket, "Wpis zdublowany przez drugie stanowisko kancelarii",
                                    "test", &store_error));
+  /* Its category asks nothing more, whatever the earlier tests cached;
+   * their catalogue is put back. */
+  okn_test_cache_service (store, "bench", "Zniszczona ławka", NULL);
+  g_assert_true (okn_store_register (store, queued, "test", &store_error));
+  g_assert_true (okn_store_replace_services (store, catalogue, &store_error));
   g_assert_no_error (store_error);
+  tickets = g_strdup_printf ("%s,%s", r->ticket, queued->ticket);
 
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
       g_autofree char *out = NULL;
 
       /* Polish: the desk's language, and its longer words. */
-      if (!run_child ("--screen-child", screens[i], r->ticket, "pl", NULL, &out))
+      if (!run_child ("--screen-child", screens[i], tickets, "pl", NULL, &out))
         g_string_append_printf (report, "[%s]\n%s", screens[i], out);
     }
   if (report->len > 0)
@@ -2713,6 +2784,7 @@ main (int    argc,
   g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
+  g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();

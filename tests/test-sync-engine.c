@@ -440,6 +440,28 @@ test_idle_run_keeps_error (Fixture       *f,
   g_assert_null (success_at);
 }
 
+/* The server unreachable is the news of a run, before a kind that waits
+ * for a setting: that one's words end "Reports are sent as usual", which
+ * is not so while nothing answers. */
+static void
+test_network_before_blocked (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr (OknRecord) letter = add_letter (f);
+  g_autofree char *stored = NULL;
+  OknSyncReport report;
+
+  okn_test_add_reports (f->store, 2);
+  okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_TRANSIENT, G_MAXUINT, FALSE);
+  restart_sync (f);
+  okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
+  okn_sync_report_clear (&report);
+  stored = okn_store_get_meta (f->store, "sync.last_error");
+  g_assert_nonnull (stored);
+  g_assert_null (strstr (stored, "letters cannot go"));
+}
+
 /* okn_sync_stop() in the middle of a batch: the record being pushed
  * finishes, the rest of the batch is not pushed and goes back to the
  * queue as it was (no attempt counted); nothing is left sending. */
@@ -494,6 +516,7 @@ main (int   argc,
   ADD ("/sync-engine/kind-blocked", test_kind_blocked);
   ADD ("/sync-engine/stopped", test_stopped);
   ADD ("/sync-engine/idle-run-keeps-error", test_idle_run_keeps_error);
+  ADD ("/sync-engine/network-before-blocked", test_network_before_blocked);
 #undef ADD
   return g_test_run ();
 }

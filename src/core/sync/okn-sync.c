@@ -675,7 +675,10 @@ okn_sync_run_once (OknSync       *sync,
   sync->stopped_on_config = run.fatal != NULL;
   if (run.fatal || run.blocked || run.network)
     {
-      GError **e = run.fatal ? &run.fatal : run.blocked ? &run.blocked : &run.network;
+      /* The server unreachable before a kind that waits for a setting:
+       * that one says the other kinds go as usual, untrue while nothing
+       * answers. */
+      GError **e = run.fatal ? &run.fatal : run.network ? &run.network : &run.blocked;
 
       if (!okn_store_set_meta (sync->store, "sync.last_error", (*e)->message, error)
           || !okn_store_set_meta (sync->store, "sync.last_error_at", finished, error))

@@ -352,13 +352,30 @@ okn_gui_field_edited (gpointer           form,
     }
 }
 
+/* Whether @a is shown above @b (or level with it and to its left) in
+ * @form: the order a clerk reads the fields in. A field not laid out
+ * yet comes after the others. */
+static gboolean
+shown_before (GtkWidget *a,
+              GtkWidget *b,
+              GtkWidget *form)
+{
+  int ax, ay, bx, by;
+
+  if (!gtk_widget_translate_coordinates (a, form, 0, 0, &ax, &ay))
+    return FALSE;
+  if (!gtk_widget_translate_coordinates (b, form, 0, 0, &bx, &by))
+    return TRUE;
+  return ay < by || (ay == by && ax < bx);
+}
+
 /**
  * okn_gui_show_issues:
  * @issues: (element-type OknFieldIssue): the core's answer
  * @lookup: (nullable): fields outside @map
  *
  * Shows each problem next to its field (one the form has no place for in
- * @general_error) and moves the focus to the first field with a problem.
+ * @general_error) and moves the focus to the topmost field with a problem.
  * The errors shown before are cleared first; what was typed stays.
  */
 void
@@ -387,7 +404,7 @@ okn_gui_show_issues (gpointer            form,
               break;
             }
       okn_gui_show_error (label ? label : general_error, issue->message);
-      if (first == NULL)
+      if (widget && (first == NULL || shown_before (widget, first, GTK_WIDGET (form))))
         first = widget;
     }
   /* A group of check boxes takes the focus on its first box. */

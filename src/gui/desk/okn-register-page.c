@@ -114,19 +114,29 @@ okn_register_page_set_context (OknRegisterPage *self,
   okn_register_day_from_datetime (now, &self->day);
 }
 
-static void
-on_day_activate (OknRegisterPage *self)
+/* The day typed in the field becomes the page's day, Enter or not: a
+ * clerk who typed another day and went straight to Print or Export gets
+ * that day's register, the one the field shows. */
+static gboolean
+take_typed_day (OknRegisterPage *self)
 {
   GDate day;
 
   if (!okn_register_parse_day (gtk_entry_get_text (self->day_entry), &day))
     {
       show_message (self, _("Day: type a date as dd.mm.yyyy."), TRUE);
-      return;
+      return FALSE;
     }
   gtk_widget_hide (self->message_label);
   self->day = day;
   okn_register_page_refresh (self);
+  return TRUE;
+}
+
+static void
+on_day_activate (OknRegisterPage *self)
+{
+  take_typed_day (self);
 }
 
 static void
@@ -260,19 +270,22 @@ ask_path (OknRegisterPage *self,
 static void
 on_csv_clicked (OknRegisterPage *self)
 {
-  ask_path (self, OKN_EXPORT_CSV);
+  if (take_typed_day (self))
+    ask_path (self, OKN_EXPORT_CSV);
 }
 
 static void
 on_pdf_clicked (OknRegisterPage *self)
 {
-  ask_path (self, OKN_EXPORT_PDF);
+  if (take_typed_day (self))
+    ask_path (self, OKN_EXPORT_PDF);
 }
 
 static void
 on_print_clicked (OknRegisterPage *self)
 {
-  okn_register_page_export (self, OKN_EXPORT_PRINT, NULL);
+  if (take_typed_day (self))
+    okn_register_page_export (self, OKN_EXPORT_PRINT, NULL);
 }
 
 static void

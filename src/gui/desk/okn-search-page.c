@@ -129,6 +129,21 @@ make_row (const OknRecord *r,
   return row;
 }
 
+/* Nothing found: for a ticket ID with a typo in it, the store says so and
+ * names the ticket it most likely is (okn_store_lookup()); a clerk who
+ * misread a digit is not told that the record does not exist. */
+static char *
+nothing_found (OknSearchPage *self,
+               const char    *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) r = okn_store_lookup (okn_context_get_store (self->context), text, &error);
+
+  if (g_error_matches (error, OKN_TICKET_ERROR, OKN_TICKET_ERROR_CHECK))
+    return okn_text_display_line (error->message, -1);
+  return g_strdup (_("Nothing found."));
+}
+
 /**
  * okn_search_page_refresh:
  *
@@ -188,7 +203,7 @@ okn_search_page_refresh (OknSearchPage *self)
   if (bad_date)
     status = g_strdup (_("A date filter is not a date (dd.mm.yyyy) and is ignored."));
   else if (self->results->len == 0)
-    status = g_strdup (*text ? _("Nothing found.") : _("No records yet."));
+    status = *text ? nothing_found (self, text) : g_strdup (_("No records yet."));
   else
     status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record; Enter opens the first.",
                                            "%u records; Enter opens the first.", self->results->len),
