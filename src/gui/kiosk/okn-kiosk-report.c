@@ -1271,7 +1271,10 @@ build_summary_screen (OknKioskReport *self)
   gtk_box_pack_start (GTK_BOX (body), self->summary_grid, TRUE, TRUE, 0);
   self->busy_label = okn_kiosk_label_new (NULL);
   okn_kiosk_screen_translate (s, self->busy_label, N_("Saving your report…"));
+  /* Only while the intake stores: a kiosk label is made shown, and a
+   * resident who read "Saving" before sending would walk away. */
   gtk_widget_set_no_show_all (self->busy_label, TRUE);
+  gtk_widget_hide (self->busy_label);
   gtk_box_pack_start (GTK_BOX (body), self->busy_label, FALSE, FALSE, 0);
   self->summary_error = error_label_new ();
   gtk_box_pack_start (GTK_BOX (body), self->summary_error, FALSE, FALSE, 0);
