@@ -299,8 +299,38 @@ clear_errors (OknKioskReport *self)
     show_error (((AttrField *) g_ptr_array_index (self->attr_fields, i))->error, NULL);
 }
 
+/* What a field's message is about, above it: the question and its
+ * answers (a category's question), the words that name the field, the
+ * consent box. */
+static GtkWidget *
+question_of_field (OknKioskReport *self,
+                   const char     *field)
+{
+  AttrField *f = find_attr_field (self, field);
+  GtkWidget *input = NULL;
+  g_autoptr (GList) labels = NULL;
+
+  if (f && f->error)
+    return gtk_widget_get_parent (f->error);
+  if (g_str_equal (field, "consent"))
+    return self->consent;
+  if (g_str_equal (field, "name"))
+    input = self->contact_name;
+  else if (g_str_equal (field, "email"))
+    input = self->contact_email;
+  else if (g_str_equal (field, "phone"))
+    input = self->contact_phone;
+  else if (screen_of_field (self, field) == self->where_screen)
+    input = self->address;
+  else
+    input = self->description;
+  labels = gtk_widget_list_mnemonic_labels (input);
+  return labels ? labels->data : input;
+}
+
 /* Shows the core's issues that belong to @screen (all of them when NULL)
- * next to their fields; returns the first one's screen, NULL when none. */
+ * next to their fields, and brings the first one's message into view;
+ * returns the first one's screen, NULL when none. */
 static OknKioskScreen *
 show_issues (OknKioskReport *self,
              OknKioskScreen *screen)
@@ -308,6 +338,7 @@ show_issues (OknKioskReport *self,
   g_autoptr (OknRecord) r = build_record (self);
   g_autoptr (GPtrArray) issues = okn_intake_check (okn_context_get_store (self->context), r, NULL);
   OknKioskScreen *first = NULL;
+  const char *first_field = NULL;
 
   clear_errors (self);
   for (guint i = 0; i < issues->len; i++)
@@ -319,8 +350,16 @@ show_issues (OknKioskReport *self,
         continue;
       show_error (error_label_of_field (self, issue->field), issue_words (issue->field));
       if (first == NULL)
-        first = where;
+        {
+          first = where;
+          first_field = issue->field;
+        }
     }
+  /* Under the view, above the keyboard, the message would go unseen and
+   * the tap on Next seem to do nothing. */
+  if (first_field)
+    okn_kiosk_window_reveal (self->window, error_label_of_field (self, first_field),
+                             question_of_field (self, first_field));
   return first;
 }
 
