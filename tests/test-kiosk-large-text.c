@@ -750,7 +750,64 @@ check_messages_in_view (guint percent)
   settle ();
 }
 
+/* With the keyboard up at @percent text in @lang, the consent box on the
+ * contact screen shows its words whole, and with them its checkbox (GTK
+ * draws it halfway down them), above the keyboard when it has the focus
+ * (a tap, a Tab, back from the fields below it). */
+static void
+check_consent_in_view (OknLanguage lang,
+                       guint       percent)
+{
+  g_autofree char *at = g_strdup_printf ("%s at %u %%", okn_language_to_string (lang), percent);
+  GtkWidget *consent, *words, *viewport;
+  GdkRectangle r, w, view;
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  /* Down to the last field, and back up to the box. */
+  focus_field ("contact-phone");
+  settle ();
+  focus_field ("consent");
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (keyboard ()));
+  consent = named ("consent");
+  words = gtk_bin_get_child (GTK_BIN (consent));
+  viewport = gtk_widget_get_ancestor (consent, GTK_TYPE_VIEWPORT);
+  r = in_window (consent);
+  w = in_window (words);
+  view = in_window (viewport);
+  g_test_message ("consent, %s: the box y %d..%d (%d px), its words y %d..%d, view y %d..%d (%d px)", at, r.y,
+                  r.y + r.height, r.height, w.y, w.y + w.height, view.y, view.y + view.height, view.height);
+  g_assert_true (inside (w, view));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+  settle ();
+}
+
 /* Tests ---------------------------------------------------------------------- */
+
+/* The consent and its checkbox at the largest text sizes, in every
+ * language: not just the top of its words with the box a swipe away. */
+static void
+test_consent_in_view (void)
+{
+  for (guint p = OKN_KIOSK_TEXT_SIZE_MIN; p <= OKN_KIOSK_TEXT_SIZE_MAX; p += OKN_KIOSK_TEXT_SIZE_STEP)
+    for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+      check_consent_in_view ((OknLanguage) l, p);
+}
 
 /* What went wrong with an answer or a lookup is said where the resident
  * looks, at the smallest text and the largest. */
@@ -823,6 +880,7 @@ main (int    argc,
   okn_test_ui_pump ();
 
   g_test_add_func ("/kiosk-large-text/messages-in-view", test_messages_in_view);
+  g_test_add_func ("/kiosk-large-text/consent-in-view", test_consent_in_view);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-200", test_keyboard_fits_at_200);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-every-size", test_keyboard_fits_at_every_size);
   g_test_add_func ("/kiosk-large-text/every-screen-fits-at-200", test_every_screen_fits_at_200);

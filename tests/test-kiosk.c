@@ -1196,7 +1196,7 @@ test_consent_keeps_its_text (void)
 
   /* At 200 % text the explanation and the box do not fit together: the
    * explanation comes first, but never at the cost of the box's first
-   * touch target. */
+   * touch target (nor of its words and checkbox: test-kiosk-large-text). */
   okn_kiosk_text_size_set (GTK_WIDGET (window), 200);
   okn_test_ui_settle (GTK_WIDGET (window));
   tap ("contact-phone");

@@ -1260,9 +1260,15 @@ build_contact_screen (OknKioskReport *self)
   gtk_box_pack_start (GTK_BOX (body), explain, FALSE, FALSE, 0);
   self->consent = gtk_check_button_new ();
   {
-    GtkWidget *label = okn_kiosk_label_new (NULL);
+    /* The button's own size (150 %, as every kiosk button's words), not
+     * a kiosk text's on top of it (225 %): at 200 % text those words
+     * were taller than the view above the keyboard, and the checkbox
+     * halfway down them under it. */
+    GtkWidget *label = gtk_label_new (NULL);
 
+    gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
     gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+    gtk_widget_show (label);
     gtk_container_add (GTK_CONTAINER (self->consent), label);
     g_object_set_data (G_OBJECT (self->consent), "okn-kiosk-label", label);
   }

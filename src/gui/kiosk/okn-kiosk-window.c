@@ -506,7 +506,7 @@ clamp_page (double value,
  * (on_body_view_allocated()); the question wins when both do not fit,
  * but never over what the resident must see of the focus: the line being
  * typed (an entry, a text view's caret line), a control's first touch
- * target. @caret_moved: a text view's text or caret moved
+ * target, a check box's words with the box in their middle. @caret_moved: a text view's text or caret moved
  * (follow_caret()): its line is kept in view with the question when both
  * fit, else alone, scrolled no further than it takes. */
 static void
@@ -528,6 +528,20 @@ keep_focus_in_view (OknKioskWindow *self,
     return;
   must_top = top;
   must_bottom = GTK_IS_ENTRY (focus) ? bottom : top + MIN (bottom - top, OKN_KIOSK_TARGET_PX);
+  /* A check box's words, and its box that GTK draws halfway down them,
+   * whenever they fit: not only their first lines. */
+  if (GTK_IS_CHECK_BUTTON (focus) && gtk_bin_get_child (GTK_BIN (focus)))
+    {
+      GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
+      int y0, y1;
+
+      if (span_in (gtk_bin_get_child (GTK_BIN (focus)), body, &y0, &y1)
+          && y1 - y0 <= gtk_adjustment_get_page_size (v))
+        {
+          must_top = MIN (must_top, y0);
+          must_bottom = MAX (must_bottom, y1);
+        }
+    }
   if (GTK_IS_TEXT_VIEW (focus) && !caret_line_in (GTK_TEXT_VIEW (focus), body, &must_top, &must_bottom))
     return;
   if (caret_moved)
