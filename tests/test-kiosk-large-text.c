@@ -603,7 +603,220 @@ check_every_screen (OknLanguage lang,
   settle ();
 }
 
+/* Messages in view ------------------------------------------------------- */
+
+/* The message under @field: a shown label with the okn-field-error class
+ * beside the field or beside one of its nearest enclosing boxes. */
+static GtkWidget *
+error_under (GtkWidget *field)
+{
+  GtkWidget *w = field;
+
+  for (int up = 0; up < 3 && (w = gtk_widget_get_parent (w)) != NULL; up++)
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (w));
+
+      for (GList *l = children; l; l = l->next)
+        if (GTK_IS_LABEL (l->data) && gtk_widget_get_visible (l->data)
+            && gtk_style_context_has_class (gtk_widget_get_style_context (l->data), "okn-field-error"))
+          return l->data;
+    }
+  g_error ("no message shows under %s", gtk_widget_get_name (field));
+  return NULL;
+}
+
+/* @message wholly inside what the screen's scrolled body shows (above the
+ * keyboard), with no swipe: the resident reads why nothing went on. One
+ * taller than the view (a long message at 200 % text) shows from its
+ * first line, the rest a swipe away. */
+static void
+assert_in_view (const char *where,
+                GtkWidget  *message)
+{
+  GtkWidget *viewport = gtk_widget_get_ancestor (message, GTK_TYPE_VIEWPORT);
+  GdkRectangle r, view;
+
+  settle ();
+  g_assert_true (gtk_widget_is_drawable (message));
+  g_assert_nonnull (viewport);
+  r = in_window (message);
+  view = in_window (viewport);
+  g_test_message ("%s: “%s” y %d..%d, view y %d..%d", where, gtk_label_get_text (GTK_LABEL (message)), r.y,
+                  r.y + r.height, view.y, view.y + view.height);
+  if (r.height > view.height)
+    {
+      g_assert_cmpint (r.y, ==, view.y);
+      r.height = view.height;
+    }
+  g_assert_true (inside (r, view));
+}
+
+static void
+reset_lookup_pause (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+
+  okn_store_set_meta (store, "lookup.failures", NULL, NULL);
+  okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
+}
+
+/* A tap on Next with a question unanswered, or on Check with a wrong
+ * code, shows a message under the fields, at @percent text in Polish
+ * with the keyboard up: in view at once, not under it. */
+static void
+check_messages_in_view (guint percent)
+{
+  g_autofree char *at = g_strdup_printf ("pl at %u %%", percent);
+  g_autofree char *w = NULL;
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  OknTicketId unknown_id;
+  g_autofree char *unknown = NULL;
+
+  /* A ticket of this station that was never given out. */
+  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
+  unknown = okn_ticket_id_format (&unknown_id);
+  okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
+  reset_lookup_pause ();
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  set_text_size (percent);
+
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  /* The description typed, the category's question below it left. */
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  focus_field ("description");
+  settle ();
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  w = g_strdup_printf ("what, the question unanswered, %s", at);
+  assert_in_view (w, error_under (named ("attr:size")));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  gtk_entry_set_text (GTK_ENTRY (named ("contact-email")), "olena@");
+  focus_field ("contact-name");
+  settle ();
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  g_free (w);
+  w = g_strdup_printf ("contact, a wrong e-mail, %s", at);
+  assert_in_view (w, error_under (named ("contact-email")));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+
+  okn_kiosk_window_show_start (window);
+  press ("check");
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), unknown);
+  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), "ZZZZZ9");
+  focus_field ("ticket-code");
+  settle ();
+  press ("check-go");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  g_free (w);
+  w = g_strdup_printf ("check, a wrong code, %s", at);
+  assert_in_view (w, named ("check-message"));
+  /* The pause: the button greys, and the message says why. */
+  for (int i = 1; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), "ZZZZZ9");
+      focus_field ("ticket-code");
+      press ("check-go");
+    }
+  g_assert_false (gtk_widget_is_sensitive (named ("check-go")));
+  g_free (w);
+  w = g_strdup_printf ("check, paused, %s", at);
+  assert_in_view (w, named ("check-message"));
+  /* And again when the next resident comes to the screen during it. */
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+  settle ();
+  press ("check");
+  g_free (w);
+  w = g_strdup_printf ("check, paused on entry, %s", at);
+  assert_in_view (w, named ("check-message"));
+
+  reset_lookup_pause ();
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_show_start (window);
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  settle ();
+}
+
+/* With the keyboard up at @percent text in @lang, the consent box on the
+ * contact screen shows its words whole, and with them its checkbox (GTK
+ * draws it halfway down them), above the keyboard when it has the focus
+ * (a tap, a Tab, back from the fields below it). */
+static void
+check_consent_in_view (OknLanguage lang,
+                       guint       percent)
+{
+  g_autofree char *at = g_strdup_printf ("%s at %u %%", okn_language_to_string (lang), percent);
+  GtkWidget *consent, *words, *viewport;
+  GdkRectangle r, w, view;
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
+  /* Down to the last field, and back up to the box. */
+  focus_field ("contact-phone");
+  settle ();
+  focus_field ("consent");
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (keyboard ()));
+  consent = named ("consent");
+  words = gtk_bin_get_child (GTK_BIN (consent));
+  viewport = gtk_widget_get_ancestor (consent, GTK_TYPE_VIEWPORT);
+  r = in_window (consent);
+  w = in_window (words);
+  view = in_window (viewport);
+  g_test_message ("consent, %s: the box y %d..%d (%d px), its words y %d..%d, view y %d..%d (%d px)", at, r.y,
+                  r.y + r.height, r.height, w.y, w.y + w.height, view.y, view.y + view.height, view.height);
+  g_assert_true (inside (w, view));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+  settle ();
+}
+
 /* Tests ---------------------------------------------------------------------- */
+
+/* The consent and its checkbox at the largest text sizes, in every
+ * language: not just the top of its words with the box a swipe away. */
+static void
+test_consent_in_view (void)
+{
+  for (guint p = OKN_KIOSK_TEXT_SIZE_MIN; p <= OKN_KIOSK_TEXT_SIZE_MAX; p += OKN_KIOSK_TEXT_SIZE_STEP)
+    for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+      check_consent_in_view ((OknLanguage) l, p);
+}
+
+/* What went wrong with an answer or a lookup is said where the resident
+ * looks, at the smallest text and the largest. */
+static void
+test_messages_in_view (void)
+{
+  check_messages_in_view (OKN_KIOSK_TEXT_SIZE_MIN);
+  check_messages_in_view (OKN_KIOSK_TEXT_SIZE_MAX);
+}
 
 /* At 200 % text, the largest a resident can pick: the whole keyboard and
  * the field being typed into on the 800 px panel, in every language. */
@@ -666,6 +879,8 @@ main (int    argc,
                     NULL);
   okn_test_ui_pump ();
 
+  g_test_add_func ("/kiosk-large-text/messages-in-view", test_messages_in_view);
+  g_test_add_func ("/kiosk-large-text/consent-in-view", test_consent_in_view);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-200", test_keyboard_fits_at_200);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-every-size", test_keyboard_fits_at_every_size);
   g_test_add_func ("/kiosk-large-text/every-screen-fits-at-200", test_every_screen_fits_at_200);

@@ -307,6 +307,10 @@ test_report_path (void)
   fill ("contact-email", "olena@example.org");
   tap ("next");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  /* Nothing is being saved before the resident sends it (the first
+   * report of a kiosk said "Saving your report…" here). */
+  g_assert_false (gtk_widget_is_drawable (okn_test_ui_find_by_text (GTK_WIDGET (okn_kiosk_window_get_screen (window)),
+                                                                    "Zapisywanie zgłoszenia")));
   g_clear_pointer (&text, g_free);
   text = screen_text ();
   g_assert_nonnull (strstr (text, "Głęboka dziura przy przejściu"));
@@ -1192,7 +1196,7 @@ test_consent_keeps_its_text (void)
 
   /* At 200 % text the explanation and the box do not fit together: the
    * explanation comes first, but never at the cost of the box's first
-   * touch target. */
+   * touch target (nor of its words and checkbox: test-kiosk-large-text). */
   okn_kiosk_text_size_set (GTK_WIDGET (window), 200);
   okn_test_ui_settle (GTK_WIDGET (window));
   tap ("contact-phone");

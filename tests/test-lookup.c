@@ -409,6 +409,11 @@ test_languages (Fixture       *f,
   g_assert_cmpstr (en, !=, pl);
   g_assert_true (g_utf8_validate (uk, -1, NULL));
   g_assert_nonnull (strstr (uk, "квит"));
+  /* The paper is named as the kiosk's screens name it (a kwit, a
+   * квитанція), not a bus ticket (bilet, квиток). */
+  g_assert_null (strstr (pl, "bilet"));
+  g_assert_nonnull (strstr (pl, "kwicie"));
+  g_assert_nonnull (strstr (uk, "квитанції"));
   for (int s = OKN_PUBLIC_STATUS_RECEIVED; s <= OKN_PUBLIC_STATUS_CANCELLED; s++)
     {
       const char *e = okn_public_status_label (OKN_LANGUAGE_EN, s);

@@ -70,6 +70,19 @@ show_message (OknKioskCheck *self,
 
 static void stop_camera (OknKioskCheck *self);
 
+/* The message under the fields in view, with the code's field above it
+ * as far as both fit: with the keyboard up at large text it is under the
+ * view, and a tap on Check would seem to do nothing (or, paused, grey the
+ * button without a word). */
+static void
+reveal_message (OknKioskCheck *self)
+{
+  g_autoptr (GList) labels = gtk_widget_list_mnemonic_labels (self->code);
+
+  if (gtk_widget_get_visible (self->message))
+    okn_kiosk_window_reveal (self->window, self->message, labels ? labels->data : self->code);
+}
+
 /* The pause, said with the seconds left, until it is over. */
 static gboolean
 on_countdown (gpointer data)
@@ -202,6 +215,7 @@ answer (OknKioskCheck *self,
   if (g_error_matches (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_PAUSED))
     {
       start_countdown (self);
+      reveal_message (self);
       return;
     }
   if (g_error_matches (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE))
@@ -217,6 +231,7 @@ answer (OknKioskCheck *self,
     }
   if (okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL) > 0)
     start_countdown (self);
+  reveal_message (self);
 }
 
 static void
@@ -482,7 +497,10 @@ okn_kiosk_check_begin (OknKioskCheck *self)
   okn_kiosk_window_show_screen (self->window, self->check_screen);
   gtk_widget_grab_focus (self->ticket);
   if (okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL) > 0)
-    start_countdown (self);
+    {
+      start_countdown (self);
+      reveal_message (self);
+    }
 }
 
 /**

@@ -299,8 +299,38 @@ clear_errors (OknKioskReport *self)
     show_error (((AttrField *) g_ptr_array_index (self->attr_fields, i))->error, NULL);
 }
 
+/* What a field's message is about, above it: the question and its
+ * answers (a category's question), the words that name the field, the
+ * consent box. */
+static GtkWidget *
+question_of_field (OknKioskReport *self,
+                   const char     *field)
+{
+  AttrField *f = find_attr_field (self, field);
+  GtkWidget *input = NULL;
+  g_autoptr (GList) labels = NULL;
+
+  if (f && f->error)
+    return gtk_widget_get_parent (f->error);
+  if (g_str_equal (field, "consent"))
+    return self->consent;
+  if (g_str_equal (field, "name"))
+    input = self->contact_name;
+  else if (g_str_equal (field, "email"))
+    input = self->contact_email;
+  else if (g_str_equal (field, "phone"))
+    input = self->contact_phone;
+  else if (screen_of_field (self, field) == self->where_screen)
+    input = self->address;
+  else
+    input = self->description;
+  labels = gtk_widget_list_mnemonic_labels (input);
+  return labels ? labels->data : input;
+}
+
 /* Shows the core's issues that belong to @screen (all of them when NULL)
- * next to their fields; returns the first one's screen, NULL when none. */
+ * next to their fields, and brings the first one's message into view;
+ * returns the first one's screen, NULL when none. */
 static OknKioskScreen *
 show_issues (OknKioskReport *self,
              OknKioskScreen *screen)
@@ -308,6 +338,7 @@ show_issues (OknKioskReport *self,
   g_autoptr (OknRecord) r = build_record (self);
   g_autoptr (GPtrArray) issues = okn_intake_check (okn_context_get_store (self->context), r, NULL);
   OknKioskScreen *first = NULL;
+  const char *first_field = NULL;
 
   clear_errors (self);
   for (guint i = 0; i < issues->len; i++)
@@ -319,8 +350,16 @@ show_issues (OknKioskReport *self,
         continue;
       show_error (error_label_of_field (self, issue->field), issue_words (issue->field));
       if (first == NULL)
-        first = where;
+        {
+          first = where;
+          first_field = issue->field;
+        }
     }
+  /* Under the view, above the keyboard, the message would go unseen and
+   * the tap on Next seem to do nothing. */
+  if (first_field)
+    okn_kiosk_window_reveal (self->window, error_label_of_field (self, first_field),
+                             question_of_field (self, first_field));
   return first;
 }
 
@@ -1221,9 +1260,15 @@ build_contact_screen (OknKioskReport *self)
   gtk_box_pack_start (GTK_BOX (body), explain, FALSE, FALSE, 0);
   self->consent = gtk_check_button_new ();
   {
-    GtkWidget *label = okn_kiosk_label_new (NULL);
+    /* The button's own size (150 %, as every kiosk button's words), not
+     * a kiosk text's on top of it (225 %): at 200 % text those words
+     * were taller than the view above the keyboard, and the checkbox
+     * halfway down them under it. */
+    GtkWidget *label = gtk_label_new (NULL);
 
+    gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
     gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+    gtk_widget_show (label);
     gtk_container_add (GTK_CONTAINER (self->consent), label);
     g_object_set_data (G_OBJECT (self->consent), "okn-kiosk-label", label);
   }
@@ -1271,7 +1316,10 @@ build_summary_screen (OknKioskReport *self)
   gtk_box_pack_start (GTK_BOX (body), self->summary_grid, TRUE, TRUE, 0);
   self->busy_label = okn_kiosk_label_new (NULL);
   okn_kiosk_screen_translate (s, self->busy_label, N_("Saving your report…"));
+  /* Only while the intake stores: a kiosk label is made shown, and a
+   * resident who read "Saving" before sending would walk away. */
   gtk_widget_set_no_show_all (self->busy_label, TRUE);
+  gtk_widget_hide (self->busy_label);
   gtk_box_pack_start (GTK_BOX (body), self->busy_label, FALSE, FALSE, 0);
   self->summary_error = error_label_new ();
   gtk_box_pack_start (GTK_BOX (body), self->summary_error, FALSE, FALSE, 0);

@@ -62,6 +62,8 @@ struct _OknKioskWindow
   gboolean unlocked;
   gboolean following_caret;         /* the text or caret moved since the resident last scrolled */
   gboolean scrolling;               /* keep_focus_in_view() moves a screen's body */
+  GtkWidget *reveal;                /* a message to bring into view once laid out */
+  GtkWidget *reveal_from;           /* and what it is about, above it */
 };
 
 G_DEFINE_FINAL_TYPE (OknKioskWindow, okn_kiosk_window, GTK_TYPE_WINDOW)
@@ -504,7 +506,7 @@ clamp_page (double value,
  * (on_body_view_allocated()); the question wins when both do not fit,
  * but never over what the resident must see of the focus: the line being
  * typed (an entry, a text view's caret line), a control's first touch
- * target. @caret_moved: a text view's text or caret moved
+ * target, a check box's words with the box in their middle. @caret_moved: a text view's text or caret moved
  * (follow_caret()): its line is kept in view with the question when both
  * fit, else alone, scrolled no further than it takes. */
 static void
@@ -526,6 +528,20 @@ keep_focus_in_view (OknKioskWindow *self,
     return;
   must_top = top;
   must_bottom = GTK_IS_ENTRY (focus) ? bottom : top + MIN (bottom - top, OKN_KIOSK_TARGET_PX);
+  /* A check box's words, and its box that GTK draws halfway down them,
+   * whenever they fit: not only their first lines. */
+  if (GTK_IS_CHECK_BUTTON (focus) && gtk_bin_get_child (GTK_BIN (focus)))
+    {
+      GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
+      int y0, y1;
+
+      if (span_in (gtk_bin_get_child (GTK_BIN (focus)), body, &y0, &y1)
+          && y1 - y0 <= gtk_adjustment_get_page_size (v))
+        {
+          must_top = MIN (must_top, y0);
+          must_bottom = MAX (must_bottom, y1);
+        }
+    }
   if (GTK_IS_TEXT_VIEW (focus) && !caret_line_in (GTK_TEXT_VIEW (focus), body, &must_top, &must_bottom))
     return;
   if (caret_moved)
@@ -560,9 +576,44 @@ keep_focus_in_view (OknKioskWindow *self,
   self->scrolling = FALSE;
 }
 
-/* Only when the view's height changed (the keyboard came or went), and for
- * a field the keys type into: a focused button (the contact screen's
- * consent) keeps the text above it where it was. */
+/* The message okn_kiosk_window_reveal() asked for in view in the screen's
+ * scrolled body, and what it is about above it as far as both fit; the
+ * message wins. Until the resident types again, the caret is not
+ * followed away from it. */
+static void
+reveal_now (OknKioskWindow *self,
+            GtkWidget      *scroll)
+{
+  GtkWidget *body = okn_kiosk_screen_get_body (okn_kiosk_window_get_screen (self));
+  g_autoptr (GtkWidget) message = g_steal_pointer (&self->reveal);
+  g_autoptr (GtkWidget) from = g_steal_pointer (&self->reveal_from);
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
+  double page = gtk_adjustment_get_page_size (vadj);
+  double value = gtk_adjustment_get_value (vadj);
+  int top, bottom, must_top, must_bottom, y0, y1;
+
+  if (page <= 0 || !span_in (message, body, &must_top, &must_bottom))
+    return;
+  top = must_top;
+  bottom = must_bottom;
+  if (from && span_in (from, body, &y0, &y1))
+    {
+      top = MIN (top, y0);
+      bottom = MAX (bottom, y1);
+    }
+  value = clamp_page (value, page, top, bottom);
+  value = clamp_page (value, page, must_top, must_bottom);
+  value = CLAMP (value, gtk_adjustment_get_lower (vadj), gtk_adjustment_get_upper (vadj) - page);
+  self->following_caret = FALSE;
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (vadj, value);
+  self->scrolling = FALSE;
+}
+
+/* A message to reveal, once the body it is in has been laid out with it;
+ * else only when the view's height changed (the keyboard came or went),
+ * and for a field the keys type into: a focused button (the contact
+ * screen's consent) keeps the text above it where it was. */
 static void
 on_body_view_allocated (GtkWidget      *scroll,
                         GtkAllocation  *allocation,
@@ -571,6 +622,12 @@ on_body_view_allocated (GtkWidget      *scroll,
   int last = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (scroll), "okn-kiosk-view-height"));
   GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
 
+  if (self->reveal && gtk_widget_is_ancestor (self->reveal, scroll))
+    {
+      g_object_set_data (G_OBJECT (scroll), "okn-kiosk-view-height", GINT_TO_POINTER (allocation->height));
+      reveal_now (self, scroll);
+      return;
+    }
   if (allocation->height == last)
     return;
   g_object_set_data (G_OBJECT (scroll), "okn-kiosk-view-height", GINT_TO_POINTER (allocation->height));
@@ -857,6 +914,8 @@ okn_kiosk_window_dispose (GObject *object)
   g_clear_object (&self->voice);
   g_clear_object (&self->speech);
   g_clear_pointer (&self->announced, g_free);
+  g_clear_object (&self->reveal);
+  g_clear_object (&self->reveal_from);
   g_clear_object (&self->report);
   g_clear_object (&self->check);
   g_clear_pointer (&self->burst, okn_scan_burst_free);
@@ -1107,6 +1166,31 @@ okn_kiosk_window_set_language (OknKioskWindow *self,
   if (self->a11y_bar != NULL)
     okn_kiosk_a11y_bar_set_language (OKN_KIOSK_A11Y_BAR (self->a11y_bar), lang);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LANGUAGE]);
+}
+
+/**
+ * okn_kiosk_window_reveal:
+ * @message: a message in the shown screen's body, shown now (what is
+ *   wrong with an answer, the lookup's verdict)
+ * @from: (nullable): what it is about, above it (the question, the field)
+ *
+ * Scrolls the screen's body, once it is laid out with @message, so that
+ * @message is in view, with @from above it as far as both fit. A message
+ * under the view (with the keyboard up, at large text) is otherwise never
+ * seen: the tap on Next or Check would seem to do nothing.
+ */
+void
+okn_kiosk_window_reveal (OknKioskWindow *self,
+                         GtkWidget      *message,
+                         GtkWidget      *from)
+{
+  g_return_if_fail (GTK_IS_WIDGET (message));
+
+  g_set_object (&self->reveal, message);
+  g_set_object (&self->reveal_from, from);
+  /* Laid out again, whether or not its words changed: the body's scroller
+   * is allocated after it, and reveals it then (on_body_view_allocated). */
+  gtk_widget_queue_resize (message);
 }
 
 /**

@@ -27,6 +27,9 @@ void            okn_kiosk_window_add_screen       (OknKioskWindow *self,
                                                    OknKioskScreen *screen);
 void            okn_kiosk_window_show_screen      (OknKioskWindow *self,
                                                    OknKioskScreen *screen);
+void            okn_kiosk_window_reveal           (OknKioskWindow *self,
+                                                   GtkWidget      *message,
+                                                   GtkWidget      *from);
 GPtrArray      *okn_kiosk_window_list_screens     (OknKioskWindow *self);
 OknInactivity  *okn_kiosk_window_get_inactivity   (OknKioskWindow *self);
 OknKioskReport *okn_kiosk_window_get_report       (OknKioskWindow *self);
