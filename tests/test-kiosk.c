@@ -1665,6 +1665,29 @@ test_speech_announces_screens (void)
   g_assert_true (g_str_has_prefix (h->voice_language, "en"));
   g_assert_cmpfloat (okn_speech_audio_rms (h), >, 500);
 
+  /* A step refused is said: what is asked, and what is missing (a blind
+   * resident's tap on Next met silence). */
+  tap ("category:pothole");
+  h = wait_to_hear (heard, "Where is it?");
+  fill ("address", "Piotrkowska 120");
+  tap ("next");
+  h = wait_to_hear (heard, "What happened?");
+  tap ("next");
+  h = wait_to_hear (heard, "Please describe the problem in a few words");
+  g_assert_nonnull (strstr (h->text, "Describe the problem in a few words"));
+  g_assert_true (g_str_has_prefix (h->voice_language, "en"));
+  /* Again on the next tap: the tap itself silenced the last words. */
+  g_ptr_array_set_size (heard, 0);
+  tap ("next");
+  wait_to_hear (heard, "Please describe the problem in a few words");
+  fill ("description", "Dziura");
+  tap ("next");
+  h = wait_to_hear (heard, "Please answer this question.");
+  g_assert_nonnull (strstr (h->text, "How big is it?"));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  tap ("report");
+
   /* The inactivity warning is said too. */
   okn_inactivity_set_timeouts (okn_kiosk_window_get_inactivity (window), 300, 60 * 1000);
   okn_inactivity_poke (okn_kiosk_window_get_inactivity (window));
