@@ -42,6 +42,8 @@ struct _OknKioskReport
   OknServiceDef *def;         /* its attributes, or NULL */
   GPtrArray *attr_fields;     /* AttrField */
   OknIntakeResult *result;    /* the last stored report, for the last screen */
+  guint resident;             /* one more with every wipe: whose report is sent */
+  guint sent_by;              /* the resident whose report is being saved */
 
   OknKioskScreen *category_screen;
   GtkWidget *search;
@@ -1066,6 +1068,18 @@ on_submitted (GObject      *source,
   g_autoptr (GError) error = NULL;
   OknIntakeResult *result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
 
+  /* The kiosk started over while it was saved (the resident walked away
+   * from a slow printer): the next resident sees neither this ticket nor
+   * the form's questions. */
+  if (self->sent_by != self->resident)
+    {
+      if (result)
+        g_message ("The kiosk's ticket %s was stored after its resident had gone", result->record->ticket);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("A kiosk report was not stored, its resident gone: %s", error->message);
+      g_clear_pointer (&result, okn_intake_result_free);
+      return;
+    }
   if (result == NULL)
     {
       OknKioskScreen *where;
@@ -1108,6 +1122,7 @@ on_confirm (OknKioskReport *self)
 
   if (okn_form_session_get_busy (self->session))
     return;
+  self->sent_by = self->resident;
   show_error (self->summary_error, NULL);
   okn_form_session_submit_async (self->session, self->context, build_record (self), &options,
                                  self->cancellable, on_submitted, g_object_ref (self));
@@ -1586,6 +1601,7 @@ okn_kiosk_report_begin (OknKioskReport *self)
 void
 okn_kiosk_report_wipe (OknKioskReport *self)
 {
+  self->resident++;
   okn_form_session_wipe (self->session);
   forget_shown (self);
 }
