@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -665,6 +666,46 @@ fill_report_to_summary (void)
   click ("next");
   click ("next");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+}
+
+static gboolean
+confirm_sensitive (gpointer data)
+{
+  return gtk_widget_is_sensitive (data);
+}
+
+/* A resident who walks away while the report is being saved (a printer
+ * that takes its time): the kiosk starts over, and when the save ends the
+ * next resident is not shown the last one's ticket. The save is held up
+ * by a write lock on the database that the test takes and lets go of. */
+static void
+test_inactivity_while_saving (void)
+{
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  OknKioskReport *report = okn_kiosk_window_get_report (window);
+  GtkWidget *confirm;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  fill_report_to_summary ();
+  confirm = screen_widget ("confirm");
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  click ("confirm");
+  g_assert_false (gtk_widget_is_sensitive (confirm));
+
+  okn_inactivity_set_timeouts (clock, 50, 50);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+
+  /* The save goes on (or fails, the lock held too long: alike here). */
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (okn_test_ui_wait_for (confirm_sensitive, confirm));
+  okn_test_ui_pump ();
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  g_assert_null (okn_kiosk_report_get_result (report));
+  g_assert_false (okn_kiosk_report_has_input (report));
 }
 
 /* The printer is out of paper (here: the kiosk's PDF folder cannot be
@@ -1665,6 +1706,29 @@ test_speech_announces_screens (void)
   g_assert_true (g_str_has_prefix (h->voice_language, "en"));
   g_assert_cmpfloat (okn_speech_audio_rms (h), >, 500);
 
+  /* A step refused is said: what is asked, and what is missing (a blind
+   * resident's tap on Next met silence). */
+  tap ("category:pothole");
+  h = wait_to_hear (heard, "Where is it?");
+  fill ("address", "Piotrkowska 120");
+  tap ("next");
+  h = wait_to_hear (heard, "What happened?");
+  tap ("next");
+  h = wait_to_hear (heard, "Please describe the problem in a few words");
+  g_assert_nonnull (strstr (h->text, "Describe the problem in a few words"));
+  g_assert_true (g_str_has_prefix (h->voice_language, "en"));
+  /* Again on the next tap: the tap itself silenced the last words. */
+  g_ptr_array_set_size (heard, 0);
+  tap ("next");
+  wait_to_hear (heard, "Please describe the problem in a few words");
+  fill ("description", "Dziura");
+  tap ("next");
+  h = wait_to_hear (heard, "Please answer this question.");
+  g_assert_nonnull (strstr (h->text, "How big is it?"));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  tap ("report");
+
   /* The inactivity warning is said too. */
   okn_inactivity_set_timeouts (okn_kiosk_window_get_inactivity (window), 300, 60 * 1000);
   okn_inactivity_poke (okn_kiosk_window_get_inactivity (window));
@@ -1708,6 +1772,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/escape-keys-do-nothing", test_escape_keys_do_nothing);
   g_test_add_func ("/kiosk/report-path", test_report_path);
   g_test_add_func ("/kiosk/inactivity", test_inactivity);
+  g_test_add_func ("/kiosk/inactivity-while-saving", test_inactivity_while_saving);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
   g_test_add_func ("/kiosk/print-failure", test_print_failure);

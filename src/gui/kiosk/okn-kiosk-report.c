@@ -42,6 +42,8 @@ struct _OknKioskReport
   OknServiceDef *def;         /* its attributes, or NULL */
   GPtrArray *attr_fields;     /* AttrField */
   OknIntakeResult *result;    /* the last stored report, for the last screen */
+  guint resident;             /* one more with every wipe: whose report is sent */
+  guint sent_by;              /* the resident whose report is being saved */
 
   OknKioskScreen *category_screen;
   GtkWidget *search;
@@ -328,9 +330,63 @@ question_of_field (OknKioskReport *self,
   return labels ? labels->data : input;
 }
 
+/* The words a widget shows: a label's, a button's, the first of a box's. */
+static const char *
+words_of (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_BIN (widget) && gtk_bin_get_child (GTK_BIN (widget)))
+    return words_of (gtk_bin_get_child (GTK_BIN (widget)));
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+
+      return children ? words_of (children->data) : NULL;
+    }
+  return NULL;
+}
+
+/* What speech says on @screen while a step is refused there: what is
+ * asked, then what is wrong, in the screen's language (again after a
+ * language switch); the title when nothing is. */
+static void
+announce_issue (OknKioskReport *self,
+                OknKioskScreen *screen)
+{
+  const char *field = g_object_get_data (G_OBJECT (screen), "okn-kiosk-issue");
+  g_autofree char *text = NULL;
+
+  if (field)
+    {
+      const char *question = words_of (question_of_field (self, field));
+      const char *words = okn_kiosk_screen_tr (screen, issue_words (field));
+
+      text = question && *question ? g_strdup_printf ("%s %s", question, words) : g_strdup (words);
+    }
+  okn_kiosk_screen_set_announcement (screen, text);
+}
+
+/* @field's problem (or none) is what @screen says. A resident who cannot
+ * see the message hears it, on every refused tap: the tap on Next
+ * silenced the screen, and the same words would not be said again. */
+static void
+set_issue (OknKioskReport *self,
+           OknKioskScreen *screen,
+           const char     *field)
+{
+  g_autofree char *before = g_strdup (okn_kiosk_screen_get_announcement (screen));
+
+  g_object_set_data_full (G_OBJECT (screen), "okn-kiosk-issue", g_strdup (field), g_free);
+  announce_issue (self, screen);
+  if (field && screen == okn_kiosk_window_get_screen (self->window)
+      && g_strcmp0 (before, okn_kiosk_screen_get_announcement (screen)) == 0)
+    okn_kiosk_voice_announce (okn_kiosk_window_get_voice (self->window), before);
+}
+
 /* Shows the core's issues that belong to @screen (all of them when NULL)
- * next to their fields, and brings the first one's message into view;
- * returns the first one's screen, NULL when none. */
+ * next to their fields, brings the first one's message into view and
+ * has speech say it; returns the first one's screen, NULL when none. */
 static OknKioskScreen *
 show_issues (OknKioskReport *self,
              OknKioskScreen *screen)
@@ -360,6 +416,9 @@ show_issues (OknKioskReport *self,
   if (first_field)
     okn_kiosk_window_reveal (self->window, error_label_of_field (self, first_field),
                              question_of_field (self, first_field));
+  set_issue (self, self->where_screen, first == self->where_screen ? first_field : NULL);
+  set_issue (self, self->what_screen, first == self->what_screen ? first_field : NULL);
+  set_issue (self, self->contact_screen, first == self->contact_screen ? first_field : NULL);
   return first;
 }
 
@@ -1009,6 +1068,18 @@ on_submitted (GObject      *source,
   g_autoptr (GError) error = NULL;
   OknIntakeResult *result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
 
+  /* The kiosk started over while it was saved (the resident walked away
+   * from a slow printer): the next resident sees neither this ticket nor
+   * the form's questions. */
+  if (self->sent_by != self->resident)
+    {
+      if (result)
+        g_message ("The kiosk's ticket %s was stored after its resident had gone", result->record->ticket);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("A kiosk report was not stored, its resident gone: %s", error->message);
+      g_clear_pointer (&result, okn_intake_result_free);
+      return;
+    }
   if (result == NULL)
     {
       OknKioskScreen *where;
@@ -1051,6 +1122,7 @@ on_confirm (OknKioskReport *self)
 
   if (okn_form_session_get_busy (self->session))
     return;
+  self->sent_by = self->resident;
   show_error (self->summary_error, NULL);
   okn_form_session_submit_async (self->session, self->context, build_record (self), &options,
                                  self->cancellable, on_submitted, g_object_ref (self));
@@ -1124,6 +1196,9 @@ delegate_clear (gpointer data)
   gtk_entry_set_text (GTK_ENTRY (self->contact_phone), "");
   forget_shown (self);
   clear_errors (self);
+  set_issue (self, self->where_screen, NULL);
+  set_issue (self, self->what_screen, NULL);
+  set_issue (self, self->contact_screen, NULL);
 }
 
 static const OknFormDelegate delegate = {
@@ -1214,6 +1289,7 @@ build_where_screen (OknKioskReport *self)
   self->address_error = error_label_new ();
   gtk_box_pack_start (GTK_BOX (body), self->address_error, FALSE, FALSE, 0);
   nav_row (self, s, G_CALLBACK (where_back), G_CALLBACK (where_next), N_("Next"));
+  g_signal_connect_swapped (s, "relabel", G_CALLBACK (announce_issue), self);
 }
 
 static void
@@ -1244,6 +1320,7 @@ build_what_screen (OknKioskReport *self)
   self->attributes = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
   gtk_box_pack_start (GTK_BOX (inner), self->attributes, FALSE, FALSE, 0);
   nav_row (self, s, G_CALLBACK (what_back), G_CALLBACK (what_next), N_("Next"));
+  g_signal_connect_swapped (s, "relabel", G_CALLBACK (announce_issue), self);
   gtk_widget_show_all (inner);
 }
 
@@ -1298,6 +1375,7 @@ build_contact_screen (OknKioskReport *self)
   self->contact_error = error_label_new ();
   gtk_box_pack_start (GTK_BOX (body), self->contact_error, FALSE, FALSE, 0);
   nav_row (self, s, G_CALLBACK (contact_back), G_CALLBACK (contact_next), N_("Next"));
+  g_signal_connect_swapped (s, "relabel", G_CALLBACK (announce_issue), self);
   gtk_widget_show_all (body);
   gtk_widget_hide (self->contact_error);
 }
@@ -1523,6 +1601,7 @@ okn_kiosk_report_begin (OknKioskReport *self)
 void
 okn_kiosk_report_wipe (OknKioskReport *self)
 {
+  self->resident++;
   okn_form_session_wipe (self->session);
   forget_shown (self);
 }
