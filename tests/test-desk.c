@@ -1949,7 +1949,10 @@ test_fits_small_screens (void)
   const char *pages[] = { "letter", "report", "find", "register", "record", "letter" };
 
   r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź, skrytka pocztowa 789");
-  r->notes = g_strdup ("Uwagi bardzo długie, bez przerw: ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  /* A notes field may hold 2000 characters, pasted without a space: a
+   * reference number, an identifier from ePUAP. */
+  r->notes = g_strdup ("Uwagi bardzo długie, bez przerw: ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
   g_assert_true (okn_store_register (store, r, "test", &error));
   g_assert_true (okn_store_cancel (store, r->ticket, "Pomyłka: wpis zdublowany przez drugie stanowisko kancelarii", "test", &error));
   g_assert_no_error (error);
