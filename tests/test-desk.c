@@ -1938,7 +1938,8 @@ assert_fits (const char *what,
 /* Every page fits 1024×768 and 1280×720 at any time: after a long,
  * cancelled record was opened too (it once raised the window's minimum
  * width to ~1120 px for the rest of the session), with the ticket on
- * screen, and with a report category's attributes shown. */
+ * screen, and with a report category's attributes shown; 1024×768 with
+ * large text too. */
 static void
 test_fits_small_screens (void)
 {
@@ -1949,7 +1950,10 @@ test_fits_small_screens (void)
   const char *pages[] = { "letter", "report", "find", "register", "record", "letter" };
 
   r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź, skrytka pocztowa 789");
-  r->notes = g_strdup ("Uwagi bardzo długie, bez przerw: ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  /* A notes field may hold 2000 characters, pasted without a space: a
+   * reference number, an identifier from ePUAP. */
+  r->notes = g_strdup ("Uwagi bardzo długie, bez przerw: ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
   g_assert_true (okn_store_register (store, r, "test", &error));
   g_assert_true (okn_store_cancel (store, r->ticket, "Pomyłka: wpis zdublowany przez drugie stanowisko kancelarii", "test", &error));
   g_assert_no_error (error);
@@ -1972,6 +1976,29 @@ test_fits_small_screens (void)
   assert_fits ("report with attributes", 1024, 768 - 40);
   assert_fits ("report with attributes", 1280, 720 - 40);
   okn_report_form_reset (okn_clerk_window_get_report_form (window));
+
+  /* And with GNOME's Large Text (fonts at 125 %): the search's result
+   * columns once needed 1345 px there. */
+  {
+    GtkSettings *settings = gtk_settings_get_default ();
+    int dpi = 0;
+
+    g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+    g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 5 / 4, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      {
+        g_autofree char *what = g_strconcat (pages[i], " in large text", NULL);
+
+        if (!g_str_equal (pages[i], "record"))
+          okn_clerk_window_show_page (window, pages[i]);
+        else
+          g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+        pump ();
+        assert_fits (what, 1024, 768 - 40);
+      }
+    g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+    pump ();
+  }
   okn_clerk_window_show_page (window, "letter");
 }
 

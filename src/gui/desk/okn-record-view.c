@@ -93,6 +93,9 @@ add_row (OknRecordView *self,
   gtk_style_context_add_class (gtk_widget_get_style_context (l), "dim-label");
   gtk_label_set_xalign (GTK_LABEL (v), 0);
   gtk_label_set_line_wrap (GTK_LABEL (v), TRUE);
+  /* A value pasted without a space (a long reference or identifier) breaks
+   * where it must, not the window's width. */
+  gtk_label_set_line_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (v), TRUE);
   gtk_widget_set_can_focus (v, FALSE);
   gtk_widget_set_hexpand (v, TRUE);
