@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "okienko/okn-labels.h"
 #include "okn-test-common.h"
 #include "okn-test-sql.h"
 
@@ -876,6 +877,81 @@ test_message_counts (Fixture      *f,
   g_assert_nonnull (strstr (run.err, "202 znaki"));
 }
 
+/* show and list in Polish: a clerk reads words, not the program's own
+ * ("Stan: queued", "Kanał: paper"), and the values stand in one column
+ * however many Polish letters the labels before them hold. */
+static guint
+value_column (const char *line)
+{
+  const char *colon = strstr (line, ": ");
+  const char *p;
+
+  if (line[0] == ' ')
+    colon = line - 1;
+  g_assert_nonnull (colon);
+  for (p = colon + 1; *p == ' '; p++)
+    ;
+  return (guint) g_utf8_pointer_to_offset (line, p);
+}
+
+static void
+test_show_in_polish (Fixture      *f,
+                     gconstpointer data)
+{
+  const char *polish[] = { "LANGUAGE=pl", NULL };
+  g_autofree char *letter = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_auto (Run) run = { 0 };
+  guint column = 0;
+
+  RUN (&run, f, NULL, NULL, "register", "letter", "--sender", "Łucja Żółć", "--subject", "Wniosek",
+       "--delivery", "post", "--notes", "Pierwsza linia\nDruga linia");
+  g_assert_cmpint (run.status, ==, 0);
+  letter = g_strstrip (g_strdup (run.out));
+
+  run_clear (&run);
+  RUN (&run, f, polish, NULL, "show", letter);
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("show:\n%s", run.out);
+  g_assert_nonnull (strstr (run.out, "W kolejce do wysłania (queued)\n"));
+  g_assert_nonnull (strstr (run.out, okn_labels_channel (OKN_LANGUAGE_PL, OKN_CHANNEL_PAPER)));
+  g_assert_nonnull (strstr (run.out, okn_labels_delivery (OKN_LANGUAGE_PL, OKN_DELIVERY_POST)));
+  g_assert_null (strstr (run.out, " paper\n"));
+  g_assert_null (strstr (run.out, " post\n"));
+  lines = g_strsplit (g_strchomp (run.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 10);
+  for (guint i = 0; lines[i]; i++)
+    {
+      guint c = value_column (lines[i]);
+
+      if (column == 0)
+        column = c;
+      if (c != column)
+        g_error ("line %u's value starts at column %u, not %u: “%s”", i + 1, c, column, lines[i]);
+    }
+
+  /* list: the rows' columns line up too (pismo and zgłoszenie); its
+   * state column keeps the words --state takes. */
+  RUN (&run, f, NULL, NULL, "register", "report", "--category", "POTHOLE", "--description", "Dziura",
+       "--address", "ul. Piotrkowska 104");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  RUN (&run, f, polish, NULL, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("list:\n%s", run.out);
+  g_clear_pointer (&lines, g_strfreev);
+  lines = g_strsplit (g_strchomp (run.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  {
+    const char *a = strstr (lines[0], "  queued");
+    const char *b = strstr (lines[1], "  queued");
+
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_cmpint (g_utf8_pointer_to_offset (lines[0], a), ==, g_utf8_pointer_to_offset (lines[1], b));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -898,6 +974,7 @@ main (int    argc,
   ADD ("/ctl-input/config-secret-stdin", test_config_secret_stdin);
   ADD ("/ctl-input/config-help", test_config_help);
   ADD ("/ctl-input/message-counts", test_message_counts);
+  ADD ("/ctl-input/show-in-polish", test_show_in_polish);
   ADD ("/ctl-input/outside-text", test_outside_text);
 #undef ADD
   rc = g_test_run ();

@@ -43,7 +43,7 @@ print_line (const char *label,
   if (value == NULL)
     return;
   shown = okn_text_display_line (value, -1);
-  g_print ("%-16s %s\n", label, shown);
+  g_print ("%-*s %s\n", okctl_width (label, 16), label, shown);
 }
 
 int

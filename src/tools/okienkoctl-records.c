@@ -336,7 +336,7 @@ print_line (const char *label,
     return;
   safe = okn_text_display_block (value);
   lines = g_strsplit (safe, "\n", -1);
-  g_print ("%-22s %s\n", label, lines[0]);
+  g_print ("%-*s %s\n", okctl_width (label, 22), label, lines[0]);
   for (guint i = 1; lines[i]; i++)
     g_print ("%-22s %s\n", "", lines[i]);
 }
@@ -347,12 +347,19 @@ print_record_text (OknStore  *store,
 {
   g_autoptr (GPtrArray) history = okn_store_status_history (store, r->id, NULL);
   g_autoptr (GPtrArray) audit = okn_store_audit_log (store, r->id, NULL);
+  OknLanguage lang = okn_language_from_locale ();
   char num[32];
 
   print_line (_("Ticket ID:"), r->ticket);
   print_line (_("Verification code:"), r->verification_code);
   print_line (_("Kind:"), r->kind == OKN_KIND_LETTER ? _("letter") : _("report"));
-  print_line (_("State:"), okn_sync_state_to_string (r->sync_state));
+  {
+    /* The state's words, and the word okienkoctl list --state takes. */
+    g_autofree char *state = g_strdup_printf ("%s (%s)", okn_labels_sync_state (lang, r->sync_state),
+                                              okn_sync_state_to_string (r->sync_state));
+
+    print_line (_("State:"), state);
+  }
   print_line (_("Case number:"), r->server_id);
   print_line (_("Status:"), r->server_status);
   print_line (_("Status notes:"), r->server_status_notes);
@@ -372,11 +379,11 @@ print_record_text (OknStore  *store,
   print_line (_("Registered:"), r->created_at);
   print_line (_("Station:"), r->station);
   print_line (_("Operator:"), r->operator_name);
-  print_line (_("Channel:"), okn_channel_to_string (r->channel));
+  print_line (_("Channel:"), okn_labels_channel (lang, r->channel));
   if (r->kind == OKN_KIND_LETTER)
     {
       print_line (_("Received:"), r->received_at);
-      print_line (_("Delivery:"), okn_delivery_to_string (r->delivery));
+      print_line (_("Delivery:"), okn_labels_delivery (lang, r->delivery));
       print_line (_("Sender:"), r->anonymous ? _("anonymous") : r->sender_name);
       print_line (_("Sender’s address:"), r->sender_address);
       print_line (_("Date on the letter:"), r->letter_date);
@@ -439,10 +446,13 @@ print_record_row (OknRecord *r)
                         ? (r->subject ? r->subject : (r->anonymous ? _("(anonymous)") : r->sender_name))
                         : r->category;
   g_autofree char *flat = okn_text_display_line (title, 80);
+  const char *kind = r->kind == OKN_KIND_LETTER ? _("letter") : _("report");
+  /* Both kinds' words in one column, whatever their lengths in the
+   * language (pismo, zgłoszenie). */
+  int kind_columns = (int) MAX (g_utf8_strlen (_("letter"), -1), g_utf8_strlen (_("report"), -1));
 
-  g_print ("%-16s  %.19s  %-6s  %-15s  %s\n", r->ticket, r->created_at,
-           r->kind == OKN_KIND_LETTER ? _("letter") : _("report"),
-           okn_sync_state_to_string (r->sync_state), flat);
+  g_print ("%-16s  %.19s  %-*s  %-15s  %s\n", r->ticket, r->created_at,
+           okctl_width (kind, kind_columns), kind, okn_sync_state_to_string (r->sync_state), flat);
 }
 
 static void
@@ -1037,10 +1047,12 @@ okctl_cmd_status (OkctlContext *ctx,
     }
   else
     {
+      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, stats->total);
+
       print_line (_("Database:"), okn_store_get_path (store));
       print_line (_("Station:"), stats->station ? stats->station : _("not set up: run okienkoctl init --station CODE"));
       print_line (_("Server:"), status->server_url ? status->server_url : _("none configured (working offline)"));
-      g_print ("%-22s %" G_GINT64_FORMAT "\n", _("Records:"), stats->total);
+      print_line (_("Records:"), total);
       for (int s = 0; s <= OKN_SYNC_CANCELLED; s++)
         if (stats->per_state[s] > 0)
           g_print ("  %-20s %" G_GINT64_FORMAT "\n", okn_sync_state_to_string ((OknSyncState) s), stats->per_state[s]);

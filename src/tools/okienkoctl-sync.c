@@ -438,6 +438,13 @@ okctl_sync_status_json (const OknSyncStatus *status,
   okctl_json_add_string (b, "kiosk_print_error_at", status->kiosk_print_error_at);
 }
 
+/* A status line's label, padded to the column its value starts in. */
+static void
+print_label (const char *label)
+{
+  g_print ("%-*s ", okctl_width (label, 22), label);
+}
+
 /**
  * okctl_sync_status_text:
  *
@@ -447,21 +454,25 @@ void
 okctl_sync_status_text (const OknSyncStatus *status)
 {
   if (status->oldest_queued_age >= 0)
-    g_print ("%-22s %" G_GINT64_FORMAT " s\n", _("Oldest queued age:"), status->oldest_queued_age);
-  g_print ("%-22s %s\n", _("Last sync success:"), status->last_success_at ? status->last_success_at : _("never"));
+    {
+      print_label (_("Oldest queued age:"));
+      g_print ("%" G_GINT64_FORMAT " s\n", status->oldest_queued_age);
+    }
+  print_label (_("Last sync success:"));
+  g_print ("%s\n", status->last_success_at ? status->last_success_at : _("never"));
   if (status->last_error)
     {
       g_autofree char *safe = okn_text_display_line (status->last_error, -1);
 
-      g_print ("%-22s %s (%s)\n", _("Last sync error:"), safe,
-               status->last_error_at ? status->last_error_at : "?");
+      print_label (_("Last sync error:"));
+      g_print ("%s (%s)\n", safe, status->last_error_at ? status->last_error_at : "?");
     }
   if (status->kiosk_print_error)
     {
       g_autofree char *safe = okn_text_display_line (status->kiosk_print_error, -1);
 
-      g_print ("%-22s %s (%s)\n", _("Kiosk printer:"), safe,
-               status->kiosk_print_error_at ? status->kiosk_print_error_at : "?");
+      print_label (_("Kiosk printer:"));
+      g_print ("%s (%s)\n", safe, status->kiosk_print_error_at ? status->kiosk_print_error_at : "?");
     }
 }
 

@@ -135,6 +135,24 @@ okctl_print_error (const char *message)
 }
 
 /**
+ * okctl_width:
+ * @text: valid UTF-8 (our words, or text made safe for display)
+ * @columns: how many characters wide its column is
+ *
+ * A Polish or Ukrainian letter takes two bytes but one column, and
+ * printf's "%-22s" pads by bytes: "%-*s" with this width pads @text to
+ * @columns characters, so that the values after it line up.
+ *
+ * Returns: the field width to give printf for @text
+ */
+int
+okctl_width (const char *text,
+             int         columns)
+{
+  return columns + (int) (strlen (text) - (gsize) g_utf8_strlen (text, -1));
+}
+
+/**
  * okctl_quote:
  * @text: (nullable): outside text a message quotes (an argument, a value)
  *

@@ -47,6 +47,8 @@ int        okctl_usage_error      (const char *format,
                                    ...) G_GNUC_PRINTF (1, 2);
 void       okctl_print_error      (const char *message);
 char      *okctl_quote            (const char *text);
+int        okctl_width            (const char *text,
+                                   int         columns);
 OknStore  *okctl_open_store       (OkctlContext *ctx,
                                    GError      **error);
 OknStore  *okctl_open_store_full  (OkctlContext       *ctx,
