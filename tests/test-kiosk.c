@@ -244,6 +244,38 @@ test_escape_keys_do_nothing (void)
 }
 
 
+static gboolean
+size_buttons_at_min (gpointer data)
+{
+  return gtk_widget_get_sensitive (okn_test_kiosk_find (window, "larger"))
+         && !gtk_widget_get_sensitive (okn_test_kiosk_find (window, "smaller"));
+}
+
+/* A resident wanted another language, high contrast, large text and
+ * speech. */
+static void
+tap_own_settings (const char *language)
+{
+  tap (language);
+  tap ("contrast");
+  tap ("larger");
+  tap ("speech");
+}
+
+/* The next resident meets the kiosk as it was set up: silent, in its own
+ * language, default colours and text size (each a tap away on the start
+ * screen), and the bar says so once drawn: A+ can raise the size again,
+ * A− has nothing to lower. */
+static void
+assert_as_set_up (void)
+{
+  g_assert_cmpint (okn_kiosk_window_get_language (window), ==, OKN_LANGUAGE_PL);
+  g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_DEFAULT);
+  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, OKN_KIOSK_TEXT_SIZE_MIN);
+  g_assert_true (okn_test_ui_wait_for (size_buttons_at_min, NULL));
+  g_assert_false (okn_speech_get_enabled (okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window))));
+}
+
 /* The whole report path with taps, ending with a stored record and a
  * printed ticket that decodes back: the category from its group, where,
  * what with the category's required question, contact with consent, the
@@ -363,18 +395,13 @@ test_report_path (void)
   /* Nothing else opened on the way: no print dialog, no file chooser. */
   g_assert_cmpuint (mapped_toplevels (), ==, 1);
 
-  /* Finish: the start screen; nothing of this resident stays. */
+  /* Finish: the start screen; nothing of this resident stays, not even
+   * their settings. */
+  tap_own_settings ("uk");
   tap ("finish");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
   g_assert_false (okn_kiosk_report_has_input (okn_kiosk_window_get_report (window)));
-  tap ("pl");
-}
-
-static gboolean
-size_buttons_at_min (gpointer data)
-{
-  return gtk_widget_get_sensitive (okn_test_kiosk_find (window, "larger"))
-         && !gtk_widget_get_sensitive (okn_test_kiosk_find (window, "smaller"));
+  assert_as_set_up ();
 }
 
 /* A resident who walks away: a warning with a big button that gives the
@@ -387,16 +414,12 @@ test_inactivity (void)
   OknKioskReport *report = okn_kiosk_window_get_report (window);
 
   okn_kiosk_window_show_start (window);
-  tap ("en");
   tap ("report");
   tap ("category:streetlight");
   fill ("address", "Zielona 3");
   g_assert_true (okn_kiosk_report_has_input (report));
   g_assert_false (okn_kiosk_window_is_warning (window));
-  /* This resident wanted high contrast, large text and speech. */
-  tap ("contrast");
-  tap ("larger");
-  tap ("speech");
+  tap_own_settings ("en");
 
   /* The warning comes soon; the grace is longer than any wait of the
    * test, so a slow machine (ASan, load) cannot run it out before the
@@ -422,14 +445,7 @@ test_inactivity (void)
   g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
   g_assert_false (okn_kiosk_window_is_warning (window));
   g_assert_false (okn_kiosk_report_has_input (report));
-  g_assert_cmpint (okn_kiosk_window_get_language (window), ==, OKN_LANGUAGE_PL);
-  /* The next one meets the kiosk as it was set up. */
-  g_assert_cmpint (okn_kiosk_theme_get (GTK_WIDGET (window)), ==, OKN_KIOSK_THEME_DEFAULT);
-  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (window)), ==, OKN_KIOSK_TEXT_SIZE_MIN);
-  /* And the bar says so once drawn: A+ can raise it again, A− has
-   * nothing to lower. */
-  g_assert_true (okn_test_ui_wait_for (size_buttons_at_min, NULL));
-  g_assert_false (okn_speech_get_enabled (okn_kiosk_voice_get_speech (okn_kiosk_window_get_voice (window))));
+  assert_as_set_up ();
   okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   /* Back through the path: nothing of the last resident. */
   tap ("report");
@@ -512,9 +528,12 @@ test_check_scanned (void)
   tap ("uk");
   g_assert_true (has_cyrillic (label_of ("answer-status")));
   g_assert_true (has_cyrillic (okn_kiosk_screen_get_announcement (okn_kiosk_window_get_screen (window))));
+  /* Finish: the resident is done, and the next one meets the kiosk as it
+   * was set up, not in this one's settings. */
+  tap_own_settings ("uk");
   tap ("finish");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
-  tap ("pl");
+  assert_as_set_up ();
 }
 
 /* Typed: a forged code and an unknown ticket read exactly the same; the

@@ -312,10 +312,17 @@ on_another (OknKioskCheck *self)
 }
 
 static void
-on_finish (OknKioskCheck *self)
+on_back (OknKioskCheck *self)
 {
   okn_kiosk_check_wipe (self);
   okn_kiosk_window_show_start (self->window);
+}
+
+/* The resident is done: the next one meets the kiosk as it was set up. */
+static void
+on_finish (OknKioskCheck *self)
+{
+  okn_kiosk_window_start_over (self->window);
 }
 
 static GtkWidget *
@@ -381,7 +388,7 @@ build_check_screen (OknKioskCheck *self)
 
   gtk_widget_set_name (back, "back");
   okn_kiosk_screen_translate (s, back, N_("Back"));
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_finish), self);
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_back), self);
   gtk_box_pack_start (GTK_BOX (row), back, FALSE, FALSE, 0);
   self->camera_button = okn_kiosk_button_new ("camera-photo-symbolic", NULL);
   gtk_widget_set_name (self->camera_button, "camera");

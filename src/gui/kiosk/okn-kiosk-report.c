@@ -1128,10 +1128,11 @@ on_confirm (OknKioskReport *self)
                                  self->cancellable, on_submitted, g_object_ref (self));
 }
 
+/* The resident is done: the next one meets the kiosk as it was set up. */
 static void
 on_finish (OknKioskReport *self)
 {
-  go_start (self);
+  okn_kiosk_window_start_over (self->window);
 }
 
 /* The last ticket and summary on the screens: a form the session cleared

@@ -799,23 +799,13 @@ default_language (OknKioskWindow *self)
   return lang;
 }
 
-/* The resident walked away: everything they gave is wiped from memory,
- * and the next one starts at the start screen, in the kiosk's language. */
+/* The resident walked away. */
 static void
 on_expired (OknInactivity  *inactivity,
             OknKioskWindow *self)
 {
   gtk_widget_hide (GTK_WIDGET (self->still_there));
-  okn_kiosk_report_wipe (self->report);
-  okn_kiosk_check_wipe (self->check);
-  okn_kiosk_window_set_language (self, default_language (self));
-  /* The next resident meets the kiosk as it was set up: silent, in the
-   * default colours and text size (each a tap away on the start screen). */
-  if (self->speech)
-    okn_speech_set_enabled (self->speech, FALSE);
-  okn_kiosk_theme_set (GTK_WIDGET (self), OKN_KIOSK_THEME_DEFAULT);
-  okn_kiosk_text_size_set (GTK_WIDGET (self), OKN_KIOSK_TEXT_SIZE_MIN);
-  okn_kiosk_window_show_start (self);
+  okn_kiosk_window_start_over (self);
 }
 
 static OknKioskScreen *
@@ -1208,6 +1198,29 @@ const char *
 okn_kiosk_window_get_screen_name (OknKioskWindow *self)
 {
   return okn_kiosk_screen_get_name (okn_kiosk_window_get_screen (self));
+}
+
+/**
+ * okn_kiosk_window_start_over:
+ *
+ * The resident is done (Finish) or walked away: everything they gave is
+ * wiped from memory, and the next one meets the kiosk as it was set up at
+ * the start screen: in the kiosk's language, silent, in the default
+ * colours and text size (each a tap away there).
+ */
+void
+okn_kiosk_window_start_over (OknKioskWindow *self)
+{
+  g_return_if_fail (OKN_IS_KIOSK_WINDOW (self));
+
+  okn_kiosk_report_wipe (self->report);
+  okn_kiosk_check_wipe (self->check);
+  okn_kiosk_window_set_language (self, default_language (self));
+  if (self->speech)
+    okn_speech_set_enabled (self->speech, FALSE);
+  okn_kiosk_theme_set (GTK_WIDGET (self), OKN_KIOSK_THEME_DEFAULT);
+  okn_kiosk_text_size_set (GTK_WIDGET (self), OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_show_start (self);
 }
 
 void

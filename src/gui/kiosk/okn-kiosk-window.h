@@ -23,6 +23,7 @@ void            okn_kiosk_window_set_language     (OknKioskWindow *self,
 OknKioskScreen *okn_kiosk_window_get_screen       (OknKioskWindow *self);
 const char     *okn_kiosk_window_get_screen_name  (OknKioskWindow *self);
 void            okn_kiosk_window_show_start       (OknKioskWindow *self);
+void            okn_kiosk_window_start_over       (OknKioskWindow *self);
 void            okn_kiosk_window_add_screen       (OknKioskWindow *self,
                                                    OknKioskScreen *screen);
 void            okn_kiosk_window_show_screen      (OknKioskWindow *self,
