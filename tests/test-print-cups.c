@@ -331,6 +331,24 @@ held_queue (void)
   return queue;
 }
 
+/* A queue whose backend keeps every job "processing" (okntest-slow): a
+ * printer that never finishes, for timeouts and for what happens while a
+ * job waits. */
+static const char *
+slow_queue (void)
+{
+  static const char *const queue = "OkienkoBusy";
+  static gboolean made;
+
+  if (!made)
+    {
+      okn_test_cups_add_slow_queue (cups, queue);
+      made = TRUE;
+    }
+  okn_test_cups_set_reasons (cups, queue, "none", NULL);
+  return queue;
+}
+
 /* Active jobs on a queue, counted through IPP as the scheduler sees them. */
 static int
 count_active_jobs (const char *queue)
@@ -342,12 +360,25 @@ count_active_jobs (const char *queue)
   return n;
 }
 
+static gboolean
+job_processing (const char *queue)
+{
+  cups_job_t *jobs = NULL;
+  int n = cupsGetJobs2 (CUPS_HTTP_DEFAULT, &jobs, queue, 0, CUPS_WHICHJOBS_ACTIVE);
+  gboolean processing = FALSE;
+
+  for (int j = 0; j < n; j++)
+    processing |= jobs[j].state == IPP_JSTATE_PROCESSING;
+  cupsFreeJobs (n, jobs);
+  return processing;
+}
+
 static void
 test_timeout (void)
 {
-  const char *queue = held_queue ();
+  const char *queue = slow_queue ();
   g_autoptr (GError) error = NULL;
-  OknPrintJobOptions o = { .title = (char *) "held", .timeout = 2 };
+  OknPrintJobOptions o = { .title = (char *) "slow", .timeout = 2 };
   g_autoptr (GBytes) pdf = receipt_pdf (&o);
   int job = 0;
 
@@ -357,6 +388,30 @@ test_timeout (void)
   g_assert_nonnull (strstr (error->message, queue));
   g_test_message ("%s", error->message);
   /* The job that did not finish was cancelled, not left to print later. */
+  g_assert_cmpint (count_active_jobs (queue), ==, 0);
+}
+
+/* A queue that holds its jobs (job-hold-until-default=indefinite, as a
+ * "release at the printer" set-up has) never prints one by itself: the
+ * clerk is told at once, not after print.timeout, and not "print again when
+ * the printer is ready" about a printer that is idle. */
+static void
+test_held (void)
+{
+  const char *queue = held_queue ();
+  g_autoptr (GError) error = NULL;
+  OknPrintJobOptions o = { .title = (char *) "held", .timeout = 20 };
+  g_autoptr (GBytes) pdf = receipt_pdf (&o);
+  int job = 0;
+
+  g_assert_false (okn_printer_print_pdf (queue, pdf, &o, &job, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_JOB_FAILED);
+  g_assert_cmpint (job, >, 0);
+  g_assert_nonnull (strstr (error->message, queue));
+  g_assert_nonnull (strstr (error->message, "held"));
+  g_assert_nonnull (strstr (error->message, "job-hold-until-specified"));
+  /* Cancelled, not left to print when someone releases it later. */
   g_assert_cmpint (count_active_jobs (queue), ==, 0);
 }
 
@@ -373,7 +428,9 @@ meddle (gpointer data)
 {
   Meddler *m = data;
 
-  for (int i = 0; i < 200 && count_active_jobs (m->queue) == 0; i++)
+  /* Processing, not only queued: a job that starts after the reasons were
+   * set would have the scheduler replace their message. */
+  for (int i = 0; i < 1500 && !job_processing (m->queue); i++)
     g_usleep (20000);
   if (m->cancel_job)
     okn_test_cups_run_tool (cups, "cancel", "-a", m->queue, NULL);
@@ -387,7 +444,7 @@ run_meddled (gboolean cancel_job,
              GError **error,
              int     *job)
 {
-  Meddler m = { held_queue (), cancel_job };
+  Meddler m = { slow_queue (), cancel_job };
   OknPrintJobOptions o = { .title = (char *) "meddled", .timeout = 30 };
   g_autoptr (GBytes) pdf = receipt_pdf (&o);
   GThread *thread = g_thread_new ("meddler", meddle, &m);
@@ -404,9 +461,9 @@ test_paper_runs_out (void)
   int job = 0;
 
   run_meddled (FALSE, &error, &job);
+  g_test_message ("%s", error->message);
   g_assert_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_MEDIA_EMPTY);
   g_assert_nonnull (strstr (error->message, "Roll empty"));
-  g_test_message ("%s", error->message);
 }
 
 static void
@@ -640,6 +697,7 @@ main (int    argc,
       g_test_add_func ("/print/cups/out-of-paper", test_out_of_paper);
       g_test_add_func ("/print/cups/unreachable", test_unreachable);
       g_test_add_func ("/print/cups/timeout", test_timeout);
+      g_test_add_func ("/print/cups/held", test_held);
       g_test_add_func ("/print/cups/paper-runs-out", test_paper_runs_out);
       g_test_add_func ("/print/cups/job-cancelled", test_job_cancelled);
       g_test_add_func ("/print/cups/okienkoctl-printers", test_ctl_printers);

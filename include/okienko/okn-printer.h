@@ -25,7 +25,7 @@ typedef enum
   OKN_PRINTER_ERROR_UNKNOWN_PRINTER,  /* no printer of that name */
   OKN_PRINTER_ERROR_STOPPED,          /* stopped, paused or not accepting jobs */
   OKN_PRINTER_ERROR_MEDIA_EMPTY,      /* out of paper */
-  OKN_PRINTER_ERROR_JOB_FAILED,       /* the job was aborted or cancelled */
+  OKN_PRINTER_ERROR_JOB_FAILED,       /* the job was aborted, cancelled or held */
   OKN_PRINTER_ERROR_TIMEOUT,          /* the job did not finish in time */
   OKN_PRINTER_ERROR_INVALID,          /* bad name, empty document, bad size */
   OKN_PRINTER_ERROR_FAILED,           /* any other refusal by the scheduler */

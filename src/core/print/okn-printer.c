@@ -761,6 +761,22 @@ wait_for_job (http_t       *http,
           goto out;
         }
 
+      /* A held job (a queue that holds every job, an administrator's
+       * hold, a hold for authentication) waits for someone to release it:
+       * waiting out the timeout would only keep the clerk or the resident
+       * in front of a busy screen. "job-incoming" is a job still being
+       * received, which is not held by anyone. */
+      if (js.state == IPP_JSTATE_HELD && !(js.reasons && strstr (js.reasons, "job-incoming")))
+        {
+          g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_JOB_FAILED,
+                       _("The print job %d on printer “%s” was held (%s): the queue holds "
+                         "jobs until someone releases them. The job was cancelled: an "
+                         "administrator can set the queue to print at once, then print "
+                         "again."),
+                       job_id, printer, js.reasons ? js.reasons : "");
+          goto cancel;
+        }
+
       info = get_printer (http, printer, job_id, error);
       if (info == NULL)
         goto cancel;
