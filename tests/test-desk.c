@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
@@ -2520,6 +2521,30 @@ test_record_datetime_in_words (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* Coordinates read as two numbers where numbers take a decimal comma:
+ * "51,759200, 19,456000" could as well be four. */
+static void
+test_record_coordinates (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("streetlight", "Latarnia przy przejściu", "ul. Zgierska 2");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = NULL;
+
+  okn_test_sample_catalogue (store);
+  g_assert_null (okn_record_set_location_text (r, "51,7592", "19,456"));
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (setlocale (LC_NUMERIC, "pl_PL.UTF-8"));
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (okn_clerk_window_get_record_view (window)));
+  setlocale (LC_NUMERIC, "C");
+  g_test_message ("%s", shown);
+  g_assert_nonnull (strstr (shown, "51.759200, 19.456000"));
+  key (GDK_KEY_Escape, 0);
+}
+
 static gboolean
 not_syncing (gpointer data)
 {
@@ -2813,6 +2838,7 @@ main (int    argc,
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
   g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
+  g_test_add_func ("/desk/record-coordinates", test_record_coordinates);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 

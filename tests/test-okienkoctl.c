@@ -80,6 +80,36 @@ test_init_idempotent (Fixture      *f,
   g_assert_nonnull (strstr (err, "K07"));
 }
 
+/* Coordinates read the same in every language: with Polish numbers
+ * "51,759200, 19,456000" could be four numbers as well as two. */
+static void
+test_show_coordinates (Fixture      *f,
+                       gconstpointer data)
+{
+  const char *languages[] = { "pl", "uk", "en" };
+  g_autofree char *out = NULL;
+  g_autofree char *ticket = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "register", "report",
+                                     "--category", "pothole", "--description", "Dziura",
+                                     "--lat", "51,7592", "--long", "19.456", NULL), ==, 0);
+  ticket = g_strstrip (g_strdup (out));
+  g_setenv ("LC_ALL", "pl_PL.UTF-8", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_setenv ("LANGUAGE", languages[i], TRUE);
+      g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "show", ticket, NULL), ==, 0);
+      g_test_message ("%s", out);
+      g_assert_nonnull (strstr (out, "51.759200, 19.456000"));
+    }
+  /* Editing one coordinate keeps the other. */
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, NULL, "edit", ticket, "--lat", "51,77", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "show", ticket, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "51.770000, 19.456000"));
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+}
+
 static void
 test_register_and_show (Fixture      *f,
                         gconstpointer data)
@@ -482,6 +512,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/okienkoctl/init-idempotent", test_init_idempotent);
   ADD ("/okienkoctl/register-and-show", test_register_and_show);
+  ADD ("/okienkoctl/show-coordinates", test_show_coordinates);
   ADD ("/okienkoctl/exit-codes", test_exit_codes);
   ADD ("/okienkoctl/help-for-every-command", test_help_for_every_command);
   ADD ("/okienkoctl/register-json-shapes", test_register_json_shapes);

@@ -1020,6 +1020,28 @@ okn_record_validate (OknRecord *record,
 }
 
 /**
+ * okn_record_format_location:
+ *
+ * The coordinates as a person reads them, the same in every language:
+ * "51.759200, 19.456000". A decimal comma would make that "51,759200,
+ * 19,456000", four numbers or two; okn_record_set_location_text() takes
+ * this form back.
+ *
+ * Returns: (transfer full) (nullable): %NULL when the record has none
+ */
+char *
+okn_record_format_location (const OknRecord *record)
+{
+  char lat[G_ASCII_DTOSTR_BUF_SIZE];
+  char lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!record->has_location)
+    return NULL;
+  return g_strdup_printf ("%s, %s", g_ascii_formatd (lat, sizeof lat, "%.6f", record->lat),
+                          g_ascii_formatd (lon, sizeof lon, "%.6f", record->lon));
+}
+
+/**
  * okn_record_set_location_text:
  * @lat: (nullable): the latitude as typed (a decimal comma is fine)
  * @lon: (nullable): the longitude as typed
