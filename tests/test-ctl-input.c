@@ -243,7 +243,7 @@ test_json_nul (Fixture      *f,
     { "[{\"kind\":\"letter\",\"sender\":\"A\"},{\"kind\":\"letter\",\"anonymous\":true,"
       "\"subject\":\"x\\u0000\"}]", -1, "Subject" },
     { "{\"kind\":\"report\",\"category\":\"pothole\",\"description\":\"D\",\"address\":\"A 1\","
-      "\"attributes\":{\"depth\":\"10\\u0000cm\"}}", -1, "Attributes" },
+      "\"attributes\":{\"depth\":\"10\\u0000cm\"}}", -1, "depth" },
     { "{\"kind\":\"letter\",\"sen\\u0000der\":\"Jan\"}", -1, "Unknown field" },
     /* Raw bytes in a file: inside a string, and between two records (the
      * second record was silently dropped before). */
