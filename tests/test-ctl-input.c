@@ -932,6 +932,7 @@ test_show_in_polish (Fixture      *f,
 
   /* list: the rows' columns line up too (pismo and zgłoszenie); its
    * state column keeps the words --state takes. */
+  run_clear (&run);
   RUN (&run, f, NULL, NULL, "register", "report", "--category", "POTHOLE", "--description", "Dziura",
        "--address", "ul. Piotrkowska 104");
   g_assert_cmpint (run.status, ==, 0);
