@@ -356,6 +356,28 @@ test_http_with_key_warned (void)
   g_assert_null (strstr (g_ptr_array_index (problems, 0), "k3y"));
   g_assert_cmpuint (okn_config_get_problems (b)->len, ==, 0);
   g_assert_cmpuint (okn_config_get_problems (c)->len, ==, 0);
+
+  /* A loopback server: the key stays on this machine. A name that only
+   * starts like one does not. */
+  {
+    const char *loopback[] = { "http://127.0.0.1:8080/", "http://127.0.0.2/", "http://[::1]:8080/",
+                               "http://localhost/v2/", "HTTP://LocalHost:80/" };
+    const char *remote[] = { "http://127.0.0.1.example.org/", "http://localhost.example.org/",
+                             "http://10.0.0.1/" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (loopback) + G_N_ELEMENTS (remote); i++)
+      {
+        gboolean is_loopback = i < G_N_ELEMENTS (loopback);
+        const char *url = is_loopback ? loopback[i] : remote[i - G_N_ELEMENTS (loopback)];
+        g_autofree char *text = g_strdup_printf ("[server]\nurl=%s\napi_key=k3y\n", url);
+        g_autofree char *p = write_private (dir, "loop.conf", text, -1, 0600);
+        g_autoptr (OknConfig) l = okn_config_load (p, &error);
+
+        g_assert_no_error (error);
+        g_test_message ("%s", url);
+        g_assert_cmpuint (okn_config_get_problems (l)->len, ==, (guint) (is_loopback ? 0 : 1));
+      }
+  }
   okn_test_rm_rf (dir);
 }
 

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
@@ -1770,6 +1771,73 @@ test_sync_now_and_attention (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* A sync stopped by a setting the Preferences dialog has points the
+ * clerk at that field by its label, not at a configuration key or an
+ * okienkoctl command. */
+static void
+test_sync_names_preferences (void)
+{
+  g_autoptr (OknOpen311Server) server = okn_open311_server_new ();
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("streetlight", "Latarnia miga", "ul. Zgierska 3");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *conf_text = NULL;
+  g_autofree char *conf_add = NULL;
+  const char *status;
+
+  okn_test_sample_catalogue (store);
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  okn_open311_server_start (server, 0, &error);
+  g_assert_no_error (error);
+  url = okn_open311_server_get_url (server);
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
+  conf_add = g_strdup_printf ("%s[server]\nurl=%s\n", conf_text, url);
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_add, -1, NULL));
+  okn_application_reload_config (app, &error);
+  g_assert_no_error (error);
+  okn_clerk_window_reload_config (window);
+
+  okn_clerk_window_sync_now (window);
+  g_assert_true (wait_for (sync_done, NULL));
+  status = okn_clerk_window_get_status (window);
+  g_test_message ("%s", status);
+  /* Alone, the key is missing; after other tests, the letters' service
+   * code first. */
+  g_assert_null (strstr (status, "server.api_key"));
+  g_assert_null (strstr (status, "letters.service_code"));
+  g_assert_null (strstr (status, "okienkoctl"));
+  g_assert_nonnull (strstr (status, "in Preferences (Ctrl+,)"));
+
+  /* Each key the dialog has, wherever it stands; not one it lacks. */
+  {
+    struct { const char *in; const char *out; } cases[] = {
+      { "Letters are not sent: letters.service_code is not set (okienkoctl config set letters.service_code CODE). "
+        "Reports are sent as usual.",
+        "Letters are not sent: “Service code for letters” in Preferences (Ctrl+,) is not set. "
+        "Reports are sent as usual." },
+      { "Check server.jurisdiction_id and server.api_key.",
+        "Check “Jurisdiction” in Preferences (Ctrl+,) and “API key” in Preferences (Ctrl+,)." },
+      { "server.urll, xserver.url, server.url_x and sync.interval stay.",
+        "server.urll, xserver.url, server.url_x and sync.interval stay." },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *named = okn_preferences_name_fields (cases[i].in);
+
+        g_assert_cmpstr (named, ==, cases[i].out);
+      }
+  }
+
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_text, -1, NULL));
+  okn_application_reload_config (app, &error);
+  g_assert_no_error (error);
+  okn_clerk_window_reload_config (window);
+  okn_open311_server_stop (server);
+}
+
 /* Every label's text under @w, one a line. */
 static void
 collect_labels (GtkWidget *w,
@@ -2520,6 +2588,30 @@ test_record_datetime_in_words (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* Coordinates read as two numbers where numbers take a decimal comma:
+ * "51,759200, 19,456000" could as well be four. */
+static void
+test_record_coordinates (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("streetlight", "Latarnia przy przejściu", "ul. Zgierska 2");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = NULL;
+
+  okn_test_sample_catalogue (store);
+  g_assert_null (okn_record_set_location_text (r, "51,7592", "19,456"));
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (setlocale (LC_NUMERIC, "pl_PL.UTF-8"));
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (okn_clerk_window_get_record_view (window)));
+  setlocale (LC_NUMERIC, "C");
+  g_test_message ("%s", shown);
+  g_assert_nonnull (strstr (shown, "51.759200, 19.456000"));
+  key (GDK_KEY_Escape, 0);
+}
+
 static gboolean
 not_syncing (gpointer data)
 {
@@ -2790,6 +2882,7 @@ main (int    argc,
   g_test_add_func ("/desk/cancel-with-reason", test_cancel_with_reason);
   g_test_add_func ("/desk/daily-register", test_daily_register);
   g_test_add_func ("/desk/sync-now-and-attention", test_sync_now_and_attention);
+  g_test_add_func ("/desk/sync-names-preferences", test_sync_names_preferences);
   g_test_add_func ("/desk/preferences", test_preferences);
   g_test_add_func ("/desk/first-start-setup", test_first_start_setup);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
@@ -2813,6 +2906,7 @@ main (int    argc,
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
   g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
+  g_test_add_func ("/desk/record-coordinates", test_record_coordinates);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 

@@ -80,6 +80,36 @@ test_init_idempotent (Fixture      *f,
   g_assert_nonnull (strstr (err, "K07"));
 }
 
+/* Coordinates read the same in every language: with Polish numbers
+ * "51,759200, 19,456000" could be four numbers as well as two. */
+static void
+test_show_coordinates (Fixture      *f,
+                       gconstpointer data)
+{
+  const char *languages[] = { "pl", "uk", "en" };
+  g_autofree char *out = NULL;
+  g_autofree char *ticket = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "register", "report",
+                                     "--category", "pothole", "--description", "Dziura",
+                                     "--lat", "51,7592", "--long", "19.456", NULL), ==, 0);
+  ticket = g_strstrip (g_strdup (out));
+  g_setenv ("LC_ALL", "pl_PL.UTF-8", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_setenv ("LANGUAGE", languages[i], TRUE);
+      g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "show", ticket, NULL), ==, 0);
+      g_test_message ("%s", out);
+      g_assert_nonnull (strstr (out, "51.759200, 19.456000"));
+    }
+  /* Editing one coordinate keeps the other. */
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, NULL, "edit", ticket, "--lat", "51,77", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "show", ticket, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "51.770000, 19.456000"));
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+}
+
 static void
 test_register_and_show (Fixture      *f,
                         gconstpointer data)
@@ -365,6 +395,49 @@ test_list_search_edit_cancel (Fixture      *f,
   g_assert_nonnull (strstr (err, "Since"));
 }
 
+static guint
+count (const char *text,
+       const char *what)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, what)); p += strlen (what))
+    n++;
+  return n;
+}
+
+/* Setting an http:// server.url with a key set warns once (the load and
+ * the set each said it); a loopback server is not warned about, the key
+ * does not leave the machine. */
+static void
+test_config_http_warning (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, "k3y\n", NULL, NULL, "config", "set", "server.api_key", "-", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, &err, "config", "set", "server.url",
+                                     "http://open311.example.org/v2/", NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_cmpuint (count (err, "unencrypted"), ==, 1);
+  /* Set again, or another key set: still once. */
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, &err, "config", "set", "server.url",
+                                     "http://open311.example.org/v2/", NULL), ==, 0);
+  g_assert_cmpuint (count (err, "unencrypted"), ==, 1);
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, &err, "config", "set", "office.name", "Urząd", NULL), ==, 0);
+  g_assert_cmpuint (count (err, "unencrypted"), ==, 1);
+
+  /* The file as it was is still warned about as it is loaded. */
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, NULL, "config", "set", "server.url",
+                                     "http://127.0.0.1:8080/v2/", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, &err, "config", "set", "server.url",
+                                     "http://[::1]:8080/v2/", NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_cmpuint (count (err, "unencrypted"), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, NULL, &err, "config", "list", NULL), ==, 0);
+  g_assert_cmpuint (count (err, "unencrypted"), ==, 0);
+}
+
 static void
 test_config_command (Fixture      *f,
                      gconstpointer data)
@@ -482,12 +555,14 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/okienkoctl/init-idempotent", test_init_idempotent);
   ADD ("/okienkoctl/register-and-show", test_register_and_show);
+  ADD ("/okienkoctl/show-coordinates", test_show_coordinates);
   ADD ("/okienkoctl/exit-codes", test_exit_codes);
   ADD ("/okienkoctl/help-for-every-command", test_help_for_every_command);
   ADD ("/okienkoctl/register-json-shapes", test_register_json_shapes);
   ADD ("/okienkoctl/register-json-all-or-none", test_register_json_all_or_none);
   ADD ("/okienkoctl/list-search-edit-cancel", test_list_search_edit_cancel);
   ADD ("/okienkoctl/config", test_config_command);
+  ADD ("/okienkoctl/config-http-warning", test_config_http_warning);
   ADD ("/okienkoctl/status-json", test_status_json);
   g_test_add ("/okienkoctl/help-creates-nothing", Fixture, "no init", fixture_setup, test_help_creates_nothing, fixture_teardown);
   ADD ("/okienkoctl/env-database", test_env_database);

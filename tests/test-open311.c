@@ -866,6 +866,35 @@ test_endpoint_missing (Fixture       *f,
   error = post_fails (f, unknown, OKN_OPEN311_ERROR_PERMANENT, 404);
 }
 
+/* A 503 (or 401, 400) with no body at all, as a proxy in front of the
+ * server answers: the message says so instead of ending in ": ". */
+static void
+test_empty_error_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char *const statuses[] = { "503", "401", "400" };
+
+  okn_test_server_set (f->server, "echo_type", "empty");
+  for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (OknOpen311Receipt) receipt = NULL;
+      g_autoptr (OknRecord) r = make_report (f, "dumping", "Śmieci");
+
+      okn_test_server_set (f->server, "echo_status", statuses[s]);
+      okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
+      receipt = okn_open311_client_post (f->client, r, &error);
+      g_assert_null (receipt);
+      g_assert_nonnull (error);
+      g_test_message ("%s: %s", statuses[s], error->message);
+      g_assert_false (g_str_has_suffix (error->message, ": "));
+      g_assert_false (g_str_has_suffix (error->message, ":"));
+      g_assert_null (strstr (error->message, ": ."));
+      g_assert_null (strstr (error->message, ":  "));
+      g_assert_nonnull (strstr (error->message, statuses[s]));
+    }
+}
+
 /* A server that echoes the api_key, at every offset around the 80
  * characters a message quotes, in any case or encoding, in a text, HTML
  * or JSON answer, with a success, a refusal, an auth error or a 5xx.
@@ -1854,6 +1883,7 @@ main (int   argc,
   ADD ("/open311/error/permanent", test_permanent);
   ADD ("/open311/error/auth", test_auth);
   ADD ("/open311/error/transient", test_transient);
+  ADD ("/open311/error/empty-answer", test_empty_error_answer);
   ADD ("/open311/error/retry-after", test_retry_after);
   ADD ("/open311/error/drop", test_drop);
   ADD ("/open311/error/timeout", test_timeout);

@@ -108,6 +108,25 @@ test_bad_text (void)
 
     g_assert_cmpstr (fields, ==, "subject");
   }
+
+  /* A bad attribute value: the message names the attribute, not only
+   * "Attributes" (a report may have several). */
+  {
+    const char *values[] = { "10\x01cm", "broken \xc5 utf-8" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      {
+        g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "Piotrkowska 1");
+        g_autoptr (GError) error = NULL;
+
+        okn_record_add_attribute (r, "size", "large");
+        okn_record_add_attribute (r, "depth", values[i]);
+        g_assert_false (okn_record_validate (r, NULL, &error));
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, "depth"));
+        g_assert_null (strstr (error->message, "size"));
+      }
+  }
 }
 
 static void

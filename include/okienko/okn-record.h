@@ -168,6 +168,7 @@ void          okn_field_issue_add           (GPtrArray  *issues,
                                              const char *format,
                                              ...) G_GNUC_PRINTF (4, 5);
 
+char          *okn_record_format_location    (const OknRecord *record);
 OknFieldIssue *okn_record_set_location_text (OknRecord  *record,
                                              const char *lat,
                                              const char *lon);

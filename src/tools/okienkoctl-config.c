@@ -146,6 +146,7 @@ okctl_cmd_config (OkctlContext *ctx,
     {
       const OknConfigKey *key;
       g_autofree char *value = NULL;
+      g_autoptr (GPtrArray) before = NULL;
 
       if (argc != 4)
         return okctl_usage_error (_("Usage: okienkoctl config set SECTION.KEY VALUE"));
@@ -163,14 +164,18 @@ okctl_cmd_config (OkctlContext *ctx,
         }
       else
         value = g_strdup (argv[3]);
+      /* What was risky before was said as the file was loaded. */
+      before = okn_config_check_combination (ctx->config);
       if (!okn_config_set (ctx->config, argv[2], value, &error) || !okn_config_save (ctx->config, &error))
         return okctl_fail (g_steal_pointer (&error));
       {
-        /* Saved, but say at once what is risky about it. */
+        /* Saved, but say at once what is newly risky about it. */
         g_autoptr (GPtrArray) warnings = okn_config_check_combination (ctx->config);
 
         for (guint i = 0; i < warnings->len; i++)
           {
+            if (g_ptr_array_find_with_equal_func (before, g_ptr_array_index (warnings, i), g_str_equal, NULL))
+              continue;
             g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
                                                      (const char *) g_ptr_array_index (warnings, i));
             okctl_print_error (line);

@@ -403,8 +403,9 @@ print_record_text (OknStore  *store,
       print_line (_("Address:"), r->address);
       if (r->has_location)
         {
-          g_snprintf (num, sizeof num, "%.6f, %.6f", r->lat, r->lon);
-          print_line (_("Coordinates:"), num);
+          g_autofree char *where = okn_record_format_location (r);
+
+          print_line (_("Coordinates:"), where);
         }
       print_line (_("Contact name:"), r->contact_name);
       print_line (_("E-mail:"), r->contact_email);

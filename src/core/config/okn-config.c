@@ -1294,11 +1294,29 @@ okn_config_display_value (const OknConfigKey *key,
   return g_strdup (value);
 }
 
+/* A loopback server (127.0.0.0/8, ::1, localhost): what is sent to it
+ * stays on this machine, e.g. for a local TLS tunnel. */
+static gboolean
+is_loopback_url (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GInetAddress) address = NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address && g_inet_address_get_is_loopback (address);
+}
+
 /**
  * okn_config_check_combination:
  *
  * Settings that are each valid but risky together: an API key sent to an
- * `http://` server crosses the network unencrypted.
+ * `http://` server crosses the network unencrypted (unless the server is
+ * on this machine).
  *
  * Returns: (transfer full) (element-type utf8): the warnings, translated;
  *   empty when there are none
@@ -1309,7 +1327,8 @@ okn_config_check_combination (OknConfig *config)
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *url = okn_config_get_string (config, "server.url");
 
-  if (url && g_ascii_strncasecmp (url, "http://", 7) == 0 && okn_config_is_set (config, "server.api_key"))
+  if (url && g_ascii_strncasecmp (url, "http://", 7) == 0 && okn_config_is_set (config, "server.api_key")
+      && !is_loopback_url (url))
     g_ptr_array_add (out, g_strdup (_("server.url is an http:// address and server.api_key is "
                                       "set: the key would cross the network unencrypted. Use "
                                       "the server's https:// address.")));

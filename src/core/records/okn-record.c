@@ -654,13 +654,15 @@ is_forbidden_char (gunichar c,
 }
 
 /* Normalises a text field in place (line ends, surrounding white space; an
- * empty field becomes NULL) and checks it. */
+ * empty field becomes NULL) and checks it. @label: (nullable): as for
+ * okn_field_issue_add() */
 static void
-check_text (GPtrArray  *issues,
-            const char *field,
-            char      **value,
-            guint       max_chars,
-            gboolean    multiline)
+check_labelled_text (GPtrArray  *issues,
+                     const char *field,
+                     const char *label,
+                     char      **value,
+                     guint       max_chars,
+                     gboolean    multiline)
 {
   char *s = *value;
   glong n;
@@ -670,7 +672,7 @@ check_text (GPtrArray  *issues,
     return;
   if (!g_utf8_validate (s, -1, NULL))
     {
-      okn_field_issue_add (issues, field, NULL, _("is not valid text (UTF-8)."));
+      okn_field_issue_add (issues, field, label, _("is not valid text (UTF-8)."));
       return;
     }
   if (multiline && strchr (s, '\r'))
@@ -692,16 +694,26 @@ check_text (GPtrArray  *issues,
       pos++;
       if (is_forbidden_char (g_utf8_get_char (p), multiline))
         {
-          okn_field_issue_add (issues, field, NULL, _("contains a control character (at character %u)."), pos);
+          okn_field_issue_add (issues, field, label, _("contains a control character (at character %u)."), pos);
           return;
         }
     }
   n = g_utf8_strlen (s, -1);
   if ((gulong) n > max_chars)
-    okn_field_issue_add (issues, field, NULL,
+    okn_field_issue_add (issues, field, label,
                          g_dngettext (GETTEXT_PACKAGE, "is too long: %ld character, at most %u.",
                                       "is too long: %ld characters, at most %u.", (gulong) n),
                          n, max_chars);
+}
+
+static void
+check_text (GPtrArray  *issues,
+            const char *field,
+            char      **value,
+            guint       max_chars,
+            gboolean    multiline)
+{
+  check_labelled_text (issues, field, NULL, value, max_chars, multiline);
 }
 
 static void
@@ -940,7 +952,12 @@ check_report (OknRecord *r,
           okn_field_issue_add (issues, "attributes", NULL, _("“%s” is not an attribute name."), shown);
           continue;
         }
-      check_text (issues, "attributes", &a->value, ATTR_VALUE_MAX, TRUE);
+      {
+        /* A report may have several: name the one. */
+        g_autofree char *label = g_strdup_printf (_("Attribute “%s”"), a->key);
+
+        check_labelled_text (issues, "attributes", label, &a->value, ATTR_VALUE_MAX, TRUE);
+      }
       if (a->value == NULL)
         a->value = g_strdup ("");
     }
@@ -1017,6 +1034,28 @@ okn_record_validate (OknRecord *record,
     }
   g_set_error_literal (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, msg->str);
   return FALSE;
+}
+
+/**
+ * okn_record_format_location:
+ *
+ * The coordinates as a person reads them, the same in every language:
+ * "51.759200, 19.456000". A decimal comma would make that "51,759200,
+ * 19,456000", four numbers or two; okn_record_set_location_text() takes
+ * this form back.
+ *
+ * Returns: (transfer full) (nullable): %NULL when the record has none
+ */
+char *
+okn_record_format_location (const OknRecord *record)
+{
+  char lat[G_ASCII_DTOSTR_BUF_SIZE];
+  char lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!record->has_location)
+    return NULL;
+  return g_strdup_printf ("%s, %s", g_ascii_formatd (lat, sizeof lat, "%.6f", record->lat),
+                          g_ascii_formatd (lon, sizeof lon, "%.6f", record->lon));
 }
 
 /**

@@ -909,6 +909,12 @@ http_error (OknOpen311Client *client,
   g_autofree char *msg = NULL;
   gboolean no_endpoint = FALSE;
 
+  /* A proxy's 503 often comes with no body: say so, not end in ": ". */
+  if (*g_strstrip (shown) == '\0')
+    {
+      g_free (shown);
+      shown = g_strdup (_("the server gave no details"));
+    }
   if (code == OKN_OPEN311_ERROR_PERMANENT)
     {
       no_endpoint = (entries == NULL && (status == 404 || status == 405 || status == 410))

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "okn-gui-util.h"
@@ -47,6 +48,68 @@ static const Field fields[] = {
   { "office.hotline", N_("_Hotline:"), PAGE_OFFICE },
   { "office.status_url", N_("Status _page:"), PAGE_OFFICE },
 };
+
+static gboolean
+is_key_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '.';
+}
+
+/**
+ * okn_preferences_name_fields:
+ * @message: a message of the core, which names configuration keys
+ *
+ * The same message for a clerk: a key this dialog has a field for is named
+ * by the field's label ("“API key” in Preferences (Ctrl+,)"), and an
+ * "(okienkoctl config set …)" hint, for an administrator's terminal, is
+ * left out.
+ *
+ * Returns: (transfer full): the message
+ */
+char *
+okn_preferences_name_fields (const char *message)
+{
+  g_autoptr (GRegex) hint = g_regex_new (" *\\(okienkoctl config set [^)]*\\)", 0, 0, NULL);
+  g_autofree char *text = g_regex_replace_literal (hint, message, -1, 0, "", 0, NULL);
+  g_autoptr (GString) out = g_string_new (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      gsize key_len = strlen (fields[i].key);
+      g_autofree char *label = NULL;
+      g_autofree char *named = NULL;
+      char *found;
+      gsize from = 0;
+
+      while ((found = strstr (out->str + from, fields[i].key)))
+        {
+          gsize at = (gsize) (found - out->str);
+
+          from = at + key_len;
+          if ((at > 0 && is_key_char (out->str[at - 1])) || g_ascii_isalnum (found[key_len])
+              || found[key_len] == '_')
+            continue;
+          if (named == NULL)
+            {
+              g_autoptr (GString) l = g_string_new (_(fields[i].label));
+
+              /* "API _key:" reads "API key". */
+              for (char *u; (u = strchr (l->str, '_'));)
+                g_string_erase (l, u - l->str, 1);
+              if (l->len > 0 && l->str[l->len - 1] == ':')
+                g_string_truncate (l, l->len - 1);
+              label = g_string_free (g_steal_pointer (&l), FALSE);
+              /* TRANSLATORS: a field of the Preferences dialog, named in a
+               * message: “API key” in Preferences (Ctrl+,) */
+              named = g_strdup_printf (_("“%s” in Preferences (Ctrl+,)"), label);
+            }
+          g_string_erase (out, (gssize) at, (gssize) key_len);
+          g_string_insert (out, (gssize) at, named);
+          from = at + strlen (named);
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
 
 /* Outputs that print on save: a key and the choices it lists. */
 static const struct { const char *key; const char *value; const char *label; } outputs[] = {

@@ -17,6 +17,7 @@
 #include "okn-clerk-window.h"
 #include "okn-desk-tasks.h"
 #include "okn-gui-util.h"
+#include "okn-preferences-dialog.h"
 #include "okn-ticket-screen.h"
 #include "okienko/okn-scan.h"
 #include "okienko/okn-scan-open.h"
@@ -551,10 +552,18 @@ on_synced (GObject      *source,
         show_status (self, GTK_MESSAGE_INFO,
                      _("The sync service is already sending the queue; nothing else to do here."));
       else
-        show_status (self, GTK_MESSAGE_WARNING, error->message);
+        {
+          g_autofree char *named = okn_preferences_name_fields (error->message);
+
+          show_status (self, GTK_MESSAGE_WARNING, named);
+        }
     }
   else
-    show_status (self, GTK_MESSAGE_INFO, summary);
+    {
+      g_autofree char *named = okn_preferences_name_fields (summary);
+
+      show_status (self, GTK_MESSAGE_INFO, named);
+    }
   okn_report_form_reload_catalogue (self->report_form);
   okn_context_sync_changed (self->context);
 }

@@ -211,8 +211,9 @@ fill (OknRecordView *self)
       add_row (self, _("Address"), r->address);
       if (r->has_location)
         {
-          g_snprintf (buf, sizeof buf, "%.6f, %.6f", r->lat, r->lon);
-          add_row (self, _("Coordinates"), buf);
+          g_autofree char *where = okn_record_format_location (r);
+
+          add_row (self, _("Coordinates"), where);
         }
       add_row (self, _("Contact name"), r->contact_name);
       add_row (self, _("E-mail"), r->contact_email);

@@ -491,7 +491,7 @@ set_locked (OknOpen311Server *server,
     return parse_uint (value, &server->echo_offset) && server->echo_offset <= 100000;
   if (g_str_equal (option, "echo_type"))
     {
-      if (!g_strv_contains ((const char *const[]) { "text", "html", "json", NULL }, value))
+      if (!g_strv_contains ((const char *const[]) { "text", "html", "json", "empty", NULL }, value))
         return FALSE;
       g_free (server->echo_type);
       server->echo_type = g_strdup (value);
@@ -540,7 +540,7 @@ set_locked (OknOpen311Server *server,
  *   deep, echo, refuse), fault_count (the next N requests; 0: until
  *   cleared), fault_scope (post, all), chaos (probability 0..1 of a random
  *   fault among none..409), seed, delay_ms, deep_levels, deep_status,
- *   echo_status, echo_type (text, html, json), echo_encoding (raw, upper,
+ *   echo_status, echo_type (text, html, json; empty: no body), echo_encoding (raw, upper,
  *   lower, percent, percent-lower, percent-all, form, json-escape,
  *   html-ref), echo_offset,
  *   error_preamble (a generic entry first in a POST's validation errors),
@@ -1730,6 +1730,8 @@ answer_echo (Answer     *ans,
   for (guint i = 0; i < offset; i++)
     g_string_append_c (text, filler[i % (sizeof filler - 1)]);
   g_string_append_printf (text, "api_key=%s&service_code=dumping was not accepted", encoded);
+  if (g_str_equal (type, "empty"))
+    g_string_truncate (text, 0);
   if (g_str_equal (type, "json"))
     {
       answer_error (ans, status, "%s", text->str);
