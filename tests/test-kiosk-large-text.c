@@ -651,15 +651,6 @@ assert_in_view (const char *where,
   g_assert_true (inside (r, view));
 }
 
-static void
-reset_lookup_pause (void)
-{
-  g_autoptr (OknStore) store = okn_test_open_app_store ();
-
-  okn_store_set_meta (store, "lookup.failures", NULL, NULL);
-  okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
-}
-
 /* A tap on Next with a question unanswered, or on Check with a wrong
  * code, shows a message under the fields, at @percent text in Polish
  * with the keyboard up: in view at once, not under it. */
@@ -676,7 +667,7 @@ check_messages_in_view (guint percent)
   g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
   unknown = okn_ticket_id_format (&unknown_id);
   okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
-  reset_lookup_pause ();
+  okn_test_kiosk_reset_lookup_pause ();
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
   okn_kiosk_window_show_start (window);
@@ -742,7 +733,7 @@ check_messages_in_view (guint percent)
   w = g_strdup_printf ("check, paused on entry, %s", at);
   assert_in_view (w, named ("check-message"));
 
-  reset_lookup_pause ();
+  okn_test_kiosk_reset_lookup_pause ();
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
   set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
   okn_kiosk_window_show_start (window);

@@ -491,15 +491,6 @@ label_of (const char *name)
   return gtk_label_get_text (GTK_LABEL (w));
 }
 
-static void
-reset_lookup_pause (void)
-{
-  g_autoptr (OknStore) store = okn_test_open_app_store ();
-
-  okn_store_set_meta (store, "lookup.failures", NULL, NULL);
-  okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
-}
-
 /* The ticket held under the kiosk's scanner (a keyboard wedge: fast keys
  * and Enter) shows the status and nothing personal: every text in the
  * whole window is searched for every personal value of the record. */
@@ -512,7 +503,7 @@ test_check_scanned (void)
   const char *personal[] = { r->description, r->address, r->contact_name, r->contact_email,
                              r->contact_phone, "Zenobiusz", "Tajemnicza", "Anna" };
 
-  reset_lookup_pause ();
+  okn_test_kiosk_reset_lookup_pause ();
   okn_kiosk_window_show_start (window);
   tap ("en");
   scan_burst (payload);
@@ -548,7 +539,7 @@ test_check_typed_and_throttled (void)
   g_autofree char *forged_answer = NULL;
   g_autofree char *unknown_answer = NULL;
 
-  reset_lookup_pause ();
+  okn_test_kiosk_reset_lookup_pause ();
   g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
   unknown = okn_ticket_id_format (&unknown_id);
   okn_kiosk_window_show_start (window);
@@ -604,7 +595,7 @@ test_check_typed_and_throttled (void)
     scan_burst (payload);
     g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
   }
-  reset_lookup_pause ();
+  okn_test_kiosk_reset_lookup_pause ();
   tap ("back");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
   tap ("pl");

@@ -209,3 +209,18 @@ okn_test_kiosk_wait_warning (OknKioskWindow *window,
 
   return okn_test_ui_wait_for (warning_is, &s);
 }
+
+/**
+ * okn_test_kiosk_reset_lookup_pause:
+ *
+ * Forgets the ticket check's failures in a row and its pause, so that a
+ * test's lookups do not find the throttle an earlier test set off.
+ */
+void
+okn_test_kiosk_reset_lookup_pause (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+
+  okn_store_set_meta (store, "lookup.failures", NULL, NULL);
+  okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
+}

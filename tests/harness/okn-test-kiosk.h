@@ -32,5 +32,6 @@ gboolean okn_test_kiosk_wait_screen  (OknKioskWindow *window,
                                       const char     *screen);
 gboolean okn_test_kiosk_wait_warning (OknKioskWindow *window,
                                       gboolean        shown);
+void okn_test_kiosk_reset_lookup_pause (void);
 
 G_END_DECLS
