@@ -3,10 +3,16 @@
  *
  * The byte stream is parsed back (ESC @, GS v 0 bands, feed, cut), the
  * raster is reassembled from it and zbar must read the ticket off it. */
+#define _GNU_SOURCE /* posix_openpt() */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -433,6 +439,70 @@ test_device_missing (void)
   g_assert_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_INVALID);
 }
 
+/* A receipt printer on a device that takes the paper status request and
+ * never answers; a pseudo-terminal stands in for /dev/usb/lp0. Closing the
+ * window or the kiosk cancels the send: it must stop waiting then, not at
+ * escpos.timeout (up to ten minutes). */
+typedef struct
+{
+  int master;
+  GCancellable *cancellable;
+} SilentDevice;
+
+static gpointer
+cancel_once_asked (gpointer data)
+{
+  SilentDevice *d = data;
+  guint8 first;
+  ssize_t n;
+
+  /* Blocks until the request arrives (or the device is closed). */
+  while ((n = read (d->master, &first, 1)) < 0 && errno == EINTR)
+    ;
+  if (n == 1)
+    g_assert_cmphex (first, ==, 0x10); /* DLE EOT 4 */
+  g_cancellable_cancel (d->cancellable);
+  return NULL;
+}
+
+static void
+test_device_cancel_while_waiting (void)
+{
+  g_autoptr (OknBitmap) sent = render (OKN_LAYOUT_RECEIPT_80);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  SilentDevice d = { .cancellable = cancellable };
+  struct termios raw;
+  OknEscposOptions o;
+  GThread *thread;
+  const char *path;
+
+  d.master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (d.master < 0)
+    {
+      g_test_skip_printf ("no pseudo-terminal to stand in for the printer: %s", g_strerror (errno));
+      return;
+    }
+  g_assert_cmpint (grantpt (d.master), ==, 0);
+  g_assert_cmpint (unlockpt (d.master), ==, 0);
+  path = ptsname (d.master);
+  g_assert_nonnull (path);
+  /* Bytes pass as they are, and nothing is echoed back. */
+  g_assert_cmpint (tcgetattr (d.master, &raw), ==, 0);
+  cfmakeraw (&raw);
+  g_assert_cmpint (tcsetattr (d.master, TCSANOW, &raw), ==, 0);
+
+  okn_escpos_options_init (&o);
+  o.check_paper = TRUE;
+  o.timeout = 20;
+  thread = g_thread_new ("silent-device", cancel_once_asked, &d);
+  g_assert_false (okn_escpos_print (path, sent, &o, cancellable, &error));
+  g_thread_join (thread);
+  close (d.master);
+  /* Without heeding the cancellation: "did not answer ... within 20 s". */
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static void
 test_bad_destination (void)
 {
@@ -673,6 +743,7 @@ main (int    argc,
   g_test_add_func ("/escpos/tcp/receipt-58", test_tcp_receipt_58);
   g_test_add_func ("/escpos/device/file", test_device_file);
   g_test_add_func ("/escpos/device/missing", test_device_missing);
+  g_test_add_func ("/escpos/device/cancel-while-waiting", test_device_cancel_while_waiting);
   g_test_add_func ("/escpos/bad-destination", test_bad_destination);
   g_test_add_func ("/escpos/tcp/refused", test_refused);
   g_test_add_func ("/escpos/tcp/stalled", test_stalled_reader);

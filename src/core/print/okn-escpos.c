@@ -240,26 +240,65 @@ set_no_answer_error (GError    **error,
                destination, timeout);
 }
 
-/* Waits until @fd is ready for @events or the deadline passes. */
-static int
-wait_fd (int    fd,
-         short  events,
-         gint64 deadline)
+typedef enum
 {
+  WAIT_READY,
+  WAIT_TIMED_OUT,
+  WAIT_FAILED,     /* errno says why */
+  WAIT_CANCELLED,  /* @error is set */
+} WaitResult;
+
+/* Waits until @fd is ready for @events, the deadline passes or
+ * @cancellable is cancelled. The cancellable's fd wakes the poll at once:
+ * a send cancelled while the printer is silent stops then, not at
+ * escpos.timeout. */
+static WaitResult
+wait_fd (int           fd,
+         short         events,
+         gint64        deadline,
+         GCancellable *cancellable,
+         GError      **error)
+{
+  GPollFD cancel_fd = { .fd = -1 };
+  WaitResult result;
+  int saved = 0;
+
+  if (cancellable)
+    g_cancellable_make_pollfd (cancellable, &cancel_fd);
   for (;;)
     {
-      struct pollfd pfd = { .fd = fd, .events = events };
+      struct pollfd pfd[2] = { { .fd = fd, .events = events },
+                               { .fd = cancel_fd.fd, .events = POLLIN } };
       gint64 left = deadline - g_get_monotonic_time ();
       int n;
 
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          result = WAIT_CANCELLED;
+          break;
+        }
       if (left <= 0)
-        return 0;
-      n = poll (&pfd, 1, (int) MIN (left / 1000 + 1, 200));
-      if (n > 0)
-        return n;
+        {
+          result = WAIT_TIMED_OUT;
+          break;
+        }
+      n = poll (pfd, cancel_fd.fd >= 0 ? 2 : 1, (int) MIN (left / 1000 + 1, 200));
+      if (n > 0 && pfd[0].revents != 0)
+        {
+          result = WAIT_READY;
+          break;
+        }
       if (n < 0 && errno != EINTR)
-        return -1;
+        {
+          saved = errno;
+          result = WAIT_FAILED;
+          break;
+        }
     }
+  if (cancellable)
+    g_cancellable_release_fd (cancellable);
+  errno = saved;
+  return result;
 }
 
 static gboolean
@@ -277,7 +316,7 @@ write_fd (int           fd,
   while (done < len)
     {
       ssize_t n;
-      int ready;
+      WaitResult ready;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -298,8 +337,10 @@ write_fd (int           fd,
                        path, (unsigned long) done, (unsigned long) len, g_strerror (saved));
           return FALSE;
         }
-      ready = wait_fd (fd, POLLOUT, deadline);
-      if (ready < 0)
+      ready = wait_fd (fd, POLLOUT, deadline, cancellable, error);
+      if (ready == WAIT_CANCELLED)
+        return FALSE;
+      if (ready == WAIT_FAILED)
         {
           int saved = errno;
 
@@ -307,7 +348,7 @@ write_fd (int           fd,
                        _("Waiting for receipt printer %s failed: %s"), path, g_strerror (saved));
           return FALSE;
         }
-      if (ready == 0)
+      if (ready == WAIT_TIMED_OUT)
         {
           g_set_error (error, OKN_ESCPOS_ERROR, OKN_ESCPOS_ERROR_TIMEOUT,
                        _("Receipt printer %s took more than %u s to accept the ticket "
@@ -369,14 +410,16 @@ send_to_device (const char   *path,
     {
       guint8 status;
       ssize_t n = -1;
-      int ready;
+      WaitResult ready;
 
       if (!write_fd (fd, path, paper_status_request, sizeof paper_status_request, timeout,
                      deadline, cancellable, error))
         goto out;
-      while ((ready = wait_fd (fd, POLLIN, deadline)) > 0
+      while ((ready = wait_fd (fd, POLLIN, deadline, cancellable, error)) == WAIT_READY
              && (n = read (fd, &status, 1)) < 0 && (errno == EAGAIN || errno == EINTR))
         ;
+      if (ready == WAIT_CANCELLED)
+        goto out;
       if (n != 1)
         {
           set_no_answer_error (error, path, timeout);
