@@ -174,10 +174,12 @@ okctl_cmd_config (OkctlContext *ctx,
 
         for (guint i = 0; i < warnings->len; i++)
           {
-            if (g_ptr_array_find_with_equal_func (before, g_ptr_array_index (warnings, i), g_str_equal, NULL))
+            const char *warning = g_ptr_array_index (warnings, i);
+            g_autofree char *line = NULL;
+
+            if (g_ptr_array_find_with_equal_func (before, warning, g_str_equal, NULL))
               continue;
-            g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
-                                                     (const char *) g_ptr_array_index (warnings, i));
+            line = g_strdup_printf ("%s: %s", _("warning"), warning);
             okctl_print_error (line);
           }
       }
