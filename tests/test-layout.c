@@ -711,6 +711,39 @@ test_minimal_content (Fixture      *f,
     }
 }
 
+/* The resident's A4 confirmation of a report says where: the address, or,
+ * for a report placed by its coordinates alone (a pin, a phone's GPS),
+ * the coordinates as the record view shows them. */
+static void
+test_a4_report_place (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (OknRecord) pinned = okn_record_copy (f->report);
+
+  for (int by_address = 1; by_address >= 0; by_address--)
+    {
+      g_autoptr (OknTicketContent) c = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) pdf = NULL;
+      g_autofree char *text = NULL;
+
+      pinned->has_location = TRUE;
+      pinned->lat = 51.7592;
+      pinned->lon = 19.456;
+      if (!by_address)
+        g_clear_pointer (&pinned->address, g_free);
+      c = okn_ticket_content_new (pinned, f->station.config);
+      pdf = okn_layout_render_pdf (OKN_LAYOUT_A4_CONFIRMATION, c, &error);
+      g_assert_no_error (error);
+      text = okn_test_pdf_text (pdf);
+      g_test_message ("%s", text);
+      if (by_address)
+        g_assert_nonnull (strstr (text, f->report->address));
+      else
+        g_assert_nonnull (strstr (text, "51.759200, 19.456000"));
+    }
+}
+
 /* A cancelled record reprints with the mark on every layout, in the
  * ticket's language and Polish; a live one never carries it; both scan. */
 static void
@@ -766,6 +799,7 @@ main (int    argc,
               test_status_url, fixture_teardown);
   ADD ("/layout/polish-glyphs", test_polish_glyphs);
   ADD ("/layout/minimal-content", test_minimal_content);
+  ADD ("/layout/a4-report-place", test_a4_report_place);
   ADD ("/layout/cancelled-mark", test_cancelled_mark);
   ADD ("/layout/page-sizes", test_page_sizes);
   ADD ("/layout/nothing-cut-off", test_nothing_cut_off);

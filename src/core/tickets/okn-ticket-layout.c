@@ -210,7 +210,12 @@ okn_ticket_content_new (const OknRecord *record,
   if (record->kind == OKN_KIND_LETTER)
     c->sender = record->anonymous ? NULL : g_strdup (record->sender_name);
   c->reference = g_strdup (record->reference);
-  c->address = g_strdup (record->address);
+  /* Where, for a report: its address, or the coordinates it was placed
+   * by alone (a pin on the map, a phone's position). */
+  if (record->address && *record->address)
+    c->address = g_strdup (record->address);
+  else
+    c->address = okn_record_format_location (record);
   c->pages = record->pages;
   c->attachments = record->attachment_count;
   c->delivery = record->delivery;
