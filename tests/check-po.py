@@ -13,7 +13,8 @@ the file (printf formats and plural forms agree with the msgid). Before
 trusting itself, the check runs on a catalogue with a gap made on purpose.
 The labels of one .ui page (a desk page with the window's Sync button)
 must underline different access keys, in the msgids (the C locale) and in
-every translation.
+every translation. The Polish and Ukrainian catalogues name the resident's
+paper with one word (kwit, квитанція), never a bus ticket (bilet, квиток).
 TAP output.
 
 Usage: check-po.py SOURCE_DIR WORK_DIR
@@ -59,8 +60,9 @@ def project_args(src):
         return re.findall(r"'(--(?:keyword|flag)=[^']+)'", f.read())
 
 
-def entries(po_text):
-    """(msgctxt, msgid) of each entry of a PO file but the header, in order."""
+def parsed(po_text):
+    """The parts (msgctxt, msgid, msgstr...: unescaped no further) of each
+    entry of a PO file but the header and the obsolete ones, in order."""
     out = []
     for block in re.split(r"\n\s*\n", po_text):
         lines = [l for l in block.splitlines() if not l.startswith("#")]
@@ -74,8 +76,13 @@ def entries(po_text):
             elif line.startswith('"') and cur:
                 parts[cur] += line[1:-1]
         if "msgid" in parts and parts["msgid"] != "":
-            out.append((parts.get("msgctxt"), parts["msgid"]))
+            out.append(parts)
     return out
+
+
+def entries(po_text):
+    """(msgctxt, msgid) of each entry of a PO file but the header, in order."""
+    return [(p.get("msgctxt"), p["msgid"]) for p in parsed(po_text)]
 
 
 def missing(po, pot, work, lang):
@@ -127,6 +134,28 @@ def mnemonic_clashes(src, t):
     return clashes
 
 
+# The paper the resident keeps has one name on every screen, paper and
+# message (the kiosk's, the desk's, okienkoctl's): a kwit in Polish, a
+# квитанція in Ukrainian; never a bus or train ticket (bilet, bilecie;
+# квиток, квитка...).
+WRONG_WORDS = {
+    "pl": ("kwit", re.compile(r"\bbile[tc]", re.IGNORECASE)),
+    "uk": ("квитанція", re.compile(r"\bквит(?:ок|к)", re.IGNORECASE)),
+}
+
+
+def wrong_words(merged_text, lang):
+    """The translations (of the strings the code uses) that name the ticket
+    with the word WRONG_WORDS forbids in @lang."""
+    _, wrong = WRONG_WORDS[lang]
+    out = []
+    for p in parsed(merged_text):
+        for key, text in p.items():
+            if key.startswith("msgstr") and wrong.search(text):
+                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
+    return out
+
+
 def main():
     src, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -176,6 +205,11 @@ def main():
         detail = [f"{len(gaps)} missing; fill them in {stub} and append them to po/{lang}.po:"]
         detail += [(f"msgctxt \"{c}\" " if c is not None else "") + f"msgid \"{m}\"" for c, m in gaps]
         result(not gaps, f"po/{lang}.po translates all {len(strings)} strings", "\n".join(detail))
+        if lang in WRONG_WORDS:
+            with open(os.path.join(work, f"merged-{lang}.po"), encoding="utf-8") as f:
+                wrong = wrong_words(f.read(), lang)
+            result(not wrong, f"po/{lang}.po calls the resident's paper a {WRONG_WORDS[lang][0]} everywhere",
+                   f"{len(wrong)} translations:\n" + "\n".join(wrong))
         mo = os.path.join(work, f"{lang}.mo")
         rc, out = run(["msgfmt", "-o", mo, po])
         if rc == 0:
