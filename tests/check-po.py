@@ -11,8 +11,10 @@ empty there or marked fuzzy are printed (msgctxt and msgid) and written as
 ready-to-fill entries to WORK_DIR/missing-LL.po; msgfmt --check must accept
 the file (printf formats and plural forms agree with the msgid). Before
 trusting itself, the check runs on a catalogue with a gap made on purpose.
-The labels of one .ui page (a desk page with the window's Sync button)
-must underline different access keys, in the msgids (the C locale) and in
+The labels of one .ui page (a desk page with what the clerk window shows
+beside it: the Sync button, the draft bar, the last ticket's Print again;
+a page of the Preferences dialog, whose fields the C code makes) must
+underline different access keys, in the msgids (the C locale) and in
 every translation. The Polish and Ukrainian catalogues name the resident's
 paper with one word (kwit, квитанція), never a bus ticket (bilet, квиток).
 TAP output.
@@ -103,24 +105,56 @@ def missing(po, pot, work, lang):
     return text, ""
 
 
-# The clerk window's Sync button (okn-clerk-window.ui) is beside every page
-# of the desk: its key must be free on each of them too.
-SYNC_BUTTON = "S_ync now"
+# What the clerk window shows beside its pages: their keys must be free on
+# those pages too. The window's Sync button and the draft bar (Restore it,
+# Throw it away) are above every page of the desk; the ticket of the last
+# save, with Print again, above the letter and report forms.
 DESK_PAGES = ["okn-letter-form.ui", "okn-report-form.ui", "okn-search-page.ui",
               "okn-register-page.ui", "okn-record-view.ui"]
+BESIDE = {
+    "okn-clerk-window.ui": DESK_PAGES,
+    "okn-ticket-screen.ui": ["okn-letter-form.ui", "okn-report-form.ui"],
+}
+
+
+# The Preferences dialog (okn-preferences-dialog.ui: Cancel, Save) builds
+# the fields of its notebook pages from tables in C: { key, N_(label), PAGE }
+# and, on the Printing page, the outputs' check buttons { key, value,
+# N_(label) }. One page shows at a time, with the dialog's buttons.
+PREFERENCES_C = os.path.join("src", "gui", "common", "okn-preferences-dialog.c")
+PREFERENCES_FIELD = re.compile(r'\{\s*"[\w.]+",\s*N_\("([^"]*)"\),\s*(PAGE_\w+)\s*\}')
+PREFERENCES_OUTPUT = re.compile(r'\{\s*"[\w.]+",\s*"[\w-]+",\s*N_\("([^"]*)"\)\s*\}')
+
+
+def preferences_pages(src, dialog_labels):
+    """The labels of each page of the Preferences dialog, with the dialog's."""
+    with open(os.path.join(src, PREFERENCES_C), encoding="utf-8") as f:
+        code = f.read()
+    pages = {}
+    for label, page in PREFERENCES_FIELD.findall(code):
+        pages.setdefault(f"okn-preferences-dialog {page}", []).append((None, label))
+    for label in PREFERENCES_OUTPUT.findall(code):
+        pages.setdefault("okn-preferences-dialog PAGE_PRINTING", []).append((None, label))
+    return {name: labels + dialog_labels for name, labels in pages.items()}
 
 
 def mnemonic_clashes(src, t):
-    """Labels of one .ui template (one page or dialog; a desk page with the
-    Sync button) whose translations by @t (gettext.NullTranslations: the
-    msgids, what the C locale shows) underline the same key: Alt+that key
-    reaches only one of them."""
+    """Labels of one .ui template (one page or dialog; a desk page with what
+    BESIDE shows beside it) whose translations by @t
+    (gettext.NullTranslations: the msgids, what the C locale shows)
+    underline the same key: Alt+that key reaches only one of them."""
     clashes = []
+    own = {}
     for ui in sorted(glob.glob(os.path.join(src, "ui", "*.ui"))):
         with open(ui, encoding="utf-8") as f:
-            labels = LABEL.findall(f.read())
-        if os.path.basename(ui) in DESK_PAGES:
-            labels.append((None, SYNC_BUTTON))
+            own[os.path.basename(ui)] = LABEL.findall(f.read())
+    pages = {name: labels + [label for other, pages in BESIDE.items() if name in pages for label in own[other]]
+             for name, labels in own.items()}
+    preferences = preferences_pages(src, own["okn-preferences-dialog.ui"])
+    if len(preferences) < 4:
+        clashes.append(f"{PREFERENCES_C}: the pages of the Preferences dialog are not where this check reads them")
+    pages.update(preferences)
+    for name, labels in pages.items():
         keys = {}
         for context, label in labels:
             label = html.unescape(label)
@@ -130,7 +164,7 @@ def mnemonic_clashes(src, t):
             m = re.search(r"_(.)", shown)
             if m:
                 keys.setdefault(m.group(1).lower(), []).append(shown)
-        clashes += [f"{os.path.basename(ui)}: Alt+{k}: " + " | ".join(v) for k, v in keys.items() if len(v) > 1]
+        clashes += [f"{name}: Alt+{k}: " + " | ".join(v) for k, v in keys.items() if len(v) > 1]
     return clashes
 
 
