@@ -171,10 +171,11 @@ def mnemonic_clashes(src, t):
 # The paper the resident keeps has one name on every screen, paper and
 # message (the kiosk's, the desk's, okienkoctl's): a kwit in Polish, a
 # квитанція in Ukrainian; never a bus or train ticket (bilet, bilecie;
-# квиток, квитка...).
+# квиток, квитка...) nor a shop's receipt (чек; a чековий принтер, the
+# kind of printer, is fine).
 WRONG_WORDS = {
     "pl": ("kwit", re.compile(r"\bbile[tc]", re.IGNORECASE)),
-    "uk": ("квитанція", re.compile(r"\bквит(?:ок|к)", re.IGNORECASE)),
+    "uk": ("квитанція", re.compile(r"\bквит(?:ок|к)|\bчек(?:и|ів|а|у|ом|ах|ами)?\b", re.IGNORECASE)),
 }
 
 
