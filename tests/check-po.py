@@ -179,6 +179,35 @@ WRONG_WORDS = {
 }
 
 
+# At the desk, a sync message's configuration key that Preferences has a
+# field for is replaced by the field's label, in the nominative and in
+# quotes: "„Klucz API” w Preferencjach (Ctrl+,)" (okn_preferences_name_fields).
+# So a Polish message must not put such a key where Polish wants another
+# case: after "nie ustawiono", "brak", "wymaga" or a preposition ("Nie
+# ustawiono „Klucz API”"); "Pole server.api_key jest puste" reads right
+# either way.
+PREFERENCES_KEY = re.compile(r'\{\s*"([\w.]+)",\s*N_\("[^"]*"\),\s*PAGE_\w+\s*\}')
+POLISH_NOT_NOMINATIVE = (r"\b(?:nie ustawiono|nie skonfigurowano|brak|brakuje|wymaga|bez|dla|do|od|w|we|z|ze|o|"
+                         r"przy|po|na)\s+")
+
+
+def misfit_keys(src, merged_text):
+    """Polish translations that put a Preferences field's key where its
+    label, put in its place at the desk, would be in the wrong case."""
+    with open(os.path.join(src, PREFERENCES_C), encoding="utf-8") as f:
+        keys = PREFERENCES_KEY.findall(f.read())
+    if not keys:
+        return [f"{PREFERENCES_C}: no configuration keys found where this check reads them"]
+    misfit = re.compile(POLISH_NOT_NOMINATIVE + "(?:" + "|".join(re.escape(k) for k in keys) + r")\b",
+                        re.IGNORECASE)
+    out = []
+    for p in parsed(merged_text):
+        for key, text in p.items():
+            if key.startswith("msgstr") and misfit.search(text):
+                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
+    return out
+
+
 def wrong_words(merged_text, lang):
     """The translations (of the strings the code uses) that name the ticket
     with the word WRONG_WORDS forbids in @lang."""
@@ -245,6 +274,11 @@ def main():
                 wrong = wrong_words(f.read(), lang)
             result(not wrong, f"po/{lang}.po calls the resident's paper a {WRONG_WORDS[lang][0]} everywhere",
                    f"{len(wrong)} translations:\n" + "\n".join(wrong))
+        if lang == "pl":
+            with open(os.path.join(work, f"merged-{lang}.po"), encoding="utf-8") as f:
+                misfit = misfit_keys(src, f.read())
+            result(not misfit, "po/pl.po puts a Preferences field's key where its label reads right",
+                   f"{len(misfit)} translations:\n" + "\n".join(misfit))
         mo = os.path.join(work, f"{lang}.mo")
         rc, out = run(["msgfmt", "-o", mo, po])
         if rc == 0:
