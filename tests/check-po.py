@@ -11,9 +11,12 @@ empty there or marked fuzzy are printed (msgctxt and msgid) and written as
 ready-to-fill entries to WORK_DIR/missing-LL.po; msgfmt --check must accept
 the file (printf formats and plural forms agree with the msgid). Before
 trusting itself, the check runs on a catalogue with a gap made on purpose.
-The labels of one .ui page (a desk page with the window's Sync button)
-must underline different access keys, in the msgids (the C locale) and in
-every translation.
+The labels of one .ui page (a desk page with what the clerk window shows
+beside it: the Sync button, the draft bar, the last ticket's Print again;
+a page of the Preferences dialog, whose fields the C code makes) must
+underline different access keys, in the msgids (the C locale) and in
+every translation. The Polish and Ukrainian catalogues name the resident's
+paper with one word (kwit, квитанція), never a bus ticket (bilet, квиток).
 TAP output.
 
 Usage: check-po.py SOURCE_DIR WORK_DIR
@@ -59,8 +62,9 @@ def project_args(src):
         return re.findall(r"'(--(?:keyword|flag)=[^']+)'", f.read())
 
 
-def entries(po_text):
-    """(msgctxt, msgid) of each entry of a PO file but the header, in order."""
+def parsed(po_text):
+    """The parts (msgctxt, msgid, msgstr...: unescaped no further) of each
+    entry of a PO file but the header and the obsolete ones, in order."""
     out = []
     for block in re.split(r"\n\s*\n", po_text):
         lines = [l for l in block.splitlines() if not l.startswith("#")]
@@ -74,8 +78,13 @@ def entries(po_text):
             elif line.startswith('"') and cur:
                 parts[cur] += line[1:-1]
         if "msgid" in parts and parts["msgid"] != "":
-            out.append((parts.get("msgctxt"), parts["msgid"]))
+            out.append(parts)
     return out
+
+
+def entries(po_text):
+    """(msgctxt, msgid) of each entry of a PO file but the header, in order."""
+    return [(p.get("msgctxt"), p["msgid"]) for p in parsed(po_text)]
 
 
 def missing(po, pot, work, lang):
@@ -96,24 +105,56 @@ def missing(po, pot, work, lang):
     return text, ""
 
 
-# The clerk window's Sync button (okn-clerk-window.ui) is beside every page
-# of the desk: its key must be free on each of them too.
-SYNC_BUTTON = "S_ync now"
+# What the clerk window shows beside its pages: their keys must be free on
+# those pages too. The window's Sync button and the draft bar (Restore it,
+# Throw it away) are above every page of the desk; the ticket of the last
+# save, with Print again, above the letter and report forms.
 DESK_PAGES = ["okn-letter-form.ui", "okn-report-form.ui", "okn-search-page.ui",
               "okn-register-page.ui", "okn-record-view.ui"]
+BESIDE = {
+    "okn-clerk-window.ui": DESK_PAGES,
+    "okn-ticket-screen.ui": ["okn-letter-form.ui", "okn-report-form.ui"],
+}
+
+
+# The Preferences dialog (okn-preferences-dialog.ui: Cancel, Save) builds
+# the fields of its notebook pages from tables in C: { key, N_(label), PAGE }
+# and, on the Printing page, the outputs' check buttons { key, value,
+# N_(label) }. One page shows at a time, with the dialog's buttons.
+PREFERENCES_C = os.path.join("src", "gui", "common", "okn-preferences-dialog.c")
+PREFERENCES_FIELD = re.compile(r'\{\s*"[\w.]+",\s*N_\("([^"]*)"\),\s*(PAGE_\w+)\s*\}')
+PREFERENCES_OUTPUT = re.compile(r'\{\s*"[\w.]+",\s*"[\w-]+",\s*N_\("([^"]*)"\)\s*\}')
+
+
+def preferences_pages(src, dialog_labels):
+    """The labels of each page of the Preferences dialog, with the dialog's."""
+    with open(os.path.join(src, PREFERENCES_C), encoding="utf-8") as f:
+        code = f.read()
+    pages = {}
+    for label, page in PREFERENCES_FIELD.findall(code):
+        pages.setdefault(f"okn-preferences-dialog {page}", []).append((None, label))
+    for label in PREFERENCES_OUTPUT.findall(code):
+        pages.setdefault("okn-preferences-dialog PAGE_PRINTING", []).append((None, label))
+    return {name: labels + dialog_labels for name, labels in pages.items()}
 
 
 def mnemonic_clashes(src, t):
-    """Labels of one .ui template (one page or dialog; a desk page with the
-    Sync button) whose translations by @t (gettext.NullTranslations: the
-    msgids, what the C locale shows) underline the same key: Alt+that key
-    reaches only one of them."""
+    """Labels of one .ui template (one page or dialog; a desk page with what
+    BESIDE shows beside it) whose translations by @t
+    (gettext.NullTranslations: the msgids, what the C locale shows)
+    underline the same key: Alt+that key reaches only one of them."""
     clashes = []
+    own = {}
     for ui in sorted(glob.glob(os.path.join(src, "ui", "*.ui"))):
         with open(ui, encoding="utf-8") as f:
-            labels = LABEL.findall(f.read())
-        if os.path.basename(ui) in DESK_PAGES:
-            labels.append((None, SYNC_BUTTON))
+            own[os.path.basename(ui)] = LABEL.findall(f.read())
+    pages = {name: labels + [label for other, pages in BESIDE.items() if name in pages for label in own[other]]
+             for name, labels in own.items()}
+    preferences = preferences_pages(src, own["okn-preferences-dialog.ui"])
+    if len(preferences) < 4:
+        clashes.append(f"{PREFERENCES_C}: the pages of the Preferences dialog are not where this check reads them")
+    pages.update(preferences)
+    for name, labels in pages.items():
         keys = {}
         for context, label in labels:
             label = html.unescape(label)
@@ -123,8 +164,60 @@ def mnemonic_clashes(src, t):
             m = re.search(r"_(.)", shown)
             if m:
                 keys.setdefault(m.group(1).lower(), []).append(shown)
-        clashes += [f"{os.path.basename(ui)}: Alt+{k}: " + " | ".join(v) for k, v in keys.items() if len(v) > 1]
+        clashes += [f"{name}: Alt+{k}: " + " | ".join(v) for k, v in keys.items() if len(v) > 1]
     return clashes
+
+
+# The paper the resident keeps has one name on every screen, paper and
+# message (the kiosk's, the desk's, okienkoctl's): a kwit in Polish, a
+# квитанція in Ukrainian; never a bus or train ticket (bilet, bilecie;
+# квиток, квитка...) nor a shop's receipt (чек; a чековий принтер, the
+# kind of printer, is fine).
+WRONG_WORDS = {
+    "pl": ("kwit", re.compile(r"\bbile[tc]", re.IGNORECASE)),
+    "uk": ("квитанція", re.compile(r"\bквит(?:ок|к)|\bчек(?:и|ів|а|у|ом|ах|ами)?\b", re.IGNORECASE)),
+}
+
+
+# At the desk, a sync message's configuration key that Preferences has a
+# field for is replaced by the field's label, in the nominative and in
+# quotes: "„Klucz API” w Preferencjach (Ctrl+,)" (okn_preferences_name_fields).
+# So a Polish message must not put such a key where Polish wants another
+# case: after "nie ustawiono", "brak", "wymaga" or a preposition ("Nie
+# ustawiono „Klucz API”"); "Pole server.api_key jest puste" reads right
+# either way.
+PREFERENCES_KEY = re.compile(r'\{\s*"([\w.]+)",\s*N_\("[^"]*"\),\s*PAGE_\w+\s*\}')
+POLISH_NOT_NOMINATIVE = (r"\b(?:nie ustawiono|nie skonfigurowano|brak|brakuje|wymaga|bez|dla|do|od|w|we|z|ze|o|"
+                         r"przy|po|na)\s+")
+
+
+def misfit_keys(src, merged_text):
+    """Polish translations that put a Preferences field's key where its
+    label, put in its place at the desk, would be in the wrong case."""
+    with open(os.path.join(src, PREFERENCES_C), encoding="utf-8") as f:
+        keys = PREFERENCES_KEY.findall(f.read())
+    if not keys:
+        return [f"{PREFERENCES_C}: no configuration keys found where this check reads them"]
+    misfit = re.compile(POLISH_NOT_NOMINATIVE + "(?:" + "|".join(re.escape(k) for k in keys) + r")\b",
+                        re.IGNORECASE)
+    out = []
+    for p in parsed(merged_text):
+        for key, text in p.items():
+            if key.startswith("msgstr") and misfit.search(text):
+                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
+    return out
+
+
+def wrong_words(merged_text, lang):
+    """The translations (of the strings the code uses) that name the ticket
+    with the word WRONG_WORDS forbids in @lang."""
+    _, wrong = WRONG_WORDS[lang]
+    out = []
+    for p in parsed(merged_text):
+        for key, text in p.items():
+            if key.startswith("msgstr") and wrong.search(text):
+                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
+    return out
 
 
 def main():
@@ -176,6 +269,16 @@ def main():
         detail = [f"{len(gaps)} missing; fill them in {stub} and append them to po/{lang}.po:"]
         detail += [(f"msgctxt \"{c}\" " if c is not None else "") + f"msgid \"{m}\"" for c, m in gaps]
         result(not gaps, f"po/{lang}.po translates all {len(strings)} strings", "\n".join(detail))
+        if lang in WRONG_WORDS:
+            with open(os.path.join(work, f"merged-{lang}.po"), encoding="utf-8") as f:
+                wrong = wrong_words(f.read(), lang)
+            result(not wrong, f"po/{lang}.po calls the resident's paper a {WRONG_WORDS[lang][0]} everywhere",
+                   f"{len(wrong)} translations:\n" + "\n".join(wrong))
+        if lang == "pl":
+            with open(os.path.join(work, f"merged-{lang}.po"), encoding="utf-8") as f:
+                misfit = misfit_keys(src, f.read())
+            result(not misfit, "po/pl.po puts a Preferences field's key where its label reads right",
+                   f"{len(misfit)} translations:\n" + "\n".join(misfit))
         mo = os.path.join(work, f"{lang}.mo")
         rc, out = run(["msgfmt", "-o", mo, po])
         if rc == 0:

@@ -877,6 +877,40 @@ test_message_counts (Fixture      *f,
   g_assert_nonnull (strstr (run.err, "202 znaki"));
 }
 
+/* Reasons in Polish: when the reason for a failure is one the program
+ * recognises (poppler's error code, SQLite's result code), a Polish
+ * clerk reads it in Polish, not the library's English words inside a
+ * Polish sentence. */
+static void
+test_reasons_in_polish (Fixture      *f,
+                        gconstpointer data)
+{
+  const char *polish[] = { "LANGUAGE=pl", NULL };
+  g_autofree char *pdf = g_build_filename (f->dir, "skan.pdf", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "kopia.db", NULL);
+  g_auto (Run) run = { 0 };
+  char noise[8192];
+
+  /* A PDF whose cross-reference table is gone: poppler's DAMAGED. */
+  g_assert_true (g_file_set_contents (pdf, "%PDF-1.4\nnothing here\n", -1, NULL));
+  RUN (&run, f, polish, NULL, "scan", pdf);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "skan.pdf jest uszkodzony"));
+  g_assert_null (strstr (run.err, "PDF document"));
+
+  /* A "backup" that is no database at all: SQLite's NOTADB. */
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = (char) (i * 7919 % 251);
+  g_assert_true (g_file_set_contents (junk, noise, sizeof noise, NULL));
+  run_clear (&run);
+  RUN (&run, f, polish, NULL, "restore", junk);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "to nie jest plik bazy danych"));
+  g_assert_null (strstr (run.err, "file is not a database"));
+}
+
 /* show and list in Polish: a clerk reads words, not the program's own
  * ("Stan: queued", "Kanał: paper"), and the values stand in one column
  * however many Polish letters the labels before them hold. */
@@ -976,6 +1010,7 @@ main (int    argc,
   ADD ("/ctl-input/config-help", test_config_help);
   ADD ("/ctl-input/message-counts", test_message_counts);
   ADD ("/ctl-input/show-in-polish", test_show_in_polish);
+  ADD ("/ctl-input/reasons-in-polish", test_reasons_in_polish);
   ADD ("/ctl-input/outside-text", test_outside_text);
 #undef ADD
   rc = g_test_run ();

@@ -26,11 +26,11 @@ static const struct
   OknLanguage lang;
   const char *text;
 } announcements[] = {
-  { OKN_LANGUAGE_PL, "Zgłoś problem albo sprawdź swój bilet. Wybierz język: polski, angielski, ukraiński." },
+  { OKN_LANGUAGE_PL, "Zgłoś problem albo sprawdź swój kwit. Wybierz język: polski, angielski, ukraiński." },
   { OKN_LANGUAGE_PL, "Gdzie jest problem? Podaj ulicę i numer albo pomiń ten krok." },
   { OKN_LANGUAGE_EN, "Report a problem or check your ticket. Choose a language." },
   { OKN_LANGUAGE_EN, "Where is the problem? Enter the street and number, or skip this step." },
-  { OKN_LANGUAGE_UK, "Повідомте про проблему або перевірте свій квиток." },
+  { OKN_LANGUAGE_UK, "Повідомте про проблему або перевірте свою квитанцію." },
 };
 
 static void

@@ -124,6 +124,32 @@ set_damaged_error (GError    **error,
                reason);
 }
 
+/* A PDF poppler cannot open: said in the user's words when poppler's code
+ * says why, with poppler's own (English) message only when it does not. */
+static void
+set_unreadable_pdf_error (GError      **error,
+                          const char   *name,
+                          const GError *why)
+{
+  g_autofree char *reason = NULL;
+
+  if (why->domain == POPPLER_ERROR && (why->code == POPPLER_ERROR_DAMAGED || why->code == POPPLER_ERROR_BAD_CATALOG))
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                   _("%s is a damaged PDF file. Scan or copy it again."), name);
+      return;
+    }
+  if (why->domain == POPPLER_ERROR && why->code == POPPLER_ERROR_ENCRYPTED)
+    {
+      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT,
+                   _("%s is a PDF file protected by a password: save it without the password, or scan the paper."),
+                   name);
+      return;
+    }
+  reason = okn_text_display_line (why->message, 200);
+  g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a readable PDF file (%s)."), name, reason);
+}
+
 /* PNG ---------------------------------------------------------------------- */
 
 typedef struct
@@ -621,10 +647,7 @@ decode_pdf (GBytes               *bytes,
 
   if (doc == NULL)
     {
-      g_autofree char *reason = okn_text_display_line (local_error->message, 200);
-
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a readable PDF file (%s)."), name,
-                   reason);
+      set_unreadable_pdf_error (error, name, local_error);
       return NULL;
     }
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_scan_symbol_free);
@@ -746,10 +769,7 @@ okn_scan_load_gray (const guint8 *data,
   doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
   if (doc == NULL)
     {
-      g_autofree char *reason = okn_text_display_line (local_error->message, 200);
-
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_FORMAT, _("%s is not a readable PDF file (%s)."), name,
-                   reason);
+      set_unreadable_pdf_error (error, name, local_error);
       return NULL;
     }
   if ((int) page >= poppler_document_get_n_pages (doc))

@@ -67,8 +67,7 @@ raw_error (sqlite3    *db,
     /* A copy's error is the backup object's, not the connection's (whose
      * message would be "not an error"). */
     g_set_error (error, OKN_STORE_ERROR, code, _("%s: %s failed: %s"), path, what,
-                 db && (sqlite3_errcode (db) & 0xff) == (rc & 0xff) ? sqlite3_errmsg (db)
-                                                                    : sqlite3_errstr (rc));
+                 okn_store_sqlite_reason (db, rc));
   return FALSE;
 }
 

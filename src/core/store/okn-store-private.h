@@ -70,6 +70,8 @@ gboolean      okn_store_set_error_from_db (OknStore   *store,
                                            const char *what,
                                            GError    **error);
 char         *okn_store_recovery_steps    (const char *path);
+const char   *okn_store_sqlite_reason     (sqlite3    *db,
+                                           int         rc);
 gboolean      okn_store_exec              (OknStore   *store,
                                            const char *sql,
                                            const char *what,

@@ -33,13 +33,56 @@ okn_store_recovery_steps (const char *path)
                           path);
 }
 
+/**
+ * okn_store_sqlite_reason:
+ * @db: (nullable): the connection that failed
+ * @rc: SQLite's result code
+ *
+ * Why SQLite failed, for a message: in the user's language when the
+ * result code says it all, in SQLite's own (English) words only when they
+ * carry what the code does not (a statement's or a constraint's detail).
+ *
+ * Returns: (transfer none): the reason, valid until @db's next call
+ */
+const char *
+okn_store_sqlite_reason (sqlite3 *db,
+                         int      rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+      return _("it is not a database file");
+    case SQLITE_CORRUPT:
+      return _("the file’s contents do not hold together");
+    case SQLITE_CANTOPEN:
+      return _("the file cannot be opened");
+    case SQLITE_READONLY:
+      return _("the file can only be read");
+    case SQLITE_PERM:
+      return _("permission denied");
+    case SQLITE_IOERR:
+      return _("the disk failed to read or write");
+    case SQLITE_FULL:
+      return _("the disk is full");
+    case SQLITE_NOMEM:
+      return _("out of memory");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return _("another program is using the database");
+    default:
+      /* A connection's message is about its last call, which may be
+       * another than the one that returned @rc. */
+      return db && (sqlite3_errcode (db) & 0xff) == (rc & 0xff) ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+    }
+}
+
 gboolean
 okn_store_set_error_from_db (OknStore   *store,
                              int         rc,
                              const char *what,
                              GError    **error)
 {
-  const char *detail = store && store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc);
+  const char *detail = okn_store_sqlite_reason (store ? store->db : NULL, rc);
   int sys_errno = store && store->db ? sqlite3_system_errno (store->db) : 0;
 
   /* SQLite reports a full disk as SQLITE_FULL only for the database file;
