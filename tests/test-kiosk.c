@@ -1183,10 +1183,11 @@ go_to_contact (void)
   settle ();
 }
 
+/* The box ticked, and the focus (where the keys type) in the name. */
 static gboolean
-consent_taken (gpointer data)
+name_takes_keys (gpointer data)
 {
-  return gtk_widget_has_focus (data) && gtk_toggle_button_get_active (data);
+  return gtk_toggle_button_get_active (data) && gtk_widget_has_focus (screen_widget ("contact-name"));
 }
 
 /* The explanation above the consent (what the resident agrees to) wholly
@@ -1235,7 +1236,9 @@ test_consent_keeps_its_text (void)
   tap ("pl");
   g_assert_false (gtk_widget_has_focus (consent));
   okn_test_ui_tap_in_view (consent);
-  g_assert_true (okn_test_ui_wait_for (consent_taken, consent));
+  /* The tick sends the keys on to the name (test_consent_types_name). */
+  g_assert_true (okn_test_ui_wait_for (name_takes_keys, consent));
+  gtk_widget_grab_focus (consent);
   assert_consent_with_its_text ("after the tap");
 
   tap ("contact-phone");
@@ -1261,6 +1264,33 @@ test_consent_keeps_its_text (void)
   g_assert_cmpint (ct + OKN_KIOSK_TARGET_PX, <=, vh);
   okn_kiosk_text_size_set (GTK_WIDGET (window), 100);
   okn_test_ui_settle (GTK_WIDGET (window));
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+}
+
+/* A resident who ticks the box goes on to type their name on the keys:
+ * the keys type into the name field, which shows above them, without a
+ * tap on it first (the box kept the focus, and the keys typed nowhere). */
+static void
+test_consent_types_name (void)
+{
+  GtkWidget *consent;
+
+  go_to_contact ();
+  consent = screen_widget ("consent");
+  okn_test_ui_tap_in_view (consent);
+  g_assert_true (okn_test_ui_wait_for (name_takes_keys, consent));
+  settle ();
+  g_assert_true (keyboard_shown ());
+  tap_keys ("⇧ola");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("contact-name"))), ==, "Ola");
+  settle ();
+  assert_above_keyboard (screen_widget ("contact-name"));
+  /* A tick taken back leaves the focus where it is. */
+  okn_test_ui_tap (consent);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (consent)));
+  g_assert_true (gtk_widget_has_focus (consent));
 
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_window_show_start (window);
@@ -1793,6 +1823,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/question-in-view", test_question_in_view);
   g_test_add_func ("/kiosk/caret-in-view", test_caret_in_view);
   g_test_add_func ("/kiosk/consent-keeps-its-text", test_consent_keeps_its_text);
+  g_test_add_func ("/kiosk/consent-types-name", test_consent_types_name);
   g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
   g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);
