@@ -372,7 +372,11 @@ build_check_screen (OknKioskCheck *self)
   g_signal_connect_swapped (self->ticket, "activate", G_CALLBACK (gtk_widget_grab_focus), self->code);
   g_signal_connect_swapped (self->code, "activate", G_CALLBACK (on_go), self);
   gtk_box_pack_start (GTK_BOX (body), fields, FALSE, FALSE, 0);
-  self->message = okn_kiosk_label_new ("okn-kiosk-warning");
+  /* What is wrong, as the report's screens say it under their fields
+   * (150 %, bold, the error colour): at 200 % text the warning's 200 %
+   * made the wrong-code message taller than the view above the keyboard,
+   * and a resident saw its first lines only. */
+  self->message = okn_kiosk_label_new ("okn-field-error");
   gtk_widget_set_name (self->message, "check-message");
   gtk_widget_set_no_show_all (self->message, TRUE);
   gtk_box_pack_start (GTK_BOX (body), self->message, FALSE, FALSE, 0);
