@@ -870,6 +870,47 @@ check_consent_in_view (OknLanguage lang,
   settle ();
 }
 
+/* On the contact screen at @percent text in @lang, a tick on the consent
+ * box passes the focus to the name field (the keys type there), and the
+ * name field shows above the keyboard: @laid_out, the tick after the
+ * screen was laid out; else Next and the tick taken in one go, as a busy
+ * kiosk takes the taps that came in before its next frame, before the
+ * screen is laid out in @lang (it was last laid out in the language
+ * before, at the same size). */
+static void
+check_tick_shows_name (OknLanguage lang,
+                       guint       percent,
+                       gboolean    laid_out)
+{
+  g_autofree char *at = g_strdup_printf ("contact, ticked %s, %s at %u %%",
+                                         laid_out ? "once laid out" : "at once", okn_language_to_string (lang),
+                                         percent);
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  if (laid_out)
+    {
+      press ("next");
+      settle ();
+    }
+  else
+    gtk_button_clicked (GTK_BUTTON (named ("next")));
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  g_assert_true (gtk_widget_has_focus (named ("consent")));
+  gtk_button_clicked (GTK_BUTTON (named ("consent")));
+  g_assert_true (gtk_widget_has_focus (named ("contact-name")));
+  assert_fits (at);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+}
+
 /* Tests ---------------------------------------------------------------------- */
 
 /* The consent and its checkbox at the largest text sizes, in every
@@ -892,6 +933,21 @@ test_messages_in_view (void)
       check_messages_in_view ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MIN);
       check_messages_in_view ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX);
     }
+}
+
+/* The consent box ticked at 200 % text, in every language: the resident
+ * types their name next, in a field they see above the keyboard. */
+static void
+test_tick_shows_name (void)
+{
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check_tick_shows_name ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX, FALSE);
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check_tick_shows_name ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX, TRUE);
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+  settle ();
 }
 
 /* At 200 % text, the largest a resident can pick: the whole keyboard and
@@ -957,6 +1013,7 @@ main (int    argc,
 
   g_test_add_func ("/kiosk-large-text/messages-in-view", test_messages_in_view);
   g_test_add_func ("/kiosk-large-text/consent-in-view", test_consent_in_view);
+  g_test_add_func ("/kiosk-large-text/tick-shows-name", test_tick_shows_name);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-200", test_keyboard_fits_at_200);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-every-size", test_keyboard_fits_at_every_size);
   g_test_add_func ("/kiosk-large-text/every-screen-fits-at-200", test_every_screen_fits_at_200);
