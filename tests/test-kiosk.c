@@ -601,6 +601,74 @@ test_check_typed_and_throttled (void)
   tap ("pl");
 }
 
+/* Five wrong codes for @ticket: the pause is on, Check is grey. */
+static void
+pause_lookups (const char *ticket)
+{
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), ticket);
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+      tap ("check-go");
+    }
+  g_assert_true (gtk_widget_get_visible (screen_widget ("check-message")));
+  g_assert_false (gtk_widget_is_sensitive (screen_widget ("check-go")));
+}
+
+/* The pause over (its minute gone: the store's pause cleared, as the
+ * clock would), its countdown goes whatever notices it first: the
+ * resident's language switch, or the next lookup (Enter on the code and
+ * the scanner still look up while Check is grey). Each used to leave the
+ * countdown's once-a-second source behind, which at its next tick hid
+ * what the screen said then (the next lookup's answer) and, after the
+ * next five failures, ticked beside a second countdown. Both are done
+ * here with no turn of the main loop between, so no tick can come first. */
+static void
+test_check_pause_ends (void)
+{
+  OknKioskCheck *check = okn_kiosk_window_get_check (window);
+  OknTicketId unknown_id;
+  g_autofree char *unknown = NULL;
+  g_autofree char *not_found = NULL;
+
+  okn_test_kiosk_reset_lookup_pause ();
+  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
+  unknown = okn_ticket_id_format (&unknown_id);
+  okn_kiosk_window_show_start (window);
+  tap ("en");
+  tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  pause_lookups (unknown);
+  g_assert_nonnull (g_main_context_find_source_by_user_data (NULL, check));
+
+  /* Over, and the resident switches to Ukrainian before the next tick. */
+  okn_test_kiosk_reset_lookup_pause ();
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_UK);
+  g_assert_true (gtk_widget_is_sensitive (screen_widget ("check-go")));
+  g_assert_false (gtk_widget_get_visible (screen_widget ("check-message")));
+  g_assert_null (g_main_context_find_source_by_user_data (NULL, check));
+
+  /* Paused again, over again, and Enter on a wrong code before the next
+   * tick: its answer stays, and Check is back. */
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), unknown);
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+  tap ("check-go");
+  not_found = g_strdup (label_of ("check-message"));
+  pause_lookups (unknown);
+  okn_test_kiosk_reset_lookup_pause ();
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+  gtk_widget_activate (screen_widget ("ticket-code"));
+  g_assert_cmpstr (label_of ("check-message"), ==, not_found);
+  g_assert_true (gtk_widget_get_visible (screen_widget ("check-message")));
+  g_assert_true (gtk_widget_is_sensitive (screen_widget ("check-go")));
+  g_assert_null (g_main_context_find_source_by_user_data (NULL, check));
+
+  okn_test_kiosk_reset_lookup_pause ();
+  tap ("back");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  tap ("pl");
+}
+
 static gboolean
 window_gone (gpointer data)
 {
@@ -1815,6 +1883,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/inactivity-while-saving", test_inactivity_while_saving);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
+  g_test_add_func ("/kiosk/check-pause-ends", test_check_pause_ends);
   g_test_add_func ("/kiosk/print-failure", test_print_failure);
   g_test_add_func ("/kiosk/no-categories", test_no_categories);
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
