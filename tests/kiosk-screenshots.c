@@ -14,6 +14,7 @@
 
 #include "okn-application.h"
 #include "okn-kiosk-window.h"
+#include "okn-kiosk-theme.h"
 #include "okn-test-kiosk.h"
 #include "okn-test-ui.h"
 
@@ -59,6 +60,8 @@ shoot_all (const char *variant)
   GtkTextBuffer *buf;
   gint64 deadline;
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  OknLanguage lang = okn_kiosk_window_get_language (window);
+  OknKioskTheme theme = okn_kiosk_theme_get (GTK_WIDGET (window));
 
   okn_kiosk_window_show_start (window);
   shoot (variant, "start");
@@ -85,6 +88,9 @@ shoot_all (const char *variant)
     okn_test_ui_pump_for (50);
   shoot (variant, "done");
   okn_test_kiosk_press (window, "finish");
+  /* Finish starts over in the kiosk's own language and theme. */
+  okn_kiosk_window_set_language (window, lang);
+  okn_kiosk_theme_set (GTK_WIDGET (window), theme);
 
   okn_test_kiosk_press (window, "check");
   set_entry ("ticket-id", known_ticket);
@@ -96,6 +102,9 @@ shoot_all (const char *variant)
   okn_test_kiosk_press (window, "check-go");
   shoot (variant, "answer");
   okn_test_kiosk_press (window, "finish");
+  /* Finish starts over in the kiosk's own language and theme. */
+  okn_kiosk_window_set_language (window, lang);
+  okn_kiosk_theme_set (GTK_WIDGET (window), theme);
 
   /* The inactivity warning, brought on by a quick clock. */
   okn_test_kiosk_press (window, "report");

@@ -375,6 +375,40 @@ inside (GdkRectangle r,
          && r.y + r.height <= area.y + area.height;
 }
 
+/* The size of @widget's text, in the theme's units. */
+static double
+font_size_of (GtkWidget *widget)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  double size = 0;
+
+  gtk_style_context_get (context, gtk_style_context_get_state (context), "font-size", &size, NULL);
+  return size;
+}
+
+/* The first shown label under @root with @style_class. */
+static GtkWidget *
+label_with_class (GtkWidget  *root,
+                  const char *style_class)
+{
+  g_autoptr (GList) children = NULL;
+
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root)
+      && gtk_style_context_has_class (gtk_widget_get_style_context (root), style_class))
+    return root;
+  if (!GTK_IS_CONTAINER (root))
+    return NULL;
+  children = gtk_container_get_children (GTK_CONTAINER (root));
+  for (GList *l = children; l; l = l->next)
+    {
+      GtkWidget *found = label_with_class (l->data, style_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* @widget on the panel, all of it, as a resident reaches it: in a
  * screen's body (which scrolls) once a swipe has brought it into the
  * body's view; anywhere else (the top bar, the action row) as it is. A
@@ -553,6 +587,10 @@ check_every_screen (OknLanguage lang,
     g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named ("ticket"))), ==, ticket);
   }
   press ("finish");
+  /* Finish starts over for the next resident, at 100 % in the kiosk's
+   * own language: this one picks theirs and their size again. */
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
 
   press ("check");
   gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
@@ -566,6 +604,10 @@ check_every_screen (OknLanguage lang,
   g_assert_true (okn_test_kiosk_wait_screen (window, "answer"));
   FITS ("answer");
   press ("finish");
+  /* Finish starts over for the next resident, at 100 % in the kiosk's
+   * own language: this one picks theirs and their size again. */
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
 
   /* The inactivity warning, over a screen, brought on by a quick clock:
    * waited for, however long the machine takes. */
@@ -576,6 +618,18 @@ check_every_screen (OknLanguage lang,
   g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
   okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
   FITS ("still-there");
+  {
+    g_autoptr (GPtrArray) all = okn_kiosk_window_list_screens (window);
+    OknKioskScreen *warning = g_ptr_array_index (all, all->len - 1);
+    GtkWidget *title = okn_kiosk_screen_get_title_label (warning);
+    GtkWidget *text = label_with_class (okn_kiosk_screen_get_body (warning), "okn-kiosk-warning");
+
+    /* Its title is the largest text on it, as on every screen. */
+    g_assert_nonnull (text);
+    g_test_message ("still-there, %s at %u %%: title %g, text %g", l, percent, font_size_of (title),
+                    font_size_of (text));
+    g_assert_cmpfloat (font_size_of (title), >, font_size_of (text));
+  }
   press ("more-time");
   g_assert_true (okn_test_kiosk_wait_warning (window, FALSE));
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
@@ -651,13 +705,25 @@ assert_in_view (const char *where,
   g_assert_true (inside (r, view));
 }
 
-/* A tap on Next with a question unanswered, or on Check with a wrong
- * code, shows a message under the fields, at @percent text in Polish
- * with the keyboard up: in view at once, not under it. */
+/* And no taller than that view: read whole, with no swipe. */
 static void
-check_messages_in_view (guint percent)
+assert_whole_in_view (const char *where,
+                      GtkWidget  *message)
 {
-  g_autofree char *at = g_strdup_printf ("pl at %u %%", percent);
+  assert_in_view (where, message);
+  g_assert_cmpint (gtk_widget_get_allocated_height (message), <=,
+                   gtk_widget_get_allocated_height (gtk_widget_get_ancestor (message, GTK_TYPE_VIEWPORT)));
+}
+
+/* A tap on Next with a question unanswered, or on Check with a wrong
+ * code, shows a message under the fields, at @percent text in @lang
+ * with the keyboard up: in view at once, not under it; the check's
+ * message whole (it is the only thing the screen says). */
+static void
+check_messages_in_view (OknLanguage lang,
+                        guint       percent)
+{
+  g_autofree char *at = g_strdup_printf ("%s at %u %%", okn_language_to_string (lang), percent);
   g_autofree char *w = NULL;
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
   OknTicketId unknown_id;
@@ -671,7 +737,7 @@ check_messages_in_view (guint percent)
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
   okn_kiosk_window_show_start (window);
-  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_set_language (window, lang);
   set_text_size (percent);
 
   press ("report");
@@ -712,7 +778,7 @@ check_messages_in_view (guint percent)
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
   g_free (w);
   w = g_strdup_printf ("check, a wrong code, %s", at);
-  assert_in_view (w, named ("check-message"));
+  assert_whole_in_view (w, named ("check-message"));
   /* The pause: the button greys, and the message says why. */
   for (int i = 1; i < OKN_LOOKUP_MAX_FAILURES; i++)
     {
@@ -723,7 +789,7 @@ check_messages_in_view (guint percent)
   g_assert_false (gtk_widget_is_sensitive (named ("check-go")));
   g_free (w);
   w = g_strdup_printf ("check, paused, %s", at);
-  assert_in_view (w, named ("check-message"));
+  assert_whole_in_view (w, named ("check-message"));
   /* And again when the next resident comes to the screen during it. */
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
   okn_kiosk_window_show_start (window);
@@ -731,7 +797,7 @@ check_messages_in_view (guint percent)
   press ("check");
   g_free (w);
   w = g_strdup_printf ("check, paused on entry, %s", at);
-  assert_in_view (w, named ("check-message"));
+  assert_whole_in_view (w, named ("check-message"));
 
   okn_test_kiosk_reset_lookup_pause ();
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
@@ -781,11 +847,68 @@ check_consent_in_view (OknLanguage lang,
   g_test_message ("consent, %s: the box y %d..%d (%d px), its words y %d..%d, view y %d..%d (%d px)", at, r.y,
                   r.y + r.height, r.height, w.y, w.y + w.height, view.y, view.y + view.height, view.height);
   g_assert_true (inside (w, view));
+  {
+    /* The checkbox grows with the words beside it (the theme's is 16 px
+     * at every size): as large as they are tall, give or take. */
+    g_autoptr (GtkStyleContext) check = gtk_style_context_new ();
+    g_autoptr (GtkWidgetPath) path = gtk_widget_path_copy (gtk_widget_get_path (consent));
+    int box = 0;
+
+    gtk_widget_path_append_type (path, G_TYPE_NONE);
+    gtk_widget_path_iter_set_object_name (path, -1, "check");
+    gtk_style_context_set_path (check, path);
+    gtk_style_context_set_parent (check, gtk_widget_get_style_context (consent));
+    gtk_style_context_set_screen (check, gtk_widget_get_screen (consent));
+    gtk_style_context_get (check, GTK_STATE_FLAG_CHECKED, "min-height", &box, NULL);
+    g_test_message ("consent, %s: the checkbox %d px, its words %g", at, box, font_size_of (words));
+    g_assert_cmpfloat (box, >=, font_size_of (words) * 0.9);
+  }
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
   okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
   okn_kiosk_window_show_start (window);
   settle ();
+}
+
+/* On the contact screen at @percent text in @lang, a tick on the consent
+ * box passes the focus to the name field (the keys type there), and the
+ * name field shows above the keyboard: @laid_out, the tick after the
+ * screen was laid out; else Next and the tick taken in one go, as a busy
+ * kiosk takes the taps that came in before its next frame, before the
+ * screen is laid out in @lang (it was last laid out in the language
+ * before, at the same size). */
+static void
+check_tick_shows_name (OknLanguage lang,
+                       guint       percent,
+                       gboolean    laid_out)
+{
+  g_autofree char *at = g_strdup_printf ("contact, ticked %s, %s at %u %%",
+                                         laid_out ? "once laid out" : "at once", okn_language_to_string (lang),
+                                         percent);
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  if (laid_out)
+    {
+      press ("next");
+      settle ();
+    }
+  else
+    gtk_button_clicked (GTK_BUTTON (named ("next")));
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
+  g_assert_true (gtk_widget_has_focus (named ("consent")));
+  gtk_button_clicked (GTK_BUTTON (named ("consent")));
+  g_assert_true (gtk_widget_has_focus (named ("contact-name")));
+  assert_fits (at);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
 }
 
 /* Tests ---------------------------------------------------------------------- */
@@ -801,12 +924,30 @@ test_consent_in_view (void)
 }
 
 /* What went wrong with an answer or a lookup is said where the resident
- * looks, at the smallest text and the largest. */
+ * looks, at the smallest text and the largest, in every language. */
 static void
 test_messages_in_view (void)
 {
-  check_messages_in_view (OKN_KIOSK_TEXT_SIZE_MIN);
-  check_messages_in_view (OKN_KIOSK_TEXT_SIZE_MAX);
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    {
+      check_messages_in_view ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MIN);
+      check_messages_in_view ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX);
+    }
+}
+
+/* The consent box ticked at 200 % text, in every language: the resident
+ * types their name next, in a field they see above the keyboard. */
+static void
+test_tick_shows_name (void)
+{
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check_tick_shows_name ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX, FALSE);
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check_tick_shows_name ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX, TRUE);
+  set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
+  okn_kiosk_window_show_start (window);
+  settle ();
 }
 
 /* At 200 % text, the largest a resident can pick: the whole keyboard and
@@ -872,6 +1013,7 @@ main (int    argc,
 
   g_test_add_func ("/kiosk-large-text/messages-in-view", test_messages_in_view);
   g_test_add_func ("/kiosk-large-text/consent-in-view", test_consent_in_view);
+  g_test_add_func ("/kiosk-large-text/tick-shows-name", test_tick_shows_name);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-200", test_keyboard_fits_at_200);
   g_test_add_func ("/kiosk-large-text/keyboard-fits-at-every-size", test_keyboard_fits_at_every_size);
   g_test_add_func ("/kiosk-large-text/every-screen-fits-at-200", test_every_screen_fits_at_200);

@@ -601,6 +601,74 @@ test_check_typed_and_throttled (void)
   tap ("pl");
 }
 
+/* Five wrong codes for @ticket: the pause is on, Check is grey. */
+static void
+pause_lookups (const char *ticket)
+{
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), ticket);
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+      tap ("check-go");
+    }
+  g_assert_true (gtk_widget_get_visible (screen_widget ("check-message")));
+  g_assert_false (gtk_widget_is_sensitive (screen_widget ("check-go")));
+}
+
+/* The pause over (its minute gone: the store's pause cleared, as the
+ * clock would), its countdown goes whatever notices it first: the
+ * resident's language switch, or the next lookup (Enter on the code and
+ * the scanner still look up while Check is grey). Each used to leave the
+ * countdown's once-a-second source behind, which at its next tick hid
+ * what the screen said then (the next lookup's answer) and, after the
+ * next five failures, ticked beside a second countdown. Both are done
+ * here with no turn of the main loop between, so no tick can come first. */
+static void
+test_check_pause_ends (void)
+{
+  OknKioskCheck *check = okn_kiosk_window_get_check (window);
+  OknTicketId unknown_id;
+  g_autofree char *unknown = NULL;
+  g_autofree char *not_found = NULL;
+
+  okn_test_kiosk_reset_lookup_pause ();
+  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
+  unknown = okn_ticket_id_format (&unknown_id);
+  okn_kiosk_window_show_start (window);
+  tap ("en");
+  tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  pause_lookups (unknown);
+  g_assert_nonnull (g_main_context_find_source_by_user_data (NULL, check));
+
+  /* Over, and the resident switches to Ukrainian before the next tick. */
+  okn_test_kiosk_reset_lookup_pause ();
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_UK);
+  g_assert_true (gtk_widget_is_sensitive (screen_widget ("check-go")));
+  g_assert_false (gtk_widget_get_visible (screen_widget ("check-message")));
+  g_assert_null (g_main_context_find_source_by_user_data (NULL, check));
+
+  /* Paused again, over again, and Enter on a wrong code before the next
+   * tick: its answer stays, and Check is back. */
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), unknown);
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+  tap ("check-go");
+  not_found = g_strdup (label_of ("check-message"));
+  pause_lookups (unknown);
+  okn_test_kiosk_reset_lookup_pause ();
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), "ZZZZZ9");
+  gtk_widget_activate (screen_widget ("ticket-code"));
+  g_assert_cmpstr (label_of ("check-message"), ==, not_found);
+  g_assert_true (gtk_widget_get_visible (screen_widget ("check-message")));
+  g_assert_true (gtk_widget_is_sensitive (screen_widget ("check-go")));
+  g_assert_null (g_main_context_find_source_by_user_data (NULL, check));
+
+  okn_test_kiosk_reset_lookup_pause ();
+  tap ("back");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  tap ("pl");
+}
+
 static gboolean
 window_gone (gpointer data)
 {
@@ -1183,10 +1251,11 @@ go_to_contact (void)
   settle ();
 }
 
+/* The box ticked, and the focus (where the keys type) in the name. */
 static gboolean
-consent_taken (gpointer data)
+name_takes_keys (gpointer data)
 {
-  return gtk_widget_has_focus (data) && gtk_toggle_button_get_active (data);
+  return gtk_toggle_button_get_active (data) && gtk_widget_has_focus (screen_widget ("contact-name"));
 }
 
 /* The explanation above the consent (what the resident agrees to) wholly
@@ -1235,7 +1304,9 @@ test_consent_keeps_its_text (void)
   tap ("pl");
   g_assert_false (gtk_widget_has_focus (consent));
   okn_test_ui_tap_in_view (consent);
-  g_assert_true (okn_test_ui_wait_for (consent_taken, consent));
+  /* The tick sends the keys on to the name (test_consent_types_name). */
+  g_assert_true (okn_test_ui_wait_for (name_takes_keys, consent));
+  gtk_widget_grab_focus (consent);
   assert_consent_with_its_text ("after the tap");
 
   tap ("contact-phone");
@@ -1261,6 +1332,33 @@ test_consent_keeps_its_text (void)
   g_assert_cmpint (ct + OKN_KIOSK_TARGET_PX, <=, vh);
   okn_kiosk_text_size_set (GTK_WIDGET (window), 100);
   okn_test_ui_settle (GTK_WIDGET (window));
+
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+}
+
+/* A resident who ticks the box goes on to type their name on the keys:
+ * the keys type into the name field, which shows above them, without a
+ * tap on it first (the box kept the focus, and the keys typed nowhere). */
+static void
+test_consent_types_name (void)
+{
+  GtkWidget *consent;
+
+  go_to_contact ();
+  consent = screen_widget ("consent");
+  okn_test_ui_tap_in_view (consent);
+  g_assert_true (okn_test_ui_wait_for (name_takes_keys, consent));
+  settle ();
+  g_assert_true (keyboard_shown ());
+  tap_keys ("⇧ola");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (screen_widget ("contact-name"))), ==, "Ola");
+  settle ();
+  assert_above_keyboard (screen_widget ("contact-name"));
+  /* A tick taken back leaves the focus where it is. */
+  okn_test_ui_tap (consent);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (consent)));
+  g_assert_true (gtk_widget_has_focus (consent));
 
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_window_show_start (window);
@@ -1785,6 +1883,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/inactivity-while-saving", test_inactivity_while_saving);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
+  g_test_add_func ("/kiosk/check-pause-ends", test_check_pause_ends);
   g_test_add_func ("/kiosk/print-failure", test_print_failure);
   g_test_add_func ("/kiosk/no-categories", test_no_categories);
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
@@ -1793,6 +1892,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/question-in-view", test_question_in_view);
   g_test_add_func ("/kiosk/caret-in-view", test_caret_in_view);
   g_test_add_func ("/kiosk/consent-keeps-its-text", test_consent_keeps_its_text);
+  g_test_add_func ("/kiosk/consent-types-name", test_consent_types_name);
   g_test_add_func ("/kiosk/a11y-bar-changes-the-screen", test_a11y_bar_changes_the_screen);
   g_test_add_func ("/kiosk/speech-announces-screens", test_speech_announces_screens);
   g_test_add_func ("/kiosk/admin-pin-leaves", test_admin_pin_leaves);

@@ -83,19 +83,18 @@ reveal_message (OknKioskCheck *self)
     okn_kiosk_window_reveal (self->window, self->message, labels ? labels->data : self->code);
 }
 
-/* The pause, said with the seconds left, until it is over. */
+/* The pause said with the seconds left, Check grey; once it is over,
+ * Check back and the message gone. Returns whether the pause is on. */
 static gboolean
-on_countdown (gpointer data)
+say_pause (OknKioskCheck *self)
 {
-  OknKioskCheck *self = data;
   guint left = okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL);
 
   if (left == 0)
     {
-      self->countdown = 0;
       gtk_widget_set_sensitive (self->go, TRUE);
       show_message (self, NULL);
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
   {
     g_autofree char *text = g_strdup_printf (OKN_TRC (lang (self), "lookup",
@@ -104,15 +103,32 @@ on_countdown (gpointer data)
     show_message (self, text);
   }
   gtk_widget_set_sensitive (self->go, FALSE);
-  return G_SOURCE_CONTINUE;
+  return TRUE;
 }
 
+static gboolean
+on_countdown (gpointer data)
+{
+  OknKioskCheck *self = data;
+
+  if (say_pause (self))
+    return G_SOURCE_CONTINUE;
+  self->countdown = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The pause said, and counted down while it lasts. Also called when it
+ * may be over (the screen relabelled: shown again, another language):
+ * then its countdown goes at once. Called straight, on_countdown() only
+ * forgot its source, which ticked once more later and hid what the
+ * screen said by then (the next lookup's answer). */
 static void
 start_countdown (OknKioskCheck *self)
 {
-  if (self->countdown == 0)
+  if (!say_pause (self))
+    g_clear_handle_id (&self->countdown, g_source_remove);
+  else if (self->countdown == 0)
     self->countdown = g_timeout_add_seconds (1, on_countdown, self);
-  on_countdown (self);
 }
 
 static char *
@@ -300,7 +316,7 @@ on_relabel_check (OknKioskScreen *screen,
   /* The pause is said again in the new language; another answer was
    * worded by the core in the old one and goes. */
   if (self->countdown)
-    on_countdown (self);
+    start_countdown (self);
   else if (gtk_widget_get_visible (self->message))
     show_message (self, NULL);
 }
@@ -372,7 +388,11 @@ build_check_screen (OknKioskCheck *self)
   g_signal_connect_swapped (self->ticket, "activate", G_CALLBACK (gtk_widget_grab_focus), self->code);
   g_signal_connect_swapped (self->code, "activate", G_CALLBACK (on_go), self);
   gtk_box_pack_start (GTK_BOX (body), fields, FALSE, FALSE, 0);
-  self->message = okn_kiosk_label_new ("okn-kiosk-warning");
+  /* What is wrong, as the report's screens say it under their fields
+   * (150 %, bold, the error colour): at 200 % text the warning's 200 %
+   * made the wrong-code message taller than the view above the keyboard,
+   * and a resident saw its first lines only. */
+  self->message = okn_kiosk_label_new ("okn-field-error");
   gtk_widget_set_name (self->message, "check-message");
   gtk_widget_set_no_show_all (self->message, TRUE);
   gtk_box_pack_start (GTK_BOX (body), self->message, FALSE, FALSE, 0);

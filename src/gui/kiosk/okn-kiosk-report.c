@@ -971,7 +971,15 @@ static void
 on_consent_toggled (GtkToggleButton *button,
                     OknKioskReport  *self)
 {
-  gtk_widget_set_sensitive (self->contact_box, gtk_toggle_button_get_active (button));
+  gboolean active = gtk_toggle_button_get_active (button);
+
+  gtk_widget_set_sensitive (self->contact_box, active);
+  /* The resident who ticks the box means to give a name next: the
+   * on-screen keyboard types into the focused field, and the box kept
+   * the focus, so the keys did nothing until the name field was tapped.
+   * Only a tick on the screen shown (not a draft put back, not a wipe). */
+  if (active && gtk_widget_is_focus (GTK_WIDGET (button)))
+    gtk_widget_grab_focus (self->contact_name);
   okn_form_session_changed (self->session);
 }
 

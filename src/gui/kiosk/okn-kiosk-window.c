@@ -62,6 +62,7 @@ struct _OknKioskWindow
   gboolean unlocked;
   gboolean following_caret;         /* the text or caret moved since the resident last scrolled */
   gboolean scrolling;               /* keep_focus_in_view() moves a screen's body */
+  gboolean focus_moved;             /* kept in view again once its body is laid out */
   GtkWidget *reveal;                /* a message to bring into view once laid out */
   GtkWidget *reveal_from;           /* and what it is about, above it */
 };
@@ -610,10 +611,12 @@ reveal_now (OknKioskWindow *self,
   self->scrolling = FALSE;
 }
 
-/* A message to reveal, once the body it is in has been laid out with it;
- * else only when the view's height changed (the keyboard came or went),
- * and for a field the keys type into: a focused button (the contact
- * screen's consent) keeps the text above it where it was. */
+/* A message to reveal, once the body it is in has been laid out with it
+ * (it wins over a focus that moved before); a focus that moved into the
+ * body, once the body is laid out as it now is (on_focus_moved()); else
+ * only when the view's height changed (the keyboard came or went), and
+ * for a field the keys type into: a focused button (the contact screen's
+ * consent) keeps the text above it where it was. */
 static void
 on_body_view_allocated (GtkWidget      *scroll,
                         GtkAllocation  *allocation,
@@ -621,17 +624,20 @@ on_body_view_allocated (GtkWidget      *scroll,
 {
   int last = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (scroll), "okn-kiosk-view-height"));
   GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  gboolean moved = self->focus_moved && focus && gtk_widget_is_ancestor (focus, scroll);
 
+  if (moved)
+    self->focus_moved = FALSE;
   if (self->reveal && gtk_widget_is_ancestor (self->reveal, scroll))
     {
       g_object_set_data (G_OBJECT (scroll), "okn-kiosk-view-height", GINT_TO_POINTER (allocation->height));
       reveal_now (self, scroll);
       return;
     }
-  if (allocation->height == last)
+  if (!moved && allocation->height == last)
     return;
   g_object_set_data (G_OBJECT (scroll), "okn-kiosk-view-height", GINT_TO_POINTER (allocation->height));
-  if (GTK_IS_ENTRY (focus) || GTK_IS_TEXT_VIEW (focus))
+  if (moved || GTK_IS_ENTRY (focus) || GTK_IS_TEXT_VIEW (focus))
     keep_focus_in_view (self, FALSE);
 }
 
@@ -688,13 +694,26 @@ on_text_view_allocated (GtkWidget      *view,
     keep_focus_in_view (self, TRUE);
 }
 
+/* The focus in view with its question, now and again once the body is
+ * laid out as it will be shown (on_body_view_allocated()). Now is not
+ * enough: the focus often moves before that layout, as a screen comes
+ * that was last laid out in another language (its first field, or the
+ * consent box, takes the focus at once), or from a handler of a tap that
+ * came in with it (the consent box's tick passes the focus to the name
+ * field); and when the view's height stays, nothing else looks again. */
 static void
 on_focus_moved (GtkWindow *window,
                 GtkWidget *focus,
                 gpointer   data)
 {
   OknKioskWindow *self = OKN_KIOSK_WINDOW (window);
+  OknKioskScreen *screen = okn_kiosk_window_get_screen (self);
+  GtkWidget *scroll = screen ? gtk_widget_get_ancestor (okn_kiosk_screen_get_body (screen), GTK_TYPE_SCROLLED_WINDOW)
+                             : NULL;
 
+  self->focus_moved = focus && scroll && gtk_widget_is_ancestor (focus, scroll);
+  if (self->focus_moved)
+    gtk_widget_queue_allocate (scroll);
   self->following_caret = FALSE;
   if (GTK_IS_TEXT_VIEW (focus) && !g_object_get_data (G_OBJECT (focus), "okn-kiosk-caret-followed"))
     {
