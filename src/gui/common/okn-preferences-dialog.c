@@ -327,7 +327,7 @@ okn_preferences_dialog_apply (OknPreferencesDialog *self)
         done = okn_config_set (config, fields[i].key, text, &field_error);
       if (!done)
         {
-          okn_gui_show_setting_error (self->errors[i], self->entries[i], fields[i].key, field_error->message);
+          okn_gui_show_setting_error (self->errors[i], self->entries[i], field_error);
           if (ok)
             gtk_widget_grab_focus (self->entries[i]);
           ok = FALSE;
