@@ -142,16 +142,20 @@ test_setting_as_data (Fixture       *f,
   g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek");
   g_autofree char *url = okn_open311_server_get_url (f->server);
   g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
+  g_autofree char *err = NULL;
 
   okn_test_add_reports (f->station.store, 2);
   okn_store_register (f->station.store, letter, "test", &error);
   g_assert_no_error (error);
 
-  /* No API key: set it. */
+  /* No API key: set it. okienkoctl names the key and the command. */
   g_assert_true (okn_config_unset (f->station.config, "server.api_key", &error));
   g_assert_true (okn_config_unset (f->station.config, "letters.service_code", &error));
   g_assert_true (okn_config_save (f->station.config, &error));
   run_fails_on_setting (f, OKN_SETTING_SET, "server.api_key", NULL);
+  g_assert_cmpint (ctl_sync_once (f, NULL, &err), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "Set server.api_key (okienkoctl config set server.api_key -)."));
 
   /* A key the server refuses: check it. */
   okn_test_config_set (f->station.config, "server.api_key", "not-the-key");
@@ -166,6 +170,9 @@ test_setting_as_data (Fixture       *f,
   okn_test_config_set (f->station.config, "server.url", url);
   run_fails_on_setting (f, OKN_SETTING_SET, "letters.service_code", NULL);
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 2);
+  g_assert_cmpint (ctl_sync_once (f, NULL, &err), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "Set letters.service_code (okienkoctl config set letters.service_code VALUE)."));
 }
 
 /* ---- pushing ---------------------------------------------------------------- */
