@@ -97,6 +97,51 @@ test_bad_values_refused (void)
   }
 }
 
+/* A refused value names its key in the message, for okienkoctl, and also
+ * gives the key and the problem apart, so that a dialog names the field
+ * by its label without taking the message apart. */
+static void
+test_refusal_key_as_data (void)
+{
+  g_autoptr (OknConfig) config = okn_config_new ("/nonexistent/okienko.conf");
+  struct { const char *key; const char *value; const char *problem; } cases[] = {
+    { "server.timeout", "ten", "not a whole number from 1 to 600." },
+    { "server.url", "ftp://x/", "not an http:// or https:// address." },
+    { "office.status_url", "https://x/{id}", "the only places to fill in are {ticket} and {code}." },
+    { "server.api_key", "", "the value is empty; use unset to remove it." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GError) copy = NULL;
+      g_autofree char *message = NULL;
+
+      g_assert_false (okn_config_set (config, cases[i].key, cases[i].value, &error));
+      g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_cmpstr (okn_config_error_get_key (error), ==, cases[i].key);
+      g_assert_cmpstr (okn_config_error_get_problem (error), ==, cases[i].problem);
+      message = g_strdup_printf ("%s: %s", cases[i].key, cases[i].problem);
+      g_assert_cmpstr (error->message, ==, message);
+      /* A copy (a GTask's result) keeps them. */
+      copy = g_error_copy (error);
+      g_assert_cmpstr (okn_config_error_get_key (copy), ==, cases[i].key);
+      g_assert_cmpstr (okn_config_error_get_problem (copy), ==, cases[i].problem);
+    }
+
+  /* An unknown key has no field to name; other domains have no key. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "server.url: x");
+
+    g_assert_false (okn_config_set (config, "server.urll", "https://x/", &error));
+    g_assert_null (okn_config_error_get_key (error));
+    g_assert_null (okn_config_error_get_problem (error));
+    g_assert_null (okn_config_error_get_key (other));
+    g_assert_null (okn_config_error_get_problem (NULL));
+  }
+}
+
 static void
 test_unknown_keys_reported (void)
 {
@@ -548,6 +593,7 @@ main (int    argc,
   g_test_add_func ("/config/missing-file-is-empty", test_missing_file_is_empty);
   g_test_add_func ("/config/set-save-load", test_set_save_load);
   g_test_add_func ("/config/bad-values-refused", test_bad_values_refused);
+  g_test_add_func ("/config/refusal-key-as-data", test_refusal_key_as_data);
   g_test_add_func ("/config/unknown-keys-reported", test_unknown_keys_reported);
   g_test_add_func ("/config/key-set-twice", test_key_set_twice);
   g_test_add_func ("/config/unreadable-file", test_unreadable_file);

@@ -548,6 +548,9 @@ test_auth (Fixture       *f,
   fixture_client (f);
   error = post_fails (f, f->report, OKN_OPEN311_ERROR_CONFIG, -1);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  /* Which setting, as data (the message names it too). */
+  g_assert_cmpstr (okn_open311_error_get_setting_fix (error)->key, ==, "server.api_key");
+  g_assert_cmpint (okn_open311_error_get_setting_fix (error)->action, ==, OKN_SETTING_SET);
 }
 
 static void
@@ -854,6 +857,8 @@ test_endpoint_missing (Fixture       *f,
   fixture_client (f);
   error = post_fails (f, f->report, OKN_OPEN311_ERROR_CONFIG, 404);
   g_assert_nonnull (strstr (error->message, "server.url"));
+  g_assert_cmpstr (okn_open311_error_get_setting_fix (error)->key, ==, "server.url");
+  g_assert_null (strstr (okn_open311_error_get_setting_fix (error)->what, "server.url"));
   g_clear_error (&error);
   error = services_fail (f, OKN_OPEN311_ERROR_CONFIG);
   g_clear_error (&error);

@@ -87,6 +87,94 @@ ctl_sync_once (Fixture  *f,
   return okn_test_run_ctl (f->station.db, f->station.conf, NULL, out, err, "sync", "--once", NULL);
 }
 
+/* ---- a setting that stops the sync ------------------------------------------ */
+
+/* The run's error says which setting as data; the message names its key,
+ * what went wrong names none, and a front end's own name replaces it
+ * whole. */
+static void
+assert_setting_fix (const GError     *error,
+                    OknSettingAction  action,
+                    const char       *key,
+                    const char       *also)
+{
+  const OknSettingFix *fix = okn_sync_error_get_setting_fix (error);
+  g_autofree char *message = NULL;
+  g_autofree char *named = NULL;
+
+  g_assert_nonnull (fix);
+  g_assert_cmpint (fix->action, ==, action);
+  g_assert_cmpstr (fix->key, ==, key);
+  g_assert_cmpstr (fix->also, ==, also);
+  g_assert_null (strstr (fix->what, "server."));
+  g_assert_null (strstr (fix->what, "letters."));
+  message = okn_setting_fix_describe (fix, NULL, NULL);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_nonnull (strstr (error->message, key));
+  named = okn_setting_fix_describe (fix, "“Pole”", also ? "“Drugie”" : NULL);
+  g_assert_null (strstr (named, key));
+  g_assert_true (g_str_has_prefix (named, fix->what));
+  g_assert_nonnull (strstr (named, "“Pole”"));
+}
+
+static void
+run_fails_on_setting (Fixture          *f,
+                      OknSettingAction  action,
+                      const char       *key,
+                      const char       *also)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (GError) error = NULL;
+  OknSyncReport report;
+
+  g_assert_false (okn_sync_run_once (sync, &report, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG);
+  assert_setting_fix (error, action, key, also);
+  okn_sync_report_clear (&report);
+}
+
+static void
+test_setting_as_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek");
+  g_autofree char *url = okn_open311_server_get_url (f->server);
+  g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
+  g_autofree char *err = NULL;
+
+  okn_test_add_reports (f->station.store, 2);
+  okn_store_register (f->station.store, letter, "test", &error);
+  g_assert_no_error (error);
+
+  /* No API key: set it. okienkoctl names the key and the command. */
+  g_assert_true (okn_config_unset (f->station.config, "server.api_key", &error));
+  g_assert_true (okn_config_unset (f->station.config, "letters.service_code", &error));
+  g_assert_true (okn_config_save (f->station.config, &error));
+  run_fails_on_setting (f, OKN_SETTING_SET, "server.api_key", NULL);
+  g_assert_cmpint (ctl_sync_once (f, NULL, &err), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "Set server.api_key (okienkoctl config set server.api_key -)."));
+
+  /* A key the server refuses: check it. */
+  okn_test_config_set (f->station.config, "server.api_key", "not-the-key");
+  run_fails_on_setting (f, OKN_SETTING_CHECK, "server.api_key", NULL);
+
+  /* An address that leads to no Open311 endpoint: check it. */
+  okn_test_config_set (f->station.config, "server.api_key", API_KEY);
+  okn_test_config_set (f->station.config, "server.url", typo);
+  run_fails_on_setting (f, OKN_SETTING_CHECK, "server.url", NULL);
+
+  /* The reports go; the letter waits for its service code. */
+  okn_test_config_set (f->station.config, "server.url", url);
+  run_fails_on_setting (f, OKN_SETTING_SET, "letters.service_code", NULL);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 2);
+  g_assert_cmpint (ctl_sync_once (f, NULL, &err), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "Set letters.service_code (okienkoctl config set letters.service_code VALUE)."));
+}
+
 /* ---- pushing ---------------------------------------------------------------- */
 
 static void
@@ -1553,6 +1641,7 @@ main (int   argc,
   ADD ("/sync/endpoint-missing", test_endpoint_missing);
   ADD ("/sync/cli/requeue", test_cli_requeue);
   ADD ("/sync/letters-without-code", test_letters_without_code);
+  ADD ("/sync/setting-as-data", test_setting_as_data);
   ADD ("/sync/cli/several-errors", test_cli_several_errors);
   ADD ("/sync/cli/refused-exit", test_cli_refused_exit);
   ADD ("/sync/statuses/reopened", test_statuses_reopened);

@@ -26,6 +26,7 @@
 #include "okienko/okn-day-register.h"
 #include "okienko/okn-scan-open.h"
 #include "okienko/okn-scan-burst.h"
+#include "okienko/okn-setting-fix.h"
 #include "okienko/okn-catalogue.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-speech.h"

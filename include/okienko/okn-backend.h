@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "okienko/okn-record.h"
+#include "okienko/okn-setting-fix.h"
 #include "okienko/okn-store.h"
 
 G_BEGIN_DECLS
@@ -121,6 +122,12 @@ GError           *okn_backend_error_new              (OknBackendError code,
                                                       gint64          retry_after,
                                                       const char     *description,
                                                       const char     *message);
+GError           *okn_backend_error_new_for_setting  (OknBackendError code,
+                                                      int             http_status,
+                                                      gint64          retry_after,
+                                                      const char     *description,
+                                                      OknSettingFix  *fix);
+const OknSettingFix *okn_backend_error_get_setting_fix (const GError *error);
 int               okn_backend_error_get_http_status  (const GError *error);
 gint64            okn_backend_error_get_retry_after  (const GError *error);
 const char       *okn_backend_error_get_description  (const GError *error);

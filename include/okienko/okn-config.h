@@ -65,6 +65,8 @@ typedef struct
 typedef struct _OknConfig OknConfig;
 
 GQuark              okn_config_error_quark  (void);
+const char         *okn_config_error_get_key     (const GError *error);
+const char         *okn_config_error_get_problem (const GError *error);
 
 char               *okn_config_default_path (void);
 const OknConfigKey *okn_config_keys         (guint *n_keys);

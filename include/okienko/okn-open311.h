@@ -13,6 +13,7 @@
 
 #include "okienko/okn-config.h"
 #include "okienko/okn-record.h"
+#include "okienko/okn-setting-fix.h"
 #include "okienko/okn-store.h"
 
 G_BEGIN_DECLS
@@ -91,6 +92,7 @@ GQuark             okn_open311_error_quark                  (void);
 int                okn_open311_error_get_http_status        (const GError *error);
 gint64             okn_open311_error_get_retry_after        (const GError *error);
 const char        *okn_open311_error_get_server_description (const GError *error);
+const OknSettingFix *okn_open311_error_get_setting_fix     (const GError *error);
 
 char              *okn_open311_marker_for_ticket            (const char *ticket);
 char              *okn_open311_description_with_marker      (const char *description,

@@ -14,6 +14,7 @@
 
 #include "okienko/okn-backend.h"
 #include "okienko/okn-config.h"
+#include "okienko/okn-setting-fix.h"
 #include "okienko/okn-store.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,7 @@ typedef void (*OknSyncReportFunc) (const OknSyncReport *report,
                                    gpointer             user_data);
 
 GQuark    okn_sync_error_quark  (void);
+const OknSettingFix *okn_sync_error_get_setting_fix (const GError *error);
 
 OknSync  *okn_sync_new          (OknStore  *store,
                                  OknConfig *config,

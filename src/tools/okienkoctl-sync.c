@@ -38,6 +38,38 @@ print_server_error (const char *message)
     }
 }
 
+/* A setting named for an administrator: its key and the command that
+ * sets it. */
+static char *
+setting_name (const char *key)
+{
+  const OknConfigKey *k = key ? okn_config_find_key (key) : NULL;
+
+  if (key == NULL)
+    return NULL;
+  /* TRANSLATORS: a setting named in a message: "server.api_key
+   * (okienkoctl config set server.api_key -)"; the last %s is "-" (read
+   * from standard input) or the translation of VALUE */
+  return g_strdup_printf (_("%s (okienkoctl config set %s %s)"), key, key,
+                          k && k->type == OKN_CONFIG_TYPE_SECRET ? "-" : _("VALUE"));
+}
+
+/* The error's words; a setting that would fix it is named with the
+ * command that sets it (the core's fix, okn_setting_fix_describe()). */
+static char *
+sync_error_text (const GError *error)
+{
+  const OknSettingFix *fix = okn_sync_error_get_setting_fix (error);
+  g_autofree char *name = NULL;
+  g_autofree char *also = NULL;
+
+  if (fix == NULL)
+    return g_strdup (error->message);
+  name = setting_name (fix->key);
+  also = setting_name (fix->also);
+  return okn_setting_fix_describe (fix, name, also);
+}
+
 /* "okienkoctl: K03-26-000001-X: refused by the server: ..." per record. */
 static void
 print_refusals (const OknSyncReport *report)
@@ -54,6 +86,7 @@ print_refusals (const OknSyncReport *report)
 static int
 sync_fail (GError *error)
 {
+  g_autofree char *text = NULL;
   int code;
 
   if (error->domain != OKN_SYNC_ERROR)
@@ -69,7 +102,8 @@ sync_fail (GError *error)
       code = OKCTL_EXIT_NETWORK;
       break;
     }
-  print_server_error (error->message);
+  text = sync_error_text (error);
+  print_server_error (text);
   g_error_free (error);
   return code;
 }
@@ -132,7 +166,9 @@ on_report (const OknSyncReport *report,
   print_refusals (report);
   if (error && g_strcmp0 (error->message, w->last_error) != 0)
     {
-      print_server_error (error->message);
+      g_autofree char *text = sync_error_text (error);
+
+      print_server_error (text);
       g_free (w->last_error);
       w->last_error = g_strdup (error->message);
     }

@@ -19,6 +19,7 @@ typedef struct
   int http_status;
   gint64 retry_after;
   char *description;
+  OknSettingFix *fix;
 } OknBackendErrorPrivate;
 
 static void
@@ -34,12 +35,14 @@ okn_backend_error_private_copy (const OknBackendErrorPrivate *src,
   dest->http_status = src->http_status;
   dest->retry_after = src->retry_after;
   dest->description = g_strdup (src->description);
+  dest->fix = okn_setting_fix_copy (src->fix);
 }
 
 static void
 okn_backend_error_private_clear (OknBackendErrorPrivate *priv)
 {
   g_clear_pointer (&priv->description, g_free);
+  g_clear_pointer (&priv->fix, okn_setting_fix_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (OknBackendError, okn_backend_error)
@@ -67,6 +70,44 @@ okn_backend_error_new (OknBackendError code,
   priv->retry_after = retry_after;
   priv->description = g_strdup (description);
   return error;
+}
+
+/**
+ * okn_backend_error_new_for_setting:
+ * @fix: (transfer full): the setting that would fix it
+ *
+ * An error that a setting would fix (no API key, a key the server
+ * refuses): the setting travels as data (okn_backend_error_get_setting_fix()),
+ * the message names its key (okn_setting_fix_describe()).
+ *
+ * Returns: (transfer full): an %OKN_BACKEND_ERROR
+ */
+GError *
+okn_backend_error_new_for_setting (OknBackendError  code,
+                                   int              http_status,
+                                   gint64           retry_after,
+                                   const char      *description,
+                                   OknSettingFix   *fix)
+{
+  g_autofree char *message = okn_setting_fix_describe (fix, NULL, NULL);
+  GError *error = okn_backend_error_new (code, http_status, retry_after, description, message);
+
+  okn_backend_error_get_private (error)->fix = fix;
+  return error;
+}
+
+/**
+ * okn_backend_error_get_setting_fix:
+ *
+ * Returns: (nullable): the setting that would fix @error, %NULL when no
+ *   setting would or @error is not an %OKN_BACKEND_ERROR
+ */
+const OknSettingFix *
+okn_backend_error_get_setting_fix (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_BACKEND_ERROR)
+    return NULL;
+  return okn_backend_error_get_private (error)->fix;
 }
 
 /**

@@ -50,10 +50,14 @@ backend_error (const GError *e,
 {
   int status = okn_open311_error_get_http_status (e);
   g_autofree char *msg = NULL;
+  OknSettingFix *fix = okn_setting_fix_copy (okn_open311_error_get_setting_fix (e));
   OknBackendError code = OKN_BACKEND_ERROR_TRANSIENT;
 
   if (e->domain != OKN_OPEN311_ERROR)
-    return g_error_copy (e);
+    {
+      okn_setting_fix_free (fix);
+      return g_error_copy (e);
+    }
   switch ((OknOpen311Error) e->code)
     {
     case OKN_OPEN311_ERROR_TRANSIENT:
@@ -73,8 +77,11 @@ backend_error (const GError *e,
       /* What the administrator must fix, in one line; the key itself is
        * never in a message. */
       if (call != CALL_CATALOGUE && status > 0)
-        msg = g_strdup_printf (_("The server refused the API key (HTTP %d); check server.api_key."),
-                               status);
+        {
+          msg = g_strdup_printf (_("The server refused the API key (HTTP %d)."), status);
+          okn_setting_fix_free (fix);
+          fix = okn_setting_fix_new (OKN_SETTING_CHECK, "server.api_key", NULL, msg);
+        }
       break;
     case OKN_OPEN311_ERROR_CONFIG:
       code = OKN_BACKEND_ERROR_CONFIG;
@@ -83,9 +90,11 @@ backend_error (const GError *e,
       code = OKN_BACKEND_ERROR_CANCELLED;
       break;
     }
+  if (fix)
+    return okn_backend_error_new_for_setting (code, status, okn_open311_error_get_retry_after (e),
+                                              okn_open311_error_get_server_description (e), fix);
   return okn_backend_error_new (code, status, okn_open311_error_get_retry_after (e),
-                                okn_open311_error_get_server_description (e),
-                                msg ? msg : e->message);
+                                okn_open311_error_get_server_description (e), e->message);
 }
 
 static gboolean
@@ -147,10 +156,11 @@ open311_can_send (OknBackend *backend,
   if (okn_open311_client_can_send_kind (OKN_OPEN311_BACKEND (backend)->client, kind))
     return TRUE;
   /* Only letters need a setting of their own. */
-  g_propagate_error (error, okn_backend_error_new (OKN_BACKEND_ERROR_CONFIG, 0, -1, NULL,
-                                                   _("Letters are not sent: letters.service_code is not set "
-                                                     "(okienkoctl config set letters.service_code CODE). "
-                                                     "Reports are sent as usual.")));
+  g_propagate_error (error, okn_backend_error_new_for_setting (
+                             OKN_BACKEND_ERROR_CONFIG, 0, -1, NULL,
+                             okn_setting_fix_new (OKN_SETTING_SET, "letters.service_code", NULL,
+                                                  _("Letters are not sent: no service code for letters is "
+                                                    "set; reports are sent as usual."))));
   return FALSE;
 }
 

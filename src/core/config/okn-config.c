@@ -19,7 +19,36 @@
 #include "okienko/okn-pin.h"
 #include "okienko/okn-text.h"
 
-G_DEFINE_QUARK (okn-config-error-quark, okn_config_error)
+/* A refused value carries its key and what is wrong, without the key, as
+ * data: a front end names the field as its user knows it
+ * (okn_config_error_get_key()). */
+typedef struct
+{
+  char *key;
+  char *problem;
+} OknConfigErrorPrivate;
+
+static void
+okn_config_error_private_init (OknConfigErrorPrivate *priv)
+{
+}
+
+static void
+okn_config_error_private_copy (const OknConfigErrorPrivate *src,
+                               OknConfigErrorPrivate       *dest)
+{
+  dest->key = g_strdup (src->key);
+  dest->problem = g_strdup (src->problem);
+}
+
+static void
+okn_config_error_private_clear (OknConfigErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->key, g_free);
+  g_clear_pointer (&priv->problem, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (OknConfigError, okn_config_error)
 
 /* A configuration file is a few kilobytes; anything this large is a wrong
  * path, not something to read into memory. */
@@ -301,9 +330,60 @@ find_key_or_fail (const char *name,
   return k;
 }
 
-/* "<key>: <what is wrong with its value>" */
-#define value_error(error, k, ...) \
-  okn_set_field_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE, (k)->name, __VA_ARGS__)
+/* "<key>: <what is wrong with its value>", the key and the problem also
+ * kept apart (okn_config_error_get_key()). */
+static void G_GNUC_PRINTF (3, 4)
+refuse_value (GError            **error,
+              const OknConfigKey *k,
+              const char         *format,
+              ...)
+{
+  g_autofree char *what = NULL;
+  OknConfigErrorPrivate *priv;
+  va_list args;
+
+  if (error == NULL)
+    return;
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  okn_set_field_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_INVALID_VALUE, k->name, "%s", what);
+  priv = okn_config_error_get_private (*error);
+  priv->key = g_strdup (k->name);
+  priv->problem = g_steal_pointer (&what);
+}
+
+/**
+ * okn_config_error_get_key:
+ *
+ * Returns: (nullable): the key whose value @error refused
+ *   (%OKN_CONFIG_ERROR_INVALID_VALUE), %NULL for any other error
+ */
+const char *
+okn_config_error_get_key (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_CONFIG_ERROR)
+    return NULL;
+  return okn_config_error_get_private (error)->key;
+}
+
+/**
+ * okn_config_error_get_problem:
+ *
+ * What is wrong with the value, translated, without the key: for a front
+ * end that names the field itself ("<its label>: <problem>"); the
+ * message is "<key>: <problem>".
+ *
+ * Returns: (nullable): the problem, %NULL when okn_config_error_get_key()
+ *   is %NULL
+ */
+const char *
+okn_config_error_get_problem (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_CONFIG_ERROR)
+    return NULL;
+  return okn_config_error_get_private (error)->problem;
+}
 
 static gboolean
 is_choice (const char *choices,
@@ -352,15 +432,15 @@ check_escpos_device (const OknConfigKey *k,
     {
       if (value[0] == '/')
         return TRUE;
-      value_error (error, k, _("a device is an absolute path such as /dev/usb/lp0."));
+      refuse_value (error, k, _("a device is an absolute path such as /dev/usb/lp0."));
       return FALSE;
     }
   address = strchr (target, '/') ? NULL : g_network_address_parse (target, 9100, NULL);
   if (address == NULL || !is_host (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)))
       || g_network_address_get_port (G_NETWORK_ADDRESS (address)) == 0)
     {
-      value_error (error, k, _("give a device such as /dev/usb/lp0, or a network address HOST or "
-                               "HOST:PORT with a port from 1 to 65535 (192.168.1.50:9100)."));
+      refuse_value (error, k, _("give a device such as /dev/usb/lp0, or a network address HOST or "
+                                "HOST:PORT with a port from 1 to 65535 (192.168.1.50:9100)."));
       return FALSE;
     }
   return TRUE;
@@ -394,10 +474,10 @@ check_pinned_key (const OknConfigKey *k,
         }
       if (!ok)
         {
-          value_error (error, k, _("pin %u is not sha256// followed by the base64 of a SHA-256 "
-                                   "hash (44 characters); separate several with “;”, or give the "
-                                   "absolute path of a PEM or DER key file."),
-                       i + 1);
+          refuse_value (error, k, _("pin %u is not sha256// followed by the base64 of a SHA-256 "
+                                    "hash (44 characters); separate several with “;”, or give the "
+                                    "absolute path of a PEM or DER key file."),
+                        i + 1);
           return FALSE;
         }
     }
@@ -422,13 +502,13 @@ check_status_url (const OknConfigKey *k,
   g_string_replace (filled, "{code}", "ABC123", 0);
   if (strchr (filled->str, '{') || strchr (filled->str, '}'))
     {
-      value_error (error, k, _("the only places to fill in are {ticket} and {code}."));
+      refuse_value (error, k, _("the only places to fill in are {ticket} and {code}."));
       return FALSE;
     }
   if (has_code && !has_ticket)
     {
-      value_error (error, k, _("an address with {code} needs {ticket} too: the code alone "
-                               "identifies nothing."));
+      refuse_value (error, k, _("an address with {code} needs {ticket} too: the code alone "
+                                "identifies nothing."));
       return FALSE;
     }
   uri = g_uri_parse (filled->str, G_URI_FLAGS_NONE, NULL);
@@ -437,8 +517,8 @@ check_status_url (const OknConfigKey *k,
       || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
       || strchr (value, ' '))
     {
-      value_error (error, k, _("give an http:// or https:// address of the status page, "
-                               "e.g. https://example.org/status?ticket={ticket}&code={code}."));
+      refuse_value (error, k, _("give an http:// or https:// address of the status page, "
+                                "e.g. https://example.org/status?ticket={ticket}&code={code}."));
       return FALSE;
     }
   return TRUE;
@@ -459,7 +539,7 @@ check_specific (const OknConfigKey *k,
         {
           g_autofree char *choices = choices_text (k->choices);
 
-          value_error (error, k, _("use one of: %s."), choices);
+          refuse_value (error, k, _("use one of: %s."), choices);
           return FALSE;
         }
       return TRUE;
@@ -474,7 +554,7 @@ check_specific (const OknConfigKey *k,
               {
                 g_autofree char *choices = choices_text (k->choices);
 
-                value_error (error, k, _("item %u is not one of: %s."), i + 1, choices);
+                refuse_value (error, k, _("item %u is not one of: %s."), i + 1, choices);
                 return FALSE;
               }
           }
@@ -484,28 +564,28 @@ check_specific (const OknConfigKey *k,
       for (const char *p = value; *p; p++)
         if (g_ascii_isspace (*p) || *p == '[' || *p == ']')
           {
-            value_error (error, k, _("a code has no spaces or brackets."));
+            refuse_value (error, k, _("a code has no spaces or brackets."));
             return FALSE;
           }
       if (g_utf8_strlen (value, -1) > 100)
         {
-          value_error (error, k, _("a code has at most 100 characters."));
+          refuse_value (error, k, _("a code has at most 100 characters."));
           return FALSE;
         }
       return TRUE;
     case OKN_CONFIG_CHECK_ABSOLUTE_PATH:
       if (value[0] != '/')
         {
-          value_error (error, k, _("give an absolute path, starting with /: the desk and the "
-                                   "sync service do not share a working folder."));
+          refuse_value (error, k, _("give an absolute path, starting with /: the desk and the "
+                                    "sync service do not share a working folder."));
           return FALSE;
         }
       return TRUE;
     case OKN_CONFIG_CHECK_PRINTER:
       if (*value == '\0' || strlen (value) > 127 || strpbrk (value, " \t/#\\'\""))
         {
-          value_error (error, k, _("a CUPS printer name has 1 to 127 characters without spaces, "
-                                   "/, #, \\ or quotes (okienkoctl printers lists them)."));
+          refuse_value (error, k, _("a CUPS printer name has 1 to 127 characters without spaces, "
+                                    "/, #, \\ or quotes (okienkoctl printers lists them)."));
           return FALSE;
         }
       return TRUE;
@@ -531,20 +611,20 @@ check_value (const OknConfigKey *k,
 {
   if (!g_utf8_validate (value, -1, NULL))
     {
-      value_error (error, k, _("the value is not valid UTF-8 text."));
+      refuse_value (error, k, _("the value is not valid UTF-8 text."));
       return NULL;
     }
   for (const char *p = value; *p; p++)
     if (((guchar) *p < 0x20 && !(k->type == OKN_CONFIG_TYPE_TEXT && *p == '\n')) || *p == 0x7f)
       {
-        value_error (error, k, _("the value contains a control character."));
+        refuse_value (error, k, _("the value contains a control character."));
         return NULL;
       }
   if (!okn_text_is_display_safe (value) && k->type != OKN_CONFIG_TYPE_TEXT)
     {
       /* A bidi override in an office name would flip text on every ticket. */
-      value_error (error, k, _("the value contains a character that changes how text is shown "
-                               "(a bidirectional override)."));
+      refuse_value (error, k, _("the value contains a character that changes how text is shown "
+                                "(a bidirectional override)."));
       return NULL;
     }
 
@@ -556,8 +636,8 @@ check_value (const OknConfigKey *k,
 
         if (!g_ascii_string_to_signed (value, 10, k->min, k->max, &v, NULL))
           {
-            value_error (error, k, _("not a whole number from %lld to %lld."),
-                         (long long) k->min, (long long) k->max);
+            refuse_value (error, k, _("not a whole number from %lld to %lld."),
+                          (long long) k->min, (long long) k->max);
             return NULL;
           }
         return g_strdup_printf ("%" G_GINT64_FORMAT, v);
@@ -569,7 +649,7 @@ check_value (const OknConfigKey *k,
       if (g_ascii_strcasecmp (value, "false") == 0 || g_ascii_strcasecmp (value, "no") == 0
           || g_str_equal (value, "0"))
         return g_strdup ("false");
-      value_error (error, k, _("not true or false."));
+      refuse_value (error, k, _("not true or false."));
       return NULL;
     case OKN_CONFIG_TYPE_URL:
       {
@@ -579,7 +659,7 @@ check_value (const OknConfigKey *k,
         if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
             || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
           {
-            value_error (error, k, _("not an http:// or https:// address."));
+            refuse_value (error, k, _("not an http:// or https:// address."));
             return NULL;
           }
         return g_strdup (value);
@@ -587,7 +667,7 @@ check_value (const OknConfigKey *k,
     case OKN_CONFIG_TYPE_SECRET:
       if (*value == '\0')
         {
-          value_error (error, k, _("the value is empty; use unset to remove it."));
+          refuse_value (error, k, _("the value is empty; use unset to remove it."));
           return NULL;
         }
       /* A PIN is never kept: a typed one becomes its salted hash here,
@@ -598,7 +678,7 @@ check_value (const OknConfigKey *k,
             return g_strdup (value);
           if (okn_pin_is_valid (value))
             return okn_pin_hash (value);
-          value_error (error, k, _("not a PIN of 4 to 12 digits."));
+          refuse_value (error, k, _("not a PIN of 4 to 12 digits."));
           return NULL;
         }
       return g_strdup (value);

@@ -91,6 +91,12 @@ void          okn_open311_set_simple_error (OknOpen311Client *client,
                                             GError          **error,
                                             OknOpen311Error   code,
                                             const char       *message);
+void          okn_open311_set_setting_error (OknOpen311Client *client,
+                                             GError          **error,
+                                             OknOpen311Error   code,
+                                             OknSettingAction  action,
+                                             const char       *key,
+                                             const char       *what);
 char         *okn_open311_escape           (const char *s);
 OknTransfer  *okn_open311_transfer_new_get (OknOpen311Client *client,
                                             const char       *path,

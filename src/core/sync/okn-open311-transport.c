@@ -35,6 +35,7 @@ typedef struct
   int http_status;
   gint64 retry_after;
   char *server_description;
+  OknSettingFix *fix;
 } OknOpen311ErrorPrivate;
 
 static void
@@ -50,12 +51,14 @@ okn_open311_error_private_copy (const OknOpen311ErrorPrivate *src,
   dest->http_status = src->http_status;
   dest->retry_after = src->retry_after;
   dest->server_description = g_strdup (src->server_description);
+  dest->fix = okn_setting_fix_copy (src->fix);
 }
 
 static void
 okn_open311_error_private_clear (OknOpen311ErrorPrivate *priv)
 {
   g_clear_pointer (&priv->server_description, g_free);
+  g_clear_pointer (&priv->fix, okn_setting_fix_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (OknOpen311Error, okn_open311_error)
@@ -237,6 +240,46 @@ okn_open311_rescrub (OknOpen311Client  *client,
   *text = clean;
 }
 
+/* @fix: (transfer full) (nullable): the setting that would fix it; its
+ * sentence is the message, @message is then %NULL */
+static void
+set_error_full (OknOpen311Client *client,
+                GError          **error,
+                OknOpen311Error   code,
+                int               http_status,
+                gint64            retry_after,
+                const char       *server_description,
+                const char       *message,
+                OknSettingFix    *fix)
+{
+  g_autoptr (OknSettingFix) owned = fix;
+  g_autofree char *clean = NULL;
+  OknOpen311ErrorPrivate *priv;
+
+  if (error == NULL)
+    return;
+  if (owned)
+    {
+      /* What went wrong may quote the server or curl: masked as any message. */
+      g_autofree char *what = scrub (client, owned->what);
+      g_autofree char *details = scrub (client, owned->details);
+
+      g_free (owned->what);
+      owned->what = g_steal_pointer (&what);
+      g_free (owned->details);
+      owned->details = g_steal_pointer (&details);
+      clean = okn_setting_fix_describe (owned, NULL, NULL);
+    }
+  else
+    clean = scrub (client, message);
+  g_set_error_literal (error, OKN_OPEN311_ERROR, code, clean);
+  priv = okn_open311_error_get_private (*error);
+  priv->http_status = http_status;
+  priv->retry_after = retry_after;
+  priv->server_description = scrub (client, server_description);
+  priv->fix = g_steal_pointer (&owned);
+}
+
 static void
 set_error (OknOpen311Client *client,
            GError          **error,
@@ -246,16 +289,7 @@ set_error (OknOpen311Client *client,
            const char       *server_description,
            const char       *message)
 {
-  g_autofree char *clean = scrub (client, message);
-  OknOpen311ErrorPrivate *priv;
-
-  if (error == NULL)
-    return;
-  g_set_error_literal (error, OKN_OPEN311_ERROR, code, clean);
-  priv = okn_open311_error_get_private (*error);
-  priv->http_status = http_status;
-  priv->retry_after = retry_after;
-  priv->server_description = scrub (client, server_description);
+  set_error_full (client, error, code, http_status, retry_after, server_description, message, NULL);
 }
 
 void
@@ -265,6 +299,24 @@ okn_open311_set_simple_error (OknOpen311Client *client,
                               const char       *message)
 {
   set_error (client, error, code, 0, -1, NULL, message);
+}
+
+/**
+ * okn_open311_set_setting_error:
+ * @what: what went wrong, naming no key
+ *
+ * An error that a setting would fix: the setting travels as data
+ * (okn_open311_error_get_setting_fix()), the message names its key.
+ */
+void
+okn_open311_set_setting_error (OknOpen311Client *client,
+                               GError          **error,
+                               OknOpen311Error   code,
+                               OknSettingAction  action,
+                               const char       *key,
+                               const char       *what)
+{
+  set_error_full (client, error, code, 0, -1, NULL, NULL, okn_setting_fix_new (action, key, NULL, what));
 }
 
 static gpointer
@@ -907,6 +959,7 @@ http_error (OknOpen311Client *client,
   g_autofree char *described = entries ? join_entries (entries, "\n") : NULL;
   g_autofree char *shown = entries ? join_entries (entries, "; ") : excerpt (client, t->answer);
   g_autofree char *msg = NULL;
+  OknSettingFix *fix = NULL;
   gboolean no_endpoint = FALSE;
 
   /* A proxy's 503 often comes with no body: say so, not end in ": ". */
@@ -925,23 +978,25 @@ http_error (OknOpen311Client *client,
   switch (code)
     {
     case OKN_OPEN311_ERROR_AUTH:
-      msg = g_strdup_printf (_("The Open311 server refused access (%s, HTTP %ld): %s. "
-                               "Check server.api_key and the TLS settings."),
+      msg = g_strdup_printf (_("The Open311 server refused access (%s, HTTP %ld): %s."),
                              t->what, status, shown);
+      fix = okn_setting_fix_new (OKN_SETTING_CHECK_TLS, "server.api_key", NULL, msg);
       break;
     case OKN_OPEN311_ERROR_CONFIG:
       if (status >= 300 && status < 400)
-        msg = g_strdup_printf (_("The Open311 server redirects %s (HTTP %ld): set server.url "
-                                 "to the final address."),
+        msg = g_strdup_printf (_("The Open311 server redirects %s (HTTP %ld): the server’s address "
+                                 "must be its final one."),
                                t->what, status);
       else if (no_endpoint)
-        msg = g_strdup_printf (_("There is no Open311 endpoint at server.url: %s was answered "
-                                 "with HTTP %ld and %s. Check server.url."),
+        msg = g_strdup_printf (_("There is no Open311 endpoint at the server’s address: %s was "
+                                 "answered with HTTP %ld and %s."),
                                t->what, status, t->html ? _("a web page") : _("no Open311 error list"));
       else
-        msg = g_strdup_printf (_("The Open311 server refused this station's settings (%s, HTTP %ld): %s. "
-                                 "Check server.jurisdiction_id and server.api_key."),
+        msg = g_strdup_printf (_("The Open311 server refused this station's settings (%s, HTTP %ld): %s."),
                                t->what, status, shown);
+      fix = (status >= 300 && status < 400) || no_endpoint
+              ? okn_setting_fix_new (OKN_SETTING_CHECK, "server.url", NULL, msg)
+              : okn_setting_fix_new (OKN_SETTING_CHECK, "server.jurisdiction_id", "server.api_key", msg);
       break;
     case OKN_OPEN311_ERROR_TRANSIENT:
       msg = g_strdup_printf (_("The Open311 server is unavailable (%s, HTTP %ld): %s"),
@@ -957,7 +1012,7 @@ http_error (OknOpen311Client *client,
                              t->what, status, shown);
       break;
     }
-  set_error (client, error, code, (int) status, t->retry_after, described, msg);
+  set_error_full (client, error, code, (int) status, t->retry_after, described, msg, fix);
 }
 
 /* An answer that is no answer: for a POST we cannot know whether the
@@ -989,7 +1044,7 @@ static const char *
 network_reason (CURLcode result)
 {
   if (result == CURLE_COULDNT_RESOLVE_HOST || result == CURLE_COULDNT_RESOLVE_PROXY)
-    return _("the server’s name cannot be found: check server.url and the network connection");
+    return _("the server’s name cannot be found");
   if (result == CURLE_COULDNT_CONNECT)
     return _("nothing answers at that address: the server is down or the network is off");
   if (result == CURLE_OPERATION_TIMEDOUT)
@@ -1011,6 +1066,7 @@ curl_failure (OknOpen311Client *client,
   const char *why = network_reason (t->result);
   g_autofree char *msg = NULL;
   g_autofree char *said = NULL;
+  OknSettingFix *fix = NULL;
   OknOpen311Error code;
 
   /* curl's words when it wanted to send a POST a second time on a new
@@ -1040,9 +1096,8 @@ curl_failure (OknOpen311Client *client,
            || t->result == CURLE_URL_MALFORMAT)
     {
       code = OKN_OPEN311_ERROR_CONFIG;
-      said = g_strdup_printf (_("The Open311 connection is misconfigured (%s): check server.url and the "
-                                "TLS files in the configuration."),
-                              t->what);
+      said = g_strdup_printf (_("The Open311 connection is misconfigured (%s)."), t->what);
+      fix = okn_setting_fix_new (OKN_SETTING_CHECK_TLS, "server.url", NULL, said);
     }
   /* Refused in the handshake: the server never read the request, so a
    * POST created nothing. */
@@ -1077,11 +1132,17 @@ curl_failure (OknOpen311Client *client,
     {
       code = OKN_OPEN311_ERROR_TRANSIENT;
       said = g_strdup_printf (_("Cannot reach the Open311 server (%s): %s."), t->what, why);
+      /* A name that leads nowhere: a typo in the address, or no network. */
+      if (t->result == CURLE_COULDNT_RESOLVE_HOST || t->result == CURLE_COULDNT_RESOLVE_PROXY)
+        fix = okn_setting_fix_new (OKN_SETTING_CHECK_NETWORK, "server.url", NULL, said);
     }
   /* TRANSLATORS: the second line of a network error: libcurl's own
    * (English) description, for an administrator */
-  msg = detail ? g_strdup_printf (_("%s\nDetails: %s"), said, detail) : g_steal_pointer (&said);
-  set_error (client, error, code, (int) t->status, t->retry_after, NULL, msg);
+  if (fix)
+    fix->details = g_strdup (detail);
+  else
+    msg = detail ? g_strdup_printf (_("%s\nDetails: %s"), said, detail) : g_steal_pointer (&said);
+  set_error_full (client, error, code, (int) t->status, t->retry_after, NULL, msg, fix);
 }
 
 /* Checks curl's result and the HTTP status; parses a 2xx answer, its
@@ -1202,6 +1263,20 @@ okn_open311_error_get_server_description (const GError *error)
 }
 
 /**
+ * okn_open311_error_get_setting_fix:
+ *
+ * Returns: (nullable): the setting that would fix @error (no API key, an
+ *   address that leads nowhere), %NULL when no setting would
+ */
+const OknSettingFix *
+okn_open311_error_get_setting_fix (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_OPEN311_ERROR)
+    return NULL;
+  return okn_open311_error_get_private (error)->fix;
+}
+
+/**
  * okn_open311_client_new:
  * @config: read now; later changes to it are not seen
  *
@@ -1221,8 +1296,8 @@ okn_open311_client_new (OknConfig *config,
   g_once (&once, init_curl, NULL);
   if (url == NULL)
     {
-      okn_open311_set_simple_error (NULL, error, OKN_OPEN311_ERROR_CONFIG,
-                                    _("server.url is not set: this station works offline."));
+      okn_open311_set_setting_error (NULL, error, OKN_OPEN311_ERROR_CONFIG, OKN_SETTING_SET, "server.url",
+                                     _("No server address is set: this station works offline."));
       return NULL;
     }
   client = g_new0 (OknOpen311Client, 1);

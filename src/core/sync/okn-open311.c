@@ -67,12 +67,13 @@ record_fields (OknOpen311Client *client,
     }
   if (service == NULL)
     {
-      okn_open311_set_simple_error (client, error,
-                                    record->kind == OKN_KIND_LETTER ? OKN_OPEN311_ERROR_CONFIG
-                                                        : OKN_OPEN311_ERROR_INVALID,
-                                    record->kind == OKN_KIND_LETTER
-                          ? _("letters.service_code is not set: letters cannot be sent.")
-                          : _("The report has no category: it cannot be sent."));
+      if (record->kind == OKN_KIND_LETTER)
+        okn_open311_set_setting_error (client, error, OKN_OPEN311_ERROR_CONFIG, OKN_SETTING_SET,
+                                       "letters.service_code",
+                                       _("No service code for letters is set: letters cannot be sent."));
+      else
+        okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_INVALID,
+                                      _("The report has no category: it cannot be sent."));
       return NULL;
     }
   add_field (fields, "service_code", service);
@@ -168,8 +169,8 @@ post_transfer_new (OknOpen311Client *client,
 
   if (client->api_key == NULL)
     {
-      okn_open311_set_simple_error (client, error, OKN_OPEN311_ERROR_CONFIG,
-                                    _("server.api_key is not set: the server takes no requests without it."));
+      okn_open311_set_setting_error (client, error, OKN_OPEN311_ERROR_CONFIG, OKN_SETTING_SET, "server.api_key",
+                                     _("No API key is set: the server takes no requests without it."));
       return NULL;
     }
   fields = record_fields (client, record, error);

@@ -28,7 +28,7 @@ struct _OknSync
   gboolean watching;           /* in okn_sync_watch(): statuses on the interval only */
   gint64 last_poll;            /* monotonic time of the last status pull */
   guint kinds;                 /* OKN_OUTBOX_KIND bits of what can be sent */
-  char *blocked_why[OKN_KIND_REPORT + 1];  /* why a kind cannot be sent, from the back end */
+  GError *blocked_why[OKN_KIND_REPORT + 1];  /* why a kind cannot be sent, from the back end */
   gboolean stopped_on_config;  /* the last run stopped on the configuration */
   GHashTable *token_waits;     /* record id → OknTokenWait, in a watch */
   gint64 next_token_poll;      /* monotonic; 0: no token pending */
@@ -74,6 +74,10 @@ typedef struct
 } OknOutcomes;
 
 /* okn-sync.c: a run's errors */
+GError      *okn_sync_error_new_from     (OknSyncError  code,
+                                          const GError *cause);
+GError      *okn_sync_error_new_for_setting (OknSyncError   code,
+                                             OknSettingFix *fix);
 void         okn_sync_note_error         (OknSyncReport *report,
                                           const char    *message);
 void         okn_sync_note_refusal       (OknSyncReport *report,

@@ -69,9 +69,10 @@ fetch_catalogue (OknBackend   *backend,
       if (local->domain != OKN_BACKEND_ERROR)
         g_propagate_error (error, g_steal_pointer (&local));
       else
-        g_set_error_literal (error, OKN_SYNC_ERROR,
-                             okn_backend_error_stops_run (local) ? OKN_SYNC_ERROR_CONFIG : OKN_SYNC_ERROR_NETWORK,
-                             local->message);
+        g_propagate_error (error, okn_sync_error_new_from (okn_backend_error_stops_run (local)
+                                                             ? OKN_SYNC_ERROR_CONFIG
+                                                             : OKN_SYNC_ERROR_NETWORK,
+                                                           local));
       return FALSE;
     }
   if (!okn_store_replace_services (store, services, error))
@@ -403,8 +404,10 @@ okn_sync_fetch_catalogue (OknStore  *store,
 
   if (url == NULL || *url == '\0')
     {
-      g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG,
-                           _("No server configured (server.url): working offline."));
+      g_propagate_error (error, okn_sync_error_new_for_setting (
+                                  OKN_SYNC_ERROR_CONFIG,
+                                  okn_setting_fix_new (OKN_SETTING_SET, "server.url", NULL,
+                                                       _("No server address is set: working offline."))));
       return FALSE;
     }
   backend = okn_sync_backend_for_config (config, error);

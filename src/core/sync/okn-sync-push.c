@@ -279,9 +279,9 @@ check_blocked_kinds (OknSync *sync,
         }
       if (due < 0)
         continue;
-      okn_sync_note_error (run->report, sync->blocked_why[kind]);
+      okn_sync_note_error (run->report, sync->blocked_why[kind]->message);
       if (run->blocked == NULL)
-        run->blocked = g_error_new_literal (OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, sync->blocked_why[kind]);
+        run->blocked = okn_sync_error_new_from (OKN_SYNC_ERROR_CONFIG, sync->blocked_why[kind]);
     }
   return TRUE;
 }

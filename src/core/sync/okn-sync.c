@@ -26,13 +26,91 @@
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-log.h"
+#include "okienko/okn-open311.h"
 #include "okienko/okn-open311-backend.h"
 #include "okn-sync-private.h"
 
 #define WATCH_TICK_US       G_TIME_SPAN_SECOND
 
 
-G_DEFINE_QUARK (okn-sync-error-quark, okn_sync_error)
+/* An error that a setting would fix says which, as data, from the back
+ * end's error it came from (okn_sync_error_get_setting_fix()). */
+typedef struct
+{
+  OknSettingFix *fix;
+} OknSyncErrorPrivate;
+
+static void
+okn_sync_error_private_init (OknSyncErrorPrivate *priv)
+{
+}
+
+static void
+okn_sync_error_private_copy (const OknSyncErrorPrivate *src,
+                             OknSyncErrorPrivate       *dest)
+{
+  dest->fix = okn_setting_fix_copy (src->fix);
+}
+
+static void
+okn_sync_error_private_clear (OknSyncErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->fix, okn_setting_fix_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (OknSyncError, okn_sync_error)
+
+/**
+ * okn_sync_error_get_setting_fix:
+ *
+ * The setting that would fix @error (no API key, no service code for
+ * letters, an address that leads nowhere), for a front end to name it
+ * as its user knows it: okn_setting_fix_describe() with its own names.
+ * The message names the keys.
+ *
+ * Returns: (nullable): the fix, %NULL when no setting would or @error is
+ *   not an %OKN_SYNC_ERROR
+ */
+const OknSettingFix *
+okn_sync_error_get_setting_fix (const GError *error)
+{
+  if (error == NULL || error->domain != OKN_SYNC_ERROR)
+    return NULL;
+  return okn_sync_error_get_private (error)->fix;
+}
+
+static const OknSettingFix *
+setting_fix_of (const GError *error)
+{
+  if (error->domain == OKN_BACKEND_ERROR)
+    return okn_backend_error_get_setting_fix (error);
+  if (error->domain == OKN_OPEN311_ERROR)
+    return okn_open311_error_get_setting_fix (error);
+  return okn_sync_error_get_setting_fix (error);
+}
+
+/* @fix: (transfer full) */
+GError *
+okn_sync_error_new_for_setting (OknSyncError   code,
+                                OknSettingFix *fix)
+{
+  g_autofree char *message = okn_setting_fix_describe (fix, NULL, NULL);
+  GError *error = g_error_new_literal (OKN_SYNC_ERROR, code, message);
+
+  okn_sync_error_get_private (error)->fix = fix;
+  return error;
+}
+
+/* The engine's error for @cause (a back end's), its message and setting. */
+GError *
+okn_sync_error_new_from (OknSyncError  code,
+                         const GError *cause)
+{
+  GError *error = g_error_new_literal (OKN_SYNC_ERROR, code, cause->message);
+
+  okn_sync_error_get_private (error)->fix = okn_setting_fix_copy (setting_fix_of (cause));
+  return error;
+}
 
 void
 okn_sync_note_error (OknSyncReport *report,
@@ -67,7 +145,7 @@ keep_first (OknSyncRun   *run,
 {
   okn_sync_note_error (run->report, cause->message);
   if (*slot == NULL)
-    *slot = g_error_new_literal (OKN_SYNC_ERROR, code, cause->message);
+    *slot = okn_sync_error_new_from (code, cause);
 }
 
 void
@@ -294,7 +372,7 @@ engine_use_backend (OknSync    *sync,
       if (okn_backend_can_send (backend, (OknKind) kind, &why))
         continue;
       sync->kinds &= ~OKN_OUTBOX_KIND (kind);
-      sync->blocked_why[kind] = g_strdup (why->message);
+      sync->blocked_why[kind] = g_steal_pointer (&why);
     }
 }
 
@@ -307,7 +385,7 @@ okn_sync_backend_for_config (OknConfig *config,
   OknBackend *backend = okn_open311_backend_new (config, &local);
 
   if (backend == NULL)
-    g_set_error_literal (error, OKN_SYNC_ERROR, OKN_SYNC_ERROR_CONFIG, local->message);
+    g_propagate_error (error, okn_sync_error_new_from (OKN_SYNC_ERROR_CONFIG, local));
   return backend;
 }
 
@@ -523,7 +601,7 @@ okn_sync_free (OknSync *sync)
   g_clear_pointer (&sync->markers, g_hash_table_unref);
   g_clear_pointer (&sync->token_waits, g_hash_table_unref);
   for (guint i = 0; i < G_N_ELEMENTS (sync->blocked_why); i++)
-    g_free (sync->blocked_why[i]);
+    g_clear_error (&sync->blocked_why[i]);
   /* Closing the descriptor releases the lock; the file stays so that two
    * processes never lock two different inodes. */
   if (sync->lock_fd >= 0)

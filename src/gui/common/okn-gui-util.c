@@ -148,27 +148,26 @@ okn_gui_show_error (GtkWidget  *error_label,
  * okn_gui_show_setting_error:
  * @error_label: the field's error label
  * @field: the field, named by its label (okn_gui_name_accessibles())
- * @key: the configuration key the field sets
- * @message: the core's refusal, "<key>: <what is wrong>"
+ * @error: the core's refusal of the field's value
  *
  * Shows the core's refusal of a setting next to its field, naming the
  * field as the dialog labels it ("Timeout (seconds): ...") rather than by
- * its key in the configuration file ("server.timeout: ...").
+ * its key in the configuration file ("server.timeout: ..."): the core
+ * gives the problem apart from the key (okn_config_error_get_problem()).
  */
 void
-okn_gui_show_setting_error (GtkWidget  *error_label,
-                            GtkWidget  *field,
-                            const char *key,
-                            const char *message)
+okn_gui_show_setting_error (GtkWidget    *error_label,
+                            GtkWidget    *field,
+                            const GError *error)
 {
-  /* The core's "<field>: <what is wrong>" (okn_set_field_error()). */
-  g_autofree char *prefix = g_strdup_printf (_("%s: %s"), key, "");
+  const char *problem = okn_config_error_get_problem (error);
   const char *name = atk_object_get_name (gtk_widget_get_accessible (field));
   g_autofree char *named = NULL;
 
-  if (name && *name && g_str_has_prefix (message, prefix))
-    named = g_strdup_printf (_("%s: %s"), name, message + strlen (prefix));
-  okn_gui_show_error (error_label, named ? named : message);
+  if (problem && name && *name)
+    /* TRANSLATORS: "<field's label>: <what is wrong with its value>" */
+    named = g_strdup_printf (_("%s: %s"), name, problem);
+  okn_gui_show_error (error_label, named ? named : error->message);
 }
 
 /**

@@ -19,10 +19,9 @@ void        okn_gui_text_view_set     (GtkTextView *view,
 void        okn_gui_text_view_show_focus (GtkTextView *view);
 void        okn_gui_show_error        (GtkWidget  *error_label,
                                        const char *message);
-void        okn_gui_show_setting_error (GtkWidget  *error_label,
-                                        GtkWidget  *field,
-                                        const char *key,
-                                        const char *message);
+void        okn_gui_show_setting_error (GtkWidget    *error_label,
+                                        GtkWidget    *field,
+                                        const GError *error);
 void        okn_gui_clear_error       (GtkWidget *error_label);
 GtkWidget  *okn_gui_error_label_new   (void);
 void        okn_gui_show_message      (GtkWidget  *label,

@@ -49,66 +49,34 @@ static const Field fields[] = {
   { "office.status_url", N_("Status _page:"), PAGE_OFFICE },
 };
 
-static gboolean
-is_key_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '_' || c == '.';
-}
-
 /**
- * okn_preferences_name_fields:
- * @message: a message of the core, which names configuration keys
+ * okn_preferences_field_name:
+ * @key: a configuration key
  *
- * The same message for a clerk: a key this dialog has a field for is named
- * by the field's label ("“API key” in Preferences (Ctrl+,)"), and an
- * "(okienkoctl config set …)" hint, for an administrator's terminal, is
- * left out.
+ * How a message for a clerk names a setting this dialog has a field for
+ * (“API key” in Preferences (Ctrl+,)), for okn_setting_fix_describe().
  *
- * Returns: (transfer full): the message
+ * Returns: (transfer full) (nullable): the name, %NULL when the dialog
+ *   has no field for @key
  */
 char *
-okn_preferences_name_fields (const char *message)
+okn_preferences_field_name (const char *key)
 {
-  g_autoptr (GRegex) hint = g_regex_new (" *\\(okienkoctl config set [^)]*\\)", 0, 0, NULL);
-  g_autofree char *text = g_regex_replace_literal (hint, message, -1, 0, "", 0, NULL);
-  g_autoptr (GString) out = g_string_new (text);
+  for (guint i = 0; key && i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (fields[i].key, key))
+      {
+        g_autoptr (GString) label = g_string_new (_(fields[i].label));
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      gsize key_len = strlen (fields[i].key);
-      g_autofree char *label = NULL;
-      g_autofree char *named = NULL;
-      char *found;
-      gsize from = 0;
-
-      while ((found = strstr (out->str + from, fields[i].key)))
-        {
-          gsize at = (gsize) (found - out->str);
-
-          from = at + key_len;
-          if ((at > 0 && is_key_char (out->str[at - 1])) || g_ascii_isalnum (found[key_len])
-              || found[key_len] == '_')
-            continue;
-          if (named == NULL)
-            {
-              g_autoptr (GString) l = g_string_new (_(fields[i].label));
-
-              /* "API _key:" reads "API key". */
-              for (char *u; (u = strchr (l->str, '_'));)
-                g_string_erase (l, u - l->str, 1);
-              if (l->len > 0 && l->str[l->len - 1] == ':')
-                g_string_truncate (l, l->len - 1);
-              label = g_string_free (g_steal_pointer (&l), FALSE);
-              /* TRANSLATORS: a field of the Preferences dialog, named in a
-               * message: “API key” in Preferences (Ctrl+,) */
-              named = g_strdup_printf (_("“%s” in Preferences (Ctrl+,)"), label);
-            }
-          g_string_erase (out, (gssize) at, (gssize) key_len);
-          g_string_insert (out, (gssize) at, named);
-          from = at + strlen (named);
-        }
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+        /* "API _key:" reads "API key". */
+        for (char *u; (u = strchr (label->str, '_'));)
+          g_string_erase (label, u - label->str, 1);
+        if (label->len > 0 && label->str[label->len - 1] == ':')
+          g_string_truncate (label, label->len - 1);
+        /* TRANSLATORS: a field of the Preferences dialog, named in a
+         * message: “API key” in Preferences (Ctrl+,) */
+        return g_strdup_printf (_("“%s” in Preferences (Ctrl+,)"), label->str);
+      }
+  return NULL;
 }
 
 /* Outputs that print on save: a key and the choices it lists. */
@@ -327,7 +295,7 @@ okn_preferences_dialog_apply (OknPreferencesDialog *self)
         done = okn_config_set (config, fields[i].key, text, &field_error);
       if (!done)
         {
-          okn_gui_show_setting_error (self->errors[i], self->entries[i], fields[i].key, field_error->message);
+          okn_gui_show_setting_error (self->errors[i], self->entries[i], field_error);
           if (ok)
             gtk_widget_grab_focus (self->entries[i]);
           ok = FALSE;

@@ -16,6 +16,6 @@ OknPreferencesDialog *okn_preferences_dialog_new   (OknApplication *app);
 gboolean              okn_preferences_dialog_apply (OknPreferencesDialog *self);
 GtkWidget            *okn_preferences_dialog_get_field (OknPreferencesDialog *self,
                                                         const char           *key);
-char                 *okn_preferences_name_fields  (const char *message);
+char                 *okn_preferences_field_name   (const char *key);
 
 G_END_DECLS

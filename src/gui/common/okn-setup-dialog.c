@@ -84,8 +84,7 @@ okn_setup_dialog_apply (OknSetupDialog *self)
 
       if (!ok)
         {
-          okn_gui_show_setting_error (self->errors[i], GTK_WIDGET (self->entries[i]), office_fields[i].key,
-                                      error->message);
+          okn_gui_show_setting_error (self->errors[i], GTK_WIDGET (self->entries[i]), error);
           gtk_widget_grab_focus (GTK_WIDGET (self->entries[i]));
           return FALSE;
         }

@@ -553,17 +553,17 @@ on_synced (GObject      *source,
                      _("The sync service is already sending the queue; nothing else to do here."));
       else
         {
-          g_autofree char *named = okn_preferences_name_fields (error->message);
+          /* A setting that would fix it is named as Preferences names it. */
+          const OknSettingFix *fix = okn_sync_error_get_setting_fix (error);
+          g_autofree char *name = fix ? okn_preferences_field_name (fix->key) : NULL;
+          g_autofree char *also = fix ? okn_preferences_field_name (fix->also) : NULL;
+          g_autofree char *said = fix ? okn_setting_fix_describe (fix, name, also) : NULL;
 
-          show_status (self, GTK_MESSAGE_WARNING, named);
+          show_status (self, GTK_MESSAGE_WARNING, said ? said : error->message);
         }
     }
   else
-    {
-      g_autofree char *named = okn_preferences_name_fields (summary);
-
-      show_status (self, GTK_MESSAGE_INFO, named);
-    }
+    show_status (self, GTK_MESSAGE_INFO, summary);
   okn_report_form_reload_catalogue (self->report_form);
   okn_context_sync_changed (self->context);
 }
