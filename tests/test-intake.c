@@ -129,18 +129,6 @@ submit (Fixture                *f,
   return result;
 }
 
-/* @ticket as the store reads it back. */
-static OknRecord *
-read_back (Fixture    *f,
-           const char *ticket)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *r = okn_store_lookup (f->store, ticket, &error);
-
-  g_assert_no_error (error);
-  return r;
-}
-
 /* The desk prints PDFs into a folder of the fixture's: its path (made by
  * the first print). */
 static char *
@@ -173,7 +161,7 @@ test_submit_prints (Fixture       *f,
   g_assert_null (result->print_error);
   g_assert_nonnull (result->record->ticket);
   g_assert_cmpuint (strlen (result->record->verification_code), ==, 6);
-  stored = read_back (f, result->record->ticket);
+  stored = okn_test_reload (f->store, result->record);
   g_assert_cmpstr (stored->operator_name, ==, "Anna");
   receipt = g_strdup_printf ("%s/%s-receipt-80.pdf", out, result->record->ticket);
   g_assert_nonnull (strstr (result->printed, receipt));
@@ -195,7 +183,7 @@ test_print_failure_separate (Fixture       *f,
 
   g_assert_null (result->printed);
   g_assert_error (result->print_error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED);
-  stored = read_back (f, result->record->ticket);
+  stored = okn_test_reload (f->store, result->record);
   g_assert_cmpstr (okn_record_get_attribute (stored, "size"), ==, "large");
 }
 
