@@ -10,6 +10,7 @@
 #include "okienko/okienko.h"
 #include "okienko/okn-outputs.h"
 #include "okn-test-common.h"
+#include "okn-test-sync.h"
 
 #define POTHOLE_DEF \
   "{\"service_code\":\"pothole\",\"attributes\":[" \
@@ -128,18 +129,6 @@ submit (Fixture                *f,
   return result;
 }
 
-/* @ticket as the store reads it back. */
-static OknRecord *
-read_back (Fixture    *f,
-           const char *ticket)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *r = okn_store_lookup (f->store, ticket, &error);
-
-  g_assert_no_error (error);
-  return r;
-}
-
 /* The desk prints PDFs into a folder of the fixture's: its path (made by
  * the first print). */
 static char *
@@ -172,7 +161,7 @@ test_submit_prints (Fixture       *f,
   g_assert_null (result->print_error);
   g_assert_nonnull (result->record->ticket);
   g_assert_cmpuint (strlen (result->record->verification_code), ==, 6);
-  stored = read_back (f, result->record->ticket);
+  stored = okn_test_reload (f->store, result->record);
   g_assert_cmpstr (stored->operator_name, ==, "Anna");
   receipt = g_strdup_printf ("%s/%s-receipt-80.pdf", out, result->record->ticket);
   g_assert_nonnull (strstr (result->printed, receipt));
@@ -194,7 +183,7 @@ test_print_failure_separate (Fixture       *f,
 
   g_assert_null (result->printed);
   g_assert_error (result->print_error, OKN_OUTPUTS_ERROR, OKN_OUTPUTS_ERROR_NOT_CONFIGURED);
-  stored = read_back (f, result->record->ticket);
+  stored = okn_test_reload (f->store, result->record);
   g_assert_cmpstr (okn_record_get_attribute (stored, "size"), ==, "large");
 }
 
@@ -311,19 +300,6 @@ assert_kiosk_print_trouble (Fixture    *f,
     }
 }
 
-/* The kiosk prints into @folder, saved for okienkoctl to see. */
-static void
-kiosk_prints_to (Fixture    *f,
-                 const char *folder)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_config_set (f->config, "kiosk.output_dir", folder, &error);
-  g_assert_no_error (error);
-  okn_config_save (f->config, &error);
-  g_assert_no_error (error);
-}
-
 /* A kiosk's print that fails (nobody stands at its printer) is kept for
  * staff: `okienkoctl status` says it, in text and JSON, until a later
  * ticket prints. A desk's failure is the clerk's to see and is not kept. */
@@ -346,14 +322,14 @@ test_kiosk_print_failure_for_staff (Fixture       *f,
 
   /* The kiosk's PDF folder is a file: the print fails, the record stays. */
   g_assert_true (g_file_set_contents (blocker, "x", -1, NULL));
-  kiosk_prints_to (f, blocker);
+  okn_test_config_set (f->config, "kiosk.output_dir", blocker);
   options.profile = OKN_OUTPUTS_KIOSK;
   failed = submit (f, r2, &options);
   g_assert_nonnull (failed->print_error);
   assert_kiosk_print_trouble (f, failed->print_error->message);
 
   /* Paper is back: the next ticket prints and the trouble is over. */
-  kiosk_prints_to (f, kiosk);
+  okn_test_config_set (f->config, "kiosk.output_dir", kiosk);
   printed = submit (f, r3, &options);
   g_assert_null (printed->print_error);
   assert_kiosk_print_trouble (f, NULL);

@@ -500,160 +500,88 @@ assert_screen_fits (const char *where)
 }
 
 /* Longer than the test may run: the 90 s clock must not send a slow run
- * back to the start (the warning is brought on on purpose below). */
+ * back to the start. */
 #define QUIET_MS (60 * 60 * 1000)
 
-/* Every screen of the window, each reached as a resident reaches it (as
- * tests/test-kiosk-audit.c does), in @lang at @percent text. */
+typedef struct
+{
+  OknLanguage lang;
+  guint percent;
+} Fit;
+
+/* The ticket's codes on the done screen, whole: a resident copies them
+ * from here. */
+static void
+assert_codes_whole (const char *where)
+{
+  static const char *const codes[] = { "ticket", "code", "qr" };
+  const OknIntakeResult *result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      GtkWidget *w = named (codes[i]);
+      int min = 0, nat = 0;
+
+      g_assert_true (gtk_widget_is_drawable (w));
+      assert_reachable (where, w, FALSE);
+      gtk_widget_get_preferred_width (w, &min, &nat);
+      g_test_message ("%s: %s %d px wide (natural %d), allocated %d", where, codes[i], min, nat,
+                      gtk_widget_get_allocated_width (w));
+      g_assert_cmpint (gtk_widget_get_allocated_width (w), >=, nat);
+      /* On one line: not broken at a hyphen. */
+      if (GTK_IS_LABEL (w))
+        g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (w))), ==, 1);
+    }
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named ("ticket"))), ==, result->record->ticket);
+}
+
+/* The inactivity warning's title is the largest text on it, as on every
+ * screen. */
+static void
+assert_warning_title_largest (const char *where)
+{
+  g_autoptr (GPtrArray) all = okn_kiosk_window_list_screens (window);
+  OknKioskScreen *warning = g_ptr_array_index (all, all->len - 1);
+  GtkWidget *title = okn_kiosk_screen_get_title_label (warning);
+  GtkWidget *text = label_with_class (okn_kiosk_screen_get_body (warning), "okn-kiosk-warning");
+
+  g_assert_nonnull (text);
+  g_test_message ("%s: title %g, text %g", where, font_size_of (title), font_size_of (text));
+  g_assert_cmpfloat (font_size_of (title), >, font_size_of (text));
+}
+
+/* A stop of the tour: the screen fits the panel. */
+static void
+fits_stop (OknKioskWindow *kiosk,
+           const char     *where,
+           gpointer        data)
+{
+  const Fit *fit = data;
+  g_autofree char *at = g_strdup_printf ("%s, %s at %u %%", where, okn_language_to_string (fit->lang), fit->percent);
+
+  if (g_str_equal (where, "category"))
+    g_assert_false (gtk_widget_get_mapped (keyboard ()));
+  assert_screen_fits (at);
+  if (g_str_equal (where, "done"))
+    assert_codes_whole (at);
+  if (g_str_equal (where, "still-there"))
+    assert_warning_title_largest (at);
+}
+
+/* Every screen of the window, each reached as a resident reaches it (the
+ * harness's tour, as tests/test-kiosk-audit.c takes it), in @lang at
+ * @percent text. */
 static void
 check_every_screen (OknLanguage lang,
                     guint       percent)
 {
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GPtrArray) screens = NULL;
-  g_autofree char *ticket = NULL;
-  g_autofree char *code = NULL;
-  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
-  const OknIntakeResult *result;
-  const char *l = okn_language_to_string (lang);
+  Fit fit = { lang, percent };
 
-#define FITS(what)                                                                          \
-  G_STMT_START                                                                              \
-  {                                                                                         \
-    g_autofree char *where_ = g_strdup_printf ("%s, %s at %u %%", what, l, percent);        \
-    assert_screen_fits (where_);                                                            \
-    g_hash_table_add (seen, g_strdup (okn_kiosk_window_is_warning (window) ? "still-there"  \
-                                      : okn_kiosk_window_get_screen_name (window)));        \
-  }                                                                                         \
-  G_STMT_END
-
-  okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
-  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
-  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
-  okn_kiosk_window_show_start (window);
   okn_kiosk_window_set_language (window, lang);
   set_text_size (percent);
-
-  FITS ("start");
-  press ("report");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "category");
-  g_assert_false (gtk_widget_get_mapped (keyboard ()));
-  FITS ("category");
-  press ("category:pothole");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
-  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
-  FITS ("where");
-  press ("next");
-  /* The category's questions unanswered: their errors show. */
-  press ("next");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
-  FITS ("what, unanswered");
-  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
-  press ("next");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
-  gtk_entry_set_text (GTK_ENTRY (named ("contact-name")), "Olena Kowalenko");
-  FITS ("contact");
-  press ("next");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
-  FITS ("summary");
-  press ("confirm");
-  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
-  result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
-  ticket = g_strdup (result->record->ticket);
-  code = g_strdup (result->record->verification_code);
-  FITS ("done");
-  {
-    static const char *const codes[] = { "ticket", "code", "qr" };
-    g_autofree char *where = g_strdup_printf ("done, %s at %u %%", l, percent);
-
-    /* The ticket's codes, whole: a resident copies them from here. */
-    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
-      {
-        GtkWidget *w = named (codes[i]);
-        int min = 0, nat = 0;
-
-        g_assert_true (gtk_widget_is_drawable (w));
-        assert_reachable (where, w, FALSE);
-        gtk_widget_get_preferred_width (w, &min, &nat);
-        g_test_message ("%s: %s %d px wide (natural %d), allocated %d", where, codes[i], min, nat,
-                        gtk_widget_get_allocated_width (w));
-        g_assert_cmpint (gtk_widget_get_allocated_width (w), >=, nat);
-        /* On one line: not broken at a hyphen. */
-        if (GTK_IS_LABEL (w))
-          g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (w))), ==, 1);
-      }
-    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named ("ticket"))), ==, ticket);
-  }
-  press ("finish");
-  /* Finish starts over for the next resident, at 100 % in the kiosk's
-   * own language: this one picks theirs and their size again. */
-  okn_kiosk_window_set_language (window, lang);
-  set_text_size (percent);
-
-  press ("check");
-  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
-  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), "XXXXXX");
-  press ("check-go");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
-  FITS ("check, wrong code");
-  gtk_entry_set_text (GTK_ENTRY (named ("ticket-id")), ticket);
-  gtk_entry_set_text (GTK_ENTRY (named ("ticket-code")), code);
-  press ("check-go");
-  g_assert_true (okn_test_kiosk_wait_screen (window, "answer"));
-  FITS ("answer");
-  press ("finish");
-  /* Finish starts over for the next resident, at 100 % in the kiosk's
-   * own language: this one picks theirs and their size again. */
-  okn_kiosk_window_set_language (window, lang);
-  set_text_size (percent);
-
-  /* The inactivity warning, over a screen, brought on by a quick clock:
-   * waited for, however long the machine takes. */
-  press ("report");
-  press ("category:streetlight");
-  okn_inactivity_set_timeouts (clock, 20, QUIET_MS);
-  okn_inactivity_poke (clock);
-  g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
-  okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
-  FITS ("still-there");
-  {
-    g_autoptr (GPtrArray) all = okn_kiosk_window_list_screens (window);
-    OknKioskScreen *warning = g_ptr_array_index (all, all->len - 1);
-    GtkWidget *title = okn_kiosk_screen_get_title_label (warning);
-    GtkWidget *text = label_with_class (okn_kiosk_screen_get_body (warning), "okn-kiosk-warning");
-
-    /* Its title is the largest text on it, as on every screen. */
-    g_assert_nonnull (text);
-    g_test_message ("still-there, %s at %u %%: title %g, text %g", l, percent, font_size_of (title),
-                    font_size_of (text));
-    g_assert_cmpfloat (font_size_of (title), >, font_size_of (text));
-  }
-  press ("more-time");
-  g_assert_true (okn_test_kiosk_wait_warning (window, FALSE));
-  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
-
-  /* What no resident's path reaches (the PIN behind the hidden corner,
-   * a kiosk without categories): shown as they are. */
-  screens = okn_kiosk_window_list_screens (window);
-  for (guint i = 0; i < screens->len; i++)
-    {
-      OknKioskScreen *screen = g_ptr_array_index (screens, i);
-
-      if (g_hash_table_contains (seen, okn_kiosk_screen_get_name (screen)))
-        continue;
-      okn_kiosk_window_show_screen (window, screen);
-      FITS (okn_kiosk_screen_get_name (screen));
-    }
-  g_assert_cmpuint (g_hash_table_size (seen), ==, screens->len);
-#undef FITS
-
-  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_test_kiosk_tour (window, fits_stop, &fit);
   set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
   okn_kiosk_window_set_language (window, OKN_LANGUAGE_PL);
-  okn_kiosk_window_show_start (window);
-  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   settle ();
 }
 

@@ -8,6 +8,7 @@
 
 #include "okienko/okienko.h"
 #include "okn-test-common.h"
+#include "okn-test-sync.h"
 
 typedef OknTestStation Fixture;
 
@@ -23,18 +24,6 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   okn_test_station_clear (f);
-}
-
-static void
-set_url (Fixture    *f,
-         const char *url)
-{
-  g_autoptr (GError) error = NULL;
-
-  okn_config_set (f->config, "server.url", url, &error);
-  g_assert_no_error (error);
-  okn_config_save (f->config, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -74,7 +63,7 @@ test_health_steps (Fixture       *f,
   g_assert_cmpint (offline->health, ==, OKN_SYNC_HEALTH_NOT_CONFIGURED);
   g_assert_null (offline->server_url);
 
-  set_url (f, "https://city.example/open311/v2");
+  okn_test_config_set (f->config, "server.url", "https://city.example/open311/v2");
   never = read_status (f, NULL);
   g_assert_cmpint (never->health, ==, OKN_SYNC_HEALTH_NEVER);
   g_assert_cmpstr (never->server_url, ==, "https://city.example/open311/v2");
@@ -129,7 +118,7 @@ test_url_masked (Fixture       *f,
 {
   g_autoptr (OknSyncStatus) s = NULL;
 
-  set_url (f, "https://clerk:hunter2secret@city.example/open311");
+  okn_test_config_set (f->config, "server.url", "https://clerk:hunter2secret@city.example/open311");
   s = read_status (f, NULL);
   g_assert_nonnull (s->server_url);
   g_assert_null (strstr (s->server_url, "hunter2secret"));
@@ -149,7 +138,7 @@ test_ctl_status (Fixture       *f,
   JsonObject *o;
   int rc;
 
-  set_url (f, "https://city.example/open311/v2");
+  okn_test_config_set (f->config, "server.url", "https://city.example/open311/v2");
   set_meta (f, "sync.last_success_at", "2026-11-30T10:00:00+01:00");
   set_meta (f, "sync.last_error", "HTTP 503 from the server");
   set_meta (f, "sync.last_error_at", "2026-11-30T10:05:00+01:00");

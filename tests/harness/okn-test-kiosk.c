@@ -14,6 +14,7 @@
 #include "okn-test-common.h"
 #include "okn-test-kiosk.h"
 #include "okn-test-ui.h"
+#include "okn-gui-util.h"
 
 /**
  * okn_test_kiosk_station:
@@ -223,4 +224,133 @@ okn_test_kiosk_reset_lookup_pause (void)
 
   okn_store_set_meta (store, "lookup.failures", NULL, NULL);
   okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
+}
+
+/* Longer than a whole test may run (meson's timeout): one stop may take
+ * minutes under the sanitizers, and the kiosk's 90 s clock must not send
+ * the window back to the start meanwhile. */
+#define TOUR_QUIET_MS (60 * 60 * 1000)
+
+typedef struct
+{
+  OknKioskWindow *window;
+  OknTestKioskStop stop;
+  gpointer data;
+  GHashTable *seen;
+} Tour;
+
+/* @screen: the screen the window must be on, or NULL under the warning */
+static void
+tour_stop (Tour       *tour,
+           const char *screen,
+           const char *where)
+{
+  if (screen != NULL)
+    g_assert_cmpstr (okn_kiosk_window_get_screen_name (tour->window), ==, screen);
+  g_hash_table_add (tour->seen, g_strdup (screen != NULL ? screen : "still-there"));
+  tour->stop (tour->window, where, tour->data);
+}
+
+/**
+ * okn_test_kiosk_tour:
+ * @stop: called on each screen
+ *
+ * Takes @window to every screen it has, each reached as a resident
+ * reaches it, in the window's language: a report filed (the category's
+ * questions first left unanswered, their errors showing), its ticket on
+ * the screen, that ticket checked with a wrong code and then the right
+ * one, the inactivity warning over a screen; then what no resident's path
+ * reaches (the PIN behind the hidden corner, a kiosk without categories),
+ * shown as it is. The kiosk's clock is kept quiet meanwhile; at the end
+ * it is the kiosk's own again and the window is on its start.
+ *
+ * Returns: how many screens the tour stopped at (the warning one of them)
+ */
+guint
+okn_test_kiosk_tour (OknKioskWindow  *window,
+                     OknTestKioskStop stop,
+                     gpointer         data)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) screens = NULL;
+  g_autofree char *ticket = NULL;
+  g_autofree char *code = NULL;
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  const OknIntakeResult *result;
+  Tour tour = { window, stop, data, seen };
+
+  okn_inactivity_set_timeouts (clock, TOUR_QUIET_MS, TOUR_QUIET_MS);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_kiosk_window_show_start (window);
+  tour_stop (&tour, "start", "start");
+  okn_test_kiosk_press (window, "report");
+  tour_stop (&tour, "category", "category");
+  okn_test_kiosk_press (window, "category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "address")), "ul. Piotrkowska 120, Łódź");
+  tour_stop (&tour, "where", "where");
+  okn_test_kiosk_press (window, "next");
+  /* The category's questions unanswered: their errors show. */
+  okn_test_kiosk_press (window, "next");
+  tour_stop (&tour, "what", "what, unanswered");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (okn_test_kiosk_find (window, "description")),
+                         "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (okn_test_kiosk_find (window, "attr:size:large")), TRUE);
+  okn_test_kiosk_press (window, "next");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (okn_test_kiosk_find (window, "consent")), TRUE);
+  gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "contact-name")), "Olena Kowalenko");
+  tour_stop (&tour, "contact", "contact");
+  okn_test_kiosk_press (window, "next");
+  tour_stop (&tour, "summary", "summary");
+  okn_test_kiosk_press (window, "confirm");
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
+  result = okn_kiosk_report_get_result (okn_kiosk_window_get_report (window));
+  ticket = g_strdup (result->record->ticket);
+  code = g_strdup (result->record->verification_code);
+  tour_stop (&tour, "done", "done");
+  okn_test_kiosk_press (window, "finish");
+
+  okn_test_kiosk_press (window, "check");
+  gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "ticket-id")), ticket);
+  gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "ticket-code")), "XXXXXX");
+  okn_test_kiosk_press (window, "check-go");
+  tour_stop (&tour, "check", "check, wrong code");
+  gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "ticket-id")), ticket);
+  gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "ticket-code")), code);
+  okn_test_kiosk_press (window, "check-go");
+  g_assert_true (okn_test_kiosk_wait_screen (window, "answer"));
+  tour_stop (&tour, "answer", "answer");
+  okn_test_kiosk_press (window, "finish");
+
+  /* The inactivity warning, over a screen, brought on by a quick clock:
+   * waited for, however long the machine takes. */
+  okn_test_kiosk_press (window, "report");
+  okn_test_kiosk_press (window, "category:streetlight");
+  okn_inactivity_set_timeouts (clock, 20, TOUR_QUIET_MS);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_kiosk_wait_warning (window, TRUE));
+  okn_inactivity_set_timeouts (clock, TOUR_QUIET_MS, TOUR_QUIET_MS);
+  tour_stop (&tour, NULL, "still-there");
+  okn_test_kiosk_press (window, "more-time");
+  g_assert_true (okn_test_kiosk_wait_warning (window, FALSE));
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+
+  /* What no resident's path reaches: shown as it is. */
+  screens = okn_kiosk_window_list_screens (window);
+  for (guint i = 0; i < screens->len; i++)
+    {
+      OknKioskScreen *screen = g_ptr_array_index (screens, i);
+      const char *name = okn_kiosk_screen_get_name (screen);
+
+      if (g_hash_table_contains (seen, name))
+        continue;
+      okn_kiosk_window_show_screen (window, screen);
+      tour_stop (&tour, name, name);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, screens->len);
+
+  okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  okn_kiosk_window_show_start (window);
+  return g_hash_table_size (seen);
 }

@@ -34,4 +34,22 @@ gboolean okn_test_kiosk_wait_warning (OknKioskWindow *window,
                                       gboolean        shown);
 void okn_test_kiosk_reset_lookup_pause (void);
 
+/**
+ * OknTestKioskStop:
+ * @window: the kiosk window, on the screen (or under the warning) to look at
+ * @where: what shows, for messages: the screen's name, or what is special
+ *   about it ("what, unanswered", "still-there")
+ * @data: okn_test_kiosk_tour()'s @data
+ *
+ * What a test does at each stop of the tour; it leaves the window on the
+ * screen it found.
+ */
+typedef void (*OknTestKioskStop) (OknKioskWindow *window,
+                                  const char     *where,
+                                  gpointer        data);
+
+guint okn_test_kiosk_tour (OknKioskWindow   *window,
+                           OknTestKioskStop  stop,
+                           gpointer          data);
+
 G_END_DECLS
