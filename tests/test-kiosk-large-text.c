@@ -559,6 +559,9 @@ fits_stop (OknKioskWindow *kiosk,
   const Fit *fit = data;
   g_autofree char *at = g_strdup_printf ("%s, %s at %u %%", where, okn_language_to_string (fit->lang), fit->percent);
 
+  /* At the size and in the language it says, also after a Finish. */
+  g_assert_cmpuint (okn_kiosk_text_size_get (GTK_WIDGET (kiosk)), ==, fit->percent);
+  g_assert_cmpint (okn_kiosk_window_get_language (kiosk), ==, fit->lang);
   if (g_str_equal (where, "category"))
     g_assert_false (gtk_widget_get_mapped (keyboard ()));
   assert_screen_fits (at);

@@ -15,6 +15,7 @@
 #include "okn-test-kiosk.h"
 #include "okn-test-ui.h"
 #include "okn-gui-util.h"
+#include "okn-kiosk-theme.h"
 
 /**
  * okn_test_kiosk_station:
@@ -237,7 +238,25 @@ typedef struct
   OknTestKioskStop stop;
   gpointer data;
   GHashTable *seen;
+  OknLanguage language;      /* the resident's, picked again after Finish */
+  guint percent;             /* and their text size */
 } Tour;
+
+/* Finish starts over for the next resident, at 100 % in the kiosk's own
+ * language: the tour picks the language and the text size it began with
+ * again, on the a11y bar's buttons, as the next resident would. */
+static void
+tour_pick_again (Tour *tour)
+{
+  GtkWidget *widget = GTK_WIDGET (tour->window);
+
+  okn_kiosk_window_set_language (tour->window, tour->language);
+  while (okn_kiosk_text_size_get (widget) < tour->percent)
+    okn_test_kiosk_press (tour->window, "larger");
+  while (okn_kiosk_text_size_get (widget) > tour->percent)
+    okn_test_kiosk_press (tour->window, "smaller");
+  g_assert_cmpuint (okn_kiosk_text_size_get (widget), ==, tour->percent);
+}
 
 /* @screen: the screen the window must be on, or NULL under the warning */
 static void
@@ -256,10 +275,11 @@ tour_stop (Tour       *tour,
  * @stop: called on each screen
  *
  * Takes @window to every screen it has, each reached as a resident
- * reaches it, in the window's language: a report filed (the category's
- * questions first left unanswered, their errors showing), its ticket on
- * the screen, that ticket checked with a wrong code and then the right
- * one, the inactivity warning over a screen; then what no resident's path
+ * reaches it, in the window's language and text size (picked again after
+ * each Finish, which starts over in the kiosk's): a report filed (the
+ * category's questions first left unanswered, their errors showing), its
+ * ticket on the screen, that ticket checked with a wrong code and then the
+ * right one, the inactivity warning over a screen; then what no resident's path
  * reaches (the PIN behind the hidden corner, a kiosk without categories),
  * shown as it is. The kiosk's clock is kept quiet meanwhile; at the end
  * it is the kiosk's own again and the window is on its start.
@@ -277,7 +297,8 @@ okn_test_kiosk_tour (OknKioskWindow  *window,
   g_autofree char *code = NULL;
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
   const OknIntakeResult *result;
-  Tour tour = { window, stop, data, seen };
+  Tour tour = { window, stop, data, seen, okn_kiosk_window_get_language (window),
+                okn_kiosk_text_size_get (GTK_WIDGET (window)) };
 
   okn_inactivity_set_timeouts (clock, TOUR_QUIET_MS, TOUR_QUIET_MS);
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
@@ -309,6 +330,7 @@ okn_test_kiosk_tour (OknKioskWindow  *window,
   code = g_strdup (result->record->verification_code);
   tour_stop (&tour, "done", "done");
   okn_test_kiosk_press (window, "finish");
+  tour_pick_again (&tour);
 
   okn_test_kiosk_press (window, "check");
   gtk_entry_set_text (GTK_ENTRY (okn_test_kiosk_find (window, "ticket-id")), ticket);
@@ -321,6 +343,7 @@ okn_test_kiosk_tour (OknKioskWindow  *window,
   g_assert_true (okn_test_kiosk_wait_screen (window, "answer"));
   tour_stop (&tour, "answer", "answer");
   okn_test_kiosk_press (window, "finish");
+  tour_pick_again (&tour);
 
   /* The inactivity warning, over a screen, brought on by a quick clock:
    * waited for, however long the machine takes. */
