@@ -62,11 +62,8 @@ static char *
 register_letter (OknStore   *store,
                  const char *sender)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) r = okn_test_letter (sender, "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) r = okn_test_add_letter (store, sender, "Wniosek o wycinkę drzewa");
 
-  okn_store_register (store, r, "test", &error);
-  g_assert_no_error (error);
   return g_strdup (r->ticket);
 }
 

@@ -18,6 +18,7 @@
 
 #include "okn-test-open311.h"
 #include "okn-test-common.h"
+#include "okn-test-sync.h"
 
 #define API_KEY "journal-KLUCZ-93c1/+="
 
@@ -60,18 +61,6 @@ teardown (Fixture       *f,
   g_clear_pointer (&f->server, okn_open311_server_free);
   okn_test_station_clear (&f->station);
   g_free (f->journal_path);
-}
-
-static OknRecord *
-add_letter (Fixture    *f,
-            const char *subject)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *r = okn_test_letter ("Jan Kowalski", subject);
-
-  okn_store_register (f->station.store, r, "test", &error);
-  g_assert_no_error (error);
-  return r;
 }
 
 /* okienkoctl sync --once; with @journal its journal is the test's socket,
@@ -212,8 +201,8 @@ static void
 test_sent_and_status (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr (OknRecord) a = add_letter (f, "Wniosek o dowód");
-  g_autoptr (OknRecord) b = add_letter (f, "Skarga na hałas");
+  g_autoptr (OknRecord) a = okn_test_add_letter (f->station.store, "Jan Kowalski", "Wniosek o dowód");
+  g_autoptr (OknRecord) b = okn_test_add_letter (f->station.store, "Jan Kowalski", "Skarga na hałas");
   g_autoptr (OknRecord) again = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GError) error = NULL;
@@ -270,7 +259,7 @@ test_refused_and_retry (Fixture       *f,
                         gconstpointer  data)
 {
   static const char *const hostile = "\033[2J\r\nGENUINE line \xe2\x80\xae" "exe";
-  g_autoptr (OknRecord) refused = add_letter (f, "Odmowa");
+  g_autoptr (OknRecord) refused = okn_test_add_letter (f->station.store, "Jan Kowalski", "Odmowa");
   g_autoptr (OknRecord) echoed = NULL;
   g_autoptr (OknRecord) later = NULL;
   g_autoptr (GPtrArray) entries = NULL;
@@ -293,7 +282,7 @@ test_refused_and_retry (Fixture       *f,
   okn_test_assert_display_safe ("the refusal's journal message", message);
 
   /* The server answers with the key it received in its words. */
-  echoed = add_letter (f, "Echo");
+  echoed = okn_test_add_letter (f->station.store, "Jan Kowalski", "Echo");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_ECHO, 1);
   g_clear_pointer (&entries, g_ptr_array_unref);
   g_string_free (g_steal_pointer (&raw), TRUE);
@@ -303,7 +292,7 @@ test_refused_and_retry (Fixture       *f,
   find (entries, echoed->ticket, "needs-attention", NULL);
 
   /* The server down: the record waits, and the journal says so. */
-  later = add_letter (f, "Później");
+  later = okn_test_add_letter (f->station.store, "Jan Kowalski", "Później");
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
   g_clear_pointer (&entries, g_ptr_array_unref);
   g_string_free (g_steal_pointer (&raw), TRUE);
@@ -322,7 +311,7 @@ static void
 test_terminal_unchanged (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr (OknRecord) r = add_letter (f, "Wniosek");
+  g_autoptr (OknRecord) r = okn_test_add_letter (f->station.store, "Jan Kowalski", "Wniosek");
   g_autoptr (GPtrArray) entries = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;

@@ -70,17 +70,6 @@ teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-static OknRecord *
-add_letter (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-  OknRecord *r = okn_test_letter ("Jan Kowalski", "Wniosek o wycinkę drzewa");
-
-  okn_store_register (f->store, r, "test", &error);
-  g_assert_no_error (error);
-  return r;
-}
-
 static OknTestBackendCounters
 counters (Fixture *f)
 {
@@ -119,7 +108,7 @@ static void
 test_push (Fixture       *f,
            gconstpointer  data)
 {
-  g_autoptr (OknRecord) letter = add_letter (f);
+  g_autoptr (OknRecord) letter = okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
   g_autofree char *fetched_at = NULL;
   OknSyncReport report;
 
@@ -280,7 +269,7 @@ test_exactly_once (Fixture       *f,
   restart_sync (f);
   okn_test_add_reports (f->store, 40);
   for (guint i = 0; i < 5; i++)
-    okn_record_free (add_letter (f));
+    okn_record_free (okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa"));
   okn_test_backend_chaos (f->backend, 0.33, 20261201);
   runs = okn_test_drain (f->store, f->sync, MAX_RUNS);
   assert_each_once (f);
@@ -384,7 +373,7 @@ static void
 test_kind_blocked (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (OknRecord) letter = add_letter (f);
+  g_autoptr (OknRecord) letter = okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
@@ -447,7 +436,7 @@ static void
 test_network_before_blocked (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr (OknRecord) letter = add_letter (f);
+  g_autoptr (OknRecord) letter = okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
   g_autofree char *stored = NULL;
   OknSyncReport report;
 

@@ -39,6 +39,20 @@ okn_test_add_report (OknStore   *store,
   return r;
 }
 
+/* Returns: (transfer full): a letter registered in @store */
+OknRecord *
+okn_test_add_letter (OknStore   *store,
+                     const char *sender,
+                     const char *subject)
+{
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_test_letter (sender, subject);
+
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  return r;
+}
+
 /* @n reports of illegal dumping, each its own text. */
 void
 okn_test_add_reports (OknStore *store,

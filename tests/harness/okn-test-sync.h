@@ -22,6 +22,9 @@ void         okn_test_config_set    (OknConfig  *config,
 OknRecord   *okn_test_add_report    (OknStore   *store,
                                      const char *category,
                                      const char *description);
+OknRecord   *okn_test_add_letter    (OknStore   *store,
+                                     const char *sender,
+                                     const char *subject);
 void         okn_test_add_reports   (OknStore   *store,
                                      guint       n);
 OknRecord   *okn_test_reload        (OknStore        *store,
