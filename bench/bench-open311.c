@@ -33,7 +33,9 @@ make_tmpdir (void)
 static void
 rm_dir (const char *dir)
 {
-  const char *names[] = { "okienko.db", "okienko.db-wal", "okienko.db-shm", NULL };
+  /* The database and the files the store keeps beside it. */
+  const char *names[] = { "okienko.db", "okienko.db-wal", "okienko.db-shm", "okienko.db.issued",
+                          "okienko.db.checked", NULL };
 
   for (guint i = 0; names[i]; i++)
     {
