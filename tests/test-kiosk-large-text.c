@@ -738,6 +738,24 @@ check_messages_in_view (OknLanguage lang,
   settle ();
 }
 
+/* A new report in @lang at @percent text, its place and questions
+ * answered, on the "what" screen: Next takes it to the contact screen. */
+static void
+answer_report (OknLanguage lang,
+               guint       percent)
+{
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+}
+
 /* With the keyboard up at @percent text in @lang, the consent box on the
  * contact screen shows its words whole, and with them its checkbox (GTK
  * draws it halfway down them), above the keyboard when it has the focus
@@ -750,16 +768,7 @@ check_consent_in_view (OknLanguage lang,
   GtkWidget *consent, *words, *viewport;
   GdkRectangle r, w, view;
 
-  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
-  okn_kiosk_window_show_start (window);
-  okn_kiosk_window_set_language (window, lang);
-  set_text_size (percent);
-  press ("report");
-  press ("category:pothole");
-  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
-  press ("next");
-  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  answer_report (lang, percent);
   press ("next");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("consent")), TRUE);
@@ -817,16 +826,7 @@ check_tick_shows_name (OknLanguage lang,
                                          laid_out ? "once laid out" : "at once", okn_language_to_string (lang),
                                          percent);
 
-  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
-  okn_kiosk_window_show_start (window);
-  okn_kiosk_window_set_language (window, lang);
-  set_text_size (percent);
-  press ("report");
-  press ("category:pothole");
-  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
-  press ("next");
-  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+  answer_report (lang, percent);
   if (laid_out)
     {
       press ("next");

@@ -527,6 +527,23 @@ test_check_scanned (void)
   assert_as_set_up ();
 }
 
+/* The check screen in English, its lookups not paused.
+ *
+ * Returns: a ticket ID of this station that was never given out */
+static char *
+open_check_in_english (void)
+{
+  OknTicketId unknown_id;
+
+  okn_test_kiosk_reset_lookup_pause ();
+  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
+  okn_kiosk_window_show_start (window);
+  tap ("en");
+  tap ("check");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+  return okn_ticket_id_format (&unknown_id);
+}
+
 /* Typed: a forged code and an unknown ticket read exactly the same; the
  * right code opens it; five failures in a row pause the lookup, said with
  * the time left, and the right code is refused until it is over. */
@@ -534,18 +551,9 @@ static void
 test_check_typed_and_throttled (void)
 {
   g_autoptr (OknRecord) r = store_personal_report ();
-  OknTicketId unknown_id;
-  g_autofree char *unknown = NULL;
+  g_autofree char *unknown = open_check_in_english ();
   g_autofree char *forged_answer = NULL;
   g_autofree char *unknown_answer = NULL;
-
-  okn_test_kiosk_reset_lookup_pause ();
-  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
-  unknown = okn_ticket_id_format (&unknown_id);
-  okn_kiosk_window_show_start (window);
-  tap ("en");
-  tap ("check");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
 
   fill ("ticket-id", r->ticket);
   fill ("ticket-code", "ABCDEF");
@@ -627,17 +635,8 @@ static void
 test_check_pause_ends (void)
 {
   OknKioskCheck *check = okn_kiosk_window_get_check (window);
-  OknTicketId unknown_id;
-  g_autofree char *unknown = NULL;
+  g_autofree char *unknown = open_check_in_english ();
   g_autofree char *not_found = NULL;
-
-  okn_test_kiosk_reset_lookup_pause ();
-  g_assert_true (okn_ticket_id_make ("K03", 26, 999999, &unknown_id, NULL));
-  unknown = okn_ticket_id_format (&unknown_id);
-  okn_kiosk_window_show_start (window);
-  tap ("en");
-  tap ("check");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
   pause_lookups (unknown);
   g_assert_nonnull (g_main_context_find_source_by_user_data (NULL, check));
 
