@@ -82,6 +82,16 @@ def parsed(po_text):
     return out
 
 
+def translations_matching(merged_text, pattern):
+    """Each translation in @merged_text that @pattern finds, with its msgid."""
+    out = []
+    for p in parsed(merged_text):
+        for key, text in p.items():
+            if key.startswith("msgstr") and pattern.search(text):
+                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
+    return out
+
+
 def entries(po_text):
     """(msgctxt, msgid) of each entry of a PO file but the header, in order."""
     return [(p.get("msgctxt"), p["msgid"]) for p in parsed(po_text)]
@@ -200,24 +210,14 @@ def misfit_keys(src, merged_text):
         return [f"{PREFERENCES_C}: no configuration keys found where this check reads them"]
     misfit = re.compile(POLISH_NOT_NOMINATIVE + "(?:" + "|".join(re.escape(k) for k in keys) + r")\b",
                         re.IGNORECASE)
-    out = []
-    for p in parsed(merged_text):
-        for key, text in p.items():
-            if key.startswith("msgstr") and misfit.search(text):
-                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
-    return out
+    return translations_matching(merged_text, misfit)
 
 
 def wrong_words(merged_text, lang):
     """The translations (of the strings the code uses) that name the ticket
     with the word WRONG_WORDS forbids in @lang."""
     _, wrong = WRONG_WORDS[lang]
-    out = []
-    for p in parsed(merged_text):
-        for key, text in p.items():
-            if key.startswith("msgstr") and wrong.search(text):
-                out.append(f"msgid \"{p['msgid']}\"\n    {key} \"{text}\"")
-    return out
+    return translations_matching(merged_text, wrong)
 
 
 def main():
