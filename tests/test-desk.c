@@ -2003,19 +2003,14 @@ assert_fits (const char *what,
     g_error ("%s needs at least %d×%d px, more than a %d×%d screen", what, min_w, min_h, width, height);
 }
 
-/* Every page fits 1024×768 and 1280×720 at any time: after a long,
- * cancelled record was opened too (it once raised the window's minimum
- * width to ~1120 px for the rest of the session), with the ticket on
- * screen, and with a report category's attributes shown; 1024×768 with
- * large text too. */
-static void
-test_fits_small_screens (void)
+/* A letter with long texts, cancelled with a long reason: the record
+ * page at its widest. */
+static OknRecord *
+long_cancelled_letter (OknStore *store)
 {
-  g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_letter ("Przedsiębiorstwo Wodociągów i Kanalizacji Spółka z ograniczoną odpowiedzialnością w Łodzi",
                                              "Wniosek o wydanie zaświadczenia o niezaleganiu z opłatami za dostawę wody i odprowadzanie ścieków za rok 2026");
   g_autoptr (GError) error = NULL;
-  const char *pages[] = { "letter", "report", "find", "register", "record", "letter" };
 
   r->sender_address = g_strdup ("ul. Księdza Biskupa Wincentego Tymienieckiego 123/456, 90-365 Łódź, skrytka pocztowa 789");
   /* A notes field may hold 2000 characters, pasted without a space: a
@@ -2025,6 +2020,21 @@ test_fits_small_screens (void)
   g_assert_true (okn_store_register (store, r, "test", &error));
   g_assert_true (okn_store_cancel (store, r->ticket, "Pomyłka: wpis zdublowany przez drugie stanowisko kancelarii", "test", &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&r);
+}
+
+/* Every page fits 1024×768 and 1280×720 at any time: after a long,
+ * cancelled record was opened too (it once raised the window's minimum
+ * width to ~1120 px for the rest of the session), with the ticket on
+ * screen, and with a report category's attributes shown; 1024×768 with
+ * large text too. */
+static void
+test_fits_small_screens (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = long_cancelled_letter (store);
+  const char *pages[] = { "letter", "report", "find", "register", "record", "letter" };
+
   g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
   pump ();
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -2045,8 +2055,9 @@ test_fits_small_screens (void)
   assert_fits ("report with attributes", 1280, 720 - 40);
   okn_report_form_reset (okn_clerk_window_get_report_form (window));
 
-  /* And with GNOME's Large Text (fonts at 125 %): the search's result
-   * columns once needed 1345 px there. */
+  /* And with GNOME's Large Text (fonts at 125 %) turned on while the desk
+   * runs: the search's result columns once needed 1345 px there.
+   * /desk/fits-larger-text starts the desk with larger text. */
   {
     GtkSettings *settings = gtk_settings_get_default ();
     int dpi = 0;
@@ -2453,6 +2464,89 @@ screen_child (const char *screen,
   return bad->len > 0 ? 1 : 0;
 }
 
+/* In a child process: the desk started with its text at @dpi (GTK's
+ * gtk-xft-dpi, 1024ths of a dot per inch) as GNOME's text scaling sets
+ * it before a program starts, every page shown (the record @ticket open,
+ * a category's questions on the report form) and the window's smallest
+ * size measured against a 1024×768 screen less GNOME's top bar. Prints
+ * every size measured and what does not fit. */
+static int
+scale_child (const char *dpi,
+             const char *ticket)
+{
+  g_autoptr (GString) bad = g_string_new (NULL);
+  const char *pages[] = { "letter", "report", "report+category", "find", "find+typo", "register", "record",
+                          "letter" };
+  g_autofree char *typo = g_strdup (ticket);
+  char *check = typo + strlen (typo) - 1;
+  OknApplication *other;
+
+  /* Another check character: the search says at length that the ID is
+   * mistyped. */
+  *check = *check == 'A' ? 'B' : 'A';
+  child_gtk_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) g_ascii_strtoll (dpi, NULL, 10), NULL);
+  other = child_app ();
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      int min_w = 0, min_h = 0;
+
+      if (g_str_equal (pages[i], "record"))
+        g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+      else if (g_str_equal (pages[i], "report+category"))
+        g_assert_true (okn_report_form_select_category (okn_clerk_window_get_report_form (window), "pothole"));
+      else if (g_str_equal (pages[i], "find+typo"))
+        okn_search_page_set_query (okn_clerk_window_get_search_page (window), typo);
+      else
+        okn_clerk_window_show_page (window, pages[i]);
+      pump ();
+      gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_w, NULL);
+      gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), 1024, &min_h, NULL);
+      g_print ("# %s: at least %d×%d\n", pages[i], min_w, min_h);
+      if (min_w > 1024 || min_h > 768 - 40)
+        g_string_append_printf (bad, "%s needs at least %d×%d px, more than 1024×%d\n", pages[i], min_w, min_h,
+                                768 - 40);
+    }
+  g_print ("%s", bad->str);
+  okn_search_page_set_query (okn_clerk_window_get_search_page (window), "");
+  okn_report_form_reset (okn_clerk_window_get_report_form (window));
+  okn_test_ui_destroy (GTK_WIDGET (window));
+  g_object_unref (other);
+  return bad->len > 0 ? 1 : 0;
+}
+
+/* The desk started with larger text fits a 1024×768 screen (less the top
+ * bar) on every page, the long cancelled letter open, in each of its
+ * languages (Polish and Ukrainian have longer words): GNOME's Large Text
+ * (125 %) and 150 % (GNOME Tweaks' scaling factor 1.5, what a clerk with
+ * weak eyes sets). The search's filter row (up to 1170 px), its line
+ * saying that a ticket ID is mistyped (up to 1399 px) and the register's
+ * header (up to 1337 px; over 1024 already at 125 % in Polish and
+ * Ukrainian) once made the window wider than the screen, its buttons out
+ * of reach. Each in a child process: a combo box keeps the width it
+ * measured at the old scale, so a scale changed under a running desk does
+ * not show this. */
+static void
+test_fits_larger_text (void)
+{
+  const char *scales[][2] = { { "125", "122880" }, { "150", "147456" } };
+  const char *languages[] = { "en", "pl", "uk" };
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = long_cancelled_letter (store);
+  g_autoptr (GString) report = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (languages); j++)
+      {
+        g_autofree char *out = NULL;
+
+        if (!run_child ("--scale-child", scales[i][1], r->ticket, languages[j], NULL, &out))
+          g_string_append_printf (report, "[%s %% text, %s]\n%s", scales[i][0], languages[j], out);
+      }
+  if (report->len > 0)
+    g_error ("the desk does not fit 1024×768 with larger text:\n%s", report->str);
+}
+
 /* Issue 10: with no window manager (a kiosk-like session) the desk's
  * window fits a 1366×768 and a 1024×768 screen on every page, nothing cut
  * off; each screen is an Xvfb of its own in a child process. */
@@ -2835,6 +2929,11 @@ main (int    argc,
     }
   if (argc > 3 && g_str_equal (argv[1], "--screen-child"))
     return screen_child (argv[2], argv[3]);
+  if (argc > 3 && g_str_equal (argv[1], "--scale-child"))
+    {
+      okn_application_setup_i18n ();
+      return scale_child (argv[2], argv[3]);
+    }
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
     {
       okn_application_setup_i18n ();
@@ -2902,6 +3001,7 @@ main (int    argc,
   g_test_add_func ("/desk/words-of-messages", test_words_of_messages);
   g_test_add_func ("/desk/fits-small-screens", test_fits_small_screens);
   g_test_add_func ("/desk/fits-screen-without-wm", test_fits_screen_without_wm);
+  g_test_add_func ("/desk/fits-larger-text", test_fits_larger_text);
   g_test_add_func ("/desk/catalogue-reaches-desk", test_catalogue_reaches_desk);
   g_test_add_func ("/desk/search-what-clerk-remembers", test_search_what_clerk_remembers);
   g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
