@@ -31,17 +31,10 @@ trap cleanup EXIT
 
 ninja -C "$build" tests/desk-screenshots tests/kiosk-screenshots >/dev/null
 
-# The Polish catalogue as the desk would load it, with the desk's own
-# additions (po/pl-desk.po) until they are merged into po/pl.po.
-mkdir -p "$work/locale/pl/LC_MESSAGES"
-if [ -f "$top/po/pl-desk.po" ]; then
-  msgcat --use-first "$top/po/pl.po" "$top/po/pl-desk.po" | msgfmt -o "$work/locale/pl/LC_MESSAGES/okienko.mo" -
-else
-  msgfmt -o "$work/locale/pl/LC_MESSAGES/okienko.mo" "$top/po/pl.po"
-fi
-# The kiosk reads each resident's language's catalogue itself (okn-labels);
+# The catalogues as an installed desk and kiosk would load them. The
+# kiosk reads each resident's language's catalogue itself (okn-labels);
 # the desk reads the one of LANGUAGE.
-for lang in en uk; do
+for lang in pl en uk; do
   mkdir -p "$work/locale/$lang/LC_MESSAGES"
   msgfmt -o "$work/locale/$lang/LC_MESSAGES/okienko.mo" "$top/po/$lang.po"
 done

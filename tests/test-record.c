@@ -425,6 +425,18 @@ test_polish_messages (void)
   g_assert_nonnull (strstr (error->message, "Opis"));
   g_assert_nonnull (strstr (error->message, "wymagan"));
 
+  /* A date that does not exist is told how to write one; the examples are
+   * not read as a correction of what was typed. */
+  {
+    g_autoptr (OknRecord) letter = okn_test_letter ("Jan", "Skarga");
+    g_autoptr (GError) date_error = NULL;
+
+    letter->letter_date = g_strdup ("31.11.2026");
+    g_assert_false (okn_record_validate (letter, NULL, &date_error));
+    g_assert_cmpstr (strstr (date_error->message, "„31.11.2026”"), ==,
+                     "„31.11.2026” nie jest datą: wpisz 29.11.2026 lub 2026-11-29.");
+  }
+
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, "C.UTF-8");
   okn_test_rm_rf (dir);

@@ -828,7 +828,7 @@ parse_filter (const FilterArgs *a,
     {
       g_autofree char *shown = okctl_quote (a->since);
 
-      return okctl_usage_error (_("Since: “%s” is not a date (29.11.2026 or 2026-11-29)."), shown);
+      return okctl_usage_error (_("Since: “%s” is not a date: write 29.11.2026 or 2026-11-29."), shown);
     }
   return OKCTL_EXIT_OK;
 }

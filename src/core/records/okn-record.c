@@ -862,7 +862,7 @@ check_letter (OknRecord *r,
         {
           g_autofree char *shown = quote (r->letter_date);
 
-          okn_field_issue_add (issues, "letter_date", NULL, _("“%s” is not a date (2026-11-29 or 29.11.2026)."),
+          okn_field_issue_add (issues, "letter_date", NULL, _("“%s” is not a date: write 29.11.2026 or 2026-11-29."),
                                shown);
         }
       else
