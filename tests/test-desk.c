@@ -1784,6 +1784,7 @@ test_sync_names_preferences (void)
   g_autofree char *url = NULL;
   g_autofree char *conf_text = NULL;
   g_autofree char *conf_add = NULL;
+  g_autofree char *tooltip = NULL;
   const char *status;
 
   okn_test_sample_catalogue (store);
@@ -1812,6 +1813,14 @@ test_sync_names_preferences (void)
   else
     g_assert_cmpstr (status, ==, "Letters are not sent: no service code for letters is set; reports are "
                                  "sent as usual. Set “Service code for letters” in Preferences (Ctrl+,).");
+  /* The sync line's tooltip reads the error the run stored, and names
+   * the same field, not its key. */
+  tooltip = okn_clerk_window_get_sync_tooltip (window);
+  g_test_message ("%s", tooltip);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, status));
+  g_assert_null (strstr (tooltip, "server."));
+  g_assert_null (strstr (tooltip, "letters."));
 
   /* Two fields the dialog has; a key it lacks keeps its name. */
   {

@@ -156,6 +156,86 @@ test_ctl_status (Fixture       *f,
   g_assert_nonnull (strstr (text, "HTTP 503 from the server"));
 }
 
+/* What the engine keeps beside an error: the fix's JSON and the error's
+ * time. */
+static char *
+kept_setting (const OknSettingFix *fix,
+              const char          *at)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = okn_setting_fix_to_json (fix);
+
+  json_object_set_string_member (o, "at", at);
+  json_node_take_object (node, o);
+  return json_to_string (node, FALSE);
+}
+
+/* The setting kept beside the last error comes back as data, for the
+ * error it was kept with only: a store with the text alone, a setting
+ * kept for an earlier error, or one this version would not have written
+ * gives none, and a front end shows the text. */
+static void
+test_setting_fix (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *const at = "2026-11-30T10:05:00+01:00";
+  g_autoptr (OknSettingFix) fix = okn_setting_fix_new (OKN_SETTING_CHECK_NETWORK, "server.jurisdiction_id",
+                                                       "server.api_key", "Odrzucono „x”.");
+  g_autoptr (OknSyncStatus) text_only = NULL;
+  g_autoptr (OknSyncStatus) with_fix = NULL;
+  g_autoptr (OknSyncStatus) resolved = NULL;
+  g_autofree char *value = NULL;
+  static const char *const not_ours[] = {
+    "{", "[]", "\"check\"",
+    "{\"at\":\"2026-11-30T10:05:00+01:00\",\"action\":\"reboot\",\"key\":\"server.url\",\"what\":\"x\"}",
+    "{\"at\":\"2026-11-30T10:05:00+01:00\",\"action\":\"check\",\"key\":\"server.nope\",\"what\":\"x\"}",
+    "{\"at\":\"2026-11-30T10:05:00+01:00\",\"action\":\"check\",\"key\":\"server.url\"}",
+    "{\"at\":\"2026-11-30T10:04:59+01:00\",\"action\":\"check\",\"key\":\"server.url\",\"what\":\"x\"}",
+  };
+
+  fix->details = g_strdup ("Could not resolve host");
+  okn_test_config_set (f->config, "server.url", "https://city.example/open311/v2");
+  set_meta (f, "sync.last_error", "Odrzucono „x”. Check server.jurisdiction_id and the network connection.");
+  set_meta (f, "sync.last_error_at", at);
+  text_only = read_status (f, NULL);
+  g_assert_null (text_only->last_error_fix);
+  g_assert_nonnull (text_only->last_error);
+
+  value = kept_setting (fix, at);
+  set_meta (f, "sync.last_error_setting", value);
+  with_fix = read_status (f, NULL);
+  g_assert_nonnull (with_fix->last_error_fix);
+  g_assert_cmpint (with_fix->last_error_fix->action, ==, OKN_SETTING_CHECK_NETWORK);
+  g_assert_cmpstr (with_fix->last_error_fix->key, ==, "server.jurisdiction_id");
+  g_assert_cmpstr (with_fix->last_error_fix->also, ==, "server.api_key");
+  g_assert_cmpstr (with_fix->last_error_fix->what, ==, "Odrzucono „x”.");
+  g_assert_cmpstr (with_fix->last_error_fix->details, ==, "Could not resolve host");
+  g_assert_null (with_fix->resolved_error_fix);
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_ours); i++)
+    {
+      g_autoptr (OknSyncStatus) s = NULL;
+
+      set_meta (f, "sync.last_error_setting", not_ours[i]);
+      s = read_status (f, NULL);
+      g_test_message ("%s", not_ours[i]);
+      g_assert_null (s->last_error_fix);
+      g_assert_nonnull (s->last_error);
+    }
+
+  /* The resolved error keeps its setting the same way. */
+  set_meta (f, "sync.last_error", NULL);
+  set_meta (f, "sync.last_error_at", NULL);
+  set_meta (f, "sync.last_error_setting", NULL);
+  set_meta (f, "sync.resolved_error", "Odrzucono „x”. Check server.jurisdiction_id and the network connection.");
+  set_meta (f, "sync.resolved_error_at", at);
+  set_meta (f, "sync.resolved_error_setting", value);
+  resolved = read_status (f, NULL);
+  g_assert_null (resolved->last_error_fix);
+  g_assert_nonnull (resolved->resolved_error_fix);
+  g_assert_cmpstr (resolved->resolved_error_fix->key, ==, "server.jurisdiction_id");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,6 +246,7 @@ main (int   argc,
   ADD ("/sync-status/queue-age", test_queue_age);
   ADD ("/sync-status/url-masked", test_url_masked);
   ADD ("/sync-status/okienkoctl", test_ctl_status);
+  ADD ("/sync-status/setting-fix", test_setting_fix);
 #undef ADD
   return g_test_run ();
 }

@@ -1526,6 +1526,71 @@ test_cli_status_error_cleared (Fixture       *f,
   g_assert_null (strstr (text, "503"));
 }
 
+/* A run stopped by a setting: status names it as sync did, with its
+ * config set command, in text and JSON, though it reads the error from the
+ * store; and the key, the wrong one or the server's, is in none of it. */
+static void
+test_cli_status_names_setting (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const char *const wrong = "Zly-KLUCZ-4b2e/+=Qw7";
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *meta = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  char *said;
+
+  okn_test_add_reports (f->station.store, 1);
+  okn_test_config_set (f->station.config, "server.api_key", wrong);
+  g_assert_cmpint (ctl_sync_once (f, NULL, &err), ==, 2);
+  g_test_message ("sync: %s", err);
+  g_assert_true (g_str_has_prefix (err, "okienkoctl: "));
+  said = err + strlen ("okienkoctl: ");
+  if (strchr (said, '\n'))
+    *strchr (said, '\n') = '\0';
+  g_assert_nonnull (strstr (said, "Check server.api_key (okienkoctl config set server.api_key -)."));
+
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL), ==, 0);
+  g_test_message ("status: %s", text);
+  g_assert_nonnull (strstr (text, said));
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL),
+                   ==, 0);
+  root = json_from_string (out, NULL);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "sync_health"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (o, "last_error"), ==, said);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *key = i == 0 ? wrong : API_KEY;
+
+      okn_test_assert_no_secret ("sync's stderr", err, -1, key);
+      okn_test_assert_no_secret ("status", text, -1, key);
+      okn_test_assert_no_secret ("status --json", out, -1, key);
+      assert_no_key_in_tables (f, key);
+    }
+  /* The text as the engine stored it names the key alone. */
+  meta = okn_store_get_meta (f->station.store, "sync.last_error");
+  g_assert_nonnull (strstr (meta, "Check server.api_key."));
+  g_clear_pointer (&meta, g_free);
+
+  /* Fixed: the error is history, its setting with it, named as before. */
+  okn_test_config_set (f->station.config, "server.api_key", API_KEY);
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL),
+                   ==, 0);
+  g_clear_pointer (&root, json_node_unref);
+  root = json_from_string (out, NULL);
+  o = json_node_get_object (root);
+  g_assert_true (json_object_get_null_member (o, "last_error"));
+  g_assert_cmpstr (json_object_get_string_member (o, "resolved_error"), ==, said);
+  meta = okn_store_get_meta (f->station.store, "sync.last_error_setting");
+  g_assert_null (meta);
+}
+
 /* Server text reaches the terminal made safe: no escape sequence, no
  * forged line, no bidi override (sync's errors, status, services). */
 static void
@@ -1648,6 +1713,7 @@ main (int   argc,
   ADD ("/sync/statuses/without-status", test_statuses_without_status);
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
+  ADD ("/sync/cli/status-names-setting", test_cli_status_names_setting);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
 #undef ADD
 #undef ADDD

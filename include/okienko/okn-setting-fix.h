@@ -5,11 +5,13 @@
  * leads nowhere) carries the key, not only a sentence naming it: each
  * front end names the setting the way its user knows it (okienkoctl by
  * its key and the command that sets it, the desk by the Preferences
- * field) through okn_setting_fix_describe().
+ * field) through okn_setting_fix_describe(). As JSON it outlives the
+ * error: the sync keeps its last one in the store for status lines.
  */
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -39,6 +41,8 @@ void           okn_setting_fix_free     (OknSettingFix *fix);
 char          *okn_setting_fix_describe (const OknSettingFix *fix,
                                          const char          *name,
                                          const char          *also_name);
+JsonObject    *okn_setting_fix_to_json  (const OknSettingFix *fix);
+OknSettingFix *okn_setting_fix_new_from_json (JsonObject *object);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknSettingFix, okn_setting_fix_free)
 

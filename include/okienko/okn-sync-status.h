@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "okienko/okn-config.h"
+#include "okienko/okn-setting-fix.h"
 #include "okienko/okn-store.h"
 
 G_BEGIN_DECLS
@@ -40,8 +41,11 @@ typedef struct
   char *last_success_at;         /* (nullable) */
   char *last_error;              /* (nullable) the current trouble; outside text */
   char *last_error_at;           /* (nullable) */
+  OknSettingFix *last_error_fix; /* (nullable) the setting that would fix it, for a
+                                  * front end to name its way; NULL: show last_error */
   char *resolved_error;          /* (nullable) the error a later success resolved */
   char *resolved_error_at;       /* (nullable) */
+  OknSettingFix *resolved_error_fix; /* (nullable) as last_error_fix */
   char *catalogue_fetched_at;    /* (nullable) */
   char *kiosk_print_error;       /* (nullable) why the kiosk's last ticket did not print */
   char *kiosk_print_error_at;    /* (nullable) */

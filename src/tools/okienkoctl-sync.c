@@ -54,20 +54,27 @@ setting_name (const char *key)
                           k && k->type == OKN_CONFIG_TYPE_SECRET ? "-" : _("VALUE"));
 }
 
-/* The error's words; a setting that would fix it is named with the
- * command that sets it (the core's fix, okn_setting_fix_describe()). */
+/* An error's words; a setting that would fix it (the core's fix,
+ * okn_setting_fix_describe()) is named with the command that sets it,
+ * by sync as by status. */
 static char *
-sync_error_text (const GError *error)
+error_text (const OknSettingFix *fix,
+            const char          *text)
 {
-  const OknSettingFix *fix = okn_sync_error_get_setting_fix (error);
   g_autofree char *name = NULL;
   g_autofree char *also = NULL;
 
   if (fix == NULL)
-    return g_strdup (error->message);
+    return g_strdup (text);
   name = setting_name (fix->key);
   also = setting_name (fix->also);
   return okn_setting_fix_describe (fix, name, also);
+}
+
+static char *
+sync_error_text (const GError *error)
+{
+  return error_text (okn_sync_error_get_setting_fix (error), error->message);
 }
 
 /* "okienkoctl: K03-26-000001-X: refused by the server: ..." per record. */
@@ -450,12 +457,16 @@ okctl_cmd_services (OkctlContext *ctx,
  *
  * Adds the sync's members to the object @b is building for status --json.
  * last_error is the current trouble, null after a later success; the
- * error that success resolved stays as resolved_error (history).
+ * error that success resolved stays as resolved_error (history). Both
+ * name a setting that would fix them as sync does.
  */
 void
 okctl_sync_status_json (const OknSyncStatus *status,
                         JsonBuilder         *b)
 {
+  g_autofree char *last_error = error_text (status->last_error_fix, status->last_error);
+  g_autofree char *resolved_error = error_text (status->resolved_error_fix, status->resolved_error);
+
   okctl_json_add_string (b, "server_url", status->server_url);
   json_builder_set_member_name (b, "oldest_queued_age_seconds");
   if (status->oldest_queued_age >= 0)
@@ -464,9 +475,9 @@ okctl_sync_status_json (const OknSyncStatus *status,
     json_builder_add_null_value (b);
   okctl_json_add_string (b, "last_run_at", status->last_run_at);
   okctl_json_add_string (b, "last_success_at", status->last_success_at);
-  okctl_json_add_string (b, "last_error", status->last_error);
+  okctl_json_add_string (b, "last_error", last_error);
   okctl_json_add_string (b, "last_error_at", status->last_error_at);
-  okctl_json_add_string (b, "resolved_error", status->resolved_error);
+  okctl_json_add_string (b, "resolved_error", resolved_error);
   okctl_json_add_string (b, "resolved_error_at", status->resolved_error_at);
   okctl_json_add_string (b, "catalogue_fetched_at", status->catalogue_fetched_at);
   okctl_json_add_string (b, "sync_health", okn_sync_health_to_string (status->health));
@@ -498,7 +509,8 @@ okctl_sync_status_text (const OknSyncStatus *status)
   g_print ("%s\n", status->last_success_at ? status->last_success_at : _("never"));
   if (status->last_error)
     {
-      g_autofree char *safe = okn_text_display_line (status->last_error, -1);
+      g_autofree char *text = error_text (status->last_error_fix, status->last_error);
+      g_autofree char *safe = okn_text_display_line (text, -1);
 
       print_label (_("Last sync error:"));
       g_print ("%s (%s)\n", safe, status->last_error_at ? status->last_error_at : "?");

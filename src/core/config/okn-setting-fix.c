@@ -4,7 +4,8 @@
  * The sentence is put together here once, in every language, from what
  * went wrong and the names a front end gives the settings: the core's
  * messages use the keys, okienkoctl adds the command that sets them, the
- * desk names the Preferences fields.
+ * desk names the Preferences fields. Kept as JSON, the same fix is named
+ * the same way when a status line reads the sync's last error back.
  */
 #define G_LOG_DOMAIN "okn-config"
 
@@ -12,6 +13,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-config.h"
+#include "okienko/okn-json.h"
 #include "okienko/okn-setting-fix.h"
 
 /**
@@ -115,4 +118,77 @@ okn_setting_fix_describe (const OknSettingFix *fix,
   /* TRANSLATORS: the second line of a network error: libcurl's own
    * (English) description, for an administrator */
   return g_strdup_printf (_("%s\nDetails: %s"), sentence, fix->details);
+}
+
+/* The actions' names in JSON, in the enum's order. */
+static const char *const action_names[] = {
+  [OKN_SETTING_SET] = "set",
+  [OKN_SETTING_CHECK] = "check",
+  [OKN_SETTING_CHECK_NETWORK] = "check-network",
+  [OKN_SETTING_CHECK_TLS] = "check-tls",
+};
+
+static void
+add_string (JsonObject *object,
+            const char *name,
+            const char *value)
+{
+  if (value)
+    json_object_set_string_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
+/**
+ * okn_setting_fix_to_json:
+ *
+ * The fix as data to keep: "action" ("set", "check", "check-network",
+ * "check-tls"), "key", "also", "what", "details" (null when none). No
+ * value of any setting is in it.
+ *
+ * Returns: (transfer full): a new object
+ */
+JsonObject *
+okn_setting_fix_to_json (const OknSettingFix *fix)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "action", action_names[fix->action]);
+  add_string (object, "key", fix->key);
+  add_string (object, "also", fix->also);
+  add_string (object, "what", fix->what);
+  add_string (object, "details", fix->details);
+  return object;
+}
+
+/**
+ * okn_setting_fix_new_from_json:
+ * @object: (nullable): what okn_setting_fix_to_json() made
+ *
+ * Reads a kept fix back. Anything this version would not have written
+ * (an action or a key it does not know, no key or no words) reads as
+ * no fix, so that a reader falls back to the error's text.
+ *
+ * Returns: (transfer full) (nullable): the fix, or %NULL
+ */
+OknSettingFix *
+okn_setting_fix_new_from_json (JsonObject *object)
+{
+  g_autofree char *action = okn_json_member_text (object, "action");
+  g_autofree char *key = okn_json_member_text (object, "key");
+  g_autofree char *also = okn_json_member_text (object, "also");
+  g_autofree char *what = okn_json_member_text (object, "what");
+  OknSettingFix *fix;
+
+  if (action == NULL || key == NULL || what == NULL || okn_config_find_key (key) == NULL
+      || (also && okn_config_find_key (also) == NULL))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+    if (g_strcmp0 (action, action_names[i]) == 0)
+      {
+        fix = okn_setting_fix_new ((OknSettingAction) i, key, also, what);
+        fix->details = okn_json_member_text (object, "details");
+        return fix;
+      }
+  return NULL;
 }

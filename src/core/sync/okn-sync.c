@@ -404,22 +404,54 @@ finish_stats (OknSync       *sync,
   return TRUE;
 }
 
+/* A run's failure as "sync.last_error" and its time, and the setting
+ * that would fix it as data beside them ("sync.last_error_setting": the
+ * fix's JSON with the same time as "at"), so that a status line names
+ * the setting its own way as the run's own front end did. The time ties
+ * the two: a later error written without a setting (by an older engine,
+ * or a crash between the writes) leaves a setting no reader takes. */
+static gboolean
+store_last_error (OknSync      *sync,
+                  const GError *failure,
+                  const char   *at,
+                  GError      **error)
+{
+  const OknSettingFix *fix = setting_fix_of (failure);
+  g_autofree char *setting = NULL;
+
+  if (fix)
+    {
+      g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *object = okn_setting_fix_to_json (fix);
+
+      json_object_set_string_member (object, "at", at);
+      json_node_take_object (node, object);
+      setting = json_to_string (node, FALSE);
+    }
+  return okn_store_set_meta (sync->store, "sync.last_error_setting", setting, error)
+         && okn_store_set_meta (sync->store, "sync.last_error", failure->message, error)
+         && okn_store_set_meta (sync->store, "sync.last_error_at", at, error);
+}
+
 /* After a success, the last error is history: kept as
- * "sync.resolved_error" (and when it happened) so that status stops
- * showing it as the current state. */
+ * "sync.resolved_error" (and when it happened, and its setting) so that
+ * status stops showing it as the current state. */
 static gboolean
 resolve_last_error (OknSync *sync,
                     GError **error)
 {
   g_autofree char *last = okn_store_get_meta (sync->store, "sync.last_error");
   g_autofree char *last_at = okn_store_get_meta (sync->store, "sync.last_error_at");
+  g_autofree char *setting = okn_store_get_meta (sync->store, "sync.last_error_setting");
 
   if (last == NULL)
     return TRUE;
   return okn_store_set_meta (sync->store, "sync.resolved_error", last, error)
          && okn_store_set_meta (sync->store, "sync.resolved_error_at", last_at, error)
+         && okn_store_set_meta (sync->store, "sync.resolved_error_setting", setting, error)
          && okn_store_set_meta (sync->store, "sync.last_error", NULL, error)
-         && okn_store_set_meta (sync->store, "sync.last_error_at", NULL, error);
+         && okn_store_set_meta (sync->store, "sync.last_error_at", NULL, error)
+         && okn_store_set_meta (sync->store, "sync.last_error_setting", NULL, error);
 }
 
 /* Whether the run had any answer from the server. */
@@ -758,8 +790,7 @@ okn_sync_run_once (OknSync       *sync,
        * answers. */
       GError **e = run.fatal ? &run.fatal : run.network ? &run.network : &run.blocked;
 
-      if (!okn_store_set_meta (sync->store, "sync.last_error", (*e)->message, error)
-          || !okn_store_set_meta (sync->store, "sync.last_error_at", finished, error))
+      if (!store_last_error (sync, *e, finished, error))
         goto out;
       g_propagate_error (error, g_steal_pointer (e));
       goto out;

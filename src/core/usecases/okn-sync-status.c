@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "okienko/okn-json.h"
 #include "okienko/okn-sync-status.h"
 
 static gint64
@@ -19,6 +20,32 @@ age_seconds (const char *iso,
   if (then == NULL)
     return -1;
   return MAX (g_date_time_difference (now, then) / G_TIME_SPAN_SECOND, 0);
+}
+
+/* The setting kept beside an error (the engine's "sync.*_setting"), when
+ * it belongs to the error of @at: a store the engine wrote before it kept
+ * settings, or a value written for an earlier error, gives none, and the
+ * front end shows the error's text. */
+static OknSettingFix *
+read_fix (OknStore   *store,
+          const char *key,
+          const char *at)
+{
+  g_autofree char *value = okn_store_get_meta (store, key);
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *fix_at = NULL;
+  JsonObject *object;
+
+  if (value == NULL || at == NULL)
+    return NULL;
+  root = okn_json_parse (value, -1, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+  fix_at = okn_json_member_text (object, "at");
+  if (g_strcmp0 (fix_at, at) != 0)
+    return NULL;
+  return okn_setting_fix_new_from_json (object);
 }
 
 /* An error is current only when it came after the last success: the engine
@@ -44,7 +71,9 @@ decide_health (const OknSyncStatus *s)
  * @now: (nullable): the time to measure ages against; %NULL for now
  * @error: return location for an error
  *
- * Reads the queue's figures and the sync engine's last outcomes.
+ * Reads the queue's figures and the sync engine's last outcomes, with
+ * the setting that would fix the last error (and the resolved one) as
+ * data when the engine kept it.
  *
  * Returns: (transfer full) (nullable): the status, or %NULL with @error
  *   set when the store cannot be read
@@ -70,6 +99,10 @@ okn_sync_status_read (OknStore   *store,
   s->last_error_at = okn_store_get_meta (store, "sync.last_error_at");
   s->resolved_error = okn_store_get_meta (store, "sync.resolved_error");
   s->resolved_error_at = okn_store_get_meta (store, "sync.resolved_error_at");
+  if (s->last_error)
+    s->last_error_fix = read_fix (store, "sync.last_error_setting", s->last_error_at);
+  if (s->resolved_error)
+    s->resolved_error_fix = read_fix (store, "sync.resolved_error_setting", s->resolved_error_at);
   s->catalogue_fetched_at = okn_store_get_meta (store, "catalogue.fetched_at");
   s->kiosk_print_error = okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR);
   s->kiosk_print_error_at = okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR_AT);
@@ -88,8 +121,10 @@ okn_sync_status_free (OknSyncStatus *status)
   g_free (status->last_success_at);
   g_free (status->last_error);
   g_free (status->last_error_at);
+  okn_setting_fix_free (status->last_error_fix);
   g_free (status->resolved_error);
   g_free (status->resolved_error_at);
+  okn_setting_fix_free (status->resolved_error_fix);
   g_free (status->catalogue_fetched_at);
   g_free (status->kiosk_print_error);
   g_free (status->kiosk_print_error_at);

@@ -450,6 +450,21 @@ on_draft_response (OknClerkWindow *self,
 
 /* Sync indicator --------------------------------------------------------- */
 
+/* A sync error that a setting would fix, with the setting named as
+ * Preferences names it; %NULL without @fix. */
+static char *
+named_in_preferences (const OknSettingFix *fix)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *also = NULL;
+
+  if (fix == NULL)
+    return NULL;
+  name = okn_preferences_field_name (fix->key);
+  also = okn_preferences_field_name (fix->also);
+  return okn_setting_fix_describe (fix, name, also);
+}
+
 /**
  * okn_clerk_window_update_sync:
  *
@@ -517,8 +532,9 @@ okn_clerk_window_update_sync (OknClerkWindow *self)
   if (status->last_error && status->last_error_at)
     {
       g_autofree char *when = okn_format_date_pl (status->last_error_at, TRUE);
+      g_autofree char *named = named_in_preferences (status->last_error_fix);
       /* A network error's second line is its details line: kept. */
-      g_autofree char *said = okn_text_display_block (status->last_error);
+      g_autofree char *said = okn_text_display_block (named ? named : status->last_error);
 
       tooltip = g_strdup_printf (_("Last error (%s): %s"), when, said);
     }
@@ -532,6 +548,18 @@ const char *
 okn_clerk_window_get_sync_text (OknClerkWindow *self)
 {
   return gtk_label_get_text (self->sync_label);
+}
+
+/**
+ * okn_clerk_window_get_sync_tooltip:
+ *
+ * Returns: (transfer full) (nullable): what the sync line's tooltip says
+ *   (the last error), %NULL when it has none
+ */
+char *
+okn_clerk_window_get_sync_tooltip (OknClerkWindow *self)
+{
+  return gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_label));
 }
 
 static void
@@ -553,11 +581,7 @@ on_synced (GObject      *source,
                      _("The sync service is already sending the queue; nothing else to do here."));
       else
         {
-          /* A setting that would fix it is named as Preferences names it. */
-          const OknSettingFix *fix = okn_sync_error_get_setting_fix (error);
-          g_autofree char *name = fix ? okn_preferences_field_name (fix->key) : NULL;
-          g_autofree char *also = fix ? okn_preferences_field_name (fix->also) : NULL;
-          g_autofree char *said = fix ? okn_setting_fix_describe (fix, name, also) : NULL;
+          g_autofree char *said = named_in_preferences (okn_sync_error_get_setting_fix (error));
 
           show_status (self, GTK_MESSAGE_WARNING, said ? said : error->message);
         }

@@ -35,6 +35,7 @@ void             okn_clerk_window_update_sync       (OknClerkWindow *self);
 void             okn_clerk_window_sync_now          (OknClerkWindow *self);
 gboolean         okn_clerk_window_is_syncing        (OknClerkWindow *self);
 const char      *okn_clerk_window_get_sync_text     (OknClerkWindow *self);
+char            *okn_clerk_window_get_sync_tooltip  (OknClerkWindow *self);
 gboolean         okn_clerk_window_can_close         (OknClerkWindow *self);
 void             okn_clerk_window_reload_config     (OknClerkWindow *self);
 OknLetterForm   *okn_clerk_window_get_letter_form   (OknClerkWindow *self);
