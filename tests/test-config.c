@@ -566,6 +566,57 @@ test_key_set_twice (void)
   okn_test_rm_rf (dir);
 }
 
+/* A file an editor or a script went wrong on (one key appended on every
+ * run, a pasted list of unknown names): every program prints the problems
+ * at every start, the sync service into the journal. A key set 20000
+ * times is one problem, not 19999 (and its load does not look at every
+ * ignored line for every line); past 20 problems the rest are counted,
+ * and what makes the file risky (http:// with the API key) still says
+ * so, after them. */
+static void
+test_problems_bounded (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "okienko.conf", NULL);
+  g_autoptr (GString) text = g_string_new ("[office]\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  g_autofree char *name = NULL;
+  const GPtrArray *problems;
+  const char *last;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, "name = Urząd %u\n", i);
+  g_assert_true (g_file_set_contents_full (path, text->str, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  config = okn_config_load (path, &error);
+  g_assert_no_error (error);
+  name = okn_config_get_string (config, "office.name");
+  g_assert_cmpstr (name, ==, "Urząd 19999");
+  problems = okn_config_get_problems (config);
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("%s", (const char *) g_ptr_array_index (problems, i));
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "line 2: office.name is set 20000 times"));
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "line 20001"));
+  g_clear_pointer (&config, okn_config_free);
+
+  g_string_assign (text, "[server]\nurl = http://open311.example.org/v2/\napi_key = s3cret-k3y\n[office]\n");
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, "nosuch%u = 1\n", i);
+  g_assert_true (g_file_set_contents_full (path, text->str, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  config = okn_config_load (path, &error);
+  g_assert_no_error (error);
+  problems = okn_config_get_problems (config);
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("%s", (const char *) g_ptr_array_index (problems, i));
+  g_assert_cmpuint (problems->len, ==, 22);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "office.nosuch0"));
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 20), "19980 more problems in the file"));
+  last = g_ptr_array_index (problems, 21);
+  g_assert_nonnull (strstr (last, "unencrypted"));
+  okn_test_rm_rf (dir);
+}
+
 static void
 test_secret_masked (void)
 {
@@ -596,6 +647,7 @@ main (int    argc,
   g_test_add_func ("/config/refusal-key-as-data", test_refusal_key_as_data);
   g_test_add_func ("/config/unknown-keys-reported", test_unknown_keys_reported);
   g_test_add_func ("/config/key-set-twice", test_key_set_twice);
+  g_test_add_func ("/config/problems-bounded", test_problems_bounded);
   g_test_add_func ("/config/unreadable-file", test_unreadable_file);
   g_test_add_func ("/config/secret-masked", test_secret_masked);
   g_test_add_func ("/config/lines-never-quoted", test_lines_never_quoted);

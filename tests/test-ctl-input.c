@@ -285,6 +285,55 @@ test_json_nul (Fixture      *f,
   }
 }
 
+/* Half of a UTF-16 surrogate pair written as an escape ("\ud800" alone)
+ * is no character: json-glib stored U+FFFD in its place, and a name from
+ * an export was registered changed, without a word. It is refused by
+ * field like a control character; a whole pair is the character it
+ * encodes. */
+static void
+test_json_lone_surrogate (Fixture      *f,
+                          gconstpointer data)
+{
+  struct
+  {
+    const char *json;
+    const char *named;   /* what the message must name */
+  } cases[] = {
+    { "{\"kind\":\"letter\",\"sender\":\"Jan \\ud800 Kowalski\"}", "Sender" },
+    { "{\"kind\":\"letter\",\"sender\":\"Jan\",\"subject\":\"\\udfff\"}", "Subject" },
+    { "{\"kind\":\"letter\",\"sender\":\"Jan\",\"subject\":\"x\\uD83D\"}", "Subject" },
+    { "{\"kind\":\"letter\",\"sender\":\"Jan\",\"notes\":\"\\ud83d\\u0041\"}", "Notes" },
+    { "{\"kind\":\"letter\",\"sender\":\"Jan\",\"notes\":\"\\ude00\\ud83d\"}", "Notes" },
+    { "{\"kind\":\"report\",\"category\":\"pothole\",\"description\":\"D\",\"address\":\"A 1\","
+      "\"attributes\":{\"depth\":\"10\\udc00cm\"}}", "depth" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) run = { 0 };
+      g_autofree char *path = write_file (f, "in.json", cases[i].json, -1);
+
+      RUN (&run, f, NULL, path, "register", "--json", "-");
+      g_test_message ("case %u: exit %d, %s%s", i, run.status, run.out, run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, cases[i].named));
+    }
+  g_assert_cmpuint (count_records (f), ==, 0);
+
+  /* A pair is one character, in either case of hex digits. */
+  {
+    g_auto (Run) run = { 0 };
+    g_autoptr (JsonNode) node = NULL;
+    g_autofree char *path = write_file (f, "ok.json", "{\"kind\":\"letter\",\"sender\":\"J\\ud83d\\uDE00K\"}", -1);
+
+    RUN (&run, f, NULL, path, "register", "--json", "-");
+    g_assert_cmpint (run.status, ==, 0);
+    node = json_from_string (run.out, NULL);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "sender"), ==, "J\xf0\x9f\x98\x80" "K");
+  }
+}
+
 /* Item 11: files that are not files, or too big, and input without end --- */
 
 static void
@@ -996,6 +1045,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ctl-input/json-nul", test_json_nul);
+  ADD ("/ctl-input/json-lone-surrogate", test_json_lone_surrogate);
   ADD ("/ctl-input/attach-not-regular", test_attach_not_regular);
   ADD ("/ctl-input/attach-too-big", test_attach_too_big);
   ADD ("/ctl-input/json-input-bounded", test_json_input_bounded);

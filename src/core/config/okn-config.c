@@ -53,6 +53,9 @@ G_DEFINE_EXTENDED_ERROR (OknConfigError, okn_config_error)
 /* A configuration file is a few kilobytes; anything this large is a wrong
  * path, not something to read into memory. */
 #define CONFIG_MAX_BYTES (1024 * 1024)
+/* Problems of lines (unknown keys, bad values, repeated keys) listed one by
+ * one before the rest are counted. */
+#define MAX_LINE_PROBLEMS 20
 
 /* Every key any Okienko program reads. A key that is not here is reported as
  * unknown, so a typo in the file is seen instead of silently doing nothing. */
@@ -864,13 +867,22 @@ known_key (const char *group,
   return k ? k->name : NULL;
 }
 
+typedef struct
+{
+  const char *name;        /* the table's */
+  guint first;             /* the line it is first set on */
+  guint last;              /* the line that counts */
+  guint times;
+} Repeat;
+
 /* Checks every line before GKeyFile reads them: GKeyFile's own messages
  * quote the line, and a line may be a secret ("api_key SuperSecret", or
  * root's line of /etc/shadow). Ours name the line number and, when it is
  * one of ours, the key.
- * A key set again further down is named in @problems and its earlier
- * line added to @ignored: GKeyFile reads the last value but keeps the
- * earlier lines, and an unset would bring the earlier value back.
+ * A key set again further down is named in @problems (once, however often
+ * it is set) and its earlier lines added to @ignored: GKeyFile reads the
+ * last value but keeps the earlier lines, and an unset would bring the
+ * earlier value back.
  * Returns: (transfer full): "section.key" → line number (the last one, as
  *   GKeyFile keeps the last value) */
 static GHashTable *
@@ -882,6 +894,10 @@ check_lines (const char *path,
              GError    **error)
 {
   g_autoptr (GHashTable) lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Keys of the table set more than once, in the order of their first
+   * repetition: name → Repeat. */
+  g_autoptr (GHashTable) repeated = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
   g_autofree char *shown = okn_text_display_line (path, -1);
   g_autofree char *group = NULL;
   const char *p = data;
@@ -979,20 +995,60 @@ check_lines (const char *path,
         full = g_strdup_printf ("%s.%s", group, name);
         if (g_hash_table_lookup_extended (lines, full, NULL, &earlier))
           {
-            guint first = GPOINTER_TO_UINT (earlier);
+            guint before = GPOINTER_TO_UINT (earlier);
             const OknConfigKey *k = okn_config_find_key (full);
 
-            g_array_append_val (ignored, first);
+            g_array_append_val (ignored, before);
             if (k)
-              g_ptr_array_add (problems,
-                               g_strdup_printf (_("%s, line %u: %s is set again on line %u; this "
-                                                  "line is ignored."),
-                                                shown, first, k->name, number));
+              {
+                Repeat *r = g_hash_table_lookup (repeated, k->name);
+
+                if (r == NULL)
+                  {
+                    r = g_new0 (Repeat, 1);
+                    r->name = k->name;
+                    r->first = before;
+                    r->times = 1;
+                    g_hash_table_insert (repeated, (gpointer) k->name, r);
+                    g_ptr_array_add (order, r);
+                  }
+                r->times++;
+                r->last = number;
+              }
           }
         g_hash_table_replace (lines, full, GUINT_TO_POINTER (number));
       }
     }
+  for (guint i = 0; i < order->len; i++)
+    {
+      const Repeat *r = g_ptr_array_index (order, i);
+
+      if (r->times == 2)
+        g_ptr_array_add (problems,
+                         g_strdup_printf (_("%s, line %u: %s is set again on line %u; this "
+                                            "line is ignored."),
+                                          shown, r->first, r->name, r->last));
+      else
+        g_ptr_array_add (problems,
+                         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "%s, line %u: %s is set %u time, the last "
+                                                       "on line %u; only that line counts.",
+                                                       "%s, line %u: %s is set %u times, the last "
+                                                       "on line %u; only that line counts.",
+                                                       r->times),
+                                          shown, r->first, r->name, r->times, r->last));
+    }
   return g_steal_pointer (&lines);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 /* @data without the lines numbered in @ignored (1-based). */
@@ -1006,7 +1062,11 @@ without_lines (const char *data,
   const char *p = data;
   const char *end = data + len;
   guint number = 0;
+  guint next_ignored = 0;
 
+  /* In order, so that each line looks at one number, not at all of them
+   * (a key set 100000 times took seconds at every start). */
+  g_array_sort (ignored, compare_uint);
   while (p < end)
     {
       const char *nl = memchr (p, '\n', (gsize) (end - p));
@@ -1014,8 +1074,9 @@ without_lines (const char *data,
       gboolean drop = FALSE;
 
       number++;
-      for (guint i = 0; i < ignored->len && !drop; i++)
-        drop = g_array_index (ignored, guint, i) == number;
+      while (next_ignored < ignored->len && g_array_index (ignored, guint, next_ignored) < number)
+        next_ignored++;
+      drop = next_ignored < ignored->len && g_array_index (ignored, guint, next_ignored) == number;
       if (!drop)
         g_string_append_len (out, p, next - p);
       p = next;
@@ -1047,8 +1108,9 @@ looks_like_key (const char *name)
  * can read is made private. A line that is not a setting, a section or a
  * comment stops the load (%OKN_CONFIG_ERROR_PARSE, naming the line, never
  * quoting it). Unknown keys and bad values do not: they are listed by
- * okn_config_get_problems() for the program to report, and read as unset;
- * so are risky combinations (okn_config_check_combination()).
+ * okn_config_get_problems() for the program to report (the first 20 of
+ * them, then how many more), and read as unset; so are risky combinations
+ * (okn_config_check_combination()).
  */
 OknConfig *
 okn_config_load (const char *path,
@@ -1140,6 +1202,24 @@ okn_config_load (const char *path,
                                                   shown, number, k->name, k->name));
             }
         }
+    }
+  if (config->problems->len > MAX_LINE_PROBLEMS)
+    {
+      /* The first ones say what is wrong; the rest are only counted, so
+       * that a file gone wrong does not print thousands of lines at every
+       * start (and into the sync service's journal). What follows (the
+       * file's mode, risky settings) is always said. */
+      guint more = config->problems->len - MAX_LINE_PROBLEMS;
+
+      g_ptr_array_remove_range (config->problems, MAX_LINE_PROBLEMS, more);
+      g_ptr_array_add (config->problems,
+                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "%s: %u more problem in the file is not listed; "
+                                                     "correct the ones above first.",
+                                                     "%s: %u more problems in the file are not listed; "
+                                                     "correct the ones above first.",
+                                                     more),
+                                        shown, more));
     }
   if (was_open && okn_config_is_set (config, "server.api_key"))
     g_ptr_array_add (config->problems,
