@@ -10,6 +10,33 @@
 
 #include "okn-test-common.h"
 
+/* @text written to @name in @dir, with @mode: its path. */
+static char *
+write_private (const char *dir,
+               const char *name,
+               const char *text,
+               gssize      len,
+               int         mode)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_CONSISTENT, mode, NULL));
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  return path;
+}
+
+/* Every problem @config's load found, one a line. */
+static char *
+problems_text (OknConfig *config)
+{
+  const GPtrArray *problems = okn_config_get_problems (config);
+  GString *all = g_string_new (NULL);
+
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (all, "%s\n", (const char *) g_ptr_array_index (problems, i));
+  return g_string_free (all, FALSE);
+}
+
 static void
 test_missing_file_is_empty (void)
 {
@@ -146,7 +173,7 @@ static void
 test_unknown_keys_reported (void)
 {
   g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *path = NULL;
   const char *text =
     "[server]\n"
     "url=https://open311.example.org/v2/\n"
@@ -157,22 +184,19 @@ test_unknown_keys_reported (void)
     "name=Urząd\n";
   g_autoptr (GError) error = NULL;
   g_autoptr (OknConfig) config = NULL;
-  const GPtrArray *problems;
-  g_autoptr (GString) all = g_string_new (NULL);
+  g_autofree char *all = NULL;
   g_autofree char *url = NULL;
 
-  g_assert_true (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  path = write_private (dir, "okienko.conf", text, -1, 0600);
   config = okn_config_load (path, &error);
   g_assert_no_error (error);
-  problems = okn_config_get_problems (config);
-  g_assert_cmpuint (problems->len, ==, 3);
-  for (guint i = 0; i < problems->len; i++)
-    g_string_append_printf (all, "%s\n", (const char *) g_ptr_array_index (problems, i));
-  g_assert_nonnull (strstr (all->str, "server.urll"));
-  g_assert_nonnull (strstr (all->str, "offfice.name"));
-  g_assert_nonnull (strstr (all->str, "server.timeout"));
+  g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 3);
+  all = problems_text (config);
+  g_assert_nonnull (strstr (all, "server.urll"));
+  g_assert_nonnull (strstr (all, "offfice.name"));
+  g_assert_nonnull (strstr (all, "server.timeout"));
   /* Problems never quote a secret. */
-  g_assert_null (strstr (all->str, "very-secret-value"));
+  g_assert_null (strstr (all, "very-secret-value"));
 
   url = okn_config_get_string (config, "server.url");
   g_assert_cmpstr (url, ==, "https://open311.example.org/v2/");
@@ -185,30 +209,15 @@ static void
 test_unreadable_file (void)
 {
   g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *path = write_private (dir, "okienko.conf", "this is not = a key file [\n", -1, 0600);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknConfig) config = NULL;
 
-  g_assert_true (g_file_set_contents (path, "this is not = a key file [\n", -1, NULL));
   config = okn_config_load (path, &error);
   g_assert_null (config);
   g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE);
   g_assert_nonnull (strstr (error->message, path));
   okn_test_rm_rf (dir);
-}
-
-static char *
-write_private (const char *dir,
-               const char *name,
-               const char *text,
-               gssize      len,
-               int         mode)
-{
-  char *path = g_build_filename (dir, name, NULL);
-
-  g_assert_true (g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_CONSISTENT, mode, NULL));
-  g_assert_cmpint (g_chmod (path, mode), ==, 0);
-  return path;
 }
 
 /* A line that is not a setting is named by its number (and its key, when
@@ -525,7 +534,7 @@ static void
 test_key_set_twice (void)
 {
   g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.conf", NULL);
+  g_autofree char *path = NULL;
   const char *text =
     "[server]\n"
     "url = https://old.example.org/v2/\n"
@@ -539,21 +548,18 @@ test_key_set_twice (void)
   g_autoptr (OknConfig) config = NULL;
   g_autoptr (OknConfig) again = NULL;
   g_autoptr (GPtrArray) set = NULL;
-  g_autoptr (GString) all = g_string_new (NULL);
+  g_autofree char *all = NULL;
   g_autofree char *url = NULL;
-  const GPtrArray *problems;
 
-  g_assert_true (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  path = write_private (dir, "okienko.conf", text, -1, 0600);
   config = okn_config_load (path, &error);
   g_assert_no_error (error);
   url = okn_config_get_string (config, "server.url");
   g_assert_cmpstr (url, ==, "https://new.example.org/v2/");
-  problems = okn_config_get_problems (config);
-  for (guint i = 0; i < problems->len; i++)
-    g_string_append_printf (all, "%s\n", (const char *) g_ptr_array_index (problems, i));
-  g_assert_nonnull (strstr (all->str, "line 2: server.url"));
-  g_assert_nonnull (strstr (all->str, "line 3: server.api_key"));
-  g_assert_null (strstr (all->str, "secret-key"));
+  all = problems_text (config);
+  g_assert_nonnull (strstr (all, "line 2: server.url"));
+  g_assert_nonnull (strstr (all, "line 3: server.api_key"));
+  g_assert_null (strstr (all, "secret-key"));
   set = okn_config_list_set (config);
   g_assert_cmpuint (set->len, ==, 3);
 

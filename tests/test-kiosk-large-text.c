@@ -249,6 +249,29 @@ assert_fits (const char *where)
   g_assert_cmpint (view.y + view.height, <=, kb.y);
 }
 
+/* assert_fits, where the messages say what is checked (@format, a
+ * screen and a field) and in which language at which size (@at). */
+static void
+assert_fits_at (const char *at,
+                const char *format,
+                ...) G_GNUC_PRINTF (2, 3);
+
+static void
+assert_fits_at (const char *at,
+                const char *format,
+                ...)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *where = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  where = g_strdup_printf ("%s, %s", what, at);
+  assert_fits (where);
+}
+
 /* As a resident sets it: A+ and A- in the top bar. */
 static void
 set_text_size (guint percent)
@@ -276,7 +299,6 @@ check_screens (OknLanguage lang,
                guint       percent)
 {
   g_autofree char *at = g_strdup_printf ("%s at %u %%", okn_language_to_string (lang), percent);
-  g_autofree char *w = NULL;
 
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
@@ -289,30 +311,23 @@ check_screens (OknLanguage lang,
   press ("report");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "category");
   focus_field ("search");
-  w = g_strdup_printf ("category, search, %s", at);
-  assert_fits (w);
+  assert_fits_at (at, "category, search");
 
   press ("category:pothole");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "where");
   g_assert_true (gtk_widget_has_focus (named ("address")));
-  g_free (w);
-  w = g_strdup_printf ("where, address, %s", at);
-  assert_fits (w);
+  assert_fits_at (at, "where, address");
   gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
 
   press ("next");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
   g_assert_true (gtk_widget_has_focus (named ("description")));
-  g_free (w);
-  w = g_strdup_printf ("what, description, %s", at);
-  assert_fits (w);
+  assert_fits_at (at, "what, description");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (named ("description"))),
                             "Głęboka dziura przy przejściu dla pieszych.", -1);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
   focus_field ("description");
-  g_free (w);
-  w = g_strdup_printf ("what, description typed, %s", at);
-  assert_fits (w);
+  assert_fits_at (at, "what, description typed");
 
   press ("next");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "contact");
@@ -323,9 +338,7 @@ check_screens (OknLanguage lang,
     for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
       {
         focus_field (fields[i]);
-        g_free (w);
-        w = g_strdup_printf ("contact, %s, %s", fields[i], at);
-        assert_fits (w);
+        assert_fits_at (at, "contact, %s", fields[i]);
       }
   }
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
@@ -334,13 +347,9 @@ check_screens (OknLanguage lang,
   press ("check");
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
   g_assert_true (gtk_widget_has_focus (named ("ticket-id")));
-  g_free (w);
-  w = g_strdup_printf ("check, ticket-id, %s", at);
-  assert_fits (w);
+  assert_fits_at (at, "check, ticket-id");
   focus_field ("ticket-code");
-  g_free (w);
-  w = g_strdup_printf ("check, ticket-code, %s", at);
-  assert_fits (w);
+  assert_fits_at (at, "check, ticket-code");
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
 
   set_text_size (OKN_KIOSK_TEXT_SIZE_MIN);
@@ -590,6 +599,35 @@ check_every_screen (OknLanguage lang,
 
 /* Messages in view ------------------------------------------------------- */
 
+/* A new report in @lang at @percent text, its place given, on the "what"
+ * screen with its description typed and the category's question left. */
+static void
+describe_report (OknLanguage lang,
+                 guint       percent)
+{
+  g_test_message ("a report described, %s at %u %%", okn_language_to_string (lang), percent);
+  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
+  okn_kiosk_window_show_start (window);
+  okn_kiosk_window_set_language (window, lang);
+  set_text_size (percent);
+  press ("report");
+  press ("category:pothole");
+  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
+  press ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+}
+
+/* The same with the question answered: Next takes it to the contact
+ * screen. */
+static void
+answer_report (OknLanguage lang,
+               guint       percent)
+{
+  describe_report (lang, percent);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
+}
+
 /* The message under @field: a shown label with the okn-field-error class
  * beside the field or beside one of its nearest enclosing boxes. */
 static GtkWidget *
@@ -665,19 +703,9 @@ check_messages_in_view (OknLanguage lang,
   unknown = okn_ticket_id_format (&unknown_id);
   okn_inactivity_set_timeouts (clock, QUIET_MS, QUIET_MS);
   okn_test_kiosk_reset_lookup_pause ();
-  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
   okn_kiosk_check_wipe (okn_kiosk_window_get_check (window));
-  okn_kiosk_window_show_start (window);
-  okn_kiosk_window_set_language (window, lang);
-  set_text_size (percent);
-
-  press ("report");
-  press ("category:pothole");
-  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
-  press ("next");
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
   /* The description typed, the category's question below it left. */
-  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
+  describe_report (lang, percent);
   focus_field ("description");
   settle ();
   press ("next");
@@ -738,23 +766,6 @@ check_messages_in_view (OknLanguage lang,
   settle ();
 }
 
-/* A new report in @lang at @percent text, its place and questions
- * answered, on the "what" screen: Next takes it to the contact screen. */
-static void
-answer_report (OknLanguage lang,
-               guint       percent)
-{
-  okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
-  okn_kiosk_window_show_start (window);
-  okn_kiosk_window_set_language (window, lang);
-  set_text_size (percent);
-  press ("report");
-  press ("category:pothole");
-  gtk_entry_set_text (GTK_ENTRY (named ("address")), "ul. Piotrkowska 120, Łódź");
-  press ("next");
-  okn_gui_text_view_set (GTK_TEXT_VIEW (named ("description")), "Głęboka dziura przy przejściu");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (named ("attr:size:large")), TRUE);
-}
 
 /* With the keyboard up at @percent text in @lang, the consent box on the
  * contact screen shows its words whole, and with them its checkbox (GTK
@@ -844,14 +855,22 @@ check_tick_shows_name (OknLanguage lang,
 
 /* Tests ---------------------------------------------------------------------- */
 
+/* @check in each language in turn, at @percent text. */
+static void
+each_language (void (*check) (OknLanguage lang, guint percent),
+               guint percent)
+{
+  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
+    check ((OknLanguage) l, percent);
+}
+
 /* The consent and its checkbox at the largest text sizes, in every
  * language: not just the top of its words with the box a swipe away. */
 static void
 test_consent_in_view (void)
 {
   for (guint p = OKN_KIOSK_TEXT_SIZE_MIN; p <= OKN_KIOSK_TEXT_SIZE_MAX; p += OKN_KIOSK_TEXT_SIZE_STEP)
-    for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
-      check_consent_in_view ((OknLanguage) l, p);
+    each_language (check_consent_in_view, p);
 }
 
 /* What went wrong with an answer or a lookup is said where the resident
@@ -886,8 +905,7 @@ test_tick_shows_name (void)
 static void
 test_keyboard_fits_at_200 (void)
 {
-  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
-    check_screens ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX);
+  each_language (check_screens, OKN_KIOSK_TEXT_SIZE_MAX);
 }
 
 /* And at each size on the way, in the language with the longest words and
@@ -909,8 +927,7 @@ test_keyboard_fits_at_every_size (void)
 static void
 test_every_screen_fits_at_200 (void)
 {
-  for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
-    check_every_screen ((OknLanguage) l, OKN_KIOSK_TEXT_SIZE_MAX);
+  each_language (check_every_screen, OKN_KIOSK_TEXT_SIZE_MAX);
 }
 
 /* And at each size on the way, 100 % included, in every language. */
@@ -918,8 +935,7 @@ static void
 test_every_screen_fits_at_every_size (void)
 {
   for (guint p = OKN_KIOSK_TEXT_SIZE_MIN; p < OKN_KIOSK_TEXT_SIZE_MAX; p += OKN_KIOSK_TEXT_SIZE_STEP)
-    for (int l = 0; l <= OKN_LANGUAGE_LAST; l++)
-      check_every_screen ((OknLanguage) l, p);
+    each_language (check_every_screen, p);
 }
 
 /* Setup ------------------------------------------------------------------ */

@@ -367,22 +367,36 @@ test_auth_stops (Fixture       *f,
   assert_each_once (f);
 }
 
+#define LETTERS_BLOCKED "letters cannot go: a setting is missing"
+
+/* A letter queued with @reports reports beside it, over a back end that
+ * cannot send letters (LETTERS_BLOCKED), and an engine made anew so that
+ * it reads that: the letter. */
+static OknRecord *
+queue_blocked_letter (Fixture *f,
+                      guint    reports)
+{
+  OknRecord *letter = okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
+
+  okn_test_add_reports (f->store, reports);
+  okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, LETTERS_BLOCKED);
+  restart_sync (f);
+  return letter;
+}
+
 /* A kind the back end cannot send waits, with its reason as the run's
  * error; the other kind goes, this run and every run. */
 static void
 test_kind_blocked (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (OknRecord) letter = okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) letter = queue_blocked_letter (f, 3);
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  okn_test_add_reports (f->store, 3);
-  okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
-  restart_sync (f);
   okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_CONFIG);
   g_assert_cmpuint (report.sent, ==, 3);
-  g_assert_cmpstr (report.last_error, ==, "letters cannot go: a setting is missing");
+  g_assert_cmpstr (report.last_error, ==, LETTERS_BLOCKED);
   okn_sync_report_clear (&report);
   again = okn_test_reload (f->store, letter);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_QUEUED);
@@ -436,14 +450,11 @@ static void
 test_network_before_blocked (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr (OknRecord) letter = okn_test_add_letter (f->store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) letter = queue_blocked_letter (f, 2);
   g_autofree char *stored = NULL;
   OknSyncReport report;
 
-  okn_test_add_reports (f->store, 2);
-  okn_test_backend_block_kind (f->backend, OKN_KIND_LETTER, "letters cannot go: a setting is missing");
   okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_TRANSIENT, G_MAXUINT, FALSE);
-  restart_sync (f);
   okn_test_sync_run (f->sync, &report, OKN_SYNC_ERROR_NETWORK);
   okn_sync_report_clear (&report);
   stored = okn_store_get_meta (f->store, "sync.last_error");
