@@ -340,10 +340,7 @@ test_backup_rotate (Fixture       *f,
       }
 
   /* No backup.dir: "backups" beside the database, private. */
-  okn_config_unset (config, "backup.dir", &error);
-  g_assert_no_error (error);
-  okn_config_save (config, &error);
-  g_assert_no_error (error);
+  okn_test_config_unset (config, "backup.dir");
   rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", "--rotate", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_cmpint (g_stat (default_dir, &st), ==, 0);

@@ -149,9 +149,8 @@ test_setting_as_data (Fixture       *f,
   g_assert_no_error (error);
 
   /* No API key: set it. okienkoctl names the key and the command. */
-  g_assert_true (okn_config_unset (f->station.config, "server.api_key", &error));
-  g_assert_true (okn_config_unset (f->station.config, "letters.service_code", &error));
-  g_assert_true (okn_config_save (f->station.config, &error));
+  okn_test_config_unset (f->station.config, "server.api_key");
+  okn_test_config_unset (f->station.config, "letters.service_code");
   run_fails_on_setting (f, OKN_SETTING_SET, "server.api_key", NULL);
   g_assert_cmpint (ctl_sync_once (f, NULL, &err), ==, 2);
   g_test_message ("%s", err);
@@ -778,14 +777,11 @@ static void
 test_cli_offline (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int rc;
 
-  g_assert_true (okn_config_unset (f->station.config, "server.url", &error));
-  okn_config_save (f->station.config, &error);
-  g_assert_no_error (error);
+  okn_test_config_unset (f->station.config, "server.url");
   okn_test_add_reports (f->station.store, 2);
   rc = ctl_sync_once (f, &out, &err);
   g_assert_cmpint (rc, ==, 0);
@@ -1302,9 +1298,7 @@ test_letters_without_code (Fixture       *f,
   g_autofree char *err = NULL;
   int rc;
 
-  g_assert_true (okn_config_unset (f->station.config, "letters.service_code", &error));
-  okn_config_save (f->station.config, &error);
-  g_assert_no_error (error);
+  okn_test_config_unset (f->station.config, "letters.service_code");
   okn_store_register (f->station.store, letter, "test", &error);
   g_assert_no_error (error);
   okn_test_add_reports (f->station.store, 3);

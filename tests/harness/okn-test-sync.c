@@ -25,6 +25,22 @@ okn_test_config_set (OknConfig  *config,
   g_assert_no_error (error);
 }
 
+/* Unsets @key and saves the file, as okn_test_config_set() sets it. */
+void
+okn_test_config_unset (OknConfig  *config,
+                       const char *key)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean unset = okn_config_unset (config, key, &error);
+  gboolean saved;
+
+  g_assert_no_error (error);
+  g_assert_true (unset);
+  saved = okn_config_save (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+}
+
 /* Returns: (transfer full): a report registered in @store */
 OknRecord *
 okn_test_add_report (OknStore   *store,

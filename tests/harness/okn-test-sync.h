@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 void         okn_test_config_set    (OknConfig  *config,
                                      const char *key,
                                      const char *value);
+void         okn_test_config_unset  (OknConfig  *config,
+                                     const char *key);
 
 OknRecord   *okn_test_add_report    (OknStore   *store,
                                      const char *category,
