@@ -486,7 +486,8 @@ test_okienkoctl_day (RegisterFixture *f,
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, &err, "day", "--date", "31.02.2026", NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "31.02.2026"));
+  /* How to write a day, not a day that looks like a correction. */
+  g_assert_nonnull (strstr (err, "“31.02.2026” is not a day: write 29.11.2026 or 2026-11-29."));
 }
 
 /* Outputs ------------------------------------------------------------------ */

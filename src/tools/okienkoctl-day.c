@@ -43,7 +43,7 @@ okctl_cmd_day (OkctlContext *ctx,
         {
           g_autofree char *shown = okctl_quote (date);
 
-          return okctl_usage_error (_("--date: “%s” is not a day (29.11.2026 or 2026-11-29)."), shown);
+          return okctl_usage_error (_("--date: “%s” is not a day: write 29.11.2026 or 2026-11-29."), shown);
         }
     }
   else
