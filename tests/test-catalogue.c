@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <locale.h>
+#include <sys/stat.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "okienko/okienko.h"
 #include "okienko/okn-catalogue.h"
@@ -126,6 +128,40 @@ test_refused (Fixture      *f,
     }
 }
 
+/* What is not a file is named as what it is, and a pipe does not hang
+ * the import: it waited for a writer for ever, and a folder or a device
+ * was refused in GLib's words about mmap(). */
+static void
+test_not_a_file (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "services.json", NULL);
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe.json", NULL);
+  struct
+  {
+    const char *path;
+    const char *says;
+  } cases[] = {
+    { folder, "is a folder, not a file" },
+    { "/dev/zero", "is not a regular file" },
+    { fifo, "is not a regular file" },
+  };
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "services", "import", cases[i].path,
+                                         NULL), ==, 2);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, cases[i].path));
+      g_assert_nonnull (strstr (err, cases[i].says));
+      g_assert_null (strstr (err, "mmap"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -136,5 +172,6 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/catalogue/import", Fixture, NULL, fixture_setup, test_import, fixture_teardown);
   g_test_add ("/catalogue/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
+  g_test_add ("/catalogue/not-a-file", Fixture, NULL, fixture_setup, test_not_a_file, fixture_teardown);
   return g_test_run ();
 }

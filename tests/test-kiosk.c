@@ -848,6 +848,45 @@ test_no_categories (void)
   g_assert_true (okn_store_replace_services (store, saved, NULL));
 }
 
+/* A category's question comes from the server: a bidirectional override
+ * in it (U+202E, which turns the rest of the line around) is shown
+ * neither on the "what" screen nor on the summary; the summary showed
+ * it as it came. */
+static void
+test_server_question_made_safe (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (GPtrArray) saved = okn_store_list_services (store, NULL);
+  g_autofree char *what = NULL;
+  g_autofree char *summary = NULL;
+  const char *rlo = "\xe2\x80\xae";
+
+  okn_test_cache_service (store, "bidi", "Dziwna kategoria",
+                          "{\"service_code\":\"bidi\",\"attributes\":[{\"variable\":true,\"code\":\"size\","
+                          "\"datatype\":\"singlevaluelist\",\"required\":true,\"order\":1,"
+                          "\"description\":\"Jak du\\u017ca \\u202ejest dziura?\","
+                          "\"values\":[{\"key\":\"small\",\"name\":\"Ma\\u0142a\"}]}]}");
+  okn_kiosk_window_show_start (window);
+  click ("report");
+  click ("category:bidi");
+  click ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "what");
+  what = screen_text ();
+  g_assert_nonnull (strstr (what, "Jak duża"));
+  g_assert_null (strstr (what, rlo));
+  okn_gui_text_view_set (GTK_TEXT_VIEW (screen_widget ("description")), "Zapadnięty asfalt");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (screen_widget ("attr:size:small")), TRUE);
+  click ("next");
+  click ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  summary = screen_text ();
+  g_test_message ("%s", summary);
+  g_assert_nonnull (strstr (summary, "Jak duża"));
+  g_assert_null (strstr (summary, rlo));
+  okn_kiosk_window_show_start (window);
+  g_assert_true (okn_store_replace_services (store, saved, NULL));
+}
+
 /* Every resident-facing msgid of the kiosk's sources (N_(...)); the
  * staff's words are _() and speak the process's language. */
 static GPtrArray *
@@ -1885,6 +1924,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/check-pause-ends", test_check_pause_ends);
   g_test_add_func ("/kiosk/print-failure", test_print_failure);
   g_test_add_func ("/kiosk/no-categories", test_no_categories);
+  g_test_add_func ("/kiosk/server-question-made-safe", test_server_question_made_safe);
   g_test_add_func ("/kiosk/no-untranslated-strings", test_no_untranslated_strings);
   g_test_add_func ("/kiosk/where-optional", test_where_optional);
   g_test_add_func ("/kiosk/keyboard-under-every-field", test_keyboard_under_every_field);

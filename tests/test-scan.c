@@ -1068,6 +1068,81 @@ write_pdf_pages (Fixture    *f,
   return write_file (f, name, out->data, out->len);
 }
 
+/* Several PDFs read at once (a clerk's burst of scans, each PDF read by
+ * several workers) ---------------------------------------------------- */
+
+typedef struct
+{
+  GBytes *pdf;
+  guint rounds;
+} ConcurrentPdf;
+
+static gpointer
+read_pdf_rounds (gpointer data)
+{
+  ConcurrentPdf *c = data;
+
+  for (guint r = 0; r < c->rounds; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) found = okn_scan_decode_bytes (c->pdf, "fonts.pdf", &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (found);
+      g_assert_cmpuint (found->len, ==, 0);
+    }
+  return NULL;
+}
+
+/* poppler draws with one FreeType library for the whole process, and
+ * FreeType's library may not make faces in two threads at once: the
+ * workers' documents, each loading its fonts as it drew, broke the
+ * library's list of faces, and reading a 500-page PDF aborted now and
+ * then in cairo ("hash != ZOMBIE"), helgrind showing FT_New_Memory_Face
+ * racing in FT_List_Add. Pages are drawn one at a time; every page's
+ * fonts are new to the document that draws it. Whether the race hits is
+ * chance: this reads many fonts from many threads, often enough that the
+ * old code failed it now and then, not every time. */
+static void
+test_pdf_fonts_threads (Fixture      *f,
+                        gconstpointer data)
+{
+  const char *families[] = { "DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono", "Liberation Sans",
+                             "Liberation Serif", "Liberation Mono", "Nimbus Roman", "Nimbus Sans",
+                             "Nimbus Mono PS", "C059", "Noto Mono", "URW Bookman" };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  /* Small pages: the fonts are what counts, not the pixels. */
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (okn_cairo_write_to_array, out, 200, 200);
+  cairo_t *cr = cairo_create (pdf);
+  ConcurrentPdf c = { NULL, 6 };
+  GThread *threads[4];
+
+  for (guint page = 0; page < 8; page++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+        for (guint style = 0; style < 4; style++)
+          {
+            cairo_select_font_face (cr, families[i], style & 1 ? CAIRO_FONT_SLANT_ITALIC : CAIRO_FONT_SLANT_NORMAL,
+                                    style & 2 ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+            cairo_set_font_size (cr, 3);
+            cairo_move_to (cr, 10 + 45 * style, 10 + 4 * (i + 12 * (page % 4)));
+            cairo_show_text (cr, "Zażółć gęślą jaźń 0123");
+          }
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  g_assert_cmpint (cairo_surface_status (pdf), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (pdf);
+  c.pdf = g_bytes_new (out->data, out->len);
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("read-pdf", read_pdf_rounds, &c);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_thread_join (threads[t]);
+  g_bytes_unref (c.pdf);
+}
+
 /* Every page of a PDF is reported, found or not, in text and JSON; a page
  * with nothing on it makes the exit status 1. */
 static void
@@ -1260,6 +1335,7 @@ main (int    argc,
   ADD ("/scan/cmyk-jpeg", test_cmyk_jpeg, NULL);
   ADD ("/scan/one-after-another", test_one_after_another, NULL);
   ADD ("/scan/pdf-every-page", test_pdf_every_page, NULL);
+  ADD ("/scan/pdf-fonts-threads", test_pdf_fonts_threads, NULL);
   ADD ("/scan/page-cap", test_page_cap, NULL);
   ADD ("/scan/progress-and-interrupt", test_progress_and_interrupt, NULL);
 #undef ADD

@@ -459,12 +459,33 @@ load_jpeg (const guint8 *data,
 
 /* PDF ---------------------------------------------------------------------- */
 
-/* Pages are drawn and read by up to PDF_WORKERS threads at once, each with
- * a PopplerDocument of its own (poppler may be used by several threads on
- * separate documents, not on one); a page takes 0.1-0.3 s to draw and as
- * long to read, so on two cores a scanner's PDF is read in about half the
- * time. The caller's thread hands out the progress and stops them. */
+/* Pages are read by up to PDF_WORKERS threads at once, each with a
+ * PopplerDocument of its own (poppler may be used by several threads on
+ * separate documents, not on one) and drawn one at a time (draw_lock); a
+ * page takes 0.1-0.3 s to draw and as long to read, so on two cores a
+ * scanner's PDF is read in about half the time. The caller's thread hands
+ * out the progress and stops them. */
 #define PDF_WORKERS 4
+
+/* poppler draws text with one FreeType library for the whole process, and
+ * a FreeType library may not make or drop faces in two threads at once:
+ * two documents loading their fonts together broke its list of faces (a
+ * 500-page PDF aborted now and then in cairo, helgrind showing
+ * FT_New_Memory_Face racing FT_New_Memory_Face). So pages are drawn, and
+ * documents that drew pages are dropped, one at a time in the process;
+ * a worker reads its page (the other half of the time) while another
+ * draws. */
+static GMutex draw_lock;
+
+static void
+drop_document (PopplerDocument *doc)
+{
+  if (doc == NULL)
+    return;
+  g_mutex_lock (&draw_lock);
+  g_object_unref (doc);
+  g_mutex_unlock (&draw_lock);
+}
 
 /* Buffers a worker draws into, kept from one page to the next: a 300 dpi
  * page is 35 MB of colour, and fresh pages of memory cost more than
@@ -542,12 +563,16 @@ render_page (PopplerDocument *doc,
       canvas->gray = g_malloc (canvas->gray_size);
     }
   surface = cairo_image_surface_create_for_data (canvas->rgb, CAIRO_FORMAT_RGB24, w, h, stride);
+  /* Until the context is gone: dropping it may drop the last use of a
+   * font, and poppler's face with it. */
+  g_mutex_lock (&draw_lock);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_scale (cr, scale, scale);
   poppler_page_render_for_printing (page, cr);
   cairo_destroy (cr);
+  g_mutex_unlock (&draw_lock);
   cairo_surface_flush (surface);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
@@ -580,7 +605,7 @@ static gpointer
 pdf_worker (gpointer data)
 {
   PdfJob *job = data;
-  g_autoptr (PopplerDocument) doc = poppler_document_new_from_bytes (job->bytes, NULL, NULL);
+  PopplerDocument *doc = poppler_document_new_from_bytes (job->bytes, NULL, NULL);
   Canvas canvas = { 0 };
 
   while (!g_atomic_int_get (&job->stop))
@@ -615,6 +640,7 @@ pdf_worker (gpointer data)
       g_mutex_unlock (&job->lock);
     }
   canvas_clear (&canvas);
+  drop_document (doc);
   return NULL;
 }
 
@@ -750,7 +776,7 @@ okn_scan_load_gray (const guint8 *data,
 {
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (PopplerDocument) doc = NULL;
+  PopplerDocument *doc = NULL;
   Canvas canvas = { 0 };
   const guint8 *gray;
   guint8 *out = NULL;
@@ -773,7 +799,10 @@ okn_scan_load_gray (const guint8 *data,
       return NULL;
     }
   if ((int) page >= poppler_document_get_n_pages (doc))
-    return NULL;
+    {
+      g_object_unref (doc);
+      return NULL;
+    }
   gray = render_page (doc, (int) page, name, &canvas, width, height, error);
   if (gray != NULL)
     {
@@ -781,6 +810,7 @@ okn_scan_load_gray (const guint8 *data,
       memcpy (out, gray, (gsize) *width * *height);
     }
   canvas_clear (&canvas);
+  drop_document (doc);
   return out;
 }
 

@@ -13,7 +13,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "okienko/okn-catalogue.h"
@@ -201,8 +206,38 @@ okn_catalogue_import (OknStore   *store,
   g_autoptr (GPtrArray) services = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *at = okn_now_iso8601 (now);
-  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &local);
+  g_autofree char *shown = okn_text_display_line (path, -1);
+  g_autoptr (GMappedFile) mapped = NULL;
+  struct stat st;
+  int fd;
 
+  /* Opened without waiting (a pipe would wait for a writer for ever) and
+   * looked at before it is mapped: a folder or a device is named as what
+   * it is, not in mmap()'s words. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_CATALOGUE_ERROR, OKN_CATALOGUE_ERROR_IO, _("Cannot read the catalogue file %s: %s."),
+                   shown, g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      if (S_ISDIR (st.st_mode))
+        g_set_error (error, OKN_CATALOGUE_ERROR, OKN_CATALOGUE_ERROR_IO,
+                     _("The catalogue file %s is a folder, not a file."), shown);
+      else
+        g_set_error (error, OKN_CATALOGUE_ERROR, OKN_CATALOGUE_ERROR_IO,
+                     _("The catalogue file %s is not a regular file (a device or a pipe)."), shown);
+      close (fd);
+      return FALSE;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
+  close (fd);
   if (mapped == NULL)
     {
       g_set_error (error, OKN_CATALOGUE_ERROR, OKN_CATALOGUE_ERROR_IO, _("Cannot read the catalogue file: %s"),

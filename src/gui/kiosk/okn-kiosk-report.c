@@ -880,8 +880,10 @@ add_summary_row (OknKioskReport *self,
   GtkWidget *k = okn_kiosk_label_new ("okn-kiosk-summary-key");
   GtkWidget *v = okn_kiosk_label_new (NULL);
   g_autofree char *shown = okn_text_display_block (value ? value : "");
+  /* An attribute's question is the server's text, as its value is. */
+  g_autofree char *key = okn_text_display_line (what, -1);
 
-  gtk_label_set_text (GTK_LABEL (k), what);
+  gtk_label_set_text (GTK_LABEL (k), key);
   gtk_label_set_xalign (GTK_LABEL (k), 1.0);
   gtk_label_set_yalign (GTK_LABEL (k), 0.0);
   gtk_label_set_text (GTK_LABEL (v), shown);
