@@ -128,6 +128,30 @@ test_refused (Fixture      *f,
     }
 }
 
+/* services list counts the attributes a form asks, as the desk and the
+ * kiosk read the definition: one without a code (or with an empty one)
+ * is skipped there, and was counted here ("3 attributes" for a form of
+ * one question). */
+static void
+test_list_counts_usable_attributes (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "codes.json", NULL);
+  g_autofree char *out = NULL;
+  const char *text =
+    "{\"services\": [{\"service_code\": \"hole\", \"service_name\": \"Dziura\", \"metadata\": true}],"
+    " \"definitions\": {\"hole\": {\"attributes\": ["
+    "{\"code\": \"\", \"datatype\": \"string\", \"required\": true, \"description\": \"Pusty kod\"},"
+    "{\"datatype\": \"string\", \"description\": \"Bez kodu\"},"
+    "{\"code\": \"size\", \"datatype\": \"string\", \"description\": \"Jak du\u017ca?\"}]}}}";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "services", "import", path, NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, &out, NULL, "services", "list", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Dziura, 1 attribute\n"));
+}
+
 /* What is not a file is named as what it is, and a pipe does not hang
  * the import: it waited for a writer for ever, and a folder or a device
  * was refused in GLib's words about mmap(). */
@@ -172,6 +196,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/catalogue/import", Fixture, NULL, fixture_setup, test_import, fixture_teardown);
   g_test_add ("/catalogue/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
+  g_test_add ("/catalogue/list-counts-usable-attributes", Fixture, NULL, fixture_setup,
+              test_list_counts_usable_attributes, fixture_teardown);
   g_test_add ("/catalogue/not-a-file", Fixture, NULL, fixture_setup, test_not_a_file, fixture_teardown);
   return g_test_run ();
 }

@@ -438,6 +438,53 @@ test_config_http_warning (Fixture      *f,
   g_assert_cmpuint (count (err, "unencrypted"), ==, 0);
 }
 
+/* config list --all is a table: the type, default and summary columns
+ * start at the same place on every line, however long a key or its
+ * default ("sync.catalogue_max_age_hours" pushed its line's columns
+ * right). */
+static void
+test_config_list_all_columns (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  gssize type_at = -1, default_at = -1, summary_at = -1;
+
+  g_assert_cmpint (okn_test_run_ctl (NULL, f->config, NULL, &out, NULL, "config", "list", "--all", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 20);
+  for (guint i = 0; lines[i] && *lines[i]; i++)
+    {
+      const char *l = lines[i];
+      const char *p = strchr (l, ' ');
+      gssize t, d, m;
+
+      /* key, spaces, type, spaces, default (no spaces in either), spaces */
+      g_assert_nonnull (p);
+      while (*p == ' ')
+        p++;
+      t = p - l;
+      p = strchr (p, ' ');
+      g_assert_nonnull (p);
+      while (*p == ' ')
+        p++;
+      d = p - l;
+      p = strchr (p, ' ');
+      g_assert_nonnull (p);
+      while (*p == ' ')
+        p++;
+      m = p - l;
+      if (type_at < 0)
+        {
+          type_at = t;
+          default_at = d;
+          summary_at = m;
+        }
+      if (t != type_at || d != default_at || m != summary_at)
+        g_error ("line %u is out of its columns: %s", i + 1, l);
+    }
+}
+
 static void
 test_config_command (Fixture      *f,
                      gconstpointer data)
@@ -562,6 +609,7 @@ main (int    argc,
   ADD ("/okienkoctl/register-json-all-or-none", test_register_json_all_or_none);
   ADD ("/okienkoctl/list-search-edit-cancel", test_list_search_edit_cancel);
   ADD ("/okienkoctl/config", test_config_command);
+  ADD ("/okienkoctl/config-list-all-columns", test_config_list_all_columns);
   ADD ("/okienkoctl/config-http-warning", test_config_http_warning);
   ADD ("/okienkoctl/status-json", test_status_json);
   g_test_add ("/okienkoctl/help-creates-nothing", Fixture, "no init", fixture_setup, test_help_creates_nothing, fixture_teardown);

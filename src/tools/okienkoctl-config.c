@@ -91,10 +91,20 @@ okctl_cmd_config (OkctlContext *ctx,
         {
           guint n;
           const OknConfigKey *keys = okn_config_keys (&n);
+          int name_w = 0, type_w = 0, default_w = 1;
 
+          /* Columns as wide as their longest entry (names, types and
+           * defaults are ASCII). */
           for (guint i = 0; i < n; i++)
-            g_print ("%-26s %-7s %-8s %s\n", keys[i].name, okn_config_type_to_string (keys[i].type),
-                     keys[i].default_value ? keys[i].default_value : "-", _(keys[i].summary));
+            {
+              name_w = MAX (name_w, (int) strlen (keys[i].name));
+              type_w = MAX (type_w, (int) strlen (okn_config_type_to_string (keys[i].type)));
+              if (keys[i].default_value)
+                default_w = MAX (default_w, (int) strlen (keys[i].default_value));
+            }
+          for (guint i = 0; i < n; i++)
+            g_print ("%-*s %-*s %-*s %s\n", name_w, keys[i].name, type_w, okn_config_type_to_string (keys[i].type),
+                     default_w, keys[i].default_value ? keys[i].default_value : "-", _(keys[i].summary));
           return OKCTL_EXIT_OK;
         }
       {

@@ -351,14 +351,14 @@ services_to_json (GPtrArray  *services,
   return json_builder_get_root (b);
 }
 
+/* The attributes a form asks, read as the desk and the kiosk read them
+ * (one without a code is skipped). */
 static guint
 count_attributes (const char *definition)
 {
-  g_autoptr (JsonNode) root = definition ? okn_json_parse (definition, -1, NULL) : NULL;
-  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonNode *attrs = o ? json_object_get_member (o, "attributes") : NULL;
+  g_autoptr (OknServiceDef) def = definition ? okn_service_def_parse (definition, NULL) : NULL;
 
-  return attrs && JSON_NODE_HOLDS_ARRAY (attrs) ? json_array_get_length (json_node_get_array (attrs)) : 0;
+  return def ? def->attributes->len : 0;
 }
 
 int
