@@ -228,6 +228,48 @@ fixture_teardown (Fixture      *f,
 /* A string literal with the NUL bytes in it, and its length. */
 #define RAW(literal) literal, (gssize) sizeof (literal) - 1
 
+/* @json (@len bytes; -1: up to its NUL) given to register --json, on
+ * standard input and as a file named on the command line: refused, the
+ * message naming @named. Case @i in the log. */
+static void
+assert_json_refused (Fixture    *f,
+                     guint       i,
+                     const char *json,
+                     gssize      len,
+                     const char *named)
+{
+  g_auto (Run) run = { 0 };
+  g_autofree char *path = write_file (f, "in.json", json, len);
+
+  RUN (&run, f, NULL, path, "register", "--json", "-");
+  g_test_message ("case %u: exit %d, %s%s", i, run.status, run.out, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, named));
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "--json", path);
+  g_test_message ("case %u from the file: exit %d, %s", i, run.status, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, named));
+}
+
+/* The sender stored when @json is registered from standard input. */
+static char *
+json_registered_sender (Fixture    *f,
+                        const char *json)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *path = write_file (f, "ok.json", json, -1);
+
+  RUN (&run, f, NULL, path, "register", "--json", "-");
+  g_assert_cmpint (run.status, ==, 0);
+  node = json_from_string (run.out, NULL);
+  g_assert_nonnull (node);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "sender"));
+}
+
 static void
 test_json_nul (Fixture      *f,
                gconstpointer data)
@@ -250,39 +292,15 @@ test_json_nul (Fixture      *f,
     { RAW ("{\"kind\":\"letter\",\"sender\":\"J\0K\"}"), "Sender" },
     { RAW ("{\"kind\":\"letter\",\"sender\":\"A\"}\n\0{\"kind\":\"letter\",\"sender\":\"B\"}"), "Line 2" },
   };
+  g_autofree char *sender = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_auto (Run) run = { 0 };
-      g_autofree char *path = write_file (f, "in.json", cases[i].json, cases[i].len);
-
-      RUN (&run, f, NULL, path, "register", "--json", "-");
-      g_test_message ("case %u: exit %d, %s", i, run.status, run.err);
-      g_assert_cmpint (run.status, ==, 2);
-      g_assert_cmpstr (run.out, ==, "");
-      g_assert_nonnull (strstr (run.err, cases[i].named));
-      g_clear_pointer (&run.err, g_free);
-
-      /* The same from a file named on the command line. */
-      run_clear (&run);
-      RUN (&run, f, NULL, NULL, "register", "--json", path);
-      g_assert_cmpint (run.status, ==, 2);
-      g_assert_nonnull (strstr (run.err, cases[i].named));
-    }
+    assert_json_refused (f, i, cases[i].json, cases[i].len, cases[i].named);
   g_assert_cmpuint (count_records (f), ==, 0);
 
   /* An escaped backslash before "u0000" is six ordinary characters. */
-  {
-    g_auto (Run) run = { 0 };
-    g_autoptr (JsonNode) node = NULL;
-    g_autofree char *path = write_file (f, "ok.json", "{\"kind\":\"letter\",\"sender\":\"J\\\\u0000K\"}", -1);
-
-    RUN (&run, f, NULL, path, "register", "--json", "-");
-    g_assert_cmpint (run.status, ==, 0);
-    node = json_from_string (run.out, NULL);
-    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "sender"), ==,
-                     "J\\u0000K");
-  }
+  sender = json_registered_sender (f, "{\"kind\":\"letter\",\"sender\":\"J\\\\u0000K\"}");
+  g_assert_cmpstr (sender, ==, "J\\u0000K");
 }
 
 /* Half of a UTF-16 surrogate pair written as an escape ("\ud800" alone)
@@ -307,31 +325,15 @@ test_json_lone_surrogate (Fixture      *f,
     { "{\"kind\":\"report\",\"category\":\"pothole\",\"description\":\"D\",\"address\":\"A 1\","
       "\"attributes\":{\"depth\":\"10\\udc00cm\"}}", "depth" },
   };
+  g_autofree char *sender = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_auto (Run) run = { 0 };
-      g_autofree char *path = write_file (f, "in.json", cases[i].json, -1);
-
-      RUN (&run, f, NULL, path, "register", "--json", "-");
-      g_test_message ("case %u: exit %d, %s%s", i, run.status, run.out, run.err);
-      g_assert_cmpint (run.status, ==, 2);
-      g_assert_cmpstr (run.out, ==, "");
-      g_assert_nonnull (strstr (run.err, cases[i].named));
-    }
+    assert_json_refused (f, i, cases[i].json, -1, cases[i].named);
   g_assert_cmpuint (count_records (f), ==, 0);
 
   /* A pair is one character, in either case of hex digits. */
-  {
-    g_auto (Run) run = { 0 };
-    g_autoptr (JsonNode) node = NULL;
-    g_autofree char *path = write_file (f, "ok.json", "{\"kind\":\"letter\",\"sender\":\"J\\ud83d\\uDE00K\"}", -1);
-
-    RUN (&run, f, NULL, path, "register", "--json", "-");
-    g_assert_cmpint (run.status, ==, 0);
-    node = json_from_string (run.out, NULL);
-    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "sender"), ==, "J\xf0\x9f\x98\x80" "K");
-  }
+  sender = json_registered_sender (f, "{\"kind\":\"letter\",\"sender\":\"J\\ud83d\\uDE00K\"}");
+  g_assert_cmpstr (sender, ==, "J\xf0\x9f\x98\x80" "K");
 }
 
 /* Item 11: files that are not files, or too big, and input without end --- */
