@@ -1822,6 +1822,35 @@ test_sync_names_preferences (void)
   g_assert_null (strstr (tooltip, "server."));
   g_assert_null (strstr (tooltip, "letters."));
 
+  /* A sync that ran in Polish (okienkoctl, as a service might) stored its
+   * words in Polish: this English desk shows them whole, not with its own
+   * English hint after them. */
+  {
+    static const char *const sync_once[] = { "sync", "--once", NULL };
+    g_autoptr (GPtrArray) argv = okn_test_ctl_argv (g_getenv ("OKIENKO_DB"), g_getenv ("OKIENKO_CONFIG"),
+                                                    sync_once);
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                          | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_autoptr (GSubprocess) ctl = NULL;
+    g_autofree char *stored = NULL;
+    g_autofree char *polish = NULL;
+
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
+    ctl = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait (ctl, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (ctl), ==, 2);
+    stored = okn_store_get_meta (store, "sync.last_error");
+    g_test_message ("%s", stored);
+    g_assert_nonnull (strstr (stored, "Ustaw"));
+    okn_clerk_window_update_sync (window);
+    polish = okn_clerk_window_get_sync_tooltip (window);
+    g_test_message ("%s", polish);
+    g_assert_nonnull (strstr (polish, stored));
+    g_assert_null (strstr (polish, "Preferences"));
+  }
+
   /* Two fields the dialog has; a key it lacks keeps its name. */
   {
     g_autoptr (OknSettingFix) two = okn_setting_fix_new (OKN_SETTING_CHECK, "server.jurisdiction_id",

@@ -156,24 +156,37 @@ test_ctl_status (Fixture       *f,
   g_assert_nonnull (strstr (text, "HTTP 503 from the server"));
 }
 
-/* What the engine keeps beside an error: the fix's JSON and the error's
- * time. */
+/* What the engine keeps beside an error: the fix's JSON, the error's
+ * time, its text's checksum and the language of its words (each left out
+ * when NULL). */
 static char *
 kept_setting (const OknSettingFix *fix,
-              const char          *at)
+              const char          *text,
+              const char          *at,
+              const char          *lang)
 {
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *o = okn_setting_fix_to_json (fix);
 
-  json_object_set_string_member (o, "at", at);
+  if (at)
+    json_object_set_string_member (o, "at", at);
+  if (text)
+    {
+      g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+
+      json_object_set_string_member (o, "text_sha256", sum);
+    }
+  if (lang)
+    json_object_set_string_member (o, "lang", lang);
   json_node_take_object (node, o);
   return json_to_string (node, FALSE);
 }
 
 /* The setting kept beside the last error comes back as data, for the
- * error it was kept with only: a store with the text alone, a setting
- * kept for an earlier error, or one this version would not have written
- * gives none, and a front end shows the text. */
+ * error it was kept with only and in the reader's language: a store with
+ * the text alone, a setting kept for an earlier error (even in the same
+ * second), one kept in another language, or one this version would not
+ * have written gives none, and a front end shows the text whole. */
 static void
 test_setting_fix (Fixture       *f,
                   gconstpointer  data)
@@ -184,24 +197,29 @@ test_setting_fix (Fixture       *f,
   g_autoptr (OknSyncStatus) text_only = NULL;
   g_autoptr (OknSyncStatus) with_fix = NULL;
   g_autoptr (OknSyncStatus) resolved = NULL;
+  static const char *const text = "Odrzucono „x”. Check server.jurisdiction_id and the network connection.";
+  const char *lang = okn_language_to_string (okn_language_from_locale ());
+  const char *other_lang = okn_language_from_locale () == OKN_LANGUAGE_PL ? "en" : "pl";
   g_autofree char *value = NULL;
-  static const char *const not_ours[] = {
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  const char *not_ours[] = {
     "{", "[]", "\"check\"",
     "{\"at\":\"2026-11-30T10:05:00+01:00\",\"action\":\"reboot\",\"key\":\"server.url\",\"what\":\"x\"}",
     "{\"at\":\"2026-11-30T10:05:00+01:00\",\"action\":\"check\",\"key\":\"server.nope\",\"what\":\"x\"}",
     "{\"at\":\"2026-11-30T10:05:00+01:00\",\"action\":\"check\",\"key\":\"server.url\"}",
     "{\"at\":\"2026-11-30T10:04:59+01:00\",\"action\":\"check\",\"key\":\"server.url\",\"what\":\"x\"}",
+    NULL, NULL, NULL, NULL, NULL,
   };
 
   fix->details = g_strdup ("Could not resolve host");
   okn_test_config_set (f->config, "server.url", "https://city.example/open311/v2");
-  set_meta (f, "sync.last_error", "Odrzucono „x”. Check server.jurisdiction_id and the network connection.");
+  set_meta (f, "sync.last_error", text);
   set_meta (f, "sync.last_error_at", at);
   text_only = read_status (f, NULL);
   g_assert_null (text_only->last_error_fix);
   g_assert_nonnull (text_only->last_error);
 
-  value = kept_setting (fix, at);
+  value = kept_setting (fix, text, at, lang);
   set_meta (f, "sync.last_error_setting", value);
   with_fix = read_status (f, NULL);
   g_assert_nonnull (with_fix->last_error_fix);
@@ -212,6 +230,16 @@ test_setting_fix (Fixture       *f,
   g_assert_cmpstr (with_fix->last_error_fix->details, ==, "Could not resolve host");
   g_assert_null (with_fix->resolved_error_fix);
 
+  /* Another error's in the same second, an earlier error's, words in
+   * another language, no tie or no language (this session's first
+   * engine). */
+  g_ptr_array_add (kept, kept_setting (fix, "Odrzucono „y”.", at, lang));
+  g_ptr_array_add (kept, kept_setting (fix, text, "2026-11-30T10:04:59+01:00", lang));
+  g_ptr_array_add (kept, kept_setting (fix, text, at, other_lang));
+  g_ptr_array_add (kept, kept_setting (fix, NULL, at, lang));
+  g_ptr_array_add (kept, kept_setting (fix, text, at, NULL));
+  for (guint i = 0; i < kept->len; i++)
+    not_ours[G_N_ELEMENTS (not_ours) - kept->len + i] = kept->pdata[i];
   for (guint i = 0; i < G_N_ELEMENTS (not_ours); i++)
     {
       g_autoptr (OknSyncStatus) s = NULL;
@@ -227,7 +255,7 @@ test_setting_fix (Fixture       *f,
   set_meta (f, "sync.last_error", NULL);
   set_meta (f, "sync.last_error_at", NULL);
   set_meta (f, "sync.last_error_setting", NULL);
-  set_meta (f, "sync.resolved_error", "Odrzucono „x”. Check server.jurisdiction_id and the network connection.");
+  set_meta (f, "sync.resolved_error", text);
   set_meta (f, "sync.resolved_error_at", at);
   set_meta (f, "sync.resolved_error_setting", value);
   resolved = read_status (f, NULL);

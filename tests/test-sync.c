@@ -1585,6 +1585,60 @@ test_cli_status_names_setting (Fixture       *f,
   g_assert_null (meta);
 }
 
+/* A stored error is read in one language: status in another language
+ * than the sync's shows the stored text whole, not the sync's words with
+ * its own hint ("The server refused ... Sprawdź server.api_key ..."); in
+ * the sync's language it names the setting its own way. */
+static void
+test_cli_status_one_language (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct
+  {
+    const char *sync;     /* LANGUAGE of the sync */
+    const char *status;   /* LANGUAGE of status */
+    const char *stored;   /* in the stored text */
+    const char *hint;     /* status's own hint, not to be added */
+  } runs[] = {
+    { "en", "pl", "The server refused the API key (HTTP 403).", "Sprawdź" },
+    { "en", "uk", "The server refused the API key (HTTP 403).", "Перевірте" },
+    { "pl", "en", "Serwer odrzucił klucz API (HTTP 403).", "Check" },
+  };
+
+  okn_test_add_reports (f->station.store, 1);
+  okn_test_config_set (f->station.config, "server.api_key", "Zly-KLUCZ-4b2e/+=Qw7");
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autofree char *stored = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *out = NULL;
+      g_autoptr (JsonNode) root = NULL;
+
+      g_setenv ("LANGUAGE", runs[i].sync, TRUE);
+      g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 2);
+      stored = okn_store_get_meta (f->station.store, "sync.last_error");
+      g_test_message ("stored (%s): %s", runs[i].sync, stored);
+      g_assert_nonnull (strstr (stored, runs[i].stored));
+
+      g_setenv ("LANGUAGE", runs[i].status, TRUE);
+      g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL), ==, 0);
+      g_test_message ("status (%s): %s", runs[i].status, text);
+      g_assert_nonnull (strstr (text, stored));
+      g_assert_null (strstr (text, runs[i].hint));
+      g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL),
+                       ==, 0);
+      root = json_from_string (out, NULL);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "last_error"), ==, stored);
+
+      /* In the sync's own language, the setting is named with its command. */
+      g_setenv ("LANGUAGE", runs[i].sync, TRUE);
+      g_clear_pointer (&text, g_free);
+      g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL), ==, 0);
+      g_assert_nonnull (strstr (text, "(okienkoctl config set server.api_key -)"));
+    }
+  g_unsetenv ("LANGUAGE");
+}
+
 /* Server text reaches the terminal made safe: no escape sequence, no
  * forged line, no bidi override (sync's errors, status, services). */
 static void
@@ -1708,6 +1762,7 @@ main (int   argc,
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
   ADD ("/sync/cli/status-names-setting", test_cli_status_names_setting);
+  ADD ("/sync/cli/status-one-language", test_cli_status_one_language);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
 #undef ADD
 #undef ADDD

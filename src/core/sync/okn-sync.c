@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-labels.h"
 #include "okienko/okn-log.h"
 #include "okienko/okn-open311.h"
 #include "okienko/okn-open311-backend.h"
@@ -406,10 +407,14 @@ finish_stats (OknSync       *sync,
 
 /* A run's failure as "sync.last_error" and its time, and the setting
  * that would fix it as data beside them ("sync.last_error_setting": the
- * fix's JSON with the same time as "at"), so that a status line names
- * the setting its own way as the run's own front end did. The time ties
- * the two: a later error written without a setting (by an older engine,
- * or a crash between the writes) leaves a setting no reader takes. */
+ * fix's JSON), so that a status line names the setting its own way as
+ * the run's own front end did. The JSON says which error it belongs to:
+ * its time ("at") and a checksum of its text ("text_sha256"), so that a
+ * later error written without a setting (by an older engine, or a crash
+ * between these writes, which are not one transaction) leaves a setting
+ * no reader takes, even within the same second. Its "what" is in this
+ * process's language ("lang"): a reader in another one shows the text
+ * whole rather than half in each. */
 static gboolean
 store_last_error (OknSync      *sync,
                   const GError *failure,
@@ -417,6 +422,7 @@ store_last_error (OknSync      *sync,
                   GError      **error)
 {
   const OknSettingFix *fix = setting_fix_of (failure);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, failure->message, -1);
   g_autofree char *setting = NULL;
 
   if (fix)
@@ -425,6 +431,8 @@ store_last_error (OknSync      *sync,
       JsonObject *object = okn_setting_fix_to_json (fix);
 
       json_object_set_string_member (object, "at", at);
+      json_object_set_string_member (object, "text_sha256", sum);
+      json_object_set_string_member (object, "lang", okn_language_to_string (okn_language_from_locale ()));
       json_node_take_object (node, object);
       setting = json_to_string (node, FALSE);
     }

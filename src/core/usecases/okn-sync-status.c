@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "okienko/okn-json.h"
+#include "okienko/okn-labels.h"
 #include "okienko/okn-sync-status.h"
 
 static gint64
@@ -23,27 +24,37 @@ age_seconds (const char *iso,
 }
 
 /* The setting kept beside an error (the engine's "sync.*_setting"), when
- * it belongs to the error of @at: a store the engine wrote before it kept
- * settings, or a value written for an earlier error, gives none, and the
- * front end shows the error's text. */
+ * it belongs to @text of @at and its words are in this process's
+ * language: a store the engine wrote before it kept settings, a value
+ * written for another error, or one kept in another language (its "what"
+ * beside our own hint would read half in each) gives none, and the front
+ * end shows the error's text whole. */
 static OknSettingFix *
 read_fix (OknStore   *store,
           const char *key,
+          const char *text,
           const char *at)
 {
   g_autofree char *value = okn_store_get_meta (store, key);
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *fix_at = NULL;
+  g_autofree char *fix_sum = NULL;
+  g_autofree char *fix_lang = NULL;
+  g_autofree char *sum = NULL;
   JsonObject *object;
 
-  if (value == NULL || at == NULL)
+  if (value == NULL || text == NULL || at == NULL)
     return NULL;
   root = okn_json_parse (value, -1, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   object = json_node_get_object (root);
   fix_at = okn_json_member_text (object, "at");
-  if (g_strcmp0 (fix_at, at) != 0)
+  fix_sum = okn_json_member_text (object, "text_sha256");
+  fix_lang = okn_json_member_text (object, "lang");
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (g_strcmp0 (fix_at, at) != 0 || g_strcmp0 (fix_sum, sum) != 0
+      || g_strcmp0 (fix_lang, okn_language_to_string (okn_language_from_locale ())) != 0)
     return NULL;
   return okn_setting_fix_new_from_json (object);
 }
@@ -100,9 +111,10 @@ okn_sync_status_read (OknStore   *store,
   s->resolved_error = okn_store_get_meta (store, "sync.resolved_error");
   s->resolved_error_at = okn_store_get_meta (store, "sync.resolved_error_at");
   if (s->last_error)
-    s->last_error_fix = read_fix (store, "sync.last_error_setting", s->last_error_at);
+    s->last_error_fix = read_fix (store, "sync.last_error_setting", s->last_error, s->last_error_at);
   if (s->resolved_error)
-    s->resolved_error_fix = read_fix (store, "sync.resolved_error_setting", s->resolved_error_at);
+    s->resolved_error_fix = read_fix (store, "sync.resolved_error_setting", s->resolved_error,
+                                      s->resolved_error_at);
   s->catalogue_fetched_at = okn_store_get_meta (store, "catalogue.fetched_at");
   s->kiosk_print_error = okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR);
   s->kiosk_print_error_at = okn_store_get_meta (store, OKN_META_KIOSK_PRINT_ERROR_AT);
