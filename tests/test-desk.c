@@ -1611,6 +1611,27 @@ test_type_next_while_saving (void)
 
   key (GDK_KEY_Escape, 0);
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "");
+
+  /* A report, and the next one's category search typed at once: the
+   * search is not part of a draft, and stays too. */
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  type_text ("latarnia", 100);
+  key (GDK_KEY_Return, 0);
+  type_text ("Nie świeci", 100);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Zgierska 7", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (okn_form_session_get_busy (okn_report_form_get_session (okn_clerk_window_get_report_form (window))));
+  type_text ("ław", 100);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (okn_clerk_window_get_report_form (window))));
+  g_assert_true (GTK_IS_ENTRY (focus ()));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (focus ())), ==, "ław");
+  key (GDK_KEY_Escape, 0);
+  okn_clerk_window_show_page (window, "letter");
 }
 
 /* The child: types into the letter form and then waits to be killed. */

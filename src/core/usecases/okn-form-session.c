@@ -613,14 +613,18 @@ on_submitted (GObject      *source,
   else if (submitted)
     {
       /* The form was cleared at the submit: what is in it now is the next
-       * record's, typed meanwhile, and so is its draft. */
+       * record's, typed meanwhile (a search or a number not yet in the
+       * draft too), and stays; the draft file becomes its draft. */
       g_autoptr (OknDraft) next = collect (self, OKN_FORM_COLLECT_KEEP);
 
       g_clear_pointer (&self->cleared, okn_draft_free);
-      if (okn_draft_is_empty (next))
-        okn_form_session_reset (self);
-      else
+      if (!okn_draft_is_empty (next))
         okn_form_session_flush (self);
+      else if (self->draft_path)
+        {
+          g_clear_handle_id (&self->draft_source, g_source_remove);
+          okn_draft_writer_discard (self->drafts, self->draft_path);
+        }
     }
   else
     {
