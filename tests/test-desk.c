@@ -1562,6 +1562,78 @@ test_close_waits_for_save (void)
   g_assert_true (okn_clerk_window_can_close (window));
 }
 
+/* A fast clerk types the next letter's sender right after Ctrl+Enter,
+ * while the last one is still being stored and printed: the keys go to
+ * the next letter's form, and the end of the save wipes none of them. The
+ * database held locked keeps the save running, whatever the machine's
+ * speed. */
+static void
+test_type_next_while_saving (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *sender = NULL;
+  sqlite3 *db = NULL;
+
+  okn_clerk_window_show_page (window, "letter");
+  sender = find_named (GTK_WIDGET (window), "Sender");
+  g_assert_true (focus () == sender);
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  type_text ("Jan Pośpieszny", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Zgierska 5", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (okn_form_session_get_busy (okn_letter_form_get_session (form)));
+  /* The next letter at once, in its first field. */
+  g_assert_true (focus () == sender);
+  type_text ("Ewa Następna", 100);
+
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (wait_for (session_idle, okn_letter_form_get_session (form)));
+
+  store = okn_test_open_app_store ();
+  found = okn_store_search (store, "Pośpieszny", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (found, 0))->sender_name, ==, "Jan Pośpieszny");
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (found, 0))->sender_address, ==, "Zgierska 5");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Ewa Następna");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender’s address"))), ==, "");
+  g_assert_true (focus () == sender);
+  /* The ticket of the stored letter is on screen above the next one. */
+  g_assert_nonnull (okn_clerk_window_get_shown_ticket (window));
+
+  key (GDK_KEY_Escape, 0);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "");
+
+  /* A report, and the next one's category search typed at once: the
+   * search is not part of a draft, and stays too. */
+  key (GDK_KEY_r, GDK_CONTROL_MASK);
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  type_text ("latarnia", 100);
+  key (GDK_KEY_Return, 0);
+  type_text ("Nie świeci", 100);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Zgierska 7", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (okn_form_session_get_busy (okn_report_form_get_session (okn_clerk_window_get_report_form (window))));
+  type_text ("ław", 100);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (okn_clerk_window_get_report_form (window))));
+  g_assert_true (GTK_IS_ENTRY (focus ()));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (focus ())), ==, "ław");
+  key (GDK_KEY_Escape, 0);
+  okn_clerk_window_show_page (window, "letter");
+}
+
 /* The child: types into the letter form and then waits to be killed. */
 static int
 draft_child (void)
@@ -3032,6 +3104,7 @@ main (int    argc,
   g_test_add_func ("/desk/first-start-setup", test_first_start_setup);
   g_test_add_func ("/desk/draft-after-kill", test_draft_after_kill);
   g_test_add_func ("/desk/close-waits-for-save", test_close_waits_for_save);
+  g_test_add_func ("/desk/type-next-while-saving", test_type_next_while_saving);
   g_test_add_func ("/desk/broken-config", test_broken_config);
   g_test_add_func ("/desk/store-warnings", test_store_warnings);
   g_test_add_func ("/desk/audit-text", test_audit_text);

@@ -329,6 +329,70 @@ test_submit (Fixture       *f,
   g_assert_cmpstr (f->subject, ==, "Następny wniosek");
 }
 
+/* Submits as a desk form that clears at the submit; @next is typed into
+ * the clean form while the record is stored (NULL: nothing). */
+static OknIntakeResult *
+submit_typing_next (Fixture    *f,
+                    OknRecord  *record,
+                    const char *next,
+                    GError    **error)
+{
+  OknIntakeResult *result = NULL;
+  gpointer box[3] = { error, &result, NULL };
+  OknIntakeOptions options = { .actor = "Anna" };
+  g_autoptr (OknContext) context = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
+                                                    okn_config_new (f->station.conf), "Anna");
+
+  okn_form_session_submit_async (f->session, context, record, &options, NULL, on_submitted, box);
+  g_assert_true (okn_form_session_get_busy (f->session));
+  g_assert_false (okn_form_session_get_fields_locked (f->session));
+  g_assert_null (f->subject);
+  if (next)
+    type (f, next);
+  while (box[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (okn_form_session_get_busy (f->session));
+  return result;
+}
+
+/* A desk form is clean for the next record as soon as one is submitted:
+ * what is typed meanwhile stays when it is stored; refused, the record
+ * comes back and what was typed meanwhile is one undo away. */
+static void
+test_clear_at_submit (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) refused = NULL;
+  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autoptr (OknIntakeResult) alone = NULL;
+
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  type (f, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+
+  refused = submit_typing_next (f, okn_record_new (OKN_KIND_LETTER), "Następny", &error);
+  g_assert_null (refused);
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpstr (f->subject, ==, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+  g_assert_true (okn_form_session_undo_clear (f->session));
+  g_assert_cmpstr (f->subject, ==, "Następny");
+
+  stored = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), "Trzeci", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->record->subject, ==, "Następny");
+  g_assert_cmpstr (f->subject, ==, "Trzeci");
+  wait_for_draft (f, "Trzeci");
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+
+  alone = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (f->subject);
+  wait_for_draft (f, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +405,7 @@ main (int   argc,
   ADD ("/form-session/drop-offered-draft", test_drop_offered_draft);
   ADD ("/form-session/wipe", test_wipe);
   ADD ("/form-session/submit", test_submit);
+  ADD ("/form-session/clear-at-submit", test_clear_at_submit);
 #undef ADD
   return g_test_run ();
 }

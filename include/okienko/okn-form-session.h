@@ -70,6 +70,9 @@ gboolean         okn_form_session_undo_clear          (OknFormSession *self);
 void             okn_form_session_drop_offered_draft  (OknFormSession *self);
 
 gboolean         okn_form_session_get_busy            (OknFormSession *self);
+gboolean         okn_form_session_get_fields_locked   (OknFormSession *self);
+void             okn_form_session_set_clear_at_submit (OknFormSession *self,
+                                                       gboolean        clear);
 void             okn_form_session_submit_async        (OknFormSession         *self,
                                                        OknContext             *context,
                                                        OknRecord              *record,

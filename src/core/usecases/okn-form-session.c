@@ -3,7 +3,8 @@
  *
  * States: new (drafts follow the typing), editing (a stored record's
  * correction; drafts stop, the new form is set aside), busy (a submit in
- * flight: no clear, no undo). What a clear took is kept in memory for one
+ * flight: no clear, no undo; a desk form is clean at once for the next
+ * record, see okn_form_session_set_clear_at_submit()). What a clear took is kept in memory for one
  * undo and never written: a clerk who cleared a form on purpose does not
  * get it offered back after a restart. */
 #define G_LOG_DOMAIN "okn-form-session"
@@ -28,6 +29,8 @@ struct _OknFormSession
   guint draft_source;
   guint loading;             /* filling fields: not a change by a person */
   gboolean busy;
+  gboolean clear_at_submit;
+  OknDraft *submitted;       /* the new record in flight, its form cleared */
 };
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
@@ -134,6 +137,7 @@ okn_form_session_dispose (GObject *object)
   /* Whatever is pending reaches the disk before the form goes away. */
   okn_form_session_flush (self);
   g_clear_pointer (&self->drafts, okn_draft_writer_close);
+  g_clear_pointer (&self->submitted, okn_draft_free);
   G_OBJECT_CLASS (okn_form_session_parent_class)->dispose (object);
 }
 
@@ -538,6 +542,38 @@ okn_form_session_get_busy (OknFormSession *self)
   return self->busy;
 }
 
+/**
+ * okn_form_session_get_fields_locked:
+ *
+ * Returns: %TRUE while the form's fields show the record being submitted
+ *   (a correction, or a form not cleared at the submit): they wait for it
+ */
+gboolean
+okn_form_session_get_fields_locked (OknFormSession *self)
+{
+  return self->busy && self->submitted == NULL;
+}
+
+/**
+ * okn_form_session_set_clear_at_submit:
+ * @clear: %TRUE for a clean form as soon as a new record is submitted
+ *
+ * A desk clerk types the next record right after saving one, while it is
+ * still being stored and printed: with @clear, the form is cleared when
+ * the submit starts (and its delegate puts the focus on the first field),
+ * so those keys go to the next record and the end of the save wipes none
+ * of them. Refused, the record comes back into the form; what was typed
+ * meanwhile is then what okn_form_session_undo_clear() brings back. A
+ * correction still stays in its form until it is stored.
+ */
+void
+okn_form_session_set_clear_at_submit (OknFormSession *self,
+                                      gboolean        clear)
+{
+  g_return_if_fail (OKN_IS_FORM_SESSION (self));
+  self->clear_at_submit = clear;
+}
+
 static void
 on_submitted (GObject      *source,
               GAsyncResult *res,
@@ -548,15 +584,48 @@ on_submitted (GObject      *source,
   g_autoptr (GError) error = NULL;
   OknIntakeResult *result = okn_intake_submit_finish (res, &error);
 
+  g_autoptr (OknDraft) submitted = g_steal_pointer (&self->submitted);
+
   set_busy (self, FALSE);
   if (result == NULL)
     {
-      /* Nothing typed is lost: the form and its draft stay as they were. */
+      /* Nothing typed is lost: the form and its draft are as they were.
+       * What was typed for the next record meanwhile is one undo away. */
+      if (submitted)
+        {
+          g_autoptr (OknDraft) next = collect (self, OKN_FORM_COLLECT_KEEP);
+
+          if (!okn_draft_is_empty (next))
+            {
+              g_clear_pointer (&self->cleared, okn_draft_free);
+              self->cleared = g_steal_pointer (&next);
+            }
+          g_clear_handle_id (&self->draft_source, g_source_remove);
+          okn_form_session_restore (self, submitted);
+          if (self->draft_path)
+            okn_draft_writer_save (self->drafts, collect (self, OKN_FORM_COLLECT_DRAFT), self->draft_path);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (self->editing)
     back_to_new (self);
+  else if (submitted)
+    {
+      /* The form was cleared at the submit: what is in it now is the next
+       * record's, typed meanwhile (a search or a number not yet in the
+       * draft too), and stays; the draft file becomes its draft. */
+      g_autoptr (OknDraft) next = collect (self, OKN_FORM_COLLECT_KEEP);
+
+      g_clear_pointer (&self->cleared, okn_draft_free);
+      if (!okn_draft_is_empty (next))
+        okn_form_session_flush (self);
+      else if (self->draft_path)
+        {
+          g_clear_handle_id (&self->draft_source, g_source_remove);
+          okn_draft_writer_discard (self->drafts, self->draft_path);
+        }
+    }
   else
     {
       g_clear_pointer (&self->cleared, okn_draft_free);
@@ -600,6 +669,14 @@ okn_form_session_submit_async (OknFormSession         *self,
       return;
     }
   o.mode = self->editing ? OKN_INTAKE_CORRECTION : OKN_INTAKE_NEW;
+  if (self->clear_at_submit && self->editing == NULL)
+    {
+      /* The draft file keeps the record in flight until it is stored. */
+      okn_form_session_flush (self);
+      g_clear_pointer (&self->submitted, okn_draft_free);
+      self->submitted = collect (self, OKN_FORM_COLLECT_KEEP);
+      clear_fields (self);
+    }
   set_busy (self, TRUE);
   okn_intake_submit_async (okn_context_get_db_path (context), okn_context_get_config_path (context), record, &o,
                            cancellable, on_submitted, task);

@@ -509,7 +509,9 @@ on_session_busy (GtkWidget      *form,
   const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
   gboolean busy = okn_form_session_get_busy (session);
 
-  gtk_widget_set_sensitive (c->grid, !busy);
+  /* A new record's form is clean for the next one as soon as it is
+   * submitted: its fields take the clerk's keys while it is stored. */
+  gtk_widget_set_sensitive (c->grid, !okn_form_session_get_fields_locked (session));
   gtk_widget_set_sensitive (c->save_button, !busy);
   gtk_widget_set_sensitive (c->clear_button, !busy);
 }
@@ -544,8 +546,8 @@ on_session_cancelled (GtkWidget *form)
  *   their data)
  *
  * The titles and buttons follow the session (new or correcting), the
- * Clear button clears (or gives up a correction), the fields wait while it
- * is busy, a draft that cannot be written is said in
+ * Clear button clears (or gives up a correction), the fields wait while
+ * they hold the record being submitted, a draft that cannot be written is said in
  * the form, and the session's ::cleared and ::cancelled become the form's.
  */
 void

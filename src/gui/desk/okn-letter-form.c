@@ -554,6 +554,7 @@ okn_letter_form_init (OknLetterForm *self)
     _("Correcting letter %s"),
   };
   self->session = okn_form_session_new (NULL);
+  okn_form_session_set_clear_at_submit (self->session, TRUE);
   okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 

@@ -1117,6 +1117,7 @@ okn_report_form_init (OknReportForm *self)
     _("Correcting report %s"),
   };
   self->session = okn_form_session_new (NULL);
+  okn_form_session_set_clear_at_submit (self->session, TRUE);
   okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
