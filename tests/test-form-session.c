@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "okienko/okienko.h"
 #include "okienko/okn-form-session.h"
@@ -393,6 +394,58 @@ test_clear_at_submit (Fixture       *f,
   wait_for_draft (f, NULL);
 }
 
+/* While a record cleared at the submit is still being stored, its draft
+ * file is all there is of it on disk: the next record typed meanwhile does
+ * not replace it there until it is stored (a crash then would lose the
+ * letter), and then does. The store is held so the submit waits. */
+static void
+test_in_flight_keeps_draft (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr (OknContext) context = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
+                                                    okn_config_new (f->station.conf), "Anna");
+  OknIntakeOptions options = { .actor = "Anna" };
+  g_autoptr (GError) error = NULL;
+  OknIntakeResult *result = NULL;
+  gpointer box[3] = { &error, &result, NULL };
+  sqlite3 *db = NULL;
+  gint64 until;
+
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  type (f, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+
+  g_assert_cmpint (sqlite3_open (f->station.db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  okn_form_session_submit_async (f->session, context, okn_test_letter ("Jan Kowalski", f->subject), &options,
+                                 NULL, on_submitted, box);
+  type (f, "Następny");
+  /* Several times the draft's delay: its timer has run. */
+  until = g_get_monotonic_time () + 5 * OKN_FORM_SESSION_DRAFT_DELAY_MS * 1000;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_true (okn_form_session_get_busy (f->session));
+  {
+    g_autoptr (OknDraft) d = okn_draft_load (f->draft_path, NULL);
+
+    g_assert_nonnull (d);
+    g_assert_cmpstr (okn_draft_get (d, "subject"), ==, "Wniosek o zasiłek");
+  }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  while (box[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->record->subject, ==, "Wniosek o zasiłek");
+  okn_intake_result_free (result);
+  g_assert_cmpstr (f->subject, ==, "Następny");
+  wait_for_draft (f, "Następny");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -406,6 +459,7 @@ main (int   argc,
   ADD ("/form-session/wipe", test_wipe);
   ADD ("/form-session/submit", test_submit);
   ADD ("/form-session/clear-at-submit", test_clear_at_submit);
+  ADD ("/form-session/in-flight-keeps-draft", test_in_flight_keeps_draft);
 #undef ADD
   return g_test_run ();
 }

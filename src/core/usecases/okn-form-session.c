@@ -79,6 +79,11 @@ save_draft_now (gpointer data)
 {
   OknFormSession *self = data;
 
+  /* A record cleared at its submit is on disk only in the draft file
+   * until it is stored: the next record's draft waits for that (the end of
+   * the submit writes it). */
+  if (self->submitted != NULL)
+    return G_SOURCE_CONTINUE;
   self->draft_source = 0;
   if (self->draft_path == NULL || self->editing != NULL)
     return G_SOURCE_REMOVE;
@@ -344,12 +349,13 @@ okn_form_session_changed (OknFormSession *self)
  * okn_form_session_flush:
  *
  * A pending draft is written now (before the form goes away, or before it
- * stops following the typing).
+ * stops following the typing); while a record cleared at its submit is
+ * being stored, once it is.
  */
 void
 okn_form_session_flush (OknFormSession *self)
 {
-  if (self->draft_source)
+  if (self->draft_source && self->submitted == NULL)
     {
       g_clear_handle_id (&self->draft_source, g_source_remove);
       save_draft_now (self);
