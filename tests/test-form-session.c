@@ -257,6 +257,40 @@ on_submitted (GObject      *source,
   ((gpointer *) data)[2] = GINT_TO_POINTER (1);
 }
 
+/* The desk's context: its own connection, the station's configuration. */
+static OknContext *
+desk_context (Fixture *f)
+{
+  return okn_context_new (f->station.db, okn_store_open (f->station.db, NULL), okn_config_new (f->station.conf),
+                          "Anna");
+}
+
+/* Starts submitting @record in @context (NULL: the desk's): busy at once.
+ * @box is on_submitted()'s. */
+static void
+start_submit (Fixture    *f,
+              OknContext *context,
+              OknRecord  *record,
+              gpointer    box[3])
+{
+  OknIntakeOptions options = { .actor = "Anna" };
+  g_autoptr (OknContext) own = context ? NULL : desk_context (f);
+
+  okn_form_session_submit_async (f->session, context ? context : own, record, &options, NULL, on_submitted, box);
+  g_assert_true (okn_form_session_get_busy (f->session));
+}
+
+/* Runs the main loop until the submit of @box has ended. */
+static OknIntakeResult *
+finish_submit (Fixture *f,
+               gpointer box[3])
+{
+  while (box[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (okn_form_session_get_busy (f->session));
+  return *(OknIntakeResult **) box[1];
+}
+
 static OknIntakeResult *
 submit (Fixture    *f,
         OknRecord  *record,
@@ -264,20 +298,12 @@ submit (Fixture    *f,
 {
   OknIntakeResult *result = NULL;
   gpointer box[3] = { error, &result, NULL };
-  OknIntakeOptions options = { .actor = "Anna" };
-  /* The desk's context: its own connection, the station's configuration. */
-  g_autoptr (OknContext) context = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
-                                                    okn_config_new (f->station.conf), "Anna");
 
-  okn_form_session_submit_async (f->session, context, record, &options, NULL, on_submitted, box);
-  /* Busy at once: a second clear or undo waits. */
-  g_assert_true (okn_form_session_get_busy (f->session));
+  start_submit (f, NULL, record, box);
+  /* A second clear or undo waits. */
   g_assert_false (okn_form_session_cancel (f->session));
   g_assert_false (okn_form_session_can_undo_clear (f->session));
-  while (box[2] == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (okn_form_session_get_busy (f->session));
-  return result;
+  return finish_submit (f, box);
 }
 
 /* Submitting: busy, then a clean form and no draft when stored; the form
@@ -340,20 +366,13 @@ submit_typing_next (Fixture    *f,
 {
   OknIntakeResult *result = NULL;
   gpointer box[3] = { error, &result, NULL };
-  OknIntakeOptions options = { .actor = "Anna" };
-  g_autoptr (OknContext) context = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
-                                                    okn_config_new (f->station.conf), "Anna");
 
-  okn_form_session_submit_async (f->session, context, record, &options, NULL, on_submitted, box);
-  g_assert_true (okn_form_session_get_busy (f->session));
+  start_submit (f, NULL, record, box);
   g_assert_false (okn_form_session_get_fields_locked (f->session));
   g_assert_null (f->subject);
   if (next)
     type (f, next);
-  while (box[2] == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (okn_form_session_get_busy (f->session));
-  return result;
+  return finish_submit (f, box);
 }
 
 /* A desk form is clean for the next record as soon as one is submitted:
@@ -402,10 +421,9 @@ static void
 test_in_flight_keeps_draft (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr (OknContext) context = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
-                                                    okn_config_new (f->station.conf), "Anna");
-  OknIntakeOptions options = { .actor = "Anna" };
   g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autoptr (OknContext) context = NULL;
   OknIntakeResult *result = NULL;
   gpointer box[3] = { &error, &result, NULL };
   sqlite3 *db = NULL;
@@ -415,10 +433,11 @@ test_in_flight_keeps_draft (Fixture       *f,
   type (f, "Wniosek o zasiłek");
   wait_for_draft (f, "Wniosek o zasiłek");
 
+  /* Opened before the store is held: opening it would wait too. */
+  context = desk_context (f);
   g_assert_cmpint (sqlite3_open (f->station.db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  okn_form_session_submit_async (f->session, context, okn_test_letter ("Jan Kowalski", f->subject), &options,
-                                 NULL, on_submitted, box);
+  start_submit (f, context, okn_test_letter ("Jan Kowalski", f->subject), box);
   type (f, "Następny");
   /* Several times the draft's delay: its timer has run. */
   until = g_get_monotonic_time () + 5 * OKN_FORM_SESSION_DRAFT_DELAY_MS * 1000;
@@ -437,11 +456,9 @@ test_in_flight_keeps_draft (Fixture       *f,
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  while (box[2] == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  stored = finish_submit (f, box);
   g_assert_no_error (error);
-  g_assert_cmpstr (result->record->subject, ==, "Wniosek o zasiłek");
-  okn_intake_result_free (result);
+  g_assert_cmpstr (stored->record->subject, ==, "Wniosek o zasiłek");
   g_assert_cmpstr (f->subject, ==, "Następny");
   wait_for_draft (f, "Następny");
 }
