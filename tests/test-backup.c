@@ -453,6 +453,11 @@ test_restore_bad_source (Fixture       *f,
   g_autofree char *empty = g_build_filename (f->dir, "empty.db", NULL);
   g_autofree char *cut = g_build_filename (f->dir, "cut-short.db", NULL);
   g_autofree char *whole = g_build_filename (f->dir, "whole.db", NULL);
+  /* The database itself under other names: a restore from it would mark
+   * every waiting record as sent-perhaps and keep a needless copy. */
+  g_autofree char *sym = g_build_filename (f->dir, "link-to-db.db", NULL);
+  g_autofree char *hard = g_build_filename (f->dir, "hard-link.db", NULL);
+  g_autofree char *dotted = g_build_filename (f->dir, ".", "okienko.db", NULL);
   g_autofree char *bytes = NULL;
   gsize len = 0;
   g_autoptr (OknStore) other_store = NULL;
@@ -467,6 +472,9 @@ test_restore_bad_source (Fixture       *f,
     { cut, 3 },
     { other_db, 2 },
     { f->db, 2 },
+    { sym, 2 },
+    { hard, 2 },
+    { dotted, 2 },
   };
 
   add_letters (f, 1, "Jan Kowalski");
@@ -482,6 +490,8 @@ test_restore_bad_source (Fixture       *f,
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   other_store = okn_test_open_store (other, "K07");
   g_clear_pointer (&other_store, okn_store_close);
+  g_assert_cmpint (symlink ("okienko.db", sym), ==, 0);
+  g_assert_cmpint (link (f->db, hard), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
