@@ -392,6 +392,32 @@ test_restore_numbers (Fixture       *f,
   g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), ==, 1);
 }
 
+/* A station whose disk was replaced: no database yet, not even its
+ * folder (the user data folder of a new account). The restore makes the
+ * folder, private, as init does, and puts the backup there. */
+static void
+test_restore_new_station (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "new-disk", "okienko", NULL);
+  g_autofree char *db = g_build_filename (folder, "okienko.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  GStatBuf st;
+  int rc;
+
+  backup_then_register (f, backup, 2, 0);
+
+  rc = okn_test_run_ctl (db, f->conf, NULL, &out, &err, "restore", backup, NULL);
+  if (rc != 0)
+    g_error ("restore into a new folder: exit %d: %s", rc, err);
+  g_assert_nonnull (strstr (out, "2 records"));
+  g_assert_cmpint (okn_test_sql_int (db, "SELECT count(*) FROM records"), ==, 2);
+  g_assert_cmpint (g_stat (folder, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+}
+
 /* While the desk (an open connection), a writer or a sync has the
  * database, restore refuses with exit 6 and changes nothing. */
 static void
@@ -727,6 +753,7 @@ main (int    argc,
   ADD ("/backup/refuses-existing-and-protected", test_backup_refuses);
   ADD ("/backup/rotate", test_backup_rotate);
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
+  ADD ("/restore/new-station", test_restore_new_station);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

@@ -840,13 +840,23 @@ okn_store_restore (const char     *db_path,
       return FALSE;
     }
 
+  /* A new disk has no database yet, nor its folder: made private, as
+   * for a new database. */
+  dir = g_path_get_dirname (db_path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
   lock_fd = take_sync_lock (db_path, error);
   if (lock_fd < 0 || !check_not_in_use (db_path, error))
     goto out;
 
   /* The copy is made and checked where the database lives, so that
    * putting it in place is a rename. */
-  dir = g_path_get_dirname (db_path);
   tmp = g_build_filename (dir, ".okienko-restore.XXXXXX", NULL);
   fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
