@@ -392,6 +392,32 @@ test_restore_numbers (Fixture       *f,
   g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), ==, 1);
 }
 
+/* A station whose disk was replaced: no database yet, not even its
+ * folder (the user data folder of a new account). The restore makes the
+ * folder, private, as init does, and puts the backup there. */
+static void
+test_restore_new_station (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "new-disk", "okienko", NULL);
+  g_autofree char *db = g_build_filename (folder, "okienko.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  GStatBuf st;
+  int rc;
+
+  backup_then_register (f, backup, 2, 0);
+
+  rc = okn_test_run_ctl (db, f->conf, NULL, &out, &err, "restore", backup, NULL);
+  if (rc != 0)
+    g_error ("restore into a new folder: exit %d: %s", rc, err);
+  g_assert_nonnull (strstr (out, "2 records"));
+  g_assert_cmpint (okn_test_sql_int (db, "SELECT count(*) FROM records"), ==, 2);
+  g_assert_cmpint (g_stat (folder, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+}
+
 /* While the desk (an open connection), a writer or a sync has the
  * database, restore refuses with exit 6 and changes nothing. */
 static void
@@ -453,6 +479,11 @@ test_restore_bad_source (Fixture       *f,
   g_autofree char *empty = g_build_filename (f->dir, "empty.db", NULL);
   g_autofree char *cut = g_build_filename (f->dir, "cut-short.db", NULL);
   g_autofree char *whole = g_build_filename (f->dir, "whole.db", NULL);
+  /* The database itself under other names: a restore from it would mark
+   * every waiting record as sent-perhaps and keep a needless copy. */
+  g_autofree char *sym = g_build_filename (f->dir, "link-to-db.db", NULL);
+  g_autofree char *hard = g_build_filename (f->dir, "hard-link.db", NULL);
+  g_autofree char *dotted = g_build_filename (f->dir, ".", "okienko.db", NULL);
   g_autofree char *bytes = NULL;
   gsize len = 0;
   g_autoptr (OknStore) other_store = NULL;
@@ -467,6 +498,9 @@ test_restore_bad_source (Fixture       *f,
     { cut, 3 },
     { other_db, 2 },
     { f->db, 2 },
+    { sym, 2 },
+    { hard, 2 },
+    { dotted, 2 },
   };
 
   add_letters (f, 1, "Jan Kowalski");
@@ -482,6 +516,8 @@ test_restore_bad_source (Fixture       *f,
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   other_store = okn_test_open_store (other, "K07");
   g_clear_pointer (&other_store, okn_store_close);
+  g_assert_cmpint (symlink ("okienko.db", sym), ==, 0);
+  g_assert_cmpint (link (f->db, hard), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -717,6 +753,7 @@ main (int    argc,
   ADD ("/backup/refuses-existing-and-protected", test_backup_refuses);
   ADD ("/backup/rotate", test_backup_rotate);
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
+  ADD ("/restore/new-station", test_restore_new_station);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

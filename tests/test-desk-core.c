@@ -12,6 +12,7 @@
 #include <poppler.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okienko/okn-outputs.h"
 #include "okienko/okn-scan.h"
 
@@ -410,6 +411,57 @@ test_register_pdf (RegisterFixture *f,
   g_assert_nonnull (error);
 }
 
+/* The station's clock was three days slow: a letter that came yesterday
+ * at noon was stamped three days earlier. Once the clock is right, the
+ * clerk corrects its date received; it belongs to yesterday's register
+ * from then on, however early its registration was stamped. */
+static void
+test_register_received_corrected (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *conf = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) yesterday = g_date_time_add_days (today, -1);
+  g_autoptr (GDateTime) noon = g_date_time_new_local (g_date_time_get_year (yesterday),
+                                                      g_date_time_get_month (yesterday),
+                                                      g_date_time_get_day_of_month (yesterday),
+                                                      12, 0, 0);
+  g_autoptr (GDateTime) slow = g_date_time_add_days (noon, -3);
+  g_autoptr (OknRecord) letter = okn_test_letter ("Zegar Spóźniony", "Zegar stanowiska spóźniał się");
+  g_autoptr (GPtrArray) letters = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+  GDate day;
+
+  okn_test_paths_make ("okienko.db", &dir, &db, &conf);
+  store = okn_test_open_store (dir, "K03");
+  letter->received_at = okn_now_iso8601 (slow);
+  g_assert_true (okn_store_register (store, letter, "test", &error));
+  g_assert_no_error (error);
+  /* What the slow clock stamped as the moment of registration. */
+  sql = g_strdup_printf ("UPDATE records SET created_us = created_us - 3 * 86400000000 WHERE id = %"
+                         G_GINT64_FORMAT, letter->id);
+  okn_test_sql_exec (db, sql);
+
+  g_free (letter->received_at);
+  letter->received_at = okn_now_iso8601 (noon);
+  g_assert_true (okn_store_update (store, letter, "test", &error));
+  g_assert_no_error (error);
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (noon),
+                  (GDateMonth) g_date_time_get_month (noon), (GDateYear) g_date_time_get_year (noon));
+  letters = okn_register_day (store, &day, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (letters->len, ==, 1);
+  g_assert_cmpstr (((OknRecord *) g_ptr_array_index (letters, 0))->ticket, ==, letter->ticket);
+
+  g_clear_pointer (&store, okn_store_close);
+  okn_test_paths_clear (&dir, &db, &conf);
+}
+
 static void
 test_dates_pl (void)
 {
@@ -574,6 +626,7 @@ main (int    argc,
   g_test_add ("/register/pdf", RegisterFixture, NULL, register_setup,
               test_register_pdf, register_teardown);
   g_test_add_func ("/register/dates-pl", test_dates_pl);
+  g_test_add_func ("/register/received-corrected", test_register_received_corrected);
   g_test_add ("/register/okienkoctl-day", RegisterFixture, NULL, register_setup,
               test_okienkoctl_day, register_teardown);
   g_test_add_func ("/outputs/pdf-folder", test_outputs_pdf_folder);

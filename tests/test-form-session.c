@@ -463,6 +463,78 @@ test_in_flight_keeps_draft (Fixture       *f,
   wait_for_draft (f, "Następny");
 }
 
+/* A desk clerk saves the next record while the last one is still being
+ * stored: it waits in its form, the fields locked so that nothing typed
+ * changes it, and ::ready-to-submit says when the last one is stored (the
+ * form then checks and submits it). Refused, the last one comes back and
+ * the one that waited is one undo away. A correction in flight has
+ * nothing to wait. */
+static void
+test_submit_when_done (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autoptr (OknIntakeResult) refused = NULL;
+  g_autoptr (OknIntakeResult) corrected = NULL;
+  OknIntakeResult *result = NULL;
+  gpointer box[3] = { &error, &result, NULL };
+  guint ready = 0;
+  OknRecord *fix = NULL;
+
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  g_signal_connect_swapped (f->session, "ready-to-submit", G_CALLBACK (count), &ready);
+  /* Nothing in flight: submit now. */
+  type (f, "Pierwszy");
+  g_assert_false (okn_form_session_submit_when_done (f->session));
+  g_assert_false (okn_form_session_get_waiting (f->session));
+
+  start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
+  type (f, "Drugi");
+  g_assert_false (okn_form_session_get_fields_locked (f->session));
+  g_assert_true (okn_form_session_submit_when_done (f->session));
+  g_assert_true (okn_form_session_get_waiting (f->session));
+  g_assert_true (okn_form_session_get_fields_locked (f->session));
+  stored = finish_submit (f, box);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->record->subject, ==, "Pierwszy");
+  g_assert_cmpuint (ready, ==, 1);
+  g_assert_false (okn_form_session_get_waiting (f->session));
+  g_assert_false (okn_form_session_get_fields_locked (f->session));
+  g_assert_cmpstr (f->subject, ==, "Drugi");
+  wait_for_draft (f, "Drugi");
+
+  /* Refused: the last one back in the form, the one that waited an undo
+   * away, and nothing to submit. */
+  result = NULL;
+  box[2] = NULL;
+  start_submit (f, NULL, okn_record_new (OKN_KIND_LETTER), box);
+  type (f, "Trzeci");
+  g_assert_true (okn_form_session_submit_when_done (f->session));
+  refused = finish_submit (f, box);
+  g_assert_null (refused);
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (ready, ==, 1);
+  g_assert_false (okn_form_session_get_waiting (f->session));
+  g_assert_cmpstr (f->subject, ==, "Drugi");
+  g_assert_true (okn_form_session_undo_clear (f->session));
+  g_assert_cmpstr (f->subject, ==, "Trzeci");
+
+  /* A correction stays in its form while stored: nothing waits. */
+  okn_form_session_edit (f->session, stored->record);
+  fix = okn_record_copy (stored->record);
+  result = NULL;
+  box[2] = NULL;
+  start_submit (f, NULL, fix, box);
+  g_assert_true (okn_form_session_get_fields_locked (f->session));
+  g_assert_false (okn_form_session_submit_when_done (f->session));
+  g_assert_false (okn_form_session_get_waiting (f->session));
+  corrected = finish_submit (f, box);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ready, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,6 +549,7 @@ main (int   argc,
   ADD ("/form-session/submit", test_submit);
   ADD ("/form-session/clear-at-submit", test_clear_at_submit);
   ADD ("/form-session/in-flight-keeps-draft", test_in_flight_keeps_draft);
+  ADD ("/form-session/submit-when-done", test_submit_when_done);
 #undef ADD
   return g_test_run ();
 }

@@ -131,6 +131,24 @@ static const StringCase lone_surrogates[] = {
   { NULL, NULL },
 };
 
+/* okn_json_parse_full() reads a lone half as the character it is given
+ * (register --json asks for U+0001, which the record's check refuses by
+ * field); a whole pair is still its character. */
+static void
+test_lone_surrogate_replacement (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = okn_json_parse_full ("[\"x\\ud800y\", \"\\udfff\", \"\\ud83d\\ude00\"]", -1,
+                                                   0x0001, &error);
+  JsonArray *a;
+
+  g_assert_no_error (error);
+  a = json_node_get_array (root);
+  g_assert_cmpstr (json_array_get_string_element (a, 0), ==, "x\001y");
+  g_assert_cmpstr (json_array_get_string_element (a, 1), ==, "\001");
+  g_assert_cmpstr (json_array_get_string_element (a, 2), ==, "\xf0\x9f\x98\x80");
+}
+
 /* json-glib takes octal escapes, which JSON does not have, and makes bytes
  * that are not UTF-8 of them (\666 is 0xb6): a server's error description
  * came out so in the message a clerk reads (found by fuzz-open311-errors).
@@ -274,6 +292,7 @@ main (int   argc,
   g_test_add_func ("/json/register-deep", test_register_deep);
   g_test_add_func ("/json/parse-error-shown-safely", test_parse_error_shown_safely);
   g_test_add_data_func ("/json/lone-surrogate", lone_surrogates, test_strings_read_as_utf8);
+  g_test_add_func ("/json/lone-surrogate-replacement", test_lone_surrogate_replacement);
   g_test_add_data_func ("/json/octal-escape", octal_escapes, test_strings_read_as_utf8);
   g_test_add_func ("/json/values-as-sent", test_values_as_sent);
   return g_test_run ();

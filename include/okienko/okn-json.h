@@ -34,6 +34,10 @@ guint      okn_json_depth        (const char *data,
 JsonNode  *okn_json_parse        (const char *data,
                                   gssize      len,
                                   GError    **error);
+JsonNode  *okn_json_parse_full   (const char *data,
+                                  gssize      len,
+                                  gunichar    lone_surrogate,
+                                  GError    **error);
 
 char      *okn_json_node_text    (JsonNode   *node);
 char      *okn_json_member_text  (JsonObject *object,

@@ -103,15 +103,20 @@ hex4 (const char *p,
 
 /* json-glib decodes an escaped half of a surrogate pair (\ud800 without its
  * partner) into bytes that are not UTF-8, inside a string it hands over as
- * text. Each such escape becomes \ufffd, the same six bytes, in a copy;
- * whole pairs are left to json-glib. %NULL when there is none. */
+ * text. Each such escape becomes the escape of @replacement (\ufffd, or
+ * what the caller asked for), the same six bytes, in a copy; whole pairs
+ * are left to json-glib. %NULL when there is none. */
 static char *
 replace_lone_surrogates (const char *data,
-                         gsize       len)
+                         gsize       len,
+                         gunichar    replacement)
 {
   const char *end = data + len;
   char *copy = NULL;
   gboolean in_string = FALSE;
+  char digits[5];
+
+  g_snprintf (digits, sizeof digits, "%04x", (guint) replacement);
 
   for (const char *p = data; p < end; p++)
     {
@@ -140,7 +145,7 @@ replace_lone_surrogates (const char *data,
         }
       if (copy == NULL)
         copy = g_strndup (data, len);
-      memcpy (copy + (p - data) + 1, "fffd", 4);
+      memcpy (copy + (p - data) + 1, digits, 4);
       p += 4;
     }
   return copy;
@@ -196,7 +201,8 @@ make_strings_valid (JsonNode *node)
  *
  * The one way the core and the tools parse JSON they did not write
  * themselves: text nested deeper than %OKN_JSON_MAX_DEPTH is refused
- * before json-glib sees it.
+ * before json-glib sees it, and an escaped half of a surrogate pair
+ * without its partner reads as U+FFFD.
  *
  * Returns: (transfer full) (nullable): the root node, or %NULL with
  *   %OKN_JSON_ERROR_TOO_DEEP or %OKN_JSON_ERROR_INVALID
@@ -206,11 +212,36 @@ okn_json_parse (const char *data,
                 gssize      len,
                 GError    **error)
 {
+  return okn_json_parse_full (data, len, 0xfffd, error);
+}
+
+/**
+ * okn_json_parse_full:
+ * @data: JSON text from outside
+ * @len: its length in bytes, or -1 when NUL-terminated
+ * @lone_surrogate: the character an escaped half of a surrogate pair
+ *   without its partner (`\ud800`) reads as: U+FFFD for text that is
+ *   shown, a control character (U+0001) where the text is then checked
+ *   and refused by field; in the Basic Multilingual Plane, not U+0000
+ *   (json-glib would cut the text there) and no surrogate
+ *
+ * okn_json_parse() with the lone surrogate's replacement chosen.
+ *
+ * Returns: (transfer full) (nullable): the root node, or %NULL with
+ *   %OKN_JSON_ERROR_TOO_DEEP or %OKN_JSON_ERROR_INVALID
+ */
+JsonNode *
+okn_json_parse_full (const char *data,
+                     gssize      len,
+                     gunichar    lone_surrogate,
+                     GError    **error)
+{
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local = NULL;
   g_autofree char *patched = NULL;
   JsonNode *root;
 
+  g_return_val_if_fail (lone_surrogate > 0 && lone_surrogate < 0x10000 && (lone_surrogate < 0xd800 || lone_surrogate > 0xdfff), NULL);
   if (data == NULL)
     {
       g_set_error_literal (error, OKN_JSON_ERROR, OKN_JSON_ERROR_INVALID, _("The JSON text is empty."));
@@ -225,7 +256,7 @@ okn_json_parse (const char *data,
     }
   if (len < 0)
     len = (gssize) strlen (data);
-  patched = replace_lone_surrogates (data, (gsize) len);
+  patched = replace_lone_surrogates (data, (gsize) len, lone_surrogate);
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, patched ? patched : data, len, &local))
     {

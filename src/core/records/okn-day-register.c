@@ -113,7 +113,6 @@ okn_register_day (OknStore     *store,
   g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
-  g_autoptr (GDateTime) since = NULL;
   GPtrArray *out;
   OknListFilter filter = { 0 };
 
@@ -126,11 +125,10 @@ okn_register_day (OknStore     *store,
   filter.kind = OKN_KIND_LETTER;
   filter.received_since = start;
   filter.received_until = end;
-  /* A letter cannot be registered before it was received (the record check
-   * allows ten minutes of clock skew): bounding the registration time too
-   * lets the index on it narrow the search. */
-  since = g_date_time_add_minutes (start, -15);
-  filter.since = since;
+  /* Not bounded by the moment of registration: a correction may move the
+   * date received past it (a station whose clock was slow), and such a
+   * letter would then be on no day's register. The partial index on
+   * received_us narrows the search by itself. */
   out = okn_store_list (store, &filter, error);
   if (out == NULL)
     return NULL;

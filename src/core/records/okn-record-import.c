@@ -15,31 +15,11 @@
 #include "okienko/okn-json.h"
 #include "okienko/okn-record-import.h"
 
-/* The value of the four hex digits at @p, -1 when they are not. */
-static int
-hex4 (const char *p)
-{
-  int v = 0;
-
-  for (int k = 0; k < 4; k++)
-    {
-      int d = g_ascii_xdigit_value (p[k]);
-
-      if (d < 0)
-        return -1;
-      v = v * 16 + d;
-    }
-  return v;
-}
-
 /* json-glib keeps text in C strings, so a "\u0000" escape or a NUL byte
  * would cut the text where it stands ("J\u0000K" was stored as "J"), and a
  * NUL between two records would hide the rest of the input. Each becomes
  * U+0001 instead, in place (positions and lines stay), a control character
- * that validation then refuses by field and position like any other.
- * So does a "\ud800" escape without the other half of its UTF-16 pair:
- * it is no character, and json-glib stored U+FFFD for it, changing the
- * text without a word. */
+ * that validation then refuses by field and position like any other. */
 static void
 neutralise_nul (GString *input)
 {
@@ -61,18 +41,9 @@ neutralise_nul (GString *input)
         }
       if (escaped)
         {
-          int unit = c == 'u' && i + 4 < input->len ? hex4 (input->str + i + 1) : -1;
-
           escaped = FALSE;
-          if (unit >= 0xd800 && unit <= 0xdbff && i + 10 < input->len && input->str[i + 5] == '\\'
-              && input->str[i + 6] == 'u' && hex4 (input->str + i + 7) >= 0xdc00
-              && hex4 (input->str + i + 7) <= 0xdfff)
-            i += 10;   /* a whole pair: one character */
-          else if (unit == 0 || (unit >= 0xd800 && unit <= 0xdfff))
-            {
-              memcpy (input->str + i + 1, "0001", 4);
-              i += 4;
-            }
+          if (c == 'u' && i + 4 < input->len && memcmp (input->str + i + 1, "0000", 4) == 0)
+            input->str[i + 4] = '1';
         }
       else if (c == '\\')
         escaped = TRUE;
@@ -184,8 +155,11 @@ parse_json_input (const char *text,
     {
       const JsonChunk *c = &g_array_index (chunks, JsonChunk, i);
       g_autoptr (GError) parse_error = NULL;
-      /* Bounded nesting: json-glib's recursion would overflow the stack. */
-      g_autoptr (JsonNode) root = okn_json_parse (c->start, (gssize) c->len, &parse_error);
+      /* Bounded nesting: json-glib's recursion would overflow the stack.
+       * Half a surrogate pair ("\ud800" alone) is no character: it reads
+       * as U+0001, refused by field like "\u0000", where a server's text
+       * would read U+FFFD and change a name from an export without a word. */
+      g_autoptr (JsonNode) root = okn_json_parse_full (c->start, (gssize) c->len, 0x0001, &parse_error);
 
       if (root == NULL)
         {
@@ -249,10 +223,11 @@ parse_json_input (const char *text,
  * @error: an %OKN_RECORD_ERROR naming the line or record and the field
  *
  * Reads every record of @data: one object, an array of objects, or several
- * values one after the other. A NUL byte, a `\u0000` escape or half of a
- * UTF-16 surrogate pair (`\ud800` alone) becomes U+0001 first (validation
- * then names the field), text that is not UTF-8
- * is refused naming its line, nesting is bounded (okn_json_parse()), and
+ * values one after the other. A NUL byte or a `\u0000` escape becomes
+ * U+0001 first, and so does half of a UTF-16 surrogate pair (`\ud800`
+ * alone) as okn_json_parse_full() reads it (validation then names the
+ * field); text that is not UTF-8 is refused naming its line, nesting is
+ * bounded, and
  * the files the records name add up to at most
  * %OKN_RECORD_JSON_FILES_MAX_BYTES. The records are not checked
  * (okn_record_check()) nor stored.

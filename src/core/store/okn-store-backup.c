@@ -559,6 +559,18 @@ check_not_in_use (const char *db_path,
 
 /* Takes the sync engine's lock, so no sync starts while the file is
  * swapped; -1 with IN_USE when a sync holds it. */
+/* Whether @a and @b are one file: a symlink, a hard link or another
+ * spelling of a name (./, ..) is the file it names. */
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
 static int
 take_sync_lock (const char *db_path,
                 GError    **error)
@@ -821,20 +833,30 @@ okn_store_restore (const char     *db_path,
                    _("The backup %s is not a file. Nothing was changed."), source);
       return FALSE;
     }
-  if (okn_file_is_protected (source) || g_str_equal (source, db_path))
+  if (okn_file_is_protected (source) || g_str_equal (source, db_path) || same_file (source, db_path))
     {
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
                    _("%s is the database itself, not a backup of it. Nothing was changed."), source);
       return FALSE;
     }
 
+  /* A new disk has no database yet, nor its folder: made private, as
+   * for a new database. */
+  dir = g_path_get_dirname (db_path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
   lock_fd = take_sync_lock (db_path, error);
   if (lock_fd < 0 || !check_not_in_use (db_path, error))
     goto out;
 
   /* The copy is made and checked where the database lives, so that
    * putting it in place is a rename. */
-  dir = g_path_get_dirname (db_path);
   tmp = g_build_filename (dir, ".okienko-restore.XXXXXX", NULL);
   fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)

@@ -31,6 +31,7 @@ struct _OknFormSession
   gboolean busy;
   gboolean clear_at_submit;
   OknDraft *submitted;       /* the new record in flight, its form cleared */
+  gboolean waiting;          /* the form's record is to be submitted when the one in flight is stored */
 };
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
@@ -40,6 +41,7 @@ enum
   PROP_0,
   PROP_BUSY,
   PROP_EDITING,
+  PROP_WAITING,
   N_PROPS
 };
 
@@ -51,6 +53,7 @@ enum
   CANCELLED,
   DRAFT_ERROR,
   EDITED,
+  READY_TO_SUBMIT,
   N_SIGNALS
 };
 
@@ -110,6 +113,16 @@ set_editing (OknFormSession  *self,
   if (record)
     self->editing = okn_record_copy (record);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITING]);
+}
+
+static void
+set_waiting (OknFormSession *self,
+             gboolean        waiting)
+{
+  if (self->waiting == waiting)
+    return;
+  self->waiting = waiting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING]);
 }
 
 static void
@@ -174,6 +187,9 @@ okn_form_session_get_property (GObject    *object,
     case PROP_EDITING:
       g_value_set_boolean (value, self->editing != NULL);
       break;
+    case PROP_WAITING:
+      g_value_set_boolean (value, self->waiting);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -201,6 +217,14 @@ okn_form_session_class_init (OknFormSessionClass *klass)
    * The form corrects a stored record (okn_form_session_get_editing()).
    */
   properties[PROP_EDITING] = g_param_spec_boolean ("editing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * OknFormSession:waiting:
+   *
+   * The form's record waits to be submitted once the one in flight is
+   * stored (okn_form_session_submit_when_done()); its fields wait too.
+   */
+  properties[PROP_WAITING] = g_param_spec_boolean ("waiting", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -233,6 +257,15 @@ okn_form_session_class_init (OknFormSessionClass *klass)
    */
   signals[EDITED] = g_signal_new ("edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * OknFormSession::ready-to-submit:
+   *
+   * The record that waited (okn_form_session_submit_when_done()) may be
+   * submitted now: the one before it is stored and the session is no
+   * longer busy. The form checks its fields again and submits them.
+   */
+  signals[READY_TO_SUBMIT] = g_signal_new ("ready-to-submit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -439,6 +472,9 @@ okn_form_session_edit (OknFormSession  *self,
         self->set_aside = g_steal_pointer (&d);
     }
   g_clear_handle_id (&self->draft_source, g_source_remove);
+  /* The form is the correction's now: a record that waited in it is set
+   * aside with the rest, not submitted. */
+  set_waiting (self, FALSE);
   set_editing (self, record);
 }
 
@@ -557,7 +593,45 @@ okn_form_session_get_busy (OknFormSession *self)
 gboolean
 okn_form_session_get_fields_locked (OknFormSession *self)
 {
-  return self->busy && self->submitted == NULL;
+  return self->busy && (self->submitted == NULL || self->waiting);
+}
+
+/**
+ * okn_form_session_get_waiting:
+ *
+ * Returns: %TRUE while the form's record waits for the one in flight
+ *   (okn_form_session_submit_when_done())
+ */
+gboolean
+okn_form_session_get_waiting (OknFormSession *self)
+{
+  return self->waiting;
+}
+
+/**
+ * okn_form_session_submit_when_done:
+ *
+ * A person saved the next record while the last one, cleared at its
+ * submit (okn_form_session_set_clear_at_submit()), is still being stored
+ * and printed. One record is in flight at a time (the draft file holds
+ * it until it is stored), so this one waits in its form, its fields
+ * locked so that nothing typed meanwhile changes it: ::ready-to-submit
+ * says when the last one is stored, for the form to check and submit it
+ * then. Refused, the last one comes back into the form and this one is
+ * what okn_form_session_undo_clear() brings back; no longer waiting.
+ *
+ * Returns: %TRUE when the form's record waits (or already did); %FALSE
+ *   when nothing is in flight (submit it now) or the fields hold the
+ *   record in flight (a correction): nothing to wait
+ */
+gboolean
+okn_form_session_submit_when_done (OknFormSession *self)
+{
+  g_return_val_if_fail (OKN_IS_FORM_SESSION (self), FALSE);
+  if (!self->busy || self->submitted == NULL)
+    return FALSE;
+  set_waiting (self, TRUE);
+  return TRUE;
 }
 
 /**
@@ -591,7 +665,11 @@ on_submitted (GObject      *source,
   OknIntakeResult *result = okn_intake_submit_finish (res, &error);
 
   g_autoptr (OknDraft) submitted = g_steal_pointer (&self->submitted);
+  gboolean waited = self->waiting;
 
+  /* Not waiting any more: stored, the next record goes now; refused, it
+   * is what was typed meanwhile. */
+  set_waiting (self, FALSE);
   set_busy (self, FALSE);
   if (result == NULL)
     {
@@ -638,6 +716,8 @@ on_submitted (GObject      *source,
       okn_form_session_reset (self);
     }
   g_task_return_pointer (task, result, (GDestroyNotify) okn_intake_result_free);
+  if (waited)
+    g_signal_emit (self, signals[READY_TO_SUBMIT], 0);
 }
 
 /**

@@ -107,6 +107,8 @@ void        okn_gui_form_unbind_session (GtkWidget       *form,
 typedef void (*OknFormStoredFunc) (GtkWidget             *form,
                                    const OknIntakeResult *result);
 
+gboolean    okn_gui_form_may_save       (GtkWidget      *form,
+                                         OknFormSession *session);
 void        okn_gui_form_submit         (GtkWidget         *form,
                                          OknFormSession    *session,
                                          OknContext        *context,

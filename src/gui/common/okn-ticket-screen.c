@@ -23,6 +23,7 @@ struct _OknTicketScreen
   GtkBox parent_instance;
 
   GtkWidget *qr_area;
+  GtkLabel *note_label;
   GtkLabel *heading_label;
   GtkLabel *ticket_label;
   GtkLabel *code_label;
@@ -118,7 +119,35 @@ okn_ticket_screen_show_ticket (OknTicketScreen        *self,
     gtk_widget_set_visible (GTK_WIDGET (self->title_label), title != NULL);
   }
   gtk_label_set_text (self->keep_label, text.keep);
+  okn_ticket_screen_set_note (self, NULL);
   okn_ticket_screen_set_printing (self);
+}
+
+/**
+ * okn_ticket_screen_set_note:
+ * @note: (nullable): a line above the ticket, in the clerk's words
+ *
+ * Says whose ticket this is when that is not plain: the desk's form below
+ * already holds the next record. %NULL: no line (as after
+ * okn_ticket_screen_show_ticket()).
+ */
+void
+okn_ticket_screen_set_note (OknTicketScreen *self,
+                            const char      *note)
+{
+  gtk_label_set_text (self->note_label, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL);
+}
+
+/**
+ * okn_ticket_screen_get_note:
+ *
+ * Returns: (nullable): the line above the ticket, if one shows
+ */
+const char *
+okn_ticket_screen_get_note (OknTicketScreen *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->note_label)) ? gtk_label_get_text (self->note_label) : NULL;
 }
 
 /**
@@ -255,6 +284,7 @@ okn_ticket_screen_class_init (OknTicketScreenClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/okienko/Desk/okn-ticket-screen.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, OknTicketScreen, name)
   CHILD (qr_area);
+  CHILD (note_label);
   CHILD (heading_label);
   CHILD (ticket_label);
   CHILD (code_label);

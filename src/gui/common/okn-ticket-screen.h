@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (OknTicketScreen, okn_ticket_screen, OKN, TICKET_SCREEN, Gt
 GtkWidget  *okn_ticket_screen_new           (void);
 void        okn_ticket_screen_show_ticket   (OknTicketScreen        *self,
                                              const OknTicketContent *content);
+void        okn_ticket_screen_set_note      (OknTicketScreen *self,
+                                             const char      *note);
+const char *okn_ticket_screen_get_note      (OknTicketScreen *self);
 void        okn_ticket_screen_set_printing  (OknTicketScreen *self);
 void        okn_ticket_screen_set_printed   (OknTicketScreen *self,
                                              const char      *printed,

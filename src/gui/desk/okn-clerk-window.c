@@ -54,6 +54,8 @@ struct _OknClerkWindow
   gboolean syncing;
   char *catalogue_at;        /* catalogue.fetched_at the report form shows */
   gboolean ticket_pending;  /* the last save's ticket stays until the next record starts */
+  gboolean next_started;    /* a form was changed while its save was in flight */
+  gboolean ticket_kept;     /* the ticket came when the next record had started: it stays until that one is saved */
   gboolean disposed;        /* a thread's answer arriving later finds no window */
 };
 
@@ -220,11 +222,54 @@ on_record_correct (OknClerkWindow  *self,
     }
 }
 
+/* A record saved while the last one is still being stored waits in its
+ * form: said where the window says what goes on, until it goes. */
+static void
+on_form_waiting (OknClerkWindow *self,
+                 GParamSpec     *pspec,
+                 OknFormSession *session)
+{
+  const char *note = session == page_session (self, "letter")
+                       ? _("This letter waits: it is saved as soon as the previous one is.")
+                       : _("This report waits: it is saved as soon as the previous one is.");
+
+  if (okn_form_session_get_waiting (session))
+    show_status (self, GTK_MESSAGE_INFO, note);
+  else if (g_str_equal (okn_clerk_window_get_status (self), note))
+    gtk_widget_hide (self->status_bar);
+}
+
 /* The next record started (a person changed a field of a form): the last
  * ticket goes. */
 static void
-on_form_edited (OknClerkWindow *self)
+on_form_edited (OknClerkWindow *self,
+                OknFormSession *session)
 {
+  /* Typed while the last record is still being saved: its ticket comes
+   * after this, and is kept (the next key would take it away at once, and
+   * with it what printing did). */
+  if (okn_form_session_get_busy (session))
+    {
+      self->next_started = TRUE;
+      return;
+    }
+  if (self->ticket_kept)
+    return;
+  self->ticket_pending = FALSE;
+  update_ticket_screen (self);
+}
+
+/* A save starts: a ticket kept from the one before goes, and its own
+ * ticket follows when it is stored. */
+static void
+on_form_busy (OknClerkWindow *self,
+              GParamSpec     *pspec,
+              OknFormSession *session)
+{
+  if (!okn_form_session_get_busy (session))
+    return;
+  self->next_started = FALSE;
+  self->ticket_kept = FALSE;
   self->ticket_pending = FALSE;
   update_ticket_screen (self);
 }
@@ -260,6 +305,18 @@ on_form_saved (OknClerkWindow *self,
       gtk_widget_hide (self->status_bar);
       okn_ticket_screen_show_ticket (self->ticket_screen, content);
       okn_ticket_screen_set_printed (self->ticket_screen, result->printed, result->print_error);
+      /* The clerk typed the next record while this one was saved: the
+       * ticket stays above it until that one is saved, and says that it
+       * is the one before. */
+      self->ticket_kept = self->next_started
+                          || okn_form_session_get_busy (page_session (self, form == GTK_WIDGET (self->letter_form)
+                                                                              ? "letter" : "report"));
+      self->next_started = FALSE;
+      if (self->ticket_kept)
+        okn_ticket_screen_set_note (self->ticket_screen,
+                                    result->record->kind == OKN_KIND_LETTER
+                                      ? _("This is the letter saved a moment ago: the form below is already the next one.")
+                                      : _("This is the report saved a moment ago: the form below is already the next one."));
       self->ticket_pending = TRUE;
       update_ticket_screen (self);
     }
@@ -1126,6 +1183,14 @@ okn_clerk_window_init (OknClerkWindow *self)
                            G_CALLBACK (on_form_edited), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (okn_report_form_get_session (self->report_form), "edited",
                            G_CALLBACK (on_form_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okn_letter_form_get_session (self->letter_form), "notify::busy",
+                           G_CALLBACK (on_form_busy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okn_report_form_get_session (self->report_form), "notify::busy",
+                           G_CALLBACK (on_form_busy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okn_letter_form_get_session (self->letter_form), "notify::waiting",
+                           G_CALLBACK (on_form_waiting), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okn_report_form_get_session (self->report_form), "notify::waiting",
+                           G_CALLBACK (on_form_waiting), self, G_CONNECT_SWAPPED);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
   okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
 

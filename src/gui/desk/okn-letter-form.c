@@ -372,10 +372,11 @@ on_stored (GtkWidget             *form,
  * okn_letter_form_save:
  *
  * Checks the form with the core; with problems, shows them and stores
- * nothing. Otherwise stores (and prints) in a thread and clears the form
- * when that is done.
+ * nothing. Otherwise stores (and prints) in a thread, the form clean for
+ * the next letter at once; while the last letter is still being stored,
+ * this one waits in its form and is checked and saved once that one is.
  *
- * Returns: %TRUE when the save started
+ * Returns: %TRUE when the save started or waits
  */
 gboolean
 okn_letter_form_save (OknLetterForm *self)
@@ -383,7 +384,7 @@ okn_letter_form_save (OknLetterForm *self)
   g_autoptr (OknRecord) record = NULL;
   g_autoptr (GPtrArray) issues = NULL;
 
-  if (okn_form_session_get_busy (self->session) || self->context == NULL)
+  if (self->context == NULL || !okn_gui_form_may_save (GTK_WIDGET (self), self->session))
     return FALSE;
   record = build_record (self);
   issues = okn_intake_check (okn_context_get_store (self->context), record, NULL);
@@ -556,6 +557,10 @@ okn_letter_form_init (OknLetterForm *self)
   self->session = okn_form_session_new (NULL);
   okn_form_session_set_clear_at_submit (self->session, TRUE);
   okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
+  /* Saved while the last one was still being stored: checked and saved
+   * once that one is. */
+  g_signal_connect_object (self->session, "ready-to-submit", G_CALLBACK (on_save_clicked), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 
   self->senders = gtk_list_store_new (1, G_TYPE_STRING);
