@@ -964,6 +964,30 @@ test_daily_register (void)
   g_assert_true (wait_for (register_idle, page));
   printed = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, day);
   g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
+  /* What the buttons did is said beside them, under the list, where the
+   * clerk who pressed one looks (it was above the list, out of sight). */
+  {
+    GtkWidget *list = find_named (GTK_WIDGET (page), "Letters received on the day");
+    GtkWidget *print = find_named (GTK_WIDGET (page), "Print");
+    GtkLabel *said = NULL;
+    GtkAllocation list_box, said_box, print_box;
+    int list_y = 0, said_y = 0, print_y = 0;
+
+    gtk_container_check_resize (GTK_CONTAINER (window));
+    said = find_shown_label (GTK_WIDGET (page), "Saved the register to");
+    g_assert_nonnull (said);
+    list = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+    gtk_widget_get_allocation (list, &list_box);
+    gtk_widget_get_allocation (GTK_WIDGET (said), &said_box);
+    gtk_widget_get_allocation (print, &print_box);
+    g_assert_true (gtk_widget_translate_coordinates (list, GTK_WIDGET (page), 0, 0, NULL, &list_y));
+    g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (said), GTK_WIDGET (page), 0, 0, NULL, &said_y));
+    g_assert_true (gtk_widget_translate_coordinates (print, GTK_WIDGET (page), 0, 0, NULL, &print_y));
+    g_assert_cmpint (said_y, >=, list_y + list_box.height);
+    /* On the buttons' row. */
+    g_assert_cmpint (said_y, <, print_y + print_box.height);
+    g_assert_cmpint (said_y + said_box.height, >, print_y);
+  }
 
   /* Another day typed, and straight to Print without Enter: that day's
    * register is printed, the one the field shows. */
