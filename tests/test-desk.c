@@ -2702,6 +2702,78 @@ screen_child (const char *screen,
   return bad->len > 0 ? 1 : 0;
 }
 
+/* The first widget of @type under @root (itself included). */
+static GtkWidget *
+find_first (GtkWidget *root,
+            GType      type)
+{
+  GtkWidget *found = NULL;
+  g_autoptr (GList) children = NULL;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  if (!GTK_IS_CONTAINER (root))
+    return NULL;
+  children = gtk_container_get_children (GTK_CONTAINER (root));
+  for (GList *l = children; l && found == NULL; l = l->next)
+    found = find_first (l->data, type);
+  return found;
+}
+
+static gboolean
+window_width_is (gpointer data)
+{
+  int width = 0;
+
+  gtk_window_get_size (GTK_WINDOW (window), &width, NULL);
+  return width == GPOINTER_TO_INT (data);
+}
+
+/* The register as a 1024 px wide screen shows it (the window made that
+ * wide): the sender's and the subject's columns show at least 12
+ * characters each, every column is in sight without scrolling sideways,
+ * and the status line at the bottom is whole, not cut with "…". Says in
+ * @bad what is not. */
+static void
+check_register_readable (const char *what,
+                         GString    *bad)
+{
+  GtkWidget *page = GTK_WIDGET (okn_clerk_window_get_register_page (window));
+  GtkTreeView *view = GTK_TREE_VIEW (find_first (page, GTK_TYPE_TREE_VIEW));
+  GtkLabel *sync = find_shown_label (GTK_WIDGET (window), okn_clerk_window_get_sync_text (window));
+  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (view));
+  g_autoptr (PangoFontDescription) font = NULL;
+  PangoFontMetrics *metrics = NULL;
+  GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+  int ch;
+
+  g_assert_nonnull (sync);
+  g_assert_cmpuint (okn_register_page_get_n_letters (OKN_REGISTER_PAGE (page)), >, 0);
+  gtk_window_resize (GTK_WINDOW (window), 1024, 768 - 40);
+  g_assert_true (wait_for (window_width_is, GINT_TO_POINTER (1024)));
+  gtk_container_check_resize (GTK_CONTAINER (window));
+  gtk_style_context_get (style, gtk_style_context_get_state (style), GTK_STYLE_PROPERTY_FONT, &font, NULL);
+  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (view)), font, NULL);
+  ch = pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+  pango_font_metrics_unref (metrics);
+  for (int i = 4; i <= 5; i++)
+    {
+      GtkTreeViewColumn *column = gtk_tree_view_get_column (view, i);
+      int width = gtk_tree_view_column_get_width (column);
+
+      g_print ("# %s: the register's %s column %d px, a character %d px\n", what,
+               gtk_tree_view_column_get_title (column), width, ch);
+      if (width < 12 * ch)
+        g_string_append_printf (bad, "%s: the register's %s column is %d px, under 12 characters (%d px)\n", what,
+                                gtk_tree_view_column_get_title (column), width, 12 * ch);
+    }
+  if (gtk_adjustment_get_upper (h) > gtk_adjustment_get_page_size (h) + 0.5)
+    g_string_append_printf (bad, "%s: the register's columns need %.0f px, %.0f in sight\n", what,
+                            gtk_adjustment_get_upper (h), gtk_adjustment_get_page_size (h));
+  if (pango_layout_is_ellipsized (gtk_label_get_layout (sync)))
+    g_string_append_printf (bad, "%s: the status line is cut: %s\n", what, okn_clerk_window_get_sync_text (window));
+}
+
 /* In a child process: the desk started with its text at @dpi (GTK's
  * gtk-xft-dpi, 1024ths of a dot per inch) as GNOME's text scaling sets
  * it before a program starts, every page shown (the record @ticket open,
@@ -2749,6 +2821,8 @@ scale_child (const char *dpi,
       gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_w, NULL);
       gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), 1024, &min_h, NULL);
       g_print ("# %s: at least %d×%d\n", pages[i], min_w, min_h);
+      if (g_str_equal (pages[i], "register"))
+        check_register_readable (pages[i], bad);
       if (min_w > 1024 || min_h > 768 - 40)
         g_string_append_printf (bad, "%s needs at least %d×%d px, more than 1024×%d\n", pages[i], min_w, min_h,
                                 768 - 40);
@@ -2769,7 +2843,9 @@ scale_child (const char *dpi,
  * saying that a ticket ID is mistyped (up to 1399 px) and the register's
  * header (up to 1337 px; over 1024 already at 125 % in Polish and
  * Ukrainian) once made the window wider than the screen, its buttons out
- * of reach. Each in a child process: a combo box keeps the width it
+ * of reach. And the register stays readable there: at 150 % its sender
+ * and subject once shrank to a few characters, its last column went out
+ * of sight (Ukrainian), and the Ukrainian status line ended in "…". Each in a child process: a combo box keeps the width it
  * measured at the old scale, so a scale changed under a running desk does
  * not show this. */
 static void

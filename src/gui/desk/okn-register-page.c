@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "okn-gui-util.h"
@@ -69,7 +70,10 @@ okn_register_page_refresh (OknRegisterPage *self)
     {
       const OknRecord *r = g_ptr_array_index (self->letters, i);
       g_autofree char *no = g_strdup_printf ("%u", i + 1);
-      g_autofree char *received = okn_format_date_pl (r->received_at, TRUE);
+      g_autofree char *when = okn_format_date_pl (r->received_at, TRUE);
+      /* Every row's day is the page's ("dd.mm.yyyy hh:mm"): the hour says
+       * the rest, and leaves the room to the sender and the subject. */
+      const char *received = strlen (when) == 16 ? when + 11 : when;
       g_autofree char *pages = g_strdup_printf ("%d / %d", r->pages, r->attachment_count);
       g_autofree char *sender = okn_text_display_line (r->anonymous ? _("anonymous") : r->sender_name, -1);
       g_autofree char *subject = okn_text_display_line (r->subject, -1);
