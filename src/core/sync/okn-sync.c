@@ -532,11 +532,16 @@ watch_loop (OknSync           *sync,
       gint64 now = g_get_monotonic_time ();
       gint64 deadline = now + sync->interval_us;
       gint64 due_after = now;
+      /* A full disk or a database another program held too long fails
+       * this run, not the watch: it is tried again after a backoff, as
+       * after a network error. A database that is not ours, damaged or
+       * newer ends it. */
+      gboolean storage = !ok && g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
 
       if (func)
         func (&report, local, user_data);
       okn_sync_report_clear (&report);
-      if (!ok && local->domain != OKN_SYNC_ERROR)
+      if (!ok && local->domain != OKN_SYNC_ERROR && !storage)
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
@@ -545,7 +550,7 @@ watch_loop (OknSync           *sync,
         break;
       if (ok)
         failed_runs = 0;
-      else if (local->code == OKN_SYNC_ERROR_CONFIG)
+      else if (!storage && local->code == OKN_SYNC_ERROR_CONFIG)
         {
           /* A run stopped by the configuration waits for the interval; a
            * kind that cannot be sent does not hold the others back. */
