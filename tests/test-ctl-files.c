@@ -341,6 +341,51 @@ test_foreign_database_untouched (Fixture      *f,
   }
 }
 
+static guint
+mode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* --db naming a file that is not a database at all (a mistyped path,
+ * /etc/passwd when run as root), a link to it, or a link planted as the
+ * station's .issued: the file keeps its mode. Making a readable file
+ * private is for the station's own database, once it is known to be
+ * one. */
+static void
+test_foreign_file_mode_kept (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autofree char *text = g_build_filename (f->dir, "passwd", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other-app.db", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.db", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  const char *const targets[] = { text, other, link, f->db };
+
+  g_assert_true (g_file_set_contents (text, "root:x:0:0:root:/root:/bin/bash\n", -1, NULL));
+  make_foreign_database (other);
+  g_assert_cmpint (g_chmod (text, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (other, 0644), ==, 0);
+  g_assert_cmpint (symlink (text, link), ==, 0);
+  g_assert_cmpint (g_unlink (issued), ==, 0);
+  g_assert_cmpint (symlink (text, issued), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (targets[i], f->config, NULL, NULL, &err, "status", NULL);
+
+      g_test_message ("status --db %s: %d %s", targets[i], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      if (mode_of (text) != 0644 || mode_of (other) != 0644)
+        g_error ("status --db %s changed a file that is not the station's: passwd %04o, other-app.db %04o",
+                 targets[i], mode_of (text), mode_of (other));
+    }
+}
+
 /* A command that only reads never creates a database where there is none. */
 static void
 test_read_only_commands_create_nothing (Fixture      *f,
@@ -769,6 +814,7 @@ main (int    argc,
   ADD ("/ctl-files/existing-file-needs-force", test_existing_file_needs_force);
   ADD ("/ctl-files/pdf-folder-keeps-earlier-copies", test_pdf_folder_keeps_earlier_copies);
   ADD ("/ctl-files/foreign-database-untouched", test_foreign_database_untouched);
+  ADD ("/ctl-files/foreign-file-mode-kept", test_foreign_file_mode_kept);
   ADD ("/ctl-files/read-only-commands-create-nothing", test_read_only_commands_create_nothing);
   ADD ("/ctl-files/read-only-commands-never-migrate", test_read_only_commands_never_migrate);
   g_test_add_func ("/ctl-files/memory-database-refused", test_memory_database_refused);
