@@ -1462,6 +1462,117 @@ test_statuses_without_status (Fixture       *f,
   g_assert_null (strstr (out, "(null)"));
 }
 
+/* Every case on the server gets @notes (status open). */
+static void
+set_all_notes (Fixture    *f,
+               const char *notes)
+{
+  g_autoptr (GPtrArray) cases = okn_open311_server_list_requests (f->server);
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      OknOpen311StoredRequest *c = g_ptr_array_index (cases, i);
+
+      g_assert_true (okn_open311_server_set_status (f->server, c->id, "open", notes));
+    }
+}
+
+static gint64
+count_notes (Fixture    *f,
+             const char *notes)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM records WHERE server_status_notes = '%s'", notes);
+
+  return okn_test_sql_int (f->station.db, sql);
+}
+
+/* Long case numbers that are still usable (200 digits) do not push a
+ * status pull's GET over what servers take: with a server that refuses
+ * URLs over 8190 bytes (Apache's LimitRequestLine), every case gets its
+ * status; with one that refuses even shorter ones, the GETs it refuses
+ * are asked again case by case. */
+static void
+test_statuses_long_ids (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *const limits[] = { "8190", "1000" };
+  g_autoptr (OknSync) sync = new_sync (f);
+  OknSyncReport report;
+
+  okn_test_server_set (f->server, "long_id_length", "200");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_LONG_ID, 0);
+  okn_test_add_reports (f->station.store, 50);
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      g_autofree char *notes = g_strdup_printf ("Ekipa w drodze (%s).", limits[i]);
+
+      okn_test_server_set (f->server, "max_url_length", limits[i]);
+      okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+      okn_sync_report_clear (&report);
+      g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 50);
+      g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT min (length (server_id)) FROM records"), ==, 200);
+      set_all_notes (f, notes);
+      okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+      g_assert_cmpuint (report.status_changes, ==, 50);
+      okn_sync_report_clear (&report);
+      g_assert_cmpint (count_notes (f, notes), ==, 50);
+    }
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 50);
+}
+
+/* A server that answers a POST with a case number of a million digits,
+ * which no real system issues: the record is sent and never sent again,
+ * but that number is not kept and the record says why, in words; the
+ * other cases still get their statuses and the runs succeed. */
+static void
+test_long_case_id (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *out = NULL;
+  OknSyncReport report;
+
+  okn_test_add_reports (f->station.store, 4);
+  /* The run's first POST (its probe: the oldest record) gets the id. */
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_LONG_ID, 1);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.sent, ==, 5);
+  okn_sync_report_clear (&report);
+  again = okn_test_reload (f->station.store, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_null (again->server_id);
+  g_assert_nonnull (again->server_error);
+  g_test_message ("%s", again->server_error);
+  g_assert_nonnull (strstr (again->server_error, "1000000 bytes long"));
+  g_assert_nonnull (strstr (again->server_error, again->ticket));
+  g_assert_true (okn_test_audit_has (f->station.store, again->id, NULL, "cannot be used"));
+
+  set_all_notes (f, "Ekipa w drodze.");
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, ==, 4);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 4);
+
+  /* okienkoctl: the runs succeed; show gives the reason where the case
+   * number would be, in the clerk's language. */
+  g_clear_pointer (&sync, okn_sync_free);
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", r->ticket, NULL),
+                   ==, 0);
+  g_unsetenv ("LANGUAGE");
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Numer sprawy:"));
+  g_assert_nonnull (strstr (out, again->server_error));
+  g_assert_cmpuint (strlen (out), <, 4000);
+
+  /* Never sent again. */
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 5);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
+}
+
 /* A token the server answers "not yet" is asked again within seconds,
  * not after the watch's interval (an hour here). */
 static void
@@ -1759,6 +1870,8 @@ main (int   argc,
   ADD ("/sync/cli/refused-exit", test_cli_refused_exit);
   ADD ("/sync/statuses/reopened", test_statuses_reopened);
   ADD ("/sync/statuses/without-status", test_statuses_without_status);
+  ADD ("/sync/statuses/long-ids", test_statuses_long_ids);
+  ADD ("/sync/hostile/long-case-id", test_long_case_id);
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
   ADD ("/sync/cli/status-names-setting", test_cli_status_names_setting);
