@@ -2824,6 +2824,36 @@ test_record_coordinates (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* A record the server made a case for but whose case number could not be
+ * kept (the sync's words in server_error): the clerk reads why where the
+ * case number goes, not "not known yet", which would promise one. */
+static void
+test_record_case_number_unusable (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("streetlight", "Latarnia nie świeci", "ul. Zgierska 4");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *shown = NULL;
+  static const char *said = "The server made the case, but its case number cannot be used (it holds a control "
+                            "character): the record is sent and is not sent again.";
+
+  okn_test_sample_catalogue (store);
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = %" G_GINT64_FORMAT "; "
+                         "UPDATE records SET sync_state = 'synced', server_error = '%s' WHERE id = %" G_GINT64_FORMAT,
+                         r->id, said, r->id);
+  okn_test_sql_exec (g_getenv ("OKIENKO_DB"), sql);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (okn_clerk_window_get_record_view (window)));
+  g_test_message ("%s", shown);
+  g_assert_nonnull (strstr (shown, said));
+  g_assert_null (strstr (shown, "not known yet"));
+  key (GDK_KEY_Escape, 0);
+}
+
 static gboolean
 not_syncing (gpointer data)
 {
@@ -3126,6 +3156,7 @@ main (int    argc,
   g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
   g_test_add_func ("/desk/record-coordinates", test_record_coordinates);
+  g_test_add_func ("/desk/record-case-number-unusable", test_record_case_number_unusable);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 
