@@ -1750,6 +1750,36 @@ test_cli_status_one_language (Fixture       *f,
   g_unsetenv ("LANGUAGE");
 }
 
+/* A sync started with LANGUAGE=pl in a pure C locale writes English
+ * (gettext ignores LANGUAGE there): its stored error is tagged "en", so
+ * status in English names the setting with its command, as the sync's
+ * own language does. */
+static void
+test_cli_status_c_locale (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *setting = NULL;
+  g_autofree char *text = NULL;
+
+  okn_test_add_reports (f->station.store, 1);
+  okn_test_config_set (f->station.config, "server.api_key", "Zly-KLUCZ-4b2e/+=Qw7");
+  g_setenv ("LC_ALL", "C", TRUE);
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 2);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  stored = okn_store_get_meta (f->station.store, "sync.last_error");
+  setting = okn_store_get_meta (f->station.store, "sync.last_error_setting");
+  g_test_message ("stored: %s\nsetting: %s", stored, setting);
+  g_assert_nonnull (strstr (stored, "The server refused the API key (HTTP 403)."));
+  g_assert_nonnull (strstr (setting, "\"lang\":\"en\""));
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL), ==, 0);
+  g_test_message ("status: %s", text);
+  g_assert_nonnull (strstr (text, "(okienkoctl config set server.api_key -)"));
+  g_unsetenv ("LANGUAGE");
+}
+
 /* Server text reaches the terminal made safe: no escape sequence, no
  * forged line, no bidi override (sync's errors, status, services). */
 static void
@@ -1876,6 +1906,7 @@ main (int   argc,
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
   ADD ("/sync/cli/status-names-setting", test_cli_status_names_setting);
   ADD ("/sync/cli/status-one-language", test_cli_status_one_language);
+  ADD ("/sync/cli/status-c-locale", test_cli_status_c_locale);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
 #undef ADD
 #undef ADDD
