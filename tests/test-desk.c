@@ -2952,6 +2952,68 @@ closed_port (void)
   return port;
 }
 
+/* In a child process: the desk's language set up as the program sets it
+ * up; prints a word of its own (gettext) and the core's language, which
+ * names the lists' words and the sync's stored ones. */
+static int
+i18n_child (void)
+{
+  g_autofree char *line = NULL;
+
+  okn_application_setup_i18n ();
+  /* As bytes: g_print() would convert them to the C locale's ASCII. */
+  line = g_strdup_printf ("%s|%s\n", g_dgettext (GETTEXT_PACKAGE, "Case number"),
+                          okn_language_to_string (okn_language_from_locale ()));
+  fputs (line, stdout);
+  return 0;
+}
+
+/* A desk started with no language chosen speaks Polish, its own words and
+ * the core's lists alike, in the pure C locale too (LC_ALL=C, or no LANG
+ * as on a fresh system), where gettext ignores LANGUAGE; and LANGUAGE=en
+ * or uk chooses there as anywhere. */
+static void
+test_language_in_c_locale (void)
+{
+  static const struct
+  {
+    const char *lc_all;
+    const char *language;   /* NULL: unset */
+    const char *out;
+  } runs[] = {
+    { "C", NULL, "Numer sprawy|pl\n" },
+    { "POSIX", NULL, "Numer sprawy|pl\n" },
+    { "C.UTF-8", NULL, "Numer sprawy|pl\n" },
+    { "C", "en", "Case number|en\n" },
+    { "C", "uk", "Номер справи|uk\n" },
+  };
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr (GSubprocess) child = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+
+      g_subprocess_launcher_setenv (launcher, "LC_ALL", runs[i].lc_all, TRUE);
+      g_subprocess_launcher_unsetenv (launcher, "LANG");
+      g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
+      if (runs[i].language)
+        g_subprocess_launcher_setenv (launcher, "LANGUAGE", runs[i].language, TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--i18n-child", NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+      g_assert_no_error (error);
+      g_test_message ("LC_ALL=%s LANGUAGE=%s: %s", runs[i].lc_all, runs[i].language ? runs[i].language : "(unset)",
+                      out);
+      g_assert_cmpstr (out, ==, runs[i].out);
+    }
+}
+
 /* Issue 10, "Words": a reprint's "printed" names the layout in Polish, not
  * "label →"; a code that is not a ticket is not "(keyboard)"; a network
  * failure says in Polish what happened, libcurl's English on a details
@@ -3063,6 +3125,8 @@ main (int    argc,
   g_autofree char *out = NULL;
   int rc;
 
+  if (argc > 1 && g_str_equal (argv[1], "--i18n-child"))
+    return i18n_child ();
   if (argc > 2 && g_str_equal (argv[1], "--words-child"))
     {
       okn_application_setup_i18n ();
@@ -3157,6 +3221,7 @@ main (int    argc,
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
   g_test_add_func ("/desk/record-coordinates", test_record_coordinates);
   g_test_add_func ("/desk/record-case-number-unusable", test_record_case_number_unusable);
+  g_test_add_func ("/desk/language-in-c-locale", test_language_in_c_locale);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 
