@@ -1568,6 +1568,17 @@ test_long_case_id (Fixture       *f,
   g_assert_nonnull (strstr (out, again->server_error));
   g_assert_cmpuint (strlen (out), <, 4000);
 
+  /* The database's check takes the record as sound: it says why. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_null (strstr (out, r->ticket));
+  /* ... and one without its reason as a problem still. */
+  okn_test_sql_exec (f->station.db, "UPDATE records SET server_error = NULL WHERE server_id IS NULL");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 5);
+  g_assert_nonnull (strstr (out, r->ticket));
+
   /* Never sent again. */
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 5);
   g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
