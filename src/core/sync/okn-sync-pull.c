@@ -273,8 +273,8 @@ poll_page (OknSync   *sync,
     }
   g_ptr_array_add (ids, NULL);
   answers = ids->len == 1 ? g_ptr_array_new ()
-                          : okn_backend_pull_statuses (sync->backend, (const char *const *) ids->pdata, sync->cancellable,
-                                       &local);
+                          : okn_backend_pull_statuses (sync->backend, (const char *const *) ids->pdata,
+                                                       sync->cancellable, &local);
   if (answers == NULL)
     {
       okn_sync_run_backend_error (run, local);
