@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -23,6 +24,7 @@
 #include "okienko/okn-outputs.h"
 #include "okn-test-common.h"
 #include "okn-test-sql.h"
+#include "okn-test-sync.h"
 
 typedef struct
 {
@@ -339,6 +341,51 @@ test_foreign_database_untouched (Fixture      *f,
   }
 }
 
+static guint
+mode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* --db naming a file that is not a database at all (a mistyped path,
+ * /etc/passwd when run as root), a link to it, or a link planted as the
+ * station's .issued: the file keeps its mode. Making a readable file
+ * private is for the station's own database, once it is known to be
+ * one. */
+static void
+test_foreign_file_mode_kept (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autofree char *text = g_build_filename (f->dir, "passwd", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other-app.db", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.db", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  const char *const targets[] = { text, other, link, f->db };
+
+  g_assert_true (g_file_set_contents (text, "root:x:0:0:root:/root:/bin/bash\n", -1, NULL));
+  make_foreign_database (other);
+  g_assert_cmpint (g_chmod (text, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (other, 0644), ==, 0);
+  g_assert_cmpint (symlink (text, link), ==, 0);
+  g_assert_cmpint (g_unlink (issued), ==, 0);
+  g_assert_cmpint (symlink (text, issued), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (targets[i], f->config, NULL, NULL, &err, "status", NULL);
+
+      g_test_message ("status --db %s: %d %s", targets[i], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      if (mode_of (text) != 0644 || mode_of (other) != 0644)
+        g_error ("status --db %s changed a file that is not the station's: passwd %04o, other-app.db %04o",
+                 targets[i], mode_of (text), mode_of (other));
+    }
+}
+
 /* A command that only reads never creates a database where there is none. */
 static void
 test_read_only_commands_create_nothing (Fixture      *f,
@@ -489,6 +536,10 @@ test_readable_database_made_private (Fixture      *f,
   g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL), ==, 0);
   g_test_message ("%s", err);
   g_assert_nonnull (strstr (err, "could be read by other users"));
+  /* Made private before SQLite made its -wal and -shm (with the
+   * database's mode): one warning, not three for files just made. */
+  g_assert_null (strstr (err, "-wal"));
+  g_assert_null (strstr (err, "-shm"));
   g_assert_nonnull (strstr (out, "Jan Kowalski"));
   g_assert_cmpint (g_stat (f->db, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -655,6 +706,106 @@ test_full_disk (void)
   g_test_trap_assert_stdout ("*FULL-DISK-OK*");
 }
 
+/* The value of meta @key, "" when there is none. */
+static char *
+meta_value (const char *db,
+            const char *key)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce ((SELECT value FROM meta WHERE key = '%s'), '')",
+                                          key);
+
+  return okn_test_sql_text (db, sql);
+}
+
+/* Waits until meta sync.last_run_at is other than @before (a run of the
+ * watch succeeded); fails when the watch ends first. */
+static char *
+wait_for_run (GSubprocess *watch,
+              const char  *db,
+              const char  *before)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_autofree char *now = meta_value (db, "sync.last_run_at");
+
+      if (*now && g_strcmp0 (now, before) != 0)
+        return g_steal_pointer (&now);
+      if (okn_test_wait_exit (watch, 100 * 1000))
+        g_error ("sync --watch ended (exit %d) instead of going on", g_subprocess_get_exit_status (watch));
+    }
+  g_error ("sync --watch did not run again within 60 s");
+  return NULL;
+}
+
+/* sync --watch, the station's service, on a disk that fills up and is
+ * then freed: a full disk fails a run (said on stderr), it does not end
+ * the watch, which goes on once there is room. */
+static void
+full_disk_watch_scenario (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *config = g_build_filename (dir, "c.conf", NULL);
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *line = NULL;
+  const char *const args[] = { "sync", "--watch", NULL };
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autoptr (GSubprocess) watch = NULL;
+  g_autoptr (GDataInputStream) err = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (enter_private_mount ());
+  g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "config", "set", "sync.interval_seconds", "1",
+                                     NULL),
+                   ==, 0);
+  argv = okn_test_ctl_argv (db, config, args);
+  watch = g_subprocess_newv ((const char *const *) argv->pdata,
+                             G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  first = wait_for_run (watch, db, "");
+
+  fill_disk (dir);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (watch));
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_printerr ("sync --watch on a full disk: %s\n", line);
+  g_assert_nonnull (strstr (line, "is full"));
+
+  g_assert_cmpint (g_unlink (fill), ==, 0);
+  again = wait_for_run (watch, db, first);
+
+  g_subprocess_send_signal (watch, SIGTERM);
+  g_assert_true (okn_test_wait_exit (watch, 60 * G_USEC_PER_SEC));
+  g_assert_cmpint (g_subprocess_get_exit_status (watch), ==, 0);
+  umount2 (dir, MNT_DETACH);
+  okn_test_rm_rf (dir);
+  g_print ("FULL-DISK-WATCH-OK\n");
+}
+
+static void
+test_full_disk_watch (void)
+{
+  if (g_test_subprocess ())
+    {
+      full_disk_watch_scenario ();
+      return;
+    }
+  if (!can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 150 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*FULL-DISK-WATCH-OK*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +818,7 @@ main (int    argc,
   ADD ("/ctl-files/existing-file-needs-force", test_existing_file_needs_force);
   ADD ("/ctl-files/pdf-folder-keeps-earlier-copies", test_pdf_folder_keeps_earlier_copies);
   ADD ("/ctl-files/foreign-database-untouched", test_foreign_database_untouched);
+  ADD ("/ctl-files/foreign-file-mode-kept", test_foreign_file_mode_kept);
   ADD ("/ctl-files/read-only-commands-create-nothing", test_read_only_commands_create_nothing);
   ADD ("/ctl-files/read-only-commands-never-migrate", test_read_only_commands_never_migrate);
   g_test_add_func ("/ctl-files/memory-database-refused", test_memory_database_refused);
@@ -676,6 +828,7 @@ main (int    argc,
   ADD ("/ctl-files/readable-foreign-owner-refused", test_readable_foreign_owner_refused);
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);
+  g_test_add_func ("/ctl-files/full-disk-sync-watch", test_full_disk_watch);
 #undef ADD
   return g_test_run ();
 }

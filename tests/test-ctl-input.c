@@ -336,6 +336,66 @@ test_json_lone_surrogate (Fixture      *f,
   g_assert_cmpstr (sender, ==, "J\xf0\x9f\x98\x80" "K");
 }
 
+/* An attribute code the cached category does not define is refused on a
+ * new record, naming it and the codes the category has (the server would
+ * drop it or refuse the report after the resident left), in the clerk's
+ * language; a category without metadata has none. */
+static void
+test_unknown_attribute (Fixture      *f,
+                        gconstpointer data)
+{
+  const char *polish[] = { "LANGUAGE=pl", NULL };
+  const char *ukrainian[] = { "LANGUAGE=uk", NULL };
+  const struct
+  {
+    const char *const *env;
+    const char *text;
+  } said[] = {
+    { NULL, "nosuch: the category has no such attribute; its attributes are size." },
+    { polish, "nosuch: kategoria nie ma takiego atrybutu; jej atrybuty to: size." },
+    { ukrainian, "nosuch: категорія не має такого атрибута; її атрибути: size." },
+  };
+  g_autofree char *catalogue = g_build_filename (OKN_SOURCE_ROOT, "tests", "fixtures", "catalogue.json", NULL);
+  g_autofree char *path = write_file (f, "in.json",
+                                      "{\"kind\":\"report\",\"category\":\"pothole\",\"description\":\"D\","
+                                      "\"address\":\"A 1\",\"attributes\":{\"size\":\"small\",\"nosuch\":\"1\"}}", -1);
+  g_auto (Run) run = { 0 };
+
+  RUN (&run, f, NULL, NULL, "services", "import", catalogue);
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "report", "--category", "pothole", "--description", "D", "--address",
+       "A 1", "--attr", "size=small", "--attr", "nosuch=1");
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, said[0].text));
+
+  for (guint i = 0; i < G_N_ELEMENTS (said); i++)
+    {
+      run_clear (&run);
+      RUN (&run, f, said[i].env, path, "register", "--json", "-");
+      g_test_message ("%s", run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, said[i].text));
+    }
+
+  /* "bench" has no metadata: no attributes at all. */
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "report", "--category", "bench", "--description", "D", "--address",
+       "A 1", "--attr", "colour=green");
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "colour: the category has no attributes."));
+  g_assert_cmpuint (count_records (f), ==, 0);
+
+  /* The category's own codes go through. */
+  run_clear (&run);
+  RUN (&run, f, NULL, NULL, "register", "report", "--category", "pothole", "--description", "D", "--address",
+       "A 1", "--attr", "size=small");
+  g_assert_cmpint (run.status, ==, 0);
+}
+
 /* Item 11: files that are not files, or too big, and input without end --- */
 
 static void
@@ -1048,6 +1108,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ctl-input/json-nul", test_json_nul);
   ADD ("/ctl-input/json-lone-surrogate", test_json_lone_surrogate);
+  ADD ("/ctl-input/unknown-attribute", test_unknown_attribute);
   ADD ("/ctl-input/attach-not-regular", test_attach_not_regular);
   ADD ("/ctl-input/attach-too-big", test_attach_too_big);
   ADD ("/ctl-input/json-input-bounded", test_json_input_bounded);

@@ -182,6 +182,7 @@ test_service_def (void)
   g_autoptr (OknServiceDef) def = okn_service_def_parse (definition, &error);
   g_autoptr (OknRecord) r = okn_record_new (OKN_KIND_REPORT);
   g_autoptr (GPtrArray) issues = NULL;
+  g_autoptr (OknRecord) stored = NULL;
   const OknAttrDef *lane;
 
   g_assert_no_error (error);
@@ -202,7 +203,7 @@ test_service_def (void)
   g_assert_cmpstr (okn_attr_def_value_name (NULL, "x"), ==, "x");
 
   /* Nothing given: the two required ones. */
-  issues = okn_service_def_check (def, r);
+  issues = okn_service_def_check (def, r, NULL);
   g_assert_cmpuint (issues->len, ==, 2);
   g_assert_cmpuint (count_issues_for (issues, "depth"), ==, 1);
   g_assert_cmpuint (count_issues_for (issues, "lane"), ==, 1);
@@ -214,7 +215,7 @@ test_service_def (void)
   okn_record_add_attribute (r, "lane", "3");
   okn_record_add_attribute (r, "when", "wczoraj");
   okn_record_add_attribute (r, "kinds", "c");
-  issues = okn_service_def_check (def, r);
+  issues = okn_service_def_check (def, r, NULL);
   g_assert_cmpuint (issues->len, ==, 4);
   g_clear_pointer (&issues, g_ptr_array_unref);
 
@@ -225,14 +226,35 @@ test_service_def (void)
   okn_record_add_attribute (r, "when", "2026-11-28T21:30:00+01:00");
   okn_record_add_attribute (r, "kinds", "a");
   okn_record_add_attribute (r, "kinds", "b");
-  issues = okn_service_def_check (def, r);
+  issues = okn_service_def_check (def, r, NULL);
   g_assert_cmpuint (issues->len, ==, 0);
   g_clear_pointer (&issues, g_ptr_array_unref);
 
   /* Two values for a single-value list. */
   okn_record_add_attribute (r, "lane", "1");
-  issues = okn_service_def_check (def, r);
+  issues = okn_service_def_check (def, r, NULL);
   g_assert_cmpuint (count_issues_for (issues, "lane"), ==, 1);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+
+  /* A code the category does not have, once however often given, naming
+   * the codes it has; an informational one takes no value. The record
+   * as stored keeps its codes in a correction. */
+  g_ptr_array_set_size (r->attributes, 0);
+  okn_record_add_attribute (r, "depth", "12");
+  okn_record_add_attribute (r, "lane", "2");
+  okn_record_add_attribute (r, "old", "a");
+  okn_record_add_attribute (r, "old", "b");
+  okn_record_add_attribute (r, "info", "c");
+  issues = okn_service_def_check (def, r, NULL);
+  g_assert_cmpuint (issues->len, ==, 2);
+  g_assert_cmpuint (count_issues_for (issues, "old"), ==, 1);
+  g_assert_cmpuint (count_issues_for (issues, "info"), ==, 1);
+  g_test_message ("%s", ((OknFieldIssue *) g_ptr_array_index (issues, 0))->message);
+  g_assert_nonnull (strstr (((OknFieldIssue *) g_ptr_array_index (issues, 0))->message, "depth, lane"));
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  stored = okn_record_copy (r);
+  issues = okn_service_def_check (def, r, stored);
+  g_assert_cmpuint (issues->len, ==, 0);
 
   g_assert_null (okn_service_def_parse ("{\"attributes\":7}", &error));
   g_assert_error (error, OKN_SERVICE_DEF_ERROR, OKN_SERVICE_DEF_ERROR_PARSE);

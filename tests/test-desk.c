@@ -964,6 +964,30 @@ test_daily_register (void)
   g_assert_true (wait_for (register_idle, page));
   printed = g_strdup_printf ("%s/out/register-%s.pdf", tmpdir, day);
   g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
+  /* What the buttons did is said beside them, under the list, where the
+   * clerk who pressed one looks (it was above the list, out of sight). */
+  {
+    GtkWidget *list = find_named (GTK_WIDGET (page), "Letters received on the day");
+    GtkWidget *print = find_named (GTK_WIDGET (page), "Print");
+    GtkLabel *said = NULL;
+    GtkAllocation list_box, said_box, print_box;
+    int list_y = 0, said_y = 0, print_y = 0;
+
+    gtk_container_check_resize (GTK_CONTAINER (window));
+    said = find_shown_label (GTK_WIDGET (page), "Saved the register to");
+    g_assert_nonnull (said);
+    list = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+    gtk_widget_get_allocation (list, &list_box);
+    gtk_widget_get_allocation (GTK_WIDGET (said), &said_box);
+    gtk_widget_get_allocation (print, &print_box);
+    g_assert_true (gtk_widget_translate_coordinates (list, GTK_WIDGET (page), 0, 0, NULL, &list_y));
+    g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (said), GTK_WIDGET (page), 0, 0, NULL, &said_y));
+    g_assert_true (gtk_widget_translate_coordinates (print, GTK_WIDGET (page), 0, 0, NULL, &print_y));
+    g_assert_cmpint (said_y, >=, list_y + list_box.height);
+    /* On the buttons' row. */
+    g_assert_cmpint (said_y, <, print_y + print_box.height);
+    g_assert_cmpint (said_y + said_box.height, >, print_y);
+  }
 
   /* Another day typed, and straight to Print without Enter: that day's
    * register is printed, the one the field shows. */
@@ -2678,6 +2702,78 @@ screen_child (const char *screen,
   return bad->len > 0 ? 1 : 0;
 }
 
+/* The first widget of @type under @root (itself included). */
+static GtkWidget *
+find_first (GtkWidget *root,
+            GType      type)
+{
+  GtkWidget *found = NULL;
+  g_autoptr (GList) children = NULL;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  if (!GTK_IS_CONTAINER (root))
+    return NULL;
+  children = gtk_container_get_children (GTK_CONTAINER (root));
+  for (GList *l = children; l && found == NULL; l = l->next)
+    found = find_first (l->data, type);
+  return found;
+}
+
+static gboolean
+window_width_is (gpointer data)
+{
+  int width = 0;
+
+  gtk_window_get_size (GTK_WINDOW (window), &width, NULL);
+  return width == GPOINTER_TO_INT (data);
+}
+
+/* The register as a 1024 px wide screen shows it (the window made that
+ * wide): the sender's and the subject's columns show at least 12
+ * characters each, every column is in sight without scrolling sideways,
+ * and the status line at the bottom is whole, not cut with "…". Says in
+ * @bad what is not. */
+static void
+check_register_readable (const char *what,
+                         GString    *bad)
+{
+  GtkWidget *page = GTK_WIDGET (okn_clerk_window_get_register_page (window));
+  GtkTreeView *view = GTK_TREE_VIEW (find_first (page, GTK_TYPE_TREE_VIEW));
+  GtkLabel *sync = find_shown_label (GTK_WIDGET (window), okn_clerk_window_get_sync_text (window));
+  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (view));
+  g_autoptr (PangoFontDescription) font = NULL;
+  PangoFontMetrics *metrics = NULL;
+  GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+  int ch;
+
+  g_assert_nonnull (sync);
+  g_assert_cmpuint (okn_register_page_get_n_letters (OKN_REGISTER_PAGE (page)), >, 0);
+  gtk_window_resize (GTK_WINDOW (window), 1024, 768 - 40);
+  g_assert_true (wait_for (window_width_is, GINT_TO_POINTER (1024)));
+  gtk_container_check_resize (GTK_CONTAINER (window));
+  gtk_style_context_get (style, gtk_style_context_get_state (style), GTK_STYLE_PROPERTY_FONT, &font, NULL);
+  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (view)), font, NULL);
+  ch = pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+  pango_font_metrics_unref (metrics);
+  for (int i = 4; i <= 5; i++)
+    {
+      GtkTreeViewColumn *column = gtk_tree_view_get_column (view, i);
+      int width = gtk_tree_view_column_get_width (column);
+
+      g_print ("# %s: the register's %s column %d px, a character %d px\n", what,
+               gtk_tree_view_column_get_title (column), width, ch);
+      if (width < 12 * ch)
+        g_string_append_printf (bad, "%s: the register's %s column is %d px, under 12 characters (%d px)\n", what,
+                                gtk_tree_view_column_get_title (column), width, 12 * ch);
+    }
+  if (gtk_adjustment_get_upper (h) > gtk_adjustment_get_page_size (h) + 0.5)
+    g_string_append_printf (bad, "%s: the register's columns need %.0f px, %.0f in sight\n", what,
+                            gtk_adjustment_get_upper (h), gtk_adjustment_get_page_size (h));
+  if (pango_layout_is_ellipsized (gtk_label_get_layout (sync)))
+    g_string_append_printf (bad, "%s: the status line is cut: %s\n", what, okn_clerk_window_get_sync_text (window));
+}
+
 /* In a child process: the desk started with its text at @dpi (GTK's
  * gtk-xft-dpi, 1024ths of a dot per inch) as GNOME's text scaling sets
  * it before a program starts, every page shown (the record @ticket open,
@@ -2725,6 +2821,8 @@ scale_child (const char *dpi,
       gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_w, NULL);
       gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), 1024, &min_h, NULL);
       g_print ("# %s: at least %d×%d\n", pages[i], min_w, min_h);
+      if (g_str_equal (pages[i], "register"))
+        check_register_readable (pages[i], bad);
       if (min_w > 1024 || min_h > 768 - 40)
         g_string_append_printf (bad, "%s needs at least %d×%d px, more than 1024×%d\n", pages[i], min_w, min_h,
                                 768 - 40);
@@ -2745,7 +2843,9 @@ scale_child (const char *dpi,
  * saying that a ticket ID is mistyped (up to 1399 px) and the register's
  * header (up to 1337 px; over 1024 already at 125 % in Polish and
  * Ukrainian) once made the window wider than the screen, its buttons out
- * of reach. Each in a child process: a combo box keeps the width it
+ * of reach. And the register stays readable there: at 150 % its sender
+ * and subject once shrank to a few characters, its last column went out
+ * of sight (Ukrainian), and the Ukrainian status line ended in "…". Each in a child process: a combo box keeps the width it
  * measured at the old scale, so a scale changed under a running desk does
  * not show this. */
 static void
@@ -2928,6 +3028,36 @@ test_record_coordinates (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* A record the server made a case for but whose case number could not be
+ * kept (the sync's words in server_error): the clerk reads why where the
+ * case number goes, not "not known yet", which would promise one. */
+static void
+test_record_case_number_unusable (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("streetlight", "Latarnia nie świeci", "ul. Zgierska 4");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *shown = NULL;
+  static const char *said = "The server made the case, but its case number cannot be used (it holds a control "
+                            "character): the record is sent and is not sent again.";
+
+  okn_test_sample_catalogue (store);
+  okn_store_register (store, r, "test", &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("DELETE FROM outbox WHERE record_id = %" G_GINT64_FORMAT "; "
+                         "UPDATE records SET sync_state = 'synced', server_error = '%s' WHERE id = %" G_GINT64_FORMAT,
+                         r->id, said, r->id);
+  okn_test_sql_exec (g_getenv ("OKIENKO_DB"), sql);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  pump ();
+  shown = okn_test_ui_all_text (GTK_WIDGET (okn_clerk_window_get_record_view (window)));
+  g_test_message ("%s", shown);
+  g_assert_nonnull (strstr (shown, said));
+  g_assert_null (strstr (shown, "not known yet"));
+  key (GDK_KEY_Escape, 0);
+}
+
 static gboolean
 not_syncing (gpointer data)
 {
@@ -3024,6 +3154,68 @@ closed_port (void)
   g_assert_no_error (error);
   g_socket_listener_close (listener);
   return port;
+}
+
+/* In a child process: the desk's language set up as the program sets it
+ * up; prints a word of its own (gettext) and the core's language, which
+ * names the lists' words and the sync's stored ones. */
+static int
+i18n_child (void)
+{
+  g_autofree char *line = NULL;
+
+  okn_application_setup_i18n ();
+  /* As bytes: g_print() would convert them to the C locale's ASCII. */
+  line = g_strdup_printf ("%s|%s\n", g_dgettext (GETTEXT_PACKAGE, "Case number"),
+                          okn_language_to_string (okn_language_from_locale ()));
+  fputs (line, stdout);
+  return 0;
+}
+
+/* A desk started with no language chosen speaks Polish, its own words and
+ * the core's lists alike, in the pure C locale too (LC_ALL=C, or no LANG
+ * as on a fresh system), where gettext ignores LANGUAGE; and LANGUAGE=en
+ * or uk chooses there as anywhere. */
+static void
+test_language_in_c_locale (void)
+{
+  static const struct
+  {
+    const char *lc_all;
+    const char *language;   /* NULL: unset */
+    const char *out;
+  } runs[] = {
+    { "C", NULL, "Numer sprawy|pl\n" },
+    { "POSIX", NULL, "Numer sprawy|pl\n" },
+    { "C.UTF-8", NULL, "Numer sprawy|pl\n" },
+    { "C", "en", "Case number|en\n" },
+    { "C", "uk", "Номер справи|uk\n" },
+  };
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr (GSubprocess) child = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+
+      g_subprocess_launcher_setenv (launcher, "LC_ALL", runs[i].lc_all, TRUE);
+      g_subprocess_launcher_unsetenv (launcher, "LANG");
+      g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
+      if (runs[i].language)
+        g_subprocess_launcher_setenv (launcher, "LANGUAGE", runs[i].language, TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--i18n-child", NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+      g_assert_no_error (error);
+      g_test_message ("LC_ALL=%s LANGUAGE=%s: %s", runs[i].lc_all, runs[i].language ? runs[i].language : "(unset)",
+                      out);
+      g_assert_cmpstr (out, ==, runs[i].out);
+    }
 }
 
 /* Issue 10, "Words": a reprint's "printed" names the layout in Polish, not
@@ -3137,6 +3329,8 @@ main (int    argc,
   g_autofree char *out = NULL;
   int rc;
 
+  if (argc > 1 && g_str_equal (argv[1], "--i18n-child"))
+    return i18n_child ();
   if (argc > 2 && g_str_equal (argv[1], "--words-child"))
     {
       okn_application_setup_i18n ();
@@ -3231,6 +3425,8 @@ main (int    argc,
   g_test_add_func ("/desk/search-ticket-typo", test_search_ticket_typo);
   g_test_add_func ("/desk/record-datetime-in-words", test_record_datetime_in_words);
   g_test_add_func ("/desk/record-coordinates", test_record_coordinates);
+  g_test_add_func ("/desk/record-case-number-unusable", test_record_case_number_unusable);
+  g_test_add_func ("/desk/language-in-c-locale", test_language_in_c_locale);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   rc = g_test_run ();
 

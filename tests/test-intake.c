@@ -18,6 +18,14 @@
   "\"order\":1,\"description\":\"How big is it?\",\"values\":[{\"key\":\"small\",\"name\":\"Small\"}," \
   "{\"key\":\"large\",\"name\":\"Large\"}]}]}"
 
+/* POTHOLE_DEF with a second question, as the server had it before. */
+#define POTHOLE_DEF_WITH_LANE \
+  "{\"service_code\":\"pothole\",\"attributes\":[" \
+  "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\",\"required\":true," \
+  "\"order\":1,\"description\":\"How big is it?\",\"values\":[{\"key\":\"small\",\"name\":\"Small\"}," \
+  "{\"key\":\"large\",\"name\":\"Large\"}]}," \
+  "{\"variable\":true,\"code\":\"lane\",\"datatype\":\"string\",\"order\":2,\"description\":\"Which lane?\"}]}"
+
 typedef OknTestStation Fixture;
 
 static void
@@ -86,6 +94,53 @@ test_ctl_never_synced (Fixture       *f,
 {
   g_assert_cmpint (ctl (f, NULL, NULL, "register", "report", "--category", "pothole", "--description",
                         "Dziura", "--address", "Długa 1", NULL), ==, 0);
+  g_assert_cmpint (ctl (f, NULL, NULL, "register", "report", "--category", "pothole", "--description",
+                        "Dziura", "--address", "Długa 1", "--attr", "nosuch=1", NULL), ==, 0);
+}
+
+/* An attribute code the cached category does not define is refused on a
+ * new record by every path (okienkoctl's --attr and --json, the forms'
+ * check, the store), naming the code and the codes the category has:
+ * the server would drop it, or refuse the report after the resident has
+ * left. */
+static void
+test_unknown_attribute (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *json_err = NULL;
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura", "Długa 1");
+  g_autoptr (GPtrArray) issues = NULL;
+  g_autoptr (GError) error = NULL;
+  OknStoreStats stats = { 0 };
+  OknFieldIssue *issue;
+
+  g_assert_cmpint (ctl (f, NULL, &err, "register", "report", "--category", "pothole", "--description",
+                        "Dziura", "--address", "Długa 1", "--attr", "size=small", "--attr", "nosuch=1", NULL), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "nosuch"));
+  g_assert_nonnull (strstr (err, "size"));
+  g_assert_cmpint (ctl (f, "{\"kind\":\"report\",\"category\":\"pothole\",\"description\":\"Dziura\","
+                           "\"address\":\"Długa 1\",\"attributes\":{\"size\":\"large\",\"nosuch\":\"1\"}}",
+                        &json_err, "register", "--json", "-", NULL), ==, 2);
+  g_assert_nonnull (strstr (json_err, "nosuch"));
+
+  /* The forms' check names it as a field of its own, once. */
+  okn_record_add_attribute (r, "size", "small");
+  okn_record_add_attribute (r, "nosuch", "1");
+  okn_record_add_attribute (r, "nosuch", "2");
+  issues = okn_intake_check (f->store, r, NULL);
+  g_assert_cmpuint (issues->len, ==, 1);
+  issue = g_ptr_array_index (issues, 0);
+  g_assert_cmpstr (issue->field, ==, "nosuch");
+  g_assert_nonnull (strstr (issue->message, "size"));
+
+  g_assert_false (okn_store_register (f->store, r, "test", &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nosuch"));
+  g_assert_true (okn_store_get_stats (f->store, &stats, NULL));
+  g_assert_cmpint (stats.total, ==, 0);
+  okn_store_stats_clear (&stats);
 }
 
 /* The store itself refuses it: no front end can skip the check. */
@@ -357,6 +412,53 @@ test_correction (Fixture       *f,
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* A correction of a record stored before the catalogue changed keeps the
+ * codes it was stored with: the clerk fixing a description must not be
+ * stopped by a question the server has since dropped. A code the record
+ * did not have is still refused. */
+static void
+test_correction_keeps_old_attribute (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr (OknRecord) r = pothole ("small");
+  const OknIntakeOptions new = { .mode = OKN_INTAKE_NEW };
+  const OknIntakeOptions correction = { .mode = OKN_INTAKE_CORRECTION, .actor = "Anna" };
+  g_autoptr (OknIntakeResult) first = NULL;
+  g_autoptr (OknIntakeResult) second = NULL;
+  g_autoptr (OknRecord) fix = NULL;
+  g_autoptr (GPtrArray) issues = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", POTHOLE_DEF_WITH_LANE);
+  okn_record_add_attribute (r, "lane", "left");
+  first = submit (f, r, &new);
+  /* The server dropped the question. */
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", POTHOLE_DEF);
+
+  fix = okn_record_copy (first->record);
+  g_free (fix->description);
+  fix->description = g_strdup ("Dziura przy przejściu dla pieszych");
+  issues = okn_intake_check (f->store, fix, NULL);
+  g_assert_cmpuint (issues->len, ==, 0);
+  second = submit (f, fix, &correction);
+  g_assert_cmpstr (second->record->description, ==, "Dziura przy przejściu dla pieszych");
+  g_assert_cmpuint (second->record->attributes->len, ==, 2);
+  g_assert_cmpint (ctl (f, NULL, NULL, "edit", first->record->ticket, "--description", "Dziura, głęboka", NULL), ==, 0);
+
+  /* A code the stored record never had is not let in by a correction. */
+  okn_record_add_attribute (fix, "nosuch", "1");
+  g_assert_null (okn_intake_submit (f->store, NULL, fix, &correction, NULL, &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nosuch"));
+  g_assert_null (strstr (error->message, "lane"));
+  g_assert_cmpint (ctl (f, NULL, &err, "edit", first->record->ticket, "--attr", "size=large", "--attr",
+                        "lane=right", "--attr", "other=1", NULL), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "other"));
+  g_assert_null (strstr (err, "lane:"));
+}
+
 /* Issue 12: "where" is optional for a resident at the kiosk, but the
  * store and Open311 need a location. A kiosk report without one is sent
  * with the kiosk's address (office.address on one line), marked in the
@@ -423,6 +525,8 @@ main (int   argc,
   ADD ("/intake/ctl-required-attribute", test_ctl_required_attribute);
   ADD_BARE ("/intake/ctl-never-synced", test_ctl_never_synced);
   ADD ("/intake/store-refuses", test_store_refuses);
+  ADD ("/intake/unknown-attribute", test_unknown_attribute);
+  ADD ("/intake/correction-keeps-old-attribute", test_correction_keeps_old_attribute);
   ADD ("/intake/submit-prints", test_submit_prints);
   ADD ("/intake/print-failure-separate", test_print_failure_separate);
   ADD ("/intake/refused", test_refused);

@@ -2,6 +2,7 @@
 /* test-labels.c: words in the language asked for, whatever the locale */
 #include "config.h"
 
+#include <libintl.h>
 #include <locale.h>
 #include <string.h>
 #include <glib.h>
@@ -78,6 +79,41 @@ test_locale_untouched (void)
   g_assert_cmpstr (okn_labels_kind (OKN_LANGUAGE_PL, OKN_KIND_LETTER), ==, "Pismo");
   g_unsetenv ("LANGUAGE");
   g_assert_cmpstr (setlocale (LC_ALL, NULL), ==, before);
+}
+
+/* The language okn_language_from_locale() names (the sync tags its stored
+ * words with it) is the one gettext writes in: gettext ignores LANGUAGE
+ * while the messages' locale is "C" (POSIX is C by another name), not
+ * under C.UTF-8. Asked of gettext itself, locale by locale. */
+static void
+test_language_as_gettext (void)
+{
+  static const char *const locales[] = { "C", "POSIX", "C.UTF-8", "pl_PL.UTF-8" };
+  static const char *const msgid = "Case number";
+  g_autofree char *before = g_strdup (setlocale (LC_MESSAGES, NULL));
+  const char *dir = g_getenv ("OKIENKO_LOCALEDIR");
+
+  g_assert_nonnull (dir);
+  bindtextdomain (GETTEXT_PACKAGE, dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (locales); i++)
+    {
+      gboolean polish;
+
+      /* A locale this machine does not have is C to gettext. */
+      if (setlocale (LC_MESSAGES, locales[i]) == NULL)
+        g_assert_nonnull (setlocale (LC_MESSAGES, "C"));
+      polish = g_strcmp0 (dgettext (GETTEXT_PACKAGE, msgid), msgid) != 0;
+      g_test_message ("LC_MESSAGES=%s LANGUAGE=pl: gettext writes %s", locales[i], polish ? "Polish" : "English");
+      g_assert_cmpint (okn_language_from_locale (), ==, (polish ? OKN_LANGUAGE_PL : OKN_LANGUAGE_EN));
+    }
+  g_assert_nonnull (setlocale (LC_MESSAGES, "C"));
+  g_assert_cmpint (okn_language_from_locale (), ==, OKN_LANGUAGE_EN);
+  g_assert_nonnull (setlocale (LC_MESSAGES, "C.UTF-8"));
+  g_assert_cmpint (okn_language_from_locale (), ==, OKN_LANGUAGE_PL);
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_MESSAGES, before);
 }
 
 static void
@@ -195,6 +231,7 @@ main (int   argc,
   g_test_add_func ("/labels/every-label-translated", test_every_label_translated);
   g_test_add_func ("/labels/locale-untouched", test_locale_untouched);
   g_test_add_func ("/labels/language-names", test_language_names);
+  g_test_add_func ("/labels/language-as-gettext", test_language_as_gettext);
   g_test_add_func ("/labels/category-name", test_category_name);
   g_test_add_func ("/labels/ticket-language", test_ticket_language);
   return g_test_run ();

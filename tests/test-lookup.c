@@ -44,7 +44,8 @@ fixture_setup (Fixture       *f,
 
   f->dir = okn_test_make_tmpdir ();
   f->store = okn_test_open_store (f->dir, "K03");
-  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", NULL);
+  okn_test_cache_service (f->store, "pothole", "Dziura w jezdni",
+                          "{\"attributes\":[{\"variable\":true,\"code\":\"plate\",\"datatype\":\"string\"}]}");
 
   f->report = okn_test_report ("pothole", "Dziura przed domem Zofii, proszę dzwonić wieczorem",
                                "ul. Tajemnicza 17/4");

@@ -16,6 +16,7 @@
 #include "okienko/okn-sync.h"
 #include "okn-test-backend.h"
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okn-test-sync.h"
 
 #define MAX_RUNS 60
@@ -307,6 +308,79 @@ test_statuses (Fixture       *f,
   okn_test_check_statuses (f->store, f->sync, r, (OknTestSetStatus) okn_test_backend_set_status, f->backend);
 }
 
+/* Whatever a server calls its cases, a case number no real system issues
+ * (longer than 255 bytes, with a control character, a line break or a bidi
+ * override, not UTF-8, empty) is not kept, whether it came with the push,
+ * for a token or from a search after a lost answer: the record is sent
+ * (the server has the case) and never pushed again, says why, and the
+ * other cases' statuses are pulled as usual. 255 bytes are kept. */
+static void
+test_unusable_case_id (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *longest = g_strnfill (255, '7');
+  g_autofree char *too_long = g_strnfill (256, '7');
+  const char *const bad[] = { too_long, "12\xe2\x80\xae" "34", "12\n34", "12\x1b[2J", "12\xff" "34", "" };
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_record_free);
+  OknSyncReport report;
+  guint pushes;
+
+  /* Pushed: each of the bad ids, the longest usable one, and T-<n>. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    okn_test_backend_add_case_id (f->backend, bad[i]);
+  okn_test_backend_add_case_id (f->backend, longest);
+  for (guint i = 0; i < G_N_ELEMENTS (bad) + 2; i++)
+    g_ptr_array_add (records, okn_test_add_report (f->store, "dumping", "Gruz przy torach"));
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.sent, ==, records->len);
+  okn_sync_report_clear (&report);
+
+  /* A lost answer, found by the search under a bad id. */
+  okn_test_backend_add_case_id (f->backend, too_long);
+  g_ptr_array_add (records, okn_test_add_report (f->store, "dumping", "Meble na chodniku"));
+  okn_test_backend_fail (f->backend, OKN_TEST_CALL_PUSH, OKN_BACKEND_ERROR_UNKNOWN_OUTCOME, 1, TRUE);
+  okn_test_drain (f->store, f->sync, MAX_RUNS);
+  g_assert_true (okn_test_audit_has (f->store, ((OknRecord *) g_ptr_array_index (records, records->len - 1))->id,
+                                     NULL, "\"adopted\":true"));
+
+  /* A token resolved to a bad id. */
+  okn_test_backend_answer_tokens (f->backend, 1);
+  okn_test_backend_add_case_id (f->backend, "12\r34");
+  g_ptr_array_add (records, okn_test_add_report (f->store, "dumping", "Opony w lesie"));
+  okn_test_drain (f->store, f->sync, MAX_RUNS);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_autoptr (OknRecord) r = okn_test_reload (f->store, g_ptr_array_index (records, i));
+      g_autofree char *id = okn_test_backend_case_of (f->backend, r->ticket);
+
+      g_assert_cmpuint (okn_test_backend_cases_for (f->backend, r->ticket), ==, 1);
+      g_assert_cmpint (r->sync_state, ==, OKN_SYNC_SYNCED);
+      if (g_str_equal (id, longest) || g_str_has_prefix (id, "T-"))
+        {
+          g_assert_cmpstr (r->server_id, ==, id);
+          g_assert_null (r->server_error);
+          continue;
+        }
+      g_test_message ("%s: %s", r->ticket, r->server_error);
+      g_assert_null (r->server_id);
+      g_assert_nonnull (r->server_error);
+      g_assert_nonnull (strstr (r->server_error, "cannot be used"));
+      g_assert_nonnull (strstr (r->server_error, r->ticket));
+      g_assert_true (okn_text_is_display_safe (r->server_error));
+    }
+
+  /* Statuses of the kept cases are pulled; nothing is pushed again. */
+  pushes = counters (f).calls[OKN_TEST_CALL_PUSH];
+  okn_test_backend_set_status (f->backend, longest, "closed", "Wywieziono.");
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, >=, 1);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (okn_test_sql_int (okn_store_get_path (f->store),
+                                     "SELECT count(*) FROM records WHERE server_status = 'closed'"), ==, 1);
+  g_assert_cmpuint (counters (f).calls[OKN_TEST_CALL_PUSH], ==, pushes);
+}
+
 /* A refused record needs attention with the server's words; the others
  * go; it is not tried again. */
 static void
@@ -511,6 +585,7 @@ main (int   argc,
   ADD ("/sync-engine/exactly-once", test_exactly_once);
   ADD ("/sync-engine/tokens", test_tokens);
   ADD ("/sync-engine/statuses", test_statuses);
+  ADD ("/sync-engine/unusable-case-id", test_unusable_case_id);
   ADD ("/sync-engine/refused", test_refused);
   ADD ("/sync-engine/auth-stops", test_auth_stops);
   ADD ("/sync-engine/kind-blocked", test_kind_blocked);

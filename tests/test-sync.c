@@ -1462,6 +1462,128 @@ test_statuses_without_status (Fixture       *f,
   g_assert_null (strstr (out, "(null)"));
 }
 
+/* Every case on the server gets @notes (status open). */
+static void
+set_all_notes (Fixture    *f,
+               const char *notes)
+{
+  g_autoptr (GPtrArray) cases = okn_open311_server_list_requests (f->server);
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      OknOpen311StoredRequest *c = g_ptr_array_index (cases, i);
+
+      g_assert_true (okn_open311_server_set_status (f->server, c->id, "open", notes));
+    }
+}
+
+static gint64
+count_notes (Fixture    *f,
+             const char *notes)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM records WHERE server_status_notes = '%s'", notes);
+
+  return okn_test_sql_int (f->station.db, sql);
+}
+
+/* Long case numbers that are still usable (200 digits) do not push a
+ * status pull's GET over what servers take: with a server that refuses
+ * URLs over 8190 bytes (Apache's LimitRequestLine), every case gets its
+ * status; with one that refuses even shorter ones, the GETs it refuses
+ * are asked again case by case. */
+static void
+test_statuses_long_ids (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *const limits[] = { "8190", "1000" };
+  g_autoptr (OknSync) sync = new_sync (f);
+  OknSyncReport report;
+
+  okn_test_server_set (f->server, "long_id_length", "200");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_LONG_ID, 0);
+  okn_test_add_reports (f->station.store, 50);
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      g_autofree char *notes = g_strdup_printf ("Ekipa w drodze (%s).", limits[i]);
+
+      okn_test_server_set (f->server, "max_url_length", limits[i]);
+      okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+      okn_sync_report_clear (&report);
+      g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 50);
+      g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT min (length (server_id)) FROM records"), ==, 200);
+      set_all_notes (f, notes);
+      okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+      g_assert_cmpuint (report.status_changes, ==, 50);
+      okn_sync_report_clear (&report);
+      g_assert_cmpint (count_notes (f, notes), ==, 50);
+    }
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 50);
+}
+
+/* A server that answers a POST with a case number of a million digits,
+ * which no real system issues: the record is sent and never sent again,
+ * but that number is not kept and the record says why, in words; the
+ * other cases still get their statuses and the runs succeed. */
+static void
+test_long_case_id (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
+  g_autoptr (OknRecord) again = NULL;
+  g_autofree char *out = NULL;
+  OknSyncReport report;
+
+  okn_test_add_reports (f->station.store, 4);
+  /* The run's first POST (its probe: the oldest record) gets the id. */
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_LONG_ID, 1);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.sent, ==, 5);
+  okn_sync_report_clear (&report);
+  again = okn_test_reload (f->station.store, r);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_null (again->server_id);
+  g_assert_nonnull (again->server_error);
+  g_test_message ("%s", again->server_error);
+  g_assert_nonnull (strstr (again->server_error, "1000000 bytes long"));
+  g_assert_nonnull (strstr (again->server_error, again->ticket));
+  g_assert_true (okn_test_audit_has (f->station.store, again->id, NULL, "cannot be used"));
+
+  set_all_notes (f, "Ekipa w drodze.");
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, ==, 4);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 4);
+
+  /* okienkoctl: the runs succeed; show gives the reason where the case
+   * number would be, in the clerk's language. */
+  g_clear_pointer (&sync, okn_sync_free);
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", r->ticket, NULL),
+                   ==, 0);
+  g_unsetenv ("LANGUAGE");
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Numer sprawy:"));
+  g_assert_nonnull (strstr (out, again->server_error));
+  g_assert_cmpuint (strlen (out), <, 4000);
+
+  /* The database's check takes the record as sound: it says why. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_null (strstr (out, r->ticket));
+  /* ... and one without its reason as a problem still. */
+  okn_test_sql_exec (f->station.db, "UPDATE records SET server_error = NULL WHERE server_id IS NULL");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 5);
+  g_assert_nonnull (strstr (out, r->ticket));
+
+  /* Never sent again. */
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 5);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
+}
+
 /* A token the server answers "not yet" is asked again within seconds,
  * not after the watch's interval (an hour here). */
 static void
@@ -1639,6 +1761,36 @@ test_cli_status_one_language (Fixture       *f,
   g_unsetenv ("LANGUAGE");
 }
 
+/* A sync started with LANGUAGE=pl in a pure C locale writes English
+ * (gettext ignores LANGUAGE there): its stored error is tagged "en", so
+ * status in English names the setting with its command, as the sync's
+ * own language does. */
+static void
+test_cli_status_c_locale (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *setting = NULL;
+  g_autofree char *text = NULL;
+
+  okn_test_add_reports (f->station.store, 1);
+  okn_test_config_set (f->station.config, "server.api_key", "Zly-KLUCZ-4b2e/+=Qw7");
+  g_setenv ("LC_ALL", "C", TRUE);
+  g_setenv ("LANGUAGE", "pl", TRUE);
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 2);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  stored = okn_store_get_meta (f->station.store, "sync.last_error");
+  setting = okn_store_get_meta (f->station.store, "sync.last_error_setting");
+  g_test_message ("stored: %s\nsetting: %s", stored, setting);
+  g_assert_nonnull (strstr (stored, "The server refused the API key (HTTP 403)."));
+  g_assert_nonnull (strstr (setting, "\"lang\":\"en\""));
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL), ==, 0);
+  g_test_message ("status: %s", text);
+  g_assert_nonnull (strstr (text, "(okienkoctl config set server.api_key -)"));
+  g_unsetenv ("LANGUAGE");
+}
+
 /* Server text reaches the terminal made safe: no escape sequence, no
  * forged line, no bidi override (sync's errors, status, services). */
 static void
@@ -1759,10 +1911,13 @@ main (int   argc,
   ADD ("/sync/cli/refused-exit", test_cli_refused_exit);
   ADD ("/sync/statuses/reopened", test_statuses_reopened);
   ADD ("/sync/statuses/without-status", test_statuses_without_status);
+  ADD ("/sync/statuses/long-ids", test_statuses_long_ids);
+  ADD ("/sync/hostile/long-case-id", test_long_case_id);
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
   ADD ("/sync/cli/status-names-setting", test_cli_status_names_setting);
   ADD ("/sync/cli/status-one-language", test_cli_status_one_language);
+  ADD ("/sync/cli/status-c-locale", test_cli_status_c_locale);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
 #undef ADD
 #undef ADDD

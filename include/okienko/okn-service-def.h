@@ -4,7 +4,8 @@
  * Parses the definition cached with the catalogue (GET services/{code}.json)
  * into attribute descriptions a form can render, and checks a record's
  * attribute values against it as the server would: required ones present,
- * numbers numeric, list values among the allowed keys.
+ * numbers numeric, list values among the allowed keys, no code the
+ * category does not have.
  * Contract: docs/internals/service-def.md
  */
 #pragma once
@@ -65,8 +66,11 @@ OknServiceDef *okn_service_def_parse       (const char *json_text,
 void           okn_service_def_free        (OknServiceDef *def);
 const OknAttrDef *okn_service_def_find     (const OknServiceDef *def,
                                             const char          *code);
+OknServiceDef *okn_service_def_for_service (const char *definition,
+                                            gboolean    metadata);
 GPtrArray     *okn_service_def_check       (const OknServiceDef *def,
-                                            const OknRecord     *record);
+                                            const OknRecord     *record,
+                                            const OknRecord     *stored);
 
 gboolean       okn_service_matches         (const OknService *service,
                                             const char       *text);

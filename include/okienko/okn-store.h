@@ -122,11 +122,11 @@ typedef struct
 {
   gint64 record_id;
   OknOutcomeKind kind;
-  const char *server_id;     /* SENT */
+  const char *server_id;     /* SENT; NULL: a case number the record cannot keep, why in error */
   const char *token;         /* TOKEN */
   gint64 next_attempt_us;    /* RETRY: wall-clock microseconds */
   gboolean unknown_outcome;  /* RETRY: the POST may have been received */
-  const char *error;         /* RETRY, REFUSED: what went wrong (no secrets) */
+  const char *error;         /* RETRY, REFUSED, SENT without server_id: what went wrong (no secrets) */
   int http_status;           /* 0 when there was no HTTP answer */
   gboolean adopted;          /* SENT: found on the server by its ticket marker */
 } OknOutcome;

@@ -360,10 +360,17 @@ print_record_text (OknStore  *store,
 
     print_line (_("State:"), state);
   }
-  print_line (_("Case number:"), r->server_id);
+  /* Sent, but the server's case number could not be kept: why, in its
+   * place (the engine's words, not the server's). */
+  if (r->server_id == NULL && r->sync_state == OKN_SYNC_SYNCED && r->server_error)
+    print_line (_("Case number:"), r->server_error);
+  else
+    {
+      print_line (_("Case number:"), r->server_id);
+      print_line (_("Server said:"), r->server_error);
+    }
   print_line (_("Status:"), r->server_status);
   print_line (_("Status notes:"), r->server_status_notes);
-  print_line (_("Server said:"), r->server_error);
   print_line (_("Cancelled because:"), r->cancel_reason);
   if (r->purged_at)
     {

@@ -56,6 +56,7 @@ struct _OknTestBackend
   guint token_polls;           /* 0: answer ids */
   guint search_limit;
   guint next_id;
+  GQueue case_ids;             /* char *: the ids the next cases get, then T-<n> */
   OknSync *stop_sync;          /* (nullable) not owned: stopped after stop_after records */
   guint stop_after;
   OknTestBackendCounters counters;
@@ -149,7 +150,9 @@ create_case (OknTestBackend  *self,
   if (c)
     return c;
   c = g_new0 (Case, 1);
-  c->id = g_strdup_printf ("T-%u", ++self->next_id);
+  ++self->next_id;
+  c->id = g_queue_is_empty (&self->case_ids) ? g_strdup_printf ("T-%u", self->next_id)
+                                             : g_queue_pop_head (&self->case_ids);
   c->ticket = g_strdup (record->ticket);
   c->uuid = g_strdup (record->uuid);
   c->scope = g_strdup (scope_of (record));
@@ -419,6 +422,7 @@ okn_test_backend_finalize (GObject *object)
   g_ptr_array_unref (self->cases);
   g_hash_table_unref (self->tokens);
   g_hash_table_unref (self->refused);
+  g_queue_clear_full (&self->case_ids, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->blocked_why); i++)
     g_free (self->blocked_why[i]);
@@ -544,6 +548,17 @@ okn_test_backend_set_search_limit (OknTestBackend *self,
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
   self->search_limit = limit;
+}
+
+/* The next cases made get @id, in the order of the calls; then T-<n>
+ * again. The engine must cope with whatever a server calls its cases. */
+void
+okn_test_backend_add_case_id (OknTestBackend *self,
+                              const char     *id)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  g_queue_push_tail (&self->case_ids, g_strdup (id));
 }
 
 gboolean

@@ -59,6 +59,8 @@ void            okn_test_backend_answer_tokens (OknTestBackend *self,
                                                 guint           polls);
 void            okn_test_backend_set_search_limit (OknTestBackend *self,
                                                    guint           limit);
+void            okn_test_backend_add_case_id   (OknTestBackend *self,
+                                                const char     *id);
 gboolean        okn_test_backend_set_status    (OknTestBackend *self,
                                                 const char     *case_id,
                                                 const char     *status,

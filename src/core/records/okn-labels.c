@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -164,14 +165,23 @@ okn_language_to_string (OknLanguage lang)
  * locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): the desk shows its lists in
  * it. English when the locale names none of the three.
  *
+ * As gettext does: while the messages' locale (setlocale()'s LC_MESSAGES,
+ * "C" also when the locale asked for is not installed) is "C" or POSIX,
+ * LANGUAGE is ignored and the messages are English; under C.UTF-8 it is
+ * not.
+ *
  * Returns: the language
  */
 OknLanguage
 okn_language_from_locale (void)
 {
-  const char *const *names = g_get_language_names ();
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+  const char *const *names;
   OknLanguage lang;
 
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    return OKN_LANGUAGE_EN;
+  names = g_get_language_names ();
   for (guint i = 0; names[i]; i++)
     {
       /* "C" ends the list: what follows is not asked for. */

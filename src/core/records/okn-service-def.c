@@ -274,12 +274,98 @@ has_key (const OknAttrDef *a,
 }
 
 /**
+ * okn_service_def_for_service:
+ * @definition: (nullable): the category's cached definition (JSON text)
+ * @metadata: whether the catalogue says the category has attributes
+ *
+ * What a report's attributes are checked against: @definition parsed, and
+ * for a category without metadata an empty definition (it has none).
+ *
+ * Returns: (transfer full) (nullable): the definition; %NULL when it is
+ *   not known: metadata but no definition cached (a catalogue file may
+ *   leave it out), or one the server sent damaged
+ */
+OknServiceDef *
+okn_service_def_for_service (const char *definition,
+                             gboolean    metadata)
+{
+  OknServiceDef *def;
+
+  if (definition)
+    return okn_service_def_parse (definition, NULL);
+  if (metadata)
+    return NULL;
+  def = g_new0 (OknServiceDef, 1);
+  def->attributes = g_ptr_array_new_with_free_func (attr_def_free);
+  return def;
+}
+
+static gboolean
+is_question (const OknServiceDef *def,
+             const char          *code)
+{
+  const OknAttrDef *a = okn_service_def_find (def, code);
+
+  return a != NULL && a->variable;
+}
+
+static gboolean
+has_code (const OknRecord *record,
+          const char      *code,
+          guint            before)
+{
+  for (guint i = 0; record && i < before && i < record->attributes->len; i++)
+    if (g_strcmp0 (((OknAttribute *) g_ptr_array_index (record->attributes, i))->key, code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A code the category does not define, once per code, naming the codes it
+ * has. One stored with the record being corrected stays: the server may
+ * have dropped the question since, and a correction must not fail on it. */
+static void
+check_unknown_codes (const OknServiceDef *def,
+                     const OknRecord     *record,
+                     const OknRecord     *stored,
+                     GPtrArray           *issues)
+{
+  g_autoptr (GString) codes = g_string_new (NULL);
+
+  for (guint i = 0; i < def->attributes->len; i++)
+    {
+      const OknAttrDef *a = g_ptr_array_index (def->attributes, i);
+
+      if (!a->variable)
+        continue;
+      if (codes->len > 0)
+        g_string_append (codes, ", ");
+      g_string_append (codes, a->code);
+    }
+  for (guint j = 0; j < record->attributes->len; j++)
+    {
+      const char *key = ((OknAttribute *) g_ptr_array_index (record->attributes, j))->key;
+
+      if (key == NULL || is_question (def, key) || has_code (record, key, j)
+          || has_code (stored, key, G_MAXUINT))
+        continue;
+      if (codes->len == 0)
+        okn_field_issue_add (issues, key, key, _("the category has no attributes."));
+      else
+        okn_field_issue_add (issues, key, key, _("the category has no such attribute; its attributes are %s."),
+                             codes->str);
+    }
+}
+
+/**
  * okn_service_def_check:
  * @def: the category's definition
  * @record: a report
+ * @stored: (nullable): the record as stored, when @record corrects it
  *
- * Checks the record's attribute values against the definition. An issue's
- * `field` is the attribute's code and points into @def: keep @def alive
+ * Checks the record's attribute values against the definition, and its
+ * codes: one the category does not define is refused (naming the codes it
+ * has) unless @stored has it. An issue's `field` is the attribute's code
+ * and points into @def (an unknown code's into @record): keep them alive
  * while using the issues.
  *
  * Returns: (transfer full) (element-type OknFieldIssue): the problems;
@@ -287,7 +373,8 @@ has_key (const OknAttrDef *a,
  */
 GPtrArray *
 okn_service_def_check (const OknServiceDef *def,
-                       const OknRecord     *record)
+                       const OknRecord     *record,
+                       const OknRecord     *stored)
 {
   GPtrArray *issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
 
@@ -348,6 +435,7 @@ okn_service_def_check (const OknServiceDef *def,
       else if (a->datatype == OKN_ATTR_SINGLEVALUELIST && n_values > 1)
         okn_field_issue_add (issues, a->code, label, _("choose one value only."));
     }
+  check_unknown_codes (def, record, stored, issues);
   return issues;
 }
 

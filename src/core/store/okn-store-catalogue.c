@@ -34,12 +34,15 @@ row_to_service (OknStore     *store,
 
 /* The category against the cached catalogue, and the report's attribute
  * values against the category's cached definition (okn_service_def_check):
- * a required attribute missing here would only be refused by the server,
- * after the resident has left. */
+ * a required attribute missing here, or one the category does not have,
+ * would only be refused by the server, after the resident has left.
+ * @stored: the record as stored when @r corrects it (its codes stay
+ * accepted), or %NULL. */
 gboolean
-okn_store_check_category (OknStore  *store,
-                          OknRecord *r,
-                          GError   **error)
+okn_store_check_category (OknStore        *store,
+                          OknRecord       *r,
+                          const OknRecord *stored,
+                          GError         **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (OknServiceDef) def = NULL;
@@ -55,7 +58,8 @@ okn_store_check_category (OknStore  *store,
   stmt = okn_store_prepare (store,
                             "SELECT (SELECT count(*) FROM services), "
                             "(SELECT count(*) FROM services WHERE code = ?1), "
-                            "(SELECT definition FROM services WHERE code = ?1)",
+                            "(SELECT definition FROM services WHERE code = ?1), "
+                            "(SELECT metadata FROM services WHERE code = ?1)",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -69,12 +73,15 @@ okn_store_check_category (OknStore  *store,
                    _("Category: “%s” is not in the server’s catalogue."), r->category);
       return FALSE;
     }
+  if (sqlite3_column_int64 (stmt, 1) == 0)
+    return TRUE;
   definition = (const char *) sqlite3_column_text (stmt, 2);
   /* A definition the server sent damaged is reported by the forms; it
    * cannot say what is required, so it does not block the report. */
-  if (definition == NULL || (def = okn_service_def_parse (definition, NULL)) == NULL)
+  def = okn_service_def_for_service (definition, sqlite3_column_int (stmt, 3) != 0);
+  if (def == NULL)
     return TRUE;
-  issues = okn_service_def_check (def, r);
+  issues = okn_service_def_check (def, r, stored);
   if (issues->len == 0)
     return TRUE;
   msg = g_string_new (NULL);

@@ -233,15 +233,26 @@ apply_one (OknStore         *store,
     {
     case OKN_OUTCOME_SENT:
       to = OKN_SYNC_SYNCED;
-      rec = okn_store_prepare (store, "UPDATE records SET server_id = ?, server_error = NULL WHERE id = ?", error);
+      /* Without a case number (one the record cannot keep), the error
+       * says why; sent all the same: the server has the case. */
+      rec = okn_store_prepare (store, "UPDATE records SET server_id = ?, server_error = ? WHERE id = ?", error);
       box = okn_store_prepare (store, "DELETE FROM outbox WHERE record_id = ?", error);
       if (rec == NULL || box == NULL)
         return FALSE;
       okn_sql_bind_text (rec, 1, o->server_id);
-      sqlite3_bind_int64 (rec, 2, o->record_id);
+      okn_sql_bind_text (rec, 2, o->server_id ? NULL : o->error);
+      sqlite3_bind_int64 (rec, 3, o->record_id);
       sqlite3_bind_int64 (box, 1, o->record_id);
-      json_builder_set_member_name (b, "service_request_id");
-      json_builder_add_string_value (b, o->server_id);
+      if (o->server_id)
+        {
+          json_builder_set_member_name (b, "service_request_id");
+          json_builder_add_string_value (b, o->server_id);
+        }
+      else
+        {
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, o->error ? o->error : "");
+        }
       if (o->adopted)
         {
           json_builder_set_member_name (b, "adopted");

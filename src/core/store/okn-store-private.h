@@ -148,8 +148,9 @@ gboolean      okn_store_fts_index         (OknStore        *store,
                                            GError         **error);
 
 /* okn-store-catalogue.c */
-gboolean      okn_store_check_category    (OknStore  *store,
-                                           OknRecord *r,
-                                           GError   **error);
+gboolean      okn_store_check_category    (OknStore        *store,
+                                           OknRecord       *r,
+                                           const OknRecord *stored,
+                                           GError         **error);
 
 G_END_DECLS

@@ -414,7 +414,7 @@ okn_store_register_many_with_progress (OknStore             *store,
     {
       OknRecord *r = g_ptr_array_index (records, i);
 
-      if (!okn_record_validate (r, now, error) || !okn_store_check_category (store, r, error))
+      if (!okn_record_validate (r, now, error) || !okn_store_check_category (store, r, NULL, error))
         {
           prefix_error (error, i, records->len);
           return FALSE;
@@ -513,7 +513,7 @@ okn_store_update (OknStore   *store,
   g_autofree char *at = NULL;
 
   now = okn_store_now (store);
-  if (!okn_record_validate (record, now, error) || !okn_store_check_category (store, record, error))
+  if (!okn_record_validate (record, now, error))
     return FALSE;
   if (!okn_store_begin (store, error))
     return FALSE;
@@ -528,6 +528,10 @@ okn_store_update (OknStore   *store,
                    _("A letter cannot become a report, nor a report a letter."));
       goto fail;
     }
+  /* Checked against the record as stored: a code it has stays accepted
+   * though the category has dropped it since. */
+  if (!okn_store_check_category (store, record, current, error))
+    goto fail;
   record->id = current->id;
 
   details = changed_fields (current, record);

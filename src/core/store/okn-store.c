@@ -232,7 +232,45 @@ check_path (const char *path,
 
 /* The database, its -wal and -shm, and the file of issued numbers must be
  * private to their owner: a file others can read is made private when it
- * is ours, else refused. Changing a mode changes no byte of the file. */
+ * is ours, else refused. Changing a mode changes no byte of the file.
+ * Called once the database is known to be Okienko's: a file of another
+ * program keeps its mode. The database may be a link (to another disk);
+ * a companion that is a link is never followed, so a link planted beside
+ * the database cannot have another file's mode changed (as root, any
+ * file's). */
+static gboolean
+stat_companion (const char *path,
+                gboolean    follow,
+                GStatBuf   *st)
+{
+  if (follow)
+    return g_stat (path, st) == 0;
+  return g_lstat (path, st) == 0 && !S_ISLNK (st->st_mode);
+}
+
+/* Whether @path starts as a database of ours (the SQLite header and our
+ * application id), read without SQLite: such a file is made private
+ * before SQLite opens it, so that the -wal and -shm it creates (with the
+ * database's mode) are private from the start. Any other file waits for
+ * identify(). */
+static gboolean
+header_is_ours (const char *path)
+{
+  guint8 header[72];
+  guint32 app_id;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  gboolean full;
+
+  if (fd < 0)
+    return FALSE;
+  full = read (fd, header, sizeof header) == (ssize_t) sizeof header;
+  close (fd);
+  if (!full || memcmp (header, "SQLite format 3", 16) != 0)
+    return FALSE;
+  memcpy (&app_id, header + 68, sizeof app_id);
+  return GUINT32_FROM_BE (app_id) == OKN_STORE_APPLICATION_ID;
+}
+
 static gboolean
 check_modes (OknStore *store,
              GError  **error)
@@ -245,7 +283,7 @@ check_modes (OknStore *store,
       GStatBuf st;
       int saved;
 
-      if (g_stat (p, &st) != 0 || (st.st_mode & 0077) == 0)
+      if (!stat_companion (p, i == 0, &st) || (st.st_mode & 0077) == 0)
         continue;
       if (st.st_uid == geteuid () && g_chmod (p, 0600) == 0)
         {
@@ -670,7 +708,10 @@ tighten_permissions (OknStore *store)
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
-      g_chmod (p, 0600);
+      GStatBuf st;
+
+      if (stat_companion (p, i == 0, &st))
+        g_chmod (p, 0600);
     }
 }
 
@@ -728,6 +769,7 @@ okn_store_open_full (const char        *path,
   gboolean create = (flags & OKN_STORE_OPEN_CREATE) != 0 && !read_only;
   DbKind kind = KIND_EMPTY;
   int version = 0;
+  gboolean modes_checked;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -754,7 +796,8 @@ okn_store_open_full (const char        *path,
       refuse_foreign (store, _("it is not a regular file"), error);
       return NULL;
     }
-  if (!check_modes (store, error))
+  modes_checked = header_is_ours (path);
+  if (modes_checked && !check_modes (store, error))
     return NULL;
   /* No export or ticket file may ever be written over these. */
   {
@@ -778,6 +821,8 @@ okn_store_open_full (const char        *path,
                    path);
       return NULL;
     }
+  if (!modes_checked && !check_modes (store, error))
+    return NULL;
   if (kind == KIND_OKIENKO)
     {
       g_autofree char *fingerprint = file_fingerprint (path);

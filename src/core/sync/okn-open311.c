@@ -17,6 +17,10 @@
 #include "okienko/okn-ticket-id.h"
 #include "okn-open311-private.h"
 
+/* The longest URL a status pull's GET has: servers refuse longer request
+ * lines (Apache's LimitRequestLine is 8190 bytes, nginx's buffers 8 KB),
+ * and proxies in front of them may take less. */
+#define URL_MAX 4096
 
 static void
 add_field (GPtrArray  *fields,
@@ -864,9 +868,11 @@ okn_open311_client_get_request (OknOpen311Client *client,
  * okn_open311_client_get_requests:
  * @ids: (array zero-terminated=1): service_request_ids
  *
- * Asks for the ids in batches of server.batch_size (service_request_id=a,b,c),
- * in parallel, then asks requests/{id}.json for every id a batch answer left
- * out. Ids the server does not know (404) are missing from the result.
+ * Asks for the ids in batches of server.batch_size (service_request_id=a,b,c)
+ * whose URL stays under 4 KB, in parallel, then asks requests/{id}.json for
+ * every id a batch answer left out or a batch refused (a 4xx). Ids the
+ * server does not know or refuses, and any too long for a URL, are missing
+ * from the result.
  *
  * Returns: (transfer full) (element-type OknOpen311Request): one per id found,
  *   in the order of @ids; %NULL with the first error met
@@ -882,28 +888,56 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
   g_autoptr (GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_transfer_free);
   g_autoptr (GPtrArray) singles = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_transfer_free);
   g_autoptr (GPtrArray) single_ids = g_ptr_array_new ();
+  g_autoptr (GHashTable) unasked = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (OknTransfer) bare = okn_open311_transfer_new_get (client, "requests.json", "service_request_id=");
+  gsize room = strlen (bare->url) < URL_MAX ? URL_MAX - strlen (bare->url) : 0;
   guint n = ids ? g_strv_length ((char **) ids) : 0;
 
-  for (guint i = 0; i < n; i += client->batch_size)
+  /* Batches of server.batch_size ids whose URL stays under URL_MAX: a
+   * long id takes its batch's room, not the other ids' answers. An id
+   * that does not fit alone is not asked about (nor is it by itself,
+   * as requests/{id}.json): no server would take the URL. */
+  for (guint i = 0; i < n;)
     {
       g_autoptr (GString) q = g_string_new ("service_request_id=");
+      guint in_batch = 0;
 
-      for (guint j = i; j < n && j < i + client->batch_size; j++)
+      for (; i < n && in_batch < client->batch_size; i++)
         {
-          g_autofree char *e = okn_open311_escape (ids[j]);
+          g_autofree char *e = okn_open311_escape (ids[i]);
+          gsize len = strlen (e);
 
-          g_string_append_printf (q, "%s%s", j > i ? "," : "", e);
+          if (len > room)
+            {
+              g_hash_table_add (unasked, (gpointer) ids[i]);
+              continue;
+            }
+          if (in_batch > 0 && q->len - strlen ("service_request_id=") + 1 + len > room)
+            break;
+          g_string_append_printf (q, "%s%s", in_batch > 0 ? "," : "", e);
+          in_batch++;
         }
-      g_ptr_array_add (batches, okn_open311_transfer_new_get (client, "requests.json", q->str));
+      if (in_batch > 0)
+        g_ptr_array_add (batches, okn_open311_transfer_new_get (client, "requests.json", q->str));
     }
   okn_open311_run_transfers (client, (OknTransfer **) batches->pdata, batches->len, client->parallel);
   for (guint i = 0; i < batches->len; i++)
     {
-      g_autoptr (JsonNode) root = okn_open311_transfer_json (client, g_ptr_array_index (batches, i), error);
+      g_autoptr (GError) local = NULL;
+      g_autoptr (JsonNode) root = okn_open311_transfer_json (client, g_ptr_array_index (batches, i), &local);
       g_autoptr (GPtrArray) list = g_ptr_array_new ();
 
+      /* A batch refused as such (a 400 or 414 for one odd id, a server
+       * that takes no lists) is asked about id by id below: one id must
+       * not cost the others their statuses. The network's and the
+       * settings' failures are everyone's. */
+      if (root == NULL && g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
+        continue;
       if (root == NULL)
-        return NULL;
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
       collect_requests (client, root, list);
       for (guint j = 0; j < list->len; j++)
         {
@@ -915,7 +949,7 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
     }
 
   for (guint i = 0; i < n; i++)
-    if (!g_hash_table_contains (found, ids[i]))
+    if (!g_hash_table_contains (found, ids[i]) && !g_hash_table_contains (unasked, ids[i]))
       {
         g_ptr_array_add (singles, item_transfer_new (client, "requests", ids[i]));
         g_ptr_array_add (single_ids, (gpointer) ids[i]);
@@ -930,10 +964,10 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
 
       if (root == NULL)
         {
-          /* Unknown to the server; a 404 of the web server in front is
-           * the configuration's (CONFIG) and fails the call. */
-          if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT)
-              && okn_open311_error_get_http_status (local) == 404)
+          /* Unknown to the server (404), or an id it refuses: left out.
+           * A 404 of the web server in front is the configuration's
+           * (CONFIG) and fails the call. */
+          if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
             continue;
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;

@@ -103,6 +103,9 @@ OknOutcome  *okn_outcomes_add            (OknOutcomes     *o,
                                           const OknRecord *record,
                                           OknOutcomeKind   kind);
 void         okn_outcomes_log            (const OknOutcomes *o);
+OknOutcome  *okn_outcomes_sent           (OknOutcomes     *o,
+                                          const OknRecord *record,
+                                          const char      *case_id);
 void         okn_outcomes_retry          (OknSync             *sync,
                                           OknOutcomes         *o,
                                           const OknOutboxItem *item,

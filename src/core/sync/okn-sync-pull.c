@@ -211,9 +211,7 @@ okn_sync_phase_tokens (OknSync *sync,
       failures = 0;
       if (id)
         {
-          OknOutcome *out = okn_outcomes_add (&o, r, OKN_OUTCOME_SENT);
-
-          out->server_id = okn_outcomes_keep (&o, id);
+          okn_outcomes_sent (&o, r, id);
           run->report->resolved++;
           g_hash_table_remove (waiting, &r->id);
         }
@@ -266,12 +264,17 @@ poll_page (OknSync   *sync,
     {
       OknRecord *r = g_ptr_array_index (records, i);
 
+      /* A case number no server issues (kept by an older version) is not
+       * asked about: it would not fit in a request with the others. */
+      if (!okn_backend_case_id_usable (r->server_id, NULL))
+        continue;
       g_ptr_array_add (ids, r->server_id);
       g_hash_table_insert (record_of, r->server_id, r);
     }
   g_ptr_array_add (ids, NULL);
-  answers = okn_backend_pull_statuses (sync->backend, (const char *const *) ids->pdata, sync->cancellable,
-                                       &local);
+  answers = ids->len == 1 ? g_ptr_array_new ()
+                          : okn_backend_pull_statuses (sync->backend, (const char *const *) ids->pdata,
+                                                       sync->cancellable, &local);
   if (answers == NULL)
     {
       okn_sync_run_backend_error (run, local);

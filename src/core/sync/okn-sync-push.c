@@ -157,9 +157,8 @@ push_batch (OknSync   *sync,
       id = item->unknown_outcome ? g_hash_table_lookup (found, item->record->ticket) : NULL;
       if (id)
         {
-          OknOutcome *out = okn_outcomes_add (o, item->record, OKN_OUTCOME_SENT);
+          OknOutcome *out = okn_outcomes_sent (o, item->record, id);
 
-          out->server_id = okn_outcomes_keep (o, id);
           out->adopted = TRUE;
           run->report->adopted++;
           continue;
@@ -182,9 +181,7 @@ push_batch (OknSync   *sync,
 
       if (receipt->case_id)
         {
-          OknOutcome *out = okn_outcomes_add (o, item->record, OKN_OUTCOME_SENT);
-
-          out->server_id = okn_outcomes_keep (o, receipt->case_id);
+          okn_outcomes_sent (o, item->record, receipt->case_id);
           run->report->sent++;
           continue;
         }

@@ -224,6 +224,12 @@ okn_outcomes_log (const OknOutcomes *o)
         case OKN_OUTCOME_SENT:
           l.state = OKN_SYNC_SYNCED;
           l.service_request_id = out->server_id;
+          if (out->server_id == NULL)
+            {
+              okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, &l, "%s: sent, without a case number: %s",
+                              r->ticket, out->error ? out->error : "");
+              break;
+            }
           okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, &l,
                           out->adopted ? "%s: already on the server as case %s, not sent again"
                                        : "%s: sent, the server's case %s",
@@ -275,6 +281,36 @@ okn_outcomes_add (OknOutcomes        *o,
   out->kind = kind;
   g_ptr_array_add (o->outcomes, out);
   g_ptr_array_add (o->records, (gpointer) record);
+  return out;
+}
+
+/* A SENT outcome with the server's case number. One the record cannot
+ * keep (okn_backend_case_id_usable()) is not stored: the server made the
+ * case, so the record is sent all the same and never sent again, without
+ * a case number, its status not followed, and its error says so. */
+OknOutcome *
+okn_outcomes_sent (OknOutcomes     *o,
+                   const OknRecord *record,
+                   const char      *case_id)
+{
+  OknOutcome *out = okn_outcomes_add (o, record, OKN_OUTCOME_SENT);
+  g_autofree char *why = NULL;
+  g_autofree char *said = NULL;
+
+  if (okn_backend_case_id_usable (case_id, &why))
+    {
+      out->server_id = okn_outcomes_keep (o, case_id);
+      return out;
+    }
+  /* TRANSLATORS: a record's sync error, shown as its case number; the
+   * first %s says what is wrong with the number the server gave ("it is
+   * 1000000 bytes long, at most 255 are kept"), the second is the ticket ID */
+  said = g_strdup_printf (_("The server made the case, but its case number cannot be used (%s): the "
+                            "record is sent and is not sent again, but it has no case number and its "
+                            "status is not updated here. On the server, the case’s description carries "
+                            "the ticket ID %s."),
+                          why, record->ticket);
+  out->error = okn_outcomes_keep (o, said);
   return out;
 }
 
@@ -532,11 +568,16 @@ watch_loop (OknSync           *sync,
       gint64 now = g_get_monotonic_time ();
       gint64 deadline = now + sync->interval_us;
       gint64 due_after = now;
+      /* A full disk or a database another program held too long fails
+       * this run, not the watch: it is tried again after a backoff, as
+       * after a network error. A database that is not ours, damaged or
+       * newer ends it. */
+      gboolean storage = !ok && g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
 
       if (func)
         func (&report, local, user_data);
       okn_sync_report_clear (&report);
-      if (!ok && local->domain != OKN_SYNC_ERROR)
+      if (!ok && local->domain != OKN_SYNC_ERROR && !storage)
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
@@ -545,7 +586,7 @@ watch_loop (OknSync           *sync,
         break;
       if (ok)
         failed_runs = 0;
-      else if (local->code == OKN_SYNC_ERROR_CONFIG)
+      else if (!storage && local->code == OKN_SYNC_ERROR_CONFIG)
         {
           /* A run stopped by the configuration waits for the interval; a
            * kind that cannot be sent does not hold the others back. */

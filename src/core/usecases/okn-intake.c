@@ -24,9 +24,10 @@
  *
  * What a form shows next to its fields before it submits: the record's
  * own checks (okn_record_check) and, for a report, its category's
- * attributes against the cached definition (okn_service_def_check). A
- * station without a catalogue checks no attributes. The store makes the
- * same checks when the record is submitted.
+ * attributes against the cached definition (okn_service_def_check; a
+ * stored record's codes stay accepted in its correction). A station
+ * without a catalogue checks no attributes. The store makes the same
+ * checks when the record is submitted.
  *
  * Returns: (transfer full) (element-type OknFieldIssue): the problems;
  *   empty when there are none. An attribute's issue names the attribute's
@@ -41,20 +42,25 @@ okn_intake_check (OknStore  *store,
   g_autoptr (GPtrArray) services = NULL;
   g_autoptr (OknServiceDef) def = NULL;
   g_autoptr (GPtrArray) attr_issues = NULL;
+  g_autoptr (OknRecord) stored = NULL;
   const OknService *s;
 
   if (record->kind != OKN_KIND_REPORT || record->category == NULL || store == NULL)
     return issues;
   services = okn_store_list_services (store, NULL);
   s = services ? okn_service_find (services, record->category) : NULL;
-  if (s == NULL || s->definition == NULL || (def = okn_service_def_parse (s->definition, NULL)) == NULL)
+  if (s == NULL || (def = okn_service_def_for_service (s->definition, s->metadata)) == NULL)
     return issues;
-  attr_issues = okn_service_def_check (def, record);
+  /* A correction: the stored record's codes stay accepted. */
+  if (record->id > 0 && record->uuid)
+    stored = okn_store_lookup_uuid (store, record->uuid, NULL);
+  attr_issues = okn_service_def_check (def, record, stored);
   for (guint i = 0; i < attr_issues->len; i++)
     {
       OknFieldIssue *issue = g_ptr_array_index (attr_issues, i);
 
-      /* The field pointed into the definition, which goes now. */
+      /* The field pointed into the definition (or the stored record),
+       * which goes now. */
       issue->field = g_intern_string (issue->field);
     }
   g_ptr_array_extend_and_steal (issues, g_steal_pointer (&attr_issues));

@@ -51,6 +51,11 @@ okn_application_setup_i18n (void)
       && (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX")
           || g_str_has_prefix (messages, "C.")))
     g_setenv ("LANGUAGE", "pl", TRUE);
+  /* gettext ignores LANGUAGE while the messages' locale is C (POSIX is C
+   * by another name), so the desk's own words would stay English there;
+   * C.UTF-8 is the same locale for messages, and there it is read. */
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    setlocale (LC_MESSAGES, "C.UTF-8");
   bindtextdomain (GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

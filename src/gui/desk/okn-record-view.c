@@ -160,7 +160,12 @@ fill (OknRecordView *self)
     gtk_widget_hide (self->attention_label);
 
   add_row (self, _("Verification code"), r->verification_code);
-  add_row (self, _("Case number"), r->server_id ? r->server_id : _("not known yet"));
+  /* Sent, but the server's case number could not be kept: the sync's
+   * words why, where the number would be. */
+  if (r->server_id == NULL && r->sync_state == OKN_SYNC_SYNCED && r->server_error)
+    add_row (self, _("Case number"), r->server_error);
+  else
+    add_row (self, _("Case number"), r->server_id ? r->server_id : _("not known yet"));
   add_row (self, _("Server status"), r->server_status);
   add_row (self, _("Status note"), r->server_status_notes);
   add_row (self, _("Cancelled because"), r->cancel_reason);

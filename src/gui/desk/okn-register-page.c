@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "okn-gui-util.h"
@@ -21,7 +22,8 @@ struct _OknRegisterPage
   GtkWidget *prev_button;
   GtkWidget *next_button;
   GtkLabel *count_label;
-  GtkWidget *message_label;
+  GtkWidget *day_error;      /* a day typed wrong, under its field */
+  GtkWidget *message_label;  /* what the buttons did, beside them */
   GtkTreeView *letters_view;
   GtkListStore *letters_store;
   GtkWidget *csv_button;
@@ -55,6 +57,7 @@ okn_register_page_refresh (OknRegisterPage *self)
     return;
   g_date_strftime (text, sizeof text, "%d.%m.%Y", &self->day);
   gtk_entry_set_text (self->day_entry, text);
+  gtk_widget_hide (self->day_error);
   gtk_list_store_clear (self->letters_store);
   g_clear_pointer (&self->letters, g_ptr_array_unref);
   self->letters = okn_register_day (okn_context_get_store (self->context), &self->day, &error);
@@ -67,7 +70,10 @@ okn_register_page_refresh (OknRegisterPage *self)
     {
       const OknRecord *r = g_ptr_array_index (self->letters, i);
       g_autofree char *no = g_strdup_printf ("%u", i + 1);
-      g_autofree char *received = okn_format_date_pl (r->received_at, TRUE);
+      g_autofree char *when = okn_format_date_pl (r->received_at, TRUE);
+      /* Every row's day is the page's ("dd.mm.yyyy hh:mm"): the hour says
+       * the rest, and leaves the room to the sender and the subject. */
+      const char *received = strlen (when) == 16 ? when + 11 : when;
       g_autofree char *pages = g_strdup_printf ("%d / %d", r->pages, r->attachment_count);
       g_autofree char *sender = okn_text_display_line (r->anonymous ? _("anonymous") : r->sender_name, -1);
       g_autofree char *subject = okn_text_display_line (r->subject, -1);
@@ -116,18 +122,22 @@ okn_register_page_set_context (OknRegisterPage *self,
 
 /* The day typed in the field becomes the page's day, Enter or not: a
  * clerk who typed another day and went straight to Print or Export gets
- * that day's register, the one the field shows. */
+ * that day's register, the one the field shows. A day typed wrong is
+ * said where the clerk looks: under the field after Enter, beside the
+ * buttons after one of them. */
 static gboolean
-take_typed_day (OknRegisterPage *self)
+take_typed_day (OknRegisterPage *self,
+                GtkWidget       *said_in)
 {
   GDate day;
 
+  gtk_widget_hide (self->day_error);
+  gtk_widget_hide (self->message_label);
   if (!okn_register_parse_day (gtk_entry_get_text (self->day_entry), &day))
     {
-      show_message (self, _("Day: type a date as dd.mm.yyyy."), TRUE);
+      okn_gui_show_message (said_in, _("Day: type a date as dd.mm.yyyy."), TRUE);
       return FALSE;
     }
-  gtk_widget_hide (self->message_label);
   self->day = day;
   okn_register_page_refresh (self);
   return TRUE;
@@ -136,7 +146,7 @@ take_typed_day (OknRegisterPage *self)
 static void
 on_day_activate (OknRegisterPage *self)
 {
-  take_typed_day (self);
+  take_typed_day (self, self->day_error);
 }
 
 static void
@@ -270,21 +280,21 @@ ask_path (OknRegisterPage *self,
 static void
 on_csv_clicked (OknRegisterPage *self)
 {
-  if (take_typed_day (self))
+  if (take_typed_day (self, self->message_label))
     ask_path (self, OKN_EXPORT_CSV);
 }
 
 static void
 on_pdf_clicked (OknRegisterPage *self)
 {
-  if (take_typed_day (self))
+  if (take_typed_day (self, self->message_label))
     ask_path (self, OKN_EXPORT_PDF);
 }
 
 static void
 on_print_clicked (OknRegisterPage *self)
 {
-  if (take_typed_day (self))
+  if (take_typed_day (self, self->message_label))
     okn_register_page_export (self, OKN_EXPORT_PRINT, NULL);
 }
 
@@ -311,6 +321,7 @@ okn_register_page_class_init (OknRegisterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, prev_button);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, next_button);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, day_error);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, letters_view);
   gtk_widget_class_bind_template_child (widget_class, OknRegisterPage, letters_store);
@@ -335,5 +346,6 @@ okn_register_page_init (OknRegisterPage *self)
   okn_gui_set_accessible (GTK_WIDGET (self->letters_view), _("Letters received on the day"));
   okn_gui_set_accessible (self->prev_button, _("Previous day"));
   okn_gui_set_accessible (self->next_button, _("Next day"));
+  okn_gui_describe_by (GTK_WIDGET (self->day_entry), self->day_error);
   g_signal_connect (self, "key-press-event", G_CALLBACK (on_key_press), NULL);
 }

@@ -177,6 +177,8 @@ struct _OknOpen311Server
   guint refuse_status;         /* the "refuse" fault's answer ... */
   char *refuse_text;           /* ... and its description */
   guint max_results;           /* of a requests.json search; the spec's 1000 */
+  guint long_id_length;        /* the "long-id" fault's id, in digits */
+  guint max_url_length;        /* a longer request URL is answered 414; 0: no limit of ours */
 
   GPtrArray *requests;         /* OknOpen311StoredRequest, owned */
   GHashTable *by_id;
@@ -188,7 +190,7 @@ struct _OknOpen311Server
 
 static const char *fault_names[] = {
   "none", "delay", "drop", "500", "503", "429", "garbage", "truncated", "409",
-  "deep", "echo", "refuse",
+  "deep", "echo", "refuse", "long-id",
 };
 /* Chaos draws the faults a network or a busy server produces, not the
  * hostile ones after them. */
@@ -301,6 +303,7 @@ okn_open311_server_new (void)
   server->retry_after = 2;
   server->honour_key = TRUE;
   server->max_results = 1000;
+  server->long_id_length = 1000000;
   server->deep_levels = 200000;
   server->deep_status = 200;
   server->echo_status = 400;
@@ -477,6 +480,11 @@ set_locked (OknOpen311Server *server,
     return parse_bool (value, &server->no_services);
   if (g_str_equal (option, "max_results"))
     return parse_uint (value, &server->max_results) && server->max_results > 0;
+  if (g_str_equal (option, "long_id_length"))
+    return parse_uint (value, &server->long_id_length) && server->long_id_length > 0
+           && server->long_id_length <= 16000000;
+  if (g_str_equal (option, "max_url_length"))
+    return parse_uint (value, &server->max_url_length);
   if (g_str_equal (option, "retry_after_date"))
     return parse_bool (value, &server->retry_after_date);
   if (g_str_equal (option, "echo_api_key"))
@@ -537,7 +545,7 @@ set_locked (OknOpen311Server *server,
 /**
  * okn_open311_server_set:
  * @option: fault (none, delay, drop, 500, 503, 429, garbage, truncated, 409,
- *   deep, echo, refuse), fault_count (the next N requests; 0: until
+ *   deep, echo, refuse, long-id), fault_count (the next N requests; 0: until
  *   cleared), fault_scope (post, all), chaos (probability 0..1 of a random
  *   fault among none..409), seed, delay_ms, deep_levels, deep_status,
  *   echo_status, echo_type (text, html, json; empty: no body), echo_encoding (raw, upper,
@@ -545,7 +553,11 @@ set_locked (OknOpen311Server *server,
  *   html-ref), echo_offset,
  *   error_preamble (a generic entry first in a POST's validation errors),
  *   refuse_status and refuse_text (the "refuse" fault's answer: 400, "the
- *   request was refused (injected)"),
+ *   request was refused (injected)"), long_id_length (the "long-id" fault's
+ *   case id, in digits: 1000000), max_url_length (a request whose URL,
+ *   query included, is longer is answered 414 with a web page, as Apache
+ *   does over its LimitRequestLine; 0, the default: only libmicrohttpd's
+ *   own limit),
  *   retry_after (seconds), retry_after_date (send it as an HTTP date),
  *   idempotency (honour, ignore), tokens (answer
  *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
@@ -762,6 +774,9 @@ typedef struct
   struct MHD_PostProcessor *pp;
   GPtrArray *fields;          /* Field */
   gboolean bad_body;          /* a POST body in an encoding we do not take */
+  gboolean long_id;           /* the "long-id" fault: the case stored gets a long id */
+  gboolean started;           /* the handler has seen the request */
+  gsize uri_length;           /* of the URL as received, query included */
 } Exchange;
 
 typedef struct
@@ -1294,7 +1309,8 @@ post_request (OknOpen311Server      *server,
     }
 
   r = g_new0 (OknOpen311StoredRequest, 1);
-  r->id = g_strdup_printf ("%u", server->next_id++);
+  r->id = x->long_id ? g_strdup_printf ("%0*u", (int) server->long_id_length, server->next_id++)
+                     : g_strdup_printf ("%u", server->next_id++);
   r->service_code = g_strdup (code);
   r->description = g_strdup (description);
   r->address_string = g_strdup (address);
@@ -1775,6 +1791,38 @@ answer_not_found_html (Answer *ans)
                         "<p>The requested URL was not found on this server.</p>\n</body></html>\n");
 }
 
+static void
+answer_uri_too_long_html (Answer *ans)
+{
+  ans->status = 414;
+  ans->content_type = "text/html; charset=iso-8859-1";
+  ans->body = g_strdup ("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+                        "<title>414 Request-URI Too Long</title>\n</head><body>\n"
+                        "<h1>Request-URI Too Long</h1>\n<p>The requested URL's length exceeds the "
+                        "capacity limit for this server.<br />\n</p>\n</body></html>\n");
+}
+
+static Exchange *
+exchange_new (void)
+{
+  Exchange *x = g_new0 (Exchange, 1);
+
+  x->fields = g_ptr_array_new_with_free_func (field_free);
+  return x;
+}
+
+/* Called with the whole URL before anything else: its length is noted. */
+static void *
+uri_logged (void                  *cls,
+            const char            *uri,
+            struct MHD_Connection *conn)
+{
+  Exchange *x = exchange_new ();
+
+  x->uri_length = uri ? strlen (uri) : 0;
+  return x;
+}
+
 static enum MHD_Result
 handle_request (void                  *cls,
                 struct MHD_Connection *conn,
@@ -1799,15 +1847,15 @@ handle_request (void                  *cls,
   enum MHD_Result ret;
 
   if (x == NULL)
+    *con_cls = x = exchange_new ();
+  if (!x->started)
     {
-      x = g_new0 (Exchange, 1);
-      x->fields = g_ptr_array_new_with_free_func (field_free);
+      x->started = TRUE;
       if (g_str_equal (method, "POST"))
         {
           x->pp = MHD_create_post_processor (conn, 64 * 1024, post_iterator, x);
           x->bad_body = x->pp == NULL;
         }
-      *con_cls = x;
       return MHD_YES;
     }
   if (*upload_data_size)
@@ -1823,6 +1871,12 @@ handle_request (void                  *cls,
   if (!control)
     {
       server->counters.requests++;
+      if (server->max_url_length > 0 && x->uri_length > server->max_url_length)
+        {
+          g_mutex_unlock (&server->lock);
+          answer_uri_too_long_html (&ans);
+          goto send;
+        }
       fault = pick_fault (server, is_post);
     }
   delay_ms = server->delay_ms;
@@ -1871,6 +1925,9 @@ handle_request (void                  *cls,
           answer_deep (&ans, deep_status, deep_levels);
           goto send;
         }
+      break;
+    case OKN_OPEN311_FAULT_LONG_ID:
+      x->long_id = TRUE;
       break;
     case OKN_OPEN311_FAULT_NONE:
     case OKN_OPEN311_FAULT_DROP:
@@ -1926,6 +1983,7 @@ handle_request (void                  *cls,
       answer_deep (&ans, deep_status, deep_levels);
       break;
     case OKN_OPEN311_FAULT_REFUSE:
+    case OKN_OPEN311_FAULT_LONG_ID:
     case OKN_OPEN311_FAULT_NONE:
     case OKN_OPEN311_FAULT_DELAY:
     case OKN_OPEN311_FAULT_500:
@@ -1999,6 +2057,7 @@ okn_open311_server_start (OknOpen311Server *server,
                                      MHD_OPTION_ARRAY, with_tls ? tls : none,
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
                                      MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+                                     MHD_OPTION_URI_LOG_CALLBACK, uri_logged, NULL,
                                      MHD_OPTION_NOTIFY_CONNECTION, connection_notify, server,
                                      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 60,
                                      MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 1000,

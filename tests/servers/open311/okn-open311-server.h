@@ -42,6 +42,9 @@ typedef enum
                                   * (echo_encoding) in a echo_type body */
   OKN_OPEN311_FAULT_REFUSE,      /* answer refuse_status (400) with the spec's error array
                                   * holding refuse_text, store nothing */
+  OKN_OPEN311_FAULT_LONG_ID,     /* store the POST under a case id of long_id_length digits
+                                  * (1,000,000) and answer it: a case number no real
+                                  * system issues (the spec sets no length) */
   OKN_OPEN311_FAULT_LAST,
 } OknOpen311Fault;
 
