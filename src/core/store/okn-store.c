@@ -230,14 +230,9 @@ check_path (const char *path,
   return TRUE;
 }
 
-/* The database, its -wal and -shm, and the file of issued numbers must be
- * private to their owner: a file others can read is made private when it
- * is ours, else refused. Changing a mode changes no byte of the file.
- * Called once the database is known to be Okienko's: a file of another
- * program keeps its mode. The database may be a link (to another disk);
- * a companion that is a link is never followed, so a link planted beside
- * the database cannot have another file's mode changed (as root, any
- * file's). */
+/* The database may be a link (to another disk); a companion that is a
+ * link is never followed, so a link planted beside the database cannot
+ * have another file's mode changed (as root, any file's). */
 static gboolean
 stat_companion (const char *path,
                 gboolean    follow,
@@ -271,6 +266,12 @@ header_is_ours (const char *path)
   return GUINT32_FROM_BE (app_id) == OKN_STORE_APPLICATION_ID;
 }
 
+/* The database, its -wal and -shm, and the file of issued numbers must be
+ * private to their owner: a file others can read is made private when it
+ * is ours, else refused. Changing a mode changes no byte of the file.
+ * Only for a database of Okienko's (header_is_ours() before SQLite opens
+ * it, else once identify() has said so): a file of another program keeps
+ * its mode. */
 static gboolean
 check_modes (OknStore *store,
              GError  **error)
