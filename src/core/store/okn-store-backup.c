@@ -557,8 +557,6 @@ check_not_in_use (const char *db_path,
   return FALSE;
 }
 
-/* Takes the sync engine's lock, so no sync starts while the file is
- * swapped; -1 with IN_USE when a sync holds it. */
 /* Whether @a and @b are one file: a symlink, a hard link or another
  * spelling of a name (./, ..) is the file it names. */
 static gboolean
@@ -571,6 +569,8 @@ same_file (const char *a,
          && sa.st_ino == sb.st_ino;
 }
 
+/* Takes the sync engine's lock, so no sync starts while the file is
+ * swapped; -1 with IN_USE when a sync holds it. */
 static int
 take_sync_lock (const char *db_path,
                 GError    **error)

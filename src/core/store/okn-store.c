@@ -230,14 +230,9 @@ check_path (const char *path,
   return TRUE;
 }
 
-/* The database, its -wal and -shm, and the file of issued numbers must be
- * private to their owner: a file others can read is made private when it
- * is ours, else refused. Changing a mode changes no byte of the file.
- * Called once the database is known to be Okienko's: a file of another
- * program keeps its mode. The database may be a link (to another disk);
- * a companion that is a link is never followed, so a link planted beside
- * the database cannot have another file's mode changed (as root, any
- * file's). */
+/* The database may be a link (to another disk); a companion that is a
+ * link is never followed, so a link planted beside the database cannot
+ * have another file's mode changed (as root, any file's). */
 static gboolean
 stat_companion (const char *path,
                 gboolean    follow,
@@ -248,29 +243,15 @@ stat_companion (const char *path,
   return g_lstat (path, st) == 0 && !S_ISLNK (st->st_mode);
 }
 
-/* Whether @path starts as a database of ours (the SQLite header and our
- * application id), read without SQLite: such a file is made private
- * before SQLite opens it, so that the -wal and -shm it creates (with the
- * database's mode) are private from the start. Any other file waits for
- * identify(). */
-static gboolean
-header_is_ours (const char *path)
-{
-  guint8 header[72];
-  guint32 app_id;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  gboolean full;
-
-  if (fd < 0)
-    return FALSE;
-  full = read (fd, header, sizeof header) == (ssize_t) sizeof header;
-  close (fd);
-  if (!full || memcmp (header, "SQLite format 3", 16) != 0)
-    return FALSE;
-  memcpy (&app_id, header + 68, sizeof app_id);
-  return GUINT32_FROM_BE (app_id) == OKN_STORE_APPLICATION_ID;
-}
-
+/* The database, its -wal and -shm, and the file of issued numbers must be
+ * private to their owner: a file others can read is made private when it
+ * is ours, else refused. Changing a mode changes no byte of the file.
+ * Only once identify() has said the file is Okienko's: a file of another
+ * program keeps its mode. (Not by reading the header here: closing a
+ * descriptor of the database drops every POSIX lock this process holds
+ * on it, those of the desk's other SQLite connections too.) A -wal and
+ * -shm that identify()'s connection made took the database's mode and
+ * are made private here as well, before anything is written to them. */
 static gboolean
 check_modes (OknStore *store,
              GError  **error)
@@ -769,7 +750,6 @@ okn_store_open_full (const char        *path,
   gboolean create = (flags & OKN_STORE_OPEN_CREATE) != 0 && !read_only;
   DbKind kind = KIND_EMPTY;
   int version = 0;
-  gboolean modes_checked;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -796,9 +776,6 @@ okn_store_open_full (const char        *path,
       refuse_foreign (store, _("it is not a regular file"), error);
       return NULL;
     }
-  modes_checked = header_is_ours (path);
-  if (modes_checked && !check_modes (store, error))
-    return NULL;
   /* No export or ticket file may ever be written over these. */
   {
     const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".issued", ".checked" };
@@ -821,7 +798,7 @@ okn_store_open_full (const char        *path,
                    path);
       return NULL;
     }
-  if (!modes_checked && !check_modes (store, error))
+  if (!check_modes (store, error))
     return NULL;
   if (kind == KIND_OKIENKO)
     {
