@@ -202,6 +202,7 @@ okn_test_ctl_argv (const char        *db,
  */
 static int run_ctl (const char        *db,
                     const char        *config,
+                    const char *const *env,
                     const char        *input,
                     char             **out,
                     char             **err,
@@ -216,7 +217,7 @@ okn_test_run_ctlv (const char        *db,
                    char             **err,
                    const char *const *args)
 {
-  return run_ctl (db, config, input, out, err, args, FALSE);
+  return run_ctl (db, config, NULL, input, out, err, args, FALSE);
 }
 
 /* In the child, before exec: root reads and writes past permissions. */
@@ -231,6 +232,7 @@ become_unprivileged (gpointer data)
 
 /**
  * okn_test_run_ctl_unprivileged:
+ * @env: (nullable): "NAME=value" entries added to its environment
  *
  * okn_test_run_ctl() for what only holds for a user who is not root (a
  * file that may not be read, a folder that may not be written): when the
@@ -242,10 +244,11 @@ become_unprivileged (gpointer data)
  * Returns: its exit status
  */
 int
-okn_test_run_ctl_unprivileged (const char *db,
-                               const char *config,
-                               char      **out,
-                               char      **err,
+okn_test_run_ctl_unprivileged (const char        *db,
+                               const char        *config,
+                               const char *const *env,
+                               char             **out,
+                               char             **err,
                                ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -257,7 +260,7 @@ okn_test_run_ctl_unprivileged (const char *db,
     g_ptr_array_add (argv, (gpointer) a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  return run_ctl (db, config, NULL, out, err, (const char *const *) argv->pdata, geteuid () == 0);
+  return run_ctl (db, config, env, NULL, out, err, (const char *const *) argv->pdata, geteuid () == 0);
 }
 
 /**
@@ -278,6 +281,7 @@ okn_test_give_unprivileged (const char *path)
 static int
 run_ctl (const char        *db,
          const char        *config,
+         const char *const *env,
          const char        *input,
          char             **out,
          char             **err,
@@ -293,6 +297,12 @@ run_ctl (const char        *db,
   g_autofree char *stdout_buf = NULL;
   g_autofree char *stderr_buf = NULL;
 
+  for (guint i = 0; env && env[i]; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
   if (unprivileged)
     g_subprocess_launcher_set_child_setup (launcher, become_unprivileged, NULL, NULL);
   proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
