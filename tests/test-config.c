@@ -387,6 +387,53 @@ test_mode_checked_at_load (void)
   okn_test_rm_rf (dir);
 }
 
+/* A configuration file its owner made read-only (0400, or 0440 for a
+ * service's group) says "do not change this": saving it replaced it with
+ * a new 0600 file, even as root. Saving now refuses, saying so and
+ * naming the file, and leaves the file as it was; the load makes it
+ * private without making it writable. A writable file keeps its mode
+ * and its group when saved. */
+static void
+test_save_read_only (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *path = write_private (dir, "okienko.conf", "[office]\nname=Urząd\n", -1, 0440);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = okn_config_load (path, &error);
+  g_autofree char *text = NULL;
+  struct stat st;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0400);
+  g_assert_true (okn_config_set (config, "office.name", "Inny urząd", &error));
+  g_assert_false (okn_config_save (config, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "[office]\nname=Urząd\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0400);
+
+  /* Made writable by its owner: saved, mode and group as they were. */
+  g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+  if (geteuid () == 0)
+    g_assert_cmpint (chown (path, 0, 65534), ==, 0);
+  g_assert_true (okn_config_save (config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  if (geteuid () == 0)
+    g_assert_cmpint (st.st_gid, ==, 65534);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "Inny urząd"));
+  okn_test_rm_rf (dir);
+}
+
 static void
 test_http_with_key_warned (void)
 {
@@ -659,6 +706,7 @@ main (int    argc,
   g_test_add_func ("/config/lines-never-quoted", test_lines_never_quoted);
   g_test_add_func ("/config/symlink-refused", test_symlink_refused);
   g_test_add_func ("/config/mode-checked-at-load", test_mode_checked_at_load);
+  g_test_add_func ("/config/save-read-only", test_save_read_only);
   g_test_add_func ("/config/http-with-key-warned", test_http_with_key_warned);
   g_test_add_func ("/config/every-key-validated", test_every_key_validated);
   return g_test_run ();

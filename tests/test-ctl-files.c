@@ -802,6 +802,104 @@ test_full_disk_watch (void)
   g_test_trap_assert_stdout ("*FULL-DISK-WATCH-OK*");
 }
 
+/* config set on a file its owner made read-only: refused, exit 2, saying
+ * so and naming the file, which stays as it was (it was replaced by a
+ * new 0600 file). */
+static void
+test_config_set_read_only_file (Fixture      *f,
+                                gconstpointer data)
+{
+  g_autoptr (GBytes) before = NULL;
+  g_autofree char *err = NULL;
+  struct stat st;
+
+  g_assert_cmpint (g_chmod (f->config, 0400), ==, 0);
+  before = read_bytes (f->config);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "config", "set", "office.name", "Inny",
+                                     NULL), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, f->config));
+  g_assert_nonnull (strstr (err, "read-only"));
+  assert_same_bytes (before, f->config);
+  g_assert_cmpint (g_stat (f->config, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0400);
+}
+
+/* config set in a folder it may not write in named the temporary file
+ * ("okienko.conf.XXXXXX"), which the administrator never made; it names
+ * the configuration file. Root writes in any folder: as root, okienkoctl
+ * runs as an unprivileged user here. */
+static void
+test_config_set_read_only_folder (Fixture      *f,
+                                  gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "etc", NULL);
+  g_autofree char *config = g_build_filename (folder, "okienko.conf", NULL);
+  g_autofree char *prefix = g_strconcat (config, ".", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  g_assert_true (g_file_set_contents_full (config, "[office]\nname=Urząd\n", -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                           0600, NULL));
+  okn_test_give_unprivileged (config);
+  g_assert_cmpint (g_chmod (folder, 0555), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl_unprivileged (NULL, config, NULL, NULL, &err, "config", "set", "office.name",
+                                                  "Inny", NULL), ==, 3);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, config));
+  g_assert_null (strstr (err, prefix));
+  g_assert_cmpint (g_chmod (folder, 0755), ==, 0);
+}
+
+/* A scanned file the program may not read was named twice, with the
+ * library's words inside ("Failed to open file “…”: open() failed:
+ * Permission denied", in Polish "funkcja open() zwróciła błąd"). It is
+ * named once, with the reason in a clerk's words, in English and Polish.
+ * Root reads any file: as root, okienkoctl runs as an unprivileged user
+ * with a station of its own. */
+static void
+test_scan_unreadable_file (Fixture      *f,
+                           gconstpointer data)
+{
+  const char *english[] = { "LANGUAGE=en", NULL };
+  const char *polish[] = { "LANGUAGE=pl", NULL };
+  const struct
+  {
+    const char *const *env;
+    const char *says;
+  } said[] = {
+    { english, "is not allowed to read it" },
+    { polish, "nie ma prawa go czytać" },
+  };
+  g_autofree char *station = g_build_filename (f->dir, "station", NULL);
+  g_autofree char *db = g_build_filename (station, "okienko.db", NULL);
+  g_autofree char *config = g_build_filename (station, "okienko.conf", NULL);
+  g_autofree char *scan = g_build_filename (station, "skan.png", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (station, 0700), ==, 0);
+  okn_test_give_unprivileged (station);
+  g_assert_cmpint (okn_test_run_ctl_unprivileged (db, config, NULL, NULL, &err, "init", "--station", "K05", NULL), ==, 0);
+  g_assert_true (g_file_set_contents (scan, "\x89PNG\r\n\x1a\n", -1, NULL));
+  okn_test_give_unprivileged (scan);
+  g_assert_cmpint (g_chmod (scan, 0), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (said); i++)
+    {
+      const char *first;
+
+      g_assert_cmpint (okn_test_run_ctl_unprivileged (db, config, said[i].env, NULL, &err, "scan", scan, NULL), ==, 2);
+      g_test_message ("%s", err);
+      first = strstr (err, scan);
+      g_assert_nonnull (first);
+      g_assert_null (strstr (first + 1, scan));
+      g_assert_null (strstr (err, "open()"));
+      g_assert_nonnull (strstr (err, said[i].says));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -825,6 +923,9 @@ main (int    argc,
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);
   g_test_add_func ("/ctl-files/full-disk-sync-watch", test_full_disk_watch);
+  ADD ("/ctl-files/config-set-read-only-file", test_config_set_read_only_file);
+  ADD ("/ctl-files/config-set-read-only-folder", test_config_set_read_only_folder);
+  ADD ("/ctl-files/scan-unreadable-file", test_scan_unreadable_file);
 #undef ADD
   return g_test_run ();
 }

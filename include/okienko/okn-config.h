@@ -21,6 +21,7 @@ typedef enum
   OKN_CONFIG_ERROR_PARSE,
   OKN_CONFIG_ERROR_IO,
   OKN_CONFIG_ERROR_UNSAFE,  /* the file is a link to, or is, a file others can read */
+  OKN_CONFIG_ERROR_READ_ONLY, /* saving: its owner made the file read-only */
 } OknConfigError;
 
 typedef enum

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okn-test-common.c: temporary directories, sample records, running
  * okienkoctl as a real process */
+#define _GNU_SOURCE
 #include "config.h"
 
+#include <grp.h>
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <poppler.h>
@@ -197,6 +200,15 @@ okn_test_ctl_argv (const char        *db,
  *
  * Returns: its exit status
  */
+static int run_ctl (const char        *db,
+                    const char        *config,
+                    const char *const *env,
+                    const char        *input,
+                    char             **out,
+                    char             **err,
+                    const char *const *args,
+                    gboolean           unprivileged);
+
 int
 okn_test_run_ctlv (const char        *db,
                    const char        *config,
@@ -205,16 +217,95 @@ okn_test_run_ctlv (const char        *db,
                    char             **err,
                    const char *const *args)
 {
+  return run_ctl (db, config, NULL, input, out, err, args, FALSE);
+}
+
+/* In the child, before exec: root reads and writes past permissions. */
+static void
+become_unprivileged (gpointer data)
+{
+  if (setgroups (0, NULL) != 0 || setresgid (OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID,
+                                             OKN_TEST_UNPRIVILEGED_ID) != 0
+      || setresuid (OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID) != 0)
+    _exit (127);
+}
+
+/**
+ * okn_test_run_ctl_unprivileged:
+ * @env: (nullable): "NAME=value" entries added to its environment
+ *
+ * okn_test_run_ctl() for what only holds for a user who is not root (a
+ * file that may not be read, a folder that may not be written): when the
+ * test runs as root, okienkoctl runs as %OKN_TEST_UNPRIVILEGED_ID (nobody),
+ * so the test runs the same in CI (root) as on a developer's machine. The
+ * files it is given must be reachable by that user
+ * (okn_test_give_unprivileged()).
+ *
+ * Returns: its exit status
+ */
+int
+okn_test_run_ctl_unprivileged (const char        *db,
+                               const char        *config,
+                               const char *const *env,
+                               char             **out,
+                               char             **err,
+                               ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *a;
+  va_list ap;
+
+  va_start (ap, err);
+  while ((a = va_arg (ap, const char *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  return run_ctl (db, config, env, NULL, out, err, (const char *const *) argv->pdata, geteuid () == 0);
+}
+
+/**
+ * okn_test_give_unprivileged:
+ * @path: a file or folder the test made
+ *
+ * As root, gives @path to okn_test_run_ctl_unprivileged()'s user (a
+ * folder it writes in, a file it must take as its own); otherwise
+ * nothing: it is ours already.
+ */
+void
+okn_test_give_unprivileged (const char *path)
+{
+  if (geteuid () == 0)
+    g_assert_cmpint (lchown (path, OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID), ==, 0);
+}
+
+static int
+run_ctl (const char        *db,
+         const char        *config,
+         const char *const *env,
+         const char        *input,
+         char             **out,
+         char             **err,
+         const char *const *args,
+         gboolean           unprivileged)
+{
   g_autoptr (GPtrArray) argv = okn_test_ctl_argv (db, config, args);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *stdout_buf = NULL;
   g_autofree char *stderr_buf = NULL;
 
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                              | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
+  for (guint i = 0; env && env[i]; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  if (unprivileged)
+    g_subprocess_launcher_set_child_setup (launcher, become_unprivileged, NULL, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, input ? input : "", NULL, &stdout_buf, &stderr_buf, &error);
   g_assert_no_error (error);

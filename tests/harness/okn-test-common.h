@@ -51,6 +51,15 @@ int        okn_test_run_ctlv      (const char  *db,
                                    char       **out,
                                    char       **err,
                                    const char *const *args);
+/* The user okn_test_run_ctl_unprivileged() runs okienkoctl as, under root. */
+#define OKN_TEST_UNPRIVILEGED_ID 65534
+int        okn_test_run_ctl_unprivileged (const char        *db,
+                                          const char        *config,
+                                          const char *const *env,
+                                          char             **out,
+                                          char             **err,
+                                          ...) G_GNUC_NULL_TERMINATED;
+void       okn_test_give_unprivileged (const char *path);
 const char *okn_test_ctl_path     (void);
 void       okn_test_assert_display_safe (const char *what,
                                          const char *text);

@@ -733,7 +733,7 @@ okn_config_get_path (OknConfig *config)
  * - a link is followed only to a file of ours that only we can read (a
  *   link to /etc/shadow is not read, whoever runs us);
  * - a file of ours that others can read is made private (*was_open gets
- *   its old mode);
+ *   its old mode), never writable when its owner made it read-only;
  * - a file of someone else's that others can read is refused.
  * Returns: %FALSE with @error; %TRUE with *data %NULL for a missing file */
 static gboolean
@@ -801,7 +801,9 @@ read_private_file (OknConfig *config,
                        shown, (guint) (st.st_mode & 0777));
           return FALSE;
         }
-      if (fchmod (fd, 0600) != 0)
+      /* The group's and others' bits go; the owner's stay as they were:
+       * a file made read-only (0440) becomes 0400, not 0600. */
+      if (fchmod (fd, st.st_mode & 0700) != 0)
         {
           saved = errno;
           close (fd);
@@ -1224,9 +1226,9 @@ okn_config_load (const char *path,
   if (was_open && okn_config_is_set (config, "server.api_key"))
     g_ptr_array_add (config->problems,
                      g_strdup_printf (_("%s could be read by others (mode %03o) while it held the "
-                                        "API key; it is now private (600). Consider asking for a "
+                                        "API key; it is now private (%03o). Consider asking for a "
                                         "new key."),
-                                      shown, was_open));
+                                      shown, was_open, was_open & 0700));
   warnings = okn_config_check_combination (config);
   for (guint i = 0; i < warnings->len; i++)
     g_ptr_array_add (config->problems,
@@ -1365,20 +1367,79 @@ okn_config_unset (OknConfig  *config,
   return find_key_or_fail (name, error) != NULL;
 }
 
+/* @data written to a temporary file beside @path with @mode and (when it
+ * can be kept: a group we are in) @gid, fsync'ed, renamed over @path, the
+ * folder fsync'ed: a crash leaves the old file or the new one.
+ * Returns: 0, or the errno of the step that failed */
+static int
+replace_file (const char *path,
+              const char *data,
+              gsize       len,
+              mode_t      mode,
+              gid_t       gid)
+{
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  int saved = 0;
+
+  if (fd < 0)
+    return errno;
+  /* Only a group we are in can be kept; the file is private, so its
+   * group opens nothing either way. */
+  if (gid != (gid_t) -1 && fchown (fd, (uid_t) -1, gid) != 0)
+    g_debug ("The configuration file's group %u is not kept: %s", (guint) gid, g_strerror (errno));
+  for (gsize done = 0; done < len && saved == 0;)
+    {
+      ssize_t n = write (fd, data + done, len - done);
+
+      if (n > 0)
+        done += (gsize) n;
+      else if (n == 0 || errno != EINTR)
+        saved = n == 0 ? EIO : errno;
+    }
+  if (saved == 0 && (fchmod (fd, mode) != 0 || fsync (fd) != 0))
+    saved = errno;
+  if (close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && g_rename (tmp, path) != 0)
+    saved = errno;
+  if (saved != 0)
+    {
+      g_unlink (tmp);
+      return saved;
+    }
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return 0;
+}
+
 /**
  * okn_config_save:
  *
- * Writes the file atomically (a temporary file renamed over it, fsync'ed)
- * with mode 0600: it may hold the server's API key.
+ * Writes the file atomically (a temporary file beside it, fsync'ed and
+ * renamed over it): a new file with mode 0600, as it may hold the
+ * server's API key; an existing one keeps its owner's bits and its group.
+ * A file its owner made read-only is not replaced:
+ * %OKN_CONFIG_ERROR_READ_ONLY. A failure names the configuration file,
+ * not the temporary one.
  */
 gboolean
 okn_config_save (OknConfig *config,
                  GError   **error)
 {
   g_autofree char *dir = g_path_get_dirname (config->path);
+  g_autofree char *shown = okn_text_display_line (config->path, -1);
   g_autofree char *data = NULL;
-  g_autoptr (GError) local_error = NULL;
+  mode_t mode = 0600;
+  gid_t gid = (gid_t) -1;
+  GStatBuf st;
   gsize len;
+  int saved;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -1386,13 +1447,28 @@ okn_config_save (OknConfig *config,
                    _("Cannot create the folder %s."), dir);
       return FALSE;
     }
+  if (g_stat (config->path, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      /* Its owner's decision, which a rename would go round (even
+       * root's, whom the mode does not stop). */
+      if ((st.st_mode & S_IWUSR) == 0)
+        {
+          g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_READ_ONLY,
+                       _("The configuration file %s is read-only (mode %03o), so no setting was "
+                         "changed. To change settings, make it writable first (chmod u+w on the "
+                         "file)."),
+                       shown, (guint) (st.st_mode & 0777));
+          return FALSE;
+        }
+      mode = st.st_mode & 0700;
+      gid = st.st_gid;
+    }
   data = g_key_file_to_data (config->file, &len, NULL);
-  if (!g_file_set_contents_full (config->path, data, (gssize) len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
+  saved = replace_file (config->path, data, len, mode, gid);
+  if (saved != 0)
     {
       g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_IO,
-                   _("Cannot save the configuration file: %s"), local_error->message);
+                   _("Cannot save the configuration file %s: %s"), shown, g_strerror (saved));
       return FALSE;
     }
   return TRUE;

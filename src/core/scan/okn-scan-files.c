@@ -14,11 +14,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cairo.h>
 #include <jpeglib.h>
 #include <jerror.h>
@@ -882,6 +884,23 @@ okn_scan_decode_bytes (GBytes     *bytes,
   return decode_bytes (bytes, name, NULL, NULL, error);
 }
 
+/* Why @path (@shown) could not be read, naming it once: permissions in
+ * a clerk's words (the library's said "open() failed" and named the file
+ * again), anything else in the system's. */
+static void
+set_read_error (GError    **error,
+                const char *shown,
+                int         err)
+{
+  if (err == EACCES || err == EPERM)
+    g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO,
+                 _("Cannot read %s: this program is not allowed to read it. Copy the file into a "
+                   "folder of your own and scan the copy, or ask the administrator for access."),
+                 shown);
+  else
+    g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO, _("Cannot read %s: %s."), shown, g_strerror (err));
+}
+
 /* The file's contents, mapped; a folder or a device is named as what it
  * is rather than passed to mmap(). */
 static GBytes *
@@ -889,15 +908,13 @@ file_bytes (const char *path,
             GError    **error)
 {
   g_autofree char *shown = okn_text_display_line (path, -1);
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (GMappedFile) map = NULL;
   GStatBuf st;
+  int fd;
 
   if (g_stat (path, &st) != 0)
     {
-      int saved = errno;
-
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO, _("Cannot read %s: %s."), shown, g_strerror (saved));
+      set_read_error (error, shown, errno);
       return NULL;
     }
   if (S_ISDIR (st.st_mode))
@@ -912,12 +929,19 @@ file_bytes (const char *path,
                    _("%s is not a regular file: give a scanned PNG, JPEG or PDF file."), shown);
       return NULL;
     }
-  map = g_mapped_file_new (path, FALSE, &local_error);
+  /* Opened here, so that the reason is the system's error, not a
+   * library's sentence around the file's name. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      set_read_error (error, shown, errno);
+      return NULL;
+    }
+  map = g_mapped_file_new_from_fd (fd, FALSE, NULL);
+  close (fd);
   if (map == NULL)
     {
-      g_autofree char *reason = okn_text_display_line (local_error->message, -1);
-
-      g_set_error (error, OKN_SCAN_ERROR, OKN_SCAN_ERROR_IO, _("Cannot read %s: %s"), shown, reason);
+      set_read_error (error, shown, EIO);
       return NULL;
     }
   return g_mapped_file_get_bytes (map);
