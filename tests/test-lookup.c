@@ -337,6 +337,46 @@ test_throttle (Fixture       *f,
   g_assert_nonnull (after);
 }
 
+/* Failures "in a row" are a run of guesses, not every miss the kiosk has
+ * ever seen: a miss a pause's length after the one before starts the count
+ * again, so the typos of last week's residents do not pause today's after
+ * one mistake. Misses closer together still pause. */
+static void
+test_stale_failures (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GDateTime) last_week = g_date_time_add_days (f->now, -7);
+  g_autoptr (GError) today = NULL;
+  g_autoptr (GError) paused = NULL;
+  g_autoptr (OknPublicView) v = NULL;
+
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES - 1; i++)
+    {
+      g_autoptr (GDateTime) at = g_date_time_add_hours (last_week, i * 24);
+
+      g_clear_error ((GError *[]) { lookup_fail (f, f->report->ticket, "BADBAD", at) });
+    }
+  today = lookup_fail (f, f->report->ticket, "BADBAD", f->now);
+  g_assert_error (today, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NOT_FOUND);
+  g_assert_cmpuint (okn_lookup_paused_seconds (f->store, f->now), ==, 0);
+  v = okn_lookup_public (f->store, f->report->ticket, f->report_code, OKN_LANGUAGE_EN, f->now, NULL);
+  g_assert_nonnull (v);
+
+  /* A guess every 50 s is still a run. */
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      g_autoptr (GDateTime) at = g_date_time_add_seconds (f->now, 50 * (i + 1));
+
+      g_clear_error ((GError *[]) { lookup_fail (f, f->report->ticket, "BADBAD", at) });
+    }
+  {
+    g_autoptr (GDateTime) at = g_date_time_add_seconds (f->now, 50 * OKN_LOOKUP_MAX_FAILURES + 1);
+
+    paused = lookup_fail (f, f->report->ticket, f->report_code, at);
+    g_assert_error (paused, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_PAUSED);
+  }
+}
+
 /* The pause is in the database: a restarted kiosk (a new connection) is
  * paused too; a pause that ends further ahead than a pause lasts was set
  * before the clock was turned back and is over. */
@@ -481,6 +521,7 @@ main (int   argc,
   ADD ("/lookup/same-answer", test_same_answer);
   ADD ("/lookup/throttle", test_throttle);
   ADD ("/lookup/pause-persists", test_pause_persists);
+  ADD ("/lookup/stale-failures", test_stale_failures);
   ADD ("/lookup/scanned", test_scanned);
   ADD ("/lookup/languages", test_languages);
   ADD ("/lookup/okienkoctl", test_ctl);

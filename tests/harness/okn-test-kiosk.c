@@ -224,6 +224,7 @@ okn_test_kiosk_reset_lookup_pause (void)
   g_autoptr (OknStore) store = okn_test_open_app_store ();
 
   okn_store_set_meta (store, "lookup.failures", NULL, NULL);
+  okn_store_set_meta (store, "lookup.failed_at", NULL, NULL);
   okn_store_set_meta (store, "lookup.paused_until", NULL, NULL);
 }
 

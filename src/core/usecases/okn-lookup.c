@@ -5,7 +5,8 @@
  * tell an attacker more than "no": an unknown ticket and a wrong code read
  * the same (same error code, same words), the ID's check character is
  * checked without the store's typo hints (they name known tickets), and
- * after OKN_LOOKUP_MAX_FAILURES failures in a row every lookup pauses. The
+ * after OKN_LOOKUP_MAX_FAILURES failures in a row (each at most a pause's
+ * length after the one before) every lookup pauses. The
  * pause is kept in the store's meta table: restarting the kiosk does not
  * lift it. Six characters of code make a blind guess one in a billion;
  * the pause keeps it there. */
@@ -23,6 +24,7 @@ G_DEFINE_QUARK (okn-lookup-error-quark, okn_lookup_error)
 
 #define META_FAILURES     "lookup.failures"
 #define META_PAUSED_UNTIL "lookup.paused_until"
+#define META_FAILED_AT    "lookup.failed_at"
 
 static GDateTime *
 now_or_real (GDateTime *now)
@@ -57,6 +59,26 @@ set_paused_error (GError      **error,
                OKN_TRC (lang, "lookup", "Too many unsuccessful tries in a row. Try again in %u s."), seconds);
 }
 
+/* Whether the last failure is part of the run @now continues: it was at
+ * most a pause's length ago. An older one (last week's resident's typo,
+ * or one with no time, kept before the time was) starts a new run, as
+ * does one ahead of @now (the clock was turned back). Guessing stays as
+ * slow as the pause makes it: to keep the count from reaching five a
+ * guesser must wait a pause's length after every four. */
+static gboolean
+last_failure_recent (OknStore  *store,
+                     GDateTime *now)
+{
+  g_autofree char *text = okn_store_get_meta (store, META_FAILED_AT);
+  g_autoptr (GDateTime) at = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  GTimeSpan since;
+
+  if (at == NULL)
+    return FALSE;
+  since = g_date_time_difference (now, at);
+  return since >= 0 && since <= (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND;
+}
+
 /* One more failure; the fifth in a row starts the pause (and the count
  * starts again after it). */
 static gboolean
@@ -64,7 +86,9 @@ note_failure (OknStore   *store,
               GDateTime  *now,
               GError    **error)
 {
-  g_autofree char *text = okn_store_get_meta (store, META_FAILURES);
+  g_autofree char *text = last_failure_recent (store, now) ? okn_store_get_meta (store, META_FAILURES) : NULL;
+  g_autoptr (GDateTime) now_utc = g_date_time_to_utc (now);
+  g_autofree char *now_text = g_date_time_format_iso8601 (now_utc);
   guint64 failures = 0;
   g_autofree char *count = NULL;
 
@@ -78,10 +102,12 @@ note_failure (OknStore   *store,
       g_autofree char *until_text = g_date_time_format_iso8601 (until_utc);
 
       return okn_store_set_meta (store, META_PAUSED_UNTIL, until_text, error)
-             && okn_store_set_meta (store, META_FAILURES, NULL, error);
+             && okn_store_set_meta (store, META_FAILURES, NULL, error)
+             && okn_store_set_meta (store, META_FAILED_AT, NULL, error);
     }
   count = g_strdup_printf ("%" G_GUINT64_FORMAT, failures);
-  return okn_store_set_meta (store, META_FAILURES, count, error);
+  return okn_store_set_meta (store, META_FAILURES, count, error)
+         && okn_store_set_meta (store, META_FAILED_AT, now_text, error);
 }
 
 static gboolean
@@ -93,7 +119,8 @@ note_success (OknStore  *store,
   /* Most lookups succeed first time: no write for them. */
   if (text == NULL)
     return TRUE;
-  return okn_store_set_meta (store, META_FAILURES, NULL, error);
+  return okn_store_set_meta (store, META_FAILURES, NULL, error)
+         && okn_store_set_meta (store, META_FAILED_AT, NULL, error);
 }
 
 static OknPublicStatus
