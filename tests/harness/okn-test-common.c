@@ -260,13 +260,14 @@ remove_unprivileged_copies (void)
   okn_test_rm_rf (unprivileged_copies);
 }
 
-/* @path copied (a folder with what is in it) into the copies' folder. */
+/* @path copied (a folder with what is in it) into the copies' folder;
+ * links are followed (the staged translations link into the build). */
 static char *
 copy_for_unprivileged (const char *path)
 {
   g_autofree char *base = g_path_get_basename (path);
   char *copy = g_build_filename (unprivileged_copies, base, NULL);
-  const char *argv[] = { "cp", "-R", path, copy, NULL };
+  const char *argv[] = { "cp", "-RL", path, copy, NULL };
   int status = 0;
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
