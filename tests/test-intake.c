@@ -459,6 +459,45 @@ test_correction_keeps_old_attribute (Fixture       *f,
   g_assert_null (strstr (err, "lane:"));
 }
 
+/* The stored codes are the stored category's: a correction that moves
+ * the report to another category does not carry them over (the new
+ * category never asked them, and the server would get "size" for a
+ * street lamp). */
+static void
+test_correction_other_category (Fixture       *f,
+                                gconstpointer  data)
+{
+  const OknTestService catalogue[] = {
+    { .code = "pothole", .name = "Dziura w jezdni", .definition = POTHOLE_DEF },
+    { .code = "lamp", .name = "Latarnia",
+      .definition = "{\"attributes\":[{\"variable\":true,\"code\":\"pole\",\"datatype\":\"string\"}]}" },
+  };
+  g_autoptr (OknRecord) r = pothole ("small");
+  const OknIntakeOptions new = { .mode = OKN_INTAKE_NEW };
+  const OknIntakeOptions correction = { .mode = OKN_INTAKE_CORRECTION, .actor = "Anna" };
+  g_autoptr (OknIntakeResult) first = NULL;
+  g_autoptr (OknRecord) fix = NULL;
+  g_autoptr (GPtrArray) issues = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  okn_test_cache_services (f->store, catalogue, G_N_ELEMENTS (catalogue));
+  first = submit (f, r, &new);
+  fix = okn_record_copy (first->record);
+  g_free (fix->category);
+  fix->category = g_strdup ("lamp");
+  issues = okn_intake_check (f->store, fix, NULL);
+  g_assert_cmpuint (issues->len, ==, 1);
+  g_assert_cmpstr (((OknFieldIssue *) g_ptr_array_index (issues, 0))->field, ==, "size");
+  g_assert_null (okn_intake_submit (f->store, NULL, fix, &correction, NULL, &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "size"));
+  g_assert_nonnull (strstr (error->message, "pole"));
+  g_assert_cmpint (ctl (f, NULL, &err, "edit", first->record->ticket, "--category", "lamp", NULL), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "size"));
+}
+
 /* Issue 12: "where" is optional for a resident at the kiosk, but the
  * store and Open311 need a location. A kiosk report without one is sent
  * with the kiosk's address (office.address on one line), marked in the
@@ -527,6 +566,7 @@ main (int   argc,
   ADD ("/intake/store-refuses", test_store_refuses);
   ADD ("/intake/unknown-attribute", test_unknown_attribute);
   ADD ("/intake/correction-keeps-old-attribute", test_correction_keeps_old_attribute);
+  ADD ("/intake/correction-other-category", test_correction_other_category);
   ADD ("/intake/submit-prints", test_submit_prints);
   ADD ("/intake/print-failure-separate", test_print_failure_separate);
   ADD ("/intake/refused", test_refused);

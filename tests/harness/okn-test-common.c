@@ -6,7 +6,9 @@
 
 #include <grp.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -230,6 +232,82 @@ become_unprivileged (gpointer data)
     _exit (127);
 }
 
+/* Whether okn_test_run_ctl_unprivileged()'s user can reach @path (@mode
+ * as for access()): a clone under /root, or any folder of mode 0700 on
+ * the way, keeps it out. Asked in a child: only async-signal-safe calls. */
+static gboolean
+unprivileged_can (const char *path,
+                  int         mode)
+{
+  int status;
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      become_unprivileged (NULL);
+      _exit (access (path, mode) == 0 ? 0 : 1);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+static char *unprivileged_copies;   /* the folder of the copies below, or NULL */
+
+static void
+remove_unprivileged_copies (void)
+{
+  okn_test_rm_rf (unprivileged_copies);
+}
+
+/* @path copied (a folder with what is in it) into the copies' folder;
+ * links are followed (the staged translations link into the build). */
+static char *
+copy_for_unprivileged (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *copy = g_build_filename (unprivileged_copies, base, NULL);
+  const char *argv[] = { "cp", "-RL", path, copy, NULL };
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                               NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return copy;
+}
+
+/* The program (and its staged translations, OKIENKO_LOCALEDIR) the way
+ * the unprivileged user reaches them: where they are when it can, else
+ * copied once into a folder of mode 0755 under the temporary folder, so
+ * that a build in a folder only root may enter runs all the same. */
+static void
+unprivileged_paths (const char **ctl,
+                    const char **localedir)
+{
+  static char *program;
+  static char *locales;
+  static gboolean done;
+  const char *staged = g_getenv ("OKIENKO_LOCALEDIR");
+
+  if (!done)
+    {
+      gboolean reach_program = unprivileged_can (okn_test_ctl_path (), X_OK);
+      gboolean reach_locales = staged == NULL || unprivileged_can (staged, R_OK | X_OK);
+
+      if (!reach_program || !reach_locales)
+        {
+          unprivileged_copies = okn_test_make_tmpdir ();
+          g_assert_cmpint (g_chmod (unprivileged_copies, 0755), ==, 0);
+          atexit (remove_unprivileged_copies);
+        }
+      program = reach_program ? g_strdup (okn_test_ctl_path ()) : copy_for_unprivileged (okn_test_ctl_path ());
+      locales = reach_locales ? g_strdup (staged) : copy_for_unprivileged (staged);
+      done = TRUE;
+    }
+  *ctl = program;
+  *localedir = locales;
+}
+
 /**
  * okn_test_run_ctl_unprivileged:
  * @env: (nullable): "NAME=value" entries added to its environment
@@ -239,7 +317,8 @@ become_unprivileged (gpointer data)
  * test runs as root, okienkoctl runs as %OKN_TEST_UNPRIVILEGED_ID (nobody),
  * so the test runs the same in CI (root) as on a developer's machine. The
  * files it is given must be reachable by that user
- * (okn_test_give_unprivileged()).
+ * (okn_test_give_unprivileged()); the program and its translations are
+ * copied where it can reach them when the build's folder is closed to it.
  *
  * Returns: its exit status
  */
@@ -304,7 +383,15 @@ run_ctl (const char        *db,
       g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
     }
   if (unprivileged)
-    g_subprocess_launcher_set_child_setup (launcher, become_unprivileged, NULL, NULL);
+    {
+      const char *ctl, *localedir;
+
+      unprivileged_paths (&ctl, &localedir);
+      argv->pdata[0] = (gpointer) ctl;
+      if (localedir)
+        g_subprocess_launcher_setenv (launcher, "OKIENKO_LOCALEDIR", localedir, TRUE);
+      g_subprocess_launcher_set_child_setup (launcher, become_unprivileged, NULL, NULL);
+    }
   proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, input ? input : "", NULL, &stdout_buf, &stderr_buf, &error);

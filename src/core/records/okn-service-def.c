@@ -322,7 +322,8 @@ has_code (const OknRecord *record,
 
 /* A code the category does not define, once per code, naming the codes it
  * has. One stored with the record being corrected stays: the server may
- * have dropped the question since, and a correction must not fail on it. */
+ * have dropped the question since, and a correction must not fail on it.
+ * Only in the same category: another one never asked it. */
 static void
 check_unknown_codes (const OknServiceDef *def,
                      const OknRecord     *record,
@@ -330,6 +331,9 @@ check_unknown_codes (const OknServiceDef *def,
                      GPtrArray           *issues)
 {
   g_autoptr (GString) codes = g_string_new (NULL);
+
+  if (stored && g_strcmp0 (stored->category, record->category) != 0)
+    stored = NULL;
 
   for (guint i = 0; i < def->attributes->len; i++)
     {
@@ -364,7 +368,7 @@ check_unknown_codes (const OknServiceDef *def,
  *
  * Checks the record's attribute values against the definition, and its
  * codes: one the category does not define is refused (naming the codes it
- * has) unless @stored has it. An issue's `field` is the attribute's code
+ * has) unless @stored, in the same category, has it. An issue's `field` is the attribute's code
  * and points into @def (an unknown code's into @record): keep them alive
  * while using the issues.
  *
