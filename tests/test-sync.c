@@ -1520,6 +1520,68 @@ test_statuses_long_ids (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 50);
 }
 
+/* A server that refuses every status query (a wrong API key, an unknown
+ * jurisdiction: settings it can only say so about): the pull fails with
+ * its words, as it did before the status pull learnt to ask id by id,
+ * and does not pass for a run that found nothing new. */
+static void
+test_statuses_all_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const char *const codes[] = { "400", "422" };
+  g_autoptr (OknSync) sync = new_sync (f);
+  OknSyncReport report;
+
+  okn_test_add_reports (f->station.store, 3);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_sync_report_clear (&report);
+  set_all_notes (f, "Ekipa w drodze.");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "refuse_text", "Invalid API key.");
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      okn_test_server_set (f->server, "refuse_status", codes[i]);
+      okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 0);
+      okn_test_sync_run (sync, &report, OKN_SYNC_ERROR_NETWORK);
+      g_assert_nonnull (report.last_error);
+      g_assert_nonnull (strstr (report.last_error, "Invalid API key."));
+      g_assert_cmpuint (report.status_changes, ==, 0);
+      okn_sync_report_clear (&report);
+      g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 0);
+    }
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, ==, 3);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 3);
+}
+
+/* A batch refused with a 400, then one of its cases refused when asked
+ * alone: the others get their statuses, the run succeeds, and the report
+ * says which case the server would not tell about, in its words. */
+static void
+test_statuses_one_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (OknSync) sync = new_sync (f);
+  OknSyncReport report;
+
+  okn_test_add_reports (f->station.store, 3);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_sync_report_clear (&report);
+  set_all_notes (f, "Ekipa w drodze.");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "refuse_text", "Bad service_request_id.");
+  /* The batch's GET, then the first id by itself. */
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 2);
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, ==, 2);
+  g_assert_nonnull (report.last_error);
+  g_assert_nonnull (strstr (report.last_error, "Bad service_request_id."));
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 2);
+}
+
 /* A server that answers a POST with a case number of a million digits,
  * which no real system issues: the record is sent and never sent again,
  * but that number is not kept and the record says why, in words; the
@@ -1912,6 +1974,8 @@ main (int   argc,
   ADD ("/sync/statuses/reopened", test_statuses_reopened);
   ADD ("/sync/statuses/without-status", test_statuses_without_status);
   ADD ("/sync/statuses/long-ids", test_statuses_long_ids);
+  ADD ("/sync/statuses/all-refused", test_statuses_all_refused);
+  ADD ("/sync/statuses/one-refused", test_statuses_one_refused);
   ADD ("/sync/hostile/long-case-id", test_long_case_id);
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);

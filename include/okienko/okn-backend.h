@@ -78,6 +78,8 @@ typedef struct
   char *agency_responsible;
   char *updated_at;
   char *expected_at;
+  char *refused;             /* (nullable) the server refused to say anything about
+                              * this case, in its words: the other fields are NULL */
 } OknBackendStatus;
 
 #define OKN_TYPE_BACKEND (okn_backend_get_type ())

@@ -84,6 +84,9 @@ typedef struct
   double lat;
   double lon;
   char *media_url;
+  char *refused;             /* (nullable) okn_open311_client_get_requests() only: the
+                              * server refused to describe this id, in its words (no
+                              * other field but the id is set) */
 } OknOpen311Request;
 
 typedef struct _OknOpen311Client OknOpen311Client;

@@ -479,5 +479,6 @@ okn_backend_status_free (OknBackendStatus *status)
   g_free (status->agency_responsible);
   g_free (status->updated_at);
   g_free (status->expected_at);
+  g_free (status->refused);
   g_free (status);
 }

@@ -302,6 +302,7 @@ open311_pull_statuses (OknBackend        *backend,
       s->agency_responsible = g_steal_pointer (&a->agency_responsible);
       s->updated_at = g_steal_pointer (&a->updated_datetime);
       s->expected_at = g_steal_pointer (&a->expected_datetime);
+      s->refused = g_steal_pointer (&a->refused);
       g_ptr_array_add (statuses, s);
     }
   return statuses;

@@ -607,6 +607,7 @@ okn_open311_request_free (OknOpen311Request *r)
   g_free (r->address_id);
   g_free (r->zipcode);
   g_free (r->media_url);
+  g_free (r->refused);
   g_free (r);
 }
 
@@ -870,12 +871,15 @@ okn_open311_client_get_request (OknOpen311Client *client,
  *
  * Asks for the ids in batches of server.batch_size (service_request_id=a,b,c)
  * whose URL stays under 4 KB, in parallel, then asks requests/{id}.json for
- * every id a batch answer left out or a batch refused (a 4xx). Ids the
- * server does not know or refuses, and any too long for a URL, are missing
- * from the result.
+ * every id a batch answer left out, and for those of a batch of several ids
+ * refused as one odd id would have it refused (400, 413, 414, 431). Ids the
+ * server does not know (404) and any too long for a URL are missing from
+ * the result. An id refused by itself while other ids were answered is in
+ * the result with only its refusal (@refused, the server's words); when no
+ * id was answered, the refusal is not about an id and fails the call.
  *
- * Returns: (transfer full) (element-type OknOpen311Request): one per id found,
- *   in the order of @ids; %NULL with the first error met
+ * Returns: (transfer full) (element-type OknOpen311Request): one per id found
+ *   or refused, in the order of @ids; %NULL with the first error met
  */
 GPtrArray *
 okn_open311_client_get_requests (OknOpen311Client  *client,
@@ -889,6 +893,10 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
   g_autoptr (GPtrArray) singles = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_open311_transfer_free);
   g_autoptr (GPtrArray) single_ids = g_ptr_array_new ();
   g_autoptr (GHashTable) unasked = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GArray) batch_len = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GHashTable) refused = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) okn_open311_request_free);
+  g_autoptr (GError) first_refusal = NULL;
   g_autoptr (OknTransfer) bare = okn_open311_transfer_new_get (client, "requests.json", "service_request_id=");
   gsize room = strlen (bare->url) < URL_MAX ? URL_MAX - strlen (bare->url) : 0;
   guint n = ids ? g_strv_length ((char **) ids) : 0;
@@ -918,7 +926,10 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
           in_batch++;
         }
       if (in_batch > 0)
-        g_ptr_array_add (batches, okn_open311_transfer_new_get (client, "requests.json", q->str));
+        {
+          g_ptr_array_add (batches, okn_open311_transfer_new_get (client, "requests.json", q->str));
+          g_array_append_val (batch_len, in_batch);
+        }
     }
   okn_open311_run_transfers (client, (OknTransfer **) batches->pdata, batches->len, client->parallel);
   for (guint i = 0; i < batches->len; i++)
@@ -927,12 +938,19 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
       g_autoptr (JsonNode) root = okn_open311_transfer_json (client, g_ptr_array_index (batches, i), &local);
       g_autoptr (GPtrArray) list = g_ptr_array_new ();
 
-      /* A batch refused as such (a 400 or 414 for one odd id, a server
-       * that takes no lists) is asked about id by id below: one id must
-       * not cost the others their statuses. The network's and the
-       * settings' failures are everyone's. */
-      if (root == NULL && g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
-        continue;
+      /* A batch of several ids refused as one odd id would have it (a
+       * 400, or a URL, request line or headers too large) is asked
+       * about id by id below: one id must not cost the others their
+       * statuses. Any other refusal (401, 403, 422 ...), the network's
+       * and the settings' failures are everyone's. */
+      if (root == NULL && g_array_index (batch_len, guint, i) > 1
+          && g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
+        {
+          int status = okn_open311_error_get_http_status (local);
+
+          if (status == 400 || status == 413 || status == 414 || status == 431)
+            continue;
+        }
       if (root == NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));
@@ -964,13 +982,27 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
 
       if (root == NULL)
         {
-          /* Unknown to the server (404), or an id it refuses: left out.
-           * A 404 of the web server in front is the configuration's
-           * (CONFIG) and fails the call. */
-          if (g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
+          OknOpen311Request *r;
+
+          /* Unknown to the server (404): left out. A 404 of the web
+           * server in front is the configuration's (CONFIG) and fails
+           * the call. */
+          if (!g_error_matches (local, OKN_OPEN311_ERROR, OKN_OPEN311_ERROR_PERMANENT))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+          if (okn_open311_error_get_http_status (local) == 404)
             continue;
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
+          /* An id the server refuses by itself: decided below, once it
+           * is known whether it answered about any id. */
+          r = g_new0 (OknOpen311Request, 1);
+          r->service_request_id = g_strdup (g_ptr_array_index (single_ids, i));
+          r->refused = g_strdup (local->message);
+          g_hash_table_replace (refused, r->service_request_id, r);
+          if (first_refusal == NULL)
+            first_refusal = g_steal_pointer (&local);
+          continue;
         }
       collect_requests (client, root, list);
       for (guint j = 0; j < list->len; j++)
@@ -986,12 +1018,20 @@ okn_open311_client_get_requests (OknOpen311Client  *client,
         }
     }
 
+  /* Refused, and not a single id answered: the refusal is about the
+   * call (a key, a jurisdiction the server does not take), not an id. */
+  if (first_refusal && g_hash_table_size (found) == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_refusal));
+      return NULL;
+    }
   for (guint i = 0; i < n; i++)
     {
       char *key = NULL;
       OknOpen311Request *r = NULL;
 
-      if (g_hash_table_steal_extended (found, ids[i], (gpointer *) &key, (gpointer *) &r))
+      if (g_hash_table_steal_extended (found, ids[i], (gpointer *) &key, (gpointer *) &r)
+          || g_hash_table_steal_extended (refused, ids[i], (gpointer *) &key, (gpointer *) &r))
         g_ptr_array_add (out, r);
     }
   return g_steal_pointer (&out);

@@ -289,6 +289,19 @@ poll_page (OknSync   *sync,
 
       if (r == NULL)
         continue;
+      /* A case the server would not tell about while it told about
+       * others: left as it was, and said in the report and the journal,
+       * so that a refusal that lasts is seen. */
+      if (a->refused)
+        {
+          g_autofree char *said = g_strdup_printf ("%s: case %s: %s", r->ticket, r->server_id, a->refused);
+          OknLogRecord l = { r->ticket, r->uuid, r->sync_state, r->server_id, NULL };
+
+          okn_sync_note_error (run->report, said);
+          okn_log_record (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, &l, "%s: the server refused to tell the status of case %s: %s",
+                          r->ticket, r->server_id, a->refused);
+          continue;
+        }
       /* An answer without a status (a note alone) leaves the status as it
        * was; one for a case with no status yet says nothing to show. */
       if ((a->status == NULL || *a->status == '\0') && r->server_status == NULL)
