@@ -609,6 +609,36 @@ test_check_typed_and_throttled (void)
   tap ("pl");
 }
 
+/* A resident who misses a character of the code, five times over, is told
+ * what a code looks like each time, and Check stays: a code that cannot
+ * be one is not a guess, and does not bring the pause. */
+static void
+test_check_code_missing_a_character (void)
+{
+  g_autoptr (OknRecord) r = store_personal_report ();
+  g_autofree char *unknown = open_check_in_english ();
+  g_autofree char *five = g_strndup (r->verification_code, OKN_TICKET_CODE_LEN - 1);
+
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-id")), r->ticket);
+      gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), five);
+      tap ("check-go");
+      g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "check");
+      g_assert_cmpstr (label_of ("check-message"), ==,
+                       "The verification code has 6 letters and digits. Type it as printed on your ticket.");
+    }
+  g_assert_true (gtk_widget_is_sensitive (screen_widget ("check-go")));
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("ticket-code")), r->verification_code);
+  tap ("check-go");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "answer");
+  okn_test_kiosk_reset_lookup_pause ();
+  tap ("another");
+  tap ("back");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  tap ("pl");
+}
+
 /* Five wrong codes for @ticket: the pause is on, Check is grey. */
 static void
 pause_lookups (const char *ticket)
@@ -1922,6 +1952,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
   g_test_add_func ("/kiosk/check-pause-ends", test_check_pause_ends);
+  g_test_add_func ("/kiosk/check-code-missing-a-character", test_check_code_missing_a_character);
   g_test_add_func ("/kiosk/print-failure", test_print_failure);
   g_test_add_func ("/kiosk/no-categories", test_no_categories);
   g_test_add_func ("/kiosk/server-question-made-safe", test_server_question_made_safe);

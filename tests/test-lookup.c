@@ -377,6 +377,43 @@ test_stale_failures (Fixture       *f,
   }
 }
 
+/* A code that cannot be a code (a character missed or one too many, a
+ * sign that is in no code) is told as such, like a mistyped ID, and costs
+ * nothing: its length and letters are printed on every ticket, so saying
+ * so tells a guesser nothing, and a resident's slip does not bring the
+ * pause nearer. */
+static void
+test_code_shape (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *short_code = g_strndup (f->report_code, OKN_TICKET_CODE_LEN - 1);
+  g_autofree char *long_code = g_strconcat (f->report_code, "7", NULL);
+  g_autofree char *grouped = g_strdup_printf ("%.3s %s", f->report_code, f->report_code + 3);
+  g_autoptr (OknPublicView) v = NULL;
+  const char *wrong[] = { short_code, long_code, "AB!CDE" };
+
+  for (int i = 0; i < OKN_LOOKUP_MAX_FAILURES; i++)
+    {
+      g_autoptr (GError) error = lookup_fail (f, f->report->ticket, wrong[i % G_N_ELEMENTS (wrong)], f->now);
+
+      g_assert_error (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "6"));
+    }
+  g_assert_cmpuint (okn_lookup_paused_seconds (f->store, f->now), ==, 0);
+  {
+    g_autoptr (GError) pl = NULL;
+    g_autoptr (GError) uk = NULL;
+
+    g_assert_null (okn_lookup_public (f->store, f->report->ticket, short_code, OKN_LANGUAGE_PL, f->now, &pl));
+    g_assert_null (okn_lookup_public (f->store, f->report->ticket, short_code, OKN_LANGUAGE_UK, f->now, &uk));
+    g_assert_nonnull (strstr (pl->message, "Kod weryfikacyjny ma 6 znaków"));
+    g_assert_nonnull (strstr (uk->message, "Код перевірки має 6 символів"));
+  }
+  /* Spaces, case and look-alikes are still forgiven. */
+  v = okn_lookup_public (f->store, f->report->ticket, grouped, OKN_LANGUAGE_EN, f->now, NULL);
+  g_assert_nonnull (v);
+}
+
 /* The pause is in the database: a restarted kiosk (a new connection) is
  * paused too; a pause that ends further ahead than a pause lasts was set
  * before the clock was turned back and is over. */
@@ -522,6 +559,7 @@ main (int   argc,
   ADD ("/lookup/throttle", test_throttle);
   ADD ("/lookup/pause-persists", test_pause_persists);
   ADD ("/lookup/stale-failures", test_stale_failures);
+  ADD ("/lookup/code-shape", test_code_shape);
   ADD ("/lookup/scanned", test_scanned);
   ADD ("/lookup/languages", test_languages);
   ADD ("/lookup/okienkoctl", test_ctl);

@@ -193,7 +193,8 @@ set_not_found (GError      **error,
  * @error: return location for an error
  *
  * Looks a ticket up for its holder. Fails with %OKN_LOOKUP_ERROR_INVALID
- * when @ticket is not a ticket ID (its check character catches typos), or
+ * when @ticket is not a ticket ID (its check character catches typos) or
+ * @code cannot be a verification code (not 6 characters of one), or
  * %OKN_LOOKUP_ERROR_NO_CODE when @code is empty, neither of which counts
  * as a failure; with
  * %OKN_LOOKUP_ERROR_NOT_FOUND, the same words for both, when no record has
@@ -216,6 +217,7 @@ okn_lookup_public (OknStore    *store,
   g_autofree char *formatted = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *typed = NULL;
+  g_autofree char *shaped = NULL;
   OknTicketId id;
   guint paused;
   gboolean code_ok;
@@ -239,6 +241,16 @@ okn_lookup_public (OknStore    *store,
     {
       g_set_error_literal (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE,
                            OKN_TRC (lang, "lookup", "Type the verification code printed on your ticket."));
+      return NULL;
+    }
+  /* A character missed or one too many cannot be anyone's code: said as
+   * such, and no failure (every ticket shows what a code looks like). */
+  shaped = okn_ticket_canonical_chars (typed);
+  if (shaped == NULL || strlen (shaped) != OKN_TICKET_CODE_LEN)
+    {
+      g_set_error (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_INVALID,
+                   OKN_TRC (lang, "lookup", "The verification code has %d letters and digits. Type it as printed on your ticket."),
+                   OKN_TICKET_CODE_LEN);
       return NULL;
     }
   formatted = okn_ticket_id_format (&id);
