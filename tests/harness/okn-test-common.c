@@ -190,38 +190,6 @@ okn_test_ctl_argv (const char        *db,
   return argv;
 }
 
-/**
- * okn_test_run_ctlv:
- * @input: (nullable): written to the program's standard input
- * @out: (inout) (optional): its standard output; what it held is freed
- * @err: (inout) (optional): its standard error; what it held is freed
- *
- * Runs okienkoctl with --db and --config set, waits for it. A test that
- * runs it several times into the same variables loses nothing
- * (LeakSanitizer saw each earlier standard error lost).
- *
- * Returns: its exit status
- */
-static int run_ctl (const char        *db,
-                    const char        *config,
-                    const char *const *env,
-                    const char        *input,
-                    char             **out,
-                    char             **err,
-                    const char *const *args,
-                    gboolean           unprivileged);
-
-int
-okn_test_run_ctlv (const char        *db,
-                   const char        *config,
-                   const char        *input,
-                   char             **out,
-                   char             **err,
-                   const char *const *args)
-{
-  return run_ctl (db, config, NULL, input, out, err, args, FALSE);
-}
-
 /* In the child, before exec: root reads and writes past permissions. */
 static void
 become_unprivileged (gpointer data)
@@ -308,55 +276,6 @@ unprivileged_paths (const char **ctl,
   *localedir = locales;
 }
 
-/**
- * okn_test_run_ctl_unprivileged:
- * @env: (nullable): "NAME=value" entries added to its environment
- *
- * okn_test_run_ctl() for what only holds for a user who is not root (a
- * file that may not be read, a folder that may not be written): when the
- * test runs as root, okienkoctl runs as %OKN_TEST_UNPRIVILEGED_ID (nobody),
- * so the test runs the same in CI (root) as on a developer's machine. The
- * files it is given must be reachable by that user
- * (okn_test_give_unprivileged()); the program and its translations are
- * copied where it can reach them when the build's folder is closed to it.
- *
- * Returns: its exit status
- */
-int
-okn_test_run_ctl_unprivileged (const char        *db,
-                               const char        *config,
-                               const char *const *env,
-                               char             **out,
-                               char             **err,
-                               ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  const char *a;
-  va_list ap;
-
-  va_start (ap, err);
-  while ((a = va_arg (ap, const char *)))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  return run_ctl (db, config, env, NULL, out, err, (const char *const *) argv->pdata, geteuid () == 0);
-}
-
-/**
- * okn_test_give_unprivileged:
- * @path: a file or folder the test made
- *
- * As root, gives @path to okn_test_run_ctl_unprivileged()'s user (a
- * folder it writes in, a file it must take as its own); otherwise
- * nothing: it is ours already.
- */
-void
-okn_test_give_unprivileged (const char *path)
-{
-  if (geteuid () == 0)
-    g_assert_cmpint (lchown (path, OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID), ==, 0);
-}
-
 static int
 run_ctl (const char        *db,
          const char        *config,
@@ -409,6 +328,79 @@ run_ctl (const char        *db,
   g_assert_true (g_subprocess_get_if_exited (proc));
   return g_subprocess_get_exit_status (proc);
 }
+
+/**
+ * okn_test_run_ctlv:
+ * @input: (nullable): written to the program's standard input
+ * @out: (inout) (optional): its standard output; what it held is freed
+ * @err: (inout) (optional): its standard error; what it held is freed
+ *
+ * Runs okienkoctl with --db and --config set, waits for it. A test that
+ * runs it several times into the same variables loses nothing
+ * (LeakSanitizer saw each earlier standard error lost).
+ *
+ * Returns: its exit status
+ */
+int
+okn_test_run_ctlv (const char        *db,
+                   const char        *config,
+                   const char        *input,
+                   char             **out,
+                   char             **err,
+                   const char *const *args)
+{
+  return run_ctl (db, config, NULL, input, out, err, args, FALSE);
+}
+
+/**
+ * okn_test_run_ctl_unprivileged:
+ * @env: (nullable): "NAME=value" entries added to its environment
+ *
+ * okn_test_run_ctl() for what only holds for a user who is not root (a
+ * file that may not be read, a folder that may not be written): when the
+ * test runs as root, okienkoctl runs as %OKN_TEST_UNPRIVILEGED_ID (nobody),
+ * so the test runs the same in CI (root) as on a developer's machine. The
+ * files it is given must be reachable by that user
+ * (okn_test_give_unprivileged()); the program and its translations are
+ * copied where it can reach them when the build's folder is closed to it.
+ *
+ * Returns: its exit status
+ */
+int
+okn_test_run_ctl_unprivileged (const char        *db,
+                               const char        *config,
+                               const char *const *env,
+                               char             **out,
+                               char             **err,
+                               ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *a;
+  va_list ap;
+
+  va_start (ap, err);
+  while ((a = va_arg (ap, const char *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  return run_ctl (db, config, env, NULL, out, err, (const char *const *) argv->pdata, geteuid () == 0);
+}
+
+/**
+ * okn_test_give_unprivileged:
+ * @path: a file or folder the test made
+ *
+ * As root, gives @path to okn_test_run_ctl_unprivileged()'s user (a
+ * folder it writes in, a file it must take as its own); otherwise
+ * nothing: it is ours already.
+ */
+void
+okn_test_give_unprivileged (const char *path)
+{
+  if (geteuid () == 0)
+    g_assert_cmpint (lchown (path, OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID), ==, 0);
+}
+
 
 /* okn_test_run_ctlv() with the arguments of a test's own variadic
  * function, NULL-terminated. */
