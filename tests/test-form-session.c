@@ -377,7 +377,7 @@ submit_typing_next (Fixture    *f,
 
 /* A desk form is clean for the next record as soon as one is submitted:
  * what is typed meanwhile stays when it is stored; refused, the record
- * comes back and what was typed meanwhile is one undo away. */
+ * comes back and what was typed meanwhile waits aside until it is stored. */
 static void
 test_clear_at_submit (Fixture       *f,
                       gconstpointer  data)
@@ -397,8 +397,15 @@ test_clear_at_submit (Fixture       *f,
   g_clear_error (&error);
   g_assert_cmpstr (f->subject, ==, "Wniosek o zasiłek");
   wait_for_draft (f, "Wniosek o zasiłek");
-  g_assert_true (okn_form_session_undo_clear (f->session));
+  /* Not the undo (a Ctrl+Z over the refused one would lose it): it waits
+   * aside and comes back once the refused one is stored. */
+  g_assert_false (okn_form_session_can_undo_clear (f->session));
+  stored = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->record->subject, ==, "Wniosek o zasiłek");
   g_assert_cmpstr (f->subject, ==, "Następny");
+  wait_for_draft (f, "Następny");
+  g_clear_pointer (&stored, okn_intake_result_free);
 
   stored = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), "Trzeci", &error);
   g_assert_no_error (error);
@@ -463,76 +470,82 @@ test_in_flight_keeps_draft (Fixture       *f,
   wait_for_draft (f, "Następny");
 }
 
-/* A desk clerk saves the next record while the last one is still being
- * stored: it waits in its form, the fields locked so that nothing typed
- * changes it, and ::ready-to-submit says when the last one is stored (the
- * form then checks and submits it). Refused, the last one comes back and
- * the one that waited is one undo away. A correction in flight has
- * nothing to wait. */
+/* A desk clerk types the next record while the last one is still being
+ * stored: nothing waits or is queued (a save asked for meanwhile does
+ * nothing, the desk says so); what is typed stays in the form and becomes
+ * the draft once the last one is stored, then it is saved like any other.
+ * Refused, the last one comes back into the form and the one typed
+ * meanwhile waits aside, not as the undo: once the refused one is fixed
+ * and stored (or cleared), it is back in the form and its draft. */
 static void
 test_submit_when_done (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autoptr (OknIntakeResult) first = NULL;
+  g_autoptr (OknIntakeResult) second = NULL;
   g_autoptr (OknIntakeResult) refused = NULL;
-  g_autoptr (OknIntakeResult) corrected = NULL;
+  g_autoptr (OknIntakeResult) fixed = NULL;
   OknIntakeResult *result = NULL;
   gpointer box[3] = { &error, &result, NULL };
-  guint ready = 0;
-  OknRecord *fix = NULL;
 
   okn_form_session_set_clear_at_submit (f->session, TRUE);
-  g_signal_connect_swapped (f->session, "ready-to-submit", G_CALLBACK (count), &ready);
-  /* Nothing in flight: submit now. */
   type (f, "Pierwszy");
-  g_assert_false (okn_form_session_submit_when_done (f->session));
-  g_assert_false (okn_form_session_get_waiting (f->session));
-
   start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
   type (f, "Drugi");
+  g_assert_true (okn_form_session_get_busy (f->session));
   g_assert_false (okn_form_session_get_fields_locked (f->session));
-  g_assert_true (okn_form_session_submit_when_done (f->session));
-  g_assert_true (okn_form_session_get_waiting (f->session));
-  g_assert_true (okn_form_session_get_fields_locked (f->session));
-  stored = finish_submit (f, box);
+  first = finish_submit (f, box);
   g_assert_no_error (error);
-  g_assert_cmpstr (stored->record->subject, ==, "Pierwszy");
-  g_assert_cmpuint (ready, ==, 1);
-  g_assert_false (okn_form_session_get_waiting (f->session));
-  g_assert_false (okn_form_session_get_fields_locked (f->session));
+  g_assert_cmpstr (first->record->subject, ==, "Pierwszy");
   g_assert_cmpstr (f->subject, ==, "Drugi");
   wait_for_draft (f, "Drugi");
+  /* Saved again once the first is stored. */
+  result = NULL;
+  box[2] = NULL;
+  start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
+  second = finish_submit (f, box);
+  g_assert_no_error (error);
+  g_assert_cmpstr (second->record->subject, ==, "Drugi");
 
-  /* Refused: the last one back in the form, the one that waited an undo
-   * away, and nothing to submit. */
+  /* Refused (as a full disk would), with the next one typed meanwhile. */
+  type (f, "Trzeci");
   result = NULL;
   box[2] = NULL;
   start_submit (f, NULL, okn_record_new (OKN_KIND_LETTER), box);
-  type (f, "Trzeci");
-  g_assert_true (okn_form_session_submit_when_done (f->session));
+  type (f, "Czwarty");
   refused = finish_submit (f, box);
   g_assert_null (refused);
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpuint (ready, ==, 1);
-  g_assert_false (okn_form_session_get_waiting (f->session));
-  g_assert_cmpstr (f->subject, ==, "Drugi");
-  g_assert_true (okn_form_session_undo_clear (f->session));
   g_assert_cmpstr (f->subject, ==, "Trzeci");
-
-  /* A correction stays in its form while stored: nothing waits. */
-  okn_form_session_edit (f->session, stored->record);
-  fix = okn_record_copy (stored->record);
+  wait_for_draft (f, "Trzeci");
+  /* Fixed and saved again: the one typed meanwhile is back, not dropped. */
   result = NULL;
   box[2] = NULL;
-  start_submit (f, NULL, fix, box);
-  g_assert_true (okn_form_session_get_fields_locked (f->session));
-  g_assert_false (okn_form_session_submit_when_done (f->session));
-  g_assert_false (okn_form_session_get_waiting (f->session));
-  corrected = finish_submit (f, box);
+  start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
+  fixed = finish_submit (f, box);
   g_assert_no_error (error);
-  g_assert_cmpuint (ready, ==, 1);
+  g_assert_cmpstr (fixed->record->subject, ==, "Trzeci");
+  g_assert_cmpstr (f->subject, ==, "Czwarty");
+  wait_for_draft (f, "Czwarty");
+
+  /* Refused again, and this time the refused one is cleared (Escape):
+   * the one typed meanwhile comes back, the refused one is the undo. */
+  type (f, "Piąty");
+  g_clear_pointer (&refused, okn_intake_result_free);
+  result = NULL;
+  box[2] = NULL;
+  start_submit (f, NULL, okn_record_new (OKN_KIND_LETTER), box);
+  type (f, "Szósty");
+  refused = finish_submit (f, box);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  g_assert_cmpstr (f->subject, ==, "Piąty");
+  g_assert_true (okn_form_session_cancel (f->session));
+  g_assert_cmpstr (f->subject, ==, "Szósty");
+  g_assert_true (okn_form_session_undo_clear (f->session));
+  g_assert_cmpstr (f->subject, ==, "Piąty");
 }
 
 int

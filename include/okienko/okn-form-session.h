@@ -71,8 +71,6 @@ void             okn_form_session_drop_offered_draft  (OknFormSession *self);
 
 gboolean         okn_form_session_get_busy            (OknFormSession *self);
 gboolean         okn_form_session_get_fields_locked   (OknFormSession *self);
-gboolean         okn_form_session_get_waiting         (OknFormSession *self);
-gboolean         okn_form_session_submit_when_done    (OknFormSession *self);
 void             okn_form_session_set_clear_at_submit (OknFormSession *self,
                                                        gboolean        clear);
 void             okn_form_session_submit_async        (OknFormSession         *self,

@@ -31,7 +31,7 @@ struct _OknFormSession
   gboolean busy;
   gboolean clear_at_submit;
   OknDraft *submitted;       /* the new record in flight, its form cleared */
-  gboolean waiting;          /* the form's record is to be submitted when the one in flight is stored */
+  OknDraft *next;            /* typed while a record in flight was refused: back once that one is stored */
 };
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
@@ -41,7 +41,6 @@ enum
   PROP_0,
   PROP_BUSY,
   PROP_EDITING,
-  PROP_WAITING,
   N_PROPS
 };
 
@@ -53,7 +52,6 @@ enum
   CANCELLED,
   DRAFT_ERROR,
   EDITED,
-  READY_TO_SUBMIT,
   N_SIGNALS
 };
 
@@ -116,16 +114,6 @@ set_editing (OknFormSession  *self,
 }
 
 static void
-set_waiting (OknFormSession *self,
-             gboolean        waiting)
-{
-  if (self->waiting == waiting)
-    return;
-  self->waiting = waiting;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING]);
-}
-
-static void
 set_busy (OknFormSession *self,
           gboolean        busy)
 {
@@ -145,6 +133,23 @@ back_to_new (OknFormSession *self)
     okn_form_session_restore (self, d);
   else
     okn_form_session_reset (self);
+}
+
+/* A record typed while the one before was refused (self->next) comes
+ * back into a clean new form once that one is stored or cleared. */
+static void
+take_back_next (OknFormSession *self)
+{
+  g_autoptr (OknDraft) now = NULL;
+
+  if (self->next == NULL || self->editing != NULL)
+    return;
+  now = collect (self, OKN_FORM_COLLECT_KEEP);
+  if (!okn_draft_is_empty (now))
+    return;
+  now = g_steal_pointer (&self->next);
+  okn_form_session_restore (self, now);
+  okn_form_session_changed (self);
 }
 
 static void
@@ -168,6 +173,7 @@ okn_form_session_finalize (GObject *object)
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
+  g_clear_pointer (&self->next, okn_draft_free);
   G_OBJECT_CLASS (okn_form_session_parent_class)->finalize (object);
 }
 
@@ -186,9 +192,6 @@ okn_form_session_get_property (GObject    *object,
       break;
     case PROP_EDITING:
       g_value_set_boolean (value, self->editing != NULL);
-      break;
-    case PROP_WAITING:
-      g_value_set_boolean (value, self->waiting);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -217,14 +220,6 @@ okn_form_session_class_init (OknFormSessionClass *klass)
    * The form corrects a stored record (okn_form_session_get_editing()).
    */
   properties[PROP_EDITING] = g_param_spec_boolean ("editing", NULL, NULL, FALSE,
-                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * OknFormSession:waiting:
-   *
-   * The form's record waits to be submitted once the one in flight is
-   * stored (okn_form_session_submit_when_done()); its fields wait too.
-   */
-  properties[PROP_WAITING] = g_param_spec_boolean ("waiting", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -257,15 +252,6 @@ okn_form_session_class_init (OknFormSessionClass *klass)
    */
   signals[EDITED] = g_signal_new ("edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /**
-   * OknFormSession::ready-to-submit:
-   *
-   * The record that waited (okn_form_session_submit_when_done()) may be
-   * submitted now: the one before it is stored and the session is no
-   * longer busy. The form checks its fields again and submits them.
-   */
-  signals[READY_TO_SUBMIT] = g_signal_new ("ready-to-submit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -425,6 +411,7 @@ okn_form_session_wipe (OknFormSession *self)
 {
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
+  g_clear_pointer (&self->next, okn_draft_free);
   okn_form_session_reset (self);
 }
 
@@ -472,9 +459,6 @@ okn_form_session_edit (OknFormSession  *self,
         self->set_aside = g_steal_pointer (&d);
     }
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  /* The form is the correction's now: a record that waited in it is set
-   * aside with the rest, not submitted. */
-  set_waiting (self, FALSE);
   set_editing (self, record);
 }
 
@@ -522,6 +506,8 @@ okn_form_session_cancel (OknFormSession *self)
       self->cleared = g_steal_pointer (&d);
     }
   okn_form_session_reset (self);
+  /* The refused record given up: what waited behind it comes back. */
+  take_back_next (self);
   if (kept)
     g_signal_emit (self, signals[CLEARED], 0);
   return TRUE;
@@ -593,45 +579,7 @@ okn_form_session_get_busy (OknFormSession *self)
 gboolean
 okn_form_session_get_fields_locked (OknFormSession *self)
 {
-  return self->busy && (self->submitted == NULL || self->waiting);
-}
-
-/**
- * okn_form_session_get_waiting:
- *
- * Returns: %TRUE while the form's record waits for the one in flight
- *   (okn_form_session_submit_when_done())
- */
-gboolean
-okn_form_session_get_waiting (OknFormSession *self)
-{
-  return self->waiting;
-}
-
-/**
- * okn_form_session_submit_when_done:
- *
- * A person saved the next record while the last one, cleared at its
- * submit (okn_form_session_set_clear_at_submit()), is still being stored
- * and printed. One record is in flight at a time (the draft file holds
- * it until it is stored), so this one waits in its form, its fields
- * locked so that nothing typed meanwhile changes it: ::ready-to-submit
- * says when the last one is stored, for the form to check and submit it
- * then. Refused, the last one comes back into the form and this one is
- * what okn_form_session_undo_clear() brings back; no longer waiting.
- *
- * Returns: %TRUE when the form's record waits (or already did); %FALSE
- *   when nothing is in flight (submit it now) or the fields hold the
- *   record in flight (a correction): nothing to wait
- */
-gboolean
-okn_form_session_submit_when_done (OknFormSession *self)
-{
-  g_return_val_if_fail (OKN_IS_FORM_SESSION (self), FALSE);
-  if (!self->busy || self->submitted == NULL)
-    return FALSE;
-  set_waiting (self, TRUE);
-  return TRUE;
+  return self->busy && self->submitted == NULL;
 }
 
 /**
@@ -665,22 +613,24 @@ on_submitted (GObject      *source,
   OknIntakeResult *result = okn_intake_submit_finish (res, &error);
 
   g_autoptr (OknDraft) submitted = g_steal_pointer (&self->submitted);
-  gboolean waited = self->waiting;
 
-  /* Not waiting any more: stored, the next record goes now; refused, it
-   * is what was typed meanwhile. */
-  set_waiting (self, FALSE);
   set_busy (self, FALSE);
   if (result == NULL)
     {
       /* Nothing typed is lost: the form and its draft are as they were.
-       * What was typed for the next record meanwhile is one undo away. */
+       * What was typed for the next record meanwhile waits aside (not as
+       * the undo, which a save or a clear replaces) and comes back once
+       * this one is stored or cleared. */
       if (submitted)
         {
           g_autoptr (OknDraft) next = collect (self, OKN_FORM_COLLECT_KEEP);
 
-          if (!okn_draft_is_empty (next))
+          if (!okn_draft_is_empty (next) && self->next == NULL)
+            self->next = g_steal_pointer (&next);
+          else if (!okn_draft_is_empty (next))
             {
+              /* A second refusal with another record typed: the first
+               * one typed waits aside, this one is the undo. */
               g_clear_pointer (&self->cleared, okn_draft_free);
               self->cleared = g_steal_pointer (&next);
             }
@@ -709,6 +659,7 @@ on_submitted (GObject      *source,
           g_clear_handle_id (&self->draft_source, g_source_remove);
           okn_draft_writer_discard (self->drafts, self->draft_path);
         }
+      take_back_next (self);
     }
   else
     {
@@ -716,8 +667,6 @@ on_submitted (GObject      *source,
       okn_form_session_reset (self);
     }
   g_task_return_pointer (task, result, (GDestroyNotify) okn_intake_result_free);
-  if (waited)
-    g_signal_emit (self, signals[READY_TO_SUBMIT], 0);
 }
 
 /**

@@ -454,7 +454,7 @@ okn_gui_list_open (GtkWidget *page,
 /* Form sessions ----------------------------------------------------------- */
 
 #define CHROME_KEY "okn-form-chrome"
-#define WAITED_KEY "okn-form-waited"
+#define BUSY_NOTE_KEY "okn-form-busy-note"
 
 /**
  * okn_gui_form_class_add_signals:
@@ -515,9 +515,9 @@ on_session_busy (GtkWidget      *form,
   gtk_widget_set_sensitive (c->grid, !okn_form_session_get_fields_locked (session));
   gtk_widget_set_sensitive (c->save_button, !busy);
   gtk_widget_set_sensitive (c->clear_button, !busy);
-  /* A record that waited for this save: said if the save is refused. */
-  if (okn_form_session_get_waiting (session))
-    g_object_set_data (G_OBJECT (form), WAITED_KEY, GINT_TO_POINTER (TRUE));
+  /* "Still being saved" is true no more once the save ended. */
+  if (!busy && g_object_steal_data (G_OBJECT (form), BUSY_NOTE_KEY))
+    okn_gui_clear_error (c->general_error);
 }
 
 static void
@@ -565,7 +565,6 @@ okn_gui_form_bind_session (GtkWidget             *form,
   g_signal_connect_object (session, "notify::editing", G_CALLBACK (on_session_editing), form,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::busy", G_CALLBACK (on_session_busy), form, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::waiting", G_CALLBACK (on_session_busy), form, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "draft-error", G_CALLBACK (on_session_draft_error), form,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "cleared", G_CALLBACK (on_session_cleared), form, G_CONNECT_SWAPPED);
@@ -613,19 +612,13 @@ on_form_submitted (GObject      *source,
   g_autoptr (OknIntakeResult) result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
   const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
   OknFormStoredFunc stored = submit->stored;
-  gboolean waited = GPOINTER_TO_INT (g_object_steal_data (G_OBJECT (form), WAITED_KEY));
 
   g_free (submit);
   if (result == NULL)
     {
-      /* Nothing typed is lost: the form and its draft stay as they were,
-       * and a record that waited for this one is the session's undo. */
+      /* Nothing typed is lost: the form and its draft stay as they were. */
       if (c)
         okn_gui_show_error (c->general_error, error->message);
-      if (c && waited)
-        okn_gui_show_error (c->general_error,
-                            _("The next one, saved during this save, waited for it and is not saved either: "
-                              "Ctrl+Z brings it back in place of this one."));
       return;
     }
   if (stored)
@@ -635,24 +628,32 @@ on_form_submitted (GObject      *source,
 
 /**
  * okn_gui_form_may_save:
+ * @next_note: what to say when the last record, cleared at its submit,
+ *   is still being stored
  *
- * A save asked for while the fields hold the record being saved (a
- * correction, or a record that already waits for the one before): nothing
- * more to save, and the form says so unless the record already waits.
+ * A save asked for (Ctrl+Enter) while the form's session is busy does
+ * nothing: one record is in flight at a time and nothing is queued. The
+ * form keeps what is typed and says so where it shows general errors,
+ * until the save in flight ends.
  *
- * Returns: %TRUE when the form's fields may be checked and submitted
- *   (okn_gui_form_submit(), which lets them wait for a save in flight)
+ * Returns: %TRUE when the form's fields may be checked and submitted now
  */
 gboolean
 okn_gui_form_may_save (GtkWidget      *form,
-                       OknFormSession *session)
+                       OknFormSession *session,
+                       const char     *next_note)
 {
   const OknFormChrome *c = g_object_get_data (G_OBJECT (form), CHROME_KEY);
 
-  if (!okn_form_session_get_fields_locked (session))
+  if (!okn_form_session_get_busy (session))
     return TRUE;
-  if (c && !okn_form_session_get_waiting (session))
-    okn_gui_show_error (c->general_error, _("This form is still being saved: wait a moment."));
+  if (c)
+    {
+      okn_gui_show_error (c->general_error, okn_form_session_get_fields_locked (session)
+                                              ? _("This form is still being saved: wait a moment.")
+                                              : next_note);
+      g_object_set_data (G_OBJECT (form), BUSY_NOTE_KEY, GINT_TO_POINTER (TRUE));
+    }
   return FALSE;
 }
 
@@ -662,10 +663,7 @@ okn_gui_form_may_save (GtkWidget      *form,
  * @stored: (nullable): called with the stored record before ::saved
  *
  * A desk form's save: through its session into the intake, as the
- * station's operator, printing the desk's outputs; while the last record
- * is still being stored, @record is dropped and the form's fields wait
- * for it (okn_form_session_submit_when_done()), to be checked and built
- * again by the form on ::ready-to-submit. Refused, the core's
+ * station's operator, printing the desk's outputs. Refused, the core's
  * words go where the form shows general errors; stored, the form says
  * ::saved with the OknIntakeResult.
  */
@@ -678,16 +676,8 @@ okn_gui_form_submit (GtkWidget         *form,
 {
   OknIntakeOptions options = { .actor = okn_context_get_operator (context), .print = TRUE,
                                .profile = OKN_OUTPUTS_DESK };
-  Submit *submit;
+  Submit *submit = g_new0 (Submit, 1);
 
-  /* The last one is still being stored: this one waits in its form and
-   * comes back through the form's save (::ready-to-submit). */
-  if (okn_form_session_submit_when_done (session))
-    {
-      okn_record_free (record);
-      return;
-    }
-  submit = g_new0 (Submit, 1);
   submit->form = g_object_ref (form);
   submit->stored = stored;
   okn_form_session_submit_async (session, context, record, &options, NULL, on_form_submitted, submit);

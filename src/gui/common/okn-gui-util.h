@@ -107,8 +107,9 @@ void        okn_gui_form_unbind_session (GtkWidget       *form,
 typedef void (*OknFormStoredFunc) (GtkWidget             *form,
                                    const OknIntakeResult *result);
 
-gboolean    okn_gui_form_may_save       (GtkWidget      *form,
-                                         OknFormSession *session);
+gboolean    okn_gui_form_may_save       (GtkWidget         *form,
+                                         OknFormSession    *session,
+                                         const char        *next_note);
 void        okn_gui_form_submit         (GtkWidget         *form,
                                          OknFormSession    *session,
                                          OknContext        *context,

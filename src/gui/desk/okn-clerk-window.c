@@ -222,23 +222,6 @@ on_record_correct (OknClerkWindow  *self,
     }
 }
 
-/* A record saved while the last one is still being stored waits in its
- * form: said where the window says what goes on, until it goes. */
-static void
-on_form_waiting (OknClerkWindow *self,
-                 GParamSpec     *pspec,
-                 OknFormSession *session)
-{
-  const char *note = session == page_session (self, "letter")
-                       ? _("This letter waits: it is saved as soon as the previous one is.")
-                       : _("This report waits: it is saved as soon as the previous one is.");
-
-  if (okn_form_session_get_waiting (session))
-    show_status (self, GTK_MESSAGE_INFO, note);
-  else if (g_str_equal (okn_clerk_window_get_status (self), note))
-    gtk_widget_hide (self->status_bar);
-}
-
 /* The next record started (a person changed a field of a form): the last
  * ticket goes. */
 static void
@@ -1187,10 +1170,6 @@ okn_clerk_window_init (OknClerkWindow *self)
                            G_CALLBACK (on_form_busy), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (okn_report_form_get_session (self->report_form), "notify::busy",
                            G_CALLBACK (on_form_busy), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okn_letter_form_get_session (self->letter_form), "notify::waiting",
-                           G_CALLBACK (on_form_waiting), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okn_report_form_get_session (self->report_form), "notify::waiting",
-                           G_CALLBACK (on_form_waiting), self, G_CONNECT_SWAPPED);
   okn_gui_set_accessible (GTK_WIDGET (self->sync_label), _("Sync state"));
   okn_gui_set_accessible (GTK_WIDGET (self->stack), _("Desk pages"));
 

@@ -372,11 +372,10 @@ on_stored (GtkWidget             *form,
  * okn_letter_form_save:
  *
  * Checks the form with the core; with problems, shows them and stores
- * nothing. Otherwise stores (and prints) in a thread, the form clean for
- * the next letter at once; while the last letter is still being stored,
- * this one waits in its form and is checked and saved once that one is.
+ * nothing. Otherwise stores (and prints) in a thread and clears the form
+ * when that is done.
  *
- * Returns: %TRUE when the save started or waits
+ * Returns: %TRUE when the save started
  */
 gboolean
 okn_letter_form_save (OknLetterForm *self)
@@ -384,7 +383,10 @@ okn_letter_form_save (OknLetterForm *self)
   g_autoptr (OknRecord) record = NULL;
   g_autoptr (GPtrArray) issues = NULL;
 
-  if (self->context == NULL || !okn_gui_form_may_save (GTK_WIDGET (self), self->session))
+  if (self->context == NULL
+      || !okn_gui_form_may_save (GTK_WIDGET (self), self->session,
+                                 _("The previous letter is still being saved: this one stays in the form. "
+                                   "Press Ctrl+Enter again in a moment.")))
     return FALSE;
   record = build_record (self);
   issues = okn_intake_check (okn_context_get_store (self->context), record, NULL);
@@ -557,10 +559,6 @@ okn_letter_form_init (OknLetterForm *self)
   self->session = okn_form_session_new (NULL);
   okn_form_session_set_clear_at_submit (self->session, TRUE);
   okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
-  /* Saved while the last one was still being stored: checked and saved
-   * once that one is. */
-  g_signal_connect_object (self->session, "ready-to-submit", G_CALLBACK (on_save_clicked), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->anonymous_check, "toggled", G_CALLBACK (on_anonymous_toggled), self);
 
   self->senders = gtk_list_store_new (1, G_TYPE_STRING);

@@ -892,10 +892,9 @@ show_issues (OknReportForm *self,
  *
  * Checks the form with the core (record fields and the category's
  * attributes); with problems, shows them next to their fields and stores
- * nothing. While the last report is still being stored, this one waits
- * in its form and is checked and saved once that one is.
+ * nothing.
  *
- * Returns: %TRUE when the save started or waits
+ * Returns: %TRUE when the save started
  */
 gboolean
 okn_report_form_save (OknReportForm *self)
@@ -904,7 +903,10 @@ okn_report_form_save (OknReportForm *self)
   g_autoptr (GPtrArray) record_issues = NULL;
   g_autoptr (OknRecord) record = NULL;
 
-  if (self->context == NULL || !okn_gui_form_may_save (GTK_WIDGET (self), self->session))
+  if (self->context == NULL
+      || !okn_gui_form_may_save (GTK_WIDGET (self), self->session,
+                                 _("The previous report is still being saved: this one stays in the form. "
+                                   "Press Ctrl+Enter again in a moment.")))
     return FALSE;
   if (self->reading > 0)
     {
@@ -1120,10 +1122,6 @@ okn_report_form_init (OknReportForm *self)
   self->session = okn_form_session_new (NULL);
   okn_form_session_set_clear_at_submit (self->session, TRUE);
   okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
-  /* Saved while the last one was still being stored: checked and saved
-   * once that one is. */
-  g_signal_connect_object (self->session, "ready-to-submit", G_CALLBACK (on_save_clicked), self,
-                           G_CONNECT_SWAPPED);
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->files = g_ptr_array_new_with_free_func (g_free);
