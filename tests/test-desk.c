@@ -1667,6 +1667,68 @@ test_save_next_while_saving (void)
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "");
 }
 
+/* A correction asked for while the letter form still stores the last new
+ * letter: the form would be the correction's, and the end of that save
+ * would put the new letter's form back over it, throwing the correction
+ * away. The desk says to wait instead; the letter typed meanwhile stays. */
+static void
+test_correction_waits_for_save (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  OknFormSession *session = okn_letter_form_get_session (form);
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (GPtrArray) earlier = okn_store_search (store, "Pierwsza", 1, NULL);
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autofree char *ticket = NULL;
+  GtkWidget *sender = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpuint (earlier->len, ==, 1);
+  ticket = g_strdup (((OknRecord *) g_ptr_array_index (earlier, 0))->ticket);
+  okn_clerk_window_show_page (window, "letter");
+  sender = find_named (GTK_WIDGET (window), "Sender");
+  gtk_widget_grab_focus (sender);
+  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  type_text ("Celina Trzecia", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Zgierska 3", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (okn_form_session_get_busy (session));
+  gtk_widget_grab_focus (sender);
+  type_text ("Dorota", 100);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_null (okn_form_session_get_editing (session));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "correct this one once it is stored"));
+
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (wait_for (session_idle, session));
+  saved = okn_store_search (store, "Trzecia", 10, NULL);
+  g_assert_cmpuint (saved->len, ==, 1);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Dorota");
+
+  /* Stored: now the correction takes the form, and the letter begun
+   * meanwhile is set aside for after it. */
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_nonnull (okn_form_session_get_editing (session));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Anna Pierwsza");
+  key (GDK_KEY_Escape, 0);                  /* leaves the correction */
+  pump ();
+  g_assert_null (okn_form_session_get_editing (session));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (sender)), ==, "Dorota");
+  okn_letter_form_reset (form);
+  okn_clerk_window_show_page (window, "letter");
+}
+
 /* A fast clerk types the next letter's sender right after Ctrl+Enter,
  * while the last one is still being stored and printed: the keys go to
  * the next letter's form, and the end of the save wipes none of them. The
@@ -3397,6 +3459,7 @@ main (int    argc,
   g_test_add_func ("/desk/audit-text", test_audit_text);
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);
+  g_test_add_func ("/desk/correction-waits-for-save", test_correction_waits_for_save);
   g_test_add_func ("/desk/correction-keeps-sticky", test_correction_keeps_sticky);
   g_test_add_func ("/desk/correction-hides-last-ticket", test_correction_hides_last_ticket);
   g_test_add_func ("/desk/focus-after-actions", test_focus_after_actions);

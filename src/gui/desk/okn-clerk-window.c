@@ -210,6 +210,19 @@ static void
 on_record_correct (OknClerkWindow  *self,
                    const OknRecord *record)
 {
+  OknFormSession *session = record->kind == OKN_KIND_LETTER
+                            ? okn_letter_form_get_session (self->letter_form)
+                            : okn_report_form_get_session (self->report_form);
+
+  /* The form still stores its last new record: were the correction to
+   * take the form now, the end of that save would put the new record's
+   * form back over it and the correction would be gone. */
+  if (okn_form_session_get_busy (session))
+    {
+      show_status (self, GTK_MESSAGE_WARNING,
+                   _("A record is still being saved in this form: correct this one once it is stored."));
+      return;
+    }
   if (record->kind == OKN_KIND_LETTER)
     {
       okn_letter_form_edit_record (self->letter_form, record);
