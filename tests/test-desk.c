@@ -3215,6 +3215,10 @@ i18n_child (void)
   g_autofree char *line = NULL;
 
   okn_application_setup_i18n ();
+  /* As the desk starts: GTK's own start-up comes after (it would set the
+   * locale from the environment again, C where none is chosen). No
+   * display is needed for that part. */
+  gtk_init_check (NULL, NULL);
   /* As bytes: g_print() would convert them to the C locale's ASCII. */
   line = g_strdup_printf ("%s|%s\n", g_dgettext (GETTEXT_PACKAGE, "Case number"),
                           okn_language_to_string (okn_language_from_locale ()));

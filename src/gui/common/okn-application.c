@@ -34,7 +34,8 @@ G_DEFINE_FINAL_TYPE (OknApplication, okn_application, GTK_TYPE_APPLICATION)
  * okn_application_setup_i18n:
  *
  * Polish by default, English when the locale or LANGUAGE asks for it;
- * OKIENKO_LOCALEDIR points at a build tree's compiled catalogues.
+ * OKIENKO_LOCALEDIR points at a build tree's compiled catalogues. Before
+ * GTK starts: GTK then leaves the locale as set here.
  */
 void
 okn_application_setup_i18n (void)
@@ -42,6 +43,9 @@ okn_application_setup_i18n (void)
   const char *dir = g_getenv ("OKIENKO_LOCALEDIR");
   const char *messages;
 
+  /* The locale is set here, once: gtk_init() would set it from the
+   * environment again and undo the C.UTF-8 below. */
+  gtk_disable_setlocale ();
   setlocale (LC_ALL, "");
   /* A desk with no language chosen (the C locale, as on a freshly installed
    * kiosk-like machine) speaks Polish; LANG=en_GB.UTF-8 or LANGUAGE=en
