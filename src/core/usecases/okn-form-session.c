@@ -141,14 +141,15 @@ static void
 take_back_next (OknFormSession *self)
 {
   g_autoptr (OknDraft) now = NULL;
+  g_autoptr (OknDraft) next = NULL;
 
   if (self->next == NULL || self->editing != NULL)
     return;
   now = collect (self, OKN_FORM_COLLECT_KEEP);
   if (!okn_draft_is_empty (now))
     return;
-  now = g_steal_pointer (&self->next);
-  okn_form_session_restore (self, now);
+  next = g_steal_pointer (&self->next);
+  okn_form_session_restore (self, next);
   okn_form_session_changed (self);
 }
 
