@@ -175,6 +175,24 @@ count_issues_for (GPtrArray  *issues,
   return n;
 }
 
+/* What okn_service_def_check() finds in @r (no stored record) once its
+ * attributes are the code and value pairs given, up to a %NULL. */
+static GPtrArray *
+check_attributes (const OknServiceDef *def,
+                  OknRecord           *r,
+                  ...)
+{
+  const char *code;
+  va_list ap;
+
+  g_ptr_array_set_size (r->attributes, 0);
+  va_start (ap, r);
+  while ((code = va_arg (ap, const char *)))
+    okn_record_add_attribute (r, code, va_arg (ap, const char *));
+  va_end (ap);
+  return okn_service_def_check (def, r, NULL);
+}
+
 static void
 test_service_def (void)
 {
@@ -211,22 +229,14 @@ test_service_def (void)
   g_clear_pointer (&issues, g_ptr_array_unref);
 
   /* Wrong values of every type. */
-  okn_record_add_attribute (r, "depth", "dwanaście");
-  okn_record_add_attribute (r, "lane", "3");
-  okn_record_add_attribute (r, "when", "wczoraj");
-  okn_record_add_attribute (r, "kinds", "c");
-  issues = okn_service_def_check (def, r, NULL);
+  issues = check_attributes (def, r, "depth", "dwanaście", "lane", "3", "when", "wczoraj",
+                             "kinds", "c", NULL);
   g_assert_cmpuint (issues->len, ==, 4);
   g_clear_pointer (&issues, g_ptr_array_unref);
 
   /* Right values, a decimal comma, two of a multi-value list. */
-  g_ptr_array_set_size (r->attributes, 0);
-  okn_record_add_attribute (r, "depth", "12,5");
-  okn_record_add_attribute (r, "lane", "2");
-  okn_record_add_attribute (r, "when", "2026-11-28T21:30:00+01:00");
-  okn_record_add_attribute (r, "kinds", "a");
-  okn_record_add_attribute (r, "kinds", "b");
-  issues = okn_service_def_check (def, r, NULL);
+  issues = check_attributes (def, r, "depth", "12,5", "lane", "2",
+                             "when", "2026-11-28T21:30:00+01:00", "kinds", "a", "kinds", "b", NULL);
   g_assert_cmpuint (issues->len, ==, 0);
   g_clear_pointer (&issues, g_ptr_array_unref);
 
@@ -239,13 +249,8 @@ test_service_def (void)
   /* A code the category does not have, once however often given, naming
    * the codes it has; an informational one takes no value. The record
    * as stored keeps its codes in a correction. */
-  g_ptr_array_set_size (r->attributes, 0);
-  okn_record_add_attribute (r, "depth", "12");
-  okn_record_add_attribute (r, "lane", "2");
-  okn_record_add_attribute (r, "old", "a");
-  okn_record_add_attribute (r, "old", "b");
-  okn_record_add_attribute (r, "info", "c");
-  issues = okn_service_def_check (def, r, NULL);
+  issues = check_attributes (def, r, "depth", "12", "lane", "2", "old", "a", "old", "b",
+                             "info", "c", NULL);
   g_assert_cmpuint (issues->len, ==, 2);
   g_assert_cmpuint (count_issues_for (issues, "old"), ==, 1);
   g_assert_cmpuint (count_issues_for (issues, "info"), ==, 1);
@@ -286,20 +291,36 @@ test_service_matches (void)
 
 /* The daily register ----------------------------------------------------- */
 
+/* Yesterday at noon, local time: every time around it is in the past and
+ * on one day whenever the test runs (a day counted back from "now" broke
+ * just after midnight). */
+static GDateTime *
+yesterday_noon (void)
+{
+  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) yesterday = g_date_time_add_days (today, -1);
+
+  return g_date_time_new_local (g_date_time_get_year (yesterday), g_date_time_get_month (yesterday),
+                                g_date_time_get_day_of_month (yesterday), 12, 0, 0);
+}
+
+/* @day set to the local date of @t. */
+static void
+set_day (GDate     *day,
+         GDateTime *t)
+{
+  g_date_clear (day, 1);
+  g_date_set_dmy (day, (GDateDay) g_date_time_get_day_of_month (t),
+                  (GDateMonth) g_date_time_get_month (t), (GDateYear) g_date_time_get_year (t));
+}
+
 static OknStore *
 store_with_letters (const char *dir,
                     GDate      *day)
 {
   OknStore *store = okn_test_open_store (dir, "K03");
-  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
-  /* The register's day is yesterday, its letters received around noon:
-   * every time is in the past and on one day whenever the test runs (a
-   * day counted back from "now" broke just after midnight). */
-  g_autoptr (GDateTime) yesterday_noon = g_date_time_add_days (today, -1);
-  g_autoptr (GDateTime) now = g_date_time_new_local (g_date_time_get_year (yesterday_noon),
-                                                     g_date_time_get_month (yesterday_noon),
-                                                     g_date_time_get_day_of_month (yesterday_noon),
-                                                     12, 0, 0);
+  /* The register's day is yesterday, its letters received around noon. */
+  g_autoptr (GDateTime) now = yesterday_noon ();
   g_autoptr (GError) error = NULL;
   struct { const char *sender; const char *subject; int minutes_ago; } letters[] = {
     { "=HYPERLINK(\"x\")", "Formuła w nadawcy", 30 },
@@ -310,8 +331,7 @@ store_with_letters (const char *dir,
   g_autoptr (OknRecord) yesterday = okn_test_letter ("Wczorajszy Nadawca", "Z wczoraj");
   g_autoptr (GDateTime) y = g_date_time_add_days (now, -1);
 
-  g_date_set_dmy (day, (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  set_day (day, now);
   /* Received the day before: belongs to that day's register, not this one. */
   yesterday->received_at = okn_now_iso8601 (y);
   g_assert_true (okn_store_register (store, yesterday, "test", &error));
@@ -444,12 +464,7 @@ test_register_received_corrected (void)
   g_autofree char *db = NULL;
   g_autofree char *conf = NULL;
   g_autoptr (OknStore) store = NULL;
-  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) yesterday = g_date_time_add_days (today, -1);
-  g_autoptr (GDateTime) noon = g_date_time_new_local (g_date_time_get_year (yesterday),
-                                                      g_date_time_get_month (yesterday),
-                                                      g_date_time_get_day_of_month (yesterday),
-                                                      12, 0, 0);
+  g_autoptr (GDateTime) noon = yesterday_noon ();
   g_autoptr (GDateTime) slow = g_date_time_add_days (noon, -3);
   g_autoptr (OknRecord) letter = okn_test_letter ("Zegar Spóźniony", "Zegar stanowiska spóźniał się");
   g_autoptr (GPtrArray) letters = NULL;
@@ -472,9 +487,7 @@ test_register_received_corrected (void)
   g_assert_true (okn_store_update (store, letter, "test", &error));
   g_assert_no_error (error);
 
-  g_date_clear (&day, 1);
-  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (noon),
-                  (GDateMonth) g_date_time_get_month (noon), (GDateYear) g_date_time_get_year (noon));
+  set_day (&day, noon);
   letters = okn_register_day (store, &day, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (letters->len, ==, 1);
