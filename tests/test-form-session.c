@@ -12,12 +12,23 @@
 #include "okienko/okn-form-session.h"
 #include "okn-test-common.h"
 
+/* The submit in flight (a session has one at a time): where
+ * on_submitted() puts its outcome. */
+typedef struct
+{
+  GError **error;
+  OknIntakeResult *result;
+  gboolean done;
+} Submit;
+
 /* A form with two fields, as a kiosk step or a desk form would map its
  * widgets: "subject" typed, "received_at" following the clock until
- * touched. */
+ * touched. Submitted in the desk's context: its own connection, the
+ * station's configuration. */
 typedef struct
 {
   OknTestStation station;
+  OknContext *desk;
   char *draft_path;
   OknFormSession *session;
   char *subject;
@@ -26,6 +37,7 @@ typedef struct
   guint cleared;
   guint cancelled;
   guint busy_changes;
+  Submit submit;
 } Fixture;
 
 static OknDraft *
@@ -93,6 +105,8 @@ fixture_setup (Fixture       *f,
   static const OknFormDelegate delegate = { collect, restore, clear };
 
   okn_test_station_init (&f->station, "K03");
+  f->desk = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
+                             okn_config_new (f->station.conf), "Anna");
   f->draft_path = okn_draft_path (f->station.db, "letter");
   f->session = okn_form_session_new (f->draft_path);
   okn_form_session_set_delegate (f->session, &delegate, f);
@@ -107,6 +121,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->session);
+  g_clear_object (&f->desk);
   okn_test_station_clear (&f->station);
   g_free (f->draft_path);
   g_free (f->subject);
@@ -250,45 +265,33 @@ on_submitted (GObject      *source,
               GAsyncResult *res,
               gpointer      data)
 {
-  GError **out_error = ((gpointer *) data)[0];
-  OknIntakeResult **out = ((gpointer *) data)[1];
+  Submit *s = data;
 
-  *out = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, out_error);
-  ((gpointer *) data)[2] = GINT_TO_POINTER (1);
+  s->result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, s->error);
+  s->done = TRUE;
 }
 
-/* The desk's context: its own connection, the station's configuration. */
-static OknContext *
-desk_context (Fixture *f)
-{
-  return okn_context_new (f->station.db, okn_store_open (f->station.db, NULL), okn_config_new (f->station.conf),
-                          "Anna");
-}
-
-/* Starts submitting @record in @context (NULL: the desk's): busy at once.
- * @box is on_submitted()'s. */
+/* Starts submitting @record, its error to go to @error: busy at once. */
 static void
-start_submit (Fixture    *f,
-              OknContext *context,
-              OknRecord  *record,
-              gpointer    box[3])
+start_submit (Fixture   *f,
+              OknRecord *record,
+              GError   **error)
 {
   OknIntakeOptions options = { .actor = "Anna" };
-  g_autoptr (OknContext) own = context ? NULL : desk_context (f);
 
-  okn_form_session_submit_async (f->session, context ? context : own, record, &options, NULL, on_submitted, box);
+  f->submit = (Submit) { .error = error };
+  okn_form_session_submit_async (f->session, f->desk, record, &options, NULL, on_submitted, &f->submit);
   g_assert_true (okn_form_session_get_busy (f->session));
 }
 
-/* Runs the main loop until the submit of @box has ended. */
+/* Runs the main loop until the submit has ended. */
 static OknIntakeResult *
-finish_submit (Fixture *f,
-               gpointer box[3])
+finish_submit (Fixture *f)
 {
-  while (box[2] == NULL)
+  while (!f->submit.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (okn_form_session_get_busy (f->session));
-  return *(OknIntakeResult **) box[1];
+  return f->submit.result;
 }
 
 static OknIntakeResult *
@@ -296,14 +299,11 @@ submit (Fixture    *f,
         OknRecord  *record,
         GError    **error)
 {
-  OknIntakeResult *result = NULL;
-  gpointer box[3] = { error, &result, NULL };
-
-  start_submit (f, NULL, record, box);
+  start_submit (f, record, error);
   /* A second clear or undo waits. */
   g_assert_false (okn_form_session_cancel (f->session));
   g_assert_false (okn_form_session_can_undo_clear (f->session));
-  return finish_submit (f, box);
+  return finish_submit (f);
 }
 
 /* Submitting: busy, then a clean form and no draft when stored; the form
@@ -364,15 +364,28 @@ submit_typing_next (Fixture    *f,
                     const char *next,
                     GError    **error)
 {
-  OknIntakeResult *result = NULL;
-  gpointer box[3] = { error, &result, NULL };
-
-  start_submit (f, NULL, record, box);
+  start_submit (f, record, error);
   g_assert_false (okn_form_session_get_fields_locked (f->session));
   g_assert_null (f->subject);
   if (next)
     type (f, next);
-  return finish_submit (f, box);
+  g_assert_true (okn_form_session_get_busy (f->session));
+  return finish_submit (f);
+}
+
+/* As submit_typing_next() with a record the intake refuses: the form
+ * has what it had back, and it is the draft again. */
+static void
+submit_refused (Fixture    *f,
+                const char *next)
+{
+  g_autofree char *subject = g_strdup (f->subject);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (submit_typing_next (f, okn_record_new (OKN_KIND_LETTER), next, &error));
+  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
+  g_assert_cmpstr (f->subject, ==, subject);
+  wait_for_draft (f, subject);
 }
 
 /* A desk form is clean for the next record as soon as one is submitted:
@@ -383,7 +396,6 @@ test_clear_at_submit (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknIntakeResult) refused = NULL;
   g_autoptr (OknIntakeResult) stored = NULL;
   g_autoptr (OknIntakeResult) alone = NULL;
 
@@ -391,12 +403,7 @@ test_clear_at_submit (Fixture       *f,
   type (f, "Wniosek o zasiłek");
   wait_for_draft (f, "Wniosek o zasiłek");
 
-  refused = submit_typing_next (f, okn_record_new (OKN_KIND_LETTER), "Następny", &error);
-  g_assert_null (refused);
-  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
-  g_clear_error (&error);
-  g_assert_cmpstr (f->subject, ==, "Wniosek o zasiłek");
-  wait_for_draft (f, "Wniosek o zasiłek");
+  submit_refused (f, "Następny");
   /* Not the undo (a Ctrl+Z over the refused one would lose it): it waits
    * aside and comes back once the refused one is stored. */
   g_assert_false (okn_form_session_can_undo_clear (f->session));
@@ -430,9 +437,6 @@ test_in_flight_keeps_draft (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknIntakeResult) stored = NULL;
-  g_autoptr (OknContext) context = NULL;
-  OknIntakeResult *result = NULL;
-  gpointer box[3] = { &error, &result, NULL };
   sqlite3 *db = NULL;
   gint64 until;
 
@@ -440,11 +444,11 @@ test_in_flight_keeps_draft (Fixture       *f,
   type (f, "Wniosek o zasiłek");
   wait_for_draft (f, "Wniosek o zasiłek");
 
-  /* Opened before the store is held: opening it would wait too. */
-  context = desk_context (f);
+  /* The desk's connection was opened before the store is held: opening
+   * it would wait too. */
   g_assert_cmpint (sqlite3_open (f->station.db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  start_submit (f, context, okn_test_letter ("Jan Kowalski", f->subject), box);
+  start_submit (f, okn_test_letter ("Jan Kowalski", f->subject), &error);
   type (f, "Następny");
   /* Several times the draft's delay: its timer has run. */
   until = g_get_monotonic_time () + 5 * OKN_FORM_SESSION_DRAFT_DELAY_MS * 1000;
@@ -463,7 +467,7 @@ test_in_flight_keeps_draft (Fixture       *f,
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  stored = finish_submit (f, box);
+  stored = finish_submit (f);
   g_assert_no_error (error);
   g_assert_cmpstr (stored->record->subject, ==, "Wniosek o zasiłek");
   g_assert_cmpstr (f->subject, ==, "Następny");
@@ -484,47 +488,25 @@ test_submit_when_done (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (OknIntakeResult) first = NULL;
   g_autoptr (OknIntakeResult) second = NULL;
-  g_autoptr (OknIntakeResult) refused = NULL;
   g_autoptr (OknIntakeResult) fixed = NULL;
-  OknIntakeResult *result = NULL;
-  gpointer box[3] = { &error, &result, NULL };
 
   okn_form_session_set_clear_at_submit (f->session, TRUE);
   type (f, "Pierwszy");
-  start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
-  type (f, "Drugi");
-  g_assert_true (okn_form_session_get_busy (f->session));
-  g_assert_false (okn_form_session_get_fields_locked (f->session));
-  first = finish_submit (f, box);
+  first = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), "Drugi", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (first->record->subject, ==, "Pierwszy");
   g_assert_cmpstr (f->subject, ==, "Drugi");
   wait_for_draft (f, "Drugi");
   /* Saved again once the first is stored. */
-  result = NULL;
-  box[2] = NULL;
-  start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
-  second = finish_submit (f, box);
+  second = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (second->record->subject, ==, "Drugi");
 
   /* Refused (as a full disk would), with the next one typed meanwhile. */
   type (f, "Trzeci");
-  result = NULL;
-  box[2] = NULL;
-  start_submit (f, NULL, okn_record_new (OKN_KIND_LETTER), box);
-  type (f, "Czwarty");
-  refused = finish_submit (f, box);
-  g_assert_null (refused);
-  g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
-  g_clear_error (&error);
-  g_assert_cmpstr (f->subject, ==, "Trzeci");
-  wait_for_draft (f, "Trzeci");
+  submit_refused (f, "Czwarty");
   /* Fixed and saved again: the one typed meanwhile is back, not dropped. */
-  result = NULL;
-  box[2] = NULL;
-  start_submit (f, NULL, okn_test_letter ("Jan Kowalski", f->subject), box);
-  fixed = finish_submit (f, box);
+  fixed = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (fixed->record->subject, ==, "Trzeci");
   g_assert_cmpstr (f->subject, ==, "Czwarty");
@@ -533,15 +515,7 @@ test_submit_when_done (Fixture       *f,
   /* Refused again, and this time the refused one is cleared (Escape):
    * the one typed meanwhile comes back, the refused one is the undo. */
   type (f, "Piąty");
-  g_clear_pointer (&refused, okn_intake_result_free);
-  result = NULL;
-  box[2] = NULL;
-  start_submit (f, NULL, okn_record_new (OKN_KIND_LETTER), box);
-  type (f, "Szósty");
-  refused = finish_submit (f, box);
-  g_assert_null (refused);
-  g_clear_error (&error);
-  g_assert_cmpstr (f->subject, ==, "Piąty");
+  submit_refused (f, "Szósty");
   g_assert_true (okn_form_session_cancel (f->session));
   g_assert_cmpstr (f->subject, ==, "Szósty");
   g_assert_true (okn_form_session_undo_clear (f->session));
