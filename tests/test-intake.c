@@ -170,6 +170,10 @@ pothole (const char *size)
   return r;
 }
 
+/* A record stored as new, unprinted, then corrected by the clerk Anna. */
+static const OknIntakeOptions store_new = { .mode = OKN_INTAKE_NEW };
+static const OknIntakeOptions anna_corrects = { .mode = OKN_INTAKE_CORRECTION, .actor = "Anna" };
+
 /* Submitted with @options: stored, whatever became of the print. */
 static OknIntakeResult *
 submit (Fixture                *f,
@@ -397,9 +401,9 @@ test_correction (Fixture       *f,
 {
   g_autofree char *out = desk_prints_to_folder (f);
   g_autoptr (OknRecord) r = pothole ("small");
-  const OknIntakeOptions new = { .mode = OKN_INTAKE_NEW, .print = FALSE };
+  /* Asked to print: a correction still prints nothing. */
   const OknIntakeOptions correction = { .mode = OKN_INTAKE_CORRECTION, .print = TRUE, .actor = "Anna" };
-  g_autoptr (OknIntakeResult) first = submit (f, r, &new);
+  g_autoptr (OknIntakeResult) first = submit (f, r, &store_new);
   g_autoptr (OknRecord) fix = okn_record_copy (first->record);
   g_autoptr (OknIntakeResult) second = NULL;
 
@@ -421,8 +425,6 @@ test_correction_keeps_old_attribute (Fixture       *f,
                                      gconstpointer  data)
 {
   g_autoptr (OknRecord) r = pothole ("small");
-  const OknIntakeOptions new = { .mode = OKN_INTAKE_NEW };
-  const OknIntakeOptions correction = { .mode = OKN_INTAKE_CORRECTION, .actor = "Anna" };
   g_autoptr (OknIntakeResult) first = NULL;
   g_autoptr (OknIntakeResult) second = NULL;
   g_autoptr (OknRecord) fix = NULL;
@@ -432,7 +434,7 @@ test_correction_keeps_old_attribute (Fixture       *f,
 
   okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", POTHOLE_DEF_WITH_LANE);
   okn_record_add_attribute (r, "lane", "left");
-  first = submit (f, r, &new);
+  first = submit (f, r, &store_new);
   /* The server dropped the question. */
   okn_test_cache_service (f->store, "pothole", "Dziura w jezdni", POTHOLE_DEF);
 
@@ -441,14 +443,14 @@ test_correction_keeps_old_attribute (Fixture       *f,
   fix->description = g_strdup ("Dziura przy przejściu dla pieszych");
   issues = okn_intake_check (f->store, fix, NULL);
   g_assert_cmpuint (issues->len, ==, 0);
-  second = submit (f, fix, &correction);
+  second = submit (f, fix, &anna_corrects);
   g_assert_cmpstr (second->record->description, ==, "Dziura przy przejściu dla pieszych");
   g_assert_cmpuint (second->record->attributes->len, ==, 2);
   g_assert_cmpint (ctl (f, NULL, NULL, "edit", first->record->ticket, "--description", "Dziura, głęboka", NULL), ==, 0);
 
   /* A code the stored record never had is not let in by a correction. */
   okn_record_add_attribute (fix, "nosuch", "1");
-  g_assert_null (okn_intake_submit (f->store, NULL, fix, &correction, NULL, &error));
+  g_assert_null (okn_intake_submit (f->store, NULL, fix, &anna_corrects, NULL, &error));
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "nosuch"));
   g_assert_null (strstr (error->message, "lane"));
@@ -473,8 +475,6 @@ test_correction_other_category (Fixture       *f,
       .definition = "{\"attributes\":[{\"variable\":true,\"code\":\"pole\",\"datatype\":\"string\"}]}" },
   };
   g_autoptr (OknRecord) r = pothole ("small");
-  const OknIntakeOptions new = { .mode = OKN_INTAKE_NEW };
-  const OknIntakeOptions correction = { .mode = OKN_INTAKE_CORRECTION, .actor = "Anna" };
   g_autoptr (OknIntakeResult) first = NULL;
   g_autoptr (OknRecord) fix = NULL;
   g_autoptr (GPtrArray) issues = NULL;
@@ -482,14 +482,14 @@ test_correction_other_category (Fixture       *f,
   g_autofree char *err = NULL;
 
   okn_test_cache_services (f->store, catalogue, G_N_ELEMENTS (catalogue));
-  first = submit (f, r, &new);
+  first = submit (f, r, &store_new);
   fix = okn_record_copy (first->record);
   g_free (fix->category);
   fix->category = g_strdup ("lamp");
   issues = okn_intake_check (f->store, fix, NULL);
   g_assert_cmpuint (issues->len, ==, 1);
   g_assert_cmpstr (((OknFieldIssue *) g_ptr_array_index (issues, 0))->field, ==, "size");
-  g_assert_null (okn_intake_submit (f->store, NULL, fix, &correction, NULL, &error));
+  g_assert_null (okn_intake_submit (f->store, NULL, fix, &anna_corrects, NULL, &error));
   g_assert_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "size"));
   g_assert_nonnull (strstr (error->message, "pole"));
