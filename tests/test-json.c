@@ -252,16 +252,18 @@ test_values_as_sent (void)
 static void
 test_register_deep (void)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
-  g_autofree char *conf = g_build_filename (dir, "okienko.conf", NULL);
-  g_autofree char *file = g_build_filename (dir, "deep.json", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *file = NULL;
   g_autofree char *arrays = nested (80000, "[", "{\"kind\":\"letter\",\"sender\":\"Jan\"}", "]");
   g_autofree char *objects = nested (80000, "{\"kind\":\"letter\",\"notes\":", "\"x\"", "}");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GError) error = NULL;
 
+  okn_test_paths_make ("okienko.db", &dir, &db, &conf);
+  file = g_build_filename (dir, "deep.json", NULL);
   g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (db, conf, arrays, &out, &err, "register", "--json", "-", NULL), ==, 2);
   g_test_message ("stdin: %s", err);
@@ -279,7 +281,7 @@ test_register_deep (void)
   /* Nothing was stored. */
   g_assert_cmpint (okn_test_run_ctl (db, conf, NULL, &out, NULL, "list", "--json", NULL), ==, 0);
   g_assert_cmpstr (g_strstrip (out), ==, "[]");
-  okn_test_rm_rf (dir);
+  okn_test_paths_clear (&dir, &db, &conf);
 }
 
 int
