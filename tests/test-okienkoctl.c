@@ -3,6 +3,7 @@
  * processes on a real database, checking stdout, stderr and exit codes */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -89,11 +90,16 @@ test_show_coordinates (Fixture      *f,
   const char *languages[] = { "pl", "uk", "en" };
   g_autofree char *out = NULL;
   g_autofree char *ticket = NULL;
+  locale_t pl;
 
   g_assert_cmpint (okn_test_run_ctl (f->db, f->config, NULL, &out, NULL, "register", "report",
                                      "--category", "pothole", "--description", "Dziura",
                                      "--lat", "51,7592", "--long", "19.456", NULL), ==, 0);
   ticket = g_strstrip (g_strdup (out));
+  /* Without the locale the child would run in C and prove nothing. */
+  pl = newlocale (LC_NUMERIC_MASK, "pl_PL.UTF-8", (locale_t) 0);
+  g_assert_true (pl != (locale_t) 0);
+  freelocale (pl);
   g_setenv ("LC_ALL", "pl_PL.UTF-8", TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
     {
