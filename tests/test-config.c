@@ -37,13 +37,68 @@ problems_text (OknConfig *config)
   return g_string_free (all, FALSE);
 }
 
-static void
-test_missing_file_is_empty (void)
+/* The files of one test, as the harness names them: a folder removed
+ * after the test, and the configuration's usual name in it (not written). */
+typedef struct
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "none.conf", NULL);
+  char *dir;
+  char *db;     /* named with the others, never made: no test here opens a store */
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  okn_test_paths_make ("okienko.db", &f->dir, &f->db, &f->path);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  okn_test_paths_clear (&f->dir, &f->db, &f->path);
+}
+
+/* @text written as the fixture's configuration, with @mode, and loaded:
+ * the load must succeed. */
+static OknConfig *
+load_text (Fixture    *f,
+           const char *text,
+           int         mode)
+{
+  g_autofree char *path = write_private (f->dir, "okienko.conf", text, -1, mode);
   g_autoptr (GError) error = NULL;
+  OknConfig *config = okn_config_load (path, &error);
+
+  g_assert_no_error (error);
+  return config;
+}
+
+/* @len bytes of @text written as the fixture's configuration and loaded:
+ * the load must refuse the file, naming it. Returns: the error */
+static GError *
+load_refused (Fixture    *f,
+              const char *text,
+              gssize      len)
+{
+  g_autofree char *path = write_private (f->dir, "okienko.conf", text, len, 0600);
+  GError *error = NULL;
   g_autoptr (OknConfig) config = okn_config_load (path, &error);
+
+  g_test_message ("%s", error ? error->message : "(loaded)");
+  g_assert_null (config);
+  g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, path));
+  return error;
+}
+
+static void
+test_missing_file_is_empty (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknConfig) config = okn_config_load (f->path, &error);
   g_autofree char *timeout = NULL;
 
   g_assert_no_error (error);
@@ -54,14 +109,13 @@ test_missing_file_is_empty (void)
   timeout = okn_config_get_string (config, "server.timeout");
   g_assert_cmpstr (timeout, ==, "30");
   g_assert_cmpint (okn_config_get_int (config, "server.timeout"), ==, 30);
-  okn_test_rm_rf (dir);
 }
 
 static void
-test_set_save_load (void)
+test_set_save_load (Fixture      *f,
+                    gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "sub", "okienko.conf", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "sub", "okienko.conf", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (OknConfig) config = okn_config_new (path);
   g_autoptr (OknConfig) again = NULL;
@@ -92,7 +146,6 @@ test_set_save_load (void)
 
   g_assert_true (okn_config_unset (again, "server.timeout", &error));
   g_assert_cmpint (okn_config_get_int (again, "server.timeout"), ==, 30);
-  okn_test_rm_rf (dir);
 }
 
 static void
@@ -170,10 +223,9 @@ test_refusal_key_as_data (void)
 }
 
 static void
-test_unknown_keys_reported (void)
+test_unknown_keys_reported (Fixture      *f,
+                            gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = NULL;
   const char *text =
     "[server]\n"
     "url=https://open311.example.org/v2/\n"
@@ -182,14 +234,10 @@ test_unknown_keys_reported (void)
     "timeout=forever\n"
     "[offfice]\n"
     "name=Urząd\n";
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (OknConfig) config = load_text (f, text, 0600);
   g_autofree char *all = NULL;
   g_autofree char *url = NULL;
 
-  path = write_private (dir, "okienko.conf", text, -1, 0600);
-  config = okn_config_load (path, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (okn_config_get_problems (config)->len, ==, 3);
   all = problems_text (config);
   g_assert_nonnull (strstr (all, "server.urll"));
@@ -202,30 +250,21 @@ test_unknown_keys_reported (void)
   g_assert_cmpstr (url, ==, "https://open311.example.org/v2/");
   /* A bad value reads as unset, i.e. the default. */
   g_assert_cmpint (okn_config_get_int (config, "server.timeout"), ==, 30);
-  okn_test_rm_rf (dir);
 }
 
 static void
-test_unreadable_file (void)
+test_unreadable_file (Fixture      *f,
+                      gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = write_private (dir, "okienko.conf", "this is not = a key file [\n", -1, 0600);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = NULL;
-
-  config = okn_config_load (path, &error);
-  g_assert_null (config);
-  g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE);
-  g_assert_nonnull (strstr (error->message, path));
-  okn_test_rm_rf (dir);
+  g_error_free (load_refused (f, "this is not = a key file [\n", -1));
 }
 
 /* A line that is not a setting is named by its number (and its key, when
  * it is one of ours), never quoted: it may be the API key. */
 static void
-test_lines_never_quoted (void)
+test_lines_never_quoted (Fixture      *f,
+                         gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
   static const char nul[] = "[server]\napi_key=Super\0SecretKey123\n";
   struct
   {
@@ -245,42 +284,33 @@ test_lines_never_quoted (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *path = write_private (dir, "okienko.conf", cases[i].text, cases[i].len, 0600);
       g_autoptr (GError) error = NULL;
-      g_autoptr (OknConfig) config = okn_config_load (path, &error);
 
-      g_test_message ("case %u: %s", i, error ? error->message : "(loaded)");
-      g_assert_null (config);
-      g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE);
-      g_assert_nonnull (strstr (error->message, path));
+      g_test_message ("case %u", i);
+      error = load_refused (f, cases[i].text, cases[i].len);
       g_assert_nonnull (strstr (error->message, cases[i].names));
       g_assert_null (strstr (error->message, "Secret"));
     }
 
   /* A key name that is not a name is not repeated either. */
   {
-    g_autofree char *path = write_private (dir, "okienko.conf",
-                                           "[server]\napi_key SuperSecretKey123 = x\n", -1, 0600);
-    g_autoptr (GError) error = NULL;
-    g_autoptr (OknConfig) config = okn_config_load (path, &error);
+    g_autoptr (OknConfig) config = load_text (f, "[server]\napi_key SuperSecretKey123 = x\n", 0600);
     const GPtrArray *problems;
 
-    g_assert_no_error (error);
     problems = okn_config_get_problems (config);
     g_assert_cmpuint (problems->len, ==, 1);
     g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "line 2"));
     g_assert_null (strstr (g_ptr_array_index (problems, 0), "Secret"));
   }
-  okn_test_rm_rf (dir);
 }
 
 /* A link is followed only to a private file of ours: a configuration
  * linked to /etc/shadow is not read, whoever runs the program. */
 static void
-test_symlink_refused (void)
+test_symlink_refused (Fixture      *f,
+                      gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *link = g_build_filename (dir, "okienko.conf", NULL);
+  const char *link = f->path;
   g_autofree char *target = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (OknConfig) config = NULL;
@@ -298,7 +328,7 @@ test_symlink_refused (void)
   g_unlink (link);
 
   /* A link to a file of ours that others can read: refused, saying how. */
-  target = write_private (dir, "real.conf", "[office]\nname=Urząd\n", -1, 0644);
+  target = write_private (f->dir, "real.conf", "[office]\nname=Urząd\n", -1, 0644);
   g_assert_cmpint (symlink (target, link), ==, 0);
   config = okn_config_load (link, &error);
   g_assert_null (config);
@@ -330,22 +360,20 @@ test_symlink_refused (void)
       g_assert_nonnull (strstr (error->message, "another user"));
       g_clear_error (&error);
     }
-  okn_test_rm_rf (dir);
 }
 
 /* init and config set create the file 0600; one made readable later is
  * made private again at load, or refused when it is not ours. */
 static void
-test_mode_checked_at_load (void)
+test_mode_checked_at_load (Fixture      *f,
+                           gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = write_private (dir, "okienko.conf", "[server]\napi_key=k3y\n", -1, 0644);
+  const char *path = f->path;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = okn_config_load (path, &error);
+  g_autoptr (OknConfig) config = load_text (f, "[server]\napi_key=k3y\n", 0644);
   const GPtrArray *problems;
   struct stat st;
 
-  g_assert_no_error (error);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   problems = okn_config_get_problems (config);
@@ -363,7 +391,7 @@ test_mode_checked_at_load (void)
   /* Without a secret in it the file is made private all the same, and
    * there is nothing to warn about. */
   {
-    g_autofree char *plain = write_private (dir, "plain.conf", "[office]\nname=Urząd\n", -1, 0664);
+    g_autofree char *plain = write_private (f->dir, "plain.conf", "[office]\nname=Urząd\n", -1, 0664);
 
     config = okn_config_load (plain, &error);
     g_assert_no_error (error);
@@ -384,7 +412,6 @@ test_mode_checked_at_load (void)
       g_assert_cmpint (g_stat (path, &st), ==, 0);
       g_assert_cmpint (st.st_mode & 0777, ==, 0640);
     }
-  okn_test_rm_rf (dir);
 }
 
 /* A configuration file its owner made read-only (0400, or 0440 for a
@@ -394,16 +421,15 @@ test_mode_checked_at_load (void)
  * private without making it writable. A writable file keeps its mode
  * and its group when saved. */
 static void
-test_save_read_only (void)
+test_save_read_only (Fixture      *f,
+                     gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = write_private (dir, "okienko.conf", "[office]\nname=Urząd\n", -1, 0440);
+  const char *path = f->path;
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = okn_config_load (path, &error);
+  g_autoptr (OknConfig) config = load_text (f, "[office]\nname=Urząd\n", 0440);
   g_autofree char *text = NULL;
   struct stat st;
 
-  g_assert_no_error (error);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0400);
   g_assert_true (okn_config_set (config, "office.name", "Inny urząd", &error));
@@ -431,26 +457,17 @@ test_save_read_only (void)
   g_clear_pointer (&text, g_free);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "Inny urząd"));
-  okn_test_rm_rf (dir);
 }
 
 static void
-test_http_with_key_warned (void)
+test_http_with_key_warned (Fixture      *f,
+                           gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = write_private (dir, "okienko.conf",
-                                         "[server]\nurl=http://open311.example.org/v2/\napi_key=k3y\n", -1, 0600);
-  g_autofree char *safe = write_private (dir, "safe.conf",
-                                         "[server]\nurl=https://open311.example.org/v2/\napi_key=k3y\n", -1, 0600);
-  g_autofree char *keyless = write_private (dir, "keyless.conf",
-                                            "[server]\nurl=http://127.0.0.1:8080/\n", -1, 0600);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = okn_config_load (path, &error);
-  g_autoptr (OknConfig) b = okn_config_load (safe, &error);
-  g_autoptr (OknConfig) c = okn_config_load (keyless, &error);
+  g_autoptr (OknConfig) config = load_text (f, "[server]\nurl=http://open311.example.org/v2/\napi_key=k3y\n", 0600);
+  g_autoptr (OknConfig) b = load_text (f, "[server]\nurl=https://open311.example.org/v2/\napi_key=k3y\n", 0600);
+  g_autoptr (OknConfig) c = load_text (f, "[server]\nurl=http://127.0.0.1:8080/\n", 0600);
   const GPtrArray *problems = okn_config_get_problems (config);
 
-  g_assert_no_error (error);
   g_assert_cmpuint (problems->len, ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "http://"));
   g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "https://"));
@@ -471,21 +488,19 @@ test_http_with_key_warned (void)
         gboolean is_loopback = i < G_N_ELEMENTS (loopback);
         const char *url = is_loopback ? loopback[i] : remote[i - G_N_ELEMENTS (loopback)];
         g_autofree char *text = g_strdup_printf ("[server]\nurl=%s\napi_key=k3y\n", url);
-        g_autofree char *p = write_private (dir, "loop.conf", text, -1, 0600);
-        g_autoptr (OknConfig) l = okn_config_load (p, &error);
+        g_autoptr (OknConfig) l = load_text (f, text, 0600);
 
-        g_assert_no_error (error);
         g_test_message ("%s", url);
         g_assert_cmpuint (okn_config_get_problems (l)->len, ==, (guint) (is_loopback ? 0 : 1));
       }
   }
-  okn_test_rm_rf (dir);
 }
 
 /* Every key is checked as it is set and as the file is loaded; the
  * message names the key and never quotes the value. */
 static void
-test_every_key_validated (void)
+test_every_key_validated (Fixture      *f,
+                          gconstpointer data)
 {
   g_autoptr (OknConfig) config = okn_config_new ("/nonexistent/okienko.conf");
   const char *pin = "sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -552,16 +567,12 @@ test_every_key_validated (void)
   /* The same rules when the file is loaded: the bad value is reported by
    * line and key, and reads as the default. */
   {
-    g_autofree char *dir = okn_test_make_tmpdir ();
-    g_autofree char *path = write_private (dir, "okienko.conf",
-                                           "[escpos]\ncut=sideways\ndevice=10.0.0.1:99999\n"
-                                           "[office]\nstatus_url=javascript:alert(1)\n", -1, 0600);
-    g_autoptr (GError) error = NULL;
-    g_autoptr (OknConfig) loaded = okn_config_load (path, &error);
+    g_autoptr (OknConfig) loaded = load_text (f,
+                                              "[escpos]\ncut=sideways\ndevice=10.0.0.1:99999\n"
+                                              "[office]\nstatus_url=javascript:alert(1)\n", 0600);
     const GPtrArray *problems = okn_config_get_problems (loaded);
     g_autofree char *cut = NULL;
 
-    g_assert_no_error (error);
     g_assert_cmpuint (problems->len, ==, 3);
     g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "line 2: escpos.cut"));
     g_assert_nonnull (strstr (g_ptr_array_index (problems, 1), "line 3: escpos.device"));
@@ -569,7 +580,6 @@ test_every_key_validated (void)
     cut = okn_config_get_string (loaded, "escpos.cut");
     g_assert_cmpstr (cut, ==, "partial");
     g_assert_false (okn_config_is_set (loaded, "office.status_url"));
-    okn_test_rm_rf (dir);
   }
 }
 
@@ -578,10 +588,9 @@ test_every_key_validated (void)
  * and unset removes the key, not only its last line: before, the earlier
  * value came back (an API key one meant to remove stayed in use). */
 static void
-test_key_set_twice (void)
+test_key_set_twice (Fixture      *f,
+                    gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = NULL;
   const char *text =
     "[server]\n"
     "url = https://old.example.org/v2/\n"
@@ -592,15 +601,12 @@ test_key_set_twice (void)
     "url = https://new.example.org/v2/\n"
     "api_key = new-secret-key\n";
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = NULL;
+  g_autoptr (OknConfig) config = load_text (f, text, 0600);
   g_autoptr (OknConfig) again = NULL;
   g_autoptr (GPtrArray) set = NULL;
   g_autofree char *all = NULL;
   g_autofree char *url = NULL;
 
-  path = write_private (dir, "okienko.conf", text, -1, 0600);
-  config = okn_config_load (path, &error);
-  g_assert_no_error (error);
   url = okn_config_get_string (config, "server.url");
   g_assert_cmpstr (url, ==, "https://new.example.org/v2/");
   all = problems_text (config);
@@ -613,10 +619,9 @@ test_key_set_twice (void)
   g_assert_true (okn_config_unset (config, "server.api_key", &error));
   g_assert_true (okn_config_save (config, &error));
   g_assert_no_error (error);
-  again = okn_config_load (path, &error);
+  again = okn_config_load (f->path, &error);
   g_assert_no_error (error);
   g_assert_false (okn_config_is_set (again, "server.api_key"));
-  okn_test_rm_rf (dir);
 }
 
 /* A file an editor or a script went wrong on (one key appended on every
@@ -627,10 +632,10 @@ test_key_set_twice (void)
  * and what makes the file risky (http:// with the API key) still says
  * so, after them. */
 static void
-test_problems_bounded (void)
+test_problems_bounded (Fixture      *f,
+                       gconstpointer data)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "okienko.conf", NULL);
+  const char *path = f->path;
   g_autoptr (GString) text = g_string_new ("[office]\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (OknConfig) config = NULL;
@@ -667,7 +672,6 @@ test_problems_bounded (void)
   g_assert_nonnull (strstr (g_ptr_array_index (problems, 20), "19980 more problems in the file"));
   last = g_ptr_array_index (problems, 21);
   g_assert_nonnull (strstr (last, "unencrypted"));
-  okn_test_rm_rf (dir);
 }
 
 static void
@@ -694,20 +698,22 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/config/missing-file-is-empty", test_missing_file_is_empty);
-  g_test_add_func ("/config/set-save-load", test_set_save_load);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/config/missing-file-is-empty", test_missing_file_is_empty);
+  ADD ("/config/set-save-load", test_set_save_load);
   g_test_add_func ("/config/bad-values-refused", test_bad_values_refused);
   g_test_add_func ("/config/refusal-key-as-data", test_refusal_key_as_data);
-  g_test_add_func ("/config/unknown-keys-reported", test_unknown_keys_reported);
-  g_test_add_func ("/config/key-set-twice", test_key_set_twice);
-  g_test_add_func ("/config/problems-bounded", test_problems_bounded);
-  g_test_add_func ("/config/unreadable-file", test_unreadable_file);
+  ADD ("/config/unknown-keys-reported", test_unknown_keys_reported);
+  ADD ("/config/key-set-twice", test_key_set_twice);
+  ADD ("/config/problems-bounded", test_problems_bounded);
+  ADD ("/config/unreadable-file", test_unreadable_file);
   g_test_add_func ("/config/secret-masked", test_secret_masked);
-  g_test_add_func ("/config/lines-never-quoted", test_lines_never_quoted);
-  g_test_add_func ("/config/symlink-refused", test_symlink_refused);
-  g_test_add_func ("/config/mode-checked-at-load", test_mode_checked_at_load);
-  g_test_add_func ("/config/save-read-only", test_save_read_only);
-  g_test_add_func ("/config/http-with-key-warned", test_http_with_key_warned);
-  g_test_add_func ("/config/every-key-validated", test_every_key_validated);
+  ADD ("/config/lines-never-quoted", test_lines_never_quoted);
+  ADD ("/config/symlink-refused", test_symlink_refused);
+  ADD ("/config/mode-checked-at-load", test_mode_checked_at_load);
+  ADD ("/config/save-read-only", test_save_read_only);
+  ADD ("/config/http-with-key-warned", test_http_with_key_warned);
+  ADD ("/config/every-key-validated", test_every_key_validated);
+#undef ADD
   return g_test_run ();
 }

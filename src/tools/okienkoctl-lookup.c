@@ -12,27 +12,14 @@
 #include "okienkoctl.h"
 #include "okienko/okn-lookup.h"
 
-static JsonNode *
-view_json (const OknPublicView *v,
-           OknLanguage          lang)
+/* A member of the public view: its name in --json and, when the text
+ * shows it, its label there. */
+typedef struct
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  okctl_json_add_string (b, "ticket", v->ticket);
-  okctl_json_add_string (b, "kind", okn_kind_to_string (v->kind));
-  okctl_json_add_string (b, "category", v->category);
-  okctl_json_add_string (b, "category_name", v->category_name);
-  okctl_json_add_string (b, "unit", v->unit);
-  okctl_json_add_string (b, "filed_at", v->filed_at);
-  okctl_json_add_string (b, "updated_at", v->updated_at);
-  okctl_json_add_string (b, "status", okn_public_status_to_string (v->status));
-  okctl_json_add_string (b, "status_text", okn_public_status_label (lang, v->status));
-  okctl_json_add_string (b, "status_note", v->status_note);
-  okctl_json_add_string (b, "case_number", v->case_number);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
+  const char *member;
+  const char *label;   /* (nullable) translatable; NULL: --json only */
+  const char *value;   /* (nullable) */
+} ViewField;
 
 static void
 print_line (const char *label,
@@ -85,19 +72,38 @@ okctl_cmd_lookup (OkctlContext *ctx,
                  : okn_lookup_public (store, argv[1], argv[2], lang, NULL, &error);
   if (view == NULL)
     return okctl_fail (g_steal_pointer (&error));
-  if (json)
-    {
-      g_autoptr (JsonNode) node = view_json (view, lang);
+  {
+    /* What lookup shows, once for both outputs, in their order. */
+    const ViewField fields[] = {
+      { "ticket", N_("Ticket:"), view->ticket },
+      { "kind", NULL, okn_kind_to_string (view->kind) },
+      { "category", NULL, view->category },
+      { "category_name", N_("Category:"), view->category_name },
+      { "unit", N_("Unit:"), view->unit },
+      { "filed_at", N_("Filed:"), view->filed_at },
+      { "updated_at", NULL, view->updated_at },
+      { "status", NULL, okn_public_status_to_string (view->status) },
+      { "status_text", N_("Status:"), okn_public_status_label (lang, view->status) },
+      { "status_note", N_("Note:"), view->status_note },
+      { "case_number", N_("Case number:"), view->case_number },
+    };
 
-      okctl_print_json (node);
-      return OKCTL_EXIT_OK;
-    }
-  print_line (_("Ticket:"), view->ticket);
-  print_line (_("Category:"), view->category_name);
-  print_line (_("Unit:"), view->unit);
-  print_line (_("Filed:"), view->filed_at);
-  print_line (_("Status:"), okn_public_status_label (lang, view->status));
-  print_line (_("Note:"), view->status_note);
-  print_line (_("Case number:"), view->case_number);
+    if (json)
+      {
+        g_autoptr (JsonBuilder) b = json_builder_new ();
+        g_autoptr (JsonNode) node = NULL;
+
+        json_builder_begin_object (b);
+        for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+          okctl_json_add_string (b, fields[i].member, fields[i].value);
+        json_builder_end_object (b);
+        node = json_builder_get_root (b);
+        okctl_print_json (node);
+        return OKCTL_EXIT_OK;
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      if (fields[i].label)
+        print_line (_(fields[i].label), fields[i].value);
+  }
   return OKCTL_EXIT_OK;
 }

@@ -172,10 +172,10 @@ static const char *const read_only_commands[] = {
 };
 
 /* What the store found and fixed or works around (lost ticket numbers,
- * a database others could read), or a restore's: on stderr, so output
- * stays clean. */
+ * a database others could read), a restore's, or the configuration's
+ * problems: on stderr, so output stays clean. */
 void
-okctl_print_warnings (GPtrArray *warnings)
+okctl_print_warnings (const GPtrArray *warnings)
 {
   for (guint i = 0; warnings && i < warnings->len; i++)
     {
@@ -442,16 +442,7 @@ main (int    argc,
   ctx.config = okn_config_load (ctx.config_path, &error);
   if (ctx.config == NULL)
     return okctl_fail (g_steal_pointer (&error));
-  {
-    const GPtrArray *problems = okn_config_get_problems (ctx.config);
-
-    for (guint p = 0; p < problems->len; p++)
-      {
-        g_autofree char *line = g_strdup_printf ("%s: %s", _("warning"),
-                                                 (const char *) g_ptr_array_index (problems, p));
-        okctl_print_error (line);
-      }
-  }
+  okctl_print_warnings (okn_config_get_problems (ctx.config));
 
   rc = -1;
   for (guint c = 0; c < G_N_ELEMENTS (commands); c++)

@@ -54,7 +54,7 @@ OknStore  *okctl_open_store       (OkctlContext *ctx,
 OknStore  *okctl_open_store_full  (OkctlContext       *ctx,
                                    OknStoreOpenFlags   flags,
                                    GError            **error);
-void       okctl_print_warnings   (GPtrArray *warnings);
+void       okctl_print_warnings   (const GPtrArray *warnings);
 gboolean   okctl_parse_options    (GOptionContext *octx,
                                    int            *argc,
                                    char         ***argv);
