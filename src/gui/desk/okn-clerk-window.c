@@ -338,9 +338,7 @@ on_print_again (OknClerkWindow *self,
                 const char     *ticket)
 {
   okn_ticket_screen_set_printing (self->ticket_screen);
-  okn_desk_reprint_async (okn_context_get_db_path (self->context),
-                          okn_config_get_path (okn_context_get_config (self->context)), ticket, NULL,
-                          NULL, on_reprinted, g_object_ref (self));
+  okn_desk_reprint_async (self->context, ticket, NULL, NULL, on_reprinted, g_object_ref (self));
 }
 
 /**
@@ -665,9 +663,7 @@ okn_clerk_window_sync_now (OknClerkWindow *self)
     }
   self->syncing = TRUE;
   okn_clerk_window_update_sync (self);
-  okn_desk_sync_async (okn_context_get_db_path (self->context),
-                       okn_config_get_path (okn_context_get_config (self->context)), NULL, on_synced,
-                       g_object_ref (self));
+  okn_desk_sync_async (self->context, NULL, on_synced, g_object_ref (self));
 }
 
 gboolean
@@ -832,9 +828,7 @@ okn_clerk_window_open_scan_file (OknClerkWindow *self,
                                  const char     *path)
 {
   show_status (self, GTK_MESSAGE_INFO, _("Reading the scan…"));
-  okn_desk_scan_file_async (okn_context_get_db_path (self->context),
-                            okn_config_get_path (okn_context_get_config (self->context)), path,
-                            NULL, on_scanned, g_object_ref (self));
+  okn_desk_scan_file_async (self->context, path, NULL, on_scanned, g_object_ref (self));
 }
 
 static void

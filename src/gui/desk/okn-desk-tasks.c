@@ -59,18 +59,24 @@ task_data_free (gpointer p)
   g_free (d);
 }
 
+/* @context: (nullable): the station, for a task given a store: its paths
+ * are copied here, on the main thread, as a reload may replace the
+ * configuration while the task runs
+ * @with_config: whether the task is given a configuration too */
 static TaskData *
 task_data_new (TaskWork        work,
                GDestroyNotify  result_free,
-               const char     *db_path,
-               const char     *config_path)
+               OknContext     *context,
+               gboolean        with_config)
 {
   TaskData *d = g_new0 (TaskData, 1);
 
   d->work = work;
   d->result_free = result_free;
-  d->db_path = g_strdup (db_path);
-  d->config_path = g_strdup (config_path);
+  if (context)
+    d->db_path = g_strdup (okn_context_get_db_path (context));
+  if (context && with_config)
+    d->config_path = g_strdup (okn_context_get_config_path (context));
   return d;
 }
 
@@ -132,15 +138,14 @@ reprint_work (TaskData      *d,
 }
 
 void
-okn_desk_reprint_async (const char          *db_path,
-                        const char          *config_path,
+okn_desk_reprint_async (OknContext          *context,
                         const char          *ticket,
                         const char          *layout,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  TaskData *d = task_data_new (reprint_work, g_free, db_path, config_path);
+  TaskData *d = task_data_new (reprint_work, g_free, context, TRUE);
 
   d->ticket = g_strdup (ticket);
   d->layout = g_strdup (layout);
@@ -169,23 +174,23 @@ cancel_work (TaskData      *d,
  * okn_desk_cancel_async:
  * @reason: why; the core refuses an empty one
  *
- * Cancels an unsent record in a thread with its own store connection: the
- * write may wait for the sync service's transaction.
+ * Cancels an unsent record, in the audit log under the context's
+ * operator, in a thread with its own store connection: the write may wait
+ * for the sync service's transaction.
  */
 void
-okn_desk_cancel_async (const char          *db_path,
+okn_desk_cancel_async (OknContext          *context,
                        const char          *ticket,
                        const char          *reason,
-                       const char          *actor,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  TaskData *d = task_data_new (cancel_work, NULL, db_path, NULL);
+  TaskData *d = task_data_new (cancel_work, NULL, context, FALSE);
 
   d->ticket = g_strdup (ticket);
   d->reason = g_strdup (reason);
-  d->actor = g_strdup (actor);
+  d->actor = g_strdup (okn_context_get_operator (context));
   run_task (d, okn_desk_cancel_async, cancellable, callback, user_data);
 }
 
@@ -229,8 +234,7 @@ export_work (TaskData      *d,
 }
 
 void
-okn_desk_export_async (const char          *db_path,
-                       const char          *config_path,
+okn_desk_export_async (OknContext          *context,
                        const GDate         *day,
                        OknExportFormat      format,
                        const char          *path,
@@ -238,7 +242,7 @@ okn_desk_export_async (const char          *db_path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  TaskData *d = task_data_new (export_work, g_free, db_path, config_path);
+  TaskData *d = task_data_new (export_work, g_free, context, TRUE);
 
   d->day = *day;
   d->format = format;
@@ -281,14 +285,13 @@ scan_work (TaskData      *d,
  * most `scan.max_pages` pages of a PDF.
  */
 void
-okn_desk_scan_file_async (const char          *db_path,
-                          const char          *config_path,
+okn_desk_scan_file_async (OknContext          *context,
                           const char          *path,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  TaskData *d = task_data_new (scan_work, (GDestroyNotify) okn_scan_report_free, db_path, config_path);
+  TaskData *d = task_data_new (scan_work, (GDestroyNotify) okn_scan_report_free, context, TRUE);
 
   d->path = g_strdup (path);
   run_task (d, okn_desk_scan_file_async, cancellable, callback, user_data);
@@ -332,7 +335,7 @@ okn_desk_read_file_async (const char          *path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  TaskData *d = task_data_new (read_file_work, (GDestroyNotify) okn_record_free, NULL, NULL);
+  TaskData *d = task_data_new (read_file_work, (GDestroyNotify) okn_record_free, NULL, FALSE);
 
   d->path = g_strdup (path);
   run_task (d, okn_desk_read_file_async, cancellable, callback, user_data);
@@ -384,12 +387,12 @@ senders_work (TaskData      *d,
  * takes a while, and the clerk may already be typing.
  */
 void
-okn_desk_senders_async (const char          *db_path,
+okn_desk_senders_async (OknContext          *context,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  run_task (task_data_new (senders_work, (GDestroyNotify) g_ptr_array_unref, db_path, NULL),
+  run_task (task_data_new (senders_work, (GDestroyNotify) g_ptr_array_unref, context, FALSE),
             okn_desk_senders_async, cancellable, callback, user_data);
 }
 
@@ -429,13 +432,12 @@ sync_work (TaskData      *d,
  * a thread with its own store connection.
  */
 void
-okn_desk_sync_async (const char          *db_path,
-                     const char          *config_path,
+okn_desk_sync_async (OknContext          *context,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  run_task (task_data_new (sync_work, g_free, db_path, config_path),
+  run_task (task_data_new (sync_work, g_free, context, TRUE),
             okn_desk_sync_async, cancellable, callback, user_data);
 }
 

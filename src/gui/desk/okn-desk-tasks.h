@@ -17,8 +17,7 @@ typedef enum
   OKN_EXPORT_PRINT,   /* the PDF, to the A4 output */
 } OknExportFormat;
 
-void           okn_desk_reprint_async    (const char          *db_path,
-                                          const char          *config_path,
+void           okn_desk_reprint_async    (OknContext          *context,
                                           const char          *ticket,
                                           const char          *layout,
                                           GCancellable        *cancellable,
@@ -27,18 +26,16 @@ void           okn_desk_reprint_async    (const char          *db_path,
 char          *okn_desk_reprint_finish   (GAsyncResult  *result,
                                           GError       **error);
 
-void           okn_desk_cancel_async     (const char          *db_path,
+void           okn_desk_cancel_async     (OknContext          *context,
                                           const char          *ticket,
                                           const char          *reason,
-                                          const char          *actor,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
 gboolean       okn_desk_cancel_finish    (GAsyncResult  *result,
                                           GError       **error);
 
-void           okn_desk_export_async     (const char          *db_path,
-                                          const char          *config_path,
+void           okn_desk_export_async     (OknContext          *context,
                                           const GDate         *day,
                                           OknExportFormat      format,
                                           const char          *path,
@@ -48,8 +45,7 @@ void           okn_desk_export_async     (const char          *db_path,
 char          *okn_desk_export_finish    (GAsyncResult  *result,
                                           GError       **error);
 
-void           okn_desk_scan_file_async  (const char          *db_path,
-                                          const char          *config_path,
+void           okn_desk_scan_file_async  (OknContext          *context,
                                           const char          *path,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
@@ -64,15 +60,14 @@ void           okn_desk_read_file_async  (const char          *path,
 OknRecord     *okn_desk_read_file_finish (GAsyncResult  *result,
                                           GError       **error);
 
-void           okn_desk_senders_async    (const char          *db_path,
+void           okn_desk_senders_async    (OknContext          *context,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
 GPtrArray     *okn_desk_senders_finish   (GAsyncResult  *result,
                                           GError       **error);
 
-void           okn_desk_sync_async       (const char          *db_path,
-                                          const char          *config_path,
+void           okn_desk_sync_async       (OknContext          *context,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);

@@ -302,8 +302,7 @@ okn_letter_form_set_context (OknLetterForm *self,
   clear_fields (self, FALSE);
   /* Earlier senders are only needed once the clerk types. */
   self->senders_cancellable = g_cancellable_new ();
-  okn_desk_senders_async (okn_context_get_db_path (context), self->senders_cancellable,
-                          on_senders_loaded, self);
+  okn_desk_senders_async (context, self->senders_cancellable, on_senders_loaded, self);
   self->clock_source = g_timeout_add_seconds (20, on_clock_tick, self);
 }
 

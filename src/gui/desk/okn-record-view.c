@@ -378,9 +378,8 @@ on_cancel_response (GtkDialog     *dialog,
    * core says when the reason is missing. */
   self->cancelling = TRUE;
   gtk_dialog_set_response_sensitive (dialog, GTK_RESPONSE_ACCEPT, FALSE);
-  okn_desk_cancel_async (okn_context_get_db_path (self->context), self->record->ticket,
-                         gtk_entry_get_text (entry), okn_context_get_operator (self->context),
-                         NULL, on_cancelled, g_object_ref (self));
+  okn_desk_cancel_async (self->context, self->record->ticket, gtk_entry_get_text (entry), NULL,
+                         on_cancelled, g_object_ref (self));
 }
 
 static void
@@ -466,9 +465,7 @@ on_reprint (GSimpleAction *action,
   self->reprinting = TRUE;
   gtk_widget_set_sensitive (self->reprint_button, FALSE);
   show_message (self, _("Printing…"), FALSE);
-  okn_desk_reprint_async (okn_context_get_db_path (self->context),
-                          okn_config_get_path (okn_context_get_config (self->context)),
-                          self->record->ticket, g_variant_get_string (param, NULL), NULL,
+  okn_desk_reprint_async (self->context, self->record->ticket, g_variant_get_string (param, NULL), NULL,
                           on_reprinted, g_object_ref (self));
 }
 

@@ -233,9 +233,7 @@ okn_register_page_export (OknRegisterPage *self,
   gtk_widget_set_sensitive (self->print_button, FALSE);
   show_message (self, format == OKN_EXPORT_PRINT ? _("Printing the register…") : _("Writing the register…"),
                 FALSE);
-  okn_desk_export_async (okn_context_get_db_path (self->context),
-                         okn_config_get_path (okn_context_get_config (self->context)),
-                         &self->day, format, path, NULL, on_exported, g_object_ref (self));
+  okn_desk_export_async (self->context, &self->day, format, path, NULL, on_exported, g_object_ref (self));
 }
 
 static void
