@@ -189,27 +189,13 @@ type_into (GtkWidget  *entry,
   gtk_entry_set_text (GTK_ENTRY (entry), text);
 }
 
-/* By the id in the template: the screens are in Polish, their labels too. */
+/* A desk form's field by its id in the form's template: the screens are
+ * in Polish, their labels too. */
 static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
+form_field (GtkWidget  *form,
+            const char *id)
 {
-  const char *n = gtk_buildable_get_name (GTK_BUILDABLE (root));
-
-  if (n && g_str_equal (n, name))
-    return root;
-  if (GTK_IS_CONTAINER (root))
-    {
-      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (root));
-
-      for (GList *l = children; l; l = l->next)
-        {
-          GtkWidget *w = find_named (l->data, name);
-          if (w)
-            return w;
-        }
-    }
-  return NULL;
+  return GTK_WIDGET (gtk_widget_get_template_child (form, G_OBJECT_TYPE (form), id));
 }
 
 int
@@ -254,9 +240,9 @@ main (int    argc,
   /* The letter form, half typed, with the check's answer next to a field. */
   okn_clerk_window_show_page (window, "letter");
   w = GTK_WIDGET (okn_clerk_window_get_letter_form (window));
-  type_into (find_named (w, "address_entry"), "ul. Kilińskiego 85, 90-119 Łódź");
-  type_into (find_named (w, "subject_entry"), "Wniosek o dowód osobisty – zmiana adresu");
-  type_into (find_named (w, "letter_date_entry"), "31.11.2026");
+  type_into (form_field (w, "address_entry"), "ul. Kilińskiego 85, 90-119 Łódź");
+  type_into (form_field (w, "subject_entry"), "Wniosek o dowód osobisty – zmiana adresu");
+  type_into (form_field (w, "letter_date_entry"), "31.11.2026");
   okn_letter_form_save (OKN_LETTER_FORM (w));
   shoot (GTK_WIDGET (window), "desk-letter");
 
@@ -264,12 +250,12 @@ main (int    argc,
   okn_clerk_window_show_page (window, "report");
   w = GTK_WIDGET (okn_clerk_window_get_report_form (window));
   okn_report_form_select_category (OKN_REPORT_FORM (w), "pothole");
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (w, "description_view"))),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (form_field (w, "description_view"))),
                             "Zapadnięta studzienka na pasie do skrętu w lewo.", -1);
-  type_into (find_named (w, "address_entry"), "al. Mickiewicza / ul. Żeromskiego, Łódź");
+  type_into (form_field (w, "address_entry"), "al. Mickiewicza / ul. Żeromskiego, Łódź");
   type_into (okn_report_form_get_attribute_widget (OKN_REPORT_FORM (w), "depth"), "20");
   /* The clerk typing the description: its frame shows the focus. */
-  gtk_widget_grab_focus (find_named (w, "description_view"));
+  gtk_widget_grab_focus (form_field (w, "description_view"));
   shoot (GTK_WIDGET (window), "desk-report");
   /* Saved: the ticket on screen for the resident, as it stays until the
    * next record starts; then the same at 1024×768. */
@@ -309,7 +295,7 @@ main (int    argc,
     for (GList *l = tops; l; l = l->next)
       if (OKN_IS_PREFERENCES_DIALOG (l->data))
         {
-          GtkWidget *notebook = find_named (l->data, "notebook");
+          GtkWidget *notebook = okn_test_ui_find_by_type (l->data, GTK_TYPE_NOTEBOOK);
 
           gtk_window_resize (GTK_WINDOW (l->data), 720, 460);
           gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 1);

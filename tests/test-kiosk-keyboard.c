@@ -163,6 +163,65 @@ test_backspace_and_text_view (Fixture       *f,
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (f->window)) == f->text_view);
 }
 
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+select_in_buffer (GtkTextBuffer *buffer,
+                  int            from,
+                  int            to)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, from);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, to);
+  gtk_text_buffer_select_range (buffer, &start, &end);
+  okn_test_ui_pump ();
+}
+
+/* As on a physical keyboard: a letter replaces what is selected, and
+ * Backspace deletes the selection and nothing more, in an entry and in a
+ * text view alike. */
+static void
+test_selection (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (f->text_view));
+  g_autofree char *deleted = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *typed = NULL;
+
+  focus_entry_at (f->entry, "ul. Zgierska 5", 0);
+  gtk_editable_select_region (GTK_EDITABLE (f->entry), 4, 12);
+  tap_text (f, "Lutomierska");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (f->entry)), ==, "ul. Lutomierska 5");
+  gtk_editable_select_region (GTK_EDITABLE (f->entry), 0, 4);
+  okn_test_ui_tap (key (f, "backspace"));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (f->entry)), ==, "Lutomierska 5");
+
+  gtk_widget_grab_focus (f->text_view);
+  gtk_text_buffer_set_text (buffer, "Dziura w jezdni", -1);
+  select_in_buffer (buffer, 6, 8);
+  okn_test_ui_tap (key (f, "backspace"));
+  deleted = buffer_text (buffer);
+  g_assert_cmpstr (deleted, ==, "Dziura jezdni");
+  /* Nothing selected any more: the letter before the cursor goes. */
+  okn_test_ui_tap (key (f, "backspace"));
+  before = buffer_text (buffer);
+  g_assert_cmpstr (before, ==, "Dziur jezdni");
+  select_in_buffer (buffer, 0, 5);
+  tap_text (f, "Dziura w");
+  typed = buffer_text (buffer);
+  g_assert_cmpstr (typed, ==, "Dziura w jezdni");
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (f->window)) == f->text_view);
+}
+
 /* A switch or keyboard user moves the focus onto the keys themselves: the
  * letters still go to the field last typed in. */
 static void
@@ -214,6 +273,7 @@ main (int    argc,
   ADD ("/kiosk-keyboard/types-ukrainian-at-cursor", test_types_ukrainian_at_cursor);
   ADD ("/kiosk-keyboard/acts-on-release", test_acts_on_release);
   ADD ("/kiosk-keyboard/backspace-and-text-view", test_backspace_and_text_view);
+  ADD ("/kiosk-keyboard/selection", test_selection);
   ADD ("/kiosk-keyboard/focus-on-keys-types-into-last-field", test_focus_on_keys_types_into_last_field);
   ADD ("/kiosk-keyboard/names-in-language", test_names_in_language);
 #undef ADD

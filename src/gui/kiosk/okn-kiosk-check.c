@@ -52,13 +52,6 @@ lang (OknKioskCheck *self)
   return okn_kiosk_window_get_language (self->window);
 }
 
-static const char *
-tr (OknKioskCheck *self,
-    const char    *msgid)
-{
-  return okn_labels_gettext (lang (self), NULL, msgid);
-}
-
 static void
 show_message (OknKioskCheck *self,
               const char    *text)
@@ -142,42 +135,18 @@ date_of (const char *iso)
   return local ? g_date_time_format (local, "%d.%m.%Y") : g_strdup (iso ? iso : "");
 }
 
-static void
-add_row (OknKioskCheck *self,
-         int            row,
-         const char    *name,
-         const char    *key,
-         const char    *value)
-{
-  GtkWidget *k = okn_kiosk_label_new ("okn-kiosk-summary-key");
-  GtkWidget *v = okn_kiosk_label_new (NULL);
-  g_autofree char *shown = okn_text_display_block (value);
-
-  gtk_label_set_text (GTK_LABEL (k), key);
-  gtk_label_set_xalign (GTK_LABEL (k), 1.0);
-  gtk_label_set_yalign (GTK_LABEL (k), 0.0);
-  gtk_label_set_text (GTK_LABEL (v), shown);
-  gtk_label_set_xalign (GTK_LABEL (v), 0.0);
-  gtk_label_set_max_width_chars (GTK_LABEL (v), 60);
-  gtk_widget_set_name (v, name);
-  gtk_grid_attach (GTK_GRID (self->answer_grid), k, 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (self->answer_grid), v, 1, row, 1, 1);
-}
-
 /* The public view, every field of it that has a value. */
 static void
 fill_answer (OknKioskScreen *screen,
              OknKioskCheck  *self)
 {
   const OknPublicView *v = self->view;
-  g_autoptr (GList) old = gtk_container_get_children (GTK_CONTAINER (self->answer_grid));
+  GtkWidget *grid = self->answer_grid;
   g_autofree char *filed = NULL;
   g_autofree char *announcement = NULL;
   const char *status;
-  int row = 0;
 
-  for (GList *l = old; l; l = l->next)
-    gtk_widget_destroy (l->data);
+  okn_kiosk_summary_clear (grid);
   if (v == NULL)
     {
       okn_kiosk_screen_set_announcement (screen, NULL);
@@ -185,29 +154,32 @@ fill_answer (OknKioskScreen *screen,
     }
   filed = date_of (v->filed_at);
   status = okn_public_status_label (lang (self), v->status);
-  add_row (self, row++, "answer-ticket", tr (self, N_("Ticket")), v->ticket);
+  okn_kiosk_summary_add (grid, "answer-ticket", okn_kiosk_screen_tr (screen, N_("Ticket")), v->ticket);
   if (v->kind == OKN_KIND_REPORT)
-    add_row (self, row++, "answer-category", tr (self, N_("Problem")),
-             v->category_name ? v->category_name : v->category);
+    okn_kiosk_summary_add (grid, "answer-category", okn_kiosk_screen_tr (screen, N_("Problem")),
+                           v->category_name ? v->category_name : v->category);
   else
-    add_row (self, row++, "answer-category", tr (self, N_("Problem")), okn_labels_kind (lang (self), v->kind));
-  add_row (self, row++, "answer-filed", tr (self, N_("Filed on")), filed);
-  add_row (self, row++, "answer-status", tr (self, N_("Status")), status);
+    okn_kiosk_summary_add (grid, "answer-category", okn_kiosk_screen_tr (screen, N_("Problem")),
+                           okn_labels_kind (lang (self), v->kind));
+  okn_kiosk_summary_add (grid, "answer-filed", okn_kiosk_screen_tr (screen, N_("Filed on")), filed);
+  okn_kiosk_summary_add (grid, "answer-status", okn_kiosk_screen_tr (screen, N_("Status")), status);
   if (v->unit)
-    add_row (self, row++, "answer-unit", tr (self, N_("Dealt with by")), v->unit);
+    okn_kiosk_summary_add (grid, "answer-unit", okn_kiosk_screen_tr (screen, N_("Dealt with by")), v->unit);
   if (v->case_number)
-    add_row (self, row++, "answer-case", tr (self, N_("City case number")), v->case_number);
+    okn_kiosk_summary_add (grid, "answer-case", okn_kiosk_screen_tr (screen, N_("City case number")),
+                           v->case_number);
   if (v->status_note)
-    add_row (self, row++, "answer-note", tr (self, N_("Note from the city")), v->status_note);
+    okn_kiosk_summary_add (grid, "answer-note", okn_kiosk_screen_tr (screen, N_("Note from the city")),
+                           v->status_note);
   if (v->updated_at)
     {
       g_autofree char *updated = date_of (v->updated_at);
 
-      add_row (self, row++, "answer-updated", tr (self, N_("Last change")), updated);
+      okn_kiosk_summary_add (grid, "answer-updated", okn_kiosk_screen_tr (screen, N_("Last change")), updated);
     }
-  gtk_widget_show_all (self->answer_grid);
+  gtk_widget_show_all (grid);
   announcement = g_strdup_printf ("%s %s: %s.", okn_kiosk_screen_tr (screen, N_("Your report")),
-                                  tr (self, N_("Status")), status);
+                                  okn_kiosk_screen_tr (screen, N_("Status")), status);
   okn_kiosk_screen_set_announcement (screen, announcement);
 }
 
@@ -243,7 +215,8 @@ answer (OknKioskCheck *self,
   else
     {
       g_warning ("The kiosk's lookup failed: %s", error->message);
-      show_message (self, tr (self, N_("The ticket cannot be checked right now. Please ask at the desk.")));
+      show_message (self, okn_kiosk_screen_tr (self->check_screen,
+                                               N_("The ticket cannot be checked right now. Please ask at the desk.")));
     }
   if (okn_lookup_paused_seconds (okn_context_get_store (self->context), NULL) > 0)
     start_countdown (self);
@@ -301,7 +274,7 @@ on_camera (OknKioskCheck *self)
     return;
   self->camera = zbar_gtk_new ();
   gtk_widget_set_size_request (self->camera, 480, 360);
-  okn_gui_set_accessible (self->camera, tr (self, N_("Camera")));
+  okn_gui_set_accessible (self->camera, okn_kiosk_screen_tr (self->check_screen, N_("Camera")));
   g_signal_connect (self->camera, "decoded", G_CALLBACK (on_decoded), self);
   gtk_box_pack_start (GTK_BOX (self->camera_box), self->camera, FALSE, FALSE, 0);
   zbar_gtk_set_video_device (ZBAR_GTK (self->camera), device);
@@ -432,10 +405,7 @@ build_answer_screen (OknKioskCheck *self)
   GtkWidget *finish = okn_kiosk_button_new ("go-home-symbolic", "suggested-action");
 
   self->answer_screen = s;
-  self->answer_grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (self->answer_grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (self->answer_grid), 24);
-  gtk_widget_set_halign (self->answer_grid, GTK_ALIGN_CENTER);
+  self->answer_grid = okn_kiosk_summary_new ();
   gtk_box_pack_start (GTK_BOX (body), self->answer_grid, TRUE, TRUE, 0);
   gtk_widget_set_name (another, "another");
   okn_kiosk_screen_translate (s, another, N_("Check another ticket"));

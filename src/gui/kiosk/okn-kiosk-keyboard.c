@@ -131,9 +131,12 @@ current_target (OknKioskKeyboard *self)
   return target;
 }
 
+/* A key on the field, as on a physical keyboard: @text (a letter, the
+ * space) replaces the selection; %NULL, Backspace, deletes the selection
+ * or else the character before the cursor. */
 static void
-insert_text (OknKioskKeyboard *self,
-             const char       *text)
+key_on_target (OknKioskKeyboard *self,
+               const char       *text)
 {
   GtkWidget *target = current_target (self);
 
@@ -142,55 +145,36 @@ insert_text (OknKioskKeyboard *self,
   if (GTK_IS_ENTRY (target))
     {
       GtkEditable *editable = GTK_EDITABLE (target);
+      gboolean selected = gtk_editable_get_selection_bounds (editable, NULL, NULL);
       int pos;
 
-      /* As a physical keyboard: a selection is replaced. */
       gtk_editable_delete_selection (editable);
       pos = gtk_editable_get_position (editable);
-      gtk_editable_insert_text (editable, text, -1, &pos);
-      gtk_editable_set_position (editable, pos);
+      if (text)
+        {
+          gtk_editable_insert_text (editable, text, -1, &pos);
+          gtk_editable_set_position (editable, pos);
+        }
+      else if (!selected && pos > 0)
+        gtk_editable_delete_text (editable, pos - 1, pos);
     }
   else
     {
       GtkTextView *view = GTK_TEXT_VIEW (target);
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-
-      gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
-      gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE);
-      gtk_text_view_scroll_mark_onscreen (view, gtk_text_buffer_get_insert (buffer));
-    }
-}
-
-static void
-backspace (OknKioskKeyboard *self)
-{
-  GtkWidget *target = current_target (self);
-
-  if (target == NULL)
-    return;
-  if (GTK_IS_ENTRY (target))
-    {
-      GtkEditable *editable = GTK_EDITABLE (target);
-      int pos;
-
-      if (gtk_editable_get_selection_bounds (editable, NULL, NULL))
-        {
-          gtk_editable_delete_selection (editable);
-          return;
-        }
-      pos = gtk_editable_get_position (editable);
-      if (pos > 0)
-        gtk_editable_delete_text (editable, pos - 1, pos);
-    }
-  else
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (target));
+      gboolean selected = gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
       GtkTextIter iter;
 
-      if (gtk_text_buffer_delete_selection (buffer, TRUE, TRUE))
-        return;
-      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
-      gtk_text_buffer_backspace (buffer, &iter, TRUE, TRUE);
+      if (text)
+        {
+          gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE);
+          gtk_text_view_scroll_mark_onscreen (view, gtk_text_buffer_get_insert (buffer));
+        }
+      else if (!selected)
+        {
+          gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+          gtk_text_buffer_backspace (buffer, &iter, TRUE, TRUE);
+        }
     }
 }
 
@@ -248,7 +232,7 @@ on_key_clicked (GtkButton        *button,
 {
   g_autofree char *text = key_text (self, g_object_get_data (G_OBJECT (button), "okn-key"));
 
-  insert_text (self, text);
+  key_on_target (self, text);
   /* Shift is for one letter, as on a phone: a resident who wanted a
    * capital at the start of a name does not get a shouted word. */
   if (shifted (self))
@@ -305,14 +289,14 @@ static void
 on_space_clicked (GtkButton        *button,
                   OknKioskKeyboard *self)
 {
-  insert_text (self, " ");
+  key_on_target (self, " ");
 }
 
 static void
 on_backspace_clicked (GtkButton        *button,
                       OknKioskKeyboard *self)
 {
-  backspace (self);
+  key_on_target (self, NULL);
 }
 
 static void

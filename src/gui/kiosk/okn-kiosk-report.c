@@ -872,41 +872,17 @@ contact_back (OknKioskReport *self)
 }
 
 static void
-add_summary_row (OknKioskReport *self,
-                 int             row,
-                 const char     *what,
-                 const char     *value)
-{
-  GtkWidget *k = okn_kiosk_label_new ("okn-kiosk-summary-key");
-  GtkWidget *v = okn_kiosk_label_new (NULL);
-  g_autofree char *shown = okn_text_display_block (value ? value : "");
-  /* An attribute's question is the server's text, as its value is. */
-  g_autofree char *key = okn_text_display_line (what, -1);
-
-  gtk_label_set_text (GTK_LABEL (k), key);
-  gtk_label_set_xalign (GTK_LABEL (k), 1.0);
-  gtk_label_set_yalign (GTK_LABEL (k), 0.0);
-  gtk_label_set_text (GTK_LABEL (v), shown);
-  gtk_label_set_xalign (GTK_LABEL (v), 0.0);
-  gtk_label_set_max_width_chars (GTK_LABEL (v), 60);
-  gtk_grid_attach (GTK_GRID (self->summary_grid), k, 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (self->summary_grid), v, 1, row, 1, 1);
-}
-
-static void
 fill_summary (OknKioskReport *self)
 {
   g_autoptr (OknRecord) r = build_record (self);
-  g_autoptr (GList) old = gtk_container_get_children (GTK_CONTAINER (self->summary_grid));
+  GtkWidget *grid = self->summary_grid;
   g_autofree char *category = NULL;
-  int row = 0;
 
-  for (GList *l = old; l; l = l->next)
-    gtk_widget_destroy (l->data);
+  okn_kiosk_summary_clear (grid);
   if (self->category == NULL)
     return;
   category = okn_labels_category (okn_context_get_store (self->context), self->category, lang (self));
-  add_summary_row (self, row++, tr (self, N_("Problem")), category);
+  okn_kiosk_summary_add (grid, NULL, tr (self, N_("Problem")), category);
   {
     g_autofree char *given = entry_text (self->address);
     g_autofree char *where = given || r->address == NULL
@@ -914,9 +890,9 @@ fill_summary (OknKioskReport *self)
                                : g_strdup_printf ("%s\n%s", tr (self, N_("Not given: the report goes with the address of this kiosk.")),
                                                   r->address);
 
-    add_summary_row (self, row++, tr (self, N_("Where")), where ? where : r->address);
+    okn_kiosk_summary_add (grid, NULL, tr (self, N_("Where")), where ? where : r->address);
   }
-  add_summary_row (self, row++, tr (self, N_("What happened")), r->description);
+  okn_kiosk_summary_add (grid, NULL, tr (self, N_("What happened")), r->description);
   for (guint i = 0; self->def && i < self->def->attributes->len; i++)
     {
       const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
@@ -938,7 +914,7 @@ fill_summary (OknKioskReport *self)
             }
         }
       if (values->len)
-        add_summary_row (self, row++, a->description ? a->description : a->code, values->str);
+        okn_kiosk_summary_add (grid, NULL, a->description ? a->description : a->code, values->str);
     }
   if (r->consent && (r->contact_name || r->contact_email || r->contact_phone))
     {
@@ -947,11 +923,12 @@ fill_summary (OknKioskReport *self)
                                             r->contact_phone ? r->contact_phone : "", NULL);
 
       g_strstrip (contact);
-      add_summary_row (self, row++, tr (self, N_("Contact")), contact);
+      okn_kiosk_summary_add (grid, NULL, tr (self, N_("Contact")), contact);
     }
   else
-    add_summary_row (self, row++, tr (self, N_("Contact")), tr (self, N_("No contact details: the city will not contact you.")));
-  gtk_widget_show_all (self->summary_grid);
+    okn_kiosk_summary_add (grid, NULL, tr (self, N_("Contact")),
+                           tr (self, N_("No contact details: the city will not contact you.")));
+  gtk_widget_show_all (grid);
 }
 
 static void
@@ -1156,7 +1133,7 @@ forget_shown (OknKioskReport *self)
   gtk_label_set_text (GTK_LABEL (self->code_label), "");
   gtk_label_set_text (GTK_LABEL (self->print_label), "");
   okn_kiosk_screen_set_announcement (self->done_screen, NULL);
-  gtk_container_foreach (GTK_CONTAINER (self->summary_grid), (GtkCallback) gtk_widget_destroy, NULL);
+  okn_kiosk_summary_clear (self->summary_grid);
 }
 
 /* The form session's delegate: the screens' fields as a draft in memory. */
@@ -1398,10 +1375,7 @@ build_summary_screen (OknKioskReport *self)
   GtkWidget *body = okn_kiosk_screen_get_body (s);
 
   self->summary_screen = s;
-  self->summary_grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (self->summary_grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (self->summary_grid), 24);
-  gtk_widget_set_halign (self->summary_grid, GTK_ALIGN_CENTER);
+  self->summary_grid = okn_kiosk_summary_new ();
   gtk_box_pack_start (GTK_BOX (body), self->summary_grid, TRUE, TRUE, 0);
   self->busy_label = okn_kiosk_label_new (NULL);
   okn_kiosk_screen_translate (s, self->busy_label, N_("Saving your report…"));

@@ -510,6 +510,70 @@ okn_kiosk_label_new (const char *style_class)
 }
 
 /**
+ * okn_kiosk_summary_new:
+ *
+ * Returns: (transfer floating): a table of answers, what each is on the
+ *   left and the answer on the right (a report's summary before it is
+ *   sent, a checked ticket's answer); rows added with
+ *   okn_kiosk_summary_add()
+ */
+GtkWidget *
+okn_kiosk_summary_new (void)
+{
+  GtkWidget *grid = gtk_grid_new ();
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
+  gtk_widget_set_halign (grid, GTK_ALIGN_CENTER);
+  return grid;
+}
+
+/**
+ * okn_kiosk_summary_add:
+ * @summary: made by okn_kiosk_summary_new()
+ * @name: (nullable): the answer's widget name
+ * @key: what the answer is: our words, or a server's (an attribute's
+ *   question)
+ * @value: (nullable): the answer, of one line or several
+ *
+ * Adds a row under the others. Both texts may come from outside (the
+ * server, the resident): they are shown made safe.
+ */
+void
+okn_kiosk_summary_add (GtkWidget  *summary,
+                       const char *name,
+                       const char *key,
+                       const char *value)
+{
+  GtkWidget *k = okn_kiosk_label_new ("okn-kiosk-summary-key");
+  GtkWidget *v = okn_kiosk_label_new (NULL);
+  g_autofree char *key_shown = okn_text_display_line (key, -1);
+  g_autofree char *shown = okn_text_display_block (value);
+
+  gtk_label_set_text (GTK_LABEL (k), key_shown);
+  gtk_label_set_xalign (GTK_LABEL (k), 1.0);
+  gtk_label_set_yalign (GTK_LABEL (k), 0.0);
+  gtk_label_set_text (GTK_LABEL (v), shown);
+  gtk_label_set_xalign (GTK_LABEL (v), 0.0);
+  gtk_label_set_max_width_chars (GTK_LABEL (v), 60);
+  if (name)
+    gtk_widget_set_name (v, name);
+  gtk_grid_attach_next_to (GTK_GRID (summary), k, NULL, GTK_POS_BOTTOM, 1, 1);
+  gtk_grid_attach_next_to (GTK_GRID (summary), v, k, GTK_POS_RIGHT, 1, 1);
+}
+
+/**
+ * okn_kiosk_summary_clear:
+ *
+ * Removes every row of @summary.
+ */
+void
+okn_kiosk_summary_clear (GtkWidget *summary)
+{
+  gtk_container_foreach (GTK_CONTAINER (summary), (GtkCallback) gtk_widget_destroy, NULL);
+}
+
+/**
  * okn_kiosk_set_context:
  * @control: a control of a screen's body
  * @text: the text above @control that says what it answers (the contact

@@ -66,6 +66,12 @@ OknKioskKeyboardMode okn_kiosk_screen_get_keyboard_mode (OknKioskScreen *self);
 GtkWidget      *okn_kiosk_button_new              (const char *icon_name,
                                                    const char *style_class);
 GtkWidget      *okn_kiosk_label_new               (const char *style_class);
+GtkWidget      *okn_kiosk_summary_new             (void);
+void            okn_kiosk_summary_add             (GtkWidget  *summary,
+                                                   const char *name,
+                                                   const char *key,
+                                                   const char *value);
+void            okn_kiosk_summary_clear           (GtkWidget  *summary);
 void            okn_kiosk_set_text                (GtkWidget  *widget,
                                                    const char *text);
 void            okn_kiosk_set_context             (GtkWidget  *control,
