@@ -1520,6 +1520,21 @@ test_statuses_long_ids (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 50);
 }
 
+/* Three reports sent, their cases given a note on the server, and the
+ * server's refusals (the fault, set by the test) made to say @words about
+ * any request, status queries included. */
+static void
+three_cases_refusing (Fixture    *f,
+                      OknSync    *sync,
+                      const char *words)
+{
+  okn_test_add_reports (f->station.store, 3);
+  okn_test_sync_run_sends (sync, OKN_TEST_SYNC_OK, 3);
+  set_all_notes (f, "Ekipa w drodze.");
+  okn_test_server_set (f->server, "fault_scope", "all");
+  okn_test_server_set (f->server, "refuse_text", words);
+}
+
 /* A server that refuses every status query (a wrong API key, an unknown
  * jurisdiction: settings it can only say so about): the pull fails with
  * its words, as it did before the status pull learnt to ask id by id,
@@ -1532,12 +1547,7 @@ test_statuses_all_refused (Fixture       *f,
   g_autoptr (OknSync) sync = new_sync (f);
   OknSyncReport report;
 
-  okn_test_add_reports (f->station.store, 3);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  okn_sync_report_clear (&report);
-  set_all_notes (f, "Ekipa w drodze.");
-  okn_test_server_set (f->server, "fault_scope", "all");
-  okn_test_server_set (f->server, "refuse_text", "Invalid API key.");
+  three_cases_refusing (f, sync, "Invalid API key.");
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     {
       okn_test_server_set (f->server, "refuse_status", codes[i]);
@@ -1566,12 +1576,7 @@ test_statuses_one_refused (Fixture       *f,
   g_autoptr (OknSync) sync = new_sync (f);
   OknSyncReport report;
 
-  okn_test_add_reports (f->station.store, 3);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  okn_sync_report_clear (&report);
-  set_all_notes (f, "Ekipa w drodze.");
-  okn_test_server_set (f->server, "fault_scope", "all");
-  okn_test_server_set (f->server, "refuse_text", "Bad service_request_id.");
+  three_cases_refusing (f, sync, "Bad service_request_id.");
   /* The batch's GET, then the first id by itself. */
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_REFUSE, 2);
   okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
