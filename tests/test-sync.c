@@ -138,15 +138,13 @@ static void
 test_setting_as_data (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek");
+  g_autoptr (OknRecord) letter = NULL;
   g_autofree char *url = okn_open311_server_get_url (f->server);
   g_autofree char *typo = g_strdup_printf ("%.*s/v3/", (int) (strstr (url, "/v2/") - url), url);
   g_autofree char *err = NULL;
 
   okn_test_add_reports (f->station.store, 2);
-  okn_store_register (f->station.store, letter, "test", &error);
-  g_assert_no_error (error);
+  letter = okn_test_add_letter (f->station.store, "Jan Kowalski", "Wniosek");
 
   /* No API key: set it. okienkoctl names the key and the command. */
   okn_test_config_unset (f->station.config, "server.api_key");
@@ -182,14 +180,13 @@ test_push (Fixture       *f,
 {
   g_autoptr (OknSync) sync = new_sync (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek o wycinkę drzewa");
+  g_autoptr (OknRecord) letter = NULL;
   g_autoptr (OknRecord) light = okn_test_report ("streetlight", "Latarnia nie świeci", "ul. Zielona 7");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
   okn_test_add_reports (f->station.store, 5);
-  okn_store_register (f->station.store, letter, "test", &error);
-  g_assert_no_error (error);
+  letter = okn_test_add_letter (f->station.store, "Jan Kowalski", "Wniosek o wycinkę drzewa");
   okn_record_add_attribute (light, "issues", "dark");
   okn_record_add_attribute (light, "issues", "flicker");
   okn_store_register (f->station.store, light, "test", &error);
@@ -1291,16 +1288,14 @@ static void
 test_letters_without_code (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknRecord) letter = okn_test_letter ("Jan Kowalski", "Wniosek");
+  g_autoptr (OknRecord) letter = NULL;
   g_autoptr (OknRecord) again = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int rc;
 
   okn_test_config_unset (f->station.config, "letters.service_code");
-  okn_store_register (f->station.store, letter, "test", &error);
-  g_assert_no_error (error);
+  letter = okn_test_add_letter (f->station.store, "Jan Kowalski", "Wniosek");
   okn_test_add_reports (f->station.store, 3);
 
   rc = ctl_sync_once (f, &out, &err);
