@@ -87,6 +87,23 @@ ctl_sync_once (Fixture  *f,
   return okn_test_run_ctl (f->station.db, f->station.conf, NULL, out, err, "sync", "--once", NULL);
 }
 
+/* `okienkoctl status --json`, which must succeed with JSON; @out is
+ * replaced with its text. Returns: (transfer full): the answer parsed */
+static JsonNode *
+ctl_status_json (Fixture  *f,
+                 char    **out)
+{
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  g_clear_pointer (out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, out, NULL, "status", "--json", NULL), ==, 0);
+  root = json_from_string (*out, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+  return root;
+}
+
 /* ---- a setting that stops the sync ------------------------------------------ */
 
 /* The run's error says which setting as data; the message names its key,
@@ -740,10 +757,7 @@ test_cli_status_json (Fixture       *f,
   rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
   okn_test_add_reports (f->station.store, 1);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
-  g_assert_cmpint (rc, ==, 0);
-  root = json_from_string (out, NULL);
-  g_assert_nonnull (root);
+  root = ctl_status_json (f, &out);
   o = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (o, "server_url"), ==, url);
   g_assert_nonnull (json_object_get_string_member (o, "last_success_at"));
@@ -760,10 +774,8 @@ test_cli_status_json (Fixture       *f,
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_503, 0);
   rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 4);
-  g_clear_pointer (&out, g_free);
   g_clear_pointer (&root, json_node_unref);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
-  root = json_from_string (out, NULL);
+  root = ctl_status_json (f, &out);
   o = json_node_get_object (root);
   g_assert_nonnull (strstr (json_object_get_string_member (o, "last_error"), "503"));
   g_assert_nonnull (json_object_get_string_member (o, "last_error_at"));
@@ -1691,9 +1703,7 @@ test_cli_status_error_cleared (Fixture       *f,
   g_usleep (2100 * 1000);
   rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 0);
-  rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL);
-  g_assert_cmpint (rc, ==, 0);
-  root = json_from_string (out, NULL);
+  root = ctl_status_json (f, &out);
   o = json_node_get_object (root);
   g_assert_true (json_object_get_null_member (o, "last_error"));
   g_assert_true (json_object_get_null_member (o, "last_error_at"));
@@ -1733,9 +1743,7 @@ test_cli_status_names_setting (Fixture       *f,
   g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL), ==, 0);
   g_test_message ("status: %s", text);
   g_assert_nonnull (strstr (text, said));
-  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL),
-                   ==, 0);
-  root = json_from_string (out, NULL);
+  root = ctl_status_json (f, &out);
   o = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (o, "sync_health"), ==, "failed");
   g_assert_cmpstr (json_object_get_string_member (o, "last_error"), ==, said);
@@ -1757,11 +1765,8 @@ test_cli_status_names_setting (Fixture       *f,
   /* Fixed: the error is history, its setting with it, named as before. */
   okn_test_config_set (f->station.config, "server.api_key", API_KEY);
   g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
-  g_clear_pointer (&out, g_free);
-  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL),
-                   ==, 0);
   g_clear_pointer (&root, json_node_unref);
-  root = json_from_string (out, NULL);
+  root = ctl_status_json (f, &out);
   o = json_node_get_object (root);
   g_assert_true (json_object_get_null_member (o, "last_error"));
   g_assert_cmpstr (json_object_get_string_member (o, "resolved_error"), ==, said);
@@ -1809,9 +1814,7 @@ test_cli_status_one_language (Fixture       *f,
       g_test_message ("status (%s): %s", runs[i].status, text);
       g_assert_nonnull (strstr (text, stored));
       g_assert_null (strstr (text, runs[i].hint));
-      g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "status", "--json", NULL),
-                       ==, 0);
-      root = json_from_string (out, NULL);
+      root = ctl_status_json (f, &out);
       g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "last_error"), ==, stored);
 
       /* In the sync's own language, the setting is named with its command. */
