@@ -112,6 +112,23 @@ fault_error (OknTestBackend  *self,
                                 code == OKN_BACKEND_ERROR_TRANSIENT ? self->retry_after : -1, NULL, msg);
 }
 
+/* Under the lock: counts one call (a push counts records instead, in
+ * push_one()) and says whether a scripted fault fails it, with @error. */
+static gboolean
+call_fails (OknTestBackend  *self,
+            OknTestCall      call,
+            const char      *what,
+            GError         **error)
+{
+  Fault f;
+
+  self->counters.calls[call]++;
+  if (!take_fault (self, call, &f))
+    return FALSE;
+  g_propagate_error (error, fault_error (self, f.code, what));
+  return TRUE;
+}
+
 static Case *
 find_by_uuid (OknTestBackend *self,
               const char     *uuid)
@@ -174,14 +191,9 @@ test_fetch_catalogue (OknBackend   *backend,
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   static const char *const codes[] = { "dumping", "pothole", "letter" };
   GPtrArray *services;
-  Fault f;
 
-  self->counters.calls[OKN_TEST_CALL_CATALOGUE]++;
-  if (take_fault (self, OKN_TEST_CALL_CATALOGUE, &f))
-    {
-      g_propagate_error (error, fault_error (self, f.code, "catalogue"));
-      return NULL;
-    }
+  if (call_fails (self, OKN_TEST_CALL_CATALOGUE, "catalogue", error))
+    return NULL;
   services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     {
@@ -299,14 +311,9 @@ test_resolve_token (OknBackend   *backend,
   OknTestBackend *self = OKN_TEST_BACKEND (backend);
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   Token *t = g_hash_table_lookup (self->tokens, token);
-  Fault f;
 
-  self->counters.calls[OKN_TEST_CALL_RESOLVE]++;
-  if (take_fault (self, OKN_TEST_CALL_RESOLVE, &f))
-    {
-      g_propagate_error (error, fault_error (self, f.code, "resolve"));
-      return FALSE;
-    }
+  if (call_fails (self, OKN_TEST_CALL_RESOLVE, "resolve", error))
+    return FALSE;
   if (t == NULL)
     {
       g_propagate_error (error, okn_backend_error_new (OKN_BACKEND_ERROR_PERMANENT, 404, -1, NULL,
@@ -337,14 +344,9 @@ test_search (OknBackend   *backend,
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   OknBackendSearch *found;
   guint n = 0;
-  Fault f;
 
-  self->counters.calls[OKN_TEST_CALL_SEARCH]++;
-  if (take_fault (self, OKN_TEST_CALL_SEARCH, &f))
-    {
-      g_propagate_error (error, fault_error (self, f.code, "search"));
-      return NULL;
-    }
+  if (call_fails (self, OKN_TEST_CALL_SEARCH, "search", error))
+    return NULL;
   found = okn_backend_search_new ();
   for (guint i = 0; i < self->cases->len; i++)
     {
@@ -374,14 +376,9 @@ test_pull_statuses (OknBackend        *backend,
   OknTestBackend *self = OKN_TEST_BACKEND (backend);
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   GPtrArray *statuses;
-  Fault f;
 
-  self->counters.calls[OKN_TEST_CALL_PULL]++;
-  if (take_fault (self, OKN_TEST_CALL_PULL, &f))
-    {
-      g_propagate_error (error, fault_error (self, f.code, "pull"));
-      return NULL;
-    }
+  if (call_fails (self, OKN_TEST_CALL_PULL, "pull", error))
+    return NULL;
   statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_backend_status_free);
   for (guint i = 0; case_ids[i]; i++)
     {
