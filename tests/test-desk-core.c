@@ -175,6 +175,10 @@ count_issues_for (GPtrArray  *issues,
   return n;
 }
 
+static GPtrArray *check_attributes (const OknServiceDef *def,
+                                    OknRecord           *r,
+                                    ...) G_GNUC_NULL_TERMINATED;
+
 /* What okn_service_def_check() finds in @r (no stored record) once its
  * attributes are the code and value pairs given, up to a %NULL. */
 static GPtrArray *
