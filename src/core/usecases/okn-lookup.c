@@ -32,20 +32,35 @@ now_or_real (GDateTime *now)
   return now ? g_date_time_ref (now) : g_date_time_new_now_utc ();
 }
 
+/* How far the time kept under @key lies ahead of @now (behind it: less
+ * than 0), in @offset, when it lies at most a pause's length away either
+ * way; FALSE when there is none or it is further (older than the pause,
+ * or set before the clock was turned back). */
+static gboolean
+meta_time_near (OknStore   *store,
+                const char *key,
+                GDateTime  *now,
+                GTimeSpan  *offset)
+{
+  const GTimeSpan pause = (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND;
+  g_autofree char *text = okn_store_get_meta (store, key);
+  g_autoptr (GDateTime) at = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  if (at == NULL)
+    return FALSE;
+  *offset = g_date_time_difference (at, now);
+  return *offset >= -pause && *offset <= pause;
+}
+
 /* Seconds left of a pause. A pause that ends further ahead than a pause
  * lasts was set before the clock was turned back: it is over. */
 static guint
 paused_for (OknStore  *store,
             GDateTime *now)
 {
-  g_autofree char *until_text = okn_store_get_meta (store, META_PAUSED_UNTIL);
-  g_autoptr (GDateTime) until = until_text ? g_date_time_new_from_iso8601 (until_text, NULL) : NULL;
   GTimeSpan left;
 
-  if (until == NULL)
-    return 0;
-  left = g_date_time_difference (until, now);
-  if (left <= 0 || left > (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND)
+  if (!meta_time_near (store, META_PAUSED_UNTIL, now, &left) || left <= 0)
     return 0;
   return (guint) ((left + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND);
 }
@@ -69,14 +84,9 @@ static gboolean
 last_failure_recent (OknStore  *store,
                      GDateTime *now)
 {
-  g_autofree char *text = okn_store_get_meta (store, META_FAILED_AT);
-  g_autoptr (GDateTime) at = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-  GTimeSpan since;
+  GTimeSpan ahead;
 
-  if (at == NULL)
-    return FALSE;
-  since = g_date_time_difference (now, at);
-  return since >= 0 && since <= (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND;
+  return meta_time_near (store, META_FAILED_AT, now, &ahead) && ahead <= 0;
 }
 
 /* One more failure; the fifth in a row starts the pause (and the count
