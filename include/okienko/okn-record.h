@@ -167,6 +167,8 @@ void          okn_field_issue_add           (GPtrArray  *issues,
                                              const char *label,
                                              const char *format,
                                              ...) G_GNUC_PRINTF (4, 5);
+gboolean      okn_field_issues_to_error     (GPtrArray  *issues,
+                                             GError    **error);
 
 char          *okn_record_format_location    (const OknRecord *record);
 OknFieldIssue *okn_record_set_location_text (OknRecord  *record,

@@ -1019,6 +1019,24 @@ okn_record_validate (OknRecord *record,
                      GError   **error)
 {
   g_autoptr (GPtrArray) issues = okn_record_check (record, now);
+
+  return okn_field_issues_to_error (issues, error);
+}
+
+/**
+ * okn_field_issues_to_error:
+ * @issues: (element-type OknFieldIssue): the problems found, maybe none
+ *
+ * Where a caller wants one #GError rather than an issue per field (the
+ * record's checks, a category's attribute checks in the store):
+ * %OKN_RECORD_ERROR_INVALID with every problem, one per line.
+ *
+ * Returns: %TRUE when @issues is empty; else %FALSE with @error set
+ */
+gboolean
+okn_field_issues_to_error (GPtrArray *issues,
+                           GError   **error)
+{
   g_autoptr (GString) msg = NULL;
 
   if (issues->len == 0)

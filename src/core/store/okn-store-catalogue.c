@@ -47,7 +47,6 @@ okn_store_check_category (OknStore        *store,
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (OknServiceDef) def = NULL;
   g_autoptr (GPtrArray) issues = NULL;
-  g_autoptr (GString) msg = NULL;
   const char *definition;
   int rc;
 
@@ -82,17 +81,7 @@ okn_store_check_category (OknStore        *store,
   if (def == NULL)
     return TRUE;
   issues = okn_service_def_check (def, r, stored);
-  if (issues->len == 0)
-    return TRUE;
-  msg = g_string_new (NULL);
-  for (guint i = 0; i < issues->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (msg, '\n');
-      g_string_append (msg, ((OknFieldIssue *) g_ptr_array_index (issues, i))->message);
-    }
-  g_set_error_literal (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, msg->str);
-  return FALSE;
+  return okn_field_issues_to_error (issues, error);
 }
 
 /**
