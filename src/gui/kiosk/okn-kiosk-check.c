@@ -153,14 +153,14 @@ fill_answer (OknKioskScreen *screen,
       return;
     }
   filed = date_of (v->filed_at);
-  status = okn_public_status_label (lang (self), v->status);
+  status = okn_public_status_label (okn_kiosk_screen_get_language (screen), v->status);
   okn_kiosk_summary_add (grid, "answer-ticket", okn_kiosk_screen_tr (screen, N_("Ticket")), v->ticket);
   if (v->kind == OKN_KIND_REPORT)
     okn_kiosk_summary_add (grid, "answer-category", okn_kiosk_screen_tr (screen, N_("Problem")),
                            v->category_name ? v->category_name : v->category);
   else
     okn_kiosk_summary_add (grid, "answer-category", okn_kiosk_screen_tr (screen, N_("Problem")),
-                           okn_labels_kind (lang (self), v->kind));
+                           okn_labels_kind (okn_kiosk_screen_get_language (screen), v->kind));
   okn_kiosk_summary_add (grid, "answer-filed", okn_kiosk_screen_tr (screen, N_("Filed on")), filed);
   okn_kiosk_summary_add (grid, "answer-status", okn_kiosk_screen_tr (screen, N_("Status")), status);
   if (v->unit)
