@@ -10,6 +10,17 @@
 
 #include "okn-test-common.h"
 
+/* @text written to @path, with @mode. */
+static void
+write_file (const char *path,
+            const char *text,
+            gssize      len,
+            int         mode)
+{
+  g_assert_true (g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_CONSISTENT, mode, NULL));
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+}
+
 /* @text written to @name in @dir, with @mode: its path. */
 static char *
 write_private (const char *dir,
@@ -20,8 +31,7 @@ write_private (const char *dir,
 {
   char *path = g_build_filename (dir, name, NULL);
 
-  g_assert_true (g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_CONSISTENT, mode, NULL));
-  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  write_file (path, text, len, mode);
   return path;
 }
 
@@ -67,10 +77,11 @@ load_text (Fixture    *f,
            const char *text,
            int         mode)
 {
-  g_autofree char *path = write_private (f->dir, "okienko.conf", text, -1, mode);
   g_autoptr (GError) error = NULL;
-  OknConfig *config = okn_config_load (path, &error);
+  OknConfig *config;
 
+  write_file (f->path, text, -1, mode);
+  config = okn_config_load (f->path, &error);
   g_assert_no_error (error);
   return config;
 }
@@ -82,14 +93,15 @@ load_refused (Fixture    *f,
               const char *text,
               gssize      len)
 {
-  g_autofree char *path = write_private (f->dir, "okienko.conf", text, len, 0600);
   GError *error = NULL;
-  g_autoptr (OknConfig) config = okn_config_load (path, &error);
+  g_autoptr (OknConfig) config = NULL;
 
+  write_file (f->path, text, len, 0600);
+  config = okn_config_load (f->path, &error);
   g_test_message ("%s", error ? error->message : "(loaded)");
   g_assert_null (config);
   g_assert_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_PARSE);
-  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, f->path));
   return error;
 }
 
