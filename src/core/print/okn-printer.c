@@ -810,6 +810,114 @@ out:
   return ok;
 }
 
+/* What okn_printer_print_pdf() refuses before asking the scheduler. */
+static gboolean
+check_request (const char               *printer,
+               const char               *data,
+               gsize                     len,
+               const OknPrintJobOptions *options,
+               GError                  **error)
+{
+  if (!check_name (printer, error))
+    return FALSE;
+  if (data == NULL || len < 5 || memcmp (data, "%PDF-", 5) != 0)
+    {
+      g_set_error_literal (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_INVALID,
+                           _("The document to print is not a PDF."));
+      return FALSE;
+    }
+  if ((options->width_mm > 0) != (options->height_mm > 0) || options->width_mm > 5000
+      || options->height_mm > 5000 || (options->width_mm > 0 && options->width_mm < 10)
+      || (options->height_mm > 0 && options->height_mm < 10))
+    {
+      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_INVALID,
+                   _("Page size %.1f × %.1f mm is not printable: both sides must be "
+                     "10-5000 mm."),
+                   options->width_mm, options->height_mm);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The job's options (page size, copies) for CUPS.
+ * Returns: how many there are in @cups_options */
+static int
+add_job_options (const OknPrintJobOptions  *options,
+                 cups_option_t            **cups_options)
+{
+  g_autofree char *media = okn_printer_media_name (options->width_mm, options->height_mm);
+  int num_options = 0;
+
+  if (media)
+    num_options = cupsAddOption ("media", media, num_options, cups_options);
+  if (options->copies > 1)
+    {
+      g_autofree char *copies = g_strdup_printf ("%u", options->copies);
+
+      num_options = cupsAddOption ("copies", copies, num_options, cups_options);
+    }
+  return num_options;
+}
+
+/* Returns: the new job's id, or 0 with @error set */
+static int
+create_job (http_t                   *http,
+            const char               *printer,
+            const OknPrintJobOptions *options,
+            GError                  **error)
+{
+  g_autofree char *job_name = safe_job_name (options->title);
+  g_autoptr (GError) refusal = NULL;
+  cups_option_t *cups_options = NULL;
+  int num_options = add_job_options (options, &cups_options);
+  int id = cupsCreateJob (http, printer, job_name, num_options, cups_options);
+
+  cupsFreeOptions (num_options, cups_options);
+  if (id > 0)
+    return id;
+  /* Before probing: the probe is a request of its own and replaces
+   * libcups' last error. */
+  set_request_error (&refusal, printer, _("creating the print job"));
+  if (scheduler_answers (printer))
+    g_propagate_error (error, g_steal_pointer (&refusal));
+  else
+    set_no_answer_error (error, printer, 0, _("creating the print job"));
+  return 0;
+}
+
+/* Sends @data as job @id's one document; a job the scheduler refused it
+ * for is cancelled. */
+static gboolean
+send_document (http_t     *http,
+               const char *printer,
+               int         id,
+               const char *title,
+               const char *data,
+               gsize       len,
+               GError    **error)
+{
+  g_autofree char *document_name = safe_document_name (title ? title : "ticket");
+  g_autoptr (GError) refusal = NULL;
+  gboolean sent;
+
+  sent = cupsStartDocument (http, printer, id, document_name, CUPS_FORMAT_PDF, 1)
+           == HTTP_STATUS_CONTINUE
+         && cupsWriteRequestData (http, data, len) == HTTP_STATUS_CONTINUE;
+  /* After a broken send libcups may even report "Success": only a
+   * scheduler that still answers can have refused the document. */
+  if (cupsFinishDocument (http, printer) <= IPP_STATUS_OK_CONFLICTING && sent)
+    return TRUE;
+  set_request_error (&refusal, printer, _("sending the document"));
+  if (!scheduler_answers (printer))
+    {
+      set_no_answer_error (error, printer, id, _("sending the document"));
+      return FALSE;
+    }
+  g_propagate_error (error, g_steal_pointer (&refusal));
+  cupsCancelJob2 (http, printer, id, 0);
+  return FALSE;
+}
+
 /**
  * okn_printer_print_pdf:
  * @printer: the CUPS queue name
@@ -836,40 +944,16 @@ okn_printer_print_pdf (const char               *printer,
   OknPrintJobOptions defaults = { 0 };
   g_autoptr (http_t) http = NULL;
   g_autoptr (OknPrinterInfo) info = NULL;
-  g_autofree char *media = NULL;
-  g_autofree char *document_name = NULL;
-  g_autofree char *job_name = NULL;
-  g_autoptr (GError) refusal = NULL;
-  cups_option_t *cups_options = NULL;
-  int num_options = 0;
   gsize len = 0;
   const char *data = pdf ? g_bytes_get_data (pdf, &len) : NULL;
-  int id = 0;
-  gboolean sent;
-  gboolean ok = FALSE;
+  int id;
 
   if (job_id)
     *job_id = 0;
   if (options == NULL)
     options = &defaults;
-  if (!check_name (printer, error))
+  if (!check_request (printer, data, len, options, error))
     return FALSE;
-  if (data == NULL || len < 5 || memcmp (data, "%PDF-", 5) != 0)
-    {
-      g_set_error_literal (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_INVALID,
-                           _("The document to print is not a PDF."));
-      return FALSE;
-    }
-  if ((options->width_mm > 0) != (options->height_mm > 0) || options->width_mm > 5000
-      || options->height_mm > 5000 || (options->width_mm > 0 && options->width_mm < 10)
-      || (options->height_mm > 0 && options->height_mm < 10))
-    {
-      g_set_error (error, OKN_PRINTER_ERROR, OKN_PRINTER_ERROR_INVALID,
-                   _("Page size %.1f × %.1f mm is not printable: both sides must be "
-                     "10-5000 mm."),
-                   options->width_mm, options->height_mm);
-      return FALSE;
-    }
 
   http = connect_scheduler (error);
   if (http == NULL)
@@ -878,54 +962,10 @@ okn_printer_print_pdf (const char               *printer,
   if (info == NULL || set_not_ready_error (info, error))
     return FALSE;
 
-  media = okn_printer_media_name (options->width_mm, options->height_mm);
-  if (media)
-    num_options = cupsAddOption ("media", media, num_options, &cups_options);
-  if (options->copies > 1)
-    {
-      g_autofree char *copies = g_strdup_printf ("%u", options->copies);
-
-      num_options = cupsAddOption ("copies", copies, num_options, &cups_options);
-    }
-
-  job_name = safe_job_name (options->title);
-  id = cupsCreateJob (http, printer, job_name, num_options, cups_options);
-  if (id <= 0)
-    {
-      /* Before probing: the probe is a request of its own and replaces
-       * libcups' last error. */
-      set_request_error (&refusal, printer, _("creating the print job"));
-      if (scheduler_answers (printer))
-        g_propagate_error (error, g_steal_pointer (&refusal));
-      else
-        set_no_answer_error (error, printer, 0, _("creating the print job"));
-      goto out;
-    }
-  document_name = safe_document_name (options->title ? options->title : "ticket");
-  sent = cupsStartDocument (http, printer, id, document_name, CUPS_FORMAT_PDF, 1)
-           == HTTP_STATUS_CONTINUE
-         && cupsWriteRequestData (http, data, len) == HTTP_STATUS_CONTINUE;
-  /* After a broken send libcups may even report "Success": only a
-   * scheduler that still answers can have refused the document. */
-  if (cupsFinishDocument (http, printer) > IPP_STATUS_OK_CONFLICTING || !sent)
-    {
-      set_request_error (&refusal, printer, _("sending the document"));
-      if (!scheduler_answers (printer))
-        {
-          set_no_answer_error (error, printer, id, _("sending the document"));
-          goto out;
-        }
-      g_propagate_error (error, g_steal_pointer (&refusal));
-      cupsCancelJob2 (http, printer, id, 0);
-      goto out;
-    }
-
-  ok = wait_for_job (http, printer, id, options->timeout ? options->timeout : DEFAULT_JOB_TIMEOUT,
-                     cancellable, error);
-
-out:
-  cupsFreeOptions (num_options, cups_options);
+  id = create_job (http, printer, options, error);
   if (job_id)
     *job_id = id;
-  return ok;
+  return id > 0 && send_document (http, printer, id, options->title, data, len, error)
+         && wait_for_job (http, printer, id, options->timeout ? options->timeout : DEFAULT_JOB_TIMEOUT,
+                          cancellable, error);
 }

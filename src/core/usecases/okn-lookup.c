@@ -32,20 +32,35 @@ now_or_real (GDateTime *now)
   return now ? g_date_time_ref (now) : g_date_time_new_now_utc ();
 }
 
+/* How far the time kept under @key lies ahead of @now (behind it: less
+ * than 0), in @offset, when it lies at most a pause's length away either
+ * way; FALSE when there is none or it is further (older than the pause,
+ * or set before the clock was turned back). */
+static gboolean
+meta_time_near (OknStore   *store,
+                const char *key,
+                GDateTime  *now,
+                GTimeSpan  *offset)
+{
+  const GTimeSpan pause = (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND;
+  g_autofree char *text = okn_store_get_meta (store, key);
+  g_autoptr (GDateTime) at = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  if (at == NULL)
+    return FALSE;
+  *offset = g_date_time_difference (at, now);
+  return *offset >= -pause && *offset <= pause;
+}
+
 /* Seconds left of a pause. A pause that ends further ahead than a pause
  * lasts was set before the clock was turned back: it is over. */
 static guint
 paused_for (OknStore  *store,
             GDateTime *now)
 {
-  g_autofree char *until_text = okn_store_get_meta (store, META_PAUSED_UNTIL);
-  g_autoptr (GDateTime) until = until_text ? g_date_time_new_from_iso8601 (until_text, NULL) : NULL;
   GTimeSpan left;
 
-  if (until == NULL)
-    return 0;
-  left = g_date_time_difference (until, now);
-  if (left <= 0 || left > (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND)
+  if (!meta_time_near (store, META_PAUSED_UNTIL, now, &left) || left <= 0)
     return 0;
   return (guint) ((left + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND);
 }
@@ -69,14 +84,9 @@ static gboolean
 last_failure_recent (OknStore  *store,
                      GDateTime *now)
 {
-  g_autofree char *text = okn_store_get_meta (store, META_FAILED_AT);
-  g_autoptr (GDateTime) at = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-  GTimeSpan since;
+  GTimeSpan ahead;
 
-  if (at == NULL)
-    return FALSE;
-  since = g_date_time_difference (now, at);
-  return since >= 0 && since <= (GTimeSpan) OKN_LOOKUP_PAUSE_SECONDS * G_TIME_SPAN_SECOND;
+  return meta_time_near (store, META_FAILED_AT, now, &ahead) && ahead <= 0;
 }
 
 /* One more failure; the fifth in a row starts the pause (and the count
@@ -182,6 +192,82 @@ set_not_found (GError      **error,
                                 "No ticket matches this number and verification code. Check both on your ticket."));
 }
 
+static void
+set_no_code (GError      **error,
+             OknLanguage   lang)
+{
+  g_set_error_literal (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE,
+                       OKN_TRC (lang, "lookup", "Type the verification code printed on your ticket."));
+}
+
+/* What was typed, checked for its form alone (no refusal here counts as a
+ * failure: every ticket shows what an ID and a code look like): the ID as
+ * printed in @formatted, the code in capitals in @typed. */
+static gboolean
+check_typed (const char   *ticket,
+             const char   *code,
+             OknLanguage   lang,
+             char        **formatted,
+             char        **typed,
+             GError      **error)
+{
+  g_autofree char *upper = NULL;
+  g_autofree char *shaped = NULL;
+  OknTicketId id;
+
+  if (ticket == NULL || !okn_ticket_id_parse (ticket, &id, NULL))
+    {
+      g_set_error_literal (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_INVALID,
+                           OKN_TRC (lang, "lookup",
+                                    "This is not a ticket number. Type it as printed on the ticket, e.g. K03-26-004217-Q."));
+      return FALSE;
+    }
+  upper = code ? g_strstrip (g_ascii_strup (code, -1)) : NULL;
+  if (upper == NULL || *upper == '\0')
+    {
+      set_no_code (error, lang);
+      return FALSE;
+    }
+  /* A character missed or one too many cannot be anyone's code: said as
+   * such, and no failure. */
+  shaped = okn_ticket_canonical_chars (upper);
+  if (shaped == NULL || strlen (shaped) != OKN_TICKET_CODE_LEN)
+    {
+      g_set_error (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_INVALID,
+                   OKN_TRC (lang, "lookup", "The verification code has %d letters and digits. Type it as printed on your ticket."),
+                   OKN_TICKET_CODE_LEN);
+      return FALSE;
+    }
+  *formatted = okn_ticket_id_format (&id);
+  *typed = g_steal_pointer (&upper);
+  return TRUE;
+}
+
+/* As okn_store_lookup(), with a wrong code read as an unknown ticket
+ * (%OKN_STORE_ERROR_NOT_FOUND). Both checks run whatever the first said:
+ * the same work for an unknown ticket as for a wrong code. */
+static OknRecord *
+lookup_with_code (OknStore   *store,
+                  const char *formatted,
+                  const char *typed,
+                  GError    **error)
+{
+  g_autofree char *expected = okn_store_verification_code (store, formatted, error);
+  g_autoptr (OknRecord) record = NULL;
+  gboolean code_ok;
+
+  if (expected == NULL)
+    return NULL;
+  code_ok = okn_ticket_verification_code_equal (expected, typed);
+  record = okn_store_lookup (store, formatted, error);
+  if (record && !code_ok)
+    {
+      g_set_error_literal (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND, "not this ticket's code");
+      return NULL;
+    }
+  return g_steal_pointer (&record);
+}
+
 /**
  * okn_lookup_public:
  * @store: the station's store
@@ -212,15 +298,11 @@ okn_lookup_public (OknStore    *store,
                    GError     **error)
 {
   g_autoptr (GDateTime) at = now_or_real (now);
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (OknRecord) record = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *formatted = NULL;
-  g_autofree char *expected = NULL;
   g_autofree char *typed = NULL;
-  g_autofree char *shaped = NULL;
-  OknTicketId id;
   guint paused;
-  gboolean code_ok;
 
   g_return_val_if_fail (store != NULL, NULL);
   paused = paused_for (store, at);
@@ -229,46 +311,14 @@ okn_lookup_public (OknStore    *store,
       set_paused_error (error, lang, paused);
       return NULL;
     }
-  if (ticket == NULL || !okn_ticket_id_parse (ticket, &id, NULL))
-    {
-      g_set_error_literal (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_INVALID,
-                           OKN_TRC (lang, "lookup",
-                                    "This is not a ticket number. Type it as printed on the ticket, e.g. K03-26-004217-Q."));
-      return NULL;
-    }
-  typed = code ? g_strstrip (g_ascii_strup (code, -1)) : NULL;
-  if (typed == NULL || *typed == '\0')
-    {
-      g_set_error_literal (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE,
-                           OKN_TRC (lang, "lookup", "Type the verification code printed on your ticket."));
-      return NULL;
-    }
-  /* A character missed or one too many cannot be anyone's code: said as
-   * such, and no failure (every ticket shows what a code looks like). */
-  shaped = okn_ticket_canonical_chars (typed);
-  if (shaped == NULL || strlen (shaped) != OKN_TICKET_CODE_LEN)
-    {
-      g_set_error (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_INVALID,
-                   OKN_TRC (lang, "lookup", "The verification code has %d letters and digits. Type it as printed on your ticket."),
-                   OKN_TICKET_CODE_LEN);
-      return NULL;
-    }
-  formatted = okn_ticket_id_format (&id);
-  /* Both checks run whatever the first said: the same work for an
-   * unknown ticket as for a wrong code. */
-  expected = okn_store_verification_code (store, formatted, error);
-  if (expected == NULL)
+  if (!check_typed (ticket, code, lang, &formatted, &typed, error))
     return NULL;
-  code_ok = okn_ticket_verification_code_equal (expected, typed);
-  record = okn_store_lookup (store, formatted, &local_error);
-  if (record == NULL && !g_error_matches (local_error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND))
+  record = lookup_with_code (store, formatted, typed, &local_error);
+  if (record == NULL)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (record == NULL || !code_ok)
-    {
-      if (note_failure (store, at, error))
+      if (!g_error_matches (local_error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (note_failure (store, at, error))
         set_not_found (error, lang);
       return NULL;
     }
@@ -315,8 +365,7 @@ okn_lookup_public_scanned (OknStore    *store,
       if (paused > 0)
         set_paused_error (error, lang, paused);
       else
-        g_set_error_literal (error, OKN_LOOKUP_ERROR, OKN_LOOKUP_ERROR_NO_CODE,
-                             OKN_TRC (lang, "lookup", "Type the verification code printed on your ticket."));
+        set_no_code (error, lang);
       return NULL;
     }
   return okn_lookup_public (store, formatted, code, lang, now, error);
