@@ -426,39 +426,6 @@ test_mode_checked_at_load (Fixture      *f,
     }
 }
 
-/* An administrator's link to the configuration stays a link when a
- * setting is saved through it: the file it points to is replaced, with
- * that file's mode (saving replaced the link with a file of its own, and
- * the next change made where the link pointed was not seen). */
-static void
-test_save_through_link (Fixture      *f,
-                        gconstpointer data)
-{
-  g_autofree char *target = write_private (f->dir, "real.conf", "[office]\nname=Urząd\n", -1, 0700);
-  g_autofree char *pointed = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknConfig) config = NULL;
-  struct stat st;
-
-  g_assert_cmpint (symlink (target, f->path), ==, 0);
-  config = okn_config_load (f->path, &error);
-  g_assert_no_error (error);
-  g_assert_true (okn_config_set (config, "office.name", "Inny urząd", &error));
-  g_assert_true (okn_config_save (config, &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (lstat (f->path, &st), ==, 0);
-  g_assert_true (S_ISLNK (st.st_mode));
-  pointed = g_file_read_link (f->path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (pointed, ==, target);
-  g_assert_true (g_file_get_contents (target, &text, NULL, NULL));
-  g_assert_nonnull (strstr (text, "Inny urząd"));
-  g_assert_cmpint (g_stat (target, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
-}
-
 /* A configuration file its owner made read-only (0400, or 0440 for a
  * service's group) says "do not change this": saving it replaced it with
  * a new 0600 file, even as root. Saving now refuses, saying so and
@@ -757,7 +724,6 @@ main (int    argc,
   ADD ("/config/symlink-refused", test_symlink_refused);
   ADD ("/config/mode-checked-at-load", test_mode_checked_at_load);
   ADD ("/config/save-read-only", test_save_read_only);
-  ADD ("/config/save-through-link", test_save_through_link);
   ADD ("/config/http-with-key-warned", test_http_with_key_warned);
   ADD ("/config/every-key-validated", test_every_key_validated);
 #undef ADD

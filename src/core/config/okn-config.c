@@ -1367,12 +1367,62 @@ okn_config_unset (OknConfig  *config,
   return find_key_or_fail (name, error) != NULL;
 }
 
+/* @data written to a temporary file beside @path with @mode and (when it
+ * can be kept: a group we are in) @gid, fsync'ed, renamed over @path, the
+ * folder fsync'ed: a crash leaves the old file or the new one.
+ * Returns: 0, or the errno of the step that failed */
+static int
+replace_file (const char *path,
+              const char *data,
+              gsize       len,
+              mode_t      mode,
+              gid_t       gid)
+{
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  int saved = 0;
+
+  if (fd < 0)
+    return errno;
+  /* Only a group we are in can be kept; the file is private, so its
+   * group opens nothing either way. */
+  if (gid != (gid_t) -1 && fchown (fd, (uid_t) -1, gid) != 0)
+    g_debug ("The configuration file's group %u is not kept: %s", (guint) gid, g_strerror (errno));
+  for (gsize done = 0; done < len && saved == 0;)
+    {
+      ssize_t n = write (fd, data + done, len - done);
+
+      if (n > 0)
+        done += (gsize) n;
+      else if (n == 0 || errno != EINTR)
+        saved = n == 0 ? EIO : errno;
+    }
+  if (saved == 0 && (fchmod (fd, mode) != 0 || fsync (fd) != 0))
+    saved = errno;
+  if (close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && g_rename (tmp, path) != 0)
+    saved = errno;
+  if (saved != 0)
+    {
+      g_unlink (tmp);
+      return saved;
+    }
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return 0;
+}
+
 /**
  * okn_config_save:
  *
- * Writes the file atomically (okn_file_replace_own(): a temporary file
- * beside it, fsync'ed and renamed over it; through a link, over the file
- * the link points to): a new file with mode 0600, as it may hold the
+ * Writes the file atomically (a temporary file beside it, fsync'ed and
+ * renamed over it): a new file with mode 0600, as it may hold the
  * server's API key; an existing one keeps its owner's bits and its group.
  * A file its owner made read-only is not replaced:
  * %OKN_CONFIG_ERROR_READ_ONLY. A failure names the configuration file,
@@ -1386,6 +1436,7 @@ okn_config_save (OknConfig *config,
   g_autofree char *shown = okn_text_display_line (config->path, -1);
   g_autofree char *data = NULL;
   mode_t mode = 0600;
+  gid_t gid = (gid_t) -1;
   GStatBuf st;
   gsize len;
   int saved;
@@ -1410,9 +1461,10 @@ okn_config_save (OknConfig *config,
           return FALSE;
         }
       mode = st.st_mode & 0700;
+      gid = st.st_gid;
     }
   data = g_key_file_to_data (config->file, &len, NULL);
-  saved = okn_file_replace_own (config->path, data, len, (int) mode);
+  saved = replace_file (config->path, data, len, mode, gid);
   if (saved != 0)
     {
       g_set_error (error, OKN_CONFIG_ERROR, OKN_CONFIG_ERROR_IO,
