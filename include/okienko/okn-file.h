@@ -53,9 +53,5 @@ gboolean okn_file_install      (const char        *tmp_path,
                                 const char        *path,
                                 OknFileWriteFlags  flags,
                                 GError           **error);
-int      okn_file_replace_own  (const char        *path,
-                                const void        *data,
-                                gsize              len,
-                                int                mode);
 
 G_END_DECLS

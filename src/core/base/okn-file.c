@@ -277,21 +277,6 @@ sync_folder (const char *dir)
     }
 }
 
-/* A new temporary file `.NAME.XXXXXX` beside @target, to be renamed to
- * it, in @tmp_path (set even when it fails). Returns: its descriptor, or
- * -1 with errno set */
-static int
-create_temp (const char  *target,
-             int          mode,
-             char       **tmp_path)
-{
-  g_autofree char *dir = g_path_get_dirname (target);
-  g_autofree char *base = g_path_get_basename (target);
-
-  *tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  return g_mkstemp_full (*tmp_path, O_RDWR | O_CLOEXEC, mode);
-}
-
 /**
  * okn_file_open_temp:
  * @path: the output the temporary file will become (okn_file_install())
@@ -312,6 +297,8 @@ okn_file_open_temp (const char        *path,
                     GError           **error)
 {
   g_autofree char *target = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
   g_autofree char *tmp = NULL;
   int fd;
 
@@ -323,7 +310,10 @@ okn_file_open_temp (const char        *path,
       set_io_error (path, ENOENT, error);
       return -1;
     }
-  fd = create_temp (target, mode, &tmp);
+  dir = g_path_get_dirname (target);
+  base = g_path_get_basename (target);
+  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, mode);
   if (fd < 0)
     {
       set_io_error (path, errno, error);
@@ -417,54 +407,4 @@ okn_file_write_output (const char        *path,
     }
   close (fd);
   return okn_file_install (tmp, path, flags, error);
-}
-
-/**
- * okn_file_replace_own:
- * @path: one of the program's own files (the configuration): the rule of
- *   okn_file_check_output() keeps outputs off it, not its owner
- * @mode: the file's permissions, exactly (the umask does not apply)
- *
- * Replaces @path with @data as an output is written (a temporary file
- * beside it, fsync, rename, fsync of the folder: a crash leaves the old
- * file or the new one) but under no rule: it is ours to replace. The new
- * file keeps the old one's group when we may give it (a group we are in).
- * Through a symlink the file it points to is replaced.
- *
- * Returns: 0, or the errno of the step that failed, for a message that
- *   names the file as its owner does
- */
-int
-okn_file_replace_own (const char *path,
-                      const void *data,
-                      gsize       len,
-                      int         mode)
-{
-  g_autofree char *target = resolve (path);
-  g_autofree char *tmp = NULL;
-  g_autofree char *dir = NULL;
-  GStatBuf old;
-  int fd, saved = 0;
-
-  if (target == NULL)
-    return ENOENT;
-  fd = create_temp (target, 0600, &tmp);
-  if (fd < 0)
-    return errno;
-  if (g_stat (target, &old) == 0 && fchown (fd, (uid_t) -1, old.st_gid) != 0)
-    g_debug ("%s does not keep its group %u: %s", path, (guint) old.st_gid, g_strerror (errno));
-  if (!write_all (fd, data, len) || fchmod (fd, (mode_t) mode) != 0 || fsync (fd) != 0)
-    saved = errno;
-  if (close (fd) != 0 && saved == 0)
-    saved = errno;
-  if (saved == 0 && move_into_place (tmp, target, TRUE) != 0)
-    saved = errno;
-  if (saved != 0)
-    {
-      g_unlink (tmp);
-      return saved;
-    }
-  dir = g_path_get_dirname (target);
-  sync_folder (dir);
-  return 0;
 }
