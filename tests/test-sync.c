@@ -1700,6 +1700,7 @@ test_cli_status_error_cleared (Fixture       *f,
    * server's URL, whose ephemeral port may hold "503". */
   root = ctl_status_json (f, &out);
   said = g_strdup (json_object_get_string_member (json_node_get_object (root), "last_error"));
+  g_assert_nonnull (said);
   g_assert_nonnull (strstr (said, "503"));
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &text, NULL, "status", NULL);
   g_assert_nonnull (strstr (text, said));
