@@ -23,6 +23,7 @@
 
 #include "okienko/okn-outputs.h"
 #include "okn-test-common.h"
+#include "okn-test-open311.h"
 #include "okn-test-sql.h"
 #include "okn-test-sync.h"
 
@@ -802,6 +803,141 @@ test_full_disk_watch (void)
   g_test_trap_assert_stdout ("*FULL-DISK-WATCH-OK*");
 }
 
+/* Waits until the server has met @n POSTs its fault applies to. */
+static void
+wait_for_faults (OknOpen311Server *server,
+                 GSubprocess      *sync,
+                 guint             n)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (okn_test_server_counters (server).faults < n)
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("the server did not get %u POSTs within 60 s", n);
+      if (okn_test_wait_exit (sync, 5 * 1000))
+        g_error ("sync --once ended (exit %d) before its second batch", g_subprocess_get_exit_status (sync));
+    }
+}
+
+/* The server got the letters, then the disk filled before the station had
+ * written down their case numbers: sync said "Nothing was changed", which
+ * the administrator took for true. It says the server has them and that
+ * the next sync matches them; which it does once there is room, by their
+ * ticket markers, sending none of them twice. */
+static void
+full_disk_sync_received_scenario (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *config = g_build_filename (dir, "c.conf", NULL);
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  g_autoptr (OknOpen311Server) server = NULL;
+  g_autoptr (OknConfig) conf = NULL;
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) sync = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  const char *const args[] = { "sync", "--once", NULL };
+  char *tickets[3] = { NULL };
+  guint posts;
+
+  g_assert_true (enter_private_mount ());
+  g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
+  /* Only the marker search keeps a second copy out. */
+  server = okn_test_open311_start ("k3y-full");
+  okn_test_server_set (server, "idempotency", "ignore");
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
+  conf = okn_test_open311_config (config, server, "k3y-full");
+  for (guint i = 0; i < G_N_ELEMENTS (tickets); i++)
+    {
+      g_assert_cmpint (okn_test_run_ctl (db, config, NULL, &tickets[i], NULL, "register", "letter", "--sender",
+                                         "Jan Kowalski", "--subject", "Wniosek", NULL),
+                       ==, 0);
+      g_strstrip (tickets[i]);
+    }
+
+  /* The first POST goes alone, the other two as the second batch: the
+   * disk fills while the server holds them, after the station claimed
+   * them. The sync is held still meanwhile, so that the fill never races
+   * the server's answer. */
+  okn_test_server_set (server, "delay_ms", "1000");
+  okn_test_server_set (server, "fault", "delay");
+  okn_test_server_set (server, "fault_count", "3");
+  /* In Polish, as the testers read it. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
+  argv = okn_test_ctl_argv (db, config, args);
+  sync = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  wait_for_faults (server, sync, 2);
+  g_subprocess_send_signal (sync, SIGSTOP);
+  fill_disk (dir);
+  g_subprocess_send_signal (sync, SIGCONT);
+  g_subprocess_communicate_utf8 (sync, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_printerr ("sync --once, the disk full after the server got two letters: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 3);
+  g_assert_cmpuint (okn_test_server_counters (server).created, ==, 3);
+  g_assert_null (strstr (err, "Nic nie zostało zmienione"));
+  g_assert_nonnull (strstr (err, "Serwer otrzymał 2 wpisy"));
+  g_assert_nonnull (strstr (err, "dysk z bazą danych"));
+  g_assert_nonnull (strstr (err, "następna synchronizacja odnajdzie je"));
+
+  g_assert_cmpint (g_unlink (fill), ==, 0);
+  posts = okn_test_server_counters (server).posts;
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, &out, NULL, "sync", "--once", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "adopted 2"));
+  g_assert_cmpuint (okn_test_server_counters (server).posts, ==, posts);
+  cases = okn_open311_server_list_requests (server);
+  g_assert_cmpuint (cases->len, ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (tickets); i++)
+    {
+      g_autofree char *shown = NULL;
+      const char *id = NULL;
+
+      g_assert_cmpuint (okn_test_server_cases_for (server, tickets[i]), ==, 1);
+      for (guint k = 0; k < cases->len; k++)
+        {
+          OknOpen311StoredRequest *s = g_ptr_array_index (cases, k);
+          g_autofree char *marker = okn_open311_find_marker (s->description);
+
+          if (g_strcmp0 (marker, tickets[i]) == 0)
+            id = s->id;
+        }
+      g_assert_cmpint (okn_test_run_ctl (db, config, NULL, &shown, NULL, "show", tickets[i], NULL), ==, 0);
+      g_assert_nonnull (strstr (shown, "(synced)"));
+      g_assert_nonnull (strstr (shown, id));
+      g_free (tickets[i]);
+    }
+
+  okn_open311_server_stop (server);
+  umount2 (dir, MNT_DETACH);
+  okn_test_rm_rf (dir);
+  g_print ("FULL-DISK-SYNC-RECEIVED-OK\n");
+}
+
+static void
+test_full_disk_sync_received (void)
+{
+  if (g_test_subprocess ())
+    {
+      full_disk_sync_received_scenario ();
+      return;
+    }
+  if (!can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*FULL-DISK-SYNC-RECEIVED-OK*");
+}
+
 /* config set on a file its owner made read-only: refused, exit 2, saying
  * so and naming the file, which stays as it was (it was replaced by a
  * new 0600 file). */
@@ -923,6 +1059,7 @@ main (int    argc,
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);
   g_test_add_func ("/ctl-files/full-disk-sync-watch", test_full_disk_watch);
+  g_test_add_func ("/ctl-files/full-disk-sync-received", test_full_disk_sync_received);
   ADD ("/ctl-files/config-set-read-only-file", test_config_set_read_only_file);
   ADD ("/ctl-files/config-set-read-only-folder", test_config_set_read_only_folder);
   ADD ("/ctl-files/scan-unreadable-file", test_scan_unreadable_file);

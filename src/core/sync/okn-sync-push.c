@@ -251,6 +251,79 @@ push_batch (OknSync   *sync,
   *all_transient = transient > 0 && transient == items->len;
 }
 
+/* Whether the disk holding @path has (almost) no room left: the store's
+ * errors say it only in words. A batch's transaction needs far less than
+ * this; a disk this full fails the next write soon anyway. */
+#define DISK_NEARLY_FULL (16 * 1024 * 1024)
+
+static gboolean
+disk_full (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) folder = g_file_get_parent (file);
+  g_autoptr (GFileInfo) info = NULL;
+
+  if (folder == NULL)
+    return FALSE;
+  info = g_file_query_filesystem_info (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  return info && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE)
+         && g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE) < DISK_NEARLY_FULL;
+}
+
+/* The store could not write down the outcomes of a batch the server
+ * received (a case number or a token): its error ("Nothing was changed")
+ * would tell the administrator that nothing happened. It says instead
+ * that the server has them. They stay `sending`: the next run recovers
+ * them as an unknown outcome and adopts their cases by ticket marker
+ * (okn-sync-adopt.c) rather than sending them again. The domain and
+ * code stay the store's: a full disk still fails only the run. */
+static void
+say_received (OknSync           *sync,
+              const OknOutcomes *o,
+              GError           **error)
+{
+  const char *path = okn_store_get_path (sync->store);
+  GError *said;
+  guint received = 0;
+
+  for (guint i = 0; i < o->outcomes->len; i++)
+    {
+      const OknOutcome *out = g_ptr_array_index (o->outcomes, i);
+
+      if (out->kind == OKN_OUTCOME_SENT || out->kind == OKN_OUTCOME_TOKEN)
+        received++;
+    }
+  if (received == 0 || error == NULL || *error == NULL)
+    return;
+  if (g_error_matches (*error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE) && disk_full (path))
+    said = g_error_new ((*error)->domain, (*error)->code,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "The server has received %u record, but this station could not write "
+                                     "that down: the disk holding the database %s is full. Once there is space, "
+                                     "the next sync will match it with what the server holds and will not "
+                                     "send it again. Free some space on that disk.",
+                                     "The server has received %u records, but this station could not write "
+                                     "that down: the disk holding the database %s is full. Once there is space, "
+                                     "the next sync will match them with what the server holds and will not "
+                                     "send them again. Free some space on that disk.",
+                                     received),
+                        received, path);
+  else
+    /* TRANSLATORS: the last %s is the database's own error, a sentence */
+    said = g_error_new ((*error)->domain, (*error)->code,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "The server has received %u record, but this station could not write "
+                                     "that down in the database %s: %s The next sync will match it with what the "
+                                     "server holds and will not send it again.",
+                                     "The server has received %u records, but this station could not write "
+                                     "that down in the database %s: %s The next sync will match them with what the "
+                                     "server holds and will not send them again.",
+                                     received),
+                        received, path, (*error)->message);
+  g_clear_error (error);
+  g_propagate_error (error, said);
+}
+
 /* A kind the back end cannot send (Open311: letters without
  * letters.service_code) waits: say so, as a configuration error that does
  * not stop the rest of the run. */
@@ -339,6 +412,8 @@ okn_sync_phase_push (OknSync *sync,
       ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
       if (ok)
         okn_outcomes_log (&o);
+      else
+        say_received (sync, &o, error);
       okn_outcomes_clear (&o);
       if (!ok)
         return FALSE;
