@@ -820,6 +820,42 @@ wait_for_faults (OknOpen311Server *server,
     }
 }
 
+/* `okienkoctl sync --once` in Polish, as the testers read it, over three
+ * queued letters: the first POST goes alone, the other two as the second
+ * batch, and the disk fills while the server holds those, after the
+ * station claimed them. The sync is held still meanwhile, so that the fill
+ * never races the server's answer. Returns: (transfer full): what it said */
+static char *
+sync_as_disk_fills (OknOpen311Server *server,
+                    const char       *db,
+                    const char       *config,
+                    const char       *dir)
+{
+  const char *const args[] = { "sync", "--once", NULL };
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) argv = okn_test_ctl_argv (db, config, args);
+  g_autoptr (GSubprocess) sync = NULL;
+  g_autoptr (GError) error = NULL;
+  char *err = NULL;
+
+  okn_test_server_set (server, "delay_ms", "1000");
+  okn_test_server_set (server, "fault", "delay");
+  okn_test_server_set (server, "fault_count", "3");
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
+  sync = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  wait_for_faults (server, sync, 2);
+  g_subprocess_send_signal (sync, SIGSTOP);
+  fill_disk (dir);
+  g_subprocess_send_signal (sync, SIGCONT);
+  g_subprocess_communicate_utf8 (sync, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_printerr ("sync --once, the disk full after the server got two letters: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 3);
+  return err;
+}
+
 /* The server got the letters, then the disk filled before the station had
  * written down their case numbers: sync said "Nothing was changed", which
  * the administrator took for true. It says the server has them and that
@@ -835,13 +871,8 @@ full_disk_sync_received_scenario (void)
   g_autoptr (OknOpen311Server) server = NULL;
   g_autoptr (OknConfig) conf = NULL;
   g_autoptr (GPtrArray) cases = NULL;
-  g_autoptr (GPtrArray) argv = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) sync = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
   g_autofree char *out = NULL;
-  const char *const args[] = { "sync", "--once", NULL };
   char *tickets[3] = { NULL };
   guint posts;
 
@@ -860,27 +891,7 @@ full_disk_sync_received_scenario (void)
       g_strstrip (tickets[i]);
     }
 
-  /* The first POST goes alone, the other two as the second batch: the
-   * disk fills while the server holds them, after the station claimed
-   * them. The sync is held still meanwhile, so that the fill never races
-   * the server's answer. */
-  okn_test_server_set (server, "delay_ms", "1000");
-  okn_test_server_set (server, "fault", "delay");
-  okn_test_server_set (server, "fault_count", "3");
-  /* In Polish, as the testers read it. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "pl", TRUE);
-  argv = okn_test_ctl_argv (db, config, args);
-  sync = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  wait_for_faults (server, sync, 2);
-  g_subprocess_send_signal (sync, SIGSTOP);
-  fill_disk (dir);
-  g_subprocess_send_signal (sync, SIGCONT);
-  g_subprocess_communicate_utf8 (sync, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  g_printerr ("sync --once, the disk full after the server got two letters: %s", err);
-  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 3);
+  err = sync_as_disk_fills (server, db, config, dir);
   g_assert_cmpuint (okn_test_server_counters (server).created, ==, 3);
   g_assert_null (strstr (err, "Nic nie zostało zmienione"));
   g_assert_nonnull (strstr (err, "Serwer otrzymał 2 wpisy"));
