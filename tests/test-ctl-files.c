@@ -570,6 +570,51 @@ test_readable_foreign_owner_refused (Fixture      *f,
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
 }
 
+/* A named pipe where the database's -wal, -shm or file of issued numbers
+ * belongs (SQLite and Okienko only ever make regular files there; a user
+ * who can write the folder can put anything) is not opened, followed or
+ * made private: the program names it and says what to do, instead of
+ * waiting on the pipe for ever (.issued) or failing with "the disk failed
+ * to read or write" (-shm), and the pipe keeps its mode. The modes are
+ * checked on a descriptor of what is there, so a link swapped in between
+ * the check and the change of mode cannot redirect the change; that swap
+ * itself cannot be timed from outside the process. */
+static void
+test_companion_not_a_file_refused (Fixture      *f,
+                                   gconstpointer data)
+{
+  const char *suffixes[] = { "-wal", "-shm", ".issued" };
+  g_autofree char *kept = g_strconcat (f->db, ".issued.kept", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (f->db, suffixes[i], NULL);
+      gboolean issued = g_str_equal (suffixes[i], ".issued");
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int rc;
+
+      /* The numbers given out stay aside while a pipe is in their place. */
+      if (issued)
+        g_assert_cmpint (g_rename (p, kept), ==, 0);
+      else if (g_file_test (p, G_FILE_TEST_EXISTS))
+        g_assert_cmpint (g_unlink (p), ==, 0);
+      g_assert_cmpint (mkfifo (p, 0600), ==, 0);
+      g_assert_cmpint (g_chmod (p, 0644), ==, 0);
+      rc = okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL);
+      g_test_message ("%s: %d %s", suffixes[i], rc, err);
+      g_assert_cmpint (rc, ==, 3);
+      g_assert_nonnull (strstr (err, p));
+      g_assert_nonnull (strstr (err, "not a regular file"));
+      g_assert_null (strstr (out, "Jan Kowalski"));
+      g_assert_cmpuint (mode_of (p), ==, 0644);
+      g_assert_cmpint (g_unlink (p), ==, 0);
+      if (issued)
+        g_assert_cmpint (g_rename (kept, p), ==, 0);
+    }
+  assert_ticket_readable (f);
+}
+
 /* Item 21 ---------------------------------------------------------------- */
 
 static void
@@ -1067,6 +1112,7 @@ main (int    argc,
   ADD ("/ctl-files/application-id", test_application_id);
   ADD ("/ctl-files/readable-database-made-private", test_readable_database_made_private);
   ADD ("/ctl-files/readable-foreign-owner-refused", test_readable_foreign_owner_refused);
+  ADD ("/ctl-files/companion-not-a-file-refused", test_companion_not_a_file_refused);
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);
   g_test_add_func ("/ctl-files/full-disk-sync-watch", test_full_disk_watch);

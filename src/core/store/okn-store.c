@@ -15,6 +15,8 @@
  * (okn-store-issued.c), the shared SQL helpers (okn-store-sql.c).
  */
 #define G_LOG_DOMAIN "okn-store"
+/* O_PATH (Linux 2.6.39), for the file modes. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -230,22 +232,100 @@ check_path (const char *path,
   return TRUE;
 }
 
-/* The database may be a link (to another disk); a companion that is a
- * link is never followed, so a link planted beside the database cannot
- * have another file's mode changed (as root, any file's). */
-static gboolean
-stat_companion (const char *path,
-                gboolean    follow,
-                GStatBuf   *st)
+/* A descriptor of @path, and what it is (fstat), for changing the mode of
+ * that very file: a check and a change made by path could be told apart
+ * by a link swapped in between them by anyone who can write the folder,
+ * and the program (root, for the sync service) would change the mode of
+ * the file the link names. The database may be a link (to another disk)
+ * and is followed; a companion is not: a link there is what is seen.
+ *
+ * O_PATH, not a descriptor that opens the file (O_RDONLY): closing any
+ * descriptor that opened a file drops every POSIX lock this process holds
+ * on it, and SQLite holds such locks on the database and its -shm for as
+ * long as a connection is open. The desk keeps connections open while it
+ * opens another for each task, and init_station() makes the modes private
+ * on its own open connection, so there is no moment at which this process
+ * surely holds none (/desk/correction-keeps-new-letter fails on O_RDONLY
+ * here). Linux leaves the locks alone when an O_PATH
+ * descriptor closes; it reads and opens nothing, so a named pipe or a
+ * device in the file's place cannot hang or disturb the program either. */
+static int
+open_for_mode (const char  *path,
+               gboolean     follow,
+               struct stat *st)
 {
-  if (follow)
-    return g_stat (path, st) == 0;
-  return g_lstat (path, st) == 0 && !S_ISLNK (st->st_mode);
+  int fd = open (path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+  int saved;
+
+  if (fd < 0 || fstat (fd, st) == 0)
+    return fd;
+  saved = errno;
+  close (fd);
+  errno = saved;
+  return -1;
+}
+
+/* fchmod() refuses an O_PATH descriptor; its /proc/self/fd entry names the
+ * very file it was opened on, whatever is at the path now (glibc's
+ * fchmodat() and systemd's fchmod_opath() do the same). */
+static int
+chmod_descriptor (int    fd,
+                  mode_t mode)
+{
+  char proc[48];
+
+  g_snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
+  return chmod (proc, mode);
+}
+
+/* SQLite and Okienko only make regular files beside the database: a link,
+ * a folder or a named pipe there was put in the way (SQLite fails on it
+ * with "the disk failed to read or write"; a pipe in place of .issued
+ * would hold the program for ever). */
+static gboolean
+require_regular (const char        *path,
+                 const struct stat *st,
+                 GError           **error)
+{
+  if (S_ISREG (st->st_mode))
+    return TRUE;
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+               _("%s is not a regular file but a link, a folder, a named pipe or a device, so "
+                 "it cannot be one of the database's own files. It was left as it is and "
+                 "nothing was read: move it out of that folder, then try again."),
+               path);
+  return FALSE;
+}
+
+/* Before SQLite opens any of them; check_modes() looks again at what it
+ * changes. */
+static gboolean
+check_companions (OknStore *store,
+                  GError  **error)
+{
+  const char *suffixes[] = { "-wal", "-shm", ".issued" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
+      struct stat st;
+      int fd = open_for_mode (p, FALSE, &st);
+      gboolean ok;
+
+      if (fd < 0)
+        continue;
+      ok = require_regular (p, &st, error);
+      close (fd);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* The database, its -wal and -shm, and the file of issued numbers must be
  * private to their owner: a file others can read is made private when it
- * is ours, else refused. Changing a mode changes no byte of the file.
+ * is ours, else refused; one that is not a regular file is refused.
+ * Changing a mode changes no byte of the file.
  * Only once identify() has said the file is Okienko's: a file of another
  * program keeps its mode. (Not by reading the header here: closing a
  * descriptor of the database drops every POSIX lock this process holds
@@ -261,13 +341,25 @@ check_modes (OknStore *store,
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
-      GStatBuf st;
+      struct stat st;
+      int fd = open_for_mode (p, i == 0, &st);
       int saved;
 
-      if (!stat_companion (p, i == 0, &st) || (st.st_mode & 0077) == 0)
+      if (fd < 0)
         continue;
-      if (st.st_uid == geteuid () && g_chmod (p, 0600) == 0)
+      if (!require_regular (p, &st, error))
         {
+          close (fd);
+          return FALSE;
+        }
+      if ((st.st_mode & 0077) == 0)
+        {
+          close (fd);
+          continue;
+        }
+      if (st.st_uid == geteuid () && chmod_descriptor (fd, 0600) == 0)
+        {
+          close (fd);
           g_ptr_array_add (store->warnings,
                            g_strdup_printf (_("%s could be read by other users (mode %04o); it is "
                                               "now private to its owner (0600), as it holds "
@@ -276,6 +368,7 @@ check_modes (OknStore *store,
           continue;
         }
       saved = st.st_uid == geteuid () ? errno : EPERM;
+      close (fd);
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
                    _("%s can be read by other users (mode %04o) and this program cannot make it "
                      "private (%s). It holds personal data and the station secret: its owner "
@@ -689,10 +782,14 @@ tighten_permissions (OknStore *store)
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
-      GStatBuf st;
+      struct stat st;
+      int fd = open_for_mode (p, i == 0, &st);
 
-      if (stat_companion (p, i == 0, &st))
-        g_chmod (p, 0600);
+      if (fd < 0)
+        continue;
+      if (S_ISREG (st.st_mode))
+        chmod_descriptor (fd, 0600);
+      close (fd);
     }
 }
 
@@ -788,7 +885,8 @@ okn_store_open_full (const char        *path,
       }
   }
 
-  if (!open_connection (store, FALSE, error) || !identify (store, &kind, &version, error))
+  if (!check_companions (store, error) || !open_connection (store, FALSE, error)
+      || !identify (store, &kind, &version, error))
     return NULL;
   if (kind == KIND_EMPTY && !create)
     {
