@@ -1207,44 +1207,27 @@ json_int (JsonNode   *node,
   return FALSE;
 }
 
+/* @names: the enum's table (channel_names, ...), matched the way its
+ * okn_*_from_string() matches it. */
 static gboolean
-json_enum (JsonNode   *node,
-           const char *field,
-           gboolean  (*parse) (const char *, int *),
-           int        *out,
-           GError    **error)
+json_enum (JsonNode    *node,
+           const char  *field,
+           const char **names,
+           guint        n_names,
+           int         *out,
+           GError     **error)
 {
   g_autofree char *s = NULL;
 
   if (!json_string (node, field, &s, error))
     return FALSE;
-  if (s && !parse (s, out))
+  if (s && !lookup_name (s, names, n_names, out))
     {
       g_autofree char *shown = quote (s);
 
       json_fail (error, field, _("“%s” is not one of the allowed values."), shown);
       return FALSE;
     }
-  return TRUE;
-}
-
-static gboolean
-parse_channel (const char *s, int *out)
-{
-  OknChannel v;
-  if (!okn_channel_from_string (s, &v))
-    return FALSE;
-  *out = (int) v;
-  return TRUE;
-}
-
-static gboolean
-parse_delivery (const char *s, int *out)
-{
-  OknDelivery v;
-  if (!okn_delivery_from_string (s, &v))
-    return FALSE;
-  *out = (int) v;
   return TRUE;
 }
 
@@ -1394,13 +1377,13 @@ okn_record_from_json (JsonNode *node,
       else if (g_str_equal (k, "channel"))
         {
           e = (int) r->channel;
-          ok = json_enum (v, k, parse_channel, &e, error);
+          ok = json_enum (v, k, channel_names, G_N_ELEMENTS (channel_names), &e, error);
           r->channel = (OknChannel) e;
         }
       else if (g_str_equal (k, "delivery"))
         {
           e = (int) r->delivery;
-          ok = json_enum (v, k, parse_delivery, &e, error);
+          ok = json_enum (v, k, delivery_names, G_N_ELEMENTS (delivery_names), &e, error);
           r->delivery = (OknDelivery) e;
         }
       else if (g_str_equal (k, "sender"))
