@@ -491,8 +491,11 @@ test_json_refuses (void)
   struct { const char *json; const char *needle; } cases[] = {
     { "{\"kind\":\"report\",\"categroy\":\"x\"}", "categroy" },
     { "{\"category\":\"x\"}", "Kind" },
-    { "{\"kind\":\"letter\",\"pages\":\"three\"}", "Pages" },
+    { "{\"kind\":\"letter\",\"pages\":\"three\"}", "Pages: must be a whole number" },
     { "{\"kind\":\"letter\",\"anonymous\":\"yes\"}", "Anonymous" },
+    { "{\"kind\":\"letter\",\"attachments\":4294967296}", "Attachments: is out of range" },
+    { "{\"kind\":\"report\",\"lat\":\"51,7\",\"long\":19.4}", "Latitude: must be a number" },
+    { "{\"kind\":\"report\",\"consent\":1}", "Consent to contact: must be true or false" },
     { "{\"kind\":\"report\",\"lat\":51.7}", "longitude" },
     { "{\"kind\":\"report\",\"channel\":\"fax\"}", "fax" },
     { "{\"kind\":\"letter\",\"delivery\":\"pigeon\"}", "pigeon" },

@@ -1236,60 +1236,6 @@ json_string (JsonNode   *node,
   return TRUE;
 }
 
-static gboolean
-json_bool (JsonNode   *node,
-           const char *field,
-           gboolean   *out,
-           GError    **error)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    {
-      *out = json_node_get_boolean (node);
-      return TRUE;
-    }
-  json_fail (error, field, _("must be true or false."));
-  return FALSE;
-}
-
-static gboolean
-json_number (JsonNode   *node,
-             const char *field,
-             double     *out,
-             GError    **error)
-{
-  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-
-  if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
-    {
-      *out = json_node_get_double (node);
-      return TRUE;
-    }
-  json_fail (error, field, _("must be a number."));
-  return FALSE;
-}
-
-static gboolean
-json_int (JsonNode   *node,
-          const char *field,
-          int        *out,
-          GError    **error)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      gint64 v = json_node_get_int (node);
-
-      if (v < G_MININT || v > G_MAXINT)
-        {
-          json_fail (error, field, _("is out of range."));
-          return FALSE;
-        }
-      *out = (int) v;
-      return TRUE;
-    }
-  json_fail (error, field, _("must be a whole number."));
-  return FALSE;
-}
-
 /* @names: the enum's table (channel_names, ...), matched the way its
  * okn_*_from_string() matches it. */
 static gboolean
@@ -1419,25 +1365,40 @@ settable_member (const char *name)
   return NULL;
 }
 
+/* One plain member a script gave, read into the record when it is of the
+ * member's type. */
 static gboolean
 json_member (JsonNode         *node,
              const JsonMember *m,
              OknRecord        *r,
              GError          **error)
 {
+  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  gpointer at = G_STRUCT_MEMBER_P (r, m->offset);
+
   switch (m->type)
     {
     case MEMBER_TEXT:
-      return json_string (node, m->name, &G_STRUCT_MEMBER (char *, r, m->offset), error);
-    case MEMBER_BOOL:
-      return json_bool (node, m->name, &G_STRUCT_MEMBER (gboolean, r, m->offset), error);
-    case MEMBER_INT:
-      return json_int (node, m->name, &G_STRUCT_MEMBER (int, r, m->offset), error);
+      return json_string (node, m->name, at, error);
     case MEMBER_ENUM:
-      return json_enum (node, m->name, m->names, m->n_names, &G_STRUCT_MEMBER (int, r, m->offset),
-                        error);
+      return json_enum (node, m->name, m->names, m->n_names, at, error);
+    case MEMBER_BOOL:
+      if (t != G_TYPE_BOOLEAN)
+        return json_fail (error, m->name, _("must be true or false."));
+      *(gboolean *) at = json_node_get_boolean (node);
+      return TRUE;
+    case MEMBER_INT:
+      if (t != G_TYPE_INT64)
+        return json_fail (error, m->name, _("must be a whole number."));
+      if (json_node_get_int (node) < G_MININT || json_node_get_int (node) > G_MAXINT)
+        return json_fail (error, m->name, _("is out of range."));
+      *(int *) at = (int) json_node_get_int (node);
+      return TRUE;
     case MEMBER_COORDINATE:
-      return json_number (node, m->name, &G_STRUCT_MEMBER (double, r, m->offset), error);
+      if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+        return json_fail (error, m->name, _("must be a number."));
+      *(double *) at = json_node_get_double (node);
+      return TRUE;
     }
   g_return_val_if_reached (FALSE);
 }
