@@ -372,16 +372,133 @@ test_json_roundtrip (void)
   g_assert_true (json_object_has_member (o, "category"));
 }
 
+/* A record of @kind with every member set to a value of its own: those a
+ * script may set (the other kind's too: what the JSON form leaves out
+ * must stay out) read from JSON, @file attached by its path; the store's
+ * own members as the store sets them. */
+static OknRecord *
+full_record (const char *kind,
+             const char *file)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{\"kind\":\"%s\",\"channel\":\"epuap\",\"received_at\":\"2026-11-29T09:00:00+01:00\","
+    "\"delivery\":\"courier\",\"unit\":\"WGK\",\"sender\":\"Jan Kowalski\","
+    "\"sender_address\":\"ul. Piotrkowska 104, Łódź\",\"anonymous\":true,\"letter_date\":\"2026-11-28\","
+    "\"reference\":\"AB/12/2026\",\"subject\":\"Skarga\",\"pages\":3,\"attachments\":2,\"notes\":\"Pilne\","
+    "\"category\":\"streetlight\",\"description\":\"Nie świeci\",\"address\":\"ul. Zielona 3\","
+    "\"lat\":51.7592,\"long\":19.456,\"name\":\"Anna\",\"email\":\"anna@example.org\","
+    "\"phone\":\"+48 600 100 200\",\"consent\":true,"
+    "\"attributes\":{\"pole\":\"L-17\",\"hours\":[\"night\",\"evening\"]},\"files\":[\"%s\"]}",
+    kind, file);
+  g_autoptr (JsonNode) node = json_from_string (text, NULL);
+  g_autoptr (GError) error = NULL;
+  OknRecord *r = okn_record_from_json (node, &error);
+
+  g_assert_no_error (error);
+  r->id = 7;
+  r->uuid = g_strdup ("5f0c6e7a-1b2c-4d3e-8f90-a1b2c3d4e5f6");
+  r->ticket = g_strdup ("K03-26-004217-Q");
+  r->verification_code = g_strdup ("7KX2MP");
+  r->station = g_strdup ("K03");
+  r->operator_name = g_strdup ("jkowalska");
+  r->created_at = g_strdup ("2026-11-29T10:15:00+01:00");
+  r->updated_at = g_strdup ("2026-11-29T11:00:00+01:00");
+  r->cancel_reason = g_strdup ("Pomyłka");
+  r->server_id = g_strdup ("4711");
+  r->server_token = g_strdup ("tok-1");
+  r->server_status = g_strdup ("open");
+  r->server_status_notes = g_strdup ("W realizacji");
+  r->server_error = g_strdup ("Brak kategorii");
+  r->purged_at = g_strdup ("2027-11-29T03:00:00+01:00");
+  r->sync_state = OKN_SYNC_NEEDS_ATTENTION;
+  return r;
+}
+
+/* The JSON form to the byte (`okienkoctl show --json`, the status for the
+ * public and the sync read it), with every member a script may set read
+ * back as it was given. */
+static void
+test_json_form (void)
+{
+  static const struct { const char *kind; gboolean with_personal; const char *json; } cases[] = {
+    { "letter", TRUE,
+      "{\"ticket\":\"K03-26-004217-Q\",\"verification_code\":\"7KX2MP\","
+      "\"uuid\":\"5f0c6e7a-1b2c-4d3e-8f90-a1b2c3d4e5f6\",\"kind\":\"letter\",\"channel\":\"epuap\","
+      "\"station\":\"K03\",\"operator\":\"jkowalska\",\"created_at\":\"2026-11-29T10:15:00+01:00\","
+      "\"updated_at\":\"2026-11-29T11:00:00+01:00\",\"sync_state\":\"needs-attention\","
+      "\"cancel_reason\":\"Pomyłka\",\"purged_at\":\"2027-11-29T03:00:00+01:00\","
+      "\"service_request_id\":\"4711\",\"status\":\"open\",\"status_notes\":\"W realizacji\","
+      "\"server_error\":\"Brak kategorii\",\"received_at\":\"2026-11-29T09:00:00+01:00\","
+      "\"delivery\":\"courier\",\"unit\":\"WGK\",\"sender\":\"Jan Kowalski\","
+      "\"sender_address\":\"ul. Piotrkowska 104, Łódź\",\"anonymous\":true,"
+      "\"letter_date\":\"2026-11-28\",\"reference\":\"AB/12/2026\",\"subject\":\"Skarga\",\"pages\":3,"
+      "\"attachments\":2,\"notes\":\"Pilne\","
+      "\"files\":[{\"sha256\":\"c554ebb9670bfa2e8c573f4705a78e07fa0518f103699678cb28ac46266c5c73\","
+      "\"filename\":\"skan.txt\",\"mime_type\":\"text/plain\",\"size\":17}]}" },
+    { "letter", FALSE,
+      "{\"ticket\":\"K03-26-004217-Q\",\"kind\":\"letter\",\"channel\":\"epuap\",\"station\":\"K03\","
+      "\"created_at\":\"2026-11-29T10:15:00+01:00\",\"updated_at\":\"2026-11-29T11:00:00+01:00\","
+      "\"sync_state\":\"needs-attention\",\"service_request_id\":\"4711\",\"status\":\"open\","
+      "\"status_notes\":\"W realizacji\",\"received_at\":\"2026-11-29T09:00:00+01:00\","
+      "\"delivery\":\"courier\",\"unit\":\"WGK\"}" },
+    { "report", TRUE,
+      "{\"ticket\":\"K03-26-004217-Q\",\"verification_code\":\"7KX2MP\","
+      "\"uuid\":\"5f0c6e7a-1b2c-4d3e-8f90-a1b2c3d4e5f6\",\"kind\":\"report\",\"channel\":\"epuap\","
+      "\"station\":\"K03\",\"operator\":\"jkowalska\",\"created_at\":\"2026-11-29T10:15:00+01:00\","
+      "\"updated_at\":\"2026-11-29T11:00:00+01:00\",\"sync_state\":\"needs-attention\","
+      "\"cancel_reason\":\"Pomyłka\",\"purged_at\":\"2027-11-29T03:00:00+01:00\","
+      "\"service_request_id\":\"4711\",\"status\":\"open\",\"status_notes\":\"W realizacji\","
+      "\"server_error\":\"Brak kategorii\",\"category\":\"streetlight\",\"description\":\"Nie świeci\","
+      "\"address\":\"ul. Zielona 3\",\"lat\":51.7592,\"long\":19.456,\"name\":\"Anna\","
+      "\"email\":\"anna@example.org\",\"phone\":\"+48 600 100 200\",\"consent\":true,"
+      "\"attributes\":{\"pole\":\"L-17\",\"hours\":[\"night\",\"evening\"]},"
+      "\"files\":[{\"sha256\":\"c554ebb9670bfa2e8c573f4705a78e07fa0518f103699678cb28ac46266c5c73\","
+      "\"filename\":\"skan.txt\",\"mime_type\":\"text/plain\",\"size\":17}]}" },
+    { "report", FALSE,
+      "{\"ticket\":\"K03-26-004217-Q\",\"kind\":\"report\",\"channel\":\"epuap\",\"station\":\"K03\","
+      "\"created_at\":\"2026-11-29T10:15:00+01:00\",\"updated_at\":\"2026-11-29T11:00:00+01:00\","
+      "\"sync_state\":\"needs-attention\",\"service_request_id\":\"4711\",\"status\":\"open\","
+      "\"status_notes\":\"W realizacji\",\"category\":\"streetlight\"}" },
+  };
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "skan.txt", NULL);
+
+  g_assert_true (g_file_set_contents (file, "not really a scan", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (OknRecord) r = full_record (cases[i].kind, file);
+      g_autoptr (JsonNode) node = okn_record_to_json (r, cases[i].with_personal);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_assert_cmpstr (text, ==, cases[i].json);
+    }
+  /* Without a location, a file or text members, nothing stands for them. */
+  {
+    g_autoptr (OknRecord) r = okn_record_new (OKN_KIND_REPORT);
+    g_autoptr (JsonNode) node = okn_record_to_json (r, TRUE);
+    g_autofree char *text = json_to_string (node, FALSE);
+
+    g_assert_cmpstr (text, ==,
+                     "{\"kind\":\"report\",\"channel\":\"desk\",\"sync_state\":\"queued\","
+                     "\"consent\":false,\"attributes\":{}}");
+  }
+  okn_test_rm_rf (dir);
+}
+
 static void
 test_json_refuses (void)
 {
   struct { const char *json; const char *needle; } cases[] = {
     { "{\"kind\":\"report\",\"categroy\":\"x\"}", "categroy" },
     { "{\"category\":\"x\"}", "Kind" },
-    { "{\"kind\":\"letter\",\"pages\":\"three\"}", "Pages" },
+    { "{\"kind\":\"letter\",\"pages\":\"three\"}", "Pages: must be a whole number" },
     { "{\"kind\":\"letter\",\"anonymous\":\"yes\"}", "Anonymous" },
+    { "{\"kind\":\"letter\",\"attachments\":4294967296}", "Attachments: is out of range" },
+    { "{\"kind\":\"report\",\"lat\":\"51,7\",\"long\":19.4}", "Latitude: must be a number" },
+    { "{\"kind\":\"report\",\"consent\":1}", "Consent to contact: must be true or false" },
     { "{\"kind\":\"report\",\"lat\":51.7}", "longitude" },
     { "{\"kind\":\"report\",\"channel\":\"fax\"}", "fax" },
+    { "{\"kind\":\"letter\",\"delivery\":\"pigeon\"}", "pigeon" },
     { "[1,2]", "object" },
   };
 
@@ -485,6 +602,7 @@ main (int    argc,
   g_test_add_func ("/record/bad-dates", test_bad_dates);
   g_test_add_func ("/record/datetime-parse", test_datetime_parse);
   g_test_add_func ("/record/json-roundtrip", test_json_roundtrip);
+  g_test_add_func ("/record/json-form", test_json_form);
   g_test_add_func ("/record/json-refuses", test_json_refuses);
   g_test_add_func ("/record/polish-messages", test_polish_messages);
   g_test_add_func ("/record/json-member-types", test_json_member_types);

@@ -1135,6 +1135,89 @@ okn_record_set_location_text (OknRecord  *record,
 #define json_fail(error, field, ...) \
   okn_set_field_error (error, OKN_RECORD_ERROR, OKN_RECORD_ERROR_INVALID, field_label (field), __VA_ARGS__)
 
+/* What a member of the JSON form holds. */
+typedef enum
+{
+  MEMBER_TEXT,        /* char * */
+  MEMBER_BOOL,        /* gboolean */
+  MEMBER_INT,         /* int */
+  MEMBER_ENUM,        /* an enum of this file, by its name in names[] */
+  MEMBER_COORDINATE,  /* double; written with has_location, read in pairs */
+} MemberType;
+
+typedef enum
+{
+  LETTER_ONLY = 1 << 0,  /* written for letters only */
+  REPORT_ONLY = 1 << 1,  /* written for reports only */
+  PERSONAL    = 1 << 2,  /* left out of the public view */
+  SETTABLE    = 1 << 3,  /* okn_record_from_json() takes it from a script */
+} MemberFlags;
+
+typedef struct
+{
+  const char  *name;
+  MemberType   type;
+  gsize        offset;
+  MemberFlags  flags;
+  const char **names;
+  guint        n_names;
+} JsonMember;
+
+/* MEMBER_ENUM reads and writes the enums as ints. */
+G_STATIC_ASSERT (sizeof (OknKind) == sizeof (int));
+G_STATIC_ASSERT (sizeof (OknChannel) == sizeof (int));
+G_STATIC_ASSERT (sizeof (OknSyncState) == sizeof (int));
+G_STATIC_ASSERT (sizeof (OknDelivery) == sizeof (int));
+
+#define OFFSET(m)    G_STRUCT_OFFSET (OknRecord, m)
+#define NAMES(table) table, G_N_ELEMENTS (table)
+
+/* The plain members of the JSON form, in the order okn_record_to_json()
+ * writes them; its "attributes" and "files" follow them. "kind" is read on
+ * its own, before the others: the record is made for it. */
+static const JsonMember json_members[] = {
+  { "ticket", MEMBER_TEXT, OFFSET (ticket), 0 },
+  { "verification_code", MEMBER_TEXT, OFFSET (verification_code), PERSONAL },
+  { "uuid", MEMBER_TEXT, OFFSET (uuid), PERSONAL },
+  { "kind", MEMBER_ENUM, OFFSET (kind), 0, NAMES (kind_names) },
+  { "channel", MEMBER_ENUM, OFFSET (channel), SETTABLE, NAMES (channel_names) },
+  { "station", MEMBER_TEXT, OFFSET (station), 0 },
+  { "operator", MEMBER_TEXT, OFFSET (operator_name), PERSONAL },
+  { "created_at", MEMBER_TEXT, OFFSET (created_at), 0 },
+  { "updated_at", MEMBER_TEXT, OFFSET (updated_at), 0 },
+  { "sync_state", MEMBER_ENUM, OFFSET (sync_state), 0, NAMES (sync_state_names) },
+  { "cancel_reason", MEMBER_TEXT, OFFSET (cancel_reason), PERSONAL },
+  { "purged_at", MEMBER_TEXT, OFFSET (purged_at), PERSONAL },
+  { "service_request_id", MEMBER_TEXT, OFFSET (server_id), 0 },
+  { "status", MEMBER_TEXT, OFFSET (server_status), 0 },
+  { "status_notes", MEMBER_TEXT, OFFSET (server_status_notes), 0 },
+  { "server_error", MEMBER_TEXT, OFFSET (server_error), PERSONAL },
+  { "received_at", MEMBER_TEXT, OFFSET (received_at), LETTER_ONLY | SETTABLE },
+  { "delivery", MEMBER_ENUM, OFFSET (delivery), LETTER_ONLY | SETTABLE, NAMES (delivery_names) },
+  { "unit", MEMBER_TEXT, OFFSET (unit), LETTER_ONLY | SETTABLE },
+  { "sender", MEMBER_TEXT, OFFSET (sender_name), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "sender_address", MEMBER_TEXT, OFFSET (sender_address), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "anonymous", MEMBER_BOOL, OFFSET (anonymous), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "letter_date", MEMBER_TEXT, OFFSET (letter_date), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "reference", MEMBER_TEXT, OFFSET (reference), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "subject", MEMBER_TEXT, OFFSET (subject), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "pages", MEMBER_INT, OFFSET (pages), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "attachments", MEMBER_INT, OFFSET (attachment_count), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "notes", MEMBER_TEXT, OFFSET (notes), LETTER_ONLY | PERSONAL | SETTABLE },
+  { "category", MEMBER_TEXT, OFFSET (category), REPORT_ONLY | SETTABLE },
+  { "description", MEMBER_TEXT, OFFSET (description), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "address", MEMBER_TEXT, OFFSET (address), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "lat", MEMBER_COORDINATE, OFFSET (lat), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "long", MEMBER_COORDINATE, OFFSET (lon), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "name", MEMBER_TEXT, OFFSET (contact_name), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "email", MEMBER_TEXT, OFFSET (contact_email), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "phone", MEMBER_TEXT, OFFSET (contact_phone), REPORT_ONLY | PERSONAL | SETTABLE },
+  { "consent", MEMBER_BOOL, OFFSET (consent), REPORT_ONLY | PERSONAL | SETTABLE },
+};
+
+#undef OFFSET
+#undef NAMES
+
 static gboolean
 json_string (JsonNode   *node,
              const char *field,
@@ -1153,98 +1236,27 @@ json_string (JsonNode   *node,
   return TRUE;
 }
 
+/* @names: the enum's table (channel_names, ...), matched the way its
+ * okn_*_from_string() matches it. */
 static gboolean
-json_bool (JsonNode   *node,
-           const char *field,
-           gboolean   *out,
-           GError    **error)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    {
-      *out = json_node_get_boolean (node);
-      return TRUE;
-    }
-  json_fail (error, field, _("must be true or false."));
-  return FALSE;
-}
-
-static gboolean
-json_number (JsonNode   *node,
-             const char *field,
-             double     *out,
-             GError    **error)
-{
-  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-
-  if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
-    {
-      *out = json_node_get_double (node);
-      return TRUE;
-    }
-  json_fail (error, field, _("must be a number."));
-  return FALSE;
-}
-
-static gboolean
-json_int (JsonNode   *node,
-          const char *field,
-          int        *out,
-          GError    **error)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      gint64 v = json_node_get_int (node);
-
-      if (v < G_MININT || v > G_MAXINT)
-        {
-          json_fail (error, field, _("is out of range."));
-          return FALSE;
-        }
-      *out = (int) v;
-      return TRUE;
-    }
-  json_fail (error, field, _("must be a whole number."));
-  return FALSE;
-}
-
-static gboolean
-json_enum (JsonNode   *node,
-           const char *field,
-           gboolean  (*parse) (const char *, int *),
-           int        *out,
-           GError    **error)
+json_enum (JsonNode    *node,
+           const char  *field,
+           const char **names,
+           guint        n_names,
+           int         *out,
+           GError     **error)
 {
   g_autofree char *s = NULL;
 
   if (!json_string (node, field, &s, error))
     return FALSE;
-  if (s && !parse (s, out))
+  if (s && !lookup_name (s, names, n_names, out))
     {
       g_autofree char *shown = quote (s);
 
       json_fail (error, field, _("“%s” is not one of the allowed values."), shown);
       return FALSE;
     }
-  return TRUE;
-}
-
-static gboolean
-parse_channel (const char *s, int *out)
-{
-  OknChannel v;
-  if (!okn_channel_from_string (s, &v))
-    return FALSE;
-  *out = (int) v;
-  return TRUE;
-}
-
-static gboolean
-parse_delivery (const char *s, int *out)
-{
-  OknDelivery v;
-  if (!okn_delivery_from_string (s, &v))
-    return FALSE;
-  *out = (int) v;
   return TRUE;
 }
 
@@ -1344,6 +1356,53 @@ json_files (JsonNode   *node,
   return TRUE;
 }
 
+static const JsonMember *
+settable_member (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (json_members); i++)
+    if ((json_members[i].flags & SETTABLE) && g_str_equal (json_members[i].name, name))
+      return &json_members[i];
+  return NULL;
+}
+
+/* One plain member a script gave, read into the record when it is of the
+ * member's type. */
+static gboolean
+json_member (JsonNode         *node,
+             const JsonMember *m,
+             OknRecord        *r,
+             GError          **error)
+{
+  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  gpointer at = G_STRUCT_MEMBER_P (r, m->offset);
+
+  switch (m->type)
+    {
+    case MEMBER_TEXT:
+      return json_string (node, m->name, at, error);
+    case MEMBER_ENUM:
+      return json_enum (node, m->name, m->names, m->n_names, at, error);
+    case MEMBER_BOOL:
+      if (t != G_TYPE_BOOLEAN)
+        return json_fail (error, m->name, _("must be true or false."));
+      *(gboolean *) at = json_node_get_boolean (node);
+      return TRUE;
+    case MEMBER_INT:
+      if (t != G_TYPE_INT64)
+        return json_fail (error, m->name, _("must be a whole number."));
+      if (json_node_get_int (node) < G_MININT || json_node_get_int (node) > G_MAXINT)
+        return json_fail (error, m->name, _("is out of range."));
+      *(int *) at = (int) json_node_get_int (node);
+      return TRUE;
+    case MEMBER_COORDINATE:
+      if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+        return json_fail (error, m->name, _("must be a number."));
+      *(double *) at = json_node_get_double (node);
+      return TRUE;
+    }
+  g_return_val_if_reached (FALSE);
+}
+
 /**
  * okn_record_from_json:
  * @node: one JSON object, as `okienkoctl register --json -` reads it
@@ -1363,8 +1422,7 @@ okn_record_from_json (JsonNode *node,
   JsonObject *obj;
   const char *kind_s;
   OknKind kind;
-  double lat = NAN, lon = NAN;
-  gboolean has_lat = FALSE, has_lon = FALSE;
+  guint coordinates = 0;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -1386,63 +1444,16 @@ okn_record_from_json (JsonNode *node,
     {
       const char *k = l->data;
       JsonNode *v = json_object_get_member (obj, k);
+      const JsonMember *m = settable_member (k);
       gboolean ok;
-      int e;
 
       if (g_str_equal (k, "kind"))
         continue;
-      else if (g_str_equal (k, "channel"))
+      else if (m != NULL)
         {
-          e = (int) r->channel;
-          ok = json_enum (v, k, parse_channel, &e, error);
-          r->channel = (OknChannel) e;
+          ok = json_member (v, m, r, error);
+          coordinates += m->type == MEMBER_COORDINATE;
         }
-      else if (g_str_equal (k, "delivery"))
-        {
-          e = (int) r->delivery;
-          ok = json_enum (v, k, parse_delivery, &e, error);
-          r->delivery = (OknDelivery) e;
-        }
-      else if (g_str_equal (k, "sender"))
-        ok = json_string (v, k, &r->sender_name, error);
-      else if (g_str_equal (k, "sender_address"))
-        ok = json_string (v, k, &r->sender_address, error);
-      else if (g_str_equal (k, "anonymous"))
-        ok = json_bool (v, k, &r->anonymous, error);
-      else if (g_str_equal (k, "subject"))
-        ok = json_string (v, k, &r->subject, error);
-      else if (g_str_equal (k, "letter_date"))
-        ok = json_string (v, k, &r->letter_date, error);
-      else if (g_str_equal (k, "received_at"))
-        ok = json_string (v, k, &r->received_at, error);
-      else if (g_str_equal (k, "reference"))
-        ok = json_string (v, k, &r->reference, error);
-      else if (g_str_equal (k, "pages"))
-        ok = json_int (v, k, &r->pages, error);
-      else if (g_str_equal (k, "attachments"))
-        ok = json_int (v, k, &r->attachment_count, error);
-      else if (g_str_equal (k, "unit"))
-        ok = json_string (v, k, &r->unit, error);
-      else if (g_str_equal (k, "notes"))
-        ok = json_string (v, k, &r->notes, error);
-      else if (g_str_equal (k, "category"))
-        ok = json_string (v, k, &r->category, error);
-      else if (g_str_equal (k, "description"))
-        ok = json_string (v, k, &r->description, error);
-      else if (g_str_equal (k, "address"))
-        ok = json_string (v, k, &r->address, error);
-      else if (g_str_equal (k, "lat"))
-        ok = has_lat = json_number (v, k, &lat, error);
-      else if (g_str_equal (k, "long"))
-        ok = has_lon = json_number (v, k, &lon, error);
-      else if (g_str_equal (k, "name"))
-        ok = json_string (v, k, &r->contact_name, error);
-      else if (g_str_equal (k, "email"))
-        ok = json_string (v, k, &r->contact_email, error);
-      else if (g_str_equal (k, "phone"))
-        ok = json_string (v, k, &r->contact_phone, error);
-      else if (g_str_equal (k, "consent"))
-        ok = json_bool (v, k, &r->consent, error);
       else if (g_str_equal (k, "attributes"))
         ok = json_attributes (v, r, error);
       else if (g_str_equal (k, "files"))
@@ -1459,17 +1470,12 @@ okn_record_from_json (JsonNode *node,
         return NULL;
     }
 
-  if (has_lat != has_lon)
+  if (coordinates == 1)
     {
       json_fail (error, "location", _("give both latitude and longitude."));
       return NULL;
     }
-  if (has_lat)
-    {
-      r->has_location = TRUE;
-      r->lat = lat;
-      r->lon = lon;
-    }
+  r->has_location = coordinates == 2;
   return g_steal_pointer (&r);
 }
 
@@ -1482,6 +1488,79 @@ add_str (JsonBuilder *b,
     return;
   json_builder_set_member_name (b, name);
   json_builder_add_string_value (b, value);
+}
+
+static void
+add_member (JsonBuilder      *b,
+            const JsonMember *m,
+            const OknRecord  *r)
+{
+  switch (m->type)
+    {
+    case MEMBER_TEXT:
+      add_str (b, m->name, G_STRUCT_MEMBER (const char *, r, m->offset));
+      return;
+    case MEMBER_ENUM:
+      {
+        guint v = (guint) G_STRUCT_MEMBER (int, r, m->offset);
+
+        /* As okn_*_to_string() refuses a value outside the enum. */
+        g_return_if_fail (v < m->n_names);
+        add_str (b, m->name, m->names[v]);
+        return;
+      }
+    case MEMBER_BOOL:
+      json_builder_set_member_name (b, m->name);
+      json_builder_add_boolean_value (b, G_STRUCT_MEMBER (gboolean, r, m->offset));
+      return;
+    case MEMBER_INT:
+      json_builder_set_member_name (b, m->name);
+      json_builder_add_int_value (b, G_STRUCT_MEMBER (int, r, m->offset));
+      return;
+    case MEMBER_COORDINATE:
+      if (r->has_location)
+        {
+          json_builder_set_member_name (b, m->name);
+          json_builder_add_double_value (b, G_STRUCT_MEMBER (double, r, m->offset));
+        }
+      return;
+    }
+}
+
+/* The values of the category's attributes, by their codes. */
+static void
+add_attributes (JsonBuilder     *b,
+                const OknRecord *r)
+{
+  json_builder_set_member_name (b, "attributes");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      OknAttribute *a = g_ptr_array_index (r->attributes, i);
+      guint n = 0;
+
+      /* A key given more than once is a multi-value list. */
+      for (guint j = 0; j < r->attributes->len; j++)
+        if (g_str_equal (((OknAttribute *) g_ptr_array_index (r->attributes, j))->key, a->key))
+          n++;
+      if (n == 1)
+        {
+          add_str (b, a->key, a->value);
+          continue;
+        }
+      if (okn_record_get_attribute (r, a->key) != a->value)
+        continue;
+      json_builder_set_member_name (b, a->key);
+      json_builder_begin_array (b);
+      for (guint j = 0; j < r->attributes->len; j++)
+        {
+          OknAttribute *c = g_ptr_array_index (r->attributes, j);
+          if (g_str_equal (c->key, a->key))
+            json_builder_add_string_value (b, c->value);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
 }
 
 /**
@@ -1498,101 +1577,19 @@ okn_record_to_json (const OknRecord *r,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_str (b, "ticket", r->ticket);
-  if (with_personal)
+  for (guint i = 0; i < G_N_ELEMENTS (json_members); i++)
     {
-      add_str (b, "verification_code", r->verification_code);
-      add_str (b, "uuid", r->uuid);
-    }
-  add_str (b, "kind", okn_kind_to_string (r->kind));
-  add_str (b, "channel", okn_channel_to_string (r->channel));
-  add_str (b, "station", r->station);
-  if (with_personal)
-    add_str (b, "operator", r->operator_name);
-  add_str (b, "created_at", r->created_at);
-  add_str (b, "updated_at", r->updated_at);
-  add_str (b, "sync_state", okn_sync_state_to_string (r->sync_state));
-  add_str (b, "cancel_reason", with_personal ? r->cancel_reason : NULL);
-  if (with_personal)
-    add_str (b, "purged_at", r->purged_at);
-  add_str (b, "service_request_id", r->server_id);
-  add_str (b, "status", r->server_status);
-  add_str (b, "status_notes", r->server_status_notes);
-  if (with_personal)
-    add_str (b, "server_error", r->server_error);
+      const JsonMember *m = &json_members[i];
 
-  if (r->kind == OKN_KIND_LETTER)
-    {
-      add_str (b, "received_at", r->received_at);
-      add_str (b, "delivery", okn_delivery_to_string (r->delivery));
-      add_str (b, "unit", r->unit);
-      if (with_personal)
-        {
-          add_str (b, "sender", r->sender_name);
-          add_str (b, "sender_address", r->sender_address);
-          json_builder_set_member_name (b, "anonymous");
-          json_builder_add_boolean_value (b, r->anonymous);
-          add_str (b, "letter_date", r->letter_date);
-          add_str (b, "reference", r->reference);
-          add_str (b, "subject", r->subject);
-          json_builder_set_member_name (b, "pages");
-          json_builder_add_int_value (b, r->pages);
-          json_builder_set_member_name (b, "attachments");
-          json_builder_add_int_value (b, r->attachment_count);
-          add_str (b, "notes", r->notes);
-        }
-    }
-  else
-    {
-      add_str (b, "category", r->category);
-      if (with_personal)
-        {
-          add_str (b, "description", r->description);
-          add_str (b, "address", r->address);
-          if (r->has_location)
-            {
-              json_builder_set_member_name (b, "lat");
-              json_builder_add_double_value (b, r->lat);
-              json_builder_set_member_name (b, "long");
-              json_builder_add_double_value (b, r->lon);
-            }
-          add_str (b, "name", r->contact_name);
-          add_str (b, "email", r->contact_email);
-          add_str (b, "phone", r->contact_phone);
-          json_builder_set_member_name (b, "consent");
-          json_builder_add_boolean_value (b, r->consent);
-          json_builder_set_member_name (b, "attributes");
-          json_builder_begin_object (b);
-          for (guint i = 0; i < r->attributes->len; i++)
-            {
-              OknAttribute *a = g_ptr_array_index (r->attributes, i);
-              guint n = 0;
-
-              /* A key given more than once is a multi-value list. */
-              for (guint j = 0; j < r->attributes->len; j++)
-                if (g_str_equal (((OknAttribute *) g_ptr_array_index (r->attributes, j))->key, a->key))
-                  n++;
-              if (n == 1)
-                {
-                  add_str (b, a->key, a->value);
-                  continue;
-                }
-              if (okn_record_get_attribute (r, a->key) != a->value)
-                continue;
-              json_builder_set_member_name (b, a->key);
-              json_builder_begin_array (b);
-              for (guint j = 0; j < r->attributes->len; j++)
-                {
-                  OknAttribute *c = g_ptr_array_index (r->attributes, j);
-                  if (g_str_equal (c->key, a->key))
-                    json_builder_add_string_value (b, c->value);
-                }
-              json_builder_end_array (b);
-            }
-          json_builder_end_object (b);
-        }
+      if (((m->flags & PERSONAL) && !with_personal)
+          || ((m->flags & LETTER_ONLY) && r->kind != OKN_KIND_LETTER)
+          || ((m->flags & REPORT_ONLY) && r->kind != OKN_KIND_REPORT))
+        continue;
+      add_member (b, m, r);
     }
 
+  if (with_personal && r->kind == OKN_KIND_REPORT)
+    add_attributes (b, r);
   if (with_personal && r->files->len > 0)
     {
       json_builder_set_member_name (b, "files");
