@@ -29,6 +29,8 @@ typedef struct
 {
   OknOpen311Server *server;
   OknTestStation station;
+  OknSync *sync;       /* setup_report(): an engine, */
+  OknRecord *report;   /* and one report in its queue */
 } Fixture;
 
 static void
@@ -47,6 +49,8 @@ static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
+  g_clear_pointer (&f->sync, okn_sync_free);
+  g_clear_pointer (&f->report, okn_record_free);
   okn_test_station_clear (&f->station);
   g_clear_pointer (&f->server, okn_open311_server_free);
 }
@@ -73,6 +77,17 @@ new_sync (Fixture *f)
   return sync;
 }
 
+/* setup(), then the engine and one report queued: what the tests of a
+ * case's statuses start from. */
+static void
+setup_report (Fixture       *f,
+              gconstpointer  data)
+{
+  setup (f, data);
+  f->sync = new_sync (f);
+  f->report = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
+}
+
 /* `okienkoctl sync --once` on the station's database; @out and @err (if
  * not NULL) are replaced with what it wrote. Returns: its exit code */
 static int
@@ -85,6 +100,27 @@ ctl_sync_once (Fixture  *f,
   if (err)
     g_clear_pointer (err, g_free);
   return okn_test_run_ctl (f->station.db, f->station.conf, NULL, out, err, "sync", "--once", NULL);
+}
+
+/* `okienkoctl sync --once` succeeds, and the server has created @created
+ * cases in all. */
+static void
+assert_ctl_sync_creates (Fixture *f,
+                         guint    created)
+{
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, created);
+}
+
+/* `okienkoctl sync --once` succeeds and the queue is empty: all @synced
+ * records synced, each on the server exactly once. */
+static void
+assert_ctl_sync_all (Fixture *f,
+                     int      synced)
+{
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, synced);
+  assert_each_once (f);
 }
 
 /* `okienkoctl status --json`, which must succeed with JSON; @out is
@@ -385,11 +421,10 @@ static void
 test_statuses (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) other = okn_test_add_report (f->station.store, "dumping", "Meble na chodniku");
 
-  okn_test_check_statuses (f->station.store, sync, r, (OknTestSetStatus) okn_open311_server_set_status, f->server);
+  okn_test_check_statuses (f->station.store, f->sync, f->report, (OknTestSetStatus) okn_open311_server_set_status,
+                           f->server);
 }
 
 static void
@@ -666,9 +701,7 @@ test_lock (Fixture       *f,
 
   /* Released with the engine. */
   g_clear_pointer (&sync, okn_sync_free);
-  rc = ctl_sync_once (f, &out, &err);
-  g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 1);
+  assert_ctl_sync_creates (f, 1);
 }
 
 /* ---- the command line ------------------------------------------------------- */
@@ -738,9 +771,7 @@ test_cli_auth (Fixture       *f,
 
   /* The key fixed: everything goes, with attempts not used up. */
   okn_test_server_set (f->server, "api_key", API_KEY);
-  rc = ctl_sync_once (f, &out, &err);
-  g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 20);
+  assert_ctl_sync_creates (f, 20);
 }
 
 static void
@@ -885,8 +916,8 @@ test_watch (Fixture       *f,
 
 /* Queues @n reports behind a server that delays every answer by
  * @delay_ms, starts `okienkoctl sync @mode` and sends it SIGTERM once two
- * cases were created. Returns its exit status; @at_stop: the cases created
- * by then. */
+ * cases were created. Returns its exit status; @at_stop (if not NULL): the
+ * cases created by then. */
 static int
 stop_while_busy (Fixture    *f,
                  const char *delay_ms,
@@ -901,7 +932,8 @@ stop_while_busy (Fixture    *f,
   okn_test_add_reports (f->station.store, n);
   proc = okn_test_start_sync (f->station.db, f->station.conf, mode);
   g_assert_true (wait_created (f, 2));
-  *at_stop = okn_test_server_counters (f->server).created;
+  if (at_stop)
+    *at_stop = okn_test_server_counters (f->server).created;
   return stop_watch (proc);
 }
 
@@ -923,12 +955,10 @@ static void
 test_watch_sigterm_busy (Fixture       *f,
                          gconstpointer  data)
 {
-  guint at_stop;
-
   /* SIGTERM while requests are in flight (each answer is delayed): the
    * batch finishes, nothing is left sending, exit 0. */
   okn_test_config_set (f->station.config, "sync.batch_size", "5");
-  g_assert_cmpint (stop_while_busy (f, "100", 200, "--watch", &at_stop), ==, 0);
+  g_assert_cmpint (stop_while_busy (f, "100", 200, "--watch", NULL), ==, 0);
   assert_stopped_cleanly (f, 200);
 }
 
@@ -955,11 +985,10 @@ static void
 test_once_sigterm (Fixture       *f,
                    gconstpointer  data)
 {
-  guint at_stop;
   int status;
 
   okn_test_config_set (f->station.config, "sync.batch_size", "5");
-  status = stop_while_busy (f, "100", 200, "--once", &at_stop);
+  status = stop_while_busy (f, "100", 200, "--once", NULL);
   g_assert_true (status == 0 || status == 4);
   assert_stopped_cleanly (f, 200);
 }
@@ -1088,10 +1117,7 @@ test_deep_json (Fixture       *f,
   rc = ctl_sync_once (f, NULL, NULL);
   g_assert_cmpint (rc, ==, 4);
   g_usleep (2100 * 1000);
-  rc = ctl_sync_once (f, NULL, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 3);
-  assert_each_once (f);
+  assert_ctl_sync_all (f, 3);
 }
 
 static void
@@ -1223,9 +1249,7 @@ test_endpoint_missing (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).requests, <=, 2);
 
   okn_test_config_set (f->station.config, "server.url", url);
-  rc = ctl_sync_once (f, NULL, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 5);
+  assert_ctl_sync_all (f, 5);
 }
 
 /* Records a server refused for something now fixed on its side go back to
@@ -1288,10 +1312,7 @@ test_cli_requeue (Fixture       *f,
   rc = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "requeue", "--all-needing-attention", NULL);
   g_assert_cmpint (rc, ==, 0);
 
-  rc = ctl_sync_once (f, NULL, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 4);
-  assert_each_once (f);
+  assert_ctl_sync_all (f, 4);
 }
 
 /* Without letters.service_code a letter cannot be sent; the reports
@@ -1325,10 +1346,7 @@ test_letters_without_code (Fixture       *f,
   g_assert_cmpuint (okn_test_server_counters (f->server).created, ==, 5);
 
   okn_test_config_set (f->station.config, "letters.service_code", "letter");
-  rc = ctl_sync_once (f, NULL, NULL);
-  g_assert_cmpint (rc, ==, 0);
-  g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 6);
-  assert_each_once (f);
+  assert_ctl_sync_all (f, 6);
 }
 
 /* A 400 with a generic entry first and the one that names the field after
@@ -1385,37 +1403,35 @@ static void
 test_statuses_reopened (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   OknSyncReport report;
 
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   okn_sync_report_clear (&report);
-  again = okn_test_reload (f->station.store, r);
+  again = okn_test_reload (f->station.store, f->report);
   okn_open311_server_set_status (f->server, again->server_id, "closed", "Wywieziono.");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
 
   /* Reopened on the server; polled an hour ago: not yet asked. */
   okn_open311_server_set_status (f->server, again->server_id, "open", "Wrócił gruz.");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 0);
   okn_sync_report_clear (&report);
 
   okn_test_sql_exec (f->station.db, "UPDATE records SET status_polled_us = status_polled_us - 25 * 3600000000");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 1);
   g_assert_cmpuint (report.status_changes, ==, 1);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->station.store, r);
+  again = okn_test_reload (f->station.store, f->report);
   g_assert_cmpstr (again->server_status, ==, "open");
   g_assert_cmpstr (again->server_status_notes, ==, "Wrócił gruz.");
 
   /* Open again: polled every run. */
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.polled, ==, 1);
   okn_sync_report_clear (&report);
 
@@ -1426,11 +1442,11 @@ test_statuses_reopened (Fixture       *f,
   {
     guint queries = okn_test_server_counters (f->server).queries;
 
-    okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+    okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
     okn_sync_report_clear (&report);
     g_assert_cmpuint (okn_test_server_counters (f->server).queries, >, queries);
     queries = okn_test_server_counters (f->server).queries;
-    okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+    okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
     okn_sync_report_clear (&report);
     g_assert_cmpuint (okn_test_server_counters (f->server).queries, ==, queries);
   }
@@ -1443,23 +1459,21 @@ static void
 test_statuses_without_status (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   g_autofree char *out = NULL;
   OknSyncReport report;
 
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   okn_sync_report_clear (&report);
-  again = okn_test_reload (f->station.store, r);
+  again = okn_test_reload (f->station.store, f->report);
   g_assert_cmpstr (again->server_status, ==, "open");
 
   okn_test_server_set (f->server, "statusless", "true");
   okn_open311_server_set_status (f->server, again->server_id, "open", "Ekipa w drodze.");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   okn_sync_report_clear (&report);
   g_clear_pointer (&again, okn_record_free);
-  again = okn_test_reload (f->station.store, r);
+  again = okn_test_reload (f->station.store, f->report);
   g_assert_cmpstr (again->server_status, ==, "open");
   g_assert_cmpstr (again->server_status_notes, ==, "Ekipa w drodze.");
 
@@ -1493,6 +1507,22 @@ count_notes (Fixture    *f,
   return okn_test_sql_int (f->station.db, sql);
 }
 
+/* A run succeeds with @n status changes: @n records now hold the
+ * server's @notes. */
+static void
+assert_run_pulls_notes (Fixture    *f,
+                        OknSync    *sync,
+                        const char *notes,
+                        guint       n)
+{
+  OknSyncReport report;
+
+  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  g_assert_cmpuint (report.status_changes, ==, n);
+  okn_sync_report_clear (&report);
+  g_assert_cmpint (count_notes (f, notes), ==, n);
+}
+
 /* Long case numbers that are still usable (200 digits) do not push a
  * status pull's GET over what servers take: with a server that refuses
  * URLs over 8190 bytes (Apache's LimitRequestLine), every case gets its
@@ -1519,10 +1549,7 @@ test_statuses_long_ids (Fixture       *f,
       g_assert_cmpint (okn_test_count_state (f->station.store, OKN_SYNC_SYNCED), ==, 50);
       g_assert_cmpint (okn_test_sql_int (f->station.db, "SELECT min (length (server_id)) FROM records"), ==, 200);
       set_all_notes (f, notes);
-      okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-      g_assert_cmpuint (report.status_changes, ==, 50);
-      okn_sync_report_clear (&report);
-      g_assert_cmpint (count_notes (f, notes), ==, 50);
+      assert_run_pulls_notes (f, sync, notes, 50);
     }
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 50);
 }
@@ -1567,10 +1594,7 @@ test_statuses_all_refused (Fixture       *f,
       g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 0);
     }
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_NONE, 0);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.status_changes, ==, 3);
-  okn_sync_report_clear (&report);
-  g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 3);
+  assert_run_pulls_notes (f, sync, "Ekipa w drodze.", 3);
 }
 
 /* A batch refused with a 400, then one of its cases refused when asked
@@ -1602,8 +1626,6 @@ static void
 test_long_case_id (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr (OknSync) sync = new_sync (f);
-  g_autoptr (OknRecord) r = okn_test_add_report (f->station.store, "dumping", "Gruz przy torach");
   g_autoptr (OknRecord) again = NULL;
   g_autofree char *out = NULL;
   OknSyncReport report;
@@ -1611,10 +1633,10 @@ test_long_case_id (Fixture       *f,
   okn_test_add_reports (f->station.store, 4);
   /* The run's first POST (its probe: the oldest record) gets the id. */
   okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_LONG_ID, 1);
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
   g_assert_cmpuint (report.sent, ==, 5);
   okn_sync_report_clear (&report);
-  again = okn_test_reload (f->station.store, r);
+  again = okn_test_reload (f->station.store, f->report);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_null (again->server_id);
   g_assert_nonnull (again->server_error);
@@ -1624,17 +1646,14 @@ test_long_case_id (Fixture       *f,
   g_assert_true (okn_test_audit_has (f->station.store, again->id, NULL, "cannot be used"));
 
   set_all_notes (f, "Ekipa w drodze.");
-  okn_test_sync_run (sync, &report, OKN_TEST_SYNC_OK);
-  g_assert_cmpuint (report.status_changes, ==, 4);
-  okn_sync_report_clear (&report);
-  g_assert_cmpint (count_notes (f, "Ekipa w drodze."), ==, 4);
+  assert_run_pulls_notes (f, f->sync, "Ekipa w drodze.", 4);
 
   /* okienkoctl: the runs succeed; show gives the reason where the case
    * number would be, in the clerk's language. */
-  g_clear_pointer (&sync, okn_sync_free);
+  g_clear_pointer (&f->sync, okn_sync_free);
   g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
   g_setenv ("LANGUAGE", "pl", TRUE);
-  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", r->ticket, NULL),
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "show", f->report->ticket, NULL),
                    ==, 0);
   g_unsetenv ("LANGUAGE");
   g_test_message ("%s", out);
@@ -1646,16 +1665,16 @@ test_long_case_id (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 0);
   g_test_message ("%s", out);
-  g_assert_null (strstr (out, r->ticket));
+  g_assert_null (strstr (out, f->report->ticket));
   /* ... and one without its reason as a problem still. */
   okn_test_sql_exec (f->station.db, "UPDATE records SET server_error = NULL WHERE server_id IS NULL");
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 5);
-  g_assert_nonnull (strstr (out, r->ticket));
+  g_assert_nonnull (strstr (out, f->report->ticket));
 
   /* Never sent again. */
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 5);
-  g_assert_cmpuint (okn_test_server_cases_for (f->server, r->ticket), ==, 1);
+  g_assert_cmpuint (okn_test_server_cases_for (f->server, f->report->ticket), ==, 1);
 }
 
 /* A token the server answers "not yet" is asked again within seconds,
@@ -1948,13 +1967,14 @@ main (int   argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
 #define ADDD(path, d, fn) g_test_add (path, Fixture, GINT_TO_POINTER (d), setup, fn, teardown)
+#define ADD_REPORT(path, fn) g_test_add (path, Fixture, NULL, setup_report, fn, teardown)
   g_test_add_func ("/sync/backoff", test_backoff);
   ADD ("/sync/push", test_push);
   ADD ("/sync/push/media", test_push_media);
   ADD ("/sync/push/stale-catalogue", test_push_stale_catalogue);
   ADD ("/sync/empty-catalogue-kept", test_empty_catalogue_kept);
   ADD ("/sync/tokens", test_tokens);
-  ADD ("/sync/statuses", test_statuses);
+  ADD_REPORT ("/sync/statuses", test_statuses);
   ADD ("/sync/refused-then-corrected", test_refused_then_corrected);
   ADD ("/sync/retry-after", test_retry_after);
   ADDD ("/sync/transient/key-ignored", 0, test_transient);
@@ -1982,12 +2002,12 @@ main (int   argc,
   ADD ("/sync/setting-as-data", test_setting_as_data);
   ADD ("/sync/cli/several-errors", test_cli_several_errors);
   ADD ("/sync/cli/refused-exit", test_cli_refused_exit);
-  ADD ("/sync/statuses/reopened", test_statuses_reopened);
-  ADD ("/sync/statuses/without-status", test_statuses_without_status);
+  ADD_REPORT ("/sync/statuses/reopened", test_statuses_reopened);
+  ADD_REPORT ("/sync/statuses/without-status", test_statuses_without_status);
   ADD ("/sync/statuses/long-ids", test_statuses_long_ids);
   ADD ("/sync/statuses/all-refused", test_statuses_all_refused);
   ADD ("/sync/statuses/one-refused", test_statuses_one_refused);
-  ADD ("/sync/hostile/long-case-id", test_long_case_id);
+  ADD_REPORT ("/sync/hostile/long-case-id", test_long_case_id);
   ADD ("/sync/watch/token-pending", test_watch_token_pending);
   ADD ("/sync/cli/status-error-cleared", test_cli_status_error_cleared);
   ADD ("/sync/cli/status-names-setting", test_cli_status_names_setting);
@@ -1996,5 +2016,6 @@ main (int   argc,
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
 #undef ADD
 #undef ADDD
+#undef ADD_REPORT
   return g_test_run ();
 }
