@@ -34,6 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "okn-store-issued.h"
+#include "okn-store-private.h"
 
 #define SLOT_SIZE 4096
 #define N_SLOTS 2
@@ -124,6 +125,48 @@ set_io_error (OknIssuedFile *f,
     g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
                  _("The file of ticket numbers already given out, %s, cannot be %s: %s"),
                  f->path, what, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* A mark that could not be written: the numbers are in the database
+ * already (a registration committed, or the counters being copied), only
+ * not in this file. The message names the highest of @raise and says what
+ * writes it (any writable open: `okienkoctl init`), since a registration
+ * must not simply be tried again: that would store the record twice. */
+static gboolean
+set_raise_error (OknIssuedFile *f,
+                 const GArray  *raise,
+                 int            saved_errno,
+                 GError       **error)
+{
+  const OknIssued *top = NULL;
+  g_autofree char *ticket = NULL;
+
+  for (guint i = 0; i < raise->len; i++)
+    {
+      const OknIssued *r = &g_array_index (raise, OknIssued, i);
+
+      if (top == NULL || r->year > top->year || (r->year == top->year && r->seq > top->seq))
+        top = r;
+    }
+  if (top == NULL)
+    return set_io_error (f, C_("file", "written"), saved_errno, error);
+  ticket = okn_store_format_ticket (top->station, top->year, top->seq);
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("The file of ticket numbers already given out, %s, could not be written: the "
+                   "disk is full. The database holds the tickets up to %s, but this file does not "
+                   "yet; until it does, a database that loses its latest changes could give them "
+                   "out again. Free some space on that disk, then run “okienkoctl init”, which "
+                   "writes it."),
+                 f->path, ticket);
+  else
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("The file of ticket numbers already given out, %s, could not be written: %s. "
+                   "The database holds the tickets up to %s, but this file does not yet; until it "
+                   "does, a database that loses its latest changes could give them out again. "
+                   "Fix the cause, then run “okienkoctl init”, which writes it."),
+                 f->path, g_strerror (saved_errno), ticket);
   return FALSE;
 }
 
@@ -320,7 +363,7 @@ okn_issued_raise (OknIssuedFile *f,
     errno = ENOSPC;
   if (written != (ssize_t) sizeof slot || fdatasync (f->fd) != 0)
     {
-      set_io_error (f, C_("file", "written"), errno, error);
+      set_raise_error (f, raise, errno, error);
       goto out;
     }
   ok = TRUE;
