@@ -198,7 +198,8 @@ def main():
            f"{copied} records, {late} of them the letter registered during the copy")
     env_restored = dict(env_tty, OKIENKO_DB=os.path.join(tmp, "restored.db"),
                         OKIENKO_CONFIG=os.path.join(tmp, "restored.conf"))
-    rc_r, out_r, err_r = run(ctl, env_restored, ["restore", held])
+    # A database of its own: no .issued knows the numbers (restore --help).
+    rc_r, out_r, err_r = run(ctl, env_restored, ["restore", "--skip-numbers", "0", held])
     rc_c, out_c, err_c = run(ctl, env_restored, ["check"])
     result(rc_r == 0 and rc_c == 0 and b"Everything holds" in out_c,
            "the copy made during the writes restores and passes okienkoctl check",

@@ -393,8 +393,12 @@ test_restore_numbers (Fixture       *f,
 }
 
 /* A station whose disk was replaced: no database yet, not even its
- * folder (the user data folder of a new account). The restore makes the
- * folder, private, as init does, and puts the backup there. */
+ * folder (the user data folder of a new account), and no DB.issued: the
+ * three letters registered after the backup went with the old disk. The
+ * restore refuses until the administrator says how many numbers to leave
+ * out; then it makes the folder, private, as init does, puts the backup
+ * there, and the next ticket comes after the gap, never one of the three
+ * again. */
 static void
 test_restore_new_station (Fixture       *f,
                           gconstpointer  data)
@@ -402,20 +406,81 @@ test_restore_new_station (Fixture       *f,
   g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
   g_autofree char *folder = g_build_filename (f->dir, "new-disk", "okienko", NULL);
   g_autofree char *db = g_build_filename (folder, "okienko.db", NULL);
+  g_autofree char *issued = g_strconcat (db, ".issued", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr (GError) error = NULL;
   GStatBuf st;
   int rc;
 
-  backup_then_register (f, backup, 2, 0);
+  backup_then_register (f, backup, 2, 3);
 
   rc = okn_test_run_ctl (db, f->conf, NULL, &out, &err, "restore", backup, NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_nonnull (strstr (err, issued));
+  g_assert_nonnull (strstr (err, "K03-26-000002-M, the backup's last ticket"));
+  g_assert_nonnull (strstr (err, "--skip-numbers N"));
+  g_assert_nonnull (strstr (err, "Nothing was changed"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  rc = okn_test_run_ctl (db, f->conf, NULL, &out, &err, "restore", "--skip-numbers", "100", backup, NULL);
   if (rc != 0)
     g_error ("restore into a new folder: exit %d: %s", rc, err);
   g_assert_nonnull (strstr (out, "2 records"));
+  g_assert_nonnull (strstr (err, "K03-26-000003-P to K03-26-000102-W are left out"));
+  g_assert_nonnull (strstr (err, "the next ticket is K03-26-000103-Y"));
   g_assert_cmpint (okn_test_sql_int (db, "SELECT count(*) FROM records"), ==, 2);
   g_assert_cmpint (g_stat (folder, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (okn_test_sql_int (db, "SELECT count(*) FROM audit_log WHERE action = 'skip-numbers' AND "
+                                         "details LIKE '%\"from\":\"K03-26-000003-P\",\"to\":\"K03-26-000102-W\"%'"),
+                   ==, 1);
+  g_assert_cmpint (okn_test_sql_int (db, "SELECT count(*) FROM audit_log WHERE action = 'restore' AND "
+                                         "details LIKE '%\"skip_numbers\":\"100\"%'"),
+                   ==, 1);
+
+  f->store = okn_store_open (db, &error);
+  g_assert_no_error (error);
+  next = register_letter (f->store, "Piotr Wiśniewski");
+  g_assert_cmpstr (next, ==, "K03-26-000103-Y");
+  g_clear_pointer (&f->store, okn_store_close);
+  g_clear_pointer (&out, g_free);
+  rc = okn_test_run_ctl (db, f->conf, NULL, &out, NULL, "check", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "Everything holds."));
+}
+
+/* A backup carries what DB.issued knew when it was made, ahead of its
+ * own counters when the database had lost numbers before: here an older
+ * copy was put back (numbers 3 to 5 lost from the database, kept in
+ * DB.issued), then backed up. Restored on a new disk, even with no
+ * numbers left out, the next ticket comes after 5. */
+static void
+test_restore_backup_carries_issued (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *old = g_build_filename (f->dir, "old.db", NULL);
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *db = g_build_filename (f->dir, "new-disk", "okienko.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr (GError) error = NULL;
+
+  backup_then_register (f, old, 2, 3);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "restore", old, NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL), ==, 0);
+  g_assert_cmpint (okn_test_sql_int (backup, "SELECT last_seq FROM counters"), ==, 2);
+
+  g_assert_cmpint (okn_test_run_ctl (db, f->conf, NULL, NULL, &err, "restore", "--skip-numbers", "0", backup, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (err, "the next ticket is K03-26-000006-W"));
+  f->store = okn_store_open (db, &error);
+  g_assert_no_error (error);
+  next = register_letter (f->store, "Piotr Wiśniewski");
+  g_assert_cmpstr (next, ==, "K03-26-000006-W");
 }
 
 /* While the desk (an open connection), a writer or a sync has the
@@ -754,6 +819,7 @@ main (int    argc,
   ADD ("/backup/rotate", test_backup_rotate);
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
   ADD ("/restore/new-station", test_restore_new_station);
+  ADD ("/restore/backup-carries-issued", test_restore_backup_carries_issued);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

@@ -5,10 +5,12 @@
 
 #include <locale.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 
 typedef struct
 {
@@ -601,6 +603,84 @@ test_env_database (Fixture      *f,
   g_assert_nonnull (strstr (out, "\"K03\""));
 }
 
+/* A letter registered on a disk with room for the record but not for the
+ * mark in DB.issued (the testers' ~108 KB free): the letter is stored and
+ * its ticket printed (exit 0, as the desk shows a saved ticket), and the
+ * administrator is told on stderr which file was not written and what to
+ * do; doing it makes the station whole again. */
+static void
+register_mark_not_written_scenario (void)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *config = g_build_filename (dir, "c.conf", NULL);
+  g_autofree char *issued = g_strconcat (db, ".issued", NULL);
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (OknStore) holder = NULL;
+  g_autoptr (OknRecord) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  int rc;
+
+  g_assert_true (okn_test_enter_private_mount ());
+  g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
+  /* The desk's connection stays open, so the -wal stays; it is given room
+   * and checkpointed, and the database free pages: a letter fits in them
+   * on a full disk, the first page of the new .issued file does not. */
+  holder = okn_store_open (db, &error);
+  g_assert_no_error (error);
+  okn_test_sql_exec (db, "INSERT INTO meta (key, value) VALUES ('pad', hex (zeroblob (40000)));"
+                         "DELETE FROM meta WHERE key = 'pad'; PRAGMA wal_checkpoint (PASSIVE);");
+  okn_test_fill_disk (dir);
+
+  rc = okn_test_run_ctl (db, config, NULL, &out, &err, "register", "letter", "--sender", "Jan Kowalski", NULL);
+  g_printerr ("register, the mark not written: %d %s%s", rc, out, err);
+  g_assert_cmpint (rc, ==, 0);
+  g_strstrip (out);
+  stored = okn_store_lookup (holder, out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->sender_name, ==, "Jan Kowalski");
+  g_assert_nonnull (strstr (err, "warning"));
+  g_assert_nonnull (strstr (err, issued));
+  g_assert_nonnull (strstr (err, out));
+  g_assert_nonnull (strstr (err, "okienkoctl init"));
+
+  /* What the warning says to do, done: the mark is written. */
+  g_assert_cmpint (g_unlink (fill), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, &err, "init", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (db, config, NULL, &out, NULL, "check", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Everything holds."));
+
+  g_clear_pointer (&holder, okn_store_close);
+  umount2 (dir, MNT_DETACH);
+  okn_test_rm_rf (dir);
+  g_print ("MARK-NOT-WRITTEN-OK\n");
+}
+
+static void
+test_register_mark_not_written (Fixture      *f,
+                                gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      register_mark_not_written_scenario ();
+      return;
+    }
+  if (!okn_test_can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*MARK-NOT-WRITTEN-OK*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -621,6 +701,8 @@ main (int    argc,
   ADD ("/okienkoctl/status-json", test_status_json);
   g_test_add ("/okienkoctl/help-creates-nothing", Fixture, "no init", fixture_setup, test_help_creates_nothing, fixture_teardown);
   ADD ("/okienkoctl/env-database", test_env_database);
+  g_test_add ("/okienkoctl/register-mark-not-written", Fixture, "no init", fixture_setup,
+              test_register_mark_not_written, fixture_teardown);
 #undef ADD
   return g_test_run ();
 }

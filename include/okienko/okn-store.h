@@ -348,6 +348,15 @@ gboolean    okn_store_restore             (const char     *db_path,
                                            const char     *actor,
                                            OknRestoreInfo *info,
                                            GError        **error);
+/* okn_store_restore_full()'s @skip_numbers: none given, and its most. */
+#define OKN_STORE_RESTORE_NO_SKIP (-1)
+#define OKN_STORE_RESTORE_SKIP_MAX 100000
+gboolean    okn_store_restore_full        (const char     *db_path,
+                                           const char     *source,
+                                           int             skip_numbers,
+                                           const char     *actor,
+                                           OknRestoreInfo *info,
+                                           GError        **error);
 void        okn_restore_info_clear        (OknRestoreInfo *info);
 gboolean    okn_store_check               (OknStore      *store,
                                            OknStoreCheck *report,

@@ -121,6 +121,11 @@ okctl_cmd_restore (OkctlContext *ctx,
   g_autofree char *aside = NULL;
   OknRestoreInfo info;
   int rc = OKCTL_EXIT_OK;
+  int skip = OKN_STORE_RESTORE_NO_SKIP;
+  const GOptionEntry entries[] = {
+    { "skip-numbers", 0, 0, G_OPTION_ARG_INT, &skip, N_("Only when DB.issued does not know the numbers given out after the backup (a new disk): leave out N numbers after the backup's last ticket, for those given out since (0 to 100000)"), N_("N") },
+    { NULL },
+  };
 
   if (!okctl_parse_command (&argc, &argv, _("SRC — put a backup in the place of the database"),
                             _("Checks the backup SRC whole, keeps the database as "
@@ -130,15 +135,27 @@ okctl_cmd_restore (OkctlContext *ctx,
                               "are named in a warning: register those letters and reports again "
                               "from their tickets), and records the server may already have are "
                               "searched for on the server before they are sent.\n\n"
+                              "Those numbers are known from the file of ticket numbers given out, "
+                              "DB.issued, beside the database. When it is missing or does not "
+                              "know them (a new disk after the old one failed), restore refuses "
+                              "(exit 2, nothing changed): the backup alone would give them out "
+                              "again to other residents. Find out how many tickets were given out "
+                              "after the backup (the newest printed ticket, or this station's "
+                              "newest case on the central server) and add --skip-numbers N with "
+                              "room to spare: numbering goes on N numbers after the backup's last "
+                              "ticket. The audit log records it.\n\n"
                               "Exit status: 0 restored; 2 SRC is not a file, is of another "
-                              "station or is the database itself; 3 SRC is damaged, not an "
-                              "Okienko database or of a newer Okienko, or the disk failed; 6 "
-                              "another program has the database open (nothing was changed)."), NULL))
+                              "station or is the database itself, or the numbers given out after "
+                              "it are unknown and --skip-numbers was not given; 3 SRC is damaged, "
+                              "not an Okienko database or of a newer Okienko, or the disk failed; "
+                              "6 another program has the database open (nothing was changed)."), entries))
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("restore takes one argument, the backup file; see okienkoctl restore --help."));
+  if (skip != OKN_STORE_RESTORE_NO_SKIP && (skip < 0 || skip > OKN_STORE_RESTORE_SKIP_MAX))
+    return okctl_usage_error (_("--skip-numbers: give a number from 0 to %d."), OKN_STORE_RESTORE_SKIP_MAX);
 
-  if (!okn_store_restore (ctx->db_path, argv[1], NULL, &info, &error))
+  if (!okn_store_restore_full (ctx->db_path, argv[1], skip, NULL, &info, &error))
     {
       okn_restore_info_clear (&info);
       return okctl_fail (g_steal_pointer (&error));

@@ -598,6 +598,23 @@ fail:
   return NULL;
 }
 
+/* What the store said while registering, after what it said at open
+ * (okctl_open_store()): a mark of the numbers given out that could not be
+ * written. The records are stored all the same, so the exit status stays
+ * 0, as the desk shows the saved ticket: registering again would store
+ * them twice. */
+static void
+print_warnings_since (OknStore *store,
+                      guint     from)
+{
+  GPtrArray *warnings = okn_store_get_warnings (store);
+  g_autoptr (GPtrArray) since = g_ptr_array_new ();
+
+  for (guint i = from; warnings && i < warnings->len; i++)
+    g_ptr_array_add (since, g_ptr_array_index (warnings, i));
+  okctl_print_warnings (since);
+}
+
 static void
 on_register_progress (guint    done,
                       guint    total,
@@ -615,6 +632,7 @@ register_from_json (OkctlContext *ctx,
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (OknStore) store = NULL;
   OknRecordImportShape shape = OKN_RECORD_IMPORT_OBJECT;
+  guint opened;
 
   input = read_json_input (source, &error);
   if (input == NULL)
@@ -626,6 +644,7 @@ register_from_json (OkctlContext *ctx,
   store = okctl_open_store (ctx, &error);
   if (store == NULL)
     return okctl_fail (g_steal_pointer (&error));
+  opened = okn_store_get_warnings (store)->len;
   {
     /* TRANSLATORS: what the progress line of register --json - is doing */
     g_autoptr (OkctlProgress) progress = okctl_progress_new (_("Registering"));
@@ -633,6 +652,7 @@ register_from_json (OkctlContext *ctx,
     if (!okn_store_register_many_with_progress (store, records, NULL, on_register_progress, progress, &error))
       return okctl_fail (g_steal_pointer (&error));
   }
+  print_warnings_since (store, opened);
 
   if (shape == OKN_RECORD_IMPORT_ARRAY)
     print_records (store, records, TRUE);
@@ -684,6 +704,7 @@ okctl_cmd_register (OkctlContext *ctx,
   g_autoptr (OknIntakeResult) result = NULL;
   OknIntakeOptions options = { .mode = OKN_INTAKE_NEW };
   OknKind kind;
+  guint opened;
 
   if (argc < 2 || !okn_kind_from_string (argv[1], &kind))
     {
@@ -733,10 +754,14 @@ okctl_cmd_register (OkctlContext *ctx,
   /* The core's intake: the record's checks and its category's attributes
    * from the cached catalogue. Nothing prints: okienkoctl print does. */
   store = okctl_open_store (ctx, &error);
-  if (store == NULL || (result = okn_intake_submit (store, NULL, r, &options, NULL, &error)) == NULL)
+  if (store == NULL)
+    return okctl_fail (g_steal_pointer (&error));
+  opened = okn_store_get_warnings (store)->len;
+  if ((result = okn_intake_submit (store, NULL, r, &options, NULL, &error)) == NULL)
     return okctl_fail (g_steal_pointer (&error));
 
   print_saved (r, o.json);
+  print_warnings_since (store, opened);
   return OKCTL_EXIT_OK;
 }
 

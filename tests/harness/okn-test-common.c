@@ -4,10 +4,14 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <locale.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gio/gio.h>
@@ -399,6 +403,67 @@ okn_test_give_unprivileged (const char *path)
 {
   if (geteuid () == 0)
     g_assert_cmpint (lchown (path, OKN_TEST_UNPRIVILEGED_ID, OKN_TEST_UNPRIVILEGED_ID), ==, 0);
+}
+
+/* A small filesystem of our own (tmpfs in a private mount namespace, so
+ * nothing outside this process sees it), filled to the last byte. Root
+ * mounts it directly; another user in a user namespace of its own.
+ * (Copied from tests/test-ctl-files.c, which still has its own.) */
+gboolean
+okn_test_enter_private_mount (void)
+{
+  uid_t uid = geteuid ();
+  gid_t gid = getegid ();
+
+  if (uid == 0)
+    {
+      if (unshare (CLONE_NEWNS) != 0)
+        return FALSE;
+    }
+  else
+    {
+      g_autofree char *uid_map = g_strdup_printf ("0 %u 1\n", (guint) uid);
+      g_autofree char *gid_map = g_strdup_printf ("0 %u 1\n", (guint) gid);
+
+      if (unshare (CLONE_NEWUSER | CLONE_NEWNS) != 0
+          || !g_file_set_contents ("/proc/self/setgroups", "deny", -1, NULL)
+          || !g_file_set_contents ("/proc/self/uid_map", uid_map, -1, NULL)
+          || !g_file_set_contents ("/proc/self/gid_map", gid_map, -1, NULL))
+        return FALSE;
+    }
+  return mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+}
+
+/* Tried in a child that exits at once, so this process stays as it is. */
+gboolean
+okn_test_can_mount_privately (void)
+{
+  int status;
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    _exit (okn_test_enter_private_mount () ? 0 : 1);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+void
+okn_test_fill_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "fill", NULL);
+  char block[4096] = { 0 };
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  /* Bounded: the filesystem is 1 MiB. */
+  for (int i = 0; i < 1024 && write (fd, block, sizeof block) > 0; i++)
+    ;
+  /* The last partial block. */
+  while (write (fd, block, 1) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  close (fd);
 }
 
 

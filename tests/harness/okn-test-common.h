@@ -60,6 +60,10 @@ int        okn_test_run_ctl_unprivileged (const char        *db,
                                           char             **err,
                                           ...) G_GNUC_NULL_TERMINATED;
 void       okn_test_give_unprivileged (const char *path);
+/* A small tmpfs of the test's own, in a private mount namespace, filled. */
+gboolean   okn_test_enter_private_mount (void);
+gboolean   okn_test_can_mount_privately (void);
+void       okn_test_fill_disk     (const char *dir);
 const char *okn_test_ctl_path     (void);
 void       okn_test_assert_display_safe (const char *what,
                                          const char *text);

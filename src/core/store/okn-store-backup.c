@@ -11,7 +11,9 @@
  * A restore is the dangerous one: the backup is older than tickets in
  * residents' hands and than what the server already has. The file of
  * issued numbers (<db>.issued) is never restored: it stays ahead, so the
- * numbers given out after the backup are never given again; and every
+ * numbers given out after the backup are never given again (where it was
+ * lost with its disk, the restore refuses unless the administrator says
+ * how many numbers to leave out: settle_numbers()); and every
  * record the backup still has waiting is marked "outcome unknown", so the
  * sync searches the server for its ticket marker and adopts the case
  * before it would post it again.
@@ -30,6 +32,7 @@
 #include <glib/gstdio.h>
 
 #include "okienko/okn-file.h"
+#include "okienko/okn-ticket-id.h"
 #include "okn-store-issued.h"
 #include "okn-store-private.h"
 
@@ -319,6 +322,49 @@ fsync_folder (const char *path)
 
 /* ---- backup ------------------------------------------------------------- */
 
+/* What a backup carries besides the database, in its meta table: when it
+ * was made, and the marks of <db>.issued as they were then (they may be
+ * ahead of the counters it copies, when the database had lost numbers
+ * before). A restore onto a disk without <db>.issued starts from them. */
+#define META_BACKUP_MADE_AT "backup.made_at"
+#define META_BACKUP_ISSUED "backup.issued"
+
+static gboolean
+carry_issued (OknStore   *store,
+              const char *tmp,
+              const char *shown,
+              GError    **error)
+{
+  g_autoptr (GArray) marks = NULL;
+  g_autoptr (sqlite3) db = NULL;
+  g_autofree char *at = okn_store_now_iso8601 (store);
+  g_autofree char *lines = NULL;
+  gboolean damaged = FALSE;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!okn_issued_read (store->issued, &marks, &damaged, error))
+    return FALSE;
+  lines = okn_issued_to_text (marks);
+  db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
+  if (db == NULL)
+    return FALSE;
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4)", -1,
+                           &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, META_BACKUP_MADE_AT, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, at, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, META_BACKUP_ISSUED, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, lines, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return raw_error (db, rc, shown, _("copying the database"), error);
+  return TRUE;
+}
+
 /**
  * okn_store_backup:
  * @store: an open store (read-only or not)
@@ -333,6 +379,8 @@ fsync_folder (const char *path)
  * like every output (okn-file.h): never over the database, its companions
  * or the configuration, never over an existing file without @flags, a
  * temporary file renamed into place, so a crash leaves no half backup.
+ * The copy carries when it was made and the marks of `<db>.issued` then,
+ * for a restore onto a disk that has lost that file.
  *
  * Returns: %TRUE when the checked backup is on disk; else %FALSE with
  *   %OKN_FILE_ERROR (the destination) or %OKN_STORE_ERROR
@@ -389,7 +437,7 @@ okn_store_backup_with_progress (OknStore             *store,
   /* The umask may only take bits away: the copy is private whatever. */
   if (fchmod (fd, 0600) != 0
       || !copy_database (store->db, store->path, tmp, dest, progress, user_data, &records, error)
-      || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
+      || !carry_issued (store, tmp, dest, error) || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
     {
       if (error && *error == NULL)
         g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Could not write %s: %s"),
@@ -601,25 +649,39 @@ take_sync_lock (const char *db_path,
   return -1;
 }
 
+/* The text @sql (with @param as ?1, when given) selects first, or NULL:
+ * no row, a NULL, or a table the database has not got (an older copy). */
+static char *
+raw_text (sqlite3    *db,
+          const char *sql,
+          const char *param)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
+      && (param == NULL || sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC) == SQLITE_OK)
+      && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+#define STATION_SQL "SELECT code FROM station WHERE id = 1"
+
 /* The station code of the database at @path, or NULL when it cannot be
  * read (none yet, or damaged: it is being replaced). */
 static char *
 station_of (const char *path)
 {
   g_autoptr (sqlite3) db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *code = NULL;
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return NULL;
   db = raw_open (path, SQLITE_OPEN_READONLY, NULL);
   if (db == NULL)
     return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT code FROM station WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return code;
+  return raw_text (db, STATION_SQL, NULL);
 }
 
 /* Moves @from to @to when @from exists. */
@@ -715,16 +777,12 @@ prepare_copy (const char *tmp,
               GError    **error)
 {
   g_autoptr (sqlite3) db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
-  sqlite3_stmt *stmt = NULL;
   gint64 has_column = 0;
   int rc;
 
   if (db == NULL)
     return FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT code FROM station WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    *station = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+  *station = raw_text (db, STATION_SQL, NULL);
   rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return raw_error (db, rc, tmp, _("copying the database"), error);
@@ -746,20 +804,256 @@ prepare_copy (const char *tmp,
   return TRUE;
 }
 
+/* The numbers @station gave out as far as the copy knows: its counters,
+ * raised to the marks its backup carried (META_BACKUP_ISSUED). */
+static gboolean
+copy_numbers (sqlite3    *db,
+              const char *path,
+              const char *station,
+              GArray     *known,
+              GError    **error)
+{
+  g_autofree char *carried_text = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_ISSUED);
+  g_autoptr (GArray) carried = okn_issued_from_text (carried_text);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT year, last_seq FROM counters WHERE station = ?1", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OknIssued e = { 0 };
+
+      g_strlcpy (e.station, station, sizeof e.station);
+      e.year = (guint) sqlite3_column_int (stmt, 0);
+      e.seq = (guint) sqlite3_column_int64 (stmt, 1);
+      g_array_append_val (known, e);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return raw_error (db, rc, path, _("reading the ticket counters"), error);
+  for (guint i = carried->len; i-- > 0;)
+    if (!g_str_equal (g_array_index (carried, OknIssued, i).station, station))
+      g_array_remove_index (carried, i);
+  okn_issued_merge (known, carried);
+  return TRUE;
+}
+
+/* Whether <db>.issued beside the database knows every number of @known
+ * (or, for a backup that gave none out, anything of @station): the
+ * station's own file, so what was given out after the backup is in it.
+ * Missing (a new disk), damaged, behind the backup or another station's:
+ * it does not. @marks gets what it holds of @station. */
+static gboolean
+issued_knows (const char   *db_path,
+              const char   *station,
+              const GArray *known,
+              GArray       *marks,
+              gboolean     *knows,
+              GError      **error)
+{
+  g_autoptr (OknIssuedFile) f = okn_issued_open (db_path, FALSE, error);
+  g_autoptr (GArray) all = NULL;
+  gboolean damaged = FALSE;
+
+  if (f == NULL || !okn_issued_read (f, &all, &damaged, error))
+    return FALSE;
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (g_array_index (all, OknIssued, i).station, station))
+      g_array_append_val (marks, g_array_index (all, OknIssued, i));
+  *knows = !damaged && marks->len > 0;
+  for (guint i = 0; *knows && i < known->len; i++)
+    {
+      const OknIssued *k = &g_array_index (known, OknIssued, i);
+      const OknIssued *m = okn_issued_find (marks, k->station, k->year);
+
+      *knows = m != NULL && m->seq >= k->seq;
+    }
+  return TRUE;
+}
+
+/* The highest of @entries (the newest year's): the backup's last ticket. */
+static const OknIssued *
+last_of (const GArray *entries)
+{
+  const OknIssued *top = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const OknIssued *e = &g_array_index (entries, OknIssued, i);
+
+      if (top == NULL || e->year > top->year || (e->year == top->year && e->seq > top->seq))
+        top = e;
+    }
+  return top;
+}
+
+/* Settles, in the copy @tmp before it goes in place, the numbers given
+ * out after the backup. When <db>.issued beside the database does not know
+ * them (a new disk) and the administrator gave no @skip, the restore is
+ * refused: the backup alone would give them out again. With @skip (>= 0),
+ * each counter of @station (and this year's, which a backup of last year
+ * has not got) goes on @skip numbers after the highest the copy or the
+ * file knows; @bases gets those highest numbers, for the audit log. Done
+ * in the copy, so a restore killed after the rename has them already.
+ * The copy's own META_BACKUP_* rows go: they were the backup's. */
+static gboolean
+settle_numbers (const char *tmp,
+                const char *db_path,
+                const char *source,
+                const char *station,
+                int         skip,
+                GDateTime  *now,
+                GArray     *bases,
+                gboolean   *known_here,
+                GError    **error)
+{
+  g_autoptr (sqlite3) db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
+  g_autoptr (GArray) known = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  g_autoptr (GArray) marks = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  g_autoptr (GDateTime) local = g_date_time_to_local (now);
+  OknIssued this_year = { .year = (guint) (g_date_time_get_year (local) % 100) };
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_OK;
+
+  if (db == NULL || !copy_numbers (db, tmp, station, known, error)
+      || !issued_knows (db_path, station, known, marks, known_here, error))
+    return FALSE;
+  if (!*known_here && skip < 0)
+    {
+      g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_MADE_AT);
+      g_autofree char *issued = g_strconcat (db_path, ".issued", NULL);
+      g_autofree char *last = NULL;
+      const OknIssued *top = last_of (known);
+
+      /* A copy that carries no time is at least as new as its newest
+       * record. */
+      if (made == NULL)
+        made = raw_text (db, "SELECT max(created_at) FROM records", NULL);
+      last = top ? okn_store_format_ticket (station, top->year, top->seq)
+                 : okn_store_format_ticket (station, this_year.year, 0);
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
+                   _("The ticket numbers given out after the backup %s (from %s) are unknown: the "
+                     "file of ticket numbers already given out, %s, is missing or does not know "
+                     "them (a new disk?). Restoring the backup as it is could give the same "
+                     "numbers to other residents. Nothing was changed. Find out how many tickets "
+                     "were given out since (the newest printed ticket, or this station's newest "
+                     "case on the central server) and restore with “okienkoctl restore "
+                     "--skip-numbers N”: numbering then goes on N numbers after %s, the backup's "
+                     "last ticket."),
+                   source, made ? made : "?", issued, last);
+      return FALSE;
+    }
+  if (skip >= 0)
+    {
+      g_strlcpy (this_year.station, station, sizeof this_year.station);
+      g_array_append_vals (bases, known->data, known->len);
+      okn_issued_merge (bases, marks);
+      if (okn_issued_find (bases, station, this_year.year) == NULL)
+        g_array_append_val (bases, this_year);
+      rc = sqlite3_prepare_v2 (db,
+                               "INSERT INTO counters (station, year, last_seq) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (station, year) DO UPDATE SET last_seq = max (last_seq, excluded.last_seq)",
+                               -1, &stmt, NULL);
+      for (guint i = 0; rc == SQLITE_OK && i < bases->len; i++)
+        {
+          const OknIssued *b = &g_array_index (bases, OknIssued, i);
+
+          sqlite3_reset (stmt);
+          sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
+          sqlite3_bind_int (stmt, 2, (int) b->year);
+          sqlite3_bind_int64 (stmt, 3, MIN ((gint64) b->seq + skip, OKN_TICKET_SEQ_MAX));
+          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_OK)
+        return raw_error (db, rc, tmp, _("copying the database"), error);
+    }
+  rc = sqlite3_exec (db, "DELETE FROM meta WHERE key IN ('" META_BACKUP_MADE_AT "', '" META_BACKUP_ISSUED "')",
+                     NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *meta = raw_text (db, "SELECT name FROM sqlite_master WHERE name = 'meta'", NULL);
+
+      /* A copy older than the meta table carries nothing to remove. */
+      if (meta != NULL)
+        return raw_error (db, rc, tmp, _("copying the database"), error);
+    }
+  rc = sqlite3_close (g_steal_pointer (&db));
+  if (rc != SQLITE_OK)
+    return raw_error (NULL, rc, tmp, _("copying the database"), error);
+  return TRUE;
+}
+
+/* The numbers left out after the backup's (settle_numbers()), in the
+ * audit log as a registration's skip is ("skip-numbers", from, to), and
+ * told in @warnings: the next ticket of this year, after the gap. */
+static gboolean
+note_skip (OknStore     *store,
+           const char   *at,
+           const char   *actor,
+           int           skip,
+           const GArray *bases,
+           GPtrArray    *warnings,
+           GError      **error)
+{
+  g_autoptr (GDateTime) now = okn_store_now (store);
+  guint year = (guint) (g_date_time_get_year (now) % 100);
+
+  for (guint i = 0; i < bases->len; i++)
+    {
+      const OknIssued *b = &g_array_index (bases, OknIssued, i);
+      guint last = (guint) MIN ((gint64) b->seq + skip, OKN_TICKET_SEQ_MAX);
+      g_autofree char *from = okn_store_format_ticket (b->station, b->year, b->seq + 1);
+      g_autofree char *to = okn_store_format_ticket (b->station, b->year, last);
+      g_autofree char *next = okn_store_format_ticket (b->station, b->year, last + 1);
+      g_autoptr (JsonNode) details = NULL;
+
+      if (last > b->seq)
+        {
+          details = okn_store_json_object ("from", from, "to", to, "reason",
+                                           "given out after the backup, unknown: restore --skip-numbers", NULL);
+          if (!okn_store_append_audit (store, 0, at, actor, "skip-numbers", details, error))
+            return FALSE;
+        }
+      if (b->year != year)
+        continue;
+      if (last > b->seq)
+        g_ptr_array_add (warnings,
+                         g_strdup_printf (_("The ticket numbers given out after the backup are "
+                                            "unknown: %s to %s are left out and never given "
+                                            "out; the next ticket is %s."),
+                                          from, to, next));
+      else
+        g_ptr_array_add (warnings,
+                         g_strdup_printf (_("No ticket numbers were left out after the backup "
+                                            "(--skip-numbers 0): the next ticket is %s. If any "
+                                            "were given out after the backup was made, they "
+                                            "will be given out again."),
+                                          next));
+    }
+  return TRUE;
+}
+
 /* The records the backup still owes the server may have reached it after
  * the backup was made: each is searched for by its ticket marker before
  * it is posted again (unknown_outcome, as after a sync that died). */
 static gboolean
-after_restore (OknStore    *store,
-               const char  *source,
-               const char  *aside,
-               const char  *actor,
-               guint       *n_marked,
-               GError     **error)
+after_restore (OknStore       *store,
+               const char     *source,
+               const char     *aside,
+               const char     *actor,
+               int             skip,
+               const GArray   *bases,
+               OknRestoreInfo *info,
+               GError        **error)
 {
   g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
+  g_autofree char *skip_text = NULL;
+  guint *n_marked = &info->to_search;
 
   if (!okn_store_begin (store, error))
     return FALSE;
@@ -772,9 +1066,19 @@ after_restore (OknStore    *store,
    * entry) at its next start, searched for like the others. */
   *n_marked = (guint) sqlite3_changes (store->db);
   n_text = g_strdup_printf ("%u", *n_marked);
-  details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
-                                   "to_search", n_text, NULL);
-  if (!okn_store_append_audit (store, 0, at, actor, "restore", details, error))
+  if (skip < 0)
+    details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
+                                     "to_search", n_text, NULL);
+  else
+    {
+      /* The administrator's word on the numbers given out after the
+       * backup, kept with the restore. */
+      skip_text = g_strdup_printf ("%d", skip);
+      details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
+                                       "to_search", n_text, "skip_numbers", skip_text, NULL);
+    }
+  if (!okn_store_append_audit (store, 0, at, actor, "restore", details, error)
+      || (skip >= 0 && !note_skip (store, at, actor, skip, bases, info->warnings, error)))
     goto fail;
   return okn_store_end (store, TRUE, error);
 
@@ -810,6 +1114,39 @@ okn_store_restore (const char     *db_path,
                    OknRestoreInfo *info,
                    GError        **error)
 {
+  return okn_store_restore_full (db_path, source, OKN_STORE_RESTORE_NO_SKIP, actor, info, error);
+}
+
+/**
+ * okn_store_restore_full:
+ * @db_path: the station's database, replaced
+ * @source: a backup
+ * @skip_numbers: %OKN_STORE_RESTORE_NO_SKIP, or how many ticket numbers
+ *   to leave out after the highest the backup (and `<db>.issued`) knows,
+ *   for those given out after the backup was made (0 to 100000)
+ * @actor: who restores, for the audit log
+ * @info: (out caller-allocates): as okn_store_restore()
+ *
+ * okn_store_restore(), for a station whose `<db>.issued` does not know
+ * the numbers given out after the backup (a new disk: the file was lost
+ * with the old one). Without @skip_numbers such a restore is refused
+ * (%OKN_STORE_ERROR_CONFLICT, nothing changed): the backup alone would
+ * give those numbers out again. With it, each counter goes on
+ * @skip_numbers after the highest number known (this year's too), the
+ * audit log has a `skip-numbers` entry for each gap and @skip_numbers in
+ * the `restore` entry, and @info's warnings name the gap and the next
+ * ticket.
+ *
+ * Returns: %TRUE when the backup is in place
+ */
+gboolean
+okn_store_restore_full (const char     *db_path,
+                        const char     *source,
+                        int             skip_numbers,
+                        const char     *actor,
+                        OknRestoreInfo *info,
+                        GError        **error)
+{
   g_autofree char *dir = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *aside = NULL;
@@ -818,7 +1155,8 @@ okn_store_restore (const char     *db_path,
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (OknStore) store = NULL;
   g_autoptr (sqlite3) from = NULL;
-  gboolean had_db;
+  g_autoptr (GArray) bases = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  gboolean had_db, known_here = FALSE;
   gint64 records = 0;
   int lock_fd = -1, fd = -1;
   gboolean ok = FALSE;
@@ -827,6 +1165,13 @@ okn_store_restore (const char     *db_path,
 
   memset (info, 0, sizeof *info);
   info->warnings = g_ptr_array_new_with_free_func (g_free);
+  if (skip_numbers > OKN_STORE_RESTORE_SKIP_MAX)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
+                   _("Leave out at most %d ticket numbers after the backup. Nothing was changed."),
+                   OKN_STORE_RESTORE_SKIP_MAX);
+      return FALSE;
+    }
   if (!g_file_test (source, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_INVALID,
@@ -885,6 +1230,10 @@ okn_store_restore (const char     *db_path,
                    source, there_station, here_station);
       goto out;
     }
+  if (there_station == NULL
+      || !settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, &known_here, error)
+      || !fsync_path (tmp, error))
+    goto out;
 
   /* Its -wal belongs to the old file only: left beside the new one,
    * SQLite would apply it to the backup. It goes aside with the file it
@@ -918,7 +1267,7 @@ okn_store_restore (const char     *db_path,
    * numbers given out after the backup named. */
   store = okn_store_open_full (db_path, OKN_STORE_OPEN_DEFAULT, error);
   if (store == NULL
-      || !after_restore (store, source, had_db ? aside : NULL, actor, &info->to_search, error))
+      || !after_restore (store, source, had_db ? aside : NULL, actor, skip_numbers, bases, info, error))
     goto out;
   for (guint i = 0; i < store->warnings->len; i++)
     g_ptr_array_add (info->warnings, g_strdup (g_ptr_array_index (store->warnings, i)));

@@ -34,6 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "okn-store-issued.h"
+#include "okn-store-private.h"
 
 #define SLOT_SIZE 4096
 #define N_SLOTS 2
@@ -47,6 +48,38 @@ struct _OknIssuedFile
   char *path;
   int fd;
 };
+
+/* One "STATION YY SEQ" line appended to @entries; FALSE when it is not one. */
+static gboolean
+parse_entry (const char *line,
+             GArray     *entries)
+{
+  g_auto (GStrv) f = g_strsplit (line, " ", 3);
+  OknIssued e = { 0 };
+  guint64 year, seq;
+
+  if (g_strv_length (f) != 3 || strlen (f[0]) >= sizeof e.station
+      || !g_ascii_string_to_unsigned (f[1], 10, 0, 99, &year, NULL)
+      || !g_ascii_string_to_unsigned (f[2], 10, 0, G_MAXUINT32, &seq, NULL))
+    return FALSE;
+  g_strlcpy (e.station, f[0], sizeof e.station);
+  e.year = (guint) year;
+  e.seq = (guint) seq;
+  g_array_append_val (entries, e);
+  return TRUE;
+}
+
+static void
+append_entries (GString      *s,
+                const GArray *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const OknIssued *e = &g_array_index (entries, OknIssued, i);
+
+      g_string_append_printf (s, "%s %02u %u\n", e->station, e->year, e->seq);
+    }
+}
 
 /* Parses one slot; FALSE when it is empty, torn or not ours. */
 static gboolean
@@ -73,20 +106,8 @@ parse_slot (const char *slot,
       || !g_ascii_string_to_unsigned (lines[1] + 11, 10, 0, G_MAXUINT64, generation, NULL))
     return FALSE;
   for (guint i = 2; i < n && !g_str_has_prefix (lines[i], "sha256 "); i++)
-    {
-      g_auto (GStrv) f = g_strsplit (lines[i], " ", 3);
-      OknIssued e = { 0 };
-      guint64 year, seq;
-
-      if (g_strv_length (f) != 3 || strlen (f[0]) >= sizeof e.station
-          || !g_ascii_string_to_unsigned (f[1], 10, 0, 99, &year, NULL)
-          || !g_ascii_string_to_unsigned (f[2], 10, 0, G_MAXUINT32, &seq, NULL))
-        return FALSE;
-      g_strlcpy (e.station, f[0], sizeof e.station);
-      e.year = (guint) year;
-      e.seq = (guint) seq;
-      g_array_append_val (entries, e);
-    }
+    if (!parse_entry (lines[i], entries))
+      return FALSE;
   return TRUE;
 }
 
@@ -98,12 +119,7 @@ format_slot (guint64       generation,
   g_autofree char *sum = NULL;
 
   g_string_append_printf (s, "generation %" G_GUINT64_FORMAT "\n", generation);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const OknIssued *e = &g_array_index (entries, OknIssued, i);
-
-      g_string_append_printf (s, "%s %02u %u\n", e->station, e->year, e->seq);
-    }
+  append_entries (s, entries);
   sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) s->str, s->len);
   g_string_append_printf (s, "sha256 %s\n", sum);
   return g_string_free (s, FALSE);
@@ -124,6 +140,48 @@ set_io_error (OknIssuedFile *f,
     g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
                  _("The file of ticket numbers already given out, %s, cannot be %s: %s"),
                  f->path, what, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* A mark that could not be written: the numbers are in the database
+ * already (a registration committed, or the counters being copied), only
+ * not in this file. The message names the highest of @raise and says what
+ * writes it (any writable open: `okienkoctl init`), since a registration
+ * must not simply be tried again: that would store the record twice. */
+static gboolean
+set_raise_error (OknIssuedFile *f,
+                 const GArray  *raise,
+                 int            saved_errno,
+                 GError       **error)
+{
+  const OknIssued *top = NULL;
+  g_autofree char *ticket = NULL;
+
+  for (guint i = 0; i < raise->len; i++)
+    {
+      const OknIssued *r = &g_array_index (raise, OknIssued, i);
+
+      if (top == NULL || r->year > top->year || (r->year == top->year && r->seq > top->seq))
+        top = r;
+    }
+  if (top == NULL)
+    return set_io_error (f, C_("file", "written"), saved_errno, error);
+  ticket = okn_store_format_ticket (top->station, top->year, top->seq);
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("The file of ticket numbers already given out, %s, could not be written: the "
+                   "disk is full. The database holds the tickets up to %s, but this file does not "
+                   "yet; until it does, a database that loses its latest changes could give them "
+                   "out again. Free some space on that disk, then run “okienkoctl init”, which "
+                   "writes it."),
+                 f->path, ticket);
+  else
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("The file of ticket numbers already given out, %s, could not be written: %s. "
+                   "The database holds the tickets up to %s, but this file does not yet; until it "
+                   "does, a database that loses its latest changes could give them out again. "
+                   "Fix the cause, then run “okienkoctl init”, which writes it."),
+                 f->path, g_strerror (saved_errno), ticket);
   return FALSE;
 }
 
@@ -250,6 +308,41 @@ okn_issued_find (GArray     *entries,
 }
 
 /**
+ * okn_issued_merge:
+ * @entries: (element-type OknIssued): marks, raised in place
+ * @raise: (element-type OknIssued): numbers given out
+ *
+ * Raises each mark of @entries to at least @raise's (a station-year it
+ * lacks is added); a mark never goes down.
+ *
+ * Returns: whether @entries changed
+ */
+gboolean
+okn_issued_merge (GArray       *entries,
+                  const GArray *raise)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < raise->len; i++)
+    {
+      const OknIssued *r = &g_array_index (raise, OknIssued, i);
+      OknIssued *e = okn_issued_find (entries, r->station, r->year);
+
+      if (e == NULL)
+        {
+          g_array_append_val (entries, *r);
+          changed = TRUE;
+        }
+      else if (e->seq < r->seq)
+        {
+          e->seq = r->seq;
+          changed = TRUE;
+        }
+    }
+  return changed;
+}
+
+/**
  * okn_issued_raise:
  * @raise: (element-type OknIssued): numbers now given out
  *
@@ -276,22 +369,7 @@ okn_issued_raise (OknIssuedFile *f,
     return set_io_error (f, C_("file", "locked"), errno, error);
   if (!read_newest (f, &generation, entries, &damaged, error))
     goto out;
-  for (guint i = 0; i < raise->len; i++)
-    {
-      const OknIssued *r = &g_array_index (raise, OknIssued, i);
-      OknIssued *e = okn_issued_find (entries, r->station, r->year);
-
-      if (e == NULL)
-        {
-          g_array_append_val (entries, *r);
-          changed = TRUE;
-        }
-      else if (e->seq < r->seq)
-        {
-          e->seq = r->seq;
-          changed = TRUE;
-        }
-    }
+  changed = okn_issued_merge (entries, raise);
   if (!changed && !damaged)
     {
       ok = TRUE;
@@ -320,11 +398,48 @@ okn_issued_raise (OknIssuedFile *f,
     errno = ENOSPC;
   if (written != (ssize_t) sizeof slot || fdatasync (f->fd) != 0)
     {
-      set_io_error (f, C_("file", "written"), errno, error);
+      set_raise_error (f, raise, errno, error);
       goto out;
     }
   ok = TRUE;
 out:
   flock (f->fd, LOCK_UN);
   return ok;
+}
+
+/**
+ * okn_issued_to_text:
+ * @entries: (element-type OknIssued): marks
+ *
+ * The marks as the slots hold them, one "STATION YY SEQ" line each: what a
+ * backup carries (okn-store-backup.c).
+ *
+ * Returns: (transfer full): the lines
+ */
+char *
+okn_issued_to_text (const GArray *entries)
+{
+  GString *s = g_string_new (NULL);
+
+  append_entries (s, entries);
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * okn_issued_from_text:
+ * @text: (nullable): okn_issued_to_text()'s lines
+ *
+ * Returns: (transfer full) (element-type OknIssued): the marks; a line
+ *   that is not one is left out (a backup's meta row is outside text)
+ */
+GArray *
+okn_issued_from_text (const char *text)
+{
+  GArray *entries = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (*lines[i])
+      parse_entry (lines[i], entries);
+  return entries;
 }

@@ -33,6 +33,10 @@ gboolean       okn_issued_raise    (OknIssuedFile *f,
 OknIssued     *okn_issued_find     (GArray     *entries,
                                     const char *station,
                                     guint       year);
+gboolean       okn_issued_merge    (GArray       *entries,
+                                    const GArray *raise);
+char          *okn_issued_to_text  (const GArray *entries);
+GArray        *okn_issued_from_text (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknIssuedFile, okn_issued_close)
 
