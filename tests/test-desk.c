@@ -1320,6 +1320,126 @@ test_correction_keeps_new_letter (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
+/* Corrects the report with this ticket at the desk, its description only,
+ * as a clerk would type it; the stored record then has the new
+ * description and both answers it had ("size" and "surface"), no more. */
+static void
+correct_description_keeps_answers (OknStore   *store,
+                                   const char *ticket,
+                                   const char *description)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  OknRecordView *view = okn_clerk_window_get_record_view (window);
+  g_autoptr (OknRecord) corrected = NULL;
+  GtkWidget *text;
+
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+  text = find_named (GTK_WIDGET (window), "Description");
+  g_assert_true (GTK_IS_TEXT_VIEW (text));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), description, -1);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
+  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+
+  corrected = okn_store_lookup (store, ticket, NULL);
+  g_assert_cmpstr (corrected->description, ==, description);
+  g_assert_cmpstr (okn_record_get_attribute (corrected, "size"), ==, "large");
+  g_assert_cmpstr (okn_record_get_attribute (corrected, "surface"), ==, "kostka brukowa");
+  g_assert_cmpuint (corrected->attributes->len, ==, 2);
+  key (GDK_KEY_Escape, 0);
+  pump ();
+}
+
+/* A synced catalogue can drop a question a stored report answered. The
+ * clerk corrects the description: the answer the form has no field for
+ * (shown as kept, not editable) stays in the record, as `okienkoctl edit`
+ * keeps it; so does every answer of a category whose definition is not
+ * cached. A report moved to another category leaves its old category's
+ * answers. */
+static void
+test_correction_keeps_dropped_attribute (void)
+{
+  static const OknTestService asked_surface = {
+    .code = "pothole",
+    .name = "Dziura w jezdni",
+    .group = "Drogi",
+    .definition = "{\"service_code\":\"pothole\",\"attributes\":["
+                  "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                  "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                  "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
+                  "{\"variable\":true,\"code\":\"surface\",\"datatype\":\"string\",\"required\":false,"
+                  "\"order\":3,\"description\":\"What is the road made of?\"}]}",
+  };
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura przy szkole", "ul. Kilińskiego 5");
+  g_autoptr (OknRecord) corrected = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *kept;
+
+  okn_test_cache_services (store, &asked_surface, 1);
+  okn_record_add_attribute (r, "size", "large");
+  okn_record_add_attribute (r, "surface", "kostka brukowa");
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+
+  /* The catalogue synced since: "pothole" asks size and depth only. */
+  okn_test_sample_catalogue (store);
+  okn_report_form_reload_catalogue (form);
+  correct_description_keeps_answers (store, r->ticket, "Dziura przy szkole, coraz głębsza");
+
+  /* Shown as kept, not as a field to edit. */
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (okn_clerk_window_get_record_view (window)), "Correct")));
+  pump ();
+  g_assert_nonnull (okn_report_form_get_attribute_widget (form, "size"));
+  g_assert_null (okn_report_form_get_attribute_widget (form, "surface"));
+  g_assert_null (okn_report_form_get_kept_answer (form, "size"));
+  kept = okn_report_form_get_kept_answer (form, "surface");
+  g_assert_nonnull (kept);
+  g_assert_true (gtk_widget_is_visible (kept));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), "surface: kostka brukowa"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), "Untick one to remove it"));
+  key (GDK_KEY_Escape, 0);
+  pump ();
+
+  /* The category has attributes, but their definition is not cached: the
+   * form shows none and keeps them all. */
+  {
+    g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);
+    OknService *s = g_new0 (OknService, 1);
+
+    s->code = g_strdup ("pothole");
+    s->name = g_strdup ("Dziura w jezdni");
+    s->type = g_strdup ("realtime");
+    s->metadata = TRUE;
+    g_ptr_array_add (services, s);
+    g_assert_true (okn_store_replace_services (store, services, &error));
+    g_assert_no_error (error);
+  }
+  okn_report_form_reload_catalogue (form);
+  correct_description_keeps_answers (store, r->ticket, "Dziura przy szkole, już 20 cm");
+
+  /* Moved to a category that asks nothing: the old answers go with it. */
+  okn_test_sample_catalogue (store);
+  okn_report_form_reload_catalogue (form);
+  g_assert_true (okn_clerk_window_open_ticket (window, r->ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (okn_clerk_window_get_record_view (window)), "Correct")));
+  pump ();
+  g_assert_true (okn_report_form_select_category (form, "streetlight"));
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
+  corrected = okn_store_lookup (store, r->ticket, NULL);
+  g_assert_cmpstr (corrected->category, ==, "streetlight");
+  g_assert_cmpuint (corrected->attributes->len, ==, 0);
+  key (GDK_KEY_Escape, 0);
+}
+
 /* A correction of an older record is not shown under the ticket of the
  * last save: its large ID and "Print again" are another record's. When
  * the correction is left, the new letter's ticket is back on its form. */
@@ -2003,10 +2123,14 @@ test_sync_now_and_attention (void)
   g_assert_true (gtk_widget_get_sensitive (find_named (GTK_WIDGET (view), "Correct")));
   g_assert_nonnull (strstr (okn_clerk_window_get_sync_text (window), "needs attention"));
 
-  /* Correct it with the refreshed catalogue's attributes and send again. */
+  /* Correct it with the refreshed catalogue's attributes and send again;
+   * the answer to the question the server dropped is kept unless the
+   * clerk takes it out. */
   gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
   g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
   g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+  g_assert_nonnull (okn_report_form_get_kept_answer (form, "size"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (okn_report_form_get_kept_answer (form, "size")), FALSE);
   g_assert_nonnull (okn_report_form_get_attribute_widget (form, "depth"));
   gtk_entry_set_text (GTK_ENTRY (okn_report_form_get_attribute_widget (form, "depth")), "12");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "lane")), "both");
@@ -3488,6 +3612,7 @@ main (int    argc,
   g_test_add_func ("/desk/record-case-number-unusable", test_record_case_number_unusable);
   g_test_add_func ("/desk/language-in-c-locale", test_language_in_c_locale);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
+  g_test_add_func ("/desk/correction-keeps-dropped-attribute", test_correction_keeps_dropped_attribute);
   rc = g_test_run ();
 
   okn_test_ui_destroy (GTK_WIDGET (window));

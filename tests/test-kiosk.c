@@ -7,12 +7,16 @@
  * from the store, the tickets the kiosk printed (decoded again) and every
  * text in the window.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #define G_LOG_DOMAIN "test-kiosk"
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
-#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -775,44 +779,126 @@ fill_report_to_summary (void)
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
 }
 
-static gboolean
-confirm_sensitive (gpointer data)
+/* Holds the kiosk's receipt printer: an ESC/POS "device" that is a FIFO
+ * with a page of buffer, which the ticket's raster does not fit: the print
+ * goes on until the test reads it. */
+typedef struct
 {
-  return gtk_widget_is_sensitive (data);
+  char *path;
+  int fd;
+  GByteArray *printed;
+  gboolean ended;       /* the kiosk closed it: the print is done */
+} HeldPrinter;
+
+static void
+held_printer_open (HeldPrinter *printer)
+{
+  printer->path = g_build_filename (tmpdir, "receipt-printer", NULL);
+  g_assert_cmpint (mkfifo (printer->path, 0600), ==, 0);
+  printer->fd = open (printer->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  g_assert_cmpint (printer->fd, >=, 0);
+  g_assert_cmpint (fcntl (printer->fd, F_SETPIPE_SZ, 4096), >=, 4096);
+  printer->printed = g_byte_array_new ();
 }
 
-/* A resident who walks away while the report is being saved (a printer
- * that takes its time): the kiosk starts over, and when the save ends the
- * next resident is not shown the last one's ticket. The save is held up
- * by a write lock on the database that the test takes and lets go of. */
+/* Bytes wait to be read: the kiosk is printing. */
+static gboolean
+held_printer_has_bytes (gpointer data)
+{
+  HeldPrinter *printer = data;
+  struct pollfd pfd = { .fd = printer->fd, .events = POLLIN };
+
+  return poll (&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/* Reads what is there; after the first bytes, an end of file is the
+ * kiosk closing the device. */
+static gboolean
+held_printer_drained (gpointer data)
+{
+  HeldPrinter *printer = data;
+  guint8 buf[4096];
+  ssize_t n;
+
+  while ((n = read (printer->fd, buf, sizeof buf)) > 0)
+    g_byte_array_append (printer->printed, buf, (guint) n);
+  if (n == 0 && printer->printed->len > 0)
+    printer->ended = TRUE;
+  return printer->ended;
+}
+
+static void
+held_printer_close (HeldPrinter *printer)
+{
+  close (printer->fd);
+  g_unlink (printer->path);
+  g_free (printer->path);
+  g_byte_array_unref (printer->printed);
+}
+
+/* A printer slower than the inactivity wait (print.timeout above
+ * kiosk.inactivity_seconds): no countdown while the report is saved and
+ * printed, so the ticket, the resident's only proof, is on the screen when
+ * the print ends, after more than the inactivity wait and its grace have
+ * passed; the wait starts afresh once the ticket shows. */
 static void
 test_inactivity_while_saving (void)
 {
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
   OknKioskReport *report = okn_kiosk_window_get_report (window);
+  g_autofree char *conf_text = NULL;
+  HeldPrinter printer = { 0 };
+  const OknIntakeResult *result;
   GtkWidget *confirm;
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open (g_getenv ("OKIENKO_DB"), &db), ==, SQLITE_OK);
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
+  held_printer_open (&printer);
+  {
+    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
+
+    g_assert_true (okn_config_unset (config, "kiosk.output_dir", NULL));
+    g_assert_true (okn_config_set (config, "escpos.device", printer.path, NULL));
+    g_assert_true (okn_config_set (config, "escpos.timeout", "600", NULL));
+    g_assert_true (okn_config_save (config, NULL));
+  }
   fill_report_to_summary ();
   confirm = screen_widget ("confirm");
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
   click ("confirm");
   g_assert_false (gtk_widget_is_sensitive (confirm));
+  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
 
+  /* The resident waits without a touch, longer than the wait and its
+   * grace: the kiosk neither warns nor starts over. */
+  okn_inactivity_set_timeouts (clock, 50, 50);
+  okn_inactivity_poke (clock);
+  okn_test_ui_pump_for (500);
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  g_assert_false (okn_kiosk_window_is_warning (window));
+  g_assert_false (okn_inactivity_is_running (clock));
+  g_assert_false (gtk_widget_is_sensitive (confirm));
+
+  /* The printer takes the ticket: it shows, and the wait starts again. */
+  okn_inactivity_set_timeouts (clock, 600 * 1000, 600 * 1000);
+  g_assert_true (okn_test_ui_wait_for (held_printer_drained, &printer));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "done"));
+  result = okn_kiosk_report_get_result (report);
+  g_assert_nonnull (result);
+  g_assert_null (result->print_error);
+  g_assert_cmpstr (label_of ("ticket"), ==, result->record->ticket);
+  g_assert_cmpuint (printer.printed->len, >, 4096);
+  g_assert_cmpint (printer.printed->data[0], ==, 0x1b);   /* ESC @ */
+  g_assert_cmpint (printer.printed->data[1], ==, 0x40);
+  g_assert_true (okn_inactivity_is_running (clock));
+  g_assert_false (okn_kiosk_window_is_warning (window));
+
+  /* Untouched after that, the kiosk warns and starts over as ever. */
   okn_inactivity_set_timeouts (clock, 50, 50);
   okn_inactivity_poke (clock);
   g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
-  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
-
-  /* The save goes on (or fails, the lock held too long: alike here). */
-  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-  g_assert_true (okn_test_ui_wait_for (confirm_sensitive, confirm));
-  okn_test_ui_pump ();
-  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
   g_assert_null (okn_kiosk_report_get_result (report));
-  g_assert_false (okn_kiosk_report_has_input (report));
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_text, -1, NULL));
+  held_printer_close (&printer);
 }
 
 /* The printer is out of paper (here: the kiosk's PDF folder cannot be

@@ -58,6 +58,7 @@ struct _OknReportForm
   OknServiceDef *def;        /* its definition */
   GHashTable *attr_widgets;  /* code → input widget (multi: the box of checks) */
   GHashTable *attr_errors;   /* code → error label */
+  GPtrArray *kept;           /* a correction's answers without a field: their checks */
   GPtrArray *files;          /* paths, as the draft keeps them */
   OknRecord *attached;       /* the same files, read by the core in a thread */
   guint reading;             /* files still being read */
@@ -204,6 +205,54 @@ set_attribute_values (OknReportForm    *self,
     }
 }
 
+/* A correction's answers the form has no field for: a question the
+ * catalogue dropped after the report was stored, or every answer while the
+ * category's definition is not cached. The clerk did not touch them, so
+ * they stay as stored; they are shown, not editable, each with a tick to
+ * take it out (a server that refuses the dropped question). A report moved
+ * to another category leaves its old category's answers. */
+static void
+build_kept_answers (OknReportForm *self,
+                    int            row)
+{
+  const OknRecord *stored = editing (self);
+  gboolean first = TRUE;
+
+  if (stored == NULL || self->category == NULL || g_strcmp0 (stored->category, self->category) != 0)
+    return;
+  for (guint i = 0; i < stored->attributes->len; i++)
+    {
+      const OknAttribute *at = g_ptr_array_index (stored->attributes, i);
+      g_autofree char *raw = NULL;
+      g_autofree char *text = NULL;
+      GtkWidget *check;
+
+      if (g_hash_table_contains (self->attr_widgets, at->key))
+        continue;
+      if (first)
+        {
+          GtkWidget *heading = gtk_label_new (_("Kept as stored: this form has no field for these answers. "
+                                                "Untick one to remove it from the report."));
+
+          gtk_label_set_xalign (GTK_LABEL (heading), 0);
+          gtk_label_set_line_wrap (GTK_LABEL (heading), TRUE);
+          gtk_style_context_add_class (gtk_widget_get_style_context (heading), "dim-label");
+          gtk_grid_attach (self->attributes_grid, heading, 0, row++, 2, 1);
+          first = FALSE;
+        }
+      raw = g_strdup_printf ("%s: %s", at->key, at->value);
+      text = okn_text_display_line (raw, -1);
+      check = gtk_check_button_new_with_label (text);
+      gtk_label_set_line_wrap (GTK_LABEL (gtk_bin_get_child (GTK_BIN (check))), TRUE);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
+      g_object_set_data_full (G_OBJECT (check), "okn-key", g_strdup (at->key), g_free);
+      g_object_set_data_full (G_OBJECT (check), "okn-value", g_strdup (at->value), g_free);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_field_changed), self);
+      gtk_grid_attach (self->attributes_grid, check, 0, row++, 2, 1);
+      g_ptr_array_add (self->kept, g_object_ref (check));
+    }
+}
+
 static void
 build_attributes (OknReportForm *self)
 {
@@ -214,10 +263,9 @@ build_attributes (OknReportForm *self)
     gtk_widget_destroy (l->data);
   g_hash_table_remove_all (self->attr_widgets);
   g_hash_table_remove_all (self->attr_errors);
-  if (self->def == NULL)
-    return;
+  g_ptr_array_set_size (self->kept, 0);
 
-  for (guint i = 0; i < self->def->attributes->len; i++)
+  for (guint i = 0; self->def && i < self->def->attributes->len; i++)
     {
       const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
       g_autofree char *text = NULL;
@@ -311,6 +359,7 @@ build_attributes (OknReportForm *self)
       g_hash_table_insert (self->attr_widgets, g_strdup (a->code), input);
       g_hash_table_insert (self->attr_errors, g_strdup (a->code), error);
     }
+  build_kept_answers (self, row);
   gtk_widget_show_all (GTK_WIDGET (self->attributes_grid));
 }
 
@@ -332,6 +381,22 @@ okn_report_form_get_attribute_error (OknReportForm *self,
                                      const char    *code)
 {
   return g_hash_table_lookup (self->attr_errors, code);
+}
+
+/**
+ * okn_report_form_get_kept_answer:
+ *
+ * Returns: (transfer none) (nullable): the tick of a correction's first
+ *   answer to @code that the form has no field for
+ */
+GtkWidget *
+okn_report_form_get_kept_answer (OknReportForm *self,
+                                 const char    *code)
+{
+  for (guint i = 0; i < self->kept->len; i++)
+    if (g_strcmp0 (g_object_get_data (g_ptr_array_index (self->kept, i), "okn-key"), code) == 0)
+      return g_ptr_array_index (self->kept, i);
+  return NULL;
 }
 
 /* Category ------------------------------------------------------------ */
@@ -853,6 +918,14 @@ build_record (OknReportForm *self,
       for (guint j = 0; j < values->len; j++)
         okn_record_add_attribute (r, a->code, g_ptr_array_index (values, j));
     }
+  /* The answers the form has no field for stay as stored, unless unticked. */
+  for (guint i = 0; editing (self) && i < self->kept->len; i++)
+    {
+      GObject *check = g_ptr_array_index (self->kept, i);
+
+      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)))
+        okn_record_add_attribute (r, g_object_get_data (check, "okn-key"), g_object_get_data (check, "okn-value"));
+    }
   /* The files were read when they were added. */
   if (editing (self) == NULL)
     {
@@ -1046,6 +1119,7 @@ okn_report_form_finalize (GObject *object)
   g_clear_pointer (&self->services, g_ptr_array_unref);
   g_clear_pointer (&self->attr_widgets, g_hash_table_unref);
   g_clear_pointer (&self->attr_errors, g_hash_table_unref);
+  g_clear_pointer (&self->kept, g_ptr_array_unref);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   g_clear_pointer (&self->attached, okn_record_free);
   G_OBJECT_CLASS (okn_report_form_parent_class)->finalize (object);
@@ -1124,6 +1198,7 @@ okn_report_form_init (OknReportForm *self)
   okn_gui_form_bind_session (GTK_WIDGET (self), self->session, &chrome, &delegate);
   self->attr_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attr_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->kept = g_ptr_array_new_with_free_func (g_object_unref);
   self->files = g_ptr_array_new_with_free_func (g_free);
   self->attached = okn_record_new (OKN_KIND_REPORT);
   self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_service_free);

@@ -32,5 +32,7 @@ GtkWidget *okn_report_form_get_attribute_widget (OknReportForm *self,
                                                  const char    *code);
 GtkWidget *okn_report_form_get_attribute_error  (OknReportForm *self,
                                                  const char    *code);
+GtkWidget *okn_report_form_get_kept_answer      (OknReportForm *self,
+                                                 const char    *code);
 
 G_END_DECLS

@@ -1615,3 +1615,15 @@ okn_kiosk_report_get_result (OknKioskReport *self)
 {
   return self->result;
 }
+
+/**
+ * okn_kiosk_report_get_session:
+ *
+ * Returns: (transfer none): the report's form session (busy while it is
+ *   stored and printed)
+ */
+OknFormSession *
+okn_kiosk_report_get_session (OknKioskReport *self)
+{
+  return self->session;
+}

@@ -19,5 +19,6 @@ void             okn_kiosk_report_begin        (OknKioskReport *self);
 void             okn_kiosk_report_wipe         (OknKioskReport *self);
 gboolean         okn_kiosk_report_has_input    (OknKioskReport *self);
 const OknIntakeResult *okn_kiosk_report_get_result (OknKioskReport *self);
+OknFormSession  *okn_kiosk_report_get_session  (OknKioskReport *self);
 
 G_END_DECLS

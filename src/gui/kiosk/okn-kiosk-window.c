@@ -745,6 +745,33 @@ on_set_focus (GtkWindow      *window,
                                             && gtk_widget_is_ancestor (focus, GTK_WIDGET (screen)));
 }
 
+static void on_resumed (OknInactivity  *inactivity,
+                        OknKioskWindow *self);
+
+/* Nothing to lose on the start screen; anywhere else a resident who
+ * walks away is warned, then forgotten. Not while a report is being saved
+ * and printed: a printer slower than the wait (print.timeout may be longer
+ * than kiosk.inactivity_seconds) must not start the kiosk over under the
+ * ticket, the resident's only proof. The wait starts afresh when the save
+ * ends. */
+static void
+update_inactivity (OknKioskWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (GTK_STACK (self->stack));
+
+  if (self->inactivity == NULL)
+    return;
+  if (child == GTK_WIDGET (self->start)
+      || (self->report && okn_form_session_get_busy (okn_kiosk_report_get_session (self->report))))
+    {
+      okn_inactivity_stop (self->inactivity);
+      if (gtk_widget_get_visible (GTK_WIDGET (self->still_there)))
+        on_resumed (self->inactivity, self);
+    }
+  else if (!okn_inactivity_is_running (self->inactivity))
+    okn_inactivity_start (self->inactivity);
+}
+
 static void
 on_visible_child (GObject        *stack,
                   GParamSpec     *pspec,
@@ -773,14 +800,7 @@ on_visible_child (GObject        *stack,
       g_clear_pointer (&self->announced, g_free);
       announce (self, OKN_KIOSK_SCREEN (child));
     }
-  /* Nothing to lose on the start screen; anywhere else a resident who
-   * walks away is warned, then forgotten. */
-  if (self->inactivity == NULL)
-    return;
-  if (child == GTK_WIDGET (self->start))
-    okn_inactivity_stop (self->inactivity);
-  else if (!okn_inactivity_is_running (self->inactivity))
-    okn_inactivity_start (self->inactivity);
+  update_inactivity (self);
 }
 
 static void
@@ -925,6 +945,8 @@ okn_kiosk_window_dispose (GObject *object)
   g_clear_pointer (&self->announced, g_free);
   g_clear_object (&self->reveal);
   g_clear_object (&self->reveal_from);
+  if (self->report)
+    g_signal_handlers_disconnect_by_data (okn_kiosk_report_get_session (self->report), self);
   g_clear_object (&self->report);
   g_clear_object (&self->check);
   g_clear_pointer (&self->burst, okn_scan_burst_free);
@@ -1133,6 +1155,8 @@ okn_kiosk_window_new (GtkApplication *app,
   g_signal_connect (self->inactivity, "warn", G_CALLBACK (on_warn), self);
   g_signal_connect (self->inactivity, "resumed", G_CALLBACK (on_resumed), self);
   g_signal_connect (self->inactivity, "expired", G_CALLBACK (on_expired), self);
+  g_signal_connect_swapped (okn_kiosk_report_get_session (self->report), "notify::busy",
+                            G_CALLBACK (update_inactivity), self);
   gtk_container_foreach (GTK_CONTAINER (self->stack), relabel_screen, self);
 
   /* Without a window manager (X with no WM) fullscreen is not honoured:
