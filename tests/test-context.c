@@ -66,6 +66,94 @@ test_context (void)
   okn_test_station_clear (&s);
 }
 
+/* What a work saw in its thread, for the main thread to check. */
+static gpointer
+note_thread (gpointer                data,
+             const OknContextThread *thread,
+             GError                **error)
+{
+  g_autofree char *station = thread->store ? okn_store_get_station (thread->store, NULL) : NULL;
+
+  return g_strdup_printf ("store %s, config %s, config error %s",
+                          station ? station : "none",
+                          thread->config ? "loaded" : "none",
+                          thread->config_error ? "given" : "none");
+}
+
+typedef struct
+{
+  char *text;
+  GError *error;
+  gboolean done;
+} Outcome;
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Outcome *o = data;
+
+  o->text = g_task_propagate_pointer (G_TASK (result), &o->error);
+  o->done = TRUE;
+}
+
+static void
+run_in_thread (const char *db,
+               const char *conf,
+               Outcome    *o)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, on_done, o);
+
+  okn_context_run_in_thread (task, db, conf, note_thread, NULL, NULL, g_free);
+  g_clear_object (&task);
+  while (!o->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A station's blocking work gets its own store connection and
+ * configuration in its thread; a configuration that cannot be read is
+ * handed to the work (the intake still stores), a store that cannot be
+ * opened fails the task before the work runs. */
+static void
+test_run_in_thread (void)
+{
+  g_auto (OknTestStation) s = { 0 };
+  g_autofree char *not_a_store = NULL;
+  Outcome o = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  okn_test_station_init (&s, "K03");
+  g_assert_true (okn_config_set (s.config, "office.name", "Urząd", &error));
+  g_assert_true (okn_config_save (s.config, &error));
+
+  run_in_thread (s.db, s.conf, &o);
+  g_assert_no_error (o.error);
+  g_assert_cmpstr (o.text, ==, "store K03, config loaded, config error none");
+  g_clear_pointer (&o.text, g_free);
+
+  o = (Outcome) { 0 };
+  run_in_thread (NULL, NULL, &o);
+  g_assert_no_error (o.error);
+  g_assert_cmpstr (o.text, ==, "store none, config none, config error none");
+  g_clear_pointer (&o.text, g_free);
+
+  g_assert_true (g_file_set_contents (s.conf, "[office\nname=\n", -1, &error));
+  o = (Outcome) { 0 };
+  run_in_thread (s.db, s.conf, &o);
+  g_assert_no_error (o.error);
+  g_assert_cmpstr (o.text, ==, "store K03, config none, config error given");
+  g_clear_pointer (&o.text, g_free);
+
+  not_a_store = g_build_filename (s.dir, "notes.txt", NULL);
+  g_assert_true (g_file_set_contents (not_a_store, "not a database\n", -1, &error));
+  o = (Outcome) { 0 };
+  run_in_thread (not_a_store, s.conf, &o);
+  g_assert_nonnull (o.error);
+  g_assert_null (o.text);
+  g_clear_error (&o.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -73,5 +161,6 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/context/context", test_context);
+  g_test_add_func ("/context/run-in-thread", test_run_in_thread);
   return g_test_run ();
 }

@@ -39,4 +39,46 @@ void           okn_context_sync_changed     (OknContext *self);
 void           okn_context_watch_sync       (OknContext *self,
                                              guint       seconds);
 
+/**
+ * OknContextThread:
+ * @store: (nullable): the thread's own store connection; %NULL when the
+ *   task was given no store
+ * @config: (nullable): the configuration, loaded in the thread; %NULL when
+ *   the task was given none, or when it could not be read (@config_error)
+ * @config_error: (nullable): why the configuration could not be read; the
+ *   work decides whether that stops it
+ * @cancellable: (nullable): the task's
+ *
+ * What a station's work is given in its thread by
+ * okn_context_run_in_thread().
+ */
+typedef struct
+{
+  OknStore *store;
+  OknConfig *config;
+  const GError *config_error;
+  GCancellable *cancellable;
+} OknContextThread;
+
+/**
+ * OknContextWork:
+ * @data: the caller's data, as given to okn_context_run_in_thread()
+ * @thread: the store, configuration and cancellable of the thread
+ *
+ * A station's blocking work, run in a thread by okn_context_run_in_thread().
+ *
+ * Returns: (nullable): the task's result; %NULL with @error set
+ */
+typedef gpointer (*OknContextWork) (gpointer                data,
+                                    const OknContextThread *thread,
+                                    GError                **error);
+
+void           okn_context_run_in_thread    (GTask          *task,
+                                             const char     *db_path,
+                                             const char     *config_path,
+                                             OknContextWork  work,
+                                             gpointer        data,
+                                             GDestroyNotify  data_free,
+                                             GDestroyNotify  result_free);
+
 G_END_DECLS

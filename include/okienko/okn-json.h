@@ -5,6 +5,8 @@
  * 200,000 nested '[' overflows the stack. Every JSON text that comes from
  * outside (server answers, register --json, drafts, cached definitions) is
  * parsed through okn_json_parse(), which measures the depth first.
+ * What we write goes through a JsonBuilder; okn_json_add_string()
+ * (okn-json-build.c, json-glib only) writes a missing string as null.
  * Contract: docs/internals/json.md
  */
 #pragma once
@@ -45,5 +47,9 @@ char      *okn_json_member_text  (JsonObject *object,
 gboolean   okn_json_member_bool  (JsonObject *object,
                                   const char *name,
                                   gboolean    fallback);
+
+void       okn_json_add_string   (JsonBuilder *b,
+                                  const char  *name,
+                                  const char  *value);
 
 G_END_DECLS

@@ -200,7 +200,7 @@ print_check_json (const OknStoreCheck *report,
       okctl_json_add_int (b, "records", report->records);
     }
   if (error == NULL || g_error_matches (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED))
-    okctl_json_add_string (b, "quick_check", error == NULL ? "ok" : "failed");
+    okn_json_add_string (b, "quick_check", error == NULL ? "ok" : "failed");
   if (error == NULL)
     {
       json_builder_set_member_name (b, "problems");
@@ -210,7 +210,7 @@ print_check_json (const OknStoreCheck *report,
       json_builder_end_array (b);
     }
   else
-    okctl_json_add_string (b, "error", error->message);
+    okn_json_add_string (b, "error", error->message);
   json_builder_end_object (b);
   node = json_builder_get_root (b);
   okctl_print_json (node);

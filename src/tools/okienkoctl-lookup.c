@@ -95,7 +95,7 @@ okctl_cmd_lookup (OkctlContext *ctx,
 
         json_builder_begin_object (b);
         for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-          okctl_json_add_string (b, fields[i].member, fields[i].value);
+          okn_json_add_string (b, fields[i].member, fields[i].value);
         json_builder_end_object (b);
         node = json_builder_get_root (b);
         okctl_print_json (node);

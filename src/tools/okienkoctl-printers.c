@@ -15,10 +15,10 @@ printer_to_json (const OknPrinterInfo *info)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  okctl_json_add_string (b, "name", info->name);
-  okctl_json_add_string (b, "state", info->state == OKN_PRINTER_STATE_STOPPED      ? "stopped"
-                                     : info->state == OKN_PRINTER_STATE_PROCESSING ? "processing"
-                                                                                   : "idle");
+  okn_json_add_string (b, "name", info->name);
+  okn_json_add_string (b, "state", info->state == OKN_PRINTER_STATE_STOPPED      ? "stopped"
+                                   : info->state == OKN_PRINTER_STATE_PROCESSING ? "processing"
+                                                                                 : "idle");
   okctl_json_add_bool (b, "accepting_jobs", info->accepting);
   okctl_json_add_bool (b, "default", info->is_default);
   json_builder_set_member_name (b, "state_reasons");
@@ -26,10 +26,10 @@ printer_to_json (const OknPrinterInfo *info)
   for (guint i = 0; info->state_reasons && info->state_reasons[i]; i++)
     json_builder_add_string_value (b, info->state_reasons[i]);
   json_builder_end_array (b);
-  okctl_json_add_string (b, "state_message", info->state_message);
-  okctl_json_add_string (b, "info", info->info);
-  okctl_json_add_string (b, "location", info->location);
-  okctl_json_add_string (b, "make_and_model", info->make_and_model);
+  okn_json_add_string (b, "state_message", info->state_message);
+  okn_json_add_string (b, "info", info->info);
+  okn_json_add_string (b, "location", info->location);
+  okn_json_add_string (b, "make_and_model", info->make_and_model);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

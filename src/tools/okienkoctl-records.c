@@ -1062,8 +1062,8 @@ okctl_cmd_status (OkctlContext *ctx,
       g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      okctl_json_add_string (b, "database", okn_store_get_path (store));
-      okctl_json_add_string (b, "station", stats->station);
+      okn_json_add_string (b, "database", okn_store_get_path (store));
+      okn_json_add_string (b, "station", stats->station);
       okctl_json_add_int (b, "total", stats->total);
       json_builder_set_member_name (b, "states");
       json_builder_begin_object (b);
@@ -1072,7 +1072,7 @@ okctl_cmd_status (OkctlContext *ctx,
           okctl_json_add_int (b, okn_sync_state_to_string ((OknSyncState) s), stats->per_state[s]);
         }
       json_builder_end_object (b);
-      okctl_json_add_string (b, "oldest_queued_at", stats->oldest_queued_at);
+      okn_json_add_string (b, "oldest_queued_at", stats->oldest_queued_at);
       okctl_sync_status_json (status, b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);

@@ -68,13 +68,13 @@ result_json (const OknScanResult *r)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  okctl_json_add_string (b, "verdict", okn_scan_verdict_to_string (r->verdict));
-  okctl_json_add_string (b, "ticket", r->ticket);
-  okctl_json_add_string (b, "code", r->code);
-  okctl_json_add_string (b, "symbology", r->symbology);
-  okctl_json_add_string (b, "payload", r->payload);
+  okn_json_add_string (b, "verdict", okn_scan_verdict_to_string (r->verdict));
+  okn_json_add_string (b, "ticket", r->ticket);
+  okn_json_add_string (b, "code", r->code);
+  okn_json_add_string (b, "symbology", r->symbology);
+  okn_json_add_string (b, "payload", r->payload);
   okctl_json_add_int (b, "page", r->page);
-  okctl_json_add_string (b, "message", r->message);
+  okn_json_add_string (b, "message", r->message);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -168,7 +168,7 @@ report_json (JsonBuilder         *b,
     {
       json_builder_begin_object (b);
       okctl_json_add_int (b, "page", p);
-      okctl_json_add_string (b, "status", okn_scan_page_state_to_string (okn_scan_report_page_state (report, p)));
+      okn_json_add_string (b, "status", okn_scan_page_state_to_string (okn_scan_report_page_state (report, p)));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -246,7 +246,7 @@ okctl_cmd_scan (OkctlContext *ctx,
       report = okn_scan_file_report (store, ctx->config, argv[i], &options, &file_error);
       progress_clear (&progress);
       json_builder_begin_object (b);
-      okctl_json_add_string (b, "file", argv[i]);
+      okn_json_add_string (b, "file", argv[i]);
       if (report == NULL)
         {
           if (file_error->domain != OKN_SCAN_ERROR)
@@ -255,7 +255,7 @@ okctl_cmd_scan (OkctlContext *ctx,
               return okctl_fail (g_steal_pointer (&file_error));
             }
           okctl_print_error (file_error->message);
-          okctl_json_add_string (b, "error", file_error->message);
+          okn_json_add_string (b, "error", file_error->message);
           json_builder_end_object (b);
           rc = OKCTL_EXIT_USAGE;
           continue;

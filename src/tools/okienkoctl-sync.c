@@ -323,7 +323,7 @@ services_to_json (GPtrArray  *services,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  okctl_json_add_string (b, "fetched_at", fetched_at);
+  okn_json_add_string (b, "fetched_at", fetched_at);
   json_builder_set_member_name (b, "services");
   json_builder_begin_array (b);
   for (guint i = 0; i < services->len; i++)
@@ -332,12 +332,12 @@ services_to_json (GPtrArray  *services,
       g_autoptr (JsonNode) def = s->definition ? okn_json_parse (s->definition, -1, NULL) : NULL;
 
       json_builder_begin_object (b);
-      okctl_json_add_string (b, "service_code", s->code);
-      okctl_json_add_string (b, "service_name", s->name);
-      okctl_json_add_string (b, "description", s->description);
-      okctl_json_add_string (b, "group", s->group);
-      okctl_json_add_string (b, "keywords", s->keywords);
-      okctl_json_add_string (b, "type", s->type);
+      okn_json_add_string (b, "service_code", s->code);
+      okn_json_add_string (b, "service_name", s->name);
+      okn_json_add_string (b, "description", s->description);
+      okn_json_add_string (b, "group", s->group);
+      okn_json_add_string (b, "keywords", s->keywords);
+      okn_json_add_string (b, "type", s->type);
       okctl_json_add_bool (b, "metadata", s->metadata);
       json_builder_set_member_name (b, "definition");
       if (def)
@@ -467,22 +467,22 @@ okctl_sync_status_json (const OknSyncStatus *status,
   g_autofree char *last_error = error_text (status->last_error_fix, status->last_error);
   g_autofree char *resolved_error = error_text (status->resolved_error_fix, status->resolved_error);
 
-  okctl_json_add_string (b, "server_url", status->server_url);
+  okn_json_add_string (b, "server_url", status->server_url);
   json_builder_set_member_name (b, "oldest_queued_age_seconds");
   if (status->oldest_queued_age >= 0)
     json_builder_add_int_value (b, status->oldest_queued_age);
   else
     json_builder_add_null_value (b);
-  okctl_json_add_string (b, "last_run_at", status->last_run_at);
-  okctl_json_add_string (b, "last_success_at", status->last_success_at);
-  okctl_json_add_string (b, "last_error", last_error);
-  okctl_json_add_string (b, "last_error_at", status->last_error_at);
-  okctl_json_add_string (b, "resolved_error", resolved_error);
-  okctl_json_add_string (b, "resolved_error_at", status->resolved_error_at);
-  okctl_json_add_string (b, "catalogue_fetched_at", status->catalogue_fetched_at);
-  okctl_json_add_string (b, "sync_health", okn_sync_health_to_string (status->health));
-  okctl_json_add_string (b, "kiosk_print_error", status->kiosk_print_error);
-  okctl_json_add_string (b, "kiosk_print_error_at", status->kiosk_print_error_at);
+  okn_json_add_string (b, "last_run_at", status->last_run_at);
+  okn_json_add_string (b, "last_success_at", status->last_success_at);
+  okn_json_add_string (b, "last_error", last_error);
+  okn_json_add_string (b, "last_error_at", status->last_error_at);
+  okn_json_add_string (b, "resolved_error", resolved_error);
+  okn_json_add_string (b, "resolved_error_at", status->resolved_error_at);
+  okn_json_add_string (b, "catalogue_fetched_at", status->catalogue_fetched_at);
+  okn_json_add_string (b, "sync_health", okn_sync_health_to_string (status->health));
+  okn_json_add_string (b, "kiosk_print_error", status->kiosk_print_error);
+  okn_json_add_string (b, "kiosk_print_error_at", status->kiosk_print_error_at);
 }
 
 /* A status line's label, padded to the column its value starts in. */

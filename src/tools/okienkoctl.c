@@ -280,24 +280,6 @@ okctl_parse_command (int                 *argc,
   return okctl_parse_options (octx, argc, argv);
 }
 
-/**
- * okctl_json_add_string:
- * @value: (nullable): the member's value; %NULL is JSON null
- *
- * Adds a string member to the object @b is building.
- */
-void
-okctl_json_add_string (JsonBuilder *b,
-                       const char  *name,
-                       const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 void
 okctl_json_add_int (JsonBuilder *b,
                     const char  *name,

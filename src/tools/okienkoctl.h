@@ -64,9 +64,6 @@ gboolean   okctl_parse_command    (int                 *argc,
                                    const char          *summary,
                                    const GOptionEntry  *entries);
 void       okctl_print_json       (JsonNode *node);
-void       okctl_json_add_string  (JsonBuilder *b,
-                                   const char  *name,
-                                   const char  *value);
 void       okctl_json_add_int     (JsonBuilder *b,
                                    const char  *name,
                                    gint64       value);

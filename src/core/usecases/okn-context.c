@@ -237,3 +237,87 @@ okn_context_watch_sync (OknContext *self,
   if (seconds > 0)
     self->sync_source = g_timeout_add_seconds (seconds, on_sync_tick, self);
 }
+
+/* What okn_context_run_in_thread() hands its thread. */
+typedef struct
+{
+  const char *db_path;
+  const char *config_path;
+  OknContextWork work;
+  gpointer data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+} ThreadJob;
+
+static void
+thread_job_free (gpointer p)
+{
+  ThreadJob *job = p;
+
+  if (job->data_free)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static void
+thread_job_run (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ThreadJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) config_error = NULL;
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknConfig) config = NULL;
+  OknContextThread thread;
+  gpointer result;
+
+  if (job->db_path && (store = okn_store_open (job->db_path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (job->config_path)
+    config = okn_config_load (job->config_path, &config_error);
+  thread = (OknContextThread) { store, config, config_error, cancellable };
+  result = job->work (job->data, &thread, &error);
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, job->result_free);
+}
+
+/**
+ * okn_context_run_in_thread:
+ * @task: the task, its source tag set; its task data is set here
+ * @db_path: (nullable): the store's file: the thread opens its own
+ *   connection (SQLite connections are not shared between threads); a store
+ *   that cannot be opened fails the task before @work runs. %NULL: no store
+ * @config_path: (nullable): the configuration's file, loaded in the thread
+ *   (a reload on the main thread may replace the context's while the task
+ *   runs). %NULL: no configuration
+ * @work: the work, called in the thread
+ * @data: (transfer full): what @work is given; @db_path and @config_path
+ *   must live as long as it (keep the copies in it)
+ * @data_free: (nullable): frees @data
+ * @result_free: (nullable): frees @work's result if no one takes it
+ *
+ * Runs a station's blocking work (storing, printing, exporting, a sync)
+ * in a thread of its own, with the store and configuration opened there:
+ * the desk's tasks and the intake's okn_intake_submit_async() alike.
+ */
+void
+okn_context_run_in_thread (GTask          *task,
+                           const char     *db_path,
+                           const char     *config_path,
+                           OknContextWork  work,
+                           gpointer        data,
+                           GDestroyNotify  data_free,
+                           GDestroyNotify  result_free)
+{
+  ThreadJob job = { db_path, config_path, work, data, data_free, result_free };
+
+  g_task_set_task_data (task, g_memdup2 (&job, sizeof job), thread_job_free);
+  g_task_run_in_thread (task, thread_job_run);
+}

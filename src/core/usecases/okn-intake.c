@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "okienko/okn-context.h"
 #include "okienko/okn-intake.h"
 #include "okienko/okn-service-def.h"
 #include "okienko/okn-sync-status.h"
@@ -203,44 +204,28 @@ submit_data_free (gpointer p)
   g_free (d);
 }
 
-static void
-submit_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+submit_work (gpointer                data,
+             const OknContextThread *thread,
+             GError                **error)
 {
-  SubmitData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GError) config_error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
+  SubmitData *d = data;
   OknIntakeResult *result;
 
-  store = okn_store_open (d->strings[PATH_DB], &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  result = okn_intake_submit (thread->store, thread->config, d->record, &d->options,
+                              thread->cancellable, error);
   /* A configuration that cannot be read stops the printing, not the
    * storing. */
-  if (d->options.print && d->options.mode == OKN_INTAKE_NEW)
-    config = okn_config_load (d->strings[PATH_CONFIG], &config_error);
-  result = okn_intake_submit (store, config, d->record, &d->options, cancellable, &error);
-  if (result == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (config_error && result->print_error == NULL)
-    result->print_error = g_steal_pointer (&config_error);
-  g_task_return_pointer (task, result, (GDestroyNotify) okn_intake_result_free);
+  if (result && thread->config_error && result->print_error == NULL)
+    result->print_error = g_error_copy (thread->config_error);
+  return result;
 }
 
 /**
  * okn_intake_submit_async:
  * @db_path: the store's file; the thread opens its own connection
  * @config_path: (nullable): the configuration file, loaded in the thread
+ *   (%NULL: the default one)
  * @record: (transfer full): the record
  * @options: as okn_intake_submit(); copied
  *
@@ -262,12 +247,15 @@ okn_intake_submit_async (const char             *db_path,
   d->record = record;
   d->options = *options;
   d->strings[PATH_DB] = g_strdup (db_path);
-  d->strings[PATH_CONFIG] = g_strdup (config_path);
+  /* Only what prints needs the configuration. */
+  if (options->print && options->mode == OKN_INTAKE_NEW)
+    d->strings[PATH_CONFIG] = config_path ? g_strdup (config_path) : okn_config_default_path ();
   d->strings[ACTOR] = g_strdup (options->actor);
   d->options.actor = d->strings[ACTOR];
   g_task_set_source_tag (task, okn_intake_submit_async);
-  g_task_set_task_data (task, d, submit_data_free);
-  g_task_run_in_thread (task, submit_thread);
+  okn_context_run_in_thread (task, d->strings[PATH_DB], d->strings[PATH_CONFIG],
+                             submit_work, d, submit_data_free,
+                             (GDestroyNotify) okn_intake_result_free);
 }
 
 /**

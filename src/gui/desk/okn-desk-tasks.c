@@ -3,8 +3,8 @@
  * (saving is the core's okn_intake_submit_async)
  *
  * Every task is one core call in a thread of the default pool, with its
- * own store connection and configuration: task_thread() opens them and
- * calls the task's work function. */
+ * own store connection and configuration: okn_context_run_in_thread()
+ * opens them and calls the task's work function. */
 #define G_LOG_DOMAIN "okienko"
 
 #include "config.h"
@@ -80,25 +80,20 @@ task_data_new (TaskWork        work,
   return d;
 }
 
-static void
-task_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+/* Every desk task given a configuration needs it. */
+static gpointer
+task_work (gpointer                data,
+           const OknContextThread *thread,
+           GError                **error)
 {
-  TaskData *d = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OknStore) store = NULL;
-  g_autoptr (OknConfig) config = NULL;
-  gpointer result = NULL;
+  TaskData *d = data;
 
-  if ((d->db_path == NULL || (store = okn_store_open (d->db_path, &error)) != NULL)
-      && (d->config_path == NULL || (config = okn_config_load (d->config_path, &error)) != NULL))
-    result = d->work (d, store, config, cancellable, &error);
-  if (result == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, result, d->result_free);
+  if (thread->config_error)
+    {
+      g_propagate_error (error, g_error_copy (thread->config_error));
+      return NULL;
+    }
+  return d->work (d, thread->store, thread->config, thread->cancellable, error);
 }
 
 static void
@@ -111,8 +106,8 @@ run_task (TaskData            *d,
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, d, task_data_free);
-  g_task_run_in_thread (task, task_thread);
+  okn_context_run_in_thread (task, d->db_path, d->config_path, task_work, d, task_data_free,
+                             d->result_free);
 }
 
 static gpointer

@@ -17,6 +17,8 @@
 #include <microhttpd.h>
 #include <json-glib/json-glib.h>
 
+#include "okienko/okn-json.h"
+
 #include "okn-open311-server.h"
 
 G_DEFINE_QUARK (okn-open311-server-error-quark, okn_open311_server_error)
@@ -661,18 +663,6 @@ okn_open311_server_reset (OknOpen311Server *server)
   g_mutex_unlock (&server->lock);
 }
 
-static void
-add_string_member (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* What GET /_control/dump.json shows of a stored request, in order. */
 static const struct
 {
@@ -733,8 +723,8 @@ okn_open311_server_dump_json (OknOpen311Server *server)
 
       json_builder_begin_object (b);
       for (guint k = 0; k < G_N_ELEMENTS (dumped_members); k++)
-        add_string_member (b, dumped_members[k].name,
-                           G_STRUCT_MEMBER (const char *, r, dumped_members[k].offset));
+        okn_json_add_string (b, dumped_members[k].name,
+                             G_STRUCT_MEMBER (const char *, r, dumped_members[k].offset));
       json_builder_set_member_name (b, "attributes");
       json_builder_begin_array (b);
       for (guint j = 0; j < r->attributes->len; j++)
@@ -999,13 +989,13 @@ get_services (OknOpen311Server *server,
       const ServiceDef *s = &services[i];
 
       json_builder_begin_object (b);
-      add_string_member (b, "service_code", s->code);
-      add_string_member (b, "service_name", s->name);
-      add_string_member (b, "description", s->description);
+      okn_json_add_string (b, "service_code", s->code);
+      okn_json_add_string (b, "service_name", s->name);
+      okn_json_add_string (b, "description", s->description);
       add_bool (server, b, "metadata", s->attributes != NULL);
-      add_string_member (b, "type", s->type);
-      add_string_member (b, "keywords", s->keywords);
-      add_string_member (b, "group", s->group);
+      okn_json_add_string (b, "type", s->type);
+      okn_json_add_string (b, "keywords", s->keywords);
+      okn_json_add_string (b, "group", s->group);
       /* Not in the spec: clients must ignore keys they do not know. */
       json_builder_set_member_name (b, "x_fixture");
       json_builder_add_int_value (b, (gint64) i);
@@ -1029,20 +1019,20 @@ get_definition (OknOpen311Server *server,
       return;
     }
   json_builder_begin_object (b);
-  add_string_member (b, "service_code", s->code);
+  okn_json_add_string (b, "service_code", s->code);
   json_builder_set_member_name (b, "attributes");
   json_builder_begin_array (b);
   for (const AttrDef *a = s->attributes; a && a->code; a++)
     {
       json_builder_begin_object (b);
       add_bool (server, b, "variable", TRUE);
-      add_string_member (b, "code", a->code);
-      add_string_member (b, "datatype", a->datatype);
+      okn_json_add_string (b, "code", a->code);
+      okn_json_add_string (b, "datatype", a->datatype);
       add_bool (server, b, "required", a->required);
-      add_string_member (b, "datatype_description", NULL);
+      okn_json_add_string (b, "datatype_description", NULL);
       json_builder_set_member_name (b, "order");
       json_builder_add_int_value (b, a->order);
-      add_string_member (b, "description", a->description);
+      okn_json_add_string (b, "description", a->description);
       if (a->values)
         {
           json_builder_set_member_name (b, "values");
@@ -1050,8 +1040,8 @@ get_definition (OknOpen311Server *server,
           for (const ValueDef *v = a->values; v->key; v++)
             {
               json_builder_begin_object (b);
-              add_string_member (b, "key", v->key);
-              add_string_member (b, "name", v->name);
+              okn_json_add_string (b, "key", v->key);
+              okn_json_add_string (b, "name", v->name);
               json_builder_end_object (b);
             }
           json_builder_end_array (b);
@@ -1220,11 +1210,11 @@ answer_created (OknOpen311Server        *server,
   json_builder_begin_array (b);
   json_builder_begin_object (b);
   if (r->token)
-    add_string_member (b, "token", r->token);
+    okn_json_add_string (b, "token", r->token);
   else
     add_id (server, b, r->id);
-  add_string_member (b, "service_notice", "");
-  add_string_member (b, "account_id", NULL);
+  okn_json_add_string (b, "service_notice", "");
+  okn_json_add_string (b, "account_id", NULL);
   json_builder_end_object (b);
   json_builder_end_array (b);
   answer_built (ans, 201, b);
@@ -1365,19 +1355,19 @@ add_request_json (OknOpen311Server        *server,
   json_builder_begin_object (b);
   add_id (server, b, r->id);
   if (!server->statusless)
-    add_string_member (b, "status", r->status);
-  add_string_member (b, "status_notes", r->status_notes);
-  add_string_member (b, "service_name", s ? s->name : NULL);
-  add_string_member (b, "service_code", r->service_code);
-  add_string_member (b, "description", r->description);
-  add_string_member (b, "agency_responsible", "Zarząd Dróg i Transportu");
-  add_string_member (b, "service_notice", NULL);
-  add_string_member (b, "requested_datetime", r->requested_datetime);
-  add_string_member (b, "updated_datetime", r->updated_datetime);
-  add_string_member (b, "expected_datetime", NULL);
-  add_string_member (b, "address", r->address_string);
-  add_string_member (b, "address_id", r->address_id);
-  add_string_member (b, "zipcode", NULL);
+    okn_json_add_string (b, "status", r->status);
+  okn_json_add_string (b, "status_notes", r->status_notes);
+  okn_json_add_string (b, "service_name", s ? s->name : NULL);
+  okn_json_add_string (b, "service_code", r->service_code);
+  okn_json_add_string (b, "description", r->description);
+  okn_json_add_string (b, "agency_responsible", "Zarząd Dróg i Transportu");
+  okn_json_add_string (b, "service_notice", NULL);
+  okn_json_add_string (b, "requested_datetime", r->requested_datetime);
+  okn_json_add_string (b, "updated_datetime", r->updated_datetime);
+  okn_json_add_string (b, "expected_datetime", NULL);
+  okn_json_add_string (b, "address", r->address_string);
+  okn_json_add_string (b, "address_id", r->address_id);
+  okn_json_add_string (b, "zipcode", NULL);
   if (r->lat)
     {
       json_builder_set_member_name (b, "lat");
@@ -1385,7 +1375,7 @@ add_request_json (OknOpen311Server        *server,
       json_builder_set_member_name (b, "long");
       json_builder_add_double_value (b, g_ascii_strtod (r->lon, NULL));
     }
-  add_string_member (b, "media_url", NULL);
+  okn_json_add_string (b, "media_url", NULL);
   json_builder_end_object (b);
 }
 
@@ -1517,7 +1507,7 @@ get_token (OknOpen311Server *server,
   json_builder_begin_array (b);
   json_builder_begin_object (b);
   add_id (server, b, t->polls >= server->token_polls ? t->request->id : NULL);
-  add_string_member (b, "token", token);
+  okn_json_add_string (b, "token", token);
   json_builder_end_object (b);
   json_builder_end_array (b);
   answer_built (ans, 200, b);
