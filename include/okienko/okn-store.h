@@ -30,6 +30,7 @@ typedef enum
   OKN_STORE_ERROR_NOT_OKIENKO,   /* a file of another program: refused, untouched */
   OKN_STORE_ERROR_DAMAGED,       /* the integrity check failed: refused, untouched */
   OKN_STORE_ERROR_IN_USE,        /* restore: another process has the database open */
+  OKN_STORE_ERROR_DISK_FULL,     /* as STORAGE, the disk (or quota) holding the database is full */
 } OknStoreError;
 
 #define OKN_STORE_SCHEMA_VERSION 4

@@ -93,7 +93,7 @@ okn_store_set_error_from_db (OknStore   *store,
   switch (rc & 0xff)
     {
     case SQLITE_FULL:
-      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL,
                    _("The disk holding the database %s is full: %s failed. Nothing was changed; "
                      "free some space and try again."),
                    store && store->path ? store->path : "", what);

@@ -251,25 +251,6 @@ push_batch (OknSync   *sync,
   *all_transient = transient > 0 && transient == items->len;
 }
 
-/* Whether the disk holding @path has (almost) no room left: the store's
- * errors say it only in words. A batch's transaction needs far less than
- * this; a disk this full fails the next write soon anyway. */
-#define DISK_NEARLY_FULL (16 * 1024 * 1024)
-
-static gboolean
-disk_full (const char *path)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFile) folder = g_file_get_parent (file);
-  g_autoptr (GFileInfo) info = NULL;
-
-  if (folder == NULL)
-    return FALSE;
-  info = g_file_query_filesystem_info (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
-  return info && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE)
-         && g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE) < DISK_NEARLY_FULL;
-}
-
 /* The store could not write down the outcomes of a batch the server
  * received (a case number or a token): its error ("Nothing was changed")
  * would tell the administrator that nothing happened. It says instead
@@ -295,7 +276,7 @@ say_received (OknSync           *sync,
     }
   if (received == 0 || error == NULL || *error == NULL)
     return;
-  if (g_error_matches (*error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE) && disk_full (path))
+  if (g_error_matches (*error, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL))
     said = g_error_new ((*error)->domain, (*error)->code,
                         g_dngettext (GETTEXT_PACKAGE,
                                      "The server has received %u record, but this station could not write "
@@ -309,17 +290,19 @@ say_received (OknSync           *sync,
                                      received),
                         received, path);
   else
-    /* TRANSLATORS: the last %s is the database's own error, a sentence */
+    /* The store's words end in "Nothing was saved" or the like: not
+     * quoted. What stops the database says so at the next run's first
+     * write, when it is still true. */
     said = g_error_new ((*error)->domain, (*error)->code,
                         g_dngettext (GETTEXT_PACKAGE,
                                      "The server has received %u record, but this station could not write "
-                                     "that down in the database %s: %s The next sync will match it with what the "
+                                     "that down in the database %s. The next sync will match it with what the "
                                      "server holds and will not send it again.",
                                      "The server has received %u records, but this station could not write "
-                                     "that down in the database %s: %s The next sync will match them with what the "
-                                     "server holds and will not send them again.",
+                                     "that down in the database %s. The next sync will match them with what "
+                                     "the server holds and will not send them again.",
                                      received),
-                        received, path, (*error)->message);
+                        received, path);
   g_clear_error (error);
   g_propagate_error (error, said);
 }

@@ -572,7 +572,8 @@ watch_loop (OknSync           *sync,
        * this run, not the watch: it is tried again after a backoff, as
        * after a network error. A database that is not ours, damaged or
        * newer ends it. */
-      gboolean storage = !ok && g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE);
+      gboolean storage = !ok && (g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE)
+                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL));
 
       if (func)
         func (&report, local, user_data);
