@@ -614,6 +614,85 @@ test_companion_not_a_file_refused (Fixture      *f,
   assert_ticket_readable (f);
 }
 
+/* A database reached through a link: SQLite keeps its -wal and -shm
+ * beside the file the link names, and that is where they are checked (a
+ * named pipe there is refused, as beside a database that is no link).
+ * The link is followed once, before SQLite opens the file. */
+static void
+test_linked_database_companions (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "link", NULL);
+  g_autofree char *link = g_build_filename (folder, "okienko.db", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *link_issued = g_strconcat (link, ".issued", NULL);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (symlink (f->db, link), ==, 0);
+  /* The numbers given out go with the name the station is opened by. */
+  g_assert_cmpint (g_rename (issued, link_issued), ==, 0);
+  g_assert_cmpint (mkfifo (wal, 0600), ==, 0);
+  g_assert_cmpint (g_chmod (wal, 0644), ==, 0);
+  rc = okn_test_run_ctl (link, f->config, NULL, &out, &err, "show", f->ticket, NULL);
+  g_test_message ("%d %s", rc, err);
+  g_assert_cmpint (rc, ==, 3);
+  g_assert_nonnull (strstr (err, wal));
+  g_assert_nonnull (strstr (err, "not a regular file"));
+  g_assert_null (strstr (out, "Jan Kowalski"));
+  g_assert_cmpuint (mode_of (wal), ==, 0644);
+  g_assert_cmpint (g_unlink (wal), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (link, f->config, NULL, &out, NULL, "show", f->ticket, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Jan Kowalski"));
+}
+
+/* A second name (a hard link) may be another file: as .issued it is
+ * refused, its mode and bytes kept; the database with a second name that
+ * others can read is not made private, its owner is told. */
+static void
+test_hard_linked_file_kept (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autofree char *victim = g_build_filename (f->dir, "victim", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *kept = g_strconcat (f->db, ".issued.kept", NULL);
+  g_autofree char *second = g_build_filename (f->dir, "second.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  int rc;
+
+  g_assert_true (g_file_set_contents (victim, "x\n", -1, NULL));
+  g_assert_cmpint (g_chmod (victim, 0644), ==, 0);
+  g_assert_cmpint (g_rename (issued, kept), ==, 0);
+  g_assert_cmpint (link (victim, issued), ==, 0);
+  rc = okn_test_run_ctl (f->db, f->config, NULL, NULL, &err, "register", "letter", "--sender", "Anna", NULL);
+  g_test_message ("%d %s", rc, err);
+  g_assert_cmpint (rc, ==, 3);
+  g_assert_nonnull (strstr (err, issued));
+  g_assert_nonnull (strstr (err, "another name"));
+  g_assert_cmpuint (mode_of (victim), ==, 0644);
+  g_assert_true (g_file_get_contents (victim, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "x\n");
+  g_assert_cmpint (g_unlink (issued), ==, 0);
+  g_assert_cmpint (g_rename (kept, issued), ==, 0);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (link (f->db, second), ==, 0);
+  g_assert_cmpint (g_chmod (f->db, 0644), ==, 0);
+  rc = okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL);
+  g_test_message ("%d %s", rc, err);
+  g_assert_cmpint (rc, ==, 3);
+  g_assert_nonnull (strstr (err, "chmod 600"));
+  g_assert_nonnull (strstr (err, "hard link"));
+  g_assert_null (strstr (out, "Jan Kowalski"));
+  g_assert_cmpuint (mode_of (f->db), ==, 0644);
+}
+
 /* Item 21 ---------------------------------------------------------------- */
 
 static void
@@ -966,6 +1045,8 @@ main (int    argc,
   ADD ("/ctl-files/readable-database-made-private", test_readable_database_made_private);
   ADD ("/ctl-files/readable-foreign-owner-refused", test_readable_foreign_owner_refused);
   ADD ("/ctl-files/companion-not-a-file-refused", test_companion_not_a_file_refused);
+  ADD ("/ctl-files/linked-database-companions", test_linked_database_companions);
+  ADD ("/ctl-files/hard-linked-file-kept", test_hard_linked_file_kept);
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);
   g_test_add_func ("/ctl-files/full-disk-sync-watch", test_full_disk_watch);
