@@ -570,6 +570,25 @@ test_readable_foreign_owner_refused (Fixture      *f,
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
 }
 
+/* okienkoctl show on @db is refused (exit 3), naming @names and saying
+ * @says, and shows no record. */
+static void
+assert_show_refused (Fixture    *f,
+                     const char *db,
+                     const char *names,
+                     const char *says)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc = okn_test_run_ctl (db, f->config, NULL, &out, &err, "show", f->ticket, NULL);
+
+  g_test_message ("%d %s", rc, err);
+  g_assert_cmpint (rc, ==, 3);
+  g_assert_nonnull (strstr (err, names));
+  g_assert_nonnull (strstr (err, says));
+  g_assert_null (strstr (out, "Jan Kowalski"));
+}
+
 /* A named pipe where the database's -wal, -shm or file of issued numbers
  * belongs (SQLite and Okienko only ever make regular files there; a user
  * who can write the folder can put anything) is not opened, followed or
@@ -590,9 +609,6 @@ test_companion_not_a_file_refused (Fixture      *f,
     {
       g_autofree char *p = g_strconcat (f->db, suffixes[i], NULL);
       gboolean issued = g_str_equal (suffixes[i], ".issued");
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      int rc;
 
       /* The numbers given out stay aside while a pipe is in their place. */
       if (issued)
@@ -601,18 +617,69 @@ test_companion_not_a_file_refused (Fixture      *f,
         g_assert_cmpint (g_unlink (p), ==, 0);
       g_assert_cmpint (mkfifo (p, 0600), ==, 0);
       g_assert_cmpint (g_chmod (p, 0644), ==, 0);
-      rc = okn_test_run_ctl (f->db, f->config, NULL, &out, &err, "show", f->ticket, NULL);
-      g_test_message ("%s: %d %s", suffixes[i], rc, err);
-      g_assert_cmpint (rc, ==, 3);
-      g_assert_nonnull (strstr (err, p));
-      g_assert_nonnull (strstr (err, "not a regular file"));
-      g_assert_null (strstr (out, "Jan Kowalski"));
+      assert_show_refused (f, f->db, p, "not a regular file");
       g_assert_cmpuint (mode_of (p), ==, 0644);
       g_assert_cmpint (g_unlink (p), ==, 0);
       if (issued)
         g_assert_cmpint (g_rename (kept, p), ==, 0);
     }
   assert_ticket_readable (f);
+}
+
+/* A database reached through a link: SQLite keeps its -wal and -shm
+ * beside the file the link names, and that is where they are checked (a
+ * named pipe there is refused, as beside a database that is no link).
+ * The link is followed once, before SQLite opens the file. */
+static void
+test_linked_database_companions (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "link", NULL);
+  g_autofree char *link = g_build_filename (folder, "okienko.db", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *link_issued = g_strconcat (link, ".issued", NULL);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (symlink (f->db, link), ==, 0);
+  /* The numbers given out go with the name the station is opened by. */
+  g_assert_cmpint (g_rename (issued, link_issued), ==, 0);
+  g_assert_cmpint (mkfifo (wal, 0600), ==, 0);
+  g_assert_cmpint (g_chmod (wal, 0644), ==, 0);
+  assert_show_refused (f, link, wal, "not a regular file");
+  g_assert_cmpuint (mode_of (wal), ==, 0644);
+  g_assert_cmpint (g_unlink (wal), ==, 0);
+  assert_ticket_readable (f);
+}
+
+/* A second name (a hard link) may be another file: as .issued it is
+ * refused, its mode and bytes kept; the database with a second name that
+ * others can read is not made private, its owner is told. */
+static void
+test_hard_linked_file_kept (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autofree char *victim = g_build_filename (f->dir, "victim", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *kept = g_strconcat (f->db, ".issued.kept", NULL);
+  g_autofree char *second = g_build_filename (f->dir, "second.db", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_set_contents (victim, "x\n", -1, NULL));
+  g_assert_cmpint (g_chmod (victim, 0644), ==, 0);
+  g_assert_cmpint (g_rename (issued, kept), ==, 0);
+  g_assert_cmpint (link (victim, issued), ==, 0);
+  assert_show_refused (f, f->db, issued, "another name");
+  g_assert_cmpuint (mode_of (victim), ==, 0644);
+  g_assert_true (g_file_get_contents (victim, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "x\n");
+  g_assert_cmpint (g_unlink (issued), ==, 0);
+  g_assert_cmpint (g_rename (kept, issued), ==, 0);
+
+  g_assert_cmpint (link (f->db, second), ==, 0);
+  g_assert_cmpint (g_chmod (f->db, 0644), ==, 0);
+  assert_show_refused (f, f->db, "chmod 600", "hard link");
+  g_assert_cmpuint (mode_of (f->db), ==, 0644);
 }
 
 /* Item 21 ---------------------------------------------------------------- */
@@ -1113,6 +1180,8 @@ main (int    argc,
   ADD ("/ctl-files/readable-database-made-private", test_readable_database_made_private);
   ADD ("/ctl-files/readable-foreign-owner-refused", test_readable_foreign_owner_refused);
   ADD ("/ctl-files/companion-not-a-file-refused", test_companion_not_a_file_refused);
+  ADD ("/ctl-files/linked-database-companions", test_linked_database_companions);
+  ADD ("/ctl-files/hard-linked-file-kept", test_hard_linked_file_kept);
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);
   g_test_add_func ("/ctl-files/full-disk-sync-watch", test_full_disk_watch);

@@ -19,6 +19,7 @@ struct _OknStore
 {
   sqlite3 *db;
   char *path;
+  char *real_path;  /* path with its links resolved once, before SQLite opens it (okn-store.c) */
   OknNowFunc now_func;
   gpointer now_data;
   char *station;

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -236,8 +237,9 @@ check_path (const char *path,
  * that very file: a check and a change made by path could be told apart
  * by a link swapped in between them by anyone who can write the folder,
  * and the program (root, for the sync service) would change the mode of
- * the file the link names. The database may be a link (to another disk)
- * and is followed; a companion is not: a link there is what is seen.
+ * the file the link names. A link is never followed: it is what is seen
+ * (the database's own links were resolved once, before SQLite opened it:
+ * store->real_path).
  *
  * O_PATH, not a descriptor that opens the file (O_RDONLY): closing any
  * descriptor that opened a file drops every POSIX lock this process holds
@@ -246,15 +248,14 @@ check_path (const char *path,
  * opens another for each task, and init_station() makes the modes private
  * on its own open connection, so there is no moment at which this process
  * surely holds none (/desk/correction-keeps-new-letter fails on O_RDONLY
- * here). Linux leaves the locks alone when an O_PATH
- * descriptor closes; it reads and opens nothing, so a named pipe or a
- * device in the file's place cannot hang or disturb the program either. */
+ * here). Linux leaves the locks alone when an O_PATH descriptor closes;
+ * it reads and opens nothing, so a named pipe or a device in the file's
+ * place cannot hang or disturb the program either. */
 static int
 open_for_mode (const char  *path,
-               gboolean     follow,
                struct stat *st)
 {
-  int fd = open (path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+  int fd = open (path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
   int saved;
 
   if (fd < 0 || fstat (fd, st) == 0)
@@ -278,22 +279,44 @@ chmod_descriptor (int    fd,
   return chmod (proc, mode);
 }
 
-/* SQLite and Okienko only make regular files beside the database: a link,
- * a folder or a named pipe there was put in the way (SQLite fails on it
- * with "the disk failed to read or write"; a pipe in place of .issued
- * would hold the program for ever). */
+/* The database's files: SQLite's own (@suffix "", "-wal", "-shm") where
+ * SQLite keeps them, beside the database's resolved path; Okienko's
+ * (".issued") beside the path as given, where it always was. */
+static char *
+file_path (OknStore   *store,
+           const char *suffix)
+{
+  if (g_str_equal (suffix, ".issued"))
+    return g_strconcat (store->path, suffix, NULL);
+  return g_strconcat (store->real_path, suffix, NULL);
+}
+
+/* SQLite and Okienko only make regular files beside the database, with
+ * one name: a link, a folder or a named pipe there was put in the way
+ * (SQLite fails on it with "the disk failed to read or write"; a pipe in
+ * place of .issued would hold the program for ever), and a second name
+ * (a hard link) may be another file's, whose mode would be changed and,
+ * as .issued, its bytes written over. */
 static gboolean
 require_regular (const char        *path,
                  const struct stat *st,
+                 gboolean           one_name,
                  GError           **error)
 {
-  if (S_ISREG (st->st_mode))
+  if (S_ISREG (st->st_mode) && (!one_name || st->st_nlink == 1))
     return TRUE;
-  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
-               _("%s is not a regular file but a link, a folder, a named pipe or a device, so "
-                 "it cannot be one of the database's own files. It was left as it is and "
-                 "nothing was read: move it out of that folder, then try again."),
-               path);
+  if (!S_ISREG (st->st_mode))
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("%s is not a regular file but a link, a folder, a named pipe or a device, so "
+                   "it cannot be one of the database's own files. It was left as it is and "
+                   "nothing was read: move it out of that folder, then try again."),
+                 path);
+  else
+    g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                 _("%s has another name as well (a hard link), so it may be another file. It "
+                   "was left as it is and nothing was read: move it out of that folder, then "
+                   "try again."),
+                 path);
   return FALSE;
 }
 
@@ -307,14 +330,14 @@ check_companions (OknStore *store,
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
-      g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
+      g_autofree char *p = file_path (store, suffixes[i]);
       struct stat st;
-      int fd = open_for_mode (p, FALSE, &st);
+      int fd = open_for_mode (p, &st);
       gboolean ok;
 
       if (fd < 0)
         continue;
-      ok = require_regular (p, &st, error);
+      ok = require_regular (p, &st, TRUE, error);
       close (fd);
       if (!ok)
         return FALSE;
@@ -340,14 +363,16 @@ check_modes (OknStore *store,
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
-      g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
+      g_autofree char *p = file_path (store, suffixes[i]);
+      /* The database by the name it was given (its links resolved in p). */
+      const char *shown = i == 0 ? store->path : p;
       struct stat st;
-      int fd = open_for_mode (p, i == 0, &st);
+      int fd = open_for_mode (p, &st);
       int saved;
 
       if (fd < 0)
         continue;
-      if (!require_regular (p, &st, error))
+      if (!require_regular (shown, &st, i > 0, error))
         {
           close (fd);
           return FALSE;
@@ -357,23 +382,31 @@ check_modes (OknStore *store,
           close (fd);
           continue;
         }
-      if (st.st_uid == geteuid () && chmod_descriptor (fd, 0600) == 0)
+      /* A database with a second name may be another file as well: its
+       * mode is not changed, its owner is told. */
+      if (st.st_uid == geteuid () && st.st_nlink == 1 && chmod_descriptor (fd, 0600) == 0)
         {
           close (fd);
           g_ptr_array_add (store->warnings,
                            g_strdup_printf (_("%s could be read by other users (mode %04o); it is "
                                               "now private to its owner (0600), as it holds "
                                               "personal data and the station secret."),
-                                            p, (guint) (st.st_mode & 07777)));
+                                            shown, (guint) (st.st_mode & 07777)));
           continue;
         }
-      saved = st.st_uid == geteuid () ? errno : EPERM;
+      saved = errno;
       close (fd);
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
                    _("%s can be read by other users (mode %04o) and this program cannot make it "
                      "private (%s). It holds personal data and the station secret: its owner "
                      "must run “chmod 600 %s”. Nothing was read."),
-                   p, (guint) (st.st_mode & 07777), g_strerror (saved), p);
+                   shown, (guint) (st.st_mode & 07777),
+                   st.st_uid != geteuid () ? g_strerror (EPERM)
+                   : st.st_nlink != 1      ? _("it has another name as well, a hard link")
+                   /* No /proc/self/fd/N (chmod_descriptor()). */
+                   : saved == ENOENT ? _("it needs the /proc file system, which is not mounted here")
+                                     : g_strerror (saved),
+                   shown);
       return FALSE;
     }
   return TRUE;
@@ -506,9 +539,9 @@ open_connection (OknStore *store,
   int rc;
 
   g_clear_pointer (&store->db, sqlite3_close_v2);
-  rc = sqlite3_open_v2 (store->path, &store->db,
+  rc = sqlite3_open_v2 (store->real_path, &store->db,
                         (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
-                          | SQLITE_OPEN_NOMUTEX,
+                          | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
                         NULL);
   if (rc != SQLITE_OK)
     return okn_store_set_error_from_db (store, rc, _("opening the database"), error);
@@ -781,13 +814,13 @@ tighten_permissions (OknStore *store)
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
-      g_autofree char *p = g_strconcat (store->path, suffixes[i], NULL);
+      g_autofree char *p = file_path (store, suffixes[i]);
       struct stat st;
-      int fd = open_for_mode (p, i == 0, &st);
+      int fd = open_for_mode (p, &st);
 
       if (fd < 0)
         continue;
-      if (S_ISREG (st.st_mode))
+      if (S_ISREG (st.st_mode) && st.st_nlink == 1)
         chmod_descriptor (fd, 0600);
       close (fd);
     }
@@ -873,6 +906,21 @@ okn_store_open_full (const char        *path,
       refuse_foreign (store, _("it is not a regular file"), error);
       return NULL;
     }
+  /* The links on the way to the database are followed here, once: SQLite
+   * opens the file at the resolved path, never following a link there
+   * (SQLITE_OPEN_NOFOLLOW), and its modes and -wal's and -shm's are
+   * checked there, where SQLite keeps them (open_for_mode()). A link put
+   * in the database's place later is refused, not followed to another
+   * file. Still open: a regular file renamed into its place between
+   * SQLite's open and check_modes() (telling it from the file SQLite
+   * opened needs SQLite's own descriptor), and a link swapped into a
+   * folder above the resolved path, by whoever can write its parent. */
+  {
+    char *real = realpath (path, NULL);
+
+    store->real_path = g_strdup (real ? real : path);
+    free (real);
+  }
   /* No export or ticket file may ever be written over these. */
   {
     const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".issued", ".checked" };
@@ -968,6 +1016,7 @@ okn_store_close (OknStore *store)
   g_clear_pointer (&store->warnings, g_ptr_array_unref);
   g_free (store->station);
   g_free (store->path);
+  g_free (store->real_path);
   g_free (store);
 }
 
