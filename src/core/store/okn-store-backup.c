@@ -307,19 +307,6 @@ fsync_path (const char *path,
   return FALSE;
 }
 
-static void
-fsync_folder (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
-
 /* ---- backup ------------------------------------------------------------- */
 
 /* What a backup carries besides the database, in its meta table: when it
@@ -1261,7 +1248,7 @@ okn_store_restore_full (const char     *db_path,
       goto out;
     }
   g_clear_pointer (&tmp, g_free);
-  fsync_folder (db_path);
+  okn_file_sync_folder (dir);
 
   /* Opened as every program opens it: upgraded when older, and the
    * numbers given out after the backup named. */
