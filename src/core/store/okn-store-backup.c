@@ -860,22 +860,6 @@ issued_knows (const char   *db_path,
   return TRUE;
 }
 
-/* The highest of @entries (the newest year's): the backup's last ticket. */
-static const OknIssued *
-last_of (const GArray *entries)
-{
-  const OknIssued *top = NULL;
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const OknIssued *e = &g_array_index (entries, OknIssued, i);
-
-      if (top == NULL || e->year > top->year || (e->year == top->year && e->seq > top->seq))
-        top = e;
-    }
-  return top;
-}
-
 /* Settles, in the copy @tmp before it goes in place, the numbers given
  * out after the backup. When <db>.issued beside the database does not know
  * them (a new disk) and the administrator gave no @skip, the restore is
@@ -893,7 +877,6 @@ settle_numbers (const char *tmp,
                 int         skip,
                 GDateTime  *now,
                 GArray     *bases,
-                gboolean   *known_here,
                 GError    **error)
 {
   g_autoptr (sqlite3) db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
@@ -902,17 +885,18 @@ settle_numbers (const char *tmp,
   g_autoptr (GDateTime) local = g_date_time_to_local (now);
   OknIssued this_year = { .year = (guint) (g_date_time_get_year (local) % 100) };
   sqlite3_stmt *stmt = NULL;
+  gboolean known_here = FALSE;
   int rc = SQLITE_OK;
 
   if (db == NULL || !copy_numbers (db, tmp, station, known, error)
-      || !issued_knows (db_path, station, known, marks, known_here, error))
+      || !issued_knows (db_path, station, known, marks, &known_here, error))
     return FALSE;
-  if (!*known_here && skip < 0)
+  if (!known_here && skip < 0)
     {
       g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_MADE_AT);
       g_autofree char *issued = g_strconcat (db_path, ".issued", NULL);
       g_autofree char *last = NULL;
-      const OknIssued *top = last_of (known);
+      const OknIssued *top = okn_issued_highest (known);
 
       /* A copy that carries no time is at least as new as its newest
        * record. */
@@ -1143,7 +1127,7 @@ okn_store_restore_full (const char     *db_path,
   g_autoptr (OknStore) store = NULL;
   g_autoptr (sqlite3) from = NULL;
   g_autoptr (GArray) bases = g_array_new (FALSE, TRUE, sizeof (OknIssued));
-  gboolean had_db, known_here = FALSE;
+  gboolean had_db;
   gint64 records = 0;
   int lock_fd = -1, fd = -1;
   gboolean ok = FALSE;
@@ -1218,7 +1202,7 @@ okn_store_restore_full (const char     *db_path,
       goto out;
     }
   if (there_station == NULL
-      || !settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, &known_here, error)
+      || !settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, error)
       || !fsync_path (tmp, error))
     goto out;
 

@@ -154,16 +154,9 @@ set_raise_error (OknIssuedFile *f,
                  int            saved_errno,
                  GError       **error)
 {
-  const OknIssued *top = NULL;
+  const OknIssued *top = okn_issued_highest (raise);
   g_autofree char *ticket = NULL;
 
-  for (guint i = 0; i < raise->len; i++)
-    {
-      const OknIssued *r = &g_array_index (raise, OknIssued, i);
-
-      if (top == NULL || r->year > top->year || (r->year == top->year && r->seq > top->seq))
-        top = r;
-    }
   if (top == NULL)
     return set_io_error (f, C_("file", "written"), saved_errno, error);
   ticket = okn_store_format_ticket (top->station, top->year, top->seq);
@@ -305,6 +298,28 @@ okn_issued_find (GArray     *entries,
         return e;
     }
   return NULL;
+}
+
+/**
+ * okn_issued_highest:
+ * @entries: (element-type OknIssued): marks
+ *
+ * Returns: (nullable): the highest of @entries, the newest year's: the
+ *   last ticket they name
+ */
+const OknIssued *
+okn_issued_highest (const GArray *entries)
+{
+  const OknIssued *top = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const OknIssued *e = &g_array_index (entries, OknIssued, i);
+
+      if (top == NULL || e->year > top->year || (e->year == top->year && e->seq > top->seq))
+        top = e;
+    }
+  return top;
 }
 
 /**
