@@ -849,7 +849,9 @@ issued_knows (const char   *db_path,
   for (guint i = 0; i < all->len; i++)
     if (g_str_equal (g_array_index (all, OknIssued, i).station, station))
       g_array_append_val (marks, g_array_index (all, OknIssued, i));
-  *knows = !damaged && marks->len > 0;
+  /* A backup of a station that gave out no ticket has nothing to give
+   * out again. */
+  *knows = known->len == 0 || (!damaged && marks->len > 0);
   for (guint i = 0; *knows && i < known->len; i++)
     {
       const OknIssued *k = &g_array_index (known, OknIssued, i);
@@ -902,8 +904,8 @@ settle_numbers (const char *tmp,
        * record. */
       if (made == NULL)
         made = raw_text (db, "SELECT max(created_at) FROM records", NULL);
-      last = top ? okn_store_format_ticket (station, top->year, top->seq)
-                 : okn_store_format_ticket (station, this_year.year, 0);
+      /* Refused only when the backup gave tickets out: @top is one. */
+      last = okn_store_format_ticket (station, top->year, top->seq);
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
                    _("The ticket numbers given out after the backup %s (from %s) are unknown: the "
                      "file of ticket numbers already given out, %s, is missing or does not know "
@@ -1201,8 +1203,15 @@ okn_store_restore_full (const char     *db_path,
                    source, there_station, here_station);
       goto out;
     }
-  if (there_station == NULL
-      || !settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, error)
+  if (there_station == NULL)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_OKIENKO,
+                   _("%s holds no station: it is not a backup of a station. Nothing was "
+                     "changed."),
+                   source);
+      goto out;
+    }
+  if (!settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, error)
       || !fsync_path (tmp, error))
     goto out;
 
