@@ -483,6 +483,64 @@ test_restore_backup_carries_issued (Fixture       *f,
   g_assert_cmpstr (next, ==, "K03-26-000006-W");
 }
 
+/* A station that gave out no ticket yet (DB.issued empty after init):
+ * its backup has nothing to give out again, and restores on the same
+ * disk as before, without --skip-numbers. */
+static void
+test_restore_no_tickets_yet (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr (GError) error = NULL;
+  int rc;
+
+  backup_then_register (f, backup, 0, 0);
+  rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", backup, NULL);
+  if (rc != 0)
+    g_error ("restore of a station with no tickets yet: exit %d: %s", rc, err);
+  g_assert_null (strstr (err, "K03-26-000000"));
+  f->store = okn_store_open (f->db, &error);
+  g_assert_no_error (error);
+  next = register_letter (f->store, "Jan Kowalski");
+  g_assert_cmpstr (next, ==, "K03-26-000001-J");
+}
+
+/* A FIFO in the place of DB.issued: the restore reads that file before
+ * any store opens; it is refused at once, naming it, never waited on. */
+static void
+test_restore_issued_fifo (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  const char *const args[] = { "restore", backup, NULL };
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  backup_then_register (f, backup, 2, 0);
+  g_assert_cmpint (g_unlink (issued), ==, 0);
+  g_assert_cmpint (mkfifo (issued, 0600), ==, 0);
+  argv = okn_test_ctl_argv (f->db, f->conf, args);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  if (!okn_test_wait_exit (proc, 30 * G_TIME_SPAN_SECOND))
+    {
+      g_subprocess_force_exit (proc);
+      g_error ("restore hangs on a FIFO in the place of %s", issued);
+    }
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 3);
+  g_assert_nonnull (strstr (err, issued));
+  g_assert_nonnull (strstr (err, "not a plain file"));
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
+}
+
 /* While the desk (an open connection), a writer or a sync has the
  * database, restore refuses with exit 6 and changes nothing. */
 static void
@@ -820,6 +878,8 @@ main (int    argc,
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
   ADD ("/restore/new-station", test_restore_new_station);
   ADD ("/restore/backup-carries-issued", test_restore_backup_carries_issued);
+  ADD ("/restore/no-tickets-yet", test_restore_no_tickets_yet);
+  ADD ("/restore/issued-fifo-refused", test_restore_issued_fifo);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

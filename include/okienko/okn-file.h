@@ -53,5 +53,6 @@ gboolean okn_file_install      (const char        *tmp_path,
                                 const char        *path,
                                 OknFileWriteFlags  flags,
                                 GError           **error);
+void     okn_file_sync_folder  (const char        *dir);
 
 G_END_DECLS

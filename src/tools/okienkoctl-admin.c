@@ -122,8 +122,9 @@ okctl_cmd_restore (OkctlContext *ctx,
   OknRestoreInfo info;
   int rc = OKCTL_EXIT_OK;
   int skip = OKN_STORE_RESTORE_NO_SKIP;
+  g_autofree char *skip_text = NULL;
   const GOptionEntry entries[] = {
-    { "skip-numbers", 0, 0, G_OPTION_ARG_INT, &skip, N_("Only when DB.issued does not know the numbers given out after the backup (a new disk): leave out N numbers after the backup's last ticket, for those given out since (0 to 100000)"), N_("N") },
+    { "skip-numbers", 0, 0, G_OPTION_ARG_STRING, &skip_text, N_("Only when DB.issued does not know the numbers given out after the backup (a new disk): leave out N numbers after the backup's last ticket, for those given out since (0 to 100000)"), N_("N") },
     { NULL },
   };
 
@@ -152,8 +153,14 @@ okctl_cmd_restore (OkctlContext *ctx,
     return OKCTL_EXIT_USAGE;
   if (argc != 2)
     return okctl_usage_error (_("restore takes one argument, the backup file; see okienkoctl restore --help."));
-  if (skip != OKN_STORE_RESTORE_NO_SKIP && (skip < 0 || skip > OKN_STORE_RESTORE_SKIP_MAX))
-    return okctl_usage_error (_("--skip-numbers: give a number from 0 to %d."), OKN_STORE_RESTORE_SKIP_MAX);
+  if (skip_text)
+    {
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (skip_text, 10, 0, OKN_STORE_RESTORE_SKIP_MAX, &n, NULL))
+        return okctl_usage_error (_("--skip-numbers: give a number from 0 to %d."), OKN_STORE_RESTORE_SKIP_MAX);
+      skip = (int) n;
+    }
 
   if (!okn_store_restore_full (ctx->db_path, argv[1], skip, NULL, &info, &error))
     {

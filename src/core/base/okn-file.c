@@ -264,9 +264,17 @@ move_into_place (const char *tmp,
   return 0;
 }
 
-/* The folder of @path's target reaches the disk: a rename in it is durable. */
-static void
-sync_folder (const char *dir)
+/**
+ * okn_file_sync_folder:
+ * @dir: a folder
+ *
+ * The folder reaches the disk, so that a rename or a new name in it is
+ * durable (after an output's rename here; after a restore's in the store).
+ * Best effort: a folder that cannot be opened or synced is left as it is,
+ * the rename having been made.
+ */
+void
+okn_file_sync_folder (const char *dir)
 {
   int dir_fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 
@@ -362,7 +370,7 @@ okn_file_install (const char        *tmp_path,
     }
   /* The rename itself reaches the disk with the folder. */
   dir = g_path_get_dirname (target);
-  sync_folder (dir);
+  okn_file_sync_folder (dir);
   return TRUE;
 }
 

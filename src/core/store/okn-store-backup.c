@@ -307,19 +307,6 @@ fsync_path (const char *path,
   return FALSE;
 }
 
-static void
-fsync_folder (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
-
 /* ---- backup ------------------------------------------------------------- */
 
 /* What a backup carries besides the database, in its meta table: when it
@@ -862,7 +849,9 @@ issued_knows (const char   *db_path,
   for (guint i = 0; i < all->len; i++)
     if (g_str_equal (g_array_index (all, OknIssued, i).station, station))
       g_array_append_val (marks, g_array_index (all, OknIssued, i));
-  *knows = !damaged && marks->len > 0;
+  /* A backup of a station that gave out no ticket has nothing to give
+   * out again. */
+  *knows = known->len == 0 || (!damaged && marks->len > 0);
   for (guint i = 0; *knows && i < known->len; i++)
     {
       const OknIssued *k = &g_array_index (known, OknIssued, i);
@@ -871,22 +860,6 @@ issued_knows (const char   *db_path,
       *knows = m != NULL && m->seq >= k->seq;
     }
   return TRUE;
-}
-
-/* The highest of @entries (the newest year's): the backup's last ticket. */
-static const OknIssued *
-last_of (const GArray *entries)
-{
-  const OknIssued *top = NULL;
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const OknIssued *e = &g_array_index (entries, OknIssued, i);
-
-      if (top == NULL || e->year > top->year || (e->year == top->year && e->seq > top->seq))
-        top = e;
-    }
-  return top;
 }
 
 /* Settles, in the copy @tmp before it goes in place, the numbers given
@@ -906,7 +879,6 @@ settle_numbers (const char *tmp,
                 int         skip,
                 GDateTime  *now,
                 GArray     *bases,
-                gboolean   *known_here,
                 GError    **error)
 {
   g_autoptr (sqlite3) db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
@@ -915,24 +887,25 @@ settle_numbers (const char *tmp,
   g_autoptr (GDateTime) local = g_date_time_to_local (now);
   OknIssued this_year = { .year = (guint) (g_date_time_get_year (local) % 100) };
   sqlite3_stmt *stmt = NULL;
+  gboolean known_here = FALSE;
   int rc = SQLITE_OK;
 
   if (db == NULL || !copy_numbers (db, tmp, station, known, error)
-      || !issued_knows (db_path, station, known, marks, known_here, error))
+      || !issued_knows (db_path, station, known, marks, &known_here, error))
     return FALSE;
-  if (!*known_here && skip < 0)
+  if (!known_here && skip < 0)
     {
       g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_MADE_AT);
       g_autofree char *issued = g_strconcat (db_path, ".issued", NULL);
       g_autofree char *last = NULL;
-      const OknIssued *top = last_of (known);
+      const OknIssued *top = okn_issued_highest (known);
 
       /* A copy that carries no time is at least as new as its newest
        * record. */
       if (made == NULL)
         made = raw_text (db, "SELECT max(created_at) FROM records", NULL);
-      last = top ? okn_store_format_ticket (station, top->year, top->seq)
-                 : okn_store_format_ticket (station, this_year.year, 0);
+      /* Refused only when the backup gave tickets out: @top is one. */
+      last = okn_store_format_ticket (station, top->year, top->seq);
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
                    _("The ticket numbers given out after the backup %s (from %s) are unknown: the "
                      "file of ticket numbers already given out, %s, is missing or does not know "
@@ -1156,7 +1129,7 @@ okn_store_restore_full (const char     *db_path,
   g_autoptr (OknStore) store = NULL;
   g_autoptr (sqlite3) from = NULL;
   g_autoptr (GArray) bases = g_array_new (FALSE, TRUE, sizeof (OknIssued));
-  gboolean had_db, known_here = FALSE;
+  gboolean had_db;
   gint64 records = 0;
   int lock_fd = -1, fd = -1;
   gboolean ok = FALSE;
@@ -1230,8 +1203,15 @@ okn_store_restore_full (const char     *db_path,
                    source, there_station, here_station);
       goto out;
     }
-  if (there_station == NULL
-      || !settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, &known_here, error)
+  if (there_station == NULL)
+    {
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_NOT_OKIENKO,
+                   _("%s holds no station: it is not a backup of a station. Nothing was "
+                     "changed."),
+                   source);
+      goto out;
+    }
+  if (!settle_numbers (tmp, db_path, source, there_station, skip_numbers, now, bases, error)
       || !fsync_path (tmp, error))
     goto out;
 
@@ -1261,7 +1241,7 @@ okn_store_restore_full (const char     *db_path,
       goto out;
     }
   g_clear_pointer (&tmp, g_free);
-  fsync_folder (db_path);
+  okn_file_sync_folder (dir);
 
   /* Opened as every program opens it: upgraded when older, and the
    * numbers given out after the backup named. */

@@ -154,16 +154,9 @@ set_raise_error (OknIssuedFile *f,
                  int            saved_errno,
                  GError       **error)
 {
-  const OknIssued *top = NULL;
+  const OknIssued *top = okn_issued_highest (raise);
   g_autofree char *ticket = NULL;
 
-  for (guint i = 0; i < raise->len; i++)
-    {
-      const OknIssued *r = &g_array_index (raise, OknIssued, i);
-
-      if (top == NULL || r->year > top->year || (r->year == top->year && r->seq > top->seq))
-        top = r;
-    }
   if (top == NULL)
     return set_io_error (f, C_("file", "written"), saved_errno, error);
   ticket = okn_store_format_ticket (top->station, top->year, top->seq);
@@ -240,7 +233,10 @@ okn_issued_open (const char *db_path,
   OknIssuedFile *f = g_new0 (OknIssuedFile, 1);
 
   f->path = g_strconcat (db_path, ".issued", NULL);
-  f->fd = g_open (f->path, (create ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0600);
+  /* O_NONBLOCK: a FIFO put in its place must not hang the open (a restore
+   * reads it before any store opens); it is refused below, as anything
+   * but a regular file of one name is. */
+  f->fd = g_open (f->path, (create ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
   if (f->fd < 0 && !(errno == ENOENT && !create))
     {
       int saved = errno;
@@ -248,6 +244,23 @@ okn_issued_open (const char *db_path,
       set_io_error (f, C_("file", "opened"), saved, error);
       okn_issued_close (f);
       return NULL;
+    }
+  if (f->fd >= 0)
+    {
+      struct stat st;
+      int flags;
+
+      if (fstat (f->fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_nlink != 1
+          || (flags = fcntl (f->fd, F_GETFL)) < 0 || fcntl (f->fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+        {
+          g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+                       _("The file of ticket numbers already given out, %s, is not a plain file of "
+                         "its own (a pipe, a device, or a file with other names): it cannot be "
+                         "trusted. Move it away, then run “okienkoctl init”. Nothing was changed."),
+                       f->path);
+          okn_issued_close (f);
+          return NULL;
+        }
     }
   return f;
 }
@@ -305,6 +318,28 @@ okn_issued_find (GArray     *entries,
         return e;
     }
   return NULL;
+}
+
+/**
+ * okn_issued_highest:
+ * @entries: (element-type OknIssued): marks
+ *
+ * Returns: (nullable): the highest of @entries, the newest year's: the
+ *   last ticket they name
+ */
+const OknIssued *
+okn_issued_highest (const GArray *entries)
+{
+  const OknIssued *top = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const OknIssued *e = &g_array_index (entries, OknIssued, i);
+
+      if (top == NULL || e->year > top->year || (e->year == top->year && e->seq > top->seq))
+        top = e;
+    }
+  return top;
 }
 
 /**

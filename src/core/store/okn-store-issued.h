@@ -33,6 +33,7 @@ gboolean       okn_issued_raise    (OknIssuedFile *f,
 OknIssued     *okn_issued_find     (GArray     *entries,
                                     const char *station,
                                     guint       year);
+const OknIssued *okn_issued_highest (const GArray *entries);
 gboolean       okn_issued_merge    (GArray       *entries,
                                     const GArray *raise);
 char          *okn_issued_to_text  (const GArray *entries);
