@@ -697,66 +697,6 @@ test_negative_schema_version (Fixture      *f,
   assert_refused_untouched (f->db, f->config, commands, G_N_ELEMENTS (commands), 3, "-1", "CRITICAL");
 }
 
-/* A small filesystem of our own (tmpfs in a private mount namespace, so
- * nothing outside this process sees it), filled to the last byte. Root
- * mounts it directly; another user in a user namespace of its own. */
-static gboolean
-enter_private_mount (void)
-{
-  uid_t uid = geteuid ();
-  gid_t gid = getegid ();
-
-  if (uid == 0)
-    {
-      if (unshare (CLONE_NEWNS) != 0)
-        return FALSE;
-    }
-  else
-    {
-      g_autofree char *uid_map = g_strdup_printf ("0 %u 1\n", (guint) uid);
-      g_autofree char *gid_map = g_strdup_printf ("0 %u 1\n", (guint) gid);
-
-      if (unshare (CLONE_NEWUSER | CLONE_NEWNS) != 0
-          || !g_file_set_contents ("/proc/self/setgroups", "deny", -1, NULL)
-          || !g_file_set_contents ("/proc/self/uid_map", uid_map, -1, NULL)
-          || !g_file_set_contents ("/proc/self/gid_map", gid_map, -1, NULL))
-        return FALSE;
-    }
-  return mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
-}
-
-/* Tried in a child that exits at once, so this process stays as it is. */
-static gboolean
-can_mount_privately (void)
-{
-  int status;
-  pid_t pid = fork ();
-
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    _exit (enter_private_mount () ? 0 : 1);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
-}
-
-static void
-fill_disk (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "fill", NULL);
-  char block[4096] = { 0 };
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  /* Bounded: the filesystem is 1 MiB. */
-  for (int i = 0; i < 1024 && write (fd, block, sizeof block) > 0; i++)
-    ;
-  /* The last partial block. */
-  while (write (fd, block, 1) > 0)
-    ;
-  g_assert_cmpint (errno, ==, ENOSPC);
-  close (fd);
-}
-
 static void
 full_disk_scenario (void)
 {
@@ -769,14 +709,14 @@ full_disk_scenario (void)
     { "register", "letter", "--sender", "Anna", NULL },
   };
 
-  g_assert_true (enter_private_mount ());
+  g_assert_true (okn_test_enter_private_mount ());
   g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (db, config, NULL, &ticket, NULL, "register", "letter", "--sender", "Jan",
                                      NULL),
                    ==, 0);
   g_strstrip (ticket);
-  fill_disk (dir);
+  okn_test_fill_disk (dir);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *err = NULL;
@@ -805,7 +745,7 @@ test_full_disk (void)
       full_disk_scenario ();
       return;
     }
-  if (!can_mount_privately ())
+  if (!okn_test_can_mount_privately ())
     {
       g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
       return;
@@ -867,7 +807,7 @@ full_disk_watch_scenario (void)
   g_autoptr (GDataInputStream) err = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (enter_private_mount ());
+  g_assert_true (okn_test_enter_private_mount ());
   g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "init", "--station", "K03", NULL), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (db, config, NULL, NULL, NULL, "config", "set", "sync.interval_seconds", "1",
@@ -879,7 +819,7 @@ full_disk_watch_scenario (void)
   g_assert_no_error (error);
   first = wait_for_run (watch, db, "");
 
-  fill_disk (dir);
+  okn_test_fill_disk (dir);
   err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (watch));
   line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -905,7 +845,7 @@ test_full_disk_watch (void)
       full_disk_watch_scenario ();
       return;
     }
-  if (!can_mount_privately ())
+  if (!okn_test_can_mount_privately ())
     {
       g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
       return;
@@ -959,7 +899,7 @@ sync_as_disk_fills (OknOpen311Server *server,
   g_assert_no_error (error);
   wait_for_faults (server, sync, 2);
   g_subprocess_send_signal (sync, SIGSTOP);
-  fill_disk (dir);
+  okn_test_fill_disk (dir);
   g_subprocess_send_signal (sync, SIGCONT);
   g_subprocess_communicate_utf8 (sync, NULL, NULL, NULL, &err, &error);
   g_assert_no_error (error);
@@ -988,7 +928,7 @@ full_disk_sync_received_scenario (void)
   char *tickets[3] = { NULL };
   guint posts;
 
-  g_assert_true (enter_private_mount ());
+  g_assert_true (okn_test_enter_private_mount ());
   g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
   /* Only the marker search keeps a second copy out. */
   server = okn_test_open311_start ("k3y-full");
@@ -1051,7 +991,7 @@ test_full_disk_sync_received (void)
       full_disk_sync_received_scenario ();
       return;
     }
-  if (!can_mount_privately ())
+  if (!okn_test_can_mount_privately ())
     {
       g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
       return;

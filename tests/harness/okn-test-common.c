@@ -407,8 +407,7 @@ okn_test_give_unprivileged (const char *path)
 
 /* A small filesystem of our own (tmpfs in a private mount namespace, so
  * nothing outside this process sees it), filled to the last byte. Root
- * mounts it directly; another user in a user namespace of its own.
- * (Copied from tests/test-ctl-files.c, which still has its own.) */
+ * mounts it directly; another user in a user namespace of its own. */
 gboolean
 okn_test_enter_private_mount (void)
 {
