@@ -794,6 +794,7 @@ typedef struct
   int fd;
   GByteArray *printed;
   gboolean ended;       /* the kiosk closed it: the print is done */
+  char *conf_text;      /* the configuration before, put back at the end */
 } HeldPrinter;
 
 static void
@@ -805,6 +806,16 @@ held_printer_open (HeldPrinter *printer)
   g_assert_cmpint (printer->fd, >=, 0);
   g_assert_cmpint (fcntl (printer->fd, F_SETPIPE_SZ, 4096), >=, 4096);
   printer->printed = g_byte_array_new ();
+  /* The kiosk's receipts go to it, not to the PDF folder. */
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &printer->conf_text, NULL, NULL));
+  {
+    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
+
+    g_assert_true (okn_config_unset (config, "kiosk.output_dir", NULL));
+    g_assert_true (okn_config_set (config, "escpos.device", printer->path, NULL));
+    g_assert_true (okn_config_set (config, "escpos.timeout", "600", NULL));
+    g_assert_true (okn_config_save (config, NULL));
+  }
 }
 
 /* Bytes wait to be read: the kiosk is printing. */
@@ -836,6 +847,8 @@ held_printer_drained (gpointer data)
 static void
 held_printer_close (HeldPrinter *printer)
 {
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), printer->conf_text, -1, NULL));
+  g_free (printer->conf_text);
   close (printer->fd);
   g_unlink (printer->path);
   g_free (printer->path);
@@ -852,21 +865,11 @@ test_inactivity_while_saving (void)
 {
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
   OknKioskReport *report = okn_kiosk_window_get_report (window);
-  g_autofree char *conf_text = NULL;
   HeldPrinter printer = { 0 };
   const OknIntakeResult *result;
   GtkWidget *confirm;
 
-  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
   held_printer_open (&printer);
-  {
-    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
-
-    g_assert_true (okn_config_unset (config, "kiosk.output_dir", NULL));
-    g_assert_true (okn_config_set (config, "escpos.device", printer.path, NULL));
-    g_assert_true (okn_config_set (config, "escpos.timeout", "600", NULL));
-    g_assert_true (okn_config_save (config, NULL));
-  }
   fill_report_to_summary ();
   confirm = screen_widget ("confirm");
   click ("confirm");
@@ -903,7 +906,6 @@ test_inactivity_while_saving (void)
   g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
   g_assert_null (okn_kiosk_report_get_result (report));
   okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
-  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_text, -1, NULL));
   held_printer_close (&printer);
 }
 
@@ -917,7 +919,6 @@ test_back_while_saving (void)
 {
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
   OknKioskReport *report = okn_kiosk_window_get_report (window);
-  g_autofree char *conf_text = NULL;
   HeldPrinter printer = { 0 };
   GtkWidget *confirm;
   gint64 before;
@@ -929,16 +930,7 @@ test_back_while_saving (void)
 
     before = all->len;
   }
-  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
   held_printer_open (&printer);
-  {
-    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
-
-    g_assert_true (okn_config_unset (config, "kiosk.output_dir", NULL));
-    g_assert_true (okn_config_set (config, "escpos.device", printer.path, NULL));
-    g_assert_true (okn_config_set (config, "escpos.timeout", "600", NULL));
-    g_assert_true (okn_config_save (config, NULL));
-  }
   fill_report_to_summary ();
   confirm = screen_widget ("confirm");
   click ("confirm");
@@ -972,7 +964,6 @@ test_back_while_saving (void)
 
     g_assert_cmpint (all->len, ==, before + 1);
   }
-  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_text, -1, NULL));
   held_printer_close (&printer);
 }
 
