@@ -779,6 +779,12 @@ fill_report_to_summary (void)
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
 }
 
+static gboolean
+confirm_sensitive (gpointer data)
+{
+  return gtk_widget_is_sensitive (data);
+}
+
 /* Holds the kiosk's receipt printer: an ESC/POS "device" that is a FIFO
  * with a page of buffer, which the ticket's raster does not fit: the print
  * goes on until the test reads it. */
@@ -788,6 +794,7 @@ typedef struct
   int fd;
   GByteArray *printed;
   gboolean ended;       /* the kiosk closed it: the print is done */
+  char *conf_text;      /* the configuration before, put back at the end */
 } HeldPrinter;
 
 static void
@@ -799,6 +806,16 @@ held_printer_open (HeldPrinter *printer)
   g_assert_cmpint (printer->fd, >=, 0);
   g_assert_cmpint (fcntl (printer->fd, F_SETPIPE_SZ, 4096), >=, 4096);
   printer->printed = g_byte_array_new ();
+  /* The kiosk's receipts go to it, not to the PDF folder. */
+  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &printer->conf_text, NULL, NULL));
+  {
+    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
+
+    g_assert_true (okn_config_unset (config, "kiosk.output_dir", NULL));
+    g_assert_true (okn_config_set (config, "escpos.device", printer->path, NULL));
+    g_assert_true (okn_config_set (config, "escpos.timeout", "600", NULL));
+    g_assert_true (okn_config_save (config, NULL));
+  }
 }
 
 /* Bytes wait to be read: the kiosk is printing. */
@@ -830,6 +847,8 @@ held_printer_drained (gpointer data)
 static void
 held_printer_close (HeldPrinter *printer)
 {
+  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), printer->conf_text, -1, NULL));
+  g_free (printer->conf_text);
   close (printer->fd);
   g_unlink (printer->path);
   g_free (printer->path);
@@ -846,21 +865,11 @@ test_inactivity_while_saving (void)
 {
   OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
   OknKioskReport *report = okn_kiosk_window_get_report (window);
-  g_autofree char *conf_text = NULL;
   HeldPrinter printer = { 0 };
   const OknIntakeResult *result;
   GtkWidget *confirm;
 
-  g_assert_true (g_file_get_contents (g_getenv ("OKIENKO_CONFIG"), &conf_text, NULL, NULL));
   held_printer_open (&printer);
-  {
-    g_autoptr (OknConfig) config = okn_config_load (g_getenv ("OKIENKO_CONFIG"), NULL);
-
-    g_assert_true (okn_config_unset (config, "kiosk.output_dir", NULL));
-    g_assert_true (okn_config_set (config, "escpos.device", printer.path, NULL));
-    g_assert_true (okn_config_set (config, "escpos.timeout", "600", NULL));
-    g_assert_true (okn_config_save (config, NULL));
-  }
   fill_report_to_summary ();
   confirm = screen_widget ("confirm");
   click ("confirm");
@@ -897,7 +906,64 @@ test_inactivity_while_saving (void)
   g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
   g_assert_null (okn_kiosk_report_get_result (report));
   okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
-  g_assert_true (g_file_set_contents (g_getenv ("OKIENKO_CONFIG"), conf_text, -1, NULL));
+  held_printer_close (&printer);
+}
+
+/* A resident who confirms, then goes Back to the start screen while the
+ * ticket is still printing: the countdown is paused on the summary only, so
+ * the next resident's screens count as ever; when the print ends, the
+ * record is stored but the next resident is shown neither the last one's
+ * ticket nor the form's answers. */
+static void
+test_back_while_saving (void)
+{
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  OknKioskReport *report = okn_kiosk_window_get_report (window);
+  HeldPrinter printer = { 0 };
+  GtkWidget *confirm;
+  gint64 before;
+
+  {
+    g_autoptr (OknStore) store = okn_test_open_app_store ();
+    OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_REPORT };
+    g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
+
+    before = all->len;
+  }
+  held_printer_open (&printer);
+  fill_report_to_summary ();
+  confirm = screen_widget ("confirm");
+  click ("confirm");
+  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
+  g_assert_false (okn_inactivity_is_running (clock));
+  for (int i = 0; i < 8 && g_strcmp0 (okn_kiosk_window_get_screen_name (window), "start") != 0; i++)
+    click ("back");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+
+  /* The next resident's path counts down while the print goes on. */
+  click ("report");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), !=, "start");
+  g_assert_true (okn_inactivity_is_running (clock));
+  g_assert_false (gtk_widget_is_sensitive (confirm));
+  okn_inactivity_set_timeouts (clock, 50, 50);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
+
+  /* The print ends: stored, and nothing of it on the screen. */
+  g_assert_true (okn_test_ui_wait_for (held_printer_drained, &printer));
+  g_assert_true (okn_test_ui_wait_for (confirm_sensitive, confirm));
+  okn_test_ui_pump ();
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
+  g_assert_null (okn_kiosk_report_get_result (report));
+  g_assert_false (okn_kiosk_report_has_input (report));
+  {
+    g_autoptr (OknStore) store = okn_test_open_app_store ();
+    OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_REPORT };
+    g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
+
+    g_assert_cmpint (all->len, ==, before + 1);
+  }
   held_printer_close (&printer);
 }
 
@@ -2035,6 +2101,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/report-path", test_report_path);
   g_test_add_func ("/kiosk/inactivity", test_inactivity);
   g_test_add_func ("/kiosk/inactivity-while-saving", test_inactivity_while_saving);
+  g_test_add_func ("/kiosk/back-while-saving", test_back_while_saving);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
   g_test_add_func ("/kiosk/check-pause-ends", test_check_pause_ends);

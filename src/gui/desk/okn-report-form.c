@@ -216,7 +216,7 @@ build_kept_answers (OknReportForm *self,
                     int            row)
 {
   const OknRecord *stored = editing (self);
-  gboolean first = TRUE;
+  GtkWidget *heading = NULL;
 
   if (stored == NULL || self->category == NULL || g_strcmp0 (stored->category, self->category) != 0)
     return;
@@ -229,16 +229,14 @@ build_kept_answers (OknReportForm *self,
 
       if (g_hash_table_contains (self->attr_widgets, at->key))
         continue;
-      if (first)
+      if (heading == NULL)
         {
-          GtkWidget *heading = gtk_label_new (_("Kept as stored: this form has no field for these answers. "
-                                                "Untick one to remove it from the report."));
-
+          heading = gtk_label_new (_("Kept as stored: this form has no field for these answers. "
+                                     "Untick one to remove it from the report."));
           gtk_label_set_xalign (GTK_LABEL (heading), 0);
           gtk_label_set_line_wrap (GTK_LABEL (heading), TRUE);
           gtk_style_context_add_class (gtk_widget_get_style_context (heading), "dim-label");
           gtk_grid_attach (self->attributes_grid, heading, 0, row++, 2, 1);
-          first = FALSE;
         }
       raw = g_strdup_printf ("%s: %s", at->key, at->value);
       text = okn_text_display_line (raw, -1);
@@ -248,6 +246,8 @@ build_kept_answers (OknReportForm *self,
       g_object_set_data_full (G_OBJECT (check), "okn-key", g_strdup (at->key), g_free);
       g_object_set_data_full (G_OBJECT (check), "okn-value", g_strdup (at->value), g_free);
       g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_field_changed), self);
+      /* A screen reader reads the heading with each tick. */
+      okn_gui_describe_by (check, heading);
       gtk_grid_attach (self->attributes_grid, check, 0, row++, 2, 1);
       g_ptr_array_add (self->kept, g_object_ref (check));
     }

@@ -1627,3 +1627,17 @@ okn_kiosk_report_get_session (OknKioskReport *self)
 {
   return self->session;
 }
+
+/**
+ * okn_kiosk_report_is_waiting_on:
+ * @screen: the screen on view
+ *
+ * Returns: whether @screen is the summary and the report confirmed there
+ *   is still being saved and printed: its ticket comes to this screen
+ */
+gboolean
+okn_kiosk_report_is_waiting_on (OknKioskReport *self,
+                                GtkWidget      *screen)
+{
+  return screen == GTK_WIDGET (self->summary_screen) && okn_form_session_get_busy (self->session);
+}

@@ -20,5 +20,7 @@ void             okn_kiosk_report_wipe         (OknKioskReport *self);
 gboolean         okn_kiosk_report_has_input    (OknKioskReport *self);
 const OknIntakeResult *okn_kiosk_report_get_result (OknKioskReport *self);
 OknFormSession  *okn_kiosk_report_get_session  (OknKioskReport *self);
+gboolean         okn_kiosk_report_is_waiting_on (OknKioskReport *self,
+                                                 GtkWidget      *screen);
 
 G_END_DECLS

@@ -749,11 +749,12 @@ static void on_resumed (OknInactivity  *inactivity,
                         OknKioskWindow *self);
 
 /* Nothing to lose on the start screen; anywhere else a resident who
- * walks away is warned, then forgotten. Not while a report is being saved
- * and printed: a printer slower than the wait (print.timeout may be longer
- * than kiosk.inactivity_seconds) must not start the kiosk over under the
- * ticket, the resident's only proof. The wait starts afresh when the save
- * ends. */
+ * walks away is warned, then forgotten. Not on the summary while the
+ * report confirmed there is being saved and printed: a printer slower than
+ * the wait (print.timeout may be longer than kiosk.inactivity_seconds) must
+ * not start the kiosk over under the ticket, the resident's only proof. The
+ * wait starts afresh when the save ends; a resident who leaves the summary
+ * meanwhile (Back) has the countdown on every other screen. */
 static void
 update_inactivity (OknKioskWindow *self)
 {
@@ -762,7 +763,7 @@ update_inactivity (OknKioskWindow *self)
   if (self->inactivity == NULL)
     return;
   if (child == GTK_WIDGET (self->start)
-      || (self->report && okn_form_session_get_busy (okn_kiosk_report_get_session (self->report))))
+      || (self->report && okn_kiosk_report_is_waiting_on (self->report, child)))
     {
       okn_inactivity_stop (self->inactivity);
       if (gtk_widget_get_visible (GTK_WIDGET (self->still_there)))
