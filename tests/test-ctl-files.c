@@ -734,25 +734,12 @@ full_disk_scenario (void)
     }
   umount2 (dir, MNT_DETACH);
   okn_test_rm_rf (dir);
-  g_print ("FULL-DISK-OK\n");
 }
 
 static void
 test_full_disk (void)
 {
-  if (g_test_subprocess ())
-    {
-      full_disk_scenario ();
-      return;
-    }
-  if (!okn_test_can_mount_privately ())
-    {
-      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
-      return;
-    }
-  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("*FULL-DISK-OK*");
+  okn_test_trap_private_mount (full_disk_scenario, 60);
 }
 
 /* The value of meta @key, "" when there is none. */
@@ -834,25 +821,12 @@ full_disk_watch_scenario (void)
   g_assert_cmpint (g_subprocess_get_exit_status (watch), ==, 0);
   umount2 (dir, MNT_DETACH);
   okn_test_rm_rf (dir);
-  g_print ("FULL-DISK-WATCH-OK\n");
 }
 
 static void
 test_full_disk_watch (void)
 {
-  if (g_test_subprocess ())
-    {
-      full_disk_watch_scenario ();
-      return;
-    }
-  if (!okn_test_can_mount_privately ())
-    {
-      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
-      return;
-    }
-  g_test_trap_subprocess (NULL, 150 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("*FULL-DISK-WATCH-OK*");
+  okn_test_trap_private_mount (full_disk_watch_scenario, 150);
 }
 
 /* Waits until the server has met @n POSTs its fault applies to. */
@@ -980,25 +954,12 @@ full_disk_sync_received_scenario (void)
   okn_open311_server_stop (server);
   umount2 (dir, MNT_DETACH);
   okn_test_rm_rf (dir);
-  g_print ("FULL-DISK-SYNC-RECEIVED-OK\n");
 }
 
 static void
 test_full_disk_sync_received (void)
 {
-  if (g_test_subprocess ())
-    {
-      full_disk_sync_received_scenario ();
-      return;
-    }
-  if (!okn_test_can_mount_privately ())
-    {
-      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
-      return;
-    }
-  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("*FULL-DISK-SYNC-RECEIVED-OK*");
+  okn_test_trap_private_mount (full_disk_sync_received_scenario, 120);
 }
 
 /* config set on a file its owner made read-only: refused, exit 2, saying

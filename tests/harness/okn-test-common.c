@@ -447,6 +447,30 @@ okn_test_can_mount_privately (void)
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
+/* Runs @scenario in a subprocess of the running test, where it may enter a
+ * private mount namespace (okn_test_enter_private_mount()) without touching
+ * this process; the test passes when the scenario ran to its end within
+ * @seconds, and is skipped where no mount namespace can be had. */
+void
+okn_test_trap_private_mount (void (*scenario) (void),
+                             guint  seconds)
+{
+  if (g_test_subprocess ())
+    {
+      scenario ();
+      g_print ("PRIVATE-MOUNT-SCENARIO-DONE\n");
+      return;
+    }
+  if (!okn_test_can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_test_trap_subprocess (NULL, (guint64) seconds * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*PRIVATE-MOUNT-SCENARIO-DONE*");
+}
+
 void
 okn_test_fill_disk (const char *dir)
 {

@@ -64,6 +64,8 @@ void       okn_test_give_unprivileged (const char *path);
 gboolean   okn_test_enter_private_mount (void);
 gboolean   okn_test_can_mount_privately (void);
 void       okn_test_fill_disk     (const char *dir);
+void       okn_test_trap_private_mount (void (*scenario) (void),
+                                        guint  seconds);
 const char *okn_test_ctl_path     (void);
 void       okn_test_assert_display_safe (const char *what,
                                          const char *text);
