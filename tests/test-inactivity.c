@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-inactivity.c: a warning after a quiet while, the start over after
- * the grace period, and a touch that gives the time back
+ * the grace period, a touch that gives the time back, and a hold
  *
  * The clock's lengths are tiny so the tests run fast; they assert what
  * follows what, never how long it took. */
@@ -120,6 +120,34 @@ test_stop (void)
   g_string_free (log.events, TRUE);
 }
 
+/* Held (a resident waits for the save): no warning, and expiry only once
+ * the wait and the grace together pass without a touch; a touch starts
+ * that time again; a start ends the hold and runs the clock as ever. */
+static void
+test_hold (void)
+{
+  Log log;
+  g_autoptr (OknInactivity) clock = make_clock (&log);
+
+  okn_inactivity_start (clock);
+  okn_inactivity_hold (clock);
+  g_assert_true (okn_inactivity_is_held (clock));
+  g_assert_false (okn_inactivity_is_running (clock));
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_inactivity_is_held (clock));
+  run_until (&log, "e");
+  g_assert_false (okn_inactivity_is_held (clock));
+  g_assert_false (okn_inactivity_is_running (clock));
+
+  okn_inactivity_hold (clock);
+  okn_inactivity_start (clock);
+  g_assert_false (okn_inactivity_is_held (clock));
+  g_assert_true (okn_inactivity_is_running (clock));
+  run_until (&log, "ew");
+  run_until (&log, "ewe");
+  g_string_free (log.events, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -128,5 +156,6 @@ main (int   argc,
   g_test_add_func ("/inactivity/warn-then-expire", test_warn_then_expire);
   g_test_add_func ("/inactivity/touch-resumes", test_touch_resumes);
   g_test_add_func ("/inactivity/stop", test_stop);
+  g_test_add_func ("/inactivity/hold", test_hold);
   return g_test_run ();
 }

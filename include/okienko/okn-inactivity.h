@@ -26,9 +26,11 @@ void           okn_inactivity_set_timeouts    (OknInactivity *self,
                                                guint          grace_ms);
 void           okn_inactivity_start           (OknInactivity *self);
 void           okn_inactivity_stop            (OknInactivity *self);
+void           okn_inactivity_hold            (OknInactivity *self);
 void           okn_inactivity_poke            (OknInactivity *self);
 gboolean       okn_inactivity_is_running      (OknInactivity *self);
 gboolean       okn_inactivity_is_warning      (OknInactivity *self);
+gboolean       okn_inactivity_is_held         (OknInactivity *self);
 guint          okn_inactivity_get_grace_ms    (OknInactivity *self);
 
 G_END_DECLS

@@ -2,11 +2,13 @@
 /* okn-inactivity.c: after a while without a touch, a warning; a grace
  * period later, "expired"
  *
- * Three states: stopped (nothing to lose: the start screen), running (a
- * resident is at it), warning. A touch (poke) while running starts the
+ * Four states: stopped (nothing to lose: the start screen), running (a
+ * resident is at it), warning, and held (the resident waits on the kiosk:
+ * no warning, but not for ever). A touch (poke) while running starts the
  * wait again; while warning it gives the resident the time back
- * (::resumed). The sources run on the main context that was the thread's
- * default when the object was made.
+ * (::resumed); while held it starts the hold's time again. The sources
+ * run on the main context that was the thread's default when the object
+ * was made.
  */
 #define G_LOG_DOMAIN "okn-inactivity"
 
@@ -24,6 +26,7 @@ struct _OknInactivity
   GSource *timer;
   gboolean running;
   gboolean warning;
+  gboolean held;
 };
 
 G_DEFINE_FINAL_TYPE (OknInactivity, okn_inactivity, G_TYPE_OBJECT)
@@ -60,6 +63,19 @@ on_grace_over (gpointer data)
   g_clear_pointer (&self->timer, g_source_unref);
   self->warning = FALSE;
   self->running = FALSE;
+  g_signal_emit (self, signals[EXPIRED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Held, and nobody touched the kiosk for as long as the wait and the
+ * warning together would have lasted: the resident is gone. */
+static gboolean
+on_hold_over (gpointer data)
+{
+  OknInactivity *self = data;
+
+  g_clear_pointer (&self->timer, g_source_unref);
+  self->held = FALSE;
   g_signal_emit (self, signals[EXPIRED], 0);
   return G_SOURCE_REMOVE;
 }
@@ -128,7 +144,9 @@ okn_inactivity_class_init (OknInactivityClass *klass)
    * OknInactivity::expired:
    *
    * The grace period passed without a touch: wipe the form and start over.
-   * The clock is stopped until okn_inactivity_start().
+   * Held, the wait and the grace period together passed without one.
+   * The clock is stopped until okn_inactivity_start() or
+   * okn_inactivity_hold().
    */
   signals[EXPIRED] = g_signal_new ("expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -194,6 +212,7 @@ okn_inactivity_start (OknInactivity *self)
 
   self->running = TRUE;
   self->warning = FALSE;
+  self->held = FALSE;
   arm (self, self->warn_after_ms, on_quiet_too_long);
   if (was_warning)
     g_signal_emit (self, signals[RESUMED], 0);
@@ -210,19 +229,43 @@ okn_inactivity_stop (OknInactivity *self)
   clear_timer (self);
   self->running = FALSE;
   self->warning = FALSE;
+  self->held = FALSE;
+}
+
+/**
+ * okn_inactivity_hold:
+ *
+ * The resident waits on the kiosk (their report being stored and
+ * printed): no warning, but should nobody touch it for as long as the
+ * wait and the warning together would have lasted, ::expired all the
+ * same. Not running while held: okn_inactivity_start() or
+ * okn_inactivity_stop() ends the hold; a poke starts its time again.
+ */
+void
+okn_inactivity_hold (OknInactivity *self)
+{
+  guint64 ms = (guint64) self->warn_after_ms + self->grace_ms;
+
+  self->running = FALSE;
+  self->warning = FALSE;
+  self->held = TRUE;
+  arm (self, (guint) MIN (ms, G_MAXUINT), on_hold_over);
 }
 
 /**
  * okn_inactivity_poke:
  *
  * A touch or a key: while running, the wait starts again; during the
- * warning the resident gets the time back (::resumed). Stopped: nothing.
+ * warning the resident gets the time back (::resumed); held, the hold's
+ * time starts again. Stopped: nothing.
  */
 void
 okn_inactivity_poke (OknInactivity *self)
 {
   if (self->running)
     okn_inactivity_start (self);
+  else if (self->held)
+    okn_inactivity_hold (self);
 }
 
 gboolean
@@ -235,6 +278,12 @@ gboolean
 okn_inactivity_is_warning (OknInactivity *self)
 {
   return self->warning;
+}
+
+gboolean
+okn_inactivity_is_held (OknInactivity *self)
+{
+  return self->held;
 }
 
 guint
