@@ -34,8 +34,48 @@ static char *tmpdir;
 static OknApplication *app;
 static OknKioskWindow *window;
 static guint32 fake_time = 1000;
+static GMutex log_lock;
+static GString *kiosk_log;    /* the kiosk's messages for staff since the last read */
 
 /* Helpers -------------------------------------------------------------------- */
+
+/* Every log line goes out as ever; the kiosk's own (its words for staff
+ * in the journal) are kept for a test to read too. */
+static GLogWriterOutput
+record_log (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && fields[i].length < 0)
+      domain = fields[i].value;
+    else if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+      message = fields[i].value;
+  if (message && g_strcmp0 (domain, "okn-kiosk") == 0)
+    {
+      g_mutex_lock (&log_lock);
+      g_string_append_printf (kiosk_log, "%s\n", message);
+      g_mutex_unlock (&log_lock);
+    }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* Returns: (transfer full): what the kiosk logged since the last call */
+static char *
+take_kiosk_log (void)
+{
+  char *text;
+
+  g_mutex_lock (&log_lock);
+  text = g_strdup (kiosk_log->str);
+  g_string_truncate (kiosk_log, 0);
+  g_mutex_unlock (&log_lock);
+  return text;
+}
 
 static void
 key (guint           keyval,
@@ -785,6 +825,17 @@ confirm_sensitive (gpointer data)
   return gtk_widget_is_sensitive (data);
 }
 
+/* The reports in the kiosk's store, read as staff would. */
+static guint
+stored_reports (void)
+{
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_REPORT };
+  g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
+
+  return all->len;
+}
+
 /* Holds the kiosk's receipt printer: an ESC/POS "device" that is a FIFO
  * with a page of buffer, which the ticket's raster does not fit: the print
  * goes on until the test reads it. */
@@ -856,10 +907,11 @@ held_printer_close (HeldPrinter *printer)
 }
 
 /* A printer slower than the inactivity wait (print.timeout above
- * kiosk.inactivity_seconds): no countdown while the report is saved and
+ * kiosk.inactivity_seconds): no warning while the report is saved and
  * printed, so the ticket, the resident's only proof, is on the screen when
- * the print ends, after more than the inactivity wait and its grace have
- * passed; the wait starts afresh once the ticket shows. */
+ * the print ends, after more than the inactivity wait has passed; the
+ * wait starts afresh once the ticket shows. (Past the wait and its
+ * warning together: /kiosk/saving-past-the-wait.) */
 static void
 test_inactivity_while_saving (void)
 {
@@ -876,14 +928,15 @@ test_inactivity_while_saving (void)
   g_assert_false (gtk_widget_is_sensitive (confirm));
   g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
 
-  /* The resident waits without a touch, longer than the wait and its
-   * grace: the kiosk neither warns nor starts over. */
-  okn_inactivity_set_timeouts (clock, 50, 50);
+  /* The resident waits without a touch, longer than the wait: the kiosk
+   * neither warns nor starts over. */
+  okn_inactivity_set_timeouts (clock, 50, 600 * 1000);
   okn_inactivity_poke (clock);
   okn_test_ui_pump_for (500);
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
   g_assert_false (okn_kiosk_window_is_warning (window));
   g_assert_false (okn_inactivity_is_running (clock));
+  g_assert_true (okn_inactivity_is_held (clock));
   g_assert_false (gtk_widget_is_sensitive (confirm));
 
   /* The printer takes the ticket: it shows, and the wait starts again. */
@@ -921,15 +974,8 @@ test_back_while_saving (void)
   OknKioskReport *report = okn_kiosk_window_get_report (window);
   HeldPrinter printer = { 0 };
   GtkWidget *confirm;
-  gint64 before;
+  guint before = stored_reports ();
 
-  {
-    g_autoptr (OknStore) store = okn_test_open_app_store ();
-    OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_REPORT };
-    g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
-
-    before = all->len;
-  }
   held_printer_open (&printer);
   fill_report_to_summary ();
   confirm = screen_widget ("confirm");
@@ -957,13 +1003,69 @@ test_back_while_saving (void)
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "start");
   g_assert_null (okn_kiosk_report_get_result (report));
   g_assert_false (okn_kiosk_report_has_input (report));
-  {
-    g_autoptr (OknStore) store = okn_test_open_app_store ();
-    OknListFilter filter = { .has_kind = TRUE, .kind = OKN_KIND_REPORT };
-    g_autoptr (GPtrArray) all = okn_store_list (store, &filter, NULL);
+  g_assert_cmpuint (stored_reports (), ==, before + 1);
+  held_printer_close (&printer);
+}
 
-    g_assert_cmpint (all->len, ==, before + 1);
-  }
+/* A resident who confirms and walks away from a printer slower than the
+ * whole wait and its grace: the summary, with their words, leaves the
+ * screen when the countdown would have run out, for one that says only
+ * that the report is being saved, in their language, and gives nothing
+ * back to a tap (no warning: it has nothing to lose). The print goes on
+ * and the record is stored; when it ends, the kiosk starts over for the
+ * next person, with no ticket on the screen, and says so in the log. */
+static void
+test_saving_past_the_wait (void)
+{
+  OknInactivity *clock = okn_kiosk_window_get_inactivity (window);
+  OknKioskReport *report = okn_kiosk_window_get_report (window);
+  HeldPrinter printer = { 0 };
+  guint before = stored_reports ();
+  g_autofree char *text = NULL;
+  g_autofree char *logged = NULL;
+  g_autofree char *logged_at_end = NULL;
+
+  held_printer_open (&printer);
+  fill_report_to_summary ();
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_EN);
+  click ("confirm");
+  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
+  g_free (take_kiosk_log ());
+
+  /* Nobody touches the kiosk for the wait and its grace. */
+  okn_inactivity_set_timeouts (clock, 50, 50);
+  okn_inactivity_poke (clock);
+  g_assert_true (okn_test_kiosk_wait_screen (window, "saving"));
+  logged = take_kiosk_log ();
+  g_assert_true (g_pattern_match_simple ("*walked away while their report was being saved*", logged));
+  g_assert_cmpstr (title_text (), ==, "Saving your report…");
+  g_assert_false (okn_kiosk_window_is_warning (window));
+  g_assert_false (okn_kiosk_report_has_input (report));
+  g_assert_null (screen_widget ("back"));
+  text = okn_test_ui_all_text (GTK_WIDGET (window));
+  g_assert_null (strstr (text, "Zapadnięty asfalt"));
+  g_assert_null (strstr (text, "Wólczańska 55"));
+  okn_test_ui_touch (okn_kiosk_screen_get_title_label (okn_kiosk_window_get_screen (window)));
+  okn_test_ui_pump_for (300);
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "saving");
+  g_assert_false (okn_kiosk_window_is_warning (window));
+  okn_kiosk_window_set_language (window, OKN_LANGUAGE_UK);
+  g_assert_true (has_cyrillic (title_text ()));
+
+  /* The print ends: stored and printed whole, and the next person meets
+   * the start screen in the kiosk's language, with nothing of it. */
+  g_assert_true (okn_test_ui_wait_for (held_printer_drained, &printer));
+  g_assert_true (okn_test_kiosk_wait_screen (window, "start"));
+  logged_at_end = take_kiosk_log ();
+  g_assert_true (g_pattern_match_simple ("*The kiosk's ticket *-* was stored after its resident had gone*",
+                                         logged_at_end));
+  g_assert_cmpuint (printer.printed->len, >, 4096);
+  g_assert_cmpuint (stored_reports (), ==, before + 1);
+  g_assert_null (okn_kiosk_report_get_result (report));
+  g_assert_false (okn_kiosk_report_has_input (report));
+  g_assert_cmpint (okn_kiosk_window_get_language (window), ==, OKN_LANGUAGE_PL);
+  g_assert_false (okn_inactivity_is_running (clock));
+  okn_inactivity_set_timeouts (clock, 90 * 1000, OKN_INACTIVITY_GRACE_SECONDS * 1000);
   held_printer_close (&printer);
 }
 
@@ -2084,6 +2186,8 @@ main (int    argc,
 {
   OknTestKiosk kiosk = { 0 };
 
+  kiosk_log = g_string_new (NULL);
+  g_log_set_writer_func (record_log, NULL, NULL);
   okn_test_kiosk_station (&kiosk);
   tmpdir = kiosk.dir;
   /* The administrator's PIN, set as an administrator sets it. */
@@ -2102,6 +2206,7 @@ main (int    argc,
   g_test_add_func ("/kiosk/inactivity", test_inactivity);
   g_test_add_func ("/kiosk/inactivity-while-saving", test_inactivity_while_saving);
   g_test_add_func ("/kiosk/back-while-saving", test_back_while_saving);
+  g_test_add_func ("/kiosk/saving-past-the-wait", test_saving_past_the_wait);
   g_test_add_func ("/kiosk/check-scanned", test_check_scanned);
   g_test_add_func ("/kiosk/check-typed-and-throttled", test_check_typed_and_throttled);
   g_test_add_func ("/kiosk/check-pause-ends", test_check_pause_ends);

@@ -82,6 +82,8 @@ struct _OknKioskReport
   OknBarcode *qr_code;
   GtkWidget *print_label;
 
+  OknKioskScreen *saving_screen;  /* the summary's stand-in once its resident is gone */
+
   OknKioskScreen *staff_screen;
 };
 
@@ -1062,9 +1064,15 @@ on_submitted (GObject      *source,
     {
       if (result)
         g_message ("The kiosk's ticket %s was stored after its resident had gone", result->record->ticket);
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      else
         g_message ("A kiosk report was not stored, its resident gone: %s", error->message);
       g_clear_pointer (&result, okn_intake_result_free);
+      /* The saving screen waited for this save: the kiosk is the next
+       * person's now. */
+      if (okn_kiosk_window_get_screen (self->window) == self->saving_screen)
+        okn_kiosk_window_start_over (self->window);
       return;
     }
   if (result == NULL)
@@ -1441,6 +1449,28 @@ build_done_screen (OknKioskReport *self)
   gtk_widget_show_all (body);
 }
 
+/* What shows instead of the summary when its resident walked away while
+ * the report is saved (okn_kiosk_report_walked_away()): nothing of
+ * theirs, no way back to it, only that something is being saved, until
+ * the kiosk starts over. */
+static void
+build_saving_screen (OknKioskReport *self)
+{
+  OknKioskScreen *s = okn_kiosk_screen_new ("saving", N_("Saving your report…"));
+  GtkWidget *body = okn_kiosk_screen_get_body (s);
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  self->saving_screen = s;
+  okn_kiosk_screen_set_keyboard_mode (s, OKN_KIOSK_KEYBOARD_NEVER);
+  gtk_widget_set_size_request (spinner, OKN_KIOSK_TARGET_PX * 2, OKN_KIOSK_TARGET_PX * 2);
+  gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (spinner, GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (spinner, TRUE);
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_box_pack_start (GTK_BOX (body), spinner, TRUE, TRUE, 0);
+  gtk_widget_show_all (body);
+}
+
 static void
 build_staff_screen (OknKioskReport *self)
 {
@@ -1533,11 +1563,12 @@ okn_kiosk_report_new (OknKioskWindow *window,
   build_contact_screen (self);
   build_summary_screen (self);
   build_done_screen (self);
+  build_saving_screen (self);
   build_staff_screen (self);
   {
     OknKioskScreen *screens[] = { self->category_screen, self->where_screen, self->what_screen,
                                   self->contact_screen, self->summary_screen, self->done_screen,
-                                  self->staff_screen };
+                                  self->saving_screen, self->staff_screen };
 
     for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
       okn_kiosk_window_add_screen (window, screens[i]);
@@ -1640,4 +1671,45 @@ okn_kiosk_report_is_waiting_on (OknKioskReport *self,
                                 GtkWidget      *screen)
 {
   return screen == GTK_WIDGET (self->summary_screen) && okn_form_session_get_busy (self->session);
+}
+
+/**
+ * okn_kiosk_report_is_unattended_on:
+ * @screen: the screen on view
+ *
+ * Returns: whether @screen is the one that stands in for the summary of a
+ *   resident who walked away while the report is saved: nothing of theirs
+ *   is on it, nor anything of anyone else's
+ */
+gboolean
+okn_kiosk_report_is_unattended_on (OknKioskReport *self,
+                                   GtkWidget      *screen)
+{
+  return screen == GTK_WIDGET (self->saving_screen);
+}
+
+/**
+ * okn_kiosk_report_walked_away:
+ *
+ * The kiosk's countdown ran out. If it ran out on the summary while the
+ * report confirmed there is still being saved and printed (a printer
+ * slower than the wait and its warning together), what the resident gave
+ * is forgotten and leaves the screen for one that says only that a report
+ * is being saved; the save goes on, and when it ends the kiosk starts
+ * over, its ticket not shown (okn_kiosk_window_start_over()).
+ *
+ * Returns: whether it was so; otherwise the caller starts over now
+ */
+gboolean
+okn_kiosk_report_walked_away (OknKioskReport *self)
+{
+  if (!okn_kiosk_report_is_waiting_on (self, GTK_WIDGET (okn_kiosk_window_get_screen (self->window))))
+    return FALSE;
+  /* For staff, in the journal: the resident's summary left the screen
+   * before their ticket could come to it. */
+  g_message ("A kiosk resident walked away while their report was being saved: its summary is hidden, "
+             "and the kiosk starts over when the save ends");
+  okn_kiosk_report_wipe (self);
+  show (self, self->saving_screen);
+  return TRUE;
 }

@@ -22,5 +22,8 @@ const OknIntakeResult *okn_kiosk_report_get_result (OknKioskReport *self);
 OknFormSession  *okn_kiosk_report_get_session  (OknKioskReport *self);
 gboolean         okn_kiosk_report_is_waiting_on (OknKioskReport *self,
                                                  GtkWidget      *screen);
+gboolean         okn_kiosk_report_is_unattended_on (OknKioskReport *self,
+                                                    GtkWidget      *screen);
+gboolean         okn_kiosk_report_walked_away  (OknKioskReport *self);
 
 G_END_DECLS

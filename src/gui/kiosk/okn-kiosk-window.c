@@ -748,13 +748,17 @@ on_set_focus (GtkWindow      *window,
 static void on_resumed (OknInactivity  *inactivity,
                         OknKioskWindow *self);
 
-/* Nothing to lose on the start screen; anywhere else a resident who
- * walks away is warned, then forgotten. Not on the summary while the
- * report confirmed there is being saved and printed: a printer slower than
- * the wait (print.timeout may be longer than kiosk.inactivity_seconds) must
- * not start the kiosk over under the ticket, the resident's only proof. The
- * wait starts afresh when the save ends; a resident who leaves the summary
- * meanwhile (Back) has the countdown on every other screen. */
+/* Nothing to lose on the start screen, nor on the one that stands in for
+ * a summary whose resident is gone; anywhere else a resident who walks
+ * away is warned, then forgotten. On the summary while the report
+ * confirmed there is being saved and printed, the clock is held: a printer
+ * slower than the wait (print.timeout may be longer than
+ * kiosk.inactivity_seconds) must not start the kiosk over under the
+ * ticket, the resident's only proof; but should nobody touch the kiosk for
+ * as long as the wait and its warning together, the resident is gone and
+ * their words leave the screen (on_expired()). The wait starts afresh when
+ * the save ends; a resident who leaves the summary meanwhile (Back) has
+ * the countdown on every other screen. */
 static void
 update_inactivity (OknKioskWindow *self)
 {
@@ -763,14 +767,21 @@ update_inactivity (OknKioskWindow *self)
   if (self->inactivity == NULL)
     return;
   if (child == GTK_WIDGET (self->start)
-      || (self->report && okn_kiosk_report_is_waiting_on (self->report, child)))
+      || (self->report && okn_kiosk_report_is_unattended_on (self->report, child)))
+    okn_inactivity_stop (self->inactivity);
+  else if (self->report && okn_kiosk_report_is_waiting_on (self->report, child))
     {
-      okn_inactivity_stop (self->inactivity);
-      if (gtk_widget_get_visible (GTK_WIDGET (self->still_there)))
-        on_resumed (self->inactivity, self);
+      if (!okn_inactivity_is_held (self->inactivity))
+        okn_inactivity_hold (self->inactivity);
     }
-  else if (!okn_inactivity_is_running (self->inactivity))
-    okn_inactivity_start (self->inactivity);
+  else
+    {
+      if (!okn_inactivity_is_running (self->inactivity))
+        okn_inactivity_start (self->inactivity);
+      return;
+    }
+  if (gtk_widget_get_visible (GTK_WIDGET (self->still_there)))
+    on_resumed (self->inactivity, self);
 }
 
 static void
@@ -839,12 +850,16 @@ default_language (OknKioskWindow *self)
   return lang;
 }
 
-/* The resident walked away. */
+/* The resident walked away. From a summary whose report is still being
+ * saved, the report path hides their words and starts over when the save
+ * ends. */
 static void
 on_expired (OknInactivity  *inactivity,
             OknKioskWindow *self)
 {
   gtk_widget_hide (GTK_WIDGET (self->still_there));
+  if (self->report && okn_kiosk_report_walked_away (self->report))
+    return;
   okn_kiosk_window_start_over (self);
 }
 
