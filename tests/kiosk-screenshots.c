@@ -120,7 +120,8 @@ shoot_all (const char *variant)
   okn_kiosk_report_wipe (okn_kiosk_window_get_report (window));
 
   /* The screens no path above reaches: the staff's message (a kiosk
-   * without categories) and the administrator's PIN pad. */
+   * without categories), the administrator's PIN pad and what stands in
+   * for the summary of a resident gone while the report is saved. */
   {
     g_autoptr (GPtrArray) screens = okn_kiosk_window_list_screens (window);
 
@@ -129,7 +130,7 @@ shoot_all (const char *variant)
         OknKioskScreen *s = g_ptr_array_index (screens, i);
         const char *name = okn_kiosk_screen_get_name (s);
 
-        if (g_str_equal (name, "no-categories") || g_str_equal (name, "admin"))
+        if (g_str_equal (name, "no-categories") || g_str_equal (name, "admin") || g_str_equal (name, "saving"))
           {
             okn_kiosk_window_show_screen (window, s);
             shoot (variant, name);

@@ -906,6 +906,22 @@ held_printer_close (HeldPrinter *printer)
   g_byte_array_unref (printer->printed);
 }
 
+/* A report filed to its summary and sent, its ticket held at the
+ * printer: the save goes on until the test drains the printer.
+ * Returns: the summary's button that sent it */
+static GtkWidget *
+confirm_held (HeldPrinter *printer)
+{
+  GtkWidget *confirm;
+
+  held_printer_open (printer);
+  fill_report_to_summary ();
+  confirm = screen_widget ("confirm");
+  click ("confirm");
+  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, printer));
+  return confirm;
+}
+
 /* A printer slower than the inactivity wait (print.timeout above
  * kiosk.inactivity_seconds): no warning while the report is saved and
  * printed, so the ticket, the resident's only proof, is on the screen when
@@ -921,12 +937,8 @@ test_inactivity_while_saving (void)
   const OknIntakeResult *result;
   GtkWidget *confirm;
 
-  held_printer_open (&printer);
-  fill_report_to_summary ();
-  confirm = screen_widget ("confirm");
-  click ("confirm");
+  confirm = confirm_held (&printer);
   g_assert_false (gtk_widget_is_sensitive (confirm));
-  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
 
   /* The resident waits without a touch, longer than the wait: the kiosk
    * neither warns nor starts over. */
@@ -976,11 +988,7 @@ test_back_while_saving (void)
   GtkWidget *confirm;
   guint before = stored_reports ();
 
-  held_printer_open (&printer);
-  fill_report_to_summary ();
-  confirm = screen_widget ("confirm");
-  click ("confirm");
-  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
+  confirm = confirm_held (&printer);
   g_assert_false (okn_inactivity_is_running (clock));
   for (int i = 0; i < 8 && g_strcmp0 (okn_kiosk_window_get_screen_name (window), "start") != 0; i++)
     click ("back");
@@ -1025,11 +1033,8 @@ test_saving_past_the_wait (void)
   g_autofree char *logged = NULL;
   g_autofree char *logged_at_end = NULL;
 
-  held_printer_open (&printer);
-  fill_report_to_summary ();
+  confirm_held (&printer);
   okn_kiosk_window_set_language (window, OKN_LANGUAGE_EN);
-  click ("confirm");
-  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
   g_free (take_kiosk_log ());
 
   /* Nobody touches the kiosk for the wait and its grace. */
