@@ -541,6 +541,102 @@ test_restore_issued_fifo (Fixture       *f,
   g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
 }
 
+/* The bytes of @path ("" when there is no such file). */
+static char *
+file_bytes (const char *path,
+            gsize      *len)
+{
+  char *bytes = NULL;
+
+  *len = 0;
+  if (!g_file_get_contents (path, &bytes, len, NULL))
+    return g_strdup ("");
+  return bytes;
+}
+
+/* Restores from @hostile, which carries @carried, onto the fixture's
+ * database and onto a new disk with --skip-numbers 0: each is refused with
+ * exit 3, naming the backup, in a message that does not quote what it
+ * carries; the database and DB.issued stay byte for byte as they were,
+ * and no database is made on the new disk. */
+static void
+assert_restore_refused (Fixture    *f,
+                        const char *hostile,
+                        const char *carried)
+{
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *new_db = g_build_filename (f->dir, "new-disk", "okienko.db", NULL);
+  gsize db_len, issued_len;
+  g_autofree char *db_before = file_bytes (f->db, &db_len);
+  g_autofree char *issued_before = file_bytes (issued, &issued_len);
+
+  for (guint disk = 0; disk < 2; disk++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *db_after = NULL;
+      g_autofree char *issued_after = NULL;
+      gsize db_after_len, issued_after_len;
+      int rc = disk == 0
+                 ? okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", hostile, NULL)
+                 : okn_test_run_ctl (new_db, f->conf, NULL, NULL, &err, "restore", "--skip-numbers", "0",
+                                     hostile, NULL);
+
+      if (rc != 3 || strstr (err, hostile) == NULL || strstr (err, "Nothing was changed") == NULL
+          || strlen (err) > 2000)
+        g_error ("restore of a backup carrying %s (%s): exit %d, expected 3 naming it: %.2000s", carried,
+                 disk == 0 ? "same disk" : "new disk", rc, err);
+      g_assert_false (g_file_test (new_db, G_FILE_TEST_EXISTS));
+      db_after = file_bytes (f->db, &db_after_len);
+      issued_after = file_bytes (issued, &issued_after_len);
+      g_assert_true (db_after_len == db_len && memcmp (db_after, db_before, db_len) == 0);
+      g_assert_true (issued_after_len == issued_len && memcmp (issued_after, issued_before, issued_len) == 0);
+      assert_no_restore_files (f);
+    }
+}
+
+/* A backup whose carried marks (meta backup.issued) were changed after it
+ * was made, or are damaged: numbers no ticket can have, lines that are
+ * not "STATION YY NUMBER", text far longer than DB.issued ever holds, a
+ * mark far above the copy's own counter (this year's or next year's):
+ * its restore is refused and changes nothing (assert_restore_refused()).
+ * Left alone, a mark of 999999 would have used up the station's numbers
+ * for the year. */
+static void
+test_restore_hostile_marks (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  const char *values[] = {
+    "'K03 26 999999' || char (10)",
+    "'K03 26 4294967296' || char (10)",
+    "'K03 26 2' || char (10) || 'K03 26 100003' || char (10)",
+    "'K03 27 100001' || char (10)",
+    "'K03 2026 5' || char (10)",
+    "'K0$ 26 5' || char (10)",
+    "'K03 26 -1' || char (10)",
+    "'K03 26 5 6' || char (10)",
+    "'garbage' || char (27) || '[31m'",
+    "999999",
+    "replace (hex (zeroblob (200000)), '00', 'K03 26 1' || char (10))",
+  };
+
+  backup_then_register (f, backup, 2, 0);
+  g_assert_true (g_file_get_contents (backup, &bytes, &len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hostile-%u.db", i);
+      g_autofree char *hostile = g_build_filename (f->dir, name, NULL);
+      g_autofree char *sql = g_strdup_printf ("UPDATE meta SET value = %s WHERE key = 'backup.issued'",
+                                              values[i]);
+
+      g_assert_true (g_file_set_contents (hostile, bytes, (gssize) len, NULL));
+      okn_test_sql_exec (hostile, sql);
+      assert_restore_refused (f, hostile, values[i]);
+    }
+}
+
 /* While the desk (an open connection), a writer or a sync has the
  * database, restore refuses with exit 6 and changes nothing. */
 static void
@@ -880,6 +976,7 @@ main (int    argc,
   ADD ("/restore/backup-carries-issued", test_restore_backup_carries_issued);
   ADD ("/restore/no-tickets-yet", test_restore_no_tickets_yet);
   ADD ("/restore/issued-fifo-refused", test_restore_issued_fifo);
+  ADD ("/restore/hostile-carried-marks", test_restore_hostile_marks);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

@@ -791,17 +791,79 @@ prepare_copy (const char *tmp,
   return TRUE;
 }
 
-/* The numbers @station gave out as far as the copy knows: its counters,
- * raised to the marks its backup carried (META_BACKUP_ISSUED). */
+/* What the backup @source carries of the numbers given out
+ * (META_BACKUP_ISSUED): none for a copy older than that row. A backup is
+ * a file like any other and may have been changed since it was made (or
+ * damaged where SQLite does not look: inside a value): what okn_issued_to_text()
+ * never writes from a slot of <db>.issued is refused, and so is a mark
+ * more than OKN_STORE_RESTORE_SKIP_MAX numbers above the copy's own
+ * counter (@counters, of @station). That margin is the most an
+ * administrator may leave out (--skip-numbers): a mark above its counter
+ * says the same thing, numbers given out that the copy does not hold,
+ * and may not say more; so a restore moves a counter up by at most twice
+ * that, and never uses up a year's numbers. */
+static gboolean
+carried_marks (sqlite3      *db,
+               const char   *source,
+               const char   *station,
+               const GArray *counters,
+               GArray      **carried,
+               GError      **error)
+{
+  g_autofree char *present = raw_text (db, "SELECT 'yes' FROM meta WHERE key = ?1", META_BACKUP_ISSUED);
+  g_autofree char *text = raw_text (db,
+                                    "SELECT value FROM meta WHERE key = ?1 AND typeof (value) = 'text' "
+                                    "AND length (CAST (value AS BLOB)) <= " G_STRINGIFY (OKN_ISSUED_SLOT_SIZE),
+                                    META_BACKUP_ISSUED);
+  g_autofree char *reason = NULL;
+  guint bad_line = 0;
+
+  if (present == NULL)
+    {
+      *carried = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+      return TRUE;
+    }
+  *carried = text ? okn_issued_from_text (text, &bad_line) : NULL;
+  if (text == NULL)
+    reason = g_strdup_printf (_("not text, or longer than %d bytes"), OKN_ISSUED_SLOT_SIZE);
+  else if (*carried == NULL)
+    reason = g_strdup_printf (_("line %u is not a station, a year and a number a ticket can have"), bad_line);
+  for (guint i = 0; *carried && reason == NULL && i < (*carried)->len; i++)
+    {
+      const OknIssued *c = &g_array_index (*carried, OknIssued, i);
+      const OknIssued *own = okn_issued_find ((GArray *) counters, c->station, c->year);
+
+      if (g_str_equal (c->station, station) && c->seq > (own ? own->seq : 0) + OKN_STORE_RESTORE_SKIP_MAX)
+        {
+          g_autofree char *ticket = okn_store_format_ticket (c->station, c->year, c->seq);
+
+          reason = g_strdup_printf (_("%s is more than %d numbers after the backup's own last "
+                                      "ticket of that year"),
+                                    ticket, OKN_STORE_RESTORE_SKIP_MAX);
+        }
+    }
+  if (reason == NULL)
+    return TRUE;
+  g_clear_pointer (carried, g_array_unref);
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+               _("The backup %s carries ticket numbers given out that cannot be right (%s): it "
+                 "was changed after it was made, or it is damaged. Nothing was changed. Restore "
+                 "another backup."),
+               source, reason);
+  return FALSE;
+}
+
+/* The numbers @station gave out as far as the copy of @source knows: its
+ * counters, raised to the marks its backup carried (carried_marks()). */
 static gboolean
 copy_numbers (sqlite3    *db,
               const char *path,
+              const char *source,
               const char *station,
               GArray     *known,
               GError    **error)
 {
-  g_autofree char *carried_text = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_ISSUED);
-  g_autoptr (GArray) carried = okn_issued_from_text (carried_text);
+  g_autoptr (GArray) carried = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (db, "SELECT year, last_seq FROM counters WHERE station = ?1", -1, &stmt, NULL);
 
@@ -820,6 +882,8 @@ copy_numbers (sqlite3    *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return raw_error (db, rc, path, _("reading the ticket counters"), error);
+  if (!carried_marks (db, source, station, known, &carried, error))
+    return FALSE;
   for (guint i = carried->len; i-- > 0;)
     if (!g_str_equal (g_array_index (carried, OknIssued, i).station, station))
       g_array_remove_index (carried, i);
@@ -890,7 +954,7 @@ settle_numbers (const char *tmp,
   gboolean known_here = FALSE;
   int rc = SQLITE_OK;
 
-  if (db == NULL || !copy_numbers (db, tmp, station, known, error)
+  if (db == NULL || !copy_numbers (db, tmp, source, station, known, error)
       || !issued_knows (db_path, station, known, marks, &known_here, error))
     return FALSE;
   if (!known_here && skip < 0)
