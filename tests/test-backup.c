@@ -276,6 +276,38 @@ test_backup_refuses (Fixture       *f,
   g_assert_cmpint (rc, ==, 2);
 }
 
+/* Taken while DB.issued is damaged, a backup carries none of the numbers
+ * it held: okienkoctl backup still writes it (exit 0: it is checked and
+ * restores; a script that saw a failure would lose a usable backup) and
+ * says so on stderr, naming the file, what it means for a restore on a
+ * new disk and what to do; the nightly --rotate too. */
+static void
+test_backup_issued_damaged (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *garbage = g_strnfill (8192, 'x');
+  const char *const rotate[] = { "backup", "--rotate", NULL };
+  const char *const named[] = { "backup", dest, NULL };
+
+  add_letters (f, 2, "Jan Kowalski");
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_true (g_file_set_contents (issued, garbage, 8192, NULL));
+  g_assert_cmpint (g_chmod (issued, 0600), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *const *args = i == 0 ? named : rotate;
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, args[0], args[1], NULL);
+
+      if (rc != 0 || strstr (err, issued) == NULL || strstr (err, "this backup carries none") == NULL
+          || strstr (err, "new disk") == NULL || strstr (err, "okienkoctl init") == NULL)
+        g_error ("backup %s with DB.issued damaged: exit %d, expected 0 and a warning: %s", args[1], rc, err);
+    }
+  g_assert_cmpint (okn_test_sql_int (dest, "SELECT count(*) FROM records"), ==, 2);
+}
+
 /* The nightly backup: a dated, checked backup in backup.dir, then the dated
  * ones older than backup.keep_days removed, nothing else. Without
  * backup.dir, "backups" beside the database. */
@@ -971,6 +1003,7 @@ main (int    argc,
   ADD ("/backup/online-private-checked", test_backup_online);
   ADD ("/backup/refuses-existing-and-protected", test_backup_refuses);
   ADD ("/backup/rotate", test_backup_rotate);
+  ADD ("/backup/issued-damaged-warns", test_backup_issued_damaged);
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
   ADD ("/restore/new-station", test_restore_new_station);
   ADD ("/restore/backup-carries-issued", test_restore_backup_carries_issued);

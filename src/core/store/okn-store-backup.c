@@ -316,10 +316,15 @@ fsync_path (const char *path,
 #define META_BACKUP_MADE_AT "backup.made_at"
 #define META_BACKUP_ISSUED "backup.issued"
 
+/* A damaged <db>.issued gives the backup no marks to carry: it is told in
+ * @warnings, since a restore on a new disk would know only the copy's
+ * counters (the backup is still written: it is sound, and the file's lost
+ * content cannot be had back by not making it). */
 static gboolean
 carry_issued (OknStore   *store,
               const char *tmp,
               const char *shown,
+              GPtrArray  *warnings,
               GError    **error)
 {
   g_autoptr (GArray) marks = NULL;
@@ -332,6 +337,16 @@ carry_issued (OknStore   *store,
 
   if (!okn_issued_read (store->issued, &marks, &damaged, error))
     return FALSE;
+  if (damaged)
+    g_ptr_array_add (warnings,
+                     g_strdup_printf (_("The file of ticket numbers already given out, %s, is "
+                                        "damaged: this backup carries none of the numbers it "
+                                        "held. Restored on a new disk, the backup knows only "
+                                        "its own counters, and numbers the database had lost "
+                                        "before could be given out again. Keep the backups "
+                                        "made before, which carry them; “okienkoctl init” "
+                                        "writes the file again from the database."),
+                                      okn_issued_get_path (store->issued)));
   lines = okn_issued_to_text (marks);
   db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
   if (db == NULL)
@@ -357,7 +372,8 @@ carry_issued (OknStore   *store,
  * @store: an open store (read-only or not)
  * @dest: the backup file
  * @flags: %OKN_FILE_WRITE_REPLACE to replace an existing @dest (--force)
- * @info: (out caller-allocates) (optional): what was written
+ * @info: (out caller-allocates) (optional): what was written; free with
+ *   okn_backup_info_clear()
  *
  * Copies the database while the station works (SQLite's online backup,
  * one read transaction; writers go on), as one file of mode 0600 (it
@@ -367,7 +383,8 @@ carry_issued (OknStore   *store,
  * or the configuration, never over an existing file without @flags, a
  * temporary file renamed into place, so a crash leaves no half backup.
  * The copy carries when it was made and the marks of `<db>.issued` then,
- * for a restore onto a disk that has lost that file.
+ * for a restore onto a disk that has lost that file; when that file is
+ * damaged, the backup is written without them and @info's warnings say so.
  *
  * Returns: %TRUE when the checked backup is on disk; else %FALSE with
  *   %OKN_FILE_ERROR (the destination) or %OKN_STORE_ERROR
@@ -409,6 +426,7 @@ okn_store_backup_with_progress (OknStore             *store,
 {
   g_autofree char *tmp = NULL;
   g_autofree char *journal = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   gint64 records = 0;
   GStatBuf st;
   int fd;
@@ -424,7 +442,7 @@ okn_store_backup_with_progress (OknStore             *store,
   /* The umask may only take bits away: the copy is private whatever. */
   if (fchmod (fd, 0600) != 0
       || !copy_database (store->db, store->path, tmp, dest, progress, user_data, &records, error)
-      || !carry_issued (store, tmp, dest, error) || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
+      || !carry_issued (store, tmp, dest, warnings, error) || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
     {
       if (error && *error == NULL)
         g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Could not write %s: %s"),
@@ -441,8 +459,15 @@ okn_store_backup_with_progress (OknStore             *store,
     {
       info->records = records;
       info->bytes = (gint64) st.st_size;
+      info->warnings = g_steal_pointer (&warnings);
     }
   return TRUE;
+}
+
+void
+okn_backup_info_clear (OknBackupInfo *info)
+{
+  g_clear_pointer (&info->warnings, g_ptr_array_unref);
 }
 
 /* The dated backups of okn_store_backup_rotate(): okienko-<UTC time>.db,
@@ -547,6 +572,7 @@ void
 okn_backup_rotation_clear (OknBackupRotation *rotation)
 {
   g_clear_pointer (&rotation->path, g_free);
+  okn_backup_info_clear (&rotation->backup);
   g_clear_pointer (&rotation->removed, g_ptr_array_unref);
 }
 
