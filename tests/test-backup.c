@@ -442,15 +442,27 @@ test_restore_new_station (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *next = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *made_shown = NULL;
+  g_autoptr (GDateTime) made_at = NULL;
+  g_autoptr (GDateTime) made_local = NULL;
   g_autoptr (GError) error = NULL;
   GStatBuf st;
   int rc;
 
   backup_then_register (f, backup, 2, 3);
+  made = okn_test_sql_text (backup, "SELECT value FROM meta WHERE key = 'backup.made_at'");
+  made_at = g_date_time_new_from_iso8601 (made, NULL);
+  g_assert_nonnull (made_at);
+  made_local = g_date_time_to_local (made_at);
+  made_shown = g_date_time_format (made_local, "(from %d.%m.%Y %H:%M)");
 
   rc = okn_test_run_ctl (db, f->conf, NULL, &out, &err, "restore", backup, NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, issued));
+  /* The backup's time as okienkoctl shows times (day), in local time. */
+  if (strstr (err, made_shown) == NULL || strstr (err, made) != NULL)
+    g_error ("the refusal does not show the backup's time as %s: %s", made_shown, err);
   g_assert_nonnull (strstr (err, "K03-26-000002-M, the backup's last ticket"));
   g_assert_nonnull (strstr (err, "--skip-numbers N"));
   g_assert_nonnull (strstr (err, "Nothing was changed"));

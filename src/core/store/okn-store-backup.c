@@ -31,6 +31,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "okienko/okn-day-register.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-ticket-id.h"
 #include "okn-store-issued.h"
@@ -952,6 +953,26 @@ issued_knows (const char   *db_path,
   return TRUE;
 }
 
+/* When the copy was made, as okienkoctl shows a time (okn_format_date_pl(),
+ * local time): the time the backup carries, or for a copy that carries
+ * none, its newest record's (it is at least as new), or "?". Never the
+ * row's text itself: a backup may have been changed since it was made. */
+static char *
+copy_time_shown (sqlite3 *db)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1 AND length (value) <= 64",
+                                    META_BACKUP_MADE_AT);
+  g_autofree char *newest = NULL;
+  g_autoptr (GDateTime) at = made ? g_date_time_new_from_iso8601 (made, tz) : NULL;
+
+  if (at != NULL)
+    return okn_format_date_pl (made, TRUE);
+  newest = raw_text (db, "SELECT max (created_at) FROM records", NULL);
+  at = newest ? g_date_time_new_from_iso8601 (newest, tz) : NULL;
+  return at ? okn_format_date_pl (newest, TRUE) : g_strdup ("?");
+}
+
 /* Settles, in the copy @tmp before it goes in place, the numbers given
  * out after the backup. When <db>.issued beside the database does not know
  * them (a new disk) and the administrator gave no @skip, the restore is
@@ -985,15 +1006,11 @@ settle_numbers (const char *tmp,
     return FALSE;
   if (!known_here && skip < 0)
     {
-      g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_MADE_AT);
+      g_autofree char *made = copy_time_shown (db);
       g_autofree char *issued = g_strconcat (db_path, ".issued", NULL);
       g_autofree char *last = NULL;
       const OknIssued *top = okn_issued_highest (known);
 
-      /* A copy that carries no time is at least as new as its newest
-       * record. */
-      if (made == NULL)
-        made = raw_text (db, "SELECT max(created_at) FROM records", NULL);
       /* Refused only when the backup gave tickets out: @top is one. */
       last = okn_store_format_ticket (station, top->year, top->seq);
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
@@ -1005,7 +1022,7 @@ settle_numbers (const char *tmp,
                      "case on the central server) and restore with “okienkoctl restore "
                      "--skip-numbers N”: numbering then goes on N numbers after %s, the backup's "
                      "last ticket."),
-                   source, made ? made : "?", issued, last);
+                   source, made, issued, last);
       return FALSE;
     }
   if (skip >= 0)
