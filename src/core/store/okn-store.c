@@ -321,12 +321,14 @@ require_regular (const char        *path,
 }
 
 /* Before SQLite opens any of them; check_modes() looks again at what it
- * changes. */
+ * changes. Not .issued, which SQLite never opens: okn_issued_open()
+ * refuses what is not a plain file of one name when it opens it, and
+ * check_modes() before it changes its mode. */
 static gboolean
 check_companions (OknStore *store,
                   GError  **error)
 {
-  const char *suffixes[] = { "-wal", "-shm", ".issued" };
+  const char *suffixes[] = { "-wal", "-shm" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
