@@ -1132,7 +1132,6 @@ after_restore (OknStore       *store,
   g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
-  g_autofree char *skip_text = NULL;
   guint *n_marked = &info->to_search;
 
   if (!okn_store_begin (store, error))
@@ -1146,16 +1145,15 @@ after_restore (OknStore       *store,
    * entry) at its next start, searched for like the others. */
   *n_marked = (guint) sqlite3_changes (store->db);
   n_text = g_strdup_printf ("%u", *n_marked);
-  if (skip < 0)
-    details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
-                                     "to_search", n_text, NULL);
-  else
+  details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
+                                   "to_search", n_text, NULL);
+  if (skip >= 0)
     {
       /* The administrator's word on the numbers given out after the
        * backup, kept with the restore. */
-      skip_text = g_strdup_printf ("%d", skip);
-      details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
-                                       "to_search", n_text, "skip_numbers", skip_text, NULL);
+      g_autofree char *skip_text = g_strdup_printf ("%d", skip);
+
+      json_object_set_string_member (json_node_get_object (details), "skip_numbers", skip_text);
     }
   if (!okn_store_append_audit (store, 0, at, actor, "restore", details, error)
       || (skip >= 0 && !note_skip (store, at, actor, skip, bases, info->warnings, error)))
