@@ -821,14 +821,14 @@ prepare_copy (const char *tmp,
 /* What the backup @source carries of the numbers given out
  * (META_BACKUP_ISSUED): none for a copy older than that row. A backup is
  * a file like any other and may have been changed since it was made (or
- * damaged where SQLite does not look: inside a value): what okn_issued_to_text()
- * never writes from a slot of <db>.issued is refused, and so is a mark
- * more than OKN_STORE_RESTORE_SKIP_MAX numbers above the copy's own
- * counter (@counters, of @station). That margin is the most an
- * administrator may leave out (--skip-numbers): a mark above its counter
- * says the same thing, numbers given out that the copy does not hold,
- * and may not say more; so a restore moves a counter up by at most twice
- * that, and never uses up a year's numbers. */
+ * damaged where SQLite does not look: inside a value): what
+ * okn_issued_to_text() never writes from a slot of <db>.issued is
+ * refused, and so is a mark more than OKN_STORE_RESTORE_SKIP_MAX numbers
+ * above the copy's own counter (@counters, of @station). That margin is
+ * the most an administrator may leave out (--skip-numbers): a mark above
+ * its counter says the same thing, numbers given out that the copy does
+ * not hold, and may not say more; so a restore moves a counter up by at
+ * most twice that, and never uses up a year's numbers. */
 static gboolean
 carried_marks (sqlite3      *db,
                const char   *source,
@@ -964,13 +964,14 @@ copy_time_shown (sqlite3 *db)
   g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1 AND length (value) <= 64",
                                     META_BACKUP_MADE_AT);
   g_autofree char *newest = NULL;
-  g_autoptr (GDateTime) at = made ? g_date_time_new_from_iso8601 (made, tz) : NULL;
+  g_autoptr (GDateTime) made_at = made ? g_date_time_new_from_iso8601 (made, tz) : NULL;
+  g_autoptr (GDateTime) newest_at = NULL;
 
-  if (at != NULL)
+  if (made_at != NULL)
     return okn_format_date_pl (made, TRUE);
   newest = raw_text (db, "SELECT max (created_at) FROM records", NULL);
-  at = newest ? g_date_time_new_from_iso8601 (newest, tz) : NULL;
-  return at ? okn_format_date_pl (newest, TRUE) : g_strdup ("?");
+  newest_at = newest ? g_date_time_new_from_iso8601 (newest, tz) : NULL;
+  return newest_at ? okn_format_date_pl (newest, TRUE) : g_strdup ("?");
 }
 
 /* Settles, in the copy @tmp before it goes in place, the numbers given
