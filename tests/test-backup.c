@@ -276,6 +276,38 @@ test_backup_refuses (Fixture       *f,
   g_assert_cmpint (rc, ==, 2);
 }
 
+/* Taken while DB.issued is damaged, a backup carries none of the numbers
+ * it held: okienkoctl backup still writes it (exit 0: it is checked and
+ * restores; a script that saw a failure would lose a usable backup) and
+ * says so on stderr, naming the file, what it means for a restore on a
+ * new disk and what to do; the nightly --rotate too. */
+static void
+test_backup_issued_damaged (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *garbage = g_strnfill (8192, 'x');
+  const char *const rotate[] = { "backup", "--rotate", NULL };
+  const char *const named[] = { "backup", dest, NULL };
+
+  add_letters (f, 2, "Jan Kowalski");
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_true (g_file_set_contents (issued, garbage, 8192, NULL));
+  g_assert_cmpint (g_chmod (issued, 0600), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *const *args = i == 0 ? named : rotate;
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, args[0], args[1], NULL);
+
+      if (rc != 0 || strstr (err, issued) == NULL || strstr (err, "this backup carries none") == NULL
+          || strstr (err, "new disk") == NULL || strstr (err, "okienkoctl init") == NULL)
+        g_error ("backup %s with DB.issued damaged: exit %d, expected 0 and a warning: %s", args[1], rc, err);
+    }
+  g_assert_cmpint (okn_test_sql_int (dest, "SELECT count(*) FROM records"), ==, 2);
+}
+
 /* The nightly backup: a dated, checked backup in backup.dir, then the dated
  * ones older than backup.keep_days removed, nothing else. Without
  * backup.dir, "backups" beside the database. */
@@ -410,15 +442,27 @@ test_restore_new_station (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *next = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *made_shown = NULL;
+  g_autoptr (GDateTime) made_at = NULL;
+  g_autoptr (GDateTime) made_local = NULL;
   g_autoptr (GError) error = NULL;
   GStatBuf st;
   int rc;
 
   backup_then_register (f, backup, 2, 3);
+  made = okn_test_sql_text (backup, "SELECT value FROM meta WHERE key = 'backup.made_at'");
+  made_at = g_date_time_new_from_iso8601 (made, NULL);
+  g_assert_nonnull (made_at);
+  made_local = g_date_time_to_local (made_at);
+  made_shown = g_date_time_format (made_local, "(from %d.%m.%Y %H:%M)");
 
   rc = okn_test_run_ctl (db, f->conf, NULL, &out, &err, "restore", backup, NULL);
   g_assert_cmpint (rc, ==, 2);
   g_assert_nonnull (strstr (err, issued));
+  /* The backup's time as okienkoctl shows times (day), in local time. */
+  if (strstr (err, made_shown) == NULL || strstr (err, made) != NULL)
+    g_error ("the refusal does not show the backup's time as %s: %s", made_shown, err);
   g_assert_nonnull (strstr (err, "K03-26-000002-M, the backup's last ticket"));
   g_assert_nonnull (strstr (err, "--skip-numbers N"));
   g_assert_nonnull (strstr (err, "Nothing was changed"));
@@ -539,6 +583,102 @@ test_restore_issued_fifo (Fixture       *f,
   g_assert_nonnull (strstr (err, issued));
   g_assert_nonnull (strstr (err, "not a plain file"));
   g_assert_cmpint (okn_test_sql_int (f->db, "SELECT count(*) FROM records"), ==, 2);
+}
+
+/* The bytes of @path ("" when there is no such file). */
+static char *
+file_bytes (const char *path,
+            gsize      *len)
+{
+  char *bytes = NULL;
+
+  *len = 0;
+  if (!g_file_get_contents (path, &bytes, len, NULL))
+    return g_strdup ("");
+  return bytes;
+}
+
+/* Restores from @hostile, which carries @carried, onto the fixture's
+ * database and onto a new disk with --skip-numbers 0: each is refused with
+ * exit 3, naming the backup, in a message that does not quote what it
+ * carries; the database and DB.issued stay byte for byte as they were,
+ * and no database is made on the new disk. */
+static void
+assert_restore_refused (Fixture    *f,
+                        const char *hostile,
+                        const char *carried)
+{
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *new_db = g_build_filename (f->dir, "new-disk", "okienko.db", NULL);
+  gsize db_len, issued_len;
+  g_autofree char *db_before = file_bytes (f->db, &db_len);
+  g_autofree char *issued_before = file_bytes (issued, &issued_len);
+
+  for (guint disk = 0; disk < 2; disk++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *db_after = NULL;
+      g_autofree char *issued_after = NULL;
+      gsize db_after_len, issued_after_len;
+      int rc = disk == 0
+                 ? okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", hostile, NULL)
+                 : okn_test_run_ctl (new_db, f->conf, NULL, NULL, &err, "restore", "--skip-numbers", "0",
+                                     hostile, NULL);
+
+      if (rc != 3 || strstr (err, hostile) == NULL || strstr (err, "Nothing was changed") == NULL
+          || strlen (err) > 2000)
+        g_error ("restore of a backup carrying %s (%s): exit %d, expected 3 naming it: %.2000s", carried,
+                 disk == 0 ? "same disk" : "new disk", rc, err);
+      g_assert_false (g_file_test (new_db, G_FILE_TEST_EXISTS));
+      db_after = file_bytes (f->db, &db_after_len);
+      issued_after = file_bytes (issued, &issued_after_len);
+      g_assert_true (db_after_len == db_len && memcmp (db_after, db_before, db_len) == 0);
+      g_assert_true (issued_after_len == issued_len && memcmp (issued_after, issued_before, issued_len) == 0);
+      assert_no_restore_files (f);
+    }
+}
+
+/* A backup whose carried marks (meta backup.issued) were changed after it
+ * was made, or are damaged: numbers no ticket can have, lines that are
+ * not "STATION YY NUMBER", text far longer than DB.issued ever holds, a
+ * mark far above the copy's own counter (this year's or next year's):
+ * its restore is refused and changes nothing (assert_restore_refused()).
+ * Left alone, a mark of 999999 would have used up the station's numbers
+ * for the year. */
+static void
+test_restore_hostile_marks (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  const char *values[] = {
+    "'K03 26 999999' || char (10)",
+    "'K03 26 4294967296' || char (10)",
+    "'K03 26 2' || char (10) || 'K03 26 100003' || char (10)",
+    "'K03 27 100001' || char (10)",
+    "'K03 2026 5' || char (10)",
+    "'K0$ 26 5' || char (10)",
+    "'K03 26 -1' || char (10)",
+    "'K03 26 5 6' || char (10)",
+    "'garbage' || char (27) || '[31m'",
+    "999999",
+    "replace (hex (zeroblob (200000)), '00', 'K03 26 1' || char (10))",
+  };
+
+  backup_then_register (f, backup, 2, 0);
+  g_assert_true (g_file_get_contents (backup, &bytes, &len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hostile-%u.db", i);
+      g_autofree char *hostile = g_build_filename (f->dir, name, NULL);
+      g_autofree char *sql = g_strdup_printf ("UPDATE meta SET value = %s WHERE key = 'backup.issued'",
+                                              values[i]);
+
+      g_assert_true (g_file_set_contents (hostile, bytes, (gssize) len, NULL));
+      okn_test_sql_exec (hostile, sql);
+      assert_restore_refused (f, hostile, values[i]);
+    }
 }
 
 /* While the desk (an open connection), a writer or a sync has the
@@ -875,11 +1015,13 @@ main (int    argc,
   ADD ("/backup/online-private-checked", test_backup_online);
   ADD ("/backup/refuses-existing-and-protected", test_backup_refuses);
   ADD ("/backup/rotate", test_backup_rotate);
+  ADD ("/backup/issued-damaged-warns", test_backup_issued_damaged);
   ADD ("/restore/numbers-never-reissued", test_restore_numbers);
   ADD ("/restore/new-station", test_restore_new_station);
   ADD ("/restore/backup-carries-issued", test_restore_backup_carries_issued);
   ADD ("/restore/no-tickets-yet", test_restore_no_tickets_yet);
   ADD ("/restore/issued-fifo-refused", test_restore_issued_fifo);
+  ADD ("/restore/hostile-carried-marks", test_restore_hostile_marks);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

@@ -626,6 +626,23 @@ test_companion_not_a_file_refused (Fixture      *f,
   assert_ticket_readable (f);
 }
 
+/* The station's database reached through a link in another folder.
+ * Returns: (transfer full): the link */
+static char *
+link_database (Fixture *f)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "link", NULL);
+  char *link = g_build_filename (folder, "okienko.db", NULL);
+  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
+  g_autofree char *link_issued = g_strconcat (link, ".issued", NULL);
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (symlink (f->db, link), ==, 0);
+  /* The numbers given out go with the name the station is opened by. */
+  g_assert_cmpint (g_rename (issued, link_issued), ==, 0);
+  return link;
+}
+
 /* A database reached through a link: SQLite keeps its -wal and -shm
  * beside the file the link names, and that is where they are checked (a
  * named pipe there is refused, as beside a database that is no link).
@@ -634,21 +651,47 @@ static void
 test_linked_database_companions (Fixture      *f,
                                  gconstpointer data)
 {
-  g_autofree char *folder = g_build_filename (f->dir, "link", NULL);
-  g_autofree char *link = g_build_filename (folder, "okienko.db", NULL);
-  g_autofree char *issued = g_strconcat (f->db, ".issued", NULL);
-  g_autofree char *link_issued = g_strconcat (link, ".issued", NULL);
+  g_autofree char *link = link_database (f);
   g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
 
-  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
-  g_assert_cmpint (symlink (f->db, link), ==, 0);
-  /* The numbers given out go with the name the station is opened by. */
-  g_assert_cmpint (g_rename (issued, link_issued), ==, 0);
   g_assert_cmpint (mkfifo (wal, 0600), ==, 0);
   g_assert_cmpint (g_chmod (wal, 0644), ==, 0);
   assert_show_refused (f, link, wal, "not a regular file");
   g_assert_cmpuint (mode_of (wal), ==, 0644);
   g_assert_cmpint (g_unlink (wal), ==, 0);
+  assert_ticket_readable (f);
+}
+
+/* A database reached through a link: its -wal and -shm, where SQLite
+ * keeps them (beside the file the link names), are protected like the
+ * database itself: an output never replaces them, not even with --force,
+ * and the database still reads. */
+static void
+test_linked_database_outputs_kept (Fixture      *f,
+                                   gconstpointer data)
+{
+  g_autofree char *link = link_database (f);
+  const char *suffixes[] = { "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *target = g_strconcat (f->db, suffixes[i], NULL);
+      g_autofree char *err = NULL;
+      int rc = okn_test_run_ctl (link, f->config, NULL, NULL, &err, "backup", "--force", target, NULL);
+
+      if (rc != 2 || strstr (err, "never replaces") == NULL)
+        g_error ("backup --force %s with --db %s: exit %d, expected 2: %s", target, link, rc, err);
+      /* A -wal there is SQLite's (empty, or starting with its magic
+       * number), never the backup. */
+      if (g_file_test (target, G_FILE_TEST_EXISTS) && g_str_equal (suffixes[i], "-wal"))
+        {
+          g_autoptr (GBytes) w = read_bytes (target);
+          gsize len;
+          const guint8 *b = g_bytes_get_data (w, &len);
+
+          g_assert_true (len == 0 || (b[0] == 0x37 && b[1] == 0x7f && b[2] == 0x06));
+        }
+    }
   assert_ticket_readable (f);
 }
 
@@ -1082,6 +1125,7 @@ main (int    argc,
   ADD ("/ctl-files/readable-foreign-owner-refused", test_readable_foreign_owner_refused);
   ADD ("/ctl-files/companion-not-a-file-refused", test_companion_not_a_file_refused);
   ADD ("/ctl-files/linked-database-companions", test_linked_database_companions);
+  ADD ("/ctl-files/linked-database-outputs-kept", test_linked_database_outputs_kept);
   ADD ("/ctl-files/hard-linked-file-kept", test_hard_linked_file_kept);
   ADD ("/ctl-files/negative-schema-version", test_negative_schema_version);
   g_test_add_func ("/ctl-files/full-disk", test_full_disk);

@@ -137,6 +137,7 @@ typedef struct
 {
   gint64 records;      /* records in the backup */
   gint64 bytes;        /* the backup file's size */
+  GPtrArray *warnings; /* (element-type utf8) e.g. DB.issued damaged: no marks carried */
 } OknBackupInfo;
 
 typedef struct
@@ -343,6 +344,7 @@ gboolean    okn_store_backup_rotate       (OknStore          *store,
                                            guint              keep_days,
                                            OknBackupRotation *rotation,
                                            GError           **error);
+void        okn_backup_info_clear         (OknBackupInfo     *info);
 void        okn_backup_rotation_clear     (OknBackupRotation *rotation);
 gboolean    okn_store_restore             (const char     *db_path,
                                            const char     *source,

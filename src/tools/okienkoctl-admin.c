@@ -77,6 +77,7 @@ okctl_cmd_backup (OkctlContext *ctx,
                                     &rotation, &error);
       if (ok)
         {
+          okctl_print_warnings (rotation.backup.warnings);
           print_backup (rotation.path, &rotation.backup);
           for (guint i = 0; i < rotation.removed->len; i++)
             {
@@ -107,7 +108,11 @@ okctl_cmd_backup (OkctlContext *ctx,
         return okctl_fail (g_steal_pointer (&error));
       }
   }
+  /* Still 0: the checked backup is written, and a script that saw a
+   * failure would take a usable backup for none. */
+  okctl_print_warnings (info.warnings);
   print_backup (argv[1], &info);
+  okn_backup_info_clear (&info);
   return OKCTL_EXIT_OK;
 }
 

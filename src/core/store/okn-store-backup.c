@@ -31,6 +31,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "okienko/okn-day-register.h"
 #include "okienko/okn-file.h"
 #include "okienko/okn-ticket-id.h"
 #include "okn-store-issued.h"
@@ -316,10 +317,15 @@ fsync_path (const char *path,
 #define META_BACKUP_MADE_AT "backup.made_at"
 #define META_BACKUP_ISSUED "backup.issued"
 
+/* A damaged <db>.issued gives the backup no marks to carry: it is told in
+ * @warnings, since a restore on a new disk would know only the copy's
+ * counters (the backup is still written: it is sound, and the file's lost
+ * content cannot be had back by not making it). */
 static gboolean
 carry_issued (OknStore   *store,
               const char *tmp,
               const char *shown,
+              GPtrArray  *warnings,
               GError    **error)
 {
   g_autoptr (GArray) marks = NULL;
@@ -332,6 +338,16 @@ carry_issued (OknStore   *store,
 
   if (!okn_issued_read (store->issued, &marks, &damaged, error))
     return FALSE;
+  if (damaged)
+    g_ptr_array_add (warnings,
+                     g_strdup_printf (_("The file of ticket numbers already given out, %s, is "
+                                        "damaged: this backup carries none of the numbers it "
+                                        "held. Restored on a new disk, the backup knows only "
+                                        "its own counters, and numbers the database had lost "
+                                        "before could be given out again. Keep the backups "
+                                        "made before, which carry them; “okienkoctl init” "
+                                        "writes the file again from the database."),
+                                      okn_issued_get_path (store->issued)));
   lines = okn_issued_to_text (marks);
   db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
   if (db == NULL)
@@ -357,7 +373,8 @@ carry_issued (OknStore   *store,
  * @store: an open store (read-only or not)
  * @dest: the backup file
  * @flags: %OKN_FILE_WRITE_REPLACE to replace an existing @dest (--force)
- * @info: (out caller-allocates) (optional): what was written
+ * @info: (out caller-allocates) (optional): what was written; free with
+ *   okn_backup_info_clear()
  *
  * Copies the database while the station works (SQLite's online backup,
  * one read transaction; writers go on), as one file of mode 0600 (it
@@ -367,7 +384,8 @@ carry_issued (OknStore   *store,
  * or the configuration, never over an existing file without @flags, a
  * temporary file renamed into place, so a crash leaves no half backup.
  * The copy carries when it was made and the marks of `<db>.issued` then,
- * for a restore onto a disk that has lost that file.
+ * for a restore onto a disk that has lost that file; when that file is
+ * damaged, the backup is written without them and @info's warnings say so.
  *
  * Returns: %TRUE when the checked backup is on disk; else %FALSE with
  *   %OKN_FILE_ERROR (the destination) or %OKN_STORE_ERROR
@@ -409,6 +427,7 @@ okn_store_backup_with_progress (OknStore             *store,
 {
   g_autofree char *tmp = NULL;
   g_autofree char *journal = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   gint64 records = 0;
   GStatBuf st;
   int fd;
@@ -424,7 +443,7 @@ okn_store_backup_with_progress (OknStore             *store,
   /* The umask may only take bits away: the copy is private whatever. */
   if (fchmod (fd, 0600) != 0
       || !copy_database (store->db, store->path, tmp, dest, progress, user_data, &records, error)
-      || !carry_issued (store, tmp, dest, error) || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
+      || !carry_issued (store, tmp, dest, warnings, error) || fsync (fd) != 0 || g_stat (tmp, &st) != 0)
     {
       if (error && *error == NULL)
         g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE, _("Could not write %s: %s"),
@@ -441,8 +460,15 @@ okn_store_backup_with_progress (OknStore             *store,
     {
       info->records = records;
       info->bytes = (gint64) st.st_size;
+      info->warnings = g_steal_pointer (&warnings);
     }
   return TRUE;
+}
+
+void
+okn_backup_info_clear (OknBackupInfo *info)
+{
+  g_clear_pointer (&info->warnings, g_ptr_array_unref);
 }
 
 /* The dated backups of okn_store_backup_rotate(): okienko-<UTC time>.db,
@@ -547,6 +573,7 @@ void
 okn_backup_rotation_clear (OknBackupRotation *rotation)
 {
   g_clear_pointer (&rotation->path, g_free);
+  okn_backup_info_clear (&rotation->backup);
   g_clear_pointer (&rotation->removed, g_ptr_array_unref);
 }
 
@@ -791,17 +818,79 @@ prepare_copy (const char *tmp,
   return TRUE;
 }
 
-/* The numbers @station gave out as far as the copy knows: its counters,
- * raised to the marks its backup carried (META_BACKUP_ISSUED). */
+/* What the backup @source carries of the numbers given out
+ * (META_BACKUP_ISSUED): none for a copy older than that row. A backup is
+ * a file like any other and may have been changed since it was made (or
+ * damaged where SQLite does not look: inside a value): what
+ * okn_issued_to_text() never writes from a slot of <db>.issued is
+ * refused, and so is a mark more than OKN_STORE_RESTORE_SKIP_MAX numbers
+ * above the copy's own counter (@counters, of @station). That margin is
+ * the most an administrator may leave out (--skip-numbers): a mark above
+ * its counter says the same thing, numbers given out that the copy does
+ * not hold, and may not say more; so a restore moves a counter up by at
+ * most twice that, and never uses up a year's numbers. */
+static gboolean
+carried_marks (sqlite3      *db,
+               const char   *source,
+               const char   *station,
+               const GArray *counters,
+               GArray      **carried,
+               GError      **error)
+{
+  g_autofree char *present = raw_text (db, "SELECT 'yes' FROM meta WHERE key = ?1", META_BACKUP_ISSUED);
+  g_autofree char *text = raw_text (db,
+                                    "SELECT value FROM meta WHERE key = ?1 AND typeof (value) = 'text' "
+                                    "AND length (CAST (value AS BLOB)) <= " G_STRINGIFY (OKN_ISSUED_SLOT_SIZE),
+                                    META_BACKUP_ISSUED);
+  g_autofree char *reason = NULL;
+  guint bad_line = 0;
+
+  if (present == NULL)
+    {
+      *carried = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+      return TRUE;
+    }
+  *carried = text ? okn_issued_from_text (text, &bad_line) : NULL;
+  if (text == NULL)
+    reason = g_strdup_printf (_("not text, or longer than %d bytes"), OKN_ISSUED_SLOT_SIZE);
+  else if (*carried == NULL)
+    reason = g_strdup_printf (_("line %u is not a station, a year and a number a ticket can have"), bad_line);
+  for (guint i = 0; *carried && reason == NULL && i < (*carried)->len; i++)
+    {
+      const OknIssued *c = &g_array_index (*carried, OknIssued, i);
+      const OknIssued *own = okn_issued_find ((GArray *) counters, c->station, c->year);
+
+      if (g_str_equal (c->station, station) && c->seq > (own ? own->seq : 0) + OKN_STORE_RESTORE_SKIP_MAX)
+        {
+          g_autofree char *ticket = okn_store_format_ticket (c->station, c->year, c->seq);
+
+          reason = g_strdup_printf (_("%s is more than %d numbers after the backup's own last "
+                                      "ticket of that year"),
+                                    ticket, OKN_STORE_RESTORE_SKIP_MAX);
+        }
+    }
+  if (reason == NULL)
+    return TRUE;
+  g_clear_pointer (carried, g_array_unref);
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+               _("The backup %s carries ticket numbers given out that cannot be right (%s): it "
+                 "was changed after it was made, or it is damaged. Nothing was changed. Restore "
+                 "another backup."),
+               source, reason);
+  return FALSE;
+}
+
+/* The numbers @station gave out as far as the copy of @source knows: its
+ * counters, raised to the marks its backup carried (carried_marks()). */
 static gboolean
 copy_numbers (sqlite3    *db,
               const char *path,
+              const char *source,
               const char *station,
               GArray     *known,
               GError    **error)
 {
-  g_autofree char *carried_text = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_ISSUED);
-  g_autoptr (GArray) carried = okn_issued_from_text (carried_text);
+  g_autoptr (GArray) carried = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (db, "SELECT year, last_seq FROM counters WHERE station = ?1", -1, &stmt, NULL);
 
@@ -820,6 +909,8 @@ copy_numbers (sqlite3    *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return raw_error (db, rc, path, _("reading the ticket counters"), error);
+  if (!carried_marks (db, source, station, known, &carried, error))
+    return FALSE;
   for (guint i = carried->len; i-- > 0;)
     if (!g_str_equal (g_array_index (carried, OknIssued, i).station, station))
       g_array_remove_index (carried, i);
@@ -862,6 +953,27 @@ issued_knows (const char   *db_path,
   return TRUE;
 }
 
+/* When the copy was made, as okienkoctl shows a time (okn_format_date_pl(),
+ * local time): the time the backup carries, or for a copy that carries
+ * none, its newest record's (it is at least as new), or "?". Never the
+ * row's text itself: a backup may have been changed since it was made. */
+static char *
+copy_time_shown (sqlite3 *db)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1 AND length (value) <= 64",
+                                    META_BACKUP_MADE_AT);
+  g_autofree char *newest = NULL;
+  g_autoptr (GDateTime) made_at = made ? g_date_time_new_from_iso8601 (made, tz) : NULL;
+  g_autoptr (GDateTime) newest_at = NULL;
+
+  if (made_at != NULL)
+    return okn_format_date_pl (made, TRUE);
+  newest = raw_text (db, "SELECT max (created_at) FROM records", NULL);
+  newest_at = newest ? g_date_time_new_from_iso8601 (newest, tz) : NULL;
+  return newest_at ? okn_format_date_pl (newest, TRUE) : g_strdup ("?");
+}
+
 /* Settles, in the copy @tmp before it goes in place, the numbers given
  * out after the backup. When <db>.issued beside the database does not know
  * them (a new disk) and the administrator gave no @skip, the restore is
@@ -890,20 +1002,16 @@ settle_numbers (const char *tmp,
   gboolean known_here = FALSE;
   int rc = SQLITE_OK;
 
-  if (db == NULL || !copy_numbers (db, tmp, station, known, error)
+  if (db == NULL || !copy_numbers (db, tmp, source, station, known, error)
       || !issued_knows (db_path, station, known, marks, &known_here, error))
     return FALSE;
   if (!known_here && skip < 0)
     {
-      g_autofree char *made = raw_text (db, "SELECT value FROM meta WHERE key = ?1", META_BACKUP_MADE_AT);
+      g_autofree char *made = copy_time_shown (db);
       g_autofree char *issued = g_strconcat (db_path, ".issued", NULL);
       g_autofree char *last = NULL;
       const OknIssued *top = okn_issued_highest (known);
 
-      /* A copy that carries no time is at least as new as its newest
-       * record. */
-      if (made == NULL)
-        made = raw_text (db, "SELECT max(created_at) FROM records", NULL);
       /* Refused only when the backup gave tickets out: @top is one. */
       last = okn_store_format_ticket (station, top->year, top->seq);
       g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_CONFLICT,
@@ -915,7 +1023,7 @@ settle_numbers (const char *tmp,
                      "case on the central server) and restore with “okienkoctl restore "
                      "--skip-numbers N”: numbering then goes on N numbers after %s, the backup's "
                      "last ticket."),
-                   source, made ? made : "?", issued, last);
+                   source, made, issued, last);
       return FALSE;
     }
   if (skip >= 0)
@@ -1025,7 +1133,6 @@ after_restore (OknStore       *store,
   g_autofree char *at = okn_store_now_iso8601 (store);
   g_autoptr (JsonNode) details = NULL;
   g_autofree char *n_text = NULL;
-  g_autofree char *skip_text = NULL;
   guint *n_marked = &info->to_search;
 
   if (!okn_store_begin (store, error))
@@ -1039,16 +1146,15 @@ after_restore (OknStore       *store,
    * entry) at its next start, searched for like the others. */
   *n_marked = (guint) sqlite3_changes (store->db);
   n_text = g_strdup_printf ("%u", *n_marked);
-  if (skip < 0)
-    details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
-                                     "to_search", n_text, NULL);
-  else
+  details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
+                                   "to_search", n_text, NULL);
+  if (skip >= 0)
     {
       /* The administrator's word on the numbers given out after the
        * backup, kept with the restore. */
-      skip_text = g_strdup_printf ("%d", skip);
-      details = okn_store_json_object ("from", source, "replaced", aside ? aside : "",
-                                       "to_search", n_text, "skip_numbers", skip_text, NULL);
+      g_autofree char *skip_text = g_strdup_printf ("%d", skip);
+
+      json_object_set_string_member (json_node_get_object (details), "skip_numbers", skip_text);
     }
   if (!okn_store_append_audit (store, 0, at, actor, "restore", details, error)
       || (skip >= 0 && !note_skip (store, at, actor, skip, bases, info->warnings, error)))

@@ -33,10 +33,11 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "okienko/okn-ticket-id.h"
 #include "okn-store-issued.h"
 #include "okn-store-private.h"
 
-#define SLOT_SIZE 4096
+#define SLOT_SIZE OKN_ISSUED_SLOT_SIZE
 #define N_SLOTS 2
 #define MAGIC "okienko-issued-tickets 1"
 /* Far more station-year pairs than a station lives through; a slot holds
@@ -460,21 +461,57 @@ okn_issued_to_text (const GArray *entries)
   return g_string_free (s, FALSE);
 }
 
+/* parse_entry() for a line exactly as append_entries() writes it, of a
+ * station code and a number a ticket can have (0: a counter that gave
+ * none out yet). */
+static gboolean
+parse_exact_entry (const char *line,
+                   GArray     *entries)
+{
+  const OknIssued *e;
+  g_autofree char *again = NULL;
+  OknTicketId id;
+
+  if (!parse_entry (line, entries))
+    return FALSE;
+  e = &g_array_index (entries, OknIssued, entries->len - 1);
+  again = g_strdup_printf ("%s %02u %u", e->station, e->year, e->seq);
+  return g_str_equal (again, line) && e->seq <= OKN_TICKET_SEQ_MAX
+         && okn_ticket_id_make (e->station, e->year, MAX (e->seq, 1), &id, NULL)
+         && g_str_equal (id.station, e->station);
+}
+
 /**
  * okn_issued_from_text:
  * @text: (nullable): okn_issued_to_text()'s lines
+ * @bad_line: (out) (optional): on %NULL, the first line (from 1) that is
+ *   not one
  *
- * Returns: (transfer full) (element-type OknIssued): the marks; a line
- *   that is not one is left out (a backup's meta row is outside text)
+ * Reads what a backup carries, which may have been changed since it was
+ * written (a backup is a file like any other): each line must be exactly
+ * as okn_issued_to_text() writes one.
+ *
+ * Returns: (transfer full) (nullable) (element-type OknIssued): the
+ *   marks, or %NULL when a line is not one
  */
 GArray *
-okn_issued_from_text (const char *text)
+okn_issued_from_text (const char *text,
+                      guint      *bad_line)
 {
-  GArray *entries = g_array_new (FALSE, TRUE, sizeof (OknIssued));
+  g_autoptr (GArray) entries = g_array_new (FALSE, TRUE, sizeof (OknIssued));
   g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
 
   for (guint i = 0; lines[i]; i++)
-    if (*lines[i])
-      parse_entry (lines[i], entries);
-  return entries;
+    {
+      /* The last line's newline leaves an empty string after it. */
+      if (*lines[i] == '\0' && lines[i + 1] == NULL)
+        break;
+      if (!parse_exact_entry (lines[i], entries))
+        {
+          if (bad_line)
+            *bad_line = i + 1;
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&entries);
 }

@@ -16,6 +16,10 @@ typedef struct
   guint seq;    /* the highest number given out */
 } OknIssued;
 
+/* The size of a slot of the file: its lines, what a backup carries of
+ * them (okn_issued_to_text()), are always shorter. */
+#define OKN_ISSUED_SLOT_SIZE 4096
+
 typedef struct _OknIssuedFile OknIssuedFile;
 
 OknIssuedFile *okn_issued_open     (const char *db_path,
@@ -37,7 +41,8 @@ const OknIssued *okn_issued_highest (const GArray *entries);
 gboolean       okn_issued_merge    (GArray       *entries,
                                     const GArray *raise);
 char          *okn_issued_to_text  (const GArray *entries);
-GArray        *okn_issued_from_text (const char *text);
+GArray        *okn_issued_from_text (const char *text,
+                                    guint      *bad_line);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknIssuedFile, okn_issued_close)
 

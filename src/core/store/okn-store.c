@@ -279,14 +279,15 @@ chmod_descriptor (int    fd,
   return chmod (proc, mode);
 }
 
-/* The database's files: SQLite's own (@suffix "", "-wal", "-shm") where
- * SQLite keeps them, beside the database's resolved path; Okienko's
- * (".issued") beside the path as given, where it always was. */
+/* The database's files: SQLite's own (@suffix "", "-wal", "-shm",
+ * "-journal") where SQLite keeps them, beside the database's resolved
+ * path; Okienko's (".issued", ".checked") beside the path as given, where
+ * they always were. */
 static char *
 file_path (OknStore   *store,
            const char *suffix)
 {
-  if (g_str_equal (suffix, ".issued"))
+  if (g_str_equal (suffix, ".issued") || g_str_equal (suffix, ".checked"))
     return g_strconcat (store->path, suffix, NULL);
   return g_strconcat (store->real_path, suffix, NULL);
 }
@@ -321,12 +322,14 @@ require_regular (const char        *path,
 }
 
 /* Before SQLite opens any of them; check_modes() looks again at what it
- * changes. */
+ * changes. Not .issued, which SQLite never opens: okn_issued_open()
+ * refuses what is not a plain file of one name when it opens it, and
+ * check_modes() before it changes its mode. */
 static gboolean
 check_companions (OknStore *store,
                   GError  **error)
 {
-  const char *suffixes[] = { "-wal", "-shm", ".issued" };
+  const char *suffixes[] = { "-wal", "-shm" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -921,13 +924,14 @@ okn_store_open_full (const char        *path,
     store->real_path = g_strdup (real ? real : path);
     free (real);
   }
-  /* No export or ticket file may ever be written over these. */
+  /* No export or ticket file may ever be written over these, where they
+   * are: SQLite's beside the resolved path (file_path()). */
   {
     const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".issued", ".checked" };
 
     for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
       {
-        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+        g_autofree char *p = file_path (store, suffixes[i]);
 
         okn_file_protect (p);
       }
