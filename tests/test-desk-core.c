@@ -133,6 +133,26 @@ test_draft_writer (void)
   okn_draft_writer_close (writer);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
+  /* A job for another file (what waits aside) does not make a save moot. */
+  writer = okn_draft_writer_new (on_writer_error, &reported);
+  {
+    g_autofree char *next = okn_draft_next_path (path);
+    OknDraft *d = okn_draft_new ("letter");
+
+    okn_draft_set (d, "sender", "Pierwszy");
+    okn_draft_writer_save (writer, d, path);
+    d = okn_draft_new ("letter");
+    okn_draft_set (d, "sender", "Drugi");
+    okn_draft_writer_save (writer, d, next);
+    okn_draft_writer_close (writer);
+    g_clear_pointer (&back, okn_draft_free);
+    back = okn_draft_load (path, NULL);
+    g_assert_nonnull (back);
+    g_assert_cmpstr (okn_draft_get (back, "sender"), ==, "Pierwszy");
+    g_assert_true (g_str_has_suffix (next, "okienko.db.draft-letter-next.json"));
+    g_assert_true (g_file_test (next, G_FILE_TEST_EXISTS));
+  }
+
   /* A folder that is not there: the error comes back through the loop. */
   writer = okn_draft_writer_new (on_writer_error, &reported);
   {

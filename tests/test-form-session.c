@@ -98,18 +98,27 @@ count (guint *counter)
   (*counter)++;
 }
 
+/* The form's session as the desk makes it when it starts: its draft
+ * file, its fields read and filled through the fixture. */
+static OknFormSession *
+open_session (Fixture *f)
+{
+  static const OknFormDelegate delegate = { collect, restore, clear };
+  OknFormSession *session = okn_form_session_new (f->draft_path);
+
+  okn_form_session_set_delegate (session, &delegate, f);
+  return session;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  static const OknFormDelegate delegate = { collect, restore, clear };
-
   okn_test_station_init (&f->station, "K03");
   f->desk = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
                              okn_config_new (f->station.conf), "Anna");
   f->draft_path = okn_draft_path (f->station.db, "letter");
-  f->session = okn_form_session_new (f->draft_path);
-  okn_form_session_set_delegate (f->session, &delegate, f);
+  f->session = open_session (f);
   clear (f);
   g_signal_connect_swapped (f->session, "cleared", G_CALLBACK (count), &f->cleared);
   g_signal_connect_swapped (f->session, "cancelled", G_CALLBACK (count), &f->cancelled);
@@ -525,6 +534,101 @@ test_submit_when_done (Fixture       *f,
   g_assert_cmpstr (f->subject, ==, "Piąty");
 }
 
+/* Runs the main loop until @path is there (or gone). Bounded. */
+static void
+wait_for_file (const char *path,
+               gboolean    there)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  while (g_file_test (path, G_FILE_TEST_EXISTS) != there)
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("%s never %s", path, there ? "came" : "went");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+}
+
+/* Starts the desk's form again over the same database, after the last
+ * one stopped (closed, or killed: then it is never asked anything again):
+ * the draft offered at the start is restored (@restore) or declined. */
+static void
+start_again (Fixture *f,
+             gboolean restore)
+{
+  g_autoptr (OknDraft) offered = NULL;
+  g_autoptr (GError) error = NULL;
+
+  f->session = open_session (f);
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  clear (f);
+  offered = okn_draft_load (f->draft_path, &error);
+  g_assert_no_error (error);
+  if (restore)
+    okn_form_session_restore (f->session, offered);
+  else
+    okn_form_session_drop_offered_draft (f->session);
+}
+
+/* What was typed while a refused record came back into the form waits
+ * aside (the "next" record) on disk too, as a draft does: when the desk is
+ * closed or killed meanwhile, the next start offers the refused one and,
+ * once it is stored or declined, gives back the one that waited. */
+static void
+test_next_survives_restart (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autofree char *next_path = okn_draft_path (f->station.db, "letter-next");
+  OknFormSession *killed;
+
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  type (f, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+  submit_refused (f, "Następny");
+  wait_for_draft (f, "Wniosek o zasiłek");
+
+  /* Closed, started again, the refused one restored and stored. */
+  g_clear_object (&f->session);
+  start_again (f, TRUE);
+  g_assert_cmpstr (f->subject, ==, "Wniosek o zasiłek");
+  stored = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->record->subject, ==, "Wniosek o zasiłek");
+  g_assert_cmpstr (f->subject, ==, "Następny");
+  wait_for_draft (f, "Następny");
+  /* It is the form's draft now, and waits nowhere else. */
+  wait_for_file (next_path, FALSE);
+
+  /* Refused again; killed once what waits is on disk; started again, the
+   * refused one declined: the one that waited is back, and its draft. */
+  submit_refused (f, "Trzeci");
+  wait_for_file (next_path, TRUE);
+  wait_for_draft (f, "Następny");
+  killed = g_steal_pointer (&f->session);
+  start_again (f, FALSE);
+  g_assert_cmpstr (f->subject, ==, "Trzeci");
+  wait_for_draft (f, "Trzeci");
+  wait_for_file (next_path, FALSE);
+  g_clear_object (&killed);
+
+  /* Stopped after the refused one was stored, before the one that waited
+   * was back in the form's draft: that one is the draft offered. */
+  {
+    g_autoptr (OknDraft) waited = okn_draft_new ("letter");
+
+    okn_draft_set (waited, "subject", "Czwarty");
+    g_assert_true (okn_draft_save (waited, next_path, &error));
+    g_assert_true (okn_draft_discard (f->draft_path, &error));
+    g_clear_object (&f->session);
+    start_again (f, TRUE);
+    g_assert_cmpstr (f->subject, ==, "Czwarty");
+    g_assert_false (g_file_test (next_path, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -540,6 +644,7 @@ main (int   argc,
   ADD ("/form-session/clear-at-submit", test_clear_at_submit);
   ADD ("/form-session/in-flight-keeps-draft", test_in_flight_keeps_draft);
   ADD ("/form-session/submit-when-done", test_submit_when_done);
+  ADD ("/form-session/next-survives-restart", test_next_survives_restart);
 #undef ADD
   return g_test_run ();
 }

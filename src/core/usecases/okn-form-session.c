@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "okienko/okn-form-session.h"
 
@@ -32,6 +33,7 @@ struct _OknFormSession
   gboolean clear_at_submit;
   OknDraft *submitted;       /* the new record in flight, its form cleared */
   OknDraft *next;            /* typed while a record in flight was refused: back once that one is stored */
+  char *next_path;           /* (nullable) where @next waits on disk, beside the draft */
 };
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
@@ -123,6 +125,54 @@ set_busy (OknFormSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* What was typed while the record in flight was refused waits aside,
+ * in memory and in a file beside the draft: a crash or a close of the
+ * desk meanwhile must not lose it. */
+static void
+keep_next (OknFormSession *self,
+           OknDraft       *next)
+{
+  g_clear_pointer (&self->next, okn_draft_free);
+  self->next = next;
+  if (self->next_path)
+    okn_draft_writer_save (self->drafts, okn_draft_copy (next), self->next_path);
+}
+
+/* At the start: a record that waited aside when the desk stopped waits
+ * again. Without a draft of the refused one (stored or cleared, and the
+ * desk stopped before the one aside came back into the form) it is the
+ * draft now, offered as any other; the rename leaves one of the two
+ * files whenever it stops. */
+static void
+load_next (OknFormSession *self)
+{
+  g_autoptr (OknDraft) next = NULL;
+
+  if (self->next_path == NULL || !g_file_test (self->next_path, G_FILE_TEST_EXISTS))
+    return;
+  if (!g_file_test (self->draft_path, G_FILE_TEST_EXISTS) && g_rename (self->next_path, self->draft_path) == 0)
+    return;
+  /* One that cannot be read stays where it is: nothing is removed. */
+  next = okn_draft_load (self->next_path, NULL);
+  if (next)
+    {
+      g_clear_pointer (&self->next, okn_draft_free);
+      self->next = g_steal_pointer (&next);
+    }
+}
+
+static void
+set_draft_path (OknFormSession *self,
+                const char     *draft_path)
+{
+  g_free (self->draft_path);
+  g_clear_pointer (&self->next_path, g_free);
+  self->draft_path = g_strdup (draft_path);
+  if (draft_path)
+    self->next_path = okn_draft_next_path (draft_path);
+  load_next (self);
+}
+
 /* The new record's form comes back after a correction, or a clean one. */
 static void
 back_to_new (OknFormSession *self)
@@ -151,6 +201,13 @@ take_back_next (OknFormSession *self)
   next = g_steal_pointer (&self->next);
   okn_form_session_restore (self, next);
   okn_form_session_changed (self);
+  /* Its file goes only once the form's draft holds it. */
+  if (self->next_path)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      okn_draft_writer_save (self->drafts, collect (self, OKN_FORM_COLLECT_DRAFT), self->draft_path);
+      okn_draft_writer_discard (self->drafts, self->next_path);
+    }
 }
 
 static void
@@ -171,6 +228,7 @@ okn_form_session_finalize (GObject *object)
   OknFormSession *self = OKN_FORM_SESSION (object);
 
   g_free (self->draft_path);
+  g_free (self->next_path);
   g_clear_pointer (&self->editing, okn_record_free);
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
@@ -273,7 +331,7 @@ okn_form_session_new (const char *draft_path)
 {
   OknFormSession *self = g_object_new (OKN_TYPE_FORM_SESSION, NULL);
 
-  self->draft_path = g_strdup (draft_path);
+  set_draft_path (self, draft_path);
   return self;
 }
 
@@ -296,15 +354,15 @@ okn_form_session_set_delegate (OknFormSession        *self,
  * okn_form_session_set_draft_path:
  * @draft_path: (nullable): the form's draft file; %NULL keeps no drafts
  *
- * For a form that learns its store after it is made.
+ * For a form that learns its store after it is made. A record that waited
+ * aside when the form last stopped (okn_draft_next_path()) waits again.
  */
 void
 okn_form_session_set_draft_path (OknFormSession *self,
                                  const char     *draft_path)
 {
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  g_free (self->draft_path);
-  self->draft_path = g_strdup (draft_path);
+  set_draft_path (self, draft_path);
 }
 
 /**
@@ -413,6 +471,8 @@ okn_form_session_wipe (OknFormSession *self)
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
   g_clear_pointer (&self->next, okn_draft_free);
+  if (self->next_path)
+    okn_draft_writer_discard (self->drafts, self->next_path);
   okn_form_session_reset (self);
 }
 
@@ -551,7 +611,8 @@ okn_form_session_undo_clear (OknFormSession *self)
  *
  * The person declined the draft offered at start-up. If the form already
  * holds something typed since, the file is that text's draft now and
- * stays; otherwise it is removed, in order with the form's own writes.
+ * stays; otherwise it is removed, in order with the form's own writes,
+ * and a record that waited aside behind the declined one comes back.
  */
 void
 okn_form_session_drop_offered_draft (OknFormSession *self)
@@ -562,7 +623,10 @@ okn_form_session_drop_offered_draft (OknFormSession *self)
     return;
   d = collect (self, OKN_FORM_COLLECT_DRAFT);
   if (okn_draft_is_empty (d))
-    okn_draft_writer_discard (self->drafts, self->draft_path);
+    {
+      okn_draft_writer_discard (self->drafts, self->draft_path);
+      take_back_next (self);
+    }
 }
 
 gboolean
@@ -592,8 +656,9 @@ okn_form_session_get_fields_locked (OknFormSession *self)
  * the submit starts (and its delegate puts the focus on the first field),
  * so those keys go to the next record and the end of the save wipes none
  * of them. Refused, the record comes back into the form; what was typed
- * meanwhile is then what okn_form_session_undo_clear() brings back. A
- * correction still stays in its form until it is stored.
+ * meanwhile waits aside, on disk too (okn_draft_next_path()), and comes
+ * back once the refused one is stored or cleared. A correction still
+ * stays in its form until it is stored.
  */
 void
 okn_form_session_set_clear_at_submit (OknFormSession *self,
@@ -627,7 +692,7 @@ on_submitted (GObject      *source,
           g_autoptr (OknDraft) next = collect (self, OKN_FORM_COLLECT_KEEP);
 
           if (!okn_draft_is_empty (next) && self->next == NULL)
-            self->next = g_steal_pointer (&next);
+            keep_next (self, g_steal_pointer (&next));
           else if (!okn_draft_is_empty (next))
             {
               /* A second refusal with another record typed: the first
