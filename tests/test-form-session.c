@@ -629,6 +629,95 @@ test_next_survives_restart (Fixture       *f,
   }
 }
 
+/* The pothole's definition now: size and depth; "info" only tells. */
+static const char pothole_now[] =
+  "{\"service_code\":\"pothole\",\"attributes\":["
+  "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\",\"required\":true,"
+  "\"values\":[{\"key\":\"small\"},{\"key\":\"large\"}]},"
+  "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\"},"
+  "{\"variable\":false,\"code\":\"info\",\"description\":\"Tylko informacja\"}]}";
+
+/* The codes and values of what okn_form_session_add_kept_answers() adds
+ * to an empty record, "code=value" one after another, ", " between. */
+static char *
+kept_text (OknFormSession *session)
+{
+  g_autoptr (OknRecord) r = okn_record_new (OKN_KIND_REPORT);
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  okn_form_session_add_kept_answers (session, r);
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      const OknAttribute *at = g_ptr_array_index (r->attributes, i);
+
+      g_string_append_printf (s, "%s%s=%s", s->len ? ", " : "", at->key, at->value);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* A correction keeps the stored answers its category's form has no field
+ * for (asked no more, or given for information only; all of them while
+ * the definition is not known), in the order stored, unless the person
+ * takes one out; a report moved to another category leaves them, and a
+ * new record has none. The form only shows them. */
+static void
+test_kept_answers (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknServiceDef) def = okn_service_def_parse (pothole_now, &error);
+  g_autoptr (OknRecord) stored = okn_test_report ("pothole", "Dziura", "ul. Zgierska 5");
+  g_autoptr (GPtrArray) kept = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  okn_record_add_attribute (stored, "size", "large");
+  okn_record_add_attribute (stored, "surface", "kostka brukowa");
+  okn_record_add_attribute (stored, "info", "x");
+  okn_record_add_attribute (stored, "lane", "2");
+
+  /* A new record keeps nothing. */
+  okn_form_session_set_category (f->session, "pothole", def);
+  kept = okn_form_session_get_kept_answers (f->session);
+  g_assert_cmpuint (kept->len, ==, 0);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+
+  okn_form_session_edit (f->session, stored);
+  okn_form_session_set_category (f->session, "pothole", def);
+  kept = okn_form_session_get_kept_answers (f->session);
+  g_assert_cmpuint (kept->len, ==, 3);
+  g_assert_cmpstr (((OknKeptAnswer *) g_ptr_array_index (kept, 0))->code, ==, "surface");
+  g_assert_cmpstr (((OknKeptAnswer *) g_ptr_array_index (kept, 0))->value, ==, "kostka brukowa");
+  g_assert_true (((OknKeptAnswer *) g_ptr_array_index (kept, 0))->kept);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "surface=kostka brukowa, info=x, lane=2");
+  g_clear_pointer (&text, g_free);
+
+  /* Taken out: the correction goes without it. */
+  okn_form_session_keep_answer (f->session, g_ptr_array_index (kept, 2), FALSE);
+  g_assert_false (((OknKeptAnswer *) g_ptr_array_index (kept, 2))->kept);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "surface=kostka brukowa, info=x");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+
+  /* Another category: none; a definition not known: all of them. */
+  okn_form_session_set_category (f->session, "streetlight", NULL);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  okn_form_session_set_category (f->session, "pothole", NULL);
+  kept = okn_form_session_get_kept_answers (f->session);
+  g_assert_cmpuint (kept->len, ==, 4);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+
+  /* The correction given up: nothing is kept any more. */
+  g_assert_true (okn_form_session_cancel (f->session));
+  okn_form_session_set_category (f->session, "pothole", NULL);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,6 +734,7 @@ main (int   argc,
   ADD ("/form-session/in-flight-keeps-draft", test_in_flight_keeps_draft);
   ADD ("/form-session/submit-when-done", test_submit_when_done);
   ADD ("/form-session/next-survives-restart", test_next_survives_restart);
+  ADD ("/form-session/kept-answers", test_kept_answers);
 #undef ADD
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 #include "okienko/okn-draft.h"
 #include "okienko/okn-intake.h"
 #include "okienko/okn-record.h"
+#include "okienko/okn-service-def.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,17 @@ typedef struct
   void      (*clear)   (gpointer       data);     /* empty fields for the next new record */
 } OknFormDelegate;
 
+/* A stored answer that a correction's form has no field for (a question
+ * the category's catalogue dropped since, or any while its definition is
+ * not known): the form shows it, and it stays as stored unless the person
+ * takes it out. */
+typedef struct
+{
+  char *code;
+  char *value;
+  gboolean kept;   /* FALSE: taken out, the correction goes without it */
+} OknKeptAnswer;
+
 OknFormSession  *okn_form_session_new                 (const char            *draft_path);
 void             okn_form_session_set_delegate        (OknFormSession        *self,
                                                        const OknFormDelegate *delegate,
@@ -64,6 +76,15 @@ void             okn_form_session_restore             (OknFormSession *self,
 void             okn_form_session_edit                (OknFormSession  *self,
                                                        const OknRecord *record);
 const OknRecord *okn_form_session_get_editing         (OknFormSession *self);
+void             okn_form_session_set_category        (OknFormSession      *self,
+                                                       const char          *category,
+                                                       const OknServiceDef *def);
+GPtrArray       *okn_form_session_get_kept_answers    (OknFormSession *self);
+void             okn_form_session_keep_answer         (OknFormSession      *self,
+                                                       const OknKeptAnswer *answer,
+                                                       gboolean             kept);
+void             okn_form_session_add_kept_answers    (OknFormSession *self,
+                                                       OknRecord      *record);
 gboolean         okn_form_session_cancel              (OknFormSession *self);
 gboolean         okn_form_session_can_undo_clear      (OknFormSession *self);
 gboolean         okn_form_session_undo_clear          (OknFormSession *self);

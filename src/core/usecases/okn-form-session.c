@@ -25,6 +25,7 @@ struct _OknFormSession
   OknFormDelegate delegate;
   gpointer delegate_data;
   OknRecord *editing;        /* the stored record being corrected, or NULL */
+  GPtrArray *answers;        /* Answer: its stored answers, in order */
   OknDraft *cleared;         /* what the last clear took, for one undo */
   OknDraft *set_aside;       /* the new record's form, while a correction uses it */
   guint draft_source;
@@ -35,6 +36,13 @@ struct _OknFormSession
   OknDraft *next;            /* typed while a record in flight was refused: back once that one is stored */
   char *next_path;           /* (nullable) where @next waits on disk, beside the draft */
 };
+
+/* A stored answer of the record being corrected. */
+typedef struct
+{
+  OknKeptAnswer kept;        /* first: what the form is given */
+  gboolean shown;            /* the chosen category's form has no field for it: kept as stored */
+} Answer;
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
 
@@ -104,14 +112,37 @@ on_draft_error (const GError *error,
 }
 
 static void
+answer_free (gpointer data)
+{
+  Answer *a = data;
+
+  g_free (a->kept.code);
+  g_free (a->kept.value);
+  g_free (a);
+}
+
+static void
 set_editing (OknFormSession  *self,
              const OknRecord *record)
 {
   if (self->editing == NULL && record == NULL)
     return;
   g_clear_pointer (&self->editing, okn_record_free);
+  g_ptr_array_set_size (self->answers, 0);
   if (record)
-    self->editing = okn_record_copy (record);
+    {
+      self->editing = okn_record_copy (record);
+      for (guint i = 0; i < record->attributes->len; i++)
+        {
+          const OknAttribute *at = g_ptr_array_index (record->attributes, i);
+          Answer *a = g_new0 (Answer, 1);
+
+          a->kept.code = g_strdup (at->key);
+          a->kept.value = g_strdup (at->value);
+          a->kept.kept = TRUE;
+          g_ptr_array_add (self->answers, a);
+        }
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITING]);
 }
 
@@ -230,6 +261,7 @@ okn_form_session_finalize (GObject *object)
   g_free (self->draft_path);
   g_free (self->next_path);
   g_clear_pointer (&self->editing, okn_record_free);
+  g_clear_pointer (&self->answers, g_ptr_array_unref);
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
   g_clear_pointer (&self->next, okn_draft_free);
@@ -317,6 +349,7 @@ static void
 okn_form_session_init (OknFormSession *self)
 {
   self->drafts = okn_draft_writer_new (on_draft_error, self);
+  self->answers = g_ptr_array_new_with_free_func (answer_free);
 }
 
 /**
@@ -532,6 +565,111 @@ const OknRecord *
 okn_form_session_get_editing (OknFormSession *self)
 {
   return self->editing;
+}
+
+/* Whether the form of a category with this definition has a field that
+ * shows a stored answer to @code: a question it asks (not one given for
+ * information only). */
+static gboolean
+has_field (const OknServiceDef *def,
+           const char          *code)
+{
+  const OknAttrDef *a = def ? okn_service_def_find (def, code) : NULL;
+
+  return a != NULL && a->variable;
+}
+
+/**
+ * okn_form_session_set_category:
+ * @category: (nullable): the category the form has chosen
+ * @def: (nullable): its definition, as the form renders it; %NULL when not
+ *   known (its form has no field for any answer)
+ *
+ * A correction's stored answers that the form of @category has no field
+ * for are kept as stored (okn_form_session_get_kept_answers()): a question
+ * the catalogue dropped after the report was stored, or every answer while
+ * the category's definition is not known. A report moved to another
+ * category leaves its old category's answers. Call it whenever the form's
+ * category (or its definition) changes, before asking for them.
+ */
+void
+okn_form_session_set_category (OknFormSession      *self,
+                               const char          *category,
+                               const OknServiceDef *def)
+{
+  gboolean same;
+
+  g_return_if_fail (OKN_IS_FORM_SESSION (self));
+  same = self->editing != NULL && category != NULL && g_strcmp0 (self->editing->category, category) == 0;
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      a->shown = same && !has_field (def, a->kept.code);
+      a->kept.kept = TRUE;
+    }
+}
+
+/**
+ * okn_form_session_get_kept_answers:
+ *
+ * Returns: (transfer container) (element-type OknKeptAnswer): the
+ *   correction's stored answers its form has no field for, in the order
+ *   stored; each valid until the next okn_form_session_set_category() or
+ *   the end of the correction
+ */
+GPtrArray *
+okn_form_session_get_kept_answers (OknFormSession *self)
+{
+  GPtrArray *kept = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (a->shown)
+        g_ptr_array_add (kept, &a->kept);
+    }
+  return kept;
+}
+
+/**
+ * okn_form_session_keep_answer:
+ * @answer: one of okn_form_session_get_kept_answers()
+ * @kept: %FALSE to take it out of the correction (a server that refuses
+ *   the dropped question), %TRUE to keep it
+ */
+void
+okn_form_session_keep_answer (OknFormSession      *self,
+                              const OknKeptAnswer *answer,
+                              gboolean             kept)
+{
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (&a->kept == answer)
+        a->kept.kept = kept;
+    }
+}
+
+/**
+ * okn_form_session_add_kept_answers:
+ * @record: the correction the form built from its fields
+ *
+ * Adds the kept answers the person did not take out to @record, as stored.
+ */
+void
+okn_form_session_add_kept_answers (OknFormSession *self,
+                                   OknRecord      *record)
+{
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (a->shown && a->kept.kept)
+        okn_record_add_attribute (record, a->kept.code, a->kept.value);
+    }
 }
 
 /**
