@@ -1320,6 +1320,97 @@ test_correction_keeps_new_letter (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
+/* A pothole as the catalogue asked it when the reports of the
+ * corrections' tests were stored: its size, and the road's surface. */
+static const OknTestService asked_surface = {
+  .code = "pothole",
+  .name = "Dziura w jezdni",
+  .group = "Drogi",
+  .definition = "{\"service_code\":\"pothole\",\"attributes\":["
+                "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"},"
+                "{\"key\":\"huge\",\"name\":\"Huge\"}]},"
+                "{\"variable\":true,\"code\":\"surface\",\"datatype\":\"string\",\"required\":false,"
+                "\"order\":3,\"description\":\"What is the road made of?\"}]}",
+};
+
+/* Stores @r (a pothole) as the catalogue asked it then (asked_surface);
+ * with @synced, the desk's catalogue is the sample one since (size small
+ * or large, and depth). */
+static void
+store_report_asked_surface (OknStore  *store,
+                            OknRecord *r,
+                            gboolean   synced)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_test_cache_services (store, &asked_surface, 1);
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  if (synced)
+    okn_test_sample_catalogue (store);
+  okn_report_form_reload_catalogue (okn_clerk_window_get_report_form (window));
+}
+
+/* The report with this ticket opened at the desk and Correct pressed. */
+static void
+start_correction (const char *ticket)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (okn_clerk_window_get_record_view (window)), "Correct")));
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+}
+
+/* Corrects the report with this ticket at the desk, its description only,
+ * as a clerk would type it.
+ * Returns: the record as stored then */
+static OknRecord *
+correct_description (OknStore   *store,
+                     const char *ticket,
+                     const char *description)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  OknRecord *corrected;
+  GtkWidget *text;
+
+  start_correction (ticket);
+  text = find_named (GTK_WIDGET (window), "Description");
+  g_assert_true (GTK_IS_TEXT_VIEW (text));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), description, -1);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
+  /* Stored: the form left the correction. */
+  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+
+  corrected = okn_store_lookup (store, ticket, NULL);
+  g_assert_cmpstr (corrected->description, ==, description);
+  key (GDK_KEY_Escape, 0);
+  pump ();
+  return corrected;
+}
+
+/* How many of @r's answers to @code are @value. */
+static guint
+count_answers (const OknRecord *r,
+               const char      *code,
+               const char      *value)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      const OknAttribute *at = g_ptr_array_index (r->attributes, i);
+
+      n += g_strcmp0 (at->key, code) == 0 && g_strcmp0 (at->value, value) == 0;
+    }
+  return n;
+}
+
 /* Corrects the report with this ticket at the desk, its description only,
  * as a clerk would type it; the stored record then has the new
  * description and both answers it had ("size" and "surface"), no more. */
@@ -1328,30 +1419,11 @@ correct_description_keeps_answers (OknStore   *store,
                                    const char *ticket,
                                    const char *description)
 {
-  OknReportForm *form = okn_clerk_window_get_report_form (window);
-  OknRecordView *view = okn_clerk_window_get_record_view (window);
-  g_autoptr (OknRecord) corrected = NULL;
-  GtkWidget *text;
+  g_autoptr (OknRecord) corrected = correct_description (store, ticket, description);
 
-  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
-  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
-  pump ();
-  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
-  g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
-  text = find_named (GTK_WIDGET (window), "Description");
-  g_assert_true (GTK_IS_TEXT_VIEW (text));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), description, -1);
-  key (GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
-  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
-
-  corrected = okn_store_lookup (store, ticket, NULL);
-  g_assert_cmpstr (corrected->description, ==, description);
   g_assert_cmpstr (okn_record_get_attribute (corrected, "size"), ==, "large");
   g_assert_cmpstr (okn_record_get_attribute (corrected, "surface"), ==, "kostka brukowa");
   g_assert_cmpuint (corrected->attributes->len, ==, 2);
-  key (GDK_KEY_Escape, 0);
-  pump ();
 }
 
 /* A synced catalogue can drop a question a stored report answered. The
@@ -1363,17 +1435,6 @@ correct_description_keeps_answers (OknStore   *store,
 static void
 test_correction_keeps_dropped_attribute (void)
 {
-  static const OknTestService asked_surface = {
-    .code = "pothole",
-    .name = "Dziura w jezdni",
-    .group = "Drogi",
-    .definition = "{\"service_code\":\"pothole\",\"attributes\":["
-                  "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
-                  "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
-                  "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
-                  "{\"variable\":true,\"code\":\"surface\",\"datatype\":\"string\",\"required\":false,"
-                  "\"order\":3,\"description\":\"What is the road made of?\"}]}",
-  };
   OknReportForm *form = okn_clerk_window_get_report_form (window);
   g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura przy szkole", "ul. Kilińskiego 5");
@@ -1438,6 +1499,44 @@ test_correction_keeps_dropped_attribute (void)
   g_assert_cmpstr (corrected->category, ==, "streetlight");
   g_assert_cmpuint (corrected->attributes->len, ==, 0);
   key (GDK_KEY_Escape, 0);
+}
+
+/* The clerk takes a kept answer out, then picks the same category again
+ * (its row once more): the answer stays out, shown unticked, and the
+ * stored correction does not have it. */
+static void
+test_correction_untick_holds (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura przy przedszkolu", "ul. Piotrkowska 100");
+  g_autoptr (OknRecord) corrected = NULL;
+  GtkWidget *kept;
+
+  okn_record_add_attribute (r, "size", "large");
+  okn_record_add_attribute (r, "surface", "asfalt");
+  store_report_asked_surface (store, r, TRUE);
+
+  start_correction (r->ticket);
+  kept = okn_report_form_get_kept_answer (form, "surface");
+  g_assert_nonnull (kept);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (kept), FALSE);
+  g_assert_true (okn_report_form_select_category (form, "pothole"));
+  pump ();
+  kept = okn_report_form_get_kept_answer (form, "surface");
+  g_assert_nonnull (kept);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
+  /* The category's own question is asked again. */
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "size")), "large");
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
+  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+  corrected = okn_store_lookup (store, r->ticket, NULL);
+  g_assert_cmpuint (count_answers (corrected, "surface", "asfalt"), ==, 0);
+  g_assert_cmpuint (count_answers (corrected, "size", "large"), ==, 1);
+  g_assert_cmpuint (corrected->attributes->len, ==, 1);
+  key (GDK_KEY_Escape, 0);
+  pump ();
 }
 
 /* A correction of an older record is not shown under the ticket of the
@@ -3613,6 +3712,7 @@ main (int    argc,
   g_test_add_func ("/desk/language-in-c-locale", test_language_in_c_locale);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   g_test_add_func ("/desk/correction-keeps-dropped-attribute", test_correction_keeps_dropped_attribute);
+  g_test_add_func ("/desk/correction-untick-holds", test_correction_untick_holds);
   rc = g_test_run ();
 
   okn_test_ui_destroy (GTK_WIDGET (window));

@@ -701,7 +701,18 @@ test_kept_answers (Fixture       *f,
   g_clear_pointer (&text, g_free);
   g_clear_pointer (&kept, g_ptr_array_unref);
 
-  /* Another category: none; a definition not known: all of them. */
+  /* The same category chosen again: still out. */
+  okn_form_session_set_category (f->session, "pothole", def);
+  kept = okn_form_session_get_kept_answers (f->session);
+  g_assert_cmpuint (kept->len, ==, 3);
+  g_assert_false (((OknKeptAnswer *) g_ptr_array_index (kept, 2))->kept);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "surface=kostka brukowa, info=x");
+  g_clear_pointer (&text, g_free);
+
+  /* Another category: none; a definition not known: all of them, the one
+   * taken out still out. */
   okn_form_session_set_category (f->session, "streetlight", NULL);
   text = kept_text (f->session);
   g_assert_cmpstr (text, ==, "");
@@ -710,6 +721,16 @@ test_kept_answers (Fixture       *f,
   kept = okn_form_session_get_kept_answers (f->session);
   g_assert_cmpuint (kept->len, ==, 4);
   g_clear_pointer (&kept, g_ptr_array_unref);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "size=large, surface=kostka brukowa, info=x");
+  g_clear_pointer (&text, g_free);
+
+  /* Corrected again from the start: every answer kept again. */
+  okn_form_session_edit (f->session, stored);
+  okn_form_session_set_category (f->session, "pothole", def);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "surface=kostka brukowa, info=x, lane=2");
+  g_clear_pointer (&text, g_free);
 
   /* The correction given up: nothing is kept any more. */
   g_assert_true (okn_form_session_cancel (f->session));

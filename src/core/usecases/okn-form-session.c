@@ -590,7 +590,8 @@ has_field (const OknServiceDef *def,
  * the catalogue dropped after the report was stored, or every answer while
  * the category's definition is not known. A report moved to another
  * category leaves its old category's answers. Call it whenever the form's
- * category (or its definition) changes, before asking for them.
+ * category (or its definition) changes, before asking for them; an answer
+ * the person took out stays out for the whole correction.
  */
 void
 okn_form_session_set_category (OknFormSession      *self,
@@ -605,8 +606,9 @@ okn_form_session_set_category (OknFormSession      *self,
     {
       Answer *a = g_ptr_array_index (self->answers, i);
 
+      /* Taken out stays taken out: the person's untick holds when the
+       * same category is chosen again. */
       a->shown = same && !has_field (def, a->kept.code);
-      a->kept.kept = TRUE;
     }
 }
 
