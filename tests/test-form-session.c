@@ -602,8 +602,9 @@ test_next_survives_restart (Fixture       *f,
   /* It is the form's draft now, and waits nowhere else. */
   wait_for_file (next_path, FALSE);
 
-  /* Refused again; killed once what waits is on disk; started again, the
-   * refused one declined: the one that waited is back, and its draft. */
+  /* Refused again; killed once what waits is on disk (after the refused
+   * one's draft: the writer's order); started again, the refused one
+   * declined: the one that waited is back, and its draft. */
   submit_refused (f, "Trzeci");
   wait_for_file (next_path, TRUE);
   wait_for_draft (f, "Następny");

@@ -160,13 +160,10 @@ set_busy (OknFormSession *self,
  * in memory and in a file beside the draft: a crash or a close of the
  * desk meanwhile must not lose it. */
 static void
-keep_next (OknFormSession *self,
-           OknDraft       *next)
+save_next (OknFormSession *self)
 {
-  g_clear_pointer (&self->next, okn_draft_free);
-  self->next = next;
-  if (self->next_path)
-    okn_draft_writer_save (self->drafts, okn_draft_copy (next), self->next_path);
+  if (self->next && self->next_path)
+    okn_draft_writer_save (self->drafts, okn_draft_copy (self->next), self->next_path);
 }
 
 /* At the start: a record that waited aside when the desk stopped waits
@@ -832,7 +829,7 @@ on_submitted (GObject      *source,
           g_autoptr (OknDraft) next = collect (self, OKN_FORM_COLLECT_KEEP);
 
           if (!okn_draft_is_empty (next) && self->next == NULL)
-            keep_next (self, g_steal_pointer (&next));
+            self->next = g_steal_pointer (&next);
           else if (!okn_draft_is_empty (next))
             {
               /* A second refusal with another record typed: the first
@@ -844,6 +841,8 @@ on_submitted (GObject      *source,
           okn_form_session_restore (self, submitted);
           if (self->draft_path)
             okn_draft_writer_save (self->drafts, collect (self, OKN_FORM_COLLECT_DRAFT), self->draft_path);
+          /* After the refused one's draft, in the writer's order. */
+          save_next (self);
         }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
