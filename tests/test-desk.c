@@ -1539,6 +1539,36 @@ test_correction_untick_holds (void)
   pump ();
 }
 
+/* A stored choice the category's list no longer offers (the catalogue
+ * dropped "huge" since) is not lost in a correction: shown as kept, it
+ * stays unless the clerk unticks it, and the core accepts it, so
+ * correcting the description stores the report with its size. */
+static void
+test_correction_keeps_unoffered_choice (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Wielka dziura", "ul. Zgierska 12");
+  g_autoptr (OknRecord) corrected = NULL;
+  GtkWidget *kept;
+
+  okn_record_add_attribute (r, "size", "huge");
+  store_report_asked_surface (store, r, TRUE);
+
+  corrected = correct_description (store, r->ticket, "Wielka dziura, dwa metry");
+  g_assert_cmpuint (count_answers (corrected, "size", "huge"), ==, 1);
+  g_assert_cmpuint (corrected->attributes->len, ==, 1);
+
+  start_correction (r->ticket);
+  kept = okn_report_form_get_kept_answer (form, "size");
+  g_assert_nonnull (kept);
+  g_assert_true (gtk_widget_is_visible (kept));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), "size: huge"));
+  key (GDK_KEY_Escape, 0);
+  pump ();
+}
+
 /* A correction of an older record is not shown under the ticket of the
  * last save: its large ID and "Print again" are another record's. When
  * the correction is left, the new letter's ticket is back on its form. */
@@ -3713,6 +3743,7 @@ main (int    argc,
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   g_test_add_func ("/desk/correction-keeps-dropped-attribute", test_correction_keeps_dropped_attribute);
   g_test_add_func ("/desk/correction-untick-holds", test_correction_untick_holds);
+  g_test_add_func ("/desk/correction-keeps-unoffered-choice", test_correction_keeps_unoffered_choice);
   rc = g_test_run ();
 
   okn_test_ui_destroy (GTK_WIDGET (window));

@@ -738,6 +738,17 @@ test_kept_answers (Fixture       *f,
   okn_form_session_set_category (f->session, "pothole", NULL);
   text = kept_text (f->session);
   g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+
+  /* A list's choice the catalogue no longer offers has no field to show
+   * it: kept too. */
+  g_ptr_array_set_size (stored->attributes, 0);
+  okn_record_add_attribute (stored, "size", "huge");
+  okn_record_add_attribute (stored, "depth", "12");
+  okn_form_session_edit (f->session, stored);
+  okn_form_session_set_category (f->session, "pothole", def);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "size=huge");
 }
 
 int

@@ -45,9 +45,9 @@ typedef struct
 } OknFormDelegate;
 
 /* A stored answer that a correction's form has no field for (a question
- * the category's catalogue dropped since, or any while its definition is
- * not known): the form shows it, and it stays as stored unless the person
- * takes it out. */
+ * the category's catalogue dropped since, a list's choice it no longer
+ * offers, or any while its definition is not known): the form shows it,
+ * and it stays as stored unless the person takes it out. */
 typedef struct
 {
   char *code;

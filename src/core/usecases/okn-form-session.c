@@ -565,15 +565,20 @@ okn_form_session_get_editing (OknFormSession *self)
 }
 
 /* Whether the form of a category with this definition has a field that
- * shows a stored answer to @code: a question it asks (not one given for
- * information only). */
+ * shows the stored answer @value to @code: a question it asks (not one
+ * given for information only); of a list, a choice it still offers. */
 static gboolean
 has_field (const OknServiceDef *def,
-           const char          *code)
+           const char          *code,
+           const char          *value)
 {
   const OknAttrDef *a = def ? okn_service_def_find (def, code) : NULL;
 
-  return a != NULL && a->variable;
+  if (a == NULL || !a->variable)
+    return FALSE;
+  if (a->datatype == OKN_ATTR_SINGLEVALUELIST || a->datatype == OKN_ATTR_MULTIVALUELIST)
+    return okn_attr_def_offers (a, value);
+  return TRUE;
 }
 
 /**
@@ -584,8 +589,9 @@ has_field (const OknServiceDef *def,
  *
  * A correction's stored answers that the form of @category has no field
  * for are kept as stored (okn_form_session_get_kept_answers()): a question
- * the catalogue dropped after the report was stored, or every answer while
- * the category's definition is not known. A report moved to another
+ * the catalogue dropped after the report was stored, a list's choice it
+ * no longer offers (the core's check accepts it in this correction), or
+ * every answer while the category's definition is not known. A report moved to another
  * category leaves its old category's answers. Call it whenever the form's
  * category (or its definition) changes, before asking for them; an answer
  * the person took out stays out for the whole correction.
@@ -605,7 +611,7 @@ okn_form_session_set_category (OknFormSession      *self,
 
       /* Taken out stays taken out: the person's untick holds when the
        * same category is chosen again. */
-      a->shown = same && !has_field (def, a->kept.code);
+      a->shown = same && !has_field (def, a->kept.code, a->kept.value);
     }
 }
 
