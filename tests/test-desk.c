@@ -1569,6 +1569,36 @@ test_correction_keeps_unoffered_choice (void)
   pump ();
 }
 
+/* A question answered with several texts (as `register --json` may
+ * store them) keeps them all in a correction: the first in its field,
+ * the others kept as stored. */
+static void
+test_correction_keeps_every_value (void)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura na skrzyżowaniu", "ul. Narutowicza 2");
+  g_autoptr (OknRecord) corrected = NULL;
+
+  okn_record_add_attribute (r, "size", "small");
+  okn_record_add_attribute (r, "surface", "kostka brukowa");
+  okn_record_add_attribute (r, "surface", "asfalt");
+  store_report_asked_surface (store, r, FALSE);
+
+  corrected = correct_description (store, r->ticket, "Dziura na skrzyżowaniu, coraz większa");
+  g_assert_cmpuint (count_answers (corrected, "surface", "kostka brukowa"), ==, 1);
+  g_assert_cmpuint (count_answers (corrected, "surface", "asfalt"), ==, 1);
+  g_assert_cmpuint (corrected->attributes->len, ==, 3);
+
+  start_correction (r->ticket);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (okn_report_form_get_attribute_widget (form, "surface"))), ==,
+                   "kostka brukowa");
+  g_assert_nonnull (okn_report_form_get_kept_answer (form, "surface"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), "surface: asfalt"));
+  key (GDK_KEY_Escape, 0);
+  pump ();
+}
+
 /* A correction of an older record is not shown under the ticket of the
  * last save: its large ID and "Print again" are another record's. When
  * the correction is left, the new letter's ticket is back on its form. */
@@ -3744,6 +3774,7 @@ main (int    argc,
   g_test_add_func ("/desk/correction-keeps-dropped-attribute", test_correction_keeps_dropped_attribute);
   g_test_add_func ("/desk/correction-untick-holds", test_correction_untick_holds);
   g_test_add_func ("/desk/correction-keeps-unoffered-choice", test_correction_keeps_unoffered_choice);
+  g_test_add_func ("/desk/correction-keeps-every-value", test_correction_keeps_every_value);
   rc = g_test_run ();
 
   okn_test_ui_destroy (GTK_WIDGET (window));

@@ -670,6 +670,7 @@ test_kept_answers (Fixture       *f,
   g_autoptr (OknRecord) stored = okn_test_report ("pothole", "Dziura", "ul. Zgierska 5");
   g_autoptr (GPtrArray) kept = NULL;
   g_autofree char *text = NULL;
+  g_auto (GStrv) values = NULL;
 
   g_assert_no_error (error);
   okn_record_add_attribute (stored, "size", "large");
@@ -749,6 +750,21 @@ test_kept_answers (Fixture       *f,
   okn_form_session_set_category (f->session, "pothole", def);
   text = kept_text (f->session);
   g_assert_cmpstr (text, ==, "size=huge");
+  g_clear_pointer (&text, g_free);
+
+  /* A field shows one value, the first stored: the others are kept. */
+  okn_record_add_attribute (stored, "depth", "15");
+  okn_record_add_attribute (stored, "size", "small");
+  okn_record_add_attribute (stored, "size", "large");
+  okn_form_session_edit (f->session, stored);
+  okn_form_session_set_category (f->session, "pothole", def);
+  text = kept_text (f->session);
+  g_assert_cmpstr (text, ==, "size=huge, depth=15, size=large");
+  values = okn_form_session_dup_field_values (f->session, "depth");
+  g_assert_cmpstrv (values, ((const char *[]) { "12", NULL }));
+  g_clear_pointer (&values, g_strfreev);
+  values = okn_form_session_dup_field_values (f->session, "size");
+  g_assert_cmpstrv (values, ((const char *[]) { "small", NULL }));
 }
 
 int

@@ -46,8 +46,9 @@ typedef struct
 
 /* A stored answer that a correction's form has no field for (a question
  * the category's catalogue dropped since, a list's choice it no longer
- * offers, or any while its definition is not known): the form shows it,
- * and it stays as stored unless the person takes it out. */
+ * offers, a second value of a field that shows one, or any while its
+ * definition is not known): the form shows it, and it stays as stored
+ * unless the person takes it out. */
 typedef struct
 {
   char *code;
@@ -80,6 +81,8 @@ void             okn_form_session_set_category        (OknFormSession      *self
                                                        const char          *category,
                                                        const OknServiceDef *def);
 GPtrArray       *okn_form_session_get_kept_answers    (OknFormSession *self);
+GStrv            okn_form_session_dup_field_values    (OknFormSession *self,
+                                                       const char     *code);
 void             okn_form_session_keep_answer         (OknFormSession      *self,
                                                        const OknKeptAnswer *answer,
                                                        gboolean             kept);

@@ -42,6 +42,7 @@ typedef struct
 {
   OknKeptAnswer kept;        /* first: what the form is given */
   gboolean shown;            /* the chosen category's form has no field for it: kept as stored */
+  gboolean in_field;         /* its field shows it (okn_form_session_dup_field_values) */
 } Answer;
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
@@ -565,19 +566,31 @@ okn_form_session_get_editing (OknFormSession *self)
 }
 
 /* Whether the form of a category with this definition has a field that
- * shows the stored answer @value to @code: a question it asks (not one
- * given for information only); of a list, a choice it still offers. */
+ * shows the stored answer @value to @code, beside the answers it shows
+ * already (@in_fields, which it joins): a question it asks (not one given
+ * for information only); of a list, a choice it still offers; one value
+ * a field (the first stored), a multi-value list's each choice once. */
 static gboolean
 has_field (const OknServiceDef *def,
+           GHashTable          *in_fields,
            const char          *code,
            const char          *value)
 {
   const OknAttrDef *a = def ? okn_service_def_find (def, code) : NULL;
+  char *place;
 
   if (a == NULL || !a->variable)
     return FALSE;
-  if (a->datatype == OKN_ATTR_SINGLEVALUELIST || a->datatype == OKN_ATTR_MULTIVALUELIST)
-    return okn_attr_def_offers (a, value);
+  if ((a->datatype == OKN_ATTR_SINGLEVALUELIST || a->datatype == OKN_ATTR_MULTIVALUELIST)
+      && !okn_attr_def_offers (a, value))
+    return FALSE;
+  place = a->datatype == OKN_ATTR_MULTIVALUELIST ? g_strconcat (code, "\n", value, NULL) : g_strdup (code);
+  if (g_hash_table_contains (in_fields, place))
+    {
+      g_free (place);
+      return FALSE;
+    }
+  g_hash_table_add (in_fields, place);
   return TRUE;
 }
 
@@ -590,8 +603,9 @@ has_field (const OknServiceDef *def,
  * A correction's stored answers that the form of @category has no field
  * for are kept as stored (okn_form_session_get_kept_answers()): a question
  * the catalogue dropped after the report was stored, a list's choice it
- * no longer offers (the core's check accepts it in this correction), or
- * every answer while the category's definition is not known. A report moved to another
+ * no longer offers (the core's check accepts it in this correction), a
+ * second value of a field that shows one (every value stays), or every
+ * answer while the category's definition is not known. A report moved to another
  * category leaves its old category's answers. Call it whenever the form's
  * category (or its definition) changes, before asking for them; an answer
  * the person took out stays out for the whole correction.
@@ -601,6 +615,7 @@ okn_form_session_set_category (OknFormSession      *self,
                                const char          *category,
                                const OknServiceDef *def)
 {
+  g_autoptr (GHashTable) in_fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean same;
 
   g_return_if_fail (OKN_IS_FORM_SESSION (self));
@@ -611,8 +626,36 @@ okn_form_session_set_category (OknFormSession      *self,
 
       /* Taken out stays taken out: the person's untick holds when the
        * same category is chosen again. */
-      a->shown = same && !has_field (def, a->kept.code, a->kept.value);
+      a->in_field = same && has_field (def, in_fields, a->kept.code, a->kept.value);
+      a->shown = same && !a->in_field;
     }
+}
+
+/**
+ * okn_form_session_dup_field_values:
+ * @code: a question of the chosen category
+ *
+ * What a correction's form fills the field of @code with: the stored
+ * answers it shows (one, the first stored, for a field of one value; a
+ * multi-value list's choices it offers); the others are kept answers.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values, in the
+ *   order stored; empty for a new record
+ */
+GStrv
+okn_form_session_dup_field_values (OknFormSession *self,
+                                   const char     *code)
+{
+  g_autoptr (GStrvBuilder) values = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (a->in_field && g_strcmp0 (a->kept.code, code) == 0)
+        g_strv_builder_add (values, a->kept.value);
+    }
+  return g_strv_builder_end (values);
 }
 
 /**

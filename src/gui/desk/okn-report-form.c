@@ -1006,9 +1006,10 @@ on_save_clicked (OknReportForm *self)
   okn_report_form_save (self);
 }
 
+/* The attributes' fields from @draft, or (%NULL) from the correction's
+ * stored answers that the session says they show. */
 static void
 fill_attributes_from (OknReportForm *self,
-                      const OknRecord *record,
                       OknDraft      *draft)
 {
   for (guint i = 0; self->def && i < self->def->attributes->len; i++)
@@ -1016,19 +1017,8 @@ fill_attributes_from (OknReportForm *self,
       const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
       g_auto (GStrv) values = NULL;
 
-      if (record)
-        {
-          g_autoptr (GPtrArray) v = g_ptr_array_new ();
-
-          for (guint j = 0; j < record->attributes->len; j++)
-            {
-              OknAttribute *at = g_ptr_array_index (record->attributes, j);
-              if (g_str_equal (at->key, a->code))
-                g_ptr_array_add (v, g_strdup (at->value));
-            }
-          g_ptr_array_add (v, NULL);
-          values = (GStrv) g_ptr_array_free (g_steal_pointer (&v), FALSE);
-        }
+      if (draft == NULL)
+        values = okn_form_session_dup_field_values (self->session, a->code);
       else
         {
           g_autofree char *key = g_strconcat ("attribute.", a->code, NULL);
@@ -1061,7 +1051,7 @@ okn_report_form_edit_record (OknReportForm   *self,
   gtk_entry_set_text (self->name_entry, record->contact_name ? record->contact_name : "");
   gtk_entry_set_text (self->email_entry, record->contact_email ? record->contact_email : "");
   gtk_entry_set_text (self->phone_entry, record->contact_phone ? record->contact_phone : "");
-  fill_attributes_from (self, record, NULL);
+  fill_attributes_from (self, NULL);
   okn_form_session_end_load (self->session);
   gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
 }
@@ -1087,7 +1077,7 @@ restore_fields (gpointer  data,
   TEXT (self->phone_entry, "phone");
 #undef TEXT
   gtk_toggle_button_set_active (self->consent_check, okn_draft_get (draft, "consent") != NULL);
-  fill_attributes_from (self, NULL, draft);
+  fill_attributes_from (self, draft);
   if ((s = okn_draft_get (draft, "files")))
     {
       g_auto (GStrv) paths = g_strsplit (s, "\n", -1);
