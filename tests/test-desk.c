@@ -1366,19 +1366,18 @@ start_correction (const char *ticket)
   g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
 }
 
-/* Corrects the report with this ticket at the desk, its description only,
- * as a clerk would type it.
+/* Types @description over the description of the correction in the
+ * form, as a clerk would, and saves it.
  * Returns: the record as stored then */
 static OknRecord *
-correct_description (OknStore   *store,
-                     const char *ticket,
-                     const char *description)
+save_description (OknStore   *store,
+                  const char *ticket,
+                  const char *description)
 {
   OknReportForm *form = okn_clerk_window_get_report_form (window);
   OknRecord *corrected;
   GtkWidget *text;
 
-  start_correction (ticket);
   text = find_named (GTK_WIDGET (window), "Description");
   g_assert_true (GTK_IS_TEXT_VIEW (text));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), description, -1);
@@ -1419,8 +1418,10 @@ correct_description_keeps_answers (OknStore   *store,
                                    const char *ticket,
                                    const char *description)
 {
-  g_autoptr (OknRecord) corrected = correct_description (store, ticket, description);
+  g_autoptr (OknRecord) corrected = NULL;
 
+  start_correction (ticket);
+  corrected = save_description (store, ticket, description);
   g_assert_cmpstr (okn_record_get_attribute (corrected, "size"), ==, "large");
   g_assert_cmpstr (okn_record_get_attribute (corrected, "surface"), ==, "kostka brukowa");
   g_assert_cmpuint (corrected->attributes->len, ==, 2);
@@ -1501,102 +1502,81 @@ test_correction_keeps_dropped_attribute (void)
   key (GDK_KEY_Escape, 0);
 }
 
+/* A correction of a pothole report stored as the catalogue asked it then
+ * (asked_surface): its answers, whether the catalogue changed since (the
+ * sample one: size small or large, and depth), the answer the form shows
+ * as kept (ticked, read-only), whether the clerk takes it out, and the
+ * answers of the stored correction, the description corrected. */
+typedef struct
+{
+  const char *stored[8];  /* code, value, ..., NULL */
+  gboolean synced;
+  const char *kept;       /* the kept answer's code... */
+  const char *kept_text;  /* ...and its tick's words */
+  gboolean untick;        /* unticked, then the same category chosen again */
+  const char *after[8];   /* code, value, ..., NULL */
+} KeptCase;
+
 /* The clerk takes a kept answer out, then picks the same category again
  * (its row once more): the answer stays out, shown unticked, and the
  * stored correction does not have it. */
+static const KeptCase untick_holds = {
+  { "size", "large", "surface", "asfalt", NULL }, TRUE, "surface", "surface: asfalt", TRUE,
+  { "size", "large", NULL },
+};
+
+/* A stored choice the category's list no longer offers (the catalogue
+ * dropped "huge" since) is not lost: shown as kept, it stays unless the
+ * clerk unticks it, and the core accepts it. */
+static const KeptCase unoffered_choice = {
+  { "size", "huge", NULL }, TRUE, "size", "size: huge", FALSE,
+  { "size", "huge", NULL },
+};
+
+/* A question answered with several texts (as `register --json` may store
+ * them) keeps them all: the first in its field, the others kept. */
+static const KeptCase every_value = {
+  { "size", "small", "surface", "kostka brukowa", "surface", "asfalt", NULL }, FALSE, "surface", "surface: asfalt", FALSE,
+  { "size", "small", "surface", "kostka brukowa", "surface", "asfalt", NULL },
+};
+
 static void
-test_correction_untick_holds (void)
+test_correction_kept_answer (gconstpointer data)
 {
+  const KeptCase *c = data;
   OknReportForm *form = okn_clerk_window_get_report_form (window);
   g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura przy przedszkolu", "ul. Piotrkowska 100");
   g_autoptr (OknRecord) corrected = NULL;
   GtkWidget *kept;
+  guint n;
 
-  okn_record_add_attribute (r, "size", "large");
-  okn_record_add_attribute (r, "surface", "asfalt");
-  store_report_asked_surface (store, r, TRUE);
-
-  start_correction (r->ticket);
-  kept = okn_report_form_get_kept_answer (form, "surface");
-  g_assert_nonnull (kept);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (kept), FALSE);
-  g_assert_true (okn_report_form_select_category (form, "pothole"));
-  pump ();
-  kept = okn_report_form_get_kept_answer (form, "surface");
-  g_assert_nonnull (kept);
-  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
-  /* The category's own question is asked again. */
-  gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "size")), "large");
-  key (GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
-  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
-  corrected = okn_store_lookup (store, r->ticket, NULL);
-  g_assert_cmpuint (count_answers (corrected, "surface", "asfalt"), ==, 0);
-  g_assert_cmpuint (count_answers (corrected, "size", "large"), ==, 1);
-  g_assert_cmpuint (corrected->attributes->len, ==, 1);
-  key (GDK_KEY_Escape, 0);
-  pump ();
-}
-
-/* A stored choice the category's list no longer offers (the catalogue
- * dropped "huge" since) is not lost in a correction: shown as kept, it
- * stays unless the clerk unticks it, and the core accepts it, so
- * correcting the description stores the report with its size. */
-static void
-test_correction_keeps_unoffered_choice (void)
-{
-  OknReportForm *form = okn_clerk_window_get_report_form (window);
-  g_autoptr (OknStore) store = okn_test_open_app_store ();
-  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Wielka dziura", "ul. Zgierska 12");
-  g_autoptr (OknRecord) corrected = NULL;
-  GtkWidget *kept;
-
-  okn_record_add_attribute (r, "size", "huge");
-  store_report_asked_surface (store, r, TRUE);
-
-  corrected = correct_description (store, r->ticket, "Wielka dziura, dwa metry");
-  g_assert_cmpuint (count_answers (corrected, "size", "huge"), ==, 1);
-  g_assert_cmpuint (corrected->attributes->len, ==, 1);
+  for (n = 0; c->stored[n]; n += 2)
+    okn_record_add_attribute (r, c->stored[n], c->stored[n + 1]);
+  store_report_asked_surface (store, r, c->synced);
 
   start_correction (r->ticket);
-  kept = okn_report_form_get_kept_answer (form, "size");
+  kept = okn_report_form_get_kept_answer (form, c->kept);
   g_assert_nonnull (kept);
   g_assert_true (gtk_widget_is_visible (kept));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), "size: huge"));
-  key (GDK_KEY_Escape, 0);
-  pump ();
-}
-
-/* A question answered with several texts (as `register --json` may
- * store them) keeps them all in a correction: the first in its field,
- * the others kept as stored. */
-static void
-test_correction_keeps_every_value (void)
-{
-  OknReportForm *form = okn_clerk_window_get_report_form (window);
-  g_autoptr (OknStore) store = okn_test_open_app_store ();
-  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura na skrzyżowaniu", "ul. Narutowicza 2");
-  g_autoptr (OknRecord) corrected = NULL;
-
-  okn_record_add_attribute (r, "size", "small");
-  okn_record_add_attribute (r, "surface", "kostka brukowa");
-  okn_record_add_attribute (r, "surface", "asfalt");
-  store_report_asked_surface (store, r, FALSE);
-
-  corrected = correct_description (store, r->ticket, "Dziura na skrzyżowaniu, coraz większa");
-  g_assert_cmpuint (count_answers (corrected, "surface", "kostka brukowa"), ==, 1);
-  g_assert_cmpuint (count_answers (corrected, "surface", "asfalt"), ==, 1);
-  g_assert_cmpuint (corrected->attributes->len, ==, 3);
-
-  start_correction (r->ticket);
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (okn_report_form_get_attribute_widget (form, "surface"))), ==,
-                   "kostka brukowa");
-  g_assert_nonnull (okn_report_form_get_kept_answer (form, "surface"));
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), "surface: asfalt"));
-  key (GDK_KEY_Escape, 0);
-  pump ();
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), c->kept_text));
+  if (c->untick)
+    {
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (kept), FALSE);
+      g_assert_true (okn_report_form_select_category (form, "pothole"));
+      pump ();
+      kept = okn_report_form_get_kept_answer (form, c->kept);
+      g_assert_nonnull (kept);
+      g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
+      /* The category's own question is asked again. */
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "size")),
+                                   okn_record_get_attribute (r, "size"));
+    }
+  corrected = save_description (store, r->ticket, "Dziura przy przedszkolu, coraz większa");
+  for (n = 0; c->after[n]; n += 2)
+    g_assert_cmpuint (count_answers (corrected, c->after[n], c->after[n + 1]), ==, 1);
+  g_assert_cmpuint (corrected->attributes->len, ==, n / 2);
 }
 
 /* A correction of an older record is not shown under the ticket of the
@@ -3772,9 +3752,9 @@ main (int    argc,
   g_test_add_func ("/desk/language-in-c-locale", test_language_in_c_locale);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   g_test_add_func ("/desk/correction-keeps-dropped-attribute", test_correction_keeps_dropped_attribute);
-  g_test_add_func ("/desk/correction-untick-holds", test_correction_untick_holds);
-  g_test_add_func ("/desk/correction-keeps-unoffered-choice", test_correction_keeps_unoffered_choice);
-  g_test_add_func ("/desk/correction-keeps-every-value", test_correction_keeps_every_value);
+  g_test_add_data_func ("/desk/correction-untick-holds", &untick_holds, test_correction_kept_answer);
+  g_test_add_data_func ("/desk/correction-keeps-unoffered-choice", &unoffered_choice, test_correction_kept_answer);
+  g_test_add_data_func ("/desk/correction-keeps-every-value", &every_value, test_correction_kept_answer);
   rc = g_test_run ();
 
   okn_test_ui_destroy (GTK_WIDGET (window));
