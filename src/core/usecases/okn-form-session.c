@@ -605,10 +605,10 @@ has_field (const OknServiceDef *def,
  * the catalogue dropped after the report was stored, a list's choice it
  * no longer offers (the core's check accepts it in this correction), a
  * second value of a field that shows one (every value stays), or every
- * answer while the category's definition is not known. A report moved to another
- * category leaves its old category's answers. Call it whenever the form's
- * category (or its definition) changes, before asking for them; an answer
- * the person took out stays out for the whole correction.
+ * answer while the category's definition is not known. A report moved to
+ * another category leaves its old category's answers. Call it whenever the
+ * form's category (or its definition) changes, before asking for them; an
+ * answer the person took out stays out for the whole correction.
  */
 void
 okn_form_session_set_category (OknFormSession      *self,
