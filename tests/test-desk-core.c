@@ -133,6 +133,26 @@ test_draft_writer (void)
   okn_draft_writer_close (writer);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
+  /* A job for another file (what waits aside) does not make a save moot. */
+  writer = okn_draft_writer_new (on_writer_error, &reported);
+  {
+    g_autofree char *next = okn_draft_next_path (path);
+    OknDraft *d = okn_draft_new ("letter");
+
+    okn_draft_set (d, "sender", "Pierwszy");
+    okn_draft_writer_save (writer, d, path);
+    d = okn_draft_new ("letter");
+    okn_draft_set (d, "sender", "Drugi");
+    okn_draft_writer_save (writer, d, next);
+    okn_draft_writer_close (writer);
+    g_clear_pointer (&back, okn_draft_free);
+    back = okn_draft_load (path, NULL);
+    g_assert_nonnull (back);
+    g_assert_cmpstr (okn_draft_get (back, "sender"), ==, "Pierwszy");
+    g_assert_true (g_str_has_suffix (next, "okienko.db.draft-letter-next.json"));
+    g_assert_true (g_file_test (next, G_FILE_TEST_EXISTS));
+  }
+
   /* A folder that is not there: the error comes back through the loop. */
   writer = okn_draft_writer_new (on_writer_error, &reported);
   {
@@ -264,6 +284,31 @@ test_service_def (void)
   stored = okn_record_copy (r);
   issues = okn_service_def_check (def, r, stored);
   g_assert_cmpuint (issues->len, ==, 0);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+
+  /* So does a list's choice the catalogue dropped since it was stored
+   * (lane 9, kinds z), in the same category only, and only that value. */
+  g_ptr_array_unref (check_attributes (def, r, "depth", "12", "lane", "9", "kinds", "a", "kinds", "z", NULL));
+  g_clear_pointer (&stored, okn_record_free);
+  stored = okn_record_copy (r);
+  issues = okn_service_def_check (def, r, NULL);
+  g_assert_cmpuint (issues->len, ==, 2);
+  g_assert_cmpuint (count_issues_for (issues, "lane"), ==, 1);
+  g_assert_cmpuint (count_issues_for (issues, "kinds"), ==, 1);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  issues = okn_service_def_check (def, r, stored);
+  g_assert_cmpuint (issues->len, ==, 0);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  stored->category = g_strdup ("streetlight");
+  issues = okn_service_def_check (def, r, stored);
+  g_assert_cmpuint (issues->len, ==, 2);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  g_clear_pointer (&stored->category, g_free);
+  g_ptr_array_unref (check_attributes (def, r, "depth", "12", "lane", "8", NULL));
+  issues = okn_service_def_check (def, r, stored);
+  g_assert_cmpuint (issues->len, ==, 1);
+  g_assert_cmpuint (count_issues_for (issues, "lane"), ==, 1);
+  g_clear_pointer (&issues, g_ptr_array_unref);
 
   g_assert_null (okn_service_def_parse ("{\"attributes\":7}", &error));
   g_assert_error (error, OKN_SERVICE_DEF_ERROR, OKN_SERVICE_DEF_ERROR_PARSE);

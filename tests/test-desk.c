@@ -1320,6 +1320,96 @@ test_correction_keeps_new_letter (void)
   okn_clerk_window_show_page (window, "letter");
 }
 
+/* A pothole as the catalogue asked it when the reports of the
+ * corrections' tests were stored: its size, and the road's surface. */
+static const OknTestService asked_surface = {
+  .code = "pothole",
+  .name = "Dziura w jezdni",
+  .group = "Drogi",
+  .definition = "{\"service_code\":\"pothole\",\"attributes\":["
+                "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
+                "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
+                "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"},"
+                "{\"key\":\"huge\",\"name\":\"Huge\"}]},"
+                "{\"variable\":true,\"code\":\"surface\",\"datatype\":\"string\",\"required\":false,"
+                "\"order\":3,\"description\":\"What is the road made of?\"}]}",
+};
+
+/* Stores @r (a pothole) as the catalogue asked it then (asked_surface);
+ * with @synced, the desk's catalogue is the sample one since (size small
+ * or large, and depth). */
+static void
+store_report_asked_surface (OknStore  *store,
+                            OknRecord *r,
+                            gboolean   synced)
+{
+  g_autoptr (GError) error = NULL;
+
+  okn_test_cache_services (store, &asked_surface, 1);
+  g_assert_true (okn_store_register (store, r, "test", &error));
+  g_assert_no_error (error);
+  if (synced)
+    okn_test_sample_catalogue (store);
+  okn_report_form_reload_catalogue (okn_clerk_window_get_report_form (window));
+}
+
+/* The report with this ticket opened at the desk and Correct pressed. */
+static void
+start_correction (const char *ticket)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+
+  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
+  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (okn_clerk_window_get_record_view (window)), "Correct")));
+  pump ();
+  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
+  g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+}
+
+/* Types @description over the description of the correction in the
+ * form, as a clerk would, and saves it.
+ * Returns: the record as stored then */
+static OknRecord *
+save_description (OknStore   *store,
+                  const char *ticket,
+                  const char *description)
+{
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  OknRecord *corrected;
+  GtkWidget *text;
+
+  text = find_named (GTK_WIDGET (window), "Description");
+  g_assert_true (GTK_IS_TEXT_VIEW (text));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), description, -1);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
+  /* Stored: the form left the correction. */
+  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
+
+  corrected = okn_store_lookup (store, ticket, NULL);
+  g_assert_cmpstr (corrected->description, ==, description);
+  key (GDK_KEY_Escape, 0);
+  pump ();
+  return corrected;
+}
+
+/* How many of @r's answers to @code are @value. */
+static guint
+count_answers (const OknRecord *r,
+               const char      *code,
+               const char      *value)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      const OknAttribute *at = g_ptr_array_index (r->attributes, i);
+
+      n += g_strcmp0 (at->key, code) == 0 && g_strcmp0 (at->value, value) == 0;
+    }
+  return n;
+}
+
 /* Corrects the report with this ticket at the desk, its description only,
  * as a clerk would type it; the stored record then has the new
  * description and both answers it had ("size" and "surface"), no more. */
@@ -1328,30 +1418,13 @@ correct_description_keeps_answers (OknStore   *store,
                                    const char *ticket,
                                    const char *description)
 {
-  OknReportForm *form = okn_clerk_window_get_report_form (window);
-  OknRecordView *view = okn_clerk_window_get_record_view (window);
   g_autoptr (OknRecord) corrected = NULL;
-  GtkWidget *text;
 
-  g_assert_true (okn_clerk_window_open_ticket (window, ticket));
-  gtk_button_clicked (GTK_BUTTON (find_named (GTK_WIDGET (view), "Correct")));
-  pump ();
-  g_assert_cmpstr (okn_clerk_window_get_page (window), ==, "report");
-  g_assert_true ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
-  text = find_named (GTK_WIDGET (window), "Description");
-  g_assert_true (GTK_IS_TEXT_VIEW (text));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), description, -1);
-  key (GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (wait_for (session_idle, okn_report_form_get_session (form)));
-  g_assert_false ((okn_form_session_get_editing (okn_report_form_get_session (form)) != NULL));
-
-  corrected = okn_store_lookup (store, ticket, NULL);
-  g_assert_cmpstr (corrected->description, ==, description);
+  start_correction (ticket);
+  corrected = save_description (store, ticket, description);
   g_assert_cmpstr (okn_record_get_attribute (corrected, "size"), ==, "large");
   g_assert_cmpstr (okn_record_get_attribute (corrected, "surface"), ==, "kostka brukowa");
   g_assert_cmpuint (corrected->attributes->len, ==, 2);
-  key (GDK_KEY_Escape, 0);
-  pump ();
 }
 
 /* A synced catalogue can drop a question a stored report answered. The
@@ -1363,17 +1436,6 @@ correct_description_keeps_answers (OknStore   *store,
 static void
 test_correction_keeps_dropped_attribute (void)
 {
-  static const OknTestService asked_surface = {
-    .code = "pothole",
-    .name = "Dziura w jezdni",
-    .group = "Drogi",
-    .definition = "{\"service_code\":\"pothole\",\"attributes\":["
-                  "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\","
-                  "\"required\":true,\"order\":1,\"description\":\"How big is it?\","
-                  "\"values\":[{\"key\":\"small\",\"name\":\"Small\"},{\"key\":\"large\",\"name\":\"Large\"}]},"
-                  "{\"variable\":true,\"code\":\"surface\",\"datatype\":\"string\",\"required\":false,"
-                  "\"order\":3,\"description\":\"What is the road made of?\"}]}",
-  };
   OknReportForm *form = okn_clerk_window_get_report_form (window);
   g_autoptr (OknStore) store = okn_test_open_app_store ();
   g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura przy szkole", "ul. Kilińskiego 5");
@@ -1438,6 +1500,83 @@ test_correction_keeps_dropped_attribute (void)
   g_assert_cmpstr (corrected->category, ==, "streetlight");
   g_assert_cmpuint (corrected->attributes->len, ==, 0);
   key (GDK_KEY_Escape, 0);
+}
+
+/* A correction of a pothole report stored as the catalogue asked it then
+ * (asked_surface): its answers, whether the catalogue changed since (the
+ * sample one: size small or large, and depth), the answer the form shows
+ * as kept (ticked, read-only), whether the clerk takes it out, and the
+ * answers of the stored correction, the description corrected. */
+typedef struct
+{
+  const char *stored[8];  /* code, value, ..., NULL */
+  gboolean synced;
+  const char *kept;       /* the kept answer's code... */
+  const char *kept_text;  /* ...and its tick's words */
+  gboolean untick;        /* unticked, then the same category chosen again */
+  const char *after[8];   /* code, value, ..., NULL */
+} KeptCase;
+
+/* The clerk takes a kept answer out, then picks the same category again
+ * (its row once more): the answer stays out, shown unticked, and the
+ * stored correction does not have it. */
+static const KeptCase untick_holds = {
+  { "size", "large", "surface", "asfalt", NULL }, TRUE, "surface", "surface: asfalt", TRUE,
+  { "size", "large", NULL },
+};
+
+/* A stored choice the category's list no longer offers (the catalogue
+ * dropped "huge" since) is not lost: shown as kept, it stays unless the
+ * clerk unticks it, and the core accepts it. */
+static const KeptCase unoffered_choice = {
+  { "size", "huge", NULL }, TRUE, "size", "size: huge", FALSE,
+  { "size", "huge", NULL },
+};
+
+/* A question answered with several texts (as `register --json` may store
+ * them) keeps them all: the first in its field, the others kept. */
+static const KeptCase every_value = {
+  { "size", "small", "surface", "kostka brukowa", "surface", "asfalt", NULL }, FALSE, "surface", "surface: asfalt", FALSE,
+  { "size", "small", "surface", "kostka brukowa", "surface", "asfalt", NULL },
+};
+
+static void
+test_correction_kept_answer (gconstpointer data)
+{
+  const KeptCase *c = data;
+  OknReportForm *form = okn_clerk_window_get_report_form (window);
+  g_autoptr (OknStore) store = okn_test_open_app_store ();
+  g_autoptr (OknRecord) r = okn_test_report ("pothole", "Dziura przy przedszkolu", "ul. Piotrkowska 100");
+  g_autoptr (OknRecord) corrected = NULL;
+  GtkWidget *kept;
+  guint n;
+
+  for (n = 0; c->stored[n]; n += 2)
+    okn_record_add_attribute (r, c->stored[n], c->stored[n + 1]);
+  store_report_asked_surface (store, r, c->synced);
+
+  start_correction (r->ticket);
+  kept = okn_report_form_get_kept_answer (form, c->kept);
+  g_assert_nonnull (kept);
+  g_assert_true (gtk_widget_is_visible (kept));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (form), c->kept_text));
+  if (c->untick)
+    {
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (kept), FALSE);
+      g_assert_true (okn_report_form_select_category (form, "pothole"));
+      pump ();
+      kept = okn_report_form_get_kept_answer (form, c->kept);
+      g_assert_nonnull (kept);
+      g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kept)));
+      /* The category's own question is asked again. */
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (okn_report_form_get_attribute_widget (form, "size")),
+                                   okn_record_get_attribute (r, "size"));
+    }
+  corrected = save_description (store, r->ticket, "Dziura przy przedszkolu, coraz większa");
+  for (n = 0; c->after[n]; n += 2)
+    g_assert_cmpuint (count_answers (corrected, c->after[n], c->after[n + 1]), ==, 1);
+  g_assert_cmpuint (corrected->attributes->len, ==, n / 2);
 }
 
 /* A correction of an older record is not shown under the ticket of the
@@ -3613,6 +3752,9 @@ main (int    argc,
   g_test_add_func ("/desk/language-in-c-locale", test_language_in_c_locale);
   g_test_add_func ("/desk/category-list-names", test_category_list_names);
   g_test_add_func ("/desk/correction-keeps-dropped-attribute", test_correction_keeps_dropped_attribute);
+  g_test_add_data_func ("/desk/correction-untick-holds", &untick_holds, test_correction_kept_answer);
+  g_test_add_data_func ("/desk/correction-keeps-unoffered-choice", &unoffered_choice, test_correction_kept_answer);
+  g_test_add_data_func ("/desk/correction-keeps-every-value", &every_value, test_correction_kept_answer);
   rc = g_test_run ();
 
   okn_test_ui_destroy (GTK_WIDGET (window));

@@ -98,18 +98,27 @@ count (guint *counter)
   (*counter)++;
 }
 
+/* The form's session as the desk makes it when it starts: its draft
+ * file, its fields read and filled through the fixture. */
+static OknFormSession *
+open_session (Fixture *f)
+{
+  static const OknFormDelegate delegate = { collect, restore, clear };
+  OknFormSession *session = okn_form_session_new (f->draft_path);
+
+  okn_form_session_set_delegate (session, &delegate, f);
+  return session;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  static const OknFormDelegate delegate = { collect, restore, clear };
-
   okn_test_station_init (&f->station, "K03");
   f->desk = okn_context_new (f->station.db, okn_store_open (f->station.db, NULL),
                              okn_config_new (f->station.conf), "Anna");
   f->draft_path = okn_draft_path (f->station.db, "letter");
-  f->session = okn_form_session_new (f->draft_path);
-  okn_form_session_set_delegate (f->session, &delegate, f);
+  f->session = open_session (f);
   clear (f);
   g_signal_connect_swapped (f->session, "cleared", G_CALLBACK (count), &f->cleared);
   g_signal_connect_swapped (f->session, "cancelled", G_CALLBACK (count), &f->cancelled);
@@ -525,6 +534,210 @@ test_submit_when_done (Fixture       *f,
   g_assert_cmpstr (f->subject, ==, "Piąty");
 }
 
+/* Runs the main loop until @path is there (or gone). Bounded. */
+static void
+wait_for_file (const char *path,
+               gboolean    there)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  while (g_file_test (path, G_FILE_TEST_EXISTS) != there)
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("%s never %s", path, there ? "came" : "went");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+}
+
+/* Starts the desk's form again over the same database, after the last
+ * one stopped (closed, or killed: then it is never asked anything again):
+ * the draft offered at the start is restored (@restore) or declined. */
+static void
+start_again (Fixture *f,
+             gboolean restore)
+{
+  g_autoptr (OknDraft) offered = NULL;
+
+  f->session = open_session (f);
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  clear (f);
+  /* After the session started: it may have made the draft. */
+  offered = okn_draft_load (f->draft_path, NULL);
+  g_assert_nonnull (offered);
+  if (restore)
+    okn_form_session_restore (f->session, offered);
+  else
+    okn_form_session_drop_offered_draft (f->session);
+}
+
+/* What was typed while a refused record came back into the form waits
+ * aside (the "next" record) on disk too, as a draft does: when the desk is
+ * closed or killed meanwhile, the next start offers the refused one and,
+ * once it is stored or declined, gives back the one that waited. */
+static void
+test_next_survives_restart (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknIntakeResult) stored = NULL;
+  g_autofree char *next_path = okn_draft_path (f->station.db, "letter-next");
+  OknFormSession *killed;
+
+  okn_form_session_set_clear_at_submit (f->session, TRUE);
+  type (f, "Wniosek o zasiłek");
+  wait_for_draft (f, "Wniosek o zasiłek");
+  submit_refused (f, "Następny");
+  wait_for_draft (f, "Wniosek o zasiłek");
+
+  /* Closed, started again, the refused one restored and stored. */
+  g_clear_object (&f->session);
+  start_again (f, TRUE);
+  g_assert_cmpstr (f->subject, ==, "Wniosek o zasiłek");
+  stored = submit_typing_next (f, okn_test_letter ("Jan Kowalski", f->subject), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->record->subject, ==, "Wniosek o zasiłek");
+  g_assert_cmpstr (f->subject, ==, "Następny");
+  wait_for_draft (f, "Następny");
+  /* It is the form's draft now, and waits nowhere else. */
+  wait_for_file (next_path, FALSE);
+
+  /* Refused again; killed once what waits is on disk (after the refused
+   * one's draft: the writer's order); started again, the refused one
+   * declined: the one that waited is back, and its draft. */
+  submit_refused (f, "Trzeci");
+  wait_for_file (next_path, TRUE);
+  wait_for_draft (f, "Następny");
+  killed = g_steal_pointer (&f->session);
+  start_again (f, FALSE);
+  g_assert_cmpstr (f->subject, ==, "Trzeci");
+  wait_for_draft (f, "Trzeci");
+  wait_for_file (next_path, FALSE);
+  g_clear_object (&killed);
+
+  /* Stopped after the refused one was stored, before the one that waited
+   * was back in the form's draft: that one is the draft offered. */
+  {
+    g_autoptr (OknDraft) waited = okn_draft_new ("letter");
+
+    okn_draft_set (waited, "subject", "Czwarty");
+    g_assert_true (okn_draft_save (waited, next_path, &error));
+    g_assert_true (okn_draft_discard (f->draft_path, &error));
+    g_clear_object (&f->session);
+    start_again (f, TRUE);
+    g_assert_cmpstr (f->subject, ==, "Czwarty");
+    g_assert_false (g_file_test (next_path, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* The pothole's definition now: size and depth; "info" only tells. */
+static const char pothole_now[] =
+  "{\"service_code\":\"pothole\",\"attributes\":["
+  "{\"variable\":true,\"code\":\"size\",\"datatype\":\"singlevaluelist\",\"required\":true,"
+  "\"values\":[{\"key\":\"small\"},{\"key\":\"large\"}]},"
+  "{\"variable\":true,\"code\":\"depth\",\"datatype\":\"number\"},"
+  "{\"variable\":false,\"code\":\"info\",\"description\":\"Tylko informacja\"}]}";
+
+/* Chooses @category (@def its definition) in the session's form; then
+ * okn_form_session_add_kept_answers() adds @expected to an empty record:
+ * "code=value" one after another, ", " between. */
+static void
+assert_kept (OknFormSession      *session,
+             const char          *category,
+             const OknServiceDef *def,
+             const char          *expected)
+{
+  g_autoptr (OknRecord) r = okn_record_new (OKN_KIND_REPORT);
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  okn_form_session_set_category (session, category, def);
+  okn_form_session_add_kept_answers (session, r);
+  for (guint i = 0; i < r->attributes->len; i++)
+    {
+      const OknAttribute *at = g_ptr_array_index (r->attributes, i);
+
+      g_string_append_printf (s, "%s%s=%s", s->len ? ", " : "", at->key, at->value);
+    }
+  g_assert_cmpstr (s->str, ==, expected);
+}
+
+/* A correction keeps the stored answers its category's form has no field
+ * for (asked no more, or given for information only; a list's choice it
+ * no longer offers; a second value of a field of one; all of them while
+ * the definition is not known), in the order stored, unless the person
+ * takes one out; a report moved to another category leaves them, and a
+ * new record has none. The form only shows them. */
+static void
+test_kept_answers (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknServiceDef) def = okn_service_def_parse (pothole_now, &error);
+  g_autoptr (OknRecord) stored = okn_test_report ("pothole", "Dziura", "ul. Zgierska 5");
+  g_autoptr (GPtrArray) kept = NULL;
+  g_auto (GStrv) values = NULL;
+
+  g_assert_no_error (error);
+  okn_record_add_attribute (stored, "size", "large");
+  okn_record_add_attribute (stored, "surface", "kostka brukowa");
+  okn_record_add_attribute (stored, "info", "x");
+  okn_record_add_attribute (stored, "lane", "2");
+
+  /* A new record keeps nothing. */
+  assert_kept (f->session, "pothole", def, "");
+
+  okn_form_session_edit (f->session, stored);
+  assert_kept (f->session, "pothole", def, "surface=kostka brukowa, info=x, lane=2");
+  kept = okn_form_session_get_kept_answers (f->session);
+  g_assert_cmpuint (kept->len, ==, 3);
+  g_assert_cmpstr (((OknKeptAnswer *) g_ptr_array_index (kept, 0))->code, ==, "surface");
+  g_assert_cmpstr (((OknKeptAnswer *) g_ptr_array_index (kept, 0))->value, ==, "kostka brukowa");
+  g_assert_true (((OknKeptAnswer *) g_ptr_array_index (kept, 0))->kept);
+
+  /* Taken out: the correction goes without it, and still does when the
+   * same category is chosen again; it is shown, unticked. */
+  okn_form_session_keep_answer (f->session, g_ptr_array_index (kept, 2), FALSE);
+  g_assert_false (((OknKeptAnswer *) g_ptr_array_index (kept, 2))->kept);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+  assert_kept (f->session, "pothole", def, "surface=kostka brukowa, info=x");
+  kept = okn_form_session_get_kept_answers (f->session);
+  g_assert_cmpuint (kept->len, ==, 3);
+  g_assert_false (((OknKeptAnswer *) g_ptr_array_index (kept, 2))->kept);
+
+  /* Another category: none; a definition not known: all of them, the one
+   * taken out still out. */
+  assert_kept (f->session, "streetlight", NULL, "");
+  assert_kept (f->session, "pothole", NULL, "size=large, surface=kostka brukowa, info=x");
+
+  /* Corrected again from the start: every answer kept again. */
+  okn_form_session_edit (f->session, stored);
+  assert_kept (f->session, "pothole", def, "surface=kostka brukowa, info=x, lane=2");
+
+  /* The correction given up: nothing is kept any more. */
+  g_assert_true (okn_form_session_cancel (f->session));
+  assert_kept (f->session, "pothole", NULL, "");
+
+  /* A list's choice the catalogue no longer offers has no field to show
+   * it: kept too. */
+  g_ptr_array_set_size (stored->attributes, 0);
+  okn_record_add_attribute (stored, "size", "huge");
+  okn_record_add_attribute (stored, "depth", "12");
+  okn_form_session_edit (f->session, stored);
+  assert_kept (f->session, "pothole", def, "size=huge");
+
+  /* A field shows one value, the first stored: the others are kept. */
+  okn_record_add_attribute (stored, "depth", "15");
+  okn_record_add_attribute (stored, "size", "small");
+  okn_record_add_attribute (stored, "size", "large");
+  okn_form_session_edit (f->session, stored);
+  assert_kept (f->session, "pothole", def, "size=huge, depth=15, size=large");
+  values = okn_form_session_dup_field_values (f->session, "depth");
+  g_assert_cmpstrv (values, ((const char *[]) { "12", NULL }));
+  g_clear_pointer (&values, g_strfreev);
+  values = okn_form_session_dup_field_values (f->session, "size");
+  g_assert_cmpstrv (values, ((const char *[]) { "small", NULL }));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -540,6 +753,8 @@ main (int   argc,
   ADD ("/form-session/clear-at-submit", test_clear_at_submit);
   ADD ("/form-session/in-flight-keeps-draft", test_in_flight_keeps_draft);
   ADD ("/form-session/submit-when-done", test_submit_when_done);
+  ADD ("/form-session/next-survives-restart", test_next_survives_restart);
+  ADD ("/form-session/kept-answers", test_kept_answers);
 #undef ADD
   return g_test_run ();
 }

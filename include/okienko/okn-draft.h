@@ -33,7 +33,9 @@ GQuark    okn_draft_error_quark (void);
 
 char     *okn_draft_path        (const char *db_path,
                                  const char *form);
+char     *okn_draft_next_path   (const char *draft_path);
 OknDraft *okn_draft_new         (const char *form);
+OknDraft *okn_draft_copy        (OknDraft   *draft);
 void      okn_draft_free        (OknDraft *draft);
 void      okn_draft_set         (OknDraft   *draft,
                                  const char *field,

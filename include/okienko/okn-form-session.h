@@ -18,6 +18,7 @@
 #include "okienko/okn-draft.h"
 #include "okienko/okn-intake.h"
 #include "okienko/okn-record.h"
+#include "okienko/okn-service-def.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,18 @@ typedef struct
   void      (*clear)   (gpointer       data);     /* empty fields for the next new record */
 } OknFormDelegate;
 
+/* A stored answer that a correction's form has no field for (a question
+ * the category's catalogue dropped since, a list's choice it no longer
+ * offers, a second value of a field that shows one, or any while its
+ * definition is not known): the form shows it, and it stays as stored
+ * unless the person takes it out. */
+typedef struct
+{
+  char *code;
+  char *value;
+  gboolean kept;   /* FALSE: taken out, the correction goes without it */
+} OknKeptAnswer;
+
 OknFormSession  *okn_form_session_new                 (const char            *draft_path);
 void             okn_form_session_set_delegate        (OknFormSession        *self,
                                                        const OknFormDelegate *delegate,
@@ -64,6 +77,17 @@ void             okn_form_session_restore             (OknFormSession *self,
 void             okn_form_session_edit                (OknFormSession  *self,
                                                        const OknRecord *record);
 const OknRecord *okn_form_session_get_editing         (OknFormSession *self);
+void             okn_form_session_set_category        (OknFormSession      *self,
+                                                       const char          *category,
+                                                       const OknServiceDef *def);
+GPtrArray       *okn_form_session_get_kept_answers    (OknFormSession *self);
+GStrv            okn_form_session_dup_field_values    (OknFormSession *self,
+                                                       const char     *code);
+void             okn_form_session_keep_answer         (OknFormSession      *self,
+                                                       const OknKeptAnswer *answer,
+                                                       gboolean             kept);
+void             okn_form_session_add_kept_answers    (OknFormSession *self,
+                                                       OknRecord      *record);
 gboolean         okn_form_session_cancel              (OknFormSession *self);
 gboolean         okn_form_session_can_undo_clear      (OknFormSession *self);
 gboolean         okn_form_session_undo_clear          (OknFormSession *self);

@@ -76,6 +76,8 @@ gboolean       okn_service_matches         (const OknService *service,
                                             const char       *text);
 const char    *okn_attr_def_value_name     (const OknAttrDef *a,
                                             const char       *key);
+gboolean       okn_attr_def_offers         (const OknAttrDef *a,
+                                            const char       *key);
 char          *okn_service_icon_name       (const OknService  *service,
                                             const char *const *overrides);
 OknService    *okn_service_from_json       (JsonObject *object);

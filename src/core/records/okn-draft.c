@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -37,6 +38,29 @@ okn_draft_path (const char *db_path,
   return g_strdup_printf ("%s.draft-%s.json", db_path, form);
 }
 
+/**
+ * okn_draft_next_path:
+ * @draft_path: a form's draft file (okn_draft_path())
+ *
+ * What a clerk typed while a refused record came back into the form waits
+ * aside (the form session's "next" record) in a file of its own beside the
+ * form's draft, kept as durably: a crash or a close loses neither.
+ *
+ * Returns: (transfer full): for `<db>.draft-letter.json`,
+ *   `<db>.draft-letter-next.json`
+ */
+char *
+okn_draft_next_path (const char *draft_path)
+{
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (draft_path != NULL, NULL);
+  if (!g_str_has_suffix (draft_path, ".json"))
+    return g_strconcat (draft_path, "-next", NULL);
+  base = g_strndup (draft_path, strlen (draft_path) - strlen (".json"));
+  return g_strconcat (base, "-next.json", NULL);
+}
+
 OknDraft *
 okn_draft_new (const char *form)
 {
@@ -44,6 +68,25 @@ okn_draft_new (const char *form)
 
   d->form = g_strdup (form);
   d->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return d;
+}
+
+/**
+ * okn_draft_copy:
+ *
+ * Returns: (transfer full): a copy of @draft
+ */
+OknDraft *
+okn_draft_copy (OknDraft *draft)
+{
+  OknDraft *d = okn_draft_new (draft->form);
+  GHashTableIter iter;
+  gpointer field, value;
+
+  d->saved_at = g_strdup (draft->saved_at);
+  g_hash_table_iter_init (&iter, draft->fields);
+  while (g_hash_table_iter_next (&iter, &field, &value))
+    okn_draft_set (d, field, value);
   return d;
 }
 
@@ -234,7 +277,9 @@ struct _OknDraftWriter
 {
   gatomicrefcount ref;
   GThreadPool *pool;              /* one thread: jobs run in order */
-  gint waiting;                   /* jobs pushed and not started yet */
+  GMutex lock;                    /* guards @latest and @seq */
+  GHashTable *latest;             /* path → the number of the last job queued for it */
+  guint seq;                      /* the last job's number */
   GMainContext *context;          /* where @on_error runs */
   OknDraftWriterErrorFunc on_error;
   gpointer user_data;
@@ -244,6 +289,7 @@ typedef struct
 {
   OknDraft *draft;                /* NULL: discard */
   char *path;
+  guint seq;                      /* its number, in the order queued */
 } Job;
 
 typedef struct
@@ -264,6 +310,8 @@ writer_unref (OknDraftWriter *writer)
 {
   if (!g_atomic_ref_count_dec (&writer->ref))
     return;
+  g_hash_table_unref (writer->latest);
+  g_mutex_clear (&writer->lock);
   g_main_context_unref (writer->context);
   g_free (writer);
 }
@@ -297,11 +345,18 @@ run_job (gpointer job_data,
   Job *job = job_data;
   OknDraftWriter *writer = pool_data;
   g_autoptr (GError) error = NULL;
+  gboolean last;
   gboolean ok;
 
-  /* A later job for the file makes this save moot: the fields changed
-   * again, or the form was saved or cleared. A discard always runs. */
-  if (!g_atomic_int_dec_and_test (&writer->waiting) && job->draft)
+  g_mutex_lock (&writer->lock);
+  last = GPOINTER_TO_UINT (g_hash_table_lookup (writer->latest, job->path)) == job->seq;
+  if (last)
+    g_hash_table_remove (writer->latest, job->path);
+  g_mutex_unlock (&writer->lock);
+  /* A later job for the same file makes this save moot: the fields
+   * changed again, or the form was saved or cleared. A discard always
+   * runs; a job for another file (what waits aside) changes nothing. */
+  if (!last && job->draft)
     ok = TRUE;
   else if (job->draft)
     ok = okn_draft_save (job->draft, job->path, &error);
@@ -338,6 +393,8 @@ okn_draft_writer_new (OknDraftWriterErrorFunc on_error,
   OknDraftWriter *writer = g_new0 (OknDraftWriter, 1);
 
   g_atomic_ref_count_init (&writer->ref);
+  g_mutex_init (&writer->lock);
+  writer->latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   writer->context = g_main_context_ref_thread_default ();
   writer->on_error = on_error;
   writer->user_data = user_data;
@@ -355,7 +412,13 @@ push (OknDraftWriter *writer,
 
   job->draft = draft;
   job->path = g_strdup (path);
-  g_atomic_int_inc (&writer->waiting);
+  g_mutex_lock (&writer->lock);
+  /* Never 0, which a path without a job reads as. */
+  if (++writer->seq == 0)
+    ++writer->seq;
+  job->seq = writer->seq;
+  g_hash_table_replace (writer->latest, g_strdup (path), GUINT_TO_POINTER (job->seq));
+  g_mutex_unlock (&writer->lock);
   g_thread_pool_push (writer->pool, job, NULL);
 }
 

@@ -263,9 +263,15 @@ okn_service_find (GPtrArray  *services,
   return NULL;
 }
 
-static gboolean
-has_key (const OknAttrDef *a,
-         const char       *key)
+/**
+ * okn_attr_def_offers:
+ * @key: a list's value
+ *
+ * Returns: whether the list attribute @a offers the choice @key now
+ */
+gboolean
+okn_attr_def_offers (const OknAttrDef *a,
+                     const char       *key)
 {
   for (guint i = 0; i < a->values->len; i++)
     if (g_str_equal (((OknAttrValue *) g_ptr_array_index (a->values, i))->key, key))
@@ -309,6 +315,22 @@ is_question (const OknServiceDef *def,
   return a != NULL && a->variable;
 }
 
+/* Whether @record has the answer @value to @code. */
+static gboolean
+has_answer (const OknRecord *record,
+            const char      *code,
+            const char      *value)
+{
+  for (guint i = 0; record && i < record->attributes->len; i++)
+    {
+      const OknAttribute *at = g_ptr_array_index (record->attributes, i);
+
+      if (g_strcmp0 (at->key, code) == 0 && g_strcmp0 (at->value, value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 has_code (const OknRecord *record,
           const char      *code,
@@ -321,9 +343,9 @@ has_code (const OknRecord *record,
 }
 
 /* A code the category does not define, once per code, naming the codes it
- * has. One stored with the record being corrected stays: the server may
- * have dropped the question since, and a correction must not fail on it.
- * Only in the same category: another one never asked it. */
+ * has. One stored with the record being corrected (@stored, in the same
+ * category) stays: the server may have dropped the question since, and a
+ * correction must not fail on it. */
 static void
 check_unknown_codes (const OknServiceDef *def,
                      const OknRecord     *record,
@@ -331,9 +353,6 @@ check_unknown_codes (const OknServiceDef *def,
                      GPtrArray           *issues)
 {
   g_autoptr (GString) codes = g_string_new (NULL);
-
-  if (stored && g_strcmp0 (stored->category, record->category) != 0)
-    stored = NULL;
 
   for (guint i = 0; i < def->attributes->len; i++)
     {
@@ -368,7 +387,10 @@ check_unknown_codes (const OknServiceDef *def,
  *
  * Checks the record's attribute values against the definition, and its
  * codes: one the category does not define is refused (naming the codes it
- * has) unless @stored, in the same category, has it. An issue's `field` is the attribute's code
+ * has) unless @stored, in the same category, has it; so is a list's
+ * choice the list does not offer, unless @stored has that answer (the
+ * catalogue dropped the choice since). Only in the same category: another
+ * one never asked them. An issue's `field` is the attribute's code
  * and points into @def (an unknown code's into @record): keep them alive
  * while using the issues.
  *
@@ -382,6 +404,8 @@ okn_service_def_check (const OknServiceDef *def,
 {
   GPtrArray *issues = g_ptr_array_new_with_free_func ((GDestroyNotify) okn_field_issue_free);
 
+  if (stored && g_strcmp0 (stored->category, record->category) != 0)
+    stored = NULL;
   for (guint i = 0; i < def->attributes->len; i++)
     {
       const OknAttrDef *a = g_ptr_array_index (def->attributes, i);
@@ -425,7 +449,7 @@ okn_service_def_check (const OknServiceDef *def,
               break;
             case OKN_ATTR_SINGLEVALUELIST:
             case OKN_ATTR_MULTIVALUELIST:
-              if (!has_key (a, v->value))
+              if (!okn_attr_def_offers (a, v->value) && !has_answer (stored, a->code, v->value))
                 okn_field_issue_add (issues, a->code, label, _("“%s” is not one of the choices."), v->value);
               break;
             case OKN_ATTR_STRING:

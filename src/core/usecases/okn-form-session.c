@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "okienko/okn-form-session.h"
 
@@ -24,6 +25,7 @@ struct _OknFormSession
   OknFormDelegate delegate;
   gpointer delegate_data;
   OknRecord *editing;        /* the stored record being corrected, or NULL */
+  GPtrArray *answers;        /* Answer: its stored answers, in order */
   OknDraft *cleared;         /* what the last clear took, for one undo */
   OknDraft *set_aside;       /* the new record's form, while a correction uses it */
   guint draft_source;
@@ -32,7 +34,16 @@ struct _OknFormSession
   gboolean clear_at_submit;
   OknDraft *submitted;       /* the new record in flight, its form cleared */
   OknDraft *next;            /* typed while a record in flight was refused: back once that one is stored */
+  char *next_path;           /* (nullable) where @next waits on disk, beside the draft */
 };
+
+/* A stored answer of the record being corrected. */
+typedef struct
+{
+  OknKeptAnswer kept;        /* first: what the form is given */
+  gboolean shown;            /* the chosen category's form has no field for it: kept as stored */
+  gboolean in_field;         /* its field shows it (okn_form_session_dup_field_values) */
+} Answer;
 
 G_DEFINE_FINAL_TYPE (OknFormSession, okn_form_session, G_TYPE_OBJECT)
 
@@ -102,14 +113,37 @@ on_draft_error (const GError *error,
 }
 
 static void
+answer_free (gpointer data)
+{
+  Answer *a = data;
+
+  g_free (a->kept.code);
+  g_free (a->kept.value);
+  g_free (a);
+}
+
+static void
 set_editing (OknFormSession  *self,
              const OknRecord *record)
 {
   if (self->editing == NULL && record == NULL)
     return;
   g_clear_pointer (&self->editing, okn_record_free);
+  g_ptr_array_set_size (self->answers, 0);
   if (record)
-    self->editing = okn_record_copy (record);
+    {
+      self->editing = okn_record_copy (record);
+      for (guint i = 0; i < record->attributes->len; i++)
+        {
+          const OknAttribute *at = g_ptr_array_index (record->attributes, i);
+          Answer *a = g_new0 (Answer, 1);
+
+          a->kept.code = g_strdup (at->key);
+          a->kept.value = g_strdup (at->value);
+          a->kept.kept = TRUE;
+          g_ptr_array_add (self->answers, a);
+        }
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITING]);
 }
 
@@ -121,6 +155,51 @@ set_busy (OknFormSession *self,
     return;
   self->busy = busy;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* What was typed while the record in flight was refused waits aside,
+ * in memory and in a file beside the draft: a crash or a close of the
+ * desk meanwhile must not lose it. */
+static void
+save_next (OknFormSession *self)
+{
+  if (self->next && self->next_path)
+    okn_draft_writer_save (self->drafts, okn_draft_copy (self->next), self->next_path);
+}
+
+/* At the start: a record that waited aside when the desk stopped waits
+ * again. Without a draft of the refused one (stored or cleared, and the
+ * desk stopped before the one aside came back into the form) it is the
+ * draft now, offered as any other; the rename leaves one of the two
+ * files whenever it stops. */
+static void
+load_next (OknFormSession *self)
+{
+  g_autoptr (OknDraft) next = NULL;
+
+  if (self->next_path == NULL || !g_file_test (self->next_path, G_FILE_TEST_EXISTS))
+    return;
+  if (!g_file_test (self->draft_path, G_FILE_TEST_EXISTS) && g_rename (self->next_path, self->draft_path) == 0)
+    return;
+  /* One that cannot be read stays where it is: nothing is removed. */
+  next = okn_draft_load (self->next_path, NULL);
+  if (next)
+    {
+      g_clear_pointer (&self->next, okn_draft_free);
+      self->next = g_steal_pointer (&next);
+    }
+}
+
+static void
+set_draft_path (OknFormSession *self,
+                const char     *draft_path)
+{
+  g_free (self->draft_path);
+  g_clear_pointer (&self->next_path, g_free);
+  self->draft_path = g_strdup (draft_path);
+  if (draft_path)
+    self->next_path = okn_draft_next_path (draft_path);
+  load_next (self);
 }
 
 /* The new record's form comes back after a correction, or a clean one. */
@@ -151,6 +230,13 @@ take_back_next (OknFormSession *self)
   next = g_steal_pointer (&self->next);
   okn_form_session_restore (self, next);
   okn_form_session_changed (self);
+  /* Its file goes only once the form's draft holds it. */
+  if (self->next_path)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      okn_draft_writer_save (self->drafts, collect (self, OKN_FORM_COLLECT_DRAFT), self->draft_path);
+      okn_draft_writer_discard (self->drafts, self->next_path);
+    }
 }
 
 static void
@@ -171,7 +257,9 @@ okn_form_session_finalize (GObject *object)
   OknFormSession *self = OKN_FORM_SESSION (object);
 
   g_free (self->draft_path);
+  g_free (self->next_path);
   g_clear_pointer (&self->editing, okn_record_free);
+  g_clear_pointer (&self->answers, g_ptr_array_unref);
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
   g_clear_pointer (&self->next, okn_draft_free);
@@ -259,6 +347,7 @@ static void
 okn_form_session_init (OknFormSession *self)
 {
   self->drafts = okn_draft_writer_new (on_draft_error, self);
+  self->answers = g_ptr_array_new_with_free_func (answer_free);
 }
 
 /**
@@ -273,7 +362,7 @@ okn_form_session_new (const char *draft_path)
 {
   OknFormSession *self = g_object_new (OKN_TYPE_FORM_SESSION, NULL);
 
-  self->draft_path = g_strdup (draft_path);
+  set_draft_path (self, draft_path);
   return self;
 }
 
@@ -296,15 +385,15 @@ okn_form_session_set_delegate (OknFormSession        *self,
  * okn_form_session_set_draft_path:
  * @draft_path: (nullable): the form's draft file; %NULL keeps no drafts
  *
- * For a form that learns its store after it is made.
+ * For a form that learns its store after it is made. A record that waited
+ * aside when the form last stopped (okn_draft_next_path()) waits again.
  */
 void
 okn_form_session_set_draft_path (OknFormSession *self,
                                  const char     *draft_path)
 {
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  g_free (self->draft_path);
-  self->draft_path = g_strdup (draft_path);
+  set_draft_path (self, draft_path);
 }
 
 /**
@@ -413,6 +502,8 @@ okn_form_session_wipe (OknFormSession *self)
   g_clear_pointer (&self->cleared, okn_draft_free);
   g_clear_pointer (&self->set_aside, okn_draft_free);
   g_clear_pointer (&self->next, okn_draft_free);
+  if (self->next_path)
+    okn_draft_writer_discard (self->drafts, self->next_path);
   okn_form_session_reset (self);
 }
 
@@ -472,6 +563,161 @@ const OknRecord *
 okn_form_session_get_editing (OknFormSession *self)
 {
   return self->editing;
+}
+
+/* Whether the form of a category with this definition has a field that
+ * shows the stored answer @value to @code, beside the answers it shows
+ * already (@in_fields, which it joins): a question it asks (not one given
+ * for information only); of a list, a choice it still offers; one value
+ * a field (the first stored), a multi-value list's each choice once. */
+static gboolean
+has_field (const OknServiceDef *def,
+           GHashTable          *in_fields,
+           const char          *code,
+           const char          *value)
+{
+  const OknAttrDef *a = def ? okn_service_def_find (def, code) : NULL;
+  char *place;
+
+  if (a == NULL || !a->variable)
+    return FALSE;
+  if ((a->datatype == OKN_ATTR_SINGLEVALUELIST || a->datatype == OKN_ATTR_MULTIVALUELIST)
+      && !okn_attr_def_offers (a, value))
+    return FALSE;
+  place = a->datatype == OKN_ATTR_MULTIVALUELIST ? g_strconcat (code, "\n", value, NULL) : g_strdup (code);
+  if (g_hash_table_contains (in_fields, place))
+    {
+      g_free (place);
+      return FALSE;
+    }
+  g_hash_table_add (in_fields, place);
+  return TRUE;
+}
+
+/**
+ * okn_form_session_set_category:
+ * @category: (nullable): the category the form has chosen
+ * @def: (nullable): its definition, as the form renders it; %NULL when not
+ *   known (its form has no field for any answer)
+ *
+ * A correction's stored answers that the form of @category has no field
+ * for are kept as stored (okn_form_session_get_kept_answers()): a question
+ * the catalogue dropped after the report was stored, a list's choice it
+ * no longer offers (the core's check accepts it in this correction), a
+ * second value of a field that shows one (every value stays), or every
+ * answer while the category's definition is not known. A report moved to
+ * another category leaves its old category's answers. Call it whenever the
+ * form's category (or its definition) changes, before asking for them; an
+ * answer the person took out stays out for the whole correction.
+ */
+void
+okn_form_session_set_category (OknFormSession      *self,
+                               const char          *category,
+                               const OknServiceDef *def)
+{
+  g_autoptr (GHashTable) in_fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean same;
+
+  g_return_if_fail (OKN_IS_FORM_SESSION (self));
+  same = self->editing != NULL && category != NULL && g_strcmp0 (self->editing->category, category) == 0;
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      /* Taken out stays taken out: the person's untick holds when the
+       * same category is chosen again. */
+      a->in_field = same && has_field (def, in_fields, a->kept.code, a->kept.value);
+      a->shown = same && !a->in_field;
+    }
+}
+
+/**
+ * okn_form_session_dup_field_values:
+ * @code: a question of the chosen category
+ *
+ * What a correction's form fills the field of @code with: the stored
+ * answers it shows (one, the first stored, for a field of one value; a
+ * multi-value list's choices it offers); the others are kept answers.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the values, in the
+ *   order stored; empty for a new record
+ */
+GStrv
+okn_form_session_dup_field_values (OknFormSession *self,
+                                   const char     *code)
+{
+  g_autoptr (GStrvBuilder) values = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (a->in_field && g_strcmp0 (a->kept.code, code) == 0)
+        g_strv_builder_add (values, a->kept.value);
+    }
+  return g_strv_builder_end (values);
+}
+
+/**
+ * okn_form_session_get_kept_answers:
+ *
+ * Returns: (transfer container) (element-type OknKeptAnswer): the
+ *   correction's stored answers its form has no field for, in the order
+ *   stored; each valid until the next okn_form_session_set_category() or
+ *   the end of the correction
+ */
+GPtrArray *
+okn_form_session_get_kept_answers (OknFormSession *self)
+{
+  GPtrArray *kept = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (a->shown)
+        g_ptr_array_add (kept, &a->kept);
+    }
+  return kept;
+}
+
+/**
+ * okn_form_session_keep_answer:
+ * @answer: one of okn_form_session_get_kept_answers()
+ * @kept: %FALSE to take it out of the correction (a server that refuses
+ *   the dropped question), %TRUE to keep it
+ */
+void
+okn_form_session_keep_answer (OknFormSession      *self,
+                              const OknKeptAnswer *answer,
+                              gboolean             kept)
+{
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (&a->kept == answer)
+        a->kept.kept = kept;
+    }
+}
+
+/**
+ * okn_form_session_add_kept_answers:
+ * @record: the correction the form built from its fields
+ *
+ * Adds the kept answers the person did not take out to @record, as stored.
+ */
+void
+okn_form_session_add_kept_answers (OknFormSession *self,
+                                   OknRecord      *record)
+{
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *a = g_ptr_array_index (self->answers, i);
+
+      if (a->shown && a->kept.kept)
+        okn_record_add_attribute (record, a->kept.code, a->kept.value);
+    }
 }
 
 /**
@@ -551,7 +797,8 @@ okn_form_session_undo_clear (OknFormSession *self)
  *
  * The person declined the draft offered at start-up. If the form already
  * holds something typed since, the file is that text's draft now and
- * stays; otherwise it is removed, in order with the form's own writes.
+ * stays; otherwise it is removed, in order with the form's own writes,
+ * and a record that waited aside behind the declined one comes back.
  */
 void
 okn_form_session_drop_offered_draft (OknFormSession *self)
@@ -562,7 +809,10 @@ okn_form_session_drop_offered_draft (OknFormSession *self)
     return;
   d = collect (self, OKN_FORM_COLLECT_DRAFT);
   if (okn_draft_is_empty (d))
-    okn_draft_writer_discard (self->drafts, self->draft_path);
+    {
+      okn_draft_writer_discard (self->drafts, self->draft_path);
+      take_back_next (self);
+    }
 }
 
 gboolean
@@ -592,8 +842,9 @@ okn_form_session_get_fields_locked (OknFormSession *self)
  * the submit starts (and its delegate puts the focus on the first field),
  * so those keys go to the next record and the end of the save wipes none
  * of them. Refused, the record comes back into the form; what was typed
- * meanwhile is then what okn_form_session_undo_clear() brings back. A
- * correction still stays in its form until it is stored.
+ * meanwhile waits aside, on disk too (okn_draft_next_path()), and comes
+ * back once the refused one is stored or cleared. A correction still
+ * stays in its form until it is stored.
  */
 void
 okn_form_session_set_clear_at_submit (OknFormSession *self,
@@ -639,6 +890,8 @@ on_submitted (GObject      *source,
           okn_form_session_restore (self, submitted);
           if (self->draft_path)
             okn_draft_writer_save (self->drafts, collect (self, OKN_FORM_COLLECT_DRAFT), self->draft_path);
+          /* After the refused one's draft, in the writer's order. */
+          save_next (self);
         }
       g_task_return_error (task, g_steal_pointer (&error));
       return;

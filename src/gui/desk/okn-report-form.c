@@ -205,30 +205,35 @@ set_attribute_values (OknReportForm    *self,
     }
 }
 
-/* A correction's answers the form has no field for: a question the
- * catalogue dropped after the report was stored, or every answer while the
- * category's definition is not cached. The clerk did not touch them, so
- * they stay as stored; they are shown, not editable, each with a tick to
- * take it out (a server that refuses the dropped question). A report moved
- * to another category leaves its old category's answers. */
+static void
+on_kept_toggled (GtkToggleButton *check,
+                 OknReportForm   *self)
+{
+  if (self->session == NULL)
+    return;
+  okn_form_session_keep_answer (self->session, g_object_get_data (G_OBJECT (check), "okn-answer"),
+                                gtk_toggle_button_get_active (check));
+  on_field_changed (self);
+}
+
+/* A correction's answers the form has no field for, which the core keeps
+ * as stored (okn_form_session_get_kept_answers()): shown, not editable,
+ * each with a tick to take it out (a server that refuses the dropped
+ * question). */
 static void
 build_kept_answers (OknReportForm *self,
                     int            row)
 {
-  const OknRecord *stored = editing (self);
+  g_autoptr (GPtrArray) answers = okn_form_session_get_kept_answers (self->session);
   GtkWidget *heading = NULL;
 
-  if (stored == NULL || self->category == NULL || g_strcmp0 (stored->category, self->category) != 0)
-    return;
-  for (guint i = 0; i < stored->attributes->len; i++)
+  for (guint i = 0; i < answers->len; i++)
     {
-      const OknAttribute *at = g_ptr_array_index (stored->attributes, i);
+      const OknKeptAnswer *at = g_ptr_array_index (answers, i);
       g_autofree char *raw = NULL;
       g_autofree char *text = NULL;
       GtkWidget *check;
 
-      if (g_hash_table_contains (self->attr_widgets, at->key))
-        continue;
       if (heading == NULL)
         {
           heading = gtk_label_new (_("Kept as stored: this form has no field for these answers. "
@@ -238,14 +243,14 @@ build_kept_answers (OknReportForm *self,
           gtk_style_context_add_class (gtk_widget_get_style_context (heading), "dim-label");
           gtk_grid_attach (self->attributes_grid, heading, 0, row++, 2, 1);
         }
-      raw = g_strdup_printf ("%s: %s", at->key, at->value);
+      raw = g_strdup_printf ("%s: %s", at->code, at->value);
       text = okn_text_display_line (raw, -1);
       check = gtk_check_button_new_with_label (text);
       gtk_label_set_line_wrap (GTK_LABEL (gtk_bin_get_child (GTK_BIN (check))), TRUE);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
-      g_object_set_data_full (G_OBJECT (check), "okn-key", g_strdup (at->key), g_free);
-      g_object_set_data_full (G_OBJECT (check), "okn-value", g_strdup (at->value), g_free);
-      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_field_changed), self);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), at->kept);
+      g_object_set_data_full (G_OBJECT (check), "okn-key", g_strdup (at->code), g_free);
+      g_object_set_data (G_OBJECT (check), "okn-answer", (gpointer) at);
+      g_signal_connect (check, "toggled", G_CALLBACK (on_kept_toggled), self);
       /* A screen reader reads the heading with each tick. */
       okn_gui_describe_by (check, heading);
       gtk_grid_attach (self->attributes_grid, check, 0, row++, 2, 1);
@@ -434,6 +439,7 @@ okn_report_form_select_category (OknReportForm *self,
     {
       gtk_list_box_unselect_all (self->category_list);
       gtk_label_set_text (self->category_selected, _("No category chosen"));
+      okn_form_session_set_category (self->session, NULL, NULL);
       build_attributes (self);
       return code == NULL || *code == '\0';
     }
@@ -459,6 +465,7 @@ okn_report_form_select_category (OknReportForm *self,
         gtk_list_box_select_row (self->category_list, l->data);
   }
   gtk_label_set_text (self->category_selected, text);
+  okn_form_session_set_category (self->session, self->category, self->def);
   build_attributes (self);
   on_field_changed (self);
   return TRUE;
@@ -919,13 +926,7 @@ build_record (OknReportForm *self,
         okn_record_add_attribute (r, a->code, g_ptr_array_index (values, j));
     }
   /* The answers the form has no field for stay as stored, unless unticked. */
-  for (guint i = 0; editing (self) && i < self->kept->len; i++)
-    {
-      GObject *check = g_ptr_array_index (self->kept, i);
-
-      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)))
-        okn_record_add_attribute (r, g_object_get_data (check, "okn-key"), g_object_get_data (check, "okn-value"));
-    }
+  okn_form_session_add_kept_answers (self->session, r);
   /* The files were read when they were added. */
   if (editing (self) == NULL)
     {
@@ -1005,9 +1006,10 @@ on_save_clicked (OknReportForm *self)
   okn_report_form_save (self);
 }
 
+/* The attributes' fields from @draft, or (%NULL) from the correction's
+ * stored answers that the session says they show. */
 static void
 fill_attributes_from (OknReportForm *self,
-                      const OknRecord *record,
                       OknDraft      *draft)
 {
   for (guint i = 0; self->def && i < self->def->attributes->len; i++)
@@ -1015,19 +1017,8 @@ fill_attributes_from (OknReportForm *self,
       const OknAttrDef *a = g_ptr_array_index (self->def->attributes, i);
       g_auto (GStrv) values = NULL;
 
-      if (record)
-        {
-          g_autoptr (GPtrArray) v = g_ptr_array_new ();
-
-          for (guint j = 0; j < record->attributes->len; j++)
-            {
-              OknAttribute *at = g_ptr_array_index (record->attributes, j);
-              if (g_str_equal (at->key, a->code))
-                g_ptr_array_add (v, g_strdup (at->value));
-            }
-          g_ptr_array_add (v, NULL);
-          values = (GStrv) g_ptr_array_free (g_steal_pointer (&v), FALSE);
-        }
+      if (draft == NULL)
+        values = okn_form_session_dup_field_values (self->session, a->code);
       else
         {
           g_autofree char *key = g_strconcat ("attribute.", a->code, NULL);
@@ -1060,7 +1051,7 @@ okn_report_form_edit_record (OknReportForm   *self,
   gtk_entry_set_text (self->name_entry, record->contact_name ? record->contact_name : "");
   gtk_entry_set_text (self->email_entry, record->contact_email ? record->contact_email : "");
   gtk_entry_set_text (self->phone_entry, record->contact_phone ? record->contact_phone : "");
-  fill_attributes_from (self, record, NULL);
+  fill_attributes_from (self, NULL);
   okn_form_session_end_load (self->session);
   gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
 }
@@ -1086,7 +1077,7 @@ restore_fields (gpointer  data,
   TEXT (self->phone_entry, "phone");
 #undef TEXT
   gtk_toggle_button_set_active (self->consent_check, okn_draft_get (draft, "consent") != NULL);
-  fill_attributes_from (self, NULL, draft);
+  fill_attributes_from (self, draft);
   if ((s = okn_draft_get (draft, "files")))
     {
       g_auto (GStrv) paths = g_strsplit (s, "\n", -1);
