@@ -1223,6 +1223,97 @@ test_store_warnings (void)
   g_object_unref (other);
 }
 
+/* The child: a desk on a disk with room for a letter but not for the mark
+ * of the numbers given out (as /okienkoctl/register-mark-not-written).
+ * Exits 0 when the clerk was told under a ticket that stayed, and the
+ * next letter could be typed at once. */
+static int
+mark_child (void)
+{
+  /* Before GTK starts a thread: a process of several cannot leave its
+   * mount namespace. */
+  g_autofree char *db = okn_test_small_disk_station ("K03");
+  g_autofree char *issued = g_strconcat (db, ".issued", NULL);
+  OknApplication *a;
+  OknTicketScreen *screen;
+  g_autoptr (OknRecord) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *told;
+  const char *ticket;
+
+  g_setenv ("OKIENKO_DB", db, TRUE);
+  okn_application_setup_i18n ();
+  child_gtk_init ();
+  a = start_app ();
+  window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (a));
+  screen = okn_clerk_window_get_ticket_screen (window);
+  /* The desk's connection holds the -wal. */
+  okn_test_fill_disk_but_wal (db);
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  type_text ("Jan Pełnodyskowy", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Wniosek o dowód", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (status_has_saved, NULL));
+
+  /* Stored, and its ticket on the screen. */
+  ticket = okn_clerk_window_get_shown_ticket (window);
+  stored = okn_store_lookup (okn_application_get_store (a), ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->sender_name, ==, "Jan Pełnodyskowy");
+  /* Under it, the clerk reads that the ticket holds, whom to tell, and
+   * what to pass on: the store's words, naming the file and the ticket. */
+  told = okn_ticket_screen_get_warning (screen);
+  g_printerr ("the desk, the mark not written: %s\n", told ? told : "(nothing)");
+  g_assert_nonnull (told);
+  g_assert_nonnull (strstr (told, "The letter is stored and its ticket is valid"));
+  g_assert_nonnull (strstr (told, "Tell the administrator"));
+  g_assert_nonnull (strstr (told, issued));
+  g_assert_nonnull (strstr (told, ticket));
+  g_assert_true (gtk_widget_get_visible (okn_ticket_screen_get_ticket_label (screen)));
+  g_assert_false (okn_ticket_screen_print_failed (screen));
+
+  /* Nothing to answer: the next letter is typed at once, and the ticket
+   * with what it said goes as it starts. */
+  type_text ("Anna", 100);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender"))), ==, "Anna");
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+
+  okn_letter_form_reset (okn_clerk_window_get_letter_form (window));
+  okn_test_ui_destroy (GTK_WIDGET (window));
+  g_object_unref (a);
+  okn_test_small_disk_clear (db);
+  return 0;
+}
+
+/* A letter stored while the file of numbers given out cannot be written
+ * (a full disk): the desk shows its ticket and tells the clerk, in a child
+ * with a small full tmpfs of its own. */
+static void
+test_mark_not_written (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (!okn_test_can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--mark-child", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+}
+
 /* The record view's audit trail speaks words, not the store's JSON. */
 static void
 test_audit_text (void)
@@ -3533,6 +3624,8 @@ main (int    argc,
       okn_application_setup_i18n ();
       return scale_child (argv[2], argv[3]);
     }
+  if (argc > 1 && g_str_equal (argv[1], "--mark-child"))
+    return mark_child ();
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
     {
       okn_application_setup_i18n ();
@@ -3589,6 +3682,7 @@ main (int    argc,
   g_test_add_func ("/desk/save-next-while-saving", test_save_next_while_saving);
   g_test_add_func ("/desk/broken-config", test_broken_config);
   g_test_add_func ("/desk/store-warnings", test_store_warnings);
+  g_test_add_func ("/desk/mark-not-written", test_mark_not_written);
   g_test_add_func ("/desk/audit-text", test_audit_text);
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);

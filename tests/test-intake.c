@@ -4,14 +4,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/mount.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "okienko/okienko.h"
 #include "okienko/okn-outputs.h"
 #include "okn-test-common.h"
-#include "okn-test-sql.h"
 #include "okn-test-sync.h"
 
 #define POTHOLE_DEF \
@@ -326,8 +324,7 @@ test_async_kiosk (Fixture       *f,
 static void
 mark_not_written_scenario (void)
 {
-  g_autofree char *dir = okn_test_make_tmpdir ();
-  g_autofree char *db = g_build_filename (dir, "okienko.db", NULL);
+  g_autofree char *db = okn_test_small_disk_station ("K03");
   g_autofree char *issued = g_strconcat (db, ".issued", NULL);
   g_autoptr (OknStore) store = NULL;
   g_autoptr (OknIntakeResult) result = NULL;
@@ -338,20 +335,13 @@ mark_not_written_scenario (void)
   g_autoptr (OknRecord) r = okn_test_letter ("Jan Kowalski", "Wniosek o dowód");
   const char *warning;
 
-  g_assert_true (okn_test_enter_private_mount ());
-  g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
-  okn_store_close (okn_test_open_store (dir, "K03"));
   /* A warning of the open (a database others could read) stays the
    * open's. */
   g_assert_cmpint (g_chmod (db, 0644), ==, 0);
   store = okn_store_open (db, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (okn_store_get_warnings (store)->len, >, 0);
-  /* Room in the -wal and free pages for a letter; none for the mark's
-   * first page. */
-  okn_test_sql_exec (db, "INSERT INTO meta (key, value) VALUES ('pad', hex (zeroblob (40000)));"
-                         "DELETE FROM meta WHERE key = 'pad'; PRAGMA wal_checkpoint (PASSIVE);");
-  okn_test_fill_disk (dir);
+  okn_test_fill_disk_but_wal (db);
 
   /* The desk's way first: a thread with a connection of its own (a
    * connection opened after a mark was lost would have to write it, and
@@ -380,8 +370,7 @@ mark_not_written_scenario (void)
   g_assert_nonnull (strstr (warning, result->record->ticket));
 
   g_clear_pointer (&store, okn_store_close);
-  umount2 (dir, MNT_DETACH);
-  okn_test_rm_rf (dir);
+  okn_test_small_disk_clear (db);
 }
 
 static void
