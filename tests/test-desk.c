@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <gdk/gdkx.h>
 
 #include "okn-test-common.h"
 #include "okn-test-sql.h"
@@ -1221,6 +1222,348 @@ test_store_warnings (void)
   g_assert_nonnull (strstr (okn_clerk_window_get_status (OKN_CLERK_WINDOW (w)), g_getenv ("OKIENKO_DB")));
   okn_test_ui_destroy (w);
   g_object_unref (other);
+}
+
+/* The child: a desk on a disk with room for a letter but not for the mark
+ * of the numbers given out (as /okienkoctl/register-mark-not-written).
+ * Exits 0 when the clerk was told under a ticket that stayed, and the
+ * next letter could be typed at once. */
+static int
+mark_child (void)
+{
+  /* Before GTK starts a thread: a process of several cannot leave its
+   * mount namespace. */
+  g_autofree char *db = okn_test_small_disk_station ("K03");
+  g_autofree char *issued = g_strconcat (db, ".issued", NULL);
+  OknApplication *a;
+  OknTicketScreen *screen;
+  g_autoptr (OknRecord) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *told;
+  const char *ticket;
+
+  g_setenv ("OKIENKO_DB", db, TRUE);
+  okn_application_setup_i18n ();
+  child_gtk_init ();
+  a = start_app ();
+  window = OKN_CLERK_WINDOW (okn_application_get_clerk_window (a));
+  screen = okn_clerk_window_get_ticket_screen (window);
+  /* The desk's connection holds the -wal. */
+  okn_test_fill_disk_but_wal (db);
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  type_text ("Jan Pełnodyskowy", 100);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  key (GDK_KEY_Tab, 0);
+  type_text ("Wniosek o dowód", 100);
+  key (GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (wait_for (status_has_saved, NULL));
+
+  /* Stored, and its ticket on the screen. */
+  ticket = okn_clerk_window_get_shown_ticket (window);
+  stored = okn_store_lookup (okn_application_get_store (a), ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->sender_name, ==, "Jan Pełnodyskowy");
+  /* Under it, the clerk reads that the ticket holds, whom to tell, and
+   * what to pass on: the store's words, naming the file and the ticket. */
+  told = okn_ticket_screen_get_warning (screen);
+  g_printerr ("the desk, the mark not written: %s\n", told ? told : "(nothing)");
+  g_assert_nonnull (told);
+  g_assert_nonnull (strstr (told, "The letter is stored and its ticket is valid"));
+  g_assert_nonnull (strstr (told, "Tell the administrator"));
+  g_assert_nonnull (strstr (told, issued));
+  g_assert_nonnull (strstr (told, ticket));
+  g_assert_true (gtk_widget_get_visible (okn_ticket_screen_get_ticket_label (screen)));
+  g_assert_false (okn_ticket_screen_print_failed (screen));
+
+  /* Nothing to answer: the next letter is typed at once, and the ticket
+   * with what it said goes as it starts. */
+  type_text ("Anna", 100);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender"))), ==, "Anna");
+  g_assert_null (okn_clerk_window_get_shown_ticket (window));
+
+  okn_letter_form_reset (okn_clerk_window_get_letter_form (window));
+  okn_test_ui_destroy (GTK_WIDGET (window));
+  g_object_unref (a);
+  okn_test_small_disk_clear (db);
+  return 0;
+}
+
+/* A letter stored while the file of numbers given out cannot be written
+ * (a full disk): the desk shows its ticket and tells the clerk, in a child
+ * with a small full tmpfs of its own. */
+static void
+test_mark_not_written (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (!okn_test_can_mount_privately ())
+    {
+      g_test_skip ("no mount namespace for a small tmpfs here (neither root nor user namespaces)");
+      return;
+    }
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--mark-child", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+}
+
+/* A fast clerk's letters, one after another: the sender, the anonymous
+ * mark passed with Tab, the address, the subject, Ctrl+Enter, and the
+ * next letter at once, while the last one is being saved. */
+static const struct
+{
+  const char *sender;
+  const char *address;
+  const char *subject;
+} typed_letters[] = {
+  { "Anna Nowak-Żółć", "ul. Piotrkowska 100, 90-001 Łódź", "Skarga na hałas nocny" },
+  { "Jan Kowalski", "Zgierska 5/12", "Wniosek o dowód osobisty" },
+  { "Ewa Ślęzak", "al. Kościuszki 7", "Prośba o informację publiczną (BIP)" },
+  { "Michał Źdźbło", "Narutowicza 44 m. 3", "Odwołanie: AN/2026/11" },
+  { "ZUS Oddział Łódź", "ul. Zamenhofa 2, 90-431 Łódź", "Zaświadczenie 123/45" },
+};
+
+#define TYPIST_GAP_MS 40
+
+/* The X key code of every character the typist types: a spare code of
+ * the Xvfb's keymap gets the letters it lacks (the Polish ones), lower
+ * case and upper case, as xmodmap would bind them. Returns the codes
+ * bound, for typist_unmap_keys(). */
+static GArray *
+typist_map_keys (GdkDisplay *display)
+{
+  GArray *bound = g_array_new (FALSE, FALSE, sizeof (int));
+  Display *x = gdk_x11_display_get_xdisplay (display);
+  GdkKeymap *keymap = gdk_keymap_get_for_display (display);
+  int min_code, max_code, per_code;
+  int next;
+  KeySym *map;
+
+  XDisplayKeycodes (x, &min_code, &max_code);
+  map = XGetKeyboardMapping (x, (KeyCode) min_code, max_code - min_code + 1, &per_code);
+  next = max_code;
+  for (guint i = 0; i < G_N_ELEMENTS (typed_letters); i++)
+    {
+      const char *texts[] = { typed_letters[i].sender, typed_letters[i].address, typed_letters[i].subject };
+
+      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+        for (const char *p = texts[t]; *p; p = g_utf8_next_char (p))
+          {
+            guint keyval = gdk_unicode_to_keyval (g_utf8_get_char (p));
+            g_autofree GdkKeymapKey *keys = NULL;
+            g_autofree KeySym *syms = g_new0 (KeySym, per_code);
+            gint n_keys = 0;
+
+            if (gdk_keymap_get_entries_for_keyval (keymap, keyval, &keys, &n_keys))
+              continue;
+            /* A code with nothing on it, from the top. */
+            while (next >= min_code && map[(next - min_code) * per_code] != NoSymbol)
+              next--;
+            g_assert_cmpint (next, >=, min_code);
+            syms[0] = gdk_keyval_to_lower (keyval);
+            syms[1] = gdk_keyval_to_upper (keyval);
+            XChangeKeyboardMapping (x, next, per_code, syms, 1);
+            map[(next - min_code) * per_code] = syms[0];
+            g_array_append_val (bound, next);
+            XSync (x, False);
+            /* This process's keymap learns it from the server's notice. */
+            while (!gdk_keymap_get_entries_for_keyval (keymap, keyval, &keys, &n_keys))
+              {
+                g_main_context_iteration (NULL, FALSE);
+                g_usleep (1000);
+              }
+          }
+    }
+  XFree (map);
+  return bound;
+}
+
+/* The Xvfb's keymap as it was, for the tests that follow. */
+static void
+typist_unmap_keys (GdkDisplay *display,
+                   GArray     *bound)
+{
+  Display *x = gdk_x11_display_get_xdisplay (display);
+  int min_code, max_code, per_code;
+  KeySym *one;
+
+  XDisplayKeycodes (x, &min_code, &max_code);
+  one = XGetKeyboardMapping (x, (KeyCode) min_code, 1, &per_code);
+  for (int i = 0; i < per_code; i++)
+    one[i] = NoSymbol;
+  for (guint i = 0; i < bound->len; i++)
+    XChangeKeyboardMapping (x, g_array_index (bound, int, i), per_code, one, 1);
+  XSync (x, False);
+  XFree (one);
+}
+
+/* One key pressed and released, sent through the X server to the desk's
+ * window (gdk_test_simulate_key(): an X event the desk's GDK reads from
+ * its connection and translates by the server's keymap, as a keyboard's);
+ * the next one comes 40 ms later whatever the desk is doing. Such events
+ * carry no time stamp (0): the desk's scanner recogniser sees every key
+ * at once, the hardest case for telling a person from a scanner. */
+static void
+clerk_x_key (GdkWindow      *target,
+            guint           keyval,
+            GdkModifierType state)
+{
+  g_assert_true (gdk_test_simulate_key (target, -1, -1, keyval, state, GDK_KEY_PRESS));
+  g_assert_true (gdk_test_simulate_key (target, -1, -1, keyval, state, GDK_KEY_RELEASE));
+  g_usleep (TYPIST_GAP_MS * 1000);
+}
+
+static void
+clerk_x_text (GdkWindow  *target,
+             const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    clerk_x_key (target, gdk_unicode_to_keyval (g_utf8_get_char (p)), 0);
+}
+
+/* The child: a clerk's hands, in a process of their own so that they do
+ * not wait for the desk. Before each Ctrl+Enter it waits until the desk
+ * has saved the letter before (OKN_TEST_TYPIST_SAVED holds how many), as
+ * a clerk who sees the last ticket would: a save asked for while one is in
+ * flight is refused by design, and this test is about keys, not about how
+ * fast a loaded machine saves. */
+static int
+typist_child (const char *xid)
+{
+  GdkDisplay *display;
+  g_autoptr (GdkWindow) target = NULL;
+  g_autoptr (GArray) bound = NULL;
+  const char *saved_path = g_getenv ("OKN_TEST_TYPIST_SAVED");
+
+  gdk_init (NULL, NULL);
+  display = gdk_display_get_default ();
+  target = gdk_x11_window_foreign_new_for_display (GDK_X11_DISPLAY (display),
+                                                   (Window) g_ascii_strtoull (xid, NULL, 10));
+  g_assert_nonnull (target);
+  bound = typist_map_keys (display);
+  for (guint i = 0; i < G_N_ELEMENTS (typed_letters); i++)
+    {
+      clerk_x_text (target, typed_letters[i].sender);
+      clerk_x_key (target, GDK_KEY_Tab, 0);      /* the anonymous mark */
+      clerk_x_key (target, GDK_KEY_Tab, 0);
+      clerk_x_text (target, typed_letters[i].address);
+      clerk_x_key (target, GDK_KEY_Tab, 0);
+      clerk_x_text (target, typed_letters[i].subject);
+      for (;;)
+        {
+          g_autofree char *n = NULL;
+
+          if (g_file_get_contents (saved_path, &n, NULL, NULL) && g_ascii_strtoull (n, NULL, 10) >= i)
+            break;
+          g_usleep (10 * 1000);
+        }
+      clerk_x_key (target, GDK_KEY_Return, GDK_CONTROL_MASK);
+    }
+  typist_unmap_keys (display, bound);
+  return 0;
+}
+
+/* What the desk has saved of the typist's letters, told to the typist in
+ * a file. */
+typedef struct
+{
+  GPtrArray *tickets;
+  const char *saved_path;
+} TypistSaves;
+
+static void
+on_typist_saved (GtkWidget       *form,
+                 OknIntakeResult *result,
+                 TypistSaves     *saves)
+{
+  g_autofree char *n = NULL;
+
+  g_ptr_array_add (saves->tickets, g_strdup (result->record->ticket));
+  n = g_strdup_printf ("%u", saves->tickets->len);
+  g_assert_true (g_file_set_contents (saves->saved_path, n, -1, NULL));
+}
+
+static gboolean
+typist_done (gpointer data)
+{
+  GSubprocess *child = data;
+
+  return g_subprocess_get_identifier (child) == NULL;
+}
+
+static gboolean
+all_typed_saved (gpointer data)
+{
+  TypistSaves *saves = data;
+
+  return saves->tickets->len == G_N_ELEMENTS (typed_letters);
+}
+
+/* "The 40 ms-a-key typing run": a clerk types whole letters at 40 ms a
+ * key through the X server, each saved with Ctrl+Enter and the next one
+ * begun at once; every letter is stored with exactly what was typed, no
+ * key lost, none in the wrong field or the wrong letter. */
+static void
+test_typing_at_40ms (void)
+{
+  OknLetterForm *form = okn_clerk_window_get_letter_form (window);
+  g_autofree char *saved = g_build_filename (tmpdir, "typist-saved", NULL);
+  g_autofree char *xid = NULL;
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GPtrArray) tickets = g_ptr_array_new_with_free_func (g_free);
+  TypistSaves saves = { tickets, saved };
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  gulong handler;
+
+  key (GDK_KEY_l, GDK_CONTROL_MASK);
+  okn_letter_form_reset (form);
+  g_assert_true (wait_for (session_idle, okn_letter_form_get_session (form)));
+  pump ();
+  g_assert_true (focus () == find_named (GTK_WIDGET (window), "Sender"));
+  g_assert_true (g_file_set_contents (saved, "0", -1, NULL));
+  handler = g_signal_connect (form, "saved", G_CALLBACK (on_typist_saved), &saves);
+
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_window_get_xid (gtk_widget_get_window (GTK_WIDGET (window))));
+  g_subprocess_launcher_setenv (launcher, "OKN_TEST_TYPIST_SAVED", saved, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "--typist-child", xid, NULL);
+  g_assert_no_error (error);
+  /* The desk runs its main loop as it would; the child's keys come as
+   * they come. Bounded by the test's own timeout. */
+  while (!typist_done (child))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  g_assert_true (wait_for (all_typed_saved, &saves));
+  g_signal_handler_disconnect (form, handler);
+
+  store = okn_test_open_app_store ();
+  for (guint i = 0; i < G_N_ELEMENTS (typed_letters); i++)
+    {
+      g_autoptr (OknRecord) r = okn_store_lookup (store, g_ptr_array_index (tickets, i), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (r->sender_name, ==, typed_letters[i].sender);
+      g_assert_cmpstr (r->sender_address, ==, typed_letters[i].address);
+      g_assert_cmpstr (r->subject, ==, typed_letters[i].subject);
+    }
+  /* Nothing typed after the last Ctrl+Enter, nothing left over. */
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_named (GTK_WIDGET (window), "Sender"))), ==, "");
+  okn_letter_form_reset (form);
 }
 
 /* The record view's audit trail speaks words, not the store's JSON. */
@@ -3672,6 +4015,10 @@ main (int    argc,
       okn_application_setup_i18n ();
       return scale_child (argv[2], argv[3]);
     }
+  if (argc > 2 && g_str_equal (argv[1], "--typist-child"))
+    return typist_child (argv[2]);
+  if (argc > 1 && g_str_equal (argv[1], "--mark-child"))
+    return mark_child ();
   if (argc > 1 && g_str_equal (argv[1], "--draft-child"))
     {
       okn_application_setup_i18n ();
@@ -3728,6 +4075,8 @@ main (int    argc,
   g_test_add_func ("/desk/save-next-while-saving", test_save_next_while_saving);
   g_test_add_func ("/desk/broken-config", test_broken_config);
   g_test_add_func ("/desk/store-warnings", test_store_warnings);
+  g_test_add_func ("/desk/mark-not-written", test_mark_not_written);
+  g_test_add_func ("/desk/typing-at-40ms", test_typing_at_40ms);
   g_test_add_func ("/desk/audit-text", test_audit_text);
   g_test_add_func ("/desk/escape-then-undo", test_escape_then_undo);
   g_test_add_func ("/desk/correction-keeps-new-letter", test_correction_keeps_new_letter);

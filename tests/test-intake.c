@@ -316,6 +316,70 @@ test_async_kiosk (Fixture       *f,
   g_assert_cmpint (result->record->channel, ==, OKN_CHANNEL_KIOSK);
 }
 
+/* A letter stored on a disk with room for the record but not for the mark
+ * in DB.issued (as /okienkoctl/register-mark-not-written): the result
+ * holds the ticket and the store's warning of this call, naming the file
+ * and the ticket, so that the desk can tell its clerk; a warning of the
+ * store's open is not repeated. The same through a thread's connection. */
+static void
+mark_not_written_scenario (void)
+{
+  g_autofree char *db = okn_test_small_disk_station ("K03");
+  g_autofree char *issued = g_strconcat (db, ".issued", NULL);
+  g_autoptr (OknStore) store = NULL;
+  g_autoptr (OknIntakeResult) result = NULL;
+  g_autoptr (OknIntakeResult) threaded = NULL;
+  g_autoptr (OknRecord) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  OknIntakeOptions options = { .mode = OKN_INTAKE_NEW, .actor = "test" };
+  g_autoptr (OknRecord) r = okn_test_letter ("Jan Kowalski", "Wniosek o dowód");
+  const char *warning;
+
+  /* A warning of the open (a database others could read) stays the
+   * open's. */
+  g_assert_cmpint (g_chmod (db, 0644), ==, 0);
+  store = okn_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okn_store_get_warnings (store)->len, >, 0);
+  okn_test_fill_disk_but_wal (db);
+
+  /* The desk's way first: a thread with a connection of its own (a
+   * connection opened after a mark was lost would have to write it, and
+   * on this disk could not open). */
+  okn_intake_submit_async (db, NULL, okn_test_letter ("Anna Nowak", "Skarga"), &options, NULL, on_submitted,
+                           &threaded);
+  while (threaded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (threaded->warnings->len, ==, 1);
+  warning = g_ptr_array_index (threaded->warnings, 0);
+  g_assert_nonnull (strstr (warning, issued));
+  g_assert_nonnull (strstr (warning, threaded->record->ticket));
+  g_assert_nonnull (strstr (warning, "okienkoctl init"));
+
+  /* The connection held since before the disk filled: its open's
+   * warnings are not this call's. */
+  result = okn_intake_submit (store, NULL, r, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  stored = okn_store_lookup (store, result->record->ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->sender_name, ==, "Jan Kowalski");
+  g_assert_cmpuint (result->warnings->len, ==, 1);
+  warning = g_ptr_array_index (result->warnings, 0);
+  g_assert_nonnull (strstr (warning, issued));
+  g_assert_nonnull (strstr (warning, result->record->ticket));
+
+  g_clear_pointer (&store, okn_store_close);
+  okn_test_small_disk_clear (db);
+}
+
+static void
+test_mark_not_written (Fixture       *f,
+                       gconstpointer  data)
+{
+  okn_test_trap_private_mount (mark_not_written_scenario, 60);
+}
+
 /* A string member of `okienkoctl status --json`, NULL when null. */
 static const char *
 status_member (const char *json,
@@ -574,6 +638,7 @@ main (int   argc,
   ADD ("/intake/correction", test_correction);
   ADD ("/intake/kiosk-print-failure-for-staff", test_kiosk_print_failure_for_staff);
   ADD ("/intake/kiosk-location-fallback", test_kiosk_location_fallback);
+  ADD ("/intake/mark-not-written", test_mark_not_written);
 #undef ADD
 #undef ADD_BARE
   return g_test_run ();

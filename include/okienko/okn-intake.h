@@ -43,6 +43,9 @@ typedef struct
   OknRecord *record;       /* as stored: ticket, code, times */
   char *printed;           /* (nullable) what went where, for a status line */
   GError *print_error;     /* (nullable) why printing failed; the record is stored */
+  GPtrArray *warnings;     /* (element-type utf8) what the store warned of during this call
+                            * (a mark of the numbers given out not written): the record
+                            * is stored, an administrator must be told; empty when none */
 } OknIntakeResult;
 
 GPtrArray        *okn_intake_check           (OknStore        *store,

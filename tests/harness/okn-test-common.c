@@ -19,6 +19,7 @@
 #include <poppler.h>
 
 #include "okn-test-common.h"
+#include "okn-test-sql.h"
 #include "okienko/okn-scan.h"
 
 /**
@@ -489,6 +490,58 @@ okn_test_fill_disk (const char *dir)
   close (fd);
 }
 
+
+/**
+ * okn_test_small_disk_station:
+ * @station: the station code to initialise the database with
+ *
+ * Enters a private mount namespace (okn_test_enter_private_mount(): call
+ * it while this process has one thread) and makes a station's database on
+ * a 1 MiB tmpfs of its own, in a new temporary folder.
+ *
+ * Returns: (transfer full): the database's path
+ */
+char *
+okn_test_small_disk_station (const char *station)
+{
+  g_autofree char *dir = okn_test_make_tmpdir ();
+
+  g_assert_true (okn_test_enter_private_mount ());
+  g_assert_cmpint (mount ("okn-test", dir, "tmpfs", 0, "size=1m,mode=0700"), ==, 0);
+  okn_store_close (okn_test_open_store (dir, station));
+  return g_build_filename (dir, "okienko.db", NULL);
+}
+
+/**
+ * okn_test_fill_disk_but_wal:
+ * @db: a database on okn_test_small_disk_station()'s disk, held open by a
+ *   connection (so that its -wal stays)
+ *
+ * The testers' nearly full disk: the -wal is given room and checkpointed,
+ * and the database free pages, so that a record still fits; then the disk
+ * is filled to the last byte, and a new file's first page (the mark of
+ * the numbers given out in DB.issued) does not.
+ */
+void
+okn_test_fill_disk_but_wal (const char *db)
+{
+  g_autofree char *dir = g_path_get_dirname (db);
+
+  okn_test_sql_exec (db, "INSERT INTO meta (key, value) VALUES ('pad', hex (zeroblob (40000)));"
+                         "DELETE FROM meta WHERE key = 'pad'; PRAGMA wal_checkpoint (PASSIVE);");
+  okn_test_fill_disk (dir);
+}
+
+/* The disk of okn_test_small_disk_station() unmounted and its folder
+ * removed. */
+void
+okn_test_small_disk_clear (const char *db)
+{
+  g_autofree char *dir = g_path_get_dirname (db);
+
+  umount2 (dir, MNT_DETACH);
+  okn_test_rm_rf (dir);
+}
 
 /* okn_test_run_ctlv() with the arguments of a test's own variadic
  * function, NULL-terminated. */

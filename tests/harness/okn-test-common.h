@@ -66,6 +66,10 @@ gboolean   okn_test_can_mount_privately (void);
 void       okn_test_fill_disk     (const char *dir);
 void       okn_test_trap_private_mount (void (*scenario) (void),
                                         guint  seconds);
+/* A station's database on such a tmpfs, filled but for a record. */
+char      *okn_test_small_disk_station (const char *station);
+void       okn_test_fill_disk_but_wal  (const char *db);
+void       okn_test_small_disk_clear   (const char *db);
 const char *okn_test_ctl_path     (void);
 void       okn_test_assert_display_safe (const char *what,
                                          const char *text);

@@ -149,8 +149,14 @@ print_outputs (OknStore               *store,
  * @options->print prints the profile's outputs. Blocking: call it from a
  * thread (okn_intake_submit_async).
  *
+ * What the store warned of while storing (okn_store_get_warnings(): the
+ * mark of the numbers given out not written, say, on a full disk) comes
+ * in the result's warnings: the record is stored and its ticket valid,
+ * and the front end tells whoever can act on it.
+ *
  * Returns: (transfer full) (nullable): the stored record and what printed,
- *   or why printing failed; %NULL with @error set when nothing was stored
+ *   or why printing failed, and the store's warnings of this call; %NULL
+ *   with @error set when nothing was stored
  */
 OknIntakeResult *
 okn_intake_submit (OknStore               *store,
@@ -161,9 +167,15 @@ okn_intake_submit (OknStore               *store,
                    GError                **error)
 {
   g_autoptr (OknIntakeResult) result = NULL;
+  GPtrArray *store_warnings;
+  guint before;
   gboolean ok;
 
   g_return_val_if_fail (store != NULL && record != NULL && options != NULL, NULL);
+  /* Only what this call adds: what the store said at its open was told
+   * then, and a thread's connection would say it again at every save. */
+  store_warnings = okn_store_get_warnings (store);
+  before = store_warnings->len;
   if (options->mode == OKN_INTAKE_CORRECTION)
     ok = okn_store_update (store, record, options->actor, error);
   else
@@ -171,6 +183,9 @@ okn_intake_submit (OknStore               *store,
   if (!ok)
     return NULL;
   result = g_new0 (OknIntakeResult, 1);
+  result->warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = before; i < store_warnings->len; i++)
+    g_ptr_array_add (result->warnings, g_strdup (g_ptr_array_index (store_warnings, i)));
   /* Read it back: what the ticket prints is what the disk holds. */
   result->record = okn_store_lookup (store, record->ticket, error);
   if (result->record == NULL)
@@ -335,5 +350,6 @@ okn_intake_result_free (OknIntakeResult *result)
   okn_record_free (result->record);
   g_free (result->printed);
   g_clear_error (&result->print_error);
+  g_clear_pointer (&result->warnings, g_ptr_array_unref);
   g_free (result);
 }

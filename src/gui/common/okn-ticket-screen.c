@@ -5,8 +5,10 @@
  * the same ID, verification code and QR code as the printed ticket (the
  * core's okn_ticket_content_get_screen(), in the ticket's language), large
  * enough to read across the counter or photograph, and what printing did,
- * with "Print again" when it failed. The desk shows it until the next
- * record starts; the kiosk can show the same widget.
+ * with "Print again" when it failed, and below it what the store warned
+ * of while saving, for the clerk to pass on. The desk shows it until the
+ * next record starts; the kiosk can show the same widget (never its
+ * warnings: they are not a resident's business).
  */
 #define G_LOG_DOMAIN "okienko"
 
@@ -31,6 +33,7 @@ struct _OknTicketScreen
   GtkLabel *keep_label;
   GtkLabel *outcome_label;
   GtkWidget *print_again_button;
+  GtkLabel *warning_label;
 
   OknBarcode *qr;
   char *ticket;
@@ -120,6 +123,7 @@ okn_ticket_screen_show_ticket (OknTicketScreen        *self,
   }
   gtk_label_set_text (self->keep_label, text.keep);
   okn_ticket_screen_set_note (self, NULL);
+  okn_ticket_screen_set_warnings (self, OKN_KIND_LETTER, NULL);
   okn_ticket_screen_set_printing (self);
 }
 
@@ -200,6 +204,60 @@ okn_ticket_screen_set_printed (OknTicketScreen *self,
     }
   gtk_label_set_text (self->outcome_label, text);
   gtk_widget_set_visible (self->print_again_button, print_error != NULL);
+}
+
+/**
+ * okn_ticket_screen_set_warnings:
+ * @kind: the saved record's kind, for the clerk's words
+ * @warnings: (nullable) (element-type utf8): what the store warned of
+ *   while saving (OknIntakeResult's warnings); %NULL or empty: nothing
+ *
+ * The record is stored and its ticket valid, but something on the station
+ * needs its administrator (the mark of the numbers given out not written
+ * on a full disk): the clerk reads that the ticket holds, that the next
+ * record may follow, and what to pass on. Below the ticket, which stays;
+ * nothing waits for an answer. Until the next ticket shows.
+ */
+void
+okn_ticket_screen_set_warnings (OknTicketScreen *self,
+                                OknKind          kind,
+                                GPtrArray       *warnings)
+{
+  g_autoptr (GString) text = NULL;
+
+  if (warnings == NULL || warnings->len == 0)
+    {
+      gtk_label_set_text (self->warning_label, "");
+      gtk_widget_hide (GTK_WIDGET (self->warning_label));
+      return;
+    }
+  text = g_string_new (kind == OKN_KIND_LETTER
+                         ? _("Saved, but this station has a problem. The letter is stored and its ticket is "
+                             "valid: give it to the resident and take the next letter. Tell the administrator "
+                             "today and pass on this message:")
+                         : _("Saved, but this station has a problem. The report is stored and its ticket is "
+                             "valid: give it to the resident and take the next report. Tell the administrator "
+                             "today and pass on this message:"));
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      g_autofree char *shown = okn_text_display_block (g_ptr_array_index (warnings, i));
+
+      g_string_append_printf (text, "\n%s", shown);
+    }
+  gtk_label_set_text (self->warning_label, text->str);
+  gtk_widget_show (GTK_WIDGET (self->warning_label));
+}
+
+/**
+ * okn_ticket_screen_get_warning:
+ *
+ * Returns: (nullable): what the clerk is asked to pass on, if it shows
+ */
+const char *
+okn_ticket_screen_get_warning (OknTicketScreen *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->warning_label)) ? gtk_label_get_text (self->warning_label)
+                                                                    : NULL;
 }
 
 /**
@@ -292,6 +350,7 @@ okn_ticket_screen_class_init (OknTicketScreenClass *klass)
   CHILD (keep_label);
   CHILD (outcome_label);
   CHILD (print_again_button);
+  CHILD (warning_label);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_print_again);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* okn-ticket-screen.h: the ticket on screen, for the resident to read or
  * photograph: the ID in very large type, the verification code, the QR
- * code, and what printing did */
+ * code, what printing did, and what the clerk must pass on */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -23,6 +23,10 @@ void        okn_ticket_screen_set_printing  (OknTicketScreen *self);
 void        okn_ticket_screen_set_printed   (OknTicketScreen *self,
                                              const char      *printed,
                                              const GError    *print_error);
+void        okn_ticket_screen_set_warnings  (OknTicketScreen *self,
+                                             OknKind          kind,
+                                             GPtrArray       *warnings);
+const char *okn_ticket_screen_get_warning   (OknTicketScreen *self);
 const char *okn_ticket_screen_get_ticket    (OknTicketScreen *self);
 const char *okn_ticket_screen_get_code      (OknTicketScreen *self);
 const char *okn_ticket_screen_get_outcome   (OknTicketScreen *self);

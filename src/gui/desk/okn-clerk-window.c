@@ -301,6 +301,9 @@ on_form_saved (OknClerkWindow *self,
       gtk_widget_hide (self->status_bar);
       okn_ticket_screen_show_ticket (self->ticket_screen, content);
       okn_ticket_screen_set_printed (self->ticket_screen, result->printed, result->print_error);
+      /* Stored, but the station needs its administrator (a full disk): the
+       * clerk reads it under the ticket and passes it on. */
+      okn_ticket_screen_set_warnings (self->ticket_screen, result->record->kind, result->warnings);
       /* The clerk typed the next record while this one was saved: the
        * ticket stays above it until that one is saved, and says that it
        * is the one before. */

@@ -1057,6 +1057,13 @@ on_submitted (GObject      *source,
   g_autoptr (GError) error = NULL;
   OknIntakeResult *result = okn_form_session_submit_finish (OKN_FORM_SESSION (source), res, &error);
 
+  /* Stored, but the station needs its administrator (the mark of the
+   * numbers given out not written on a full disk): the journal tells
+   * staff; a resident is never shown it, the ticket holds. */
+  for (guint i = 0; result && i < result->warnings->len; i++)
+    g_warning ("The kiosk's ticket %s is stored, but: %s", result->record->ticket,
+               (const char *) g_ptr_array_index (result->warnings, i));
+
   /* The kiosk started over while it was saved (the resident walked away
    * from a slow printer): the next resident sees neither this ticket nor
    * the form's questions. */
