@@ -289,6 +289,21 @@ say_received (OknSync           *sync,
                                      "send them again. Free some space on that disk.",
                                      received),
                         received, path);
+  else if (g_error_matches (*error, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY))
+    /* The store's words say why, then "Nothing was saved; try again":
+     * the reason in words of its own, not the store's sentence. */
+    said = g_error_new ((*error)->domain, (*error)->code,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "The server has received %u record, but this station could not write "
+                                     "that down in the database %s: the database was busy (another program "
+                                     "held it). The next sync will match it with what the server holds and "
+                                     "will not send it again.",
+                                     "The server has received %u records, but this station could not write "
+                                     "that down in the database %s: the database was busy (another program "
+                                     "held it). The next sync will match them with what the server holds and "
+                                     "will not send them again.",
+                                     received),
+                        received, path);
   else
     /* The store's words end in "Nothing was saved" or the like: not
      * quoted. What stops the database says so at the next run's first

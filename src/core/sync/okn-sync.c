@@ -573,7 +573,8 @@ watch_loop (OknSync           *sync,
        * after a network error. A database that is not ours, damaged or
        * newer ends it. */
       gboolean storage = !ok && (g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE)
-                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL));
+                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL)
+                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY));
 
       if (func)
         func (&report, local, user_data);
