@@ -2039,6 +2039,7 @@ test_busy_after_post (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
 
   okn_test_server_set (f->server, "idempotency", "ignore");
   error = run_database_held (f);
@@ -2048,10 +2049,36 @@ test_busy_after_post (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "will not send it again"));
   g_assert_null (strstr (error->message, "Nothing was"));
 
-  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 0);
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
+  okn_sync_report_clear (&report);
   again = okn_test_reload (f->station.store, f->report);
   g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
   g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  assert_each_once (f);
+}
+
+/* As above, the server answering with a token and listing the case only
+ * once that token is resolved: a marker search finds nothing. The answer
+ * the station could not write down is not lost: the next run takes the
+ * token, asks for it, and never POSTs the report again. */
+static void
+test_token_unwritten (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) again = NULL;
+
+  okn_test_server_set (f->server, "idempotency", "ignore");
+  okn_test_server_set (f->server, "tokens", "2");
+  okn_test_server_set (f->server, "unlisted_tokens", "true");
+  error = run_database_held (f);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY);
+
+  okn_test_drain (f->station.store, f->sync, 10);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  again = okn_test_reload (f->station.store, f->report);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_nonnull (again->server_id);
   assert_each_once (f);
 }
 
@@ -2111,6 +2138,7 @@ main (int   argc,
   ADD ("/sync/cli/status-c-locale", test_cli_status_c_locale);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
   ADD_REPORT ("/sync/busy-after-post", test_busy_after_post);
+  ADD_REPORT ("/sync/token-unwritten", test_token_unwritten);
 #undef ADD
 #undef ADDD
 #undef ADD_REPORT

@@ -378,6 +378,8 @@ engine_new (OknStore  *store,
   sync->lock_path = g_strconcat (okn_store_get_path (store), ".sync.lock", NULL);
   sync->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) okn_marker_cache_free);
   sync->token_waits = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sync->unwritten = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify) okn_unwritten_free);
   sync->kinds = OKN_OUTBOX_ALL_KINDS;
   sync->push_batch = (guint) CLAMP (okn_config_get_int (config, "sync.batch_size"), 1, 1000);
   sync->base_us = okn_config_get_int (config, "sync.backoff_base_seconds") * G_TIME_SPAN_SECOND;
@@ -683,6 +685,7 @@ okn_sync_free (OknSync *sync)
   g_clear_object (&sync->cancellable);
   g_clear_pointer (&sync->markers, g_hash_table_unref);
   g_clear_pointer (&sync->token_waits, g_hash_table_unref);
+  g_clear_pointer (&sync->unwritten, g_hash_table_unref);
   for (guint i = 0; i < G_N_ELEMENTS (sync->blocked_why); i++)
     g_clear_error (&sync->blocked_why[i]);
   /* Closing the descriptor releases the lock; the file stays so that two
