@@ -2082,6 +2082,77 @@ test_token_unwritten (Fixture       *f,
   assert_each_once (f);
 }
 
+/* Case numbers an older version kept (before the sync refused them): once
+ * the database is upgraded (here by the sync), each record holds no case
+ * number and says
+ * why, as a record the sync refused the number of does, so that show
+ * (and the desk) print the reason, check takes it as sound, and a normal
+ * case number is left as it was. */
+static void
+test_old_unusable_case_ids (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr (OknRecord) second = okn_test_add_report (f->station.store, "dumping", "Opony w lesie");
+  g_autoptr (OknRecord) third = okn_test_add_report (f->station.store, "dumping", "Lodówka przy drodze");
+  g_autoptr (OknRecord) fine = NULL;
+  g_autofree char *long_id = g_strnfill (1000, '7');
+  g_autofree char *sql = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *fine_id = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  const struct
+  {
+    const OknRecord *record;
+    const char *why;
+  } old[] = {
+    { f->report, "1000 bytes long" },
+    { second, "control character" },
+  };
+
+  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 3);
+  g_clear_pointer (&f->sync, okn_sync_free);
+  fine = okn_test_reload (f->station.store, third);
+  fine_id = g_strdup (fine->server_id);
+  sql = g_strdup_printf ("UPDATE records SET server_id = '%s' WHERE id = %" G_GINT64_FORMAT ";"
+                         "UPDATE records SET server_id = '40' || char (0x202E) || '17' WHERE id = %" G_GINT64_FORMAT ";"
+                         "PRAGMA user_version = 4;",
+                         long_id, f->report->id, second->id);
+  okn_test_sql_exec (f->station.db, sql);
+
+  /* The sync service of the new version opens the database first. */
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  status = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "show", f->report->ticket, NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, long_id));
+  g_assert_nonnull (strstr (out, "cannot be used"));
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "PRAGMA user_version"), ==, OKN_STORE_SCHEMA_VERSION);
+  for (guint i = 0; i < G_N_ELEMENTS (old); i++)
+    {
+      g_autoptr (OknRecord) again = okn_test_reload (f->station.store, old[i].record);
+
+      g_test_message ("%s: %s", again->ticket, again->server_error);
+      g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+      g_assert_null (again->server_id);
+      g_assert_nonnull (again->server_error);
+      g_assert_nonnull (strstr (again->server_error, "cannot be used"));
+      g_assert_nonnull (strstr (again->server_error, old[i].why));
+      g_assert_nonnull (strstr (again->server_error, again->ticket));
+      g_assert_true (okn_test_audit_has (f->station.store, again->id, NULL, "cannot be used"));
+    }
+  g_clear_pointer (&fine, okn_record_free);
+  fine = okn_test_reload (f->station.store, third);
+  g_assert_cmpstr (fine->server_id, ==, fine_id);
+  g_assert_null (fine->server_error);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_null (strstr (out, f->report->ticket));
+  g_assert_null (strstr (out, second->ticket));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2139,6 +2210,7 @@ main (int   argc,
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
   ADD_REPORT ("/sync/busy-after-post", test_busy_after_post);
   ADD_REPORT ("/sync/token-unwritten", test_token_unwritten);
+  ADD_REPORT ("/sync/hostile/old-case-ids", test_old_unusable_case_ids);
 #undef ADD
 #undef ADDD
 #undef ADD_REPORT

@@ -139,6 +139,8 @@ const char       *okn_backend_error_get_description  (const GError *error);
 gboolean          okn_backend_error_stops_run        (const GError *error);
 gboolean          okn_backend_case_id_usable         (const char   *case_id,
                                                       char        **why);
+char             *okn_backend_case_id_refusal        (const char   *case_id,
+                                                      const char   *ticket);
 
 GPtrArray        *okn_backend_fetch_catalogue        (OknBackend   *self,
                                                       GCancellable *cancellable,

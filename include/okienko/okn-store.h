@@ -34,7 +34,7 @@ typedef enum
   OKN_STORE_ERROR_BUSY,          /* as STORAGE, another program held the database past the busy timeout */
 } OknStoreError;
 
-#define OKN_STORE_SCHEMA_VERSION 4
+#define OKN_STORE_SCHEMA_VERSION 5
 
 /* PRAGMA application_id of an Okienko database: "OKNO". */
 #define OKN_STORE_APPLICATION_ID 0x4F4B4E4F

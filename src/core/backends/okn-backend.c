@@ -209,6 +209,37 @@ okn_backend_case_id_usable (const char  *case_id,
   return said == NULL;
 }
 
+/**
+ * okn_backend_case_id_refusal:
+ * @case_id: (nullable): a case number as a back end gave it
+ * @ticket: the ticket ID of the record it was given for
+ *
+ * What a record says in place of a case number it cannot keep
+ * (okn_backend_case_id_usable()): the server made the case, so the record
+ * is sent, without a case number. The sync engine and the store's upgrade
+ * of numbers an older version kept say it alike.
+ *
+ * Returns: (transfer full) (nullable): the sentence, %NULL when @case_id
+ *   can be kept
+ */
+char *
+okn_backend_case_id_refusal (const char *case_id,
+                             const char *ticket)
+{
+  g_autofree char *why = NULL;
+
+  if (okn_backend_case_id_usable (case_id, &why))
+    return NULL;
+  /* TRANSLATORS: a record's sync error, shown as its case number; the
+   * first %s says what is wrong with the number the server gave ("it is
+   * 1000000 bytes long, at most 255 are kept"), the second is the ticket ID */
+  return g_strdup_printf (_("The server made the case, but its case number cannot be used (%s): the "
+                            "record is sent and is not sent again, but it has no case number and its "
+                            "status is not updated here. On the server, the case’s description carries "
+                            "the ticket ID %s."),
+                          why, ticket);
+}
+
 /* ---- the interface ----------------------------------------------------------- */
 
 G_DEFINE_INTERFACE (OknBackend, okn_backend, G_TYPE_OBJECT)

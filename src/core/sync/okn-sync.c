@@ -294,23 +294,12 @@ okn_outcomes_sent (OknOutcomes     *o,
                    const char      *case_id)
 {
   OknOutcome *out = okn_outcomes_add (o, record, OKN_OUTCOME_SENT);
-  g_autofree char *why = NULL;
-  g_autofree char *said = NULL;
+  g_autofree char *said = okn_backend_case_id_refusal (case_id, record->ticket);
 
-  if (okn_backend_case_id_usable (case_id, &why))
-    {
-      out->server_id = okn_outcomes_keep (o, case_id);
-      return out;
-    }
-  /* TRANSLATORS: a record's sync error, shown as its case number; the
-   * first %s says what is wrong with the number the server gave ("it is
-   * 1000000 bytes long, at most 255 are kept"), the second is the ticket ID */
-  said = g_strdup_printf (_("The server made the case, but its case number cannot be used (%s): the "
-                            "record is sent and is not sent again, but it has no case number and its "
-                            "status is not updated here. On the server, the case’s description carries "
-                            "the ticket ID %s."),
-                          why, record->ticket);
-  out->error = okn_outcomes_keep (o, said);
+  if (said == NULL)
+    out->server_id = okn_outcomes_keep (o, case_id);
+  else
+    out->error = okn_outcomes_keep (o, said);
   return out;
 }
 
