@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "okienko/okn-backend.h"
+#include "okienko/okn-record.h"
 #include "okn-store-schema.h"
 
 static const char migration_1[] =
@@ -197,7 +197,7 @@ static const char migration_4[] =
   ");"
   OKN_STORE_FTS_INSERT ";";
 
-/* Version 5: a case number no server issues (okn_backend_case_id_usable():
+/* Version 5: a case number no server issues (okn_record_case_id_usable():
  * over 255 bytes, a control character or a bidi override, not UTF-8),
  * kept by a version from before the sync refused them, goes as the sync
  * now lets one go: the record stays sent, without a case number, and its
@@ -232,7 +232,7 @@ okn_store_schema_migration (int version)
 
 /* okn_case_id_refusal(server_id, ticket): what the record says in place
  * of a case number it cannot keep, NULL for one it can
- * (okn_backend_case_id_refusal()). A NUL byte inside the text counts as
+ * (okn_record_case_id_refusal()). A NUL byte inside the text counts as
  * the control character it is. */
 static void
 sql_case_id_refusal (sqlite3_context *ctx,
@@ -260,7 +260,7 @@ sql_case_id_refusal (sqlite3_context *ctx,
           copy[i] = '\x01';
       id = copy;
     }
-  said = okn_backend_case_id_refusal (id, ticket ? ticket : "");
+  said = okn_record_case_id_refusal (id, ticket ? ticket : "");
   if (said)
     sqlite3_result_text (ctx, said, -1, g_free);
   else

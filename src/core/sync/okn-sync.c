@@ -285,7 +285,7 @@ okn_outcomes_add (OknOutcomes        *o,
 }
 
 /* A SENT outcome with the server's case number. One the record cannot
- * keep (okn_backend_case_id_usable()) is not stored: the server made the
+ * keep (okn_record_case_id_usable()) is not stored: the server made the
  * case, so the record is sent all the same and never sent again, without
  * a case number, its status not followed, and its error says so. */
 OknOutcome *
@@ -294,7 +294,7 @@ okn_outcomes_sent (OknOutcomes     *o,
                    const char      *case_id)
 {
   OknOutcome *out = okn_outcomes_add (o, record, OKN_OUTCOME_SENT);
-  g_autofree char *said = okn_backend_case_id_refusal (case_id, record->ticket);
+  g_autofree char *said = okn_record_case_id_refusal (case_id, record->ticket);
 
   if (said == NULL)
     out->server_id = okn_outcomes_keep (o, case_id);
