@@ -1959,6 +1959,200 @@ test_backoff (void)
   g_assert_cmpint (okn_sync_backoff_us (1, 5 * s, 900 * s, 365 * 86400, 0.0), ==, 86400 * s);
 }
 
+/* ---- the server got a batch, the station could not write it down ------- */
+
+typedef struct
+{
+  OknOpen311Server *server;
+  const char *db;
+  guint faults;        /* the server's fault count before the run */
+  GMutex lock;
+  GCond cond;
+  gboolean held;
+  gboolean release;
+} Holder;
+
+/* Another program: it takes the database's write lock while the server
+ * holds the engine's POST (the delay fault), so after the claim and
+ * before the engine writes down the answer, and keeps it until told. */
+static gpointer
+hold_database (gpointer data)
+{
+  Holder *h = data;
+  gint64 end = g_get_monotonic_time () + WAIT_LIMIT;
+  sqlite3 *db = NULL;
+
+  while (okn_test_server_counters (h->server).faults == h->faults && g_get_monotonic_time () < end)
+    g_usleep (5 * 1000);
+  g_assert_cmpint (sqlite3_open_v2 (h->db, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 15000);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_mutex_lock (&h->lock);
+  h->held = TRUE;
+  while (!h->release)
+    g_cond_wait (&h->cond, &h->lock);
+  g_mutex_unlock (&h->lock);
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* One run of the fixture's engine in which the server receives the
+ * report's POST while another program holds the database past the busy
+ * timeout (15 s): the station cannot write down the answer. The lock is
+ * let go after the run. Returns: (transfer full): the run's error */
+static GError *
+run_database_held (Fixture *f)
+{
+  Holder h = { f->server, f->station.db, okn_test_server_counters (f->server).faults };
+  GError *error = NULL;
+  OknSyncReport report;
+  GThread *thread;
+
+  g_mutex_init (&h.lock);
+  g_cond_init (&h.cond);
+  okn_test_server_set (f->server, "delay_ms", "1000");
+  okn_open311_server_set_fault (f->server, OKN_OPEN311_FAULT_DELAY, 1);
+  thread = g_thread_new ("holder", hold_database, &h);
+  g_assert_false (okn_sync_run_once (f->sync, &report, &error));
+  okn_sync_report_clear (&report);
+  g_mutex_lock (&h.lock);
+  g_assert_true (h.held);
+  h.release = TRUE;
+  g_cond_broadcast (&h.cond);
+  g_mutex_unlock (&h.lock);
+  g_thread_join (thread);
+  g_mutex_clear (&h.lock);
+  g_cond_clear (&h.cond);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  return error;
+}
+
+/* The server got the POST, then another program kept the database busy:
+ * the administrator reads that the server has the record, why the
+ * station could not write it down, and that the next sync matches it. It
+ * does, without a second POST (a server that ignores the key). */
+static void
+test_busy_after_post (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) again = NULL;
+  OknSyncReport report;
+
+  okn_test_server_set (f->server, "idempotency", "ignore");
+  error = run_database_held (f);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "The server has received 1 record"));
+  g_assert_nonnull (strstr (error->message, "the database was busy (another program held it"));
+  g_assert_nonnull (strstr (error->message, "will not send it again"));
+  g_assert_null (strstr (error->message, "Nothing was"));
+
+  okn_test_sync_run (f->sync, &report, OKN_TEST_SYNC_OK);
+  okn_sync_report_clear (&report);
+  again = okn_test_reload (f->station.store, f->report);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  assert_each_once (f);
+}
+
+/* As above, the server answering with a token and listing the case only
+ * once that token is resolved: a marker search finds nothing. The answer
+ * the station could not write down is not lost: the next run takes the
+ * token, asks for it, and never POSTs the report again. */
+static void
+test_token_unwritten (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OknRecord) again = NULL;
+
+  okn_test_server_set (f->server, "idempotency", "ignore");
+  okn_test_server_set (f->server, "tokens", "2");
+  okn_test_server_set (f->server, "unlisted_tokens", "true");
+  error = run_database_held (f);
+  g_assert_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY);
+
+  okn_test_drain (f->station.store, f->sync, 10);
+  g_assert_cmpuint (okn_test_server_counters (f->server).posts, ==, 1);
+  again = okn_test_reload (f->station.store, f->report);
+  g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+  g_assert_nonnull (again->server_id);
+  assert_each_once (f);
+}
+
+/* Case numbers an older version kept (before the sync refused them): once
+ * the database is upgraded (here by the sync), each record holds no case
+ * number and says
+ * why, as a record the sync refused the number of does, so that show
+ * (and the desk) print the reason, check takes it as sound, and a normal
+ * case number is left as it was. */
+static void
+test_old_unusable_case_ids (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr (OknRecord) second = okn_test_add_report (f->station.store, "dumping", "Opony w lesie");
+  g_autoptr (OknRecord) third = okn_test_add_report (f->station.store, "dumping", "Lodówka przy drodze");
+  g_autoptr (OknRecord) fine = NULL;
+  g_autofree char *long_id = g_strnfill (1000, '7');
+  g_autofree char *sql = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *fine_id = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  const struct
+  {
+    const OknRecord *record;
+    const char *why;
+  } old[] = {
+    { f->report, "1000 bytes long" },
+    { second, "control character" },
+  };
+
+  okn_test_sync_run_sends (f->sync, OKN_TEST_SYNC_OK, 3);
+  g_clear_pointer (&f->sync, okn_sync_free);
+  fine = okn_test_reload (f->station.store, third);
+  fine_id = g_strdup (fine->server_id);
+  sql = g_strdup_printf ("UPDATE records SET server_id = '%s' WHERE id = %" G_GINT64_FORMAT ";"
+                         "UPDATE records SET server_id = '40' || char (0x202E) || '17' WHERE id = %" G_GINT64_FORMAT ";"
+                         "PRAGMA user_version = 4;",
+                         long_id, f->report->id, second->id);
+  okn_test_sql_exec (f->station.db, sql);
+
+  /* The sync service of the new version opens the database first. */
+  g_assert_cmpint (ctl_sync_once (f, NULL, NULL), ==, 0);
+  status = okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, &err, "show", f->report->ticket, NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, long_id));
+  g_assert_nonnull (strstr (out, "cannot be used"));
+  g_assert_cmpint (okn_test_sql_int (f->station.db, "PRAGMA user_version"), ==, OKN_STORE_SCHEMA_VERSION);
+  for (guint i = 0; i < G_N_ELEMENTS (old); i++)
+    {
+      g_autoptr (OknRecord) again = okn_test_reload (f->station.store, old[i].record);
+
+      g_test_message ("%s: %s", again->ticket, again->server_error);
+      g_assert_cmpint (again->sync_state, ==, OKN_SYNC_SYNCED);
+      g_assert_null (again->server_id);
+      g_assert_nonnull (again->server_error);
+      g_assert_nonnull (strstr (again->server_error, "cannot be used"));
+      g_assert_nonnull (strstr (again->server_error, old[i].why));
+      g_assert_nonnull (strstr (again->server_error, again->ticket));
+      g_assert_true (okn_test_audit_has (f->station.store, again->id, NULL, "cannot be used"));
+    }
+  g_clear_pointer (&fine, okn_record_free);
+  fine = okn_test_reload (f->station.store, third);
+  g_assert_cmpstr (fine->server_id, ==, fine_id);
+  g_assert_null (fine->server_error);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (okn_test_run_ctl (f->station.db, f->station.conf, NULL, &out, NULL, "check", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_null (strstr (out, f->report->ticket));
+  g_assert_null (strstr (out, second->ticket));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2014,6 +2208,9 @@ main (int   argc,
   ADD ("/sync/cli/status-one-language", test_cli_status_one_language);
   ADD ("/sync/cli/status-c-locale", test_cli_status_c_locale);
   ADD ("/sync/cli/hostile-text", test_cli_hostile_text);
+  ADD_REPORT ("/sync/busy-after-post", test_busy_after_post);
+  ADD_REPORT ("/sync/token-unwritten", test_token_unwritten);
+  ADD_REPORT ("/sync/hostile/old-case-ids", test_old_unusable_case_ids);
 #undef ADD
 #undef ADDD
 #undef ADD_REPORT

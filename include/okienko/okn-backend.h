@@ -46,9 +46,6 @@ typedef enum
   OKN_BACKEND_ERROR_CANCELLED,
 } OknBackendError;
 
-/* The longest case number a record keeps (okn_backend_case_id_usable()). */
-#define OKN_BACKEND_CASE_ID_MAX 255
-
 /* What a push of one record came back with: a case id, a token, or an error. */
 typedef struct
 {
@@ -137,8 +134,6 @@ int               okn_backend_error_get_http_status  (const GError *error);
 gint64            okn_backend_error_get_retry_after  (const GError *error);
 const char       *okn_backend_error_get_description  (const GError *error);
 gboolean          okn_backend_error_stops_run        (const GError *error);
-gboolean          okn_backend_case_id_usable         (const char   *case_id,
-                                                      char        **why);
 
 GPtrArray        *okn_backend_fetch_catalogue        (OknBackend   *self,
                                                       GCancellable *cancellable,

@@ -71,6 +71,9 @@ typedef enum
 /* ...and the most the files its records attach may add up to. */
 #define OKN_RECORD_JSON_FILES_MAX_BYTES (100 * 1024 * 1024)
 
+/* The longest case number a record keeps (okn_record_case_id_usable()). */
+#define OKN_RECORD_CASE_ID_MAX 255
+
 typedef struct
 {
   char *key;
@@ -198,6 +201,10 @@ const char   *okn_sync_state_to_string      (OknSyncState state);
 gboolean      okn_sync_state_from_string    (const char   *s,
                                              OknSyncState *out);
 gboolean      okn_sync_state_is_editable    (OknSyncState state);
+gboolean      okn_record_case_id_usable     (const char  *case_id,
+                                             char       **why);
+char         *okn_record_case_id_refusal    (const char *case_id,
+                                             const char *ticket);
 
 char         *okn_now_iso8601               (GDateTime *now);
 GDateTime    *okn_datetime_parse            (const char *text,

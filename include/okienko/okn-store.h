@@ -31,9 +31,10 @@ typedef enum
   OKN_STORE_ERROR_DAMAGED,       /* the integrity check failed: refused, untouched */
   OKN_STORE_ERROR_IN_USE,        /* restore: another process has the database open */
   OKN_STORE_ERROR_DISK_FULL,     /* as STORAGE, the disk (or quota) holding the database is full */
+  OKN_STORE_ERROR_BUSY,          /* as STORAGE, another program held the database past the busy timeout */
 } OknStoreError;
 
-#define OKN_STORE_SCHEMA_VERSION 4
+#define OKN_STORE_SCHEMA_VERSION 5
 
 /* PRAGMA application_id of an Okienko database: "OKNO". */
 #define OKN_STORE_APPLICATION_ID 0x4F4B4E4F

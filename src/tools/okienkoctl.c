@@ -49,6 +49,7 @@ okctl_fail (GError *error)
           break;
         case OKN_STORE_ERROR_STORAGE:
         case OKN_STORE_ERROR_DISK_FULL:
+        case OKN_STORE_ERROR_BUSY:
         case OKN_STORE_ERROR_NEWER_SCHEMA:
         case OKN_STORE_ERROR_NOT_OKIENKO:
         case OKN_STORE_ERROR_DAMAGED:

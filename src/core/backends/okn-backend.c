@@ -10,11 +10,9 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "okienko/okn-backend.h"
-#include "okienko/okn-text.h"
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -167,46 +165,6 @@ okn_backend_error_stops_run (const GError *error)
 {
   return error != NULL && error->domain == OKN_BACKEND_ERROR
          && (error->code == OKN_BACKEND_ERROR_AUTH || error->code == OKN_BACKEND_ERROR_CONFIG);
-}
-
-/**
- * okn_backend_case_id_usable:
- * @case_id: (nullable): a case number as a back end gave it
- * @why: (out) (optional) (transfer full): when it cannot be used, what is
- *   wrong with it, in words (to end a sentence); %NULL otherwise
- *
- * Whether a server's case number can be kept as a record's and asked
- * about again. The spec sets no length or alphabet, but no real system
- * issues a case number longer than %OKN_BACKEND_CASE_ID_MAX bytes, or
- * with a control character, a line break or a bidi override in it, or
- * that is not UTF-8 text: kept, such a number would be shown as it is
- * and would not fit in a request that asks about it (with the case
- * numbers of its batch).
- *
- * Returns: %TRUE when it can be kept
- */
-gboolean
-okn_backend_case_id_usable (const char  *case_id,
-                            char       **why)
-{
-  gsize len = case_id ? strlen (case_id) : 0;
-  char *said = NULL;
-
-  if (len == 0)
-    said = g_strdup (_("it is empty"));
-  else if (len > OKN_BACKEND_CASE_ID_MAX)
-    said = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "it is %lu byte long, at most %d are kept",
-                                         "it is %lu bytes long, at most %d are kept", (gulong) len),
-                            (gulong) len, OKN_BACKEND_CASE_ID_MAX);
-  else if (!g_utf8_validate (case_id, (gssize) len, NULL))
-    said = g_strdup (_("it is not UTF-8 text"));
-  else if (!okn_text_is_display_safe (case_id))
-    said = g_strdup (_("it holds a control character"));
-  if (why)
-    *why = said;
-  else
-    g_free (said);
-  return said == NULL;
 }
 
 /* ---- the interface ----------------------------------------------------------- */

@@ -1611,3 +1611,74 @@ okn_record_to_json (const OknRecord *r,
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
+
+/**
+ * okn_record_case_id_usable:
+ * @case_id: (nullable): a case number as a server gave it
+ * @why: (out) (optional) (transfer full): when it cannot be used, what is
+ *   wrong with it, in words (to end a sentence); %NULL otherwise
+ *
+ * Whether a server's case number can be kept as a record's and asked
+ * about again. The spec sets no length or alphabet, but no real system
+ * issues a case number longer than %OKN_RECORD_CASE_ID_MAX bytes, or
+ * with a control character, a line break or a bidi override in it, or
+ * that is not UTF-8 text: kept, such a number would be shown as it is
+ * and would not fit in a request that asks about it (with the case
+ * numbers of its batch).
+ *
+ * Returns: %TRUE when it can be kept
+ */
+gboolean
+okn_record_case_id_usable (const char  *case_id,
+                           char       **why)
+{
+  gsize len = case_id ? strlen (case_id) : 0;
+  char *said = NULL;
+
+  if (len == 0)
+    said = g_strdup (_("it is empty"));
+  else if (len > OKN_RECORD_CASE_ID_MAX)
+    said = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "it is %lu byte long, at most %d are kept",
+                                         "it is %lu bytes long, at most %d are kept", (gulong) len),
+                            (gulong) len, OKN_RECORD_CASE_ID_MAX);
+  else if (!g_utf8_validate (case_id, (gssize) len, NULL))
+    said = g_strdup (_("it is not UTF-8 text"));
+  else if (!okn_text_is_display_safe (case_id))
+    said = g_strdup (_("it holds a control character"));
+  if (why)
+    *why = said;
+  else
+    g_free (said);
+  return said == NULL;
+}
+
+/**
+ * okn_record_case_id_refusal:
+ * @case_id: (nullable): a case number as a server gave it
+ * @ticket: the ticket ID of the record it was given for
+ *
+ * What a record says in place of a case number it cannot keep
+ * (okn_record_case_id_usable()): the server made the case, so the record
+ * is sent, without a case number. The sync engine and the store's upgrade
+ * of numbers an older version kept say it alike.
+ *
+ * Returns: (transfer full) (nullable): the sentence, %NULL when @case_id
+ *   can be kept
+ */
+char *
+okn_record_case_id_refusal (const char *case_id,
+                            const char *ticket)
+{
+  g_autofree char *why = NULL;
+
+  if (okn_record_case_id_usable (case_id, &why))
+    return NULL;
+  /* TRANSLATORS: a record's sync error, shown as its case number; the
+   * first %s says what is wrong with the number the server gave ("it is
+   * 1000000 bytes long, at most 255 are kept"), the second is the ticket ID */
+  return g_strdup_printf (_("The server made the case, but its case number cannot be used (%s): the "
+                            "record is sent and is not sent again, but it has no case number and its "
+                            "status is not updated here. On the server, the case’s description carries "
+                            "the ticket ID %s."),
+                          why, ticket);
+}

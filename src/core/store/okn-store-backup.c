@@ -1572,7 +1572,7 @@ okn_store_check (OknStore      *store,
                          "WHERE r.sync_state = 'synced' ORDER BY r.id",
                          FINDING_SENT_IN_OUTBOX, report->problems, error)
       /* A case number the sync could not keep leaves a record sent
-       * without one, server_error saying why (okn_backend_case_id_usable()). */
+       * without one, server_error saying why (okn_record_case_id_usable()). */
       || !check_records (store,
                          "SELECT ticket, sync_state FROM records WHERE sync_state = 'synced' "
                          "AND (server_id IS NULL OR server_id = '') AND server_error IS NULL ORDER BY id",

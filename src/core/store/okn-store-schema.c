@@ -9,6 +9,9 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "okienko/okn-record.h"
 #include "okn-store-schema.h"
 
 static const char migration_1[] =
@@ -194,11 +197,28 @@ static const char migration_4[] =
   ");"
   OKN_STORE_FTS_INSERT ";";
 
+/* Version 5: a case number no server issues (okn_record_case_id_usable():
+ * over 255 bytes, a control character or a bidi override, not UTF-8),
+ * kept by a version from before the sync refused them, goes as the sync
+ * now lets one go: the record stays sent, without a case number, and its
+ * server_error says why (okn_case_id_refusal(), registered on each
+ * connection), so that show, the desk and check agree; an audit entry
+ * each. */
+static const char migration_5[] =
+  "INSERT INTO audit_log (record_id, at, actor, action, details) "
+  "SELECT id, strftime ('%Y-%m-%dT%H:%M:%S+00:00', 'now'), 'upgrade', 'sync-state', "
+  "json_object ('from', sync_state, 'to', sync_state, 'detail', okn_case_id_refusal (server_id, ticket)) "
+  "FROM records WHERE server_id IS NOT NULL AND okn_case_id_refusal (server_id, ticket) IS NOT NULL "
+  "ORDER BY id;"
+  "UPDATE records SET server_error = okn_case_id_refusal (server_id, ticket), server_id = NULL "
+  "WHERE server_id IS NOT NULL AND okn_case_id_refusal (server_id, ticket) IS NOT NULL;";
+
 static const char *const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OKN_STORE_SCHEMA_VERSION);
@@ -208,4 +228,49 @@ okn_store_schema_migration (int version)
 {
   g_return_val_if_fail (version >= 1 && version <= OKN_STORE_SCHEMA_VERSION, NULL);
   return migrations[version - 1];
+}
+
+/* okn_case_id_refusal(server_id, ticket): what the record says in place
+ * of a case number it cannot keep, NULL for one it can
+ * (okn_record_case_id_refusal()). A NUL byte inside the text counts as
+ * the control character it is. */
+static void
+sql_case_id_refusal (sqlite3_context *ctx,
+                     int              argc,
+                     sqlite3_value  **argv)
+{
+  const char *id = (const char *) sqlite3_value_text (argv[0]);
+  int len = sqlite3_value_bytes (argv[0]);
+  const char *ticket = (const char *) sqlite3_value_text (argv[1]);
+  g_autofree char *copy = NULL;
+  char *said;
+
+  if (id == NULL)
+    {
+      sqlite3_result_null (ctx);
+      return;
+    }
+  if (memchr (id, '\0', (size_t) len))
+    {
+      copy = g_malloc ((gsize) len + 1);
+      memcpy (copy, id, (size_t) len);
+      copy[len] = '\0';
+      for (int i = 0; i < len; i++)
+        if (copy[i] == '\0')
+          copy[i] = '\x01';
+      id = copy;
+    }
+  said = okn_record_case_id_refusal (id, ticket ? ticket : "");
+  if (said)
+    sqlite3_result_text (ctx, said, -1, g_free);
+  else
+    sqlite3_result_null (ctx);
+}
+
+/* Makes the functions the migrations call known to the connection. */
+int
+okn_store_schema_register (sqlite3 *db)
+{
+  return sqlite3_create_function (db, "okn_case_id_refusal", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                  sql_case_id_refusal, NULL, NULL);
 }

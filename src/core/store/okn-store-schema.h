@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "okienko/okn-store.h"
 
 G_BEGIN_DECLS
@@ -21,5 +23,6 @@ G_BEGIN_DECLS
   "FROM records r LEFT JOIN services s ON s.code = r.category"
 
 const char *okn_store_schema_migration (int version);
+int         okn_store_schema_register  (sqlite3 *db);
 
 G_END_DECLS

@@ -100,7 +100,7 @@ okn_store_set_error_from_db (OknStore   *store,
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE,
+      g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY,
                    _("Another program kept the database busy for %d s: %s failed. "
                      "Nothing was saved; try again."),
                    OKN_STORE_BUSY_TIMEOUT_MS / 1000, what);

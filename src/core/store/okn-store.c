@@ -551,6 +551,8 @@ open_connection (OknStore *store,
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_handler (store->db, busy_handler, store);
   rc = okn_store_fts_register (store->db);
+  if (rc == SQLITE_OK)
+    rc = okn_store_schema_register (store->db);
   if (rc != SQLITE_OK)
     return okn_store_set_error_from_db (store, rc, _("opening the database"), error);
   if (writable)

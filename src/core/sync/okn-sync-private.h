@@ -31,6 +31,8 @@ struct _OknSync
   GError *blocked_why[OKN_KIND_REPORT + 1];  /* why a kind cannot be sent, from the back end */
   gboolean stopped_on_config;  /* the last run stopped on the configuration */
   GHashTable *token_waits;     /* record id → OknTokenWait, in a watch */
+  GHashTable *unwritten;       /* record id → OknUnwritten: what the server answered in a batch
+                                * the store could not write down */
   gint64 next_token_poll;      /* monotonic; 0: no token pending */
   OknSyncProgressFunc progress;  /* (nullable) */
   gpointer progress_data;
@@ -54,6 +56,16 @@ typedef struct
   guint polls;
   gint64 next;                 /* monotonic */
 } OknTokenWait;
+
+/* A case number or a token the server gave for a record, kept by the
+ * engine while the store could not write it down (okn-sync-push.c). */
+typedef struct
+{
+  OknOutcomeKind kind;         /* SENT or TOKEN */
+  char *server_id;             /* SENT: (nullable) */
+  char *token;                 /* TOKEN */
+  char *error;                 /* SENT without a case number: why */
+} OknUnwritten;
 
 /* What one run met, beyond the counts. */
 typedef struct
@@ -111,6 +123,9 @@ void         okn_outcomes_retry          (OknSync             *sync,
                                           const OknOutboxItem *item,
                                           const GError        *error,
                                           gboolean             unknown);
+
+/* okn-sync-push.c */
+void         okn_unwritten_free          (OknUnwritten *unwritten);
 
 /* okn-sync-adopt.c */
 void         okn_marker_cache_free       (OknMarkerCache *cache);

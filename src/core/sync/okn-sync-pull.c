@@ -266,7 +266,7 @@ poll_page (OknSync   *sync,
 
       /* A case number no server issues (kept by an older version) is not
        * asked about: it would not fit in a request with the others. */
-      if (!okn_backend_case_id_usable (r->server_id, NULL))
+      if (!okn_record_case_id_usable (r->server_id, NULL))
         continue;
       g_ptr_array_add (ids, r->server_id);
       g_hash_table_insert (record_of, r->server_id, r);

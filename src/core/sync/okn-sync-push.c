@@ -120,6 +120,65 @@ post_records (OknSync   *sync,
   return g_steal_pointer (&results);
 }
 
+void
+okn_unwritten_free (OknUnwritten *unwritten)
+{
+  g_free (unwritten->server_id);
+  g_free (unwritten->token);
+  g_free (unwritten->error);
+  g_free (unwritten);
+}
+
+/* The store could not write down the outcomes of a batch: the case
+ * numbers and tokens among them are kept, so that the next run settles
+ * those records with them. A marker search could not find a case the
+ * server lists only once it has its number (a token not resolved yet), and
+ * a second POST would make a second case on a server that ignores the
+ * key. */
+static void
+remember_unwritten (OknSync           *sync,
+                    const OknOutcomes *o)
+{
+  for (guint i = 0; i < o->outcomes->len; i++)
+    {
+      const OknOutcome *out = g_ptr_array_index (o->outcomes, i);
+      OknUnwritten *u;
+
+      if (out->kind != OKN_OUTCOME_SENT && out->kind != OKN_OUTCOME_TOKEN)
+        continue;
+      u = g_new0 (OknUnwritten, 1);
+      u->kind = out->kind;
+      u->server_id = g_strdup (out->server_id);
+      u->token = g_strdup (out->token);
+      u->error = g_strdup (out->error);
+      g_hash_table_replace (sync->unwritten, g_memdup2 (&out->record_id, sizeof (gint64)), u);
+    }
+}
+
+/* A record whose answer the engine kept (remember_unwritten()) is settled
+ * with it: not searched for, not pushed again. Returns: whether it was */
+static gboolean
+settle_unwritten (OknSync             *sync,
+                  OknSyncRun          *run,
+                  const OknOutboxItem *item,
+                  OknOutcomes         *o)
+{
+  const OknUnwritten *u = g_hash_table_lookup (sync->unwritten, &item->record->id);
+  OknOutcome *out;
+
+  if (u == NULL)
+    return FALSE;
+  out = okn_outcomes_add (o, item->record, u->kind);
+  out->server_id = okn_outcomes_keep (o, u->server_id);
+  out->token = okn_outcomes_keep (o, u->token);
+  out->error = okn_outcomes_keep (o, u->error);
+  if (u->kind == OKN_OUTCOME_TOKEN)
+    run->report->tokens++;
+  else
+    run->report->sent++;
+  return TRUE;
+}
+
 /* Settles one claimed batch: fills @o with one outcome per item; back end
  * errors go into @run. Sets @all_transient when nothing in the batch got
  * through and only transient failures were met. */
@@ -132,6 +191,7 @@ push_batch (OknSync   *sync,
 {
   g_autoptr (GPtrArray) to_post = g_ptr_array_new ();        /* OknOutboxItem */
   g_autoptr (GPtrArray) records = g_ptr_array_new ();        /* OknRecord, of to_post */
+  g_autoptr (GPtrArray) rest = g_ptr_array_new ();           /* OknOutboxItem, not settled yet */
   g_autoptr (GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) search_failed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) results = NULL;
@@ -139,12 +199,16 @@ push_batch (OknSync   *sync,
 
   *all_transient = FALSE;
 
-  /* Unknown outcomes first: adopt what the server already has. */
-  transient = okn_sync_adopt (sync, run, items, o, found, search_failed);
-
+  /* What the server answered before the store failed to write it down
+   * first, then unknown outcomes: adopt what the server already has. */
   for (guint i = 0; i < items->len; i++)
+    if (!settle_unwritten (sync, run, g_ptr_array_index (items, i), o))
+      g_ptr_array_add (rest, g_ptr_array_index (items, i));
+  transient = okn_sync_adopt (sync, run, rest, o, found, search_failed);
+
+  for (guint i = 0; i < rest->len; i++)
     {
-      OknOutboxItem *item = g_ptr_array_index (items, i);
+      OknOutboxItem *item = g_ptr_array_index (rest, i);
       const char *id;
 
       if (g_hash_table_contains (search_failed, item->record->ticket))
@@ -255,8 +319,10 @@ push_batch (OknSync   *sync,
  * received (a case number or a token): its error ("Nothing was changed")
  * would tell the administrator that nothing happened. It says instead
  * that the server has them. They stay `sending`: the next run recovers
- * them as an unknown outcome and adopts their cases by ticket marker
- * (okn-sync-adopt.c) rather than sending them again. The domain and
+ * them as an unknown outcome and settles them with the answers the
+ * engine kept (remember_unwritten()), or, in a new process, adopts their
+ * cases by ticket marker (okn-sync-adopt.c) rather than sending them
+ * again. The domain and
  * code stay the store's: a full disk still fails only the run. */
 static void
 say_received (OknSync           *sync,
@@ -287,6 +353,21 @@ say_received (OknSync           *sync,
                                      "that down: the disk holding the database %s is full. Once there is space, "
                                      "the next sync will match them with what the server holds and will not "
                                      "send them again. Free some space on that disk.",
+                                     received),
+                        received, path);
+  else if (g_error_matches (*error, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY))
+    /* The store's words say why, then "Nothing was saved; try again":
+     * the reason in words of its own, not the store's sentence. */
+    said = g_error_new ((*error)->domain, (*error)->code,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "The server has received %u record, but this station could not write "
+                                     "that down in the database %s: the database was busy (another program "
+                                     "held it). The next sync will match it with what the server holds and "
+                                     "will not send it again.",
+                                     "The server has received %u records, but this station could not write "
+                                     "that down in the database %s: the database was busy (another program "
+                                     "held it). The next sync will match them with what the server holds and "
+                                     "will not send them again.",
                                      received),
                         received, path);
   else
@@ -394,9 +475,16 @@ okn_sync_phase_push (OknSync *sync,
       push_batch (sync, run, items, &o, &all_transient);
       ok = okn_store_outbox_apply (sync->store, o.outcomes, error);
       if (ok)
-        okn_outcomes_log (&o);
+        {
+          for (guint i = 0; i < o.outcomes->len; i++)
+            g_hash_table_remove (sync->unwritten, &((OknOutcome *) g_ptr_array_index (o.outcomes, i))->record_id);
+          okn_outcomes_log (&o);
+        }
       else
-        say_received (sync, &o, error);
+        {
+          remember_unwritten (sync, &o);
+          say_received (sync, &o, error);
+        }
       okn_outcomes_clear (&o);
       if (!ok)
         return FALSE;

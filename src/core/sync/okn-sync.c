@@ -285,7 +285,7 @@ okn_outcomes_add (OknOutcomes        *o,
 }
 
 /* A SENT outcome with the server's case number. One the record cannot
- * keep (okn_backend_case_id_usable()) is not stored: the server made the
+ * keep (okn_record_case_id_usable()) is not stored: the server made the
  * case, so the record is sent all the same and never sent again, without
  * a case number, its status not followed, and its error says so. */
 OknOutcome *
@@ -294,23 +294,12 @@ okn_outcomes_sent (OknOutcomes     *o,
                    const char      *case_id)
 {
   OknOutcome *out = okn_outcomes_add (o, record, OKN_OUTCOME_SENT);
-  g_autofree char *why = NULL;
-  g_autofree char *said = NULL;
+  g_autofree char *said = okn_record_case_id_refusal (case_id, record->ticket);
 
-  if (okn_backend_case_id_usable (case_id, &why))
-    {
-      out->server_id = okn_outcomes_keep (o, case_id);
-      return out;
-    }
-  /* TRANSLATORS: a record's sync error, shown as its case number; the
-   * first %s says what is wrong with the number the server gave ("it is
-   * 1000000 bytes long, at most 255 are kept"), the second is the ticket ID */
-  said = g_strdup_printf (_("The server made the case, but its case number cannot be used (%s): the "
-                            "record is sent and is not sent again, but it has no case number and its "
-                            "status is not updated here. On the server, the case’s description carries "
-                            "the ticket ID %s."),
-                          why, record->ticket);
-  out->error = okn_outcomes_keep (o, said);
+  if (said == NULL)
+    out->server_id = okn_outcomes_keep (o, case_id);
+  else
+    out->error = okn_outcomes_keep (o, said);
   return out;
 }
 
@@ -378,6 +367,8 @@ engine_new (OknStore  *store,
   sync->lock_path = g_strconcat (okn_store_get_path (store), ".sync.lock", NULL);
   sync->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) okn_marker_cache_free);
   sync->token_waits = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sync->unwritten = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify) okn_unwritten_free);
   sync->kinds = OKN_OUTBOX_ALL_KINDS;
   sync->push_batch = (guint) CLAMP (okn_config_get_int (config, "sync.batch_size"), 1, 1000);
   sync->base_us = okn_config_get_int (config, "sync.backoff_base_seconds") * G_TIME_SPAN_SECOND;
@@ -573,7 +564,8 @@ watch_loop (OknSync           *sync,
        * after a network error. A database that is not ours, damaged or
        * newer ends it. */
       gboolean storage = !ok && (g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_STORAGE)
-                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL));
+                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_DISK_FULL)
+                                 || g_error_matches (local, OKN_STORE_ERROR, OKN_STORE_ERROR_BUSY));
 
       if (func)
         func (&report, local, user_data);
@@ -682,6 +674,7 @@ okn_sync_free (OknSync *sync)
   g_clear_object (&sync->cancellable);
   g_clear_pointer (&sync->markers, g_hash_table_unref);
   g_clear_pointer (&sync->token_waits, g_hash_table_unref);
+  g_clear_pointer (&sync->unwritten, g_hash_table_unref);
   for (guint i = 0; i < G_N_ELEMENTS (sync->blocked_why); i++)
     g_clear_error (&sync->blocked_why[i]);
   /* Closing the descriptor releases the lock; the file stays so that two

@@ -163,6 +163,7 @@ struct _OknOpen311Server
   gboolean retry_after_date;   /* Retry-After as an HTTP date, not seconds */
   gboolean honour_key;
   guint token_polls;           /* 0: answer ids */
+  gboolean unlisted_tokens;    /* a search leaves out cases whose token is not resolved yet */
   gboolean first_id_only;
   gboolean ids_as_numbers;
   gboolean bools_as_strings;
@@ -470,6 +471,8 @@ set_locked (OknOpen311Server *server,
     }
   if (g_str_equal (option, "tokens"))
     return parse_uint (value, &server->token_polls);
+  if (g_str_equal (option, "unlisted_tokens"))
+    return parse_bool (value, &server->unlisted_tokens);
   if (g_str_equal (option, "first_id_only"))
     return parse_bool (value, &server->first_id_only);
   if (g_str_equal (option, "ids_as_numbers"))
@@ -562,7 +565,9 @@ set_locked (OknOpen311Server *server,
  *   own limit),
  *   retry_after (seconds), retry_after_date (send it as an HTTP date),
  *   idempotency (honour, ignore), tokens (answer
- *   tokens resolved after N polls; 0: ids), first_id_only, ids_as_numbers,
+ *   tokens resolved after N polls; 0: ids), unlisted_tokens (a search
+ *   leaves out a case answered with a token until that token is resolved,
+ *   as a server that makes its cases later does), first_id_only, ids_as_numbers,
  *   bools_as_strings, statusless (request answers without a status, as
  *   a server sends a note alone), no_services (services.json answers an
  *   empty list, as a server whose back end lost its catalogue), echo_api_key (true/false), max_results (of a
@@ -1448,6 +1453,9 @@ get_requests (OknOpen311Server      *server,
           g_autoptr (GDateTime) at = parse_datetime (r->requested_datetime);
 
           if (!in_list (codes, r->service_code) || !in_list (status, r->status))
+            continue;
+          if (server->unlisted_tokens && r->token
+              && ((TokenState *) g_hash_table_lookup (server->tokens, r->token))->polls < server->token_polls)
             continue;
           if (g_date_time_compare (at, start) < 0 || (end && g_date_time_compare (at, end) > 0))
             continue;
