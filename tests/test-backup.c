@@ -641,8 +641,9 @@ assert_restore_refused (Fixture    *f,
 /* A backup whose carried marks (meta backup.issued) were changed after it
  * was made, or are damaged: numbers no ticket can have, lines that are
  * not "STATION YY NUMBER", text far longer than DB.issued ever holds, a
- * mark far above the copy's own counter (this year's or next year's):
- * its restore is refused and changes nothing (assert_restore_refused()).
+ * mark far above the copy's own counter (this year's or next year's), or
+ * that counter itself out of a ticket's range: its restore is refused
+ * and changes nothing (assert_restore_refused()).
  * Left alone, a mark of 999999 would have used up the station's numbers
  * for the year. */
 static void
@@ -652,11 +653,17 @@ test_restore_hostile_marks (Fixture       *f,
   g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
   g_autofree char *bytes = NULL;
   gsize len;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *next_year = g_strdup_printf ("'K03 %02d 100001' || char (10)",
+                                                (g_date_time_get_year (now) + 1) % 100);
+  /* The copy's own counter, which the marks are bounded by: out of the
+   * range of a ticket (2^32 + 2 would read as 2, and be given out again). */
+  const char *counters[] = { "4294967298", "-1", "1000000" };
   const char *values[] = {
     "'K03 26 999999' || char (10)",
     "'K03 26 4294967296' || char (10)",
     "'K03 26 2' || char (10) || 'K03 26 100003' || char (10)",
-    "'K03 27 100001' || char (10)",
+    next_year,
     "'K03 2026 5' || char (10)",
     "'K0$ 26 5' || char (10)",
     "'K03 26 -1' || char (10)",
@@ -678,6 +685,18 @@ test_restore_hostile_marks (Fixture       *f,
       g_assert_true (g_file_set_contents (hostile, bytes, (gssize) len, NULL));
       okn_test_sql_exec (hostile, sql);
       assert_restore_refused (f, hostile, values[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hostile-counter-%u.db", i);
+      g_autofree char *hostile = g_build_filename (f->dir, name, NULL);
+      g_autofree char *sql = g_strdup_printf ("UPDATE counters SET last_seq = %s; UPDATE meta SET value = '' "
+                                              "WHERE key = 'backup.issued'",
+                                              counters[i]);
+
+      g_assert_true (g_file_set_contents (hostile, bytes, (gssize) len, NULL));
+      okn_test_sql_exec (hostile, sql);
+      assert_restore_refused (f, hostile, counters[i]);
     }
 }
 

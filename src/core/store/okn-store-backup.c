@@ -777,6 +777,21 @@ checkpoint_old (const char *db_path)
     sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
+/* The restore of @source refused: the numbers it carries are not what a
+ * backup holds (@reason says which). */
+static gboolean
+refuse_numbers (const char *source,
+                const char *reason,
+                GError    **error)
+{
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+               _("The backup %s carries ticket numbers given out that cannot be right (%s): it "
+                 "was changed after it was made, or it is damaged. Nothing was changed. Restore "
+                 "another backup."),
+               source, reason);
+  return FALSE;
+}
+
 /* The copy made ready to be put in place: in WAL mode already (a file in
  * rollback mode would switch at its first open, and a restore killed
  * then would leave a hot journal that read-only commands cannot roll
@@ -819,16 +834,14 @@ prepare_copy (const char *tmp,
 }
 
 /* What the backup @source carries of the numbers given out
- * (META_BACKUP_ISSUED): none for a copy older than that row. A backup is
- * a file like any other and may have been changed since it was made (or
- * damaged where SQLite does not look: inside a value): what
- * okn_issued_to_text() never writes from a slot of <db>.issued is
- * refused, and so is a mark more than OKN_STORE_RESTORE_SKIP_MAX numbers
- * above the copy's own counter (@counters, of @station). That margin is
- * the most an administrator may leave out (--skip-numbers): a mark above
- * its counter says the same thing, numbers given out that the copy does
- * not hold, and may not say more; so a restore moves a counter up by at
- * most twice that, and never uses up a year's numbers. */
+ * (META_BACKUP_ISSUED; none for a copy older than that row), refused when
+ * it is not what okn_issued_to_text() writes from a slot of <db>.issued:
+ * a backup may have been changed since it was made, or damaged inside a
+ * value, where SQLite does not look. A mark may be above the copy's own
+ * counter (@counters, of @station, checked by copy_numbers()) by at most
+ * OKN_STORE_RESTORE_SKIP_MAX, the most an administrator may leave out
+ * with --skip-numbers: it says the same thing (numbers given out that
+ * the copy does not hold), and may not say more. */
 static gboolean
 carried_marks (sqlite3      *db,
                const char   *source,
@@ -872,16 +885,13 @@ carried_marks (sqlite3      *db,
   if (reason == NULL)
     return TRUE;
   g_clear_pointer (carried, g_array_unref);
-  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
-               _("The backup %s carries ticket numbers given out that cannot be right (%s): it "
-                 "was changed after it was made, or it is damaged. Nothing was changed. Restore "
-                 "another backup."),
-               source, reason);
-  return FALSE;
+  return refuse_numbers (source, reason, error);
 }
 
 /* The numbers @station gave out as far as the copy of @source knows: its
- * counters, raised to the marks its backup carried (carried_marks()). */
+ * counters, raised to the marks its backup carried (carried_marks()). A
+ * counter out of a ticket's range is refused like a mark: read as a
+ * guint, 2^32 + 2 would be 2, and the numbers after it given out again. */
 static gboolean
 copy_numbers (sqlite3    *db,
               const char *path,
@@ -892,7 +902,12 @@ copy_numbers (sqlite3    *db,
 {
   g_autoptr (GArray) carried = NULL;
   sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, "SELECT year, last_seq FROM counters WHERE station = ?1", -1, &stmt, NULL);
+  gboolean in_range = TRUE;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT year, last_seq, typeof (year) = 'integer' AND year BETWEEN 0 AND 99 "
+                               "AND typeof (last_seq) = 'integer' AND last_seq BETWEEN 0 AND "
+                               G_STRINGIFY (OKN_TICKET_SEQ_MAX) " FROM counters WHERE station = ?1",
+                               -1, &stmt, NULL);
 
   if (rc == SQLITE_OK)
     rc = sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
@@ -903,12 +918,16 @@ copy_numbers (sqlite3    *db,
       g_strlcpy (e.station, station, sizeof e.station);
       e.year = (guint) sqlite3_column_int (stmt, 0);
       e.seq = (guint) sqlite3_column_int64 (stmt, 1);
+      in_range = in_range && sqlite3_column_int (stmt, 2) != 0;
       g_array_append_val (known, e);
       rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return raw_error (db, rc, path, _("reading the ticket counters"), error);
+  if (!in_range)
+    return refuse_numbers (source, _("a ticket counter of the station is not a number a ticket can have"),
+                           error);
   if (!carried_marks (db, source, station, known, &carried, error))
     return FALSE;
   for (guint i = carried->len; i-- > 0;)
