@@ -317,6 +317,36 @@ fsync_path (const char *path,
 #define META_BACKUP_MADE_AT "backup.made_at"
 #define META_BACKUP_ISSUED "backup.issued"
 
+/* Raises, in the copy @db, each counter of @station to its number in @to
+ * plus @skip (at most a ticket's last); an SQLite result code. */
+static int
+raise_counters (sqlite3      *db,
+                const char   *station,
+                const GArray *to,
+                int           skip)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "INSERT INTO counters (station, year, last_seq) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (station, year) DO UPDATE SET last_seq = max (last_seq, excluded.last_seq)",
+                               -1, &stmt, NULL);
+
+  for (guint i = 0; rc == SQLITE_OK && i < to->len; i++)
+    {
+      const OknIssued *b = &g_array_index (to, OknIssued, i);
+
+      if (!g_str_equal (b->station, station))
+        continue;
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, (int) b->year);
+      sqlite3_bind_int64 (stmt, 3, MIN ((gint64) b->seq + skip, OKN_TICKET_SEQ_MAX));
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
 /* A damaged <db>.issued gives the backup no marks to carry: it is told in
  * @warnings, since a restore on a new disk would know only the copy's
  * counters (the backup is still written: it is sound, and the file's lost
@@ -363,6 +393,11 @@ carry_issued (OknStore   *store,
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
+  /* The copy's counters go up to the marks it carries: a database behind
+   * <db>.issued (an older backup put back) still gives a backup whose
+   * counters know every number given out, which a restore can trust. */
+  if (rc == SQLITE_DONE && store->station)
+    rc = raise_counters (db, store->station, marks, 0) == SQLITE_OK ? SQLITE_DONE : sqlite3_errcode (db);
   if (rc != SQLITE_DONE)
     return raw_error (db, rc, shown, _("copying the database"), error);
   return TRUE;
@@ -1017,7 +1052,6 @@ settle_numbers (const char *tmp,
   g_autoptr (GArray) marks = g_array_new (FALSE, TRUE, sizeof (OknIssued));
   g_autoptr (GDateTime) local = g_date_time_to_local (now);
   OknIssued this_year = { .year = (guint) (g_date_time_get_year (local) % 100) };
-  sqlite3_stmt *stmt = NULL;
   gboolean known_here = FALSE;
   int rc = SQLITE_OK;
 
@@ -1052,21 +1086,7 @@ settle_numbers (const char *tmp,
       okn_issued_merge (bases, marks);
       if (okn_issued_find (bases, station, this_year.year) == NULL)
         g_array_append_val (bases, this_year);
-      rc = sqlite3_prepare_v2 (db,
-                               "INSERT INTO counters (station, year, last_seq) VALUES (?1, ?2, ?3) "
-                               "ON CONFLICT (station, year) DO UPDATE SET last_seq = max (last_seq, excluded.last_seq)",
-                               -1, &stmt, NULL);
-      for (guint i = 0; rc == SQLITE_OK && i < bases->len; i++)
-        {
-          const OknIssued *b = &g_array_index (bases, OknIssued, i);
-
-          sqlite3_reset (stmt);
-          sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
-          sqlite3_bind_int (stmt, 2, (int) b->year);
-          sqlite3_bind_int64 (stmt, 3, MIN ((gint64) b->seq + skip, OKN_TICKET_SEQ_MAX));
-          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
-        }
-      sqlite3_finalize (stmt);
+      rc = raise_counters (db, station, bases, skip);
       if (rc != SQLITE_OK)
         return raw_error (db, rc, tmp, _("copying the database"), error);
     }
