@@ -376,7 +376,8 @@ carry_issued (OknStore   *store,
                                         "its own counters, and numbers the database had lost "
                                         "before could be given out again. Keep the backups "
                                         "made before, which carry them; “okienkoctl init” "
-                                        "writes the file again from the database."),
+                                        "(or the next registration) writes the file again "
+                                        "from the database."),
                                       okn_issued_get_path (store->issued)));
   lines = okn_issued_to_text (marks);
   db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
