@@ -497,11 +497,12 @@ test_restore_new_station (Fixture       *f,
   g_assert_nonnull (strstr (out, "Everything holds."));
 }
 
-/* A backup carries what DB.issued knew when it was made, ahead of its
- * own counters when the database had lost numbers before: here an older
- * copy was put back (numbers 3 to 5 lost from the database, kept in
- * DB.issued), then backed up. Restored on a new disk, even with no
- * numbers left out, the next ticket comes after 5. */
+/* A backup carries what DB.issued knew when it was made, ahead of the
+ * database's counters when the database had lost numbers before: here an
+ * older copy was put back (numbers 3 to 5 lost from the database, kept
+ * in DB.issued), then backed up; the backup's counter is raised to 5
+ * with them. Restored on a new disk, even with no numbers left out, the
+ * next ticket comes after 5. */
 static void
 test_restore_backup_carries_issued (Fixture       *f,
                                     gconstpointer  data)
@@ -516,7 +517,8 @@ test_restore_backup_carries_issued (Fixture       *f,
   backup_then_register (f, old, 2, 3);
   g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "restore", old, NULL), ==, 0);
   g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", backup, NULL), ==, 0);
-  g_assert_cmpint (okn_test_sql_int (backup, "SELECT last_seq FROM counters"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (f->db, "SELECT last_seq FROM counters"), ==, 2);
+  g_assert_cmpint (okn_test_sql_int (backup, "SELECT last_seq FROM counters"), ==, 5);
 
   g_assert_cmpint (okn_test_run_ctl (db, f->conf, NULL, NULL, &err, "restore", "--skip-numbers", "0", backup, NULL),
                    ==, 0);
@@ -641,8 +643,9 @@ assert_restore_refused (Fixture    *f,
 /* A backup whose carried marks (meta backup.issued) were changed after it
  * was made, or are damaged: numbers no ticket can have, lines that are
  * not "STATION YY NUMBER", text far longer than DB.issued ever holds, a
- * mark far above the copy's own counter (this year's or next year's):
- * its restore is refused and changes nothing (assert_restore_refused()).
+ * mark far above the copy's own counter (this year's or next year's), or
+ * that counter itself out of a ticket's range: its restore is refused
+ * and changes nothing (assert_restore_refused()).
  * Left alone, a mark of 999999 would have used up the station's numbers
  * for the year. */
 static void
@@ -652,11 +655,17 @@ test_restore_hostile_marks (Fixture       *f,
   g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
   g_autofree char *bytes = NULL;
   gsize len;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *next_year = g_strdup_printf ("'K03 %02d 100001' || char (10)",
+                                                (g_date_time_get_year (now) + 1) % 100);
+  /* The copy's own counter, which the marks are bounded by: out of the
+   * range of a ticket (2^32 + 2 would read as 2, and be given out again). */
+  const char *counters[] = { "4294967298", "-1", "1000000" };
   const char *values[] = {
     "'K03 26 999999' || char (10)",
     "'K03 26 4294967296' || char (10)",
     "'K03 26 2' || char (10) || 'K03 26 100003' || char (10)",
-    "'K03 27 100001' || char (10)",
+    next_year,
     "'K03 2026 5' || char (10)",
     "'K0$ 26 5' || char (10)",
     "'K03 26 -1' || char (10)",
@@ -679,6 +688,74 @@ test_restore_hostile_marks (Fixture       *f,
       okn_test_sql_exec (hostile, sql);
       assert_restore_refused (f, hostile, values[i]);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hostile-counter-%u.db", i);
+      g_autofree char *hostile = g_build_filename (f->dir, name, NULL);
+      g_autofree char *sql = g_strdup_printf ("UPDATE counters SET last_seq = %s; UPDATE meta SET value = '' "
+                                              "WHERE key = 'backup.issued'",
+                                              counters[i]);
+
+      g_assert_true (g_file_set_contents (hostile, bytes, (gssize) len, NULL));
+      okn_test_sql_exec (hostile, sql);
+      assert_restore_refused (f, hostile, counters[i]);
+    }
+}
+
+/* @nightly made of a database behind DB.issued: an older backup put back
+ * on the same disk after K03-26-100003-W was given out, more than 100000
+ * numbers after the older backup's counter. */
+static void
+backup_behind_issued (Fixture    *f,
+                      const char *nightly)
+{
+  g_autofree char *old = g_build_filename (f->dir, "old.db", NULL);
+  g_autofree char *ticket = NULL;
+  g_autoptr (GError) error = NULL;
+
+  backup_then_register (f, old, 2, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "restore", "--skip-numbers", "100000", old,
+                                     NULL),
+                   ==, 0);
+  f->store = okn_store_open (f->db, &error);
+  g_assert_no_error (error);
+  ticket = register_letter (f->store, "Anna Nowak");
+  g_assert_cmpstr (ticket, ==, "K03-26-100003-W");
+  g_clear_pointer (&f->store, okn_store_close);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "restore", old, NULL), ==, 0);
+  g_assert_cmpint (okn_test_run_ctl (f->db, f->conf, NULL, NULL, NULL, "backup", nightly, NULL), ==, 0);
+}
+
+/* Such a backup (backup_behind_issued()) carries marks far above the
+ * counters it copied; it raises those counters to them, so it is whole
+ * in itself, and restores on that disk and on a new one, where the next
+ * ticket comes after K03-26-100003-W. */
+static void
+test_restore_marks_far_ahead (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *nightly = g_build_filename (f->dir, "nightly.db", NULL);
+  g_autofree char *new_db = g_build_filename (f->dir, "new-disk", "okienko.db", NULL);
+  g_autoptr (OknStore) restored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *next = NULL;
+
+  backup_behind_issued (f, nightly);
+  for (guint disk = 0; disk < 2; disk++)
+    {
+      g_autofree char *err = NULL;
+      int rc = disk == 0 ? okn_test_run_ctl (f->db, f->conf, NULL, NULL, &err, "restore", nightly, NULL)
+                         : okn_test_run_ctl (new_db, f->conf, NULL, NULL, &err, "restore", "--skip-numbers", "0",
+                                             nightly, NULL);
+
+      if (rc != 0)
+        g_error ("restore of a checked backup whose marks are far ahead (%s): exit %d: %s",
+                 disk == 0 ? "same disk" : "new disk", rc, err);
+    }
+  restored = okn_store_open (new_db, &error);
+  g_assert_no_error (error);
+  next = register_letter (restored, "Piotr Wiśniewski");
+  g_assert_cmpstr (next, ==, "K03-26-100004-J");
 }
 
 /* While the desk (an open connection), a writer or a sync has the
@@ -1022,6 +1099,7 @@ main (int    argc,
   ADD ("/restore/no-tickets-yet", test_restore_no_tickets_yet);
   ADD ("/restore/issued-fifo-refused", test_restore_issued_fifo);
   ADD ("/restore/hostile-carried-marks", test_restore_hostile_marks);
+  ADD ("/restore/marks-far-ahead", test_restore_marks_far_ahead);
   ADD ("/restore/refuses-while-in-use", test_restore_in_use);
   ADD ("/restore/refuses-bad-source", test_restore_bad_source);
   ADD ("/restore/no-double-send", test_restore_no_double_send);

@@ -1077,6 +1077,31 @@ test_statuses (Fixture      *f,
   }
 }
 
+/* A counter beyond a ticket's range (a database changed or damaged, or a
+ * backup of one restored) is never read down into it: 2^32 + 3 is not
+ * ticket 3, which was given out already; the registration is refused and
+ * stores nothing. */
+static void
+test_counter_out_of_range (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr (OknRecord) third = okn_test_letter ("Anna Nowak", "Skarga");
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (OknRecord) r = okn_test_letter ("Jan Kowalski", "Wniosek");
+
+      g_assert_true (okn_store_register (f->store, r, NULL, &error));
+      g_assert_no_error (error);
+    }
+  okn_test_sql_exec (f->path, "UPDATE counters SET last_seq = 4294967298");
+  if (okn_store_register (f->store, third, NULL, &error))
+    g_error ("a counter of 2^32 + 2 gave out %s", third->ticket);
+  g_assert_nonnull (error);
+  g_assert_cmpint (okn_test_sql_int (f->path, "SELECT count(*) FROM records"), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1106,6 +1131,7 @@ main (int    argc,
   ADD ("/store/migration-from-v1", test_migration_from_v1);
   ADD_EMPTY ("/store/search-index-migrated", test_search_index_migrated);
   ADD ("/store/lost-wal-never-reissues", test_lost_wal_never_reissues);
+  ADD ("/store/counter-out-of-range-refused", test_counter_out_of_range);
   ADD ("/store/lost-numbers-named-at-open", test_lost_numbers_named_at_open);
   ADD ("/store/search-names-addresses-categories", test_search_names_addresses_categories);
   ADD ("/store/outbox-flow", test_outbox_flow);

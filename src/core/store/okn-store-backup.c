@@ -317,6 +317,36 @@ fsync_path (const char *path,
 #define META_BACKUP_MADE_AT "backup.made_at"
 #define META_BACKUP_ISSUED "backup.issued"
 
+/* Raises, in the copy @db, each counter of @station to its number in @to
+ * plus @skip (at most a ticket's last); an SQLite result code. */
+static int
+raise_counters (sqlite3      *db,
+                const char   *station,
+                const GArray *to,
+                int           skip)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "INSERT INTO counters (station, year, last_seq) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (station, year) DO UPDATE SET last_seq = max (last_seq, excluded.last_seq)",
+                               -1, &stmt, NULL);
+
+  for (guint i = 0; rc == SQLITE_OK && i < to->len; i++)
+    {
+      const OknIssued *b = &g_array_index (to, OknIssued, i);
+
+      if (!g_str_equal (b->station, station))
+        continue;
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, (int) b->year);
+      sqlite3_bind_int64 (stmt, 3, MIN ((gint64) b->seq + skip, OKN_TICKET_SEQ_MAX));
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
 /* A damaged <db>.issued gives the backup no marks to carry: it is told in
  * @warnings, since a restore on a new disk would know only the copy's
  * counters (the backup is still written: it is sound, and the file's lost
@@ -346,7 +376,8 @@ carry_issued (OknStore   *store,
                                         "its own counters, and numbers the database had lost "
                                         "before could be given out again. Keep the backups "
                                         "made before, which carry them; “okienkoctl init” "
-                                        "writes the file again from the database."),
+                                        "(or the next registration) writes the file again "
+                                        "from the database."),
                                       okn_issued_get_path (store->issued)));
   lines = okn_issued_to_text (marks);
   db = raw_open (tmp, SQLITE_OPEN_READWRITE, error);
@@ -363,6 +394,11 @@ carry_issued (OknStore   *store,
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
+  /* The copy's counters go up to the marks it carries: a database behind
+   * <db>.issued (an older backup put back) still gives a backup whose
+   * counters know every number given out, which a restore can trust. */
+  if (rc == SQLITE_DONE && store->station)
+    rc = raise_counters (db, store->station, marks, 0) == SQLITE_OK ? SQLITE_DONE : sqlite3_errcode (db);
   if (rc != SQLITE_DONE)
     return raw_error (db, rc, shown, _("copying the database"), error);
   return TRUE;
@@ -777,6 +813,21 @@ checkpoint_old (const char *db_path)
     sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
+/* The restore of @source refused: the numbers it carries are not what a
+ * backup holds (@reason says which). */
+static gboolean
+refuse_numbers (const char *source,
+                const char *reason,
+                GError    **error)
+{
+  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
+               _("The backup %s carries ticket numbers given out that cannot be right (%s): it "
+                 "was changed after it was made, or it is damaged. Nothing was changed. Restore "
+                 "another backup."),
+               source, reason);
+  return FALSE;
+}
+
 /* The copy made ready to be put in place: in WAL mode already (a file in
  * rollback mode would switch at its first open, and a restore killed
  * then would leave a hot journal that read-only commands cannot roll
@@ -819,16 +870,14 @@ prepare_copy (const char *tmp,
 }
 
 /* What the backup @source carries of the numbers given out
- * (META_BACKUP_ISSUED): none for a copy older than that row. A backup is
- * a file like any other and may have been changed since it was made (or
- * damaged where SQLite does not look: inside a value): what
- * okn_issued_to_text() never writes from a slot of <db>.issued is
- * refused, and so is a mark more than OKN_STORE_RESTORE_SKIP_MAX numbers
- * above the copy's own counter (@counters, of @station). That margin is
- * the most an administrator may leave out (--skip-numbers): a mark above
- * its counter says the same thing, numbers given out that the copy does
- * not hold, and may not say more; so a restore moves a counter up by at
- * most twice that, and never uses up a year's numbers. */
+ * (META_BACKUP_ISSUED; none for a copy older than that row), refused when
+ * it is not what okn_issued_to_text() writes from a slot of <db>.issued:
+ * a backup may have been changed since it was made, or damaged inside a
+ * value, where SQLite does not look. A mark may be above the copy's own
+ * counter (@counters, of @station, checked by copy_numbers()) by at most
+ * OKN_STORE_RESTORE_SKIP_MAX, the most an administrator may leave out
+ * with --skip-numbers: it says the same thing (numbers given out that
+ * the copy does not hold), and may not say more. */
 static gboolean
 carried_marks (sqlite3      *db,
                const char   *source,
@@ -872,16 +921,13 @@ carried_marks (sqlite3      *db,
   if (reason == NULL)
     return TRUE;
   g_clear_pointer (carried, g_array_unref);
-  g_set_error (error, OKN_STORE_ERROR, OKN_STORE_ERROR_DAMAGED,
-               _("The backup %s carries ticket numbers given out that cannot be right (%s): it "
-                 "was changed after it was made, or it is damaged. Nothing was changed. Restore "
-                 "another backup."),
-               source, reason);
-  return FALSE;
+  return refuse_numbers (source, reason, error);
 }
 
 /* The numbers @station gave out as far as the copy of @source knows: its
- * counters, raised to the marks its backup carried (carried_marks()). */
+ * counters, raised to the marks its backup carried (carried_marks()). A
+ * counter out of a ticket's range is refused like a mark: read as a
+ * guint, 2^32 + 2 would be 2, and the numbers after it given out again. */
 static gboolean
 copy_numbers (sqlite3    *db,
               const char *path,
@@ -892,7 +938,12 @@ copy_numbers (sqlite3    *db,
 {
   g_autoptr (GArray) carried = NULL;
   sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, "SELECT year, last_seq FROM counters WHERE station = ?1", -1, &stmt, NULL);
+  gboolean in_range = TRUE;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT year, last_seq, typeof (year) = 'integer' AND year BETWEEN 0 AND 99 "
+                               "AND typeof (last_seq) = 'integer' AND last_seq BETWEEN 0 AND "
+                               G_STRINGIFY (OKN_TICKET_SEQ_MAX) " FROM counters WHERE station = ?1",
+                               -1, &stmt, NULL);
 
   if (rc == SQLITE_OK)
     rc = sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
@@ -903,12 +954,16 @@ copy_numbers (sqlite3    *db,
       g_strlcpy (e.station, station, sizeof e.station);
       e.year = (guint) sqlite3_column_int (stmt, 0);
       e.seq = (guint) sqlite3_column_int64 (stmt, 1);
+      in_range = in_range && sqlite3_column_int (stmt, 2) != 0;
       g_array_append_val (known, e);
       rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return raw_error (db, rc, path, _("reading the ticket counters"), error);
+  if (!in_range)
+    return refuse_numbers (source, _("a ticket counter of the station is not a number a ticket can have"),
+                           error);
   if (!carried_marks (db, source, station, known, &carried, error))
     return FALSE;
   for (guint i = carried->len; i-- > 0;)
@@ -998,7 +1053,6 @@ settle_numbers (const char *tmp,
   g_autoptr (GArray) marks = g_array_new (FALSE, TRUE, sizeof (OknIssued));
   g_autoptr (GDateTime) local = g_date_time_to_local (now);
   OknIssued this_year = { .year = (guint) (g_date_time_get_year (local) % 100) };
-  sqlite3_stmt *stmt = NULL;
   gboolean known_here = FALSE;
   int rc = SQLITE_OK;
 
@@ -1033,21 +1087,7 @@ settle_numbers (const char *tmp,
       okn_issued_merge (bases, marks);
       if (okn_issued_find (bases, station, this_year.year) == NULL)
         g_array_append_val (bases, this_year);
-      rc = sqlite3_prepare_v2 (db,
-                               "INSERT INTO counters (station, year, last_seq) VALUES (?1, ?2, ?3) "
-                               "ON CONFLICT (station, year) DO UPDATE SET last_seq = max (last_seq, excluded.last_seq)",
-                               -1, &stmt, NULL);
-      for (guint i = 0; rc == SQLITE_OK && i < bases->len; i++)
-        {
-          const OknIssued *b = &g_array_index (bases, OknIssued, i);
-
-          sqlite3_reset (stmt);
-          sqlite3_bind_text (stmt, 1, station, -1, SQLITE_STATIC);
-          sqlite3_bind_int (stmt, 2, (int) b->year);
-          sqlite3_bind_int64 (stmt, 3, MIN ((gint64) b->seq + skip, OKN_TICKET_SEQ_MAX));
-          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
-        }
-      sqlite3_finalize (stmt);
+      rc = raise_counters (db, station, bases, skip);
       if (rc != SQLITE_OK)
         return raw_error (db, rc, tmp, _("copying the database"), error);
     }

@@ -222,7 +222,9 @@ insert_record (OknStore   *store,
   rc = sqlite3_step (counter);
   if (rc != SQLITE_ROW)
     return okn_store_set_error_from_db (store, rc, _("taking a ticket number"), error);
-  seq = (guint) sqlite3_column_int64 (counter, 0);
+  /* Never cast down into a ticket's range: a counter beyond it (changed,
+   * or damaged) would give out a number again (2^32 + 3 as 3). */
+  seq = (guint) CLAMP (sqlite3_column_int64 (counter, 0), 0, (gint64) OKN_TICKET_SEQ_MAX + 1);
   sqlite3_reset (counter);
   if (!skip_issued (store, year, &seq, at, actor, error))
     return FALSE;
