@@ -1033,7 +1033,21 @@ test_saving_past_the_wait (void)
   g_autofree char *logged = NULL;
   g_autofree char *logged_at_end = NULL;
 
-  confirm_held (&printer);
+  held_printer_open (&printer);
+  fill_report_to_summary ();
+  /* With the contact details a resident may give. */
+  click ("back");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (screen_widget ("consent")), TRUE);
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("contact-name")), "Olena Kowalenko");
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("contact-email")), "olena@example.org");
+  gtk_entry_set_text (GTK_ENTRY (screen_widget ("contact-phone")), "+48 600 100 200");
+  click ("next");
+  g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "summary");
+  text = okn_test_ui_all_text (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (text, "olena@example.org"));
+  g_clear_pointer (&text, g_free);
+  click ("confirm");
+  g_assert_true (okn_test_ui_wait_for (held_printer_has_bytes, &printer));
   okn_kiosk_window_set_language (window, OKN_LANGUAGE_EN);
   g_free (take_kiosk_log ());
 
@@ -1050,6 +1064,9 @@ test_saving_past_the_wait (void)
   text = okn_test_ui_all_text (GTK_WIDGET (window));
   g_assert_null (strstr (text, "Zapadnięty asfalt"));
   g_assert_null (strstr (text, "Wólczańska 55"));
+  g_assert_null (strstr (text, "Olena Kowalenko"));
+  g_assert_null (strstr (text, "olena@example.org"));
+  g_assert_null (strstr (text, "+48 600 100 200"));
   okn_test_ui_touch (okn_kiosk_screen_get_title_label (okn_kiosk_window_get_screen (window)));
   okn_test_ui_pump_for (300);
   g_assert_cmpstr (okn_kiosk_window_get_screen_name (window), ==, "saving");
